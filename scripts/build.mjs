@@ -1,0 +1,32 @@
+// Bundles with esbuild: the CLI and the extension host (Node, CommonJS) and, once it
+// exists, the webview page (browser, IIFE). `--watch` rebuilds on change.
+import { build, context } from 'esbuild';
+import { existsSync, chmodSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const targets = [
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync('src/extension.ts')) {
+  targets.push({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] });
+}
+if (existsSync('webview/main.ts')) {
+  targets.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' });
+}
+
+if (watch) {
+  for (const t of targets) await (await context(t)).watch();
+} else {
+  await Promise.all(targets.map((t) => build(t)));
+  chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,40 @@
+// The one test command (`npm test`): installs what the tests need, builds, type-checks,
+// lints, compiles the tests and runs them with node's test runner.
+// Unit tests run first; integration tests start their own real registry.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`\n${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function testFiles(dir) {
+  let out = [];
+  let entries = [];
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const e of entries) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out = out.concat(testFiles(p));
+    else if (p.endsWith('.test.js')) out.push(p);
+  }
+  return out.sort();
+}
+
+const only = process.argv.slice(2);
+run('bash', ['scripts/ensure-system.sh']);
+run('node', ['scripts/build.mjs']);
+run('npx', ['tsc', '-p', 'tsconfig.test.json']);
+run('npx', ['eslint', '.']);
+
+const suites = only.length ? only : ['unit', 'integration'];
+const files = suites.flatMap((s) => testFiles(join('out', 'test', s)));
+if (files.length === 0) {
+  console.error('No test files found.');
+  process.exit(1);
+}
+run('node', ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files]);

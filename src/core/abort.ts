@@ -1,0 +1,51 @@
+import { LensError } from './errors';
+
+/** Throws a typed ABORTED error if the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new LensError('ABORTED', 'The operation was cancelled.');
+}
+
+/** A signal that fires when any input fires or after `ms` (if given). */
+export function combineSignals(signals: Array<AbortSignal | undefined>, ms?: number): AbortSignal {
+  const all = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (ms !== undefined) all.push(AbortSignal.timeout(ms));
+  if (all.length === 1) return all[0]!;
+  return AbortSignal.any(all);
+}
+
+/** Sleeps, waking early (with ABORTED) when the signal fires; never leaves a timer behind. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new LensError('ABORTED', 'The operation was cancelled.'));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new LensError('ABORTED', 'The operation was cancelled.'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Runs tasks with at most `limit` in flight (per host limits live in the client). */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A finishing task hands its slot straight to the next waiter, so the
+    // number in flight never exceeds the limit.
+    if (this.active < this.limit) this.active++;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { Descriptor, FetchedManifest } from './types';
+
+export interface FetchOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Where image content comes from: a registry over HTTP, or a local OCI image layout
+ * (https://github.com/opencontainers/image-spec/blob/main/image-layout.md).
+ * The graph walker only sees this interface, so a release can be inspected before it is pushed.
+ */
+export interface ContentSource {
+  /** For messages: `registry localhost:5000` or `OCI layout /path`. */
+  readonly description: string;
+
+  /** Resolves a tag or digest to its descriptor without downloading the manifest (HEAD). */
+  resolve(repository: string, reference: string, options?: FetchOptions): Promise<Descriptor>;
+
+  /**
+   * Fetches a manifest by tag or digest. The bytes are checked against the digest
+   * (the requested one, or the computed one for a tag). With `optional`, a 404 gives `undefined`.
+   */
+  getManifest(repository: string, reference: string, options?: FetchOptions & { optional?: false }): Promise<FetchedManifest>;
+  getManifest(repository: string, reference: string, options: FetchOptions & { optional: true }): Promise<FetchedManifest | undefined>;
+
+  /** Fetches a blob, streamed, checked against its digest, aborted past `maxBytes`. */
+  getBlob(repository: string, digest: string, options?: FetchOptions & { maxBytes?: number }): Promise<Uint8Array>;
+
+  /** All tags of a repository (following pagination). */
+  listTags(repository: string, options?: FetchOptions): Promise<string[]>;
+
+  /**
+   * The OCI 1.1 referrers API (`GET /v2/<name>/referrers/<digest>`). `undefined` means the
+   * source does not implement it, and the caller falls back to the referrers tag schema.
+   */
+  referrers(repository: string, digest: string, options?: FetchOptions & { artifactType?: string }): Promise<Descriptor[] | undefined>;
+}
