@@ -1,4 +1,5 @@
 import type { CliCommand } from './io';
+import { inspectCommand } from './inspect';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [inspectCommand];

@@ -1,0 +1,46 @@
+import type { CliCommand, CliIo } from './io';
+import { Exit } from './io';
+import { parseOptions } from './run';
+import { LensError } from '../core/errors';
+import { parseReference } from '../registry/reference';
+import { buildGraph } from '../registry/graph';
+import { openReference } from '../registry/open';
+import { clientFromOptions, registryOptionSpec, registryOptionUsage } from './registry-options';
+import { renderTree } from './tree';
+
+const usage = `Usage: provenance-lens inspect <reference> [--json] [options]
+
+Prints the supply-chain graph of an image: its index, every platform manifest, BuildKit
+attestations in the index, cosign signatures/attestations/SBOMs (sha256-<hex>.sig/.att/.sbom)
+for the index and every platform digest, and OCI referrers (API, or the sha256-<hex> tag schema).
+
+<reference>   registry/repository[:tag][@digest], or oci-layout:/path[:tag|@digest]
+  --json      machine-readable output (shape: docs/inspect-json.md)
+${registryOptionUsage}`;
+
+export const inspectCommand: CliCommand = {
+  name: 'inspect',
+  summary: 'show an image\'s platforms, signatures, attestations and SBOMs, in every format',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' }, ...registryOptionSpec }, usage);
+    if (positionals.length !== 1) throw new LensError('USAGE', `inspect takes exactly one reference.\n${usage}`);
+    const ref = parseReference(positionals[0]!);
+    const client = await clientFromOptions(values, io);
+    try {
+      const { source, target } = openReference(ref, client);
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const graph = await buildGraph(source, target, { signal: controller.signal, signatureRepository: values['signature-repository'] });
+        io.stdout.write(values.json ? `${JSON.stringify(graph, null, 2)}\n` : renderTree(graph));
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      return Exit.ok;
+    } finally {
+      await client.close();
+    }
+  },
+};

@@ -1,0 +1,31 @@
+import type { Readable } from 'node:stream';
+import { LensError } from '../core/errors';
+import { redactUrl } from '../core/redact';
+
+/**
+ * Reads a response body into memory, refusing it as soon as it passes `limit`
+ * (declared by Content-Length or counted while streaming), so an oversize or endless
+ * body never fills memory.
+ */
+export async function readBounded(body: Readable & { destroy(err?: Error): void }, limit: number, url: string, contentLength: string | string[] | undefined, what: string): Promise<Uint8Array> {
+  const declared = typeof contentLength === 'string' ? Number(contentLength) : NaN;
+  if (Number.isFinite(declared) && declared > limit) {
+    body.destroy();
+    throw tooLarge(what, url, limit, declared);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limit) {
+      body.destroy();
+      throw tooLarge(what, url, limit, total);
+    }
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks, total));
+}
+
+function tooLarge(what: string, url: string, limit: number, seen: number): LensError {
+  return new LensError('TOO_LARGE', `${what} from ${redactUrl(url)} is larger than the limit of ${limit} bytes (${seen} bytes ${Number.isFinite(seen) ? 'seen' : ''}); it was not read further. Raise the limit only if you trust this registry.`, { url: redactUrl(url), limit, seen });
+}

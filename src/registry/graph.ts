@@ -1,0 +1,212 @@
+import { LensError } from '../core/errors';
+import { throwIfAborted } from '../core/abort';
+import type { ContentSource } from './source';
+import type { Descriptor, FetchedManifest } from './types';
+import type { Artifact, GraphProblem, ImageGraph, OtherEntry, PlatformEntry } from './graph-types';
+import { Annotation, isIndexMediaType, isManifestMediaType } from './media-types';
+import { digestTag } from './digest';
+import { COSIGN_SUFFIXES, classifyReferrer, kindForPredicate, predicateOf } from './classify';
+import { discoverReferrers } from './referrers';
+
+const PROBE_DIGEST = `sha256:${'0'.repeat(64)}`;
+
+export interface GraphTarget {
+  reference: string;
+  source: 'registry' | 'oci-layout';
+  registry?: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+export interface GraphOptions {
+  signal?: AbortSignal;
+  /** Where cosign stores signatures when not beside the image (cosign's COSIGN_REPOSITORY). */
+  signatureRepository?: string;
+  /** How deep to follow artifacts about artifacts (a signed SBOM). 0 = only the image. */
+  referrerDepth?: number;
+}
+
+/**
+ * Walks the supply-chain graph of an image (../shared/notes/FORMATS.md §1-2):
+ * index -> platform manifests -> BuildKit attestation manifests, and for the index and
+ * every platform digest the cosign tags and the OCI referrers. Everything that depends
+ * only on the root is requested at once, so the critical path is root -> everything else
+ * (-> referrers of referrers).
+ */
+export async function buildGraph(source: ContentSource, target: GraphTarget, options: GraphOptions = {}): Promise<ImageGraph> {
+  const { signal } = options;
+  const repo = target.repository;
+  // Learn whether the registry has a referrers API while the root is on its way, so the
+  // second wave goes straight to the right place (API or tag schema).
+  const [root] = await Promise.all([
+    source.getManifest(repo, target.digest ?? target.tag ?? (target.source === 'oci-layout' ? '' : 'latest'), { signal }),
+    source.referrers(repo, PROBE_DIGEST, { signal }).catch(() => undefined),
+  ]);
+  const problems: GraphProblem[] = [];
+  const artifacts: Artifact[] = [];
+  const others: OtherEntry[] = [];
+  const platforms: PlatformEntry[] = [];
+  const attestationManifests: Descriptor[] = [];
+
+  if (root.kind === 'index') classifyIndex(root, platforms, attestationManifests, others);
+
+  // Record a failure of one part and go on; cancellation always stops everything.
+  const guard = async (at: string, task: () => Promise<unknown>): Promise<void> => {
+    try {
+      await task();
+    } catch (e) {
+      throwIfAborted(signal);
+      problems.push({ at, code: e instanceof LensError ? e.code : 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  const covered = [root.digest, ...platforms.map((p) => p.digest)];
+  const sigRepo = options.signatureRepository ?? repo;
+  const tasks: Array<Promise<void>> = [];
+
+  if (root.kind === 'manifest') {
+    tasks.push(guard(root.digest, async () => platforms.push(await singlePlatform(source, repo, root, signal))));
+  }
+  for (const p of platforms) {
+    tasks.push(guard(p.digest, async () => {
+      const m = await source.getManifest(repo, p.digest, { signal });
+      if (m.size !== p.size) problems.push({ at: p.digest, code: 'SIZE_MISMATCH', message: `The index says platform manifest ${p.digest} is ${p.size} bytes; it is ${m.size}.` });
+      if (m.manifest) p.imageSize = m.manifest.config.size + m.manifest.layers.reduce((n, l) => n + l.size, 0);
+    }));
+  }
+  for (const a of attestationManifests) {
+    tasks.push(guard(a.digest, async () => artifacts.push(...(await buildkitArtifacts(source, repo, a, covered, problems, signal)))));
+  }
+  for (const digest of covered) {
+    for (const { suffix, kind } of COSIGN_SUFFIXES) {
+      const tag = `${digestTag(digest)}.${suffix}`;
+      tasks.push(guard(tag, async () => {
+        const m = await source.getManifest(sigRepo, tag, { signal, optional: true });
+        if (m) artifacts.push(...cosignArtifacts(m, digest, tag, kind, others));
+      }));
+    }
+    tasks.push(guard(`referrers of ${digest}`, async () => artifacts.push(...(await referrerTree(source, repo, digest, options.referrerDepth ?? 1, 0, problems, signal)))));
+  }
+  await Promise.all(tasks);
+  throwIfAborted(signal);
+
+  const order = new Map(covered.map((d, i) => [d, i]));
+  artifacts.sort((a, b) => (order.get(a.coversDigest) ?? 99) - (order.get(b.coversDigest) ?? 99) || a.format.localeCompare(b.format) || a.kind.localeCompare(b.kind) || a.digest.localeCompare(b.digest));
+  const graph: ImageGraph = {
+    reference: target.reference,
+    source: target.source,
+    repository: repo,
+    digest: root.digest,
+    mediaType: root.mediaType,
+    size: root.size,
+    kind: root.kind,
+    platforms,
+    artifacts,
+    others,
+    problems,
+  };
+  if (target.registry !== undefined) graph.registry = target.registry;
+  if (target.tag !== undefined) graph.tag = target.tag;
+  const api = (source as { supportsReferrersApi?: boolean }).supportsReferrersApi;
+  if (api !== undefined) graph.referrersApi = api;
+  return graph;
+}
+
+function classifyIndex(root: FetchedManifest, platforms: PlatformEntry[], attestations: Descriptor[], others: OtherEntry[]): void {
+  for (const d of root.index!.manifests) {
+    const refType = d.annotations?.[Annotation.referenceType];
+    const p = d.platform;
+    if (refType === 'attestation-manifest') {
+      attestations.push(d);
+    } else if (p && p.os === 'unknown' && p.architecture === 'unknown') {
+      others.push({ digest: d.digest, mediaType: d.mediaType, platform: 'unknown/unknown', annotations: d.annotations, note: 'unknown/unknown entry without an attestation reference (e.g. a build cache); ignored' });
+    } else if (isManifestMediaType(d.mediaType) || isIndexMediaType(d.mediaType) || d.mediaType === '') {
+      const entry: PlatformEntry = {
+        platform: p ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : 'unknown',
+        os: p?.os ?? 'unknown',
+        architecture: p?.architecture ?? 'unknown',
+        digest: d.digest,
+        mediaType: d.mediaType,
+        size: d.size,
+      };
+      if (p?.variant) entry.variant = p.variant;
+      if (p?.['os.version']) entry.osVersion = p['os.version'];
+      platforms.push(entry);
+    } else {
+      others.push({ digest: d.digest, mediaType: d.mediaType, annotations: d.annotations, note: 'index entry of an unknown media type; kept, not read' });
+    }
+  }
+  for (const a of attestations) {
+    const target = a.annotations?.[Annotation.referenceDigest];
+    const p = platforms.find((x) => x.digest === target);
+    if (p) p.attestationManifest = a.digest;
+  }
+}
+
+/** A single-manifest image: its platform is in the config blob. */
+async function singlePlatform(source: ContentSource, repo: string, root: FetchedManifest, signal?: AbortSignal): Promise<PlatformEntry> {
+  const m = root.manifest!;
+  const entry: PlatformEntry = { platform: 'unknown', os: 'unknown', architecture: 'unknown', digest: root.digest, mediaType: root.mediaType, size: root.size, imageSize: m.config.size + m.layers.reduce((n, l) => n + l.size, 0) };
+  const config = JSON.parse(Buffer.from(await source.getBlob(repo, m.config.digest, { signal, maxBytes: 4 * 1024 * 1024 })).toString('utf8')) as Record<string, unknown>;
+  if (typeof config.os === 'string' && config.os) entry.os = config.os;
+  if (typeof config.architecture === 'string' && config.architecture) entry.architecture = config.architecture;
+  if (typeof config.variant === 'string' && config.variant) entry.variant = config.variant;
+  entry.platform = [entry.os, entry.architecture, entry.variant].filter(Boolean).join('/');
+  return entry;
+}
+
+async function buildkitArtifacts(source: ContentSource, repo: string, d: Descriptor, covered: string[], problems: GraphProblem[], signal?: AbortSignal): Promise<Artifact[]> {
+  const coversDigest = d.annotations?.[Annotation.referenceDigest] ?? d.digest;
+  if (!covered.includes(coversDigest)) {
+    problems.push({ at: d.digest, code: 'DANGLING_ATTESTATION', message: `BuildKit attestation manifest ${d.digest} refers to ${coversDigest}, which is not a platform of this index.` });
+  }
+  const m = await source.getManifest(repo, d.digest, { signal });
+  return (m.manifest?.layers ?? []).map((l) => {
+    const predicateType = predicateOf(l);
+    const a: Artifact = { coversDigest, kind: kindForPredicate(predicateType), format: 'buildkit-index', digest: l.digest, mediaType: l.mediaType, manifestDigest: d.digest, size: l.size };
+    if (predicateType) a.predicateType = predicateType;
+    return a;
+  });
+}
+
+function cosignArtifacts(m: FetchedManifest, coversDigest: string, tag: string, kind: Artifact['kind'], others: OtherEntry[]): Artifact[] {
+  if (!m.manifest) {
+    others.push({ digest: m.digest, mediaType: m.mediaType, note: `cosign tag ${tag} holds an index, not a signature manifest; kept, not read` });
+    return [];
+  }
+  return m.manifest.layers.map((l) => {
+    const predicateType = predicateOf(l);
+    const a: Artifact = { coversDigest, kind, format: 'cosign-tag', digest: l.digest, mediaType: l.mediaType, manifestDigest: m.digest, tag, size: l.size };
+    if (predicateType) a.predicateType = predicateType;
+    if (l.annotations) a.annotations = l.annotations;
+    return a;
+  });
+}
+
+async function referrerTree(source: ContentSource, repo: string, digest: string, maxDepth: number, depth: number, problems: GraphProblem[], signal?: AbortSignal): Promise<Artifact[]> {
+  const found = await discoverReferrers(source, repo, digest, signal);
+  const out: Artifact[] = found.descriptors.map((d) => {
+    const a: Artifact = { coversDigest: digest, kind: classifyReferrer(d), format: 'referrer', digest: d.digest, mediaType: d.mediaType, discovery: found.discovery, size: d.size };
+    const predicateType = predicateOf(d);
+    if (predicateType) a.predicateType = predicateType;
+    if (d.artifactType) a.artifactType = d.artifactType;
+    if (d.annotations) a.annotations = d.annotations;
+    if (found.tag) a.tag = found.tag;
+    if (depth > 0) a.depth = depth;
+    return a;
+  });
+  if (depth < maxDepth) {
+    const nested = await Promise.all(out.map(async (a) => {
+      try {
+        return await referrerTree(source, repo, a.digest, maxDepth, depth + 1, problems, signal);
+      } catch (e) {
+        throwIfAborted(signal);
+        problems.push({ at: `referrers of ${a.digest}`, code: e instanceof LensError ? e.code : 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+        return [];
+      }
+    }));
+    out.push(...nested.flat());
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+/**
+ * Size limits and timing defaults for registry traffic. Manifests are small by nature
+ * (distribution refuses > 4 MiB by default); JSON blobs (signatures, attestations, configs)
+ * are bounded so a hostile registry cannot exhaust memory.
+ */
+export interface RegistryLimits {
+  manifestBytes: number;
+  jsonBlobBytes: number;
+  /** Time to receive response headers, per attempt. */
+  headersTimeoutMs: number;
+  /** Longest pause between body chunks, per attempt. */
+  bodyTimeoutMs: number;
+  /** Attempts after the first on 5xx, 429 and network errors. */
+  retries: number;
+  /** First backoff step; doubles per attempt, with full jitter. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Longest `Retry-After` we are willing to wait before giving up with RATE_LIMITED. */
+  maxRetryAfterMs: number;
+  /** Requests in flight per registry host. */
+  concurrencyPerHost: number;
+  maxRedirects: number;
+}
+
+export const DEFAULT_LIMITS: RegistryLimits = {
+  manifestBytes: 4 * 1024 * 1024,
+  jsonBlobBytes: 32 * 1024 * 1024,
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 30_000,
+  retries: 3,
+  backoffBaseMs: 200,
+  backoffMaxMs: 5_000,
+  maxRetryAfterMs: 60_000,
+  concurrencyPerHost: 16,
+  maxRedirects: 5,
+};

@@ -1,0 +1,72 @@
+import { LensError } from '../core/errors';
+import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest } from './types';
+import { MediaType, isIndexMediaType, isManifestMediaType } from './media-types';
+
+/**
+ * Parses manifest bytes already checked against `digest`. Lenient about what it does not
+ * need (unknown fields, unknown media types of entries), strict about what it relies on:
+ * an index has a `manifests` array of descriptors, a manifest has `config` and `layers`.
+ */
+export function parseManifest(bytes: Uint8Array, digest: string, servedType: string | undefined): FetchedManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    throw new LensError('PROTOCOL', `Manifest ${digest} is not valid JSON.`, { digest });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new LensError('PROTOCOL', `Manifest ${digest} is not a JSON object.`, { digest });
+  }
+  const obj = json as Record<string, unknown>;
+  const declared = typeof obj.mediaType === 'string' ? obj.mediaType : undefined;
+  const served = servedType?.split(';')[0]?.trim() || undefined;
+  // The body's own mediaType is signed by the digest; the header is only a hint.
+  let mediaType = declared ?? served ?? '';
+  const looksIndex = Array.isArray(obj.manifests);
+  const looksManifest = typeof obj.config === 'object' && obj.config !== null;
+  if (!declared && !isIndexMediaType(mediaType) && !isManifestMediaType(mediaType)) {
+    mediaType = looksIndex ? MediaType.ociIndex : MediaType.ociManifest;
+  }
+  if (obj.schemaVersion !== 2) {
+    throw new LensError('PROTOCOL', `Manifest ${digest} has schemaVersion ${String(obj.schemaVersion)}; only schema 2 (OCI and Docker v2) is supported.`, { digest });
+  }
+  if (looksIndex && !looksManifest) {
+    const manifests = (obj.manifests as unknown[]).map((d, i) => descriptor(d, `${digest} manifests[${i}]`));
+    const index: ImageIndex = { ...(obj as object), schemaVersion: 2, manifests } as ImageIndex;
+    if (obj.subject !== undefined) index.subject = descriptor(obj.subject, `${digest} subject`);
+    return { digest, mediaType, size: bytes.length, bytes, kind: 'index', index };
+  }
+  if (looksManifest) {
+    const config = descriptor(obj.config, `${digest} config`);
+    const layersRaw = Array.isArray(obj.layers) ? obj.layers : [];
+    const layers = layersRaw.map((d, i) => descriptor(d, `${digest} layers[${i}]`));
+    const manifest: ImageManifest = { ...(obj as object), schemaVersion: 2, config, layers } as ImageManifest;
+    if (obj.subject !== undefined) manifest.subject = descriptor(obj.subject, `${digest} subject`);
+    return { digest, mediaType, size: bytes.length, bytes, kind: 'manifest', manifest };
+  }
+  throw new LensError('PROTOCOL', `Manifest ${digest} (${mediaType || 'no media type'}) is neither an image index nor an image manifest.`, { digest });
+}
+
+const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+function descriptor(value: unknown, where: string): Descriptor {
+  if (typeof value !== 'object' || value === null) throw new LensError('PROTOCOL', `${where} is not a descriptor object.`);
+  const d = value as Record<string, unknown>;
+  if (typeof d.digest !== 'string' || !DIGEST_RE.test(d.digest)) throw new LensError('PROTOCOL', `${where} has no valid digest.`);
+  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) throw new LensError('PROTOCOL', `${where} has no valid size.`);
+  const out: Descriptor = { mediaType: typeof d.mediaType === 'string' ? d.mediaType : '', digest: d.digest, size: d.size };
+  if (typeof d.artifactType === 'string') out.artifactType = d.artifactType;
+  if (isStringRecord(d.annotations)) out.annotations = d.annotations;
+  if (typeof d.platform === 'object' && d.platform !== null) {
+    const p = d.platform as Record<string, unknown>;
+    out.platform = { os: String(p.os ?? ''), architecture: String(p.architecture ?? '') };
+    if (typeof p.variant === 'string') out.platform.variant = p.variant;
+    if (typeof p['os.version'] === 'string') out.platform['os.version'] = p['os.version'];
+  }
+  if (Array.isArray(d.urls)) out.urls = d.urls.filter((u): u is string => typeof u === 'string');
+  return out;
+}
+
+function isStringRecord(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}

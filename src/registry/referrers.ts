@@ -1,0 +1,27 @@
+import type { ContentSource } from './source';
+import type { Descriptor } from './types';
+import { digestTag } from './digest';
+
+export interface DiscoveredReferrers {
+  descriptors: Descriptor[];
+  discovery: 'referrers-api' | 'referrers-tag-schema' | 'layout';
+  tag?: string;
+}
+
+/**
+ * OCI 1.1 referrers of a digest: through the API, or, where the registry does not
+ * implement it, through the referrers tag schema, an index at tag `sha256-<hex>`
+ * (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#referrers-tag-schema).
+ * Descriptors whose `subject` cannot be confirmed here are still listed: verification
+ * checks the subject of each referrer it reads.
+ */
+export async function discoverReferrers(source: ContentSource, repository: string, digest: string, signal?: AbortSignal): Promise<DiscoveredReferrers> {
+  const viaApi = await source.referrers(repository, digest, { signal });
+  if (viaApi !== undefined) {
+    return { descriptors: viaApi, discovery: source.description.startsWith('OCI layout') ? 'layout' : 'referrers-api' };
+  }
+  const tag = digestTag(digest);
+  const index = await source.getManifest(repository, tag, { signal, optional: true });
+  if (!index) return { descriptors: [], discovery: 'referrers-tag-schema' };
+  return { descriptors: index.index?.manifests ?? [], discovery: 'referrers-tag-schema', tag };
+}

@@ -1,0 +1,181 @@
+import { LensError } from '../core/errors';
+import type { ContentSource, FetchOptions } from './source';
+import type { Descriptor, FetchedManifest } from './types';
+import type { RegistryClient } from './client';
+import { MANIFEST_ACCEPT, MediaType } from './media-types';
+import { assertDigest, digestOf, isDigest, parseDigest } from './digest';
+import { parseManifest } from './manifest';
+import { DOCKER_HUB } from './reference';
+import { nextLink } from './link';
+
+const MAX_TAG_PAGES = 1000;
+const MAX_REFERRER_PAGES = 100;
+
+/**
+ * One registry as a ContentSource. Digest-addressed content comes from the cache when it
+ * can; concurrent requests for the same thing share one network call ("nothing is fetched twice").
+ */
+export class RegistrySource implements ContentSource {
+  readonly description: string;
+  private readonly inflight = new Map<string, Promise<unknown>>();
+  private referrersApi: boolean | undefined;
+
+  constructor(private readonly client: RegistryClient, readonly registry: string) {
+    this.description = `registry ${registry}`;
+  }
+
+  private once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let p = this.inflight.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = make().finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
+    }
+    return p;
+  }
+
+  async resolve(repository: string, reference: string, options: FetchOptions = {}): Promise<Descriptor> {
+    const what = `manifest ${repository}:${reference}`;
+    const res = await this.client.call(this.registry, repository, { method: 'HEAD', path: `manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, signal: options.signal, what });
+    const digest = res.headers['docker-content-digest'];
+    const type = res.headers['content-type'];
+    const length = Number(res.headers['content-length']);
+    if (typeof digest === 'string' && isDigest(digest) && Number.isFinite(length)) {
+      if (isDigest(reference) && digest !== reference) {
+        throw new LensError('DIGEST_MISMATCH', `${this.registry} answered for ${reference} with digest ${digest}.`, { expected: reference, actual: digest });
+      }
+      return { mediaType: typeof type === 'string' ? type.split(';')[0]!.trim() : '', digest, size: length };
+    }
+    // No usable digest header: fetch and compute it ourselves.
+    const m = await this.getManifest(repository, reference, options);
+    return { mediaType: m.mediaType, digest: m.digest, size: m.size };
+  }
+
+  getManifest(repository: string, reference: string, options?: FetchOptions & { optional?: false }): Promise<FetchedManifest>;
+  getManifest(repository: string, reference: string, options: FetchOptions & { optional: true }): Promise<FetchedManifest | undefined>;
+  getManifest(repository: string, reference: string, options: FetchOptions & { optional?: boolean } = {}): Promise<FetchedManifest | undefined> {
+    const byDigest = isDigest(reference);
+    const key = byDigest ? `m ${reference}` : `m ${repository}:${reference}`;
+    return this.once(key, () => this.fetchManifest(repository, reference, byDigest, options));
+  }
+
+  private async fetchManifest(repository: string, reference: string, byDigest: boolean, options: FetchOptions & { optional?: boolean }): Promise<FetchedManifest | undefined> {
+    const what = `manifest ${repository}${byDigest ? '@' : ':'}${reference}`;
+    if (byDigest) {
+      const cached = await this.client.cache.get(reference);
+      if (cached) return parseManifest(cached, reference, undefined);
+    } else if (this.client.cache.persistent || this.registry === DOCKER_HUB) {
+      // A HEAD costs nothing against Docker Hub's pull limit and may hit the cache.
+      try {
+        const d = await this.resolve(repository, reference, options);
+        const cached = await this.client.cache.get(d.digest);
+        if (cached) return parseManifest(cached, d.digest, d.mediaType);
+      } catch (e) {
+        if (options.optional && e instanceof LensError && e.code === 'NOT_FOUND') return undefined;
+        throw e;
+      }
+    }
+    const res = await this.client.call(this.registry, repository, {
+      method: 'GET',
+      path: `manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      signal: options.signal,
+      what,
+      read: { limit: this.client.limits.manifestBytes, what: `Manifest ${repository}${byDigest ? '@' : ':'}${reference}` },
+      accept: options.optional ? [404] : undefined,
+    });
+    if (res.status === 404) return undefined;
+    const bytes = res.body ?? new Uint8Array();
+    let digest: string;
+    if (byDigest) {
+      assertDigest(bytes, reference, `Manifest ${repository}@${reference} from ${this.registry}`);
+      digest = reference;
+    } else {
+      const header = res.headers['docker-content-digest'];
+      const algorithm = typeof header === 'string' && header.startsWith('sha512:') ? 'sha512' : 'sha256';
+      digest = digestOf(bytes, algorithm);
+      // The header is only a hint, but a registry whose hint disagrees with its bytes is lying.
+      if (typeof header === 'string' && isDigest(header) && header !== digest) {
+        throw new LensError('DIGEST_MISMATCH', `Manifest ${repository}:${reference} from ${this.registry}: the registry says its digest is ${header}, but the bytes it sent hash to ${digest}. Nothing from it was used.`, { expected: header, actual: digest });
+      }
+    }
+    const contentType = res.headers['content-type'];
+    const parsed = parseManifest(bytes, digest, typeof contentType === 'string' ? contentType : undefined);
+    await this.client.cache.put(digest, bytes);
+    return parsed;
+  }
+
+  getBlob(repository: string, digest: string, options: FetchOptions & { maxBytes?: number } = {}): Promise<Uint8Array> {
+    parseDigest(digest);
+    return this.once(`b ${digest}`, async () => {
+      const cached = await this.client.cache.get(digest);
+      if (cached) return cached;
+      const limit = options.maxBytes ?? this.client.limits.jsonBlobBytes;
+      const res = await this.client.call(this.registry, repository, {
+        method: 'GET',
+        path: `blobs/${digest}`,
+        signal: options.signal,
+        what: `blob ${repository}@${digest}`,
+        read: { limit, what: `Blob ${repository}@${digest}` },
+      });
+      const bytes = res.body ?? new Uint8Array();
+      assertDigest(bytes, digest, `Blob ${repository}@${digest} from ${this.registry}`);
+      await this.client.cache.put(digest, bytes);
+      return bytes;
+    });
+  }
+
+  async listTags(repository: string, options: FetchOptions = {}): Promise<string[]> {
+    const tags: string[] = [];
+    let path: string | undefined = 'tags/list?n=1000';
+    const seen = new Set<string>();
+    for (let page = 0; path && page < MAX_TAG_PAGES; page++) {
+      if (seen.has(path)) break;
+      seen.add(path);
+      const res = await this.client.call(this.registry, repository, { method: 'GET', path, signal: options.signal, what: `tags of ${repository}`, read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' } });
+      const body = parseJson(res.body, `tag list of ${repository}`) as { tags?: unknown };
+      if (Array.isArray(body.tags)) for (const t of body.tags) if (typeof t === 'string') tags.push(t);
+      path = nextLink(res.headers.link, repository);
+    }
+    return tags;
+  }
+
+  async referrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string } = {}): Promise<Descriptor[] | undefined> {
+    if (this.referrersApi === false) return undefined;
+    parseDigest(digest);
+    const out: Descriptor[] = [];
+    let path: string | undefined = `referrers/${digest}${options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : ''}`;
+    for (let page = 0; path && page < MAX_REFERRER_PAGES; page++) {
+      const res = await this.client.call(this.registry, repository, {
+        method: 'GET', path, headers: { accept: MediaType.ociIndex }, signal: options.signal,
+        what: `referrers of ${repository}@${digest}`,
+        read: { limit: this.client.limits.manifestBytes, what: 'Referrers index' },
+        accept: [404, 405, 400],
+      });
+      if (res.status !== 200) {
+        // The registry does not implement the API: callers use the referrers tag schema.
+        this.referrersApi = false;
+        return undefined;
+      }
+      this.referrersApi = true;
+      const index = parseManifest(res.body ?? new Uint8Array(), digestOf(res.body ?? new Uint8Array()), MediaType.ociIndex);
+      out.push(...(index.index?.manifests ?? []));
+      path = nextLink(res.headers.link, repository);
+    }
+    return options.artifactType ? out.filter((d) => d.artifactType === options.artifactType) : out;
+  }
+
+  /** Whether the last referrers call found the API (undefined before any call). */
+  get supportsReferrersApi(): boolean | undefined {
+    return this.referrersApi;
+  }
+}
+
+function parseJson(body: Uint8Array | undefined, what: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(body ?? new Uint8Array()).toString('utf8'));
+    if (typeof v === 'object' && v !== null) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new LensError('PROTOCOL', `The ${what} is not a JSON object.`);
+}

@@ -1,0 +1,200 @@
+import { request, type Dispatcher } from 'undici';
+import { LensError } from '../core/errors';
+import { redactUrl } from '../core/redact';
+import { Semaphore, sleep } from '../core/abort';
+import type { Logger } from '../core/logger';
+import type { RegistryLimits } from './limits';
+import { readBounded } from './body';
+import { backoffDelay, parseRetryAfter } from './backoff';
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'POST';
+  url: URL;
+  headers?: Record<string, string>;
+  /** Sent only to the origin of `url`; never follows a redirect to another origin. */
+  authorization?: string;
+  body?: string;
+  signal?: AbortSignal;
+  /** Read the body of a 2xx answer up to `limit` bytes. */
+  read?: { limit: number; what: string };
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body?: Uint8Array;
+  /** Where the answer came from after redirects (redacted when printed). */
+  url: URL;
+}
+
+/** One request/response as the log and the benchmark see it. */
+export interface Exchange {
+  method: string;
+  url: string;
+  status: number | 'error';
+  ms: number;
+  attempt: number;
+}
+
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+const ERROR_BODY_LIMIT = 64 * 1024;
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED', 'EHOSTUNREACH']);
+const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/;
+
+export interface TransportOptions {
+  dispatcher: Dispatcher;
+  limits: RegistryLimits;
+  logger: Logger;
+  userAgent: string;
+  onExchange?: (e: Exchange) => void;
+}
+
+/**
+ * HTTP for the registry client: bounded concurrency per host, retries with backoff and
+ * jitter on 5xx / network errors, 429 honouring Retry-After, redirects followed by hand
+ * so that credentials never reach another origin, bodies read within limits.
+ */
+export class Transport {
+  private readonly perHost = new Map<string, Semaphore>();
+
+  constructor(private readonly options: TransportOptions) {}
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const { limits } = this.options;
+    let attempt = 0;
+    for (;;) {
+      try {
+        const res = await this.followRedirects(req, attempt);
+        if (RETRY_STATUS.has(res.status) && attempt < limits.retries) {
+          const retryAfter = parseRetryAfter(res.headers['retry-after']);
+          if (res.status === 429 && retryAfter !== undefined && retryAfter > limits.maxRetryAfterMs) return res;
+          const wait = retryAfter ?? backoffDelay(attempt, limits.backoffBaseMs, limits.backoffMaxMs);
+          this.options.logger.debug(`${req.method} ${redactUrl(req.url)}: ${res.status}, retrying in ${Math.round(wait)} ms (attempt ${attempt + 2} of ${limits.retries + 1})`);
+          await sleep(wait, req.signal);
+          attempt++;
+          continue;
+        }
+        return res;
+      } catch (e) {
+        if (isRetryableNetworkError(e) && attempt < limits.retries && !req.signal?.aborted) {
+          const wait = backoffDelay(attempt, limits.backoffBaseMs, limits.backoffMaxMs);
+          this.options.logger.debug(`${req.method} ${redactUrl(req.url)}: ${networkCode(e)}, retrying in ${Math.round(wait)} ms`);
+          await sleep(wait, req.signal);
+          attempt++;
+          continue;
+        }
+        throw toLensError(e, req);
+      }
+    }
+  }
+
+  private async followRedirects(req: HttpRequest, attempt: number): Promise<HttpResponse> {
+    let url = req.url;
+    let authorization = req.authorization;
+    const origin = req.url.origin;
+    const seen = new Set<string>();
+    for (let hop = 0; ; hop++) {
+      const res = await this.exchange({ ...req, url, authorization }, attempt);
+      if (!REDIRECT_STATUS.has(res.status)) return res;
+      const location = res.headers.location;
+      if (typeof location !== 'string' || location === '') {
+        throw new LensError('PROTOCOL', `${redactUrl(url)} answered ${res.status} without a Location header.`, { url: redactUrl(url), status: res.status });
+      }
+      const next = new URL(location, url);
+      if (hop >= this.options.limits.maxRedirects || seen.has(next.href)) {
+        throw new LensError('REDIRECT', `Too many redirects (or a redirect loop) fetching ${redactUrl(req.url)}; last target ${redactUrl(next)}.`, { url: redactUrl(req.url) });
+      }
+      if (url.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new LensError('REDIRECT', `${redactUrl(url)} redirected to a non-HTTPS location (${redactUrl(next)}); refused, since content and credentials would travel unprotected.`, { url: redactUrl(url) });
+      }
+      seen.add(next.href);
+      // Credentials are for the registry only; blob storage gets its own pre-signed URL.
+      if (next.origin !== origin) authorization = undefined;
+      url = next;
+    }
+  }
+
+  private semaphore(host: string): Semaphore {
+    let s = this.perHost.get(host);
+    if (!s) {
+      s = new Semaphore(this.options.limits.concurrencyPerHost);
+      this.perHost.set(host, s);
+    }
+    return s;
+  }
+
+  private exchange(req: HttpRequest, attempt: number): Promise<HttpResponse> {
+    return this.semaphore(req.url.host).run(async () => {
+      const started = performance.now();
+      const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...req.headers };
+      if (req.authorization) headers.authorization = req.authorization;
+      let status: number | 'error' = 'error';
+      try {
+        const res = await request(req.url, {
+          method: req.method,
+          headers,
+          body: req.body,
+          signal: req.signal,
+          dispatcher: this.options.dispatcher,
+          headersTimeout: this.options.limits.headersTimeoutMs,
+          bodyTimeout: this.options.limits.bodyTimeoutMs,
+        });
+        status = res.statusCode;
+        let body: Uint8Array | undefined;
+        if (req.method === 'HEAD') {
+          await res.body.dump();
+        } else if (res.statusCode >= 200 && res.statusCode < 300 && req.read) {
+          body = await readBounded(res.body, req.read.limit, req.url.href, res.headers['content-length'], req.read.what);
+        } else if (res.statusCode >= 400) {
+          body = await readBounded(res.body, ERROR_BODY_LIMIT, req.url.href, undefined, 'Error body').catch(() => undefined);
+        } else {
+          await res.body.dump({ limit: ERROR_BODY_LIMIT }).catch(() => undefined);
+        }
+        return { status: res.statusCode, headers: res.headers, body, url: req.url };
+      } finally {
+        const ms = performance.now() - started;
+        const e: Exchange = { method: req.method, url: redactUrl(req.url), status, ms, attempt };
+        this.options.logger.debug(`${e.method} ${e.url} -> ${e.status} (${Math.round(ms)} ms)`);
+        this.options.onExchange?.(e);
+      }
+    });
+  }
+}
+
+function networkCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function isRetryableNetworkError(e: unknown): boolean {
+  if (e instanceof LensError) return false;
+  const code = networkCode(e);
+  return code !== undefined && NETWORK_CODES.has(code);
+}
+
+function toLensError(e: unknown, req: HttpRequest): LensError {
+  if (e instanceof LensError) return e;
+  const url = redactUrl(req.url);
+  if (req.signal?.aborted) {
+    const reason = req.signal.reason as { name?: string } | undefined;
+    if (reason?.name === 'TimeoutError') return new LensError('TIMEOUT', `${req.method} ${url} timed out.`, { url });
+    return new LensError('ABORTED', 'The operation was cancelled.', { url });
+  }
+  const code = networkCode(e) ?? '';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new LensError('TIMEOUT', `${req.method} ${url} timed out (${code}); the registry did not answer in time.`, { url, cause: code });
+  }
+  if (TLS_CODE.test(code)) {
+    return new LensError('TLS', `TLS with ${req.url.host} failed (${code}). If the registry uses a private CA, pass it with --ca-file; for a plain-HTTP registry use --insecure-registry ${req.url.host}.`, { url, cause: code });
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new LensError('NETWORK', `${req.method} ${url} failed: ${code || message}. Check that the registry is reachable.`, { url, cause: code || undefined }, { cause: e });
+}
