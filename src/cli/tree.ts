@@ -50,7 +50,7 @@ export function renderTree(g: ImageGraph): string {
 }
 
 function artifactLabel(a: Artifact): string {
-  const where = a.format === 'cosign-tag' ? `cosign tag ${a.tag}` : a.format === 'referrer' ? `referrer (${a.discovery === 'referrers-api' ? 'API' : a.discovery === 'layout' ? 'layout' : `tag ${a.tag ?? 'schema'}`})` : 'BuildKit, in the index, unsigned';
+  const where = a.format === 'cosign-tag' ? `cosign tag ${shortTag(a.tag)}` : a.format === 'referrer' ? `referrer (${a.discovery === 'referrers-api' ? 'API' : a.discovery === 'layout' ? 'layout' : `tag ${shortTag(a.tag)}`})` : 'BuildKit, in the index, unsigned';
   const what = a.predicateType ? `${a.kind} ${safeText(a.predicateType)}` : a.kind;
   return `${what}  ${where}  ${short(a.digest)}`;
 }
@@ -63,4 +63,10 @@ function describeType(mt: string): string {
     case MediaType.dockerManifest: return 'Docker image manifest v2';
     default: return safeText(mt || 'unknown media type');
   }
+}
+
+/** `sha256-<64 hex>.sig` -> `sha256-0123456789ab….sig`: the full tag is in --json. */
+function shortTag(tag: string | undefined): string {
+  if (!tag) return 'schema';
+  return tag.replace(/^(sha(?:256|512)-[0-9a-f]{12})[0-9a-f]+/, '$1…');
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { LensError } from '../core/errors';
 import { throwIfAborted } from '../core/abort';
 import type { ContentSource } from './source';
@@ -35,7 +36,20 @@ export interface GraphOptions {
  * (-> referrers of referrers).
  */
 export async function buildGraph(source: ContentSource, target: GraphTarget, options: GraphOptions = {}): Promise<ImageGraph> {
-  const { signal } = options;
+  // Dozens of requests listen on one signal at once; that is expected, not a leak.
+  const inner = new AbortController();
+  setMaxListeners(0, inner.signal);
+  const forward = () => inner.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  options.signal?.addEventListener('abort', forward, { once: true });
+  try {
+    return await walk(source, target, options, inner.signal);
+  } finally {
+    options.signal?.removeEventListener('abort', forward);
+  }
+}
+
+async function walk(source: ContentSource, target: GraphTarget, options: GraphOptions, signal: AbortSignal): Promise<ImageGraph> {
   const repo = target.repository;
   // Learn whether the registry has a referrers API while the root is on its way, so the
   // second wave goes straight to the right place (API or tag schema).
@@ -83,7 +97,14 @@ export async function buildGraph(source: ContentSource, target: GraphTarget, opt
       const tag = `${digestTag(digest)}.${suffix}`;
       tasks.push(guard(tag, async () => {
         const m = await source.getManifest(sigRepo, tag, { signal, optional: true });
-        if (m) artifacts.push(...cosignArtifacts(m, digest, tag, kind, others));
+        if (!m) return;
+        const found = cosignArtifacts(m, digest, tag, kind, others);
+        // Older cosign releases did not annotate the predicate type: read it from the envelope.
+        await Promise.all(found.filter((a) => a.kind === 'attestation' && !a.predicateType).map((a) => guard(a.digest, async () => {
+          const predicateType = predicateFromEnvelope(await source.getBlob(sigRepo, a.digest, { signal }));
+          if (predicateType) a.predicateType = predicateType;
+        })));
+        artifacts.push(...found);
       }));
     }
     tasks.push(guard(`referrers of ${digest}`, async () => artifacts.push(...(await referrerTree(source, repo, digest, options.referrerDepth ?? 1, 0, problems, signal)))));
@@ -209,4 +230,16 @@ async function referrerTree(source: ContentSource, repo: string, digest: string,
     out.push(...nested.flat());
   }
   return out;
+}
+
+/** The predicateType of the in-toto statement inside a DSSE envelope, if it is one. */
+function predicateFromEnvelope(bytes: Uint8Array): string | undefined {
+  try {
+    const envelope = JSON.parse(Buffer.from(bytes).toString('utf8')) as { payload?: unknown };
+    if (typeof envelope.payload !== 'string') return undefined;
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicateType?: unknown };
+    return typeof statement.predicateType === 'string' ? statement.predicateType : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,37 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/run';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams and an environment of the test's choosing. */
+export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: { PATH: process.env.PATH, HOME: emptyHome(), ...env },
+  });
+  return { code, stdout, stderr };
+}
+
+let home: string | undefined;
+/** A HOME without a Docker config, so the developer's own credentials never leak into tests. */
+function emptyHome(): string {
+  home ??= mkdtempSync(join(tmpdir(), 'pl-home-'));
+  return home;
+}
+
+/** A DOCKER_CONFIG directory whose config.json holds `auths` for one registry. */
+export function dockerConfigWith(registry: string, username: string, password: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pl-docker-config-'));
+  const auth = Buffer.from(`${username}:${password}`).toString('base64');
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { [registry]: { auth } } }), { mode: 0o600 });
+  return dir;
+}
