@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import { LensError, describeError } from '../core/errors';
+import type { Artifact } from '../verify/artifact';
+import { artifactFromDigest } from '../verify/artifact';
+import type { SignatureCheck } from '../verify/checks';
+import type { IdentityPolicy, Matcher } from '../verify/identity-policy';
+import { compilePattern } from '../verify/identity-policy';
+import type { PublicKeyMaterial } from '../verify/public-key';
+import { loadPublicKeyFile } from '../verify/public-key';
+import { loadTrustRoot } from '../verify/trust-root';
+import type { BlobVerification } from '../verify/verify-blob';
+import { verifyBlob } from '../verify/verify-blob';
+import type { CliCommand, CliIo } from './io';
+import { Exit } from './io';
+import { parseOptions } from './run';
+
+/**
+ * `provenance-lens verify-blob`: one bundle over one artifact, offline. Speaks the
+ * sigstore-conformance client protocol (https://github.com/sigstore/sigstore-conformance/blob/main/docs/cli_protocol.md):
+ * exit 0 when verified, 1 when not; 2 for usage or unreadable inputs (the protocol
+ * only distinguishes zero from non-zero).
+ */
+const USAGE = `Usage: provenance-lens verify-blob --bundle FILE [options] <FILE | sha256:HEX>
+
+Verifies a Sigstore bundle (v0.1-v0.3, message signature or DSSE) over an artifact
+or its digest, offline.
+
+Options:
+  --bundle FILE                          the Sigstore bundle (required)
+  --certificate-identity S               the signer's certificate identity (SAN), exact
+  --certificate-identity-regexp R        ... or a regular expression, anchored to the whole SAN
+  --certificate-oidc-issuer S            the OIDC issuer, exact
+  --certificate-oidc-issuer-regexp R     ... or an anchored regular expression
+  --trusted-root FILE                    a trusted_root.json (default: the embedded public-good root)
+  --key FILE                             verify with this PEM public key instead of a certificate identity
+  --insecure-ignore-tlog                 with --key: do not require a transparency-log entry
+  --json                                 print the result as JSON
+
+Exit: 0 verified, 1 not verified, 2 usage or unreadable input.`;
+
+const OPTIONS = {
+  bundle: { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  'certificate-oidc-issuer-regexp': { type: 'string' },
+  'trusted-root': { type: 'string' },
+  key: { type: 'string' },
+  'insecure-ignore-tlog': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+export const verifyBlobCommand: CliCommand = {
+  name: 'verify-blob',
+  summary: 'Verify a Sigstore bundle over a file or digest (sigstore-conformance protocol).',
+  usage: USAGE,
+  run: runVerifyBlob,
+};
+
+async function runVerifyBlob(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOptions(args, OPTIONS, USAGE);
+  if (values.bundle === undefined) throw new LensError('USAGE', `--bundle is required.\n${USAGE}`);
+  if (positionals.length !== 1) throw new LensError('USAGE', `Expected exactly one artifact (a file or sha256:<hex>), got ${positionals.length}.\n${USAGE}`);
+  const identity = matcher(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
+  const issuer = matcher(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
+  if (values.key !== undefined && (identity !== undefined || issuer !== undefined)) {
+    throw new LensError('USAGE', '--key verifies a managed key; certificate identity and issuer options do not apply to it.');
+  }
+  if (values['insecure-ignore-tlog'] && values.key === undefined) {
+    throw new LensError('USAGE', '--insecure-ignore-tlog only applies with --key: a certificate needs a signed time.');
+  }
+
+  const bundle = await readInput(values.bundle, 'bundle');
+  const artifact = await readArtifact(positionals[0]!);
+  const trustRoot = await loadTrustRoot({ trustedRootFile: values['trusted-root'], offline: true });
+  let key: PublicKeyMaterial | undefined;
+  if (values.key !== undefined) key = await loadPublicKeyFile(values.key);
+  const policy: IdentityPolicy = {};
+  if (identity !== undefined) policy.identity = identity;
+  if (issuer !== undefined) policy.issuer = issuer;
+
+  const result = verifyBlob({ bundle, artifact, trustRoot, key, policy, requireTlog: !values['insecure-ignore-tlog'] });
+  io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : render(result));
+  return result.verified ? Exit.ok : Exit.failed;
+}
+
+function matcher(exact: string | undefined, regexp: string | undefined, flag: string): Matcher | undefined {
+  if (exact !== undefined && regexp !== undefined) throw new LensError('USAGE', `Give ${flag} or ${flag}-regexp, not both.`);
+  if (exact !== undefined) return { exact };
+  if (regexp !== undefined) {
+    compilePattern(regexp); // a bad pattern is a usage error now, not a failed check later
+    return { regexp };
+  }
+  return undefined;
+}
+
+async function readInput(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new LensError('USAGE', `Cannot read ${what} ${path}: ${describeError(e)}`, { path }, { cause: e });
+  }
+}
+
+const DIGEST_ARG = /^sha(256|512):/;
+
+async function readArtifact(arg: string): Promise<Artifact> {
+  if (DIGEST_ARG.test(arg)) return artifactFromDigest(arg);
+  return { kind: 'bytes', bytes: await readInput(arg, 'artifact'), name: arg };
+}
+
+const MARK: Record<SignatureCheck['status'], string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', info: 'INFO' };
+
+function render(result: BlobVerification): string {
+  const lines = result.checks.map((c) => `${MARK[c.status]}  ${c.code.padEnd(17)} ${c.message}${detail(c)}`);
+  const who = result.signer?.identity !== undefined ? ` by ${result.signer.identity} (issuer ${result.signer.issuer ?? 'unknown'})` : result.signer ? ` with key ${result.signer.keyFingerprint}` : '';
+  if (result.state === 'verified') lines.push(`Verified: signed${who}.`);
+  else if (result.state === 'unpinned') lines.push(`NOT verified: the signature is valid${who}, but no identity and issuer were pinned (--certificate-identity, --certificate-oidc-issuer).`);
+  else lines.push(`NOT verified: ${result.checks.find((c) => c.status === 'fail')?.message ?? 'a required check did not pass.'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function detail(c: SignatureCheck): string {
+  const e = c.evidence;
+  if (e === undefined) return '';
+  const parts: string[] = [];
+  if (e.logIndex !== undefined) parts.push(`log index ${e.logIndex}${e.logUrl ? ` at ${e.logUrl}` : ''}`);
+  if (e.integratedTime !== undefined) parts.push(`integrated ${e.integratedTime}`);
+  if (e.certificateAuthority !== undefined) parts.push(`CA ${e.certificateAuthority}`);
+  if (e.certificateValidity !== undefined) parts.push(`valid ${e.certificateValidity.notBefore} to ${e.certificateValidity.notAfter}`);
+  if (e.digest !== undefined && c.code === 'ARTIFACT') parts.push(e.digest);
+  if (e.cause !== undefined) parts.push(e.cause);
+  return parts.length > 0 ? ` [${parts.join('; ')}]` : '';
+}

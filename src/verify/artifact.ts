@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { HashAlgorithm } from '@sigstore/protobuf-specs';
+import type { Bundle } from '@sigstore/bundle';
+import { parseDigest } from '../registry/digest';
+import type { SignatureCheck } from './checks';
+import { check } from './checks';
+
+/**
+ * The thing a bundle is checked against: the artifact's bytes, or only its digest
+ * (`sha256:<hex>`, as the sigstore-conformance client protocol allows).
+ */
+export type Artifact =
+  | { kind: 'bytes'; bytes: Uint8Array; name?: string }
+  | { kind: 'digest'; algorithm: 'sha256' | 'sha512'; hex: string };
+
+export type NodeHash = 'sha256' | 'sha384' | 'sha512';
+
+/** `sha256:<hex>` (or sha512) to an artifact; throws REFERENCE_INVALID/DIGEST_UNSUPPORTED otherwise. */
+export function artifactFromDigest(digest: string): Artifact {
+  const { algorithm, hex } = parseDigest(digest);
+  return { kind: 'digest', algorithm, hex };
+}
+
+/** The artifact's digest under `algorithm`, or undefined when only another digest is known. */
+export function artifactDigest(artifact: Artifact, algorithm: NodeHash): Buffer | undefined {
+  if (artifact.kind === 'bytes') return createHash(algorithm).update(artifact.bytes).digest();
+  return artifact.algorithm === algorithm ? Buffer.from(artifact.hex, 'hex') : undefined;
+}
+
+export function describeArtifact(artifact: Artifact): string {
+  if (artifact.kind === 'digest') return `${artifact.algorithm}:${artifact.hex}`;
+  return `${artifact.name ?? 'artifact'} (sha256:${createHash('sha256').update(artifact.bytes).digest('hex')})`;
+}
+
+// Map of protobuf-specs HashAlgorithm to Node's names; SHA3 is not used by Sigstore signers.
+const HASHES: Partial<Record<HashAlgorithm, NodeHash>> = {
+  [HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED]: 'sha256',
+  [HashAlgorithm.SHA2_256]: 'sha256',
+  [HashAlgorithm.SHA2_384]: 'sha384',
+  [HashAlgorithm.SHA2_512]: 'sha512',
+};
+
+export function messageHash(bundle: Bundle): NodeHash | undefined {
+  if (bundle.content.$case !== 'messageSignature') return undefined;
+  return HASHES[bundle.content.messageSignature.messageDigest?.algorithm ?? HashAlgorithm.SHA2_256];
+}
+
+/**
+ * Message signatures: the bundle's `messageDigest` must be this artifact's digest.
+ * (`@sigstore/verify` only compares the log entry with `messageDigest`, and checks the
+ * signature over the bytes; a digest-only artifact needs this comparison explicitly.)
+ */
+export function messageArtifactCheck(bundle: Bundle, artifact: Artifact): SignatureCheck {
+  const alg = messageHash(bundle);
+  if (alg === undefined) return check('ARTIFACT', 'fail', 'The bundle signs a digest with a hash algorithm this tool does not support.');
+  const mine = artifactDigest(artifact, alg);
+  if (mine === undefined) {
+    return check('ARTIFACT', 'fail', `The bundle signs a ${alg} digest, but only a ${artifact.kind === 'digest' ? artifact.algorithm : '?'} digest of the artifact was given; pass the file or its ${alg} digest.`);
+  }
+  const evidence = { digest: `${alg}:${mine.toString('hex')}` };
+  const signed = bundle.content.$case === 'messageSignature' ? bundle.content.messageSignature.messageDigest?.digest : undefined;
+  if (signed === undefined || !Buffer.from(signed).equals(mine)) {
+    return check('ARTIFACT', 'fail', "The bundle's message digest is not the digest of this artifact: it was signed for other content.", evidence);
+  }
+  return check('ARTIFACT', 'pass', 'The bundle signs exactly this artifact.', evidence);
+}
+
+const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
+const STATEMENT_TYPES = new Set(['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1']);
+
+interface StatementSubject {
+  name?: unknown;
+  digest?: Record<string, unknown>;
+}
+
+/**
+ * DSSE envelopes: the signature covers the envelope, not the artifact. The binding is
+ * the in-toto statement's subject list (https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md):
+ * one subject must carry this artifact's digest. `@sigstore/verify` does not look.
+ */
+export function dsseArtifactCheck(bundle: Bundle, artifact: Artifact): SignatureCheck {
+  if (bundle.content.$case !== 'dsseEnvelope') return check('ARTIFACT', 'fail', 'The bundle holds no DSSE envelope.');
+  const env = bundle.content.dsseEnvelope;
+  if (env.payloadType !== IN_TOTO_PAYLOAD) {
+    return check('ARTIFACT', 'fail', `The DSSE payload type is ${JSON.stringify(env.payloadType)}, not an in-toto statement, so nothing binds it to this artifact.`);
+  }
+  let statement: { _type?: unknown; subject?: unknown; predicateType?: unknown };
+  try {
+    statement = JSON.parse(Buffer.from(env.payload).toString('utf8')) as typeof statement;
+  } catch {
+    return check('ARTIFACT', 'fail', 'The DSSE payload claims to be an in-toto statement but is not JSON.');
+  }
+  const predicateType = typeof statement.predicateType === 'string' ? statement.predicateType : undefined;
+  if (!STATEMENT_TYPES.has(String(statement._type)) || !Array.isArray(statement.subject)) {
+    return check('ARTIFACT', 'fail', 'The DSSE payload is not an in-toto Statement (v0.1 or v1) with a subject list.');
+  }
+  const subjects = statement.subject as StatementSubject[];
+  for (const alg of ['sha256', 'sha512', 'sha384'] as const) {
+    const mine = artifactDigest(artifact, alg)?.toString('hex');
+    if (mine === undefined) continue;
+    const hit = subjects.find((s) => typeof s?.digest?.[alg] === 'string' && (s.digest[alg] as string).toLowerCase() === mine);
+    if (hit !== undefined) {
+      const name = typeof hit.name === 'string' ? ` ("${hit.name}")` : '';
+      return check('ARTIFACT', 'pass', `The in-toto statement names this artifact as a subject${name}.`, withPredicate({ digest: `${alg}:${mine}` }, predicateType));
+    }
+  }
+  const digest = artifactDigest(artifact, 'sha256') ?? artifactDigest(artifact, 'sha512');
+  const shown = digest ? `${digest.length === 32 ? 'sha256' : 'sha512'}:${digest.toString('hex')}` : undefined;
+  return check('ARTIFACT', 'fail', `None of the statement's ${subjects.length} subject(s) has this artifact's digest.`, withPredicate(shown ? { digest: shown } : {}, predicateType));
+}
+
+function withPredicate<T extends object>(evidence: T, predicateType: string | undefined): T & { predicateType?: string } {
+  return predicateType === undefined ? evidence : { ...evidence, predicateType };
+}

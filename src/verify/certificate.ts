@@ -1,0 +1,124 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { X509Certificate } from '@sigstore/core';
+import type { Bundle } from '@sigstore/bundle';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import type { SignatureCheck } from './checks';
+import { check } from './checks';
+import { keyFingerprint } from './public-key';
+
+/**
+ * What a Fulcio signing certificate says, read directly from the DER so the facts are
+ * available even when a later check fails. Extension OIDs: Fulcio's
+ * https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md
+ */
+export interface CertificateFacts {
+  der: Buffer;
+  cert: X509Certificate;
+  key: KeyObject;
+  /** SAN: URI, else email, else Fulcio's OtherName username. */
+  identity?: string;
+  /** OIDC issuer: 1.3.6.1.4.1.57264.1.8 (DER UTF8String), else the deprecated 1.1 (raw). */
+  issuer?: string;
+  fingerprint: string;
+  keyFingerprint: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
+const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
+const OID_OTHERNAME_USERNAME = '1.3.6.1.4.1.57264.1.7';
+
+export function certificateFacts(der: Buffer): CertificateFacts {
+  const cert = X509Certificate.parse(Buffer.from(der));
+  const key = createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' });
+  const san = cert.extSubjectAltName;
+  const identity = san?.uri ?? san?.rfc822Name ?? san?.otherName(OID_OTHERNAME_USERNAME);
+  const v2 = cert.extension(OID_ISSUER_V2);
+  const issuer = v2 ? v2.valueObj.subs[0]?.value.toString('utf8') : cert.extension(OID_ISSUER_V1)?.value.toString('utf8');
+  const facts: CertificateFacts = {
+    der,
+    cert,
+    key,
+    fingerprint: `sha256:${createHash('sha256').update(der).digest('hex')}`,
+    keyFingerprint: keyFingerprint(key),
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+  };
+  if (identity !== undefined) facts.identity = identity;
+  if (issuer !== undefined) facts.issuer = issuer;
+  return facts;
+}
+
+/** The leaf (signing) certificate of a bundle, in either v0.1/0.2 chain or v0.3 single form. */
+export function leafCertificate(bundle: Bundle): Buffer | undefined {
+  const vm = bundle.verificationMaterial.content;
+  if (vm.$case === 'certificate') return Buffer.from(vm.certificate.rawBytes);
+  if (vm.$case === 'x509CertificateChain') {
+    const first = vm.x509CertificateChain.certificates[0];
+    return first ? Buffer.from(first.rawBytes) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Certificates a v0.1/v0.2 bundle carries after the leaf. Chains are built only from
+ * the trusted root, so extras never add trust; but protobuf-specs says signers MUST
+ * NOT include root CAs. A self-signed certificate the trusted root does not contain
+ * means the bundle claims a trust anchor we do not have: refused
+ * (sigstore-conformance `bundle-with-root-cert_fail`). Old bundles that repeat the
+ * trusted root's own certificates (sigstore-js v0.1 "full chain") are only noted.
+ */
+export function bundleChainCheck(bundle: Bundle, root: TrustedRoot): SignatureCheck | undefined {
+  const vm = bundle.verificationMaterial.content;
+  if (vm.$case !== 'x509CertificateChain' || vm.x509CertificateChain.certificates.length < 2) return undefined;
+  const trusted = new Set<string>();
+  for (const ca of [...root.certificateAuthorities, ...root.timestampAuthorities]) {
+    for (const c of ca.certChain?.certificates ?? []) trusted.add(Buffer.from(c.rawBytes).toString('base64'));
+  }
+  let copies = 0;
+  for (const [i, raw] of vm.x509CertificateChain.certificates.slice(1).entries()) {
+    const b64 = Buffer.from(raw.rawBytes).toString('base64');
+    if (trusted.has(b64)) {
+      copies++;
+      continue;
+    }
+    let cert: X509Certificate;
+    try {
+      cert = X509Certificate.parse(Buffer.from(raw.rawBytes));
+    } catch {
+      return check('BUNDLE_CHAIN', 'fail', `Certificate ${i + 1} of the bundle's chain cannot be parsed.`);
+    }
+    if (cert.subject.equals(cert.issuer) && safeVerify(cert)) {
+      return check('BUNDLE_CHAIN', 'fail', 'The bundle carries its own root CA certificate, one the trusted root does not contain; signers must not include root CAs, and this one would claim an anchor we do not trust.', {
+        certificateFingerprint: `sha256:${createHash('sha256').update(raw.rawBytes).digest('hex')}`,
+      });
+    }
+  }
+  const extra = vm.x509CertificateChain.certificates.length - 1;
+  return check('BUNDLE_CHAIN', 'info', `The bundle carries ${extra} certificate(s) besides the leaf (${copies} identical to the trusted root's); chains are built from the trusted root only.`);
+}
+
+function safeVerify(cert: X509Certificate): boolean {
+  try {
+    return cert.verify();
+  } catch {
+    return false;
+  }
+}
+
+/** The trusted CA (by URI) whose first certificate issued this leaf, for evidence. */
+export function issuingAuthority(leaf: X509Certificate, root: TrustedRoot): string | undefined {
+  for (const ca of root.certificateAuthorities) {
+    const first = ca.certChain?.certificates[0];
+    if (!first) continue;
+    try {
+      const issuer = X509Certificate.parse(Buffer.from(first.rawBytes));
+      if (issuer.subject.equals(leaf.issuer) && leaf.verify(issuer)) return ca.uri || 'unnamed CA';
+    } catch {
+      // A CA certificate we cannot parse cannot have issued the leaf.
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,68 @@
+import { LensError } from '../core/errors';
+import type { SignatureCheck } from './checks';
+import { check } from './checks';
+
+/**
+ * Who must have signed: the certificate identity (SAN) and OIDC issuer, each exact or
+ * a regular expression. Patterns are ALWAYS anchored to the whole value: `@sigstore/verify`
+ * tests a policy SAN with `String.match` (unanchored), so "https://github.com/org/repo/"
+ * would accept "https://github.com/org/repo/../evil" or "https://evil/?https://github.com/org/repo/".
+ * We never hand user text to that matcher; the comparison happens here.
+ */
+export type Matcher = { exact: string } | { regexp: string };
+
+export interface IdentityPolicy {
+  identity?: Matcher;
+  issuer?: Matcher;
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** Anchors and compiles a user pattern; throws USAGE with the reason when it is not a valid pattern. */
+export function compilePattern(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(`^(?:${pattern})$`);
+    } catch (e) {
+      throw new LensError('USAGE', `Invalid regular expression ${JSON.stringify(pattern)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    compiled.set(pattern, re);
+  }
+  return re;
+}
+
+export function matches(matcher: Matcher, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  return 'exact' in matcher ? value === matcher.exact : compilePattern(matcher.regexp).test(value);
+}
+
+export function describeMatcher(matcher: Matcher): string {
+  return 'exact' in matcher ? JSON.stringify(matcher.exact) : `the pattern /^(?:${matcher.regexp})$/`;
+}
+
+/**
+ * IDENTITY and ISSUER checks for a certificate. Without a pinned value the check is a
+ * `warn`: the signature may be valid, but anyone can get a Sigstore certificate, so
+ * "signed" without "by whom" is never reported as verified.
+ */
+export function identityChecks(facts: { identity?: string; issuer?: string }, policy: IdentityPolicy): SignatureCheck[] {
+  const out: SignatureCheck[] = [];
+  const identityEvidence = facts.identity === undefined ? {} : { identity: facts.identity };
+  if (policy.identity === undefined) {
+    out.push(check('IDENTITY', 'warn', `No identity was pinned; the certificate was issued to ${facts.identity ?? 'an unnamed subject'}, which is not checked against anything.`, identityEvidence));
+  } else if (matches(policy.identity, facts.identity)) {
+    out.push(check('IDENTITY', 'pass', `The certificate identity matches ${describeMatcher(policy.identity)}.`, identityEvidence));
+  } else {
+    out.push(check('IDENTITY', 'fail', `The certificate identity ${facts.identity === undefined ? 'is missing' : JSON.stringify(facts.identity)}; expected ${describeMatcher(policy.identity)}.`, identityEvidence));
+  }
+  const issuerEvidence = facts.issuer === undefined ? {} : { issuer: facts.issuer };
+  if (policy.issuer === undefined) {
+    out.push(check('ISSUER', 'warn', `No OIDC issuer was pinned; the certificate names ${facts.issuer ?? 'no issuer'}.`, issuerEvidence));
+  } else if (matches(policy.issuer, facts.issuer)) {
+    out.push(check('ISSUER', 'pass', `The OIDC issuer matches ${describeMatcher(policy.issuer)}.`, issuerEvidence));
+  } else {
+    out.push(check('ISSUER', 'fail', `The OIDC issuer ${facts.issuer === undefined ? 'is missing' : JSON.stringify(facts.issuer)}; expected ${describeMatcher(policy.issuer)}.`, issuerEvidence));
+  }
+  return out;
+}

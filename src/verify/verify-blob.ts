@@ -1,0 +1,151 @@
+import type { Artifact } from './artifact';
+import { dsseArtifactCheck, messageArtifactCheck } from './artifact';
+import type { BundleVersion } from './bundle-input';
+import { parseBundle } from './bundle-input';
+import type { CertificateFacts } from './certificate';
+import { bundleChainCheck, certificateFacts, issuingAuthority, leafCertificate } from './certificate';
+import type { CheckCode, SignatureCheck } from './checks';
+import { allRequiredPass, check } from './checks';
+import type { IdentityPolicy } from './identity-policy';
+import { identityChecks } from './identity-policy';
+import { runLibraryVerifier } from './library-verifier';
+import type { PublicKeyMaterial } from './public-key';
+import { sameKey } from './public-key';
+import { signatureContent } from './signature-content';
+import type { Signer } from './tlog-signer';
+import { tlogSignerCheck } from './tlog-signer';
+import type { TrustRoot, TrustRootInfo } from './trust-root';
+import { describeTrustRoot } from './trust-root';
+
+/**
+ * Verifies one Sigstore bundle over one artifact: what `cosign verify-blob --bundle`
+ * and the sigstore-conformance client protocol ask. Pure and synchronous: every input
+ * (bundle bytes, artifact, trust root, key) is fetched by the caller.
+ *
+ * The cryptography is `@sigstore/verify`'s; around it we add what it leaves to the
+ * caller or gets wrong (see each module): the artifact binding (message digest,
+ * in-toto subject), an anchored identity policy, the log entry's signer, bundle
+ * chain hygiene, strict bundle and trusted-root parsing, Rekor v2 DSSE entries.
+ */
+export interface VerifyBlobOptions {
+  /** The bundle file as read (malformed content becomes a failed check, not an exception). */
+  bundle: string | Uint8Array;
+  artifact: Artifact;
+  trustRoot: TrustRoot;
+  /** Key-based verification: the bundle must have been signed by this key. */
+  key?: PublicKeyMaterial;
+  /** Keyless verification: who must have signed. */
+  policy?: IdentityPolicy;
+  /** Demand a transparency-log entry (default true; cosign's `--insecure-ignore-tlog` turns it off). */
+  requireTlog?: boolean;
+}
+
+export type VerificationState =
+  /** Every required check passed. */
+  | 'verified'
+  /** Cryptographically valid, but no identity (or issuer) was pinned: not verified. */
+  | 'unpinned'
+  | 'failed';
+
+export interface BlobVerification {
+  verified: boolean;
+  state: VerificationState;
+  checks: SignatureCheck[];
+  bundle?: { version: BundleVersion; content: 'message-signature' | 'dsse-envelope' };
+  signer?: { kind: 'certificate' | 'public-key'; identity?: string; issuer?: string; keyFingerprint: string };
+  trustRoot: TrustRootInfo;
+}
+
+export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
+  const { trustRoot, artifact } = options;
+  const requireTlog = options.requireTlog ?? true;
+  const checks: SignatureCheck[] = [check('TRUST_ROOT', 'info', `Using the ${describeTrustRoot(trustRoot.info)}.`, { trustRoot: trustRoot.info.instance })];
+  const result = (required: CheckCode[], extra: Partial<BlobVerification> = {}): BlobVerification => finish(checks, required, trustRoot.info, extra);
+
+  const parse = parseBundle(options.bundle);
+  if (!parse.ok) {
+    checks.push(parse.failure);
+    return result(['BUNDLE_FORMAT']);
+  }
+  const { bundle, version, content } = parse.parsed;
+  checks.push(check('BUNDLE_FORMAT', 'pass', `A well-formed v${version} bundle holding a ${content === 'dsse-envelope' ? 'DSSE envelope' : 'message signature'}.`, { bundleVersion: version, content }));
+  checks.push(...parse.parsed.notes);
+  const summary = { bundle: { version, content } };
+
+  // Who signed: a certificate (keyless, or a private PKI) or a managed key.
+  const leaf = leafCertificate(bundle);
+  let facts: CertificateFacts | undefined;
+  if (leaf !== undefined) {
+    try {
+      facts = certificateFacts(leaf);
+    } catch (e) {
+      checks.push(check('CERTIFICATE_CHAIN', 'fail', 'The signing certificate cannot be parsed.', { cause: e instanceof Error ? e.message : String(e) }));
+      return result(['CERTIFICATE_CHAIN'], summary);
+    }
+  }
+  const keyMode = options.key !== undefined;
+  let signer: Signer;
+  if (facts !== undefined) {
+    signer = { kind: 'certificate', der: facts.der, key: facts.key };
+    if (facts.cert.isCA) checks.push(check('CERTIFICATE_CHAIN', 'fail', 'The signing certificate is a CA certificate, not a leaf.'));
+    if (options.key !== undefined) {
+      const same = sameKey(facts.key, options.key.key);
+      checks.push(check('PUBLIC_KEY', same ? 'pass' : 'fail', same ? 'The certificate carries the given public key.' : 'The certificate carries another key than the given one.', { keyFingerprint: facts.keyFingerprint }));
+    }
+  } else if (options.key !== undefined) {
+    signer = { kind: 'public-key', key: options.key.key };
+    checks.push(check('PUBLIC_KEY', 'pass', `Verifying with the given ${options.key.algorithm} key ${options.key.fingerprint}.`, { keyFingerprint: options.key.fingerprint }));
+  } else {
+    checks.push(check('PUBLIC_KEY', 'fail', 'The bundle was signed with a managed key; pass that public key (--key) to verify it.'));
+    return result(['PUBLIC_KEY'], summary);
+  }
+
+  const chain = bundleChainCheck(bundle, trustRoot.root);
+  if (chain !== undefined) checks.push(chain);
+  checks.push(content === 'dsse-envelope' ? dsseArtifactCheck(bundle, artifact) : messageArtifactCheck(bundle, artifact));
+  const entries = bundle.verificationMaterial.tlogEntries;
+  const tlogSigner = tlogSignerCheck(entries, signer);
+  if (tlogSigner !== undefined) checks.push(tlogSigner);
+
+  const library = runLibraryVerifier({ bundle, signature: signatureContent(bundle, artifact), trustRoot, key: options.key?.key, requireTlog });
+  checks.push(...library);
+  if (facts !== undefined) decorateCertificateCheck(checks, facts, trustRoot);
+
+  const required: CheckCode[] = ['BUNDLE_FORMAT', 'ARTIFACT', 'SIGNATURE', keyMode ? 'PUBLIC_KEY' : 'CERTIFICATE_CHAIN'];
+  if (!keyMode) required.push('TIMESTAMP', 'IDENTITY', 'ISSUER');
+  if (requireTlog && trustRoot.info.counts.tlogs > 0) required.push('TLOG');
+  if (entries.length > 0) required.push('TLOG_SIGNER');
+  if (facts !== undefined && !keyMode) checks.push(...identityChecks(facts, options.policy ?? {}));
+
+  const signerSummary: BlobVerification['signer'] =
+    facts !== undefined
+      ? { kind: 'certificate', keyFingerprint: facts.keyFingerprint, ...(facts.identity ? { identity: facts.identity } : {}), ...(facts.issuer ? { issuer: facts.issuer } : {}) }
+      : { kind: 'public-key', keyFingerprint: options.key?.fingerprint ?? '' };
+  return result(required, { ...summary, signer: signerSummary });
+}
+
+/** Adds the certificate's facts to the chain check the library produced. */
+function decorateCertificateCheck(checks: SignatureCheck[], facts: CertificateFacts, trustRoot: TrustRoot): void {
+  const ca = issuingAuthority(facts.cert, trustRoot.root);
+  for (const c of checks) {
+    if (c.code !== 'CERTIFICATE_CHAIN' || c.status !== 'pass') continue;
+    c.evidence = {
+      ...c.evidence,
+      certificateFingerprint: facts.fingerprint,
+      keyFingerprint: facts.keyFingerprint,
+      certificateValidity: { notBefore: facts.notBefore, notAfter: facts.notAfter },
+      ...(ca !== undefined ? { certificateAuthority: ca } : {}),
+    };
+  }
+}
+
+function finish(checks: SignatureCheck[], required: CheckCode[], trustRoot: TrustRootInfo, extra: Partial<BlobVerification>): BlobVerification {
+  const verified = allRequiredPass(checks, required);
+  let state: VerificationState = verified ? 'verified' : 'failed';
+  if (!verified && !checks.some((c) => c.status === 'fail')) {
+    // Nothing failed: the only shortfall can be an identity or issuer left unpinned.
+    const missing = required.filter((code) => !checks.some((c) => c.code === code && c.status === 'pass'));
+    if (missing.length > 0 && missing.every((code) => code === 'IDENTITY' || code === 'ISSUER')) state = 'unpinned';
+  }
+  return { ...extra, verified, state, checks, trustRoot };
+}
