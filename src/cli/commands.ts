@@ -1,6 +1,7 @@
 import type { CliCommand } from './io';
 import { inspectCommand } from './inspect';
+import { tagsCommand } from './tags';
 import { verifyBlobCommand } from './verify-blob';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [inspectCommand, verifyBlobCommand];
+export const commands: CliCommand[] = [inspectCommand, tagsCommand, verifyBlobCommand];

@@ -111,6 +111,18 @@ describe('inspect against a real registry (anonymous)', () => {
     assert.match(usage.stderr, /exactly one reference/);
   });
 
+  test('tags lists releases newest first and hides cosign and referrers tags unless --all', async () => {
+    const r = await cli(['tags', `${reg.host}/rancher/fleet-agent`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['v0.13.0', 'v0.13.0-single', 'v0.13.0-docker']);
+    const all = JSON.parse((await cli(['tags', `${reg.host}/rancher/fleet-agent`, '--all', '--json'])).stdout) as { tags: string[] };
+    assert.ok(all.tags.includes(`sha256-${fx.index.digest.slice(7)}.sig`));
+    assert.ok(all.tags.includes(`sha256-${fx.index.digest.slice(7)}`));
+    const withTag = await cli(['tags', `${reg.host}/rancher/fleet-agent:v1`]);
+    assert.equal(withTag.code, 2);
+    assert.match(withTag.stderr, /without a tag or digest/);
+  });
+
   test('the built dist/cli.js (the package bin) gives the same graph', () => {
     const out = execFileSync(process.execPath, [resolve(ROOT, 'dist/cli.js'), 'inspect', `${reg.host}/rancher/fleet-agent:v0.13.0`, '--json'], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
     const g = graphOf(out);

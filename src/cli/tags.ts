@@ -1,0 +1,36 @@
+import type { CliCommand, CliIo } from './io';
+import { Exit } from './io';
+import { parseOptions } from './run';
+import { LensError } from '../core/errors';
+import { parseReference } from '../registry/reference';
+import { openReference } from '../registry/open';
+import { releaseTags, sortTags } from '../releases/tag-order';
+import { clientFromOptions, registryOptionSpec, registryOptionUsage } from './registry-options';
+
+const usage = `Usage: provenance-lens tags <repository> [--all] [--json] [options]
+
+Lists a repository's tags, newest release first (semantic versions, then the rest).
+cosign (sha256-<hex>.sig/.att/.sbom) and referrers-schema tags are hidden unless --all.
+${registryOptionUsage}`;
+
+export const tagsCommand: CliCommand = {
+  name: 'tags',
+  summary: 'list a repository\'s release tags, newest first',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' }, all: { type: 'boolean' }, ...registryOptionSpec }, usage);
+    if (positionals.length !== 1) throw new LensError('USAGE', `tags takes exactly one repository.\n${usage}`);
+    const ref = parseReference(positionals[0]!);
+    if (ref.tag || ref.digest) throw new LensError('USAGE', `tags takes a repository without a tag or digest, e.g. ${positionals[0]!.replace(/[:@][^/]*$/, '')}.`);
+    const client = await clientFromOptions(values, io);
+    try {
+      const { source, target } = openReference(ref, client);
+      const all = await source.listTags(target.repository);
+      const tags = values.all ? sortTags(all) : releaseTags(all);
+      io.stdout.write(values.json ? `${JSON.stringify({ repository: target.reference, tags }, null, 2)}\n` : tags.map((t) => `${t}\n`).join(''));
+      return Exit.ok;
+    } finally {
+      await client.close();
+    }
+  },
+};
