@@ -2,7 +2,7 @@
 // lints, compiles the tests and runs them with node's test runner.
 // Unit tests run first; integration tests start their own real registry.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function run(cmd, args, opts = {}) {
@@ -37,4 +37,16 @@ if (files.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
-run('node', ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files]);
+const tap = join('out', 'test-results.tap');
+const r = spawnSync('node', ['--test', '--test-concurrency=2', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files], { stdio: 'inherit' });
+// One plain closing line, whatever the reporter: "N passed, N failed, N skipped".
+let summary = '';
+try {
+  const text = readFileSync(tap, 'utf8');
+  const count = (k) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  summary = `${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped')} skipped`;
+} catch {
+  summary = 'no test results were written';
+}
+console.log(`\ntests: ${summary}`);
+process.exit(r.status ?? 1);
