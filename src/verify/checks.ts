@@ -74,14 +74,15 @@ export function check(code: CheckCode, status: CheckStatus, message: string, evi
 }
 
 /**
- * "Verified" means: no check failed AND every required check is present and passed.
- * Requiring presence matters: a check that never ran (because an earlier step threw)
- * must not count as passed.
+ * "Verified" means: no check failed, and every required check is present with at
+ * least one `pass` and no `warn` (an `info` note beside it, such as "proof set aside,
+ * SET verified instead", does not weaken it). Requiring presence matters: a check that
+ * never ran (because an earlier step threw) must not count as passed.
  */
 export function allRequiredPass(checks: readonly SignatureCheck[], required: readonly CheckCode[]): boolean {
   if (checks.some((c) => c.status === 'fail')) return false;
   return required.every((code) => {
     const mine = checks.filter((c) => c.code === code);
-    return mine.length > 0 && mine.every((c) => c.status === 'pass');
+    return mine.some((c) => c.status === 'pass') && !mine.some((c) => c.status === 'warn');
   });
 }
