@@ -70,8 +70,8 @@ async function runVerifyBlob(args: string[], io: CliIo): Promise<number> {
     throw new LensError('USAGE', '--insecure-ignore-tlog only applies with --key: a certificate needs a signed time.');
   }
 
-  const bundle = await readInput(values.bundle, 'bundle');
   const artifact = await readArtifact(positionals[0]!);
+  const bundle = await readInput(values.bundle, 'bundle');
   const trustRoot = await loadTrustRoot({ trustedRootFile: values['trusted-root'], offline: true });
   let key: PublicKeyMaterial | undefined;
   if (values.key !== undefined) key = await loadPublicKeyFile(values.key);
