@@ -27,11 +27,6 @@ export function artifactDigest(artifact: Artifact, algorithm: NodeHash): Buffer 
   return artifact.algorithm === algorithm ? Buffer.from(artifact.hex, 'hex') : undefined;
 }
 
-export function describeArtifact(artifact: Artifact): string {
-  if (artifact.kind === 'digest') return `${artifact.algorithm}:${artifact.hex}`;
-  return `${artifact.name ?? 'artifact'} (sha256:${createHash('sha256').update(artifact.bytes).digest('hex')})`;
-}
-
 // Map of protobuf-specs HashAlgorithm to Node's names; SHA3 is not used by Sigstore signers.
 const HASHES: Partial<Record<HashAlgorithm, NodeHash>> = {
   [HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED]: 'sha256',

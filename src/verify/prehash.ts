@@ -80,7 +80,7 @@ export function verifyPrehashed(key: KeyObject, hashAlgorithm: string, digest: B
   throw new PrehashUnsupportedError(`A ${key.asymmetricKeyType ?? 'unknown'} signature cannot be verified from a digest alone; pass the artifact file.`);
 }
 
-export function ecdsaVerify(c: Curve, q: { x: bigint; y: bigint }, digest: Buffer, r: bigint, s: bigint): boolean {
+function ecdsaVerify(c: Curve, q: { x: bigint; y: bigint }, digest: Buffer, r: bigint, s: bigint): boolean {
   if (r <= 0n || r >= c.n || s <= 0n || s >= c.n) return false;
   if (!onCurve(c, q.x, q.y)) return false;
   const nBits = c.n.toString(2).length;
@@ -148,7 +148,7 @@ function add(c: Curve, a: Jacobian, b: Jacobian): Jacobian {
   return { x, y, z: mod(h * a.z * b.z, p) };
 }
 
-export function toAffineX(c: Curve, pt: Jacobian): bigint {
+function toAffineX(c: Curve, pt: Jacobian): bigint {
   const zi = modInverse(pt.z, c.p);
   return mod(pt.x * zi * zi, c.p);
 }
