@@ -1,0 +1,58 @@
+import type { Matcher } from './identity-policy';
+import type { PublicKeyMaterial } from './public-key';
+
+/**
+ * What one image must satisfy: the resolved policy the verifier applies, whatever it came
+ * from (CLI flags, `.provenance-lens.yaml`, derivation for GitHub-built images).
+ * Every field says where it came from, so results can explain a requirement.
+ */
+export type PolicySource = 'cli' | 'policy-file' | 'derived' | 'default';
+
+/** Claims Fulcio puts in GitHub Actions certificates (OIDs 1.3.6.1.4.1.57264.1.*). */
+export interface GithubClaims {
+  /** 1.12 Source Repository URI, e.g. `https://github.com/rancher/fleet`. */
+  sourceRepositoryUri?: Matcher;
+  /** 1.14 Source Repository Ref, e.g. `refs/tags/v0.13.0`. */
+  sourceRepositoryRef?: Matcher;
+  /** 1.13 Source Repository Digest (the commit). */
+  sourceRepositoryDigest?: Matcher;
+  /** 1.18 Build Config URI (the workflow file at a ref). */
+  buildConfigUri?: Matcher;
+  /** 1.20 Build Trigger, e.g. `push`, `workflow_dispatch`. */
+  buildTrigger?: Matcher;
+  /** 1.21 Run Invocation URI. */
+  runInvocationUri?: Matcher;
+}
+
+export interface SlsaExpectations {
+  /** Builder ids allowed (exact or pattern). Empty: any builder, reported as info. */
+  builderIds?: Matcher[];
+  /** Repository the image is built from, e.g. `https://github.com/rancher/fleet` (git+ prefixes tolerated). */
+  sourceRepository?: string;
+  /** `refs/tags/v1.2.3` or a bare tag. */
+  sourceRef?: string;
+  sourceCommit?: string;
+  /** Refuse unknown build types (default: warn). */
+  requireKnownBuildType?: boolean;
+}
+
+export interface ImagePolicy {
+  /** The image pattern that selected this policy (policy file), for the explanation. */
+  matchedPattern?: string;
+  identity?: Matcher;
+  issuer?: Matcher;
+  github?: GithubClaims;
+  /** Key-based signing: any of these keys. */
+  keys?: PublicKeyMaterial[];
+  /** Predicate types that must be present as SIGNED attestations covering the image. */
+  requiredPredicateTypes: string[];
+  slsa?: SlsaExpectations;
+  /** The repository the image is built in, when not the image's own name (rancher/fleet-agent -> rancher/fleet). */
+  builtIn?: string;
+  /** A stated exception: the image is not required to be signed, with the reason shown. */
+  exception?: { reason: string };
+  /** Require a transparency-log entry (default true). */
+  requireTlog: boolean;
+  /** Where each requirement came from. */
+  sources: Partial<Record<'identity' | 'issuer' | 'keys' | 'requiredPredicateTypes' | 'slsa' | 'github' | 'exception', PolicySource>>;
+}
