@@ -26,7 +26,14 @@ export interface GraphOptions {
   signatureRepository?: string;
   /** How deep to follow artifacts about artifacts (a signed SBOM). 0 = only the image. */
   referrerDepth?: number;
+  /** Platforms walked at most; the rest are listed as a TRUNCATED problem (hostile or huge indexes). */
+  maxPlatforms?: number;
+  /** Referrers kept per digest at most. */
+  maxReferrers?: number;
 }
+
+const DEFAULT_MAX_PLATFORMS = 128;
+const DEFAULT_MAX_REFERRERS = 256;
 
 /**
  * Walks the supply-chain graph of an image (../shared/notes/FORMATS.md §1-2):
@@ -64,6 +71,15 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
   const attestationManifests: Descriptor[] = [];
 
   if (root.kind === 'index') classifyIndex(root, platforms, attestationManifests, others);
+  // Bounded work whatever the registry sends: a 10,000-entry index is reported, not walked.
+  const maxPlatforms = options.maxPlatforms ?? DEFAULT_MAX_PLATFORMS;
+  if (platforms.length > maxPlatforms) {
+    problems.push({ at: root.digest, code: 'TRUNCATED', message: `The index lists ${platforms.length} platform manifests; only the first ${maxPlatforms} were examined. The others were not checked.` });
+    const kept = new Set(platforms.slice(0, maxPlatforms).map((p) => p.digest));
+    platforms.splice(maxPlatforms);
+    const keptAttestations = attestationManifests.filter((a) => kept.has(a.annotations?.[Annotation.referenceDigest] ?? ''));
+    attestationManifests.splice(0, attestationManifests.length, ...keptAttestations);
+  }
 
   // Record a failure of one part and go on; cancellation always stops everything.
   const guard = async (at: string, task: () => Promise<unknown>): Promise<void> => {
@@ -107,7 +123,7 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
         artifacts.push(...found);
       }));
     }
-    tasks.push(guard(`referrers of ${digest}`, async () => artifacts.push(...(await referrerTree(source, repo, digest, options.referrerDepth ?? 1, 0, problems, signal)))));
+    tasks.push(guard(`referrers of ${digest}`, async () => artifacts.push(...(await referrerTree(source, repo, digest, { maxDepth: options.referrerDepth ?? 1, maxReferrers: options.maxReferrers ?? DEFAULT_MAX_REFERRERS }, 0, problems, signal)))));
   }
   await Promise.all(tasks);
   throwIfAborted(signal);
@@ -205,8 +221,17 @@ function cosignArtifacts(m: FetchedManifest, coversDigest: string, tag: string, 
   });
 }
 
-async function referrerTree(source: ContentSource, repo: string, digest: string, maxDepth: number, depth: number, problems: GraphProblem[], signal?: AbortSignal): Promise<Artifact[]> {
+interface ReferrerLimits {
+  maxDepth: number;
+  maxReferrers: number;
+}
+
+async function referrerTree(source: ContentSource, repo: string, digest: string, limits: ReferrerLimits, depth: number, problems: GraphProblem[], signal?: AbortSignal): Promise<Artifact[]> {
   const found = await discoverReferrers(source, repo, digest, signal);
+  if (found.descriptors.length > limits.maxReferrers) {
+    problems.push({ at: `referrers of ${digest}`, code: 'TRUNCATED', message: `${found.descriptors.length} referrers name ${digest}; only the first ${limits.maxReferrers} were examined.` });
+    found.descriptors.splice(limits.maxReferrers);
+  }
   const out: Artifact[] = found.descriptors.map((d) => {
     const a: Artifact = { coversDigest: digest, kind: classifyReferrer(d), format: 'referrer', digest: d.digest, mediaType: d.mediaType, discovery: found.discovery, size: d.size };
     const predicateType = predicateOf(d);
@@ -217,10 +242,10 @@ async function referrerTree(source: ContentSource, repo: string, digest: string,
     if (depth > 0) a.depth = depth;
     return a;
   });
-  if (depth < maxDepth) {
+  if (depth < limits.maxDepth) {
     const nested = await Promise.all(out.map(async (a) => {
       try {
-        return await referrerTree(source, repo, a.digest, maxDepth, depth + 1, problems, signal);
+        return await referrerTree(source, repo, a.digest, limits, depth + 1, problems, signal);
       } catch (e) {
         throwIfAborted(signal);
         problems.push({ at: `referrers of ${a.digest}`, code: e instanceof LensError ? e.code : 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
