@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the demo need, when missing:
-# a real registry (CNCF distribution), skopeo (benchmark baseline, pushing), htpasswd, openssl.
+# a real registry (CNCF distribution), skopeo (benchmark baseline, pushing), htpasswd, openssl;
+# with arguments also `chromium`, `code-server-deps` (see below) or any Debian package name.
 # Idempotent and quiet when everything is there.
 set -euo pipefail
 need=()
@@ -11,6 +12,13 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 for extra in "$@"; do
   case "$extra" in
     chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
+    # What installing code-server from npm builds its native modules with (scripts/e2e/setup.sh).
+    code-server-deps)
+      command -v rg >/dev/null 2>&1 || need+=(ripgrep)
+      command -v python3 >/dev/null 2>&1 || need+=(python3)
+      { command -v make && command -v g++; } >/dev/null 2>&1 || need+=(build-essential)
+      dpkg-query -W -f='${Status}' libkrb5-dev 2>/dev/null | grep -q 'ok installed' || need+=(libkrb5-dev)
+      ;;
     *) need+=("$extra") ;;
   esac
 done

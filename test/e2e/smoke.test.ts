@@ -1,0 +1,67 @@
+// The extension in a real VS Code: code-server with the packaged .vsix installed, driven by
+// Chromium, then the in-host suite (test/host) run by a real extension host.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, notification, openWorkbench, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane } from './support/browser';
+import { startCodeServer } from './support/code-server';
+import type { CodeServer } from './support/code-server';
+import { runHostSuite } from './support/host-suite';
+import { repoRoot } from './support/paths';
+
+const VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('VS Code smoke (code-server 4.100.3 + Chromium)', { timeout: 240_000 }, () => {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let workspace: string;
+
+  before(async () => {
+    server = await startCodeServer({ vsix: 'package', colorTheme: 'Default Dark Modern' });
+    workspace = server.makeWorkspace('smoke', {
+      '.goreleaser.yaml': 'version: 2\ndockers:\n  - image_templates: ["127.0.0.1:5000/fleet:{{ .Version }}"]\n',
+    });
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server.workbenchUrl(workspace));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  it('runs "Provenance Lens: Show Version" from the command palette', () => screenshotOnFailure(page, 'smoke-show-version', async () => {
+    await runCommand(page, 'Provenance Lens: Show Version');
+    const toast = notification(page, `Provenance Lens ${VERSION} (VS Code 1.100.3)`);
+    await toast.waitFor({ state: 'visible' });
+    await screenshot(page, 'smoke-show-version');
+  }));
+
+  it('shows the Releases view in the Explorer', () => screenshotOnFailure(page, 'smoke-releases-view', async () => {
+    await runCommand(page, 'View: Show Explorer');
+    const pane = viewPane(page, 'Releases');
+    const header = pane.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await pane.getByText('Provenance Lens shows the release images of this workspace here.').waitFor({ state: 'visible' });
+    await screenshot(page, 'smoke-releases-view-dark');
+  }));
+
+  it('follows a theme change (light)', () => screenshotOnFailure(page, 'smoke-light', async () => {
+    await setColorTheme(page, 'Light Modern');
+    await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached' });
+    await screenshot(page, 'smoke-releases-view-light');
+  }));
+
+  it('passes the in-host suite in a real extension host', async () => {
+    assert.ok(server && browser);
+    const results = await runHostSuite(server, browser, workspace);
+    const failures = results.tests.filter((t) => t.state === 'failed').map((t) => `${t.title}\n${t.error ?? ''}`);
+    assert.equal(results.error, undefined, results.error);
+    assert.deepEqual(failures, []);
+    assert.equal(results.vscodeVersion, '1.100.3');
+    assert.ok(results.passed >= 4, `only ${results.passed} in-host tests passed`);
+  });
+});

@@ -1,0 +1,149 @@
+// Debian's Chromium driven by playwright-core (never `playwright install`: it downloads a
+// browser), and the few workbench gestures the scenarios need. Selectors are VS Code 1.100's DOM.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { artifactsDir } from './paths';
+
+export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', // root, and no user namespaces in containers
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Launches headless Chromium (about 1 s). Close it in an `after` hook. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
+}
+
+export interface WorkbenchOptions {
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** Wait this long for the workbench to come up. Default 60 s. */
+  readonly timeoutMs?: number;
+}
+
+/** Opens a workbench URL (CodeServer.workbenchUrl) in a fresh context and waits until it is usable. */
+export async function openWorkbench(browser: Browser, url: string, options: WorkbenchOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(url);
+  await waitForWorkbench(page, options.timeoutMs ?? 60_000);
+  return page;
+}
+
+/** Waits for the workbench shell and the explorer of the opened folder to be rendered. */
+export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<void> {
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+/** The quick input box (command palette, quick picks, input boxes). */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget .quick-input-box input');
+}
+
+/** Opens the command palette: F1 until the quick input shows (the first press can be lost while the workbench settles). */
+export async function openPalette(page: Page): Promise<void> {
+  const input = quickInput(page);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 1000 });
+      return;
+    } catch { /* try again */ }
+  }
+  throw new Error('the command palette did not open');
+}
+
+/** A row of the open quick pick whose label is exactly `label`. */
+export function quickPickRow(page: Page, label: string): Locator {
+  return page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
+}
+
+/**
+ * Runs a command by its palette title, e.g. `Provenance Lens: Show Version`. The palette lists
+ * the commands known when it opens, and extensions' contributions arrive a few seconds after
+ * the workbench shows, so a palette without the row is closed and opened again.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await openPalette(page);
+    await quickInput(page).fill(`>${title}`);
+    const row = quickPickRow(page, title).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 2000 });
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`no command titled "${title}" in the palette after ${timeoutMs} ms`, { cause: e });
+      await page.keyboard.press('Escape');
+      continue;
+    }
+    await row.click();
+    return;
+  }
+}
+
+/**
+ * Switches the color theme through "Preferences: Color Theme", as a user would; `label` is the
+ * picker's (`Light Modern`, `Dark Modern`, `Light High Contrast`, `Dark High Contrast`).
+ * (Editing settings.json does not reach an open code-server workbench; see updateSettings.)
+ */
+export async function setColorTheme(page: Page, label: string): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await quickInput(page).fill(label);
+  await quickPickRow(page, label).first().click();
+  await quickInput(page).waitFor({ state: 'hidden' });
+}
+
+/** A notification toast containing `text` (string: substring; RegExp: match). */
+export function notification(page: Page, text: string | RegExp): Locator {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text });
+}
+
+/**
+ * A view's pane in the side bar by its title (as shown, case-insensitive), e.g. `Releases`.
+ * Its `.pane-body` holds the tree or the welcome content.
+ */
+export function viewPane(page: Page, title: string): Locator {
+  return page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header .title', { hasText: new RegExp(`^${title}$`, 'i') }) });
+}
+
+/**
+ * The content of a webview panel: VS Code nests the page in two iframes. `index` picks one
+ * when several webviews are open (default the last one, usually the newest).
+ */
+export function webviewFrame(page: Page, index?: number): FrameLocator {
+  const outer = page.locator('iframe.webview.ready');
+  return (index === undefined ? outer.last() : outer.nth(index)).contentFrame().frameLocator('#active-frame');
+}
+
+/** Saves a full-window PNG as test-artifacts/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(artifactsDir, { recursive: true });
+  const path = join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Runs `fn`; when it throws, saves test-artifacts/<name>-failed.png first, to see why. */
+export async function screenshotOnFailure<T>(page: Page, name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    await screenshot(page, `${name}-failed`).catch(() => undefined);
+    throw e;
+  }
+}
