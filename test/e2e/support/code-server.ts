@@ -120,7 +120,7 @@ function seedSettings(userDataDir: string, options: CodeServerOptions): void {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'extensions.ignoreRecommendations': true,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': options.disableWorkspaceTrust === false,
     'chat.commandCenter.enabled': false,
     'git.openRepositoryInParentFolders': 'never',
     ...options.settings,
