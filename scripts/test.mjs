@@ -26,12 +26,14 @@ function testFiles(dir) {
 }
 
 const only = process.argv.slice(2);
+const suites = only.length ? only : ['unit', 'integration', 'e2e'];
 run('bash', ['scripts/ensure-system.sh']);
+// code-server and Chromium for the real-VS-Code suite: installed up front, not inside a test hook.
+if (suites.includes('e2e')) run('bash', ['scripts/e2e/setup.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
 run('node', ['scripts/build.mjs']);
 run('npx', ['tsc', '-p', 'tsconfig.test.json']);
 run('npx', ['eslint', '.']);
 
-const suites = only.length ? only : ['unit', 'integration'];
 const files = suites.flatMap((s) => testFiles(join('out', 'test', s)));
 if (files.length === 0) {
   console.error('No test files found.');
