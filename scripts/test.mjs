@@ -2,7 +2,7 @@
 // lints, compiles the tests and runs them with node's test runner.
 // Unit tests run first; integration tests start their own real registry.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function run(cmd, args, opts = {}) {
@@ -31,6 +31,8 @@ run('bash', ['scripts/ensure-system.sh']);
 // code-server and Chromium for the real-VS-Code suite: installed up front, not inside a test hook.
 if (suites.includes('e2e')) run('bash', ['scripts/e2e/setup.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
 run('node', ['scripts/build.mjs']);
+// Compiled tests from a previous run could include files since deleted: start clean.
+rmSync('out', { recursive: true, force: true });
 run('npx', ['tsc', '-p', 'tsconfig.test.json']);
 run('npx', ['eslint', '.']);
 
