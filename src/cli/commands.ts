@@ -1,7 +1,8 @@
 import type { CliCommand } from './io';
 import { inspectCommand } from './inspect';
+import { provenanceCommand } from './provenance';
 import { tagsCommand } from './tags';
 import { verifyBlobCommand } from './verify-blob';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [inspectCommand, tagsCommand, verifyBlobCommand];
+export const commands: CliCommand[] = [inspectCommand, tagsCommand, verifyBlobCommand, provenanceCommand];

@@ -1,0 +1,140 @@
+import { LensError } from '../core/errors';
+import { throwIfAborted } from '../core/abort';
+import type { Artifact, ArtifactFormat, GraphProblem, ImageGraph, PlatformEntry } from '../registry/graph-types';
+import { MediaType } from '../registry/media-types';
+import type { ContentSource } from '../registry/source';
+import type { AttestationContainer } from './envelope';
+import { ProvenanceError } from './errors';
+import type { ProvenanceLimits } from './limits';
+import { provenanceLimits } from './limits';
+import type { ProvenanceDocument } from './summary';
+import { isSlsaProvenance, readProvenance, statementCovers } from './summary';
+import type { ProvenanceSummary } from './types';
+
+/**
+ * The provenance of an image, per platform, from all three places it can live
+ * (../shared/notes/FORMATS.md §2): BuildKit's in-index statements, cosign `.att` DSSE envelopes,
+ * and Sigstore-bundle referrers. Read, decoded and normalised; never verified: `verified` is
+ * always false here and signatures are `provenance-lens verify`'s business.
+ */
+export interface ProvenanceEntry {
+  format: ArtifactFormat;
+  /** The digest the attestation is attached to: this platform's manifest, or the index. */
+  coversDigest: string;
+  attachedTo: 'platform' | 'index';
+  /** The blob (BuildKit, cosign) or referrer manifest the statement came from. */
+  artifactDigest: string;
+  /** The statement's predicate type (or, when it could not be read, the registry's annotation). */
+  predicateType?: string;
+  verified: false;
+  container?: AttestationContainer;
+  /** Whether a subject of the statement has `coversDigest`. False deserves a visible warning. */
+  subjectMatches?: boolean;
+  warnings: Array<{ code: 'SUBJECT_MISMATCH' | 'PREDICATE_TYPE_MISMATCH'; message: string }>;
+  summary?: ProvenanceSummary;
+  /** The in-toto statement as parsed, unchanged. */
+  statement?: unknown;
+  /** Why this attestation could not be read; the others still are. */
+  error?: { code: string; message: string };
+}
+
+export interface PlatformProvenance {
+  platform: string;
+  digest: string;
+  provenance: ProvenanceEntry[];
+}
+
+export interface ProvenanceReport {
+  reference: string;
+  digest: string;
+  mediaType: string;
+  kind: 'index' | 'manifest';
+  platforms: PlatformProvenance[];
+  /** Parts of the image graph that could not be read: provenance there is not shown. */
+  problems: GraphProblem[];
+}
+
+export interface CollectOptions {
+  /** `os/arch[/variant]`; default every platform. */
+  platforms?: readonly PlatformEntry[];
+  signatureRepository?: string;
+  signal?: AbortSignal;
+  limits?: Partial<ProvenanceLimits>;
+}
+
+/** The platforms `wanted` names: exact, or os/arch when only one variant of it exists. */
+export function selectPlatforms(graph: ImageGraph, wanted: string | undefined): PlatformEntry[] {
+  if (wanted === undefined) return graph.platforms;
+  const exact = graph.platforms.filter((p) => p.platform === wanted);
+  if (exact.length) return exact;
+  const loose = graph.platforms.filter((p) => `${p.os}/${p.architecture}` === wanted);
+  return loose.length === 1 ? loose : [];
+}
+
+/** Attestations that may hold SLSA provenance (unannotated ones are read to find out). */
+function isCandidate(a: Artifact): boolean {
+  return a.kind === 'attestation' && !a.depth && (a.predicateType === undefined || isSlsaProvenance(a.predicateType));
+}
+
+export async function collectProvenance(source: ContentSource, graph: ImageGraph, options: CollectOptions = {}): Promise<ProvenanceReport> {
+  const limits = provenanceLimits(options.limits);
+  const platforms = options.platforms ?? graph.platforms;
+  const reads = new Map<string, Promise<ProvenanceDocument | ProvenanceError | LensError>>();
+  const read = (a: Artifact) => {
+    const key = `${a.format} ${a.digest}`;
+    let p = reads.get(key);
+    if (!p) {
+      p = fetchDocument(source, graph.repository, options.signatureRepository ?? graph.repository, a, limits, options.signal)
+        .then((bytes) => readProvenance(bytes, limits))
+        .catch((e: unknown) => {
+          throwIfAborted(options.signal);
+          if (e instanceof ProvenanceError || e instanceof LensError) return e;
+          return new LensError('INTERNAL', e instanceof Error ? e.message : String(e));
+        });
+      reads.set(key, p);
+    }
+    return p;
+  };
+
+  // Index-level provenance applies to every platform of the index, so it is listed under each.
+  const out = await Promise.all(platforms.map(async (p): Promise<PlatformProvenance> => {
+    const covering = graph.artifacts.filter((a) => isCandidate(a) && (a.coversDigest === p.digest || (graph.kind === 'index' && a.coversDigest === graph.digest)));
+    const entries = await Promise.all(covering.map(async (a) => entryFor(a, graph, await read(a))));
+    return { platform: p.platform, digest: p.digest, provenance: entries.filter((e): e is ProvenanceEntry => e !== undefined) };
+  }));
+  throwIfAborted(options.signal);
+  return { reference: graph.reference, digest: graph.digest, mediaType: graph.mediaType, kind: graph.kind, platforms: out, problems: graph.problems };
+}
+
+function entryFor(a: Artifact, graph: ImageGraph, result: ProvenanceDocument | ProvenanceError | LensError): ProvenanceEntry | undefined {
+  const attachedTo = graph.kind === 'index' && a.coversDigest === graph.digest ? 'index' : 'platform';
+  const base = { format: a.format, coversDigest: a.coversDigest, attachedTo, artifactDigest: a.digest } as const;
+  if (!('summary' in result)) {
+    // Not provenance after all (an unannotated attestation of another kind): not ours to show.
+    if (result.code === 'NOT_PROVENANCE' && a.predicateType === undefined) return undefined;
+    return { ...base, ...(a.predicateType !== undefined ? { predicateType: a.predicateType } : {}), verified: false, warnings: [], error: { code: result.code, message: result.message } };
+  }
+  const predicateType = result.statement.predicateType;
+  const subjectMatches = statementCovers(result.statement, a.coversDigest);
+  const warnings: ProvenanceEntry['warnings'] = [];
+  if (!subjectMatches) {
+    warnings.push({ code: 'SUBJECT_MISMATCH', message: `The statement's subject does not include ${a.coversDigest}, the digest it is attached to: it is about something else.` });
+  }
+  if (a.predicateType !== undefined && a.predicateType !== predicateType) {
+    warnings.push({ code: 'PREDICATE_TYPE_MISMATCH', message: `The registry annotates ${a.predicateType}; the statement says ${predicateType}.` });
+  }
+  return { ...base, predicateType, verified: false, container: result.container, subjectMatches, warnings, summary: result.summary, statement: result.raw };
+}
+
+/** The bytes of the statement, envelope or bundle an artifact points at. */
+async function fetchDocument(source: ContentSource, repo: string, sigRepo: string, a: Artifact, limits: ProvenanceLimits, signal?: AbortSignal): Promise<Uint8Array> {
+  const opts = { signal, maxBytes: limits.maxBytes };
+  if (a.format === 'buildkit-index') return source.getBlob(repo, a.digest, opts);
+  if (a.format === 'cosign-tag') return source.getBlob(sigRepo, a.digest, opts);
+  // A referrer: its manifest holds the bundle (or a bare DSSE envelope / statement) as a layer.
+  const m = await source.getManifest(repo, a.digest, { signal });
+  const layers = m.manifest?.layers ?? [];
+  const layer = layers.find((l) => l.mediaType.startsWith(MediaType.sigstoreBundlePrefix) || l.mediaType === MediaType.dsseEnvelope || l.mediaType === MediaType.inTotoStatement) ?? layers[0];
+  if (!layer) throw new ProvenanceError('UNRECOGNISED', `The referrer manifest ${a.digest} has no layer to read.`);
+  return source.getBlob(repo, layer.digest, opts);
+}

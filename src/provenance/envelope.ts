@@ -1,0 +1,89 @@
+import { ProvenanceError } from './errors';
+import { parseBoundedJson } from './json';
+import type { ProvenanceLimits } from './limits';
+import { provenanceLimits } from './limits';
+import type { InTotoStatement } from './statement';
+import { parseStatement } from './statement';
+import { isObject, own } from './values';
+
+/** How the statement reached us (../shared/notes/FORMATS.md §2). */
+export type AttestationContainer = 'statement' | 'dsse' | 'sigstore-bundle';
+
+export interface DecodedAttestation {
+  container: AttestationContainer;
+  statement: InTotoStatement;
+  /** The statement JSON as parsed, unchanged: what the "raw" view shows. */
+  raw: unknown;
+  /** DSSE and bundles: the envelope's payloadType and how many signatures it carries (not checked). */
+  payloadType?: string;
+  signatureCount?: number;
+  /** Bundles: their mediaType (v0.1-v0.3). */
+  bundleMediaType?: string;
+}
+
+/** The payload type in-toto statements travel under in DSSE (in-toto attestation spec, envelope layer). */
+export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+const BUNDLE_MEDIA_TYPE_PREFIX = 'application/vnd.dev.sigstore.bundle';
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/**
+ * Reads an in-toto Statement from any of the three shapes a registry holds: a bare statement
+ * (BuildKit's in-index layers), a DSSE envelope (cosign `.att` layers,
+ * https://github.com/secure-systems-lab/dsse/blob/master/envelope.md), or a Sigstore bundle whose
+ * content is a DSSE envelope (OCI referrers, GitHub artifact attestations,
+ * https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto).
+ * Signatures are counted, never checked: that is `verify`'s job.
+ */
+export function decodeAttestation(input: Uint8Array | string, overrides?: Partial<ProvenanceLimits>): DecodedAttestation {
+  const limits = provenanceLimits(overrides);
+  const doc = parseBoundedJson(input, limits, 'attestation document');
+  if (!isObject(doc)) throw new ProvenanceError('UNRECOGNISED', 'The attestation document is JSON but not an object.');
+  if (own(doc, '_type') !== undefined) {
+    return { container: 'statement', statement: parseStatement(doc), raw: doc };
+  }
+  const mediaType = own(doc, 'mediaType');
+  if ((typeof mediaType === 'string' && mediaType.startsWith(BUNDLE_MEDIA_TYPE_PREFIX)) || own(doc, 'dsseEnvelope') !== undefined || own(doc, 'messageSignature') !== undefined) {
+    if (own(doc, 'messageSignature') !== undefined && own(doc, 'dsseEnvelope') === undefined) {
+      throw new ProvenanceError('NOT_AN_ATTESTATION', 'The Sigstore bundle holds a message signature, not a DSSE envelope: it signs an artifact and carries no statement.');
+    }
+    const envelope = own(doc, 'dsseEnvelope');
+    if (!isObject(envelope)) throw new ProvenanceError('ENVELOPE_INVALID', 'The Sigstore bundle has no dsseEnvelope object.');
+    const decoded = fromEnvelope(envelope, limits);
+    const out: DecodedAttestation = { ...decoded, container: 'sigstore-bundle' };
+    if (typeof mediaType === 'string') out.bundleMediaType = mediaType;
+    return out;
+  }
+  if (own(doc, 'payload') !== undefined || own(doc, 'payloadType') !== undefined) {
+    return { ...fromEnvelope(doc, limits), container: 'dsse' };
+  }
+  throw new ProvenanceError('UNRECOGNISED', 'The document is neither an in-toto statement, a DSSE envelope nor a Sigstore bundle.');
+}
+
+function fromEnvelope(envelope: Record<string, unknown>, limits: ProvenanceLimits): Omit<DecodedAttestation, 'container'> {
+  const payloadType = own(envelope, 'payloadType');
+  const payload = own(envelope, 'payload');
+  const signatures = own(envelope, 'signatures');
+  if (typeof payloadType !== 'string') throw new ProvenanceError('ENVELOPE_INVALID', 'The DSSE envelope has no payloadType string.');
+  if (typeof payload !== 'string') throw new ProvenanceError('ENVELOPE_INVALID', 'The DSSE envelope has no payload string.');
+  if (!Array.isArray(signatures) || !signatures.every(isObject)) throw new ProvenanceError('ENVELOPE_INVALID', 'The DSSE envelope has no signatures list.');
+  if (payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    throw new ProvenanceError('PAYLOAD_TYPE', `The DSSE payloadType is ${JSON.stringify(payloadType.slice(0, 200))}, not ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: payloadType.slice(0, 200) });
+  }
+  const bytes = decodeBase64(payload, limits);
+  const raw = parseBoundedJson(bytes, limits, 'DSSE payload');
+  return { statement: parseStatement(raw), raw, payloadType, signatureCount: signatures.length };
+}
+
+/** DSSE allows standard or URL-safe base64 (envelope.md, "Base64"); Buffer would silently skip junk. */
+function decodeBase64(s: string, limits: ProvenanceLimits): Buffer {
+  const approx = Math.floor((s.length * 3) / 4);
+  if (approx > limits.maxBytes) {
+    throw new ProvenanceError('TOO_LARGE', `The DSSE payload decodes to about ${approx} bytes; the limit is ${limits.maxBytes}.`, { size: approx, limit: limits.maxBytes });
+  }
+  const url = !BASE64.test(s);
+  if ((url && !BASE64URL.test(s)) || s.replace(/=+$/, '').length % 4 === 1) {
+    throw new ProvenanceError('PAYLOAD_ENCODING', 'The DSSE payload is not base64.');
+  }
+  return Buffer.from(s, url ? 'base64url' : 'base64');
+}
