@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { Bundle } from '@sigstore/bundle';
+import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
 import { Verifier, VerificationError, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import type { SignedEntity, TrustMaterial } from '@sigstore/verify';
 import { describeError } from '../core/errors';
@@ -21,6 +21,13 @@ export interface LibraryRun {
   /** Key-based verification: the key that must have signed (valid at any time). */
   key?: KeyObject;
   requireTlog: boolean;
+  /**
+   * Log entries the caller verifies itself (SET and body: Rekor kinds the library cannot
+   * read, such as intoto 0.0.1; see rekor-intoto.ts). They are not handed to the library's
+   * log check; it only uses their integrated time as a signing time, which the caller's
+   * required, passing SET check makes trustworthy.
+   */
+  ownEntries?: readonly TransparencyLogEntry[];
 }
 
 const materials = new WeakMap<TrustRoot, TrustMaterial>();
@@ -42,7 +49,8 @@ export function runLibraryVerifier(run: LibraryRun): SignatureCheck[] {
   const { counts } = run.trustRoot.info;
   // A root without logs (GitHub's instance for private repositories) cannot demand a
   // log entry or an SCT; signing time then comes from its timestamp authority.
-  const tlogThreshold = run.requireTlog && counts.tlogs > 0 ? 1 : 0;
+  const own = run.ownEntries ?? [];
+  const tlogThreshold = run.requireTlog && counts.tlogs > 0 && own.length === 0 ? 1 : 0;
   const verifier = new Verifier(trustMaterial(run.trustRoot, run.key), {
     tlogThreshold,
     ctlogThreshold: counts.ctlogs > 0 ? 1 : 0,
@@ -51,7 +59,8 @@ export function runLibraryVerifier(run: LibraryRun): SignatureCheck[] {
   });
   let entity: SignedEntity;
   try {
-    entity = { ...toSignedEntity(run.bundle, Buffer.alloc(0)), signature: run.signature };
+    const base = toSignedEntity(run.bundle, Buffer.alloc(0));
+    entity = { ...base, signature: run.signature, tlogEntries: base.tlogEntries.filter((e) => !own.includes(e)) };
   } catch (e) {
     return [check('BUNDLE_FORMAT', 'fail', 'The bundle holds a timestamp or certificate that cannot be parsed.', { cause: describeError(e) })];
   }
@@ -72,10 +81,10 @@ function successChecks(run: LibraryRun, entity: SignedEntity, keyMode: boolean, 
     const ctNote = run.trustRoot.info.counts.ctlogs > 0 ? ' and carries a valid SCT' : ' (this trust root has no CT log)';
     out.push(check('CERTIFICATE_CHAIN', 'pass', `The certificate chains to a trusted CA, was valid at the signed time${ctNote}.`));
   }
-  const entries = run.bundle.verificationMaterial.tlogEntries;
+  const entries = entity.tlogEntries;
   if (entries.length > 0) {
     for (const e of entries) out.push(check('TLOG', 'pass', 'The transparency-log entry is included in a trusted log and matches this signature.', entryEvidence(e, run.trustRoot)));
-  } else if (tlogThreshold === 0) {
+  } else if (tlogThreshold === 0 && (run.ownEntries ?? []).length === 0) {
     const why = run.requireTlog ? 'this trust root has no transparency log' : 'the log requirement was waived';
     out.push(check('TLOG', 'info', `No transparency-log entry; not required because ${why}.`));
   }

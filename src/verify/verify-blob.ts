@@ -9,6 +9,7 @@ import { allRequiredPass, check } from './checks';
 import type { IdentityPolicy } from './identity-policy';
 import { identityChecks } from './identity-policy';
 import { runLibraryVerifier } from './library-verifier';
+import { intotoEntryChecks, libraryCannotCheck } from './rekor-intoto';
 import type { PublicKeyMaterial } from './public-key';
 import { sameKey } from './public-key';
 import { signatureContent } from './signature-content';
@@ -38,6 +39,8 @@ export interface VerifyBlobOptions {
   policy?: IdentityPolicy;
   /** Demand a transparency-log entry (default true; cosign's `--insecure-ignore-tlog` turns it off). */
   requireTlog?: boolean;
+  /** The DSSE envelope exactly as stored (a cosign `.att` layer), for the envelope hash Rekor intoto 0.0.1 entries record. */
+  envelopeBytes?: Uint8Array;
 }
 
 export type VerificationState =
@@ -107,8 +110,10 @@ export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
   const tlogSigner = tlogSignerCheck(entries, signer);
   if (tlogSigner !== undefined) checks.push(tlogSigner);
 
-  const library = runLibraryVerifier({ bundle, signature: signatureContent(bundle, artifact), trustRoot, key: options.key?.key, requireTlog });
-  checks.push(...library);
+  // Entries the library cannot read (Rekor intoto 0.0.1) are verified by rekor-intoto.ts.
+  const ownEntries = entries.filter(libraryCannotCheck);
+  const library = runLibraryVerifier({ bundle, signature: signatureContent(bundle, artifact), trustRoot, key: options.key?.key, requireTlog, ownEntries });
+  checks.push(...library, ...intotoEntryChecks(ownEntries, bundle, trustRoot, options.envelopeBytes));
   if (facts !== undefined) decorateCertificateCheck(checks, facts, trustRoot);
 
   const required: CheckCode[] = ['BUNDLE_FORMAT', 'ARTIFACT', 'SIGNATURE', keyMode ? 'PUBLIC_KEY' : 'CERTIFICATE_CHAIN'];

@@ -1,0 +1,73 @@
+import { LensError, describeError } from '../core/errors';
+import { throwIfAborted } from '../core/abort';
+import type { Artifact as GraphArtifact } from '../registry/graph-types';
+import { MediaType } from '../registry/media-types';
+import type { ContentSource } from '../registry/source';
+import type { FetchedManifest } from '../registry/types';
+
+/**
+ * The bytes verifying one graph artifact needs, fetched before the (synchronous, pure)
+ * verification runs, as sigstore-js separates fetching from verifying:
+ * - cosign tag scheme: the layer blob (simple-signing payload or DSSE envelope); the
+ *   signature material is in the layer annotations the graph already holds;
+ * - referrers: the referrer manifest by digest (its `subject` is what binds it, not the
+ *   index that listed it) and its Sigstore bundle layer;
+ * - BuildKit: the in-toto statement blob (unsigned; only its subject is checked).
+ * Every blob is bounded: a hostile registry cannot make us parse an unbounded envelope.
+ */
+export type ArtifactContent =
+  | { kind: 'layer'; mediaType: string; bytes: Uint8Array; annotations: Readonly<Record<string, string>> }
+  | { kind: 'referrer'; manifest: FetchedManifest; subject?: string; layer?: { mediaType: string; bytes: Uint8Array; annotations: Readonly<Record<string, string>> } }
+  | { kind: 'statement'; bytes: Uint8Array }
+  /** Nothing to fetch: an unsigned attachment (cosign `.sbom`) or an unknown artifact. */
+  | { kind: 'none' }
+  /** Larger than the limit: refused, a property of the artifact (never "could not read"). */
+  | { kind: 'too-large'; size: number; limit: number }
+  | { kind: 'unreadable'; code: string; message: string };
+
+/** 4 MiB: real signatures and SLSA envelopes are kilobytes; BuildKit SBOM statements can reach megabytes. */
+export const DEFAULT_MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
+
+export interface ContentOptions {
+  /** Where cosign tag-scheme artifacts live (cosign's COSIGN_REPOSITORY), default the image's. */
+  signatureRepository?: string;
+  maxBytes?: number;
+  signal?: AbortSignal;
+}
+
+export async function fetchArtifactContent(source: ContentSource, repository: string, a: GraphArtifact, options: ContentOptions = {}): Promise<ArtifactContent> {
+  const limit = options.maxBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
+  const { signal } = options;
+  try {
+    if (a.format === 'cosign-tag') {
+      if (a.kind === 'sbom') return { kind: 'none' };
+      if (a.size > limit) return { kind: 'too-large', size: a.size, limit };
+      const bytes = await source.getBlob(options.signatureRepository ?? repository, a.digest, { signal, maxBytes: limit });
+      return { kind: 'layer', mediaType: a.mediaType, bytes, annotations: a.annotations ?? {} };
+    }
+    if (a.format === 'buildkit-index') {
+      if (a.size > limit) return { kind: 'too-large', size: a.size, limit };
+      return { kind: 'statement', bytes: await source.getBlob(repository, a.digest, { signal, maxBytes: limit }) };
+    }
+    if (a.kind === 'other' || a.kind === 'sbom' && !isBundleType(a.artifactType)) return { kind: 'none' };
+    const manifest = await source.getManifest(repository, a.digest, { signal });
+    const content: ArtifactContent = { kind: 'referrer', manifest };
+    const subject = manifest.manifest?.subject?.digest ?? manifest.index?.subject?.digest;
+    if (subject !== undefined) content.subject = subject;
+    const layer = manifest.manifest?.layers.find((l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope);
+    if (layer !== undefined) {
+      if (layer.size > limit) return { kind: 'too-large', size: layer.size, limit };
+      const bytes = await source.getBlob(repository, layer.digest, { signal, maxBytes: limit });
+      content.layer = { mediaType: layer.mediaType, bytes, annotations: layer.annotations ?? {} };
+    }
+    return content;
+  } catch (e) {
+    throwIfAborted(signal);
+    if (e instanceof LensError && e.code === 'TOO_LARGE') return { kind: 'too-large', size: a.size, limit };
+    return { kind: 'unreadable', code: e instanceof LensError ? e.code : 'INTERNAL', message: describeError(e) };
+  }
+}
+
+export function isBundleType(mediaType: string | undefined): boolean {
+  return mediaType?.startsWith(MediaType.sigstoreBundlePrefix) ?? false;
+}

@@ -1,0 +1,65 @@
+import { X509Certificate } from '@sigstore/core';
+import type { Artifact } from './artifact';
+import { leafCertificate } from './certificate';
+import { parseBundle } from './bundle-input';
+import { githubClaimChecks } from './github-claims';
+import type { ImageCheck } from './image-checks';
+import type { ImagePolicy } from './image-policy';
+import type { TrustRoot } from './trust-root';
+import type { BlobVerification } from './verify-blob';
+import { verifyBlob } from './verify-blob';
+
+/**
+ * One Sigstore bundle (found as a referrer, or converted from cosign annotations) through
+ * `verifyBlob` under an image policy: the policy's identity and issuer for certificates,
+ * each of its keys in turn for managed-key signatures (cosign's `--key`, one of several
+ * accepted keys), then the GitHub certificate claims the policy pins.
+ */
+export interface BundleRun {
+  result: BlobVerification;
+  checks: ImageCheck[];
+  /** Which of the policy's keys verified it (key-based signatures). */
+  keyFingerprint?: string;
+}
+
+export interface BundleRunInput {
+  bundle: string | Uint8Array;
+  artifact: Artifact;
+  policy: ImagePolicy;
+  trustRoot: TrustRoot;
+  envelopeBytes?: Uint8Array;
+}
+
+export function runBundle(input: BundleRunInput): BundleRun {
+  const { policy, trustRoot } = input;
+  const base = { bundle: input.bundle, artifact: input.artifact, trustRoot, requireTlog: policy.requireTlog, ...(input.envelopeBytes ? { envelopeBytes: input.envelopeBytes } : {}) };
+  const parsed = parseBundle(input.bundle);
+  const certificate = parsed.ok ? leafCertificate(parsed.parsed.bundle) : undefined;
+  const keys = policy.keys ?? [];
+
+  if (parsed.ok && certificate === undefined && keys.length > 0) {
+    // A managed-key signature: accepted when any of the policy's keys verifies it.
+    let first: BundleRun | undefined;
+    for (const key of keys) {
+      const result = verifyBlob({ ...base, key });
+      const run: BundleRun = { result, checks: [...result.checks], keyFingerprint: key.fingerprint };
+      if (result.verified) return run;
+      first ??= run;
+    }
+    if (keys.length > 1) first!.checks.push({ code: 'PUBLIC_KEY', status: 'info', message: `None of the policy's ${keys.length} keys verifies this signature; the result with the first key is shown.` });
+    return first!;
+  }
+  const result = verifyBlob({ ...base, policy: { ...(policy.identity ? { identity: policy.identity } : {}), ...(policy.issuer ? { issuer: policy.issuer } : {}) } });
+  const checks: ImageCheck[] = [...result.checks];
+  if (certificate !== undefined && policy.identity === undefined && keys.length > 0) {
+    checks.push({ code: 'IDENTITY', status: 'info', message: 'The policy names public keys, and this signature was made with a certificate, not with one of them.' });
+  }
+  if (certificate !== undefined && result.signer?.kind === 'certificate') {
+    try {
+      checks.push(...githubClaimChecks(X509Certificate.parse(Buffer.from(certificate)), policy.github));
+    } catch {
+      // Unparseable certificates already fail CERTIFICATE_CHAIN in verifyBlob.
+    }
+  }
+  return { result, checks };
+}

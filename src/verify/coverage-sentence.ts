@@ -1,0 +1,69 @@
+import type { ImageGraph } from '../registry/graph-types';
+import type { DigestState, DigestVerdict } from './digest-verdict';
+import type { ImageVerdict } from './image-verdict';
+
+/**
+ * The coverage of an image in one plain sentence, e.g. "index signed by X; linux/amd64 and
+ * linux/arm64 covered through the index; no platform-level signature". It names which
+ * digest each signature covers rather than calling a platform "unsigned" when the index
+ * that lists it is signed (FORMATS.md §2).
+ */
+const WHY: Record<Exclude<DigestState, 'verified'>, string> = {
+  unsigned: 'no signature',
+  failed: 'signature does not verify',
+  unpinned: 'valid signature, but no identity pinned',
+  'not-checked': 'could not be read',
+};
+
+export function coverageSentence(graph: ImageGraph, verdict: Omit<ImageVerdict, 'coverage'>): string {
+  const index = verdict.digests.find((d) => d.target === 'index');
+  const platforms = verdict.digests.filter((d) => d.target !== 'index');
+  const parts: string[] = [];
+  if (verdict.exception !== undefined) parts.push(`not signed, excepted by the policy: ${verdict.exception.reason}`);
+
+  if (index !== undefined) parts.push(indexPart(index));
+  for (const [signer, list] of group(platforms.filter((p) => p.ownState === 'verified'), (p) => p.signedBy.join(', '))) {
+    parts.push(`${names(list)} signed by ${signer}`);
+  }
+  const through = platforms.filter((p) => p.throughIndex && p.ownState !== 'verified');
+  if (through.length > 0) parts.push(`${names(through)} covered through the index`);
+  for (const [state, list] of group(platforms.filter((p) => p.state !== 'verified'), (p) => p.state)) {
+    parts.push(`${names(list)} not covered (${WHY[state as Exclude<DigestState, 'verified'>]}${list.some((p) => p.unpinnedBy.length > 0) && state === 'unpinned' ? `: ${unique(list.flatMap((p) => p.unpinnedBy)).join(', ')}` : ''})`);
+  }
+  if (index?.state === 'verified' && platforms.length > 0 && !platforms.some((p) => p.ownState === 'verified')) parts.push('no platform-level signature');
+
+  const attested: string[] = [];
+  for (const [type, list] of group(verdict.digests.filter((d) => d.attestations.length > 0).flatMap((d) => d.attestations.map((t) => ({ t, d }))), (x) => x.t)) {
+    attested.push(`${type} on ${names(list.map((x) => x.d))}`);
+  }
+  if (attested.length > 0) parts.push(`verified attestations: ${attested.join(', ')}`);
+  if (graph.kind === 'manifest' && platforms.length === 1 && parts.length === 0) parts.push('nothing covers this image');
+  return parts.join('; ');
+}
+
+function indexPart(index: DigestVerdict): string {
+  if (index.signedBy.length > 0) return `index signed by ${index.signedBy.join(', ')}`;
+  if (index.unpinnedBy.length > 0) return `index has a valid signature by ${index.unpinnedBy.join(', ')}, but no identity was pinned`;
+  if (index.ownState === 'failed') return 'the index signature does not verify';
+  if (index.ownState === 'not-checked') return 'the index signatures could not be read';
+  return 'index not signed';
+}
+
+function names(list: ReadonlyArray<{ target: string }>): string {
+  const n = list.map((d) => (d.target === 'index' ? 'the index' : d.target));
+  if (n.length <= 1) return n.join('');
+  return `${n.slice(0, -1).join(', ')} and ${n[n.length - 1]}`;
+}
+
+function group<T>(list: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of list) {
+    const k = key(x);
+    out.set(k, [...(out.get(k) ?? []), x]);
+  }
+  return out;
+}
+
+function unique(list: readonly string[]): string[] {
+  return [...new Set(list)];
+}

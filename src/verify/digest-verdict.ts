@@ -1,0 +1,99 @@
+import type { GraphProblem, ImageGraph } from '../registry/graph-types';
+import { digestTag } from '../registry/digest';
+import type { ArtifactState, ArtifactVerification } from './verify-artifact';
+
+/**
+ * The verdict on one digest of an image (the index, or one platform manifest): which
+ * signatures cover it directly, and for platforms whether the index's signature covers
+ * them. A signature on an index covers every platform it lists: the index names each
+ * platform manifest by digest, so signing the index signs them all (FORMATS.md §2,
+ * "a view must show which digest each signature covers").
+ */
+export type DigestState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked';
+
+export interface DigestVerdict {
+  digest: string;
+  /** `index`, or the platform (`linux/arm64`). */
+  target: string;
+  /** This digest's own signatures' state (before coverage through the index). */
+  ownState: DigestState;
+  /** Platforms: the state with the index's signature counted. The index: its own state. */
+  state: DigestState;
+  /** Platforms: covered by a verified signature on the index. */
+  throughIndex: boolean;
+  /** Who made the verified signatures directly on this digest (identity, or key fingerprint). */
+  signedBy: string[];
+  /** Valid signatures whose identity nothing pinned. */
+  unpinnedBy: string[];
+  /** Predicate types of verified attestations directly on this digest. */
+  attestations: string[];
+  /** Parts of the graph about this digest that could not be read. */
+  problems: GraphProblem[];
+}
+
+export function signerLabel(a: ArtifactVerification): string {
+  if (a.identity !== undefined) return a.identity;
+  return a.keyFingerprint ? `key ${a.keyFingerprint.slice(0, 19)}…` : 'an unknown signer';
+}
+
+/** Problems the graph recorded about this digest: its manifest, its cosign tags, its referrers. */
+export function problemsFor(graph: ImageGraph, digest: string): GraphProblem[] {
+  const tag = digestTag(digest);
+  return graph.problems.filter((p) => p.at === digest || p.at.startsWith(`${tag}.`) || p.at === tag || p.at === `referrers of ${digest}`);
+}
+
+export function digestVerdicts(graph: ImageGraph, results: readonly ArtifactVerification[]): DigestVerdict[] {
+  const direct = (digest: string): ArtifactVerification[] => results.filter((r, i) => r.coversDigest === digest && !graph.artifacts[i]?.depth);
+  const one = (digest: string, target: string): DigestVerdict => {
+    const mine = direct(digest);
+    const signatures = mine.filter((r) => r.kind === 'signature' && r.format !== 'buildkit-index');
+    const problems = problemsFor(graph, digest);
+    const ownState = combine(signatures.map((r) => r.state), problems.length > 0 || mine.some((r) => r.state === 'not-checked'));
+    return {
+      digest,
+      target,
+      ownState,
+      state: ownState,
+      throughIndex: false,
+      signedBy: unique(signatures.filter((r) => r.state === 'verified').map(signerLabel)),
+      unpinnedBy: unique(signatures.filter((r) => r.state === 'unpinned').map(signerLabel)),
+      attestations: unique(mine.filter((r) => r.kind !== 'signature' && r.state === 'verified' && r.predicateType !== undefined).map((r) => r.predicateType!)),
+      problems,
+    };
+  };
+  const out: DigestVerdict[] = [];
+  const index = graph.kind === 'index' ? one(graph.digest, 'index') : undefined;
+  if (index !== undefined) out.push(index);
+  for (const p of graph.platforms) {
+    const v = one(p.digest, p.platform);
+    if (index !== undefined) {
+      v.throughIndex = index.state === 'verified';
+      v.state = v.throughIndex ? 'verified' : combineStates(v.ownState, index.state);
+    }
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * A digest's state from its signatures: verified if any verifies (cosign accepts an image
+ * when one signature verifies; others are shown), else the most telling of the rest.
+ * Unreadable parts make an otherwise unsigned digest "not checked", never "unsigned".
+ */
+function combine(states: readonly ArtifactState[], unread: boolean): DigestState {
+  if (states.includes('verified')) return 'verified';
+  if (states.includes('unpinned')) return 'unpinned';
+  if (states.includes('failed')) return 'failed';
+  if (unread) return 'not-checked';
+  return 'unsigned';
+}
+
+/** A platform with no verified signature of its own or on its index. */
+function combineStates(own: DigestState, index: DigestState): DigestState {
+  for (const s of ['unpinned', 'failed', 'not-checked'] as const) if (own === s || index === s) return s;
+  return 'unsigned';
+}
+
+function unique(list: readonly string[]): string[] {
+  return [...new Set(list)];
+}

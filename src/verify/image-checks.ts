@@ -1,0 +1,49 @@
+import type { CheckCode, CheckStatus, Evidence, SignatureCheck } from './checks';
+
+/**
+ * Checks that exist only when verifying an image's artifacts, beside the bundle checks of
+ * `checks.ts` (same shape, same statuses, so views render them alike).
+ */
+export type ImageCheckCode =
+  | CheckCode
+  /** cosign simple-signing claims: docker-manifest-digest and type (and docker-reference, shown). */
+  | 'CLAIMS'
+  /** A referrer manifest's `subject`, or a BuildKit statement's subject, is the covered digest. */
+  | 'SUBJECT'
+  /** Present but not signed (BuildKit in-index attestations, cosign `.sbom` attachments). */
+  | 'UNSIGNED'
+  /** The artifact's content could not be read: nothing about it was checked. */
+  | 'READ'
+  /** GitHub Actions certificate claims (source repository, ref, workflow, trigger, ...). */
+  | 'GITHUB_CLAIMS'
+  /** Image level: is every platform covered by a verified signature? */
+  | 'COVERAGE'
+  /** Image level: a predicate type the policy requires as a verified attestation. */
+  | 'REQUIRED_ATTESTATION'
+  /** Image level: a stated exception from the policy. */
+  | 'EXCEPTION';
+
+export interface ImageCheck extends Omit<SignatureCheck, 'code' | 'evidence'> {
+  code: ImageCheckCode;
+  evidence?: ImageEvidence;
+}
+
+export interface ImageEvidence extends Evidence {
+  /** The digest a subject or claim was compared with. */
+  expected?: string;
+  dockerReference?: string;
+  platforms?: string[];
+}
+
+export function imageCheck(code: ImageCheckCode, status: CheckStatus, message: string, evidence?: ImageEvidence): ImageCheck {
+  return evidence === undefined ? { code, status, message } : { code, status, message, evidence };
+}
+
+/** Same rule as `allRequiredPass` in checks.ts, over image checks. */
+export function imageChecksPass(checks: readonly ImageCheck[], required: readonly ImageCheckCode[]): boolean {
+  if (checks.some((c) => c.status === 'fail')) return false;
+  return required.every((code) => {
+    const mine = checks.filter((c) => c.code === code);
+    return mine.some((c) => c.status === 'pass') && !mine.some((c) => c.status === 'warn');
+  });
+}

@@ -1,0 +1,101 @@
+import type { ImageGraph } from '../registry/graph-types';
+import { coverageSentence } from './coverage-sentence';
+import type { DigestState, DigestVerdict } from './digest-verdict';
+import { digestVerdicts } from './digest-verdict';
+import type { ImageCheck } from './image-checks';
+import { imageCheck } from './image-checks';
+import type { ImagePolicy } from './image-policy';
+import type { ArtifactVerification } from './verify-artifact';
+
+/**
+ * The verdict on a whole image (issue 3 §5): verified only if every platform is covered by
+ * a verified signature (its own, or the index's) and every requirement holds. Verified
+ * attestations do not count as signatures (as `cosign verify` does not count them), except
+ * cosign v3's `https://sigstore.dev/cosign/sign/v1` statements, which are signatures.
+ * A required predicate type is met per platform, only by a VERIFIED attestation covering
+ * the index or that platform; BuildKit's unsigned statements never meet it.
+ */
+export type ImageState = DigestState | 'excepted';
+
+export interface ImageVerdict {
+  verified: boolean;
+  state: ImageState;
+  /** One plain sentence: who covers what, and what is not covered. */
+  coverage: string;
+  digests: DigestVerdict[];
+  /** Image-level checks: COVERAGE per platform, REQUIRED_ATTESTATION per requirement, EXCEPTION. */
+  checks: ImageCheck[];
+  /** The policy's stated exception, when it was applied. */
+  exception?: { reason: string };
+}
+
+interface Requirement {
+  name: string;
+  predicateTypes: string[];
+}
+
+/** The policy's required attestations, whichever field holds them (alternatives per requirement). */
+function requirementsOf(policy: ImagePolicy): Requirement[] {
+  const all = (policy as { requiredAttestations?: Requirement[] }).requiredAttestations;
+  return all ?? policy.requiredPredicateTypes.map((t) => ({ name: t, predicateTypes: [t] }));
+}
+
+export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerification[], policy: ImagePolicy): ImageVerdict {
+  const digests = digestVerdicts(graph, results);
+  const index = digests.find((d) => d.target === 'index');
+  const platforms = digests.filter((d) => d.target !== 'index');
+  const checks: ImageCheck[] = platforms.map((p) => coverageCheck(p, index));
+  if (platforms.length === 0) checks.push(imageCheck('COVERAGE', 'fail', 'The image lists no platform manifest, so nothing can be covered.'));
+
+  for (const r of requirementsOf(policy)) {
+    const missing = platforms.filter((p) => !r.predicateTypes.some((t) => p.attestations.includes(t) || (index?.attestations.includes(t) ?? false)));
+    const which = r.predicateTypes.length === 1 ? r.predicateTypes[0]! : `any of ${r.predicateTypes.join(', ')}`;
+    if (missing.length === 0 && platforms.length > 0) {
+      checks.push(imageCheck('REQUIRED_ATTESTATION', 'pass', `A verified ${r.name} attestation covers every platform.`, { predicateType: which }));
+    } else {
+      const unsigned = results.some((a) => a.state !== 'verified' && a.predicateType !== undefined && r.predicateTypes.includes(a.predicateType));
+      const note = unsigned ? ' (one exists, but it is unsigned or did not verify, which does not count)' : '';
+      checks.push(imageCheck('REQUIRED_ATTESTATION', 'fail', `The policy requires a verified ${r.name} attestation (${which}); none covers ${missing.map((p) => p.target).join(', ') || 'the image'}${note}.`, { predicateType: which, platforms: missing.map((p) => p.target) }));
+    }
+  }
+
+  const covered = platforms.length > 0 && platforms.every((p) => p.state === 'verified');
+  const requirementsHold = !checks.some((c) => c.code === 'REQUIRED_ATTESTATION' && c.status !== 'pass');
+  const states = platforms.map((p) => p.state);
+  let state: ImageState;
+  if (covered && requirementsHold) state = 'verified';
+  else if (states.length > 0 && states.every((s) => s === 'unsigned') && (index === undefined || index.ownState === 'unsigned')) state = 'unsigned';
+  else if (states.some((s) => s === 'failed')) state = 'failed';
+  else if (states.some((s) => s === 'not-checked')) state = 'not-checked';
+  else if (states.every((s) => s === 'verified' || s === 'unpinned') && requirementsHold) state = 'unpinned';
+  else state = 'failed';
+
+  const verdict: ImageVerdict = { verified: state === 'verified', state, coverage: '', digests, checks };
+  if (policy.exception !== undefined) {
+    if (state === 'unsigned') {
+      verdict.state = 'excepted';
+      verdict.exception = { reason: policy.exception.reason };
+      checks.push(imageCheck('EXCEPTION', 'info', `The policy excepts this image from signing: ${policy.exception.reason}`));
+    } else {
+      checks.push(imageCheck('EXCEPTION', 'info', `The policy states an exception (${policy.exception.reason}), but the image is not unsigned, so it is judged on its signatures.`));
+    }
+  }
+  verdict.coverage = coverageSentence(graph, verdict);
+  return verdict;
+}
+
+function coverageCheck(p: DigestVerdict, index: DigestVerdict | undefined): ImageCheck {
+  const evidence = { digest: p.digest, platforms: [p.target] };
+  if (p.ownState === 'verified') return imageCheck('COVERAGE', 'pass', `${p.target} is signed by ${p.signedBy.join(', ')}.`, evidence);
+  if (p.throughIndex) return imageCheck('COVERAGE', 'pass', `${p.target} is covered through the index, signed by ${index!.signedBy.join(', ')}.`, evidence);
+  switch (p.state) {
+    case 'unpinned':
+      return imageCheck('COVERAGE', 'warn', `${p.target} has only valid signatures whose identity nothing pinned (${[...p.unpinnedBy, ...(index?.unpinnedBy ?? [])].join(', ')}).`, evidence);
+    case 'not-checked':
+      return imageCheck('COVERAGE', 'warn', `${p.target} could not be checked: part of what covers it could not be read.`, evidence);
+    case 'failed':
+      return imageCheck('COVERAGE', 'fail', `${p.target} has signatures, but none verifies.`, evidence);
+    default:
+      return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: no signature on it${index ? ' or on the index' : ''}.`, evidence);
+  }
+}

@@ -1,0 +1,151 @@
+import type { Artifact as GraphArtifact, ArtifactFormat, ArtifactKind } from '../registry/graph-types';
+import { COSIGN_SIGN_PREDICATE, kindForPredicate } from '../registry/classify';
+import { MediaType } from '../registry/media-types';
+import { artifactFromDigest } from './artifact';
+import type { ArtifactContent } from './artifact-content';
+import { isBundleType } from './artifact-content';
+import { inTotoSubjectCheck } from './buildkit-statement';
+import type { BundleRun } from './bundle-run';
+import { runBundle } from './bundle-run';
+import type { Conversion } from './cosign-bundle';
+import { bundleFromCosignAttestation, bundleFromCosignSignature } from './cosign-bundle';
+import type { ImageCheck, ImageCheckCode } from './image-checks';
+import { imageCheck } from './image-checks';
+import type { ImagePolicy } from './image-policy';
+import { simpleSigningClaims } from './simple-signing';
+import type { TrustRoot } from './trust-root';
+
+/**
+ * What one artifact of an image graph proves, in the terms of issue 3 §5:
+ * verified (every required check passed, identity or key pinned), unpinned (a valid
+ * signature nobody pinned: never "verified"), failed, unsigned (present, nothing signs it:
+ * BuildKit's in-index attestations, cosign `.sbom` attachments), not-checked (its content
+ * could not be read: never reported as unsigned).
+ */
+export type ArtifactState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked';
+
+export interface ArtifactVerification {
+  /** The artifact (layer blob or referrer manifest), as in the graph. */
+  digest: string;
+  coversDigest: string;
+  format: ArtifactFormat;
+  /** As verified: a DSSE statement of cosign's sign predicate is a signature, whatever its annotation said. */
+  kind: ArtifactKind;
+  /** From the signed statement when there is one, else the graph's annotation. */
+  predicateType?: string;
+  verified: boolean;
+  state: ArtifactState;
+  identity?: string;
+  issuer?: string;
+  /** The key (managed-key signatures) or the certificate's key that signed. */
+  keyFingerprint?: string;
+  /** cosign simple-signing `docker-reference`: shown, never required to match. */
+  dockerReference?: string;
+  checks: ImageCheck[];
+}
+
+export interface ArtifactContext {
+  policy: ImagePolicy;
+  trustRoot: TrustRoot;
+}
+
+export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: ArtifactContext): ArtifactVerification {
+  const base = { digest: a.digest, coversDigest: a.coversDigest, format: a.format, kind: a.kind, ...(a.predicateType ? { predicateType: a.predicateType } : {}) };
+  const done = (state: ArtifactState, checks: ImageCheck[]): ArtifactVerification => ({ ...base, verified: state === 'verified', state, checks });
+  switch (content.kind) {
+    case 'unreadable':
+      return done('not-checked', [imageCheck('READ', 'warn', `The artifact could not be read, so nothing about it was checked: ${content.message} [${content.code}].`)]);
+    case 'too-large':
+      return done('failed', [imageCheck('BUNDLE_FORMAT', 'fail', `The artifact is ${content.size} bytes, over the ${content.limit}-byte limit for signatures and attestations; it was refused unread.`)]);
+    case 'none':
+      return done('unsigned', [imageCheck('UNSIGNED', 'info', a.format === 'cosign-tag'
+        ? 'A cosign attachment (cosign attach sbom): present, not signed; nothing vouches for its content.'
+        : `A referrer of type ${a.artifactType ?? 'unknown'}: not a signature or attestation this tool verifies.`)]);
+    case 'statement':
+      return done('unsigned', [
+        imageCheck('UNSIGNED', 'info', "BuildKit's attestation inside the index: present, not signed; anyone who can push the index can change it."),
+        inTotoSubjectCheck(content.bytes, a.coversDigest),
+      ]);
+    case 'layer':
+      return fromLayer(base, content.mediaType, content.bytes, content.annotations, a, ctx, []);
+    case 'referrer': {
+      const checks: ImageCheck[] = [subjectCheck(content.subject, a.coversDigest)];
+      if (content.layer === undefined) {
+        checks.push(imageCheck('BUNDLE_FORMAT', 'fail', 'The referrer manifest has no Sigstore bundle, DSSE or cosign signature layer.'));
+        return done('failed', checks);
+      }
+      const { mediaType, bytes, annotations } = content.layer;
+      if (isBundleType(mediaType)) {
+        const run = runBundle({ bundle: bytes, artifact: artifactFromDigest(a.coversDigest), policy: ctx.policy, trustRoot: ctx.trustRoot });
+        return fromRun(base, run, checks, ['SUBJECT'], a);
+      }
+      return fromLayer(base, mediaType, bytes, annotations, a, ctx, checks);
+    }
+  }
+}
+
+type Base = Pick<ArtifactVerification, 'digest' | 'coversDigest' | 'format' | 'kind' | 'predicateType'>;
+
+/** cosign's layer formats: a simple-signing payload (`.sig`) or a DSSE envelope (`.att`). */
+function fromLayer(base: Base, mediaType: string, bytes: Uint8Array, annotations: Readonly<Record<string, string>>, a: GraphArtifact, ctx: ArtifactContext, checks: ImageCheck[]): ArtifactVerification {
+  const required: ImageCheckCode[] = checks.length > 0 ? ['SUBJECT'] : [];
+  if (mediaType === MediaType.dsseEnvelope) {
+    const converted = bundleFromCosignAttestation(bytes, annotations);
+    if (!converted.ok) return conversionFailure(base, converted, checks);
+    const run = runBundle({ bundle: JSON.stringify(converted.bundle), artifact: artifactFromDigest(a.coversDigest), policy: ctx.policy, trustRoot: ctx.trustRoot, envelopeBytes: bytes });
+    return fromRun(base, run, [...checks, ...converted.notes], required, a);
+  }
+  if (mediaType !== MediaType.cosignSimpleSigning) {
+    checks.push(imageCheck('CLAIMS', 'fail', `The layer is ${JSON.stringify(mediaType)}, not a cosign simple-signing payload or DSSE envelope: it is not a signature, whatever its annotations say.`));
+    return { ...base, verified: false, state: 'failed', checks };
+  }
+  const converted = bundleFromCosignSignature(bytes, annotations);
+  if (!converted.ok) return conversionFailure(base, converted, checks);
+  const run = runBundle({ bundle: JSON.stringify(converted.bundle), artifact: { kind: 'bytes', bytes }, policy: ctx.policy, trustRoot: ctx.trustRoot });
+  const claims = simpleSigningClaims(bytes, a.coversDigest);
+  const out = fromRun({ ...base, kind: 'signature' }, run, [...checks, ...converted.notes, ...claims.checks], [...required, 'CLAIMS'], a);
+  if (claims.dockerReference !== undefined) out.dockerReference = claims.dockerReference;
+  return out;
+}
+
+function conversionFailure(base: Base, converted: Extract<Conversion, { ok: false }>, checks: ImageCheck[]): ArtifactVerification {
+  return { ...base, verified: false, state: 'failed', checks: [...checks, converted.failure] };
+}
+
+/** Folds a bundle run and the image-level checks (claims, subject) into one state. */
+function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: ImageCheckCode[], a: GraphArtifact): ArtifactVerification {
+  const checks: ImageCheck[] = [...extra, ...run.checks];
+  const out: ArtifactVerification = { ...base, verified: false, state: 'failed', checks };
+  const signed = run.result.checks.find((c) => c.code === 'ARTIFACT')?.evidence?.predicateType;
+  if (run.result.bundle?.content === 'dsse-envelope' && signed !== undefined) {
+    out.predicateType = signed;
+    out.kind = signed === COSIGN_SIGN_PREDICATE ? 'signature' : kindForPredicate(signed);
+    if (a.predicateType !== undefined && a.predicateType !== signed) {
+      checks.push(imageCheck('ARTIFACT', 'info', `The registry annotation says ${JSON.stringify(a.predicateType)}; the signed statement says ${JSON.stringify(signed)}, which is what counts.`));
+    }
+  } else if (run.result.bundle?.content === 'message-signature') {
+    out.kind = 'signature';
+    delete out.predicateType;
+  }
+  const signer = run.result.signer;
+  if (signer?.identity !== undefined) out.identity = signer.identity;
+  if (signer?.issuer !== undefined) out.issuer = signer.issuer;
+  if (signer?.keyFingerprint) out.keyFingerprint = signer.keyFingerprint;
+  else if (run.keyFingerprint !== undefined) out.keyFingerprint = run.keyFingerprint;
+
+  const extrasHold = !checks.some((c) => c.status === 'fail') && required.every((code) => checks.some((c) => c.code === code && c.status === 'pass'));
+  if (run.result.verified && extrasHold) out.state = 'verified';
+  else if (run.result.state === 'unpinned' && extrasHold) out.state = 'unpinned';
+  out.verified = out.state === 'verified';
+  return out;
+}
+
+function subjectCheck(subject: string | undefined, covers: string): ImageCheck {
+  if (subject === undefined) {
+    return imageCheck('SUBJECT', 'fail', `The referrer manifest has no subject, so nothing binds it to ${covers}; the index that listed it can be written by anyone with push access.`, { expected: covers });
+  }
+  if (subject !== covers) {
+    return imageCheck('SUBJECT', 'fail', `The referrer manifest's subject is ${subject}, not ${covers}: it was listed for this digest but is about another one.`, { expected: covers, digest: subject });
+  }
+  return imageCheck('SUBJECT', 'pass', `The referrer manifest's subject is ${covers}.`, { expected: covers, digest: subject });
+}
