@@ -1,0 +1,203 @@
+/**
+ * The service the release views call: which releases there are, and for each image reference
+ * its load state. Images resolve on their own (a slow or failing one never holds up the
+ * others), at most `concurrency` at a time, and every change is announced per image so a view
+ * redraws one node, not the tree. `refresh` cancels what is in flight and starts over.
+ */
+import { setMaxListeners } from 'node:events';
+import { Semaphore } from '../core/abort';
+import type { ImageGraph } from '../registry/graph-types';
+import { isAbort, loadFailure } from './failure';
+import type { ImageLoad, Release } from './types';
+import type { VerifyImage } from './verification';
+
+export interface ReleaseServiceOptions {
+  /** Inspects one image (the registry graph walk). */
+  inspect(reference: string, signal: AbortSignal): Promise<ImageGraph>;
+  /** The verification engine, when there is one. */
+  verify?: VerifyImage;
+  /** Images inspected at once. Default 4 (each walk already runs many requests in parallel). */
+  concurrency?: number;
+}
+
+export type ReleaseEvent =
+  | { readonly kind: 'releases' }
+  | { readonly kind: 'image'; readonly reference: string };
+
+interface Inflight {
+  readonly controller: AbortController;
+  readonly done: Promise<ImageLoad>;
+}
+
+const IDLE: ImageLoad = { status: 'idle' };
+
+export class ReleaseService {
+  private list: readonly Release[] = [];
+  private readonly loads = new Map<string, ImageLoad>();
+  private readonly inflight = new Map<string, Inflight>();
+  private readonly listeners = new Set<(e: ReleaseEvent) => void>();
+  private readonly semaphore: Semaphore;
+  private generation = newController();
+
+  constructor(private readonly options: ReleaseServiceOptions) {
+    this.semaphore = new Semaphore(Math.max(1, options.concurrency ?? 4));
+  }
+
+  get releases(): readonly Release[] {
+    return this.list;
+  }
+
+  release(id: string): Release | undefined {
+    return this.list.find((r) => r.id === id);
+  }
+
+  /** Replaces the release list; states of references still listed are kept. */
+  setReleases(releases: readonly Release[]): void {
+    this.list = releases;
+    const wanted = new Set(releases.flatMap((r) => r.images.map((i) => i.reference)).filter((r): r is string => r !== null));
+    for (const ref of [...this.loads.keys()]) {
+      if (!wanted.has(ref)) this.forget(ref);
+    }
+    this.emit({ kind: 'releases' });
+  }
+
+  /** The state of an image; an idle image starts loading (the view calls this as it draws). */
+  state(reference: string): ImageLoad {
+    const load = this.loads.get(reference) ?? IDLE;
+    if (load.status === 'idle') this.start(reference, true);
+    return this.loads.get(reference) ?? load;
+  }
+
+  /** The state without starting anything. */
+  peek(reference: string): ImageLoad {
+    return this.loads.get(reference) ?? IDLE;
+  }
+
+  /** Resolves when the image is loaded or failed (starting it if needed); `signal` cancels a load it started. */
+  async ensure(reference: string, signal?: AbortSignal): Promise<ImageLoad> {
+    const current = this.loads.get(reference);
+    if (current && (current.status === 'loaded' || current.status === 'failed') && !(current.status === 'loaded' && current.verifying)) return current;
+    const flight = this.inflight.get(reference) ?? this.start(reference);
+    if (!flight) return this.peek(reference);
+    const onAbort = () => flight.controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await flight.done;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Starts over: everything in flight is cancelled; with `reference`, only that image. */
+  refresh(reference?: string): void {
+    if (reference !== undefined) {
+      this.forget(reference);
+      this.emit({ kind: 'image', reference });
+      return;
+    }
+    this.generation.abort();
+    this.generation = newController();
+    for (const ref of [...this.loads.keys()]) this.forget(ref);
+    this.emit({ kind: 'releases' });
+  }
+
+  /** Reloads the images of one registry (after signing in to it), and only those. */
+  refreshRegistry(registry: string): void {
+    for (const [ref, load] of this.loads) {
+      if (load.status === 'failed' ? load.failure.registry === registry : ref.startsWith(`${registry}/`)) this.refresh(ref);
+    }
+  }
+
+  onDidChange(listener: (e: ReleaseEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  dispose(): void {
+    this.generation.abort();
+    this.listeners.clear();
+  }
+
+  private forget(reference: string): void {
+    this.inflight.get(reference)?.controller.abort();
+    this.inflight.delete(reference);
+    this.loads.delete(reference);
+  }
+
+  private set(reference: string, flight: Inflight, load: ImageLoad): void {
+    if (this.inflight.get(reference) !== flight) return; // refreshed meanwhile: a stale answer
+    this.loads.set(reference, load);
+    this.emit({ kind: 'image', reference });
+  }
+
+  /** `quiet`: the caller is drawing the node and shows "loading" itself, so no change event. */
+  private start(reference: string, quiet = false): Inflight | undefined {
+    if (this.inflight.has(reference)) return this.inflight.get(reference);
+    const controller = newController();
+    const signal = AbortSignal.any([controller.signal, this.generation.signal]);
+    setMaxListeners(0, signal);
+    // The work starts a microtask later, once `flight` is registered.
+    const flight: Inflight = { controller, done: Promise.resolve().then(() => this.semaphore.run(() => this.run(reference, flight, signal))) };
+    this.inflight.set(reference, flight);
+    this.loads.set(reference, { status: 'loading' });
+    if (!quiet) this.emit({ kind: 'image', reference });
+    void flight.done.finally(() => {
+      if (this.inflight.get(reference) === flight) this.inflight.delete(reference);
+    });
+    return flight;
+  }
+
+  private async run(reference: string, flight: Inflight, signal: AbortSignal): Promise<ImageLoad> {
+    if (signal.aborted) return this.cancelled(reference, flight);
+    const started = performance.now();
+    let graph: ImageGraph;
+    try {
+      graph = await this.options.inspect(reference, signal);
+    } catch (e) {
+      if (signal.aborted || isAbort(e)) return this.cancelled(reference, flight);
+      const failed: ImageLoad = { status: 'failed', failure: loadFailure(e) };
+      this.set(reference, flight, failed);
+      return failed;
+    }
+    const ms = Math.round(performance.now() - started);
+    const verify = this.options.verify;
+    const inspected: ImageLoad = { status: 'loaded', graph, ms, ...(verify ? { verifying: true } : {}) };
+    this.set(reference, flight, inspected);
+    if (!verify) return inspected;
+    let done: ImageLoad;
+    try {
+      done = { status: 'loaded', graph, ms, verification: await verify(graph, signal) };
+    } catch (e) {
+      if (signal.aborted || isAbort(e)) return this.cancelled(reference, flight);
+      done = { status: 'loaded', graph, ms, verificationFailure: loadFailure(e, graph.registry) };
+    }
+    this.set(reference, flight, done);
+    return done;
+  }
+
+  /** A load cancelled by its caller (not by a refresh) leaves the image idle, to start again when drawn. */
+  private cancelled(reference: string, flight: Inflight): ImageLoad {
+    if (this.inflight.get(reference) === flight) {
+      this.inflight.delete(reference);
+      this.loads.delete(reference);
+      this.emit({ kind: 'image', reference });
+    }
+    return IDLE;
+  }
+
+  private emit(e: ReleaseEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener's failure is its own; the others still hear about the change.
+      }
+    }
+  }
+}
+
+function newController(): AbortController {
+  const c = new AbortController();
+  setMaxListeners(0, c.signal);
+  return c;
+}

@@ -1,0 +1,72 @@
+/**
+ * The model the release views show: releases (a goreleaser config, the images a user added,
+ * the images checked this session), their images, and the state of each image as it loads.
+ * Pure data: labels, icons and sentences are made at the edge (src/views).
+ */
+import type { ImageGraph } from '../registry/graph-types';
+import type { ImageVerification } from './verification';
+
+export type ReleaseOrigin = 'goreleaser' | 'user' | 'session';
+
+/** One image a release publishes. */
+export interface ReleaseImageSpec {
+  /** The reference to inspect (rendered for goreleaser), normalised; null when it cannot be rendered. */
+  readonly reference: string | null;
+  /** As written in the config (goreleaser), for tooltips. */
+  readonly template?: string;
+  /** Variables a goreleaser template waits for (`.Env.REGISTRY`); set when `reference` is null. */
+  readonly unresolved?: readonly string[];
+  /** What the reference looks like with holes, when it cannot be rendered. */
+  readonly preview?: string;
+  /** Where it comes from, for people: `dockers_v2[0]`. */
+  readonly origin?: string;
+  /** 1-based position in the file (goreleaser). */
+  readonly line?: number;
+}
+
+export interface Release {
+  /** Stable: `user`, `session`, or `goreleaser:<file>`. */
+  readonly id: string;
+  readonly origin: ReleaseOrigin;
+  /** The project name (goreleaser) or empty (user/session: the edge names them). */
+  readonly name: string;
+  /** Absolute path of the goreleaser file. */
+  readonly file?: string;
+  /** The tag the images were rendered for (goreleaser), or the tag picked by the user. */
+  readonly tag?: string;
+  readonly images: readonly ReleaseImageSpec[];
+  /** Why the release could not be read at all (bad YAML): shown as a node. */
+  readonly problem?: string;
+}
+
+/** Why an image could not be inspected: the facts of a LensError, safe to show. */
+export interface LoadFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly registry?: string;
+  /** RATE_LIMITED: when the registry said to come back (ISO 8601). */
+  readonly retryAt?: string;
+}
+
+export type ImageLoad =
+  | { readonly status: 'idle' }
+  | { readonly status: 'loading' }
+  | { readonly status: 'loaded'; readonly graph: ImageGraph; readonly verification?: ImageVerification; readonly verificationFailure?: LoadFailure; readonly verifying?: boolean; readonly ms: number }
+  | { readonly status: 'failed'; readonly failure: LoadFailure };
+
+/**
+ * What we can say about a digest. The first five come from the verification engine
+ * (signatures checked against a policy); the others are what inspection alone shows, and the
+ * edge always labels them "not verified".
+ */
+export type VerdictState =
+  | 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked'
+  | 'signature-found' | 'partly-signed' | 'attestations-only' | 'nothing-found' | 'incomplete';
+
+export interface Verdict {
+  readonly state: VerdictState;
+  /** True when the verification engine produced it; false for inspect-level states. */
+  readonly verified: boolean;
+  /** Inspect level: the signature that covers a platform is on the index, not on the platform. */
+  readonly viaIndex?: boolean;
+}

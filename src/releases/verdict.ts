@@ -1,0 +1,84 @@
+/**
+ * Verdicts for an image, a platform and a release. With a verification result they are the
+ * engine's; without one they are what inspection shows (a signature is there, attestations
+ * only, nothing), which the edge labels "not verified". A digest whose artifacts could not all
+ * be read is "incomplete", never "unsigned" (docs/inspect-json.md: a problem is "not checked").
+ */
+import type { ImageGraph } from '../registry/graph-types';
+import { artifactsCovering, problemsAbout } from './evidence';
+import type { ImageLoad, Verdict, VerdictState } from './types';
+import type { ImageVerification } from './verification';
+
+function inspected(state: VerdictState, viaIndex = false): Verdict {
+  return viaIndex ? { state, verified: false, viaIndex } : { state, verified: false };
+}
+
+function hasSignature(graph: ImageGraph, digest: string): boolean {
+  return artifactsCovering(graph, digest).some((e) => e.artifact.kind === 'signature');
+}
+
+function hasAttestation(graph: ImageGraph, digest: string): boolean {
+  return artifactsCovering(graph, digest).some((e) => e.artifact.kind === 'attestation' || e.artifact.kind === 'sbom');
+}
+
+/** A platform's verdict (for a single-manifest image, the image's). */
+export function platformVerdict(graph: ImageGraph, digest: string, verification?: ImageVerification): Verdict {
+  if (verification) return { state: verification.digests[digest] ?? verification.state, verified: true };
+  if (hasSignature(graph, digest)) return inspected('signature-found');
+  if (graph.kind === 'index' && digest !== graph.digest && hasSignature(graph, graph.digest)) return inspected('signature-found', true);
+  if (problemsAbout(graph, digest).length) return inspected('incomplete');
+  if (hasAttestation(graph, digest)) return inspected('attestations-only');
+  return inspected('nothing-found');
+}
+
+/** The image's verdict: the index's signature covers every platform; else the platforms decide. */
+export function imageVerdict(graph: ImageGraph, verification?: ImageVerification): Verdict {
+  if (verification) return { state: verification.state, verified: true };
+  if (graph.kind === 'manifest') return platformVerdict(graph, graph.digest);
+  if (hasSignature(graph, graph.digest)) return inspected('signature-found');
+  const signed = graph.platforms.filter((p) => hasSignature(graph, p.digest)).length;
+  if (signed > 0 && signed === graph.platforms.length) return inspected('signature-found');
+  if (signed > 0) return inspected('partly-signed');
+  if (graph.problems.length) return inspected('incomplete');
+  if (hasAttestation(graph, graph.digest) || graph.platforms.some((p) => hasAttestation(graph, p.digest))) return inspected('attestations-only');
+  return inspected('nothing-found');
+}
+
+/** Worst first: the state a release summary leads with. */
+const SEVERITY: readonly VerdictState[] = [
+  'failed', 'unsigned', 'nothing-found', 'partly-signed', 'unpinned', 'incomplete', 'not-checked', 'attestations-only', 'signature-found', 'verified',
+];
+
+export function worse(a: VerdictState, b: VerdictState): VerdictState {
+  return SEVERITY.indexOf(a) <= SEVERITY.indexOf(b) ? a : b;
+}
+
+export interface ReleaseSummary {
+  readonly images: number;
+  readonly loading: number;
+  /** Images that could not be inspected (401, 404, network...). */
+  readonly failed: number;
+  /** Images whose reference could not be rendered. */
+  readonly unresolved: number;
+  /** The worst verdict among inspected images; undefined when none is inspected yet. */
+  readonly worst?: Verdict;
+  readonly counts: Readonly<Partial<Record<VerdictState, number>>>;
+}
+
+/** Sums up the images of a release from their load states (null: the reference is unresolved). */
+export function summarize(loads: readonly (ImageLoad | null)[]): ReleaseSummary {
+  const counts: Partial<Record<VerdictState, number>> = {};
+  let loading = 0;
+  let failed = 0;
+  let unresolved = 0;
+  let worst: Verdict | undefined;
+  for (const load of loads) {
+    if (load === null) { unresolved++; continue; }
+    if (load.status === 'idle' || load.status === 'loading') { loading++; continue; }
+    if (load.status === 'failed') { failed++; continue; }
+    const v = imageVerdict(load.graph, load.verification);
+    counts[v.state] = (counts[v.state] ?? 0) + 1;
+    worst = worst === undefined ? v : worse(worst.state, v.state) === v.state ? v : worst;
+  }
+  return { images: loads.length, loading, failed, unresolved, counts, ...(worst ? { worst } : {}) };
+}

@@ -1,0 +1,154 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import { LensError } from '../../src/core/errors';
+import type { ImageGraph } from '../../src/registry/graph-types';
+import { ReleaseService } from '../../src/releases/release-service';
+import type { ReleaseEvent } from '../../src/releases/release-service';
+import type { Release } from '../../src/releases/types';
+
+const D = (c: string) => `sha256:${c.repeat(64)}`;
+
+function graph(reference: string): ImageGraph {
+  return { reference, source: 'registry', registry: 'r.test', repository: 'app', digest: D('a'), mediaType: 'application/vnd.oci.image.index.v1+json', size: 10, kind: 'index', platforms: [], artifacts: [], others: [], problems: [] };
+}
+
+function release(...refs: string[]): Release {
+  return { id: 'user', origin: 'user', name: '', images: refs.map((reference) => ({ reference })) };
+}
+
+/** An inspect function whose answers the test releases one by one. */
+function controlled() {
+  const pending = new Map<string, { resolve: (g: ImageGraph) => void; reject: (e: unknown) => void; signal: AbortSignal }>();
+  const started: string[] = [];
+  let active = 0;
+  let maxActive = 0;
+  const inspect = (reference: string, signal: AbortSignal) => new Promise<ImageGraph>((resolve, reject) => {
+    started.push(reference);
+    active++;
+    maxActive = Math.max(maxActive, active);
+    const done = () => { active--; pending.delete(reference); };
+    pending.set(reference, { resolve: (g) => { done(); resolve(g); }, reject: (e) => { done(); reject(e); }, signal });
+    signal.addEventListener('abort', () => { done(); reject(new LensError('ABORTED', 'cancelled')); }, { once: true });
+  });
+  return { inspect, pending, started, maxActive: () => maxActive };
+}
+
+test('each image resolves on its own and announces its own change', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect, concurrency: 4 });
+  const events: ReleaseEvent[] = [];
+  service.onDidChange((e) => events.push(e));
+  service.setReleases([release('r.test/a:1', 'r.test/b:1')]);
+  assert.equal(service.state('r.test/a:1').status, 'loading');
+  assert.equal(service.state('r.test/b:1').status, 'loading');
+  await delay(1);
+  c.pending.get('r.test/b:1')!.resolve(graph('r.test/b:1'));
+  await delay(1);
+  assert.equal(service.peek('r.test/b:1').status, 'loaded');
+  assert.equal(service.peek('r.test/a:1').status, 'loading', 'a slow image does not hold up the others');
+  assert.deepEqual(events.filter((e) => e.kind === 'image'), [{ kind: 'image', reference: 'r.test/b:1' }]);
+  c.pending.get('r.test/a:1')!.reject(new LensError('UNAUTHORIZED', 'Not authorised', { registry: 'r.test', status: 401 }));
+  await delay(1);
+  const failed = service.peek('r.test/a:1');
+  assert.equal(failed.status, 'failed');
+  assert.deepEqual(failed.status === 'failed' && failed.failure, { code: 'UNAUTHORIZED', message: 'Not authorised', registry: 'r.test' });
+});
+
+test('no more than `concurrency` images load at once', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect, concurrency: 2 });
+  const refs = Array.from({ length: 6 }, (_, i) => `r.test/app${i}:1`);
+  service.setReleases([release(...refs)]);
+  refs.forEach((r) => service.state(r));
+  await delay(1);
+  assert.equal(c.started.length, 2);
+  while (c.pending.size) {
+    [...c.pending.values()][0]!.resolve(graph('x'));
+    await delay(1);
+  }
+  assert.equal(c.started.length, 6);
+  assert.equal(c.maxActive(), 2);
+  assert.ok(refs.every((r) => service.peek(r).status === 'loaded'));
+});
+
+test('refresh cancels what is in flight; a late answer is never shown', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect });
+  service.setReleases([release('r.test/a:1')]);
+  service.state('r.test/a:1');
+  await delay(1);
+  const first = c.pending.get('r.test/a:1')!;
+  service.refresh();
+  assert.equal(first.signal.aborted, true);
+  assert.equal(service.peek('r.test/a:1').status, 'idle');
+  service.state('r.test/a:1');
+  await delay(1);
+  c.pending.get('r.test/a:1')!.resolve(graph('second'));
+  await delay(1);
+  const load = service.peek('r.test/a:1');
+  assert.equal(load.status === 'loaded' && load.graph.reference, 'second');
+});
+
+test('ensure waits for the image; cancelling it leaves the image idle to load again', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect });
+  const controller = new AbortController();
+  const waiting = service.ensure('r.test/a:1', controller.signal);
+  await delay(1);
+  controller.abort();
+  assert.equal((await waiting).status, 'idle');
+  assert.equal(service.peek('r.test/a:1').status, 'idle');
+  const again = service.ensure('r.test/a:1');
+  await delay(1);
+  c.pending.get('r.test/a:1')!.resolve(graph('r.test/a:1'));
+  assert.equal((await again).status, 'loaded');
+});
+
+test('with a verifier, the inspected image shows first, then its verification', async () => {
+  const c = controlled();
+  let finish!: () => void;
+  const service = new ReleaseService({
+    inspect: c.inspect,
+    verify: (g) => new Promise((resolve) => { finish = () => resolve({ state: 'verified', digests: { [g.digest]: 'verified' }, artifacts: {}, reasons: [] }); }),
+  });
+  const done = service.ensure('r.test/a:1');
+  await delay(1);
+  c.pending.get('r.test/a:1')!.resolve(graph('r.test/a:1'));
+  await delay(1);
+  const first = service.peek('r.test/a:1');
+  assert.equal(first.status === 'loaded' && first.verifying, true);
+  finish();
+  const last = await done;
+  assert.equal(last.status === 'loaded' && last.verification?.state, 'verified');
+});
+
+test('refreshRegistry reloads the images of that registry only', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect });
+  service.setReleases([release('r.test/a:1', 'other.test/b:1')]);
+  service.state('r.test/a:1');
+  service.state('other.test/b:1');
+  await delay(1);
+  c.pending.get('r.test/a:1')!.reject(new LensError('UNAUTHORIZED', 'no', { registry: 'r.test' }));
+  c.pending.get('other.test/b:1')!.resolve(graph('b'));
+  await delay(1);
+  service.refreshRegistry('r.test');
+  assert.equal(service.peek('r.test/a:1').status, 'idle');
+  assert.equal(service.peek('other.test/b:1').status, 'loaded');
+});
+
+test('setReleases keeps the states of images still listed and drops the others', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect });
+  service.setReleases([release('r.test/a:1', 'r.test/b:1')]);
+  service.state('r.test/a:1');
+  service.state('r.test/b:1');
+  await delay(1);
+  c.pending.get('r.test/a:1')!.resolve(graph('a'));
+  await delay(1);
+  const b = c.pending.get('r.test/b:1')!;
+  service.setReleases([release('r.test/a:1')]);
+  assert.equal(service.peek('r.test/a:1').status, 'loaded');
+  assert.equal(b.signal.aborted, true);
+});

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Artifact, ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
+import { artifactsCovering, signedBy } from '../../src/releases/evidence';
+import { addImage, removeImage, repositoryOf, retagImage, withTag } from '../../src/releases/image-list';
+import { imageVerdict, platformVerdict, summarize } from '../../src/releases/verdict';
+
+const D = (c: string) => `sha256:${c.repeat(64)}`;
+const INDEX = D('0');
+const AMD = D('1');
+const ARM = D('2');
+
+function platform(platform: string, digest: string): PlatformEntry {
+  const [os, architecture] = platform.split('/') as [string, string];
+  return { platform, os, architecture, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 400, imageSize: 12_300_000 };
+}
+
+function art(kind: Artifact['kind'], format: Artifact['format'], coversDigest: string, digest: string, extra: Partial<Artifact> = {}): Artifact {
+  return { kind, format, coversDigest, digest, mediaType: 'application/octet-stream', size: 100, ...extra };
+}
+
+function graph(artifacts: Artifact[], problems: ImageGraph['problems'] = []): ImageGraph {
+  return {
+    reference: 'r.test/app:v1', source: 'registry', registry: 'r.test', repository: 'app', tag: 'v1', digest: INDEX,
+    mediaType: 'application/vnd.oci.image.index.v1+json', size: 900, kind: 'index',
+    platforms: [platform('linux/amd64', AMD), platform('linux/arm64', ARM)], artifacts, others: [], problems,
+  };
+}
+
+const cosignSig = (covers: string, digest: string) => art('signature', 'cosign-tag', covers, digest, { tag: `sha256-${covers.slice(7)}.sig`, annotations: { 'dev.cosignproject.cosign/signature': 'MEUC' } });
+const buildkit = (covers: string, digest: string) => art('attestation', 'buildkit-index', covers, digest, { predicateType: 'https://slsa.dev/provenance/v1' });
+
+test('a signature on the index covers every platform (marked as via the index)', () => {
+  const g = graph([cosignSig(INDEX, D('a')), buildkit(AMD, D('b'))]);
+  assert.deepEqual(imageVerdict(g), { state: 'signature-found', verified: false });
+  assert.deepEqual(platformVerdict(g, AMD), { state: 'signature-found', verified: false, viaIndex: true });
+});
+
+test('platforms signed one by one: all signed, or partly signed', () => {
+  assert.equal(imageVerdict(graph([cosignSig(AMD, D('a')), cosignSig(ARM, D('b'))])).state, 'signature-found');
+  const partly = graph([cosignSig(AMD, D('a')), buildkit(ARM, D('b'))]);
+  assert.equal(imageVerdict(partly).state, 'partly-signed');
+  assert.equal(platformVerdict(partly, AMD).state, 'signature-found');
+  assert.equal(platformVerdict(partly, ARM).state, 'attestations-only');
+});
+
+test('BuildKit attestations alone are not a signature; nothing at all is nothing found', () => {
+  assert.equal(imageVerdict(graph([buildkit(AMD, D('b'))])).state, 'attestations-only');
+  assert.equal(imageVerdict(graph([])).state, 'nothing-found');
+});
+
+test('a part that could not be read makes the verdict incomplete, never unsigned', () => {
+  const g = graph([], [{ at: `sha256-${ARM.slice(7)}.sig`, code: 'REGISTRY_ERROR', message: '500' }]);
+  assert.equal(imageVerdict(g).state, 'incomplete');
+  assert.equal(platformVerdict(g, ARM).state, 'incomplete');
+  assert.equal(platformVerdict(g, AMD).state, 'nothing-found');
+});
+
+test('a verification result replaces the inspect-level verdict', () => {
+  const g = graph([cosignSig(INDEX, D('a'))]);
+  const verification = { state: 'failed' as const, digests: { [AMD]: 'verified' as const, [ARM]: 'failed' as const }, artifacts: {}, reasons: ['identity mismatch'] };
+  assert.deepEqual(imageVerdict(g, verification), { state: 'failed', verified: true });
+  assert.deepEqual(platformVerdict(g, AMD, verification), { state: 'verified', verified: true });
+});
+
+test('who signed, from the annotations alone', () => {
+  assert.deepEqual(signedBy(buildkit(AMD, D('b'))), { kind: 'unsigned', why: 'buildkit' });
+  assert.deepEqual(signedBy(cosignSig(AMD, D('a'))), { kind: 'key' });
+  assert.deepEqual(signedBy(art('sbom', 'cosign-tag', AMD, D('c'), { tag: 'sha256-x.sbom' })), { kind: 'unsigned', why: 'attachment' });
+  assert.deepEqual(signedBy(art('attestation', 'referrer', AMD, D('d'), { artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' })), { kind: 'bundle' });
+  assert.deepEqual(signedBy(art('signature', 'cosign-tag', AMD, D('e'), { annotations: { 'dev.sigstore.cosign/certificate': 'not a pem' } })), { kind: 'certificate' });
+});
+
+test('artifacts about artifacts nest under the artifact they cover', () => {
+  const sbom = art('sbom', 'referrer', INDEX, D('s'));
+  const sigOnSbom = art('signature', 'referrer', D('s'), D('t'), { depth: 1 });
+  const tree = artifactsCovering(graph([sbom, sigOnSbom, cosignSig(INDEX, D('a'))]), INDEX);
+  assert.deepEqual(tree.map((e) => [e.artifact.digest, e.children.map((c) => c.artifact.digest)]), [[D('s'), [D('t')]], [D('a'), []]]);
+});
+
+test('a release summary leads with its worst image and counts the rest', () => {
+  const signed = { status: 'loaded' as const, graph: graph([cosignSig(INDEX, D('a'))]), ms: 1 };
+  const bare = { status: 'loaded' as const, graph: graph([]), ms: 1 };
+  const s = summarize([signed, bare, { status: 'loading' }, { status: 'failed', failure: { code: 'UNAUTHORIZED', message: 'no' } }, null]);
+  assert.deepEqual(s, { images: 5, loading: 1, failed: 1, unresolved: 1, counts: { 'signature-found': 1, 'nothing-found': 1 }, worst: { state: 'nothing-found', verified: false } });
+});
+
+test('the user image list: normalised, no duplicates, a tag switch keeps the place', () => {
+  let list = addImage([], 'nginx:1.27');
+  list = addImage(list, 'docker.io/library/nginx:1.27');
+  list = addImage(list, 'ghcr.io/org/app@sha256:' + 'f'.repeat(64));
+  assert.deepEqual(list, ['docker.io/library/nginx:1.27', `ghcr.io/org/app@sha256:${'f'.repeat(64)}`]);
+  assert.deepEqual(retagImage(list, 'docker.io/library/nginx:1.27', '1.28'), ['docker.io/library/nginx:1.28', list[1]]);
+  assert.equal(withTag(`ghcr.io/org/app:v1@sha256:${'f'.repeat(64)}`, 'v2'), 'ghcr.io/org/app:v2');
+  assert.equal(repositoryOf('127.0.0.1:5000/team/app:v1'), '127.0.0.1:5000/team/app');
+  assert.deepEqual(removeImage(list, list[0]!), [list[1]]);
+  assert.throws(() => addImage(list, 'Not A Reference'), /Invalid image reference/);
+});
