@@ -1,8 +1,9 @@
 import type { CliCommand } from './io';
 import { inspectCommand } from './inspect';
 import { provenanceCommand } from './provenance';
+import { releaseCommand } from './release';
 import { tagsCommand } from './tags';
 import { verifyBlobCommand } from './verify-blob';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [inspectCommand, tagsCommand, verifyBlobCommand, provenanceCommand];
+export const commands: CliCommand[] = [inspectCommand, tagsCommand, verifyBlobCommand, provenanceCommand, releaseCommand];

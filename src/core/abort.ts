@@ -1,8 +1,15 @@
 import { LensError } from './errors';
 
-/** Throws a typed ABORTED error if the signal has fired. */
+/** The typed error for a fired signal: TIMEOUT when a deadline fired it, ABORTED otherwise. */
+export function abortError(signal: AbortSignal | undefined): LensError {
+  const reason = signal?.reason as { name?: string } | undefined;
+  if (reason?.name === 'TimeoutError') return new LensError('TIMEOUT', 'The operation timed out.');
+  return new LensError('ABORTED', 'The operation was cancelled.');
+}
+
+/** Throws a typed ABORTED (or TIMEOUT) error if the signal has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new LensError('ABORTED', 'The operation was cancelled.');
+  if (signal?.aborted) throw abortError(signal);
 }
 
 /** A signal that fires when any input fires or after `ms` (if given). */
@@ -16,10 +23,10 @@ export function combineSignals(signals: Array<AbortSignal | undefined>, ms?: num
 /** Sleeps, waking early (with ABORTED) when the signal fires; never leaves a timer behind. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new LensError('ABORTED', 'The operation was cancelled.'));
+    if (signal?.aborted) return reject(abortError(signal));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new LensError('ABORTED', 'The operation was cancelled.'));
+      reject(abortError(signal));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

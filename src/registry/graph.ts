@@ -95,6 +95,11 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
   const sigRepo = options.signatureRepository ?? repo;
   const tasks: Array<Promise<void>> = [];
 
+  // Requests that others wait on go first: the per-host queue is first come, first served,
+  // and referrers (whose own referrers come next) must not queue behind leaf cosign tags.
+  for (const digest of covered) {
+    tasks.push(guard(`referrers of ${digest}`, async () => artifacts.push(...(await referrerTree(source, repo, digest, { maxDepth: options.referrerDepth ?? 1, maxReferrers: options.maxReferrers ?? DEFAULT_MAX_REFERRERS }, 0, problems, signal)))));
+  }
   if (root.kind === 'manifest') {
     tasks.push(guard(root.digest, async () => platforms.push(await singlePlatform(source, repo, root, signal))));
   }
@@ -123,7 +128,6 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
         artifacts.push(...found);
       }));
     }
-    tasks.push(guard(`referrers of ${digest}`, async () => artifacts.push(...(await referrerTree(source, repo, digest, { maxDepth: options.referrerDepth ?? 1, maxReferrers: options.maxReferrers ?? DEFAULT_MAX_REFERRERS }, 0, problems, signal)))));
   }
   await Promise.all(tasks);
   throwIfAborted(signal);

@@ -70,7 +70,8 @@ export class Transport {
         const res = await this.followRedirects(req, attempt);
         if (RETRY_STATUS.has(res.status) && attempt < limits.retries) {
           const retryAfter = parseRetryAfter(res.headers['retry-after']);
-          if (res.status === 429 && retryAfter !== undefined && retryAfter > limits.maxRetryAfterMs) return res;
+          // A wait longer than we accept ends the attempt now (429 -> RATE_LIMITED, 5xx -> REGISTRY_ERROR) rather than hanging.
+          if (retryAfter !== undefined && retryAfter > limits.maxRetryAfterMs) return res;
           const wait = retryAfter ?? backoffDelay(attempt, limits.backoffBaseMs, limits.backoffMaxMs);
           this.options.logger.debug(`${req.method} ${redactUrl(req.url)}: ${res.status}, retrying in ${Math.round(wait)} ms (attempt ${attempt + 2} of ${limits.retries + 1})`);
           await sleep(wait, req.signal);

@@ -1,0 +1,45 @@
+/**
+ * Semantic versions as GoReleaser reads them: github.com/Masterminds/semver/v3 `NewVersion`, which
+ * accepts a leading `v` and missing minor/patch (`v1.2` is 1.2.0). GoReleaser fills `.Major`,
+ * `.Minor`, `.Patch`, `.Prerelease` from the tag this way (internal/pipe/semver) and `incpatch`,
+ * `incminor`, `incmajor` use the same type (internal/tmpl).
+ */
+export interface Semver {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  readonly prerelease: string;
+  readonly metadata: string;
+}
+
+const IDENT = String.raw`(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)`;
+const SEMVER = new RegExp(
+  String.raw`^v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:\.(0|[1-9]\d*))?` +
+    String.raw`(?:-(${IDENT}(?:\.${IDENT})*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`,
+);
+
+export function parseSemver(text: string): Semver | undefined {
+  const m = SEMVER.exec(text);
+  if (!m) return undefined;
+  return { major: Number(m[1]), minor: Number(m[2] ?? 0), patch: Number(m[3] ?? 0), prerelease: m[4] ?? '', metadata: m[5] ?? '' };
+}
+
+export function formatSemver(v: Semver): string {
+  return `${v.major}.${v.minor}.${v.patch}${v.prerelease ? `-${v.prerelease}` : ''}${v.metadata ? `+${v.metadata}` : ''}`;
+}
+
+/**
+ * Masterminds' IncPatch/IncMinor/IncMajor: pre-release and metadata are dropped; IncPatch of a
+ * pre-release only drops them (1.2.3-rc1 -> 1.2.3), per https://semver.org/#spec-item-9.
+ * GoReleaser keeps a leading `v` (tmpl.prefix).
+ */
+export function incrementVersion(text: string, part: 'major' | 'minor' | 'patch'): string | undefined {
+  const v = parseSemver(text);
+  if (!v) return undefined;
+  const prefix = text.startsWith('v') ? 'v' : '';
+  let next: Semver;
+  if (part === 'major') next = { major: v.major + 1, minor: 0, patch: 0, prerelease: '', metadata: '' };
+  else if (part === 'minor') next = { major: v.major, minor: v.minor + 1, patch: 0, prerelease: '', metadata: '' };
+  else next = { ...v, patch: v.prerelease ? v.patch : v.patch + 1, prerelease: '', metadata: '' };
+  return prefix + formatSemver(next);
+}
