@@ -43,7 +43,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** `.sig`: the layer blob is the signed payload; the signature is an annotation over its bytes. */
 export function bundleFromCosignSignature(payload: Uint8Array, annotations: Readonly<Record<string, string>>): Conversion {
-  const signature = (annotations[CosignAnnotation.signature] ?? '').trim();
+  // Some signers (containers/image with RSA keys) wrap the base64 at 76 columns.
+  const signature = (annotations[CosignAnnotation.signature] ?? '').replace(/\s+/g, '');
   if (signature === '') return fail('The cosign signature layer has no signature annotation (dev.cosignproject.cosign/signature).');
   if (!BASE64.test(signature)) return fail('The cosign signature annotation is not base64.');
   const vm = verificationMaterial(annotations);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ImageGraph } from '../registry/graph-types';
 import type { ContentSource } from '../registry/source';
 import { throwIfAborted } from '../core/abort';
@@ -35,9 +36,19 @@ export interface ImageVerification {
 }
 
 export async function verifyImage(source: ContentSource, graph: ImageGraph, options: VerifyImageOptions): Promise<ImageVerification> {
-  const contents = await fetchAll(source, graph, options);
-  throwIfAborted(options.signal);
-  return verifyGraphContents(graph, contents, options);
+  // Every artifact's requests listen on one signal at once; that is expected, not a leak.
+  const inner = new AbortController();
+  setMaxListeners(0, inner.signal);
+  const forward = () => inner.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  options.signal?.addEventListener('abort', forward, { once: true });
+  try {
+    const contents = await fetchAll(source, graph, { ...options, signal: inner.signal });
+    throwIfAborted(inner.signal);
+    return verifyGraphContents(graph, contents, options);
+  } finally {
+    options.signal?.removeEventListener('abort', forward);
+  }
 }
 
 /** The synchronous half: the graph and each artifact's content (same order) to results. */

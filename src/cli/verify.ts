@@ -1,0 +1,208 @@
+import { LensError } from '../core/errors';
+import { buildGraph } from '../registry/graph';
+import type { Artifact, ImageGraph } from '../registry/graph-types';
+import { openReference } from '../registry/open';
+import { parseReference } from '../registry/reference';
+import type { Matcher } from '../verify/identity-policy';
+import { compilePattern, describeMatcher } from '../verify/identity-policy';
+import type { ImagePolicy } from '../verify/image-policy';
+import type { PublicKeyMaterial } from '../verify/public-key';
+import { loadPublicKeyFile } from '../verify/public-key';
+import { describeTrustRoot, loadTrustRoot } from '../verify/trust-root';
+import type { ArtifactVerification } from '../verify/verify-artifact';
+import type { ImageVerification } from '../verify/verify-image';
+import { verifyImage } from '../verify/verify-image';
+import { safeText, short } from './format';
+import type { CliCommand, CliIo } from './io';
+import { Exit } from './io';
+import { clientFromOptions, registryOptionSpec, registryOptionUsage } from './registry-options';
+import { parseOptions } from './run';
+
+/**
+ * `provenance-lens verify <ref>`: every signature and attestation of an image, in every
+ * format, against the digest each covers, and a verdict per digest and per image.
+ * Exit 0 when every requirement holds (or a stated exception applies), 1 when verification
+ * fails, 2 on usage or operational errors (including parts of the graph that could not be
+ * read, so that nothing was decided: "not checked" is never "unsigned"). JSON: docs/verify-json.md.
+ */
+const USAGE = `Usage: provenance-lens verify <reference> [options]
+
+Verifies the image's signatures and attestations (cosign .sig/.att, OCI referrers with
+Sigstore bundles, BuildKit's unsigned in-index statements) for the index and every platform,
+and says which digest each covers. Verified only if every platform is covered by a verified
+signature (its own or the index's) and every requirement holds.
+
+  --certificate-identity S            the signer's certificate identity (SAN), exact
+  --certificate-identity-regexp R     ... or a regular expression, anchored to the whole SAN
+  --certificate-oidc-issuer S         the OIDC issuer, exact
+  --certificate-oidc-issuer-regexp R  ... or an anchored regular expression
+  --key FILE                          accept signatures made with this PEM public key (repeatable)
+  --insecure-ignore-tlog              do not require a transparency-log entry (key-based signing)
+  --require-attestation TYPE          require a verified attestation of this predicate type
+                                      covering every platform (repeatable)
+  --trusted-root FILE                 a trusted_root.json (default: the embedded public-good root)
+  --offline                           never use the network for trust material (the default today)
+  --policy FILE                       a .provenance-lens.yaml policy (not yet supported)
+  --json                              machine-readable output (shape: docs/verify-json.md)
+${registryOptionUsage}
+Exit: 0 verified (or excepted by the policy), 1 not verified, 2 usage or operational error.`;
+
+const OPTIONS = {
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  'certificate-oidc-issuer-regexp': { type: 'string' },
+  key: { type: 'string', multiple: true },
+  'insecure-ignore-tlog': { type: 'boolean' },
+  'require-attestation': { type: 'string', multiple: true },
+  'trusted-root': { type: 'string' },
+  offline: { type: 'boolean' },
+  policy: { type: 'string' },
+  json: { type: 'boolean' },
+  ...registryOptionSpec,
+} as const;
+
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  summary: 'verify an image\'s signatures and attestations, for the index and every platform',
+  usage: USAGE,
+  run: runVerify,
+};
+
+async function runVerify(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOptions(args, OPTIONS, USAGE);
+  if (positionals.length !== 1) throw new LensError('USAGE', `verify takes exactly one reference.\n${USAGE}`);
+  if (values.policy !== undefined) {
+    throw new LensError('USAGE', '--policy is not yet supported: the policy-file loader is not part of this build. Use --certificate-identity, --certificate-oidc-issuer, --key and --require-attestation.');
+  }
+  const ref = parseReference(positionals[0]!);
+  const policy = await policyFromFlags(values);
+  const trustRoot = await loadTrustRoot({ trustedRootFile: values['trusted-root'], offline: true });
+  const client = await clientFromOptions(values, io);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const { source, target } = openReference(ref, client);
+    const signatureRepository = values['signature-repository'];
+    const graph = await buildGraph(source, target, { signal: controller.signal, signatureRepository });
+    const result = await verifyImage(source, graph, { policy, trustRoot, signal: controller.signal, signatureRepository });
+    io.stdout.write(values.json ? `${JSON.stringify(toJson(graph, result, policy), null, 2)}\n` : render(graph, result, policy));
+    if (result.verdict.state === 'verified' || result.verdict.state === 'excepted') return Exit.ok;
+    return result.verdict.state === 'not-checked' ? Exit.usage : Exit.failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await client.close();
+  }
+}
+
+type Values = { [K in 'certificate-identity' | 'certificate-identity-regexp' | 'certificate-oidc-issuer' | 'certificate-oidc-issuer-regexp' | 'trusted-root']?: string } & {
+  key?: string[];
+  'require-attestation'?: string[];
+  'insecure-ignore-tlog'?: boolean;
+};
+
+/** The ImagePolicy the flags state; every requirement marked as coming from the command line. */
+export async function policyFromFlags(values: Values): Promise<ImagePolicy> {
+  const policy: ImagePolicy = { requiredPredicateTypes: [], requireTlog: !values['insecure-ignore-tlog'], sources: {} };
+  const identity = matcher(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
+  const issuer = matcher(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
+  if (identity !== undefined) Object.assign(policy, { identity }).sources.identity = 'cli';
+  if (issuer !== undefined) Object.assign(policy, { issuer }).sources.issuer = 'cli';
+  const keys: PublicKeyMaterial[] = [];
+  for (const f of values.key ?? []) keys.push(await loadPublicKeyFile(f));
+  if (keys.length > 0) Object.assign(policy, { keys }).sources.keys = 'cli';
+  for (const t of values['require-attestation'] ?? []) {
+    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(t)) throw new LensError('USAGE', `--require-attestation takes a predicate type URI (e.g. https://slsa.dev/provenance/v1), got ${JSON.stringify(t)}.`);
+    if (!policy.requiredPredicateTypes.includes(t)) policy.requiredPredicateTypes.push(t);
+  }
+  if (policy.requiredPredicateTypes.length > 0) policy.sources.requiredPredicateTypes = 'cli';
+  return policy;
+}
+
+function matcher(exact: string | undefined, regexp: string | undefined, flag: string): Matcher | undefined {
+  if (exact !== undefined && regexp !== undefined) throw new LensError('USAGE', `Give ${flag} or ${flag}-regexp, not both.`);
+  if (exact !== undefined) return { exact };
+  if (regexp === undefined) return undefined;
+  compilePattern(regexp); // a bad pattern is a usage error now, not a failed check later
+  return { regexp };
+}
+
+/** The `inspect` shape, plus `verdict`, `trustRoot`, `policy`, and the verification per artifact. */
+export function toJson(graph: ImageGraph, result: ImageVerification, policy: ImagePolicy): unknown {
+  const artifacts = graph.artifacts.map((a, i) => {
+    const { digest: _d, coversDigest: _c, format: _f, ...verification } = result.artifacts[i]!;
+    return { ...a, ...verification };
+  });
+  return { ...graph, artifacts, verdict: result.verdict, trustRoot: result.trustRoot, policy: policySummary(policy) };
+}
+
+function policySummary(p: ImagePolicy): Record<string, unknown> {
+  const { keys, ...rest } = p;
+  return { ...rest, ...(keys ? { keys: keys.map((k) => ({ fingerprint: k.fingerprint, algorithm: k.algorithm, source: k.source })) } : {}) };
+}
+
+const MARK: Record<ArtifactVerification['state'], string> = {
+  verified: '[verified]', unpinned: '[unpinned]', failed: '[FAILED]', unsigned: '[unsigned]', 'not-checked': '[not checked]',
+};
+
+const HOW: Record<string, string> = {
+  unpinned: 'valid signature, but no identity or key pinned', failed: 'no signature verifies', unsigned: 'no signature', 'not-checked': 'could not be read',
+};
+
+function render(g: ImageGraph, r: ImageVerification, policy: ImagePolicy): string {
+  const v = r.verdict;
+  const lines = [safeText(g.reference), `${g.digest}  ${g.kind === 'index' ? 'image index' : 'image manifest'}`];
+  const head = v.state === 'verified' ? 'VERIFIED' : v.state === 'excepted' ? 'EXCEPTED (not verified)' : `NOT VERIFIED (${v.state})`;
+  lines.push(`${head}: ${safeText(v.coverage)}`, '');
+  const byCover = (digest: string) => g.artifacts.map((a, i) => [a, r.artifacts[i]!] as const).filter(([a]) => a.coversDigest === digest && !a.depth);
+  for (const d of v.digests) {
+    const how = d.ownState === 'verified' ? `signed by ${d.signedBy.join(', ')}` : d.throughIndex ? 'covered through the index' : HOW[d.state] ?? d.state;
+    lines.push(`${d.target === 'index' ? 'index' : safeText(d.target)} ${short(d.digest)}  ${MARK[d.state]} ${safeText(how)}`);
+    const mine = byCover(d.digest);
+    if (mine.length === 0) lines.push('    nothing attached to this digest');
+    for (const [a, res] of mine) lines.push(...artifactLines(a, res, g));
+    for (const p of d.problems) lines.push(`    ! could not read ${safeText(p.at)}: ${safeText(p.message)} [${p.code}]`);
+  }
+  lines.push('', 'Requirements:');
+  for (const c of v.checks) lines.push(`  ${c.status.toUpperCase().padEnd(4)} ${c.code.padEnd(20)} ${safeText(c.message)}`);
+  lines.push('', `Policy: ${describePolicy(policy)}`, `Trust: ${describeTrustRoot(r.trustRoot)}`);
+  const notChecked = notCheckedLines(g, r, policy);
+  if (notChecked.length > 0) lines.push('Not checked:', ...notChecked.map((l) => `  - ${l}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph): string[] {
+  const where = a.format === 'cosign-tag' ? `cosign ${a.tag?.split('.').pop() ?? 'tag'}` : a.format === 'referrer' ? `referrer (${a.discovery ?? 'listed'})` : 'BuildKit, in the index';
+  const what = res.predicateType ? `${res.kind} ${safeText(res.predicateType)}` : res.kind;
+  const out = [`    ${MARK[res.state].padEnd(13)} ${what}  ${where}  ${short(a.digest)}`];
+  const who = res.identity !== undefined ? `signed by ${safeText(res.identity)} (issuer ${safeText(res.issuer ?? 'unknown')})` : res.keyFingerprint ? `signed with key ${res.keyFingerprint}` : undefined;
+  const log = res.checks.find((c) => c.code === 'TLOG' && c.status === 'pass' && c.evidence?.logIndex !== undefined)?.evidence;
+  const facts = [who, log ? `Rekor log index ${log.logIndex}${log.integratedTime ? ` at ${log.integratedTime}` : ''}` : undefined, res.dockerReference ? `docker-reference ${safeText(res.dockerReference)} (shown, not required)` : undefined].filter(Boolean);
+  if (res.state === 'verified' || res.state === 'unpinned') out.push(`        checked against ${a.coversDigest}${facts.length ? `; ${facts.join('; ')}` : ''}`);
+  const problems = res.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
+  for (const c of problems.slice(0, 3)) out.push(`        ${c.status.toUpperCase()} ${c.code}: ${safeText(c.message)}${c.evidence?.cause ? ` (${safeText(c.evidence.cause)})` : ''}`);
+  if (res.state === 'unsigned') for (const c of res.checks.filter((x) => x.code === 'SUBJECT')) out.push(`        ${safeText(c.message)}`);
+  for (const child of g.artifacts.filter((x) => x.depth && x.coversDigest === a.digest)) out.push(`        + an artifact about it: ${child.kind} ${short(child.digest)}`);
+  return out;
+}
+
+function describePolicy(p: ImagePolicy): string {
+  const parts: string[] = [];
+  parts.push(p.identity ? `identity ${describeMatcher(p.identity)}` : 'no identity pinned');
+  parts.push(p.issuer ? `issuer ${describeMatcher(p.issuer)}` : 'no issuer pinned');
+  if (p.keys?.length) parts.push(`keys ${p.keys.map((k) => k.fingerprint.slice(0, 19)).join(', ')}`);
+  if (p.requiredPredicateTypes.length) parts.push(`required attestations ${p.requiredPredicateTypes.join(', ')}`);
+  parts.push(p.requireTlog ? 'transparency-log entry required' : 'transparency-log entry not required');
+  return parts.join('; ');
+}
+
+function notCheckedLines(g: ImageGraph, r: ImageVerification, p: ImagePolicy): string[] {
+  const out: string[] = [];
+  if (g.artifacts.some((a) => a.format === 'buildkit-index')) out.push("BuildKit's in-index attestations are unsigned: present, their subject compared, nothing vouches for their content.");
+  if (r.artifacts.some((a) => a.dockerReference !== undefined)) out.push('docker-reference in cosign payloads is shown, not required to match (cosign does not check it either).');
+  if (p.slsa !== undefined) out.push('SLSA provenance expectations (builder, source, ref) are not evaluated by verify.');
+  if (g.artifacts.some((a) => a.depth)) out.push('Artifacts about artifacts are verified, but do not count towards the image coverage.');
+  for (const pr of g.problems) out.push(`${safeText(pr.at)}: ${safeText(pr.message)} [${pr.code}]`);
+  return out;
+}
