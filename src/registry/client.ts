@@ -94,7 +94,9 @@ export class RegistryClient {
       let authorization = this.auth.cached(registry, scope);
       let r = await this.transport.send({ ...req, url, authorization });
       if (r.status === 401) {
-        authorization = await this.auth.answer(registry, base, scope, r.headers['www-authenticate'], req.signal);
+        // A concurrent request may have fetched a token while this one was in flight.
+        const fresh = this.auth.cached(registry, scope);
+        authorization = fresh !== undefined && fresh !== authorization ? fresh : await this.auth.answer(registry, base, scope, r.headers['www-authenticate'], req.signal);
         r = await this.transport.send({ ...req, url, authorization });
         if (r.status === 401) this.auth.invalidate(registry, scope);
       }

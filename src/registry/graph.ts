@@ -60,10 +60,15 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
   const repo = target.repository;
   // Learn whether the registry has a referrers API while the root is on its way, so the
   // second wave goes straight to the right place (API or tag schema).
-  const [root] = await Promise.all([
+  // The tag list (one page) tells which cosign and referrers tags exist, so the second
+  // wave asks only for those.
+  const sigRepo = options.signatureRepository ?? repo;
+  const [root, , tags] = await Promise.all([
     source.getManifest(repo, target.digest ?? target.tag ?? (target.source === 'oci-layout' ? '' : 'latest'), { signal }),
     source.referrers(repo, PROBE_DIGEST, { signal }).catch(() => undefined),
+    source.knownTags?.(repo, { signal }),
   ]);
+  const sigTags = sigRepo === repo ? tags : undefined;
   const problems: GraphProblem[] = [];
   const artifacts: Artifact[] = [];
   const others: OtherEntry[] = [];
@@ -92,13 +97,12 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
   };
 
   const covered = [root.digest, ...platforms.map((p) => p.digest)];
-  const sigRepo = options.signatureRepository ?? repo;
   const tasks: Array<Promise<void>> = [];
 
   // Requests that others wait on go first: the per-host queue is first come, first served,
   // and referrers (whose own referrers come next) must not queue behind leaf cosign tags.
   for (const digest of covered) {
-    tasks.push(guard(`referrers of ${digest}`, async () => artifacts.push(...(await referrerTree(source, repo, digest, { maxDepth: options.referrerDepth ?? 1, maxReferrers: options.maxReferrers ?? DEFAULT_MAX_REFERRERS }, 0, problems, signal)))));
+    tasks.push(guard(`referrers of ${digest}`, async () => artifacts.push(...(await referrerTree(source, repo, digest, { maxDepth: options.referrerDepth ?? 1, maxReferrers: options.maxReferrers ?? DEFAULT_MAX_REFERRERS, knownTags: tags }, 0, problems, signal)))));
   }
   if (root.kind === 'manifest') {
     tasks.push(guard(root.digest, async () => platforms.push(await singlePlatform(source, repo, root, signal))));
@@ -116,6 +120,7 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
   for (const digest of covered) {
     for (const { suffix, kind } of COSIGN_SUFFIXES) {
       const tag = `${digestTag(digest)}.${suffix}`;
+      if (sigTags && !sigTags.has(tag)) continue;
       tasks.push(guard(tag, async () => {
         const m = await source.getManifest(sigRepo, tag, { signal, optional: true });
         if (!m) return;
@@ -228,10 +233,11 @@ function cosignArtifacts(m: FetchedManifest, coversDigest: string, tag: string, 
 interface ReferrerLimits {
   maxDepth: number;
   maxReferrers: number;
+  knownTags: Set<string> | undefined;
 }
 
 async function referrerTree(source: ContentSource, repo: string, digest: string, limits: ReferrerLimits, depth: number, problems: GraphProblem[], signal?: AbortSignal): Promise<Artifact[]> {
-  const found = await discoverReferrers(source, repo, digest, signal);
+  const found = await discoverReferrers(source, repo, digest, signal, limits.knownTags);
   if (found.descriptors.length > limits.maxReferrers) {
     problems.push({ at: `referrers of ${digest}`, code: 'TRUNCATED', message: `${found.descriptors.length} referrers name ${digest}; only the first ${limits.maxReferrers} were examined.` });
     found.descriptors.splice(limits.maxReferrers);

@@ -15,12 +15,13 @@ export interface DiscoveredReferrers {
  * Descriptors whose `subject` cannot be confirmed here are still listed: verification
  * checks the subject of each referrer it reads.
  */
-export async function discoverReferrers(source: ContentSource, repository: string, digest: string, signal?: AbortSignal): Promise<DiscoveredReferrers> {
+export async function discoverReferrers(source: ContentSource, repository: string, digest: string, signal?: AbortSignal, knownTags?: Set<string>): Promise<DiscoveredReferrers> {
   const viaApi = await source.referrers(repository, digest, { signal });
   if (viaApi !== undefined) {
     return { descriptors: viaApi, discovery: source.description.startsWith('OCI layout') ? 'layout' : 'referrers-api' };
   }
   const tag = digestTag(digest);
+  if (knownTags && !knownTags.has(tag)) return { descriptors: [], discovery: 'referrers-tag-schema' };
   const index = await source.getManifest(repository, tag, { signal, optional: true });
   if (!index) return { descriptors: [], discovery: 'referrers-tag-schema' };
   return { descriptors: index.index?.manifests ?? [], discovery: 'referrers-tag-schema', tag };

@@ -139,6 +139,20 @@ export class RegistrySource implements ContentSource {
     return tags;
   }
 
+  async knownTags(repository: string, options: FetchOptions = {}): Promise<Set<string> | undefined> {
+    try {
+      const res = await this.client.call(this.registry, repository, { method: 'GET', path: 'tags/list?n=1000', signal: options.signal, what: `tags of ${repository}`, read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' } });
+      if (nextLink(res.headers.link, repository) !== undefined) return undefined;
+      const body = parseJson(res.body, `tag list of ${repository}`) as { tags?: unknown };
+      return new Set(Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === 'string') : []);
+    } catch (e) {
+      // Listing may be forbidden while pulling is allowed: then every tag is asked for.
+      if (options.signal?.aborted) throw e;
+      this.client.logger.debug(`${this.registry}/${repository}: tag list unavailable (${e instanceof Error ? e.message : String(e)}); looking up cosign and referrers tags one by one`);
+      return undefined;
+    }
+  }
+
   async referrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string } = {}): Promise<Descriptor[] | undefined> {
     if (this.referrersApi === false) return undefined;
     parseDigest(digest);

@@ -30,6 +30,13 @@ export interface ContentSource {
   listTags(repository: string, options?: FetchOptions): Promise<string[]>;
 
   /**
+   * The repository's tags when ONE request returns them all; `undefined` when the list is
+   * paginated, refused or not worth it (a local layout). Lets the graph walker skip lookups
+   * of cosign and referrers tags that do not exist, instead of asking for each one.
+   */
+  knownTags?(repository: string, options?: FetchOptions): Promise<Set<string> | undefined>;
+
+  /**
    * The OCI 1.1 referrers API (`GET /v2/<name>/referrers/<digest>`). `undefined` means the
    * source does not implement it, and the caller falls back to the referrers tag schema.
    */
