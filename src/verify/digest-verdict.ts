@@ -68,7 +68,7 @@ export function digestVerdicts(graph: ImageGraph, results: readonly ArtifactVeri
     const v = one(p.digest, p.platform);
     if (index !== undefined) {
       v.throughIndex = index.state === 'verified';
-      v.state = v.throughIndex ? 'verified' : combineStates(v.ownState, index.state);
+      v.state = v.throughIndex || v.ownState === 'verified' ? 'verified' : combineStates(v.ownState, index.state);
     }
     out.push(v);
   }
