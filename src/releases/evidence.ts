@@ -6,7 +6,7 @@
  */
 import type { Artifact, ImageGraph, PlatformEntry } from '../registry/graph-types';
 import { Annotation } from '../registry/media-types';
-import { certificateFacts } from '../verify/certificate';
+import { certificateSigner } from './certificate-signer';
 
 export type SignedBy =
   /** A Fulcio (keyless) certificate in the cosign annotations: its SAN and OIDC issuer. */
@@ -26,17 +26,8 @@ export interface ArtifactEntry {
   readonly children: readonly ArtifactEntry[];
 }
 
-const PEM = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/;
-
 function fromCertificate(pem: string): SignedBy {
-  const m = PEM.exec(pem);
-  if (!m) return { kind: 'certificate' };
-  try {
-    const facts = certificateFacts(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
-    return { kind: 'certificate', ...(facts.identity !== undefined ? { identity: facts.identity } : {}), ...(facts.issuer !== undefined ? { issuer: facts.issuer } : {}) };
-  } catch {
-    return { kind: 'certificate' };
-  }
+  return { kind: 'certificate', ...certificateSigner(pem) };
 }
 
 /** Who signed an artifact, from its descriptor's annotations alone. */

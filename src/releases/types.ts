@@ -60,7 +60,7 @@ export type ImageLoad =
  * edge always labels them "not verified".
  */
 export type VerdictState =
-  | 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked'
+  | 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked' | 'excepted'
   | 'signature-found' | 'partly-signed' | 'attestations-only' | 'nothing-found' | 'incomplete';
 
 export interface Verdict {

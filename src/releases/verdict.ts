@@ -8,6 +8,7 @@ import type { ImageGraph } from '../registry/graph-types';
 import { artifactsCovering, problemsAbout } from './evidence';
 import type { ImageLoad, Verdict, VerdictState } from './types';
 import type { ImageVerification } from './verification';
+import { digestState, throughIndex } from './verification';
 
 function inspected(state: VerdictState, viaIndex = false): Verdict {
   return viaIndex ? { state, verified: false, viaIndex } : { state, verified: false };
@@ -23,7 +24,10 @@ function hasAttestation(graph: ImageGraph, digest: string): boolean {
 
 /** A platform's verdict (for a single-manifest image, the image's). */
 export function platformVerdict(graph: ImageGraph, digest: string, verification?: ImageVerification): Verdict {
-  if (verification) return { state: verification.digests[digest] ?? verification.state, verified: true };
+  if (verification) {
+    const state = digestState(verification, digest) ?? verification.verdict.state;
+    return throughIndex(verification, digest) ? { state, verified: true, viaIndex: true } : { state, verified: true };
+  }
   if (hasSignature(graph, digest)) return inspected('signature-found');
   if (graph.kind === 'index' && digest !== graph.digest && hasSignature(graph, graph.digest)) return inspected('signature-found', true);
   if (problemsAbout(graph, digest).length) return inspected('incomplete');
@@ -33,7 +37,7 @@ export function platformVerdict(graph: ImageGraph, digest: string, verification?
 
 /** The image's verdict: the index's signature covers every platform; else the platforms decide. */
 export function imageVerdict(graph: ImageGraph, verification?: ImageVerification): Verdict {
-  if (verification) return { state: verification.state, verified: true };
+  if (verification) return { state: verification.verdict.state, verified: true };
   if (graph.kind === 'manifest') return platformVerdict(graph, graph.digest);
   if (hasSignature(graph, graph.digest)) return inspected('signature-found');
   const signed = graph.platforms.filter((p) => hasSignature(graph, p.digest)).length;
@@ -46,7 +50,7 @@ export function imageVerdict(graph: ImageGraph, verification?: ImageVerification
 
 /** Worst first: the state a release summary leads with. */
 const SEVERITY: readonly VerdictState[] = [
-  'failed', 'unsigned', 'nothing-found', 'partly-signed', 'unpinned', 'incomplete', 'not-checked', 'attestations-only', 'signature-found', 'verified',
+  'failed', 'unsigned', 'nothing-found', 'partly-signed', 'unpinned', 'incomplete', 'not-checked', 'excepted', 'attestations-only', 'signature-found', 'verified',
 ];
 
 export function worse(a: VerdictState, b: VerdictState): VerdictState {

@@ -1,30 +1,38 @@
 /**
  * The port through which the release service asks the verification engine (src/verify) about
- * an image it has inspected. The host adapts the engine's result to this shape, so the views do
- * not depend on how the engine words its checks. Until an engine is plugged in, views show the
- * inspect-level states of verdict.ts, labelled "not verified".
+ * an image it has inspected, and lookups into the engine's result for the views. The engine's
+ * own result type is kept whole: the image panel shows every check and its evidence.
  */
-import type { ImageGraph } from '../registry/graph-types';
+import type { Artifact, ImageGraph } from '../registry/graph-types';
+import type { DigestState } from '../verify/digest-verdict';
+import type { ArtifactVerification } from '../verify/verify-artifact';
+import type { ImageVerification } from '../verify/verify-image';
 
-export type VerifiedState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked';
-
-/** What the engine said about one artifact (a signature, an attestation). */
-export interface ArtifactVerdict {
-  readonly state: 'pass' | 'fail' | 'warn' | 'unsigned' | 'not-checked';
-  readonly identity?: string;
-  readonly issuer?: string;
-  /** The first failing check's sentence, when it failed. */
-  readonly reason?: string;
-}
-
-export interface ImageVerification {
-  readonly state: VerifiedState;
-  /** By covered digest: the index and each platform. */
-  readonly digests: Readonly<Record<string, VerifiedState>>;
-  /** By artifact digest. */
-  readonly artifacts: Readonly<Record<string, ArtifactVerdict>>;
-  /** The engine's sentences for what failed or needs a look, most important first. */
-  readonly reasons: readonly string[];
-}
+export type { ImageVerification } from '../verify/verify-image';
+export type { ArtifactVerification } from '../verify/verify-artifact';
 
 export type VerifyImage = (graph: ImageGraph, signal: AbortSignal) => Promise<ImageVerification>;
+
+/** The state of one digest (index or platform), with the index's signature counted for platforms. */
+export function digestState(v: ImageVerification, digest: string): DigestState | undefined {
+  return v.verdict.digests.find((d) => d.digest === digest)?.state;
+}
+
+/** Whether a platform's verified state comes from the index's signature. */
+export function throughIndex(v: ImageVerification, digest: string): boolean {
+  return v.verdict.digests.find((d) => d.digest === digest)?.throughIndex ?? false;
+}
+
+/** The engine's result for one artifact of the graph (results are in `graph.artifacts` order). */
+export function artifactResult(graph: ImageGraph, v: ImageVerification, a: Artifact): ArtifactVerification | undefined {
+  const i = graph.artifacts.indexOf(a);
+  if (i >= 0 && v.artifacts[i]?.digest === a.digest) return v.artifacts[i];
+  return v.artifacts.find((r) => r.digest === a.digest && r.coversDigest === a.coversDigest);
+}
+
+/** The sentences worth showing first: failing, then warning image-level checks, then the coverage. */
+export function verificationReasons(v: ImageVerification): string[] {
+  const failing = v.verdict.checks.filter((c) => c.status === 'fail').map((c) => c.message);
+  const warning = v.verdict.checks.filter((c) => c.status === 'warn').map((c) => c.message);
+  return [v.verdict.coverage, ...failing, ...warning].filter((s) => s !== '');
+}

@@ -6,11 +6,20 @@ import type { ImageGraph } from '../../src/registry/graph-types';
 import { ReleaseService } from '../../src/releases/release-service';
 import type { ReleaseEvent } from '../../src/releases/release-service';
 import type { Release } from '../../src/releases/types';
+import type { ImageVerification } from '../../src/releases/verification';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 
 function graph(reference: string): ImageGraph {
   return { reference, source: 'registry', registry: 'r.test', repository: 'app', digest: D('a'), mediaType: 'application/vnd.oci.image.index.v1+json', size: 10, kind: 'index', platforms: [], artifacts: [], others: [], problems: [] };
+}
+
+function verification(digest: string): ImageVerification {
+  return {
+    artifacts: [],
+    verdict: { verified: true, state: 'verified', coverage: 'index signed by x', checks: [], digests: [{ digest, target: 'index', ownState: 'verified', state: 'verified', throughIndex: false, signedBy: ['x'], unpinnedBy: [], attestations: [], problems: [] }] },
+    trustRoot: {} as ImageVerification['trustRoot'],
+  };
 }
 
 function release(...refs: string[]): Release {
@@ -110,7 +119,7 @@ test('with a verifier, the inspected image shows first, then its verification', 
   let finish!: () => void;
   const service = new ReleaseService({
     inspect: c.inspect,
-    verify: (g) => new Promise((resolve) => { finish = () => resolve({ state: 'verified', digests: { [g.digest]: 'verified' }, artifacts: {}, reasons: [] }); }),
+    verify: (g) => new Promise((resolve) => { finish = () => resolve(verification(g.digest)); }),
   });
   const done = service.ensure('r.test/a:1');
   await delay(1);
@@ -120,7 +129,7 @@ test('with a verifier, the inspected image shows first, then its verification', 
   assert.equal(first.status === 'loaded' && first.verifying, true);
   finish();
   const last = await done;
-  assert.equal(last.status === 'loaded' && last.verification?.state, 'verified');
+  assert.equal(last.status === 'loaded' && last.verification?.verdict.state, 'verified');
 });
 
 test('refreshRegistry reloads the images of that registry only', async () => {

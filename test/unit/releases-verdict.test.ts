@@ -4,6 +4,7 @@ import type { Artifact, ImageGraph, PlatformEntry } from '../../src/registry/gra
 import { artifactsCovering, signedBy } from '../../src/releases/evidence';
 import { addImage, removeImage, repositoryOf, retagImage, withTag } from '../../src/releases/image-list';
 import { imageVerdict, platformVerdict, summarize } from '../../src/releases/verdict';
+import type { ImageVerification } from '../../src/releases/verification';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const INDEX = D('0');
@@ -58,9 +59,15 @@ test('a part that could not be read makes the verdict incomplete, never unsigned
 
 test('a verification result replaces the inspect-level verdict', () => {
   const g = graph([cosignSig(INDEX, D('a'))]);
-  const verification = { state: 'failed' as const, digests: { [AMD]: 'verified' as const, [ARM]: 'failed' as const }, artifacts: {}, reasons: ['identity mismatch'] };
+  const digest = (d: string, target: string, state: 'verified' | 'failed', through = false) => ({ digest: d, target, ownState: state, state, throughIndex: through, signedBy: [], unpinnedBy: [], attestations: [], problems: [] });
+  const verification: ImageVerification = {
+    artifacts: [],
+    verdict: { verified: false, state: 'failed', coverage: 'linux/arm64 is not covered', checks: [], digests: [digest(INDEX, 'index', 'failed'), digest(AMD, 'linux/amd64', 'verified', true), digest(ARM, 'linux/arm64', 'failed')] },
+    trustRoot: {} as ImageVerification['trustRoot'],
+  };
   assert.deepEqual(imageVerdict(g, verification), { state: 'failed', verified: true });
-  assert.deepEqual(platformVerdict(g, AMD, verification), { state: 'verified', verified: true });
+  assert.deepEqual(platformVerdict(g, AMD, verification), { state: 'verified', verified: true, viaIndex: true });
+  assert.deepEqual(platformVerdict(g, ARM, verification), { state: 'failed', verified: true });
 });
 
 test('who signed, from the annotations alone', () => {
