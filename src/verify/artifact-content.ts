@@ -49,7 +49,8 @@ export async function fetchArtifactContent(source: ContentSource, repository: st
       if (a.size > limit) return { kind: 'too-large', size: a.size, limit };
       return { kind: 'statement', bytes: await source.getBlob(repository, a.digest, { signal, maxBytes: limit }) };
     }
-    if (a.kind === 'other' || a.kind === 'sbom' && !isBundleType(a.artifactType)) return { kind: 'none' };
+    // A Sigstore bundle is verified whatever its annotations call it; other SBOMs and unknown types are not signatures.
+    if (!isBundleType(a.artifactType) && (a.kind === 'other' || a.kind === 'sbom')) return { kind: 'none' };
     const manifest = await source.getManifest(repository, a.digest, { signal });
     const content: ArtifactContent = { kind: 'referrer', manifest };
     const subject = manifest.manifest?.subject?.digest ?? manifest.index?.subject?.digest;

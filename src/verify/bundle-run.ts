@@ -47,6 +47,9 @@ export function runBundle(input: BundleRunInput): BundleRun {
       first ??= run;
     }
     if (keys.length > 1) first!.checks.push({ code: 'PUBLIC_KEY', status: 'info', message: `None of the policy's ${keys.length} keys verifies this signature; the result with the first key is shown.` });
+    if (policy.requireTlog && parsed.parsed.bundle.verificationMaterial.tlogEntries.length === 0) {
+      first!.checks.push({ code: 'TLOG', status: 'info', message: 'This key-based signature has no transparency-log entry; if it was made without one on purpose (cosign --tlog-upload=false), waive the requirement (--insecure-ignore-tlog).' });
+    }
     return first!;
   }
   const result = verifyBlob({ ...base, policy: { ...(policy.identity ? { identity: policy.identity } : {}), ...(policy.issuer ? { issuer: policy.issuer } : {}) } });
