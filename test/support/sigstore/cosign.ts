@@ -1,0 +1,124 @@
+// What cosign writes in the tag scheme (`sha256-<hex>.sig` / `.att` layers), as bytes plus
+// layer annotations ready to push. Layout checked against real layers in
+// ../shared/fixtures/real/cosign-signatures (containers-image, slsa-github-generator).
+// Spec: https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md
+import type { EntryKind } from './entries';
+import type { StatementSubject } from './in-toto';
+import { IN_TOTO_PAYLOAD_TYPE, SLSA_PROVENANCE_V1, envelopeJson, inTotoStatement } from './in-toto';
+import type { SignOptions, SignedEnvelope, SignedMessage, Signer, TlogRecord } from './signed';
+import { isIdentity, signEnvelope, signMessage } from './signed';
+
+export const COSIGN_ANNOTATION = {
+  signature: 'dev.cosignproject.cosign/signature',
+  certificate: 'dev.sigstore.cosign/certificate',
+  chain: 'dev.sigstore.cosign/chain',
+  bundle: 'dev.sigstore.cosign/bundle',
+  predicateType: 'predicateType',
+} as const;
+
+export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
+export const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
+export const COSIGN_SIGNATURE_TYPE = 'cosign container image signature';
+
+export interface CosignLayer {
+  readonly mediaType: string;
+  /** The layer blob: the simple-signing payload (`.sig`) or the DSSE envelope (`.att`). */
+  readonly bytes: Buffer;
+  /** Sorted by key, as cosign (Go maps) serialises them. */
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly record: SignedMessage | SignedEnvelope;
+}
+
+export interface SimpleSigningClaims {
+  /** `docker-reference`: not checked by cosign, may name another registry. */
+  reference: string;
+  /** `docker-manifest-digest`: the digest the signature covers. */
+  digest: string;
+  /** cosign's `-a key=value` annotations; null (cosign's default) when none. */
+  optional?: Readonly<Record<string, string>> | null;
+}
+
+export function simpleSigningPayload(c: SimpleSigningClaims): Buffer {
+  return Buffer.from(JSON.stringify({
+    critical: { identity: { 'docker-reference': c.reference }, image: { 'docker-manifest-digest': c.digest }, type: COSIGN_SIGNATURE_TYPE },
+    optional: c.optional ?? null,
+  }));
+}
+
+/** `dev.sigstore.cosign/bundle`: cosign's RekorBundle (Go field order: SET, then Payload). */
+export function rekorBundleAnnotation(tlog: TlogRecord): string {
+  const e = tlog.entry;
+  return JSON.stringify({
+    SignedEntryTimestamp: tlog.set.toString('base64'),
+    Payload: { body: e.body.toString('base64'), integratedTime: e.integratedTime, logIndex: e.logIndex, logID: e.logIdHex },
+  });
+}
+
+const sorted = (o: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+function materialAnnotations(signer: Signer, tlog: TlogRecord | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isIdentity(signer)) {
+    out[COSIGN_ANNOTATION.certificate] = signer.certificate.pem;
+    out[COSIGN_ANNOTATION.chain] = signer.chainPem;
+  }
+  if (tlog) out[COSIGN_ANNOTATION.bundle] = rekorBundleAnnotation(tlog);
+  return out;
+}
+
+/** A `.sig` layer: the payload blob, its signature and the signer's material as annotations. */
+export function signatureLayer(record: SignedMessage): CosignLayer {
+  if (record.payload === undefined) throw new Error('a cosign .sig layer needs the signed payload bytes');
+  const annotations = { [COSIGN_ANNOTATION.signature]: record.signature.toString('base64'), ...materialAnnotations(record.signer, record.tlog) };
+  return { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: record.payload, annotations: sorted(annotations), record };
+}
+
+/**
+ * A `.att` layer: the DSSE envelope is the blob, the signature annotation is empty (the
+ * signature is inside). `predicateType` defaults to the statement's; null leaves it out, as
+ * cosign before v1.13 did.
+ */
+export function attestationLayer(record: SignedEnvelope, predicateType?: string | null): CosignLayer {
+  const annotations: Record<string, string> = { [COSIGN_ANNOTATION.signature]: '', ...materialAnnotations(record.signer, record.tlog) };
+  const type = predicateType === undefined ? statementPredicateType(record.envelope.payload) : predicateType;
+  if (type !== null && type !== undefined) annotations[COSIGN_ANNOTATION.predicateType] = type;
+  return { mediaType: DSSE_MEDIA_TYPE, bytes: envelopeJson(record.envelope), annotations: sorted(annotations), record };
+}
+
+function statementPredicateType(payload: Buffer): string | undefined {
+  try {
+    const t = (JSON.parse(payload.toString('utf8')) as { predicateType?: unknown }).predicateType;
+    return typeof t === 'string' ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `cosign sign` (tag scheme): a simple-signing payload for `digest`, signed and (with a log) logged as hashedrekord. */
+export function cosignSign(signer: Signer, claims: SimpleSigningClaims, options: SignOptions = {}): CosignLayer {
+  return signatureLayer(signMessage(signer, simpleSigningPayload(claims), options));
+}
+
+export interface AttestOptions extends Omit<SignOptions, 'entryKind'> {
+  digest: string;
+  /** Subject name: the repository without tag, as cosign writes it. */
+  subjectName: string;
+  predicateType?: string;
+  predicate?: unknown;
+  /** `intoto/0.0.2` (cosign v2, default) or `intoto/0.0.1` (cosign v1, older slsa-github-generator). */
+  entryKind?: Extract<EntryKind, 'intoto/0.0.2' | 'intoto/0.0.1'>;
+  extraSubjects?: readonly StatementSubject[];
+}
+
+/** `cosign attest` (tag scheme): a v0.1 in-toto statement about `digest` in a DSSE envelope. */
+export function cosignAttest(signer: Signer, o: AttestOptions): CosignLayer {
+  const [alg = 'sha256', hex = ''] = o.digest.split(':');
+  const statement = inTotoStatement({
+    version: 'v0.1',
+    subject: [{ name: o.subjectName, digest: { [alg]: hex } }, ...(o.extraSubjects ?? [])],
+    predicateType: o.predicateType ?? SLSA_PROVENANCE_V1,
+    predicate: o.predicate ?? {},
+  });
+  const { digest: _d, subjectName: _s, predicateType: _p, predicate: _q, extraSubjects: _e, ...sign } = o;
+  return attestationLayer(signEnvelope(signer, IN_TOTO_PAYLOAD_TYPE, statement, { ...sign, entryKind: o.entryKind ?? 'intoto/0.0.2' }));
+}
