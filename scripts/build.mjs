@@ -1,7 +1,7 @@
 // Bundles with esbuild: the CLI and the extension host (Node, CommonJS) and, once it
 // exists, the webview page (browser, IIFE). `--watch` rebuilds on change.
 import { build, context } from 'esbuild';
-import { existsSync, chmodSync } from 'node:fs';
+import { existsSync, chmodSync, cpSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -22,6 +22,9 @@ if (existsSync('src/extension.ts')) {
 }
 if (existsSync('webview/main.ts')) {
   targets.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' });
+  // The codicon font for the page's icons (vscode-elements' <vscode-icon> links this stylesheet).
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
 }
 
 if (watch) {
