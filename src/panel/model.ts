@@ -1,0 +1,154 @@
+/**
+ * The image panel's model, built from what the engines computed in the extension host: the
+ * image graph (src/registry), its verification (src/verify) and its provenance
+ * (src/provenance). Pure and synchronous; the result is plain JSON for `postMessage`, so the
+ * page never sees an engine type and nothing but these fields leaves the host.
+ */
+import type { ProvenanceReport } from '../provenance/collect';
+import type { ImageGraph } from '../registry/graph-types';
+import type { ImageVerification } from '../verify/verify-image';
+import type { CheckContext } from './model-checks';
+import { panelArtifact, panelCheck } from './model-checks';
+import { panelProvenance, prettyJson } from './model-provenance';
+import type { PanelModel, PanelNotice, PanelPlatform, PanelRaw, PanelSbom, PanelVerdict, VerdictState } from './protocol';
+
+/** A part that could not be computed, with its code: shown as a notice, the rest still stands. */
+export interface PartFailure {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface PanelModelOptions {
+  /** Why there is no verification (the engine failed); without it, none was asked for. */
+  readonly verificationFailure?: PartFailure;
+  /** Why there is no provenance. */
+  readonly provenanceFailure?: PartFailure;
+}
+
+export const VERDICT_LABELS: Record<VerdictState, string> = {
+  verified: 'Verified',
+  unpinned: 'Signed, identity not pinned',
+  failed: 'Verification failed',
+  unsigned: 'Not signed',
+  'not-checked': 'Not checked',
+  excepted: 'Not signed (policy exception)',
+  'not-verified': 'Not verified',
+};
+
+const INSTANCES: Record<string, string> = {
+  'sigstore-public-good': 'Sigstore public-good',
+  'sigstore-staging': 'Sigstore staging',
+  github: "GitHub's Sigstore instance",
+  custom: 'a custom trusted root',
+};
+
+export function toPanelModel(graph: ImageGraph, verification?: ImageVerification, provenance?: ProvenanceReport, options: PanelModelOptions = {}): PanelModel {
+  const ctx: CheckContext = verification ? { instance: verification.trustRoot.instance } : {};
+  const artifacts = graph.artifacts.map((a, i) => panelArtifact(graph, a, i, verification?.artifacts[i], ctx));
+  const provenanceList = provenance ? panelProvenance(provenance, verification, graph) : [];
+  const sboms: PanelSbom[] = artifacts.flatMap((a, i) => (a.kind !== 'sbom' ? [] : [{
+    id: `sbom-${i}`,
+    ...(a.predicateType ? { predicateType: a.predicateType } : {}),
+    standard: sbomStandard(a.predicateType, graph.artifacts[i]?.artifactType ?? a.mediaType),
+    formatLabel: a.formatLabel,
+    coversDigest: a.coversDigest,
+    coversLabel: a.coversLabel,
+    digest: a.digest,
+    state: a.state,
+  }]));
+  const predicateTypes = [...new Set(artifacts.filter((a) => a.kind !== 'signature' && a.predicateType).map((a) => a.predicateType!))].sort();
+
+  return {
+    reference: graph.reference,
+    ...(graph.registry !== undefined ? { registry: graph.registry } : {}),
+    repository: graph.repository,
+    ...(graph.tag !== undefined ? { tag: graph.tag } : {}),
+    digest: graph.digest,
+    pinnedReference: pinned(graph),
+    mediaType: graph.mediaType,
+    kind: graph.kind,
+    size: graph.size,
+    verdict: verdict(graph, verification),
+    checks: (verification?.verdict.checks ?? []).map((c) => panelCheck(c, ctx)),
+    platforms: platforms(graph, verification),
+    artifacts,
+    provenance: provenanceList,
+    sboms,
+    predicateTypes,
+    problems: graph.problems.map((p) => ({ at: p.at, code: p.code, message: p.message })),
+    notices: notices(graph, verification, provenance, options),
+    raw: raw(graph, verification),
+  };
+}
+
+/** `registry/repository@digest`: the reference to deploy. */
+export function pinned(graph: Pick<ImageGraph, 'registry' | 'repository' | 'digest'>): string {
+  return `${graph.registry !== undefined ? `${graph.registry}/` : ''}${graph.repository}@${graph.digest}`;
+}
+
+function verdict(graph: ImageGraph, verification: ImageVerification | undefined): PanelVerdict {
+  if (verification === undefined) {
+    const signatures = graph.artifacts.filter((a) => a.kind === 'signature').length;
+    const others = graph.artifacts.length - signatures;
+    return {
+      state: 'not-verified',
+      label: VERDICT_LABELS['not-verified'],
+      coverage: `No signature was checked. The registry holds ${count(signatures, 'signature')} and ${count(others, 'attestation or SBOM', 'attestations or SBOMs')} for this image.`,
+    };
+  }
+  const v = verification.verdict;
+  return {
+    state: v.state,
+    label: VERDICT_LABELS[v.state],
+    ...(v.coverage ? { coverage: v.coverage } : {}),
+    trustRoot: INSTANCES[verification.trustRoot.instance] ?? verification.trustRoot.instance,
+  };
+}
+
+function platforms(graph: ImageGraph, verification: ImageVerification | undefined): PanelPlatform[] {
+  return graph.platforms.map((p) => {
+    const d = verification?.verdict.digests.find((x) => x.digest === p.digest);
+    return {
+      platform: p.platform,
+      digest: p.digest,
+      mediaType: p.mediaType,
+      size: p.size,
+      ...(p.imageSize !== undefined ? { imageSize: p.imageSize } : {}),
+      state: d?.state ?? 'not-verified',
+      throughIndex: d?.throughIndex ?? false,
+      signedBy: [...(d?.signedBy ?? [])],
+    };
+  });
+}
+
+function notices(graph: ImageGraph, verification: ImageVerification | undefined, provenance: ProvenanceReport | undefined, o: PanelModelOptions): PanelNotice[] {
+  const out: PanelNotice[] = [];
+  if (o.verificationFailure) out.push({ severity: 'error', message: `Signatures could not be verified: ${o.verificationFailure.message} [${o.verificationFailure.code}]` });
+  else if (verification === undefined) out.push({ severity: 'info', message: 'Signatures were not checked: this shows what the registry holds, not who signed it.' });
+  if (o.provenanceFailure) out.push({ severity: 'warn', message: `Provenance could not be read: ${o.provenanceFailure.message} [${o.provenanceFailure.code}]` });
+  if (graph.problems.length > 0) {
+    out.push({ severity: 'warn', message: `${count(graph.problems.length, 'part')} of the image could not be read; what they hold is not shown and counts as not checked, never as unsigned.` });
+  }
+  if (provenance !== undefined && provenance.digest !== graph.digest) {
+    out.push({ severity: 'warn', message: `The provenance was read for ${provenance.digest}, not ${graph.digest}: the tag moved between the two reads. Refresh.` });
+  }
+  return out;
+}
+
+function raw(graph: ImageGraph, verification: ImageVerification | undefined): PanelRaw[] {
+  const out: PanelRaw[] = [{ id: 'raw-graph', label: 'Image graph (inspect --json)', json: prettyJson(graph) ?? '' }];
+  if (verification) out.push({ id: 'raw-verification', label: 'Verification', json: prettyJson(verification) ?? '' });
+  return out;
+}
+
+function sbomStandard(predicateType: string | undefined, type: string): string {
+  const t = `${predicateType ?? ''} ${type}`.toLowerCase();
+  if (t.includes('spdx')) return 'SPDX';
+  if (t.includes('cyclonedx')) return 'CycloneDX';
+  if (t.includes('syft')) return 'Syft JSON';
+  return predicateType ?? type;
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

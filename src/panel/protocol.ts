@@ -1,0 +1,252 @@
+/**
+ * The image panel's one message protocol, both directions, and the model it carries.
+ * Shared by the extension host (src/panel) and the page (webview/), which imports these
+ * types only: nothing of the engines reaches the page, just the plain JSON below.
+ *
+ * Handshake (after vscode-hexeditor's shared/protocol.ts): the page loads, sends `ready`;
+ * the host answers with what it has (`loading`, `show` or `error`) and from then on pushes
+ * changes. The page is rebuilt whenever the panel is hidden and shown again
+ * (`retainContextWhenHidden: false`), so every `ready` gets the current state again.
+ *
+ * Every string in the model may come from a registry, a signature or a provenance statement
+ * written by a stranger: the page renders each as text, never as markup, and links only
+ * what `url` fields hold (https, checked by the host when it builds the model and again when
+ * the page asks to open one).
+ */
+
+/** Bumped when a message or the model changes incompatibly. */
+export const PANEL_PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+/** Host -> page. */
+export type HostMessage =
+  | { readonly type: 'loading'; readonly reference: string }
+  | { readonly type: 'show'; readonly model: PanelModel; /** The platform digest to select (restored state). */ readonly platform?: string }
+  | { readonly type: 'error'; readonly reference: string; readonly code: string; readonly message: string };
+
+/** Page -> host. The host checks every one at runtime (message-guard.ts): the page is not trusted. */
+export type PageMessage =
+  | { readonly type: 'ready'; readonly version: number }
+  /** An https URL the page showed as a link; the host checks the scheme again before opening it. */
+  | { readonly type: 'openLink'; readonly url: string }
+  /** Text to put on the clipboard (the page cannot reach it); `label` says what it is ("digest"). */
+  | { readonly type: 'copy'; readonly text: string; readonly label: string }
+  /** The platform now shown, by manifest digest (kept for restoring the panel). */
+  | { readonly type: 'selectPlatform'; readonly digest: string }
+  /** Fetch everything again, bypassing caches. */
+  | { readonly type: 'refresh' };
+
+/** What the page keeps with `setState` and VS Code hands back after a reload. */
+export interface PanelState {
+  readonly reference: string;
+  /** Platform manifest digest shown last. */
+  readonly platform?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+/** Verdict of the whole image, or of one digest. `not-verified`: only inspected, no signature was checked. */
+export type VerdictState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked' | 'excepted' | 'not-verified';
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info';
+export type ArtifactState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked' | 'not-verified';
+
+/** A labelled fact. `url`: https only, safe to open through the host. `mono`: digests, ids. */
+export interface PanelFact {
+  readonly label: string;
+  readonly value: string;
+  readonly url?: string;
+  readonly mono?: boolean;
+}
+
+export interface PanelCheck {
+  /** Stable code: COVERAGE, IDENTITY, TLOG, SLSA_BUILDER, ... */
+  readonly code: string;
+  readonly status: CheckStatus;
+  /** One sentence from the verifier. */
+  readonly message: string;
+  /** The evidence behind it, in reading order. */
+  readonly facts: readonly PanelFact[];
+  /** Image-level checks about particular platforms (COVERAGE, REQUIRED_ATTESTATION). */
+  readonly platforms?: readonly string[];
+}
+
+export interface PanelVerdict {
+  readonly state: VerdictState;
+  /** For people: "Verified", "Not verified", ... */
+  readonly label: string;
+  /** One sentence: which signature covers which digest, what is not covered. */
+  readonly coverage?: string;
+  /** The Sigstore instance whose root was used ("Sigstore public-good"). */
+  readonly trustRoot?: string;
+}
+
+export interface PanelPlatform {
+  /** `linux/arm/v7`, or `image` for a single-platform manifest without a platform. */
+  readonly platform: string;
+  readonly digest: string;
+  readonly mediaType: string;
+  /** The platform manifest. */
+  readonly size: number;
+  /** Config plus layers, when known. */
+  readonly imageSize?: number;
+  readonly state: VerdictState;
+  /** Covered by a verified signature on the index rather than its own. */
+  readonly throughIndex: boolean;
+  readonly signedBy: readonly string[];
+}
+
+export type ArtifactKind = 'signature' | 'attestation' | 'sbom' | 'other';
+export type ArtifactFormat = 'cosign-tag' | 'referrer' | 'buildkit-index';
+
+/** A signature, attestation or SBOM, with what its verification found. */
+export interface PanelArtifact {
+  readonly id: string;
+  readonly kind: ArtifactKind;
+  readonly format: ArtifactFormat;
+  /** Where it was found, for people: "cosign tag sha256-….sig", "OCI referrer", "BuildKit, inside the index". */
+  readonly formatLabel: string;
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly coversDigest: string;
+  /** What `coversDigest` is: "the index", a platform, or "another artifact". */
+  readonly coversLabel: string;
+  readonly predicateType?: string;
+  readonly state: ArtifactState;
+  readonly identity?: string;
+  readonly issuer?: string;
+  /** Facts about the artifact itself (tag, discovery, size), then the checks. */
+  readonly facts: readonly PanelFact[];
+  readonly checks: readonly PanelCheck[];
+  /** Artifacts about artifacts (a signature on an SBOM). */
+  readonly nested: boolean;
+}
+
+export interface NameValue {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface PanelMaterial {
+  readonly uri?: string;
+  readonly name?: string;
+  /** `algorithm:hex`, as written. */
+  readonly digests: readonly string[];
+  /** An https link for the material, when it is one. */
+  readonly url?: string;
+}
+
+export interface PanelSource {
+  readonly repository?: string;
+  readonly repositoryUrl?: string;
+  readonly ref?: string;
+  readonly commit?: string;
+  readonly commitUrl?: string;
+  readonly path?: string;
+  /** Where the provenance said it: "invocation config source", "image labels (a claim)", ... */
+  readonly from: string;
+}
+
+/** One SLSA provenance statement, summarised. */
+export interface PanelProvenance {
+  readonly id: string;
+  readonly format: ArtifactFormat;
+  readonly formatLabel: string;
+  readonly coversDigest: string;
+  readonly attachedTo: 'index' | 'platform';
+  readonly artifactDigest: string;
+  readonly predicateType?: string;
+  /** From the verification of the same artifact, when there was one. */
+  readonly state: ArtifactState;
+  readonly slsaVersion?: string;
+  readonly builderId?: string;
+  readonly builderVersion: readonly NameValue[];
+  readonly buildType?: string;
+  readonly buildTypeLabel?: string;
+  readonly source?: PanelSource;
+  readonly trigger?: string;
+  readonly workflow?: { readonly repository?: string; readonly ref?: string; readonly path?: string };
+  readonly invocationId?: string;
+  readonly runUrl?: string;
+  readonly startedOn?: string;
+  readonly finishedOn?: string;
+  readonly frontend?: string;
+  readonly entryPoint?: string;
+  readonly buildArgs: readonly NameValue[];
+  readonly labels: readonly NameValue[];
+  readonly otherArgs: readonly NameValue[];
+  readonly inputs: readonly NameValue[];
+  readonly secrets: readonly string[];
+  readonly locals: readonly string[];
+  /** Raw parameters as pretty JSON. */
+  readonly externalParameters?: string;
+  readonly internalParameters?: string;
+  readonly materials: readonly PanelMaterial[];
+  readonly materialsTruncated: number;
+  readonly reproducible?: boolean;
+  readonly hermetic?: boolean;
+  readonly subjects: readonly NameValue[];
+  /** Warnings (subject mismatch) and the normaliser's notes, as sentences. */
+  readonly warnings: readonly string[];
+  readonly notes: readonly string[];
+  /** Why the statement could not be read; the fields above are then empty. */
+  readonly error?: { readonly code: string; readonly message: string };
+  /** The in-toto statement, pretty JSON. */
+  readonly statementJson?: string;
+}
+
+export interface PanelSbom {
+  readonly id: string;
+  readonly predicateType?: string;
+  /** "SPDX", "CycloneDX", or the media type. */
+  readonly standard: string;
+  readonly formatLabel: string;
+  readonly coversDigest: string;
+  readonly coversLabel: string;
+  readonly digest: string;
+  readonly state: ArtifactState;
+}
+
+export interface PanelProblem {
+  readonly at: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface PanelNotice {
+  readonly severity: 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+export interface PanelRaw {
+  readonly id: string;
+  readonly label: string;
+  readonly json: string;
+}
+
+export interface PanelModel {
+  readonly reference: string;
+  readonly registry?: string;
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest: string;
+  /** `registry/repository@digest`: what to deploy. */
+  readonly pinnedReference: string;
+  readonly mediaType: string;
+  readonly kind: 'index' | 'manifest';
+  readonly size: number;
+  readonly verdict: PanelVerdict;
+  /** Image-level checks: coverage per platform, required attestations, exceptions. */
+  readonly checks: readonly PanelCheck[];
+  readonly platforms: readonly PanelPlatform[];
+  readonly artifacts: readonly PanelArtifact[];
+  readonly provenance: readonly PanelProvenance[];
+  readonly sboms: readonly PanelSbom[];
+  /** Attestation predicate types present anywhere in the image, sorted. */
+  readonly predicateTypes: readonly string[];
+  readonly problems: readonly PanelProblem[];
+  readonly notices: readonly PanelNotice[];
+  readonly raw: readonly PanelRaw[];
+}

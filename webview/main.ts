@@ -1,0 +1,116 @@
+/**
+ * The image panel page (bundled to dist/webview.js, runs in the webview under a strict CSP).
+ * It says `ready`, then renders whatever the host sends: `loading`, `show` (the model) or
+ * `error`. All it can do outside itself is post the protocol's messages.
+ */
+import './elements';
+import type { HostMessage, PANEL_PROTOCOL_VERSION, PanelModel, PanelPlatform } from '../src/panel/protocol';
+import { custom, el, routeLinks, value } from './dom';
+import { renderChecks } from './render-checks';
+import { renderHeader, renderPlatformFacts, renderPlatformSwitcher } from './render-header';
+import { provenanceFor, renderProvenance } from './render-provenance';
+import { renderRaw } from './render-raw';
+import { renderSbom } from './render-sbom';
+import { post, savedState, saveState } from './vscode-api';
+
+// The host's version, checked at compile time against protocol.ts.
+const VERSION: typeof PANEL_PROTOCOL_VERSION = 1;
+
+let model: PanelModel | undefined;
+let selected: string | undefined;
+let tabIndex = 0;
+
+function app(): HTMLElement {
+  return document.getElementById('app')!;
+}
+
+function platformOf(m: PanelModel): PanelPlatform | undefined {
+  return m.platforms.find((p) => p.digest === selected) ?? m.platforms[0];
+}
+
+function counter(n: number): HTMLElement {
+  return custom('vscode-badge', { variant: 'counter', slot: 'content-after' }, String(n));
+}
+
+function renderTabs(m: PanelModel, p: PanelPlatform | undefined): HTMLElement {
+  const tabs = custom('vscode-tabs', { 'selected-index': String(tabIndex), class: 'tabs' });
+  const checksShown = m.artifacts.filter((a) => a.coversDigest === m.digest || a.coversDigest === p?.digest).length;
+  const sboms = m.sboms.filter((s) => s.coversDigest === m.digest || s.coversDigest === p?.digest).length;
+  const pages: Array<[string, number | undefined, () => HTMLElement]> = [
+    ['Checks', checksShown, () => renderChecks(m, p)],
+    ['Provenance', provenanceFor(m, p).length, () => renderProvenance(m, p)],
+    ['SBOM', sboms, () => renderSbom(m, p)],
+    ['Raw JSON', undefined, () => renderRaw(m)],
+  ];
+  for (const [title, count, body] of pages) {
+    tabs.appendChild(custom('vscode-tab-header', { slot: 'header' }, title, count !== undefined ? counter(count) : undefined));
+    tabs.appendChild(custom('vscode-tab-panel', {}, body()));
+  }
+  tabs.addEventListener('vsc-tabs-select', (e) => { tabIndex = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex; });
+  return tabs;
+}
+
+function renderPlatformPart(m: PanelModel): HTMLElement {
+  const p = platformOf(m);
+  return el('div', { id: 'platform-part' }, p ? renderPlatformFacts(m, p) : undefined, renderTabs(m, p));
+}
+
+function selectPlatform(digest: string): void {
+  if (!model) return;
+  selected = digest;
+  post({ type: 'selectPlatform', digest });
+  saveState({ reference: model.reference, platform: digest });
+  document.getElementById('platform-part')?.replaceWith(renderPlatformPart(model));
+}
+
+function show(m: PanelModel, platform: string | undefined): void {
+  model = m;
+  const wanted = platform ?? selected ?? savedState().platform;
+  selected = m.platforms.some((p) => p.digest === wanted) ? wanted : m.platforms[0]?.digest;
+  saveState({ reference: m.reference, ...(selected !== undefined ? { platform: selected } : {}) });
+  const children: HTMLElement[] = [renderHeader(m)];
+  if (m.platforms.length > 1 && selected !== undefined) children.push(renderPlatformSwitcher(m, selected, selectPlatform));
+  children.push(renderPlatformPart(m));
+  app().replaceChildren(...children);
+  app().removeAttribute('aria-busy');
+}
+
+function loading(reference: string): void {
+  saveState({ reference, ...(selected !== undefined ? { platform: selected } : {}) });
+  const ring = custom('vscode-progress-ring', { 'aria-label': 'Loading' });
+  const banner = el('div', { class: 'status loading' }, ring, el('span', {}, 'Loading ', value(reference, { max: 200 }), '…'));
+  app().setAttribute('aria-busy', 'true');
+  if (model && model.reference === reference) {
+    // A refresh: keep what is shown, say that it is being fetched again.
+    document.querySelector('.status.loading')?.remove();
+    app().prepend(banner);
+    return;
+  }
+  app().replaceChildren(banner);
+}
+
+function failed(reference: string, code: string, message: string): void {
+  saveState({ reference, ...(selected !== undefined ? { platform: selected } : {}) });
+  model = undefined;
+  const retry = custom('vscode-button', { icon: 'refresh' }, 'Try again');
+  retry.addEventListener('click', () => post({ type: 'refresh' }));
+  app().removeAttribute('aria-busy');
+  app().replaceChildren(el('div', { class: 'failure' },
+    el('h1', {}, value(reference, { max: 200 })),
+    el('div', { class: 'notice error', role: 'alert' },
+      custom('vscode-icon', { name: 'error', class: 'notice-icon error' }),
+      value(message, { max: 4000 }), ` [${code}]`),
+    retry));
+}
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const m = event.data;
+  switch (m?.type) {
+    case 'loading': loading(m.reference); break;
+    case 'show': show(m.model, m.platform); break;
+    case 'error': failed(m.reference, m.code, m.message); break;
+  }
+});
+
+routeLinks(document);
+post({ type: 'ready', version: VERSION });

@@ -1,0 +1,101 @@
+// The top of the page: which image, its digest and verdict, the coverage sentence, notices,
+// and the platform switcher with the chosen platform's facts.
+import type { PanelModel, PanelNotice, PanelPlatform, VerdictState } from '../src/panel/protocol';
+import { custom, el, facts, value } from './dom';
+import { flatten, formatBytes, shortDigest } from './text';
+import { post } from './vscode-api';
+
+const ICONS: Record<VerdictState, string> = {
+  verified: 'verified-filled',
+  unpinned: 'unverified',
+  failed: 'error',
+  unsigned: 'circle-slash',
+  'not-checked': 'question',
+  excepted: 'circle-slash',
+  'not-verified': 'circle-large-outline',
+};
+
+const PLATFORM_STATES: Record<VerdictState, string> = {
+  verified: 'verified',
+  unpinned: 'identity not pinned',
+  failed: 'failed',
+  unsigned: 'not signed',
+  'not-checked': 'not checked',
+  excepted: 'excepted',
+  'not-verified': 'not verified',
+};
+
+/** The verdict as a badge: icon, label, colour by state (media/webview.css). */
+export function verdictBadge(state: VerdictState, label: string): HTMLElement {
+  return custom('vscode-badge', { class: `verdict state-${state}` },
+    custom('vscode-icon', { name: ICONS[state], class: 'verdict-icon' }),
+    label);
+}
+
+function notice(n: PanelNotice): HTMLElement {
+  const icon = n.severity === 'error' ? 'error' : n.severity === 'warn' ? 'warning' : 'info';
+  return el('div', { class: `notice ${n.severity}`, role: n.severity === 'error' ? 'alert' : 'note' },
+    custom('vscode-icon', { name: icon, class: `notice-icon ${n.severity}` }),
+    value(n.message, { max: 2000 }));
+}
+
+function imageName(model: PanelModel): string {
+  const name = model.repository.slice(model.repository.lastIndexOf('/') + 1);
+  return model.tag !== undefined ? `${name}:${model.tag}` : `${name}@${shortDigest(model.digest)}`;
+}
+
+export function renderHeader(model: PanelModel): HTMLElement {
+  const refresh = custom('vscode-button', { secondary: '', icon: 'refresh', class: 'refresh' }, 'Refresh');
+  refresh.addEventListener('click', () => post({ type: 'refresh' }));
+  const header = el('header', { class: 'header' },
+    el('div', { class: 'title-row' },
+      el('h1', {}, value(flatten(imageName(model), 120))),
+      verdictBadge(model.verdict.state, model.verdict.label),
+      el('span', { class: 'spacer' }),
+      refresh),
+    facts([
+      { label: 'Reference', value: model.reference, mono: true },
+      { label: 'Digest', value: model.digest, mono: true },
+      { label: 'Pinned reference', value: model.pinnedReference, mono: true },
+      { label: 'Kind', value: model.kind === 'index' ? `multi-platform index (${model.mediaType})` : `single manifest (${model.mediaType})` },
+      ...(model.verdict.trustRoot ? [{ label: 'Trusted root', value: model.verdict.trustRoot }] : []),
+    ]),
+  );
+  if (model.verdict.coverage) header.appendChild(el('p', { class: 'coverage' }, value(model.verdict.coverage, { max: 4000 })));
+  for (const n of model.notices) header.appendChild(notice(n));
+  if (model.problems.length > 0) {
+    const list = el('ul', { class: 'problems' });
+    for (const p of model.problems) list.appendChild(el('li', {}, value(p.at, { mono: true, max: 200 }), ': ', value(p.message, { max: 1000 }), ` [${p.code}]`));
+    header.appendChild(list);
+  }
+  return header;
+}
+
+/** The platform switcher; `onSelect` gets the digest. */
+export function renderPlatformSwitcher(model: PanelModel, selected: string, onSelect: (digest: string) => void): HTMLElement {
+  const select = custom('vscode-single-select', { id: 'platform', class: 'platform-select', 'aria-label': 'Platform' }) as HTMLElement & { value: string };
+  for (const p of model.platforms) {
+    const option = custom('vscode-option', { value: p.digest, description: PLATFORM_STATES[p.state] });
+    option.textContent = `${flatten(p.platform, 80)} · ${PLATFORM_STATES[p.state]}`;
+    if (p.digest === selected) option.setAttribute('selected', '');
+    select.appendChild(option);
+  }
+  select.addEventListener('change', () => onSelect(select.value));
+  return el('div', { class: 'platform-row' }, el('label', { for: 'platform', class: 'platform-label' }, 'Platform'), select);
+}
+
+export function renderPlatformFacts(model: PanelModel, p: PanelPlatform): HTMLElement {
+  const coveredBy = p.signedBy.length > 0
+    ? `signed by ${p.signedBy.join(', ')}`
+    : p.throughIndex ? 'covered by the signature on the index' : PLATFORM_STATES[p.state];
+  const size = p.imageSize !== undefined ? `${formatBytes(p.imageSize)} (config and layers), manifest ${p.size} bytes` : `manifest ${p.size} bytes`;
+  const box = el('div', { class: 'platform-facts' },
+    el('div', { class: 'title-row' }, el('h2', {}, value(p.platform, { max: 120 })), verdictBadge(p.state, PLATFORM_STATES[p.state])),
+    facts([
+      { label: 'Manifest digest', value: p.digest, mono: true },
+      { label: 'Pinned reference', value: `${model.pinnedReference.slice(0, model.pinnedReference.lastIndexOf('@'))}@${p.digest}`, mono: true },
+      { label: 'Size', value: size },
+      { label: 'Coverage', value: coveredBy },
+    ]));
+  return box;
+}
