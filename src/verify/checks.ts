@@ -30,7 +30,19 @@ export type CheckCode =
   /** Certificate identity (SAN) matches the policy. */
   | 'IDENTITY'
   /** Certificate OIDC issuer matches the policy. */
-  | 'ISSUER';
+  | 'ISSUER'
+  /** A statement is SLSA provenance (v0.2 or v1) with fields of the expected types. */
+  | 'SLSA_FORMAT'
+  /** The provenance's builder id is one the policy allows. */
+  | 'SLSA_BUILDER'
+  /** The provenance's build type is one we know how to read. */
+  | 'SLSA_BUILD_TYPE'
+  /** The source repository named by the provenance is the expected one. */
+  | 'SLSA_SOURCE_REPOSITORY'
+  /** The source ref (tag or branch) named by the provenance is the expected one. */
+  | 'SLSA_SOURCE_REF'
+  /** The source commit named by the provenance is the expected one. */
+  | 'SLSA_SOURCE_COMMIT';
 
 /**
  * pass: the property holds. fail: it does not (never verified).

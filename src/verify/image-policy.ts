@@ -46,6 +46,12 @@ export interface ImagePolicy {
   keys?: PublicKeyMaterial[];
   /** Predicate types that must be present as SIGNED attestations covering the image. */
   requiredPredicateTypes: string[];
+  /**
+   * Every required attestation, each met by ANY of its predicate types (`slsa-provenance`
+   * is v0.2 or v1). When present it is the complete list and supersedes
+   * `requiredPredicateTypes`, which then holds only the requirements naming one type.
+   */
+  requiredAttestations?: AttestationRequirement[];
   slsa?: SlsaExpectations;
   /** The repository the image is built in, when not the image's own name (rancher/fleet-agent -> rancher/fleet). */
   builtIn?: string;
@@ -53,6 +59,17 @@ export interface ImagePolicy {
   exception?: { reason: string };
   /** Require a transparency-log entry (default true). */
   requireTlog: boolean;
+  /** A `trusted_root.json` to verify against instead of the public-good root (absolute path). */
+  trustedRoot?: string;
+  /** Plain sentences on how the policy was resolved (e.g. "identity derived from the image name"), for the explanation. */
+  notes?: string[];
   /** Where each requirement came from. */
-  sources: Partial<Record<'identity' | 'issuer' | 'keys' | 'requiredPredicateTypes' | 'slsa' | 'github' | 'exception', PolicySource>>;
+  sources: Partial<Record<'identity' | 'issuer' | 'keys' | 'requiredPredicateTypes' | 'slsa' | 'github' | 'exception' | 'builtIn' | 'trustedRoot' | 'requireTlog', PolicySource>>;
+}
+
+/** One required attestation: a name for people and the predicate types that satisfy it. */
+export interface AttestationRequirement {
+  /** As written in the policy: an alias (`slsa-provenance`) or the predicate type itself. */
+  name: string;
+  predicateTypes: string[];
 }

@@ -1,0 +1,207 @@
+import { isAbsolute, resolve } from 'node:path';
+import { isScalar } from 'yaml';
+import type { Scalar } from 'yaml';
+import type { Matcher } from './identity-policy';
+import type { AttestationRequirement } from './image-policy';
+import { isCommit, isGithubRepository } from './github-identity';
+import { ATTESTATION_ALIASES, attestationRequirement } from './policy-attestations';
+import { patternProblems } from './policy-regexp';
+import { closest } from './policy-shape';
+import { TEMPLATE_VARIABLES, parseTemplate, placeholderFreePattern } from './policy-template';
+import type { TemplatePart } from './policy-template';
+import type { GithubSpec, MatcherTemplate, PolicyKey, PolicyRules, SlsaSpec } from './policy-types';
+import type { Field, PolicyReader } from './policy-yaml';
+import { join } from './policy-yaml';
+
+/**
+ * The requirements both `defaults` and an image entry may state (docs/policy.md,
+ * "Requirements"). Each reader reports what is wrong and returns what is right; the
+ * caller drops the whole policy when anything was an error.
+ */
+
+/** Context: the reader and the directory relative paths are resolved against. */
+export interface RulesContext {
+  r: PolicyReader;
+  dir: string;
+}
+
+const WORKFLOW = /^(?:\.github\/workflows\/)?[^/@\s]+\.ya?ml$/;
+
+function template(ctx: RulesContext, field: Field, at: string): TemplatePart[] | undefined {
+  const s = ctx.r.scalar(field, field.value, at);
+  if (s === undefined) return undefined;
+  const { parts, problems } = parseTemplate(s.value);
+  for (const p of problems) {
+    const guess = closest(p.name.replace(/^\./, ''), TEMPLATE_VARIABLES);
+    const hint = guess !== undefined ? ` Did you mean "{{${guess}}}"?` : '';
+    ctx.r.error('UNKNOWN_TEMPLATE_VARIABLE', at, s.node, `Unknown placeholder "{{${p.name}}}"; known: ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')}.${hint}`, { offset: p.offset, length: p.length });
+  }
+  return problems.length === 0 ? parts : undefined;
+}
+
+/** Checks a regexp as it will be compiled; in a template, placeholders stand in as same-length groups. */
+function checkRegexp(ctx: RulesContext, at: string, text: string, node: Scalar, templates: boolean): boolean {
+  const problems = patternProblems(templates ? placeholderFreePattern(text) : text);
+  for (const p of problems) {
+    const what = p.code === 'UNSAFE_REGEXP' ? 'Unsafe regular expression' : 'Invalid regular expression';
+    ctx.r.error(p.code, at, node, `${what} at character ${p.offset + 1}: ${p.message}.`, { offset: p.offset, length: 1 });
+  }
+  return problems.length === 0;
+}
+
+/** `value` (exact), `{ exact: value }` or `{ regexp: pattern }`; placeholders only where `templates`. */
+export function readMatcher(ctx: RulesContext, field: Field, at: string, templates: true): MatcherTemplate | undefined;
+export function readMatcher(ctx: RulesContext, field: Field, at: string, templates: false): Matcher | undefined;
+export function readMatcher(ctx: RulesContext, field: Field, at: string, templates: boolean): MatcherTemplate | Matcher | undefined {
+  let kind: 'exact' | 'regexp' = 'exact';
+  let inner: Field = field;
+  let innerAt = at;
+  if (!isScalar(ctx.r.deref(field.value))) {
+    const m = ctx.r.map(field, field.value, at, 'matcher');
+    if (m === undefined) return undefined;
+    if (m.size !== 1) {
+      ctx.r.error(m.size === 0 ? 'MISSING_KEY' : 'CONFLICT', at, field, `"${at}" needs exactly one of "exact" or "regexp".`);
+      return undefined;
+    }
+    const [name, f] = [...m.entries()][0]!;
+    kind = name as 'exact' | 'regexp';
+    inner = f;
+    innerAt = join(at, name);
+  }
+  const s = ctx.r.scalar(inner, inner.value, innerAt);
+  if (s === undefined) return undefined;
+  if (kind === 'regexp' && !checkRegexp(ctx, innerAt, s.value, s.node, templates)) return undefined;
+  if (!templates) return kind === 'exact' ? { exact: s.value } : { regexp: s.value };
+  const parts = template(ctx, inner, innerAt);
+  return parts === undefined ? undefined : { kind, text: s.value, parts };
+}
+
+function readGithub(ctx: RulesContext, field: Field, at: string): GithubSpec | undefined {
+  const m = ctx.r.map(field, field.value, at, 'github');
+  if (m === undefined) return undefined;
+  const out: GithubSpec = {};
+  const repository = m.get('repository');
+  if (repository !== undefined) out.repository = githubRepository(ctx, repository, join(at, 'repository'));
+  const workflow = m.get('workflow');
+  if (workflow !== undefined) {
+    const w = ctx.r.string(workflow, workflow.value, join(at, 'workflow'));
+    if (w !== undefined && !WORKFLOW.test(w)) ctx.r.error('INVALID_VALUE', join(at, 'workflow'), workflow, `"${w}" is not a workflow file: write "release.yml" or ".github/workflows/release.yml".`);
+    else if (w !== undefined) out.workflow = w;
+  }
+  const ref = m.get('ref');
+  if (ref !== undefined) {
+    const parts = template(ctx, ref, join(at, 'ref'));
+    if (parts !== undefined) out.ref = parts;
+  }
+  const trigger = m.get('trigger');
+  if (trigger !== undefined) out.trigger = ctx.r.string(trigger, trigger.value, join(at, 'trigger'));
+  const commit = m.get('commit');
+  if (commit !== undefined) out.commit = commitValue(ctx, commit, join(at, 'commit'));
+  return out;
+}
+
+function githubRepository(ctx: RulesContext, field: Field, at: string): string | undefined {
+  const s = ctx.r.string(field, field.value, at);
+  if (s === undefined) return undefined;
+  if (isGithubRepository(s)) return s;
+  ctx.r.error('INVALID_VALUE', at, field, `"${s}" is not a GitHub repository; write it as owner/name, e.g. "rancher/fleet".`);
+  return undefined;
+}
+
+function commitValue(ctx: RulesContext, field: Field, at: string): string | undefined {
+  const s = ctx.r.string(field, field.value, at);
+  if (s === undefined) return undefined;
+  if (isCommit(s.toLowerCase())) return s.toLowerCase();
+  ctx.r.error('INVALID_VALUE', at, field, `"${s}" is not a full commit hash (40 or 64 hexadecimal characters); short hashes are ambiguous.`);
+  return undefined;
+}
+
+function readSlsa(ctx: RulesContext, field: Field, at: string): SlsaSpec | undefined {
+  const m = ctx.r.map(field, field.value, at, 'slsa');
+  if (m === undefined) return undefined;
+  const out: SlsaSpec = {};
+  const builders = m.get('builders');
+  if (builders !== undefined) {
+    const items = ctx.r.list(builders, builders.value, join(at, 'builders')) ?? [];
+    out.builders = items.flatMap((item, i) => readMatcher(ctx, { key: builders.key, value: item }, join(join(at, 'builders'), i), false) ?? []);
+  }
+  const source = m.get('source');
+  if (source !== undefined) {
+    const sm = ctx.r.map(source, source.value, join(at, 'source'), 'source');
+    if (sm !== undefined) {
+      const s: NonNullable<SlsaSpec['source']> = {};
+      const repository = sm.get('repository');
+      if (repository !== undefined) s.repository = sourceRepository(ctx, repository, join(at, 'source.repository'));
+      const ref = sm.get('ref');
+      if (ref !== undefined) s.ref = template(ctx, ref, join(at, 'source.ref'));
+      const commit = sm.get('commit');
+      if (commit !== undefined) s.commit = commitValue(ctx, commit, join(at, 'source.commit'));
+      out.source = s;
+    }
+  }
+  const known = m.get('requireKnownBuildType');
+  if (known !== undefined) out.requireKnownBuildType = ctx.r.boolean(known, known.value, join(at, 'requireKnownBuildType'));
+  return out;
+}
+
+function sourceRepository(ctx: RulesContext, field: Field, at: string): string | undefined {
+  const s = ctx.r.string(field, field.value, at);
+  if (s === undefined) return undefined;
+  if (isGithubRepository(s)) return `https://github.com/${s}`;
+  if (/^(?:git\+)?(?:https|ssh|git):\/\/\S+$/.test(s)) return s;
+  ctx.r.error('INVALID_VALUE', at, field, `"${s}" is not a repository: write owner/name for GitHub, or a URL such as https://gitlab.com/group/project.`);
+  return undefined;
+}
+
+/** One path or a list of paths to PEM public keys; read later by `loadPolicyKeys`. */
+function readKeys(ctx: RulesContext, field: Field, at: string): PolicyKey[] {
+  const single = isScalar(ctx.r.deref(field.value));
+  const items = single ? [field.value] : ctx.r.list(field, field.value, at) ?? [];
+  return items.flatMap((item, i) => {
+    const s = ctx.r.scalar(field, item, single ? at : join(at, i));
+    if (s === undefined) return [];
+    return [{ written: s.value, path: resolvePath(ctx.dir, s.value), ...ctx.r.position(s.node) }];
+  });
+}
+
+function resolvePath(dir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(dir, path);
+}
+
+function readAttestations(ctx: RulesContext, field: Field, at: string): AttestationRequirement[] | undefined {
+  const items = ctx.r.list(field, field.value, at);
+  if (items === undefined) return undefined;
+  return items.flatMap((item, i) => {
+    const s = ctx.r.scalar(field, item, join(at, i));
+    if (s === undefined) return [];
+    const req = attestationRequirement(s.value);
+    if (req !== undefined) return [req];
+    const guess = closest(s.value, Object.keys(ATTESTATION_ALIASES));
+    const hint = guess !== undefined ? ` Did you mean "${guess}"?` : ` Known names: ${Object.keys(ATTESTATION_ALIASES).join(', ')}; or write the predicate type URI.`;
+    ctx.r.error('UNKNOWN_ATTESTATION', join(at, i), s.node, `"${s.value}" is neither a known attestation name nor a predicate type URI.${hint}`);
+    return [];
+  });
+}
+
+/** Reads every requirement key present in `m` (a `defaults` or image entry mapping). */
+export function readRules(ctx: RulesContext, m: Map<string, Field>, at: string): PolicyRules {
+  const out: PolicyRules = {};
+  const f = (k: string): Field | undefined => m.get(k);
+  let x: Field | undefined;
+  if ((x = f('identity'))) out.identity = readMatcher(ctx, x, join(at, 'identity'), true);
+  if ((x = f('issuer'))) out.issuer = readMatcher(ctx, x, join(at, 'issuer'), false);
+  if ((x = f('github'))) out.github = readGithub(ctx, x, join(at, 'github'));
+  if ((x = f('keys'))) out.keys = readKeys(ctx, x, join(at, 'keys'));
+  if ((x = f('trustedRoot'))) {
+    const s = ctx.r.string(x, x.value, join(at, 'trustedRoot'));
+    if (s !== undefined) out.trustedRoot = resolvePath(ctx.dir, s);
+  }
+  if ((x = f('requireTlog'))) out.requireTlog = ctx.r.boolean(x, x.value, join(at, 'requireTlog'));
+  if ((x = f('attestations'))) out.attestations = readAttestations(ctx, x, join(at, 'attestations'));
+  if ((x = f('slsa'))) out.slsa = readSlsa(ctx, x, join(at, 'slsa'));
+  const keyless = ['identity', 'issuer', 'github'].filter((k) => m.has(k));
+  if (m.has('keys') && keyless.length > 0) {
+    ctx.r.error('CONFLICT', join(at, 'keys'), m.get('keys')!, `"keys" (key-based signing) and ${keyless.map((k) => `"${k}"`).join(', ')} (keyless signing) exclude each other in one place; keep one.`);
+  }
+  return out;
+}

@@ -1,0 +1,204 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CheckCode, CheckStatus } from '../../src/verify/checks';
+import type { SlsaExpectations } from '../../src/verify/image-policy';
+import { SLSA_V02, SLSA_V1, parseRepositoryUri, slsaChecks, slsaFacts } from '../../src/verify/slsa-checks';
+
+/**
+ * SLSA checks over real provenance (../shared/fixtures/real/slsa-provenance/SOURCES.md):
+ * BuildKit v0.2 and v1, slsa-github-generator, GitHub artifact attestations, npm, and the
+ * Rancher predicates slsactl tests with. Bundles are decoded from their DSSE envelope here.
+ */
+const repoRoot = resolve(__dirname, '..', '..', '..');
+const shared = process.env.PROVENANCE_LENS_SHARED ?? resolve(repoRoot, '..', 'shared');
+const real = join(shared, 'fixtures', 'real');
+const P = join(real, 'slsa-provenance');
+const haveFixtures = existsSync(P);
+if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${P} (set PROVENANCE_LENS_SHARED).`);
+const skip = haveFixtures ? false : `real fixtures missing at ${P} (set PROVENANCE_LENS_SHARED)`;
+
+/** A statement from a statement file, a bare predicate (layout by shape), a DSSE envelope or a Sigstore bundle. */
+function statement(path: string): unknown {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  const envelope = (json.dsseEnvelope ?? (typeof json.payload === 'string' ? json : undefined)) as { payload: string; payloadType: string } | undefined;
+  if (envelope !== undefined) {
+    assert.equal(envelope.payloadType, 'application/vnd.in-toto+json');
+    return JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+  }
+  if (typeof json.predicateType === 'string') return json;
+  return { _type: 'https://in-toto.io/Statement/v1', predicateType: 'buildDefinition' in json ? SLSA_V1 : SLSA_V02, subject: [], predicate: json };
+}
+
+type Outcome = Partial<Record<CheckCode, CheckStatus>>;
+const outcome = (s: unknown, e: SlsaExpectations): Outcome => Object.fromEntries(slsaChecks(s, e).map((c) => [c.code, c.status]));
+
+const GENERATOR = 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v1.4.0';
+const EXAMPLE = 'https://github.com/slsa-framework/example-package';
+
+interface Case {
+  name: string;
+  file: string;
+  facts: { builderId?: string; buildType: string; repository?: string; ref?: string; commit?: string; from?: string };
+  /** Expectations and the outcome per check. */
+  runs: [SlsaExpectations, Outcome][];
+}
+
+const CASES: Case[] = [
+  {
+    name: 'slsa-github-generator container v0.2: the generator signs, the source is the caller',
+    file: 'slsa-provenance/slsa-github-generator/container-v0.2.generator_container_slsa3-v1.4.0.intoto.json',
+    facts: { builderId: GENERATOR, buildType: 'https://github.com/slsa-framework/slsa-github-generator/container@v1', repository: EXAMPLE, ref: 'refs/heads/main', commit: '904e2c3e02725e314cf6cf141c4700081298dcbd', from: 'invocation.configSource' },
+    runs: [
+      [{ builderIds: [{ exact: GENERATOR }], sourceRepository: 'slsa-framework/example-package', sourceRef: 'refs/heads/main', sourceCommit: '904E2C3E02725E314CF6CF141C4700081298DCBD', requireKnownBuildType: true },
+        { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'pass', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'pass', SLSA_SOURCE_REF: 'pass', SLSA_SOURCE_COMMIT: 'pass' }],
+      [{ builderIds: [{ regexp: 'https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/generator_container_slsa3\\.yml@refs/tags/v[0-9]+\\.[0-9]+\\.[0-9]+' }], sourceRepository: 'git+https://github.com/slsa-framework/example-package.git', sourceRef: 'main' },
+        { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'pass', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'pass', SLSA_SOURCE_REF: 'pass', SLSA_SOURCE_COMMIT: 'info' }],
+      [{ builderIds: [{ exact: 'https://github.com/actions/runner/github-hosted' }], sourceRepository: `${EXAMPLE}-evil`, sourceRef: 'refs/tags/v1.0.0', sourceCommit: '0'.repeat(40) },
+        { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'fail', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'fail', SLSA_SOURCE_REF: 'fail', SLSA_SOURCE_COMMIT: 'fail' }],
+      [{ builderIds: [{ regexp: 'https://github.com/slsa-framework/slsa-github-generator/' }] }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'fail', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'info', SLSA_SOURCE_REF: 'info', SLSA_SOURCE_COMMIT: 'info' }],
+    ],
+  },
+  {
+    name: 'BuildKit v0.2 mode=max (docker/build-push-action): git context with a commit, no ref',
+    file: 'slsa-provenance/buildkit/v0.2-mode-max.v1.9.0-layout.intoto.json',
+    facts: { builderId: `${EXAMPLE}/actions/runs/5947345653`, buildType: 'https://mobyproject.org/buildkit@v1', repository: EXAMPLE, commit: '2bcaa7495e1cbd11fbd4f598d857b3a6f18df933', from: 'invocation.configSource' },
+    runs: [
+      [{ sourceRepository: EXAMPLE, sourceRef: 'refs/tags/v13.0.30', sourceCommit: '2bcaa7495e1cbd11fbd4f598d857b3a6f18df933' },
+        { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'info', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'pass', SLSA_SOURCE_REF: 'warn', SLSA_SOURCE_COMMIT: 'pass' }],
+      [{ builderIds: [{ regexp: 'https://github\\.com/slsa-framework/example-package/actions/runs/[0-9]+' }] }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'pass', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'info', SLSA_SOURCE_COMMIT: 'info' }],
+    ],
+  },
+  {
+    name: 'BuildKit v0.2 mode=min: an empty builder id is no builder',
+    file: 'slsa-provenance/buildkit/v0.2-mode-min.v1.10.0-layout.intoto.json',
+    facts: { buildType: 'https://mobyproject.org/buildkit@v1', repository: EXAMPLE, commit: 'd37a7f740ee7404914456f24dcd90e865a0509e8', from: 'invocation.configSource' },
+    runs: [[{ builderIds: [{ regexp: '.*' }], sourceRepository: EXAMPLE }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'fail', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'pass', SLSA_SOURCE_COMMIT: 'info' }]],
+  },
+  {
+    name: 'BuildKit SLSA v1 (documentation example): the v1 build type URL, local context, no source',
+    file: 'slsa-provenance/buildkit/docs-example.slsa-v1-mode-max.json',
+    facts: { buildType: 'https://github.com/moby/buildkit/blob/master/docs/attestations/slsa-definitions.md' },
+    runs: [[{ sourceRepository: EXAMPLE, requireKnownBuildType: true }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'info', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'warn' }]],
+  },
+  {
+    name: 'GitHub artifact attestation from a reusable workflow (derived statement)',
+    file: 'slsa-provenance/github-artifact-attestations/reusable-workflow.whl.slsa-v1.intoto.json',
+    facts: { builderId: 'https://github.com/actions/runner/github-hosted', buildType: 'https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1', repository: 'https://github.com/malancas/attest-demo', ref: 'refs/heads/main', commit: '95baf27389e83e6a5c48f42e190d48d7abcea19e', from: 'externalParameters.workflow' },
+    runs: [[{ builderIds: [{ exact: 'https://github.com/actions/runner/github-hosted' }], sourceRepository: 'https://github.com/Malancas/Attest-Demo/', sourceRef: 'refs/heads/main' },
+      { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'pass', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'pass', SLSA_SOURCE_REF: 'pass', SLSA_SOURCE_COMMIT: 'info' }]],
+  },
+  {
+    name: 'the same attestation decoded from gh\'s Sigstore bundle',
+    file: 'sigstore-bundles/gh-cli/reusable-workflow-attestation.sigstore.json',
+    facts: { builderId: 'https://github.com/actions/runner/github-hosted', buildType: 'https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1', repository: 'https://github.com/malancas/attest-demo', ref: 'refs/heads/main', commit: '95baf27389e83e6a5c48f42e190d48d7abcea19e', from: 'externalParameters.workflow' },
+    runs: [[{ sourceRepository: 'malancas/attest-demo', sourceRef: 'refs/tags/v1' }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'info', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'pass', SLSA_SOURCE_REF: 'fail', SLSA_SOURCE_COMMIT: 'info' }]],
+  },
+  {
+    name: 'npm provenance for sigstore@2.0.0 (derived statement), against 2.1.0\'s bundle',
+    file: 'slsa-provenance/npm/sigstore-2.0.0.slsa-v1.intoto.json',
+    facts: { builderId: 'https://github.com/actions/runner/github-hosted', buildType: 'https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1', repository: 'https://github.com/sigstore/sigstore-js', ref: 'refs/heads/main', commit: 'f0b49a04e5a62250e0f60fb128004a73110fe311', from: 'externalParameters.workflow' },
+    runs: [[{ sourceRepository: 'sigstore/sigstore-js', sourceCommit: 'f0b49a04e5a62250e0f60fb128004a73110fe311' }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'info', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'pass', SLSA_SOURCE_REF: 'info', SLSA_SOURCE_COMMIT: 'pass' }]],
+  },
+  {
+    name: 'sigstore-js 2.1.0, decoded from its bundle: another commit',
+    file: 'sigstore-bundles/gh-cli/sigstore-js-2.1.0-bundle.json',
+    facts: { builderId: 'https://github.com/actions/runner/github-hosted', buildType: 'https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1', repository: 'https://github.com/sigstore/sigstore-js', ref: 'refs/heads/main', commit: '26d16513386ffaa790b1c32f927544f1322e4194', from: 'externalParameters.workflow' },
+    runs: [[{ sourceRepository: 'sigstore/sigstore-js', sourceCommit: 'f0b49a04e5a62250e0f60fb128004a73110fe311' }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'info', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'pass', SLSA_SOURCE_REF: 'info', SLSA_SOURCE_COMMIT: 'fail' }]],
+  },
+  {
+    name: 'Rancher (slsactl buildkit-gha/v1 example, cis-operator v1.3.0): ref from the dependency annotation',
+    file: 'slsa-provenance/rancher-slsactl/buildkit-gha-v1.example.predicate.json',
+    facts: { builderId: 'https://github.com/rancherlabs/slsactl/tree/main/buildtypes/buildkit-gha/v1', buildType: 'https://mobyproject.org/buildkit@v1', repository: 'https://github.com/rancher/cis-operator', ref: 'refs/tags/v1.3.0', commit: '1151c64ed3f84c4bb6ecb310bbe62f0b7a450aad', from: 'resolvedDependencies[3]' },
+    runs: [
+      [{ builderIds: [{ exact: 'https://github.com/rancherlabs/slsactl/tree/main/buildtypes/buildkit-gha/v1' }], sourceRepository: 'rancher/cis-operator', sourceRef: 'v1.3.0', sourceCommit: '1151c64ed3f84c4bb6ecb310bbe62f0b7a450aad' },
+        { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'pass', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'pass', SLSA_SOURCE_REF: 'pass', SLSA_SOURCE_COMMIT: 'pass' }],
+      [{ sourceRepository: 'rancher/fleet', sourceRef: 'refs/tags/v1.3.1' }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'info', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'fail', SLSA_SOURCE_REF: 'fail', SLSA_SOURCE_COMMIT: 'info' }],
+    ],
+  },
+  {
+    name: 'Rancher security-scan v0.2 (BuildKit, local context): the source is only in BuildKit\'s vcs metadata, and it is a fork',
+    file: 'slsa-provenance/rancher-slsactl/security-scan.v0.2.predicate.json',
+    facts: { buildType: 'https://mobyproject.org/buildkit@v1', repository: 'https://github.com/pjbgf/security-scan', commit: '4fd60a300d9b30291020e757c306dfa0b5419f08', from: 'metadata.buildkit.vcs' },
+    runs: [
+      [{ sourceRepository: 'rancher/security-scan', sourceRef: 'v0.0.6' }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'info', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'fail', SLSA_SOURCE_REF: 'warn', SLSA_SOURCE_COMMIT: 'info' }],
+      [{ sourceRepository: 'pjbgf/security-scan', sourceCommit: '4fd60a300d9b30291020e757c306dfa0b5419f08' }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'info', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'pass', SLSA_SOURCE_COMMIT: 'pass' }],
+    ],
+  },
+  {
+    name: 'Rancher security-scan as SLSA v1 (slsactl\'s conversion): no source recorded',
+    file: 'slsa-provenance/rancher-slsactl/security-scan.v1.predicate.json',
+    facts: { buildType: 'https://mobyproject.org/buildkit@v1' },
+    runs: [[{ sourceRepository: 'rancher/security-scan', sourceCommit: '4fd60a300d9b30291020e757c306dfa0b5419f08' }, { SLSA_FORMAT: 'pass', SLSA_BUILDER: 'info', SLSA_BUILD_TYPE: 'pass', SLSA_SOURCE_REPOSITORY: 'warn', SLSA_SOURCE_COMMIT: 'warn' }]],
+  },
+];
+
+describe('SLSA checks over real provenance', { skip }, () => {
+  for (const c of CASES) {
+    test(c.name, () => {
+      const s = statement(join(real, c.file));
+      const facts = slsaFacts(s);
+      assert.ok(!('error' in facts), 'error' in facts ? facts.error : '');
+      assert.deepEqual(
+        { builderId: facts.builderId, buildType: facts.buildType, repository: facts.source.repository, ref: facts.source.ref, commit: facts.source.commit, from: facts.source.from },
+        { builderId: undefined, repository: undefined, ref: undefined, commit: undefined, from: undefined, ...c.facts },
+      );
+      for (const [expected, want] of c.runs) assert.deepEqual(outcome(s, expected), want, JSON.stringify(expected));
+    });
+  }
+
+  test('messages name what was found, where, and what was expected', () => {
+    const s = statement(join(P, 'rancher-slsactl', 'security-scan.v0.2.predicate.json'));
+    const repo = slsaChecks(s, { sourceRepository: 'rancher/security-scan' }).find((c) => c.code === 'SLSA_SOURCE_REPOSITORY')!;
+    assert.equal(repo.message, 'The source repository is https://github.com/pjbgf/security-scan (metadata.buildkit.vcs); expected https://github.com/rancher/security-scan.');
+    assert.equal(repo.evidence?.predicateType, SLSA_V02);
+  });
+
+  test('an unknown build type warns, or fails when the policy requires a known one', () => {
+    const s = statement(join(P, 'npm', 'sigstore-2.0.0.slsa-v1.intoto.json')) as { predicate: { buildDefinition: { buildType: string } } };
+    s.predicate.buildDefinition.buildType = 'https://example.com/my-builder/v1';
+    assert.equal(outcome(s, {}).SLSA_BUILD_TYPE, 'warn');
+    assert.equal(outcome(s, { requireKnownBuildType: true }).SLSA_BUILD_TYPE, 'fail');
+  });
+});
+
+describe('SLSA checks: statements that are not SLSA provenance', () => {
+  test('another predicate type, a missing predicate, a non-object', () => {
+    assert.deepEqual(slsaChecks({ predicateType: 'https://spdx.dev/Document', predicate: {} }).map((c) => [c.code, c.status]), [['SLSA_FORMAT', 'fail']]);
+    assert.deepEqual(slsaChecks({ predicateType: SLSA_V1 }).map((c) => c.code), ['SLSA_FORMAT']);
+    assert.deepEqual(slsaChecks('x').map((c) => c.status), ['fail']);
+  });
+  test('fields of the wrong type are a format failure and count as absent', () => {
+    const checks = slsaChecks({ predicateType: SLSA_V02, predicate: { builder: { id: 42 }, buildType: ['x'] } }, { builderIds: [{ regexp: '.*' }] });
+    assert.deepEqual(checks.map((c) => [c.code, c.status]), [['SLSA_FORMAT', 'fail'], ['SLSA_BUILDER', 'fail'], ['SLSA_BUILD_TYPE', 'warn']]);
+    assert.match(checks[0]!.message, /builder\.id is a number, not a string; buildType is an array/);
+  });
+  test('Google Cloud Build v0.2 recipes are known by prefix', () => {
+    assert.equal(outcome({ predicateType: SLSA_V02, predicate: { buildType: 'https://cloudbuild.googleapis.com/CloudBuildYaml@v0.1' } }, {}).SLSA_BUILD_TYPE, 'pass');
+    assert.equal(outcome({ predicateType: SLSA_V1, predicate: { buildDefinition: { buildType: 'https://cloud.google.com/build/gcb-buildtypes/google-worker/v1' } } }, {}).SLSA_BUILD_TYPE, 'pass');
+  });
+});
+
+describe('repository locations are normalised before comparison', () => {
+  test('the spellings provenance and policies use', () => {
+    const repo = (u: string): string | undefined => parseRepositoryUri(u).repository;
+    for (const u of [
+      'git+https://github.com/org/repo@refs/tags/v1', 'https://github.com/org/repo', 'https://github.com/org/repo.git', 'https://github.com/org/repo/',
+      'https://github.com/org/repo.git#0123456789abcdef0123456789abcdef01234567', 'git@github.com:org/repo.git', 'ssh://git@github.com/org/repo', 'org/repo', 'https://GitHub.com/Org/Repo',
+      'https://token@github.com/org/repo',
+    ]) assert.equal(repo(u), 'https://github.com/org/repo', u);
+    assert.deepEqual(parseRepositoryUri('git+https://github.com/org/repo@refs/tags/v1'), { repository: 'https://github.com/org/repo', ref: 'refs/tags/v1' });
+    assert.deepEqual(parseRepositoryUri('https://github.com/org/repo.git#ABCDEF0123456789abcdef0123456789abcdef01:sub'), { repository: 'https://github.com/org/repo', commit: 'abcdef0123456789abcdef0123456789abcdef01' });
+    assert.deepEqual(parseRepositoryUri('https://github.com/org/repo.git#main'), { repository: 'https://github.com/org/repo', ref: 'main' });
+  });
+  test('look-alikes stay different', () => {
+    const repo = (u: string): string | undefined => parseRepositoryUri(u).repository;
+    assert.equal(repo('https://github.com/org/repo/../evil'), 'https://github.com/org/evil');
+    assert.notEqual(repo('https://github.com/org/repo-evil'), 'https://github.com/org/repo');
+    assert.notEqual(repo('https://gitlab.com/org/repo'), 'https://github.com/org/repo');
+    assert.equal(repo('https://gitlab.com/Group/Project'), 'https://gitlab.com/Group/Project', 'case is kept outside github.com');
+    assert.equal(repo('not a url'), undefined);
+    assert.equal(outcome({ predicateType: SLSA_V1, predicate: { buildDefinition: { externalParameters: { workflow: { repository: 'https://github.com/org/repo/../evil' } } } } }, { sourceRepository: 'org/repo' }).SLSA_SOURCE_REPOSITORY, 'fail');
+  });
+});
