@@ -52,7 +52,7 @@ const OPTIONS = {
 
 export const verifyBlobCommand: CliCommand = {
   name: 'verify-blob',
-  summary: 'Verify a Sigstore bundle over a file or digest (sigstore-conformance protocol).',
+  summary: 'verify a Sigstore bundle over a file or digest (sigstore-conformance protocol)',
   usage: USAGE,
   run: runVerifyBlob,
 };
