@@ -1,16 +1,36 @@
 // Composition root: builds the services, registers commands and views, owns the disposables.
-// Nothing else lives here; the glue is in src/host, src/views, src/commands and src/panel.
+// Nothing heavy happens here: the engines (registry client, graph walker, verifier, goreleaser
+// parser, provenance reader) are imported on first use (src/host/engines.ts, verifier.ts).
 import * as vscode from 'vscode';
+import { CommandIds, ViewIds } from './commands/ids';
+import type { LensServices } from './commands/context';
+import { registerCommands } from './commands/register';
+import { affectsSettings, readSettings } from './host/config';
+import { HostCredentials, RegistrySecrets } from './host/credentials';
+import { Engines } from './host/engines';
+import { createLog } from './host/log';
+import { ReleaseSources } from './host/release-sources';
+import { ExtensionState } from './host/state';
+import { Verifier } from './host/verifier';
+import { ReleaseService } from './releases/release-service';
+import { DOCUMENT_SCHEME, JsonDocuments } from './views/json-documents';
+import type { TreeNode } from './views/nodes';
+import { ReleaseTree } from './views/release-tree';
+import { ReleaseStatus } from './views/status-bar';
 
-/** The command ids this extension contributes (package.json `contributes.commands`). */
-export const Commands = {
-  showVersion: 'provenanceLens.showVersion',
-} as const;
+export { CommandIds as Commands, ViewIds as Views } from './commands/ids';
 
-/** The view ids this extension contributes (package.json `contributes.views`). */
-export const Views = {
-  releases: 'provenanceLens.releases',
-} as const;
+/** What `activate` returns: the live objects, for the in-host tests and for other extensions. */
+export interface ProvenanceLensApi {
+  readonly service: ReleaseService;
+  readonly tree: ReleaseTree;
+  readonly view: vscode.TreeView<TreeNode>;
+  readonly status: ReleaseStatus;
+  /** Re-reads the releases (goreleaser files, added images) into the view. */
+  reloadReleases(): Promise<void>;
+  /** Resolves when the first reading of the releases is done. */
+  readonly ready: Promise<void>;
+}
 
 /** Shows and returns e.g. `Provenance Lens 0.1.0 (VS Code 1.100.3)`. */
 function showVersion(context: vscode.ExtensionContext): string {
@@ -20,17 +40,61 @@ function showVersion(context: vscode.ExtensionContext): string {
   return text;
 }
 
-// Until the release tree lands the view has no items, so VS Code shows its `viewsWelcome` text.
-const emptyTree: vscode.TreeDataProvider<never> = {
-  getChildren: () => [],
-  getTreeItem: (element: never) => element,
-};
+export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
+  const started = performance.now();
+  const log = createLog();
+  const settings = () => readSettings();
+  const state = new ExtensionState(context.globalState, context.workspaceState);
+  const secrets = new RegistrySecrets(context.secrets, context.globalState);
+  const version = String(context.extension.packageJSON.version ?? '0');
+  const engines = new Engines({
+    settings,
+    credentials: (docker) => new HostCredentials(secrets, docker, log.logger),
+    trusted: () => vscode.workspace.isTrusted,
+    log,
+    userAgent: `provenance-lens-vscode/${version}`,
+  });
+  const verifier = new Verifier({ settings, source: (g) => engines.source(g), log: (m) => log.logger.info(m) });
+  const service = new ReleaseService({
+    inspect: (reference, signal) => engines.inspect(reference, signal),
+    verify: (graph, signal) => verifier.verify(graph, signal),
+  });
+  const tree = new ReleaseTree(service);
+  const view = vscode.window.createTreeView(ViewIds.releases, { treeDataProvider: tree, showCollapseAll: true });
+  const sources = new ReleaseSources(state, settings, (m) => log.logger.warn(m));
+  const documents = new JsonDocuments();
+  const status = new ReleaseStatus(service, tree, view);
 
-export function activate(context: vscode.ExtensionContext): void {
+  const reloadReleases = async (): Promise<void> => {
+    service.setReleases(await sources.releases());
+    view.message = vscode.workspace.isTrusted ? undefined : 'Restricted mode: workspace settings that weaken verification are ignored, and no credential helper runs.';
+  };
+  const services: LensServices = { context, log, engines, service, tree, view, state, secrets, sources, documents, settings, reloadReleases };
+
+  const ignored = settings().ignored;
+  if (ignored.length) log.logger.warn(`This workspace is not trusted: its values for ${ignored.join(', ')} are ignored.`);
+
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.showVersion, () => showVersion(context)),
-    vscode.window.registerTreeDataProvider(Views.releases, emptyTree),
+    log, engines, tree, view, sources, documents, status, { dispose: () => service.dispose() },
+    vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
+    vscode.commands.registerCommand(CommandIds.showVersion, () => showVersion(context)),
+    ...registerCommands(() => services),
+    sources.onDidChange(() => void reloadReleases()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!affectsSettings(e)) return;
+      engines.reset();
+      verifier.reset();
+      sources.changed();
+      service.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      engines.reset();
+      sources.changed();
+    }),
   );
+  const ready = reloadReleases().catch((e: unknown) => log.logger.error(`Reading the releases failed: ${e instanceof Error ? e.message : String(e)}`));
+  log.logger.info(`Provenance Lens ${version} activated in ${Math.round(performance.now() - started)} ms (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);
+  return { service, tree, view, status, reloadReleases, ready };
 }
 
 export function deactivate(): void {

@@ -40,12 +40,12 @@ describe('VS Code smoke (code-server 4.100.3 + Chromium)', { timeout: 240_000 },
     await screenshot(page, 'smoke-show-version');
   }));
 
-  it('shows the Releases view in the Explorer', () => screenshotOnFailure(page, 'smoke-releases-view', async () => {
-    await runCommand(page, 'View: Show Explorer');
+  it('shows the Releases view in its own container, with the goreleaser release of the workspace', () => screenshotOnFailure(page, 'smoke-releases-view', async () => {
+    await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
     const pane = viewPane(page, 'Releases');
-    const header = pane.locator('.pane-header');
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    await pane.getByText('Provenance Lens shows the release images of this workspace here.').waitFor({ state: 'visible' });
+    await pane.locator('.monaco-list-row', { hasText: 'smoke' }).waitFor({ state: 'visible' });
+    // No tag in this workspace's git: the template waits for it, and says so.
+    await pane.locator('.monaco-list-row', { hasText: '127.0.0.1:5000/fleet:<.Version>' }).getByText('needs .Version').waitFor({ state: 'visible' });
     await screenshot(page, 'smoke-releases-view-dark');
   }));
 

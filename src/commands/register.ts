@@ -1,0 +1,46 @@
+// Registers every command of the manifest. Each handler's failure is shown once, as a sentence
+// (scrubbed of secrets), and logged; a cancelled operation is silent.
+import * as vscode from 'vscode';
+import { secrets } from '../core/redact';
+import { isAbort } from '../releases/failure';
+import type { LensServices } from './context';
+import { copyDigest, copyPinnedReference } from './copy';
+import type { CommandId } from './ids';
+import { CommandIds } from './ids';
+import { addImage, pickTag, refresh, removeImage, retry } from './images';
+import { showProvenance } from './provenance';
+import { signIn, signOut } from './sign-in';
+import { inspectImage, verifyImage } from './verify';
+
+type Handler = (s: LensServices, ...args: unknown[]) => unknown;
+
+const HANDLERS: Record<Exclude<CommandId, 'provenanceLens.showVersion'>, Handler> = {
+  [CommandIds.verifyImage]: (s, arg) => verifyImage(s, arg),
+  [CommandIds.inspectImage]: (s, arg) => inspectImage(s, arg),
+  [CommandIds.addImage]: (s, arg) => addImage(s, arg),
+  [CommandIds.removeImage]: (s, arg) => removeImage(s, arg),
+  [CommandIds.copyDigest]: (s, arg) => copyDigest(s, arg),
+  [CommandIds.copyPinnedReference]: (s, arg) => copyPinnedReference(s, arg),
+  [CommandIds.showProvenance]: (s, arg) => showProvenance(s, arg),
+  [CommandIds.signIn]: (s, arg) => signIn(s, arg),
+  [CommandIds.signOut]: (s, arg) => signOut(s, arg),
+  [CommandIds.refresh]: (s) => refresh(s),
+  [CommandIds.retry]: (s, arg) => retry(s, arg),
+  [CommandIds.pickTag]: (s, arg) => pickTag(s, arg),
+  [CommandIds.openLog]: (s) => s.log.show(),
+};
+
+export function registerCommands(services: () => LensServices): vscode.Disposable[] {
+  return Object.entries(HANDLERS).map(([id, handler]) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    const s = services();
+    try {
+      return await handler(s, ...args);
+    } catch (e) {
+      if (isAbort(e)) return undefined;
+      const message = secrets.scrub(e instanceof Error ? e.message : String(e));
+      s.log.logger.error(`${id} failed: ${message}`);
+      void vscode.window.showErrorMessage(message, 'Open log').then((c) => c && s.log.show());
+      return undefined;
+    }
+  }));
+}

@@ -1,0 +1,89 @@
+// The one typed reader of the extension's settings (package.json `contributes.configuration`).
+// Settings that weaken verification or name programs are restricted: in an untrusted workspace
+// only the user's (global) value counts, whatever the workspace's settings say. VS Code applies
+// `capabilities.untrustedWorkspaces.restrictedConfigurations` the same way; this is the second lock.
+import * as vscode from 'vscode';
+
+export const SECTION = 'provenanceLens';
+
+export interface LensSettings {
+  /** A `.provenance-lens.yaml` policy (absolute, or relative to the first workspace folder). */
+  readonly policyFile?: string;
+  /** A `trusted_root.json` to verify against instead of Sigstore's public-good root. */
+  readonly trustedRoot?: string;
+  /** Never fetch trust material online (TUF); registries are still contacted. */
+  readonly offline: boolean;
+  /** `host:port` of registries spoken to over plain HTTP. */
+  readonly insecureRegistries: readonly string[];
+  /** PEM files of extra CAs trusted for registry TLS. */
+  readonly caFiles: readonly string[];
+  /** A Docker config.json other than the default (its credential helpers are programs). */
+  readonly dockerConfig?: string;
+  /** Requests in flight per registry host. */
+  readonly concurrency: number;
+  /** Memory for cached manifests and signatures, in MB. */
+  readonly cacheSizeMb: number;
+  /** The platform opened first (`linux/amd64`). */
+  readonly defaultPlatform?: string;
+  /** Values for `{{ .Env.NAME }}` in goreleaser templates. */
+  readonly goreleaserEnv: Readonly<Record<string, string>>;
+  /** Restricted settings set by the workspace and ignored because it is not trusted. */
+  readonly ignored: readonly string[];
+}
+
+/** Keys whose workspace values are ignored in an untrusted workspace. */
+export const RESTRICTED = ['policyFile', 'trustedRoot', 'insecureRegistries', 'caFiles', 'dockerConfig'] as const;
+type Restricted = (typeof RESTRICTED)[number];
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : [];
+}
+
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+function bounded(v: unknown, min: number, max: number, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : fallback;
+}
+
+function env(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, value] of Object.entries(v)) if (typeof value === 'string') out[k] = value;
+  }
+  return out;
+}
+
+export function readSettings(trusted: boolean = vscode.workspace.isTrusted): LensSettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const ignored: string[] = [];
+  const restricted = (key: Restricted): unknown => {
+    if (trusted) return c.get(key);
+    const i = c.inspect(key);
+    if (i && (i.workspaceValue !== undefined || i.workspaceFolderValue !== undefined)) ignored.push(`${SECTION}.${key}`);
+    return i?.globalValue ?? i?.defaultValue;
+  };
+  const policyFile = text(restricted('policyFile'));
+  const dockerConfig = text(restricted('dockerConfig'));
+  const trustedRoot = text(restricted('trustedRoot'));
+  const defaultPlatform = text(c.get('defaultPlatform'));
+  return {
+    ...(policyFile ? { policyFile } : {}),
+    ...(trustedRoot ? { trustedRoot } : {}),
+    offline: c.get('offline') === true,
+    insecureRegistries: strings(restricted('insecureRegistries')),
+    caFiles: strings(restricted('caFiles')),
+    ...(dockerConfig ? { dockerConfig } : {}),
+    concurrency: bounded(c.get('concurrency'), 1, 64, 8),
+    cacheSizeMb: bounded(c.get('cacheSizeMb'), 8, 4096, 64),
+    ...(defaultPlatform ? { defaultPlatform } : {}),
+    goreleaserEnv: env(c.get('goreleaser.env')),
+    ignored,
+  };
+}
+
+/** True when a change to the configuration touches this extension. */
+export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(SECTION);
+}

@@ -1,0 +1,128 @@
+// The engines, loaded on first use: activation only wires commands and views; the registry
+// client (undici), the graph walker, sigstore and the provenance reader are imported when the
+// first image is inspected. Settings or a sign-in change reset the client (the next call builds
+// a new one with the new options and credentials).
+import type * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
+import type { RegistryClient } from '../registry/client';
+import type { CredentialProvider } from '../registry/credentials-types';
+import type { ImageGraph, PlatformEntry } from '../registry/graph-types';
+import type { ContentSource } from '../registry/source';
+import type { ProvenanceReport } from '../provenance/collect';
+import type { openReference } from '../registry/open';
+import type { buildGraph } from '../registry/graph';
+import type { parseReference } from '../registry/reference';
+import type { LensSettings } from './config';
+import type { HostLog } from './log';
+
+export interface EngineOptions {
+  readonly settings: () => LensSettings;
+  /** SecretStorage first, then Docker's config with `docker()`'s rules. */
+  readonly credentials: (docker: () => Promise<CredentialProvider>) => CredentialProvider;
+  readonly trusted: () => boolean;
+  readonly log: HostLog;
+  readonly userAgent: string;
+}
+
+interface Loaded {
+  readonly client: RegistryClient;
+  readonly registry: { openReference: typeof openReference; buildGraph: typeof buildGraph; parseReference: typeof parseReference };
+}
+
+export class Engines implements vscode.Disposable {
+  private current: Promise<Loaded> | undefined;
+  private readonly retired = new Set<RegistryClient>();
+
+  constructor(private readonly options: EngineOptions) {}
+
+  /** The supply-chain graph of one image (docs/inspect-json.md). */
+  async inspect(reference: string, signal: AbortSignal): Promise<ImageGraph> {
+    const { client, registry } = await this.loaded();
+    const { source, target } = registry.openReference(registry.parseReference(reference), client);
+    return registry.buildGraph(source, target, { signal });
+  }
+
+  /** Every tag of the reference's repository. */
+  async listTags(reference: string, signal: AbortSignal): Promise<string[]> {
+    const { client, registry } = await this.loaded();
+    const { source, target } = registry.openReference(registry.parseReference(reference), client);
+    return source.listTags(target.repository, { signal });
+  }
+
+  /** The provenance of the given platforms (default all), read and normalised, not verified. */
+  async provenance(graph: ImageGraph, platforms: readonly PlatformEntry[] | undefined, signal: AbortSignal): Promise<ProvenanceReport> {
+    const { client, registry } = await this.loaded();
+    const { collectProvenance } = await import('../provenance/collect.js');
+    const { source } = registry.openReference(registry.parseReference(graph.reference), client);
+    return collectProvenance(source, graph, { signal, ...(platforms ? { platforms } : {}) });
+  }
+
+  /** The content source of an inspected image (for the verifier). */
+  async source(graph: ImageGraph): Promise<ContentSource> {
+    const { client, registry } = await this.loaded();
+    return registry.openReference(registry.parseReference(graph.reference), client).source;
+  }
+
+  /** Drops the client; the next request builds one from the current settings and credentials. */
+  reset(): void {
+    const old = this.current;
+    this.current = undefined;
+    // In-flight requests finish on the old client; it closes once they are done.
+    void old?.then(({ client }) => {
+      this.retired.add(client);
+      return client.close().finally(() => this.retired.delete(client));
+    }).catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.reset();
+  }
+
+  private loaded(): Promise<Loaded> {
+    if (!this.current) {
+      this.current = this.build();
+      this.current.catch(() => (this.current = undefined));
+    }
+    return this.current;
+  }
+
+  private async build(): Promise<Loaded> {
+    const [clientModule, cacheModule, dockerModule, open, graph, reference] = await Promise.all([
+      import('../registry/client.js'), import('../registry/cache.js'), import('../registry/docker-config.js'),
+      import('../registry/open.js'), import('../registry/graph.js'), import('../registry/reference.js'),
+    ]);
+    const settings = this.options.settings();
+    const { log } = this.options;
+    const ca: string[] = [];
+    for (const file of settings.caFiles) {
+      try {
+        ca.push(await readFile(file, 'utf8'));
+      } catch (e) {
+        log.logger.warn(`The CA file ${file} (provenanceLens.caFiles) cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
+      }
+    }
+    let docker: CredentialProvider | undefined;
+    const dockerProvider = async (): Promise<CredentialProvider> => {
+      if (!docker) {
+        docker = new dockerModule.DockerConfigCredentials({
+          allowHelpers: this.options.trusted(),
+          logger: log.logger,
+          ...(settings.dockerConfig ? { configPath: settings.dockerConfig } : {}),
+        });
+      }
+      return docker;
+    };
+    const client = new clientModule.RegistryClient({
+      credentials: this.options.credentials(dockerProvider),
+      insecureRegistries: [...settings.insecureRegistries],
+      ca,
+      limits: { concurrencyPerHost: settings.concurrency },
+      cache: new cacheModule.MemoryCache(settings.cacheSizeMb * 1024 * 1024),
+      logger: log.logger,
+      onExchange: (e) => log.exchange(e),
+      userAgent: this.options.userAgent,
+    });
+    log.logger.info(`Registry client ready (${settings.concurrency} requests per registry, ${settings.cacheSizeMb} MB cache${settings.insecureRegistries.length ? `, plain HTTP for ${settings.insecureRegistries.join(', ')}` : ''}).`);
+    return { client, registry: { openReference: open.openReference, buildGraph: graph.buildGraph, parseReference: reference.parseReference } };
+  }
+}

@@ -1,0 +1,138 @@
+// The words and icons of the release views: verdicts, predicate types, digests and sizes.
+// UI text is made here, at the edge; the model (src/releases) only has states and facts.
+import * as vscode from 'vscode';
+import type { Artifact } from '../registry/graph-types';
+import type { SignedBy } from '../releases/evidence';
+import type { LoadFailure, Release, Verdict, VerdictState } from '../releases/types';
+
+const NOT_VERIFIED = 'not verified';
+
+const WORDS: Record<VerdictState, string> = {
+  verified: 'verified',
+  unpinned: 'signed, signer not pinned',
+  failed: 'verification failed',
+  unsigned: 'unsigned',
+  'not-checked': 'not checked',
+  excepted: 'unsigned, excepted by the policy',
+  'signature-found': 'signed',
+  'partly-signed': 'partly signed',
+  'attestations-only': 'attestations only, no signature',
+  'nothing-found': 'no signature found',
+  incomplete: 'incomplete (parts unreadable)',
+};
+
+/** `signed · not verified`, `verified`, `signed via the index · not verified`. */
+export function verdictText(v: Verdict): string {
+  const words = v.viaIndex ? `${WORDS[v.state]} via the index` : WORDS[v.state];
+  return v.verified ? words : `${words} · ${NOT_VERIFIED}`;
+}
+
+const ICONS: Record<VerdictState, [string, string | undefined]> = {
+  verified: ['verified-filled', 'testing.iconPassed'],
+  unpinned: ['verified', 'list.warningForeground'],
+  failed: ['error', 'testing.iconFailed'],
+  unsigned: ['circle-slash', 'list.warningForeground'],
+  'not-checked': ['circle-large-outline', 'disabledForeground'],
+  excepted: ['circle-slash', 'descriptionForeground'],
+  'signature-found': ['unverified', 'charts.blue'],
+  'partly-signed': ['unverified', 'list.warningForeground'],
+  'attestations-only': ['unverified', 'list.warningForeground'],
+  'nothing-found': ['circle-slash', 'list.warningForeground'],
+  incomplete: ['question', 'list.warningForeground'],
+};
+
+export function verdictIcon(v: Verdict): vscode.ThemeIcon {
+  const [id, color] = ICONS[v.state];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+export const loadingIcon = (): vscode.ThemeIcon => new vscode.ThemeIcon('loading~spin');
+
+/** `sha256:1a2b3c4d` */
+export function shortDigest(digest: string): string {
+  const i = digest.indexOf(':');
+  return i < 0 ? digest.slice(0, 8) : `${digest.slice(0, i + 1)}${digest.slice(i + 1, i + 9)}`;
+}
+
+/** `12.3 MB` (decimal units, as registries and Docker Hub show sizes). */
+export function humanSize(bytes: number | undefined): string | undefined {
+  if (bytes === undefined) return undefined;
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1000;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v.toFixed(v < 100 ? 1 : 0)} ${units[i]}`;
+}
+
+/** Strips control and bidi characters from registry-supplied text before it is shown. */
+export function safeText(s: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+const PREDICATES: Array<[RegExp, string]> = [
+  [/^https:\/\/slsa\.dev\/provenance\/v1$/, 'SLSA provenance v1'],
+  [/^https:\/\/slsa\.dev\/provenance\/v0\.2$/, 'SLSA provenance v0.2'],
+  [/^https:\/\/spdx\.dev\/Document/, 'SPDX SBOM'],
+  [/^https:\/\/cyclonedx\.org\/bom/, 'CycloneDX SBOM'],
+  [/^https:\/\/sigstore\.dev\/cosign\/sign\/v1$/, 'cosign signature statement'],
+  [/^https:\/\/cosign\.sigstore\.dev\/attestation\/vuln\/v1$/, 'vulnerability scan'],
+  [/^https:\/\/in-toto\.io\/attestation\/vulns/, 'vulnerability scan'],
+  [/^https:\/\/in-toto\.io\/attestation\/test-result/, 'test result'],
+];
+
+export function predicateName(type: string | undefined): string | undefined {
+  if (!type) return undefined;
+  return PREDICATES.find(([re]) => re.test(type))?.[1] ?? safeText(type, 80);
+}
+
+/** What an artifact is: `Signature`, `SLSA provenance v1`, `SPDX SBOM`, `Attestation`. */
+export function artifactTitle(a: Artifact): string {
+  if (a.kind === 'signature') return a.format === 'referrer' && a.predicateType ? 'Signature (Sigstore bundle)' : 'Signature';
+  const name = predicateName(a.predicateType);
+  if (name) return name;
+  return a.kind === 'sbom' ? 'SBOM' : a.kind === 'attestation' ? 'Attestation' : 'Other artifact';
+}
+
+/** Where it was found: `cosign .sig tag`, `referrer (tag schema)`, `BuildKit, in the index`. */
+export function artifactPlace(a: Artifact): string {
+  if (a.format === 'buildkit-index') return 'BuildKit, in the index';
+  if (a.format === 'cosign-tag') {
+    const suffix = /\.(sig|att|sbom)$/.exec(a.tag ?? '')?.[0];
+    return suffix ? `cosign ${suffix} tag` : 'cosign tag';
+  }
+  return a.discovery === 'referrers-api' ? 'OCI referrer' : a.discovery === 'layout' ? 'OCI referrer (layout)' : 'OCI referrer (tag schema)';
+}
+
+/** Who signed, as far as inspection tells. */
+export function signerText(s: SignedBy): string {
+  switch (s.kind) {
+    case 'certificate': return s.identity ? `by ${safeText(s.identity, 120)}` : 'keyless (certificate)';
+    case 'key': return 'signed with a key';
+    case 'bundle': return 'Sigstore bundle';
+    case 'unsigned': return 'unsigned';
+    case 'unknown': return 'signer unknown';
+  }
+}
+
+export function releaseTitle(r: Release): string {
+  if (r.origin === 'user') return 'Added images';
+  if (r.origin === 'session') return 'Checked this session';
+  return r.name || (r.file ? r.file.split(/[\\/]/).pop()! : 'Release');
+}
+
+/** The label of a failure node: what to do, not the stack. */
+export function failureTitle(f: LoadFailure): string {
+  switch (f.code) {
+    case 'UNAUTHORIZED': return f.registry ? `Sign in to ${f.registry}` : 'Sign in to the registry';
+    case 'RATE_LIMITED': return `Rate limited${f.registry ? ` by ${f.registry}` : ''}, retry at ${f.retryAt ? new Date(f.retryAt).toLocaleTimeString() : 'a later time'}`;
+    case 'DENIED': return `Access denied${f.registry ? ` by ${f.registry}` : ''}`;
+    case 'NOT_FOUND': case 'MANIFEST_UNKNOWN': return 'Not found in the registry';
+    default: return safeText(f.message.split(/(?<=\.)\s/)[0] ?? f.message, 120);
+  }
+}

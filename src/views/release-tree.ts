@@ -1,0 +1,189 @@
+// The "Releases" tree: release -> image -> platform -> signatures, attestations and SBOMs.
+// A thin provider over ReleaseService: the service loads images one by one and announces each;
+// the tree redraws that image's nodes (and, a moment later, its release's summary).
+import * as vscode from 'vscode';
+import type { ImageGraph } from '../registry/graph-types';
+import { artifactsCovering, platformOf, problemsAbout } from '../releases/evidence';
+import type { ArtifactEntry } from '../releases/evidence';
+import type { ReleaseEvent, ReleaseService } from '../releases/release-service';
+import type { ImageLoad } from '../releases/types';
+import type { ImageVerification } from '../releases/verification';
+import { platformVerdict, summarize } from '../releases/verdict';
+import { NodeCache } from './nodes';
+import type { NodeOf, TreeNode } from './nodes';
+import { treeItem } from './tree-items';
+
+const SUMMARY_DELAY_MS = 150;
+
+export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly nodes = new NodeCache();
+  private readonly parents = new Map<string, TreeNode | undefined>();
+  private readonly dirtyReleases = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(readonly service: ReleaseService) {
+    this.unsubscribe = service.onDidChange((e) => this.changed(e));
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return treeItem(node, this);
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    const children = this.children(node);
+    for (const c of children) this.parents.set(c.id, node);
+    return children;
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node.kind === 'release') return undefined;
+    if (node.kind === 'image' || node.kind === 'unresolved') return this.releaseNode(node.releaseId);
+    return this.parents.get(node.id);
+  }
+
+  /** The loaded graph of an image, if it is loaded. */
+  graph(reference: string): ImageGraph | undefined {
+    const load = this.service.peek(reference);
+    return load.status === 'loaded' ? load.graph : undefined;
+  }
+
+  verification(reference: string): ImageVerification | undefined {
+    const load = this.service.peek(reference);
+    return load.status === 'loaded' ? load.verification : undefined;
+  }
+
+  /** The first image node showing `reference`, for reveal(). */
+  findImage(reference: string): NodeOf<'image'> | undefined {
+    for (const r of this.service.releases) {
+      if (r.images.some((i) => i.reference === reference)) return this.imageNode(r.id, reference);
+    }
+    return undefined;
+  }
+
+  /** The release a node belongs to. */
+  releaseOf(node: TreeNode | undefined): string | undefined {
+    for (let n = node; n; n = this.getParent(n)) {
+      if (n.kind === 'release') return n.releaseId;
+      if (n.kind === 'image' || n.kind === 'unresolved') return n.releaseId;
+    }
+    return undefined;
+  }
+
+  /** The image reference a node is about (image, platform, artifact, failure, problem). */
+  referenceOf(node: TreeNode | undefined): string | undefined {
+    if (!node) return undefined;
+    return 'reference' in node ? node.reference : undefined;
+  }
+
+  /** The artifact entry an artifact node stands for. */
+  artifactEntry(node: NodeOf<'artifact'>): ArtifactEntry | undefined {
+    const graph = this.graph(node.reference);
+    if (!graph) return undefined;
+    const find = (list: readonly ArtifactEntry[]): ArtifactEntry | undefined => {
+      for (const e of list) {
+        if (e.artifact.digest === node.digest) return e;
+        const inner = find(e.children);
+        if (inner) return inner;
+      }
+      return undefined;
+    };
+    return find(artifactsCovering(graph, node.coversDigest)) ?? find(graph.artifacts.filter((a) => a.depth).map((a) => ({ artifact: a, signedBy: { kind: 'unknown' }, children: [] })));
+  }
+
+  releaseNode(releaseId: string): NodeOf<'release'> {
+    return this.nodes.get({ kind: 'release', id: `release:${releaseId}`, releaseId });
+  }
+
+  summary(releaseId: string) {
+    const release = this.service.release(releaseId);
+    return summarize((release?.images ?? []).map((i) => (i.reference === null ? null : this.service.peek(i.reference))));
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    this.emitter.dispose();
+  }
+
+  private imageNode(releaseId: string, reference: string): NodeOf<'image'> {
+    return this.nodes.get({ kind: 'image', id: `image:${releaseId}:${reference}`, releaseId, reference });
+  }
+
+  private children(node?: TreeNode): TreeNode[] {
+    if (!node) return this.service.releases.map((r) => this.releaseNode(r.id));
+    switch (node.kind) {
+      case 'release': return this.releaseChildren(node.releaseId);
+      case 'image': return this.imageChildren(node);
+      case 'platform': return this.digestChildren(node.id, node.reference, node.digest, true);
+      case 'artifact': return (this.artifactEntry(node)?.children ?? []).map((e) => this.artifactNode(node.id, node.reference, e));
+      default: return [];
+    }
+  }
+
+  private releaseChildren(releaseId: string): TreeNode[] {
+    const release = this.service.release(releaseId);
+    if (!release) return [];
+    const out: TreeNode[] = [];
+    if (release.problem) out.push(this.nodes.get({ kind: 'note', id: `${releaseId}/problem`, text: release.problem, icon: 'warning' }));
+    release.images.forEach((spec, i) => {
+      out.push(spec.reference !== null
+        ? this.imageNode(releaseId, spec.reference)
+        : this.nodes.get({ kind: 'unresolved', id: `unresolved:${releaseId}:${i}`, releaseId, spec }));
+    });
+    return out;
+  }
+
+  private imageChildren(node: NodeOf<'image'>): TreeNode[] {
+    const load: ImageLoad = this.service.state(node.reference);
+    if (load.status === 'idle' || load.status === 'loading') return [this.nodes.get({ kind: 'note', id: `${node.id}/loading`, text: 'Loading…', icon: 'loading~spin' })];
+    if (load.status === 'failed') return [this.nodes.get({ kind: 'failure', id: `${node.id}/failure`, reference: node.reference, failure: load.failure })];
+    const g = load.graph;
+    const out: TreeNode[] = [];
+    if (g.kind === 'index') out.push(...artifactsCovering(g, g.digest).map((e) => this.artifactNode(node.id, node.reference, e)));
+    out.push(...g.platforms.map((p) => this.nodes.get({ kind: 'platform', id: `${node.id}/${p.digest}`, reference: node.reference, digest: p.digest })));
+    const platformDigests = g.platforms.map((p) => p.digest);
+    const imageProblems = g.problems.filter((p) => !platformDigests.some((d) => problemsAbout({ ...g, problems: [p] }, d).length));
+    out.push(...imageProblems.map((problem, i) => this.nodes.get({ kind: 'problem', id: `${node.id}/problem/${i}`, reference: node.reference, problem })));
+    return out;
+  }
+
+  private digestChildren(parentId: string, reference: string, digest: string, isPlatform: boolean): TreeNode[] {
+    const g = this.graph(reference);
+    if (!g) return [];
+    const out: TreeNode[] = artifactsCovering(g, digest).map((e) => this.artifactNode(parentId, reference, e));
+    out.push(...problemsAbout(g, digest).map((problem, i) => this.nodes.get({ kind: 'problem', id: `${parentId}/problem/${i}`, reference, problem })));
+    if (out.length === 0 && isPlatform && platformOf(g, digest)) {
+      const via = platformVerdict(g, digest, this.verification(reference)).viaIndex;
+      const text = via ? 'Nothing attached to this digest; the index signature covers it' : 'Nothing attached to this digest';
+      out.push(this.nodes.get({ kind: 'note', id: `${parentId}/empty`, text, icon: 'info' }));
+    }
+    return out;
+  }
+
+  private artifactNode(parentId: string, reference: string, e: ArtifactEntry): NodeOf<'artifact'> {
+    return this.nodes.get({ kind: 'artifact', id: `${parentId}/${e.artifact.digest}`, reference, digest: e.artifact.digest, coversDigest: e.artifact.coversDigest });
+  }
+
+  private changed(e: ReleaseEvent): void {
+    if (e.kind === 'releases') {
+      this.parents.clear();
+      this.nodes.clear();
+      this.dirtyReleases.clear();
+      this.emitter.fire(undefined);
+      return;
+    }
+    const images = this.nodes.imagesOf(e.reference);
+    if (images.length) this.emitter.fire(images);
+    for (const n of images) this.dirtyReleases.add(n.releaseId);
+    // Release summaries follow a moment later, once per burst of image changes.
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const releases = [...this.dirtyReleases].map((id) => this.nodes.release(id)).filter((n): n is NodeOf<'release'> => n !== undefined);
+      this.dirtyReleases.clear();
+      if (releases.length) this.emitter.fire(releases);
+    }, SUMMARY_DELAY_MS);
+  }
+}

@@ -1,0 +1,89 @@
+// Tooltips with the evidence behind each node. Registry text is untrusted: every value goes
+// through appendText (escaped markdown) after safeText; the markdown is never trusted, never HTML.
+import * as vscode from 'vscode';
+import type { ImageGraph, PlatformEntry } from '../registry/graph-types';
+import type { ArtifactEntry } from '../releases/evidence';
+import type { LoadFailure, Release, Verdict } from '../releases/types';
+import type { ReleaseSummary } from '../releases/verdict';
+import type { ArtifactVerification, ImageVerification } from '../releases/verification';
+import { verificationReasons } from '../releases/verification';
+import { artifactPlace, artifactTitle, humanSize, predicateName, releaseTitle, safeText, signerText, verdictText } from './labels';
+
+class Tooltip {
+  readonly md = new vscode.MarkdownString('', false);
+  constructor() {
+    this.md.isTrusted = false;
+    this.md.supportHtml = false;
+  }
+  title(text: string): this {
+    this.md.appendMarkdown('**');
+    this.md.appendText(safeText(text));
+    this.md.appendMarkdown('**\n\n');
+    return this;
+  }
+  row(label: string, value: string | undefined): this {
+    if (value === undefined || value === '') return this;
+    this.md.appendMarkdown(`${label}: `);
+    this.md.appendText(safeText(value, 2000));
+    this.md.appendMarkdown('  \n');
+    return this;
+  }
+  para(text: string): this {
+    this.md.appendMarkdown('\n');
+    this.md.appendText(safeText(text, 2000));
+    this.md.appendMarkdown('\n\n');
+    return this;
+  }
+}
+
+export function releaseTooltip(r: Release, s: ReleaseSummary): vscode.MarkdownString {
+  const t = new Tooltip().title(releaseTitle(r)).row('File', r.file).row('Tag', r.tag).row('Images', String(s.images));
+  for (const [state, n] of Object.entries(s.counts)) t.row(verdictText({ state: state as Verdict['state'], verified: state === 'verified' }), String(n));
+  if (s.loading) t.row('Loading', String(s.loading));
+  if (s.failed) t.row('Could not be read', String(s.failed));
+  if (s.unresolved) t.row('Unresolved references', String(s.unresolved));
+  if (s.worst && !s.worst.verified) t.para('Verdicts marked "not verified" say what the registry holds; no signature has been checked.');
+  return t.md;
+}
+
+export function imageTooltip(reference: string, graph: ImageGraph | undefined, verdict: Verdict | undefined, verification?: ImageVerification, ms?: number): vscode.MarkdownString {
+  const t = new Tooltip().title(reference);
+  if (graph) {
+    t.row('Digest', graph.digest).row('Type', graph.kind === 'index' ? `${graph.mediaType} (${graph.platforms.length} platforms)` : graph.mediaType)
+      .row('Artifacts', String(graph.artifacts.length)).row('Referrers', graph.referrersApi === undefined ? undefined : graph.referrersApi ? 'OCI referrers API' : 'referrers tag schema (the registry has no referrers API)');
+    if (ms !== undefined) t.row('Inspected in', `${ms} ms`);
+  }
+  if (verdict) t.row('Verdict', verdictText(verdict));
+  for (const reason of verification ? verificationReasons(verification).slice(0, 5) : []) t.para(reason);
+  if (graph?.problems.length) t.para(`${graph.problems.length} part(s) could not be read: the verdict cannot be "unsigned" for them.`);
+  return t.md;
+}
+
+export function platformTooltip(graph: ImageGraph, p: PlatformEntry, verdict: Verdict): vscode.MarkdownString {
+  return new Tooltip().title(p.platform)
+    .row('Manifest digest', p.digest).row('Media type', p.mediaType).row('OS version', p.osVersion)
+    .row('Image size (config + layers)', humanSize(p.imageSize)).row('BuildKit attestation manifest', p.attestationManifest)
+    .row('Image', `${graph.reference} (${graph.digest})`).row('Verdict', verdictText(verdict)).md;
+}
+
+export function artifactTooltip(graph: ImageGraph, e: ArtifactEntry, verdict: ArtifactVerification | undefined): vscode.MarkdownString {
+  const a = e.artifact;
+  const covers = a.coversDigest === graph.digest ? `the ${graph.kind === 'index' ? 'index' : 'image'} ${a.coversDigest}` : `${graph.platforms.find((p) => p.digest === a.coversDigest)?.platform ?? 'artifact'} ${a.coversDigest}`;
+  const t = new Tooltip().title(artifactTitle(a))
+    .row('Covers', covers).row('Found as', artifactPlace(a)).row('Predicate type', a.predicateType).row('Artifact type', a.artifactType)
+    .row('Media type', a.mediaType).row('Digest', a.digest).row('Manifest', a.manifestDigest).row('Tag', a.tag).row('Size', humanSize(a.size));
+  if (e.signedBy.kind === 'certificate') t.row('Identity (certificate SAN)', e.signedBy.identity).row('Issuer', e.signedBy.issuer);
+  else t.row('Signed', signerText(e.signedBy));
+  if (e.signedBy.kind === 'unsigned' && e.signedBy.why === 'buildkit') t.para('BuildKit stores its attestations inside the image index, unsigned: they say what the builder recorded, nobody vouches for them.');
+  if (verdict) {
+    t.row('Verification', verdict.state).row('Verified identity', verdict.identity).row('Verified issuer', verdict.issuer).row('Key', verdict.keyFingerprint);
+    for (const c of verdict.checks.filter((x) => x.status === 'fail' || x.status === 'warn').slice(0, 4)) t.row(`${c.status === 'fail' ? 'Failed' : 'Warning'} ${c.code}`, c.message);
+  }
+  else t.para('Not verified: shown as found in the registry.');
+  if (predicateName(a.predicateType) && a.kind === 'attestation') t.para('Use "Show provenance" to read it.');
+  return t.md;
+}
+
+export function failureTooltip(f: LoadFailure): vscode.MarkdownString {
+  return new Tooltip().title(f.code).para(f.message).row('Registry', f.registry).row('Retry at', f.retryAt).md;
+}

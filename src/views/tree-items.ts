@@ -1,0 +1,137 @@
+// How each node of the release tree looks: label, description, icon, tooltip, context value
+// (which menus and inline actions package.json attaches) and the command a click runs.
+import * as vscode from 'vscode';
+import { signedBy } from '../releases/evidence';
+import { imageVerdict, platformVerdict } from '../releases/verdict';
+import { artifactResult } from '../releases/verification';
+import { CommandIds } from '../commands/ids';
+import type { NodeOf, TreeNode } from './nodes';
+import type { ReleaseTree } from './release-tree';
+import { artifactPlace, artifactTitle, failureTitle, humanSize, loadingIcon, releaseTitle, safeText, shortDigest, signerText, verdictIcon, verdictText } from './labels';
+import { artifactTooltip, failureTooltip, imageTooltip, platformTooltip, releaseTooltip } from './tooltips';
+
+const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
+
+function item(node: TreeNode, label: string, state: vscode.TreeItemCollapsibleState, contextValue: string): vscode.TreeItem {
+  const t = new vscode.TreeItem(label, state);
+  t.id = node.id;
+  t.contextValue = contextValue;
+  return t;
+}
+
+function release(node: NodeOf<'release'>, tree: ReleaseTree): vscode.TreeItem {
+  const r = tree.service.release(node.releaseId);
+  const t = item(node, r ? releaseTitle(r) : node.releaseId, Expanded, `release.${r?.origin ?? 'unknown'}`);
+  if (!r) return t;
+  const s = tree.summary(r.id);
+  const parts = [r.tag, `${s.images} image${s.images === 1 ? '' : 's'}`];
+  if (s.loading) parts.push(`${s.loading} loading`);
+  else if (s.worst) parts.push(verdictText(s.worst));
+  if (s.failed) parts.push(`${s.failed} unreadable`);
+  t.description = parts.filter(Boolean).join(' · ');
+  t.iconPath = new vscode.ThemeIcon(r.origin === 'goreleaser' ? 'package' : r.origin === 'user' ? 'pinned' : 'history');
+  t.tooltip = releaseTooltip(r, s);
+  if (r.file) t.resourceUri = vscode.Uri.file(r.file);
+  return t;
+}
+
+function image(node: NodeOf<'image'>, tree: ReleaseTree): vscode.TreeItem {
+  const load = tree.service.state(node.reference);
+  const origin = tree.service.release(node.releaseId)?.origin ?? 'unknown';
+  if (load.status === 'idle' || load.status === 'loading') {
+    const t = item(node, node.reference, Collapsed, `image.loading.${origin}`);
+    t.description = 'loading…';
+    t.iconPath = loadingIcon();
+    return t;
+  }
+  if (load.status === 'failed') {
+    const t = item(node, node.reference, Expanded, `image.failed.${origin}`);
+    t.description = failureTitle(load.failure);
+    t.iconPath = new vscode.ThemeIcon(load.failure.code === 'UNAUTHORIZED' ? 'lock' : 'warning', new vscode.ThemeColor('list.warningForeground'));
+    t.tooltip = failureTooltip(load.failure);
+    return t;
+  }
+  const verdict = imageVerdict(load.graph, load.verification);
+  const t = item(node, node.reference, Collapsed, `image.loaded.${origin}`);
+  t.description = `${shortDigest(load.graph.digest)} · ${load.verifying ? 'verifying…' : verdictText(verdict)}`;
+  t.iconPath = load.verifying ? loadingIcon() : verdictIcon(verdict);
+  t.tooltip = imageTooltip(node.reference, load.graph, verdict, load.verification, load.ms);
+  return t;
+}
+
+function platform(node: NodeOf<'platform'>, tree: ReleaseTree): vscode.TreeItem {
+  const g = tree.graph(node.reference);
+  const p = g?.platforms.find((x) => x.digest === node.digest);
+  if (!g || !p) return item(node, shortDigest(node.digest), None, 'platform');
+  const label = [safeText(p.platform, 60), shortDigest(p.digest), humanSize(p.imageSize)].filter(Boolean).join(' · ');
+  const t = item(node, label, Collapsed, 'platform');
+  const verdict = platformVerdict(g, p.digest, tree.verification(node.reference));
+  t.description = verdictText(verdict);
+  t.iconPath = verdictIcon(verdict);
+  t.tooltip = platformTooltip(g, p, verdict);
+  return t;
+}
+
+const ARTIFACT_ICONS = { signature: 'key', attestation: 'note', sbom: 'list-flat', other: 'file' } as const;
+
+function artifact(node: NodeOf<'artifact'>, tree: ReleaseTree): vscode.TreeItem {
+  const g = tree.graph(node.reference);
+  const e = tree.artifactEntry(node);
+  if (!g || !e) return item(node, shortDigest(node.digest), None, 'artifact');
+  const a = e.artifact;
+  const provenance = a.kind === 'attestation' && /slsa\.dev\/provenance/.test(a.predicateType ?? '');
+  const t = item(node, artifactTitle(a), e.children.length ? Collapsed : None, `artifact.${provenance ? 'provenance' : a.kind}`);
+  const v = tree.verification(node.reference);
+  const verdict = v ? artifactResult(g, v, a) : undefined;
+  const who = verdict?.identity ? `by ${safeText(verdict.identity, 120)}` : signerText(signedBy(a));
+  const covers = a.coversDigest === g.digest ? `covers the ${g.kind === 'index' ? 'index' : 'image'} ${shortDigest(a.coversDigest)}` : `covers ${shortDigest(a.coversDigest)}`;
+  t.description = [artifactPlace(a), who, covers].join(' · ');
+  const color = verdict?.state === 'verified' ? 'testing.iconPassed' : verdict?.state === 'failed' ? 'testing.iconFailed' : verdict?.state === 'unpinned' ? 'list.warningForeground' : e.signedBy.kind === 'unsigned' ? 'disabledForeground' : undefined;
+  t.iconPath = new vscode.ThemeIcon(provenance ? 'file-code' : ARTIFACT_ICONS[a.kind], color ? new vscode.ThemeColor(color) : undefined);
+  t.tooltip = artifactTooltip(g, e, verdict);
+  return t;
+}
+
+function failure(node: NodeOf<'failure'>): vscode.TreeItem {
+  const f = node.failure;
+  const signIn = f.code === 'UNAUTHORIZED' || f.code === 'DENIED';
+  const t = item(node, failureTitle(f), None, signIn ? 'failure.signIn' : 'failure.retry');
+  t.iconPath = new vscode.ThemeIcon(f.code === 'UNAUTHORIZED' ? 'account' : f.code === 'RATE_LIMITED' ? 'watch' : 'error', new vscode.ThemeColor(signIn ? 'list.warningForeground' : 'list.errorForeground'));
+  t.tooltip = failureTooltip(f);
+  if (f.code !== 'UNAUTHORIZED') t.description = f.code;
+  if (signIn && f.registry) t.command = { command: CommandIds.signIn, title: 'Sign in to registry', arguments: [f.registry] };
+  return t;
+}
+
+export function treeItem(node: TreeNode, tree: ReleaseTree): vscode.TreeItem {
+  switch (node.kind) {
+    case 'release': return release(node, tree);
+    case 'image': return image(node, tree);
+    case 'platform': return platform(node, tree);
+    case 'artifact': return artifact(node, tree);
+    case 'failure': return failure(node);
+    case 'problem': {
+      const t = item(node, safeText(node.problem.message.split(/(?<=\.)\s/)[0] ?? node.problem.message, 120), None, 'problem');
+      t.description = node.problem.code;
+      t.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+      t.tooltip = `${safeText(node.problem.at)}: ${safeText(node.problem.message, 2000)}`;
+      return t;
+    }
+    case 'unresolved': {
+      const spec = node.spec;
+      const t = item(node, safeText(spec.preview ?? spec.template ?? 'image'), None, 'unresolved');
+      t.description = spec.unresolved?.length ? `needs ${spec.unresolved.join(', ')}` : 'cannot be rendered';
+      t.iconPath = new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground'));
+      t.tooltip = `${spec.template ?? ''}\n\nSet the missing values in the setting "provenanceLens.goreleaser.env", or pick a tag.`;
+      const file = tree.service.release(node.releaseId)?.file;
+      if (file) t.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(file), { selection: new vscode.Range((spec.line ?? 1) - 1, 0, (spec.line ?? 1) - 1, 0) }] };
+      return t;
+    }
+    case 'note': {
+      const t = item(node, node.text, None, 'note');
+      t.iconPath = new vscode.ThemeIcon(node.icon);
+      if (node.tooltip) t.tooltip = node.tooltip;
+      return t;
+    }
+  }
+}
