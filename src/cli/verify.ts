@@ -6,6 +6,7 @@ import { parseReference } from '../registry/reference';
 import type { Matcher } from '../verify/identity-policy';
 import { compilePattern, describeMatcher } from '../verify/identity-policy';
 import type { ImagePolicy } from '../verify/image-policy';
+import { formatDiagnostic, loadPolicyFile, policyForImage } from '../verify/policy-file';
 import type { PublicKeyMaterial } from '../verify/public-key';
 import { loadPublicKeyFile } from '../verify/public-key';
 import { describeTrustRoot, loadTrustRoot } from '../verify/trust-root';
@@ -42,7 +43,8 @@ signature (its own or the index's) and every requirement holds.
                                       covering every platform (repeatable)
   --trusted-root FILE                 a trusted_root.json (default: the embedded public-good root)
   --offline                           never use the network for trust material (the default today)
-  --policy FILE                       a .provenance-lens.yaml policy (not yet supported)
+  --policy FILE                       a .provenance-lens.yaml policy (docs/policy.md); flags
+                                      given as well replace its value for that requirement
   --json                              machine-readable output (shape: docs/verify-json.md)
 ${registryOptionUsage}
 Exit: 0 verified (or excepted by the policy), 1 not verified, 2 usage or operational error.`;
@@ -72,12 +74,10 @@ export const verifyCommand: CliCommand = {
 async function runVerify(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(args, OPTIONS, USAGE);
   if (positionals.length !== 1) throw new LensError('USAGE', `verify takes exactly one reference.\n${USAGE}`);
-  if (values.policy !== undefined) {
-    throw new LensError('USAGE', '--policy is not yet supported: the policy-file loader is not part of this build. Use --certificate-identity, --certificate-oidc-issuer, --key and --require-attestation.');
-  }
   const ref = parseReference(positionals[0]!);
-  const policy = await policyFromFlags(values);
-  const trustRoot = await loadTrustRoot({ trustedRootFile: values['trusted-root'], offline: true });
+  const base = values.policy === undefined ? undefined : await policyFromFile(values.policy, positionals[0]!, io);
+  const policy = await policyFromFlags(values, base);
+  const trustRoot = await loadTrustRoot({ trustedRootFile: values['trusted-root'] ?? policy.trustedRoot, offline: true });
   const client = await clientFromOptions(values, io);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -102,9 +102,23 @@ type Values = { [K in 'certificate-identity' | 'certificate-identity-regexp' | '
   'insecure-ignore-tlog'?: boolean;
 };
 
-/** The ImagePolicy the flags state; every requirement marked as coming from the command line. */
-export async function policyFromFlags(values: Values): Promise<ImagePolicy> {
-  const policy: ImagePolicy = { requiredPredicateTypes: [], requireTlog: !values['insecure-ignore-tlog'], sources: {} };
+/** The policy file's requirements for this image; a file with any error is refused whole (exit 2). */
+async function policyFromFile(path: string, reference: string, io: CliIo): Promise<ImagePolicy> {
+  const parsed = await loadPolicyFile(path);
+  if (parsed.policy === undefined) {
+    throw new LensError('USAGE', `The policy file has errors, so none of it is used:\n${parsed.diagnostics.map(formatDiagnostic).join('\n')}`, { path });
+  }
+  for (const d of parsed.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+  return policyForImage(parsed.policy, reference);
+}
+
+/**
+ * The ImagePolicy the flags state, on top of the policy file's when there is one: a flag
+ * replaces the file's value for that requirement (and is marked as coming from the command line).
+ */
+export async function policyFromFlags(values: Values, base?: ImagePolicy): Promise<ImagePolicy> {
+  const policy: ImagePolicy = base ?? { requiredPredicateTypes: [], requireTlog: true, sources: {} };
+  if (values['insecure-ignore-tlog']) Object.assign(policy, { requireTlog: false }).sources.requireTlog = 'cli';
   const identity = matcher(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
   const issuer = matcher(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
   if (identity !== undefined) Object.assign(policy, { identity }).sources.identity = 'cli';
@@ -115,8 +129,12 @@ export async function policyFromFlags(values: Values): Promise<ImagePolicy> {
   for (const t of values['require-attestation'] ?? []) {
     if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(t)) throw new LensError('USAGE', `--require-attestation takes a predicate type URI (e.g. https://slsa.dev/provenance/v1), got ${JSON.stringify(t)}.`);
     if (!policy.requiredPredicateTypes.includes(t)) policy.requiredPredicateTypes.push(t);
+    // A policy file's requirements (with alternatives) are the complete list when present: add to it.
+    if (policy.requiredAttestations && !policy.requiredAttestations.some((r) => r.predicateTypes.length === 1 && r.predicateTypes[0] === t)) {
+      policy.requiredAttestations.push({ name: t, predicateTypes: [t] });
+    }
+    policy.sources.requiredPredicateTypes = 'cli';
   }
-  if (policy.requiredPredicateTypes.length > 0) policy.sources.requiredPredicateTypes = 'cli';
   return policy;
 }
 
@@ -167,7 +185,7 @@ function render(g: ImageGraph, r: ImageVerification, policy: ImagePolicy): strin
   lines.push('', 'Requirements:');
   for (const c of v.checks) lines.push(`  ${c.status.toUpperCase().padEnd(4)} ${c.code.padEnd(20)} ${safeText(c.message)}`);
   lines.push('', `Policy: ${describePolicy(policy)}`, `Trust: ${describeTrustRoot(r.trustRoot)}`);
-  const notChecked = notCheckedLines(g, r, policy);
+  const notChecked = notCheckedLines(g, r);
   if (notChecked.length > 0) lines.push('Not checked:', ...notChecked.map((l) => `  - ${l}`));
   return `${lines.join('\n')}\n`;
 }
@@ -188,20 +206,24 @@ function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph): s
 }
 
 function describePolicy(p: ImagePolicy): string {
+  const from = (k: keyof ImagePolicy['sources']) => (p.sources[k] !== undefined && p.sources[k] !== 'cli' ? ` (${p.sources[k]})` : '');
   const parts: string[] = [];
-  parts.push(p.identity ? `identity ${describeMatcher(p.identity)}` : 'no identity pinned');
-  parts.push(p.issuer ? `issuer ${describeMatcher(p.issuer)}` : 'no issuer pinned');
-  if (p.keys?.length) parts.push(`keys ${p.keys.map((k) => k.fingerprint.slice(0, 19)).join(', ')}`);
-  if (p.requiredPredicateTypes.length) parts.push(`required attestations ${p.requiredPredicateTypes.join(', ')}`);
+  if (p.matchedPattern !== undefined) parts.push(`policy entry ${safeText(p.matchedPattern)}`);
+  parts.push(p.identity ? `identity ${safeText(describeMatcher(p.identity))}${from('identity')}` : 'no identity pinned');
+  parts.push(p.issuer ? `issuer ${safeText(describeMatcher(p.issuer))}${from('issuer')}` : 'no issuer pinned');
+  if (p.keys?.length) parts.push(`keys ${p.keys.map((k) => k.fingerprint.slice(0, 19)).join(', ')}${from('keys')}`);
+  if (p.github !== undefined) parts.push(`GitHub claims ${Object.keys(p.github).join(', ')}${from('github')}`);
+  const required = p.requiredAttestations?.map((r) => r.name) ?? p.requiredPredicateTypes;
+  if (required.length) parts.push(`required attestations ${required.join(', ')}${from('requiredPredicateTypes')}`);
+  if (p.slsa !== undefined) parts.push(`SLSA expectations ${Object.keys(p.slsa).join(', ')}${from('slsa')}`);
   parts.push(p.requireTlog ? 'transparency-log entry required' : 'transparency-log entry not required');
-  return parts.join('; ');
+  return [parts.join('; '), ...(p.notes ?? []).map((n) => `  ${safeText(n)}`)].join('\n');
 }
 
-function notCheckedLines(g: ImageGraph, r: ImageVerification, p: ImagePolicy): string[] {
+function notCheckedLines(g: ImageGraph, r: ImageVerification): string[] {
   const out: string[] = [];
   if (g.artifacts.some((a) => a.format === 'buildkit-index')) out.push("BuildKit's in-index attestations are unsigned: present, their subject compared, nothing vouches for their content.");
   if (r.artifacts.some((a) => a.dockerReference !== undefined)) out.push('docker-reference in cosign payloads is shown, not required to match (cosign does not check it either).');
-  if (p.slsa !== undefined) out.push('SLSA provenance expectations (builder, source, ref) are not evaluated by verify.');
   if (g.artifacts.some((a) => a.depth)) out.push('Artifacts about artifacts are verified, but do not count towards the image coverage.');
   for (const pr of g.problems) out.push(`${safeText(pr.at)}: ${safeText(pr.message)} [${pr.code}]`);
   return out;

@@ -20,6 +20,8 @@ export interface BundleRun {
   checks: ImageCheck[];
   /** Which of the policy's keys verified it (key-based signatures). */
   keyFingerprint?: string;
+  /** The DSSE payload (the in-toto statement), when the bundle holds an envelope. */
+  payload?: Buffer;
 }
 
 export interface BundleRunInput {
@@ -36,13 +38,15 @@ export function runBundle(input: BundleRunInput): BundleRun {
   const parsed = parseBundle(input.bundle);
   const certificate = parsed.ok ? leafCertificate(parsed.parsed.bundle) : undefined;
   const keys = policy.keys ?? [];
+  const content = parsed.ok ? parsed.parsed.bundle.content : undefined;
+  const payload = content?.$case === 'dsseEnvelope' ? { payload: Buffer.from(content.dsseEnvelope.payload) } : {};
 
   if (parsed.ok && certificate === undefined && keys.length > 0) {
     // A managed-key signature: accepted when any of the policy's keys verifies it.
     let first: BundleRun | undefined;
     for (const key of keys) {
       const result = verifyBlob({ ...base, key });
-      const run: BundleRun = { result, checks: [...result.checks], keyFingerprint: key.fingerprint };
+      const run: BundleRun = { result, checks: [...result.checks], keyFingerprint: key.fingerprint, ...payload };
       if (result.verified) return run;
       first ??= run;
     }
@@ -64,5 +68,5 @@ export function runBundle(input: BundleRunInput): BundleRun {
       // Unparseable certificates already fail CERTIFICATE_CHAIN in verifyBlob.
     }
   }
-  return { result, checks };
+  return { result, checks, ...payload };
 }

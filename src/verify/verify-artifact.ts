@@ -13,6 +13,7 @@ import type { ImageCheck, ImageCheckCode } from './image-checks';
 import { imageCheck } from './image-checks';
 import type { ImagePolicy } from './image-policy';
 import { simpleSigningClaims } from './simple-signing';
+import { slsaPolicyChecks } from './slsa-policy';
 import type { TrustRoot } from './trust-root';
 
 /**
@@ -77,7 +78,7 @@ export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: 
       const { mediaType, bytes, annotations } = content.layer;
       if (isBundleType(mediaType)) {
         const run = runBundle({ bundle: bytes, artifact: artifactFromDigest(a.coversDigest), policy: ctx.policy, trustRoot: ctx.trustRoot });
-        return fromRun(base, run, checks, ['SUBJECT'], a);
+        return fromRun(base, run, checks, ['SUBJECT'], a, ctx.policy);
       }
       return fromLayer(base, mediaType, bytes, annotations, a, ctx, checks);
     }
@@ -93,7 +94,7 @@ function fromLayer(base: Base, mediaType: string, bytes: Uint8Array, annotations
     const converted = bundleFromCosignAttestation(bytes, annotations);
     if (!converted.ok) return conversionFailure(base, converted, checks);
     const run = runBundle({ bundle: JSON.stringify(converted.bundle), artifact: artifactFromDigest(a.coversDigest), policy: ctx.policy, trustRoot: ctx.trustRoot, envelopeBytes: bytes });
-    return fromRun(base, run, [...checks, ...converted.notes], required, a);
+    return fromRun(base, run, [...checks, ...converted.notes], required, a, ctx.policy);
   }
   if (mediaType !== MediaType.cosignSimpleSigning) {
     checks.push(imageCheck('CLAIMS', 'fail', `The layer is ${JSON.stringify(mediaType)}, not a cosign simple-signing payload or DSSE envelope: it is not a signature, whatever its annotations say.`));
@@ -103,7 +104,7 @@ function fromLayer(base: Base, mediaType: string, bytes: Uint8Array, annotations
   if (!converted.ok) return conversionFailure(base, converted, checks);
   const run = runBundle({ bundle: JSON.stringify(converted.bundle), artifact: { kind: 'bytes', bytes }, policy: ctx.policy, trustRoot: ctx.trustRoot });
   const claims = simpleSigningClaims(bytes, a.coversDigest);
-  const out = fromRun({ ...base, kind: 'signature' }, run, [...checks, ...converted.notes, ...claims.checks], [...required, 'CLAIMS'], a);
+  const out = fromRun({ ...base, kind: 'signature' }, run, [...checks, ...converted.notes, ...claims.checks], [...required, 'CLAIMS'], a, ctx.policy);
   if (claims.dockerReference !== undefined) out.dockerReference = claims.dockerReference;
   return out;
 }
@@ -113,7 +114,7 @@ function conversionFailure(base: Base, converted: Extract<Conversion, { ok: fals
 }
 
 /** Folds a bundle run and the image-level checks (claims, subject) into one state. */
-function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: ImageCheckCode[], a: GraphArtifact): ArtifactVerification {
+function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: ImageCheckCode[], a: GraphArtifact, policy: ImagePolicy): ArtifactVerification {
   const checks: ImageCheck[] = [...extra, ...run.checks];
   const out: ArtifactVerification = { ...base, verified: false, state: 'failed', checks };
   const signed = run.result.checks.find((c) => c.code === 'ARTIFACT')?.evidence?.predicateType;
@@ -133,7 +134,13 @@ function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: Imag
   if (signer?.keyFingerprint) out.keyFingerprint = signer.keyFingerprint;
   else if (run.keyFingerprint !== undefined) out.keyFingerprint = run.keyFingerprint;
 
-  const extrasHold = !checks.some((c) => c.status === 'fail') && required.every((code) => checks.some((c) => c.code === code && c.status === 'pass'));
+  // The policy's SLSA expectations, over a provenance statement whose signature verified.
+  if (run.result.verified && run.payload !== undefined) {
+    const slsa = slsaPolicyChecks(run.payload, out.predicateType, policy.slsa);
+    checks.push(...slsa.checks);
+    required = [...required, ...slsa.required];
+  }
+  const extrasHold = !checks.some((c) => c.status === 'fail') && required.every((code) => checks.some((c) => c.code === code && c.status === 'pass') && !checks.some((c) => c.code === code && c.status === 'warn'));
   if (run.result.verified && extrasHold) out.state = 'verified';
   else if (run.result.state === 'unpinned' && extrasHold) out.state = 'unpinned';
   out.verified = out.state === 'verified';

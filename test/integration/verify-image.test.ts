@@ -24,6 +24,12 @@ const parse = (stdout: string) => JSON.parse(stdout) as VerifyJson;
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const generatorIdentity = (v: string) => `https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/${v}`;
 
+function policyPath(lines: readonly string[]): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'pl-policy-')), '.provenance-lens.yaml');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
 function keyFile(pem: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'pl-key-')), 'cosign.pub');
   writeFileSync(path, pem);
@@ -86,6 +92,54 @@ describe('verify: the real slsa-github-generator images through a real registry'
     assert.equal(any.artifacts.find((a) => a.format === 'cosign-tag')!.state, 'verified');
     const unpinned = parse((await cli(['verify', ref, '--json'])).stdout);
     assert.equal(unpinned.artifacts.find((a) => a.format === 'cosign-tag')!.state, 'unpinned');
+  });
+
+  test('--policy: identity pattern, slsa-provenance and SLSA expectations from .provenance-lens.yaml; a wrong source fails the attestation', async () => {
+    seedLayout(reg.storageDir, 'slsa/policy', `${GENERATOR}/v1.6.0/container_workflow_dispatch`, { tag: 'v1.6.0' });
+    const generatorPattern = 'https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/generator_container_slsa3\\.yml@refs/tags/v[0-9]+\\.[0-9]+\\.[0-9]+';
+    const policyFile = (sourceRepository: string) => policyPath([
+      'version: 1',
+      'images:',
+      `  - image: ${reg.host}/slsa/**`,
+      '    identity:',
+      `      regexp: ${generatorPattern}`,
+      `    issuer: ${GITHUB}`,
+      '    attestations: [slsa-provenance]',
+      '    slsa:',
+      '      builders:',
+      `        - regexp: ${generatorPattern}`,
+      '      source:',
+      `        repository: ${sourceRepository}`,
+      '      requireKnownBuildType: true',
+    ]);
+    const ref = `${reg.host}/slsa/policy:v1.6.0`;
+    const good = await cli(['verify', ref, '--json', '--policy', policyFile('slsa-framework/example-package')]);
+    assert.equal(good.code, 1, good.stderr);
+    const out = parse(good.stdout) as VerifyJson & { policy: { matchedPattern?: string; sources: Record<string, string> } };
+    assert.equal(out.policy.matchedPattern, `${reg.host}/slsa/**`);
+    assert.equal(out.policy.sources.identity, 'policy-file');
+    const att = out.artifacts.find((a) => a.format === 'cosign-tag')!;
+    assert.equal(att.state, 'verified');
+    assert.deepEqual(att.checks.filter((c) => c.code.startsWith('SLSA_')).map((c) => [c.code, c.status]), [
+      ['SLSA_FORMAT', 'pass'], ['SLSA_BUILDER', 'pass'], ['SLSA_BUILD_TYPE', 'pass'], ['SLSA_SOURCE_REPOSITORY', 'pass'], ['SLSA_SOURCE_REF', 'info'], ['SLSA_SOURCE_COMMIT', 'info'],
+    ]);
+    assert.deepEqual(out.verdict.checks.filter((c) => c.code === 'REQUIRED_ATTESTATION').map((c) => [c.status, c.message]), [['pass', 'A verified slsa-provenance attestation covers every platform.']]);
+
+    const wrong = parse((await cli(['verify', ref, '--json', '--policy', policyFile('rancher/fleet')])).stdout);
+    const bad = wrong.artifacts.find((a) => a.format === 'cosign-tag')!;
+    assert.equal(bad.state, 'failed');
+    assert.match(bad.checks.find((c) => c.code === 'SLSA_SOURCE_REPOSITORY')?.message ?? '', /is https:\/\/github\.com\/slsa-framework\/example-package .*expected https:\/\/github\.com\/rancher\/fleet/);
+    assert.equal(wrong.verdict.checks.find((c) => c.code === 'REQUIRED_ATTESTATION')?.status, 'fail');
+
+    // A flag replaces the file's value for that requirement.
+    const flagged = parse((await cli(['verify', ref, '--json', '--policy', policyFile('slsa-framework/example-package'), '--certificate-identity', generatorIdentity('v1.5.0')])).stdout);
+    assert.equal(flagged.artifacts.find((a) => a.format === 'cosign-tag')!.state, 'failed');
+  });
+
+  test('--policy: a file with an error is refused whole, with its line and column (exit 2)', async () => {
+    const r = await cli(['verify', `${reg.host}/slsa/policy:v1.6.0`, '--policy', policyPath(['version: 1', 'images:', '  - image: x/y', '    identiy: a'])]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /The policy file has errors, so none of it is used:\n.*:4:5: error: .*identiy.*Did you mean "identity"\?.*\(UNKNOWN_KEY\)/);
   });
 
   test('the human output says what was checked, against which digest, and what was not', async () => {
@@ -178,6 +232,17 @@ describe('verify: a generated release (key-signed, every format) through a real 
     assert.ok(out.artifacts.length > 0 && out.artifacts.every((a) => a.format === 'buildkit-index' && a.state === 'unsigned'));
   });
 
+  test('a policy exception makes an unsigned image "excepted" (exit 0, never "verified"), with the reason shown', async () => {
+    await pushMultiArchIndex(reg, 'upstream/tool', { tag: 'v2', platforms: ['linux/amd64'] });
+    const policy = policyPath(['version: 1', 'images:', `  - image: ${reg.host}/upstream/*`, '    exception:', '      reason: built and published by the upstream project, which does not sign']);
+    const json = await cli(['verify', `${reg.host}/upstream/tool:v2`, '--json', '--policy', policy]);
+    assert.equal(json.code, 0, json.stderr);
+    const v = parse(json.stdout).verdict;
+    assert.deepEqual([v.state, v.verified, v.exception?.reason], ['excepted', false, 'built and published by the upstream project, which does not sign']);
+    const text = await cli(['verify', `${reg.host}/upstream/tool:v2`, '--policy', policy]);
+    assert.match(text.stdout, /^EXCEPTED \(not verified\): not signed, excepted by the policy: built and published by the upstream project/m);
+  });
+
   test('a referrer listed for this digest whose manifest names another subject is refused', async () => {
     const other = await pushReleaseFixture(reg, 'rancher/liar', { tag: 'v1.0.0', cosignFor: [], referrersFor: ['linux/amd64'], dockerListTag: null, singleArchTag: null });
     // Re-list linux/amd64's referrers under the index's tag-schema index: anyone with push can.
@@ -210,10 +275,10 @@ describe('verify: a generated release (key-signed, every format) through a real 
     assert.deepEqual([sig.state, sig.checks.map((c) => [c.code, c.status])], ['not-checked', [['READ', 'warn']]]);
   });
 
-  test('usage errors: no reference, --policy (not yet supported), both exact and pattern, a bad pattern, a bad predicate type', async () => {
+  test('usage errors: no reference, an unreadable policy file, both exact and pattern, a bad pattern, a bad predicate type', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['verify'], /exactly one reference/],
-      [['verify', ref(), '--policy', 'p.yaml'], /--policy is not yet supported/],
+      [['verify', ref(), '--policy', '/nonexistent/.provenance-lens.yaml'], /Cannot read the policy file \/nonexistent\/\.provenance-lens\.yaml/],
       [['verify', ref(), '--certificate-identity', 'a', '--certificate-identity-regexp', 'b'], /not both/],
       [['verify', ref(), '--certificate-identity-regexp', '(unclosed'], /Invalid regular expression/],
       [['verify', ref(), '--require-attestation', 'slsa'], /predicate type URI/],
