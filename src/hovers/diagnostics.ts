@@ -1,0 +1,114 @@
+// The Problems panel for goreleaser files: what the file alone shows (YAML, templates, the
+// "is a manifest list" trap, docker_signs mistakes), what rendering with the workspace's values
+// shows (unresolved variables, invalid references, claimed identities), and, once images are
+// verified, the images docker_signs should have signed whose pushed digest has no verifying
+// signature. Updated as the user types (debounced), on save, and when a verification finishes.
+import * as vscode from 'vscode';
+import type { Severity } from '../goreleaser/types';
+import type { GoreleaserFeatureDeps } from './deps';
+import type { GoreleaserDocuments } from './documents';
+import { isGoreleaserDocument } from './documents';
+import type { GoreleaserModel } from './release-context';
+import { serviceReference } from './release-context';
+import type { EditorDiagnostic } from './sign-gaps';
+import { signedImages, signGapDiagnostics } from './sign-gaps';
+import { toRange } from './ranges';
+
+export const DIAGNOSTIC_SOURCE = 'Provenance Lens';
+const TYPING_DELAY_MS = 300;
+const VERIFIED_DELAY_MS = 250;
+
+const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+/** Every diagnostic of a model, once each (the file's, the rendering's, the verification's). */
+export function modelDiagnostics(model: GoreleaserModel, service: GoreleaserFeatureDeps['service']): EditorDiagnostic[] {
+  const lookup = (r: string) => {
+    const reference = serviceReference({ reference: r });
+    return reference === null ? undefined : service.peek(reference);
+  };
+  const all: EditorDiagnostic[] = [...model.analysis.diagnostics, ...model.release.diagnostics, ...signGapDiagnostics(signedImages(model.release, lookup))];
+  const seen = new Set<string>();
+  return all.filter((d) => {
+    const key = `${d.code} ${d.range.start} ${d.range.end} ${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).sort((a, b) => a.range.start - b.range.start);
+}
+
+export function toDiagnostic(document: vscode.TextDocument, d: EditorDiagnostic): vscode.Diagnostic {
+  const out = new vscode.Diagnostic(toRange(document, d.range), d.message, SEVERITY[d.severity]);
+  out.source = DIAGNOSTIC_SOURCE;
+  out.code = d.code;
+  if (d.related?.length) out.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(document.uri, toRange(document, r.range)), r.message));
+  return out;
+}
+
+export class GoreleaserDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('provenance-lens-goreleaser');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [this.collection];
+
+  constructor(private readonly documents: GoreleaserDocuments, private readonly deps: GoreleaserFeatureDeps) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, TYPING_DELAY_MS)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.cancel(d);
+        this.collection.delete(d.uri);
+      }),
+      documents.onDidChange(() => this.all(0)),
+    );
+    // A finished verification can add or clear "should be signed" warnings.
+    const stop = deps.service.onDidChange((e) => {
+      if (e.kind === 'image') this.all(VERIFIED_DELAY_MS);
+    });
+    this.disposables.push({ dispose: stop });
+    this.all(0);
+  }
+
+  /** Publishes now (tests and callers that just changed something). */
+  async update(document: vscode.TextDocument): Promise<void> {
+    if (!isGoreleaserDocument(document) || document.isClosed) return;
+    const version = document.version;
+    try {
+      const model = await this.documents.model(document);
+      if (document.isClosed || document.version !== version) return; // a newer update follows
+      this.collection.set(document.uri, model ? modelDiagnostics(model, this.deps.service).map((d) => toDiagnostic(document, d)) : []);
+    } catch (e) {
+      this.deps.log.logger.error(`Checking ${document.uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  dispose(): void {
+    this.timers.forEach((t) => clearTimeout(t));
+    this.timers.clear();
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  private all(delay: number): void {
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, delay);
+  }
+
+  private schedule(document: vscode.TextDocument, delay: number): void {
+    if (!isGoreleaserDocument(document)) return;
+    this.cancel(document);
+    const key = document.uri.toString();
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      void this.update(document);
+    }, delay));
+  }
+
+  private cancel(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+  }
+}

@@ -1,0 +1,27 @@
+// The goreleaser features of the editor (issue 5 §3-4): hovers, CodeLenses, document links and
+// diagnostics over .goreleaser.yaml files, all thin glue over the pure engine (src/goreleaser)
+// and the release service's shared image loads.
+import * as vscode from 'vscode';
+import { GoreleaserCodeLensProvider } from './codelens';
+import { registerGoreleaserCommands } from './commands';
+import type { GoreleaserFeatureDeps } from './deps';
+import { GoreleaserDiagnostics } from './diagnostics';
+import { GORELEASER_SELECTOR, GoreleaserDocuments } from './documents';
+import { GoreleaserHoverProvider } from './hover';
+import { GoreleaserLinkProvider } from './links';
+
+export type { GoreleaserFeatureDeps } from './deps';
+
+/** Registers everything; the disposables go to `context.subscriptions`. */
+export function registerGoreleaserFeatures(context: vscode.ExtensionContext, deps: GoreleaserFeatureDeps): void {
+  const documents = new GoreleaserDocuments(deps);
+  const lenses = new GoreleaserCodeLensProvider(documents, deps);
+  const diagnostics = new GoreleaserDiagnostics(documents, deps);
+  context.subscriptions.push(
+    documents, lenses, diagnostics,
+    vscode.languages.registerHoverProvider(GORELEASER_SELECTOR, new GoreleaserHoverProvider(documents, deps)),
+    vscode.languages.registerCodeLensProvider(GORELEASER_SELECTOR, lenses),
+    vscode.languages.registerDocumentLinkProvider(GORELEASER_SELECTOR, new GoreleaserLinkProvider(documents)),
+    ...registerGoreleaserCommands(deps),
+  );
+}
