@@ -12,6 +12,7 @@ import { createLog } from './host/log';
 import { ReleaseSources } from './host/release-sources';
 import { ExtensionState } from './host/state';
 import { Verifier } from './host/verifier';
+import { registerGoreleaserFeatures } from './hovers/index';
 import { ReleaseService } from './releases/release-service';
 import { DOCUMENT_SCHEME, JsonDocuments } from './views/json-documents';
 import type { TreeNode } from './views/nodes';
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
       sources.changed();
     }),
   );
+  registerGoreleaserFeatures(context, services);
   const ready = reloadReleases().catch((e: unknown) => log.logger.error(`Reading the releases failed: ${e instanceof Error ? e.message : String(e)}`));
   log.logger.info(`Provenance Lens ${version} activated in ${Math.round(performance.now() - started)} ms (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);
   return { service, tree, view, status, reloadReleases, ready };
