@@ -143,7 +143,18 @@ export function section(title: string, ...children: Child[]): HTMLElement {
 
 /** A data grid (vscode-table); cells are nodes or safe text. */
 export function grid(headers: readonly string[], rows: readonly (readonly Child[])[], columns?: readonly string[]): HTMLElement {
-  const table = custom('vscode-table', { 'zebra': '', 'bordered-rows': '', 'resizable': '', class: 'grid', ...(columns ? { columns: JSON.stringify(columns) } : {}) });
+  const table = custom('vscode-table', { 'zebra': '', 'bordered-rows': '', 'resizable': '', class: 'grid' }) as HTMLElement & { columns: string[] };
+  if (columns) {
+    table.columns = [...columns];
+    // vscode-table turns percentages into widths only once it knows its own width, which it
+    // does not while it is built off-screen: set them again when it is first laid out.
+    const observer = new ResizeObserver((entries) => {
+      if (!entries.some((e) => e.contentRect.width > 0)) return;
+      observer.disconnect();
+      requestAnimationFrame(() => { table.columns = [...columns]; });
+    });
+    observer.observe(table);
+  }
   const head = custom('vscode-table-header', { slot: 'header' }, ...headers.map((h) => custom('vscode-table-header-cell', {}, h)));
   const body = custom('vscode-table-body', { slot: 'body' });
   for (const r of rows) body.appendChild(custom('vscode-table-row', {}, ...r.map((c) => custom('vscode-table-cell', {}, c))));

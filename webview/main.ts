@@ -42,11 +42,22 @@ function renderTabs(m: PanelModel, p: PanelPlatform | undefined): HTMLElement {
     ['SBOM', sboms, () => renderSbom(m, p)],
     ['Raw JSON', undefined, () => renderRaw(m)],
   ];
-  for (const [title, count, body] of pages) {
+  // Each tab is built when first shown: cheaper, and grids measure their columns while visible.
+  const panels = pages.map(([title, count]) => {
     tabs.appendChild(custom('vscode-tab-header', { slot: 'header' }, title, count !== undefined ? counter(count) : undefined));
-    tabs.appendChild(custom('vscode-tab-panel', {}, body()));
-  }
-  tabs.addEventListener('vsc-tabs-select', (e) => { tabIndex = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex; });
+    const panel = custom('vscode-tab-panel', {});
+    tabs.appendChild(panel);
+    return panel;
+  });
+  const fill = (i: number): void => {
+    const panel = panels[i];
+    if (panel && panel.childElementCount === 0) panel.appendChild(pages[i]![2]());
+  };
+  fill(tabIndex);
+  tabs.addEventListener('vsc-tabs-select', (e) => {
+    tabIndex = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+    fill(tabIndex);
+  });
   return tabs;
 }
 

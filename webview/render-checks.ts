@@ -2,7 +2,7 @@
 // attestation covering it (directly, through the index, or on another artifact) with the
 // verifier's checks and their evidence.
 import type { ArtifactState, CheckStatus, PanelArtifact, PanelCheck, PanelModel, PanelPlatform } from '../src/panel/protocol';
-import { custom, el, facts, value } from './dom';
+import { append, custom, el, facts, value } from './dom';
 import { flatten } from './text';
 
 const STATUS_ICONS: Record<CheckStatus, string> = { pass: 'pass', fail: 'error', warn: 'warning', info: 'info' };
@@ -27,22 +27,30 @@ export function checkList(checks: readonly PanelCheck[]): HTMLElement {
   const list = el('ul', { class: 'checks' });
   for (const c of checks) {
     list.appendChild(el('li', { class: `check check-${c.status}` },
-      el('div', { class: 'check-line' }, statusIcon(c.status), el('span', { class: 'check-code' }, c.code), value(c.message, { max: 2000 })),
+      el('div', { class: 'check-line' }, statusIcon(c.status), el('span', { class: 'check-message' }, value(c.message, { max: 2000 }), el('span', { class: 'check-code' }, c.code))),
       facts(c.facts)));
   }
   return list;
 }
 
 function artifactCard(a: PanelArtifact, open: boolean): HTMLElement {
-  const what = a.kind === 'attestation' || a.kind === 'sbom' ? `${KINDS[a.kind]}${a.predicateType ? ` (${flatten(a.predicateType, 80)})` : ''}` : KINDS[a.kind];
-  const who = a.identity ? flatten(a.identity, 120) : a.formatLabel;
+  // The heading is upper-cased by the collapsible: our words only; registry text goes in the description.
+  const who = [a.predicateType ? flatten(a.predicateType, 80) : undefined, a.identity ? flatten(a.identity, 120) : a.formatLabel].filter(Boolean).join(' · ');
   const card = custom('vscode-collapsible', { class: `artifact state-${a.state}` }) as HTMLElement & { heading: string; description: string; open: boolean };
-  card.heading = `${what} · ${ARTIFACT_STATES[a.state]}`;
+  card.heading = `${KINDS[a.kind]} · ${ARTIFACT_STATES[a.state]}`;
   card.description = who;
   card.open = open;
   const icon = custom('vscode-icon', { name: a.state === 'verified' ? 'pass' : a.state === 'failed' ? 'error' : a.state === 'unpinned' || a.state === 'not-checked' ? 'warning' : 'circle-slash', slot: 'decorations', class: `status state-${a.state}` });
   card.appendChild(icon);
-  const body = el('div', { class: 'card-body' }, facts([
+  const body = el('div', { class: 'card-body' });
+  // Why it failed, first: the failing check's sentence (the full list follows).
+  const why = a.checks.find((c) => c.status === 'fail') ?? a.checks.find((c) => c.status === 'warn');
+  if (why && (a.state === 'failed' || a.state === 'not-checked' || a.state === 'unpinned')) {
+    body.appendChild(el('div', { class: `notice ${why.status === 'fail' ? 'error' : 'warn'}`, role: 'note' },
+      custom('vscode-icon', { name: why.status === 'fail' ? 'error' : 'warning', class: `notice-icon ${why.status === 'fail' ? 'error' : 'warn'}` }),
+      value(why.message, { max: 2000 })));
+  }
+  append(body, facts([
     ...(a.identity ? [{ label: 'Identity', value: a.identity }] : []),
     ...(a.issuer ? [{ label: 'Issuer', value: a.issuer }] : []),
     ...a.facts,

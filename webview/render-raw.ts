@@ -2,15 +2,16 @@
 // megabytes), the whole text copied through the host.
 import type { PanelModel } from '../src/panel/protocol';
 import { appendText, copyAction, custom, el } from './dom';
-import { clip, formatBytes, groupDigits } from './text';
+import { clip, flatten, formatBytes, groupDigits, shortDigest } from './text';
 
 /** What a <pre> shows at most; past it, copy. */
 export const RAW_SHOWN = 200_000;
 
-export function rawBlock(title: string, json: string, open: boolean): HTMLElement {
+/** `title` is ours (the collapsible upper-cases it); `detail` may carry digests and names. */
+export function rawBlock(title: string, json: string, open: boolean, detail?: string): HTMLElement {
   const c = custom('vscode-collapsible', { class: 'raw' }) as HTMLElement & { heading: string; description: string; open: boolean };
   c.heading = title;
-  c.description = `${formatBytes(json.length)}`;
+  c.description = `${detail ? `${detail} · ` : ''}${formatBytes(json.length)}`;
   c.open = open;
   const copy = copyAction(`${title.toLowerCase()}`, () => json);
   copy.setAttribute('slot', 'decorations');
@@ -31,9 +32,11 @@ export function rawBlock(title: string, json: string, open: boolean): HTMLElemen
 
 export function renderRaw(model: PanelModel): HTMLElement {
   const root = el('div', { class: 'tab-body' });
-  for (const r of model.raw) root.appendChild(rawBlock(r.label, r.json, false));
+  for (const r of model.raw) root.appendChild(rawBlock(r.label, r.json, false, r.detail));
   model.provenance.forEach((p) => {
-    if (p.statementJson !== undefined) root.appendChild(rawBlock(`Provenance statement ${p.artifactDigest.slice(0, 19)}`, p.statementJson, false));
+    if (p.statementJson === undefined) return;
+    const on = p.attachedTo === 'index' ? 'on the index' : `on ${flatten(model.platforms.find((x) => x.digest === p.coversDigest)?.platform ?? p.coversDigest, 60)}`;
+    root.appendChild(rawBlock('Provenance statement', p.statementJson, false, `${on} · ${shortDigest(p.artifactDigest)}`));
   });
   return root;
 }

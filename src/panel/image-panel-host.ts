@@ -76,7 +76,7 @@ export class ImagePanel implements vscode.Disposable {
     private platform: string | undefined,
   ) {
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.handlePageMessage(m)),
       // Hidden without retainContextWhenHidden, the page is thrown away; shown again, it reloads and says ready.
       panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
       panel.onDidDispose(() => this.dispose()),
@@ -163,7 +163,8 @@ export class ImagePanel implements vscode.Disposable {
     this.refused.fire({ message, reason });
   }
 
-  private onMessage(raw: unknown): void {
+  /** Where the page's messages arrive (in-host tests call it directly, as a hostile page would). */
+  handlePageMessage(raw: unknown): void {
     const message = parsePageMessage(raw);
     if (message === undefined) {
       this.refuse(raw, 'not a message of the panel protocol');

@@ -136,7 +136,7 @@ function notices(graph: ImageGraph, verification: ImageVerification | undefined,
 }
 
 function raw(graph: ImageGraph, verification: ImageVerification | undefined): PanelRaw[] {
-  const out: PanelRaw[] = [{ id: 'raw-graph', label: 'Image graph (inspect --json)', json: prettyJson(graph) ?? '' }];
+  const out: PanelRaw[] = [{ id: 'raw-graph', label: 'Image graph', detail: 'provenance-lens inspect --json', json: prettyJson(graph) ?? '' }];
   if (verification) out.push({ id: 'raw-verification', label: 'Verification', json: prettyJson(verification) ?? '' });
   return out;
 }

@@ -36,7 +36,7 @@ export interface PageResources {
   readonly codicons: string;
 }
 
-const ATTRIBUTE_UNSAFE = /["<>&']/;
+const ATTRIBUTE_UNSAFE = /["<>]/;
 
 /** The whole page. Every interpolated value is ours (URIs, nonce); they are checked anyway. */
 export function pageHtml(r: PageResources): string {

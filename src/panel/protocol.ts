@@ -223,6 +223,8 @@ export interface PanelNotice {
 export interface PanelRaw {
   readonly id: string;
   readonly label: string;
+  /** What else to say beside the label (the command that prints it). */
+  readonly detail?: string;
   readonly json: string;
 }
 

@@ -139,7 +139,7 @@ export function panelImage(s: Strings = NICE, reference = '127.0.0.1:5000/ranche
     { coversDigest: arm64.digest, kind: 'signature', format: 'referrer', digest: digestOf('referrer sig'), mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', discovery: 'referrers-tag-schema', tag: `sha256-${hex(arm64.digest)}`, size: 612 },
   ];
   const graph: ImageGraph = {
-    reference, source: 'registry', registry: '127.0.0.1:5000', repository: 'rancher/fleet-agent', tag: 'v0.13.0',
+    reference, source: 'registry', registry: '127.0.0.1:5000', repository: 'rancher/fleet-agent', tag: reference.slice(reference.lastIndexOf(':') + 1),
     digest: index, mediaType: 'application/vnd.oci.image.index.v1+json', size: 2612, kind: 'index',
     platforms, artifacts, others: [], referrersApi: false,
     problems: s.problem ? [{ at: `sha256-${hex(amd64.digest)}.sig`, code: 'REGISTRY_ERROR', message: s.problem }] : [],
