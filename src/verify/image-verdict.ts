@@ -94,7 +94,7 @@ function coverageCheck(p: DigestVerdict, index: DigestVerdict | undefined): Imag
     case 'not-checked':
       return imageCheck('COVERAGE', 'warn', `${p.target} could not be checked: part of what covers it could not be read.`, evidence);
     case 'failed':
-      return imageCheck('COVERAGE', 'fail', `${p.target} has signatures, but none verifies.`, evidence);
+      return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: the signatures on it${index ? ' and on the index' : ''} do not verify.`, evidence);
     default:
       return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: no signature on it${index ? ' or on the index' : ''}.`, evidence);
   }
