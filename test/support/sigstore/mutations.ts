@@ -6,9 +6,9 @@ import { DEFAULT_LIMITS } from '../../../src/registry/limits';
 import type { SigningIdentity } from './ca';
 import type { MiniSigstore } from './mini-sigstore';
 import type { SignedEnvelope, SignedMessage, SignedRecord } from './signed';
-import { entryBody, isIdentity, logRecord, resign } from './signed';
+import { entryBody, isIdentity, logRecord, resign, signEnvelope, signMessage, verifierPem } from './signed';
 import { createSigningKey } from './keys';
-import { unixSeconds } from './log';
+import { canonicalBody, unixSeconds } from './log';
 
 /** A digest of an image nobody signed: what a claim of "another image" points at. */
 export const OTHER_IMAGE_DIGEST = `sha256:${createHash('sha256').update('another image').digest('hex')}`;
@@ -96,17 +96,29 @@ export async function expiredCertificate(record: SignedRecord): Promise<SignedRe
 }
 
 /**
- * The entry's SET was signed by the log over another body (another signature's entry), with
- * this entry's time, index and log ID: a promise that does not cover what the bundle shows.
+ * The entry's SET was signed by the log over another body (an entry for other content by the
+ * same signer), with this entry's time, index and log ID: a promise that does not cover what
+ * the bundle shows. The other content is always different: re-signing the same content is not
+ * enough, because a signature over a bare digest is deterministic here (RFC 6979), so its
+ * entry body, and the SET over it, would be the record's own.
  */
 export async function setOverAnotherBody(record: SignedRecord): Promise<SignedRecord> {
   const tlog = record.tlog;
   if (!tlog) throw new Error('setOverAnotherBody needs a tlog entry');
-  const other = resign(record);
-  const otherBody = other.tlog?.entry.body ?? Buffer.alloc(0);
+  const otherBody = canonicalBody(entryBody(otherContent(record), verifierPem(record.signer)));
+  if (otherBody.equals(tlog.entry.body)) throw new Error('setOverAnotherBody produced the same entry body');
   const e = tlog.entry;
   const set = tlog.log.signEntryTimestamp({ body: otherBody.toString('base64'), integratedTime: e.integratedTime, logIndex: e.logIndex, logID: e.logIdHex });
   return { ...record, tlog: { ...tlog, set } };
+}
+
+/** The same kind of record by the same signer over different content (not logged). */
+function otherContent(record: SignedRecord): SignedRecord {
+  const other = Buffer.from(' (another body)');
+  if (record.kind === 'message') {
+    return signMessage(record.signer, record.payload !== undefined ? Buffer.concat([record.payload, other]) : { digest: sha256(Buffer.concat([record.digest, other])) });
+  }
+  return signEnvelope(record.signer, record.envelope.payloadType, Buffer.concat([record.envelope.payload, other]), record.entryKind ? { entryKind: record.entryKind } : {});
 }
 
 /** Same identity and claims, from a CA the trusted root does not contain. */
