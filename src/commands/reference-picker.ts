@@ -21,7 +21,25 @@ function typedRow(value: string): Row {
     const reference = normalizeReference(value);
     return { label: value.trim(), description: reference !== value.trim() ? reference : undefined, detail: '$(arrow-right) Use this reference', reference, alwaysShow: true };
   } catch (e) {
-    return { label: value.trim(), detail: `$(error) ${e instanceof Error ? e.message : String(e)}`, alwaysShow: true };
+    // The parser's message repeats the input; the row already shows it.
+    const why = (e instanceof Error ? e.message : String(e)).replace(/^Invalid image reference "(?:[^"\\]|\\.)*"\s*/, '').replace(/^\(at character (\d+)\):\s*/, 'At character $1: ');
+    return { label: value.trim(), detail: `$(error) ${why}`, alwaysShow: true };
+  }
+}
+
+/**
+ * What Enter means. The active row, when it shows the text typed (or nothing is typed: the user
+ * browsed the list); else the typed text itself when it parses. The active row can be stale when
+ * Enter follows fast typing (the list is filtered before the new rows arrive), so a row that does
+ * not contain the text never wins over a valid typed reference. `null`: stay open.
+ */
+function accepted(value: string, active: Row | undefined): string | null {
+  if (active?.reference && (value === '' || active.label.toLowerCase().includes(value.toLowerCase()))) return active.reference;
+  if (!value) return null;
+  try {
+    return normalizeReference(value);
+  } catch {
+    return null; // the error is on the typed row; the picker stays open
   }
 }
 
@@ -39,10 +57,11 @@ export async function pickReference(s: LensServices, options: PickOptions): Prom
   pick.placeholder = options.placeholder ?? 'registry/repository:tag or @sha256:…, e.g. ghcr.io/org/app:v1.2.3';
   pick.matchOnDescription = true;
   pick.ignoreFocusOut = true;
+  // What is typed comes first, as in an input box: Enter uses the text in the box (the list is
+  // there to click). Its row carries the parse error while the text is not a reference.
   const update = () => {
     const value = pick.value.trim();
-    const exact = fixed.some((r) => r.reference !== undefined && r.label === value);
-    pick.items = value && !exact ? [typedRow(value), ...fixed] : fixed;
+    pick.items = value ? [typedRow(value), ...fixed.filter((r) => r.label !== value)] : fixed;
   };
   pick.value = options.value ?? '';
   update();
@@ -56,9 +75,8 @@ export async function pickReference(s: LensServices, options: PickOptions): Prom
     disposables.push(
       pick.onDidChangeValue(update),
       pick.onDidAccept(() => {
-        const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
-        if (chosen?.reference) finish(chosen.reference);
-        // An invalid typed reference: the error is on its row; the picker stays open.
+        const reference = accepted(pick.value.trim(), pick.activeItems[0]);
+        if (reference !== null) finish(reference);
       }),
       pick.onDidHide(() => finish(undefined)),
     );

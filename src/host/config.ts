@@ -25,7 +25,7 @@ export interface LensSettings {
   readonly cacheSizeMb: number;
   /** The platform opened first (`linux/amd64`). */
   readonly defaultPlatform?: string;
-  /** Values for `{{ .Env.NAME }}` in goreleaser templates. */
+  /** Values for `{{ .Env.NAME }}` in goreleaser templates, for any file (per file: goreleaserEnv(uri)). */
   readonly goreleaserEnv: Readonly<Record<string, string>>;
   /** Restricted settings set by the workspace and ignored because it is not trusted. */
   readonly ignored: readonly string[];
@@ -56,7 +56,8 @@ function env(v: unknown): Record<string, string> {
 }
 
 export function readSettings(trusted: boolean = vscode.workspace.isTrusted): LensSettings {
-  const c = vscode.workspace.getConfiguration(SECTION);
+  // null: these are window settings; the one resource setting is read per file (goreleaserEnv).
+  const c = vscode.workspace.getConfiguration(SECTION, null);
   const ignored: string[] = [];
   const restricted = (key: Restricted): unknown => {
     if (trusted) return c.get(key);
@@ -81,6 +82,11 @@ export function readSettings(trusted: boolean = vscode.workspace.isTrusted): Len
     goreleaserEnv: env(c.get('goreleaser.env')),
     ignored,
   };
+}
+
+/** Values for `{{ .Env.NAME }}` in the templates of the goreleaser file `uri` (a resource setting). */
+export function goreleaserEnv(uri: vscode.Uri): Readonly<Record<string, string>> {
+  return env(vscode.workspace.getConfiguration(SECTION, uri).get('goreleaser.env'));
 }
 
 /** True when a change to the configuration touches this extension. */

@@ -8,6 +8,7 @@ import type { GitFacts } from '../goreleaser/git-context';
 import { goreleaserRelease } from '../releases/goreleaser-release';
 import type { Release } from '../releases/types';
 import type { LensSettings } from './config';
+import { goreleaserEnv } from './config';
 import type { ExtensionState } from './state';
 import { GORELEASER_GLOB } from './release-sources';
 
@@ -27,7 +28,7 @@ export async function goreleaserReleases(state: ExtensionState, settings: LensSe
       }
       const git: GitFacts = vscode.workspace.isTrusted && uri.scheme === 'file' ? await readGitFacts(dirname(uri.fsPath), { timeoutMs: 3000 }) : {};
       const tag = state.releaseTag(uri.fsPath);
-      out.push(goreleaserRelease({ file: uri.fsPath, text: Buffer.from(bytes).toString('utf8'), env: settings.goreleaserEnv, git, ...(tag ? { tag } : {}) }));
+      out.push(goreleaserRelease({ file: uri.fsPath, text: Buffer.from(bytes).toString('utf8'), env: goreleaserEnv(uri), git, ...(tag ? { tag } : {}) }));
     } catch (e) {
       log(`Reading ${uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -96,7 +96,8 @@ export function artifactTitle(a: Artifact): string {
   if (a.kind === 'signature') return a.format === 'referrer' && a.predicateType ? 'Signature (Sigstore bundle)' : 'Signature';
   const name = predicateName(a.predicateType);
   if (name) return name;
-  return a.kind === 'sbom' ? 'SBOM' : a.kind === 'attestation' ? 'Attestation' : 'Other artifact';
+  if (a.kind === 'sbom') return /spdx/i.test(a.mediaType) ? 'SPDX SBOM' : /cyclonedx/i.test(a.mediaType) ? 'CycloneDX SBOM' : 'SBOM';
+  return a.kind === 'attestation' ? 'Attestation' : 'Other artifact';
 }
 
 /** Where it was found: `cosign .sig tag`, `referrer (tag schema)`, `BuildKit, in the index`. */
@@ -124,6 +125,17 @@ export function releaseTitle(r: Release): string {
   if (r.origin === 'user') return 'Added images';
   if (r.origin === 'session') return 'Checked this session';
   return r.name || (r.file ? r.file.split(/[\\/]/).pop()! : 'Release');
+}
+
+/** A failed image's description: short, the node below says what to do. */
+export function failureShort(f: LoadFailure): string {
+  switch (f.code) {
+    case 'UNAUTHORIZED': return 'sign-in required';
+    case 'RATE_LIMITED': return 'rate limited';
+    case 'DENIED': return 'access denied';
+    case 'NOT_FOUND': case 'MANIFEST_UNKNOWN': return 'not found';
+    default: return 'could not be read';
+  }
 }
 
 /** The label of a failure node: what to do, not the stack. */

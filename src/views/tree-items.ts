@@ -7,7 +7,7 @@ import { artifactResult } from '../releases/verification';
 import { CommandIds } from '../commands/ids';
 import type { NodeOf, TreeNode } from './nodes';
 import type { ReleaseTree } from './release-tree';
-import { artifactPlace, artifactTitle, failureTitle, humanSize, loadingIcon, releaseTitle, safeText, shortDigest, signerText, verdictIcon, verdictText } from './labels';
+import { artifactPlace, artifactTitle, failureShort, failureTitle, humanSize, loadingIcon, releaseTitle, safeText, shortDigest, signerText, verdictIcon, verdictText } from './labels';
 import { artifactTooltip, failureTooltip, imageTooltip, platformTooltip, releaseTooltip } from './tooltips';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
@@ -46,7 +46,7 @@ function image(node: NodeOf<'image'>, tree: ReleaseTree): vscode.TreeItem {
   }
   if (load.status === 'failed') {
     const t = item(node, node.reference, Expanded, `image.failed.${origin}`);
-    t.description = failureTitle(load.failure);
+    t.description = failureShort(load.failure);
     t.iconPath = new vscode.ThemeIcon(load.failure.code === 'UNAUTHORIZED' ? 'lock' : 'warning', new vscode.ThemeColor('list.warningForeground'));
     t.tooltip = failureTooltip(load.failure);
     return t;

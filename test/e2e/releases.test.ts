@@ -1,0 +1,194 @@
+// The release tree and the commands in a real VS Code, against real registries: a git workspace
+// tagged v1.0.0 whose .goreleaser.yaml renders to images in a test registry (one signed with
+// cosign signatures, attestations, referrers and BuildKit statements; one with nothing) and in a
+// second registry that wants a password. Each scenario saves a screenshot in test-artifacts/.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { pushMultiArchIndex, pushReleaseFixture, PREDICATE } from '../support/fixtures';
+import type { ReleaseFixture } from '../support/fixtures';
+import { startRegistry } from '../support/registry';
+import type { TestRegistry } from '../support/registry';
+import { launchBrowser, notification, openWorkbench, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane } from './support/browser';
+import { startCodeServer } from './support/code-server';
+import type { CodeServer } from './support/code-server';
+import { runHostSuite } from './support/host-suite';
+
+/** What the in-host suite (test/host/releases.host.ts) learns about the seeded release. */
+export const RELEASE_ENV = 'PROVENANCE_LENS_E2E_RELEASE';
+
+const GORELEASER = `version: 2
+project_name: fleet
+dockers_v2:
+  - id: fleet
+    images: ["{{ .Env.REGISTRY }}/team/fleet"]
+    tags: ["{{ .Tag }}"]
+  - id: fleet-agent
+    images: ["{{ .Env.REGISTRY }}/team/fleet-agent"]
+    tags: ["{{ .Tag }}"]
+  - id: private
+    images: ["{{ .Env.PRIVATE_REGISTRY }}/team/private"]
+    tags: ["{{ .Tag }}"]
+`;
+
+function gitWorkspace(dir: string): void {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } });
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('-c', 'user.email=e2e@provenance-lens.test', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'release');
+  git('tag', 'v1.0.0');
+}
+
+/** A row of the Releases tree whose text includes `text`. */
+function row(page: Page, text: string | RegExp): Locator {
+  return viewPane(page, 'Releases').locator('.monaco-list-row', { hasText: text }).first();
+}
+
+async function expand(r: Locator): Promise<void> {
+  await r.waitFor({ state: 'visible' });
+  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+  await r.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await r.elementHandle(), { timeout: 10_000 });
+}
+
+/** Drags the side bar's edge so tree descriptions are readable in the screenshots. */
+async function widenSidebar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const x = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+describe('Release tree and commands (code-server + Chromium + real registries)', { timeout: 480_000 }, () => {
+  let registry: TestRegistry | undefined;
+  let privateRegistry: TestRegistry | undefined;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let workspace: string;
+  let fleet: ReleaseFixture;
+
+  before(async () => {
+    const started = Date.now();
+    [registry, privateRegistry] = await Promise.all([startRegistry(), startRegistry({ auth: 'htpasswd' })]);
+    fleet = await pushReleaseFixture(registry, 'team/fleet', {
+      tag: 'v1.0.0', platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'], cosignFor: ['index'], referrersFor: ['linux/amd64'], sbom: true, dockerListTag: null, singleArchTag: null,
+    });
+    await pushMultiArchIndex(registry, 'team/fleet', { tag: 'v0.9.0', platforms: ['linux/amd64', 'linux/arm64'] });
+    const agent = await pushMultiArchIndex(registry, 'team/fleet-agent', { tag: 'v1.0.0', platforms: ['linux/amd64', 'linux/arm64'], predicateTypes: [] });
+    const priv = await pushMultiArchIndex(privateRegistry, 'team/private', { tag: 'v1.0.0', platforms: ['linux/amd64'], predicateTypes: [PREDICATE.slsaV1] });
+    const description = {
+      registry: registry.host, privateRegistry: privateRegistry.host, tag: 'v1.0.0',
+      fleet: { reference: `${registry.host}/team/fleet:v1.0.0`, digest: fleet.index.digest, platforms: fleet.index.platforms.map((p) => ({ platform: p.key, digest: p.digest })) },
+      agent: { reference: `${registry.host}/team/fleet-agent:v1.0.0`, digest: agent.digest },
+      private: { reference: `${privateRegistry.host}/team/private:v1.0.0`, digest: priv.digest },
+    };
+    server = await startCodeServer({
+      vsix: 'package',
+      colorTheme: 'Default Dark Modern',
+      env: { [RELEASE_ENV]: JSON.stringify(description) },
+      settings: { 'provenanceLens.goreleaser.env': { REGISTRY: registry.host, PRIVATE_REGISTRY: privateRegistry.host } },
+    });
+    workspace = server.makeWorkspace('fleet', { '.goreleaser.yaml': GORELEASER, 'README.md': '# fleet\n' });
+    gitWorkspace(workspace);
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server.workbenchUrl(workspace));
+    console.log(`# setup (2 registries, fixtures, code-server, workbench): ${Date.now() - started} ms`);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await registry?.stop();
+    await privateRegistry?.stop();
+  });
+
+  it('expands the release to a platform and its attestations', () => screenshotOnFailure(page, 'releases-tree', async () => {
+    const started = Date.now();
+    await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
+    await row(page, /^\s*fleet/).waitFor({ state: 'visible' });
+    await widenSidebar(page, 760);
+    const image = row(page, `${registry!.host}/team/fleet:v1.0.0`);
+    // The image resolves on its own: its short index digest replaces "loading…".
+    await image.getByText(`sha256:${fleet.index.digest.slice(7, 15)}`).waitFor({ state: 'visible', timeout: 30_000 });
+    console.log(`# first image resolved ${Date.now() - started} ms after opening the view`);
+    await expand(image);
+    await row(page, 'Signature').waitFor({ state: 'visible' });
+    const amd64 = row(page, /linux\/amd64 · sha256:[0-9a-f]{8} · \d/);
+    await expand(amd64);
+    await row(page, 'SLSA provenance v1').waitFor({ state: 'visible' });
+    await row(page, 'BuildKit, in the index · unsigned').waitFor({ state: 'visible' });
+    await row(page, 'OCI referrer (tag schema)').waitFor({ state: 'visible' });
+    // The image without anything attached says so, not "loading" forever.
+    await row(page, `${registry!.host}/team/fleet-agent:v1.0.0`).getByText(/no signature found|unsigned/).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.mouse.move(700, 500);
+    await screenshot(page, 'releases-tree-dark');
+  }));
+
+  it('shows "Sign in to <registry>" for the image of a registry that wants a password', () => screenshotOnFailure(page, 'releases-sign-in-node', async () => {
+    const signIn = row(page, `Sign in to ${privateRegistry!.host}`);
+    await signIn.waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'releases-sign-in-node');
+  }));
+
+  it('runs "Verify image" from the palette with a typed reference', () => screenshotOnFailure(page, 'releases-verify-palette', async () => {
+    await runCommand(page, 'Provenance Lens: Verify image');
+    await quickInput(page).fill(`${registry!.host}/team/fleet:v1.0.0 x`);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'whitespace is not allowed' }).waitFor({ state: 'visible' });
+    await screenshot(page, 'releases-verify-invalid-reference');
+    await quickInput(page).fill(`${registry!.host}/team/fleet:v1.0.0`);
+    await page.keyboard.press('Enter');
+    const toast = notification(page, `${registry!.host}/team/fleet:v1.0.0 (sha256:${fleet.index.digest.slice(7, 15)}, 3 platforms)`);
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    await screenshot(page, 'releases-verify-result');
+  }));
+
+  it('passes the in-host release suite against the seeded registries', async () => {
+    assert.ok(server && browser);
+    // The whole in-host suite runs (the panel's tests too); only this file's are judged here.
+    const results = await runHostSuite(server, browser, workspace, 240_000);
+    const mine = results.tests.filter((t) => t.title.startsWith('release view'));
+    for (const t of mine) console.log(`# in-host: ${t.title} ${t.state} ${t.durationMs} ms`);
+    const failures = mine.filter((t) => t.state !== 'passed').map((t) => `${t.title} [${t.state}]\n${t.error ?? ''}`);
+    assert.equal(results.error, undefined, results.error);
+    assert.deepEqual(failures, []);
+    assert.ok(mine.length >= 8, `only ${mine.length} release view tests ran`);
+  });
+
+  it('signs in from the node: user name and password, and the image loads', () => screenshotOnFailure(page, 'releases-signed-in', async () => {
+    assert.equal(privateRegistry!.auth.mode, 'htpasswd');
+    const auth = privateRegistry!.auth as { username: string; password: string };
+    await row(page, `Sign in to ${privateRegistry!.host}`).click();
+    await quickInput(page).waitFor({ state: 'visible' });
+    await quickInput(page).fill(auth.username);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: '(2/2)' }).waitFor({ state: 'visible' });
+    assert.equal(await quickInput(page).getAttribute('type'), 'password');
+    await quickInput(page).fill(auth.password);
+    await page.keyboard.press('Enter');
+    await notification(page, `Signed in to ${privateRegistry!.host}`).waitFor({ state: 'visible' });
+    await row(page, `${privateRegistry!.host}/team/private:v1.0.0`).getByText(/sha256:[0-9a-f]{8}/).waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'releases-signed-in');
+  }));
+
+  it('switches the release to another tag from the tag picker', () => screenshotOnFailure(page, 'releases-tag-picker', async () => {
+    const release = row(page, /^\s*fleet/);
+    await release.hover();
+    await release.locator('.action-label[aria-label^="Switch tag"]').click();
+    await quickPickRow(page, 'v0.9.0').waitFor({ state: 'visible', timeout: 20_000 });
+    await screenshot(page, 'releases-tag-picker');
+    await quickPickRow(page, 'v0.9.0').click();
+    await row(page, `${registry!.host}/team/fleet:v0.9.0`).waitFor({ state: 'visible', timeout: 20_000 });
+  }));
+
+  it('looks native in the light theme', () => screenshotOnFailure(page, 'releases-light', async () => {
+    await setColorTheme(page, 'Light Modern');
+    await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached' });
+    await page.mouse.move(700, 500);
+    await screenshot(page, 'releases-tree-light');
+  }));
+});

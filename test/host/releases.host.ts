@@ -1,0 +1,183 @@
+// Runs inside the real extension host, against the registries test/e2e/releases.test.ts started
+// and seeded (it passes their addresses and digests in $PROVENANCE_LENS_E2E_RELEASE; without it,
+// e.g. from the smoke test, the registry tests are skipped). The tree is read through the
+// provider VS Code itself calls, and the commands run as the palette runs them.
+import * as assert from 'node:assert/strict';
+import { before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { ProvenanceLensApi } from '../../src/extension';
+import type { TreeNode } from '../../src/views/nodes';
+
+const EXTENSION_ID = 'provenance-lens.provenance-lens';
+
+interface Seeded {
+  readonly registry: string;
+  readonly privateRegistry: string;
+  readonly tag: string;
+  readonly fleet: { readonly reference: string; readonly digest: string; readonly platforms: readonly { readonly platform: string; readonly digest: string }[] };
+  readonly agent: { readonly reference: string; readonly digest: string };
+  readonly private: { readonly reference: string; readonly digest: string };
+}
+
+const raw = process.env.PROVENANCE_LENS_E2E_RELEASE;
+const seeded: Seeded | undefined = raw ? (JSON.parse(raw) as Seeded) : undefined;
+
+async function api(): Promise<ProvenanceLensApi> {
+  const ext = vscode.extensions.getExtension<ProvenanceLensApi>(EXTENSION_ID);
+  assert.ok(ext);
+  const exports = await ext.activate();
+  await exports.ready;
+  return exports;
+}
+
+function label(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+}
+
+async function children(a: ProvenanceLensApi, node?: TreeNode): Promise<{ node: TreeNode; item: vscode.TreeItem }[]> {
+  const list = await a.tree.getChildren(node);
+  return list.map((n) => ({ node: n, item: a.tree.getTreeItem(n) }));
+}
+
+async function find(a: ProvenanceLensApi, parent: TreeNode | undefined, text: string | RegExp): Promise<{ node: TreeNode; item: vscode.TreeItem }> {
+  const all = await children(a, parent);
+  const hit = all.find((c) => (typeof text === 'string' ? label(c.item).includes(text) : text.test(label(c.item))));
+  assert.ok(hit, `no child "${String(text)}" among: ${all.map((c) => `${label(c.item)} — ${String(c.item.description ?? '')}`).join(' | ')}`);
+  return hit;
+}
+
+describe('release view', function () {
+  this.timeout(60_000);
+  let a: ProvenanceLensApi;
+
+  before(async () => {
+    a = await api();
+  });
+
+  it('activates lazily: the engines are not loaded until an image is', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const events = (ext.packageJSON as { activationEvents: string[] }).activationEvents;
+    assert.ok(events.includes('workspaceContains:**/.goreleaser.y*ml'));
+    assert.ok(!events.includes('*'), 'never activated on startup');
+  });
+
+  it('contributes its own view container with the Releases view', () => {
+    const contributes = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { viewsContainers: { activitybar: { id: string }[] }; views: Record<string, { id: string }[]> } }).contributes;
+    assert.deepEqual(contributes.viewsContainers.activitybar.map((c) => c.id), ['provenanceLens']);
+    assert.deepEqual(contributes.views.provenanceLens?.map((v) => v.id), ['provenanceLens.releases']);
+  });
+
+  it('lists the goreleaser release rendered for the git tag, with its images', async function () {
+    if (!seeded) this.skip();
+    const release = await find(a, undefined, 'fleet');
+    assert.match(String(release.item.description), /^v1\.0\.0 · 3 images/);
+    const images = (await children(a, release.node)).map((c) => label(c.item));
+    assert.deepEqual(images, [seeded!.fleet.reference, seeded!.agent.reference, seeded!.private.reference]);
+  });
+
+  it('an image: its short index digest and an inspect-level or verified verdict', async function () {
+    if (!seeded) this.skip();
+    const load = await a.service.ensure(seeded!.fleet.reference);
+    assert.equal(load.status, 'loaded');
+    const release = await find(a, undefined, 'fleet');
+    const image = await find(a, release.node, seeded!.fleet.reference);
+    assert.match(String(image.item.description), new RegExp(`^sha256:${seeded!.fleet.digest.slice(7, 15)} · `));
+    assert.equal(image.item.contextValue, 'image.loaded.goreleaser');
+    assert.ok(image.item.tooltip instanceof vscode.MarkdownString);
+    assert.equal((image.item.tooltip as vscode.MarkdownString).isTrusted, false);
+  });
+
+  it('platforms: `linux/amd64 · sha256:1a2b3c4d · size`, each with what covers it', async function () {
+    if (!seeded) this.skip();
+    const release = await find(a, undefined, 'fleet');
+    const image = await find(a, release.node, seeded!.fleet.reference);
+    const kids = await children(a, image.node);
+    const platforms = kids.filter((k) => k.node.kind === 'platform').map((k) => label(k.item));
+    assert.deepEqual(platforms.map((p) => p.split(' · ').slice(0, 2).join(' · ')), seeded!.fleet.platforms.map((p) => `${p.platform} · sha256:${p.digest.slice(7, 15)}`));
+    assert.ok(platforms.every((p) => / · \d+(\.\d)? (B|kB|MB)$/.test(p)), platforms.join(', '));
+    // The index's cosign signature and attestation sit under the image, before the platforms.
+    const onIndex = kids.filter((k) => k.node.kind === 'artifact').map((k) => `${label(k.item)} | ${String(k.item.description)}`);
+    assert.ok(onIndex.some((t) => /^Signature \| cosign \.sig tag · .* · covers the index sha256:/.test(t)), onIndex.join('\n'));
+    assert.ok(onIndex.some((t) => /^SLSA provenance v1 \| cosign \.att tag/.test(t)), onIndex.join('\n'));
+    assert.ok(onIndex.some((t) => /^SPDX SBOM \| cosign \.sbom tag · unsigned/.test(t)), onIndex.join('\n'));
+  });
+
+  it('a platform\'s attestations: BuildKit\'s shown as unsigned, referrers as Sigstore bundles', async function () {
+    if (!seeded) this.skip();
+    const release = await find(a, undefined, 'fleet');
+    const image = await find(a, release.node, seeded!.fleet.reference);
+    const amd64 = await find(a, image.node, /^linux\/amd64 · /);
+    assert.equal(amd64.item.contextValue, 'platform');
+    const arts = (await children(a, amd64.node)).map((k) => `${label(k.item)} | ${String(k.item.description)} | ${k.item.contextValue}`);
+    const digest = seeded!.fleet.platforms.find((p) => p.platform === 'linux/amd64')!.digest;
+    assert.ok(arts.some((t) => t.startsWith(`SLSA provenance v1 | BuildKit, in the index · unsigned · covers sha256:${digest.slice(7, 15)} | artifact.provenance`)), arts.join('\n'));
+    assert.ok(arts.some((t) => t.startsWith('SPDX SBOM | BuildKit, in the index · unsigned')), arts.join('\n'));
+    assert.ok(arts.some((t) => /OCI referrer \(tag schema\) · (Sigstore bundle|by |key )/.test(t)), arts.join('\n'));
+  });
+
+  it('401: the image of the registry that wants a password shows a "Sign in" node running the sign-in command', async function () {
+    if (!seeded) this.skip();
+    const load = await a.service.ensure(seeded!.private.reference);
+    assert.equal(load.status, 'failed');
+    const release = await find(a, undefined, 'fleet');
+    const image = await find(a, release.node, seeded!.private.reference);
+    assert.equal(image.item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    const [node] = await children(a, image.node);
+    assert.ok(node);
+    assert.equal(label(node.item), `Sign in to ${seeded!.privateRegistry}`);
+    assert.equal(node.item.command?.command, 'provenanceLens.signIn');
+    assert.deepEqual(node.item.command?.arguments, [seeded!.privateRegistry]);
+    assert.equal(node.item.contextValue, 'failure.signIn');
+  });
+
+  it('Verify image with a reference: the verdict, the session list and the status bar', async function () {
+    if (!seeded) this.skip();
+    const outcome = await vscode.commands.executeCommand<{ status: string; state: string; digest: string }>('provenanceLens.verifyImage', seeded!.agent.reference);
+    assert.equal(outcome.status, 'loaded');
+    assert.equal(outcome.digest, seeded!.agent.digest);
+    assert.ok(['unsigned', 'nothing-found'].includes(outcome.state), outcome.state);
+    assert.match(a.status.text, /fleet v1\.0\.0/);
+  });
+
+  it('Copy digest and Copy reference pinned by digest', async function () {
+    if (!seeded) this.skip();
+    assert.equal(await vscode.commands.executeCommand('provenanceLens.copyDigest', seeded!.fleet.reference), seeded!.fleet.digest);
+    assert.equal(await vscode.env.clipboard.readText(), seeded!.fleet.digest);
+    const pinned = `${seeded!.registry}/team/fleet:v1.0.0@${seeded!.fleet.digest}`;
+    assert.equal(await vscode.commands.executeCommand('provenanceLens.copyPinnedReference', seeded!.fleet.reference), pinned);
+  });
+
+  it('Inspect image opens the graph as a read-only JSON document', async function () {
+    if (!seeded) this.skip();
+    await vscode.commands.executeCommand('provenanceLens.inspectImage', seeded!.fleet.reference);
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.scheme, 'provenance-lens');
+    assert.equal(doc?.languageId, 'json');
+    assert.equal((JSON.parse(doc!.getText()) as { digest: string }).digest, seeded!.fleet.digest);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Show provenance for a platform opens the normalised provenance', async function () {
+    if (!seeded) this.skip();
+    const release = await find(a, undefined, 'fleet');
+    const image = await find(a, release.node, seeded!.fleet.reference);
+    const amd64 = await find(a, image.node, /^linux\/amd64 · /);
+    const found = await vscode.commands.executeCommand<number>('provenanceLens.showProvenance', amd64.node);
+    assert.ok(found >= 1, `found ${found}`);
+    const report = JSON.parse(vscode.window.activeTextEditor!.document.getText()) as { platforms: { platform: string; provenance: { format: string }[] }[] };
+    assert.deepEqual(report.platforms.map((p) => p.platform), ['linux/amd64']);
+    assert.ok(report.platforms[0]!.provenance.some((p) => p.format === 'buildkit-index'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Add image puts a typed reference in "Added images"', async function () {
+    if (!seeded) this.skip();
+    const reference = `${seeded!.registry}/team/fleet:v0.9.0`;
+    assert.equal(await vscode.commands.executeCommand('provenanceLens.addImage', reference), reference);
+    const added = await find(a, undefined, 'Added images');
+    assert.deepEqual((await children(a, added.node)).map((c) => label(c.item)), [reference]);
+    const [image] = await children(a, added.node);
+    await vscode.commands.executeCommand('provenanceLens.removeImage', image!.node);
+    assert.ok(!(await children(a)).some((c) => label(c.item) === 'Added images'));
+  });
+});
