@@ -17,6 +17,7 @@ import { ReleaseService } from './releases/release-service';
 import { DOCUMENT_SCHEME, JsonDocuments } from './views/json-documents';
 import type { TreeNode } from './views/nodes';
 import { ReleaseTree } from './views/release-tree';
+import { revealSignInNodes } from './views/sign-in-reveal';
 import { ReleaseStatus } from './views/status-bar';
 
 export { CommandIds as Commands, ViewIds as Views } from './commands/ids';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
 
   context.subscriptions.push(
     log, engines, tree, view, sources, documents, status, { dispose: () => service.dispose() },
+    revealSignInNodes(service, tree, view),
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     vscode.commands.registerCommand(CommandIds.showVersion, () => showVersion(context)),
     ...registerCommands(() => services),
