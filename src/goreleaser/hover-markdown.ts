@@ -94,10 +94,8 @@ export function imageHoverMarkdown(h: ImageHover): string {
   else lines.push(`Reference: not rendered${h.preview !== undefined ? ` (${codeSpan(h.preview)})` : ''}`);
   for (const [variable, where] of h.unresolved) lines.push(`- ${codeSpan(variable, 120)}: ${escapeMarkdown(where)}`);
   if (h.skipped !== undefined) lines.push(`*${escapeMarkdown(h.skipped)}*`);
-  const facts: string[] = [];
-  if (h.digest !== undefined) facts.push(`Digest: ${codeSpan(h.digest, 100)}`);
-  if (h.platforms.length) facts.push(`${h.platforms.length} platform${h.platforms.length === 1 ? '' : 's'}: ${codeList(h.platforms)}`);
-  if (facts.length) lines.push(facts.join(' · '));
+  if (h.digest !== undefined) lines.push(`Digest: ${codeSpan(h.digest, 100)}`);
+  if (h.platforms.length) lines.push(`${h.platforms.length} platform${h.platforms.length === 1 ? '' : 's'}: ${codeList(h.platforms)}`);
   if (h.verdict !== undefined) lines.push(`**${escapeMarkdown(h.verdict, 120)}**`);
   for (const r of (h.reasons ?? []).slice(0, 3)) lines.push(`- ${escapeMarkdown(r)}`);
   if (h.links.length) lines.push(h.links.join(' · '));

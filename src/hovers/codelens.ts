@@ -64,6 +64,13 @@ export function entryLenses(model: GoreleaserModel, state: (reference: string) =
   return out;
 }
 
+/** Where a list entry begins: its `-` when only blanks separate it from the mapping (`-` alone on the line above). */
+export function itemStart(text: string, mapStart: number): number {
+  let i = mapStart - 1;
+  while (i >= 0 && /[ \t\r\n]/.test(text[i]!)) i--;
+  return i >= 0 && text[i] === '-' ? i : mapStart;
+}
+
 /** The image a click should verify: the first that is not fine, else the first. */
 function focus(images: readonly EntryImage[]): string | undefined {
   const rendered = images.filter((i) => i.reference !== null);
@@ -100,7 +107,7 @@ export class GoreleaserCodeLensProvider implements vscode.CodeLensProvider, vsco
     if (!model || token.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
     for (const lens of entryLenses(model, (r) => this.deps.service.state(r))) {
-      const line = document.positionAt(lens.range.start).line;
+      const line = document.positionAt(itemStart(model.analysis.text, lens.range.start)).line;
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(new vscode.CodeLens(range, verdictCommand(lens)));
       const reference = focus(lens.images);

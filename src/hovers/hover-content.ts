@@ -9,7 +9,6 @@ import type { ResolvedSign } from '../goreleaser/sign';
 import { codeSpan, escapeMarkdown } from '../goreleaser/hover-markdown';
 import { variableSource } from '../goreleaser/template-context';
 import type { ImageLoad } from '../releases/types';
-import { verificationReasons } from '../releases/verification';
 import { loadWords } from './verdict-words';
 
 /** The command ids the links may name; the edge trusts exactly these. */
@@ -63,7 +62,8 @@ export function imageHover(image: ResolvedImage, reference: string | null, load:
     if (load?.status === 'loaded') {
       digest = load.graph.digest;
       platforms = load.graph.platforms.map((p) => p.platform);
-      if (load.verification) reasons = verificationReasons(load.verification);
+      // The coverage sentence, then what fails; warnings restate the coverage per platform.
+      if (load.verification) reasons = [load.verification.verdict.coverage, ...load.verification.verdict.checks.filter((c) => c.status === 'fail').map((c) => c.message)].filter(Boolean).slice(0, 3);
       else if (load.verificationFailure) reasons = [`Verification could not run: ${load.verificationFailure.message}`];
     } else if (load?.status === 'failed') {
       reasons = [load.failure.message];

@@ -69,7 +69,7 @@ test('loaded: the digest and the platforms the registry lists, the verdict and w
   assert.equal(h.verdict, 'not checked');
   assert.deepEqual(h.reasons, ['Verification could not run: no trusted root']);
   const md = hoverMarkdown([h]);
-  assert.match(md, new RegExp(`Digest: \`${DIGEST}\` · 2 platforms: \`linux/amd64\`, \`linux/arm64\``));
+  assert.match(md, new RegExp(`Digest: \`${DIGEST}\`\n\n2 platforms: \`linux/amd64\`, \`linux/arm64\``));
   assert.match(md, /\*\*not checked\*\*\n\n- Verification could not run\\: no trusted root/);
 });
 

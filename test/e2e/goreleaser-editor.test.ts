@@ -1,0 +1,162 @@
+// Hovers, CodeLenses and Problems on fleet's real .goreleaser.yaml (../shared fixtures) in a real
+// VS Code (code-server 4.100.3 + Chromium): the workspace is a git checkout tagged v1.0.0 whose
+// `{{ .Env.STAGE_REGISTRY }}` points at a test registry holding a signed rancher/fleet (mini
+// Sigstore, GitHub workflow identity of rancher/fleet) and an unsigned rancher/fleet-agent. It is
+// a hotfix release (IS_HOTFIX=true), so the public Docker Hub images are not pushed and nothing
+// leaves the machine. Screenshots go to test-artifacts/goreleaser-*.png; the in-host part
+// (test/host/goreleaser.host.ts) asserts the values through the providers.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { pushMultiArchIndex } from '../support/fixtures';
+import { startRegistry } from '../support/registry';
+import type { TestRegistry } from '../support/registry';
+import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
+import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
+import { pushSignedRelease } from '../support/sigstore/release';
+import { launchBrowser, openWorkbench, quickInput, runCommand, screenshot, screenshotOnFailure } from './support/browser';
+import { startCodeServer } from './support/code-server';
+import type { CodeServer } from './support/code-server';
+import { runHostSuite } from './support/host-suite';
+import { repoRoot } from './support/paths';
+
+const shared = process.env.PROVENANCE_LENS_SHARED ?? join(repoRoot, '..', 'shared');
+const FLEET = join(shared, 'fixtures', 'real', 'goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
+if (!existsSync(FLEET) && process.env.CI === 'true') throw new Error(`fleet's config missing at ${FLEET} (set PROVENANCE_LENS_SHARED).`);
+const skip = existsSync(FLEET) ? false : `fleet's config not found at ${FLEET} (set PROVENANCE_LENS_SHARED)`;
+const TAG = 'v1.0.0';
+/** What the in-host suite (test/host/goreleaser.host.ts) learns about the seeded registry. */
+export const GORELEASER_E2E_ENV = 'PROVENANCE_LENS_E2E_GORELEASER';
+
+function gitWorkspace(dir: string): void {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } });
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('-c', 'user.email=e2e@provenance-lens.test', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'release');
+  git('tag', TAG);
+}
+
+/** The editor line whose text matches (Monaco renders spaces as no-break spaces). */
+function editorLine(page: Page, text: RegExp): Locator {
+  return page.locator('.monaco-editor .view-line', { hasText: text }).first();
+}
+
+async function goToLine(page: Page, line: number): Promise<void> {
+  await runCommand(page, 'Go to Line/Column...');
+  await quickInput(page).fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await quickInput(page).waitFor({ state: 'hidden' });
+}
+
+describe('goreleaser editor features on fleet\'s real config (code-server + Chromium + test registry)', { timeout: 300_000, skip }, () => {
+  let registry: TestRegistry | undefined;
+  let sigstore: MiniSigstore | undefined;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let workspace: string;
+  let rootDir: string | undefined;
+  let fleetReference: string;
+  let fleetDigest: string;
+
+  before(async () => {
+    const started = Date.now();
+    [registry, sigstore] = await Promise.all([startRegistry(), createMiniSigstore()]);
+    rootDir = mkdtempSync(join(tmpdir(), 'pl-goreleaser-root-'));
+    const trustedRoot = await sigstore.writeTrustedRoot(rootDir);
+    const platforms = ['linux/amd64', 'linux/arm64'];
+    const fleet = await pushSignedRelease(registry, 'rancher/fleet', { sigstore, tag: TAG, platforms, sourceRepository: 'rancher/fleet' });
+    const agent = await pushMultiArchIndex(registry, 'rancher/fleet-agent', { tag: TAG, platforms });
+    fleetReference = `${registry.host}/rancher/fleet:${TAG}`;
+    fleetDigest = fleet.index.digest;
+    const seeded = { registry: registry.host, tag: TAG, fleet: { reference: fleetReference, digest: fleetDigest }, agent: { reference: `${registry.host}/rancher/fleet-agent:${TAG}`, digest: agent.digest } };
+    server = await startCodeServer({
+      vsix: 'package',
+      colorTheme: 'Default Dark Modern',
+      env: { [GORELEASER_E2E_ENV]: JSON.stringify(seeded) },
+      settings: {
+        'provenanceLens.goreleaser.env': { STAGE_REGISTRY: registry.host, PRIME_REGISTRY: 'registry.suse.com', IS_HOTFIX: 'true' },
+        'provenanceLens.trustedRoot': trustedRoot,
+        'editor.hover.delay': 200,
+        'editor.minimap.enabled': false,
+        'editor.stickyScroll.enabled': false,
+      },
+    });
+    workspace = server.makeWorkspace('fleet', { '.goreleaser.yaml': readFileSync(FLEET, 'utf8') });
+    gitWorkspace(workspace);
+    browser = await launchBrowser();
+    // Tall enough for the staging entries and both docker_signs entries at once.
+    page = await openWorkbench(browser, server.workbenchUrl(workspace), { viewport: { width: 1400, height: 1150 } });
+    console.log(`# setup (registry, signed fleet + unsigned agent, code-server, workbench): ${Date.now() - started} ms`);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await registry?.stop();
+    await sigstore?.dispose();
+    if (rootDir) rmSync(rootDir, { recursive: true, force: true });
+  });
+
+  it('shows a CodeLens with the verdict above each image entry and each docker_signs entry', () => screenshotOnFailure(page, 'goreleaser-codelens', async () => {
+    await runCommand(page, 'View: Show Explorer');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.goreleaser.yaml' }).first().click();
+    await page.locator('.monaco-editor .view-line').first().waitFor({ state: 'visible' });
+    await goToLine(page, 178);
+    const lens = (text: string) => page.locator('.monaco-editor .codelens-decoration', { hasText: text }).first();
+    // Each image loads and verifies on its own; its lens follows.
+    await lens('signed, signer not pinned · 2 platforms').waitFor({ state: 'visible', timeout: 60_000 });
+    await lens('unsigned · 2 platforms').waitFor({ state: 'visible', timeout: 60_000 });
+    await lens('signs 1 image · ✗ 1 without a verified signature').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.mouse.move(5, 450);
+    await screenshot(page, 'goreleaser-codelens');
+  }));
+
+  it('hovers the staging image template: rendered for v1.0.0, with digest, platforms and verdict from the registry', () => screenshotOnFailure(page, 'goreleaser-hover', async () => {
+    await goToLine(page, 157);
+    const line = editorLine(page, /STAGE_REGISTRY[\s\u00a0]}}\/rancher\/fleet"/);
+    const target = line.locator('span', { hasText: 'rancher/fleet' }).last();
+    const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: 'Template:' }).first();
+    // The first hover may say "reading the registry"; the load goes on and the next hover answers from it.
+    for (let attempt = 0; ; attempt++) {
+      await page.mouse.move(5, 450);
+      await target.hover();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const text = await hover.innerText();
+      if (text.includes(fleetDigest) && !text.includes('verifying')) break;
+      if (attempt > 20) throw new Error(`the hover never showed the digest:\n${text}`);
+      await page.waitForTimeout(500);
+    }
+    const text = await hover.innerText();
+    assert.match(text, /Template: \{\{ \.Env\.STAGE_REGISTRY \}\}\/rancher\/fleet:\{\{ \.Tag \}\}/);
+    assert.ok(text.includes(`Reference: ${fleetReference}`), text);
+    assert.match(text, new RegExp(`Digest: ${fleetDigest}\\s+2 platforms: linux/amd64, linux/arm64`));
+    assert.match(text, /signed, signer not pinned/);
+    assert.deepEqual(await hover.locator('a').allInnerTexts(), ['Verify', 'Show provenance', 'Reveal in Releases']);
+    await screenshot(page, 'goreleaser-hover');
+  }));
+
+  it('lists the unsigned staging image docker_signs should have signed in the Problems panel', () => screenshotOnFailure(page, 'goreleaser-problems', async () => {
+    await page.mouse.move(5, 450);
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'docker_signs[1] (prime-fleet-agent) should sign' }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'goreleaser-problems');
+  }));
+
+  it('passes the in-host goreleaser suite against the seeded registry', async () => {
+    assert.ok(server && browser);
+    const results = await runHostSuite(server, browser, workspace, 180_000);
+    const mine = results.tests.filter((t) => t.title.startsWith('goreleaser editor: fleet\'s config against the test registry'));
+    for (const t of mine) console.log(`# in-host: ${t.title} ${t.state} ${t.durationMs} ms`);
+    const failures = mine.filter((t) => t.state !== 'passed').map((t) => `${t.title} [${t.state}]\n${t.error ?? ''}`);
+    assert.equal(results.error, undefined, results.error);
+    assert.deepEqual(failures, []);
+    assert.equal(mine.length, 4);
+  });
+});
