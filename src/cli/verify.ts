@@ -5,7 +5,9 @@ import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
 import type { Matcher } from '../verify/identity-policy';
 import { compilePattern, describeMatcher } from '../verify/identity-policy';
+import type { DigestVerdict } from '../verify/digest-verdict';
 import type { ImagePolicy } from '../verify/image-policy';
+import { COVERAGE_RULES } from '../verify/image-policy';
 import { formatDiagnostic, loadPolicyFile, policyForImage } from '../verify/policy-file';
 import type { PublicKeyMaterial } from '../verify/public-key';
 import { loadPublicKeyFile } from '../verify/public-key';
@@ -41,6 +43,9 @@ signature (its own or the index's) and every requirement holds.
   --insecure-ignore-tlog              do not require a transparency-log entry (key-based signing)
   --require-attestation TYPE          require a verified attestation of this predicate type
                                       covering every platform (repeatable)
+  --coverage RULE                     what covers a digest: signatures (default, cosign verify's
+                                      rule) or signatures-or-attestations (a verified attestation
+                                      from the pinned signer covers it too, as slsa-verifier)
   --trusted-root FILE                 a trusted_root.json (default: the embedded public-good root)
   --offline                           never use the network for trust material (the default today)
   --policy FILE                       a .provenance-lens.yaml policy (docs/policy.md); flags
@@ -58,6 +63,7 @@ const OPTIONS = {
   'insecure-ignore-tlog': { type: 'boolean' },
   'require-attestation': { type: 'string', multiple: true },
   'trusted-root': { type: 'string' },
+  coverage: { type: 'string' },
   offline: { type: 'boolean' },
   policy: { type: 'string' },
   json: { type: 'boolean' },
@@ -96,7 +102,7 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-type Values = { [K in 'certificate-identity' | 'certificate-identity-regexp' | 'certificate-oidc-issuer' | 'certificate-oidc-issuer-regexp' | 'trusted-root']?: string } & {
+type Values = { [K in 'certificate-identity' | 'certificate-identity-regexp' | 'certificate-oidc-issuer' | 'certificate-oidc-issuer-regexp' | 'trusted-root' | 'coverage']?: string } & {
   key?: string[];
   'require-attestation'?: string[];
   'insecure-ignore-tlog'?: boolean;
@@ -119,6 +125,11 @@ async function policyFromFile(path: string, reference: string, io: CliIo): Promi
 export async function policyFromFlags(values: Values, base?: ImagePolicy): Promise<ImagePolicy> {
   const policy: ImagePolicy = base ?? { requiredPredicateTypes: [], requireTlog: true, sources: {} };
   if (values['insecure-ignore-tlog']) Object.assign(policy, { requireTlog: false }).sources.requireTlog = 'cli';
+  if (values.coverage !== undefined) {
+    const coverage = COVERAGE_RULES.find((r) => r === values.coverage);
+    if (coverage === undefined) throw new LensError('USAGE', `--coverage takes ${COVERAGE_RULES.join(' or ')}, got ${JSON.stringify(values.coverage)}.`);
+    Object.assign(policy, { coverage }).sources.coverage = 'cli';
+  }
   const identity = matcher(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
   const issuer = matcher(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
   if (identity !== undefined) Object.assign(policy, { identity }).sources.identity = 'cli';
@@ -157,7 +168,7 @@ export function toJson(graph: ImageGraph, result: ImageVerification, policy: Ima
 
 function policySummary(p: ImagePolicy): Record<string, unknown> {
   const { keys, ...rest } = p;
-  return { ...rest, ...(keys ? { keys: keys.map((k) => ({ fingerprint: k.fingerprint, algorithm: k.algorithm, source: k.source })) } : {}) };
+  return { ...rest, coverage: p.coverage ?? 'signatures', ...(keys ? { keys: keys.map((k) => ({ fingerprint: k.fingerprint, algorithm: k.algorithm, source: k.source })) } : {}) };
 }
 
 const MARK: Record<ArtifactVerification['state'], string> = {
@@ -175,7 +186,7 @@ function render(g: ImageGraph, r: ImageVerification, policy: ImagePolicy): strin
   lines.push(`${head}: ${safeText(v.coverage)}`, '');
   const byCover = (digest: string) => g.artifacts.map((a, i) => [a, r.artifacts[i]!] as const).filter(([a]) => a.coversDigest === digest && !a.depth);
   for (const d of v.digests) {
-    const how = d.ownState === 'verified' ? `signed by ${d.signedBy.join(', ')}` : d.throughIndex ? 'covered through the index' : HOW[d.state] ?? d.state;
+    const how = digestHow(d, v.digests[0]!);
     lines.push(`${d.target === 'index' ? 'index' : safeText(d.target)} ${short(d.digest)}  ${MARK[d.state]} ${safeText(how)}`);
     const mine = byCover(d.digest);
     if (mine.length === 0) lines.push('    nothing attached to this digest');
@@ -188,6 +199,13 @@ function render(g: ImageGraph, r: ImageVerification, policy: ImagePolicy): strin
   const notChecked = notCheckedLines(g, r);
   if (notChecked.length > 0) lines.push('Not checked:', ...notChecked.map((l) => `  - ${l}`));
   return `${lines.join('\n')}\n`;
+}
+
+function digestHow(d: DigestVerdict, index: DigestVerdict): string {
+  const by = (x: DigestVerdict) => `a verified attestation by ${(x.attestedBy ?? []).join(', ')} (coverage: signatures-or-attestations)`;
+  if (d.ownState === 'verified') return d.coveredBy === 'attestation' ? `covered by ${by(d)}` : `signed by ${d.signedBy.join(', ')}`;
+  if (d.throughIndex) return index.coveredBy === 'attestation' ? `covered through the index, by ${by(index)}` : 'covered through the index';
+  return HOW[d.state] ?? d.state;
 }
 
 function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph): string[] {
@@ -217,6 +235,7 @@ function describePolicy(p: ImagePolicy): string {
   if (required.length) parts.push(`required attestations ${required.join(', ')}${from('requiredPredicateTypes')}`);
   if (p.slsa !== undefined) parts.push(`SLSA expectations ${Object.keys(p.slsa).join(', ')}${from('slsa')}`);
   parts.push(p.requireTlog ? 'transparency-log entry required' : 'transparency-log entry not required');
+  parts.push(`coverage: ${p.coverage ?? 'signatures'}${from('coverage')}`);
   return [parts.join('; '), ...(p.notes ?? []).map((n) => `  ${safeText(n)}`)].join('\n');
 }
 

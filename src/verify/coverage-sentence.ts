@@ -1,12 +1,14 @@
 import type { ImageGraph } from '../registry/graph-types';
 import type { DigestState, DigestVerdict } from './digest-verdict';
+import type { CoverageRule } from './image-policy';
 import type { ImageVerdict } from './image-verdict';
 
 /**
  * The coverage of an image in one plain sentence, e.g. "index signed by X; linux/amd64 and
  * linux/arm64 covered through the index; no platform-level signature". It names which
  * digest each signature covers rather than calling a platform "unsigned" when the index
- * that lists it is signed (FORMATS.md §2).
+ * that lists it is signed (FORMATS.md §2). Where the coverage rule decides something (an
+ * attestation covers a digest, or would under the other rule), the rule is named.
  */
 const WHY: Record<Exclude<DigestState, 'verified'>, string> = {
   unsigned: 'no signature',
@@ -15,35 +17,65 @@ const WHY: Record<Exclude<DigestState, 'verified'>, string> = {
   'not-checked': 'could not be read',
 };
 
+const WHY_EITHER: Record<Exclude<DigestState, 'verified'>, string> = {
+  unsigned: 'no signature or attestation',
+  failed: 'no signature or attestation verifies',
+  unpinned: 'valid signature or attestation, but no identity pinned',
+  'not-checked': 'could not be read',
+};
+
+const SLSA_PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//;
+
+/** "SLSA provenance attestation", or the predicate type, for sentences about what covered a digest. */
+export function attestationNoun(predicateTypes: readonly string[]): string {
+  if (predicateTypes.length > 0 && predicateTypes.every((t) => SLSA_PROVENANCE.test(t))) return 'SLSA provenance attestation';
+  return predicateTypes.length === 1 ? `attestation (${predicateTypes[0]})` : 'attestation';
+}
+
 export function coverageSentence(graph: ImageGraph, verdict: Omit<ImageVerdict, 'coverage'>): string {
+  const rule: CoverageRule = verdict.coverageRule ?? 'signatures';
   const index = verdict.digests.find((d) => d.target === 'index');
   const platforms = verdict.digests.filter((d) => d.target !== 'index');
+  const byAttestation = (d: DigestVerdict) => d.ownState === 'verified' && d.coveredBy === 'attestation';
   const parts: string[] = [];
   if (verdict.exception !== undefined) parts.push(`not signed, excepted by the policy: ${verdict.exception.reason}`);
 
-  if (index !== undefined) parts.push(indexPart(index));
-  for (const [signer, list] of group(platforms.filter((p) => p.ownState === 'verified'), (p) => p.signedBy.join(', '))) {
+  if (index !== undefined) parts.push(indexPart(index, rule));
+  for (const [signer, list] of group(platforms.filter((p) => p.ownState === 'verified' && !byAttestation(p)), (p) => p.signedBy.join(', '))) {
     parts.push(`${names(list)} signed by ${signer}`);
   }
-  const through = platforms.filter((p) => p.throughIndex && p.ownState !== 'verified');
-  if (through.length > 0) parts.push(`${names(through)} covered through the index`);
-  for (const [state, list] of group(platforms.filter((p) => p.state !== 'verified'), (p) => p.state)) {
-    parts.push(`${names(list)} not covered (${WHY[state as Exclude<DigestState, 'verified'>]}${list.some((p) => p.unpinnedBy.length > 0) && state === 'unpinned' ? `: ${unique(list.flatMap((p) => p.unpinnedBy)).join(', ')}` : ''})`);
+  for (const [noun, list] of group(platforms.filter(byAttestation), (p) => `${attestationNoun(p.attestations)} by ${(p.attestedBy ?? []).join(', ')}`)) {
+    parts.push(`${names(list)} covered by a verified ${noun} (coverage: ${rule})`);
   }
-  if (index?.state === 'verified' && platforms.length > 0 && !platforms.some((p) => p.ownState === 'verified')) parts.push('no platform-level signature');
+  const through = platforms.filter((p) => p.throughIndex && p.ownState !== 'verified');
+  if (through.length > 0) {
+    parts.push(index !== undefined && byAttestation(index)
+      ? `${names(through)} covered by a verified ${attestationNoun(index.attestations)} on the index (coverage: ${rule})`
+      : `${names(through)} covered through the index`);
+  }
+  const why = rule === 'signatures' ? WHY : WHY_EITHER;
+  for (const [state, list] of group(platforms.filter((p) => p.state !== 'verified'), (p) => p.state)) {
+    parts.push(`${names(list)} not covered (${why[state as Exclude<DigestState, 'verified'>]}${list.some((p) => p.unpinnedBy.length > 0) && state === 'unpinned' ? `: ${unique(list.flatMap((p) => p.unpinnedBy)).join(', ')}` : ''})`);
+  }
+  if (index?.state === 'verified' && !byAttestation(index) && platforms.length > 0 && !platforms.some((p) => p.ownState === 'verified' && !byAttestation(p))) parts.push('no platform-level signature');
 
   const attested: string[] = [];
   for (const [type, list] of group(verdict.digests.filter((d) => d.attestations.length > 0).flatMap((d) => d.attestations.map((t) => ({ t, d }))), (x) => x.t)) {
     attested.push(`${type} on ${names(list.map((x) => x.d))}`);
   }
   if (attested.length > 0) parts.push(`verified attestations: ${attested.join(', ')}`);
+  // Say why a verified attestation did not save an uncovered platform: the rule.
+  if (rule === 'signatures' && platforms.some((p) => p.state !== 'verified') && verdict.digests.some((d) => (d.attestedBy?.length ?? 0) > 0)) {
+    parts.push('attestations do not count as signatures (coverage: signatures)');
+  }
   if (graph.kind === 'manifest' && platforms.length === 1 && parts.length === 0) parts.push('nothing covers this image');
   return parts.join('; ');
 }
 
-function indexPart(index: DigestVerdict): string {
+function indexPart(index: DigestVerdict, rule: CoverageRule): string {
   if (index.signedBy.length > 0) return `index signed by ${index.signedBy.join(', ')}`;
-  if (index.unpinnedBy.length > 0) return `index has a valid signature by ${index.unpinnedBy.join(', ')}, but no identity was pinned`;
+  if (index.ownState === 'verified' && index.coveredBy === 'attestation') return `index not signed, attested by ${(index.attestedBy ?? []).join(', ')}`;
+  if (index.unpinnedBy.length > 0) return `index has a valid ${rule === 'signatures' ? 'signature' : 'signature or attestation'} by ${index.unpinnedBy.join(', ')}, but no identity was pinned`;
   if (index.ownState === 'failed') return 'the index signature does not verify';
   if (index.ownState === 'not-checked') return 'the index signatures could not be read';
   return 'index not signed';

@@ -1,5 +1,6 @@
 import type { GraphProblem, ImageGraph } from '../registry/graph-types';
 import { digestTag } from '../registry/digest';
+import type { CoverageRule } from './image-policy';
 import type { ArtifactState, ArtifactVerification } from './verify-artifact';
 
 /**
@@ -8,6 +9,9 @@ import type { ArtifactState, ArtifactVerification } from './verify-artifact';
  * them. A signature on an index covers every platform it lists: the index names each
  * platform manifest by digest, so signing the index signs them all (FORMATS.md §2,
  * "a view must show which digest each signature covers").
+ *
+ * Under `coverage: signatures-or-attestations` (image-policy.ts) a verified attestation on a
+ * digest covers it like a signature (slsa-verifier's rule); `coveredBy` says which did.
  */
 export type DigestState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked';
 
@@ -15,8 +19,13 @@ export interface DigestVerdict {
   digest: string;
   /** `index`, or the platform (`linux/arm64`). */
   target: string;
-  /** This digest's own signatures' state (before coverage through the index). */
+  /**
+   * This digest's own signatures' state (before coverage through the index); under
+   * `coverage: signatures-or-attestations`, its signatures' and attestations'.
+   */
   ownState: DigestState;
+  /** When `ownState` is verified: by a signature, or (signatures-or-attestations only) by an attestation alone. */
+  coveredBy?: 'signature' | 'attestation';
   /** Platforms: the state with the index's signature counted. The index: its own state. */
   state: DigestState;
   /** Platforms: covered by a verified signature on the index. */
@@ -27,6 +36,8 @@ export interface DigestVerdict {
   unpinnedBy: string[];
   /** Predicate types of verified attestations directly on this digest. */
   attestations: string[];
+  /** Who made the verified attestations directly on this digest (identity, or key fingerprint). */
+  attestedBy?: string[];
   /** Parts of the graph about this digest that could not be read. */
   problems: GraphProblem[];
 }
@@ -42,24 +53,30 @@ export function problemsFor(graph: ImageGraph, digest: string): GraphProblem[] {
   return graph.problems.filter((p) => p.at === digest || p.at.startsWith(`${tag}.`) || p.at === tag || p.at === `referrers of ${digest}`);
 }
 
-export function digestVerdicts(graph: ImageGraph, results: readonly ArtifactVerification[]): DigestVerdict[] {
+export function digestVerdicts(graph: ImageGraph, results: readonly ArtifactVerification[], rule: CoverageRule = 'signatures'): DigestVerdict[] {
   const direct = (digest: string): ArtifactVerification[] => results.filter((r, i) => r.coversDigest === digest && !graph.artifacts[i]?.depth);
   const one = (digest: string, target: string): DigestVerdict => {
     const mine = direct(digest);
     const signatures = mine.filter((r) => r.kind === 'signature' && r.format !== 'buildkit-index');
+    // BuildKit's statements are never verified, so they never cover anything.
+    const attestations = mine.filter((r) => r.kind !== 'signature' && r.format !== 'buildkit-index');
+    const candidates = rule === 'signatures-or-attestations' ? [...signatures, ...attestations] : signatures;
     const problems = problemsFor(graph, digest);
-    const ownState = combine(signatures.map((r) => r.state), problems.length > 0 || mine.some((r) => r.state === 'not-checked'));
-    return {
+    const ownState = combine(candidates.map((r) => r.state), problems.length > 0 || mine.some((r) => r.state === 'not-checked'));
+    const verdict: DigestVerdict = {
       digest,
       target,
       ownState,
       state: ownState,
       throughIndex: false,
       signedBy: unique(signatures.filter((r) => r.state === 'verified').map(signerLabel)),
-      unpinnedBy: unique(signatures.filter((r) => r.state === 'unpinned').map(signerLabel)),
-      attestations: unique(mine.filter((r) => r.kind !== 'signature' && r.state === 'verified' && r.predicateType !== undefined).map((r) => r.predicateType!)),
+      unpinnedBy: unique(candidates.filter((r) => r.state === 'unpinned').map(signerLabel)),
+      attestations: unique(attestations.filter((r) => r.state === 'verified' && r.predicateType !== undefined).map((r) => r.predicateType!)),
+      attestedBy: unique(attestations.filter((r) => r.state === 'verified').map(signerLabel)),
       problems,
     };
+    if (ownState === 'verified') verdict.coveredBy = verdict.signedBy.length > 0 ? 'signature' : 'attestation';
+    return verdict;
   };
   const out: DigestVerdict[] = [];
   const index = graph.kind === 'index' ? one(graph.digest, 'index') : undefined;

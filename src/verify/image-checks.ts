@@ -1,4 +1,5 @@
 import type { CheckCode, CheckStatus, Evidence, SignatureCheck } from './checks';
+import type { CoverageRule } from './image-policy';
 
 /**
  * Checks that exist only when verifying an image's artifacts, beside the bundle checks of
@@ -33,6 +34,9 @@ export interface ImageEvidence extends Evidence {
   expected?: string;
   dockerReference?: string;
   platforms?: string[];
+  /** COVERAGE: the rule that applied, and what covered the platform. */
+  coverageRule?: CoverageRule;
+  coveredBy?: 'signature' | 'attestation';
 }
 
 export function imageCheck(code: ImageCheckCode, status: CheckStatus, message: string, evidence?: ImageEvidence): ImageCheck {

@@ -8,6 +8,17 @@ import type { PublicKeyMaterial } from './public-key';
  */
 export type PolicySource = 'cli' | 'policy-file' | 'derived' | 'default';
 
+/**
+ * What counts as covering a digest. `signatures` (the default) is `cosign verify`'s rule: only
+ * signatures cover, attestations never do. `signatures-or-attestations` is `slsa-verifier`'s:
+ * a VERIFIED attestation (signed by the pinned signer, statement subject = the digest) covers
+ * it too, which is how slsa-github-generator's container workflow (`cosign attest` only,
+ * no `.sig`) vouches for an image.
+ */
+export type CoverageRule = 'signatures' | 'signatures-or-attestations';
+
+export const COVERAGE_RULES: readonly CoverageRule[] = ['signatures', 'signatures-or-attestations'];
+
 /** Claims Fulcio puts in GitHub Actions certificates (OIDs 1.3.6.1.4.1.57264.1.*). */
 export interface GithubClaims {
   /** 1.12 Source Repository URI, e.g. `https://github.com/rancher/fleet`. */
@@ -61,10 +72,17 @@ export interface ImagePolicy {
   requireTlog: boolean;
   /** A `trusted_root.json` to verify against instead of the public-good root (absolute path). */
   trustedRoot?: string;
+  /**
+   * A private PKI: PEM CA certificates (intermediates and root, absolute path) that replace the
+   * trusted root's certificate authorities, as `cosign verify --certificate-chain` does.
+   */
+  certificateChain?: string;
+  /** What covers a digest; absent means `signatures`. */
+  coverage?: CoverageRule;
   /** Plain sentences on how the policy was resolved (e.g. "identity derived from the image name"), for the explanation. */
   notes?: string[];
   /** Where each requirement came from. */
-  sources: Partial<Record<'identity' | 'issuer' | 'keys' | 'requiredPredicateTypes' | 'slsa' | 'github' | 'exception' | 'builtIn' | 'trustedRoot' | 'requireTlog', PolicySource>>;
+  sources: Partial<Record<'identity' | 'issuer' | 'keys' | 'requiredPredicateTypes' | 'slsa' | 'github' | 'exception' | 'builtIn' | 'trustedRoot' | 'requireTlog' | 'certificateChain' | 'coverage', PolicySource>>;
 }
 
 /** One required attestation: a name for people and the predicate types that satisfy it. */

@@ -1,17 +1,19 @@
 import type { ImageGraph } from '../registry/graph-types';
-import { coverageSentence } from './coverage-sentence';
+import { attestationNoun, coverageSentence } from './coverage-sentence';
 import type { DigestState, DigestVerdict } from './digest-verdict';
 import { digestVerdicts } from './digest-verdict';
 import type { ImageCheck } from './image-checks';
 import { imageCheck } from './image-checks';
-import type { ImagePolicy } from './image-policy';
+import type { CoverageRule, ImagePolicy } from './image-policy';
 import type { ArtifactVerification } from './verify-artifact';
 
 /**
  * The verdict on a whole image (issue 3 §5): verified only if every platform is covered by
  * a verified signature (its own, or the index's) and every requirement holds. Verified
  * attestations do not count as signatures (as `cosign verify` does not count them), except
- * cosign v3's `https://sigstore.dev/cosign/sign/v1` statements, which are signatures.
+ * cosign v3's `https://sigstore.dev/cosign/sign/v1` statements, which are signatures; under
+ * `coverage: signatures-or-attestations` a verified attestation covers its digest too (as
+ * slsa-verifier accepts slsa-github-generator images, which carry only an attestation).
  * A required predicate type is met per platform, only by a VERIFIED attestation covering
  * the index or that platform; BuildKit's unsigned statements never meet it.
  */
@@ -22,6 +24,8 @@ export interface ImageVerdict {
   state: ImageState;
   /** One plain sentence: who covers what, and what is not covered. */
   coverage: string;
+  /** The rule that decided what covers a digest (always set by `imageVerdict`). */
+  coverageRule?: CoverageRule;
   digests: DigestVerdict[];
   /** Image-level checks: COVERAGE per platform, REQUIRED_ATTESTATION per requirement, EXCEPTION. */
   checks: ImageCheck[];
@@ -41,10 +45,11 @@ function requirementsOf(policy: ImagePolicy): Requirement[] {
 }
 
 export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerification[], policy: ImagePolicy): ImageVerdict {
-  const digests = digestVerdicts(graph, results);
+  const rule = policy.coverage ?? 'signatures';
+  const digests = digestVerdicts(graph, results, rule);
   const index = digests.find((d) => d.target === 'index');
   const platforms = digests.filter((d) => d.target !== 'index');
-  const checks: ImageCheck[] = platforms.map((p) => coverageCheck(p, index));
+  const checks: ImageCheck[] = platforms.map((p) => coverageCheck(p, index, rule));
   if (platforms.length === 0) checks.push(imageCheck('COVERAGE', 'fail', 'The image lists no platform manifest, so nothing can be covered.'));
 
   for (const r of requirementsOf(policy)) {
@@ -70,7 +75,7 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
   else if (states.every((s) => s === 'verified' || s === 'unpinned') && requirementsHold) state = 'unpinned';
   else state = 'failed';
 
-  const verdict: ImageVerdict = { verified: state === 'verified', state, coverage: '', digests, checks };
+  const verdict: ImageVerdict = { verified: state === 'verified', state, coverage: '', coverageRule: rule, digests, checks };
   if (policy.exception !== undefined) {
     if (state === 'unsigned') {
       verdict.state = 'excepted';
@@ -84,18 +89,32 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
   return verdict;
 }
 
-function coverageCheck(p: DigestVerdict, index: DigestVerdict | undefined): ImageCheck {
-  const evidence = { digest: p.digest, platforms: [p.target] };
-  if (p.ownState === 'verified') return imageCheck('COVERAGE', 'pass', `${p.target} is signed by ${p.signedBy.join(', ')}.`, evidence);
-  if (p.throughIndex) return imageCheck('COVERAGE', 'pass', `${p.target} is covered through the index, signed by ${index!.signedBy.join(', ')}.`, evidence);
+function coverageCheck(p: DigestVerdict, index: DigestVerdict | undefined, rule: CoverageRule): ImageCheck {
+  const evidence = { digest: p.digest, platforms: [p.target], coverageRule: rule };
+  const why = `(coverage: ${rule})`;
+  const pass = (message: string, coveredBy: 'signature' | 'attestation') => imageCheck('COVERAGE', 'pass', message, { ...evidence, coveredBy });
+  if (p.ownState === 'verified' && p.coveredBy !== 'attestation') return pass(`${p.target} is signed by ${p.signedBy.join(', ')} ${why}.`, 'signature');
+  if (p.throughIndex && index!.coveredBy !== 'attestation') return pass(`${p.target} is covered through the index, signed by ${index!.signedBy.join(', ')} ${why}.`, 'signature');
+  if (p.ownState === 'verified') return pass(`${p.target} is covered by a verified ${attestationNoun(p.attestations)} by ${(p.attestedBy ?? []).join(', ')}, with no signature ${why}.`, 'attestation');
+  if (p.throughIndex) return pass(`${p.target} is covered by a verified ${attestationNoun(index!.attestations)} on the index, by ${(index!.attestedBy ?? []).join(', ')}, with no signature ${why}.`, 'attestation');
+  const what = rule === 'signatures' ? 'signature' : 'signature or attestation';
   switch (p.state) {
     case 'unpinned':
-      return imageCheck('COVERAGE', 'warn', `${p.target} has only valid signatures whose identity nothing pinned (${[...p.unpinnedBy, ...(index?.unpinnedBy ?? [])].join(', ')}).`, evidence);
+      return imageCheck('COVERAGE', 'warn', `${p.target} has only valid ${what}s whose identity nothing pinned (${[...p.unpinnedBy, ...(index?.unpinnedBy ?? [])].join(', ')}) ${why}.`, evidence);
     case 'not-checked':
-      return imageCheck('COVERAGE', 'warn', `${p.target} could not be checked: part of what covers it could not be read.`, evidence);
+      return imageCheck('COVERAGE', 'warn', `${p.target} could not be checked: part of what covers it could not be read ${why}.`, evidence);
     case 'failed':
-      return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: the signatures on it${index ? ' and on the index' : ''} do not verify.`, evidence);
+      return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: the ${what}s on it${index ? ' and on the index' : ''} do not verify ${why}.${attestationHint(p, index, rule)}`, evidence);
     default:
-      return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: no signature on it${index ? ' or on the index' : ''}.`, evidence);
+      return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: no ${what} on it${index ? ' or on the index' : ''} ${why}.${attestationHint(p, index, rule)}`, evidence);
   }
+}
+
+/** Under cosign's rule, a verified attestation that would have covered the platform is named, with the rule that would count it. */
+function attestationHint(p: DigestVerdict, index: DigestVerdict | undefined, rule: CoverageRule): string {
+  if (rule !== 'signatures') return '';
+  const on = (p.attestedBy?.length ?? 0) > 0 ? p : (index?.attestedBy?.length ?? 0) > 0 ? index : undefined;
+  if (on === undefined) return '';
+  const where = on === index ? 'on the index' : 'on it';
+  return ` A verified ${attestationNoun(on.attestations)} ${where} by ${on.attestedBy!.join(', ')} does not count as a signature under coverage: signatures (cosign verify's rule); coverage: signatures-or-attestations (slsa-verifier's rule) accepts it.`;
 }

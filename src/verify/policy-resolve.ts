@@ -52,6 +52,10 @@ export function policyForImage(policy: PolicyFile | undefined, reference: string
   out.sources.requireTlog = requireTlog === undefined ? 'default' : 'policy-file';
   const trustedRoot = first('trustedRoot');
   if (trustedRoot !== undefined) setSource(out, 'trustedRoot', trustedRoot, 'policy-file');
+  const certificateChain = first('certificateChain');
+  if (certificateChain !== undefined) setSource(out, 'certificateChain', certificateChain, 'policy-file');
+  const coverage = first('coverage');
+  if (coverage !== undefined) setSource(out, 'coverage', coverage, 'policy-file');
   const attestations = first('attestations');
   if (attestations !== undefined) {
     out.requiredAttestations = attestations.map((a) => ({ name: a.name, predicateTypes: [...a.predicateTypes] }));
@@ -85,7 +89,7 @@ function templateValues(ref: RegistryReference | undefined, tag: string | undefi
   return { registry: ref?.registry, repository: ref?.repository, tag, builtIn: entry?.builtIn ?? (ref && githubRepositoryFromImage(ref)) };
 }
 
-function setSource<K extends 'builtIn' | 'exception' | 'trustedRoot'>(out: ImagePolicy, key: K, value: NonNullable<ImagePolicy[K]>, source: 'policy-file'): void {
+function setSource<K extends 'builtIn' | 'exception' | 'trustedRoot' | 'certificateChain' | 'coverage'>(out: ImagePolicy, key: K, value: NonNullable<ImagePolicy[K]>, source: 'policy-file'): void {
   out[key] = value;
   out.sources[key] = source;
 }

@@ -2,7 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { isScalar } from 'yaml';
 import type { Scalar } from 'yaml';
 import type { Matcher } from './identity-policy';
-import type { AttestationRequirement } from './image-policy';
+import type { AttestationRequirement, CoverageRule } from './image-policy';
+import { COVERAGE_RULES } from './image-policy';
 import { isCommit, isGithubRepository } from './github-identity';
 import { ATTESTATION_ALIASES, attestationRequirement } from './policy-attestations';
 import { patternProblems } from './policy-regexp';
@@ -183,6 +184,17 @@ function readAttestations(ctx: RulesContext, field: Field, at: string): Attestat
   });
 }
 
+/** `signatures` (cosign's rule) or `signatures-or-attestations` (slsa-verifier's). */
+function readCoverage(ctx: RulesContext, field: Field, at: string): CoverageRule | undefined {
+  const s = ctx.r.string(field, field.value, at);
+  if (s === undefined) return undefined;
+  const rule = COVERAGE_RULES.find((r) => r === s);
+  if (rule !== undefined) return rule;
+  const guess = closest(s, COVERAGE_RULES);
+  ctx.r.error('INVALID_VALUE', at, field, `"${s}" is not a coverage rule: write "signatures" (only signatures cover a digest, as cosign verify) or "signatures-or-attestations" (a verified attestation covers it too, as slsa-verifier).${guess !== undefined ? ` Did you mean "${guess}"?` : ''}`);
+  return undefined;
+}
+
 /** Reads every requirement key present in `m` (a `defaults` or image entry mapping). */
 export function readRules(ctx: RulesContext, m: Map<string, Field>, at: string): PolicyRules {
   const out: PolicyRules = {};
@@ -196,7 +208,12 @@ export function readRules(ctx: RulesContext, m: Map<string, Field>, at: string):
     const s = ctx.r.string(x, x.value, join(at, 'trustedRoot'));
     if (s !== undefined) out.trustedRoot = resolvePath(ctx.dir, s);
   }
+  if ((x = f('certificateChain'))) {
+    const s = ctx.r.string(x, x.value, join(at, 'certificateChain'));
+    if (s !== undefined) out.certificateChain = resolvePath(ctx.dir, s);
+  }
   if ((x = f('requireTlog'))) out.requireTlog = ctx.r.boolean(x, x.value, join(at, 'requireTlog'));
+  if ((x = f('coverage'))) out.coverage = readCoverage(ctx, x, join(at, 'coverage'));
   if ((x = f('attestations'))) out.attestations = readAttestations(ctx, x, join(at, 'attestations'));
   if ((x = f('slsa'))) out.slsa = readSlsa(ctx, x, join(at, 'slsa'));
   const keyless = ['identity', 'issuer', 'github'].filter((k) => m.has(k));

@@ -3,7 +3,7 @@
  * `schemas/provenance-lens.schema.json` declares the same names (a test compares them),
  * so an editor and the verifier never disagree about what a key means.
  */
-const RULE_KEYS = ['identity', 'issuer', 'github', 'keys', 'trustedRoot', 'requireTlog', 'attestations', 'slsa'] as const;
+const RULE_KEYS = ['identity', 'issuer', 'github', 'keys', 'trustedRoot', 'certificateChain', 'requireTlog', 'coverage', 'attestations', 'slsa'] as const;
 
 export const POLICY_KEYS = {
   root: ['version', 'defaults', 'images'],

@@ -1,5 +1,5 @@
 import type { Matcher } from './identity-policy';
-import type { AttestationRequirement } from './image-policy';
+import type { AttestationRequirement, CoverageRule } from './image-policy';
 import type { PublicKeyMaterial } from './public-key';
 import type { TemplatePart } from './policy-template';
 
@@ -87,7 +87,10 @@ export interface PolicyRules {
   keys?: PolicyKey[];
   /** Resolved against the policy file's directory. */
   trustedRoot?: string;
+  /** PEM CA certificates of a private PKI, resolved against the policy file's directory. */
+  certificateChain?: string;
   requireTlog?: boolean;
+  coverage?: CoverageRule;
   attestations?: AttestationRequirement[];
   slsa?: SlsaSpec;
 }

@@ -75,7 +75,7 @@ describe('image verdict', () => {
     const g = graph('manifest');
     const att = imageVerdict(g, [add(g, INDEX, 'verified', { kind: 'attestation', predicateType: SLSA })], policy());
     assert.equal(att.state, 'unsigned');
-    assert.equal(att.coverage, `linux/amd64 not covered (no signature); verified attestations: ${SLSA} on linux/amd64`);
+    assert.equal(att.coverage, `linux/amd64 not covered (no signature); verified attestations: ${SLSA} on linux/amd64; attestations do not count as signatures (coverage: signatures)`);
     const g2 = graph('manifest');
     const sign = imageVerdict(g2, [add(g2, INDEX, 'verified', { kind: 'signature', format: 'referrer', predicateType: 'https://sigstore.dev/cosign/sign/v1' })], policy());
     assert.equal(sign.state, 'verified');
