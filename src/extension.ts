@@ -12,6 +12,8 @@ import { createLog } from './host/log';
 import { ReleaseSources } from './host/release-sources';
 import { ExtensionState } from './host/state';
 import { Verifier } from './host/verifier';
+import { panelDeps } from './host/panel-deps';
+import { registerImagePanel } from './panel/image-panel';
 import { registerGoreleaserFeatures } from './hovers/index';
 import { ReleaseService } from './releases/release-service';
 import { DOCUMENT_SCHEME, JsonDocuments } from './views/json-documents';
@@ -71,7 +73,8 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     service.setReleases(await sources.releases());
     view.message = vscode.workspace.isTrusted ? undefined : 'Restricted mode: workspace settings that weaken verification are ignored, and no credential helper runs.';
   };
-  const services: LensServices = { context, log, engines, service, tree, view, state, secrets, sources, documents, settings, reloadReleases };
+  const panel = panelDeps(service, engines, log);
+  const services: LensServices = { context, log, engines, service, tree, view, state, secrets, sources, documents, settings, panel, reloadReleases };
 
   const ignored = settings().ignored;
   if (ignored.length) log.logger.warn(`This workspace is not trusted: its values for ${ignored.join(', ')} are ignored.`);
@@ -96,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     }),
   );
   registerGoreleaserFeatures(context, services);
+  registerImagePanel(context, panel);
   const ready = reloadReleases().catch((e: unknown) => log.logger.error(`Reading the releases failed: ${e instanceof Error ? e.message : String(e)}`));
   log.logger.info(`Provenance Lens ${version} activated in ${Math.round(performance.now() - started)} ms (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);
   return { service, tree, view, status, reloadReleases, ready };

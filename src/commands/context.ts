@@ -10,6 +10,7 @@ import type { LensSettings } from '../host/config';
 import type { TreeNode } from '../views/nodes';
 import type { ReleaseTree } from '../views/release-tree';
 import type { JsonDocuments } from '../views/json-documents';
+import type { ImagePanelDeps } from '../panel/image-panel';
 
 export interface LensServices {
   readonly context: vscode.ExtensionContext;
@@ -23,6 +24,8 @@ export interface LensServices {
   readonly sources: ReleaseSources;
   readonly documents: JsonDocuments;
   readonly settings: () => LensSettings;
+  /** What the image panel loads with (src/host/panel-deps.ts). */
+  readonly panel: ImagePanelDeps;
   /** Re-reads the release sources into the service. */
   reloadReleases(): Promise<void>;
 }

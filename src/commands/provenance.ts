@@ -1,25 +1,28 @@
-// "Show provenance": the SLSA provenance of a platform (or of every platform), read from every
-// format it can be in and normalised (src/provenance), opened as JSON. Not verified.
+// "Show provenance": the image panel on one platform, whose provenance it reads from every format
+// it can be in and normalises (src/provenance). Not verified: the panel says which parts are.
 import * as vscode from 'vscode';
-import { abortSignalOf } from '../host/cancellation';
 import type { PlatformEntry } from '../registry/graph-types';
+import { showImagePanel } from '../panel/image-panel';
 import type { LensServices } from './context';
 import { loadWithProgress } from './verify';
 import { resolveTarget } from './targets';
 
-async function choosePlatforms(s: LensServices, platforms: readonly PlatformEntry[], wanted: string | undefined): Promise<readonly PlatformEntry[] | undefined> {
-  if (wanted) return platforms.filter((p) => p.digest === wanted);
-  if (platforms.length <= 1) return platforms;
+/** One platform: the target's, else the default platform setting, else the only one, else asked. */
+async function choosePlatform(s: LensServices, platforms: readonly PlatformEntry[], wanted: string | undefined): Promise<PlatformEntry | undefined> {
+  if (wanted) return platforms.find((p) => p.digest === wanted);
+  if (platforms.length <= 1) return platforms[0];
   const preferred = s.settings().defaultPlatform;
-  const items = [
-    ...platforms.map((p) => ({ label: p.platform, description: p.digest, platforms: [p], picked: p.platform === preferred })),
-    { label: 'All platforms', description: `${platforms.length} platforms`, platforms: [...platforms], picked: false },
-  ].sort((a, b) => Number(b.picked) - Number(a.picked));
-  const chosen = await vscode.window.showQuickPick(items, { title: 'Show provenance: which platform?', placeHolder: preferred ? `provenanceLens.defaultPlatform is ${preferred}` : 'Pick a platform' });
-  return chosen?.platforms;
+  const match = platforms.find((p) => p.platform === preferred);
+  if (match) return match;
+  const chosen = await vscode.window.showQuickPick(platforms.map((p) => ({ label: p.platform, description: p.digest, platform: p })), {
+    title: 'Show provenance: which platform?',
+    placeHolder: 'Set provenanceLens.defaultPlatform to skip this question',
+  });
+  return chosen?.platform;
 }
 
-export async function showProvenance(s: LensServices, arg?: unknown): Promise<number | undefined> {
+/** Opens the image panel on the platform's provenance; returns the platform's digest. */
+export async function showProvenance(s: LensServices, arg?: unknown): Promise<string | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Show provenance');
   if (!target) return undefined;
   const load = await loadWithProgress(s, target, `Reading ${target.reference}`, false);
@@ -28,19 +31,8 @@ export async function showProvenance(s: LensServices, arg?: unknown): Promise<nu
     return undefined;
   }
   if (load.status !== 'loaded') return undefined;
-  const platforms = await choosePlatforms(s, load.graph.platforms, target.platform);
-  if (!platforms) return undefined;
-  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the provenance of ${target.reference}`, cancellable: true }, async (_p, token) => {
-    const linked = abortSignalOf(token);
-    try {
-      return await s.engines.provenance(load.graph, platforms, linked.signal);
-    } finally {
-      linked.dispose();
-    }
-  });
-  const found = report.platforms.reduce((n, p) => n + p.provenance.length, 0);
-  if (found === 0) void vscode.window.showInformationMessage(`No SLSA provenance is attached to ${platforms.length === 1 ? platforms[0]!.platform : 'any platform'} of ${target.reference}.`);
-  const name = `${target.reference}${platforms.length === 1 ? `-${platforms[0]!.platform}` : ''}`;
-  await s.documents.show('provenance', name, report);
-  return found;
+  const platform = await choosePlatform(s, load.graph.platforms, target.platform);
+  if (!platform) return undefined;
+  showImagePanel(s.context, target.reference, s.panel, { platform: platform.digest });
+  return platform.digest;
 }

@@ -10,7 +10,7 @@ import { pushMultiArchIndex, pushReleaseFixture, PREDICATE } from '../support/fi
 import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
-import { launchBrowser, notification, openWorkbench, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane } from './support/browser';
+import { launchBrowser, notification, openWorkbench, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane, webviewFrame } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
@@ -142,8 +142,13 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     await screenshot(page, 'releases-verify-invalid-reference');
     await quickInput(page).fill(`${registry!.host}/team/fleet:v1.0.0`);
     await page.keyboard.press('Enter');
-    const toast = notification(page, `${registry!.host}/team/fleet:v1.0.0 (sha256:${fleet.index.digest.slice(7, 15)}, 3 platforms)`);
-    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    // The result is the image panel: the verdict, then a field of the provenance.
+    const view = webviewFrame(page);
+    await view.locator('h1', { hasText: 'fleet:v1.0.0' }).waitFor({ timeout: 60_000 });
+    await view.locator('vscode-badge.verdict', { hasText: 'Verification failed' }).first().waitFor();
+    await view.locator('vscode-tab-header', { hasText: 'Provenance' }).click();
+    await view.getByText('dockerfile.v0', { exact: true }).first().waitFor();
+    await notification(page, 'Verifying').waitFor({ state: 'hidden' });
     await screenshot(page, 'releases-verify-result');
   }));
 
@@ -183,11 +188,21 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     await screenshot(page, 'releases-tag-picker');
     await quickPickRow(page, 'v0.9.0').click();
     await row(page, `${registry!.host}/team/fleet:v0.9.0`).waitFor({ state: 'visible', timeout: 20_000 });
+    // And back: the release view as it was.
+    await release.hover();
+    await release.locator('.action-label[aria-label^="Switch tag"]').click();
+    await quickPickRow(page, 'v1.0.0').click();
+    await row(page, `${registry!.host}/team/fleet:v1.0.0`).getByText(/sha256:/).waitFor({ state: 'visible', timeout: 20_000 });
   }));
 
   it('looks native in the light theme', () => screenshotOnFailure(page, 'releases-light', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Notifications: Clear All Notifications');
     await setColorTheme(page, 'Light Modern');
     await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached' });
+    await expand(row(page, `${registry!.host}/team/fleet:v1.0.0`));
+    await expand(row(page, /linux\/amd64 · sha256:[0-9a-f]{8} · \d/));
+    await expand(row(page, `${privateRegistry!.host}/team/private:v1.0.0`));
     await page.mouse.move(700, 500);
     await screenshot(page, 'releases-tree-light');
   }));

@@ -1,0 +1,34 @@
+// What the image panel (src/panel) loads for a reference: the release service's graph and
+// verification (shared with the tree and the hovers, so one image is read once), plus its
+// provenance read on demand. A refresh from the panel re-reads the image everywhere.
+import { LensError } from '../core/errors';
+import type { ErrorCode } from '../core/errors';
+import type { ImagePanelDeps, ImageSources } from '../panel/image-panel';
+import type { ReleaseService } from '../releases/release-service';
+import { isAbort } from '../releases/failure';
+import type { Engines } from './engines';
+import type { HostLog } from './log';
+
+export function panelDeps(service: ReleaseService, engines: Engines, log: HostLog): ImagePanelDeps {
+  return {
+    async load(reference, request): Promise<ImageSources> {
+      if (request.refresh) service.refresh(reference);
+      const load = await service.ensure(reference, request.signal);
+      if (load.status === 'failed') {
+        throw new LensError(load.failure.code as ErrorCode, load.failure.message, { ...(load.failure.registry ? { registry: load.failure.registry } : {}), ...(load.failure.retryAt ? { retryAt: load.failure.retryAt } : {}) });
+      }
+      if (load.status !== 'loaded') throw new LensError('ABORTED', 'The operation was cancelled.');
+      const sources: { -readonly [K in keyof ImageSources]: ImageSources[K] } = { graph: load.graph };
+      if (load.verification) sources.verification = load.verification;
+      if (load.verificationFailure) sources.verificationFailure = { code: load.verificationFailure.code, message: load.verificationFailure.message };
+      try {
+        sources.provenance = await engines.provenance(load.graph, undefined, request.signal);
+      } catch (e) {
+        if (request.signal.aborted || isAbort(e)) throw e;
+        sources.provenanceFailure = { code: e instanceof LensError ? e.code : 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+      }
+      return sources;
+    },
+    log: { info: (m) => log.logger.info(m), warn: (m) => log.logger.warn(m) },
+  };
+}
