@@ -8,9 +8,9 @@ import { CommandIds } from '../commands/ids';
 import { referencesAt } from '../goreleaser/references';
 import type { ResolvedImage } from '../goreleaser/resolve';
 import { abortSignalOf } from '../host/cancellation';
-import type { ImageLoad } from '../releases/types';
 import type { GoreleaserFeatureDeps } from './deps';
 import { GoreleaserCommandIds } from './deps';
+import { loadWithin } from './load-within';
 import type { GoreleaserDocuments } from './documents';
 import type { HoverCommands } from './hover-content';
 import { hoverMarkdown, imageHover, signHoverMarkdown } from './hover-content';
@@ -30,29 +30,6 @@ export const HOVER_COMMANDS: HoverCommands = {
 
 /** The only commands hover markdown may run. */
 export const TRUSTED_COMMANDS: readonly string[] = Object.values(HOVER_COMMANDS);
-
-const done = (load: ImageLoad): boolean => load.status === 'failed' || (load.status === 'loaded' && !load.verifying);
-
-/** The load of `reference`, waited for at most `ms` (or until `signal` aborts). */
-export async function loadWithin(service: GoreleaserFeatureDeps['service'], reference: string, ms: number, signal: AbortSignal): Promise<ImageLoad> {
-  const current = service.peek(reference);
-  if (done(current) || signal.aborted) return current;
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    onAbort = () => resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    // No signal for the load itself: it is shared and cached; only the wait is bounded.
-    await Promise.race([service.ensure(reference).catch(() => undefined), stop]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
-  return service.peek(reference);
-}
 
 function markdown(value: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString(value, false);
