@@ -3,15 +3,13 @@ import { buildGraph } from '../registry/graph';
 import type { Artifact, ImageGraph } from '../registry/graph-types';
 import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
-import type { Matcher } from '../verify/identity-policy';
-import { compilePattern, describeMatcher } from '../verify/identity-policy';
+import { describeMatcher } from '../verify/identity-policy';
 import type { DigestVerdict } from '../verify/digest-verdict';
 import type { ImagePolicy } from '../verify/image-policy';
-import { COVERAGE_RULES } from '../verify/image-policy';
-import { formatDiagnostic, loadPolicyFile, policyForImage } from '../verify/policy-file';
-import type { PublicKeyMaterial } from '../verify/public-key';
-import { loadPublicKeyFile } from '../verify/public-key';
-import { describeTrustRoot, loadTrustRoot } from '../verify/trust-root';
+import { policyForImage } from '../verify/policy-file';
+import { policyFromFlags, readPolicyFile, trustRootFor } from '../verify/policy-flags';
+import { privatePki } from '../verify/certificate-chain';
+import { describeTrustRoot } from '../verify/trust-root';
 import type { ArtifactVerification } from '../verify/verify-artifact';
 import type { ImageVerification } from '../verify/verify-image';
 import { verifyImage } from '../verify/verify-image';
@@ -47,6 +45,10 @@ signature (its own or the index's) and every requirement holds.
                                       rule) or signatures-or-attestations (a verified attestation
                                       from the pinned signer covers it too, as slsa-verifier)
   --trusted-root FILE                 a trusted_root.json (default: the embedded public-good root)
+  --certificate-chain FILE            a private PKI: PEM CA certificates (intermediates, then the
+                                      root) that replace the root's certificate authorities, as
+                                      cosign --certificate-chain; with --insecure-ignore-tlog and
+                                      no signed time, certificates are checked at the current time
   --offline                           never use the network for trust material (the default today)
   --policy FILE                       a .provenance-lens.yaml policy (docs/policy.md); flags
                                       given as well replace its value for that requirement
@@ -64,6 +66,7 @@ const OPTIONS = {
   'require-attestation': { type: 'string', multiple: true },
   'trusted-root': { type: 'string' },
   coverage: { type: 'string' },
+  'certificate-chain': { type: 'string' },
   offline: { type: 'boolean' },
   policy: { type: 'string' },
   json: { type: 'boolean' },
@@ -83,7 +86,7 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   const ref = parseReference(positionals[0]!);
   const base = values.policy === undefined ? undefined : await policyFromFile(values.policy, positionals[0]!, io);
   const policy = await policyFromFlags(values, base);
-  const trustRoot = await loadTrustRoot({ trustedRootFile: values['trusted-root'] ?? policy.trustedRoot, offline: true });
+  const trustRoot = await trustRootFor(policy, values['trusted-root']);
   const client = await clientFromOptions(values, io);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -102,59 +105,9 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-type Values = { [K in 'certificate-identity' | 'certificate-identity-regexp' | 'certificate-oidc-issuer' | 'certificate-oidc-issuer-regexp' | 'trusted-root' | 'coverage']?: string } & {
-  key?: string[];
-  'require-attestation'?: string[];
-  'insecure-ignore-tlog'?: boolean;
-};
-
 /** The policy file's requirements for this image; a file with any error is refused whole (exit 2). */
 async function policyFromFile(path: string, reference: string, io: CliIo): Promise<ImagePolicy> {
-  const parsed = await loadPolicyFile(path);
-  if (parsed.policy === undefined) {
-    throw new LensError('USAGE', `The policy file has errors, so none of it is used:\n${parsed.diagnostics.map(formatDiagnostic).join('\n')}`, { path });
-  }
-  for (const d of parsed.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
-  return policyForImage(parsed.policy, reference);
-}
-
-/**
- * The ImagePolicy the flags state, on top of the policy file's when there is one: a flag
- * replaces the file's value for that requirement (and is marked as coming from the command line).
- */
-export async function policyFromFlags(values: Values, base?: ImagePolicy): Promise<ImagePolicy> {
-  const policy: ImagePolicy = base ?? { requiredPredicateTypes: [], requireTlog: true, sources: {} };
-  if (values['insecure-ignore-tlog']) Object.assign(policy, { requireTlog: false }).sources.requireTlog = 'cli';
-  if (values.coverage !== undefined) {
-    const coverage = COVERAGE_RULES.find((r) => r === values.coverage);
-    if (coverage === undefined) throw new LensError('USAGE', `--coverage takes ${COVERAGE_RULES.join(' or ')}, got ${JSON.stringify(values.coverage)}.`);
-    Object.assign(policy, { coverage }).sources.coverage = 'cli';
-  }
-  const identity = matcher(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
-  const issuer = matcher(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
-  if (identity !== undefined) Object.assign(policy, { identity }).sources.identity = 'cli';
-  if (issuer !== undefined) Object.assign(policy, { issuer }).sources.issuer = 'cli';
-  const keys: PublicKeyMaterial[] = [];
-  for (const f of values.key ?? []) keys.push(await loadPublicKeyFile(f));
-  if (keys.length > 0) Object.assign(policy, { keys }).sources.keys = 'cli';
-  for (const t of values['require-attestation'] ?? []) {
-    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(t)) throw new LensError('USAGE', `--require-attestation takes a predicate type URI (e.g. https://slsa.dev/provenance/v1), got ${JSON.stringify(t)}.`);
-    if (!policy.requiredPredicateTypes.includes(t)) policy.requiredPredicateTypes.push(t);
-    // A policy file's requirements (with alternatives) are the complete list when present: add to it.
-    if (policy.requiredAttestations && !policy.requiredAttestations.some((r) => r.predicateTypes.length === 1 && r.predicateTypes[0] === t)) {
-      policy.requiredAttestations.push({ name: t, predicateTypes: [t] });
-    }
-    policy.sources.requiredPredicateTypes = 'cli';
-  }
-  return policy;
-}
-
-function matcher(exact: string | undefined, regexp: string | undefined, flag: string): Matcher | undefined {
-  if (exact !== undefined && regexp !== undefined) throw new LensError('USAGE', `Give ${flag} or ${flag}-regexp, not both.`);
-  if (exact !== undefined) return { exact };
-  if (regexp === undefined) return undefined;
-  compilePattern(regexp); // a bad pattern is a usage error now, not a failed check later
-  return { regexp };
+  return policyForImage(await readPolicyFile(path, (line) => io.stderr.write(`${line}\n`)), reference);
 }
 
 /** The `inspect` shape, plus `verdict`, `trustRoot`, `policy`, and the verification per artifact. */
@@ -195,7 +148,8 @@ function render(g: ImageGraph, r: ImageVerification, policy: ImagePolicy): strin
   }
   lines.push('', 'Requirements:');
   for (const c of v.checks) lines.push(`  ${c.status.toUpperCase().padEnd(4)} ${c.code.padEnd(20)} ${safeText(c.message)}`);
-  lines.push('', `Policy: ${describePolicy(policy)}`, `Trust: ${describeTrustRoot(r.trustRoot)}`);
+  const pki = privatePki({ info: r.trustRoot });
+  lines.push('', `Policy: ${describePolicy(policy)}`, `Trust: ${describeTrustRoot(r.trustRoot)}${pki ? `; certificate authorities: the private PKI chain ${safeText(pki.path)} (${safeText(pki.subjects.join('; '))})` : ''}`);
   const notChecked = notCheckedLines(g, r);
   if (notChecked.length > 0) lines.push('Not checked:', ...notChecked.map((l) => `  - ${l}`));
   return `${lines.join('\n')}\n`;
@@ -214,7 +168,8 @@ function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph): s
   const out = [`    ${MARK[res.state].padEnd(13)} ${what}  ${where}  ${short(a.digest)}`];
   const who = res.identity !== undefined ? `signed by ${safeText(res.identity)} (issuer ${safeText(res.issuer ?? 'unknown')})` : res.keyFingerprint ? `signed with key ${res.keyFingerprint}` : undefined;
   const log = res.checks.find((c) => c.code === 'TLOG' && c.status === 'pass' && c.evidence?.logIndex !== undefined)?.evidence;
-  const facts = [who, log ? `Rekor log index ${log.logIndex}${log.integratedTime ? ` at ${log.integratedTime}` : ''}` : undefined, res.dockerReference ? `docker-reference ${safeText(res.dockerReference)} (shown, not required)` : undefined].filter(Boolean);
+  const atNow = res.checks.some((c) => c.code === 'TIMESTAMP' && c.status === 'info' && c.message.startsWith('No signed time: certificate checked at the current time'));
+  const facts = [who, atNow ? 'no signed time: certificate checked at the current time' : undefined, log ? `Rekor log index ${log.logIndex}${log.integratedTime ? ` at ${log.integratedTime}` : ''}` : undefined, res.dockerReference ? `docker-reference ${safeText(res.dockerReference)} (shown, not required)` : undefined].filter(Boolean);
   if (res.state === 'verified' || res.state === 'unpinned') out.push(`        checked against ${a.coversDigest}${facts.length ? `; ${facts.join('; ')}` : ''}`);
   const problems = res.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
   for (const c of problems.slice(0, 3)) out.push(`        ${c.status.toUpperCase()} ${c.code}: ${safeText(c.message)}${c.evidence?.cause ? ` (${safeText(c.evidence.cause)})` : ''}`);
@@ -235,6 +190,7 @@ function describePolicy(p: ImagePolicy): string {
   if (required.length) parts.push(`required attestations ${required.join(', ')}${from('requiredPredicateTypes')}`);
   if (p.slsa !== undefined) parts.push(`SLSA expectations ${Object.keys(p.slsa).join(', ')}${from('slsa')}`);
   parts.push(p.requireTlog ? 'transparency-log entry required' : 'transparency-log entry not required');
+  if (p.certificateChain !== undefined) parts.push(`private PKI chain ${safeText(p.certificateChain)}${from('certificateChain')}`);
   parts.push(`coverage: ${p.coverage ?? 'signatures'}${from('coverage')}`);
   return [parts.join('; '), ...(p.notes ?? []).map((n) => `  ${safeText(n)}`)].join('\n');
 }

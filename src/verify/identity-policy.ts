@@ -44,9 +44,11 @@ export function describeMatcher(matcher: Matcher): string {
 /**
  * IDENTITY and ISSUER checks for a certificate. Without a pinned value the check is a
  * `warn`: the signature may be valid, but anyone can get a Sigstore certificate, so
- * "signed" without "by whom" is never reported as verified.
+ * "signed" without "by whom" is never reported as verified. One exception, for the issuer
+ * only (`issuerNotApplicable`): a private CA's certificate (certificate-chain.ts) names no
+ * OIDC issuer, and the CA the user trusts vouches for the identity itself.
  */
-export function identityChecks(facts: { identity?: string; issuer?: string }, policy: IdentityPolicy): SignatureCheck[] {
+export function identityChecks(facts: { identity?: string; issuer?: string }, policy: IdentityPolicy, options: { issuerNotApplicable?: boolean } = {}): SignatureCheck[] {
   const out: SignatureCheck[] = [];
   const identityEvidence = facts.identity === undefined ? {} : { identity: facts.identity };
   if (policy.identity === undefined) {
@@ -57,7 +59,9 @@ export function identityChecks(facts: { identity?: string; issuer?: string }, po
     out.push(check('IDENTITY', 'fail', `The certificate identity ${facts.identity === undefined ? 'is missing' : JSON.stringify(facts.identity)}; expected ${describeMatcher(policy.identity)}.`, identityEvidence));
   }
   const issuerEvidence = facts.issuer === undefined ? {} : { issuer: facts.issuer };
-  if (policy.issuer === undefined) {
+  if (options.issuerNotApplicable && policy.issuer === undefined && facts.issuer === undefined) {
+    out.push(check('ISSUER', 'info', 'The certificate names no OIDC issuer: it comes from the private CA given as the certificate chain, which vouches for the identity itself; no issuer is required.'));
+  } else if (policy.issuer === undefined) {
     out.push(check('ISSUER', 'warn', `No OIDC issuer was pinned; the certificate names ${facts.issuer ?? 'no issuer'}.`, issuerEvidence));
   } else if (matches(policy.issuer, facts.issuer)) {
     out.push(check('ISSUER', 'pass', `The OIDC issuer matches ${describeMatcher(policy.issuer)}.`, issuerEvidence));

@@ -28,6 +28,12 @@ export interface LibraryRun {
    * required, passing SET check makes trustworthy.
    */
   ownEntries?: readonly TransparencyLogEntry[];
+  /**
+   * A certificate with no signed time, none required (cosign `--insecure-ignore-tlog`, no RFC
+   * 3161 timestamp): checked at this time, the verifier's clock, as cosign does
+   * (pkg/cosign/verify.go: without a signed time the certificate must be valid now).
+   */
+  verifyAt?: Date;
 }
 
 const materials = new WeakMap<TrustRoot, TrustMaterial>();
@@ -57,29 +63,34 @@ export function runLibraryVerifier(run: LibraryRun): SignatureCheck[] {
     // A managed key is not time-bound, so it needs no signed time; a certificate does.
     timestampThreshold: keyMode ? 0 : 1,
   });
+  const clock = run.verifyAt === undefined ? undefined : clockTimestamp(run.verifyAt);
   let entity: SignedEntity;
   try {
     const base = toSignedEntity(run.bundle, Buffer.alloc(0));
-    entity = { ...base, signature: run.signature, tlogEntries: base.tlogEntries.filter((e) => !own.includes(e)) };
+    const timestamps = clock === undefined ? base.timestamps : [...base.timestamps, clock];
+    entity = { ...base, timestamps, signature: run.signature, tlogEntries: base.tlogEntries.filter((e) => !own.includes(e)) };
   } catch (e) {
     return [check('BUNDLE_FORMAT', 'fail', 'The bundle holds a timestamp or certificate that cannot be parsed.', { cause: describeError(e) })];
   }
   try {
     verifier.verify(entity);
   } catch (e) {
-    return [failure(e, keyMode)];
+    return [failure(e, keyMode, run.verifyAt)];
   }
-  return successChecks(run, entity, keyMode, tlogThreshold);
+  return successChecks(run, entity, keyMode, tlogThreshold, clock);
 }
 
-function successChecks(run: LibraryRun, entity: SignedEntity, keyMode: boolean, tlogThreshold: number): SignatureCheck[] {
+function successChecks(run: LibraryRun, entity: SignedEntity, keyMode: boolean, tlogThreshold: number, clock: SignedEntity['timestamps'][number] | undefined): SignatureCheck[] {
   const out: SignatureCheck[] = [];
-  const times = entity.timestamps.map((t) => (t.$case === 'timestamp-authority' ? `${t.timestamp.signingTime.toISOString()} (RFC 3161)` : `${new Date(Number(t.tlogEntry.integratedTime) * 1000).toISOString()} (log)`));
+  const signed = entity.timestamps.filter((t) => t !== clock);
+  const times = signed.map((t) => (t.$case === 'timestamp-authority' ? `${t.timestamp.signingTime.toISOString()} (RFC 3161)` : `${new Date(Number(t.tlogEntry.integratedTime) * 1000).toISOString()} (log)`));
   if (times.length > 0) out.push(check('TIMESTAMP', 'pass', `Signed time verified: ${times.join(', ')}.`, { timestamps: times }));
+  else if (run.verifyAt !== undefined) out.push(check('TIMESTAMP', 'info', `No signed time: certificate checked at the current time (${run.verifyAt.toISOString()}), as cosign does when no transparency log is required.`, { timestamps: [`${run.verifyAt.toISOString()} (current time)`] }));
   else out.push(check('TIMESTAMP', 'info', 'No signed time in the bundle; a managed key is not time-bound, so none is needed.'));
   if (!keyMode) {
     const ctNote = run.trustRoot.info.counts.ctlogs > 0 ? ' and carries a valid SCT' : ' (this trust root has no CT log)';
-    out.push(check('CERTIFICATE_CHAIN', 'pass', `The certificate chains to a trusted CA, was valid at the signed time${ctNote}.`));
+    const when = times.length === 0 && run.verifyAt !== undefined ? 'the current time' : 'the signed time';
+    out.push(check('CERTIFICATE_CHAIN', 'pass', `The certificate chains to a trusted CA, was valid at ${when}${ctNote}.`));
   }
   const entries = entity.tlogEntries;
   if (entries.length > 0) {
@@ -101,6 +112,21 @@ function entryEvidence(e: Bundle['verificationMaterial']['tlogEntries'][number],
   return evidence;
 }
 
+/**
+ * The verifier's clock as a time the library checks the certificate at. `@sigstore/verify`
+ * takes certificate times only from the entity's timestamps, and reads a transparency-log
+ * timestamp for its integrated time alone (verify/timestamp: getTLogTimestamp); this one is
+ * never among the entity's log entries, so it adds no log evidence. With no timestamp at all
+ * the library would not check the chain (key/index.ts verifyCertificate loops over times).
+ */
+function clockTimestamp(at: Date): SignedEntity['timestamps'][number] {
+  const tlogEntry = {
+    logIndex: '0', logId: { keyId: Buffer.alloc(0) }, kindVersion: { kind: 'clock', version: '0' }, integratedTime: String(Math.floor(at.getTime() / 1000)),
+    inclusionPromise: { signedEntryTimestamp: Buffer.alloc(0) }, canonicalizedBody: Buffer.alloc(0),
+  } as unknown as TransparencyLogEntry;
+  return { $case: 'transparency-log', tlogEntry };
+}
+
 const SENTENCES: Record<string, [CheckCode, string]> = {
   TIMESTAMP_ERROR: ['TIMESTAMP', 'The signed time does not verify (missing, untrusted timestamp authority, or outside its validity).'],
   CERTIFICATE_ERROR: ['CERTIFICATE_CHAIN', 'The certificate does not chain to a trusted CA at the signed time, or its SCT does not verify.'],
@@ -113,13 +139,17 @@ const SENTENCES: Record<string, [CheckCode, string]> = {
   SIGNATURE_ERROR: ['SIGNATURE', 'The signature does not verify over this content with the signing key.'],
 };
 
-function failure(e: unknown, keyMode: boolean): SignatureCheck {
+function failure(e: unknown, keyMode: boolean, verifyAt: Date | undefined): SignatureCheck {
   if (e instanceof PrehashUnsupportedError) return check('SIGNATURE', 'fail', e.message);
   if (e instanceof VerificationError) {
     const known = SENTENCES[e.code] ?? (e.code.startsWith('TLOG') ? SENTENCES.TLOG_ERROR : undefined);
     if (known !== undefined) {
       const code = keyMode && known[0] === 'CERTIFICATE_CHAIN' ? 'PUBLIC_KEY' : known[0];
-      return check(code, 'fail', known[1], { cause: `${e.code}: ${e.message}` });
+      const sentence = verifyAt !== undefined && code === 'CERTIFICATE_CHAIN'
+        ? `The certificate does not chain to a trusted CA, or is not valid at the current time (${verifyAt.toISOString()}; no signed time, so the current time is what counts).`
+        : known[1];
+      const inner = e.cause instanceof Error ? ` (${e.cause.message})` : '';
+      return check(code, 'fail', sentence, { cause: `${e.code}: ${e.message}${inner}` });
     }
   }
   // The library threw something of its own (e.g. a TypeError on an unexpected shape):

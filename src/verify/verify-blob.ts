@@ -1,9 +1,11 @@
 import type { Artifact } from './artifact';
 import { dsseArtifactCheck, messageArtifactCheck } from './artifact';
+import type { Bundle } from '@sigstore/bundle';
 import type { BundleVersion } from './bundle-input';
 import { parseBundle } from './bundle-input';
 import type { CertificateFacts } from './certificate';
 import { bundleChainCheck, certificateFacts, issuingAuthority, leafCertificate } from './certificate';
+import { privatePki } from './certificate-chain';
 import type { CheckCode, SignatureCheck } from './checks';
 import { allRequiredPass, check } from './checks';
 import type { IdentityPolicy } from './identity-policy';
@@ -41,6 +43,8 @@ export interface VerifyBlobOptions {
   requireTlog?: boolean;
   /** The DSSE envelope exactly as stored (a cosign `.att` layer), for the envelope hash Rekor intoto 0.0.1 entries record. */
   envelopeBytes?: Uint8Array;
+  /** The clock a certificate without a signed time is checked at (when no log is required); default now. */
+  now?: Date;
 }
 
 export type VerificationState =
@@ -62,7 +66,9 @@ export interface BlobVerification {
 export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
   const { trustRoot, artifact } = options;
   const requireTlog = options.requireTlog ?? true;
-  const checks: SignatureCheck[] = [check('TRUST_ROOT', 'info', `Using the ${describeTrustRoot(trustRoot.info)}.`, { trustRoot: trustRoot.info.instance })];
+  const pki = privatePki(trustRoot);
+  const chainNote = pki === undefined ? '' : `, its certificate authorities replaced by the private PKI chain ${pki.path} (${pki.subjects.join('; ')})`;
+  const checks: SignatureCheck[] = [check('TRUST_ROOT', 'info', `Using the ${describeTrustRoot(trustRoot.info)}${chainNote}.`, { trustRoot: trustRoot.info.instance })];
   const result = (required: CheckCode[], extra: Partial<BlobVerification> = {}): BlobVerification => finish(checks, required, trustRoot.info, extra);
 
   const parse = parseBundle(options.bundle);
@@ -112,21 +118,38 @@ export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
 
   // Entries the library cannot read (Rekor intoto 0.0.1) are verified by rekor-intoto.ts.
   const ownEntries = entries.filter(libraryCannotCheck);
-  const library = runLibraryVerifier({ bundle, signature: signatureContent(bundle, artifact), trustRoot, key: options.key?.key, requireTlog, ownEntries });
+  // cosign --insecure-ignore-tlog on a certificate with no signed time: checked at the current time.
+  const verifyAt = facts !== undefined && !keyMode && !requireTlog && !hasSignedTime(bundle) ? (options.now ?? new Date()) : undefined;
+  if (pki !== undefined && facts !== undefined && requireTlog && entries.length === 0 && !hasSignedTime(bundle)) {
+    checks.push(check('TLOG', 'info', 'This private-PKI signature has no transparency-log entry and no signed time; if it was made without a log on purpose, waive the requirement (--insecure-ignore-tlog): the certificate is then checked at the current time, as cosign does.'));
+  }
+  const library = runLibraryVerifier({ bundle, signature: signatureContent(bundle, artifact), trustRoot, key: options.key?.key, requireTlog, ownEntries, ...(verifyAt ? { verifyAt } : {}) });
   checks.push(...library, ...intotoEntryChecks(ownEntries, bundle, trustRoot, options.envelopeBytes));
   if (facts !== undefined) decorateCertificateCheck(checks, facts, trustRoot);
 
   const required: CheckCode[] = ['BUNDLE_FORMAT', 'ARTIFACT', 'SIGNATURE', keyMode ? 'PUBLIC_KEY' : 'CERTIFICATE_CHAIN'];
-  if (!keyMode) required.push('TIMESTAMP', 'IDENTITY', 'ISSUER');
+  // Checked at the current time, the certificate has no signed time to pass: TIMESTAMP is an info note.
+  if (!keyMode) required.push(...(verifyAt === undefined ? ['TIMESTAMP' as const] : []), 'IDENTITY', 'ISSUER');
   if (requireTlog && trustRoot.info.counts.tlogs > 0) required.push('TLOG');
   if (entries.length > 0) required.push('TLOG_SIGNER');
-  if (facts !== undefined && !keyMode) checks.push(...identityChecks(facts, options.policy ?? {}));
+  if (facts !== undefined && !keyMode) {
+    // A private CA (--certificate-chain) vouches for the identity itself; its certificates name no OIDC issuer.
+    const issuerNotApplicable = pki !== undefined && facts.issuer === undefined && options.policy?.issuer === undefined;
+    checks.push(...identityChecks(facts, options.policy ?? {}, { issuerNotApplicable }));
+    if (issuerNotApplicable) required.splice(required.indexOf('ISSUER'), 1);
+  }
 
   const signerSummary: BlobVerification['signer'] =
     facts !== undefined
       ? { kind: 'certificate', keyFingerprint: facts.keyFingerprint, ...(facts.identity ? { identity: facts.identity } : {}), ...(facts.issuer ? { issuer: facts.issuer } : {}) }
       : { kind: 'public-key', keyFingerprint: options.key?.fingerprint ?? '' };
   return result(required, { ...summary, signer: signerSummary });
+}
+
+/** A time the log or a timestamp authority signed: an entry with a SET, or an RFC 3161 timestamp. */
+function hasSignedTime(bundle: Bundle): boolean {
+  const tsa = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0;
+  return tsa > 0 || bundle.verificationMaterial.tlogEntries.some((e) => e.inclusionPromise !== undefined);
 }
 
 /** Adds the certificate's facts to the chain check the library produced. */

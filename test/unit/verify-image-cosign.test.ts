@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pem } from '@sigstore/core';
 import type { Artifact as GraphArtifact } from '../../src/registry/graph-types';
 import type { ImageCheck, ImageCheckCode } from '../../src/verify/image-checks';
 import type { ImagePolicy } from '../../src/verify/image-policy';
 import type { PublicKeyMaterial } from '../../src/verify/public-key';
 import { parsePublicKey } from '../../src/verify/public-key';
 import type { TrustRoot } from '../../src/verify/trust-root';
-import { embeddedTrustRoot, parseTrustedRoot } from '../../src/verify/trust-root';
+import { embeddedTrustRoot } from '../../src/verify/trust-root';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 import { verifyArtifact } from '../../src/verify/verify-artifact';
 import { sharedDir } from '../support/sigstore-conformance';
@@ -144,24 +143,7 @@ describe('containers/image cosign signatures through the .sig conversion', { ski
       assert.deepEqual([r.state, statusOf(r, 'SIGNATURE')], ['failed', ['fail']], k);
     }
   });
-
-  test('private PKI: refused for want of a signed time (no log entry, no RFC 3161 timestamp), a named deviation from containers/image', () => {
-    // containers/image accepts this signature, checking the chain at the current time.
-    // sigstore-js needs a signed time for a certificate, and this one has none (no Rekor
-    // entry, no RFC 3161 timestamp); cosign uses the current time only under
-    // --insecure-ignore-tlog. So the result names the missing signed time, nothing else.
-    const der = (f: string) => pem.toDER(readFileSync(join(dir, f), 'utf8')).toString('base64');
-    const root = parseTrustedRoot(Buffer.from(JSON.stringify({
-      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], ctlogs: [], timestampAuthorities: [],
-      certificateAuthorities: [{ subject: { organization: 'IT', commonName: 'Linuxera' }, uri: 'pki', certChain: { certificates: [{ rawBytes: der('pki_intermediate_crts.pem') }, { rawBytes: der('pki_root_crts.pem') }] }, validFor: { start: '2024-01-01T00:00:00Z' } }],
-    })), { kind: 'file', path: 'pki-root.json' });
-    const r = verifySig(readSig('dir-img-cosign-pki-valid', 'signature-1'), manifestDigest('dir-img-cosign-pki-valid'), policy({ identity: { exact: 'qiwan@redhat.com' }, requireTlog: false }), root);
-    assert.equal(r.state, 'failed');
-    assert.deepEqual(failing(r).map((c) => [c.code, c.evidence?.cause]), [['TIMESTAMP', 'TIMESTAMP_ERROR: expected 1 timestamps, got 0']]);
-    assert.deepEqual(statusOf(r, 'CLAIMS'), ['pass', 'info']);
-    assert.deepEqual(statusOf(r, 'IDENTITY'), ['pass']);
-    assert.equal(r.identity, 'qiwan@redhat.com');
-  });
+  // The private-PKI signature (dir-img-cosign-pki-valid) is tested in verify-private-pki.test.ts.
 });
 
 describe('the Rekor SET example (containers/image signature/internal/testdata)', { skip }, () => {

@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { LensError } from '../core/errors';
+import { loadCertificateChain, withCertificateChain } from './certificate-chain';
+import type { Matcher } from './identity-policy';
+import { compilePattern } from './identity-policy';
+import type { ImagePolicy } from './image-policy';
+import { COVERAGE_RULES } from './image-policy';
+import { formatDiagnostic, loadPolicyFile } from './policy-file';
+import type { PolicyFile } from './policy-types';
+import type { PublicKeyMaterial } from './public-key';
+import { loadPublicKeyFile } from './public-key';
+import type { TrustRoot } from './trust-root';
+import { loadTrustRoot } from './trust-root';
+
+/**
+ * The requirements command-line flags state (`provenance-lens verify`, `verify --release`), on
+ * top of a policy file's for the image: a flag replaces the file's value for that requirement
+ * and is marked as coming from the command line (docs/verify-json.md, "Policy").
+ */
+export type PolicyFlagValues = { [K in 'certificate-identity' | 'certificate-identity-regexp' | 'certificate-oidc-issuer' | 'certificate-oidc-issuer-regexp' | 'trusted-root' | 'coverage' | 'certificate-chain']?: string } & {
+  key?: string[];
+  'require-attestation'?: string[];
+  'insecure-ignore-tlog'?: boolean;
+};
+
+/**
+ * A policy file, refused whole (USAGE) when it has any error; warnings go to `warn`, one line
+ * each with file, line and column.
+ */
+export async function readPolicyFile(path: string, warn: (line: string) => void): Promise<PolicyFile> {
+  const parsed = await loadPolicyFile(path);
+  if (parsed.policy === undefined) {
+    throw new LensError('USAGE', `The policy file has errors, so none of it is used:\n${parsed.diagnostics.map(formatDiagnostic).join('\n')}`, { path });
+  }
+  for (const d of parsed.diagnostics) warn(formatDiagnostic(d));
+  return parsed.policy;
+}
+
+/**
+ * The ImagePolicy the flags state, on top of the policy file's when there is one: a flag
+ * replaces the file's value for that requirement (and is marked as coming from the command line).
+ */
+export async function policyFromFlags(values: PolicyFlagValues, base?: ImagePolicy): Promise<ImagePolicy> {
+  const policy: ImagePolicy = base ?? { requiredPredicateTypes: [], requireTlog: true, sources: {} };
+  if (values['insecure-ignore-tlog']) Object.assign(policy, { requireTlog: false }).sources.requireTlog = 'cli';
+  if (values['certificate-chain'] !== undefined) Object.assign(policy, { certificateChain: resolve(values['certificate-chain']) }).sources.certificateChain = 'cli';
+  if (values.coverage !== undefined) {
+    const coverage = COVERAGE_RULES.find((r) => r === values.coverage);
+    if (coverage === undefined) throw new LensError('USAGE', `--coverage takes ${COVERAGE_RULES.join(' or ')}, got ${JSON.stringify(values.coverage)}.`);
+    Object.assign(policy, { coverage }).sources.coverage = 'cli';
+  }
+  const identity = matcher(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
+  const issuer = matcher(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
+  if (identity !== undefined) Object.assign(policy, { identity }).sources.identity = 'cli';
+  if (issuer !== undefined) Object.assign(policy, { issuer }).sources.issuer = 'cli';
+  const keys: PublicKeyMaterial[] = [];
+  for (const f of values.key ?? []) keys.push(await loadPublicKeyFile(f));
+  if (keys.length > 0) Object.assign(policy, { keys }).sources.keys = 'cli';
+  for (const t of values['require-attestation'] ?? []) {
+    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(t)) throw new LensError('USAGE', `--require-attestation takes a predicate type URI (e.g. https://slsa.dev/provenance/v1), got ${JSON.stringify(t)}.`);
+    if (!policy.requiredPredicateTypes.includes(t)) policy.requiredPredicateTypes.push(t);
+    // A policy file's requirements (with alternatives) are the complete list when present: add to it.
+    if (policy.requiredAttestations && !policy.requiredAttestations.some((r) => r.predicateTypes.length === 1 && r.predicateTypes[0] === t)) {
+      policy.requiredAttestations.push({ name: t, predicateTypes: [t] });
+    }
+    policy.sources.requiredPredicateTypes = 'cli';
+  }
+  return policy;
+}
+
+/**
+ * The trust material for a policy: `--trusted-root`, else the policy's, else the embedded
+ * public-good root; with a private PKI chain, the chain replaces its certificate authorities.
+ */
+export async function trustRootFor(policy: ImagePolicy, trustedRootFlag?: string): Promise<TrustRoot> {
+  const base = await loadTrustRoot({ trustedRootFile: trustedRootFlag ?? policy.trustedRoot, offline: true });
+  return policy.certificateChain === undefined ? base : withCertificateChain(base, await loadCertificateChain(policy.certificateChain));
+}
+
+function matcher(exact: string | undefined, regexp: string | undefined, flag: string): Matcher | undefined {
+  if (exact !== undefined && regexp !== undefined) throw new LensError('USAGE', `Give ${flag} or ${flag}-regexp, not both.`);
+  if (exact !== undefined) return { exact };
+  if (regexp === undefined) return undefined;
+  compilePattern(regexp); // a bad pattern is a usage error now, not a failed check later
+  return { regexp };
+}
+
