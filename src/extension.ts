@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { CommandIds, ViewIds } from './commands/ids';
 import type { LensServices } from './commands/context';
 import { registerCommands } from './commands/register';
-import { affectsSettings, readSettings } from './host/config';
+import { affectsSettings, policyPath, readSettings } from './host/config';
 import { HostCredentials, RegistrySecrets } from './host/credentials';
 import { Engines } from './host/engines';
 import { createLog } from './host/log';
@@ -13,6 +13,8 @@ import { ReleaseSources } from './host/release-sources';
 import { ExtensionState } from './host/state';
 import { Verifier } from './host/verifier';
 import { panelDeps } from './host/panel-deps';
+import { watchPolicyFiles } from './host/policy-watch';
+import { logImageLoads } from './host/load-log';
 import { registerImagePanel } from './panel/image-panel';
 import { registerGoreleaserFeatures } from './hovers/index';
 import { ReleaseService } from './releases/release-service';
@@ -34,6 +36,8 @@ export interface ProvenanceLensApi {
   reloadReleases(): Promise<void>;
   /** Resolves when the first reading of the releases is done. */
   readonly ready: Promise<void>;
+  /** How long `activate` took (ms). */
+  readonly activationMs: number;
 }
 
 /** Shows and returns e.g. `Provenance Lens 0.1.0 (VS Code 1.100.3)`. */
@@ -58,7 +62,13 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     log,
     userAgent: `provenance-lens-vscode/${version}`,
   });
-  const verifier = new Verifier({ settings, source: (g) => engines.source(g), log: (m) => log.logger.info(m) });
+  const verifier = new Verifier({
+    settings,
+    policyPath: () => policyPath(settings()),
+    source: (g) => engines.source(g),
+    trustCacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'trust').fsPath,
+    log: { info: (m) => log.logger.info(m), warn: (m) => log.logger.warn(m) },
+  });
   const service = new ReleaseService({
     inspect: (reference, signal) => engines.inspect(reference, signal),
     verify: (graph, signal) => verifier.verify(graph, signal),
@@ -82,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
   context.subscriptions.push(
     log, engines, tree, view, sources, documents, status, { dispose: () => service.dispose() },
     revealSignInNodes(service, tree, view),
+    logImageLoads(service, log.logger),
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     vscode.commands.registerCommand(CommandIds.showVersion, () => showVersion(context)),
     ...registerCommands(() => services),
@@ -95,14 +106,21 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       engines.reset();
+      verifier.reset();
       sources.changed();
+      service.refresh();
+    }),
+    watchPolicyFiles(() => {
+      verifier.reset();
+      service.refresh();
     }),
   );
   registerGoreleaserFeatures(context, services);
   registerImagePanel(context, panel);
   const ready = reloadReleases().catch((e: unknown) => log.logger.error(`Reading the releases failed: ${e instanceof Error ? e.message : String(e)}`));
-  log.logger.info(`Provenance Lens ${version} activated in ${Math.round(performance.now() - started)} ms (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);
-  return { service, tree, view, status, reloadReleases, ready };
+  const activationMs = Math.round(performance.now() - started);
+  log.logger.info(`Provenance Lens ${version} activated in ${activationMs} ms (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);
+  return { service, tree, view, status, reloadReleases, ready, activationMs };
 }
 
 export function deactivate(): void {

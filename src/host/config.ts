@@ -2,6 +2,8 @@
 // Settings that weaken verification or name programs are restricted: in an untrusted workspace
 // only the user's (global) value counts, whatever the workspace's settings say. VS Code applies
 // `capabilities.untrustedWorkspaces.restrictedConfigurations` the same way; this is the second lock.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 
 export const SECTION = 'provenanceLens';
@@ -82,6 +84,26 @@ export function readSettings(trusted: boolean = vscode.workspace.isTrusted): Len
     goreleaserEnv: env(c.get('goreleaser.env')),
     ignored,
   };
+}
+
+/** The workspace's own policy, used when the setting names none (and the workspace is trusted). */
+export const WORKSPACE_POLICY = '.provenance-lens.yaml';
+
+/**
+ * The policy file verification uses: the setting (absolute, or relative to the first workspace
+ * folder), else `.provenance-lens.yaml` in a workspace folder, but only in a trusted workspace: an
+ * untrusted one could otherwise relax the requirements (readSettings already ignores its setting).
+ */
+export function policyPath(settings: LensSettings, trusted: boolean = vscode.workspace.isTrusted): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  if (settings.policyFile) return isAbsolute(settings.policyFile) || !folder ? settings.policyFile : join(folder.uri.fsPath, settings.policyFile);
+  if (!trusted) return undefined;
+  for (const f of vscode.workspace.workspaceFolders ?? []) {
+    if (f.uri.scheme !== 'file') continue;
+    const candidate = join(f.uri.fsPath, WORKSPACE_POLICY);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 /** Values for `{{ .Env.NAME }}` in the templates of the goreleaser file `uri` (a resource setting). */

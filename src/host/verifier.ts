@@ -1,54 +1,83 @@
-// The verification engine behind the release view and "Verify image": the trusted root (the
-// embedded public-good root, or the `provenanceLens.trustedRoot` file), the policy, and
+// The verification engine behind the release view, the panel and "Verify image": the policy
+// (`provenanceLens.policyFile`, else the workspace's .provenance-lens.yaml when it is trusted;
+// none: nothing pinned, as `provenance-lens verify` without flags), the trusted root (the
+// `provenanceLens.trustedRoot` file, the policy's, else the embedded public-good root), and
 // verifyImage over the graph the view already has. Loaded on first use, like the other engines.
+import { LensError } from '../core/errors';
 import type { ImageGraph } from '../registry/graph-types';
 import type { ContentSource } from '../registry/source';
 import type { ImagePolicy } from '../verify/image-policy';
+import type { PolicyFile } from '../verify/policy-types';
 import type { TrustRoot } from '../verify/trust-root';
 import type { ImageVerification } from '../verify/verify-image';
 import type { LensSettings } from './config';
 
 export interface VerifierOptions {
   readonly settings: () => LensSettings;
+  /** The policy file to use (absolute), or undefined for none. */
+  readonly policyPath: () => string | undefined;
   readonly source: (graph: ImageGraph) => Promise<ContentSource>;
-  readonly log: (message: string) => void;
+  /** Where trusted roots refreshed through TUF are kept (the extension's global storage). */
+  readonly trustCacheDir: string;
+  readonly log: { info(message: string): void; warn(message: string): void };
 }
 
-/**
- * What the image must satisfy. Until a policy file can be read, nothing is pinned: a valid
- * signature shows as "unpinned" (never "verified"), as `provenance-lens verify` without flags.
- */
-function defaultPolicy(): ImagePolicy {
-  return { requiredPredicateTypes: [], requireTlog: true, sources: {}, notes: ['No identity, issuer or key is pinned: valid signatures show as unpinned.'] };
+function unpinnedPolicy(): ImagePolicy {
+  return { requiredPredicateTypes: [], requireTlog: true, sources: {}, notes: ['No policy file: no identity, issuer or key is pinned, so valid signatures show as unpinned. Set provenanceLens.policyFile or add a .provenance-lens.yaml.'] };
 }
 
 export class Verifier {
-  private trustRoot: Promise<TrustRoot> | undefined;
-  private trustRootFile: string | undefined;
+  private readonly roots = new Map<string, Promise<TrustRoot>>();
+  private policyFile: { path: string; parsed: Promise<PolicyFile> } | undefined;
 
   constructor(private readonly options: VerifierOptions) {}
 
   async verify(graph: ImageGraph, signal: AbortSignal): Promise<ImageVerification> {
-    const [{ verifyImage }, trustRoot, source] = await Promise.all([import('../verify/verify-image.js'), this.root(), this.options.source(graph)]);
-    return verifyImage(source, graph, { policy: defaultPolicy(), trustRoot, signal });
+    const policy = await this.policyFor(graph.reference);
+    const [{ verifyImage }, trustRoot, source] = await Promise.all([
+      import('../verify/verify-image.js'), this.root(this.options.settings().trustedRoot ?? policy.trustedRoot), this.options.source(graph),
+    ]);
+    return verifyImage(source, graph, { policy, trustRoot, signal });
   }
 
-  /** Settings changed: the next verification reloads the trusted root. */
+  /** Settings or the policy file changed: the next verification reads them again. */
   reset(): void {
-    this.trustRoot = undefined;
+    this.roots.clear();
+    this.policyFile = undefined;
   }
 
-  private root(): Promise<TrustRoot> {
-    const file = this.options.settings().trustedRoot;
-    if (!this.trustRoot || file !== this.trustRootFile) {
-      this.trustRootFile = file;
-      this.trustRoot = import('../verify/trust-root.js').then(async ({ loadTrustRoot, describeTrustRoot }) => {
-        const root = await loadTrustRoot({ offline: true, ...(file ? { trustedRootFile: file } : {}) });
-        this.options.log(`Trusted root: ${describeTrustRoot(root.info)}.`);
-        return root;
+  private async policyFor(reference: string): Promise<ImagePolicy> {
+    const path = this.options.policyPath();
+    if (!path) return unpinnedPolicy();
+    if (this.policyFile?.path !== path) {
+      const parsed = import('../verify/policy-file.js').then(async ({ loadPolicyFile, formatDiagnostic }) => {
+        const result = await loadPolicyFile(path);
+        for (const d of result.diagnostics) this.options.log.warn(formatDiagnostic(d));
+        // A policy with any error is refused whole, as by the CLI: half of it would verify less than its author wrote.
+        if (!result.policy) throw new LensError('USAGE', `The policy file ${path} has errors, so none of it is used (see the log).`, { path });
+        this.options.log.info(`Policy: ${path} (${result.policy.images.length} image entries).`);
+        return result.policy;
       });
-      this.trustRoot.catch(() => (this.trustRoot = undefined));
+      parsed.catch(() => undefined);
+      this.policyFile = { path, parsed };
     }
-    return this.trustRoot;
+    const [{ policyForImage }, file] = await Promise.all([import('../verify/policy-file.js'), this.policyFile.parsed]);
+    return policyForImage(file, reference);
+  }
+
+  private root(file: string | undefined): Promise<TrustRoot> {
+    const key = file ?? '';
+    let root = this.roots.get(key);
+    if (!root) {
+      const offline = this.options.settings().offline;
+      root = import('../verify/trust-root.js').then(async ({ loadTrustRoot, describeTrustRoot }) => {
+        const loaded = await loadTrustRoot({ offline, cacheDir: this.options.trustCacheDir, ...(file ? { trustedRootFile: file } : {}) });
+        this.options.log.info(`Trusted root: ${describeTrustRoot(loaded.info)}.`);
+        return loaded;
+      });
+      root.catch(() => this.roots.delete(key));
+      this.roots.set(key, root);
+    }
+    return root;
   }
 }

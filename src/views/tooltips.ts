@@ -1,5 +1,5 @@
 // Tooltips with the evidence behind each node. Registry text is untrusted: every value goes
-// through appendText (escaped markdown) after safeText; the markdown is never trusted, never HTML.
+// through escapeMarkdown after safeText; the markdown is never trusted, never HTML.
 import * as vscode from 'vscode';
 import type { ImageGraph, PlatformEntry } from '../registry/graph-types';
 import type { ArtifactEntry } from '../releases/evidence';
@@ -9,6 +9,15 @@ import type { ArtifactVerification, ImageVerification } from '../releases/verifi
 import { verificationReasons } from '../releases/verification';
 import { artifactPlace, artifactTitle, humanSize, predicateName, releaseTitle, safeText, signerText, verdictText } from './labels';
 
+/**
+ * Markdown-escapes text from the registry (CommonMark backslash escapes for every ASCII
+ * punctuation that means something). Unlike MarkdownString.appendText it keeps ordinary spaces,
+ * so long messages wrap in the hover.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&:]/g, '\\$&');
+}
+
 class Tooltip {
   readonly md = new vscode.MarkdownString('', false);
   constructor() {
@@ -16,22 +25,16 @@ class Tooltip {
     this.md.supportHtml = false;
   }
   title(text: string): this {
-    this.md.appendMarkdown('**');
-    this.md.appendText(safeText(text));
-    this.md.appendMarkdown('**\n\n');
+    this.md.appendMarkdown(`**${escapeMarkdown(safeText(text))}**\n\n`);
     return this;
   }
   row(label: string, value: string | undefined): this {
     if (value === undefined || value === '') return this;
-    this.md.appendMarkdown(`${label}: `);
-    this.md.appendText(safeText(value, 2000));
-    this.md.appendMarkdown('  \n');
+    this.md.appendMarkdown(`${escapeMarkdown(label)}: ${escapeMarkdown(safeText(value, 2000))}  \n`);
     return this;
   }
   para(text: string): this {
-    this.md.appendMarkdown('\n');
-    this.md.appendText(safeText(text, 2000));
-    this.md.appendMarkdown('\n\n');
+    this.md.appendMarkdown(`\n${escapeMarkdown(safeText(text, 2000))}\n\n`);
     return this;
   }
 }
@@ -46,7 +49,7 @@ export function releaseTooltip(r: Release, s: ReleaseSummary): vscode.MarkdownSt
   return t.md;
 }
 
-export function imageTooltip(reference: string, graph: ImageGraph | undefined, verdict: Verdict | undefined, verification?: ImageVerification, ms?: number): vscode.MarkdownString {
+export function imageTooltip(reference: string, graph: ImageGraph | undefined, verdict: Verdict | undefined, verification?: ImageVerification, ms?: number, failure?: LoadFailure): vscode.MarkdownString {
   const t = new Tooltip().title(reference);
   if (graph) {
     t.row('Digest', graph.digest).row('Type', graph.kind === 'index' ? `${graph.mediaType} (${graph.platforms.length} platforms)` : graph.mediaType)
@@ -54,6 +57,7 @@ export function imageTooltip(reference: string, graph: ImageGraph | undefined, v
     if (ms !== undefined) t.row('Inspected in', `${ms} ms`);
   }
   if (verdict) t.row('Verdict', verdictText(verdict));
+  if (failure) t.row(`Verification could not run (${failure.code})`, failure.message);
   for (const reason of verification ? verificationReasons(verification).slice(0, 5) : []) t.para(reason);
   if (graph?.problems.length) t.para(`${graph.problems.length} part(s) could not be read: the verdict cannot be "unsigned" for them.`);
   return t.md;

@@ -53,9 +53,10 @@ function image(node: NodeOf<'image'>, tree: ReleaseTree): vscode.TreeItem {
   }
   const verdict = imageVerdict(load.graph, load.verification);
   const t = item(node, node.reference, Collapsed, `image.loaded.${origin}`);
-  t.description = `${shortDigest(load.graph.digest)} · ${load.verifying ? 'verifying…' : verdictText(verdict)}`;
-  t.iconPath = load.verifying ? loadingIcon() : verdictIcon(verdict);
-  t.tooltip = imageTooltip(node.reference, load.graph, verdict, load.verification, load.ms);
+  const status = load.verifying ? 'verifying…' : load.verificationFailure ? `${verdictText(verdict)} · verification could not run` : verdictText(verdict);
+  t.description = `${shortDigest(load.graph.digest)} · ${status}`;
+  t.iconPath = load.verifying ? loadingIcon() : load.verificationFailure ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : verdictIcon(verdict);
+  t.tooltip = imageTooltip(node.reference, load.graph, verdict, load.verification, load.ms, load.verificationFailure);
   return t;
 }
 

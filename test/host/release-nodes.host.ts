@@ -1,0 +1,121 @@
+// Runs inside the real extension host: the tree items the Releases view gets for each kind of
+// failure (built by the view's own code over a release service whose registry answers are
+// scripted), and the settings lock of an untrusted workspace, against the real configuration.
+import * as assert from 'node:assert/strict';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import { LensError } from '../../src/core/errors';
+import { policyPath, readSettings } from '../../src/host/config';
+import type { ImageGraph } from '../../src/registry/graph-types';
+import { ReleaseService } from '../../src/releases/release-service';
+import type { TreeNode } from '../../src/views/nodes';
+import { ReleaseTree } from '../../src/views/release-tree';
+
+const REF = (name: string) => `registry.test:5000/team/${name}:v1.0.0`;
+
+/** A tree over a service whose `inspect` throws what each reference names. */
+function scriptedTree(failures: Record<string, unknown>): ReleaseTree {
+  const service = new ReleaseService({
+    inspect: async (reference): Promise<ImageGraph> => { throw failures[reference]; },
+  });
+  service.setReleases([{ id: 'user', origin: 'user', name: '', images: Object.keys(failures).map((reference) => ({ reference })) }]);
+  return new ReleaseTree(service);
+}
+
+async function failureItem(tree: ReleaseTree, reference: string): Promise<{ image: vscode.TreeItem; node: vscode.TreeItem }> {
+  await tree.service.ensure(reference);
+  const [release] = tree.getChildren();
+  const image = tree.getChildren(release).find((n: TreeNode) => n.kind === 'image' && n.reference === reference)!;
+  const [failure] = tree.getChildren(image);
+  assert.ok(failure, `no failure node under ${reference}`);
+  return { image: tree.getTreeItem(image), node: tree.getTreeItem(failure) };
+}
+
+const label = (t: vscode.TreeItem): string => (typeof t.label === 'string' ? t.label : t.label?.label ?? '');
+
+describe('release view: errors are nodes', () => {
+  const retryAt = '2030-01-02T03:04:05.000Z';
+  const tree = scriptedTree({
+    [REF('limited')]: new LensError('RATE_LIMITED', 'registry.test:5000 is rate limiting requests; retry at 2030-01-02T03:04:05.000Z.', { registry: 'registry.test:5000', status: 429, retryAt }),
+    [REF('broken')]: new LensError('REGISTRY_ERROR', 'registry.test:5000 failed with HTTP 500 while serving the manifest, after retries. Try again later.', { registry: 'registry.test:5000', status: 500 }),
+    [REF('locked')]: new LensError('UNAUTHORIZED', 'Not authorised to read the manifest from registry.test:5000.', { registry: 'registry.test:5000', status: 401 }),
+    [REF('gone')]: new LensError('NOT_FOUND', 'the manifest was not found on registry.test:5000.', { registry: 'registry.test:5000', status: 404 }),
+  });
+  after(() => tree.dispose());
+
+  it('429: "rate limited, retry at" the time the registry gave, with a Retry action', async () => {
+    const { image, node } = await failureItem(tree, REF('limited'));
+    assert.equal(image.description, 'rate limited');
+    assert.equal(label(node), `Rate limited by registry.test:5000, retry at ${new Date(retryAt).toLocaleTimeString()}`);
+    assert.equal(node.contextValue, 'failure.retry');
+    assert.equal(node.description, 'RATE_LIMITED');
+  });
+
+  it('500: the first sentence of the message, the code, a Retry action and the whole message in the tooltip', async () => {
+    const { node } = await failureItem(tree, REF('broken'));
+    assert.equal(label(node), 'registry.test:5000 failed with HTTP 500 while serving the manifest, after retries.');
+    assert.equal(node.contextValue, 'failure.retry');
+    assert.match((node.tooltip as vscode.MarkdownString).value, /Try again later/);
+  });
+
+  it('401: "Sign in to <registry>", which runs the sign-in command for that registry', async () => {
+    const { image, node } = await failureItem(tree, REF('locked'));
+    assert.equal(image.description, 'sign-in required');
+    assert.equal(label(node), 'Sign in to registry.test:5000');
+    assert.deepEqual(node.command?.arguments, ['registry.test:5000']);
+  });
+
+  it('404: "Not found in the registry", never an empty image', async () => {
+    const { image, node } = await failureItem(tree, REF('gone'));
+    assert.equal(image.description, 'not found');
+    assert.equal(label(node), 'Not found in the registry');
+  });
+
+  it('registry text is escaped in tooltips, never trusted or HTML', async () => {
+    const hostile = scriptedTree({ [REF('hostile')]: new LensError('PROTOCOL', 'registry said: [click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold**', {}) });
+    const { node } = await failureItem(hostile, REF('hostile'));
+    const md = node.tooltip as vscode.MarkdownString;
+    assert.equal(md.isTrusted, false);
+    assert.equal(md.supportHtml, false);
+    assert.doesNotMatch(md.value, /\]\(command:/);
+    assert.match(md.value, /\\\[click\\\]/);
+    hostile.dispose();
+  });
+});
+
+describe('release view: an untrusted workspace weakens nothing', () => {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const written = folder ? join(folder, '.provenance-lens.yaml') : undefined;
+  after(async () => {
+    await vscode.workspace.getConfiguration('provenanceLens').update('policyFile', undefined, vscode.ConfigurationTarget.Workspace);
+    if (written && existsSync(written)) rmSync(written);
+  });
+
+  it("ignores the workspace's policy setting and policy file unless trusted", async function () {
+    if (!folder || !written) this.skip();
+    await vscode.workspace.getConfiguration('provenanceLens').update('policyFile', 'relaxed.yaml', vscode.ConfigurationTarget.Workspace);
+    writeFileSync(written!, 'version: 1\n');
+    const untrusted = readSettings(false);
+    assert.equal(untrusted.policyFile, undefined);
+    assert.deepEqual(untrusted.ignored, ['provenanceLens.policyFile']);
+    assert.equal(policyPath(untrusted, false), undefined, 'not even the workspace .provenance-lens.yaml');
+    const trusted = readSettings(true);
+    assert.equal(trusted.policyFile, 'relaxed.yaml');
+    assert.equal(policyPath(trusted, true), join(folder!, 'relaxed.yaml'));
+    assert.equal(policyPath({ ...trusted, policyFile: undefined }, true), written);
+  });
+
+  it('declares the settings that weaken trust or name programs machine-scoped and restricted', () => {
+    const pkg = vscode.extensions.getExtension('provenance-lens.provenance-lens')!.packageJSON as {
+      contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+      capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+    };
+    const props = pkg.contributes.configuration.properties;
+    for (const key of ['trustedRoot', 'insecureRegistries', 'caFiles', 'dockerConfig']) assert.equal(props[`provenanceLens.${key}`]?.scope, 'machine', key);
+    assert.equal(props['provenanceLens.policyFile']?.scope, 'machine-overridable');
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), ['provenanceLens.caFiles', 'provenanceLens.dockerConfig', 'provenanceLens.insecureRegistries', 'provenanceLens.policyFile', 'provenanceLens.trustedRoot']);
+  });
+});
