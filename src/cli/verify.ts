@@ -18,6 +18,7 @@ import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { clientFromOptions, registryOptionSpec, registryOptionUsage } from './registry-options';
 import { parseOptions } from './run';
+import { runVerifyRelease } from './verify-release';
 
 /**
  * `provenance-lens verify <ref>`: every signature and attestation of an image, in every
@@ -27,6 +28,7 @@ import { parseOptions } from './run';
  * read, so that nothing was decided: "not checked" is never "unsigned"). JSON: docs/verify-json.md.
  */
 const USAGE = `Usage: provenance-lens verify <reference> [options]
+       provenance-lens verify --release <goreleaser file> --tag vX.Y.Z [--env NAME=VALUE]... [options]
 
 Verifies the image's signatures and attestations (cosign .sig/.att, OCI referrers with
 Sigstore bundles, BuildKit's unsigned in-index statements) for the index and every platform,
@@ -53,6 +55,10 @@ signature (its own or the index's) and every requirement holds.
   --policy FILE                       a .provenance-lens.yaml policy (docs/policy.md); flags
                                       given as well replace its value for that requirement
   --json                              machine-readable output (shape: docs/verify-json.md)
+  --release FILE                      verify every image the GoReleaser file publishes for --tag
+                                      (references rendered as GoReleaser does; --env NAME=VALUE
+                                      for its .Env, repeatable): one table, a row per image and
+                                      platform; exit 0 only if every image is verified or excepted
 ${registryOptionUsage}
 Exit: 0 verified (or excepted by the policy), 1 not verified, 2 usage or operational error.`;
 
@@ -70,6 +76,9 @@ const OPTIONS = {
   offline: { type: 'boolean' },
   policy: { type: 'string' },
   json: { type: 'boolean' },
+  release: { type: 'string' },
+  tag: { type: 'string' },
+  env: { type: 'string', multiple: true },
   ...registryOptionSpec,
 } as const;
 
@@ -82,6 +91,8 @@ export const verifyCommand: CliCommand = {
 
 async function runVerify(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(args, OPTIONS, USAGE);
+  if (values.release !== undefined) return runVerifyRelease(values, positionals, io);
+  if (values.tag !== undefined || values.env !== undefined) throw new LensError('USAGE', `--tag and --env apply to --release only.\n${USAGE}`);
   if (positionals.length !== 1) throw new LensError('USAGE', `verify takes exactly one reference.\n${USAGE}`);
   const ref = parseReference(positionals[0]!);
   const base = values.policy === undefined ? undefined : await policyFromFile(values.policy, positionals[0]!, io);

@@ -1,0 +1,215 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { throwIfAborted, Semaphore } from '../core/abort';
+import { LensError, describeError, isLensError } from '../core/errors';
+import { secrets } from '../core/redact';
+import { analyzeGoreleaser } from '../goreleaser/analyze';
+import { readGitFacts } from '../goreleaser/git-context';
+import type { ResolvedImage } from '../goreleaser/resolve';
+import { resolveRelease } from '../goreleaser/resolve';
+import { contextFromTag, variableSource } from '../goreleaser/template-context';
+import type { RegistryClient } from '../registry/client';
+import { buildGraph } from '../registry/graph';
+import { openReference } from '../registry/open';
+import { parseReference } from '../registry/reference';
+import type { ImagePolicy } from '../verify/image-policy';
+import type { ImageVerdict } from '../verify/image-verdict';
+import { policyForImage } from '../verify/policy-file';
+import type { PolicyFlagValues } from '../verify/policy-flags';
+import { policyFromFlags, readPolicyFile, trustRootFor } from '../verify/policy-flags';
+import type { PolicyFile } from '../verify/policy-types';
+import type { PlatformRow, ReleaseSummary } from '../verify/release-rows';
+import { platformRows, summarize } from '../verify/release-rows';
+import type { TrustRoot } from '../verify/trust-root';
+import { verifyImage } from '../verify/verify-image';
+import { safeText, short } from './format';
+import type { CliIo } from './io';
+import { clientFromOptions } from './registry-options';
+
+/**
+ * `provenance-lens verify --release <goreleaser file> --tag vX.Y.Z`: every image the release
+ * publishes (the goreleaser engine renders each reference as GoReleaser would), verified in
+ * one run with one registry client and a bounded number of images at once, and ONE table with a
+ * row per image and platform: the check a release job runs (issue 5 item 6). References that
+ * cannot be rendered are listed as not checked, with the variables they wait for. JSON and exit
+ * codes: docs/verify-json.md, "verify --release".
+ */
+export type ReleaseValues = PolicyFlagValues & {
+  release?: string; tag?: string; env?: string[]; policy?: string; json?: boolean; 'signature-repository'?: string;
+  'insecure-registry'?: string[]; 'ca-file'?: string[]; verbose?: boolean;
+};
+
+/** Images verified at once; the registry client bounds requests per host underneath. */
+const IMAGE_CONCURRENCY = 4;
+
+export interface ReleaseImageResult {
+  section: string;
+  index: number;
+  template: string;
+  reference: string | null;
+  /** When unresolved: the reference with `<.Env.X>` holes, as `release` shows it. */
+  preview?: string;
+  /** The rendered image's digest, when it was read. */
+  digest?: string;
+  verdict?: ImageVerdict;
+  error?: { code: string; message: string; unresolved?: string[] };
+  platforms: PlatformRow[];
+}
+
+export async function runVerifyRelease(values: ReleaseValues, positionals: readonly string[], io: CliIo): Promise<number> {
+  const file = values.release!;
+  if (positionals.length > 0) throw new LensError('USAGE', `verify --release takes the GoReleaser file as its value and no reference (got ${positionals.map((p) => JSON.stringify(p)).join(', ')}).`);
+  const tag = values.tag ?? (io.env.GORELEASER_CURRENT_TAG || undefined);
+  if (tag === undefined) throw new LensError('USAGE', 'verify --release needs the tag being released: --tag vX.Y.Z (or $GORELEASER_CURRENT_TAG).');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new LensError('USAGE', `Cannot read the GoReleaser file ${file}: ${(e as NodeJS.ErrnoException).code ?? describeError(e)}.`);
+  }
+  const policyFile = values.policy === undefined ? undefined : await readPolicyFile(values.policy, (line) => io.stderr.write(`${line}\n`));
+  // A usage error in the flags is one now, before any image is read.
+  await policyFromFlags(values);
+
+  const git = await readGitFacts(dirname(resolve(file)));
+  const context = contextFromTag(tag, { env: parseEnv(values.env ?? []), ...(git.commit ? { commit: git.commit } : {}), ...(git.shortCommit ? { shortCommit: git.shortCommit } : {}), ...(git.branch ? { branch: git.branch } : {}) });
+  const release = resolveRelease(analyzeGoreleaser(text), context);
+  const published = publishedImages(release.images);
+
+  const client = await clientFromOptions(values, io);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const check = new ImageCheck(values, policyFile, tag, client, controller.signal);
+    const slots = new Semaphore(IMAGE_CONCURRENCY);
+    const results = await Promise.all(published.map((image) => slots.run(() => check.run(image))));
+    throwIfAborted(controller.signal);
+    const summary = summarize(results.map((r) => r.verdict?.state ?? 'not-checked'));
+    io.stdout.write(values.json ? `${JSON.stringify({ release: { file, tag }, images: results, summary }, null, 2)}\n` : renderTable(file, tag, results, summary));
+    return summary.exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await client.close();
+  }
+}
+
+/** What the release pushes: images and manifests its entries publish, each reference once (manifest inputs are the dockers images themselves). */
+function publishedImages(images: readonly ResolvedImage[]): ResolvedImage[] {
+  const seen = new Set<string>();
+  return images.filter((i) => {
+    if (i.role === 'manifest-input' || i.published === false) return false;
+    const key = i.reference ?? `${i.section}[${i.index}] ${i.template}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** One image of the release through the same engine as `verify <ref>`. */
+class ImageCheck {
+  private readonly roots = new Map<string, Promise<TrustRoot>>();
+
+  constructor(
+    private readonly values: ReleaseValues,
+    private readonly policyFile: PolicyFile | undefined,
+    private readonly tag: string,
+    private readonly client: RegistryClient,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async run(image: ResolvedImage): Promise<ReleaseImageResult> {
+    const base = { section: image.section, index: image.index, template: image.template, reference: image.reference, ...(image.preview !== undefined ? { preview: image.preview } : {}) };
+    if (image.error !== undefined) return { ...base, error: { code: 'TEMPLATE', message: image.error.message }, platforms: [] };
+    if (image.reference === null) {
+      const unresolved = [...image.unresolved];
+      return { ...base, error: { code: 'UNRESOLVED', message: `needs ${unresolved.join(', ')}`, unresolved }, platforms: [] };
+    }
+    try {
+      const policy = await this.policyFor(image.reference);
+      const trustRoot = await this.trustRoot(policy);
+      const { source, target } = openReference(parseReference(image.reference), this.client);
+      const signatureRepository = this.values['signature-repository'];
+      const graph = await buildGraph(source, target, { signal: this.signal, signatureRepository });
+      const result = await verifyImage(source, graph, { policy, trustRoot, signal: this.signal, signatureRepository });
+      return { ...base, digest: graph.digest, verdict: result.verdict, platforms: platformRows(result.verdict) };
+    } catch (e) {
+      if (this.signal.aborted) throw e;
+      const code = isLensError(e) ? e.code : 'INTERNAL';
+      return { ...base, error: { code, message: secrets.scrub(describeError(e)) }, platforms: [] };
+    }
+  }
+
+  /** The policy file's entry for this image (with the release tag), under the flags. */
+  private async policyFor(reference: string): Promise<ImagePolicy> {
+    const fromFile = this.policyFile === undefined ? undefined : policyForImage(this.policyFile, reference, { tag: this.tag });
+    return policyFromFlags(this.values, fromFile);
+  }
+
+  private trustRoot(policy: ImagePolicy): Promise<TrustRoot> {
+    const key = `${this.values['trusted-root'] ?? policy.trustedRoot ?? ''}\0${policy.certificateChain ?? ''}`;
+    let root = this.roots.get(key);
+    if (root === undefined) {
+      root = trustRootFor(policy, this.values['trusted-root']);
+      this.roots.set(key, root);
+    }
+    return root;
+  }
+}
+
+function parseEnv(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new LensError('USAGE', `--env takes NAME=VALUE, got "${p}".`);
+    env[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return env;
+}
+
+const STATE: Record<string, string> = { 'not-checked': 'not checked' };
+const WHERE: Record<ReturnType<typeof variableSource>, string> = {
+  env: 'set it with --env NAME=VALUE', tag: 'give --tag', git: 'run next to the git checkout', config: 'set project_name in the file',
+  clock: 'known only when the release runs', release: 'known only when the release runs',
+};
+const HEAD = ['IMAGE', 'PLATFORM', 'DIGEST', 'STATE', 'SIGNED BY', 'ATTESTATIONS'];
+
+/** The table rows: one per image and platform; an image that was not checked is one row saying why. */
+export function tableRows(results: readonly ReleaseImageResult[]): string[][] {
+  const rows: string[][] = [];
+  for (const r of results) {
+    const name = r.reference ?? r.preview ?? r.template;
+    if (r.error !== undefined || r.verdict === undefined) {
+      rows.push([name, '-', r.digest ? short(r.digest) : '-', 'not checked', r.error ? `${r.error.message} [${r.error.code}]` : '-', '-']);
+      continue;
+    }
+    for (const p of r.platforms) {
+      const attestations = [...p.attestations.map(shortType), ...p.missing.map((m) => `missing ${shortType(m)}`)];
+      rows.push([name, p.platform, p.digest === '-' ? '-' : short(p.digest), STATE[p.state] ?? p.state, p.signedBy.join(', ') || '-', attestations.join(', ') || '-']);
+    }
+  }
+  return rows.map((row) => row.map((cell) => safeText(cell).replace(/ {2,}/g, ' ')));
+}
+
+/** `https://slsa.dev/provenance/v1` -> `slsa.dev/provenance/v1`: the table stays readable, JSON keeps the URI. */
+function shortType(type: string): string {
+  return type.replace(/^https?:\/\//, '');
+}
+
+function renderTable(file: string, tag: string, results: readonly ReleaseImageResult[], summary: ReleaseSummary): string {
+  const rows = tableRows(results);
+  const widths = HEAD.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (r: readonly string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+  const out = [`${safeText(file)} at ${safeText(tag)}: ${summary.images} image${summary.images === 1 ? '' : 's'}`, '', line(HEAD), ...rows.map(line), ''];
+  for (const r of results) {
+    if (r.verdict === undefined || r.verdict.state === 'verified') continue;
+    const failing = r.verdict.checks.filter((c) => c.status === 'fail').map((c) => c.message);
+    out.push(`${safeText(r.reference ?? r.template)}: ${r.verdict.state.toUpperCase()}: ${safeText(r.verdict.coverage)}`);
+    for (const m of failing) out.push(`  - ${safeText(m)}`);
+  }
+  const unresolved = [...new Set(results.flatMap((r) => r.error?.unresolved ?? []))];
+  if (unresolved.length > 0) out.push(`Unresolved: ${unresolved.map((v) => `${safeText(v)} (${WHERE[variableSource(v)]})`).join('; ')}.`);
+  const parts = (['verified', 'excepted', 'failed', 'unsigned', 'unpinned', 'notChecked'] as const).filter((k) => summary[k] > 0).map((k) => `${summary[k]} ${k === 'notChecked' ? 'not checked' : k}`);
+  out.push(`Summary: ${parts.join(', ') || 'nothing to check'}; exit ${summary.exitCode}.`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,69 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Artifact, ImageGraph } from '../../src/registry/graph-types';
+import type { ImagePolicy } from '../../src/verify/image-policy';
+import { imageVerdict } from '../../src/verify/image-verdict';
+import { platformRows, summarize } from '../../src/verify/release-rows';
+import type { ArtifactState, ArtifactVerification } from '../../src/verify/verify-artifact';
+
+// The rows `verify --release` prints per image and platform, and the exit code a release job
+// acts on, over hand-made verdicts.
+const d = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+const [INDEX, AMD64, ARM64] = [d(1), d(2), d(3)];
+const ID = 'https://github.com/org/app/.github/workflows/release.yml@refs/tags/v1.0.0';
+const SLSA = 'https://slsa.dev/provenance/v1';
+
+function graph(): ImageGraph {
+  const platforms = [
+    { platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: AMD64, mediaType: 'm', size: 1 },
+    { platform: 'linux/arm64', os: 'linux', architecture: 'arm64', digest: ARM64, mediaType: 'm', size: 1 },
+  ];
+  return { reference: 'r', source: 'registry', repository: 'org/app', digest: INDEX, mediaType: 'm', size: 1, kind: 'index', platforms, artifacts: [], others: [], problems: [] };
+}
+let n = 10;
+function add(g: ImageGraph, covers: string, state: ArtifactState, opts: Partial<ArtifactVerification> = {}): ArtifactVerification {
+  const a: Artifact = { coversDigest: covers, kind: opts.kind ?? 'signature', format: 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1 };
+  g.artifacts.push(a);
+  return { digest: a.digest, coversDigest: covers, format: a.format, kind: a.kind, verified: state === 'verified', state, checks: [], ...(state === 'verified' || state === 'unpinned' ? { identity: ID } : {}), ...opts };
+}
+const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({ requiredPredicateTypes: [], requireTlog: true, sources: {}, ...p });
+
+describe('verify --release rows', () => {
+  test('index signed, attestation on one platform: who covers each platform and what attests it', () => {
+    const g = graph();
+    const v = imageVerdict(g, [add(g, INDEX, 'verified'), add(g, AMD64, 'verified', { kind: 'attestation', predicateType: SLSA })], policy());
+    assert.deepEqual(platformRows(v), [
+      { platform: 'linux/amd64', digest: AMD64, state: 'verified', signedBy: [`${ID} (index)`], attestations: [SLSA], missing: [] },
+      { platform: 'linux/arm64', digest: ARM64, state: 'verified', signedBy: [`${ID} (index)`], attestations: [], missing: [] },
+    ]);
+  });
+
+  test('a covered platform without a required attestation is failed, naming what is missing', () => {
+    const g = graph();
+    const v = imageVerdict(g, [add(g, INDEX, 'verified'), add(g, AMD64, 'verified', { kind: 'attestation', predicateType: SLSA })], policy({ requiredPredicateTypes: [SLSA] }));
+    assert.deepEqual(platformRows(v).map((r) => [r.platform, r.state, r.missing]), [['linux/amd64', 'verified', []], ['linux/arm64', 'failed', [SLSA]]]);
+  });
+
+  test('attestation coverage and unpinned signers are labelled; an excepted image is excepted on every row', () => {
+    const g = graph();
+    const attested = imageVerdict(g, [add(g, INDEX, 'verified', { kind: 'attestation', predicateType: SLSA })], policy({ coverage: 'signatures-or-attestations' }));
+    assert.deepEqual(platformRows(attested).map((r) => r.signedBy), [[`${ID} (index attestation)`], [`${ID} (index attestation)`]]);
+    const g2 = graph();
+    const own = imageVerdict(g2, [add(g2, AMD64, 'verified', { kind: 'attestation', predicateType: SLSA })], policy({ coverage: 'signatures-or-attestations' }));
+    assert.deepEqual(platformRows(own).map((r) => [r.state, r.signedBy]), [['verified', [`${ID} (attestation)`]], ['unsigned', []]]);
+    const g3 = graph();
+    assert.deepEqual(platformRows(imageVerdict(g3, [add(g3, INDEX, 'unpinned')], policy())).map((r) => [r.state, r.signedBy]), [['unpinned', [`${ID} (unpinned)`]], ['unpinned', [`${ID} (unpinned)`]]]);
+    const g4 = graph();
+    assert.deepEqual(platformRows(imageVerdict(g4, [], policy({ exception: { reason: 'upstream' } }))).map((r) => r.state), ['excepted', 'excepted']);
+  });
+
+  test('exit codes: 0 only when all verified or excepted; 1 on any definite failure; else 2 for not checked or nothing to check', () => {
+    assert.equal(summarize(['verified', 'excepted']).exitCode, 0);
+    assert.equal(summarize(['verified', 'unsigned', 'not-checked']).exitCode, 1);
+    assert.equal(summarize(['verified', 'unpinned']).exitCode, 1);
+    assert.equal(summarize(['failed']).exitCode, 1);
+    assert.equal(summarize(['verified', 'not-checked']).exitCode, 2);
+    assert.equal(summarize([]).exitCode, 2);
+    assert.deepEqual(summarize(['verified', 'unsigned', 'not-checked', 'excepted']), { images: 4, verified: 1, excepted: 1, failed: 0, unsigned: 1, unpinned: 0, notChecked: 1, exitCode: 1 });
+  });
+});
