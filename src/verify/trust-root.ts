@@ -1,61 +1,61 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import type { CertificateAuthority, TransparencyLogInstance } from '@sigstore/protobuf-specs';
+import { abortError } from '../core/abort';
 import { LensError, describeError } from '../core/errors';
-import seeds from '@sigstore/tuf/seeds.json';
-import tufPackage from '@sigstore/tuf/package.json';
+import { startingRoot } from './trust-cache';
+import { parseTrustedRoot } from './trust-parse';
+import { normaliseRepositoryUrl, refreshFailure, refreshTrustRoot } from './trust-refresh';
+import { PUBLIC_GOOD_TUF_URL } from './trust-seeds';
+import type { TrustRefreshOutcome, TrustRefreshReport, TrustRoot, TrustRootInfo } from './trust-types';
 
 /**
  * Sigstore trusted roots (`trusted_root.json`, protobuf-specs `TrustedRoot`): the Fulcio
  * CAs, Rekor logs, CT logs and timestamp authorities a verification may rely on.
- *
- * Offline first: the public-good root embedded in `@sigstore/tuf`'s seeds is decoded
- * from the bundled JSON, never fetched (`@sigstore/tuf`'s `getTrustedRoot()` always
- * refreshes over the network, so a cold offline start would fail). A TUF refresh with
- * a cache is a later addition behind `loadTrustRoot({ offline: false, cacheDir })`.
  * https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_trustroot.proto
+ *
+ * Offline first. Which root a load uses:
+ * 1. a `trusted_root.json` file, when given: as is, never refreshed;
+ * 2. else the last root refreshed through TUF and cached in `cacheDir`, if valid;
+ * 3. else the public-good root embedded in `@sigstore/tuf`'s seeds (decoded, never fetched:
+ *    `getTrustedRoot()` always refreshes over the network, so a cold offline start would fail).
+ * Only with `offline: false` (and a `cacheDir`) does a load also refresh through TUF
+ * (trust-refresh.ts). It waits at most `refreshWaitMs` (3 s): a refresh that finishes in
+ * time gives its root to this very load; one that fails leaves the previous root in use and
+ * is reported with its reason; one still running goes on in the background and its root,
+ * once verified and cached, is used from the next load on. A verification is never failed
+ * by the network: only a repository with no root at all to fall back on (not public-good,
+ * nothing cached) waits for its refresh and fails with it.
  */
 
-export const PUBLIC_GOOD_TUF_URL = 'https://tuf-repo-cdn.sigstore.dev';
+export { parseTrustedRoot } from './trust-parse';
+export { PUBLIC_GOOD_TUF_URL, embeddedTrustRoot } from './trust-seeds';
+export { defaultTrustCacheDir } from './trust-cache';
+export { refreshTrustRoot } from './trust-refresh';
+export type { RefreshTrustRootOptions, RefreshedTrustRoot } from './trust-refresh';
+export type { TrustRefreshOutcome, TrustRefreshReport, TrustRoot, TrustRootInfo, TrustRootSource } from './trust-types';
 
-export type TrustRootSource =
-  | { kind: 'embedded'; package: string; version: string; tufRepository: string }
-  | { kind: 'file'; path: string };
-
-export interface TrustRootInfo {
-  /** Which Sigstore instance this root belongs to, recognised from its service URLs. */
-  instance: 'sigstore-public-good' | 'sigstore-staging' | 'github' | 'custom';
-  source: TrustRootSource;
-  mediaType: string;
-  /** sha256 of the trusted_root.json bytes: names exactly which root was used. */
-  sha256: string;
-  /** Newest `validFor.start` among all keys and CAs: when this root last gained a key. */
-  newestKeyStart?: string;
-  /** Whole days from `newestKeyStart` to the time of loading. */
-  ageDays?: number;
-  /** Whether the root was refreshed from its TUF repository in this run (not yet implemented). */
-  refreshed: boolean;
-  counts: { certificateAuthorities: number; tlogs: number; ctlogs: number; timestampAuthorities: number };
-}
-
-export interface TrustRoot {
-  readonly info: TrustRootInfo;
-  readonly root: TrustedRoot;
-}
+export const DEFAULT_REFRESH_WAIT_MS = 3_000;
 
 export interface LoadTrustRootOptions {
   /** A trusted_root.json file (private deployment, GitHub's instance, a pinned snapshot). */
   trustedRootFile?: string;
-  /** Never touch the network. Today every load is offline; the flag keeps the API stable for TUF refresh. */
+  /** Never touch the network. Default true: a refresh happens only when a caller asks with `false`. */
   offline?: boolean;
-  /** Where a future TUF refresh keeps its metadata and the refreshed root. */
+  /** Where refreshed roots and TUF metadata are kept (read offline too). Required with `offline: false`. */
   cacheDir?: string;
-  /** The clock for `ageDays` (tests). */
+  /** The TUF repository; default Sigstore's public-good one. */
+  mirrorURL?: string;
+  /** The TUF root.json to start from (see RefreshTrustRootOptions); default the seeds' for public-good. */
+  tufRootPath?: string;
+  /** The longest a load waits for its refresh before using the previous root. Default 3 s. */
+  refreshWaitMs?: number;
+  /** Per TUF request; default 5 s. */
+  requestTimeoutMs?: number;
+  /** Cancels the load (ABORTED); a refresh under way still completes in the background. */
+  signal?: AbortSignal;
+  /** The clock for ages and `refreshedAt` (tests). */
   now?: Date;
 }
 
-/** A trusted root from a file if given, else the embedded public-good root. Never uses the network. */
 export async function loadTrustRoot(options: LoadTrustRootOptions = {}): Promise<TrustRoot> {
   const now = options.now ?? new Date();
   if (options.trustedRootFile !== undefined) {
@@ -67,118 +67,89 @@ export async function loadTrustRoot(options: LoadTrustRootOptions = {}): Promise
     }
     return parseTrustedRoot(bytes, { kind: 'file', path: options.trustedRootFile }, now);
   }
-  return embeddedTrustRoot(now);
+  const url = normaliseRepositoryUrl(options.mirrorURL ?? PUBLIC_GOOD_TUF_URL);
+  const { root: previous, notes } = await startingRoot(options.cacheDir, url, now);
+  if (options.offline !== false) {
+    if (previous === undefined) throw new LensError('USAGE', `No trusted root for ${url} offline: nothing usable is cached${options.cacheDir ? ` in ${options.cacheDir}` : ''} and only the public-good root is embedded.${tail(notes)}`, { tufRepository: url });
+    return withFacts(previous, { notes });
+  }
+  if (options.cacheDir === undefined) throw new LensError('USAGE', 'A trusted-root refresh (offline: false) needs a cacheDir to keep what TUF verified.');
+
+  const started = Date.now();
+  const refreshing: Promise<TrustRefreshOutcome> = refreshTrustRoot({
+    cacheDir: options.cacheDir,
+    mirrorURL: url,
+    ...(options.tufRootPath !== undefined ? { tufRootPath: options.tufRootPath } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    now,
+  }).then(
+    (r): TrustRefreshOutcome => ({ ok: true, tufRepository: url, root: r.root, changed: r.changed }),
+    (e: unknown): TrustRefreshOutcome => ({ ok: false, tufRepository: url, ...refreshFailure(e) }),
+  );
+  // With nothing to fall back on, waiting is the only way to a root (each request is bounded).
+  const waitMs = previous === undefined ? undefined : (options.refreshWaitMs ?? DEFAULT_REFRESH_WAIT_MS);
+  const outcome = await within(refreshing, waitMs, options.signal);
+  const waitedMs = Date.now() - started;
+  if (outcome !== 'pending' && outcome.ok) {
+    return withFacts(outcome.root, { refresh: { tufRepository: url, status: 'refreshed', changed: outcome.changed, waitedMs }, refreshing });
+  }
+  if (previous === undefined) {
+    const failure = outcome === 'pending' ? { code: 'TIMEOUT' as const, reason: 'no answer' } : outcome;
+    throw new LensError(failure.code, `No trusted root for ${url}: nothing usable is cached and the TUF refresh failed: ${failure.reason}${tail(notes)}`, { tufRepository: url, reason: failure.reason });
+  }
+  const refresh: TrustRefreshReport = outcome === 'pending'
+    ? { tufRepository: url, status: 'pending', reason: `no answer within ${seconds(waitMs ?? 0)}`, waitedMs }
+    : { tufRepository: url, status: 'failed', code: outcome.code, reason: outcome.reason, waitedMs };
+  return withFacts(previous, { refresh, notes, refreshing });
 }
 
-type Seeds = Record<string, { targets?: Record<string, string> }>;
-
-/** The public-good root as shipped in `@sigstore/tuf`'s seeds.json (base64 target `trusted_root.json`). */
-export function embeddedTrustRoot(now: Date = new Date()): TrustRoot {
-  const encoded = (seeds as Seeds)[PUBLIC_GOOD_TUF_URL]?.targets?.['trusted_root.json'];
-  if (encoded === undefined) {
-    throw new LensError('INTERNAL', `@sigstore/tuf ${tufPackage.version} seeds.json has no trusted_root.json target for ${PUBLIC_GOOD_TUF_URL}.`);
-  }
-  const source: TrustRootSource = { kind: 'embedded', package: '@sigstore/tuf', version: tufPackage.version, tufRepository: PUBLIC_GOOD_TUF_URL };
-  return parseTrustedRoot(Buffer.from(encoded, 'base64'), source, now);
+function withFacts(root: TrustRoot, facts: { refresh?: TrustRefreshReport; notes?: string[]; refreshing?: Promise<TrustRefreshOutcome> }): TrustRoot {
+  const info: TrustRootInfo = { ...root.info };
+  if (facts.refresh) info.refresh = facts.refresh;
+  if (facts.notes?.length) info.notes = facts.notes;
+  return { info, root: root.root, ...(facts.refreshing ? { refreshing: facts.refreshing } : {}) };
 }
 
-const MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.trustedroot(?:\+json;version=0\.1|\.v0\.[12]\+json)$/;
-
-/** Parses and validates trusted_root.json bytes; throws PROTOCOL naming the first malformed entry. */
-export function parseTrustedRoot(bytes: Uint8Array, source: TrustRootSource, now: Date = new Date()): TrustRoot {
-  const where = source.kind === 'file' ? source.path : `${source.package}@${source.version} seeds.json`;
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch (e) {
-    throw new LensError('PROTOCOL', `Trusted root ${where} is not JSON: ${describeError(e)}`, { source: where }, { cause: e });
-  }
-  const mediaType = typeof json === 'object' && json !== null ? (json as { mediaType?: unknown }).mediaType : undefined;
-  if (typeof mediaType !== 'string' || !MEDIA_TYPE.test(mediaType)) {
-    throw new LensError('PROTOCOL', `${where} is not a Sigstore trusted root (mediaType ${JSON.stringify(mediaType)}); a TUF root.json is not one.`, { source: where });
-  }
-  const root = TrustedRoot.fromJSON(json);
-  const problem = findProblem(root);
-  if (problem !== undefined) {
-    throw new LensError('PROTOCOL', `Trusted root ${where} is malformed: ${problem}. It is rejected rather than read loosely.`, { source: where });
-  }
-  const starts = validityStarts(root);
-  const newest = starts.length > 0 ? new Date(Math.max(...starts.map((d) => d.getTime()))) : undefined;
-  const info: TrustRootInfo = {
-    instance: recogniseInstance(root),
-    source,
-    mediaType,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    refreshed: false,
-    counts: {
-      certificateAuthorities: root.certificateAuthorities.length,
-      tlogs: root.tlogs.length,
-      ctlogs: root.ctlogs.length,
-      timestampAuthorities: root.timestampAuthorities.length,
-    },
-  };
-  if (newest !== undefined) {
-    info.newestKeyStart = newest.toISOString();
-    info.ageDays = Math.floor((now.getTime() - newest.getTime()) / 86_400_000);
-  }
-  return { info, root };
-}
-
-/**
- * A `TimeRange` may be absent (the key is not time-bound) but, when present, its
- * `start` is required (sigstore_common.proto: only `end` is optional). sigstore-js reads
- * a missing start as "since 1970", silently widening trust; sigstore-conformance
- * `trust-root-tlog-missing-validity-start_fail` expects the root to be rejected.
- */
-function findProblem(root: TrustedRoot): string | undefined {
-  const logs: Array<[string, TransparencyLogInstance[]]> = [['tlogs', root.tlogs], ['ctlogs', root.ctlogs]];
-  for (const [kind, list] of logs) {
-    for (const [i, log] of list.entries()) {
-      const name = `${kind}[${i}] (${log.baseUrl || 'no baseUrl'})`;
-      if (!log.publicKey?.rawBytes?.length) return `${name} has no publicKey.rawBytes`;
-      if (!log.logId?.keyId?.length) return `${name} has no logId.keyId`;
-      const range = rangeProblem(log.publicKey.validFor);
-      if (range) return `${name} publicKey.validFor ${range}`;
+/** The outcome if it settles within `ms` (no bound when undefined), else 'pending'; ABORTED when the signal fires. */
+function within<T>(work: Promise<T>, ms: number | undefined, signal: AbortSignal | undefined): Promise<T | 'pending'> {
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  return new Promise((resolve, reject) => {
+    const timer = ms === undefined ? undefined : setTimeout(() => done(() => resolve('pending')), ms);
+    const onAbort = () => done(() => reject(abortError(signal)));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    function done(settle: () => void): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
     }
-  }
-  const cas: Array<[string, CertificateAuthority[]]> = [['certificateAuthorities', root.certificateAuthorities], ['timestampAuthorities', root.timestampAuthorities]];
-  for (const [kind, list] of cas) {
-    for (const [i, ca] of list.entries()) {
-      const name = `${kind}[${i}] (${ca.uri || 'no uri'})`;
-      if (!ca.certChain?.certificates.length) return `${name} has an empty certChain`;
-      const range = rangeProblem(ca.validFor);
-      if (range) return `${name} validFor ${range}`;
-    }
-  }
-  return undefined;
+    work.then((v) => done(() => resolve(v)), (e: unknown) => done(() => reject(e)));
+  });
 }
 
-function rangeProblem(range: { start: Date | undefined; end?: Date | undefined } | undefined): string | undefined {
-  if (range === undefined) return undefined;
-  if (!(range.start instanceof Date)) return 'has no start';
-  if (Number.isNaN(range.start.getTime())) return 'has an invalid start';
-  if (range.end !== undefined && Number.isNaN(range.end.getTime())) return 'has an invalid end';
-  return undefined;
-}
+const tail = (notes: string[]): string => (notes.length ? ` ${notes.join(' ')}` : '');
+const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
 
-function validityStarts(root: TrustedRoot): Date[] {
-  const out: Date[] = [];
-  for (const log of [...root.tlogs, ...root.ctlogs]) if (log.publicKey?.validFor?.start) out.push(log.publicKey.validFor.start);
-  for (const ca of [...root.certificateAuthorities, ...root.timestampAuthorities]) if (ca.validFor?.start) out.push(ca.validFor.start);
-  return out;
-}
-
-function recogniseInstance(root: TrustedRoot): TrustRootInfo['instance'] {
-  const urls = [...root.certificateAuthorities.map((c) => c.uri), ...root.tlogs.map((t) => t.baseUrl)].join(' ');
-  if (/\bfulcio\.githubapp\.com\b/.test(urls)) return 'github';
-  if (/\bsigstage\.dev\b/.test(urls)) return 'sigstore-staging';
-  if (/\bfulcio\.sigstore\.dev\b|\brekor\.sigstore\.dev\b/.test(urls)) return 'sigstore-public-good';
-  return 'custom';
-}
-
-/** One line for the CLI and logs: which root, from where, how old. */
+/** One line for the CLI and logs: which root, from where, how old, and what the refresh did. */
 export function describeTrustRoot(info: TrustRootInfo): string {
-  const from = info.source.kind === 'file' ? info.source.path : `embedded ${info.source.package}@${info.source.version} (${info.source.tufRepository})`;
   const age = info.ageDays !== undefined ? `, newest key from ${info.newestKeyStart?.slice(0, 10)} (${info.ageDays} days old)` : '';
-  return `${info.instance} trusted root from ${from}, sha256 ${info.sha256.slice(0, 12)}${age}`;
+  const parts = [`${info.instance} trusted root from ${describeOrigin(info)}, sha256 ${info.sha256.slice(0, 12)}${age}`];
+  const refresh = info.refresh;
+  if (refresh?.status === 'refreshed') parts.push(refresh.changed ? 'the refresh brought a new root' : 'the refresh found no change');
+  if (refresh?.status === 'failed') parts.push(`the TUF refresh from ${refresh.tufRepository} failed (${refresh.code}: ${refresh.reason}), so this root was kept`);
+  if (refresh?.status === 'pending') parts.push(`the TUF refresh from ${refresh.tufRepository} gave ${refresh.reason}, so this root was used; the refresh goes on and its root is used from the next load`);
+  return `${parts.join('; ')}${info.notes?.length ? `. ${info.notes.join(' ')}` : ''}`;
+}
+
+function describeOrigin(info: TrustRootInfo): string {
+  const s = info.source;
+  switch (s.kind) {
+    case 'file':
+      return s.path;
+    case 'embedded':
+      return `embedded ${s.package}@${s.version} (${s.tufRepository})`;
+    case 'tuf':
+      return info.refreshed
+        ? `TUF repository ${s.tufRepository}, refreshed in this run`
+        : `TUF repository ${s.tufRepository}, cached refresh of ${s.refreshedAt.slice(0, 10)} (${s.refreshAgeDays} days ago)`;
+  }
 }
