@@ -27,6 +27,21 @@ export function verdictText(v: Verdict): string {
   return v.verified ? words : `${words} · ${NOT_VERIFIED}`;
 }
 
+const SHORT: Record<VerdictState, string> = {
+  verified: 'verified', unpinned: 'unpinned', failed: 'failed', unsigned: 'unsigned', 'not-checked': 'not checked', excepted: 'excepted',
+  'signature-found': 'signed', 'partly-signed': 'partly signed', 'attestations-only': 'attestations only', 'nothing-found': 'no signature', incomplete: 'incomplete',
+};
+const ORDER: readonly VerdictState[] = ['verified', 'signature-found', 'excepted', 'unpinned', 'attestations-only', 'partly-signed', 'incomplete', 'not-checked', 'nothing-found', 'unsigned', 'failed'];
+
+/** `2 verified, 1 unsigned`; inspect-level counts end with `(not verified)`. */
+export function countsText(counts: Readonly<Partial<Record<VerdictState, number>>>): string {
+  const states = ORDER.filter((st) => (counts[st] ?? 0) > 0);
+  if (states.length === 0) return '';
+  const text = states.map((st) => `${counts[st]} ${SHORT[st]}`).join(', ');
+  const inspectOnly = states.some((st) => ['signature-found', 'partly-signed', 'attestations-only', 'nothing-found', 'incomplete'].includes(st));
+  return inspectOnly ? `${text} (${NOT_VERIFIED})` : text;
+}
+
 const ICONS: Record<VerdictState, [string, string | undefined]> = {
   verified: ['verified-filled', 'testing.iconPassed'],
   unpinned: ['verified', 'list.warningForeground'],

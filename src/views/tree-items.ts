@@ -7,7 +7,7 @@ import { artifactResult } from '../releases/verification';
 import { CommandIds } from '../commands/ids';
 import type { NodeOf, TreeNode } from './nodes';
 import type { ReleaseTree } from './release-tree';
-import { artifactPlace, artifactTitle, failureShort, failureTitle, humanSize, loadingIcon, releaseTitle, safeText, shortDigest, signerText, verdictIcon, verdictText } from './labels';
+import { artifactPlace, artifactTitle, countsText, failureShort, failureTitle, humanSize, loadingIcon, releaseTitle, safeText, shortDigest, signerText, verdictIcon, verdictText } from './labels';
 import { artifactTooltip, failureTooltip, imageTooltip, platformTooltip, releaseTooltip } from './tooltips';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
@@ -23,15 +23,16 @@ function release(node: NodeOf<'release'>, tree: ReleaseTree): vscode.TreeItem {
   const r = tree.service.release(node.releaseId);
   const t = item(node, r ? releaseTitle(r) : node.releaseId, Expanded, `release.${r?.origin ?? 'unknown'}`);
   if (!r) return t;
+  if (r.file) t.resourceUri = vscode.Uri.file(r.file);
   const s = tree.summary(r.id);
   const parts = [r.tag, `${s.images} image${s.images === 1 ? '' : 's'}`];
+  const counts = countsText(s.counts);
+  if (counts) parts.push(counts);
   if (s.loading) parts.push(`${s.loading} loading`);
-  else if (s.worst) parts.push(verdictText(s.worst));
   if (s.failed) parts.push(`${s.failed} unreadable`);
   t.description = parts.filter(Boolean).join(' · ');
   t.iconPath = new vscode.ThemeIcon(r.origin === 'goreleaser' ? 'package' : r.origin === 'user' ? 'pinned' : 'history');
   t.tooltip = releaseTooltip(r, s);
-  if (r.file) t.resourceUri = vscode.Uri.file(r.file);
   return t;
 }
 
@@ -73,6 +74,8 @@ function platform(node: NodeOf<'platform'>, tree: ReleaseTree): vscode.TreeItem 
   return t;
 }
 
+const ARTIFACT_STATES = { verified: 'verified', unpinned: 'valid, signer not pinned', failed: 'failed', unsigned: 'unsigned', 'not-checked': 'not checked' } as const;
+
 const ARTIFACT_ICONS = { signature: 'key', attestation: 'note', sbom: 'list-flat', other: 'file' } as const;
 
 function artifact(node: NodeOf<'artifact'>, tree: ReleaseTree): vscode.TreeItem {
@@ -84,7 +87,10 @@ function artifact(node: NodeOf<'artifact'>, tree: ReleaseTree): vscode.TreeItem 
   const t = item(node, artifactTitle(a), e.children.length ? Collapsed : None, `artifact.${provenance ? 'provenance' : a.kind}`);
   const v = tree.verification(node.reference);
   const verdict = v ? artifactResult(g, v, a) : undefined;
-  const who = verdict?.identity ? `by ${safeText(verdict.identity, 120)}` : signerText(signedBy(a));
+  // Verified: the engine's state and the signer it checked; else who signed as the annotations say.
+  const who = verdict
+    ? [ARTIFACT_STATES[verdict.state], verdict.identity ? `by ${safeText(verdict.identity, 120)}` : verdict.keyFingerprint ? `key ${shortDigest(verdict.keyFingerprint)}` : undefined].filter(Boolean).join(' · ')
+    : signerText(signedBy(a));
   const covers = a.coversDigest === g.digest ? `covers the ${g.kind === 'index' ? 'index' : 'image'} ${shortDigest(a.coversDigest)}` : `covers ${shortDigest(a.coversDigest)}`;
   t.description = [artifactPlace(a), who, covers].join(' · ');
   const color = verdict?.state === 'verified' ? 'testing.iconPassed' : verdict?.state === 'failed' ? 'testing.iconFailed' : verdict?.state === 'unpinned' ? 'list.warningForeground' : e.signedBy.kind === 'unsigned' ? 'disabledForeground' : undefined;

@@ -110,7 +110,10 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
       // No network here: verify with the embedded trusted root, never try a TUF refresh.
       settings: { 'provenanceLens.goreleaser.env': { REGISTRY: registry.host, PRIVATE_REGISTRY: privateRegistry.host }, 'provenanceLens.offline': true },
     });
-    workspace = server.makeWorkspace('fleet', { '.goreleaser.yaml': GORELEASER, 'README.md': '# fleet\n' });
+    // The release policy: fleet is signed with the release key (no transparency log here);
+    // nothing is said about the others, so their signatures, if any, would be "unpinned".
+    const policy = `version: 1\nimages:\n  - image: ${registry.host}/team/fleet\n    keys: [cosign.pub]\n    requireTlog: false\n`;
+    workspace = server.makeWorkspace('fleet', { '.goreleaser.yaml': GORELEASER, '.provenance-lens.yaml': policy, 'cosign.pub': fleet.publicKeyPem, 'README.md': '# fleet\n' });
     gitWorkspace(workspace);
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workbenchUrl(workspace));
@@ -164,7 +167,7 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     // The result is the image panel: the verdict, then a field of the provenance.
     const view = webviewFrame(page);
     await view.locator('h1', { hasText: 'fleet:v1.0.0' }).waitFor({ timeout: 60_000 });
-    await view.locator('vscode-badge.verdict', { hasText: 'Verification failed' }).first().waitFor();
+    await view.locator('vscode-badge.verdict', { hasText: 'Verified' }).first().waitFor();
     await view.locator('vscode-tab-header', { hasText: 'Provenance' }).click();
     await view.getByText('dockerfile.v0', { exact: true }).first().waitFor();
     await notification(page, 'Verifying').waitFor({ state: 'hidden' });

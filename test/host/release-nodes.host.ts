@@ -88,15 +88,16 @@ describe('release view: errors are nodes', () => {
 describe('release view: an untrusted workspace weakens nothing', () => {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const written = folder ? join(folder, '.provenance-lens.yaml') : undefined;
+  const existed = written !== undefined && existsSync(written);
   after(async () => {
     await vscode.workspace.getConfiguration('provenanceLens').update('policyFile', undefined, vscode.ConfigurationTarget.Workspace);
-    if (written && existsSync(written)) rmSync(written);
+    if (written && !existed && existsSync(written)) rmSync(written);
   });
 
   it("ignores the workspace's policy setting and policy file unless trusted", async function () {
     if (!folder || !written) this.skip();
     await vscode.workspace.getConfiguration('provenanceLens').update('policyFile', 'relaxed.yaml', vscode.ConfigurationTarget.Workspace);
-    writeFileSync(written!, 'version: 1\n');
+    if (!existed) writeFileSync(written!, 'version: 1\n');
     const untrusted = readSettings(false);
     assert.equal(untrusted.policyFile, undefined);
     assert.deepEqual(untrusted.ignored, ['provenanceLens.policyFile']);

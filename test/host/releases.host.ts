@@ -77,13 +77,15 @@ describe('release view', function () {
     assert.deepEqual(images, [seeded!.fleet.reference, seeded!.agent.reference, seeded!.private.reference]);
   });
 
-  it('an image: its short index digest and an inspect-level or verified verdict', async function () {
+  it('an image: its short index digest and its verdict under the workspace policy', async function () {
     if (!seeded) this.skip();
     const load = await a.service.ensure(seeded!.fleet.reference);
     assert.equal(load.status, 'loaded');
     const release = await find(a, undefined, 'fleet');
     const image = await find(a, release.node, seeded!.fleet.reference);
-    assert.match(String(image.item.description), new RegExp(`^sha256:${seeded!.fleet.digest.slice(7, 15)} · `));
+    // The workspace's .provenance-lens.yaml pins fleet to the release key: verified, not just "signed".
+    assert.equal(String(image.item.description), `sha256:${seeded!.fleet.digest.slice(7, 15)} · verified`);
+    assert.equal(load.status === 'loaded' && load.verification?.verdict.state, 'verified');
     assert.equal(image.item.contextValue, 'image.loaded.goreleaser');
     assert.ok(image.item.tooltip instanceof vscode.MarkdownString);
     assert.equal((image.item.tooltip as vscode.MarkdownString).isTrusted, false);
@@ -114,7 +116,8 @@ describe('release view', function () {
     const digest = seeded!.fleet.platforms.find((p) => p.platform === 'linux/amd64')!.digest;
     assert.ok(arts.some((t) => t.startsWith(`SLSA provenance v1 | BuildKit, in the index · unsigned · covers sha256:${digest.slice(7, 15)} | artifact.provenance`)), arts.join('\n'));
     assert.ok(arts.some((t) => t.startsWith('SPDX SBOM | BuildKit, in the index · unsigned')), arts.join('\n'));
-    assert.ok(arts.some((t) => /OCI referrer \(tag schema\) · (Sigstore bundle|by |key )/.test(t)), arts.join('\n'));
+    // Verified under the policy: the referrer's Sigstore bundle was signed with the release key.
+    assert.ok(arts.some((t) => /^Signature \(Sigstore bundle\) \| OCI referrer \(tag schema\) · verified · key sha256:[0-9a-f]{8} · covers/.test(t)), arts.join('\n'));
   });
 
   it('401: the image of the registry that wants a password shows a "Sign in" node running the sign-in command', async function () {
