@@ -59,6 +59,8 @@ export function worse(a: VerdictState, b: VerdictState): VerdictState {
 
 export interface ReleaseSummary {
   readonly images: number;
+  /** Images not asked for yet (nobody has drawn or checked them). */
+  readonly idle: number;
   readonly loading: number;
   /** Images that could not be inspected (401, 404, network...). */
   readonly failed: number;
@@ -72,17 +74,19 @@ export interface ReleaseSummary {
 /** Sums up the images of a release from their load states (null: the reference is unresolved). */
 export function summarize(loads: readonly (ImageLoad | null)[]): ReleaseSummary {
   const counts: Partial<Record<VerdictState, number>> = {};
+  let idle = 0;
   let loading = 0;
   let failed = 0;
   let unresolved = 0;
   let worst: Verdict | undefined;
   for (const load of loads) {
     if (load === null) { unresolved++; continue; }
-    if (load.status === 'idle' || load.status === 'loading') { loading++; continue; }
+    if (load.status === 'idle') { idle++; continue; }
+    if (load.status === 'loading') { loading++; continue; }
     if (load.status === 'failed') { failed++; continue; }
     const v = imageVerdict(load.graph, load.verification);
     counts[v.state] = (counts[v.state] ?? 0) + 1;
     worst = worst === undefined ? v : worse(worst.state, v.state) === v.state ? v : worst;
   }
-  return { images: loads.length, loading, failed, unresolved, counts, ...(worst ? { worst } : {}) };
+  return { images: loads.length, idle, loading, failed, unresolved, counts, ...(worst ? { worst } : {}) };
 }

@@ -46,6 +46,9 @@ export class ReleaseStatus implements vscode.Disposable {
     const name = `${releaseTitle(release)}${release.tag ? ` ${release.tag}` : ''}`;
     if (s.loading > 0 && !s.worst) {
       this.item.text = `$(loading~spin) ${name}`;
+    } else if (s.idle > 0 && !s.worst && !s.failed) {
+      // Nothing is fetched until the view (or a command) asks: say so rather than spin.
+      this.item.text = `$(package) ${name}: not checked yet`;
     } else if (s.worst) {
       this.item.text = `$(${verdictIcon(s.worst).id}) ${name}: ${verdictText(s.worst)}`;
     } else if (s.failed) {

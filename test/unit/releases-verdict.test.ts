@@ -88,8 +88,8 @@ test('artifacts about artifacts nest under the artifact they cover', () => {
 test('a release summary leads with its worst image and counts the rest', () => {
   const signed = { status: 'loaded' as const, graph: graph([cosignSig(INDEX, D('a'))]), ms: 1 };
   const bare = { status: 'loaded' as const, graph: graph([]), ms: 1 };
-  const s = summarize([signed, bare, { status: 'loading' }, { status: 'failed', failure: { code: 'UNAUTHORIZED', message: 'no' } }, null]);
-  assert.deepEqual(s, { images: 5, loading: 1, failed: 1, unresolved: 1, counts: { 'signature-found': 1, 'nothing-found': 1 }, worst: { state: 'nothing-found', verified: false } });
+  const s = summarize([signed, bare, { status: 'loading' }, { status: 'idle' }, { status: 'failed', failure: { code: 'UNAUTHORIZED', message: 'no' } }, null]);
+  assert.deepEqual(s, { images: 6, idle: 1, loading: 1, failed: 1, unresolved: 1, counts: { 'signature-found': 1, 'nothing-found': 1 }, worst: { state: 'nothing-found', verified: false } });
 });
 
 test('the user image list: normalised, no duplicates, a tag switch keeps the place', () => {
