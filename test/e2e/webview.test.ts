@@ -269,6 +269,16 @@ describe('image webview in VS Code (code-server 4.100.3 + Chromium)', { timeout:
     assert.ok(Date.now() - started < 10_000);
     await screenshot(page, 'webview-hostile-raw-dark');
 
+    // Back to the first image's tab: its page was thrown away when hidden (no retained context);
+    // the rebuilt page says ready and the host sends the model it kept, without fetching again.
+    const beforeSwitch = scenario.events().length;
+    await page.locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: /^fleet-agent:v0\.13\.0$/ }) }).click();
+    await scenario.waitFor('ready again', (e) => e.kind === 'received' && e.fixture === 'nice' && e.type === 'ready', 15_000, beforeSwitch);
+    await scenario.waitFor('the kept model', (e) => e.kind === 'posted' && e.fixture === 'nice' && e.type === 'show', 15_000, beforeSwitch);
+    await webview(page).locator('h1', { hasText: /^fleet-agent:v0\.13\.0$/ }).waitFor();
+    // The platform chosen before is restored (host state and the page's saved state).
+    await webview(page).locator('.platform-facts h2', { hasText: 'linux/arm64' }).waitFor();
+
     assert.deepEqual(dialogs, []);
     assert.deepEqual(scenario.events().filter((e) => e.kind === 'refused'), []);
     const csp = consoleLines.filter((l) => /Content Security Policy|Refused to/i.test(l));
