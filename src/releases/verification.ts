@@ -18,9 +18,10 @@ export function digestState(v: ImageVerification, digest: string): DigestState |
   return v.verdict.digests.find((d) => d.digest === digest)?.state;
 }
 
-/** Whether a platform's verified state comes from the index's signature. */
+/** Whether a platform's verified state comes from the index's signature (and not from its own). */
 export function throughIndex(v: ImageVerification, digest: string): boolean {
-  return v.verdict.digests.find((d) => d.digest === digest)?.throughIndex ?? false;
+  const d = v.verdict.digests.find((x) => x.digest === digest);
+  return d !== undefined && d.throughIndex && d.ownState !== 'verified';
 }
 
 /** The engine's result for one artifact of the graph (results are in `graph.artifacts` order). */

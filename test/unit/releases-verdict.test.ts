@@ -59,15 +59,18 @@ test('a part that could not be read makes the verdict incomplete, never unsigned
 
 test('a verification result replaces the inspect-level verdict', () => {
   const g = graph([cosignSig(INDEX, D('a'))]);
-  const digest = (d: string, target: string, state: 'verified' | 'failed', through = false) => ({ digest: d, target, ownState: state, state, throughIndex: through, signedBy: [], unpinnedBy: [], attestations: [], problems: [] });
+  const digest = (d: string, target: string, state: 'verified' | 'failed', through = false, own: 'verified' | 'failed' | 'unsigned' = state) => ({ digest: d, target, ownState: own, state, throughIndex: through, signedBy: [], unpinnedBy: [], attestations: [], problems: [] });
   const verification: ImageVerification = {
     artifacts: [],
-    verdict: { verified: false, state: 'failed', coverage: 'linux/arm64 is not covered', checks: [], digests: [digest(INDEX, 'index', 'failed'), digest(AMD, 'linux/amd64', 'verified', true), digest(ARM, 'linux/arm64', 'failed')] },
+    verdict: { verified: false, state: 'failed', coverage: 'linux/arm64 is not covered', checks: [], digests: [digest(INDEX, 'index', 'failed'), digest(AMD, 'linux/amd64', 'verified', true, 'unsigned'), digest(ARM, 'linux/arm64', 'failed')] },
     trustRoot: {} as ImageVerification['trustRoot'],
   };
   assert.deepEqual(imageVerdict(g, verification), { state: 'failed', verified: true });
   assert.deepEqual(platformVerdict(g, AMD, verification), { state: 'verified', verified: true, viaIndex: true });
   assert.deepEqual(platformVerdict(g, ARM, verification), { state: 'failed', verified: true });
+  // A platform with its own verified signature is not "via the index", even when the index is signed too.
+  const both: ImageVerification = { ...verification, verdict: { ...verification.verdict, digests: [digest(AMD, 'linux/amd64', 'verified', true, 'verified')] } };
+  assert.deepEqual(platformVerdict(g, AMD, both), { state: 'verified', verified: true });
 });
 
 test('who signed, from the annotations alone', () => {
