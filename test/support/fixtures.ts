@@ -126,9 +126,10 @@ function tarOneFile(name: string, content: Buffer): Buffer {
   return Buffer.concat([h, content, Buffer.alloc((512 - (content.length % 512)) % 512), Buffer.alloc(1024)]);
 }
 
-async function pushPlatformImage(t: PushTarget, repo: string, key: string, docker = false): Promise<PlatformImage> {
+async function pushPlatformImage(t: PushTarget, repo: string, key: string, docker = false, contentSeed?: string): Promise<PlatformImage> {
   const platform = parsePlatform(key);
-  const tar = tarOneFile('hello.txt', Buffer.from(`hello from ${key}\n`));
+  // Without a seed, one platform's image is the same bytes in every repository (tests rely on it).
+  const tar = tarOneFile('hello.txt', Buffer.from(`hello from ${contentSeed ? `${contentSeed} on ` : ''}${key}\n`));
   const layer = await blob(t, repo, docker ? MEDIA.dockerLayer : MEDIA.ociLayer, gzipSync(tar, { level: 9 }));
   const config = await blob(t, repo, docker ? MEDIA.dockerConfig : MEDIA.ociConfig, json({
     created: CREATED, ...platform, config: { Cmd: ['/hello'] },
@@ -189,12 +190,14 @@ export interface IndexOptions {
   /** Predicates of the BuildKit attestation per platform; [] for none. */
   readonly predicateTypes?: readonly string[];
   readonly buildCacheEntry?: boolean;
+  /** Makes the platform images' content (and digests) differ between repositories, as real images do. */
+  readonly contentSeed?: string;
 }
 
 /** (a)/(e) A BuildKit-style OCI index: platforms, then attestation manifests, then a cache entry. */
 export async function pushMultiArchIndex(t: PushTarget, repo: string, opts: IndexOptions): Promise<PushedIndex> {
   const platforms: PlatformImage[] = [];
-  for (const key of opts.platforms ?? DEFAULT_PLATFORMS) platforms.push(await pushPlatformImage(t, repo, key));
+  for (const key of opts.platforms ?? DEFAULT_PLATFORMS) platforms.push(await pushPlatformImage(t, repo, key, false, opts.contentSeed));
   const predicateTypes = opts.predicateTypes ?? [PREDICATE.slsaV1, PREDICATE.spdx];
   const attestations: BuildkitAttestation[] = [];
   for (const p of predicateTypes.length ? platforms : []) {

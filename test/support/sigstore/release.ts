@@ -98,6 +98,8 @@ export interface SignedReleaseOptions {
   referrers?: readonly ReleaseTarget[];
   /** The commit the provenance and certificate name. */
   sourceCommit?: string;
+  /** Distinct image content per repository (see IndexOptions.contentSeed). */
+  contentSeed?: string;
 }
 
 export interface PushedSignature {
@@ -143,7 +145,7 @@ export async function pushSignedRelease(t: PushTarget, repo: string, o: SignedRe
   const ref = `refs/tags/${tag}`;
   const signer = o.signer ?? await o.sigstore.githubIdentity({ repository: source, ref, sha });
   const reference = `${new URL(t.url).host}/${repo}`;
-  const index = await pushMultiArchIndex(t, repo, { tag, ...(o.platforms ? { platforms: o.platforms } : {}) });
+  const index = await pushMultiArchIndex(t, repo, { tag, ...(o.platforms ? { platforms: o.platforms } : {}), ...(o.contentSeed ? { contentSeed: o.contentSeed } : {}) });
   const target = (which: ReleaseTarget): Descriptor => {
     const found = which === 'index' ? index : index.platforms.find((p) => p.key === which);
     if (!found) throw new Error(`no platform ${which} in ${repo}:${tag}`);
