@@ -110,7 +110,7 @@ function failed(reference: string, code: string, message: string): void {
     el('h1', {}, value(reference, { max: 200 })),
     el('div', { class: 'notice error', role: 'alert' },
       custom('vscode-icon', { name: 'error', class: 'notice-icon error' }),
-      value(message, { max: 4000 }), ` [${code}]`),
+      el('span', {}, value(message, { max: 4000 }), ` [${code}]`)),
     retry));
 }
 

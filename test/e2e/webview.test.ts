@@ -169,6 +169,13 @@ describe('image webview in VS Code (code-server 4.100.3 + Chromium)', { timeout:
     await scrollTo(page, '.tabs');
     await screenshot(page, 'webview-provenance-dark');
 
+    await openTab(view, 'SBOM');
+    await view.getByText('SPDX', { exact: true }).first().waitFor();
+    await view.locator('ul.plain-list', { hasText: 'https://spdx.dev/Document' }).waitFor();
+    await scrollTo(page, '.tabs');
+    await screenshot(page, 'webview-sbom-dark');
+    await openTab(view, 'Provenance');
+
     await setColorTheme(page, 'Light Modern');
     await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached' });
     await delay(500);
@@ -201,9 +208,23 @@ describe('image webview in VS Code (code-server 4.100.3 + Chromium)', { timeout:
     await view.locator('.platform-facts h2', { hasText: 'linux/arm64' }).waitFor();
     await scenario.waitFor('selectPlatform', (e) => e.kind === 'received' && e.type === 'selectPlatform', 10_000, since);
     // A failing signature is open from the start, its reason first.
+    await openTab(view, 'Checks');
     await view.locator('.notice.error', { hasText: /does not match the policy/ }).first().waitFor();
     await scrollTo(page, '.tabs');
     await screenshot(page, 'webview-platform-arm64-dark');
+  }));
+
+  it('an image that cannot be read: the reason and its code, and Try again asks the host', () => screenshotOnFailure(page, 'webview-error', async () => {
+    const since = scenario.events().length;
+    await scenario.request({ action: 'open', fixture: 'unauthorized' });
+    await scenario.waitFor('the error sent', (e) => e.kind === 'posted' && e.fixture === 'unauthorized' && e.type === 'error', 30_000, since);
+    const view = webview(page);
+    await view.locator('.notice.error', { hasText: 'asks for credentials' }).waitFor();
+    await view.getByText('[UNAUTHORIZED]').waitFor();
+    await screenshot(page, 'webview-error-dark');
+    const before = scenario.events().length;
+    await view.locator('vscode-button', { hasText: 'Try again' }).click();
+    await scenario.waitFor('refresh', (e) => e.kind === 'received' && e.fixture === 'unauthorized' && e.type === 'refresh', 10_000, before);
   }));
 
   it('hostile provenance renders as inert text: nothing runs, nothing navigates, the page stays responsive', () => screenshotOnFailure(page, 'webview-hostile', async () => {

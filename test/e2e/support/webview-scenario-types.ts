@@ -5,7 +5,7 @@
 export const SCENARIO_ENV = 'PROVENANCE_LENS_PANEL_SCENARIO';
 
 export type ScenarioRequest =
-  | { readonly id: number; readonly action: 'open'; readonly fixture: 'nice' | 'hostile' }
+  | { readonly id: number; readonly action: 'open'; readonly fixture: 'nice' | 'hostile' | 'unauthorized' }
   | { readonly id: number; readonly action: 'finish' };
 
 export interface ScenarioEvent {

@@ -7,6 +7,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { LensError } from '../../../src/core/errors';
 import { showImagePanel } from '../../../src/panel/image-panel';
 import type { ImagePanel } from '../../../src/panel/image-panel';
 import { hostileImage, panelImage } from '../../support/panel-fixtures';
@@ -14,7 +15,8 @@ import type { PanelFixture } from '../../support/panel-fixtures';
 import { SCENARIO_ENV } from './webview-scenario-types';
 import type { ScenarioEvent, ScenarioRequest } from './webview-scenario-types';
 
-const FIXTURES: Record<'nice' | 'hostile', () => PanelFixture> = { nice: panelImage, hostile: hostileImage };
+const FIXTURES: Record<'nice' | 'hostile' | 'unauthorized', () => PanelFixture> = { nice: panelImage, hostile: hostileImage, unauthorized: panelImage };
+const UNAUTHORIZED = new LensError('UNAUTHORIZED', 'The registry 127.0.0.1:5000 asks for credentials. Run "Provenance Lens: Sign in to registry".');
 
 export async function run(): Promise<void> {
   const dir = process.env[SCENARIO_ENV];
@@ -27,10 +29,11 @@ export async function run(): Promise<void> {
   const panels: ImagePanel[] = [];
   emit({ kind: 'started' });
 
-  const open = (fixture: 'nice' | 'hostile'): void => {
+  const open = (fixture: 'nice' | 'hostile' | 'unauthorized'): void => {
     const f = FIXTURES[fixture]();
-    const panel = showImagePanel(context, f.graph.reference, {
-      load: async () => f,
+    const reference = fixture === 'unauthorized' ? '127.0.0.1:5000/rancher/private-agent:v1' : f.graph.reference;
+    const panel = showImagePanel(context, reference, {
+      load: async () => { if (fixture === 'unauthorized') throw UNAUTHORIZED; return f; },
       openExternal: async (uri) => { emit({ kind: 'openExternal', url: uri.toString(true), encoded: uri.toString() }); return true; },
       writeClipboard: async (text) => { emit({ kind: 'clipboard', length: text.length, head: text.slice(0, 200), tail: text.slice(-200) }); },
     });
@@ -38,7 +41,7 @@ export async function run(): Promise<void> {
     panel.onDidPostMessage((m) => emit({ kind: 'posted', fixture, type: m.type }));
     panel.onDidRefuseMessage((r) => emit({ kind: 'refused', fixture, reason: r.reason }));
     panels.push(panel);
-    emit({ kind: 'opened', fixture, reference: f.graph.reference });
+    emit({ kind: 'opened', fixture, reference });
   };
 
   const done = new Set<string>();
