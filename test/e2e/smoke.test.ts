@@ -8,12 +8,14 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, notification, openWorkbench, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
-import { runHostSuite } from './support/host-suite';
+import { HOST_SUITE_TIMEOUT_MS, runHostSuite } from './support/host-suite';
 import { repoRoot } from './support/paths';
 
 const VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-describe('VS Code smoke (code-server 4.100.3 + Chromium)', { timeout: 240_000 }, () => {
+// The suite's timeout bounds all its tests together (node:test): the in-host suite's own
+// bound (runHostSuite's default) plus the workbench scenarios before it.
+describe('VS Code smoke (code-server 4.100.3 + Chromium)', { timeout: HOST_SUITE_TIMEOUT_MS + 180_000 }, () => {
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;

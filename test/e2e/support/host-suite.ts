@@ -27,10 +27,17 @@ function hostLogs(server: CodeServer): string {
 }
 
 /**
+ * How long runHostSuite waits for the results by default: the whole in-host suite, workbench
+ * start and extension activation included. 90 s once proved too short on a loaded machine.
+ * A node:test suite or test that calls it needs a timeout above this (plus its own work).
+ */
+export const HOST_SUITE_TIMEOUT_MS = 240_000;
+
+/**
  * Runs the suite with `folder` open and returns what it wrote to server.hostResultsFile.
  * Throws when no results appear in time (with the extension host logs).
  */
-export async function runHostSuite(server: CodeServer, browser: Browser, folder: string, timeoutMs = 90_000): Promise<HostResults> {
+export async function runHostSuite(server: CodeServer, browser: Browser, folder: string, timeoutMs = HOST_SUITE_TIMEOUT_MS): Promise<HostResults> {
   const resultsFile = server.hostResultsFile;
   rmSync(resultsFile, { force: true });
   const url = server.workbenchUrl(folder, inHostTestPayload(repoRoot, hostSuiteEntry));
