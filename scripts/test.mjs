@@ -34,6 +34,7 @@ run('node', ['scripts/build.mjs']);
 // Compiled tests from a previous run could include files since deleted: start clean.
 rmSync('out', { recursive: true, force: true });
 run('npx', ['tsc', '-p', 'tsconfig.test.json']);
+run('npx', ['tsc', '-p', 'webview']); // the page: DOM types, checked on its own
 run('npx', ['eslint', '.']);
 
 const files = suites.flatMap((s) => testFiles(join('out', 'test', s)));
