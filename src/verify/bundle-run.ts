@@ -1,6 +1,5 @@
-import { X509Certificate } from '@sigstore/core';
 import type { Artifact } from './artifact';
-import { leafCertificate } from './certificate';
+import { leafCertificate, parseCertificate } from './certificate';
 import { parseBundle } from './bundle-input';
 import { githubClaimChecks } from './github-claims';
 import type { ImageCheck } from './image-checks';
@@ -63,7 +62,7 @@ export function runBundle(input: BundleRunInput): BundleRun {
   }
   if (certificate !== undefined && result.signer?.kind === 'certificate') {
     try {
-      checks.push(...githubClaimChecks(X509Certificate.parse(Buffer.from(certificate)), policy.github));
+      checks.push(...githubClaimChecks(parseCertificate(certificate), policy.github));
     } catch {
       // Unparseable certificates already fail CERTIFICATE_CHAIN in verifyBlob.
     }

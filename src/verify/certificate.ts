@@ -30,8 +30,28 @@ const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
 const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 const OID_OTHERNAME_USERNAME = '1.3.6.1.4.1.57264.1.7';
 
+/** Certificates parsed lately, by DER: verifyBlob and the image checks read the same leaf. */
+const parsed = new Map<string, X509Certificate>();
+const PARSED_KEPT = 64;
+
+/**
+ * `@sigstore/core`'s parse, remembered for the last few certificates: its ASN.1 parser is
+ * the slow part of reading a certificate, and one verification reads the leaf several times.
+ * The object is only read, never changed, so sharing it is safe.
+ */
+export function parseCertificate(der: Uint8Array): X509Certificate {
+  const key = Buffer.from(der).toString('base64');
+  let cert = parsed.get(key);
+  if (cert === undefined) {
+    cert = X509Certificate.parse(Buffer.from(der));
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, cert);
+  }
+  return cert;
+}
+
 export function certificateFacts(der: Buffer): CertificateFacts {
-  const cert = X509Certificate.parse(Buffer.from(der));
+  const cert = parseCertificate(der);
   const key = createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' });
   const san = cert.extSubjectAltName;
   const identity = san?.uri ?? san?.rfc822Name ?? san?.otherName(OID_OTHERNAME_USERNAME);
@@ -108,17 +128,34 @@ function safeVerify(cert: X509Certificate): boolean {
   }
 }
 
-/** The trusted CA (by URI) whose first certificate issued this leaf, for evidence. */
+/** Each trusted CA's first (issuing) certificate, parsed once per trusted root. */
+const issuers = new WeakMap<TrustedRoot, Array<{ uri: string; cert: X509Certificate }>>();
+
+/**
+ * The trusted CA (by URI) whose first certificate issued this leaf, for evidence. Called after
+ * `@sigstore/verify` built and verified the chain, so the issuer name and the authority key
+ * identifier are enough to say which CA it was (RFC 5280 §4.2.1.1); the signature is not
+ * checked a second time. CA certificates are parsed once per root.
+ */
 export function issuingAuthority(leaf: X509Certificate, root: TrustedRoot): string | undefined {
-  for (const ca of root.certificateAuthorities) {
-    const first = ca.certChain?.certificates[0];
-    if (!first) continue;
-    try {
-      const issuer = X509Certificate.parse(Buffer.from(first.rawBytes));
-      if (issuer.subject.equals(leaf.issuer) && leaf.verify(issuer)) return ca.uri || 'unnamed CA';
-    } catch {
-      // A CA certificate we cannot parse cannot have issued the leaf.
+  let cas = issuers.get(root);
+  if (cas === undefined) {
+    cas = [];
+    for (const ca of root.certificateAuthorities) {
+      const first = ca.certChain?.certificates[0];
+      if (!first) continue;
+      try {
+        cas.push({ uri: ca.uri || 'unnamed CA', cert: X509Certificate.parse(Buffer.from(first.rawBytes)) });
+      } catch {
+        // A CA certificate we cannot parse cannot have issued the leaf.
+      }
     }
+    issuers.set(root, cas);
   }
-  return undefined;
+  const aki = leaf.extAuthorityKeyID?.keyIdentifier;
+  return cas.find(({ cert }) => {
+    if (!cert.subject.equals(leaf.issuer)) return false;
+    const ski = cert.extSubjectKeyID?.keyIdentifier;
+    return aki === undefined || ski === undefined || aki.equals(ski);
+  })?.uri;
 }

@@ -1,6 +1,7 @@
 import { X509Certificate as NodeX509, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { TransparencyLogEntry } from '@sigstore/bundle';
+import { pem as pemText } from '@sigstore/core';
 import type { SignatureCheck } from './checks';
 import { check } from './checks';
 import { sameKey } from './public-key';
@@ -73,7 +74,8 @@ function matches(r: Recorded, signer: Signer): boolean {
   try {
     if (r.kind === 'pem') {
       // Rekor v1 bodies hold a PEM certificate (keyless) or a PEM public key.
-      if (r.pem.includes('CERTIFICATE')) return matches({ kind: 'certificate', der: new NodeX509(r.pem).raw }, signer);
+      // A certificate is compared by its DER bytes, decoded from the PEM (no need to parse it).
+      if (r.pem.includes('CERTIFICATE')) return matches({ kind: 'certificate', der: pemText.toDER(r.pem) }, signer);
       return sameKey(createPublicKey(r.pem), signer.key);
     }
     if (r.kind === 'certificate') return signer.kind === 'certificate' ? r.der.equals(signer.der) : sameKey(new NodeX509(r.der).publicKey, signer.key);

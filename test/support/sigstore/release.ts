@@ -100,6 +100,11 @@ export interface SignedReleaseOptions {
   sourceCommit?: string;
   /** Distinct image content per repository (see IndexOptions.contentSeed). */
   contentSeed?: string;
+  /**
+   * Keyless only: a fresh leaf (new key, same identity) for every signature and attestation, as
+   * each `cosign sign` / `cosign attest` run gets its own certificate. Default: one signer for all.
+   */
+  certificatePerArtifact?: boolean;
 }
 
 export interface PushedSignature {
@@ -144,6 +149,7 @@ export async function pushSignedRelease(t: PushTarget, repo: string, o: SignedRe
   const sha = o.sourceCommit ?? 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
   const ref = `refs/tags/${tag}`;
   const signer = o.signer ?? await o.sigstore.githubIdentity({ repository: source, ref, sha });
+  const next = async (): Promise<Signer> => (o.certificatePerArtifact && isIdentity(signer) ? o.sigstore.issue(signer.leaf) : signer);
   const reference = `${new URL(t.url).host}/${repo}`;
   const index = await pushMultiArchIndex(t, repo, { tag, ...(o.platforms ? { platforms: o.platforms } : {}), ...(o.contentSeed ? { contentSeed: o.contentSeed } : {}) });
   const target = (which: ReleaseTarget): Descriptor => {
@@ -156,21 +162,21 @@ export async function pushSignedRelease(t: PushTarget, repo: string, o: SignedRe
   const signatures: PushedSignature[] = [];
   for (const which of o.cosignSignatures ?? ['index']) {
     const covers = target(which).digest;
-    const layer = cosignSign(signer, { reference, digest: covers }, log);
+    const layer = cosignSign(await next(), { reference, digest: covers }, log);
     const m = await pushCosignLayers(t, repo, covers, 'sig', [layer]);
     signatures.push({ format: 'cosign-sig', target: which, covers, tag: m.tag, manifestDigest: m.digest, layerDigest: m.layerDigests[0]!, record: layer.record });
   }
   for (const which of o.cosignAttestations ?? ['index']) {
     const covers = target(which).digest;
-    const layer = cosignAttest(signer, { ...log, digest: covers, subjectName: reference, predicateType: SLSA_PROVENANCE_V1, predicate, entryKind: o.attestationEntryKind ?? 'intoto/0.0.2' });
+    const layer = cosignAttest(await next(), { ...log, digest: covers, subjectName: reference, predicateType: SLSA_PROVENANCE_V1, predicate, entryKind: o.attestationEntryKind ?? 'intoto/0.0.2' });
     const m = await pushCosignLayers(t, repo, covers, 'att', [layer]);
     signatures.push({ format: 'cosign-att', target: which, covers, tag: m.tag, manifestDigest: m.digest, layerDigest: m.layerDigests[0]!, predicateType: SLSA_PROVENANCE_V1, record: layer.record });
   }
   for (const which of o.referrers ?? []) {
     const subject = target(which);
     const bundles = [
-      cosignSignBundle(signer, subject.digest, log),
-      attestationBundle(signer, { ...log, digest: subject.digest, subjectName: reference, predicateType: SLSA_PROVENANCE_V1, predicate }),
+      cosignSignBundle(await next(), subject.digest, log),
+      attestationBundle(await next(), { ...log, digest: subject.digest, subjectName: reference, predicateType: SLSA_PROVENANCE_V1, predicate }),
     ];
     const pushed = await pushBundleReferrers(t, repo, subject, bundles);
     for (const r of pushed.referrers) {
