@@ -27,8 +27,6 @@ export interface LensSettings {
   readonly cacheSizeMb: number;
   /** The platform opened first (`linux/amd64`). */
   readonly defaultPlatform?: string;
-  /** Values for `{{ .Env.NAME }}` in goreleaser templates, for any file (per file: goreleaserEnv(uri)). */
-  readonly goreleaserEnv: Readonly<Record<string, string>>;
   /** Restricted settings set by the workspace and ignored because it is not trusted. */
   readonly ignored: readonly string[];
 }
@@ -58,7 +56,9 @@ function env(v: unknown): Record<string, string> {
 }
 
 export function readSettings(trusted: boolean = vscode.workspace.isTrusted): LensSettings {
-  // null: these are window settings; the one resource setting is read per file (goreleaserEnv).
+  // null: these are window (and machine) settings. The one resource setting,
+  // provenanceLens.goreleaser.env, is not read here: its value depends on the file's folder
+  // in a multi-root workspace, so it is read per file with goreleaserEnv(uri).
   const c = vscode.workspace.getConfiguration(SECTION, null);
   const ignored: string[] = [];
   const restricted = (key: Restricted): unknown => {
@@ -81,7 +81,6 @@ export function readSettings(trusted: boolean = vscode.workspace.isTrusted): Len
     concurrency: bounded(c.get('concurrency'), 1, 64, 8),
     cacheSizeMb: bounded(c.get('cacheSizeMb'), 8, 4096, 64),
     ...(defaultPlatform ? { defaultPlatform } : {}),
-    goreleaserEnv: env(c.get('goreleaser.env')),
     ignored,
   };
 }
@@ -106,9 +105,16 @@ export function policyPath(settings: LensSettings, trusted: boolean = vscode.wor
   return undefined;
 }
 
-/** Values for `{{ .Env.NAME }}` in the templates of the goreleaser file `uri` (a resource setting). */
+/** The resource setting read by goreleaserEnv: `{{ .Env.NAME }}` values for goreleaser templates. */
+export const GORELEASER_ENV = 'goreleaser.env';
+
+/**
+ * Values for `{{ .Env.NAME }}` in the templates of the goreleaser file (or workspace folder)
+ * `uri`: a resource setting, so in a multi-root workspace the file's folder's own value counts
+ * (merged over the workspace's and the user's, as VS Code merges objects).
+ */
 export function goreleaserEnv(uri: vscode.Uri): Readonly<Record<string, string>> {
-  return env(vscode.workspace.getConfiguration(SECTION, uri).get('goreleaser.env'));
+  return env(vscode.workspace.getConfiguration(SECTION, uri).get(GORELEASER_ENV));
 }
 
 /** True when a change to the configuration touches this extension. */

@@ -77,7 +77,7 @@ function focus(images: readonly EntryImage[]): string | undefined {
   return (rendered.find((i) => loadWords(i.load).tone !== 'ok') ?? rendered[0])?.reference ?? undefined;
 }
 
-function verdictCommand(lens: EntryLens): vscode.Command {
+function verdictCommand(lens: EntryLens, file: vscode.Uri): vscode.Command {
   const title = lens.words.text;
   const failure = lens.images.map((i) => i.load).find((l): l is Extract<ImageLoad, { status: 'failed' }> => l?.status === 'failed' && l.failure.code === 'UNAUTHORIZED');
   if (failure?.failure.registry && lens.words.text.includes('sign in')) {
@@ -86,7 +86,8 @@ function verdictCommand(lens: EntryLens): vscode.Command {
   const reference = focus(lens.images);
   if (reference) return { title, command: CommandIds.verifyImage, arguments: [reference], tooltip: `Verify ${reference}` };
   const env = lens.images.flatMap((i) => i.unresolved).find((v) => /^\.Env\.\w+$/.test(v));
-  if (env) return { title, command: GoreleaserCommandIds.setEnv, arguments: [env.slice('.Env.'.length)], tooltip: `Set ${env} for this workspace` };
+  // The file: the setting is a resource one, stored where it applies to this file.
+  if (env) return { title, command: GoreleaserCommandIds.setEnv, arguments: [env.slice('.Env.'.length), file], tooltip: `Set ${env} for this workspace` };
   // Nothing to run: the lens is a label.
   return { title, command: '' };
 }
@@ -109,7 +110,7 @@ export class GoreleaserCodeLensProvider implements vscode.CodeLensProvider, vsco
     for (const lens of entryLenses(model, (r) => this.deps.service.state(r))) {
       const line = document.positionAt(itemStart(model.analysis.text, lens.range.start)).line;
       const range = new vscode.Range(line, 0, line, 0);
-      lenses.push(new vscode.CodeLens(range, verdictCommand(lens)));
+      lenses.push(new vscode.CodeLens(range, verdictCommand(lens, document.uri)));
       const reference = focus(lens.images);
       if (reference) lenses.push(new vscode.CodeLens(range, { title: 'Reveal in Releases', command: GoreleaserCommandIds.reveal, arguments: [reference], tooltip: `Show ${reference} in the Releases view` }));
     }

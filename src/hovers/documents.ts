@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import type { GitFacts } from '../goreleaser/git-context';
 import { readGitFacts } from '../goreleaser/git-context';
+import { goreleaserEnv } from '../host/config';
 import type { GoreleaserFeatureDeps } from './deps';
 import type { GoreleaserModel } from './release-context';
 import { buildModel } from './release-context';
@@ -82,7 +83,8 @@ export class GoreleaserDocuments implements vscode.Disposable {
     const file = document.uri.fsPath;
     const git = await this.gitFacts(document.uri);
     const picked = document.uri.scheme === 'untitled' ? undefined : this.deps.state.releaseTag(file);
-    return buildModel(text, { file, env: this.deps.settings().goreleaserEnv, git, ...(picked !== undefined ? { picked } : {}) });
+    // The setting as it applies to this file: its folder's value in a multi-root workspace.
+    return buildModel(text, { file, env: goreleaserEnv(document.uri), git, ...(picked !== undefined ? { picked } : {}) });
   }
 
   /** Git facts of the file's folder; none in an untrusted workspace or for a non-local file. */

@@ -1,14 +1,12 @@
-// The release an open goreleaser file describes, rendered with the values the Releases view uses
-// for it (src/releases/goreleaser-release.ts): the tag the user picked, else git's latest; the
-// commit and branch from git; `.Env` from the setting. Same inputs, same references, so a hover,
-// a lens and a tree node about one image share one load. Pure (no vscode).
-import { basename, dirname } from 'node:path';
+// The release an open goreleaser file describes, rendered as the Releases view renders it
+// (renderGoreleaser, src/releases/goreleaser-release.ts): the tag the user picked, else git's
+// latest; the commit and branch from git; `.Env` from the setting as it applies to the file.
+// Same inputs, same references, so a hover, a lens and a tree node about one image share one
+// load. Pure (no vscode).
 import type { GoreleaserAnalysis } from '../goreleaser/analyze';
-import { analyzeGoreleaser } from '../goreleaser/analyze';
 import type { GitFacts } from '../goreleaser/git-context';
 import type { ResolvedImage, ResolvedRelease } from '../goreleaser/resolve';
-import { resolveRelease } from '../goreleaser/resolve';
-import { contextFromTag } from '../goreleaser/template-context';
+import { renderGoreleaser } from '../releases/goreleaser-release';
 import { normalizeReference } from '../releases/image-list';
 
 export interface ReleaseInputs {
@@ -30,19 +28,12 @@ export interface GoreleaserModel {
 }
 
 export function buildModel(text: string, inputs: ReleaseInputs): GoreleaserModel {
-  const analysis = analyzeGoreleaser(text);
-  const tag = inputs.picked ?? inputs.git.tag;
-  const { git } = inputs;
-  const context = contextFromTag(tag, {
+  const { analysis, release, tag } = renderGoreleaser(text, {
+    file: inputs.file,
     env: inputs.env,
-    ...(git.commit ? { commit: git.commit } : {}),
-    ...(git.shortCommit ? { shortCommit: git.shortCommit } : {}),
-    ...(git.branch ? { branch: git.branch } : {}),
-    ...(git.commitDate ? { commitDate: git.commitDate } : {}),
-    // GoReleaser names the project after the directory when the config does not.
-    ...(analysis.config.projectName ? {} : { projectName: basename(dirname(inputs.file)) }),
+    git: inputs.git,
+    ...(inputs.picked !== undefined ? { tag: inputs.picked } : {}),
   });
-  const release = resolveRelease(analysis, context);
   const tagFrom = inputs.picked !== undefined ? 'picked' : tag !== undefined ? 'git' : undefined;
   return { analysis, release, ...(tag !== undefined ? { tag } : {}), ...(tagFrom ? { tagFrom } : {}) };
 }

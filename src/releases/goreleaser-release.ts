@@ -5,23 +5,57 @@
  * references that cannot be rendered stay, with the variables they wait for.
  */
 import { basename, dirname } from 'node:path';
+import type { GoreleaserAnalysis } from '../goreleaser/analyze';
 import { analyzeGoreleaser } from '../goreleaser/analyze';
 import type { GitFacts } from '../goreleaser/git-context';
-import type { ResolvedImage } from '../goreleaser/resolve';
+import type { ResolvedImage, ResolvedRelease } from '../goreleaser/resolve';
 import { resolveRelease } from '../goreleaser/resolve';
 import { contextFromTag } from '../goreleaser/template-context';
 import { normalizeReference } from './image-list';
 import type { Release, ReleaseImageSpec } from './types';
 
-export interface GoreleaserReleaseInput {
-  /** Absolute path of the config. */
+/** What a goreleaser config is rendered with: the same for the Releases view and the editor. */
+export interface GoreleaserRenderInput {
+  /** Path of the config (its directory names the project when `project_name` is absent). */
   readonly file: string;
-  readonly text: string;
   /** The tag to render for; default git's latest tag. */
   readonly tag?: string;
-  /** `.Env` values (the setting provenanceLens.goreleaser.env). */
+  /** `.Env` values (the setting provenanceLens.goreleaser.env, as it applies to this file). */
   readonly env: Readonly<Record<string, string>>;
   readonly git: GitFacts;
+}
+
+export interface GoreleaserReleaseInput extends GoreleaserRenderInput {
+  readonly text: string;
+}
+
+export interface RenderedGoreleaser {
+  readonly analysis: GoreleaserAnalysis;
+  readonly release: ResolvedRelease;
+  /** The tag rendered for (the one given, else git's), when there is one. */
+  readonly tag?: string;
+}
+
+/**
+ * A config parsed and rendered as the release job would: the tag (given, else git's latest),
+ * the commit, branch and commit date from git, `.Env` from `env`, and the directory's name as
+ * the project when the config names none. Same inputs, same references: a tree node, a hover
+ * and a lens about one image share one load. Pure.
+ */
+export function renderGoreleaser(text: string, input: GoreleaserRenderInput): RenderedGoreleaser {
+  const analysis = analyzeGoreleaser(text);
+  const tag = input.tag ?? input.git.tag;
+  const { git } = input;
+  const context = contextFromTag(tag, {
+    env: input.env,
+    ...(git.commit ? { commit: git.commit } : {}),
+    ...(git.shortCommit ? { shortCommit: git.shortCommit } : {}),
+    ...(git.branch ? { branch: git.branch } : {}),
+    ...(git.commitDate ? { commitDate: git.commitDate } : {}),
+    // GoReleaser names the project after the directory when the config does not.
+    ...(analysis.config.projectName ? {} : { projectName: basename(dirname(input.file)) }),
+  });
+  return { analysis, release: resolveRelease(analysis, context), ...(tag !== undefined ? { tag } : {}) };
 }
 
 function spec(i: ResolvedImage): ReleaseImageSpec {
@@ -38,19 +72,7 @@ function spec(i: ResolvedImage): ReleaseImageSpec {
 }
 
 export function goreleaserRelease(input: GoreleaserReleaseInput): Release {
-  const analysis = analyzeGoreleaser(input.text);
-  const tag = input.tag ?? input.git.tag;
-  const { git } = input;
-  const context = contextFromTag(tag, {
-    env: input.env,
-    ...(git.commit ? { commit: git.commit } : {}),
-    ...(git.shortCommit ? { shortCommit: git.shortCommit } : {}),
-    ...(git.branch ? { branch: git.branch } : {}),
-    ...(git.commitDate ? { commitDate: git.commitDate } : {}),
-    // GoReleaser names the project after the directory when the config does not.
-    ...(analysis.config.projectName ? {} : { projectName: basename(dirname(input.file)) }),
-  });
-  const resolved = resolveRelease(analysis, context);
+  const { analysis, release: resolved, tag } = renderGoreleaser(input.text, input);
   const images: ReleaseImageSpec[] = [];
   const seen = new Set<string>();
   for (const i of resolved.images) {

@@ -7,7 +7,7 @@
 // (test/host/goreleaser.host.ts) asserts the values through the providers.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -38,6 +38,24 @@ function gitWorkspace(dir: string): void {
   git('add', '.');
   git('-c', 'user.email=e2e@provenance-lens.test', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'release');
   git('tag', TAG);
+}
+
+/** Lines of every extension host log of the code-server's user data dir, and how many logs there were. */
+function extensionHostLogLines(userDataDir: string): { files: number; lines: string[] } {
+  const out = { files: 0, lines: [] as string[] };
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir)) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/exthost/i.test(p) && p.endsWith('.log')) {
+        out.files++;
+        out.lines.push(...readFileSync(p, 'utf8').split('\n'));
+      }
+    }
+  };
+  walk(join(userDataDir, 'logs'));
+  return out;
 }
 
 /** The editor line whose text matches (Monaco renders spaces as no-break spaces). */
@@ -158,5 +176,12 @@ describe('goreleaser editor features on fleet\'s real config (code-server + Chro
     assert.equal(results.error, undefined, results.error);
     assert.deepEqual(failures, []);
     assert.equal(mine.length, 4);
+  });
+
+  it('reads provenanceLens.goreleaser.env per file: no "resource scoped configuration without a resource" warning in the host logs', () => {
+    assert.ok(server);
+    const logs = extensionHostLogLines(server.userDataDir);
+    assert.ok(logs.files > 0, 'no extension host log found');
+    assert.deepEqual(logs.lines.filter((l) => /without providing a resource/.test(l) && /provenanceLens\./.test(l)), []);
   });
 });

@@ -101,7 +101,8 @@ describe('goreleaser editor: fleet\'s real configs in a temp folder', function (
   let pre: vscode.TextDocument;
 
   before(async function () {
-    const env = vscode.workspace.getConfiguration('provenanceLens').get<Record<string, string>>('goreleaser.env') ?? {};
+    // A resource setting: null asks for its value for any file (without, VS Code logs a warning).
+    const env = vscode.workspace.getConfiguration('provenanceLens', null).get<Record<string, string>>('goreleaser.env') ?? {};
     if (!existsSync(FIXTURES)) {
       if (process.env.CI === 'true') throw new Error(`fleet's configs missing at ${FIXTURES} (set PROVENANCE_LENS_SHARED)`);
       this.skip();
@@ -124,8 +125,8 @@ describe('goreleaser editor: fleet\'s real configs in a temp folder', function (
   });
 
   it('lists in the Problems panel exactly what the engine finds, with ranges, severities, codes and related places', async () => {
-    const env = vscode.workspace.getConfiguration('provenanceLens').get<Record<string, string>>('goreleaser.env') ?? {};
     for (const doc of [fleet, pre]) {
+      const env = vscode.workspace.getConfiguration('provenanceLens', doc.uri).get<Record<string, string>>('goreleaser.env') ?? {};
       const model = buildModel(doc.getText(), { file: doc.uri.fsPath, env, git: doc === fleet ? { tag: 'v0.12.0' } : {} });
       const expected = [...model.analysis.diagnostics, ...model.release.diagnostics].sort((a, b) => a.range.start - b.range.start);
       const shown = await waitFor(`diagnostics of ${doc.uri.fsPath}`, () => (diagnostics(doc.uri).length === expected.length ? diagnostics(doc.uri) : undefined));

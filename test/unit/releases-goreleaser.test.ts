@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { goreleaserRelease } from '../../src/releases/goreleaser-release';
+import { buildModel } from '../../src/hovers/release-context';
+import { goreleaserRelease, renderGoreleaser } from '../../src/releases/goreleaser-release';
 
 const CONFIG = `version: 2
 project_name: fleet
@@ -41,6 +42,37 @@ test('bad YAML is a release with a problem, not an exception; no image sections 
   assert.equal(bad.name, 'x', 'named after its directory without project_name');
   const none = goreleaserRelease({ file: '/w/x/.goreleaser.yml', text: 'builds:\n  - main: .\n', env: {}, git: {} });
   assert.equal(none.problem, 'This config publishes no container images.');
+});
+
+const FACTS_CONFIG = `dockers:
+  - image_templates:
+      - "{{ .Env.REGISTRY }}/{{ .ProjectName }}:{{ .Version }}-{{ .ShortCommit }}"
+      - "{{ .Env.REGISTRY }}/{{ .ProjectName }}:{{ .Branch }}-{{ .CommitTimestamp }}"
+`;
+const GIT = { tag: 'v2.0.0', commit: 'a'.repeat(40), shortCommit: 'aaaaaaa', branch: 'main', commitDate: new Date('2025-05-06T07:08:09Z') };
+
+test('renderGoreleaser: the tag given (else git\'s), git\'s commit, branch and date, .Env, and the directory as project', () => {
+  const picked = renderGoreleaser(FACTS_CONFIG, { file: '/w/agent/.goreleaser.yaml', tag: 'v1.0.0-rc.1', env: { REGISTRY: 'ghcr.io/org' }, git: GIT });
+  assert.equal(picked.tag, 'v1.0.0-rc.1');
+  assert.deepEqual(picked.release.images.map((i) => i.reference), ['ghcr.io/org/agent:1.0.0-rc.1-aaaaaaa', 'ghcr.io/org/agent:main-1746515289']);
+  assert.deepEqual(picked.analysis.diagnostics, []);
+  const latest = renderGoreleaser(FACTS_CONFIG, { file: '/w/agent/.goreleaser.yaml', env: {}, git: { tag: 'v2.0.0' } });
+  assert.equal(latest.tag, 'v2.0.0', "git's latest tag without one given");
+  assert.deepEqual(latest.release.images.map((i) => [i.reference, i.unresolved]), [[null, ['.Env.REGISTRY', '.ShortCommit']], [null, ['.Env.REGISTRY', '.Branch', '.CommitTimestamp']]]);
+  const none = renderGoreleaser('project_name: named\n' + FACTS_CONFIG, { file: '/w/agent/.goreleaser.yaml', env: { REGISTRY: 'r.test' }, git: {} });
+  assert.equal(none.tag, undefined);
+  assert.equal(none.release.context.fields.ProjectName, 'named', "the config's project_name wins over the directory");
+});
+
+test('the Releases view and the editor render a file alike: same tag, same references', () => {
+  const env = { REGISTRY: 'ghcr.io/org' };
+  for (const tag of [undefined, 'v3.1.4']) {
+    const release = goreleaserRelease({ file: '/w/agent/.goreleaser.yaml', text: FACTS_CONFIG, env, git: GIT, ...(tag ? { tag } : {}) });
+    const model = buildModel(FACTS_CONFIG, { file: '/w/agent/.goreleaser.yaml', env, git: GIT, ...(tag ? { picked: tag } : {}) });
+    assert.equal(model.tag, release.tag);
+    assert.equal(model.tagFrom, tag ? 'picked' : 'git');
+    assert.deepEqual(model.release.images.map((i) => i.reference), release.images.map((i) => i.reference));
+  }
 });
 
 const real = join(process.env.PROVENANCE_LENS_SHARED ?? join(resolve(__dirname, '..', '..', '..'), '..', 'shared'), 'fixtures', 'real', 'goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
