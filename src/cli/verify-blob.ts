@@ -13,9 +13,11 @@ import { verifyBlob } from '../verify/verify-blob';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { parseOptions } from './run';
+import { trustLoadOptions, trustOptionSpec, trustOptionUsage } from './trust-options';
 
 /**
- * `provenance-lens verify-blob`: one bundle over one artifact, offline. Speaks the
+ * `provenance-lens verify-blob`: one bundle over one artifact, offline unless asked to refresh
+ * the trusted root (--refresh-trust-root, src/cli/trust-options.ts). Speaks the
  * sigstore-conformance client protocol (https://github.com/sigstore/sigstore-conformance/blob/main/docs/cli_protocol.md):
  * exit 0 when verified, 1 when not; 2 for usage or unreadable inputs (the protocol
  * only distinguishes zero from non-zero).
@@ -23,7 +25,7 @@ import { parseOptions } from './run';
 const USAGE = `Usage: provenance-lens verify-blob --bundle FILE [options] <FILE | sha256:HEX>
 
 Verifies a Sigstore bundle (v0.1-v0.3, message signature or DSSE) over an artifact
-or its digest, offline.
+or its digest, offline unless --refresh-trust-root.
 
 Options:
   --bundle FILE                          the Sigstore bundle (required)
@@ -35,6 +37,7 @@ Options:
   --key FILE                             verify with this PEM public key instead of a certificate identity
   --insecure-ignore-tlog                 with --key: do not require a transparency-log entry
   --json                                 print the result as JSON
+${trustOptionUsage(41)}
 
 Exit: 0 verified, 1 not verified, 2 usage or unreadable input.`;
 
@@ -48,6 +51,7 @@ const OPTIONS = {
   key: { type: 'string' },
   'insecure-ignore-tlog': { type: 'boolean' },
   json: { type: 'boolean' },
+  ...trustOptionSpec,
 } as const;
 
 export const verifyBlobCommand: CliCommand = {
@@ -59,6 +63,7 @@ export const verifyBlobCommand: CliCommand = {
 
 async function runVerifyBlob(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(args, OPTIONS, USAGE);
+  const trustLoad = trustLoadOptions(values, io.env);
   if (values.bundle === undefined) throw new LensError('USAGE', `--bundle is required.\n${USAGE}`);
   if (positionals.length !== 1) throw new LensError('USAGE', `Expected exactly one artifact (a file or sha256:<hex>), got ${positionals.length}.\n${USAGE}`);
   const identity = matcher(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
@@ -72,7 +77,7 @@ async function runVerifyBlob(args: string[], io: CliIo): Promise<number> {
 
   const artifact = await readArtifact(positionals[0]!);
   const bundle = await readInput(values.bundle, 'bundle');
-  const trustRoot = await loadTrustRoot({ trustedRootFile: values['trusted-root'], offline: true });
+  const trustRoot = await loadTrustRoot({ ...trustLoad, trustedRootFile: values['trusted-root'] });
   let key: PublicKeyMaterial | undefined;
   if (values.key !== undefined) key = await loadPublicKeyFile(values.key);
   const policy: IdentityPolicy = {};

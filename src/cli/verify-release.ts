@@ -25,6 +25,7 @@ import { verifyImage } from '../verify/verify-image';
 import { safeText, short } from './format';
 import type { CliIo } from './io';
 import { clientFromOptions } from './registry-options';
+import type { TrustLoadOptions } from './trust-options';
 
 /**
  * `provenance-lens verify --release <goreleaser file> --tag vX.Y.Z`: every image the release
@@ -56,7 +57,7 @@ export interface ReleaseImageResult {
   platforms: PlatformRow[];
 }
 
-export async function runVerifyRelease(values: ReleaseValues, positionals: readonly string[], io: CliIo): Promise<number> {
+export async function runVerifyRelease(values: ReleaseValues, positionals: readonly string[], io: CliIo, trustLoad: TrustLoadOptions = { offline: true }): Promise<number> {
   const file = values.release!;
   if (positionals.length > 0) throw new LensError('USAGE', `verify --release takes the GoReleaser file as its value and no reference (got ${positionals.map((p) => JSON.stringify(p)).join(', ')}).`);
   const tag = values.tag ?? (io.env.GORELEASER_CURRENT_TAG || undefined);
@@ -81,7 +82,7 @@ export async function runVerifyRelease(values: ReleaseValues, positionals: reado
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const check = new ImageCheck(values, policyFile, tag, client, controller.signal);
+    const check = new ImageCheck(values, policyFile, tag, client, controller.signal, trustLoad);
     const slots = new Semaphore(IMAGE_CONCURRENCY);
     const results = await Promise.all(published.map((image) => slots.run(() => check.run(image))));
     throwIfAborted(controller.signal);
@@ -116,6 +117,7 @@ class ImageCheck {
     private readonly tag: string,
     private readonly client: RegistryClient,
     private readonly signal: AbortSignal,
+    private readonly trustLoad: TrustLoadOptions,
   ) {}
 
   async run(image: ResolvedImage): Promise<ReleaseImageResult> {
@@ -150,7 +152,8 @@ class ImageCheck {
     const key = `${this.values['trusted-root'] ?? policy.trustedRoot ?? ''}\0${policy.certificateChain ?? ''}`;
     let root = this.roots.get(key);
     if (root === undefined) {
-      root = trustRootFor(policy, this.values['trusted-root']);
+      // Online (--refresh-trust-root): every image of the run shares one refresh (trust-refresh.ts).
+      root = trustRootFor(policy, this.values['trusted-root'], this.trustLoad);
       this.roots.set(key, root);
     }
     return root;

@@ -18,6 +18,7 @@ import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { clientFromOptions, registryOptionSpec, registryOptionUsage } from './registry-options';
 import { parseOptions } from './run';
+import { trustLoadOptions, trustOptionSpec, trustOptionUsage } from './trust-options';
 import { runVerifyRelease } from './verify-release';
 
 /**
@@ -51,7 +52,7 @@ signature (its own or the index's) and every requirement holds.
                                       root) that replace the root's certificate authorities, as
                                       cosign --certificate-chain; with --insecure-ignore-tlog and
                                       no signed time, certificates are checked at the current time
-  --offline                           never use the network for trust material (the default today)
+${trustOptionUsage(38)}
   --policy FILE                       a .provenance-lens.yaml policy (docs/policy.md); flags
                                       given as well replace its value for that requirement
   --json                              machine-readable output (shape: docs/verify-json.md)
@@ -73,7 +74,7 @@ const OPTIONS = {
   'trusted-root': { type: 'string' },
   coverage: { type: 'string' },
   'certificate-chain': { type: 'string' },
-  offline: { type: 'boolean' },
+  ...trustOptionSpec,
   policy: { type: 'string' },
   json: { type: 'boolean' },
   release: { type: 'string' },
@@ -91,13 +92,15 @@ export const verifyCommand: CliCommand = {
 
 async function runVerify(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(args, OPTIONS, USAGE);
-  if (values.release !== undefined) return runVerifyRelease(values, positionals, io);
+  // Before anything is read: contradicting trust flags are a usage error at once.
+  const trustLoad = trustLoadOptions(values, io.env);
+  if (values.release !== undefined) return runVerifyRelease(values, positionals, io, trustLoad);
   if (values.tag !== undefined || values.env !== undefined) throw new LensError('USAGE', `--tag and --env apply to --release only.\n${USAGE}`);
   if (positionals.length !== 1) throw new LensError('USAGE', `verify takes exactly one reference.\n${USAGE}`);
   const ref = parseReference(positionals[0]!);
   const base = values.policy === undefined ? undefined : await policyFromFile(values.policy, positionals[0]!, io);
   const policy = await policyFromFlags(values, base);
-  const trustRoot = await trustRootFor(policy, values['trusted-root']);
+  const trustRoot = await trustRootFor(policy, values['trusted-root'], trustLoad);
   const client = await clientFromOptions(values, io);
   const controller = new AbortController();
   const onSigint = () => controller.abort();

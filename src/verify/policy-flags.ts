@@ -9,7 +9,7 @@ import { formatDiagnostic, loadPolicyFile } from './policy-file';
 import type { PolicyFile } from './policy-types';
 import type { PublicKeyMaterial } from './public-key';
 import { loadPublicKeyFile } from './public-key';
-import type { TrustRoot } from './trust-root';
+import type { LoadTrustRootOptions, TrustRoot } from './trust-root';
 import { loadTrustRoot } from './trust-root';
 
 /**
@@ -70,10 +70,16 @@ export async function policyFromFlags(values: PolicyFlagValues, base?: ImagePoli
 
 /**
  * The trust material for a policy: `--trusted-root`, else the policy's, else the embedded
- * public-good root; with a private PKI chain, the chain replaces its certificate authorities.
+ * public-good root (or, with `load.offline: false`, the one a TUF refresh gives); with a private
+ * PKI chain, the chain replaces its certificate authorities. Offline unless `load` says otherwise.
  */
-export async function trustRootFor(policy: ImagePolicy, trustedRootFlag?: string): Promise<TrustRoot> {
-  const base = await loadTrustRoot({ trustedRootFile: trustedRootFlag ?? policy.trustedRoot, offline: true });
+export async function trustRootFor(policy: ImagePolicy, trustedRootFlag?: string, load: Omit<LoadTrustRootOptions, 'trustedRootFile'> = { offline: true }): Promise<TrustRoot> {
+  const file = trustedRootFlag ?? policy.trustedRoot;
+  let base = await loadTrustRoot({ ...load, trustedRootFile: file });
+  if (file !== undefined && load.offline === false) {
+    // A refresh was asked for, but a file is never refreshed: say why none happened.
+    base = { ...base, info: { ...base.info, notes: [...(base.info.notes ?? []), `No TUF refresh: the trusted_root.json file ${file} is used as it is.`] } };
+  }
   return policy.certificateChain === undefined ? base : withCertificateChain(base, await loadCertificateChain(policy.certificateChain));
 }
 

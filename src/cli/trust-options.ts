@@ -1,0 +1,59 @@
+import { LensError } from '../core/errors';
+import type { LoadTrustRootOptions } from '../verify/trust-root';
+import { defaultTrustCacheDir } from '../verify/trust-root';
+
+/**
+ * Where the CLI's trusted root comes from (src/verify/trust-root.ts): offline by default, the
+ * embedded public-good root (or `--trusted-root`), so a run never depends on the network for
+ * trust material and the same inputs give the same answer. `--refresh-trust-root` asks for a TUF
+ * refresh first: it waits at most 3 s, falls back to the previous root (the cached refresh, else
+ * the embedded one) when the repository does not answer or is refused, and says so in `Trust:`
+ * and `trustRoot.refresh`. What TUF verified is cached in the per-user cache directory
+ * ($XDG_CACHE_HOME/provenance-lens, ~/.cache/provenance-lens, …): only a refreshing run reads it.
+ */
+export const trustOptionSpec = {
+  offline: { type: 'boolean' },
+  'refresh-trust-root': { type: 'boolean' },
+} as const;
+
+/**
+ * Test and debugging knobs, read with --refresh-trust-root only: the TUF repository to refresh
+ * from instead of Sigstore's public-good one, and the TUF root.json a first refresh from it
+ * starts from (only the public-good repository's is embedded). Not an interface for users.
+ */
+export const TUF_MIRROR_ENV = 'PROVENANCE_LENS_TUF_MIRROR';
+export const TUF_ROOT_ENV = 'PROVENANCE_LENS_TUF_ROOT';
+
+/** The options' usage lines, descriptions starting at `column` (as the command's other options). */
+export function trustOptionUsage(column: number): string {
+  const line = (flag: string, text: readonly string[]): string => text.map((t, i) => `${(i === 0 ? `  ${flag}` : '').padEnd(column)}${t}`).join('\n');
+  return [
+    line('--refresh-trust-root', [
+      "refresh the trusted root through Sigstore's TUF repository",
+      'first; after 3 s without it, or if it fails, the last',
+      'refreshed root (else the embedded one) is used and the',
+      'output says why. Refreshed roots are cached in the user',
+      'cache ($XDG_CACHE_HOME/provenance-lens)',
+    ]),
+    line('--offline', ['never use the network for trust material (the default)']),
+  ].join('\n');
+}
+
+export type TrustFlagValues = { offline?: boolean; 'refresh-trust-root'?: boolean; 'trusted-root'?: string };
+
+/** How the trusted root is loaded, from the flags: offline unless --refresh-trust-root. */
+export type TrustLoadOptions = Pick<LoadTrustRootOptions, 'offline' | 'cacheDir' | 'mirrorURL' | 'tufRootPath'>;
+
+export function trustLoadOptions(values: TrustFlagValues, env: NodeJS.ProcessEnv): TrustLoadOptions {
+  if (!values['refresh-trust-root']) return { offline: true };
+  if (values.offline) throw new LensError('USAGE', '--offline and --refresh-trust-root are opposites: --offline never fetches trust material, --refresh-trust-root fetches it first. Give one of them.');
+  if (values['trusted-root'] !== undefined) throw new LensError('USAGE', '--trusted-root and --refresh-trust-root do not go together: a trusted_root.json file is used as it is, never refreshed.');
+  const mirrorURL = env[TUF_MIRROR_ENV] || undefined;
+  const tufRootPath = env[TUF_ROOT_ENV] || undefined;
+  return {
+    offline: false,
+    cacheDir: defaultTrustCacheDir(env),
+    ...(mirrorURL !== undefined ? { mirrorURL } : {}),
+    ...(tufRootPath !== undefined ? { tufRootPath } : {}),
+  };
+}
