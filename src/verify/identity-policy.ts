@@ -23,6 +23,9 @@ export function compilePattern(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (re === undefined) {
     try {
+      // The pattern must be a regular expression on its own before it is wrapped: "a)|(?:b"
+      // is not, yet `^(?:a)|(?:b)$` compiles and accepts anything that starts with "a".
+      new RegExp(pattern);
       re = new RegExp(`^(?:${pattern})$`);
     } catch (e) {
       throw new LensError('USAGE', `Invalid regular expression ${JSON.stringify(pattern)}: ${e instanceof Error ? e.message : String(e)}`);
