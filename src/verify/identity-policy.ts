@@ -1,6 +1,7 @@
 import { LensError } from '../core/errors';
 import type { SignatureCheck } from './checks';
 import { check } from './checks';
+import { patternProblems } from './policy-regexp';
 
 /**
  * Who must have signed: the certificate identity (SAN) and OIDC issuer, each exact or
@@ -18,10 +19,18 @@ export interface IdentityPolicy {
 
 const compiled = new Map<string, RegExp>();
 
-/** Anchors and compiles a user pattern; throws USAGE with the reason when it is not a valid pattern. */
+/**
+ * Anchors and compiles a user pattern; throws USAGE with the reason when it is not a valid
+ * pattern, or has the nested-quantifier shape that backtracks exponentially (policy-regexp.ts):
+ * the policy file refuses those, and command-line flags come through here.
+ */
 export function compilePattern(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (re === undefined) {
+    const unsafe = patternProblems(pattern).find((p) => p.code === 'UNSAFE_REGEXP');
+    if (unsafe !== undefined) {
+      throw new LensError('USAGE', `Unsafe regular expression ${JSON.stringify(pattern)} at character ${unsafe.offset + 1}: ${unsafe.message}.`);
+    }
     try {
       // The pattern must be a regular expression on its own before it is wrapped: "a)|(?:b"
       // is not, yet `^(?:a)|(?:b)$` compiles and accepts anything that starts with "a".

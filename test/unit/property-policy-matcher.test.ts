@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isLensError } from '../../src/core/errors';
 import { compilePattern, matches } from '../../src/verify/identity-policy';
+import { policyFromFlags } from '../../src/verify/policy-flags';
 import { escapeRegExp, patternProblems } from '../../src/verify/policy-regexp';
 import type { PatternSample } from '../support/properties/patterns';
 import { adversarialInputs, nestedQuantifier, regexpSoup, userPattern } from '../support/properties/patterns';
@@ -94,6 +95,20 @@ describe('property: the backtracking heuristic', () => {
       const unsafe = patternProblems(pattern).filter((p) => p.code === 'UNSAFE_REGEXP');
       assert.ok(unsafe.some((p) => p.offset === at), `${JSON.stringify(pattern)}: ${JSON.stringify(patternProblems(pattern))}`);
     }));
+  });
+
+  test('compilePattern, the path command-line patterns take, refuses every flagged pattern', () => {
+    holds('flagged patterns refused', runFor(0x1d08, 500), fc.property(nestedQuantifier, ({ pattern }) => {
+      assert.ok(!accepted(pattern), `${JSON.stringify(pattern)} was accepted`);
+    }));
+  });
+
+  test('regression: --certificate-identity-regexp "(a+)+b" was accepted: a 30-character SAN took seconds to match, each more character doubling it', async () => {
+    await assert.rejects(policyFromFlags({ 'certificate-identity-regexp': '(a+)+b' }), (e: unknown) => isLensError(e, 'USAGE') && /Unsafe regular expression "\(a\+\)\+b" at character 1/.test((e as Error).message));
+    await assert.rejects(policyFromFlags({ 'certificate-oidc-issuer-regexp': 'https://(x[a-z]*)*\\.example' }), (e: unknown) => isLensError(e, 'USAGE'));
+    // Safe patterns still pass, and stay anchored.
+    const ok = await policyFromFlags({ 'certificate-identity-regexp': 'https://github\\.com/org/.*' });
+    assert.deepEqual(ok.identity, { regexp: 'https://github\\.com/org/.*' });
   });
 
   // The heuristic refuses exponential shapes; it does not bound polynomial ones (k unbounded
