@@ -37,10 +37,18 @@ export function parseTemplate(text: string, functions: ReadonlySet<string>): Par
 
 type Stop = 'end' | 'else' | 'eof';
 
+/**
+ * Deepest nesting of `{{if}}`/`{{with}}`/`{{range}}` blocks and parentheses. Real templates nest
+ * a few levels; a hostile config nesting thousands would overflow the stack of this recursive
+ * parser (and of the executor and hovers that walk the tree), so it is a syntax error instead.
+ */
+export const MAX_TEMPLATE_NESTING = 100;
+
 class Parser {
   private i = 0;
   private vars: string[] = ['$'];
   private rangeDepth = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: readonly Token[], private readonly functions: ReadonlySet<string>) {}
 
@@ -109,7 +117,21 @@ class Parser {
     return { type: 'action', pos, pipe: this.pipeline('command', 'rightDelim') };
   }
 
+  /** Runs `parse` one nesting level deeper, refusing to go past MAX_TEMPLATE_NESTING. */
+  private nested<T>(pos: number, parse: () => T): T {
+    if (++this.depth > MAX_TEMPLATE_NESTING) throw new ParseError(`the template nests deeper than ${MAX_TEMPLATE_NESTING} levels`, pos);
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private control(type: 'if' | 'with' | 'range', pos: number): TemplateNode {
+    return this.nested(pos, () => this.block(type, pos));
+  }
+
+  private block(type: 'if' | 'with' | 'range', pos: number): TemplateNode {
     const mark = this.vars.length;
     const pipe = this.pipeline(type, 'rightDelim');
     if (type === 'range') this.rangeDepth++;
@@ -228,7 +250,7 @@ class Parser {
         if (!this.vars.includes(t.value)) throw new ParseError(`undefined variable "${t.value}"`, t.pos);
         return { kind: 'variable', pos: t.pos, name: t.value, names: [] };
       case 'leftParen': {
-        const pipe = this.pipeline('parenthesized pipeline', 'rightParen');
+        const pipe = this.nested(t.pos, () => this.pipeline('parenthesized pipeline', 'rightParen'));
         return { kind: 'pipe', pos: t.pos, pipe, names: [] };
       }
       default:
