@@ -5,6 +5,7 @@ import type { SignedEntity, TrustMaterial } from '@sigstore/verify';
 import { describeError } from '../core/errors';
 import type { CheckCode, Evidence, SignatureCheck } from './checks';
 import { check } from './checks';
+import { prepareLeaf, prepareTrustMaterial } from './chain-cache';
 import { PrehashUnsupportedError } from './prehash';
 import type { TrustRoot } from './trust-root';
 
@@ -41,7 +42,8 @@ const materials = new WeakMap<TrustRoot, TrustMaterial>();
 function trustMaterial(root: TrustRoot, key: KeyObject | undefined): TrustMaterial {
   let base = materials.get(root);
   if (base === undefined) {
-    base = toTrustMaterial(root.root);
+    // Built and prepared once per TrustRoot object (chain-cache.ts): CA certificates encoded and their keys made once.
+    base = prepareTrustMaterial(toTrustMaterial(root.root));
     materials.set(root, base);
   }
   // The bundle's key hint is advisory (protobuf-specs PublicKeyIdentifier): the key the
@@ -67,6 +69,8 @@ export function runLibraryVerifier(run: LibraryRun): SignatureCheck[] {
   let entity: SignedEntity;
   try {
     const base = toSignedEntity(run.bundle, Buffer.alloc(0));
+    // The leaf was parsed just now for this verification alone: encode it once, reuse the trusted CAs' keys.
+    if (base.key.$case === 'certificate') prepareLeaf(base.key.certificate);
     const timestamps = clock === undefined ? base.timestamps : [...base.timestamps, clock];
     entity = { ...base, timestamps, signature: run.signature, tlogEntries: base.tlogEntries.filter((e) => !own.includes(e)) };
   } catch (e) {
