@@ -8,6 +8,8 @@ import type { Operand, Pipeline, TemplateError, TemplateNode } from './template-
 import { templateError } from './template-ast';
 import type { CallEnv } from './template-functions';
 import { FUNCTIONS, FunctionError } from './template-functions';
+import type { Budget } from './template-limits';
+import { LimitError, MAX_TEMPLATE_OUTPUT, MAX_TEMPLATE_STEPS } from './template-limits';
 import { formatGoTime } from './go-time';
 import type { ParsedTemplate } from './template-parser';
 import type { Value } from './template-values';
@@ -30,11 +32,11 @@ const NONE = Symbol('none');
 type Maybe = Value | typeof NONE;
 
 export function execute(tpl: ParsedTemplate, env: CallEnv): ExecResult {
-  const state = new State(env, [{ name: '$', value: env.root }]);
+  const state = new State(env, [{ name: '$', value: env.root }], { steps: 0, chars: 0 });
   try {
     state.walk(tpl.nodes, env.root);
   } catch (e) {
-    if (e instanceof ExecError) return { ok: false, error: templateError('exec', tpl.text, e.pos, e.message) };
+    if (e instanceof ExecError || e instanceof LimitError) return { ok: false, error: templateError('exec', tpl.text, e.pos, e.message) };
     throw e;
   }
   if (!state.unresolved) return { ok: true, value: state.out.join(''), unresolved: [] };
@@ -52,17 +54,22 @@ class State {
   readonly names = new Set<string>();
   unresolved = false;
 
-  constructor(private readonly env: CallEnv, private readonly vars: Var[]) {}
+  constructor(private readonly env: CallEnv, private readonly vars: Var[], private readonly budget: Budget) {}
+
+  private step(pos: number): void {
+    if (++this.budget.steps > MAX_TEMPLATE_STEPS) throw new LimitError(`the template takes more than ${MAX_TEMPLATE_STEPS} steps to render`, pos);
+  }
 
   walk(nodes: readonly TemplateNode[], dot: Value): void {
     for (const node of nodes) {
+      this.step(node.pos);
       switch (node.type) {
         case 'text':
-          this.emit(node.text);
+          this.emit(node.text, node.pos);
           break;
         case 'action': {
           const v = this.pipeline(node.pipe, dot);
-          if (node.pipe.decl.length === 0) this.print(v);
+          if (node.pipe.decl.length === 0) this.print(v, node.pos);
           break;
         }
         case 'if':
@@ -92,19 +99,22 @@ class State {
   private range(node: Extract<TemplateNode, { type: 'if' | 'with' | 'range' }>, dot: Value): void {
     const mark = this.vars.length;
     const v = this.pipeline(node.pipe, dot);
-    const entries: [Value, Value][] = [];
+    let entries: Iterable<[Value, Value]> = [];
     if (v instanceof Unknown) {
       this.miss(v, false);
       this.speculate(node.list, v);
       this.speculate(node.elseList, dot);
-    } else if (Array.isArray(v)) (v as Value[]).forEach((e, i) => entries.push([i, e]));
+    } else if (Array.isArray(v)) entries = (v as Value[]).map((e, i): [Value, Value] => [i, e]);
     else if (isMap(v) || v instanceof EnvMap) {
       const m = v instanceof EnvMap ? v.known : v;
-      for (const k of Object.keys(m).sort()) entries.push([k, m[k]]);
-    } else if (typeof v === 'number' && Number.isInteger(v)) for (let i = 0; i < v; i++) entries.push([i, i]);
+      entries = Object.keys(m).sort().map((k): [Value, Value] => [k, m[k]]);
+    } else if (typeof v === 'number' && Number.isInteger(v)) entries = upTo(v);
     else if (v !== null && v !== undefined) throw new ExecError(`range can't iterate over ${goString(v)}`, node.pos);
     const decl = node.pipe.decl;
+    let count = 0;
     for (const [key, elem] of entries) {
+      count++;
+      this.step(node.pos);
       if (decl.length === 1) this.setVar(decl[0]!, elem);
       if (decl.length === 2) {
         this.setVar(decl[0]!, key);
@@ -117,14 +127,14 @@ class State {
         if (!(e instanceof Continue)) throw e;
       }
     }
-    if (entries.length === 0 && !(v instanceof Unknown) && node.elseList) this.walk(node.elseList, dot);
+    if (count === 0 && !(v instanceof Unknown) && node.elseList) this.walk(node.elseList, dot);
     this.vars.length = mark;
   }
 
   /** Runs a branch that may or may not run, to learn which unknowns it needs; its output and errors are dropped. */
   private speculate(nodes: readonly TemplateNode[] | undefined, dot: Value): void {
     if (!nodes) return;
-    const sub = new State(this.env, this.vars.map((v) => ({ ...v })));
+    const sub = new State(this.env, this.vars.map((v) => ({ ...v })), this.budget);
     try {
       sub.walk(nodes, dot);
     } catch (e) {
@@ -133,7 +143,9 @@ class State {
     for (const n of sub.names) this.names.add(n);
   }
 
-  private emit(text: string): void {
+  private emit(text: string, pos: number): void {
+    this.budget.chars += text.length;
+    if (this.budget.chars > MAX_TEMPLATE_OUTPUT) throw new LimitError(`the template renders more than ${MAX_TEMPLATE_OUTPUT} characters`, pos);
     this.out.push(text);
     this.preview?.push(text);
   }
@@ -145,9 +157,9 @@ class State {
     else this.preview = undefined;
   }
 
-  private print(v: Maybe): void {
+  private print(v: Maybe, pos: number): void {
     if (v instanceof Unknown) this.miss(v, true);
-    else this.emit(goString(v === NONE ? undefined : v));
+    else this.emit(goString(v === NONE ? undefined : v), pos);
   }
 
   private setVar(name: string, value: Value): void {
@@ -285,11 +297,21 @@ class State {
     }
     const unknown = Unknown.of(args);
     if (unknown) return unknown;
+    let result: Value;
     try {
-      return fn.call(args, this.env);
+      result = fn.call(args, this.env);
     } catch (e) {
       if (e instanceof FunctionError) throw new ExecError(e.bare ? e.message : `error calling ${name}: ${e.message}`, pos);
+      // A string too long for the engine, a precision toFixed refuses: the arguments' fault.
+      if (e instanceof RangeError) throw new LimitError(`error calling ${name}: ${e.message}`, pos);
       throw e;
     }
+    if (typeof result === 'string' && result.length > MAX_TEMPLATE_OUTPUT) throw new LimitError(`error calling ${name}: the result is longer than ${MAX_TEMPLATE_OUTPUT} characters`, pos);
+    return result;
   }
+}
+
+/** `range N` (Go 1.22+) without materialising N entries. */
+function* upTo(n: number): Generator<[Value, Value]> {
+  for (let i = 0; i < n; i++) yield [i, i];
 }

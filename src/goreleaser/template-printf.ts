@@ -62,8 +62,12 @@ function formatOne(arg: Value, verb: string, precision: number | undefined): str
   }
 }
 
+/** fmt's own bound on widths and precisions ("tooLarge" in fmt/print.go). */
+const MAX_WIDTH = 1e6;
+
 function padTo(text: string, width: number, flags: string): string {
   if (text.length >= width) return text;
+  if (width > MAX_WIDTH) throw new RangeError(`the width ${width} is over ${MAX_WIDTH}`);
   if (flags.includes('-')) return text.padEnd(width);
   if (flags.includes('0') && /^-?\d/.test(text)) {
     const neg = text.startsWith('-');
