@@ -4,12 +4,70 @@
 // never a hang, never a crash of the extension host.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { RenderResult } from '../../src/goreleaser/template';
 import { renderTemplate } from '../../src/goreleaser/template';
 import { contextFromTag } from '../../src/goreleaser/template-context';
 import { MAX_TEMPLATE_OUTPUT, MAX_TEMPLATE_STEPS } from '../../src/goreleaser/template-limits';
 import { MAX_TEMPLATE_NESTING } from '../../src/goreleaser/template-parser';
+import { holds, runFor } from '../support/properties/run';
+import { sharedFixtures } from '../support/properties/shared';
+import { actionSoup, editedTemplate, templateSoup, templatesIn } from '../support/properties/templates';
+import { anyText } from '../support/properties/text';
 
 const ctx = contextFromTag('v1.2.3', { commit: 'abcdef0123456789abcdef0123456789abcdef01', env: { REGISTRY: 'ghcr.io/org' }, date: new Date('2025-01-02T03:04:05Z') });
+
+/** Renders without throwing, and the result is one of the two documented shapes. */
+function rendersWellFormed(text: string): RenderResult {
+  let r: RenderResult;
+  try {
+    r = renderTemplate(text, ctx);
+  } catch (e) {
+    throw new Error(`${JSON.stringify(text)} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  }
+  if (r.ok) {
+    assert.equal(r.value === null, r.unresolved.length > 0, 'value is null exactly when something is unresolved');
+    assert.ok(r.unresolved.every((n) => typeof n === 'string' && n !== ''));
+    return r;
+  }
+  const { kind, offset, line, column, message } = r.error;
+  assert.ok(kind === 'syntax' || kind === 'exec');
+  assert.ok(Number.isInteger(offset) && offset >= 0 && offset <= text.length, `offset ${offset} outside ${JSON.stringify(text)}`);
+  const before = text.slice(0, offset);
+  assert.equal(line, before.split('\n').length, 'line');
+  assert.equal(column, offset - (before.lastIndexOf('\n') + 1) + 1, 'column');
+  assert.ok(typeof message === 'string' && message !== '');
+  return r;
+}
+
+const fixtures = sharedFixtures('fixtures', 'real', 'goreleaser');
+
+describe('property: any template text renders or fails with a position in the text', () => {
+  test('arbitrary text', () => {
+    holds('arbitrary text', runFor(0x7e01, 1500), fc.property(anyText(120), (t) => void rendersWellFormed(t)));
+  });
+
+  test('token soup and actions of soup', () => {
+    holds('token soup', runFor(0x7e02, 3000), fc.property(templateSoup, (t) => void rendersWellFormed(t)));
+    holds('action soup', runFor(0x7e03, 3000), fc.property(actionSoup, (t) => {
+      // Rendering is a function of the text: the parse cache changes nothing.
+      assert.deepEqual(rendersWellFormed(t), renderTemplate(t, ctx));
+    }));
+  });
+
+  test('the real templates of goreleaser configs, each with one edit', { skip: fixtures.skip }, () => {
+    const templates = templatesIn(fixtures.dir);
+    assert.ok(templates.length >= 20, `only ${templates.length} templates found under ${fixtures.dir}`);
+    holds('edited real templates', runFor(0x7e04, 2000), fc.property(editedTemplate(templates), (t) => void rendersWellFormed(t)));
+  });
+
+  test('an environment value is printed as written, never read as a template', () => {
+    holds('env values are data', runFor(0x7e05, 1000), fc.property(anyText(60), templateSoup, (value, soup) => {
+      const env = { ...ctx, env: { ...ctx.env, X: value, Y: soup } };
+      assert.deepEqual(renderTemplate('{{ .Env.X }}|{{ .Env.Y }}', env), { ok: true, value: `${value}|${soup}`, unresolved: [] });
+    }));
+  });
+});
 
 describe('template renderer: hostile templates (regressions)', () => {
   test('nesting deeper than the limit is a syntax error at the opener that goes too deep, not a stack overflow', () => {
