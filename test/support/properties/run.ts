@@ -30,5 +30,6 @@ export function holds<Ts>(name: string, run: PropertyRun, property: fc.IProperty
   const details = fc.check(property, { seed: run.seed, numRuns: run.numRuns }) as fc.RunDetails<Ts>;
   if (!details.failed) return;
   const replay = `FC_SEED=${details.seed}${details.counterexamplePath ? ` (path ${details.counterexamplePath})` : ''}`;
-  throw new Error(`Property "${name}" failed (seed ${details.seed}, replay with ${replay}).\n${fc.defaultReportMessage(details)}`);
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  throw new Error(`Property "${name}" failed (seed ${details.seed}, replay with ${replay}).\n${fc.defaultReportMessage(details)}\nError: ${cause}`);
 }
