@@ -30,11 +30,56 @@ import type { TrustMaterial } from '@sigstore/verify';
 /** Trusted CA certificates of prepared trust materials, with their issuer KeyObjects. */
 const caKeys = new WeakMap<X509Certificate, KeyObject>();
 
-/** Makes every node's `toDER` answer the bytes of its first encoding (children first, so each byte is encoded once). */
-function rememberDer(node: ASN1Obj): void {
-  for (const sub of node.subs) rememberDer(sub);
-  const der = node.toDER();
-  Object.defineProperty(node, 'toDER', { value: () => der, configurable: false, writable: false });
+/** Bytes of a DER length field, as @sigstore/core's encodeLength writes it (short form below 128, else minimal big-endian long form). */
+function lengthSize(len: number): number {
+  if (len < 128) return 1;
+  let n = 0;
+  for (let v = len; v > 0; v = Math.floor(v / 256)) n++;
+  return 1 + n;
+}
+
+/** Content length of every node, children first. */
+function measure(node: ASN1Obj, sizes: Map<ASN1Obj, number>): number {
+  let content = 0;
+  if (node.subs.length > 0) for (const sub of node.subs) content += measure(sub, sizes);
+  else content = node.value.length;
+  sizes.set(node, content);
+  return 1 + lengthSize(content) + content;
+}
+
+/** Writes the node at `at` (tag byte, length, then the children's encodings or the value, as ASN1Obj.toDER does); returns the end. */
+function write(node: ASN1Obj, out: Buffer, at: number, sizes: Map<ASN1Obj, number>, ders: Map<ASN1Obj, Buffer>): number {
+  const start = at;
+  const content = sizes.get(node)!;
+  out[at++] = node.tag.toDER() & 0xff;
+  if (content < 128) out[at++] = content;
+  else {
+    const n = lengthSize(content) - 1;
+    out[at++] = 0x80 | n;
+    for (let i = n - 1; i >= 0; i--) out[at++] = Math.floor(content / 256 ** i) % 256;
+  }
+  if (node.subs.length > 0) for (const sub of node.subs) at = write(sub, out, at, sizes, ders);
+  else at += node.value.copy(out, at);
+  ders.set(node, out.subarray(start, at));
+  return at;
+}
+
+/**
+ * The DER `ASN1Obj.toDER` produces, for the node and each node below it, written into one
+ * buffer in one pass (the library re-encodes through a fresh growing stream per node per call).
+ * Byte for byte what the library answers: checked by test/unit/verify-chain-cache.test.ts.
+ */
+export function encodeTree(node: ASN1Obj): Map<ASN1Obj, Buffer> {
+  const sizes = new Map<ASN1Obj, number>();
+  const out = Buffer.alloc(measure(node, sizes));
+  const ders = new Map<ASN1Obj, Buffer>();
+  write(node, out, 0, sizes, ders);
+  return ders;
+}
+
+/** Makes every node's `toDER` answer its encoding, computed once for the whole tree. */
+function rememberDer(root: ASN1Obj): void {
+  for (const [node, der] of encodeTree(root)) Object.defineProperty(node, 'toDER', { value: () => der, configurable: false, writable: false });
 }
 
 /** The library's X509Certificate.verify, with the KeyObject of a trusted issuer made once. */
@@ -76,8 +121,18 @@ export function prepareTrustMaterial(material: TrustMaterial): TrustMaterial {
   return material;
 }
 
-/** Prepares the leaf the library will check: one DER encoding, trusted issuers' KeyObjects reused. Only for a leaf parsed for this one verification. */
+/** Leaves already prepared: parseCertificate shares one object per DER among verifications. */
+const preparedLeaves = new WeakSet<X509Certificate>();
+
+/**
+ * Prepares a leaf for the library: encoded once, its signature checked against a trusted CA
+ * with that CA's KeyObject made once. The leaf's own signature check still runs every time.
+ * The object may be shared (certificate.ts parseCertificate, keyed by the exact DER): both
+ * changes keep every answer the same, and preparing twice is a no-op.
+ */
 export function prepareLeaf(cert: X509Certificate): void {
+  if (preparedLeaves.has(cert)) return;
   rememberDer(cert.root);
   Object.defineProperty(cert, 'verify', { configurable: false, writable: false, value: verifyWith(cert, cert.verify) });
+  preparedLeaves.add(cert);
 }

@@ -5,6 +5,7 @@ import type { SignedEntity, TrustMaterial } from '@sigstore/verify';
 import { describeError } from '../core/errors';
 import type { CheckCode, Evidence, SignatureCheck } from './checks';
 import { check } from './checks';
+import { leafCertificate, parseCertificate } from './certificate';
 import { prepareLeaf, prepareTrustMaterial } from './chain-cache';
 import { PrehashUnsupportedError } from './prehash';
 import type { TrustRoot } from './trust-root';
@@ -68,11 +69,21 @@ export function runLibraryVerifier(run: LibraryRun): SignatureCheck[] {
   const clock = run.verifyAt === undefined ? undefined : clockTimestamp(run.verifyAt);
   let entity: SignedEntity;
   try {
-    const base = toSignedEntity(run.bundle, Buffer.alloc(0));
-    // The leaf was parsed just now for this verification alone: encode it once, reuse the trusted CAs' keys.
-    if (base.key.$case === 'certificate') prepareLeaf(base.key.certificate);
+    // The leaf certificate: the one verifyBlob already parsed (parseCertificate remembers it by
+    // its DER), not a second parse by toSignedEntity, which is handed the bundle without it.
+    const leaf = leafCertificate(run.bundle);
+    const vm = run.bundle.verificationMaterial;
+    const bundle: Bundle = leaf === undefined ? run.bundle : { ...run.bundle, verificationMaterial: { ...vm, content: { $case: 'publicKey', publicKey: { hint: '' } } } };
+    const base = toSignedEntity(bundle, Buffer.alloc(0));
+    let key = base.key;
+    if (leaf !== undefined) {
+      const certificate = parseCertificate(leaf);
+      // Encoded once, its signature checked with the trusted CAs' keys made once (chain-cache.ts).
+      prepareLeaf(certificate);
+      key = { $case: 'certificate', certificate };
+    }
     const timestamps = clock === undefined ? base.timestamps : [...base.timestamps, clock];
-    entity = { ...base, timestamps, signature: run.signature, tlogEntries: base.tlogEntries.filter((e) => !own.includes(e)) };
+    entity = { ...base, key, timestamps, signature: run.signature, tlogEntries: base.tlogEntries.filter((e) => !own.includes(e)) };
   } catch (e) {
     return [check('BUNDLE_FORMAT', 'fail', 'The bundle holds a timestamp or certificate that cannot be parsed.', { cause: describeError(e) })];
   }
