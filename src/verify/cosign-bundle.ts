@@ -40,6 +40,8 @@ const fail = (message: string, cause?: string): { ok: false; failure: SignatureC
 });
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** DSSE allows standard or URL-safe base64 (https://github.com/secure-systems-lab/dsse/blob/master/envelope.md). */
+const DSSE_BASE64 = /^(?:[A-Za-z0-9+/]*|[A-Za-z0-9_-]*)={0,2}$/;
 
 /** `.sig`: the layer blob is the signed payload; the signature is an annotation over its bytes. */
 export function bundleFromCosignSignature(payload: Uint8Array, annotations: Readonly<Record<string, string>>): Conversion {
@@ -78,6 +80,10 @@ export function bundleFromCosignAttestation(envelope: Uint8Array, annotations: R
   const signatures = (env.signatures as unknown[]).map((s) => s as { sig?: unknown; keyid?: unknown });
   if (signatures.length !== 1 || typeof signatures[0]?.sig !== 'string') {
     return fail(`The DSSE envelope carries ${signatures.length} signature(s); a cosign attestation carries exactly one.`);
+  }
+  // Decoders skip what is not base64 ("fQ=<" reads as "fQ=="); cosign's does not, nor does the provenance reader.
+  if (!DSSE_BASE64.test(env.payload) || !DSSE_BASE64.test(signatures[0].sig)) {
+    return fail('The DSSE envelope\'s payload or signature is not base64.');
   }
   const vm = verificationMaterial(annotations);
   if (!vm.ok) return vm;
