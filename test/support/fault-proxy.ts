@@ -4,9 +4,13 @@
 // redirected to "another host" (127.0.0.2, a second small server that plays the role of blob
 // storage behind a pre-signed URL), an oversize manifest. It records every request it sees, on
 // both hosts, with timings for round-trip analysis; Authorization is recorded as its scheme and
-// a short fingerprint only, never the credential.
+// a short fingerprint only, never the credential. A `script` fault hands the answer to the test
+// (the hostile registry suite: trickled bodies, raw header streams, bytes of another digest), and
+// `tls` serves both listeners over HTTPS.
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -23,7 +27,21 @@ export type Fault =
   /** Forward; answer a 2xx GET with 307 to the other host, which serves the same bytes. */
   | { readonly kind: 'redirect-other-host' }
   /** Answer 200 with a manifest-typed body of `bytes` bytes, streamed (chunked unless `declareLength`). */
-  | { readonly kind: 'oversize'; readonly bytes: number; readonly declareLength?: boolean };
+  | { readonly kind: 'oversize'; readonly bytes: number; readonly declareLength?: boolean }
+  /** Let `answer` write the response (or the raw socket); `name` is what the test calls the attack. */
+  | { readonly kind: 'script'; readonly name: string; readonly answer: ScriptedAnswer };
+
+/** What a scripted answer gets: the exchange, its record, and the registry one request away. */
+export interface ScriptContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly record: ProxyRecord;
+  /** Asks the registry for `path` (default: the request's own), with the request's method and headers. */
+  forward(path?: string): Promise<Upstream>;
+}
+
+/** Writes the answer; resolves when it is done (or abandoned: the client hung up). */
+export type ScriptedAnswer = (ctx: ScriptContext) => Promise<void> | void;
 
 export interface FaultRule {
   /** Exact path (`/v2/...`, query excluded) or a pattern tested against path + query. */
@@ -70,6 +88,8 @@ export interface FaultProxyOptions {
   readonly delayMs?: number;
   /** Rewrites the realm of Bearer challenges, e.g. to a second proxy in front of the token server. */
   readonly rewriteRealm?: string;
+  /** Serve HTTPS on both listeners with this leaf (test/support/tls.ts makeTestTls). */
+  readonly tls?: { readonly certPath: string; readonly keyPath: string };
 }
 
 export interface FaultProxy {
@@ -89,10 +109,12 @@ export interface FaultProxy {
   statuses(path: string | RegExp, server?: 'proxy' | 'other'): number[];
   /** Resolves once every answer begun so far has ended (records are final then). */
   settled(): Promise<void>;
+  /** Client connections open on both listeners right now (0 once a client has hung up everything). */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
-interface Upstream {
+export interface Upstream {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
@@ -214,13 +236,13 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     return record;
   };
 
-  const forward = async (req: IncomingMessage): Promise<Upstream> => {
+  const forward = async (req: IncomingMessage, path: string = req.url ?? '/'): Promise<Upstream> => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     }
     const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readRequestBody(req);
-    const res = await request(new URL(req.url ?? '/', upstreamUrl), {
+    const res = await request(new URL(path, upstreamUrl), {
       method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, dispatcher, ...(body ? { body } : {}),
     });
     return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
@@ -266,7 +288,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     send(res, record, isHead ? Buffer.alloc(0) : up.body);
   };
 
-  const answerFault = async (res: ServerResponse, record: ProxyRecord, fault: Fault): Promise<boolean> => {
+  const answerFault = async (req: IncomingMessage, res: ServerResponse, record: ProxyRecord, fault: Fault): Promise<boolean> => {
+    if (fault.kind === 'script') {
+      await fault.answer({ req, res, record, forward: (path) => forward(req, path) });
+      return true;
+    }
     if (fault.kind === 'status') {
       const code = fault.status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN';
       const body = Buffer.from(JSON.stringify({ errors: [{ code, message: `injected HTTP ${fault.status}`, detail: null }] }));
@@ -295,7 +321,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (proxy.delayMs > 0) await delay(proxy.delayMs);
       const fault = takeFault(server, req.method ?? '', req.url ?? '/');
       if (fault) record.fault = fault.kind;
-      if (fault && (await answerFault(res, record, fault))) return;
+      if (fault && (await answerFault(req, res, record, fault))) return;
       let up: Upstream | undefined;
       if (server === 'proxy') {
         up = await forward(req);
@@ -323,19 +349,22 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     servers.push(server);
     return server;
   };
-  const main = track(createServer(handle('proxy')));
+  const tls = opts.tls ? { cert: readFileSync(opts.tls.certPath), key: readFileSync(opts.tls.keyPath) } : undefined;
+  const scheme = tls ? 'https' : 'http';
+  const serve = (server: 'proxy' | 'other'): Server => (tls ? createHttpsServer(tls, handle(server)) : createServer(handle(server)));
+  const main = track(serve('proxy'));
   const port = await listen(main, listenHost);
-  selfUrl = `http://${listenHost}:${port}`;
+  selfUrl = `${scheme}://${listenHost}:${port}`;
   let otherHost: string | undefined;
   if (otherAddress !== null) {
-    const other = track(createServer(handle('other')));
+    const other = track(serve('other'));
     try {
       otherHost = `${otherAddress}:${await listen(other, otherAddress)}`;
     } catch (e) {
       main.close();
       throw new Error(`fault proxy: cannot listen on ${otherAddress} (Linux routes all of 127.0.0.0/8 to lo; other systems need an alias): ${String(e)}`);
     }
-    otherBase = `http://${otherHost}`;
+    otherBase = `${scheme}://${otherHost}`;
   }
 
   const select = (path: string | RegExp, server: 'proxy' | 'other'): ProxyRecord[] => records.filter((r) => r.server === server && matches(path, r.path));
@@ -356,6 +385,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     settled: async () => {
       while (open.size > 0) await Promise.all([...open]);
     },
+    openConnections: () => sockets.size,
     close: async () => {
       for (const s of sockets) s.destroy();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
