@@ -10,6 +10,12 @@ export interface RegistryLimits {
   headersTimeoutMs: number;
   /** Longest pause between body chunks, per attempt. */
   bodyTimeoutMs: number;
+  /**
+   * Longest time for one attempt, from sending the request to the last body byte. The two
+   * timeouts above bound pauses only: a registry that trickles a byte before each pause ends
+   * (slow-loris) would otherwise hold a request for ever.
+   */
+  requestTimeoutMs: number;
   /** Attempts after the first on 5xx, 429 and network errors. */
   retries: number;
   /** First backoff step; doubles per attempt, with full jitter. */
@@ -27,6 +33,7 @@ export const DEFAULT_LIMITS: RegistryLimits = {
   jsonBlobBytes: 32 * 1024 * 1024,
   headersTimeoutMs: 30_000,
   bodyTimeoutMs: 30_000,
+  requestTimeoutMs: 120_000,
   retries: 3,
   backoffBaseMs: 200,
   backoffMaxMs: 5_000,

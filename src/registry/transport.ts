@@ -41,7 +41,9 @@ export interface Exchange {
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const ERROR_BODY_LIMIT = 64 * 1024;
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNABORTED', 'EHOSTUNREACH']);
+/** Code of the error an attempt ends with when it passes `requestTimeoutMs`. */
+const REQUEST_DEADLINE = 'REQUEST_DEADLINE';
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', REQUEST_DEADLINE, 'ECONNABORTED', 'EHOSTUNREACH']);
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/;
 
 export interface TransportOptions {
@@ -87,7 +89,7 @@ export class Transport {
           attempt++;
           continue;
         }
-        throw toLensError(e, req);
+        throw toLensError(e, req, limits);
       }
     }
   }
@@ -133,12 +135,20 @@ export class Transport {
       const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...req.headers };
       if (req.authorization) headers.authorization = req.authorization;
       let status: number | 'error' = 'error';
+      // The caller's signal plus one deadline for the whole attempt (RegistryLimits.requestTimeoutMs);
+      // the timer and the listener go on every path, so nothing outlives the attempt.
+      const deadlineMs = this.options.limits.requestTimeoutMs;
+      const attemptSignal = new AbortController();
+      const cancel = () => attemptSignal.abort(req.signal?.reason);
+      const timer = setTimeout(() => attemptSignal.abort(Object.assign(new Error(`no complete answer within ${deadlineMs} ms`), { code: REQUEST_DEADLINE })), deadlineMs);
+      if (req.signal?.aborted) cancel();
+      req.signal?.addEventListener('abort', cancel, { once: true });
       try {
         const res = await request(req.url, {
           method: req.method,
           headers,
           body: req.body,
-          signal: req.signal,
+          signal: attemptSignal.signal,
           dispatcher: this.options.dispatcher,
           headersTimeout: this.options.limits.headersTimeoutMs,
           bodyTimeout: this.options.limits.bodyTimeoutMs,
@@ -155,7 +165,12 @@ export class Transport {
           await res.body.dump({ limit: ERROR_BODY_LIMIT }).catch(() => undefined);
         }
         return { status: res.statusCode, headers: res.headers, body, url: req.url };
+      } catch (e) {
+        if (attemptSignal.signal.aborted && !req.signal?.aborted) throw attemptSignal.signal.reason;
+        throw e;
       } finally {
+        clearTimeout(timer);
+        req.signal?.removeEventListener('abort', cancel);
         const ms = performance.now() - started;
         const e: Exchange = { method: req.method, url: redactUrl(req.url), status, ms, attempt };
         this.options.logger.debug(`${e.method} ${e.url} -> ${e.status} (${Math.round(ms)} ms)`);
@@ -181,7 +196,7 @@ function isRetryableNetworkError(e: unknown): boolean {
   return code !== undefined && NETWORK_CODES.has(code);
 }
 
-function toLensError(e: unknown, req: HttpRequest): LensError {
+function toLensError(e: unknown, req: HttpRequest, limits: RegistryLimits): LensError {
   if (e instanceof LensError) return e;
   const url = redactUrl(req.url);
   if (req.signal?.aborted) {
@@ -190,6 +205,9 @@ function toLensError(e: unknown, req: HttpRequest): LensError {
     return new LensError('ABORTED', 'The operation was cancelled.', { url });
   }
   const code = networkCode(e) ?? '';
+  if (code === REQUEST_DEADLINE) {
+    return new LensError('TIMEOUT', `${req.method} ${url} did not finish within ${limits.requestTimeoutMs} ms (headers and body together); the registry sent its answer too slowly, so it was abandoned.`, { url, cause: code, limit: limits.requestTimeoutMs });
+  }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new LensError('TIMEOUT', `${req.method} ${url} timed out (${code}); the registry did not answer in time.`, { url, cause: code });
   }

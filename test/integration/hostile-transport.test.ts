@@ -11,7 +11,7 @@ import { startFaultProxy } from '../support/fault-proxy';
 import type { FaultProxy } from '../support/fault-proxy';
 import { pushReleaseFixture } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
-import { attack, endlessHeaders, redirect } from '../support/hostile-answers';
+import { attack, endlessHeaders, redirect, trickleBody } from '../support/hostile-answers';
 import { rejectsWith, startHostileRegistry, timed, walk } from '../support/hostile-registry';
 import type { HostileRegistry } from '../support/hostile-registry';
 
@@ -48,6 +48,19 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
     const e = await rejectsWith(walk(h, h.client(), ref()), 'REDIRECT');
     assert.match(e.message, /last target .*\/manifests\/hop-5\.$/);
     assert.deepEqual(h.proxy.requestsTo(/\/manifests\/(v1\.0\.0|hop-\d+)$/).map((r) => r.path.split('/').pop()), [TAG, 'hop-0', 'hop-1', 'hop-2', 'hop-3', 'hop-4']);
+  });
+
+  test('slow-loris body (a byte every 20 ms, for ever, under a 300 ms bodyTimeout): TIMEOUT at requestTimeoutMs (500 ms) per attempt, 2 attempts, < 2.5 s', async () => {
+    h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('slow-loris body', trickleBody(20)) });
+    const { ms, error } = await timed(walk(h, h.client({ bodyTimeoutMs: 300, requestTimeoutMs: 500 }), ref()));
+    const e = await rejectsWith(Promise.reject(error), 'TIMEOUT');
+    assert.equal(e.message, `GET ${h.proxy.url}${indexPath} did not finish within 500 ms (headers and body together); the registry sent its answer too slowly, so it was abandoned.`);
+    assert.deepEqual([e.details.cause, e.details.limit], ['REQUEST_DEADLINE', 500]);
+    const seen = h.proxy.requestsTo(indexPath);
+    assert.deepEqual(seen.map((r) => [r.status, r.aborted]), [[200, true], [200, true]], 'retried once (retries: 1), each answer abandoned by the client');
+    for (const r of seen) assert.ok(r.end - r.start >= 450 && r.end - r.start < 1_500, `attempt held ${Math.round(r.end - r.start)} ms`);
+    assert.ok(seen.every((r) => r.bytesSent < 100), `trickled bytes: ${seen.map((r) => r.bytesSent).join(', ')}`);
+    assert.ok(ms >= 1_000 && ms < 2_500, `${Math.round(ms)} ms`);
   });
 
   test('endless header (a header line every 20 ms, never the blank line): TIMEOUT UND_ERR_HEADERS_TIMEOUT at headersTimeoutMs (300 ms), 2 attempts, < 3 s', async () => {
