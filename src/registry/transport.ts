@@ -1,3 +1,4 @@
+import { maxHeaderSize } from 'node:http';
 import { request, type Dispatcher } from 'undici';
 import { LensError } from '../core/errors';
 import { redactUrl } from '../core/redact';
@@ -210,6 +211,9 @@ function toLensError(e: unknown, req: HttpRequest, limits: RegistryLimits): Lens
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new LensError('TIMEOUT', `${req.method} ${url} timed out (${code}); the registry did not answer in time.`, { url, cause: code });
+  }
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+    return new LensError('NETWORK', `${req.method} ${url}: the registry sent response headers larger than the HTTP client accepts (${maxHeaderSize} bytes); the answer was refused unread.`, { url, cause: code, limit: maxHeaderSize });
   }
   if (TLS_CODE.test(code)) {
     return new LensError('TLS', `TLS with ${req.url.host} failed (${code}). If the registry uses a private CA, pass it with --ca-file; for a plain-HTTP registry use --insecure-registry ${req.url.host}.`, { url, cause: code });

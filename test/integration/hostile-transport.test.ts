@@ -11,7 +11,7 @@ import { startFaultProxy } from '../support/fault-proxy';
 import type { FaultProxy } from '../support/fault-proxy';
 import { pushReleaseFixture } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
-import { attack, endlessHeaders, redirect, trickleBody } from '../support/hostile-answers';
+import { attack, endlessHeaders, hugeHeader, redirect, trickleBody } from '../support/hostile-answers';
 import { rejectsWith, startHostileRegistry, timed, walk } from '../support/hostile-registry';
 import type { HostileRegistry } from '../support/hostile-registry';
 
@@ -72,6 +72,16 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
     assert.deepEqual(seen.map((r) => [r.status, r.aborted]), [[0, true], [0, true]], 'no status ever completed; retried once');
     // undici checks its timers every ~500 ms, so a 300 ms timeout fires within about a second.
     assert.ok(ms >= 600 && ms < 3_000, `${Math.round(ms)} ms`);
+  });
+
+  test('enormous header (1 MiB in one header line): NETWORK UND_ERR_HEADERS_OVERFLOW, refused at the 16 KiB header limit, not retried', async () => {
+    h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('enormous header', hugeHeader(1024 * 1024)) });
+    const { ms, error } = await timed(walk(h, h.client(), ref()));
+    const e = await rejectsWith(Promise.reject(error), 'NETWORK');
+    assert.equal(e.message, `GET ${h.proxy.url}${indexPath}: the registry sent response headers larger than the HTTP client accepts (16384 bytes); the answer was refused unread.`);
+    assert.deepEqual([e.details.cause, e.details.limit], ['UND_ERR_HEADERS_OVERFLOW', 16384]);
+    assert.equal(h.proxy.requestsTo(indexPath).length, 1);
+    assert.ok(ms < 1_500, `${Math.round(ms)} ms`);
   });
 
   test('429 for ever without Retry-After: backs off with jitter (3 waits, each within [base/4, cap]), then RATE_LIMITED "retry later"', async () => {
