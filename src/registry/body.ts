@@ -10,7 +10,7 @@ import { redactUrl } from '../core/redact';
 export async function readBounded(body: Readable & { destroy(err?: Error): void }, limit: number, url: string, contentLength: string | string[] | undefined, what: string): Promise<Uint8Array> {
   const declared = typeof contentLength === 'string' ? Number(contentLength) : NaN;
   if (Number.isFinite(declared) && declared > limit) {
-    body.destroy();
+    abandon(body);
     throw tooLarge(what, url, limit, declared);
   }
   const chunks: Buffer[] = [];
@@ -18,12 +18,22 @@ export async function readBounded(body: Readable & { destroy(err?: Error): void 
   for await (const chunk of body as AsyncIterable<Buffer>) {
     total += chunk.length;
     if (total > limit) {
-      body.destroy();
+      abandon(body);
       throw tooLarge(what, url, limit, total);
     }
     chunks.push(chunk);
   }
   return new Uint8Array(Buffer.concat(chunks, total));
+}
+
+/**
+ * Stops reading a body. undici's body stream emits 'error' (RequestAbortedError) when destroyed
+ * before its end, and a body refused by its Content-Length has no reader listening: without
+ * this handler that event is an uncaught exception, which ends the CLI.
+ */
+function abandon(body: Readable & { destroy(err?: Error): void }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function tooLarge(what: string, url: string, limit: number, seen: number): LensError {
