@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger';
 import type { Credential, CredentialProvider } from './credentials-types';
 import type { Transport } from './transport';
 import { parseChallenges } from './challenge';
+import { assertJsonShape } from './json-shape';
 
 /**
  * Registry authentication as the distribution token spec describes
@@ -117,9 +118,11 @@ export class Authenticator {
     if (res.status !== 200 || !res.body) {
       throw new LensError('REGISTRY_ERROR', `The token service of ${registry} (${redactUrl(realm)}) answered ${res.status}.`, { registry, status: res.status });
     }
+    const text = Buffer.from(res.body).toString('utf8');
+    assertJsonShape(text, `The token service's answer for ${registry}`);
     let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown; issued_at?: unknown };
     try {
-      parsed = JSON.parse(Buffer.from(res.body).toString('utf8'));
+      parsed = JSON.parse(text);
     } catch {
       throw new LensError('PROTOCOL', `The token service of ${registry} answered with something that is not JSON.`, { registry });
     }

@@ -8,6 +8,7 @@ import { Annotation, isIndexMediaType, isManifestMediaType } from './media-types
 import { digestTag } from './digest';
 import { COSIGN_SUFFIXES, classifyReferrer, kindForPredicate, predicateOf } from './classify';
 import { discoverReferrers } from './referrers';
+import { assertJsonShape } from './json-shape';
 
 const PROBE_DIGEST = `sha256:${'0'.repeat(64)}`;
 
@@ -194,7 +195,9 @@ function classifyIndex(root: FetchedManifest, platforms: PlatformEntry[], attest
 async function singlePlatform(source: ContentSource, repo: string, root: FetchedManifest, signal?: AbortSignal): Promise<PlatformEntry> {
   const m = root.manifest!;
   const entry: PlatformEntry = { platform: 'unknown', os: 'unknown', architecture: 'unknown', digest: root.digest, mediaType: root.mediaType, size: root.size, imageSize: m.config.size + m.layers.reduce((n, l) => n + l.size, 0) };
-  const config = JSON.parse(Buffer.from(await source.getBlob(repo, m.config.digest, { signal, maxBytes: 4 * 1024 * 1024 })).toString('utf8')) as Record<string, unknown>;
+  const text = Buffer.from(await source.getBlob(repo, m.config.digest, { signal, maxBytes: 4 * 1024 * 1024 })).toString('utf8');
+  assertJsonShape(text, `Image config ${m.config.digest}`);
+  const config = JSON.parse(text) as Record<string, unknown>;
   if (typeof config.os === 'string' && config.os) entry.os = config.os;
   if (typeof config.architecture === 'string' && config.architecture) entry.architecture = config.architecture;
   if (typeof config.variant === 'string' && config.variant) entry.variant = config.variant;
@@ -270,9 +273,13 @@ async function referrerTree(source: ContentSource, repo: string, digest: string,
 /** The predicateType of the in-toto statement inside a DSSE envelope, if it is one. */
 function predicateFromEnvelope(bytes: Uint8Array): string | undefined {
   try {
-    const envelope = JSON.parse(Buffer.from(bytes).toString('utf8')) as { payload?: unknown };
+    const text = Buffer.from(bytes).toString('utf8');
+    assertJsonShape(text, 'DSSE envelope');
+    const envelope = JSON.parse(text) as { payload?: unknown };
     if (typeof envelope.payload !== 'string') return undefined;
-    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicateType?: unknown };
+    const payload = Buffer.from(envelope.payload, 'base64').toString('utf8');
+    assertJsonShape(payload, 'DSSE payload');
+    const statement = JSON.parse(payload) as { predicateType?: unknown };
     return typeof statement.predicateType === 'string' ? statement.predicateType : undefined;
   } catch {
     return undefined;

@@ -1,6 +1,7 @@
 import { LensError } from '../core/errors';
 import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest } from './types';
 import { MediaType, isIndexMediaType, isManifestMediaType } from './media-types';
+import { assertJsonShape } from './json-shape';
 
 /**
  * Parses manifest bytes already checked against `digest`. Lenient about what it does not
@@ -8,9 +9,11 @@ import { MediaType, isIndexMediaType, isManifestMediaType } from './media-types'
  * an index has a `manifests` array of descriptors, a manifest has `config` and `layers`.
  */
 export function parseManifest(bytes: Uint8Array, digest: string, servedType: string | undefined): FetchedManifest {
+  const text = Buffer.from(bytes).toString('utf8');
+  assertJsonShape(text, `Manifest ${digest}`);
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     throw new LensError('PROTOCOL', `Manifest ${digest} is not valid JSON.`, { digest });
   }

@@ -7,6 +7,7 @@ import { assertDigest, digestOf, isDigest, parseDigest } from './digest';
 import { parseManifest } from './manifest';
 import { DOCKER_HUB } from './reference';
 import { nextLink } from './link';
+import { assertJsonShape } from './json-shape';
 
 const MAX_TAG_PAGES = 1000;
 const MAX_REFERRER_PAGES = 100;
@@ -185,8 +186,10 @@ export class RegistrySource implements ContentSource {
 }
 
 function parseJson(body: Uint8Array | undefined, what: string): Record<string, unknown> {
+  const text = Buffer.from(body ?? new Uint8Array()).toString('utf8');
+  assertJsonShape(text, `The ${what}`);
   try {
-    const v: unknown = JSON.parse(Buffer.from(body ?? new Uint8Array()).toString('utf8'));
+    const v: unknown = JSON.parse(text);
     if (typeof v === 'object' && v !== null) return v as Record<string, unknown>;
   } catch {
     // fall through

@@ -1,8 +1,10 @@
 // Issue 6 item 1: gzip bombs, JSON bombs and deeply nested JSON from a hostile registry, through the
 // real client, buildGraph and verifyImage. The client never decompresses (undici's request() does
 // not, and nothing asks it to), so a bomb is judged by its bytes on the wire: the digest check or
-// the size limit refuses it. A signed payload nested 100,000 levels deep is checked without a
-// crash (JSON.parse in V8 is iterative).
+// the size limit refuses it. JSON.parse in V8 is iterative, so depth alone cannot overflow its
+// stack, but 4 MiB of brackets cost it seconds and a hundred MB (a 32 MiB tag list, a gigabyte):
+// registry JSON nested deeper than 64 levels or holding over a million values is refused before
+// it is parsed (src/registry/json-shape.ts).
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { buildGraph } from '../../src/registry/graph';
@@ -16,8 +18,8 @@ import { verifyImage } from '../../src/verify/verify-image';
 import { pushMultiArchIndex } from '../support/fixtures';
 import type { PushedIndex } from '../support/fixtures';
 import { INDEX_TYPE, MANIFEST_TYPE, attack, serveBytes } from '../support/hostile-answers';
-import { gzipBomb, nestedArrays, sha256 } from '../support/hostile-bombs';
-import { rejectsWith, startHostileRegistry, walk } from '../support/hostile-registry';
+import { deepIndex, gzipBomb, nestedArrays, sha256, tinyObjectsIndex } from '../support/hostile-bombs';
+import { rejectsWith, startHostileRegistry, timed, walk } from '../support/hostile-registry';
 import type { HostileRegistry } from '../support/hostile-registry';
 import type { SigningIdentity } from '../support/sigstore/ca';
 import { attestationLayer, signatureLayer } from '../support/sigstore/cosign';
@@ -28,6 +30,7 @@ import { pushCosignLayers } from '../support/sigstore/release';
 import { signEnvelope, signMessage } from '../support/sigstore/signed';
 
 const TAG = 'v1.0.0';
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
 /** 64 MiB of zeros: 16 times the manifest limit once inflated, about 64 KiB on the wire. */
 const BOMB = gzipBomb(64 * 1024 * 1024);
 /** Deeply nested, as the issue asks: 100,000 levels. */
@@ -68,6 +71,57 @@ describe('hostile content: gzip and JSON bombs', () => {
     assert.deepEqual([e.details.limit, e.details.seen], [16 * 1024, BOMB.length]);
   });
 
+  test('JSON bomb: a manifest of 2 million nested arrays (4 MiB, just under the limit): PROTOCOL "nests deeper than 64 levels", refused unparsed, < 1 s', async () => {
+    const body = Buffer.from(nestedArrays(MANIFEST_LIMIT / 2 - 8));
+    h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('nested-array bomb', serveBytes(body, { 'content-type': INDEX_TYPE })) });
+    const { ms, error } = await timed(walk(h, h.client(), ref()));
+    const e = await rejectsWith(Promise.reject(error), 'PROTOCOL');
+    assert.equal(e.message, `Manifest ${sha256(body)} nests deeper than 64 levels; real ones are flat, so it was refused unparsed.`);
+    assert.ok(ms < 1_000, `${Math.round(ms)} ms`);
+  });
+
+  test('JSON bomb: 2 million nested arrays in an unknown field of an otherwise valid index (4 MiB): PROTOCOL "nests deeper than 64 levels", < 1 s', async () => {
+    const body = deepIndex((MANIFEST_LIMIT - 200) / 2);
+    assert.ok(body.length < MANIFEST_LIMIT && body.length > MANIFEST_LIMIT - 256);
+    h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('nested arrays in an unknown field', serveBytes(body, { 'content-type': INDEX_TYPE })) });
+    const { ms, error } = await timed(walk(h, h.client(), ref()));
+    const e = await rejectsWith(Promise.reject(error), 'PROTOCOL');
+    assert.equal(e.message, `Manifest ${sha256(body)} nests deeper than 64 levels; real ones are flat, so it was refused unparsed.`);
+    assert.ok(ms < 1_000, `${Math.round(ms)} ms`);
+  });
+
+  test('JSON bomb: 1.4 million empty objects as index entries (4 MiB): PROTOCOL "more than 1000000 values", refused unparsed, < 1 s', async () => {
+    const body = tinyObjectsIndex(Math.floor((MANIFEST_LIMIT - 100) / 3));
+    h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('a million tiny objects', serveBytes(body, { 'content-type': INDEX_TYPE })) });
+    const { ms, error } = await timed(walk(h, h.client(), ref()));
+    const e = await rejectsWith(Promise.reject(error), 'PROTOCOL');
+    assert.equal(e.message, `Manifest ${sha256(body)} holds more than 1000000 values; it was refused unparsed.`);
+    assert.ok(ms < 1_000, `${Math.round(ms)} ms`);
+  });
+
+  test('JSON bomb: a tag list of 15 million nested arrays (30 MiB, under the 32 MiB limit): refused unparsed; the walk asks for each cosign and referrers tag instead, complete, < 3 s', async () => {
+    const body = Buffer.from(`{"name":"${repo}","tags":${nestedArrays(15 * 1024 * 1024)}}`);
+    const tagsPath = `/v2/${repo}/tags/list`;
+    h.proxy.inject({ path: tagsPath, method: 'GET', fault: attack('tag list bomb', serveBytes(body, { 'content-type': 'application/json' })) });
+    const { ms, value: g } = await timed(walk(h, h.client(), ref()));
+    assert.deepEqual([g?.digest, g?.platforms.length, g?.problems], [index.digest, 2, []]);
+    assert.deepEqual(h.proxy.requestsTo(tagsPath).map((r) => [r.status, r.bytesSent]), [[200, body.length]]);
+    assert.equal(h.proxy.requestsTo(/\/manifests\/sha256-[0-9a-f]{64}(\.sig|\.att|\.sbom)?$/).length, 3 * 4, 'without the tag list, the 3 cosign tags and the referrers tag of each of 3 digests are asked for');
+    assert.ok(ms < 3_000, `${Math.round(ms)} ms`);
+  });
+
+  test(`deeply nested platform manifest (${DEEP.toLocaleString('en')} levels in an unknown field): PROTOCOL problem at that platform; the other platform read`, async () => {
+    const amd64 = index.platforms[0]!;
+    const doc = (await h.reg.dispatcher.request({ origin: h.reg.url, path: `/v2/${repo}/manifests/${amd64.digest}`, method: 'GET', headers: { accept: MANIFEST_TYPE } }).then((r) => r.body.text()));
+    const body = Buffer.from(`${doc.slice(0, -1)},"hostile":${nestedArrays(DEEP)}}`);
+    const digest = sha256(body);
+    const lied = Buffer.from(index.bytes.toString('utf8').replace(`"digest":"${amd64.digest}","size":${amd64.size}`, `"digest":"${digest}","size":${body.length}`));
+    h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('index naming a deep manifest', serveBytes(lied, { 'content-type': INDEX_TYPE })) });
+    h.proxy.inject({ path: `/v2/${repo}/manifests/${digest}`, method: 'GET', fault: attack('deep manifest', serveBytes(body)) });
+    const g = await walk(h, h.client(), ref());
+    assert.deepEqual(g.problems, [{ at: digest, code: 'PROTOCOL', message: `Manifest ${digest} nests deeper than 64 levels; real ones are flat, so it was refused unparsed.` }]);
+    assert.deepEqual(g.platforms.map((p) => [p.digest, p.imageSize !== undefined]), [[digest, false], [index.platforms[1]!.digest, true]]);
+  });
 });
 
 describe('hostile content: deeply nested signature payloads and attestations, signed by the pinned signer', () => {
