@@ -1,4 +1,5 @@
 import { LensError } from '../core/errors';
+import { SharedWork } from '../core/shared-work';
 import { redactUrl, secrets } from '../core/redact';
 import type { Logger } from '../core/logger';
 import type { Credential, CredentialProvider } from './credentials-types';
@@ -22,7 +23,7 @@ const DEFAULT_TOKEN_SECONDS = 60;
 
 export class Authenticator {
   private readonly tokens = new Map<string, CachedToken>();
-  private readonly pending = new Map<string, Promise<string>>();
+  private readonly pending = new SharedWork();
 
   constructor(
     private readonly credentials: CredentialProvider,
@@ -38,15 +39,12 @@ export class Authenticator {
     return undefined;
   }
 
-  /** Answers a 401 challenge; concurrent callers for one scope share one token request. */
+  /**
+   * Answers a 401 challenge; concurrent callers for one scope share one token request, which
+   * is cancelled only when all of them have cancelled.
+   */
   answer(registry: string, registryUrl: URL, scope: string, wwwAuthenticate: string | string[] | undefined, signal?: AbortSignal): Promise<string> {
-    const key = `${registry} ${scope}`;
-    let p = this.pending.get(key);
-    if (!p) {
-      p = this.fetchHeader(registry, registryUrl, scope, wwwAuthenticate, signal).finally(() => this.pending.delete(key));
-      this.pending.set(key, p);
-    }
-    return p;
+    return this.pending.run(`${registry} ${scope}`, signal, (shared) => this.fetchHeader(registry, registryUrl, scope, wwwAuthenticate, shared));
   }
 
   /** Forgets a token the registry refused, so the next request asks again. */

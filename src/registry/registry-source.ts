@@ -1,4 +1,5 @@
 import { LensError } from '../core/errors';
+import { SharedWork } from '../core/shared-work';
 import type { ContentSource, FetchOptions } from './source';
 import type { Descriptor, FetchedManifest } from './types';
 import type { RegistryClient } from './client';
@@ -14,24 +15,16 @@ const MAX_REFERRER_PAGES = 100;
 
 /**
  * One registry as a ContentSource. Digest-addressed content comes from the cache when it
- * can; concurrent requests for the same thing share one network call ("nothing is fetched twice").
+ * can; concurrent requests for the same thing share one network call ("nothing is fetched twice"),
+ * which is cancelled only when every caller waiting on it has cancelled.
  */
 export class RegistrySource implements ContentSource {
   readonly description: string;
-  private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly inflight = new SharedWork();
   private referrersApi: boolean | undefined;
 
   constructor(private readonly client: RegistryClient, readonly registry: string) {
     this.description = `registry ${registry}`;
-  }
-
-  private once<T>(key: string, make: () => Promise<T>): Promise<T> {
-    let p = this.inflight.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = make().finally(() => this.inflight.delete(key));
-      this.inflight.set(key, p);
-    }
-    return p;
   }
 
   async resolve(repository: string, reference: string, options: FetchOptions = {}): Promise<Descriptor> {
@@ -56,7 +49,7 @@ export class RegistrySource implements ContentSource {
   getManifest(repository: string, reference: string, options: FetchOptions & { optional?: boolean } = {}): Promise<FetchedManifest | undefined> {
     const byDigest = isDigest(reference);
     const key = byDigest ? `m ${reference}` : `m ${repository}:${reference}`;
-    return this.once(key, () => this.fetchManifest(repository, reference, byDigest, options));
+    return this.inflight.run(key, options.signal, (signal) => this.fetchManifest(repository, reference, byDigest, { ...options, signal }));
   }
 
   private async fetchManifest(repository: string, reference: string, byDigest: boolean, options: FetchOptions & { optional?: boolean }): Promise<FetchedManifest | undefined> {
@@ -107,14 +100,14 @@ export class RegistrySource implements ContentSource {
 
   getBlob(repository: string, digest: string, options: FetchOptions & { maxBytes?: number } = {}): Promise<Uint8Array> {
     parseDigest(digest);
-    return this.once(`b ${digest}`, async () => {
+    return this.inflight.run(`b ${digest}`, options.signal, async (signal) => {
       const cached = await this.client.cache.get(digest);
       if (cached) return cached;
       const limit = options.maxBytes ?? this.client.limits.jsonBlobBytes;
       const res = await this.client.call(this.registry, repository, {
         method: 'GET',
         path: `blobs/${digest}`,
-        signal: options.signal,
+        signal,
         what: `blob ${repository}@${digest}`,
         read: { limit, what: `Blob ${repository}@${digest}` },
       });
