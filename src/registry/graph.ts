@@ -35,6 +35,12 @@ export interface GraphOptions {
 
 const DEFAULT_MAX_PLATFORMS = 128;
 const DEFAULT_MAX_REFERRERS = 256;
+/**
+ * Referrers of referrers looked up per walk at most. Each listed referrer costs a request (and
+ * whatever page the registry sends back), so without a budget a registry listing 256 referrers
+ * for each of 129 digests would make us read 33,000 more listings.
+ */
+const MAX_NESTED_LOOKUPS = 64;
 
 /**
  * Walks the supply-chain graph of an image (../shared/notes/FORMATS.md §1-2):
@@ -66,7 +72,7 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
   const sigRepo = options.signatureRepository ?? repo;
   const [root, , tags] = await Promise.all([
     source.getManifest(repo, target.digest ?? target.tag ?? (target.source === 'oci-layout' ? '' : 'latest'), { signal }),
-    source.referrers(repo, PROBE_DIGEST, { signal }).catch(() => undefined),
+    source.referrers(repo, PROBE_DIGEST, { signal, limit: 0 }).catch(() => undefined),
     source.knownTags?.(repo, { signal }),
   ]);
   const sigTags = sigRepo === repo ? tags : undefined;
@@ -99,11 +105,12 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
 
   const covered = [root.digest, ...platforms.map((p) => p.digest)];
   const tasks: Array<Promise<void>> = [];
+  const referrerLimits: ReferrerLimits = { maxDepth: options.referrerDepth ?? 1, maxReferrers: options.maxReferrers ?? DEFAULT_MAX_REFERRERS, knownTags: tags, nested: { left: MAX_NESTED_LOOKUPS, skipped: 0 } };
 
   // Requests that others wait on go first: the per-host queue is first come, first served,
   // and referrers (whose own referrers come next) must not queue behind leaf cosign tags.
   for (const digest of covered) {
-    tasks.push(guard(`referrers of ${digest}`, async () => artifacts.push(...(await referrerTree(source, repo, digest, { maxDepth: options.referrerDepth ?? 1, maxReferrers: options.maxReferrers ?? DEFAULT_MAX_REFERRERS, knownTags: tags }, 0, problems, signal)))));
+    tasks.push(guard(`referrers of ${digest}`, async () => artifacts.push(...(await referrerTree(source, repo, digest, referrerLimits, 0, problems, signal)))));
   }
   if (root.kind === 'manifest') {
     tasks.push(guard(root.digest, async () => platforms.push(await singlePlatform(source, repo, root, signal))));
@@ -137,6 +144,9 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
   }
   await Promise.all(tasks);
   throwIfAborted(signal);
+  if (referrerLimits.nested.skipped > 0) {
+    problems.push({ at: 'referrers of referrers', code: 'TRUNCATED', message: `The referrers of ${referrerLimits.nested.skipped} artifacts were not looked up: a walk looks up the referrers of at most ${MAX_NESTED_LOOKUPS} artifacts.` });
+  }
 
   const order = new Map(covered.map((d, i) => [d, i]));
   artifacts.sort((a, b) => (order.get(a.coversDigest) ?? 99) - (order.get(b.coversDigest) ?? 99) || a.format.localeCompare(b.format) || a.kind.localeCompare(b.kind) || a.digest.localeCompare(b.digest));
@@ -237,10 +247,12 @@ interface ReferrerLimits {
   maxDepth: number;
   maxReferrers: number;
   knownTags: Set<string> | undefined;
+  /** The walk's budget of lookups below depth 0, shared by every branch. */
+  nested: { left: number; skipped: number };
 }
 
 async function referrerTree(source: ContentSource, repo: string, digest: string, limits: ReferrerLimits, depth: number, problems: GraphProblem[], signal?: AbortSignal): Promise<Artifact[]> {
-  const found = await discoverReferrers(source, repo, digest, signal, limits.knownTags);
+  const found = await discoverReferrers(source, repo, digest, signal, limits.knownTags, limits.maxReferrers);
   if (found.descriptors.length > limits.maxReferrers) {
     problems.push({ at: `referrers of ${digest}`, code: 'TRUNCATED', message: `${found.descriptors.length} referrers name ${digest}; only the first ${limits.maxReferrers} were examined.` });
     found.descriptors.splice(limits.maxReferrers);
@@ -256,7 +268,16 @@ async function referrerTree(source: ContentSource, repo: string, digest: string,
     return a;
   });
   if (depth < limits.maxDepth) {
+    // A lookup the tag list already answers (no API, no such tag) costs nothing and is not counted.
+    const free = (d: string): boolean => (source as { supportsReferrersApi?: boolean }).supportsReferrersApi === false && limits.knownTags !== undefined && !limits.knownTags.has(digestTag(d));
     const nested = await Promise.all(out.map(async (a) => {
+      if (!free(a.digest)) {
+        if (limits.nested.left <= 0) {
+          limits.nested.skipped++;
+          return [];
+        }
+        limits.nested.left--;
+      }
       try {
         return await referrerTree(source, repo, a.digest, limits, depth + 1, problems, signal);
       } catch (e) {

@@ -15,8 +15,8 @@ export interface DiscoveredReferrers {
  * Descriptors whose `subject` cannot be confirmed here are still listed: verification
  * checks the subject of each referrer it reads.
  */
-export async function discoverReferrers(source: ContentSource, repository: string, digest: string, signal?: AbortSignal, knownTags?: Set<string>): Promise<DiscoveredReferrers> {
-  const viaApi = await source.referrers(repository, digest, { signal });
+export async function discoverReferrers(source: ContentSource, repository: string, digest: string, signal?: AbortSignal, knownTags?: Set<string>, limit?: number): Promise<DiscoveredReferrers> {
+  const viaApi = await source.referrers(repository, digest, { signal, ...(limit !== undefined ? { limit } : {}) });
   if (viaApi !== undefined) {
     return { descriptors: viaApi, discovery: source.description.startsWith('OCI layout') ? 'layout' : 'referrers-api' };
   }

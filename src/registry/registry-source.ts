@@ -147,7 +147,7 @@ export class RegistrySource implements ContentSource {
     }
   }
 
-  async referrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string } = {}): Promise<Descriptor[] | undefined> {
+  async referrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string; limit?: number } = {}): Promise<Descriptor[] | undefined> {
     if (this.referrersApi === false) return undefined;
     parseDigest(digest);
     const out: Descriptor[] = [];
@@ -166,7 +166,9 @@ export class RegistrySource implements ContentSource {
       }
       this.referrersApi = true;
       const index = parseManifest(res.body ?? new Uint8Array(), digestOf(res.body ?? new Uint8Array()), MediaType.ociIndex);
-      out.push(...(index.index?.manifests ?? []));
+      for (const d of index.index?.manifests ?? []) out.push(d);
+      // A registry that pages for ever would otherwise fill memory before the caller truncates.
+      if (options.limit !== undefined && out.length > options.limit) break;
       path = nextLink(res.headers.link, repository);
     }
     return options.artifactType ? out.filter((d) => d.artifactType === options.artifactType) : out;

@@ -39,6 +39,7 @@ export interface ContentSource {
   /**
    * The OCI 1.1 referrers API (`GET /v2/<name>/referrers/<digest>`). `undefined` means the
    * source does not implement it, and the caller falls back to the referrers tag schema.
+   * With `limit`, no further page is read once more than `limit` referrers are listed.
    */
-  referrers(repository: string, digest: string, options?: FetchOptions & { artifactType?: string }): Promise<Descriptor[] | undefined>;
+  referrers(repository: string, digest: string, options?: FetchOptions & { artifactType?: string; limit?: number }): Promise<Descriptor[] | undefined>;
 }
