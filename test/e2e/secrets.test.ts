@@ -27,7 +27,7 @@ import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 import { SecretScan, describeFindings, startTokenRecorder } from '../support/secrets-scan';
 import type { Finding, TokenRecorder } from '../support/secrets-scan';
-import { launchBrowser, notification, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, viewPane, waitForWorkbench, webviewFrame } from './support/browser';
+import { clickClear, launchBrowser, notification, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, viewPane, waitForWorkbench, webviewFrame } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { artifactsDir } from './support/paths';
@@ -201,7 +201,7 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     const deadline = Date.now() + 90_000;
     while (!(await node.isVisible())) {
       const img = row(image(p, repo));
-      if ((await img.isVisible()) && (await img.getAttribute('aria-expanded')) === 'false') await img.click();
+      if ((await img.isVisible()) && (await img.getAttribute('aria-expanded')) === 'false') await clickClear(page, img);
       if (Date.now() > deadline) throw new Error(`no "Sign in to ${p.host}" node; the extension's log:\n${extensionLog().slice(-4000)}`);
       await page.waitForTimeout(250);
     }
@@ -210,7 +210,7 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
 
   async function signIn(p: FaultProxy, repo: string, pass: string): Promise<void> {
     const host = p.host;
-    await (await signInNode(p, repo)).click();
+    await clickClear(page, await signInNode(p, repo));
     await quickInput(page).waitFor({ state: 'visible' });
     await quickInput(page).fill(USER);
     await page.keyboard.press('Enter');
@@ -300,7 +300,7 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
 
   it('browses the tree, verifies into the panel, reads the provenance, hovers the goreleaser file, opens the log', () => screenshotOnFailure(page, 'secrets-session', async () => {
     const expand = async (r: Locator): Promise<void> => {
-      if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+      if ((await r.getAttribute('aria-expanded')) !== 'true') await clickClear(page, r);
     };
     await expand(row(image(basic, 'fleet')));
     await row(/linux\/amd64 · sha256:[0-9a-f]{8}/).waitFor({ state: 'visible' });

@@ -147,3 +147,13 @@ export async function screenshotOnFailure<T>(page: Page, name: string, fn: () =>
     throw e;
   }
 }
+
+/**
+ * Clicks a row after dismissing any hover: a tree item's tooltip (a `.context-view`) left under the
+ * mouse by the previous click can sit over the next row and take the click on a slow machine.
+ */
+export async function clickClear(page: Page, target: Locator): Promise<void> {
+  await page.mouse.move(1, 1);
+  await page.locator('.context-view .monaco-hover, .context-view p').first().waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+  await target.click();
+}
