@@ -6,6 +6,7 @@ import { parseBundle } from './bundle-input';
 import type { CertificateFacts } from './certificate';
 import { bundleChainCheck, certificateFacts, issuingAuthority, leafCertificate } from './certificate';
 import { privatePki } from './certificate-chain';
+import { checkpointChecks } from './checkpoint-match';
 import type { CheckCode, SignatureCheck } from './checks';
 import { allRequiredPass, check } from './checks';
 import type { IdentityPolicy } from './identity-policy';
@@ -115,6 +116,7 @@ export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
   const entries = bundle.verificationMaterial.tlogEntries;
   const tlogSigner = tlogSignerCheck(entries, signer);
   if (tlogSigner !== undefined) checks.push(tlogSigner);
+  checks.push(...checkpointChecks(entries));
 
   // Entries the library cannot read (Rekor intoto 0.0.1) are verified by rekor-intoto.ts.
   const ownEntries = entries.filter(libraryCannotCheck);

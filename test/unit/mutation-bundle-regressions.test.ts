@@ -1,0 +1,53 @@
+// The counterexamples the bundle mutation tests found (mutation-bundle-referrer.test.ts), kept as
+// plain regression tests: a cosign v3 bundle (v0.3) changed in one field, without re-signing.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IMAGE_DIGEST, createSignedImage, pinnedPolicy, referrerManifest, verifySubject } from '../support/properties/signed-image';
+import type { SignedImage } from '../support/properties/signed-image';
+import { verifyBlob } from '../../src/verify/verify-blob';
+import { artifactFromDigest } from '../../src/verify/artifact';
+import { GITHUB_ISSUER } from '../support/sigstore/ca';
+
+type Json = Record<string, unknown>;
+
+describe('regressions: a v0.3 bundle changed in one field', () => {
+  let si: SignedImage;
+  before(async () => {
+    si = await createSignedImage();
+  });
+  after(() => si?.mini.dispose());
+
+  const changed = (edit: (bundle: Json) => void): Buffer => {
+    const bundle = JSON.parse(si.bundle.toString('utf8')) as Json;
+    edit(bundle);
+    return Buffer.from(JSON.stringify(bundle));
+  };
+  const proofOf = (bundle: Json) => ((bundle.verificationMaterial as Json).tlogEntries as Json[])[0]!.inclusionProof as Json & { checkpoint: { envelope: string } };
+  const verifyAsBlob = (bundle: Buffer) => verifyBlob({ bundle, artifact: artifactFromDigest(IMAGE_DIGEST), trustRoot: si.trustRoot, policy: { identity: { exact: si.signer.identity }, issuer: { exact: GITHUB_ISSUER } } });
+
+  test('an inclusion proof whose rootHash or treeSize contradicts its signed checkpoint, or a checkpoint with text after its signatures, is refused (TLOG); @sigstore/verify alone accepted all three', () => {
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['rootHash flipped', changed((b) => {
+        const p = proofOf(b);
+        const root = Buffer.from(p.rootHash as string, 'base64');
+        root[0]! ^= 1;
+        p.rootHash = root.toString('base64');
+      }), /another root hash than its signed checkpoint/],
+      ['treeSize + 1', changed((b) => {
+        const p = proofOf(b);
+        p.treeSize = String(BigInt(p.treeSize as string) + 1n);
+      }), /names a tree of size \d+, its signed checkpoint one of size \d+/],
+      ['text after the checkpoint signatures', changed((b) => {
+        proofOf(b).checkpoint.envelope += 'x';
+      }), /text that is not a signature line/],
+    ];
+    for (const [what, bundle, message] of cases) {
+      const r = verifyAsBlob(bundle);
+      assert.equal(r.state, 'failed', what);
+      assert.deepEqual(r.checks.filter((c) => c.status === 'fail').map((c) => c.code), ['TLOG'], what);
+      assert.match(r.checks.find((c) => c.status === 'fail')!.message, message, what);
+      assert.equal(verifySubject(si, { kind: 'referrer', manifest: Buffer.from(JSON.stringify(referrerManifest(bundle))), bundle }, pinnedPolicy(si)).image.verdict.state, 'failed', what);
+    }
+    assert.equal(verifyAsBlob(si.bundle).state, 'verified');
+  });
+});
