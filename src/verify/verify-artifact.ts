@@ -117,7 +117,10 @@ function conversionFailure(base: Base, converted: Extract<Conversion, { ok: fals
 function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: ImageCheckCode[], a: GraphArtifact, policy: ImagePolicy): ArtifactVerification {
   const checks: ImageCheck[] = [...extra, ...run.checks];
   const out: ArtifactVerification = { ...base, verified: false, state: 'failed', checks };
-  const signed = run.result.checks.find((c) => c.code === 'ARTIFACT')?.evidence?.predicateType;
+  // The statement says what the artifact is only when its signature verified: a tampered
+  // cosign v3 signature must stay a failed signature, not pass for an unsigned attestation.
+  const authentic = run.result.checks.some((c) => c.code === 'SIGNATURE' && c.status === 'pass');
+  const signed = authentic ? run.result.checks.find((c) => c.code === 'ARTIFACT')?.evidence?.predicateType : undefined;
   if (run.result.bundle?.content === 'dsse-envelope' && signed !== undefined) {
     out.predicateType = signed;
     out.kind = signed === COSIGN_SIGN_PREDICATE ? 'signature' : kindForPredicate(signed);

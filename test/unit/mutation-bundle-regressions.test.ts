@@ -50,4 +50,22 @@ describe('regressions: a v0.3 bundle changed in one field', () => {
     }
     assert.equal(verifyAsBlob(si.bundle).state, 'verified');
   });
+
+  test('a cosign v3 signature whose statement was changed stays a failed signature: its unverified predicate type made it an unsigned attestation, and a policy exception then excepted the image (exit 0)', () => {
+    const bundle = changed((b) => {
+      const env = b.dsseEnvelope as Json;
+      const statement = JSON.parse(Buffer.from(env.payload as string, 'base64').toString('utf8')) as Json;
+      statement.predicateType = 'https://slsa.dev/provenance/v1';
+      env.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
+    });
+    const subject = { kind: 'referrer' as const, manifest: Buffer.from(JSON.stringify(referrerManifest(bundle))), bundle };
+    const o = verifySubject(si, subject, pinnedPolicy(si));
+    assert.deepEqual([o.artifact.state, o.artifact.kind, o.image.verdict.state], ['failed', 'signature', 'failed']);
+    assert.equal(o.artifact.predicateType, undefined, 'nothing signed says what it is');
+    const excepted = verifySubject(si, subject, pinnedPolicy(si, { exception: { reason: 'not signed yet' } }));
+    assert.equal(excepted.image.verdict.state, 'failed');
+    // A valid one is still classified by its signed statement.
+    const valid = verifySubject(si, { kind: 'referrer', manifest: Buffer.from(JSON.stringify(referrerManifest(si.bundle))), bundle: si.bundle }, pinnedPolicy(si));
+    assert.deepEqual([valid.artifact.kind, valid.artifact.predicateType], ['signature', 'https://sigstore.dev/cosign/sign/v1']);
+  });
 });
