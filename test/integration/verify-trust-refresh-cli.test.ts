@@ -8,7 +8,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { TUF_MIRROR_ENV, TUF_ROOT_ENV } from '../../src/cli/trust-options';
 import type { BlobVerification } from '../../src/verify/verify-blob';
 import type { ImageVerdict } from '../../src/verify/image-verdict';
@@ -26,6 +28,10 @@ import { DEFAULT_IDENTITY, DEFAULT_ISSUER, conformanceDir } from '../support/sig
 import { createTufRepository } from '../support/tuf/repository';
 import { startTufServer } from '../support/tuf/server';
 import type { TestTufServer } from '../support/tuf/server';
+
+const execFileAsync = promisify(execFile);
+/** The package's bin, as scripts/build.mjs built it (npm test builds before it runs the tests). */
+const BUILT_CLI = resolve(__dirname, '../../../dist/cli.js');
 
 type VerifyJson = { verdict: ImageVerdict; trustRoot: TrustRootInfo };
 /** The bound a refreshing run waits, plus room for a loaded machine to do the rest of the work. */
@@ -147,6 +153,17 @@ describe('the CLI refreshes the trusted root only when asked, and never waits pa
     assert.equal(out.trustRoot.refresh, undefined);
     assert.deepEqual(out.trustRoot.notes, [`No TUF refresh: the trusted_root.json file ${rootFile} is used as it is.`]);
     assert.equal(server.requests.length, before, 'no request to the TUF repository');
+  });
+
+  test('the built dist/cli.js refreshes too: the TUF client is its own bundle (dist/tuf.js), required on first use', async () => {
+    const cacheOfItsOwn = join(dir, 'built-cache');
+    const r = await execFileAsync(process.execPath, [BUILT_CLI, 'verify-blob', '--json', '--refresh-trust-root', '--bundle', bundle, '--certificate-identity', identity, '--certificate-oidc-issuer', GITHUB_ISSUER, blob], {
+      encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir, ...env, XDG_CACHE_HOME: cacheOfItsOwn },
+    });
+    const result = JSON.parse(r.stdout) as BlobVerification;
+    assert.equal(result.verified, true, r.stdout);
+    assert.equal(result.trustRoot.source.kind, 'tuf');
+    assert.equal(result.trustRoot.refresh?.status, 'refreshed');
   });
 
   test('a repository that hangs: verified with the cached root within the bound; Trust: and trustRoot.refresh say why', async () => {
