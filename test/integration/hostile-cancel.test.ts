@@ -10,9 +10,10 @@ import { LensError } from '../../src/core/errors';
 import type { RegistryClient } from '../../src/registry/client';
 import type { Credential } from '../../src/registry/credentials-types';
 import { buildGraph } from '../../src/registry/graph';
-import type { ImageGraph } from '../../src/registry/graph-types';
 import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
+import type { Exchange } from '../../src/registry/transport';
+import type { FetchedManifest } from '../../src/registry/types';
 import { embeddedTrustRoot } from '../../src/verify/trust-root';
 import { verifyImage } from '../../src/verify/verify-image';
 import type { FaultProxy, ProxyRecord } from '../support/fault-proxy';
@@ -120,41 +121,74 @@ describe('hostile cancellation: every stage, against a registry that never answe
     });
   });
 
-  /**
-   * Two walks of the release on one client (as the extension's tree and a hover, or verify
-   * --release's images of one repository), while `proxy` holds `path`; the first is cancelled
-   * once the held request arrives, then the hold is released: the second must finish.
-   */
-  async function cancelOneOfTwo(proxy: FaultProxy, path: string | RegExp): Promise<void> {
+  /** Waits (a macrotask at a time) until `ready()`; fails after 5 s. */
+  async function until(ready: () => boolean): Promise<void> {
+    const deadline = performance.now() + 5_000;
+    while (!ready()) {
+      assert.ok(performance.now() < deadline, 'timed out waiting');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  // Two callers on one client (the extension's tree and a hover, verify --release's images of one
+  // repository) wait on one shared fetch; the one that started it is cancelled, then the fetch is
+  // released: the other must get its answer, from the same single request.
+  test('two callers wait on one token request; cancelling the one that started it leaves the other to finish with that token', async () => {
     await quiet();
     const gate = hold();
-    proxy.inject({ path, method: 'GET', fault: attack('hold until released', gate.answer) });
-    const client = h.client({}, { credentials: credentials() });
+    realm.inject({ path: '/token', method: 'GET', fault: attack('hold until released', gate.answer) });
+    const exchanges: Exchange[] = [];
+    const client = h.client({}, { credentials: credentials(), onExchange: (x) => exchanges.push(x) });
     try {
+      const source = client.source(h.proxy.host);
+      const [amd64, arm64] = fx.index.platforms;
       const first = new AbortController();
-      const a = graphOf(client, first.signal).then(() => undefined, (e: unknown) => e);
-      const b = graphOf(client, new AbortController().signal).then((g) => g, (e: unknown) => e);
+      const a = source.getManifest(repo, amd64!.digest, { signal: first.signal }).then(() => undefined, (e: unknown) => e);
       await gate.arrived;
+      const b = source.getManifest(repo, arm64!.digest, { signal: new AbortController().signal }).then((m) => m, (e: unknown) => e);
+      // The 401 is handled in microtasks after its exchange ends: one macrotask later, b waits on the token too.
+      await until(() => exchanges.some((x) => x.url.endsWith(arm64!.digest) && x.status === 401));
+      await new Promise((resolve) => setImmediate(resolve));
       first.abort();
       const e = await a;
-      assert.ok(e instanceof LensError && e.code === 'ABORTED', `the cancelled walk: ${String(e)}`);
+      assert.ok(e instanceof LensError && e.code === 'ABORTED', `the cancelled caller: ${String(e)}`);
       gate.release();
-      const g = await b;
-      assert.ok(!(g instanceof Error), `the other walk failed: ${g instanceof Error ? g.message : ''}`);
-      assert.deepEqual([(g as ImageGraph).digest, (g as ImageGraph).problems], [fx.index.digest, []]);
-      assert.equal(proxy.requestsTo(path).length, 1, 'one request, shared by both walks');
+      const m = await b;
+      assert.ok(!(m instanceof Error), `the other caller failed: ${m instanceof Error ? m.message : ''}`);
+      assert.equal((m as FetchedManifest).digest, arm64!.digest);
+      assert.equal(realm.requestsTo('/token').length, 1, 'one token request, shared');
     } finally {
       await client.close();
       await quiet();
     }
-  }
-
-  test('two walks wait on one token request; cancelling one leaves the other to finish with the token', async () => {
-    await cancelOneOfTwo(realm, '/token');
   });
 
-  test('two walks wait on one platform manifest fetch; cancelling one leaves the other to finish', async () => {
-    await cancelOneOfTwo(h.proxy, `/v2/${repo}/manifests/${fx.index.platforms[0]!.digest}`);
+  test('two callers wait on one manifest fetch; cancelling the one that started it leaves the other to finish with that answer', async () => {
+    await quiet();
+    const amd64 = fx.index.platforms[0]!;
+    const path = `/v2/${repo}/manifests/${amd64.digest}`;
+    const client = h.client({}, { credentials: credentials() });
+    try {
+      const source = client.source(h.proxy.host);
+      await source.getManifest(repo, TAG); // the token, first
+      const gate = hold();
+      h.proxy.inject({ path, method: 'GET', fault: attack('hold until released', gate.answer) });
+      const first = new AbortController();
+      const a = source.getManifest(repo, amd64.digest, { signal: first.signal }).then(() => undefined, (e: unknown) => e);
+      const b = source.getManifest(repo, amd64.digest, { signal: new AbortController().signal }).then((m) => m, (e: unknown) => e);
+      await gate.arrived;
+      first.abort();
+      const e = await a;
+      assert.ok(e instanceof LensError && e.code === 'ABORTED', `the cancelled caller: ${String(e)}`);
+      gate.release();
+      const m = await b;
+      assert.ok(!(m instanceof Error), `the other caller failed: ${m instanceof Error ? m.message : ''}`);
+      assert.equal((m as FetchedManifest).digest, amd64.digest);
+      assert.deepEqual(h.proxy.requestsTo(path).map((r) => [r.status, r.aborted]), [[200, false]], 'one request, shared, answered whole');
+    } finally {
+      await client.close();
+      await quiet();
+    }
   });
 
   test('cancelled during the token request (realm on another host): ABORTED promptly, nothing left behind', async () => {

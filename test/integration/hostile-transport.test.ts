@@ -58,7 +58,8 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
     assert.deepEqual([e.details.cause, e.details.limit], ['REQUEST_DEADLINE', 500]);
     const seen = h.proxy.requestsTo(indexPath);
     assert.deepEqual(seen.map((r) => [r.status, r.aborted]), [[200, true], [200, true]], 'retried once (retries: 1), each answer abandoned by the client');
-    for (const r of seen) assert.ok(r.end - r.start >= 450 && r.end - r.start < 1_500, `attempt held ${Math.round(r.end - r.start)} ms`);
+    // The deadline starts before the request reaches the proxy, so the proxy sees a little less.
+    for (const r of seen) assert.ok(r.end - r.start >= 250 && r.end - r.start < 1_500, `attempt held ${Math.round(r.end - r.start)} ms`);
     assert.ok(seen.every((r) => r.bytesSent < 100), `trickled bytes: ${seen.map((r) => r.bytesSent).join(', ')}`);
     assert.ok(ms >= 1_000 && ms < 2_500, `${Math.round(ms)} ms`);
   });
