@@ -1,0 +1,291 @@
+// The extension under load (issue 6, item 5), run by `npm run bench`: a 40-image, 4-platform
+// release (tools/seed-load-release.ts: cosign tags, Sigstore-bundle referrers and BuildKit
+// attestations on every image, one signing identity, one policy) in a real registry behind a
+// loopback proxy adding 25 ms to every request (the inspect benchmark's simulated RTT), and the
+// packaged extension in a real VS Code (code-server + Chromium) on a workspace whose
+// .goreleaser.yaml lists the 40 images. From the click that opens the Releases view: time to the
+// first tree node, to the first verdict and to the complete tree (40 verdicts under the policy,
+// read from the release row's counts); the extension host's resident memory (/proc/<pid>/status)
+// before, at its peak and after; and, while the release is loading, how long a hover on a
+// goreleaser image reference and the "Show Version" command take to answer.
+// Prints a markdown table; a slow figure is a figure. test/e2e/load.test.ts asserts sane bounds.
+import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { loadavg, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchBrowser, openWorkbench, notification, openPalette, quickInput, quickPickRow, runCommand, screenshot, viewPane } from '../test/e2e/support/browser';
+import { startCodeServer } from '../test/e2e/support/code-server';
+import type { CodeServer } from '../test/e2e/support/code-server';
+import { startFaultProxy } from '../test/support/fault-proxy';
+import type { FaultProxy } from '../test/support/fault-proxy';
+import { startRegistry } from '../test/support/registry';
+import type { TestRegistry } from '../test/support/registry';
+import { createMiniSigstore } from '../test/support/sigstore/mini-sigstore';
+import type { MiniSigstore } from '../test/support/sigstore/mini-sigstore';
+import { LOAD_PROJECT, LOAD_REGISTRY_ENV, LOAD_TAG, loadWorkspaceFiles, repoName, seedLoadRelease, writeGitWorkspace } from '../tools/seed-load-release';
+
+export interface LoadFigures {
+  readonly images: number;
+  readonly platforms: number;
+  readonly rttMs: number;
+  readonly seedMs: number;
+  /** From the click on the view's icon. */
+  readonly firstNodeMs: number;
+  readonly firstVerdictMs: number;
+  readonly completeMs: number;
+  /** The release row's counts when complete, e.g. `{ verified: 40 }`. */
+  readonly verdicts: Readonly<Record<string, number>>;
+  readonly hover: { readonly latencyMs: number; readonly whileLoading: boolean; readonly settledBefore: number; readonly answer: string };
+  readonly command: { readonly latencyMs: number; readonly whileLoading: boolean; readonly settledBefore: number };
+  /** Extension host resident memory, MB. */
+  readonly memory: { readonly beforeMb: number; readonly peakMb: number; readonly completeMb: number; readonly settledMb: number };
+  readonly requests: number;
+  readonly loadAverage: readonly number[];
+  readonly cpus: number;
+}
+
+interface TreeState {
+  readonly text: string;
+  readonly loading: number;
+  readonly unreadable: number;
+  readonly counts: Record<string, number>;
+}
+
+// Policy verdicts; inspect-only states (signed, attestations only, ...) mean verification is still running.
+const FINAL = new Set(['verified', 'unpinned', 'failed', 'unsigned', 'excepted', 'not checked']);
+
+/** `v1.0.0 · 40 images · 12 verified · 28 loading` -> counts. */
+function treeState(text: string): TreeState {
+  const counts: Record<string, number> = {};
+  let loading = 0;
+  let unreadable = 0;
+  for (const m of text.matchAll(/(\d+) ([a-z][a-z ]*[a-z])/g)) {
+    const n = Number(m[1]);
+    const what = m[2]!;
+    if (what === 'images' || what === 'image') continue;
+    if (what === 'loading') loading = n;
+    else if (what === 'unreadable') unreadable = n;
+    else counts[what] = (counts[what] ?? 0) + n;
+  }
+  return { text, loading, unreadable, counts };
+}
+
+const finalCount = (s: TreeState): number => Object.entries(s.counts).filter(([k]) => FINAL.has(k)).reduce((n, [, v]) => n + v, 0);
+
+/** Resident set (VmRSS) of a process, MB; undefined once it is gone. */
+function rssMb(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The extension host of this code-server: a process whose environment names its results file and whose command line says extensionHost. */
+function extensionHostPid(server: CodeServer): number | undefined {
+  const marker = `=${server.hostResultsFile}\0`;
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${e}/cmdline`, 'utf8');
+      if (!/extensionHost/.test(cmdline)) continue;
+      if (readFileSync(`/proc/${e}/environ`, 'utf8').includes(marker)) return Number(e);
+    } catch { /* gone, or not ours */ }
+  }
+  return undefined;
+}
+
+/** What the extension wrote to its log channel (to know it activated). */
+function extensionLog(server: CodeServer): string {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    let entries;
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name === 'Provenance Lens.log') found.push(readFileSync(join(dir, e.name), 'utf8'));
+    }
+  };
+  walk(join(server.userDataDir, 'logs'));
+  return found.join('\n');
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export interface LoadOptions {
+  readonly images?: number;
+  readonly rttMs?: number;
+  /** Screenshot name prefix in test-artifacts/. */
+  readonly artifact?: string;
+}
+
+/** Seeds, starts, measures, stops. About two minutes on a busy machine. */
+export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFigures> {
+  const rttMs = o.rttMs ?? 25;
+  let registry: TestRegistry | undefined;
+  let sigstore: MiniSigstore | undefined;
+  let proxy: FaultProxy | undefined;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let sampler: NodeJS.Timeout | undefined;
+  let page: Page | undefined;
+  const scratch = mkdtempSync(join(tmpdir(), 'pl-extension-load-'));
+  try {
+    [registry, sigstore] = await Promise.all([startRegistry(), createMiniSigstore()]);
+    const release = await seedLoadRelease(registry, sigstore, { images: o.images ?? 40 });
+    proxy = await startFaultProxy({ upstream: registry, delayMs: rttMs, otherHost: null });
+    const trustedRoot = await sigstore.writeTrustedRoot(scratch);
+    server = await startCodeServer({
+      vsix: 'package',
+      settings: {
+        'provenanceLens.goreleaser.env': { [LOAD_REGISTRY_ENV]: proxy.host },
+        'provenanceLens.trustedRoot': trustedRoot,
+        'provenanceLens.offline': true,
+        'editor.hover.delay': 100,
+        'editor.minimap.enabled': false,
+      },
+    });
+    const workspace = server.makeWorkspace(LOAD_PROJECT);
+    writeGitWorkspace(workspace, loadWorkspaceFiles(release));
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server.workbenchUrl(workspace), { viewport: { width: 1400, height: 1000 }, timeoutMs: 120_000 });
+    page.setDefaultTimeout(60_000);
+
+    // Activated (workspaceContains .goreleaser.yaml), nothing fetched yet: the baseline.
+    await until('activation', 120_000, () => (/activated in/.test(extensionLog(server!)) ? true : undefined), 250);
+    const pid = await until('the extension host process', 30_000, () => extensionHostPid(server!), 250);
+    await new Promise((r) => setTimeout(r, 3000));
+    const beforeMb = rssMb(pid) ?? NaN;
+    let peakMb = beforeMb;
+    sampler = setInterval(() => { peakMb = Math.max(peakMb, rssMb(pid) ?? 0); }, 200);
+    proxy.reset();
+
+    const releaseRow = viewPane(page, 'Releases').locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${LOAD_PROJECT}\\s*${LOAD_TAG.replace(/\./g, '\\.')}`) }).first();
+    const started = performance.now();
+    await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
+    const t = { firstNode: NaN, firstVerdict: NaN, complete: NaN };
+    let last: TreeState = treeState('');
+    // The tree, watched on its own while the editor is used below.
+    const watched = (async () => {
+      await releaseRow.waitFor({ state: 'visible', timeout: 120_000 });
+      t.firstNode = performance.now() - started;
+      await until('the complete tree', 600_000, async () => {
+        last = treeState(await releaseRow.innerText().catch(() => ''));
+        const settled = finalCount(last) + last.unreadable;
+        if (settled > 0 && Number.isNaN(t.firstVerdict)) t.firstVerdict = performance.now() - started;
+        return last.loading === 0 && settled === release.images.length ? last : undefined;
+      });
+      t.complete = performance.now() - started;
+    })();
+    // Awaited below; a failure meanwhile must not go unhandled.
+    watched.catch(() => undefined);
+
+    // While it loads: a hover on the last image's reference in the goreleaser file...
+    await releaseRow.waitFor({ state: 'visible', timeout: 120_000 });
+    await runCommand(page, 'Go to File...');
+    await quickInput(page).fill('.goreleaser.yaml');
+    await quickPickRow(page, '.goreleaser.yaml').first().click();
+    const lastRepo = repoName(release.images.length - 1);
+    await runCommand(page, 'Go to Line/Column...');
+    // Entry i (from 0) starts on line 4 + 4i; its images line follows.
+    await quickInput(page).fill(`:${5 + 4 * (release.images.length - 1)}`);
+    await page.keyboard.press('Enter');
+    const target: Locator = page.locator('.monaco-editor .view-line', { hasText: lastRepo }).first().locator('span', { hasText: lastRepo }).last();
+    await target.waitFor({ state: 'visible' });
+    const settledBefore = finalCount(last);
+    const hoverStart = performance.now();
+    await target.hover();
+    // Our answer, not the editor's "Loading..." placeholder.
+    const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: 'Template:' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    const hoverMs = performance.now() - hoverStart;
+    const answer = (await hover.innerText()).split('\n').map((l) => l.trim()).filter(Boolean).join(' | ').slice(0, 400);
+    const hoverWhileLoading = Number.isNaN(t.complete);
+    await page.mouse.move(5, 500);
+
+    // ... and a command.
+    await openPalette(page);
+    await quickInput(page).fill('>Provenance Lens: Show Version');
+    const rowOfCommand = quickPickRow(page, 'Provenance Lens: Show Version').first();
+    await rowOfCommand.waitFor({ state: 'visible' });
+    const commandSettledBefore = finalCount(last);
+    const commandStart = performance.now();
+    await rowOfCommand.click();
+    await notification(page, /Provenance Lens \d+\.\d+\.\d+ \(VS Code/).first().waitFor({ state: 'visible', timeout: 30_000 });
+    const commandMs = performance.now() - commandStart;
+    const commandWhileLoading = Number.isNaN(t.complete);
+
+    await watched;
+    const completeMb = rssMb(pid) ?? NaN;
+    if (o.artifact) await screenshot(page, `${o.artifact}-complete`);
+    await new Promise((r) => setTimeout(r, 5000));
+    const settledMb = rssMb(pid) ?? NaN;
+    clearInterval(sampler);
+    await proxy.settled();
+    return {
+      images: release.images.length, platforms: release.platforms.length, rttMs, seedMs: release.seedMs,
+      firstNodeMs: t.firstNode, firstVerdictMs: t.firstVerdict, completeMs: t.complete, verdicts: last.counts,
+      hover: { latencyMs: hoverMs, whileLoading: hoverWhileLoading, settledBefore, answer },
+      command: { latencyMs: commandMs, whileLoading: commandWhileLoading, settledBefore: commandSettledBefore },
+      memory: { beforeMb, peakMb, completeMb, settledMb },
+      requests: proxy.requests.length, loadAverage: loadavg(), cpus: cpus().length,
+    };
+  } catch (e) {
+    if (page) await screenshot(page, `${o.artifact ?? 'extension-load'}-failed`).catch(() => undefined);
+    throw e;
+  } finally {
+    if (sampler) clearInterval(sampler);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await proxy?.close();
+    await registry?.stop();
+    await sigstore?.dispose();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const ms = (n: number): string => (Number.isNaN(n) ? 'n/a' : `${Math.round(n).toLocaleString('en')} ms`);
+const mb = (n: number): string => `${n.toFixed(0)} MB`;
+
+/** The figures as a markdown table. */
+export function figuresTable(f: LoadFigures): string {
+  const verdicts = Object.entries(f.verdicts).map(([k, v]) => `${v} ${k}`).join(', ');
+  const rows: [string, string][] = [
+    ['release', `${f.images} images × ${f.platforms} platforms; cosign .sig/.att, Sigstore-bundle referrers, BuildKit attestations on each; ${f.rttMs} ms added per request`],
+    ['seeding the registry (tools/seed-load-release.ts)', ms(f.seedMs)],
+    ['first tree node (the release row), from opening the view', ms(f.firstNodeMs)],
+    ['first verdict', ms(f.firstVerdictMs)],
+    [`complete tree (${f.images} verdicts under the policy)`, `${ms(f.completeMs)} (${verdicts})`],
+    ['registry requests', String(f.requests)],
+    ['extension host RSS: before (activated, idle) → peak → at completion → 5 s later', `${mb(f.memory.beforeMb)} → ${mb(f.memory.peakMb)} → ${mb(f.memory.completeMb)} → ${mb(f.memory.settledMb)}`],
+    ['extension host RSS growth (peak − before; settled − before)', `${mb(f.memory.peakMb - f.memory.beforeMb)}; ${mb(f.memory.settledMb - f.memory.beforeMb)}`],
+    [`hover on the last image's reference${f.hover.whileLoading ? ', while loading' : ' (after loading!)'} (${f.hover.settledBefore}/${f.images} settled; hover delay 100 ms included)`, ms(f.hover.latencyMs)],
+    [`"Show Version" from the palette${f.command.whileLoading ? ', while loading' : ' (after loading!)'} (${f.command.settledBefore}/${f.images} settled)`, ms(f.command.latencyMs)],
+    ['machine', `${f.cpus} CPUs, load average ${f.loadAverage.map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the end`],
+  ];
+  return ['| figure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const before = loadavg();
+  const figures = await measureExtensionLoad({ artifact: 'bench-extension-load' });
+  console.log(`load average at the start: ${before.map((x) => x.toFixed(1)).join(' / ')}`);
+  console.log(figuresTable(figures));
+  console.log(`hover answered: ${figures.hover.answer}`);
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.stack : String(e));
+    process.exitCode = 1;
+  });
+}
