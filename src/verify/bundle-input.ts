@@ -50,6 +50,8 @@ export function parseBundle(text: string | Uint8Array): BundleParse {
   if (version === undefined) {
     return fail(`The bundle media type ${JSON.stringify(mediaType)} is not a Sigstore bundle version this tool verifies (0.1, 0.2, 0.3).`);
   }
+  const notBase64 = bytesFieldProblem(json);
+  if (notBase64 !== undefined) return fail(`The bundle field ${notBase64} is not base64.`);
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(json);
@@ -67,6 +69,39 @@ export function parseBundle(text: string | Uint8Array): BundleParse {
 }
 
 const NON_NEGATIVE = /^(0|[1-9][0-9]*)$/;
+
+/** protojson `bytes`: standard or URL-safe base64, padded or not (https://protobuf.dev/programming-guides/json/). */
+const PROTO_BASE64 = /^(?:[A-Za-z0-9+/]*|[A-Za-z0-9_-]*)={0,2}$/;
+
+/** The bundle's `bytes` fields (sigstore_bundle.proto and the messages it uses), as JSON paths; `[]` is every element. */
+const BYTES_FIELDS = [
+  'verificationMaterial.certificate.rawBytes', 'verificationMaterial.x509CertificateChain.certificates[].rawBytes',
+  'verificationMaterial.tlogEntries[].logId.keyId', 'verificationMaterial.tlogEntries[].inclusionPromise.signedEntryTimestamp',
+  'verificationMaterial.tlogEntries[].inclusionProof.rootHash', 'verificationMaterial.tlogEntries[].inclusionProof.hashes[]',
+  'verificationMaterial.tlogEntries[].canonicalizedBody', 'verificationMaterial.timestampVerificationData.rfc3161Timestamps[].signedTimestamp',
+  'messageSignature.messageDigest.digest', 'messageSignature.signature', 'dsseEnvelope.payload', 'dsseEnvelope.signatures[].sig',
+];
+
+/**
+ * The first `bytes` field whose text is not base64. The decoder behind `bundleFromJSON` skips
+ * what is not base64 ("fQ=<" reads as "fQ=="), so a malformed bundle would verify as the
+ * well-formed one; Go's protojson (cosign) refuses it, and so does the provenance reader.
+ */
+function bytesFieldProblem(json: unknown): string | undefined {
+  for (const path of BYTES_FIELDS) {
+    let values: unknown[] = [json];
+    for (const part of path.split('.')) {
+      const key = part.replace(/\[\]$/, '');
+      values = values.flatMap((v) => {
+        const next = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+        return part.endsWith('[]') ? (Array.isArray(next) ? next : []) : [next];
+      });
+    }
+    // Go's decoder (protojson, cosign) skips line breaks, as in `base64`-wrapped timestamps; nothing else.
+    if (values.some((v) => typeof v === 'string' && !PROTO_BASE64.test(v.replace(/[\r\n]/g, '')))) return path;
+  }
+  return undefined;
+}
 
 /**
  * Numbers the log signed must be well formed before they are trusted or shown:

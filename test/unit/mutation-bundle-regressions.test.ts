@@ -68,4 +68,38 @@ describe('regressions: a v0.3 bundle changed in one field', () => {
     const valid = verifySubject(si, { kind: 'referrer', manifest: Buffer.from(JSON.stringify(referrerManifest(si.bundle))), bundle: si.bundle }, pinnedPolicy(si));
     assert.deepEqual([valid.artifact.kind, valid.artifact.predicateType], ['signature', 'https://sigstore.dev/cosign/sign/v1']);
   });
+
+  test('a bytes field with text that is not base64 ("fQ=<", a "*" inside) is refused (BUNDLE_FORMAT): the decoder skipped it and the bundle verified, while cosign refuses it', () => {
+    const cases: Array<[string, string, (b: Json) => void]> = [
+      ['dsseEnvelope.payload', 'padding replaced by junk', (b) => {
+        const env = b.dsseEnvelope as Json;
+        env.payload = `${(env.payload as string).replace(/=+$/, '')}=<`;
+      }],
+      ['dsseEnvelope.signatures[].sig', 'a "*" inside', (b) => {
+        const sig = ((b.dsseEnvelope as Json).signatures as Json[])[0]!;
+        sig.sig = `${(sig.sig as string).slice(0, 8)}*${(sig.sig as string).slice(8)}`;
+      }],
+      ['verificationMaterial.certificate.rawBytes', 'a "*" inside', (b) => {
+        const cert = (b.verificationMaterial as Json).certificate as Json;
+        cert.rawBytes = `${(cert.rawBytes as string).slice(0, 8)}*${(cert.rawBytes as string).slice(8)}`;
+      }],
+      ['verificationMaterial.tlogEntries[].canonicalizedBody', 'a "*" inside', (b) => {
+        const e = ((b.verificationMaterial as Json).tlogEntries as Json[])[0]!;
+        e.canonicalizedBody = `${(e.canonicalizedBody as string).slice(0, 8)}*${(e.canonicalizedBody as string).slice(8)}`;
+      }],
+    ];
+    for (const [field, what, edit] of cases) {
+      const r = verifyAsBlob(changed(edit));
+      assert.equal(r.state, 'failed', `${field}: ${what}`);
+      const failing = r.checks.filter((c) => c.status === 'fail');
+      assert.deepEqual(failing.map((c) => c.code), ['BUNDLE_FORMAT'], field);
+      assert.equal(failing[0]!.message, `The bundle field ${field} is not base64.`);
+    }
+    // protojson's other spellings of bytes stay accepted: URL-safe, unpadded.
+    const urlSafe = changed((b) => {
+      const env = b.dsseEnvelope as Json;
+      env.payload = Buffer.from(env.payload as string, 'base64').toString('base64url');
+    });
+    assert.equal(verifyAsBlob(urlSafe).state, 'verified');
+  });
 });

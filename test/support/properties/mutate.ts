@@ -63,12 +63,18 @@ export function stringMutations(s: string, regions = 4): StringMutation[] {
   }
   if (BASE64.test(s) && s.length >= 16) {
     const bytes = Buffer.from(s, 'base64');
+    // Text decoders skip: the same bytes, spelled as no encoder would.
+    const junk: StringMutation[] = [
+      { how: 'a character that is not base64 inserted', to: `${s.slice(0, s.length >> 1)}*${s.slice(s.length >> 1)}` },
+      ...(s.endsWith('=') ? [{ how: 'padding replaced by junk', to: `${s.slice(0, -1)}<` }] : []),
+    ];
     const json = parseJson(bytes.toString('utf8'));
     if (json !== null && typeof json === 'object') {
       // base64 of JSON (a Rekor body, a DSSE payload): each of its fields, then its bytes.
       return [
         ...jsonMutations(json).map((m) => ({ how: m.how, inner: m.field, to: Buffer.from(JSON.stringify(m.apply(json))).toString('base64') })),
         ...spread(bytes.length, 3).map((i) => ({ how: `decoded byte ${i}/${bytes.length} flipped`, to: flipByte(bytes, i).toString('base64') })),
+        ...junk,
       ];
     }
     const count = bytes[0] === 0x30 && bytes.length > 200 ? 16 : regions; // a DER certificate: more places that matter
@@ -76,6 +82,7 @@ export function stringMutations(s: string, regions = 4): StringMutation[] {
       ...spread(bytes.length, count).map((i) => ({ how: `decoded byte ${i}/${bytes.length} flipped`, to: flipByte(bytes, i).toString('base64') })),
       { how: 'truncated', to: bytes.subarray(0, -1).toString('base64') },
       { how: 'not base64', to: `${s.slice(0, -4)}!!!!` },
+      ...junk,
     ];
   }
   const json = parseJson(s);
