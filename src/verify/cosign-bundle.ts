@@ -81,8 +81,8 @@ export function bundleFromCosignAttestation(envelope: Uint8Array, annotations: R
   if (signatures.length !== 1 || typeof signatures[0]?.sig !== 'string') {
     return fail(`The DSSE envelope carries ${signatures.length} signature(s); a cosign attestation carries exactly one.`);
   }
-  // Decoders skip what is not base64 ("fQ=<" reads as "fQ=="); cosign's does not, nor does the provenance reader.
-  if (!DSSE_BASE64.test(env.payload) || !DSSE_BASE64.test(signatures[0].sig)) {
+  // Decoders skip what is not base64 ("fQ=<" reads as "fQ=="); cosign's skips line breaks only.
+  if (![env.payload, signatures[0].sig].every((b) => DSSE_BASE64.test(b.replace(/[\r\n]/g, '')))) {
     return fail('The DSSE envelope\'s payload or signature is not base64.');
   }
   const vm = verificationMaterial(annotations);
