@@ -171,25 +171,36 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
     }
   });
 
-  test('blobs redirected to pre-signed URLs on another host, and one that fails there', async () => {
+  /** The signatures of the pre-signed URLs `p`'s storage host served, as secrets; then a clean proxy. */
+  function harvestPresigned(p: FaultProxy): number {
+    const presigned = p.requestsTo(/^\/storage\//, 'other');
+    // Credentials stay with the registry: storage never sees an Authorization header.
+    assert.ok(presigned.every((r) => !r.authorization), 'no Authorization sent to blob storage');
+    for (const r of presigned) scan.add('pre-signed URL signature', new URL(r.path, 'http://x').searchParams.get('X-Amz-Signature')!);
+    p.reset();
+    return presigned.length;
+  }
+
+  test('blobs redirected to pre-signed URLs on another host, and ones that fail there', async () => {
     const good = dockerConfig('good', { [basic.host]: login(USER, password), [token.host]: login(USER, tokenPassword) });
     for (const p of [basic, token]) {
+      const which = p === basic ? 'htpasswd' : 'token';
       p.reset();
       p.inject({ path: /\/blobs\//, fault: { kind: 'redirect-other-host' } });
-      const ok = await cli(`redirected blobs: verify ${p === basic ? 'htpasswd' : 'token'}`, [...verifyArgs(p), '-v'], good);
+      const ok = await cli(`redirected blobs: verify ${which}`, [...verifyArgs(p), '-v'], good);
       assert.equal(ok.code, 0, ok.stderr);
-      const json = await cli(`redirected blobs: provenance --json ${p === basic ? 'htpasswd' : 'token'}`, ['provenance', ref(p), '--json', '-v'], good);
+      const json = await cli(`redirected blobs: provenance --json ${which}`, ['provenance', ref(p), '--json', '-v'], good);
       assert.equal(json.code, 0, json.stderr);
-      // The storage host answers 500: errors and log lines name the pre-signed URL.
-      p.inject({ path: /^\/storage\//, on: 'other', fault: { kind: 'status', status: 500 } });
-      const failing = await cli(`redirected blobs failing: verify ${p === basic ? 'htpasswd' : 'token'}`, [...verifyArgs(p), '-v'], good);
-      assert.notEqual(failing.code, 0, 'a signature that cannot be read does not verify');
-      const presigned = p.requestsTo(/^\/storage\//, 'other');
-      assert.ok(presigned.length > 0, 'blobs were fetched through pre-signed URLs');
-      // Credentials stay with the registry: storage never sees an Authorization header.
-      assert.ok(presigned.every((r) => !r.authorization));
-      for (const r of presigned) scan.add('pre-signed URL signature', new URL(r.path, 'http://x').searchParams.get('X-Amz-Signature')!);
-      p.reset();
+      assert.ok(harvestPresigned(p) > 0, 'blobs were fetched through pre-signed URLs');
+      // The storage host answers 500, or drops the connection mid-body: errors and log lines name the URL.
+      for (const fault of [{ kind: 'status', status: 500 }, { kind: 'reset-mid-body' }] as const) {
+        p.inject({ path: /\/blobs\//, fault: { kind: 'redirect-other-host' } });
+        p.inject({ path: /^\/storage\//, on: 'other', fault });
+        const failing = await cli(`redirected blobs, storage ${fault.kind}: verify ${which}`, [...verifyArgs(p), '-v'], good);
+        assert.notEqual(failing.code, 0, 'a signature that cannot be read does not verify');
+        assert.match(failing.stderr, /storage\/[^ ]*X-Amz-Signature=REDACTED/, 'the failing pre-signed URL was logged, redacted');
+        assert.ok(harvestPresigned(p) > 0);
+      }
     }
   });
 
@@ -217,8 +228,11 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
     basic.inject({ path: /\/blobs\//, fault: { kind: 'redirect-other-host' } });
     basic.inject({ path: /^\/storage\//, on: 'other', fault: { kind: 'status', status: 500 } });
     await attempt('library: pre-signed URL failing', basic, password);
-    for (const r of basic.requestsTo(/^\/storage\//, 'other')) scan.add('pre-signed URL signature', new URL(r.path, 'http://x').searchParams.get('X-Amz-Signature')!);
-    basic.reset();
+    harvestPresigned(basic);
+    basic.inject({ path: /\/blobs\//, fault: { kind: 'redirect-other-host' } });
+    basic.inject({ path: /^\/storage\//, on: 'other', fault: { kind: 'reset-mid-body' } });
+    await attempt('library: pre-signed URL dropped mid-body', basic, password);
+    harvestPresigned(basic);
     token.inject({ path: /\/manifests\//, fault: { kind: 'status', status: 429, retryAfter: '0' } });
     await attempt('library: 429 forever', token, tokenPassword);
     token.reset();
@@ -237,7 +251,6 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
     console.log(`# searched ${runs.length} CLI runs (${runs.reduce((n, r) => n + r.stdout.length + r.stderr.length, 0)} characters of output), ${errors.length} library errors, ${files.files.length} files (${files.bytes} bytes: HOME ${under(home)}, XDG_CACHE_HOME ${under(cacheHome)}, DiskCache ${under(diskCache)}); ${secrets} secrets in ${forms} forms: ${scan.secrets().join(', ')}`);
     assert.ok(under(diskCache) > 0, 'the DiskCache holds files');
     assert.ok(runs.some((r) => /\b(GET|HEAD) http/.test(r.stderr)), '-v logged requests');
-    assert.ok(runs.some((r) => /\/storage\/[^ ]*X-Amz-Signature=REDACTED/.test(r.stderr)), 'pre-signed URLs were logged, redacted');
     // The search itself finds what it looks for.
     assert.ok(scan.text('self-check', `Authorization: Basic ${Buffer.from(`${USER}:${password}`).toString('base64')}`).length > 0);
     assert.ok(scan.text('self-check', `?password=${encodeURIComponent(wrongPassword)}`).length > 0);
