@@ -44,9 +44,18 @@ export function compilePattern(pattern: string): RegExp {
   return re;
 }
 
+/**
+ * Longest certificate value a pattern is run on. A SAN comes from the certificate, which an
+ * attacker may have made; even an accepted pattern can be polynomial (`.*a.*a.*b`), so the input
+ * is bounded instead. Real identities (workflow URIs, emails) are far shorter.
+ */
+export const MAX_MATCHED_VALUE = 4096;
+
 export function matches(matcher: Matcher, value: string | undefined): boolean {
   if (value === undefined) return false;
-  return 'exact' in matcher ? value === matcher.exact : compilePattern(matcher.regexp).test(value);
+  if ('exact' in matcher) return value === matcher.exact;
+  if (value.length > MAX_MATCHED_VALUE) return false;
+  return compilePattern(matcher.regexp).test(value);
 }
 
 export function describeMatcher(matcher: Matcher): string {

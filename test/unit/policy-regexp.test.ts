@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeRegExp, patternProblems } from '../../src/verify/policy-regexp';
+import { MAX_MATCHED_VALUE, matches } from '../../src/verify/identity-policy';
 import { parseTemplate, placeholderFreePattern, renderExact, renderPattern } from '../../src/verify/policy-template';
 
 const codes = (p: string): string[] => patternProblems(p).map((x) => `${x.code}@${x.offset}`);
@@ -71,4 +72,13 @@ describe('templates and escaping', () => {
     assert.equal(renderPattern(parts, { tag: 'v1' }, 'text'), undefined);
     assert.equal(renderPattern(parseTemplate('a.{{tag}}').parts, { tag: 'v1.0' }, 'pattern'), 'a.(?:v1\\.0)');
   });
+});
+
+test('a certificate value longer than MAX_MATCHED_VALUE never reaches a pattern (polynomial patterns stay bounded)', () => {
+  const long = 'a'.repeat(MAX_MATCHED_VALUE + 1);
+  const started = performance.now();
+  assert.equal(matches({ regexp: '.*a.*a.*b' }, long), false);
+  assert.ok(performance.now() - started < 50);
+  assert.equal(matches({ regexp: 'a+' }, 'a'.repeat(MAX_MATCHED_VALUE)), true);
+  assert.equal(matches({ exact: long }, long), true);
 });
