@@ -280,6 +280,11 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
   });
 
   it('signs in to two registries through the input boxes, and with a wrong password to a third (401)', () => screenshotOnFailure(page, 'secrets-sign-in', async () => {
+    // Everything logged down to trace (the extension's per-request lines and which credential it
+    // used, and VS Code's own): a secret in a line below the default level would leak as well.
+    await runCommand(page, 'Developer: Set Log Level...');
+    await quickPickRow(page, 'Trace').first().click();
+    await quickInput(page).waitFor({ state: 'hidden' });
     await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
     for (const [p, repo] of [[basic, 'fleet'], [token, 'agent'], [wrong, 'private']] as const) await signInNode(p, repo);
     await captureDom('sign-in-nodes');
@@ -292,6 +297,10 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     for (let i = 0; i < 300 && !wrong.requests.some((r) => r.authScheme === 'Basic' && r.status === 401); i++) await page.waitForTimeout(100);
     assert.ok(wrong.requests.some((r) => r.authScheme === 'Basic' && r.status === 401), 'the wrong password was tried and refused');
     await signInNode(wrong, 'private');
+    // The failure's tooltip, with the registry's answer, rendered so the DOM capture holds it.
+    await row(image(wrong, 'private')).hover();
+    await page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+    await captureDom('failure-tooltip');
     assert.ok(recorder!.tokens.some((t) => t.kind === 'access'), 'the token service issued tokens');
     await captureDom('signed-in');
     await screenshot(page, 'secrets-signed-in');
@@ -329,11 +338,12 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     const line = page.locator('.monaco-editor .view-line', { hasText: /BASIC_REGISTRY/ }).first();
     const target = line.locator('span', { hasText: 'team/fleet' }).last();
     const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: 'Reference:' }).first();
+    // A hover can be lost while the machine is busy: move away and hover again.
     for (let attempt = 0; ; attempt++) {
       await page.mouse.move(5, 450);
       await target.hover();
-      await hover.waitFor({ state: 'visible', timeout: 10_000 });
-      if ((await hover.innerText()).includes(fleet.index.digest)) break;
+      const shown = await hover.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      if (shown && (await hover.innerText()).includes(fleet.index.digest)) break;
       if (attempt > 20) throw new Error('the hover never showed the digest');
       await page.waitForTimeout(500);
     }
@@ -426,6 +436,8 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
       for (const [what, list] of Object.entries(coverage)) console.log(`# ${what}: ${list.length} file(s)${list.length ? `, e.g. ${list[0]}` : ''}`);
       assert.deepEqual([...completed], ['sign-in', 'session', 'sign-out'], 'the whole session ran');
       assert.ok(coverage['log channel'].length > 0, 'the log channel file was found');
+      const log = readFileSync(join(dir, coverage['log channel'][0]!), 'utf8');
+      assert.match(log, /\[trace\] GET http/, 'the log channel was at trace level');
       assert.ok(coverage['extension host log'].length > 0, 'the extension host log was found');
       assert.ok(coverage['settings.json'].length > 0);
       // The search finds what it looks for.
