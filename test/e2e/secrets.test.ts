@@ -248,6 +248,8 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     basic.inject({ path: /\/blobs\//, fault: { kind: 'redirect-other-host' } });
     server = await startCodeServer({
       vsix: 'package',
+      // Trace from the start, so no log line is ever below the level that is searched.
+      logLevel: 'trace',
       settings: {
         'provenanceLens.goreleaser.env': { BASIC_REGISTRY: basic.host, TOKEN_REGISTRY: token.host, WRONG_REGISTRY: wrong.host },
         'provenanceLens.offline': true,

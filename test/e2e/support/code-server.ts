@@ -29,6 +29,8 @@ export interface CodeServerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Default true: no trust prompt. */
   readonly disableWorkspaceTrust?: boolean;
+  /** code-server's and VS Code's log level from the start (`--log`), e.g. 'trace'. */
+  readonly logLevel?: 'trace' | 'debug' | 'info';
 }
 
 export interface CodeServer {
@@ -170,6 +172,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       entry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
       '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
       ...(options.disableWorkspaceTrust === false ? [] : ['--disable-workspace-trust']),
+      ...(options.logLevel ? ['--log', options.logLevel] : []),
     ];
     // detached: the server leads a new session and process group (setsid), so stop() can kill
     // the extension hosts and watchers it forks along with it.
