@@ -1,15 +1,8 @@
+import { decimalSize } from '../core/size';
+
 /** Small text helpers for terminal output. */
 export function humanSize(bytes: number | undefined): string {
-  if (bytes === undefined) return '?';
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1000;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  return bytes === undefined ? '?' : decimalSize(bytes);
 }
 
 export function short(digest: string): string {

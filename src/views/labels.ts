@@ -1,5 +1,6 @@
 // The words and icons of the release views: verdicts, predicate types, digests and sizes.
 // UI text is made here, at the edge; the model (src/releases) only has states and facts.
+import { decimalSize } from '../core/size';
 import * as vscode from 'vscode';
 import type { Artifact } from '../registry/graph-types';
 import type { SignedBy } from '../releases/evidence';
@@ -69,18 +70,8 @@ export function shortDigest(digest: string): string {
   return i < 0 ? digest.slice(0, 8) : `${digest.slice(0, i + 1)}${digest.slice(i + 1, i + 9)}`;
 }
 
-/** `12.3 MB` (decimal units, as registries and Docker Hub show sizes). */
 export function humanSize(bytes: number | undefined): string | undefined {
-  if (bytes === undefined) return undefined;
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1000;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v.toFixed(v < 100 ? 1 : 0)} ${units[i]}`;
+  return bytes === undefined ? undefined : decimalSize(bytes);
 }
 
 /** Strips control and bidi characters from registry-supplied text before it is shown. */
