@@ -1,3 +1,4 @@
+import { jsonShapeExceeds } from '../core/json-shape';
 import { ProvenanceError } from './errors';
 import type { ProvenanceLimits } from './limits';
 
@@ -32,34 +33,13 @@ export function parseBoundedJson(input: Uint8Array | string, limits: ProvenanceL
   }
 }
 
-/** Depth and value count of JSON text, ignoring brackets and commas inside strings. */
+/** Refuses JSON text deeper or larger than the limits, before it is parsed. */
 function measure(text: string, limits: ProvenanceLimits, what: string): void {
-  let depth = 0;
-  let values = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limits.maxDepth) {
-        throw new ProvenanceError('TOO_DEEP', `The ${what} nests deeper than ${limits.maxDepth} levels.`, { limit: limits.maxDepth });
-      }
-      values++;
-    } else if (c === 0x5d || c === 0x7d) {
-      depth--;
-    } else if (c === 0x2c) {
-      values++;
-    } else {
-      continue;
-    }
-    if (values > limits.maxValues) {
-      throw new ProvenanceError('TOO_DEEP', `The ${what} holds more than ${limits.maxValues} values.`, { limit: limits.maxValues });
-    }
+  const exceeds = jsonShapeExceeds(text, limits.maxDepth, limits.maxValues);
+  if (exceeds === 'depth') {
+    throw new ProvenanceError('TOO_DEEP', `The ${what} nests deeper than ${limits.maxDepth} levels.`, { limit: limits.maxDepth });
+  }
+  if (exceeds === 'values') {
+    throw new ProvenanceError('TOO_DEEP', `The ${what} holds more than ${limits.maxValues} values.`, { limit: limits.maxValues });
   }
 }

@@ -1,4 +1,5 @@
 import { LensError } from '../core/errors';
+import { jsonShapeExceeds } from '../core/json-shape';
 
 /** Manifests, tag lists, image configs, envelopes and token answers nest a handful of levels. */
 export const MAX_JSON_DEPTH = 64;
@@ -14,32 +15,11 @@ export const MAX_JSON_VALUES = 1_000_000;
  * commas inside strings are skipped. Throws PROTOCOL naming `what`.
  */
 export function assertJsonShape(text: string, what: string): void {
-  let depth = 0;
-  let values = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_JSON_DEPTH) {
-        throw new LensError('PROTOCOL', `${what} nests deeper than ${MAX_JSON_DEPTH} levels; real ones are flat, so it was refused unparsed.`, { limit: MAX_JSON_DEPTH });
-      }
-      values++;
-    } else if (c === 0x5d || c === 0x7d) {
-      depth--;
-    } else if (c === 0x2c) {
-      values++;
-    } else {
-      continue;
-    }
-    if (values > MAX_JSON_VALUES) {
-      throw new LensError('PROTOCOL', `${what} holds more than ${MAX_JSON_VALUES} values; it was refused unparsed.`, { limit: MAX_JSON_VALUES });
-    }
+  const exceeds = jsonShapeExceeds(text, MAX_JSON_DEPTH, MAX_JSON_VALUES);
+  if (exceeds === 'depth') {
+    throw new LensError('PROTOCOL', `${what} nests deeper than ${MAX_JSON_DEPTH} levels; real ones are flat, so it was refused unparsed.`, { limit: MAX_JSON_DEPTH });
+  }
+  if (exceeds === 'values') {
+    throw new LensError('PROTOCOL', `${what} holds more than ${MAX_JSON_VALUES} values; it was refused unparsed.`, { limit: MAX_JSON_VALUES });
   }
 }
