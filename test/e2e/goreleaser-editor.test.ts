@@ -18,7 +18,7 @@ import type { TestRegistry } from '../support/registry';
 import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
 import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { pushSignedRelease } from '../support/sigstore/release';
-import { launchBrowser, openWorkbench, quickInput, runCommand, screenshot, screenshotOnFailure } from './support/browser';
+import { hoverUntil, launchBrowser, openWorkbench, quickInput, runCommand, screenshot, screenshotOnFailure } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
@@ -140,16 +140,7 @@ describe('goreleaser editor features on fleet\'s real config (code-server + Chro
     const target = line.locator('span', { hasText: 'rancher/fleet' }).last();
     const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: 'Template:' }).first();
     // The first hover may say "reading the registry"; the load goes on and the next hover answers from it.
-    for (let attempt = 0; ; attempt++) {
-      await page.mouse.move(5, 450);
-      await target.hover();
-      await hover.waitFor({ state: 'visible', timeout: 10_000 });
-      const text = await hover.innerText();
-      if (text.includes(fleetDigest) && !text.includes('verifying')) break;
-      if (attempt > 20) throw new Error(`the hover never showed the digest:\n${text}`);
-      await page.waitForTimeout(500);
-    }
-    const text = await hover.innerText();
+    const { text } = await hoverUntil(page, target, hover, { perTryMs: 10_000, timeoutMs: 120_000, accept: (t) => t.includes(fleetDigest) && !t.includes('verifying') });
     assert.match(text, /Template: \{\{ \.Env\.STAGE_REGISTRY \}\}\/rancher\/fleet:\{\{ \.Tag \}\}/);
     assert.ok(text.includes(`Reference: ${fleetReference}`), text);
     assert.match(text, new RegExp(`Digest: ${fleetDigest}\\s+2 platforms: linux/amd64, linux/arm64`));

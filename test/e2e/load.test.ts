@@ -18,7 +18,9 @@ describe('a 40-image, 4-platform release in a real VS Code (code-server + Chromi
     assert.deepEqual(f.verdicts, { verified: 40 }, 'every image verified under the policy');
     assert.ok(f.hover.whileLoading, 'the hover was answered while the release was loading');
     // The hover waits at most 1.5 s for a shared load; 5 s leaves room for a busy 2-core CI machine.
-    assert.ok(f.hover.latencyMs < 5000, `hover answered in ${Math.round(f.hover.latencyMs)} ms while loading`);
+    // Measured from the mouse move that got the answer (a try may wait 8 s): a move the busy
+    // workbench lost is the browser's, not the extension's, and is printed as tries.
+    assert.ok(f.hover.latencyMs < 5000, `hover answered in ${Math.round(f.hover.latencyMs)} ms while loading (${f.hover.attempts} tries)`);
     assert.match(f.hover.answer, /Reference: \S+\/load\/app-40:v1\.0\.0/);
     assert.ok(f.command.whileLoading, 'the command ran while the release was loading');
     assert.ok(f.command.latencyMs < 5000, `Show Version took ${Math.round(f.command.latencyMs)} ms while loading`);

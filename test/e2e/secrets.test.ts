@@ -27,7 +27,7 @@ import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 import { SecretScan, describeFindings, startTokenRecorder } from '../support/secrets-scan';
 import type { Finding, TokenRecorder } from '../support/secrets-scan';
-import { clickClear, launchBrowser, notification, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, viewPane, waitForWorkbench, webviewFrame } from './support/browser';
+import { clickClear, hoverUntil, launchBrowser, notification, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, viewPane, waitForWorkbench, webviewFrame } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { artifactsDir } from './support/paths';
@@ -340,15 +340,8 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     const line = page.locator('.monaco-editor .view-line', { hasText: /BASIC_REGISTRY/ }).first();
     const target = line.locator('span', { hasText: 'team/fleet' }).last();
     const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: 'Reference:' }).first();
-    // A hover can be lost while the machine is busy: move away and hover again.
-    for (let attempt = 0; ; attempt++) {
-      await page.mouse.move(5, 450);
-      await target.hover();
-      const shown = await hover.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
-      if (shown && (await hover.innerText()).includes(fleet.index.digest)) break;
-      if (attempt > 20) throw new Error('the hover never showed the digest');
-      await page.waitForTimeout(500);
-    }
+    // The first hover may still be reading the registry; the next answers from the shared load.
+    await hoverUntil(page, target, hover, { perTryMs: 5_000, timeoutMs: 120_000, accept: (text) => text.includes(fleet.index.digest) });
     await captureDom('hover');
 
     await runCommand(page, 'Provenance Lens: Open log');

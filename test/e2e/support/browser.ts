@@ -157,3 +157,46 @@ export async function clickClear(page: Page, target: Locator): Promise<void> {
   await page.locator('.context-view .monaco-hover, .context-view p').first().waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
   await target.click();
 }
+
+export interface HoverOptions {
+  /** How long one hover may take to show before the mouse leaves and comes back. Default 3 s. */
+  readonly perTryMs?: number;
+  /** Give up after this long in all. Default 30 s. */
+  readonly timeoutMs?: number;
+  /** Whether the shown hover is the answer wanted (e.g. it has the digest); default any. */
+  readonly accept?: (text: string) => boolean;
+  /** Where the mouse goes between tries (away from every hover target). */
+  readonly away?: { readonly x: number; readonly y: number };
+}
+
+export interface HoverResult {
+  readonly text: string;
+  /** 1 when the first hover answered. */
+  readonly attempts: number;
+  /** From the mouse move of the try that answered to its answer. */
+  readonly answeredMs: number;
+}
+
+/**
+ * Hovers `target` until `hover` shows an accepted answer. A mouse move can be lost while the
+ * workbench is busy (an editor still revealing a line, a closing quick input), and the editor only
+ * asks again after the mouse leaves, so the mouse leaves and comes back; every try counts.
+ */
+export async function hoverUntil(page: Page, target: Locator, hover: Locator, o: HoverOptions = {}): Promise<HoverResult> {
+  const deadline = Date.now() + (o.timeoutMs ?? 30_000);
+  const away = o.away ?? { x: 5, y: 450 };
+  let last = '';
+  for (let attempts = 1; ; attempts++) {
+    await page.mouse.move(away.x, away.y);
+    const tryStart = performance.now();
+    await target.hover();
+    const perTry = Math.max(1, Math.min(o.perTryMs ?? 3_000, deadline - Date.now()));
+    const shown = await hover.waitFor({ state: 'visible', timeout: perTry }).then(() => true, () => false);
+    if (shown) {
+      last = await hover.innerText().catch(() => '');
+      if (!o.accept || o.accept(last)) return { text: last, attempts, answeredMs: performance.now() - tryStart };
+    }
+    if (Date.now() >= deadline) throw new Error(`no accepted hover after ${attempts} tries in ${o.timeoutMs ?? 30_000} ms; the last one said:\n${last || '(nothing shown)'}`);
+    await page.waitForTimeout(250);
+  }
+}
