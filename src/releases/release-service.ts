@@ -24,9 +24,19 @@ export type ReleaseEvent =
   | { readonly kind: 'releases' }
   | { readonly kind: 'image'; readonly reference: string };
 
+/**
+ * One load in flight, shared by everyone who asked for it. It is cancelled only when nobody wants
+ * it any more: every caller that asked with a signal has aborted, and nobody asked without one (the
+ * tree drawing the node, a hover filling the cache). One caller's cancel never takes the answer
+ * from the others.
+ */
 interface Inflight {
   readonly controller: AbortController;
   readonly done: Promise<ImageLoad>;
+  /** Callers waiting with a signal that has not aborted. */
+  waiters: number;
+  /** Someone asked without a signal: only a refresh or dispose cancels it. */
+  kept: boolean;
 }
 
 const IDLE: ImageLoad = { status: 'idle' };
@@ -65,6 +75,8 @@ export class ReleaseService {
   state(reference: string): ImageLoad {
     const load = this.loads.get(reference) ?? IDLE;
     if (load.status === 'idle') this.start(reference, true);
+    const flight = this.inflight.get(reference);
+    if (flight) flight.kept = true; // the view shows it: a command's cancel must not stop it
     return this.loads.get(reference) ?? load;
   }
 
@@ -73,18 +85,34 @@ export class ReleaseService {
     return this.loads.get(reference) ?? IDLE;
   }
 
-  /** Resolves when the image is loaded or failed (starting it if needed); `signal` cancels a load it started. */
+  /**
+   * Resolves when the image is loaded or failed (starting it if needed). When `signal` aborts, this
+   * caller gets `idle` at once; the load itself stops only if nobody else wants it (see Inflight).
+   */
   async ensure(reference: string, signal?: AbortSignal): Promise<ImageLoad> {
     const current = this.loads.get(reference);
     if (current && (current.status === 'loaded' || current.status === 'failed') && !(current.status === 'loaded' && current.verifying)) return current;
+    if (signal?.aborted) return IDLE;
     const flight = this.inflight.get(reference) ?? this.start(reference);
     if (!flight) return this.peek(reference);
-    const onAbort = () => flight.controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (!signal) {
+      flight.kept = true;
+      return flight.done;
+    }
+    flight.waiters++;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<ImageLoad>((resolve) => {
+      onAbort = () => {
+        if (--flight.waiters === 0 && !flight.kept) flight.controller.abort();
+        resolve(IDLE);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
     try {
-      return await flight.done;
+      return await Promise.race([flight.done, aborted]);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      if (!signal.aborted) flight.waiters--;
+      signal.removeEventListener('abort', onAbort!);
     }
   }
 
@@ -137,7 +165,7 @@ export class ReleaseService {
     const signal = AbortSignal.any([controller.signal, this.generation.signal]);
     setMaxListeners(0, signal);
     // The work starts a microtask later, once `flight` is registered.
-    const flight: Inflight = { controller, done: Promise.resolve().then(() => this.semaphore.run(() => this.run(reference, flight, signal))) };
+    const flight: Inflight = { controller, done: Promise.resolve().then(() => this.semaphore.run(() => this.run(reference, flight, signal))), waiters: 0, kept: quiet };
     this.inflight.set(reference, flight);
     this.loads.set(reference, { status: 'loading' });
     if (!quiet) this.emit({ kind: 'image', reference });

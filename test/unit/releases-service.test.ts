@@ -114,6 +114,62 @@ test('ensure waits for the image; cancelling it leaves the image idle to load ag
   assert.equal((await again).status, 'loaded');
 });
 
+test('one caller\'s cancel ends its own wait at once and never takes the shared load from the others', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect });
+  const first = new AbortController();
+  const second = new AbortController();
+  const a = service.ensure('r.test/a:1', first.signal);
+  const b = service.ensure('r.test/a:1', second.signal);
+  await delay(1);
+  assert.deepEqual(c.started, ['r.test/a:1'], 'one load for both callers');
+  first.abort();
+  assert.equal((await a).status, 'idle', 'the cancelled caller stops waiting before the load ends');
+  assert.equal(c.pending.get('r.test/a:1')!.signal.aborted, false, 'the other caller still wants it');
+  c.pending.get('r.test/a:1')!.resolve(graph('r.test/a:1'));
+  assert.equal((await b).status, 'loaded');
+  assert.equal(service.peek('r.test/a:1').status, 'loaded');
+});
+
+test('a command cancelled while the tree shows the image (or a hover waits on it) leaves the load running', async () => {
+  for (const other of ['tree', 'hover'] as const) {
+    const c = controlled();
+    const service = new ReleaseService({ inspect: c.inspect });
+    const command = new AbortController();
+    const waiting = service.ensure('r.test/a:1', command.signal);
+    if (other === 'tree') assert.equal(service.state('r.test/a:1').status, 'loading');
+    const hover = other === 'hover' ? service.ensure('r.test/a:1') : undefined;
+    await delay(1);
+    command.abort();
+    assert.equal((await waiting).status, 'idle');
+    assert.equal(c.pending.get('r.test/a:1')!.signal.aborted, false, `${other}: still loading`);
+    c.pending.get('r.test/a:1')!.resolve(graph('r.test/a:1'));
+    await delay(1);
+    assert.equal(service.peek('r.test/a:1').status, 'loaded', other);
+    if (hover) assert.equal((await hover).status, 'loaded');
+  }
+});
+
+test('when every caller has cancelled and nobody else wants it, the load stops and the image is idle', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect });
+  const callers = [new AbortController(), new AbortController()];
+  const waits = callers.map((k) => service.ensure('r.test/a:1', k.signal));
+  await delay(1);
+  const inspecting = c.pending.get('r.test/a:1')!.signal;
+  callers[0]!.abort();
+  assert.equal(inspecting.aborted, false);
+  callers[1]!.abort();
+  assert.equal(inspecting.aborted, true, 'nobody wants it: the registry walk is cancelled');
+  assert.deepEqual((await Promise.all(waits)).map((l) => l.status), ['idle', 'idle']);
+  await delay(1);
+  assert.equal(service.peek('r.test/a:1').status, 'idle');
+  const already = new AbortController();
+  already.abort();
+  assert.equal((await service.ensure('r.test/a:1', already.signal)).status, 'idle', 'an aborted signal starts nothing');
+  assert.equal(c.started.length, 1);
+});
+
 test('with a verifier, the inspected image shows first, then its verification', async () => {
   const c = controlled();
   let finish!: () => void;
