@@ -1,7 +1,8 @@
 // The verification engine behind the release view, the panel and "Verify image": the policy
 // (`provenanceLens.policyFile`, else the workspace's .provenance-lens.yaml when it is trusted;
 // none: nothing pinned, as `provenance-lens verify` without flags), the trusted root (the
-// `provenanceLens.trustedRoot` file, the policy's, else the embedded public-good root), and
+// `provenanceLens.trustedRoot` file, the policy's, else the embedded public-good root; a policy's
+// certificateChain replaces its certificate authorities), and
 // verifyImage over the graph the view already has. Loaded on first use, like the other engines.
 import { LensError } from '../core/errors';
 import type { ImageGraph } from '../registry/graph-types';
@@ -34,9 +35,7 @@ export class Verifier {
 
   async verify(graph: ImageGraph, signal: AbortSignal): Promise<ImageVerification> {
     const policy = await this.policyFor(graph.reference);
-    const [{ verifyImage }, trustRoot, source] = await Promise.all([
-      import('../verify/verify-image.js'), this.root(this.options.settings().trustedRoot ?? policy.trustedRoot), this.options.source(graph),
-    ]);
+    const [{ verifyImage }, trustRoot, source] = await Promise.all([import('../verify/verify-image.js'), this.root(policy), this.options.source(graph)]);
     return verifyImage(source, graph, { policy, trustRoot, signal });
   }
 
@@ -65,14 +64,23 @@ export class Verifier {
     return policyForImage(file, reference);
   }
 
-  private root(file: string | undefined): Promise<TrustRoot> {
-    const key = file ?? '';
+  /**
+   * The trust material for an image's policy, as the CLI's: the setting's trusted_root.json, else
+   * the policy's, else the embedded public-good root; a policy's private PKI chain (certificateChain)
+   * replaces its certificate authorities. One load per file and chain.
+   */
+  private root(policy: ImagePolicy): Promise<TrustRoot> {
+    const file = this.options.settings().trustedRoot;
+    const key = `${file ?? policy.trustedRoot ?? ''}\0${policy.certificateChain ?? ''}`;
     let root = this.roots.get(key);
     if (!root) {
       const offline = this.options.settings().offline;
-      root = import('../verify/trust-root.js').then(async ({ loadTrustRoot, describeTrustRoot }) => {
-        const loaded = await loadTrustRoot({ offline, cacheDir: this.options.trustCacheDir, ...(file ? { trustedRootFile: file } : {}) });
-        this.options.log.info(`Trusted root: ${describeTrustRoot(loaded.info)}.`);
+      root = import('../verify/policy-flags.js').then(async ({ trustRootFor }) => {
+        const [loaded, { describeTrustRoot }, { privatePki }] = await Promise.all([
+          trustRootFor(policy, file, { offline, cacheDir: this.options.trustCacheDir }), import('../verify/trust-root.js'), import('../verify/certificate-chain.js'),
+        ]);
+        const chain = privatePki(loaded);
+        this.options.log.info(`Trusted root: ${describeTrustRoot(loaded.info)}${chain ? `; its certificate authorities replaced by the private PKI chain ${chain.path} (${chain.subjects.join(' → ')})` : ''}.`);
         return loaded;
       });
       root.catch(() => this.roots.delete(key));

@@ -13,6 +13,12 @@ import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
 import { pushCosignLayers } from '../support/sigstore/release';
 import type { ImageGraph } from '../../src/registry/graph-types';
+import { RegistryClient } from '../../src/registry/client';
+import { buildGraph } from '../../src/registry/graph';
+import { openReference } from '../../src/registry/open';
+import { parseReference } from '../../src/registry/reference';
+import { Verifier } from '../../src/host/verifier';
+import { privatePki } from '../../src/verify/certificate-chain';
 import type { ImageVerdict } from '../../src/verify/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 
@@ -114,6 +120,34 @@ describe('verify --certificate-chain: a private PKI signature without a log', ()
     const { code, out } = await verify(ref, ['--policy', policy]);
     assert.equal(code, 0, JSON.stringify(signature(out).checks));
     assert.deepEqual([out.policy.certificateChain, out.policy.sources.certificateChain, out.trustRoot.certificateChain?.path], [chain, 'policy-file', chain]);
+  });
+
+  test('the editor\'s verifier (src/host/verifier.ts) honours the policy\'s chain too: verified, not failed closed', async () => {
+    const ref = await signed(await leaf(mini.ca));
+    const policy = join(dir, 'editor-policy.yaml');
+    writeFileSync(policy, ['version: 1', 'images:', `  - image: ${reg.host}/pki/**`, '    certificateChain: chain.pem', '    requireTlog: false', `    identity: ${EMAIL}`, ''].join('\n'));
+    const client = new RegistryClient({ insecureRegistries: [reg.host] });
+    const open = (r: string) => openReference(parseReference(r), client);
+    const logged: string[] = [];
+    const verifier = new Verifier({
+      settings: () => ({ offline: true, insecureRegistries: [reg.host], caFiles: [], concurrency: 4, cacheSizeMb: 16, ignored: [] }),
+      policyPath: () => policy,
+      source: async (g) => open(g.reference).source,
+      trustCacheDir: join(dir, 'trust-cache'),
+      log: { info: (m) => logged.push(m), warn: (m) => logged.push(`warn: ${m}`) },
+    });
+    const { source, target } = open(ref);
+    const graph = await buildGraph(source, target);
+    const result = await verifier.verify(graph, new AbortController().signal);
+    assert.deepEqual([result.verdict.state, result.verdict.verified], ['verified', true], JSON.stringify(result.artifacts.map((a) => a.checks.filter((c) => c.status === 'fail'))));
+    assert.equal(privatePki({ info: result.trustRoot })?.path, chain);
+    assert.ok(logged.some((m) => m.startsWith('Trusted root: custom') && m.includes(chain)), logged.join('\n'));
+
+    // A signature by another CA is still refused by the same verifier.
+    const other = await signed(await leaf(mini.untrustedCa));
+    const opened = open(other);
+    const refused = await verifier.verify(await buildGraph(opened.source, opened.target), new AbortController().signal);
+    assert.equal(refused.verdict.state, 'failed');
   });
 
   test('usage errors (exit 2): an unreadable chain, a signing certificate given as the chain', async () => {
