@@ -6,6 +6,7 @@ import type { Credential, CredentialProvider } from './credentials-types';
 import type { Transport } from './transport';
 import { parseChallenges } from './challenge';
 import { assertJsonShape } from './json-shape';
+import { responseError } from './registry-errors';
 
 /**
  * Registry authentication as the distribution token spec describes
@@ -113,6 +114,8 @@ export class Authenticator {
     if (res.status === 401 || res.status === 403) {
       throw unauthorized(registry, credential ? 'the token service refused the stored credentials' : 'the token service refused an anonymous token');
     }
+    // Rate limits and outages of the token service say when to come back, as the registry's own do.
+    if (res.status === 429 || res.status >= 500) throw responseError(res, `a token from its token service (${redactUrl(realm)})`, registry);
     if (res.status !== 200 || !res.body) {
       throw new LensError('REGISTRY_ERROR', `The token service of ${registry} (${redactUrl(realm)}) answered ${res.status}.`, { registry, status: res.status });
     }

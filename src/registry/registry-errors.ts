@@ -31,7 +31,7 @@ export function responseError(res: HttpResponse, what: string, registry: string)
     case 429: {
       const wait = parseRetryAfter(res.headers['retry-after']);
       const at = wait !== undefined ? new Date(Date.now() + wait).toISOString() : undefined;
-      return new LensError('RATE_LIMITED', `${registry} is rate limiting requests${at ? `; retry at ${at}` : '; retry later'}${said}. Signing in usually raises the limit.`, { registry, url, status: 429, retryAt: at });
+      return new LensError('RATE_LIMITED', `${registry} is rate limiting requests (refused ${what})${at ? `; retry at ${at}` : '; retry later'}${said}. Signing in usually raises the limit.`, { registry, url, status: 429, retryAt: at });
     }
     default:
       if (res.status >= 500) {

@@ -88,7 +88,7 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
   test('429 for ever without Retry-After: backs off with jitter (3 waits, each within [base/4, cap]), then RATE_LIMITED "retry later"', async () => {
     h.proxy.inject({ path: indexPath, fault: { kind: 'status', status: 429 } });
     const e = await rejectsWith(walk(h, h.client({ retries: 3, backoffBaseMs: 40, backoffMaxMs: 100 }), ref()), 'RATE_LIMITED');
-    assert.match(e.message, new RegExp(`^${h.proxy.host.replace(/\./g, '\\.')} is rate limiting requests; retry later \\(registry said: TOOMANYREQUESTS: injected HTTP 429\\)\\. Signing in usually raises the limit\\.$`));
+    assert.match(e.message, new RegExp(`^${h.proxy.host.replace(/\./g, '\\.')} is rate limiting requests \\(refused [^)]+\\); retry later \\(registry said: TOOMANYREQUESTS: injected HTTP 429\\)\\. Signing in usually raises the limit\\.$`));
     assert.equal(e.details.retryAt, undefined);
     const seen = h.proxy.requestsTo(indexPath);
     assert.deepEqual(seen.map((r) => r.status), [429, 429, 429, 429]);

@@ -112,6 +112,26 @@ test('429 with a Retry-After beyond our patience stops at once and says when to 
   assert.equal(exchanges.length, 1);
 });
 
+test('a token service that rate limits (429) or fails (5xx) after the retries: RATE_LIMITED with the time to retry, REGISTRY_ERROR', async () => {
+  const challenge = `Bearer realm="${ORIGIN}/token",service="reg.test",scope="repository:app:pull"`;
+  for (const [status, headers, code, text] of [
+    [429, { 'retry-after': '3600' }, 'RATE_LIMITED', /^reg\.test is rate limiting requests \(refused a token from its token service \(https:\/\/reg\.test\/token\)\); retry at \d{4}-\d\d-\d\dT/],
+    [503, {}, 'REGISTRY_ERROR', /reg\.test failed with HTTP 503 while serving a token from its token service \(https:\/\/reg\.test\/token\).*after retries/],
+  ] as const) {
+    const { client, pool, exchanges } = setup({ maxRetryAfterMs: 10_000, retries: 1 });
+    pool.intercept({ path: '/v2/app/manifests/v1', method: 'GET' }).reply(401, '', { headers: { 'www-authenticate': challenge } });
+    pool.intercept({ path: (p) => p.startsWith('/token?'), method: 'GET' }).reply(status, '', { headers }).times(2);
+    await assert.rejects(client.source(REG).getManifest('app', 'v1'), (e: unknown) => {
+      assert.ok(e instanceof LensError);
+      assert.equal(e.code, code);
+      assert.match(e.message, text);
+      if (status === 429) assert.match(String(e.details?.retryAt), /^\d{4}-/);
+      return true;
+    });
+    assert.equal(exchanges.filter((e) => e.url.includes('/token')).length, status === 429 ? 1 : 2, 'a long Retry-After stops at once; a 5xx is retried');
+  }
+});
+
 test('500 then success is retried with backoff; 500 forever gives up after the retries', async () => {
   const { client, pool, exchanges } = setup({ retries: 2 });
   pool.intercept({ path: '/v2/app/manifests/v1', method: 'GET' }).reply(500, 'boom');
