@@ -107,7 +107,7 @@ export class Authenticator {
       if (credential?.kind === 'basic') {
         authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
         secrets.add(authorization.slice(6));
-        url.searchParams.set('offline_token', 'true');
+        // No offline_token: we keep no refresh token, so none is asked for (one secret fewer in flight).
       }
       res = await this.transport.send({ method: 'GET', url, authorization, signal, read: { limit: TOKEN_LIMIT, what: 'Token response' } });
     }

@@ -51,6 +51,8 @@ describe('registry client behaviour against a real token-auth registry', () => {
     assert.equal(reg.auth.tokenServer.requests.length, 1);
     assert.deepEqual(reg.auth.tokenServer.requests[0]!.scopes, ['repository:team/app:pull']);
     assert.equal(reg.auth.tokenServer.requests[0]!.hasAuthorization, true);
+    // No refresh token is kept, so none is asked for: the server issues one only with offline_token.
+    assert.equal(reg.auth.tokenServer.requests[0]!.query.offline_token, undefined);
   });
 
   test('an identity (refresh) token from the Docker config is exchanged with a POST refresh_token grant', async () => {
