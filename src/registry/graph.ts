@@ -253,6 +253,7 @@ interface ReferrerLimits {
 
 async function referrerTree(source: ContentSource, repo: string, digest: string, limits: ReferrerLimits, depth: number, problems: GraphProblem[], signal?: AbortSignal): Promise<Artifact[]> {
   const found = await discoverReferrers(source, repo, digest, signal, limits.knownTags, limits.maxReferrers);
+  if (found.unfinished) problems.push({ at: `referrers of ${digest}`, code: 'TRUNCATED', message: `Referrers of ${digest}: ${found.unfinished}. Referrers on the pages not read were not checked.` });
   if (found.descriptors.length > limits.maxReferrers) {
     problems.push({ at: `referrers of ${digest}`, code: 'TRUNCATED', message: `${found.descriptors.length} referrers name ${digest}; only the first ${limits.maxReferrers} were examined.` });
     found.descriptors.splice(limits.maxReferrers);

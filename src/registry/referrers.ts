@@ -6,6 +6,8 @@ export interface DiscoveredReferrers {
   descriptors: Descriptor[];
   discovery: 'referrers-api' | 'referrers-tag-schema' | 'layout';
   tag?: string;
+  /** Why the listing stopped before its end (a registry paging for ever). */
+  unfinished?: string;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface DiscoveredReferrers {
 export async function discoverReferrers(source: ContentSource, repository: string, digest: string, signal?: AbortSignal, knownTags?: Set<string>, limit?: number): Promise<DiscoveredReferrers> {
   const viaApi = await source.referrers(repository, digest, { signal, ...(limit !== undefined ? { limit } : {}) });
   if (viaApi !== undefined) {
-    return { descriptors: viaApi, discovery: source.description.startsWith('OCI layout') ? 'layout' : 'referrers-api' };
+    return { descriptors: viaApi, discovery: source.description.startsWith('OCI layout') ? 'layout' : 'referrers-api', ...(viaApi.unfinished ? { unfinished: viaApi.unfinished } : {}) };
   }
   const tag = digestTag(digest);
   if (knownTags && !knownTags.has(tag)) return { descriptors: [], discovery: 'referrers-tag-schema' };

@@ -1,6 +1,6 @@
 import { LensError } from '../core/errors';
 import { SharedWork } from '../core/shared-work';
-import type { ContentSource, FetchOptions } from './source';
+import type { ContentSource, FetchOptions, ReferrerList } from './source';
 import type { Descriptor, FetchedManifest } from './types';
 import type { RegistryClient } from './client';
 import { MANIFEST_ACCEPT, MediaType } from './media-types';
@@ -147,12 +147,23 @@ export class RegistrySource implements ContentSource {
     }
   }
 
-  async referrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string; limit?: number } = {}): Promise<Descriptor[] | undefined> {
+  async referrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string; limit?: number } = {}): Promise<ReferrerList | undefined> {
     if (this.referrersApi === false) return undefined;
     parseDigest(digest);
-    const out: Descriptor[] = [];
+    const out: ReferrerList = [];
     let path: string | undefined = `referrers/${digest}${options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : ''}`;
-    for (let page = 0; path && page < MAX_REFERRER_PAGES; page++) {
+    const seen = new Set<string>();
+    for (let page = 0; path; page++) {
+      // A registry that pages for ever, or in a circle, is not followed to the end: said, not hidden.
+      if (page === MAX_REFERRER_PAGES) {
+        out.unfinished = `the registry's referrers listing went on past ${MAX_REFERRER_PAGES} pages; the rest was not read`;
+        break;
+      }
+      if (seen.has(path)) {
+        out.unfinished = `the registry's referrers listing links back to a page already read (${path}); the rest was not read`;
+        break;
+      }
+      seen.add(path);
       const res = await this.client.call(this.registry, repository, {
         method: 'GET', path, headers: { accept: MediaType.ociIndex }, signal: options.signal,
         what: `referrers of ${repository}@${digest}`,
@@ -171,7 +182,10 @@ export class RegistrySource implements ContentSource {
       if (options.limit !== undefined && out.length > options.limit) break;
       path = nextLink(res.headers.link, repository);
     }
-    return options.artifactType ? out.filter((d) => d.artifactType === options.artifactType) : out;
+    if (!options.artifactType) return out;
+    const filtered: ReferrerList = out.filter((d) => d.artifactType === options.artifactType);
+    if (out.unfinished) filtered.unfinished = out.unfinished;
+    return filtered;
   }
 
   /** Whether the last referrers call found the API (undefined before any call). */

@@ -41,5 +41,8 @@ export interface ContentSource {
    * source does not implement it, and the caller falls back to the referrers tag schema.
    * With `limit`, no further page is read once more than `limit` referrers are listed.
    */
-  referrers(repository: string, digest: string, options?: FetchOptions & { artifactType?: string; limit?: number }): Promise<Descriptor[] | undefined>;
+  referrers(repository: string, digest: string, options?: FetchOptions & { artifactType?: string; limit?: number }): Promise<ReferrerList | undefined>;
 }
+
+/** Referrers as listed; `unfinished` says why the listing stopped before its last page. */
+export type ReferrerList = Descriptor[] & { unfinished?: string };

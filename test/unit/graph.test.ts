@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { LayoutSource } from '../../src/registry/layout-source';
 import { buildGraph } from '../../src/registry/graph';
 import { MediaType } from '../../src/registry/media-types';
+import type { ReferrerList } from '../../src/registry/source';
 
 // The graph walker over generated OCI layouts: shapes a registry may serve that are odd,
 // broken or hostile, with the exact outcome for each.
@@ -88,4 +89,23 @@ test('a single-platform image reads its platform from the config blob', async ()
   const g = await buildGraph(new LayoutSource(l.dir), target(l.dir));
   assert.equal(g.kind, 'manifest');
   assert.deepEqual(g.platforms.map((p) => [p.platform, p.digest]), [['linux/riscv64', img.digest]]);
+});
+
+test('a referrers listing that stopped before its end is a TRUNCATED problem naming the digest and why', async () => {
+  const l = new Layout();
+  const amd = l.image('amd64');
+  const idx = l.index([entry(amd, { platform: { os: 'linux', architecture: 'amd64' } })]);
+  // A source whose referrers API stopped early (registry-source.ts sets `unfinished`); the walk must say so.
+  class Unfinished extends LayoutSource {
+    override async referrers(repository: string, digest: string, options?: Parameters<LayoutSource['referrers']>[2]): Promise<ReferrerList> {
+      const list: ReferrerList = await super.referrers(repository, digest, options);
+      if (digest === idx.digest) list.unfinished = 'the registry\'s referrers listing went on past 100 pages; the rest was not read';
+      return list;
+    }
+  }
+  const g = await buildGraph(new Unfinished(l.dir), target(l.dir));
+  assert.deepEqual(g.problems.map((p) => [p.code, p.at, p.message]), [[
+    'TRUNCATED', `referrers of ${idx.digest}`,
+    `Referrers of ${idx.digest}: the registry's referrers listing went on past 100 pages; the rest was not read. Referrers on the pages not read were not checked.`,
+  ]]);
 });

@@ -205,6 +205,30 @@ test('referrers API: used when present; undefined (tag schema) when the registry
   assert.equal(await other.client.source(REG).referrers('app', DIGEST), undefined);
 });
 
+test('referrers API that pages for ever, or in a circle: stops, and says why (unfinished)', async () => {
+  const empty = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] });
+  const first = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: sha('r'), size: 1, artifactType: MediaType.sigstoreBundleV03 }] });
+  {
+    const { client, pool, exchanges } = setup();
+    pool.intercept({ path: (p) => p.startsWith(`/v2/app/referrers/${DIGEST}`), method: 'GET' }).reply((o) => {
+      const n = Number(new URL(o.path, ORIGIN).searchParams.get('page') ?? 0);
+      return { statusCode: 200, data: n === 0 ? first : empty, responseOptions: { headers: { 'content-type': MediaType.ociIndex, link: `</v2/app/referrers/${DIGEST}?page=${n + 1}>; rel="next"` } } };
+    }).persist();
+    const found = await client.source(REG).referrers('app', DIGEST);
+    assert.equal(found?.length, 1, 'what was read is kept');
+    assert.equal(found?.unfinished, 'the registry\'s referrers listing went on past 100 pages; the rest was not read');
+    assert.equal(exchanges.length, 100);
+  }
+  {
+    const { client, pool, exchanges } = setup();
+    pool.intercept({ path: (p) => p.startsWith(`/v2/app/referrers/${DIGEST}`), method: 'GET' }).reply(() => ({ statusCode: 200, data: first, responseOptions: { headers: { 'content-type': MediaType.ociIndex, link: `</v2/app/referrers/${DIGEST}?page=1>; rel="next"` } } })).persist();
+    const found = await client.source(REG).referrers('app', DIGEST, { artifactType: MediaType.sigstoreBundleV03 });
+    assert.equal(found?.length, 2);
+    assert.equal(found?.unfinished, `the registry's referrers listing links back to a page already read (referrers/${DIGEST}?page=1); the rest was not read`);
+    assert.equal(exchanges.length, 2);
+  }
+});
+
 test('cancellation stops a request with ABORTED', async () => {
   const { client, pool } = setup();
   pool.intercept({ path: '/v2/app/manifests/v1', method: 'GET' }).reply(200, manifest, { headers: json }).delay(2000);
