@@ -166,7 +166,26 @@ function render(g: ImageGraph, r: ImageVerification, policy: ImagePolicy): strin
   lines.push('', `Policy: ${describePolicy(policy)}`, `Trust: ${describeTrustRoot(r.trustRoot)}${pki ? `; certificate authorities: the private PKI chain ${safeText(pki.path)} (${safeText(pki.subjects.join('; '))})` : ''}`);
   const notChecked = notCheckedLines(g, r);
   if (notChecked.length > 0) lines.push('Not checked:', ...notChecked.map((l) => `  - ${l}`));
+  if (v.state === 'unpinned') lines.push(...pinHint(r));
   return `${lines.join('\n')}\n`;
+}
+
+/** The signers seen on valid but unpinned signatures, as the flags that would pin them. */
+function pinHint(r: ImageVerification): string[] {
+  const seen = new Set<string>();
+  for (const a of r.artifacts) {
+    if (a.state !== 'unpinned' || a.identity === undefined) continue;
+    const flags = [`--certificate-identity ${shellQuote(a.identity)}`, ...(a.issuer !== undefined ? [`--certificate-oidc-issuer ${shellQuote(a.issuer)}`] : [])].join(' ');
+    seen.add(flags);
+  }
+  if (seen.size === 0) return [];
+  // Only a suggestion: who signed is what the user must decide to trust, never inferred for them.
+  return ['', 'To pin a signer seen here, add its flags (only for one you recognise as your release workflow):', ...[...seen].slice(0, 3).map((f) => `  ${safeText(f)}`)];
+}
+
+/** POSIX single quotes, so a copied suggestion runs as shown whatever the certificate says. */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function digestHow(d: DigestVerdict, index: DigestVerdict): string {

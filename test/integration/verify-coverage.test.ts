@@ -84,6 +84,13 @@ describe('coverage: signatures-or-attestations on the real slsa-github-generator
     assert.match(wrong.out.verdict.coverage, /not covered \(no signature or attestation verifies\)/);
     const unpinned = await verify(ref, ['--coverage', RULE]);
     assert.deepEqual([unpinned.code, unpinned.out.verdict.state, unpinned.out.verdict.verified], [1, 'unpinned', false]);
+    // The text names the signer it saw as flags to pin it, and those flags do verify it.
+    const text = await cli(['verify', ref, '--coverage', RULE]);
+    const hint = text.stdout.split('\n').slice(-3);
+    assert.deepEqual(hint, ['To pin a signer seen here, add its flags (only for one you recognise as your release workflow):', `  --certificate-identity ${generatorIdentity('v1.6.0')} --certificate-oidc-issuer ${GITHUB}`, '']);
+    const pinnedNow = await verify(ref, ['--coverage', RULE, ...hint[1]!.trim().split(' ')]);
+    assert.deepEqual([pinnedNow.code, pinnedNow.out.verdict.state], [0, 'verified']);
+    assert.ok(!(await cli(['verify', ref, ...pinned('v1.5.0'), '--coverage', RULE])).stdout.includes('To pin'), 'a failed verdict suggests nothing');
   });
 
   test('the policy file states the rule; a flag replaces it; the human output names it', async () => {
