@@ -15,7 +15,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { freePort } from '../support/ports';
 import { portIsFree } from '../../tools/demo-code-server';
 import { DEMO_PLATFORMS, DEMO_TAG, EXPECTED_REPOSITORY, UNSIGNED_PLATFORM, WRONG_REPOSITORY } from '../../tools/demo-release';
-import { launchBrowser, openWorkbench, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane } from './support/browser';
+import { hoverUntil, launchBrowser, openWorkbench, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane } from './support/browser';
 import { repoRoot } from './support/paths';
 
 const DEMO = join(repoRoot, 'out', 'tools', 'demo.js');
@@ -189,10 +189,8 @@ describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 
     const forkIdentity = `https://github.com/${WRONG_REPOSITORY}/.github/workflows/release.yml@refs/tags/${DEMO_TAG}`;
     const signature = row(page, /Signature\s*cosign \.sig tag/);
     assert.ok((await signature.innerText()).includes(`by ${forkIdentity}`), await signature.innerText());
-    await signature.hover();
     const tooltip = page.locator('.monaco-hover', { hasText: 'Failed IDENTITY' }).first();
-    await tooltip.waitFor({ state: 'visible' });
-    const text = await tooltip.innerText();
+    const { text } = await hoverUntil(page, signature, tooltip, { away: { x: 300, y: 700 } });
     assert.ok(text.includes(`Failed IDENTITY: The certificate identity "${forkIdentity}"; expected the pattern`), text);
     assert.ok(text.includes(`expected "https://github.com/${EXPECTED_REPOSITORY}"`), text);
     await page.mouse.move(300, 700);

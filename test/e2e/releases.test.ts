@@ -12,7 +12,7 @@ import { pushMultiArchIndex, pushReleaseFixture, PREDICATE } from '../support/fi
 import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
-import { launchBrowser, notification, openWorkbench, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane, webviewFrame } from './support/browser';
+import { hoverUntil, launchBrowser, notification, openWorkbench, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane, webviewFrame } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
@@ -205,15 +205,16 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
 
   it('switches the release to another tag from the tag picker', () => screenshotOnFailure(page, 'releases-tag-picker', async () => {
     const release = row(page, /^\s*fleet/);
-    await release.hover();
-    await release.locator('.action-label[aria-label^="Switch tag"]').click();
+    const switchTag = release.locator('.action-label[aria-label^="Switch tag"]');
+    await hoverUntil(page, release, switchTag);
+    await switchTag.click();
     await quickPickRow(page, 'v0.9.0').waitFor({ state: 'visible', timeout: 20_000 });
     await screenshot(page, 'releases-tag-picker');
     await quickPickRow(page, 'v0.9.0').click();
     await row(page, `${registry!.host}/team/fleet:v0.9.0`).waitFor({ state: 'visible', timeout: 20_000 });
     // And back: the release view as it was.
-    await release.hover();
-    await release.locator('.action-label[aria-label^="Switch tag"]').click();
+    await hoverUntil(page, release, switchTag);
+    await switchTag.click();
     await quickPickRow(page, 'v1.0.0').click();
     await row(page, `${registry!.host}/team/fleet:v1.0.0`).getByText(/sha256:/).waitFor({ state: 'visible', timeout: 20_000 });
   }));
