@@ -42,11 +42,23 @@ export class Semaphore {
   private readonly waiting: Array<() => void> = [];
   constructor(private readonly limit: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` when a slot is free. `onQueued`, when the task has to wait, receives a function
+   * that moves it to the front of the queue (someone is waiting on this one in particular).
+   */
+  async run<T>(task: () => Promise<T>, onQueued?: (promote: () => void) => void): Promise<T> {
     // A finishing task hands its slot straight to the next waiter, so the
     // number in flight never exceeds the limit.
     if (this.active < this.limit) this.active++;
-    else await new Promise<void>((r) => this.waiting.push(r));
+    else {
+      await new Promise<void>((r) => {
+        this.waiting.push(r);
+        onQueued?.(() => {
+          const at = this.waiting.indexOf(r);
+          if (at > 0) this.waiting.unshift(...this.waiting.splice(at, 1));
+        });
+      });
+    }
     try {
       return await task();
     } finally {

@@ -37,6 +37,10 @@ interface Inflight {
   waiters: number;
   /** Someone asked without a signal: only a refresh or dispose cancels it. */
   kept: boolean;
+  /** Someone waits on this image in particular (ensure): it goes before the background loads. */
+  wanted: boolean;
+  /** While it waits for a slot: moves it to the front of the queue. */
+  promote?: () => void;
 }
 
 const IDLE: ImageLoad = { status: 'idle' };
@@ -95,6 +99,10 @@ export class ReleaseService {
     if (signal?.aborted) return IDLE;
     const flight = this.inflight.get(reference) ?? this.start(reference);
     if (!flight) return this.peek(reference);
+    // Someone waits on this image (a hover, a command, the panel): it goes before the images the
+    // tree queued in the background, so a 40-image release does not make a hover wait for 39.
+    flight.wanted = true;
+    flight.promote?.();
     if (!signal) {
       flight.kept = true;
       return flight.done;
@@ -165,7 +173,19 @@ export class ReleaseService {
     const signal = AbortSignal.any([controller.signal, this.generation.signal]);
     setMaxListeners(0, signal);
     // The work starts a microtask later, once `flight` is registered.
-    const flight: Inflight = { controller, done: Promise.resolve().then(() => this.semaphore.run(() => this.run(reference, flight, signal))), waiters: 0, kept: quiet };
+    const flight: Inflight = {
+      controller,
+      done: Promise.resolve().then(() => this.semaphore.run(() => {
+        delete flight.promote;
+        return this.run(reference, flight, signal);
+      }, (promote) => {
+        flight.promote = promote;
+        if (flight.wanted) promote();
+      })),
+      waiters: 0,
+      kept: quiet,
+      wanted: false,
+    };
     this.inflight.set(reference, flight);
     this.loads.set(reference, { status: 'loading' });
     if (!quiet) this.emit({ kind: 'image', reference });

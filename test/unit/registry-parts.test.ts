@@ -63,6 +63,22 @@ test('the semaphore never runs more than its limit at once', async () => {
   assert.equal(peak, 3);
 });
 
+test('a queued task can be moved to the front; one already running or at the front is left as it is', async () => {
+  const s = new Semaphore(1);
+  const order: string[] = [];
+  const promotes = new Map<string, () => void>();
+  let release!: () => void;
+  const first = s.run(() => new Promise<void>((r) => { order.push('a'); release = r; }), () => assert.fail('a runs at once'));
+  const rest = ['b', 'c', 'd'].map((n) => s.run(async () => { order.push(n); }, (p) => promotes.set(n, p)));
+  assert.deepEqual([...promotes.keys()], ['b', 'c', 'd']);
+  promotes.get('d')!();
+  promotes.get('d')!(); // twice: still once, at the front
+  release();
+  await Promise.all([first, ...rest]);
+  assert.deepEqual(order, ['a', 'd', 'b', 'c']);
+  promotes.get('b')!(); // after it ran: nothing happens
+});
+
 test('sleep is cancellable and leaves no timer', async () => {
   const c = new AbortController();
   const p = sleep(60_000, c.signal);

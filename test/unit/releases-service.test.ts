@@ -170,6 +170,31 @@ test('when every caller has cancelled and nobody else wants it, the load stops a
   assert.equal(c.started.length, 1);
 });
 
+test('an image someone waits on (a hover, a command) goes before the images the tree queued', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect, concurrency: 1 });
+  for (const r of ['a', 'b', 'c', 'd']) service.state(`r.test/${r}:1`);
+  await delay(1);
+  assert.deepEqual(c.started, ['r.test/a:1']);
+  const hovered = service.ensure('r.test/d:1');
+  c.pending.get('r.test/a:1')!.resolve(graph('r.test/a:1'));
+  await delay(1);
+  assert.deepEqual(c.started, ['r.test/a:1', 'r.test/d:1'], 'd jumped the queue');
+  c.pending.get('r.test/d:1')!.resolve(graph('r.test/d:1'));
+  assert.equal((await hovered).status, 'loaded');
+  // An image nobody had queued yet, asked for while others wait: next, not last.
+  const command = service.ensure('r.test/e:1', new AbortController().signal);
+  await delay(1);
+  c.pending.get('r.test/b:1')!.resolve(graph('r.test/b:1'));
+  await delay(1);
+  assert.deepEqual(c.started.slice(2), ['r.test/b:1', 'r.test/e:1']);
+  c.pending.get('r.test/e:1')!.resolve(graph('r.test/e:1'));
+  assert.equal((await command).status, 'loaded');
+  c.pending.get('r.test/c:1')!.resolve(graph('r.test/c:1'));
+  await delay(1);
+  assert.equal(service.peek('r.test/c:1').status, 'loaded', 'the others still load');
+});
+
 test('with a verifier, the inspected image shows first, then its verification', async () => {
   const c = controlled();
   let finish!: () => void;
