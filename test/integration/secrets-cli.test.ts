@@ -137,13 +137,16 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
     assert.ok(basic.requests.some((r) => r.authScheme === 'Basic'));
     assert.ok(token.requests.some((r) => r.authScheme === 'Bearer'));
     assert.ok(recorder.tokens.some((t) => t.kind === 'access'), 'the token service issued access tokens');
-    assert.ok(recorder.tokens.some((t) => t.kind === 'refresh'), 'a refresh token was issued (offline_token=true)');
+    // No refresh token is kept, so none is asked for (no offline_token) and none is issued.
+    assert.ok(!recorder.tokens.some((t) => t.kind === 'refresh'), 'no refresh token was issued');
   });
 
   test('with an identity (refresh) token and a registry token from Docker\'s config', async () => {
-    const refresh = recorder.tokens.find((t) => t.kind === 'refresh')!.value;
     assert.equal(tokenReg.auth.mode, 'token');
     if (tokenReg.auth.mode !== 'token') return;
+    // What `docker login` stores for an OAuth2 registry: a refresh token, searched for like the others.
+    const refresh = tokenReg.auth.tokenServer.issueRefreshToken(USER);
+    scan.addToken('identitytoken', refresh);
     const registryToken = tokenReg.auth.tokenServer.issueToken(USER, [{ type: 'repository', name: REPO, actions: ['pull'] }]);
     scan.addToken('registrytoken', registryToken);
     const identity = await cli('token inspect -v (identitytoken)', ['inspect', ref(token), '-v'], dockerConfig('identity', { [token.host]: { identitytoken: refresh } }));
