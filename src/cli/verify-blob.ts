@@ -30,9 +30,9 @@ or its digest, offline unless --refresh-trust-root.
 Options:
   --bundle FILE                          the Sigstore bundle (required)
   --certificate-identity S               the signer's certificate identity (SAN), exact
-  --certificate-identity-regexp R        ... or a regular expression, anchored to the whole SAN
+  --certificate-identity-regexp R        ... or an RE2 expression (as cosign's), matching the whole SAN
   --certificate-oidc-issuer S            the OIDC issuer, exact
-  --certificate-oidc-issuer-regexp R     ... or an anchored regular expression
+  --certificate-oidc-issuer-regexp R     ... or an RE2 expression matching the whole issuer
   --trusted-root FILE                    a trusted_root.json (default: the embedded public-good root)
   --key FILE                             verify with this PEM public key instead of a certificate identity
   --insecure-ignore-tlog                 with --key: do not require a transparency-log entry

@@ -37,9 +37,9 @@ and says which digest each covers. Verified only if every platform is covered by
 signature (its own or the index's) and every requirement holds.
 
   --certificate-identity S            the signer's certificate identity (SAN), exact
-  --certificate-identity-regexp R     ... or a regular expression, anchored to the whole SAN
+  --certificate-identity-regexp R     ... or an RE2 expression (as cosign's), matching the whole SAN
   --certificate-oidc-issuer S         the OIDC issuer, exact
-  --certificate-oidc-issuer-regexp R  ... or an anchored regular expression
+  --certificate-oidc-issuer-regexp R  ... or an RE2 expression matching the whole issuer
   --key FILE                          accept signatures made with this PEM public key (repeatable)
   --insecure-ignore-tlog              do not require a transparency-log entry (key-based signing)
   --require-attestation TYPE          require a verified attestation of this predicate type

@@ -5,6 +5,7 @@
  * executor; every other function receives evaluated arguments, and an unknown argument makes the
  * result unknown before the function runs.
  */
+import { RE2JS } from 're2js';
 import { formatGoTime } from './go-time';
 import { incrementVersion } from './semver';
 import { sprint, sprintf, sprintln } from './template-printf';
@@ -133,17 +134,23 @@ function base(p: string): string {
 /** cases.Title(language.English): first letter of each word upper, the rest lower. */
 const title = (s: string): string => s.replace(/[\p{L}\p{N}_']+/gu, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
 
-function regexp(exp: string): RegExp {
+/**
+ * GoReleaser's filter functions take Go regular expressions, which RE2 (re2js) compiles the same
+ * way and matches in linear time: a goreleaser file from a cloned repository cannot stall the
+ * editor with a backtracking pattern.
+ */
+function regexp(exp: string): RE2JS {
   try {
-    return new RegExp(exp);
+    return RE2JS.compile(exp);
   } catch (e) {
     throw new FunctionError(`regexp: Compile(${JSON.stringify(exp)}): ${(e as Error).message}`);
   }
 }
 
+// regexp.MatchString: a match anywhere in the line, as Go's.
 const filterLines = (reverse: boolean) => (content: string, exp: string): string => {
   const re = regexp(exp);
-  return content.split('\n').filter((l) => re.test(l) !== reverse).join('\n');
+  return content.split('\n').filter((l) => re.matcher(l).find() !== reverse).join('\n');
 };
 
 const inc = (part: 'major' | 'minor' | 'patch') => (v: string): string => {

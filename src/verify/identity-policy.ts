@@ -1,7 +1,7 @@
 import { LensError } from '../core/errors';
 import type { SignatureCheck } from './checks';
 import { check } from './checks';
-import { patternProblems } from './policy-regexp';
+import { compileRe2, patternProblems } from './policy-regexp';
 
 /**
  * Who must have signed: the certificate identity (SAN) and OIDC issuer, each exact or
@@ -17,37 +17,28 @@ export interface IdentityPolicy {
   issuer?: Matcher;
 }
 
-const compiled = new Map<string, RegExp>();
-
-/**
- * Anchors and compiles a user pattern; throws USAGE with the reason when it is not a valid
- * pattern, or has the nested-quantifier shape that backtracks exponentially (policy-regexp.ts):
- * the policy file refuses those, and command-line flags come through here.
- */
-export function compilePattern(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (re === undefined) {
-    const unsafe = patternProblems(pattern).find((p) => p.code === 'UNSAFE_REGEXP');
-    if (unsafe !== undefined) {
-      throw new LensError('USAGE', `Unsafe regular expression ${JSON.stringify(pattern)} at character ${unsafe.offset + 1}: ${unsafe.message}.`);
-    }
-    try {
-      // The pattern must be a regular expression on its own before it is wrapped: "a)|(?:b"
-      // is not, yet `^(?:a)|(?:b)$` compiles and accepts anything that starts with "a".
-      new RegExp(pattern);
-      re = new RegExp(`^(?:${pattern})$`);
-    } catch (e) {
-      throw new LensError('USAGE', `Invalid regular expression ${JSON.stringify(pattern)}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    compiled.set(pattern, re);
-  }
-  return re;
+/** A compiled identity or issuer pattern: `test` is true when it matches the whole value. */
+export interface CompiledPattern {
+  test(value: string): boolean;
 }
 
 /**
- * Longest certificate value a pattern is run on. A SAN comes from the certificate, which an
- * attacker may have made; even an accepted pattern can be polynomial (`.*a.*a.*b`), so the input
- * is bounded instead. Real identities (workflow URIs, emails) are far shorter.
+ * Compiles a user pattern (RE2 syntax, as cosign's: policy-regexp.ts); throws USAGE with the
+ * reason when it is not one. The pattern always matches the whole value, never a part.
+ */
+export function compilePattern(pattern: string): CompiledPattern {
+  const problem = patternProblems(pattern)[0];
+  if (problem !== undefined) {
+    throw new LensError('USAGE', `Invalid regular expression ${JSON.stringify(pattern)} at character ${problem.offset + 1}: ${problem.message}.`);
+  }
+  const re = compileRe2(pattern);
+  return { test: (value) => re.matches(value) };
+}
+
+/**
+ * Longest certificate value a pattern is run on. Matching is linear in the input (RE2), so this
+ * is not what keeps it fast; it keeps a certificate made to be huge from costing anything at all.
+ * Real identities (workflow URIs, emails) are far shorter; a longer value never matches.
  */
 export const MAX_MATCHED_VALUE = 4096;
 

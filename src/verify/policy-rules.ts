@@ -44,8 +44,7 @@ function template(ctx: RulesContext, field: Field, at: string): TemplatePart[] |
 function checkRegexp(ctx: RulesContext, at: string, text: string, node: Scalar, templates: boolean): boolean {
   const problems = patternProblems(templates ? placeholderFreePattern(text) : text);
   for (const p of problems) {
-    const what = p.code === 'UNSAFE_REGEXP' ? 'Unsafe regular expression' : 'Invalid regular expression';
-    ctx.r.error(p.code, at, node, `${what} at character ${p.offset + 1}: ${p.message}.`, { offset: p.offset, length: 1 });
+    ctx.r.error(p.code, at, node, `Invalid regular expression at character ${p.offset + 1}: ${p.message}.`, { offset: p.offset, length: 1 });
   }
   return problems.length === 0;
 }

@@ -17,7 +17,6 @@ export type PolicyDiagnosticCode =
   | 'MISSING_KEY'
   | 'INVALID_VALUE'
   | 'INVALID_REGEXP'
-  | 'UNSAFE_REGEXP'
   | 'UNKNOWN_TEMPLATE_VARIABLE'
   | 'UNKNOWN_ATTESTATION'
   | 'CONFLICT'

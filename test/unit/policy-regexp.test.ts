@@ -6,11 +6,12 @@ import { parseTemplate, placeholderFreePattern, renderExact, renderPattern } fro
 
 const codes = (p: string): string[] => patternProblems(p).map((x) => `${x.code}@${x.offset}`);
 
-describe('regexp checks: structure, with the offset', () => {
-  test('valid patterns have no problems', () => {
+describe('regexp checks: RE2 syntax, as cosign\'s, with the offset', () => {
+  test('valid patterns have no problems, including RE2 syntax JavaScript lacks', () => {
     for (const p of [
       'https://github\\.com/org/repo/\\.github/workflows/[^/@]+@refs/tags/v[0-9.]+',
-      '(\\d+\\.){3}\\d+', 'a{2,5}', 'x{', 'a{,3}', '[]]', '[^]', '(?:a|b)?c*', '(?<name>a)\\k<name>', '(?=a)a', '(?<!b)a', '\\(a+\\)+', '[(]+',
+      '(\\d+\\.){3}\\d+', 'a{2,5}', 'x{', 'a{,3}', '[]]', '[]a]', '(?:a|b)?c*', '\\(a+\\)+', '[(]+', '^*',
+      '(?i)https://github\\.com/Org/.*', '\\Ahttps://x\\z', '(?P<name>a)', '[[:alpha:]]+', '\\Qa.b\\E',
     ]) assert.deepEqual(codes(p), [], p);
   });
   test('malformed patterns point at the character', () => {
@@ -22,37 +23,37 @@ describe('regexp checks: structure, with the offset', () => {
     assert.deepEqual(codes('*a'), ['INVALID_REGEXP@0']);
     assert.deepEqual(codes('a|+b'), ['INVALID_REGEXP@2']);
     assert.deepEqual(codes('(+)'), ['INVALID_REGEXP@1']);
-    assert.deepEqual(codes('a**'), ['INVALID_REGEXP@2']);
+    assert.deepEqual(codes('a**'), ['INVALID_REGEXP@1']);
     assert.deepEqual(codes('a{3,1}'), ['INVALID_REGEXP@1']);
-    assert.deepEqual(codes('^*'), ['INVALID_REGEXP@1']);
+    assert.deepEqual(codes('a{1001}'), ['INVALID_REGEXP@1']);
   });
-  test('what the scan does not model, V8 reports (at the start)', () => {
-    const p = patternProblems('(?<a>x)(?<a>y)');
-    assert.equal(p.length, 1);
-    assert.equal(p[0]!.offset, 0);
-    assert.match(p[0]!.message, /[Dd]uplicate capture group name/);
+  test('the reason is RE2\'s, naming the piece; what RE2 leaves out says so', () => {
+    assert.deepEqual(patternProblems('a(?=b)'), [{ code: 'INVALID_REGEXP', offset: 1, message: 'invalid or unsupported Perl syntax: "(?=" (RE2, the syntax cosign uses, has no lookarounds or back references)' }]);
+    assert.match(patternProblems('(a)\\1')[0]!.message, /invalid escape sequence: "\\1"/);
+    assert.deepEqual(patternProblems('(?<a>x)(?<a>y)').map((p) => p.message), ['duplicate capture group name: "a"']);
+    assert.deepEqual(patternProblems('ab[c').map((p) => p.message), ['missing closing ]: "[c"']);
   });
 });
 
-describe('regexp checks: nested quantifiers', () => {
-  test('the (a+)+ shape is refused, at the group', () => {
-    for (const [p, at] of [['(a+)+', 0], ['x(a*)*', 1], ['(?:x*y)*', 0], ['([a-z]+\\.)+', 0], ['(a{1,3})+', 0], ['((a+)b)+', 0], ['(a+){2,}', 0], ['(a+)+?', 0], ['((a)+)*', 0]] as const) {
-      assert.deepEqual(codes(p), [`UNSAFE_REGEXP@${at}`], p);
+describe('regexp matching: the whole value, in linear time', () => {
+  test('alternation cannot escape the whole-value match', () => {
+    assert.equal(matches({ regexp: 'a|b' }, 'ab'), false);
+    assert.equal(matches({ regexp: 'https://github\\.com/org/.*|x' }, 'evil https://github.com/org/a'), false);
+    assert.equal(matches({ regexp: '(?i)https://github\\.com/org/.*' }, 'https://GitHub.com/Org/a'), true);
+  });
+  test('the (a+)+ shape, exponential for a backtracking engine, answers at once on a 4096-character near miss', () => {
+    for (const p of ['(a+)+', 'x(a*)*', '(?:x*y)*', '([a-z]+\\.)+', '(a|a)*', '.*a.*a.*b']) {
+      assert.deepEqual(codes(p), [], p);
+      assert.equal(matches({ regexp: p }, `${'a'.repeat(MAX_MATCHED_VALUE - 1)}!`), false, p);
     }
-  });
-  test('bounded or fixed repetition is allowed', () => {
-    for (const p of ['(a+){3}', '(a+)?', '(a?)+', '(ab)+', '(a{2})+', '(a+)b+', '[a+]+', '(\\d+\\.){1,4}']) assert.deepEqual(codes(p), [], p);
-  });
-  test('it is a heuristic: overlapping alternatives are not caught (documented)', () => {
-    assert.deepEqual(codes('(a|a)*'), []);
   });
 });
 
 describe('templates and escaping', () => {
   test('escapeRegExp makes any text literal', () => {
     const text = 'a.b*c+d?e^f$g|h(i)j[k]l{m}n\\o/p-q';
-    assert.ok(new RegExp(`^${escapeRegExp(text)}$`).test(text));
-    assert.ok(!new RegExp(`^${escapeRegExp('a.b')}$`).test('aXb'));
+    assert.ok(matches({ regexp: escapeRegExp(text) }, text));
+    assert.ok(!matches({ regexp: escapeRegExp('a.b') }, 'aXb'));
   });
   test('placeholders: known names, spacing tolerated, unknown ones reported with their offset', () => {
     assert.deepEqual(parseTemplate('refs/tags/{{ tag }}').parts, [{ literal: 'refs/tags/' }, { variable: 'tag' }]);
@@ -74,11 +75,9 @@ describe('templates and escaping', () => {
   });
 });
 
-test('a certificate value longer than MAX_MATCHED_VALUE never reaches a pattern (polynomial patterns stay bounded)', () => {
+test('a certificate value longer than MAX_MATCHED_VALUE never matches a pattern', () => {
   const long = 'a'.repeat(MAX_MATCHED_VALUE + 1);
-  const started = performance.now();
-  assert.equal(matches({ regexp: '.*a.*a.*b' }, long), false);
-  assert.ok(performance.now() - started < 50);
+  assert.equal(matches({ regexp: 'a+' }, long), false);
   assert.equal(matches({ regexp: 'a+' }, 'a'.repeat(MAX_MATCHED_VALUE)), true);
   assert.equal(matches({ exact: long }, long), true);
 });

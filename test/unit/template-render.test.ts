@@ -69,6 +69,11 @@ const ROWS: [template: string, expected: Expect][] = [
   ['{{ print "a" 1 2 "b" }}', 'a1 2b'],
   ['{{ dir "a/b/c.txt" }} {{ base "a/b/c.txt" }}', 'a/b c.txt'],
   ['{{ $m := map "k" "v" }}{{ indexOrDefault $m "k" "d" }}{{ indexOrDefault $m "x" "d" }}', 'vd'],
+  // filter: Go's regexp (RE2), a match anywhere in each line; (?i) is RE2 syntax JavaScript lacks.
+  ['{{ filter "alpha\\nBeta\\ngamma" "(?i)^b|mm" }}', 'Beta\ngamma'],
+  ['{{ reverseFilter "alpha\\nBeta\\ngamma" "(?i)^b|mm" }}', 'alpha'],
+  // A pattern that backtracks exponentially in JavaScript is linear in RE2: answered, not hung.
+  [`{{ filter "${'a'.repeat(64)}!" "^(a+)+$" }}`, ''],
   // Control structures.
   ['{{ if eq .Major 1 }}one{{ else if eq .Major 2 }}two{{ else }}many{{ end }}', 'one'],
   ['{{ if eq .Minor 1 }}one{{ else if eq .Minor 2 }}two{{ else }}many{{ end }}', 'two'],
@@ -126,6 +131,7 @@ const ROWS: [template: string, expected: Expect][] = [
   ['{{ .Tag.Foo }}', { error: 'exec', message: "can't evaluate field Foo in type string", line: 1, column: 4 }],
   ['{{ nil }}', { error: 'exec', message: 'nil is not a command', line: 1, column: 4 }],
   ['{{ map "odd" }}', { error: 'exec', message: 'error calling map: map expects even number of arguments, got 1', line: 1, column: 4 }],
+  ['{{ filter "x" "a(?=b)" }}', { error: 'exec', message: 'error calling filter: regexp: Compile("a(?=b)"): error parsing regexp: invalid or unsupported Perl syntax: `(?=`', line: 1, column: 4 }],
 ];
 
 for (const [template, expected] of ROWS) {
