@@ -50,7 +50,8 @@ export class ReleaseStatus implements vscode.Disposable {
       // Nothing is fetched until the view (or a command) asks: say so rather than spin.
       this.item.text = `$(package) ${name}: not checked yet`;
     } else if (s.worst) {
-      this.item.text = `$(${verdictIcon(s.worst).id}) ${name}: ${verdictText(s.worst)}`;
+      // An image that could not be read is not "fine": the worst verdict alone would hide it.
+      this.item.text = `$(${verdictIcon(s.worst).id}) ${name}: ${verdictText(s.worst)}${s.failed ? ` · ${s.failed} unreadable` : ''}`;
     } else if (s.failed) {
       this.item.text = `$(warning) ${name}: could not be read`;
     } else {

@@ -142,6 +142,9 @@ describe('release view', function () {
     assert.equal(outcome.digest, seeded!.agent.digest);
     assert.ok(['unsigned', 'nothing-found'].includes(outcome.state), outcome.state);
     assert.match(a.status.text, /fleet v1\.0\.0/);
+    // The private image (401 above) could not be read: the status says so beside the worst verdict.
+    for (let i = 0; i < 50 && !/unreadable/.test(a.status.text); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(a.status.text, /^\$\([\w-]+\) fleet v1\.0\.0: .+ · 1 unreadable$/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
