@@ -125,6 +125,7 @@ function notices(graph: ImageGraph, verification: ImageVerification | undefined,
   const out: PanelNotice[] = [];
   if (o.verificationFailure) out.push({ severity: 'error', message: `Signatures could not be verified: ${o.verificationFailure.message} [${o.verificationFailure.code}]` });
   else if (verification === undefined) out.push({ severity: 'info', message: 'Signatures were not checked: this shows what the registry holds, not who signed it.' });
+  if (verification?.verdict.state === 'unpinned') out.push(pinNotice(verification));
   if (o.provenanceFailure) out.push({ severity: 'warn', message: `Provenance could not be read: ${o.provenanceFailure.message} [${o.provenanceFailure.code}]` });
   if (graph.problems.length > 0) {
     out.push({ severity: 'warn', message: `${count(graph.problems.length, 'part')} of the image could not be read; what they hold is not shown and counts as not checked, never as unsigned.` });
@@ -133,6 +134,23 @@ function notices(graph: ImageGraph, verification: ImageVerification | undefined,
     out.push({ severity: 'warn', message: `The provenance was read for ${provenance.digest}, not ${graph.digest}: the tag moved between the two reads. Refresh.` });
   }
   return out;
+}
+
+/**
+ * What to do about "unpinned": the signers seen, and where to pin one. Only named, never applied:
+ * whether a signer is the release workflow is the user's call (as the CLI's hint).
+ */
+function pinNotice(verification: ImageVerification): PanelNotice {
+  const seen = new Map<string, string>();
+  for (const a of verification.artifacts) {
+    if (a.state !== 'unpinned' || a.identity === undefined) continue;
+    seen.set(`${a.identity}\0${a.issuer ?? ''}`, `identity: ${JSON.stringify(a.identity)}${a.issuer !== undefined ? ` and issuer: ${JSON.stringify(a.issuer)}` : ''}`);
+  }
+  const pins = [...seen.values()].slice(0, 2);
+  const how = pins.length > 0
+    ? ` If the signer is your release workflow, pin it in the workspace's .provenance-lens.yaml under defaults: ${pins.join('; or ')}.`
+    : ' Pin the signer (identity and issuer, or a key) in the workspace\'s .provenance-lens.yaml.';
+  return { severity: 'warn', message: `No signer is pinned for this image, so its valid signatures are not "verified": anyone can obtain a Sigstore certificate.${how} Another file can be named in the setting provenanceLens.policyFile.` };
 }
 
 function raw(graph: ImageGraph, verification: ImageVerification | undefined): PanelRaw[] {

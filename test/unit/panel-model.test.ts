@@ -143,6 +143,23 @@ describe('toPanelModel', () => {
     assert.equal(m.platforms.length, 3);
   });
 
+  test('unpinned: a notice names the signers seen and where to pin one, never pins it', () => {
+    const f = panelImage();
+    const unpinned = {
+      ...f.verification,
+      verdict: { ...f.verification.verdict, state: 'unpinned' as const, verified: false },
+      artifacts: f.verification.artifacts.map((a) => (a.state === 'verified' ? { ...a, state: 'unpinned' as const } : a)),
+    };
+    const m = toPanelModel(f.graph, unpinned, f.provenance);
+    assert.equal(m.verdict.state, 'unpinned');
+    assert.deepEqual(m.notices, [{
+      severity: 'warn',
+      message: `No signer is pinned for this image, so its valid signatures are not "verified": anyone can obtain a Sigstore certificate. If the signer is your release workflow, pin it in the workspace's .provenance-lens.yaml under defaults: identity: ${JSON.stringify(IDENTITY)} and issuer: ${JSON.stringify(ISSUER)}. Another file can be named in the setting provenanceLens.policyFile.`,
+    }]);
+    // Verified images get no such notice (the header test above: none at all).
+    assert.deepEqual(model().notices, []);
+  });
+
   test('the model is plain JSON: it survives a round trip unchanged', () => {
     const m = model();
     assert.deepEqual(JSON.parse(JSON.stringify(m)), m);
