@@ -3,8 +3,8 @@ import { LensError, describeError } from '../core/errors';
 import type { Artifact } from '../verify/artifact';
 import { artifactFromDigest } from '../verify/artifact';
 import type { SignatureCheck } from '../verify/checks';
-import type { IdentityPolicy, Matcher } from '../verify/identity-policy';
-import { compilePattern } from '../verify/identity-policy';
+import type { IdentityPolicy } from '../verify/identity-policy';
+import { matcherFromFlags } from '../verify/policy-flags';
 import type { PublicKeyMaterial } from '../verify/public-key';
 import { loadPublicKeyFile } from '../verify/public-key';
 import { loadTrustRoot } from '../verify/trust-root';
@@ -66,8 +66,8 @@ async function runVerifyBlob(args: string[], io: CliIo): Promise<number> {
   const trustLoad = trustLoadOptions(values, io.env);
   if (values.bundle === undefined) throw new LensError('USAGE', `--bundle is required.\n${USAGE}`);
   if (positionals.length !== 1) throw new LensError('USAGE', `Expected exactly one artifact (a file or sha256:<hex>), got ${positionals.length}.\n${USAGE}`);
-  const identity = matcher(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
-  const issuer = matcher(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
+  const identity = matcherFromFlags(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
+  const issuer = matcherFromFlags(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
   if (values.key !== undefined && (identity !== undefined || issuer !== undefined)) {
     throw new LensError('USAGE', '--key verifies a managed key; certificate identity and issuer options do not apply to it.');
   }
@@ -89,15 +89,6 @@ async function runVerifyBlob(args: string[], io: CliIo): Promise<number> {
   return result.verified ? Exit.ok : Exit.failed;
 }
 
-function matcher(exact: string | undefined, regexp: string | undefined, flag: string): Matcher | undefined {
-  if (exact !== undefined && regexp !== undefined) throw new LensError('USAGE', `Give ${flag} or ${flag}-regexp, not both.`);
-  if (exact !== undefined) return { exact };
-  if (regexp !== undefined) {
-    compilePattern(regexp); // a bad pattern is a usage error now, not a failed check later
-    return { regexp };
-  }
-  return undefined;
-}
 
 async function readInput(path: string, what: string): Promise<Buffer> {
   try {

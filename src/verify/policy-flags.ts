@@ -49,8 +49,8 @@ export async function policyFromFlags(values: PolicyFlagValues, base?: ImagePoli
     if (coverage === undefined) throw new LensError('USAGE', `--coverage takes ${COVERAGE_RULES.join(' or ')}, got ${JSON.stringify(values.coverage)}.`);
     Object.assign(policy, { coverage }).sources.coverage = 'cli';
   }
-  const identity = matcher(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
-  const issuer = matcher(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
+  const identity = matcherFromFlags(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
+  const issuer = matcherFromFlags(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
   if (identity !== undefined) Object.assign(policy, { identity }).sources.identity = 'cli';
   if (issuer !== undefined) Object.assign(policy, { issuer }).sources.issuer = 'cli';
   const keys: PublicKeyMaterial[] = [];
@@ -83,11 +83,12 @@ export async function trustRootFor(policy: ImagePolicy, trustedRootFlag?: string
   return policy.certificateChain === undefined ? base : withCertificateChain(base, await loadCertificateChain(policy.certificateChain));
 }
 
-function matcher(exact: string | undefined, regexp: string | undefined, flag: string): Matcher | undefined {
+/** `--flag` (exact) or `--flag-regexp` (checked now, so a bad pattern is a usage error, not a failed check later). */
+export function matcherFromFlags(exact: string | undefined, regexp: string | undefined, flag: string): Matcher | undefined {
   if (exact !== undefined && regexp !== undefined) throw new LensError('USAGE', `Give ${flag} or ${flag}-regexp, not both.`);
   if (exact !== undefined) return { exact };
   if (regexp === undefined) return undefined;
-  compilePattern(regexp); // a bad pattern is a usage error now, not a failed check later
+  compilePattern(regexp);
   return { regexp };
 }
 
