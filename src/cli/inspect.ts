@@ -5,7 +5,7 @@ import { LensError } from '../core/errors';
 import { parseReference } from '../registry/reference';
 import { buildGraph } from '../registry/graph';
 import { openReference } from '../registry/open';
-import { clientFromOptions, registryOptionSpec, registryOptionUsage } from './registry-options';
+import { withRegistryClient, registryOptionSpec, registryOptionUsage } from './registry-options';
 import { renderTree } from './tree';
 
 const usage = `Usage: provenance-lens inspect <reference> [--json] [options]
@@ -26,21 +26,11 @@ export const inspectCommand: CliCommand = {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' }, ...registryOptionSpec }, usage);
     if (positionals.length !== 1) throw new LensError('USAGE', `inspect takes exactly one reference.\n${usage}`);
     const ref = parseReference(positionals[0]!);
-    const client = await clientFromOptions(values, io);
-    try {
+    return withRegistryClient(values, io, async (client, signal) => {
       const { source, target } = openReference(ref, client);
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
-      try {
-        const graph = await buildGraph(source, target, { signal: controller.signal, signatureRepository: values['signature-repository'] });
-        io.stdout.write(values.json ? `${JSON.stringify(graph, null, 2)}\n` : renderTree(graph));
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      const graph = await buildGraph(source, target, { signal, signatureRepository: values['signature-repository'] });
+      io.stdout.write(values.json ? `${JSON.stringify(graph, null, 2)}\n` : renderTree(graph));
       return Exit.ok;
-    } finally {
-      await client.close();
-    }
+    });
   },
 };

@@ -8,7 +8,7 @@ import { openReference } from '../registry/open';
 import { collectProvenance, selectPlatforms } from '../provenance/collect';
 import type { ProvenanceEntry, ProvenanceReport } from '../provenance/collect';
 import type { ProvenanceSummary } from '../provenance/types';
-import { clientFromOptions, registryOptionSpec, registryOptionUsage } from './registry-options';
+import { withRegistryClient, registryOptionSpec, registryOptionUsage } from './registry-options';
 import { safeText, short } from './format';
 
 const NOT_VERIFIED = 'not verified — run `provenance-lens verify`';
@@ -37,13 +37,8 @@ export const provenanceCommand: CliCommand = {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' }, platform: { type: 'string' }, ...registryOptionSpec }, usage);
     if (positionals.length !== 1) throw new LensError('USAGE', `provenance takes exactly one reference.\n${usage}`);
     const ref = parseReference(positionals[0]!);
-    const client = await clientFromOptions(values, io);
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
+    return withRegistryClient(values, io, async (client, signal) => {
       const { source, target } = openReference(ref, client);
-      const signal = controller.signal;
       const signatureRepository = values['signature-repository'];
       const graph = await buildGraph(source, target, { signal, signatureRepository });
       const platforms = selectPlatforms(graph, values.platform);
@@ -54,10 +49,7 @@ export const provenanceCommand: CliCommand = {
       const report = await collectProvenance(source, graph, { platforms, signal, ...(signatureRepository ? { signatureRepository } : {}) });
       io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
       return Exit.ok;
-    } finally {
-      process.off('SIGINT', onSigint);
-      await client.close();
-    }
+    });
   },
 };
 

@@ -20,7 +20,7 @@ export const registryOptionUsage = `  --insecure-registry host:port   talk plain
   -v, --verbose                   log every request (method, URL without secrets, status, time) to stderr
 Credentials come from Docker's config ($DOCKER_CONFIG/config.json: auths, credHelpers, credsStore).`;
 
-export async function clientFromOptions(values: { 'insecure-registry'?: string[]; 'ca-file'?: string[]; verbose?: boolean }, io: CliIo): Promise<RegistryClient> {
+async function clientFromOptions(values: { 'insecure-registry'?: string[]; 'ca-file'?: string[]; verbose?: boolean }, io: CliIo): Promise<RegistryClient> {
   const ca: string[] = [];
   for (const f of values['ca-file'] ?? []) {
     try {
@@ -36,6 +36,23 @@ export async function clientFromOptions(values: { 'insecure-registry'?: string[]
     logger,
     credentials: new DockerConfigCredentials({ env: io.env, logger }),
   });
+}
+
+/**
+ * Runs `work` with a registry client made from the options and a signal that Ctrl-C aborts (so
+ * requests in flight stop and the command ends with ABORTED); the client is closed whatever happens.
+ */
+export async function withRegistryClient<T>(values: Parameters<typeof clientFromOptions>[0], io: CliIo, work: (client: RegistryClient, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const client = await clientFromOptions(values, io);
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await work(client, controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await client.close();
+  }
 }
 
 function stderrLogger(io: CliIo): Logger {

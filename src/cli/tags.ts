@@ -5,7 +5,7 @@ import { LensError } from '../core/errors';
 import { parseReference } from '../registry/reference';
 import { openReference } from '../registry/open';
 import { releaseTags, sortTags } from '../releases/tag-order';
-import { clientFromOptions, registryOptionSpec, registryOptionUsage } from './registry-options';
+import { withRegistryClient, registryOptionSpec, registryOptionUsage } from './registry-options';
 
 const usage = `Usage: provenance-lens tags <repository> [--all] [--json] [options]
 
@@ -22,15 +22,12 @@ export const tagsCommand: CliCommand = {
     if (positionals.length !== 1) throw new LensError('USAGE', `tags takes exactly one repository.\n${usage}`);
     const ref = parseReference(positionals[0]!);
     if (ref.tag || ref.digest) throw new LensError('USAGE', `tags takes a repository without a tag or digest, e.g. ${positionals[0]!.replace(/[:@][^/]*$/, '')}.`);
-    const client = await clientFromOptions(values, io);
-    try {
+    return withRegistryClient(values, io, async (client, signal) => {
       const { source, target } = openReference(ref, client);
-      const all = await source.listTags(target.repository);
+      const all = await source.listTags(target.repository, { signal });
       const tags = values.all ? sortTags(all) : releaseTags(all);
       io.stdout.write(values.json ? `${JSON.stringify({ repository: target.reference, tags }, null, 2)}\n` : tags.map((t) => `${t}\n`).join(''));
       return Exit.ok;
-    } finally {
-      await client.close();
-    }
+    });
   },
 };

@@ -24,7 +24,7 @@ import type { TrustRoot } from '../verify/trust-root';
 import { verifyImage } from '../verify/verify-image';
 import { safeText, short } from './format';
 import type { CliIo } from './io';
-import { clientFromOptions } from './registry-options';
+import { withRegistryClient } from './registry-options';
 import type { TrustLoadOptions } from './trust-options';
 
 /**
@@ -77,22 +77,15 @@ export async function runVerifyRelease(values: ReleaseValues, positionals: reado
   const release = resolveRelease(analyzeGoreleaser(text), context);
   const published = publishedImages(release.images);
 
-  const client = await clientFromOptions(values, io);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    const check = new ImageCheck(values, policyFile, tag, client, controller.signal, trustLoad);
+  return withRegistryClient(values, io, async (client, signal) => {
+    const check = new ImageCheck(values, policyFile, tag, client, signal, trustLoad);
     const slots = new Semaphore(IMAGE_CONCURRENCY);
     const results = await Promise.all(published.map((image) => slots.run(() => check.run(image))));
-    throwIfAborted(controller.signal);
+    throwIfAborted(signal);
     const summary = summarize(results.map((r) => r.verdict?.state ?? 'not-checked'));
     io.stdout.write(values.json ? `${JSON.stringify({ release: { file, tag }, images: results, summary }, null, 2)}\n` : renderTable(file, tag, results, summary));
     return summary.exitCode;
-  } finally {
-    process.off('SIGINT', onSigint);
-    await client.close();
-  }
+  });
 }
 
 /** What the release pushes: images and manifests its entries publish, each reference once (manifest inputs are the dockers images themselves). */

@@ -16,7 +16,7 @@ import { verifyImage } from '../verify/verify-image';
 import { safeText, short } from './format';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
-import { clientFromOptions, registryOptionSpec, registryOptionUsage } from './registry-options';
+import { withRegistryClient, registryOptionSpec, registryOptionUsage } from './registry-options';
 import { parseOptions } from './run';
 import { trustLoadOptions, trustOptionSpec, trustOptionUsage } from './trust-options';
 import { runVerifyRelease } from './verify-release';
@@ -101,22 +101,15 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   const base = values.policy === undefined ? undefined : await policyFromFile(values.policy, positionals[0]!, io);
   const policy = await policyFromFlags(values, base);
   const trustRoot = await trustRootFor(policy, values['trusted-root'], trustLoad);
-  const client = await clientFromOptions(values, io);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  try {
+  return withRegistryClient(values, io, async (client, signal) => {
     const { source, target } = openReference(ref, client);
     const signatureRepository = values['signature-repository'];
-    const graph = await buildGraph(source, target, { signal: controller.signal, signatureRepository });
-    const result = await verifyImage(source, graph, { policy, trustRoot, signal: controller.signal, signatureRepository });
+    const graph = await buildGraph(source, target, { signal, signatureRepository });
+    const result = await verifyImage(source, graph, { policy, trustRoot, signal, signatureRepository });
     io.stdout.write(values.json ? `${JSON.stringify(toJson(graph, result, policy), null, 2)}\n` : render(graph, result, policy));
     if (result.verdict.state === 'verified' || result.verdict.state === 'excepted') return Exit.ok;
     return result.verdict.state === 'not-checked' ? Exit.usage : Exit.failed;
-  } finally {
-    process.off('SIGINT', onSigint);
-    await client.close();
-  }
+  });
 }
 
 /** The policy file's requirements for this image; a file with any error is refused whole (exit 2). */
