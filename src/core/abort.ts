@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { LensError } from './errors';
 
 /** The typed error for a fired signal: TIMEOUT when a deadline fired it, ABORTED otherwise. */
@@ -18,6 +19,24 @@ export function combineSignals(signals: Array<AbortSignal | undefined>, ms?: num
   if (ms !== undefined) all.push(AbortSignal.timeout(ms));
   if (all.length === 1) return all[0]!;
   return AbortSignal.any(all);
+}
+
+/**
+ * Runs `work` with a signal of its own that follows `outer` and may have any number of
+ * listeners: a walk hands one signal to dozens of requests at once, which is expected, not the
+ * leak Node's MaxListenersExceededWarning is for (and `outer` is left with one listener).
+ */
+export async function withFanOutSignal<T>(outer: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const inner = new AbortController();
+  setMaxListeners(0, inner.signal);
+  const forward = (): void => inner.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  outer?.addEventListener('abort', forward, { once: true });
+  try {
+    return await work(inner.signal);
+  } finally {
+    outer?.removeEventListener('abort', forward);
+  }
 }
 
 /** Sleeps, waking early (with ABORTED) when the signal fires; never leaves a timer behind. */

@@ -1,6 +1,5 @@
-import { setMaxListeners } from 'node:events';
 import { LensError } from '../core/errors';
-import { throwIfAborted } from '../core/abort';
+import { throwIfAborted, withFanOutSignal } from '../core/abort';
 import type { ContentSource } from './source';
 import type { Descriptor, FetchedManifest } from './types';
 import type { Artifact, GraphProblem, ImageGraph, OtherEntry, PlatformEntry } from './graph-types';
@@ -50,17 +49,7 @@ const MAX_NESTED_LOOKUPS = 64;
  * (-> referrers of referrers).
  */
 export async function buildGraph(source: ContentSource, target: GraphTarget, options: GraphOptions = {}): Promise<ImageGraph> {
-  // Dozens of requests listen on one signal at once; that is expected, not a leak.
-  const inner = new AbortController();
-  setMaxListeners(0, inner.signal);
-  const forward = () => inner.abort(options.signal?.reason);
-  if (options.signal?.aborted) forward();
-  options.signal?.addEventListener('abort', forward, { once: true });
-  try {
-    return await walk(source, target, options, inner.signal);
-  } finally {
-    options.signal?.removeEventListener('abort', forward);
-  }
+  return withFanOutSignal(options.signal, (signal) => walk(source, target, options, signal));
 }
 
 async function walk(source: ContentSource, target: GraphTarget, options: GraphOptions, signal: AbortSignal): Promise<ImageGraph> {

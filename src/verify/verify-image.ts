@@ -1,7 +1,6 @@
-import { setMaxListeners } from 'node:events';
 import type { ImageGraph } from '../registry/graph-types';
 import type { ContentSource } from '../registry/source';
-import { throwIfAborted } from '../core/abort';
+import { throwIfAborted, withFanOutSignal } from '../core/abort';
 import type { ArtifactContent } from './artifact-content';
 import { fetchArtifactContent } from './artifact-content';
 import type { ImagePolicy } from './image-policy';
@@ -36,19 +35,11 @@ export interface ImageVerification {
 }
 
 export async function verifyImage(source: ContentSource, graph: ImageGraph, options: VerifyImageOptions): Promise<ImageVerification> {
-  // Every artifact's requests listen on one signal at once; that is expected, not a leak.
-  const inner = new AbortController();
-  setMaxListeners(0, inner.signal);
-  const forward = () => inner.abort(options.signal?.reason);
-  if (options.signal?.aborted) forward();
-  options.signal?.addEventListener('abort', forward, { once: true });
-  try {
-    const contents = await fetchAll(source, graph, { ...options, signal: inner.signal });
-    throwIfAborted(inner.signal);
+  return withFanOutSignal(options.signal, async (signal) => {
+    const contents = await fetchAll(source, graph, { ...options, signal });
+    throwIfAborted(signal);
     return verifyGraphContents(graph, contents, options);
-  } finally {
-    options.signal?.removeEventListener('abort', forward);
-  }
+  });
 }
 
 /** The synchronous half: the graph and each artifact's content (same order) to results. */
