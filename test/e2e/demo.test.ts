@@ -15,7 +15,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { freePort } from '../support/ports';
 import { portIsFree } from '../../tools/demo-code-server';
 import { DEMO_PLATFORMS, DEMO_TAG, EXPECTED_REPOSITORY, UNSIGNED_PLATFORM, WRONG_REPOSITORY } from '../../tools/demo-release';
-import { hoverUntil, launchBrowser, openWorkbench, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane } from './support/browser';
+import { expandRow as expand, hoverUntil, launchBrowser, releasesRow as row, widenSidebar, openWorkbench, runCommand, screenshot, screenshotOnFailure, setColorTheme } from './support/browser';
 import { repoRoot } from './support/paths';
 
 const DEMO = join(repoRoot, 'out', 'tools', 'demo.js');
@@ -80,31 +80,9 @@ function listeners(port: number): string[] {
   return out;
 }
 
-/** A row of the Releases tree whose text matches. */
-function row(page: Page, text: string | RegExp): Locator {
-  return viewPane(page, 'Releases').locator('.monaco-list-row', { hasText: text }).first();
-}
-
 /** A platform row: `linux/amd64 · sha256:1a2b3c4d · 398 B`. */
 function platformRow(page: Page, platform: string): Locator {
   return row(page, new RegExp(`^\\s*${platform.replace(/\//g, '\\/')} · sha256:[0-9a-f]{8}`));
-}
-
-async function expand(r: Locator): Promise<void> {
-  await r.waitFor({ state: 'visible' });
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-  await r.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await r.elementHandle(), { timeout: 10_000 });
-}
-
-/** Drags the side bar's edge so the tree's descriptions are readable. */
-async function widenSidebar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 8 });
-  await page.mouse.up();
 }
 
 describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 420_000 }, () => {

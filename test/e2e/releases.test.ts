@@ -7,12 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { pushMultiArchIndex, pushReleaseFixture, PREDICATE } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
-import { hoverUntil, launchBrowser, notification, openWorkbench, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, setColorTheme, viewPane, webviewFrame } from './support/browser';
+import { expandRow as expand, hoverUntil, launchBrowser, releasesRow as row, widenSidebar, notification, openWorkbench, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, setColorTheme, webviewFrame } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
@@ -54,29 +54,6 @@ function extensionLog(server: CodeServer): string {
   };
   walk(join(server.userDataDir, 'logs'));
   return found.sort().map((f) => readFileSync(f, 'utf8')).join('\n');
-}
-
-/** A row of the Releases tree whose text includes `text`. */
-function row(page: Page, text: string | RegExp): Locator {
-  return viewPane(page, 'Releases').locator('.monaco-list-row', { hasText: text }).first();
-}
-
-async function expand(r: Locator): Promise<void> {
-  await r.waitFor({ state: 'visible' });
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-  await r.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await r.elementHandle(), { timeout: 10_000 });
-}
-
-/** Drags the side bar's edge so tree descriptions are readable in the screenshots. */
-async function widenSidebar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const x = box.x + box.width;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 8 });
-  await page.mouse.up();
 }
 
 describe('Release tree and commands (code-server + Chromium + real registries)', { timeout: 480_000 }, () => {

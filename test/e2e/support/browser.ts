@@ -200,3 +200,26 @@ export async function hoverUntil(page: Page, target: Locator, hover: Locator, o:
     await page.waitForTimeout(250);
   }
 }
+
+/** The first row of the Releases view showing `text`. */
+export function releasesRow(page: Page, text: string | RegExp): Locator {
+  return viewPane(page, 'Releases').locator('.monaco-list-row', { hasText: text }).first();
+}
+
+/** Expands a tree row (a click when collapsed) and waits until the tree says it is expanded. */
+export async function expandRow(r: Locator): Promise<void> {
+  await r.waitFor({ state: 'visible' });
+  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+  await r.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await r.elementHandle(), { timeout: 10_000 });
+}
+
+/** Drags the side bar's edge so the tree's descriptions are readable (in the screenshots too). */
+export async function widenSidebar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
