@@ -26,7 +26,9 @@ export const tagsCommand: CliCommand = {
       const { source, target } = openReference(ref, client);
       const all = await source.listTags(target.repository, { signal });
       const tags = values.all ? sortTags(all) : releaseTags(all);
-      io.stdout.write(values.json ? `${JSON.stringify({ repository: target.reference, tags }, null, 2)}\n` : tags.map((t) => `${t}\n`).join(''));
+      // A list cut short is still printed, and said to be partial (newest-first order may miss some).
+      if (all.unfinished) io.stderr.write(`warning: ${target.reference}: ${all.unfinished}; the list is partial.\n`);
+      io.stdout.write(values.json ? `${JSON.stringify({ repository: target.reference, tags, ...(all.unfinished ? { unfinished: all.unfinished } : {}) }, null, 2)}\n` : tags.map((t) => `${t}\n`).join(''));
       return Exit.ok;
     });
   },

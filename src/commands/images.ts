@@ -38,21 +38,24 @@ export async function pickTag(s: LensServices, arg?: unknown): Promise<string | 
   }
   const repository = repositoryOf(reference);
   const current = arg.kind === 'release' && release.tag ? release.tag : /:([^/:@]+)(@|$)/.exec(reference.slice(repository.length))?.[1];
-  const tags = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the tags of ${repository}`, cancellable: true }, async (_p, token) => {
+  const listed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the tags of ${repository}`, cancellable: true }, async (_p, token) => {
     const linked = abortSignalOf(token);
     try {
-      return releaseTags(await s.engines.listTags(reference, linked.signal));
+      return await s.engines.listTags(reference, linked.signal);
     } finally {
       linked.dispose();
     }
   });
+  const tags = releaseTags(listed);
   if (tags.length === 0) {
     void vscode.window.showInformationMessage(`${repository} has no release tags.`);
     return undefined;
   }
   const chosen = await vscode.window.showQuickPick(tags.map((t) => ({ label: t, description: t === current ? 'current' : undefined })), {
     title: `Switch ${arg.kind === 'release' ? 'the release' : repository} to another tag`,
-    placeHolder: `${tags.length} release tags of ${repository}, newest first`,
+    placeHolder: listed.unfinished
+      ? `${tags.length} release tags of ${repository}, newest first: a partial list (${listed.unfinished})`
+      : `${tags.length} release tags of ${repository}, newest first`,
   });
   if (!chosen || chosen.label === current) return undefined;
   const tag = chosen.label;

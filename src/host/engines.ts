@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { RegistryClient } from '../registry/client';
 import type { CredentialProvider } from '../registry/credentials-types';
 import type { ImageGraph, PlatformEntry } from '../registry/graph-types';
-import type { ContentSource } from '../registry/source';
+import type { ContentSource, TagList } from '../registry/source';
 import type { ProvenanceReport } from '../provenance/collect';
 import type { openReference } from '../registry/open';
 import type { buildGraph } from '../registry/graph';
@@ -43,7 +43,7 @@ export class Engines implements vscode.Disposable {
   }
 
   /** Every tag of the reference's repository. */
-  async listTags(reference: string, signal: AbortSignal): Promise<string[]> {
+  async listTags(reference: string, signal: AbortSignal): Promise<TagList> {
     const { client, registry } = await this.loaded();
     const { source, target } = registry.openReference(registry.parseReference(reference), client);
     return source.listTags(target.repository, { signal });

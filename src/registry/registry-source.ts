@@ -1,6 +1,6 @@
 import { LensError } from '../core/errors';
 import { SharedWork } from '../core/shared-work';
-import type { ContentSource, FetchOptions, ReferrerList } from './source';
+import type { ContentSource, FetchOptions, ReferrerList, TagList } from './source';
 import type { Descriptor, FetchedManifest } from './types';
 import type { RegistryClient } from './client';
 import { MANIFEST_ACCEPT, MediaType } from './media-types';
@@ -118,12 +118,20 @@ export class RegistrySource implements ContentSource {
     });
   }
 
-  async listTags(repository: string, options: FetchOptions = {}): Promise<string[]> {
-    const tags: string[] = [];
+  async listTags(repository: string, options: FetchOptions = {}): Promise<TagList> {
+    const tags: TagList = [];
     let path: string | undefined = 'tags/list?n=1000';
     const seen = new Set<string>();
-    for (let page = 0; path && page < MAX_TAG_PAGES; page++) {
-      if (seen.has(path)) break;
+    for (let page = 0; path; page++) {
+      // A registry that pages for ever, or in a circle, is not followed to the end: said, not hidden.
+      if (page === MAX_TAG_PAGES) {
+        tags.unfinished = `the registry's tag listing went on past ${MAX_TAG_PAGES} pages; the rest was not read`;
+        break;
+      }
+      if (seen.has(path)) {
+        tags.unfinished = `the registry's tag listing links back to a page already read (${path}); the rest was not read`;
+        break;
+      }
       seen.add(path);
       const res = await this.client.call(this.registry, repository, { method: 'GET', path, signal: options.signal, what: `tags of ${repository}`, read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' } });
       const body = parseJson(res.body, `tag list of ${repository}`) as { tags?: unknown };

@@ -26,8 +26,8 @@ export interface ContentSource {
   /** Fetches a blob, streamed, checked against its digest, aborted past `maxBytes`. */
   getBlob(repository: string, digest: string, options?: FetchOptions & { maxBytes?: number }): Promise<Uint8Array>;
 
-  /** All tags of a repository (following pagination). */
-  listTags(repository: string, options?: FetchOptions): Promise<string[]>;
+  /** All tags of a repository (following pagination); `unfinished` when the listing was cut short. */
+  listTags(repository: string, options?: FetchOptions): Promise<TagList>;
 
   /**
    * The repository's tags when ONE request returns them all; `undefined` when the list is
@@ -46,3 +46,6 @@ export interface ContentSource {
 
 /** Referrers as listed; `unfinished` says why the listing stopped before its last page. */
 export type ReferrerList = Descriptor[] & { unfinished?: string };
+
+/** Tags as listed; `unfinished` says why the listing stopped before its last page. */
+export type TagList = string[] & { unfinished?: string };

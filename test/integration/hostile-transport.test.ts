@@ -11,7 +11,8 @@ import { startFaultProxy } from '../support/fault-proxy';
 import type { FaultProxy } from '../support/fault-proxy';
 import { pushReleaseFixture } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
-import { attack, endlessHeaders, hugeHeader, redirect, trickleBody } from '../support/hostile-answers';
+import { attack, endlessHeaders, hugeHeader, redirect, serveBytes, trickleBody } from '../support/hostile-answers';
+import { runCli } from '../../src/cli/run';
 import { rejectsWith, startHostileRegistry, timed, walk } from '../support/hostile-registry';
 import type { HostileRegistry } from '../support/hostile-registry';
 
@@ -29,6 +30,22 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
   });
   beforeEach(() => h.proxy.reset());
   after(() => h?.stop());
+
+  test('a tag list that links back to its own first page: `tags` prints what it read, says the list is partial, exits 0', async () => {
+    const tagsPath = `/v2/${repo}/tags/list`;
+    const page = Buffer.from(JSON.stringify({ name: repo, tags: ['v1.0.0', 'v0.9.0', 'sha256-abc.sig'] }));
+    h.proxy.inject({ path: tagsPath, fault: attack('tag list linking to itself', serveBytes(page, { 'content-type': 'application/json', link: `<${tagsPath}?n=1000>; rel="next"` })) });
+    let stdout = '';
+    let stderr = '';
+    const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: { PATH: process.env.PATH, DOCKER_CONFIG: '/nonexistent' } };
+    const code = await runCli(['tags', `${h.proxy.host}/${repo}`, '--json', '--insecure-registry', h.proxy.host], io);
+    assert.equal(code, 0, stderr);
+    const out = JSON.parse(stdout) as { tags: string[]; unfinished?: string };
+    assert.deepEqual(out.tags, ['v1.0.0', 'v0.9.0']);
+    assert.equal(out.unfinished, `the registry's tag listing links back to a page already read (tags/list?n=1000); the rest was not read`);
+    assert.equal(stderr, `warning: ${h.proxy.host}/${repo}: ${out.unfinished}; the list is partial.\n`);
+    assert.equal(h.proxy.requestsTo(tagsPath).length, 1, 'the page already read is not asked for again');
+  });
 
   test('redirect loop (tag -> a -> b -> a): REDIRECT naming the loop after 3 requests, never retried', async () => {
     const a = `/v2/${repo}/manifests/loop-a`;

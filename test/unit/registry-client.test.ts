@@ -191,6 +191,19 @@ test('tag listing follows Link pagination within the repository', async () => {
   assert.deepEqual(await client.source(REG).listTags('app'), ['v1', 'v2', 'v3']);
 });
 
+test('tag listing that pages for ever: stops after 1000 pages, keeps what it read, says why (unfinished)', async () => {
+  const { client, pool, exchanges } = setup();
+  pool.intercept({ path: (p) => p.startsWith('/v2/app/tags/list'), method: 'GET' }).reply((o) => {
+    const n = Number(new URL(o.path, ORIGIN).searchParams.get('last') ?? 0);
+    return { statusCode: 200, data: JSON.stringify({ name: 'app', tags: [`t${n}`] }), responseOptions: { headers: { link: `</v2/app/tags/list?n=1000&last=${n + 1}>; rel="next"` } } };
+  }).persist();
+  const tags = await client.source(REG).listTags('app');
+  assert.equal(tags.length, 1000);
+  assert.deepEqual(tags.slice(0, 2), ['t0', 't1']);
+  assert.equal(tags.unfinished, 'the registry\'s tag listing went on past 1000 pages; the rest was not read');
+  assert.equal(exchanges.length, 1000);
+});
+
 test('referrers API: used when present; undefined (tag schema) when the registry answers 404', async () => {
   const { client, pool } = setup();
   const index = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: sha('r'), size: 1, artifactType: MediaType.sigstoreBundleV03 }] });
