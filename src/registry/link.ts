@@ -23,3 +23,22 @@ export function nextLink(header: string | string[] | undefined, repository: stri
   }
   return undefined;
 }
+
+/**
+ * Guards a paginated listing: a registry that pages for ever, or in a circle, is not followed
+ * to the end. `stop(path)`, asked before each page, gives the reason to stop (said to the user
+ * as the listing's `unfinished`, never hidden), or undefined to read the page.
+ */
+export class PageGuard {
+  private readonly seen = new Set<string>();
+  private pages = 0;
+  constructor(private readonly listing: string, private readonly maxPages: number) {}
+
+  stop(path: string): string | undefined {
+    if (this.pages === this.maxPages) return `the registry's ${this.listing} went on past ${this.maxPages} pages; the rest was not read`;
+    if (this.seen.has(path)) return `the registry's ${this.listing} links back to a page already read (${path}); the rest was not read`;
+    this.seen.add(path);
+    this.pages++;
+    return undefined;
+  }
+}

@@ -7,7 +7,7 @@ import { MANIFEST_ACCEPT, MediaType } from './media-types';
 import { assertDigest, digestOf, isDigest, parseDigest } from './digest';
 import { parseManifest } from './manifest';
 import { DOCKER_HUB } from './reference';
-import { nextLink } from './link';
+import { PageGuard, nextLink } from './link';
 import { assertJsonShape } from './json-shape';
 
 const MAX_TAG_PAGES = 1000;
@@ -121,18 +121,13 @@ export class RegistrySource implements ContentSource {
   async listTags(repository: string, options: FetchOptions = {}): Promise<TagList> {
     const tags: TagList = [];
     let path: string | undefined = 'tags/list?n=1000';
-    const seen = new Set<string>();
-    for (let page = 0; path; page++) {
-      // A registry that pages for ever, or in a circle, is not followed to the end: said, not hidden.
-      if (page === MAX_TAG_PAGES) {
-        tags.unfinished = `the registry's tag listing went on past ${MAX_TAG_PAGES} pages; the rest was not read`;
+    const guard = new PageGuard('tag listing', MAX_TAG_PAGES);
+    while (path) {
+      const stop = guard.stop(path);
+      if (stop) {
+        tags.unfinished = stop;
         break;
       }
-      if (seen.has(path)) {
-        tags.unfinished = `the registry's tag listing links back to a page already read (${path}); the rest was not read`;
-        break;
-      }
-      seen.add(path);
       const res = await this.client.call(this.registry, repository, { method: 'GET', path, signal: options.signal, what: `tags of ${repository}`, read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' } });
       const body = parseJson(res.body, `tag list of ${repository}`) as { tags?: unknown };
       if (Array.isArray(body.tags)) for (const t of body.tags) if (typeof t === 'string') tags.push(t);
@@ -160,18 +155,13 @@ export class RegistrySource implements ContentSource {
     parseDigest(digest);
     const out: ReferrerList = [];
     let path: string | undefined = `referrers/${digest}${options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : ''}`;
-    const seen = new Set<string>();
-    for (let page = 0; path; page++) {
-      // A registry that pages for ever, or in a circle, is not followed to the end: said, not hidden.
-      if (page === MAX_REFERRER_PAGES) {
-        out.unfinished = `the registry's referrers listing went on past ${MAX_REFERRER_PAGES} pages; the rest was not read`;
+    const guard = new PageGuard('referrers listing', MAX_REFERRER_PAGES);
+    while (path) {
+      const stop = guard.stop(path);
+      if (stop) {
+        out.unfinished = stop;
         break;
       }
-      if (seen.has(path)) {
-        out.unfinished = `the registry's referrers listing links back to a page already read (${path}); the rest was not read`;
-        break;
-      }
-      seen.add(path);
       const res = await this.client.call(this.registry, repository, {
         method: 'GET', path, headers: { accept: MediaType.ociIndex }, signal: options.signal,
         what: `referrers of ${repository}@${digest}`,

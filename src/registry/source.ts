@@ -44,8 +44,7 @@ export interface ContentSource {
   referrers(repository: string, digest: string, options?: FetchOptions & { artifactType?: string; limit?: number }): Promise<ReferrerList | undefined>;
 }
 
-/** Referrers as listed; `unfinished` says why the listing stopped before its last page. */
-export type ReferrerList = Descriptor[] & { unfinished?: string };
-
-/** Tags as listed; `unfinished` says why the listing stopped before its last page. */
-export type TagList = string[] & { unfinished?: string };
+/** What a paginated listing read; `unfinished` says why it stopped before its last page. */
+export type Listing<T> = T[] & { unfinished?: string };
+export type ReferrerList = Listing<Descriptor>;
+export type TagList = Listing<string>;
