@@ -25,7 +25,9 @@ const common = {
 // - undici: the registry HTTP client, about 0.5 MB, in the extension only, where the registry
 //   engines load on the first image read (src/host/engines.ts). The CLI needs it at start.
 // A new file here must be added to .vscodeignore's allowlist.
-const LAZY = { '@sigstore/tuf': 'tuf.js', undici: 'undici.js' };
+// - re2js: the RE2 engine for identity patterns and goreleaser's filter functions (src/core/re2.ts
+//   requires it on first use), in the CLI and the extension.
+const LAZY = { '@sigstore/tuf': 'tuf.js', undici: 'undici.js', re2js: 're2js.js' };
 const lazy = (packages) => ({
   name: 'lazy-packages',
   setup(b) {
@@ -46,7 +48,7 @@ const lazy = (packages) => ({
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 
 const targets = [
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [lazy(['@sigstore/tuf'])] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [lazy(['@sigstore/tuf', 're2js'])] },
   ...Object.entries(LAZY).map(([name, file]) => ({ ...node, entryPoints: [name], outfile: `dist/${file}` })),
 ];
 if (existsSync('src/extension.ts')) {

@@ -13,6 +13,7 @@ import { describeTrustRoot } from '../verify/trust-root';
 import type { ArtifactVerification } from '../verify/verify-artifact';
 import type { ImageVerification } from '../verify/verify-image';
 import { verifyImage } from '../verify/verify-image';
+import { unpinnedSigners } from '../verify/unpinned-signers';
 import { safeText, short } from './format';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
@@ -165,15 +166,10 @@ function render(g: ImageGraph, r: ImageVerification, policy: ImagePolicy): strin
 
 /** The signers seen on valid but unpinned signatures, as the flags that would pin them. */
 function pinHint(r: ImageVerification): string[] {
-  const seen = new Set<string>();
-  for (const a of r.artifacts) {
-    if (a.state !== 'unpinned' || a.identity === undefined) continue;
-    const flags = [`--certificate-identity ${shellQuote(a.identity)}`, ...(a.issuer !== undefined ? [`--certificate-oidc-issuer ${shellQuote(a.issuer)}`] : [])].join(' ');
-    seen.add(flags);
-  }
-  if (seen.size === 0) return [];
+  const flags = unpinnedSigners(r).slice(0, 3).map((s) => [`--certificate-identity ${shellQuote(s.identity)}`, ...(s.issuer !== undefined ? [`--certificate-oidc-issuer ${shellQuote(s.issuer)}`] : [])].join(' '));
+  if (flags.length === 0) return [];
   // Only a suggestion: who signed is what the user must decide to trust, never inferred for them.
-  return ['', 'To pin a signer seen here, add its flags (only for one you recognise as your release workflow):', ...[...seen].slice(0, 3).map((f) => `  ${safeText(f)}`)];
+  return ['', 'To pin a signer seen here, add its flags (only for one you recognise as your release workflow):', ...flags.map((f) => `  ${safeText(f)}`)];
 }
 
 /** POSIX single quotes, so a copied suggestion runs as shown whatever the certificate says. */

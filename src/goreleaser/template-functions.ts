@@ -5,7 +5,8 @@
  * executor; every other function receives evaluated arguments, and an unknown argument makes the
  * result unknown before the function runs.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2 } from '../core/re2';
 import { formatGoTime } from './go-time';
 import { incrementVersion } from './semver';
 import { sprint, sprintf, sprintln } from './template-printf';
@@ -141,7 +142,7 @@ const title = (s: string): string => s.replace(/[\p{L}\p{N}_']+/gu, (w) => w.cha
  */
 function regexp(exp: string): RE2JS {
   try {
-    return RE2JS.compile(exp);
+    return re2().compile(exp);
   } catch (e) {
     throw new FunctionError(`regexp: Compile(${JSON.stringify(exp)}): ${(e as Error).message}`);
   }

@@ -7,6 +7,7 @@
 import type { ProvenanceReport } from '../provenance/collect';
 import type { ImageGraph } from '../registry/graph-types';
 import type { ImageVerification } from '../verify/verify-image';
+import { unpinnedSigners } from '../verify/unpinned-signers';
 import type { CheckContext } from './model-checks';
 import { panelArtifact, panelCheck } from './model-checks';
 import { panelProvenance, prettyJson } from './model-provenance';
@@ -141,12 +142,7 @@ function notices(graph: ImageGraph, verification: ImageVerification | undefined,
  * whether a signer is the release workflow is the user's call (as the CLI's hint).
  */
 function pinNotice(verification: ImageVerification): PanelNotice {
-  const seen = new Map<string, string>();
-  for (const a of verification.artifacts) {
-    if (a.state !== 'unpinned' || a.identity === undefined) continue;
-    seen.set(`${a.identity}\0${a.issuer ?? ''}`, `identity: ${JSON.stringify(a.identity)}${a.issuer !== undefined ? ` and issuer: ${JSON.stringify(a.issuer)}` : ''}`);
-  }
-  const pins = [...seen.values()].slice(0, 2);
+  const pins = unpinnedSigners(verification).slice(0, 2).map((s) => `identity: ${JSON.stringify(s.identity)}${s.issuer !== undefined ? ` and issuer: ${JSON.stringify(s.issuer)}` : ''}`);
   const how = pins.length > 0
     ? ` If the signer is your release workflow, pin it in the workspace's .provenance-lens.yaml under defaults: ${pins.join('; or ')}.`
     : ' Pin the signer (identity and issuer, or a key) in the workspace\'s .provenance-lens.yaml.';

@@ -8,7 +8,8 @@
  *
  * Matching is always against the WHOLE value (RE2's `matches`, as if written `^(?:...)$`).
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2 } from '../core/re2';
 
 export interface PatternProblem {
   code: 'INVALID_REGEXP';
@@ -24,7 +25,7 @@ function compileOrProblem(pattern: string): RE2JS | PatternProblem {
   const known = compiled.get(pattern);
   if (known !== undefined) return known;
   try {
-    const re = RE2JS.compile(pattern);
+    const re = re2().compile(pattern);
     compiled.set(pattern, re);
     return re;
   } catch (e) {
@@ -62,14 +63,14 @@ function unbalancedParen(pattern: string): number | undefined {
 /** Problems with a pattern; an empty list means it compiles. */
 export function patternProblems(pattern: string): PatternProblem[] {
   const r = compileOrProblem(pattern);
-  return r instanceof RE2JS ? [] : [r];
+  return 'code' in r ? [r] : [];
 }
 
 /** The compiled pattern; throws the problem's message when there is one (callers check first). */
 export function compileRe2(pattern: string): RE2JS {
   const r = compileOrProblem(pattern);
-  if (r instanceof RE2JS) return r;
-  throw new Error(r.message);
+  if ('code' in r) throw new Error(r.message);
+  return r;
 }
 
 /**
