@@ -111,7 +111,12 @@ export class ReleaseService {
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<ImageLoad>((resolve) => {
       onAbort = () => {
-        if (--flight.waiters === 0 && !flight.kept) flight.controller.abort();
+        if (--flight.waiters === 0 && !flight.kept) {
+          flight.controller.abort();
+          // Gone at once, not when the walk notices: the next caller (a panel asking again right
+          // after cancelling) must start a fresh load, not join this dying one.
+          this.cancelled(reference, flight);
+        }
         resolve(IDLE);
       };
       signal.addEventListener('abort', onAbort, { once: true });

@@ -170,6 +170,22 @@ test('when every caller has cancelled and nobody else wants it, the load stops a
   assert.equal(c.started.length, 1);
 });
 
+test('asked again right after the only caller cancelled: a fresh load, never the cancelled one', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect });
+  const first = new AbortController();
+  const cancelled = service.ensure('r.test/a:1', first.signal);
+  await delay(1);
+  first.abort();
+  // The same tick: the panel cancels its request and sends the next one.
+  const again = service.ensure('r.test/a:1', new AbortController().signal);
+  assert.equal((await cancelled).status, 'idle');
+  await delay(1);
+  assert.deepEqual(c.started, ['r.test/a:1', 'r.test/a:1'], 'a second load started');
+  c.pending.get('r.test/a:1')!.resolve(graph('r.test/a:1'));
+  assert.equal((await again).status, 'loaded');
+});
+
 test('an image someone waits on (a hover, a command) goes before the images the tree queued', async () => {
   const c = controlled();
   const service = new ReleaseService({ inspect: c.inspect, concurrency: 1 });
