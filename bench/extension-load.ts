@@ -14,7 +14,7 @@ import { loadavg, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { hoverUntil, launchBrowser, openWorkbench, notification, openPalette, quickInput, quickPickRow, runCommand, screenshot, viewPane } from '../test/e2e/support/browser';
-import { startCodeServer } from '../test/e2e/support/code-server';
+import { extensionLog, startCodeServer } from '../test/e2e/support/code-server';
 import type { CodeServer } from '../test/e2e/support/code-server';
 import { startFaultProxy } from '../test/support/fault-proxy';
 import type { FaultProxy } from '../test/support/fault-proxy';
@@ -100,20 +100,6 @@ function extensionHostPid(server: CodeServer): number | undefined {
   return undefined;
 }
 
-/** What the extension wrote to its log channel (to know it activated). */
-function extensionLog(server: CodeServer): string {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    let entries;
-    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name === 'Provenance Lens.log') found.push(readFileSync(join(dir, e.name), 'utf8'));
-    }
-  };
-  walk(join(server.userDataDir, 'logs'));
-  return found.join('\n');
-}
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -11,7 +11,7 @@ import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 import { launchBrowser, notification, openWorkbench, quickInput, runCommand, screenshot, screenshotOnFailure, waitForWorkbench, webviewFrame } from './support/browser';
-import { startCodeServer } from './support/code-server';
+import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 
 describe('image panel restore after a window reload (code-server + Chromium + a real registry)', { timeout: 300_000 }, () => {
@@ -54,6 +54,16 @@ describe('image panel restore after a window reload (code-server + Chromium + a 
   });
 
   it('the panel opened by "Verify image" is back after "Developer: Reload Window", same reference, re-rendered', () => screenshotOnFailure(page, 'panel-restored', async () => {
+    try {
+      await verifyReloadAndRestore();
+    } catch (e) {
+      // What the extension did on both sides of the reload says why the page shows what it shows.
+      console.log(`# the extension's log:\n${extensionLog(server!).split('\n').map((l) => `#   ${l}`).join('\n')}`);
+      throw e;
+    }
+  }));
+
+  async function verifyReloadAndRestore(): Promise<void> {
     const reference = `${registry!.host}/team/fleet:v1.0.0`;
     await runCommand(page, 'Provenance Lens: Verify image');
     await quickInput(page).fill(reference);
@@ -84,5 +94,5 @@ describe('image panel restore after a window reload (code-server + Chromium + a 
     assert.equal(await page.locator('.tabs-container .tab').count(), 1, 'one editor tab: the restored panel');
     await page.mouse.move(700, 500);
     await screenshot(page, 'panel-restored');
-  }));
+  }
 });

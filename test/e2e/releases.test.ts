@@ -4,8 +4,6 @@
 // second registry that wants a password. Each scenario saves a screenshot in test-artifacts/.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { pushMultiArchIndex, pushReleaseFixture, PREDICATE } from '../support/fixtures';
@@ -13,7 +11,7 @@ import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 import { expandRow as expand, hoverUntil, launchBrowser, releasesRow as row, widenSidebar, notification, openWorkbench, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, setColorTheme, webviewFrame } from './support/browser';
-import { startCodeServer } from './support/code-server';
+import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
 
@@ -40,20 +38,6 @@ function gitWorkspace(dir: string): void {
   git('add', '.');
   git('-c', 'user.email=e2e@provenance-lens.test', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'release');
   git('tag', 'v1.0.0');
-}
-
-/** What the extension wrote to its "Provenance Lens" log channel (the first window's). */
-function extensionLog(server: CodeServer): string {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name === 'Provenance Lens.log') found.push(p);
-    }
-  };
-  walk(join(server.userDataDir, 'logs'));
-  return found.sort().map((f) => readFileSync(f, 'utf8')).join('\n');
 }
 
 describe('Release tree and commands (code-server + Chromium + real registries)', { timeout: 480_000 }, () => {

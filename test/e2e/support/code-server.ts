@@ -4,7 +4,7 @@
 // otherwise live on). See ../shared/notes/ENVIRONMENT.md, "A real VS Code".
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -240,4 +240,20 @@ export function inHostTestPayload(extensionPath: string, testsEntry: string): [s
     ['extensionDevelopmentPath', `vscode-remote://remote${extensionPath}`],
     ['extensionTestsPath', `vscode-remote://remote${testsEntry}`],
   ];
+}
+
+/** What the extension wrote to its "Provenance Lens" log channel, every window's, oldest first ('' before any). */
+export function extensionLog(server: Pick<CodeServer, 'userDataDir'>): string {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    let entries;
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'Provenance Lens.log') found.push(p);
+    }
+  };
+  walk(join(server.userDataDir, 'logs'));
+  return found.sort().map((f) => readFileSync(f, 'utf8')).join('\n');
 }
