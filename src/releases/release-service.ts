@@ -65,12 +65,19 @@ export class ReleaseService {
     return this.list.find((r) => r.id === id);
   }
 
-  /** Replaces the release list; states of references still listed are kept. */
+  /**
+   * Replaces the release list; states of references still listed are kept. A load someone is
+   * waiting on (a panel restored before the list was read, a command) is left to finish for them,
+   * no longer kept for the tree; everything else unlisted is forgotten.
+   */
   setReleases(releases: readonly Release[]): void {
     this.list = releases;
     const wanted = new Set(releases.flatMap((r) => r.images.map((i) => i.reference)).filter((r): r is string => r !== null));
     for (const ref of [...this.loads.keys()]) {
-      if (!wanted.has(ref)) this.forget(ref);
+      if (wanted.has(ref)) continue;
+      const flight = this.inflight.get(ref);
+      if (flight && flight.waiters > 0) flight.kept = false;
+      else this.forget(ref);
     }
     this.emit({ kind: 'releases' });
   }

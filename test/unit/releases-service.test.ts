@@ -186,6 +186,20 @@ test('asked again right after the only caller cancelled: a fresh load, never the
   assert.equal((await again).status, 'loaded');
 });
 
+test('a new release list without the image does not cancel a load a panel waits on (restored before the list was read)', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect });
+  const panel = service.ensure('r.test/a:1', new AbortController().signal);
+  await delay(1);
+  service.setReleases([release('r.test/b:1')]);
+  assert.equal(c.pending.get('r.test/a:1')!.signal.aborted, false, 'the panel still gets its answer');
+  c.pending.get('r.test/a:1')!.resolve(graph('r.test/a:1'));
+  assert.equal((await panel).status, 'loaded');
+  // Nobody waiting: an unlisted image is forgotten as before.
+  service.setReleases([release('r.test/b:1')]);
+  assert.equal(service.peek('r.test/a:1').status, 'idle');
+});
+
 test('an image someone waits on (a hover, a command) goes before the images the tree queued', async () => {
   const c = controlled();
   const service = new ReleaseService({ inspect: c.inspect, concurrency: 1 });
