@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import { scrubbingLogger } from '../core/logger';
-import { redactUrl } from '../core/redact';
 import type { Exchange } from '../registry/transport';
 
 export interface HostLog extends vscode.Disposable {
@@ -30,7 +29,8 @@ export function createLog(name = 'Provenance Lens'): HostLog {
     logger,
     exchange(e) {
       const retry = e.attempt > 0 ? ` (retry ${e.attempt})` : '';
-      logger.info(`${e.method} ${redactUrl(e.url)} ${e.status} ${Math.round(e.ms)} ms${retry}`);
+      // e.url is redacted already, for its registry's origin (the transport knows it; a second pass here would not).
+      logger.info(`${e.method} ${e.url} ${e.status} ${Math.round(e.ms)} ms${retry}`);
     },
     show: () => channel.show(true),
     dispose: () => channel.dispose(),

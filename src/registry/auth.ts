@@ -84,8 +84,14 @@ export class Authenticator {
     } catch {
       throw new LensError('PROTOCOL', `${registry} sent a Bearer challenge with an invalid realm.`, { registry });
     }
+    // The realm is printed as any URL of this registry's requests: off the registry's origin every
+    // query value goes. Except `service` and `scope`: this client writes them (from the challenge
+    // and the repository asked for), they hold no credential (those travel in the Authorization
+    // header or the POST body), and they are what a reader of -v needs to tell which repository
+    // and access a refused token was for.
+    const shown = { registryOrigin: registryUrl.origin, keep: ['service', 'scope'] };
     if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && registryUrl.protocol === 'http:')) {
-      throw new LensError('PROTOCOL', `${registry} names a token service over ${realm.protocol} (${redactUrl(realm)}); refused, since credentials would travel unprotected.`, { registry });
+      throw new LensError('PROTOCOL', `${registry} names a token service over ${realm.protocol} (${redactUrl(realm, shown)}); refused, since credentials would travel unprotected.`, { registry });
     }
     if (realm.host !== registryUrl.host) this.logger.debug(`${registry}: token service on another host, ${realm.host}`);
     const service = params.service;
@@ -97,7 +103,7 @@ export class Authenticator {
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credential.token, client_id: this.clientId });
       if (service) form.set('service', service);
       form.set('scope', [...scopes].join(' '));
-      res = await this.transport.send({ method: 'POST', url: realm, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), signal, read: { limit: TOKEN_LIMIT, what: 'Token response' } });
+      res = await this.transport.send({ method: 'POST', url: realm, shown, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), signal, read: { limit: TOKEN_LIMIT, what: 'Token response' } });
     } else {
       const url = new URL(realm);
       if (service) url.searchParams.set('service', service);
@@ -109,15 +115,15 @@ export class Authenticator {
         secrets.add(authorization.slice(6));
         // No offline_token: we keep no refresh token, so none is asked for (one secret fewer in flight).
       }
-      res = await this.transport.send({ method: 'GET', url, authorization, signal, read: { limit: TOKEN_LIMIT, what: 'Token response' } });
+      res = await this.transport.send({ method: 'GET', url, shown, authorization, signal, read: { limit: TOKEN_LIMIT, what: 'Token response' } });
     }
     if (res.status === 401 || res.status === 403) {
       throw unauthorized(registry, credential ? 'the token service refused the stored credentials' : 'the token service refused an anonymous token');
     }
     // Rate limits and outages of the token service say when to come back, as the registry's own do.
-    if (res.status === 429 || res.status >= 500) throw responseError(res, `a token from its token service (${redactUrl(realm)})`, registry);
+    if (res.status === 429 || res.status >= 500) throw responseError(res, `a token from its token service (${redactUrl(realm, shown)})`, registry);
     if (res.status !== 200 || !res.body) {
-      throw new LensError('REGISTRY_ERROR', `The token service of ${registry} (${redactUrl(realm)}) answered ${res.status}.`, { registry, status: res.status });
+      throw new LensError('REGISTRY_ERROR', `The token service of ${registry} (${redactUrl(realm, shown)}) answered ${res.status}.`, { registry, status: res.status });
     }
     const text = Buffer.from(res.body).toString('utf8');
     assertJsonShape(text, `The token service's answer for ${registry}`);

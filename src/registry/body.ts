@@ -1,17 +1,17 @@
 import type { Readable } from 'node:stream';
 import { LensError } from '../core/errors';
-import { redactUrl } from '../core/redact';
 
 /**
  * Reads a response body into memory, refusing it as soon as it passes `limit`
  * (declared by Content-Length or counted while streaming), so an oversize or endless
- * body never fills memory.
+ * body never fills memory. `shownUrl` is the URL as it may be printed (already redacted for
+ * the request's registry by the transport), for the error.
  */
-export async function readBounded(body: Readable & { destroy(err?: Error): void }, limit: number, url: string, contentLength: string | string[] | undefined, what: string): Promise<Uint8Array> {
+export async function readBounded(body: Readable & { destroy(err?: Error): void }, limit: number, shownUrl: string, contentLength: string | string[] | undefined, what: string): Promise<Uint8Array> {
   const declared = typeof contentLength === 'string' ? Number(contentLength) : NaN;
   if (Number.isFinite(declared) && declared > limit) {
     abandon(body);
-    throw tooLarge(what, url, limit, declared);
+    throw tooLarge(what, shownUrl, limit, declared);
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -19,7 +19,7 @@ export async function readBounded(body: Readable & { destroy(err?: Error): void 
     total += chunk.length;
     if (total > limit) {
       abandon(body);
-      throw tooLarge(what, url, limit, total);
+      throw tooLarge(what, shownUrl, limit, total);
     }
     chunks.push(chunk);
   }
@@ -36,6 +36,6 @@ function abandon(body: Readable & { destroy(err?: Error): void }): void {
   body.destroy();
 }
 
-function tooLarge(what: string, url: string, limit: number, seen: number): LensError {
-  return new LensError('TOO_LARGE', `${what} from ${redactUrl(url)} is larger than the limit of ${limit} bytes (${seen} bytes ${Number.isFinite(seen) ? 'seen' : ''}); it was not read further. Raise the limit only if you trust this registry.`, { url: redactUrl(url), limit, seen });
+function tooLarge(what: string, shownUrl: string, limit: number, seen: number): LensError {
+  return new LensError('TOO_LARGE', `${what} from ${shownUrl} is larger than the limit of ${limit} bytes (${seen} bytes ${Number.isFinite(seen) ? 'seen' : ''}); it was not read further. Raise the limit only if you trust this registry.`, { url: shownUrl, limit, seen });
 }

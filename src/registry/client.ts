@@ -72,7 +72,7 @@ export class RegistryClient {
 
   /** `GET /v2/`: is this a registry, and which auth does it ask for? */
   async ping(registry: string, signal?: AbortSignal): Promise<{ status: number; authScheme?: string; apiVersion?: string }> {
-    const res = await this.withScheme(registry, (base) => this.transport.send({ method: 'GET', url: new URL('/v2/', base), signal }));
+    const res = await this.withScheme(registry, (base) => this.transport.send({ method: 'GET', url: new URL('/v2/', base), shown: { registryOrigin: base.origin }, signal }));
     const challenge = res.headers['www-authenticate'];
     const apiVersion = res.headers['docker-distribution-api-version'];
     return {
@@ -87,17 +87,18 @@ export class RegistryClient {
    * token, answers a 401 challenge once, and maps failures to errors naming `what`.
    * Statuses listed in `accept` are returned instead of thrown.
    */
-  async call(registry: string, repository: string, req: Omit<HttpRequest, 'url' | 'authorization'> & { path: string; what: string; accept?: number[] }): Promise<HttpResponse> {
+  async call(registry: string, repository: string, req: Omit<HttpRequest, 'url' | 'authorization' | 'shown'> & { path: string; what: string; accept?: number[] }): Promise<HttpResponse> {
     const scope = `repository:${repository}:pull`;
     const res = await this.withScheme(registry, async (base) => {
       const url = new URL(`/v2/${repository}/${req.path}`, base);
+      const shown = { registryOrigin: base.origin };
       let authorization = this.auth.cached(registry, scope);
-      let r = await this.transport.send({ ...req, url, authorization });
+      let r = await this.transport.send({ ...req, url, shown, authorization });
       if (r.status === 401) {
         // A concurrent request may have fetched a token while this one was in flight.
         const fresh = this.auth.cached(registry, scope);
         authorization = fresh !== undefined && fresh !== authorization ? fresh : await this.auth.answer(registry, base, scope, r.headers['www-authenticate'], req.signal);
-        r = await this.transport.send({ ...req, url, authorization });
+        r = await this.transport.send({ ...req, url, shown, authorization });
         if (r.status === 401) this.auth.invalidate(registry, scope);
       }
       return r;

@@ -1,5 +1,4 @@
 import { LensError } from '../core/errors';
-import { redactUrl } from '../core/redact';
 import type { HttpResponse } from './transport';
 import { parseRetryAfter } from './backoff';
 
@@ -18,7 +17,7 @@ function registryMessage(res: HttpResponse): string | undefined {
 
 /** Turns a non-success answer into an error that says what happened and what to do. */
 export function responseError(res: HttpResponse, what: string, registry: string): LensError {
-  const url = redactUrl(res.url);
+  const url = res.shownUrl;
   const detail = registryMessage(res);
   const said = detail ? ` (registry said: ${detail})` : '';
   switch (res.status) {

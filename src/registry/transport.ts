@@ -2,6 +2,7 @@ import { maxHeaderSize } from 'node:http';
 import { request, type Dispatcher } from 'undici';
 import { LensError } from '../core/errors';
 import { redactUrl } from '../core/redact';
+import type { UrlScope } from '../core/redact';
 import { Semaphore, sleep } from '../core/abort';
 import type { Logger } from '../core/logger';
 import type { RegistryLimits } from './limits';
@@ -13,6 +14,12 @@ export type Headers = Record<string, string | string[] | undefined>;
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST';
   url: URL;
+  /**
+   * The registry this request serves, for every URL of it that is printed (logs, errors): on
+   * its own origin the query keeps what is not secret, on any other (a redirect to blob
+   * storage, the token service) every value is redacted. See core/redact.ts.
+   */
+  shown: UrlScope;
   headers?: Record<string, string>;
   /** Sent only to the origin of `url`; never follows a redirect to another origin. */
   authorization?: string;
@@ -26,13 +33,16 @@ export interface HttpResponse {
   status: number;
   headers: Headers;
   body?: Uint8Array;
-  /** Where the answer came from after redirects (redacted when printed). */
+  /** Where the answer came from after redirects; print `shownUrl`, never this. */
   url: URL;
+  /** `url` redacted for the request's registry (redactUrl with the request's `shown`). */
+  shownUrl: string;
 }
 
 /** One request/response as the log and the benchmark see it. */
 export interface Exchange {
   method: string;
+  /** Already redacted for the request's registry (HttpRequest.shown): print it as it is. */
   url: string;
   status: number | 'error';
   ms: number;
@@ -76,7 +86,7 @@ export class Transport {
           // A wait longer than we accept ends the attempt now (429 -> RATE_LIMITED, 5xx -> REGISTRY_ERROR) rather than hanging.
           if (retryAfter !== undefined && retryAfter > limits.maxRetryAfterMs) return res;
           const wait = retryAfter ?? backoffDelay(attempt, limits.backoffBaseMs, limits.backoffMaxMs);
-          this.options.logger.debug(`${req.method} ${redactUrl(req.url)}: ${res.status}, retrying in ${Math.round(wait)} ms (attempt ${attempt + 2} of ${limits.retries + 1})`);
+          this.options.logger.debug(`${req.method} ${redactUrl(req.url, req.shown)}: ${res.status}, retrying in ${Math.round(wait)} ms (attempt ${attempt + 2} of ${limits.retries + 1})`);
           await sleep(wait, req.signal);
           attempt++;
           continue;
@@ -85,7 +95,7 @@ export class Transport {
       } catch (e) {
         if (isRetryableNetworkError(e) && attempt < limits.retries && !req.signal?.aborted) {
           const wait = backoffDelay(attempt, limits.backoffBaseMs, limits.backoffMaxMs);
-          this.options.logger.debug(`${req.method} ${redactUrl(req.url)}: ${networkCode(e)}, retrying in ${Math.round(wait)} ms`);
+          this.options.logger.debug(`${req.method} ${redactUrl(req.url, req.shown)}: ${networkCode(e)}, retrying in ${Math.round(wait)} ms`);
           await sleep(wait, req.signal);
           attempt++;
           continue;
@@ -105,14 +115,14 @@ export class Transport {
       if (!REDIRECT_STATUS.has(res.status)) return res;
       const location = res.headers.location;
       if (typeof location !== 'string' || location === '') {
-        throw new LensError('PROTOCOL', `${redactUrl(url)} answered ${res.status} without a Location header.`, { url: redactUrl(url), status: res.status });
+        throw new LensError('PROTOCOL', `${redactUrl(url, req.shown)} answered ${res.status} without a Location header.`, { url: redactUrl(url, req.shown), status: res.status });
       }
       const next = new URL(location, url);
       if (hop >= this.options.limits.maxRedirects || seen.has(next.href)) {
-        throw new LensError('REDIRECT', `Too many redirects (or a redirect loop) fetching ${redactUrl(req.url)}; last target ${redactUrl(next)}.`, { url: redactUrl(req.url) });
+        throw new LensError('REDIRECT', `Too many redirects (or a redirect loop) fetching ${redactUrl(req.url, req.shown)}; last target ${redactUrl(next, req.shown)}.`, { url: redactUrl(req.url, req.shown) });
       }
       if (url.protocol === 'https:' && next.protocol !== 'https:') {
-        throw new LensError('REDIRECT', `${redactUrl(url)} redirected to a non-HTTPS location (${redactUrl(next)}); refused, since content and credentials would travel unprotected.`, { url: redactUrl(url) });
+        throw new LensError('REDIRECT', `${redactUrl(url, req.shown)} redirected to a non-HTTPS location (${redactUrl(next, req.shown)}); refused, since content and credentials would travel unprotected.`, { url: redactUrl(url, req.shown) });
       }
       seen.add(next.href);
       // Credentials are for the registry only; blob storage gets its own pre-signed URL.
@@ -133,6 +143,7 @@ export class Transport {
   private exchange(req: HttpRequest, attempt: number): Promise<HttpResponse> {
     return this.semaphore(req.url.host).run(async () => {
       const started = performance.now();
+      const shownUrl = redactUrl(req.url, req.shown);
       const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...req.headers };
       if (req.authorization) headers.authorization = req.authorization;
       let status: number | 'error' = 'error';
@@ -159,13 +170,13 @@ export class Transport {
         if (req.method === 'HEAD') {
           await res.body.dump();
         } else if (res.statusCode >= 200 && res.statusCode < 300 && req.read) {
-          body = await readBounded(res.body, req.read.limit, req.url.href, res.headers['content-length'], req.read.what);
+          body = await readBounded(res.body, req.read.limit, shownUrl, res.headers['content-length'], req.read.what);
         } else if (res.statusCode >= 400) {
-          body = await readBounded(res.body, ERROR_BODY_LIMIT, req.url.href, undefined, 'Error body').catch(() => undefined);
+          body = await readBounded(res.body, ERROR_BODY_LIMIT, shownUrl, undefined, 'Error body').catch(() => undefined);
         } else {
           await res.body.dump({ limit: ERROR_BODY_LIMIT }).catch(() => undefined);
         }
-        return { status: res.statusCode, headers: res.headers, body, url: req.url };
+        return { status: res.statusCode, headers: res.headers, body, url: req.url, shownUrl };
       } catch (e) {
         if (attemptSignal.signal.aborted && !req.signal?.aborted) throw attemptSignal.signal.reason;
         throw e;
@@ -173,7 +184,7 @@ export class Transport {
         clearTimeout(timer);
         req.signal?.removeEventListener('abort', cancel);
         const ms = performance.now() - started;
-        const e: Exchange = { method: req.method, url: redactUrl(req.url), status, ms, attempt };
+        const e: Exchange = { method: req.method, url: shownUrl, status, ms, attempt };
         this.options.logger.debug(`${e.method} ${e.url} -> ${e.status} (${Math.round(ms)} ms)`);
         this.options.onExchange?.(e);
       }
@@ -199,7 +210,7 @@ function isRetryableNetworkError(e: unknown): boolean {
 
 function toLensError(e: unknown, req: HttpRequest, limits: RegistryLimits): LensError {
   if (e instanceof LensError) return e;
-  const url = redactUrl(req.url);
+  const url = redactUrl(req.url, req.shown);
   if (req.signal?.aborted) {
     const reason = req.signal.reason as { name?: string } | undefined;
     if (reason?.name === 'TimeoutError') return new LensError('TIMEOUT', `${req.method} ${url} timed out.`, { url });

@@ -3,7 +3,8 @@
 // the real CLI (dist/cli.js, a fresh process per run, as a user runs it) inspects, verifies,
 // lists tags and shows provenance with -v and --json, with a password, an identity (refresh)
 // token and a registry token from Docker's config, and fails: a wrong password (401 from the
-// registry, refused by the token service), 429 forever, blobs redirected to pre-signed URLs.
+// registry, refused by the token service), 429 forever, blobs redirected to pre-signed URLs
+// (S3's shape, and Docker Hub's CDN shape whose `verify=<expiry>-<HMAC>` has no secret-looking key).
 // Then every secret, in every form (test/support/secrets-scan.ts), is searched for in each
 // run's stdout and stderr, in every file under HOME and XDG_CACHE_HOME, in a DiskCache folder
 // filled with the same credentials, and in the errors the library throws (message, stack,
@@ -22,7 +23,7 @@ import type { Credential } from '../../src/registry/credentials-types';
 import { buildGraph } from '../../src/registry/graph';
 import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
-import { startFaultProxy } from '../support/fault-proxy';
+import { presignedId, startFaultProxy } from '../support/fault-proxy';
 import type { FaultProxy } from '../support/fault-proxy';
 import { createSigner, pushReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
@@ -179,7 +180,12 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
     const presigned = p.requestsTo(/^\/storage\//, 'other');
     // Credentials stay with the registry: storage never sees an Authorization header.
     assert.ok(presigned.every((r) => !r.authorization), 'no Authorization sent to blob storage');
-    for (const r of presigned) scan.add('pre-signed URL signature', new URL(r.path, 'http://x').searchParams.get('X-Amz-Signature')!);
+    for (const r of presigned) {
+      const verify = new URL(r.path, 'http://x').searchParams.get('verify');
+      // Docker Hub's CDN shape: the whole `<expiry>-<HMAC>` and the HMAC alone.
+      if (verify !== null) scan.add('CDN verify token', verify);
+      scan.add('pre-signed URL signature', presignedId(r.path));
+    }
     p.reset();
     return presigned.length;
   }
@@ -204,6 +210,22 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
         assert.match(failing.stderr, /storage\/[^ ]*X-Amz-Signature=REDACTED/, 'the failing pre-signed URL was logged, redacted');
         assert.ok(harvestPresigned(p) > 0);
       }
+    }
+  });
+
+  test("blobs redirected to a CDN URL shaped like Docker Hub's (?verify=<expiry>-<HMAC>): -v names the path, never the token", async () => {
+    const good = dockerConfig('good', { [basic.host]: login(USER, password), [token.host]: login(USER, tokenPassword) });
+    for (const p of [basic, token]) {
+      const which = p === basic ? 'htpasswd' : 'token';
+      p.reset();
+      p.inject({ path: /\/blobs\//, fault: { kind: 'redirect-other-host', presigned: 'docker-hub' } });
+      const run = await cli(`CDN-redirected blobs: verify -v ${which}`, [...verifyArgs(p), '-v'], good);
+      assert.equal(run.code, 0, run.stderr);
+      // The log line names the storage host and the blob's path; the token's value is gone.
+      const line = new RegExp(`GET http://${p.otherHost!.replace(/\./g, '\\.')}/storage/sha256%3A[0-9a-f]{64}\\?verify=REDACTED -> 200`);
+      assert.match(run.stderr, line);
+      assert.ok(harvestPresigned(p) > 0, 'blobs were fetched through CDN URLs');
+      assert.deepEqual(scan.text(run.name, `${run.stdout}\n${run.stderr}`).map((f) => `${f.secret} as ${f.form}`), []);
     }
   });
 

@@ -24,8 +24,12 @@ export type Fault =
   | { readonly kind: 'flip-byte'; readonly offset?: number }
   /** Forward, send the headers (full Content-Length) and part of the body, then reset the socket. */
   | { readonly kind: 'reset-mid-body'; readonly fraction?: number }
-  /** Forward; answer a 2xx GET with 307 to the other host, which serves the same bytes. */
-  | { readonly kind: 'redirect-other-host' }
+  /**
+   * Forward; answer a 2xx GET with 307 to the other host, which serves the same bytes, at a URL
+   * shaped like a pre-signed one: S3's `?X-Amz-Signature=<hex>` (default), or Docker Hub's CDN
+   * `?verify=<expiry>-<hex>`; the hex is what the other host checks.
+   */
+  | { readonly kind: 'redirect-other-host'; readonly presigned?: 's3' | 'docker-hub' }
   /** Answer 200 with a manifest-typed body of `bytes` bytes, streamed (chunked unless `declareLength`). */
   | { readonly kind: 'oversize'; readonly bytes: number; readonly declareLength?: boolean }
   /** Let `answer` write the response (or the raw socket); `name` is what the test calls the attack. */
@@ -280,7 +284,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       stash.set(id, up);
       const digest = /\/blobs\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? 'content';
       // Shaped like a pre-signed storage URL; the client must not add its own credentials to it.
-      const location = `${otherBase}/storage/${encodeURIComponent(digest)}?X-Amz-Signature=${id}`;
+      const query = fault.presigned === 'docker-hub' ? `verify=${Math.floor(Date.now() / 1000) + 1200}-${id}` : `X-Amz-Signature=${id}`;
+      const location = `${otherBase}/storage/${encodeURIComponent(digest)}?${query}`;
       res.writeHead(307, { location, 'content-length': '0' });
       return send(res, record, Buffer.alloc(0));
     }
@@ -326,7 +331,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (server === 'proxy') {
         up = await forward(req);
       } else {
-        const id = new URL(req.url ?? '/', 'http://x').searchParams.get('X-Amz-Signature') ?? '';
+        const id = presignedId(req.url ?? '/');
         up = stash.get(id) ?? { status: 403, headers: { 'content-type': 'text/plain' }, body: Buffer.from('unknown or expired signature\n') };
         stash.delete(id);
       }
@@ -410,4 +415,10 @@ export function criticalPathDepth(records: readonly Pick<ProxyRecord, 'start' | 
     best = Math.max(best, d);
   }
   return best;
+}
+
+/** The signature of a pre-signed URL the proxy handed out (S3's or Docker Hub's CDN shape), or ''. */
+export function presignedId(path: string): string {
+  const q = new URL(path, 'http://x').searchParams;
+  return q.get('X-Amz-Signature') ?? /^\d+-(.+)$/.exec(q.get('verify') ?? '')?.[1] ?? '';
 }

@@ -119,5 +119,5 @@ test('manifest parsing: lenient on unknown fields, strict on what it relies on',
 });
 
 test('URLs are redacted of userinfo and token-like query values', () => {
-  assert.equal(redactUrl('https://user:pw@reg.io/token?scope=x&access_token=abc&X-Amz-Signature=s'), 'https://reg.io/token?scope=x&access_token=REDACTED&X-Amz-Signature=REDACTED');
+  assert.equal(redactUrl('https://user:pw@reg.io/token?scope=x&access_token=abc&X-Amz-Signature=s', { registryOrigin: 'https://reg.io' }), 'https://reg.io/token?scope=x&access_token=REDACTED&X-Amz-Signature=REDACTED');
 });
