@@ -89,6 +89,9 @@ export function dsseArtifactCheck(bundle: Bundle, artifact: Artifact): Signature
   if (!STATEMENT_TYPES.has(String(statement._type)) || !Array.isArray(statement.subject)) {
     return check('ARTIFACT', 'fail', 'The DSSE payload is not an in-toto Statement (v0.1 or v1) with a subject list.');
   }
+  // What a statement claims is its predicateType, a required string (https://github.com/in-toto/attestation/blob/main/spec/v1/predicate.md);
+  // without it the meaning would have to come from unsigned registry annotations, which never decide.
+  if (predicateType === undefined) return check('ARTIFACT', 'fail', 'The signed statement has no predicateType (a string), so what it claims cannot be known.');
   const subjects = statement.subject as StatementSubject[];
   for (const alg of ['sha256', 'sha512', 'sha384'] as const) {
     const mine = artifactDigest(artifact, alg)?.toString('hex');

@@ -66,7 +66,7 @@ export function parseCertificateChain(text: string, path: string): CertificateCh
     }
   });
   certificates.forEach((c, i) => {
-    if (!c.ca) throw new LensError('USAGE', `Certificate ${i + 1} of ${path} (${oneLine(c.subject)}) is not a CA certificate; give the intermediates and the root, not the signing certificate.`, { path });
+    if (!c.ca) throw new LensError('USAGE', `Certificate ${i + 1} of ${path} (${subjectLine(c.subject)}) is not a CA certificate; give the intermediates and the root, not the signing certificate.`, { path });
   });
   if (!certificates.some(selfSigned)) {
     throw new LensError('USAGE', `${path} has no self-signed root CA certificate; the chain must end with the root (as cosign --certificate-chain expects).`, { path });
@@ -77,7 +77,7 @@ export function parseCertificateChain(text: string, path: string): CertificateCh
     info: {
       path,
       sha256: createHash('sha256').update(text).digest('hex'),
-      subjects: certificates.map((c) => oneLine(c.subject)),
+      subjects: certificates.map((c) => subjectLine(c.subject)),
       fingerprints: certificates.map((c) => `sha256:${createHash('sha256').update(c.raw).digest('hex')}`),
       notBefore: new Date(Math.min(...times((c) => c.validFrom))).toISOString(),
       notAfter: new Date(Math.max(...times((c) => c.validTo))).toISOString(),
@@ -118,6 +118,6 @@ function selfSigned(c: X509Certificate): boolean {
 }
 
 /** Node gives `undefined` for an empty subject, whatever its type says. */
-function oneLine(subject: string | undefined): string {
+export function subjectLine(subject: string | undefined): string {
   return (subject ?? '').split('\n').filter(Boolean).join(', ') || 'no subject';
 }

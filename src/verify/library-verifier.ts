@@ -7,6 +7,7 @@ import type { CheckCode, Evidence, SignatureCheck } from './checks';
 import { check } from './checks';
 import { leafCertificate, parseCertificate } from './certificate';
 import { prepareLeaf, prepareTrustMaterial } from './chain-cache';
+import { codeSigningRefusal } from './extended-key-usage';
 import { PrehashUnsupportedError } from './prehash';
 import type { TrustRoot } from './trust-root';
 
@@ -105,7 +106,9 @@ function successChecks(run: LibraryRun, entity: SignedEntity, keyMode: boolean, 
   if (!keyMode) {
     const ctNote = run.trustRoot.info.counts.ctlogs > 0 ? ' and carries a valid SCT' : ' (this trust root has no CT log)';
     const when = times.length === 0 && run.verifyAt !== undefined ? 'the current time' : 'the signed time';
-    out.push(check('CERTIFICATE_CHAIN', 'pass', `The certificate chains to a trusted CA, was valid at ${when}${ctNote}.`));
+    // The library built the chain; what it may be used for is ours to check (extended-key-usage.ts).
+    const usage = entity.key.$case === 'certificate' ? codeSigningRefusal(entity.key.certificate, run.trustRoot.root) : undefined;
+    out.push(usage ?? check('CERTIFICATE_CHAIN', 'pass', `The certificate chains to a trusted CA, was valid at ${when}${ctNote}.`));
   }
   const entries = entity.tlogEntries;
   if (entries.length > 0) {

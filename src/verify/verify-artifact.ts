@@ -1,5 +1,5 @@
 import type { Artifact as GraphArtifact, ArtifactFormat, ArtifactKind } from '../registry/graph-types';
-import { COSIGN_SIGN_PREDICATE, kindForPredicate } from '../registry/classify';
+import { kindForPredicate } from '../registry/classify';
 import { MediaType } from '../registry/media-types';
 import { artifactFromDigest } from './artifact';
 import type { ArtifactContent } from './artifact-content';
@@ -30,9 +30,15 @@ export interface ArtifactVerification {
   digest: string;
   coversDigest: string;
   format: ArtifactFormat;
-  /** As verified: a DSSE statement of cosign's sign predicate is a signature, whatever its annotation said. */
+  /**
+   * As verified: for a DSSE envelope whose signature verified, decided by the signed statement's
+   * predicateType alone (cosign's sign predicate is a signature, SPDX and CycloneDX are SBOMs,
+   * anything else an attestation), whatever the registry said; a message signature is a signature.
+   * An artifact that failed before its meaning could be read (its signature, or signed bytes with no
+   * predicateType) keeps the graph's kind: a failure where the registry presented it, never a pass.
+   */
   kind: ArtifactKind;
-  /** From the signed statement when there is one, else the graph's annotation. */
+  /** From the signed statement when its signature verified (absent if it names none), else the graph's annotation. */
   predicateType?: string;
   verified: boolean;
   state: ArtifactState;
@@ -121,10 +127,18 @@ function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: Imag
   // cosign v3 signature must stay a failed signature, not pass for an unsigned attestation.
   const authentic = run.result.checks.some((c) => c.code === 'SIGNATURE' && c.status === 'pass');
   const signed = authentic ? run.result.checks.find((c) => c.code === 'ARTIFACT')?.evidence?.predicateType : undefined;
-  if (run.result.bundle?.content === 'dsse-envelope' && signed !== undefined) {
-    out.predicateType = signed;
-    out.kind = signed === COSIGN_SIGN_PREDICATE ? 'signature' : kindForPredicate(signed);
-    if (a.predicateType !== undefined && a.predicateType !== signed) {
+  if (run.result.bundle?.content === 'dsse-envelope' && authentic) {
+    // Only the signed statement says what this is (a cosign sign/v1 statement is a signature); the
+    // registry's annotations and the tag it was found under never do. Signed bytes that name no
+    // predicateType have already failed ARTIFACT (artifact.ts): the artifact stays failed where it
+    // was found (a failed signature fails its digest), and no annotation lends it a predicate type,
+    // so it never meets a required attestation.
+    if (signed === undefined) delete out.predicateType;
+    else {
+      out.predicateType = signed;
+      out.kind = kindForPredicate(signed);
+    }
+    if (signed !== undefined && a.predicateType !== undefined && a.predicateType !== signed) {
       checks.push(imageCheck('ARTIFACT', 'info', `The registry annotation says ${JSON.stringify(a.predicateType)}; the signed statement says ${JSON.stringify(signed)}, which is what counts.`));
     }
   } else if (run.result.bundle?.content === 'message-signature') {

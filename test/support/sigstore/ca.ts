@@ -47,6 +47,8 @@ export interface LeafOptions {
   /** Reuse a key (e.g. two certificates for one key); default a fresh P-256 key. */
   key?: SigningKey;
   extraExtensions?: readonly RawExtension[];
+  /** openssl `extendedKeyUsage` value (default `codeSigning`, as Fulcio); null leaves the extension out. */
+  extendedKeyUsage?: string | null;
 }
 
 /** A signer holding a leaf certificate: what a keyless `cosign sign` has for ten minutes. */
@@ -72,6 +74,8 @@ export interface CaOptions {
   uri?: string;
   validFrom?: Date;
   validTo?: Date;
+  /** The intermediate's openssl `extendedKeyUsage` value (default `codeSigning`, as Fulcio's); null leaves it out. */
+  intermediateExtendedKeyUsage?: string | null;
 }
 
 export interface TestCertificateAuthority {
@@ -154,7 +158,8 @@ export async function createTestCA(options: CaOptions = {}): Promise<TestCertifi
   const end = options.validTo ?? new Date('2035-01-01T00:00:00Z');
   const dir = await mkdtemp(join(tmpdir(), 'pl-test-ca-'));
   cleanups.add(dir);
-  await writeFile(join(dir, 'ca.cnf'), CA_CONFIG);
+  const eku = options.intermediateExtendedKeyUsage === undefined ? 'codeSigning' : options.intermediateExtendedKeyUsage;
+  await writeFile(join(dir, 'ca.cnf'), CA_CONFIG.replace('extendedKeyUsage = codeSigning\n', eku === null ? '' : `extendedKeyUsage = ${eku}\n`));
   await writeFile(join(dir, 'index.txt'), '');
   await mkdir(join(dir, 'issued'), { mode: 0o700 });
   const writeKey = (file: string, key: SigningKey): Promise<void> =>

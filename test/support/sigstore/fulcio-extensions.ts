@@ -57,6 +57,8 @@ export interface LeafExtensionInput {
   issuerExtensions?: 'both' | 'v1' | 'v2' | 'none';
   github?: GithubClaims;
   extraExtensions?: readonly RawExtension[];
+  /** openssl `extendedKeyUsage` value (default `codeSigning`, as Fulcio); null leaves the extension out. */
+  extendedKeyUsage?: string | null;
 }
 
 /**
@@ -82,7 +84,7 @@ export function leafExtensionSection(options: LeafExtensionInput): string {
   return [
     '[ leaf ]',
     'keyUsage = critical,digitalSignature',
-    'extendedKeyUsage = codeSigning',
+    ...(options.extendedKeyUsage === null ? [] : [`extendedKeyUsage = ${options.extendedKeyUsage ?? 'codeSigning'}`]),
     'subjectKeyIdentifier = hash',
     'authorityKeyIdentifier = keyid',
     `subjectAltName = critical,DER:${generalNames(options.san).toString('hex')}`,
