@@ -1,4 +1,4 @@
-// Hovers, CodeLenses and Problems on fleet's real .goreleaser.yaml (../shared fixtures) in a real
+// Hovers, CodeLenses and Problems on fleet's real .goreleaser.yaml (test/fixtures/real) in a real
 // VS Code (code-server 4.100.3 + Chromium): the workspace is a git checkout tagged v1.0.0 whose
 // `{{ .Env.STAGE_REGISTRY }}` points at a test registry holding a signed rancher/fleet (mini
 // Sigstore, GitHub workflow identity of rancher/fleet) and an unsigned rancher/fleet-agent. It is
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { pushMultiArchIndex } from '../support/fixtures';
+import { realFixture } from '../support/real-fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
@@ -22,12 +23,8 @@ import { hoverUntil, launchBrowser, openWorkbench, quickInput, runCommand, scree
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
-import { repoRoot } from './support/paths';
 
-const shared = process.env.PROVENANCE_LENS_SHARED ?? join(repoRoot, '..', 'shared');
-const FLEET = join(shared, 'fixtures', 'real', 'goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
-if (!existsSync(FLEET) && process.env.CI === 'true') throw new Error(`fleet's config missing at ${FLEET} (set PROVENANCE_LENS_SHARED).`);
-const skip = existsSync(FLEET) ? false : `fleet's config not found at ${FLEET} (set PROVENANCE_LENS_SHARED)`;
+const FLEET = realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
 const TAG = 'v1.0.0';
 /** What the in-host suite (test/host/goreleaser.host.ts) learns about the seeded registry. */
 export const GORELEASER_E2E_ENV = 'PROVENANCE_LENS_E2E_GORELEASER';
@@ -70,7 +67,7 @@ async function goToLine(page: Page, line: number): Promise<void> {
   await quickInput(page).waitFor({ state: 'hidden' });
 }
 
-describe('goreleaser editor features on fleet\'s real config (code-server + Chromium + test registry)', { timeout: 300_000, skip }, () => {
+describe('goreleaser editor features on fleet\'s real config (code-server + Chromium + test registry)', { timeout: 300_000 }, () => {
   let registry: TestRegistry | undefined;
   let sigstore: MiniSigstore | undefined;
   let server: CodeServer | undefined;

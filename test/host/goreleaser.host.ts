@@ -6,13 +6,14 @@
 // (it passes the facts in $PROVENANCE_LENS_E2E_GORELEASER; without it that part is skipped).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ProvenanceLensApi } from '../../src/extension';
 import { buildModel } from '../../src/hovers/release-context';
+import { realFixture } from '../support/real-fixtures';
 
 const EXTENSION_ID = 'provenance-lens.provenance-lens';
 /** Set by test/e2e/goreleaser-editor.test.ts (GORELEASER_E2E_ENV). */
@@ -30,9 +31,7 @@ interface Seeded {
 const raw = process.env[GORELEASER_E2E_ENV];
 const seeded: Seeded | undefined = raw ? (JSON.parse(raw) as Seeded) : undefined;
 
-const repoRoot = resolve(__dirname, '..', '..', '..');
-const shared = process.env.PROVENANCE_LENS_SHARED ?? join(repoRoot, '..', 'shared');
-const FIXTURES = join(shared, 'fixtures', 'real', 'goreleaser', 'rancher-fleet');
+const fleetConfig = (file: string): string => realFixture('goreleaser', 'rancher-fleet', file);
 
 async function activate(): Promise<ProvenanceLensApi> {
   const ext = vscode.extensions.getExtension<ProvenanceLensApi>(EXTENSION_ID);
@@ -103,17 +102,13 @@ describe('goreleaser editor: fleet\'s real configs in a temp folder', function (
   before(async function () {
     // A resource setting: null asks for its value for any file (without, VS Code logs a warning).
     const env = vscode.workspace.getConfiguration('provenanceLens', null).get<Record<string, string>>('goreleaser.env') ?? {};
-    if (!existsSync(FIXTURES)) {
-      if (process.env.CI === 'true') throw new Error(`fleet's configs missing at ${FIXTURES} (set PROVENANCE_LENS_SHARED)`);
-      this.skip();
-    }
     if (seeded || env.STAGE_REGISTRY !== undefined) this.skip(); // the other part runs with values
     await activate();
     dir = mkdtempSync(join(tmpdir(), 'pl-goreleaser-host-'));
     mkdirSync(join(dir, 'fleet'));
     mkdirSync(join(dir, 'pre'));
-    copyFileSync(join(FIXTURES, 'HEAD.goreleaser.yaml'), join(dir, 'fleet', '.goreleaser.yaml'));
-    copyFileSync(join(FIXTURES, '9a9666e4-pre-dockers_v2.goreleaser.yaml'), join(dir, 'pre', '.goreleaser.yml'));
+    copyFileSync(fleetConfig('HEAD.goreleaser.yaml'), join(dir, 'fleet', '.goreleaser.yaml'));
+    copyFileSync(fleetConfig('9a9666e4-pre-dockers_v2.goreleaser.yaml'), join(dir, 'pre', '.goreleaser.yml'));
     tagged(join(dir, 'fleet'), 'v0.12.0');
     // Opened, not shown: no editor asks for lenses, so nothing here reaches a registry.
     fleet = await vscode.workspace.openTextDocument(join(dir, 'fleet', '.goreleaser.yaml'));

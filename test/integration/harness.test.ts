@@ -6,13 +6,14 @@ import { createPublicKey, verify } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Agent, request } from 'undici';
 import { PREDICATE, pushReleaseFixture } from '../support/fixtures';
 import { MANIFEST_ACCEPT, fetchBlob, fetchManifest, pushBlob, pushManifest, sha256Digest } from '../support/push';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
+import { realFixtureDir } from '../support/real-fixtures';
 import { seedLayout } from '../support/storage-seed';
 
 interface Raw { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
@@ -37,16 +38,6 @@ async function pushTiny(reg: TestRegistry, repo: string, tag: string): Promise<s
   await pushBlob(reg, repo, Buffer.from('{}'));
   return pushManifest(reg, repo, tag, tiny, 'application/vnd.oci.image.manifest.v1+json');
 }
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    if (dirname(dir) === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = dirname(dir);
-  }
-  return dir;
-}
-const sharedDir = process.env.PROVENANCE_LENS_SHARED ?? resolve(repoRoot(), '../shared');
 
 test('anonymous mode: /v2/ and a pushed manifest answer without credentials', async () => {
   const reg = await startRegistry();
@@ -219,7 +210,7 @@ test('fixture generator: index, BuildKit attestations, cosign tags and referrers
   const reg = await startRegistry();
   try {
     const repo = 'acme/app';
-    const f = await pushReleaseFixture(reg, repo, { cosignFor: ['index', 'linux/arm64'], sbom: true, referrersFor: ['index', 'linux/amd64'] });
+    const f = await pushReleaseFixture(reg, repo, { cosignFor: ['index', 'linux/arm64'], sbom: true, referrersFor: ['index', 'linux/amd64'], buildCacheEntry: true });
     const idx = await fetchManifest(reg, repo, 'v1.0.0');
     assert.equal(idx.status, 200);
     assert.deepEqual(idx.bytes, f.index.bytes);
@@ -283,14 +274,8 @@ test('fixture generator: index, BuildKit attestations, cosign tags and referrers
   }
 });
 
-test('storage seeding serves the real slsa-github-generator v1.8.0 cosign layout, in two modes', async (t) => {
-  const base = join(sharedDir, 'fixtures/real/cosign-signatures/slsa-github-generator-container/v1.8.0');
-  const layout = join(base, 'container_workflow_dispatch');
-  if (!existsSync(layout)) {
-    if (process.env.CI === 'true') assert.fail(`real fixture missing: ${layout}`);
-    t.skip(`real fixture missing: ${layout} (set PROVENANCE_LENS_SHARED)`);
-    return;
-  }
+test('storage seeding serves the real slsa-github-generator v1.8.0 cosign layout, in two modes', async () => {
+  const layout = realFixtureDir('cosign-signatures', 'slsa-github-generator-container', 'v1.8.0', 'container_workflow_dispatch');
   const storageDir = await mkdtemp(join(tmpdir(), 'pl-seeded-'));
   const repo = 'slsa-framework/example-package';
   try {

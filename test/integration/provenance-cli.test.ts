@@ -1,19 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { MEDIA, PREDICATE, pushReleaseFixture, type ReleaseFixture } from '../support/fixtures';
 import { fetchManifest, pushBlob, pushManifest } from '../support/push';
 import { seedLayout } from '../support/storage-seed';
+import { realFixtureDir } from '../support/real-fixtures';
 import { cli } from '../support/cli';
 import type { ProvenanceEntry, ProvenanceReport } from '../../src/provenance/collect';
 
-const ROOT = resolve(__dirname, '../../..');
-const SHARED = process.env.PROVENANCE_LENS_SHARED ?? resolve(ROOT, '../shared');
-const GENERATOR = `${SHARED}/fixtures/real/cosign-signatures/slsa-github-generator-container`;
-const haveShared = existsSync(GENERATOR);
-if (!haveShared && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${GENERATOR} (required under CI=true).`);
+const GENERATOR = realFixtureDir('cosign-signatures', 'slsa-github-generator-container');
 
 const NOT_VERIFIED = 'not verified — run `provenance-lens verify`';
 const report = (stdout: string) => JSON.parse(stdout) as ProvenanceReport;
@@ -155,7 +151,7 @@ describe('provenance that does not fit the digest it is attached to, or cannot b
   });
 });
 
-describe('the real slsa-github-generator images (cosign save layouts laid into the registry)', { skip: haveShared ? false : `no real fixtures at ${GENERATOR}` }, () => {
+describe('the real slsa-github-generator images (cosign save layouts laid into the registry)', () => {
   let reg: TestRegistry;
   before(async () => {
     reg = await startRegistry();

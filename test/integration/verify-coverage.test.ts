@@ -1,11 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 import { seedLayout } from '../support/storage-seed';
+import { realFixtureDir } from '../support/real-fixtures';
 import { cli } from '../support/cli';
 import type { ImageGraph } from '../../src/registry/graph-types';
 import type { ImageVerdict } from '../../src/verify/image-verdict';
@@ -16,11 +17,7 @@ import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 // and the CLI: cosign's rule (the default) says "unsigned"; slsa-verifier's rule
 // (`--coverage signatures-or-attestations`, or `coverage:` in the policy file) verifies them
 // for the generator's identity, and the sentence says which rule covered what.
-const ROOT = resolve(__dirname, '../../..');
-const SHARED = process.env.PROVENANCE_LENS_SHARED ?? resolve(ROOT, '../shared');
-const GENERATOR = `${SHARED}/fixtures/real/cosign-signatures/slsa-github-generator-container`;
-const have = existsSync(GENERATOR);
-if (!have && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${GENERATOR} (required under CI=true).`);
+const GENERATOR = realFixtureDir('cosign-signatures', 'slsa-github-generator-container');
 
 type VerifyJson = Omit<ImageGraph, 'artifacts'> & { artifacts: Array<ImageGraph['artifacts'][number] & ArtifactVerification>; verdict: ImageVerdict; policy: { coverage: string; sources: Record<string, string> } };
 const GITHUB = 'https://token.actions.githubusercontent.com';
@@ -28,7 +25,7 @@ const SLSA02 = 'https://slsa.dev/provenance/v0.2';
 const generatorIdentity = (v: string) => `https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/${v}`;
 const RULE = 'signatures-or-attestations';
 
-describe('coverage: signatures-or-attestations on the real slsa-github-generator images', { skip: have ? false : `no real fixtures at ${GENERATOR}` }, () => {
+describe('coverage: signatures-or-attestations on the real slsa-github-generator images', () => {
   let reg: TestRegistry;
   before(async () => {
     reg = await startRegistry();

@@ -1,22 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '../support/registry';
 import { MEDIA, PREDICATE, createSigner, pushMultiArchIndex, pushReleaseFixture, type ReleaseFixture } from '../support/fixtures';
 import { pushManifest, sha256Digest } from '../support/push';
 import { seedBlob, seedLayout, seedManifest, tagManifest } from '../support/storage-seed';
+import { realFixtureDir } from '../support/real-fixtures';
 import { cli } from '../support/cli';
 import type { ImageGraph } from '../../src/registry/graph-types';
 import type { ImageVerdict } from '../../src/verify/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 
-const ROOT = resolve(__dirname, '../../..');
-const SHARED = process.env.PROVENANCE_LENS_SHARED ?? resolve(ROOT, '../shared');
-const GENERATOR = `${SHARED}/fixtures/real/cosign-signatures/slsa-github-generator-container`;
-const haveShared = existsSync(GENERATOR);
-if (!haveShared && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${GENERATOR} (required under CI=true).`);
+const GENERATOR = realFixtureDir('cosign-signatures', 'slsa-github-generator-container');
 
 type VerifiedArtifact = ImageGraph['artifacts'][number] & ArtifactVerification;
 type VerifyJson = Omit<ImageGraph, 'artifacts'> & { artifacts: VerifiedArtifact[]; verdict: ImageVerdict };
@@ -36,7 +33,7 @@ function keyFile(pem: string): string {
   return path;
 }
 
-describe('verify: the real slsa-github-generator images through a real registry', { skip: haveShared ? false : `no real fixtures at ${GENERATOR}` }, () => {
+describe('verify: the real slsa-github-generator images through a real registry', () => {
   let reg: TestRegistry;
   before(async () => {
     reg = await startRegistry();

@@ -24,7 +24,8 @@ import { GITHUB_ISSUER } from '../support/sigstore/ca';
 import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
 import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { pushSignedRelease } from '../support/sigstore/release';
-import { DEFAULT_IDENTITY, DEFAULT_ISSUER, conformanceDir } from '../support/sigstore-conformance';
+import { realFixture } from '../support/real-fixtures';
+import { DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../support/sigstore-conformance';
 import { createTufRepository } from '../support/tuf/repository';
 import { startTufServer } from '../support/tuf/server';
 import type { TestTufServer } from '../support/tuf/server';
@@ -216,10 +217,10 @@ describe('the CLI refreshes the trusted root only when asked, and never waits pa
   });
 });
 
-const happy = join(conformanceDir, 'happy-path-v0.3', 'bundle.sigstore.json');
-const aTxt = join(conformanceDir, 'a.txt');
+const happy = realFixture('sigstore-bundles', 'conformance', 'happy-path-v0.3', 'bundle.sigstore.json');
+const aTxt = realFixture('sigstore-bundles', 'conformance', 'a.txt');
 
-describe("--refresh-trust-root against Sigstore's public-good repository", { skip: existsSync(happy) ? false : `fixtures missing at ${conformanceDir}` }, () => {
+describe("--refresh-trust-root against Sigstore's public-good repository", () => {
   test('verifies within the bound whether or not the repository can be reached, and says what the refresh did', async () => {
     const cacheHome = mkdtempSync(join(tmpdir(), 'pl-trust-public-'));
     try {

@@ -1,20 +1,20 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import { embeddedTrustRoot } from '../../src/verify/trust-root';
+import { realFixtureDir } from './real-fixtures';
 
 /**
- * The sigstore-conformance `bundle-verify` cases copied into ../shared/fixtures/real
- * (see its SOURCES.md and the suite's README): one directory per case, `_fail` suffix
- * when verification must fail, optional `artifact`, `identity`, `issuer`, `key.pub`,
- * `trusted_root.json`; defaults from the suite's client protocol.
+ * The sigstore-conformance `bundle-verify` cases vendored in test/fixtures/real (origin and
+ * expected outcome of each in test/fixtures/real/SOURCES.md, format in the suite's README.md
+ * there): one directory per case, `_fail` suffix when verification must fail, optional
+ * `artifact`, `identity`, `issuer`, `key.pub`, `trusted_root.json`; defaults from the suite's
+ * client protocol.
  */
-export const repoRoot = resolve(__dirname, '..', '..', '..');
-export const sharedDir = process.env.PROVENANCE_LENS_SHARED ?? resolve(repoRoot, '..', 'shared');
-export const conformanceDir = join(sharedDir, 'fixtures', 'real', 'sigstore-bundles', 'conformance');
+export const conformanceDir = realFixtureDir('sigstore-bundles', 'conformance');
 
 export const DEFAULT_IDENTITY = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 export const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';

@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run';
 import type { BlobVerification } from '../../src/verify/verify-blob';
 import type { ConformanceCase } from '../support/sigstore-conformance';
-import { conformanceCases, conformanceDir, rawLibraryOutcome, repoRoot, verifyBlobArgs } from '../support/sigstore-conformance';
+import { repoRoot } from '../support/repo-root';
+import { conformanceCases, rawLibraryOutcome, verifyBlobArgs } from '../support/sigstore-conformance';
 
 /**
  * Every sigstore-conformance `bundle-verify` case through `provenance-lens verify-blob`,
@@ -100,9 +100,6 @@ async function verifyInProcess(args: string[]): Promise<Outcome> {
   return { code, summary: code === 0 ? 'pass' : `fail: ${failed.join(', ') || result.state}`, failed, result };
 }
 
-const haveFixtures = existsSync(conformanceDir);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`sigstore-conformance fixtures missing at ${conformanceDir} (set PROVENANCE_LENS_SHARED).`);
-
 interface Row {
   name: string;
   expect: string;
@@ -112,8 +109,8 @@ interface Row {
 }
 const rows: Row[] = [];
 
-describe('sigstore-conformance bundle-verify cases through verify-blob', { skip: haveFixtures ? false : `fixtures missing at ${conformanceDir}` }, () => {
-  const cases: ConformanceCase[] = haveFixtures ? conformanceCases() : [];
+describe('sigstore-conformance bundle-verify cases through verify-blob', () => {
+  const cases: ConformanceCase[] = conformanceCases();
 
   test('the suite is all there: 56 cases, every _fail case has an expected reason', () => {
     assert.equal(cases.length, 56);
@@ -163,7 +160,7 @@ describe('sigstore-conformance bundle-verify cases through verify-blob', { skip:
     console.log(lines.join('\n'));
   });
 
-  test('deviations are exactly the known ones (ours), and the library gaps are the documented ones', { skip: !haveFixtures }, async () => {
+  test('deviations are exactly the known ones (ours), and the library gaps are the documented ones', async () => {
     // Runs after the per-case tests (node:test runs tests in a suite in order).
     assert.equal(rows.length, cases.length, 'every case ran');
     const deviates = (r: Row, got: string) => (r.expect === 'pass') !== (got === 'pass');
@@ -173,9 +170,9 @@ describe('sigstore-conformance bundle-verify cases through verify-blob', { skip:
   });
 });
 
-describe('the built CLI (dist/cli.js) speaks the conformance protocol', { skip: haveFixtures ? false : 'fixtures missing' }, () => {
+describe('the built CLI (dist/cli.js) speaks the conformance protocol', () => {
   const cli = join(repoRoot, 'dist', 'cli.js');
-  const byName = new Map(haveFixtures ? conformanceCases().map((c) => [c.name, c]) : []);
+  const byName = new Map(conformanceCases().map((c) => [c.name, c]));
   const run = (name: string, artifact: 'file' | 'digest' = 'file') => spawnSync(process.execPath, [cli, 'verify-blob', ...verifyBlobArgs(byName.get(name)!, artifact)], { encoding: 'utf8' });
 
   before(() => {

@@ -1,29 +1,23 @@
-// Every image reference of the real GoReleaser configs in ../shared/fixtures/real/goreleaser
-// (SOURCES.md: rancher/fleet before and after dockers_v2, goreleaser's own), found with its exact
+// Every image reference of the real GoReleaser configs in test/fixtures/real/goreleaser
+// (test/fixtures/real/SOURCES.md: rancher/fleet before and after dockers_v2, goreleaser's own), found with its exact
 // position and rendered for a release. The values of the environment are the ones fleet's release
 // workflow (rancher-fleet/HEAD.release.yml) gives goreleaser: IS_HOTFIX, STAGE_REGISTRY, PRIME_REGISTRY.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { analyzeGoreleaser } from '../../src/goreleaser/analyze';
 import { referencesAt } from '../../src/goreleaser/references';
 import { resolveRelease } from '../../src/goreleaser/resolve';
 import type { ResolvedImage } from '../../src/goreleaser/resolve';
 import { contextFromTag } from '../../src/goreleaser/template-context';
+import { realFixture } from '../support/real-fixtures';
 
-const repoRoot = resolve(__dirname, '..', '..', '..');
-const shared = process.env.PROVENANCE_LENS_SHARED ?? join(repoRoot, '..', 'shared');
-const dir = join(shared, 'fixtures', 'real', 'goreleaser');
-const haveFixtures = existsSync(dir);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real GoReleaser configs missing at ${dir} (set PROVENANCE_LENS_SHARED).`);
-const skip = haveFixtures ? false : `real GoReleaser configs not found at ${dir} (set PROVENANCE_LENS_SHARED)`;
 
 const FLEET_PRE = 'rancher-fleet/9a9666e4-pre-dockers_v2.goreleaser.yaml';
 const FLEET_HEAD = 'rancher-fleet/HEAD.goreleaser.yaml';
 const GORELEASER = 'goreleaser/HEAD.goreleaser.yaml';
 
-const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
+const read = (f: string): string => readFileSync(realFixture('goreleaser', f), 'utf8');
 const release = (env: Record<string, string> = {}) =>
   contextFromTag('v0.12.0', { commit: '9a9666e454b254cda7828b3eebc6e1ead407ee45', env: { STAGE_REGISTRY: 'stage.example.com', PRIME_REGISTRY: 'registry.suse.com', ...env } });
 
@@ -39,7 +33,7 @@ function assertOffsets(text: string, images: readonly ResolvedImage[]): void {
   }
 }
 
-test('fleet before dockers_v2: 8 per-arch dockers images and 2 manifest lists of 2, every one at its line and column', { skip }, () => {
+test('fleet before dockers_v2: 8 per-arch dockers images and 2 manifest lists of 2, every one at its line and column', () => {
   const text = read(FLEET_PRE);
   const analysis = analyzeGoreleaser(text);
   const r = resolveRelease(analysis, release());
@@ -74,7 +68,7 @@ test('fleet before dockers_v2: 8 per-arch dockers images and 2 manifest lists of
   assert.deepEqual(analysis.config.sections.map((s) => [s.name, s.keyRange.line, s.entries]), [['dockers', 107, 8], ['docker_manifests', 323, 2], ['docker_signs', 353, 1]]);
 });
 
-test('fleet before dockers_v2: docker_signs signs the 4 private per-arch images and claims rancher/fleet for all of them', { skip }, () => {
+test('fleet before dockers_v2: docker_signs signs the 4 private per-arch images and claims rancher/fleet for all of them', () => {
   const r = resolveRelease(analyzeGoreleaser(read(FLEET_PRE)), release());
   assert.equal(r.signs.length, 1);
   const [s] = r.signs;
@@ -87,14 +81,14 @@ test('fleet before dockers_v2: docker_signs signs the 4 private per-arch images 
   assert.deepEqual(s!.claims.map((c) => c.identity), Array(4).fill('registry.suse.com/rancher/fleet'));
 });
 
-test('fleet before dockers_v2: the hotfix release pushes only the private images', { skip }, () => {
+test('fleet before dockers_v2: the hotfix release pushes only the private images', () => {
   const r = resolveRelease(analyzeGoreleaser(read(FLEET_PRE)), release({ IS_HOTFIX: 'true' }));
   const pushed = r.images.filter((i) => i.published === true).map((i) => i.id);
   assert.deepEqual(pushed, ['fleet-amd64-private', 'fleet-arm64-private', 'fleet-agent-amd64-private', 'fleet-agent-arm64-private']);
   assert.deepEqual(new Set(r.images.filter((i) => i.published === false).map((i) => i.skip)), new Set(['skip_push']));
 });
 
-test('fleet HEAD: dockers_v2 images x tags, the shared tag list reached through *docker_tags keeps its original position', { skip }, () => {
+test('fleet HEAD: dockers_v2 images x tags, the shared tag list reached through *docker_tags keeps its original position', () => {
   const text = read(FLEET_HEAD);
   const analysis = analyzeGoreleaser(text);
   const r = resolveRelease(analysis, release());
@@ -117,7 +111,7 @@ test('fleet HEAD: dockers_v2 images x tags, the shared tag list reached through 
   assert.equal(analysis.references.length, 4);
 });
 
-test('fleet HEAD: each docker_signs entry signs one private image and claims the PRIME registry', { skip }, () => {
+test('fleet HEAD: each docker_signs entry signs one private image and claims the PRIME registry', () => {
   const r = resolveRelease(analyzeGoreleaser(read(FLEET_HEAD)), release());
   assert.deepEqual(r.signs.map((s) => [s.id, s.artifacts, s.signs.map((i) => i.reference), s.claims.map((c) => c.identity)]), [
     ['prime-fleet', '', ['stage.example.com/rancher/fleet:v0.12.0'], ['registry.suse.com/rancher/fleet:v0.12.0']],
@@ -129,7 +123,7 @@ test('fleet HEAD: each docker_signs entry signs one private image and claims the
   assert.doesNotMatch(info[1]!.message, /repository path differs/);
 });
 
-test("goreleaser's own config: 2 images x 3 tags; the nightly tag renders empty on a release and is not pushed", { skip }, () => {
+test("goreleaser's own config: 2 images x 3 tags; the nightly tag renders empty on a release and is not pushed", () => {
   const text = read(GORELEASER);
   const r = resolveRelease(analyzeGoreleaser(text), release());
   assert.deepEqual(r.images.map(row), [
@@ -150,7 +144,7 @@ test("goreleaser's own config: 2 images x 3 tags; the nightly tag renders empty 
   assert.deepEqual(nightly.images.filter((i) => i.reference).map((i) => i.reference), ['goreleaser/goreleaser:v2.13.0', 'goreleaser/goreleaser:nightly', 'ghcr.io/goreleaser/goreleaser:v2.13.0', 'ghcr.io/goreleaser/goreleaser:nightly']);
 });
 
-test('counts and diagnostic codes of every real config', { skip }, () => {
+test('counts and diagnostic codes of every real config', () => {
   const expected: Record<string, { refs: number; bySection: Record<string, number>; signs: number; codes: string[] }> = {
     [FLEET_PRE]: {
       refs: 14, bySection: { dockers: 8, docker_manifests: 6 }, signs: 1,
@@ -172,7 +166,7 @@ test('counts and diagnostic codes of every real config', { skip }, () => {
   }
 });
 
-test('without the registries, the private references are unresolved and name the variable', { skip }, () => {
+test('without the registries, the private references are unresolved and name the variable', () => {
   const r = resolveRelease(analyzeGoreleaser(read(FLEET_HEAD)), contextFromTag('v0.12.0'));
   const priv = r.images.filter((i) => i.reference === null);
   assert.deepEqual(priv.map((i) => [i.id, i.unresolved, i.preview]), [
@@ -183,7 +177,7 @@ test('without the registries, the private references are unresolved and name the
   assert.deepEqual(unresolved.map((d) => [d.range.line, d.range.column, d.variables]), [[157, 7, ['.Env.STAGE_REGISTRY']], [174, 7, ['.Env.STAGE_REGISTRY']]]);
 });
 
-test("fleet's release workflow is YAML but not a GoReleaser config: no images, and its env mapping is reported", { skip }, () => {
+test("fleet's release workflow is YAML but not a GoReleaser config: no images, and its env mapping is reported", () => {
   const analysis = analyzeGoreleaser(read('rancher-fleet/HEAD.release.yml'));
   assert.deepEqual(analysis.references, []);
   assert.deepEqual(analysis.diagnostics.map((d) => [d.code, d.range.line, d.message]), [['unexpected-shape', 14, 'env should be a list of strings.']]);

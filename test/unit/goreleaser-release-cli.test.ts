@@ -2,19 +2,14 @@
 // unreadable files, configs without images, and where the environment comes from.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { cli } from '../support/cli';
+import { realFixture } from '../support/real-fixtures';
 
-const repoRoot = resolve(__dirname, '..', '..', '..');
-const shared = process.env.PROVENANCE_LENS_SHARED ?? join(repoRoot, '..', 'shared');
-const dir = join(shared, 'fixtures', 'real', 'goreleaser');
-const haveFixtures = existsSync(dir);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real GoReleaser configs missing at ${dir} (set PROVENANCE_LENS_SHARED).`);
-const skip = haveFixtures ? false : `real GoReleaser configs not found at ${dir} (set PROVENANCE_LENS_SHARED)`;
-const FLEET_HEAD = join(dir, 'rancher-fleet', 'HEAD.goreleaser.yaml');
-const FLEET_PRE = join(dir, 'rancher-fleet', '9a9666e4-pre-dockers_v2.goreleaser.yaml');
+const FLEET_HEAD = realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
+const FLEET_PRE = realFixture('goreleaser', 'rancher-fleet', '9a9666e4-pre-dockers_v2.goreleaser.yaml');
 
 const tmp = mkdtempSync(join(tmpdir(), 'pl-release-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -26,7 +21,7 @@ const write = (name: string, text: string): string => {
 
 const REGISTRIES = ['--env', 'STAGE_REGISTRY=stage.example.com', '--env', 'PRIME_REGISTRY=registry.suse.com'];
 
-test('JSON: every image of fleet HEAD with section, template, rendered reference, line and column', { skip }, async () => {
+test('JSON: every image of fleet HEAD with section, template, rendered reference, line and column', async () => {
   const r = await cli(['release', FLEET_HEAD, '--tag', 'v0.12.0', '--commit', 'a'.repeat(40), '--no-git', '--json', ...REGISTRIES]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
@@ -50,7 +45,7 @@ test('JSON: every image of fleet HEAD with section, template, rendered reference
   ]);
 });
 
-test('JSON: without the environment, references are null and name their variables', { skip }, async () => {
+test('JSON: without the environment, references are null and name their variables', async () => {
   const out = JSON.parse((await cli(['release', FLEET_HEAD, '--tag', 'v0.12.0', '--no-git', '--json'])).stdout);
   assert.deepEqual(out.images[2], {
     section: 'dockers_v2', index: 2, id: 'fleet-private', role: 'image', template: '{{ .Env.STAGE_REGISTRY }}/rancher/fleet:{{ .Tag }}',
@@ -62,7 +57,7 @@ test('JSON: without the environment, references are null and name their variable
   assert.deepEqual(unresolved.map((d: { line: number; variables: string[] }) => [d.line, d.variables]), [[157, ['.Env.STAGE_REGISTRY']], [174, ['.Env.STAGE_REGISTRY']]]);
 });
 
-test('the table: one row per reference, the traps, and how to set what is missing', { skip }, async () => {
+test('the table: one row per reference, the traps, and how to set what is missing', async () => {
   const r = await cli(['release', FLEET_PRE, '--tag', 'v0.12.0', '--no-git', '--env', 'PRIME_REGISTRY=registry.suse.com']);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split('\n');

@@ -2,19 +2,15 @@
 // needs are given, and with each answer the registry can give; the markdown is checked as text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { ResolvedImage } from '../../src/goreleaser/resolve';
 import { hoverMarkdown, imageHover, signHoverMarkdown, whereToSet } from '../../src/hovers/hover-content';
 import type { HoverCommands } from '../../src/hovers/hover-content';
 import { buildModel, serviceReference } from '../../src/hovers/release-context';
 import type { ImageGraph } from '../../src/registry/graph-types';
+import { realFixture } from '../support/real-fixtures';
 
-const repoRoot = resolve(__dirname, '..', '..', '..');
-const shared = process.env.PROVENANCE_LENS_SHARED ?? join(repoRoot, '..', 'shared');
-const FLEET = join(shared, 'fixtures', 'real', 'goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
-if (!existsSync(FLEET) && process.env.CI === 'true') throw new Error(`fleet's config missing at ${FLEET} (set PROVENANCE_LENS_SHARED).`);
-const skip = existsSync(FLEET) ? false : `fleet's config not found at ${FLEET} (set PROVENANCE_LENS_SHARED)`;
+const FLEET = realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
 
 const IDS: HoverCommands = { verify: 'p.verify', showProvenance: 'p.prov', reveal: 'p.reveal', setEnv: 'p.setEnv', signIn: 'p.signIn' };
 const DIGEST = `sha256:${'c'.repeat(64)}`;
@@ -29,7 +25,7 @@ function graph(reference: string): ImageGraph {
 
 const link = (title: string, id: string, args: unknown[]) => `[${title}](command:${id}?${encodeURIComponent(JSON.stringify(args))})`;
 
-test('without STAGE_REGISTRY: the template, the reference with its hole, what it waits for and where to set it', { skip }, () => {
+test('without STAGE_REGISTRY: the template, the reference with its hole, what it waits for and where to set it', () => {
   const image = fleetPrivate(model({}).release.images);
   assert.equal(serviceReference(image), null);
   const h = imageHover(image, null, undefined, IDS);
@@ -49,7 +45,7 @@ test('without STAGE_REGISTRY: the template, the reference with its hole, what it
   ].join('\n\n'));
 });
 
-test('with STAGE_REGISTRY: the rendered reference, and while it loads, "reading the registry"', { skip }, () => {
+test('with STAGE_REGISTRY: the rendered reference, and while it loads, "reading the registry"', () => {
   const image = fleetPrivate(model({ STAGE_REGISTRY: '127.0.0.1:5000' }).release.images);
   const reference = serviceReference(image)!;
   assert.equal(reference, '127.0.0.1:5000/rancher/fleet:v0.12.0');
@@ -59,7 +55,7 @@ test('with STAGE_REGISTRY: the rendered reference, and while it loads, "reading 
   assert.deepEqual(h.links, [link('Verify', 'p.verify', [reference]), link('Show provenance', 'p.prov', [reference]), link('Reveal in Releases', 'p.reveal', [reference])]);
 });
 
-test('loaded: the digest and the platforms the registry lists, the verdict and why', { skip }, () => {
+test('loaded: the digest and the platforms the registry lists, the verdict and why', () => {
   const image = fleetPrivate(model({ STAGE_REGISTRY: '127.0.0.1:5000' }).release.images);
   const reference = serviceReference(image)!;
   const g = graph(reference);
@@ -73,7 +69,7 @@ test('loaded: the digest and the platforms the registry lists, the verdict and w
   assert.match(md, /\*\*not checked\*\*\n\n- Verification could not run\\: no trusted root/);
 });
 
-test('a registry that wants a sign-in offers it; its message is text', { skip }, () => {
+test('a registry that wants a sign-in offers it; its message is text', () => {
   const image = fleetPrivate(model({ STAGE_REGISTRY: '127.0.0.1:5000' }).release.images);
   const reference = serviceReference(image)!;
   const h = imageHover(image, reference, { status: 'failed', failure: { code: 'UNAUTHORIZED', message: 'Sign in to [x](y) 127.0.0.1:5000.', registry: '127.0.0.1:5000' } }, IDS);
@@ -82,7 +78,7 @@ test('a registry that wants a sign-in offers it; its message is text', { skip },
   assert.match(hoverMarkdown([h]), /- Sign in to \\\[x\\\]\\\(y\\\) 127\\\.0\\\.0\\\.1\\:5000\\\./);
 });
 
-test('docker_signs --sign-container-identity: what each signature will claim', { skip }, () => {
+test('docker_signs --sign-container-identity: what each signature will claim', () => {
   const sign = model({ STAGE_REGISTRY: '127.0.0.1:5000', PRIME_REGISTRY: 'registry.suse.com' }).release.signs[0]!;
   assert.equal(signHoverMarkdown(sign), [
     '**docker\\_signs\\[0\\]** `prime-fleet` · signs 1 image',

@@ -1,10 +1,9 @@
 // The words of the goreleaser lenses and hovers, and the "docker_signs should have signed it"
-// check, from the release service's load states: over fleet's real config (../shared fixtures)
+// check, from the release service's load states: over fleet's real config (test/fixtures/real)
 // where the shape of a real release matters, over small configs where one rule is tested.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
 import type { ImageLoad } from '../../src/releases/types';
 import type { ImageVerification } from '../../src/releases/verification';
@@ -14,12 +13,9 @@ import { buildModel } from '../../src/hovers/release-context';
 import { SIGN_MISSING, signedImages, signGapDiagnostics, signWords } from '../../src/hovers/sign-gaps';
 import { entryWords, loadWords } from '../../src/hovers/verdict-words';
 import type { EntryImage } from '../../src/hovers/verdict-words';
+import { realFixture } from '../support/real-fixtures';
 
-const repoRoot = resolve(__dirname, '..', '..', '..');
-const shared = process.env.PROVENANCE_LENS_SHARED ?? join(repoRoot, '..', 'shared');
-const FLEET = join(shared, 'fixtures', 'real', 'goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
-if (!existsSync(FLEET) && process.env.CI === 'true') throw new Error(`fleet's config missing at ${FLEET} (set PROVENANCE_LENS_SHARED).`);
-const skip = existsSync(FLEET) ? false : `fleet's config not found at ${FLEET} (set PROVENANCE_LENS_SHARED)`;
+const FLEET = realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -91,7 +87,7 @@ const fleet = (env: Record<string, string> = {}) => buildModel(readFileSync(FLEE
   git: { tag: 'v0.12.0', commit: '3b2c622ce176b11644abc7fb768f87c3ffb5a3ab' },
 });
 
-test('fleet: docker_signs signs the staging images; the registry copy without a verifying signature is a warning on its image', { skip }, () => {
+test('fleet: docker_signs signs the staging images; the registry copy without a verifying signature is a warning on its image', () => {
   const model = fleet();
   assert.deepEqual(model.release.signs.map((s) => [s.id, s.signs.map((i) => i.reference)]), [
     ['prime-fleet', ['127.0.0.1:5000/rancher/fleet:v0.12.0']],
@@ -117,7 +113,7 @@ test('fleet: docker_signs signs the staging images; the registry copy without a 
   assert.deepEqual(signWords(states.filter((s) => s.sign.index === 1)), { text: 'signs 1 image · ✗ 1 without a verified signature', tone: 'bad' });
 });
 
-test('fleet: an unsigned pushed digest is a warning; unpinned, unverified or unread ones are not', { skip }, () => {
+test('fleet: an unsigned pushed digest is a warning; unpinned, unverified or unread ones are not', () => {
   const model = fleet();
   const g = (c: string) => graph('127.0.0.1:5000/rancher/fleet:v0.12.0', D(c));
   const gaps = (load: ImageLoad | undefined) => signGapDiagnostics(signedImages(model.release, (r) => (r.endsWith('/rancher/fleet:v0.12.0') ? load : undefined)));
@@ -129,7 +125,7 @@ test('fleet: an unsigned pushed digest is a warning; unpinned, unverified or unr
   assert.deepEqual(gaps(undefined), []);
 });
 
-test('fleet without STAGE_REGISTRY: docker_signs names what it waits for', { skip }, () => {
+test('fleet without STAGE_REGISTRY: docker_signs names what it waits for', () => {
   const model = buildModel(readFileSync(FLEET, 'utf8'), { file: '/w/.goreleaser.yaml', env: {}, git: { tag: 'v0.12.0' } });
   const states = signedImages(model.release, () => undefined);
   assert.deepEqual(signWords(states.filter((s) => s.sign.index === 0)), { text: 'signs 1 image · needs .Env.STAGE_REGISTRY', tone: 'warn' });

@@ -1,14 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { LensError } from '../../src/core/errors';
 import { digestOf } from '../../src/registry/digest';
 import { LayoutSource, REF_NAME_ANNOTATION } from '../../src/registry/layout-source';
 import { MediaType } from '../../src/registry/media-types';
 import type { Descriptor } from '../../src/registry/types';
+import { realFixtureDir } from '../support/real-fixtures';
 
 async function rejects(p: Promise<unknown>, code: string): Promise<LensError> {
   const e = await p.then(() => assert.fail('expected an error'), (err: unknown) => err);
@@ -18,12 +18,6 @@ async function rejects(p: Promise<unknown>, code: string): Promise<LensError> {
 }
 
 // --- Real layouts written by `cosign save` (slsa-verifier's testdata), read in place. ---
-
-const repoRoot = resolve(__dirname, '..', '..', '..');
-const shared = process.env.PROVENANCE_LENS_SHARED ?? join(repoRoot, '..', 'shared');
-const fixtures = join(shared, 'fixtures', 'real', 'cosign-signatures', 'slsa-github-generator-container');
-const haveFixtures = existsSync(fixtures);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${fixtures} (set PROVENANCE_LENS_SHARED).`);
 
 interface CosignCase {
   version: string;
@@ -86,8 +80,8 @@ const COSIGN_CASES: CosignCase[] = [
 ];
 
 for (const c of COSIGN_CASES) {
-  describe(`cosign save layout, slsa-github-generator ${c.version}`, { skip: !haveFixtures && `fixtures not found at ${fixtures}` }, () => {
-    const dir = join(fixtures, c.version, 'container_workflow_dispatch');
+  describe(`cosign save layout, slsa-github-generator ${c.version}`, () => {
+    const dir = realFixtureDir('cosign-signatures', 'slsa-github-generator-container', c.version, 'container_workflow_dispatch');
     const source = new LayoutSource(dir);
     const attTag = `${c.image.digest.replace(':', '-')}.att`;
 

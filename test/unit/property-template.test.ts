@@ -11,7 +11,7 @@ import { contextFromTag } from '../../src/goreleaser/template-context';
 import { MAX_TEMPLATE_OUTPUT, MAX_TEMPLATE_STEPS } from '../../src/goreleaser/template-limits';
 import { MAX_TEMPLATE_NESTING } from '../../src/goreleaser/template-parser';
 import { holds, runFor } from '../support/properties/run';
-import { sharedFixtures } from '../support/properties/shared';
+import { realFixtureDir } from '../support/real-fixtures';
 import { actionSoup, editedTemplate, templateSoup, templatesIn } from '../support/properties/templates';
 import { anyText } from '../support/properties/text';
 
@@ -40,7 +40,7 @@ function rendersWellFormed(text: string): RenderResult {
   return r;
 }
 
-const fixtures = sharedFixtures('fixtures', 'real', 'goreleaser');
+const goreleaserConfigs = realFixtureDir('goreleaser');
 
 describe('property: any template text renders or fails with a position in the text', () => {
   test('arbitrary text', () => {
@@ -55,9 +55,9 @@ describe('property: any template text renders or fails with a position in the te
     }));
   });
 
-  test('the real templates of goreleaser configs, each with one edit', { skip: fixtures.skip }, () => {
-    const templates = templatesIn(fixtures.dir);
-    assert.ok(templates.length >= 20, `only ${templates.length} templates found under ${fixtures.dir}`);
+  test('the real templates of goreleaser configs, each with one edit', () => {
+    const templates = templatesIn(goreleaserConfigs);
+    assert.ok(templates.length >= 20, `only ${templates.length} templates found under ${goreleaserConfigs}`);
     holds('edited real templates', runFor(0x7e04, 2000), fc.property(editedTemplate(templates), (t) => void rendersWellFormed(t)));
   });
 

@@ -1,31 +1,25 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { decodeAttestation } from '../../src/provenance/envelope';
 import { ProvenanceError } from '../../src/provenance/errors';
 import { readProvenance, statementCovers } from '../../src/provenance/summary';
+import { realFixture } from '../support/real-fixtures';
 
 // The same statements as they travel: inside real Sigstore bundles (GitHub artifact attestations,
 // npm), inside the real cosign `.att` DSSE envelopes of slsa-github-generator images, and as
 // BuildKit's bare statements in those images' indexes.
 
-const repoRoot = resolve(__dirname, '..', '..', '..');
-const shared = process.env.PROVENANCE_LENS_SHARED ?? join(repoRoot, '..', 'shared');
-const real = join(shared, 'fixtures', 'real');
-const haveFixtures = existsSync(join(real, 'slsa-provenance'));
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${real} (set PROVENANCE_LENS_SHARED).`);
-const skip = haveFixtures ? false : `no real fixtures at ${real}`;
-const read = (path: string) => readFileSync(join(real, path));
+const read = (path: string) => readFileSync(realFixture(path));
 
-describe('statements inside Sigstore bundles', { skip }, () => {
+describe('statements inside Sigstore bundles', () => {
   test('a v0.3 bundle (GitHub artifact attestation) decodes to the statement its DSSE payload holds', () => {
     const doc = readProvenance(read('sigstore-bundles/gh-cli/reusable-workflow-attestation.sigstore.json'));
     assert.equal(doc.container, 'sigstore-bundle');
     assert.equal(doc.bundleMediaType, 'application/vnd.dev.sigstore.bundle.v0.3+json');
     assert.equal(doc.payloadType, 'application/vnd.in-toto+json');
     assert.equal(doc.signatureCount, 1);
-    // SOURCES.md: the .intoto.json fixture is this payload, base64-decoded.
+    // test/fixtures/real/SOURCES.md: the .intoto.json fixture is this payload, base64-decoded.
     const bare = readProvenance(read('slsa-provenance/github-artifact-attestations/reusable-workflow.whl.slsa-v1.intoto.json'));
     assert.deepEqual(doc.raw, bare.raw);
     assert.deepEqual(doc.summary, bare.summary);
@@ -73,7 +67,7 @@ const LAYOUTS: LayoutCase[] = [
   { version: 'v1.8.0', commit: '6cf671f47f3752f97b9f5bff511e37b938fe10d2', run: '5758772739', envelope: '291729ce6264067c1a61f8156f9133f2efcc3f72341d5cd22f2b9ba279ecb25f', buildkit: 'b5d5bed7682d285fe850b15e8e5a3df200ff2f202d12f1c72017b03c1aed29d4' },
 ];
 
-describe('slsa-github-generator images: cosign .att envelopes and BuildKit statements', { skip }, () => {
+describe('slsa-github-generator images: cosign .att envelopes and BuildKit statements', () => {
   for (const c of LAYOUTS) {
     test(`${c.version}: the generator's provenance covers the image digest and agrees with BuildKit's on the commit`, () => {
       const layout = `cosign-signatures/${GENERATOR}/${c.version}/container_workflow_dispatch`;

@@ -1,19 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { readProvenance, summarizePredicate } from '../../src/provenance/summary';
 import type { ProvenanceSummary } from '../../src/provenance/types';
+import { realFixtureDir } from '../support/real-fixtures';
 
-// Every real SLSA provenance file in ../shared/fixtures/real/slsa-provenance, normalised, with the
-// values a maintainer would read off it asserted exactly (SOURCES.md there says where each came from).
+// Every real SLSA provenance file in test/fixtures/real/slsa-provenance, normalised, with the
+// values a maintainer would read off it asserted exactly (test/fixtures/real/SOURCES.md says where
+// each came from).
 
-const repoRoot = resolve(__dirname, '..', '..', '..');
-const shared = process.env.PROVENANCE_LENS_SHARED ?? join(repoRoot, '..', 'shared');
-const dir = join(shared, 'fixtures', 'real', 'slsa-provenance');
-const haveFixtures = existsSync(dir);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${dir} (set PROVENANCE_LENS_SHARED).`);
-const skip = haveFixtures ? false : `no real fixtures at ${dir}`;
+const dir = realFixtureDir('slsa-provenance');
 
 const V02 = 'https://slsa.dev/provenance/v0.2';
 const V1 = 'https://slsa.dev/provenance/v1';
@@ -196,7 +193,7 @@ function listFixtures(root: string): string[] {
   }).sort();
 }
 
-describe('real SLSA provenance, normalised', { skip }, () => {
+describe('real SLSA provenance, normalised', () => {
   test('every fixture file has an expectation here (a new one must be added, not skipped)', () => {
     assert.deepEqual(listFixtures(dir), Object.keys(EXPECTED).sort());
   });

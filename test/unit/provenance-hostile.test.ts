@@ -1,11 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { decodeAttestation } from '../../src/provenance/envelope';
 import { ProvenanceError } from '../../src/provenance/errors';
 import type { ProvenanceErrorCode } from '../../src/provenance/errors';
 import { readProvenance, statementCovers, summarizePredicate } from '../../src/provenance/summary';
+import { realFixtureDir } from '../support/real-fixtures';
 
 // What a hostile or broken registry can hand us. Every case ends as a summary or a typed
 // ProvenanceError with the code that names the problem; nothing else escapes.
@@ -191,9 +192,8 @@ describe('hostile values inside a well-formed statement', () => {
 });
 
 describe('mutations of real provenance never crash the reader', () => {
-  const shared = process.env.PROVENANCE_LENS_SHARED ?? join(resolve(__dirname, '..', '..', '..'), '..', 'shared');
-  const dir = join(shared, 'fixtures', 'real', 'slsa-provenance', 'buildkit');
-  test('3000 truncations, byte flips and splices: a summary or a ProvenanceError, nothing else', { skip: existsSync(dir) ? false : `no fixtures at ${dir}` }, () => {
+  const dir = realFixtureDir('slsa-provenance', 'buildkit');
+  test('3000 truncations, byte flips and splices: a summary or a ProvenanceError, nothing else', () => {
     const seeds = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
     let state = 0x2545f491;
     const rand = (n: number) => {

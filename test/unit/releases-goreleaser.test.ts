@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { buildModel } from '../../src/hovers/release-context';
 import { goreleaserRelease, renderGoreleaser } from '../../src/releases/goreleaser-release';
+import { realFixture } from '../support/real-fixtures';
 
 const CONFIG = `version: 2
 project_name: fleet
@@ -75,9 +75,8 @@ test('the Releases view and the editor render a file alike: same tag, same refer
   }
 });
 
-const real = join(process.env.PROVENANCE_LENS_SHARED ?? join(resolve(__dirname, '..', '..', '..'), '..', 'shared'), 'fixtures', 'real', 'goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
-
-test("fleet's real config (dockers_v2): every image it pushes, rendered for a release", { skip: existsSync(real) ? false : `no ${real}` }, () => {
+test("fleet's real config (dockers_v2): every image it pushes, rendered for a release", () => {
+  const real = realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
   const r = goreleaserRelease({ file: real, text: readFileSync(real, 'utf8'), tag: 'v0.13.0', env: { STAGE_REGISTRY: 'stage.example.com', PRIME_REGISTRY: 'registry.suse.com', IS_HOTFIX: 'false' }, git: {} });
   assert.equal(r.name, 'fleet');
   const refs = r.images.map((i) => i.reference);

@@ -23,7 +23,7 @@ import { verifyBlob } from '../../src/verify/verify-blob';
 import { fetchBlob, fetchManifest } from '../support/push';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
-import { sharedDir } from '../support/sigstore-conformance';
+import { realFixtureDir } from '../support/real-fixtures';
 import type { BundleArtifact } from '../support/sigstore/bundle';
 import { attestationBundle, cosignSignBundle, messageSignatureBundle, toBundleArtifact } from '../support/sigstore/bundle';
 import { GITHUB_ISSUER, fulcioOid } from '../support/sigstore/ca';
@@ -45,10 +45,7 @@ import { MUTATIONS, OTHER_IMAGE_DIGEST, tamperedPayload } from '../support/sigst
 import type { SignedRecord } from '../support/sigstore/signed';
 import { signEnvelope } from '../support/sigstore/signed';
 
-const realCosign = join(sharedDir, 'fixtures', 'real', 'cosign-signatures');
-const haveFixtures = existsSync(realCosign);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${realCosign} (set PROVENANCE_LENS_SHARED).`);
-const skipReal = haveFixtures ? false : `real fixtures missing at ${realCosign}`;
+const realCosign = realFixtureDir('cosign-signatures');
 
 const REPO = 'org/repo';
 const IDENTITY = `https://github.com/${REPO}/.github/workflows/release.yml@refs/tags/v1.0.0`;
@@ -81,8 +78,9 @@ function verify(bundle: BundleArtifact | Buffer | string, artifact: Artifact, op
 }
 
 /**
- * cosign annotations -> bundle v0.1, the recipe of ../shared/notes/FORMATS.md §3, kept here
- * (not imported from src) so the generated layers are checked independently of the code under test.
+ * cosign annotations -> bundle v0.1, the recipe src/verify/cosign-bundle.ts implements (annotations:
+ * https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md), kept here (not imported
+ * from src) so the generated layers are checked independently of the code under test.
  */
 function layerAsBundle(layer: CosignLayer): string {
   const a = layer.annotations;
@@ -161,7 +159,7 @@ describe('certificates', () => {
   });
 });
 
-describe('SET canonicalisation', { skip: skipReal }, () => {
+describe('SET canonicalisation', () => {
   const example = join(realCosign, 'containers-image', 'rekor-set-example');
   const rekorKey = createPublicKey(readFileSync(join(example, 'rekor.pub'), 'utf8'));
 
@@ -207,8 +205,8 @@ describe('SET canonicalisation', { skip: skipReal }, () => {
   });
 });
 
-describe('Rekor entry bodies rebuilt from real signatures are byte-identical to what Rekor logged', { skip: skipReal }, () => {
-  const realBundles = join(sharedDir, 'fixtures', 'real', 'sigstore-bundles');
+describe('Rekor entry bodies rebuilt from real signatures are byte-identical to what Rekor logged', () => {
+  const realBundles = realFixtureDir('sigstore-bundles');
   const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
   type RealBundle = { verificationMaterial: { tlogEntries: Array<{ canonicalizedBody: string }> }; dsseEnvelope: { payloadType: string; payload: string; signatures: Array<{ sig: string; keyid?: string }> } };
   const envelopeOf = (b: RealBundle): DsseEnvelope => ({

@@ -1,23 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { CheckCode, CheckStatus } from '../../src/verify/checks';
 import type { SlsaExpectations } from '../../src/verify/image-policy';
 import { SLSA_V02, SLSA_V1, parseRepositoryUri, slsaChecks, slsaFacts } from '../../src/verify/slsa-checks';
+import { realFixture } from '../support/real-fixtures';
 
 /**
- * SLSA checks over real provenance (../shared/fixtures/real/slsa-provenance/SOURCES.md):
+ * SLSA checks over real provenance (test/fixtures/real/SOURCES.md):
  * BuildKit v0.2 and v1, slsa-github-generator, GitHub artifact attestations, npm, and the
  * Rancher predicates slsactl tests with. Bundles are decoded from their DSSE envelope here.
  */
-const repoRoot = resolve(__dirname, '..', '..', '..');
-const shared = process.env.PROVENANCE_LENS_SHARED ?? resolve(repoRoot, '..', 'shared');
-const real = join(shared, 'fixtures', 'real');
-const P = join(real, 'slsa-provenance');
-const haveFixtures = existsSync(P);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${P} (set PROVENANCE_LENS_SHARED).`);
-const skip = haveFixtures ? false : `real fixtures missing at ${P} (set PROVENANCE_LENS_SHARED)`;
 
 /** A statement from a statement file, a bare predicate (layout by shape), a DSSE envelope or a Sigstore bundle. */
 function statement(path: string): unknown {
@@ -134,10 +127,10 @@ const CASES: Case[] = [
   },
 ];
 
-describe('SLSA checks over real provenance', { skip }, () => {
+describe('SLSA checks over real provenance', () => {
   for (const c of CASES) {
     test(c.name, () => {
-      const s = statement(join(real, c.file));
+      const s = statement(realFixture(c.file));
       const facts = slsaFacts(s);
       assert.ok(!('error' in facts), 'error' in facts ? facts.error : '');
       assert.deepEqual(
@@ -149,14 +142,14 @@ describe('SLSA checks over real provenance', { skip }, () => {
   }
 
   test('messages name what was found, where, and what was expected', () => {
-    const s = statement(join(P, 'rancher-slsactl', 'security-scan.v0.2.predicate.json'));
+    const s = statement(realFixture('slsa-provenance', 'rancher-slsactl', 'security-scan.v0.2.predicate.json'));
     const repo = slsaChecks(s, { sourceRepository: 'rancher/security-scan' }).find((c) => c.code === 'SLSA_SOURCE_REPOSITORY')!;
     assert.equal(repo.message, 'The source repository is https://github.com/pjbgf/security-scan (metadata.buildkit.vcs); expected https://github.com/rancher/security-scan.');
     assert.equal(repo.evidence?.predicateType, SLSA_V02);
   });
 
   test('an unknown build type warns, or fails when the policy requires a known one', () => {
-    const s = statement(join(P, 'npm', 'sigstore-2.0.0.slsa-v1.intoto.json')) as { predicate: { buildDefinition: { buildType: string } } };
+    const s = statement(realFixture('slsa-provenance', 'npm', 'sigstore-2.0.0.slsa-v1.intoto.json')) as { predicate: { buildDefinition: { buildType: string } } };
     s.predicate.buildDefinition.buildType = 'https://example.com/my-builder/v1';
     assert.equal(outcome(s, {}).SLSA_BUILD_TYPE, 'warn');
     assert.equal(outcome(s, { requireKnownBuildType: true }).SLSA_BUILD_TYPE, 'fail');

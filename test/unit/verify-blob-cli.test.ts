@@ -1,10 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { runCli } from '../../src/cli/run';
 import type { BlobVerification } from '../../src/verify/verify-blob';
-import { DEFAULT_IDENTITY, DEFAULT_ISSUER, conformanceDir } from '../support/sigstore-conformance';
+import { realFixture } from '../support/real-fixtures';
+import { DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../support/sigstore-conformance';
 
 /** The command line of `verify-blob`: options, exit codes, the two output forms. */
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -14,10 +13,8 @@ async function run(...args: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
-const haveFixtures = existsSync(conformanceDir);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Fixtures missing at ${conformanceDir} (set PROVENANCE_LENS_SHARED).`);
-const happy = join(conformanceDir, 'happy-path-v0.3', 'bundle.sigstore.json');
-const aTxt = join(conformanceDir, 'a.txt');
+const happy = realFixture('sigstore-bundles', 'conformance', 'happy-path-v0.3', 'bundle.sigstore.json');
+const aTxt = realFixture('sigstore-bundles', 'conformance', 'a.txt');
 
 describe('verify-blob usage errors exit 2 and say what is wrong', () => {
   const cases: Array<[string, string[], RegExp]> = [
@@ -41,7 +38,7 @@ describe('verify-blob usage errors exit 2 and say what is wrong', () => {
   }
 });
 
-describe('verify-blob output', { skip: haveFixtures ? false : `fixtures missing at ${conformanceDir}` }, () => {
+describe('verify-blob output', () => {
   test('--json prints the whole result, and the exit code follows `verified`', async () => {
     const r = await run('--json', '--bundle', happy, '--certificate-identity', DEFAULT_IDENTITY, '--certificate-oidc-issuer', DEFAULT_ISSUER, aTxt);
     assert.equal(r.code, 0);

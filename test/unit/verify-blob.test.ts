@@ -1,8 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import type { Artifact } from '../../src/verify/artifact';
@@ -13,15 +12,10 @@ import type { TrustRoot } from '../../src/verify/trust-root';
 import { embeddedTrustRoot, parseTrustedRoot } from '../../src/verify/trust-root';
 import type { BlobVerification, VerifyBlobOptions } from '../../src/verify/verify-blob';
 import { verifyBlob } from '../../src/verify/verify-blob';
-import { DEFAULT_IDENTITY, DEFAULT_ISSUER, sharedDir } from '../support/sigstore-conformance';
+import { realFixture } from '../support/real-fixtures';
+import { DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../support/sigstore-conformance';
 
-const real = join(sharedDir, 'fixtures', 'real');
-const bundles = join(real, 'sigstore-bundles');
-const haveFixtures = existsSync(bundles);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${real} (set PROVENANCE_LENS_SHARED).`);
-const skip = haveFixtures ? false : `real fixtures missing at ${real}`;
-
-const read = (...p: string[]) => readFileSync(join(bundles, ...p));
+const read = (...p: string[]) => readFileSync(realFixture('sigstore-bundles', ...p));
 const fileRoot = (path: string): TrustRoot => parseTrustedRoot(readFileSync(path), { kind: 'file', path });
 const aTxt = (): Artifact => ({ kind: 'bytes', bytes: read('conformance', 'a.txt'), name: 'a.txt' });
 const statuses = (r: BlobVerification) => Object.fromEntries(r.checks.filter((c) => c.code !== 'TRUST_ROOT').map((c) => [c.code, c.status]));
@@ -35,7 +29,7 @@ function verify(bundlePath: string[], overrides: Partial<VerifyBlobOptions> = {}
   return verifyBlob({ bundle: read(...bundlePath), artifact: aTxt(), trustRoot: embeddedTrustRoot(), policy: { identity: { exact: DEFAULT_IDENTITY }, issuer: { exact: DEFAULT_ISSUER } }, ...overrides });
 }
 
-describe('identity policy', { skip }, () => {
+describe('identity policy', () => {
   const happy = ['conformance', 'happy-path-v0.3', 'bundle.sigstore.json'];
   const prefix = 'https://github.com/sigstore-conformance/';
 
@@ -86,7 +80,7 @@ describe('identity policy', { skip }, () => {
   });
 });
 
-describe('artifacts as bytes or digests', { skip }, () => {
+describe('artifacts as bytes or digests', () => {
   test('a DSSE bundle is bound through the in-toto subject, not the envelope', () => {
     const dsse = ['conformance', 'happy-path-intoto-in-dsse-v3', 'bundle.sigstore.json'];
     const ok = verify(dsse);
@@ -119,13 +113,13 @@ describe('artifacts as bytes or digests', { skip }, () => {
   });
 });
 
-describe('trust roots and keys', { skip }, () => {
+describe('trust roots and keys', () => {
   const gh = ['gh-cli', 'github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl'];
   const ghPolicy = { identity: { exact: 'https://github.com/actions/attest-demo/.github/workflows/build-python.yml@refs/heads/main' }, issuer: { exact: DEFAULT_ISSUER } };
   const wheel = artifactFromDigest('sha256:ae57936def59bc4c75edd3a837d89bcefc6d3a5e31d55a6fa7a71624f92c3c3b');
 
   test("GitHub's instance: TSA time, GitHub Fulcio, no transparency log required", () => {
-    const r = verify(gh, { artifact: wheel, policy: ghPolicy, trustRoot: fileRoot(join(real, 'trusted-root', 'github.trusted_root.json')) });
+    const r = verify(gh, { artifact: wheel, policy: ghPolicy, trustRoot: fileRoot(realFixture('trusted-root', 'github.trusted_root.json')) });
     assert.equal(r.verified, true, JSON.stringify(r.checks.filter((c) => c.status !== 'pass')));
     assert.equal(only(r, 'TLOG').status, 'info');
     assert.match(only(r, 'TLOG').message, /this trust root has no transparency log/);
@@ -142,7 +136,7 @@ describe('trust roots and keys', { skip }, () => {
   const keyCase = {
     bundle: ['sigstore-go', 'bundles', 'public-key-validity.sigstore.json'],
     key: () => parsePublicKey(read('sigstore-go', 'public-keys', 'public-key-validity.pem').toString(), 'public-key-validity.pem'),
-    root: () => fileRoot(join(bundles, 'sigstore-go', 'trusted-roots', 'public-key-validity.json')),
+    root: () => fileRoot(realFixture('sigstore-bundles', 'sigstore-go', 'trusted-roots', 'public-key-validity.json')),
     // Only the digest of the signed artifact is known: the signature is checked prehashed.
     artifact: artifactFromDigest('sha256:6ae8a75555209fd6c44157c0aed8016e763ff435a19cf186f76863140143ff72'),
   };
@@ -188,7 +182,7 @@ describe('trust roots and keys', { skip }, () => {
   });
 });
 
-describe('bundle hygiene', { skip }, () => {
+describe('bundle hygiene', () => {
   test('a v0.1 proof without checkpoint is set aside and the SET verified instead (bundle-with-root-cert minus its root)', () => {
     const json = JSON.parse(read('conformance', 'bundle-with-root-cert_fail', 'bundle.sigstore.json').toString('utf8')) as { verificationMaterial: { x509CertificateChain: { certificates: unknown[] } } };
     const withRoot = verifyBlob({ bundle: JSON.stringify(json), artifact: { kind: 'bytes', bytes: read('conformance', 'bundle-with-root-cert_fail', 'artifact') }, trustRoot: embeddedTrustRoot(), policy: { identity: { exact: 'a@tny.town' }, issuer: { exact: 'https://github.com/login/oauth' } } });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artifact as GraphArtifact } from '../../src/registry/graph-types';
 import type { ImageCheckCode } from '../../src/verify/image-checks';
@@ -9,16 +9,12 @@ import type { TrustRoot } from '../../src/verify/trust-root';
 import { embeddedTrustRoot, parseTrustedRoot } from '../../src/verify/trust-root';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 import { verifyArtifact } from '../../src/verify/verify-artifact';
-import { sharedDir } from '../support/sigstore-conformance';
+import { realFixture, realFixtureDir } from '../support/real-fixtures';
 
 // The real cosign `.att` layers of slsa-github-generator's container workflow (slsa-verifier
 // testdata), logged as Rekor intoto 0.0.1 entries, which @sigstore/verify cannot check and
 // src/verify/rekor-intoto.ts does. Mutations of the real bytes show each check biting.
-const real = join(sharedDir, 'fixtures', 'real');
-const generator = join(real, 'cosign-signatures', 'slsa-github-generator-container');
-const have = existsSync(generator);
-if (!have && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${generator} (set PROVENANCE_LENS_SHARED).`);
-const skip = have ? false : `real fixtures missing at ${generator}`;
+const generator = realFixtureDir('cosign-signatures', 'slsa-github-generator-container');
 
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const identity = (v: string) => `https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/${v}`;
@@ -59,7 +55,7 @@ function withRekorBundle(a: Att, edit: (b: { SignedEntryTimestamp: string; Paylo
   return { ...a.layer.annotations, 'dev.sigstore.cosign/bundle': JSON.stringify(b) };
 }
 
-describe('real cosign attestations with Rekor intoto 0.0.1 entries', { skip }, () => {
+describe('real cosign attestations with Rekor intoto 0.0.1 entries', () => {
   for (const v of ['v1.4.0', 'v1.5.0', 'v1.6.0', 'v1.7.0', 'v1.8.0']) {
     test(`${v}: verified for the generator's workflow, SET and body checked by us`, () => {
       const r = verify(att(v), policy(v));
@@ -127,7 +123,7 @@ describe('real cosign attestations with Rekor intoto 0.0.1 entries', { skip }, (
   });
 
   test('an untrusted CA (GitHub\'s own instance instead of public-good): the chain does not verify', () => {
-    const path = join(real, 'trusted-root', 'github.trusted_root.json');
+    const path = realFixture('trusted-root', 'github.trusted_root.json');
     const github = parseTrustedRoot(readFileSync(path), { kind: 'file', path });
     const r = verify(att('v1.8.0'), policy('v1.8.0'), { trustRoot: github });
     assert.equal(r.state, 'failed');

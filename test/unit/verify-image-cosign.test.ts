@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artifact as GraphArtifact } from '../../src/registry/graph-types';
 import type { ImageCheck, ImageCheckCode } from '../../src/verify/image-checks';
@@ -12,16 +12,13 @@ import type { TrustRoot } from '../../src/verify/trust-root';
 import { embeddedTrustRoot } from '../../src/verify/trust-root';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 import { verifyArtifact } from '../../src/verify/verify-artifact';
-import { sharedDir } from '../support/sigstore-conformance';
+import { realFixtureDir } from '../support/real-fixtures';
 
 // The real cosign signatures containers/image tests with (signature/fixtures @ df7e80d2),
 // through our .sig conversion. Each signature-N file is containers/image's "dir" format:
 // "\0sigstore-json\n" + {"mimeType", "payload": base64 of the layer blob, "annotations":
 // the layer annotations}, i.e. exactly what a `.sig` manifest layer holds.
-const dir = join(sharedDir, 'fixtures', 'real', 'cosign-signatures', 'containers-image');
-const have = existsSync(dir);
-if (!have && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${dir} (set PROVENANCE_LENS_SHARED).`);
-const skip = have ? false : `real fixtures missing at ${dir}`;
+const dir = realFixtureDir('cosign-signatures', 'containers-image');
 
 interface SigFile { mimeType: string; payload: Buffer; annotations: Record<string, string> }
 function readSig(...path: string[]): SigFile {
@@ -45,7 +42,7 @@ const failing = (r: ArtifactVerification): ImageCheck[] => r.checks.filter((c) =
 
 const MITR = { identity: { exact: 'mitr@redhat.com' }, issuer: { exact: 'https://github.com/login/oauth' } };
 
-describe('containers/image cosign signatures through the .sig conversion', { skip }, () => {
+describe('containers/image cosign signatures through the .sig conversion', () => {
   test('key only (cosign.pub, no log entry): verified once the log requirement is waived, as cosign --insecure-ignore-tlog', () => {
     const sig = readSig('dir-img-cosign-valid', 'signature-1');
     const covers = manifestDigest('dir-img-cosign-valid');
@@ -146,7 +143,7 @@ describe('containers/image cosign signatures through the .sig conversion', { ski
   // The private-PKI signature (dir-img-cosign-pki-valid) is tested in verify-private-pki.test.ts.
 });
 
-describe('the Rekor SET example (containers/image signature/internal/testdata)', { skip }, () => {
+describe('the Rekor SET example (containers/image signature/internal/testdata)', () => {
   const ex = (f: string) => readFileSync(join(dir, 'rekor-set-example', f), 'utf8');
   const payload = () => Buffer.from(ex('rekor-payload'));
   const annotations = (overrides: Record<string, string> = {}) => ({

@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Artifact } from '../../src/verify/artifact';
 import { artifactFromDigest } from '../../src/verify/artifact';
 import type { CheckCode } from '../../src/verify/checks';
@@ -10,17 +9,14 @@ import { parsePublicKey } from '../../src/verify/public-key';
 import type { TrustRoot } from '../../src/verify/trust-root';
 import { embeddedTrustRoot, parseTrustedRoot } from '../../src/verify/trust-root';
 import { verifyBlob } from '../../src/verify/verify-blob';
-import { sharedDir } from '../support/sigstore-conformance';
+import { realFixture } from '../support/real-fixtures';
 
 /**
  * Bundles written by other Sigstore clients (sigstore-js, sigstore-go, sigstore-python,
  * gh attestation), with the outcomes their own test suites expect
- * (../shared/fixtures/real/sigstore-bundles/SOURCES.md).
+ * (test/fixtures/real/SOURCES.md).
  */
-const real = join(sharedDir, 'fixtures', 'real');
-const S = join(real, 'sigstore-bundles');
-const haveFixtures = existsSync(S);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${real} (set PROVENANCE_LENS_SHARED).`);
+const S = (file: string): string => realFixture('sigstore-bundles', file);
 
 const GHA = 'https://token.actions.githubusercontent.com';
 const GH_OAUTH = 'https://github.com/login/oauth';
@@ -71,21 +67,21 @@ function subjectDigest(bundlePath: string): Artifact {
 const roots = new Map<string, TrustRoot>();
 function root(name: string | undefined): TrustRoot {
   if (name === undefined) return embeddedTrustRoot();
-  const path = join(real, 'trusted-root', `sigstore-${name}.trusted_root.json`);
+  const path = realFixture('trusted-root', `sigstore-${name}.trusted_root.json`);
   if (!roots.has(path)) roots.set(path, parseTrustedRoot(readFileSync(path), { kind: 'file', path }));
   return roots.get(path)!;
 }
 
-describe('bundles from other Sigstore clients', { skip: haveFixtures ? false : `real fixtures missing at ${real}` }, () => {
+describe('bundles from other Sigstore clients', () => {
   for (const c of CASES) {
     test(`${c.name}: ${c.expect}`, () => {
-      const bundlePath = join(S, c.bundle);
+      const bundlePath = S(c.bundle);
       const policy: IdentityPolicy = c.policy ? { identity: { exact: c.policy[0] }, issuer: { exact: c.policy[1] } } : {};
       const r = verifyBlob({
         bundle: readFileSync(bundlePath),
-        artifact: c.artifact === 'subject' ? subjectDigest(bundlePath) : { kind: 'bytes', bytes: readFileSync(join(S, c.artifact)) },
+        artifact: c.artifact === 'subject' ? subjectDigest(bundlePath) : { kind: 'bytes', bytes: readFileSync(S(c.artifact)) },
         trustRoot: root(c.root),
-        key: c.key !== undefined ? parsePublicKey(readFileSync(join(S, c.key), 'utf8'), c.key) : undefined,
+        key: c.key !== undefined ? parsePublicKey(readFileSync(S(c.key), 'utf8'), c.key) : undefined,
         policy,
       });
       const failed = r.checks.filter((x) => x.status === 'fail').map((x) => x.code);

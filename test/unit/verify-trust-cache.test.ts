@@ -16,7 +16,7 @@ import { PUBLIC_GOOD_TUF_URL, describeTrustRoot, embeddedTrustRoot, loadTrustRoo
 import { embeddedTufRoot } from '../../src/verify/trust-seeds';
 import { createTestLog } from '../support/sigstore/log';
 import { trustedRootBytes } from '../support/sigstore/trusted-root';
-import { sharedDir } from '../support/sigstore-conformance';
+import { realFixture } from '../support/real-fixtures';
 import { createTufRepository } from '../support/tuf/repository';
 import { startTufServer } from '../support/tuf/server';
 import type { TestTufServer } from '../support/tuf/server';
@@ -134,8 +134,8 @@ describe('where things live', () => {
     assert.equal(defaultTrustCacheDir({ USERPROFILE: 'C:\\Users\\u', LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32'), join('C:\\Users\\u\\AppData\\Local', 'provenance-lens', 'Cache'));
   });
 
-  const seedFixture = join(sharedDir, 'fixtures', 'real', 'trusted-root', 'npm-sigstore-tuf-4.0.2.seed.tuf-root.v14.json');
-  test('a public-good refresh starts from the TUF root.json @sigstore/tuf ships (v14)', { skip: existsSync(seedFixture) ? false : 'real fixtures missing' }, () => {
+  test('a public-good refresh starts from the TUF root.json @sigstore/tuf ships (v14)', () => {
+    const seedFixture = realFixture('trusted-root', 'npm-sigstore-tuf-4.0.2.seed.tuf-root.v14.json');
     const root = JSON.parse(embeddedTufRoot().toString('utf8')) as { signed: { _type: string; version: number } };
     assert.equal(root.signed._type, 'root');
     assert.equal(root.signed.version, 14);

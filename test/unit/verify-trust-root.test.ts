@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import dns from 'node:dns';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,14 +12,10 @@ import type { Dispatcher } from 'undici';
 import { LensError } from '../../src/core/errors';
 import { loadPublicKeyFile, parsePublicKey } from '../../src/verify/public-key';
 import { describeTrustRoot, embeddedTrustRoot, loadTrustRoot, parseTrustedRoot } from '../../src/verify/trust-root';
-import { sharedDir } from '../support/sigstore-conformance';
+import { realFixtureDir } from '../support/real-fixtures';
 
-const realDir = join(sharedDir, 'fixtures', 'real');
-const trustDir = join(realDir, 'trusted-root');
-const conformance = join(realDir, 'sigstore-bundles', 'conformance');
-const haveFixtures = existsSync(trustDir) && existsSync(conformance);
-if (!haveFixtures && process.env.CI === 'true') throw new Error(`Real fixtures missing at ${realDir} (set PROVENANCE_LENS_SHARED).`);
-const skip = haveFixtures ? false : `real fixtures missing at ${realDir}`;
+const trustDir = realFixtureDir('trusted-root');
+const conformance = realFixtureDir('sigstore-bundles', 'conformance');
 
 async function rejects(p: Promise<unknown> | (() => unknown), code: string, message?: RegExp): Promise<LensError> {
   const e = await Promise.resolve()
@@ -75,7 +71,7 @@ describe('the embedded public-good root loads with no network', () => {
     assert.match(describeTrustRoot(root.info), /^sigstore-public-good trusted root from embedded @sigstore\/tuf@4\.0\.\d+ \(https:\/\/tuf-repo-cdn\.sigstore\.dev\), sha256 [0-9a-f]{12}, newest key from 2025-09-23 \(10 days old\)$/);
   });
 
-  test('the embedded bytes are the published public-good trusted_root.json', { skip }, () => {
+  test('the embedded bytes are the published public-good trusted_root.json', () => {
     const published = readFileSync(join(trustDir, 'sigstore-public-good.trusted_root.json'));
     assert.equal(embeddedTrustRoot().info.sha256, createHash('sha256').update(published).digest('hex'));
     assert.deepEqual(attempts, []);
@@ -88,7 +84,7 @@ describe('the embedded public-good root loads with no network', () => {
   });
 });
 
-describe('custom trusted roots', { skip }, () => {
+describe('custom trusted roots', () => {
   const load = (file: string) => loadTrustRoot({ trustedRootFile: join(trustDir, file), now: new Date('2026-01-01T00:00:00Z') });
 
   test("GitHub's instance: Fulcio and TSA only, no transparency or CT log", async () => {
@@ -159,14 +155,14 @@ describe('public keys for key-based verification', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  test("the conformance managed key: P-256, fingerprint = the bundle's key hint", { skip }, async () => {
+  test("the conformance managed key: P-256, fingerprint = the bundle's key hint", async () => {
     const key = await loadPublicKeyFile(join(conformance, 'managed-key-happy-path', 'key.pub'));
     assert.equal(key.algorithm, 'ecdsa-p256');
     // The bundle's publicKey.hint is base64(sha256(SPKI DER)).
     assert.equal(key.fingerprint, `sha256:${Buffer.from('TLMsSDfG3ajPsWge+z/vX5T/zluXnmvbkTkwLIV68Tk=', 'base64').toString('hex')}`);
   });
 
-  test('a corrupted key (conformance managed-key-wrong-key) is a usage error', { skip }, async () => {
+  test('a corrupted key (conformance managed-key-wrong-key) is a usage error', async () => {
     await rejects(loadPublicKeyFile(join(conformance, 'managed-key-wrong-key_fail', 'key.pub')), 'USAGE', /is not a valid public key/);
   });
 

@@ -1,6 +1,6 @@
 // What cosign writes in the tag scheme (`sha256-<hex>.sig` / `.att` layers), as bytes plus
 // layer annotations ready to push. Layout checked against real layers in
-// ../shared/fixtures/real/cosign-signatures (containers-image, slsa-github-generator).
+// test/fixtures/real/cosign-signatures (containers-image, slsa-github-generator).
 // Spec: https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md
 import type { EntryKind } from './entries';
 import type { StatementSubject } from './in-toto';

@@ -1,5 +1,5 @@
 // Rekor v1 entry bodies, shaped as Rekor canonicalises them (checked against real entries in
-// ../shared/fixtures/real). Types: https://github.com/sigstore/rekor/tree/main/pkg/types
+// test/fixtures/real). Types: https://github.com/sigstore/rekor/tree/main/pkg/types
 import { createHash } from 'node:crypto';
 import { json } from '@sigstore/core';
 import type { DsseEnvelope } from './in-toto';
