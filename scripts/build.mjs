@@ -45,7 +45,8 @@ const lazy = (packages) => ({
     b.onResolve({ filter: /.*/, namespace: 'lazy-package' }, (a) => ({ path: a.path, external: true }));
   },
 });
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+// jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow: its ES module build bundles.
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' } };
 
 const targets = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [lazy(['@sigstore/tuf', 're2js'])] },

@@ -28,10 +28,16 @@ export function renderTree(g: ImageGraph): string {
   if (g.kind === 'index') {
     nodes.push({ label: `index ${short(g.digest)}`, children: indexArtifacts.length ? indexArtifacts.map(artifactNode) : [{ label: 'no signatures, attestations or SBOMs on the index digest', children: [] }] });
   }
+  for (const n of g.indexes ?? []) {
+    const own = byCover.get(n.digest) ?? [];
+    nodes.push({ label: `nested index ${short(n.digest)}${n.platform ? ` (${safeText(n.platform)})` : ''}${n.via.length ? ` via ${n.via.map(short).join(' > ')}` : ''}`, children: own.map(artifactNode) });
+  }
   for (const p of g.platforms) {
     const own = g.kind === 'index' ? byCover.get(p.digest) ?? [] : indexArtifacts;
+    const via = p.via?.length ? `  via ${p.via.map(short).join(' > ')}` : '';
+    const unexamined = p.problem ? `  NOT EXAMINED [${p.problem.code}]` : '';
     nodes.push({
-      label: `${safeText(p.platform)}${p.osVersion ? ` (${safeText(p.osVersion)})` : ''}  ${short(p.digest)}  ${humanSize(p.imageSize)}`,
+      label: `${safeText(p.platform)}${p.osVersion ? ` (${safeText(p.osVersion)})` : ''}  ${short(p.digest)}  ${humanSize(p.imageSize)}${via}${unexamined}`,
       children: own.length ? own.map(artifactNode) : [{ label: g.kind === 'index' ? 'nothing attached to this platform digest' : 'no signatures, attestations or SBOMs', children: [] }],
     });
   }

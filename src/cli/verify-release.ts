@@ -82,7 +82,7 @@ export async function runVerifyRelease(values: ReleaseValues, positionals: reado
     const slots = new Semaphore(IMAGE_CONCURRENCY);
     const results = await Promise.all(published.map((image) => slots.run(() => check.run(image))));
     throwIfAborted(signal);
-    const summary = summarize(results.map((r) => r.verdict?.state ?? 'not-checked'));
+    const summary = summarize(results.map((r) => r.verdict?.state));
     io.stdout.write(values.json ? `${JSON.stringify({ release: { file, tag }, images: results, summary }, null, 2)}\n` : renderTable(file, tag, results, summary));
     return summary.exitCode;
   });

@@ -108,8 +108,9 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
     const graph = await buildGraph(source, target, { signal, signatureRepository });
     const result = await verifyImage(source, graph, { policy, trustRoot, signal, signatureRepository });
     io.stdout.write(values.json ? `${JSON.stringify(toJson(graph, result, policy), null, 2)}\n` : render(graph, result, policy));
-    if (result.verdict.state === 'verified' || result.verdict.state === 'excepted') return Exit.ok;
-    return result.verdict.state === 'not-checked' ? Exit.usage : Exit.failed;
+    // Any verdict but verified (or excepted) is a failed verification, not-checked included: what
+    // could not be examined could be unsigned. Exit 2 is left for runs that reach no verdict.
+    return result.verdict.state === 'verified' || result.verdict.state === 'excepted' ? Exit.ok : Exit.failed;
   });
 }
 

@@ -13,6 +13,33 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError(signal);
 }
 
+const waiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `fn` once when `signal` fires (the caller checks `signal.aborted` first); returns a function
+ * that forgets it. However many callers wait on one signal, the signal gets one listener:
+ * EventTarget's addEventListener is linear in the listeners already there, so a walk handing one
+ * signal to thousands of waiters (shared fetches, queued requests) was quadratic.
+ */
+export function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  let set = waiters.get(signal);
+  if (set === undefined) {
+    const callbacks = new Set<() => void>();
+    waiters.set(signal, callbacks);
+    signal.addEventListener('abort', () => {
+      waiters.delete(signal);
+      for (const f of callbacks) f();
+      callbacks.clear();
+    }, { once: true });
+    set = callbacks;
+  }
+  const mine = set;
+  mine.add(fn);
+  return () => {
+    mine.delete(fn);
+  };
+}
+
 /** A signal that fires when any input fires or after `ms` (if given). */
 export function combineSignals(signals: Array<AbortSignal | undefined>, ms?: number): AbortSignal {
   const all = signals.filter((s): s is AbortSignal => s !== undefined);
@@ -43,15 +70,14 @@ export async function withFanOutSignal<T>(outer: AbortSignal | undefined, work: 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      forget?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const forget = signal && onAbort(signal, () => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    });
   });
 }
 

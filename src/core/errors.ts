@@ -21,6 +21,10 @@ export type ErrorCode =
   | 'TLS'
   | 'REGISTRY_ERROR'
   | 'PROTOCOL'
+  /** Registry JSON that two readers (ours and a container runtime's) could read differently: refused. */
+  | 'AMBIGUOUS_JSON'
+  /** Bytes at a digest that should be an image manifest or index are not one. */
+  | 'NOT_A_MANIFEST'
   | 'REDIRECT'
   | 'CREDENTIALS'
   | 'USAGE'

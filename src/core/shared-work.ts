@@ -1,4 +1,4 @@
-import { abortError } from './abort';
+import { abortError, onAbort } from './abort';
 
 interface Flight {
   readonly controller: AbortController;
@@ -48,14 +48,14 @@ export class SharedWork {
           flight.controller.abort(signal.reason);
         }
       };
-      signal.addEventListener('abort', leave, { once: true });
+      const forget = onAbort(signal, leave);
       flight.promise.then(
         (v) => {
-          signal.removeEventListener('abort', leave);
+          forget();
           resolve(v);
         },
         (e: unknown) => {
-          signal.removeEventListener('abort', leave);
+          forget();
           reject(e);
         },
       );

@@ -21,6 +21,29 @@ export interface PlatformEntry {
   imageSize?: number;
   /** Digest of BuildKit's attestation manifest for this platform, if any. */
   attestationManifest?: string;
+  /**
+   * The nested indexes this platform was listed in, outermost first, when the image index lists
+   * another index rather than the platform itself. A signature on any of them, or on the image's
+   * own index, covers the platform: each index names its entries by digest.
+   */
+  via?: string[];
+  /**
+   * Why this entry could not be examined as an image manifest (unreadable, not a manifest, a
+   * document two readers could read differently). A runtime could still pull it, so no signature
+   * can make it verified: the verdict is not-checked.
+   */
+  problem?: { code: string; message: string };
+}
+
+/** An index listed inside the image's index (or inside another nested index). */
+export interface NestedIndex {
+  digest: string;
+  mediaType: string;
+  size: number;
+  /** The platform its descriptor names, if any. */
+  platform?: string;
+  /** The nested indexes above it, outermost first ([] when the image index lists it). */
+  via: string[];
 }
 
 export interface Artifact {
@@ -61,6 +84,24 @@ export interface GraphProblem {
   at: string;
   code: string;
   message: string;
+  /** TRUNCATED: which cap cut what, and how much was left unread. */
+  cut?: Cut;
+}
+
+/**
+ * A walk's caps (graph-limits.ts). `platforms` and `nesting` cut lists that could hold a platform:
+ * they block "verified" unless `index` (or an index above it) is covered by a verified signature,
+ * whose digest commits to every entry. The others cut signatures and attestations: they block
+ * "verified" only where what was read does not already cover the image.
+ */
+export interface Cut {
+  cap: 'platforms' | 'nesting' | 'attestation-manifests' | 'layers' | 'artifacts' | 'referrers' | 'nested-referrers';
+  /** The cap's value. */
+  limit: number;
+  /** How many entries were left unread (at least; a registry's unread pages are not counted). */
+  unread: number;
+  /** `platforms`, `nesting`: the index whose entries were not all examined. */
+  index?: string;
 }
 
 export interface ImageGraph {
@@ -75,6 +116,8 @@ export interface ImageGraph {
   size: number;
   kind: 'index' | 'manifest';
   platforms: PlatformEntry[];
+  /** Indexes listed inside the index, walked for their platforms (at most two levels deep). */
+  indexes?: NestedIndex[];
   artifacts: Artifact[];
   others: OtherEntry[];
   problems: GraphProblem[];

@@ -3,7 +3,10 @@ import { join, resolve as resolvePath } from 'node:path';
 import { throwIfAborted } from '../core/abort';
 import { LensError, isLensError } from '../core/errors';
 import { assertDigest, digestTag, isDigest, parseDigest } from './digest';
+import { assertJsonShape } from './json-shape';
+import { parseManifest } from './manifest';
 import { isIndexMediaType, isManifestMediaType } from './media-types';
+import { assertUnambiguousJson } from './strict-json';
 import type { FetchOptions, ContentSource } from './source';
 import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest } from './types';
 
@@ -173,11 +176,18 @@ export class LayoutSource implements ContentSource {
       const why = code === 'ENOENT' ? `${file} does not exist` : `${file} cannot be read (${code ?? 'error'})`;
       throw invalid(`${this.path} is not an OCI image layout: ${why}. Expected a directory written by e.g. "cosign save", "oras copy --to-oci-layout" or "skopeo copy ... oci:DIR".`, { path: this.path });
     }
+    let json: unknown;
     try {
-      return JSON.parse(text);
+      json = JSON.parse(text);
     } catch {
       throw invalid(`${file} is not valid JSON.`, { path: file });
     }
+    // index.json is an image index that skopeo and containerd read with Go's decoder: read it as they do.
+    if (name === 'index.json') {
+      assertJsonShape(text, file);
+      assertUnambiguousJson(text, file, 'manifest');
+    }
+    return json;
   }
 
   private async readCatalog(signal?: AbortSignal): Promise<Catalog> {
@@ -245,21 +255,8 @@ export class LayoutSource implements ContentSource {
   private async readManifest(digest: string, entry: Descriptor | undefined, signal?: AbortSignal): Promise<FetchedManifest> {
     const bytes = await this.readBlob(digest, this.maxManifestBytes, 'Manifest', signal);
     assertDigest(bytes, digest, `Manifest ${digest} in ${this.description}`);
-    let json: { mediaType?: unknown; manifests?: unknown; config?: unknown; layers?: unknown };
-    try {
-      json = JSON.parse(Buffer.from(bytes).toString('utf8')) as typeof json;
-    } catch {
-      throw invalid(`Manifest ${digest} in ${this.description} is not valid JSON.`, { digest, path: this.path });
-    }
     // The media type inside the digested bytes is authenticated; index.json's descriptor is not.
-    const inner = typeof json?.mediaType === 'string' ? json.mediaType : undefined;
-    const mediaType = inner ?? entry?.mediaType ?? (Array.isArray(json?.manifests) ? 'application/vnd.oci.image.index.v1+json' : 'application/vnd.oci.image.manifest.v1+json');
-    const base = { digest, mediaType, size: bytes.length, bytes };
-    if (isIndexMediaType(mediaType) && Array.isArray(json.manifests)) return { ...base, kind: 'index', index: json as ImageIndex };
-    if (isManifestMediaType(mediaType) && typeof json.config === 'object' && json.config !== null && Array.isArray(json.layers)) {
-      return { ...base, kind: 'manifest', manifest: json as ImageManifest };
-    }
-    throw invalid(`${digest} in ${this.description} is not an image manifest or index (media type ${mediaType}).`, { digest, path: this.path });
+    return parseManifest(bytes, digest, entry?.mediaType);
   }
 
   /** Reads `blobs/<alg>/<hex>`, at most `limit` bytes, checking the signal between chunks. */

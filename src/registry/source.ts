@@ -42,6 +42,12 @@ export interface ContentSource {
    * With `limit`, no further page is read once more than `limit` referrers are listed.
    */
   referrers(repository: string, digest: string, options?: FetchOptions & { artifactType?: string; limit?: number }): Promise<ReferrerList | undefined>;
+
+  /**
+   * Whether the registry implements the referrers API, once a request has told (`undefined`
+   * before, and for sources where the question does not arise).
+   */
+  readonly supportsReferrersApi?: boolean | undefined;
 }
 
 /** What a paginated listing read; `unfinished` says why it stopped before its last page. */

@@ -3,7 +3,7 @@ import { request, type Dispatcher } from 'undici';
 import { LensError } from '../core/errors';
 import { redactUrl } from '../core/redact';
 import type { UrlScope } from '../core/redact';
-import { Semaphore, sleep } from '../core/abort';
+import { Semaphore, onAbort, sleep } from '../core/abort';
 import type { Logger } from '../core/logger';
 import type { RegistryLimits } from './limits';
 import { readBounded } from './body';
@@ -154,7 +154,7 @@ export class Transport {
       const cancel = () => attemptSignal.abort(req.signal?.reason);
       const timer = setTimeout(() => attemptSignal.abort(Object.assign(new Error(`no complete answer within ${deadlineMs} ms`), { code: REQUEST_DEADLINE })), deadlineMs);
       if (req.signal?.aborted) cancel();
-      req.signal?.addEventListener('abort', cancel, { once: true });
+      const forget = req.signal && onAbort(req.signal, cancel);
       try {
         const res = await request(req.url, {
           method: req.method,
@@ -182,7 +182,7 @@ export class Transport {
         throw e;
       } finally {
         clearTimeout(timer);
-        req.signal?.removeEventListener('abort', cancel);
+        forget?.();
         const ms = performance.now() - started;
         const e: Exchange = { method: req.method, url: shownUrl, status, ms, attempt };
         this.options.logger.debug(`${e.method} ${e.url} -> ${e.status} (${Math.round(ms)} ms)`);

@@ -1,4 +1,4 @@
-import type { ImageGraph } from '../registry/graph-types';
+import type { Cut, ImageGraph } from '../registry/graph-types';
 import type { DigestState, DigestVerdict } from './digest-verdict';
 import type { CoverageRule } from './image-policy';
 import type { ImageVerdict } from './image-verdict';
@@ -68,8 +68,23 @@ export function coverageSentence(graph: ImageGraph, verdict: Omit<ImageVerdict, 
   if (rule === 'signatures' && platforms.some((p) => p.state !== 'verified') && verdict.digests.some((d) => (d.attestedBy?.length ?? 0) > 0)) {
     parts.push('attestations do not count as signatures (coverage: signatures)');
   }
+  // What the walk's caps left unread is said, whether or not it changed the verdict.
+  const cuts = graph.problems.flatMap((p) => (p.cut ? [p.cut] : []));
+  if (cuts.length > 0) parts.push(`not examined: ${unique(cuts.map(cutPhrase)).join(', ')}`);
   if (graph.kind === 'manifest' && platforms.length === 1 && parts.length === 0) parts.push('nothing covers this image');
   return parts.join('; ');
+}
+
+function cutPhrase(c: Cut): string {
+  switch (c.cap) {
+    case 'platforms': return `${c.unread} index entries (at most ${c.limit} platforms are examined)`;
+    case 'nesting': return `${c.unread} entries of an index nested more than ${c.limit} levels deep`;
+    case 'attestation-manifests': return `${c.unread} BuildKit attestation manifests (at most ${c.limit} per index)`;
+    case 'layers': return `${c.unread} layers of a signature or attestation manifest (at most ${c.limit})`;
+    case 'artifacts': return `${c.unread} signatures, attestations and SBOMs (at most ${c.limit} per image)`;
+    case 'referrers': return c.unread > 0 ? `${c.unread} referrers (at most ${c.limit} per digest)` : 'referrers on pages the registry kept sending';
+    case 'nested-referrers': return `the referrers of ${c.unread} artifacts (at most ${c.limit} lookups)`;
+  }
 }
 
 function indexPart(index: DigestVerdict, rule: CoverageRule): string {

@@ -28,8 +28,15 @@ export interface DigestVerdict {
   coveredBy?: 'signature' | 'attestation';
   /** Platforms: the state with the index's signature counted. The index: its own state. */
   state: DigestState;
-  /** Platforms: covered by a verified signature on the index. */
+  /** Platforms: covered by a verified signature on the index, or on a nested index that lists it. */
   throughIndex: boolean;
+  /** Platforms covered through a nested index: which one (the image's own index when absent). */
+  throughDigest?: string;
+  /**
+   * Platforms: why the entry could not be examined as an image manifest (PlatformEntry.problem).
+   * Such a platform is not-checked whatever signs it: a runtime could still pull it.
+   */
+  unexamined?: { code: string; message: string };
   /** Who made the verified signatures directly on this digest (identity, or key fingerprint). */
   signedBy: string[];
   /** Valid signatures whose identity nothing pinned. */
@@ -54,6 +61,23 @@ export function problemsFor(graph: ImageGraph, digest: string): GraphProblem[] {
 }
 
 export function digestVerdicts(graph: ImageGraph, results: readonly ArtifactVerification[], rule: CoverageRule = 'signatures'): DigestVerdict[] {
+  return coverageOf(graph, results, rule).digests;
+}
+
+/** The verdicts of the index and platforms (`digests`), and of the nested indexes between them. */
+export interface Coverage {
+  digests: DigestVerdict[];
+  nested: Map<string, DigestVerdict>;
+}
+
+/**
+ * Which signatures cover which digest. A platform is covered by its own verified signature, or by
+ * one on any index above it (the image's index, or a nested index listing it): each index names
+ * its entries by digest. A platform that could not be examined is never covered.
+ */
+export function coverageOf(graph: ImageGraph, results: readonly ArtifactVerification[], rule: CoverageRule = 'signatures'): Coverage {
+  // A walk that left signatures unread (its artifact cap) leaves every digest it did not cover unknown.
+  const unreadEverywhere = graph.problems.some((p) => p.cut?.cap === 'artifacts');
   const direct = (digest: string): ArtifactVerification[] => results.filter((r, i) => r.coversDigest === digest && !graph.artifacts[i]?.depth);
   const one = (digest: string, target: string): DigestVerdict => {
     const mine = direct(digest);
@@ -62,7 +86,7 @@ export function digestVerdicts(graph: ImageGraph, results: readonly ArtifactVeri
     const attestations = mine.filter((r) => r.kind !== 'signature' && r.format !== 'buildkit-index');
     const candidates = rule === 'signatures-or-attestations' ? [...signatures, ...attestations] : signatures;
     const problems = problemsFor(graph, digest);
-    const ownState = combine(candidates.map((r) => r.state), problems.length > 0 || mine.some((r) => r.state === 'not-checked'));
+    const ownState = combine(candidates.map((r) => r.state), unreadEverywhere || problems.length > 0 || mine.some((r) => r.state === 'not-checked'));
     const verdict: DigestVerdict = {
       digest,
       target,
@@ -78,18 +102,26 @@ export function digestVerdicts(graph: ImageGraph, results: readonly ArtifactVeri
     if (ownState === 'verified') verdict.coveredBy = verdict.signedBy.length > 0 ? 'signature' : 'attestation';
     return verdict;
   };
-  const out: DigestVerdict[] = [];
+  const digests: DigestVerdict[] = [];
   const index = graph.kind === 'index' ? one(graph.digest, 'index') : undefined;
-  if (index !== undefined) out.push(index);
+  if (index !== undefined) digests.push(index);
+  const nested = new Map((graph.indexes ?? []).map((n) => [n.digest, one(n.digest, `index ${n.digest}`)]));
   for (const p of graph.platforms) {
     const v = one(p.digest, p.platform);
-    if (index !== undefined) {
-      v.throughIndex = index.state === 'verified';
-      v.state = v.throughIndex || v.ownState === 'verified' ? 'verified' : combineStates(v.ownState, index.state);
+    const above = [index, ...(p.via ?? []).map((d) => nested.get(d))].filter((x): x is DigestVerdict => x !== undefined);
+    const covering = above.find((i) => i.ownState === 'verified');
+    if (above.length > 0) {
+      v.throughIndex = covering !== undefined;
+      if (covering !== undefined && covering !== index) v.throughDigest = covering.digest;
+      v.state = v.throughIndex || v.ownState === 'verified' ? 'verified' : above.reduce<DigestState>((s, i) => combineStates(s, i.ownState), v.ownState);
     }
-    out.push(v);
+    if (p.problem !== undefined) {
+      v.unexamined = p.problem;
+      v.state = 'not-checked';
+    }
+    digests.push(v);
   }
-  return out;
+  return { digests, nested };
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { ImageGraph } from '../registry/graph-types';
+import type { GraphProblem, ImageGraph } from '../registry/graph-types';
 import { attestationNoun, coverageSentence } from './coverage-sentence';
 import type { DigestState, DigestVerdict } from './digest-verdict';
-import { digestVerdicts } from './digest-verdict';
+import { coverageOf } from './digest-verdict';
 import type { ImageCheck } from './image-checks';
 import { imageCheck } from './image-checks';
 import type { CoverageRule, ImagePolicy } from './image-policy';
@@ -46,17 +46,36 @@ function requirementsOf(policy: ImagePolicy): Requirement[] {
 
 export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerification[], policy: ImagePolicy): ImageVerdict {
   const rule = policy.coverage ?? 'signatures';
-  const digests = digestVerdicts(graph, results, rule);
+  const { digests, nested } = coverageOf(graph, results, rule);
   const index = digests.find((d) => d.target === 'index');
   const platforms = digests.filter((d) => d.target !== 'index');
   const checks: ImageCheck[] = platforms.map((p) => coverageCheck(p, index, rule));
   if (platforms.length === 0) checks.push(imageCheck('COVERAGE', 'fail', 'The image lists no platform manifest, so nothing can be covered.'));
 
+  // Lists that could hold a platform and were cut: what was not examined is covered only by a
+  // verified signature on an index above it, whose digest commits to every entry.
+  const indexCovered = (digest: string | undefined): boolean => {
+    if (digest === undefined) return false;
+    const above = [digest, ...(graph.indexes?.find((n) => n.digest === digest)?.via ?? []), graph.digest];
+    return above.some((d) => (d === graph.digest ? index : nested.get(d))?.ownState === 'verified');
+  };
+  const platformCuts = graph.problems.filter((p): p is GraphProblem & { cut: NonNullable<GraphProblem['cut']> } => p.cut?.cap === 'platforms' || p.cut?.cap === 'nesting');
+  const blocking = platformCuts.filter((p) => !indexCovered(p.cut.index));
+  for (const p of platformCuts) {
+    const which = p.cut.index === graph.digest ? 'the index' : `index ${p.cut.index}`;
+    checks.push(blocking.includes(p)
+      ? imageCheck('COVERAGE', 'warn', `${p.message.replace(/ What was not read was not checked\.$/, '')}. No verified signature covers ${which}, so what it lists beyond them could be unsigned.`, { ...(p.cut.index ? { digest: p.cut.index } : {}), coverageRule: rule })
+      : imageCheck('COVERAGE', 'info', `${p.cut.unread} entries of ${which} were not examined; the verified signature on ${which === 'the index' ? 'it' : which} covers them, since its digest commits to each of them.`, { ...(p.cut.index ? { digest: p.cut.index } : {}), coverageRule: rule }));
+  }
+
   for (const r of requirementsOf(policy)) {
-    const missing = platforms.filter((p) => !r.predicateTypes.some((t) => p.attestations.includes(t) || (index?.attestations.includes(t) ?? false)));
+    const onIndex = r.predicateTypes.some((t) => index?.attestations.includes(t) ?? false);
+    const missing = platforms.filter((p) => !r.predicateTypes.some((t) => p.attestations.includes(t) || onIndex));
     const which = r.predicateTypes.length === 1 ? r.predicateTypes[0]! : `any of ${r.predicateTypes.join(', ')}`;
-    if (missing.length === 0 && platforms.length > 0) {
+    if (missing.length === 0 && platforms.length > 0 && (platformCuts.length === 0 || onIndex)) {
       checks.push(imageCheck('REQUIRED_ATTESTATION', 'pass', `A verified ${r.name} attestation covers every platform.`, { predicateType: which }));
+    } else if (missing.length === 0 && platforms.length > 0) {
+      checks.push(imageCheck('REQUIRED_ATTESTATION', 'warn', `A verified ${r.name} attestation (${which}) covers every platform examined, but not every entry of the index was examined, and only one on the index itself would cover those.`, { predicateType: which }));
     } else {
       const unsigned = results.some((a) => a.state !== 'verified' && a.predicateType !== undefined && r.predicateTypes.includes(a.predicateType));
       const note = unsigned ? ' (one exists, but it is unsigned or did not verify, which does not count)' : '';
@@ -66,6 +85,8 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
 
   const covered = platforms.length > 0 && platforms.every((p) => p.state === 'verified');
   const requirementsHold = !checks.some((c) => c.code === 'REQUIRED_ATTESTATION' && c.status !== 'pass');
+  // Signatures or attestations a cap left unread could be the ones a failed requirement needs.
+  const signedUnread = graph.problems.some((p) => p.cut !== undefined && p.cut.cap !== 'platforms' && p.cut.cap !== 'nesting' && p.cut.cap !== 'attestation-manifests');
   const states = platforms.map((p) => p.state);
   let state: ImageState;
   if (covered && requirementsHold) state = 'verified';
@@ -73,7 +94,9 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
   else if (states.some((s) => s === 'failed')) state = 'failed';
   else if (states.some((s) => s === 'not-checked')) state = 'not-checked';
   else if (states.every((s) => s === 'verified' || s === 'unpinned') && requirementsHold) state = 'unpinned';
-  else state = 'failed';
+  else state = signedUnread || checks.some((c) => c.code === 'REQUIRED_ATTESTATION' && c.status === 'warn') ? 'not-checked' : 'failed';
+  // Entries not examined, under no verified index signature: nothing can be said of them.
+  if (blocking.length > 0 && state !== 'failed') state = 'not-checked';
 
   const verdict: ImageVerdict = { verified: state === 'verified', state, coverage: '', coverageRule: rule, digests, checks };
   if (policy.exception !== undefined) {
@@ -93,6 +116,10 @@ function coverageCheck(p: DigestVerdict, index: DigestVerdict | undefined, rule:
   const evidence = { digest: p.digest, platforms: [p.target], coverageRule: rule };
   const why = `(coverage: ${rule})`;
   const pass = (message: string, coveredBy: 'signature' | 'attestation') => imageCheck('COVERAGE', 'pass', message, { ...evidence, coveredBy });
+  if (p.unexamined !== undefined) {
+    return imageCheck('COVERAGE', 'warn', `${p.target} (${p.digest}) could not be examined as an image manifest [${p.unexamined.code}]: ${p.unexamined.message} A runtime could still pull it, so no signature can cover it.`, evidence);
+  }
+  if (p.throughDigest !== undefined && p.ownState !== 'verified') return pass(`${p.target} is covered through nested index ${p.throughDigest}, which is itself covered ${why}.`, 'signature');
   if (p.ownState === 'verified' && p.coveredBy !== 'attestation') return pass(`${p.target} is signed by ${p.signedBy.join(', ')} ${why}.`, 'signature');
   if (p.throughIndex && index!.coveredBy !== 'attestation') return pass(`${p.target} is covered through the index, signed by ${index!.signedBy.join(', ')} ${why}.`, 'signature');
   if (p.ownState === 'verified') return pass(`${p.target} is covered by a verified ${attestationNoun(p.attestations)} by ${(p.attestedBy ?? []).join(', ')}, with no signature ${why}.`, 'attestation');

@@ -63,17 +63,18 @@ export interface ReleaseSummary {
 }
 
 /**
- * Exit 0 only when every image is verified or excepted; 1 when any is failed, unsigned or
- * unpinned (a definite "no" outweighs "could not tell"); else 2 when any could not be checked,
- * or when there was nothing to check (a release check that checks nothing must not pass).
+ * Exit 0 only when every image is verified or excepted; 1 when any verdict is something else
+ * (failed, unsigned, unpinned, or not-checked: what could not be examined could be unsigned);
+ * else 2 when an image reached no verdict at all (`undefined`: unresolved reference, unreadable
+ * image), or when there was nothing to check (a release check that checks nothing must not pass).
  */
-export function summarize(states: ReadonlyArray<ImageState | 'not-checked'>): ReleaseSummary {
+export function summarize(states: ReadonlyArray<ImageState | undefined>): ReleaseSummary {
   const count = (s: ImageState) => states.filter((x) => x === s).length;
   const summary: ReleaseSummary = {
     images: states.length, verified: count('verified'), excepted: count('excepted'), failed: count('failed'),
-    unsigned: count('unsigned'), unpinned: count('unpinned'), notChecked: count('not-checked'), exitCode: 0,
+    unsigned: count('unsigned'), unpinned: count('unpinned'), notChecked: count('not-checked') + states.filter((x) => x === undefined).length, exitCode: 0,
   };
-  if (summary.failed + summary.unsigned + summary.unpinned > 0) summary.exitCode = 1;
+  if (summary.failed + summary.unsigned + summary.unpinned + count('not-checked') > 0) summary.exitCode = 1;
   else if (summary.notChecked > 0 || states.length === 0) summary.exitCode = 2;
   return summary;
 }

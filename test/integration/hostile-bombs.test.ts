@@ -59,10 +59,10 @@ describe('hostile content: gzip and JSON bombs', () => {
     assert.deepEqual(h.proxy.requestsTo(path).map((r) => [r.status, r.bytesSent, r.aborted]), [[200, BOMB.length, false]]);
   });
 
-  test('gzip bomb as the index by tag (no digest header to check against): PROTOCOL "not valid JSON" for the digest of the gzipped bytes', async () => {
+  test('gzip bomb as the index by tag (no digest header to check against): NOT_A_MANIFEST "not valid JSON" for the digest of the gzipped bytes', async () => {
     h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('gzip bomb', serveBytes(BOMB, { 'content-type': INDEX_TYPE, 'content-encoding': 'gzip' })) });
-    const e = await rejectsWith(walk(h, h.client(), ref()), 'PROTOCOL');
-    assert.equal(e.message, `Manifest ${sha256(BOMB)} is not valid JSON.`);
+    const e = await rejectsWith(walk(h, h.client(), ref()), 'NOT_A_MANIFEST');
+    assert.equal(e.message, `Manifest ${sha256(BOMB)} is not valid JSON, so it is no image manifest or index.`);
   });
 
   test('gzip bomb larger on the wire than manifestBytes (16 KiB): TOO_LARGE from its Content-Length, refused unread', async () => {

@@ -51,7 +51,10 @@ describe('hostile scale: 10,000-entry indexes and 10,000 referrers', () => {
     h.proxy.inject({ path: `/v2/${repo}/manifests/${TAG}`, method: 'GET', fault: attack('10,000-entry index', serveBytes(idx.bytes, { 'content-type': INDEX_TYPE })) });
     h.proxy.inject({ path: /\/manifests\/sha256:[0-9a-f]{64}$/, method: 'GET', fault: attack('its platform manifests', serveDigests(idx.manifests)) });
     const { result: g, ms, loop } = await withLoopDelay(() => walk(h, h.client(), ref()));
-    assert.deepEqual(g.problems, [{ at: idx.digest, code: 'TRUNCATED', message: `The index lists ${ENTRIES} platform manifests; only the first 128 were examined. The others were not checked.` }]);
+    assert.deepEqual(g.problems, [{
+      at: `entries of ${idx.digest}`, code: 'TRUNCATED', cut: { cap: 'platforms', limit: 128, unread: ENTRIES - 128, index: idx.digest },
+      message: `Index ${idx.digest} lists ${ENTRIES} image entries; ${ENTRIES - 128} of them were not examined (cap: 128 platform manifests per image). What was not read was not checked.`,
+    }]);
     assert.equal(g.platforms.length, 128);
     assert.ok(g.platforms.every((p) => p.imageSize === 2), 'each walked platform was read');
     const manifests = h.proxy.requestsTo(/\/manifests\/sha256:[0-9a-f]{64}$/);
@@ -73,7 +76,10 @@ describe('hostile scale: 10,000-entry indexes and 10,000 referrers', () => {
       const { source, target } = openReference(parseReference(ref()), client);
       const walked = await withLoopDelay(() => buildGraph(source, target));
       const g = walked.result;
-      assert.deepEqual(g.problems, [{ at: `referrers of ${fx.index.digest}`, code: 'TRUNCATED', message: `${ENTRIES} referrers name ${fx.index.digest}; only the first 256 were examined.` }]);
+      assert.deepEqual(g.problems, [{
+        at: `referrers of ${fx.index.digest}`, code: 'TRUNCATED', cut: { cap: 'referrers', limit: 256, unread: ENTRIES - 256 },
+        message: `${ENTRIES} referrers name ${fx.index.digest}; only the first 256 were examined (cap: 256 referrers per digest). What was not read was not checked.`,
+      }]);
       const referrers = g.artifacts.filter((a) => a.format === 'referrer');
       assert.equal(referrers.length, 256);
       const walkRequests = h.proxy.requests.length;
@@ -128,8 +134,8 @@ describe('hostile scale: a referrers API that pages for ever', () => {
     const covered = [fx.index.digest, ...fx.index.platforms.map((p) => p.digest)];
     const truncated = g.problems.filter((p) => p.code === 'TRUNCATED');
     assert.equal(truncated.length, g.problems.length);
-    for (const d of covered) assert.ok(truncated.some((p) => p.message === `${PAGE} referrers name ${d}; only the first 256 were examined.`), d);
-    assert.ok(truncated.some((p) => p.at === 'referrers of referrers' && p.message === `The referrers of ${3 * 256 - 64} artifacts were not looked up: a walk looks up the referrers of at most 64 artifacts.`));
+    for (const d of covered) assert.ok(truncated.some((p) => p.message === `${PAGE} referrers name ${d}; only the first 256 were examined (cap: 256 referrers per digest). What was not read was not checked.`), d);
+    assert.ok(truncated.some((p) => p.at === 'referrers of referrers' && p.message === `The referrers of ${3 * 256 - 64} artifacts were not looked up (cap: 64 referrer lookups of referrers per image). What was not read was not checked.`));
     assert.equal(g.artifacts.filter((a) => a.format === 'referrer' && !a.depth).length, 3 * 256);
     assert.ok(ms < 5_000, `${Math.round(ms)} ms`);
   });

@@ -256,7 +256,7 @@ describe('verify: a generated release (key-signed, every format) through a real 
     assert.equal(out.verdict.digests.find((d) => d.target === 'index')?.ownState, 'failed');
   });
 
-  test('a signature whose layer cannot be read is "not checked" (exit 2), never "unsigned"', async () => {
+  test('a signature whose layer cannot be read is "not checked" (exit 1: not verified), never "unsigned"', async () => {
     const platforms = await pushMultiArchIndex(reg, 'broken/app', { tag: 'v1', platforms: ['linux/amd64'], predicateTypes: [], buildCacheEntry: false });
     // A .sig manifest naming a layer that is not in the registry (seeded: a push would be refused).
     const config = seedBlob(reg.storageDir, 'broken/app', Buffer.from('{}'));
@@ -265,7 +265,7 @@ describe('verify: a generated release (key-signed, every format) through a real 
     const digest = seedManifest(reg.storageDir, 'broken/app', manifest);
     tagManifest(reg.storageDir, 'broken/app', `sha256-${platforms.digest.slice(7)}.sig`, digest);
     const r = await cli(['verify', `${reg.host}/broken/app:v1`, '--json', '--key', key]);
-    assert.equal(r.code, 2, r.stdout);
+    assert.equal(r.code, 1, r.stdout);
     const out = parse(r.stdout);
     assert.equal(out.verdict.state, 'not-checked');
     const sig = out.artifacts.find((a) => a.kind === 'signature')!;

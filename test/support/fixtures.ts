@@ -78,7 +78,7 @@ export interface PushedIndex extends Descriptor {
   readonly bytes: Buffer;
   readonly platforms: readonly PlatformImage[];
   readonly attestations: readonly BuildkitAttestation[];
-  /** unknown/unknown entries without a reference type (build cache): to be ignored. */
+  /** unknown/unknown entries without BuildKit's reference type (a build cache), when asked for. */
   readonly ignored: readonly string[];
 }
 export interface CosignArtifact {
@@ -189,12 +189,16 @@ export interface IndexOptions {
   readonly platforms?: readonly string[];
   /** Predicates of the BuildKit attestation per platform; [] for none. */
   readonly predicateTypes?: readonly string[];
+  /**
+   * Adds an `unknown/unknown` entry without BuildKit's attestation annotation (a build cache).
+   * Off by default: real releases have none, and a runtime could select one, so it must be covered.
+   */
   readonly buildCacheEntry?: boolean;
   /** Makes the platform images' content (and digests) differ between repositories, as real images do. */
   readonly contentSeed?: string;
 }
 
-/** (a)/(e) A BuildKit-style OCI index: platforms, then attestation manifests, then a cache entry. */
+/** (a)/(e) A BuildKit-style OCI index: platforms, then attestation manifests (then a cache entry, when asked for). */
 export async function pushMultiArchIndex(t: PushTarget, repo: string, opts: IndexOptions): Promise<PushedIndex> {
   const platforms: PlatformImage[] = [];
   for (const key of opts.platforms ?? DEFAULT_PLATFORMS) platforms.push(await pushPlatformImage(t, repo, key, false, opts.contentSeed));
@@ -209,7 +213,7 @@ export async function pushMultiArchIndex(t: PushTarget, repo: string, opts: Inde
     ...attestations.map((a) => ({ ...plain(a), annotations: a.annotations!, platform: a.platform! })),
   ];
   const ignored: string[] = [];
-  if (opts.buildCacheEntry ?? true) {
+  if (opts.buildCacheEntry ?? false) {
     const cfg = await blob(t, repo, MEDIA.buildkitCache, json({ layers: [], records: [] }));
     const cache = await manifest(t, repo, { mediaType: MEDIA.ociManifest, config: cfg, layers: [] });
     entries.push({ ...plain(cache), platform: { architecture: 'unknown', os: 'unknown' } });
@@ -300,6 +304,8 @@ export interface ReleaseFixtureOptions {
   readonly dockerListTag?: string | null;
   readonly singleArchTag?: string | null;
   readonly signer?: FixtureSigner;
+  /** See IndexOptions.buildCacheEntry. */
+  readonly buildCacheEntry?: boolean;
 }
 
 export interface ReleaseFixture {
@@ -319,7 +325,7 @@ export async function pushReleaseFixture(t: PushTarget, repo: string, opts: Rele
   const tag = opts.tag ?? 'v1.0.0';
   const signer = opts.signer ?? createSigner();
   const reference = `${new URL(t.url).host}/${repo}`;
-  const index = await pushMultiArchIndex(t, repo, { tag, ...(opts.platforms ? { platforms: opts.platforms } : {}) });
+  const index = await pushMultiArchIndex(t, repo, { tag, ...(opts.platforms ? { platforms: opts.platforms } : {}), ...(opts.buildCacheEntry ? { buildCacheEntry: true } : {}) });
   const target = (which: string): Descriptor => {
     const found = which === 'index' ? index : index.platforms.find((p) => p.key === which);
     if (!found) throw new Error(`no platform ${which} in ${repo}:${tag}`);

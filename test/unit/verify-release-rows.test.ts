@@ -62,7 +62,8 @@ describe('verify --release rows', () => {
     assert.equal(summarize(['verified', 'unsigned', 'not-checked']).exitCode, 1);
     assert.equal(summarize(['verified', 'unpinned']).exitCode, 1);
     assert.equal(summarize(['failed']).exitCode, 1);
-    assert.equal(summarize(['verified', 'not-checked']).exitCode, 2);
+    assert.equal(summarize(['verified', 'not-checked']).exitCode, 1, 'a not-checked verdict is not verified');
+    assert.equal(summarize(['verified', undefined]).exitCode, 2, 'an image with no verdict at all');
     assert.equal(summarize([]).exitCode, 2);
     assert.deepEqual(summarize(['verified', 'unsigned', 'not-checked', 'excepted']), { images: 4, verified: 1, excepted: 1, failed: 0, unsigned: 1, unpinned: 0, notChecked: 1, exitCode: 1 });
   });
