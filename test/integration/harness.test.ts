@@ -210,7 +210,7 @@ test('fixture generator: index, BuildKit attestations, cosign tags and referrers
   const reg = await startRegistry();
   try {
     const repo = 'acme/app';
-    const f = await pushReleaseFixture(reg, repo, { cosignFor: ['index', 'linux/arm64'], sbom: true, referrersFor: ['index', 'linux/amd64'] });
+    const f = await pushReleaseFixture(reg, repo, { cosignFor: ['index', 'linux/arm64'], sbom: true, referrersFor: ['index', 'linux/amd64'], buildCacheEntry: true });
     const idx = await fetchManifest(reg, repo, 'v1.0.0');
     assert.equal(idx.status, 200);
     assert.deepEqual(idx.bytes, f.index.bytes);
