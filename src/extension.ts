@@ -5,11 +5,12 @@ import * as vscode from 'vscode';
 import { CommandIds, ViewIds } from './commands/ids';
 import type { LensServices } from './commands/context';
 import { registerCommands } from './commands/register';
-import { affectsSettings, policyPath, readSettings } from './host/config';
+import { affectsSettings, policyPath, readSettings, workspaceFiles } from './host/config';
 import { HostCredentials, RegistrySecrets } from './host/credentials';
 import { Engines } from './host/engines';
 import { createLog } from './host/log';
 import { ReleaseSources } from './host/release-sources';
+import { RestrictedNotes } from './host/restricted-notes';
 import { ExtensionState } from './host/state';
 import { Verifier } from './host/verifier';
 import { panelDeps } from './host/panel-deps';
@@ -62,9 +63,12 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     log,
     userAgent: `provenance-lens-vscode/${version}`,
   });
+  const notes = new RestrictedNotes((m) => log.logger.warn(m));
   const verifier = new Verifier({
     settings,
     policyPath: () => policyPath(settings()),
+    workspace: () => workspaceFiles(),
+    restricted: (reason) => notes.policy(reason),
     source: (g) => engines.source(g),
     trustCacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'trust').fsPath,
     log: { info: (m) => log.logger.info(m), warn: (m) => log.logger.warn(m) },
@@ -78,10 +82,11 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
   const sources = new ReleaseSources(state, settings, (m) => log.logger.warn(m));
   const documents = new JsonDocuments();
   const status = new ReleaseStatus(service, tree, view);
+  notes.attach(view);
 
   const reloadReleases = async (): Promise<void> => {
     service.setReleases(await sources.releases());
-    view.message = vscode.workspace.isTrusted ? undefined : 'Restricted mode: workspace settings that weaken verification are ignored, and no credential helper runs.';
+    notes.settings(settings());
   };
   const panel = panelDeps(service, engines, log);
   const services: LensServices = { context, log, engines, service, tree, view, state, secrets, sources, documents, settings, panel, reloadReleases };
@@ -104,12 +109,13 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
       sources.changed();
       service.refresh();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    // Trust granted, or other folders: which files the settings and the policy may name changes.
+    ...[vscode.workspace.onDidGrantWorkspaceTrust, vscode.workspace.onDidChangeWorkspaceFolders].map((event) => event(() => {
       engines.reset();
       verifier.reset();
       sources.changed();
       service.refresh();
-    }),
+    })),
     watchPolicyFiles(() => {
       verifier.reset();
       service.refresh();

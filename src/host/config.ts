@@ -2,14 +2,22 @@
 // Settings that weaken verification or name programs are restricted: in an untrusted workspace
 // only the user's (global) value counts, whatever the workspace's settings say. VS Code applies
 // `capabilities.untrustedWorkspaces.restrictedConfigurations` the same way; this is the second lock.
+// The third: in Restricted Mode no setting that names a file resolves into a workspace folder,
+// not even the user's own (core/restricted-files.ts).
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { decideFile, realpathOrAncestor } from '../core/restricted-files';
+import type { WorkspaceFiles } from '../core/restricted-files';
 
 export const SECTION = 'provenanceLens';
 
 export interface LensSettings {
-  /** A `.provenance-lens.yaml` policy (absolute, or relative to the first workspace folder). */
+  /**
+   * A `.provenance-lens.yaml` policy. This and the other file settings (trustedRoot, caFiles,
+   * dockerConfig) hold the path to read: a relative setting resolved against the first
+   * workspace folder; in Restricted Mode, absent when the setting points into the workspace.
+   */
   readonly policyFile?: string;
   /** A `trusted_root.json` to verify against instead of Sigstore's public-good root. */
   readonly trustedRoot?: string;
@@ -29,6 +37,8 @@ export interface LensSettings {
   readonly defaultPlatform?: string;
   /** Restricted settings set by the workspace and ignored because it is not trusted. */
   readonly ignored: readonly string[];
+  /** Settings naming files that Restricted Mode does not read, each with the sentence for the view and the log. */
+  readonly refused: readonly { readonly setting: string; readonly reason: string }[];
 }
 
 /** Keys whose workspace values are ignored in an untrusted workspace. */
@@ -55,6 +65,12 @@ function env(v: unknown): Record<string, string> {
   return out;
 }
 
+/** The workspace as the file rule sees it: its folders on disk, and whether it is trusted. */
+export function workspaceFiles(trusted: boolean = vscode.workspace.isTrusted): WorkspaceFiles {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  return { trusted, folders, realpath: realpathOrAncestor };
+}
+
 export function readSettings(trusted: boolean = vscode.workspace.isTrusted): LensSettings {
   // null: these are window (and machine) settings. The one resource setting,
   // provenanceLens.goreleaser.env, is not read here: its value depends on the file's folder
@@ -67,21 +83,33 @@ export function readSettings(trusted: boolean = vscode.workspace.isTrusted): Len
     if (i && (i.workspaceValue !== undefined || i.workspaceFolderValue !== undefined)) ignored.push(`${SECTION}.${key}`);
     return i?.globalValue ?? i?.defaultValue;
   };
-  const policyFile = text(restricted('policyFile'));
-  const dockerConfig = text(restricted('dockerConfig'));
-  const trustedRoot = text(restricted('trustedRoot'));
+  const ws = workspaceFiles(trusted);
+  const refused: { setting: string; reason: string }[] = [];
+  const file = (key: Restricted, value: string | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    const setting = `${SECTION}.${key}`;
+    const d = decideFile({ setting, value, base: ws.folders[0] }, ws);
+    if ('path' in d) return d.path;
+    refused.push({ setting, reason: d.ignored });
+    return undefined;
+  };
+  const policyFile = file('policyFile', text(restricted('policyFile')));
+  const dockerConfig = file('dockerConfig', text(restricted('dockerConfig')));
+  const trustedRoot = file('trustedRoot', text(restricted('trustedRoot')));
+  const caFiles = strings(restricted('caFiles')).flatMap((f) => file('caFiles', f) ?? []);
   const defaultPlatform = text(c.get('defaultPlatform'));
   return {
     ...(policyFile ? { policyFile } : {}),
     ...(trustedRoot ? { trustedRoot } : {}),
     offline: c.get('offline') === true,
     insecureRegistries: strings(restricted('insecureRegistries')),
-    caFiles: strings(restricted('caFiles')),
+    caFiles,
     ...(dockerConfig ? { dockerConfig } : {}),
     concurrency: bounded(c.get('concurrency'), 1, 64, 8),
     cacheSizeMb: bounded(c.get('cacheSizeMb'), 8, 4096, 64),
     ...(defaultPlatform ? { defaultPlatform } : {}),
     ignored,
+    refused,
   };
 }
 
@@ -89,13 +117,13 @@ export function readSettings(trusted: boolean = vscode.workspace.isTrusted): Len
 export const WORKSPACE_POLICY = '.provenance-lens.yaml';
 
 /**
- * The policy file verification uses: the setting (absolute, or relative to the first workspace
- * folder), else `.provenance-lens.yaml` in a workspace folder, but only in a trusted workspace: an
- * untrusted one could otherwise relax the requirements (readSettings already ignores its setting).
+ * The policy file verification uses: the setting (as readSettings resolved it), else
+ * `.provenance-lens.yaml` in a workspace folder, but only in a trusted workspace: an untrusted one
+ * could otherwise relax the requirements (readSettings already ignores its setting, and any user
+ * setting pointing into it).
  */
 export function policyPath(settings: LensSettings, trusted: boolean = vscode.workspace.isTrusted): string | undefined {
-  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-  if (settings.policyFile) return isAbsolute(settings.policyFile) || !folder ? settings.policyFile : join(folder.uri.fsPath, settings.policyFile);
+  if (settings.policyFile) return settings.policyFile;
   if (!trusted) return undefined;
   for (const f of vscode.workspace.workspaceFolders ?? []) {
     if (f.uri.scheme !== 'file') continue;

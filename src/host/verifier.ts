@@ -1,10 +1,12 @@
 // The verification engine behind the release view, the panel and "Verify image": the policy
 // (`provenanceLens.policyFile`, else the workspace's .provenance-lens.yaml when it is trusted;
-// none: nothing pinned, as `provenance-lens verify` without flags), the trusted root (the
+// none: nothing pinned, as `provenance-lens verify` without flags; in Restricted Mode never one
+// that names a file inside the workspace, see policy-load.ts), the trusted root (the
 // `provenanceLens.trustedRoot` file, the policy's, else the embedded public-good root; a policy's
 // certificateChain replaces its certificate authorities), and
 // verifyImage over the graph the view already has. Loaded on first use, like the other engines.
 import { LensError } from '../core/errors';
+import type { WorkspaceFiles } from '../core/restricted-files';
 import type { ImageGraph } from '../registry/graph-types';
 import type { ContentSource } from '../registry/source';
 import type { ImagePolicy } from '../verify/image-policy';
@@ -17,14 +19,18 @@ export interface VerifierOptions {
   readonly settings: () => LensSettings;
   /** The policy file to use (absolute), or undefined for none. */
   readonly policyPath: () => string | undefined;
+  /** The workspace, for Restricted Mode's rule on the files a policy names (host/policy-load.ts). */
+  readonly workspace: () => WorkspaceFiles;
+  /** Told at every policy load (and reset) why Restricted Mode refused the policy, or undefined. */
+  readonly restricted?: (reason: string | undefined) => void;
   readonly source: (graph: ImageGraph) => Promise<ContentSource>;
   /** Where trusted roots refreshed through TUF are kept (the extension's global storage). */
   readonly trustCacheDir: string;
   readonly log: { info(message: string): void; warn(message: string): void };
 }
 
-function unpinnedPolicy(): ImagePolicy {
-  return { requiredPredicateTypes: [], requireTlog: true, sources: {}, notes: ['No policy file: no identity, issuer or key is pinned, so valid signatures show as unpinned. Set provenanceLens.policyFile or add a .provenance-lens.yaml.'] };
+function unpinnedPolicy(refused: readonly string[]): ImagePolicy {
+  return { requiredPredicateTypes: [], requireTlog: true, sources: {}, notes: [...refused, 'No policy file: no identity, issuer or key is pinned, so valid signatures show as unpinned. Set provenanceLens.policyFile or add a .provenance-lens.yaml.'] };
 }
 
 export class Verifier {
@@ -43,14 +49,17 @@ export class Verifier {
   reset(): void {
     this.roots.clear();
     this.policyFile = undefined;
+    this.options.restricted?.(undefined);
   }
 
   private async policyFor(reference: string): Promise<ImagePolicy> {
     const path = this.options.policyPath();
-    if (!path) return unpinnedPolicy();
+    if (!path) return unpinnedPolicy(this.options.settings().refused.filter((r) => r.setting === 'provenanceLens.policyFile').map((r) => r.reason));
     if (this.policyFile?.path !== path) {
-      const parsed = import('../verify/policy-file.js').then(async ({ loadPolicyFile, formatDiagnostic }) => {
-        const result = await loadPolicyFile(path);
+      const parsed = Promise.all([import('./policy-load.js'), import('../verify/policy-file.js')]).then(async ([{ loadHostPolicy }, { formatDiagnostic }]) => {
+        const result = await loadHostPolicy(path, this.options.workspace());
+        this.options.restricted?.(result.restricted);
+        if (result.restricted) throw new LensError('USAGE', result.restricted, { path });
         for (const d of result.diagnostics) this.options.log.warn(formatDiagnostic(d));
         // A policy with any error is refused whole, as by the CLI: half of it would verify less than its author wrote.
         if (!result.policy) throw new LensError('USAGE', `The policy file ${path} has errors, so none of it is used (see the log).`, { path });

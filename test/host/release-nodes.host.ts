@@ -2,7 +2,8 @@
 // failure (built by the view's own code over a release service whose registry answers are
 // scripted), and the settings lock of an untrusted workspace, against the real configuration.
 import * as assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -103,9 +104,39 @@ describe('release view: an untrusted workspace weakens nothing', () => {
     assert.deepEqual(untrusted.ignored, ['provenanceLens.policyFile']);
     assert.equal(policyPath(untrusted, false), undefined, 'not even the workspace .provenance-lens.yaml');
     const trusted = readSettings(true);
-    assert.equal(trusted.policyFile, 'relaxed.yaml');
+    assert.equal(trusted.policyFile, join(folder!, 'relaxed.yaml'));
     assert.equal(policyPath(trusted, true), join(folder!, 'relaxed.yaml'));
     assert.equal(policyPath({ ...trusted, policyFile: undefined }, true), written);
+  });
+
+  it("does not resolve the user's own file settings into the untrusted workspace, relative or through a link", async function () {
+    if (!folder) this.skip();
+    const config = vscode.workspace.getConfiguration('provenanceLens');
+    const outside = mkdtempSync(join(tmpdir(), 'pl-host-restricted-'));
+    const link = join(outside, 'root.json');
+    symlinkSync(join(folder!, 'root.json'), link);
+    const ca = join(outside, 'ca.pem');
+    try {
+      await config.update('policyFile', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('policyFile', 'relaxed.yaml', vscode.ConfigurationTarget.Global);
+      await config.update('trustedRoot', link, vscode.ConfigurationTarget.Global);
+      await config.update('caFiles', [join(folder!, 'ca.pem'), ca], vscode.ConfigurationTarget.Global);
+      const untrusted = readSettings(false);
+      assert.deepEqual([untrusted.policyFile, untrusted.trustedRoot, untrusted.caFiles], [undefined, undefined, [ca]]);
+      assert.deepEqual(untrusted.ignored, [], 'user values, not the workspace\'s');
+      assert.deepEqual(untrusted.refused, [
+        { setting: 'provenanceLens.policyFile', reason: `provenanceLens.policyFile points into this untrusted workspace (relaxed.yaml, relative to ${folder}); ignored in Restricted Mode. Trust the workspace to use it.` },
+        { setting: 'provenanceLens.trustedRoot', reason: `provenanceLens.trustedRoot points into this untrusted workspace (${link}, which is ${join(folder!, 'root.json')}); ignored in Restricted Mode. Trust the workspace to use it.` },
+        { setting: 'provenanceLens.caFiles', reason: `provenanceLens.caFiles points into this untrusted workspace (${join(folder!, 'ca.pem')}); ignored in Restricted Mode. Trust the workspace to use it.` },
+      ]);
+      assert.equal(policyPath(untrusted, false), undefined);
+      // Trusted, every one of them applies.
+      const trusted = readSettings(true);
+      assert.deepEqual([trusted.policyFile, trusted.trustedRoot, trusted.caFiles, trusted.refused], [join(folder!, 'relaxed.yaml'), link, [join(folder!, 'ca.pem'), ca], []]);
+    } finally {
+      for (const key of ['policyFile', 'trustedRoot', 'caFiles']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('declares the settings that weaken trust or name programs machine-scoped and restricted', () => {

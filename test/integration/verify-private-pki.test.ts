@@ -130,8 +130,9 @@ describe('verify --certificate-chain: a private PKI signature without a log', ()
     const open = (r: string) => openReference(parseReference(r), client);
     const logged: string[] = [];
     const verifier = new Verifier({
-      settings: () => ({ offline: true, insecureRegistries: [reg.host], caFiles: [], concurrency: 4, cacheSizeMb: 16, ignored: [] }),
+      settings: () => ({ offline: true, insecureRegistries: [reg.host], caFiles: [], concurrency: 4, cacheSizeMb: 16, ignored: [], refused: [] }),
       policyPath: () => policy,
+      workspace: () => ({ trusted: true, folders: [], realpath: (p) => p }),
       source: async (g) => open(g.reference).source,
       trustCacheDir: join(dir, 'trust-cache'),
       log: { info: (m) => logged.push(m), warn: (m) => logged.push(`warn: ${m}`) },
