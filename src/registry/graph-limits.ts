@@ -16,6 +16,11 @@ export interface WalkLimits {
   layers: number;
   /** Signatures, attestations and SBOMs kept per walk. */
   artifacts: number;
+  /**
+   * BuildKit's unsigned in-index statements kept per walk (within `artifacts`). They never change
+   * the verdict and each costs a read: BuildKit writes about two per platform.
+   */
+  statements: number;
   /** Referrers kept per digest. */
   referrers: number;
   /** Artifacts whose own referrers are looked up, per walk. */
@@ -28,6 +33,7 @@ export const DEFAULT_WALK_LIMITS: WalkLimits = {
   attestationManifests: 256,
   layers: 64,
   artifacts: 4096,
+  statements: 512,
   referrers: 256,
   nestedReferrers: 64,
 };
@@ -43,6 +49,7 @@ const CAP_NOUN: Record<Cut['cap'], string> = {
   'attestation-manifests': 'BuildKit attestation manifests per index',
   layers: 'layers per attestation or signature manifest',
   artifacts: 'signatures, attestations and SBOMs per image',
+  statements: 'unsigned BuildKit statements per image',
   referrers: 'referrers per digest',
   'nested-referrers': 'referrer lookups of referrers per image',
 };

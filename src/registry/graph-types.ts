@@ -91,11 +91,12 @@ export interface GraphProblem {
 /**
  * A walk's caps (graph-limits.ts). `platforms` and `nesting` cut lists that could hold a platform:
  * they block "verified" unless `index` (or an index above it) is covered by a verified signature,
- * whose digest commits to every entry. The others cut signatures and attestations: they block
- * "verified" only where what was read does not already cover the image.
+ * whose digest commits to every entry. `attestation-manifests` and `statements` cut BuildKit's
+ * unsigned statements, which never change the verdict. The others cut signatures and attestations:
+ * they block "verified" only where what was read does not already cover the image.
  */
 export interface Cut {
-  cap: 'platforms' | 'nesting' | 'attestation-manifests' | 'layers' | 'artifacts' | 'referrers' | 'nested-referrers';
+  cap: 'platforms' | 'nesting' | 'attestation-manifests' | 'layers' | 'artifacts' | 'statements' | 'referrers' | 'nested-referrers';
   /** The cap's value. */
   limit: number;
   /** How many entries were left unread (at least; a registry's unread pages are not counted). */

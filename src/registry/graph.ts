@@ -65,6 +65,8 @@ class Walk {
   readonly attestationManifests: Descriptor[] = [];
   private readonly tasks: Array<Promise<void>> = [];
   private platformRoom: number;
+  /** Digests whose artifacts are looked up already: an index may list one digest many times. */
+  private readonly lookedUp = new Set<string>();
   readonly artifactWalk: ArtifactWalk;
 
   constructor(
@@ -97,6 +99,8 @@ class Walk {
 
   /** The signatures, attestations and SBOMs about one digest: referrers first (others wait on them), then cosign tags. */
   lookUpArtifacts(digest: string): void {
+    if (this.lookedUp.has(digest)) return;
+    this.lookedUp.add(digest);
     this.guard(`referrers of ${digest}`, async () => this.artifacts.push(...(await referrerTree(this.artifactWalk, digest, this.referrerDepth))));
     for (const { suffix, kind } of COSIGN_SUFFIXES) {
       const tag = `${digestTag(digest)}.${suffix}`;
@@ -118,11 +122,29 @@ class Walk {
   /** Every entry of an index a runtime could select, and its BuildKit attestation manifests. */
   visitIndex(index: FetchedManifest & { kind: 'index' }, via: string[], order: number[]): void {
     const { images, attestations } = splitIndexEntries(index.index!.manifests);
-    const maxAttestations = this.limits.attestationManifests;
-    if (attestations.length > maxAttestations) {
-      this.problems.push(truncated(`entries of ${index.digest}`, { cap: 'attestation-manifests', limit: maxAttestations, unread: attestations.length - maxAttestations }, `Index ${index.digest} lists ${attestations.length} BuildKit attestation manifests; only the first ${maxAttestations} were read`));
+    // BuildKit writes one attestation manifest per image entry of the same index. Only that one is
+    // read: more, or one naming no entry here, cost reads and could never change the verdict.
+    const listed = new Set(images.map((d) => d.digest));
+    const first = new Map<string, Descriptor>();
+    const extra: Descriptor[] = [];
+    for (const a of attestations) {
+      const covers = a.annotations?.[Annotation.referenceDigest] ?? '';
+      if (!listed.has(covers)) this.problems.push({ at: a.digest, code: 'DANGLING_ATTESTATION', message: `BuildKit attestation manifest ${a.digest} refers to ${covers || 'nothing'}, which is not an image entry of index ${index.digest}; it was not read.` });
+      else if (first.has(covers)) extra.push(a);
+      else first.set(covers, a);
     }
-    for (const a of attestations.slice(0, maxAttestations)) {
+    if (extra.length > 0) {
+      this.problems.push({
+        at: `entries of ${index.digest}`, code: 'TRUNCATED', cut: { cap: 'attestation-manifests', limit: 1, unread: extra.length },
+        message: `Index ${index.digest} lists ${extra.length} more BuildKit attestation manifests for entries that already have one; BuildKit writes one per entry, so only the first of each was read. They are unsigned and never change the verdict.`,
+      });
+    }
+    const maxAttestations = this.limits.attestationManifests;
+    const wanted = [...first.values()];
+    if (wanted.length > maxAttestations) {
+      this.problems.push(truncated(`entries of ${index.digest}`, { cap: 'attestation-manifests', limit: maxAttestations, unread: wanted.length - maxAttestations }, `Index ${index.digest} lists ${wanted.length} BuildKit attestation manifests; only the first ${maxAttestations} were read`));
+    }
+    for (const a of wanted.slice(0, maxAttestations)) {
       this.attestationManifests.push(a);
       this.guard(a.digest, async () => this.artifacts.push(...(await buildkitArtifacts(this.artifactWalk, a))));
     }
@@ -243,7 +265,6 @@ function assemble(w: Walk, root: FetchedManifest, target: GraphTarget): ImageGra
     const covers = a.annotations?.[Annotation.referenceDigest];
     const p = platforms.find((x) => x.digest === covers);
     if (p) p.attestationManifest ??= a.digest;
-    else w.problems.push({ at: a.digest, code: 'DANGLING_ATTESTATION', message: `BuildKit attestation manifest ${a.digest} refers to ${covers ?? 'nothing'}, which is not an image entry of this index.` });
   }
   if (w.artifactWalk.nested.skipped > 0) {
     const { nestedReferrers } = w.limits;
@@ -273,18 +294,29 @@ function assemble(w: Walk, root: FetchedManifest, target: GraphTarget): ImageGra
 }
 
 /**
- * At most `limits.artifacts` artifacts leave the walk (each costs a read when verified). Those that
- * can cover a digest go first: signed formats directly on a digest, in digest order; then artifacts
- * about artifacts; BuildKit's unsigned statements last.
+ * At most `limits.artifacts` artifacts leave the walk (each costs a read when verified), of which at
+ * most `limits.statements` BuildKit statements. Those that can cover a digest go first: signed
+ * formats directly on a digest, in digest order; then artifacts about artifacts; BuildKit's unsigned
+ * statements last. Signed formats cut and unsigned statements cut are told apart: only the first
+ * can change a verdict.
  */
 function capArtifacts(w: Walk, order: Map<string, number>): Artifact[] {
-  const limit = w.limits.artifacts;
-  if (w.artifacts.length <= limit) return w.artifacts;
   const rank = (a: Artifact): number => (a.format === 'buildkit-index' ? 2 : a.depth ? 1 : 0);
   const ranked = [...w.artifacts].sort((a, b) => rank(a) - rank(b) || (order.get(a.coversDigest) ?? Infinity) - (order.get(b.coversDigest) ?? Infinity) || a.digest.localeCompare(b.digest));
-  const unread = ranked.length - limit;
-  w.problems.push(truncated('artifacts', { cap: 'artifacts', limit, unread }, `The image has ${ranked.length} signatures, attestations and SBOMs; ${unread} were not read`));
-  return ranked.slice(0, limit);
+  const { artifacts: limit, statements } = w.limits;
+  const signed = ranked.filter((a) => a.format !== 'buildkit-index');
+  const unsigned = ranked.filter((a) => a.format === 'buildkit-index');
+  const keptSigned = signed.slice(0, limit);
+  const keptUnsigned = unsigned.slice(0, Math.max(0, Math.min(statements, limit - keptSigned.length)));
+  if (keptSigned.length < signed.length) {
+    const unread = signed.length - keptSigned.length;
+    w.problems.push(truncated('artifacts', { cap: 'artifacts', limit, unread }, `The image has ${signed.length} signatures, attestations and SBOMs; ${unread} were not read`));
+  }
+  if (keptUnsigned.length < unsigned.length) {
+    const unread = unsigned.length - keptUnsigned.length;
+    w.problems.push(truncated('statements', { cap: 'statements', limit: Math.min(statements, limit), unread }, `The image's BuildKit attestation manifests hold ${unsigned.length} statements; ${unread} were not read (they are unsigned and never change the verdict)`));
+  }
+  return [...keptSigned, ...keptUnsigned];
 }
 
 function compareOrder(a: readonly number[], b: readonly number[]): number {

@@ -79,9 +79,10 @@ function cutPhrase(c: Cut): string {
   switch (c.cap) {
     case 'platforms': return `${c.unread} index entries (at most ${c.limit} platforms are examined)`;
     case 'nesting': return `${c.unread} entries of an index nested more than ${c.limit} levels deep`;
-    case 'attestation-manifests': return `${c.unread} BuildKit attestation manifests (at most ${c.limit} per index)`;
+    case 'attestation-manifests': return `${c.unread} BuildKit attestation manifests (unsigned; they never change the verdict)`;
     case 'layers': return `${c.unread} layers of a signature or attestation manifest (at most ${c.limit})`;
     case 'artifacts': return `${c.unread} signatures, attestations and SBOMs (at most ${c.limit} per image)`;
+    case 'statements': return `${c.unread} unsigned BuildKit statements (at most ${c.limit} per image)`;
     case 'referrers': return c.unread > 0 ? `${c.unread} referrers (at most ${c.limit} per digest)` : 'referrers on pages the registry kept sending';
     case 'nested-referrers': return `the referrers of ${c.unread} artifacts (at most ${c.limit} lookups)`;
   }

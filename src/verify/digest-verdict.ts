@@ -86,7 +86,8 @@ export function coverageOf(graph: ImageGraph, results: readonly ArtifactVerifica
     const attestations = mine.filter((r) => r.kind !== 'signature' && r.format !== 'buildkit-index');
     const candidates = rule === 'signatures-or-attestations' ? [...signatures, ...attestations] : signatures;
     const problems = problemsFor(graph, digest);
-    const ownState = combine(candidates.map((r) => r.state), unreadEverywhere || problems.length > 0 || mine.some((r) => r.state === 'not-checked'));
+    // What could not be read might have covered the digest; BuildKit's statements never could.
+    const ownState = combine(candidates.map((r) => r.state), unreadEverywhere || problems.length > 0 || mine.some((r) => r.state === 'not-checked' && r.format !== 'buildkit-index'));
     const verdict: DigestVerdict = {
       digest,
       target,

@@ -64,7 +64,7 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
   for (const p of platformCuts) {
     const which = p.cut.index === graph.digest ? 'the index' : `index ${p.cut.index}`;
     checks.push(blocking.includes(p)
-      ? imageCheck('COVERAGE', 'warn', `${p.message.replace(/ What was not read was not checked\.$/, '')}. No verified signature covers ${which}, so what it lists beyond them could be unsigned.`, { ...(p.cut.index ? { digest: p.cut.index } : {}), coverageRule: rule })
+      ? imageCheck('COVERAGE', 'warn', `${p.message.replace(/ What was not read was not checked\.$/, '')} No verified signature covers ${which}, so what it lists beyond them could be unsigned.`, { ...(p.cut.index ? { digest: p.cut.index } : {}), coverageRule: rule })
       : imageCheck('COVERAGE', 'info', `${p.cut.unread} entries of ${which} were not examined; the verified signature on ${which === 'the index' ? 'it' : which} covers them, since its digest commits to each of them.`, { ...(p.cut.index ? { digest: p.cut.index } : {}), coverageRule: rule }));
   }
 
@@ -86,7 +86,7 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
   const covered = platforms.length > 0 && platforms.every((p) => p.state === 'verified');
   const requirementsHold = !checks.some((c) => c.code === 'REQUIRED_ATTESTATION' && c.status !== 'pass');
   // Signatures or attestations a cap left unread could be the ones a failed requirement needs.
-  const signedUnread = graph.problems.some((p) => p.cut !== undefined && p.cut.cap !== 'platforms' && p.cut.cap !== 'nesting' && p.cut.cap !== 'attestation-manifests');
+  const signedUnread = graph.problems.some((p) => p.cut !== undefined && ['artifacts', 'layers', 'referrers', 'nested-referrers'].includes(p.cut.cap));
   const states = platforms.map((p) => p.state);
   let state: ImageState;
   if (covered && requirementsHold) state = 'verified';
