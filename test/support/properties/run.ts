@@ -33,3 +33,12 @@ export function holds<Ts>(name: string, run: PropertyRun, property: fc.IProperty
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   throw new Error(`Property "${name}" failed (seed ${details.seed}, replay with ${replay}).\n${fc.defaultReportMessage(details)}\nError: ${cause}`);
 }
+
+/** `holds` for an asynchronous property (one that runs processes or reads files). */
+export async function holdsAsync<Ts>(name: string, run: PropertyRun, property: fc.IAsyncProperty<Ts>): Promise<void> {
+  const details = await fc.check(property, { seed: run.seed, numRuns: run.numRuns });
+  if (!details.failed) return;
+  const replay = `FC_SEED=${details.seed}${details.counterexamplePath ? ` (path ${details.counterexamplePath})` : ''}`;
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  throw new Error(`Property "${name}" failed (seed ${details.seed}, replay with ${replay}).\n${fc.defaultReportMessage(details)}\nError: ${cause}`);
+}
