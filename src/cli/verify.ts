@@ -123,7 +123,10 @@ async function policyFromFile(path: string, reference: string, io: CliIo): Promi
 export function toJson(graph: ImageGraph, result: ImageVerification, policy: ImagePolicy): unknown {
   const artifacts = graph.artifacts.map((a, i) => {
     const { digest: _d, coversDigest: _c, format: _f, ...verification } = result.artifacts[i]!;
-    return { ...a, ...verification };
+    // Kind and predicate type come from the verification (the signed statement), never from the
+    // registry's annotations: an artifact whose statement names none shows none.
+    const { kind: _k, predicateType: _p, ...found } = a;
+    return { ...found, ...verification };
   });
   return { ...graph, artifacts, verdict: result.verdict, trustRoot: result.trustRoot, policy: policySummary(policy) };
 }

@@ -19,7 +19,8 @@ import { fetchBlob, fetchManifest, harnessAuthorization, sha256Digest } from '..
 import { cli, dockerConfigWith } from '../support/cli';
 import { IN_TOTO_PAYLOAD_TYPE, SLSA_PROVENANCE_V1, digestSet, githubProvenancePredicate, inTotoStatement } from '../support/sigstore/in-toto';
 import { createTestLog } from '../support/sigstore/log';
-import { attachArtifactToImage } from '../support/sigstore-js/oci-client';
+// @sigstore/oci 0.6 requires promise-retry without declaring it (make-fetch-happen no longer brings it): it is a devDependency here.
+import { attachArtifactToImage } from '@sigstore/oci';
 import { githubActionsClaims, identityToken, startSigstoreJsServices, type SigstoreJsServices } from '../support/sigstore-js/services';
 import type { ImageGraph } from '../../src/registry/graph-types';
 import type { ImageVerdict } from '../../src/verify/image-verdict';

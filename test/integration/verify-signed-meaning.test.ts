@@ -101,6 +101,8 @@ describe('verify: meaning and signing rights come from signed bytes, through a r
     const a = out.artifacts.find((x) => x.format === 'referrer')!;
     assert.deepEqual([a.state, failing(a)], ['failed', [['ARTIFACT', 'The signed statement has no predicateType (a string), so what it claims cannot be known.']]]);
     assert.deepEqual(out.verdict.digests.map((d) => d.signedBy), [[], []]);
+    // The registry's annotation never shows through in the JSON as the artifact's predicate type.
+    assert.equal(a.predicateType, undefined);
 
     const text = await cli(['verify', ref, '--trusted-root', rootPath, '--certificate-identity', signer.identity, '--certificate-oidc-issuer', GITHUB_ISSUER]);
     assert.equal(text.code, 1);
