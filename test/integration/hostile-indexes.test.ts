@@ -18,6 +18,8 @@ import { seedBlob, seedManifest } from '../support/storage-seed';
 import { fromPlain, obj, writeJson } from '../support/ordered-json';
 import type { OrderedValue } from '../support/ordered-json';
 import { skopeoSelects } from '../support/skopeo';
+import { startFaultProxy } from '../support/fault-proxy';
+import { attack, serveBytes } from '../support/hostile-answers';
 import { cli } from '../support/cli';
 
 const REPO = 'victim/app';
@@ -221,5 +223,20 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
       assert.ok(entry.unexamined !== undefined, JSON.stringify(entry));
     }
     assert.match(await pulled('release-file', 'linux/arm64'), /^error/, 'a runtime cannot pull it either');
+
+    // This registry will not serve the file's bytes as a manifest (it answers 500); a registry that
+    // lies does. Through a proxy serving them, the entry is NOT_A_MANIFEST: still never covered.
+    const proxy = await startFaultProxy({ upstream: reg, otherHost: null });
+    try {
+      proxy.inject({ path: `/v2/${REPO}/manifests/${fileDigest}`, method: 'GET', fault: attack('a release file served as a manifest', serveBytes(file, { 'content-type': MEDIA.ociManifest })) });
+      const r = await cli(['verify', `${proxy.host}/${REPO}:release-file`, '--key', keyFile, '--insecure-ignore-tlog', '--json']);
+      assert.equal(r.code, 1, r.stderr);
+      const entry = (JSON.parse(r.stdout) as VerifyJson).verdict.digests.find((d) => d.digest === fileDigest)!;
+      assert.deepEqual([entry.state, entry.unexamined?.code], ['not-checked', 'NOT_A_MANIFEST']);
+      const through = await skopeoSelects(`${proxy.host}/${REPO}:release-file`, 'linux/arm64');
+      assert.ok(through.error !== undefined, 'skopeo cannot pull the file as an image either');
+    } finally {
+      await proxy.close();
+    }
   });
 });
