@@ -25,9 +25,10 @@ import { runVerifyRelease } from './verify-release';
 /**
  * `provenance-lens verify <ref>`: every signature and attestation of an image, in every
  * format, against the digest each covers, and a verdict per digest and per image.
- * Exit 0 when every requirement holds (or a stated exception applies), 1 when verification
- * fails, 2 on usage or operational errors (including parts of the graph that could not be
- * read, so that nothing was decided: "not checked" is never "unsigned"). JSON: docs/verify-json.md.
+ * Exit 0 when every requirement holds (or a stated exception applies), 1 for any other verdict
+ * (not-checked included: what could not be read could be unsigned, and "not checked" is never
+ * "unsigned"), 2 on usage errors and when the image itself is refused or unreadable, so that no
+ * verdict was reached. JSON: docs/verify-json.md.
  */
 const USAGE = `Usage: provenance-lens verify <reference> [options]
        provenance-lens verify --release <goreleaser file> --tag vX.Y.Z [--env NAME=VALUE]... [options]

@@ -30,10 +30,10 @@ export interface ArtifactWalk {
 }
 
 /** Layers of a manifest beyond the cap are not read; the cut is reported at `at`. */
-function cappedLayers(walk: ArtifactWalk, layers: readonly Descriptor[], at: string, what: string): readonly Descriptor[] {
+function cappedLayers(walk: ArtifactWalk, layers: readonly Descriptor[], at: string, what: string, unsigned: boolean): readonly Descriptor[] {
   const limit = walk.limits.layers;
   if (layers.length <= limit) return layers;
-  walk.problems.push(truncated(at, { cap: 'layers', limit, unread: layers.length - limit }, `${what} has ${layers.length} layers; only the first ${limit} were read`));
+  walk.problems.push(truncated(at, { cap: 'layers', limit, unread: layers.length - limit, ...(unsigned ? { unsigned: true as const } : {}) }, `${what} has ${layers.length} layers; only the first ${limit} were read`));
   return layers.slice(0, limit);
 }
 
@@ -41,7 +41,7 @@ function cappedLayers(walk: ArtifactWalk, layers: readonly Descriptor[], at: str
 export async function buildkitArtifacts(walk: ArtifactWalk, d: Descriptor): Promise<Artifact[]> {
   const coversDigest = d.annotations?.[Annotation.referenceDigest] ?? d.digest;
   const m = await walk.source.getManifest(walk.repository, d.digest, { signal: walk.signal });
-  const layers = cappedLayers(walk, m.manifest?.layers ?? [], d.digest, `BuildKit attestation manifest ${d.digest}`);
+  const layers = cappedLayers(walk, m.manifest?.layers ?? [], d.digest, `BuildKit attestation manifest ${d.digest}`, true);
   return layers.map((l) => {
     const predicateType = predicateOf(l);
     const a: Artifact = { coversDigest, kind: kindForPredicate(predicateType), format: 'buildkit-index', digest: l.digest, mediaType: l.mediaType, manifestDigest: d.digest, size: l.size };
@@ -56,7 +56,7 @@ export function cosignArtifacts(walk: ArtifactWalk, m: FetchedManifest, coversDi
     others.push({ digest: m.digest, mediaType: m.mediaType, note: `cosign tag ${tag} holds an index, not a signature manifest; kept, not read` });
     return [];
   }
-  return cappedLayers(walk, m.manifest.layers, tag, `cosign manifest ${tag}`).map((l) => {
+  return cappedLayers(walk, m.manifest.layers, tag, `cosign manifest ${tag}`, false).map((l) => {
     const predicateType = predicateOf(l);
     const a: Artifact = { coversDigest, kind, format: 'cosign-tag', digest: l.digest, mediaType: l.mediaType, manifestDigest: m.digest, tag, size: l.size };
     if (predicateType) a.predicateType = predicateType;

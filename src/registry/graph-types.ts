@@ -103,6 +103,8 @@ export interface Cut {
   unread: number;
   /** `platforms`, `nesting`: the index whose entries were not all examined. */
   index?: string;
+  /** What was cut is BuildKit's unsigned statements (or their manifests): it never changes a verdict. */
+  unsigned?: true;
 }
 
 export interface ImageGraph {

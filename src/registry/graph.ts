@@ -135,14 +135,14 @@ class Walk {
     }
     if (extra.length > 0) {
       this.problems.push({
-        at: `entries of ${index.digest}`, code: 'TRUNCATED', cut: { cap: 'attestation-manifests', limit: 1, unread: extra.length },
+        at: `entries of ${index.digest}`, code: 'TRUNCATED', cut: { cap: 'attestation-manifests', limit: 1, unread: extra.length, unsigned: true },
         message: `Index ${index.digest} lists ${extra.length} more BuildKit attestation manifests for entries that already have one; BuildKit writes one per entry, so only the first of each was read. They are unsigned and never change the verdict.`,
       });
     }
     const maxAttestations = this.limits.attestationManifests;
     const wanted = [...first.values()];
     if (wanted.length > maxAttestations) {
-      this.problems.push(truncated(`entries of ${index.digest}`, { cap: 'attestation-manifests', limit: maxAttestations, unread: wanted.length - maxAttestations }, `Index ${index.digest} lists ${wanted.length} BuildKit attestation manifests; only the first ${maxAttestations} were read`));
+      this.problems.push(truncated(`entries of ${index.digest}`, { cap: 'attestation-manifests', limit: maxAttestations, unread: wanted.length - maxAttestations, unsigned: true }, `Index ${index.digest} lists ${wanted.length} BuildKit attestation manifests; only the first ${maxAttestations} were read`));
     }
     for (const a of wanted.slice(0, maxAttestations)) {
       this.attestationManifests.push(a);
@@ -314,7 +314,7 @@ function capArtifacts(w: Walk, order: Map<string, number>): Artifact[] {
   }
   if (keptUnsigned.length < unsigned.length) {
     const unread = unsigned.length - keptUnsigned.length;
-    w.problems.push(truncated('statements', { cap: 'statements', limit: Math.min(statements, limit), unread }, `The image's BuildKit attestation manifests hold ${unsigned.length} statements; ${unread} were not read (they are unsigned and never change the verdict)`));
+    w.problems.push(truncated('statements', { cap: 'statements', limit: Math.min(statements, limit), unread, unsigned: true }, `The image's BuildKit attestation manifests hold ${unsigned.length} statements; ${unread} were not read (they are unsigned and never change the verdict)`));
   }
   return [...keptSigned, ...keptUnsigned];
 }

@@ -86,7 +86,7 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
   const covered = platforms.length > 0 && platforms.every((p) => p.state === 'verified');
   const requirementsHold = !checks.some((c) => c.code === 'REQUIRED_ATTESTATION' && c.status !== 'pass');
   // Signatures or attestations a cap left unread could be the ones a failed requirement needs.
-  const signedUnread = graph.problems.some((p) => p.cut !== undefined && ['artifacts', 'layers', 'referrers', 'nested-referrers'].includes(p.cut.cap));
+  const signedUnread = graph.problems.some((p) => p.cut !== undefined && p.cut.unsigned !== true && p.cut.cap !== 'platforms' && p.cut.cap !== 'nesting');
   const states = platforms.map((p) => p.state);
   let state: ImageState;
   if (covered && requirementsHold) state = 'verified';

@@ -105,5 +105,9 @@ describe('coverage of what a runtime could pull', () => {
     // A requirement not met while signed artifacts went unread cannot be called failed either.
     const req = graph([platform(2, 'linux/amd64')], { problems: [artifactsCut] });
     assert.equal(imageVerdict(req, [add(req, INDEX, 'verified')], policy({ requiredPredicateTypes: [SLSA] })).state, 'not-checked');
+    // Cutting BuildKit's unsigned statements never does: they could not have met it.
+    const statementsCut = { at: d(7), code: 'TRUNCATED', message: 'm', cut: { cap: 'layers' as const, limit: 64, unread: 936, unsigned: true as const } };
+    const bk = graph([platform(2, 'linux/amd64')], { problems: [statementsCut] });
+    assert.equal(imageVerdict(bk, [add(bk, INDEX, 'verified')], policy({ requiredPredicateTypes: [SLSA] })).state, 'failed');
   });
 });
