@@ -1,7 +1,7 @@
 // Bundles with esbuild: the CLI and the extension host (Node, CommonJS) and, once it
 // exists, the webview page (browser, IIFE). `--watch` rebuilds on change.
 import { build, context } from 'esbuild';
-import { existsSync, chmodSync, cpSync, mkdirSync } from 'node:fs';
+import { existsSync, chmodSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -48,8 +48,10 @@ const lazy = (packages) => ({
 // jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow: its ES module build bundles.
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' } };
 
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const targets = [
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [lazy(['@sigstore/tuf', 're2js'])] },
+  // `provenance-lens --version` says the version of the package it was built from (src/cli/run.ts).
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(version) }, plugins: [lazy(['@sigstore/tuf', 're2js'])] },
   ...Object.entries(LAZY).map(([name, file]) => ({ ...node, entryPoints: [name], outfile: `dist/${file}` })),
 ];
 if (existsSync('src/extension.ts')) {
