@@ -1,5 +1,5 @@
 // The CLI as users install it: `npm pack` of the repository (its `prepack` builds the production
-// bundles; `files` picks the CLI's), the tarball installed into an empty folder with
+// bundles; .npmignore picks the CLI's), the tarball installed into an empty folder with
 // `npm install --prefer-offline` (the dependencies come from npm's cache, else from the registry),
 // and every run through `npx provenance-lens` there, far from the checkout and its node_modules.
 // The pack runs in a copy of the sources, so its build never rewrites the checkout's dist/ that
@@ -74,7 +74,7 @@ describe('the packed CLI, installed from its tarball into an empty folder', () =
     dir = mkdtempSync(join(tmpdir(), 'pl-cli-package-'));
     const source = join(dir, 'source');
     mkdirSync(join(source, 'scripts'), { recursive: true });
-    for (const f of ['package.json', 'LICENSE', 'README.md', 'tsconfig.json']) cpSync(join(repoRoot, f), join(source, f));
+    for (const f of ['package.json', '.npmignore', 'LICENSE', 'README.md', 'tsconfig.json']) cpSync(join(repoRoot, f), join(source, f));
     cpSync(join(repoRoot, 'scripts', 'build.mjs'), join(source, 'scripts', 'build.mjs'));
     for (const d of ['src', 'webview', 'media']) if (existsSync(join(repoRoot, d))) cpSync(join(repoRoot, d), join(source, d), { recursive: true });
     symlinkSync(join(repoRoot, 'node_modules'), join(source, 'node_modules'), 'dir');
