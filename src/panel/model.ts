@@ -150,7 +150,7 @@ function pinNotice(verification: ImageVerification): PanelNotice {
 }
 
 function raw(graph: ImageGraph, verification: ImageVerification | undefined): PanelRaw[] {
-  const out: PanelRaw[] = [{ id: 'raw-graph', label: 'Image graph', detail: 'provenance-lens inspect --json', json: prettyJson(graph) ?? '' }];
+  const out: PanelRaw[] = [{ id: 'raw-graph', label: 'Image graph', detail: "the command line's inspect --json", json: prettyJson(graph) ?? '' }];
   if (verification) out.push({ id: 'raw-verification', label: 'Verification', json: prettyJson(verification) ?? '' });
   return out;
 }
