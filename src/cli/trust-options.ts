@@ -1,9 +1,9 @@
 import { LensError } from '../core/errors';
-import type { LoadTrustRootOptions } from '../verify/trust-root';
-import { defaultTrustCacheDir } from '../verify/trust-root';
+import { defaultTrustCacheDir } from '../verify/trust';
+import type { LoadTrustRootOptions } from '../verify/trust';
 
 /**
- * Where the CLI's trusted root comes from (src/verify/trust-root.ts): offline by default, the
+ * Where the CLI's trusted root comes from (src/verify/trust/trust-root.ts): offline by default, the
  * embedded public-good root (or `--trusted-root`), so a run never depends on the network for
  * trust material and the same inputs give the same answer. `--refresh-trust-root` asks for a TUF
  * refresh first: it waits at most 3 s, falls back to the previous root (the cached refresh, else

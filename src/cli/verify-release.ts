@@ -20,7 +20,7 @@ import { policyFromFlags, readPolicyFile, trustRootFor } from '../verify/policy-
 import type { PolicyFile } from '../verify/policy-types';
 import type { PlatformRow, ReleaseSummary } from '../verify/release-rows';
 import { platformRows, summarize } from '../verify/release-rows';
-import type { TrustRoot } from '../verify/trust-root';
+import type { TrustRoot } from '../verify/trust';
 import { verifyImage } from '../verify/verify-image';
 import { safeText, short } from './format';
 import type { CliIo } from './io';

@@ -11,7 +11,7 @@ import type { ImageGraph } from '../registry/graph-types';
 import type { ContentSource } from '../registry/source';
 import type { ImagePolicy } from '../verify/image-policy';
 import type { PolicyFile } from '../verify/policy-types';
-import type { TrustRoot } from '../verify/trust-root';
+import type { TrustRoot } from '../verify/trust';
 import type { ImageVerification } from '../verify/verify-image';
 import type { LensSettings } from './config';
 
@@ -85,8 +85,8 @@ export class Verifier {
     if (!root) {
       const offline = this.options.settings().offline;
       root = import('../verify/policy-flags.js').then(async ({ trustRootFor }) => {
-        const [loaded, { describeTrustRoot }, { privatePki }] = await Promise.all([
-          trustRootFor(policy, file, { offline, cacheDir: this.options.trustCacheDir }), import('../verify/trust-root.js'), import('../verify/certificate-chain.js'),
+        const [loaded, { describeTrustRoot, privatePki }] = await Promise.all([
+          trustRootFor(policy, file, { offline, cacheDir: this.options.trustCacheDir }), import('../verify/trust/index.js'),
         ]);
         const chain = privatePki(loaded);
         this.options.log.info(`Trusted root: ${describeTrustRoot(loaded.info)}${chain ? `; its certificate authorities replaced by the private PKI chain ${chain.path} (${chain.subjects.join(' → ')})` : ''}.`);

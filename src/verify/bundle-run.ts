@@ -4,7 +4,7 @@ import { parseBundle } from './bundle-input';
 import { githubClaimChecks } from './github-claims';
 import type { ImageCheck } from './image-checks';
 import type { ImagePolicy } from './image-policy';
-import type { TrustRoot } from './trust-root';
+import type { TrustRoot } from './trust';
 import type { BlobVerification } from './verify-blob';
 import { verifyBlob } from './verify-blob';
 

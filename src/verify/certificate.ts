@@ -5,7 +5,7 @@ import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { SignatureCheck } from './checks';
 import { check } from './checks';
-import { keyFingerprint } from './public-key';
+import { keyFingerprint } from './trust';
 
 /**
  * What a Fulcio signing certificate says, read directly from the DER so the facts are

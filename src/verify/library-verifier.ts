@@ -9,7 +9,7 @@ import { leafCertificate, parseCertificate } from './certificate';
 import { prepareLeaf, prepareTrustMaterial } from './chain-cache';
 import { codeSigningRefusal } from './extended-key-usage';
 import { PrehashUnsupportedError } from './prehash';
-import type { TrustRoot } from './trust-root';
+import type { TrustRoot } from './trust';
 
 /**
  * Runs `@sigstore/verify`'s `Verifier` (timestamps -> signing key or certificate chain

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, isScalar, parseDocument } from 'yaml';
 import { describeError } from '../core/errors';
-import { loadPublicKeyFile } from './public-key';
+import { loadPublicKeyFile } from './trust';
 import { isGithubRepository } from './github-identity';
 import { normaliseImagePattern } from './policy-match';
 import { readRules } from './policy-rules';

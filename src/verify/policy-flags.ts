@@ -1,16 +1,13 @@
 import { resolve } from 'node:path';
 import { LensError } from '../core/errors';
-import { loadCertificateChain, withCertificateChain } from './certificate-chain';
+import { loadCertificateChain, loadPublicKeyFile, loadTrustRoot, withCertificateChain } from './trust';
+import type { LoadTrustRootOptions, PublicKeyMaterial, TrustRoot } from './trust';
 import type { Matcher } from './identity-policy';
 import { compilePattern } from './identity-policy';
 import type { ImagePolicy } from './image-policy';
 import { COVERAGE_RULES } from './image-policy';
 import { formatDiagnostic, loadPolicyFile } from './policy-file';
 import type { PolicyFile } from './policy-types';
-import type { PublicKeyMaterial } from './public-key';
-import { loadPublicKeyFile } from './public-key';
-import type { LoadTrustRootOptions, TrustRoot } from './trust-root';
-import { loadTrustRoot } from './trust-root';
 
 /**
  * The requirements command-line flags state (`provenance-lens verify`, `verify --release`), on

@@ -4,7 +4,7 @@ import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
 import type { TransparencyLogInstance } from '@sigstore/protobuf-specs';
 import type { SignatureCheck } from './checks';
 import { check } from './checks';
-import type { TrustRoot } from './trust-root';
+import type { TrustRoot } from './trust';
 
 /**
  * Rekor `intoto` entries `@sigstore/verify` 3.1 cannot check: it supports intoto 0.0.2 only

@@ -4,7 +4,7 @@ import type { TransparencyLogEntry } from '@sigstore/bundle';
 import { pem as pemText } from '@sigstore/core';
 import type { SignatureCheck } from './checks';
 import { check } from './checks';
-import { sameKey } from './public-key';
+import { sameKey } from './trust';
 
 /**
  * Is the key or certificate recorded in the log entry the one that signed? cosign

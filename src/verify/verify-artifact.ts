@@ -14,7 +14,7 @@ import { imageCheck } from './image-checks';
 import type { ImagePolicy } from './image-policy';
 import { simpleSigningClaims } from './simple-signing';
 import { slsaPolicyChecks } from './slsa-policy';
-import type { TrustRoot } from './trust-root';
+import type { TrustRoot } from './trust';
 
 /**
  * What one artifact of an image graph proves, in the terms of issue 3 §5:

@@ -5,7 +5,8 @@ import type { BundleVersion } from './bundle-input';
 import { parseBundle } from './bundle-input';
 import type { CertificateFacts } from './certificate';
 import { bundleChainCheck, certificateFacts, issuingAuthority, leafCertificate } from './certificate';
-import { privatePki } from './certificate-chain';
+import { describeTrustRoot, privatePki, sameKey } from './trust';
+import type { PublicKeyMaterial, TrustRoot, TrustRootInfo } from './trust';
 import { checkpointChecks } from './checkpoint-match';
 import type { CheckCode, SignatureCheck } from './checks';
 import { allRequiredPass, check } from './checks';
@@ -13,13 +14,9 @@ import type { IdentityPolicy } from './identity-policy';
 import { identityChecks } from './identity-policy';
 import { runLibraryVerifier } from './library-verifier';
 import { intotoEntryChecks, libraryCannotCheck } from './rekor-intoto';
-import type { PublicKeyMaterial } from './public-key';
-import { sameKey } from './public-key';
 import { signatureContent } from './signature-content';
 import type { Signer } from './tlog-signer';
 import { tlogSignerCheck } from './tlog-signer';
-import type { TrustRoot, TrustRootInfo } from './trust-root';
-import { describeTrustRoot } from './trust-root';
 
 /**
  * Verifies one Sigstore bundle over one artifact: what `cosign verify-blob --bundle`

@@ -6,7 +6,7 @@ import { fetchArtifactContent } from './artifact-content';
 import type { ImagePolicy } from './image-policy';
 import type { ImageVerdict } from './image-verdict';
 import { imageVerdict } from './image-verdict';
-import type { TrustRoot, TrustRootInfo } from './trust-root';
+import type { TrustRoot, TrustRootInfo } from './trust';
 import type { ArtifactVerification } from './verify-artifact';
 import { verifyArtifact } from './verify-artifact';
 

@@ -14,7 +14,7 @@ import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
 import type { Exchange } from '../../src/registry/transport';
 import type { FetchedManifest } from '../../src/registry/types';
-import { embeddedTrustRoot } from '../../src/verify/trust-root';
+import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import { verifyImage } from '../../src/verify/verify-image';
 import type { FaultProxy, ProxyRecord } from '../support/fault-proxy';
 import { pushReleaseFixture, pushSigstoreReferrers } from '../support/fixtures';

@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { buildGraph } from '../../src/registry/graph';
 import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
-import { embeddedTrustRoot } from '../../src/verify/trust-root';
+import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import { verifyImage } from '../../src/verify/verify-image';
 import { pushReleaseFixture } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';

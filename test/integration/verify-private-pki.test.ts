@@ -18,7 +18,7 @@ import { buildGraph } from '../../src/registry/graph';
 import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
 import { Verifier } from '../../src/host/verifier';
-import { privatePki } from '../../src/verify/certificate-chain';
+import { privatePki } from '../../src/verify/trust/certificate-chain';
 import type { ImageVerdict } from '../../src/verify/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 

@@ -10,7 +10,7 @@ import type { Artifact, ImageGraph, PlatformEntry } from '../../src/registry/gra
 import type { ImageCheck } from '../../src/verify/image-checks';
 import type { ImagePolicy } from '../../src/verify/image-policy';
 import { imageVerdict } from '../../src/verify/image-verdict';
-import type { TrustRootInfo } from '../../src/verify/trust-root';
+import type { TrustRootInfo } from '../../src/verify/trust/trust-types';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 import type { ImageVerification } from '../../src/verify/verify-image';
 

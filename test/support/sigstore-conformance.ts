@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
-import { embeddedTrustRoot } from '../../src/verify/trust-root';
+import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import { realFixtureDir } from './real-fixtures';
 
 /**

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDiagnostic, loadPolicyFile, parsePolicyFile, policyForImage } from '../../src/verify/policy-file';
 import type { PolicyDiagnostic, PolicyDiagnosticCode } from '../../src/verify/policy-types';
-import { keyFingerprint } from '../../src/verify/public-key';
+import { keyFingerprint } from '../../src/verify/trust/public-key';
 
 /** Parses, expecting no diagnostics at all. */
 function valid(text: string): NonNullable<ReturnType<typeof parsePolicyFile>['policy']> {

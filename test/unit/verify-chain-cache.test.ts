@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ASN1Obj } from '@sigstore/core';
 import { ASN1Obj as Asn1, X509Certificate } from '@sigstore/core';
 import { encodeTree } from '../../src/verify/chain-cache';
-import { embeddedTrustRoot } from '../../src/verify/trust-root';
+import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 
 /** Every node of the tree, with what @sigstore/core's own toDER answers for it. */
 function libraryDers(node: ASN1Obj, out: Array<[ASN1Obj, Buffer]> = []): Array<[ASN1Obj, Buffer]> {

@@ -5,9 +5,10 @@ import type { Artifact } from '../../src/verify/artifact';
 import { artifactFromDigest } from '../../src/verify/artifact';
 import type { CheckCode } from '../../src/verify/checks';
 import type { IdentityPolicy } from '../../src/verify/identity-policy';
-import { parsePublicKey } from '../../src/verify/public-key';
-import type { TrustRoot } from '../../src/verify/trust-root';
-import { embeddedTrustRoot, parseTrustedRoot } from '../../src/verify/trust-root';
+import { parsePublicKey } from '../../src/verify/trust/public-key';
+import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
+import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
+import type { TrustRoot } from '../../src/verify/trust/trust-types';
 import { verifyBlob } from '../../src/verify/verify-blob';
 import { realFixture } from '../support/real-fixtures';
 

@@ -10,8 +10,12 @@ import { join } from 'node:path';
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import type { Dispatcher } from 'undici';
 import { LensError } from '../../src/core/errors';
-import { loadPublicKeyFile, parsePublicKey } from '../../src/verify/public-key';
-import { describeTrustRoot, embeddedTrustRoot, loadTrustRoot, parseTrustedRoot } from '../../src/verify/trust-root';
+import { parsePublicKey } from '../../src/verify/trust/public-key';
+import { loadPublicKeyFile } from '../../src/verify/trust/public-key-file';
+import { describeTrustRoot } from '../../src/verify/trust/trust-describe';
+import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
+import { loadTrustRoot } from '../../src/verify/trust/trust-root';
+import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import { realFixtureDir } from '../support/real-fixtures';
 
 const trustDir = realFixtureDir('trusted-root');

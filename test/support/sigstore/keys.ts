@@ -11,7 +11,7 @@ export interface SigningKey {
   /** SubjectPublicKeyInfo PEM, what `cosign.pub` holds (with its trailing newline). */
   readonly publicKeyPem: string;
   readonly publicKeyDer: Buffer;
-  /** `sha256:<hex>` of the DER SubjectPublicKeyInfo, as src/verify/public-key.ts computes it. */
+  /** `sha256:<hex>` of the DER SubjectPublicKeyInfo, as src/verify/trust/public-key.ts computes it. */
   readonly fingerprint: string;
   /** ASN.1 DER ECDSA signature with SHA-256 (P-256) or SHA-384 (P-384), as cosign writes. */
   sign(data: Uint8Array): Buffer;

@@ -13,7 +13,7 @@ export interface MiniSigstore {
   readonly untrustedCa: TestCertificateAuthority;
   readonly log: TestLog;
   readonly trustedRoot: Record<string, unknown>;
-  /** The trusted_root.json bytes (parse with src/verify/trust-root.ts parseTrustedRoot). */
+  /** The trusted_root.json bytes (parse with src/verify/trust/trust-parse.ts parseTrustedRoot). */
   readonly trustedRootBytes: Buffer;
   writeTrustedRoot(dir: string): Promise<string>;
   /** A leaf for a GitHub Actions workflow run of `repository`, from the trusted CA. */

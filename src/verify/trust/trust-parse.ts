@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { CertificateAuthority, TransparencyLogInstance } from '@sigstore/protobuf-specs';
-import { LensError, describeError } from '../core/errors';
+import { LensError, describeError } from '../../core/errors';
 import type { TrustRoot, TrustRootInfo, TrustRootSource } from './trust-types';
 
 const MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.trustedroot(?:\+json;version=0\.1|\.v0\.[12]\+json)$/;

@@ -1,7 +1,6 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { LensError, describeError } from '../core/errors';
+import { LensError, describeError } from '../../core/errors';
 
 /**
  * Public keys for key-based ("managed key") signing, as `cosign verify --key` takes
@@ -20,16 +19,6 @@ export interface PublicKeyMaterial {
 }
 
 const PEM_LABEL = /-----BEGIN ([A-Z0-9 ]+)-----/;
-
-export async function loadPublicKeyFile(path: string): Promise<PublicKeyMaterial> {
-  let pem: string;
-  try {
-    pem = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new LensError('USAGE', `Cannot read public key ${path}: ${describeError(e)}`, { path }, { cause: e });
-  }
-  return parsePublicKey(pem, path);
-}
 
 export function parsePublicKey(pem: string, source: string): PublicKeyMaterial {
   const label = PEM_LABEL.exec(pem)?.[1];

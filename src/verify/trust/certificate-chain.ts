@@ -1,8 +1,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { CertificateAuthority } from '@sigstore/protobuf-specs';
-import { LensError, describeError } from '../core/errors';
-import type { TrustRoot, TrustRootInfo } from './trust-root';
+import { LensError, describeError } from '../../core/errors';
+import type { TrustRoot, TrustRootInfo } from './trust-types';
 
 /**
  * A private PKI as trust material: the PEM CA certificates given with `--certificate-chain`
@@ -37,17 +36,6 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/
 export interface CertificateChain {
   certificates: X509Certificate[];
   info: CertificateChainInfo;
-}
-
-/** Reads and checks a PEM chain file; a usage error names what is wrong with it. */
-export async function loadCertificateChain(path: string): Promise<CertificateChain> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new LensError('USAGE', `Cannot read the certificate chain ${path}: ${describeError(e)}`, { path }, { cause: e });
-  }
-  return parseCertificateChain(text, path);
 }
 
 /**

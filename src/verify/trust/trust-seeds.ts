@@ -1,7 +1,7 @@
 // What `@sigstore/tuf` ships in seeds.json for the public-good TUF repository: the TUF
 // root.json our chain of trust starts from, and the trusted_root.json target of that
 // time. Read from the bundled JSON: loading this module loads no TUF client code.
-import { LensError } from '../core/errors';
+import { LensError } from '../../core/errors';
 import seeds from '@sigstore/tuf/seeds.json';
 import tufPackage from '@sigstore/tuf/package.json';
 import { parseTrustedRoot } from './trust-parse';

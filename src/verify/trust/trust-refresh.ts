@@ -8,8 +8,8 @@
 // The TUF client is imported on first refresh only: offline loads never load network code.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { abortError } from '../core/abort';
-import { LensError, describeError } from '../core/errors';
+import { abortError } from '../../core/abort';
+import { LensError, describeError } from '../../core/errors';
 import { repositoryKey, startingRoot, tufMetadataDir, tufSeedPath, writeAtomically, writeCachedRoot } from './trust-cache';
 import { parseTrustedRoot } from './trust-parse';
 import { PUBLIC_GOOD_TUF_URL, embeddedTufRoot } from './trust-seeds';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { abortError } from '../core/abort';
-import { LensError, describeError } from '../core/errors';
+import { abortError } from '../../core/abort';
+import { LensError, describeError } from '../../core/errors';
 import { startingRoot } from './trust-cache';
 import { parseTrustedRoot } from './trust-parse';
 import { normaliseRepositoryUrl, refreshFailure, refreshTrustRoot } from './trust-refresh';
@@ -25,13 +25,6 @@ import type { TrustRefreshOutcome, TrustRefreshReport, TrustRoot, TrustRootInfo 
  * by the network: only a repository with no root at all to fall back on (not public-good,
  * nothing cached) waits for its refresh and fails with it.
  */
-
-export { parseTrustedRoot } from './trust-parse';
-export { PUBLIC_GOOD_TUF_URL, embeddedTrustRoot } from './trust-seeds';
-export { defaultTrustCacheDir } from './trust-cache';
-export { refreshTrustRoot } from './trust-refresh';
-export type { RefreshTrustRootOptions, RefreshedTrustRoot } from './trust-refresh';
-export type { TrustRefreshOutcome, TrustRefreshReport, TrustRoot, TrustRootInfo, TrustRootSource } from './trust-types';
 
 export const DEFAULT_REFRESH_WAIT_MS = 3_000;
 
@@ -128,28 +121,3 @@ function within<T>(work: Promise<T>, ms: number | undefined, signal: AbortSignal
 
 const tail = (notes: string[]): string => (notes.length ? ` ${notes.join(' ')}` : '');
 const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
-
-/** One line for the CLI and logs: which root, from where, how old, and what the refresh did. */
-export function describeTrustRoot(info: TrustRootInfo): string {
-  const age = info.ageDays !== undefined ? `, newest key from ${info.newestKeyStart?.slice(0, 10)} (${info.ageDays} days old)` : '';
-  const parts = [`${info.instance} trusted root from ${describeOrigin(info)}, sha256 ${info.sha256.slice(0, 12)}${age}`];
-  const refresh = info.refresh;
-  if (refresh?.status === 'refreshed') parts.push(refresh.changed ? 'the refresh brought a new root' : 'the refresh found no change');
-  if (refresh?.status === 'failed') parts.push(`the TUF refresh from ${refresh.tufRepository} failed (${refresh.code}: ${refresh.reason}), so this root was kept`);
-  if (refresh?.status === 'pending') parts.push(`the TUF refresh from ${refresh.tufRepository} gave ${refresh.reason}, so this root was used; the refresh goes on and its root is used from the next load`);
-  return `${parts.join('; ')}${info.notes?.length ? `. ${info.notes.join(' ')}` : ''}`;
-}
-
-function describeOrigin(info: TrustRootInfo): string {
-  const s = info.source;
-  switch (s.kind) {
-    case 'file':
-      return s.path;
-    case 'embedded':
-      return `embedded ${s.package}@${s.version} (${s.tufRepository})`;
-    case 'tuf':
-      return info.refreshed
-        ? `TUF repository ${s.tufRepository}, refreshed in this run`
-        : `TUF repository ${s.tufRepository}, cached refresh of ${s.refreshedAt.slice(0, 10)} (${s.refreshAgeDays} days ago)`;
-  }
-}

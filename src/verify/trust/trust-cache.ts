@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describeError } from '../core/errors';
+import { describeError } from '../../core/errors';
 import { parseTrustedRoot, wholeDays } from './trust-parse';
 import { PUBLIC_GOOD_TUF_URL, embeddedTrustRoot } from './trust-seeds';
 import type { TrustRoot } from './trust-types';
