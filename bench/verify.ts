@@ -20,7 +20,7 @@ import { parseReference } from '../src/registry/reference';
 import type { ArtifactContent } from '../src/verify/artifact-content';
 import { fetchArtifactContent, isBundleType } from '../src/verify/artifact-content';
 import { bundleFromCosignAttestation, bundleFromCosignSignature } from '../src/verify/cosign-bundle';
-import type { ImagePolicy } from '../src/verify/image-policy';
+import type { ImagePolicy } from '../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../src/verify/trust/trust-parse';
 import type { TrustRoot } from '../src/verify/trust/trust-types';
 import { verifyArtifact } from '../src/verify/verify-artifact';

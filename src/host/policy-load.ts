@@ -6,8 +6,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { describeError } from '../core/errors';
 import { decideFile } from '../core/restricted-files';
 import type { NamedFile, WorkspaceFiles } from '../core/restricted-files';
-import { loadPolicyFile, loadPolicyKeys, parsePolicyFile } from '../verify/policy-file';
-import type { PolicyFile, PolicyParseResult } from '../verify/policy-types';
+import { loadPolicyFile, loadPolicyKeys, parsePolicyFile } from '../verify/policy';
+import type { PolicyFile, PolicyParseResult } from '../verify/policy';
 
 /** The same bound as loadPolicyFile's: the text is read here before anything it names. */
 const MAX_POLICY_BYTES = 1024 * 1024;

@@ -9,8 +9,7 @@ import { LensError } from '../core/errors';
 import type { WorkspaceFiles } from '../core/restricted-files';
 import type { ImageGraph } from '../registry/graph-types';
 import type { ContentSource } from '../registry/source';
-import type { ImagePolicy } from '../verify/image-policy';
-import type { PolicyFile } from '../verify/policy-types';
+import type { ImagePolicy, PolicyFile } from '../verify/policy';
 import type { TrustRoot } from '../verify/trust';
 import type { ImageVerification } from '../verify/verify-image';
 import type { LensSettings } from './config';
@@ -56,7 +55,7 @@ export class Verifier {
     const path = this.options.policyPath();
     if (!path) return unpinnedPolicy(this.options.settings().refused.filter((r) => r.setting === 'provenanceLens.policyFile').map((r) => r.reason));
     if (this.policyFile?.path !== path) {
-      const parsed = Promise.all([import('./policy-load.js'), import('../verify/policy-file.js')]).then(async ([{ loadHostPolicy }, { formatDiagnostic }]) => {
+      const parsed = Promise.all([import('./policy-load.js'), import('../verify/policy/index.js')]).then(async ([{ loadHostPolicy }, { formatDiagnostic }]) => {
         const result = await loadHostPolicy(path, this.options.workspace());
         this.options.restricted?.(result.restricted);
         if (result.restricted) throw new LensError('USAGE', result.restricted, { path });
@@ -69,7 +68,7 @@ export class Verifier {
       parsed.catch(() => undefined);
       this.policyFile = { path, parsed };
     }
-    const [{ policyForImage }, file] = await Promise.all([import('../verify/policy-file.js'), this.policyFile.parsed]);
+    const [{ policyForImage }, file] = await Promise.all([import('../verify/policy/index.js'), this.policyFile.parsed]);
     return policyForImage(file, reference);
   }
 
@@ -84,7 +83,7 @@ export class Verifier {
     let root = this.roots.get(key);
     if (!root) {
       const offline = this.options.settings().offline;
-      root = import('../verify/policy-flags.js').then(async ({ trustRootFor }) => {
+      root = import('../verify/policy/index.js').then(async ({ trustRootFor }) => {
         const [loaded, { describeTrustRoot, privatePki }] = await Promise.all([
           trustRootFor(policy, file, { offline, cacheDir: this.options.trustCacheDir }), import('../verify/trust/index.js'),
         ]);

@@ -3,7 +3,7 @@ import { leafCertificate, parseCertificate } from './certificate';
 import { parseBundle } from './bundle-input';
 import { githubClaimChecks } from './github-claims';
 import type { ImageCheck } from './image-checks';
-import type { ImagePolicy } from './image-policy';
+import type { ImagePolicy } from './policy';
 import type { TrustRoot } from './trust';
 import type { BlobVerification } from './verify-blob';
 import { verifyBlob } from './verify-blob';

@@ -4,7 +4,7 @@ import type { DigestState, DigestVerdict } from './digest-verdict';
 import { coverageOf } from './digest-verdict';
 import type { ImageCheck } from './image-checks';
 import { imageCheck } from './image-checks';
-import type { CoverageRule, ImagePolicy } from './image-policy';
+import type { CoverageRule, ImagePolicy } from './policy';
 import type { ArtifactVerification } from './verify-artifact';
 
 /**

@@ -11,7 +11,7 @@ import type { Conversion } from './cosign-bundle';
 import { bundleFromCosignAttestation, bundleFromCosignSignature } from './cosign-bundle';
 import type { ImageCheck, ImageCheckCode } from './image-checks';
 import { imageCheck } from './image-checks';
-import type { ImagePolicy } from './image-policy';
+import type { ImagePolicy } from './policy';
 import { simpleSigningClaims } from './simple-signing';
 import { slsaPolicyChecks } from './slsa-policy';
 import type { TrustRoot } from './trust';

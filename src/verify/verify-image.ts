@@ -3,7 +3,7 @@ import type { ContentSource } from '../registry/source';
 import { throwIfAborted, withFanOutSignal } from '../core/abort';
 import type { ArtifactContent } from './artifact-content';
 import { fetchArtifactContent } from './artifact-content';
-import type { ImagePolicy } from './image-policy';
+import type { ImagePolicy } from './policy';
 import type { ImageVerdict } from './image-verdict';
 import { imageVerdict } from './image-verdict';
 import type { TrustRoot, TrustRootInfo } from './trust';

@@ -9,7 +9,7 @@ import { buildGraph } from '../../src/registry/graph';
 import type { ImageGraph } from '../../src/registry/graph-types';
 import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
-import type { ImagePolicy } from '../../src/verify/image-policy';
+import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
 import type { ImageVerification } from '../../src/verify/verify-image';

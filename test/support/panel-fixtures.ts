@@ -8,7 +8,7 @@ import type { ProvenanceEntry, ProvenanceReport } from '../../src/provenance/col
 import { readProvenance } from '../../src/provenance/summary';
 import type { Artifact, ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
 import type { ImageCheck } from '../../src/verify/image-checks';
-import type { ImagePolicy } from '../../src/verify/image-policy';
+import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image-verdict';
 import type { TrustRootInfo } from '../../src/verify/trust/trust-types';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';

@@ -128,7 +128,7 @@ describe('docs/codes.md lists every code the engine emits', () => {
   });
 
   test('policy file and GoReleaser diagnostics', () => {
-    assertSame('Policy file diagnostics', union('src/verify/policy-types.ts', 'PolicyDiagnosticCode'), 'PolicyDiagnosticCode in src/verify/policy-types.ts');
+    assertSame('Policy file diagnostics', union('src/verify/policy/policy-types.ts', 'PolicyDiagnosticCode'), 'PolicyDiagnosticCode in src/verify/policy/policy-types.ts');
     const editorOnly = literals(/SIGN_MISSING = ('[^']+')/.exec(code('src/hovers/sign-gaps.ts'))?.[1] ?? '');
     assert.deepEqual(editorOnly, ['docker-sign-missing']);
     assertSame('GoReleaser diagnostics', [...union('src/goreleaser/types.ts', 'DiagnosticCode'), ...editorOnly], 'DiagnosticCode in src/goreleaser/types.ts and src/hovers/sign-gaps.ts');

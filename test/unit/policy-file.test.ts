@@ -4,8 +4,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDiagnostic, loadPolicyFile, parsePolicyFile, policyForImage } from '../../src/verify/policy-file';
-import type { PolicyDiagnostic, PolicyDiagnosticCode } from '../../src/verify/policy-types';
+import { formatDiagnostic, parsePolicyFile } from '../../src/verify/policy/policy-file';
+import { loadPolicyFile } from '../../src/verify/policy/policy-read';
+import { policyForImage } from '../../src/verify/policy/policy-resolve';
+import type { PolicyDiagnostic, PolicyDiagnosticCode } from '../../src/verify/policy/policy-types';
 import { keyFingerprint } from '../../src/verify/trust/public-key';
 
 /** Parses, expecting no diagnostics at all. */

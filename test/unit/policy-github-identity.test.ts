@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GITHUB_ACTIONS_ISSUER, deriveGithubPolicy, githubWorkflowPolicy } from '../../src/verify/github-identity';
-import { compilePattern, matches } from '../../src/verify/identity-policy';
-import type { Matcher } from '../../src/verify/identity-policy';
-import { policyForImage } from '../../src/verify/policy-file';
+import { deriveGithubPolicy, GITHUB_ACTIONS_ISSUER, githubWorkflowPolicy } from '../../src/verify/policy/github-identity';
+import { compilePattern, matches } from '../../src/verify/policy/identity-policy';
+import type { Matcher } from '../../src/verify/policy/identity-policy';
+import { policyForImage } from '../../src/verify/policy/policy-resolve';
 import { parseRegistryReference } from '../../src/registry/reference';
 
 const wf = (repo: string, file: string, ref: string): string => `https://github.com/${repo}/.github/workflows/${file}@${ref}`;

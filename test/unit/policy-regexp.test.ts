@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeRegExp, patternProblems } from '../../src/verify/policy-regexp';
-import { MAX_MATCHED_VALUE, matches } from '../../src/verify/identity-policy';
-import { parseTemplate, placeholderFreePattern, renderExact, renderPattern } from '../../src/verify/policy-template';
+import { matches, MAX_MATCHED_VALUE } from '../../src/verify/policy/identity-policy';
+import { escapeRegExp, patternProblems } from '../../src/verify/policy/policy-regexp';
+import { parseTemplate, placeholderFreePattern, renderExact, renderPattern } from '../../src/verify/policy/policy-template';
 
 const codes = (p: string): string[] => patternProblems(p).map((x) => `${x.code}@${x.offset}`);
 

@@ -1,9 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePolicyFile, policyForImage } from '../../src/verify/policy-file';
-import type { PolicyFile } from '../../src/verify/policy-types';
-import { matches } from '../../src/verify/identity-policy';
-import { normaliseImagePattern } from '../../src/verify/policy-match';
+import { matches } from '../../src/verify/policy/identity-policy';
+import { parsePolicyFile } from '../../src/verify/policy/policy-file';
+import { normaliseImagePattern } from '../../src/verify/policy/policy-match';
+import { policyForImage } from '../../src/verify/policy/policy-resolve';
+import type { PolicyFile } from '../../src/verify/policy/policy-types';
 
 const GHA = 'https://token.actions.githubusercontent.com';
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { formatDiagnostic, parsePolicyFile } from '../../src/verify/policy-file';
-import { ATTESTATION_ALIASES } from '../../src/verify/policy-attestations';
-import { POLICY_KEYS } from '../../src/verify/policy-shape';
-import type { PolicyObject } from '../../src/verify/policy-shape';
+import { ATTESTATION_ALIASES } from '../../src/verify/policy/policy-attestations';
+import { formatDiagnostic, parsePolicyFile } from '../../src/verify/policy/policy-file';
+import { POLICY_KEYS } from '../../src/verify/policy/policy-shape';
+import type { PolicyObject } from '../../src/verify/policy/policy-shape';
 
 /**
  * The JSON schema (for editors) and the validator (for verification) must say the same:

@@ -1,5 +1,5 @@
-// Property tests of the identity policy matcher (src/verify/identity-policy.ts,
-// src/verify/policy-regexp.ts): a pinned identity accepts exactly what the user wrote. An exact
+// Property tests of the identity policy matcher (src/verify/policy/identity-policy.ts,
+// src/verify/policy/policy-regexp.ts): a pinned identity accepts exactly what the user wrote. An exact
 // or escaped identity matches only itself; a pattern matches whole values whatever its text;
 // patterns are RE2, matched in linear time, so even the shape that makes a backtracking engine
 // take exponential time answers at once; where JavaScript and RE2 both read a pattern, they agree.
@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isLensError } from '../../src/core/errors';
 import { RE2JS } from 're2js';
-import { MAX_MATCHED_VALUE, compilePattern, matches } from '../../src/verify/identity-policy';
-import { policyFromFlags } from '../../src/verify/policy-flags';
-import { escapeRegExp, patternProblems } from '../../src/verify/policy-regexp';
+import { compilePattern, matches, MAX_MATCHED_VALUE } from '../../src/verify/policy/identity-policy';
+import { escapeRegExp, patternProblems } from '../../src/verify/policy/policy-regexp';
+import { policyFromFlags } from '../../src/cli/policy-flags';
 import type { PatternSample } from '../support/properties/patterns';
 import { adversarialInputs, nestedQuantifier, regexpSoup, userPattern } from '../support/properties/patterns';
 import { holds, runFor } from '../support/properties/run';

@@ -14,7 +14,7 @@ import { DEFAULT_LIMITS } from '../../src/registry/limits';
 import type { Artifact } from '../../src/verify/artifact';
 import { certificateFacts } from '../../src/verify/certificate';
 import type { CheckCode } from '../../src/verify/checks';
-import type { IdentityPolicy } from '../../src/verify/identity-policy';
+import type { IdentityPolicy } from '../../src/verify/policy/identity-policy';
 import { parsePublicKey } from '../../src/verify/trust/public-key';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { loadTrustRoot } from '../../src/verify/trust/trust-root';

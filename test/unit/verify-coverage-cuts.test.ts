@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Artifact, Cut, ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
-import type { ImagePolicy } from '../../src/verify/image-policy';
+import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image-verdict';
 import type { ArtifactState, ArtifactVerification } from '../../src/verify/verify-artifact';
 

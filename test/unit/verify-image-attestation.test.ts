@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artifact as GraphArtifact } from '../../src/registry/graph-types';
 import type { ImageCheckCode } from '../../src/verify/image-checks';
-import type { ImagePolicy } from '../../src/verify/image-policy';
+import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';

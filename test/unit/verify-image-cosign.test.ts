@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artifact as GraphArtifact } from '../../src/registry/graph-types';
 import type { ImageCheck, ImageCheckCode } from '../../src/verify/image-checks';
-import type { ImagePolicy } from '../../src/verify/image-policy';
+import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parsePublicKey } from '../../src/verify/trust/public-key';
 import type { PublicKeyMaterial } from '../../src/verify/trust/public-key';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { formatDiagnostic, parsePolicyFile, policyForImage } from '../../src/verify/policy-file';
-import { POLICY_KEYS } from '../../src/verify/policy-shape';
+import { formatDiagnostic, parsePolicyFile } from '../../src/verify/policy/policy-file';
+import { policyForImage } from '../../src/verify/policy/policy-resolve';
+import { POLICY_KEYS } from '../../src/verify/policy/policy-shape';
 
 /**
  * The policy file's `coverage` and `certificateChain` (docs/policy.md): the validator reads

@@ -11,7 +11,7 @@ import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
 import { bundleFromCosignSignature } from '../../src/verify/cosign-bundle';
 import type { ImageCheckCode } from '../../src/verify/image-checks';
-import type { ImagePolicy } from '../../src/verify/image-policy';
+import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 import { verifyArtifact } from '../../src/verify/verify-artifact';
 import { verifyBlob } from '../../src/verify/verify-blob';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Artifact } from '../../src/verify/artifact';
 import { artifactFromDigest } from '../../src/verify/artifact';
 import type { CheckCode } from '../../src/verify/checks';
-import type { IdentityPolicy } from '../../src/verify/identity-policy';
+import type { IdentityPolicy } from '../../src/verify/policy/identity-policy';
 import { parsePublicKey } from '../../src/verify/trust/public-key';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';

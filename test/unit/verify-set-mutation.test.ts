@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, verify as cryptoVerify } from 'node:crypto';
 import type { Artifact } from '../../src/verify/artifact';
-import type { ImagePolicy } from '../../src/verify/image-policy';
+import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
 import { verifyArtifact } from '../../src/verify/verify-artifact';

@@ -3,7 +3,7 @@
 // group holding a variable-length repeat), regexp text to break the anchoring with, and for
 // each safe pattern an input built to make a backtracking engine work hardest.
 import fc from 'fast-check';
-import { escapeRegExp } from '../../../src/verify/policy-regexp';
+import { escapeRegExp } from '../../../src/verify/policy/policy-regexp';
 
 /** A pattern, and a way to write text it matches with every unbounded repeat taken `n` times. */
 export interface PatternSample {

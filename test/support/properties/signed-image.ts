@@ -8,7 +8,7 @@ import { parseManifest } from '../../../src/registry/manifest';
 import { MediaType } from '../../../src/registry/media-types';
 import type { ArtifactContent } from '../../../src/verify/artifact-content';
 import { isBundleType } from '../../../src/verify/artifact-content';
-import type { ImagePolicy } from '../../../src/verify/image-policy';
+import type { ImagePolicy } from '../../../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../../../src/verify/trust/trust-parse';
 import type { TrustRoot } from '../../../src/verify/trust/trust-types';
 import type { ArtifactVerification } from '../../../src/verify/verify-artifact';

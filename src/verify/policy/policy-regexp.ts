@@ -9,7 +9,7 @@
  * Matching is always against the WHOLE value (RE2's `matches`, as if written `^(?:...)$`).
  */
 import type { RE2JS } from 're2js';
-import { re2 } from '../core/re2';
+import { re2 } from '../../core/re2';
 
 export interface PatternProblem {
   code: 'INVALID_REGEXP';

@@ -1,5 +1,5 @@
 import type { Matcher } from './identity-policy';
-import type { PublicKeyMaterial } from './trust';
+import type { PublicKeyMaterial } from '../trust';
 
 /**
  * What one image must satisfy: the resolved policy the verifier applies, whatever it came

@@ -1,6 +1,6 @@
-import { LensError } from '../core/errors';
-import { parseReference } from '../registry/reference';
-import type { RegistryReference } from '../registry/reference';
+import { LensError } from '../../core/errors';
+import { parseReference } from '../../registry/reference';
+import type { RegistryReference } from '../../registry/reference';
 import type { Matcher } from './identity-policy';
 import { matches } from './identity-policy';
 import type { ImagePolicy, PolicySource, SlsaExpectations } from './image-policy';

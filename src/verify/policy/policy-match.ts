@@ -1,5 +1,5 @@
-import { DOCKER_HUB } from '../registry/reference';
-import type { RegistryReference } from '../registry/reference';
+import { DOCKER_HUB } from '../../registry/reference';
+import type { RegistryReference } from '../../registry/reference';
 import { escapeRegExp } from './policy-regexp';
 import type { PolicyEntry } from './policy-types';
 

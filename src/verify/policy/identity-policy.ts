@@ -1,6 +1,6 @@
-import { LensError } from '../core/errors';
-import type { SignatureCheck } from './checks';
-import { check } from './checks';
+import { LensError } from '../../core/errors';
+import type { SignatureCheck } from '../checks';
+import { check } from '../checks';
 import { compileRe2, patternProblems } from './policy-regexp';
 
 /**

@@ -1,6 +1,6 @@
 import type { Matcher } from './identity-policy';
 import type { AttestationRequirement, CoverageRule } from './image-policy';
-import type { PublicKeyMaterial } from './trust';
+import type { PublicKeyMaterial } from '../trust';
 import type { TemplatePart } from './policy-template';
 
 /**

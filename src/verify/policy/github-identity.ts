@@ -1,5 +1,5 @@
-import { DOCKER_HUB, parseRegistryReference } from '../registry/reference';
-import type { RegistryReference } from '../registry/reference';
+import { DOCKER_HUB, parseRegistryReference } from '../../registry/reference';
+import type { RegistryReference } from '../../registry/reference';
 import type { Matcher } from './identity-policy';
 import type { GithubClaims, SlsaExpectations } from './image-policy';
 import { escapeRegExp } from './policy-regexp';

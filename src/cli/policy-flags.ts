@@ -1,13 +1,9 @@
 import { resolve } from 'node:path';
 import { LensError } from '../core/errors';
-import { loadCertificateChain, loadPublicKeyFile, loadTrustRoot, withCertificateChain } from './trust';
-import type { LoadTrustRootOptions, PublicKeyMaterial, TrustRoot } from './trust';
-import type { Matcher } from './identity-policy';
-import { compilePattern } from './identity-policy';
-import type { ImagePolicy } from './image-policy';
-import { COVERAGE_RULES } from './image-policy';
-import { formatDiagnostic, loadPolicyFile } from './policy-file';
-import type { PolicyFile } from './policy-types';
+import { loadPublicKeyFile } from '../verify/trust';
+import type { PublicKeyMaterial } from '../verify/trust';
+import { compilePattern, COVERAGE_RULES, formatDiagnostic, loadPolicyFile } from '../verify/policy';
+import type { ImagePolicy, Matcher, PolicyFile } from '../verify/policy';
 
 /**
  * The requirements command-line flags state (`provenance-lens verify`, `verify --release`), on
@@ -63,21 +59,6 @@ export async function policyFromFlags(values: PolicyFlagValues, base?: ImagePoli
     policy.sources.requiredPredicateTypes = 'cli';
   }
   return policy;
-}
-
-/**
- * The trust material for a policy: `--trusted-root`, else the policy's, else the embedded
- * public-good root (or, with `load.offline: false`, the one a TUF refresh gives); with a private
- * PKI chain, the chain replaces its certificate authorities. Offline unless `load` says otherwise.
- */
-export async function trustRootFor(policy: ImagePolicy, trustedRootFlag?: string, load: Omit<LoadTrustRootOptions, 'trustedRootFile'> = { offline: true }): Promise<TrustRoot> {
-  const file = trustedRootFlag ?? policy.trustedRoot;
-  let base = await loadTrustRoot({ ...load, trustedRootFile: file });
-  if (file !== undefined && load.offline === false) {
-    // A refresh was asked for, but a file is never refreshed: say why none happened.
-    base = { ...base, info: { ...base.info, notes: [...(base.info.notes ?? []), `No TUF refresh: the trusted_root.json file ${file} is used as it is.`] } };
-  }
-  return policy.certificateChain === undefined ? base : withCertificateChain(base, await loadCertificateChain(policy.certificateChain));
 }
 
 /** `--flag` (exact) or `--flag-regexp` (checked now, so a bad pattern is a usage error, not a failed check later). */

@@ -1,8 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, isScalar, parseDocument } from 'yaml';
-import { describeError } from '../core/errors';
-import { loadPublicKeyFile } from './trust';
 import { isGithubRepository } from './github-identity';
 import { normaliseImagePattern } from './policy-match';
 import { readRules } from './policy-rules';
@@ -10,9 +7,6 @@ import type { RulesContext } from './policy-rules';
 import type { PolicyDefaults, PolicyDiagnostic, PolicyEntry, PolicyFile, PolicyParseResult } from './policy-types';
 import type { Field, ValueNode } from './policy-yaml';
 import { PolicyReader, join } from './policy-yaml';
-
-export { policyForImage } from './policy-resolve';
-export type { PolicyForImageOptions } from './policy-resolve';
 
 /**
  * `.provenance-lens.yaml`: which images must be signed by whom, with which attestations
@@ -22,9 +16,6 @@ export type { PolicyForImageOptions } from './policy-resolve';
  * verify less than its author wrote.
  */
 export const POLICY_FILE_NAME = '.provenance-lens.yaml';
-
-/** Larger than any sensible policy; keeps a pathological file from tying up the parser. */
-const MAX_POLICY_BYTES = 1024 * 1024;
 
 /** Parses and validates policy text. No I/O: key files are read by `loadPolicyKeys`. */
 export function parsePolicyFile(text: string, path: string): PolicyParseResult {
@@ -122,43 +113,6 @@ function readEntry(ctx: RulesContext, field: Field, index: number): PolicyEntry 
     }
   }
   return entry;
-}
-
-/** Reads and parses a policy file, then its key files. A missing or unreadable file is a diagnostic, not a throw. */
-export async function loadPolicyFile(path: string): Promise<PolicyParseResult> {
-  const fileDiagnostic = (message: string): PolicyParseResult => ({
-    policy: undefined,
-    diagnostics: [{ severity: 'error', code: 'FILE', message, file: path, line: 1, column: 1, endLine: 1, endColumn: 1, at: '' }],
-  });
-  let text: string;
-  try {
-    const size = (await stat(path)).size;
-    if (size > MAX_POLICY_BYTES) return fileDiagnostic(`${path} is ${size} bytes; a policy file may be at most ${MAX_POLICY_BYTES}.`);
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    return fileDiagnostic(`Cannot read the policy file ${path}: ${describeError(e)}`);
-  }
-  const result = parsePolicyFile(text, path);
-  if (result.policy === undefined) return result;
-  const keyDiagnostics = await loadPolicyKeys(result.policy);
-  const diagnostics = [...result.diagnostics, ...keyDiagnostics];
-  return { policy: keyDiagnostics.length > 0 ? undefined : result.policy, diagnostics };
-}
-
-/** Reads every `keys:` file of the policy (in place); one KEY_FILE diagnostic per key that cannot be used. */
-export async function loadPolicyKeys(policy: PolicyFile): Promise<PolicyDiagnostic[]> {
-  const out: PolicyDiagnostic[] = [];
-  const levels = [{ at: 'defaults', rules: policy.defaults }, ...policy.images.map((e) => ({ at: `images[${e.index}]`, rules: e }))];
-  for (const { at, rules } of levels) {
-    for (const [i, key] of (rules.keys ?? []).entries()) {
-      try {
-        key.material = await loadPublicKeyFile(key.path);
-      } catch (e) {
-        out.push({ severity: 'error', code: 'KEY_FILE', message: describeError(e), file: policy.path, line: key.line, column: key.column, endLine: key.line, endColumn: key.column + key.written.length, at: `${at}.keys[${i}]` });
-      }
-    }
-  }
-  return out;
 }
 
 /** `path:line:column: error: message (CODE)`, the shape editors and CI logs link. */

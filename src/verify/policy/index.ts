@@ -1,0 +1,13 @@
+// The policy room: what a verification requires. `.provenance-lens.yaml` (parsed with a
+// diagnostic per problem, resolved per image), identity and issuer matchers (RE2), GitHub
+// workflow identities, attestation names, and the trust material a policy names. Reading files
+// is in policy-read and policy-trust-root; the rest is pure. Outside this folder, import from here.
+export { compilePattern, describeMatcher, identityChecks, matches } from './identity-policy';
+export type { IdentityPolicy, Matcher } from './identity-policy';
+export { COVERAGE_RULES } from './image-policy';
+export type { CoverageRule, GithubClaims, ImagePolicy, SlsaExpectations } from './image-policy';
+export { formatDiagnostic, parsePolicyFile } from './policy-file';
+export { loadPolicyFile, loadPolicyKeys } from './policy-read';
+export { policyForImage } from './policy-resolve';
+export { trustRootFor } from './policy-trust-root';
+export type { PolicyFile, PolicyParseResult } from './policy-types';
