@@ -19,7 +19,7 @@ import { openReference } from '../src/registry/open';
 import { parseReference } from '../src/registry/reference';
 import type { ArtifactContent } from '../src/verify/artifact-content';
 import { fetchArtifactContent, isBundleType } from '../src/verify/artifact-content';
-import { bundleFromCosignAttestation, bundleFromCosignSignature } from '../src/verify/cosign-bundle';
+import { bundleFromCosignAttestation, bundleFromCosignSignature } from '../src/verify/bundle/cosign-bundle';
 import type { ImagePolicy } from '../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../src/verify/trust/trust-parse';
 import type { TrustRoot } from '../src/verify/trust/trust-types';

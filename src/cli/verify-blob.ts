@@ -1,14 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { LensError, describeError } from '../core/errors';
-import type { Artifact } from '../verify/artifact';
-import { artifactFromDigest } from '../verify/artifact';
+import { artifactFromDigest, verifyBlob } from '../verify/bundle';
+import type { Artifact, BlobVerification } from '../verify/bundle';
 import type { SignatureCheck } from '../verify/checks';
 import type { IdentityPolicy } from '../verify/policy';
 import { matcherFromFlags } from './policy-flags';
 import { loadPublicKeyFile, loadTrustRoot } from '../verify/trust';
 import type { PublicKeyMaterial } from '../verify/trust';
-import type { BlobVerification } from '../verify/verify-blob';
-import { verifyBlob } from '../verify/verify-blob';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { parseOptions } from './run';

@@ -1,12 +1,9 @@
-import type { Artifact } from './artifact';
-import { leafCertificate, parseCertificate } from './certificate';
-import { parseBundle } from './bundle-input';
+import { leafCertificate, parseBundle, parseCertificate, verifyBlob } from './bundle';
+import type { Artifact, BlobVerification } from './bundle';
 import { githubClaimChecks } from './github-claims';
 import type { ImageCheck } from './image-checks';
 import type { ImagePolicy } from './policy';
 import type { TrustRoot } from './trust';
-import type { BlobVerification } from './verify-blob';
-import { verifyBlob } from './verify-blob';
 
 /**
  * One Sigstore bundle (found as a referrer, or converted from cosign annotations) through

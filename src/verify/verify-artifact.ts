@@ -1,14 +1,13 @@
 import type { Artifact as GraphArtifact, ArtifactFormat, ArtifactKind } from '../registry/graph-types';
 import { kindForPredicate } from '../registry/classify';
 import { MediaType } from '../registry/media-types';
-import { artifactFromDigest } from './artifact';
+import { artifactFromDigest, bundleFromCosignAttestation, bundleFromCosignSignature } from './bundle';
+import type { Conversion } from './bundle';
 import type { ArtifactContent } from './artifact-content';
 import { isBundleType } from './artifact-content';
 import { inTotoSubjectCheck } from './buildkit-statement';
 import type { BundleRun } from './bundle-run';
 import { runBundle } from './bundle-run';
-import type { Conversion } from './cosign-bundle';
-import { bundleFromCosignAttestation, bundleFromCosignSignature } from './cosign-bundle';
 import type { ImageCheck, ImageCheckCode } from './image-checks';
 import { imageCheck } from './image-checks';
 import type { ImagePolicy } from './policy';

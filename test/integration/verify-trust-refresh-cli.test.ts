@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { TUF_MIRROR_ENV, TUF_ROOT_ENV } from '../../src/cli/trust-options';
-import type { BlobVerification } from '../../src/verify/verify-blob';
+import type { BlobVerification } from '../../src/verify/bundle/verify-blob';
 import type { ImageVerdict } from '../../src/verify/image-verdict';
 import { refreshTrustRoot } from '../../src/verify/trust/trust-refresh';
 import { DEFAULT_REFRESH_WAIT_MS } from '../../src/verify/trust/trust-root';

@@ -138,9 +138,9 @@ describe('docs/codes.md lists every code the engine emits', () => {
     const release = pushedCodes('src/cli/verify-release.ts').filter((c) => !ERROR_CODES.includes(c));
     assertSame('`verify --release` image errors', release, 'src/cli/verify-release.ts');
     assertSame('Trusted-root refresh', union('src/verify/trust/trust-refresh.ts', 'RefreshFailureCode'), 'RefreshFailureCode in src/verify/trust/trust-refresh.ts');
-    const sentences = /const SENTENCES[^{]*\{([\s\S]*?)\n\};/.exec(code('src/verify/library-verifier.ts'));
-    assert.ok(sentences, 'src/verify/library-verifier.ts has no SENTENCES table');
-    assertSame('`@sigstore/verify` causes', [...sentences[1]!.matchAll(/^\s+([A-Z_]+):/gm)].map((m) => m[1]!), 'SENTENCES in src/verify/library-verifier.ts');
+    const sentences = /const SENTENCES[^{]*\{([\s\S]*?)\n\};/.exec(code('src/verify/bundle/library-verifier.ts'));
+    assert.ok(sentences, 'src/verify/bundle/library-verifier.ts has no SENTENCES table');
+    assertSame('`@sigstore/verify` causes', [...sentences[1]!.matchAll(/^\s+([A-Z_]+):/gm)].map((m) => m[1]!), 'SENTENCES in src/verify/bundle/library-verifier.ts');
   });
 
   test('every row says what the code means and what to do', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run';
-import type { BlobVerification } from '../../src/verify/verify-blob';
+import type { BlobVerification } from '../../src/verify/bundle/verify-blob';
 import type { ConformanceCase } from '../support/sigstore-conformance';
 import { repoRoot } from '../support/repo-root';
 import { conformanceCases, rawLibraryOutcome, verifyBlobArgs } from '../support/sigstore-conformance';

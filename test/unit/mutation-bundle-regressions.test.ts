@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IMAGE_DIGEST, createSignedImage, pinnedPolicy, referrerManifest, verifySubject } from '../support/properties/signed-image';
 import type { SignedImage } from '../support/properties/signed-image';
-import { verifyBlob } from '../../src/verify/verify-blob';
-import { artifactFromDigest } from '../../src/verify/artifact';
+import { artifactFromDigest } from '../../src/verify/bundle/artifact';
+import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import { GITHUB_ISSUER } from '../support/sigstore/ca';
 
 type Json = Record<string, unknown>;

@@ -1,4 +1,4 @@
-// Property tests of the cosign-layer-to-bundle converter (src/verify/cosign-bundle.ts) and the
+// Property tests of the cosign-layer-to-bundle converter (src/verify/bundle/cosign-bundle.ts) and the
 // verification behind it: annotations and blobs come from whoever can push to the registry, so
 // any of them converts to a bundle or to a failed BUNDLE_FORMAT check (never an exception), and
 // no change to a valid signed layer verifies unless what is verified is exactly what was signed.
@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readProvenance } from '../../src/provenance/summary';
-import type { Conversion } from '../../src/verify/cosign-bundle';
-import { CosignAnnotation, bundleFromCosignAttestation, bundleFromCosignSignature } from '../../src/verify/cosign-bundle';
+import { bundleFromCosignAttestation, bundleFromCosignSignature, CosignAnnotation } from '../../src/verify/bundle/cosign-bundle';
+import type { Conversion } from '../../src/verify/bundle/cosign-bundle';
 import { stringMutations } from '../support/properties/mutate';
 import { holds, runFor } from '../support/properties/run';
 import type { Layer, Outcome, SignedImage } from '../support/properties/signed-image';

@@ -11,16 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from '@sigstore/core';
 import { DEFAULT_LIMITS } from '../../src/registry/limits';
-import type { Artifact } from '../../src/verify/artifact';
-import { certificateFacts } from '../../src/verify/certificate';
+import type { Artifact } from '../../src/verify/bundle/artifact';
+import { certificateFacts } from '../../src/verify/bundle/certificate';
+import { verifyBlob } from '../../src/verify/bundle/verify-blob';
+import type { BlobVerification } from '../../src/verify/bundle/verify-blob';
 import type { CheckCode } from '../../src/verify/checks';
 import type { IdentityPolicy } from '../../src/verify/policy/identity-policy';
 import { parsePublicKey } from '../../src/verify/trust/public-key';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { loadTrustRoot } from '../../src/verify/trust/trust-root';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import type { BlobVerification } from '../../src/verify/verify-blob';
-import { verifyBlob } from '../../src/verify/verify-blob';
 import { fetchBlob, fetchManifest } from '../support/push';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
@@ -79,7 +79,7 @@ function verify(bundle: BundleArtifact | Buffer | string, artifact: Artifact, op
 }
 
 /**
- * cosign annotations -> bundle v0.1, the recipe src/verify/cosign-bundle.ts implements (annotations:
+ * cosign annotations -> bundle v0.1, the recipe src/verify/bundle/cosign-bundle.ts implements (annotations:
  * https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md), kept here (not imported
  * from src) so the generated layers are checked independently of the code under test.
  */

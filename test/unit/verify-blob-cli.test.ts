@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../src/cli/run';
-import type { BlobVerification } from '../../src/verify/verify-blob';
+import type { BlobVerification } from '../../src/verify/bundle/verify-blob';
 import { realFixture } from '../support/real-fixtures';
 import { DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../support/sigstore-conformance';
 

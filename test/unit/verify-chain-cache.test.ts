@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ASN1Obj } from '@sigstore/core';
 import { ASN1Obj as Asn1, X509Certificate } from '@sigstore/core';
-import { encodeTree } from '../../src/verify/chain-cache';
+import { encodeTree } from '../../src/verify/bundle/chain-cache';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 
 /** Every node of the tree, with what @sigstore/core's own toDER answers for it. */

@@ -9,11 +9,11 @@ import { parseCertificateChain, withCertificateChain } from '../../src/verify/tr
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import { extendedKeyUsages } from '../../src/verify/extended-key-usage';
+import { extendedKeyUsages } from '../../src/verify/bundle/extended-key-usage';
+import { verifyBlob } from '../../src/verify/bundle/verify-blob';
+import type { BlobVerification } from '../../src/verify/bundle/verify-blob';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 import { verifyArtifact } from '../../src/verify/verify-artifact';
-import type { BlobVerification } from '../../src/verify/verify-blob';
-import { verifyBlob } from '../../src/verify/verify-blob';
 import { messageSignatureBundle } from '../support/sigstore/bundle';
 import type { LeafOptions, SigningIdentity, TestCertificateAuthority } from '../support/sigstore/ca';
 import { GITHUB_ISSUER, createTestCA } from '../support/sigstore/ca';

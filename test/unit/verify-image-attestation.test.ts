@@ -14,7 +14,7 @@ import { realFixture, realFixtureDir } from '../support/real-fixtures';
 
 // The real cosign `.att` layers of slsa-github-generator's container workflow (slsa-verifier
 // testdata), logged as Rekor intoto 0.0.1 entries, which @sigstore/verify cannot check and
-// src/verify/rekor-intoto.ts does. Mutations of the real bytes show each check biting.
+// src/verify/bundle/rekor-intoto.ts does. Mutations of the real bytes show each check biting.
 const generator = realFixtureDir('cosign-signatures', 'slsa-github-generator-container');
 
 const GITHUB = 'https://token.actions.githubusercontent.com';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { PrehashUnsupportedError, verifyPrehashed } from '../../src/verify/prehash';
+import { PrehashUnsupportedError, verifyPrehashed } from '../../src/verify/bundle/prehash';
 
 // Digest-only verification must agree with OpenSSL on every signature it made, and
 // refuse everything else.

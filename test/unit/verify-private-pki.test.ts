@@ -9,12 +9,12 @@ import { parseCertificateChain, privatePki, withCertificateChain } from '../../s
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import { bundleFromCosignSignature } from '../../src/verify/cosign-bundle';
+import { bundleFromCosignSignature } from '../../src/verify/bundle/cosign-bundle';
+import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import type { ImageCheckCode } from '../../src/verify/image-checks';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import type { ArtifactVerification } from '../../src/verify/verify-artifact';
 import { verifyArtifact } from '../../src/verify/verify-artifact';
-import { verifyBlob } from '../../src/verify/verify-blob';
 import { realFixtureDir } from '../support/real-fixtures';
 
 // The containers/image private-PKI cosign signature (signature/fixtures @ df7e80d2,

@@ -1,15 +1,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Artifact } from '../../src/verify/artifact';
-import { artifactFromDigest } from '../../src/verify/artifact';
+import { artifactFromDigest } from '../../src/verify/bundle/artifact';
+import type { Artifact } from '../../src/verify/bundle/artifact';
+import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import type { CheckCode } from '../../src/verify/checks';
 import type { IdentityPolicy } from '../../src/verify/policy/identity-policy';
 import { parsePublicKey } from '../../src/verify/trust/public-key';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import { verifyBlob } from '../../src/verify/verify-blob';
 import { realFixture } from '../support/real-fixtures';
 
 /**

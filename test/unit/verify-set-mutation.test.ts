@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, verify as cryptoVerify } from 'node:crypto';
-import type { Artifact } from '../../src/verify/artifact';
+import type { Artifact } from '../../src/verify/bundle/artifact';
+import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
 import { verifyArtifact } from '../../src/verify/verify-artifact';
-import { verifyBlob } from '../../src/verify/verify-blob';
 import { BUNDLE_V01_MEDIA_TYPE, cosignSignBundle, messageSignatureBundle, toBundleArtifact } from '../support/sigstore/bundle';
 import { GITHUB_ISSUER } from '../support/sigstore/ca';
 import type { SigningIdentity } from '../support/sigstore/ca';

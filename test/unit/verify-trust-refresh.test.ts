@@ -13,7 +13,7 @@ import { refreshTrustRoot } from '../../src/verify/trust/trust-refresh';
 import { loadTrustRoot } from '../../src/verify/trust/trust-root';
 import type { LoadTrustRootOptions } from '../../src/verify/trust/trust-root';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import { verifyBlob } from '../../src/verify/verify-blob';
+import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import { messageSignatureBundle } from '../support/sigstore/bundle';
 import { GITHUB_ISSUER } from '../support/sigstore/ca';
 import { createTestLog } from '../support/sigstore/log';

@@ -3,9 +3,9 @@ import type { KeyObject } from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import type { SignatureCheck } from './checks';
-import { check } from './checks';
-import { keyFingerprint } from './trust';
+import type { SignatureCheck } from '../checks';
+import { check } from '../checks';
+import { keyFingerprint } from '../trust';
 
 /**
  * What a Fulcio signing certificate says, read directly from the DER so the facts are

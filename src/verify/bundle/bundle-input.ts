@@ -1,8 +1,8 @@
 import { BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE, ValidationError, bundleFromJSON } from '@sigstore/bundle';
 import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
-import { describeError } from '../core/errors';
-import type { SignatureCheck } from './checks';
-import { check } from './checks';
+import { describeError } from '../../core/errors';
+import type { SignatureCheck } from '../checks';
+import { check } from '../checks';
 
 /**
  * Reading a Sigstore bundle (https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { pem } from '@sigstore/core';
 import { BUNDLE_V01_MEDIA_TYPE } from '@sigstore/bundle';
-import { describeError } from '../core/errors';
-import type { SignatureCheck } from './checks';
-import { check } from './checks';
+import { describeError } from '../../core/errors';
+import type { SignatureCheck } from '../checks';
+import { check } from '../checks';
 
 /**
  * cosign's tag-scheme layers as Sigstore bundles v0.1, so that `verifyBlob` (and through it

@@ -2,14 +2,14 @@ import type { KeyObject } from 'node:crypto';
 import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
 import { Verifier, VerificationError, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import type { SignedEntity, TrustMaterial } from '@sigstore/verify';
-import { describeError } from '../core/errors';
-import type { CheckCode, Evidence, SignatureCheck } from './checks';
-import { check } from './checks';
+import { describeError } from '../../core/errors';
+import type { CheckCode, Evidence, SignatureCheck } from '../checks';
+import { check } from '../checks';
 import { leafCertificate, parseCertificate } from './certificate';
 import { prepareLeaf, prepareTrustMaterial } from './chain-cache';
 import { codeSigningRefusal } from './extended-key-usage';
 import { PrehashUnsupportedError } from './prehash';
-import type { TrustRoot } from './trust';
+import type { TrustRoot } from '../trust';
 
 /**
  * Runs `@sigstore/verify`'s `Verifier` (timestamps -> signing key or certificate chain

@@ -1,9 +1,9 @@
 import { createHash, X509Certificate as NodeCertificate } from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import type { SignatureCheck } from './checks';
-import { check } from './checks';
-import { subjectLine } from './trust';
+import type { SignatureCheck } from '../checks';
+import { check } from '../checks';
+import { subjectLine } from '../trust';
 
 /**
  * Extended Key Usage on a signing certificate's chain, as cosign asks Go's crypto/x509 to check

@@ -2,9 +2,9 @@ import { X509Certificate as NodeX509, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { TransparencyLogEntry } from '@sigstore/bundle';
 import { pem as pemText } from '@sigstore/core';
-import type { SignatureCheck } from './checks';
-import { check } from './checks';
-import { sameKey } from './trust';
+import type { SignatureCheck } from '../checks';
+import { check } from '../checks';
+import { sameKey } from '../trust';
 
 /**
  * Is the key or certificate recorded in the log entry the one that signed? cosign

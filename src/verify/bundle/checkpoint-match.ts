@@ -1,6 +1,6 @@
 import type { TransparencyLogEntry } from '@sigstore/bundle';
-import type { SignatureCheck } from './checks';
-import { check } from './checks';
+import type { SignatureCheck } from '../checks';
+import { check } from '../checks';
 
 /**
  * An inclusion proof's signed checkpoint must be about the proof's own tree. The checkpoint is a

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { crypto as sigstoreCrypto, json } from '@sigstore/core';
 import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
 import type { TransparencyLogInstance } from '@sigstore/protobuf-specs';
-import type { SignatureCheck } from './checks';
-import { check } from './checks';
-import type { TrustRoot } from './trust';
+import type { SignatureCheck } from '../checks';
+import { check } from '../checks';
+import type { TrustRoot } from '../trust';
 
 /**
  * Rekor `intoto` entries `@sigstore/verify` 3.1 cannot check: it supports intoto 0.0.2 only

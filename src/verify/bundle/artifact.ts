@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import type { Bundle } from '@sigstore/bundle';
-import { parseDigest } from '../registry/digest';
-import type { SignatureCheck } from './checks';
-import { check } from './checks';
+import { parseDigest } from '../../registry/digest';
+import type { SignatureCheck } from '../checks';
+import { check } from '../checks';
 
 /**
  * The thing a bundle is checked against: the artifact's bytes, or only its digest
