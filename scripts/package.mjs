@@ -1,6 +1,8 @@
 // `npm run package`: the production bundles, then the .vsix (provenance-lens-<version>.vsix).
-// What goes in is .vscodeignore's allowlist; the Marketplace page is README.marketplace.md (the
+// What goes in is .vscodeignore's allowlist; the Marketplace page is MARKETPLACE.md (the
 // repository's README.md is for people working on the project, and keeps its set-up commands).
+// Not named README.<something>: npm pack ships every README* file at the root, and the CLI's
+// package has no use for it.
 import { spawnSync } from 'node:child_process';
 
 function run(cmd, args) {
@@ -14,7 +16,7 @@ function run(cmd, args) {
 run('node', ['scripts/build.mjs', '--production']);
 run('npx', [
   'vsce', 'package',
-  '--readme-path', 'README.marketplace.md',
+  '--readme-path', 'MARKETPLACE.md',
   // The bundles hold every dependency (scripts/build.mjs): no node_modules in the package.
   '--no-dependencies',
   // The project has no public home yet: package.json names no repository, so vsce can neither

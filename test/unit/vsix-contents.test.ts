@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../support/repo-root';
 
 /** The README scripts/package.mjs hands vsce (--readme-path). */
-const MARKETPLACE_README = 'README.marketplace.md';
+const MARKETPLACE_README = 'MARKETPLACE.md';
 /** VS Code's extension manifest reference, "categories": the values the Marketplace accepts. */
 const CATEGORIES = ['Programming Languages', 'Snippets', 'Linters', 'Themes', 'Debuggers', 'Formatters', 'Keymaps', 'SCM Providers', 'Other', 'Extension Packs', 'Language Packs', 'Data Science', 'Machine Learning', 'Visualization', 'Notebooks', 'Education', 'Testing'];
 
