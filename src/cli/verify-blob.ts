@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { LensError, describeError } from '../core/errors';
 import { artifactFromDigest, verifyBlob } from '../verify/bundle';
 import type { Artifact, BlobVerification } from '../verify/bundle';
-import type { SignatureCheck } from '../verify/checks';
+import type { SignatureCheck } from '../verify';
 import type { IdentityPolicy } from '../verify/policy';
 import { matcherFromFlags } from './policy-flags';
 import { loadPublicKeyFile, loadTrustRoot } from '../verify/trust';

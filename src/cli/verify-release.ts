@@ -14,13 +14,13 @@ import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
 import { policyForImage, trustRootFor } from '../verify/policy';
 import type { ImagePolicy, PolicyFile } from '../verify/policy';
-import type { ImageVerdict } from '../verify/image-verdict';
+import type { ImageVerdict } from '../verify/image';
 import type { PolicyFlagValues } from './policy-flags';
 import { policyFromFlags, readPolicyFile } from './policy-flags';
-import type { PlatformRow, ReleaseSummary } from '../verify/release-rows';
-import { platformRows, summarize } from '../verify/release-rows';
+import type { PlatformRow, ReleaseSummary } from './release-rows';
+import { platformRows, summarize } from './release-rows';
 import type { TrustRoot } from '../verify/trust';
-import { verifyImage } from '../verify/verify-image';
+import { verifyImage } from '../verify';
 import { safeText, short } from './format';
 import type { CliIo } from './io';
 import { withRegistryClient } from './registry-options';
@@ -164,7 +164,7 @@ function parseEnv(pairs: readonly string[]): Record<string, string> {
 
 const STATE: Record<string, string> = { 'not-checked': 'not checked' };
 const WHERE: Record<ReturnType<typeof variableSource>, string> = {
-  env: 'set it with --env NAME=VALUE', tag: 'give --tag', git: 'run next to the git checkout', config: 'set project_name in the file',
+  env: 'set it with --env NAME=VALUE', tag: 'give --tag', git: 'run next to the git checkout', config: 'set project_name in the file', module: 'put the go.mod of the Go module beside the file',
   clock: 'known only when the release runs', release: 'known only when the release runs',
 };
 const HEAD = ['IMAGE', 'PLATFORM', 'DIGEST', 'STATE', 'SIGNED BY', 'ATTESTATIONS'];

@@ -11,7 +11,7 @@ import type { ImageGraph } from '../registry/graph-types';
 import type { ContentSource } from '../registry/source';
 import type { ImagePolicy, PolicyFile } from '../verify/policy';
 import type { TrustRoot } from '../verify/trust';
-import type { ImageVerification } from '../verify/verify-image';
+import type { ImageVerification } from '../verify/image';
 import type { LensSettings } from './config';
 
 export interface VerifierOptions {
@@ -40,7 +40,7 @@ export class Verifier {
 
   async verify(graph: ImageGraph, signal: AbortSignal): Promise<ImageVerification> {
     const policy = await this.policyFor(graph.reference);
-    const [{ verifyImage }, trustRoot, source] = await Promise.all([import('../verify/verify-image.js'), this.root(policy), this.options.source(graph)]);
+    const [{ verifyImage }, trustRoot, source] = await Promise.all([import('../verify/index.js'), this.root(policy), this.options.source(graph)]);
     return verifyImage(source, graph, { policy, trustRoot, signal });
   }
 

@@ -8,7 +8,7 @@ import type { ResolvedSign } from '../goreleaser/sign';
 import type { GoreleaserDiagnostic, SourceRange } from '../goreleaser/types';
 import type { ImageLoad } from '../releases/types';
 import { verificationReasons } from '../releases/verification';
-import type { DigestState } from '../verify/digest-verdict';
+import type { DigestState } from '../verify/image';
 import type { Words } from './verdict-words';
 import { loadWords } from './verdict-words';
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../core/errors';
 import type { ProvenanceReport } from '../provenance/collect';
 import type { ImageGraph } from '../registry/graph-types';
-import type { ImageVerification } from '../verify/verify-image';
+import type { ImageVerification } from '../verify/image';
 import { checkExternalLink } from './links';
 import { parsePageMessage } from './message-guard';
 import type { PartFailure } from './model';

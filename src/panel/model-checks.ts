@@ -4,8 +4,7 @@
  * and a transparency-log entry gets its public search link (public-good Sigstore only).
  */
 import type { Artifact, ImageGraph } from '../registry/graph-types';
-import type { ImageCheck, ImageEvidence } from '../verify/image-checks';
-import type { ArtifactVerification } from '../verify/verify-artifact';
+import type { ArtifactVerification, ImageCheck, ImageEvidence } from '../verify/image';
 import { logSearchUrl, safeLink } from './links';
 import type { ArtifactState, PanelArtifact, PanelCheck, PanelFact } from './protocol';
 

@@ -6,7 +6,7 @@
 import type { ProvenanceEntry, ProvenanceReport } from '../provenance/collect';
 import type { ImageGraph } from '../registry/graph-types';
 import type { SourceOrigin, SourceSummary } from '../provenance/types';
-import type { ImageVerification } from '../verify/verify-image';
+import type { ImageVerification } from '../verify/image';
 import { artifactState, formatLabel } from './model-checks';
 import { safeLink } from './links';
 import type { NameValue, PanelMaterial, PanelProvenance, PanelSource } from './protocol';

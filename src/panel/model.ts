@@ -6,8 +6,8 @@
  */
 import type { ProvenanceReport } from '../provenance/collect';
 import type { ImageGraph } from '../registry/graph-types';
-import type { ImageVerification } from '../verify/verify-image';
-import { unpinnedSigners } from '../verify/unpinned-signers';
+import { unpinnedSigners } from '../verify/image';
+import type { ImageVerification } from '../verify/image';
 import type { CheckContext } from './model-checks';
 import { panelArtifact, panelCheck } from './model-checks';
 import { panelProvenance, prettyJson } from './model-provenance';

@@ -4,12 +4,9 @@
  * own result type is kept whole: the image panel shows every check and its evidence.
  */
 import type { Artifact, ImageGraph } from '../registry/graph-types';
-import type { DigestState } from '../verify/digest-verdict';
-import type { ArtifactVerification } from '../verify/verify-artifact';
-import type { ImageVerification } from '../verify/verify-image';
+import type { ArtifactVerification, DigestState, ImageVerification } from '../verify/image';
+export type { ArtifactVerification, ImageVerification } from '../verify/image';
 
-export type { ImageVerification } from '../verify/verify-image';
-export type { ArtifactVerification } from '../verify/verify-artifact';
 
 export type VerifyImage = (graph: ImageGraph, signal: AbortSignal) => Promise<ImageVerification>;
 

@@ -1,14 +1,16 @@
 import type { ImageGraph } from '../registry/graph-types';
 import type { ContentSource } from '../registry/source';
 import { throwIfAborted, withFanOutSignal } from '../core/abort';
-import type { ArtifactContent } from './artifact-content';
-import { fetchArtifactContent } from './artifact-content';
+import type { ArtifactContent } from '../registry/artifact-content';
+import { fetchArtifactContent } from '../registry/artifact-content';
 import type { ImagePolicy } from './policy';
-import type { ImageVerdict } from './image-verdict';
-import { imageVerdict } from './image-verdict';
-import type { TrustRoot, TrustRootInfo } from './trust';
-import type { ArtifactVerification } from './verify-artifact';
-import { verifyArtifact } from './verify-artifact';
+import type { TrustRoot } from './trust';
+// Past the room's door on purpose: the door stays light (see image/index.ts).
+import { verifyGraphContents } from './image/verify-graph';
+import type { ImageVerification } from './image';
+
+// The edge of the verifier that reads: the content of every artifact through the source (a
+// registry, an OCI layout), then the pure verification of the image room over those bytes.
 
 /**
  * Verifies a whole image graph (from `buildGraph`): every signature and attestation in every
@@ -27,26 +29,12 @@ export interface VerifyImageOptions {
   maxArtifactBytes?: number;
 }
 
-export interface ImageVerification {
-  /** One result per `graph.artifacts` entry, in the same order. */
-  artifacts: ArtifactVerification[];
-  verdict: ImageVerdict;
-  trustRoot: TrustRootInfo;
-}
-
 export async function verifyImage(source: ContentSource, graph: ImageGraph, options: VerifyImageOptions): Promise<ImageVerification> {
   return withFanOutSignal(options.signal, async (signal) => {
     const contents = await fetchAll(source, graph, { ...options, signal });
     throwIfAborted(signal);
     return verifyGraphContents(graph, contents, options);
   });
-}
-
-/** The synchronous half: the graph and each artifact's content (same order) to results. */
-export function verifyGraphContents(graph: ImageGraph, contents: readonly ArtifactContent[], options: Pick<VerifyImageOptions, 'policy' | 'trustRoot'>): ImageVerification {
-  const ctx = { policy: options.policy, trustRoot: options.trustRoot };
-  const artifacts = graph.artifacts.map((a, i) => verifyArtifact(a, contents[i] ?? { kind: 'unreadable', code: 'INTERNAL', message: 'no content was fetched' }, ctx));
-  return { artifacts, verdict: imageVerdict(graph, artifacts, options.policy), trustRoot: options.trustRoot.info };
 }
 
 async function fetchAll(source: ContentSource, graph: ImageGraph, options: VerifyImageOptions): Promise<ArtifactContent[]> {

@@ -12,7 +12,7 @@ import { parseReference } from '../../src/registry/reference';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import type { ImageVerification } from '../../src/verify/verify-image';
+import type { ImageVerification } from '../../src/verify/image/verify-graph';
 import { verifyImage } from '../../src/verify/verify-image';
 import { INDEX_TYPE, attack, bytesOf, serveBytes } from '../support/hostile-answers';
 import { sha256 } from '../support/hostile-bombs';

@@ -23,8 +23,8 @@ import { createTestLog } from '../support/sigstore/log';
 import { attachArtifactToImage } from '@sigstore/oci';
 import { githubActionsClaims, identityToken, startSigstoreJsServices, type SigstoreJsServices } from '../support/sigstore-js/services';
 import type { ImageGraph } from '../../src/registry/graph-types';
-import type { ImageVerdict } from '../../src/verify/image-verdict';
-import type { ArtifactVerification } from '../../src/verify/verify-artifact';
+import type { ImageVerdict } from '../../src/verify/image/image-verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
 type VerifiedArtifact = ImageGraph['artifacts'][number] & ArtifactVerification;
 type VerifyJson = Omit<ImageGraph, 'artifacts'> & { artifacts: VerifiedArtifact[]; verdict: ImageVerdict };

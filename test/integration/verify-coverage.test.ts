@@ -9,8 +9,8 @@ import { seedLayout } from '../support/storage-seed';
 import { realFixtureDir } from '../support/real-fixtures';
 import { cli } from '../support/cli';
 import type { ImageGraph } from '../../src/registry/graph-types';
-import type { ImageVerdict } from '../../src/verify/image-verdict';
-import type { ArtifactVerification } from '../../src/verify/verify-artifact';
+import type { ImageVerdict } from '../../src/verify/image/image-verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
 // The coverage rule on the real slsa-github-generator images (its container workflow runs
 // `cosign attest` only: a signed SLSA provenance attestation, no .sig), through a real registry

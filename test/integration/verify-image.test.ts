@@ -10,8 +10,8 @@ import { seedBlob, seedLayout, seedManifest, tagManifest } from '../support/stor
 import { realFixtureDir } from '../support/real-fixtures';
 import { cli } from '../support/cli';
 import type { ImageGraph } from '../../src/registry/graph-types';
-import type { ImageVerdict } from '../../src/verify/image-verdict';
-import type { ArtifactVerification } from '../../src/verify/verify-artifact';
+import type { ImageVerdict } from '../../src/verify/image/image-verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
 const GENERATOR = realFixtureDir('cosign-signatures', 'slsa-github-generator-container');
 

@@ -23,9 +23,9 @@ import { MUTATIONS } from '../support/sigstore/mutations';
 import { pushBundleReferrers, pushCosignLayers, pushSignedRelease } from '../support/sigstore/release';
 import type { SignedEnvelope, SignedMessage, SignedRecord, Signer } from '../support/sigstore/signed';
 import type { ImageGraph } from '../../src/registry/graph-types';
-import type { ImageCheckCode } from '../../src/verify/image-checks';
-import type { ImageVerdict } from '../../src/verify/image-verdict';
-import type { ArtifactVerification } from '../../src/verify/verify-artifact';
+import type { ImageCheckCode } from '../../src/verify/image/image-checks';
+import type { ImageVerdict } from '../../src/verify/image/image-verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
 // Issue 3 item 7, every negative case, through a real registry and the CLI, with the project's
 // own mini Sigstore (test CA, log key, custom trusted root): each mutation of

@@ -19,8 +19,8 @@ import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
 import { Verifier } from '../../src/host/verifier';
 import { privatePki } from '../../src/verify/trust/certificate-chain';
-import type { ImageVerdict } from '../../src/verify/image-verdict';
-import type { ArtifactVerification } from '../../src/verify/verify-artifact';
+import type { ImageVerdict } from '../../src/verify/image/image-verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
 // A private PKI through a real registry and the CLI, as `cosign verify --certificate-chain
 // chain.pem --insecure-ignore-tlog` verifies it: the mini Sigstore's CA stands in for a company

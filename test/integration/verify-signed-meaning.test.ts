@@ -19,8 +19,8 @@ import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
 import { pushBundleReferrers, pushCosignLayers } from '../support/sigstore/release';
 import { signEnvelope } from '../support/sigstore/signed';
 import type { ImageGraph } from '../../src/registry/graph-types';
-import type { ImageVerdict } from '../../src/verify/image-verdict';
-import type { ArtifactVerification } from '../../src/verify/verify-artifact';
+import type { ImageVerdict } from '../../src/verify/image/image-verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
 // Through a real registry and the CLI: what a signature or attestation is comes from its signed
 // bytes (a statement's predicateType) and what may sign comes from the certificate (codeSigning);

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { TUF_MIRROR_ENV, TUF_ROOT_ENV } from '../../src/cli/trust-options';
 import type { BlobVerification } from '../../src/verify/bundle/verify-blob';
-import type { ImageVerdict } from '../../src/verify/image-verdict';
+import type { ImageVerdict } from '../../src/verify/image/image-verdict';
 import { refreshTrustRoot } from '../../src/verify/trust/trust-refresh';
 import { DEFAULT_REFRESH_WAIT_MS } from '../../src/verify/trust/trust-root';
 import { PUBLIC_GOOD_TUF_URL } from '../../src/verify/trust/trust-seeds';

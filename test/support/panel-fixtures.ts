@@ -7,12 +7,12 @@ import { createHash } from 'node:crypto';
 import type { ProvenanceEntry, ProvenanceReport } from '../../src/provenance/collect';
 import { readProvenance } from '../../src/provenance/summary';
 import type { Artifact, ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
-import type { ImageCheck } from '../../src/verify/image-checks';
+import type { ImageCheck } from '../../src/verify/image/image-checks';
+import { imageVerdict } from '../../src/verify/image/image-verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
+import type { ImageVerification } from '../../src/verify/image/verify-graph';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
-import { imageVerdict } from '../../src/verify/image-verdict';
 import type { TrustRootInfo } from '../../src/verify/trust/trust-types';
-import type { ArtifactVerification } from '../../src/verify/verify-artifact';
-import type { ImageVerification } from '../../src/verify/verify-image';
 
 export interface PanelFixture {
   readonly graph: ImageGraph;

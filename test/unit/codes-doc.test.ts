@@ -113,11 +113,11 @@ describe('docs/codes.md lists every code the engine emits', () => {
     const checks = union('src/verify/checks.ts', 'CheckCode');
     assert.ok(checks.includes('CERTIFICATE_CHAIN') && checks.includes('SLSA_SOURCE_COMMIT'), `CheckCode read as ${checks.join(', ')}`);
     assertSame('Signature and artifact checks', checks, 'CheckCode in src/verify/checks.ts');
-    assertSame('Image checks', union('src/verify/image-checks.ts', 'ImageCheckCode'), 'ImageCheckCode in src/verify/image-checks.ts');
+    assertSame('Image checks', union('src/verify/image/image-checks.ts', 'ImageCheckCode'), 'ImageCheckCode in src/verify/image/image-checks.ts');
   });
 
   test('every verdict state', () => {
-    const states = [...union('src/verify/digest-verdict.ts', 'DigestState'), ...union('src/verify/image-verdict.ts', 'ImageState')];
+    const states = [...union('src/verify/image/digest-verdict.ts', 'DigestState'), ...union('src/verify/image/image-verdict.ts', 'ImageState')];
     assertSame('Verdict states', states, 'DigestState and ImageState');
   });
 

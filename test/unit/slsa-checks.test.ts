@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { CheckCode, CheckStatus } from '../../src/verify/checks';
 import type { SlsaExpectations } from '../../src/verify/policy/image-policy';
-import { SLSA_V02, SLSA_V1, parseRepositoryUri, slsaChecks, slsaFacts } from '../../src/verify/slsa-checks';
+import { parseRepositoryUri, SLSA_V02, SLSA_V1, slsaChecks, slsaFacts } from '../../src/verify/image/slsa-checks';
 import { realFixture } from '../support/real-fixtures';
 
 /**

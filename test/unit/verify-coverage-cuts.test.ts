@@ -2,8 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Artifact, Cut, ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
-import { imageVerdict } from '../../src/verify/image-verdict';
-import type { ArtifactState, ArtifactVerification } from '../../src/verify/verify-artifact';
+import { imageVerdict } from '../../src/verify/image/image-verdict';
+import type { ArtifactState, ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
 // The coverage rule over hand-made graphs: entries that could not be examined, nested indexes,
 // and what the walk's caps cut. The manifests that must be covered are exactly those a runtime

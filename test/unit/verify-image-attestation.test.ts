@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artifact as GraphArtifact } from '../../src/registry/graph-types';
-import type { ImageCheckCode } from '../../src/verify/image-checks';
+import type { ImageCheckCode } from '../../src/verify/image/image-checks';
+import { verifyArtifact } from '../../src/verify/image/verify-artifact';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import type { ArtifactVerification } from '../../src/verify/verify-artifact';
-import { verifyArtifact } from '../../src/verify/verify-artifact';
 import { realFixture, realFixtureDir } from '../support/real-fixtures';
 
 // The real cosign `.att` layers of slsa-github-generator's container workflow (slsa-verifier

@@ -4,14 +4,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artifact as GraphArtifact } from '../../src/registry/graph-types';
-import type { ImageCheck, ImageCheckCode } from '../../src/verify/image-checks';
+import type { ImageCheck, ImageCheckCode } from '../../src/verify/image/image-checks';
+import { verifyArtifact } from '../../src/verify/image/verify-artifact';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parsePublicKey } from '../../src/verify/trust/public-key';
 import type { PublicKeyMaterial } from '../../src/verify/trust/public-key';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import type { ArtifactVerification } from '../../src/verify/verify-artifact';
-import { verifyArtifact } from '../../src/verify/verify-artifact';
 import { realFixtureDir } from '../support/real-fixtures';
 
 // The real cosign signatures containers/image tests with (signature/fixtures @ df7e80d2),

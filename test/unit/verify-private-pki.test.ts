@@ -11,10 +11,10 @@ import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
 import { bundleFromCosignSignature } from '../../src/verify/bundle/cosign-bundle';
 import { verifyBlob } from '../../src/verify/bundle/verify-blob';
-import type { ImageCheckCode } from '../../src/verify/image-checks';
+import type { ImageCheckCode } from '../../src/verify/image/image-checks';
+import { verifyArtifact } from '../../src/verify/image/verify-artifact';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
-import type { ArtifactVerification } from '../../src/verify/verify-artifact';
-import { verifyArtifact } from '../../src/verify/verify-artifact';
 import { realFixtureDir } from '../support/real-fixtures';
 
 // The containers/image private-PKI cosign signature (signature/fixtures @ df7e80d2,

@@ -2,9 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Artifact, ImageGraph } from '../../src/registry/graph-types';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
-import { imageVerdict } from '../../src/verify/image-verdict';
-import { platformRows, summarize } from '../../src/verify/release-rows';
-import type { ArtifactState, ArtifactVerification } from '../../src/verify/verify-artifact';
+import { imageVerdict } from '../../src/verify/image/image-verdict';
+import type { ArtifactState, ArtifactVerification } from '../../src/verify/image/verify-artifact';
+import { platformRows, summarize } from '../../src/cli/release-rows';
 
 // The rows `verify --release` prints per image and platform, and the exit code a release job
 // acts on, over hand-made verdicts.

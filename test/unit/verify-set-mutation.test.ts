@@ -6,7 +6,7 @@ import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import { verifyArtifact } from '../../src/verify/verify-artifact';
+import { verifyArtifact } from '../../src/verify/image/verify-artifact';
 import { BUNDLE_V01_MEDIA_TYPE, cosignSignBundle, messageSignatureBundle, toBundleArtifact } from '../support/sigstore/bundle';
 import { GITHUB_ISSUER } from '../support/sigstore/ca';
 import type { SigningIdentity } from '../support/sigstore/ca';

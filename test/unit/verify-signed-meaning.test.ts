@@ -5,7 +5,7 @@ import type { Descriptor } from '../../src/registry/types';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import type { Layer, Outcome, SignedImage } from '../support/properties/signed-image';
 import { IMAGE_DIGEST, REPOSITORY, attestationPolicy, createSignedImage, graphEntry, imageGraph, pinnedPolicy, referrerManifest } from '../support/properties/signed-image';
-import { verifyGraphContents } from '../../src/verify/verify-image';
+import { verifyGraphContents } from '../../src/verify/image/verify-graph';
 import type { BundleArtifact } from '../support/sigstore/bundle';
 import { BUNDLE_V03_MEDIA_TYPE, attestationBundle, cosignSignBundle, toBundleArtifact } from '../support/sigstore/bundle';
 import { attestationLayer } from '../support/sigstore/cosign';

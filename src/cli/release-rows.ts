@@ -1,5 +1,4 @@
-import type { DigestState, DigestVerdict } from './digest-verdict';
-import type { ImageState, ImageVerdict } from './image-verdict';
+import type { DigestState, DigestVerdict, ImageState, ImageVerdict } from '../verify/image';
 
 /**
  * One release, one table: a row per image and platform, as `provenance-lens verify --release`

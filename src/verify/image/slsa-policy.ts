@@ -1,6 +1,6 @@
-import type { CheckCode } from './checks';
+import type { CheckCode } from '../checks';
 import type { ImageCheck } from './image-checks';
-import type { SlsaExpectations } from './policy';
+import type { SlsaExpectations } from '../policy';
 import { SLSA_V02, SLSA_V1, slsaChecks } from './slsa-checks';
 
 /**

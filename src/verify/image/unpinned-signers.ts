@@ -1,6 +1,6 @@
 // Who signed what "unpinned" is about. Types only from the engine, so the panel model and the
 // CLI can use it without loading the verifier.
-import type { ImageVerification } from './verify-image';
+import type { ImageVerification } from './verify-graph';
 
 /**
  * The distinct signers (certificate identity and issuer) of valid signatures nobody pinned: what

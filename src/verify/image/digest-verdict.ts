@@ -1,6 +1,6 @@
-import type { GraphProblem, ImageGraph } from '../registry/graph-types';
-import { digestTag } from '../registry/digest';
-import type { CoverageRule } from './policy';
+import type { GraphProblem, ImageGraph } from '../../registry/graph-types';
+import { digestTag } from '../../registry/digest';
+import type { CoverageRule } from '../policy';
 import type { ArtifactState, ArtifactVerification } from './verify-artifact';
 
 /**

@@ -1,6 +1,6 @@
-import type { Cut, ImageGraph } from '../registry/graph-types';
+import type { Cut, ImageGraph } from '../../registry/graph-types';
 import type { DigestState, DigestVerdict } from './digest-verdict';
-import type { CoverageRule } from './policy';
+import type { CoverageRule } from '../policy';
 import type { ImageVerdict } from './image-verdict';
 
 /**

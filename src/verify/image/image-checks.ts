@@ -1,5 +1,5 @@
-import type { CheckCode, CheckStatus, Evidence, SignatureCheck } from './checks';
-import type { CoverageRule } from './policy';
+import type { CheckCode, CheckStatus, Evidence, SignatureCheck } from '../checks';
+import type { CoverageRule } from '../policy';
 
 /**
  * Checks that exist only when verifying an image's artifacts, beside the bundle checks of

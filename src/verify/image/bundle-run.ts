@@ -1,9 +1,9 @@
-import { leafCertificate, parseBundle, parseCertificate, verifyBlob } from './bundle';
-import type { Artifact, BlobVerification } from './bundle';
+import { leafCertificate, parseBundle, parseCertificate, verifyBlob } from '../bundle';
+import type { Artifact, BlobVerification } from '../bundle';
 import { githubClaimChecks } from './github-claims';
 import type { ImageCheck } from './image-checks';
-import type { ImagePolicy } from './policy';
-import type { TrustRoot } from './trust';
+import type { ImagePolicy } from '../policy';
+import type { TrustRoot } from '../trust';
 
 /**
  * One Sigstore bundle (found as a referrer, or converted from cosign annotations) through

@@ -1,19 +1,19 @@
-import type { Artifact as GraphArtifact, ArtifactFormat, ArtifactKind } from '../registry/graph-types';
-import { kindForPredicate } from '../registry/classify';
-import { MediaType } from '../registry/media-types';
-import { artifactFromDigest, bundleFromCosignAttestation, bundleFromCosignSignature } from './bundle';
-import type { Conversion } from './bundle';
-import type { ArtifactContent } from './artifact-content';
-import { isBundleType } from './artifact-content';
+import type { Artifact as GraphArtifact, ArtifactFormat, ArtifactKind } from '../../registry/graph-types';
+import { kindForPredicate } from '../../registry/classify';
+import { MediaType } from '../../registry/media-types';
+import { artifactFromDigest, bundleFromCosignAttestation, bundleFromCosignSignature } from '../bundle';
+import type { Conversion } from '../bundle';
+import type { ArtifactContent } from '../../registry/artifact-content';
+import { isBundleType } from '../../registry/artifact-content';
 import { inTotoSubjectCheck } from './buildkit-statement';
 import type { BundleRun } from './bundle-run';
 import { runBundle } from './bundle-run';
 import type { ImageCheck, ImageCheckCode } from './image-checks';
 import { imageCheck } from './image-checks';
-import type { ImagePolicy } from './policy';
+import type { ImagePolicy } from '../policy';
 import { simpleSigningClaims } from './simple-signing';
 import { slsaPolicyChecks } from './slsa-policy';
-import type { TrustRoot } from './trust';
+import type { TrustRoot } from '../trust';
 
 /**
  * What one artifact of an image graph proves, in the terms of issue 3 §5:

@@ -1,10 +1,10 @@
-import type { GraphProblem, ImageGraph } from '../registry/graph-types';
+import type { GraphProblem, ImageGraph } from '../../registry/graph-types';
 import { attestationNoun, coverageSentence } from './coverage-sentence';
 import type { DigestState, DigestVerdict } from './digest-verdict';
 import { coverageOf } from './digest-verdict';
 import type { ImageCheck } from './image-checks';
 import { imageCheck } from './image-checks';
-import type { CoverageRule, ImagePolicy } from './policy';
+import type { CoverageRule, ImagePolicy } from '../policy';
 import type { ArtifactVerification } from './verify-artifact';
 
 /**

@@ -1,6 +1,6 @@
 import type { X509Certificate } from '@sigstore/core';
-import { describeMatcher, matches } from './policy';
-import type { GithubClaims } from './policy';
+import { describeMatcher, matches } from '../policy';
+import type { GithubClaims } from '../policy';
 import type { ImageCheck } from './image-checks';
 import { imageCheck } from './image-checks';
 

@@ -1,7 +1,7 @@
-import type { SignatureCheck } from './checks';
-import { check } from './checks';
-import { describeMatcher, matches } from './policy';
-import type { SlsaExpectations } from './policy';
+import type { SignatureCheck } from '../checks';
+import { check } from '../checks';
+import { describeMatcher, matches } from '../policy';
+import type { SlsaExpectations } from '../policy';
 
 /**
  * What a policy can ask of SLSA provenance (https://slsa.dev/spec/v1.0/verifying-artifacts):

@@ -1,9 +1,9 @@
 import { LensError, describeError } from '../core/errors';
 import { throwIfAborted } from '../core/abort';
-import type { Artifact as GraphArtifact } from '../registry/graph-types';
-import { MediaType } from '../registry/media-types';
-import type { ContentSource } from '../registry/source';
-import type { FetchedManifest } from '../registry/types';
+import type { Artifact as GraphArtifact } from './graph-types';
+import { MediaType } from './media-types';
+import type { ContentSource } from './source';
+import type { FetchedManifest } from './types';
 
 /**
  * The bytes verifying one graph artifact needs, fetched before the (synchronous, pure)
