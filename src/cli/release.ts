@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { LensError } from '../core/errors';
 import { analyzeGoreleaser } from '../goreleaser/analyze';
+import { readGitFacts } from '../goreleaser/git-context';
 import type { ResolvedImage, ResolvedRelease } from '../goreleaser/resolve';
 import { resolveRelease } from '../goreleaser/resolve';
-import { variableSource } from '../goreleaser/template-context';
+import { contextFromTag, variableSource } from '../goreleaser/template-context';
 import type { GoreleaserDiagnostic } from '../goreleaser/types';
 import { safeText } from './format';
-import { goreleaserContext, goreleaserOptionSpec } from './goreleaser-context';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { parseOptions } from './run';
@@ -29,14 +30,31 @@ claims; and the configuration's traps (docker_manifests of attested images, unre
   --json             machine-readable output (shape: docs/release-json.md)
 A value that cannot be rendered is never guessed: it is listed as unresolved, with its variables.`;
 
-const options = { ...goreleaserOptionSpec, json: { type: 'boolean' } } as const;
+const options = {
+  tag: { type: 'string' },
+  commit: { type: 'string' },
+  branch: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  'inherit-env': { type: 'boolean' },
+  'no-git': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+function parseEnv(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new LensError('USAGE', `--env takes NAME=VALUE, got "${p}".\n${usage}`);
+    env[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return env;
+}
 
 const HOW_TO_SET: Record<ReturnType<typeof variableSource>, string> = {
   env: 'set it with --env NAME=VALUE',
   tag: 'give --tag, or run next to a tagged git checkout',
   git: 'give --commit/--branch, or run in a git checkout',
   config: 'set project_name in the file',
-  module: 'put the go.mod of the Go module beside the file',
   clock: 'known only when the release runs',
   release: 'known only when the release runs',
 };
@@ -122,7 +140,18 @@ export const releaseCommand: CliCommand = {
     } catch (e) {
       throw new LensError('USAGE', `Cannot read the GoReleaser file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
     }
-    const { tag, commit, context } = await goreleaserContext(file, values, io.env, usage);
+    const env = { ...(values['inherit-env'] ? (Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined)) as Record<string, string>) : {}), ...parseEnv(values.env ?? []) };
+    const git = values['no-git'] ? {} : await readGitFacts(dirname(resolve(file)));
+    const tag = values.tag ?? (env.GORELEASER_CURRENT_TAG || undefined) ?? git.tag;
+    const commit = values.commit ?? git.commit;
+    const branch = values.branch ?? git.branch;
+    const context = contextFromTag(tag, {
+      env,
+      ...(commit ? { commit } : {}),
+      ...(commit && !values.commit && git.shortCommit ? { shortCommit: git.shortCommit } : {}),
+      ...(branch ? { branch } : {}),
+      ...(git.commitDate && !values.commit ? { commitDate: git.commitDate } : {}),
+    });
     const analysis = analyzeGoreleaser(text);
     const release = resolveRelease(analysis, context);
     const diagnostics = [...analysis.diagnostics, ...release.diagnostics].sort((a, b) => a.range.start - b.range.start);

@@ -4,37 +4,13 @@
  * `repositories` x `tags`; dockers and docker_manifests name whole references. Top-level build
  * `tags` are Go build tags, not image tags, and are never read here.
  */
-import { parseRegistryReference } from '../registry/reference';
 import type { DockerEntry, GoreleaserConfig } from './config';
 import type { ImageTemplateRef, TemplateScalar } from './types';
 
-const normActions = (t: string): string => t.replace(/\{\{-?\s*/g, '{{').replace(/\s*-?\}\}/g, '}}');
-
-/**
- * An image template with its repository normalised as distribution/reference does, when the
- * repository part holds no template: `docker.io/aquasec/trivy:{{ .Version }}` and
- * `aquasec/trivy:{{.Version}}` name one repository (trivy writes both).
- */
-function imageKey(template: string): string {
-  const t = normActions(template.trim());
-  const actions: string[] = [];
-  const masked = t.replace(/\{\{.*?\}\}/gs, (a) => `\u0000${actions.push(a) - 1}\u0000`);
-  const colon = masked.lastIndexOf(':');
-  const split = colon > masked.lastIndexOf('/') ? colon : masked.length;
-  const repository = masked.slice(0, split);
-  const unmask = (s: string): string => s.replace(/\u0000(\d+)\u0000/g, (_, n: string) => actions[Number(n)]!);
-  if (repository.includes('\u0000') || repository.includes('@')) return t;
-  try {
-    const r = parseRegistryReference(repository);
-    return `${r.registry}/${r.repository}${unmask(masked.slice(split))}`;
-  } catch {
-    return t;
-  }
-}
-
-/** Image templates naming the same image: actions compared ignoring spaces and trim markers, repositories normalised. */
+/** Templates compared as text, ignoring spaces and trim markers inside actions. */
 export function sameTemplate(a: string, b: string): boolean {
-  return normActions(a) === normActions(b) || imageKey(a) === imageKey(b);
+  const norm = (t: string): string => t.replace(/\{\{-?\s*/g, '{{').replace(/\s*-?\}\}/g, '}}');
+  return norm(a) === norm(b);
 }
 
 /** `--platform=linux/arm64/v8` (or `--platform linux/arm64`) among build flags, else goos/goarch/goarm. */
