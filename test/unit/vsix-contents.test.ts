@@ -1,16 +1,21 @@
 // What `npm run package` puts in the .vsix, asked of vsce itself (`vsce ls` reads .vscodeignore the
-// way `vsce package` does): the Marketplace README and every file it shows or names, the licence,
-// the changelog and the icon, and nothing of the sources or tests. The bundles in dist/ are left
-// out of the assertions: they exist only after a build.
-import { describe, test } from 'node:test';
+// way `vsce package` does): the Marketplace README with its screenshots inlined, the documents it
+// names, the licence, the changelog and the icon, and nothing of the sources or tests. The bundles
+// in dist/ are left out of the assertions: they exist only after a build.
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../support/repo-root';
 
-/** The README scripts/package.mjs hands vsce (--readme-path). */
+/** The source of the README scripts/package.mjs hands vsce (inlined by scripts/marketplace-readme.mjs). */
 const MARKETPLACE_README = 'MARKETPLACE.md';
+type WriteReadme = (root: string) => string;
+type InlineImages = (markdown: string, root: string) => string;
+const marketplaceReadme = async (): Promise<{ writeMarketplaceReadme: WriteReadme; inlineImages: InlineImages }> =>
+  (await import(pathToFileURL(join(repoRoot, 'scripts', 'marketplace-readme.mjs')).href)) as { writeMarketplaceReadme: WriteReadme; inlineImages: InlineImages };
 /** VS Code's extension manifest reference, "categories": the values the Marketplace accepts. */
 const CATEGORIES = ['Programming Languages', 'Snippets', 'Linters', 'Themes', 'Debuggers', 'Formatters', 'Keymaps', 'SCM Providers', 'Other', 'Extension Packs', 'Language Packs', 'Data Science', 'Machine Learning', 'Visualization', 'Notebooks', 'Education', 'Testing'];
 
@@ -24,17 +29,17 @@ interface Manifest {
 }
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
 
-function packaged(): string[] {
+function packaged(readmePath: string): string[] {
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const out = execFileSync(process.execPath, [vsce, 'ls', '--readme-path', MARKETPLACE_README, '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [vsce, 'ls', '--readme-path', readmePath, '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
   return out.split('\n').map((l) => l.trim()).filter((l) => l !== '');
 }
 
-/** Relative targets of the README's images and links: inside the package, or broken there. */
-function relativeTargets(markdown: string): string[] {
-  const targets = [...markdown.matchAll(/!?\[[^\]]*\]\(([^)\s]+)[^)]*\)/g)].map((m) => m[1]!);
-  return targets.filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('#'));
+/** Targets of the Markdown's images and links. */
+function targets(markdown: string): string[] {
+  return [...markdown.matchAll(/!?\[[^\]]*\]\(([^)\s]+)[^)]*\)/g)].map((m) => m[1]!);
 }
+const isRelative = (t: string) => !/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('#');
 
 /** Width and height from a PNG's IHDR chunk (https://www.w3.org/TR/png/#11IHDR). */
 function pngSize(path: string): { width: number; height: number } {
@@ -45,18 +50,41 @@ function pngSize(path: string): { width: number; height: number } {
 }
 
 describe('the .vsix: what users get', () => {
-  const files = packaged();
+  let readmePath: string;
+  let files: string[];
+  before(async () => {
+    readmePath = (await marketplaceReadme()).writeMarketplaceReadme(repoRoot);
+    files = packaged(readmePath);
+  });
 
   test('the Marketplace README, the licence, the changelog and the icon are in it', () => {
-    for (const f of [MARKETPLACE_README, 'LICENSE', 'CHANGELOG.md', 'package.json', manifest.icon!]) assert.ok(files.includes(f), `${f} is not packaged`);
+    for (const f of [readmePath, 'LICENSE', 'CHANGELOG.md', 'package.json', manifest.icon!]) assert.ok(files.includes(f), `${f} is not packaged`);
     assert.ok(!files.includes('README.md'), "the repository's README (set-up commands, benchmarks) is not the package's");
   });
 
-  test('every image and document the README shows or names is packaged', () => {
+  test('the README carries its screenshots inline (VS Code shows a README with img-src https: data: only), byte for byte', () => {
+    const source = readFileSync(join(repoRoot, MARKETPLACE_README), 'utf8');
+    const shots = targets(source).filter((t) => isRelative(t) && t.endsWith('.png'));
+    assert.ok(shots.length >= 4, `the README shows its screenshots: ${shots.join(', ')}`);
+    const inlined = targets(readFileSync(join(repoRoot, readmePath), 'utf8'));
+    assert.deepEqual(inlined.filter(isRelative), [], 'no image or link left that only resolves in a folder');
+    const data = inlined.filter((t) => t.startsWith('data:'));
+    assert.equal(data.length, shots.length);
+    shots.forEach((shot, i) => {
+      assert.ok(data[i]!.startsWith('data:image/png;base64,'), shot);
+      assert.ok(Buffer.from(data[i]!.slice('data:image/png;base64,'.length), 'base64').equals(readFileSync(join(repoRoot, shot))), `${shot} inlined byte for byte`);
+    });
+  });
+
+  test('an image the README names but the repository lacks stops the packaging, naming it', async () => {
+    const { inlineImages } = await marketplaceReadme();
+    assert.throws(() => inlineImages('![x](media/screenshots/nothing-here.png)', repoRoot), /MARKETPLACE\.md: image media\/screenshots\/nothing-here\.png cannot be read \(ENOENT\)/);
+    assert.throws(() => inlineImages('![x](media/provenance-lens.svg)', repoRoot), /is not PNG, JPEG, GIF or WebP/);
+    assert.throws(() => inlineImages('![x](../outside.png)', repoRoot), /is outside the repository/);
+  });
+
+  test('the documents the README names are packaged', () => {
     const readme = readFileSync(join(repoRoot, MARKETPLACE_README), 'utf8');
-    const targets = relativeTargets(readme);
-    assert.ok(targets.filter((t) => t.endsWith('.png')).length >= 4, `the README shows its screenshots: ${targets.join(', ')}`);
-    for (const t of targets) assert.ok(files.includes(t), `${t} (linked from ${MARKETPLACE_README}) is not packaged`);
     // Named in the text, opened from the extension's folder.
     for (const named of ['docs/policy.md', 'schemas/provenance-lens.schema.json']) {
       assert.ok(readme.includes(named), named);
