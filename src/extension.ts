@@ -2,7 +2,7 @@
 // Nothing heavy happens here: the engines (registry client, graph walker, verifier, goreleaser
 // parser, provenance reader) are imported on first use (src/host/engines.ts, verifier.ts).
 import * as vscode from 'vscode';
-import { CommandIds, ViewIds } from './commands/ids';
+import { CommandIds, ViewIds } from './host/ids';
 import type { LensServices } from './commands/context';
 import { registerCommands } from './commands/register';
 import { affectsSettings, policyPath, readSettings, workspaceFiles } from './host/config';
@@ -25,7 +25,7 @@ import { ReleaseTree } from './views/release-tree';
 import { revealSignInNodes } from './views/sign-in-reveal';
 import { ReleaseStatus } from './views/status-bar';
 
-export { CommandIds as Commands, ViewIds as Views } from './commands/ids';
+export { CommandIds as Commands, ViewIds as Views } from './host/ids';
 
 /** What `activate` returns: the live objects, for the in-host tests and for other extensions. */
 export interface ProvenanceLensApi {

@@ -1,6 +1,5 @@
 import type { CliCommand, CliIo } from './io';
-import { Exit } from './io';
-import { parseOptions } from './run';
+import { Exit, parseOptions } from './io';
 import { LensError } from '../core/errors';
 import { parseReference } from '../registry/reference';
 import { buildGraph } from '../registry/graph';

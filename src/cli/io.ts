@@ -1,3 +1,6 @@
+import { parseArgs } from 'node:util';
+import { LensError, describeError } from '../core/errors';
+
 /** What a CLI command may touch: its streams and environment. Tests pass their own. */
 export interface CliIo {
   stdout: { write(s: string): unknown };
@@ -13,4 +16,13 @@ export interface CliCommand {
   summary: string;
   usage: string;
   run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** `parseArgs` with a usage error that says which option was wrong. */
+export function parseOptions<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(args: string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new LensError('USAGE', `${describeError(e)}\n${usage}`);
+  }
 }

@@ -10,7 +10,7 @@ import type { GoreleaserDiagnostic } from '../goreleaser/types';
 import { safeText } from './format';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
-import { parseOptions } from './run';
+import { parseOptions } from './io';
 
 const usage = `Usage: provenance-lens release <goreleaser file> [--tag vX.Y.Z] [--env NAME=VALUE]... [--json]
 

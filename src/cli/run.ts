@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { LensError, describeError } from '../core/errors';
 import { secrets } from '../core/redact';
 import type { CliCommand, CliIo } from './io';
@@ -43,12 +42,3 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
-
-/** `parseArgs` with a usage error that says which option was wrong. */
-export function parseOptions<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(args: string[], options: T, usage: string) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new LensError('USAGE', `${describeError(e)}\n${usage}`);
-  }
-}

@@ -8,8 +8,7 @@ import { matcherFromFlags } from './policy-flags';
 import { loadPublicKeyFile, loadTrustRoot } from '../verify/trust';
 import type { PublicKeyMaterial } from '../verify/trust';
 import type { CliCommand, CliIo } from './io';
-import { Exit } from './io';
-import { parseOptions } from './run';
+import { Exit, parseOptions } from './io';
 import { trustLoadOptions, trustOptionSpec, trustOptionUsage } from './trust-options';
 
 /**

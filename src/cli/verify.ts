@@ -12,9 +12,8 @@ import { describeTrustRoot, privatePki } from '../verify/trust';
 import { verifyImage } from '../verify';
 import { safeText, short } from './format';
 import type { CliCommand, CliIo } from './io';
-import { Exit } from './io';
+import { Exit, parseOptions } from './io';
 import { withRegistryClient, registryOptionSpec, registryOptionUsage } from './registry-options';
-import { parseOptions } from './run';
 import { trustLoadOptions, trustOptionSpec, trustOptionUsage } from './trust-options';
 import { runVerifyRelease } from './verify-release';
 

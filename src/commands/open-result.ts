@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ImageLoad } from '../releases/types';
 import { failureTitle } from '../views/labels';
 import type { LensServices } from './context';
-import { CommandIds } from './ids';
+import { CommandIds } from '../host/ids';
 import type { Target } from './targets';
 import { showImagePanel } from '../panel/image-panel';
 

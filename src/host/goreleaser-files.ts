@@ -3,6 +3,7 @@
 // the user picked or git's latest. Reading git runs the `git` program: only in a trusted workspace.
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
+import { GORELEASER_GLOB } from '../goreleaser/file-names';
 import { readGitFacts } from '../goreleaser/git-context';
 import type { GitFacts } from '../goreleaser/git-context';
 import { goreleaserRelease } from '../releases/goreleaser-release';
@@ -10,7 +11,6 @@ import type { Release } from '../releases/types';
 import type { LensSettings } from './config';
 import { goreleaserEnv } from './config';
 import type { ExtensionState } from './state';
-import { GORELEASER_GLOB } from './release-sources';
 
 const MAX_FILES = 20;
 const MAX_BYTES = 1024 * 1024;

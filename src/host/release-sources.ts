@@ -4,11 +4,8 @@
 import * as vscode from 'vscode';
 import type { Release } from '../releases/types';
 import type { LensSettings } from './config';
+import { GORELEASER_GLOB } from '../goreleaser/file-names';
 import type { ExtensionState } from './state';
-
-/** The names GoReleaser looks for (its default config files), anywhere in the workspace. */
-export const GORELEASER_GLOB = '**/{.goreleaser,goreleaser}.{yml,yaml}';
-
 
 export class ReleaseSources implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();

@@ -3,7 +3,7 @@
 // signatures cover. Drawing a lens asks the release service for the images' state, which starts
 // their (shared, cached) loads; each finished load redraws the lenses.
 import * as vscode from 'vscode';
-import { CommandIds } from '../commands/ids';
+import { CommandIds } from '../host/ids';
 import type { GoreleaserConfig } from '../goreleaser/config';
 import type { ImageSection, SourceRange } from '../goreleaser/types';
 import type { ImageLoad } from '../releases/types';

@@ -3,6 +3,7 @@
 // providers. Git runs only in a trusted workspace, on local files, with a timeout.
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
+import { GORELEASER_GLOB } from '../goreleaser/file-names';
 import type { GitFacts } from '../goreleaser/git-context';
 import { readGitFacts } from '../goreleaser/git-context';
 import { goreleaserEnv } from '../host/config';
@@ -10,11 +11,9 @@ import type { GoreleaserFeatureDeps } from './deps';
 import type { GoreleaserModel } from './release-context';
 import { buildModel } from './release-context';
 
-/** `.goreleaser.yaml`, `.goreleaser.yml`, `goreleaser.yaml`, `goreleaser.yml`, anywhere. */
-export const GORELEASER_PATTERN = '**/{.goreleaser,goreleaser}.{yml,yaml}';
 export const GORELEASER_SELECTOR: vscode.DocumentSelector = [
-  { scheme: 'file', pattern: GORELEASER_PATTERN },
-  { scheme: 'untitled', pattern: GORELEASER_PATTERN },
+  { scheme: 'file', pattern: GORELEASER_GLOB },
+  { scheme: 'untitled', pattern: GORELEASER_GLOB },
 ];
 
 const MAX_CHARS = 1024 * 1024;

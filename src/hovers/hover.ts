@@ -4,7 +4,7 @@
 // on, so the next hover answers from the cache. The hover's cancellation stops the wait, never
 // the shared load (the Releases view and the lenses use it too).
 import * as vscode from 'vscode';
-import { CommandIds } from '../commands/ids';
+import { CommandIds } from '../host/ids';
 import { referencesAt } from '../goreleaser/references';
 import type { ResolvedImage } from '../goreleaser/resolve';
 import { abortSignalOf } from '../host/cancellation';

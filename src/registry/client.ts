@@ -4,12 +4,13 @@ import { LensError } from '../core/errors';
 import { silentLogger, type Logger } from '../core/logger';
 import { anonymous, type CredentialProvider } from './credentials-types';
 import { DEFAULT_LIMITS, type RegistryLimits } from './limits';
-import { Transport, type Exchange, type HttpRequest, type HttpResponse } from './transport';
+import { Transport, type Exchange, type HttpResponse } from './transport';
 import { Authenticator } from './auth';
 import { MemoryCache, type ContentCache } from './cache';
 import { responseError } from './registry-errors';
 import { apiHost } from './reference';
 import { RegistrySource } from './registry-source';
+import type { RegistryCall, RegistryConnection } from './registry-source';
 
 export interface RegistryClientOptions {
   credentials?: CredentialProvider;
@@ -33,7 +34,7 @@ const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
  * One per process: it owns the connection pool, the token cache and the content cache;
  * `source(registry)` gives the ContentSource for one registry.
  */
-export class RegistryClient {
+export class RegistryClient implements RegistryConnection {
   readonly limits: RegistryLimits;
   readonly cache: ContentCache;
   readonly logger: Logger;
@@ -87,7 +88,7 @@ export class RegistryClient {
    * token, answers a 401 challenge once, and maps failures to errors naming `what`.
    * Statuses listed in `accept` are returned instead of thrown.
    */
-  async call(registry: string, repository: string, req: Omit<HttpRequest, 'url' | 'authorization' | 'shown'> & { path: string; what: string; accept?: number[] }): Promise<HttpResponse> {
+  async call(registry: string, repository: string, req: RegistryCall): Promise<HttpResponse> {
     const scope = `repository:${repository}:pull`;
     const res = await this.withScheme(registry, async (base) => {
       const url = new URL(`/v2/${repository}/${req.path}`, base);

@@ -2,7 +2,10 @@ import { LensError } from '../core/errors';
 import { SharedWork } from '../core/shared-work';
 import type { ContentSource, FetchOptions, ReferrerList, TagList } from './source';
 import type { Descriptor, FetchedManifest } from './types';
-import type { RegistryClient } from './client';
+import type { Logger } from '../core/logger';
+import type { ContentCache } from './cache';
+import type { RegistryLimits } from './limits';
+import type { HttpRequest, HttpResponse } from './transport';
 import { MANIFEST_ACCEPT, MediaType } from './media-types';
 import { assertDigest, digestOf, isDigest, parseDigest } from './digest';
 import { parseManifest } from './manifest';
@@ -12,6 +15,20 @@ import { assertJsonShape } from './json-shape';
 
 const MAX_TAG_PAGES = 1000;
 const MAX_REFERRER_PAGES = 100;
+
+/** A request for `repository` on a registry: a path below `/v2/<repository>/`, and what it is for messages. */
+export type RegistryCall = Omit<HttpRequest, 'url' | 'authorization' | 'shown'> & { path: string; what: string; accept?: number[] };
+
+/**
+ * What a source asks of the client that made it (RegistryClient): authorised requests, the
+ * content cache, the limits and the log. Declared here so the source needs nothing else of it.
+ */
+export interface RegistryConnection {
+  readonly limits: RegistryLimits;
+  readonly cache: ContentCache;
+  readonly logger: Logger;
+  call(registry: string, repository: string, req: RegistryCall): Promise<HttpResponse>;
+}
 
 /**
  * One registry as a ContentSource. Digest-addressed content comes from the cache when it
@@ -23,7 +40,7 @@ export class RegistrySource implements ContentSource {
   private readonly inflight = new SharedWork();
   private referrersApi: boolean | undefined;
 
-  constructor(private readonly client: RegistryClient, readonly registry: string) {
+  constructor(private readonly client: RegistryConnection, readonly registry: string) {
     this.description = `registry ${registry}`;
   }
 

@@ -2,7 +2,7 @@
 // else the first one. Clicking it shows the Releases view.
 import * as vscode from 'vscode';
 import type { ReleaseService } from '../releases/release-service';
-import { ViewIds } from '../commands/ids';
+import { ViewIds } from '../host/ids';
 import type { TreeNode } from './nodes';
 import type { ReleaseTree } from './release-tree';
 import { releaseTitle, verdictIcon, verdictText } from './labels';

@@ -4,9 +4,13 @@ import * as vscode from 'vscode';
 import { signedBy } from '../releases/evidence';
 import { imageVerdict, platformVerdict } from '../releases/verdict';
 import { artifactResult } from '../releases/verification';
-import { CommandIds } from '../commands/ids';
+import { CommandIds } from '../host/ids';
 import type { NodeOf, TreeNode } from './nodes';
-import type { ReleaseTree } from './release-tree';
+import type { ImageGraph } from '../registry/graph-types';
+import type { ArtifactEntry } from '../releases/evidence';
+import type { ReleaseService } from '../releases/release-service';
+import type { ReleaseSummary } from '../releases/verdict';
+import type { ImageVerification } from '../releases/verification';
 import { artifactPlace, artifactTitle, countsText, failureShort, failureTitle, humanSize, loadingIcon, releaseTitle, safeText, shortDigest, signerText, verdictIcon, verdictText } from './labels';
 import { artifactTooltip, failureTooltip, imageTooltip, platformTooltip, releaseTooltip } from './tooltips';
 
@@ -19,7 +23,16 @@ function item(node: TreeNode, label: string, state: vscode.TreeItemCollapsibleSt
   return t;
 }
 
-function release(node: NodeOf<'release'>, tree: ReleaseTree): vscode.TreeItem {
+/** What an item reads from the tree (ReleaseTree); declared here so items need nothing else of it. */
+export interface TreeFacts {
+  readonly service: Pick<ReleaseService, 'release' | 'state'>;
+  summary(releaseId: string): ReleaseSummary;
+  graph(reference: string): ImageGraph | undefined;
+  verification(reference: string): ImageVerification | undefined;
+  artifactEntry(node: NodeOf<'artifact'>): ArtifactEntry | undefined;
+}
+
+function release(node: NodeOf<'release'>, tree: TreeFacts): vscode.TreeItem {
   const r = tree.service.release(node.releaseId);
   const t = item(node, r ? releaseTitle(r) : node.releaseId, Expanded, `release.${r?.origin ?? 'unknown'}`);
   if (!r) return t;
@@ -36,7 +49,7 @@ function release(node: NodeOf<'release'>, tree: ReleaseTree): vscode.TreeItem {
   return t;
 }
 
-function image(node: NodeOf<'image'>, tree: ReleaseTree): vscode.TreeItem {
+function image(node: NodeOf<'image'>, tree: TreeFacts): vscode.TreeItem {
   const load = tree.service.state(node.reference);
   const origin = tree.service.release(node.releaseId)?.origin ?? 'unknown';
   if (load.status === 'idle' || load.status === 'loading') {
@@ -61,7 +74,7 @@ function image(node: NodeOf<'image'>, tree: ReleaseTree): vscode.TreeItem {
   return t;
 }
 
-function platform(node: NodeOf<'platform'>, tree: ReleaseTree): vscode.TreeItem {
+function platform(node: NodeOf<'platform'>, tree: TreeFacts): vscode.TreeItem {
   const g = tree.graph(node.reference);
   const p = g?.platforms.find((x) => x.digest === node.digest);
   if (!g || !p) return item(node, shortDigest(node.digest), None, 'platform');
@@ -78,7 +91,7 @@ const ARTIFACT_STATES = { verified: 'verified', unpinned: 'valid, signer not pin
 
 const ARTIFACT_ICONS = { signature: 'key', attestation: 'note', sbom: 'list-flat', other: 'file' } as const;
 
-function artifact(node: NodeOf<'artifact'>, tree: ReleaseTree): vscode.TreeItem {
+function artifact(node: NodeOf<'artifact'>, tree: TreeFacts): vscode.TreeItem {
   const g = tree.graph(node.reference);
   const e = tree.artifactEntry(node);
   if (!g || !e) return item(node, shortDigest(node.digest), None, 'artifact');
@@ -110,7 +123,7 @@ function failure(node: NodeOf<'failure'>): vscode.TreeItem {
   return t;
 }
 
-export function treeItem(node: TreeNode, tree: ReleaseTree): vscode.TreeItem {
+export function treeItem(node: TreeNode, tree: TreeFacts): vscode.TreeItem {
   switch (node.kind) {
     case 'release': return release(node, tree);
     case 'image': return image(node, tree);

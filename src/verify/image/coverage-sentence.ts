@@ -1,7 +1,6 @@
 import type { Cut, ImageGraph } from '../../registry/graph-types';
 import type { DigestState, DigestVerdict } from './digest-verdict';
 import type { CoverageRule } from '../policy';
-import type { ImageVerdict } from './image-verdict';
 
 /**
  * The coverage of an image in one plain sentence, e.g. "index signed by X; linux/amd64 and
@@ -32,7 +31,14 @@ export function attestationNoun(predicateTypes: readonly string[]): string {
   return predicateTypes.length === 1 ? `attestation (${predicateTypes[0]})` : 'attestation';
 }
 
-export function coverageSentence(graph: ImageGraph, verdict: Omit<ImageVerdict, 'coverage'>): string {
+/** What the sentence is made of: the verdict per digest, the rule that applied, an exception. */
+export interface CoverageFacts {
+  readonly coverageRule?: CoverageRule;
+  readonly digests: readonly DigestVerdict[];
+  readonly exception?: { readonly reason: string };
+}
+
+export function coverageSentence(graph: ImageGraph, verdict: CoverageFacts): string {
   const rule: CoverageRule = verdict.coverageRule ?? 'signatures';
   const index = verdict.digests.find((d) => d.target === 'index');
   const platforms = verdict.digests.filter((d) => d.target !== 'index');
