@@ -12,8 +12,8 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BlobVerification } from '../../src/verify/verify-blob';
-import type { ImageVerdict } from '../../src/verify/image-verdict';
+import type { BlobVerification } from '../../src/verify/bundle/verify-blob';
+import type { ImageVerdict } from '../../src/verify/image/image-verdict';
 import { TUF_MIRROR_ENV, TUF_ROOT_ENV } from '../../src/cli/trust-options';
 import { repoRoot } from '../support/repo-root';
 import { realFixtureDir } from '../support/real-fixtures';
@@ -74,7 +74,9 @@ describe('the packed CLI, installed from its tarball into an empty folder', () =
     dir = mkdtempSync(join(tmpdir(), 'pl-cli-package-'));
     const source = join(dir, 'source');
     mkdirSync(join(source, 'scripts'), { recursive: true });
-    for (const f of ['package.json', '.npmignore', 'LICENSE', 'README.md', 'tsconfig.json']) cpSync(join(repoRoot, f), join(source, f));
+    // Every file at the root, as npm pack sees it there: it packs some whatever .npmignore says
+    // (README*, LICENSE*), so a new one there shows in the file list below.
+    for (const f of readdirSync(repoRoot, { withFileTypes: true })) if (f.isFile()) cpSync(join(repoRoot, f.name), join(source, f.name));
     cpSync(join(repoRoot, 'scripts', 'build.mjs'), join(source, 'scripts', 'build.mjs'));
     for (const d of ['src', 'webview', 'media']) if (existsSync(join(repoRoot, d))) cpSync(join(repoRoot, d), join(source, d), { recursive: true });
     symlinkSync(join(repoRoot, 'node_modules'), join(source, 'node_modules'), 'dir');
