@@ -6,7 +6,7 @@
 // loads there, and the project has no public home whose https URLs vsce could rewrite the paths
 // to. A data: URI is inside the package and allowed by that policy. Once the project has a public
 // repository, vsce's own link rewriting (without --no-rewrite-relative-links) can replace this.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,7 +38,10 @@ export function inlineImages(markdown, root) {
 export function writeMarketplaceReadme(root) {
   const out = join('dist', 'marketplace', 'README.md');
   mkdirSync(join(root, dirname(out)), { recursive: true });
-  writeFileSync(join(root, out), inlineImages(readFileSync(join(root, 'MARKETPLACE.md'), 'utf8'), root));
+  // Written aside and renamed: a test packaging at the same time never reads half a file.
+  const aside = join(root, `${out}.${process.pid}`);
+  writeFileSync(aside, inlineImages(readFileSync(join(root, 'MARKETPLACE.md'), 'utf8'), root));
+  renameSync(aside, join(root, out));
   return out;
 }
 
