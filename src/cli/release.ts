@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { LensError } from '../core/errors';
 import { analyzeGoreleaser } from '../goreleaser/analyze';
-import { readGitFacts } from '../goreleaser/git-context';
 import type { ResolvedImage, ResolvedRelease } from '../goreleaser/resolve';
 import { resolveRelease } from '../goreleaser/resolve';
-import { contextFromTag, variableSource } from '../goreleaser/template-context';
+import { variableSource } from '../goreleaser/template-context';
 import type { GoreleaserDiagnostic } from '../goreleaser/types';
 import { safeText } from './format';
+import { goreleaserContext, goreleaserOptionSpec } from './goreleaser-context';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { parseOptions } from './io';
@@ -16,8 +15,9 @@ const usage = `Usage: provenance-lens release <goreleaser file> [--tag vX.Y.Z] [
 
 Lists every image reference the release publishes, rendered as GoReleaser renders it:
 dockers[].image_templates, docker_manifests (name_template and the images it assembles),
-dockers_v2 images x tags, kos repositories x tags; what docker_signs signs and the identity it
-claims; and the configuration's traps (docker_manifests of attested images, unresolved templates).
+dockers_v2 images x tags, kos repositories x tags (named as ko names them, from the import path of
+main and the module of the go.mod beside the file; KO_DOCKER_REPO replaces the repositories);
+what docker_signs signs and the identity it claims; and the configuration's traps (docker_manifests of attested images, unresolved templates).
 
   --tag vX.Y.Z       the tag being released (default: $GORELEASER_CURRENT_TAG, else the latest
                      tag git describes next to the file)
@@ -30,31 +30,14 @@ claims; and the configuration's traps (docker_manifests of attested images, unre
   --json             machine-readable output (shape: docs/release-json.md)
 A value that cannot be rendered is never guessed: it is listed as unresolved, with its variables.`;
 
-const options = {
-  tag: { type: 'string' },
-  commit: { type: 'string' },
-  branch: { type: 'string' },
-  env: { type: 'string', multiple: true },
-  'inherit-env': { type: 'boolean' },
-  'no-git': { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
-
-function parseEnv(pairs: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new LensError('USAGE', `--env takes NAME=VALUE, got "${p}".\n${usage}`);
-    env[p.slice(0, eq)] = p.slice(eq + 1);
-  }
-  return env;
-}
+const options = { ...goreleaserOptionSpec, json: { type: 'boolean' } } as const;
 
 const HOW_TO_SET: Record<ReturnType<typeof variableSource>, string> = {
   env: 'set it with --env NAME=VALUE',
   tag: 'give --tag, or run next to a tagged git checkout',
   git: 'give --commit/--branch, or run in a git checkout',
   config: 'set project_name in the file',
+  module: 'put the go.mod of the Go module beside the file',
   clock: 'known only when the release runs',
   release: 'known only when the release runs',
 };
@@ -140,18 +123,7 @@ export const releaseCommand: CliCommand = {
     } catch (e) {
       throw new LensError('USAGE', `Cannot read the GoReleaser file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
     }
-    const env = { ...(values['inherit-env'] ? (Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined)) as Record<string, string>) : {}), ...parseEnv(values.env ?? []) };
-    const git = values['no-git'] ? {} : await readGitFacts(dirname(resolve(file)));
-    const tag = values.tag ?? (env.GORELEASER_CURRENT_TAG || undefined) ?? git.tag;
-    const commit = values.commit ?? git.commit;
-    const branch = values.branch ?? git.branch;
-    const context = contextFromTag(tag, {
-      env,
-      ...(commit ? { commit } : {}),
-      ...(commit && !values.commit && git.shortCommit ? { shortCommit: git.shortCommit } : {}),
-      ...(branch ? { branch } : {}),
-      ...(git.commitDate && !values.commit ? { commitDate: git.commitDate } : {}),
-    });
+    const { tag, commit, context } = await goreleaserContext(file, values, io.env, usage);
     const analysis = analyzeGoreleaser(text);
     const release = resolveRelease(analysis, context);
     const diagnostics = [...analysis.diagnostics, ...release.diagnostics].sort((a, b) => a.range.start - b.range.start);

@@ -49,9 +49,24 @@ export interface KoEntry extends Entry {
   readonly repositories: readonly TemplateScalar[];
   readonly tags: readonly TemplateScalar[];
   readonly platforms: readonly TemplateScalar[];
-  /** Without `bare: true`, ko appends a name derived from the Go import path to the repository. */
+  /**
+   * How ko names the image after the repository (ko's options.MakeNamer, in this order):
+   * `preserve_import_paths`, `base_import_paths`, `bare`, else the base of the import path and its MD5.
+   */
   readonly bare: boolean;
+  readonly preserveImportPaths: boolean;
+  readonly baseImportPaths: boolean;
+  /** `main` (a local path or an import path), else the build's; `build` defaults to the entry's id. */
+  readonly main?: TemplateScalar;
+  readonly build?: string;
+  readonly workingDir?: string;
   readonly disable?: TemplateScalar;
+}
+
+/** A `builds` entry, as far as ko needs it (https://goreleaser.com/customization/builds/go/). */
+export interface BuildEntry extends Entry {
+  readonly main?: TemplateScalar;
+  readonly dir?: string;
 }
 
 export interface DockerSignEntry extends Entry {
@@ -78,6 +93,7 @@ export interface GoreleaserConfig {
   readonly dockersV2: readonly DockerV2Entry[];
   readonly kos: readonly KoEntry[];
   readonly dockerSigns: readonly DockerSignEntry[];
+  readonly builds: readonly BuildEntry[];
   readonly sections: readonly ConfigSection[];
 }
 
@@ -138,7 +154,7 @@ const truthy = (s: TemplateScalar | undefined): boolean => s !== undefined && s.
 export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic[]): GoreleaserConfig {
   const r = new Reader(source, diagnostics);
   const contents = source.doc.contents;
-  const empty: GoreleaserConfig = { env: [], dockers: [], dockerManifests: [], dockersV2: [], kos: [], dockerSigns: [], sections: [] };
+  const empty: GoreleaserConfig = { env: [], dockers: [], dockerManifests: [], dockersV2: [], kos: [], dockerSigns: [], builds: [], sections: [] };
   if (!contents || (isScalar(contents) && contents.value === null)) return empty;
   if (!isMap(contents)) {
     diagnostics.push({ code: 'unexpected-shape', severity: 'warning', message: 'A GoReleaser configuration is a mapping at the top level.', range: rangeOf(source, contents) });
@@ -189,16 +205,23 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
 
   const kos = r.entries(root, 'kos').map(({ map, range }, index): KoEntry => {
     const where = `kos[${index}]`;
-    const repositories = r.strings(map, 'repositories', where);
-    const repository = r.scalar(map, 'repository', where);
+    // GoReleaser appends the deprecated `repository` to `repositories` (internal/pipe/ko Default).
+    const repositories = [...r.strings(map, 'repositories', where), ...[r.scalar(map, 'repository', where)].filter((x): x is TemplateScalar => x !== undefined)];
     const tags = r.strings(map, 'tags', where);
     const platforms = r.strings(map, 'platforms', where);
+    const id = idOf(map, where, projectName?.text);
+    const main = r.scalar(map, 'main', where);
+    const build = r.scalar(map, 'build', where)?.text ?? id;
+    const workingDir = r.scalar(map, 'working_dir', where)?.text;
     return {
-      index, range, id: idOf(map, where, projectName?.text),
-      repositories: repositories.length ? repositories : repository ? [repository] : [defaulted('{{ .Env.KO_DOCKER_REPO }}', range)],
+      index, range, id,
+      repositories: repositories.length ? repositories : [defaulted('{{ .Env.KO_DOCKER_REPO }}', range)],
       tags: tags.length ? tags : [defaulted('latest', range)],
       platforms: platforms.length ? platforms : [defaulted('linux/amd64', range)],
       bare: truthy(r.scalar(map, 'bare', where)),
+      preserveImportPaths: truthy(r.scalar(map, 'preserve_import_paths', where)),
+      baseImportPaths: truthy(r.scalar(map, 'base_import_paths', where)),
+      ...(main ? { main } : {}), ...(build !== undefined ? { build } : {}), ...(workingDir !== undefined ? { workingDir } : {}),
       disable: r.scalar(map, 'disable', where),
     };
   });
@@ -216,6 +239,13 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
     };
   });
 
+  const builds = r.entries(root, 'builds').map(({ map, range }, index): BuildEntry => {
+    const where = `builds[${index}]`;
+    const main = r.scalar(map, 'main', where);
+    const dir = r.scalar(map, 'dir', where)?.text;
+    return { index, range, id: idOf(map, where, projectName?.text), ...(main ? { main } : {}), ...(dir !== undefined ? { dir } : {}) };
+  });
+
   const counts: Record<(typeof SECTIONS)[number], number> = {
     dockers: dockers.length, docker_manifests: dockerManifests.length, dockers_v2: dockersV2.length, kos: kos.length, docker_signs: dockerSigns.length,
   };
@@ -224,5 +254,5 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
     const k = keyRange(source, root, name);
     if (k) sections.push({ name, keyRange: k, entries: counts[name] });
   }
-  return { ...(projectName ? { projectName } : {}), env: r.strings(root, 'env', ''), dockers, dockerManifests, dockersV2, kos, dockerSigns, sections };
+  return { ...(projectName ? { projectName } : {}), env: r.strings(root, 'env', ''), dockers, dockerManifests, dockersV2, kos, dockerSigns, builds, sections };
 }

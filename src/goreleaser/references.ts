@@ -4,13 +4,38 @@
  * `repositories` x `tags`; dockers and docker_manifests name whole references. Top-level build
  * `tags` are Go build tags, not image tags, and are never read here.
  */
+import { parseRegistryReference } from '../registry/reference';
 import type { DockerEntry, GoreleaserConfig } from './config';
 import type { ImageTemplateRef, TemplateScalar } from './types';
 
-/** Templates compared as text, ignoring spaces and trim markers inside actions. */
+const normActions = (t: string): string => t.replace(/\{\{-?\s*/g, '{{').replace(/\s*-?\}\}/g, '}}');
+
+/**
+ * An image template with its repository normalised as distribution/reference does, when the
+ * repository part holds no template: `docker.io/aquasec/trivy:{{ .Version }}` and
+ * `aquasec/trivy:{{.Version}}` name one repository (trivy writes both).
+ */
+function imageKey(template: string): string {
+  const t = normActions(template.trim());
+  const actions: string[] = [];
+  // Actions are masked (NUL-delimited indexes) so a `:` or `/` inside one never splits the name.
+  const masked = t.replace(/\{\{.*?\}\}/gs, (a) => `\u0000${actions.push(a) - 1}\u0000`);
+  const colon = masked.lastIndexOf(':');
+  const split = colon > masked.lastIndexOf('/') ? colon : masked.length;
+  const repository = masked.slice(0, split);
+  const unmask = (s: string): string => s.split('\u0000').map((part, i) => (i % 2 === 1 ? actions[Number(part)]! : part)).join('');
+  if (repository.includes('\u0000') || repository.includes('@')) return t;
+  try {
+    const r = parseRegistryReference(repository);
+    return `${r.registry}/${r.repository}${unmask(masked.slice(split))}`;
+  } catch {
+    return t;
+  }
+}
+
+/** Image templates naming the same image: actions compared ignoring spaces and trim markers, repositories normalised. */
 export function sameTemplate(a: string, b: string): boolean {
-  const norm = (t: string): string => t.replace(/\{\{-?\s*/g, '{{').replace(/\s*-?\}\}/g, '}}');
-  return norm(a) === norm(b);
+  return normActions(a) === normActions(b) || imageKey(a) === imageKey(b);
 }
 
 /** `--platform=linux/arm64/v8` (or `--platform linux/arm64`) among build flags, else goos/goarch/goarm. */

@@ -15,6 +15,8 @@ import { renderTemplate } from './template';
 import type { TemplateContext } from './template-context';
 import { variableSource } from './template-context';
 import type { GoreleaserDiagnostic, ImageTemplateRef, SourceRange, TemplateScalar } from './types';
+import { MODULE_PATH, koDockerRepo, koImageName } from './ko';
+import { manifestTrap } from './traps';
 
 export type SkipReason = 'empty' | 'skip_push' | 'prerelease' | 'disabled';
 
@@ -97,9 +99,26 @@ function entrySkip(config: GoreleaserConfig, ref: ImageTemplateRef, context: Tem
   }
 }
 
+/**
+ * A kos repository as ko pushes it (ko.ts): `KO_DOCKER_REPO` in its place when set, then ko's name
+ * for the first repository. The rendered scalar stays in `parts` for the diagnostics about it.
+ */
+function koRepository(config: GoreleaserConfig, ref: ImageTemplateRef, context: TemplateContext, rendered: Rendered): Rendered {
+  const ko = config.kos[ref.index];
+  if (!ko || !ref.pair) return rendered;
+  const fromEnv = koDockerRepo(context);
+  const repo = fromEnv ?? rendered.value;
+  if (repo === null || repo === '' || (fromEnv === undefined && rendered.error)) return rendered;
+  const position = fromEnv !== undefined ? 0 : ko.repositories.findIndex((r) => r.range.start === ref.pair!.image.range.start && r.text === ref.pair!.image.text);
+  const named = koImageName(config, ko, repo, Math.max(0, position), context);
+  if ('name' in named) return { scalar: rendered.scalar, value: named.name, unresolved: [] };
+  return { scalar: rendered.scalar, value: null, unresolved: [...named.unresolved], preview: `${repo}/<${named.unresolved.join(', ')}>` };
+}
+
 function resolveImage(text: string, config: GoreleaserConfig, ref: ImageTemplateRef, context: TemplateContext, parts: Rendered[]): ResolvedImage {
   const pieces = ref.pair ? [render(ref.pair.image, context), render(ref.pair.tag, context)] : [render(ref.scalar!, context)];
   parts.push(...pieces);
+  if (ref.section === 'kos') pieces[0] = koRepository(config, ref, context, pieces[0]!);
   const failed = pieces.find((p) => p.error);
   const unresolved = [...new Set(pieces.flatMap((p) => p.unresolved))];
   const empty = pieces.some((p) => p.value === '');
@@ -118,6 +137,7 @@ const SOURCE_HINT: Record<ReturnType<typeof variableSource>, string> = {
   tag: 'the git tag being released',
   git: 'the git checkout',
   config: 'the configuration (project_name)',
+  module: 'the go.mod of the module (beside the config)',
   clock: 'the time of the release',
   release: 'known only while GoReleaser runs',
 };
@@ -157,8 +177,26 @@ export function resolveRelease(analysis: GoreleaserAnalysis, base: TemplateConte
     }
   }
   diagnostics.push(...identityDiagnostics(signs));
+  diagnostics.push(...manifestTrap(config, (m) => skipOf(m.skipPush, 'skip_push', context).published !== false));
+  diagnostics.push(...koNameDiagnostics(config, images));
   diagnostics.sort((a, b) => a.range.start - b.range.start);
   return { context, images, signs, diagnostics };
+}
+
+/** A ko image whose name waits for the Go import path: say where that comes from. */
+function koNameDiagnostics(config: GoreleaserConfig, images: readonly ResolvedImage[]): GoreleaserDiagnostic[] {
+  const out: GoreleaserDiagnostic[] = [];
+  const seen = new Set<number>();
+  for (const i of images) {
+    if (i.section !== 'kos' || !i.pair || i.pair.image.defaulted || !i.unresolved.includes(MODULE_PATH) || seen.has(i.range.start)) continue;
+    seen.add(i.range.start);
+    const ko = config.kos[i.index];
+    out.push({
+      code: 'ko-image-name', severity: 'info', range: i.range, variables: [MODULE_PATH],
+      message: `ko pushes to this repository plus a name made from the Go import path of the main package (${ko?.preserveImportPaths ? 'the whole path' : ko?.baseImportPaths ? 'its last element' : 'its last element and the MD5 of the path'}); the import path needs the module of the go.mod beside this file, and no working_dir or build dir that could hold another module.`,
+    });
+  }
+  return out;
 }
 
 function out(list: GoreleaserDiagnostic[], d: GoreleaserDiagnostic): void {

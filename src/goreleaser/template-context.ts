@@ -42,6 +42,8 @@ export interface ContextOptions {
   readonly branch?: string;
   readonly env?: Readonly<Record<string, string>>;
   readonly projectName?: string;
+  /** The Go module of the project (`.ModulePath`; GoReleaser runs `go list -m`): the go.mod beside the config. */
+  readonly modulePath?: string;
   readonly previousTag?: string;
   readonly commitDate?: Date;
   /** The release time (`.Date`, `.Timestamp`, `.Now`); also the clock of `time` unless `now` is given. */
@@ -78,6 +80,7 @@ export function contextFromTag(tag: string | undefined, options: ContextOptions 
   }
   if (options.branch !== undefined) fields.Branch = options.branch;
   if (options.projectName !== undefined) fields.ProjectName = options.projectName;
+  if (options.modulePath !== undefined) fields.ModulePath = options.modulePath;
   if (options.previousTag !== undefined) fields.PreviousTag = options.previousTag;
   if (options.gitURL !== undefined) fields.GitURL = options.gitURL;
   if (options.draft !== undefined) fields.IsDraft = options.draft;
@@ -89,14 +92,14 @@ export function contextFromTag(tag: string | undefined, options: ContextOptions 
 }
 
 /** Where an unresolved name comes from, so the edge can say where to set it. */
-export type VariableSource = 'env' | 'tag' | 'git' | 'config' | 'clock' | 'release';
+export type VariableSource = 'env' | 'tag' | 'git' | 'config' | 'module' | 'clock' | 'release';
 
 const SOURCES: Readonly<Record<string, VariableSource>> = {
   Tag: 'tag', Version: 'tag', RawVersion: 'tag', Major: 'tag', Minor: 'tag', Patch: 'tag', Prerelease: 'tag',
   PreviousTag: 'tag', TagSubject: 'tag', TagContents: 'tag', TagBody: 'tag', PrefixedTag: 'tag', PrefixedPreviousTag: 'tag',
   Commit: 'git', ShortCommit: 'git', FullCommit: 'git', CommitDate: 'git', CommitTimestamp: 'git', Branch: 'git',
   IsGitDirty: 'git', IsGitClean: 'git', GitTreeState: 'git', GitURL: 'git', Summary: 'git', PrefixedSummary: 'git',
-  ProjectName: 'config', Var: 'config', Date: 'clock', Timestamp: 'clock', Now: 'clock', time: 'clock',
+  ProjectName: 'config', Var: 'config', ModulePath: 'module', Date: 'clock', Timestamp: 'clock', Now: 'clock', time: 'clock',
 };
 
 /** `.Env.X` -> env; `.Tag` -> tag; `time` -> clock; run-time facts (`.IsDraft`, `.ReleaseURL`, `abs`) -> release. */

@@ -12,7 +12,7 @@
  * `dockers_v2` (one buildx build for every platform, attestations kept), `docker buildx imagetools create`
  * (accepts indexes), or `--provenance=false --sbom=false` on the per-arch builds (attestations dropped).
  */
-import type { DockerEntry, GoreleaserConfig } from './config';
+import type { DockerEntry, GoreleaserConfig, ManifestEntry } from './config';
 import type { Operand, TemplateNode } from './template-ast';
 import { buildersOf } from './references';
 import { parseGoTemplate } from './template';
@@ -61,9 +61,15 @@ const WAYS_OUT =
   '`docker buildx imagetools create`, which accepts indexes, instead of `docker_manifests`; or add ' +
   '`--provenance=false` and `--sbom=false` to the per-arch `build_flag_templates` (the attestations are dropped).';
 
-function manifestTrap(config: GoreleaserConfig): GoreleaserDiagnostic[] {
+/**
+ * The trap for every manifest the release pushes: `pushed` says whether an entry is pushed with the
+ * release's values (fleet's hotfix release sets skip_push on its public manifests, which then
+ * assemble nothing and cannot fail). It needs those values, so resolve.ts calls it.
+ */
+export function manifestTrap(config: GoreleaserConfig, pushed: (m: ManifestEntry) => boolean): GoreleaserDiagnostic[] {
   const out: GoreleaserDiagnostic[] = [];
   for (const m of config.dockerManifests) {
+    if (!pushed(m)) continue;
     const name = m.name ? ` \`${m.name.text}\`` : '';
     for (const input of m.imageTemplates) {
       const found: { d: DockerEntry; a: AttestationFlags }[] = buildersOf(config, input.text).map((d) => ({ d, a: attestationFlags(d.buildFlags) }));
@@ -169,14 +175,6 @@ function containsOrder(config: GoreleaserConfig): GoreleaserDiagnostic[] {
   return out;
 }
 
-function koNames(config: GoreleaserConfig): GoreleaserDiagnostic[] {
-  return config.kos.filter((k) => !k.bare).flatMap((k) =>
-    k.repositories.filter((r) => !r.defaulted).map((r): GoreleaserDiagnostic => ({
-      code: 'ko-image-name', severity: 'info', range: r.range,
-      message: 'Without `bare: true`, ko pushes to this repository plus a name derived from the Go import path (an MD5 suffix by default, the base or the full path with `base_import_paths`/`preserve_import_paths`). The references shown name the repository only.',
-    })));
-}
-
 export function staticDiagnostics(config: GoreleaserConfig): GoreleaserDiagnostic[] {
-  return [...manifestTrap(config), ...signCoverage(config), ...containsOrder(config), ...koNames(config)];
+  return [...signCoverage(config), ...containsOrder(config)];
 }

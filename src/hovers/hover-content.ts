@@ -29,6 +29,7 @@ export function whereToSet(variable: string): string {
     case 'tag': return 'the git tag being released: tag the repository, or pick a tag for this file with "Switch tag…" in the Releases view';
     case 'git': return 'the git checkout: open the folder as a trusted workspace that is a git repository';
     case 'config': return 'project_name in this file';
+    case 'module': return 'the Go module: the go.mod beside this file';
     case 'clock': return 'the time of the release: known only when GoReleaser runs';
     case 'release': return 'known only while GoReleaser runs';
   }

@@ -201,10 +201,14 @@ test('kos: repositories x tags, the default tag, bare naming; Go build tags are 
   assert.deepEqual(r.images.map((i) => [i.section, i.index, i.reference, i.range.line, i.pair!.tag.defaulted ?? false]), [
     ['kos', 0, 'ghcr.io/o/app:v1.2.0', 6, false], ['kos', 0, 'ghcr.io/o/app:latest', 6, false],
     ['kos', 0, 'quay.io/o/app:v1.2.0', 6, false], ['kos', 0, 'quay.io/o/app:latest', 6, false],
-    ['kos', 1, 'ghcr.io/o/other:latest', 9, true],
+    ['kos', 1, null, 9, true],
   ]);
   assert.deepEqual(r.images.map((i) => i.platforms[0]), Array(5).fill('linux/amd64'));
-  assert.deepEqual(brief(a.diagnostics), [['ko-image-name', 'info', 9, 17]]);
+  // Without bare, ko names the image after the import path of main: without a go.mod module it is
+  // not known, and the reference is unresolved instead of the bare repository.
+  assert.deepEqual([r.images[4]!.unresolved, r.images[4]!.preview], [['.ModulePath'], 'ghcr.io/o/other/<.ModulePath>:latest']);
+  assert.deepEqual(brief(a.diagnostics), []);
+  assert.deepEqual(brief(r.diagnostics.filter((d) => d.code === 'ko-image-name')), [['ko-image-name', 'info', 9, 17]]);
 });
 
 test('dockers_v2 defaults: tags {{.Tag}}, both linux platforms, id from project_name', () => {
@@ -230,8 +234,9 @@ test('merge keys and anchors: values and flags reached through <<: keep the rang
   ]);
   const a = analyzeGoreleaser(text);
   assert.deepEqual(a.config.dockers.map((d) => [d.use, d.useScalar?.range.line, d.buildFlags[0]?.range.line, d.buildFlags[0]?.aliasRange?.line]), [['buildx', 2, 3, 5], ['podman', 8, 3, 7]]);
-  assert.deepEqual(brief(a.diagnostics), [['manifest-list-attestations', 'error', 12, 23]]);
-  assert.deepEqual(a.diagnostics[0]!.related!.map((r) => r.range.line), [3]);
+  const ds = all(text);
+  assert.deepEqual(brief(ds), [['manifest-list-attestations', 'error', 12, 23]]);
+  assert.deepEqual(ds[0]!.related!.map((r) => r.range.line), [3]);
 });
 
 test('bad YAML gives diagnostics with positions, never an exception', () => {

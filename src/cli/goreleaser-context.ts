@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { LensError } from '../core/errors';
+import { readGitFacts } from '../goreleaser/git-context';
+import type { TemplateContext } from '../goreleaser/template-context';
+import { contextFromTag } from '../goreleaser/template-context';
+
+/**
+ * The context a GoReleaser config is rendered with on the command line (`release`, `refs`): the
+ * tag, commit and branch from the flags or the git checkout beside the file, the environment from
+ * `--env` (and this process's with `--inherit-env`), and the module of the go.mod beside the file
+ * (`.ModulePath`, which ko's image names need).
+ */
+export const goreleaserOptionSpec = {
+  tag: { type: 'string' },
+  commit: { type: 'string' },
+  branch: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  'inherit-env': { type: 'boolean' },
+  'no-git': { type: 'boolean' },
+} as const;
+
+export interface GoreleaserFlagValues {
+  tag?: string;
+  commit?: string;
+  branch?: string;
+  env?: string[];
+  'inherit-env'?: boolean;
+  'no-git'?: boolean;
+}
+
+export function parseEnvPairs(pairs: readonly string[], usage: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new LensError('USAGE', `--env takes NAME=VALUE, got "${p}".\n${usage}`);
+    env[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return env;
+}
+
+/** The `module` directive of a go.mod (https://go.dev/ref/mod#go-mod-file-module), quoted or not. */
+export function goModulePath(goMod: string): string | undefined {
+  const m = /^\s*module\s+(?:"([^"]+)"|`([^`]+)`|(\S+))\s*(?:\/\/.*)?$/m.exec(goMod);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+async function moduleBeside(file: string): Promise<string | undefined> {
+  try {
+    return goModulePath(await readFile(join(dirname(resolve(file)), 'go.mod'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export interface GoreleaserRun {
+  readonly tag: string | undefined;
+  readonly commit: string | undefined;
+  readonly context: TemplateContext;
+}
+
+export async function goreleaserContext(file: string, values: GoreleaserFlagValues, processEnv: NodeJS.ProcessEnv, usage: string): Promise<GoreleaserRun> {
+  const inherited = values['inherit-env'] ? (Object.fromEntries(Object.entries(processEnv).filter(([, v]) => v !== undefined)) as Record<string, string>) : {};
+  const env = { ...inherited, ...parseEnvPairs(values.env ?? [], usage) };
+  const git = values['no-git'] ? {} : await readGitFacts(dirname(resolve(file)));
+  const tag = values.tag ?? (env.GORELEASER_CURRENT_TAG || undefined) ?? git.tag;
+  const commit = values.commit ?? git.commit;
+  const branch = values.branch ?? git.branch;
+  const modulePath = await moduleBeside(file);
+  const context = contextFromTag(tag, {
+    env,
+    ...(commit ? { commit } : {}),
+    ...(commit && !values.commit && git.shortCommit ? { shortCommit: git.shortCommit } : {}),
+    ...(branch ? { branch } : {}),
+    ...(git.commitDate && !values.commit ? { commitDate: git.commitDate } : {}),
+    ...(modulePath ? { modulePath } : {}),
+  });
+  return { tag, commit, context };
+}
