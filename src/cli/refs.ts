@@ -1,0 +1,92 @@
+import { stat } from 'node:fs/promises';
+import { LensError } from '../core/errors';
+import { kindByName } from '../references/kind';
+import { FILE_KINDS } from '../references/types';
+import type { FileKind } from '../references/types';
+import { goreleaserOptionSpec, parseEnvPairs } from './goreleaser-context';
+import type { CliCommand, CliIo } from './io';
+import { Exit } from './io';
+import type { FileResult } from './refs-files';
+import { BesideFiles, fileReferences, walkFiles } from './refs-files';
+import { JsonStream, fileJson, fileText } from './refs-output';
+import { parseOptions } from './io';
+
+/**
+ * `provenance-lens refs <file|folder>...`: every image reference written in Dockerfiles, compose
+ * files, Kubernetes manifests, kustomizations, Helm values, GitHub workflows and GoReleaser configs,
+ * at its line and column. JSON shape and conventions: docs/refs-json.md.
+ */
+const usage = `Usage: provenance-lens refs <file|folder>... [--kind KIND] [--json]
+                            [--tag vX.Y.Z] [--env NAME=VALUE]... [--inherit-env] [--no-git]
+
+Lists every image reference written in the files, with its line and column (1-based; columns in
+UTF-16 code units, as editors count): Dockerfile FROM / COPY --from / RUN --mount from= and the
+# syntax= image; compose services' image; Kubernetes containers, initContainers,
+ephemeralContainers and image volumes; kustomization images; Helm values' image maps; GitHub
+workflow containers, services and docker:// steps; the images a GoReleaser config publishes.
+Variables are substituted from the file (Dockerfile ARG defaults), the .env beside a compose
+file, a chart's appVersion and --env; what cannot be known is listed as unresolved, never guessed.
+
+A folder is walked (skipping .git, node_modules and vendor); each file's kind comes from its
+path, name and content.
+
+  --kind KIND        read every file given as this kind: ${FILE_KINDS.join(', ')}
+  --json             machine-readable output (shape: docs/refs-json.md), streamed file by file
+  --tag vX.Y.Z       GoReleaser configs: the tag being released (as \`release\`)
+  --env NAME=VALUE   compose variables (over the .env beside the file) and GoReleaser's .Env
+  --inherit-env      GoReleaser configs: also use this process's environment
+  --commit, --branch, --no-git   GoReleaser configs: as \`release\`
+Exit: 0 listed, 2 usage or operational error (a path that cannot be read, a file of no known kind).`;
+
+const options = { ...goreleaserOptionSpec, kind: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+function forcedKind(value: string | undefined): FileKind | undefined {
+  if (value === undefined) return undefined;
+  if (!(FILE_KINDS as readonly string[]).includes(value)) throw new LensError('USAGE', `--kind must be one of ${FILE_KINDS.join(', ')}; got "${value}".\n${usage}`);
+  return value as FileKind;
+}
+
+async function* filesOf(paths: readonly string[]): AsyncGenerator<{ path: string; explicit: boolean }> {
+  for (const path of paths) {
+    let isFolder: boolean;
+    try {
+      isFolder = (await stat(path)).isDirectory();
+    } catch (e) {
+      throw new LensError('USAGE', `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
+    }
+    if (!isFolder) yield { path, explicit: true };
+    else for await (const file of walkFiles(path)) yield { path: file, explicit: false };
+  }
+}
+
+export const refsCommand: CliCommand = {
+  name: 'refs',
+  summary: 'list the image references of Dockerfiles, compose files, manifests, charts, workflows and GoReleaser configs',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseOptions(args, options, usage);
+    if (positionals.length === 0) throw new LensError('USAGE', `refs takes at least one file or folder.\n${usage}`);
+    const kind = forcedKind(values.kind);
+    const beside = new BesideFiles(parseEnvPairs(values.env ?? [], usage), values, io.env, usage);
+    const json = values.json ? new JsonStream(io.stdout) : undefined;
+    for await (const { path, explicit } of filesOf(positionals)) {
+      let result: FileResult | undefined;
+      try {
+        result = await fileReferences(path, kind, beside);
+      } catch (e) {
+        if (explicit) throw new LensError('USAGE', `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
+        const named = kind ?? kindByName(path);
+        if (named === undefined || named === 'yaml') continue;
+        result = { file: path, kind: named, references: [], problems: [{ message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, line: 1, column: 1 }] };
+      }
+      if (result === undefined) {
+        if (explicit) throw new LensError('USAGE', `Cannot tell which kind of file ${path} is (no known name, and no apiVersion/kind in it); give --kind.`);
+        continue;
+      }
+      if (json) json.file(fileJson(result));
+      else io.stdout.write(fileText(result));
+    }
+    json?.end();
+    return Exit.ok;
+  },
+};

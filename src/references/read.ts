@@ -1,0 +1,32 @@
+/**
+ * One entry point for every kind of file: the references of a file's text, pure. The CLI's `refs`
+ * and the editor call this with what they read beside the file (ReferenceOptions).
+ */
+import { composeReferences } from './compose';
+import { dockerfileReferences } from './dockerfile';
+import { githubWorkflowReferences } from './github-workflow';
+import { goreleaserReferences } from './goreleaser';
+import { helmValuesReferences } from './helm-values';
+import { kubernetesReferences } from './kubernetes';
+import { kustomizationReferences } from './kustomization';
+import { LineIndex } from './positions';
+import type { FileKind, FileReferences, ReferenceOptions } from './types';
+
+/** References in file order (a GoReleaser config keeps `release`'s order: entry by entry). */
+export function readReferences(kind: FileKind, text: string, options: ReferenceOptions = {}): FileReferences {
+  const read = readKind(kind, text, options);
+  return kind === 'goreleaser' ? read : { ...read, references: [...read.references].sort((a, b) => a.start - b.start) };
+}
+
+function readKind(kind: FileKind, text: string, options: ReferenceOptions): FileReferences {
+  const lines = new LineIndex(text);
+  switch (kind) {
+    case 'dockerfile': return { kind, references: dockerfileReferences(text, lines), problems: [] };
+    case 'compose': return composeReferences(text, lines, options);
+    case 'kubernetes': return kubernetesReferences(text, lines);
+    case 'kustomization': return kustomizationReferences(text, lines);
+    case 'helm-values': return helmValuesReferences(text, lines, options);
+    case 'github-workflow': return githubWorkflowReferences(text, lines);
+    case 'goreleaser': return goreleaserReferences(text, lines, options);
+  }
+}
