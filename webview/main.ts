@@ -14,7 +14,7 @@ import { renderSbom } from './render-sbom';
 import { post, savedState, saveState } from './vscode-api';
 
 // The host's version, checked at compile time against protocol.ts.
-const VERSION: typeof PANEL_PROTOCOL_VERSION = 1;
+const VERSION: typeof PANEL_PROTOCOL_VERSION = 2;
 
 let model: PanelModel | undefined;
 let selected: string | undefined;

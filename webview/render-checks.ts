@@ -1,21 +1,12 @@
 // The Checks tab: image-level checks for the chosen platform, then every signature and
 // attestation covering it (directly, through the index, or on another artifact) with the
 // verifier's checks and their evidence.
-import type { ArtifactState, CheckStatus, PanelArtifact, PanelCheck, PanelModel, PanelPlatform } from '../src/panel/protocol';
+import type { CheckStatus, PanelArtifact, PanelCheck, PanelModel, PanelPlatform } from '../src/panel/protocol';
 import { append, custom, el, facts, value } from './dom';
 import { flatten } from './text';
 
 const STATUS_ICONS: Record<CheckStatus, string> = { pass: 'pass', fail: 'error', warn: 'warning', info: 'info' };
 const STATUS_WORDS: Record<CheckStatus, string> = { pass: 'passed', fail: 'failed', warn: 'warning', info: 'note' };
-
-export const ARTIFACT_STATES: Record<ArtifactState, string> = {
-  verified: 'verified',
-  unpinned: 'valid, identity not pinned',
-  failed: 'failed',
-  unsigned: 'not signed',
-  'not-checked': 'not checked',
-  'not-verified': 'not verified',
-};
 
 const KINDS: Record<PanelArtifact['kind'], string> = { signature: 'Signature', attestation: 'Attestation', sbom: 'SBOM', other: 'Artifact' };
 
@@ -33,14 +24,14 @@ export function checkList(checks: readonly PanelCheck[]): HTMLElement {
   return list;
 }
 
-function artifactCard(a: PanelArtifact, open: boolean): HTMLElement {
+function artifactCard(a: PanelArtifact, open: boolean, states: PanelModel['states']): HTMLElement {
   // The heading is upper-cased by the collapsible: our words only; registry text goes in the description.
   const who = [a.predicateType ? flatten(a.predicateType, 80) : undefined, a.identity ? flatten(a.identity, 120) : a.formatLabel].filter(Boolean).join(' · ');
   const card = custom('vscode-collapsible', { class: `artifact state-${a.state}` }) as HTMLElement & { heading: string; description: string; open: boolean };
-  card.heading = `${KINDS[a.kind]} · ${ARTIFACT_STATES[a.state]}`;
+  card.heading = `${KINDS[a.kind]} · ${states[a.state].words}`;
   card.description = who;
   card.open = open;
-  const icon = custom('vscode-icon', { name: a.state === 'verified' ? 'pass' : a.state === 'failed' ? 'error' : a.state === 'unpinned' || a.state === 'not-checked' ? 'warning' : 'circle-slash', slot: 'decorations', class: `status state-${a.state}` });
+  const icon = custom('vscode-icon', { name: states[a.state].icon, slot: 'decorations', class: `status state-${a.state}` });
   card.appendChild(icon);
   const body = el('div', { class: 'card-body' });
   // Why it failed, first: the failing check's sentence (the full list follows).
@@ -61,13 +52,13 @@ function artifactCard(a: PanelArtifact, open: boolean): HTMLElement {
   return card;
 }
 
-function group(title: string, note: string, list: readonly PanelArtifact[]): HTMLElement | undefined {
+function group(title: string, note: string, list: readonly PanelArtifact[], states: PanelModel['states']): HTMLElement | undefined {
   if (list.length === 0) return undefined;
   const failing = (a: PanelArtifact): boolean => a.state === 'failed' || a.state === 'not-checked';
   return el('section', { class: 'block' },
     el('h3', {}, title),
     el('p', { class: 'muted' }, note),
-    ...list.map((a) => artifactCard(a, failing(a))));
+    ...list.map((a) => artifactCard(a, failing(a), states)));
 }
 
 export function renderChecks(model: PanelModel, p: PanelPlatform | undefined): HTMLElement {
@@ -79,9 +70,9 @@ export function renderChecks(model: PanelModel, p: PanelPlatform | undefined): H
   const shownDigests = new Set([...mine, ...onIndex].map((a) => a.digest));
   const nested = model.artifacts.filter((a) => a.nested && shownDigests.has(a.coversDigest));
   const groups = [
-    group('On this platform', p ? `Artifacts that name ${p.platform}'s manifest digest.` : '', mine),
-    group('On the index', 'A signature on the index covers every platform it lists.', onIndex),
-    group('On those artifacts', 'Signatures and attestations about the artifacts above.', nested),
+    group('On this platform', p ? `Artifacts that name ${p.platform}'s manifest digest.` : '', mine, model.states),
+    group('On the index', 'A signature on the index covers every platform it lists.', onIndex, model.states),
+    group('On those artifacts', 'Signatures and attestations about the artifacts above.', nested, model.states),
   ].filter((g): g is HTMLElement => g !== undefined);
   if (groups.length === 0 && imageChecks.length === 0) root.appendChild(el('p', { class: 'empty' }, 'No signature, attestation or SBOM covers this platform or the index.'));
   root.append(...groups);

@@ -1,34 +1,14 @@
 // The top of the page: which image, its digest and verdict, the coverage sentence, notices,
 // and the platform switcher with the chosen platform's facts.
-import type { PanelModel, PanelNotice, PanelPlatform, VerdictState } from '../src/panel/protocol';
+import type { PanelModel, PanelNotice, PanelPlatform, PanelStateWords, VerdictState } from '../src/panel/protocol';
 import { custom, el, facts, value } from './dom';
 import { flatten, formatBytes, shortDigest } from './text';
 import { post } from './vscode-api';
 
-const ICONS: Record<VerdictState, string> = {
-  verified: 'verified-filled',
-  unpinned: 'unverified',
-  failed: 'error',
-  unsigned: 'circle-slash',
-  'not-checked': 'question',
-  excepted: 'circle-slash',
-  'not-verified': 'circle-large-outline',
-};
-
-const PLATFORM_STATES: Record<VerdictState, string> = {
-  verified: 'verified',
-  unpinned: 'identity not pinned',
-  failed: 'failed',
-  unsigned: 'not signed',
-  'not-checked': 'not checked',
-  excepted: 'excepted',
-  'not-verified': 'not verified',
-};
-
-/** The verdict as a badge: icon, label, colour by state (media/webview.css). */
-export function verdictBadge(state: VerdictState, label: string): HTMLElement {
+/** The verdict as a badge: the state's icon (from the model's vocabulary), label, colour by state (media/webview.css). */
+export function verdictBadge(state: VerdictState, label: string, words: PanelStateWords): HTMLElement {
   return custom('vscode-badge', { class: `verdict state-${state}` },
-    custom('vscode-icon', { name: ICONS[state], class: 'verdict-icon' }),
+    custom('vscode-icon', { name: words.icon, class: 'verdict-icon' }),
     label);
 }
 
@@ -50,7 +30,7 @@ export function renderHeader(model: PanelModel): HTMLElement {
   const header = el('header', { class: 'header' },
     el('div', { class: 'title-row' },
       el('h1', {}, value(flatten(imageName(model), 120))),
-      verdictBadge(model.verdict.state, model.verdict.label),
+      verdictBadge(model.verdict.state, model.verdict.label, model.states[model.verdict.state]),
       el('span', { class: 'spacer' }),
       refresh),
     facts([
@@ -75,8 +55,8 @@ export function renderHeader(model: PanelModel): HTMLElement {
 export function renderPlatformSwitcher(model: PanelModel, selected: string, onSelect: (digest: string) => void): HTMLElement {
   const select = custom('vscode-single-select', { id: 'platform', class: 'platform-select', 'aria-label': 'Platform' }) as HTMLElement & { value: string };
   for (const p of model.platforms) {
-    const option = custom('vscode-option', { value: p.digest, description: PLATFORM_STATES[p.state] });
-    option.textContent = `${flatten(p.platform, 80)} · ${PLATFORM_STATES[p.state]}`;
+    const option = custom('vscode-option', { value: p.digest, description: model.states[p.state].words });
+    option.textContent = `${flatten(p.platform, 80)} · ${model.states[p.state].words}`;
     if (p.digest === selected) option.setAttribute('selected', '');
     select.appendChild(option);
   }
@@ -87,10 +67,10 @@ export function renderPlatformSwitcher(model: PanelModel, selected: string, onSe
 export function renderPlatformFacts(model: PanelModel, p: PanelPlatform): HTMLElement {
   const coveredBy = p.signedBy.length > 0
     ? `signed by ${p.signedBy.join(', ')}`
-    : p.throughIndex ? 'covered by the signature on the index' : PLATFORM_STATES[p.state];
+    : p.throughIndex ? 'covered by the signature on the index' : model.states[p.state].words;
   const size = p.imageSize !== undefined ? `${formatBytes(p.imageSize)} (config and layers), manifest ${p.size} bytes` : `manifest ${p.size} bytes`;
   const box = el('div', { class: 'platform-facts' },
-    el('div', { class: 'title-row' }, el('h2', {}, value(p.platform, { max: 120 })), verdictBadge(p.state, PLATFORM_STATES[p.state])),
+    el('div', { class: 'title-row' }, el('h2', {}, value(p.platform, { max: 120 })), verdictBadge(p.state, model.states[p.state].words, model.states[p.state])),
     facts([
       { label: 'Manifest digest', value: p.digest, mono: true },
       { label: 'Pinned reference', value: `${model.pinnedReference.slice(0, model.pinnedReference.lastIndexOf('@'))}@${p.digest}`, mono: true },

@@ -3,7 +3,6 @@
 // times, BuildKit frontend and build arguments, materials with digests, raw parameters.
 import type { NameValue, PanelFact, PanelModel, PanelPlatform, PanelProvenance } from '../src/panel/protocol';
 import { copyAction, custom, el, facts, grid, link, section, value } from './dom';
-import { ARTIFACT_STATES } from './render-checks';
 import { flatten } from './text';
 import { rawBlock } from './render-raw';
 
@@ -67,11 +66,11 @@ function materialsGrid(p: PanelProvenance): HTMLElement | undefined {
   return section('Materials and resolved dependencies', grid(['URI', 'Digest'], rows, ['45%', '55%']), note);
 }
 
-function card(p: PanelProvenance, open: boolean): HTMLElement {
+function card(p: PanelProvenance, open: boolean, states: PanelModel['states']): HTMLElement {
   const kind = p.slsaVersion ? `SLSA v${p.slsaVersion} provenance` : 'Provenance';
   const c = custom('vscode-collapsible', { class: 'provenance' }) as HTMLElement & { heading: string; description: string; open: boolean };
   c.heading = `${kind}${p.buildTypeLabel ? ` · ${p.buildTypeLabel}` : ''}`;
-  c.description = `${p.attachedTo === 'index' ? 'on the index' : 'on this platform'} · ${p.formatLabel} · ${ARTIFACT_STATES[p.state]}`;
+  c.description = `${p.attachedTo === 'index' ? 'on the index' : 'on this platform'} · ${p.formatLabel} · ${states[p.state].words}`;
   c.open = open;
   const body = el('div', { class: 'card-body' });
   for (const w of p.warnings) body.appendChild(el('div', { class: 'notice warn', role: 'note' }, custom('vscode-icon', { name: 'warning', class: 'notice-icon warn' }), value(w, { max: 2000 })));
@@ -114,6 +113,6 @@ export function renderProvenance(model: PanelModel, p: PanelPlatform | undefined
     root.appendChild(el('p', { class: 'empty' }, `No SLSA provenance for ${p ? flatten(p.platform, 80) : 'this image'}.`));
     return root;
   }
-  list.forEach((x, i) => root.appendChild(card(x, i === 0)));
+  list.forEach((x, i) => root.appendChild(card(x, i === 0, model.states)));
   return root;
 }

@@ -2,7 +2,6 @@
 // format, and whether anything signs them; plus every predicate type present in the image.
 import type { PanelModel, PanelPlatform } from '../src/panel/protocol';
 import { copyAction, el, grid, section, value } from './dom';
-import { ARTIFACT_STATES } from './render-checks';
 
 export function renderSbom(model: PanelModel, p: PanelPlatform | undefined): HTMLElement {
   const root = el('div', { class: 'tab-body' });
@@ -14,7 +13,7 @@ export function renderSbom(model: PanelModel, p: PanelPlatform | undefined): HTM
       value(s.standard, { max: 120 }),
       value(s.coversLabel, { max: 120 }),
       value(s.formatLabel, { max: 200 }),
-      ARTIFACT_STATES[s.state],
+      model.states[s.state].words,
       el('span', { class: 'digest-line' }, value(s.digest, { mono: true, max: 80 }), copyAction('SBOM digest', () => s.digest)),
     ]), ['12%', '14%', '28%', '12%', '34%'])));
   }

@@ -4,19 +4,23 @@
  * reads without being seen: bidi overrides and isolates (Trojan Source, CVE-2021-42574) that
  * can make `evil.example/good` look like something else, zero-width characters that make two
  * identities look equal, and control characters. Each is replaced by a visible marker; the
- * exact value stays copyable.
+ * exact value stays copyable. The set is src/core/invisible.ts's, the one every other surface
+ * uses; the page may import only the panel protocol, so it is written out here, and a unit test
+ * (panel-text.test.ts) proves the two cover exactly the same characters.
  */
 
 const NAMES: ReadonlyMap<number, string> = new Map([
   [0x061c, 'ALM'], [0x200b, 'ZWSP'], [0x200c, 'ZWNJ'], [0x200d, 'ZWJ'], [0x200e, 'LRM'], [0x200f, 'RLM'],
   [0x2028, 'LS'], [0x2029, 'PS'], [0x202a, 'LRE'], [0x202b, 'RLE'], [0x202c, 'PDF'], [0x202d, 'LRO'], [0x202e, 'RLO'],
-  [0x2060, 'WJ'], [0x2066, 'LRI'], [0x2067, 'RLI'], [0x2068, 'FSI'], [0x2069, 'PDI'], [0xfeff, 'BOM'], [0x00ad, 'SHY'],
+  [0x2060, 'WJ'], [0x2061, 'FA'], [0x2062, 'IT'], [0x2063, 'IS'], [0x2064, 'IP'], [0x2066, 'LRI'], [0x2067, 'RLI'], [0x2068, 'FSI'], [0x2069, 'PDI'],
+  [0x206a, 'ISS'], [0x206b, 'ASS'], [0x206c, 'IAFS'], [0x206d, 'AAFS'], [0x206e, 'NADS'], [0x206f, 'NODS'],
+  [0xfeff, 'BOM'], [0x00ad, 'SHY'], [0x180e, 'MVS'], [0xfff9, 'IAA'], [0xfffa, 'IAS'], [0xfffb, 'IAT'],
 ]);
 
 // C0 and C1 controls, DEL, and the format characters above. Tab and newline are kept only in
 // multi-line text (raw JSON); anywhere else they are shown too.
 // eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/g;
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 
 export interface Marker {
   /** What is shown: `RLO`, `U+0007`. */

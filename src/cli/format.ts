@@ -1,4 +1,7 @@
+import { replaceInvisible } from '../core/invisible';
 import { decimalSize } from '../core/size';
+import { VERDICTS } from '../model/verdict';
+import type { VerdictState } from '../model/verdict';
 
 /** Small text helpers for terminal output. */
 export function humanSize(bytes: number | undefined): string {
@@ -10,8 +13,13 @@ export function short(digest: string): string {
   return i < 0 ? digest : `${digest.slice(0, i + 1)}${digest.slice(i + 1, i + 13)}`;
 }
 
-/** Strips control and bidi characters from registry-supplied text before it reaches a terminal. */
+/** Registry-supplied text for a terminal: each invisible or bidi character (src/core/invisible.ts) shown as `?`. */
 export function safeText(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
+  return replaceInvisible(s, '?');
+}
+
+/** A verdict as the terminal marks it: `[verified]`, `[not checked]`; a failure stands out: `[FAILED]`. */
+export function verdictMark(state: VerdictState): string {
+  const { short } = VERDICTS[state];
+  return `[${state === 'failed' ? short.toUpperCase() : short}]`;
 }

@@ -1,18 +1,17 @@
-import type { DigestState, DigestVerdict, ImageState, ImageVerdict } from '../verify/image';
+import type { ImageState } from '../model/verdict';
+import type { DigestVerdict, ImageVerdict } from '../verify/image';
 
 /**
  * One release, one table: a row per image and platform, as `provenance-lens verify --release`
  * prints it and a release job reads it (docs/verify-json.md, "verify --release"). Pure: the
  * verdicts come from `verifyImage`, the images from the goreleaser engine.
  */
-export type RowState = DigestState | 'excepted';
-
 export interface PlatformRow {
   /** `linux/arm64`, or `-` when the image lists no platform. */
   platform: string;
   digest: string;
   /** The platform's coverage, made `failed` when a required attestation does not cover it; `excepted` with the image. */
-  state: RowState;
+  state: ImageState;
   /** Who covers it: its own signers, or the index's (`(index)`), or attesters under signatures-or-attestations. */
   signedBy: string[];
   /** Verified attestations covering it (its own and the index's), by predicate type. */
@@ -32,7 +31,7 @@ export function platformRows(verdict: ImageVerdict): PlatformRow[] {
   }
   return platforms.map((p) => {
     const missing = missingFor(p.target);
-    let state: RowState = p.state;
+    let state: ImageState = p.state;
     if (verdict.state === 'excepted') state = 'excepted';
     else if (state === 'verified' && missing.length > 0) state = 'failed';
     return { platform: p.target, digest: p.digest, state, signedBy: coveredBy(p, index), attestations: [...new Set([...p.attestations, ...(index?.attestations ?? [])])], missing };

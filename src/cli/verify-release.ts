@@ -21,6 +21,7 @@ import type { PlatformRow, ReleaseSummary } from './release-rows';
 import { platformRows, summarize } from './release-rows';
 import type { TrustRoot } from '../verify/trust';
 import { verifyImage } from '../verify';
+import { VERDICTS } from '../model/verdict';
 import { safeText, short } from './format';
 import type { CliIo } from './io';
 import { withRegistryClient } from './registry-options';
@@ -162,7 +163,6 @@ function parseEnv(pairs: readonly string[]): Record<string, string> {
   return env;
 }
 
-const STATE: Record<string, string> = { 'not-checked': 'not checked' };
 const WHERE: Record<ReturnType<typeof variableSource>, string> = {
   env: 'set it with --env NAME=VALUE', tag: 'give --tag', git: 'run next to the git checkout', config: 'set project_name in the file', module: 'put the go.mod of the Go module beside the file',
   clock: 'known only when the release runs', release: 'known only when the release runs',
@@ -180,7 +180,7 @@ export function tableRows(results: readonly ReleaseImageResult[]): string[][] {
     }
     for (const p of r.platforms) {
       const attestations = [...p.attestations.map(shortType), ...p.missing.map((m) => `missing ${shortType(m)}`)];
-      rows.push([name, p.platform, p.digest === '-' ? '-' : short(p.digest), STATE[p.state] ?? p.state, p.signedBy.join(', ') || '-', attestations.join(', ') || '-']);
+      rows.push([name, p.platform, p.digest === '-' ? '-' : short(p.digest), VERDICTS[p.state].short, p.signedBy.join(', ') || '-', attestations.join(', ') || '-']);
     }
   }
   return rows.map((row) => row.map((cell) => safeText(cell).replace(/ {2,}/g, ' ')));

@@ -10,7 +10,7 @@ import type { ArtifactVerification, DigestVerdict, ImageVerification } from '../
 import { policyFromFlags, readPolicyFile } from './policy-flags';
 import { describeTrustRoot, privatePki } from '../verify/trust';
 import { verifyImage } from '../verify';
-import { safeText, short } from './format';
+import { safeText, short, verdictMark } from './format';
 import type { CliCommand, CliIo } from './io';
 import { Exit, parseOptions } from './io';
 import { withRegistryClient, registryOptionSpec, registryOptionUsage } from './registry-options';
@@ -132,10 +132,6 @@ function policySummary(p: ImagePolicy): Record<string, unknown> {
   return { ...rest, coverage: p.coverage ?? 'signatures', ...(keys ? { keys: keys.map((k) => ({ fingerprint: k.fingerprint, algorithm: k.algorithm, source: k.source })) } : {}) };
 }
 
-const MARK: Record<ArtifactVerification['state'], string> = {
-  verified: '[verified]', unpinned: '[unpinned]', failed: '[FAILED]', unsigned: '[unsigned]', 'not-checked': '[not checked]',
-};
-
 const HOW: Record<string, string> = {
   unpinned: 'valid signature, but no identity or key pinned', failed: 'no signature verifies', unsigned: 'no signature', 'not-checked': 'could not be read',
 };
@@ -148,7 +144,7 @@ function render(g: ImageGraph, r: ImageVerification, policy: ImagePolicy): strin
   const byCover = (digest: string) => g.artifacts.map((a, i) => [a, r.artifacts[i]!] as const).filter(([a]) => a.coversDigest === digest && !a.depth);
   for (const d of v.digests) {
     const how = digestHow(d, v.digests[0]!);
-    lines.push(`${d.target === 'index' ? 'index' : safeText(d.target)} ${short(d.digest)}  ${MARK[d.state]} ${safeText(how)}`);
+    lines.push(`${d.target === 'index' ? 'index' : safeText(d.target)} ${short(d.digest)}  ${verdictMark(d.state)} ${safeText(how)}`);
     const mine = byCover(d.digest);
     if (mine.length === 0) lines.push('    nothing attached to this digest');
     for (const [a, res] of mine) lines.push(...artifactLines(a, res, g));
@@ -187,7 +183,7 @@ function digestHow(d: DigestVerdict, index: DigestVerdict): string {
 function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph): string[] {
   const where = a.format === 'cosign-tag' ? `cosign ${a.tag?.split('.').pop() ?? 'tag'}` : a.format === 'referrer' ? `referrer (${a.discovery ?? 'listed'})` : 'BuildKit, in the index';
   const what = res.predicateType ? `${res.kind} ${safeText(res.predicateType)}` : res.kind;
-  const out = [`    ${MARK[res.state].padEnd(13)} ${what}  ${where}  ${short(a.digest)}`];
+  const out = [`    ${verdictMark(res.state).padEnd(13)} ${what}  ${where}  ${short(a.digest)}`];
   const who = res.identity !== undefined ? `signed by ${safeText(res.identity)} (issuer ${safeText(res.issuer ?? 'unknown')})` : res.keyFingerprint ? `signed with key ${res.keyFingerprint}` : undefined;
   const log = res.checks.find((c) => c.code === 'TLOG' && c.status === 'pass' && c.evidence?.logIndex !== undefined)?.evidence;
   const atNow = res.checks.some((c) => c.code === 'TIMESTAMP' && c.status === 'info' && c.message.startsWith('No signed time: certificate checked at the current time'));

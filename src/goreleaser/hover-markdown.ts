@@ -7,10 +7,8 @@
  * CommonMark: any ASCII punctuation may be backslash-escaped (spec 2.4), and code span content is
  * literal (spec 6.1), so neither can start a link, an autolink, emphasis or inline HTML.
  */
+import { replaceInvisible } from '../core/invisible';
 
-/** C0/C1 controls, zero-width characters, bidi embeddings/overrides/isolates, BOM and line/paragraph separators. */
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/g;
 
 /** Longest text shown for one value; a registry can send megabytes. */
@@ -22,7 +20,7 @@ export const MAX_VALUE_LENGTH = 400;
  * and the text is cut at `max` characters.
  */
 export function visibleText(text: string, max = MAX_VALUE_LENGTH): string {
-  const clean = text.replace(/\r\n?|\n|\t/g, ' ').replace(INVISIBLE, '\ufffd');
+  const clean = replaceInvisible(text.replace(/\r\n?|\n|\t/g, ' '), '\ufffd');
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 

@@ -74,7 +74,7 @@ export function itemStart(text: string, mapStart: number): number {
 /** The image a click should verify: the first that is not fine, else the first. */
 function focus(images: readonly EntryImage[]): string | undefined {
   const rendered = images.filter((i) => i.reference !== null);
-  return (rendered.find((i) => loadWords(i.load).tone !== 'ok') ?? rendered[0])?.reference ?? undefined;
+  return (rendered.find((i) => loadWords(i.load).tone !== 'good') ?? rendered[0])?.reference ?? undefined;
 }
 
 function verdictCommand(lens: EntryLens, file: vscode.Uri): vscode.Command {

@@ -8,7 +8,8 @@ import type { ResolvedSign } from '../goreleaser/sign';
 import type { GoreleaserDiagnostic, SourceRange } from '../goreleaser/types';
 import type { ImageLoad } from '../releases/types';
 import { verificationReasons } from '../releases/verification';
-import type { DigestState } from '../verify/image';
+import { VERDICTS } from '../model/verdict';
+import type { DigestState } from '../model/verdict';
 import type { Words } from './verdict-words';
 import { loadWords } from './verdict-words';
 
@@ -96,10 +97,10 @@ export function signWords(states: readonly SignedImageState[]): Words {
   const missing = rendered.filter((s) => s.own === 'unsigned' || s.own === 'failed').length;
   const other = rendered.length - signed - unpinned - missing;
   const parts: string[] = [];
-  if (missing) parts.push(`✗ ${missing} without a verified signature`);
-  if (other) parts.push(`${other} not checked`);
-  if (unpinned) parts.push(`${unpinned} signed, signer not pinned`);
-  if (signed) parts.push(`✓ ${signed} signed`);
-  const tone = missing ? 'bad' : other || unpinned ? 'warn' : 'ok';
+  if (missing) parts.push(`${VERDICTS.failed.mark} ${missing} without a verified signature`);
+  if (other) parts.push(`${other} ${VERDICTS['not-checked'].long}`);
+  if (unpinned) parts.push(`${unpinned} ${VERDICTS.unpinned.long}`);
+  if (signed) parts.push(`${VERDICTS.verified.mark} ${signed} signed`);
+  const tone = missing ? 'bad' : other || unpinned ? 'warn' : 'good';
   return { text: `${head} · ${parts.join(' · ')}`, tone };
 }

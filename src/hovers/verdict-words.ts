@@ -1,8 +1,11 @@
 // The short words a CodeLens and a hover use for what the engines say about the images of one
-// goreleaser entry: "✓ verified · 2 platforms", "✗ 1 failed", "unsigned", "not checked: sign in",
-// "…". Pure (no vscode): UI text made at the edge, from the release service's load states.
+// goreleaser entry: "✓ verified · 2 platforms", "✗ 1 verification failed", "unsigned", "not checked: sign in",
+// "…". Pure (no vscode): UI text made at the edge, from the release service's load states and
+// the one verdict vocabulary (src/model/verdict.ts).
 import type { SkipReason } from '../goreleaser/resolve';
-import type { ImageLoad, LoadFailure, VerdictState } from '../releases/types';
+import { VERDICTS, markedPhrase, severity } from '../model/verdict';
+import type { Tone, VerdictState } from '../model/verdict';
+import type { ImageLoad, LoadFailure } from '../releases/types';
 import { imageVerdict } from '../releases/verdict';
 
 /** One image a goreleaser entry publishes, with its load state when it has a reference. */
@@ -15,34 +18,15 @@ export interface EntryImage {
   readonly load?: ImageLoad;
 }
 
-/** What a lens or a hover says, and how it should look. */
-export type Tone = 'ok' | 'warn' | 'bad' | 'pending' | 'none';
+/** What a lens or a hover says, and how it should look: a verdict's tone, or `pending` while it loads. */
+export type WordsTone = Tone | 'pending';
 
 export interface Words {
   readonly text: string;
-  readonly tone: Tone;
+  readonly tone: WordsTone;
+  /** The verdict the words stand for, which orders them (an image that could not be read: `not-checked`). */
+  readonly state?: VerdictState;
 }
-
-const STATE_WORDS: Record<VerdictState, Words> = {
-  verified: { text: '✓ verified', tone: 'ok' },
-  unpinned: { text: 'signed, signer not pinned', tone: 'warn' },
-  failed: { text: '✗ failed', tone: 'bad' },
-  unsigned: { text: 'unsigned', tone: 'bad' },
-  'not-checked': { text: 'not checked', tone: 'warn' },
-  excepted: { text: 'unsigned, excepted by the policy', tone: 'none' },
-  'signature-found': { text: 'signed · not verified', tone: 'warn' },
-  'partly-signed': { text: 'partly signed · not verified', tone: 'warn' },
-  'attestations-only': { text: 'attestations only, no signature', tone: 'bad' },
-  'nothing-found': { text: 'no signature found', tone: 'bad' },
-  incomplete: { text: 'incomplete: parts unreadable', tone: 'warn' },
-};
-
-/** Worst first, for an entry with several images. */
-const ORDER: readonly string[] = [
-  '✗ failed', 'unsigned', 'no signature found', 'attestations only, no signature', 'not checked: sign in', 'not found in the registry',
-  'not checked', 'partly signed · not verified', 'incomplete: parts unreadable', 'signed, signer not pinned', 'signed · not verified',
-  'unsigned, excepted by the policy', '✓ verified',
-];
 
 const SKIP_WORDS: Record<SkipReason, string> = {
   empty: 'not pushed: a name renders empty',
@@ -51,15 +35,22 @@ const SKIP_WORDS: Record<SkipReason, string> = {
   disabled: 'not pushed: disabled',
 };
 
+/** An image that could not be read: not checked, and why. */
 export function failureWords(f: LoadFailure): Words {
+  const notChecked = (text: string): Words => ({ text, tone: VERDICTS['not-checked'].tone, state: 'not-checked' });
   switch (f.code) {
-    case 'UNAUTHORIZED': return { text: 'not checked: sign in', tone: 'warn' };
-    case 'DENIED': return { text: 'not checked: access denied', tone: 'warn' };
-    case 'NOT_FOUND': case 'MANIFEST_UNKNOWN': return { text: 'not found in the registry', tone: 'warn' };
-    case 'RATE_LIMITED': return { text: 'not checked: rate limited', tone: 'warn' };
-    case 'TIMEOUT': case 'NETWORK': case 'TLS': return { text: 'not checked: registry unreachable', tone: 'warn' };
-    default: return { text: 'not checked', tone: 'warn' };
+    case 'UNAUTHORIZED': return notChecked('not checked: sign in');
+    case 'DENIED': return notChecked('not checked: access denied');
+    case 'NOT_FOUND': case 'MANIFEST_UNKNOWN': return notChecked('not found in the registry');
+    case 'RATE_LIMITED': return notChecked('not checked: rate limited');
+    case 'TIMEOUT': case 'NETWORK': case 'TLS': return notChecked('not checked: registry unreachable');
+    default: return notChecked(VERDICTS['not-checked'].long);
   }
+}
+
+/** The words of a verdict: `✓ verified`, `signed, signer not pinned`, `signed · not verified`. */
+export function stateWords(state: VerdictState): Words {
+  return { text: markedPhrase(state), tone: VERDICTS[state].tone, state };
 }
 
 /** The words for one image's load; `…` while it loads or verifies. */
@@ -67,8 +58,8 @@ export function loadWords(load: ImageLoad | undefined): Words {
   if (!load || load.status === 'idle' || load.status === 'loading') return { text: '…', tone: 'pending' };
   if (load.status === 'failed') return failureWords(load.failure);
   if (load.verifying) return { text: '… verifying', tone: 'pending' };
-  if (load.verificationFailure) return { text: 'not checked', tone: 'warn' };
-  return STATE_WORDS[imageVerdict(load.graph, load.verification).state];
+  if (load.verificationFailure) return stateWords('not-checked');
+  return stateWords(imageVerdict(load.graph, load.verification).state);
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -83,10 +74,10 @@ function platformCount(images: readonly EntryImage[]): number {
 /** The lens title of an image section entry. */
 export function entryWords(images: readonly EntryImage[]): Words {
   const pushed = images.filter((i) => i.published !== false);
-  if (images.length === 0) return { text: 'no image', tone: 'none' };
+  if (images.length === 0) return { text: 'no image', tone: 'neutral' };
   if (pushed.length === 0) {
     const reasons = [...new Set(images.map((i) => SKIP_WORDS[i.skip ?? 'disabled']))];
-    return { text: reasons.join(' · '), tone: 'none' };
+    return { text: reasons.join(' · '), tone: 'neutral' };
   }
   const rendered = pushed.filter((i): i is EntryImage & { reference: string } => i.reference !== null);
   if (rendered.length === 0) {
@@ -98,22 +89,24 @@ export function entryWords(images: readonly EntryImage[]): Words {
   if (words.some((w) => w.tone === 'pending')) return { text: rendered.length > 1 ? `… checking ${rendered.length} images` : '…', tone: 'pending' };
   const counts = new Map<string, { words: Words; n: number }>();
   for (const w of words) counts.set(w.text, { words: w, n: (counts.get(w.text)?.n ?? 0) + 1 });
-  const groups = [...counts.values()].sort((a, b) => rank(a.words.text) - rank(b.words.text));
+  // Worst first, in the one severity order; the same verdict worded twice keeps its first place.
+  const groups = [...counts.values()].sort((a, b) => rank(a.words) - rank(b.words));
   const worst = groups[0]!.words;
+  // The verdict the title leads with, the same worst one the status bar shows for these images.
+  const lead = worst.state !== undefined ? { state: worst.state } : {};
   const platforms = platformCount(rendered);
   const unrendered = pushed.length - rendered.length;
   const tail = unrendered > 0 ? ` · ${plural(unrendered, 'image')} not rendered` : '';
   if (groups.length === 1) {
     const many = rendered.length > 1 ? `${rendered.length} images ` : '';
-    const text = worst.text === '✗ failed' && rendered.length === 1 ? '✗ 1 failed' : `${prefixCount(worst.text, many)}`;
-    return { text: `${text}${platforms ? ` · ${plural(platforms, 'platform')}` : ''}${tail}`, tone: worst.tone };
+    const text = worst.state === 'failed' && rendered.length === 1 ? withCount(worst.text, 1) : prefixCount(worst.text, many);
+    return { text: `${text}${platforms ? ` · ${plural(platforms, 'platform')}` : ''}${tail}`, tone: worst.tone, ...lead };
   }
-  return { text: `${groups.map((g) => withCount(g.words.text, g.n)).join(' · ')}${tail}`, tone: worst.tone };
+  return { text: `${groups.map((g) => withCount(g.words.text, g.n)).join(' · ')}${tail}`, tone: worst.tone, ...lead };
 }
 
-function rank(text: string): number {
-  const i = ORDER.indexOf(text);
-  return i < 0 ? ORDER.length : i;
+function rank(w: Words): number {
+  return w.state === undefined ? Number.MAX_SAFE_INTEGER : severity(w.state);
 }
 
 /** `✓ 2 images verified`, `2 images unsigned`. */

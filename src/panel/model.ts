@@ -11,7 +11,9 @@ import type { ImageVerification } from '../verify/image';
 import type { CheckContext } from './model-checks';
 import { panelArtifact, panelCheck } from './model-checks';
 import { panelProvenance, prettyJson } from './model-provenance';
-import type { PanelModel, PanelNotice, PanelPlatform, PanelRaw, PanelSbom, PanelVerdict, VerdictState } from './protocol';
+import { VERDICTS, isEngineState } from '../model/verdict';
+import type { ArtifactState, EngineState } from '../model/verdict';
+import type { ArtifactState as ProtocolArtifactState, PanelModel, PanelNotice, PanelPlatform, PanelRaw, PanelSbom, PanelStateWords, PanelVerdict, VerdictState } from './protocol';
 
 /** A part that could not be computed, with its code: shown as a notice, the rest still stands. */
 export interface PartFailure {
@@ -26,15 +28,19 @@ export interface PanelModelOptions {
   readonly provenanceFailure?: PartFailure;
 }
 
-export const VERDICT_LABELS: Record<VerdictState, string> = {
-  verified: 'Verified',
-  unpinned: 'Signed, identity not pinned',
-  failed: 'Verification failed',
-  unsigned: 'Not signed',
-  'not-checked': 'Not checked',
-  excepted: 'Not signed (policy exception)',
-  'not-verified': 'Not verified',
-};
+// The protocol spells out the vocabulary's states for the page; these fail to compile if they drift.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+type _VerdictStatesAgree = Holds<Same<VerdictState, EngineState | 'not-verified'>>;
+type _ArtifactStatesAgree = Holds<Same<ProtocolArtifactState, ArtifactState | 'not-verified'>>;
+
+/** The vocabulary as the page reads it. */
+export const PANEL_STATES: Readonly<Record<VerdictState, PanelStateWords>> = Object.fromEntries(
+  (Object.keys(VERDICTS) as VerdictState[]).filter((s) => s === 'not-verified' || isEngineState(s)).map((s) => {
+    const { long, codicon } = VERDICTS[s];
+    return [s, { label: `${long.charAt(0).toUpperCase()}${long.slice(1)}`, words: long, icon: codicon }];
+  }),
+) as Record<VerdictState, PanelStateWords>;
 
 const INSTANCES: Record<string, string> = {
   'sigstore-public-good': 'Sigstore public-good',
@@ -70,6 +76,7 @@ export function toPanelModel(graph: ImageGraph, verification?: ImageVerification
     kind: graph.kind,
     size: graph.size,
     verdict: verdict(graph, verification),
+    states: PANEL_STATES,
     checks: (verification?.verdict.checks ?? []).map((c) => panelCheck(c, ctx)),
     platforms: platforms(graph, verification),
     artifacts,
@@ -93,14 +100,14 @@ function verdict(graph: ImageGraph, verification: ImageVerification | undefined)
     const others = graph.artifacts.length - signatures;
     return {
       state: 'not-verified',
-      label: VERDICT_LABELS['not-verified'],
+      label: PANEL_STATES['not-verified'].label,
       coverage: `No signature was checked. The registry holds ${count(signatures, 'signature')} and ${count(others, 'attestation or SBOM', 'attestations or SBOMs')} for this image.`,
     };
   }
   const v = verification.verdict;
   return {
     state: v.state,
-    label: VERDICT_LABELS[v.state],
+    label: PANEL_STATES[v.state].label,
     ...(v.coverage ? { coverage: v.coverage } : {}),
     trustRoot: INSTANCES[verification.trustRoot.instance] ?? verification.trustRoot.instance,
   };

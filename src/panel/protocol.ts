@@ -15,7 +15,7 @@
  */
 
 /** Bumped when a message or the model changes incompatibly. */
-export const PANEL_PROTOCOL_VERSION = 1;
+export const PANEL_PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -48,10 +48,24 @@ export interface PanelState {
 // ---------------------------------------------------------------------------------------------
 // The model
 
-/** Verdict of the whole image, or of one digest. `not-verified`: only inspected, no signature was checked. */
+/**
+ * Verdict of the whole image, or of one digest. `not-verified`: only inspected, no signature was
+ * checked. The states of the one verdict vocabulary (src/model/verdict.ts; panel/model.ts checks
+ * that they agree), written out here because the page may import nothing but this file.
+ */
 export type VerdictState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked' | 'excepted' | 'not-verified';
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info';
 export type ArtifactState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked' | 'not-verified';
+
+/** How a state reads and looks, from the host's verdict vocabulary: the page keeps no words of its own. */
+export interface PanelStateWords {
+  /** Capitalised, for the image's badge: "Verified", "Signed, signer not pinned". */
+  readonly label: string;
+  /** For a platform, an artifact or a statement: "verified", "verification failed". */
+  readonly words: string;
+  /** A codicon name. */
+  readonly icon: string;
+}
 
 /** A labelled fact. `url`: https only, safe to open through the host. `mono`: digests, ids. */
 export interface PanelFact {
@@ -240,6 +254,8 @@ export interface PanelModel {
   readonly kind: 'index' | 'manifest';
   readonly size: number;
   readonly verdict: PanelVerdict;
+  /** The words and icon of every state, for the badges, the platform list and the artifacts. */
+  readonly states: Readonly<Record<VerdictState, PanelStateWords>>;
   /** Image-level checks: coverage per platform, required attestations, exceptions. */
   readonly checks: readonly PanelCheck[];
   readonly platforms: readonly PanelPlatform[];

@@ -3,6 +3,7 @@
  * the images checked this session), their images, and the state of each image as it loads.
  * Pure data: labels, icons and sentences are made at the edge (src/views).
  */
+import type { VerdictState } from '../model/verdict';
 import type { ImageGraph } from '../registry/graph-types';
 import type { ImageVerification } from './verification';
 
@@ -55,16 +56,12 @@ export type ImageLoad =
   | { readonly status: 'failed'; readonly failure: LoadFailure };
 
 /**
- * What we can say about a digest. The first five come from the verification engine
- * (signatures checked against a policy); the others are what inspection alone shows, and the
- * edge always labels them "not verified".
+ * What we can say about an image or a digest: the verification engine's state
+ * (src/model/verdict.ts, EngineState), or what inspection alone shows (InspectState), which the
+ * edge always labels "not verified".
  */
-export type VerdictState =
-  | 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked' | 'excepted'
-  | 'signature-found' | 'partly-signed' | 'attestations-only' | 'nothing-found' | 'incomplete';
-
 export interface Verdict {
-  readonly state: VerdictState;
+  readonly state: Exclude<VerdictState, 'not-verified'>;
   /** True when the verification engine produced it; false for inspect-level states. */
   readonly verified: boolean;
   /** Inspect level: the signature that covers a platform is on the index, not on the platform. */

@@ -6,11 +6,12 @@
  */
 import type { ImageGraph } from '../registry/graph-types';
 import { artifactsCovering, problemsAbout } from './evidence';
-import type { ImageLoad, Verdict, VerdictState } from './types';
+import { worse } from '../model/verdict';
+import type { ImageLoad, Verdict } from './types';
 import type { ImageVerification } from './verification';
 import { digestState, throughIndex } from './verification';
 
-function inspected(state: VerdictState, viaIndex = false): Verdict {
+function inspected(state: Verdict['state'], viaIndex = false): Verdict {
   return viaIndex ? { state, verified: false, viaIndex } : { state, verified: false };
 }
 
@@ -48,14 +49,7 @@ export function imageVerdict(graph: ImageGraph, verification?: ImageVerification
   return inspected('nothing-found');
 }
 
-/** Worst first: the state a release summary leads with. */
-const SEVERITY: readonly VerdictState[] = [
-  'failed', 'unsigned', 'nothing-found', 'partly-signed', 'unpinned', 'incomplete', 'not-checked', 'excepted', 'attestations-only', 'signature-found', 'verified',
-];
-
-export function worse(a: VerdictState, b: VerdictState): VerdictState {
-  return SEVERITY.indexOf(a) <= SEVERITY.indexOf(b) ? a : b;
-}
+type ReleaseState = Verdict['state'];
 
 export interface ReleaseSummary {
   readonly images: number;
@@ -68,12 +62,12 @@ export interface ReleaseSummary {
   readonly unresolved: number;
   /** The worst verdict among inspected images; undefined when none is inspected yet. */
   readonly worst?: Verdict;
-  readonly counts: Readonly<Partial<Record<VerdictState, number>>>;
+  readonly counts: Readonly<Partial<Record<ReleaseState, number>>>;
 }
 
 /** Sums up the images of a release from their load states (null: the reference is unresolved). */
 export function summarize(loads: readonly (ImageLoad | null)[]): ReleaseSummary {
-  const counts: Partial<Record<VerdictState, number>> = {};
+  const counts: Partial<Record<ReleaseState, number>> = {};
   let idle = 0;
   let loading = 0;
   let failed = 0;

@@ -4,7 +4,8 @@
  * own result type is kept whole: the image panel shows every check and its evidence.
  */
 import type { Artifact, ImageGraph } from '../registry/graph-types';
-import type { ArtifactVerification, DigestState, ImageVerification } from '../verify/image';
+import type { DigestState } from '../model/verdict';
+import type { ArtifactVerification, ImageVerification } from '../verify/image';
 export type { ArtifactVerification, ImageVerification } from '../verify/image';
 
 

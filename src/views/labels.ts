@@ -1,65 +1,16 @@
 // The words and icons of the release views: verdicts, predicate types, digests and sizes.
 // UI text is made here, at the edge; the model (src/releases) only has states and facts.
+import { replaceInvisible } from '../core/invisible';
 import { decimalSize } from '../core/size';
 import * as vscode from 'vscode';
 import type { Artifact } from '../registry/graph-types';
 import type { SignedBy } from '../releases/evidence';
-import type { LoadFailure, Release, Verdict, VerdictState } from '../releases/types';
-
-const NOT_VERIFIED = 'not verified';
-
-const WORDS: Record<VerdictState, string> = {
-  verified: 'verified',
-  unpinned: 'signed, signer not pinned',
-  failed: 'verification failed',
-  unsigned: 'unsigned',
-  'not-checked': 'not checked',
-  excepted: 'unsigned, excepted by the policy',
-  'signature-found': 'signed',
-  'partly-signed': 'partly signed',
-  'attestations-only': 'attestations only, no signature',
-  'nothing-found': 'no signature found',
-  incomplete: 'incomplete (parts unreadable)',
-};
-
-/** `signed · not verified`, `verified`, `signed via the index · not verified`. */
-export function verdictText(v: Verdict): string {
-  const words = v.viaIndex ? `${WORDS[v.state]} via the index` : WORDS[v.state];
-  return v.verified ? words : `${words} · ${NOT_VERIFIED}`;
-}
-
-const SHORT: Record<VerdictState, string> = {
-  verified: 'verified', unpinned: 'unpinned', failed: 'failed', unsigned: 'unsigned', 'not-checked': 'not checked', excepted: 'excepted',
-  'signature-found': 'signed', 'partly-signed': 'partly signed', 'attestations-only': 'attestations only', 'nothing-found': 'no signature', incomplete: 'incomplete',
-};
-const ORDER: readonly VerdictState[] = ['verified', 'signature-found', 'excepted', 'unpinned', 'attestations-only', 'partly-signed', 'incomplete', 'not-checked', 'nothing-found', 'unsigned', 'failed'];
-
-/** `2 verified, 1 unsigned`; inspect-level counts end with `(not verified)`. */
-export function countsText(counts: Readonly<Partial<Record<VerdictState, number>>>): string {
-  const states = ORDER.filter((st) => (counts[st] ?? 0) > 0);
-  if (states.length === 0) return '';
-  const text = states.map((st) => `${counts[st]} ${SHORT[st]}`).join(', ');
-  const inspectOnly = states.some((st) => ['signature-found', 'partly-signed', 'attestations-only', 'nothing-found', 'incomplete'].includes(st));
-  return inspectOnly ? `${text} (${NOT_VERIFIED})` : text;
-}
-
-const ICONS: Record<VerdictState, [string, string | undefined]> = {
-  verified: ['verified-filled', 'testing.iconPassed'],
-  unpinned: ['verified', 'list.warningForeground'],
-  failed: ['error', 'testing.iconFailed'],
-  unsigned: ['circle-slash', 'list.warningForeground'],
-  'not-checked': ['circle-large-outline', 'disabledForeground'],
-  excepted: ['circle-slash', 'descriptionForeground'],
-  'signature-found': ['unverified', 'charts.blue'],
-  'partly-signed': ['unverified', 'list.warningForeground'],
-  'attestations-only': ['unverified', 'list.warningForeground'],
-  'nothing-found': ['circle-slash', 'list.warningForeground'],
-  incomplete: ['question', 'list.warningForeground'],
-};
+import type { LoadFailure, Release, Verdict } from '../releases/types';
+import { verdictLook } from './verdict-text';
 
 export function verdictIcon(v: Verdict): vscode.ThemeIcon {
-  const [id, color] = ICONS[v.state];
-  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+  const { codicon, color } = verdictLook(v);
+  return new vscode.ThemeIcon(codicon, new vscode.ThemeColor(color));
 }
 
 export const loadingIcon = (): vscode.ThemeIcon => new vscode.ThemeIcon('loading~spin');
@@ -74,10 +25,9 @@ export function humanSize(bytes: number | undefined): string | undefined {
   return bytes === undefined ? undefined : decimalSize(bytes);
 }
 
-/** Strips control and bidi characters from registry-supplied text before it is shown. */
+/** Registry-supplied text for the tree: each invisible or bidi character (src/core/invisible.ts) becomes a space. */
 export function safeText(s: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
+  const clean = replaceInvisible(s, ' ');
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 

@@ -1,11 +1,14 @@
 // A status bar item with the verdict of the release in view: the release of the selected node,
 // else the first one. Clicking it shows the Releases view.
 import * as vscode from 'vscode';
+import { verdictPhrase } from '../model/verdict';
+import type { Verdict } from '../releases/types';
 import type { ReleaseService } from '../releases/release-service';
 import { ViewIds } from '../host/ids';
 import type { TreeNode } from './nodes';
 import type { ReleaseTree } from './release-tree';
-import { releaseTitle, verdictIcon, verdictText } from './labels';
+import { releaseTitle } from './labels';
+import { releaseName, releaseStatusText } from './verdict-text';
 
 export class ReleaseStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('provenanceLens.release', vscode.StatusBarAlignment.Left, 10);
@@ -43,24 +46,12 @@ export class ReleaseStatus implements vscode.Disposable {
       return;
     }
     const s = this.tree.summary(release.id);
-    const name = `${releaseTitle(release)}${release.tag ? ` ${release.tag}` : ''}`;
-    if (s.loading > 0 && !s.worst) {
-      this.item.text = `$(loading~spin) ${name}`;
-    } else if (s.idle > 0 && !s.worst && !s.failed) {
-      // Nothing is fetched until the view (or a command) asks: say so rather than spin.
-      this.item.text = `$(package) ${name}: not checked yet`;
-    } else if (s.worst) {
-      // An image that could not be read is not "fine": the worst verdict alone would hide it.
-      this.item.text = `$(${verdictIcon(s.worst).id}) ${name}: ${verdictText(s.worst)}${s.failed ? ` · ${s.failed} unreadable` : ''}`;
-    } else if (s.failed) {
-      this.item.text = `$(warning) ${name}: could not be read`;
-    } else {
-      this.item.text = `$(question) ${name}: ${s.unresolved ? 'references unresolved' : 'no image'}`;
-    }
+    const name = releaseName(releaseTitle(release), release);
+    this.item.text = releaseStatusText(name, s);
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
     md.appendText(`${name}: ${s.images} image(s)`);
-    for (const [state, n] of Object.entries(s.counts)) md.appendText(`\n- ${n} ${state}`);
+    for (const [state, n] of Object.entries(s.counts)) md.appendText(`\n- ${n} ${verdictPhrase(state as Verdict['state'])}`);
     if (s.loading) md.appendText(`\n- ${s.loading} loading`);
     if (s.failed) md.appendText(`\n- ${s.failed} could not be read`);
     if (s.unresolved) md.appendText(`\n- ${s.unresolved} unresolved`);

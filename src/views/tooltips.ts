@@ -1,13 +1,15 @@
 // Tooltips with the evidence behind each node. Registry text is untrusted: every value goes
 // through escapeMarkdown after safeText; the markdown is never trusted, never HTML.
 import * as vscode from 'vscode';
+import { VERDICTS, verdictPhrase } from '../model/verdict';
 import type { ImageGraph, PlatformEntry } from '../registry/graph-types';
 import type { ArtifactEntry } from '../releases/evidence';
 import type { LoadFailure, Release, Verdict } from '../releases/types';
 import type { ReleaseSummary } from '../releases/verdict';
 import type { ArtifactVerification, ImageVerification } from '../releases/verification';
 import { verificationReasons } from '../releases/verification';
-import { artifactPlace, artifactTitle, humanSize, predicateName, releaseTitle, safeText, signerText, verdictText } from './labels';
+import { artifactPlace, artifactTitle, humanSize, predicateName, releaseTitle, safeText, signerText } from './labels';
+import { verdictText } from './verdict-text';
 
 /**
  * Markdown-escapes text from the registry (CommonMark backslash escapes for every ASCII
@@ -41,7 +43,7 @@ class Tooltip {
 
 export function releaseTooltip(r: Release, s: ReleaseSummary): vscode.MarkdownString {
   const t = new Tooltip().title(releaseTitle(r)).row('File', r.file).row('Tag', r.tag).row('Images', String(s.images));
-  for (const [state, n] of Object.entries(s.counts)) t.row(verdictText({ state: state as Verdict['state'], verified: state === 'verified' }), String(n));
+  for (const [state, n] of Object.entries(s.counts)) t.row(verdictPhrase(state as Verdict['state']), String(n));
   if (s.loading) t.row('Loading', String(s.loading));
   if (s.failed) t.row('Could not be read', String(s.failed));
   if (s.unresolved) t.row('Unresolved references', String(s.unresolved));
@@ -80,7 +82,7 @@ export function artifactTooltip(graph: ImageGraph, e: ArtifactEntry, verdict: Ar
   else t.row('Signed', signerText(e.signedBy));
   if (e.signedBy.kind === 'unsigned' && e.signedBy.why === 'buildkit') t.para('BuildKit stores its attestations inside the image index, unsigned: they say what the builder recorded, nobody vouches for them.');
   if (verdict) {
-    t.row('Verification', verdict.state).row('Verified identity', verdict.identity).row('Verified issuer', verdict.issuer).row('Key', verdict.keyFingerprint);
+    t.row('Verification', VERDICTS[verdict.state].long).row('Verified identity', verdict.identity).row('Verified issuer', verdict.issuer).row('Key', verdict.keyFingerprint);
     for (const c of verdict.checks.filter((x) => x.status === 'fail' || x.status === 'warn').slice(0, 4)) t.row(`${c.status === 'fail' ? 'Failed' : 'Warning'} ${c.code}`, c.message);
   }
   else t.para('Not verified: shown as found in the registry.');

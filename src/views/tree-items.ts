@@ -1,6 +1,7 @@
 // How each node of the release tree looks: label, description, icon, tooltip, context value
 // (which menus and inline actions package.json attaches) and the command a click runs.
 import * as vscode from 'vscode';
+import { VERDICTS } from '../model/verdict';
 import { signedBy } from '../releases/evidence';
 import { imageVerdict, platformVerdict } from '../releases/verdict';
 import { artifactResult } from '../releases/verification';
@@ -11,7 +12,8 @@ import type { ArtifactEntry } from '../releases/evidence';
 import type { ReleaseService } from '../releases/release-service';
 import type { ReleaseSummary } from '../releases/verdict';
 import type { ImageVerification } from '../releases/verification';
-import { artifactPlace, artifactTitle, countsText, failureShort, failureTitle, humanSize, loadingIcon, releaseTitle, safeText, shortDigest, signerText, verdictIcon, verdictText } from './labels';
+import { artifactPlace, artifactTitle, failureShort, failureTitle, humanSize, loadingIcon, releaseTitle, safeText, shortDigest, signerText, verdictIcon } from './labels';
+import { countsText, verdictText } from './verdict-text';
 import { artifactTooltip, failureTooltip, imageTooltip, platformTooltip, releaseTooltip } from './tooltips';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
@@ -87,8 +89,6 @@ function platform(node: NodeOf<'platform'>, tree: TreeFacts): vscode.TreeItem {
   return t;
 }
 
-const ARTIFACT_STATES = { verified: 'verified', unpinned: 'valid, signer not pinned', failed: 'failed', unsigned: 'unsigned', 'not-checked': 'not checked' } as const;
-
 const ARTIFACT_ICONS = { signature: 'key', attestation: 'note', sbom: 'list-flat', other: 'file' } as const;
 
 function artifact(node: NodeOf<'artifact'>, tree: TreeFacts): vscode.TreeItem {
@@ -102,11 +102,12 @@ function artifact(node: NodeOf<'artifact'>, tree: TreeFacts): vscode.TreeItem {
   const verdict = v ? artifactResult(g, v, a) : undefined;
   // Verified: the engine's state and the signer it checked; else who signed as the annotations say.
   const who = verdict
-    ? [ARTIFACT_STATES[verdict.state], verdict.identity ? `by ${safeText(verdict.identity, 120)}` : verdict.keyFingerprint ? `key ${shortDigest(verdict.keyFingerprint)}` : undefined].filter(Boolean).join(' · ')
+    ? [VERDICTS[verdict.state].long, verdict.identity ? `by ${safeText(verdict.identity, 120)}` : verdict.keyFingerprint ? `key ${shortDigest(verdict.keyFingerprint)}` : undefined].filter(Boolean).join(' · ')
     : signerText(signedBy(a));
   const covers = a.coversDigest === g.digest ? `covers the ${g.kind === 'index' ? 'index' : 'image'} ${shortDigest(a.coversDigest)}` : `covers ${shortDigest(a.coversDigest)}`;
   t.description = [artifactPlace(a), who, covers].join(' · ');
-  const color = verdict?.state === 'verified' ? 'testing.iconPassed' : verdict?.state === 'failed' ? 'testing.iconFailed' : verdict?.state === 'unpinned' ? 'list.warningForeground' : e.signedBy.kind === 'unsigned' ? 'disabledForeground' : undefined;
+  // Unsigned artifacts (BuildKit's statements, SBOM attachments) are expected: grey, not a warning.
+  const color = verdict && verdict.state !== 'unsigned' && verdict.state !== 'not-checked' ? VERDICTS[verdict.state].color : e.signedBy.kind === 'unsigned' ? 'disabledForeground' : undefined;
   t.iconPath = new vscode.ThemeIcon(provenance ? 'file-code' : ARTIFACT_ICONS[a.kind], color ? new vscode.ThemeColor(color) : undefined);
   t.tooltip = artifactTooltip(g, e, verdict);
   return t;

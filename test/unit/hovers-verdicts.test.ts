@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import type { ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
 import type { ImageLoad } from '../../src/releases/types';
 import type { ImageVerification } from '../../src/releases/verification';
-import type { DigestState, DigestVerdict } from '../../src/verify/image/digest-verdict';
-import type { ImageState } from '../../src/verify/image/image-verdict';
+import type { DigestState, ImageState } from '../../src/model/verdict';
+import type { DigestVerdict } from '../../src/verify/image/digest-verdict';
 import { buildModel } from '../../src/hovers/release-context';
 import { SIGN_MISSING, signedImages, signGapDiagnostics, signWords } from '../../src/hovers/sign-gaps';
 import { entryWords, loadWords } from '../../src/hovers/verdict-words';
@@ -56,7 +56,7 @@ const image = (reference: string | null, load?: ImageLoad, extra: Partial<EntryI
 test('one image: the verdict and its platforms, or what stops it', () => {
   const g = graph('r.test/app:v1', D('a'));
   assert.equal(entryWords([image('r.test/app:v1', verified(g, 'verified', 'verified'))]).text, '✓ verified · 2 platforms');
-  assert.equal(entryWords([image('r.test/app:v1', verified(g, 'failed', 'failed'))]).text, '✗ 1 failed · 2 platforms');
+  assert.equal(entryWords([image('r.test/app:v1', verified(g, 'failed', 'failed'))]).text, '✗ 1 verification failed · 2 platforms');
   assert.equal(entryWords([image('r.test/app:v1', verified(g, 'unsigned', 'unsigned'))]).text, 'unsigned · 2 platforms');
   assert.equal(entryWords([image('r.test/app:v1', verified(g, 'unpinned', 'unpinned'))]).text, 'signed, signer not pinned · 2 platforms');
   assert.equal(entryWords([image('r.test/app:v1', failed('UNAUTHORIZED'))]).text, 'not checked: sign in');
@@ -64,14 +64,14 @@ test('one image: the verdict and its platforms, or what stops it', () => {
   assert.equal(entryWords([image('r.test/app:v1', { status: 'loading' })]).text, '…');
   assert.equal(entryWords([image('r.test/app:v1')]).text, '…');
   assert.deepEqual(loadWords({ status: 'loaded', graph: g, verifying: true, ms: 3 }), { text: '… verifying', tone: 'pending' });
-  assert.equal(loadWords({ status: 'loaded', graph: g, ms: 3 }).text, 'no signature found', 'inspection alone, nothing attached');
+  assert.equal(loadWords({ status: 'loaded', graph: g, ms: 3 }).text, 'no signature found · not verified', 'inspection alone, nothing attached');
 });
 
 test('several images: counted by verdict, worst first', () => {
   const a = graph('r.test/app:v1', D('a'));
   const b = graph('r.test/app:latest', D('a'));
   assert.equal(entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image('r.test/app:latest', verified(b, 'verified', 'verified'))]).text, '✓ 2 images verified · 2 platforms');
-  assert.equal(entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image('r.test/app:latest', verified(b, 'failed', 'failed'))]).text, '✗ 1 failed · ✓ 1 verified');
+  assert.equal(entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image('r.test/app:latest', verified(b, 'failed', 'failed'))]).text, '✗ 1 verification failed · ✓ 1 verified');
   assert.equal(entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image('r.test/app:latest', { status: 'loading' })]).text, '… checking 2 images');
   assert.equal(entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image(null, undefined, { unresolved: ['.Env.X'] })]).text, '✓ verified · 2 platforms · 1 image not rendered');
 });
@@ -109,7 +109,7 @@ test('fleet: docker_signs signs the staging images; the registry copy without a 
   assert.equal(model.analysis.text.slice(d.range.start, d.range.end), '"{{ .Env.STAGE_REGISTRY }}/rancher/fleet-agent"');
   assert.equal(d.message, 'docker_signs[1] (prime-fleet-agent) should sign 127.0.0.1:5000/rancher/fleet-agent:v0.12.0 (pushed digest sha256:bbbbbbbbbbbb…), but the registry copy has signatures on that digest, but none verifies with the identity the policy expects: index has signatures, but none verifies.');
   assert.equal(model.analysis.text.slice(d.related![0]!.range.start, d.related![0]!.range.end), '"--sign-container-identity={{ .Env.PRIME_REGISTRY }}/rancher/fleet-agent:{{ .Tag }}"');
-  assert.deepEqual(signWords(states.filter((s) => s.sign.index === 0)), { text: 'signs 1 image · ✓ 1 signed', tone: 'ok' });
+  assert.deepEqual(signWords(states.filter((s) => s.sign.index === 0)), { text: 'signs 1 image · ✓ 1 signed', tone: 'good' });
   assert.deepEqual(signWords(states.filter((s) => s.sign.index === 1)), { text: 'signs 1 image · ✗ 1 without a verified signature', tone: 'bad' });
 });
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Artifact, Cut, ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
-import type { ArtifactState, ArtifactVerification } from '../../src/verify/image/verify-artifact';
+import type { ArtifactState } from '../../src/model/verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
 // The coverage rule over hand-made graphs: entries that could not be examined, nested indexes,
 // and what the walk's caps cut. The manifests that must be covered are exactly those a runtime

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Artifact, ImageGraph } from '../../src/registry/graph-types';
 import type { CoverageRule, ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
-import type { ArtifactState, ArtifactVerification } from '../../src/verify/image/verify-artifact';
+import type { ArtifactState } from '../../src/model/verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
 // The coverage rule (issue 3 §5 and item 1 of this change): `signatures` (cosign verify) counts
 // only signatures; `signatures-or-attestations` (slsa-verifier) also counts a VERIFIED

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Artifact, ImageGraph } from '../../src/registry/graph-types';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
-import type { ArtifactState, ArtifactVerification } from '../../src/verify/image/verify-artifact';
+import type { ArtifactState } from '../../src/model/verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
 // The verdict rules of issue 3 §5 over hand-made graphs: which digest each signature
 // covers, what the index covers, what "unpinned", "not checked" and exceptions do.

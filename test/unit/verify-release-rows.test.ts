@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Artifact, ImageGraph } from '../../src/registry/graph-types';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
-import type { ArtifactState, ArtifactVerification } from '../../src/verify/image/verify-artifact';
+import type { ArtifactState } from '../../src/model/verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 import { platformRows, summarize } from '../../src/cli/release-rows';
 
 // The rows `verify --release` prints per image and platform, and the exit code a release job

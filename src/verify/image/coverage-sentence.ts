@@ -1,5 +1,6 @@
 import type { Cut, ImageGraph } from '../../registry/graph-types';
-import type { DigestState, DigestVerdict } from './digest-verdict';
+import type { DigestState } from '../../model/verdict';
+import type { DigestVerdict } from './digest-verdict';
 import type { CoverageRule } from '../policy';
 
 /**

@@ -1,7 +1,8 @@
 import type { GraphProblem, ImageGraph } from '../../registry/graph-types';
 import { digestTag } from '../../registry/digest';
 import type { CoverageRule } from '../policy';
-import type { ArtifactState, ArtifactVerification } from './verify-artifact';
+import type { ArtifactState, DigestState } from '../../model/verdict';
+import type { ArtifactVerification } from './verify-artifact';
 
 /**
  * The verdict on one digest of an image (the index, or one platform manifest): which
@@ -13,8 +14,6 @@ import type { ArtifactState, ArtifactVerification } from './verify-artifact';
  * Under `coverage: signatures-or-attestations` (image-policy.ts) a verified attestation on a
  * digest covers it like a signature (slsa-verifier's rule); `coveredBy` says which did.
  */
-export type DigestState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked';
-
 export interface DigestVerdict {
   digest: string;
   /** `index`, or the platform (`linux/arm64`). */

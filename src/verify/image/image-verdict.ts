@@ -1,6 +1,7 @@
 import type { GraphProblem, ImageGraph } from '../../registry/graph-types';
 import { attestationNoun, coverageSentence } from './coverage-sentence';
-import type { DigestState, DigestVerdict } from './digest-verdict';
+import type { ImageState } from '../../model/verdict';
+import type { DigestVerdict } from './digest-verdict';
 import { coverageOf } from './digest-verdict';
 import type { ImageCheck } from './image-checks';
 import { imageCheck } from './image-checks';
@@ -17,8 +18,6 @@ import type { ArtifactVerification } from './verify-artifact';
  * A required predicate type is met per platform, only by a VERIFIED attestation covering
  * the index or that platform; BuildKit's unsigned statements never meet it.
  */
-export type ImageState = DigestState | 'excepted';
-
 export interface ImageVerdict {
   verified: boolean;
   state: ImageState;

@@ -5,9 +5,9 @@
 // from here. This door exports types and light helpers only: the panel and the views load it
 // when the extension starts, so the verification itself (verify-graph, which loads
 // @sigstore/verify) is reached through src/verify, loaded on first use.
-export type { DigestState, DigestVerdict } from './digest-verdict';
+export type { DigestVerdict } from './digest-verdict';
 export type { ImageCheck, ImageEvidence } from './image-checks';
-export type { ImageState, ImageVerdict } from './image-verdict';
+export type { ImageVerdict } from './image-verdict';
 export { unpinnedSigners } from './unpinned-signers';
 export type { ArtifactVerification } from './verify-artifact';
 export type { ImageVerification } from './verify-graph';

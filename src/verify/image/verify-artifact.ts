@@ -1,3 +1,4 @@
+import type { ArtifactState } from '../../model/verdict';
 import type { Artifact as GraphArtifact, ArtifactFormat, ArtifactKind } from '../../registry/graph-types';
 import { kindForPredicate } from '../../registry/classify';
 import { MediaType } from '../../registry/media-types';
@@ -14,15 +15,6 @@ import type { ImagePolicy } from '../policy';
 import { simpleSigningClaims } from './simple-signing';
 import { slsaPolicyChecks } from './slsa-policy';
 import type { TrustRoot } from '../trust';
-
-/**
- * What one artifact of an image graph proves, in the terms of issue 3 §5:
- * verified (every required check passed, identity or key pinned), unpinned (a valid
- * signature nobody pinned: never "verified"), failed, unsigned (present, nothing signs it:
- * BuildKit's in-index attestations, cosign `.sbom` attachments), not-checked (its content
- * could not be read: never reported as unsigned).
- */
-export type ArtifactState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked';
 
 export interface ArtifactVerification {
   /** The artifact (layer blob or referrer manifest), as in the graph. */
