@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RegistryClient } from '../src/registry/client';
 import { buildGraph } from '../src/registry/graph';
-import type { ImageGraph } from '../src/registry/graph-types';
+import type { ImageGraph } from '../src/model/image-graph';
 import { openReference } from '../src/registry/open';
 import { parseReference } from '../src/registry/reference';
 import { criticalPathDepth, startFaultProxy } from '../test/support/fault-proxy';

@@ -13,7 +13,7 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import { RegistryClient } from '../src/registry/client';
 import { buildGraph } from '../src/registry/graph';
-import type { Artifact, ImageGraph } from '../src/registry/graph-types';
+import type { Artifact, ImageGraph } from '../src/model/image-graph';
 import { MediaType } from '../src/registry/media-types';
 import { openReference } from '../src/registry/open';
 import { parseReference } from '../src/registry/reference';

@@ -1,4 +1,4 @@
-import type { Artifact, ImageGraph } from '../registry/graph-types';
+import type { Artifact, ImageGraph } from '../model/image-graph';
 import { MediaType } from '../registry/media-types';
 import { humanSize, safeText, short } from './format';
 

@@ -1,6 +1,6 @@
 import { LensError } from '../core/errors';
 import { buildGraph } from '../registry/graph';
-import type { Artifact, ImageGraph } from '../registry/graph-types';
+import type { Artifact, ImageGraph } from '../model/image-graph';
 import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
 import { describeMatcher, policyForImage, trustRootFor } from '../verify/policy';

@@ -1,7 +1,7 @@
 // "Copy digest" and "Copy reference pinned by digest", for an image, a platform or an artifact.
 import * as vscode from 'vscode';
 import { abortSignalOf } from '../host/cancellation';
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import { repositoryOf } from '../releases/image-list';
 import type { LensServices } from './context';
 import type { Target } from './targets';

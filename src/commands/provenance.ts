@@ -1,7 +1,7 @@
 // "Show provenance": the image panel on one platform, whose provenance it reads from every format
 // it can be in and normalises (src/provenance). Not verified: the panel says which parts are.
 import * as vscode from 'vscode';
-import type { PlatformEntry } from '../registry/graph-types';
+import type { PlatformEntry } from '../model/image-graph';
 import { showImagePanel } from '../panel/image-panel';
 import type { LensServices } from './context';
 import { loadWithProgress } from './verify';

@@ -6,7 +6,7 @@ import type * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import type { RegistryClient } from '../registry/client';
 import type { CredentialProvider } from '../registry/credentials-types';
-import type { ImageGraph, PlatformEntry } from '../registry/graph-types';
+import type { ImageGraph, PlatformEntry } from '../model/image-graph';
 import type { ContentSource, TagList } from '../registry/source';
 import type { ProvenanceReport } from '../provenance/collect';
 import type { openReference } from '../registry/open';

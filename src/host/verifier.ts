@@ -7,7 +7,7 @@
 // verifyImage over the graph the view already has. Loaded on first use, like the other engines.
 import { LensError } from '../core/errors';
 import type { WorkspaceFiles } from '../core/restricted-files';
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import type { ContentSource } from '../registry/source';
 import type { ImagePolicy, PolicyFile } from '../verify/policy';
 import type { TrustRoot } from '../verify/trust';

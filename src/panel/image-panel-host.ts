@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { describeError } from '../core/errors';
 import type { ProvenanceReport } from '../provenance/collect';
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import type { ImageVerification } from '../verify/image';
 import { checkExternalLink } from './links';
 import { parsePageMessage } from './message-guard';

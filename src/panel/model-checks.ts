@@ -3,7 +3,7 @@
  * (code, status, sentence, evidence) becomes `PanelCheck` with the evidence in reading order,
  * and a transparency-log entry gets its public search link (public-good Sigstore only).
  */
-import type { Artifact, ImageGraph } from '../registry/graph-types';
+import type { Artifact, ImageGraph } from '../model/image-graph';
 import type { ArtifactVerification, ImageCheck, ImageEvidence } from '../verify/image';
 import { logSearchUrl, safeLink } from './links';
 import type { ArtifactState, PanelArtifact, PanelCheck, PanelFact } from './protocol';

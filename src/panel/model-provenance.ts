@@ -4,7 +4,7 @@
  * values as written, links only where `links.ts` lets them through.
  */
 import type { ProvenanceEntry, ProvenanceReport } from '../provenance/collect';
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import type { SourceOrigin, SourceSummary } from '../provenance/types';
 import type { ImageVerification } from '../verify/image';
 import { artifactState, formatLabel } from './model-checks';

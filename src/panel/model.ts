@@ -5,7 +5,7 @@
  * page never sees an engine type and nothing but these fields leaves the host.
  */
 import type { ProvenanceReport } from '../provenance/collect';
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import { unpinnedSigners } from '../verify/image';
 import type { ImageVerification } from '../verify/image';
 import type { CheckContext } from './model-checks';

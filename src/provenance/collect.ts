@@ -1,6 +1,6 @@
 import { LensError } from '../core/errors';
 import { throwIfAborted } from '../core/abort';
-import type { Artifact, ArtifactFormat, GraphProblem, ImageGraph, PlatformEntry } from '../registry/graph-types';
+import type { Artifact, ArtifactFormat, GraphProblem, ImageGraph, PlatformEntry } from '../model/image-graph';
 import { MediaType } from '../registry/media-types';
 import type { ContentSource } from '../registry/source';
 import type { AttestationContainer } from './envelope';
@@ -133,7 +133,7 @@ async function fetchDocument(source: ContentSource, repo: string, sigRepo: strin
   if (a.format === 'cosign-tag') return source.getBlob(sigRepo, a.digest, opts);
   // A referrer: its manifest holds the bundle (or a bare DSSE envelope / statement) as a layer.
   const m = await source.getManifest(repo, a.digest, { signal });
-  const layers = m.manifest?.layers ?? [];
+  const layers = m.kind === 'manifest' ? m.manifest.layers : [];
   const layer = layers.find((l) => l.mediaType.startsWith(MediaType.sigstoreBundlePrefix) || l.mediaType === MediaType.dsseEnvelope || l.mediaType === MediaType.inTotoStatement) ?? layers[0];
   if (!layer) throw new ProvenanceError('UNRECOGNISED', `The referrer manifest ${a.digest} has no layer to read.`);
   return source.getBlob(repo, layer.digest, opts);

@@ -1,9 +1,10 @@
 import { LensError, describeError } from '../core/errors';
 import { throwIfAborted } from '../core/abort';
-import type { Artifact as GraphArtifact } from './graph-types';
+import type { Artifact as GraphArtifact } from '../model/image-graph';
 import { MediaType } from './media-types';
 import type { ContentSource } from './source';
-import type { FetchedManifest } from './types';
+import type { FetchedManifest } from '../model/oci';
+import { subjectOf } from '../model/oci';
 
 /**
  * The bytes verifying one graph artifact needs, fetched before the (synchronous, pure)
@@ -53,9 +54,9 @@ export async function fetchArtifactContent(source: ContentSource, repository: st
     if (!isBundleType(a.artifactType) && (a.kind === 'other' || a.kind === 'sbom')) return { kind: 'none' };
     const manifest = await source.getManifest(repository, a.digest, { signal });
     const content: ArtifactContent = { kind: 'referrer', manifest };
-    const subject = manifest.manifest?.subject?.digest ?? manifest.index?.subject?.digest;
+    const subject = subjectOf(manifest)?.digest;
     if (subject !== undefined) content.subject = subject;
-    const layer = manifest.manifest?.layers.find((l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope);
+    const layer = manifest.kind !== 'manifest' ? undefined : manifest.manifest.layers.find((l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope);
     if (layer !== undefined) {
       if (layer.size > limit) return { kind: 'too-large', size: layer.size, limit };
       const bytes = await source.getBlob(repository, layer.digest, { signal, maxBytes: limit });

@@ -1,5 +1,5 @@
-import type { ArtifactKind } from './graph-types';
-import type { Descriptor } from './types';
+import type { ArtifactKind } from '../model/image-graph';
+import type { Descriptor } from '../model/oci';
 import { Annotation, MediaType } from './media-types';
 
 /** Predicate types that are SBOMs rather than provenance or other claims. */

@@ -1,8 +1,8 @@
 import { LensError } from '../core/errors';
 import { throwIfAborted } from '../core/abort';
 import type { ContentSource } from './source';
-import type { Descriptor, FetchedManifest } from './types';
-import type { Artifact, GraphProblem, OtherEntry } from './graph-types';
+import type { Descriptor, FetchedManifest } from '../model/oci';
+import type { Artifact, GraphProblem, OtherEntry } from '../model/image-graph';
 import type { WalkLimits } from './graph-limits';
 import { truncated } from './graph-limits';
 import { Annotation } from './media-types';
@@ -41,7 +41,7 @@ function cappedLayers(walk: ArtifactWalk, layers: readonly Descriptor[], at: str
 export async function buildkitArtifacts(walk: ArtifactWalk, d: Descriptor): Promise<Artifact[]> {
   const coversDigest = d.annotations?.[Annotation.referenceDigest] ?? d.digest;
   const m = await walk.source.getManifest(walk.repository, d.digest, { signal: walk.signal });
-  const layers = cappedLayers(walk, m.manifest?.layers ?? [], d.digest, `BuildKit attestation manifest ${d.digest}`, true);
+  const layers = cappedLayers(walk, m.kind === 'manifest' ? m.manifest.layers : [], d.digest, `BuildKit attestation manifest ${d.digest}`, true);
   return layers.map((l) => {
     const predicateType = predicateOf(l);
     const a: Artifact = { coversDigest, kind: kindForPredicate(predicateType), format: 'buildkit-index', digest: l.digest, mediaType: l.mediaType, manifestDigest: d.digest, size: l.size };
@@ -52,7 +52,7 @@ export async function buildkitArtifacts(walk: ArtifactWalk, d: Descriptor): Prom
 
 /** The layers of a cosign `.sig`/`.att`/`.sbom` manifest (https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md). */
 export function cosignArtifacts(walk: ArtifactWalk, m: FetchedManifest, coversDigest: string, tag: string, kind: Artifact['kind'], others: OtherEntry[]): Artifact[] {
-  if (!m.manifest) {
+  if (m.kind !== 'manifest') {
     others.push({ digest: m.digest, mediaType: m.mediaType, note: `cosign tag ${tag} holds an index, not a signature manifest; kept, not read` });
     return [];
   }

@@ -1,4 +1,4 @@
-import type { Descriptor } from './types';
+import type { Descriptor } from '../model/oci';
 import { Annotation } from './media-types';
 
 /**

@@ -1,4 +1,4 @@
-import type { Cut, GraphProblem } from './graph-types';
+import type { Cut, GraphProblem } from '../model/image-graph';
 
 /**
  * The caps of one walk: whatever a registry sends, the work stays bounded and linear. Each cut is

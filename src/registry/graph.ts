@@ -1,8 +1,8 @@
 import { LensError } from '../core/errors';
 import { throwIfAborted, withFanOutSignal } from '../core/abort';
 import type { ContentSource } from './source';
-import type { Descriptor, FetchedManifest } from './types';
-import type { Artifact, GraphProblem, ImageGraph, NestedIndex, OtherEntry, PlatformEntry } from './graph-types';
+import type { Descriptor, FetchedManifest } from '../model/oci';
+import type { Artifact, GraphProblem, ImageGraph, NestedIndex, OtherEntry, PlatformEntry } from '../model/image-graph';
 import type { WalkLimits } from './graph-limits';
 import { DEFAULT_WALK_LIMITS, truncated } from './graph-limits';
 import type { ArtifactWalk } from './graph-artifacts';
@@ -121,7 +121,7 @@ class Walk {
 
   /** Every entry of an index a runtime could select, and its BuildKit attestation manifests. */
   visitIndex(index: FetchedManifest & { kind: 'index' }, via: string[], order: number[]): void {
-    const { images, attestations } = splitIndexEntries(index.index!.manifests);
+    const { images, attestations } = splitIndexEntries(index.index.manifests);
     // BuildKit writes one attestation manifest per image entry of the same index. Only that one is
     // read: more, or one naming no entry here, cost reads and could never change the verdict.
     const listed = new Set(images.map((d) => d.digest));
@@ -186,14 +186,14 @@ class Walk {
       if (d.platform) nested.platform = platformKey(d);
       this.indexes.push(nested);
       if (via.length + 1 > this.limits.nesting) {
-        this.problems.push(truncated(`entries of ${d.digest}`, { cap: 'nesting', limit: this.limits.nesting, unread: m.index!.manifests.length, index: d.digest }, `${d.digest} is an index nested ${via.length + 1} levels deep; its ${m.index!.manifests.length} entries were not examined`));
+        this.problems.push(truncated(`entries of ${d.digest}`, { cap: 'nesting', limit: this.limits.nesting, unread: m.index.manifests.length, index: d.digest }, `${d.digest} is an index nested ${via.length + 1} levels deep; its ${m.index.manifests.length} entries were not examined`));
         return;
       }
-      this.visitIndex(m as FetchedManifest & { kind: 'index' }, [...via, d.digest], order);
+      this.visitIndex(m, [...via, d.digest], order);
       return;
     }
     const entry = this.addPlatform(d, via, order);
-    entry.imageSize = m.manifest!.config.size + m.manifest!.layers.reduce((n, l) => n + l.size, 0);
+    entry.imageSize = m.manifest.config.size + m.manifest.layers.reduce((n, l) => n + l.size, 0);
     // containerd reads the config of an entry without a platform to decide whether to pull it.
     if (!d.platform) {
       try {
@@ -240,11 +240,11 @@ async function walk(source: ContentSource, target: GraphTarget, options: GraphOp
   const w = new Walk(source, repo, sigRepo, sigRepo === repo ? tags : undefined, limits, options.referrerDepth ?? 1, signal, tags);
   w.lookUpArtifacts(root.digest);
   if (root.kind === 'index') {
-    w.visitIndex(root as FetchedManifest & { kind: 'index' }, [], []);
+    w.visitIndex(root, [], []);
   } else {
     w.guard(root.digest, async () => {
       const entry = w.addPlatform({ mediaType: root.mediaType, digest: root.digest, size: root.size }, [], [0]);
-      entry.imageSize = root.manifest!.config.size + root.manifest!.layers.reduce((n, l) => n + l.size, 0);
+      entry.imageSize = root.manifest.config.size + root.manifest.layers.reduce((n, l) => n + l.size, 0);
       try {
         Object.assign(entry, await platformFromConfig(source, repo, root, signal));
       } catch (e) {
@@ -325,9 +325,9 @@ function compareOrder(a: readonly number[], b: readonly number[]): number {
 }
 
 /** The platform of an image manifest, from its config blob (read strictly, as a runtime would). */
-async function platformFromConfig(source: ContentSource, repo: string, m: FetchedManifest, signal: AbortSignal): Promise<Pick<PlatformEntry, 'platform' | 'os' | 'architecture' | 'variant'>> {
-  const what = `Image config ${m.manifest!.config.digest}`;
-  const text = Buffer.from(await source.getBlob(repo, m.manifest!.config.digest, { signal, maxBytes: 4 * 1024 * 1024 })).toString('utf8');
+async function platformFromConfig(source: ContentSource, repo: string, m: FetchedManifest & { kind: 'manifest' }, signal: AbortSignal): Promise<Pick<PlatformEntry, 'platform' | 'os' | 'architecture' | 'variant'>> {
+  const what = `Image config ${m.manifest.config.digest}`;
+  const text = Buffer.from(await source.getBlob(repo, m.manifest.config.digest, { signal, maxBytes: 4 * 1024 * 1024 })).toString('utf8');
   assertJsonShape(text, what);
   let config: unknown;
   try {

@@ -8,7 +8,7 @@ import { parseManifest } from './manifest';
 import { isIndexMediaType, isManifestMediaType } from './media-types';
 import { assertUnambiguousJson } from './strict-json';
 import type { FetchOptions, ContentSource } from './source';
-import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest } from './types';
+import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest } from '../model/oci';
 
 /**
  * A ContentSource over a local OCI image layout
@@ -59,6 +59,7 @@ function invalid(message: string, details: Record<string, string | number> = {})
 
 export class LayoutSource implements ContentSource {
   readonly path: string;
+  readonly kind = 'oci-layout';
   readonly description: string;
   private readonly maxManifestBytes: number;
   private readonly maxBlobBytes: number;
@@ -116,9 +117,9 @@ export class LayoutSource implements ContentSource {
       if (seen.has(entry.digest) || !(isIndexMediaType(entry.mediaType) || isManifestMediaType(entry.mediaType))) continue;
       seen.add(entry.digest);
       const m = await this.manifest(entry.digest, entry, options.signal);
-      const body: ImageIndex | ImageManifest | undefined = m.index ?? m.manifest;
-      if (body?.subject?.digest !== digest) continue;
-      const artifactType = body.artifactType ?? m.manifest?.config.mediaType;
+      const body: ImageIndex | ImageManifest = m.kind === 'index' ? m.index : m.manifest;
+      if (body.subject?.digest !== digest) continue;
+      const artifactType = body.artifactType ?? (m.kind === 'manifest' ? m.manifest.config.mediaType : undefined);
       if (options.artifactType !== undefined && artifactType !== options.artifactType) continue;
       const d: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size };
       if (artifactType !== undefined) d.artifactType = artifactType;

@@ -1,5 +1,5 @@
 import { LensError } from '../core/errors';
-import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest } from './types';
+import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest } from '../model/oci';
 import { MediaType, isIndexMediaType, isManifestMediaType } from './media-types';
 import { assertJsonShape } from './json-shape';
 import { assertUnambiguousJson } from './strict-json';

@@ -1,5 +1,5 @@
 import type { ContentSource } from './source';
-import type { Descriptor } from './types';
+import type { Descriptor } from '../model/oci';
 import { digestTag } from './digest';
 
 export interface DiscoveredReferrers {
@@ -20,11 +20,11 @@ export interface DiscoveredReferrers {
 export async function discoverReferrers(source: ContentSource, repository: string, digest: string, signal?: AbortSignal, knownTags?: Set<string>, limit?: number): Promise<DiscoveredReferrers> {
   const viaApi = await source.referrers(repository, digest, { signal, ...(limit !== undefined ? { limit } : {}) });
   if (viaApi !== undefined) {
-    return { descriptors: viaApi, discovery: source.description.startsWith('OCI layout') ? 'layout' : 'referrers-api', ...(viaApi.unfinished ? { unfinished: viaApi.unfinished } : {}) };
+    return { descriptors: viaApi, discovery: source.kind === 'oci-layout' ? 'layout' : 'referrers-api', ...(viaApi.unfinished ? { unfinished: viaApi.unfinished } : {}) };
   }
   const tag = digestTag(digest);
   if (knownTags && !knownTags.has(tag)) return { descriptors: [], discovery: 'referrers-tag-schema' };
   const index = await source.getManifest(repository, tag, { signal, optional: true });
   if (!index) return { descriptors: [], discovery: 'referrers-tag-schema' };
-  return { descriptors: index.index?.manifests ?? [], discovery: 'referrers-tag-schema', tag };
+  return { descriptors: index.kind === 'index' ? index.index.manifests : [], discovery: 'referrers-tag-schema', tag };
 }

@@ -1,7 +1,7 @@
 import { LensError } from '../core/errors';
 import { SharedWork } from '../core/shared-work';
 import type { ContentSource, FetchOptions, ReferrerList, TagList } from './source';
-import type { Descriptor, FetchedManifest } from './types';
+import type { Descriptor, FetchedManifest } from '../model/oci';
 import type { Logger } from '../core/logger';
 import type { ContentCache } from './cache';
 import type { RegistryLimits } from './limits';
@@ -36,6 +36,7 @@ export interface RegistryConnection {
  * which is cancelled only when every caller waiting on it has cancelled.
  */
 export class RegistrySource implements ContentSource {
+  readonly kind = 'registry';
   readonly description: string;
   private readonly inflight = new SharedWork();
   private referrersApi: boolean | undefined;
@@ -192,7 +193,7 @@ export class RegistrySource implements ContentSource {
       }
       this.referrersApi = true;
       const index = parseManifest(res.body ?? new Uint8Array(), digestOf(res.body ?? new Uint8Array()), MediaType.ociIndex);
-      for (const d of index.index?.manifests ?? []) out.push(d);
+      for (const d of index.kind === 'index' ? index.index.manifests : []) out.push(d);
       // A registry that pages for ever would otherwise fill memory before the caller truncates.
       if (options.limit !== undefined && out.length > options.limit) break;
       path = nextLink(res.headers.link, repository);

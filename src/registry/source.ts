@@ -1,4 +1,4 @@
-import type { Descriptor, FetchedManifest } from './types';
+import type { Descriptor, FetchedManifest } from '../model/oci';
 
 export interface FetchOptions {
   signal?: AbortSignal;
@@ -10,7 +10,9 @@ export interface FetchOptions {
  * The graph walker only sees this interface, so a release can be inspected before it is pushed.
  */
 export interface ContentSource {
-  /** For messages: `registry localhost:5000` or `OCI layout /path`. */
+  /** What it reads: a registry over HTTP, or a local OCI layout (the graph's `source`). */
+  readonly kind: 'registry' | 'oci-layout';
+  /** For messages only: `registry localhost:5000` or `OCI layout /path`. */
   readonly description: string;
 
   /** Resolves a tag or digest to its descriptor without downloading the manifest (HEAD). */

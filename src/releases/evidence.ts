@@ -4,7 +4,7 @@
  * statements), artifacts about artifacts nested below, and who signed as far as inspection
  * alone can tell (../shared/notes/FORMATS.md §2). Nothing here is verified.
  */
-import type { Artifact, ImageGraph, PlatformEntry } from '../registry/graph-types';
+import type { Artifact, ImageGraph, PlatformEntry } from '../model/image-graph';
 import { Annotation } from '../registry/media-types';
 import { certificateSigner } from './certificate-signer';
 

@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { Semaphore } from '../core/abort';
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import { isAbort, loadFailure } from './failure';
 import type { ImageLoad, Release } from './types';
 import type { VerifyImage } from './verification';

@@ -4,7 +4,7 @@
  * Pure data: labels, icons and sentences are made at the edge (src/views).
  */
 import type { VerdictState } from '../model/verdict';
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import type { ImageVerification } from './verification';
 
 export type ReleaseOrigin = 'goreleaser' | 'user' | 'session';

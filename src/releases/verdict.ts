@@ -4,7 +4,7 @@
  * only, nothing), which the edge labels "not verified". A digest whose artifacts could not all
  * be read is "incomplete", never "unsigned" (docs/inspect-json.md: a problem is "not checked").
  */
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import { artifactsCovering, problemsAbout } from './evidence';
 import { worse } from '../model/verdict';
 import type { ImageLoad, Verdict } from './types';

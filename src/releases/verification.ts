@@ -3,7 +3,7 @@
  * an image it has inspected, and lookups into the engine's result for the views. The engine's
  * own result type is kept whole: the image panel shows every check and its evidence.
  */
-import type { Artifact, ImageGraph } from '../registry/graph-types';
+import type { Artifact, ImageGraph } from '../model/image-graph';
 import type { DigestState } from '../model/verdict';
 import type { ArtifactVerification, ImageVerification } from '../verify/image';
 export type { ArtifactVerification, ImageVerification } from '../verify/image';

@@ -1,4 +1,4 @@
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import type { ContentSource } from '../registry/source';
 import { throwIfAborted, withFanOutSignal } from '../core/abort';
 import type { ArtifactContent } from '../registry/artifact-content';

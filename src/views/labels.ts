@@ -3,7 +3,7 @@
 import { replaceInvisible } from '../core/invisible';
 import { decimalSize } from '../core/size';
 import * as vscode from 'vscode';
-import type { Artifact } from '../registry/graph-types';
+import type { Artifact } from '../model/image-graph';
 import type { SignedBy } from '../releases/evidence';
 import type { LoadFailure, Release, Verdict } from '../releases/types';
 import { verdictLook } from './verdict-text';

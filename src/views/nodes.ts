@@ -1,6 +1,6 @@
 // The elements of the release tree. Each is created once per id and reused, so that
 // onDidChangeTreeData can name the very object VS Code holds (it matches by identity).
-import type { GraphProblem } from '../registry/graph-types';
+import type { GraphProblem } from '../model/image-graph';
 import type { ReleaseImageSpec } from '../releases/types';
 import type { LoadFailure } from '../releases/types';
 

@@ -2,7 +2,7 @@
 // A thin provider over ReleaseService: the service loads images one by one and announces each;
 // the tree redraws that image's nodes (and, a moment later, its release's summary).
 import * as vscode from 'vscode';
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import { artifactsCovering, platformOf, problemsAbout } from '../releases/evidence';
 import type { ArtifactEntry } from '../releases/evidence';
 import type { ReleaseEvent, ReleaseService } from '../releases/release-service';

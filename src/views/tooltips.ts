@@ -2,7 +2,7 @@
 // through escapeMarkdown after safeText; the markdown is never trusted, never HTML.
 import * as vscode from 'vscode';
 import { VERDICTS, verdictPhrase } from '../model/verdict';
-import type { ImageGraph, PlatformEntry } from '../registry/graph-types';
+import type { ImageGraph, PlatformEntry } from '../model/image-graph';
 import type { ArtifactEntry } from '../releases/evidence';
 import type { LoadFailure, Release, Verdict } from '../releases/types';
 import type { ReleaseSummary } from '../releases/verdict';

@@ -7,7 +7,7 @@ import { imageVerdict, platformVerdict } from '../releases/verdict';
 import { artifactResult } from '../releases/verification';
 import { CommandIds } from '../host/ids';
 import type { NodeOf, TreeNode } from './nodes';
-import type { ImageGraph } from '../registry/graph-types';
+import type { ImageGraph } from '../model/image-graph';
 import type { ArtifactEntry } from '../releases/evidence';
 import type { ReleaseService } from '../releases/release-service';
 import type { ReleaseSummary } from '../releases/verdict';

@@ -9,7 +9,7 @@ import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { LensError } from '../../src/core/errors';
 import { policyPath, readSettings } from '../../src/host/config';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import { ReleaseService } from '../../src/releases/release-service';
 import type { TreeNode } from '../../src/views/nodes';
 import { ReleaseTree } from '../../src/views/release-tree';

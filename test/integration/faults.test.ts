@@ -11,7 +11,7 @@ import { LensError } from '../../src/core/errors';
 import { RegistryClient } from '../../src/registry/client';
 import type { Credential } from '../../src/registry/credentials-types';
 import { buildGraph } from '../../src/registry/graph';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import type { RegistryLimits } from '../../src/registry/limits';
 import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';

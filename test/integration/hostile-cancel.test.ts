@@ -13,7 +13,7 @@ import { buildGraph } from '../../src/registry/graph';
 import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
 import type { Exchange } from '../../src/registry/transport';
-import type { FetchedManifest } from '../../src/registry/types';
+import type { FetchedManifest } from '../../src/model/oci';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import { verifyImage } from '../../src/verify/verify-image';
 import type { FaultProxy, ProxyRecord } from '../support/fault-proxy';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { buildGraph } from '../../src/registry/graph';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';

@@ -8,7 +8,7 @@ import { pushReleaseFixture, type ReleaseFixture } from '../support/fixtures';
 import { seedLayout } from '../support/storage-seed';
 import { realFixtureDir } from '../support/real-fixtures';
 import { cli, dockerConfigWith } from '../support/cli';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 
 const ROOT = resolve(__dirname, '../../..');
 const GENERATOR = realFixtureDir('cosign-signatures', 'slsa-github-generator-container');

@@ -22,7 +22,7 @@ import { createTestLog } from '../support/sigstore/log';
 // @sigstore/oci 0.6 requires promise-retry without declaring it (make-fetch-happen no longer brings it): it is a devDependency here.
 import { attachArtifactToImage } from '@sigstore/oci';
 import { githubActionsClaims, identityToken, startSigstoreJsServices, type SigstoreJsServices } from '../support/sigstore-js/services';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import type { ImageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { buildGraph } from '../../src/registry/graph';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import { LayoutSource } from '../../src/registry/layout-source';
 import { isLensError } from '../../src/core/errors';
 import { obj, writeJson } from '../support/ordered-json';

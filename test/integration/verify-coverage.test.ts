@@ -8,7 +8,7 @@ import type { TestRegistry } from '../support/registry';
 import { seedLayout } from '../support/storage-seed';
 import { realFixtureDir } from '../support/real-fixtures';
 import { cli } from '../support/cli';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import type { ImageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 

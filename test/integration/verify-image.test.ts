@@ -9,7 +9,7 @@ import { pushManifest, sha256Digest } from '../support/push';
 import { seedBlob, seedLayout, seedManifest, tagManifest } from '../support/storage-seed';
 import { realFixtureDir } from '../support/real-fixtures';
 import { cli } from '../support/cli';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import type { ImageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 

@@ -22,7 +22,7 @@ import type { MutationName } from '../support/sigstore/mutations';
 import { MUTATIONS } from '../support/sigstore/mutations';
 import { pushBundleReferrers, pushCosignLayers, pushSignedRelease } from '../support/sigstore/release';
 import type { SignedEnvelope, SignedMessage, SignedRecord, Signer } from '../support/sigstore/signed';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import type { ImageCheckCode } from '../../src/verify/image/image-checks';
 import type { ImageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';

@@ -12,7 +12,7 @@ import { cosignSign } from '../support/sigstore/cosign';
 import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
 import { pushCosignLayers } from '../support/sigstore/release';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import { RegistryClient } from '../../src/registry/client';
 import { buildGraph } from '../../src/registry/graph';
 import { openReference } from '../../src/registry/open';

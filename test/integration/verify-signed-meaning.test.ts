@@ -18,7 +18,7 @@ import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
 import { pushBundleReferrers, pushCosignLayers } from '../support/sigstore/release';
 import { signEnvelope } from '../support/sigstore/signed';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import type { ImageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 

@@ -11,7 +11,7 @@ import { RegistryClient } from '../../src/registry/client';
 import type { RegistryClientOptions } from '../../src/registry/client';
 import { buildGraph } from '../../src/registry/graph';
 import type { GraphOptions } from '../../src/registry/graph';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import type { RegistryLimits } from '../../src/registry/limits';
 import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ProvenanceEntry, ProvenanceReport } from '../../src/provenance/collect';
 import { readProvenance } from '../../src/provenance/summary';
-import type { Artifact, ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
+import type { Artifact, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
 import type { ImageCheck } from '../../src/verify/image/image-checks';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';

@@ -81,7 +81,7 @@ function assertSame(heading: string, source: readonly string[], where: string): 
 }
 
 const ERROR_CODES = union('src/core/errors.ts', 'ErrorCode');
-const CUT_CAPS = typedField('src/registry/graph-types.ts', '\\bcap:');
+const CUT_CAPS = typedField('src/model/image-graph.ts', '\\bcap:');
 const GRAPH_FILES = readdirSync(join(repoRoot, 'src/registry')).filter((f) => /^graph.*\.ts$/.test(f)).map((f) => `src/registry/${f}`);
 
 describe('docs/codes.md lists every code the engine emits', () => {
@@ -102,7 +102,7 @@ describe('docs/codes.md lists every code the engine emits', () => {
   });
 
   test('every TRUNCATED cap, with the default the walk uses', () => {
-    assertSame('`TRUNCATED` caps', CUT_CAPS, "Cut['cap'] in src/registry/graph-types.ts");
+    assertSame('`TRUNCATED` caps', CUT_CAPS, "Cut['cap'] in src/model/image-graph.ts");
     for (const row of rows('`TRUNCATED` caps')) {
       const key = row.codes[0]!.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as keyof WalkLimits;
       assert.equal(row.cells[1], String(DEFAULT_WALK_LIMITS[key]), `default of cap ${row.codes[0]}`);

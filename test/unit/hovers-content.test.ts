@@ -7,7 +7,7 @@ import type { ResolvedImage } from '../../src/goreleaser/resolve';
 import { hoverMarkdown, imageHover, signHoverMarkdown, whereToSet } from '../../src/hovers/hover-content';
 import type { HoverCommands } from '../../src/hovers/hover-content';
 import { buildModel, serviceReference } from '../../src/hovers/release-context';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import { realFixture } from '../support/real-fixtures';
 
 const FLEET = realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadWithin } from '../../src/hovers/load-within';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import { ReleaseService } from '../../src/releases/release-service';
 
 const REF = 'r.test/app:v1';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
+import type { ImageGraph, PlatformEntry } from '../../src/model/image-graph';
 import type { ImageLoad } from '../../src/releases/types';
 import type { ImageVerification } from '../../src/releases/verification';
 import type { DigestState, ImageState } from '../../src/model/verdict';

@@ -4,7 +4,7 @@ import { knownBuildType } from '../../src/provenance/build-types';
 import { selectPlatforms } from '../../src/provenance/collect';
 import { parseGitUri, repositoryLinks } from '../../src/provenance/git-uri';
 import { isSlsaProvenance, slsaVersionOf, statementCovers, summarizePredicate } from '../../src/provenance/summary';
-import type { ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
+import type { ImageGraph, PlatformEntry } from '../../src/model/image-graph';
 
 const V1 = 'https://slsa.dev/provenance/v1';
 const V02 = 'https://slsa.dev/provenance/v0.2';

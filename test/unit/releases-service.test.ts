@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LensError } from '../../src/core/errors';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 import { ReleaseService } from '../../src/releases/release-service';
 import type { ReleaseEvent } from '../../src/releases/release-service';
 import type { Release } from '../../src/releases/types';

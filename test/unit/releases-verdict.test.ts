@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Artifact, ImageGraph, PlatformEntry } from '../../src/registry/graph-types';
+import type { Artifact, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
 import { artifactsCovering, signedBy } from '../../src/releases/evidence';
 import { addImage, removeImage, repositoryOf, retagImage, withTag } from '../../src/releases/image-list';
 import { imageVerdict, platformVerdict, summarize } from '../../src/releases/verdict';

@@ -12,7 +12,7 @@ import type { WorkspaceFiles } from '../../src/core/restricted-files';
 import { LensError } from '../../src/core/errors';
 import { loadHostPolicy, policyFiles } from '../../src/host/policy-load';
 import { Verifier } from '../../src/host/verifier';
-import type { ImageGraph } from '../../src/registry/graph-types';
+import type { ImageGraph } from '../../src/model/image-graph';
 
 // realpath: mkdtemp under a linked /tmp (macOS) would otherwise differ from what the rule sees.
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'pl-restricted-')));

@@ -15,7 +15,7 @@ import { entryWords } from '../../src/hovers/verdict-words';
 import { SEVERITY, VERDICTS, isEngineState, markedPhrase, verdictPhrase, worstOf } from '../../src/model/verdict';
 import type { EngineState, VerdictState } from '../../src/model/verdict';
 import { toPanelModel } from '../../src/panel/model';
-import type { Artifact, ImageGraph } from '../../src/registry/graph-types';
+import type { Artifact, ImageGraph } from '../../src/model/image-graph';
 import type { ImageLoad } from '../../src/releases/types';
 import { imageVerdict, summarize } from '../../src/releases/verdict';
 import type { ImageVerification } from '../../src/releases/verification';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from '@sigstore/core';
-import type { Artifact as GraphArtifact } from '../../src/registry/graph-types';
+import type { Artifact as GraphArtifact } from '../../src/model/image-graph';
 import { parseCertificateChain, withCertificateChain } from '../../src/verify/trust/certificate-chain';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';

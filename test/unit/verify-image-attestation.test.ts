@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Artifact as GraphArtifact } from '../../src/registry/graph-types';
+import type { Artifact as GraphArtifact } from '../../src/model/image-graph';
 import type { ImageCheckCode } from '../../src/verify/image/image-checks';
 import { verifyArtifact } from '../../src/verify/image/verify-artifact';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';

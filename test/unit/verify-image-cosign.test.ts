@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Artifact as GraphArtifact } from '../../src/registry/graph-types';
+import type { Artifact as GraphArtifact } from '../../src/model/image-graph';
 import type { ImageCheck, ImageCheckCode } from '../../src/verify/image/image-checks';
 import { verifyArtifact } from '../../src/verify/image/verify-artifact';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';

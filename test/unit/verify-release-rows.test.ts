@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Artifact, ImageGraph } from '../../src/registry/graph-types';
+import type { Artifact, ImageGraph } from '../../src/model/image-graph';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactState } from '../../src/model/verdict';

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyReferrer, predicateOf } from '../../src/registry/classify';
-import type { Descriptor } from '../../src/registry/types';
+import type { Descriptor } from '../../src/model/oci';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import type { Layer, Outcome, SignedImage } from '../support/properties/signed-image';
 import { IMAGE_DIGEST, REPOSITORY, attestationPolicy, createSignedImage, graphEntry, imageGraph, pinnedPolicy, referrerManifest } from '../support/properties/signed-image';

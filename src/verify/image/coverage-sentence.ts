@@ -1,4 +1,4 @@
-import type { Cut, ImageGraph } from '../../registry/graph-types';
+import type { Cut, ImageGraph } from '../../model/image-graph';
 import type { DigestState } from '../../model/verdict';
 import type { DigestVerdict } from './digest-verdict';
 import type { CoverageRule } from '../policy';

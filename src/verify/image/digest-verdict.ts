@@ -1,4 +1,4 @@
-import type { GraphProblem, ImageGraph } from '../../registry/graph-types';
+import type { GraphProblem, ImageGraph } from '../../model/image-graph';
 import { digestTag } from '../../registry/digest';
 import type { CoverageRule } from '../policy';
 import type { ArtifactState, DigestState } from '../../model/verdict';

@@ -1,4 +1,4 @@
-import type { GraphProblem, ImageGraph } from '../../registry/graph-types';
+import type { GraphProblem, ImageGraph } from '../../model/image-graph';
 import { attestationNoun, coverageSentence } from './coverage-sentence';
 import type { ImageState } from '../../model/verdict';
 import type { DigestVerdict } from './digest-verdict';

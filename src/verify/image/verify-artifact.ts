@@ -1,5 +1,5 @@
 import type { ArtifactState } from '../../model/verdict';
-import type { Artifact as GraphArtifact, ArtifactFormat, ArtifactKind } from '../../registry/graph-types';
+import type { Artifact as GraphArtifact, ArtifactFormat, ArtifactKind } from '../../model/image-graph';
 import { kindForPredicate } from '../../registry/classify';
 import { MediaType } from '../../registry/media-types';
 import { artifactFromDigest, bundleFromCosignAttestation, bundleFromCosignSignature } from '../bundle';

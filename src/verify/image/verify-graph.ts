@@ -1,4 +1,4 @@
-import type { ImageGraph } from '../../registry/graph-types';
+import type { ImageGraph } from '../../model/image-graph';
 import type { ArtifactContent } from '../../registry/artifact-content';
 import type { ImagePolicy } from '../policy';
 import type { TrustRoot, TrustRootInfo } from '../trust';

@@ -3,7 +3,8 @@
 // OCI referrer; and the synchronous verification of one of them, with its graph, through
 // verifyGraphContents, as `provenance-lens verify` runs it once the content is fetched.
 import { createHash } from 'node:crypto';
-import type { Artifact as GraphArtifact, ImageGraph } from '../../../src/registry/graph-types';
+import type { Artifact as GraphArtifact, ImageGraph } from '../../../src/model/image-graph';
+import { subjectOf } from '../../../src/model/oci';
 import { parseManifest } from '../../../src/registry/manifest';
 import { MediaType } from '../../../src/registry/media-types';
 import type { ArtifactContent } from '../../../src/registry/artifact-content';
@@ -111,9 +112,9 @@ export function graphEntry(s: Subject): { artifact: GraphArtifact; content: Arti
   try {
     const manifest = parseManifest(s.manifest, digest, MediaType.ociManifest);
     content = { kind: 'referrer', manifest };
-    const subject = manifest.manifest?.subject?.digest ?? manifest.index?.subject?.digest;
+    const subject = subjectOf(manifest)?.digest;
     if (subject !== undefined) content.subject = subject;
-    const layer = manifest.manifest?.layers.find((l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope);
+    const layer = manifest.kind !== 'manifest' ? undefined : manifest.manifest.layers.find((l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope);
     if (layer !== undefined && layer.digest !== sha256(s.bundle)) {
       content = { kind: 'unreadable', code: 'DIGEST_MISMATCH', message: `the registry has no blob ${layer.digest} that matches its descriptor` };
     } else if (layer !== undefined) content.layer = { mediaType: layer.mediaType, bytes: s.bundle, annotations: layer.annotations ?? {} };

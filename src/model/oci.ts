@@ -40,15 +40,20 @@ export interface ImageManifest {
   annotations?: Record<string, string>;
 }
 
-/** A manifest as fetched: the exact bytes (digest-checked), the media type served, and the parsed JSON. */
-export interface FetchedManifest {
+/**
+ * A manifest as fetched: the exact bytes (digest-checked), the media type served, and the parsed
+ * JSON, an image index or an image manifest; `kind` says which, so neither is ever optional.
+ */
+export type FetchedManifest = {
   digest: string;
   mediaType: string;
   size: number;
   bytes: Uint8Array;
-  kind: 'index' | 'manifest';
-  index?: ImageIndex;
-  manifest?: ImageManifest;
+} & ({ kind: 'index'; index: ImageIndex } | { kind: 'manifest'; manifest: ImageManifest });
+
+/** The subject a referrer names (OCI 1.1 `subject`), whichever kind it is. */
+export function subjectOf(m: FetchedManifest): Descriptor | undefined {
+  return m.kind === 'index' ? m.index.subject : m.manifest.subject;
 }
 
 export function platformString(p: Platform | undefined): string {
