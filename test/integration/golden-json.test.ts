@@ -23,27 +23,39 @@ import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
 // placeholders (test/support/golden.ts), so everything else is compared exactly.
 const GOLDEN = join(repoRoot, 'test', 'fixtures', 'golden');
 
-describe('golden: the CLI JSON on the demo release', () => {
-  let reg: TestRegistry;
-  let mini: MiniSigstore;
-  let dir: string;
-  let workspace: string;
-  let rootPath: string;
-  let demo: DemoRelease;
+/** The demo as `npm run demo` seeds it: both images in a real registry, its workspace beside them. */
+interface Demo {
+  readonly reg: TestRegistry;
+  readonly mini: MiniSigstore;
+  readonly dir: string;
+  readonly workspace: string;
+  readonly rootPath: string;
+  readonly release: DemoRelease;
+}
 
+async function seedDemo(): Promise<Demo> {
+  const [reg, mini] = await Promise.all([startRegistry(), createMiniSigstore()]);
+  const dir = await mkdtemp(join(tmpdir(), 'pl-golden-'));
+  const release = await pushDemoRelease(reg, mini);
+  const workspace = join(dir, 'fleet');
+  writeDemoWorkspace(workspace, { registryHost: reg.host });
+  return { reg, mini, dir, workspace, rootPath: await mini.writeTrustedRoot(dir), release };
+}
+
+describe('golden: the CLI JSON on the demo release', () => {
+  let demo: Demo | undefined;
   before(async () => {
-    [reg, mini] = await Promise.all([startRegistry(), createMiniSigstore()]);
-    dir = await mkdtemp(join(tmpdir(), 'pl-golden-'));
-    demo = await pushDemoRelease(reg, mini);
-    rootPath = await mini.writeTrustedRoot(dir);
-    workspace = join(dir, 'fleet');
-    writeDemoWorkspace(workspace, { registryHost: reg.host });
+    demo = await seedDemo();
   });
   after(async () => {
-    await reg?.stop();
-    await mini?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await demo?.reg.stop();
+    await demo?.mini.dispose();
+    if (demo) await rm(demo.dir, { recursive: true, force: true });
   });
+  const d = (): Demo => {
+    assert.ok(demo, 'the demo release was not seeded');
+    return demo;
+  };
 
   /** Runs the CLI and compares its JSON (normalised) with test/fixtures/golden/<name>.json. */
   const compare = async (name: string, argv: string[], exitCode: number): Promise<void> => {
@@ -55,8 +67,8 @@ describe('golden: the CLI JSON on the demo release', () => {
     const { expected, actual } = goldenJson(join(GOLDEN, `${name}.json`), normalised);
     assert.deepEqual(actual, expected, `${name}: the output of ${argv[0]} changed; if on purpose, rerun with UPDATE_GOLDEN=1 and name the change in the commit`);
   };
-  const images = () => [['fleet', demo.fleet.reference], ['fleet-agent', demo.agent.reference]] as const;
-  const policy = () => join(workspace, '.provenance-lens.yaml');
+  const images = () => [['fleet', d().release.fleet.reference], ['fleet-agent', d().release.agent.reference]] as const;
+  const policy = () => join(d().workspace, '.provenance-lens.yaml');
 
   test('inspect --json', async () => {
     for (const [name, ref] of images()) await compare(`inspect-${name}`, ['inspect', ref, '--json'], 0);
@@ -66,14 +78,14 @@ describe('golden: the CLI JSON on the demo release', () => {
   // fork's identity. Exit 1 is the verdict, not an error.
   test('verify --json with the demo policy', async () => {
     for (const [name, ref] of images()) {
-      await compare(`verify-${name}`, ['verify', ref, '--policy', policy(), '--trusted-root', rootPath, '--offline', '--json'], 1);
+      await compare(`verify-${name}`, ['verify', ref, '--policy', policy(), '--trusted-root', d().rootPath, '--offline', '--json'], 1);
     }
   });
 
   // The text verdict too: the marks and words the vocabulary gives the command line.
   test('verify (text) with the demo policy', async () => {
     for (const [name, ref] of images()) {
-      await compare(`verify-text-${name}`, ['verify', ref, '--policy', policy(), '--trusted-root', rootPath, '--offline'], 1);
+      await compare(`verify-text-${name}`, ['verify', ref, '--policy', policy(), '--trusted-root', d().rootPath, '--offline'], 1);
     }
   });
 
@@ -82,6 +94,6 @@ describe('golden: the CLI JSON on the demo release', () => {
   });
 
   test('release --json on the demo workspace', async () => {
-    await compare('release', ['release', join(workspace, '.goreleaser.yaml'), '--env', `STAGE_REGISTRY=${reg.host}`, '--json'], 0);
+    await compare('release', ['release', join(d().workspace, '.goreleaser.yaml'), '--env', `STAGE_REGISTRY=${d().reg.host}`, '--json'], 0);
   });
 });
