@@ -1,0 +1,45 @@
+// Why an image is not verified, in the words every surface uses: the CLI's verdict line and
+// `verdict.causes` in `verify --json` (docs/verify-json.md), the tree's tooltips, hovers,
+// CodeLens, the Problems entry and the image panel's header. Most important first; the codes are
+// stable and listed in docs/codes.md.
+
+export type CauseCode =
+  /** A signature verified cryptographically, but by another identity than the policy expects. */
+  | 'IDENTITY_MISMATCH'
+  /** A signature verified cryptographically, but its OIDC issuer is not the one the policy expects. */
+  | 'ISSUER_MISMATCH'
+  /** Nothing signs a digest that must be covered. */
+  | 'NO_SIGNATURE'
+  /** A signature's bytes, certificate or log entry do not verify ("does not verify" means this only). */
+  | 'INVALID_SIGNATURE'
+  /** An attestation the policy requires is missing (or present only unsigned or failing). */
+  | 'MISSING_ATTESTATION'
+  /** Something could not be read or examined; `problem` keeps the underlying code. */
+  | 'NOT_CHECKED'
+  /** Valid signatures, but the policy pins no identity, issuer or key. */
+  | 'UNPINNED';
+
+/** A signer met: a certificate identity and issuer, or a key. */
+export type Signer = { identity: string; issuer?: string } | { keyId: string };
+
+/** A policy value as written: an exact string, or a pattern. */
+export type Expected = string | { regexp: string };
+
+/** What the policy requires of the signer, as written. */
+export type ExpectedSigner = { identity?: Expected; issuer?: Expected } | { keys: string[] };
+
+export interface Cause {
+  code: CauseCode;
+  /** One plain sentence, both sides named where there are two. */
+  message: string;
+  /** The digest it is about, when it is about one. */
+  digest?: string;
+  /** `linux/s390x`, or `index`. */
+  platform?: string;
+  /** The signers met (IDENTITY_MISMATCH, ISSUER_MISMATCH, UNPINNED). */
+  seen?: Signer[];
+  /** The policy's requirement as written. */
+  expected?: ExpectedSigner;
+  /** NOT_CHECKED: the underlying problem code (AMBIGUOUS_JSON, TRUNCATED, a read error's code). */
+  problem?: string;
+}
