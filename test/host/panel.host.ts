@@ -15,6 +15,7 @@ import * as vscode from 'vscode';
 import { LensError } from '../../src/core/errors';
 import { showImagePanel } from '../../src/panel/image-panel';
 import type { ImagePanel, ImageSources, LoadRequest } from '../../src/panel/image-panel';
+import { PANEL_PROTOCOL_VERSION } from '../../src/panel/protocol';
 import type { HostMessage, PageMessage } from '../../src/panel/protocol';
 import { panelImage } from '../support/panel-fixtures';
 
@@ -75,7 +76,7 @@ describe('image panel (real webview)', () => {
   after(() => panel?.dispose());
 
   it('the page says ready under the CSP, then the host sends the model', () => {
-    assert.deepEqual(ready, { type: 'ready', version: 1 });
+    assert.deepEqual(ready, { type: 'ready', version: PANEL_PROTOCOL_VERSION });
     const show = firstPosted.find((m) => m.type === 'show') as Extract<HostMessage, { type: 'show' }>;
     assert.equal(show.model.reference, panelImage().graph.reference);
     assert.equal(show.model.verdict.state, 'verified');
