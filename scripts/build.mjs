@@ -1,7 +1,9 @@
 // Bundles with esbuild: the CLI and the extension host (Node, CommonJS) and, once it
 // exists, the webview page (browser, IIFE). `--watch` rebuilds on change.
 import { build, context } from 'esbuild';
-import { existsSync, chmodSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -16,18 +18,23 @@ const common = {
 
 // Packages only some runs need, each bundled into a file of its own that the program requires
 // the first time it uses it, so that loading the extension (activation) or the CLI does not
-// read and parse them. esbuild's `splitting` would do this, but needs ESM output, and the
-// extension host loads CommonJS. Only third-party packages are split off, never our own
+// read and parse them. In the extension, only third-party packages are split off, never our own
 // modules: each module then exists once per program, so no module state is duplicated (the
-// redaction list in src/core/redact.ts, LensError's class identity).
+// redaction list in src/core/redact.ts, LensError's class identity). The CLI splits its own
+// modules too, keeping that rule another way (see `cli` below).
 // - @sigstore/tuf: the TUF client and its HTTP stack (make-fetch-happen), about 1 MB minified,
-//   for a trusted-root refresh only (src/verify/trust-refresh.ts imports it dynamically);
-// - undici: the registry HTTP client, about 0.5 MB, in the extension only, where the registry
-//   engines load on the first image read (src/host/engines.ts). The CLI needs it at start.
-// A new file here must be added to .vscodeignore's allowlist.
+//   for a trusted-root refresh only (src/verify/trust/trust-refresh.ts imports it dynamically);
+// - undici: the registry HTTP client, about 0.5 MB, loaded on the first image read (the extension's
+//   src/host/engines.ts, the CLI's commands that talk to a registry);
 // - re2js: the RE2 engine for identity patterns and goreleaser's filter functions (src/core/re2.ts
 //   requires it on first use), in the CLI and the extension.
+// A new file here must be added to .vscodeignore's allowlist (and .npmignore's, for the CLI).
 const LAZY = { '@sigstore/tuf': 'tuf.js', undici: 'undici.js', re2js: 're2js.js' };
+// undici's cookie helpers compare headers with Node's own `globalThis.Headers`, and reading that
+// global makes Node load its internal copy of undici (about 15 ms) into a program that never uses
+// it. We call no cookie helper.
+const PACKAGE_DEFINES = { undici: { 'globalThis.Headers': 'undefined' } };
+const exact = (name) => new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
 const lazy = (packages) => ({
   name: 'lazy-packages',
   setup(b) {
@@ -36,11 +43,8 @@ const lazy = (packages) => ({
     // import(), which sees no named exports in a CommonJS file. The stub is evaluated when the
     // code that imports the package first runs (dynamic imports, and modules esbuild wraps to
     // initialise lazily), so the require happens then, not when the bundle loads.
-    for (const name of packages) {
-      const filter = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
-      b.onResolve({ filter }, () => ({ path: name, namespace: 'lazy-package' }));
-    }
-    // Relative to the bundle that requires it: dist/extension.js, dist/cli.js.
+    for (const name of packages) b.onResolve({ filter: exact(name) }, () => ({ path: name, namespace: 'lazy-package' }));
+    // Relative to the bundle that requires it: dist/extension.js.
     b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(`./${LAZY[a.path]}`)});`, loader: 'js' }));
     b.onResolve({ filter: /.*/, namespace: 'lazy-package' }, (a) => ({ path: a.path, external: true }));
   },
@@ -50,9 +54,9 @@ const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', ali
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const targets = [
-  // `provenance-lens --version` says the version of the package it was built from (src/cli/run.ts).
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(version) }, plugins: [lazy(['@sigstore/tuf', 're2js'])] },
-  ...Object.entries(LAZY).map(([name, file]) => ({ ...node, entryPoints: [name], outfile: `dist/${file}` })),
+  // The program: a few kB that set up the code cache and require dist/cli/main.js (src/cli/boot.ts).
+  { ...node, entryPoints: ['src/cli/boot.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  ...Object.entries(LAZY).map(([name, file]) => ({ ...node, entryPoints: [name], outfile: `dist/${file}`, define: PACKAGE_DEFINES[name] ?? {} })),
 ];
 if (existsSync('src/extension.ts')) {
   targets.push({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazy(Object.keys(LAZY))] });
@@ -64,9 +68,59 @@ if (existsSync('webview/main.ts')) {
   for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
 }
 
+// The CLI's commands, dist/cli/: each command loads only its own modules (src/cli/commands.ts
+// imports them dynamically), so `--version` and `--help` read 10 kB, not 1.2 MB, and `inspect`
+// never parses the verifier. esbuild splits only ESM output (https://esbuild.github.io/api/#splitting),
+// in which every module lands in exactly one chunk: one copy of each module's state (the secrets
+// of src/core/redact.ts, LensError's class). A second pass turns each chunk into CommonJS on its
+// own, the other chunks left as require() calls; the code cache (src/cli/code-cache.ts) hooks
+// CommonJS loading, which Node 20 offers no ESM equivalent of. The pass checks that no chunk
+// took in anything but itself: a module in two chunks would be two modules. The LAZY packages
+// are plain externals here (`../tuf.js`): the second pass turns their import() into a require()
+// too, which sees a CommonJS file's named exports.
+const CLI_DIR = 'dist/cli';
+const cliSplit = {
+  ...node, format: 'esm', splitting: true, minify: false, sourcemap: production ? false : 'linked',
+  entryPoints: ['src/cli/main.ts'], entryNames: '[name]', chunkNames: '[name]-[hash]',
+  define: { __VERSION__: JSON.stringify(version) },
+};
+async function cliToCommonJs(esmDir) {
+  const files = readdirSync(esmDir).filter((f) => f.endsWith('.js'));
+  rmSync(CLI_DIR, { recursive: true, force: true });
+  const result = await build({
+    ...node, entryPoints: files.map((f) => join(esmDir, f)), outdir: CLI_DIR, entryNames: '[name]', metafile: true,
+    supported: { 'dynamic-import': false },
+    plugins: [{ name: 'chunks-stay-apart', setup(b) { b.onResolve({ filter: /^\.\.?\// }, (a) => (a.kind === 'entry-point' ? undefined : { path: a.path, external: true })); } }],
+  });
+  for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+    const inputs = Object.keys(meta.inputs);
+    if (out.endsWith('.js') && inputs.length > 1) throw new Error(`${out} bundles ${inputs.join(', ')}: each CLI chunk must hold itself only`);
+  }
+}
+const cliChunks = (esmDir) => ({
+  name: 'cli-chunks',
+  setup(b) {
+    b.onEnd(async (r) => {
+      if (r.errors.length === 0) await cliToCommonJs(esmDir);
+    });
+  },
+});
+const esmDir = mkdtempSync(join(tmpdir(), 'provenance-lens-cli-esm-'));
+const packagesBeside = {
+  name: 'packages-beside',
+  setup(b) {
+    for (const [name, file] of Object.entries(LAZY)) b.onResolve({ filter: exact(name) }, () => ({ path: `../${file}`, external: true }));
+  },
+};
+const cli = { ...cliSplit, outdir: esmDir, plugins: [packagesBeside, cliChunks(esmDir)] };
+
 if (watch) {
-  for (const t of targets) await (await context(t)).watch();
+  for (const t of [...targets, cli]) await (await context(t)).watch();
 } else {
-  await Promise.all(targets.map((t) => build(t)));
+  try {
+    await Promise.all([...targets, cli].map((t) => build(t)));
+  } finally {
+    rmSync(esmDir, { recursive: true, force: true });
+  }
   chmodSync('dist/cli.js', 0o755);
 }

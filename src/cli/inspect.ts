@@ -18,8 +18,6 @@ for the index and every platform digest, and OCI referrers (API, or the sha256-<
 ${registryOptionUsage}`;
 
 export const inspectCommand: CliCommand = {
-  name: 'inspect',
-  summary: 'show an image\'s platforms, signatures, attestations and SBOMs, in every format',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' }, ...registryOptionSpec }, usage);

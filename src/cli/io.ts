@@ -11,9 +11,8 @@ export interface CliIo {
 /** Exit codes shared by every command. */
 export const Exit = { ok: 0, failed: 1, usage: 2 } as const;
 
+/** A command, once loaded; its name and summary are in commands.ts, which --help reads without loading it. */
 export interface CliCommand {
-  name: string;
-  summary: string;
   usage: string;
   run(args: string[], io: CliIo): Promise<number>;
 }

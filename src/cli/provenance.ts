@@ -29,8 +29,6 @@ Provenance is shown, ${NOT_VERIFIED} to check who signed it.
 ${registryOptionUsage}`;
 
 export const provenanceCommand: CliCommand = {
-  name: 'provenance',
-  summary: 'show the SLSA provenance of each platform, from every attestation format (not verified)',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' }, platform: { type: 'string' }, ...registryOptionSpec }, usage);

@@ -60,8 +60,6 @@ async function* filesOf(paths: readonly string[]): AsyncGenerator<{ path: string
 }
 
 export const refsCommand: CliCommand = {
-  name: 'refs',
-  summary: 'list the image references of Dockerfiles, compose files, manifests, charts, workflows and GoReleaser configs',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseOptions(args, options, usage);

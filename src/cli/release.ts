@@ -110,8 +110,6 @@ function toTable(file: string, tag: string | undefined, release: ResolvedRelease
 }
 
 export const releaseCommand: CliCommand = {
-  name: 'release',
-  summary: 'list every image a GoReleaser config publishes, rendered for a tag, with its traps',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseOptions(args, options, usage);

@@ -1,8 +1,9 @@
 import { LensError, describeError } from '../core/errors';
 import { secrets } from '../core/redact';
-import type { CliCommand, CliIo } from './io';
+import type { CliIo } from './io';
 import { Exit } from './io';
 import { commands } from './commands';
+import type { CommandEntry } from './commands';
 
 function help(io: CliIo): void {
   const lines = ['provenance-lens: what exactly did we ship?', '', 'Commands:'];
@@ -21,16 +22,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${VERSION}\n`);
     return Exit.ok;
   }
-  const command: CliCommand | undefined = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry: CommandEntry | undefined = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`provenance-lens: unknown command "${name}"; commands: ${commands.map((c) => c.name).join(', ')}.\n`);
     return Exit.usage;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${command.usage}\n`);
-    return Exit.ok;
-  }
   try {
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(`${command.usage}\n`);
+      return Exit.ok;
+    }
     return await command.run(rest, io);
   } catch (e) {
     // One line with the cause; secrets scrubbed as a last line of defence.

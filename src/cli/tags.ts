@@ -13,8 +13,6 @@ cosign (sha256-<hex>.sig/.att/.sbom) and referrers-schema tags are hidden unless
 ${registryOptionUsage}`;
 
 export const tagsCommand: CliCommand = {
-  name: 'tags',
-  summary: 'list a repository\'s release tags, newest first',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' }, all: { type: 'boolean' }, ...registryOptionSpec }, usage);

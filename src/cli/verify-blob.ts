@@ -51,8 +51,6 @@ const OPTIONS = {
 } as const;
 
 export const verifyBlobCommand: CliCommand = {
-  name: 'verify-blob',
-  summary: 'verify a Sigstore bundle over a file or digest (sigstore-conformance protocol)',
   usage: USAGE,
   run: runVerifyBlob,
 };

@@ -81,8 +81,6 @@ const OPTIONS = {
 } as const;
 
 export const verifyCommand: CliCommand = {
-  name: 'verify',
-  summary: 'verify an image\'s signatures and attestations, for the index and every platform',
   usage: USAGE,
   run: runVerify,
 };

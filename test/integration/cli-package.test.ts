@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlobVerification } from '../../src/verify/bundle/verify-blob';
@@ -53,8 +53,8 @@ function npmEnv(): NodeJS.ProcessEnv {
   return { ...env, npm_config_update_notifier: 'false' };
 }
 
-/** What the package must hold: the CLI and the bundles it requires on first use (scripts/build.mjs LAZY). */
-const PACKED = ['LICENSE', 'README.md', 'dist/cli.js', 'dist/re2js.js', 'dist/tuf.js', 'package.json'];
+/** What the package must hold: the CLI, its commands' chunks (dist/cli/, listed after the build) and the bundles it requires on first use (scripts/build.mjs LAZY). */
+const PACKED = ['LICENSE', 'README.md', 'dist/cli.js', 'dist/re2js.js', 'dist/tuf.js', 'dist/undici.js', 'package.json'];
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const GENERATOR_LAYOUT = join(realFixtureDir('cosign-signatures', 'slsa-github-generator-container'), 'v1.8.0', 'container_workflow_dispatch');
 const generatorPattern = (version: string) => `^https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/generator_container_slsa3\\.yml@refs/tags/${version.replaceAll('.', '\\.')}$`;
@@ -64,6 +64,8 @@ describe('the packed CLI, installed from its tarball into an empty folder', () =
   let dir: string;
   let project: string;
   let packedFiles: string[];
+  /** The chunks the pack's build wrote into dist/cli/. */
+  let chunks: string[];
   let install: Run;
   /** The CLI's own environment: no HOME or cache of the developer's. `--no`: never fetch a package
    * of that name from the registry; `--`: the options after it are the CLI's, not npm's. */
@@ -85,6 +87,7 @@ describe('the packed CLI, installed from its tarball into an empty folder', () =
     assert.equal(pack.code, 0, pack.stderr);
     const [packed] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     packedFiles = packed!.files.map((f) => f.path).sort();
+    chunks = readdirSync(join(source, 'dist', 'cli')).map((f) => `dist/cli/${f}`);
 
     project = join(dir, 'empty');
     mkdirSync(project);
@@ -102,18 +105,27 @@ describe('the packed CLI, installed from its tarball into an empty folder', () =
   });
 
   test('the tarball holds the CLI, the bundles it loads, the licence and nothing else', () => {
-    assert.deepEqual(packedFiles, PACKED);
+    assert.ok(chunks.includes('dist/cli/main.js') && chunks.every((c) => c.endsWith('.js')), chunks.join(', '));
+    assert.deepEqual(packedFiles, [...PACKED, ...chunks].sort());
     const installed = join(project, 'node_modules', 'provenance-lens');
-    assert.deepEqual(readdirSync(join(installed, 'dist')).sort(), ['cli.js', 're2js.js', 'tuf.js']);
+    assert.deepEqual(readdirSync(join(installed, 'dist')).sort(), ['cli', 'cli.js', 're2js.js', 'tuf.js', 'undici.js']);
     const cli = readFileSync(join(installed, 'dist', 'cli.js'), 'utf8');
     assert.ok(cli.startsWith('#!/usr/bin/env node\n'), 'a bin needs its shebang');
     assert.doesNotMatch(cli, /sourceMappingURL/, 'the production build, without source maps');
     assert.doesNotMatch(install.stderr, /install-scripts/, 'installing it asks no one to approve an install script');
   });
 
-  test('npx provenance-lens --version prints the package version', async () => {
-    const r = await npx('--version');
+  test('npx provenance-lens --version prints the package version, having loaded the entry chunk only', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'pl-cli-package-cache-'));
+    const r = await run('npx', ['--no', '--', 'provenance-lens', '--version'], project, { ...cliEnv, XDG_CACHE_HOME: cache });
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, `${version}\n`, '']);
+    // The code cache holds what the run compiled (src/cli/code-cache.ts): a few kB of entry chunk,
+    // none of the commands' engines (which are hundreds of kB).
+    const compiled = join(cache, 'provenance-lens', 'v8-code');
+    const sizes = readdirSync(compiled).map((f) => statSync(join(compiled, f)).size);
+    const total = sizes.reduce((n, s) => n + s, 0);
+    assert.ok(sizes.length > 0 && total < 64 * 1024, `${sizes.length} files, ${total} bytes of compiled code for --version`);
+    rmSync(cache, { recursive: true, force: true });
   });
 
   test('verify-blob: a sigstore-conformance happy path exits 0; a bundle for other content exits 1', async () => {
