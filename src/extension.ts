@@ -17,6 +17,7 @@ import { panelDeps } from './host/panel-deps';
 import { watchPolicyFiles } from './host/policy-watch';
 import { logImageLoads } from './host/load-log';
 import { registerImagePanel } from './panel/image-panel';
+import { followTreeSelection } from './panel/follow-selection';
 import { registerGoreleaserFeatures } from './hovers/index';
 import { ReleaseService } from './releases/release-service';
 import { DOCUMENT_SCHEME, JsonDocuments } from './views/json-documents';
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     trusted: () => vscode.workspace.isTrusted,
     log,
     userAgent: `provenance-lens-vscode/${version}`,
+    contentCacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'manifests-and-blobs').fsPath,
   });
   const notes = new RestrictedNotes((m) => log.logger.warn(m));
   const verifier = new Verifier({
@@ -97,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
   context.subscriptions.push(
     log, engines, tree, view, sources, documents, status, { dispose: () => service.dispose() },
     revealSignInNodes(service, tree, view),
+    followTreeSelection(view, tree),
     logImageLoads(service, log.logger),
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     vscode.commands.registerCommand(CommandIds.showVersion, () => showVersion(context)),

@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { LensError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { scrubbingLogger } from '../core/logger';
+import { existingUserCacheDir } from '../core/user-cache-dir';
+import { DiskCache, MemoryCache } from '../registry/cache';
 import { RegistryClient } from '../registry/client';
 import { DockerConfigCredentials } from '../registry/docker-config';
 import type { CliIo } from './io';
@@ -11,16 +14,29 @@ export const registryOptionSpec = {
   'insecure-registry': { type: 'string', multiple: true },
   'ca-file': { type: 'string', multiple: true },
   'signature-repository': { type: 'string' },
+  'no-cache': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
 } as const;
+
+/**
+ * Where the CLI keeps registry content between runs: manifests and blobs by digest, never a tag
+ * (src/registry/cache.ts DiskCache), so a second run asks the registry only what can change.
+ */
+export function contentCacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  const dir = existingUserCacheDir(env);
+  return dir === undefined ? undefined : join(dir, 'manifests-and-blobs');
+}
 
 export const registryOptionUsage = `  --insecure-registry host:port   talk plain HTTP to this registry (repeatable)
   --ca-file file.pem              trust this CA for registry TLS (repeatable)
   --signature-repository repo     where cosign signatures live, if not beside the image
+  --no-cache                      neither read nor keep manifests and blobs in the user cache
+                                  ($XDG_CACHE_HOME/provenance-lens/manifests-and-blobs); tags,
+                                  tag lists and referrers are asked for every run either way
   -v, --verbose                   log every request (method, URL without secrets, status, time) to stderr
 Credentials come from Docker's config ($DOCKER_CONFIG/config.json: auths, credHelpers, credsStore).`;
 
-async function clientFromOptions(values: { 'insecure-registry'?: string[]; 'ca-file'?: string[]; verbose?: boolean }, io: CliIo): Promise<RegistryClient> {
+async function clientFromOptions(values: { 'insecure-registry'?: string[]; 'ca-file'?: string[]; 'no-cache'?: boolean; verbose?: boolean }, io: CliIo): Promise<RegistryClient> {
   const ca: string[] = [];
   for (const f of values['ca-file'] ?? []) {
     try {
@@ -35,8 +51,11 @@ async function clientFromOptions(values: { 'insecure-registry'?: string[]; 'ca-f
     ca,
     logger,
     credentials: new DockerConfigCredentials({ env: io.env, logger }),
+    cache: diskCache(values['no-cache'] ? undefined : contentCacheDir(io.env)),
   });
 }
+
+const diskCache = (dir: string | undefined) => (dir === undefined ? new MemoryCache() : new DiskCache(dir));
 
 /**
  * Runs `work` with a registry client made from the options and a signal that Ctrl-C aborts (so

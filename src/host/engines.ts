@@ -22,6 +22,8 @@ export interface EngineOptions {
   readonly trusted: () => boolean;
   readonly log: HostLog;
   readonly userAgent: string;
+  /** Where manifests and blobs are kept by digest between sessions (the extension's global storage). */
+  readonly contentCacheDir: string;
 }
 
 interface Loaded {
@@ -117,12 +119,12 @@ export class Engines implements vscode.Disposable {
       insecureRegistries: [...settings.insecureRegistries],
       ca,
       limits: { concurrencyPerHost: settings.concurrency },
-      cache: new cacheModule.MemoryCache(settings.cacheSizeMb * 1024 * 1024),
+      cache: new cacheModule.DiskCache(this.options.contentCacheDir, { memoryBytes: settings.cacheSizeMb * 1024 * 1024 }),
       logger: log.logger,
       onExchange: (e) => log.exchange(e),
       userAgent: this.options.userAgent,
     });
-    log.logger.info(`Registry client ready (${settings.concurrency} requests per registry, ${settings.cacheSizeMb} MB cache${settings.insecureRegistries.length ? `, plain HTTP for ${settings.insecureRegistries.join(', ')}` : ''}).`);
+    log.logger.info(`Registry client ready (${settings.concurrency} requests per registry, ${settings.cacheSizeMb} MB memory cache in front of ${this.options.contentCacheDir}${settings.insecureRegistries.length ? `, plain HTTP for ${settings.insecureRegistries.join(', ')}` : ''}).`);
     return { client, registry: { openReference: open.openReference, buildGraph: graph.buildGraph, parseReference: reference.parseReference } };
   }
 }

@@ -131,7 +131,8 @@ export class RegistryClient implements RegistryConnection {
     }
   }
 
+  /** Closes the connections and waits for the content cache's writes. */
   async close(): Promise<void> {
-    await this.ownDispatcher?.close();
+    await Promise.all([this.ownDispatcher?.close(), this.cache.flush?.()]);
   }
 }

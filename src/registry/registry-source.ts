@@ -75,8 +75,10 @@ export class RegistrySource implements ContentSource {
     if (byDigest) {
       const cached = await this.client.cache.get(reference);
       if (cached) return parseManifest(cached, reference, undefined);
-    } else if (this.client.cache.persistent || this.registry === DOCKER_HUB) {
-      // A HEAD costs nothing against Docker Hub's pull limit and may hit the cache.
+    } else if (this.registry === DOCKER_HUB) {
+      // A HEAD costs nothing against Docker Hub's pull limit and may hit the cache. Elsewhere a
+      // tag is read with one GET, cached content or not: a HEAD first would cost a request and a
+      // round trip whenever the content is new, and save only bytes when it is not.
       try {
         const d = await this.resolve(repository, reference, options);
         const cached = await this.client.cache.get(d.digest);

@@ -183,7 +183,8 @@ describe('faults on an anonymous registry', () => {
     const cli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
       let stdout = '';
       let stderr = '';
-      const code = await runCli(args, {
+      // The bytes on the wire are the subject: no run answers from what an earlier one cached.
+      const code = await runCli([...args, '--no-cache'], {
         stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) },
         env: { DOCKER_CONFIG: dockerConfig, PATH: process.env.PATH },
       });

@@ -116,6 +116,8 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
 
   const ref = (p: FaultProxy): string => `${p.host}/${REPO}:${TAG}`;
   const verifyArgs = (p: FaultProxy): string[] => ['verify', ref(p), '--key', keyFile, '--insecure-ignore-tlog'];
+  // Runs about redirected blobs read every blob from the registry, not from what earlier runs cached.
+  const fromRegistry = ['--no-cache'];
 
   test('with the right credentials: inspect, verify, provenance and tags, -v and --json, succeed', async () => {
     const good = dockerConfig('good', { [basic.host]: login(USER, password), [token.host]: login(USER, tokenPassword) });
@@ -196,16 +198,16 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
       const which = p === basic ? 'htpasswd' : 'token';
       p.reset();
       p.inject({ path: /\/blobs\//, fault: { kind: 'redirect-other-host' } });
-      const ok = await cli(`redirected blobs: verify ${which}`, [...verifyArgs(p), '-v'], good);
+      const ok = await cli(`redirected blobs: verify ${which}`, [...verifyArgs(p), '-v', ...fromRegistry], good);
       assert.equal(ok.code, 0, ok.stderr);
-      const json = await cli(`redirected blobs: provenance --json ${which}`, ['provenance', ref(p), '--json', '-v'], good);
+      const json = await cli(`redirected blobs: provenance --json ${which}`, ['provenance', ref(p), '--json', '-v', ...fromRegistry], good);
       assert.equal(json.code, 0, json.stderr);
       assert.ok(harvestPresigned(p) > 0, 'blobs were fetched through pre-signed URLs');
       // The storage host answers 500, or drops the connection mid-body: errors and log lines name the URL.
       for (const fault of [{ kind: 'status', status: 500 }, { kind: 'reset-mid-body' }] as const) {
         p.inject({ path: /\/blobs\//, fault: { kind: 'redirect-other-host' } });
         p.inject({ path: /^\/storage\//, on: 'other', fault });
-        const failing = await cli(`redirected blobs, storage ${fault.kind}: verify ${which}`, [...verifyArgs(p), '-v'], good);
+        const failing = await cli(`redirected blobs, storage ${fault.kind}: verify ${which}`, [...verifyArgs(p), '-v', ...fromRegistry], good);
         assert.notEqual(failing.code, 0, 'a signature that cannot be read does not verify');
         assert.match(failing.stderr, /storage\/[^ ]*X-Amz-Signature=REDACTED/, 'the failing pre-signed URL was logged, redacted');
         assert.ok(harvestPresigned(p) > 0);
@@ -219,7 +221,7 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
       const which = p === basic ? 'htpasswd' : 'token';
       p.reset();
       p.inject({ path: /\/blobs\//, fault: { kind: 'redirect-other-host', presigned: 'docker-hub' } });
-      const run = await cli(`CDN-redirected blobs: verify -v ${which}`, [...verifyArgs(p), '-v'], good);
+      const run = await cli(`CDN-redirected blobs: verify -v ${which}`, [...verifyArgs(p), '-v', ...fromRegistry], good);
       assert.equal(run.code, 0, run.stderr);
       // The log line names the storage host and the blob's path; the token's value is gone.
       const line = new RegExp(`GET http://${p.otherHost!.replace(/\./g, '\\.')}/storage/sha256%3A[0-9a-f]{64}\\?verify=REDACTED -> 200`);
@@ -275,6 +277,7 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
     const under = (dir: string): number => files.files.filter((f) => f.startsWith(`${dir}/`)).length;
     console.log(`# searched ${runs.length} CLI runs (${runs.reduce((n, r) => n + r.stdout.length + r.stderr.length, 0)} characters of output), ${errors.length} library errors, ${files.files.length} files (${files.bytes} bytes: HOME ${under(home)}, XDG_CACHE_HOME ${under(cacheHome)}, DiskCache ${under(diskCache)}); ${secrets} secrets in ${forms} forms: ${scan.secrets().join(', ')}`);
     assert.ok(under(diskCache) > 0, 'the DiskCache holds files');
+    assert.ok(under(join(cacheHome, 'provenance-lens', 'manifests-and-blobs')) > 0, 'the CLI kept registry content in its cache (authenticated runs)');
     assert.ok(runs.some((r) => /\b(GET|HEAD) http/.test(r.stderr)), '-v logged requests');
     // The search itself finds what it looks for.
     assert.ok(scan.text('self-check', `Authorization: Basic ${Buffer.from(`${USER}:${password}`).toString('base64')}`).length > 0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run';
@@ -9,16 +9,25 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured streams and an environment of the test's choosing. */
+/**
+ * Runs the CLI in-process with captured streams and an environment of the test's choosing. Each
+ * run has a cache folder of its own (so runs do not answer each other from the content cache),
+ * unless the test gives XDG_CACHE_HOME.
+ */
 export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { PATH: process.env.PATH, HOME: emptyHome(), ...env },
-  });
-  return { code, stdout, stderr };
+  const cache = env.XDG_CACHE_HOME === undefined ? mkdtempSync(join(tmpdir(), 'pl-cli-cache-')) : undefined;
+  try {
+    const code = await runCli(argv, {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      env: { PATH: process.env.PATH, HOME: emptyHome(), ...(cache ? { XDG_CACHE_HOME: cache } : {}), ...env },
+    });
+    return { code, stdout, stderr };
+  } finally {
+    if (cache) rmSync(cache, { recursive: true, force: true });
+  }
 }
 
 let home: string | undefined;
