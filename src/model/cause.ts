@@ -34,8 +34,10 @@ export interface Cause {
   message: string;
   /** The digest it is about, when it is about one. */
   digest?: string;
-  /** `linux/s390x`, or `index`. */
+  /** `linux/s390x`, or `index`: the one target a cause is about (with its `digest`). */
   platform?: string;
+  /** The targets (`index` first, then platforms) a cause is about when it is about several. */
+  platforms?: string[];
   /** The signers met (IDENTITY_MISMATCH, ISSUER_MISMATCH, UNPINNED). */
   seen?: Signer[];
   /** The policy's requirement as written. */

@@ -120,6 +120,14 @@ describe('docs/codes.md lists every code the engine emits', () => {
     assertSame('Verdict states', union('src/model/verdict.ts', 'EngineState'), 'EngineState in src/model/verdict.ts');
   });
 
+  test('every verdict cause, in the order the engine lists them', () => {
+    const causes = union('src/model/cause.ts', 'CauseCode');
+    assert.ok(causes.includes('IDENTITY_MISMATCH') && causes.includes('UNPINNED'), `CauseCode read as ${causes.join(', ')}`);
+    assertSame('Verdict causes', causes, 'CauseCode in src/model/cause.ts');
+    const order = typedField('src/verify/image/cause-classify.ts', 'CAUSE_ORDER: readonly CauseCode\\[\\] =');
+    assert.deepEqual(documented('Verdict causes'), order, 'docs/codes.md lists the causes in CAUSE_ORDER (src/verify/image/cause-classify.ts)');
+  });
+
   test('provenance errors, warnings and notes', () => {
     assertSame('Errors', union('src/provenance/errors.ts', 'ProvenanceErrorCode'), 'ProvenanceErrorCode in src/provenance/errors.ts');
     assertSame('Warnings', typedField('src/provenance/collect.ts', 'warnings: Array<\\{ code:'), 'ProvenanceEntry.warnings in src/provenance/collect.ts');

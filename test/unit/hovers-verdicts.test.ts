@@ -41,7 +41,7 @@ function verified(g: ImageGraph, state: ImageState, own: DigestState, failing?: 
   const verification: ImageVerification = {
     artifacts: [],
     verdict: {
-      verified: state === 'verified', state, coverage: `index ${own}`,
+      verified: state === 'verified', state, coverage: `index ${own}`, causes: [],
       digests: [digestVerdict(g.digest, 'index', own), ...g.platforms.map((p) => digestVerdict(p.digest, p.platform, 'unsigned', own === 'verified' ? 'verified' : own))],
       checks: failing ? [{ code: 'COVERAGE', status: 'fail', message: `${failing}.` }] : [],
     },

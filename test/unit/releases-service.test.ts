@@ -17,7 +17,7 @@ function graph(reference: string): ImageGraph {
 function verification(digest: string): ImageVerification {
   return {
     artifacts: [],
-    verdict: { verified: true, state: 'verified', coverage: 'index signed by x', checks: [], digests: [{ digest, target: 'index', ownState: 'verified', state: 'verified', throughIndex: false, signedBy: ['x'], unpinnedBy: [], attestations: [], problems: [] }] },
+    verdict: { verified: true, state: 'verified', coverage: 'index signed by x', causes: [], checks: [], digests: [{ digest, target: 'index', ownState: 'verified', state: 'verified', throughIndex: false, signedBy: ['x'], unpinnedBy: [], attestations: [], problems: [] }] },
     trustRoot: {} as ImageVerification['trustRoot'],
   };
 }

@@ -62,7 +62,7 @@ test('a verification result replaces the inspect-level verdict', () => {
   const digest = (d: string, target: string, state: 'verified' | 'failed', through = false, own: 'verified' | 'failed' | 'unsigned' = state) => ({ digest: d, target, ownState: own, state, throughIndex: through, signedBy: [], unpinnedBy: [], attestations: [], problems: [] });
   const verification: ImageVerification = {
     artifacts: [],
-    verdict: { verified: false, state: 'failed', coverage: 'linux/arm64 is not covered', checks: [], digests: [digest(INDEX, 'index', 'failed'), digest(AMD, 'linux/amd64', 'verified', true, 'unsigned'), digest(ARM, 'linux/arm64', 'failed')] },
+    verdict: { verified: false, state: 'failed', coverage: 'linux/arm64 is not covered', causes: [], checks: [], digests: [digest(INDEX, 'index', 'failed'), digest(AMD, 'linux/amd64', 'verified', true, 'unsigned'), digest(ARM, 'linux/arm64', 'failed')] },
     trustRoot: {} as ImageVerification['trustRoot'],
   };
   assert.deepEqual(imageVerdict(g, verification), { state: 'failed', verified: true });

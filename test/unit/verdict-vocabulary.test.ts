@@ -45,7 +45,7 @@ function verifiedLoad(state: EngineState): ImageLoad {
   const digest = (d: string, target: string) => ({ digest: d, target, ownState: own, state: own, throughIndex: false, signedBy: [], unpinnedBy: [], attestations: [], problems: [] });
   const verification: ImageVerification = {
     artifacts: [],
-    verdict: { verified: state === 'verified', state, coverage: `the image is ${state}`, digests: [digest(INDEX, 'index'), digest(AMD, 'linux/amd64'), digest(ARM, 'linux/arm64')], checks: [] },
+    verdict: { verified: state === 'verified', state, coverage: `the image is ${state}`, causes: [], digests: [digest(INDEX, 'index'), digest(AMD, 'linux/amd64'), digest(ARM, 'linux/arm64')], checks: [] },
     trustRoot: { instance: 'custom', source: { kind: 'file', path: '/test/trusted_root.json' }, mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', sha256: 'ab', refreshed: false, counts: { certificateAuthorities: 1, tlogs: 1, ctlogs: 1, timestampAuthorities: 0 } },
   };
   return { status: 'loaded', graph: graph(), verification, ms: 1 };

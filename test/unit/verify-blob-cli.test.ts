@@ -57,6 +57,6 @@ describe('verify-blob output', () => {
   test('an identity that is only a substring is refused with both values shown', async () => {
     const r = await run('--bundle', happy, '--certificate-identity', 'sigstore-conformance', '--certificate-oidc-issuer', DEFAULT_ISSUER, aTxt);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /^FAIL {2}IDENTITY +The certificate identity "https:\/\/github\.com\/sigstore-conformance\/.+"; expected "sigstore-conformance"\.$/m);
+    assert.match(r.stdout, /^FAIL {2}IDENTITY +The certificate identity is "https:\/\/github\.com\/sigstore-conformance\/.+"; the policy expects "sigstore-conformance"\.$/m);
   });
 });

@@ -146,6 +146,6 @@ describe('real cosign attestations with Rekor intoto 0.0.1 entries', () => {
     assert.deepEqual(status(ok, 'GITHUB_CLAIMS'), ['pass']);
     const wrong = verify(a, policy('v1.8.0', { github: { sourceRepositoryUri: { exact: 'https://github.com/rancher/fleet' } } }));
     assert.equal(wrong.state, 'failed');
-    assert.match(wrong.checks.find((c) => c.code === 'GITHUB_CLAIMS')!.message, /source repository \(1\.3\.6\.1\.4\.1\.57264\.1\.12\) is "https:\/\/github\.com\/slsa-framework\/example-package"; expected "https:\/\/github\.com\/rancher\/fleet"/);
+    assert.match(wrong.checks.find((c) => c.code === 'GITHUB_CLAIMS')!.message, /source repository \(1\.3\.6\.1\.4\.1\.57264\.1\.12\) is "https:\/\/github\.com\/slsa-framework\/example-package"; the policy expects "https:\/\/github\.com\/rancher\/fleet"/);
   });
 });

@@ -105,7 +105,12 @@ function indexPart(index: DigestVerdict, rule: CoverageRule): string {
 }
 
 function names(list: ReadonlyArray<{ target: string }>): string {
-  const n = list.map((d) => (d.target === 'index' ? 'the index' : d.target));
+  return targetNames(list.map((d) => d.target));
+}
+
+/** `the index, linux/amd64 and linux/arm64`: targets as a sentence names them. */
+export function targetNames(targets: readonly string[]): string {
+  const n = targets.map((t) => (t === 'index' ? 'the index' : t));
   if (n.length <= 1) return n.join('');
   return `${n.slice(0, -1).join(', ')} and ${n[n.length - 1]}`;
 }

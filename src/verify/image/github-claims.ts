@@ -40,7 +40,7 @@ export function githubClaimChecks(cert: X509Certificate, claims: GithubClaims | 
       out.push(imageCheck('GITHUB_CLAIMS', 'pass', `The certificate's ${label} ${JSON.stringify(value)} matches ${describeMatcher(matcher)}.`));
     } else {
       const found = value === undefined ? 'is not in the certificate' : `is ${JSON.stringify(value)}`;
-      out.push(imageCheck('GITHUB_CLAIMS', 'fail', `The certificate's ${label} (${oid}) ${found}; expected ${describeMatcher(matcher)}.`));
+      out.push(imageCheck('GITHUB_CLAIMS', 'fail', `The certificate's ${label} (${oid}) ${found}; the policy expects ${describeMatcher(matcher)}.`));
     }
   }
   return out;

@@ -37,6 +37,8 @@ export interface ImageEvidence extends Evidence {
   /** COVERAGE: the rule that applied, and what covered the platform. */
   coverageRule?: CoverageRule;
   coveredBy?: 'signature' | 'attestation';
+  /** READ: the code of what kept the content unread (a registry error code, e.g. `BLOB_UNKNOWN`). */
+  problem?: string;
 }
 
 export function imageCheck(code: ImageCheckCode, status: CheckStatus, message: string, evidence?: ImageEvidence): ImageCheck {

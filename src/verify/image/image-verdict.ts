@@ -1,4 +1,6 @@
+import type { Cause } from '../../model/cause';
 import type { GraphProblem, ImageGraph } from '../../model/image-graph';
+import { imageCauses } from './causes';
 import { attestationNoun, coverageSentence } from './coverage-sentence';
 import type { ImageState } from '../../model/verdict';
 import type { DigestVerdict } from './digest-verdict';
@@ -30,6 +32,8 @@ export interface ImageVerdict {
   checks: ImageCheck[];
   /** The policy's stated exception, when it was applied. */
   exception?: { reason: string };
+  /** Why the image is not verified, most important first (causes.ts); none when verified or excepted. */
+  causes: Cause[];
 }
 
 interface Requirement {
@@ -97,7 +101,7 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
   // Entries not examined, under no verified index signature: nothing can be said of them.
   if (blocking.length > 0 && state !== 'failed') state = 'not-checked';
 
-  const verdict: ImageVerdict = { verified: state === 'verified', state, coverage: '', coverageRule: rule, digests, checks };
+  const verdict: ImageVerdict = { verified: state === 'verified', state, coverage: '', causes: [], coverageRule: rule, digests, checks };
   if (policy.exception !== undefined) {
     if (state === 'unsigned') {
       verdict.state = 'excepted';
@@ -108,6 +112,7 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
     }
   }
   verdict.coverage = coverageSentence(graph, verdict);
+  verdict.causes = imageCauses({ graph, results, policy, rule, state: verdict.state, digests, checks, blockingCuts: blocking, requirements: requirementsOf(policy) });
   return verdict;
 }
 

@@ -5,6 +5,9 @@
 // from here. This door exports types and light helpers only: the panel and the views load it
 // when the extension starts, so the verification itself (verify-graph, which loads
 // @sigstore/verify) is reached through src/verify, loaded on first use.
+export { imageCauses } from './causes';
+export type { CauseFacts } from './causes';
+export { expectedSide } from './cause-message';
 export type { DigestVerdict } from './digest-verdict';
 export type { ImageCheck, ImageEvidence } from './image-checks';
 export type { ImageVerdict } from './image-verdict';

@@ -52,7 +52,7 @@ export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: 
   const done = (state: ArtifactState, checks: ImageCheck[]): ArtifactVerification => ({ ...base, verified: state === 'verified', state, checks });
   switch (content.kind) {
     case 'unreadable':
-      return done('not-checked', [imageCheck('READ', 'warn', `The artifact could not be read, so nothing about it was checked: ${content.message} [${content.code}].`)]);
+      return done('not-checked', [imageCheck('READ', 'warn', `The artifact could not be read, so nothing about it was checked: ${content.message} [${content.code}].`, { problem: content.code })]);
     case 'too-large':
       return done('failed', [imageCheck('BUNDLE_FORMAT', 'fail', `The artifact is ${content.size} bytes, over the ${content.limit}-byte limit for signatures and attestations; it was refused unread.`)]);
     case 'none':

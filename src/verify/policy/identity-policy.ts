@@ -68,7 +68,8 @@ export function identityChecks(facts: { identity?: string; issuer?: string }, po
   } else if (matches(policy.identity, facts.identity)) {
     out.push(check('IDENTITY', 'pass', `The certificate identity matches ${describeMatcher(policy.identity)}.`, identityEvidence));
   } else {
-    out.push(check('IDENTITY', 'fail', `The certificate identity ${facts.identity === undefined ? 'is missing' : JSON.stringify(facts.identity)}; expected ${describeMatcher(policy.identity)}.`, identityEvidence));
+    const found = facts.identity === undefined ? 'The certificate names no identity' : `The certificate identity is ${JSON.stringify(facts.identity)}`;
+    out.push(check('IDENTITY', 'fail', `${found}; the policy expects ${describeMatcher(policy.identity)}.`, identityEvidence));
   }
   const issuerEvidence = facts.issuer === undefined ? {} : { issuer: facts.issuer };
   if (options.issuerNotApplicable && policy.issuer === undefined && facts.issuer === undefined) {
@@ -78,7 +79,8 @@ export function identityChecks(facts: { identity?: string; issuer?: string }, po
   } else if (matches(policy.issuer, facts.issuer)) {
     out.push(check('ISSUER', 'pass', `The OIDC issuer matches ${describeMatcher(policy.issuer)}.`, issuerEvidence));
   } else {
-    out.push(check('ISSUER', 'fail', `The OIDC issuer ${facts.issuer === undefined ? 'is missing' : JSON.stringify(facts.issuer)}; expected ${describeMatcher(policy.issuer)}.`, issuerEvidence));
+    const found = facts.issuer === undefined ? 'The certificate names no OIDC issuer' : `The OIDC issuer is ${JSON.stringify(facts.issuer)}`;
+    out.push(check('ISSUER', 'fail', `${found}; the policy expects ${describeMatcher(policy.issuer)}.`, issuerEvidence));
   }
   return out;
 }
