@@ -126,6 +126,9 @@ export class DiskCache implements ContentCache {
   }
 
   private async write(shard: string, file: string, bytes: Uint8Array): Promise<void> {
+    // Already there (a tag's content read again): only mark it used. Its bytes are checked on read.
+    const now = new Date();
+    if (await utimes(file, now, now).then(() => true, () => false)) return;
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await mkdir(shard, { recursive: true, mode: 0o700 });

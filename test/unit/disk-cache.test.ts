@@ -117,6 +117,23 @@ describe('DiskCache', () => {
     assert.equal(all.filter((f) => f.name.endsWith('.tmp')).length, 0, 'no temporary file left');
   });
 
+  test('an entry already on disk is not written again, only marked as used', async () => {
+    const dir = fresh();
+    const x = entryIn('9a', 100);
+    const first = new DiskCache(dir);
+    await first.put(x.digest, x.bytes);
+    await first.flush();
+    const old = new Date(Date.now() - 60 * 60 * 1000);
+    utimesSync(fileOf(dir, x.digest), old, old);
+    const inode = statSync(fileOf(dir, x.digest)).ino;
+    const again = new DiskCache(dir);
+    await again.put(x.digest, x.bytes);
+    await again.flush();
+    const st = statSync(fileOf(dir, x.digest));
+    assert.equal(st.ino, inode, 'the same file, not a new one renamed over it');
+    assert.ok(Date.now() - st.mtimeMs < 60_000, 'its time says it was just used');
+  });
+
   test('an entry larger than a shard\'s share stays in memory only', async () => {
     const dir = fresh();
     const big = entryIn('cd', 1500);
