@@ -6,7 +6,7 @@
 import './elements';
 import type { HostMessage, PANEL_PROTOCOL_VERSION, PanelModel, PanelPlatform } from '../src/panel/protocol';
 import { custom, el, routeLinks, value } from './dom';
-import { renderChecks } from './render-checks';
+import { artifactsFor, renderChecks } from './render-checks';
 import { renderHeader, renderPlatformFacts, renderPlatformSwitcher } from './render-header';
 import { provenanceFor, renderProvenance } from './render-provenance';
 import { renderRaw } from './render-raw';
@@ -34,10 +34,12 @@ function counter(n: number): HTMLElement {
 
 function renderTabs(m: PanelModel, p: PanelPlatform | undefined): HTMLElement {
   const tabs = custom('vscode-tabs', { 'selected-index': String(tabIndex), class: 'tabs' });
-  const checksShown = m.artifacts.filter((a) => a.coversDigest === m.digest || a.coversDigest === p?.digest).length;
+  // Each badge counts what its tab's title names: the signatures and attestations shown (those on
+  // this platform, on the index, and on those artifacts), the provenance statements, the SBOMs.
+  const artifactsShown = artifactsFor(m, p).length;
   const sboms = m.sboms.filter((s) => s.coversDigest === m.digest || s.coversDigest === p?.digest).length;
   const pages: Array<[string, number | undefined, () => HTMLElement]> = [
-    ['Checks', checksShown, () => renderChecks(m, p)],
+    ['Signatures and attestations', artifactsShown, () => renderChecks(m, p)],
     ['Provenance', provenanceFor(m, p).length, () => renderProvenance(m, p)],
     ['SBOM', sboms, () => renderSbom(m, p)],
     ['Raw JSON', undefined, () => renderRaw(m)],
@@ -77,7 +79,8 @@ function selectPlatform(digest: string): void {
 function show(m: PanelModel, platform: string | undefined): void {
   model = m;
   const wanted = platform ?? selected ?? savedState().platform;
-  selected = m.platforms.some((p) => p.digest === wanted) ? wanted : m.platforms[0]?.digest;
+  // Nothing asked for: the worst platform, so a failed image opens where it fails.
+  selected = m.platforms.some((p) => p.digest === wanted) ? wanted : m.focusPlatform ?? m.platforms[0]?.digest;
   saveState({ reference: m.reference, ...(selected !== undefined ? { platform: selected } : {}) });
   const children: HTMLElement[] = [renderHeader(m)];
   if (m.platforms.length > 1 && selected !== undefined) children.push(renderPlatformSwitcher(m, selected, selectPlatform));

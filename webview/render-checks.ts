@@ -25,8 +25,9 @@ export function checkList(checks: readonly PanelCheck[]): HTMLElement {
 }
 
 function artifactCard(a: PanelArtifact, open: boolean, states: PanelModel['states']): HTMLElement {
-  // The heading is upper-cased by the collapsible: our words only; registry text goes in the description.
-  const who = [a.predicateType ? flatten(a.predicateType, 80) : undefined, a.identity ? flatten(a.identity, 120) : a.formatLabel].filter(Boolean).join(' · ');
+  // The heading is upper-cased by the collapsible: our words only; registry text goes in the
+  // description, which always starts with where it was found, so closed rows differ.
+  const who = [a.place, a.predicateType ? flatten(a.predicateType, 80) : undefined, a.identity ? flatten(a.identity, 120) : undefined].filter(Boolean).join(' · ');
   const card = custom('vscode-collapsible', { class: `artifact state-${a.state}` }) as HTMLElement & { heading: string; description: string; open: boolean };
   card.heading = `${KINDS[a.kind]} · ${states[a.state].words}`;
   card.description = who;
@@ -34,12 +35,14 @@ function artifactCard(a: PanelArtifact, open: boolean, states: PanelModel['state
   const icon = custom('vscode-icon', { name: states[a.state].icon, slot: 'decorations', class: `status state-${a.state}` });
   card.appendChild(icon);
   const body = el('div', { class: 'card-body' });
-  // Why it failed, first: the failing check's sentence (the full list follows).
-  const why = a.checks.find((c) => c.status === 'fail') ?? a.checks.find((c) => c.status === 'warn');
-  if (why && (a.state === 'failed' || a.state === 'not-checked' || a.state === 'unpinned')) {
-    body.appendChild(el('div', { class: `notice ${why.status === 'fail' ? 'error' : 'warn'}`, role: 'note' },
-      custom('vscode-icon', { name: why.status === 'fail' ? 'error' : 'warning', class: `notice-icon ${why.status === 'fail' ? 'error' : 'warn'}` }),
-      value(why.message, { max: 2000 })));
+  // Why it failed, first: the engine's cause for it, else the failing check's sentence (the full list follows).
+  const check = a.checks.find((c) => c.status === 'fail') ?? a.checks.find((c) => c.status === 'warn');
+  const why = a.cause ?? check?.message;
+  if (why !== undefined && (a.state === 'failed' || a.state === 'not-checked' || a.state === 'unpinned')) {
+    const bad = a.state === 'failed';
+    body.appendChild(el('div', { class: `notice ${bad ? 'error' : 'warn'}`, role: 'note' },
+      custom('vscode-icon', { name: bad ? 'error' : 'warning', class: `notice-icon ${bad ? 'error' : 'warn'}` }),
+      value(why, { max: 2000 })));
   }
   append(body, facts([
     ...(a.identity ? [{ label: 'Identity', value: a.identity }] : []),
@@ -61,14 +64,20 @@ function group(title: string, note: string, list: readonly PanelArtifact[], stat
     ...list.map((a) => artifactCard(a, failing(a), states)));
 }
 
-export function renderChecks(model: PanelModel, p: PanelPlatform | undefined): HTMLElement {
-  const root = el('div', { class: 'tab-body' });
-  const imageChecks = model.checks.filter((c) => !c.platforms || p === undefined || c.platforms.includes(p.platform));
-  if (imageChecks.length > 0) root.appendChild(el('section', { class: 'block' }, el('h3', {}, 'Image checks'), checkList(imageChecks)));
+/** The artifacts the tab shows for `p`: on the platform, on the index, and on those artifacts. */
+export function artifactsFor(model: PanelModel, p: PanelPlatform | undefined): { mine: PanelArtifact[]; onIndex: PanelArtifact[]; nested: PanelArtifact[]; length: number } {
   const mine = p ? model.artifacts.filter((a) => a.coversDigest === p.digest) : [];
   const onIndex = model.kind === 'index' ? model.artifacts.filter((a) => a.coversDigest === model.digest) : [];
   const shownDigests = new Set([...mine, ...onIndex].map((a) => a.digest));
   const nested = model.artifacts.filter((a) => a.nested && shownDigests.has(a.coversDigest));
+  return { mine, onIndex, nested, length: mine.length + onIndex.length + nested.length };
+}
+
+export function renderChecks(model: PanelModel, p: PanelPlatform | undefined): HTMLElement {
+  const root = el('div', { class: 'tab-body' });
+  const imageChecks = model.checks.filter((c) => !c.platforms || p === undefined || c.platforms.includes(p.platform));
+  if (imageChecks.length > 0) root.appendChild(el('section', { class: 'block' }, el('h3', {}, 'Image checks'), checkList(imageChecks)));
+  const { mine, onIndex, nested } = artifactsFor(model, p);
   const groups = [
     group('On this platform', p ? `Artifacts that name ${p.platform}'s manifest digest.` : '', mine, model.states),
     group('On the index', 'A signature on the index covers every platform it lists.', onIndex, model.states),

@@ -24,6 +24,19 @@ function imageName(model: PanelModel): string {
   return model.tag !== undefined ? `${name}:${model.tag}` : `${name}@${shortDigest(model.digest)}`;
 }
 
+/** Why it is not verified, in one sentence, right under the title: what a reader needs first. */
+function causeLine(state: VerdictState, cause: string | undefined): HTMLElement | undefined {
+  if (cause === undefined) return undefined;
+  return el('p', { class: `cause state-${state}`, role: 'status' }, value(cause, { max: 2000 }));
+}
+
+function moreCauses(list: readonly string[]): HTMLElement | undefined {
+  if (list.length === 0) return undefined;
+  const ul = el('ul', { class: 'more-causes' });
+  for (const c of list) ul.appendChild(el('li', {}, value(c, { max: 2000 })));
+  return ul;
+}
+
 export function renderHeader(model: PanelModel): HTMLElement {
   const refresh = custom('vscode-button', { secondary: '', icon: 'refresh', class: 'refresh' }, 'Refresh');
   refresh.addEventListener('click', () => post({ type: 'refresh' }));
@@ -33,6 +46,8 @@ export function renderHeader(model: PanelModel): HTMLElement {
       verdictBadge(model.verdict.state, model.verdict.label, model.states[model.verdict.state]),
       el('span', { class: 'spacer' }),
       refresh),
+    causeLine(model.verdict.state, model.verdict.cause),
+    moreCauses(model.verdict.moreCauses ?? []),
     facts([
       { label: 'Reference', value: model.reference, mono: true },
       { label: 'Digest', value: model.digest, mono: true },
@@ -41,7 +56,7 @@ export function renderHeader(model: PanelModel): HTMLElement {
       ...(model.verdict.trustRoot ? [{ label: 'Trusted root', value: model.verdict.trustRoot }] : []),
     ]),
   );
-  if (model.verdict.coverage) header.appendChild(el('p', { class: 'coverage' }, value(model.verdict.coverage, { max: 4000 })));
+  if (model.verdict.coverage) header.appendChild(el('p', { class: 'coverage muted' }, value(model.verdict.coverage, { max: 4000 })));
   for (const n of model.notices) header.appendChild(notice(n));
   if (model.problems.length > 0) {
     const list = el('ul', { class: 'problems' });
@@ -56,7 +71,7 @@ export function renderPlatformSwitcher(model: PanelModel, selected: string, onSe
   const select = custom('vscode-single-select', { id: 'platform', class: 'platform-select', 'aria-label': 'Platform' }) as HTMLElement & { value: string };
   for (const p of model.platforms) {
     const option = custom('vscode-option', { value: p.digest, description: model.states[p.state].words });
-    option.textContent = `${flatten(p.platform, 80)} · ${model.states[p.state].words}`;
+    option.textContent = `${flatten(p.platform, 80)} · ${p.causeShort !== undefined ? flatten(p.causeShort, 120) : model.states[p.state].words}`;
     if (p.digest === selected) option.setAttribute('selected', '');
     select.appendChild(option);
   }
@@ -68,9 +83,11 @@ export function renderPlatformFacts(model: PanelModel, p: PanelPlatform): HTMLEl
   const coveredBy = p.signedBy.length > 0
     ? `signed by ${p.signedBy.join(', ')}`
     : p.throughIndex ? 'covered by the signature on the index' : model.states[p.state].words;
-  const size = p.imageSize !== undefined ? `${formatBytes(p.imageSize)} (config and layers), manifest ${p.size} bytes` : `manifest ${p.size} bytes`;
+  // One unit for both sizes (the tree's too): "406 B (config and layers), manifest 401 B".
+  const size = p.imageSize !== undefined ? `${formatBytes(p.imageSize)} (config and layers), manifest ${formatBytes(p.size)}` : `manifest ${formatBytes(p.size)}`;
   const box = el('div', { class: 'platform-facts' },
     el('div', { class: 'title-row' }, el('h2', {}, value(p.platform, { max: 120 })), verdictBadge(p.state, model.states[p.state].words, model.states[p.state])),
+    causeLine(p.state, p.cause),
     facts([
       { label: 'Manifest digest', value: p.digest, mono: true },
       { label: 'Pinned reference', value: `${model.pinnedReference.slice(0, model.pinnedReference.lastIndexOf('@'))}@${p.digest}`, mono: true },

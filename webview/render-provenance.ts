@@ -113,6 +113,8 @@ export function renderProvenance(model: PanelModel, p: PanelPlatform | undefined
     root.appendChild(el('p', { class: 'empty' }, `No SLSA provenance for ${p ? flatten(p.platform, 80) : 'this image'}.`));
     return root;
   }
-  list.forEach((x, i) => root.appendChild(card(x, i === 0, model.states)));
+  // Verified statements come first (the host orders them); an unsigned claim is not opened first
+  // unless it is all there is.
+  list.forEach((x, i) => root.appendChild(card(x, i === 0 && (x.state === 'verified' || list.length === 1), model.states)));
   return root;
 }

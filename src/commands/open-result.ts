@@ -1,7 +1,7 @@
 // Where "Verify image" (and the tree's Verify) lands: the image's result.
 import * as vscode from 'vscode';
 import type { ImageLoad } from '../releases/types';
-import { failureTitle } from '../views/labels';
+import { failureNotice } from '../views/labels';
 import type { LensServices } from './context';
 import { CommandIds } from '../host/ids';
 import type { Target } from './targets';
@@ -25,7 +25,7 @@ function sayFailure(s: LensServices, target: Target, load: ImageLoad): void {
   if (load.status !== 'failed') return;
   const signIn = load.failure.code === 'UNAUTHORIZED' && load.failure.registry;
   const action = signIn ? 'Sign in' : 'Open log';
-  void vscode.window.showErrorMessage(`${target.reference}: ${failureTitle(load.failure)}. ${load.failure.message}`, action).then((choice) => {
+  void vscode.window.showErrorMessage(failureNotice(target.reference, load.failure), action).then((choice) => {
     if (choice === 'Sign in') void vscode.commands.executeCommand(CommandIds.signIn, load.failure.registry);
     if (choice === 'Open log') s.log.show();
   });

@@ -19,11 +19,22 @@ export interface VerifyOutcome {
   readonly failure?: string;
 }
 
-/** Lists the image (this session) unless a release already shows it, so the result has a node. */
-export async function ensureListed(s: LensServices, reference: string): Promise<void> {
-  if (s.service.releases.some((r) => r.images.some((i) => i.reference === reference))) return;
+/**
+ * Lists the image (this session) unless a release already shows it, so the result has a node.
+ * True when it was listed now (and is the caller's to take back).
+ */
+export async function ensureListed(s: LensServices, reference: string): Promise<boolean> {
+  if (s.service.releases.some((r) => r.images.some((i) => i.reference === reference))) return false;
   const session = s.state.sessionImages.read();
-  if (!session.includes(reference)) await s.state.sessionImages.write([...session, reference]);
+  const added = !session.includes(reference);
+  if (added) await s.state.sessionImages.write([...session, reference]);
+  await s.reloadReleases();
+  return added;
+}
+
+/** A lookup that read nothing (a typo, a 404, a cancel) leaves no trace: not in the session list. */
+async function unlist(s: LensServices, reference: string): Promise<void> {
+  await s.state.sessionImages.write(s.state.sessionImages.read().filter((r) => r !== reference));
   await s.reloadReleases();
 }
 
@@ -50,9 +61,11 @@ export async function loadWithProgress(s: LensServices, target: Target, title: s
 export async function verifyImage(s: LensServices, arg?: unknown): Promise<VerifyOutcome | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Verify image');
   if (!target) return undefined;
-  await s.state.remember(target.reference);
-  await ensureListed(s, target.reference);
+  const listed = await ensureListed(s, target.reference);
   const load = await loadWithProgress(s, target, `Verifying ${target.reference}`, true);
+  // Only an image that could be read goes into the history ("Recently used") and stays listed.
+  if (load.status === 'loaded') await s.state.remember(target.reference);
+  else if (listed) await unlist(s, target.reference);
   if (load.status === 'idle' || load.status === 'loading') return { reference: target.reference, status: 'idle' }; // cancelled
   await openResult(s, target, load);
   if (load.status === 'failed') return { reference: target.reference, status: 'failed', failure: load.failure.code };
@@ -63,8 +76,8 @@ export async function verifyImage(s: LensServices, arg?: unknown): Promise<Verif
 export async function inspectImage(s: LensServices, arg?: unknown): Promise<string | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Inspect image');
   if (!target) return undefined;
-  await s.state.remember(target.reference);
   const load = await loadWithProgress(s, target, `Inspecting ${target.reference}`, false);
+  if (load.status === 'loaded') await s.state.remember(target.reference);
   if (load.status === 'failed') throw Object.assign(new Error(load.failure.message), { code: load.failure.code });
   if (load.status !== 'loaded') return undefined;
   await s.documents.show('inspect', target.reference, load.graph);

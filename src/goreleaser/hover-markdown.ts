@@ -68,8 +68,9 @@ export interface ImageHover {
   readonly platforms: readonly string[];
   /** From the registry, once read. */
   readonly digest?: string;
-  /** The verdict in words, and the sentences behind it (coverage first). */
+  /** The verdict in words, the first cause beside it, and the other causes (or why there is no verdict). */
   readonly verdict?: string;
+  readonly cause?: string;
   readonly reasons?: readonly string[];
   /** Command links, already made with `commandLink`. */
   readonly links: readonly string[];
@@ -82,23 +83,31 @@ export function codeList(values: readonly string[], max = 6): string {
   return `${shown.join(', ')}${more}`;
 }
 
+/**
+ * With a verdict, the answer first, then what to do, then the facts: a hover is cut at its height
+ * limit, so the verdict with its cause and the links come before the reference, digest,
+ * platforms and template. Without one (not rendered, not pushed), what the entry is and what it
+ * waits for, then the links that give it.
+ */
 export function imageHoverMarkdown(h: ImageHover): string {
-  const lines: string[] = [];
   const id = h.id !== undefined ? ` ${codeSpan(h.id, 80)}` : '';
-  lines.push(`**${escapeMarkdown(h.origin, 80)}**${id} · ${escapeMarkdown(h.role, 80)}`);
-  lines.push(`Template: ${codeSpan(h.template)}`);
-  if (h.reference !== undefined) lines.push(`Reference: ${codeSpan(h.reference)}`);
-  else if (h.error !== undefined) lines.push(`Fails in GoReleaser: ${escapeMarkdown(h.error)}`);
-  else lines.push(`Reference: not rendered${h.preview !== undefined ? ` (${codeSpan(h.preview)})` : ''}`);
-  for (const [variable, where] of h.unresolved) lines.push(`- ${codeSpan(variable, 120)}: ${escapeMarkdown(where)}`);
-  if (h.skipped !== undefined) lines.push(`*${escapeMarkdown(h.skipped)}*`);
-  if (h.digest !== undefined) lines.push(`Digest: ${codeSpan(h.digest, 100)}`);
-  if (h.platforms.length) lines.push(`${h.platforms.length} platform${h.platforms.length === 1 ? '' : 's'}: ${codeList(h.platforms)}`);
-  if (h.verdict !== undefined) lines.push(`**${escapeMarkdown(h.verdict, 120)}**`);
-  for (const r of (h.reasons ?? []).slice(0, 3)) lines.push(`- ${escapeMarkdown(r)}`);
-  if (h.links.length) lines.push(h.links.join(' · '));
+  const header = `**${escapeMarkdown(h.origin, 80)}**${id} · ${escapeMarkdown(h.role, 80)}`;
+  const template = `Template: ${codeSpan(h.template)}`;
+  const facts: string[] = [];
+  if (h.reference !== undefined) facts.push(`Reference: ${codeSpan(h.reference)}`);
+  else if (h.error !== undefined) facts.push(`Fails in GoReleaser: ${escapeMarkdown(h.error)}`);
+  else facts.push(`Reference: not rendered${h.preview !== undefined ? ` (${codeSpan(h.preview)})` : ''}`);
+  for (const [variable, where] of h.unresolved) facts.push(`- ${codeSpan(variable, 120)}: ${escapeMarkdown(where)}`);
+  if (h.skipped !== undefined) facts.push(`*${escapeMarkdown(h.skipped)}*`);
+  if (h.digest !== undefined) facts.push(`Digest: ${codeSpan(h.digest, 100)}`);
+  if (h.platforms.length) facts.push(`${h.platforms.length} platform${h.platforms.length === 1 ? '' : 's'}: ${codeList(h.platforms)}`);
+  const links = h.links.length ? [h.links.join(' · ')] : [];
+  if (h.verdict === undefined) return joinBlocks([header, template, ...facts, ...links]);
+  // The verdict and the engine's cause (a sentence of its own) on one line.
+  const answer = `**${escapeMarkdown(h.verdict, 120)}**${h.cause !== undefined ? ` · ${escapeMarkdown(h.cause)}` : ''}`;
+  const reasons = (h.reasons ?? []).slice(0, 3).map((r) => `- ${escapeMarkdown(r)}`);
   // Lines stay lines: two trailing spaces would be a hard break; a blank line is a paragraph.
-  return joinBlocks(lines);
+  return joinBlocks([answer, ...reasons, ...links, header, ...facts, template]);
 }
 
 /** Paragraphs, except list items, which stay together as one list. */

@@ -15,6 +15,7 @@ import { serviceReference } from './release-context';
 import { signedImages, signWords } from './sign-gaps';
 import type { EntryImage, Words } from './verdict-words';
 import { entryWords, loadWords } from './verdict-words';
+import { sentence } from '../views/verdict-text';
 
 const REDRAW_DELAY_MS = 150;
 
@@ -84,7 +85,9 @@ function verdictCommand(lens: EntryLens, file: vscode.Uri): vscode.Command {
     return { title, command: CommandIds.signIn, arguments: [failure.failure.registry], tooltip: `Sign in to ${failure.failure.registry}` };
   }
   const reference = focus(lens.images);
-  if (reference) return { title, command: CommandIds.verifyImage, arguments: [reference], tooltip: `Verify ${reference}` };
+  // The title names the failure in a few words; the tooltip says it whole.
+  const why = lens.words.cause ? `${sentence(lens.words.cause.message)} ` : '';
+  if (reference) return { title, command: CommandIds.verifyImage, arguments: [reference], tooltip: `${why}Verify ${reference}` };
   const env = lens.images.flatMap((i) => i.unresolved).find((v) => /^\.Env\.\w+$/.test(v));
   // The file: the setting is a resource one, stored where it applies to this file.
   if (env) return { title, command: GoreleaserCommandIds.setEnv, arguments: [env.slice('.Env.'.length), file], tooltip: `Set ${env} for this workspace` };

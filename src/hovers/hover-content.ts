@@ -9,6 +9,8 @@ import type { ResolvedSign } from '../goreleaser/sign';
 import { codeSpan, escapeMarkdown } from '../goreleaser/hover-markdown';
 import { variableSource } from '../goreleaser/template-context';
 import type { ImageLoad } from '../releases/types';
+import { causesOf } from '../releases/verification';
+import { sentence } from '../views/verdict-text';
 import { loadWords } from './verdict-words';
 
 /** The command ids the links may name; the edge trusts exactly these. */
@@ -56,6 +58,7 @@ export function imageHover(image: ResolvedImage, reference: string | null, load:
   let digest: string | undefined;
   let platforms: readonly string[] = image.platforms;
   let verdict: string | undefined;
+  let cause: string | undefined;
   let reasons: string[] = [];
   if (reference !== null) {
     const words = loadWords(load);
@@ -63,9 +66,12 @@ export function imageHover(image: ResolvedImage, reference: string | null, load:
     if (load?.status === 'loaded') {
       digest = load.graph.digest;
       platforms = load.graph.platforms.map((p) => p.platform);
-      // The coverage sentence, then what fails; warnings restate the coverage per platform.
-      if (load.verification) reasons = [load.verification.verdict.coverage, ...load.verification.verdict.checks.filter((c) => c.status === 'fail').map((c) => c.message)].filter(Boolean).slice(0, 3);
-      else if (load.verificationFailure) reasons = [`Verification could not run: ${load.verificationFailure.message}`];
+      // Why, in the engine's words: the first cause beside the verdict, the others below.
+      if (load.verification) {
+        const causes = causesOf(load.verification);
+        cause = causes[0]?.message;
+        reasons = causes.slice(1, 4).map((c) => sentence(c.message));
+      } else if (load.verificationFailure) reasons = [`Verification could not run: ${load.verificationFailure.message}`];
     } else if (load?.status === 'failed') {
       reasons = [load.failure.message];
       if (load.failure.code === 'UNAUTHORIZED' && load.failure.registry) links.push(commandLink(`Sign in to ${load.failure.registry}`, ids.signIn, [load.failure.registry]));
@@ -89,6 +95,7 @@ export function imageHover(image: ResolvedImage, reference: string | null, load:
     platforms,
     ...(digest !== undefined ? { digest } : {}),
     ...(verdict !== undefined ? { verdict } : {}),
+    ...(cause !== undefined ? { cause } : {}),
     reasons,
     links,
   };

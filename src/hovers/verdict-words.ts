@@ -6,7 +6,10 @@ import type { SkipReason } from '../goreleaser/resolve';
 import { VERDICTS, markedPhrase, severity } from '../model/verdict';
 import type { Tone, VerdictState } from '../model/verdict';
 import type { ImageLoad, LoadFailure } from '../releases/types';
+import { plural } from '../views/verdict-text';
 import { imageVerdict } from '../releases/verdict';
+import { causesOf } from '../releases/verification';
+import { causesShort } from '../releases/cause-words';
 
 /** One image a goreleaser entry publishes, with its load state when it has a reference. */
 export interface EntryImage {
@@ -26,6 +29,8 @@ export interface Words {
   readonly tone: WordsTone;
   /** The verdict the words stand for, which orders them (an image that could not be read: `not-checked`). */
   readonly state?: VerdictState;
+  /** Why, in a few words (the engine's first cause, src/releases/cause-words.ts), and in its own words. */
+  readonly cause?: { readonly short: string; readonly message: string };
 }
 
 const SKIP_WORDS: Record<SkipReason, string> = {
@@ -59,10 +64,13 @@ export function loadWords(load: ImageLoad | undefined): Words {
   if (load.status === 'failed') return failureWords(load.failure);
   if (load.verifying) return { text: '… verifying', tone: 'pending' };
   if (load.verificationFailure) return stateWords('not-checked');
-  return stateWords(imageVerdict(load.graph, load.verification).state);
+  const words = stateWords(imageVerdict(load.graph, load.verification).state);
+  // "signed, signer not pinned" is the whole answer for an unpinned image; a failure is named.
+  const causes = load.verification && words.state !== 'unpinned' ? causesOf(load.verification) : [];
+  const short = causesShort(causes);
+  return short === undefined ? words : { ...words, cause: { short, message: causes[0]!.message } };
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** Platforms of the loaded images, each counted once. */
 function platformCount(images: readonly EntryImage[]): number {
@@ -88,7 +96,8 @@ export function entryWords(images: readonly EntryImage[]): Words {
   const words = rendered.map((i) => loadWords(i.load));
   if (words.some((w) => w.tone === 'pending')) return { text: rendered.length > 1 ? `… checking ${rendered.length} images` : '…', tone: 'pending' };
   const counts = new Map<string, { words: Words; n: number }>();
-  for (const w of words) counts.set(w.text, { words: w, n: (counts.get(w.text)?.n ?? 0) + 1 });
+  // Grouped by verdict; the group keeps the first image's cause.
+  for (const w of words) counts.set(w.text, { words: counts.get(w.text)?.words ?? w, n: (counts.get(w.text)?.n ?? 0) + 1 });
   // Worst first, in the one severity order; the same verdict worded twice keeps its first place.
   const groups = [...counts.values()].sort((a, b) => rank(a.words) - rank(b.words));
   const worst = groups[0]!.words;
@@ -97,12 +106,17 @@ export function entryWords(images: readonly EntryImage[]): Words {
   const platforms = platformCount(rendered);
   const unrendered = pushed.length - rendered.length;
   const tail = unrendered > 0 ? ` · ${plural(unrendered, 'image')} not rendered` : '';
+  // The entry's own failure, named: the first cause of the worst image, right after its verdict.
+  const cause = worst.cause;
+  const why = cause ? `: ${cause.short}` : '';
+  const withCause = cause ? { cause } : {};
   if (groups.length === 1) {
     const many = rendered.length > 1 ? `${rendered.length} images ` : '';
-    const text = worst.state === 'failed' && rendered.length === 1 ? withCount(worst.text, 1) : prefixCount(worst.text, many);
-    return { text: `${text}${platforms ? ` · ${plural(platforms, 'platform')}` : ''}${tail}`, tone: worst.tone, ...lead };
+    const text = worst.state === 'failed' && rendered.length === 1 && !cause ? withCount(worst.text, 1) : prefixCount(worst.text, many);
+    return { text: `${text}${why}${platforms ? ` · ${plural(platforms, 'platform')}` : ''}${tail}`, tone: worst.tone, ...lead, ...withCause };
   }
-  return { text: `${groups.map((g) => withCount(g.words.text, g.n)).join(' · ')}${tail}`, tone: worst.tone, ...lead };
+  const [first, ...others] = groups.map((g) => withCount(g.words.text, g.n));
+  return { text: `${[`${first!}${why}`, ...others].join(' · ')}${tail}`, tone: worst.tone, ...lead, ...withCause };
 }
 
 function rank(w: Words): number {

@@ -5,6 +5,7 @@
  */
 import type { Artifact, ImageGraph } from '../model/image-graph';
 import type { ArtifactVerification, ImageCheck, ImageEvidence } from '../verify/image';
+import { artifactPlace } from '../releases/artifact-words';
 import { logSearchUrl, safeLink } from './links';
 import type { ArtifactState, PanelArtifact, PanelCheck, PanelFact } from './protocol';
 
@@ -90,7 +91,7 @@ export function formatLabel(a: Pick<Artifact, 'format' | 'tag' | 'discovery'>): 
 }
 
 /** One graph artifact with its verification (same index in `ImageVerification.artifacts`), if any. */
-export function panelArtifact(graph: ImageGraph, a: Artifact, index: number, v: ArtifactVerification | undefined, ctx: CheckContext): PanelArtifact {
+export function panelArtifact(graph: ImageGraph, a: Artifact, index: number, v: ArtifactVerification | undefined, ctx: CheckContext, cause?: string): PanelArtifact {
   const predicateType = v?.predicateType ?? a.predicateType;
   const facts: PanelFact[] = [
     { label: 'Covers', value: `${coversLabel(graph, a.coversDigest)} (${a.coversDigest})` },
@@ -108,6 +109,7 @@ export function panelArtifact(graph: ImageGraph, a: Artifact, index: number, v: 
     kind: v?.kind ?? a.kind,
     format: a.format,
     formatLabel: formatLabel(a),
+    place: artifactPlace(a),
     digest: a.digest,
     mediaType: a.mediaType,
     coversDigest: a.coversDigest,
@@ -116,6 +118,7 @@ export function panelArtifact(graph: ImageGraph, a: Artifact, index: number, v: 
     state: artifactState(a, v),
     ...(v?.identity !== undefined ? { identity: v.identity } : {}),
     ...(v?.issuer !== undefined ? { issuer: v.issuer } : {}),
+    ...(cause !== undefined ? { cause } : {}),
     facts,
     checks: (v?.checks ?? []).map((c) => panelCheck(c, ctx)),
     nested: (a.depth ?? 0) > 0,

@@ -10,6 +10,7 @@ import type { ImageVerification } from '../verify/image';
 import { artifactState, formatLabel } from './model-checks';
 import { safeLink } from './links';
 import type { NameValue, PanelMaterial, PanelProvenance, PanelSource } from './protocol';
+import { severity } from '../model/verdict';
 
 const ORIGIN: Record<SourceOrigin, string> = {
   configSource: "the build's config source",
@@ -68,7 +69,11 @@ function material(m: { uri?: string; name?: string; digest: Record<string, strin
   };
 }
 
-/** Every statement of the report once, in the order first met. */
+/**
+ * Every statement of the report once: verified ones first, unsigned claims (BuildKit's in-index
+ * statements) and failed ones last, in the one severity order read from its good end; in the
+ * order first met within a state.
+ */
 export function panelProvenance(report: ProvenanceReport, verification: ImageVerification | undefined, graph?: ImageGraph): PanelProvenance[] {
   const seen = new Map<string, PanelProvenance>();
   for (const platform of report.platforms) {
@@ -77,7 +82,7 @@ export function panelProvenance(report: ProvenanceReport, verification: ImageVer
       if (!seen.has(key)) seen.set(key, one(entry, seen.size, verification, graph));
     }
   }
-  return [...seen.values()];
+  return [...seen.values()].sort((a, b) => severity(b.state) - severity(a.state));
 }
 
 function one(entry: ProvenanceEntry, index: number, verification: ImageVerification | undefined, graph: ImageGraph | undefined): PanelProvenance {
@@ -126,7 +131,8 @@ function one(entry: ProvenanceEntry, index: number, verification: ImageVerificat
     ...(s?.hermetic !== undefined ? { hermetic: s.hermetic } : {}),
     subjects: (s?.subject ?? []).map((x) => ({ name: x.name ?? x.uri ?? '(unnamed)', value: digests(x.digest ?? {}).join(', ') })),
     warnings: entry.warnings.map((w) => w.message),
-    notes: (s?.notes ?? []).map((n) => `${n.message} (${n.field})`),
+    // The field a note is about, when it is about one: "No source … is recorded." names none.
+    notes: (s?.notes ?? []).map((n) => (n.field ? `${n.message} (${n.field})` : n.message)),
     ...(entry.error ? { error: { code: entry.error.code, message: entry.error.message } } : {}),
     ...(statementJson !== undefined ? { statementJson } : {}),
   };

@@ -11,7 +11,10 @@ import type { ImageVerification } from '../verify/image';
 import type { CheckContext } from './model-checks';
 import { panelArtifact, panelCheck } from './model-checks';
 import { panelProvenance, prettyJson } from './model-provenance';
-import { VERDICTS, isEngineState } from '../model/verdict';
+import { VERDICTS, isEngineState, worstOf } from '../model/verdict';
+import { artifactCause, causesAbout, causesOf } from '../releases/verification';
+import { causeShort } from '../releases/cause-words';
+import { plural, sentence } from '../views/verdict-text';
 import type { ArtifactState, EngineState } from '../model/verdict';
 import type { ArtifactState as ProtocolArtifactState, PanelModel, PanelNotice, PanelPlatform, PanelRaw, PanelSbom, PanelStateWords, PanelVerdict, VerdictState } from './protocol';
 
@@ -51,7 +54,13 @@ const INSTANCES: Record<string, string> = {
 
 export function toPanelModel(graph: ImageGraph, verification?: ImageVerification, provenance?: ProvenanceReport, options: PanelModelOptions = {}): PanelModel {
   const ctx: CheckContext = verification ? { instance: verification.trustRoot.instance } : {};
-  const artifacts = graph.artifacts.map((a, i) => panelArtifact(graph, a, i, verification?.artifacts[i], ctx));
+  const artifacts = graph.artifacts.map((a, i) => {
+    const r = verification?.artifacts[i];
+    const cause = verification && r ? artifactCause(verification, r)?.message : undefined;
+    return panelArtifact(graph, a, i, r, ctx, cause === undefined ? undefined : sentence(cause));
+  });
+  const platformList = platforms(graph, verification);
+  const focus = worstPlatform(platformList);
   const provenanceList = provenance ? panelProvenance(provenance, verification, graph) : [];
   const sboms: PanelSbom[] = artifacts.flatMap((a, i) => (a.kind !== 'sbom' ? [] : [{
     id: `sbom-${i}`,
@@ -78,7 +87,8 @@ export function toPanelModel(graph: ImageGraph, verification?: ImageVerification
     verdict: verdict(graph, verification),
     states: PANEL_STATES,
     checks: (verification?.verdict.checks ?? []).map((c) => panelCheck(c, ctx)),
-    platforms: platforms(graph, verification),
+    platforms: platformList,
+    ...(focus !== undefined ? { focusPlatform: focus } : {}),
     artifacts,
     provenance: provenanceList,
     sboms,
@@ -101,13 +111,15 @@ function verdict(graph: ImageGraph, verification: ImageVerification | undefined)
     return {
       state: 'not-verified',
       label: PANEL_STATES['not-verified'].label,
-      coverage: `No signature was checked. The registry holds ${count(signatures, 'signature')} and ${count(others, 'attestation or SBOM', 'attestations or SBOMs')} for this image.`,
+      coverage: `No signature was checked. The registry holds ${plural(signatures, 'signature')} and ${plural(others, 'attestation or SBOM', 'attestations or SBOMs')} for this image.`,
     };
   }
   const v = verification.verdict;
+  const [first, ...more] = causesOf(verification);
   return {
     state: v.state,
     label: PANEL_STATES[v.state].label,
+    ...(first ? { cause: sentence(first.message), moreCauses: more.map((c) => sentence(c.message)) } : {}),
     ...(v.coverage ? { coverage: v.coverage } : {}),
     trustRoot: INSTANCES[verification.trustRoot.instance] ?? verification.trustRoot.instance,
   };
@@ -116,6 +128,7 @@ function verdict(graph: ImageGraph, verification: ImageVerification | undefined)
 function platforms(graph: ImageGraph, verification: ImageVerification | undefined): PanelPlatform[] {
   return graph.platforms.map((p) => {
     const d = verification?.verdict.digests.find((x) => x.digest === p.digest);
+    const [cause] = verification ? causesAbout(verification, p.digest) : [];
     return {
       platform: p.platform,
       digest: p.digest,
@@ -125,8 +138,15 @@ function platforms(graph: ImageGraph, verification: ImageVerification | undefine
       state: d?.state ?? 'not-verified',
       throughIndex: d?.throughIndex ?? false,
       signedBy: [...(d?.signedBy ?? [])],
+      ...(cause ? { cause: sentence(cause.message), causeShort: causeShort(cause, p.platform) } : {}),
     };
   });
+}
+
+/** The platform a panel opens on: the first of the worst state (one severity order), so a failed image opens where it fails. */
+export function worstPlatform(list: readonly PanelPlatform[]): string | undefined {
+  const worst = worstOf(list.map((p) => p.state));
+  return list.find((p) => p.state === worst)?.digest;
 }
 
 function notices(graph: ImageGraph, verification: ImageVerification | undefined, provenance: ProvenanceReport | undefined, o: PanelModelOptions): PanelNotice[] {
@@ -136,7 +156,7 @@ function notices(graph: ImageGraph, verification: ImageVerification | undefined,
   if (verification?.verdict.state === 'unpinned') out.push(pinNotice(verification));
   if (o.provenanceFailure) out.push({ severity: 'warn', message: `Provenance could not be read: ${o.provenanceFailure.message} [${o.provenanceFailure.code}]` });
   if (graph.problems.length > 0) {
-    out.push({ severity: 'warn', message: `${count(graph.problems.length, 'part')} of the image could not be read; what they hold is not shown and counts as not checked, never as unsigned.` });
+    out.push({ severity: 'warn', message: `${plural(graph.problems.length, 'part')} of the image could not be read; what they hold is not shown and counts as not checked, never as unsigned.` });
   }
   if (provenance !== undefined && provenance.digest !== graph.digest) {
     out.push({ severity: 'warn', message: `The provenance was read for ${provenance.digest}, not ${graph.digest}: the tag moved between the two reads. Refresh.` });
@@ -170,6 +190,3 @@ function sbomStandard(predicateType: string | undefined, type: string): string {
   return predicateType ?? type;
 }
 
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

@@ -91,6 +91,13 @@ export interface PanelVerdict {
   readonly state: VerdictState;
   /** For people: "Verified", "Not verified", ... */
   readonly label: string;
+  /**
+   * Why it is not verified, in one sentence (the engine's first cause): the line the header
+   * leads with. Absent for a verified image, or one that was only inspected.
+   */
+  readonly cause?: string;
+  /** The engine's other causes, one sentence each, most important first. */
+  readonly moreCauses?: readonly string[];
   /** One sentence: which signature covers which digest, what is not covered. */
   readonly coverage?: string;
   /** The Sigstore instance whose root was used ("Sigstore public-good"). */
@@ -110,6 +117,9 @@ export interface PanelPlatform {
   /** Covered by a verified signature on the index rather than its own. */
   readonly throughIndex: boolean;
   readonly signedBy: readonly string[];
+  /** Why this platform is not verified: the engine's cause (a sentence), and in a few words for the switcher. */
+  readonly cause?: string;
+  readonly causeShort?: string;
 }
 
 export type ArtifactKind = 'signature' | 'attestation' | 'sbom' | 'other';
@@ -122,6 +132,8 @@ export interface PanelArtifact {
   readonly format: ArtifactFormat;
   /** Where it was found, for people: "cosign tag sha256-….sig", "OCI referrer", "BuildKit, inside the index". */
   readonly formatLabel: string;
+  /** The same in a few words, shown on its row whether open or closed: "cosign .sig tag", "OCI referrer (tag schema)". */
+  readonly place: string;
   readonly digest: string;
   readonly mediaType: string;
   readonly coversDigest: string;
@@ -131,6 +143,8 @@ export interface PanelArtifact {
   readonly state: ArtifactState;
   readonly identity?: string;
   readonly issuer?: string;
+  /** Why it failed, when the engine named a cause for it (else the first failing check says it). */
+  readonly cause?: string;
   /** Facts about the artifact itself (tag, discovery, size), then the checks. */
   readonly facts: readonly PanelFact[];
   readonly checks: readonly PanelCheck[];
@@ -259,6 +273,8 @@ export interface PanelModel {
   /** Image-level checks: coverage per platform, required attestations, exceptions. */
   readonly checks: readonly PanelCheck[];
   readonly platforms: readonly PanelPlatform[];
+  /** The platform (digest) shown first: the worst one, so a failed image opens where it fails. */
+  readonly focusPlatform?: string;
   readonly artifacts: readonly PanelArtifact[];
   readonly provenance: readonly PanelProvenance[];
   readonly sboms: readonly PanelSbom[];

@@ -9,11 +9,21 @@ import type { ReleaseEvent, ReleaseService } from '../releases/release-service';
 import type { ImageLoad } from '../releases/types';
 import type { ImageVerification } from '../releases/verification';
 import { platformVerdict, summarize } from '../releases/verdict';
+import { causesOf } from '../releases/verification';
+import { causeShort } from '../releases/cause-words';
+import type { CauseCode } from '../model/cause';
+import { VERDICTS } from '../model/verdict';
+import type { VerdictState } from '../model/verdict';
+import { plural, sentence } from './verdict-text';
 import { NodeCache } from './nodes';
 import type { NodeOf, TreeNode } from './nodes';
 import { treeItem } from './tree-items';
 
 const SUMMARY_DELAY_MS = 150;
+const MAX_CAUSE_NODES = 3;
+
+/** How a cause's node looks: as the verdict it leads to (a wrong signer fails; nothing pinned is unpinned). */
+const CAUSE_LOOK: Partial<Record<CauseCode, VerdictState>> = { NO_SIGNATURE: 'unsigned', NOT_CHECKED: 'not-checked', UNPINNED: 'unpinned' };
 
 export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
@@ -141,13 +151,28 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     if (load.status === 'idle' || load.status === 'loading') return [this.nodes.get({ kind: 'note', id: `${node.id}/loading`, text: 'Loading…', icon: 'loading~spin' })];
     if (load.status === 'failed') return [this.nodes.get({ kind: 'failure', id: `${node.id}/failure`, reference: node.reference, failure: load.failure })];
     const g = load.graph;
-    const out: TreeNode[] = [];
+    const out: TreeNode[] = this.causeNodes(node.id, load.verification);
     if (g.kind === 'index') out.push(...artifactsCovering(g, g.digest).map((e) => this.artifactNode(node.id, node.reference, e)));
     out.push(...g.platforms.map((p) => this.nodes.get({ kind: 'platform', id: `${node.id}/${p.digest}`, reference: node.reference, digest: p.digest })));
     const platformDigests = g.platforms.map((p) => p.digest);
     const imageProblems = g.problems.filter((p) => !platformDigests.some((d) => problemsAbout({ ...g, problems: [p] }, d).length));
     out.push(...imageProblems.map((problem, i) => this.nodes.get({ kind: 'problem', id: `${node.id}/problem/${i}`, reference: node.reference, problem })));
     return out;
+  }
+
+  /**
+   * Why the image is not verified, first among its children: at the side bar's default width
+   * the image's own row shows only the start of it. The engine's causes, in a few words each,
+   * the whole sentence in the tooltip.
+   */
+  private causeNodes(parentId: string, verification: ImageVerification | undefined): TreeNode[] {
+    const causes = verification ? causesOf(verification) : [];
+    const shown: TreeNode[] = causes.slice(0, MAX_CAUSE_NODES).map((c, i) => {
+      const look = CAUSE_LOOK[c.code] ?? 'failed';
+      return this.nodes.get({ kind: 'note', id: `${parentId}/cause/${i}`, text: sentence(causeShort(c)), icon: VERDICTS[look].codicon, color: VERDICTS[look].color, tooltip: sentence(c.message) });
+    });
+    if (causes.length > MAX_CAUSE_NODES) shown.push(this.nodes.get({ kind: 'note', id: `${parentId}/cause/more`, text: `${plural(causes.length - MAX_CAUSE_NODES, 'more cause')}: see the image's tooltip or its panel`, icon: 'ellipsis' }));
+    return shown;
   }
 
   private digestChildren(parentId: string, reference: string, digest: string, isPlatform: boolean): TreeNode[] {

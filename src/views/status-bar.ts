@@ -1,5 +1,7 @@
-// A status bar item with the verdict of the release in view: the release of the selected node,
-// else the first one. Clicking it shows the Releases view.
+// A status bar item with the verdict of the workspace's release: the goreleaser release of the
+// selected node, else the first one. Images added by hand or checked this session never take it
+// over (one failed lookup would otherwise stand for the workspace); with no goreleaser release
+// it shows the added images. Clicking it shows the Releases view.
 import * as vscode from 'vscode';
 import { verdictPhrase } from '../model/verdict';
 import type { Verdict } from '../releases/types';
@@ -8,7 +10,7 @@ import { ViewIds } from '../host/ids';
 import type { TreeNode } from './nodes';
 import type { ReleaseTree } from './release-tree';
 import { releaseTitle } from './labels';
-import { releaseName, releaseStatusText } from './verdict-text';
+import { plural, releaseName, releaseStatusText, statusRelease } from './verdict-text';
 
 export class ReleaseStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('provenanceLens.release', vscode.StatusBarAlignment.Left, 10);
@@ -21,7 +23,8 @@ export class ReleaseStatus implements vscode.Disposable {
     this.item.command = `${ViewIds.releases}.focus`;
     const stop = service.onDidChange(() => this.schedule());
     this.disposables.push(this.item, { dispose: stop }, view.onDidChangeSelection((e) => {
-      this.releaseId = tree.releaseOf(e.selection[0]) ?? this.releaseId;
+      const selected = tree.releaseOf(e.selection[0]);
+      if (selected !== undefined && this.service.release(selected)?.origin === 'goreleaser') this.releaseId = selected;
       this.update();
     }));
     this.update();
@@ -40,7 +43,7 @@ export class ReleaseStatus implements vscode.Disposable {
   }
 
   update(): void {
-    const release = (this.releaseId ? this.service.release(this.releaseId) : undefined) ?? this.service.releases.find((r) => r.images.length > 0);
+    const release = (this.releaseId ? this.service.release(this.releaseId) : undefined) ?? statusRelease(this.service.releases);
     if (!release) {
       this.item.hide();
       return;
@@ -50,7 +53,7 @@ export class ReleaseStatus implements vscode.Disposable {
     this.item.text = releaseStatusText(name, s);
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
-    md.appendText(`${name}: ${s.images} image(s)`);
+    md.appendText(`${name}: ${plural(s.images, 'image')}`);
     for (const [state, n] of Object.entries(s.counts)) md.appendText(`\n- ${n} ${verdictPhrase(state as Verdict['state'])}`);
     if (s.loading) md.appendText(`\n- ${s.loading} loading`);
     if (s.failed) md.appendText(`\n- ${s.failed} could not be read`);

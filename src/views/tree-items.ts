@@ -2,13 +2,16 @@
 // (which menus and inline actions package.json attaches) and the command a click runs.
 import * as vscode from 'vscode';
 import { VERDICTS } from '../model/verdict';
-import { signedBy } from '../releases/evidence';
 import { imageVerdict, platformVerdict } from '../releases/verdict';
-import { artifactResult } from '../releases/verification';
+import { artifactCause, artifactResult, causesAbout, causesOf } from '../releases/verification';
+import type { ArtifactVerification } from '../releases/verification';
+import { causeShort, causesShort, identityShort } from '../releases/cause-words';
+import type { Cause } from '../model/cause';
+import { imageName } from './image-name';
 import { CommandIds } from '../host/ids';
 import type { NodeOf, TreeNode } from './nodes';
 import type { ImageGraph } from '../model/image-graph';
-import type { ArtifactEntry } from '../releases/evidence';
+import type { ArtifactEntry, SignedBy } from '../releases/evidence';
 import type { ReleaseService } from '../releases/release-service';
 import type { ReleaseSummary } from '../releases/verdict';
 import type { ImageVerification } from '../releases/verification';
@@ -54,23 +57,28 @@ function release(node: NodeOf<'release'>, tree: TreeFacts): vscode.TreeItem {
 function image(node: NodeOf<'image'>, tree: TreeFacts): vscode.TreeItem {
   const load = tree.service.state(node.reference);
   const origin = tree.service.release(node.releaseId)?.origin ?? 'unknown';
+  // The repository leads; the host follows in the description (and the full reference in the tooltip).
+  const { name, host } = imageName(node.reference);
+  const described = (why: string): string => [why, host].filter(Boolean).join(' · ');
   if (load.status === 'idle' || load.status === 'loading') {
-    const t = item(node, node.reference, Collapsed, `image.loading.${origin}`);
-    t.description = 'loading…';
+    const t = item(node, name, Collapsed, `image.loading.${origin}`);
+    t.description = described('loading…');
     t.iconPath = loadingIcon();
+    t.tooltip = node.reference;
     return t;
   }
   if (load.status === 'failed') {
-    const t = item(node, node.reference, Expanded, `image.failed.${origin}`);
-    t.description = failureShort(load.failure);
+    const t = item(node, name, Expanded, `image.failed.${origin}`);
+    t.description = described(failureShort(load.failure));
     t.iconPath = new vscode.ThemeIcon(load.failure.code === 'UNAUTHORIZED' ? 'lock' : 'warning', new vscode.ThemeColor('list.warningForeground'));
-    t.tooltip = failureTooltip(load.failure);
+    t.tooltip = failureTooltip(load.failure, node.reference);
     return t;
   }
   const verdict = imageVerdict(load.graph, load.verification);
-  const t = item(node, node.reference, Collapsed, `image.loaded.${origin}`);
-  const status = load.verifying ? 'verifying…' : load.verificationFailure ? `${verdictText(verdict)} · verification could not run` : verdictText(verdict);
-  t.description = `${shortDigest(load.graph.digest)} · ${status}`;
+  const causes = load.verification ? causesOf(load.verification) : [];
+  const t = item(node, name, Collapsed, `image.loaded.${origin}`);
+  const why = load.verifying ? 'verifying…' : load.verificationFailure ? `${verdictText(verdict)}: verification could not run` : causesShort(causes) ?? verdictText(verdict);
+  t.description = described(why);
   t.iconPath = load.verifying ? loadingIcon() : load.verificationFailure ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : verdictIcon(verdict);
   t.tooltip = imageTooltip(node.reference, load.graph, verdict, load.verification, load.ms, load.verificationFailure);
   return t;
@@ -80,16 +88,27 @@ function platform(node: NodeOf<'platform'>, tree: TreeFacts): vscode.TreeItem {
   const g = tree.graph(node.reference);
   const p = g?.platforms.find((x) => x.digest === node.digest);
   if (!g || !p) return item(node, shortDigest(node.digest), None, 'platform');
-  const label = [safeText(p.platform, 60), shortDigest(p.digest), humanSize(p.imageSize)].filter(Boolean).join(' · ');
-  const t = item(node, label, Collapsed, 'platform');
-  const verdict = platformVerdict(g, p.digest, tree.verification(node.reference));
-  t.description = verdictText(verdict);
+  const t = item(node, safeText(p.platform, 60), Collapsed, 'platform');
+  const v = tree.verification(node.reference);
+  const verdict = platformVerdict(g, p.digest, v);
+  const causes = v ? causesAbout(v, p.digest) : [];
+  // Why first (a row is cut on the right at the default width), then which manifest.
+  const why = causes[0] ? causeShort(causes[0], p.platform) : verdictText(verdict);
+  t.description = [why, shortDigest(p.digest), humanSize(p.imageSize)].filter(Boolean).join(' · ');
   t.iconPath = verdictIcon(verdict);
-  t.tooltip = platformTooltip(g, p, verdict);
+  t.tooltip = platformTooltip(g, p, verdict, causes);
   return t;
 }
 
 const ARTIFACT_ICONS = { signature: 'key', attestation: 'note', sbom: 'list-flat', other: 'file' } as const;
+
+/** Who an artifact's row says signed it: the engine's state and signer, else the annotations' signer. */
+function artifactWho(signer: SignedBy, verdict: ArtifactVerification | undefined, cause: Cause | undefined): string {
+  if (!verdict) return signerText(signer);
+  if (cause) return causeShort(cause);
+  const by = verdict.identity ? `by ${safeText(identityShort(verdict.identity), 120)}` : verdict.keyFingerprint ? `key ${shortDigest(verdict.keyFingerprint)}` : undefined;
+  return [VERDICTS[verdict.state].long, by].filter(Boolean).join(' · ');
+}
 
 function artifact(node: NodeOf<'artifact'>, tree: TreeFacts): vscode.TreeItem {
   const g = tree.graph(node.reference);
@@ -100,16 +119,14 @@ function artifact(node: NodeOf<'artifact'>, tree: TreeFacts): vscode.TreeItem {
   const t = item(node, artifactTitle(a), e.children.length ? Collapsed : None, `artifact.${provenance ? 'provenance' : a.kind}`);
   const v = tree.verification(node.reference);
   const verdict = v ? artifactResult(g, v, a) : undefined;
-  // Verified: the engine's state and the signer it checked; else who signed as the annotations say.
-  const who = verdict
-    ? [VERDICTS[verdict.state].long, verdict.identity ? `by ${safeText(verdict.identity, 120)}` : verdict.keyFingerprint ? `key ${shortDigest(verdict.keyFingerprint)}` : undefined].filter(Boolean).join(' · ')
-    : signerText(signedBy(a));
+  const cause = v && verdict ? artifactCause(v, verdict) : undefined;
   const covers = a.coversDigest === g.digest ? `covers the ${g.kind === 'index' ? 'index' : 'image'} ${shortDigest(a.coversDigest)}` : `covers ${shortDigest(a.coversDigest)}`;
-  t.description = [artifactPlace(a), who, covers].join(' · ');
+  // Where it was found (its format) first, on every row; then what the engine says and why.
+  t.description = [artifactPlace(a), artifactWho(e.signedBy, verdict, cause), covers].join(' · ');
   // Unsigned artifacts (BuildKit's statements, SBOM attachments) are expected: grey, not a warning.
   const color = verdict && verdict.state !== 'unsigned' && verdict.state !== 'not-checked' ? VERDICTS[verdict.state].color : e.signedBy.kind === 'unsigned' ? 'disabledForeground' : undefined;
   t.iconPath = new vscode.ThemeIcon(provenance ? 'file-code' : ARTIFACT_ICONS[a.kind], color ? new vscode.ThemeColor(color) : undefined);
-  t.tooltip = artifactTooltip(g, e, verdict);
+  t.tooltip = artifactTooltip(g, e, verdict, cause);
   return t;
 }
 
@@ -118,7 +135,7 @@ function failure(node: NodeOf<'failure'>): vscode.TreeItem {
   const signIn = f.code === 'UNAUTHORIZED' || f.code === 'DENIED';
   const t = item(node, failureTitle(f), None, signIn ? 'failure.signIn' : 'failure.retry');
   t.iconPath = new vscode.ThemeIcon(f.code === 'UNAUTHORIZED' ? 'account' : f.code === 'RATE_LIMITED' ? 'watch' : 'error', new vscode.ThemeColor(signIn ? 'list.warningForeground' : 'list.errorForeground'));
-  t.tooltip = failureTooltip(f);
+  t.tooltip = failureTooltip(f, node.reference);
   if (f.code !== 'UNAUTHORIZED') t.description = f.code;
   if (signIn && f.registry) t.command = { command: CommandIds.signIn, title: 'Sign in to registry', arguments: [f.registry] };
   return t;
@@ -150,7 +167,7 @@ export function treeItem(node: TreeNode, tree: TreeFacts): vscode.TreeItem {
     }
     case 'note': {
       const t = item(node, node.text, None, 'note');
-      t.iconPath = new vscode.ThemeIcon(node.icon);
+      t.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
       if (node.tooltip) t.tooltip = node.tooltip;
       return t;
     }

@@ -1,7 +1,9 @@
 // How verdicts read in the release views (tree items, tooltips, the status bar), from the one
 // vocabulary in src/model/verdict.ts. Pure (no vscode), so the words are unit-tested; labels.ts
 // turns the codicon and colour into a ThemeIcon.
+import type { Cause } from '../model/cause';
 import { SEVERITY, VERDICTS, isEngineState, verdictPhrase } from '../model/verdict';
+import type { VerdictState } from '../model/verdict';
 import type { Release, Verdict } from '../releases/types';
 import type { ReleaseSummary } from '../releases/verdict';
 
@@ -41,4 +43,40 @@ export function releaseStatusText(name: string, s: ReleaseSummary): string {
 /** `fleet v0.13.0`, the name the status bar gives a release. */
 export function releaseName(title: string, r: Pick<Release, 'tag'>): string {
   return `${title}${r.tag ? ` ${r.tag}` : ''}`;
+}
+
+/**
+ * A sentence as it starts a line: the engine's causes start lower-case (`signed by …`), so a first
+ * word is capitalised, but never a name (`linux/s390x is not signed` stays as it is).
+ */
+export function sentence(text: string): string {
+  return /^[a-z]+(?=[\s,:]|$)/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
+/**
+ * The one line a tooltip starts with: the verdict and the first cause in the engine's words,
+ * `Verification failed. The index is signed by "…", but the policy expects …`; the verdict
+ * alone when the engine named no cause (a verified image, or inspection alone).
+ */
+export function causeLine(state: VerdictState, causes: readonly Cause[], viaIndex = false): string {
+  return withCause(sentence(verdictPhrase(state, viaIndex)), causes[0]?.message);
+}
+
+/** `Verdict. Cause.`: the engine's causes are sentences of their own. */
+export function withCause(verdict: string, cause: string | undefined): string {
+  return cause === undefined ? verdict : `${verdict}. ${cause}`;
+}
+
+/** `N things`, `1 thing`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The release the status bar stands for when none of the workspace's is selected: the first
+ * goreleaser release with images, else the images added by hand; never the images checked this
+ * session (one failed lookup is not the workspace's verdict).
+ */
+export function statusRelease<R extends Pick<Release, 'origin' | 'images'>>(releases: readonly R[]): R | undefined {
+  return releases.find((r) => r.origin === 'goreleaser' && r.images.length > 0) ?? releases.find((r) => r.origin === 'user' && r.images.length > 0);
 }

@@ -171,7 +171,8 @@ describe('goreleaser editor: fleet\'s real configs in a temp folder', function (
   it('hovers a tag list shared through an anchor: every image that uses it', async () => {
     const md = await waitFor('a hover', () => hover(fleet, at(fleet, '- "{{ .Tag }}"', 0, 5)));
     const parts = md.value.split('\n\n---\n\n');
-    assert.deepEqual(parts.map((p) => /^\*\*(.*?)\*\* `(.*?)`/.exec(p)?.slice(1)), [
+    // Each part names its entry on a line of its own (after the verdict line, once the registry answered).
+    assert.deepEqual(parts.map((p) => /^\*\*(.*?)\*\* `(.*?)`/m.exec(p)?.slice(1)), [
       ['dockers\\_v2\\[0\\]', 'fleet-public'], ['dockers\\_v2\\[1\\]', 'fleet-agent-public'], ['dockers\\_v2\\[2\\]', 'fleet-private'], ['dockers\\_v2\\[3\\]', 'fleet-agent-private'],
     ]);
     assert.match(parts[0]!, /Reference: `docker\.io\/rancher\/fleet:v0\.12\.0`/);

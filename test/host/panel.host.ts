@@ -13,7 +13,9 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { LensError } from '../../src/core/errors';
+import { followTreeSelection } from '../../src/panel/follow-selection';
 import { showImagePanel } from '../../src/panel/image-panel';
+import type { TreeNode } from '../../src/views/nodes';
 import type { ImagePanel, ImageSources, LoadRequest } from '../../src/panel/image-panel';
 import { PANEL_PROTOCOL_VERSION } from '../../src/panel/protocol';
 import type { HostMessage, PageMessage } from '../../src/panel/protocol';
@@ -159,6 +161,29 @@ describe('image panel (real webview)', () => {
     const show = posted(panel, 'show');
     panel.handlePageMessage({ type: 'refresh' });
     await show;
+  });
+
+  it('selecting a platform in the Releases view shows it in the open panel; an image or another reference does not', async () => {
+    const selection = new vscode.EventEmitter<vscode.TreeViewSelectionChangeEvent<TreeNode>>();
+    const graph = panelImage().graph;
+    const follow = followTreeSelection({ onDidChangeSelection: selection.event }, { graph: (reference) => (reference === REFERENCE ? { ...graph, reference } : undefined) });
+    try {
+      const arm = panel.model!.platforms[2]!.digest;
+      const show = posted(panel, 'show');
+      selection.fire({ selection: [{ kind: 'platform', id: 'p', reference: REFERENCE, digest: arm }] });
+      assert.equal(panel.selectedPlatform, arm);
+      assert.equal((await show as Extract<HostMessage, { type: 'show' }>).platform, arm);
+      // An artifact on a platform selects that platform too; an image, or another image's platform, nothing.
+      const amd = panel.model!.platforms[0]!.digest;
+      selection.fire({ selection: [{ kind: 'artifact', id: 'a', reference: REFERENCE, digest: 'sha256:x', coversDigest: amd }] });
+      assert.equal(panel.selectedPlatform, amd);
+      selection.fire({ selection: [{ kind: 'image', id: 'i', releaseId: 'r', reference: REFERENCE }] });
+      selection.fire({ selection: [{ kind: 'platform', id: 'q', reference: 'elsewhere/app:v1', digest: arm }] });
+      assert.equal(panel.selectedPlatform, amd);
+    } finally {
+      follow.dispose();
+      selection.dispose();
+    }
   });
 
   it('closing the panel cancels the load in flight', () => {

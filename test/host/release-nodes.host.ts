@@ -13,6 +13,8 @@ import type { ImageGraph } from '../../src/model/image-graph';
 import { ReleaseService } from '../../src/releases/release-service';
 import type { TreeNode } from '../../src/views/nodes';
 import { ReleaseTree } from '../../src/views/release-tree';
+import { escapeMarkdown } from '../../src/views/tooltips';
+import { HOST, PLATFORMS, WRONG_SIGNER, demoAgent, demoFleet } from '../support/demo-causes';
 
 const REF = (name: string) => `registry.test:5000/team/${name}:v1.0.0`;
 
@@ -48,7 +50,7 @@ describe('release view: errors are nodes', () => {
 
   it('429: "rate limited, retry at" the time the registry gave, with a Retry action', async () => {
     const { image, node } = await failureItem(tree, REF('limited'));
-    assert.equal(image.description, 'rate limited');
+    assert.equal(image.description, 'rate limited · registry.test:5000');
     assert.equal(label(node), `Rate limited by registry.test:5000, retry at ${new Date(retryAt).toLocaleTimeString()}`);
     assert.equal(node.contextValue, 'failure.retry');
     assert.equal(node.description, 'RATE_LIMITED');
@@ -63,14 +65,14 @@ describe('release view: errors are nodes', () => {
 
   it('401: "Sign in to <registry>", which runs the sign-in command for that registry', async () => {
     const { image, node } = await failureItem(tree, REF('locked'));
-    assert.equal(image.description, 'sign-in required');
+    assert.equal(image.description, 'sign-in required · registry.test:5000');
     assert.equal(label(node), 'Sign in to registry.test:5000');
     assert.deepEqual(node.command?.arguments, ['registry.test:5000']);
   });
 
   it('404: "Not found in the registry", never an empty image', async () => {
     const { image, node } = await failureItem(tree, REF('gone'));
-    assert.equal(image.description, 'not found');
+    assert.equal(image.description, 'not found · registry.test:5000');
     assert.equal(label(node), 'Not found in the registry');
   });
 
@@ -149,5 +151,58 @@ describe('release view: an untrusted workspace weakens nothing', () => {
     assert.equal(props['provenanceLens.policyFile']?.scope, 'machine-overridable');
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), ['provenanceLens.caFiles', 'provenanceLens.dockerConfig', 'provenanceLens.insecureRegistries', 'provenanceLens.policyFile', 'provenanceLens.trustedRoot']);
+  });
+});
+
+describe('release view: every failed node says why, first', () => {
+  const fleet = demoFleet();
+  const agent = demoAgent();
+  const loads = new Map([fleet, agent].map((d) => [d.reference, d.load]));
+  const service = new ReleaseService({
+    inspect: async (reference) => loads.get(reference)!.graph,
+    verify: async (graph) => loads.get(graph.reference)!.verification!,
+  });
+  service.setReleases([{ id: 'goreleaser:/demo/.goreleaser.yaml', origin: 'goreleaser', name: 'fleet', tag: 'v0.13.0', images: [{ reference: fleet.reference }, { reference: agent.reference }] }]);
+  const tree = new ReleaseTree(service);
+  after(() => tree.dispose());
+
+  async function image(reference: string): Promise<{ node: TreeNode; item: vscode.TreeItem; kids: { node: TreeNode; item: vscode.TreeItem }[] }> {
+    await service.ensure(reference);
+    const [release] = tree.getChildren();
+    const node = tree.getChildren(release).find((n) => n.kind === 'image' && n.reference === reference)!;
+    return { node, item: tree.getTreeItem(node), kids: tree.getChildren(node).map((n) => ({ node: n, item: tree.getTreeItem(n) })) };
+  }
+  const md = (t: vscode.TreeItem): string => (t.tooltip as vscode.MarkdownString).value;
+
+  it('the wrong signer: the row names both sides in a few words, the tooltip and the first child in full', async () => {
+    const { item, kids } = await image(agent.reference);
+    assert.equal(label(item), 'rancher/fleet-agent:v0.13.0');
+    assert.equal(item.description, `signed by fleet-fork/fleet, expected rancher/fleet · ${HOST}`);
+    assert.equal(md(item).split('\n')[0], `**${escapeMarkdown(`Verification failed. ${WRONG_SIGNER.message}`)}**`);
+    const [why] = kids;
+    assert.equal(why?.node.kind, 'note');
+    assert.equal(label(why!.item), 'Signed by fleet-fork/fleet, expected rancher/fleet');
+    assert.equal(why!.item.tooltip, WRONG_SIGNER.message);
+    // Each platform fails through the index's signature, and says so; not "verification failed".
+    const platforms = kids.filter((k) => k.node.kind === 'platform');
+    assert.deepEqual(platforms.map((k) => label(k.item)), [...PLATFORMS]);
+    assert.ok(platforms.every((k) => String(k.item.description).startsWith('signed by fleet-fork/fleet, expected rancher/fleet · sha256:')), platforms.map((k) => k.item.description).join(' | '));
+    // The signature that made it: its cause first, and the identity is who signed, not a "verified identity".
+    const signature = kids.find((k) => k.node.kind === 'artifact')!;
+    assert.equal(md(signature.item).split('\n')[0], `**${escapeMarkdown(`Verification failed. ${WRONG_SIGNER.message}`)}**`);
+    assert.ok(md(signature.item).includes('Signed by \\(certificate identity\\)'), md(signature.item));
+    assert.ok(!md(signature.item).includes('Verified identity'), md(signature.item));
+    assert.match(String(signature.item.description), /^cosign \.sig tag · signed by fleet-fork\/fleet, expected rancher\/fleet · covers the index/);
+  });
+
+  it('the unsigned platform: "linux/s390x is not signed" first, on the image and on the platform', async () => {
+    const { item, kids } = await image(fleet.reference);
+    assert.equal(item.description, `linux/s390x is not signed · ${HOST}`);
+    assert.equal(md(item).split('\n')[0], `**${escapeMarkdown('Verification failed. linux/s390x is not signed.')}**`);
+    const s390x = kids.find((k) => k.node.kind === 'platform' && label(k.item) === 'linux/s390x')!;
+    assert.match(String(s390x.item.description), /^not signed · sha256:[0-9a-f]{8} · 406 B$/);
+    assert.equal(md(s390x.item).split('\n')[0], `**${escapeMarkdown('Unsigned. linux/s390x is not signed.')}**`);
+    const amd64 = kids.find((k) => k.node.kind === 'platform' && label(k.item) === 'linux/amd64')!;
+    assert.match(String(amd64.item.description), /^verified · sha256:/);
   });
 });

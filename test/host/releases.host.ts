@@ -39,6 +39,14 @@ async function children(a: ProvenanceLensApi, node?: TreeNode): Promise<{ node: 
   return list.map((n) => ({ node: n, item: a.tree.getTreeItem(n) }));
 }
 
+/** The image node of `reference` under `parent` (its label is the repository only: `team/fleet:v1.0.0`). */
+async function findImage(a: ProvenanceLensApi, parent: TreeNode, reference: string): Promise<{ node: TreeNode; item: vscode.TreeItem }> {
+  const all = await children(a, parent);
+  const hit = all.find((c) => c.node.kind === 'image' && c.node.reference === reference);
+  assert.ok(hit, `no image ${reference} among: ${all.map((c) => c.node.id).join(' | ')}`);
+  return hit;
+}
+
 async function find(a: ProvenanceLensApi, parent: TreeNode | undefined, text: string | RegExp): Promise<{ node: TreeNode; item: vscode.TreeItem }> {
   const all = await children(a, parent);
   const hit = all.find((c) => (typeof text === 'string' ? label(c.item).includes(text) : text.test(label(c.item))));
@@ -73,32 +81,38 @@ describe('release view', function () {
     if (!seeded) this.skip();
     const release = await find(a, undefined, 'fleet');
     assert.match(String(release.item.description), /^v1\.0\.0 · 3 images/);
-    const images = (await children(a, release.node)).map((c) => label(c.item));
-    assert.deepEqual(images, [seeded!.fleet.reference, seeded!.agent.reference, seeded!.private.reference]);
+    const images = await children(a, release.node);
+    assert.deepEqual(images.map((c) => c.node.kind === 'image' && c.node.reference), [seeded!.fleet.reference, seeded!.agent.reference, seeded!.private.reference]);
+    // The repository leads (a host in front would fill the side bar's default width); the host is in the description.
+    assert.deepEqual(images.map((c) => label(c.item)), ['team/fleet:v1.0.0', 'team/fleet-agent:v1.0.0', 'team/private:v1.0.0']);
+    assert.ok(images.every((c) => String(c.item.description).endsWith(` · ${c.node.kind === 'image' && c.node.reference.startsWith(seeded!.privateRegistry) ? seeded!.privateRegistry : seeded!.registry}`)), images.map((c) => c.item.description).join(' | '));
   });
 
-  it('an image: its short index digest and its verdict under the workspace policy', async function () {
+  it('an image: its verdict under the workspace policy and its registry; the digest in the tooltip', async function () {
     if (!seeded) this.skip();
     const load = await a.service.ensure(seeded!.fleet.reference);
     assert.equal(load.status, 'loaded');
     const release = await find(a, undefined, 'fleet');
-    const image = await find(a, release.node, seeded!.fleet.reference);
+    const image = await findImage(a, release.node, seeded!.fleet.reference);
     // The workspace's .provenance-lens.yaml pins fleet to the release key: verified, not just "signed".
-    assert.equal(String(image.item.description), `sha256:${seeded!.fleet.digest.slice(7, 15)} · verified`);
+    assert.equal(String(image.item.description), `verified · ${seeded!.registry}`);
+    assert.match((image.item.tooltip as vscode.MarkdownString).value, /^\*\*Verified\*\*\n/);
+    assert.ok((image.item.tooltip as vscode.MarkdownString).value.includes(seeded!.fleet.digest.slice(7)));
     assert.equal(load.status === 'loaded' && load.verification?.verdict.state, 'verified');
     assert.equal(image.item.contextValue, 'image.loaded.goreleaser');
     assert.ok(image.item.tooltip instanceof vscode.MarkdownString);
     assert.equal((image.item.tooltip as vscode.MarkdownString).isTrusted, false);
   });
 
-  it('platforms: `linux/amd64 · sha256:1a2b3c4d · size`, each with what covers it', async function () {
+  it('platforms: `linux/amd64`, then `verified · sha256:1a2b3c4d · size`, each with what covers it', async function () {
     if (!seeded) this.skip();
     const release = await find(a, undefined, 'fleet');
-    const image = await find(a, release.node, seeded!.fleet.reference);
+    const image = await findImage(a, release.node, seeded!.fleet.reference);
     const kids = await children(a, image.node);
-    const platforms = kids.filter((k) => k.node.kind === 'platform').map((k) => label(k.item));
-    assert.deepEqual(platforms.map((p) => p.split(' · ').slice(0, 2).join(' · ')), seeded!.fleet.platforms.map((p) => `${p.platform} · sha256:${p.digest.slice(7, 15)}`));
-    assert.ok(platforms.every((p) => / · \d+(\.\d)? (B|kB|MB)$/.test(p)), platforms.join(', '));
+    const platforms = kids.filter((k) => k.node.kind === 'platform');
+    assert.deepEqual(platforms.map((k) => label(k.item)), seeded!.fleet.platforms.map((p) => p.platform));
+    assert.deepEqual(platforms.map((k) => String(k.item.description).split(' · ').slice(0, 2).join(' · ')), seeded!.fleet.platforms.map((p) => `verified · sha256:${p.digest.slice(7, 15)}`));
+    assert.ok(platforms.every((k) => / · \d+(\.\d)? (B|kB|MB)$/.test(String(k.item.description))), platforms.map((k) => k.item.description).join(', '));
     // The index's cosign signature and attestation sit under the image, before the platforms.
     const onIndex = kids.filter((k) => k.node.kind === 'artifact').map((k) => `${label(k.item)} | ${String(k.item.description)}`);
     assert.ok(onIndex.some((t) => /^Signature \| cosign \.sig tag · .* · covers the index sha256:/.test(t)), onIndex.join('\n'));
@@ -109,8 +123,8 @@ describe('release view', function () {
   it('a platform\'s attestations: BuildKit\'s shown as unsigned, referrers as Sigstore bundles', async function () {
     if (!seeded) this.skip();
     const release = await find(a, undefined, 'fleet');
-    const image = await find(a, release.node, seeded!.fleet.reference);
-    const amd64 = await find(a, image.node, /^linux\/amd64 · /);
+    const image = await findImage(a, release.node, seeded!.fleet.reference);
+    const amd64 = await find(a, image.node, /^linux\/amd64$/);
     assert.equal(amd64.item.contextValue, 'platform');
     const arts = (await children(a, amd64.node)).map((k) => `${label(k.item)} | ${String(k.item.description)} | ${k.item.contextValue}`);
     const digest = seeded!.fleet.platforms.find((p) => p.platform === 'linux/amd64')!.digest;
@@ -125,7 +139,7 @@ describe('release view', function () {
     const load = await a.service.ensure(seeded!.private.reference);
     assert.equal(load.status, 'failed');
     const release = await find(a, undefined, 'fleet');
-    const image = await find(a, release.node, seeded!.private.reference);
+    const image = await findImage(a, release.node, seeded!.private.reference);
     assert.equal(image.item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     const [node] = await children(a, image.node);
     assert.ok(node);
@@ -145,6 +159,18 @@ describe('release view', function () {
     // The private image (401 above) could not be read: the status says so beside the worst verdict.
     for (let i = 0; i < 50 && !/unreadable/.test(a.status.text); i++) await new Promise((r) => setTimeout(r, 100));
     assert.match(a.status.text, /^\$\([\w-]+\) fleet v1\.0\.0: .+ · 1 unreadable$/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a lookup that fails leaves no trace: not listed this session, and the status bar keeps the release', async function () {
+    if (!seeded) this.skip();
+    const status = a.status.text;
+    const missing = `${seeded!.registry}/team/nothing-here:v9.9.9`;
+    const outcome = await vscode.commands.executeCommand<{ status: string; failure: string }>('provenanceLens.verifyImage', missing);
+    assert.equal(outcome.status, 'failed');
+    assert.ok(!a.service.releases.some((r) => r.images.some((i) => i.reference === missing)), 'the failed lookup is not listed');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(a.status.text, status);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -169,8 +195,8 @@ describe('release view', function () {
   it('Show provenance for a platform opens the image panel on that platform', async function () {
     if (!seeded) this.skip();
     const release = await find(a, undefined, 'fleet');
-    const image = await find(a, release.node, seeded!.fleet.reference);
-    const amd64 = await find(a, image.node, /^linux\/amd64 · /);
+    const image = await findImage(a, release.node, seeded!.fleet.reference);
+    const amd64 = await find(a, image.node, /^linux\/amd64$/);
     const digest = seeded!.fleet.platforms.find((p) => p.platform === 'linux/amd64')!.digest;
     assert.equal(await vscode.commands.executeCommand('provenanceLens.showProvenance', amd64.node), digest);
     // The tab model follows the panel a moment later.
@@ -190,7 +216,8 @@ describe('release view', function () {
     const reference = `${seeded!.registry}/team/fleet:v0.9.0`;
     assert.equal(await vscode.commands.executeCommand('provenanceLens.addImage', reference), reference);
     const added = await find(a, undefined, 'Added images');
-    assert.deepEqual((await children(a, added.node)).map((c) => label(c.item)), [reference]);
+    assert.deepEqual((await children(a, added.node)).map((c) => c.node.kind === 'image' && c.node.reference), [reference]);
+    assert.deepEqual((await children(a, added.node)).map((c) => label(c.item)), ['team/fleet:v0.9.0']);
     const [image] = await children(a, added.node);
     await vscode.commands.executeCommand('provenanceLens.removeImage', image!.node);
     assert.ok(!(await children(a)).some((c) => label(c.item) === 'Added images'));

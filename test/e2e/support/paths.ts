@@ -9,8 +9,11 @@ export { repoRoot };
 /** Screenshots and logs the tests keep (gitignored). */
 export const artifactsDir = join(repoRoot, 'test-artifacts');
 
-/** The in-host suite's entry point (compiled from test/host/index.ts). */
-export const hostSuiteEntry = join(repoRoot, 'out', 'test', 'host', 'index.js');
+/**
+ * The in-host suite's entry point (compiled from test/host/index.ts), beside this compiled file:
+ * tests compiled into `out-<name>/` run that folder's host suite, not another's `out/`.
+ */
+export const hostSuiteEntry = join(__dirname, '..', '..', 'host', 'index.js');
 
 /** The `publisher.name` id VS Code knows the extension by. */
 export function extensionId(): string {

@@ -1,0 +1,34 @@
+// An image reference split the way a narrow row reads it: the repository and tag first
+// (`rancher/fleet:v0.13.0`), where it lives after (`127.0.0.1:33869`, `docker.io`, a layout's
+// folder). At the side bar's default width a row shows about 40 characters: a registry host in
+// front would take them all. Pure (no vscode), so the split is unit-tested.
+import { parseReference } from '../registry/reference';
+
+export interface ImageName {
+  /** `rancher/fleet:v0.13.0`, `nginx:1.27`, `app@sha256:1a2b3c4d`. */
+  readonly name: string;
+  /** `127.0.0.1:33869`, `docker.io`, `oci-layout:/path/to`; empty when the reference cannot be read. */
+  readonly host: string;
+}
+
+/** `sha256:1a2b3c4d…` cut to 8 hex digits. */
+function shortPin(digest: string): string {
+  const i = digest.indexOf(':');
+  return i < 0 ? digest.slice(0, 8) : digest.slice(0, i + 9);
+}
+
+export function imageName(reference: string): ImageName {
+  let ref;
+  try {
+    ref = parseReference(reference);
+  } catch {
+    return { name: reference, host: '' };
+  }
+  const version = ref.tag !== undefined ? `:${ref.tag}` : ref.digest !== undefined ? `@${shortPin(ref.digest)}` : '';
+  if (ref.kind === 'oci-layout') {
+    const cut = ref.path.replace(/\/+$/, '').lastIndexOf('/');
+    return { name: `${ref.path.slice(cut + 1)}${version}`, host: `oci-layout:${cut > 0 ? ref.path.slice(0, cut) : '/'}` };
+  }
+  const repository = ref.registry === 'docker.io' && ref.repository.startsWith('library/') ? ref.repository.slice('library/'.length) : ref.repository;
+  return { name: `${repository}${version}`, host: ref.registry };
+}
