@@ -24,8 +24,8 @@ const common = {
 // modules too, keeping that rule another way (see `cli` below).
 // - @sigstore/tuf: the TUF client and its HTTP stack (make-fetch-happen), about 1 MB minified,
 //   for a trusted-root refresh only (src/verify/trust/trust-refresh.ts imports it dynamically);
-// - undici: the registry HTTP client, about 0.5 MB, loaded on the first image read (the extension's
-//   src/host/engines.ts, the CLI's commands that talk to a registry);
+// - undici: the registry HTTP client, about 0.3 MB (see ENTRIES), loaded on the first image read
+//   (the extension's src/host/engines.ts, the CLI's commands that talk to a registry);
 // - re2js: the RE2 engine for identity patterns and goreleaser's filter functions (src/core/re2.ts
 //   requires it on first use), in the CLI and the extension.
 // A new file here must be added to .vscodeignore's allowlist (and .npmignore's, for the CLI).
@@ -81,7 +81,7 @@ if (existsSync('webview/main.ts')) {
 }
 
 // The CLI's commands, dist/cli/: each command loads only its own modules (src/cli/commands.ts
-// imports them dynamically), so `--version` and `--help` read 10 kB, not 1.2 MB, and `inspect`
+// imports them dynamically), so `--version` and `--help` read a few kB, not 1.2 MB, and `inspect`
 // never parses the verifier. esbuild splits only ESM output (https://esbuild.github.io/api/#splitting),
 // in which every module lands in exactly one chunk: one copy of each module's state (the secrets
 // of src/core/redact.ts, LensError's class). A second pass turns each chunk into CommonJS on its
