@@ -114,7 +114,8 @@ describe('the CLI refreshes the trusted root only when asked, and never waits pa
       assert.equal(out.verdict.state, 'failed', 'the mini Sigstore is not the public-good instance');
     }
     assert.deepEqual(server.requests, []);
-    assert.equal(existsSync(cacheHome), false);
+    // No trust material; only the registry content cache (manifests and blobs by digest).
+    assert.deepEqual(existsSync(cacheHome) ? readdirSync(join(cacheHome, 'provenance-lens')) : [], ['manifests-and-blobs']);
   });
 
   test('--refresh-trust-root: the root TUF verified is used in this run and cached in $XDG_CACHE_HOME/provenance-lens', async () => {
