@@ -7,7 +7,7 @@ import { analyzeGoreleaser } from '../goreleaser/analyze';
 import { readGitFacts } from '../goreleaser/git-context';
 import type { ResolvedImage } from '../goreleaser/resolve';
 import { resolveRelease } from '../goreleaser/resolve';
-import { contextFromTag, variableSource } from '../goreleaser/template-context';
+import { contextFromTag } from '../goreleaser/template-context';
 import type { RegistryClient } from '../registry/client';
 import { buildGraph } from '../registry/graph';
 import { openReference } from '../registry/open';
@@ -17,12 +17,11 @@ import type { ImagePolicy, PolicyFile } from '../verify/policy';
 import type { ImageVerdict } from '../verify/image';
 import type { PolicyFlagValues } from './policy-flags';
 import { policyFromFlags, readPolicyFile } from './policy-flags';
-import type { PlatformRow, ReleaseSummary } from './release-rows';
+import type { PlatformRow } from './release-rows';
 import { platformRows, summarize } from './release-rows';
+import { renderReleaseTable } from './release-table';
 import type { TrustRoot } from '../verify/trust';
 import { verifyImage } from '../verify';
-import { VERDICTS } from '../model/verdict';
-import { safeText, short } from './format';
 import type { CliIo } from './io';
 import { withRegistryClient } from './registry-options';
 import type { TrustLoadOptions } from './trust-options';
@@ -83,7 +82,7 @@ export async function runVerifyRelease(values: ReleaseValues, positionals: reado
     const results = await Promise.all(published.map((image) => slots.run(() => check.run(image))));
     throwIfAborted(signal);
     const summary = summarize(results.map((r) => r.verdict?.state));
-    io.stdout.write(values.json ? `${JSON.stringify({ release: { file, tag }, images: results, summary }, null, 2)}\n` : renderTable(file, tag, results, summary));
+    io.stdout.write(values.json ? `${JSON.stringify({ release: { file, tag }, images: results, summary }, null, 2)}\n` : renderReleaseTable(file, tag, results, summary));
     return summary.exitCode;
   });
 }
@@ -161,50 +160,4 @@ function parseEnv(pairs: readonly string[]): Record<string, string> {
     env[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return env;
-}
-
-const WHERE: Record<ReturnType<typeof variableSource>, string> = {
-  env: 'set it with --env NAME=VALUE', tag: 'give --tag', git: 'run next to the git checkout', config: 'set project_name in the file', module: 'put the go.mod of the Go module beside the file',
-  clock: 'known only when the release runs', release: 'known only when the release runs',
-};
-const HEAD = ['IMAGE', 'PLATFORM', 'DIGEST', 'STATE', 'SIGNED BY', 'ATTESTATIONS'];
-
-/** The table rows: one per image and platform; an image that was not checked is one row saying why. */
-export function tableRows(results: readonly ReleaseImageResult[]): string[][] {
-  const rows: string[][] = [];
-  for (const r of results) {
-    const name = r.reference ?? r.preview ?? r.template;
-    if (r.error !== undefined || r.verdict === undefined) {
-      rows.push([name, '-', r.digest ? short(r.digest) : '-', 'not checked', r.error ? `${r.error.message} [${r.error.code}]` : '-', '-']);
-      continue;
-    }
-    for (const p of r.platforms) {
-      const attestations = [...p.attestations.map(shortType), ...p.missing.map((m) => `missing ${shortType(m)}`)];
-      rows.push([name, p.platform, p.digest === '-' ? '-' : short(p.digest), VERDICTS[p.state].short, p.signedBy.join(', ') || '-', attestations.join(', ') || '-']);
-    }
-  }
-  return rows.map((row) => row.map((cell) => safeText(cell).replace(/ {2,}/g, ' ')));
-}
-
-/** `https://slsa.dev/provenance/v1` -> `slsa.dev/provenance/v1`: the table stays readable, JSON keeps the URI. */
-function shortType(type: string): string {
-  return type.replace(/^https?:\/\//, '');
-}
-
-function renderTable(file: string, tag: string, results: readonly ReleaseImageResult[], summary: ReleaseSummary): string {
-  const rows = tableRows(results);
-  const widths = HEAD.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (r: readonly string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd();
-  const out = [`${safeText(file)} at ${safeText(tag)}: ${summary.images} image${summary.images === 1 ? '' : 's'}`, '', line(HEAD), ...rows.map(line), ''];
-  for (const r of results) {
-    if (r.verdict === undefined || r.verdict.state === 'verified') continue;
-    const failing = r.verdict.checks.filter((c) => c.status === 'fail').map((c) => c.message);
-    out.push(`${safeText(r.reference ?? r.template)}: ${r.verdict.state.toUpperCase()}: ${safeText(r.verdict.coverage)}`);
-    for (const m of failing) out.push(`  - ${safeText(m)}`);
-  }
-  const unresolved = [...new Set(results.flatMap((r) => r.error?.unresolved ?? []))];
-  if (unresolved.length > 0) out.push(`Unresolved: ${unresolved.map((v) => `${safeText(v)} (${WHERE[variableSource(v)]})`).join('; ')}.`);
-  const parts = (['verified', 'excepted', 'failed', 'unsigned', 'unpinned', 'notChecked'] as const).filter((k) => summary[k] > 0).map((k) => `${summary[k]} ${k === 'notChecked' ? 'not checked' : k}`);
-  out.push(`Summary: ${parts.join(', ') || 'nothing to check'}; exit ${summary.exitCode}.`);
-  return `${out.join('\n')}\n`;
 }

@@ -78,14 +78,18 @@ describe('coverage: signatures-or-attestations on the real slsa-github-generator
     const { ref } = seed('v1.6.0', 'cov/pins');
     const wrong = await verify(ref, [...pinned('v1.5.0'), '--coverage', RULE]);
     assert.deepEqual([wrong.code, wrong.out.verdict.state], [1, 'failed']);
-    assert.match(wrong.out.verdict.coverage, /not covered \(no signature or attestation verifies\)/);
+    assert.match(wrong.out.verdict.coverage, /not covered \(signed by .*@refs\/tags\/v1\.6\.0, not the signer the policy expects\)/);
+    // The text's verdict line names both refs and never says the attestation does not verify.
+    const wrongText = await cli(['verify', ref, ...pinned('v1.5.0'), '--coverage', RULE]);
+    assert.equal(wrongText.stdout.split('\n')[2], 'NOT VERIFIED: signed by …generator_container_slsa3.yml@refs/tags/v1.6.0, but the policy expects …@refs/tags/v1.5.0');
+    assert.doesNotMatch(wrongText.stdout, /does not verify/);
     const unpinned = await verify(ref, ['--coverage', RULE]);
     assert.deepEqual([unpinned.code, unpinned.out.verdict.state, unpinned.out.verdict.verified], [1, 'unpinned', false]);
     // The text names the signer it saw as flags to pin it, and those flags do verify it.
     const text = await cli(['verify', ref, '--coverage', RULE]);
-    const hint = text.stdout.split('\n').slice(-3);
-    assert.deepEqual(hint, ['To pin a signer seen here, add its flags (only for one you recognise as your release workflow):', `  --certificate-identity ${generatorIdentity('v1.6.0')} --certificate-oidc-issuer ${GITHUB}`, '']);
-    const pinnedNow = await verify(ref, ['--coverage', RULE, ...hint[1]!.trim().split(' ')]);
+    const hint = text.stdout.split('\n').slice(-4);
+    assert.deepEqual(hint, ['To pin a signer seen here, add its flags (only for one you recognise as your release workflow):', `  --certificate-identity ${generatorIdentity('v1.6.0')} \\`, `    --certificate-oidc-issuer ${GITHUB}`, '']);
+    const pinnedNow = await verify(ref, ['--coverage', RULE, ...hint.slice(1, 3).join(' ').replace(' \\', '').trim().split(/ +/)]);
     assert.deepEqual([pinnedNow.code, pinnedNow.out.verdict.state], [0, 'verified']);
     assert.ok(!(await cli(['verify', ref, ...pinned('v1.5.0'), '--coverage', RULE])).stdout.includes('To pin'), 'a failed verdict suggests nothing');
   });

@@ -24,13 +24,27 @@ const TAG = 'v1.0.0';
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];
 const SLSA = SLSA_PROVENANCE_V1.replace('https://', '');
 const short = (digest: string) => digest.slice(0, 'sha256:'.length + 12);
-/** Cells of the table: from its header to the first blank line (columns are separated by two spaces or more; cells never hold two). */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/**
+ * Cells of the table, from its header to the first blank line: each image's reference on a line of
+ * its own, then its rows, indented (columns are separated by two spaces or more; cells never hold
+ * two). Returned as [image, platform, digest, state, signed by, attestations] rows, and an image
+ * that was not checked as [image, its indented line].
+ */
 function cells(stdout: string): string[][] {
-  const lines = stdout.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('IMAGE  '));
+  // A long "not checked" reason is wrapped onto lines indented by four.
+  const lines = stdout.replace(/\n {4}/g, ' ').split('\n');
+  const start = lines.findIndex((l) => l.startsWith('  PLATFORM  '));
   const end = lines.indexOf('', start);
-  return lines.slice(start, end).map((l) => l.split(/ {2,}/));
+  const rows: string[][] = [lines[start]!.trim().split(/ {2,}/)];
+  let image = '';
+  for (const l of lines.slice(start + 1, end)) {
+    if (!l.startsWith('  ')) image = l;
+    else rows.push(l.startsWith('  not checked: ') ? [image, l.trim()] : [image, ...l.trim().split(/ {2,}/)]);
+  }
+  return rows;
 }
+const shortId = (identity: string) => identity.replace(/^https:\/\/github\.com\/([^/]+\/[^/]+)\/\.github\/workflows\/(.+)@refs\/tags\/(.+)$/, '$1/$2@$3');
 
 const CONFIG = (images: string[]) => [
   'version: 2',
@@ -88,15 +102,26 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
     const lines = r.stdout.split('\n');
     assert.equal(lines[0], `${file} at ${TAG}: 4 images`);
     const ref = (repo: string) => `${reg.host}/${repo}:${TAG}`;
+    // GitHub workflow identities are shortened in the table (`org/app/release.yml@v1.0.0`); JSON keeps them whole.
+    assert.equal(shortId(identity), 'org/app/release.yml@v1.0.0');
     assert.deepEqual(cells(r.stdout), [
-      ['IMAGE', 'PLATFORM', 'DIGEST', 'STATE', 'SIGNED BY', 'ATTESTATIONS'],
-      ...PLATFORMS.map((p) => [ref('org/app'), p, short(digestOf(app, p)), 'verified', `${identity} (index)`, SLSA]),
-      ...PLATFORMS.map((p) => [ref('org/agent'), p, short(digestOf(agent, p)), 'verified', identity, SLSA]),
+      ['PLATFORM', 'DIGEST', 'STATE', 'SIGNED BY', 'ATTESTATIONS'],
+      ...PLATFORMS.map((p) => [ref('org/app'), p, short(digestOf(app, p)), 'verified', `${shortId(identity)} (index)`, SLSA]),
+      ...PLATFORMS.map((p) => [ref('org/agent'), p, short(digestOf(agent, p)), 'verified', shortId(identity), SLSA]),
       ...PLATFORMS.map((p) => [ref('org/tools'), p, short(digestOf(tools, p)), 'unsigned', '-', `missing ${SLSA}`]),
-      ['<.Env.PRIME_REGISTRY>/org/app:v1.0.0', '-', '-', 'not checked', 'needs .Env.PRIME_REGISTRY [UNRESOLVED]', '-'],
+      ['<.Env.PRIME_REGISTRY>/org/app:v1.0.0', 'not checked: needs .Env.PRIME_REGISTRY [UNRESOLVED]'],
     ]);
-    assert.match(r.stdout, new RegExp(`^${ref('org/tools').replace(/[.]/g, '\\.')}: UNSIGNED: index not signed; linux/amd64 and linux/arm64 not covered \\(no signature\\)$`, 'm'));
-    assert.match(r.stdout, /^Unresolved: \.Env\.PRIME_REGISTRY \(set it with --env NAME=VALUE\)\.\nSummary: 2 verified, 1 unsigned, 1 not checked; exit 1\.$/m);
+    const below = lines.slice(lines.indexOf('', 3) + 1);
+    assert.deepEqual(below, [
+      `${ref('org/tools')}: NOT VERIFIED (unsigned)`,
+      '  - The image is not signed: no signature on its index or on linux/amd64 and linux/arm64.',
+      `  - linux/amd64 and linux/arm64 have no verified ${SLSA_PROVENANCE_V1} attestation, which the policy requires:`,
+      "    only BuildKit's unsigned statement is there, which does not count.",
+      'Unresolved: .Env.PRIME_REGISTRY (set it with --env NAME=VALUE).',
+      'Summary: 2 verified, 1 unsigned, 1 not checked; exit 1.',
+      '',
+    ]);
+    assert.ok(lines.every((l) => l.length <= 120), `a line is wider than 120 columns:\n${lines.filter((l) => l.length > 120).join('\n')}`);
   });
 
   test('JSON: release, images with section, template, reference, verdict or error, platforms; summary', async () => {
@@ -129,14 +154,20 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
     const wrong = await cli(['verify', '--release', good, '--tag', TAG, '--env', `REGISTRY=${reg.host}`, '--trusted-root', rootPath,
       '--certificate-identity', identity.replace('org/app', 'org/other'), '--certificate-oidc-issuer', GITHUB_ISSUER]);
     assert.equal(wrong.code, 1);
-    assert.deepEqual(cells(wrong.stdout).slice(1).map((c) => c[3]), ['failed', 'failed', 'failed', 'failed']);
+    // Failed rows name the signer seen, and the causes below say whom the policy expects.
+    assert.deepEqual(cells(wrong.stdout).slice(1).map((c) => [c[3], c[4]]), [
+      ['failed', `${shortId(identity)} (index)`], ['failed', `${shortId(identity)} (index)`], ['failed', shortId(identity)], ['failed', shortId(identity)]]);
+    const expected = identity.replace('org/app', 'org/other');
+    const causes = wrong.stdout.replace(/\n {4}/g, ' ');
+    assert.match(causes, new RegExp(`^  - The index is signed by "${escape(identity)}", but the policy expects "${escape(expected)}"\\.$`, 'm'));
+    assert.match(causes, new RegExp(`^  - linux/amd64 and linux/arm64 are signed by "${escape(identity)}", but the policy expects "${escape(expected)}"\\.$`, 'm'));
+    assert.doesNotMatch(wrong.stdout, /does not verify/);
 
     const missing = await config('missing.goreleaser.yaml', ['{{ .Env.REGISTRY }}/org/app', '{{ .Env.REGISTRY }}/org/never-pushed']);
     const r = await run(missing);
     assert.equal(r.code, 2, r.stdout);
     const row = cells(r.stdout).find((c) => c[0] === `${reg.host}/org/never-pushed:${TAG}`)!;
-    assert.deepEqual(row.slice(1, 4), ['-', '-', 'not checked']);
-    assert.match(row[4]!, /\[(NOT_FOUND|MANIFEST_UNKNOWN)\]$/);
+    assert.match(row[1]!, /^not checked: .*\[(NOT_FOUND|MANIFEST_UNKNOWN)\]$/);
   });
 
   test('a policy file applies per image with the release tag; an exception makes an unsigned image excepted (exit 0)', async () => {
@@ -156,8 +187,8 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
     const r = await cli(['verify', '--release', file, '--tag', TAG, '--env', `REGISTRY=${reg.host}`, '--policy', policy]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(cells(r.stdout).slice(1).map((c) => [c[0]!.replace(`${reg.host}/`, ''), c[1], c[3], c[4]]), [
-      ['org/app:v1.0.0', 'linux/amd64', 'verified', `${identity} (index)`],
-      ['org/app:v1.0.0', 'linux/arm64', 'verified', `${identity} (index)`],
+      ['org/app:v1.0.0', 'linux/amd64', 'verified', `${shortId(identity)} (index)`],
+      ['org/app:v1.0.0', 'linux/arm64', 'verified', `${shortId(identity)} (index)`],
       ['org/tools:v1.0.0', 'linux/amd64', 'excepted', '-'],
       ['org/tools:v1.0.0', 'linux/arm64', 'excepted', '-'],
     ]);

@@ -22,6 +22,13 @@ export type ArtifactWhy =
 const SIGNER_CHECKS: ReadonlySet<ImageCheckCode> = new Set<ImageCheckCode>(['IDENTITY', 'ISSUER', 'GITHUB_CLAIMS']);
 const isSlsa = (c: ImageCheck): boolean => c.code.startsWith('SLSA_');
 
+/** A failed signature or attestation whose bytes, certificate and log verify: only its signer is not the policy's. */
+export function isSignerMismatch(a: ArtifactVerification): boolean {
+  if (a.state !== 'failed' || a.identity === undefined) return false;
+  const fails = a.checks.filter((c) => c.status === 'fail');
+  return fails.length > 0 && fails.every((c) => SIGNER_CHECKS.has(c.code));
+}
+
 /** The policy's requirement of the signer as written: `{identity, issuer}` (string or `{regexp}`), or `{keys}`. */
 export function expectedSigner(policy: ImagePolicy): ExpectedSigner {
   if ((policy.keys?.length ?? 0) > 0 && policy.identity === undefined) return { keys: policy.keys!.map((k) => k.fingerprint) };

@@ -61,8 +61,15 @@ export function coverageSentence(graph: ImageGraph, verdict: CoverageFacts): str
       : `${names(through)} covered through the index`);
   }
   const why = rule === 'signatures' ? WHY : WHY_EITHER;
-  for (const [state, list] of group(platforms.filter((p) => p.state !== 'verified'), (p) => p.state)) {
-    parts.push(`${names(list)} not covered (${why[state as Exclude<DigestState, 'verified'>]}${list.some((p) => p.unpinnedBy.length > 0) && state === 'unpinned' ? `: ${unique(list.flatMap((p) => p.unpinnedBy)).join(', ')}` : ''})`);
+  // A platform whose failing signatures (its own, the index's) all verify but for their signer was signed by someone else.
+  const mismatched = (p: DigestVerdict): string => {
+    const sources = [p, index].filter((d): d is DigestVerdict => d !== undefined && d.ownState === 'failed');
+    return p.state === 'failed' && sources.length > 0 && sources.every((d) => (d.mismatchedBy?.length ?? 0) > 0) ? unique(sources.flatMap((d) => d.mismatchedBy!)).join(', ') : '';
+  };
+  for (const [key, list] of group(platforms.filter((p) => p.state !== 'verified'), (p) => `${p.state}\0${mismatched(p)}`)) {
+    const [state, by] = key.split('\0') as [Exclude<DigestState, 'verified'>, string];
+    const reason = by !== '' ? `signed by ${by}, not the signer the policy expects` : why[state];
+    parts.push(`${names(list)} not covered (${reason}${list.some((p) => p.unpinnedBy.length > 0) && state === 'unpinned' ? `: ${unique(list.flatMap((p) => p.unpinnedBy)).join(', ')}` : ''})`);
   }
   if (index?.state === 'verified' && !byAttestation(index) && platforms.length > 0 && !platforms.some((p) => p.ownState === 'verified' && !byAttestation(p))) parts.push('no platform-level signature');
 
@@ -99,6 +106,7 @@ function indexPart(index: DigestVerdict, rule: CoverageRule): string {
   if (index.signedBy.length > 0) return `index signed by ${index.signedBy.join(', ')}`;
   if (index.ownState === 'verified' && index.coveredBy === 'attestation') return `index not signed, attested by ${(index.attestedBy ?? []).join(', ')}`;
   if (index.unpinnedBy.length > 0) return `index has a valid ${rule === 'signatures' ? 'signature' : 'signature or attestation'} by ${index.unpinnedBy.join(', ')}, but no identity was pinned`;
+  if (index.ownState === 'failed' && (index.mismatchedBy?.length ?? 0) > 0) return `index signed by ${index.mismatchedBy!.join(', ')}, not the signer the policy expects`;
   if (index.ownState === 'failed') return 'the index signature does not verify';
   if (index.ownState === 'not-checked') return 'the index signatures could not be read';
   return 'index not signed';

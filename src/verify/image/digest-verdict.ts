@@ -2,6 +2,7 @@ import type { GraphProblem, ImageGraph } from '../../model/image-graph';
 import { digestTag } from '../../registry/digest';
 import type { CoverageRule } from '../policy';
 import type { ArtifactState, DigestState } from '../../model/verdict';
+import { isSignerMismatch } from './cause-classify';
 import type { ArtifactVerification } from './verify-artifact';
 
 /**
@@ -40,6 +41,11 @@ export interface DigestVerdict {
   signedBy: string[];
   /** Valid signatures whose identity nothing pinned. */
   unpinnedBy: string[];
+  /**
+   * Who made the signatures on this digest that verify in every respect but their signer (identity,
+   * issuer, pinned GitHub claims): "signed by someone else", never "does not verify". Only when any.
+   */
+  mismatchedBy?: string[];
   /** Predicate types of verified attestations directly on this digest. */
   attestations: string[];
   /** Who made the verified attestations directly on this digest (identity, or key fingerprint). */
@@ -99,6 +105,8 @@ export function coverageOf(graph: ImageGraph, results: readonly ArtifactVerifica
       attestedBy: unique(attestations.filter((r) => r.state === 'verified').map(signerLabel)),
       problems,
     };
+    const mismatched = unique(candidates.filter(isSignerMismatch).map(signerLabel));
+    if (mismatched.length > 0) verdict.mismatchedBy = mismatched;
     if (ownState === 'verified') verdict.coveredBy = verdict.signedBy.length > 0 ? 'signature' : 'attestation';
     return verdict;
   };

@@ -37,6 +37,8 @@ export interface ImageEvidence extends Evidence {
   /** COVERAGE: the rule that applied, and what covered the platform. */
   coverageRule?: CoverageRule;
   coveredBy?: 'signature' | 'attestation';
+  /** REQUIRED_ATTESTATION: the requirement as the policy names it (`slsa-provenance`, or the predicate type). */
+  requirement?: string;
   /** READ: the code of what kept the content unread (a registry error code, e.g. `BLOB_UNKNOWN`). */
   problem?: string;
 }

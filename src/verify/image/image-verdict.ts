@@ -76,13 +76,13 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
     const missing = platforms.filter((p) => !r.predicateTypes.some((t) => p.attestations.includes(t) || onIndex));
     const which = r.predicateTypes.length === 1 ? r.predicateTypes[0]! : `any of ${r.predicateTypes.join(', ')}`;
     if (missing.length === 0 && platforms.length > 0 && (platformCuts.length === 0 || onIndex)) {
-      checks.push(imageCheck('REQUIRED_ATTESTATION', 'pass', `A verified ${r.name} attestation covers every platform.`, { predicateType: which }));
+      checks.push(imageCheck('REQUIRED_ATTESTATION', 'pass', `A verified ${r.name} attestation covers every platform.`, { predicateType: which, requirement: r.name }));
     } else if (missing.length === 0 && platforms.length > 0) {
-      checks.push(imageCheck('REQUIRED_ATTESTATION', 'warn', `A verified ${r.name} attestation (${which}) covers every platform examined, but not every entry of the index was examined, and only one on the index itself would cover those.`, { predicateType: which }));
+      checks.push(imageCheck('REQUIRED_ATTESTATION', 'warn', `A verified ${r.name} attestation (${which}) covers every platform examined, but not every entry of the index was examined, and only one on the index itself would cover those.`, { predicateType: which, requirement: r.name }));
     } else {
       const unsigned = results.some((a) => a.state !== 'verified' && a.predicateType !== undefined && r.predicateTypes.includes(a.predicateType));
-      const note = unsigned ? ' (one exists, but it is unsigned or did not verify, which does not count)' : '';
-      checks.push(imageCheck('REQUIRED_ATTESTATION', 'fail', `The policy requires a verified ${r.name} attestation (${which}); none covers ${missing.map((p) => p.target).join(', ') || 'the image'}${note}.`, { predicateType: which, platforms: missing.map((p) => p.target) }));
+      const note = unsigned ? ' (one exists, but it is unsigned, by another signer or failing, which does not count)' : '';
+      checks.push(imageCheck('REQUIRED_ATTESTATION', 'fail', `The policy requires a verified ${r.name} attestation (${which}); none covers ${missing.map((p) => p.target).join(', ') || 'the image'}${note}.`, { predicateType: which, requirement: r.name, platforms: missing.map((p) => p.target) }));
     }
   }
 
@@ -134,8 +134,12 @@ function coverageCheck(p: DigestVerdict, index: DigestVerdict | undefined, rule:
       return imageCheck('COVERAGE', 'warn', `${p.target} has only valid ${what}s whose identity nothing pinned (${[...p.unpinnedBy, ...(index?.unpinnedBy ?? [])].join(', ')}) ${why}.`, evidence);
     case 'not-checked':
       return imageCheck('COVERAGE', 'warn', `${p.target} could not be checked: part of what covers it could not be read ${why}.`, evidence);
-    case 'failed':
-      return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: the ${what}s on it${index ? ' and on the index' : ''} do not verify ${why}.${attestationHint(p, index, rule)}`, evidence);
+    case 'failed': {
+      const failing = [p, index].filter((d): d is DigestVerdict => d !== undefined && d.ownState === 'failed');
+      const by = failing.every((d) => (d.mismatchedBy?.length ?? 0) > 0) ? [...new Set(failing.flatMap((d) => d.mismatchedBy!))] : [];
+      const verb = by.length > 0 ? `are signed by ${by.join(', ')}, not the signer the policy expects` : 'do not verify';
+      return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: the ${what}s on it${index ? ' and on the index' : ''} ${verb} ${why}.${attestationHint(p, index, rule)}`, evidence);
+    }
     default:
       return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: no ${what} on it${index ? ' or on the index' : ''} ${why}.${attestationHint(p, index, rule)}`, evidence);
   }
