@@ -1,26 +1,34 @@
 import type { CliCommand, CliIo } from './io';
-import { Exit, parseOptions } from './io';
+import { Exit } from './io';
+import { optionHelp, parseOptions } from './options';
 import { LensError } from '../core/errors';
 import { parseReference } from '../registry/reference';
 import { buildGraph } from '../registry/graph';
 import { openReference } from '../registry/open';
-import { withRegistryClient, registryOptionSpec, registryOptionUsage } from './registry-options';
+import { CREDENTIALS_NOTE, withRegistryClient, registryOptionSpec } from './registry-options';
 import { renderTree } from './tree';
 
-const usage = `Usage: provenance-lens inspect <reference> [--json] [options]
+const OPTIONS = {
+  json: { type: 'boolean', help: 'machine-readable output (shape: docs/inspect-json.md)' },
+  ...registryOptionSpec,
+} as const;
+
+const usage = `Usage: provenance-lens inspect <reference> [options]
 
 Prints the supply-chain graph of an image: its index, every platform manifest, BuildKit
 attestations in the index, cosign signatures/attestations/SBOMs (sha256-<hex>.sig/.att/.sbom)
 for the index and every platform digest, and OCI referrers (API, or the sha256-<hex> tag schema).
 
 <reference>   registry/repository[:tag][@digest], or oci-layout:/path[:tag|@digest]
-  --json      machine-readable output (shape: docs/inspect-json.md)
-${registryOptionUsage}`;
+
+Options:
+${optionHelp(OPTIONS)}
+${CREDENTIALS_NOTE}`;
 
 export const inspectCommand: CliCommand = {
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' }, ...registryOptionSpec }, usage);
+    const { values, positionals } = parseOptions(args, OPTIONS, 'inspect');
     if (positionals.length !== 1) throw new LensError('USAGE', `inspect takes exactly one reference.\n${usage}`);
     const ref = parseReference(positionals[0]!);
     return withRegistryClient(values, io, async (client, signal) => {

@@ -1,5 +1,6 @@
 import type { CliCommand, CliIo } from './io';
-import { Exit, parseOptions } from './io';
+import { Exit } from './io';
+import { optionHelp, parseOptions } from './options';
 import { LensError } from '../core/errors';
 import { parseReference } from '../registry/reference';
 import { buildGraph } from '../registry/graph';
@@ -7,12 +8,18 @@ import { openReference } from '../registry/open';
 import { collectProvenance, selectPlatforms } from '../provenance/collect';
 import type { ProvenanceEntry, ProvenanceReport } from '../provenance/collect';
 import type { ProvenanceSummary } from '../provenance/types';
-import { withRegistryClient, registryOptionSpec, registryOptionUsage } from './registry-options';
+import { CREDENTIALS_NOTE, withRegistryClient, registryOptionSpec } from './registry-options';
 import { safeText, short } from './format';
 
 const NOT_VERIFIED = 'not verified — run `provenance-lens verify`';
 
-const usage = `Usage: provenance-lens provenance <reference> [--platform os/arch[/variant]] [--json] [options]
+const OPTIONS = {
+  platform: { type: 'string', value: 'os/arch[/variant]', help: 'only this platform; default: every platform' },
+  json: { type: 'boolean', help: 'machine-readable output with each raw statement (shape: docs/provenance-json.md)' },
+  ...registryOptionSpec,
+} as const;
+
+const usage = `Usage: provenance-lens provenance <reference> [options]
 
 Shows the SLSA provenance (v0.2 and v1) of an image, per platform, from the three places it
 lives: BuildKit attestations in the index, cosign .att attestations (sha256-<hex>.att) and OCI
@@ -23,15 +30,16 @@ under every platform.
 
 Provenance is shown, ${NOT_VERIFIED} to check who signed it.
 
-<reference>        registry/repository[:tag][@digest], or oci-layout:/path[:tag|@digest]
-  --platform p     only this platform (os/arch[/variant]); default: every platform
-  --json           machine-readable output with each raw statement (shape: docs/provenance-json.md)
-${registryOptionUsage}`;
+<reference>   registry/repository[:tag][@digest], or oci-layout:/path[:tag|@digest]
+
+Options:
+${optionHelp(OPTIONS)}
+${CREDENTIALS_NOTE}`;
 
 export const provenanceCommand: CliCommand = {
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' }, platform: { type: 'string' }, ...registryOptionSpec }, usage);
+    const { values, positionals } = parseOptions(args, OPTIONS, 'provenance');
     if (positionals.length !== 1) throw new LensError('USAGE', `provenance takes exactly one reference.\n${usage}`);
     const ref = parseReference(positionals[0]!);
     return withRegistryClient(values, io, async (client, signal) => {

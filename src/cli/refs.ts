@@ -9,15 +9,26 @@ import { Exit } from './io';
 import type { FileResult } from './refs-files';
 import { BesideFiles, fileReferences, walkFiles } from './refs-files';
 import { JsonStream, fileJson, fileText } from './refs-output';
-import { parseOptions } from './io';
+import { optionHelp, parseOptions } from './options';
 
 /**
  * `provenance-lens refs <file|folder>...`: every image reference written in Dockerfiles, compose
  * files, Kubernetes manifests, kustomizations, Helm values, GitHub workflows and GoReleaser configs,
  * at its line and column. JSON shape and conventions: docs/refs-json.md.
  */
-const usage = `Usage: provenance-lens refs <file|folder>... [--kind KIND] [--json]
-                            [--tag vX.Y.Z] [--env NAME=VALUE]... [--inherit-env] [--no-git]
+const options = {
+  kind: { type: 'string', value: 'KIND', help: `read every file given as this kind: ${FILE_KINDS.join(', ')}` },
+  json: { type: 'boolean', help: 'machine-readable output (shape: docs/refs-json.md), streamed file by file' },
+  ...goreleaserOptionSpec,
+  tag: { ...goreleaserOptionSpec.tag, help: 'GoReleaser configs: the tag being released (as `release`)' },
+  env: { ...goreleaserOptionSpec.env, help: "compose variables (over the .env beside the file) and GoReleaser's .Env (repeatable)" },
+  'inherit-env': { ...goreleaserOptionSpec['inherit-env'], help: "GoReleaser configs: also use this process's environment" },
+  commit: { ...goreleaserOptionSpec.commit, help: 'GoReleaser configs: the commit (as `release`)' },
+  branch: { ...goreleaserOptionSpec.branch, help: 'GoReleaser configs: the branch (as `release`)' },
+  'no-git': { ...goreleaserOptionSpec['no-git'], help: 'GoReleaser configs: do not run git (as `release`)' },
+} as const;
+
+const usage = `Usage: provenance-lens refs <file|folder>... [options]
 
 Lists every image reference written in the files, with its line and column (1-based; columns in
 UTF-16 code units, as editors count): Dockerfile FROM / COPY --from / RUN --mount from= and the
@@ -30,15 +41,9 @@ file, a chart's appVersion and --env; what cannot be known is listed as unresolv
 A folder is walked (skipping .git, node_modules and vendor); each file's kind comes from its
 path, name and content.
 
-  --kind KIND        read every file given as this kind: ${FILE_KINDS.join(', ')}
-  --json             machine-readable output (shape: docs/refs-json.md), streamed file by file
-  --tag vX.Y.Z       GoReleaser configs: the tag being released (as \`release\`)
-  --env NAME=VALUE   compose variables (over the .env beside the file) and GoReleaser's .Env
-  --inherit-env      GoReleaser configs: also use this process's environment
-  --commit, --branch, --no-git   GoReleaser configs: as \`release\`
+Options:
+${optionHelp(options)}
 Exit: 0 listed, 2 usage or operational error (a path that cannot be read, a file of no known kind).`;
-
-const options = { ...goreleaserOptionSpec, kind: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 function forcedKind(value: string | undefined): FileKind | undefined {
   if (value === undefined) return undefined;
@@ -62,7 +67,7 @@ async function* filesOf(paths: readonly string[]): AsyncGenerator<{ path: string
 export const refsCommand: CliCommand = {
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseOptions(args, options, usage);
+    const { values, positionals } = parseOptions(args, options, 'refs');
     if (positionals.length === 0) throw new LensError('USAGE', `refs takes at least one file or folder.\n${usage}`);
     const kind = forcedKind(values.kind);
     const beside = new BesideFiles(parseEnvPairs(values.env ?? [], usage), values, io.env, usage);

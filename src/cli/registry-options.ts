@@ -8,15 +8,16 @@ import { DiskCache, MemoryCache } from '../registry/cache';
 import { RegistryClient } from '../registry/client';
 import { DockerConfigCredentials } from '../registry/docker-config';
 import type { CliIo } from './io';
+import type { OptionDocs } from './options';
 
 /** Options every command that talks to a registry shares. */
 export const registryOptionSpec = {
-  'insecure-registry': { type: 'string', multiple: true },
-  'ca-file': { type: 'string', multiple: true },
-  'signature-repository': { type: 'string' },
-  'no-cache': { type: 'boolean' },
-  verbose: { type: 'boolean', short: 'v' },
-} as const;
+  'insecure-registry': { type: 'string', multiple: true, value: 'host:port', help: 'talk plain HTTP to this registry (repeatable)' },
+  'ca-file': { type: 'string', multiple: true, value: 'file.pem', help: 'trust this CA for registry TLS (repeatable)' },
+  'signature-repository': { type: 'string', value: 'repo', help: 'where cosign signatures live, if not beside the image' },
+  'no-cache': { type: 'boolean', help: 'neither read nor keep manifests and blobs in the user cache ($XDG_CACHE_HOME/provenance-lens/manifests-and-blobs); tags, tag lists and referrers are asked for every run either way' },
+  verbose: { type: 'boolean', short: 'v', help: 'log every request (method, URL without secrets, status, time) to stderr' },
+} as const satisfies OptionDocs;
 
 /**
  * Where the CLI keeps registry content between runs: manifests and blobs by digest, never a tag
@@ -27,14 +28,8 @@ export function contentCacheDir(env: NodeJS.ProcessEnv): string | undefined {
   return dir === undefined ? undefined : join(dir, 'manifests-and-blobs');
 }
 
-export const registryOptionUsage = `  --insecure-registry host:port   talk plain HTTP to this registry (repeatable)
-  --ca-file file.pem              trust this CA for registry TLS (repeatable)
-  --signature-repository repo     where cosign signatures live, if not beside the image
-  --no-cache                      neither read nor keep manifests and blobs in the user cache
-                                  ($XDG_CACHE_HOME/provenance-lens/manifests-and-blobs); tags,
-                                  tag lists and referrers are asked for every run either way
-  -v, --verbose                   log every request (method, URL without secrets, status, time) to stderr
-Credentials come from Docker's config ($DOCKER_CONFIG/config.json: auths, credHelpers, credsStore).`;
+/** Said below the options of every command that talks to a registry. */
+export const CREDENTIALS_NOTE = "Credentials come from Docker's config ($DOCKER_CONFIG/config.json: auths, credHelpers, credsStore).";
 
 async function clientFromOptions(values: { 'insecure-registry'?: string[]; 'ca-file'?: string[]; 'no-cache'?: boolean; verbose?: boolean }, io: CliIo): Promise<RegistryClient> {
   const ca: string[] = [];

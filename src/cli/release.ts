@@ -9,9 +9,11 @@ import { safeText } from './format';
 import { goreleaserContext, goreleaserOptionSpec } from './goreleaser-context';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
-import { parseOptions } from './io';
+import { optionHelp, parseOptions } from './options';
 
-const usage = `Usage: provenance-lens release <goreleaser file> [--tag vX.Y.Z] [--env NAME=VALUE]... [--json]
+const options = { ...goreleaserOptionSpec, json: { type: 'boolean', help: 'machine-readable output (shape: docs/release-json.md)' } } as const;
+
+const usage = `Usage: provenance-lens release <goreleaser file> [options]
 
 Lists every image reference the release publishes, rendered as GoReleaser renders it:
 dockers[].image_templates, docker_manifests (name_template and the images it assembles),
@@ -19,18 +21,9 @@ dockers_v2 images x tags, kos repositories x tags (named as ko names them, from 
 main and the module of the go.mod beside the file; KO_DOCKER_REPO replaces the repositories);
 what docker_signs signs and the identity it claims; and the configuration's traps (docker_manifests of attested images, unresolved templates).
 
-  --tag vX.Y.Z       the tag being released (default: $GORELEASER_CURRENT_TAG, else the latest
-                     tag git describes next to the file)
-  --commit SHA       the commit (default: git rev-parse HEAD next to the file)
-  --branch NAME      the branch (default: git's current branch)
-  --env NAME=VALUE   a variable of the release job's environment (repeatable); the file's own
-                     env: applies on top, as in GoReleaser
-  --inherit-env      also use this process's environment, as GoReleaser does in the release job
-  --no-git           do not run git
-  --json             machine-readable output (shape: docs/release-json.md)
+Options:
+${optionHelp(options)}
 A value that cannot be rendered is never guessed: it is listed as unresolved, with its variables.`;
-
-const options = { ...goreleaserOptionSpec, json: { type: 'boolean' } } as const;
 
 const HOW_TO_SET: Record<ReturnType<typeof variableSource>, string> = {
   env: 'set it with --env NAME=VALUE',
@@ -112,7 +105,7 @@ function toTable(file: string, tag: string | undefined, release: ResolvedRelease
 export const releaseCommand: CliCommand = {
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseOptions(args, options, usage);
+    const { values, positionals } = parseOptions(args, options, 'release');
     if (positionals.length !== 1) throw new LensError('USAGE', `release takes exactly one GoReleaser file.\n${usage}`);
     const file = positionals[0]!;
     let text: string;

@@ -8,11 +8,13 @@ import type { CommandEntry } from './commands';
 function help(io: CliIo): void {
   const lines = ['provenance-lens: what exactly did we ship?', '', 'Commands:'];
   for (const c of commands) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`);
-  lines.push('', 'Run `provenance-lens <command> --help` for its options.');
+  lines.push('', 'Run `provenance-lens help <command>` (or `<command> --help`) for its options.');
   io.stdout.write(`${lines.join('\n')}\n`);
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // `help <command>` is `<command> --help`.
+  if (argv[0] === 'help' && argv.length > 1) return runCli([...argv.slice(1), '--help'], io);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     help(io);

@@ -1,6 +1,7 @@
 import { LensError } from '../core/errors';
 import { defaultTrustCacheDir } from '../verify/trust';
 import type { LoadTrustRootOptions } from '../verify/trust';
+import type { OptionDocs } from './options';
 
 /**
  * Where the CLI's trusted root comes from (src/verify/trust/trust-root.ts): offline by default, the
@@ -12,9 +13,12 @@ import type { LoadTrustRootOptions } from '../verify/trust';
  * ($XDG_CACHE_HOME/provenance-lens, ~/.cache/provenance-lens, …): only a refreshing run reads it.
  */
 export const trustOptionSpec = {
-  offline: { type: 'boolean' },
-  'refresh-trust-root': { type: 'boolean' },
-} as const;
+  'refresh-trust-root': {
+    type: 'boolean',
+    help: "refresh the trusted root through Sigstore's TUF repository first; after 3 s without it, or if it fails, the last refreshed root (else the embedded one) is used and the output says why. Refreshed roots are cached in the user cache ($XDG_CACHE_HOME/provenance-lens)",
+  },
+  offline: { type: 'boolean', help: 'never use the network for trust material (the default)' },
+} as const satisfies OptionDocs;
 
 /**
  * Test and debugging knobs, read with --refresh-trust-root only: the TUF repository to refresh
@@ -23,21 +27,6 @@ export const trustOptionSpec = {
  */
 export const TUF_MIRROR_ENV = 'PROVENANCE_LENS_TUF_MIRROR';
 export const TUF_ROOT_ENV = 'PROVENANCE_LENS_TUF_ROOT';
-
-/** The options' usage lines, descriptions starting at `column` (as the command's other options). */
-export function trustOptionUsage(column: number): string {
-  const line = (flag: string, text: readonly string[]): string => text.map((t, i) => `${(i === 0 ? `  ${flag}` : '').padEnd(column)}${t}`).join('\n');
-  return [
-    line('--refresh-trust-root', [
-      "refresh the trusted root through Sigstore's TUF repository",
-      'first; after 3 s without it, or if it fails, the last',
-      'refreshed root (else the embedded one) is used and the',
-      'output says why. Refreshed roots are cached in the user',
-      'cache ($XDG_CACHE_HOME/provenance-lens)',
-    ]),
-    line('--offline', ['never use the network for trust material (the default)']),
-  ].join('\n');
-}
 
 export type TrustFlagValues = { offline?: boolean; 'refresh-trust-root'?: boolean; 'trusted-root'?: string };
 

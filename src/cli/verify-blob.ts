@@ -8,8 +8,9 @@ import { matcherFromFlags } from './policy-flags';
 import { loadPublicKeyFile, loadTrustRoot } from '../verify/trust';
 import type { PublicKeyMaterial } from '../verify/trust';
 import type { CliCommand, CliIo } from './io';
-import { Exit, parseOptions } from './io';
-import { trustLoadOptions, trustOptionSpec, trustOptionUsage } from './trust-options';
+import { Exit } from './io';
+import { optionHelp, parseOptions } from './options';
+import { trustLoadOptions, trustOptionSpec } from './trust-options';
 
 /**
  * `provenance-lens verify-blob`: one bundle over one artifact, offline unless asked to refresh
@@ -18,37 +19,29 @@ import { trustLoadOptions, trustOptionSpec, trustOptionUsage } from './trust-opt
  * exit 0 when verified, 1 when not; 2 for usage or unreadable inputs (the protocol
  * only distinguishes zero from non-zero).
  */
+const OPTIONS = {
+  bundle: { type: 'string', value: 'FILE', help: 'the Sigstore bundle (required)' },
+  'certificate-identity': { type: 'string', value: 'S', help: "the signer's certificate identity (SAN), exact" },
+  'certificate-identity-regexp': { type: 'string', value: 'R', help: "... or an RE2 expression (as cosign's), matching the whole SAN" },
+  'certificate-oidc-issuer': { type: 'string', value: 'S', help: 'the OIDC issuer, exact' },
+  'certificate-oidc-issuer-regexp': { type: 'string', value: 'R', help: '... or an RE2 expression matching the whole issuer' },
+  'trusted-root': { type: 'string', value: 'FILE', help: 'a trusted_root.json (default: the embedded public-good root)' },
+  key: { type: 'string', value: 'FILE', help: 'verify with this PEM public key instead of a certificate identity' },
+  'insecure-ignore-tlog': { type: 'boolean', help: 'with --key: do not require a transparency-log entry' },
+  json: { type: 'boolean', help: 'print the result as JSON' },
+  ...trustOptionSpec,
+} as const;
+
 const USAGE = `Usage: provenance-lens verify-blob --bundle FILE [options] <FILE | sha256:HEX>
 
 Verifies a Sigstore bundle (v0.1-v0.3, message signature or DSSE) over an artifact
 or its digest, offline unless --refresh-trust-root.
 
 Options:
-  --bundle FILE                          the Sigstore bundle (required)
-  --certificate-identity S               the signer's certificate identity (SAN), exact
-  --certificate-identity-regexp R        ... or an RE2 expression (as cosign's), matching the whole SAN
-  --certificate-oidc-issuer S            the OIDC issuer, exact
-  --certificate-oidc-issuer-regexp R     ... or an RE2 expression matching the whole issuer
-  --trusted-root FILE                    a trusted_root.json (default: the embedded public-good root)
-  --key FILE                             verify with this PEM public key instead of a certificate identity
-  --insecure-ignore-tlog                 with --key: do not require a transparency-log entry
-  --json                                 print the result as JSON
-${trustOptionUsage(41)}
+${optionHelp(OPTIONS)}
 
 Exit: 0 verified, 1 not verified, 2 usage or unreadable input.`;
 
-const OPTIONS = {
-  bundle: { type: 'string' },
-  'certificate-identity': { type: 'string' },
-  'certificate-identity-regexp': { type: 'string' },
-  'certificate-oidc-issuer': { type: 'string' },
-  'certificate-oidc-issuer-regexp': { type: 'string' },
-  'trusted-root': { type: 'string' },
-  key: { type: 'string' },
-  'insecure-ignore-tlog': { type: 'boolean' },
-  json: { type: 'boolean' },
-  ...trustOptionSpec,
-} as const;
 
 export const verifyBlobCommand: CliCommand = {
   usage: USAGE,
@@ -56,7 +49,7 @@ export const verifyBlobCommand: CliCommand = {
 };
 
 async function runVerifyBlob(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseOptions(args, OPTIONS, USAGE);
+  const { values, positionals } = parseOptions(args, OPTIONS, 'verify-blob');
   const trustLoad = trustLoadOptions(values, io.env);
   if (values.bundle === undefined) throw new LensError('USAGE', `--bundle is required.\n${USAGE}`);
   if (positionals.length !== 1) throw new LensError('USAGE', `Expected exactly one artifact (a file or sha256:<hex>), got ${positionals.length}.\n${USAGE}`);

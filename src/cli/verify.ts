@@ -7,11 +7,13 @@ import { policyForImage, trustRootFor } from '../verify/policy';
 import type { ImagePolicy } from '../verify/policy';
 import type { ImageVerification } from '../verify/image';
 import { policyFromFlags, readPolicyFile } from './policy-flags';
+import { unusedPolicyNotice } from './policy-notice';
 import { verifyImage } from '../verify';
 import type { CliCommand, CliIo } from './io';
-import { Exit, parseOptions } from './io';
-import { withRegistryClient, registryOptionSpec, registryOptionUsage } from './registry-options';
-import { trustLoadOptions, trustOptionSpec, trustOptionUsage } from './trust-options';
+import { Exit } from './io';
+import { optionHelp, parseOptions } from './options';
+import { CREDENTIALS_NOTE, withRegistryClient, registryOptionSpec } from './registry-options';
+import { trustLoadOptions, trustOptionSpec } from './trust-options';
 import { runVerifyRelease } from './verify-release';
 import { renderVerification } from './verify-text';
 
@@ -23,6 +25,26 @@ import { renderVerification } from './verify-text';
  * "unsigned"), 2 on usage errors and when the image itself is refused or unreadable, so that no
  * verdict was reached. JSON: docs/verify-json.md.
  */
+const OPTIONS = {
+  'certificate-identity': { type: 'string', value: 'S', help: "the signer's certificate identity (SAN), exact" },
+  'certificate-identity-regexp': { type: 'string', value: 'R', help: "... or an RE2 expression (as cosign's), matching the whole SAN" },
+  'certificate-oidc-issuer': { type: 'string', value: 'S', help: 'the OIDC issuer, exact' },
+  'certificate-oidc-issuer-regexp': { type: 'string', value: 'R', help: '... or an RE2 expression matching the whole issuer' },
+  key: { type: 'string', multiple: true, value: 'FILE', help: 'accept signatures made with this PEM public key (repeatable)' },
+  'insecure-ignore-tlog': { type: 'boolean', help: 'do not require a transparency-log entry (key-based signing)' },
+  'require-attestation': { type: 'string', multiple: true, value: 'TYPE', help: 'require a verified attestation of this predicate type covering every platform (repeatable)' },
+  coverage: { type: 'string', value: 'RULE', help: "what covers a digest: signatures (default, cosign verify's rule) or signatures-or-attestations (a verified attestation from the pinned signer covers it too, as slsa-verifier)" },
+  'trusted-root': { type: 'string', value: 'FILE', help: 'a trusted_root.json (default: the embedded public-good root)' },
+  'certificate-chain': { type: 'string', value: 'FILE', help: "a private PKI: PEM CA certificates (intermediates, then the root) that replace the root's certificate authorities, as cosign --certificate-chain; with --insecure-ignore-tlog and no signed time, certificates are checked at the current time" },
+  ...trustOptionSpec,
+  policy: { type: 'string', value: 'FILE', help: 'a .provenance-lens.yaml policy (docs/policy.md); flags given as well replace its value for that requirement. A policy file is used only when named here, never found by itself' },
+  json: { type: 'boolean', help: 'machine-readable output (shape: docs/verify-json.md)' },
+  release: { type: 'string', value: 'FILE', help: 'verify every image the GoReleaser file publishes for --tag (references rendered as GoReleaser does): one table, a row per image and platform; exit 0 only if every image is verified or excepted' },
+  tag: { type: 'string', value: 'vX.Y.Z', help: 'with --release: the tag being released (default: $GORELEASER_CURRENT_TAG)' },
+  env: { type: 'string', multiple: true, value: 'NAME=VALUE', help: "with --release: a variable of the GoReleaser file's .Env (repeatable)" },
+  ...registryOptionSpec,
+} as const;
+
 const USAGE = `Usage: provenance-lens verify <reference> [options]
        provenance-lens verify --release <goreleaser file> --tag vX.Y.Z [--env NAME=VALUE]... [options]
 
@@ -31,52 +53,10 @@ Sigstore bundles, BuildKit's unsigned in-index statements) for the index and eve
 and says which digest each covers. Verified only if every platform is covered by a verified
 signature (its own or the index's) and every requirement holds.
 
-  --certificate-identity S            the signer's certificate identity (SAN), exact
-  --certificate-identity-regexp R     ... or an RE2 expression (as cosign's), matching the whole SAN
-  --certificate-oidc-issuer S         the OIDC issuer, exact
-  --certificate-oidc-issuer-regexp R  ... or an RE2 expression matching the whole issuer
-  --key FILE                          accept signatures made with this PEM public key (repeatable)
-  --insecure-ignore-tlog              do not require a transparency-log entry (key-based signing)
-  --require-attestation TYPE          require a verified attestation of this predicate type
-                                      covering every platform (repeatable)
-  --coverage RULE                     what covers a digest: signatures (default, cosign verify's
-                                      rule) or signatures-or-attestations (a verified attestation
-                                      from the pinned signer covers it too, as slsa-verifier)
-  --trusted-root FILE                 a trusted_root.json (default: the embedded public-good root)
-  --certificate-chain FILE            a private PKI: PEM CA certificates (intermediates, then the
-                                      root) that replace the root's certificate authorities, as
-                                      cosign --certificate-chain; with --insecure-ignore-tlog and
-                                      no signed time, certificates are checked at the current time
-${trustOptionUsage(38)}
-  --policy FILE                       a .provenance-lens.yaml policy (docs/policy.md); flags
-                                      given as well replace its value for that requirement
-  --json                              machine-readable output (shape: docs/verify-json.md)
-  --release FILE                      verify every image the GoReleaser file publishes for --tag
-                                      (references rendered as GoReleaser does; --env NAME=VALUE
-                                      for its .Env, repeatable): one table, a row per image and
-                                      platform; exit 0 only if every image is verified or excepted
-${registryOptionUsage}
+Options:
+${optionHelp(OPTIONS)}
+${CREDENTIALS_NOTE}
 Exit: 0 verified (or excepted by the policy), 1 not verified, 2 usage or operational error.`;
-
-const OPTIONS = {
-  'certificate-identity': { type: 'string' },
-  'certificate-identity-regexp': { type: 'string' },
-  'certificate-oidc-issuer': { type: 'string' },
-  'certificate-oidc-issuer-regexp': { type: 'string' },
-  key: { type: 'string', multiple: true },
-  'insecure-ignore-tlog': { type: 'boolean' },
-  'require-attestation': { type: 'string', multiple: true },
-  'trusted-root': { type: 'string' },
-  coverage: { type: 'string' },
-  'certificate-chain': { type: 'string' },
-  ...trustOptionSpec,
-  policy: { type: 'string' },
-  json: { type: 'boolean' },
-  release: { type: 'string' },
-  tag: { type: 'string' },
-  env: { type: 'string', multiple: true },
-  ...registryOptionSpec,
-} as const;
 
 export const verifyCommand: CliCommand = {
   usage: USAGE,
@@ -84,9 +64,11 @@ export const verifyCommand: CliCommand = {
 };
 
 async function runVerify(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseOptions(args, OPTIONS, USAGE);
+  const { values, positionals } = parseOptions(args, OPTIONS, 'verify');
   // Before anything is read: contradicting trust flags are a usage error at once.
   const trustLoad = trustLoadOptions(values, io.env);
+  const notice = unusedPolicyNotice(values, io.cwd ?? process.cwd());
+  if (notice !== undefined) io.stderr.write(`provenance-lens verify: ${notice}\n`);
   if (values.release !== undefined) return runVerifyRelease(values, positionals, io, trustLoad);
   if (values.tag !== undefined || values.env !== undefined) throw new LensError('USAGE', `--tag and --env apply to --release only.\n${USAGE}`);
   if (positionals.length !== 1) throw new LensError('USAGE', `verify takes exactly one reference.\n${USAGE}`);

@@ -10,11 +10,11 @@ export interface CliResult {
 }
 
 /**
- * Runs the CLI in-process with captured streams and an environment of the test's choosing. Each
+ * Runs the CLI in-process with captured streams, an environment and a folder of the test's choosing. Each
  * run has a cache folder of its own (so runs do not answer each other from the content cache),
  * unless the test gives XDG_CACHE_HOME.
  */
-export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const cache = env.XDG_CACHE_HOME === undefined ? mkdtempSync(join(tmpdir(), 'pl-cli-cache-')) : undefined;
@@ -23,6 +23,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s) },
       env: { PATH: process.env.PATH, HOME: emptyHome(), ...(cache ? { XDG_CACHE_HOME: cache } : {}), ...env },
+      ...(cwd !== undefined ? { cwd } : {}),
     });
     return { code, stdout, stderr };
   } finally {

@@ -24,7 +24,7 @@ describe('verify-blob usage errors exit 2 and say what is wrong', () => {
     ['an invalid pattern', ['--bundle', 'b', '--certificate-identity-regexp', '(unclosed', 'x'], /Invalid regular expression "\(unclosed"/],
     ['a key with an identity', ['--bundle', 'b', '--key', 'k.pub', '--certificate-identity', 'a', 'x'], /--key verifies a managed key; certificate identity and issuer options do not apply/],
     ['ignoring the log without a key', ['--bundle', 'b', '--insecure-ignore-tlog', 'x'], /--insecure-ignore-tlog only applies with --key/],
-    ['an unknown option', ['--bundle', 'b', '--certificate-email', 'a', 'x'], /Unknown option '--certificate-email'/],
+    ['an unknown option', ['--bundle', 'b', '--certificate-email', 'a', 'x'], /^provenance-lens verify-blob: unknown option --certificate-email; did you mean --certificate-identity\? \(`provenance-lens verify-blob --help` lists its options\)\. \[USAGE\]\n$/],
     ['a bad digest', ['--bundle', 'b', 'sha256:abc'], /is not a valid sha256 digest.*\[REFERENCE_INVALID\]/],
     ['an unreadable bundle', ['--bundle', '/nonexistent/bundle.json', 'sha256:' + '0'.repeat(64)], /Cannot read bundle \/nonexistent\/bundle\.json.*\[USAGE\]/],
   ];
