@@ -9,9 +9,9 @@
 // strictly; anything odd is ignored (and said), never half-used.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describeError } from '../../core/errors';
+import { userCacheDir } from '../../core/user-cache-dir';
 import { parseTrustedRoot, wholeDays } from './trust-parse';
 import { PUBLIC_GOOD_TUF_URL, embeddedTrustRoot } from './trust-seeds';
 import type { TrustRoot } from './trust-types';
@@ -21,10 +21,7 @@ import type { TrustRoot } from './trust-types';
  * (default `~/.cache`), `~/Library/Caches/provenance-lens`, `%LOCALAPPDATA%\provenance-lens\Cache`.
  */
 export function defaultTrustCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  const home = env.HOME ?? env.USERPROFILE ?? homedir();
-  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'provenance-lens', 'Cache');
-  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'provenance-lens');
-  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'provenance-lens');
+  return userCacheDir(env, platform);
 }
 
 /** One directory name per repository, as @sigstore/tuf names its own (host + path). */
