@@ -32,7 +32,7 @@ export function renderVerification(g: ImageGraph, r: ImageVerification, policy: 
   lines.push('', 'Requirements:');
   for (const c of v.checks) lines.push(`  ${c.status.toUpperCase().padEnd(4)} ${c.code.padEnd(20)} ${safeText(c.message)}`);
   const pki = privatePki({ info: r.trustRoot });
-  lines.push('', `Policy: ${describePolicy(policy)}`, `Trust: ${describeTrustRoot(r.trustRoot)}${pki ? `; certificate authorities: the private PKI chain ${safeText(pki.path)} (${safeText(pki.subjects.join('; '))})` : ''}`);
+  lines.push('', `Policy: ${describePolicy(policy)}`, `Trust: ${safeText(describeTrustRoot(r.trustRoot, pki ? [`certificate authorities: the private PKI chain ${pki.path} (${pki.subjects.join('; ')})`] : []))}`);
   const notChecked = notCheckedLines(g, r);
   if (notChecked.length > 0) lines.push('Not checked:', ...notChecked.map((l) => `  - ${l}`));
   // Whenever a signer was seen and not pinned, whatever else is wrong with the image.

@@ -26,7 +26,8 @@ export function responseError(res: HttpResponse, what: string, registry: string)
     case 403:
       return new LensError('DENIED', `Access to ${what} on ${registry} is denied${said}; the credentials in use do not allow pulling it.`, { registry, url, status: 403 });
     case 404:
-      return new LensError('NOT_FOUND', `${what} was not found on ${registry}${said}. Check the repository name and the tag or digest.`, { registry, url, status: 404 });
+      // `what` opens the sentence: "Manifest rancher/fleet:v1 was not found", never "… registry. manifest …".
+      return new LensError('NOT_FOUND', `${what.charAt(0).toUpperCase()}${what.slice(1)} was not found on ${registry}${said}. Check the repository name and the tag or digest.`, { registry, url, status: 404 });
     case 429: {
       const wait = parseRetryAfter(res.headers['retry-after']);
       const at = wait !== undefined ? new Date(Date.now() + wait).toISOString() : undefined;

@@ -104,7 +104,7 @@ describe('inspect against a real registry (anonymous)', () => {
     assert.equal(bad.stderr.trim().split('\n').length, 1);
     const missing = await cli(['inspect', `${reg.host}/rancher/fleet-agent:v9.9.9`]);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /manifest rancher\/fleet-agent:v9\.9\.9 was not found on 127\.0\.0\.1:\d+.*MANIFEST_UNKNOWN.*\[NOT_FOUND\]/);
+    assert.match(missing.stderr, /^provenance-lens inspect: Manifest rancher\/fleet-agent:v9\.9\.9 was not found on 127\.0\.0\.1:\d+.*MANIFEST_UNKNOWN.*\[NOT_FOUND\]/);
     const usage = await cli(['inspect']);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /exactly one reference/);

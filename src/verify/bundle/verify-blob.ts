@@ -5,7 +5,7 @@ import type { BundleVersion } from './bundle-input';
 import { parseBundle } from './bundle-input';
 import type { CertificateFacts } from './certificate';
 import { bundleChainCheck, certificateFacts, issuingAuthority, leafCertificate } from './certificate';
-import { describeTrustRoot, privatePki, sameKey } from '../trust';
+import { describeTrustRoot, endSentence, privatePki, sameKey } from '../trust';
 import type { PublicKeyMaterial, TrustRoot, TrustRootInfo } from '../trust';
 import { checkpointChecks } from './checkpoint-match';
 import type { CheckCode, SignatureCheck } from '../checks';
@@ -65,8 +65,8 @@ export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
   const { trustRoot, artifact } = options;
   const requireTlog = options.requireTlog ?? true;
   const pki = privatePki(trustRoot);
-  const chainNote = pki === undefined ? '' : `, its certificate authorities replaced by the private PKI chain ${pki.path} (${pki.subjects.join('; ')})`;
-  const checks: SignatureCheck[] = [check('TRUST_ROOT', 'info', `Using the ${describeTrustRoot(trustRoot.info)}${chainNote}.`, { trustRoot: trustRoot.info.instance })];
+  const chainNote = pki === undefined ? [] : [`its certificate authorities replaced by the private PKI chain ${pki.path} (${pki.subjects.join('; ')})`];
+  const checks: SignatureCheck[] = [check('TRUST_ROOT', 'info', endSentence(`Using the ${describeTrustRoot(trustRoot.info, chainNote)}`), { trustRoot: trustRoot.info.instance })];
   const result = (required: CheckCode[], extra: Partial<BlobVerification> = {}): BlobVerification => finish(checks, required, trustRoot.info, extra);
 
   const parse = parseBundle(options.bundle);

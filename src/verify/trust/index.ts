@@ -8,7 +8,7 @@ export { loadPublicKeyFile } from './public-key-file';
 export { keyFingerprint, sameKey } from './public-key';
 export type { PublicKeyMaterial } from './public-key';
 export { defaultTrustCacheDir } from './trust-cache';
-export { describeTrustRoot } from './trust-describe';
+export { describeTrustRoot, endSentence } from './trust-describe';
 export { loadTrustRoot } from './trust-root';
 export type { LoadTrustRootOptions } from './trust-root';
 export type { TrustRoot, TrustRootInfo } from './trust-types';
