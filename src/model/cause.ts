@@ -38,9 +38,13 @@ export interface Cause {
   platform?: string;
   /** The targets (`index` first, then platforms) a cause is about when it is about several. */
   platforms?: string[];
-  /** The signers met (IDENTITY_MISMATCH, ISSUER_MISMATCH, UNPINNED). */
+  /**
+   * The signers met: always for IDENTITY_MISMATCH, ISSUER_MISMATCH and UNPINNED (every signer seen,
+   * the data of the CLI's pin hint); for MISSING_ATTESTATION when the attestation there has another
+   * signer; for INVALID_SIGNATURE when its certificate names one.
+   */
   seen?: Signer[];
-  /** The policy's requirement as written. */
+  /** The policy's requirement as written (IDENTITY_MISMATCH, ISSUER_MISMATCH, UNPINNED, a MISSING_ATTESTATION by another signer). */
   expected?: ExpectedSigner;
   /** NOT_CHECKED: the underlying problem code (AMBIGUOUS_JSON, TRUNCATED, a read error's code). */
   problem?: string;
