@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { CommandIds, ViewIds } from './host/ids';
 import type { LensServices } from './commands/context';
 import { registerCommands } from './commands/register';
+import { walkthroughContext } from './commands/walkthrough';
 import { affectsSettings, policyPath, readSettings, workspaceFiles } from './host/config';
 import { HostCredentials, RegistrySecrets } from './host/credentials';
 import { Engines } from './host/engines';
@@ -104,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     vscode.commands.registerCommand(CommandIds.showVersion, () => showVersion(context)),
     ...registerCommands(() => services),
+    walkthroughContext(services),
     sources.onDidChange(() => void reloadReleases()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;

@@ -30,7 +30,7 @@ async function copy(text: string): Promise<string> {
 }
 
 export async function copyDigest(s: LensServices, arg?: unknown): Promise<string | undefined> {
-  const target = await resolveTarget(s, arg, 'Provenance Lens: Copy digest');
+  const target = await resolveTarget(s, arg, 'Provenance Lens: Copy Digest');
   if (!target) return undefined;
   if (target.artifact ?? target.platform) return copy((target.artifact ?? target.platform)!);
   const graph = await graphOf(s, target);
@@ -39,7 +39,7 @@ export async function copyDigest(s: LensServices, arg?: unknown): Promise<string
 
 /** `registry/repo:tag@sha256:…` for an image (the tag stays for people); `registry/repo@sha256:…` for a platform. */
 export async function copyPinnedReference(s: LensServices, arg?: unknown): Promise<string | undefined> {
-  const target = await resolveTarget(s, arg, 'Provenance Lens: Copy reference pinned by digest');
+  const target = await resolveTarget(s, arg, 'Provenance Lens: Copy Reference Pinned by Digest');
   if (!target) return undefined;
   const repository = repositoryOf(target.reference);
   if (target.platform) return copy(`${repository}@${target.platform}`);

@@ -8,7 +8,7 @@ import { revealImage } from './open-result';
 import { isTreeNode, resolveTarget } from './targets';
 
 export async function addImage(s: LensServices, arg?: unknown): Promise<string | undefined> {
-  const target = await resolveTarget(s, arg, 'Provenance Lens: Add image to the release view');
+  const target = await resolveTarget(s, arg, 'Provenance Lens: Add Image to the Releases View');
   if (!target) return undefined;
   await s.state.userImages.write(addToList(s.state.userImages.read(), target.reference));
   await s.state.remember(target.reference);

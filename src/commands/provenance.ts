@@ -23,7 +23,7 @@ async function choosePlatform(s: LensServices, platforms: readonly PlatformEntry
 
 /** Opens the image panel on the platform's provenance; returns the platform's digest. */
 export async function showProvenance(s: LensServices, arg?: unknown): Promise<string | undefined> {
-  const target = await resolveTarget(s, arg, 'Provenance Lens: Show provenance');
+  const target = await resolveTarget(s, arg, 'Provenance Lens: Show Provenance');
   if (!target) return undefined;
   const load = await loadWithProgress(s, target, `Reading ${target.reference}`, false);
   if (load.status === 'failed') {

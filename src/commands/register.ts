@@ -11,6 +11,7 @@ import { addImage, pickTag, refresh, removeImage, retry } from './images';
 import { showProvenance } from './provenance';
 import { signIn, signOut } from './sign-in';
 import { inspectImage, verifyImage } from './verify';
+import { openPolicy, runDemo } from './walkthrough';
 
 type Handler = (s: LensServices, ...args: unknown[]) => unknown;
 
@@ -28,6 +29,8 @@ const HANDLERS: Record<Exclude<CommandId, 'provenanceLens.showVersion'>, Handler
   [CommandIds.retry]: (s, arg) => retry(s, arg),
   [CommandIds.pickTag]: (s, arg) => pickTag(s, arg),
   [CommandIds.openLog]: (s) => s.log.show(),
+  [CommandIds.openPolicy]: (s) => openPolicy(s),
+  [CommandIds.runDemo]: () => runDemo(),
 };
 
 export function registerCommands(services: () => LensServices): vscode.Disposable[] {

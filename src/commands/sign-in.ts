@@ -35,12 +35,12 @@ function knownRegistries(s: LensServices): string[] {
 async function askRegistry(s: LensServices): Promise<string | undefined> {
   const known = knownRegistries(s);
   if (known.length === 0) {
-    return vscode.window.showInputBox({ title: 'Sign in to registry', prompt: 'Registry host', placeHolder: 'ghcr.io', ignoreFocusOut: true, validateInput: registryError });
+    return vscode.window.showInputBox({ title: 'Sign In to Registry', prompt: 'Registry host', placeHolder: 'ghcr.io', ignoreFocusOut: true, validateInput: registryError });
   }
-  const pick = await vscode.window.showQuickPick([...known.map((r) => ({ label: r })), { label: 'Another registry…' }], { title: 'Sign in to registry', placeHolder: 'Which registry?' });
+  const pick = await vscode.window.showQuickPick([...known.map((r) => ({ label: r })), { label: 'Another registry…' }], { title: 'Sign In to Registry', placeHolder: 'Which registry?' });
   if (!pick) return undefined;
   if (pick.label !== 'Another registry…') return pick.label;
-  return vscode.window.showInputBox({ title: 'Sign in to registry', prompt: 'Registry host', placeHolder: 'ghcr.io', ignoreFocusOut: true, validateInput: registryError });
+  return vscode.window.showInputBox({ title: 'Sign In to Registry', prompt: 'Registry host', placeHolder: 'ghcr.io', ignoreFocusOut: true, validateInput: registryError });
 }
 
 export async function signIn(s: LensServices, arg?: unknown): Promise<string | undefined> {

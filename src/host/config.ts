@@ -145,6 +145,20 @@ export function goreleaserEnv(uri: vscode.Uri): Readonly<Record<string, string>>
   return env(vscode.workspace.getConfiguration(SECTION, uri).get(GORELEASER_ENV));
 }
 
+/** provenanceLens.diagnostics.severity: how a failed, unsigned or unpinned image shows in Problems. */
+export const DIAGNOSTICS_SEVERITY = 'diagnostics.severity';
+export type DiagnosticsSeverity = 'error' | 'warning' | 'information' | 'off';
+const SEVERITIES: readonly DiagnosticsSeverity[] = ['error', 'warning', 'information', 'off'];
+
+/**
+ * The severity of the Problems entry of an image a file names (a resource setting: a folder of a
+ * multi-root workspace may choose its own); `warning` when unset or not one of the four values.
+ */
+export function diagnosticsSeverity(uri: vscode.Uri | undefined): DiagnosticsSeverity {
+  const v = vscode.workspace.getConfiguration(SECTION, uri ?? null).get(DIAGNOSTICS_SEVERITY);
+  return SEVERITIES.find((s) => s === v) ?? 'warning';
+}
+
 /** True when a change to the configuration touches this extension. */
 export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(SECTION);

@@ -15,6 +15,8 @@ export const CommandIds = {
   retry: 'provenanceLens.retry',
   pickTag: 'provenanceLens.pickTag',
   openLog: 'provenanceLens.openLog',
+  openPolicy: 'provenanceLens.openPolicy',
+  runDemo: 'provenanceLens.runDemo',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

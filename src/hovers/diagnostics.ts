@@ -1,10 +1,18 @@
 // The Problems panel for goreleaser files: what the file alone shows (YAML, templates, the
 // "is a manifest list" trap, docker_signs mistakes), what rendering with the workspace's values
 // shows (unresolved variables, invalid references, claimed identities), and, once images are
-// verified, the images docker_signs should have signed whose pushed digest has no verifying
-// signature. Updated as the user types (debounced), on save, and when a verification finishes.
+// verified, each image whose verdict is failed, unsigned or unpinned (its first cause, at the
+// severity of provenanceLens.diagnostics.severity) and the images docker_signs should have signed
+// whose pushed digest has no verifying signature. Updated as the user types (debounced), on save,
+// when a verification finishes and when the severity setting changes.
 import * as vscode from 'vscode';
 import type { Severity } from '../goreleaser/types';
+import type { SourceRange } from '../goreleaser/types';
+import type { ImageVerdictDiagnostic } from '../fixes/image-diagnostics';
+import { imageVerdictDiagnostics } from '../fixes/image-diagnostics';
+import { goreleaserImageSites } from '../fixes/goreleaser-sites';
+import type { DiagnosticsSeverity } from '../host/config';
+import { DIAGNOSTICS_SEVERITY, SECTION, diagnosticsSeverity } from '../host/config';
 import type { GoreleaserFeatureDeps } from './deps';
 import type { GoreleaserDocuments } from './documents';
 import { isGoreleaserDocument } from './documents';
@@ -40,6 +48,28 @@ export function modelDiagnostics(model: GoreleaserModel, service: GoreleaserFeat
   }).sort((a, b) => a.range.start - b.range.start);
 }
 
+/** Each published image of the release whose verification is failed, unsigned or unpinned, on its template. */
+export function imageDiagnostics(model: GoreleaserModel, service: GoreleaserFeatureDeps['service']): ImageVerdictDiagnostic<SourceRange>[] {
+  return imageVerdictDiagnostics(goreleaserImageSites(model.release), (r) => service.peek(r), (r) => `${r.start} ${r.end}`);
+}
+
+const IMAGE_SEVERITY: Record<Exclude<DiagnosticsSeverity, 'off'>, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+};
+
+/** The Problems entry of an image: its first cause, the others as related lines on the same text. */
+export function toImageDiagnostic(document: vscode.TextDocument, d: ImageVerdictDiagnostic<SourceRange>, severity: Exclude<DiagnosticsSeverity, 'off'>): vscode.Diagnostic {
+  const range = toRange(document, d.range);
+  const out = new vscode.Diagnostic(range, d.message, IMAGE_SEVERITY[severity]);
+  out.source = DIAGNOSTIC_SOURCE;
+  out.code = d.code;
+  const more = d.causes.slice(1, 4);
+  if (more.length) out.relatedInformation = more.map((c) => new vscode.DiagnosticRelatedInformation(new vscode.Location(document.uri, range), c.message));
+  return out;
+}
+
 export function toDiagnostic(document: vscode.TextDocument, d: EditorDiagnostic): vscode.Diagnostic {
   const out = new vscode.Diagnostic(toRange(document, d.range), d.message, SEVERITY[d.severity]);
   out.source = DIAGNOSTIC_SOURCE;
@@ -63,8 +93,11 @@ export class GoreleaserDiagnostics implements vscode.Disposable {
         this.collection.delete(d.uri);
       }),
       documents.onDidChange(() => this.all(0)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SECTION}.${DIAGNOSTICS_SEVERITY}`)) this.all(0);
+      }),
     );
-    // A finished verification can add or clear "should be signed" warnings.
+    // A finished verification can add or clear an image's entry and "should be signed" warnings.
     const stop = deps.service.onDidChange((e) => {
       if (e.kind === 'image') this.all(VERIFIED_DELAY_MS);
     });
@@ -79,7 +112,10 @@ export class GoreleaserDiagnostics implements vscode.Disposable {
     try {
       const model = await this.documents.model(document);
       if (document.isClosed || document.version !== version) return; // a newer update follows
-      this.collection.set(document.uri, model ? modelDiagnostics(model, this.deps.service).map((d) => toDiagnostic(document, d)) : []);
+      const severity = diagnosticsSeverity(document.uri);
+      const images = model && severity !== 'off' ? imageDiagnostics(model, this.deps.service).map((d) => toImageDiagnostic(document, d, severity)) : [];
+      const file = model ? modelDiagnostics(model, this.deps.service).map((d) => toDiagnostic(document, d)) : [];
+      this.collection.set(document.uri, [...file, ...images].sort((a, b) => a.range.start.compareTo(b.range.start)));
     } catch (e) {
       this.deps.log.logger.error(`Checking ${document.uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -1,7 +1,9 @@
-// The goreleaser features of the editor (issue 5 §3-4): hovers, CodeLenses, document links and
-// diagnostics over .goreleaser.yaml files, all thin glue over the pure engine (src/goreleaser)
-// and the release service's shared image loads.
+// The goreleaser features of the editor (issue 5 §3-4): hovers, CodeLenses, document links,
+// diagnostics and their quick fixes over .goreleaser.yaml files, all thin glue over the pure
+// engine (src/goreleaser) and the release service's shared image loads.
 import * as vscode from 'vscode';
+import { registerPolicyFixCommands } from '../commands/policy-fixes';
+import { GoreleaserCodeActions } from './code-actions';
 import { GoreleaserCodeLensProvider } from './codelens';
 import { registerGoreleaserCommands } from './commands';
 import type { GoreleaserFeatureDeps } from './deps';
@@ -22,6 +24,8 @@ export function registerGoreleaserFeatures(context: vscode.ExtensionContext, dep
     vscode.languages.registerHoverProvider(GORELEASER_SELECTOR, new GoreleaserHoverProvider(documents, deps)),
     vscode.languages.registerCodeLensProvider(GORELEASER_SELECTOR, lenses),
     vscode.languages.registerDocumentLinkProvider(GORELEASER_SELECTOR, new GoreleaserLinkProvider(documents)),
+    vscode.languages.registerCodeActionsProvider(GORELEASER_SELECTOR, new GoreleaserCodeActions(documents, deps), GoreleaserCodeActions.metadata),
     ...registerGoreleaserCommands(deps),
+    ...registerPolicyFixCommands(),
   );
 }

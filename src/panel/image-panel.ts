@@ -57,7 +57,14 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
+/** The tab's icon: the activity bar's shield and lens, in each theme's icon colour (a tab shows no codicon). */
+export function panelIcon(extensionUri: vscode.Uri): { light: vscode.Uri; dark: vscode.Uri } {
+  return { light: vscode.Uri.joinPath(extensionUri, 'media', 'panel-icon-light.svg'), dark: vscode.Uri.joinPath(extensionUri, 'media', 'panel-icon-dark.svg') };
+}
+
 function adopt(panel: vscode.WebviewPanel, context: PanelContext, reference: string, deps: ImagePanelDeps, platform: string | undefined): ImagePanel {
+  // Set here, so a panel brought back after a reload has it too.
+  panel.iconPath = panelIcon(context.extensionUri);
   const imagePanel = new ImagePanel(panel, reference, deps, context.extensionUri, platform);
   open.set(reference, imagePanel);
   panel.onDidDispose(() => {

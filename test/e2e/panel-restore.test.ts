@@ -1,6 +1,6 @@
 // The image panel comes back after "Developer: Reload Window" (issue 4, item 4), in a real
 // VS Code (code-server + Chromium) with the packaged extension against a real registry: the
-// panel is opened through "Provenance Lens: Verify image", the window reloads, and VS Code hands
+// panel is opened through "Provenance Lens: Verify Image", the window reloads, and VS Code hands
 // the page's saved state to the extension's WebviewPanelSerializer (activation event
 // onWebviewPanel:provenanceLens.image), which fetches again and re-renders the same reference.
 import * as assert from 'node:assert/strict';
@@ -65,7 +65,7 @@ describe('image panel restore after a window reload (code-server + Chromium + a 
 
   async function verifyReloadAndRestore(): Promise<void> {
     const reference = `${registry!.host}/team/fleet:v1.0.0`;
-    await runCommand(page, 'Provenance Lens: Verify image');
+    await runCommand(page, 'Provenance Lens: Verify Image');
     await quickInput(page).fill(reference);
     await page.keyboard.press('Enter');
     let view = webviewFrame(page);

@@ -13,6 +13,7 @@ import type { TestRegistry } from '../support/registry';
 import { expandRow as expand, hoverUntil, launchBrowser, releasesRow as row, widenSidebar, notification, openWorkbench, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, setColorTheme, webviewFrame } from './support/browser';
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
+import { rowLabelled } from './support/demo-surfaces';
 import { runHostSuite } from './support/host-suite';
 
 /** What the in-host suite (test/host/releases.host.ts) learns about the seeded release. */
@@ -93,19 +94,21 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
     await row(page, /^\s*fleet/).waitFor({ state: 'visible' });
     await widenSidebar(page, 760);
-    const image = row(page, `${registry!.host}/team/fleet:v1.0.0`);
-    // The image resolves on its own: its short index digest replaces "loading…".
-    await image.getByText(`sha256:${fleet.index.digest.slice(7, 15)}`).waitFor({ state: 'visible', timeout: 30_000 });
+    // The repository leads the row (the tag is the release's); the host follows the verdict.
+    const image = rowLabelled(page, 'team/fleet');
+    // The image resolves on its own: its verdict replaces "loading…".
+    await image.locator('.label-description', { hasText: `verified · ${registry!.host}` }).waitFor({ state: 'visible', timeout: 30_000 });
     console.log(`# first image resolved ${Date.now() - started} ms after opening the view`);
     await expand(image);
     await row(page, 'Signature').waitFor({ state: 'visible' });
-    const amd64 = row(page, /linux\/amd64 · sha256:[0-9a-f]{8} · \d/);
+    const amd64 = rowLabelled(page, 'linux/amd64');
+    await amd64.locator('.label-description', { hasText: /^verified · sha256:[0-9a-f]{8} · \d/ }).waitFor({ state: 'visible' });
     await expand(amd64);
     await row(page, 'SLSA provenance v1').waitFor({ state: 'visible' });
     await row(page, 'BuildKit, in the index · unsigned').waitFor({ state: 'visible' });
     await row(page, 'OCI referrer (tag schema)').waitFor({ state: 'visible' });
     // The image without anything attached says so, not "loading" forever.
-    await row(page, `${registry!.host}/team/fleet-agent:v1.0.0`).getByText(/no signature found|unsigned/).waitFor({ state: 'visible', timeout: 30_000 });
+    await rowLabelled(page, 'team/fleet-agent').getByText(/no signature found|not signed/).waitFor({ state: 'visible', timeout: 30_000 });
     await page.mouse.move(700, 500);
     await screenshot(page, 'releases-tree-dark');
     // The extension's own figures (its log channel): activation, and each image as it settled.
@@ -119,7 +122,7 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
   }));
 
   it('runs "Verify image" from the palette with a typed reference', () => screenshotOnFailure(page, 'releases-verify-palette', async () => {
-    await runCommand(page, 'Provenance Lens: Verify image');
+    await runCommand(page, 'Provenance Lens: Verify Image');
     await quickInput(page).fill(`${registry!.host}/team/fleet:v1.0.0 x`);
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'whitespace is not allowed' }).waitFor({ state: 'visible' });
     await screenshot(page, 'releases-verify-invalid-reference');
@@ -160,24 +163,25 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     await quickInput(page).fill(auth.password);
     await page.keyboard.press('Enter');
     await notification(page, `Signed in to ${privateRegistry!.host}`).waitFor({ state: 'visible' });
-    await row(page, `${privateRegistry!.host}/team/private:v1.0.0`).getByText(/sha256:[0-9a-f]{8}/).waitFor({ state: 'visible', timeout: 30_000 });
+    await rowLabelled(page, 'team/private').locator('.label-description').filter({ hasNotText: /sign-in required|loading/ }).waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot(page, 'releases-signed-in');
   }));
 
   it('switches the release to another tag from the tag picker', () => screenshotOnFailure(page, 'releases-tag-picker', async () => {
     const release = row(page, /^\s*fleet/);
-    const switchTag = release.locator('.action-label[aria-label^="Switch tag"]');
+    const switchTag = release.locator('.action-label[aria-label^="Switch Tag"]');
     await hoverUntil(page, release, switchTag);
     await switchTag.click();
     await quickPickRow(page, 'v0.9.0').waitFor({ state: 'visible', timeout: 20_000 });
     await screenshot(page, 'releases-tag-picker');
     await quickPickRow(page, 'v0.9.0').click();
-    await row(page, `${registry!.host}/team/fleet:v0.9.0`).waitFor({ state: 'visible', timeout: 20_000 });
+    await row(page, /^\s*fleet\s*v0\.9\.0/).waitFor({ state: 'visible', timeout: 20_000 });
     // And back: the release view as it was.
     await hoverUntil(page, release, switchTag);
     await switchTag.click();
     await quickPickRow(page, 'v1.0.0').click();
-    await row(page, `${registry!.host}/team/fleet:v1.0.0`).getByText(/sha256:/).waitFor({ state: 'visible', timeout: 20_000 });
+    await row(page, /^\s*fleet\s*v1\.0\.0/).waitFor({ state: 'visible', timeout: 20_000 });
+    await rowLabelled(page, 'team/fleet').locator('.label-description', { hasText: `verified · ${registry!.host}` }).waitFor({ state: 'visible', timeout: 20_000 });
   }));
 
   it('looks native in the light theme', () => screenshotOnFailure(page, 'releases-light', async () => {
@@ -185,9 +189,9 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     await runCommand(page, 'Notifications: Clear All Notifications');
     await setColorTheme(page, 'Light Modern');
     await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached' });
-    await expand(row(page, `${registry!.host}/team/fleet:v1.0.0`));
-    await expand(row(page, /linux\/amd64 · sha256:[0-9a-f]{8} · \d/));
-    await expand(row(page, `${privateRegistry!.host}/team/private:v1.0.0`));
+    await expand(rowLabelled(page, 'team/fleet'));
+    await expand(rowLabelled(page, 'linux/amd64'));
+    await expand(rowLabelled(page, 'team/private'));
     await page.mouse.move(700, 500);
     await screenshot(page, 'releases-tree-light');
   }));

@@ -28,6 +28,7 @@ import type { TestRegistry } from '../support/registry';
 import { SecretScan, describeFindings, startTokenRecorder } from '../support/secrets-scan';
 import type { Finding, TokenRecorder } from '../support/secrets-scan';
 import { clickClear, hoverUntil, launchBrowser, notification, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, viewPane, waitForWorkbench, webviewFrame } from './support/browser';
+import { rowLabelled } from './support/demo-surfaces';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { artifactsDir } from './support/paths';
@@ -159,6 +160,10 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
 
   const row = (text: string | RegExp): Locator => viewPane(page, 'Releases').locator('.monaco-list-row', { hasText: text }).first();
   const image = (p: FaultProxy, repo: string): string => `${p.host}/team/${repo}:${TAG}`;
+  /** An image's row: the repository leads (the tag is the release's), the registry is in the description. */
+  const imageRow = (p: FaultProxy, repo: string): Locator => rowLabelled(page, `team/${repo}`).filter({ hasText: p.host });
+  /** Its description once the image is read (no longer waiting for a sign-in or loading). */
+  const loaded = (p: FaultProxy, repo: string): Locator => imageRow(p, repo).locator('.label-description').filter({ hasNotText: /sign-in required|loading/ });
 
   /** The DOM text and markup of every frame, kept as an artifact and searched. */
   async function captureDom(name: string): Promise<void> {
@@ -200,7 +205,7 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     const node = row(`Sign in to ${p.host}`);
     const deadline = Date.now() + 90_000;
     while (!(await node.isVisible())) {
-      const img = row(image(p, repo));
+      const img = imageRow(p, repo);
       if ((await img.isVisible()) && (await img.getAttribute('aria-expanded')) === 'false') await clickClear(page, img);
       if (Date.now() > deadline) throw new Error(`no "Sign in to ${p.host}" node; the extension's log:\n${extensionLog().slice(-4000)}`);
       await page.waitForTimeout(250);
@@ -291,16 +296,16 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     for (const [p, repo] of [[basic, 'fleet'], [token, 'agent'], [wrong, 'private']] as const) await signInNode(p, repo);
     await captureDom('sign-in-nodes');
     await signIn(basic, 'fleet', password);
-    await row(image(basic, 'fleet')).getByText(`sha256:${fleet.index.digest.slice(7, 15)}`).waitFor({ state: 'visible', timeout: 60_000 });
+    await loaded(basic, 'fleet').waitFor({ state: 'visible', timeout: 60_000 });
     await signIn(token, 'agent', tokenPassword);
-    await row(image(token, 'agent')).getByText(/sha256:[0-9a-f]{8}/).waitFor({ state: 'visible', timeout: 60_000 });
+    await loaded(token, 'agent').waitFor({ state: 'visible', timeout: 60_000 });
     await signIn(wrong, 'private', wrongPassword);
     // The wrong password reaches the registry, which refuses it; the image asks again.
     for (let i = 0; i < 300 && !wrong.requests.some((r) => r.authScheme === 'Basic' && r.status === 401); i++) await page.waitForTimeout(100);
     assert.ok(wrong.requests.some((r) => r.authScheme === 'Basic' && r.status === 401), 'the wrong password was tried and refused');
     await signInNode(wrong, 'private');
     // The failure's tooltip, with the registry's answer, rendered so the DOM capture holds it.
-    await row(image(wrong, 'private')).hover();
+    await imageRow(wrong, 'private').hover();
     await page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
     await captureDom('failure-tooltip');
     assert.ok(recorder!.tokens.some((t) => t.kind === 'access'), 'the token service issued tokens');
@@ -313,15 +318,15 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     const expand = async (r: Locator): Promise<void> => {
       if ((await r.getAttribute('aria-expanded')) !== 'true') await clickClear(page, r);
     };
-    await expand(row(image(basic, 'fleet')));
-    await row(/linux\/amd64 · sha256:[0-9a-f]{8}/).waitFor({ state: 'visible' });
-    await expand(row(/linux\/amd64 · sha256:[0-9a-f]{8}/));
+    await expand(imageRow(basic, 'fleet'));
+    await rowLabelled(page, 'linux/amd64').waitFor({ state: 'visible' });
+    await expand(rowLabelled(page, 'linux/amd64'));
     await row('SLSA provenance v1').waitFor({ state: 'visible' });
     await row('Signature').hover();
     await page.locator('.monaco-hover, .custom-hover').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
     await captureDom('tree');
 
-    await runCommand(page, 'Provenance Lens: Verify image');
+    await runCommand(page, 'Provenance Lens: Verify Image');
     await quickInput(page).fill(image(basic, 'fleet'));
     await page.keyboard.press('Enter');
     const view = webviewFrame(page);
@@ -344,7 +349,7 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     await hoverUntil(page, target, hover, { perTryMs: 5_000, timeoutMs: 120_000, accept: (text) => text.includes(fleet.index.digest) });
     await captureDom('hover');
 
-    await runCommand(page, 'Provenance Lens: Open log');
+    await runCommand(page, 'Provenance Lens: Open Log');
     await page.locator('.part.panel .monaco-editor .view-line', { hasText: /GET\s+http/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await captureDom('log');
     await screenshot(page, 'secrets-log');
@@ -379,7 +384,7 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     assert.deepEqual(storedCredential(entries, token.host), { kind: 'basic', username: USER, password: tokenPassword });
     assert.deepEqual(storedCredential(entries, wrong.host), { kind: 'basic', username: USER, password: wrongPassword });
 
-    await runCommand(page, 'Provenance Lens: Sign out of registry');
+    await runCommand(page, 'Provenance Lens: Sign Out of Registry');
     await quickPickRow(page, basic.host).click();
     await notification(page, `Signed out of ${basic.host}`).first().waitFor({ state: 'visible' });
     await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
