@@ -170,6 +170,13 @@ describe('verdict.causes: what could not be examined, and requirements', () => {
     ]);
   });
 
+  test('an index that lists no platform: failed (never unpinned), and the cause says why', () => {
+    const g = graph([]);
+    const v = imageVerdict(g, [add(g, INDEX, 'unpinned')], pinned({ identity: undefined, issuer: undefined }));
+    assert.equal(v.state, 'failed');
+    assert.deepEqual(v.causes, [{ code: 'NOT_CHECKED', problem: 'NO_PLATFORM', platform: 'index', digest: INDEX, message: 'The index could not be checked: it lists no platform manifest, so nothing can be covered.' }]);
+  });
+
   test('a platform list cut under an unsigned index: NOT_CHECKED TRUNCATED on the index', () => {
     const cut: Cut = { cap: 'platforms', limit: 2, unread: 5, index: INDEX };
     const message = `Index ${INDEX} lists more; 5 of them were not examined (cap: 2 platform manifests per image). What was not read was not checked.`;

@@ -96,7 +96,8 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
   else if (states.length > 0 && states.every((s) => s === 'unsigned') && (index === undefined || index.ownState === 'unsigned')) state = 'unsigned';
   else if (states.some((s) => s === 'failed')) state = 'failed';
   else if (states.some((s) => s === 'not-checked')) state = 'not-checked';
-  else if (states.every((s) => s === 'verified' || s === 'unpinned') && requirementsHold) state = 'unpinned';
+  // An index listing no platform is never "signed, signer not pinned": nothing there is covered.
+  else if (states.length > 0 && states.every((s) => s === 'verified' || s === 'unpinned') && requirementsHold) state = 'unpinned';
   else state = signedUnread || checks.some((c) => c.code === 'REQUIRED_ATTESTATION' && c.status === 'warn') ? 'not-checked' : 'failed';
   // Entries not examined, under no verified index signature: nothing can be said of them.
   if (blocking.length > 0 && state !== 'failed') state = 'not-checked';
