@@ -84,11 +84,13 @@ export class Verifier {
     if (!root) {
       const offline = this.options.settings().offline;
       root = import('../verify/policy/index.js').then(async ({ trustRootFor }) => {
-        const [loaded, { describeTrustRoot, privatePki }] = await Promise.all([
+        const [loaded, { describeTrustRoot, endSentence, privatePki }] = await Promise.all([
           trustRootFor(policy, file, { offline, cacheDir: this.options.trustCacheDir }), import('../verify/trust/index.js'),
         ]);
         const chain = privatePki(loaded);
-        this.options.log.info(`Trusted root: ${describeTrustRoot(loaded.info)}${chain ? `; its certificate authorities replaced by the private PKI chain ${chain.path} (${chain.subjects.join(' → ')})` : ''}.`);
+        const chainClause = chain ? [`its certificate authorities replaced by the private PKI chain ${chain.path} (${chain.subjects.join(' → ')})`] : [];
+        // The root's notes end their own sentences: no second full stop ("…is used as it is..").
+        this.options.log.info(`Trusted root: ${endSentence(describeTrustRoot(loaded.info, chainClause))}`);
         return loaded;
       });
       root.catch(() => this.roots.delete(key));
