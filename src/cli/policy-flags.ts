@@ -4,6 +4,27 @@ import { loadPublicKeyFile } from '../verify/trust';
 import type { PublicKeyMaterial } from '../verify/trust';
 import { compilePattern, COVERAGE_RULES, formatDiagnostic, loadPolicyFile } from '../verify/policy';
 import type { ImagePolicy, Matcher, PolicyFile } from '../verify/policy';
+import type { OptionDocs } from './options';
+import { trustOptionSpec } from './trust-options';
+
+/**
+ * The policy and trust options of every command that verifies (`verify`, `verify --release`,
+ * `diff`): one definition, so each accepts the same flags with the same help.
+ */
+export const policyOptionSpec = {
+  'certificate-identity': { type: 'string', value: 'S', help: "the signer's certificate identity (SAN), exact" },
+  'certificate-identity-regexp': { type: 'string', value: 'R', help: "... or an RE2 expression (as cosign's), matching the whole SAN" },
+  'certificate-oidc-issuer': { type: 'string', value: 'S', help: 'the OIDC issuer, exact' },
+  'certificate-oidc-issuer-regexp': { type: 'string', value: 'R', help: '... or an RE2 expression matching the whole issuer' },
+  key: { type: 'string', multiple: true, value: 'FILE', help: 'accept signatures made with this PEM public key (repeatable)' },
+  'insecure-ignore-tlog': { type: 'boolean', help: 'do not require a transparency-log entry (key-based signing)' },
+  'require-attestation': { type: 'string', multiple: true, value: 'TYPE', help: 'require a verified attestation of this predicate type covering every platform (repeatable)' },
+  coverage: { type: 'string', value: 'RULE', help: "what covers a digest: signatures (default, cosign verify's rule) or signatures-or-attestations (a verified attestation from the pinned signer covers it too, as slsa-verifier)" },
+  'trusted-root': { type: 'string', value: 'FILE', help: 'a trusted_root.json (default: the embedded public-good root)' },
+  'certificate-chain': { type: 'string', value: 'FILE', help: "a private PKI: PEM CA certificates (intermediates, then the root) that replace the root's certificate authorities, as cosign --certificate-chain; with --insecure-ignore-tlog and no signed time, certificates are checked at the current time" },
+  ...trustOptionSpec,
+  policy: { type: 'string', value: 'FILE', help: 'a .provenance-lens.yaml policy (docs/policy.md); flags given as well replace its value for that requirement. A policy file is used only when named here, never found by itself' },
+} as const satisfies OptionDocs;
 
 /**
  * The requirements command-line flags state (`provenance-lens verify`, `verify --release`), on

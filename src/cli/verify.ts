@@ -6,14 +6,14 @@ import { parseReference } from '../registry/reference';
 import { policyForImage, trustRootFor } from '../verify/policy';
 import type { ImagePolicy } from '../verify/policy';
 import type { ImageVerification } from '../verify/image';
-import { policyFromFlags, readPolicyFile } from './policy-flags';
+import { policyFromFlags, policyOptionSpec, readPolicyFile } from './policy-flags';
 import { unusedPolicyNotice } from './policy-notice';
 import { verifyImage } from '../verify';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { optionHelp, parseOptions } from './options';
 import { CREDENTIALS_NOTE, withRegistryClient, registryOptionSpec } from './registry-options';
-import { trustLoadOptions, trustOptionSpec } from './trust-options';
+import { trustLoadOptions } from './trust-options';
 import { runVerifyRelease } from './verify-release';
 import { renderVerification } from './verify-text';
 
@@ -26,18 +26,7 @@ import { renderVerification } from './verify-text';
  * verdict was reached. JSON: docs/verify-json.md.
  */
 const OPTIONS = {
-  'certificate-identity': { type: 'string', value: 'S', help: "the signer's certificate identity (SAN), exact" },
-  'certificate-identity-regexp': { type: 'string', value: 'R', help: "... or an RE2 expression (as cosign's), matching the whole SAN" },
-  'certificate-oidc-issuer': { type: 'string', value: 'S', help: 'the OIDC issuer, exact' },
-  'certificate-oidc-issuer-regexp': { type: 'string', value: 'R', help: '... or an RE2 expression matching the whole issuer' },
-  key: { type: 'string', multiple: true, value: 'FILE', help: 'accept signatures made with this PEM public key (repeatable)' },
-  'insecure-ignore-tlog': { type: 'boolean', help: 'do not require a transparency-log entry (key-based signing)' },
-  'require-attestation': { type: 'string', multiple: true, value: 'TYPE', help: 'require a verified attestation of this predicate type covering every platform (repeatable)' },
-  coverage: { type: 'string', value: 'RULE', help: "what covers a digest: signatures (default, cosign verify's rule) or signatures-or-attestations (a verified attestation from the pinned signer covers it too, as slsa-verifier)" },
-  'trusted-root': { type: 'string', value: 'FILE', help: 'a trusted_root.json (default: the embedded public-good root)' },
-  'certificate-chain': { type: 'string', value: 'FILE', help: "a private PKI: PEM CA certificates (intermediates, then the root) that replace the root's certificate authorities, as cosign --certificate-chain; with --insecure-ignore-tlog and no signed time, certificates are checked at the current time" },
-  ...trustOptionSpec,
-  policy: { type: 'string', value: 'FILE', help: 'a .provenance-lens.yaml policy (docs/policy.md); flags given as well replace its value for that requirement. A policy file is used only when named here, never found by itself' },
+  ...policyOptionSpec,
   json: { type: 'boolean', help: 'machine-readable output (shape: docs/verify-json.md)' },
   release: { type: 'string', value: 'FILE', help: 'verify every image the GoReleaser file publishes for --tag (references rendered as GoReleaser does): one table, a row per image and platform; exit 0 only if every image is verified or excepted' },
   tag: { type: 'string', value: 'vX.Y.Z', help: 'with --release: the tag being released (default: $GORELEASER_CURRENT_TAG)' },
