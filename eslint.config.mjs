@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**', 'src/model/**', 'src/registry/**', 'src/verify/**', 'src/provenance/**', 'src/goreleaser/**', 'src/references/**', 'src/fixes/**', 'src/releases/**', 'src/cli/**', 'webview/**'],
+    files: ['src/core/**', 'src/model/**', 'src/registry/**', 'src/verify/**', 'src/provenance/**', 'src/goreleaser/**', 'src/references/**', 'src/fixes/**', 'src/diff/**', 'src/releases/**', 'src/cli/**', 'webview/**'],
     rules: noVscode,
   },
 );

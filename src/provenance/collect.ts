@@ -126,8 +126,8 @@ function entryFor(a: Artifact, graph: ImageGraph, result: ProvenanceDocument | P
   return { ...base, predicateType, verified: false, container: result.container, subjectMatches, warnings, summary: result.summary, statement: result.raw };
 }
 
-/** The bytes of the statement, envelope or bundle an artifact points at. */
-async function fetchDocument(source: ContentSource, repo: string, sigRepo: string, a: Artifact, limits: ProvenanceLimits, signal?: AbortSignal): Promise<Uint8Array> {
+/** The bytes of the statement, envelope or bundle an artifact points at (or, for a referrer holding none, its first layer). */
+export async function fetchDocument(source: ContentSource, repo: string, sigRepo: string, a: Artifact, limits: ProvenanceLimits, signal?: AbortSignal): Promise<Uint8Array> {
   const opts = { signal, maxBytes: limits.maxBytes };
   if (a.format === 'buildkit-index') return source.getBlob(repo, a.digest, opts);
   if (a.format === 'cosign-tag') return source.getBlob(sigRepo, a.digest, opts);

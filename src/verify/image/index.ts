@@ -7,6 +7,7 @@
 // @sigstore/verify) is reached through src/verify, loaded on first use.
 export { imageCauses } from './causes';
 export type { CauseFacts } from './causes';
+export { signerOf } from './cause-classify';
 export { expectedSide } from './cause-message';
 export type { DigestVerdict } from './digest-verdict';
 export type { ImageCheck, ImageEvidence } from './image-checks';

@@ -1,0 +1,12 @@
+// What changed between two images: platforms, signers, attestations, provenance and SBOM
+// packages (docs/diff-json.md). `readDiffSide` reads one image through the registry engine;
+// `diffImages` compares two, without I/O. Outside this folder, import from here.
+export { diffImages, MAX_SBOM_CHANGES } from './compare';
+export { readDiffSide } from './read';
+export type { ReadSideOptions } from './read';
+export type { DiffSide } from './side';
+export { diffSide } from './side';
+export { pinsSigner, sameSigners, signersOf } from './signers';
+export { DIFF_WARNING_CODES } from './types';
+export type { DiffImage, DiffNote, DiffNoteCode, DiffWarning, DiffWarningCode, ImageDiff, PlatformsDiff, ProvenanceChange, SbomChange, Signer, SignersDiff } from './types';
+export { signerText } from './warnings';
