@@ -136,9 +136,21 @@ export async function addException(target: unknown): Promise<boolean> {
   return propose(at.uri, at.text !== undefined, edit, `Add an exception for ${edit.entry}`, where(edit, at.uri));
 }
 
+/** A fix that fails (an unreadable policy, say) says why once, and writes nothing. */
+function guarded<A extends unknown[]>(run: (...args: A) => Promise<boolean>): (...args: A) => Promise<boolean> {
+  return async (...args) => {
+    try {
+      return await run(...args);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`The policy was not changed: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+  };
+}
+
 export function registerPolicyFixCommands(): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(PolicyFixCommandIds.pinSigner, pinSigner),
-    vscode.commands.registerCommand(PolicyFixCommandIds.addException, addException),
+    vscode.commands.registerCommand(PolicyFixCommandIds.pinSigner, guarded(pinSigner)),
+    vscode.commands.registerCommand(PolicyFixCommandIds.addException, guarded(addException)),
   ];
 }

@@ -8,7 +8,7 @@
 // YAML file does not activate the extension. Screenshots: test-artifacts/problems-*.png.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -22,7 +22,7 @@ import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { DEMO_PLATFORMS, DEMO_TAG, EXPECTED_REPOSITORY, WRONG_REPOSITORY, pushDemoRelease } from '../../tools/demo-release';
 import type { DemoRelease } from '../../tools/demo-release';
 import { writeDemoWorkspace } from '../../tools/demo-workspace';
-import { expandRow, launchBrowser, openWorkbench, quickInput, quickPickRow, releasesRow, runCommand, widenSidebar, screenshot, screenshotOnFailure, webviewFrame } from './support/browser';
+import { expandRow, launchBrowser, openWorkbench, quickInput, quickPickRow, releasesRow, runCommand, setColorTheme, widenSidebar, screenshot, screenshotOnFailure, webviewFrame } from './support/browser';
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
@@ -150,6 +150,10 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
         'files.autoSave': 'off',
       },
     });
+    // trustedRoot is a machine setting: in code-server's remote window the user settings give it only
+    // until the workbench writes them (a theme switch); the remote machine's settings keep it.
+    mkdirSync(join(server.userDataDir, 'Machine'), { recursive: true });
+    writeFileSync(join(server.userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'provenanceLens.trustedRoot': trustedRoot }, null, 2));
     workspace = server.makeWorkspace('fleet');
     writeDemoWorkspace(workspace, { registryHost: registry.host });
     const config = readFileSync(join(workspace, '.goreleaser.yaml'), 'utf8').replace('\nbuilds:\n', `${STAGING_ENTRY}\nbuilds:\n`);
@@ -211,6 +215,14 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
       assert.equal(await agent.locator('.codicon-warning').count(), 1);
       await page.mouse.move(5, 500);
       await screenshot(page, 'problems-entries');
+      const themes = [['Light Modern', 'light', '.vs:not(.vs-dark)'], ['Dark High Contrast', 'hc', '.hc-black'], ['Dark Modern', '', '.vs-dark']] as const;
+      for (const [theme, name, workbench] of themes) {
+        await setColorTheme(page, theme);
+        await page.locator(`.monaco-workbench${workbench}`).waitFor({ state: 'attached' });
+        if (name === '') break;
+        await page.mouse.move(5, 500);
+        await screenshot(page, `problems-entries-${name}`);
+      }
       // The same release in the Releases view (the walkthrough's picture of the demo).
       await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
       await widenSidebar(page, 620);

@@ -2,33 +2,35 @@
 // into `.provenance-lens.yaml`, that every other byte stays, and that the validator that reads the
 // file for verification then expects the pinned signer (or states the exception) for that image
 // and nothing more.
-import { test } from 'node:test';
+import { before, test } from 'node:test';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { exceptionEdit, NEW_POLICY_HEADER, pinSignerEdit } from '../../src/fixes/policy-edit';
 import type { PolicyEdit } from '../../src/fixes/policy-edit';
 import { policyStarter } from '../../src/fixes/policy-starter';
 import { parsePolicyFile, policyForImage } from '../../src/verify/policy';
 import type { ImagePolicy } from '../../src/verify/policy';
+import { writeDemoWorkspace } from '../../tools/demo-workspace';
 
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const FORK = 'https://github.com/fleet-fork/fleet/.github/workflows/release.yml@refs/tags/v0.13.0';
 const AGENT = '127.0.0.1:5000/rancher/fleet-agent:v0.13.0';
 const PATH = '/ws/.provenance-lens.yaml';
 
-/** The demo workspace's policy (tools/demo-workspace.ts). */
-const DEMO = `# Who must have signed each image of this release (docs/policy.md in Provenance Lens).
-version: 1
-defaults:
-  github:
-    repository: rancher/fleet
-    workflow: release.yml
-    ref: refs/tags/{{tag}}
-  attestations: [slsa-provenance]
-images:
-  - image: "*/rancher/fleet"
-  - image: "*/rancher/fleet-agent"
-    builtIn: rancher/fleet
-`;
+/** The demo workspace's policy (tools/demo-workspace.ts), as `npm run demo` writes it. */
+let DEMO = '';
+before(() => {
+  const dir = mkdtempSync(join(tmpdir(), 'pl-fixes-policy-'));
+  try {
+    writeDemoWorkspace(dir, { registryHost: '127.0.0.1:5000' });
+    DEMO = readFileSync(join(dir, '.provenance-lens.yaml'), 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.match(DEMO, /\n {2}- image: "\*\/rancher\/fleet-agent"\n {4}builtIn: rancher\/fleet\n$/);
+});
 
 function ok<E extends PolicyEdit>(edit: E): E & { ok: true } {
   if (!edit.ok) assert.fail(edit.reason);
