@@ -125,7 +125,7 @@ function diffSboms(old: DiffSide, next: DiffSide, rank: (key: string) => number,
     if (a === undefined || b === undefined) {
       // Packages are compared only where both images carry an SBOM: with none to compare against, none can be said to have changed.
       const g = (a ?? b)!;
-      notes.push({ code: 'SBOM_ONE_SIDE', side: a ? 'old' : 'new', message: `Only the ${a ? 'old' : 'new'} image has an SBOM for ${g.label} (${g.values.size} packages): there is nothing to compare them with, so none is listed.` });
+      notes.push({ code: 'SBOM_ONE_SIDE', side: a ? 'old' : 'new', message: `Only the ${a ? 'old' : 'new'} image has an SBOM for ${g.label} (${g.values.size} package${g.values.size === 1 ? '' : 's'}): there is nothing to compare them with, so none is listed.` });
       continue;
     }
     for (const pkg of new Set([...b.values.keys(), ...a.values.keys()])) {

@@ -150,6 +150,11 @@ describe('docs/codes.md lists every code the engine emits', () => {
     assertSame('`@sigstore/verify` causes', [...sentences[1]!.matchAll(/^\s+([A-Z_]+):/gm)].map((m) => m[1]!), 'SENTENCES in src/verify/bundle/library-verifier.ts');
   });
 
+  test('diff warnings and notes', () => {
+    assertSame('`diff` warnings', union('src/diff/types.ts', 'DiffWarningCode'), 'DiffWarningCode in src/diff/types.ts');
+    assertSame('`diff` notes', union('src/diff/types.ts', 'DiffNoteCode'), 'DiffNoteCode in src/diff/types.ts');
+  });
+
   test('every row says what the code means and what to do', () => {
     let checked = 0;
     for (const [, heading] of doc.matchAll(/^#{2,4} (.+)$/gm)) {

@@ -100,6 +100,8 @@ export interface SignedReleaseOptions {
   sourceCommit?: string;
   /** Distinct image content per repository (see IndexOptions.contentSeed). */
   contentSeed?: string;
+  /** Predicate types of BuildKit's in-index statements per platform (see IndexOptions.predicateTypes). */
+  buildkitPredicateTypes?: readonly string[];
   /**
    * Keyless only: a fresh leaf (new key, same identity) for every signature and attestation, as
    * each `cosign sign` / `cosign attest` run gets its own certificate. Default: one signer for all.
@@ -151,7 +153,10 @@ export async function pushSignedRelease(t: PushTarget, repo: string, o: SignedRe
   const signer = o.signer ?? await o.sigstore.githubIdentity({ repository: source, ref, sha });
   const next = async (): Promise<Signer> => (o.certificatePerArtifact && isIdentity(signer) ? o.sigstore.issue(signer.leaf) : signer);
   const reference = `${new URL(t.url).host}/${repo}`;
-  const index = await pushMultiArchIndex(t, repo, { tag, ...(o.platforms ? { platforms: o.platforms } : {}), ...(o.contentSeed ? { contentSeed: o.contentSeed } : {}) });
+  const index = await pushMultiArchIndex(t, repo, {
+    tag, ...(o.platforms ? { platforms: o.platforms } : {}), ...(o.contentSeed ? { contentSeed: o.contentSeed } : {}),
+    ...(o.buildkitPredicateTypes ? { predicateTypes: o.buildkitPredicateTypes } : {}),
+  });
   const target = (which: ReleaseTarget): Descriptor => {
     const found = which === 'index' ? index : index.platforms.find((p) => p.key === which);
     if (!found) throw new Error(`no platform ${which} in ${repo}:${tag}`);
