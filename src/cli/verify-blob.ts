@@ -25,7 +25,7 @@ const OPTIONS = {
   'certificate-identity-regexp': { type: 'string', value: 'R', help: "... or an RE2 expression (as cosign's), matching the whole SAN" },
   'certificate-oidc-issuer': { type: 'string', value: 'S', help: 'the OIDC issuer, exact' },
   'certificate-oidc-issuer-regexp': { type: 'string', value: 'R', help: '... or an RE2 expression matching the whole issuer' },
-  'trusted-root': { type: 'string', value: 'FILE', help: 'a trusted_root.json (default: the embedded public-good root)' },
+  'trusted-root': { type: 'string', value: 'FILE', help: "a trusted_root.json, used alone (default: the embedded public-good root, and GitHub's for a bundle its instance signed)" },
   key: { type: 'string', value: 'FILE', help: 'verify with this PEM public key instead of a certificate identity' },
   'insecure-ignore-tlog': { type: 'boolean', help: 'with --key: do not require a transparency-log entry' },
   json: { type: 'boolean', help: 'print the result as JSON' },

@@ -33,6 +33,10 @@ export function renderVerification(g: ImageGraph, r: ImageVerification, policy: 
   for (const c of v.checks) lines.push(`  ${c.status.toUpperCase().padEnd(4)} ${c.code.padEnd(20)} ${safeText(c.message)}`);
   const pki = privatePki({ info: r.trustRoot });
   lines.push('', `Policy: ${describePolicy(policy)}`, `Trust: ${safeText(describeTrustRoot(r.trustRoot, pki ? [`certificate authorities: the private PKI chain ${pki.path} (${pki.subjects.join('; ')})`] : []))}`);
+  // GitHub's root is said only when a signature was checked against it.
+  for (const other of (r.trustRoots ?? []).slice(1)) {
+    if (r.artifacts.some((a) => a.trustRoot?.sha256 === other.sha256)) lines.push(`Trust (${other.instance}'s instance): ${safeText(describeTrustRoot(other))}`);
+  }
   const notChecked = notCheckedLines(g, r);
   if (notChecked.length > 0) lines.push('Not checked:', ...notChecked.map((l) => `  - ${l}`));
   // Whenever a signer was seen and not pinned, whatever else is wrong with the image.

@@ -5,8 +5,9 @@ import type { BundleVersion } from './bundle-input';
 import { parseBundle } from './bundle-input';
 import type { CertificateFacts } from './certificate';
 import { bundleChainCheck, certificateFacts, issuingAuthority, leafCertificate } from './certificate';
-import { describeTrustRoot, endSentence, privatePki, sameKey } from '../trust';
-import type { PublicKeyMaterial, TrustRoot, TrustRootInfo } from '../trust';
+import { chooseTrustRoot, describeTrustRoot, endSentence, privatePki, sameKey } from '../trust';
+import type { PublicKeyMaterial, TrustChoice, TrustRoot, TrustRootInfo } from '../trust';
+import { bundleSignals, issuerText } from './bundle-signals';
 import { checkpointChecks } from './checkpoint-match';
 import type { CheckCode, SignatureCheck } from '../checks';
 import { allRequiredPass, check } from '../checks';
@@ -62,14 +63,17 @@ export interface BlobVerification {
 }
 
 export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
-  const { trustRoot, artifact } = options;
+  const { artifact } = options;
+  const parse = parseBundle(options.bundle);
+  // Of the roots loaded (public-good and GitHub's, unless one was given), the one this bundle belongs to.
+  const choice: TrustChoice = parse.ok ? chooseTrustRoot(options.trustRoot, bundleSignals(parse.parsed.bundle)) : { root: options.trustRoot };
+  const trustRoot = choice.root;
   const requireTlog = options.requireTlog ?? true;
   const pki = privatePki(trustRoot);
   const chainNote = pki === undefined ? [] : [`its certificate authorities replaced by the private PKI chain ${pki.path} (${pki.subjects.join('; ')})`];
-  const checks: SignatureCheck[] = [check('TRUST_ROOT', 'info', endSentence(`Using the ${describeTrustRoot(trustRoot.info, chainNote)}`), { trustRoot: trustRoot.info.instance })];
+  const checks: SignatureCheck[] = [trustRootCheck(choice, chainNote, parse.ok ? issuerText(parse.parsed.bundle) : undefined)];
   const result = (required: CheckCode[], extra: Partial<BlobVerification> = {}): BlobVerification => finish(checks, required, trustRoot.info, extra);
 
-  const parse = parseBundle(options.bundle);
   if (!parse.ok) {
     checks.push(parse.failure);
     return result(['BUNDLE_FORMAT']);
@@ -143,6 +147,21 @@ export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
       ? { kind: 'certificate', keyFingerprint: facts.keyFingerprint, ...(facts.identity ? { identity: facts.identity } : {}), ...(facts.issuer ? { issuer: facts.issuer } : {}) }
       : { kind: 'public-key', keyFingerprint: options.key?.fingerprint ?? '' };
   return result(required, { ...summary, signer: signerSummary });
+}
+
+/**
+ * Which root the checks below use, and why when several were loaded. A certificate no loaded root's
+ * CA issued fits none of them: that fails here, naming every root tried, so the failure says what
+ * to do (give that instance's trusted_root.json) rather than only that the chain does not verify.
+ */
+function trustRootCheck(choice: TrustChoice, chainNote: string[], issuer: string | undefined): SignatureCheck {
+  const { root } = choice;
+  const evidence = { trustRoot: root.info.instance };
+  if (choice.unfit !== undefined) {
+    return check('TRUST_ROOT', 'fail', `The signing certificate was issued by ${issuer ?? 'a CA'} that none of the trusted roots tried knows: ${choice.unfit.join('; ')}. If it comes from another Sigstore instance, give that instance's trusted_root.json (--trusted-root); the checks below use the first root.`, evidence);
+  }
+  const why = choice.reason !== undefined ? [choice.reason] : [];
+  return check('TRUST_ROOT', 'info', endSentence(`Using the ${describeTrustRoot(root.info, [...chainNote, ...why])}`), evidence);
 }
 
 /** A time the log or a timestamp authority signed: an entry with a SET, or an RFC 3161 timestamp. */

@@ -14,7 +14,7 @@ import { imageCheck } from './image-checks';
 import type { ImagePolicy } from '../policy';
 import { simpleSigningClaims } from './simple-signing';
 import { slsaPolicyChecks } from './slsa-policy';
-import type { TrustRoot } from '../trust';
+import type { TrustRoot, TrustRootInfo } from '../trust';
 
 export interface ArtifactVerification {
   /** The artifact (layer blob or referrer manifest), as in the graph. */
@@ -39,7 +39,15 @@ export interface ArtifactVerification {
   keyFingerprint?: string;
   /** cosign simple-signing `docker-reference`: shown, never required to match. */
   dockerReference?: string;
+  /** The trusted root its signature was checked against (public-good, GitHub's, or the one given). */
+  trustRoot?: TrustRootUsed;
   checks: ImageCheck[];
+}
+
+/** Which root: its instance and the sha256 of its trusted_root.json (as in `trustRoots`). */
+export interface TrustRootUsed {
+  instance: TrustRootInfo['instance'];
+  sha256: string;
 }
 
 export interface ArtifactContext {
@@ -136,6 +144,7 @@ function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: Imag
     out.kind = 'signature';
     delete out.predicateType;
   }
+  out.trustRoot = { instance: run.result.trustRoot.instance, sha256: run.result.trustRoot.sha256 };
   const signer = run.result.signer;
   if (signer?.identity !== undefined) out.identity = signer.identity;
   if (signer?.issuer !== undefined) out.issuer = signer.issuer;

@@ -13,11 +13,14 @@ export interface ImageVerification {
   artifacts: ArtifactVerification[];
   verdict: ImageVerdict;
   trustRoot: TrustRootInfo;
+  /** Every root loaded for the run, `trustRoot` first (then GitHub's): `artifacts[].trustRoot` names one by sha256. */
+  trustRoots?: TrustRootInfo[];
 }
 
 /** The synchronous half: the graph and each artifact's content (same order) to results. */
 export function verifyGraphContents(graph: ImageGraph, contents: readonly ArtifactContent[], options: { policy: ImagePolicy; trustRoot: TrustRoot }): ImageVerification {
   const ctx = { policy: options.policy, trustRoot: options.trustRoot };
   const artifacts = graph.artifacts.map((a, i) => verifyArtifact(a, contents[i] ?? { kind: 'unreadable', code: 'INTERNAL', message: 'no content was fetched' }, ctx));
-  return { artifacts, verdict: imageVerdict(graph, artifacts, options.policy), trustRoot: options.trustRoot.info };
+  const trustRoots = [options.trustRoot, ...(options.trustRoot.siblings ?? [])].map((r) => r.info);
+  return { artifacts, verdict: imageVerdict(graph, artifacts, options.policy), trustRoot: options.trustRoot.info, trustRoots };
 }

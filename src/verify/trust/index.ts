@@ -7,6 +7,8 @@ export { privatePki, subjectLine, withCertificateChain } from './certificate-cha
 export { loadPublicKeyFile } from './public-key-file';
 export { keyFingerprint, sameKey } from './public-key';
 export type { PublicKeyMaterial } from './public-key';
+export { chooseTrustRoot, rootLabel } from './trust-choose';
+export type { BundleSignals, TrustChoice } from './trust-choose';
 export { defaultTrustCacheDir } from './trust-cache';
 export { describeTrustRoot, endSentence } from './trust-describe';
 export { loadTrustRoot } from './trust-root';

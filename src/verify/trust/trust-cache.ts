@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { describeError } from '../../core/errors';
 import { userCacheDir } from '../../core/user-cache-dir';
 import { parseTrustedRoot, wholeDays } from './trust-parse';
-import { PUBLIC_GOOD_TUF_URL, embeddedTrustRoot } from './trust-seeds';
+import { embeddedTrustRoot, hasEmbeddedSeed } from './trust-seeds';
 import type { TrustRoot } from './trust-types';
 
 /**
@@ -93,21 +93,21 @@ export async function writeAtomically(path: string, data: string | Buffer): Prom
 }
 
 export interface StartingRoot {
-  /** Undefined only for a repository other than public-good with nothing cached. */
+  /** Undefined only for a repository with no embedded seed (not public-good, not GitHub's) and nothing cached. */
   root?: TrustRoot;
   notes: string[];
 }
 
 /**
  * The root a load uses unless a refresh brings a newer one: the cached refresh when it is
- * valid, else (public-good) the embedded root. An embedded root with a newer key than the
+ * valid, else (public-good, GitHub's) the embedded root. An embedded root with a newer key than the
  * cached one means Provenance Lens was updated after that refresh: the embedded one wins.
  */
 export async function startingRoot(cacheDir: string | undefined, tufRepository: string, now: Date): Promise<StartingRoot> {
   const cached = cacheDir === undefined ? undefined : await readCachedRoot(cacheDir, tufRepository, now);
   const notes = cached?.problem !== undefined ? [`The cached trusted root was ignored: ${cached.problem}.`] : [];
-  if (tufRepository !== PUBLIC_GOOD_TUF_URL) return cached?.root ? { root: cached.root, notes } : { notes };
-  const embedded = embeddedTrustRoot(now);
+  if (!hasEmbeddedSeed(tufRepository)) return cached?.root ? { root: cached.root, notes } : { notes };
+  const embedded = embeddedTrustRoot(now, tufRepository);
   if (!cached?.root) return { root: embedded, notes };
   const newest = (r: TrustRoot): number => (r.info.newestKeyStart ? Date.parse(r.info.newestKeyStart) : 0);
   if (newest(embedded) > newest(cached.root)) {

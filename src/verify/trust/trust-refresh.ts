@@ -12,7 +12,7 @@ import { abortError } from '../../core/abort';
 import { LensError, describeError } from '../../core/errors';
 import { repositoryKey, startingRoot, tufMetadataDir, tufSeedPath, writeAtomically, writeCachedRoot } from './trust-cache';
 import { parseTrustedRoot } from './trust-parse';
-import { PUBLIC_GOOD_TUF_URL, embeddedTufRoot } from './trust-seeds';
+import { PUBLIC_GOOD_TUF_URL, embeddedTufRoot, hasEmbeddedSeed } from './trust-seeds';
 import type { TrustRoot } from './trust-types';
 
 export interface RefreshTrustRootOptions {
@@ -21,8 +21,8 @@ export interface RefreshTrustRootOptions {
   /** The TUF repository; default Sigstore's public-good one. */
   mirrorURL?: string;
   /**
-   * The TUF root.json a first refresh starts from. Default for public-good: the one in
-   * `@sigstore/tuf`'s seeds, so the chain of trust starts from what we ship. Any other
+   * The TUF root.json a first refresh starts from. Default for public-good and GitHub's: the
+   * embedded one (trust-seeds.ts), so the chain of trust starts from what we ship. Any other
    * repository needs one for its first refresh (a private deployment publishes its root.json
    * out of band). Once the TUF cache holds a root.json it is the anchor and this is not read:
    * TUF's root rotation (spec 5.3) keeps the cached one current.
@@ -117,14 +117,14 @@ async function refreshOnce(url: string, options: RefreshTrustRootOptions): Promi
 
 /** The TUF root.json a first refresh starts from; undefined when the TUF cache already has one. */
 async function seedRootPath(cacheDir: string, url: string): Promise<string | undefined> {
-  if (url !== PUBLIC_GOOD_TUF_URL) {
+  if (!hasEmbeddedSeed(url)) {
     if (existsSync(join(tufMetadataDir(cacheDir), repositoryKey(url), 'root.json'))) return undefined;
-    throw new LensError('USAGE', `Refreshing from ${url} needs the TUF root.json to start from (tufRootPath): only the public-good repository's is embedded.`, { tufRepository: url });
+    throw new LensError('USAGE', `Refreshing from ${url} needs the TUF root.json to start from (tufRootPath): only the public-good and GitHub repositories' are embedded.`, { tufRepository: url });
   }
   // @sigstore/tuf copies it into its cache only when the cache has no root.json yet;
   // after that, TUF's own root rotation keeps the cached one current.
   const path = tufSeedPath(cacheDir, url);
-  await writeAtomically(path, embeddedTufRoot());
+  await writeAtomically(path, embeddedTufRoot(url));
   return path;
 }
 

@@ -4,7 +4,7 @@ import { LensError, describeError } from '../../core/errors';
 import { startingRoot } from './trust-cache';
 import { parseTrustedRoot } from './trust-parse';
 import { normaliseRepositoryUrl, refreshFailure, refreshTrustRoot } from './trust-refresh';
-import { PUBLIC_GOOD_TUF_URL } from './trust-seeds';
+import { GITHUB_TUF_URL, PUBLIC_GOOD_TUF_URL } from './trust-seeds';
 import type { TrustRefreshOutcome, TrustRefreshReport, TrustRoot, TrustRootInfo } from './trust-types';
 
 /**
@@ -24,6 +24,11 @@ import type { TrustRefreshOutcome, TrustRefreshReport, TrustRoot, TrustRootInfo 
  * once verified and cached, is used from the next load on. A verification is never failed
  * by the network: only a repository with no root at all to fall back on (not public-good,
  * nothing cached) waits for its refresh and fails with it.
+ *
+ * Beside the public-good root, GitHub's (its embedded seed, its cache, its refresh from
+ * https://tuf-repo.github.com, in the same wait) is loaded as a sibling: each bundle is then
+ * verified against the instance that issued its certificate (trust-choose.ts). A file given,
+ * or another repository asked for, loads that root alone.
  */
 
 export const DEFAULT_REFRESH_WAIT_MS = 3_000;
@@ -47,6 +52,12 @@ export interface LoadTrustRootOptions {
   signal?: AbortSignal;
   /** The clock for ages and `refreshedAt` (tests). */
   now?: Date;
+  /**
+   * GitHub's root, loaded beside the public-good one: default from its embedded seed and
+   * https://tuf-repo.github.com, and only when the public-good repository is the one loaded;
+   * another repository (tests) and the TUF root.json its first refresh starts from; or `false`: none.
+   */
+  github?: { mirrorURL?: string; tufRootPath?: string } | false;
 }
 
 export async function loadTrustRoot(options: LoadTrustRootOptions = {}): Promise<TrustRoot> {
@@ -61,9 +72,31 @@ export async function loadTrustRoot(options: LoadTrustRootOptions = {}): Promise
     return parseTrustedRoot(bytes, { kind: 'file', path: options.trustedRootFile }, now);
   }
   const url = normaliseRepositoryUrl(options.mirrorURL ?? PUBLIC_GOOD_TUF_URL);
+  const github = options.github === false || (options.github === undefined && url !== PUBLIC_GOOD_TUF_URL) ? undefined : options.github ?? {};
+  const [primary, sibling] = await Promise.all([
+    loadRepository(url, options, options.tufRootPath, now),
+    github === undefined ? undefined : loadSibling(github, options, now),
+  ]);
+  if (sibling === undefined) return primary;
+  if ('problem' in sibling) return { ...primary, info: { ...primary.info, notes: [...(primary.info.notes ?? []), sibling.problem] } };
+  return { ...primary, siblings: [sibling] };
+}
+
+/** GitHub's root; a failure to load it never fails the run (only its bundles cannot be verified then). */
+async function loadSibling(github: { mirrorURL?: string; tufRootPath?: string }, options: LoadTrustRootOptions, now: Date): Promise<TrustRoot | { problem: string }> {
+  try {
+    const url = normaliseRepositoryUrl(github.mirrorURL ?? GITHUB_TUF_URL);
+    return await loadRepository(url, options, github.tufRootPath, now);
+  } catch (e) {
+    if (options.signal?.aborted) throw e;
+    return { problem: `GitHub's trusted root could not be loaded, so bundles signed by GitHub's instance cannot be verified: ${describeError(e)}` };
+  }
+}
+
+async function loadRepository(url: string, options: LoadTrustRootOptions, tufRootPath: string | undefined, now: Date): Promise<TrustRoot> {
   const { root: previous, notes } = await startingRoot(options.cacheDir, url, now);
   if (options.offline !== false) {
-    if (previous === undefined) throw new LensError('USAGE', `No trusted root for ${url} offline: nothing usable is cached${options.cacheDir ? ` in ${options.cacheDir}` : ''} and only the public-good root is embedded.${tail(notes)}`, { tufRepository: url });
+    if (previous === undefined) throw new LensError('USAGE', `No trusted root for ${url} offline: nothing usable is cached${options.cacheDir ? ` in ${options.cacheDir}` : ''} and only the public-good and GitHub roots are embedded.${tail(notes)}`, { tufRepository: url });
     return withFacts(previous, { notes });
   }
   if (options.cacheDir === undefined) throw new LensError('USAGE', 'A trusted-root refresh (offline: false) needs a cacheDir to keep what TUF verified.');
@@ -72,7 +105,7 @@ export async function loadTrustRoot(options: LoadTrustRootOptions = {}): Promise
   const refreshing: Promise<TrustRefreshOutcome> = refreshTrustRoot({
     cacheDir: options.cacheDir,
     mirrorURL: url,
-    ...(options.tufRootPath !== undefined ? { tufRootPath: options.tufRootPath } : {}),
+    ...(tufRootPath !== undefined ? { tufRootPath } : {}),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     now,
   }).then(

@@ -67,4 +67,11 @@ export interface TrustRoot {
    * says `pending`; the VS Code side may reload the root when it brings a changed one.
    */
   readonly refreshing?: Promise<TrustRefreshOutcome>;
+  /**
+   * Default loads only (no trusted_root.json file, no private PKI): the roots of the other
+   * instances whose seeds ship with Provenance Lens (GitHub's, beside public-good), loaded and
+   * refreshed with this one. A bundle is verified against the one its certificate's issuer and
+   * its timestamps fit (trust-choose.ts); this root stays the one reported for the run.
+   */
+  readonly siblings?: readonly TrustRoot[];
 }
