@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { LensError } from '../core/errors';
 import { loadPublicKeyFile } from '../verify/trust';
 import type { PublicKeyMaterial } from '../verify/trust';
-import { compilePattern, COVERAGE_RULES, formatDiagnostic, loadPolicyFile } from '../verify/policy';
+import { compilePattern, COVERAGE_RULES, formatDiagnostic, githubAttestationPolicy, loadPolicyFile } from '../verify/policy';
 import type { ImagePolicy, Matcher, PolicyFile } from '../verify/policy';
 import type { OptionDocs } from './options';
 import { trustOptionSpec } from './trust-options';
@@ -20,7 +20,11 @@ export const policyOptionSpec = {
   'insecure-ignore-tlog': { type: 'boolean', help: 'do not require a transparency-log entry (key-based signing)' },
   'require-attestation': { type: 'string', multiple: true, value: 'TYPE', help: 'require a verified attestation of this predicate type covering every platform (repeatable)' },
   coverage: { type: 'string', value: 'RULE', help: "what covers a digest: signatures (default, cosign verify's rule) or signatures-or-attestations (a verified attestation from the pinned signer covers it too, as slsa-verifier)" },
-  'trusted-root': { type: 'string', value: 'FILE', help: 'a trusted_root.json (default: the embedded public-good root)' },
+  owner: { type: 'string', value: 'ORG', help: "as gh attestation verify --owner: the certificate's source repository owner (OID 1.3.6.1.4.1.57264.1.16) is github.com/ORG, and a workflow of one of its repositories signed; no ref pinned" },
+  repo: { type: 'string', value: 'ORG/NAME', help: "as gh attestation verify --repo: the certificate's source repository (OID 1.3.6.1.4.1.57264.1.12) is github.com/ORG/NAME, its owner ORG, and a workflow of it signed; no ref pinned" },
+  'signer-workflow': { type: 'string', value: 'ORG/REPO/.github/workflows/FILE.yml', help: 'with --owner or --repo: the workflow that signed (the SAN), at any ref unless @REF follows, e.g. a reusable workflow' },
+  'signer-repo': { type: 'string', value: 'ORG/REPO', help: 'with --owner or --repo: any workflow of this repository signed (the SAN)' },
+  'trusted-root': { type: 'string', value: 'FILE', help: "a trusted_root.json, used alone (default: the embedded public-good root, and GitHub's for bundles its instance signed)" },
   'certificate-chain': { type: 'string', value: 'FILE', help: "a private PKI: PEM CA certificates (intermediates, then the root) that replace the root's certificate authorities, as cosign --certificate-chain; with --insecure-ignore-tlog and no signed time, certificates are checked at the current time" },
   ...trustOptionSpec,
   policy: { type: 'string', value: 'FILE', help: 'a .provenance-lens.yaml policy (docs/policy.md); flags given as well replace its value for that requirement. A policy file is used only when named here, never found by itself' },
@@ -31,7 +35,7 @@ export const policyOptionSpec = {
  * top of a policy file's for the image: a flag replaces the file's value for that requirement
  * and is marked as coming from the command line (docs/verify-json.md, "Policy").
  */
-export type PolicyFlagValues = { [K in 'certificate-identity' | 'certificate-identity-regexp' | 'certificate-oidc-issuer' | 'certificate-oidc-issuer-regexp' | 'trusted-root' | 'coverage' | 'certificate-chain']?: string } & {
+export type PolicyFlagValues = { [K in 'certificate-identity' | 'certificate-identity-regexp' | 'certificate-oidc-issuer' | 'certificate-oidc-issuer-regexp' | 'trusted-root' | 'coverage' | 'certificate-chain' | 'owner' | 'repo' | 'signer-workflow' | 'signer-repo']?: string } & {
   key?: string[];
   'require-attestation'?: string[];
   'insecure-ignore-tlog'?: boolean;
@@ -63,6 +67,7 @@ export async function policyFromFlags(values: PolicyFlagValues, base?: ImagePoli
     if (coverage === undefined) throw new LensError('USAGE', `--coverage takes ${COVERAGE_RULES.join(' or ')}, got ${JSON.stringify(values.coverage)}.`);
     Object.assign(policy, { coverage }).sources.coverage = 'cli';
   }
+  applyGithubFlags(values, policy);
   const identity = matcherFromFlags(values['certificate-identity'], values['certificate-identity-regexp'], '--certificate-identity');
   const issuer = matcherFromFlags(values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], '--certificate-oidc-issuer');
   if (identity !== undefined) Object.assign(policy, { identity }).sources.identity = 'cli';
@@ -80,6 +85,34 @@ export async function policyFromFlags(values: PolicyFlagValues, base?: ImagePoli
     policy.sources.requiredPredicateTypes = 'cli';
   }
   return policy;
+}
+
+/**
+ * `--owner`, `--repo`, `--signer-workflow`, `--signer-repo` with gh's meaning (the policy room's
+ * githubAttestationPolicy): the signer and the pinned claims replace the policy file's; an identity
+ * or issuer flag given as well still wins over them, as in gh.
+ */
+function applyGithubFlags(values: PolicyFlagValues, policy: ImagePolicy): void {
+  const { owner, repo } = values;
+  const signerWorkflow = values['signer-workflow'];
+  const signerRepository = values['signer-repo'];
+  if (owner === undefined && repo === undefined) {
+    if (signerWorkflow !== undefined || signerRepository !== undefined) throw new LensError('USAGE', '--signer-workflow and --signer-repo go with --owner or --repo, as in gh attestation verify: say whose artifacts these are.');
+    return;
+  }
+  if (repo !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(repo)) throw new LensError('USAGE', `--repo takes ORG/NAME, got ${JSON.stringify(repo)}.`);
+  const gh = githubAttestationPolicy({
+    ...(owner !== undefined ? { owner } : {}),
+    ...(repo !== undefined ? { repository: repo } : {}),
+    ...(signerWorkflow !== undefined ? { signerWorkflow } : {}),
+    ...(signerRepository !== undefined ? { signerRepository } : {}),
+  });
+  Object.assign(policy, { identity: gh.identity, issuer: gh.issuer, github: gh.github });
+  policy.sources.identity = 'cli';
+  policy.sources.issuer = 'cli';
+  policy.sources.github = 'cli';
+  delete policy.keys;
+  delete policy.sources.keys;
 }
 
 /** `--flag` (exact) or `--flag-regexp` (checked now, so a bad pattern is a usage error, not a failed check later). */

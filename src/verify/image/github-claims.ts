@@ -12,6 +12,7 @@ import { imageCheck } from './image-checks';
  */
 const CLAIMS: ReadonlyArray<[keyof GithubClaims, string, string]> = [
   ['sourceRepositoryUri', '1.3.6.1.4.1.57264.1.12', 'source repository'],
+  ['sourceRepositoryOwnerUri', '1.3.6.1.4.1.57264.1.16', 'source repository owner'],
   ['sourceRepositoryDigest', '1.3.6.1.4.1.57264.1.13', 'source commit'],
   ['sourceRepositoryRef', '1.3.6.1.4.1.57264.1.14', 'source ref'],
   ['buildConfigUri', '1.3.6.1.4.1.57264.1.18', 'build configuration (workflow file)'],

@@ -79,11 +79,11 @@ export interface GithubPolicy {
 }
 
 /** `[Rr][Aa]...` for letters: JavaScript in Node 20 has no inline `(?i:)`. */
-function anyCase(escaped: string): string {
+export function anyCase(escaped: string): string {
   return escaped.replace(/[A-Za-z]/g, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
 }
 
-function workflowPath(workflow: string): string {
+export function workflowPath(workflow: string): string {
   return workflow.includes('/') ? workflow.replace(/^\.?\//, '') : `.github/workflows/${workflow}`;
 }
 

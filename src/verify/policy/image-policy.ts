@@ -23,6 +23,8 @@ export const COVERAGE_RULES: readonly CoverageRule[] = ['signatures', 'signature
 export interface GithubClaims {
   /** 1.12 Source Repository URI, e.g. `https://github.com/rancher/fleet`. */
   sourceRepositoryUri?: Matcher;
+  /** 1.16 Source Repository Owner URI, e.g. `https://github.com/rancher` (`gh attestation verify --owner`). */
+  sourceRepositoryOwnerUri?: Matcher;
   /** 1.14 Source Repository Ref, e.g. `refs/tags/v0.13.0`. */
   sourceRepositoryRef?: Matcher;
   /** 1.13 Source Repository Digest (the commit). */

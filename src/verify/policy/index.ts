@@ -4,6 +4,7 @@
 // is in policy-read and policy-trust-root; the rest is pure. Outside this folder, import from here.
 export { compilePattern, describeMatcher, identityChecks, matches } from './identity-policy';
 export type { IdentityPolicy, Matcher } from './identity-policy';
+export { githubAttestationPolicy, parseSignerWorkflow } from './github-attestation-policy';
 export { COVERAGE_RULES } from './image-policy';
 export type { CoverageRule, GithubClaims, ImagePolicy, SlsaExpectations } from './image-policy';
 export { formatDiagnostic, parsePolicyFile } from './policy-file';

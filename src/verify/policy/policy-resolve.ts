@@ -6,6 +6,8 @@ import { matches } from './identity-policy';
 import type { ImagePolicy, PolicySource, SlsaExpectations } from './image-policy';
 import { GITHUB_ACTIONS_ISSUER, deriveGithubPolicy, githubRepositoryFromImage, githubWorkflowPolicy, isGithubRepository } from './github-identity';
 import type { GithubPolicy, GithubWorkflowSpec } from './github-identity';
+import { githubAttestationPolicy } from './github-attestation-policy';
+import type { GithubAttestationSpec } from './github-attestation-policy';
 import { matchingEntries } from './policy-match';
 import { renderExact, renderPattern } from './policy-template';
 import type { TemplatePart, TemplateValues } from './policy-template';
@@ -156,6 +158,9 @@ function resolveKeyless(out: ImagePolicy, levels: PolicyRules[], vals: TemplateV
  * block alone does not make `quay.io/x/y` a GitHub repository).
  */
 function fromGithubSpec(spec: GithubSpec, vals: TemplateValues, ref: RegistryReference | undefined, entry: PolicyEntry | undefined, notes: string[]): { policy: GithubPolicy; guessed: boolean } | undefined {
+  const ghShortcuts = spec.owner !== undefined || spec.signerWorkflow !== undefined || spec.signerRepository !== undefined;
+  // An owner alone is a policy for all of its repositories: nothing is guessed from the image name then.
+  if (ghShortcuts && spec.repository === undefined && spec.owner !== undefined) return fromGhShortcuts(spec, undefined, vals, notes, false);
   let repository = spec.repository ?? entry?.builtIn;
   let guessed = false;
   if (repository === undefined && ref !== undefined) {
@@ -171,21 +176,36 @@ function fromGithubSpec(spec: GithubSpec, vals: TemplateValues, ref: RegistryRef
     notes.push('"github:" names no repository and none follows from the image name; add "repository:" or "builtIn:" to its entry. The identity is not pinned.');
     return undefined;
   }
+  if (ghShortcuts) return fromGhShortcuts(spec, repository, vals, notes, guessed);
   const caseInsensitive = guessed;
   const ws: GithubWorkflowSpec = { repository, repositoryCaseInsensitive: caseInsensitive };
   if (spec.workflow !== undefined) ws.workflow = spec.workflow;
   if (vals.tag !== undefined) ws.tag = vals.tag;
   if (spec.trigger !== undefined) ws.trigger = spec.trigger;
   if (spec.commit !== undefined) ws.commit = spec.commit;
-  if (spec.ref !== undefined) {
-    const r = renderRef(spec.ref, vals, true);
-    if (r === undefined) {
-      notes.push('"github.ref" needs a value unknown for this image; the identity is not pinned.');
-      return undefined;
-    }
-    ws.ref = r;
-  }
+  const runRef = githubRef(spec, vals, notes);
+  if (runRef === null) return undefined;
+  if (runRef !== undefined) ws.ref = runRef;
   return { policy: githubWorkflowPolicy(ws), guessed };
+}
+
+/** `github.ref` rendered for this image; null (and a note) when it needs a value the image does not give. */
+function githubRef(spec: GithubSpec, vals: TemplateValues, notes: string[]): Matcher | undefined | null {
+  if (spec.ref === undefined) return undefined;
+  const r = renderRef(spec.ref, vals, true);
+  if (r === undefined) notes.push('"github.ref" needs a value unknown for this image; the identity is not pinned.');
+  return r ?? null;
+}
+
+/** A `github:` block with `owner`, `signerWorkflow` or `signerRepository`: gh's meaning, no ref unless `ref` says one. */
+function fromGhShortcuts(spec: GithubSpec, repository: string | undefined, vals: TemplateValues, notes: string[], guessed: boolean): { policy: GithubPolicy; guessed: boolean } | undefined {
+  const gh: GithubAttestationSpec = {};
+  for (const k of ['owner', 'signerWorkflow', 'signerRepository', 'workflow', 'trigger', 'commit'] as const) if (spec[k] !== undefined) gh[k] = spec[k];
+  if (repository !== undefined) gh.repository = repository;
+  const ref = githubRef(spec, vals, notes);
+  if (ref === null) return undefined;
+  if (ref !== undefined) gh.ref = ref;
+  return { policy: githubAttestationPolicy(gh), guessed };
 }
 
 /**
@@ -225,7 +245,7 @@ function resolveSlsa(out: ImagePolicy, levels: PolicyRules[], vals: TemplateValu
   const stated = Object.keys(slsa).length > 0;
   // The source a GitHub signer implies, unless the file states a source repository.
   if (github !== undefined && source.repository === undefined) {
-    slsa.sourceRepository = github.slsa.sourceRepository!;
+    if (github.slsa.sourceRepository !== undefined) slsa.sourceRepository = github.slsa.sourceRepository;
     if (slsa.sourceRef === undefined && github.slsa.sourceRef !== undefined) slsa.sourceRef = github.slsa.sourceRef;
     if (slsa.sourceCommit === undefined && github.slsa.sourceCommit !== undefined) slsa.sourceCommit = github.slsa.sourceCommit;
   } else if (source.repository === undefined && out.builtIn !== undefined) {

@@ -5,6 +5,7 @@ import type { Matcher } from './identity-policy';
 import type { AttestationRequirement, CoverageRule } from './image-policy';
 import { COVERAGE_RULES } from './image-policy';
 import { isCommit, isGithubRepository } from './github-identity';
+import { parseSignerWorkflow } from './github-attestation-policy';
 import { ATTESTATION_ALIASES, attestationRequirement } from './policy-attestations';
 import { patternProblems } from './policy-regexp';
 import { closest } from './policy-shape';
@@ -97,7 +98,35 @@ function readGithub(ctx: RulesContext, field: Field, at: string): GithubSpec | u
   if (trigger !== undefined) out.trigger = ctx.r.string(trigger, trigger.value, join(at, 'trigger'));
   const commit = m.get('commit');
   if (commit !== undefined) out.commit = commitValue(ctx, commit, join(at, 'commit'));
+  readGhShortcuts(ctx, m, at, out);
   return out;
+}
+
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+
+/** `owner`, `signerWorkflow`, `signerRepository`: `gh attestation verify`'s flags, and how they combine. */
+function readGhShortcuts(ctx: RulesContext, m: Map<string, Field>, at: string, out: GithubSpec): void {
+  const owner = m.get('owner');
+  if (owner !== undefined) {
+    const s = ctx.r.string(owner, owner.value, join(at, 'owner'));
+    if (s !== undefined && OWNER.test(s)) out.owner = s;
+    else if (s !== undefined) ctx.r.error('INVALID_VALUE', join(at, 'owner'), owner, `"${s}" is not a GitHub user or organisation name (letters, digits and inner hyphens), e.g. "rancher".`);
+  }
+  const signerWorkflow = m.get('signerWorkflow');
+  if (signerWorkflow !== undefined) {
+    const s = ctx.r.string(signerWorkflow, signerWorkflow.value, join(at, 'signerWorkflow'));
+    if (s !== undefined && parseSignerWorkflow(s) !== undefined) out.signerWorkflow = s;
+    else if (s !== undefined) ctx.r.error('INVALID_VALUE', join(at, 'signerWorkflow'), signerWorkflow, `"${s}" is not a signer workflow: write org/repo/.github/workflows/file.yml, optionally with @ref, e.g. "github/artifact-attestations-workflows/.github/workflows/attest.yml".`);
+  }
+  const signerRepository = m.get('signerRepository');
+  if (signerRepository !== undefined) out.signerRepository = githubRepository(ctx, signerRepository, join(at, 'signerRepository'));
+  if (signerWorkflow !== undefined && signerRepository !== undefined) {
+    ctx.r.error('CONFLICT', join(at, 'signerRepository'), signerRepository, '"signerWorkflow" and "signerRepository" both say who signed; keep one (the workflow already names its repository).');
+  }
+  const owned = out.repository?.split('/')[0];
+  if (out.owner !== undefined && owned !== undefined && owned.toLowerCase() !== out.owner.toLowerCase()) {
+    ctx.r.error('CONFLICT', join(at, 'owner'), owner!, `"owner: ${out.owner}" is not the owner of "repository: ${out.repository}"; the repository already names its owner, so keep one of them.`);
+  }
 }
 
 function githubRepository(ctx: RulesContext, field: Field, at: string): string | undefined {

@@ -9,7 +9,7 @@ export const POLICY_KEYS = {
   root: ['version', 'defaults', 'images'],
   defaults: [...RULE_KEYS, 'derive'],
   image: ['image', ...RULE_KEYS, 'builtIn', 'exception'],
-  github: ['repository', 'workflow', 'ref', 'trigger', 'commit'],
+  github: ['repository', 'workflow', 'ref', 'trigger', 'commit', 'owner', 'signerWorkflow', 'signerRepository'],
   slsa: ['builders', 'source', 'requireKnownBuildType'],
   source: ['repository', 'ref', 'commit'],
   exception: ['reason'],

@@ -54,6 +54,16 @@ export interface GithubSpec {
   ref?: TemplatePart[];
   trigger?: string;
   commit?: string;
+  /**
+   * `gh attestation verify`'s shortcuts (github-attestation-policy.ts). With any of them the block
+   * reads as gh reads its flags: no ref is pinned unless `ref` says one.
+   */
+  /** The owner (Source Repository Owner URI, 1.16). */
+  owner?: string;
+  /** `org/repo/.github/workflows/file.yml[@ref]`: the workflow that signed (the SAN). */
+  signerWorkflow?: string;
+  /** `org/repo`: any workflow of it signed. */
+  signerRepository?: string;
 }
 
 export interface SlsaSpec {
