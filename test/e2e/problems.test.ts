@@ -302,6 +302,13 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
     const steps = page.locator('.gettingStartedContainer .getting-started-step .step-title');
     await steps.first().waitFor({ state: 'visible', timeout: 20_000 });
     assert.deepEqual(await steps.allInnerTexts(), ['Verify an image', 'Open a goreleaser workspace', 'Write a policy']);
+    // The step's picture comes from the installed extension (media/walkthrough, in the .vsix).
+    const picture = page.locator('.getting-started-media img[srcset*="verify-image.png"]').first();
+    await picture.waitFor({ state: 'attached', timeout: 30_000 });
+    assert.match(await picture.getAttribute('srcset') ?? '', /extensions%2Fprovenance-lens\.provenance-lens-[0-9.]+%2Fmedia%2Fwalkthrough%2Fverify-image\.png/);
+    await page.waitForFunction((el) => (el as unknown as { complete: boolean }).complete, await picture.elementHandle());
+    // Decoded: VS Code serves it at 1.5x, so 830 pixels show as 553.
+    assert.equal(await picture.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), Math.round(830 / 1.5));
     await screenshot(page, 'problems-walkthrough');
   }));
 
