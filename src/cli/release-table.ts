@@ -52,6 +52,11 @@ export function renderReleaseTable(file: string, tag: string, results: readonly 
     out.push(`${name}: NOT VERIFIED (${VERDICTS[r.verdict.state].short})`);
     for (const c of r.verdict.causes) out.push(...wrap(`${INDENT}- ${safeText(c.message)}`, WIDTH, `${INDENT}  `));
   }
+  for (const r of results) {
+    if (!r.signerChanged || r.previousRelease === undefined) continue;
+    const name = safeText(r.reference ?? r.template);
+    out.push(...wrap(`${name}: SIGNER CHANGED: signed by other signers than ${safeText(r.previousRelease)}; \`provenance-lens diff ${safeText(r.previousRelease)} ${name}\` shows who.`, WIDTH, INDENT));
+  }
   const unresolved = [...new Set(results.flatMap((r) => r.error?.unresolved ?? []))];
   if (unresolved.length > 0) out.push(...wrap(`Unresolved: ${unresolved.map((v) => `${safeText(v)} (${WHERE[variableSource(v)]})`).join('; ')}.`, WIDTH, INDENT));
   const parts = (['verified', 'excepted', 'failed', 'unsigned', 'unpinned', 'notChecked'] as const).filter((k) => summary[k] > 0).map((k) => `${summary[k]} ${k === 'notChecked' ? 'not checked' : k}`);

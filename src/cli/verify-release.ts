@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { throwIfAborted, Semaphore } from '../core/abort';
 import { LensError, describeError, isLensError } from '../core/errors';
 import { secrets } from '../core/redact';
+import { signerChangeSincePrevious, signersOf } from '../diff';
 import { analyzeGoreleaser } from '../goreleaser/analyze';
 import { readGitFacts } from '../goreleaser/git-context';
 import type { ResolvedImage } from '../goreleaser/resolve';
@@ -54,6 +55,13 @@ export interface ReleaseImageResult {
   verdict?: ImageVerdict;
   error?: { code: string; message: string; unresolved?: string[] };
   platforms: PlatformRow[];
+  /**
+   * When the policy pins no signer and the repository has an earlier release (previous tag by
+   * semver): whether that release's signers differ from this image's (src/diff/previous.ts).
+   */
+  signerChanged?: boolean;
+  /** The release `signerChanged` compares with. */
+  previousRelease?: string;
 }
 
 export async function runVerifyRelease(values: ReleaseValues, positionals: readonly string[], io: CliIo, trustLoad: TrustLoadOptions = { offline: true }): Promise<number> {
@@ -126,11 +134,23 @@ class ImageCheck {
       const signatureRepository = this.values['signature-repository'];
       const graph = await buildGraph(source, target, { signal: this.signal, signatureRepository });
       const result = await verifyImage(source, graph, { policy, trustRoot, signal: this.signal, signatureRepository });
-      return { ...base, digest: graph.digest, verdict: result.verdict, platforms: platformRows(result.verdict) };
+      const change = await this.signerChange(source, target, signersOf(result, policy), { policy, trustRoot, signal: this.signal, signatureRepository });
+      return { ...base, digest: graph.digest, verdict: result.verdict, platforms: platformRows(result.verdict), ...change };
     } catch (e) {
       if (this.signal.aborted) throw e;
       const code = isLensError(e) ? e.code : 'INTERNAL';
       return { ...base, error: { code, message: secrets.scrub(describeError(e)) }, platforms: [] };
+    }
+  }
+
+  /** The previous release's signers against these; a look-up that fails leaves the row without the question answered. */
+  private async signerChange(...args: Parameters<typeof signerChangeSincePrevious>): Promise<Pick<ReleaseImageResult, 'signerChanged' | 'previousRelease'>> {
+    try {
+      const change = await signerChangeSincePrevious(...args);
+      return change === undefined ? {} : { signerChanged: change.changed, previousRelease: change.previous };
+    } catch (e) {
+      if (this.signal.aborted) throw e;
+      return {};
     }
   }
 

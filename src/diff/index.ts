@@ -2,6 +2,8 @@
 // packages (docs/diff-json.md). `readDiffSide` reads one image through the registry engine;
 // `diffImages` compares two, without I/O. Outside this folder, import from here.
 export { diffImages, MAX_SBOM_CHANGES } from './compare';
+export { previousReleaseTag, signerChangeSincePrevious } from './previous';
+export type { SignerChange } from './previous';
 export { readDiffSide } from './read';
 export type { ReadSideOptions } from './read';
 export type { DiffSide } from './side';

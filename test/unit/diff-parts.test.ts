@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffImages } from '../../src/diff';
+import { diffImages, previousReleaseTag } from '../../src/diff';
 import type { DiffSide } from '../../src/diff';
 import { provenanceFields } from '../../src/diff/provenance-fields';
 import { parsePurl, withoutQualifier } from '../../src/diff/purl';
@@ -176,5 +176,16 @@ describe('diffImages', () => {
     const d = diffImages(s, side(sha('1'), { ...s, signers: [...s.signers].reverse() }));
     assert.equal(d.changed, false);
     assert.deepEqual([d.warnings, d.signers.changed], [[], false]);
+  });
+});
+
+describe('the release before a tag', () => {
+  test('the newest version below it; prereleases only before a prerelease', () => {
+    const tags = ['latest', 'v1.0.0', 'v1.1.0', 'v1.2.0-rc.1', 'v1.2.0', '1.1.5', 'v1.10.0', 'sha256-abcd.sig'];
+    assert.equal(previousReleaseTag(tags, 'v1.2.0'), '1.1.5');
+    assert.equal(previousReleaseTag(tags, 'v1.10.0'), 'v1.2.0');
+    assert.equal(previousReleaseTag(tags, 'v1.2.0-rc.2'), 'v1.2.0-rc.1');
+    assert.equal(previousReleaseTag(tags, 'v1.0.0'), undefined);
+    assert.equal(previousReleaseTag(tags, 'latest'), undefined);
   });
 });
