@@ -4,7 +4,7 @@
 // and file watchers it forks along (../shared/notes/ENVIRONMENT.md, "A real VS Code").
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -105,6 +105,13 @@ async function waitReady(url: string, child: ChildProcess, logs: () => string): 
   throw new Error(`code-server did not answer ${url}/healthz within ${READY_TIMEOUT_MS} ms:\n${logs()}`);
 }
 
+/** The settings whose contributed scope is `machine` or `machine-overridable` (package.json). */
+function machineSettings(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const manifest = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { contributes?: { configuration?: { properties?: Record<string, { scope?: string }> } } };
+  const properties = manifest.contributes?.configuration?.properties ?? {};
+  return Object.fromEntries(Object.entries(settings).filter(([key]) => properties[key]?.scope?.startsWith('machine')));
+}
+
 /** Installs the .vsix and starts code-server; rejects (with nothing left running) when it cannot. */
 export async function startDemoCodeServer(o: DemoCodeServerOptions): Promise<DemoCodeServer> {
   const home = join(o.dir, 'home');
@@ -113,6 +120,11 @@ export async function startDemoCodeServer(o: DemoCodeServerOptions): Promise<Dem
   mkdirSync(home, { recursive: true });
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), `${JSON.stringify(o.settings, null, 2)}\n`);
+  // In code-server's remote window a machine-scoped user setting lasts only until the workbench
+  // rewrites the user settings file (a theme change is enough): the remote host reads machine
+  // settings from Machine/settings.json, so they go there too.
+  mkdirSync(join(userData, 'Machine'), { recursive: true });
+  writeFileSync(join(userData, 'Machine', 'settings.json'), `${JSON.stringify(machineSettings(o.settings), null, 2)}\n`);
   const env = serverEnv(home);
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
   await execFileAsync(process.execPath, [o.entry, ...common, '--install-extension', o.vsix, '--force'], { env, cwd: home });
