@@ -4,8 +4,8 @@
 // the expected SLSA source at once; for any other certificate identity, `identity` and `issuer`
 // as exact text. A key is never pinned from its fingerprint: `keys` needs the PEM file.
 import type { Signer } from '../model/cause';
-import { GITHUB_ACTIONS_ISSUER } from '../verify/policy/github-identity';
-import type { PolicyDefaults, PolicyEntry } from '../verify/policy/policy-types';
+import { GITHUB_ACTIONS_ISSUER } from '../verify/policy';
+import type { PolicyDefaults, PolicyEntry } from '../verify/policy';
 
 /** Keys to set on the entry (in this order) and keys to drop from it. */
 export interface EntryPatch {

@@ -9,9 +9,9 @@ import { Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { Signer } from '../model/cause';
 import { parseReference } from '../registry/reference';
-import { imageName, matchingEntries } from '../verify/policy/policy-match';
+import { imageName, matchingEntries } from '../verify/policy';
 import { parsePolicyFile } from '../verify/policy';
-import type { PolicyDefaults, PolicyEntry } from '../verify/policy/policy-types';
+import type { PolicyDefaults, PolicyEntry } from '../verify/policy';
 import type { EntryPatch } from './pin-signer';
 import { pinPlan } from './pin-signer';
 

@@ -2,7 +2,7 @@
 // signed SLSA provenance, and one entry per image the workspace's goreleaser files publish, each
 // explained in a comment; an example entry when there is none. Pure.
 import { parseReference } from '../registry/reference';
-import { imageName } from '../verify/policy/policy-match';
+import { imageName } from '../verify/policy';
 import { NEW_POLICY_HEADER } from './policy-edit';
 
 /** Policy patterns for the references (`registry/repository`, tags dropped), each once, in order. */

@@ -10,5 +10,7 @@ export type { CoverageRule, GithubClaims, ImagePolicy, SlsaExpectations } from '
 export { formatDiagnostic, parsePolicyFile } from './policy-file';
 export { loadPolicyFile, loadPolicyKeys } from './policy-read';
 export { policyForImage } from './policy-resolve';
+export { imageName, matchingEntries } from './policy-match';
+export { GITHUB_ACTIONS_ISSUER } from './github-identity';
 export { trustRootFor } from './policy-trust-root';
-export type { PolicyFile, PolicyParseResult } from './policy-types';
+export type { PolicyDefaults, PolicyEntry, PolicyFile, PolicyParseResult } from './policy-types';
