@@ -14,7 +14,7 @@ export const MAX_SBOM_CHANGES = 1000;
 export function diffImages(old: DiffSide, next: DiffSide, options: { maxSbomChanges?: number } = {}): ImageDiff {
   const notes: DiffNote[] = [...old.notes.map((n) => ({ ...n, side: 'old' as const })), ...next.notes.map((n) => ({ ...n, side: 'new' as const }))];
   const platforms = diffPlatforms(old, next);
-  const signers = { old: old.signers, new: next.signers, changed: !sameSigners(old.signers, next.signers) };
+  const signers = { old: old.signers, new: next.signers, changed: !sameSigners(old.signers, next.signers, { a: old.ownRefs, b: next.ownRefs }) };
   const attestations: AttestationsDiff = {
     added: next.attestationTypes.filter((t) => !old.attestationTypes.includes(t)),
     removed: old.attestationTypes.filter((t) => !next.attestationTypes.includes(t)),

@@ -7,7 +7,7 @@ import { compareVersions, isVersionTag, releaseTags } from '../releases/tag-orde
 import { verifyImage } from '../verify';
 import type { ImagePolicy } from '../verify/policy';
 import type { TrustRoot } from '../verify/trust';
-import { pinsSigner, sameSigners, signersOf } from './signers';
+import { ownRefs, pinsSigner, sameSigners, signersOf } from './signers';
 
 const isPrerelease = (tag: string): boolean => /^[^+]*-/.test(tag);
 
@@ -55,5 +55,5 @@ export async function signerChangeSincePrevious(source: ContentSource, target: G
   const graph = await buildGraph(source, prevTarget, { signal, signatureRepository });
   const verification = await verifyImage(source, graph, { policy: options.policy, trustRoot: options.trustRoot, signal, signatureRepository });
   const before = signersOf(verification, options.policy);
-  return { previous, digest: graph.digest, signers: before, changed: !sameSigners(before, signers) };
+  return { previous, digest: graph.digest, signers: before, changed: !sameSigners(before, signers, { a: ownRefs(tag), b: ownRefs(target.tag) }) };
 }

@@ -7,7 +7,7 @@ import type { ImagePolicy } from '../verify/policy';
 import { provenanceFields } from './provenance-fields';
 import type { SbomFound, SbomSkipped } from './sbom-collect';
 import type { SbomPackage } from './sbom-document';
-import { signersOf } from './signers';
+import { ownRefs, signersOf } from './signers';
 import type { DiffImage, DiffNote } from './types';
 
 /**
@@ -17,6 +17,8 @@ import type { DiffImage, DiffNote } from './types';
  */
 export interface DiffSide {
   image: DiffImage;
+  /** The refs that are this release's own: its tag, and the source refs its provenance names (signers.ts ownRefs). */
+  ownRefs: Set<string>;
   platforms: Array<{ key: string; label: string; digest: string }>;
   signers: Signer[];
   /** Predicate types of every attestation and SBOM, signed or not. */
@@ -72,6 +74,7 @@ export function diffSide(input: SideInput): DiffSide {
   if (input.policyGiven) image.verdict = { state: verification.verdict.state, causes: verification.verdict.causes };
   return {
     image,
+    ownRefs: ownRefs(graph.tag, statements.map((st) => st.fields.get('source.ref'))),
     platforms: graph.platforms.map((p) => ({ key: normalisePlatformString(p.platform), label: p.platform, digest: p.digest })),
     signers: signersOf(verification, input.policy),
     attestationTypes: [...attestationTypes].sort(),

@@ -27,10 +27,43 @@ export function signersOf(verification: Pick<ImageVerification, 'artifacts'>, po
   return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }
 
-/** Whether two signer lists (from `signersOf`) name the same signers. */
-export function sameSigners(a: readonly Signer[], b: readonly Signer[]): boolean {
-  const keys = new Set(a.map(signerKey));
-  return a.length === b.length && b.every((s) => keys.has(signerKey(s)));
+/**
+ * A GitHub Actions workflow identity (`https://github.com/<owner>/<repo>/<path>@<ref>`, Fulcio's
+ * Build Signer URI): the workflow, and the ref it ran at.
+ */
+const WORKFLOW_IDENTITY = /^(https:\/\/github\.com\/[^@]+)@(refs\/[^@]+)$/;
+
+/**
+ * The key two releases' signers are compared by. A project's own release workflow signs each
+ * release at that release's ref (`release.yml@refs/tags/v1.3.0`, then `@refs/tags/v1.4.0`): the
+ * same signer, so a ref that is the release's own (`ownRefs`: its tag, the source ref its
+ * provenance names) is compared as "this release". Any other ref counts: a reusable workflow such
+ * as slsa-github-generator's runs at its own version, and a new version is a new signer.
+ */
+export function releaseSignerKey(s: Signer, ownRefs: ReadonlySet<string>): string {
+  if ('keyId' in s) return signerKey(s);
+  const m = WORKFLOW_IDENTITY.exec(s.identity);
+  if (m === null || !ownRefs.has(m[2]!)) return signerKey(s);
+  return signerKey({ ...s, identity: `${m[1]!}@<this release>` });
+}
+
+/**
+ * Whether two signer lists (from `signersOf`) name the same signers, each release's own ref
+ * (releaseSignerKey) compared as "this release".
+ */
+export function sameSigners(a: readonly Signer[], b: readonly Signer[], own: { a?: ReadonlySet<string>; b?: ReadonlySet<string> } = {}): boolean {
+  const none = new Set<string>();
+  const keys = new Set(a.map((s) => releaseSignerKey(s, own.a ?? none)));
+  const other = new Set(b.map((s) => releaseSignerKey(s, own.b ?? none)));
+  return keys.size === other.size && [...other].every((k) => keys.has(k));
+}
+
+/** The refs that are a release's own: `refs/tags/<tag>` of its reference, and the source refs its provenance names. */
+export function ownRefs(tag: string | undefined, sourceRefs: Iterable<string | undefined> = []): Set<string> {
+  const out = new Set<string>();
+  if (tag !== undefined) out.add(`refs/tags/${tag}`);
+  for (const r of sourceRefs) if (r !== undefined && r.startsWith('refs/')) out.add(r);
+  return out;
 }
 
 /** Whether the policy names who may sign (an identity or keys): then any signer it verifies is one it approved. */

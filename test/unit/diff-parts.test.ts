@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffImages, previousReleaseTag } from '../../src/diff';
+import { ownRefs } from '../../src/diff/signers';
 import type { DiffSide } from '../../src/diff';
 import { provenanceFields } from '../../src/diff/provenance-fields';
 import { parsePurl, withoutQualifier } from '../../src/diff/purl';
@@ -119,7 +120,7 @@ describe('provenance fields', () => {
 
 /** A side with only what a test sets. */
 function side(digest: string, p: Partial<DiffSide> = {}): DiffSide {
-  return { image: { reference: `example.test/app@${digest}`, digest }, platforms: [], signers: [], attestationTypes: [], provenance: [], sboms: [], notes: [], ...p };
+  return { image: { reference: `example.test/app@${digest}`, digest }, ownRefs: new Set(), platforms: [], signers: [], attestationTypes: [], provenance: [], sboms: [], notes: [], ...p };
 }
 const sha = (c: string): string => `sha256:${c.repeat(64)}`;
 
@@ -176,6 +177,28 @@ describe('diffImages', () => {
     const d = diffImages(s, side(sha('1'), { ...s, signers: [...s.signers].reverse() }));
     assert.equal(d.changed, false);
     assert.deepEqual([d.warnings, d.signers.changed], [[], false]);
+  });
+});
+
+describe('who signs a release', () => {
+  const gha = 'https://token.actions.githubusercontent.com';
+  const own = (tag: string) => ({ identity: `https://github.com/acme/app/.github/workflows/release.yml@refs/tags/${tag}`, issuer: gha });
+  const generator = (v: string) => ({ identity: `https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/${v}`, issuer: gha });
+
+  test('a project\'s own release workflow at each release\'s own tag is the same signer: no SIGNER_CHANGED every release', () => {
+    const d = diffImages(side(sha('1'), { signers: [own('v1.2.0')], ownRefs: ownRefs('v1.2.0') }), side(sha('2'), { signers: [own('v1.3.0')], ownRefs: ownRefs('v1.3.0') }));
+    assert.deepEqual([d.signers.changed, d.warnings], [false, []]);
+    // The lists still say exactly who signed each.
+    assert.deepEqual([d.signers.old, d.signers.new], [[own('v1.2.0')], [own('v1.3.0')]]);
+  });
+
+  test('a reusable workflow at a new version, or the own workflow at a ref that is not the release\'s, is a new signer', () => {
+    const gen = diffImages(side(sha('1'), { signers: [generator('v1.7.0')], ownRefs: ownRefs(undefined, ['refs/heads/main']) }), side(sha('2'), { signers: [generator('v1.8.0')], ownRefs: ownRefs(undefined, ['refs/heads/main']) }));
+    assert.deepEqual([gen.signers.changed, gen.warnings.map((w) => w.code)], [true, ['SIGNER_CHANGED']]);
+    const moved = diffImages(side(sha('1'), { signers: [own('v1.2.0')], ownRefs: ownRefs('v1.2.0') }), side(sha('2'), { signers: [own('v1.2.0')], ownRefs: ownRefs('v1.3.0') }));
+    assert.deepEqual([moved.signers.changed, moved.warnings.map((w) => w.code)], [true, ['SIGNER_CHANGED']], 'v1.3.0 signed by the workflow as it ran for v1.2.0');
+    const fork = diffImages(side(sha('1'), { signers: [own('v1.2.0')], ownRefs: ownRefs('v1.2.0') }), side(sha('2'), { signers: [{ identity: 'https://github.com/fork/app/.github/workflows/release.yml@refs/tags/v1.3.0', issuer: gha }], ownRefs: ownRefs('v1.3.0') }));
+    assert.equal(fork.signers.changed, true);
   });
 });
 
