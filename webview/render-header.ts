@@ -87,7 +87,8 @@ export function renderPlatformFacts(model: PanelModel, p: PanelPlatform): HTMLEl
   const size = p.imageSize !== undefined ? `${formatBytes(p.imageSize)} (config and layers), manifest ${formatBytes(p.size)}` : `manifest ${formatBytes(p.size)}`;
   const box = el('div', { class: 'platform-facts' },
     el('div', { class: 'title-row' }, el('h2', {}, value(p.platform, { max: 120 })), verdictBadge(p.state, model.states[p.state].words, model.states[p.state])),
-    causeLine(p.state, p.cause),
+    // The platform's own cause, unless it is the image's (said once, in the header).
+    causeLine(p.state, p.cause === model.verdict.cause ? undefined : p.cause),
     facts([
       { label: 'Manifest digest', value: p.digest, mono: true },
       { label: 'Pinned reference', value: `${model.pinnedReference.slice(0, model.pinnedReference.lastIndexOf('@'))}@${p.digest}`, mono: true },

@@ -70,7 +70,8 @@ function card(p: PanelProvenance, open: boolean, states: PanelModel['states']): 
   const kind = p.slsaVersion ? `SLSA v${p.slsaVersion} provenance` : 'Provenance';
   const c = custom('vscode-collapsible', { class: 'provenance' }) as HTMLElement & { heading: string; description: string; open: boolean };
   c.heading = `${kind}${p.buildTypeLabel ? ` · ${p.buildTypeLabel}` : ''}`;
-  c.description = `${p.attachedTo === 'index' ? 'on the index' : 'on this platform'} · ${p.formatLabel} · ${states[p.state].words}`;
+  // What it is worth first, then where it was found: a closed row is cut on the right.
+  c.description = `${states[p.state].words} · ${p.place} · ${p.attachedTo === 'index' ? 'on the index' : 'on this platform'}`;
   c.open = open;
   const body = el('div', { class: 'card-body' });
   for (const w of p.warnings) body.appendChild(el('div', { class: 'notice warn', role: 'note' }, custom('vscode-icon', { name: 'warning', class: 'notice-icon warn' }), value(w, { max: 2000 })));

@@ -68,8 +68,12 @@ export interface ImageHover {
   readonly platforms: readonly string[];
   /** From the registry, once read. */
   readonly digest?: string;
-  /** The verdict in words, the first cause beside it, and the other causes (or why there is no verdict). */
+  /**
+   * The verdict in words; the first cause in a few words beside it (`signed by fleet-fork/fleet,
+   * expected rancher/fleet`) and in its own words below; the other causes (or why there is no verdict).
+   */
   readonly verdict?: string;
+  readonly causeShort?: string;
   readonly cause?: string;
   readonly reasons?: readonly string[];
   /** Command links, already made with `commandLink`. */
@@ -84,10 +88,10 @@ export function codeList(values: readonly string[], max = 6): string {
 }
 
 /**
- * With a verdict, the answer first, then what to do, then the facts: a hover is cut at its height
- * limit, so the verdict with its cause and the links come before the reference, digest,
- * platforms and template. Without one (not rendered, not pushed), what the entry is and what it
- * waits for, then the links that give it.
+ * With a verdict, the answer first, then what to do, then the other causes and the facts: a hover
+ * is cut at its height limit (and a Problems entry on the same text comes above it), so the
+ * verdict with its first cause and the links come before the rest. Without one (not rendered,
+ * not pushed), what the entry is and what it waits for, then the links that give it.
  */
 export function imageHoverMarkdown(h: ImageHover): string {
   const id = h.id !== undefined ? ` ${codeSpan(h.id, 80)}` : '';
@@ -103,11 +107,13 @@ export function imageHoverMarkdown(h: ImageHover): string {
   if (h.platforms.length) facts.push(`${h.platforms.length} platform${h.platforms.length === 1 ? '' : 's'}: ${codeList(h.platforms)}`);
   const links = h.links.length ? [h.links.join(' · ')] : [];
   if (h.verdict === undefined) return joinBlocks([header, template, ...facts, ...links]);
-  // The verdict and the engine's cause (a sentence of its own) on one line.
-  const answer = `**${escapeMarkdown(h.verdict, 120)}**${h.cause !== undefined ? ` · ${escapeMarkdown(h.cause)}` : ''}`;
-  const reasons = (h.reasons ?? []).slice(0, 3).map((r) => `- ${escapeMarkdown(r)}`);
+  // One line: the verdict and why in a few words, so that the links still show when a Problems
+  // entry on the same text takes most of the hover's height. The engine's sentences follow them.
+  const why = h.causeShort ?? h.cause;
+  const answer = `**${escapeMarkdown(h.verdict, 120)}**${why !== undefined ? ` · ${escapeMarkdown(why)}` : ''}`;
+  const sentences = [...(h.causeShort !== undefined && h.cause !== undefined ? [h.cause] : []), ...(h.reasons ?? []).slice(0, 3)];
   // Lines stay lines: two trailing spaces would be a hard break; a blank line is a paragraph.
-  return joinBlocks([answer, ...reasons, ...links, header, ...facts, template]);
+  return joinBlocks([answer, ...links, ...sentences.map((r) => `- ${escapeMarkdown(r)}`), header, ...facts, template]);
 }
 
 /** Paragraphs, except list items, which stay together as one list. */

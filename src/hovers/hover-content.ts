@@ -9,6 +9,7 @@ import type { ResolvedSign } from '../goreleaser/sign';
 import { codeSpan, escapeMarkdown } from '../goreleaser/hover-markdown';
 import { variableSource } from '../goreleaser/template-context';
 import type { ImageLoad } from '../releases/types';
+import { causesShort } from '../releases/cause-words';
 import { causesOf } from '../releases/verification';
 import { sentence } from '../views/verdict-text';
 import { loadWords } from './verdict-words';
@@ -59,6 +60,7 @@ export function imageHover(image: ResolvedImage, reference: string | null, load:
   let platforms: readonly string[] = image.platforms;
   let verdict: string | undefined;
   let cause: string | undefined;
+  let causeShort: string | undefined;
   let reasons: string[] = [];
   if (reference !== null) {
     const words = loadWords(load);
@@ -70,6 +72,7 @@ export function imageHover(image: ResolvedImage, reference: string | null, load:
       if (load.verification) {
         const causes = causesOf(load.verification);
         cause = causes[0]?.message;
+        causeShort = causesShort(causes);
         reasons = causes.slice(1, 4).map((c) => sentence(c.message));
       } else if (load.verificationFailure) reasons = [`Verification could not run: ${load.verificationFailure.message}`];
     } else if (load?.status === 'failed') {
@@ -96,6 +99,7 @@ export function imageHover(image: ResolvedImage, reference: string | null, load:
     ...(digest !== undefined ? { digest } : {}),
     ...(verdict !== undefined ? { verdict } : {}),
     ...(cause !== undefined ? { cause } : {}),
+    ...(causeShort !== undefined ? { causeShort } : {}),
     reasons,
     links,
   };

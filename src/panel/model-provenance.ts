@@ -11,6 +11,7 @@ import { artifactState, formatLabel } from './model-checks';
 import { safeLink } from './links';
 import type { NameValue, PanelMaterial, PanelProvenance, PanelSource } from './protocol';
 import { severity } from '../model/verdict';
+import { artifactPlace } from '../releases/artifact-words';
 
 const ORIGIN: Record<SourceOrigin, string> = {
   configSource: "the build's config source",
@@ -98,6 +99,7 @@ function one(entry: ProvenanceEntry, index: number, verification: ImageVerificat
     id: `provenance-${index}`,
     format: entry.format,
     formatLabel: formatLabel(found ?? { format: entry.format }),
+    place: found ? artifactPlace(found) : artifactPlace({ format: entry.format }),
     coversDigest: entry.coversDigest,
     attachedTo: entry.attachedTo,
     artifactDigest: entry.artifactDigest,

@@ -182,6 +182,8 @@ export interface PanelProvenance {
   readonly id: string;
   readonly format: ArtifactFormat;
   readonly formatLabel: string;
+  /** Where it was found in a few words, for its closed row: "cosign .att tag", "BuildKit, in the index". */
+  readonly place: string;
   readonly coversDigest: string;
   readonly attachedTo: 'index' | 'platform';
   readonly artifactDigest: string;

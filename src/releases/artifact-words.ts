@@ -38,7 +38,7 @@ export function artifactTitle(a: Artifact): string {
 }
 
 /** Where it was found: `cosign .sig tag`, `referrer (tag schema)`, `BuildKit, in the index`. */
-export function artifactPlace(a: Artifact): string {
+export function artifactPlace(a: Pick<Artifact, 'format' | 'tag' | 'discovery'>): string {
   if (a.format === 'buildkit-index') return 'BuildKit, in the index';
   if (a.format === 'cosign-tag') {
     const suffix = /\.(sig|att|sbom)$/.exec(a.tag ?? '')?.[0];

@@ -80,7 +80,8 @@ function where(c: Cause, here: string | undefined): { text: string; many: boolea
   const platforms = all.filter((p) => p !== 'index');
   if (platforms.length === 1 && platforms[0] === here) return { text: platforms[0]!, many: false, here: true };
   if (platforms.length === 0) return all.length > 0 ? { text: 'the index', many: false, here: false } : undefined;
-  const text = platforms.length === 1 ? platforms[0]! : `${platforms.slice(0, -1).join(', ')} and ${platforms.at(-1)!}`;
+  // Two are named; more are counted (a row shows about forty characters).
+  const text = platforms.length === 1 ? platforms[0]! : platforms.length === 2 ? `${platforms[0]!} and ${platforms[1]!}` : `${platforms.length} platforms`;
   return { text, many: platforms.length > 1, here: false };
 }
 
@@ -108,6 +109,8 @@ export function causeShort(c: Cause, here?: string): string {
       return `issuer ${seen.issuer}, expected ${expected}`;
     }
     case 'NO_SIGNATURE':
+      // Named with the index only when neither the index nor any platform is signed.
+      if (causePlatforms(c).includes('index')) return 'nothing is signed';
       if (at === undefined) return c.message;
       return at.here ? 'not signed' : `${at.text} ${at.many ? 'are' : 'is'} not signed`;
     case 'INVALID_SIGNATURE':

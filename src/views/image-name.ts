@@ -5,7 +5,7 @@
 import { parseReference } from '../registry/reference';
 
 export interface ImageName {
-  /** `rancher/fleet:v0.13.0`, `nginx:1.27`, `app@sha256:1a2b3c4d`. */
+  /** `rancher/fleet:v0.13.0`, `nginx:1.27`, `app@sha256:1a2b3c4d`; `rancher/fleet` under a release of its tag. */
   readonly name: string;
   /** `127.0.0.1:33869`, `docker.io`, `oci-layout:/path/to`; empty when the reference cannot be read. */
   readonly host: string;
@@ -17,14 +17,15 @@ function shortPin(digest: string): string {
   return i < 0 ? digest.slice(0, 8) : digest.slice(0, i + 9);
 }
 
-export function imageName(reference: string): ImageName {
+/** `reference` split; `releaseTag`: the tag of the release it is listed under, left out of the name when it is the image's. */
+export function imageName(reference: string, releaseTag?: string): ImageName {
   let ref;
   try {
     ref = parseReference(reference);
   } catch {
     return { name: reference, host: '' };
   }
-  const version = ref.tag !== undefined ? `:${ref.tag}` : ref.digest !== undefined ? `@${shortPin(ref.digest)}` : '';
+  const version = ref.digest !== undefined && ref.tag === undefined ? `@${shortPin(ref.digest)}` : ref.tag !== undefined && ref.tag !== releaseTag ? `:${ref.tag}` : '';
   if (ref.kind === 'oci-layout') {
     const cut = ref.path.replace(/\/+$/, '').lastIndexOf('/');
     return { name: `${ref.path.slice(cut + 1)}${version}`, host: `oci-layout:${cut > 0 ? ref.path.slice(0, cut) : '/'}` };

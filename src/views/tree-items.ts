@@ -56,9 +56,11 @@ function release(node: NodeOf<'release'>, tree: TreeFacts): vscode.TreeItem {
 
 function image(node: NodeOf<'image'>, tree: TreeFacts): vscode.TreeItem {
   const load = tree.service.state(node.reference);
-  const origin = tree.service.release(node.releaseId)?.origin ?? 'unknown';
-  // The repository leads; the host follows in the description (and the full reference in the tooltip).
-  const { name, host } = imageName(node.reference);
+  const release = tree.service.release(node.releaseId);
+  const origin = release?.origin ?? 'unknown';
+  // The repository leads; the host follows in the description (and the full reference in the
+  // tooltip). Under a release rendered for a tag, the images' tag is the release's: said once.
+  const { name, host } = imageName(node.reference, release?.origin === 'goreleaser' ? release.tag : undefined);
   const described = (why: string): string => [why, host].filter(Boolean).join(' · ');
   if (load.status === 'idle' || load.status === 'loading') {
     const t = item(node, name, Collapsed, `image.loading.${origin}`);

@@ -1,9 +1,11 @@
 // `npm run demo`, end to end: runs out/tools/demo.js exactly as scripts/demo.mjs does (the
-// build steps are this suite's), waits for the URL it prints, opens it in Chromium, reads the
-// release tree (fleet fails on its unsigned platform, fleet-agent is signed by a fork's
-// workflow), takes the screenshots the README uses in dark and light themes, then presses
-// Ctrl-C (SIGINT) and checks that nothing the demo started is left: no process, no port, no
-// scratch folder.
+// build steps are this suite's), waits for the URL it prints, opens it in Chromium, and checks
+// that every surface says first why each image failed, in the engine's words: for fleet-agent
+// (signed by a fork's workflow) the signer seen and the identity expected, for fleet "linux/s390x
+// is not signed" — the first line of the tree's tooltip, of the hover, the CodeLens and the
+// image panel's header. It takes the screenshots of each surface at the side bar's default width
+// in the dark, light and high-contrast themes (docs/screenshots/), then presses Ctrl-C (SIGINT)
+// and checks that nothing the demo started is left: no process, no port, no scratch folder.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -15,10 +17,15 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { freePort } from '../support/ports';
 import { portIsFree } from '../../tools/demo-code-server';
 import { DEMO_PLATFORMS, DEMO_TAG, EXPECTED_REPOSITORY, UNSIGNED_PLATFORM, WRONG_REPOSITORY } from '../../tools/demo-release';
-import { expandRow as expand, hoverUntil, launchBrowser, releasesRow as row, widenSidebar, openWorkbench, runCommand, screenshot, screenshotOnFailure, setColorTheme } from './support/browser';
+import { expandRow as expand, launchBrowser, releasesRow as row, openWorkbench, runCommand, screenshotOnFailure, webviewFrame } from './support/browser';
+import { THEMES, clickCodeLens, codeLensTitles, dismissHovers, editorHoverFirstLine, firstLine, goToLine, lineOf, panelHeader, rowLabelled, scrollPanel, showReleases, surfaceScreenshot, treeTooltipFirstLine, useTheme } from './support/demo-surfaces';
 import { repoRoot } from './support/paths';
 
-const DEMO = join(repoRoot, 'out', 'tools', 'demo.js');
+// The demo compiled beside this file (out/ or out-<name>/), as scripts/demo.mjs runs it.
+const DEMO = join(__dirname, '..', '..', 'tools', 'demo.js');
+/** The image templates of the demo's .goreleaser.yaml (tools/demo-workspace.ts). */
+const FLEET_TEMPLATE = '}}/rancher/fleet"';
+const AGENT_TEMPLATE = '}}/rancher/fleet-agent"';
 const URL_LINE = /^Open (http:\/\/127\.0\.0\.1:(\d+)\/\?folder=(\S+))$/m;
 /** A process as /proc knows it: pid and start time, so a reused pid is not mistaken for it. */
 interface Proc { readonly pid: number; readonly start: string; readonly cmd: string }
@@ -80,9 +87,22 @@ function listeners(port: number): string[] {
   return out;
 }
 
-/** A platform row: `linux/amd64 · sha256:1a2b3c4d · 398 B`. */
-function platformRow(page: Page, platform: string): Locator {
-  return row(page, new RegExp(`^\\s*${platform.replace(/\//g, '\\/')} · sha256:[0-9a-f]{8}`));
+/** Collapses a tree row (a click when expanded). */
+async function collapse(r: Locator): Promise<void> {
+  if ((await r.getAttribute('aria-expanded')) === 'true') await r.click();
+  await r.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'false', await r.elementHandle(), { timeout: 10_000 });
+}
+
+/**
+ * Whether `text` names the signer seen (the fork's workflow) and the identity expected (rancher/fleet's
+ * release workflow, as the policy's pattern or in a few words: `expected rancher/fleet` on a CodeLens).
+ */
+function namesBothSigners(text: string, short: boolean): boolean {
+  if (short) return text.includes(`signed by ${WRONG_REPOSITORY}, expected ${EXPECTED_REPOSITORY}`);
+  const fork = `https://github.com/${WRONG_REPOSITORY}/.github/workflows/release.yml@refs/tags/${DEMO_TAG}`;
+  const expected = `https://github.com/${EXPECTED_REPOSITORY}/.github/workflows/release.yml@refs/tags/${DEMO_TAG}`;
+  const [seen, wanted] = text.split(/but the policy expects/);
+  return wanted !== undefined && seen!.includes(fork) && wanted.replace(/\\/g, '').includes(expected);
 }
 
 describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 420_000 }, () => {
@@ -94,6 +114,11 @@ describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 
   let port: number;
   let url: string;
   let folder: string;
+  /** Scrolls .goreleaser.yaml so that both image entries show: their CodeLenses and image templates. */
+  const showEntries = async (): Promise<void> => {
+    const file = join(folder, '.goreleaser.yaml');
+    await goToLine(page, Math.round((lineOf(file, '- id: fleet') + lineOf(file, AGENT_TEMPLATE)) / 2));
+  };
 
   before(async () => {
     const started = Date.now();
@@ -114,7 +139,8 @@ describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 
     folder = decodeURIComponent(m[3]!);
     console.log(`# demo ready in ${Date.now() - started} ms`);
     browser = await launchBrowser();
-    page = await openWorkbench(browser, url, { viewport: { width: 1600, height: 900 } });
+    // A laptop's window: the side bar keeps its default width in every scenario and screenshot.
+    page = await openWorkbench(browser, url, { viewport: { width: 1280, height: 900 } });
   });
 
   after(async () => {
@@ -141,53 +167,133 @@ describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 
     assert.match(output, /Press Ctrl-C to stop\./);
   });
 
-  it('shows fleet failing on its unsigned platform and fleet-agent signed by the wrong identity', () => screenshotOnFailure(page, 'demo-tree', async () => {
+  it('says why each image failed, first, on every surface: tree, hover, CodeLens, panel', () => screenshotOnFailure(page, 'demo-why', async () => {
     const started = Date.now();
-    await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
+    await showReleases(page);
     await row(page, /^\s*fleet/).waitFor({ state: 'visible' });
-    await widenSidebar(page, 760);
-    const fleet = row(page, `/rancher/fleet:${DEMO_TAG}`);
-    const agent = row(page, `/rancher/fleet-agent:${DEMO_TAG}`);
-    await fleet.getByText('verification failed').waitFor({ state: 'visible', timeout: 60_000 });
-    await agent.getByText('verification failed').waitFor({ state: 'visible', timeout: 60_000 });
+    // At the side bar's default width: the repository leads each row (the tag is the release's), the why follows.
+    const fleet = rowLabelled(page, 'rancher/fleet');
+    const agent = rowLabelled(page, 'rancher/fleet-agent');
+    await fleet.getByText(`${UNSIGNED_PLATFORM} is not signed`).waitFor({ state: 'visible', timeout: 60_000 });
+    await agent.getByText(`signed by ${WRONG_REPOSITORY}, expected ${EXPECTED_REPOSITORY}`).waitFor({ state: 'visible', timeout: 60_000 });
     console.log(`# both images verified ${Date.now() - started} ms after opening the view`);
-    // The release sums its images up: both failed, however it words it.
     await row(page, /^\s*fleet\s*v0\.13\.0 · 2 images · .*failed/).waitFor({ state: 'visible' });
 
+    // The tree's tooltips start with the cause.
+    const wrongSigner = await treeTooltipFirstLine(page, agent, WRONG_REPOSITORY);
+    await dismissHovers(page);
+    const said: Record<string, Record<'wrongSigner' | 'unsigned', string>> = { tree: { wrongSigner, unsigned: await treeTooltipFirstLine(page, fleet, 'is not signed') } };
+    await dismissHovers(page);
+    // Each platform row says why: the unsigned one, and fleet-agent's, which fail through the index.
     await expand(fleet);
-    for (const p of DEMO_PLATFORMS) await platformRow(page, p).waitFor({ state: 'visible' });
-    // Every platform but the one the signing step skipped is verified.
     for (const p of DEMO_PLATFORMS) {
-      const verdict = await platformRow(page, p).locator('.label-description').innerText();
-      assert.equal(verdict, p === UNSIGNED_PLATFORM ? 'unsigned' : 'verified', `${p}: ${verdict}`);
+      const description = await rowLabelled(page, p).locator('.label-description').innerText();
+      assert.match(description, p === UNSIGNED_PLATFORM ? /^not signed · sha256:[0-9a-f]{8}/ : /^verified · sha256:[0-9a-f]{8}/, `${p}: ${description}`);
     }
-
-    // fleet-agent: its index signature names the fork's workflow, and says why that fails.
+    const s390x = firstLine(await treeTooltipFirstLine(page, rowLabelled(page, UNSIGNED_PLATFORM), 'Unsigned'));
+    assert.ok(s390x.includes(`${UNSIGNED_PLATFORM} is not signed`), s390x);
+    await dismissHovers(page);
+    await collapse(fleet);
     await expand(agent);
-    const forkIdentity = `https://github.com/${WRONG_REPOSITORY}/.github/workflows/release.yml@refs/tags/${DEMO_TAG}`;
-    const signature = row(page, /Signature\s*cosign \.sig tag/);
-    assert.ok((await signature.innerText()).includes(`by ${forkIdentity}`), await signature.innerText());
-    const tooltip = page.locator('.monaco-hover', { hasText: 'Failed IDENTITY' }).first();
-    const { text } = await hoverUntil(page, signature, tooltip, { away: { x: 300, y: 700 } });
-    assert.ok(text.includes(`Failed IDENTITY: The certificate identity "${forkIdentity}"; expected the pattern`), text);
-    assert.ok(text.includes(`expected "https://github.com/${EXPECTED_REPOSITORY}"`), text);
-    await page.mouse.move(300, 700);
-    await tooltip.waitFor({ state: 'hidden' });
-  }));
+    const agentPlatform = await rowLabelled(page, 'linux/amd64').locator('.label-description').innerText();
+    assert.match(agentPlatform, new RegExp(`^signed by ${WRONG_REPOSITORY}, expected ${EXPECTED_REPOSITORY} · sha256:`));
+    await collapse(agent);
 
-  it('reads well in the dark and light themes (README screenshot)', () => screenshotOnFailure(page, 'demo-themes', async () => {
-    await runCommand(page, 'View: Close All Editors');
+    // The editor: a CodeLens per image, each naming its own failure; hovers lead with the answer.
     await runCommand(page, 'View: Show Explorer');
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.goreleaser.yaml' }).first().click();
-    await page.locator('.monaco-editor .codelens-decoration').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
-    await row(page, `/rancher/fleet:${DEMO_TAG}`).waitFor({ state: 'visible' });
-    await page.mouse.move(300, 700);
-    await screenshot(page, 'demo-dark');
-    await setColorTheme(page, 'Light Modern');
-    await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached' });
-    await page.mouse.move(300, 700);
-    await screenshot(page, 'demo-light');
+    await showEntries();
+    const lenses = await codeLensTitles(page, /^✗ /, 2);
+    said.lens = { wrongSigner: lenses.find((t) => t.includes(WRONG_REPOSITORY)) ?? lenses.join(' / '), unsigned: lenses.find((t) => t.includes(UNSIGNED_PLATFORM)) ?? lenses.join(' / ') };
+    said.hover = {
+      wrongSigner: await editorHoverFirstLine(page, AGENT_TEMPLATE, 'rancher/fleet-agent', /verification failed/),
+      unsigned: await editorHoverFirstLine(page, FLEET_TEMPLATE, 'rancher/fleet', /verification failed/),
+    };
+    await dismissHovers(page);
+
+    // The panel: opened from the lens, the cause is its header's line; fleet opens on linux/s390x.
+    await clickCodeLens(page, WRONG_REPOSITORY);
+    const agentPanel = await panelHeader(page, `fleet-agent:${DEMO_TAG}`);
+    await clickCodeLens(page, UNSIGNED_PLATFORM).catch(async () => {
+      await runCommand(page, 'View: Show Explorer');
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.goreleaser.yaml' }).first().click();
+      await showEntries();
+      await clickCodeLens(page, UNSIGNED_PLATFORM);
+    });
+    const fleetPanel = await panelHeader(page, `fleet:${DEMO_TAG}`);
+    said.panel = { wrongSigner: agentPanel.cause, unsigned: fleetPanel.cause };
+    assert.equal(fleetPanel.platform, UNSIGNED_PLATFORM, 'a failed image opens on the platform that fails');
+
+    for (const [surface, words] of Object.entries(said)) {
+      // Where a row or a line is short (the CodeLens, the hover's first line): both in a few words.
+      assert.ok(namesBothSigners(words.wrongSigner, surface === 'lens' || surface === 'hover'), `${surface} (wrong signer): ${words.wrongSigner}`);
+      assert.ok(words.unsigned.includes(`${UNSIGNED_PLATFORM} is not signed`), `${surface} (unsigned platform): ${words.unsigned}`);
+    }
+    console.log(`# what each surface says first:\n${Object.entries(said).map(([k, v]) => `#   ${k}: ${v.wrongSigner}\n#   ${k}: ${v.unsigned}`).join('\n')}`);
+
+    // Selecting a platform in the tree shows it in the open panel.
+    await showReleases(page);
+    await expand(fleet);
+    await rowLabelled(page, 'linux/amd64').click();
+    await webviewFrame(page).locator('.platform-facts h2', { hasText: 'linux/amd64' }).waitFor({ timeout: 15_000 });
+    await collapse(fleet);
+  }));
+
+  it('shows each surface at the default width in the dark, light and high-contrast themes (docs/screenshots)', () => screenshotOnFailure(page, 'demo-themes', async () => {
+    const settings = join(dirname(folder), 'user-data', 'User', 'settings.json');
+    const shots: string[] = [];
+    for (const theme of THEMES) {
+      await useTheme(page, settings, theme);
+      await dismissHovers(page);
+      await runCommand(page, 'View: Close All Editors');
+      // The tree, both images open, the wrong signer's tooltip shown.
+      await showReleases(page);
+      const agent = rowLabelled(page, 'rancher/fleet-agent');
+      await agent.locator('.label-description', { hasText: `signed by ${WRONG_REPOSITORY}` }).waitFor({ state: 'attached', timeout: 60_000 });
+      await expand(rowLabelled(page, 'rancher/fleet'));
+      await expand(agent);
+      await treeTooltipFirstLine(page, agent, WRONG_REPOSITORY);
+      shots.push(await surfaceScreenshot(page, `tree-${theme.name}`));
+      await dismissHovers(page);
+      // The editor: the CodeLenses, and the hover over fleet-agent's image.
+      await runCommand(page, 'View: Show Explorer');
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.goreleaser.yaml' }).first().click();
+      await showEntries();
+      await codeLensTitles(page, /^✗ /, 2);
+      await editorHoverFirstLine(page, AGENT_TEMPLATE, 'rancher/fleet-agent', /verification failed/);
+      shots.push(await surfaceScreenshot(page, `editor-${theme.name}`));
+      await dismissHovers(page);
+      // The panel of each image, opened from its CodeLens, beside the tree.
+      await clickCodeLens(page, WRONG_REPOSITORY);
+      await panelHeader(page, `fleet-agent:${DEMO_TAG}`);
+      await showReleases(page);
+      await dismissHovers(page);
+      shots.push(await surfaceScreenshot(page, `panel-wrong-signer-${theme.name}`));
+      // Its signatures and attestations: each closed row says its format and signer.
+      await scrollPanel(page, '.tabs');
+      shots.push(await surfaceScreenshot(page, `panel-checks-${theme.name}`));
+      await runCommand(page, 'View: Close All Editors');
+      await runCommand(page, 'View: Show Explorer');
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.goreleaser.yaml' }).first().click();
+      await showEntries();
+      await codeLensTitles(page, /^✗ /, 2);
+      await clickCodeLens(page, UNSIGNED_PLATFORM);
+      await panelHeader(page, `fleet:${DEMO_TAG}`);
+      await showReleases(page);
+      await dismissHovers(page);
+      shots.push(await surfaceScreenshot(page, `panel-unsigned-${theme.name}`));
+      // A verified platform picked in the tree, its provenance: the signed statement first, BuildKit's claim after.
+      await expand(rowLabelled(page, 'rancher/fleet'));
+      await rowLabelled(page, 'linux/amd64').click();
+      await webviewFrame(page).locator('.platform-facts h2', { hasText: 'linux/amd64' }).waitFor({ timeout: 15_000 });
+      await webviewFrame(page).locator('vscode-tab-header', { hasText: 'Provenance' }).click();
+      await scrollPanel(page, '.tabs');
+      await dismissHovers(page);
+      shots.push(await surfaceScreenshot(page, `panel-provenance-${theme.name}`));
+      await webviewFrame(page).locator('vscode-tab-header', { hasText: 'Signatures and attestations' }).click();
+    }
+    console.log(`# screenshots:\n${shots.map((s) => `#   ${s}`).join('\n')}`);
+    await useTheme(page, settings, THEMES[0]!);
   }));
 
   it('stops everything it started on Ctrl-C (SIGINT)', async () => {

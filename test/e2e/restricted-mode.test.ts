@@ -11,7 +11,8 @@ import { pushReleaseFixture } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
-import { launchBrowser, openWorkbench, releasesRow as row, runCommand, screenshot, screenshotOnFailure, viewPane, widenSidebar } from './support/browser';
+import { launchBrowser, openWorkbench, runCommand, screenshot, screenshotOnFailure, viewPane, widenSidebar } from './support/browser';
+import { rowLabelled } from './support/demo-surfaces';
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 
@@ -31,12 +32,10 @@ describe('Restricted Mode: no file of the untrusted workspace through a setting 
   let page: Page;
   let workspace: string;
   let fleet: ReleaseFixture;
-  let image: string;
 
   before(async () => {
     registry = await startRegistry();
     fleet = await pushReleaseFixture(registry, 'team/fleet', { tag: 'v1.0.0', platforms: ['linux/amd64', 'linux/arm64'], cosignFor: ['index'], referrersFor: [], dockerListTag: null, singleArchTag: null });
-    image = `${registry.host}/team/fleet:v1.0.0`;
     server = await startCodeServer({
       vsix: 'package',
       disableWorkspaceTrust: false,
@@ -69,8 +68,9 @@ describe('Restricted Mode: no file of the untrusted workspace through a setting 
     await viewPane(page, 'Releases').getByText(ignored()).waitFor({ state: 'visible', timeout: 30_000 });
     // Without a policy nothing is pinned and a log entry is required (the default), which these
     // key-only signatures lack: verification fails. relaxed.yaml would have waived both.
-    const fleetRow = row(page, image);
-    await fleetRow.getByText('verification failed').waitFor({ state: 'visible', timeout: 60_000 });
+    // The repository leads the row (no git tag here: with the image's own tag); failed: the error icon.
+    const fleetRow = rowLabelled(page, 'team/fleet:v1.0.0');
+    await fleetRow.locator('.codicon-error').waitFor({ state: 'visible', timeout: 60_000 });
     assert.doesNotMatch(await fleetRow.innerText(), /\bverified\b/);
     await screenshot(page, 'restricted-mode-untrusted');
     const log = extensionLog(server!);
@@ -82,7 +82,7 @@ describe('Restricted Mode: no file of the untrusted workspace through a setting 
     await runCommand(page, 'Workspaces: Manage Workspace Trust');
     await page.getByRole('button', { name: 'Trust', exact: true }).click();
     await page.locator('.part.statusbar').getByText('Restricted Mode').waitFor({ state: 'hidden' });
-    await row(page, image).getByText(/\bverified\b/).waitFor({ state: 'visible', timeout: 60_000 });
+    await rowLabelled(page, 'team/fleet:v1.0.0').getByText(/^verified · /).waitFor({ state: 'visible', timeout: 60_000 });
     assert.equal(await viewPane(page, 'Releases').getByText('Restricted mode', { exact: false }).count(), 0);
     await screenshot(page, 'restricted-mode-trusted');
     assert.ok(extensionLog(server!).includes(`Policy: ${workspace}/relaxed.yaml`));

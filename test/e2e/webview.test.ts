@@ -20,7 +20,8 @@ import { buildIfStale } from './support/vsix';
 import { SCENARIO_ENV } from './support/webview-scenario-types';
 import type { ScenarioEvent, ScenarioRequest } from './support/webview-scenario-types';
 
-const ENTRY = join(repoRoot, 'out', 'test', 'e2e', 'support', 'webview-scenario.js');
+// Compiled beside this file (out/ or out-<name>/).
+const ENTRY = join(__dirname, 'support', 'webview-scenario.js');
 
 /** The host side of the scenario: requests in, events out (files in a scratch folder). */
 class Scenario {
@@ -180,7 +181,7 @@ describe('image webview in VS Code (code-server 4.100.3 + Chromium)', { timeout:
     await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached' });
     await delay(500);
     await screenshot(page, 'webview-provenance-light');
-    await openTab(view, 'Checks');
+    await openTab(view, 'Signatures and attestations');
     await scrollTo(page);
     await screenshot(page, 'webview-image-light');
     await scrollTo(page, '.tabs');
@@ -208,7 +209,7 @@ describe('image webview in VS Code (code-server 4.100.3 + Chromium)', { timeout:
     await view.locator('.platform-facts h2', { hasText: 'linux/arm64' }).waitFor();
     await scenario.waitFor('selectPlatform', (e) => e.kind === 'received' && e.type === 'selectPlatform', 10_000, since);
     // A failing signature is open from the start, its reason first.
-    await openTab(view, 'Checks');
+    await openTab(view, 'Signatures and attestations');
     await view.locator('.notice.error', { hasText: /does not match the policy/ }).first().waitFor();
     await scrollTo(page, '.tabs');
     await screenshot(page, 'webview-platform-arm64-dark');
@@ -275,7 +276,7 @@ describe('image webview in VS Code (code-server 4.100.3 + Chromium)', { timeout:
     await screenshot(page, 'webview-hostile-long-value-dark');
     await scrollTo(page, '.tabs');
     await screenshot(page, 'webview-hostile-provenance-dark');
-    await openTab(view, 'Checks');
+    await openTab(view, 'Signatures and attestations');
     await scrollTo(page);
     await screenshot(page, 'webview-hostile-checks-dark');
 

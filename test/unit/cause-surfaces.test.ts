@@ -44,11 +44,13 @@ describe('a cause in a few words (CodeLens titles, tree descriptions)', () => {
   test('nothing signed: the platform, or the platforms; on its own row, just "not signed"', () => {
     assert.equal(causeShort(UNSIGNED), 'linux/s390x is not signed');
     assert.equal(causeShort(UNSIGNED, 'linux/s390x'), 'not signed');
-    assert.equal(causeShort({ code: 'NO_SIGNATURE', message: 'm', platforms: ['linux/arm64', 'linux/s390x'] } as Cause), 'linux/arm64 and linux/s390x are not signed');
+    assert.equal(causeShort({ code: 'NO_SIGNATURE', message: 'm', platforms: ['linux/arm64', 'linux/s390x'] }), 'linux/arm64 and linux/s390x are not signed');
+    assert.equal(causeShort({ code: 'NO_SIGNATURE', message: 'The image is not signed: …', platforms: ['index', 'linux/arm64', 'linux/s390x'] }), 'nothing is signed');
     assert.equal(causeShort({ code: 'INVALID_SIGNATURE', message: 'm', platform: 'index' }), 'the signature on the index does not verify');
     assert.equal(causeShort({ code: 'NOT_CHECKED', message: 'm', platform: 'linux/arm64', problem: 'AMBIGUOUS_JSON' }), 'linux/arm64 not checked (AMBIGUOUS_JSON)');
     assert.equal(causeShort({ code: 'UNPINNED', message: 'm', seen: [{ identity: FORK }] }), 'signer not pinned: fleet-fork/fleet');
     assert.equal(causeShort({ code: 'MISSING_ATTESTATION', message: 'linux/s390x has no verified slsa-provenance attestation.', platform: 'linux/s390x' }), 'linux/s390x lacks a required attestation');
+    assert.equal(causeShort({ code: 'MISSING_ATTESTATION', message: 'm', platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'] }), '3 platforms lack a required attestation');
     const claims: Cause = { ...WRONG_SIGNER, seen: [{ identity: EXPECTED_URL }] };
     assert.equal(causeShort(claims), 'signed by rancher/fleet@v0.13.0, claims not as the policy expects');
   });
@@ -85,6 +87,9 @@ describe('the tree\'s words', () => {
     assert.deepEqual(imageName('docker.io/library/nginx:1.27'), { name: 'nginx:1.27', host: 'docker.io' });
     assert.deepEqual(imageName(`ghcr.io/org/app@${D('1a2b')}`), { name: 'org/app@sha256:1a2b1a2b', host: 'ghcr.io' });
     assert.deepEqual(imageName('oci-layout:/tmp/layouts/fleet:v1'), { name: 'fleet:v1', host: 'oci-layout:/tmp/layouts' });
+    // Under a release rendered for its tag, the tag is the release's: said once, on the release's row.
+    assert.deepEqual(imageName(`${HOST}/rancher/fleet:v0.13.0`, 'v0.13.0'), { name: 'rancher/fleet', host: HOST });
+    assert.deepEqual(imageName(`${HOST}/rancher/fleet:latest`, 'v0.13.0'), { name: 'rancher/fleet:latest', host: HOST });
   });
 
   test('a tooltip\'s first line: the verdict and the engine\'s first cause, both sides named', () => {
@@ -119,12 +124,13 @@ const image = buildModel(readFileSync(realFixture('goreleaser', 'rancher-fleet',
 }).release.images.find((i) => i.reference !== null)!;
 
 describe('hover and CodeLens', () => {
-  test('the hover leads with the verdict and its cause, then the links, then the facts', () => {
+  test('the hover leads with the verdict and its cause in one line, then the links, then the engine\'s sentence and the facts', () => {
     const { reference, load } = demoAgent();
     const md = hoverMarkdown([imageHover(image, reference, load, IDS)]);
     const blocks = md.split('\n\n');
-    assert.equal(blocks[0], `**✗ verification failed** · ${escapeMarkdown(WRONG_SIGNER.message)}`);
+    assert.equal(blocks[0], `**✗ verification failed** · ${escapeMarkdown('signed by fleet-fork/fleet, expected rancher/fleet')}`);
     assert.match(blocks[1]!, /^\[Verify\]\(command:p\.verify\?.*\) · \[Show provenance\]/);
+    assert.equal(blocks[2], `- ${escapeMarkdown(WRONG_SIGNER.message)}`);
     assert.ok(blocks.findIndex((b) => b.startsWith('Reference:')) > 1);
     assert.ok(blocks.at(-1)!.startsWith('Template:'));
   });
