@@ -12,6 +12,8 @@ const FROM: Record<ProvenanceChange['from'], string> = {
   'buildkit-index': 'BuildKit, in the index (unsigned)',
   'cosign-tag': 'cosign .att',
   referrer: 'OCI referrer',
+  'bundle-file': 'bundle file',
+  'github-api': "GitHub's attestations API",
 };
 
 export function renderDiff(d: ImageDiff): string {

@@ -84,6 +84,8 @@ const FORMAT: Record<ProvenanceEntry['format'], string> = {
   'buildkit-index': 'BuildKit attestation in the index (unsigned)',
   'cosign-tag': 'cosign .att (DSSE)',
   referrer: 'OCI referrer (Sigstore bundle)',
+  'bundle-file': 'Sigstore bundle file',
+  'github-api': "GitHub's attestations API (Sigstore bundle)",
 };
 
 function renderEntry(e: ProvenanceEntry): string[] {

@@ -11,6 +11,8 @@ import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { optionHelp, parseOptions } from './options';
 import { trustLoadOptions, trustOptionSpec } from './trust-options';
+import { bundlesFromFile } from '../attestations';
+import type { ExternalBundle } from '../attestations';
 
 /**
  * `provenance-lens verify-blob`: one bundle over one artifact, offline unless asked to refresh
@@ -20,7 +22,7 @@ import { trustLoadOptions, trustOptionSpec } from './trust-options';
  * only distinguishes zero from non-zero).
  */
 const OPTIONS = {
-  bundle: { type: 'string', value: 'FILE', help: 'the Sigstore bundle (required)' },
+  bundle: { type: 'string', value: 'FILE', help: 'the Sigstore bundle (required); a .jsonl of several (gh attestation download) verifies each, and is verified only if every one is' },
   'certificate-identity': { type: 'string', value: 'S', help: "the signer's certificate identity (SAN), exact" },
   'certificate-identity-regexp': { type: 'string', value: 'R', help: "... or an RE2 expression (as cosign's), matching the whole SAN" },
   'certificate-oidc-issuer': { type: 'string', value: 'S', help: 'the OIDC issuer, exact' },
@@ -71,9 +73,27 @@ async function runVerifyBlob(args: string[], io: CliIo): Promise<number> {
   if (identity !== undefined) policy.identity = identity;
   if (issuer !== undefined) policy.issuer = issuer;
 
+  const several = severalBundles(bundle, values.bundle);
+  if (several !== undefined) {
+    // gh attestation download writes one bundle per line: each is verified and reported on its own.
+    const results = several.map((b) => ({ origin: b.origin, ...verifyBlob({ bundle: b.bytes, artifact, trustRoot, key, policy, requireTlog: !values['insecure-ignore-tlog'] }) }));
+    const verified = results.every((r) => r.verified);
+    io.stdout.write(values.json ? `${JSON.stringify({ verified, bundles: results }, null, 2)}\n` : results.map((r) => `Bundle ${r.origin}:\n${render(r)}`).join('\n'));
+    return verified ? Exit.ok : Exit.failed;
+  }
   const result = verifyBlob({ bundle, artifact, trustRoot, key, policy, requireTlog: !values['insecure-ignore-tlog'] });
   io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : render(result));
   return result.verified ? Exit.ok : Exit.failed;
+}
+
+/** The bundles of a `.jsonl` holding more than one; undefined for one bundle (or anything else: verified as given). */
+function severalBundles(bytes: Buffer, path: string): ExternalBundle[] | undefined {
+  try {
+    const bundles = bundlesFromFile(bytes, path);
+    return bundles.length > 1 ? bundles : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 

@@ -77,7 +77,7 @@ function digestHow(d: DigestVerdict, index: DigestVerdict): string {
  * names the codes and the artifact they were printed under. `said` maps each printed line to it.
  */
 function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph, said: Map<string, string>): string[] {
-  const where = a.format === 'cosign-tag' ? `cosign ${a.tag?.split('.').pop() ?? 'tag'}` : a.format === 'referrer' ? `referrer (${a.discovery ?? 'listed'})` : 'BuildKit, in the index';
+  const where = a.format === 'cosign-tag' ? `cosign ${a.tag?.split('.').pop() ?? 'tag'}` : a.format === 'referrer' ? `referrer (${a.discovery ?? 'listed'})` : a.format === 'bundle-file' ? `file ${safeText(a.origin ?? '')}` : a.format === 'github-api' ? "GitHub's attestations API" : 'BuildKit, in the index';
   const what = res.predicateType ? `${res.kind} ${safeText(res.predicateType)}` : res.kind;
   const out = [`    ${verdictMark(res.state).padEnd(13)} ${what}  ${where}  ${short(a.digest)}`];
   const who = res.identity !== undefined ? `signed by ${safeText(res.identity)} (issuer ${safeText(res.issuer ?? 'unknown')})` : res.keyFingerprint ? `signed with key ${res.keyFingerprint}` : undefined;

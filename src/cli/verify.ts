@@ -14,6 +14,7 @@ import { Exit } from './io';
 import { optionHelp, parseOptions } from './options';
 import { CREDENTIALS_NOTE, withRegistryClient, registryOptionSpec } from './registry-options';
 import { trustLoadOptions } from './trust-options';
+import { addExternalAttestations, externalOptionSpec, githubToken } from './external-attestations';
 import { runVerifyRelease } from './verify-release';
 import { renderVerification } from './verify-text';
 
@@ -27,6 +28,7 @@ import { renderVerification } from './verify-text';
  */
 const OPTIONS = {
   ...policyOptionSpec,
+  ...externalOptionSpec,
   json: { type: 'boolean', help: 'machine-readable output (shape: docs/verify-json.md)' },
   release: { type: 'string', value: 'FILE', help: 'verify every image the GoReleaser file publishes for --tag (references rendered as GoReleaser does): one table, a row per image and platform; exit 0 only if every image is verified or excepted' },
   tag: { type: 'string', value: 'vX.Y.Z', help: 'with --release: the tag being released (default: $GORELEASER_CURRENT_TAG)' },
@@ -58,6 +60,8 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   const trustLoad = trustLoadOptions(values, io.env);
   const notice = unusedPolicyNotice(values, io.cwd ?? process.cwd());
   if (notice !== undefined) io.stderr.write(`provenance-lens verify: ${notice}\n`);
+  if (values.release !== undefined && (values.bundle !== undefined || values['github-attestations'])) throw new LensError('USAGE', `--bundle and --github-attestations apply to one image, not to --release.\n${USAGE}`);
+  const token = githubToken(values, io.env);
   if (values.release !== undefined) return runVerifyRelease(values, positionals, io, trustLoad);
   if (values.tag !== undefined || values.env !== undefined) throw new LensError('USAGE', `--tag and --env apply to --release only.\n${USAGE}`);
   if (positionals.length !== 1) throw new LensError('USAGE', `verify takes exactly one reference.\n${USAGE}`);
@@ -68,8 +72,10 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   return withRegistryClient(values, io, async (client, signal) => {
     const { source, target } = openReference(ref, client);
     const signatureRepository = values['signature-repository'];
-    const graph = await buildGraph(source, target, { signal, signatureRepository });
-    const result = await verifyImage(source, graph, { policy, trustRoot, signal, signatureRepository });
+    const found = await buildGraph(source, target, { signal, signatureRepository });
+    const { graph, bundles, notes } = await addExternalAttestations(values, found, client, io.env, token, signal);
+    for (const note of notes) io.stderr.write(`provenance-lens verify: note: ${note}\n`);
+    const result = await verifyImage(source, graph, { policy, trustRoot, signal, signatureRepository, ...(bundles ? { externalBundles: bundles } : {}) });
     io.stdout.write(values.json ? `${JSON.stringify(toJson(graph, result, policy), null, 2)}\n` : renderVerification(graph, result, policy));
     // Any verdict but verified (or excepted) is a failed verification, not-checked included: what
     // could not be examined could be unsigned. Exit 2 is left for runs that reach no verdict.

@@ -83,6 +83,6 @@ function documentOf(bytes: Uint8Array, limits: ReturnType<typeof provenanceLimit
 }
 
 function describe(a: Artifact): string {
-  const where = { 'buildkit-index': 'BuildKit, in the index', 'cosign-tag': `cosign ${a.tag ?? 'tag'}`, referrer: 'OCI referrer' }[a.format];
+  const where = { 'buildkit-index': 'BuildKit, in the index', 'cosign-tag': `cosign ${a.tag ?? 'tag'}`, referrer: 'OCI referrer', 'bundle-file': 'bundle file', 'github-api': "GitHub's attestations API" }[a.format];
   return `${where}, about ${a.coversDigest}`;
 }

@@ -3,8 +3,12 @@
  * Documented in docs/inspect-json.md; fields are only ever added, never renamed.
  */
 export type ArtifactKind = 'signature' | 'attestation' | 'sbom' | 'other';
-/** Where the artifact was found (../shared/notes/FORMATS.md §2). */
-export type ArtifactFormat = 'cosign-tag' | 'referrer' | 'buildkit-index';
+/**
+ * Where the artifact was found: in the registry (cosign tags, OCI referrers, BuildKit's index
+ * entries), or outside it, given to `verify` as a Sigstore bundle file or `.jsonl` of bundles
+ * (`bundle-file`) or fetched from GitHub's attestations API (`github-api`).
+ */
+export type ArtifactFormat = 'cosign-tag' | 'referrer' | 'buildkit-index' | 'bundle-file' | 'github-api';
 
 export interface PlatformEntry {
   /** `os/architecture[/variant]`, e.g. `linux/arm/v7`. */
@@ -67,6 +71,8 @@ export interface Artifact {
   annotations?: Record<string, string>;
   /** Artifacts about this artifact (a signed SBOM, a signature on an attestation). */
   depth?: number;
+  /** `bundle-file`: `<file>` or `<file>:<line>` (a `.jsonl`); `github-api`: the API URL it came from. */
+  origin?: string;
 }
 
 /** An entry we did not recognise: kept and shown, never dropped silently. */

@@ -79,8 +79,12 @@ const DISCOVERY: Record<NonNullable<Artifact['discovery']>, string> = {
 };
 
 /** Where an artifact was found, for people. */
-export function formatLabel(a: Pick<Artifact, 'format' | 'tag' | 'discovery'>): string {
+export function formatLabel(a: Pick<Artifact, 'format' | 'tag' | 'discovery' | 'origin'>): string {
   switch (a.format) {
+    case 'bundle-file':
+      return a.origin ? `bundle file ${a.origin}` : 'bundle file';
+    case 'github-api':
+      return "GitHub's attestations API";
     case 'cosign-tag':
       return a.tag ? `cosign tag ${a.tag}` : 'cosign tag scheme';
     case 'referrer':

@@ -123,7 +123,7 @@ export interface PanelPlatform {
 }
 
 export type ArtifactKind = 'signature' | 'attestation' | 'sbom' | 'other';
-export type ArtifactFormat = 'cosign-tag' | 'referrer' | 'buildkit-index';
+export type ArtifactFormat = 'cosign-tag' | 'referrer' | 'buildkit-index' | 'bundle-file' | 'github-api';
 
 /** A signature, attestation or SBOM, with what its verification found. */
 export interface PanelArtifact {

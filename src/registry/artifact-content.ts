@@ -20,6 +20,8 @@ export type ArtifactContent =
   | { kind: 'layer'; mediaType: string; bytes: Uint8Array; annotations: Readonly<Record<string, string>> }
   | { kind: 'referrer'; manifest: FetchedManifest; subject?: string; layer?: { mediaType: string; bytes: Uint8Array; annotations: Readonly<Record<string, string>> } }
   | { kind: 'statement'; bytes: Uint8Array }
+  /** A Sigstore bundle given from outside the registry (a bundle file, GitHub's attestations API). */
+  | { kind: 'bundle'; bytes: Uint8Array }
   /** Nothing to fetch: an unsigned attachment (cosign `.sbom`) or an unknown artifact. */
   | { kind: 'none' }
   /** Larger than the limit: refused, a property of the artifact (never "could not read"). */

@@ -62,6 +62,11 @@ export class RegistryClient implements RegistryConnection {
     for (const host of options.insecureRegistries ?? []) this.schemes.set(host, 'http:');
   }
 
+  /** The HTTP stack of this client (pool, retries, limits, redaction), for the other APIs of a run: GitHub's attestations API. */
+  get http(): Transport {
+    return this.transport;
+  }
+
   source(registry: string): RegistrySource {
     let s = this.sources.get(registry);
     if (!s) {

@@ -27,6 +27,11 @@ export interface VerifyImageOptions {
   signatureRepository?: string;
   /** Largest signature, envelope, bundle or statement read (default 4 MiB). */
   maxArtifactBytes?: number;
+  /**
+   * The bundles of the graph's `bundle-file` and `github-api` artifacts (src/attestations), by
+   * artifact digest: they are not in the registry, so they come with the graph.
+   */
+  externalBundles?: ReadonlyMap<string, Uint8Array>;
 }
 
 export async function verifyImage(source: ContentSource, graph: ImageGraph, options: VerifyImageOptions): Promise<ImageVerification> {
@@ -44,5 +49,10 @@ async function fetchAll(source: ContentSource, graph: ImageGraph, options: Verif
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   };
   // The registry client bounds concurrency per host; here every artifact is asked for at once.
-  return Promise.all(graph.artifacts.map((a) => fetchArtifactContent(source, graph.repository, a, contentOptions)));
+  return Promise.all(graph.artifacts.map((a) => (a.format === 'bundle-file' || a.format === 'github-api' ? external(a.digest, options.externalBundles) : fetchArtifactContent(source, graph.repository, a, contentOptions))));
+}
+
+function external(digest: string, bundles: ReadonlyMap<string, Uint8Array> | undefined): ArtifactContent {
+  const bytes = bundles?.get(digest);
+  return bytes === undefined ? { kind: 'unreadable', code: 'INTERNAL', message: `the bundle ${digest} given from outside the registry was not passed to the verification` } : { kind: 'bundle', bytes };
 }

@@ -47,7 +47,7 @@ describe('provenance against a real registry: all three formats', () => {
         assert.equal(e.subjectMatches, true, `${e.format} on ${e.coversDigest}`);
         assert.deepEqual(e.warnings, []);
         assert.equal(e.error, undefined);
-        assert.equal(e.container, { 'buildkit-index': 'statement', 'cosign-tag': 'dsse', referrer: 'sigstore-bundle' }[e.format]);
+        assert.equal(e.container, { 'buildkit-index': 'statement', 'cosign-tag': 'dsse', referrer: 'sigstore-bundle', 'bundle-file': 'sigstore-bundle', 'github-api': 'sigstore-bundle' }[e.format]);
         const s = e.summary!;
         assert.equal(s.builder.id, 'https://provenance-lens.test/builder');
         assert.equal(s.knownBuildType?.label, 'BuildKit');

@@ -104,7 +104,10 @@ export function dsseArtifactCheck(bundle: Bundle, artifact: Artifact): Signature
   }
   const digest = artifactDigest(artifact, 'sha256') ?? artifactDigest(artifact, 'sha512');
   const shown = digest ? `${digest.length === 32 ? 'sha256' : 'sha512'}:${digest.toString('hex')}` : undefined;
-  return check('ARTIFACT', 'fail', `None of the statement's ${subjects.length} subject(s) has this artifact's digest.`, withPredicate(shown ? { digest: shown } : {}, predicateType));
+  // Which digests it is about instead: what a bundle given for the wrong artifact most needs to say.
+  const named = subjects.flatMap((s) => Object.entries(s?.digest ?? {}).filter(([alg, hex]) => alg === 'sha256' && typeof hex === 'string').map(([alg, hex]) => `${alg}:${String(hex).toLowerCase()}`)).slice(0, 3);
+  const about = named.length > 0 ? `: it is about ${named.join(', ')}${subjects.length > named.length ? ', …' : ''}` : '';
+  return check('ARTIFACT', 'fail', `None of the statement's ${subjects.length} subject(s) has this artifact's digest${shown ? ` (${shown})` : ''}${about}.`, withPredicate(shown ? { digest: shown } : {}, predicateType));
 }
 
 function withPredicate<T extends object>(evidence: T, predicateType: string | undefined): T & { predicateType?: string } {

@@ -72,6 +72,11 @@ export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: 
         imageCheck('UNSIGNED', 'info', "BuildKit's attestation inside the index: present, not signed; anyone who can push the index can change it."),
         inTotoSubjectCheck(content.bytes, a.coversDigest),
       ]);
+    case 'bundle': {
+      // From outside the registry: nothing binds it to the image but its own signed subject (ARTIFACT).
+      const run = runBundle({ bundle: content.bytes, artifact: artifactFromDigest(a.coversDigest), policy: ctx.policy, trustRoot: ctx.trustRoot });
+      return fromRun(base, run, [], [], a, ctx.policy);
+    }
     case 'layer':
       return fromLayer(base, content.mediaType, content.bytes, content.annotations, a, ctx, []);
     case 'referrer': {
