@@ -83,7 +83,7 @@ function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph, sa
   const who = res.identity !== undefined ? `signed by ${safeText(res.identity)} (issuer ${safeText(res.issuer ?? 'unknown')})` : res.keyFingerprint ? `signed with key ${res.keyFingerprint}` : undefined;
   const log = res.checks.find((c) => c.code === 'TLOG' && c.status === 'pass' && c.evidence?.logIndex !== undefined)?.evidence;
   const atNow = res.checks.some((c) => c.code === 'TIMESTAMP' && c.status === 'info' && c.message.startsWith('No signed time: certificate checked at the current time'));
-  const facts = [who, atNow ? 'no signed time: certificate checked at the current time' : undefined, log ? `Rekor log index ${log.logIndex}${log.integratedTime ? ` at ${log.integratedTime}` : ''}` : undefined, res.dockerReference ? `docker-reference ${safeText(res.dockerReference)} (shown, not required)` : undefined].filter(Boolean);
+  const facts = [who, res.trustRoot?.instance === 'github' ? "signed on GitHub's Sigstore instance" : undefined, atNow ? 'no signed time: certificate checked at the current time' : undefined, log ? `Rekor log index ${log.logIndex}${log.integratedTime ? ` at ${log.integratedTime}` : ''}` : undefined, res.dockerReference ? `docker-reference ${safeText(res.dockerReference)} (shown, not required)` : undefined].filter(Boolean);
   if (res.state === 'verified' || res.state === 'unpinned') out.push(`        checked against ${a.coversDigest}${facts.length ? `; ${facts.join('; ')}` : ''}`);
   const problems = res.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
   const again = new Map<string, string[]>();

@@ -97,7 +97,7 @@ export function toJson(graph: ImageGraph, result: ImageVerification, policy: Ima
     const { kind: _k, predicateType: _p, ...found } = a;
     return { ...found, ...verification };
   });
-  return { ...graph, artifacts, verdict: result.verdict, trustRoot: result.trustRoot, policy: policySummary(policy) };
+  return { ...graph, artifacts, verdict: result.verdict, trustRoot: result.trustRoot, trustRoots: result.trustRoots ?? [result.trustRoot], policy: policySummary(policy) };
 }
 
 function policySummary(p: ImagePolicy): Record<string, unknown> {

@@ -92,6 +92,11 @@ export function summarizeV1(p: JsonObject, r: FieldReader): PredicateSummary {
   const builderId = r.string(own(builder, 'id'), 'runDetails.builder.id');
   const invocationUri = r.string(own(internal, 'invocationUri'), 'buildDefinition.internalParameters.invocationUri');
   const runUrl = [invocationId, invocationUri, builderId].find(isRunUrl);
+  if (workflow !== undefined) {
+    const runner = r.string(at(internal, 'github', 'runner_environment'), 'buildDefinition.internalParameters.github.runner_environment')
+      || /^https:\/\/github\.com\/actions\/runner\/([a-z-]+)$/.exec(builderId ?? '')?.[1];
+    if (runner) workflow.runnerEnvironment = runner;
+  }
   const trigger = r.string(at(internal, 'github', 'event_name'), 'buildDefinition.internalParameters.github.event_name')
     ?? r.string(own(internal, 'trigger'), 'buildDefinition.internalParameters.trigger');
 

@@ -85,6 +85,12 @@ export interface WorkflowSummary {
   repository?: string;
   ref?: string;
   path?: string;
+  /**
+   * GitHub Actions build type: where the job ran, `github-hosted` or `self-hosted`, from
+   * `internalParameters.github.runner_environment`, else the builder id
+   * (`https://github.com/actions/runner/github-hosted`, https://actions.github.io/buildtypes/workflow/v1).
+   */
+  runnerEnvironment?: string;
 }
 
 /** Something the reader of the summary should know: a field ignored, a list cut, a value missing. */

@@ -1,6 +1,7 @@
 import { leafCertificate, parseBundle, parseCertificate, verifyBlob } from '../bundle';
 import type { Artifact, BlobVerification } from '../bundle';
-import { githubClaimChecks } from './github-claims';
+import { githubCertificateClaims, githubClaimChecks } from './github-claims';
+import type { GithubCertificateClaims } from './github-claims';
 import type { ImageCheck } from './image-checks';
 import type { ImagePolicy } from '../policy';
 import type { TrustRoot } from '../trust';
@@ -18,6 +19,8 @@ export interface BundleRun {
   keyFingerprint?: string;
   /** The DSSE payload (the in-toto statement), when the bundle holds an envelope. */
   payload?: Buffer;
+  /** The signing certificate's GitHub Actions claims, when it has any. */
+  github?: GithubCertificateClaims;
 }
 
 export interface BundleRunInput {
@@ -57,12 +60,15 @@ export function runBundle(input: BundleRunInput): BundleRun {
   if (certificate !== undefined && policy.identity === undefined && keys.length > 0) {
     checks.push({ code: 'IDENTITY', status: 'info', message: 'The policy names public keys, and this signature was made with a certificate, not with one of them.' });
   }
+  let github: GithubCertificateClaims | undefined;
   if (certificate !== undefined && result.signer?.kind === 'certificate') {
     try {
-      checks.push(...githubClaimChecks(parseCertificate(certificate), policy.github));
+      const cert = parseCertificate(certificate);
+      checks.push(...githubClaimChecks(cert, policy.github));
+      github = githubCertificateClaims(cert);
     } catch {
       // Unparseable certificates already fail CERTIFICATE_CHAIN in verifyBlob.
     }
   }
-  return { result, checks, ...payload };
+  return { result, checks, ...payload, ...(github ? { github } : {}) };
 }

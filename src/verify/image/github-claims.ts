@@ -29,6 +29,48 @@ export function fulcioClaim(cert: X509Certificate, oid: string): string | undefi
   }
 }
 
+/**
+ * What a GitHub Actions certificate says about the run that signed, for people (the panel, JSON):
+ * https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md. Absent fields were not in it.
+ */
+export interface GithubCertificateClaims {
+  /** 1.9 Build Signer URI: the workflow that signed (a reusable workflow's, when one signs). */
+  signerWorkflow?: string;
+  /** 1.11 Runner Environment: `github-hosted` or `self-hosted`. */
+  runnerEnvironment?: string;
+  /** 1.12 Source Repository URI. */
+  repository?: string;
+  /** 1.13 Source Repository Digest (the commit). */
+  commit?: string;
+  /** 1.14 Source Repository Ref. */
+  ref?: string;
+  /** 1.16 Source Repository Owner URI. */
+  owner?: string;
+  /** 1.18 Build Config URI: the caller's workflow file at its ref. */
+  workflow?: string;
+  /** 1.20 Build Trigger. */
+  trigger?: string;
+  /** 1.21 Run Invocation URI: the run's page. */
+  run?: string;
+  /** 1.22 Source Repository Visibility At Signing: `public`, `private` or `internal`. */
+  visibility?: string;
+}
+
+const READ: ReadonlyArray<[keyof GithubCertificateClaims, string]> = [
+  ['signerWorkflow', '1.9'], ['runnerEnvironment', '1.11'], ['repository', '1.12'], ['commit', '1.13'], ['ref', '1.14'],
+  ['owner', '1.16'], ['workflow', '1.18'], ['trigger', '1.20'], ['run', '1.21'], ['visibility', '1.22'],
+];
+
+/** The run's claims in a certificate; undefined when it carries none (not a CI identity). */
+export function githubCertificateClaims(cert: X509Certificate): GithubCertificateClaims | undefined {
+  const out: GithubCertificateClaims = {};
+  for (const [key, oid] of READ) {
+    const value = fulcioClaim(cert, `1.3.6.1.4.1.57264.${oid}`);
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** One GITHUB_CLAIMS check per claim the policy pins; none when it pins nothing. */
 export function githubClaimChecks(cert: X509Certificate, claims: GithubClaims | undefined): ImageCheck[] {
   if (claims === undefined) return [];

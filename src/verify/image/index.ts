@@ -13,5 +13,6 @@ export type { DigestVerdict } from './digest-verdict';
 export type { ImageCheck, ImageEvidence } from './image-checks';
 export type { ImageVerdict } from './image-verdict';
 export { unpinnedSigners } from './unpinned-signers';
-export type { ArtifactVerification } from './verify-artifact';
+export type { GithubCertificateClaims } from './github-claims';
+export type { ArtifactVerification, TrustRootUsed } from './verify-artifact';
 export type { ImageVerification } from './verify-graph';

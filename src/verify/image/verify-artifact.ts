@@ -8,6 +8,7 @@ import type { ArtifactContent } from '../../registry/artifact-content';
 import { isBundleType } from '../../registry/artifact-content';
 import { inTotoSubjectCheck } from './buildkit-statement';
 import type { BundleRun } from './bundle-run';
+import type { GithubCertificateClaims } from './github-claims';
 import { runBundle } from './bundle-run';
 import type { ImageCheck, ImageCheckCode } from './image-checks';
 import { imageCheck } from './image-checks';
@@ -41,6 +42,11 @@ export interface ArtifactVerification {
   dockerReference?: string;
   /** The trusted root its signature was checked against (public-good, GitHub's, or the one given). */
   trustRoot?: TrustRootUsed;
+  /**
+   * What its certificate says about the GitHub Actions run that signed (repository, workflow, run,
+   * runner environment, visibility), read whether or not the policy pins any of it.
+   */
+  github?: GithubCertificateClaims;
   checks: ImageCheck[];
 }
 
@@ -150,6 +156,7 @@ function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: Imag
     delete out.predicateType;
   }
   out.trustRoot = { instance: run.result.trustRoot.instance, sha256: run.result.trustRoot.sha256 };
+  if (run.github !== undefined) out.github = run.github;
   const signer = run.result.signer;
   if (signer?.identity !== undefined) out.identity = signer.identity;
   if (signer?.issuer !== undefined) out.issuer = signer.issuer;
