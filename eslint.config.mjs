@@ -1,28 +1,128 @@
-// Lint rules that keep the architecture honest (../shared/notes/STYLE.md):
-// the pure folders never import `vscode`; imports point one way.
+// Lint rules that keep the architecture honest (the layers: README "Layout"): imports point one
+// way, down the layer list below; no import cycles; outside src/verify only a room's door
+// (index.ts) is imported; the pure layers never import `vscode`.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createNodeResolver } from 'eslint-plugin-import-x/node-resolver';
+
+// The folders of src, lowest first. A file may import its own folder and the folders of earlier
+// layers, never a folder of its own layer or of a later one.
+const LAYERS = [
+  ['core'],
+  ['model', 'protocol'], // domain types; the webview protocol (both sides import it, as types)
+  ['registry'], // HTTP, sources, credentials, the graph walk
+  ['provenance'], // attestation readers: in-toto, DSSE, SLSA, build types (below the verifier)
+  ['verify'],
+  ['goreleaser', 'attestations'],
+  ['references', 'diff'],
+  ['releases'], // the service the views call
+  ['fixes'], // Problems entries and quick fixes of the release service's results
+  ['cli', 'host'], // the command line; the VS Code glue from here on
+  ['views'],
+  ['panel'],
+  ['commands'],
+  ['hovers'],
+  ['extension.ts'],
+];
+// Entry points: nothing else in src imports them.
+const ENTRY_POINTS = ['cli', 'extension.ts'];
+// Only these may import `vscode`.
+const GLUE = ['host', 'views', 'panel', 'commands', 'hovers', 'extension.ts'];
+// src/verify: its rooms, each importing only those before it, and its top-level files. Outside
+// src/verify and from another room, a room is imported only through its door (index.ts);
+// verify's own top-level files may pass it (verify-image.ts reaches image/verify-graph so that the
+// image door stays light: see src/verify/image/index.ts).
+const VERIFY_ROOMS = [['checks.ts'], ['trust'], ['policy'], ['bundle'], ['image'], ['verify-image.ts'], ['index.ts']];
+const DOORS = ['trust', 'policy', 'bundle', 'image'];
+
+/** no-restricted-paths zones for `layers` of the folder `base`, lowest first. */
+function layerZones(base, layers, what) {
+  const at = (name) => `./${base}/${name}`;
+  return layers.flatMap((layer, i) =>
+    layer.map((name) => {
+      const above = layers.slice(i + 1).flat();
+      const siblings = layer.filter((n) => n !== name);
+      return {
+        target: at(name),
+        from: [...siblings, ...above].map(at),
+        message: `${base}/${name} is in the ${what} layer ${i}: it may import ${i === 0 ? `nothing else in ${base}` : `only ${layers.slice(0, i).flat().join(', ')}`} (eslint.config.mjs).`,
+      };
+    }).filter((zone) => zone.from.length > 0),
+  );
+}
+
+const srcNames = LAYERS.flat();
+const zones = [
+  ...layerZones('src', LAYERS, 'src'),
+  ...layerZones('src/verify', VERIFY_ROOMS, 'verify room'),
+  ...ENTRY_POINTS.map((entry) => ({
+    target: srcNames.filter((n) => n !== entry).map((n) => `./src/${n}`),
+    from: `./src/${entry}`,
+    message: `src/${entry} is an entry point: nothing in src imports it.`,
+  })),
+  ...DOORS.map((room) => ({
+    target: [
+      ...srcNames.filter((n) => n !== 'verify').map((n) => `./src/${n}`),
+      ...DOORS.filter((n) => n !== room).map((n) => `./src/verify/${n}`),
+    ],
+    from: `./src/verify/${room}`,
+    except: ['./index.ts'],
+    message: `Import the ${room} room through its door, src/verify/${room}/index.ts (export what you need there).`,
+  })),
+  {
+    target: './webview',
+    from: './src',
+    except: ['./protocol'],
+    message: 'The page imports only the shared protocol (src/protocol), as types.',
+  },
+];
 
 const noVscode = {
   'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'Pure folders must not import vscode: put VS Code glue in src/host, src/views, src/hovers, src/commands or src/panel.' }],
+    paths: [{ name: 'vscode', message: `Pure folders must not import vscode: put VS Code glue in ${GLUE.map((g) => `src/${g}`).join(', ')}.` }],
   }],
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-artifacts/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/**', 'out/**', 'out-*/**', 'node_modules/**', '.cache/**', '.vscode-test/**', 'test-artifacts/**', '**/*.mjs', '**/*.js', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // TypeScript modules are followed (no-cycle reads each imported file), imported without an extension.
+      'import-x/extensions': ['.ts'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.json'] })],
+    },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      'no-restricted-syntax': ['error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
     },
   },
   {
-    files: ['src/core/**', 'src/model/**', 'src/registry/**', 'src/verify/**', 'src/provenance/**', 'src/goreleaser/**', 'src/references/**', 'src/fixes/**', 'src/diff/**', 'src/releases/**', 'src/cli/**', 'webview/**'],
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones }],
+      // Type-only imports vanish at run time and are not followed.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['../src/**'], allowTypeImports: true, message: 'The page imports the protocol as types only: nothing from src runs in the page.' }],
+      }],
+    },
+  },
+  {
+    files: [...srcNames.filter((n) => !GLUE.includes(n)).map((n) => `src/${n}/**`), 'webview/**'],
     rules: noVscode,
   },
 );

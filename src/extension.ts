@@ -14,7 +14,7 @@ import { ReleaseSources } from './host/release-sources';
 import { RestrictedNotes } from './host/restricted-notes';
 import { ExtensionState } from './host/state';
 import { Verifier } from './host/verifier';
-import { panelDeps } from './host/panel-deps';
+import { panelDeps } from './panel/panel-deps';
 import { watchPolicyFiles } from './host/policy-watch';
 import { logImageLoads } from './host/load-log';
 import { registerImagePanel } from './panel/image-panel';

@@ -4,7 +4,7 @@
  * Links are made only from URLs that are https here too (the host built and checks them), and
  * clicking one asks the host to open it.
  */
-import type { PanelFact } from '../src/panel/protocol';
+import type { PanelFact } from '../src/protocol/panel';
 import { clip, groupDigits, segments } from './text';
 import { post } from './vscode-api';
 

@@ -4,7 +4,7 @@
  * `error`. All it can do outside itself is post the protocol's messages.
  */
 import './elements';
-import type { HostMessage, PANEL_PROTOCOL_VERSION, PanelModel, PanelPlatform } from '../src/panel/protocol';
+import type { HostMessage, PANEL_PROTOCOL_VERSION, PanelModel, PanelPlatform } from '../src/protocol/panel';
 import { custom, el, routeLinks, value } from './dom';
 import { artifactsFor, renderChecks } from './render-checks';
 import { renderHeader, renderPlatformFacts, renderPlatformSwitcher } from './render-header';
@@ -13,7 +13,7 @@ import { renderRaw } from './render-raw';
 import { renderSbom } from './render-sbom';
 import { post, savedState, saveState } from './vscode-api';
 
-// The host's version, checked at compile time against protocol.ts.
+// The host's version, checked at compile time against src/protocol/panel.ts.
 const VERSION: typeof PANEL_PROTOCOL_VERSION = 2;
 
 let model: PanelModel | undefined;

@@ -1,7 +1,7 @@
 // The Checks tab: image-level checks for the chosen platform, then every signature and
 // attestation covering it (directly, through the index, or on another artifact) with the
 // verifier's checks and their evidence.
-import type { CheckStatus, PanelArtifact, PanelCheck, PanelModel, PanelPlatform } from '../src/panel/protocol';
+import type { CheckStatus, PanelArtifact, PanelCheck, PanelModel, PanelPlatform } from '../src/protocol/panel';
 import { append, custom, el, facts, value } from './dom';
 import { flatten } from './text';
 

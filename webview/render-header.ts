@@ -1,6 +1,6 @@
 // The top of the page: which image, its digest and verdict, the coverage sentence, notices,
 // and the platform switcher with the chosen platform's facts.
-import type { PanelModel, PanelNotice, PanelPlatform, PanelStateWords, VerdictState } from '../src/panel/protocol';
+import type { PanelModel, PanelNotice, PanelPlatform, PanelStateWords, VerdictState } from '../src/protocol/panel';
 import { custom, el, facts, value } from './dom';
 import { flatten, formatBytes, shortDigest } from './text';
 import { post } from './vscode-api';

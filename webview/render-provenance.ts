@@ -1,7 +1,7 @@
 // The Provenance tab: each SLSA statement that applies to the chosen platform (its own, and
 // the index's), as written: builder, build type, source and commit, trigger and workflow,
 // times, BuildKit frontend and build arguments, materials with digests, raw parameters.
-import type { NameValue, PanelFact, PanelModel, PanelPlatform, PanelProvenance } from '../src/panel/protocol';
+import type { NameValue, PanelFact, PanelModel, PanelPlatform, PanelProvenance } from '../src/protocol/panel';
 import { copyAction, custom, el, facts, grid, link, section, value } from './dom';
 import { flatten } from './text';
 import { rawBlock } from './render-raw';

@@ -1,6 +1,6 @@
 // Raw JSON, collapsible and copyable: shown up to RAW_SHOWN characters (a statement can be
 // megabytes), the whole text copied through the host.
-import type { PanelModel } from '../src/panel/protocol';
+import type { PanelModel } from '../src/protocol/panel';
 import { appendText, copyAction, custom, el } from './dom';
 import { clip, flatten, formatBytes, groupDigits, shortDigest } from './text';
 

@@ -1,6 +1,6 @@
 // The SBOM tab: which SBOMs cover the chosen platform or the index, in which standard and
 // format, and whether anything signs them; plus every predicate type present in the image.
-import type { PanelModel, PanelPlatform } from '../src/panel/protocol';
+import type { PanelModel, PanelPlatform } from '../src/protocol/panel';
 import { copyAction, el, grid, section, value } from './dom';
 
 export function renderSbom(model: PanelModel, p: PanelPlatform | undefined): HTMLElement {

@@ -1,5 +1,5 @@
 // The page's only way out: VS Code's webview API, typed with the panel protocol.
-import type { PageMessage, PanelState } from '../src/panel/protocol';
+import type { PageMessage, PanelState } from '../src/protocol/panel';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;

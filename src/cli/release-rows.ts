@@ -20,6 +20,28 @@ export interface PlatformRow {
   missing: string[];
 }
 
+/** One image of the release: what was rendered, read and verified, and its rows. */
+export interface ReleaseImageResult {
+  section: string;
+  index: number;
+  template: string;
+  reference: string | null;
+  /** When unresolved: the reference with `<.Env.X>` holes, as `release` shows it. */
+  preview?: string;
+  /** The rendered image's digest, when it was read. */
+  digest?: string;
+  verdict?: ImageVerdict;
+  error?: { code: string; message: string; unresolved?: string[] };
+  platforms: PlatformRow[];
+  /**
+   * When the policy pins no signer and the repository has an earlier release (previous tag by
+   * semver): whether that release's signers differ from this image's (src/diff/previous.ts).
+   */
+  signerChanged?: boolean;
+  /** The release `signerChanged` compares with. */
+  previousRelease?: string;
+}
+
 /** The rows of one verified image: its platforms with who and what covers each. */
 export function platformRows(verdict: ImageVerdict): PlatformRow[] {
   const index = verdict.digests.find((d) => d.target === 'index');

@@ -4,8 +4,7 @@ import type { DigestVerdict } from '../verify/image';
 import { shortIdentity, wrap } from './cause-line';
 import { safeText, short } from './format';
 import { pinHint, unpinnedSeen } from './pin-hint';
-import type { ReleaseSummary } from './release-rows';
-import type { ReleaseImageResult } from './verify-release';
+import type { ReleaseImageResult, ReleaseSummary } from './release-rows';
 
 /**
  * The text of `verify --release`, within WIDTH columns: each image's reference on a line of its

@@ -4,7 +4,7 @@ import { optionHelp, parseOptions } from './options';
 import { LensError } from '../core/errors';
 import { parseReference } from '../registry/reference';
 import { openReference } from '../registry/open';
-import { releaseTags, sortTags } from '../releases/tag-order';
+import { releaseTags, sortTags } from '../registry/tag-order';
 import { CREDENTIALS_NOTE, withRegistryClient, registryOptionSpec } from './registry-options';
 
 const OPTIONS = {

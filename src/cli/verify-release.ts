@@ -15,10 +15,9 @@ import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
 import { policyForImage, trustRootFor } from '../verify/policy';
 import type { ImagePolicy, PolicyFile } from '../verify/policy';
-import type { ImageVerdict } from '../verify/image';
 import type { PolicyFlagValues } from './policy-flags';
 import { policyFromFlags, readPolicyFile } from './policy-flags';
-import type { PlatformRow } from './release-rows';
+import type { ReleaseImageResult } from './release-rows';
 import { platformRows, summarize } from './release-rows';
 import { renderReleaseTable } from './release-table';
 import type { TrustRoot } from '../verify/trust';
@@ -42,27 +41,6 @@ export type ReleaseValues = PolicyFlagValues & {
 
 /** Images verified at once; the registry client bounds requests per host underneath. */
 const IMAGE_CONCURRENCY = 4;
-
-export interface ReleaseImageResult {
-  section: string;
-  index: number;
-  template: string;
-  reference: string | null;
-  /** When unresolved: the reference with `<.Env.X>` holes, as `release` shows it. */
-  preview?: string;
-  /** The rendered image's digest, when it was read. */
-  digest?: string;
-  verdict?: ImageVerdict;
-  error?: { code: string; message: string; unresolved?: string[] };
-  platforms: PlatformRow[];
-  /**
-   * When the policy pins no signer and the repository has an earlier release (previous tag by
-   * semver): whether that release's signers differ from this image's (src/diff/previous.ts).
-   */
-  signerChanged?: boolean;
-  /** The release `signerChanged` compares with. */
-  previousRelease?: string;
-}
 
 export async function runVerifyRelease(values: ReleaseValues, positionals: readonly string[], io: CliIo, trustLoad: TrustLoadOptions = { offline: true }): Promise<number> {
   const file = values.release!;

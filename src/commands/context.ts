@@ -24,7 +24,7 @@ export interface LensServices {
   readonly sources: ReleaseSources;
   readonly documents: JsonDocuments;
   readonly settings: () => LensSettings;
-  /** What the image panel loads with (src/host/panel-deps.ts). */
+  /** What the image panel loads with (src/panel/panel-deps.ts). */
   readonly panel: ImagePanelDeps;
   /** Re-reads the release sources into the service. */
   reloadReleases(): Promise<void>;

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { abortSignalOf } from '../host/cancellation';
 import { addImage as addToList, removeImage as removeFromList, repositoryOf, retagImage, withTag } from '../releases/image-list';
-import { releaseTags } from '../releases/tag-order';
+import { releaseTags } from '../registry/tag-order';
 import type { LensServices } from './context';
 import { revealImage } from './open-result';
 import { isTreeNode, resolveTarget } from './targets';

@@ -3,7 +3,7 @@ import { buildGraph } from '../registry/graph';
 import type { GraphTarget } from '../registry/graph';
 import { formatReference } from '../registry/reference';
 import type { ContentSource } from '../registry/source';
-import { compareVersions, isVersionTag, releaseTags } from '../releases/tag-order';
+import { compareVersions, isVersionTag, releaseTags } from '../registry/tag-order';
 import { verifyImage } from '../verify';
 import type { ImagePolicy } from '../verify/policy';
 import type { TrustRoot } from '../verify/trust';

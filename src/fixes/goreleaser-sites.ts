@@ -3,7 +3,7 @@
 // entry skips (skip_push, disable, an empty name) are not published, so they get none. Pure.
 import type { ResolvedRelease } from '../goreleaser/resolve';
 import type { SourceRange } from '../goreleaser/types';
-import { serviceReference } from '../hovers/release-context';
+import { serviceReference } from '../releases/image-list';
 import type { ImageSite } from './image-diagnostics';
 
 export function goreleaserImageSites(release: ResolvedRelease): ImageSite<SourceRange>[] {

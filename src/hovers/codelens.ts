@@ -11,7 +11,7 @@ import type { GoreleaserFeatureDeps } from './deps';
 import { GoreleaserCommandIds } from './deps';
 import type { GoreleaserDocuments } from './documents';
 import type { GoreleaserModel } from './release-context';
-import { serviceReference } from './release-context';
+import { serviceReference } from '../releases/image-list';
 import { signedImages, signWords } from './sign-gaps';
 import type { EntryImage, Words } from './verdict-words';
 import { entryWords, loadWords } from './verdict-words';

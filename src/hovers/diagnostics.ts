@@ -17,7 +17,7 @@ import type { GoreleaserFeatureDeps } from './deps';
 import type { GoreleaserDocuments } from './documents';
 import { isGoreleaserDocument } from './documents';
 import type { GoreleaserModel } from './release-context';
-import { serviceReference } from './release-context';
+import { serviceReference } from '../releases/image-list';
 import type { EditorDiagnostic } from './sign-gaps';
 import { signedImages, signGapDiagnostics } from './sign-gaps';
 import { toRange } from './ranges';

@@ -14,7 +14,7 @@ import { loadWithin } from './load-within';
 import type { GoreleaserDocuments } from './documents';
 import type { HoverCommands } from './hover-content';
 import { hoverMarkdown, imageHover, signHoverMarkdown } from './hover-content';
-import { serviceReference } from './release-context';
+import { serviceReference } from '../releases/image-list';
 import { toRange } from './ranges';
 
 /** How long a hover waits for the registry before it answers with what it has. */

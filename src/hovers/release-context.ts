@@ -5,9 +5,8 @@
 // load. Pure (no vscode).
 import type { GoreleaserAnalysis } from '../goreleaser/analyze';
 import type { GitFacts } from '../goreleaser/git-context';
-import type { ResolvedImage, ResolvedRelease } from '../goreleaser/resolve';
+import type { ResolvedRelease } from '../goreleaser/resolve';
 import { renderGoreleaser } from '../releases/goreleaser-release';
-import { normalizeReference } from '../releases/image-list';
 
 export interface ReleaseInputs {
   /** Path of the file (its directory names the project when `project_name` is absent). */
@@ -36,14 +35,4 @@ export function buildModel(text: string, inputs: ReleaseInputs): GoreleaserModel
   });
   const tagFrom = inputs.picked !== undefined ? 'picked' : tag !== undefined ? 'git' : undefined;
   return { analysis, release, ...(tag !== undefined ? { tag } : {}), ...(tagFrom ? { tagFrom } : {}) };
-}
-
-/** The key the release service knows an image by (`docker.io/library/...`), or null when it has none. */
-export function serviceReference(image: Pick<ResolvedImage, 'reference'>): string | null {
-  if (image.reference === null) return null;
-  try {
-    return normalizeReference(image.reference);
-  } catch {
-    return null;
-  }
 }

@@ -12,8 +12,8 @@ import { parsePageMessage } from './message-guard';
 import type { PartFailure } from './model';
 import { toPanelModel } from './model';
 import { makeNonce, pageHtml } from './page-html';
-import { PANEL_PROTOCOL_VERSION } from './protocol';
-import type { HostMessage, PageMessage, PanelModel } from './protocol';
+import { PANEL_PROTOCOL_VERSION } from '../protocol/panel';
+import type { HostMessage, PageMessage, PanelModel } from '../protocol/panel';
 
 /** What the service computed for one image; the panel makes its model from it. */
 export interface ImageSources {

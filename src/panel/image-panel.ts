@@ -2,7 +2,7 @@
  * The image panel: one webview per image reference (reused when open), showing its verdict,
  * checks, provenance and SBOMs. The host computes everything (deps.load, the colleague's
  * service with the engines and caching), turns it into the plain `PanelModel` and sends it to
- * the page after the page says `ready` (protocol.ts). The page is untrusted: its messages are
+ * the page after the page says `ready` (src/protocol/panel.ts). The page is untrusted: its messages are
  * checked (message-guard.ts), links are opened only here and only when https (links.ts),
  * and the clipboard is written only here.
  */

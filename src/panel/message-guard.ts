@@ -3,7 +3,7 @@
  * ran in it, its messages are the only way to the host, so each is checked for shape and size
  * here before the host acts on it (links are checked again in links.ts).
  */
-import type { PageMessage, PanelState } from './protocol';
+import type { PageMessage, PanelState } from '../protocol/panel';
 
 /** The largest text the page may ask to copy (a raw statement can be several MB). */
 export const MAX_COPY_CHARS = 32 * 1024 * 1024;

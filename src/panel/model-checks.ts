@@ -7,7 +7,7 @@ import type { Artifact, ImageGraph } from '../model/image-graph';
 import type { ArtifactVerification, ImageCheck, ImageEvidence } from '../verify/image';
 import { artifactPlace } from '../releases/artifact-words';
 import { logSearchUrl, safeLink } from './links';
-import type { ArtifactState, PanelArtifact, PanelCheck, PanelFact } from './protocol';
+import type { ArtifactState, PanelArtifact, PanelCheck, PanelFact } from '../protocol/panel';
 
 export interface CheckContext {
   /** `TrustRootInfo.instance` of the root the verification used. */

@@ -9,7 +9,7 @@ import type { SourceOrigin, SourceSummary } from '../provenance/types';
 import type { ImageVerification } from '../verify/image';
 import { artifactState, formatLabel } from './model-checks';
 import { safeLink } from './links';
-import type { NameValue, PanelMaterial, PanelProvenance, PanelSource } from './protocol';
+import type { NameValue, PanelMaterial, PanelProvenance, PanelSource } from '../protocol/panel';
 import { severity } from '../model/verdict';
 import { artifactPlace } from '../releases/artifact-words';
 

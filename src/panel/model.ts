@@ -16,7 +16,7 @@ import { artifactCause, causesAbout, causesOf } from '../releases/verification';
 import { causeShort } from '../releases/cause-words';
 import { plural, sentence } from '../views/verdict-text';
 import type { ArtifactState, EngineState } from '../model/verdict';
-import type { ArtifactState as ProtocolArtifactState, PanelModel, PanelNotice, PanelPlatform, PanelRaw, PanelSbom, PanelStateWords, PanelVerdict, VerdictState } from './protocol';
+import type { ArtifactState as ProtocolArtifactState, PanelModel, PanelNotice, PanelPlatform, PanelRaw, PanelSbom, PanelStateWords, PanelVerdict, VerdictState } from '../protocol/panel';
 
 /** A part that could not be computed, with its code: shown as a notice, the rest still stands. */
 export interface PartFailure {

@@ -15,6 +15,19 @@ export function normalizeReference(input: string): string {
   return formatReference(parseReference(input));
 }
 
+/**
+ * The key the release service knows a rendered image by (`docker.io/library/...`), or null when it
+ * has none: unresolved (null) or not a valid reference.
+ */
+export function serviceReference(image: { readonly reference: string | null }): string | null {
+  if (image.reference === null) return null;
+  try {
+    return normalizeReference(image.reference);
+  } catch {
+    return null;
+  }
+}
+
 export function addImage(list: readonly string[], reference: string): string[] {
   const ref = normalizeReference(reference);
   return list.includes(ref) ? [...list] : [...list, ref];

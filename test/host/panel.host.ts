@@ -17,8 +17,8 @@ import { followTreeSelection } from '../../src/panel/follow-selection';
 import { showImagePanel } from '../../src/panel/image-panel';
 import type { TreeNode } from '../../src/views/nodes';
 import type { ImagePanel, ImageSources, LoadRequest } from '../../src/panel/image-panel';
-import { PANEL_PROTOCOL_VERSION } from '../../src/panel/protocol';
-import type { HostMessage, PageMessage } from '../../src/panel/protocol';
+import { PANEL_PROTOCOL_VERSION } from '../../src/protocol/panel';
+import type { HostMessage, PageMessage } from '../../src/protocol/panel';
 import { panelImage } from '../support/panel-fixtures';
 
 const EXTENSION_ID = 'provenance-lens.provenance-lens';

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import type { ResolvedImage } from '../../src/goreleaser/resolve';
 import { hoverMarkdown, imageHover, signHoverMarkdown, whereToSet } from '../../src/hovers/hover-content';
 import type { HoverCommands } from '../../src/hovers/hover-content';
-import { buildModel, serviceReference } from '../../src/hovers/release-context';
+import { buildModel } from '../../src/hovers/release-context';
+import { serviceReference } from '../../src/releases/image-list';
 import type { ImageGraph } from '../../src/model/image-graph';
 import { realFixture } from '../support/real-fixtures';
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toPanelModel } from '../../src/panel/model';
-import type { PanelModel } from '../../src/panel/protocol';
+import type { PanelModel } from '../../src/protocol/panel';
 import { IDENTITY, ISSUER, JS_URL, LOG_INDEX, ONE_MIB, hostileImage, panelImage } from '../support/panel-fixtures';
 
 const ref = '127.0.0.1:5000/rancher/fleet-agent:v0.13.0';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareVersions, releaseTags, sortTags } from '../../src/releases/tag-order';
+import { compareVersions, releaseTags, sortTags } from '../../src/registry/tag-order';
 
 test('release tags: newest semver first, prereleases below their release, others after', () => {
   const tags = ['latest', 'v0.9.0', 'v0.10.0', 'v0.10.0-rc.2', 'v0.10.0-rc.10', '0.11.0', 'dev', 'v0.10.1-alpha', 'sha256-' + 'a'.repeat(64) + '.sig', 'sha256-' + 'b'.repeat(64)];

@@ -1,13 +1,13 @@
-// What the image panel (src/panel) loads for a reference: the release service's graph and
+// What the image panel loads for a reference: the release service's graph and
 // verification (shared with the tree and the hovers, so one image is read once), plus its
 // provenance read on demand. A refresh from the panel re-reads the image everywhere.
 import { LensError } from '../core/errors';
 import type { ErrorCode } from '../core/errors';
-import type { ImagePanelDeps, ImageSources } from '../panel/image-panel';
+import type { ImagePanelDeps, ImageSources } from './image-panel';
 import type { ReleaseService } from '../releases/release-service';
 import { isAbort } from '../releases/failure';
-import type { Engines } from './engines';
-import type { HostLog } from './log';
+import type { Engines } from '../host/engines';
+import type { HostLog } from '../host/log';
 
 export function panelDeps(service: ReleaseService, engines: Engines, log: HostLog): ImagePanelDeps {
   return {

@@ -1,0 +1,133 @@
+// The boundaries eslint.config.mjs keeps (layers, the verify rooms' doors, no vscode in pure
+// folders, the page importing only the protocol's types) really fire: an import-x rule whose
+// resolver cannot find a module passes it silently, so each rule is shown one import it must refuse
+// and one it must let through. And no import cycle in src, type imports included (the lint's
+// no-cycle follows run-time imports only).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { ESLint } from 'eslint';
+import * as ts from 'typescript';
+import { repoRoot } from '../support/repo-root';
+
+const BOUNDARY_RULES = new Set(['import-x/no-restricted-paths', 'import-x/no-cycle', 'no-restricted-imports', '@typescript-eslint/no-restricted-imports']);
+
+// The project's own config, without type information (no program to build) and with only the
+// boundary rules: the text is linted as if it were the file at `path`.
+const eslint = new ESLint({
+  cwd: repoRoot,
+  overrideConfig: { languageOptions: { parserOptions: { project: null, projectService: false } } },
+  ruleFilter: ({ ruleId }) => BOUNDARY_RULES.has(ruleId),
+});
+
+async function boundaryErrors(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(repoRoot, path) });
+  assert.ok(result, `no lint result for ${path}`);
+  return result.messages.map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
+}
+
+test('a layer imports only the layers below it', async () => {
+  const up = (await boundaryErrors('src/core/errors.ts', "import { parseReference } from '../registry/reference';\nexport const p = parseReference;\n")).filter((m) => m.startsWith('import-x/no-restricted-paths'));
+  assert.equal(up.length, 1, up.join('\n'));
+  assert.match(up[0]!, /src\/core is in the src layer 0: it may import nothing else in src/);
+  const sibling = await boundaryErrors('src/references/yaml-nodes.ts', "import { previousReleaseTag } from '../diff/previous';\nexport const p = previousReleaseTag;\n");
+  assert.match(sibling.join('\n'), /^import-x\/no-restricted-paths: .*src\/references is in the src layer/);
+  assert.deepEqual(await boundaryErrors('src/registry/reference.ts', "import { LensError } from '../core/errors';\nexport const e = LensError;\n"), []);
+});
+
+test('nothing in src imports the command line', async () => {
+  const errors = await boundaryErrors('src/host/log.ts', "import { runCli } from '../cli/run';\nexport const r = runCli;\n");
+  assert.match(errors.join('\n'), /src\/cli is an entry point/);
+});
+
+test('outside src/verify, a room is imported through its door', async () => {
+  const past = await boundaryErrors('src/cli/verify.ts', "import { readTrustRoot } from '../verify/trust/trust-root';\nexport const r = readTrustRoot;\n");
+  assert.match(past.join('\n'), /^import-x\/no-restricted-paths: .*through its door, src\/verify\/trust\/index\.ts/m);
+  const room = await boundaryErrors('src/verify/bundle/prehash.ts', "import { readTrustRoot } from '../trust/trust-root';\nexport const r = readTrustRoot;\n");
+  assert.match(room.join('\n'), /through its door, src\/verify\/trust\/index\.ts/);
+  const down = await boundaryErrors('src/verify/trust/trust-root.ts', "import { policyForImage } from '../policy';\nexport const p = policyForImage;\n");
+  assert.match(down.join('\n'), /src\/verify\/trust is in the verify room layer/);
+  assert.deepEqual(await boundaryErrors('src/cli/verify.ts', "import type { TrustRoot } from '../verify/trust';\nexport type T = TrustRoot;\n"), []);
+});
+
+test('a run-time import cycle is refused', async () => {
+  // src/core/abort.ts imports ./errors at run time; errors importing abort back closes a cycle.
+  assert.match(readFileSync(join(repoRoot, 'src/core/abort.ts'), 'utf8'), /^import \{ LensError \} from '\.\/errors';$/m);
+  const errors = await boundaryErrors('src/core/errors.ts', "import { throwIfAborted } from './abort';\nexport const t = throwIfAborted;\n");
+  assert.match(errors.join('\n'), /^import-x\/no-cycle: /m);
+});
+
+test('pure folders never import vscode', async () => {
+  const errors = await boundaryErrors('src/registry/client.ts', "import * as vscode from 'vscode';\nexport const v = vscode;\n");
+  assert.match(errors.join('\n'), /^no-restricted-imports: .*Pure folders must not import vscode/m);
+});
+
+test('the page imports only the protocol, and only its types', async () => {
+  const other = await boundaryErrors('webview/dom.ts', "import type { LensError } from '../src/core/errors';\nexport type E = LensError;\n");
+  assert.match(other.join('\n'), /^import-x\/no-restricted-paths: .*only the shared protocol/m);
+  const value = await boundaryErrors('webview/dom.ts', "import { PANEL_PROTOCOL_VERSION } from '../src/protocol/panel';\nexport const v = PANEL_PROTOCOL_VERSION;\n");
+  assert.match(value.join('\n'), /^@typescript-eslint\/no-restricted-imports: .*as types only/m);
+  assert.deepEqual(await boundaryErrors('webview/dom.ts', "import type { PanelModel } from '../src/protocol/panel';\nexport type M = PanelModel;\n"), []);
+});
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function resolveImport(from: string, specifier: string): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const base = resolve(dirname(from), specifier.replace(/\.js$/, ''));
+  return [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+}
+
+/** Strongly connected components of more than one file (Tarjan), each a cycle or several. */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1) cycles.push(component);
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
+test('src has no import cycle, type imports included', () => {
+  const files = sourceFiles(join(repoRoot, 'src'));
+  assert.ok(files.length > 100, `only ${files.length} files under src`);
+  const graph = new Map(files.map((file) => {
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    return [file, importedFiles.flatMap((i) => resolveImport(file, i.fileName) ?? [])];
+  }));
+  assert.ok([...graph.values()].some((targets) => targets.length > 0), 'no import was resolved');
+  const cycles = importCycles(graph).map((c) => c.map((f) => relative(repoRoot, f).split(sep).join('/')).sort().join(' <-> '));
+  assert.deepEqual(cycles, []);
+  // The detector finds a cycle when there is one.
+  assert.deepEqual(importCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])).map((c) => c.sort()), [['a', 'b', 'c']]);
+});
