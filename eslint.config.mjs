@@ -1,6 +1,6 @@
 // Lint rules that keep the architecture honest (the layers: README "Layout"): imports point one
 // way, down the layer list below; no import cycles; outside src/verify only a room's door
-// (index.ts) is imported; the pure layers never import `vscode`.
+// (index.ts) is imported; the pure layers never import `vscode`; promises are awaited or handed on.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
@@ -91,6 +91,14 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
+    languageOptions: {
+      parserOptions: {
+        // Type information for the promise rules: the tests' project covers src, test, bench and
+        // tools; the page has its own (DOM types).
+        project: ['./tsconfig.test.json', './webview/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     settings: {
       // TypeScript modules are followed (no-cycle reads each imported file), imported without an extension.
       'import-x/extensions': ['.ts'],
@@ -102,7 +110,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        // `void` tells no-floating-promises a promise is left on purpose; it does not handle a
+        // rejection, which then surfaces as an unhandled rejection (and kills a Node process).
+        {
+          selector: "UnaryExpression[operator='void'] > CallExpression:matches([callee.property.name='then'][arguments.length<2], [callee.property.name='finally'])",
+          message: 'This rejection is not handled: end the chain with .catch(...) (or give .then a rejection handler), then void it.',
+        },
       ],
+      '@typescript-eslint/no-floating-promises': ['error', {
+        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }],
+      }],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
     },
   },
   {

@@ -25,10 +25,12 @@ function sayFailure(s: LensServices, target: Target, load: ImageLoad): void {
   if (load.status !== 'failed') return;
   const signIn = load.failure.code === 'UNAUTHORIZED' && load.failure.registry;
   const action = signIn ? 'Sign in' : 'Open log';
+  // The failure is shown; when the log cannot be opened, there is nothing more to tell (the
+  // sign-in command reports its own failures).
   void vscode.window.showErrorMessage(failureNotice(target.reference, load.failure), action).then((choice) => {
     if (choice === 'Sign in') void vscode.commands.executeCommand(CommandIds.signIn, load.failure.registry);
     if (choice === 'Open log') s.log.show();
-  });
+  }, () => undefined);
 }
 
 /**

@@ -42,7 +42,8 @@ export function registerCommands(services: () => LensServices): vscode.Disposabl
       if (isAbort(e)) return undefined;
       const message = secrets.scrub(e instanceof Error ? e.message : String(e));
       s.log.logger.error(`${id} failed: ${message}`);
-      void vscode.window.showErrorMessage(message, 'Open log').then((c) => c && s.log.show());
+      // The error is shown; when the log cannot be opened, there is nothing more to tell.
+      void vscode.window.showErrorMessage(message, 'Open log').then((c) => c && s.log.show(), () => undefined);
       return undefined;
     }
   }));

@@ -189,7 +189,10 @@ export class ImagePanel implements vscode.Disposable {
       }
       case 'copy': {
         const write = this.deps.writeClipboard ?? ((t: string) => vscode.env.clipboard.writeText(t));
-        void Promise.resolve(write(message.text)).then(() => vscode.window.setStatusBarMessage(`Copied ${message.label}`, 3000));
+        void Promise.resolve(write(message.text)).then(
+          () => vscode.window.setStatusBarMessage(`Copied ${message.label}`, 3000),
+          (e: unknown) => this.deps.log?.warn(`image panel: copying ${message.label} failed: ${describeError(e)}`),
+        );
         return;
       }
       case 'selectPlatform':

@@ -201,9 +201,11 @@ export class ReleaseService {
     this.inflight.set(reference, flight);
     this.loads.set(reference, { status: 'loading' });
     if (!quiet) this.emit({ kind: 'image', reference });
-    void flight.done.finally(() => {
+    // Whoever awaits `done` sees its failure; this chain only forgets the flight, either way.
+    const forget = (): void => {
       if (this.inflight.get(reference) === flight) this.inflight.delete(reference);
-    });
+    };
+    void flight.done.then(forget, forget);
     return flight;
   }
 

@@ -49,7 +49,7 @@ async function fetchAll(source: ContentSource, graph: ImageGraph, options: Verif
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   };
   // The registry client bounds concurrency per host; here every artifact is asked for at once.
-  return Promise.all(graph.artifacts.map((a) => (a.format === 'bundle-file' || a.format === 'github-api' ? external(a.digest, options.externalBundles) : fetchArtifactContent(source, graph.repository, a, contentOptions))));
+  return Promise.all(graph.artifacts.map((a) => (a.format === 'bundle-file' || a.format === 'github-api' ? Promise.resolve(external(a.digest, options.externalBundles)) : fetchArtifactContent(source, graph.repository, a, contentOptions))));
 }
 
 function external(digest: string, bundles: ReadonlyMap<string, Uint8Array> | undefined): ArtifactContent {

@@ -35,7 +35,7 @@ function label(item: vscode.TreeItem): string {
 }
 
 async function children(a: ProvenanceLensApi, node?: TreeNode): Promise<{ node: TreeNode; item: vscode.TreeItem }[]> {
-  const list = await a.tree.getChildren(node);
+  const list = a.tree.getChildren(node);
   return list.map((n) => ({ node: n, item: a.tree.getTreeItem(n) }));
 }
 

@@ -188,7 +188,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
 /** Polls GET /v2/ until any HTTP answer (200 or 401); false if the process died or time ran out. */
 async function waitForV2(url: string, dispatcher: Agent, exited: Promise<unknown>): Promise<boolean> {
   let dead = false;
-  void exited.then(() => (dead = true));
+  void exited.then(() => (dead = true), () => (dead = true));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!dead && Date.now() < deadline) {
     try {

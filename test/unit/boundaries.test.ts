@@ -2,7 +2,8 @@
 // folders, the page importing only the protocol's types) really fire: an import-x rule whose
 // resolver cannot find a module passes it silently, so each rule is shown one import it must refuse
 // and one it must let through. And no import cycle in src, type imports included (the lint's
-// no-cycle follows run-time imports only).
+// no-cycle follows run-time imports only). And a promise chain left with `void` handles its
+// rejection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { ESLint } from 'eslint';
 import * as ts from 'typescript';
 import { repoRoot } from '../support/repo-root';
 
-const BOUNDARY_RULES = new Set(['import-x/no-restricted-paths', 'import-x/no-cycle', 'no-restricted-imports', '@typescript-eslint/no-restricted-imports']);
+const BOUNDARY_RULES = new Set(['import-x/no-restricted-paths', 'import-x/no-cycle', 'no-restricted-imports', '@typescript-eslint/no-restricted-imports', 'no-restricted-syntax']);
 
 // The project's own config, without type information (no program to build) and with only the
 // boundary rules: the text is linted as if it were the file at `path`.
@@ -69,6 +70,16 @@ test('the page imports only the protocol, and only its types', async () => {
   const value = await boundaryErrors('webview/dom.ts', "import { PANEL_PROTOCOL_VERSION } from '../src/protocol/panel';\nexport const v = PANEL_PROTOCOL_VERSION;\n");
   assert.match(value.join('\n'), /^@typescript-eslint\/no-restricted-imports: .*as types only/m);
   assert.deepEqual(await boundaryErrors('webview/dom.ts', "import type { PanelModel } from '../src/protocol/panel';\nexport type M = PanelModel;\n"), []);
+});
+
+test('a promise chain left with void handles its rejection', async () => {
+  const lint = (line: string): Promise<string[]> => boundaryErrors('src/core/errors.ts', `declare const p: Promise<number>;\n${line}\n`);
+  for (const unhandled of ['void p.then(() => 1);', 'void p.finally(() => 1);']) {
+    assert.match((await lint(unhandled)).join('\n'), /^no-restricted-syntax: This rejection is not handled/m, unhandled);
+  }
+  for (const handled of ['void p.then(() => 1, () => 2);', 'void p.then(() => 1).catch(() => 2);', 'void p.catch(() => 2);']) {
+    assert.deepEqual(await lint(handled), [], handled);
+  }
 });
 
 function sourceFiles(dir: string): string[] {
