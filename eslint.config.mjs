@@ -71,6 +71,11 @@ const zones = [
     message: `Import the ${room} room through its door, src/verify/${room}/index.ts (export what you need there).`,
   })),
   {
+    target: './src',
+    from: ['./test', './bench', './tools', './scripts'],
+    message: 'src never imports the tests, benchmarks, tools or scripts.',
+  },
+  {
     target: './webview',
     from: './src',
     except: ['./protocol'],
@@ -103,7 +108,8 @@ export default tseslint.config(
       // TypeScript modules are followed (no-cycle reads each imported file), imported without an extension.
       'import-x/extensions': ['.ts'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.json'] })],
+      // `import('./x.js')` (the lazy chunks) names the .ts file it is compiled from.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } })],
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
@@ -129,7 +135,7 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts', 'webview/**/*.ts'],
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones }],
+      'import-x/no-restricted-paths': ['error', { zones, basePath: import.meta.dirname }],
       // Type-only imports vanish at run time and are not followed.
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },

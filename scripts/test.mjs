@@ -1,8 +1,8 @@
-// The one test command (`npm test`): installs what the tests need, builds, type-checks,
-// lints, compiles the tests and runs them with node's test runner.
-// Unit tests run first; integration tests start their own real registry.
+// The one test command (`npm test`): runs `npm run check` (type-checks src, the tests and the
+// page, then lints), installs what the tests need, builds, compiles the tests and runs them with
+// node's test runner. Unit tests run first; integration tests start their own real registry.
 // With suite names (`node scripts/test.mjs unit`, `npm run test:unit`) it runs only those suites
-// and skips the checks (`npm run typecheck`, `npm run lint`); `unit` alone installs nothing.
+// and skips the check; `unit` alone installs nothing.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +35,8 @@ if (unknown.length) {
   process.exit(2);
 }
 const suites = only.length ? only : SUITES;
+// The check (package.json: typecheck + lint) first: it needs nothing installed and fails fastest.
+if (only.length === 0) run('npm', ['run', 'check']);
 if (suites.some((s) => s !== 'unit')) {
   // A real registry, skopeo, htpasswd and openssl from Debian, installed when missing.
   run('bash', ['scripts/ensure-system.sh']);
@@ -57,10 +59,6 @@ if (suites.length === 1 && suites[0] === 'unit') {
   run('npx', ['tsc', '-p', join('out', 'tsconfig.unit.json')]);
 } else {
   run('npx', ['tsc', '-p', 'tsconfig.test.json']);
-}
-if (only.length === 0) {
-  run('npx', ['tsc', '-p', 'webview']); // the page: DOM types, checked on its own
-  run('npx', ['eslint', '.']);
 }
 
 const files = suites.flatMap((s) => testFiles(join('out', 'test', s)));

@@ -35,6 +35,11 @@ test('a layer imports only the layers below it', async () => {
   const sibling = await boundaryErrors('src/references/yaml-nodes.ts', "import { previousReleaseTag } from '../diff/previous';\nexport const p = previousReleaseTag;\n");
   assert.match(sibling.join('\n'), /^import-x\/no-restricted-paths: .*src\/references is in the src layer/);
   assert.deepEqual(await boundaryErrors('src/registry/reference.ts', "import { LensError } from '../core/errors';\nexport const e = LensError;\n"), []);
+  // A lazy chunk is imported by the name of its compiled file.
+  const lazy = await boundaryErrors('src/registry/reference.ts', "export const load = () => import('../verify/index.js');\n");
+  assert.match(lazy.join('\n'), /src\/registry is in the src layer/);
+  const tests = await boundaryErrors('src/registry/reference.ts', "import { repoRoot } from '../../test/support/repo-root';\nexport const r = repoRoot;\n");
+  assert.match(tests.join('\n'), /src never imports the tests/);
 });
 
 test('nothing in src imports the command line', async () => {
