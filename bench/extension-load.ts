@@ -1,4 +1,4 @@
-// The extension under load (issue 6, item 5), run by `npm run bench`: a 40-image, 4-platform
+// The extension under load, run by `npm run bench`: a 40-image, 4-platform
 // release (tools/seed-load-release.ts: cosign tags, Sigstore-bundle referrers and BuildKit
 // attestations on every image, one signing identity, one policy) in a real registry behind a
 // loopback proxy adding 25 ms to every request (the inspect benchmark's simulated RTT), and the

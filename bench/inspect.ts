@@ -1,4 +1,4 @@
-// The inspect benchmark (issue 2, item 7), run by `npm run bench`: a 4-platform release with
+// The inspect benchmark, run by `npm run bench`: a 4-platform release with
 // signatures and attestations in all three formats (cosign tags, Sigstore referrers through the
 // tag schema, BuildKit attestation manifests) in a real local registry, behind a loopback proxy
 // that adds 25 ms to every request. Measures our inspect (in process and as the real CLI) and,

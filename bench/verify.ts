@@ -1,4 +1,4 @@
-// The verification benchmark (issue 3, item 8), run by `npm run bench`: CPU time to verify one
+// The verification benchmark, run by `npm run bench`: CPU time to verify one
 // signature and a whole 4-platform release (index + 4 platforms; per digest a cosign .sig, a
 // cosign .att of SLSA v1 provenance, and cosign v3 referrers: a sign/v1 bundle and an SLSA v1
 // attestation bundle), beside raw `@sigstore/verify` (`Verifier.verify` on the same bundles with

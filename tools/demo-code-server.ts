@@ -1,7 +1,7 @@
 // code-server for the demo: VS Code 1.100 in the browser (installed by scripts/e2e/setup.sh),
 // with the packaged extension installed, on 127.0.0.1 only, with a scratch HOME, user data and
 // extensions folder, in its own process group so that stopping it takes the extension hosts
-// and file watchers it forks along (../shared/notes/ENVIRONMENT.md, "A real VS Code").
+// and file watchers it forks along (scripts/e2e/setup.sh installs it).
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The load release (issue 6, item 5): 40 images of 4 platforms each, as one goreleaser release
+// The load release: 40 images of 4 platforms each, as one goreleaser release
 // publishes them, pushed into a test registry and signed by the mini Sigstore in all three
 // formats: cosign `.sig`/`.att` tags and Sigstore-bundle referrers (tag schema) on each index,
 // BuildKit's unsigned SLSA and SPDX statements in each index. One workflow identity signs them

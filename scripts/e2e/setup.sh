@@ -5,7 +5,7 @@
 # Idempotent: when everything is there it takes well under a second. Safe to run concurrently
 # (a lock serializes runs). Prints the code-server entry point on stdout.
 #
-# Why the dance (see ../shared/notes/ENVIRONMENT.md, "A real VS Code"):
+# Why the dance:
 # - 4.100.x is the last code-server line that runs on Node 20 (VS Code 1.100).
 # - Its native modules build with node-gyp; npm_config_nodedir points at the local Node headers
 #   (node-gyp would download them), npm_config_yes lets node-pty's `npx node-gyp` run unattended,

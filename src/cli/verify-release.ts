@@ -30,7 +30,7 @@ import type { TrustLoadOptions } from './trust-options';
  * `provenance-lens verify --release <goreleaser file> --tag vX.Y.Z`: every image the release
  * publishes (the goreleaser engine renders each reference as GoReleaser would), verified in
  * one run with one registry client and a bounded number of images at once, and ONE table with a
- * row per image and platform: the check a release job runs (issue 5 item 6). References that
+ * row per image and platform: the check a release job runs. References that
  * cannot be rendered are listed as not checked, with the variables they wait for. JSON and exit
  * codes: docs/verify-json.md, "verify --release".
  */

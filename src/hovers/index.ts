@@ -1,4 +1,4 @@
-// The goreleaser features of the editor (issue 5 §3-4): hovers, CodeLenses, document links,
+// The goreleaser features of the editor: hovers, CodeLenses, document links,
 // diagnostics and their quick fixes over .goreleaser.yaml files, all thin glue over the pure
 // engine (src/goreleaser) and the release service's shared image loads.
 import * as vscode from 'vscode';

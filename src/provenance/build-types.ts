@@ -25,7 +25,8 @@ const EXACT: ReadonlyMap<string, KnownBuildType> = new Map([
   // BuildKit writes the first with SLSA v0.2, the second with v1 (BuildKit >= 0.11 docs, default since v0.28).
   ['https://mobyproject.org/buildkit@v1', { id: 'buildkit', label: 'BuildKit', family: 'buildkit', spec: BUILDKIT_DOC }],
   [BUILDKIT_DOC, { id: 'buildkit', label: 'BuildKit', family: 'buildkit', spec: BUILDKIT_DOC }],
-  // slsa-github-generator: the signer is the generator's reusable workflow, not the caller's (FORMATS.md §4).
+  // slsa-github-generator: the signer is the generator's reusable workflow, not the caller's
+  // (GENERATOR's README).
   [`${GENERATOR}/container@v1`, { id: 'slsa-github-generator-container', label: 'slsa-github-generator (container)', family: 'slsa-github-generator', spec: GENERATOR }],
   [`${GENERATOR}/generic@v1`, { id: 'slsa-github-generator-generic', label: 'slsa-github-generator (generic)', family: 'slsa-github-generator', spec: GENERATOR }],
   [`${GENERATOR}/go@v1`, { id: 'slsa-github-generator-go', label: 'slsa-github-generator (Go)', family: 'slsa-github-generator', spec: GENERATOR }],

@@ -12,10 +12,13 @@ import { isSlsaProvenance, readProvenance, statementCovers } from './summary';
 import type { ProvenanceSummary } from './types';
 
 /**
- * The provenance of an image, per platform, from all three places it can live
- * (../shared/notes/FORMATS.md §2): BuildKit's in-index statements, cosign `.att` DSSE envelopes,
- * and Sigstore-bundle referrers. Read, decoded and normalised; never verified: `verified` is
- * always false here and signatures are `provenance-lens verify`'s business.
+ * The provenance of an image, per platform, from all three places it can live: BuildKit's
+ * in-index statements, cosign `.att` DSSE envelopes and Sigstore-bundle referrers. Read,
+ * decoded and normalised; never verified: `verified` is always false here and signatures are
+ * `provenance-lens verify`'s business. Where each lives:
+ * https://github.com/moby/buildkit/blob/master/docs/attestations/attestation-storage.md,
+ * https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md,
+ * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers.
  */
 export interface ProvenanceEntry {
   format: ArtifactFormat;

@@ -6,7 +6,10 @@ import type { InTotoStatement } from './statement';
 import { parseStatement } from './statement';
 import { isObject, own } from './values';
 
-/** How the statement reached us (../shared/notes/FORMATS.md §2). */
+/**
+ * How the statement reached us: bare (BuildKit's in-index statements), in a DSSE envelope (a
+ * cosign `.att` layer), or in a Sigstore bundle (a referrer).
+ */
 export type AttestationContainer = 'statement' | 'dsse' | 'sigstore-bundle';
 
 export interface DecodedAttestation {

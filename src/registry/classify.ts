@@ -5,7 +5,10 @@ import { Annotation, MediaType } from './media-types';
 /** Predicate types that are SBOMs rather than provenance or other claims. */
 const SBOM_PREDICATES = [/^https:\/\/spdx\.dev\/Document/, /^https:\/\/cyclonedx\.org\/bom/];
 const SBOM_TYPES = new Set(['application/spdx+json', 'text/spdx', 'application/vnd.cyclonedx+json', 'application/vnd.cyclonedx+xml', 'application/vnd.syft+json']);
-/** cosign v3 signs with an in-toto statement of this predicate type (FORMATS.md §2.2). */
+/**
+ * cosign v3 signs with an in-toto statement of this predicate type, in a bundle referrer
+ * (https://github.com/sigstore/cosign/blob/main/specs/BUNDLE_SPEC.md).
+ */
 export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 
 export function kindForPredicate(predicateType: string | undefined): ArtifactKind {

@@ -39,7 +39,11 @@ export function isManifestMediaType(mt: string | undefined): boolean {
   return mt === MediaType.ociManifest || mt === MediaType.dockerManifest;
 }
 
-/** BuildKit and cosign annotation keys (see ../shared/notes/FORMATS.md §2). */
+/**
+ * BuildKit and cosign annotation keys:
+ * https://github.com/moby/buildkit/blob/master/docs/attestations/attestation-storage.md,
+ * https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md.
+ */
 export const Annotation = {
   referenceType: 'vnd.docker.reference.type',
   referenceDigest: 'vnd.docker.reference.digest',

@@ -2,7 +2,10 @@
  * What covers a digest, as the tree shows it under an image or a platform: every signature,
  * attestation and SBOM attached to it (cosign tags, OCI referrers, BuildKit's in-index
  * statements), artifacts about artifacts nested below, and who signed as far as inspection
- * alone can tell (../shared/notes/FORMATS.md §2). Nothing here is verified.
+ * alone can tell. Nothing here is verified. Where each lives:
+ * https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md,
+ * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers,
+ * https://github.com/moby/buildkit/blob/master/docs/attestations/attestation-storage.md.
  */
 import type { Artifact, ImageGraph, PlatformEntry } from '../model/image-graph';
 import { Annotation } from '../registry/media-types';

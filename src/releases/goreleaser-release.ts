@@ -1,5 +1,5 @@
 /**
- * A goreleaser config as a release of the tree (issue 5 §5): one release per config, its images
+ * A goreleaser config as a release of the Releases view: one release per config, its images
  * rendered for the tag (the one the user picked, else git's latest), in the order the config
  * lists them. Images an entry does not push (skip_push, disable, empty names) are left out;
  * references that cannot be rendered stay, with the variables they wait for.

@@ -1,4 +1,4 @@
-// The extension under load (issue 6, item 5) as a test: bench/extension-load.ts's scenario (a
+// The extension under load as a test: bench/extension-load.ts's scenario (a
 // 40-image, 4-platform signed release in a real registry, the packaged extension in a real VS
 // Code), with sane bounds asserted and the rest printed as figures. The registry answers with
 // 60 ms added to every request here, so the release is still loading when the editor is used on

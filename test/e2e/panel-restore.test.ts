@@ -1,4 +1,4 @@
-// The image panel comes back after "Developer: Reload Window" (issue 4, item 4), in a real
+// The image panel comes back after "Developer: Reload Window", in a real
 // VS Code (code-server + Chromium) with the packaged extension against a real registry: the
 // panel is opened through "Provenance Lens: Verify Image", the window reloads, and VS Code hands
 // the page's saved state to the extension's WebviewPanelSerializer (activation event

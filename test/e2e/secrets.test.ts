@@ -1,4 +1,4 @@
-// No secret anywhere a VS Code session leaves traces (issue 6, item 4): the packaged extension
+// No secret anywhere a VS Code session leaves traces: the packaged extension
 // in a real VS Code (code-server + Chromium) against three registries that want credentials,
 // each behind a loopback proxy: htpasswd (its blobs redirected to pre-signed URLs on another
 // host), a token service (every token it issues recorded), and htpasswd again, signed in to with

@@ -1,6 +1,6 @@
 // The image panel in a real VS Code (code-server 4.100.3 + Chromium): the page as a user sees
 // it in dark, light and high-contrast themes (screenshots in test-artifacts/), and the page as
-// an attack surface (issue 6 §3): a provenance full of <script>, javascript: URLs, bidi
+// an attack surface: a provenance full of <script>, javascript: URLs, bidi
 // controls and 1 MiB strings renders as inert text, nothing runs, nothing navigates, links go
 // only through the host, and the page stays responsive. Panels are opened through the in-host
 // API by test/e2e/support/webview-scenario.ts, which reports what the host sees.

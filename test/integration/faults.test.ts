@@ -1,4 +1,4 @@
-// Registry faults (issue 2, item 6), each asserted end to end: the real RegistryClient and
+// Registry faults, each asserted end to end: the real RegistryClient and
 // buildGraph (or the CLI's runCli) against a real registry (Debian's docker-registry) with a
 // scriptable fault proxy in front. Assertions are on what the proxy recorded (status sequences,
 // Authorization schemes, bytes sent), on error codes, and on the digests errors name.

@@ -1,4 +1,4 @@
-// Issue 6 item 1: gzip bombs, JSON bombs and deeply nested JSON from a hostile registry, through the
+// Gzip bombs, JSON bombs and deeply nested JSON from a hostile registry, through the
 // real client, buildGraph and verifyImage. The client never decompresses (undici's request() does
 // not, and nothing asks it to), so a bomb is judged by its bytes on the wire: the digest check or
 // the size limit refuses it. JSON.parse in V8 is iterative, so depth alone cannot overflow its

@@ -1,4 +1,4 @@
-// Issue 6 item 1: cancellation in the middle of every stage of a walk and a verification, against
+// A hostile registry: cancellation in the middle of every stage of a walk and a verification, against
 // a token-auth registry whose answer for that stage never comes: the root manifest, the second
 // wave (platform manifests), referrers of referrers, a signature blob in verifyImage, and the
 // token request. Each is ABORTED promptly; afterwards the process holds no socket or timer it did

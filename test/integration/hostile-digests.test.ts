@@ -1,4 +1,4 @@
-// Issue 6 item 1: content that is not what its digest (or its index entry) says, from a hostile
+// A hostile registry: content that is not what its digest (or its index entry) says, from a hostile
 // registry, through the real client, buildGraph and verifyImage with the mini Sigstore. A signature
 // whose bytes were changed is never "verified": it is not checked, and the image with it.
 // Already covered in test/integration/faults.test.ts and not repeated: a flipped byte in a platform

@@ -1,4 +1,4 @@
-// Issue 6 item 1: a hostile registry that lists 10,000 of everything. The walk stays bounded
+// A hostile registry that lists 10,000 of everything. The walk stays bounded
 // (maxPlatforms, maxReferrers: a TRUNCATED problem says what was left out), the number of
 // requests is asserted from the proxy's records, and the process stays responsive: the event
 // loop's delay is sampled (perf_hooks.monitorEventLoopDelay) while the walk runs.

@@ -1,4 +1,4 @@
-// Issue 6 item 1, the transport half: a hostile registry's redirects, token realms, bodies and
+// A hostile registry, the transport half: its redirects, token realms, bodies and
 // headers that never end, and rate limits that never lift, each with the exact outcome (error
 // code, message, the requests the proxy saw and how long it took). Already covered elsewhere and
 // not repeated here (test/integration/faults.test.ts): a blob redirect to another host without

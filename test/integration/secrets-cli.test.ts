@@ -1,4 +1,4 @@
-// No secret in anything the CLI prints or writes (issue 6, item 4): two real registries, one
+// No secret in anything the CLI prints or writes: two real registries, one
 // with htpasswd and one with a token server, each behind a fault proxy, hold a signed release;
 // the real CLI (dist/cli.js, a fresh process per run, as a user runs it) inspects, verifies,
 // lists tags and shows provenance with -v and --json, with a password, an identity (refresh)

@@ -27,7 +27,7 @@ import type { ImageCheckCode } from '../../src/verify/image/image-checks';
 import type { ImageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
-// Issue 3 item 7, every negative case, through a real registry and the CLI, with the project's
+// Every negative case of verification, through a real registry and the CLI, with the project's
 // own mini Sigstore (test CA, log key, custom trusted root): each mutation of
 // test/support/sigstore/mutations.ts breaks one thing of a good signature, in every storage
 // format it applies to, and the check that refuses it is named.

@@ -1,7 +1,9 @@
 // Builds and pushes a realistic release into a test registry: a multi-arch OCI index with
 // BuildKit attestations, cosign tag-scheme signatures/attestations, OCI 1.1 referrers stored with
 // the referrers tag schema, a Docker manifest list and a single-arch image with provenance
-// (../shared/notes/FORMATS.md §1-2). Images, indexes and attestation statements are deterministic;
+// (https://github.com/opencontainers/image-spec/blob/main/image-index.md,
+// https://github.com/moby/buildkit/blob/master/docs/attestations/attestation-storage.md).
+// Images, indexes and attestation statements are deterministic;
 // ECDSA signatures are randomized, so everything signed gets new digests per run: assert against
 // the returned description, not constants. Signatures are real and verify with `publicKeyPem`.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';

@@ -2,7 +2,7 @@
 // shaped exactly as the engines return them. The verdict is computed by the real imageVerdict
 // and the provenance summaries by the real reader, from statements built here; only the
 // per-artifact verifier results are written by hand. `hostileImage` is the same image with
-// every stranger-written string made hostile (issue 6 §3).
+// every stranger-written string made hostile.
 import { createHash } from 'node:crypto';
 import type { ProvenanceEntry, ProvenanceReport } from '../../src/provenance/collect';
 import { readProvenance } from '../../src/provenance/summary';

@@ -1,7 +1,8 @@
 // Starts a real registry (CNCF distribution 2.8.2, Debian's `docker-registry`) on loopback for
 // integration tests: fresh temp storage (or a caller's seeded one), optional TLS with a test CA,
-// and one of three auth modes. See ../shared/notes/ENVIRONMENT.md for what this registry does
-// and does not implement (no referrers API, Accept-sensitive manifest GETs).
+// and one of three auth modes. Distribution 2.8 has no referrers API (the tag schema stands in,
+// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers)
+// and answers manifest GETs by the Accept header.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

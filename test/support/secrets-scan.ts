@@ -1,4 +1,4 @@
-// The secrets tests' search (issue 6, item 4): every credential a session handles, in every
+// The secrets tests' search: every credential a session handles, in every
 // form it could leak in (raw, base64 as in a Basic header or a Docker config `auth`, URL- and
 // form-encoded, JSON-escaped, UTF-16 as browsers store strings, a JWT's signed parts), searched
 // in texts, files and whole folders. Findings name the secret by label and the form, never the

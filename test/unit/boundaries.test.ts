@@ -3,7 +3,7 @@
 // resolver cannot find a module passes it silently, so each rule is shown one import it must refuse
 // and one it must let through. And no import cycle in src, type imports included (the lint's
 // no-cycle follows run-time imports only). And a promise chain left with `void` handles its
-// rejection.
+// rejection; and nothing the repository holds points a reader outside it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
@@ -146,4 +146,37 @@ test('src has no import cycle, type imports included', () => {
   assert.deepEqual(cycles, []);
   // The detector finds a cycle when there is one.
   assert.deepEqual(importCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])).map((c) => c.sort()), [['a', 'b', 'c']]);
+});
+
+// What a contributor needs to read lives in the repository (docs/, test/fixtures/real/SOURCES.md)
+// or at a public spec's URL: notes kept beside the checkout and issue numbers mean nothing to the
+// next reader. Vendored fixtures are other projects' files, byte for byte, and are not searched.
+const POINTERS_OUTSIDE: ReadonlyArray<{ what: string; pattern: RegExp }> = [
+  { what: 'a path beside the checkout', pattern: new RegExp(['\\.\\.', 'shared', ''].join('/')) },
+  { what: 'notes kept outside the repository', pattern: /\b(?:shared\/notes|(?:FORMATS|ENVIRONMENT|STYLE)\.md)\b/ },
+  { what: 'an issue or pull request number', pattern: /\b(?:issue|pull request|PR) #?\d/i },
+];
+const TEXT = /\.(?:ts|mjs|cjs|js|sh|md|json|ya?ml)$|^run$/;
+const SKIPPED = new Set(['test/fixtures', 'node_modules']);
+
+function textFiles(dir: string): string[] {
+  return readdirSync(join(repoRoot, dir)).flatMap((name) => {
+    const path = `${dir}/${name}`;
+    if (SKIPPED.has(path)) return [];
+    return statSync(join(repoRoot, path)).isDirectory() ? textFiles(path) : TEXT.test(name) ? [path] : [];
+  });
+}
+
+test('nothing points a reader outside the repository', () => {
+  const files = [
+    ...['src', 'webview', 'test', 'tools', 'bench', 'scripts', 'docs', '.ci'].flatMap(textFiles),
+    ...['eslint.config.mjs', 'package.json', 'README.md', 'CONTRIBUTING.md', 'MARKETPLACE.md', 'CHANGELOG.md'],
+  ];
+  assert.ok(files.includes('test/unit/boundaries.test.ts') && files.length > 400, `${files.length} files searched`);
+  const found = files.flatMap((file) => readFileSync(join(repoRoot, file), 'utf8').split('\n').flatMap((line, i) =>
+    POINTERS_OUTSIDE.filter(({ pattern }) => pattern.test(line)).map(({ what }) => `${file}:${i + 1}: ${what}: ${line.trim()}`)));
+  assert.deepEqual(found, []);
+  // Each pattern finds what it is for.
+  const samples = ['see ' + ['..', 'shared', 'notes', 'X.md'].join('/'), 'layouts per FORMATS' + '.md §4', 'as issue' + ' 6 item 1 asks'];
+  assert.deepEqual(samples.map((line) => POINTERS_OUTSIDE.filter(({ pattern }) => pattern.test(line)).length > 0), [true, true, true]);
 });

@@ -1,4 +1,4 @@
-// Hover markdown escapes everything that comes from a goreleaser file or a registry (issue 6 §3):
+// Hover markdown escapes everything that comes from a goreleaser file or a registry:
 // rendered by a real CommonMark parser with raw HTML and linkify ON (stricter than VS Code's
 // hovers), hostile text comes out as the same text, with no element, no link and no direction
 // override; the only links are the command links we make, naming our command ids.

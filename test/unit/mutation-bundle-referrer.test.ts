@@ -1,5 +1,5 @@
 // Mutation tests of a valid cosign v3 bundle (Sigstore bundle v0.3, DSSE over cosign's sign
-// statement) attached as an OCI referrer (issue 6 item 2): every field of the bundle (media type,
+// statement) attached as an OCI referrer: every field of the bundle (media type,
 // certificate, each part of the log entry: index, log ID, kind and version, integrated time,
 // SET, inclusion proof and checkpoint, canonicalized body and the fields inside it; the envelope
 // and the statement inside it) and of the referrer manifest changed on its own, without

@@ -1,4 +1,4 @@
-// Mutation tests of a valid keyless cosign `.att` layer (issue 6 item 2): a DSSE envelope over
+// Mutation tests of a valid keyless cosign `.att` layer: a DSSE envelope over
 // an in-toto statement of SLSA v1 provenance, logged as Rekor intoto 0.0.2, that the policy
 // requires and counts as coverage. Every field changed on its own without re-signing (each
 // annotation, the envelope's payloadType, payload, signatures and keyid, the statement's

@@ -1,4 +1,4 @@
-// Mutation tests of a valid keyless cosign `.sig` layer (issue 6 item 2): the mini Sigstore signs
+// Mutation tests of a valid keyless cosign `.sig` layer: the mini Sigstore signs
 // an image, the layer verifies under the pinned identity, and then every field is changed on its
 // own (each annotation, each part of the Rekor bundle and of the entry body inside it, the
 // payload's bytes and claims) without re-signing. Each change must leave the image failed.

@@ -302,7 +302,7 @@ describe('generated bundles verify', () => {
   });
 });
 
-describe('cosign tag-scheme layers verify as bundles (FORMATS.md §3)', () => {
+describe('cosign tag-scheme layers verify as bundles', () => {
   test('keyless .sig: payload, signature, certificate, chain and SET', () => {
     const layer = cosignSign(identity, { reference: 'registry.test/org/repo', digest: IMAGE }, { log: sigstore.log });
     assert.equal(layer.annotations[COSIGN_ANNOTATION.chain], identity.chainPem);

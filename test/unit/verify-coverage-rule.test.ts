@@ -6,7 +6,7 @@ import { imageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactState } from '../../src/model/verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
-// The coverage rule (issue 3 §5 and item 1 of this change): `signatures` (cosign verify) counts
+// The coverage rule (docs/policy.md, `coverage`): `signatures` (cosign verify) counts
 // only signatures; `signatures-or-attestations` (slsa-verifier) also counts a VERIFIED
 // attestation from the pinned signer on the digest. Hand-made graphs, exact sentences.
 const d = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;

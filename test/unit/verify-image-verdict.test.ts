@@ -6,8 +6,9 @@ import { imageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactState } from '../../src/model/verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 
-// The verdict rules of issue 3 §5 over hand-made graphs: which digest each signature
-// covers, what the index covers, what "unpinned", "not checked" and exceptions do.
+// The verdict rules (README.md, "What \"verified\" means") over hand-made graphs: which
+// digest each signature covers, what the index covers, what "unpinned", "not checked" and
+// exceptions do.
 const d = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 const INDEX = d(1);
 const AMD64 = d(2);

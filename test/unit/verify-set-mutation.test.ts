@@ -18,10 +18,10 @@ import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
 import { setOverAnotherBody } from '../support/sigstore/mutations';
 import type { SignedEnvelope, SignedRecord } from '../support/sigstore/signed';
 
-// The mini Sigstore's "SET over another body" mutation (issue 3 item 7) must always produce a
-// promise the log really signed, over a body that is not the one the bundle shows: for a
-// signature over a bare digest too, where re-signing the same digest (RFC 6979) gives the same
-// entry, and so a SET that is still valid.
+// The mini Sigstore's "SET over another body" mutation (test/support/sigstore/mutations.ts)
+// must always produce a promise the log really signed, over a body that is not the one the
+// bundle shows: for a signature over a bare digest too, where re-signing the same digest
+// (RFC 6979) gives the same entry, and so a SET that is still valid.
 const DIGEST = `sha256:${createHash('sha256').update('an image manifest').digest('hex')}`;
 const digestArtifact: Artifact = { kind: 'digest', algorithm: 'sha256', hex: DIGEST.slice(7) };
 

@@ -7,7 +7,7 @@ import { check } from '../checks';
 
 /**
  * cosign's tag-scheme layers as Sigstore bundles v0.1, so that `verifyBlob` (and through it
- * `@sigstore/verify`) checks them like any other bundle (../shared/notes/FORMATS.md §3).
+ * `@sigstore/verify`) checks them like any other bundle.
  *
  * Layer annotations (cosign signature spec,
  * https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md):

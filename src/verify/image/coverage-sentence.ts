@@ -7,8 +7,9 @@ import type { CoverageRule } from '../policy';
  * The coverage of an image in one plain sentence, e.g. "index signed by X; linux/amd64 and
  * linux/arm64 covered through the index; no platform-level signature". It names which
  * digest each signature covers rather than calling a platform "unsigned" when the index
- * that lists it is signed (FORMATS.md §2). Where the coverage rule decides something (an
- * attestation covers a digest, or would under the other rule), the rule is named.
+ * that lists it is signed (README.md, "What \"verified\" means"). Where the coverage rule
+ * decides something (an attestation covers a digest, or would under the other rule), the rule
+ * is named.
  */
 const WHY: Record<Exclude<DigestState, 'verified'>, string> = {
   unsigned: 'no signature',

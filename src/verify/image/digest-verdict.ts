@@ -9,8 +9,9 @@ import type { ArtifactVerification } from './verify-artifact';
  * The verdict on one digest of an image (the index, or one platform manifest): which
  * signatures cover it directly, and for platforms whether the index's signature covers
  * them. A signature on an index covers every platform it lists: the index names each
- * platform manifest by digest, so signing the index signs them all (FORMATS.md §2,
- * "a view must show which digest each signature covers").
+ * platform manifest by digest, so signing the index signs them all
+ * (https://github.com/opencontainers/image-spec/blob/main/image-index.md; README.md,
+ * "What \"verified\" means").
  *
  * Under `coverage: signatures-or-attestations` (image-policy.ts) a verified attestation on a
  * digest covers it like a signature (slsa-verifier's rule); `coveredBy` says which did.

@@ -11,11 +11,11 @@ import type { CoverageRule, ImagePolicy } from '../policy';
 import type { ArtifactVerification } from './verify-artifact';
 
 /**
- * The verdict on a whole image (issue 3 §5): verified only if every platform is covered by
- * a verified signature (its own, or the index's) and every requirement holds. Verified
- * attestations do not count as signatures (as `cosign verify` does not count them), except
- * cosign v3's `https://sigstore.dev/cosign/sign/v1` statements, which are signatures; under
- * `coverage: signatures-or-attestations` a verified attestation covers its digest too (as
+ * The verdict on a whole image (README.md, "What \"verified\" means"): verified only if every
+ * platform is covered by a verified signature (its own, or the index's) and every requirement
+ * holds. Verified attestations do not count as signatures (as `cosign verify` does not count
+ * them), except cosign v3's `https://sigstore.dev/cosign/sign/v1` statements, which are
+ * signatures; under `coverage: signatures-or-attestations` a verified attestation covers its digest too (as
  * slsa-verifier accepts slsa-github-generator images, which carry only an attestation).
  * A required predicate type is met per platform, only by a VERIFIED attestation covering
  * the index or that platform; BuildKit's unsigned statements never meet it.

@@ -6,7 +6,7 @@ import type { SlsaExpectations } from '../policy';
 /**
  * What a policy can ask of SLSA provenance (https://slsa.dev/spec/v1.0/verifying-artifacts):
  * the builder is one we trust, the source is our repository at the expected ref and commit,
- * and the build type is one whose fields we know how to read. Layouts per FORMATS.md §4.
+ * and the build type is one whose fields we know how to read (src/provenance/build-types.ts).
  *
  * The statement must already be verified (signature, subject) by the caller: these checks
  * only read what it claims. Kept here rather than in src/provenance because verify must not

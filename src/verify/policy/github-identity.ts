@@ -5,7 +5,8 @@ import type { GithubClaims, SlsaExpectations } from './image-policy';
 import { escapeRegExp } from './policy-regexp';
 
 /**
- * The identity a GitHub Actions release carries (FORMATS.md §5): issuer
+ * The identity a GitHub Actions release carries
+ * (https://docs.sigstore.dev/certificate_authority/oidc-in-fulcio/): issuer
  * `https://token.actions.githubusercontent.com`, SAN
  * `https://github.com/<org>/<repo>/.github/workflows/<file>@refs/tags/<tag>`, and Fulcio's
  * GitHub claims (source repository URI 1.12, ref 1.14, build config URI 1.18, trigger 1.20,

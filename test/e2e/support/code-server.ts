@@ -1,7 +1,7 @@
 // A real VS Code for end-to-end tests: code-server 4.100.3 (VS Code 1.100.3) from the npm
 // registry, installed by scripts/e2e/setup.sh, started in its own process group with a scratch
 // HOME, user data and extensions folder, and stopped by killing the whole group (extension hosts
-// otherwise live on). See ../shared/notes/ENVIRONMENT.md, "A real VS Code".
+// otherwise live on). Why code-server 4.100 and how it is installed: scripts/e2e/setup.sh.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

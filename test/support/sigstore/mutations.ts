@@ -1,6 +1,6 @@
 // Broken signatures for negative tests: each function takes a good record and returns one with a
 // single defect, so a test can render it in any format (cosign.ts, bundle.ts) and assert which
-// check refuses it. Issue #3 item 7 lists the cases; "as cosign verify would" decides what is a defect.
+// check refuses it. "As cosign verify would" decides what is a defect.
 import { createHash } from 'node:crypto';
 import { DEFAULT_LIMITS } from '../../../src/registry/limits';
 import type { SigningIdentity } from './ca';

@@ -1,7 +1,9 @@
 // Pushes a signed multi-arch release into a test registry with the mini Sigstore: the index from
 // ../fixtures (BuildKit-style, unsigned in-index attestations), then cosign tag-scheme `.sig`/`.att`
 // and Sigstore-bundle referrers (stored with the referrers tag schema, since distribution 2.8
-// has no referrers API) for the index and/or chosen platforms. ../shared/notes/FORMATS.md §2.
+// has no referrers API) for the index and/or chosen platforms:
+// https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md,
+// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers.
 import type { Descriptor, PushedIndex } from '../fixtures';
 import { MEDIA, pushMultiArchIndex } from '../fixtures';
 import { pushBlob, pushManifest, sha256Digest } from '../push';
