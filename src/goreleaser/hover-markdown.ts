@@ -112,8 +112,10 @@ export function imageHoverMarkdown(h: ImageHover): string {
   const why = h.causeShort ?? h.cause;
   const answer = `**${escapeMarkdown(h.verdict, 120)}**${why !== undefined ? ` · ${escapeMarkdown(why)}` : ''}`;
   const sentences = [...(h.causeShort !== undefined && h.cause !== undefined ? [h.cause] : []), ...(h.reasons ?? []).slice(0, 3)];
-  // Lines stay lines: two trailing spaces would be a hard break; a blank line is a paragraph.
-  return joinBlocks([answer, ...links, ...sentences.map((r) => `- ${escapeMarkdown(r)}`), header, ...facts, template]);
+  // The links right under the answer, in its paragraph (a backslash before the line end is a hard
+  // break, CommonMark 6.7): no paragraph's margin between them. Other lines stay paragraphs.
+  const lead = links.length ? `${answer}\\\n${links[0]!}` : answer;
+  return joinBlocks([lead, ...sentences.map((r) => `- ${escapeMarkdown(r)}`), header, ...facts, template]);
 }
 
 /** Paragraphs, except list items, which stay together as one list. */

@@ -2,8 +2,8 @@
 // build steps are this suite's), waits for the URL it prints, opens it in Chromium, and checks
 // that every surface says first why each image failed, in the engine's words: for fleet-agent
 // (signed by a fork's workflow) the signer seen and the identity expected, for fleet "linux/s390x
-// is not signed" — the first line of the tree's tooltip, of the hover, the CodeLens and the
-// image panel's header. It takes the screenshots of each surface at the side bar's default width
+// is not signed" — the first line of the tree's tooltip, of the hover, the CodeLens, the Problems
+// entry and the image panel's header. It takes the screenshots of each surface at the side bar's default width
 // in the dark, light and high-contrast themes (docs/screenshots/), then presses Ctrl-C (SIGINT)
 // and checks that nothing the demo started is left: no process, no port, no scratch folder.
 import * as assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ import { freePort } from '../support/ports';
 import { portIsFree } from '../../tools/demo-code-server';
 import { DEMO_PLATFORMS, DEMO_TAG, EXPECTED_REPOSITORY, UNSIGNED_PLATFORM, WRONG_REPOSITORY } from '../../tools/demo-release';
 import { expandRow as expand, launchBrowser, releasesRow as row, openWorkbench, runCommand, screenshotOnFailure, webviewFrame } from './support/browser';
-import { THEMES, clickCodeLens, codeLensTitles, dismissHovers, editorHoverFirstLine, firstLine, goToLine, lineOf, panelHeader, rowLabelled, scrollPanel, showReleases, surfaceScreenshot, treeTooltipFirstLine, useTheme } from './support/demo-surfaces';
+import { THEMES, clickCodeLens, codeLensTitles, dismissHovers, editorHoverFirstLine, firstLine, goToLine, hoverLinksInView, lineOf, panelHeader, rowLabelled, scrollPanel, showReleases, surfaceScreenshot, treeTooltipFirstLine, useTheme } from './support/demo-surfaces';
 import { repoRoot } from './support/paths';
 
 // The demo compiled beside this file (out/ or out-<name>/), as scripts/demo.mjs runs it.
@@ -85,6 +85,11 @@ function listeners(port: number): string[] {
     }
   }
   return out;
+}
+
+/** A row of the Problems panel holding `text`. */
+function problemRow(page: Page, text: string): Locator {
+  return page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
 }
 
 /** Collapses a tree row (a click when expanded). */
@@ -167,7 +172,7 @@ describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 
     assert.match(output, /Press Ctrl-C to stop\./);
   });
 
-  it('says why each image failed, first, on every surface: tree, hover, CodeLens, panel', () => screenshotOnFailure(page, 'demo-why', async () => {
+  it('says why each image failed, first, on every surface: tree, hover, CodeLens, Problems, panel', () => screenshotOnFailure(page, 'demo-why', async () => {
     const started = Date.now();
     await showReleases(page);
     await row(page, /^\s*fleet/).waitFor({ state: 'visible' });
@@ -209,7 +214,16 @@ describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 
       wrongSigner: await editorHoverFirstLine(page, AGENT_TEMPLATE, 'rancher/fleet-agent', /verification failed/),
       unsigned: await editorHoverFirstLine(page, FLEET_TEMPLATE, 'rancher/fleet', /verification failed/),
     };
+    // Its actions are in view, under the Problems entries VS Code shows above it, not cut off below.
+    assert.deepEqual(await hoverLinksInView(page), ['Verify', 'Show provenance', 'Reveal in Releases']);
     await dismissHovers(page);
+    // The Problems panel: an entry per failed image, worded as its first cause.
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    said.problems = {
+      wrongSigner: firstLine(await problemRow(page, `"https://github.com/${WRONG_REPOSITORY}/`).innerText()),
+      unsigned: firstLine(await problemRow(page, `${UNSIGNED_PLATFORM} is not signed`).innerText()),
+    };
+    await runCommand(page, 'View: Hide Panel');
 
     // The panel: opened from the lens, the cause is its header's line; fleet opens on linux/s390x.
     await clickCodeLens(page, WRONG_REPOSITORY);
@@ -263,6 +277,11 @@ describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 
       await editorHoverFirstLine(page, AGENT_TEMPLATE, 'rancher/fleet-agent', /verification failed/);
       shots.push(await surfaceScreenshot(page, `editor-${theme.name}`));
       await dismissHovers(page);
+      // The Problems panel under the editor.
+      await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+      await problemRow(page, `${UNSIGNED_PLATFORM} is not signed`).waitFor({ state: 'visible', timeout: 30_000 });
+      shots.push(await surfaceScreenshot(page, `problems-${theme.name}`));
+      await runCommand(page, 'View: Hide Panel');
       // The panel of each image, opened from its CodeLens, beside the tree.
       await clickCodeLens(page, WRONG_REPOSITORY);
       await panelHeader(page, `fleet-agent:${DEMO_TAG}`);

@@ -128,9 +128,10 @@ describe('hover and CodeLens', () => {
     const { reference, load } = demoAgent();
     const md = hoverMarkdown([imageHover(image, reference, load, IDS)]);
     const blocks = md.split('\n\n');
-    assert.equal(blocks[0], `**✗ verification failed** · ${escapeMarkdown('signed by fleet-fork/fleet, expected rancher/fleet')}`);
-    assert.match(blocks[1]!, /^\[Verify\]\(command:p\.verify\?.*\) · \[Show provenance\]/);
-    assert.equal(blocks[2], `- ${escapeMarkdown(WRONG_SIGNER.message)}`);
+    const [answer, links] = blocks[0]!.split('\\\n');
+    assert.equal(answer, `**✗ verification failed** · ${escapeMarkdown('signed by fleet-fork/fleet, expected rancher/fleet')}`);
+    assert.match(links!, /^\[Verify\]\(command:p\.verify\?.*\) · \[Show provenance\]/, 'the links on the next line of the same paragraph');
+    assert.equal(blocks[1], `- ${escapeMarkdown(WRONG_SIGNER.message)}`);
     assert.ok(blocks.findIndex((b) => b.startsWith('Reference:')) > 1);
     assert.ok(blocks.at(-1)!.startsWith('Template:'));
   });

@@ -68,7 +68,7 @@ test('loaded: the digest and the platforms the registry lists, the verdict and w
   const md = hoverMarkdown([h]);
   assert.match(md, new RegExp(`Digest: \`${DIGEST}\`\n\n2 platforms: \`linux/amd64\`, \`linux/arm64\``));
   // The verdict, then the links (a hover is cut at its height limit), then why.
-  assert.match(md, /^\*\*not checked\*\*\n\n\[Verify\]\(command:p\.verify[^\n]*\n\n- Verification could not run\\: no trusted root/);
+  assert.match(md, /^\*\*not checked\*\*\\\n\[Verify\]\(command:p\.verify[^\n]*\n\n- Verification could not run\\: no trusted root/);
 });
 
 test('a registry that wants a sign-in offers it; its message is text', () => {

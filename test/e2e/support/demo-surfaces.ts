@@ -62,6 +62,21 @@ export async function editorHoverFirstLine(page: Page, needle: string, word: str
   return firstLine(text);
 }
 
+/**
+ * The links of our part of the shown hover that lie inside its visible box (a hover is cut at its
+ * height limit and scrolls; what lies below the cut is not seen).
+ */
+export async function hoverLinksInView(page: Page): Promise<string[]> {
+  const box = await page.locator('.monaco-editor .monaco-hover:not(.hidden)').first().boundingBox();
+  if (!box) return [];
+  const seen: string[] = [];
+  for (const link of await page.locator('.monaco-editor .monaco-hover:not(.hidden) .markdown-hover a').all()) {
+    const b = await link.boundingBox();
+    if (b && b.y >= box.y && b.y + b.height <= box.y + box.height) seen.push((await link.innerText()).trim());
+  }
+  return seen;
+}
+
 /** The titles of every CodeLens of the visible editor, once `count` of them match `ready`. */
 export async function codeLensTitles(page: Page, ready: RegExp, count: number): Promise<string[]> {
   const lenses = page.locator('.monaco-editor .codelens-decoration');
