@@ -3,14 +3,12 @@
 // over (one failed lookup would otherwise stand for the workspace); with no goreleaser release
 // it shows the added images. Clicking it shows the Releases view.
 import * as vscode from 'vscode';
-import { verdictPhrase } from '../model/verdict';
-import type { Verdict } from '../releases/types';
 import type { ReleaseService } from '../releases/release-service';
 import { ViewIds } from '../host/ids';
 import type { TreeNode } from './nodes';
 import type { ReleaseTree } from './release-tree';
 import { releaseTitle } from './labels';
-import { plural, releaseName, releaseStatusText, statusRelease } from './verdict-text';
+import { releaseName, releaseStatusText, releaseStatusTooltip, statusRelease } from './verdict-text';
 
 export class ReleaseStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('provenanceLens.release', vscode.StatusBarAlignment.Left, 10);
@@ -53,11 +51,7 @@ export class ReleaseStatus implements vscode.Disposable {
     this.item.text = releaseStatusText(name, s);
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
-    md.appendText(`${name}: ${plural(s.images, 'image')}`);
-    for (const [state, n] of Object.entries(s.counts)) md.appendText(`\n- ${n} ${verdictPhrase(state as Verdict['state'])}`);
-    if (s.loading) md.appendText(`\n- ${s.loading} loading`);
-    if (s.failed) md.appendText(`\n- ${s.failed} could not be read`);
-    if (s.unresolved) md.appendText(`\n- ${s.unresolved} unresolved`);
+    md.appendText(releaseStatusTooltip(name, s));
     this.item.tooltip = md;
     this.item.backgroundColor = s.worst?.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();

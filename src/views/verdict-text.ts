@@ -40,6 +40,16 @@ export function releaseStatusText(name: string, s: ReleaseSummary): string {
   return `$(question) ${name}: ${s.unresolved ? 'references unresolved' : 'no image'}`;
 }
 
+/** The status bar's tooltip: `fleet v0.13.0: 2 images`, then a line per verdict and what could not be read. */
+export function releaseStatusTooltip(name: string, s: ReleaseSummary): string {
+  const lines = [`${name}: ${plural(s.images, 'image')}`];
+  for (const [state, n] of Object.entries(s.counts)) lines.push(`- ${n} ${verdictPhrase(state as Verdict['state'])}`);
+  if (s.loading) lines.push(`- ${s.loading} loading`);
+  if (s.failed) lines.push(`- ${s.failed} could not be read`);
+  if (s.unresolved) lines.push(`- ${s.unresolved} unresolved`);
+  return lines.join('\n');
+}
+
 /** `fleet v0.13.0`, the name the status bar gives a release. */
 export function releaseName(title: string, r: Pick<Release, 'tag'>): string {
   return `${title}${r.tag ? ` ${r.tag}` : ''}`;

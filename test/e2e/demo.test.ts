@@ -237,6 +237,8 @@ describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 
     const fleetPanel = await panelHeader(page, `fleet:${DEMO_TAG}`);
     said.panel = { wrongSigner: agentPanel.cause, unsigned: fleetPanel.cause };
     assert.equal(fleetPanel.platform, UNSIGNED_PLATFORM, 'a failed image opens on the platform that fails');
+    // Both sizes in one unit (it read "406 B (config and layers), manifest 401 bytes").
+    assert.match(await webviewFrame(page).locator('.platform-facts').innerText(), /\b\d+ B \(config and layers\), manifest \d+ B\b/);
 
     for (const [surface, words] of Object.entries(said)) {
       // Where a row or a line is short (the CodeLens, the hover's first line): both in a few words.
