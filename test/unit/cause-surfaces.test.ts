@@ -13,6 +13,7 @@ import { buildModel } from '../../src/hovers/release-context';
 import { entryWords } from '../../src/hovers/verdict-words';
 import type { Cause } from '../../src/model/cause';
 import { toPanelModel } from '../../src/panel/model';
+import { artifactPlace } from '../../src/releases/artifact-words';
 import { causeShort, causesShort, expectedText, identityShort } from '../../src/releases/cause-words';
 import { artifactCause, causesAbout, causesOf } from '../../src/releases/verification';
 import { failureNotice, failureTitle } from '../../src/views/failure-words';
@@ -90,6 +91,14 @@ describe('the tree\'s words', () => {
     // Under a release rendered for its tag, the tag is the release's: said once, on the release's row.
     assert.deepEqual(imageName(`${HOST}/rancher/fleet:v0.13.0`, 'v0.13.0'), { name: 'rancher/fleet', host: HOST });
     assert.deepEqual(imageName(`${HOST}/rancher/fleet:latest`, 'v0.13.0'), { name: 'rancher/fleet:latest', host: HOST });
+  });
+
+  test('where an artifact was found, in a few words, for every format (the rows of the tree and the panel)', () => {
+    const places = ([
+      { format: 'cosign-tag', tag: 'sha256-ab.sig' }, { format: 'cosign-tag', tag: 'sha256-ab.att' }, { format: 'referrer', discovery: 'referrers-api' },
+      { format: 'referrer', discovery: 'referrers-tag-schema' }, { format: 'buildkit-index' }, { format: 'bundle-file' }, { format: 'github-api' },
+    ] as const).map((a) => artifactPlace(a));
+    assert.deepEqual(places, ['cosign .sig tag', 'cosign .att tag', 'OCI referrer', 'OCI referrer (tag schema)', 'BuildKit, in the index', 'bundle file', "GitHub's attestations API"]);
   });
 
   test('a tooltip\'s first line: the verdict and the engine\'s first cause, both sides named', () => {
