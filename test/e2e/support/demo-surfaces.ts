@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { hoverUntil, quickInput, runCommand, viewPane, webviewFrame } from './browser';
-import { repoRoot } from './paths';
+import { artifactsDir, repoRoot } from './paths';
 
 /** The first line with text. */
 export function firstLine(text: string): string {
@@ -154,8 +154,12 @@ export async function useTheme(page: Page, settingsFile: string, theme: Theme): 
   await page.locator(theme.selector).waitFor({ state: 'attached', timeout: 15_000 });
 }
 
-/** Where the screenshots of the surfaces go: docs/screenshots/<name>.png. */
-export const SCREENSHOTS = join(repoRoot, 'docs', 'screenshots');
+/**
+ * Where the screenshots of the surfaces go: test-artifacts/screenshots/<name>.png, or, with
+ * `UPDATE_SCREENSHOTS=1`, docs/screenshots/<name>.png, the pictures the documentation shows (a
+ * test run must not rewrite tracked files).
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(repoRoot, 'docs', 'screenshots') : join(artifactsDir, 'screenshots');
 
 export async function surfaceScreenshot(page: Page, name: string): Promise<string> {
   // Hovers fade in: let the animation end.
