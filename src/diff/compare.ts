@@ -18,12 +18,13 @@ export function diffImages(old: DiffSide, next: DiffSide, options: { maxSbomChan
   const attestations: AttestationsDiff = {
     added: next.attestationTypes.filter((t) => !old.attestationTypes.includes(t)),
     removed: old.attestationTypes.filter((t) => !next.attestationTypes.includes(t)),
+    unsigned: old.signedAttestationTypes.filter((t) => next.attestationTypes.includes(t) && !next.signedAttestationTypes.includes(t)),
   };
   const rank = targetRank(old, next);
   const provenance = diffProvenance(old, next, rank);
   const sbom = diffSboms(old, next, rank, notes, options.maxSbomChanges ?? MAX_SBOM_CHANGES);
   const changed = old.image.digest !== next.image.digest || platforms.added.length + platforms.removed.length + platforms.changed.length > 0
-    || signers.changed || attestations.added.length + attestations.removed.length > 0 || provenance.length > 0 || sbom.length > 0;
+    || signers.changed || attestations.added.length + attestations.removed.length + attestations.unsigned.length > 0 || provenance.length > 0 || sbom.length > 0;
   const diff: Omit<ImageDiff, 'warnings'> = { old: old.image, new: next.image, changed, platforms, signers, attestations, provenance, sbom, notes };
   return { ...diff, warnings: diffWarnings(diff, old, next), notes };
 }

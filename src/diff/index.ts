@@ -12,3 +12,5 @@ export { pinsSigner, sameSigners, signersOf } from './signers';
 export { DIFF_WARNING_CODES } from './types';
 export type { DiffImage, DiffNote, DiffNoteCode, DiffWarning, DiffWarningCode, ImageDiff, PlatformsDiff, ProvenanceChange, SbomChange, Signer, SignersDiff } from './types';
 export { signerText } from './warnings';
+export { FROM_WORDS, NO_CHANGE, NO_LONGER_SIGNED, NO_WARNINGS, PROVENANCE_NOT_VERIFIED, attestationRows, attestationsSummary, packageMark, platformCounts, provenanceSummary, sbomSummary, signerRows, signersSummary, valueWords } from './words';
+export type { AttestationRow, SignerRow } from './words';

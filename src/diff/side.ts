@@ -7,7 +7,7 @@ import type { ImagePolicy } from '../verify/policy';
 import { provenanceFields } from './provenance-fields';
 import type { SbomFound, SbomSkipped } from './sbom-collect';
 import type { SbomPackage } from './sbom-document';
-import { ownRefs, signersOf } from './signers';
+import { countedSigner, ownRefs, signersOf } from './signers';
 import type { DiffImage, DiffNote } from './types';
 
 /**
@@ -23,6 +23,8 @@ export interface DiffSide {
   signers: Signer[];
   /** Predicate types of every attestation and SBOM, signed or not. */
   attestationTypes: string[];
+  /** Those of them carried at least once with a signature that counts (signersOf's rule: verified, or valid and unpinned). */
+  signedAttestationTypes: string[];
   provenance: Array<{ key: string; label: string; from: ArtifactFormat; fields: Map<string, string> }>;
   sboms: Array<{ key: string; label: string; packages: SbomPackage[]; truncated: number }>;
   notes: Array<Omit<DiffNote, 'side'>>;
@@ -47,9 +49,12 @@ export function diffSide(input: SideInput): DiffSide {
   }
 
   const attestationTypes = new Set<string>();
+  const signedAttestationTypes = new Set<string>();
   verification.artifacts.forEach((a, i) => {
     const type = a.predicateType ?? graph.artifacts[i]?.predicateType;
-    if ((a.kind === 'attestation' || a.kind === 'sbom') && !graph.artifacts[i]?.depth && type !== undefined) attestationTypes.add(type);
+    if ((a.kind !== 'attestation' && a.kind !== 'sbom') || graph.artifacts[i]?.depth || type === undefined) return;
+    attestationTypes.add(type);
+    if (countedSigner(a, input.policy) !== undefined) signedAttestationTypes.add(type);
   });
 
   const statements: DiffSide['provenance'] = [];
@@ -78,6 +83,7 @@ export function diffSide(input: SideInput): DiffSide {
     platforms: graph.platforms.map((p) => ({ key: normalisePlatformString(p.platform), label: p.platform, digest: p.digest })),
     signers: signersOf(verification, input.policy),
     attestationTypes: [...attestationTypes].sort(),
+    signedAttestationTypes: [...signedAttestationTypes].sort(),
     provenance: statements,
     sboms,
     notes,

@@ -1,6 +1,6 @@
 import type { Signer } from '../model/cause';
 import { signerOf } from '../verify/image';
-import type { ImageVerification } from '../verify/image';
+import type { ArtifactVerification, ImageVerification } from '../verify/image';
 import type { ImagePolicy } from '../verify/policy';
 
 /** One string per signer, for sets and sorting: identity and issuer, or the key. */
@@ -17,14 +17,19 @@ export function signerKey(s: Signer): string {
  * Sorted, each signer once.
  */
 export function signersOf(verification: Pick<ImageVerification, 'artifacts'>, policy: Pick<ImagePolicy, 'identity' | 'keys'>): Signer[] {
-  const keysOnly = policy.identity === undefined && (policy.keys?.length ?? 0) > 0;
   const found = new Map<string, Signer>();
   for (const a of verification.artifacts) {
-    if (a.state !== 'verified' && (a.state !== 'unpinned' || keysOnly)) continue;
-    const s = signerOf(a);
+    const s = countedSigner(a, policy);
     if (s !== undefined) found.set(signerKey(s), s);
   }
   return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+}
+
+/** Who signed one signature or attestation, when it counts as signed (signersOf's rule); undefined when it does not. */
+export function countedSigner(a: ArtifactVerification, policy: Pick<ImagePolicy, 'identity' | 'keys'>): Signer | undefined {
+  const keysOnly = policy.identity === undefined && (policy.keys?.length ?? 0) > 0;
+  if (a.state !== 'verified' && (a.state !== 'unpinned' || keysOnly)) return undefined;
+  return signerOf(a);
 }
 
 /**

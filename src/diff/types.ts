@@ -61,6 +61,12 @@ export interface SignersDiff {
 export interface AttestationsDiff {
   added: string[];
   removed: string[];
+  /**
+   * Signed on the old image (a signature that counts, as for `signers`) and carried by the new one
+   * only unsigned or with a signature that does not count: provenance cosign-attested before, now
+   * only BuildKit's unsigned statement.
+   */
+  unsigned: string[];
 }
 
 export interface ProvenanceChange {

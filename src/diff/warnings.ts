@@ -20,6 +20,11 @@ export function diffWarnings(diff: Pick<ImageDiff, 'signers' | 'platforms' | 'at
   if (diff.attestations.removed.length > 0) {
     out.push({ code: 'ATTESTATION_DROPPED', message: `The new image carries no ${list(diff.attestations.removed)} attestation, which the old one had.` });
   }
+  // Still there but no longer signed: an unsigned statement (BuildKit's, in the index) says what the builder wrote, and nobody vouches for it.
+  if (diff.attestations.unsigned.length > 0) {
+    const policy = old.image.verdict !== undefined;
+    out.push({ code: 'ATTESTATION_DROPPED', message: `The new image carries ${list(diff.attestations.unsigned)} only unsigned (or with a signature that ${policy ? 'the policy does not verify' : 'does not verify'}); the old one had ${diff.attestations.unsigned.length === 1 ? 'it' : 'them'} signed.` });
+  }
   return out;
 }
 

@@ -44,6 +44,7 @@ describe('diff through a real registry: one tag, two commits', () => {
   let first: SignedRelease;
   let moved: SignedRelease;
   let rebuilt: SignedRelease;
+  let unsignedProvenance: SignedRelease;
   let identity: string;
 
   /** A signed CycloneDX SBOM attestation about the release's linux/amd64, by the release's own workflow. */
@@ -65,7 +66,10 @@ describe('diff through a real registry: one tag, two commits', () => {
     rebuilt = await pushSignedRelease(reg, 'acme/app-rebuilt', { ...common, sourceCommit: COMMIT_A, contentSeed: 'rebuilt', platforms: ['linux/amd64', 'linux/arm64/v8', 'linux/s390x'] });
     await attachBom(first, COMMIT_A, OLD_BOM);
     await attachBom(moved, COMMIT_B, NEW_BOM);
+    // Signed as before, but its provenance left to BuildKit's unsigned in-index statement: no `cosign attest`.
+    unsignedProvenance = await pushSignedRelease(reg, 'acme/app-unsigned-provenance', { ...common, cosignAttestations: [], sourceCommit: COMMIT_A, contentSeed: 'first', platforms: ['linux/amd64', 'linux/arm64/v8', 'linux/s390x'] });
     await attachBom(rebuilt, COMMIT_A, OLD_BOM);
+    await attachBom(unsignedProvenance, COMMIT_A, OLD_BOM);
     identity = first.signer.identity!;
   });
   after(async () => {
@@ -97,7 +101,7 @@ describe('diff through a real registry: one tag, two commits', () => {
         { platform: 'linux/arm64', old: digestOf(first, 'linux/arm64/v8'), new: digestOf(moved, 'linux/arm64') },
       ],
     });
-    assert.deepEqual(d.attestations, { added: [], removed: [PREDICATE.spdx] });
+    assert.deepEqual(d.attestations, { added: [], removed: [PREDICATE.spdx], unsigned: [] });
     assert.deepEqual(d.provenance.filter((c) => c.field === 'source.commit'), [{ platform: 'index', field: 'source.commit', old: COMMIT_A, new: COMMIT_B, from: 'cosign-tag' }]);
     assert.equal(d.provenance.find((c) => c.field === 'source.ref'), undefined);
   });
@@ -120,10 +124,22 @@ describe('diff through a real registry: one tag, two commits', () => {
   test('rebuilt from the same commit with the same packages: new digests, no warning', async () => {
     const d = await diff(first, rebuilt);
     assert.deepEqual(d.warnings, []);
-    assert.deepEqual([d.sbom, d.notes, d.attestations], [[], [], { added: [], removed: [] }]);
+    assert.deepEqual([d.sbom, d.notes, d.attestations], [[], [], { added: [], removed: [], unsigned: [] }]);
     assert.deepEqual(d.platforms.changed.map((c) => c.platform), ['linux/amd64', 'linux/arm64/v8', 'linux/s390x']);
     assert.equal(d.provenance.find((c) => c.field.startsWith('source.')), undefined);
     assert.equal(d.signers.changed, false);
+  });
+
+  test('provenance attested with a signature before, only BuildKit\'s unsigned statement now: ATTESTATION_DROPPED', async () => {
+    const d = await diff(first, unsignedProvenance);
+    assert.deepEqual(d.attestations, { added: [], removed: [], unsigned: [PREDICATE.slsaV1] });
+    assert.deepEqual(d.warnings, [{ code: 'ATTESTATION_DROPPED', message: `The new image carries ${PREDICATE.slsaV1} only unsigned (or with a signature that does not verify); the old one had it signed.` }]);
+    // The same platforms and content: only the signed statement is gone, and its fields with it.
+    assert.deepEqual([d.platforms.removed, d.platforms.added, d.signers.changed], [[], [], false]);
+    const base = ['diff', ref(first), ref(unsignedProvenance), '--insecure-registry', reg.host, '--trusted-root', rootPath];
+    const text = await cli([...base, '--fail-on', 'ATTESTATION_DROPPED']);
+    assert.equal(text.code, 1, text.stderr);
+    assert.ok(text.stdout.includes(`\nAttestations:\n  ! ${PREDICATE.slsaV1} (no longer signed)\n`), text.stdout);
   });
 
   test('--fail-on exits 1 on the warning it names, 0 on one that does not occur; the text leads with the warnings', async () => {

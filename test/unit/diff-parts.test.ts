@@ -120,7 +120,7 @@ describe('provenance fields', () => {
 
 /** A side with only what a test sets. */
 function side(digest: string, p: Partial<DiffSide> = {}): DiffSide {
-  return { image: { reference: `example.test/app@${digest}`, digest }, ownRefs: new Set(), platforms: [], signers: [], attestationTypes: [], provenance: [], sboms: [], notes: [], ...p };
+  return { image: { reference: `example.test/app@${digest}`, digest }, ownRefs: new Set(), platforms: [], signers: [], attestationTypes: [], signedAttestationTypes: [], provenance: [], sboms: [], notes: [], ...p };
 }
 const sha = (c: string): string => `sha256:${c.repeat(64)}`;
 
@@ -136,9 +136,24 @@ describe('diffImages', () => {
     });
     const d = diffImages(old, next);
     assert.deepEqual(d.platforms, { added: ['linux/riscv64'], removed: ['linux/s390x'], changed: [{ platform: 'linux/arm64', old: sha('b'), new: sha('d') }], unchanged: ['linux/amd64'] });
-    assert.deepEqual(d.attestations, { added: [], removed: ['https://spdx.dev/Document'] });
+    assert.deepEqual(d.attestations, { added: [], removed: ['https://spdx.dev/Document'], unsigned: [] });
     assert.deepEqual(d.warnings.map((w) => w.code), ['PLATFORM_REMOVED', 'ATTESTATION_DROPPED']);
     assert.match(d.warnings[0]!.message, /^linux\/s390x is in the old image and not in the new one/);
+  });
+
+  test('an attestation signed before and only unsigned now is ATTESTATION_DROPPED, though its predicate type is still there', () => {
+    const SLSA = 'https://slsa.dev/provenance/v1';
+    const SPDX = 'https://spdx.dev/Document';
+    // Old: provenance cosign-attested (and BuildKit's unsigned statement); SPDX only BuildKit's. New: both only BuildKit's.
+    const old = side(sha('1'), { attestationTypes: [SLSA, SPDX], signedAttestationTypes: [SLSA] });
+    const next = side(sha('2'), { attestationTypes: [SLSA, SPDX], signedAttestationTypes: [] });
+    const d = diffImages(old, next);
+    assert.deepEqual(d.attestations, { added: [], removed: [], unsigned: [SLSA] });
+    assert.deepEqual(d.warnings, [{ code: 'ATTESTATION_DROPPED', message: `The new image carries ${SLSA} only unsigned (or with a signature that does not verify); the old one had it signed.` }]);
+    assert.equal(d.changed, true);
+    // Signed on both sides, or unsigned on both: nothing to say.
+    assert.deepEqual(diffImages(old, side(sha('2'), { attestationTypes: [SLSA, SPDX], signedAttestationTypes: [SLSA] })).warnings, []);
+    assert.deepEqual(diffImages(next, side(sha('3'), { attestationTypes: [SLSA, SPDX] })).warnings, []);
   });
 
   test('SAME_REF_OTHER_COMMIT for a tag, never for a branch', () => {

@@ -55,7 +55,7 @@ describe('diff of slsa-github-generator v1.7.0 and v1.8.0 example images (real)'
     assert.equal(d.changed, true);
     assert.deepEqual(d.platforms, { added: [], removed: [], changed: [{ platform: 'linux/amd64', old: v7.amd64, new: v8.amd64 }], unchanged: [] });
     assert.deepEqual(d.signers, { old: [{ identity: generator('v1.7.0'), issuer: GITHUB }], new: [{ identity: generator('v1.8.0'), issuer: GITHUB }], changed: true });
-    assert.deepEqual(d.attestations, { added: [], removed: [] });
+    assert.deepEqual(d.attestations, { added: [], removed: [], unsigned: [] });
     assert.deepEqual(d.warnings.map((w) => w.code), ['SIGNER_CHANGED']);
     assert.match(d.warnings[0]!.message, /signed by .*@refs\/tags\/v1\.8\.0 .*no longer by .*@refs\/tags\/v1\.7\.0/);
     const field = (platform: string, name: string, from: string) => d.provenance.find((c) => c.platform === platform && c.field === name && c.from === from);
@@ -94,7 +94,7 @@ describe('diff of slsa-github-generator v1.7.0 and v1.8.0 example images (real)'
     assert.equal(d.changed, false);
     assert.deepEqual(d.platforms, { added: [], removed: [], changed: [], unchanged: ['linux/amd64'] });
     assert.deepEqual(d.signers, { old: [{ identity: generator('v1.8.0'), issuer: GITHUB }], new: [{ identity: generator('v1.8.0'), issuer: GITHUB }], changed: false });
-    assert.deepEqual([d.attestations, d.provenance, d.sbom, d.warnings, d.notes], [{ added: [], removed: [] }, [], [], [], []]);
+    assert.deepEqual([d.attestations, d.provenance, d.sbom, d.warnings, d.notes], [{ added: [], removed: [], unsigned: [] }, [], [], [], []]);
     const text = await cli(['diff', layout('v1.8.0'), layout('v1.8.0')]);
     assert.equal(text.stdout.split('\n')[4], 'No change: the same image, with the same signers, attestations, provenance and SBOMs.');
   });
