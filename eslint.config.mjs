@@ -11,8 +11,9 @@ import { createNodeResolver } from 'eslint-plugin-import-x/node-resolver';
 const LAYERS = [
   ['core'],
   ['model', 'protocol'], // domain types; the webview protocol (both sides import it, as types)
+  ['claims'], // what attestations and certificates claim, read, never trusted: in-toto, DSSE, certificate fields
   ['registry'], // HTTP, sources, credentials, the graph walk
-  ['provenance'], // attestation readers: in-toto, DSSE, SLSA, build types (below the verifier)
+  ['provenance'], // SLSA provenance summaries: what the panel shows and the policy checks (below the verifier)
   ['verify'],
   ['goreleaser', 'attestations'],
   ['references', 'diff'],

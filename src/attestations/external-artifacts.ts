@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Artifact, ArtifactFormat, ImageGraph } from '../model/image-graph';
-import { decodeAttestation } from '../provenance/envelope';
+import { decodeAttestation } from '../claims/envelope';
 import { kindForPredicate } from '../registry/classify';
 import type { ExternalBundle } from './bundle-lines';
 

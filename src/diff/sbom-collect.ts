@@ -3,10 +3,10 @@ import { LensError, describeError } from '../core/errors';
 import type { Artifact, ArtifactKind, ImageGraph } from '../model/image-graph';
 import type { ContentSource } from '../registry/source';
 import { fetchDocument } from '../provenance/collect';
-import { decodeAttestation } from '../provenance/envelope';
-import { ProvenanceError } from '../provenance/errors';
-import { parseBoundedJson } from '../provenance/json';
-import { provenanceLimits } from '../provenance/limits';
+import { decodeAttestation } from '../claims/envelope';
+import { ProvenanceError } from '../claims/errors';
+import { parseBoundedJson } from '../claims/json';
+import { provenanceLimits } from '../claims/limits';
 import type { SbomContents } from './sbom-document';
 import { sbomContents } from './sbom-document';
 

@@ -1,4 +1,4 @@
-import { firstString, isObject, own } from '../provenance/values';
+import { firstString, isObject, own } from '../claims/values';
 import { parsePurl } from './purl';
 
 /** One package an SBOM lists, under the name that stays the same across its versions. */

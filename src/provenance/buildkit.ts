@@ -1,6 +1,6 @@
 import type { FieldReader } from './reader';
 import type { NameValue, ParametersSummary } from './types';
-import { isObject, own } from './values';
+import { isObject, own } from '../claims/values';
 
 /**
  * BuildKit's build request as its provenance records it

@@ -1,8 +1,8 @@
 import type { KnownBuildType } from './build-types';
 import type { FieldReader } from './reader';
 import type { Material, NameValue, ParametersSummary, ProvenanceSummary } from './types';
-import type { JsonObject } from './values';
-import { isObject, own, setOwn } from './values';
+import type { JsonObject } from '../claims/values';
+import { isObject, own, setOwn } from '../claims/values';
 
 /** What a version-specific normaliser produces: everything but the statement layer. */
 export type PredicateSummary = Omit<ProvenanceSummary, 'statementType' | 'predicateType' | 'slsaVersion' | 'subject' | 'subjectTruncated' | 'notes'>;

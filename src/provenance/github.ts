@@ -1,6 +1,6 @@
 import type { FieldReader } from './reader';
 import type { NameValue } from './types';
-import { at, isObject, own } from './values';
+import { at, isObject, own } from '../claims/values';
 
 /**
  * The GitHub Actions context recorded in SLSA v0.2 `invocation.environment`: slsa-github-generator

@@ -1,7 +1,7 @@
-import type { ProvenanceLimits } from './limits';
+import type { ProvenanceLimits } from '../claims/limits';
 import type { Material, NameValue, ProvenanceNote } from './types';
-import type { JsonObject } from './values';
-import { isObject, own, setOwn } from './values';
+import type { JsonObject } from '../claims/values';
+import { isObject, own, setOwn } from '../claims/values';
 
 /**
  * Typed reads of predicate fields that never throw: a field of the wrong type is left out of

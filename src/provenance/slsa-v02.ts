@@ -7,8 +7,8 @@ import type { FieldReader } from './reader';
 import type { SourceCandidate } from './source';
 import { fromMaterials, fromUri, pickSource, vcsCandidate } from './source';
 import type { ParametersSummary, WorkflowSummary } from './types';
-import type { JsonObject } from './values';
-import { own } from './values';
+import type { JsonObject } from '../claims/values';
+import { own } from '../claims/values';
 
 /** BuildKit's vendor extension of v0.2 metadata (vcs, source map, layers). */
 export const BUILDKIT_V02_METADATA = 'https://mobyproject.org/buildkit@v1#metadata';

@@ -8,8 +8,8 @@ import type { FieldReader } from './reader';
 import type { SourceCandidate } from './source';
 import { fromMaterials, fromUri, pickSource, vcsCandidate } from './source';
 import type { ParametersSummary, WorkflowSummary } from './types';
-import type { JsonObject } from './values';
-import { at, isObject, own } from './values';
+import type { JsonObject } from '../claims/values';
+import { at, isObject, own } from '../claims/values';
 
 /**
  * SLSA provenance v1 (https://slsa.dev/spec/v1.0/provenance):

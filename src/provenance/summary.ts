@@ -1,14 +1,14 @@
-import type { DecodedAttestation } from './envelope';
-import { decodeAttestation } from './envelope';
-import { ProvenanceError } from './errors';
-import type { ProvenanceLimits } from './limits';
-import { provenanceLimits } from './limits';
+import type { DecodedAttestation } from '../claims/envelope';
+import { decodeAttestation } from '../claims/envelope';
+import { ProvenanceError } from '../claims/errors';
+import type { ProvenanceLimits } from '../claims/limits';
+import { provenanceLimits } from '../claims/limits';
 import { FieldReader } from './reader';
 import { summarizeV02 } from './slsa-v02';
 import { summarizeV1 } from './slsa-v1';
-import type { InTotoStatement } from './statement';
+import type { InTotoStatement } from '../claims/statement';
 import type { ProvenanceSummary, SlsaVersion, Subject } from './types';
-import { isObject, own } from './values';
+import { isObject, own } from '../claims/values';
 
 export const SLSA_PROVENANCE_V02 = 'https://slsa.dev/provenance/v0.2';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';

@@ -42,6 +42,14 @@ test('a layer imports only the layers below it', async () => {
   assert.match(tests.join('\n'), /src never imports the tests/);
 });
 
+test('the attestation readers sit below the registry and the verifier', async () => {
+  const up = await boundaryErrors('src/claims/statement.ts', "import { parseDigest } from '../registry/digest';\nexport const p = parseDigest;\n");
+  assert.match(up.join('\n'), /^import-x\/no-restricted-paths: .*src\/claims is in the src layer 2: it may import only core, model, protocol/m);
+  assert.deepEqual(await boundaryErrors('src/claims/json.ts', "import { jsonShapeExceeds } from '../core/json-shape';\nexport const j = jsonShapeExceeds;\n"), []);
+  assert.deepEqual(await boundaryErrors('src/registry/graph.ts', "import { decodeAttestation } from '../claims/envelope';\nexport const d = decodeAttestation;\n"), []);
+  assert.deepEqual(await boundaryErrors('src/verify/image/slsa-checks.ts', "import { parseStatement } from '../../claims/statement';\nexport const p = parseStatement;\n"), []);
+});
+
 test('nothing in src imports the command line', async () => {
   const errors = await boundaryErrors('src/host/log.ts', "import { runCli } from '../cli/run';\nexport const r = runCli;\n");
   assert.match(errors.join('\n'), /src\/cli is an entry point/);

@@ -129,7 +129,7 @@ describe('docs/codes.md lists every code the engine emits', () => {
   });
 
   test('provenance errors, warnings and notes', () => {
-    assertSame('Errors', union('src/provenance/errors.ts', 'ProvenanceErrorCode'), 'ProvenanceErrorCode in src/provenance/errors.ts');
+    assertSame('Errors', union('src/claims/errors.ts', 'ProvenanceErrorCode'), 'ProvenanceErrorCode in src/claims/errors.ts');
     assertSame('Warnings', typedField('src/provenance/collect.ts', 'warnings: Array<\\{ code:'), 'ProvenanceEntry.warnings in src/provenance/collect.ts');
     assertSame('Notes', typedField('src/provenance/types.ts', 'interface ProvenanceNote \\{\\s*code:'), 'ProvenanceNote in src/provenance/types.ts');
   });

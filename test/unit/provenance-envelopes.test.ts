@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { decodeAttestation } from '../../src/provenance/envelope';
-import { ProvenanceError } from '../../src/provenance/errors';
+import { decodeAttestation } from '../../src/claims/envelope';
+import { ProvenanceError } from '../../src/claims/errors';
 import { readProvenance, statementCovers } from '../../src/provenance/summary';
 import { realFixture } from '../support/real-fixtures';
 

@@ -2,9 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeAttestation } from '../../src/provenance/envelope';
-import { ProvenanceError } from '../../src/provenance/errors';
-import type { ProvenanceErrorCode } from '../../src/provenance/errors';
+import { decodeAttestation } from '../../src/claims/envelope';
+import { ProvenanceError } from '../../src/claims/errors';
+import type { ProvenanceErrorCode } from '../../src/claims/errors';
 import { readProvenance, statementCovers, summarizePredicate } from '../../src/provenance/summary';
 import { realFixtureDir } from '../support/real-fixtures';
 
