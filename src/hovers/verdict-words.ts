@@ -9,7 +9,7 @@ import type { ImageLoad, LoadFailure } from '../releases/types';
 import { plural } from '../views/verdict-text';
 import { imageVerdict } from '../releases/verdict';
 import { causesOf } from '../releases/verification';
-import { causesShort } from '../releases/cause-words';
+import { causePlatforms, causesShort } from '../releases/cause-words';
 
 /** One image a goreleaser entry publishes, with its load state when it has a reference. */
 export interface EntryImage {
@@ -67,6 +67,8 @@ export function loadWords(load: ImageLoad | undefined): Words {
   const words = stateWords(imageVerdict(load.graph, load.verification).state);
   // "signed, signer not pinned" is the whole answer for an unpinned image; a failure is named.
   const causes = load.verification && words.state !== 'unpinned' ? causesOf(load.verification) : [];
+  // "unsigned" already says that nothing is signed: "unsigned: nothing is signed" would say it twice.
+  if (words.state === 'unsigned' && causes.every((c) => c.code === 'NO_SIGNATURE' && causePlatforms(c).includes('index'))) return words;
   const short = causesShort(causes);
   return short === undefined ? words : { ...words, cause: { short, message: causes[0]!.message } };
 }

@@ -108,7 +108,7 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     await row(page, 'BuildKit, in the index · unsigned').waitFor({ state: 'visible' });
     await row(page, 'OCI referrer (tag schema)').waitFor({ state: 'visible' });
     // The image without anything attached says so, not "loading" forever.
-    await rowLabelled(page, 'team/fleet-agent').getByText(/no signature found|not signed/).waitFor({ state: 'visible', timeout: 30_000 });
+    await rowLabelled(page, 'team/fleet-agent').getByText(/nothing is signed/).waitFor({ state: 'visible', timeout: 30_000 });
     await page.mouse.move(700, 500);
     await screenshot(page, 'releases-tree-dark');
     // The extension's own figures (its log channel): activation, and each image as it settled.

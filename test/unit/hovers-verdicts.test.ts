@@ -130,3 +130,19 @@ test('fleet without STAGE_REGISTRY: docker_signs names what it waits for', () =>
   const states = signedImages(model.release, () => undefined);
   assert.deepEqual(signWords(states.filter((s) => s.sign.index === 0)), { text: 'signs 1 image · needs .Env.STAGE_REGISTRY', tone: 'warn' });
 });
+
+test('an unsigned image is "unsigned", not "unsigned: nothing is signed"; a platform left unsigned is named', () => {
+  const g = graph('r.test/app:v1', D('a'));
+  const withCauses = (causes: ImageVerification['verdict']['causes']): ImageLoad => {
+    const load = verified(g, 'unsigned', 'unsigned');
+    assert.equal(load.status, 'loaded');
+    const v = load.verification!;
+    return { ...load, verification: { ...v, verdict: { ...v.verdict, causes } } };
+  };
+  const nothing = withCauses([{ code: 'NO_SIGNATURE', message: 'Nothing is signed.', platforms: ['index', 'linux/amd64', 'linux/arm64'] }]);
+  assert.deepEqual(loadWords(nothing), { text: 'unsigned', tone: 'bad', state: 'unsigned' });
+  assert.equal(entryWords([image('r.test/app:v1', nothing)]).text, 'unsigned · 2 platforms');
+  const one = withCauses([{ code: 'NO_SIGNATURE', message: 'linux/arm64 is not signed.', platform: 'linux/arm64', digest: D('2') }]);
+  assert.equal(loadWords(one).cause?.short, 'linux/arm64 is not signed');
+  assert.equal(entryWords([image('r.test/app:v1', one)]).text, 'unsigned: linux/arm64 is not signed · 2 platforms');
+});
