@@ -1,4 +1,4 @@
-// "Sign in to registry" / "Sign out of registry": credentials go to SecretStorage (the OS
+// "Sign In to Registry" / "Sign Out of Registry": credentials go to SecretStorage (the OS
 // keychain), never to settings, and are registered with the log scrubber the moment they exist.
 import * as vscode from 'vscode';
 import { parseRegistryReference } from '../registry/reference';

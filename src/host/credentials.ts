@@ -1,4 +1,4 @@
-// Registry credentials for the extension: what the user entered with "Sign in to registry",
+// Registry credentials for the extension: what the user entered with "Sign In to Registry",
 // kept in VS Code's SecretStorage (the OS keychain), never in settings; then Docker's own
 // config. Docker credential helpers are programs, so they run only in a trusted workspace.
 import type * as vscode from 'vscode';
@@ -66,7 +66,7 @@ export class HostCredentials implements CredentialProvider {
   async get(registry: string, signal?: AbortSignal): Promise<Credential | undefined> {
     const own = await this.stored.get(registry);
     if (own) {
-      this.logger.debug(`Using the credentials stored for ${registry} (Sign in to registry).`);
+      this.logger.debug(`Using the credentials stored for ${registry} (Sign In to Registry).`);
       return own;
     }
     return (await this.docker()).get(registry, signal);

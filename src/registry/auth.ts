@@ -147,5 +147,5 @@ export class Authenticator {
 }
 
 function unauthorized(registry: string, why: string): LensError {
-  return new LensError('UNAUTHORIZED', `Not authorised by ${registry}: ${why}. Sign in with \`docker login ${registry}\` (or the extension's "Sign in to registry"), then try again.`, { registry });
+  return new LensError('UNAUTHORIZED', `Not authorised by ${registry}: ${why}. Sign in with \`docker login ${registry}\` (or "Provenance Lens: Sign In to Registry" in VS Code), then try again.`, { registry });
 }

@@ -22,7 +22,7 @@ export function responseError(res: HttpResponse, what: string, registry: string)
   const said = detail ? ` (registry said: ${detail})` : '';
   switch (res.status) {
     case 401:
-      return new LensError('UNAUTHORIZED', `Not authorised to read ${what} from ${registry}${said}. Sign in with \`docker login ${registry}\` (or the extension's "Sign in to registry"), then try again.`, { registry, url, status: 401 });
+      return new LensError('UNAUTHORIZED', `Not authorised to read ${what} from ${registry}${said}. Sign in with \`docker login ${registry}\` (or "Provenance Lens: Sign In to Registry" in VS Code), then try again.`, { registry, url, status: 401 });
     case 403:
       return new LensError('DENIED', `Access to ${what} on ${registry} is denied${said}; the credentials in use do not allow pulling it.`, { registry, url, status: 403 });
     case 404:

@@ -139,7 +139,7 @@ function failure(node: NodeOf<'failure'>): vscode.TreeItem {
   t.iconPath = new vscode.ThemeIcon(f.code === 'UNAUTHORIZED' ? 'account' : f.code === 'RATE_LIMITED' ? 'watch' : 'error', new vscode.ThemeColor(signIn ? 'list.warningForeground' : 'list.errorForeground'));
   t.tooltip = failureTooltip(f, node.reference);
   if (f.code !== 'UNAUTHORIZED') t.description = f.code;
-  if (signIn && f.registry) t.command = { command: CommandIds.signIn, title: 'Sign in to registry', arguments: [f.registry] };
+  if (signIn && f.registry) t.command = { command: CommandIds.signIn, title: 'Sign In to Registry', arguments: [f.registry] };
   return t;
 }
 
