@@ -1,3 +1,4 @@
+import { dssePayload, readDsseEnvelope, statementFromPayload } from './dsse';
 import { ProvenanceError } from './errors';
 import { parseBoundedJson } from './json';
 import type { ProvenanceLimits } from './limits';
@@ -24,11 +25,7 @@ export interface DecodedAttestation {
   bundleMediaType?: string;
 }
 
-/** The payload type in-toto statements travel under in DSSE (in-toto attestation spec, envelope layer). */
-export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 const BUNDLE_MEDIA_TYPE_PREFIX = 'application/vnd.dev.sigstore.bundle';
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
 
 /**
  * Reads an in-toto Statement from any of the three shapes a registry holds: a bare statement
@@ -63,30 +60,8 @@ export function decodeAttestation(input: Uint8Array | string, overrides?: Partia
   throw new ProvenanceError('UNRECOGNISED', 'The document is neither an in-toto statement, a DSSE envelope nor a Sigstore bundle.');
 }
 
-function fromEnvelope(envelope: Record<string, unknown>, limits: ProvenanceLimits): Omit<DecodedAttestation, 'container'> {
-  const payloadType = own(envelope, 'payloadType');
-  const payload = own(envelope, 'payload');
-  const signatures = own(envelope, 'signatures');
-  if (typeof payloadType !== 'string') throw new ProvenanceError('ENVELOPE_INVALID', 'The DSSE envelope has no payloadType string.');
-  if (typeof payload !== 'string') throw new ProvenanceError('ENVELOPE_INVALID', 'The DSSE envelope has no payload string.');
-  if (!Array.isArray(signatures) || !signatures.every(isObject)) throw new ProvenanceError('ENVELOPE_INVALID', 'The DSSE envelope has no signatures list.');
-  if (payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-    throw new ProvenanceError('PAYLOAD_TYPE', `The DSSE payloadType is ${JSON.stringify(payloadType.slice(0, 200))}, not ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: payloadType.slice(0, 200) });
-  }
-  const bytes = decodeBase64(payload, limits);
-  const raw = parseBoundedJson(bytes, limits, 'DSSE payload');
-  return { statement: parseStatement(raw), raw, payloadType, signatureCount: signatures.length };
-}
-
-/** DSSE allows standard or URL-safe base64 (envelope.md, "Base64"); Buffer would silently skip junk. */
-function decodeBase64(s: string, limits: ProvenanceLimits): Buffer {
-  const approx = Math.floor((s.length * 3) / 4);
-  if (approx > limits.maxBytes) {
-    throw new ProvenanceError('TOO_LARGE', `The DSSE payload decodes to about ${approx} bytes; the limit is ${limits.maxBytes}.`, { size: approx, limit: limits.maxBytes });
-  }
-  const url = !BASE64.test(s);
-  if ((url && !BASE64URL.test(s)) || s.replace(/=+$/, '').length % 4 === 1) {
-    throw new ProvenanceError('PAYLOAD_ENCODING', 'The DSSE payload is not base64.');
-  }
-  return Buffer.from(s, url ? 'base64url' : 'base64');
+function fromEnvelope(doc: Record<string, unknown>, limits: ProvenanceLimits): Omit<DecodedAttestation, 'container'> {
+  const envelope = readDsseEnvelope(doc);
+  const { statement, raw } = statementFromPayload(envelope.payloadType, dssePayload(envelope, limits), limits);
+  return { statement, raw, payloadType: envelope.payloadType, signatureCount: envelope.signatures.length };
 }

@@ -33,3 +33,14 @@ export const DEFAULT_PROVENANCE_LIMITS: Readonly<ProvenanceLimits> = {
 export function provenanceLimits(overrides?: Partial<ProvenanceLimits>): ProvenanceLimits {
   return { ...DEFAULT_PROVENANCE_LIMITS, ...overrides };
 }
+
+/**
+ * Limits that refuse nothing already held: for the verifier, which reads only the statement layer
+ * and a few named fields of bytes the registry client or a file already bounded, and walks no
+ * predicate. A signed statement is then authentic or not whatever its size and nesting; what a
+ * person is shown is bounded by the defaults above.
+ */
+export function heldContentLimits(byteLength: number): ProvenanceLimits {
+  const all = Math.max(1, byteLength);
+  return provenanceLimits({ maxBytes: all, maxDepth: all, maxValues: all });
+}

@@ -8,7 +8,8 @@ import { ProvenanceError } from '../claims/errors';
 import type { ProvenanceLimits } from '../claims/limits';
 import { provenanceLimits } from '../claims/limits';
 import type { ProvenanceDocument } from './summary';
-import { isSlsaProvenance, readProvenance, statementCovers } from './summary';
+import { statementCovers } from '../claims/statement';
+import { isSlsaProvenance, readProvenance } from './summary';
 import type { ProvenanceSummary } from './types';
 
 /**

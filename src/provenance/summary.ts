@@ -84,19 +84,3 @@ function subjectOf(s: unknown, r: FieldReader, field: string): Subject {
   const uri = r.string(own(s, 'uri'), `${field}.uri`);
   return { ...(name !== undefined ? { name } : {}), ...(uri !== undefined ? { uri } : {}), digest: r.digests(own(s, 'digest'), `${field}.digest`) };
 }
-
-/**
- * Whether any subject of the statement (all of them, not only those the summary keeps) has
- * `digest` (`sha256:<hex>`): an attestation attached to a digest must be about that digest
- * (in-toto: "the subject ... the set of software artifacts that the attestation applies to").
- */
-export function statementCovers(statement: Pick<InTotoStatement, 'subject'>, digest: string): boolean {
-  const i = digest.indexOf(':');
-  if (i <= 0) return false;
-  const alg = digest.slice(0, i);
-  const hex = digest.slice(i + 1).toLowerCase();
-  return statement.subject.some((s) => {
-    const v = own(own(s, 'digest'), alg);
-    return typeof v === 'string' && v.toLowerCase() === hex;
-  });
-}

@@ -1,4 +1,5 @@
 import { LensError } from '../core/errors';
+import { decodeAttestation } from '../claims/envelope';
 import { throwIfAborted } from '../core/abort';
 import type { ContentSource } from './source';
 import type { Descriptor, FetchedManifest } from '../model/oci';
@@ -9,7 +10,6 @@ import { Annotation } from './media-types';
 import { digestTag } from './digest';
 import { classifyReferrer, kindForPredicate, predicateOf } from './classify';
 import { discoverReferrers } from './referrers';
-import { assertJsonShape } from './json-shape';
 
 /**
  * The signatures, attestations and SBOMs found about one digest, in each of the three places
@@ -112,14 +112,7 @@ export async function referrerTree(walk: ArtifactWalk, digest: string, maxDepth:
 /** The predicateType of the in-toto statement inside a DSSE envelope, if it is one (a label only: never trusted). */
 export function predicateFromEnvelope(bytes: Uint8Array): string | undefined {
   try {
-    const text = Buffer.from(bytes).toString('utf8');
-    assertJsonShape(text, 'DSSE envelope');
-    const envelope = JSON.parse(text) as { payload?: unknown };
-    if (typeof envelope.payload !== 'string') return undefined;
-    const payload = Buffer.from(envelope.payload, 'base64').toString('utf8');
-    assertJsonShape(payload, 'DSSE payload');
-    const statement = JSON.parse(payload) as { predicateType?: unknown };
-    return typeof statement.predicateType === 'string' ? statement.predicateType : undefined;
+    return decodeAttestation(bytes).statement.predicateType;
   } catch {
     return undefined;
   }

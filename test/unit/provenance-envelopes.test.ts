@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { decodeAttestation } from '../../src/claims/envelope';
 import { ProvenanceError } from '../../src/claims/errors';
-import { readProvenance, statementCovers } from '../../src/provenance/summary';
+import { statementCovers } from '../../src/claims/statement';
+import { readProvenance } from '../../src/provenance/summary';
 import { realFixture } from '../support/real-fixtures';
 
 // The same statements as they travel: inside real Sigstore bundles (GitHub artifact attestations,

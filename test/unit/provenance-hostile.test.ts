@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { decodeAttestation } from '../../src/claims/envelope';
 import { ProvenanceError } from '../../src/claims/errors';
 import type { ProvenanceErrorCode } from '../../src/claims/errors';
-import { readProvenance, statementCovers, summarizePredicate } from '../../src/provenance/summary';
+import { statementCovers } from '../../src/claims/statement';
+import { readProvenance, summarizePredicate } from '../../src/provenance/summary';
 import { realFixtureDir } from '../support/real-fixtures';
 
 // What a hostile or broken registry can hand us. Every case ends as a summary or a typed

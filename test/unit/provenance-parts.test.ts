@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { knownBuildType } from '../../src/provenance/build-types';
 import { selectPlatforms } from '../../src/provenance/collect';
 import { parseGitUri, repositoryLinks } from '../../src/provenance/git-uri';
-import { isSlsaProvenance, slsaVersionOf, statementCovers, summarizePredicate } from '../../src/provenance/summary';
+import { statementCovers } from '../../src/claims/statement';
+import { isSlsaProvenance, slsaVersionOf, summarizePredicate } from '../../src/provenance/summary';
 import type { ImageGraph, PlatformEntry } from '../../src/model/image-graph';
 
 const V1 = 'https://slsa.dev/provenance/v1';

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import type { Bundle } from '@sigstore/bundle';
+import { statementFromPayload } from '../../claims/dsse';
+import { isProvenanceError } from '../../claims/errors';
+import { heldContentLimits } from '../../claims/limits';
+import type { InTotoStatement } from '../../claims/statement';
+import { subjectWithDigest } from '../../claims/statement';
+import { own } from '../../claims/values';
 import { parseDigest } from '../../registry/digest';
 import type { SignatureCheck } from '../checks';
 import { check } from '../checks';
@@ -60,56 +66,59 @@ export function messageArtifactCheck(bundle: Bundle, artifact: Artifact): Signat
   return check('ARTIFACT', 'pass', 'The bundle signs exactly this artifact.', evidence);
 }
 
-const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
-const STATEMENT_TYPES = new Set(['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1']);
-
-interface StatementSubject {
-  name?: unknown;
-  digest?: Record<string, unknown>;
-}
-
 /**
  * DSSE envelopes: the signature covers the envelope, not the artifact. The binding is
  * the in-toto statement's subject list (https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md):
- * one subject must carry this artifact's digest. `@sigstore/verify` does not look.
+ * one subject must carry this artifact's digest. `@sigstore/verify` does not look. The statement
+ * is read by the same parser the provenance summaries use (src/claims).
  */
 export function dsseArtifactCheck(bundle: Bundle, artifact: Artifact): SignatureCheck {
   if (bundle.content.$case !== 'dsseEnvelope') return check('ARTIFACT', 'fail', 'The bundle holds no DSSE envelope.');
   const env = bundle.content.dsseEnvelope;
-  if (env.payloadType !== IN_TOTO_PAYLOAD) {
-    return check('ARTIFACT', 'fail', `The DSSE payload type is ${JSON.stringify(env.payloadType)}, not an in-toto statement, so nothing binds it to this artifact.`);
-  }
-  let statement: { _type?: unknown; subject?: unknown; predicateType?: unknown };
+  let statement: InTotoStatement;
   try {
-    statement = JSON.parse(Buffer.from(env.payload).toString('utf8')) as typeof statement;
-  } catch {
-    return check('ARTIFACT', 'fail', 'The DSSE payload claims to be an in-toto statement but is not JSON.');
+    statement = statementFromPayload(env.payloadType, env.payload, heldContentLimits(env.payload.length)).statement;
+  } catch (e) {
+    return check('ARTIFACT', 'fail', unreadStatement(e, env.payloadType));
   }
-  const predicateType = typeof statement.predicateType === 'string' ? statement.predicateType : undefined;
-  if (!STATEMENT_TYPES.has(String(statement._type)) || !Array.isArray(statement.subject)) {
-    return check('ARTIFACT', 'fail', 'The DSSE payload is not an in-toto Statement (v0.1 or v1) with a subject list.');
-  }
-  // What a statement claims is its predicateType, a required string (https://github.com/in-toto/attestation/blob/main/spec/v1/predicate.md);
-  // without it the meaning would have to come from unsigned registry annotations, which never decide.
-  if (predicateType === undefined) return check('ARTIFACT', 'fail', 'The signed statement has no predicateType (a string), so what it claims cannot be known.');
-  const subjects = statement.subject as StatementSubject[];
+  const { predicateType, subject: subjects } = statement;
   for (const alg of ['sha256', 'sha512', 'sha384'] as const) {
     const mine = artifactDigest(artifact, alg)?.toString('hex');
     if (mine === undefined) continue;
-    const hit = subjects.find((s) => typeof s?.digest?.[alg] === 'string' && (s.digest[alg] as string).toLowerCase() === mine);
+    const hit = subjectWithDigest(statement, alg, mine);
     if (hit !== undefined) {
-      const name = typeof hit.name === 'string' ? ` ("${hit.name}")` : '';
-      return check('ARTIFACT', 'pass', `The in-toto statement names this artifact as a subject${name}.`, withPredicate({ digest: `${alg}:${mine}` }, predicateType));
+      const subjectName = own(hit, 'name');
+      const name = typeof subjectName === 'string' ? ` ("${subjectName}")` : '';
+      return check('ARTIFACT', 'pass', `The in-toto statement names this artifact as a subject${name}.`, { digest: `${alg}:${mine}`, predicateType });
     }
   }
   const digest = artifactDigest(artifact, 'sha256') ?? artifactDigest(artifact, 'sha512');
   const shown = digest ? `${digest.length === 32 ? 'sha256' : 'sha512'}:${digest.toString('hex')}` : undefined;
   // Which digests it is about instead: what a bundle given for the wrong artifact most needs to say.
-  const named = subjects.flatMap((s) => Object.entries(s?.digest ?? {}).filter(([alg, hex]) => alg === 'sha256' && typeof hex === 'string').map(([alg, hex]) => `${alg}:${String(hex).toLowerCase()}`)).slice(0, 3);
+  const named = subjects.flatMap((s) => {
+    const hex = own(own(s, 'digest'), 'sha256');
+    return typeof hex === 'string' ? [`sha256:${hex.toLowerCase()}`] : [];
+  }).slice(0, 3);
   const about = named.length > 0 ? `: it is about ${named.join(', ')}${subjects.length > named.length ? ', …' : ''}` : '';
-  return check('ARTIFACT', 'fail', `None of the statement's ${subjects.length} subject(s) has this artifact's digest${shown ? ` (${shown})` : ''}${about}.`, withPredicate(shown ? { digest: shown } : {}, predicateType));
+  return check('ARTIFACT', 'fail', `None of the statement's ${subjects.length} subject(s) has this artifact's digest${shown ? ` (${shown})` : ''}${about}.`, { ...(shown ? { digest: shown } : {}), predicateType });
 }
 
-function withPredicate<T extends object>(evidence: T, predicateType: string | undefined): T & { predicateType?: string } {
-  return predicateType === undefined ? evidence : { ...evidence, predicateType };
+/** Why a DSSE payload binds nothing, in the words of this check. */
+function unreadStatement(e: unknown, payloadType: string): string {
+  if (!isProvenanceError(e)) throw e;
+  switch (e.code) {
+    case 'PAYLOAD_TYPE':
+      return `The DSSE payload type is ${JSON.stringify(payloadType)}, not an in-toto statement, so nothing binds it to this artifact.`;
+    case 'NOT_JSON':
+      return 'The DSSE payload claims to be an in-toto statement but is not JSON.';
+    case 'STATEMENT_TYPE':
+    case 'STATEMENT_INVALID':
+      // Without a predicateType the meaning would have to come from unsigned registry
+      // annotations, which never decide.
+      return e.details.field === 'predicateType'
+        ? 'The signed statement has no predicateType (a string), so what it claims cannot be known.'
+        : 'The DSSE payload is not an in-toto Statement (v0.1 or v1) with a subject list.';
+    default:
+      return `The DSSE payload cannot be read as an in-toto statement: ${e.message}`;
+  }
 }

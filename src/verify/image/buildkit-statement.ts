@@ -1,3 +1,8 @@
+import { isProvenanceError } from '../../claims/errors';
+import { parseBoundedJson } from '../../claims/json';
+import { heldContentLimits } from '../../claims/limits';
+import type { InTotoStatement } from '../../claims/statement';
+import { parseStatement, statementCovers } from '../../claims/statement';
 import type { ImageCheck } from './image-checks';
 import { imageCheck } from './image-checks';
 
@@ -7,24 +12,18 @@ import { imageCheck } from './image-checks';
  * nothing vouches for them, so they are never "verified". What can still be said is
  * whether the statement is about the platform it is attached to. The result is only
  * `info` (it matches) or `warn` (it does not): advice, not a verification.
- * In-toto statement: https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md
+ * The statement is read by the parser the provenance summaries use (src/claims).
  */
-const STATEMENT_TYPES = new Set(['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1']);
-
 export function inTotoSubjectCheck(bytes: Uint8Array, platformDigest: string): ImageCheck {
   const evidence = { expected: platformDigest };
-  let statement: { _type?: unknown; subject?: unknown };
+  let statement: InTotoStatement;
   try {
-    statement = JSON.parse(Buffer.from(bytes).toString('utf8')) as typeof statement;
-  } catch {
-    return imageCheck('SUBJECT', 'warn', 'The BuildKit attestation layer is not JSON, so it is not an in-toto statement.', evidence);
+    statement = parseStatement(parseBoundedJson(bytes, heldContentLimits(bytes.byteLength), 'BuildKit attestation layer'));
+  } catch (e) {
+    if (!isProvenanceError(e)) throw e;
+    const what = e.code === 'NOT_JSON' ? 'not JSON, so it is not an in-toto statement' : 'not an in-toto Statement (v0.1 or v1) with a subject list';
+    return imageCheck('SUBJECT', 'warn', `The BuildKit attestation layer is ${what}.`, evidence);
   }
-  if (typeof statement !== 'object' || statement === null || !STATEMENT_TYPES.has(String(statement._type)) || !Array.isArray(statement.subject)) {
-    return imageCheck('SUBJECT', 'warn', 'The BuildKit attestation layer is not an in-toto Statement (v0.1 or v1) with a subject list.', evidence);
-  }
-  const [algorithm, hex] = platformDigest.split(':');
-  const subjects = statement.subject as Array<{ digest?: Record<string, unknown> }>;
-  const hit = subjects.some((s) => typeof s?.digest?.[algorithm ?? ''] === 'string' && (s.digest[algorithm ?? ''] as string).toLowerCase() === hex);
-  if (hit) return imageCheck('SUBJECT', 'info', `The unsigned statement names this platform (${platformDigest}) as its subject.`, evidence);
-  return imageCheck('SUBJECT', 'warn', `None of the unsigned statement's ${subjects.length} subject(s) is this platform (${platformDigest}): it is about another image.`, evidence);
+  if (statementCovers(statement, platformDigest)) return imageCheck('SUBJECT', 'info', `The unsigned statement names this platform (${platformDigest}) as its subject.`, evidence);
+  return imageCheck('SUBJECT', 'warn', `None of the unsigned statement's ${statement.subject.length} subject(s) is this platform (${platformDigest}): it is about another image.`, evidence);
 }
