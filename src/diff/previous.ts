@@ -22,7 +22,7 @@ export function previousReleaseTag(tags: readonly string[], tag: string): string
   return releaseTags(tags).find((t) => isVersionTag(t) && compareVersions(t, tag)! < 0 && (isPrerelease(tag) || !isPrerelease(t)));
 }
 
-/** The signers of an image and of the release before it, when a policy that pins nobody leaves the question open. */
+/** The signers of the release before an image, when a policy that pins nobody leaves the question open. */
 export interface SignerChange {
   /** The previous release's reference, and its digest. */
   previous: string;
@@ -37,6 +37,24 @@ export interface SignerChangeOptions {
   trustRoot: TrustRoot;
   signatureRepository?: string;
   signal?: AbortSignal;
+}
+
+/** One side of the rule below: who signed a release (signersOf), its tag, and the policy it was verified under. */
+export interface ReleaseSigners {
+  signers: readonly Signer[];
+  tag: string | undefined;
+  policy: Pick<ImagePolicy, 'identity' | 'keys'>;
+}
+
+/**
+ * The rule `verify --release` (signerChanged) and the Releases view share: whether a release is
+ * signed by other signers than the release before it. Undefined when the policy pins a signer for
+ * both — then whoever signs either is one the policy approved, and any other fails verification
+ * instead. Each release's own tag is compared as "this release" (sameSigners, ownRefs).
+ */
+export function signerChangeBetween(previous: ReleaseSigners, current: ReleaseSigners): boolean | undefined {
+  if (pinsSigner(previous.policy) && pinsSigner(current.policy)) return undefined;
+  return !sameSigners(previous.signers, current.signers, { a: ownRefs(previous.tag), b: ownRefs(current.tag) });
 }
 
 /**
@@ -55,5 +73,6 @@ export async function signerChangeSincePrevious(source: ContentSource, target: G
   const graph = await buildGraph(source, prevTarget, { signal, signatureRepository });
   const verification = await verifyImage(source, graph, { policy: options.policy, trustRoot: options.trustRoot, signal, signatureRepository });
   const before = signersOf(verification, options.policy);
-  return { previous, digest: graph.digest, signers: before, changed: !sameSigners(before, signers, { a: ownRefs(tag), b: ownRefs(target.tag) }) };
+  const changed = signerChangeBetween({ signers: before, tag, policy: options.policy }, { signers, tag: target.tag, policy: options.policy });
+  return changed === undefined ? undefined : { previous, digest: graph.digest, signers: before, changed };
 }

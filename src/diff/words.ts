@@ -22,9 +22,13 @@ export const PROVENANCE_NOT_VERIFIED = 'not verified: the signers above say who 
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** How a platform changed: `changed` is another manifest digest for the same platform. */
+export const PLATFORM_CHANGE_WORDS = { changed: 'rebuilt', added: 'added', removed: 'removed', unchanged: 'unchanged' } as const;
+
 /** "1 rebuilt, 1 removed, 2 unchanged", or "none". */
 export function platformCounts(p: PlatformsDiff): string {
-  const counts = [[p.changed.length, 'rebuilt'], [p.added.length, 'added'], [p.removed.length, 'removed'], [p.unchanged.length, 'unchanged']] as const;
+  const w = PLATFORM_CHANGE_WORDS;
+  const counts = [[p.changed.length, w.changed], [p.added.length, w.added], [p.removed.length, w.removed], [p.unchanged.length, w.unchanged]] as const;
   return counts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}`).join(', ') || 'none';
 }
 
@@ -40,6 +44,9 @@ export interface SignerRow {
   /** signerText: the identity (and issuer), or the key. */
   readonly text: string;
 }
+
+/** A signer row in words, where a mark (`-`, `+`, `=`) does not fit. */
+export const SIGNER_CHANGE_WORDS = { removed: 'signed the old image only', added: 'signs the new image only', kept: 'signs both' } as const;
 
 /** Who signed which: gone first, then new, then those who signed both (every signer of the new image when nothing changed). */
 export function signerRows(s: SignersDiff): SignerRow[] {
@@ -68,12 +75,16 @@ export function attestationRows(a: AttestationsDiff): AttestationRow[] {
   ];
 }
 
+/** "unchanged", or how many predicate types were added, dropped or left unsigned. */
 export function attestationsSummary(a: AttestationsDiff): string {
-  return attestationRows(a).length === 0 ? 'unchanged' : 'changed';
+  const n = attestationRows(a).length;
+  return n === 0 ? 'unchanged' : `${n} changed`;
 }
 
 /** Beside an attestation that is still there, unsigned now. */
 export const NO_LONGER_SIGNED = 'no longer signed';
+
+export const ATTESTATION_CHANGE_WORDS = { removed: 'dropped', added: 'added', unsigned: NO_LONGER_SIGNED } as const;
 
 export function provenanceSummary(changes: number): string {
   return changes === 0 ? 'unchanged' : `${plural(changes, 'field')} changed (${PROVENANCE_NOT_VERIFIED})`;

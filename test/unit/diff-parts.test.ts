@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffImages, previousReleaseTag } from '../../src/diff';
+import { diffImages, previousReleaseTag, signerChangeBetween } from '../../src/diff';
 import { ownRefs } from '../../src/diff/signers';
 import type { DiffSide } from '../../src/diff';
 import { provenanceFields } from '../../src/diff/provenance-fields';
@@ -214,6 +214,27 @@ describe('who signs a release', () => {
     assert.deepEqual([moved.signers.changed, moved.warnings.map((w) => w.code)], [true, ['SIGNER_CHANGED']], 'v1.3.0 signed by the workflow as it ran for v1.2.0');
     const fork = diffImages(side(sha('1'), { signers: [own('v1.2.0')], ownRefs: ownRefs('v1.2.0') }), side(sha('2'), { signers: [{ identity: 'https://github.com/fork/app/.github/workflows/release.yml@refs/tags/v1.3.0', issuer: gha }], ownRefs: ownRefs('v1.3.0') }));
     assert.equal(fork.signers.changed, true);
+  });
+});
+
+describe('a release signed by other signers than the one before (verify --release and the Releases view)', () => {
+  const gha = 'https://token.actions.githubusercontent.com';
+  const own = (repo: string, tag: string) => ({ identity: `https://github.com/${repo}/.github/workflows/release.yml@refs/tags/${tag}`, issuer: gha });
+  const none = {};
+  // Only whether a signer is pinned matters here, not to whom.
+  const pinned = { identity: {} } as never;
+
+  test('its own workflow at its own tag is the same signer; a fork\'s workflow is not', () => {
+    assert.equal(signerChangeBetween({ signers: [own('acme/app', 'v1.2.0')], tag: 'v1.2.0', policy: none }, { signers: [own('acme/app', 'v1.3.0')], tag: 'v1.3.0', policy: none }), false);
+    assert.equal(signerChangeBetween({ signers: [own('acme/app', 'v1.2.0')], tag: 'v1.2.0', policy: none }, { signers: [own('fork/app', 'v1.3.0')], tag: 'v1.3.0', policy: none }), true);
+    assert.equal(signerChangeBetween({ signers: [own('acme/app', 'v1.2.0')], tag: 'v1.2.0', policy: none }, { signers: [], tag: 'v1.3.0', policy: none }), true, 'no signer now');
+  });
+
+  test('no question when the policy pins a signer for both; one pinned side leaves it open', () => {
+    const keys = { keys: [{ path: 'cosign.pub' }] } as never;
+    assert.equal(signerChangeBetween({ signers: [own('acme/app', 'v1.2.0')], tag: 'v1.2.0', policy: pinned }, { signers: [own('fork/app', 'v1.3.0')], tag: 'v1.3.0', policy: pinned }), undefined);
+    assert.equal(signerChangeBetween({ signers: [{ keyId: 'a' }], tag: 'v1.2.0', policy: keys }, { signers: [{ keyId: 'b' }], tag: 'v1.3.0', policy: keys }), undefined);
+    assert.equal(signerChangeBetween({ signers: [own('acme/app', 'v1.2.0')], tag: 'v1.2.0', policy: none }, { signers: [own('fork/app', 'v1.3.0')], tag: 'v1.3.0', policy: pinned }), true);
   });
 });
 
