@@ -2,10 +2,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dssePayload, isDsseBase64, readDsseEnvelope, statementFromPayload } from '../../src/claims/dsse';
+import { decodeAttestation } from '../../src/claims/envelope';
 import { ProvenanceError } from '../../src/claims/errors';
 import { heldContentLimits, provenanceLimits } from '../../src/claims/limits';
 import { parseStatement, statementCovers, subjectWithDigest } from '../../src/claims/statement';
 import { predicateFromEnvelope } from '../../src/registry/graph-artifacts';
+import { bundleFromCosignAttestation } from '../../src/verify/bundle/cosign-bundle';
 import { realFixture } from '../support/real-fixtures';
 
 // The one reader of in-toto statements and DSSE envelopes (src/claims) over real ones: the `.att`
@@ -13,6 +15,7 @@ import { realFixture } from '../support/real-fixtures';
 // GitHub artifact attestation bundle. The registry's graph walk, the verifier and the provenance
 // summaries all read through it.
 const LAYOUT = ['cosign-signatures', 'slsa-github-generator-container', 'v1.8.0', 'container_workflow_dispatch'];
+const ATT_MANIFEST = 'sha256:195f75fe5d0554704527695e9205c457d3544bd0b078340bebd109a761c57920';
 const ATT_BLOB = 'sha256:291729ce6264067c1a61f8156f9133f2efcc3f72341d5cd22f2b9ba279ecb25f';
 const blob = (digest: string): Buffer => readFileSync(realFixture(...LAYOUT, 'blobs', 'sha256', digest.slice(7)));
 const IMAGE = readFileSync(realFixture(...LAYOUT.slice(0, -1), 'container_workflow_dispatch.digest'), 'utf8').trim();
@@ -75,6 +78,18 @@ describe('DSSE envelopes', () => {
     assert.ok(!isDsseBase64('abcde'), 'a length no base64 has');
     const wrapped = readDsseEnvelope({ payloadType: 'x', payload: payload.replace(/(.{76})/g, '$1\r\n'), signatures: [{ sig: 'AAAA', keyid: '' }] });
     assert.deepEqual(dssePayload(wrapped, provenanceLimits()), Buffer.from(payload, 'base64'));
+  });
+
+  test('the summaries and the verifier accept the same envelopes: a payload wrapped at 76 columns, junk in it', () => {
+    const manifest = JSON.parse(blob(ATT_MANIFEST).toString('utf8')) as { layers: Array<{ digest: string; annotations: Record<string, string> }> };
+    const layer = manifest.layers.find((l) => l.digest === ATT_BLOB)!;
+    const env = JSON.parse(blob(ATT_BLOB).toString('utf8')) as { payload: string };
+    const wrapped = Buffer.from(JSON.stringify({ ...env, payload: env.payload.replace(/(.{76})/g, '$1\n') }));
+    assert.ok(bundleFromCosignAttestation(wrapped, layer.annotations).ok, 'the verifier converts it, as cosign reads it');
+    assert.equal(decodeAttestation(wrapped).statement.predicateType, SLSA_V02, 'and the provenance reader reads it');
+    const junk = Buffer.from(JSON.stringify({ ...env, payload: `${env.payload.slice(0, -1)}<` }));
+    assert.ok(!bundleFromCosignAttestation(junk, layer.annotations).ok);
+    rejects(() => decodeAttestation(junk), 'PAYLOAD_ENCODING');
   });
 
   test('envelopes that break their schema', () => {

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { pem } from '@sigstore/core';
 import { BUNDLE_V01_MEDIA_TYPE } from '@sigstore/bundle';
+import type { DsseEnvelope } from '../../claims/dsse';
+import { readDsseEnvelope } from '../../claims/dsse';
+import { isProvenanceError } from '../../claims/errors';
+import { parseBoundedJson } from '../../claims/json';
+import { heldContentLimits } from '../../claims/limits';
 import { describeError } from '../../core/errors';
 import type { SignatureCheck } from '../checks';
 import { check } from '../checks';
@@ -40,8 +45,6 @@ const fail = (message: string, cause?: string): { ok: false; failure: SignatureC
 });
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-/** DSSE allows standard or URL-safe base64 (https://github.com/secure-systems-lab/dsse/blob/master/envelope.md). */
-const DSSE_BASE64 = /^(?:[A-Za-z0-9+/]*|[A-Za-z0-9_-]*)={0,2}$/;
 
 /** `.sig`: the layer blob is the signed payload; the signature is an annotation over its bytes. */
 export function bundleFromCosignSignature(payload: Uint8Array, annotations: Readonly<Record<string, string>>): Conversion {
@@ -68,33 +71,29 @@ export function bundleFromCosignSignature(payload: Uint8Array, annotations: Read
 
 /** `.att`: the layer blob is a DSSE envelope; its signature is inside, the annotation is empty. */
 export function bundleFromCosignAttestation(envelope: Uint8Array, annotations: Readonly<Record<string, string>>): Conversion {
-  let env: { payloadType?: unknown; payload?: unknown; signatures?: unknown };
+  // The envelope reader the provenance summaries use (src/claims/dsse.ts): both accept the same envelopes.
+  let env: DsseEnvelope;
   try {
-    env = JSON.parse(Buffer.from(envelope).toString('utf8')) as typeof env;
+    env = readDsseEnvelope(parseBoundedJson(envelope, heldContentLimits(envelope.byteLength), 'attestation layer'));
   } catch (e) {
-    return fail('The attestation layer is not a JSON DSSE envelope.', describeError(e));
+    if (!isProvenanceError(e)) throw e;
+    if (e.code === 'NOT_JSON') return fail('The attestation layer is not a JSON DSSE envelope.', e.message);
+    if (e.code === 'PAYLOAD_ENCODING') return fail("The DSSE envelope's payload or signature is not base64.");
+    return fail('The attestation layer is not a DSSE envelope (payloadType, payload, signatures).', e.message);
   }
-  if (typeof env !== 'object' || env === null || typeof env.payloadType !== 'string' || typeof env.payload !== 'string' || !Array.isArray(env.signatures)) {
-    return fail('The attestation layer is not a DSSE envelope (payloadType, payload, signatures).');
-  }
-  const signatures = (env.signatures as unknown[]).map((s) => s as { sig?: unknown; keyid?: unknown });
-  if (signatures.length !== 1 || typeof signatures[0]?.sig !== 'string') {
-    return fail(`The DSSE envelope carries ${signatures.length} signature(s); a cosign attestation carries exactly one.`);
-  }
-  // Decoders skip what is not base64 ("fQ=<" reads as "fQ=="); cosign's skips line breaks only.
-  if (![env.payload, signatures[0].sig].every((b) => DSSE_BASE64.test(b.replace(/[\r\n]/g, '')))) {
-    return fail('The DSSE envelope\'s payload or signature is not base64.');
+  const [signature, ...others] = env.signatures;
+  if (signature === undefined || others.length > 0) {
+    return fail(`The DSSE envelope carries ${env.signatures.length} signature(s); a cosign attestation carries exactly one.`);
   }
   const vm = verificationMaterial(annotations);
   if (!vm.ok) return vm;
-  const keyid = typeof signatures[0].keyid === 'string' ? signatures[0].keyid : '';
   return {
     ok: true,
     notes: vm.notes,
     bundle: {
       mediaType: BUNDLE_V01_MEDIA_TYPE,
       verificationMaterial: vm.material,
-      dsseEnvelope: { payloadType: env.payloadType, payload: env.payload, signatures: [{ sig: signatures[0].sig, keyid }] },
+      dsseEnvelope: { payloadType: env.payloadType, payload: env.payload, signatures: [{ sig: signature.sig, keyid: signature.keyid ?? '' }] },
     },
   };
 }
