@@ -87,19 +87,6 @@ function literalView(pattern: string): { text: string; at: (i: number) => number
   return { text: chars.join(''), at: (k) => where[k] ?? end };
 }
 
-/** `https://github.com/<owner>/<repo>/.github/workflows/<file>@<ref>`, the SAN GitHub Actions certificates carry. */
-const GITHUB_WORKFLOW = /^https:\/\/github\.com\/([^/\s]+\/[^/\s]+)\/\.github\/workflows\/([^@\s]+)@(\S+)$/;
-
-/**
- * A signer's identity for a table cell: a GitHub Actions workflow identity as
- * `owner/repo/workflow.yml@v1.2.3` (a tag without `refs/tags/`; a branch keeps `refs/heads/`),
- * anything else as it is. JSON keeps the whole identity.
- */
-export function shortIdentity(identity: string): string {
-  const m = GITHUB_WORKFLOW.exec(identity);
-  return m ? `${m[1]}/${m[2]}@${m[3]!.replace(/^refs\/tags\//, '')}` : identity;
-}
-
 /**
  * Words wrapped to `width` columns, later lines indented by `indent`; a word longer than a line
  * (an identity, a URL) gets a line of its own rather than being cut.

@@ -1,7 +1,8 @@
 import { variableSource } from '../goreleaser/template-context';
 import { VERDICTS } from '../model/verdict';
 import type { DigestVerdict } from '../verify/image';
-import { shortIdentity, wrap } from './cause-line';
+import { identityShort } from '../releases/cause-words';
+import { wrap } from './cause-line';
 import { safeText, short } from './format';
 import { pinHint, unpinnedSeen } from './pin-hint';
 import type { ReleaseImageResult, ReleaseSummary } from './release-rows';
@@ -83,15 +84,15 @@ function block(r: ReleaseImageResult): ImageBlock {
 
 /** A failed platform's actual signers: those whose signatures verify but for their identity (its own, the index's). */
 function mismatched(p: DigestVerdict, index: DigestVerdict | undefined): string[] {
-  const own = (p.mismatchedBy ?? []).map(shortIdentity);
-  const above = p.ownState === 'verified' || index === undefined ? [] : (index.mismatchedBy ?? []).map((s) => `${shortIdentity(s)} (index)`);
+  const own = (p.mismatchedBy ?? []).map(identityShort);
+  const above = p.ownState === 'verified' || index === undefined ? [] : (index.mismatchedBy ?? []).map((s) => `${identityShort(s)} (index)`);
   return [...own, ...above];
 }
 
 /** `https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1 (index)` -> `o/r/release.yml@v1 (index)`. */
 function shortLabel(label: string): string {
   const m = /^(.*?)( \((?:index|attestation|index attestation|unpinned)\))?$/.exec(label)!;
-  return `${shortIdentity(m[1]!)}${m[2] ?? ''}`;
+  return `${identityShort(m[1]!)}${m[2] ?? ''}`;
 }
 
 /**

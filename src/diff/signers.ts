@@ -1,3 +1,4 @@
+import { workflowIdentity } from '../claims/workflow-identity';
 import type { Signer } from '../model/cause';
 import { signerOf } from '../verify/image';
 import type { ArtifactVerification, ImageVerification } from '../verify/image';
@@ -33,12 +34,6 @@ export function countedSigner(a: ArtifactVerification, policy: Pick<ImagePolicy,
 }
 
 /**
- * A GitHub Actions workflow identity (`https://github.com/<owner>/<repo>/<path>@<ref>`, Fulcio's
- * Build Signer URI): the workflow, and the ref it ran at.
- */
-const WORKFLOW_IDENTITY = /^(https:\/\/github\.com\/[^@]+)@(refs\/[^@]+)$/;
-
-/**
  * The key two releases' signers are compared by. A project's own release workflow signs each
  * release at that release's ref (`release.yml@refs/tags/v1.3.0`, then `@refs/tags/v1.4.0`): the
  * same signer, so a ref that is the release's own (`ownRefs`: its tag, the source ref its
@@ -47,9 +42,9 @@ const WORKFLOW_IDENTITY = /^(https:\/\/github\.com\/[^@]+)@(refs\/[^@]+)$/;
  */
 export function releaseSignerKey(s: Signer, ownRefs: ReadonlySet<string>): string {
   if ('keyId' in s) return signerKey(s);
-  const m = WORKFLOW_IDENTITY.exec(s.identity);
-  if (m === null || !ownRefs.has(m[2]!)) return signerKey(s);
-  return signerKey({ ...s, identity: `${m[1]!}@<this release>` });
+  const w = workflowIdentity(s.identity);
+  if (w === undefined || !ownRefs.has(w.ref)) return signerKey(s);
+  return signerKey({ ...s, identity: `https://github.com/${w.repository}/${w.path}@<this release>` });
 }
 
 /**

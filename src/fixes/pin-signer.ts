@@ -3,6 +3,7 @@
 // not the image's tag), which pins the identity, the issuer, the certificate's GitHub claims and
 // the expected SLSA source at once; for any other certificate identity, `identity` and `issuer`
 // as exact text. A key is never pinned from its fingerprint: `keys` needs the PEM file.
+import { isRepositoryWorkflow, workflowIdentity } from '../claims/workflow-identity';
 import type { Signer } from '../model/cause';
 import { GITHUB_ACTIONS_ISSUER } from '../verify/policy';
 import type { PolicyDefaults, PolicyEntry } from '../verify/policy';
@@ -20,21 +21,6 @@ export interface PinPlan extends EntryPatch {
   readonly caveat?: string;
 }
 
-/** https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect */
-const WORKFLOW_IDENTITY = /^https:\/\/github\.com\/([A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+)\/\.github\/workflows\/([^/@]+\.ya?ml)@(refs\/[^\s]+)$/;
-
-export interface WorkflowIdentity {
-  readonly repository: string;
-  readonly workflow: string;
-  readonly ref: string;
-}
-
-/** `https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1` as its parts. */
-export function workflowIdentity(identity: string): WorkflowIdentity | undefined {
-  const m = WORKFLOW_IDENTITY.exec(identity);
-  return m ? { repository: m[1]!, workflow: m[2]!, ref: m[3]! } : undefined;
-}
-
 const TAG_REF = [{ literal: 'refs/tags/' }, { variable: 'tag' }];
 
 export interface PinContext {
@@ -50,7 +36,9 @@ export function pinPlan(signer: Signer, o: PinContext): PinPlan | undefined {
   if (!('identity' in signer)) return undefined;
   const levels = [o.entry ?? {}, o.defaults];
   const stated = <K extends 'identity' | 'issuer' | 'github'>(k: K) => levels.some((l) => l[k] !== undefined);
-  const workflow = signer.issuer === GITHUB_ACTIONS_ISSUER ? workflowIdentity(signer.identity) : undefined;
+  const parsed = signer.issuer === GITHUB_ACTIONS_ISSUER ? workflowIdentity(signer.identity) : undefined;
+  // Only what the policy's `github:` block can name: a workflow of .github/workflows run at a ref.
+  const workflow = parsed !== undefined && isRepositoryWorkflow(parsed) ? { ...parsed, workflow: parsed.file } : undefined;
   if (workflow !== undefined) {
     const tagRef = o.tag !== undefined && workflow.ref === `refs/tags/${o.tag}`;
     const github: Record<string, string> = { repository: workflow.repository, workflow: workflow.workflow };

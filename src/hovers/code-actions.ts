@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Cause, Signer } from '../model/cause';
 import type { ImageVerdictDiagnostic } from '../fixes/image-diagnostics';
-import { workflowIdentity } from '../fixes/pin-signer';
+import { workflowIdentity } from '../claims/workflow-identity';
 import type { SourceRange } from '../goreleaser/types';
 import { PolicyFixCommandIds, RESTRICTED_FIX } from '../commands/policy-fixes';
 import type { PolicyFixTarget } from '../commands/policy-fixes';
@@ -31,7 +31,7 @@ export function shortName(reference: string): string {
 export function signerWords(s: Signer): string {
   if (!('identity' in s)) return `key ${s.keyId}`;
   const w = workflowIdentity(s.identity);
-  return w ? `${w.repository}'s ${w.workflow}` : s.identity;
+  return w ? `${w.repository}'s ${w.file}` : s.identity;
 }
 
 /** The distinct signers the causes name as seen, keys left out (they are pinned with their file). */

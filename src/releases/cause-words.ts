@@ -8,19 +8,13 @@
  * else the workflow file, else the ref), so two different failures never read the same.
  */
 import type { Cause, Expected, ExpectedSigner, Signer } from '../model/cause';
+import { workflowIdentity } from '../claims/workflow-identity';
+import type { WorkflowIdentity } from '../claims/workflow-identity';
 
-/** `https://github.com/<owner>/<repo>/<path>/<file>@<ref>`, the SAN of a GitHub Actions certificate. */
-const GITHUB_WORKFLOW = /^https:\/\/github\.com\/([^/\s]+\/[^/\s]+)\/((?:[^@\s]*\/)?([^/@\s]+))@(\S+)$/;
-
-interface WorkflowIdentity {
-  readonly repository: string;
-  readonly file: string;
-  readonly ref: string;
-}
-
+/** A workflow identity with its ref as people say it: `v1.2.0` for `refs/tags/v1.2.0`, `main` for `refs/heads/main`. */
 function workflowOf(identity: string | undefined): WorkflowIdentity | undefined {
-  const m = identity === undefined ? null : GITHUB_WORKFLOW.exec(identity);
-  return m ? { repository: m[1]!, file: m[3]!, ref: m[4]!.replace(/^refs\/(tags|heads)\//, '') } : undefined;
+  const w = identity === undefined ? undefined : workflowIdentity(identity);
+  return w ? { ...w, ref: w.ref.replace(/^refs\/(tags|heads)\//, '') } : undefined;
 }
 
 /**
@@ -36,10 +30,14 @@ export function expectedText(e: Expected): string {
   return text.replace(/\\([^A-Za-z0-9])/g, '$1');
 }
 
-/** A signer's identity for a row: a GitHub workflow identity as `owner/repo/file@ref`, anything else as it is. */
+/**
+ * A signer's identity for a row or a table cell: a GitHub workflow identity as
+ * `owner/repo/release.yml@v1.2.0` (a tag without `refs/tags/`; a branch keeps `refs/heads/`, so it
+ * never reads as a tag), anything else as it is. JSON keeps the whole identity.
+ */
 export function identityShort(identity: string): string {
-  const w = workflowOf(identity);
-  return w ? `${w.repository}/${w.file}@${w.ref}` : identity;
+  const w = workflowIdentity(identity);
+  return w ? `${w.repository}/${w.file}@${w.ref.replace(/^refs\/tags\//, '')}` : identity;
 }
 
 function signerIdentity(s: Signer): string {

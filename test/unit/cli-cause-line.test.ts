@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { causeHeadline, contrast, shortIdentity, wrap } from '../../src/cli/cause-line';
+import { causeHeadline, contrast, wrap } from '../../src/cli/cause-line';
+import { identityShort as shortIdentity } from '../../src/releases/cause-words';
 import { shortTypes } from '../../src/cli/release-table';
 
 // The command line's short forms of a cause: both sides of a wrong signer cut to what differs,
