@@ -1,4 +1,4 @@
-import type { KnownBuildType } from './build-types';
+import type { KnownBuildType } from '../claims/build-types';
 import type { FieldReader } from './reader';
 import type { Material, NameValue, ParametersSummary, ProvenanceSummary } from './types';
 import type { JsonObject } from '../claims/values';

@@ -1,4 +1,4 @@
-import { knownBuildType } from './build-types';
+import { knownBuildType } from '../claims/build-types';
 import { buildkitParameters, buildkitVcs, sourceFromArgs } from './buildkit';
 import type { PredicateSummary } from './common';
 import { assemble, booleans, emptyParameters, keepUnknown, toRecord } from './common';

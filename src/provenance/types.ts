@@ -5,7 +5,7 @@
  * that was written there, never reformatted; the UI renders it as text. Documented for JSON
  * consumers in docs/provenance-json.md; fields are added, never renamed.
  */
-import type { KnownBuildType } from './build-types';
+import type { KnownBuildType } from '../claims/build-types';
 
 export type SlsaVersion = '0.2' | '1';
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { knownBuildType } from '../../src/provenance/build-types';
+import { knownBuildType } from '../../src/claims/build-types';
 import { selectPlatforms } from '../../src/provenance/collect';
 import { parseGitUri, repositoryLinks } from '../../src/provenance/git-uri';
 import { statementCovers } from '../../src/claims/statement';

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { CheckCode, CheckStatus } from '../../src/verify/checks';
 import type { SlsaExpectations } from '../../src/verify/policy/image-policy';
 import { parseRepositoryUri, SLSA_V02, SLSA_V1, slsaChecks, slsaFacts } from '../../src/verify/image/slsa-checks';
+import { readProvenance } from '../../src/provenance/summary';
 import { realFixture } from '../support/real-fixtures';
 
 /**
@@ -26,6 +27,7 @@ function statement(path: string): unknown {
 
 type Outcome = Partial<Record<CheckCode, CheckStatus>>;
 const outcome = (s: unknown, e: SlsaExpectations): Outcome => Object.fromEntries(slsaChecks(s, e).map((c) => [c.code, c.status]));
+const slsaCheck = (s: unknown, e: SlsaExpectations, code: CheckCode) => slsaChecks(s, e).find((c) => c.code === code)!;
 
 const GENERATOR = 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v1.4.0';
 const EXAMPLE = 'https://github.com/slsa-framework/example-package';
@@ -146,6 +148,14 @@ describe('SLSA checks over real provenance', () => {
     const repo = slsaChecks(s, { sourceRepository: 'rancher/security-scan' }).find((c) => c.code === 'SLSA_SOURCE_REPOSITORY')!;
     assert.equal(repo.message, 'The source repository is https://github.com/pjbgf/security-scan (metadata.buildkit.vcs); expected https://github.com/rancher/security-scan.');
     assert.equal(repo.evidence?.predicateType, SLSA_V02);
+  });
+
+  test('the npm CLI build types are known, by the table the provenance summary labels them with', () => {
+    const file = realFixture('sigstore-bundles', 'sigstore-go', 'examples', 'bundle-provenance.json');
+    const buildType = slsaCheck(statement(file), { requireKnownBuildType: true }, 'SLSA_BUILD_TYPE');
+    const label = readProvenance(readFileSync(file)).summary.knownBuildType?.label;
+    assert.equal(label, 'npm CLI on GitHub Actions');
+    assert.deepEqual([buildType.status, buildType.message], ['pass', `The build type is ${label} (https://github.com/npm/cli/gha/v2).`]);
   });
 
   test('an unknown build type warns, or fails when the policy requires a known one', () => {

@@ -1,3 +1,4 @@
+import { knownBuildType } from '../../claims/build-types';
 import type { SignatureCheck } from '../checks';
 import { check } from '../checks';
 import { describeMatcher, matches } from '../policy';
@@ -6,7 +7,8 @@ import type { SlsaExpectations } from '../policy';
 /**
  * What a policy can ask of SLSA provenance (https://slsa.dev/spec/v1.0/verifying-artifacts):
  * the builder is one we trust, the source is our repository at the expected ref and commit,
- * and the build type is one whose fields we know how to read (src/provenance/build-types.ts).
+ * and the build type is one whose fields we know how to read (src/claims/build-types.ts, the
+ * table the provenance summaries label build types with).
  *
  * The statement must already be verified (signature, subject) by the caller: these checks
  * only read what it claims. Kept here rather than in src/provenance because verify must not
@@ -15,30 +17,6 @@ import type { SlsaExpectations } from '../policy';
 
 export const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
 export const SLSA_V1 = 'https://slsa.dev/provenance/v1';
-
-const GENERATOR = 'https://github.com/slsa-framework/slsa-github-generator';
-const KNOWN_BUILD_TYPES: ReadonlyMap<string, string> = new Map([
-  ['https://mobyproject.org/buildkit@v1', 'BuildKit'],
-  ['https://github.com/moby/buildkit/blob/master/docs/attestations/slsa-definitions.md', 'BuildKit'],
-  [`${GENERATOR}/container@v1`, 'slsa-github-generator (container)'],
-  [`${GENERATOR}/generic@v1`, 'slsa-github-generator (generic)'],
-  [`${GENERATOR}/go@v1`, 'slsa-github-generator (Go)'],
-  [`${GENERATOR}/delegator-generic@v0`, 'slsa-github-generator (delegated builder)'],
-  ['https://actions.github.io/buildtypes/workflow/v1', 'GitHub Actions workflow'],
-  // The older home of the same definition, still written by GitHub artifact attestations and npm.
-  ['https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1', 'GitHub Actions workflow'],
-  ['https://cloud.google.com/build/gcb-buildtypes/google-worker/v1', 'Google Cloud Build'],
-]);
-/** Google Cloud Build's v0.2 recipes carry a changing version suffix (slsa-verifier matches the prefix too). */
-const KNOWN_PREFIXES: ReadonlyArray<readonly [string, string]> = [
-  ['https://cloudbuild.googleapis.com/CloudBuildYaml@', 'Google Cloud Build'],
-  ['https://cloudbuild.googleapis.com/CloudBuildSteps@', 'Google Cloud Build'],
-];
-
-export function knownBuildTypeLabel(buildType: string | undefined): string | undefined {
-  if (buildType === undefined) return undefined;
-  return KNOWN_BUILD_TYPES.get(buildType) ?? KNOWN_PREFIXES.find(([p]) => buildType.startsWith(p))?.[1];
-}
 
 export interface SlsaSource {
   /** Normalised: `https://github.com/org/repo` (no `git+`, `.git`, ref or userinfo). */
@@ -233,7 +211,7 @@ export function slsaChecks(statement: unknown, expected: SlsaExpectations = {}):
     out.push(check('SLSA_BUILDER', 'fail', `The builder ${facts.builderId} is not allowed; expected ${builders.map(describeMatcher).join(' or ')}.`, ev));
   }
 
-  const label = knownBuildTypeLabel(facts.buildType);
+  const label = knownBuildType(facts.buildType)?.label;
   if (label !== undefined) out.push(check('SLSA_BUILD_TYPE', 'pass', `The build type is ${label} (${facts.buildType}).`, ev));
   else {
     const what = facts.buildType === undefined ? 'The provenance names no build type' : `The build type ${facts.buildType} is not one we know`;

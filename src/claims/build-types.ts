@@ -1,8 +1,9 @@
 /**
  * Build types we recognise (SLSA `buildType`: "a URI indicating what type of build was
  * performed", https://slsa.dev/spec/v1.0/provenance#buildType). Each names where the source,
- * trigger and parameters live, which `source.ts` and `parameters.ts` follow. An unknown build
- * type is still summarised from the generic fields; it just gets no label.
+ * trigger and parameters live, which the provenance summaries (src/provenance) follow. An unknown
+ * build type is still summarised from the generic fields; it just gets no label, and the
+ * verifier's SLSA_BUILD_TYPE check reads the same table.
  */
 export type BuildTypeFamily = 'buildkit' | 'slsa-github-generator' | 'github-actions' | 'npm' | 'google-cloud-build';
 
