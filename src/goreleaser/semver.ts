@@ -2,26 +2,15 @@
  * Semantic versions as GoReleaser reads them: github.com/Masterminds/semver/v3 `NewVersion`, which
  * accepts a leading `v` and missing minor/patch (`v1.2` is 1.2.0). GoReleaser fills `.Major`,
  * `.Minor`, `.Patch`, `.Prerelease` from the tag this way (internal/pipe/semver) and `incpatch`,
- * `incminor`, `incmajor` use the same type (internal/tmpl).
+ * `incminor`, `incmajor` use the same type (internal/tmpl). The reader is src/core/semver.ts.
  */
-export interface Semver {
-  readonly major: number;
-  readonly minor: number;
-  readonly patch: number;
-  readonly prerelease: string;
-  readonly metadata: string;
-}
+import { parseSemver as parseCore } from '../core/semver';
+import type { Semver } from '../core/semver';
 
-const IDENT = String.raw`(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)`;
-const SEMVER = new RegExp(
-  String.raw`^v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:\.(0|[1-9]\d*))?` +
-    String.raw`(?:-(${IDENT}(?:\.${IDENT})*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`,
-);
+export type { Semver };
 
 export function parseSemver(text: string): Semver | undefined {
-  const m = SEMVER.exec(text);
-  if (!m) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2] ?? 0), patch: Number(m[3] ?? 0), prerelease: m[4] ?? '', metadata: m[5] ?? '' };
+  return parseCore(text, { partial: true });
 }
 
 export function formatSemver(v: Semver): string {
