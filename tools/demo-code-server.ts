@@ -29,7 +29,7 @@ export async function packageVsix(outDir: string): Promise<string> {
   buildIfStale();
   const out = join(outDir, 'provenance-lens.vsix');
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  await execFileAsync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out], { cwd: repoRoot });
+  await execFileAsync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: repoRoot });
   return out;
 }
 
