@@ -1,4 +1,4 @@
-import { looksLikeGit, parseGitUri } from '../provenance/git-uri';
+import { looksLikeGit, parseGitUri } from '../claims/git-uri';
 import type { Material, ProvenanceSummary } from '../provenance/types';
 import { qualifierOf, withoutQualifier } from './purl';
 
@@ -56,7 +56,7 @@ function materialEntry(m: Material): { key?: string; value: string } {
   if (uri.startsWith('pkg:')) return { key: withoutQualifier(uri, 'digest'), value: digests || qualifierOf(uri, 'digest') || '' };
   if (looksLikeGit(m.uri, m.digest)) {
     const hash = uri.indexOf('#');
-    const commit = parseGitUri(uri).commit;
+    const commit = parseGitUri(uri)?.commit;
     if (hash >= 0 && commit !== undefined) return { key: uri.slice(0, hash), value: digests || commit };
   }
   return { key: uri, value: digests };

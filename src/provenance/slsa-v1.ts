@@ -2,7 +2,7 @@ import { knownBuildType } from '../claims/build-types';
 import { buildkitParameters, buildkitVcs, sourceFromArgs } from './buildkit';
 import type { PredicateSummary } from './common';
 import { assemble, booleans, emptyParameters, keepUnknown, toRecord } from './common';
-import { isCommitHash } from './git-uri';
+import { isCommitHash } from '../claims/git-uri';
 import { inputs, isRunUrl } from './github';
 import type { FieldReader } from './reader';
 import type { SourceCandidate } from './source';

@@ -1,4 +1,4 @@
-import { isCommitHash, looksLikeGit, parseGitUri, repositoryLinks } from './git-uri';
+import { isCommitHash, looksLikeGit, parseGitUri, repositoryLinks, sameRepository } from '../claims/git-uri';
 import type { Material, SourceOrigin, SourceSummary } from './types';
 
 /**
@@ -26,9 +26,10 @@ export function commitOf(digest: Record<string, string>): string | undefined {
 export function fromUri(from: SourceOrigin, uri: string | undefined, digest: Record<string, string> = {}, path?: string): SourceCandidate | undefined {
   if (!uri) return undefined;
   const loc = parseGitUri(uri);
-  const c: SourceCandidate = { from, uri, repository: loc.repository };
-  if (loc.ref !== undefined) c.ref = loc.ref;
-  const commit = commitOf(digest) ?? loc.commit;
+  const c: SourceCandidate = { from, uri };
+  if (loc !== undefined) c.repository = loc.repository;
+  if (loc?.ref !== undefined) c.ref = loc.ref;
+  const commit = commitOf(digest) ?? loc?.commit;
   if (commit !== undefined) c.commit = commit;
   if (path) c.path = path;
   return c;
@@ -61,8 +62,8 @@ export function pickSource(candidates: ReadonlyArray<SourceCandidate | undefined
   if (found.ref !== undefined) s.ref = found.ref;
   let commit = found.commit;
   if (commit === undefined && found.repository !== undefined) {
-    const same = materials.find((m) => m.uri !== undefined && looksLikeGit(m.uri, m.digest) && sameRepository(parseGitUri(m.uri).repository, found.repository!));
-    if (same) commit = commitOf(same.digest) ?? parseGitUri(same.uri!).commit;
+    const same = materials.find((m) => m.uri !== undefined && looksLikeGit(m.uri, m.digest) && sameRepository(m.uri, found.repository!));
+    if (same) commit = commitOf(same.digest) ?? parseGitUri(same.uri!)?.commit;
   }
   if (commit !== undefined) s.commit = commit;
   if (found.uri !== undefined) s.uri = found.uri;
@@ -72,15 +73,6 @@ export function pickSource(candidates: ReadonlyArray<SourceCandidate | undefined
   if (links.repositoryUrl) s.repositoryUrl = links.repositoryUrl;
   if (links.commitUrl) s.commitUrl = links.commitUrl;
   return s;
-}
-
-/** Same repository whatever the spelling: `git+` prefix, `.git` suffix, trailing slash, host case. */
-export function sameRepository(a: string, b: string): boolean {
-  return normalise(a) === normalise(b);
-}
-
-function normalise(s: string): string {
-  return s.replace(/^git\+/, '').replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
 }
 
 function own(o: unknown, key: string): string | undefined {

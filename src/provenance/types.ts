@@ -37,7 +37,7 @@ export type SourceOrigin =
   | 'materials';            // a v0.2 material with a git commit digest
 
 export interface SourceSummary {
-  /** Repository as written, without a `git+` prefix, `@ref` or `#fragment`. */
+  /** Repository, normalised as the policy compares it (src/claims/git-uri.ts): `https://<host>/<path>`, without `git+`, credentials, `.git`, `@ref` or `#fragment`. */
   repository?: string;
   ref?: string;
   commit?: string;

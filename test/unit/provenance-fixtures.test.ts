@@ -56,7 +56,7 @@ interface Expected {
 
 const link = (repo: string, commit: string) => ({ repositoryUrl: repo.replace(/\.git$/, ''), commitUrl: `${repo.replace(/\.git$/, '')}/commit/${commit}` });
 const bkSource = (commit: string): ProvenanceSummary['source'] => ({
-  from: 'configSource', repository: `${EXAMPLE}.git`, commit, uri: `${EXAMPLE}.git#${commit}`, path: 'Dockerfile', ...link(EXAMPLE, commit),
+  from: 'configSource', repository: EXAMPLE, commit, uri: `${EXAMPLE}.git#${commit}`, path: 'Dockerfile', ...link(EXAMPLE, commit),
 });
 const pkg = (tag: string) => `pkg:docker/ghcr.io/slsa-framework/example-package.verifier-e2e.all.tag.main.default.slsa3@${tag}?platform=linux%2Famd64`;
 const BK_UNKNOWN_V02 = ['buildConfig', 'metadata.https://mobyproject.org/buildkit@v1#metadata'];

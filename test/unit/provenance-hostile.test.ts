@@ -186,8 +186,9 @@ describe('hostile values inside a well-formed statement', () => {
       buildDefinition: { buildType: 'https://actions.github.io/buildtypes/workflow/v1', externalParameters: { workflow: { repository: 'javascript:alert(1)', ref: 'refs/heads/main', path: 'x.yml' } } },
       runDetails: { builder: { id: 'b' }, metadata: { invocationId: 'http://github.com/o/r/actions/runs/1' } },
     });
-    assert.equal(s.source?.repository, 'javascript:alert(1)');
-    assert.equal(s.source?.repositoryUrl, undefined);
+    // Not a repository location (no host): shown only as the workflow wrote it, never as a source or link.
+    assert.equal(s.workflow?.repository, 'javascript:alert(1)');
+    assert.equal(s.source, undefined);
     assert.equal(s.runUrl, undefined);
   });
 });

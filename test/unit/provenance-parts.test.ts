@@ -2,7 +2,6 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { knownBuildType } from '../../src/claims/build-types';
 import { selectPlatforms } from '../../src/provenance/collect';
-import { parseGitUri, repositoryLinks } from '../../src/provenance/git-uri';
 import { statementCovers } from '../../src/claims/statement';
 import { isSlsaProvenance, slsaVersionOf, summarizePredicate } from '../../src/provenance/summary';
 import type { ImageGraph, PlatformEntry } from '../../src/model/image-graph';
@@ -10,28 +9,6 @@ import type { ImageGraph, PlatformEntry } from '../../src/model/image-graph';
 const V1 = 'https://slsa.dev/provenance/v1';
 const V02 = 'https://slsa.dev/provenance/v0.2';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
-
-describe('repository URIs', () => {
-  test('SPDX download locations, BuildKit git contexts, plain URLs', () => {
-    assert.deepEqual(parseGitUri('git+https://github.com/org/repo@refs/tags/v1.2.3'), { repository: 'https://github.com/org/repo', ref: 'refs/tags/v1.2.3' });
-    assert.deepEqual(parseGitUri(`https://github.com/org/repo.git#${SHA}`), { repository: 'https://github.com/org/repo.git', commit: SHA });
-    assert.deepEqual(parseGitUri('https://github.com/moby/buildkit.git#refs/tags/v0.11.0:docs'), { repository: 'https://github.com/moby/buildkit.git', ref: 'refs/tags/v0.11.0' });
-    assert.deepEqual(parseGitUri(`git+https://gitlab.com/group/sub/project@${SHA}`), { repository: 'https://gitlab.com/group/sub/project', commit: SHA });
-    assert.deepEqual(parseGitUri('https://github.com/org/repo'), { repository: 'https://github.com/org/repo' });
-    // userinfo is not a ref, and never shown
-    assert.deepEqual(parseGitUri('https://x-access-token:ghs_secret@github.com/org/repo.git#main'), { repository: 'https://github.com/org/repo.git', ref: 'main' });
-  });
-
-  test('links only for https, commit links only where the form is known', () => {
-    assert.deepEqual(repositoryLinks('https://github.com/org/repo.git', SHA), { repositoryUrl: 'https://github.com/org/repo', commitUrl: `https://github.com/org/repo/commit/${SHA}` });
-    assert.deepEqual(repositoryLinks('https://gitlab.com/g/p/', SHA), { repositoryUrl: 'https://gitlab.com/g/p', commitUrl: `https://gitlab.com/g/p/-/commit/${SHA}` });
-    assert.deepEqual(repositoryLinks('https://git.example.org/p', SHA), { repositoryUrl: 'https://git.example.org/p' });
-    assert.deepEqual(repositoryLinks('https://github.com/org/repo', 'main'), { repositoryUrl: 'https://github.com/org/repo' });
-    assert.deepEqual(repositoryLinks('http://github.com/org/repo', SHA), {});
-    assert.deepEqual(repositoryLinks('ssh://git@github.com/org/repo', SHA), {});
-    assert.deepEqual(repositoryLinks('not a url', SHA), {});
-  });
-});
 
 describe('build types and predicate types', () => {
   test('every known build type has its label', () => {
@@ -69,7 +46,7 @@ describe('source derivation paths the real fixtures do not reach', () => {
       runDetails: { builder: { id: '' }, metadata },
     });
     const config = bk({ configSource: { uri: 'https://github.com/moby/buildkit.git#refs/tags/v0.11.0', digest: { sha1: SHA }, path: 'Dockerfile' }, request: { frontend: 'dockerfile.v0' } });
-    assert.deepEqual([config.source?.from, config.source?.repository, config.source?.ref, config.source?.commit, config.source?.path], ['configSource', 'https://github.com/moby/buildkit.git', 'refs/tags/v0.11.0', SHA, 'Dockerfile']);
+    assert.deepEqual([config.source?.from, config.source?.repository, config.source?.ref, config.source?.commit, config.source?.path], ['configSource', 'https://github.com/moby/buildkit', 'refs/tags/v0.11.0', SHA, 'Dockerfile']);
     assert.equal(config.parameters.entryPoint, 'Dockerfile');
     const vcs = bk({ request: {} }, { buildkit_metadata: { vcs: { source: 'https://github.com/org/app', revision: SHA } }, buildkit_hermetic: true });
     assert.deepEqual([vcs.source?.from, vcs.source?.repository, vcs.source?.commit, vcs.hermetic], ['buildkit-vcs', 'https://github.com/org/app', SHA, true]);

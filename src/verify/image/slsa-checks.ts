@@ -1,4 +1,5 @@
 import { knownBuildType } from '../../claims/build-types';
+import { isCommitHash, looksLikeGit, parseGitUri, sameRepository } from '../../claims/git-uri';
 import type { SignatureCheck } from '../checks';
 import { check } from '../checks';
 import { describeMatcher, matches } from '../policy';
@@ -39,64 +40,16 @@ export interface SlsaFacts {
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-
-/**
- * A repository location as provenance writes it, normalised for comparison:
- * `git+https://github.com/org/repo@refs/tags/v1` (SPDX download location),
- * `https://github.com/org/repo.git#<commit>` (BuildKit git context), `git@github.com:org/repo.git`,
- * `org/repo` (GitHub shorthand). The URL parser resolves dot segments, so
- * `https://github.com/org/repo/../evil` is compared as `https://github.com/org/evil`.
- */
-export function parseRepositoryUri(uri: string): { repository?: string; ref?: string; commit?: string } {
-  let rest = uri.trim().replace(/^git\+/, '');
-  let ref: string | undefined;
-  const hash = rest.indexOf('#');
-  if (hash >= 0) {
-    ref = rest.slice(hash + 1).split(':')[0] || undefined; // BuildKit: `#ref:subdir`
-    rest = rest.slice(0, hash);
-  }
-  if (/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(rest)) rest = `https://github.com/${rest}`;
-  const scp = /^[^@/:]+@([^:/]+):(.+)$/.exec(rest); // git@github.com:org/repo.git
-  if (scp !== null) rest = `ssh://${scp[1]}/${scp[2]}`;
-  let url: URL;
-  try {
-    url = new URL(rest);
-  } catch {
-    return {};
-  }
-  let path = url.pathname;
-  const at = path.indexOf('@'); // SPDX: `...repo@refs/heads/main`
-  if (at >= 0) {
-    ref ??= decodeURIComponent(path.slice(at + 1)) || undefined;
-    path = path.slice(0, at);
-  }
-  path = path.replace(/\/+$/, '').replace(/\.git$/, '');
-  const host = url.host.toLowerCase();
-  // GitHub names are case-insensitive; the certificate and provenance keep the owner's spelling.
-  if (host === 'github.com') path = path.toLowerCase();
-  const out: { repository?: string; ref?: string; commit?: string } = { repository: `https://${host}${path}` };
-  if (ref !== undefined && COMMIT.test(ref)) out.commit = ref.toLowerCase();
-  else if (ref !== undefined) out.ref = ref;
-  return out;
-}
 
 function gitCommitOf(digest: unknown): string | undefined {
   if (!isObject(digest)) return undefined;
   const c = digest.gitCommit ?? digest.sha1;
-  return typeof c === 'string' && COMMIT.test(c) ? c.toLowerCase() : undefined;
-}
-
-function looksLikeGit(uri: string, digest: unknown): boolean {
-  if (isObject(digest) && typeof digest.gitCommit === 'string') return true;
-  if (uri.startsWith('git+') || /\.git(?:$|[#@/])/.test(uri)) return true;
-  return isObject(digest) && typeof digest.sha1 === 'string' && /^https:\/\//.test(uri);
+  return typeof c === 'string' && isCommitHash(c) ? c.toLowerCase() : undefined;
 }
 
 function candidate(uri: unknown, digest: unknown, from: string, ref?: unknown): SlsaSource | undefined {
   if (typeof uri !== 'string' || uri === '') return undefined;
-  const parsed = parseRepositoryUri(uri);
-  const out: SlsaSource = { ...parsed, from };
+  const out: SlsaSource = { ...parseGitUri(uri), from };
   const commit = gitCommitOf(digest);
   if (commit !== undefined) out.commit = commit;
   if (typeof ref === 'string' && ref !== '') out.ref = ref;
@@ -125,7 +78,7 @@ function sourceCandidates(layout: 'v0.2' | 'v1', p: Json): SlsaSource[] {
     deps.forEach((d, i) => {
       if (!isObject(d) || typeof d.uri !== 'string' || !looksLikeGit(d.uri, d.digest)) return;
       const annotated = isObject(d.annotations) ? d.annotations.ref : undefined;
-      out.push(candidate(d.uri, d.digest, `resolvedDependencies[${i}]`, annotated ?? parseRepositoryUri(d.uri).ref));
+      out.push(candidate(d.uri, d.digest, `resolvedDependencies[${i}]`, annotated ?? parseGitUri(d.uri)?.ref));
     });
     const run = isObject(p.runDetails) ? p.runDetails : {};
     if (isObject(run.metadata)) vcs(run.metadata.buildkit_metadata, 'runDetails.metadata.buildkit_metadata.vcs');
@@ -220,8 +173,8 @@ export function slsaChecks(statement: unknown, expected: SlsaExpectations = {}):
 
   const src = facts.source;
   const where = src.from !== undefined ? ` (${src.from})` : '';
-  const wantRepo = expected.sourceRepository === undefined ? undefined : parseRepositoryUri(expected.sourceRepository).repository ?? expected.sourceRepository;
-  out.push(...field('SLSA_SOURCE_REPOSITORY', 'source repository', wantRepo, src.repository, where, (a, b) => a === b, ev));
+  const wantRepo = expected.sourceRepository === undefined ? undefined : parseGitUri(expected.sourceRepository)?.repository ?? expected.sourceRepository;
+  out.push(...field('SLSA_SOURCE_REPOSITORY', 'source repository', wantRepo, src.repository, where, sameRepository, ev));
   out.push(...field('SLSA_SOURCE_REF', 'source ref', expected.sourceRef, src.ref, where, sameRef, ev));
   out.push(...field('SLSA_SOURCE_COMMIT', 'source commit', expected.sourceCommit?.toLowerCase(), src.commit, where, (a, b) => a === b, ev));
   return out;
