@@ -9,6 +9,7 @@ import { walkthroughContext } from './commands/walkthrough';
 import { affectsSettings, policyPath, readSettings, workspaceFiles } from './host/config';
 import { HostCredentials, RegistrySecrets } from './host/credentials';
 import { Engines } from './host/engines';
+import { ExternalAttestations, GITHUB_PROVIDER } from './host/external-attestations';
 import { createLog } from './host/log';
 import { ReleaseSources } from './host/release-sources';
 import { RestrictedNotes } from './host/restricted-notes';
@@ -76,9 +77,18 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     trustCacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'trust').fsPath,
     log: { info: (m) => log.logger.info(m), warn: (m) => log.logger.warn(m) },
   });
+  // Attestations from outside the registry (bundle files, GitHub's API) join the graph the walk found.
+  const attestations = new ExternalAttestations({
+    authentication: vscode.authentication,
+    transport: () => engines.transport(),
+    scope: (reference) => verifier.githubScope(reference),
+    fetchAlways: () => settings().githubAttestations === true,
+    ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
+    log: { info: (m) => log.logger.info(m), warn: (m) => log.logger.warn(m) },
+  });
   const service = new ReleaseService({
-    inspect: (reference, signal) => engines.inspect(reference, signal),
-    verify: (graph, signal) => verifier.verify(graph, signal),
+    inspect: async (reference, signal) => attestations.attach(await engines.inspect(reference, signal), signal),
+    verify: (graph, signal) => verifier.verify(graph, signal, attestations.bundlesOf(graph)),
   });
   const tree = new ReleaseTree(service);
   const view = vscode.window.createTreeView(ViewIds.releases, { treeDataProvider: tree, showCollapseAll: true });
@@ -91,8 +101,8 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     service.setReleases(await sources.releases());
     notes.settings(settings());
   };
-  const panel = panelDeps(service, engines, log);
-  const services: LensServices = { context, log, engines, service, tree, view, state, secrets, sources, documents, settings, panel, reloadReleases };
+  const panel = panelDeps(service, engines, log, attestations);
+  const services: LensServices = { context, log, engines, service, tree, view, state, secrets, sources, documents, settings, panel, attestations, reloadReleases };
 
   const ignored = settings().ignored;
   if (ignored.length) log.logger.warn(`This workspace is not trusted: its values for ${ignored.join(', ')} are ignored.`);
@@ -124,6 +134,10 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     watchPolicyFiles(() => {
       verifier.reset();
       service.refresh();
+    }),
+    // Signed in to GitHub (or out): the images that ask GitHub's API are read again.
+    vscode.authentication.onDidChangeSessions((e) => {
+      if (e.provider.id === GITHUB_PROVIDER && attestations.wantsGithub()) service.refresh();
     }),
   );
   registerGoreleaserFeatures(context, services);

@@ -1,6 +1,7 @@
 // The Provenance tab: each SLSA statement that applies to the chosen platform (its own, and
-// the index's), as written: builder, build type, source and commit, trigger and workflow,
-// times, BuildKit frontend and build arguments, materials with digests, raw parameters.
+// the index's), as written: builder, build type, source and commit, trigger and workflow (for
+// GitHub Actions, the run: repository, workflow, run, runner, visibility, and which Sigstore
+// instance signed), times, BuildKit frontend and build arguments, materials with digests, raw parameters.
 import type { NameValue, PanelFact, PanelModel, PanelPlatform, PanelProvenance } from '../src/protocol/panel';
 import { copyAction, custom, el, facts, grid, link, section, value } from './dom';
 import { flatten } from './text';
@@ -39,10 +40,13 @@ function summaryFacts(p: PanelProvenance): PanelFact[] {
   for (const v of p.builderVersion) add(`Builder version ${v.name}`, v.value);
   add('Build type', p.buildTypeLabel ? `${p.buildTypeLabel} (${p.buildType ?? ''})` : p.buildType);
   out.push(...sourceFacts(p));
-  add('Trigger', p.trigger);
-  if (p.workflow) add('Workflow', [p.workflow.repository, p.workflow.path, p.workflow.ref].filter((x) => x !== undefined && x !== '').join(' · '));
-  add('Invocation', p.invocationId, p.runUrl ? { url: p.runUrl } : {});
-  if (p.runUrl && p.invocationId === undefined) add('Run', p.runUrl, { url: p.runUrl });
+  // A GitHub Actions run has a section of its own (below): its trigger, workflow and run are said there.
+  if (p.github === undefined) {
+    add('Trigger', p.trigger);
+    if (p.workflow) add('Workflow', [p.workflow.repository, p.workflow.path, p.workflow.ref].filter((x) => x !== undefined && x !== '').join(' · '));
+    add('Invocation', p.invocationId, p.runUrl ? { url: p.runUrl } : {});
+    if (p.runUrl && p.invocationId === undefined) add('Run', p.runUrl, { url: p.runUrl });
+  }
   add('Started', p.startedOn);
   add('Finished', p.finishedOn);
   add('BuildKit frontend', p.frontend);
@@ -52,6 +56,7 @@ function summaryFacts(p: PanelProvenance): PanelFact[] {
   add('SLSA version', p.slsaVersion);
   add('Predicate type', p.predicateType);
   add('Found as', p.formatLabel);
+  add('Sigstore instance', p.trustRoot);
   add('Statement digest', p.artifactDigest, { mono: true });
   return out;
 }
@@ -85,6 +90,7 @@ function card(p: PanelProvenance, open: boolean, states: PanelModel['states']): 
   }
   body.append(...[
     facts(summaryFacts(p)),
+    p.github !== undefined ? section('GitHub Actions run', facts(p.github)) : undefined,
     pairsGrid('Build arguments', p.buildArgs),
     pairsGrid('Frontend attributes', p.otherArgs),
     pairsGrid('Labels', p.labels),

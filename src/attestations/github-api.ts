@@ -37,6 +37,8 @@ export interface GithubApiOptions {
   transport: Transport;
   /** GH_TOKEN / GITHUB_TOKEN; sent as a bearer token to the API's origin only. */
   token: string;
+  /** Where the token came from, for the sentence a refusal (401) makes; default `GH_TOKEN / GITHUB_TOKEN`. */
+  tokenSource?: string;
   /** GITHUB_API_URL, as in Actions (GitHub Enterprise Server: https://HOST/api/v3); default https://api.github.com. */
   baseUrl?: string;
   /** `org` (with no repository: the organisation's listing) and `org/name`. */
@@ -95,7 +97,7 @@ export async function githubAttestations(digest: string, o: GithubApiOptions): P
         notes.push(`GitHub has no attestation for ${digest} in ${scope} (404).`);
         break;
       }
-      if (res.status !== 200) throw apiError(res, scope);
+      if (res.status !== 200) throw apiError(res, scope, o.tokenSource ?? 'GH_TOKEN / GITHUB_TOKEN');
       for (const [i, a] of listing(res).entries()) {
         if (bundles.length === limits.bundles) {
           notes.push(`GitHub lists more than ${limits.bundles} attestations for ${digest}; the rest were not read.`);
@@ -143,7 +145,7 @@ function nextPage(res: HttpResponse, base: URL): URL | undefined {
 }
 
 /** What a refusal means and what to do; GitHub's own message (JSON `message`) kept short. */
-function apiError(res: HttpResponse, scope: string): LensError {
+function apiError(res: HttpResponse, scope: string, tokenSource: string): LensError {
   const said = githubMessage(res);
   const url = res.shownUrl;
   const header = (name: string): string | undefined => {
@@ -151,7 +153,7 @@ function apiError(res: HttpResponse, scope: string): LensError {
     return Array.isArray(v) ? v[0] : v;
   };
   if (res.status === 401) {
-    return new LensError('UNAUTHORIZED', `GitHub's API refused the token from GH_TOKEN / GITHUB_TOKEN (401${said}) at ${url}; give a token that can read ${scope}'s attestations.`, { url, status: 401 });
+    return new LensError('UNAUTHORIZED', `GitHub's API refused the token from ${tokenSource} (401${said}) at ${url}; give a token that can read ${scope}'s attestations.`, { url, status: 401 });
   }
   const reset = Number(header('x-ratelimit-reset'));
   if ((res.status === 403 || res.status === 429) && (header('x-ratelimit-remaining') === '0' || res.status === 429)) {

@@ -8,6 +8,8 @@ export type { ExternalBundle } from './bundle-lines';
 export { externalArtifacts, withExternalArtifacts } from './external-artifacts';
 export type { ExternalArtifacts } from './external-artifacts';
 export { githubAttestations } from './github-api';
+export { MAX_API_DIGESTS, addImageAttestations } from './image-attestations';
+export type { ImageAttestationSources, WithImageAttestations } from './image-attestations';
 export type { GithubApiOptions, GithubAttestations } from './github-api';
 export { DiskAttestationCache, MemoryAttestationCache } from './github-api-cache';
 export type { AttestationCache } from './github-api-cache';

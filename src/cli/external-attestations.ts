@@ -4,8 +4,8 @@ import { secrets } from '../core/redact';
 import { existingUserCacheDir } from '../core/user-cache-dir';
 import type { ImageGraph } from '../model/image-graph';
 import type { RegistryClient } from '../registry/client';
-import { DiskAttestationCache, MemoryAttestationCache, externalArtifacts, githubAttestations, readBundleFile, withExternalArtifacts } from '../attestations';
-import type { ExternalBundle } from '../attestations';
+import { DiskAttestationCache, MemoryAttestationCache, addImageAttestations, readBundleFile } from '../attestations';
+import type { ExternalBundle, WithImageAttestations } from '../attestations';
 import type { OptionDocs } from './options';
 
 /** `verify`'s attestations from outside the registry (src/attestations). */
@@ -15,9 +15,6 @@ export const externalOptionSpec = {
 } as const satisfies OptionDocs;
 
 export type ExternalValues = { bundle?: string[]; 'github-attestations'?: boolean; owner?: string; repo?: string; offline?: boolean; 'no-cache'?: boolean };
-
-/** Digests of one image asked for at GitHub: the image's own and its platforms', at most this many. */
-const MAX_API_DIGESTS = 32;
 
 /** Checked before anything is read: the API path's flags and token. The token is registered as a secret. */
 export function githubToken(values: ExternalValues, env: NodeJS.ProcessEnv): string | undefined {
@@ -30,36 +27,17 @@ export function githubToken(values: ExternalValues, env: NodeJS.ProcessEnv): str
   return token;
 }
 
-export interface WithExternal {
-  graph: ImageGraph;
-  bundles?: Map<string, Uint8Array>;
-  /** What was not taken, or that GitHub had none: one line each for stderr. */
-  notes: string[];
-}
-
-/** The graph with the given bundle files' and GitHub's attestations added as artifacts. */
-export async function addExternalAttestations(values: ExternalValues, graph: ImageGraph, client: RegistryClient, env: NodeJS.ProcessEnv, token: string | undefined, signal: AbortSignal): Promise<WithExternal> {
+/** The graph with the given bundle files' and GitHub's attestations added as artifacts (src/attestations). */
+export async function addExternalAttestations(values: ExternalValues, graph: ImageGraph, client: RegistryClient, env: NodeJS.ProcessEnv, token: string | undefined, signal: AbortSignal): Promise<WithImageAttestations> {
   const files: ExternalBundle[] = [];
   for (const path of values.bundle ?? []) files.push(...(await readBundleFile(path)));
-  let out: WithExternal = { graph, notes: [] };
-  if (files.length > 0) out = merge(out, externalArtifacts(out.graph, files, 'bundle-file'));
-  if (token === undefined) return out;
-
-  const digests = [graph.digest, ...graph.platforms.map((p) => p.digest)].filter((d, i, all) => all.indexOf(d) === i);
-  if (digests.length > MAX_API_DIGESTS) out.notes.push(`GitHub's attestations were asked for the first ${MAX_API_DIGESTS} of the image's ${digests.length} digests only.`);
+  if (token === undefined) return addImageAttestations(graph, { files }, signal);
   const cacheRoot = values['no-cache'] ? undefined : existingUserCacheDir(env);
   const cache = cacheRoot === undefined ? new MemoryAttestationCache() : new DiskAttestationCache(join(cacheRoot, 'github-attestations'));
   const repo = values.repo;
   const owner = values.owner ?? repo!.split('/')[0]!;
-  const answers = await Promise.all(digests.slice(0, MAX_API_DIGESTS).map((digest) => githubAttestations(digest, {
-    transport: client.http, token, owner, ...(repo !== undefined ? { repository: repo } : {}), cache, signal,
-    ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
-  })));
-  for (const a of answers) out.notes.push(...a.notes);
-  return merge(out, externalArtifacts(out.graph, answers.flatMap((a) => a.bundles), 'github-api'));
-}
-
-function merge(into: WithExternal, extra: ReturnType<typeof externalArtifacts>): WithExternal {
-  const bundles = new Map([...(into.bundles ?? []), ...extra.bundles]);
-  return { graph: withExternalArtifacts(into.graph, extra), bundles, notes: into.notes };
+  return addImageAttestations(graph, {
+    files,
+    github: { transport: client.http, token, owner, ...(repo !== undefined ? { repository: repo } : {}), cache, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) },
+  }, signal);
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { LensError } from '../core/errors';
 import { loadPublicKeyFile } from '../verify/trust';
 import type { PublicKeyMaterial } from '../verify/trust';
-import { compilePattern, COVERAGE_RULES, formatDiagnostic, githubAttestationPolicy, loadPolicyFile } from '../verify/policy';
+import { applyGithubShortcuts, compilePattern, COVERAGE_RULES, formatDiagnostic, loadPolicyFile } from '../verify/policy';
 import type { ImagePolicy, Matcher, PolicyFile } from '../verify/policy';
 import type { OptionDocs } from './options';
 import { trustOptionSpec } from './trust-options';
@@ -89,30 +89,16 @@ export async function policyFromFlags(values: PolicyFlagValues, base?: ImagePoli
 
 /**
  * `--owner`, `--repo`, `--signer-workflow`, `--signer-repo` with gh's meaning (the policy room's
- * githubAttestationPolicy): the signer and the pinned claims replace the policy file's; an identity
+ * applyGithubShortcuts): the signer and the pinned claims replace the policy file's; an identity
  * or issuer flag given as well still wins over them, as in gh.
  */
 function applyGithubFlags(values: PolicyFlagValues, policy: ImagePolicy): void {
-  const { owner, repo } = values;
-  const signerWorkflow = values['signer-workflow'];
-  const signerRepository = values['signer-repo'];
-  if (owner === undefined && repo === undefined) {
-    if (signerWorkflow !== undefined || signerRepository !== undefined) throw new LensError('USAGE', '--signer-workflow and --signer-repo go with --owner or --repo, as in gh attestation verify: say whose artifacts these are.');
-    return;
-  }
-  if (repo !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(repo)) throw new LensError('USAGE', `--repo takes ORG/NAME, got ${JSON.stringify(repo)}.`);
-  const gh = githubAttestationPolicy({
-    ...(owner !== undefined ? { owner } : {}),
-    ...(repo !== undefined ? { repository: repo } : {}),
-    ...(signerWorkflow !== undefined ? { signerWorkflow } : {}),
-    ...(signerRepository !== undefined ? { signerRepository } : {}),
-  });
-  Object.assign(policy, { identity: gh.identity, issuer: gh.issuer, github: gh.github });
-  policy.sources.identity = 'cli';
-  policy.sources.issuer = 'cli';
-  policy.sources.github = 'cli';
-  delete policy.keys;
-  delete policy.sources.keys;
+  applyGithubShortcuts(policy, {
+    ...(values.owner !== undefined ? { owner: values.owner } : {}),
+    ...(values.repo !== undefined ? { repo: values.repo } : {}),
+    ...(values['signer-workflow'] !== undefined ? { signerWorkflow: values['signer-workflow'] } : {}),
+    ...(values['signer-repo'] !== undefined ? { signerRepo: values['signer-repo'] } : {}),
+  }, 'cli');
 }
 
 /** `--flag` (exact) or `--flag-regexp` (checked now, so a bad pattern is a usage error, not a failed check later). */

@@ -8,6 +8,7 @@ import { copyDigest, copyPinnedReference } from './copy';
 import type { CommandId } from '../host/ids';
 import { CommandIds } from '../host/ids';
 import { addImage, pickTag, refresh, removeImage, retry } from './images';
+import { addAttestationFile, fetchGithubAttestations, removeAttestationFiles } from './attestations';
 import { showProvenance } from './provenance';
 import { signIn, signOut } from './sign-in';
 import { inspectImage, verifyImage } from './verify';
@@ -31,6 +32,9 @@ const HANDLERS: Record<Exclude<CommandId, 'provenanceLens.showVersion'>, Handler
   [CommandIds.openLog]: (s) => s.log.show(),
   [CommandIds.openPolicy]: (s) => openPolicy(s),
   [CommandIds.runDemo]: () => runDemo(),
+  [CommandIds.addAttestationFile]: (s, arg, files) => addAttestationFile(s, arg, Array.isArray(files) ? files.filter((f): f is vscode.Uri => f instanceof vscode.Uri) : undefined),
+  [CommandIds.removeAttestationFiles]: (s, arg) => removeAttestationFiles(s, arg),
+  [CommandIds.fetchGithubAttestations]: (s, arg) => fetchGithubAttestations(s, arg),
 };
 
 export function registerCommands(services: () => LensServices): vscode.Disposable[] {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { decideFile, realpathOrAncestor } from '../core/restricted-files';
 import type { WorkspaceFiles } from '../core/restricted-files';
+import type { GithubShortcuts, ShortcutNames } from '../verify/policy';
 
 export const SECTION = 'provenanceLens';
 
@@ -35,6 +36,10 @@ export interface LensSettings {
   readonly cacheSizeMb: number;
   /** The platform opened first (`linux/amd64`). */
   readonly defaultPlatform?: string;
+  /** `gh attestation verify`'s shortcuts (`provenanceLens.github.*`), over the policy as the CLI's flags are. */
+  readonly github?: GithubShortcuts;
+  /** Also read GitHub's attestations API for each image whose owner or repository is known. */
+  readonly githubAttestations?: boolean;
   /** Restricted settings set by the workspace and ignored because it is not trusted. */
   readonly ignored: readonly string[];
   /** Settings naming files that Restricted Mode does not read, each with the sentence for the view and the log. */
@@ -42,7 +47,12 @@ export interface LensSettings {
 }
 
 /** Keys whose workspace values are ignored in an untrusted workspace. */
-export const RESTRICTED = ['policyFile', 'trustedRoot', 'insecureRegistries', 'caFiles', 'dockerConfig'] as const;
+export const RESTRICTED = ['policyFile', 'trustedRoot', 'insecureRegistries', 'caFiles', 'dockerConfig', 'github.owner', 'github.repo', 'github.signerWorkflow', 'github.signerRepo'] as const;
+
+/** The settings of the gh shortcuts, by shortcut: the names a USAGE sentence about them uses. */
+export const GITHUB_SETTINGS: ShortcutNames = {
+  owner: `${SECTION}.github.owner`, repo: `${SECTION}.github.repo`, signerWorkflow: `${SECTION}.github.signerWorkflow`, signerRepo: `${SECTION}.github.signerRepo`,
+};
 type Restricted = (typeof RESTRICTED)[number];
 
 function strings(v: unknown): string[] {
@@ -98,6 +108,11 @@ export function readSettings(trusted: boolean = vscode.workspace.isTrusted): Len
   const trustedRoot = file('trustedRoot', text(restricted('trustedRoot')));
   const caFiles = strings(restricted('caFiles')).flatMap((f) => file('caFiles', f) ?? []);
   const defaultPlatform = text(c.get('defaultPlatform'));
+  const github: { -readonly [K in keyof GithubShortcuts]: string } = {};
+  for (const key of ['owner', 'repo', 'signerWorkflow', 'signerRepo'] as const) {
+    const value = text(restricted(`github.${key}`));
+    if (value !== undefined) github[key] = value;
+  }
   return {
     ...(policyFile ? { policyFile } : {}),
     ...(trustedRoot ? { trustedRoot } : {}),
@@ -108,6 +123,8 @@ export function readSettings(trusted: boolean = vscode.workspace.isTrusted): Len
     concurrency: bounded(c.get('concurrency'), 1, 64, 8),
     cacheSizeMb: bounded(c.get('cacheSizeMb'), 8, 4096, 64),
     ...(defaultPlatform ? { defaultPlatform } : {}),
+    ...(Object.keys(github).length > 0 ? { github } : {}),
+    githubAttestations: c.get('github.fetchAttestations') === true,
     ignored,
     refused,
   };

@@ -8,6 +8,7 @@ import type { RegistryClient } from '../registry/client';
 import type { CredentialProvider } from '../registry/credentials-types';
 import type { ImageGraph, PlatformEntry } from '../model/image-graph';
 import type { ContentSource, TagList } from '../registry/source';
+import type { Transport } from '../registry/transport';
 import type { ProvenanceReport } from '../provenance/collect';
 import type { openReference } from '../registry/open';
 import type { buildGraph } from '../registry/graph';
@@ -51,12 +52,20 @@ export class Engines implements vscode.Disposable {
     return source.listTags(target.repository, { signal });
   }
 
-  /** The provenance of the given platforms (default all), read and normalised, not verified. */
-  async provenance(graph: ImageGraph, platforms: readonly PlatformEntry[] | undefined, signal: AbortSignal): Promise<ProvenanceReport> {
+  /**
+   * The provenance of the given platforms (default all), read and normalised, not verified.
+   * `externalBundles`: the bytes of the graph's artifacts from outside the registry, by digest.
+   */
+  async provenance(graph: ImageGraph, platforms: readonly PlatformEntry[] | undefined, signal: AbortSignal, externalBundles?: ReadonlyMap<string, Uint8Array>): Promise<ProvenanceReport> {
     const { client, registry } = await this.loaded();
     const { collectProvenance } = await import('../provenance/collect.js');
     const { source } = registry.openReference(registry.parseReference(graph.reference), client);
-    return collectProvenance(source, graph, { signal, ...(platforms ? { platforms } : {}) });
+    return collectProvenance(source, graph, { signal, ...(platforms ? { platforms } : {}), ...(externalBundles ? { externalBundles } : {}) });
+  }
+
+  /** The client's HTTP stack (undici, retries, bounded bodies), for GitHub's attestations API. */
+  async transport(): Promise<Transport> {
+    return (await this.loaded()).client.http;
   }
 
   /** The content source of an inspected image (for the verifier). */

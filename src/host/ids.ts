@@ -17,6 +17,9 @@ export const CommandIds = {
   openLog: 'provenanceLens.openLog',
   openPolicy: 'provenanceLens.openPolicy',
   runDemo: 'provenanceLens.runDemo',
+  addAttestationFile: 'provenanceLens.addAttestationFile',
+  removeAttestationFiles: 'provenanceLens.removeAttestationFiles',
+  fetchGithubAttestations: 'provenanceLens.fetchGithubAttestations',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -1,18 +1,21 @@
 // The verification engine behind the release view, the panel and "Verify image": the policy
 // (`provenanceLens.policyFile`, else the workspace's .provenance-lens.yaml when it is trusted;
 // none: nothing pinned, as `provenance-lens verify` without flags; in Restricted Mode never one
-// that names a file inside the workspace, see policy-load.ts), the trusted root (the
-// `provenanceLens.trustedRoot` file, the policy's, else the embedded public-good root; a policy's
-// certificateChain replaces its certificate authorities), and
+// that names a file inside the workspace, see policy-load.ts) with the settings' gh shortcuts
+// (`provenanceLens.github.*`) over it as the CLI's flags, the trusted root (the
+// `provenanceLens.trustedRoot` file, the policy's, else the embedded roots: public-good, and
+// GitHub's beside it, both refreshed through TUF unless offline; a policy's certificateChain
+// replaces its certificate authorities), and
 // verifyImage over the graph the view already has. Loaded on first use, like the other engines.
 import { LensError } from '../core/errors';
 import type { WorkspaceFiles } from '../core/restricted-files';
 import type { ImageGraph } from '../model/image-graph';
 import type { ContentSource } from '../registry/source';
-import type { ImagePolicy, PolicyFile } from '../verify/policy';
+import type { GithubAttestationScope, ImagePolicy, PolicyFile } from '../verify/policy';
 import type { TrustRoot } from '../verify/trust';
 import type { ImageVerification } from '../verify/image';
 import type { LensSettings } from './config';
+import { GITHUB_SETTINGS } from './config';
 
 export interface VerifierOptions {
   readonly settings: () => LensSettings;
@@ -38,10 +41,25 @@ export class Verifier {
 
   constructor(private readonly options: VerifierOptions) {}
 
-  async verify(graph: ImageGraph, signal: AbortSignal): Promise<ImageVerification> {
+  /** `externalBundles`: the bytes of the graph's artifacts from outside the registry (src/attestations), by digest. */
+  async verify(graph: ImageGraph, signal: AbortSignal, externalBundles?: ReadonlyMap<string, Uint8Array>): Promise<ImageVerification> {
     const policy = await this.policyFor(graph.reference);
     const [{ verifyImage }, trustRoot, source] = await Promise.all([import('../verify/index.js'), this.root(policy), this.options.source(graph)]);
-    return verifyImage(source, graph, { policy, trustRoot, signal });
+    return verifyImage(source, graph, { policy, trustRoot, signal, ...(externalBundles ? { externalBundles } : {}) });
+  }
+
+  /**
+   * Whose attestations GitHub's API is asked for, for this image: the settings' owner or
+   * repository (as the CLI's --owner / --repo), else what the policy file's `github:` names.
+   */
+  async githubScope(reference: string): Promise<GithubAttestationScope | undefined> {
+    const { owner, repo } = this.options.settings().github ?? {};
+    if (repo !== undefined) return { owner: repo.split('/')[0]!, repository: repo };
+    if (owner !== undefined) return { owner };
+    const file = await this.parsedPolicy();
+    if (file === undefined) return undefined;
+    const { githubAttestationScope } = await import('../verify/policy/index.js');
+    return githubAttestationScope(file, reference);
   }
 
   /** Settings or the policy file changed: the next verification reads them again. */
@@ -52,8 +70,20 @@ export class Verifier {
   }
 
   private async policyFor(reference: string): Promise<ImagePolicy> {
+    const file = await this.parsedPolicy();
+    const github = this.options.settings().github;
+    if (file === undefined && github === undefined) return unpinnedPolicy(this.options.settings().refused.filter((r) => r.setting === 'provenanceLens.policyFile').map((r) => r.reason));
+    const { applyGithubShortcuts, policyForImage } = await import('../verify/policy/index.js');
+    const policy: ImagePolicy = file === undefined ? { requiredPredicateTypes: [], requireTlog: true, sources: {} } : policyForImage(file, reference);
+    // The settings' gh shortcuts over the file's, as the CLI's --owner / --repo over --policy.
+    if (github !== undefined) applyGithubShortcuts(policy, github, 'settings', GITHUB_SETTINGS);
+    return policy;
+  }
+
+  /** The policy file, parsed once per path; undefined when there is none. */
+  private async parsedPolicy(): Promise<PolicyFile | undefined> {
     const path = this.options.policyPath();
-    if (!path) return unpinnedPolicy(this.options.settings().refused.filter((r) => r.setting === 'provenanceLens.policyFile').map((r) => r.reason));
+    if (!path) return undefined;
     if (this.policyFile?.path !== path) {
       const parsed = Promise.all([import('./policy-load.js'), import('../verify/policy/index.js')]).then(async ([{ loadHostPolicy }, { formatDiagnostic }]) => {
         const result = await loadHostPolicy(path, this.options.workspace());
@@ -68,8 +98,7 @@ export class Verifier {
       parsed.catch(() => undefined);
       this.policyFile = { path, parsed };
     }
-    const [{ policyForImage }, file] = await Promise.all([import('../verify/policy/index.js'), this.policyFile.parsed]);
-    return policyForImage(file, reference);
+    return this.policyFile.parsed;
   }
 
   /**
@@ -91,6 +120,8 @@ export class Verifier {
         const chainClause = chain ? [`its certificate authorities replaced by the private PKI chain ${chain.path} (${chain.subjects.join(' → ')})`] : [];
         // The root's notes end their own sentences: no second full stop ("…is used as it is..").
         this.options.log.info(`Trusted root: ${endSentence(describeTrustRoot(loaded.info, chainClause))}`);
+        // GitHub's root, loaded and refreshed beside the public-good one (trust-root.ts), as the CLI's `Trust (github's instance)`.
+        for (const sibling of loaded.siblings ?? []) this.options.log.info(`Trusted root (${sibling.info.instance}'s instance): ${endSentence(describeTrustRoot(sibling.info))}`);
         return loaded;
       });
       root.catch(() => this.roots.delete(key));

@@ -5,7 +5,8 @@
  */
 import type { Artifact, ImageGraph } from '../model/image-graph';
 import type { ArtifactVerification, ImageCheck, ImageEvidence } from '../verify/image';
-import { artifactPlace } from '../releases/artifact-words';
+import { artifactPlace, instanceName } from '../releases/artifact-words';
+import { githubRunFacts } from './model-github';
 import { logSearchUrl, safeLink } from './links';
 import type { ArtifactState, PanelArtifact, PanelCheck, PanelFact } from '../protocol/panel';
 
@@ -108,6 +109,10 @@ export function panelArtifact(graph: ImageGraph, a: Artifact, index: number, v: 
   if (a.manifestDigest) facts.push({ label: 'Held by manifest', value: a.manifestDigest, mono: true });
   facts.push({ label: 'Size', value: `${a.size} bytes` });
   if (v?.dockerReference) facts.push({ label: 'docker-reference (shown, not required)', value: v.dockerReference });
+  // Which instance signed, and the GitHub Actions run its certificate names.
+  const trustRoot = v?.trustRoot ? instanceName(v.trustRoot.instance) : undefined;
+  if (trustRoot !== undefined) facts.push({ label: 'Sigstore instance', value: trustRoot });
+  facts.push(...githubRunFacts(undefined, v?.github));
   return {
     id: `artifact-${index}`,
     kind: v?.kind ?? a.kind,
@@ -122,6 +127,7 @@ export function panelArtifact(graph: ImageGraph, a: Artifact, index: number, v: 
     state: artifactState(a, v),
     ...(v?.identity !== undefined ? { identity: v.identity } : {}),
     ...(v?.issuer !== undefined ? { issuer: v.issuer } : {}),
+    ...(trustRoot !== undefined ? { trustRoot } : {}),
     ...(cause !== undefined ? { cause } : {}),
     facts,
     checks: (v?.checks ?? []).map((c) => panelCheck(c, ctx)),

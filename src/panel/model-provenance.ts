@@ -11,7 +11,8 @@ import { artifactState, formatLabel } from './model-checks';
 import { safeLink } from './links';
 import type { NameValue, PanelMaterial, PanelProvenance, PanelSource } from '../protocol/panel';
 import { severity } from '../model/verdict';
-import { artifactPlace } from '../releases/artifact-words';
+import { artifactPlace, instanceName } from '../releases/artifact-words';
+import { githubRunFacts } from './model-github';
 
 const ORIGIN: Record<SourceOrigin, string> = {
   configSource: "the build's config source",
@@ -95,6 +96,7 @@ function one(entry: ProvenanceEntry, index: number, verification: ImageVerificat
   const external = prettyJson(p?.external);
   const internal = prettyJson(p?.internal);
   const runUrl = safeLink(s?.runUrl);
+  const github = githubRunFacts(s, verified?.github);
   return {
     id: `provenance-${index}`,
     format: entry.format,
@@ -115,6 +117,8 @@ function one(entry: ProvenanceEntry, index: number, verification: ImageVerificat
     ...(s?.workflow ? { workflow: { ...s.workflow } } : {}),
     ...(s?.invocationId !== undefined ? { invocationId: s.invocationId } : {}),
     ...(runUrl ? { runUrl } : {}),
+    ...(github.length > 0 ? { github } : {}),
+    ...(verified?.trustRoot ? { trustRoot: instanceName(verified.trustRoot.instance) } : {}),
     ...(s?.startedOn !== undefined ? { startedOn: s.startedOn } : {}),
     ...(s?.finishedOn !== undefined ? { finishedOn: s.finishedOn } : {}),
     ...(p?.frontend !== undefined ? { frontend: p.frontend } : {}),

@@ -14,6 +14,7 @@ import { panelProvenance, prettyJson } from './model-provenance';
 import { VERDICTS, isEngineState, worstOf } from '../model/verdict';
 import { artifactCause, causesAbout, causesOf } from '../releases/verification';
 import { causeShort } from '../releases/cause-words';
+import { instanceName } from '../releases/artifact-words';
 import { plural, sentence } from '../views/verdict-text';
 import type { ArtifactState, EngineState } from '../model/verdict';
 import type { ArtifactState as ProtocolArtifactState, PanelModel, PanelNotice, PanelPlatform, PanelRaw, PanelSbom, PanelStateWords, PanelVerdict, VerdictState } from '../protocol/panel';
@@ -44,13 +45,6 @@ export const PANEL_STATES: Readonly<Record<VerdictState, PanelStateWords>> = Obj
     return [s, { label: `${long.charAt(0).toUpperCase()}${long.slice(1)}`, words: long, icon: codicon }];
   }),
 ) as Record<VerdictState, PanelStateWords>;
-
-const INSTANCES: Record<string, string> = {
-  'sigstore-public-good': 'Sigstore public-good',
-  'sigstore-staging': 'Sigstore staging',
-  github: "GitHub's Sigstore instance",
-  custom: 'a custom trusted root',
-};
 
 export function toPanelModel(graph: ImageGraph, verification?: ImageVerification, provenance?: ProvenanceReport, options: PanelModelOptions = {}): PanelModel {
   const ctx: CheckContext = verification ? { instance: verification.trustRoot.instance } : {};
@@ -121,8 +115,21 @@ function verdict(graph: ImageGraph, verification: ImageVerification | undefined)
     label: PANEL_STATES[v.state].label,
     ...(first ? { cause: sentence(first.message), moreCauses: more.map((c) => sentence(c.message)) } : {}),
     ...(v.coverage ? { coverage: v.coverage } : {}),
-    trustRoot: INSTANCES[verification.trustRoot.instance] ?? verification.trustRoot.instance,
+    trustRoot: trustRootWords(verification),
   };
+}
+
+/**
+ * The roots the verification used: its own, then each other one some artifact was checked
+ * against (GitHub's, beside public-good), "Sigstore public-good; GitHub's Sigstore instance for 2 artifacts".
+ */
+export function trustRootWords(v: Pick<ImageVerification, 'trustRoot' | 'artifacts'>): string {
+  const others = new Map<string, number>();
+  for (const a of v.artifacts) {
+    const instance = a.trustRoot?.instance;
+    if (instance !== undefined && instance !== v.trustRoot.instance) others.set(instance, (others.get(instance) ?? 0) + 1);
+  }
+  return [instanceName(v.trustRoot.instance), ...[...others].map(([instance, n]) => `${instanceName(instance)} for ${plural(n, 'artifact')}`)].join('; ');
 }
 
 function platforms(graph: ImageGraph, verification: ImageVerification | undefined): PanelPlatform[] {

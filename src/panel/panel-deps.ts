@@ -8,8 +8,9 @@ import type { ReleaseService } from '../releases/release-service';
 import { isAbort } from '../releases/failure';
 import type { Engines } from '../host/engines';
 import type { HostLog } from '../host/log';
+import type { ExternalAttestations } from '../host/external-attestations';
 
-export function panelDeps(service: ReleaseService, engines: Engines, log: HostLog): ImagePanelDeps {
+export function panelDeps(service: ReleaseService, engines: Engines, log: HostLog, attestations?: Pick<ExternalAttestations, 'bundlesOf'>): ImagePanelDeps {
   return {
     async load(reference, request): Promise<ImageSources> {
       if (request.refresh) service.refresh(reference);
@@ -22,7 +23,7 @@ export function panelDeps(service: ReleaseService, engines: Engines, log: HostLo
       if (load.verification) sources.verification = load.verification;
       if (load.verificationFailure) sources.verificationFailure = { code: load.verificationFailure.code, message: load.verificationFailure.message };
       try {
-        sources.provenance = await engines.provenance(load.graph, undefined, request.signal);
+        sources.provenance = await engines.provenance(load.graph, undefined, request.signal, attestations?.bundlesOf(load.graph));
       } catch (e) {
         if (request.signal.aborted || isAbort(e)) throw e;
         sources.provenanceFailure = { code: e instanceof LensError ? e.code : 'INTERNAL', message: e instanceof Error ? e.message : String(e) };

@@ -143,6 +143,8 @@ export interface PanelArtifact {
   readonly state: ArtifactState;
   readonly identity?: string;
   readonly issuer?: string;
+  /** The Sigstore instance whose trusted root its signature was checked against: "GitHub's Sigstore instance". */
+  readonly trustRoot?: string;
   /** Why it failed, when the engine named a cause for it (else the first failing check says it). */
   readonly cause?: string;
   /** Facts about the artifact itself (tag, discovery, size), then the checks. */
@@ -197,7 +199,14 @@ export interface PanelProvenance {
   readonly buildTypeLabel?: string;
   readonly source?: PanelSource;
   readonly trigger?: string;
-  readonly workflow?: { readonly repository?: string; readonly ref?: string; readonly path?: string };
+  readonly workflow?: { readonly repository?: string; readonly ref?: string; readonly path?: string; readonly runnerEnvironment?: string };
+  /**
+   * The GitHub Actions run that built and signed it (repository, workflow, run, trigger, runner
+   * environment, visibility at signing), from the GitHub build type and the signing certificate.
+   */
+  readonly github?: readonly PanelFact[];
+  /** The Sigstore instance whose trusted root verified its signature, when it was verified against one. */
+  readonly trustRoot?: string;
   readonly invocationId?: string;
   readonly runUrl?: string;
   readonly startedOn?: string;

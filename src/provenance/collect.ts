@@ -64,6 +64,11 @@ export interface CollectOptions {
   signatureRepository?: string;
   signal?: AbortSignal;
   limits?: Partial<ProvenanceLimits>;
+  /**
+   * The bundles of the graph's `bundle-file` and `github-api` artifacts by artifact digest
+   * (src/attestations): they live outside the registry, so nothing else can give their bytes.
+   */
+  externalBundles?: ReadonlyMap<string, Uint8Array>;
 }
 
 /** The platforms `wanted` names: exact, or os/arch when only one variant of it exists. */
@@ -88,7 +93,7 @@ export async function collectProvenance(source: ContentSource, graph: ImageGraph
     const key = `${a.format} ${a.digest}`;
     let p = reads.get(key);
     if (!p) {
-      p = fetchDocument(source, graph.repository, options.signatureRepository ?? graph.repository, a, limits, options.signal)
+      p = documentOf(source, graph, a, options, limits)
         .then((bytes) => readProvenance(bytes, limits))
         .catch((e: unknown) => {
           throwIfAborted(options.signal);
@@ -128,6 +133,15 @@ function entryFor(a: Artifact, graph: ImageGraph, result: ProvenanceDocument | P
     warnings.push({ code: 'PREDICATE_TYPE_MISMATCH', message: `The registry annotates ${a.predicateType}; the statement says ${predicateType}.` });
   }
   return { ...base, predicateType, verified: false, container: result.container, subjectMatches, warnings, summary: result.summary, statement: result.raw };
+}
+
+/** The bundle of an artifact from outside the registry, else what the registry holds for it. */
+function documentOf(source: ContentSource, graph: ImageGraph, a: Artifact, options: CollectOptions, limits: ProvenanceLimits): Promise<Uint8Array> {
+  if (a.format === 'bundle-file' || a.format === 'github-api') {
+    const bytes = options.externalBundles?.get(a.digest);
+    return bytes !== undefined ? Promise.resolve(bytes) : Promise.reject(new LensError('NOT_FOUND', `The bundle ${a.digest} (${a.origin ?? a.format}) was not given with the image; it is read from where it came from, not from the registry.`));
+  }
+  return fetchDocument(source, graph.repository, options.signatureRepository ?? graph.repository, a, limits, options.signal);
 }
 
 /** The bytes of the statement, envelope or bundle an artifact points at (or, for a referrer holding none, its first layer). */

@@ -5,6 +5,7 @@
  */
 import { replaceInvisible } from '../core/invisible';
 import type { Artifact } from '../model/image-graph';
+import type { TrustRootInfo } from '../verify/trust';
 
 /** Registry-supplied text for a label: each invisible or bidi character (src/core/invisible.ts) becomes a space, cut at `max`. */
 export function safeText(s: string, max = 300): string {
@@ -50,4 +51,19 @@ export function artifactPlace(a: Pick<Artifact, 'format' | 'tag' | 'discovery'>)
     case 'referrer':
       return a.discovery === 'referrers-api' ? 'OCI referrer' : a.discovery === 'layout' ? 'OCI referrer (layout)' : 'OCI referrer (tag schema)';
   }
+}
+
+const INSTANCES: Record<TrustRootInfo['instance'], string> = {
+  'sigstore-public-good': 'Sigstore public-good',
+  'sigstore-staging': 'Sigstore staging',
+  github: "GitHub's Sigstore instance",
+  custom: 'a custom trusted root',
+};
+
+/**
+ * The Sigstore instance a trusted root belongs to, for people: public-good signs public
+ * repositories' GitHub attestations, GitHub's own instance private and internal ones'.
+ */
+export function instanceName(instance: string): string {
+  return INSTANCES[instance as TrustRootInfo['instance']] ?? instance;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { LensError } from '../../src/core/errors';
-import { policyPath, readSettings } from '../../src/host/config';
+import { RESTRICTED, policyPath, readSettings } from '../../src/host/config';
 import type { ImageGraph } from '../../src/model/image-graph';
 import { ReleaseService } from '../../src/releases/release-service';
 import type { TreeNode } from '../../src/views/nodes';
@@ -148,9 +148,15 @@ describe('release view: an untrusted workspace weakens nothing', () => {
     };
     const props = pkg.contributes.configuration.properties;
     for (const key of ['trustedRoot', 'insecureRegistries', 'caFiles', 'dockerConfig']) assert.equal(props[`provenanceLens.${key}`]?.scope, 'machine', key);
-    assert.equal(props['provenanceLens.policyFile']?.scope, 'machine-overridable');
+    // The gh shortcuts replace the policy's signer, as the policy file does: a workspace's value is not taken in Restricted Mode.
+    for (const key of ['policyFile', 'github.owner', 'github.repo', 'github.signerWorkflow', 'github.signerRepo']) assert.equal(props[`provenanceLens.${key}`]?.scope, 'machine-overridable', key);
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), ['provenanceLens.caFiles', 'provenanceLens.dockerConfig', 'provenanceLens.insecureRegistries', 'provenanceLens.policyFile', 'provenanceLens.trustedRoot']);
+    assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [
+      'provenanceLens.caFiles', 'provenanceLens.dockerConfig', 'provenanceLens.github.owner', 'provenanceLens.github.repo', 'provenanceLens.github.signerRepo', 'provenanceLens.github.signerWorkflow',
+      'provenanceLens.insecureRegistries', 'provenanceLens.policyFile', 'provenanceLens.trustedRoot',
+    ]);
+    // The code's own lock reads the same list (host/config.ts).
+    assert.deepEqual([...RESTRICTED].map((k) => `provenanceLens.${k}`).sort(), [...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort());
   });
 });
 

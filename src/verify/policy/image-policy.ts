@@ -6,7 +6,8 @@ import type { PublicKeyMaterial } from '../trust';
  * from (CLI flags, `.provenance-lens.yaml`, derivation for GitHub-built images).
  * Every field says where it came from, so results can explain a requirement.
  */
-export type PolicySource = 'cli' | 'policy-file' | 'derived' | 'default';
+/** `settings`: the editor's settings (its gh shortcuts), which stand where the command line's flags do. */
+export type PolicySource = 'cli' | 'settings' | 'policy-file' | 'derived' | 'default';
 
 /**
  * What counts as covering a digest. `signatures` (the default) is `cosign verify`'s rule: only

@@ -5,6 +5,8 @@
 export { compilePattern, describeMatcher, identityChecks, matches } from './identity-policy';
 export type { IdentityPolicy, Matcher } from './identity-policy';
 export { githubAttestationPolicy, parseSignerWorkflow } from './github-attestation-policy';
+export { applyGithubShortcuts, githubAttestationScope } from './github-shortcuts';
+export type { GithubAttestationScope, GithubShortcuts, ShortcutNames } from './github-shortcuts';
 export { COVERAGE_RULES } from './image-policy';
 export type { CoverageRule, GithubClaims, ImagePolicy, SlsaExpectations } from './image-policy';
 export { formatDiagnostic, parsePolicyFile } from './policy-file';
