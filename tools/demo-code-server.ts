@@ -106,7 +106,7 @@ async function waitReady(url: string, child: ChildProcess, logs: () => string): 
 }
 
 /** The settings whose contributed scope is `machine` or `machine-overridable` (package.json). */
-function machineSettings(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function machineSettings(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes?: { configuration?: { properties?: Record<string, { scope?: string }> } } };
   const properties = manifest.contributes?.configuration?.properties ?? {};
   return Object.fromEntries(Object.entries(settings).filter(([key]) => properties[key]?.scope?.startsWith('machine')));

@@ -8,7 +8,7 @@
 // YAML file does not activate the extension. Screenshots: test-artifacts/problems-*.png.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -150,10 +150,9 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
         'files.autoSave': 'off',
       },
     });
-    // trustedRoot is a machine setting: in code-server's remote window the user settings give it only
-    // until the workbench writes them (a theme switch); the remote machine's settings keep it.
-    mkdirSync(join(server.userDataDir, 'Machine'), { recursive: true });
-    writeFileSync(join(server.userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'provenanceLens.trustedRoot': trustedRoot }, null, 2));
+    // trustedRoot is a machine setting: startCodeServer writes it to Machine/settings.json too, where
+    // it outlasts the workbench rewriting the user settings (a theme switch).
+    assert.equal(JSON.parse(readFileSync(join(server.userDataDir, 'Machine', 'settings.json'), 'utf8'))['provenanceLens.trustedRoot'], trustedRoot);
     workspace = server.makeWorkspace('fleet');
     writeDemoWorkspace(workspace, { registryHost: registry.host });
     const config = readFileSync(join(workspace, '.goreleaser.yaml'), 'utf8').replace('\nbuilds:\n', `${STAGING_ENTRY}\nbuilds:\n`);

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { HOST_RESULTS_ENV } from '../../host/results';
 import { freePort } from '../../support/ports';
+import { machineSettings } from '../../../tools/demo-code-server';
 import { repoRoot } from './paths';
 import { packageExtension } from './vsix';
 
@@ -111,6 +112,19 @@ function settingsPath(userDataDir: string): string {
   return join(userDataDir, 'User', 'settings.json');
 }
 
+/**
+ * Writes the user settings, and the machine-scoped ones among them to Machine/settings.json too:
+ * in code-server's remote window a machine-scoped user setting lasts only until the workbench
+ * rewrites the user settings file (a theme change is enough), while the remote host reads
+ * Machine/settings.json.
+ */
+function writeSettings(userDataDir: string, settings: Readonly<Record<string, unknown>>): void {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(settingsPath(userDataDir), JSON.stringify(settings, null, 2));
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(machineSettings(settings), null, 2));
+}
+
 function seedSettings(userDataDir: string, options: CodeServerOptions): void {
   const settings = {
     'workbench.startupEditor': 'none',
@@ -127,8 +141,7 @@ function seedSettings(userDataDir: string, options: CodeServerOptions): void {
     'git.openRepositoryInParentFolders': 'never',
     ...options.settings,
   };
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(settingsPath(userDataDir), JSON.stringify(settings, null, 2));
+  writeSettings(userDataDir, settings);
 }
 
 async function waitReady(url: string, child: ChildProcess, logs: () => string): Promise<void> {
@@ -213,7 +226,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       },
       updateSettings(patch) {
         const current = JSON.parse(readFileSync(settingsPath(userDataDir), 'utf8')) as Record<string, unknown>;
-        writeFileSync(settingsPath(userDataDir), JSON.stringify({ ...current, ...patch }, null, 2));
+        writeSettings(userDataDir, { ...current, ...patch });
       },
       makeWorkspace(name, files = {}) {
         const root = join(dir, 'workspaces', name);
