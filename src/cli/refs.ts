@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { LensError } from '../core/errors';
+import { inOrder } from '../core/in-order';
 import { kindByName } from '../references/kind';
 import { FILE_KINDS } from '../references/types';
 import type { FileKind } from '../references/types';
@@ -7,7 +8,7 @@ import { goreleaserOptionSpec, parseEnvPairs } from './goreleaser-context';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import type { FileResult } from './refs-files';
-import { BesideFiles, fileReferences, walkFiles } from './refs-files';
+import { RefsContext, fileReferences, walkFiles } from './refs-files';
 import { JsonStream, fileJson, fileText } from './refs-output';
 import { optionHelp, parseOptions } from './options';
 
@@ -64,28 +65,35 @@ async function* filesOf(paths: readonly string[]): AsyncGenerator<{ path: string
   }
 }
 
+/** Files read at once: enough to keep the disk busy while the parser works, few enough to bound memory. */
+const READ_WINDOW = 32;
+
+/** One file's references; undefined for a walked file of no known kind. A walked file that cannot be read is listed with the problem. */
+async function readOne(path: string, explicit: boolean, kind: FileKind | undefined, beside: RefsContext): Promise<FileResult | undefined> {
+  let result: FileResult | undefined;
+  try {
+    result = await fileReferences(path, kind, beside);
+  } catch (e) {
+    if (explicit) throw new LensError('USAGE', `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
+    const named = kind ?? kindByName(path);
+    if (named === undefined || named === 'yaml') return undefined;
+    return { file: path, kind: named, references: [], problems: [{ message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, line: 1, column: 1 }] };
+  }
+  if (result === undefined && explicit) throw new LensError('USAGE', `Cannot tell which kind of file ${path} is (no known name, and no apiVersion/kind in it); give --kind.`);
+  return result;
+}
+
 export const refsCommand: CliCommand = {
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseOptions(args, options, 'refs');
     if (positionals.length === 0) throw new LensError('USAGE', `refs takes at least one file or folder.\n${usage}`);
     const kind = forcedKind(values.kind);
-    const beside = new BesideFiles(parseEnvPairs(values.env ?? [], usage), values, io.env, usage);
+    const beside = new RefsContext(parseEnvPairs(values.env ?? [], usage), values, io.env, usage);
     const json = values.json ? new JsonStream(io.stdout) : undefined;
-    for await (const { path, explicit } of filesOf(positionals)) {
-      let result: FileResult | undefined;
-      try {
-        result = await fileReferences(path, kind, beside);
-      } catch (e) {
-        if (explicit) throw new LensError('USAGE', `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
-        const named = kind ?? kindByName(path);
-        if (named === undefined || named === 'yaml') continue;
-        result = { file: path, kind: named, references: [], problems: [{ message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, line: 1, column: 1 }] };
-      }
-      if (result === undefined) {
-        if (explicit) throw new LensError('USAGE', `Cannot tell which kind of file ${path} is (no known name, and no apiVersion/kind in it); give --kind.`);
-        continue;
-      }
+    // Files are read and parsed a window at a time, printed in the walk's order (src/core/in-order.ts).
+    for await (const result of inOrder(filesOf(positionals), READ_WINDOW, ({ path, explicit }) => readOne(path, explicit, kind, beside))) {
+      if (result === undefined) continue;
       if (json) json.file(fileJson(result));
       else io.stdout.write(fileText(result));
     }

@@ -4,7 +4,7 @@
  * https://yaml.org/type/merge.html, which GoReleaser's go-yaml v3 honours) are resolved here, so the
  * range of a shared value is the one of the original scalar, and the alias that led to it is kept.
  */
-import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import type { Alias, Document, Node, Pair, YAMLMap } from 'yaml';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { GoreleaserDiagnostic, SourceRange, TemplateScalar } from './types';
 
@@ -32,7 +32,7 @@ export function parseYamlSource(text: string): { source: YamlSource; diagnostics
   // `yaml` resolves aliases lazily; go-yaml refuses an alias without an anchor before it.
   visit(doc, {
     Alias(_, node) {
-      if (!node.resolve(doc)) {
+      if (!resolveAlias(doc, node)) {
         const range = node.range ? rangeAt(source, node.range[0], node.range[1]) : rangeAt(source, 0, 0);
         diagnostics.push({ code: 'yaml-syntax', severity: 'error', message: `YAML: unknown anchor '${node.source}' referenced`, range });
       }
@@ -60,6 +60,32 @@ export function rangeOf(source: YamlSource, node: Node | Pair): SourceRange {
   return rangeAt(source, start, value?.range?.[1] ?? key?.range?.[1] ?? start);
 }
 
+const aliasTargets = new WeakMap<Document, Map<Alias, Node | undefined>>();
+
+/**
+ * The node an alias stands for: the last node anchored with its name before it, in document order
+ * (YAML 1.2, 3.2.2.2: https://yaml.org/spec/1.2.2/#alias-nodes), as `Alias.resolve` finds it. That
+ * method walks the whole document for each alias; a compose file whose twenty services each merge
+ * `<<: *common` would walk it hundreds of times, so every alias of a document is resolved in one
+ * walk, once, and kept with the document (which nothing edits after it is parsed).
+ */
+export function resolveAlias(doc: Document, alias: Alias): Node | undefined {
+  let targets = aliasTargets.get(doc);
+  if (!targets) {
+    const found = new Map<Alias, Node | undefined>();
+    const last = new Map<string, Node>();
+    visit(doc, {
+      Node(_, node) {
+        if (isAlias(node)) found.set(node, last.get(node.source));
+        else if (typeof node.anchor === 'string') last.set(node.anchor, node);
+      },
+    });
+    aliasTargets.set(doc, found);
+    targets = found;
+  }
+  return targets.has(alias) ? targets.get(alias) : (alias.resolve(doc) as Node | undefined);
+}
+
 /** A value with the alias (if any) that led to it. */
 export interface Reached {
   readonly node: Node;
@@ -72,7 +98,7 @@ export function deref(source: YamlSource, node: unknown, alias?: SourceRange): R
   let via = alias;
   for (let depth = 0; isAlias(n) && depth < 32; depth++) {
     via ??= rangeOf(source, n);
-    n = n.resolve(source.doc);
+    n = resolveAlias(source.doc, n);
   }
   if (!n || isAlias(n)) return undefined;
   return { node: n as Node, ...(via ? { alias: via } : {}) };

@@ -14,6 +14,7 @@
  */
 import type { Flag, Instruction } from 'dockerfile-ast';
 import { Arg, Copy, DockerfileParser, Env, From, Run } from 'dockerfile-ast';
+import { maskUnusedInstructions } from './dockerfile-mask';
 import type { LineIndex } from './positions';
 import { site } from './positions';
 import type { ReferenceSite } from './types';
@@ -118,8 +119,10 @@ class DockerfileReader {
   }
 }
 
-export function dockerfileReferences(text: string, lines: LineIndex): ReferenceSite[] {
-  const dockerfile = DockerfileParser.parse(text);
+/** `mask: false` parses every instruction as written (tests compare both ways). */
+export function dockerfileReferences(text: string, lines: LineIndex, options: { mask?: boolean } = {}): ReferenceSite[] {
+  // Same length, same positions; only instructions that cannot name an image are made cheap (dockerfile-mask.ts).
+  const dockerfile = DockerfileParser.parse(options.mask === false ? text : maskUnusedInstructions(text));
   const escapeChar = dockerfile.getEscapeCharacter();
   const reader = new DockerfileReader(lines, { kind: 'char', char: escapeChar });
   for (const d of dockerfile.getDirectives()) {

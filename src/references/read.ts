@@ -12,8 +12,22 @@ import { kustomizationReferences } from './kustomization';
 import { LineIndex } from './positions';
 import type { FileKind, FileReferences, ReferenceOptions } from './types';
 
+/**
+ * Words a YAML file of each kind must contain to name an image (the keys its reader looks for): a
+ * file without them has no reference, and is not parsed. In a workspace most manifests (Services,
+ * RBAC, CRDs) and many values files name no image, and parsing YAML is what a walk spends its time on.
+ */
+const NEEDED: Partial<Record<FileKind, RegExp>> = {
+  compose: /image/,
+  kubernetes: /image/,
+  kustomization: /images/,
+  'helm-values': /image|repository/i,
+  'github-workflow': /container|image|docker:\/\//,
+};
+
 /** References in file order (a GoReleaser config keeps `release`'s order: entry by entry). */
 export function readReferences(kind: FileKind, text: string, options: ReferenceOptions = {}): FileReferences {
+  if (NEEDED[kind]?.test(text) === false) return { kind, references: [], problems: [] };
   const read = readKind(kind, text, options);
   return kind === 'goreleaser' ? read : { ...read, references: [...read.references].sort((a, b) => a.start - b.start) };
 }

@@ -18,13 +18,29 @@ export interface YamlDocuments {
 
 export function parseYamlDocuments(text: string, lines: LineIndex): YamlDocuments {
   const counter = new LineCounter();
-  const parsed = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false, lineCounter: counter });
+  const parsed = withoutStacks(() => parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false, lineCounter: counter }));
   const docs: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
   const problems: FileProblem[] = [];
   for (const d of docs) {
     for (const e of d.errors) problems.push({ message: `YAML: ${e.message.split('\n')[0]}`, ...lines.at(e.pos[0]) });
   }
   return { sources: docs.map((doc) => ({ text, doc, lines: counter })), problems };
+}
+
+/**
+ * Runs a parse with V8's stack capture off. A chart template that is YAML only once rendered makes
+ * `yaml` build an error object per problem (dozens per file), and capturing their stacks costs more
+ * than the parse itself; only their message and position are read. The limit is restored before
+ * anything else runs (the parse is synchronous).
+ */
+function withoutStacks<T>(parse: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** The text of a scalar as a string: strings as they are, other plain scalars as written. */
