@@ -81,26 +81,38 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Runs tasks with at most `limit` in flight (per host limits live in the client). */
+/**
+ * Runs tasks with at most `limit` in flight (per host limits live in the client). Waiting tasks
+ * start in order of `priority` (lower first; the default 0), then of arrival: a release loads its
+ * images in the order it started them, so the first image's requests are not queued behind the
+ * fortieth's, and the pipe is still kept full with the others'.
+ */
 export class Semaphore {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ readonly resume: () => void; priority: number }> = [];
   constructor(private readonly limit: number) {}
 
   /**
    * Runs `task` when a slot is free. `onQueued`, when the task has to wait, receives a function
    * that moves it to the front of the queue (someone is waiting on this one in particular).
    */
-  async run<T>(task: () => Promise<T>, onQueued?: (promote: () => void) => void): Promise<T> {
+  async run<T>(task: () => Promise<T>, onQueued?: (promote: () => void) => void, priority = 0): Promise<T> {
     // A finishing task hands its slot straight to the next waiter, so the
     // number in flight never exceeds the limit.
     if (this.active < this.limit) this.active++;
     else {
-      await new Promise<void>((r) => {
-        this.waiting.push(r);
+      await new Promise<void>((resume) => {
+        const waiter = { resume, priority };
+        // After every waiter of the same or a lower priority: equal ones keep their arrival order.
+        let at = this.waiting.length;
+        while (at > 0 && this.waiting[at - 1]!.priority > priority) at--;
+        this.waiting.splice(at, 0, waiter);
         onQueued?.(() => {
-          const at = this.waiting.indexOf(r);
-          if (at > 0) this.waiting.unshift(...this.waiting.splice(at, 1));
+          const i = this.waiting.indexOf(waiter);
+          if (i <= 0) return;
+          this.waiting.splice(i, 1);
+          waiter.priority = Math.min(priority, this.waiting[0]?.priority ?? priority);
+          this.waiting.unshift(waiter);
         });
       });
     }
@@ -108,7 +120,7 @@ export class Semaphore {
       return await task();
     } finally {
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.resume();
       else this.active--;
     }
   }

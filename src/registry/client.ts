@@ -42,6 +42,8 @@ export class RegistryClient implements RegistryConnection {
   private readonly auth: Authenticator;
   private readonly ownDispatcher?: Agent;
   private readonly schemes = new Map<string, 'https:' | 'http:'>();
+  /** The first request to a registry whose scheme is not known yet, while it is on its way. */
+  private readonly findingScheme = new Map<string, Promise<unknown>>();
   private readonly sources = new Map<string, RegistrySource>();
 
   constructor(private readonly options: RegistryClientOptions = {}) {
@@ -119,9 +121,23 @@ export class RegistryClient implements RegistryConnection {
    * (what docker and go-containerregistry do for local registries).
    */
   private async withScheme<T>(registry: string, send: (base: URL) => Promise<T>): Promise<T> {
+    // The first request to a registry finds out its scheme; those sent meanwhile (a release
+    // opening forty images at once) wait for the answer rather than each trying TLS first.
+    const finding = this.findingScheme.get(registry);
+    if (finding && !this.schemes.has(registry)) await finding.catch(() => undefined);
     const known = this.schemes.get(registry);
     const host = apiHost(registry);
     if (known) return send(new URL(`${known}//${host}`));
+    const first = this.firstOf(registry, host, send);
+    this.findingScheme.set(registry, first);
+    try {
+      return await first;
+    } finally {
+      if (this.findingScheme.get(registry) === first) this.findingScheme.delete(registry);
+    }
+  }
+
+  private async firstOf<T>(registry: string, host: string, send: (base: URL) => Promise<T>): Promise<T> {
     try {
       const r = await send(new URL(`https://${host}`));
       this.schemes.set(registry, 'https:');

@@ -224,11 +224,12 @@ class Walk {
 async function walk(source: ContentSource, target: GraphTarget, options: GraphOptions, signal: AbortSignal): Promise<ImageGraph> {
   const repo = target.repository;
   const sigRepo = options.signatureRepository ?? repo;
-  // Learn whether the registry has a referrers API while the root is on its way, and read one page
-  // of the tag list: it tells which cosign and referrers tags exist, so the second wave asks only for those.
+  // Learn whether the registry has a referrers API while the root is on its way (unless an
+  // earlier walk learnt it), and read one page of the tag list: it tells which cosign and
+  // referrers tags exist, so the second wave asks only for those.
   const [root, , tags] = await Promise.all([
     source.getManifest(repo, target.digest ?? target.tag ?? (target.source === 'oci-layout' ? '' : 'latest'), { signal }),
-    source.referrers(repo, PROBE_DIGEST, { signal, limit: 0 }).catch(() => undefined),
+    source.supportsReferrersApi === undefined ? source.referrers(repo, PROBE_DIGEST, { signal, limit: 0 }).catch(() => undefined) : undefined,
     source.knownTags?.(repo, { signal }),
   ]);
   const limits: WalkLimits = {

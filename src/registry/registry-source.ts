@@ -40,6 +40,8 @@ export class RegistrySource implements ContentSource {
   readonly description: string;
   private readonly inflight = new SharedWork();
   private referrersApi: boolean | undefined;
+  /** The request that will tell whether the registry has the referrers API, while it is on its way. */
+  private askingReferrersApi: Promise<unknown> | undefined;
 
   constructor(private readonly client: RegistryConnection, readonly registry: string) {
     this.description = `registry ${registry}`;
@@ -47,7 +49,7 @@ export class RegistrySource implements ContentSource {
 
   async resolve(repository: string, reference: string, options: FetchOptions = {}): Promise<Descriptor> {
     const what = `manifest ${repository}:${reference}`;
-    const res = await this.client.call(this.registry, repository, { method: 'HEAD', path: `manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, signal: options.signal, what });
+    const res = await this.client.call(this.registry, repository, { method: 'HEAD', path: `manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, signal: options.signal, priority: options.priority, what });
     const digest = res.headers['docker-content-digest'];
     const type = res.headers['content-type'];
     const length = Number(res.headers['content-length']);
@@ -93,6 +95,7 @@ export class RegistrySource implements ContentSource {
       path: `manifests/${reference}`,
       headers: { accept: MANIFEST_ACCEPT },
       signal: options.signal,
+      priority: options.priority,
       what,
       read: { limit: this.client.limits.manifestBytes, what: `Manifest ${repository}${byDigest ? '@' : ':'}${reference}` },
       accept: options.optional ? [404] : undefined,
@@ -128,6 +131,7 @@ export class RegistrySource implements ContentSource {
         method: 'GET',
         path: `blobs/${digest}`,
         signal,
+        priority: options.priority,
         what: `blob ${repository}@${digest}`,
         read: { limit, what: `Blob ${repository}@${digest}` },
       });
@@ -148,7 +152,7 @@ export class RegistrySource implements ContentSource {
         tags.unfinished = stop;
         break;
       }
-      const res = await this.client.call(this.registry, repository, { method: 'GET', path, signal: options.signal, what: `tags of ${repository}`, read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' } });
+      const res = await this.client.call(this.registry, repository, { method: 'GET', path, signal: options.signal, priority: options.priority, what: `tags of ${repository}`, read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' } });
       const body = parseJson(res.body, `tag list of ${repository}`) as { tags?: unknown };
       if (Array.isArray(body.tags)) for (const t of body.tags) if (typeof t === 'string') tags.push(t);
       path = nextLink(res.headers.link, repository);
@@ -158,7 +162,7 @@ export class RegistrySource implements ContentSource {
 
   async knownTags(repository: string, options: FetchOptions = {}): Promise<Set<string> | undefined> {
     try {
-      const res = await this.client.call(this.registry, repository, { method: 'GET', path: 'tags/list?n=1000', signal: options.signal, what: `tags of ${repository}`, read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' } });
+      const res = await this.client.call(this.registry, repository, { method: 'GET', path: 'tags/list?n=1000', signal: options.signal, priority: options.priority, what: `tags of ${repository}`, read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' } });
       if (nextLink(res.headers.link, repository) !== undefined) return undefined;
       const body = parseJson(res.body, `tag list of ${repository}`) as { tags?: unknown };
       return new Set(Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === 'string') : []);
@@ -171,8 +175,24 @@ export class RegistrySource implements ContentSource {
   }
 
   async referrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string; limit?: number } = {}): Promise<ReferrerList | undefined> {
-    if (this.referrersApi === false) return undefined;
     parseDigest(digest);
+    // Until the registry has said whether it has the API, one request asks; the others wait
+    // for its answer instead of each asking (forty images opened at once, forty 404s).
+    if (this.referrersApi === undefined && this.askingReferrersApi) await this.askingReferrersApi.catch(() => undefined);
+    if (this.referrersApi === false) return undefined;
+    if (this.referrersApi === undefined) {
+      const asking = this.listReferrers(repository, digest, options);
+      this.askingReferrersApi = asking;
+      try {
+        return await asking;
+      } finally {
+        if (this.askingReferrersApi === asking) this.askingReferrersApi = undefined;
+      }
+    }
+    return this.listReferrers(repository, digest, options);
+  }
+
+  private async listReferrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string; limit?: number }): Promise<ReferrerList | undefined> {
     const out: ReferrerList = [];
     let path: string | undefined = `referrers/${digest}${options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : ''}`;
     const guard = new PageGuard('referrers listing', MAX_REFERRER_PAGES);
@@ -183,7 +203,7 @@ export class RegistrySource implements ContentSource {
         break;
       }
       const res = await this.client.call(this.registry, repository, {
-        method: 'GET', path, headers: { accept: MediaType.ociIndex }, signal: options.signal,
+        method: 'GET', path, headers: { accept: MediaType.ociIndex }, signal: options.signal, priority: options.priority,
         what: `referrers of ${repository}@${digest}`,
         read: { limit: this.client.limits.manifestBytes, what: 'Referrers index' },
         accept: [404, 405, 400],

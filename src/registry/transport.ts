@@ -27,6 +27,8 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Read the body of a 2xx answer up to `limit` bytes. */
   read?: { limit: number; what: string };
+  /** Its turn when the host's requests are all in flight: lower goes first, default 0 (Semaphore). */
+  priority?: number;
 }
 
 export interface HttpResponse {
@@ -188,7 +190,7 @@ export class Transport {
         this.options.logger.debug(`${e.method} ${e.url} -> ${e.status} (${Math.round(ms)} ms)`);
         this.options.onExchange?.(e);
       }
-    });
+    }, undefined, req.priority);
   }
 }
 

@@ -12,8 +12,12 @@ import type { ImageLoad, Release } from './types';
 import type { VerifyImage } from './verification';
 
 export interface ReleaseServiceOptions {
-  /** Inspects one image (the registry graph walk). */
-  inspect(reference: string, signal: AbortSignal): Promise<ImageGraph>;
+  /**
+   * Inspects one image (the registry graph walk). `priority` is the image's turn for the
+   * registry's requests (FetchOptions.priority; registry/priority-source.ts applies it): 0 for an
+   * image someone waits on, then 1, 2, ... in the order the images started.
+   */
+  inspect(reference: string, signal: AbortSignal, priority: number): Promise<ImageGraph>;
   /** The verification engine, when there is one. */
   verify?: VerifyImage;
   /** Images inspected at once. Default 4 (each walk already runs many requests in parallel). */
@@ -52,6 +56,8 @@ export class ReleaseService {
   private readonly listeners = new Set<(e: ReleaseEvent) => void>();
   private readonly semaphore: Semaphore;
   private generation = newController();
+  /** Images started so far: the next one's priority. */
+  private started = 0;
 
   constructor(private readonly options: ReleaseServiceOptions) {
     this.semaphore = new Semaphore(Math.max(1, options.concurrency ?? 4));
@@ -212,9 +218,10 @@ export class ReleaseService {
   private async run(reference: string, flight: Inflight, signal: AbortSignal): Promise<ImageLoad> {
     if (signal.aborted) return this.cancelled(reference, flight);
     const started = performance.now();
+    const priority = flight.wanted ? 0 : ++this.started;
     let graph: ImageGraph;
     try {
-      graph = await this.options.inspect(reference, signal);
+      graph = await this.options.inspect(reference, signal, priority);
     } catch (e) {
       if (signal.aborted || isAbort(e)) return this.cancelled(reference, flight);
       const failed: ImageLoad = { status: 'failed', failure: loadFailure(e) };
@@ -228,7 +235,7 @@ export class ReleaseService {
     if (!verify) return inspected;
     let done: ImageLoad;
     try {
-      done = { status: 'loaded', graph, ms, verification: await verify(graph, signal) };
+      done = { status: 'loaded', graph, ms, verification: await verify(graph, signal, priority) };
     } catch (e) {
       if (signal.aborted || isAbort(e)) return this.cancelled(reference, flight);
       done = { status: 'loaded', graph, ms, verificationFailure: loadFailure(e, graph.registry) };

@@ -10,7 +10,8 @@ import type { DigestState } from '../model/verdict';
 import type { ArtifactVerification, ImageVerification } from '../verify/image';
 export type { ArtifactVerification, ImageVerification } from '../verify/image';
 
-export type VerifyImage = (graph: ImageGraph, signal: AbortSignal) => Promise<ImageVerification>;
+/** `priority`: the image's turn for the registry's requests, as given to ReleaseServiceOptions.inspect. */
+export type VerifyImage = (graph: ImageGraph, signal: AbortSignal, priority: number) => Promise<ImageVerification>;
 
 /** The state of one digest (index or platform), with the index's signature counted for platforms. */
 export function digestState(v: ImageVerification, digest: string): DigestState | undefined {

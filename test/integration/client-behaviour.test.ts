@@ -10,6 +10,7 @@ import { DiskCache } from '../../src/registry/cache';
 import { DockerConfigCredentials } from '../../src/registry/docker-config';
 import { buildGraph } from '../../src/registry/graph';
 import { openReference } from '../../src/registry/open';
+import { atPriority } from '../../src/registry/priority-source';
 import { parseReference } from '../../src/registry/reference';
 import type { Exchange } from '../../src/registry/transport';
 
@@ -106,6 +107,37 @@ describe('registry client behaviour against a real token-auth registry', () => {
     assert.deepEqual(registryCalls(second).sort(), [
       'GET manifests/v1.0.0', 'GET tags/list', `GET referrers/sha256:${'0'.repeat(64)}`, ...signatureTags.map((t) => `GET manifests/${t}`),
     ].sort());
+  });
+
+  test('requests waiting for a slot start by their image\'s turn, lower first, then in the order they came', async () => {
+    if (reg.auth.mode !== 'token') throw new Error('token mode');
+    const auth = Buffer.from(`${reg.auth.username}:${reg.auth.password}`).toString('base64');
+    const started: string[] = [];
+    const client = new RegistryClient({ credentials: credentialsFile({ auth }), limits: { concurrencyPerHost: 1 }, onExchange: (e) => e.status === 200 && started.push(new URL(e.url).pathname.split('/').pop()!) });
+    const source = client.source(reg.host);
+    await source.getManifest('team/app', 'v1.0.0'); // the token and the scheme, out of the way
+    started.length = 0;
+    const [p0, p1, p2, p3] = fx.index.platforms.map((p) => p.digest) as [string, string, string, string];
+    const later = atPriority(source, 5);
+    const sooner = atPriority(source, 1);
+    await Promise.all([later.getManifest('team/app', p0), later.getManifest('team/app', p1), later.getManifest('team/app', p2), sooner.getManifest('team/app', p3)]);
+    await client.close();
+    assert.deepEqual(started, [p0, p3, p1, p2], 'p0 had the slot; p3 went before the two asked for earlier at a later turn');
+  });
+
+  test('forty images opened at once: one request learns the scheme and one the referrers API, the others wait for their answers', async () => {
+    if (reg.auth.mode !== 'token') throw new Error('token mode');
+    const auth = Buffer.from(`${reg.auth.username}:${reg.auth.password}`).toString('base64');
+    const exchanges: Exchange[] = [];
+    const client = new RegistryClient({ credentials: credentialsFile({ auth }), onExchange: (e) => exchanges.push(e) });
+    const graphs = await Promise.all(Array.from({ length: 40 }, () => inspect(client, `${reg.host}/team/app:v1.0.0`)));
+    await client.close();
+    assert.ok(graphs.every((g) => g.digest === fx.index.digest && g.referrersApi === false));
+    // The registry speaks plain HTTP: one attempt over TLS failed, not one per image.
+    assert.equal(exchanges.filter((e) => e.status === 'error').length, 1);
+    assert.equal(exchanges.filter((e) => e.url.startsWith('https:')).length, 1);
+    const probes = exchanges.filter((e) => new URL(e.url).pathname.includes('/referrers/') && e.status !== 401);
+    assert.deepEqual(probes.map((e) => e.status), [404]);
   });
 
   test('per-host concurrency is bounded', async () => {

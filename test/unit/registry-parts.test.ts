@@ -65,6 +65,19 @@ test('a queued task can be moved to the front; one already running or at the fro
   promotes.get('b')!(); // after it ran: nothing happens
 });
 
+test('waiting tasks start by priority, lower first, and in arrival order within one; a promoted one still goes first', async () => {
+  const s = new Semaphore(1);
+  const order: string[] = [];
+  let release!: () => void;
+  const first = s.run(() => new Promise<void>((r) => { release = r; }));
+  const promotes = new Map<string, () => void>();
+  const queued = ([['b', 2], ['c', 1], ['d', 2], ['e', 0], ['f', 1], ['g', 3]] as const).map(([n, p]) => s.run(async () => { order.push(n); }, (promote) => promotes.set(n, promote), p));
+  promotes.get('g')!();
+  release();
+  await Promise.all([first, ...queued]);
+  assert.deepEqual(order, ['g', 'e', 'c', 'f', 'b', 'd']);
+});
+
 test('sleep is cancellable and leaves no timer', async () => {
   const c = new AbortController();
   const p = sleep(60_000, c.signal);

@@ -225,6 +225,29 @@ test('an image someone waits on (a hover, a command) goes before the images the 
   assert.equal(service.peek('r.test/c:1').status, 'loaded', 'the others still load');
 });
 
+test('each image takes its turn for requests: the tree\'s in the order they started, one someone waits on first; its verification at the same turn', async () => {
+  const turns = new Map<string, number>();
+  const verifiedAt = new Map<string, number>();
+  const service = new ReleaseService({
+    inspect: async (reference, _signal, priority) => {
+      turns.set(reference, priority);
+      await delay(1);
+      return graph(reference);
+    },
+    verify: async (g, _signal, priority) => {
+      verifiedAt.set(g.reference, priority);
+      return verification(g.digest);
+    },
+    concurrency: 2,
+  });
+  for (const r of ['a', 'b', 'c']) service.state(`r.test/${r}:1`);
+  const hovered = service.ensure('r.test/d:1');
+  await hovered;
+  await Promise.all(['a', 'b', 'c'].map((r) => service.ensure(`r.test/${r}:1`)));
+  assert.deepEqual(Object.fromEntries(turns), { 'r.test/a:1': 1, 'r.test/b:1': 2, 'r.test/d:1': 0, 'r.test/c:1': 3 });
+  assert.deepEqual(Object.fromEntries(verifiedAt), Object.fromEntries(turns));
+});
+
 test('with a verifier, the inspected image shows first, then its verification', async () => {
   const c = controlled();
   let finish!: () => void;
