@@ -187,6 +187,38 @@ describe('DiskCache', () => {
     assert.equal(await new DiskCache(dir).get(`sha256:ef${'0'.repeat(62)}`), undefined);
   });
 
+  test('entries wait for a pause in puts before they are written (a release being read keeps its loop); flush writes them at once', async () => {
+    const dir = fresh();
+    const c = new DiskCache(dir, { quietMs: 60_000 });
+    const [x, y] = [entryIn('12', 100), entryIn('34', 100)];
+    await c.put(x.digest, x.bytes);
+    await c.put(y.digest, y.bytes);
+    await delay(150);
+    assert.deepEqual(files(dir), [], 'nothing on disk while puts may still come');
+    assert.deepEqual(Buffer.from((await c.get(x.digest))!), x.bytes, 'served from memory meanwhile');
+    await c.flush();
+    assert.deepEqual(files(dir).map((f) => f.name).sort(), [fileOf('', x.digest), fileOf('', y.digest)].sort());
+    // After a pause of quietMs, without a flush.
+    const quick = new DiskCache(dir, { quietMs: 20 });
+    const z = entryIn('56', 100);
+    await quick.put(z.digest, z.bytes);
+    for (let i = 0; i < 100 && !existsSync(fileOf(dir, z.digest)); i++) await delay(50);
+    assert.deepEqual(readFileSync(fileOf(dir, z.digest)), z.bytes);
+  });
+
+  test('more than 8 MB waiting is written without waiting for a pause: what waits stays bounded', async () => {
+    const dir = fresh();
+    const c = new DiskCache(dir, { quietMs: 60_000, maxBytes: SHARDS * 64 * 1024 * 1024 });
+    const entries = Array.from({ length: 9 }, () => {
+      const bytes = randomBytes(1024 * 1024);
+      return { digest: digestOf(bytes), bytes };
+    });
+    for (const e of entries) await c.put(e.digest, e.bytes);
+    for (let i = 0; i < 100 && files(dir).filter((f) => !f.name.endsWith('.tmp')).length < 8; i++) await delay(50);
+    assert.ok(files(dir).filter((f) => !f.name.endsWith('.tmp')).length >= 8, `${files(dir).length} files written`);
+    await c.flush();
+  });
+
   test('a folder that cannot be written leaves a memory cache', async () => {
     // Below a file: no folder can be made there, not even by root.
     const file = join(fresh(), 'a-file');
