@@ -16,12 +16,14 @@ import { RestrictedNotes } from './host/restricted-notes';
 import { ExtensionState } from './host/state';
 import { Verifier } from './host/verifier';
 import { panelDeps } from './panel/panel-deps';
+import { diffDeps } from './panel/diff-deps';
 import { watchPolicyFiles } from './host/policy-watch';
 import { logImageLoads } from './host/load-log';
 import { registerImagePanel } from './panel/image-panel';
 import { followTreeSelection } from './panel/follow-selection';
 import { registerGoreleaserFeatures } from './hovers/index';
 import { ReleaseService } from './releases/release-service';
+import { SignerWatch } from './releases/signer-watch';
 import { DOCUMENT_SCHEME, JsonDocuments } from './views/json-documents';
 import type { TreeNode } from './views/nodes';
 import { ReleaseTree } from './views/release-tree';
@@ -90,7 +92,13 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     inspect: async (reference, signal) => attestations.attach(await engines.inspect(reference, signal), signal),
     verify: (graph, signal) => verifier.verify(graph, signal, attestations.bundlesOf(graph)),
   });
-  const tree = new ReleaseTree(service);
+  // Whether each image is signed by other signers than its previous release, as verify --release asks.
+  const signerWatch = new SignerWatch(service, {
+    listTags: (reference, signal) => engines.listTags(reference, signal),
+    policy: async (reference) => (await verifier.policyOf(reference)).policy,
+    log: { warn: (m) => log.logger.warn(m) },
+  });
+  const tree = new ReleaseTree(service, signerWatch);
   const view = vscode.window.createTreeView(ViewIds.releases, { treeDataProvider: tree, showCollapseAll: true });
   const sources = new ReleaseSources(state, settings, (m) => log.logger.warn(m));
   const documents = new JsonDocuments();
@@ -102,13 +110,14 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     notes.settings(settings());
   };
   const panel = panelDeps(service, engines, log, attestations);
-  const services: LensServices = { context, log, engines, service, tree, view, state, secrets, sources, documents, settings, panel, attestations, reloadReleases };
+  const diff = diffDeps({ service, engines, policy: (reference) => verifier.policyOf(reference), bundlesOf: (graph) => attestations.bundlesOf(graph) }, log);
+  const services: LensServices = { context, log, engines, service, tree, view, state, secrets, sources, documents, settings, panel, diff, attestations, reloadReleases };
 
   const ignored = settings().ignored;
   if (ignored.length) log.logger.warn(`This workspace is not trusted: its values for ${ignored.join(', ')} are ignored.`);
 
   context.subscriptions.push(
-    log, engines, tree, view, sources, documents, status, { dispose: () => service.dispose() },
+    log, engines, tree, view, sources, documents, status, { dispose: () => service.dispose() }, { dispose: () => signerWatch.dispose() },
     revealSignInNodes(service, tree, view),
     followTreeSelection(view, tree),
     logImageLoads(service, log.logger),

@@ -4,9 +4,10 @@
  * `error`. All it can do outside itself is post the protocol's messages.
  */
 import './elements';
-import type { HostMessage, PANEL_PROTOCOL_VERSION, PanelModel, PanelPlatform } from '../src/protocol/panel';
+import type { HostMessage, PANEL_PROTOCOL_VERSION, PanelDiff, PanelModel, PanelPlatform } from '../src/protocol/panel';
 import { custom, el, routeLinks, value } from './dom';
 import { artifactsFor, renderChecks } from './render-checks';
+import { renderDiff } from './render-diff';
 import { renderHeader, renderPlatformFacts, renderPlatformSwitcher } from './render-header';
 import { provenanceFor, renderProvenance } from './render-provenance';
 import { renderRaw } from './render-raw';
@@ -14,9 +15,11 @@ import { renderSbom } from './render-sbom';
 import { post, savedState, saveState } from './vscode-api';
 
 // The host's version, checked at compile time against src/protocol/panel.ts.
-const VERSION: typeof PANEL_PROTOCOL_VERSION = 2;
+const VERSION: typeof PANEL_PROTOCOL_VERSION = 3;
 
 let model: PanelModel | undefined;
+/** The comparison shown, in a diff view (a panel shows an image or a comparison, never both). */
+let diff: PanelDiff | undefined;
 let selected: string | undefined;
 let tabIndex = 0;
 
@@ -89,7 +92,21 @@ function show(m: PanelModel, platform: string | undefined): void {
   app().removeAttribute('aria-busy');
 }
 
+function showDiff(d: PanelDiff): void {
+  diff = d;
+  app().replaceChildren(...renderDiff(d));
+  app().removeAttribute('aria-busy');
+}
+
 function loading(reference: string): void {
+  if (diff !== undefined) {
+    // A diff view refreshing: keep what is shown, say that it is being compared again.
+    const banner = el('div', { class: 'status loading' }, custom('vscode-progress-ring', { 'aria-label': 'Loading' }), el('span', {}, 'Comparing ', value(reference, { max: 200 }), '…'));
+    document.querySelector('.status.loading')?.remove();
+    app().setAttribute('aria-busy', 'true');
+    app().prepend(banner);
+    return;
+  }
   saveState({ reference, ...(selected !== undefined ? { platform: selected } : {}) });
   const ring = custom('vscode-progress-ring', { 'aria-label': 'Loading' });
   const banner = el('div', { class: 'status loading' }, ring, el('span', {}, 'Loading ', value(reference, { max: 200 }), '…'));
@@ -122,7 +139,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   switch (m?.type) {
     case 'loading': loading(m.reference); break;
     case 'show': show(m.model, m.platform); break;
-    case 'error': failed(m.reference, m.code, m.message); break;
+    case 'error': diff = undefined; failed(m.reference, m.code, m.message); break;
+    case 'diff': showDiff(m.diff); break;
   }
 });
 

@@ -11,6 +11,7 @@ import type { TreeNode } from '../views/nodes';
 import type { ReleaseTree } from '../views/release-tree';
 import type { JsonDocuments } from '../views/json-documents';
 import type { ImagePanelDeps } from '../panel/image-panel';
+import type { DiffPanelDeps } from '../panel/diff-panel';
 import type { ExternalAttestations } from '../host/external-attestations';
 
 export interface LensServices {
@@ -27,6 +28,8 @@ export interface LensServices {
   readonly settings: () => LensSettings;
   /** What the image panel loads with (src/panel/panel-deps.ts). */
   readonly panel: ImagePanelDeps;
+  /** What the diff view compares with (src/panel/diff-deps.ts). */
+  readonly diff: DiffPanelDeps;
   /** Attestations added from outside the registry: bundle files, GitHub's API (host/external-attestations.ts). */
   readonly attestations: ExternalAttestations;
   /** Re-reads the release sources into the service. */

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { abortSignalOf } from '../host/cancellation';
 import { addImage as addToList, removeImage as removeFromList, repositoryOf, retagImage, withTag } from '../releases/image-list';
 import { releaseTags } from '../registry/tag-order';
+import type { TagList } from '../registry/source';
 import type { LensServices } from './context';
 import { revealImage } from './open-result';
 import { isTreeNode, resolveTarget } from './targets';
@@ -26,6 +27,18 @@ export async function removeImage(s: LensServices, arg?: unknown): Promise<void>
   await s.reloadReleases();
 }
 
+/** Every tag of the reference's repository, read with a cancellable progress in the status bar. */
+export function readTags(s: LensServices, reference: string): Thenable<TagList> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the tags of ${repositoryOf(reference)}`, cancellable: true }, async (_p, token) => {
+    const linked = abortSignalOf(token);
+    try {
+      return await s.engines.listTags(reference, linked.signal);
+    } finally {
+      linked.dispose();
+    }
+  });
+}
+
 /** A QuickPick of the repository's release tags, newest first; switches the image or release to it. */
 export async function pickTag(s: LensServices, arg?: unknown): Promise<string | undefined> {
   if (!isTreeNode(arg) || (arg.kind !== 'image' && arg.kind !== 'release')) return undefined;
@@ -38,14 +51,7 @@ export async function pickTag(s: LensServices, arg?: unknown): Promise<string | 
   }
   const repository = repositoryOf(reference);
   const current = arg.kind === 'release' && release.tag ? release.tag : /:([^/:@]+)(@|$)/.exec(reference.slice(repository.length))?.[1];
-  const listed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the tags of ${repository}`, cancellable: true }, async (_p, token) => {
-    const linked = abortSignalOf(token);
-    try {
-      return await s.engines.listTags(reference, linked.signal);
-    } finally {
-      linked.dispose();
-    }
-  });
+  const listed = await readTags(s, reference);
   const tags = releaseTags(listed);
   if (tags.length === 0) {
     void vscode.window.showInformationMessage(`${repository} has no release tags.`);

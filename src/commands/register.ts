@@ -7,6 +7,7 @@ import type { LensServices } from './context';
 import { copyDigest, copyPinnedReference } from './copy';
 import type { CommandId } from '../host/ids';
 import { CommandIds } from '../host/ids';
+import { compareWithPrevious, compareWithRelease } from './compare';
 import { addImage, pickTag, refresh, removeImage, retry } from './images';
 import { addAttestationFile, fetchGithubAttestations, removeAttestationFiles } from './attestations';
 import { showProvenance } from './provenance';
@@ -29,6 +30,8 @@ const HANDLERS: Record<Exclude<CommandId, 'provenanceLens.showVersion'>, Handler
   [CommandIds.refresh]: (s) => refresh(s),
   [CommandIds.retry]: (s, arg) => retry(s, arg),
   [CommandIds.pickTag]: (s, arg) => pickTag(s, arg),
+  [CommandIds.compareWithPrevious]: (s, arg) => compareWithPrevious(s, arg),
+  [CommandIds.compareWithRelease]: (s, arg) => compareWithRelease(s, arg),
   [CommandIds.openLog]: (s) => s.log.show(),
   [CommandIds.openPolicy]: (s) => openPolicy(s),
   [CommandIds.runDemo]: () => runDemo(),

@@ -2,7 +2,7 @@
 // packages (docs/diff-json.md). `readDiffSide` reads one image through the registry engine;
 // `diffImages` compares two, without I/O. Outside this folder, import from here.
 export { diffImages, MAX_SBOM_CHANGES } from './compare';
-export { previousReleaseTag, signerChangeBetween, signerChangeSincePrevious } from './previous';
+export { previousReleaseTag, signerChangeAsked, signerChangeBetween, signerChangeSincePrevious } from './previous';
 export type { ReleaseSigners, SignerChange } from './previous';
 export { readDiffSide } from './read';
 export { collectSboms } from './sbom-collect';

@@ -46,6 +46,11 @@ export interface ReleaseSigners {
   policy: Pick<ImagePolicy, 'identity' | 'keys'>;
 }
 
+/** Whether signerChangeBetween asks at all (a policy that does not pin a signer for both releases): asked before reading the previous release. */
+export function signerChangeAsked(previous: Pick<ImagePolicy, 'identity' | 'keys'>, current: Pick<ImagePolicy, 'identity' | 'keys'>): boolean {
+  return !(pinsSigner(previous) && pinsSigner(current));
+}
+
 /**
  * The rule `verify --release` (signerChanged) and the Releases view share: whether a release is
  * signed by other signers than the release before it. Undefined when the policy pins a signer for
@@ -53,7 +58,7 @@ export interface ReleaseSigners {
  * instead. Each release's own tag is compared as "this release" (sameSigners, ownRefs).
  */
 export function signerChangeBetween(previous: ReleaseSigners, current: ReleaseSigners): boolean | undefined {
-  if (pinsSigner(previous.policy) && pinsSigner(current.policy)) return undefined;
+  if (!signerChangeAsked(previous.policy, current.policy)) return undefined;
   return !sameSigners(previous.signers, current.signers, { a: ownRefs(previous.tag), b: ownRefs(current.tag) });
 }
 
@@ -64,7 +69,7 @@ export function signerChangeBetween(previous: ReleaseSigners, current: ReleaseSi
  * and a different one fails verification instead — and when there is no previous release to ask.
  */
 export async function signerChangeSincePrevious(source: ContentSource, target: GraphTarget, signers: readonly Signer[], options: SignerChangeOptions): Promise<SignerChange | undefined> {
-  if (pinsSigner(options.policy) || target.source !== 'registry' || target.registry === undefined || target.tag === undefined) return undefined;
+  if (!signerChangeAsked(options.policy, options.policy) || target.source !== 'registry' || target.registry === undefined || target.tag === undefined) return undefined;
   const { signal, signatureRepository } = options;
   const tag = previousReleaseTag(await source.listTags(target.repository, { signal }), target.tag);
   if (tag === undefined) return undefined;

@@ -14,6 +14,8 @@ export const CommandIds = {
   refresh: 'provenanceLens.refresh',
   retry: 'provenanceLens.retry',
   pickTag: 'provenanceLens.pickTag',
+  compareWithPrevious: 'provenanceLens.compareWithPrevious',
+  compareWithRelease: 'provenanceLens.compareWithRelease',
   openLog: 'provenanceLens.openLog',
   openPolicy: 'provenanceLens.openPolicy',
   runDemo: 'provenanceLens.runDemo',

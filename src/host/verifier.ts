@@ -62,6 +62,11 @@ export class Verifier {
     return githubAttestationScope(file, reference);
   }
 
+  /** The policy `reference` is verified under, and whether it comes from a policy file (else nothing is pinned). */
+  async policyOf(reference: string): Promise<{ policy: ImagePolicy; given: boolean }> {
+    return { policy: await this.policyFor(reference), given: this.options.policyPath() !== undefined };
+  }
+
   /** Settings or the policy file changed: the next verification reads them again. */
   reset(): void {
     this.roots.clear();

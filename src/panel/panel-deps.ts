@@ -2,23 +2,19 @@
 // verification (shared with the tree and the hovers, so one image is read once), plus its
 // provenance read on demand. A refresh from the panel re-reads the image everywhere.
 import { LensError } from '../core/errors';
-import type { ErrorCode } from '../core/errors';
 import type { ImagePanelDeps, ImageSources } from './image-panel';
 import type { ReleaseService } from '../releases/release-service';
 import { isAbort } from '../releases/failure';
 import type { Engines } from '../host/engines';
 import type { HostLog } from '../host/log';
+import { loadedImage } from '../host/loaded-image';
 import type { ExternalAttestations } from '../host/external-attestations';
 
 export function panelDeps(service: ReleaseService, engines: Engines, log: HostLog, attestations?: Pick<ExternalAttestations, 'bundlesOf'>): ImagePanelDeps {
   return {
     async load(reference, request): Promise<ImageSources> {
       if (request.refresh) service.refresh(reference);
-      const load = await service.ensure(reference, request.signal);
-      if (load.status === 'failed') {
-        throw new LensError(load.failure.code as ErrorCode, load.failure.message, { ...(load.failure.registry ? { registry: load.failure.registry } : {}), ...(load.failure.retryAt ? { retryAt: load.failure.retryAt } : {}) });
-      }
-      if (load.status !== 'loaded') throw new LensError('ABORTED', 'The operation was cancelled.');
+      const load = await loadedImage(service, reference, request.signal);
       const sources: { -readonly [K in keyof ImageSources]: ImageSources[K] } = { graph: load.graph };
       if (load.verification) sources.verification = load.verification;
       if (load.verificationFailure) sources.verificationFailure = { code: load.verificationFailure.code, message: load.verificationFailure.message };

@@ -15,7 +15,7 @@
  */
 
 /** Bumped when a message or the model changes incompatibly. */
-export const PANEL_PROTOCOL_VERSION = 2;
+export const PANEL_PROTOCOL_VERSION = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -24,7 +24,9 @@ export const PANEL_PROTOCOL_VERSION = 2;
 export type HostMessage =
   | { readonly type: 'loading'; readonly reference: string }
   | { readonly type: 'show'; readonly model: PanelModel; /** The platform digest to select (restored state). */ readonly platform?: string }
-  | { readonly type: 'error'; readonly reference: string; readonly code: string; readonly message: string };
+  | { readonly type: 'error'; readonly reference: string; readonly code: string; readonly message: string }
+  /** A comparison of two images (the diff view); `loading` and `error` then name the pair ("old ↔ new"). */
+  | { readonly type: 'diff'; readonly diff: PanelDiff };
 
 /** Page -> host. The host checks every one at runtime (message-guard.ts): the page is not trusted. */
 export type PageMessage =
@@ -294,4 +296,86 @@ export interface PanelModel {
   readonly problems: readonly PanelProblem[];
   readonly notices: readonly PanelNotice[];
   readonly raw: readonly PanelRaw[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The diff view: what changed between two images (src/diff, the engine of `provenance-lens diff`),
+// in that command's words, made by the host (src/panel/model-diff.ts).
+
+export interface PanelDiffImage {
+  readonly reference: string;
+  /** `fleet-agent:v0.13.0`. */
+  readonly name: string;
+  readonly digest: string;
+  /** Under a policy only. */
+  readonly verdict?: { readonly state: VerdictState; readonly label: string };
+}
+
+/** A part of the comparison: its title, a summary in a few words ("1 rebuilt, 2 unchanged"), and whether anything in it changed. */
+export interface PanelDiffPart {
+  readonly title: string;
+  readonly summary: string;
+  readonly changed: boolean;
+}
+
+export interface PanelDiffPlatform {
+  readonly platform: string;
+  readonly change: 'changed' | 'added' | 'removed' | 'unchanged';
+  /** The change in words: "rebuilt", "added", ... */
+  readonly words: string;
+  /** Manifest digests; absent on the side that does not have the platform. */
+  readonly old?: string;
+  readonly new?: string;
+}
+
+export interface PanelDiffSigner {
+  readonly change: 'removed' | 'added' | 'kept';
+  readonly words: string;
+  /** The identity (and issuer), or the key. */
+  readonly signer: string;
+}
+
+export interface PanelDiffAttestation {
+  readonly change: 'removed' | 'added' | 'unsigned';
+  readonly words: string;
+  readonly predicateType: string;
+}
+
+/** The provenance fields that differ on one target, from one kind of statement. */
+export interface PanelDiffProvenanceGroup {
+  /** A platform, or `index`. */
+  readonly platform: string;
+  /** Where the statements were found: "cosign .att", "BuildKit, in the index (unsigned)". */
+  readonly from: string;
+  readonly changes: readonly { readonly field: string; readonly old: string; readonly new: string }[];
+}
+
+export interface PanelDiffPackage {
+  readonly platform: string;
+  /** `+` new only, `-` old only, `~` another version. */
+  readonly mark: '+' | '-' | '~';
+  readonly package: string;
+  readonly old: string;
+  readonly new: string;
+}
+
+export interface PanelDiff {
+  /** What `loading` and `error` named this comparison: "fleet-agent:v0.12.0 ↔ fleet-agent:v0.13.0". */
+  readonly title: string;
+  readonly old: PanelDiffImage;
+  readonly new: PanelDiffImage;
+  readonly changed: boolean;
+  /** One sentence when nothing changed. */
+  readonly unchanged?: string;
+  /** Most alarming first, each with its code (SIGNER_CHANGED, ...); `noWarnings` says when there is none. */
+  readonly warnings: readonly { readonly code: string; readonly message: string }[];
+  readonly noWarnings: string;
+  readonly platforms: PanelDiffPart & { readonly rows: readonly PanelDiffPlatform[] };
+  readonly signers: PanelDiffPart & { readonly rows: readonly PanelDiffSigner[] };
+  readonly attestations: PanelDiffPart & { readonly rows: readonly PanelDiffAttestation[] };
+  readonly provenance: PanelDiffPart & { readonly groups: readonly PanelDiffProvenanceGroup[] };
+  readonly sbom: PanelDiffPart & { readonly rows: readonly PanelDiffPackage[]; /** Changes not listed here (the CLI's --json lists them). */ readonly more: number };
+  /** What could not be compared whole. */
+  readonly notes: readonly { readonly side?: 'old' | 'new'; readonly code: string; readonly message: string }[];
+  readonly states: Readonly<Record<VerdictState, PanelStateWords>>;
 }

@@ -18,6 +18,9 @@ import { plural, sentence } from './verdict-text';
 import { NodeCache } from './nodes';
 import type { NodeOf, TreeNode } from './nodes';
 import { treeItem } from './tree-items';
+import type { SignerChangeSeen, SignerWatch } from '../releases/signer-watch';
+import { CommandIds } from '../host/ids';
+import { signerChangedText, signerChangedTooltip } from './signer-change-words';
 
 const SUMMARY_DELAY_MS = 150;
 const MAX_CAUSE_NODES = 3;
@@ -34,8 +37,9 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
 
-  constructor(readonly service: ReleaseService) {
-    this.unsubscribe = service.onDidChange((e) => this.changed(e));
+  constructor(readonly service: ReleaseService, private readonly signers?: SignerWatch) {
+    const unsubscribe = [service.onDidChange((e) => this.changed(e)), signers?.onDidChange((reference) => this.changed({ kind: 'image', reference }))];
+    this.unsubscribe = () => unsubscribe.forEach((u) => u?.());
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -107,6 +111,16 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     return this.nodes.get({ kind: 'release', id: `release:${releaseId}`, releaseId });
   }
 
+  /** The images of a release signed by other signers than the same image of the release before (SignerWatch). */
+  signerChanges(releaseId: string): Array<{ reference: string; seen: SignerChangeSeen }> {
+    const release = this.service.release(releaseId);
+    if (!release || !this.signers) return [];
+    return release.images.flatMap((i) => {
+      const seen = i.reference === null ? undefined : this.signers!.change(i.reference);
+      return seen?.changed ? [{ reference: i.reference!, seen }] : [];
+    });
+  }
+
   summary(releaseId: string) {
     const release = this.service.release(releaseId);
     return summarize((release?.images ?? []).map((i) => (i.reference === null ? null : this.service.peek(i.reference))));
@@ -151,7 +165,7 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     if (load.status === 'idle' || load.status === 'loading') return [this.nodes.get({ kind: 'note', id: `${node.id}/loading`, text: 'Loading…', icon: 'loading~spin' })];
     if (load.status === 'failed') return [this.nodes.get({ kind: 'failure', id: `${node.id}/failure`, reference: node.reference, failure: load.failure })];
     const g = load.graph;
-    const out: TreeNode[] = this.causeNodes(node.id, load.verification);
+    const out: TreeNode[] = [...this.signerNode(node), ...this.causeNodes(node.id, load.verification)];
     if (g.kind === 'index') out.push(...artifactsCovering(g, g.digest).map((e) => this.artifactNode(node.id, node.reference, e)));
     out.push(...g.platforms.map((p) => this.nodes.get({ kind: 'platform', id: `${node.id}/${p.digest}`, reference: node.reference, digest: p.digest })));
     const platformDigests = g.platforms.map((p) => p.digest);
@@ -173,6 +187,16 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     });
     if (causes.length > MAX_CAUSE_NODES) shown.push(this.nodes.get({ kind: 'note', id: `${parentId}/cause/more`, text: `${plural(causes.length - MAX_CAUSE_NODES, 'more cause')}: see the image's tooltip or its panel`, icon: 'ellipsis' }));
     return shown;
+  }
+
+  /** Signed by other signers than the release before: first, with the comparison a click away. */
+  private signerNode(node: NodeOf<'image'>): TreeNode[] {
+    const seen = this.signers?.change(node.reference);
+    if (!seen?.changed) return [];
+    return [this.nodes.get({
+      kind: 'note', id: `${node.id}/signer-changed`, text: signerChangedText(seen), icon: 'warning', color: 'list.warningForeground',
+      tooltip: signerChangedTooltip(seen), command: { id: CommandIds.compareWithPrevious, title: 'Compare with Previous Release', arguments: [node] },
+    })];
   }
 
   private digestChildren(parentId: string, reference: string, digest: string, isPlatform: boolean): TreeNode[] {

@@ -54,8 +54,13 @@ class Tooltip {
   }
 }
 
-export function releaseTooltip(r: Release, s: ReleaseSummary): vscode.MarkdownString {
-  const t = new Tooltip().title(releaseTitle(r)).row('File', r.file).row('Tag', r.tag).row('Images', String(s.images));
+/** `signerChanges`: a sentence per image signed by other signers than the release before, said first. */
+export function releaseTooltip(r: Release, s: ReleaseSummary, signerChanges: readonly string[] = []): vscode.MarkdownString {
+  const t = new Tooltip();
+  const [first, ...more] = signerChanges;
+  if (first !== undefined) t.lead(first);
+  for (const c of more) t.bullet(c);
+  t.title(releaseTitle(r)).row('File', r.file).row('Tag', r.tag).row('Images', String(s.images));
   for (const [state, n] of Object.entries(s.counts)) t.row(verdictPhrase(state as Verdict['state']), String(n));
   if (s.loading) t.row('Loading', String(s.loading));
   if (s.failed) t.row('Could not be read', String(s.failed));

@@ -18,6 +18,8 @@ import type { ImageVerification } from '../releases/verification';
 import { artifactPlace, artifactTitle, failureShort, failureTitle, humanSize, loadingIcon, releaseTitle, safeText, shortDigest, signerText, verdictIcon } from './labels';
 import { countsText, verdictText } from './verdict-text';
 import { artifactTooltip, failureTooltip, imageTooltip, platformTooltip, releaseTooltip } from './tooltips';
+import type { SignerChangeSeen } from '../releases/signer-watch';
+import { releaseSignerChange, signerChangedTooltip } from './signer-change-words';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
 
@@ -32,6 +34,7 @@ function item(node: TreeNode, label: string, state: vscode.TreeItemCollapsibleSt
 export interface TreeFacts {
   readonly service: Pick<ReleaseService, 'release' | 'state'>;
   summary(releaseId: string): ReleaseSummary;
+  signerChanges(releaseId: string): Array<{ reference: string; seen: SignerChangeSeen }>;
   graph(reference: string): ImageGraph | undefined;
   verification(reference: string): ImageVerification | undefined;
   artifactEntry(node: NodeOf<'artifact'>): ArtifactEntry | undefined;
@@ -46,11 +49,15 @@ function release(node: NodeOf<'release'>, tree: TreeFacts): vscode.TreeItem {
   const parts = [r.tag, `${s.images} image${s.images === 1 ? '' : 's'}`];
   const counts = countsText(s.counts);
   if (counts) parts.push(counts);
+  // A different signer than last time leads the rest: the clearest early sign of a compromised pipeline.
+  const changes = tree.signerChanges(r.id);
+  const signerChange = releaseSignerChange(changes);
+  if (signerChange) parts.push(signerChange);
   if (s.loading) parts.push(`${s.loading} loading`);
   if (s.failed) parts.push(`${s.failed} unreadable`);
   t.description = parts.filter(Boolean).join(' · ');
-  t.iconPath = new vscode.ThemeIcon(r.origin === 'goreleaser' ? 'package' : r.origin === 'user' ? 'pinned' : 'history');
-  t.tooltip = releaseTooltip(r, s);
+  t.iconPath = new vscode.ThemeIcon(r.origin === 'goreleaser' ? 'package' : r.origin === 'user' ? 'pinned' : 'history', signerChange ? new vscode.ThemeColor('list.warningForeground') : undefined);
+  t.tooltip = releaseTooltip(r, s, changes.map((c) => signerChangedTooltip(c.seen).split('\n')[0]!));
   return t;
 }
 
@@ -171,6 +178,7 @@ export function treeItem(node: TreeNode, tree: TreeFacts): vscode.TreeItem {
       const t = item(node, node.text, None, 'note');
       t.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
       if (node.tooltip) t.tooltip = node.tooltip;
+      if (node.command) t.command = { command: node.command.id, title: node.command.title, arguments: [...node.command.arguments] };
       return t;
     }
   }

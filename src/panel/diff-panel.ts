@@ -1,0 +1,98 @@
+/**
+ * The diff view: one webview per pair of images (reused when open), showing what changed from the
+ * old to the new one — the same page as the image panel (dist/webview.js, its CSP and handshake,
+ * src/protocol/panel.ts), sent a `diff` instead of a `show`. The comparison is the engine's of
+ * `provenance-lens diff` (deps.compare); the page's messages are checked as the image panel's.
+ */
+import * as vscode from 'vscode';
+import type { HostMessage, PageMessage, PanelDiff } from '../protocol/panel';
+import { diffTitle } from './diff-title';
+import type { LoadRequest } from './image-panel-host';
+import { panelIcon, webviewOptions } from './image-panel';
+import type { PanelContext } from './image-panel';
+import { PagePanel } from './page-panel';
+import type { PageRequestDeps } from './page-panel';
+
+/** No serializer: a comparison is asked for, not restored after a reload. */
+export const DIFF_PANEL_VIEW_TYPE = 'provenanceLens.diff';
+
+export interface DiffPanelDeps extends PageRequestDeps {
+  /** The comparison of `oldReference` with `newReference`. Throw (a LensError) when it cannot be made. */
+  compare(oldReference: string, newReference: string, request: LoadRequest): Promise<PanelDiff>;
+}
+
+type View = { kind: 'loading' } | { kind: 'diff'; diff: PanelDiff } | { kind: 'error'; code: string; message: string };
+
+export class DiffPanel extends PagePanel {
+  private view: View = { kind: 'loading' };
+  /** "fleet-agent:v0.12.0 ↔ fleet-agent:v0.13.0": the tab's title, and what `loading` and `error` name. */
+  readonly title: string;
+
+  constructor(panel: vscode.WebviewPanel, readonly oldReference: string, readonly newReference: string, private readonly deps: DiffPanelDeps, extensionUri: vscode.Uri) {
+    super(panel, deps, extensionUri, 'diff view');
+    this.title = diffTitle(oldReference, newReference);
+    void this.load(false);
+  }
+
+  /** The comparison shown, once made. */
+  get diff(): PanelDiff | undefined {
+    return this.view.kind === 'diff' ? this.view.diff : undefined;
+  }
+
+  /** Compares again (reading both images again when `refresh`); what was in flight is cancelled. */
+  async load(refresh = true): Promise<void> {
+    const signal = this.restart();
+    this.setView({ kind: 'loading' });
+    try {
+      const diff = await this.deps.compare(this.oldReference, this.newReference, { signal, refresh });
+      if (!signal.aborted) this.setView({ kind: 'diff', diff });
+    } catch (e) {
+      if (signal.aborted) return;
+      this.setView({ kind: 'error', ...this.failed(e, `${this.title} could not be compared`) });
+    }
+  }
+
+  private setView(view: View): void {
+    this.view = view;
+    this.update();
+  }
+
+  protected current(): HostMessage {
+    switch (this.view.kind) {
+      case 'loading': return { type: 'loading', reference: this.title };
+      case 'error': return { type: 'error', reference: this.title, code: this.view.code, message: this.view.message };
+      case 'diff': return { type: 'diff', diff: this.view.diff };
+    }
+  }
+
+  protected handle(message: Extract<PageMessage, { type: 'selectPlatform' | 'refresh' }>): void {
+    if (message.type === 'refresh') void this.load(true);
+    // The diff view offers no platform switcher: nothing of the kind was asked for.
+    else this.refuse(message, 'the diff view has no platform to select');
+  }
+}
+
+const open = new Map<string, DiffPanel>();
+
+/** The diff views open now. */
+export function openDiffPanels(): readonly DiffPanel[] {
+  return [...open.values()];
+}
+
+/** Shows the comparison of `oldReference` with `newReference`, reusing the view of that pair when it is open. */
+export function showDiffPanel(context: PanelContext, oldReference: string, newReference: string, deps: DiffPanelDeps): DiffPanel {
+  const key = `${oldReference}\0${newReference}`;
+  const existing = open.get(key);
+  if (existing) {
+    existing.panel.reveal();
+    return existing;
+  }
+  const panel = vscode.window.createWebviewPanel(DIFF_PANEL_VIEW_TYPE, diffTitle(oldReference, newReference), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(context.extensionUri));
+  panel.iconPath = panelIcon(context.extensionUri);
+  const view = new DiffPanel(panel, oldReference, newReference, deps, context.extensionUri);
+  open.set(key, view);
+  panel.onDidDispose(() => {
+    if (open.get(key) === view) open.delete(key);
+  });
+  return view;
+}

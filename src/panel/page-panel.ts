@@ -1,0 +1,140 @@
+/**
+ * What every webview of ours does with its page, whatever it shows (an image, a comparison): the
+ * page (panelPage: our bundle under a strict CSP with a fresh nonce), the handshake — nothing is
+ * posted before the page says `ready`, and `ready` gets the current view again — and the page's
+ * messages, each checked (message-guard.ts) before anything is done: links are opened only when
+ * https (links.ts), the clipboard is written only here. The page is untrusted.
+ */
+import * as vscode from 'vscode';
+import { describeError } from '../core/errors';
+import { PANEL_PROTOCOL_VERSION } from '../protocol/panel';
+import type { HostMessage, PageMessage } from '../protocol/panel';
+import { checkExternalLink } from './links';
+import { parsePageMessage } from './message-guard';
+import { makeNonce, pageHtml } from './page-html';
+
+export interface PageRequestDeps {
+  /** Default `vscode.env.openExternal`. */
+  openExternal?(uri: vscode.Uri): Thenable<boolean>;
+  /** Default `vscode.env.clipboard.writeText`. */
+  writeClipboard?(text: string): Thenable<void>;
+  /** Where refused messages and load failures are logged. */
+  log?: { info(message: string): void; warn(message: string): void };
+}
+
+/** A page request the host refused, and why (tests and logs). */
+export interface RefusedMessage {
+  readonly message: unknown;
+  readonly reason: string;
+}
+
+export abstract class PagePanel implements vscode.Disposable {
+  private ready = false;
+  private disposed = false;
+  private controller: AbortController | undefined;
+  private readonly received = new vscode.EventEmitter<PageMessage>();
+  private readonly posted = new vscode.EventEmitter<HostMessage>();
+  private readonly refused = new vscode.EventEmitter<RefusedMessage>();
+  private readonly disposables: vscode.Disposable[] = [this.received, this.posted, this.refused];
+
+  /** Every checked message from the page. */
+  readonly onDidReceiveMessage = this.received.event;
+  /** Every message sent to the page. */
+  readonly onDidPostMessage = this.posted.event;
+  /** Page messages refused (malformed, or a link that is not https). */
+  readonly onDidRefuseMessage = this.refused.event;
+
+  /** `what`: how the log names this kind of panel ("image panel", "diff view"). */
+  constructor(readonly panel: vscode.WebviewPanel, private readonly requests: PageRequestDeps, extensionUri: vscode.Uri, private readonly what: string) {
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.handlePageMessage(m)),
+      // Hidden without retainContextWhenHidden, the page is thrown away; shown again, it reloads and says ready.
+      panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    const uri = (...path: string[]): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+    panel.webview.html = pageHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), script: uri('dist', 'webview.js'), stylesheet: uri('media', 'webview.css'), codicons: uri('dist', 'codicons', 'codicon.css') });
+  }
+
+  /** What the page is to show now: the answer to every `ready`. */
+  protected abstract current(): HostMessage;
+
+  /** The page's own requests (refresh, select a platform); ready, links and copies are handled here. */
+  protected abstract handle(message: Exclude<PageMessage, { type: 'ready' | 'openLink' | 'copy' }>): void;
+
+  /** A new load begins: the one in flight is cancelled. */
+  protected restart(): AbortSignal {
+    this.controller?.abort();
+    this.controller = new AbortController();
+    return this.controller.signal;
+  }
+
+  /** A load failed: logged with its code, which it returns for the view. */
+  protected failed(e: unknown, subject: string): { code: string; message: string } {
+    const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'INTERNAL';
+    this.requests.log?.warn(`${this.what}: ${subject} [${code}]`);
+    return { code, message: describeError(e) };
+  }
+
+  /** Sends `current()` to the page, once it is ready. */
+  protected update(): void {
+    this.post(this.current());
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.controller?.abort();
+    this.disposables.splice(0).forEach((d) => d.dispose());
+    this.panel.dispose();
+  }
+
+  // Before `ready` nothing is posted: the page would miss it. `ready` gets the current view.
+  protected post(message: HostMessage): void {
+    if (!this.ready) return;
+    void this.panel.webview.postMessage(message);
+    this.posted.fire(message);
+  }
+
+  protected refuse(message: unknown, reason: string): void {
+    this.requests.log?.warn(`${this.what}: refused a page message (${reason})`);
+    this.refused.fire({ message, reason });
+  }
+
+  /** Where the page's messages arrive (in-host tests call it directly, as a hostile page would). */
+  handlePageMessage(raw: unknown): void {
+    const message = parsePageMessage(raw);
+    if (message === undefined) {
+      this.refuse(raw, 'not a message of the panel protocol');
+      return;
+    }
+    this.received.fire(message);
+    switch (message.type) {
+      case 'ready':
+        if (message.version !== PANEL_PROTOCOL_VERSION) this.requests.log?.warn(`${this.what}: page protocol ${message.version}, host ${PANEL_PROTOCOL_VERSION}`);
+        this.ready = true;
+        this.post(this.current());
+        return;
+      case 'openLink': {
+        const check = checkExternalLink(message.url);
+        if (!check.ok) {
+          this.refuse(message, `link refused: ${check.reason}`);
+          return;
+        }
+        const open = this.requests.openExternal ?? ((u: vscode.Uri) => vscode.env.openExternal(u));
+        void open(vscode.Uri.parse(check.url, true));
+        return;
+      }
+      case 'copy': {
+        const write = this.requests.writeClipboard ?? ((t: string) => vscode.env.clipboard.writeText(t));
+        void Promise.resolve(write(message.text)).then(
+          () => vscode.window.setStatusBarMessage(`Copied ${message.label}`, 3000),
+          (e: unknown) => this.requests.log?.warn(`${this.what}: copying ${message.label} failed: ${describeError(e)}`),
+        );
+        return;
+      }
+      default:
+        this.handle(message);
+    }
+  }
+}
