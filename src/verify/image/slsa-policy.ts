@@ -1,7 +1,10 @@
+import { parseBoundedJson } from '../../claims/json';
+import { heldContentLimits } from '../../claims/limits';
+import { isSlsaProvenance } from '../../provenance/summary';
 import type { CheckCode } from '../checks';
 import type { ImageCheck } from './image-checks';
 import type { SlsaExpectations } from '../policy';
-import { SLSA_V02, SLSA_V1, slsaChecks } from './slsa-checks';
+import { slsaChecks } from './slsa-checks';
 
 /**
  * The policy's SLSA expectations applied to a VERIFIED provenance attestation: does the signed
@@ -10,10 +13,10 @@ import { SLSA_V02, SLSA_V1, slsaChecks } from './slsa-checks';
  * and a provenance silent about a stated expectation (`warn`) does not verify it either.
  */
 export function slsaPolicyChecks(payload: Uint8Array, predicateType: string | undefined, expected: SlsaExpectations | undefined): { checks: ImageCheck[]; required: CheckCode[] } {
-  if (expected === undefined || (predicateType !== SLSA_V02 && predicateType !== SLSA_V1)) return { checks: [], required: [] };
+  if (expected === undefined || !isSlsaProvenance(predicateType)) return { checks: [], required: [] };
   let statement: unknown;
   try {
-    statement = JSON.parse(Buffer.from(payload).toString('utf8'));
+    statement = parseBoundedJson(payload, heldContentLimits(payload.byteLength), 'DSSE payload');
   } catch {
     statement = undefined; // slsaChecks reports it as SLSA_FORMAT
   }
