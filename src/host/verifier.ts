@@ -11,11 +11,18 @@ import { LensError } from '../core/errors';
 import type { WorkspaceFiles } from '../core/restricted-files';
 import type { ImageGraph } from '../model/image-graph';
 import type { ContentSource } from '../registry/source';
-import type { GithubAttestationScope, ImagePolicy, PolicyFile } from '../verify/policy';
+import type { GithubAttestationScope, ImagePolicy, PolicyFile, ShortcutNames } from '../verify/policy';
 import type { TrustRoot } from '../verify/trust';
 import type { ImageVerification } from '../verify/image';
 import type { LensSettings } from './config';
-import { GITHUB_SETTINGS } from './config';
+
+/**
+ * The settings that carry the gh-style shortcuts, as a policy diagnostic names them. Written out
+ * here, not imported from ./config, so this file stays free of `vscode` (the unit tests load it).
+ */
+const GITHUB_SETTINGS: ShortcutNames = {
+  owner: 'provenanceLens.github.owner', repo: 'provenanceLens.github.repo', signerWorkflow: 'provenanceLens.github.signerWorkflow', signerRepo: 'provenanceLens.github.signerRepo',
+};
 
 export interface VerifierOptions {
   readonly settings: () => LensSettings;

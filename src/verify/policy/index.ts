@@ -10,7 +10,8 @@ export type { GithubAttestationScope, GithubShortcuts, ShortcutNames } from './g
 export { COVERAGE_RULES } from './image-policy';
 export type { CoverageRule, GithubClaims, ImagePolicy, SlsaExpectations } from './image-policy';
 export { formatDiagnostic, parsePolicyFile } from './policy-file';
-export { loadPolicyFile, loadPolicyKeys } from './policy-read';
+export { loadPolicyFile, loadPolicyKeys, policyFiles } from './policy-read';
+export type { PolicyNamedFile, PolicyReadOptions, PolicyReadResult } from './policy-read';
 export { policyForImage } from './policy-resolve';
 export { imageName, matchingEntries } from './policy-match';
 export { GITHUB_ACTIONS_ISSUER } from './github-identity';
