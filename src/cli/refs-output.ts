@@ -1,14 +1,34 @@
+import type { Cause } from '../model/cause';
+import { VERDICTS } from '../model/verdict';
+import type { ImageState } from '../model/verdict';
 import { checkReference } from '../references/positions';
 import type { ReferenceSite } from '../references/types';
 import type { FileResult } from './refs-files';
 import { safeText } from './format';
 
-/** A verdict added by `refs --verify`, by reference. */
+/**
+ * A verdict added by `refs --verify`, by reference (docs/refs-json.md, "verdict"): the engine's
+ * state, or `no-policy` for an image the policy says nothing about (not fetched), or
+ * `not-checked` with the error that kept it from a verdict.
+ */
 export interface SiteVerdict {
-  readonly state: string;
-  readonly coverage?: string;
+  readonly state: ImageState | 'no-policy';
+  /** The digest the reference points to, as verified. */
   readonly digest?: string;
+  readonly coverage?: string;
+  /** Why it is not verified, as `verify --json`'s verdict.causes. */
+  readonly causes?: readonly Cause[];
+  /** The policy file's entry that applied. */
+  readonly policyEntry?: string;
   readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** How a verdict reads on the text output's row. */
+function verdictWords(v: SiteVerdict): string {
+  if (v.error) return `not checked: ${v.error.message} [${v.error.code}]`;
+  if (v.state === 'no-policy') return 'no policy for this image';
+  const cause = v.causes?.[0];
+  return cause && v.state !== 'verified' ? `${VERDICTS[v.state].long}: ${cause.message}` : VERDICTS[v.state].long;
 }
 
 /** One reference in the JSON of docs/refs-json.md. */
@@ -47,8 +67,10 @@ export class JsonStream {
     this.first = false;
   }
 
-  end(): void {
-    this.out.write(this.first ? ']\n}\n' : '\n  ]\n}\n');
+  /** Closes the document; `summary` (refs --verify) is added after the files. */
+  end(summary?: object): void {
+    const tail = summary === undefined ? '' : `,\n  "summary": ${JSON.stringify(summary)}`;
+    this.out.write(`${this.first ? ']' : '\n  ]'}${tail}\n}\n`);
   }
 }
 
@@ -62,7 +84,7 @@ export function fileText(f: FileResult, verdicts?: ReadonlyMap<ReferenceSite, Si
   const lines = [`${f.file} (${f.kind}): ${f.references.length} reference${f.references.length === 1 ? '' : 's'}`];
   const rows = f.references.map((s) => {
     const v = verdicts?.get(s);
-    const verdict = v ? `  ${v.error ? `not checked: ${v.error.message} [${v.error.code}]` : v.state}` : '';
+    const verdict = v ? `  ${verdictWords(v)}` : '';
     const platform = s.platform !== undefined ? ` (--platform=${s.platform})` : '';
     return [`${s.line}:${s.column}`, `${shown(s)}${platform}`, `${s.via}${verdict}`];
   });

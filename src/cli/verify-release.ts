@@ -13,18 +13,18 @@ import type { RegistryClient } from '../registry/client';
 import { buildGraph } from '../registry/graph';
 import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
-import { policyForImage, trustRootFor } from '../verify/policy';
+import { policyForImage } from '../verify/policy';
 import type { ImagePolicy, PolicyFile } from '../verify/policy';
 import type { PolicyFlagValues } from './policy-flags';
 import { policyFromFlags, readPolicyFile } from './policy-flags';
 import type { ReleaseImageResult } from './release-rows';
 import { platformRows, summarize } from './release-rows';
 import { renderReleaseTable } from './release-table';
-import type { TrustRoot } from '../verify/trust';
 import { verifyImage } from '../verify';
 import type { CliIo } from './io';
 import { withRegistryClient } from './registry-options';
 import type { TrustLoadOptions } from './trust-options';
+import { TrustRoots } from './trust-roots';
 
 /**
  * `provenance-lens verify --release <goreleaser file> --tag vX.Y.Z`: every image the release
@@ -87,7 +87,7 @@ function publishedImages(images: readonly ResolvedImage[]): ResolvedImage[] {
 
 /** One image of the release through the same engine as `verify <ref>`. */
 class ImageCheck {
-  private readonly roots = new Map<string, Promise<TrustRoot>>();
+  private readonly roots: TrustRoots;
 
   constructor(
     private readonly values: ReleaseValues,
@@ -95,8 +95,10 @@ class ImageCheck {
     private readonly tag: string,
     private readonly client: RegistryClient,
     private readonly signal: AbortSignal,
-    private readonly trustLoad: TrustLoadOptions,
-  ) {}
+    trustLoad: TrustLoadOptions,
+  ) {
+    this.roots = new TrustRoots(values['trusted-root'], trustLoad);
+  }
 
   async run(image: ResolvedImage): Promise<ReleaseImageResult> {
     const base = { section: image.section, index: image.index, template: image.template, reference: image.reference, ...(image.preview !== undefined ? { preview: image.preview } : {}) };
@@ -107,7 +109,7 @@ class ImageCheck {
     }
     try {
       const policy = await this.policyFor(image.reference);
-      const trustRoot = await this.trustRoot(policy);
+      const trustRoot = await this.roots.for(policy);
       const { source, target } = openReference(parseReference(image.reference), this.client);
       const signatureRepository = this.values['signature-repository'];
       const graph = await buildGraph(source, target, { signal: this.signal, signatureRepository });
@@ -138,16 +140,6 @@ class ImageCheck {
     return policyFromFlags(this.values, fromFile);
   }
 
-  private trustRoot(policy: ImagePolicy): Promise<TrustRoot> {
-    const key = `${this.values['trusted-root'] ?? policy.trustedRoot ?? ''}\0${policy.certificateChain ?? ''}`;
-    let root = this.roots.get(key);
-    if (root === undefined) {
-      // Online (--refresh-trust-root): every image of the run shares one refresh (trust-refresh.ts).
-      root = trustRootFor(policy, this.values['trusted-root'], this.trustLoad);
-      this.roots.set(key, root);
-    }
-    return root;
-  }
 }
 
 function parseEnv(pairs: readonly string[]): Record<string, string> {
