@@ -9,7 +9,7 @@
  */
 import type { Artifact, ImageGraph, PlatformEntry } from '../model/image-graph';
 import { Annotation } from '../registry/media-types';
-import { certificateSigner } from './certificate-signer';
+import { certificateSigner } from '../claims/certificate-fields';
 
 export type SignedBy =
   /** A Fulcio (keyless) certificate in the cosign annotations: its SAN and OIDC issuer. */

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { certificateSigner } from '../../src/releases/certificate-signer';
+import { certificateSigner } from '../../src/claims/certificate-fields';
 import { signedBy } from '../../src/releases/evidence';
 import { createTestCA, githubWorkflowLeaf, GITHUB_ISSUER } from '../support/sigstore/ca';
 import type { TestCertificateAuthority } from '../support/sigstore/ca';

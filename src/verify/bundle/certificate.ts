@@ -3,14 +3,15 @@ import type { KeyObject } from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import { certificateIdentity, fulcioIssuer } from '../../claims/certificate-fields';
 import type { SignatureCheck } from '../checks';
 import { check } from '../checks';
 import { keyFingerprint } from '../trust';
 
 /**
  * What a Fulcio signing certificate says, read directly from the DER so the facts are
- * available even when a later check fails. Extension OIDs: Fulcio's
- * https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md
+ * available even when a later check fails. The identity and issuer are read by
+ * src/claims/certificate-fields.ts, which the release tree and the panel read them with too.
  */
 export interface CertificateFacts {
   der: Buffer;
@@ -25,10 +26,6 @@ export interface CertificateFacts {
   notBefore: string;
   notAfter: string;
 }
-
-const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
-const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
-const OID_OTHERNAME_USERNAME = '1.3.6.1.4.1.57264.1.7';
 
 /** Certificates parsed lately, by DER: verifyBlob and the image checks read the same leaf. */
 const parsed = new Map<string, X509Certificate>();
@@ -53,10 +50,8 @@ export function parseCertificate(der: Uint8Array): X509Certificate {
 export function certificateFacts(der: Buffer): CertificateFacts {
   const cert = parseCertificate(der);
   const key = createPublicKey({ key: cert.publicKey, format: 'der', type: 'spki' });
-  const san = cert.extSubjectAltName;
-  const identity = san?.uri ?? san?.rfc822Name ?? san?.otherName(OID_OTHERNAME_USERNAME);
-  const v2 = cert.extension(OID_ISSUER_V2);
-  const issuer = v2 ? v2.valueObj.subs[0]?.value.toString('utf8') : cert.extension(OID_ISSUER_V1)?.value.toString('utf8');
+  const identity = certificateIdentity(cert);
+  const issuer = fulcioIssuer(cert);
   const facts: CertificateFacts = {
     der,
     cert,

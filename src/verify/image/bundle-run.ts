@@ -1,7 +1,8 @@
 import { leafCertificate, parseBundle, parseCertificate, verifyBlob } from '../bundle';
 import type { Artifact, BlobVerification } from '../bundle';
-import { githubCertificateClaims, githubClaimChecks } from './github-claims';
-import type { GithubCertificateClaims } from './github-claims';
+import { githubCertificateClaims } from '../../claims/certificate-fields';
+import type { GithubCertificateClaims } from '../../claims/certificate-fields';
+import { githubClaimChecks } from './github-claims';
 import type { ImageCheck } from './image-checks';
 import type { ImagePolicy } from '../policy';
 import type { TrustRoot } from '../trust';

@@ -13,6 +13,6 @@ export type { DigestVerdict } from './digest-verdict';
 export type { ImageCheck, ImageEvidence } from './image-checks';
 export type { ImageVerdict } from './image-verdict';
 export { unpinnedSigners } from './unpinned-signers';
-export type { GithubCertificateClaims } from './github-claims';
+export type { GithubCertificateClaims } from '../../claims/certificate-fields';
 export type { ArtifactVerification, TrustRootUsed } from './verify-artifact';
 export type { ImageVerification } from './verify-graph';

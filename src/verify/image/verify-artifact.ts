@@ -8,7 +8,7 @@ import type { ArtifactContent } from '../../registry/artifact-content';
 import { isBundleType } from '../../registry/artifact-content';
 import { inTotoSubjectCheck } from './buildkit-statement';
 import type { BundleRun } from './bundle-run';
-import type { GithubCertificateClaims } from './github-claims';
+import type { GithubCertificateClaims } from '../../claims/certificate-fields';
 import { runBundle } from './bundle-run';
 import type { ImageCheck, ImageCheckCode } from './image-checks';
 import { imageCheck } from './image-checks';
