@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { LensError } from '../core/errors';
 import { readGitFacts } from '../goreleaser/git-context';
+import { moduleBeside } from '../goreleaser/go-module';
 import type { TemplateContext } from '../goreleaser/template-context';
 import { contextFromTag } from '../goreleaser/template-context';
 import type { OptionDocs } from './options';
@@ -38,20 +38,6 @@ export function parseEnvPairs(pairs: readonly string[], usage: string): Record<s
     env[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return env;
-}
-
-/** The `module` directive of a go.mod (https://go.dev/ref/mod#go-mod-file-module), quoted or not. */
-export function goModulePath(goMod: string): string | undefined {
-  const m = /^\s*module\s+(?:"([^"]+)"|`([^`]+)`|(\S+))\s*(?:\/\/.*)?$/m.exec(goMod);
-  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-}
-
-async function moduleBeside(file: string): Promise<string | undefined> {
-  try {
-    return goModulePath(await readFile(join(dirname(resolve(file)), 'go.mod'), 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 export interface GoreleaserRun {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import { GORELEASER_GLOB } from '../goreleaser/file-names';
 import { readGitFacts } from '../goreleaser/git-context';
+import { moduleBeside } from '../goreleaser/go-module';
 import type { GitFacts } from '../goreleaser/git-context';
 import { goreleaserRelease } from '../releases/goreleaser-release';
 import type { Release } from '../releases/types';
@@ -27,8 +28,9 @@ export async function goreleaserReleases(state: ExtensionState, settings: LensSe
         continue;
       }
       const git: GitFacts = vscode.workspace.isTrusted && uri.scheme === 'file' ? await readGitFacts(dirname(uri.fsPath), { timeoutMs: 3000 }) : {};
+      const modulePath = uri.scheme === 'file' ? await moduleBeside(uri.fsPath) : undefined;
       const tag = state.releaseTag(uri.fsPath);
-      out.push(goreleaserRelease({ file: uri.fsPath, text: Buffer.from(bytes).toString('utf8'), env: goreleaserEnv(uri), git, ...(tag ? { tag } : {}) }));
+      out.push(goreleaserRelease({ file: uri.fsPath, text: Buffer.from(bytes).toString('utf8'), env: goreleaserEnv(uri), git, ...(tag ? { tag } : {}), ...(modulePath !== undefined ? { modulePath } : {}) }));
     } catch (e) {
       log(`Reading ${uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { GORELEASER_GLOB } from '../goreleaser/file-names';
 import type { GitFacts } from '../goreleaser/git-context';
 import { readGitFacts } from '../goreleaser/git-context';
+import { moduleBeside } from '../goreleaser/go-module';
 import { goreleaserEnv } from '../host/config';
 import type { GoreleaserFeatureDeps } from './deps';
 import type { GoreleaserModel } from './release-context';
@@ -80,10 +81,11 @@ export class GoreleaserDocuments implements vscode.Disposable {
       return undefined;
     }
     const file = document.uri.fsPath;
-    const git = await this.gitFacts(document.uri);
+    const [git, modulePath] = await Promise.all([this.gitFacts(document.uri), document.uri.scheme === 'file' ? moduleBeside(file) : undefined]);
     const picked = document.uri.scheme === 'untitled' ? undefined : this.deps.state.releaseTag(file);
-    // The setting as it applies to this file: its folder's value in a multi-root workspace.
-    return buildModel(text, { file, env: goreleaserEnv(document.uri), git, ...(picked !== undefined ? { picked } : {}) });
+    // The setting as it applies to this file: its folder's value in a multi-root workspace; the
+    // go.mod beside it for ko's image names, as the CLI's `release` reads it.
+    return buildModel(text, { file, env: goreleaserEnv(document.uri), git, ...(picked !== undefined ? { picked } : {}), ...(modulePath !== undefined ? { modulePath } : {}) });
   }
 
   /** Git facts of the file's folder; none in an untrusted workspace or for a non-local file. */

@@ -15,6 +15,8 @@ export interface ReleaseInputs {
   readonly picked?: string;
   readonly env: Readonly<Record<string, string>>;
   readonly git: GitFacts;
+  /** The module of the go.mod beside the file (ko's image names). */
+  readonly modulePath?: string;
 }
 
 export interface GoreleaserModel {
@@ -32,6 +34,7 @@ export function buildModel(text: string, inputs: ReleaseInputs): GoreleaserModel
     env: inputs.env,
     git: inputs.git,
     ...(inputs.picked !== undefined ? { tag: inputs.picked } : {}),
+    ...(inputs.modulePath !== undefined ? { modulePath: inputs.modulePath } : {}),
   });
   const tagFrom = inputs.picked !== undefined ? 'picked' : tag !== undefined ? 'git' : undefined;
   return { analysis, release, ...(tag !== undefined ? { tag } : {}), ...(tagFrom ? { tagFrom } : {}) };

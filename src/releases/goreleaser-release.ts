@@ -23,6 +23,8 @@ export interface GoreleaserRenderInput {
   /** `.Env` values (the setting provenanceLens.goreleaser.env, as it applies to this file). */
   readonly env: Readonly<Record<string, string>>;
   readonly git: GitFacts;
+  /** `.ModulePath`: the module of the go.mod beside the config, which ko's image names are made of. */
+  readonly modulePath?: string;
 }
 
 export interface GoreleaserReleaseInput extends GoreleaserRenderInput {
@@ -52,6 +54,7 @@ export function renderGoreleaser(text: string, input: GoreleaserRenderInput): Re
     ...(git.shortCommit ? { shortCommit: git.shortCommit } : {}),
     ...(git.branch ? { branch: git.branch } : {}),
     ...(git.commitDate ? { commitDate: git.commitDate } : {}),
+    ...(input.modulePath !== undefined ? { modulePath: input.modulePath } : {}),
     // GoReleaser names the project after the directory when the config does not.
     ...(analysis.config.projectName ? {} : { projectName: basename(dirname(input.file)) }),
   });

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { analyzeGoreleaser } from '../../src/goreleaser/analyze';
 import { resolveRelease } from '../../src/goreleaser/resolve';
 import { contextFromTag } from '../../src/goreleaser/template-context';
-import { goModulePath } from '../../src/cli/goreleaser-context';
+import { goModulePath, moduleBeside } from '../../src/goreleaser/go-module';
+import { buildModel } from '../../src/hovers/release-context';
+import { goreleaserRelease } from '../../src/releases/goreleaser-release';
 import { runCli } from '../../src/cli/run';
 import { realFixture } from '../support/real-fixtures';
 
@@ -101,4 +103,17 @@ test('fleet hotfix release: manifests whose skip_push renders true raise no mani
   const codes = (extra: Record<string, string>) => resolveRelease(analysis, contextFromTag('v0.12.0', { env: { ...env, ...extra } })).diagnostics.filter((d) => d.code.startsWith('manifest-list')).map((d) => d.range.line);
   assert.deepEqual(codes({}), [329, 330, 336, 337]);
   assert.deepEqual(codes({ IS_HOTFIX: 'true' }), []);
+});
+
+test('the editor renders ko names as the CLI does: the go.mod beside the config gives .ModulePath to hovers, lenses and the Releases view', async () => {
+  const file = realFixture('goreleaser', 'authzed-thumper', '.goreleaser.nightly.yaml');
+  const modulePath = await moduleBeside(file);
+  assert.equal(modulePath, 'github.com/authzed/internal/thumper');
+  const model = buildModel(read('authzed-thumper', '.goreleaser.nightly.yaml'), { file, env: {}, git: {}, picked: 'v1.2.3', ...(modulePath !== undefined ? { modulePath } : {}) });
+  assert.deepEqual(model.release.images.map((i) => i.reference), ['authzed/thumper:v1.2.3', 'ghcr.io/authzed/thumper:v1.2.3', 'quay.io/authzed/thumper:v1.2.3']);
+  const release = goreleaserRelease({ file, text: read('authzed-thumper', '.goreleaser.nightly.yaml'), env: {}, git: {}, tag: 'v1.2.3', ...(modulePath !== undefined ? { modulePath } : {}) });
+  assert.deepEqual(release.images.map((i) => i.reference), ['docker.io/authzed/thumper:v1.2.3', 'ghcr.io/authzed/thumper:v1.2.3', 'quay.io/authzed/thumper:v1.2.3']);
+  // Without it (no go.mod beside the file) the names wait for .ModulePath: never guessed.
+  assert.deepEqual(buildModel(read('authzed-thumper', '.goreleaser.nightly.yaml'), { file, env: {}, git: {}, picked: 'v1.2.3' }).release.images.map((i) => i.unresolved), [['.ModulePath'], ['.ModulePath'], ['.ModulePath']]);
+  assert.equal(await moduleBeside(realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml')), undefined);
 });
