@@ -89,9 +89,10 @@ export function check(code: CheckCode, status: CheckStatus, message: string, evi
  * "Verified" means: no check failed, and every required check is present with at
  * least one `pass` and no `warn` (an `info` note beside it, such as "proof set aside,
  * SET verified instead", does not weaken it). Requiring presence matters: a check that
- * never ran (because an earlier step threw) must not count as passed.
+ * never ran (because an earlier step threw) must not count as passed. The one rule for bundle
+ * checks and for the image checks beside them (verify-artifact.ts).
  */
-export function allRequiredPass(checks: readonly SignatureCheck[], required: readonly CheckCode[]): boolean {
+export function allRequiredPass<C extends string>(checks: ReadonlyArray<{ readonly code: C; readonly status: CheckStatus }>, required: readonly C[]): boolean {
   if (checks.some((c) => c.status === 'fail')) return false;
   return required.every((code) => {
     const mine = checks.filter((c) => c.code === code);

@@ -46,12 +46,3 @@ export interface ImageEvidence extends Evidence {
 export function imageCheck(code: ImageCheckCode, status: CheckStatus, message: string, evidence?: ImageEvidence): ImageCheck {
   return evidence === undefined ? { code, status, message } : { code, status, message, evidence };
 }
-
-/** Same rule as `allRequiredPass` in checks.ts, over image checks. */
-export function imageChecksPass(checks: readonly ImageCheck[], required: readonly ImageCheckCode[]): boolean {
-  if (checks.some((c) => c.status === 'fail')) return false;
-  return required.every((code) => {
-    const mine = checks.filter((c) => c.code === code);
-    return mine.some((c) => c.status === 'pass') && !mine.some((c) => c.status === 'warn');
-  });
-}

@@ -10,6 +10,7 @@ import { inTotoSubjectCheck } from './buildkit-statement';
 import type { BundleRun } from './bundle-run';
 import type { GithubCertificateClaims } from '../../claims/certificate-fields';
 import { runBundle } from './bundle-run';
+import { allRequiredPass } from '../checks';
 import type { ImageCheck, ImageCheckCode } from './image-checks';
 import { imageCheck } from './image-checks';
 import type { ImagePolicy } from '../policy';
@@ -169,7 +170,7 @@ function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: Imag
     checks.push(...slsa.checks);
     required = [...required, ...slsa.required];
   }
-  const extrasHold = !checks.some((c) => c.status === 'fail') && required.every((code) => checks.some((c) => c.code === code && c.status === 'pass') && !checks.some((c) => c.code === code && c.status === 'warn'));
+  const extrasHold = allRequiredPass(checks, required);
   if (run.result.verified && extrasHold) out.state = 'verified';
   else if (run.result.state === 'unpinned' && extrasHold) out.state = 'unpinned';
   out.verified = out.state === 'verified';
