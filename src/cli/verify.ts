@@ -3,12 +3,11 @@ import { buildGraph } from '../registry/graph';
 import type { ImageGraph } from '../model/image-graph';
 import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
-import { policyForImage, trustRootFor } from '../verify/policy';
 import type { ImagePolicy } from '../verify/policy';
 import type { ImageVerification } from '../verify/image';
 import { policyFromFlags, policyOptionSpec, readPolicyFile } from './policy-flags';
 import { unusedPolicyNotice } from './policy-notice';
-import { verifyImage } from '../verify';
+import { VerificationSession, verifyImage } from '../verify';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { optionHelp, parseOptions } from './options';
@@ -66,9 +65,15 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   if (values.tag !== undefined || values.env !== undefined) throw new LensError('USAGE', `--tag and --env apply to --release only.\n${USAGE}`);
   if (positionals.length !== 1) throw new LensError('USAGE', `verify takes exactly one reference.\n${USAGE}`);
   const ref = parseReference(positionals[0]!);
-  const base = values.policy === undefined ? undefined : await policyFromFile(values.policy, positionals[0]!, io);
-  const policy = await policyFromFlags(values, base);
-  const trustRoot = await trustRootFor(policy, values['trusted-root'], trustLoad);
+  const policyFile = values.policy === undefined ? undefined : await readPolicyFile(values.policy, (line) => io.stderr.write(`${line}\n`));
+  const session = new VerificationSession({
+    ...(policyFile !== undefined ? { policyFile } : {}),
+    overlay: (fromFile) => policyFromFlags(values, fromFile),
+    ...(values['trusted-root'] !== undefined ? { trustedRoot: values['trusted-root'] } : {}),
+    trustLoad,
+  });
+  const policy = await session.policyFor(positionals[0]!);
+  const trustRoot = await session.trustRoot(policy);
   return withRegistryClient(values, io, async (client, signal) => {
     const { source, target } = openReference(ref, client);
     const signatureRepository = values['signature-repository'];
@@ -81,11 +86,6 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
     // could not be examined could be unsigned. Exit 2 is left for runs that reach no verdict.
     return result.verdict.state === 'verified' || result.verdict.state === 'excepted' ? Exit.ok : Exit.failed;
   });
-}
-
-/** The policy file's requirements for this image; a file with any error is refused whole (exit 2). */
-async function policyFromFile(path: string, reference: string, io: CliIo): Promise<ImagePolicy> {
-  return policyForImage(await readPolicyFile(path, (line) => io.stderr.write(`${line}\n`)), reference);
 }
 
 /** The `inspect` shape, plus `verdict`, `trustRoot`, `policy`, and the verification per artifact. */

@@ -12,7 +12,7 @@ import type { WorkspaceFiles } from '../core/restricted-files';
 import type { ImageGraph } from '../model/image-graph';
 import type { ContentSource } from '../registry/source';
 import type { GithubAttestationScope, ImagePolicy, PolicyFile, ShortcutNames } from '../verify/policy';
-import type { TrustRoot } from '../verify/trust';
+import type { VerificationSession } from '../verify';
 import type { ImageVerification } from '../verify/image';
 import type { LensSettings } from './config';
 
@@ -43,15 +43,19 @@ function unpinnedPolicy(refused: readonly string[]): ImagePolicy {
 }
 
 export class Verifier {
-  private readonly roots = new Map<string, Promise<TrustRoot>>();
   private policyFile: { path: string; parsed: Promise<PolicyFile> } | undefined;
+  private current: Promise<VerificationSession> | undefined;
 
   constructor(private readonly options: VerifierOptions) {}
 
-  /** `externalBundles`: the bytes of the graph's artifacts from outside the registry (src/attestations), by digest. */
-  async verify(graph: ImageGraph, signal: AbortSignal, externalBundles?: ReadonlyMap<string, Uint8Array>): Promise<ImageVerification> {
-    const policy = await this.policyFor(graph.reference);
-    const [{ verifyImage }, trustRoot, source] = await Promise.all([import('../verify/index.js'), this.root(policy), this.options.source(graph)]);
+  /**
+   * `externalBundles`: the bytes of the graph's artifacts from outside the registry (src/attestations), by digest.
+   * `tag`: the release's git tag, when the image belongs to a release rendered for it.
+   */
+  async verify(graph: ImageGraph, signal: AbortSignal, externalBundles?: ReadonlyMap<string, Uint8Array>, tag?: string): Promise<ImageVerification> {
+    const session = await this.session();
+    const policy = await session.policyFor(graph.reference, tag === undefined ? {} : { tag });
+    const [{ verifyImage }, trustRoot, source] = await Promise.all([import('../verify/index.js'), session.trustRoot(policy), this.options.source(graph)]);
     return verifyImage(source, graph, { policy, trustRoot, signal, ...(externalBundles ? { externalBundles } : {}) });
   }
 
@@ -70,26 +74,60 @@ export class Verifier {
   }
 
   /** The policy `reference` is verified under, and whether it comes from a policy file (else nothing is pinned). */
-  async policyOf(reference: string): Promise<{ policy: ImagePolicy; given: boolean }> {
-    return { policy: await this.policyFor(reference), given: this.options.policyPath() !== undefined };
+  async policyOf(reference: string, tag?: string): Promise<{ policy: ImagePolicy; given: boolean }> {
+    const session = await this.session();
+    return { policy: await session.policyFor(reference, tag === undefined ? {} : { tag }), given: this.options.policyPath() !== undefined };
   }
 
   /** Settings or the policy file changed: the next verification reads them again. */
   reset(): void {
-    this.roots.clear();
+    this.current = undefined;
     this.policyFile = undefined;
     this.options.restricted?.(undefined);
   }
 
-  private async policyFor(reference: string): Promise<ImagePolicy> {
-    const file = await this.parsedPolicy();
-    const github = this.options.settings().github;
-    if (file === undefined && github === undefined) return unpinnedPolicy(this.options.settings().refused.filter((r) => r.setting === 'provenanceLens.policyFile').map((r) => r.reason));
-    const { applyGithubShortcuts, policyForImage } = await import('../verify/policy/index.js');
-    const policy: ImagePolicy = file === undefined ? { requiredPredicateTypes: [], requireTlog: true, sources: {} } : policyForImage(file, reference);
-    // The settings' gh shortcuts over the file's, as the CLI's --owner / --repo over --policy.
-    if (github !== undefined) applyGithubShortcuts(policy, github, 'settings', GITHUB_SETTINGS);
-    return policy;
+  /**
+   * The session every image is verified in (src/verify/session.ts, as the CLI's): the policy file,
+   * the settings' gh shortcuts over it as the CLI's flags over --policy, the settings' trusted
+   * root, and one trust root per file and chain. Opened on first use, again after `reset`.
+   */
+  private session(): Promise<VerificationSession> {
+    const path = this.options.policyPath();
+    if (this.current !== undefined && this.policyFile?.path === path) return this.current;
+    const opened = (async () => {
+      const file = await this.parsedPolicy();
+      const settings = this.options.settings();
+      const [{ VerificationSession }, { applyGithubShortcuts }, { describeTrustRoot, endSentence, privatePki }] = await Promise.all([
+        import('../verify/index.js'), import('../verify/policy/index.js'), import('../verify/trust/index.js'),
+      ]);
+      const refused = settings.refused.filter((r) => r.setting === 'provenanceLens.policyFile').map((r) => r.reason);
+      return new VerificationSession({
+        ...(file !== undefined ? { policyFile: file } : {}),
+        overlay: (fromFile) => {
+          const github = settings.github;
+          if (fromFile === undefined && github === undefined) return unpinnedPolicy(refused);
+          const policy: ImagePolicy = fromFile ?? { requiredPredicateTypes: [], requireTlog: true, sources: {} };
+          if (github !== undefined) applyGithubShortcuts(policy, github, 'settings', GITHUB_SETTINGS);
+          return policy;
+        },
+        ...(settings.trustedRoot !== undefined ? { trustedRoot: settings.trustedRoot } : {}),
+        trustLoad: { offline: settings.offline, ...(this.options.trustCacheDir !== undefined ? { cacheDir: this.options.trustCacheDir } : {}) },
+        onTrustRoot: (loaded) => {
+          const chain = privatePki(loaded);
+          const chainClause = chain ? [`its certificate authorities replaced by the private PKI chain ${chain.path} (${chain.subjects.join(' → ')})`] : [];
+          // The root's notes end their own sentences: no second full stop ("…is used as it is..").
+          this.options.log.info(`Trusted root: ${endSentence(describeTrustRoot(loaded.info, chainClause))}`);
+          // GitHub's root, loaded and refreshed beside the public-good one (trust-root.ts), as the CLI's `Trust (github's instance)`.
+          for (const sibling of loaded.siblings ?? []) this.options.log.info(`Trusted root (${sibling.info.instance}'s instance): ${endSentence(describeTrustRoot(sibling.info))}`);
+        },
+      });
+    })();
+    // A policy with errors is refused until it changes (reset); a failure to open is not kept.
+    opened.catch(() => {
+      if (this.current === opened) this.current = undefined;
+    });
+    this.current = opened;
+    return opened;
   }
 
   /** The policy file, parsed once per path; undefined when there is none. */
@@ -111,34 +149,5 @@ export class Verifier {
       this.policyFile = { path, parsed };
     }
     return this.policyFile.parsed;
-  }
-
-  /**
-   * The trust material for an image's policy, as the CLI's: the setting's trusted_root.json, else
-   * the policy's, else the embedded public-good root; a policy's private PKI chain (certificateChain)
-   * replaces its certificate authorities. One load per file and chain.
-   */
-  private root(policy: ImagePolicy): Promise<TrustRoot> {
-    const file = this.options.settings().trustedRoot;
-    const key = `${file ?? policy.trustedRoot ?? ''}\0${policy.certificateChain ?? ''}`;
-    let root = this.roots.get(key);
-    if (!root) {
-      const offline = this.options.settings().offline;
-      root = import('../verify/policy/index.js').then(async ({ trustRootFor }) => {
-        const [loaded, { describeTrustRoot, endSentence, privatePki }] = await Promise.all([
-          trustRootFor(policy, file, { offline, cacheDir: this.options.trustCacheDir }), import('../verify/trust/index.js'),
-        ]);
-        const chain = privatePki(loaded);
-        const chainClause = chain ? [`its certificate authorities replaced by the private PKI chain ${chain.path} (${chain.subjects.join(' → ')})`] : [];
-        // The root's notes end their own sentences: no second full stop ("…is used as it is..").
-        this.options.log.info(`Trusted root: ${endSentence(describeTrustRoot(loaded.info, chainClause))}`);
-        // GitHub's root, loaded and refreshed beside the public-good one (trust-root.ts), as the CLI's `Trust (github's instance)`.
-        for (const sibling of loaded.siblings ?? []) this.options.log.info(`Trusted root (${sibling.info.instance}'s instance): ${endSentence(describeTrustRoot(sibling.info))}`);
-        return loaded;
-      });
-      root.catch(() => this.roots.delete(key));
-      this.roots.set(key, root);
-    }
-    return root;
   }
 }
