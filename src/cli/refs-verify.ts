@@ -7,8 +7,9 @@ import type { RegistryClient } from '../registry/client';
 import { buildGraph } from '../registry/graph';
 import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
-import { matchingEntries, policyForImage } from '../verify/policy';
-import type { PolicyFile } from '../verify/policy';
+import { policyForImage } from '../verify/policy';
+import type { ImagePolicy, PolicyFile } from '../verify/policy';
+import { policyCovers } from '../releases/policy-coverage';
 import { verifyImage } from '../verify';
 import type { PolicyFlagValues } from './policy-flags';
 import { policyFromFlags, readPolicyFile } from './policy-flags';
@@ -19,19 +20,15 @@ import { TrustRoots } from './trust-roots';
 /**
  * `refs --verify`: each reference's verdict, through the engine and policy of `verify` (the same
  * flags, the same policy file reading, verifyImage). An image the policy says nothing about (no
- * entry of the policy file matches it, and no flag pins a signer for every image) is `no-policy`:
- * a third-party base image is not the maintainer's to sign, and is never fetched. Each image is
+ * entry of the policy file matches it, and no flag pins a signer for every image:
+ * src/releases/policy-coverage.ts) is `no-policy`: a third-party base image is not the
+ * maintainer's to sign, and is never fetched. Each image is
  * verified once per run however many files name it, at most IMAGE_CONCURRENCY at a time.
  */
 export type RefsVerifyValues = PolicyFlagValues & { policy?: string; 'signature-repository'?: string };
 
 /** Images verified at once; the registry client bounds requests per host underneath. */
 const IMAGE_CONCURRENCY = 4;
-
-/** Flags that state a signer for every image of the run. */
-function flagsPinSigner(values: RefsVerifyValues): boolean {
-  return [values['certificate-identity'], values['certificate-identity-regexp'], values.owner, values.repo].some((v) => v !== undefined) || (values.key?.length ?? 0) > 0;
-}
 
 export class RefsVerifier {
   private readonly slots = new Semaphore(IMAGE_CONCURRENCY);
@@ -41,7 +38,6 @@ export class RefsVerifier {
   private constructor(
     private readonly values: RefsVerifyValues,
     private readonly policyFile: PolicyFile | undefined,
-    private readonly pinsEveryImage: boolean,
     private readonly client: RegistryClient,
     private readonly signal: AbortSignal,
     trustLoad: TrustLoadOptions,
@@ -51,13 +47,13 @@ export class RefsVerifier {
 
   /** Reads the policy file and checks the flags before any file is read: a usage error is one at once. */
   static async create(values: RefsVerifyValues, warn: (line: string) => void, client: RegistryClient, signal: AbortSignal, trustLoad: TrustLoadOptions): Promise<RefsVerifier> {
-    const pins = flagsPinSigner(values);
+    const pins = [values['certificate-identity'], values['certificate-identity-regexp'], values.owner, values.repo].some((v) => v !== undefined) || (values.key?.length ?? 0) > 0;
     if (values.policy === undefined && !pins) {
       throw new LensError('USAGE', 'refs --verify needs a policy: --policy .provenance-lens.yaml (its image entries say which references are verified, and against what), or a signer for every image (--certificate-identity, --key, --owner or --repo). Without one, no image has a policy.');
     }
     const policyFile = values.policy === undefined ? undefined : await readPolicyFile(values.policy, warn);
     await policyFromFlags(values);
-    return new RefsVerifier(values, policyFile, pins, client, signal, trustLoad);
+    return new RefsVerifier(values, policyFile, client, signal, trustLoad);
   }
 
   /** The verdict of one reference as written: verified once per image, `no-policy` or not checked without a request. */
@@ -68,26 +64,27 @@ export class RefsVerifier {
     }
     const checked = checkReference(site.reference);
     if (!checked.ok) return Promise.resolve({ state: 'not-checked', error: { code: 'REFERENCE_INVALID', message: checked.message } });
-    const entry = this.entryFor(checked.normalized);
-    if (!this.pinsEveryImage && entry === undefined) return Promise.resolve({ state: 'no-policy' });
     let known = this.verdicts.get(checked.normalized);
     if (known === undefined) {
-      known = this.slots.run(() => this.verify(checked.normalized));
+      known = this.check(checked.normalized);
       this.verdicts.set(checked.normalized, known);
     }
     return known;
   }
 
-  /** The policy file's entry for the image, when one matches. */
-  private entryFor(reference: string): string | undefined {
-    if (this.policyFile === undefined) return undefined;
-    const parsed = parseReference(reference);
-    return parsed.kind === 'registry' ? matchingEntries(this.policyFile.images, parsed)[0]?.image : undefined;
+  /** The image's policy (the file's entry, under the flags); `no-policy` without a request when it says nothing. */
+  private async check(reference: string): Promise<SiteVerdict> {
+    let policy: ImagePolicy;
+    try {
+      policy = await policyFromFlags(this.values, this.policyFile === undefined ? undefined : policyForImage(this.policyFile, reference));
+    } catch (e) {
+      return { state: 'not-checked', error: { code: isLensError(e) ? e.code : 'INTERNAL', message: secrets.scrub(describeError(e)) } };
+    }
+    return policyCovers(policy) ? this.slots.run(() => this.verify(reference, policy)) : { state: 'no-policy' };
   }
 
-  private async verify(reference: string): Promise<SiteVerdict> {
+  private async verify(reference: string, policy: ImagePolicy): Promise<SiteVerdict> {
     try {
-      const policy = await policyFromFlags(this.values, this.policyFile === undefined ? undefined : policyForImage(this.policyFile, reference));
       const trustRoot = await this.roots.for(policy);
       const { source, target } = openReference(parseReference(reference), this.client);
       const signatureRepository = this.values['signature-repository'];
