@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LensError, describeError } from '../core/errors';
 import { artifactFromDigest, verifyBlob } from '../verify/bundle';
-import type { Artifact, BlobVerification } from '../verify/bundle';
+import type { BlobArtifact, BlobVerification } from '../verify/bundle';
 import type { SignatureCheck } from '../verify';
 import type { IdentityPolicy } from '../verify/policy';
 import { matcherFromFlags } from './policy-flags';
@@ -107,7 +107,7 @@ async function readInput(path: string, what: string): Promise<Buffer> {
 
 const DIGEST_ARG = /^sha(256|512):/;
 
-async function readArtifact(arg: string): Promise<Artifact> {
+async function readArtifact(arg: string): Promise<BlobArtifact> {
   if (DIGEST_ARG.test(arg)) return artifactFromDigest(arg);
   return { kind: 'bytes', bytes: await readInput(arg, 'artifact'), name: arg };
 }

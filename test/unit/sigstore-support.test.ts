@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from '@sigstore/core';
 import { DEFAULT_LIMITS } from '../../src/registry/limits';
-import type { Artifact } from '../../src/verify/bundle/artifact';
+import type { BlobArtifact } from '../../src/verify/bundle/artifact';
 import { certificateFacts } from '../../src/verify/bundle/certificate';
 import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import type { BlobVerification } from '../../src/verify/bundle/verify-blob';
@@ -52,8 +52,8 @@ const REPO = 'org/repo';
 const IDENTITY = `https://github.com/${REPO}/.github/workflows/release.yml@refs/tags/v1.0.0`;
 const PINNED: IdentityPolicy = { identity: { exact: IDENTITY }, issuer: { exact: GITHUB_ISSUER } };
 const IMAGE = `sha256:${createHash('sha256').update('the image manifest').digest('hex')}`;
-const digestArtifact = (digest: string): Artifact => ({ kind: 'digest', algorithm: 'sha256', hex: digest.slice(7) });
-const bytesArtifact = (bytes: Uint8Array): Artifact => ({ kind: 'bytes', bytes });
+const digestArtifact = (digest: string): BlobArtifact => ({ kind: 'digest', algorithm: 'sha256', hex: digest.slice(7) });
+const bytesArtifact = (bytes: Uint8Array): BlobArtifact => ({ kind: 'bytes', bytes });
 const failing = (r: BlobVerification): CheckCode[] => [...new Set(r.checks.filter((c) => c.status === 'fail').map((c) => c.code))];
 
 let sigstore: MiniSigstore;
@@ -340,7 +340,7 @@ describe('mutations: each breaks one thing', () => {
   const message = (): SignedRecord => cosignSign(identity, { reference: 'registry.test/org/repo', digest: IMAGE }, { log: sigstore.log }).record;
   const dsse = (): SignedRecord => cosignSignBundle(identity, IMAGE, { log: sigstore.log }).record;
   const keyed = (): SignedRecord => cosignSign(managedKey, { reference: 'registry.test/org/repo', digest: IMAGE }, { log: sigstore.log }).record;
-  const artifactFor = (r: SignedRecord): Artifact => (r.kind === 'message' ? bytesArtifact(r.payload!) : digestArtifact(IMAGE));
+  const artifactFor = (r: SignedRecord): BlobArtifact => (r.kind === 'message' ? bytesArtifact(r.payload!) : digestArtifact(IMAGE));
 
   // What the project's verifier says today; an empty list means "verifyBlob accepts it: the
   // defect is for the image verifier (claims, size) to catch", asserted separately below.

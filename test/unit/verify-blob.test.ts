@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import { artifactFromDigest } from '../../src/verify/bundle/artifact';
-import type { Artifact } from '../../src/verify/bundle/artifact';
+import type { BlobArtifact } from '../../src/verify/bundle/artifact';
 import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import type { BlobVerification, VerifyBlobOptions } from '../../src/verify/bundle/verify-blob';
 import type { CheckCode, SignatureCheck } from '../../src/verify/checks';
@@ -18,7 +18,7 @@ import { DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../support/sigstore-conformanc
 
 const read = (...p: string[]) => readFileSync(realFixture('sigstore-bundles', ...p));
 const fileRoot = (path: string): TrustRoot => parseTrustedRoot(readFileSync(path), { kind: 'file', path });
-const aTxt = (): Artifact => ({ kind: 'bytes', bytes: read('conformance', 'a.txt'), name: 'a.txt' });
+const aTxt = (): BlobArtifact => ({ kind: 'bytes', bytes: read('conformance', 'a.txt'), name: 'a.txt' });
 const statuses = (r: BlobVerification) => Object.fromEntries(r.checks.filter((c) => c.code !== 'TRUST_ROOT').map((c) => [c.code, c.status]));
 const only = (r: BlobVerification, code: CheckCode): SignatureCheck => {
   const found = r.checks.filter((c) => c.code === code);

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { artifactFromDigest } from '../../src/verify/bundle/artifact';
-import type { Artifact } from '../../src/verify/bundle/artifact';
+import type { BlobArtifact } from '../../src/verify/bundle/artifact';
 import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import type { CheckCode } from '../../src/verify/checks';
 import type { IdentityPolicy } from '../../src/verify/policy/identity-policy';
@@ -58,7 +58,7 @@ const CASES: RealCase[] = [
   { name: 'gh: a DSSE bundle whose log entry holds another signature', bundle: 'gh-cli/sigstoreBundle-invalid-signature.json', artifact: 'gh-cli/custom-issuer-artifact', policy: ['brian@dehamer.com', GH_OAUTH], expect: 'TLOG' },
 ];
 
-function subjectDigest(bundlePath: string): Artifact {
+function subjectDigest(bundlePath: string): BlobArtifact {
   const bundle = JSON.parse(readFileSync(bundlePath, 'utf8')) as { dsseEnvelope: { payload: string } };
   const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as { subject: Array<{ digest: Record<string, string> }> };
   const digest = statement.subject[0]!.digest;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, verify as cryptoVerify } from 'node:crypto';
-import type { Artifact } from '../../src/verify/bundle/artifact';
+import type { BlobArtifact } from '../../src/verify/bundle/artifact';
 import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
@@ -23,7 +23,7 @@ import type { SignedEnvelope, SignedRecord } from '../support/sigstore/signed';
 // bundle shows: for a signature over a bare digest too, where re-signing the same digest
 // (RFC 6979) gives the same entry, and so a SET that is still valid.
 const DIGEST = `sha256:${createHash('sha256').update('an image manifest').digest('hex')}`;
-const digestArtifact: Artifact = { kind: 'digest', algorithm: 'sha256', hex: DIGEST.slice(7) };
+const digestArtifact: BlobArtifact = { kind: 'digest', algorithm: 'sha256', hex: DIGEST.slice(7) };
 
 describe('setOverAnotherBody', () => {
   let mini: MiniSigstore;
@@ -36,7 +36,7 @@ describe('setOverAnotherBody', () => {
   });
   after(() => mini?.dispose());
 
-  const records = (): Array<[string, SignedRecord, Artifact]> => [
+  const records = (): Array<[string, SignedRecord, BlobArtifact]> => [
     ['message over a bare digest', messageSignatureBundle(signer, { digest: Buffer.from(DIGEST.slice(7), 'hex') }, { log: mini.log }).record, digestArtifact],
     ['cosign .sig payload', cosignSign(signer, { reference: 'registry.test/org/app', digest: DIGEST }, { log: mini.log }).record, digestArtifact],
     ['cosign v3 DSSE', cosignSignBundle(signer, DIGEST, { log: mini.log }).record, digestArtifact],

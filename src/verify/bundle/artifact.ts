@@ -12,23 +12,24 @@ import type { SignatureCheck } from '../checks';
 import { check } from '../checks';
 
 /**
- * The thing a bundle is checked against: the artifact's bytes, or only its digest
- * (`sha256:<hex>`, as the sigstore-conformance client protocol allows).
+ * The blob a bundle is checked against: its bytes, or only its digest (`sha256:<hex>`, as the
+ * sigstore-conformance client protocol allows). Not an image's `Artifact` (src/model): that is
+ * a signature or attestation found in a registry; this is what one signs.
  */
-export type Artifact =
+export type BlobArtifact =
   | { kind: 'bytes'; bytes: Uint8Array; name?: string }
   | { kind: 'digest'; algorithm: 'sha256' | 'sha512'; hex: string };
 
 export type NodeHash = 'sha256' | 'sha384' | 'sha512';
 
 /** `sha256:<hex>` (or sha512) to an artifact; throws REFERENCE_INVALID/DIGEST_UNSUPPORTED otherwise. */
-export function artifactFromDigest(digest: string): Artifact {
+export function artifactFromDigest(digest: string): BlobArtifact {
   const { algorithm, hex } = parseDigest(digest);
   return { kind: 'digest', algorithm, hex };
 }
 
 /** The artifact's digest under `algorithm`, or undefined when only another digest is known. */
-export function artifactDigest(artifact: Artifact, algorithm: NodeHash): Buffer | undefined {
+export function artifactDigest(artifact: BlobArtifact, algorithm: NodeHash): Buffer | undefined {
   if (artifact.kind === 'bytes') return createHash(algorithm).update(artifact.bytes).digest();
   return artifact.algorithm === algorithm ? Buffer.from(artifact.hex, 'hex') : undefined;
 }
@@ -51,7 +52,7 @@ export function messageHash(bundle: Bundle): NodeHash | undefined {
  * (`@sigstore/verify` only compares the log entry with `messageDigest`, and checks the
  * signature over the bytes; a digest-only artifact needs this comparison explicitly.)
  */
-export function messageArtifactCheck(bundle: Bundle, artifact: Artifact): SignatureCheck {
+export function messageArtifactCheck(bundle: Bundle, artifact: BlobArtifact): SignatureCheck {
   const alg = messageHash(bundle);
   if (alg === undefined) return check('ARTIFACT', 'fail', 'The bundle signs a digest with a hash algorithm this tool does not support.');
   const mine = artifactDigest(artifact, alg);
@@ -72,7 +73,7 @@ export function messageArtifactCheck(bundle: Bundle, artifact: Artifact): Signat
  * one subject must carry this artifact's digest. `@sigstore/verify` does not look. The statement
  * is read by the same parser the provenance summaries use (src/claims).
  */
-export function dsseArtifactCheck(bundle: Bundle, artifact: Artifact): SignatureCheck {
+export function dsseArtifactCheck(bundle: Bundle, artifact: BlobArtifact): SignatureCheck {
   if (bundle.content.$case !== 'dsseEnvelope') return check('ARTIFACT', 'fail', 'The bundle holds no DSSE envelope.');
   const env = bundle.content.dsseEnvelope;
   let statement: InTotoStatement;

@@ -4,7 +4,7 @@
 // transparency-log and checkpoint checks, certificates and their extended key usage. Pure: no
 // files, no network; the bytes are fetched beforehand. Outside this folder, import from here.
 export { artifactFromDigest } from './artifact';
-export type { Artifact } from './artifact';
+export type { BlobArtifact } from './artifact';
 export { parseBundle } from './bundle-input';
 export { leafCertificate, parseCertificate } from './certificate';
 export { bundleFromCosignAttestation, bundleFromCosignSignature } from './cosign-bundle';

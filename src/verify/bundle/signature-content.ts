@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { dsse } from '@sigstore/core';
 import type { Bundle } from '@sigstore/bundle';
 import type { SignedEntity } from '@sigstore/verify';
-import type { Artifact, NodeHash } from './artifact';
+import type { BlobArtifact, NodeHash } from './artifact';
 import { artifactDigest, messageHash } from './artifact';
 import { verifyPrehashed } from './prehash';
 
@@ -71,7 +71,7 @@ class DsseContent implements SignatureContent {
  * when only a digest of another algorithm is known, the bundle's claimed digest is
  * used so the other checks still say something (the ARTIFACT check fails anyway).
  */
-export function signatureContent(bundle: Bundle, artifact: Artifact): SignatureContent {
+export function signatureContent(bundle: Bundle, artifact: BlobArtifact): SignatureContent {
   if (bundle.content.$case === 'dsseEnvelope') {
     const entries = bundle.verificationMaterial.tlogEntries;
     const viaHashedRekord = entries.length > 0 && entries.every((e) => e.kindVersion?.kind === 'hashedrekord' && e.kindVersion.version === '0.0.2');

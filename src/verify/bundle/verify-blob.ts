@@ -1,4 +1,4 @@
-import type { Artifact } from './artifact';
+import type { BlobArtifact } from './artifact';
 import { dsseArtifactCheck, messageArtifactCheck } from './artifact';
 import type { Bundle } from '@sigstore/bundle';
 import type { BundleVersion } from './bundle-input';
@@ -32,7 +32,7 @@ import { tlogSignerCheck } from './tlog-signer';
 export interface VerifyBlobOptions {
   /** The bundle file as read (malformed content becomes a failed check, not an exception). */
   bundle: string | Uint8Array;
-  artifact: Artifact;
+  artifact: BlobArtifact;
   trustRoot: TrustRoot;
   /** Key-based verification: the bundle must have been signed by this key. */
   key?: PublicKeyMaterial;

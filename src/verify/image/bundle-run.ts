@@ -1,5 +1,5 @@
 import { leafCertificate, parseBundle, parseCertificate, verifyBlob } from '../bundle';
-import type { Artifact, BlobVerification } from '../bundle';
+import type { BlobArtifact, BlobVerification } from '../bundle';
 import { githubCertificateClaims } from '../../claims/certificate-fields';
 import type { GithubCertificateClaims } from '../../claims/certificate-fields';
 import { githubClaimChecks } from './github-claims';
@@ -26,7 +26,7 @@ export interface BundleRun {
 
 export interface BundleRunInput {
   bundle: string | Uint8Array;
-  artifact: Artifact;
+  artifact: BlobArtifact;
   policy: ImagePolicy;
   trustRoot: TrustRoot;
   envelopeBytes?: Uint8Array;
