@@ -1,3 +1,4 @@
+import type { EngineState } from '../../model/verdict';
 import type { BlobArtifact } from './artifact';
 import { dsseArtifactCheck, messageArtifactCheck } from './artifact';
 import type { Bundle } from '@sigstore/bundle';
@@ -46,12 +47,12 @@ export interface VerifyBlobOptions {
   now?: Date;
 }
 
-export type VerificationState =
-  /** Every required check passed. */
-  | 'verified'
-  /** Cryptographically valid, but no identity (or issuer) was pinned: not verified. */
-  | 'unpinned'
-  | 'failed';
+/**
+ * The states of the verdict vocabulary (src/model/verdict.ts) a bundle can be in: verified (every
+ * required check passed), unpinned (cryptographically valid, but no identity or issuer was
+ * pinned: not verified), failed.
+ */
+export type VerificationState = Extract<EngineState, 'verified' | 'unpinned' | 'failed'>;
 
 export interface BlobVerification {
   verified: boolean;
