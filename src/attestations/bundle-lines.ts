@@ -1,4 +1,5 @@
 import { LensError, describeError } from '../core/errors';
+import { isSigstoreBundle } from '../claims/envelope';
 
 /**
  * Sigstore bundles given from outside the registry: a bundle file (`cosign … --bundle`,
@@ -18,18 +19,13 @@ export const MAX_EXTERNAL_BUNDLES = 256;
 /** Largest bundle (as DEFAULT_MAX_ARTIFACT_BYTES for registry artifacts). */
 export const MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
 
-const isBundle = (v: unknown): boolean => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const o = v as Record<string, unknown>;
-  return (typeof o.mediaType === 'string' && o.mediaType.startsWith('application/vnd.dev.sigstore.bundle')) || 'dsseEnvelope' in o || 'messageSignature' in o;
-};
 
 /** A single bundle, or one bundle per non-empty line; USAGE naming the file and line of the first that is not one. */
 export function bundlesFromFile(bytes: Uint8Array, name: string): ExternalBundle[] {
   const text = Buffer.from(bytes).toString('utf8');
   const whole = tryParse(text);
   if (whole.ok) {
-    if (!isBundle(whole.value)) throw new LensError('USAGE', `${name} is JSON but not a Sigstore bundle (no bundle mediaType, dsseEnvelope or messageSignature).`, { path: name });
+    if (!isSigstoreBundle(whole.value)) throw new LensError('USAGE', `${name} is JSON but not a Sigstore bundle (no bundle mediaType, dsseEnvelope or messageSignature).`, { path: name });
     if (bytes.length > MAX_BUNDLE_BYTES) throw new LensError('USAGE', `${name} is ${bytes.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit for a bundle.`, { path: name });
     return [{ bytes, origin: name }];
   }
@@ -40,7 +36,7 @@ export function bundlesFromFile(bytes: Uint8Array, name: string): ExternalBundle
     const at = `${name}:${i + 1}`;
     const parsed = tryParse(line);
     if (!parsed.ok) throw new LensError('USAGE', `${at} is not JSON (${parsed.reason}); a bundle file holds one Sigstore bundle, or one per line as gh attestation download writes them.`, { path: name, line: i + 1 });
-    if (!isBundle(parsed.value)) throw new LensError('USAGE', `${at} is not a Sigstore bundle (no bundle mediaType, dsseEnvelope or messageSignature).`, { path: name, line: i + 1 });
+    if (!isSigstoreBundle(parsed.value)) throw new LensError('USAGE', `${at} is not a Sigstore bundle (no bundle mediaType, dsseEnvelope or messageSignature).`, { path: name, line: i + 1 });
     const line8 = Buffer.from(line, 'utf8');
     if (line8.length > MAX_BUNDLE_BYTES) throw new LensError('USAGE', `${at} is ${line8.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit for a bundle.`, { path: name, line: i + 1 });
     if (out.length === MAX_EXTERNAL_BUNDLES) throw new LensError('USAGE', `${name} holds more than ${MAX_EXTERNAL_BUNDLES} bundles; split it.`, { path: name });

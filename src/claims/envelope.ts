@@ -43,7 +43,7 @@ export function decodeAttestation(input: Uint8Array | string, overrides?: Partia
     return { container: 'statement', statement: parseStatement(doc), raw: doc };
   }
   const mediaType = own(doc, 'mediaType');
-  if ((typeof mediaType === 'string' && mediaType.startsWith(BUNDLE_MEDIA_TYPE_PREFIX)) || own(doc, 'dsseEnvelope') !== undefined || own(doc, 'messageSignature') !== undefined) {
+  if (isSigstoreBundle(doc)) {
     if (own(doc, 'messageSignature') !== undefined && own(doc, 'dsseEnvelope') === undefined) {
       throw new ProvenanceError('NOT_AN_ATTESTATION', 'The Sigstore bundle holds a message signature, not a DSSE envelope: it signs an artifact and carries no statement.');
     }
@@ -58,6 +58,16 @@ export function decodeAttestation(input: Uint8Array | string, overrides?: Partia
     return { ...fromEnvelope(doc, limits), container: 'dsse' };
   }
   throw new ProvenanceError('UNRECOGNISED', 'The document is neither an in-toto statement, a DSSE envelope nor a Sigstore bundle.');
+}
+
+/**
+ * Whether a parsed document is a Sigstore bundle: a bundle media type (v0.1-v0.3), or the content
+ * a bundle carries, a DSSE envelope or a message signature
+ * (https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto).
+ */
+export function isSigstoreBundle(doc: unknown): boolean {
+  const mediaType = own(doc, 'mediaType');
+  return (typeof mediaType === 'string' && mediaType.startsWith(BUNDLE_MEDIA_TYPE_PREFIX)) || own(doc, 'dsseEnvelope') !== undefined || own(doc, 'messageSignature') !== undefined;
 }
 
 function fromEnvelope(doc: Record<string, unknown>, limits: ProvenanceLimits): Omit<DecodedAttestation, 'container'> {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dssePayload, isDsseBase64, readDsseEnvelope, statementFromPayload } from '../../src/claims/dsse';
-import { decodeAttestation } from '../../src/claims/envelope';
+import { decodeAttestation, isSigstoreBundle } from '../../src/claims/envelope';
 import { ProvenanceError } from '../../src/claims/errors';
 import { heldContentLimits, provenanceLimits } from '../../src/claims/limits';
 import { parseStatement, statementCovers, subjectWithDigest } from '../../src/claims/statement';
@@ -90,6 +90,15 @@ describe('DSSE envelopes', () => {
     const junk = Buffer.from(JSON.stringify({ ...env, payload: `${env.payload.slice(0, -1)}<` }));
     assert.ok(!bundleFromCosignAttestation(junk, layer.annotations).ok);
     rejects(() => decodeAttestation(junk), 'PAYLOAD_ENCODING');
+  });
+
+  test('a Sigstore bundle is told by its media type or its content, as decodeAttestation and bundle files tell it', () => {
+    const bundle = JSON.parse(readFileSync(realFixture('sigstore-bundles', 'gh-cli', 'reusable-workflow-attestation.sigstore.json'), 'utf8')) as Record<string, unknown>;
+    assert.ok(isSigstoreBundle(bundle));
+    assert.ok(isSigstoreBundle({ dsseEnvelope: bundle.dsseEnvelope }), 'no media type, a DSSE envelope');
+    assert.ok(!isSigstoreBundle(JSON.parse(blob(ATT_BLOB).toString('utf8'))), 'a bare DSSE envelope is not a bundle');
+    assert.ok(!isSigstoreBundle({ mediaType: 'application/vnd.in-toto+json' }));
+    assert.equal(decodeAttestation(JSON.stringify(bundle)).container, 'sigstore-bundle');
   });
 
   test('envelopes that break their schema', () => {
