@@ -3,14 +3,14 @@ import { DIFF_WARNING_CODES, diffImages, readDiffSide } from '../diff';
 import type { DiffWarningCode } from '../diff';
 import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
-import { policyForImage, trustRootFor } from '../verify/policy';
-import type { ImagePolicy, PolicyFile } from '../verify/policy';
+import type { ImagePolicy } from '../verify/policy';
 import type { TrustRoot } from '../verify/trust';
 import { renderDiff } from './diff-text';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { optionHelp, parseOptions } from './options';
-import { policyFromFlags, policyOptionSpec, readPolicyFile } from './policy-flags';
+import { policyOptionSpec, readPolicyFile } from './policy-flags';
+import { cliSession } from './session';
 import { unusedPolicyNotice } from './policy-notice';
 import { CREDENTIALS_NOTE, registryOptionSpec, withRegistryClient } from './registry-options';
 import { trustLoadOptions } from './trust-options';
@@ -57,14 +57,11 @@ async function runDiff(args: string[], io: CliIo): Promise<number> {
   if (notice !== undefined) io.stderr.write(`provenance-lens diff: ${notice}\n`);
   const refs = positionals.map((p) => parseReference(p));
   const file = values.policy === undefined ? undefined : await readPolicyFile(values.policy, (line) => io.stderr.write(`${line}\n`));
-  const policies = await Promise.all(positionals.map((p) => policyFor(file, p, values)));
+  // Each image's own tag fills the file's templates: the two are different releases.
+  const session = cliSession(values, file, trustLoad);
+  const policies = await Promise.all(positionals.map((p) => session.policyFor(p)));
   const policyGiven = file !== undefined || policies.some((p) => Object.values(p.sources).includes('cli'));
-  const roots = new Map<string, Promise<TrustRoot>>();
-  const trustRoot = (policy: ImagePolicy): Promise<TrustRoot> => {
-    const key = `${values['trusted-root'] ?? policy.trustedRoot ?? ''}\0${policy.certificateChain ?? ''}`;
-    if (!roots.has(key)) roots.set(key, trustRootFor(policy, values['trusted-root'], trustLoad));
-    return roots.get(key)!;
-  };
+  const trustRoot = (policy: ImagePolicy): Promise<TrustRoot> => session.trustRoot(policy);
   return withRegistryClient(values, io, async (client, signal) => {
     const signatureRepository = values['signature-repository'];
     const [old, next] = await Promise.all(refs.map(async (ref, i) => {
@@ -76,11 +73,6 @@ async function runDiff(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(values.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff));
     return diff.warnings.some((w) => failOn.has(w.code)) ? Exit.failed : Exit.ok;
   });
-}
-
-/** The policy file's entry for the image (its own tag fills the file's templates), under the flags. */
-async function policyFor(file: PolicyFile | undefined, reference: string, values: Parameters<typeof policyFromFlags>[0]): Promise<ImagePolicy> {
-  return policyFromFlags(values, file === undefined ? undefined : policyForImage(file, reference));
 }
 
 /** `--fail-on A --fail-on B,C`: every code must be a warning code, or nothing could ever fail on it. */

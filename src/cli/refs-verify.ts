@@ -7,7 +7,6 @@ import type { RegistryClient } from '../registry/client';
 import { buildGraph } from '../registry/graph';
 import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
-import { policyForImage } from '../verify/policy';
 import type { ImagePolicy, PolicyFile } from '../verify/policy';
 import { policyCovers } from '../releases/policy-coverage';
 import { verifyImage } from '../verify';
@@ -15,7 +14,8 @@ import type { PolicyFlagValues } from './policy-flags';
 import { policyFromFlags, readPolicyFile } from './policy-flags';
 import type { SiteVerdict } from './refs-output';
 import type { TrustLoadOptions } from './trust-options';
-import { TrustRoots } from './trust-roots';
+import { cliSession } from './session';
+import type { VerificationSession } from '../verify';
 
 /**
  * `refs --verify`: each reference's verdict, through the engine and policy of `verify` (the same
@@ -33,16 +33,16 @@ const IMAGE_CONCURRENCY = 4;
 export class RefsVerifier {
   private readonly slots = new Semaphore(IMAGE_CONCURRENCY);
   private readonly verdicts = new Map<string, Promise<SiteVerdict>>();
-  private readonly roots: TrustRoots;
+  private readonly session: VerificationSession;
 
   private constructor(
     private readonly values: RefsVerifyValues,
-    private readonly policyFile: PolicyFile | undefined,
+    policyFile: PolicyFile | undefined,
     private readonly client: RegistryClient,
     private readonly signal: AbortSignal,
     trustLoad: TrustLoadOptions,
   ) {
-    this.roots = new TrustRoots(values['trusted-root'], trustLoad);
+    this.session = cliSession(values, policyFile, trustLoad);
   }
 
   /** Reads the policy file and checks the flags before any file is read: a usage error is one at once. */
@@ -76,7 +76,7 @@ export class RefsVerifier {
   private async check(reference: string): Promise<SiteVerdict> {
     let policy: ImagePolicy;
     try {
-      policy = await policyFromFlags(this.values, this.policyFile === undefined ? undefined : policyForImage(this.policyFile, reference));
+      policy = await this.session.policyFor(reference);
     } catch (e) {
       return { state: 'not-checked', error: { code: isLensError(e) ? e.code : 'INTERNAL', message: secrets.scrub(describeError(e)) } };
     }
@@ -85,7 +85,7 @@ export class RefsVerifier {
 
   private async verify(reference: string, policy: ImagePolicy): Promise<SiteVerdict> {
     try {
-      const trustRoot = await this.roots.for(policy);
+      const trustRoot = await this.session.trustRoot(policy);
       const { source, target } = openReference(parseReference(reference), this.client);
       const signatureRepository = this.values['signature-repository'];
       const graph = await buildGraph(source, target, { signal: this.signal, signatureRepository });

@@ -13,8 +13,7 @@ import type { RegistryClient } from '../registry/client';
 import { buildGraph } from '../registry/graph';
 import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
-import { policyForImage } from '../verify/policy';
-import type { ImagePolicy, PolicyFile } from '../verify/policy';
+import type { PolicyFile } from '../verify/policy';
 import type { PolicyFlagValues } from './policy-flags';
 import { policyFromFlags, readPolicyFile } from './policy-flags';
 import type { ReleaseImageResult } from './release-rows';
@@ -24,7 +23,8 @@ import { verifyImage } from '../verify';
 import type { CliIo } from './io';
 import { withRegistryClient } from './registry-options';
 import type { TrustLoadOptions } from './trust-options';
-import { TrustRoots } from './trust-roots';
+import { cliSession } from './session';
+import type { VerificationSession } from '../verify';
 
 /**
  * `provenance-lens verify --release <goreleaser file> --tag vX.Y.Z`: every image the release
@@ -87,17 +87,17 @@ function publishedImages(images: readonly ResolvedImage[]): ResolvedImage[] {
 
 /** One image of the release through the same engine as `verify <ref>`. */
 class ImageCheck {
-  private readonly roots: TrustRoots;
+  private readonly session: VerificationSession;
 
   constructor(
     private readonly values: ReleaseValues,
-    private readonly policyFile: PolicyFile | undefined,
-    private readonly tag: string,
+    policyFile: PolicyFile | undefined,
+    tag: string,
     private readonly client: RegistryClient,
     private readonly signal: AbortSignal,
     trustLoad: TrustLoadOptions,
   ) {
-    this.roots = new TrustRoots(values['trusted-root'], trustLoad);
+    this.session = cliSession(values, policyFile, trustLoad, tag);
   }
 
   async run(image: ResolvedImage): Promise<ReleaseImageResult> {
@@ -108,8 +108,8 @@ class ImageCheck {
       return { ...base, error: { code: 'UNRESOLVED', message: `needs ${unresolved.join(', ')}`, unresolved }, platforms: [] };
     }
     try {
-      const policy = await this.policyFor(image.reference);
-      const trustRoot = await this.roots.for(policy);
+      const policy = await this.session.policyFor(image.reference);
+      const trustRoot = await this.session.trustRoot(policy);
       const { source, target } = openReference(parseReference(image.reference), this.client);
       const signatureRepository = this.values['signature-repository'];
       const graph = await buildGraph(source, target, { signal: this.signal, signatureRepository });
@@ -132,12 +132,6 @@ class ImageCheck {
       if (this.signal.aborted) throw e;
       return {};
     }
-  }
-
-  /** The policy file's entry for this image (with the release tag), under the flags. */
-  private async policyFor(reference: string): Promise<ImagePolicy> {
-    const fromFile = this.policyFile === undefined ? undefined : policyForImage(this.policyFile, reference, { tag: this.tag });
-    return policyFromFlags(this.values, fromFile);
   }
 
 }

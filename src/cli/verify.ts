@@ -5,9 +5,10 @@ import { openReference } from '../registry/open';
 import { parseReference } from '../registry/reference';
 import type { ImagePolicy } from '../verify/policy';
 import type { ImageVerification } from '../verify/image';
-import { policyFromFlags, policyOptionSpec, readPolicyFile } from './policy-flags';
+import { policyOptionSpec, readPolicyFile } from './policy-flags';
 import { unusedPolicyNotice } from './policy-notice';
-import { VerificationSession, verifyImage } from '../verify';
+import { verifyImage } from '../verify';
+import { cliSession } from './session';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
 import { optionHelp, parseOptions } from './options';
@@ -66,12 +67,7 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new LensError('USAGE', `verify takes exactly one reference.\n${USAGE}`);
   const ref = parseReference(positionals[0]!);
   const policyFile = values.policy === undefined ? undefined : await readPolicyFile(values.policy, (line) => io.stderr.write(`${line}\n`));
-  const session = new VerificationSession({
-    ...(policyFile !== undefined ? { policyFile } : {}),
-    overlay: (fromFile) => policyFromFlags(values, fromFile),
-    ...(values['trusted-root'] !== undefined ? { trustedRoot: values['trusted-root'] } : {}),
-    trustLoad,
-  });
+  const session = cliSession(values, policyFile, trustLoad);
   const policy = await session.policyFor(positionals[0]!);
   const trustRoot = await session.trustRoot(policy);
   return withRegistryClient(values, io, async (client, signal) => {
