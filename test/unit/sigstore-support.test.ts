@@ -69,7 +69,7 @@ before(async () => {
 });
 after(() => sigstore.dispose());
 
-function verify(bundle: BundleArtifact | Buffer | string, artifact: Artifact, options: { policy?: IdentityPolicy; key?: SigningKey; requireTlog?: boolean } = {}): BlobVerification {
+function verify(bundle: BundleArtifact | Buffer | string, artifact: BlobArtifact, options: { policy?: IdentityPolicy; key?: SigningKey; requireTlog?: boolean } = {}): BlobVerification {
   const bytes = Buffer.isBuffer(bundle) || typeof bundle === 'string' ? bundle : bundle.bytes;
   return verifyBlob({
     bundle: bytes, artifact, trustRoot, policy: options.policy ?? PINNED,
