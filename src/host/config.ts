@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { decideFile, realpathOrAncestor } from '../core/restricted-files';
+import { DEFAULT_LIMITS } from '../registry/limits';
 import type { WorkspaceFiles } from '../core/restricted-files';
 import type { GithubShortcuts, ShortcutNames } from '../verify/policy';
 
@@ -120,7 +121,7 @@ export function readSettings(trusted: boolean = vscode.workspace.isTrusted): Len
     insecureRegistries: strings(restricted('insecureRegistries')),
     caFiles,
     ...(dockerConfig ? { dockerConfig } : {}),
-    concurrency: bounded(c.get('concurrency'), 1, 64, 8),
+    concurrency: bounded(c.get('concurrency'), 1, 64, DEFAULT_LIMITS.concurrencyPerHost),
     cacheSizeMb: bounded(c.get('cacheSizeMb'), 8, 4096, 64),
     ...(defaultPlatform ? { defaultPlatform } : {}),
     ...(Object.keys(github).length > 0 ? { github } : {}),

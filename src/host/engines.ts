@@ -35,14 +35,22 @@ interface Loaded {
 export class Engines implements vscode.Disposable {
   private current: Promise<Loaded> | undefined;
   private readonly retired = new Set<RegistryClient>();
+  /** The turn each graph was inspected at, for the requests of its verification. */
+  private readonly priorities = new WeakMap<ImageGraph, number>();
 
   constructor(private readonly options: EngineOptions) {}
 
-  /** The supply-chain graph of one image (docs/inspect-json.md). */
-  async inspect(reference: string, signal: AbortSignal): Promise<ImageGraph> {
+  /**
+   * The supply-chain graph of one image (docs/inspect-json.md). `priority`: its turn among the
+   * registry's requests (a release's images in the order they started); its verification reads
+   * at the same turn (source()).
+   */
+  async inspect(reference: string, signal: AbortSignal, priority?: number): Promise<ImageGraph> {
     const { client, registry } = await this.loaded();
-    const { source, target } = registry.openReference(registry.parseReference(reference), client);
-    return registry.buildGraph(source, target, { signal });
+    const { source, target } = registry.openReference(registry.parseReference(reference), client, priority);
+    const graph = await registry.buildGraph(source, target, { signal });
+    if (priority !== undefined) this.priorities.set(graph, priority);
+    return graph;
   }
 
   /** Every tag of the reference's repository. */
@@ -68,10 +76,10 @@ export class Engines implements vscode.Disposable {
     return (await this.loaded()).client.http;
   }
 
-  /** The content source of an inspected image (for the verifier). */
+  /** The content source of an inspected image (for the verifier), at the turn of its inspection. */
   async source(graph: ImageGraph): Promise<ContentSource> {
     const { client, registry } = await this.loaded();
-    return registry.openReference(registry.parseReference(graph.reference), client).source;
+    return registry.openReference(registry.parseReference(graph.reference), client, this.priorities.get(graph)).source;
   }
 
   /** Drops the client; the next request builds one from the current settings and credentials. */

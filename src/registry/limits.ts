@@ -23,7 +23,11 @@ export interface RegistryLimits {
   backoffMaxMs: number;
   /** Longest `Retry-After` we are willing to wait before giving up with RATE_LIMITED. */
   maxRetryAfterMs: number;
-  /** Requests in flight per registry host. */
+  /**
+   * Requests in flight per registry host (the extension's `provenanceLens.concurrency` defaults
+   * to the same). Registries bound how many requests a client makes (Docker Hub's pulls, GCR's
+   * requests per 10 minutes), not how many at once, and a 429 is waited out (Retry-After).
+   */
   concurrencyPerHost: number;
   maxRedirects: number;
 }
