@@ -53,7 +53,8 @@ export function readDsseEnvelope(doc: unknown): DsseEnvelope {
     if (typeof sig !== 'string') throw new ProvenanceError('ENVELOPE_INVALID', 'A DSSE signature has no sig string.');
     sigs.push(typeof keyid === 'string' ? { sig, keyid } : { sig });
   }
-  if (![payload, ...sigs.map((s) => s.sig)].every(isDsseBase64)) throw new ProvenanceError('PAYLOAD_ENCODING', "The DSSE envelope's payload or signature is not base64.");
+  if (!isDsseBase64(payload)) throw new ProvenanceError('PAYLOAD_ENCODING', 'The DSSE payload is not base64.');
+  if (!sigs.every((s) => isDsseBase64(s.sig))) throw new ProvenanceError('PAYLOAD_ENCODING', 'A DSSE signature is not base64.');
   return { payloadType, payload, signatures: sigs };
 }
 
