@@ -17,6 +17,7 @@ import { ExtensionState } from './host/state';
 import { Verifier } from './host/verifier';
 import { panelDeps } from './panel/panel-deps';
 import { diffDeps } from './panel/diff-deps';
+import { registerDiffPanel } from './panel/diff-panel';
 import { watchPolicyFiles } from './host/policy-watch';
 import { logImageLoads } from './host/load-log';
 import { registerImagePanel } from './panel/image-panel';
@@ -89,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     log: { info: (m) => log.logger.info(m), warn: (m) => log.logger.warn(m) },
   });
   const service = new ReleaseService({
-    inspect: async (reference, signal, priority) => attestations.attach(await engines.inspect(reference, signal, priority), signal),
+    inspect: async (reference, signal) => attestations.attach(await engines.inspect(reference, signal), signal),
     verify: (graph, signal) => verifier.verify(graph, signal, attestations.bundlesOf(graph)),
   });
   // Whether each image is signed by other signers than its previous release, as verify --release asks.
@@ -151,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
   );
   registerGoreleaserFeatures(context, services);
   registerImagePanel(context, panel);
+  registerDiffPanel(context, diff);
   const ready = reloadReleases().catch((e: unknown) => log.logger.error(`Reading the releases failed: ${e instanceof Error ? e.message : String(e)}`));
   const activationMs = Math.round(performance.now() - started);
   log.logger.info(`Provenance Lens ${version} activated in ${activationMs} ms (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);

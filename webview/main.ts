@@ -94,6 +94,8 @@ function show(m: PanelModel, platform: string | undefined): void {
 
 function showDiff(d: PanelDiff): void {
   diff = d;
+  // Kept so that VS Code can bring the view back after a reload (src/panel/diff-panel.ts).
+  saveState({ reference: d.title, compare: { old: d.old.reference, new: d.new.reference } });
   app().replaceChildren(...renderDiff(d));
   app().removeAttribute('aria-busy');
 }

@@ -10,10 +10,11 @@ import { diffTitle } from './diff-title';
 import type { LoadRequest } from './image-panel-host';
 import { panelIcon, webviewOptions } from './image-panel';
 import type { PanelContext } from './image-panel';
+import { parsePanelState } from './message-guard';
 import { PagePanel } from './page-panel';
 import type { PageRequestDeps } from './page-panel';
 
-/** No serializer: a comparison is asked for, not restored after a reload. */
+/** The webview type; restoring after a reload needs `onWebviewPanel:provenanceLens.diff` in activationEvents. */
 export const DIFF_PANEL_VIEW_TYPE = 'provenanceLens.diff';
 
 export interface DiffPanelDeps extends PageRequestDeps {
@@ -79,15 +80,9 @@ export function openDiffPanels(): readonly DiffPanel[] {
   return [...open.values()];
 }
 
-/** Shows the comparison of `oldReference` with `newReference`, reusing the view of that pair when it is open. */
-export function showDiffPanel(context: PanelContext, oldReference: string, newReference: string, deps: DiffPanelDeps): DiffPanel {
+function adopt(panel: vscode.WebviewPanel, context: PanelContext, oldReference: string, newReference: string, deps: DiffPanelDeps): DiffPanel {
   const key = `${oldReference}\0${newReference}`;
-  const existing = open.get(key);
-  if (existing) {
-    existing.panel.reveal();
-    return existing;
-  }
-  const panel = vscode.window.createWebviewPanel(DIFF_PANEL_VIEW_TYPE, diffTitle(oldReference, newReference), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(context.extensionUri));
+  // Set here, so a view brought back after a reload has it too.
   panel.iconPath = panelIcon(context.extensionUri);
   const view = new DiffPanel(panel, oldReference, newReference, deps, context.extensionUri);
   open.set(key, view);
@@ -95,4 +90,38 @@ export function showDiffPanel(context: PanelContext, oldReference: string, newRe
     if (open.get(key) === view) open.delete(key);
   });
   return view;
+}
+
+/** Shows the comparison of `oldReference` with `newReference`, reusing the view of that pair when it is open. */
+export function showDiffPanel(context: PanelContext, oldReference: string, newReference: string, deps: DiffPanelDeps): DiffPanel {
+  const existing = open.get(`${oldReference}\0${newReference}`);
+  if (existing) {
+    existing.panel.reveal();
+    return existing;
+  }
+  const panel = vscode.window.createWebviewPanel(DIFF_PANEL_VIEW_TYPE, diffTitle(oldReference, newReference), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(context.extensionUri));
+  return adopt(panel, context, oldReference, newReference, deps);
+}
+
+/** Brings diff views back after a window reload: the state names the two images; they are compared again. */
+class DiffPanelSerializer implements vscode.WebviewPanelSerializer<unknown> {
+  constructor(private readonly context: PanelContext, private readonly deps: DiffPanelDeps) {}
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const pair = parsePanelState(state)?.compare;
+    if (pair === undefined || open.has(`${pair.old}\0${pair.new}`)) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = webviewOptions(this.context.extensionUri);
+    panel.title = diffTitle(pair.old, pair.new);
+    adopt(panel, this.context, pair.old, pair.new, this.deps);
+  }
+}
+
+/** Registers the restore-after-reload serializer (`onWebviewPanel:provenanceLens.diff` in activationEvents). Call once from `activate`. */
+export function registerDiffPanel(context: vscode.ExtensionContext, deps: DiffPanelDeps): vscode.Disposable {
+  const disposable = vscode.window.registerWebviewPanelSerializer(DIFF_PANEL_VIEW_TYPE, new DiffPanelSerializer(context, deps));
+  context.subscriptions.push(disposable);
+  return disposable;
 }

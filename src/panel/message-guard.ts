@@ -48,5 +48,7 @@ export function parsePanelState(value: unknown): PanelState | undefined {
   const reference = value.reference.trim();
   if (reference === '' || reference.length > 1024) return undefined;
   const platform = value.platform;
-  return typeof platform === 'string' && platform.length <= 200 ? { reference, platform } : { reference };
+  const compare = isRecord(value.compare) ? [value.compare.old, value.compare.new].map((r) => (typeof r === 'string' ? r.trim() : '')) : [];
+  const both = compare.length === 2 && compare.every((r) => r !== '' && r.length <= 1024) ? { compare: { old: compare[0]!, new: compare[1]! } } : {};
+  return typeof platform === 'string' && platform.length <= 200 ? { reference, platform, ...both } : { reference, ...both };
 }

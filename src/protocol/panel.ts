@@ -45,6 +45,8 @@ export interface PanelState {
   readonly reference: string;
   /** Platform manifest digest shown last. */
   readonly platform?: string;
+  /** In a diff view: the two images compared (`reference` is then the comparison's title). */
+  readonly compare?: { readonly old: string; readonly new: string };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,12 @@
 // VS Code's habits in the manifest (package.json): command titles in Title Case, activation only
 // on the files the extension reads (never on every YAML file), a walkthrough whose every step's
 // media ships in the .vsix (asked of vsce, which reads .vscodeignore as `vsce package` does), the
-// commands its buttons run, the Problems severity setting and the default requests in flight.
+// commands its buttons run, and the Problems severity setting.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_LIMITS } from '../../src/registry/limits';
 import { repoRoot } from '../support/repo-root';
 
 interface Step { id: string; title: string; description: string; media: { image?: string; markdown?: string; altText?: string }; when?: string; completionEvents?: string[] }
@@ -66,6 +65,7 @@ describe('the manifest\'s VS Code habits', () => {
       'workspaceContains:**/goreleaser.y*ml',
       'workspaceContains:**/.provenance-lens.yaml',
       'onWebviewPanel:provenanceLens.image',
+      'onWebviewPanel:provenanceLens.diff',
     ]);
     assert.ok(!manifest.activationEvents.some((e) => e.startsWith('onLanguage:') || e === '*' || e === 'onStartupFinished'));
   });
@@ -103,10 +103,5 @@ describe('the manifest\'s VS Code habits', () => {
   test('provenanceLens.diagnostics.severity: error, warning (default), information or off, per folder', () => {
     const s = manifest.contributes.configuration.properties['provenanceLens.diagnostics.severity'];
     assert.deepEqual([s?.enum, s?.default, s?.scope], [['error', 'warning', 'information', 'off'], 'warning', 'resource']);
-  });
-
-  test('provenanceLens.concurrency defaults to the registry client\'s requests in flight, as the CLI\'s: 16', () => {
-    const s = manifest.contributes.configuration.properties['provenanceLens.concurrency'];
-    assert.deepEqual([s?.default, DEFAULT_LIMITS.concurrencyPerHost], [16, 16]);
   });
 });

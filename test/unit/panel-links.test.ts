@@ -97,6 +97,14 @@ describe('page messages are checked before the host acts', () => {
     assert.equal(parsePanelState(undefined), undefined);
     assert.equal(parsePanelState({ reference: 'x'.repeat(2000) }), undefined);
   });
+
+  test('a diff view\'s restored state: the two images compared, both or neither', () => {
+    const compare = { old: 'r.test/app:v1.0.0', new: 'r.test/app:v1.1.0' };
+    assert.deepEqual(parsePanelState({ reference: 'app:v1.0.0 ↔ app:v1.1.0', compare }), { reference: 'app:v1.0.0 ↔ app:v1.1.0', compare });
+    assert.deepEqual(parsePanelState({ reference: 't', compare: { old: 'r.test/app:v1.0.0' } }), { reference: 't' });
+    assert.deepEqual(parsePanelState({ reference: 't', compare: { old: 'a', new: 'x'.repeat(2000) } }), { reference: 't' });
+    assert.deepEqual(parsePanelState({ reference: 't', compare: ['a', 'b'] }), { reference: 't' });
+  });
 });
 
 describe('the page shell', () => {
