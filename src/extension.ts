@@ -90,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): ProvenanceLensApi {
     log: { info: (m) => log.logger.info(m), warn: (m) => log.logger.warn(m) },
   });
   const service = new ReleaseService({
-    inspect: async (reference, signal) => attestations.attach(await engines.inspect(reference, signal), signal),
+    inspect: async (reference, signal, priority) => attestations.attach(await engines.inspect(reference, signal, priority), signal),
     verify: (graph, signal) => verifier.verify(graph, signal, attestations.bundlesOf(graph)),
   });
   // Whether each image is signed by other signers than its previous release, as verify --release asks.

@@ -1,12 +1,13 @@
 // VS Code's habits in the manifest (package.json): command titles in Title Case, activation only
 // on the files the extension reads (never on every YAML file), a walkthrough whose every step's
 // media ships in the .vsix (asked of vsce, which reads .vscodeignore as `vsce package` does), the
-// commands its buttons run, and the Problems severity setting.
+// commands its buttons run, the Problems severity setting and the default requests in flight.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_LIMITS } from '../../src/registry/limits';
 import { repoRoot } from '../support/repo-root';
 
 interface Step { id: string; title: string; description: string; media: { image?: string; markdown?: string; altText?: string }; when?: string; completionEvents?: string[] }
@@ -103,5 +104,10 @@ describe('the manifest\'s VS Code habits', () => {
   test('provenanceLens.diagnostics.severity: error, warning (default), information or off, per folder', () => {
     const s = manifest.contributes.configuration.properties['provenanceLens.diagnostics.severity'];
     assert.deepEqual([s?.enum, s?.default, s?.scope], [['error', 'warning', 'information', 'off'], 'warning', 'resource']);
+  });
+
+  test('provenanceLens.concurrency defaults to the registry client\'s requests in flight, as the CLI\'s: 16', () => {
+    const s = manifest.contributes.configuration.properties['provenanceLens.concurrency'];
+    assert.deepEqual([s?.default, DEFAULT_LIMITS.concurrencyPerHost], [16, 16]);
   });
 });
