@@ -15,9 +15,12 @@ test('a release workflow at a tag, and a reusable workflow at its own version', 
 });
 
 test('other identities are not workflows; a workflow outside .github/workflows or without a ref cannot be pinned as one', () => {
-  for (const id of ['release@example.com', 'https://gitlab.com/org/app//.gitlab-ci.yml@refs/heads/main', 'https://github.com/org/.github/workflows/x.yml@refs/heads/main', 'https://github.com/org/app/.github/workflows/x.yml']) {
+  for (const id of ['release@example.com', 'https://gitlab.com/org/app//.gitlab-ci.yml@refs/heads/main', 'https://github.com/org/app/.github/workflows/x.yml']) {
     assert.equal(workflowIdentity(id), undefined, id);
   }
+  // An organisation's `.github` repository is a repository like any other.
+  const dotGithub = workflowIdentity('https://github.com/org/.github/workflows/x.yml@refs/heads/main');
+  assert.deepEqual(dotGithub && [dotGithub.repository, dotGithub.path, isRepositoryWorkflow(dotGithub)], ['org/.github', 'workflows/x.yml', false]);
   const odd = workflowIdentity('https://github.com/org/app/tools/release.yml@main');
   assert.deepEqual(odd && { path: odd.path, ref: odd.ref, pinnable: isRepositoryWorkflow(odd) }, { path: 'tools/release.yml', ref: 'main', pinnable: false });
 });
