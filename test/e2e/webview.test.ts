@@ -165,7 +165,8 @@ describe('image webview in VS Code (code-server 4.100.3 + Chromium)', { timeout:
 
     await openTab(view, 'Provenance');
     await view.getByText('BuildKit (https://github.com/moby/buildkit/blob/master/docs/attestations/slsa-definitions.md)').first().waitFor();
-    await view.locator('a.link', { hasText: 'https://github.com/rancher/fleet.git' }).first().waitFor();
+    // The repository as the policy compares it: the material's `.git` suffix is not part of its name.
+    await view.locator('a.link', { hasText: /^https:\/\/github\.com\/rancher\/fleet$/ }).first().waitFor();
     await view.getByText('dockerfile.v0', { exact: true }).first().waitFor();
     await scrollTo(page, '.tabs');
     await screenshot(page, 'webview-provenance-dark');
