@@ -1,12 +1,12 @@
 // dist/cli.js, the program `provenance-lens` runs: small on purpose. It compiles the CLI's bundles
-// through a V8 code cache in the user's cache folder (code-cache.ts) and runs the entry chunk,
+// through a V8 code cache in the user's cache folder (src/core/code-cache.ts) and runs the entry chunk,
 // dist/cli/main.js (src/cli/main.ts), which loads each command's chunk when that command runs
 // (scripts/build.mjs).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { existingUserCacheDir } from '../core/user-cache-dir';
-import { installCodeCache } from './code-cache';
+import { installCodeCache } from '../core/code-cache';
 
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 runs it with its baseline compiler
 // (Liftoff) and recompiles hot functions with TurboFan on a background thread, and Node waits for

@@ -11,6 +11,7 @@ import { GoreleaserDiagnostics } from './diagnostics';
 import { GORELEASER_SELECTOR, GoreleaserDocuments } from './documents';
 import { GoreleaserHoverProvider } from './hover';
 import { GoreleaserLinkProvider } from './links';
+import { timedHover } from '../host/timed';
 
 export type { GoreleaserFeatureDeps } from './deps';
 
@@ -21,7 +22,7 @@ export function registerGoreleaserFeatures(context: vscode.ExtensionContext, dep
   const diagnostics = new GoreleaserDiagnostics(documents, deps);
   context.subscriptions.push(
     documents, lenses, diagnostics,
-    vscode.languages.registerHoverProvider(GORELEASER_SELECTOR, new GoreleaserHoverProvider(documents, deps)),
+    vscode.languages.registerHoverProvider(GORELEASER_SELECTOR, timedHover(new GoreleaserHoverProvider(documents, deps), deps.log.logger)),
     vscode.languages.registerCodeLensProvider(GORELEASER_SELECTOR, lenses),
     vscode.languages.registerDocumentLinkProvider(GORELEASER_SELECTOR, new GoreleaserLinkProvider(documents)),
     vscode.languages.registerCodeActionsProvider(GORELEASER_SELECTOR, new GoreleaserCodeActions(documents, deps), GoreleaserCodeActions.metadata),

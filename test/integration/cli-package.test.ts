@@ -119,7 +119,7 @@ describe('the packed CLI, installed from its tarball into an empty folder', () =
     const cache = mkdtempSync(join(tmpdir(), 'pl-cli-package-cache-'));
     const r = await run('npx', ['--no', '--', 'provenance-lens', '--version'], project, { ...cliEnv, XDG_CACHE_HOME: cache });
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, `${version}\n`, '']);
-    // The code cache holds what the run compiled (src/cli/code-cache.ts): a few kB of entry chunk,
+    // The code cache holds what the run compiled (src/core/code-cache.ts): a few kB of entry chunk,
     // none of the commands' engines (which are hundreds of kB).
     const compiled = join(cache, 'provenance-lens', 'v8-code');
     const sizes = readdirSync(compiled).map((f) => statSync(join(compiled, f)).size);

@@ -1,4 +1,4 @@
-// The CLI's V8 code cache (src/cli/code-cache.ts), in child processes: installing it changes how
+// The V8 code cache (src/core/code-cache.ts), in child processes: installing it changes how
 // that process loads CommonJS files, which the test runner's own process must not inherit.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CodeCacheReport } from '../../src/cli/code-cache';
+import type { CodeCacheReport } from '../../src/core/code-cache';
 
-const MODULE = join(__dirname, '..', '..', 'src', 'cli', 'code-cache.js');
+const MODULE = join(__dirname, '..', '..', 'src', 'core', 'code-cache.js');
 
 interface Run {
   report: CodeCacheReport;
@@ -106,6 +106,23 @@ describe('the V8 code cache of the CLI', () => {
     assert.equal(r.report.mode, 'off');
     assert.deepEqual(r.report.scripts, []);
     assert.deepEqual(r.values, [1]);
+  });
+
+  test('one file loaded through the cache (the extension): exports, require and __dirname as require gives them; Node\'s loader untouched', () => {
+    const { root, cache } = setUp({
+      'main.js': 'exports.value = [require("./helper.js").twice(21), require("node:path").basename(__dirname), module.filename === __filename];',
+      'helper.js': 'exports.twice = (x) => x * 2;',
+    });
+    const program = `
+      const { loadThroughCodeCache } = require(${JSON.stringify(MODULE)});
+      const compile = require('node:module').Module.prototype._compile;
+      const loaded = loadThroughCodeCache(${JSON.stringify(join(root, 'main.js'))}, ${JSON.stringify(cache)});
+      const written = loaded.save();
+      process.stdout.write(JSON.stringify({ value: loaded.exports.value, cache: loaded.cache, written, again: loaded.save(), loaderUntouched: require('node:module').Module.prototype._compile === compile }));`;
+    const load = () => JSON.parse(execFileSync(process.execPath, ['-e', program], { encoding: 'utf8', env: { PATH: process.env.PATH } })) as Record<string, unknown>;
+    assert.deepEqual(load(), { value: [42, 'root', true], cache: 'miss', written: 1, again: 0, loaderUntouched: true });
+    assert.deepEqual(load(), { value: [42, 'root', true], cache: 'hit', written: 0, again: 0, loaderUntouched: true });
+    assert.equal(cacheFiles(cache).length, 1, 'only the file asked for went through the cache');
   });
 
   test('the folder keeps the newest files only', () => {

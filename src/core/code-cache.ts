@@ -1,6 +1,8 @@
-// A V8 code cache for the CLI's own bundles, so a run does not parse and compile again what the
-// last run compiled. Node 22 has this built in (`module.enableCompileCache`, used when present);
-// Node 20 has only `vm.Script`'s `cachedData`
+// A V8 code cache for our own bundles, so a run does not parse and compile again what the last
+// run compiled: the CLI's (installCodeCache, for every file of its folder) and the extension's
+// (loadThroughCodeCache, for one file, without touching the loader other extensions share). Node
+// 22 has this built in (`module.enableCompileCache`, which the CLI uses when present); Node 20
+// has only `vm.Script`'s `cachedData`
 // (https://nodejs.org/docs/latest-v20.x/api/vm.html#scriptcreatecacheddata), which this wires into
 // the CommonJS loader for the files under one folder (dist/), as v8-compile-cache once did for
 // every file. V8 checks cached data only against its version, its flags and the source's *length*
@@ -59,26 +61,78 @@ export function installCodeCache(options: CodeCacheOptions): CodeCacheReport {
   if (unsafe) return { ...report, off: unsafe };
   report.mode = 'vm-script';
   const prefix = options.root.endsWith(sep) ? options.root : options.root + sep;
-  const flavour = [process.version, process.versions.v8, process.arch].join('\0');
   const pending: Array<{ script: Script; file: string }> = [];
   const proto = nodeModule.Module.prototype as unknown as CompilingModule;
   const original = proto._compile;
   proto._compile = function compileThroughCache(this: CompilingModule, content: string, filename: string): unknown {
     if (!filename.startsWith(prefix)) return original.call(this, content, filename);
-    const file = join(options.dir, `${createHash('sha256').update(flavour).update('\0').update(content).digest('hex').slice(0, 40)}.v8`);
-    const cachedData = readCachedData(file);
-    const source = content.startsWith('#!') ? `//${content}` : content;
-    const script = new Script(WRAPPER[0] + source + WRAPPER[1], { filename, ...(cachedData ? { cachedData } : {}) });
-    const entry = { file: filename, cache: !cachedData ? 'miss' as const : script.cachedDataRejected ? 'rejected' as const : 'hit' as const };
-    report.scripts.push(entry);
-    if (entry.cache !== 'hit') pending.push({ script, file });
-    const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
-    return fn.call(this.exports, this.exports, createRequire(filename), this, filename, dirname(filename));
+    const compiled = compile(content, filename, options.dir);
+    report.scripts.push({ file: filename, cache: compiled.cache });
+    if (compiled.cache !== 'hit') pending.push(compiled);
+    return compiled.run(this);
   };
   process.once('exit', () => {
     report.written = writeCachedData(options.dir, pending, options.maxFiles ?? 128);
   });
   return report;
+}
+
+/** One CommonJS file loaded through the cache: its exports, and how its cache went. */
+export interface CachedModule {
+  readonly exports: unknown;
+  readonly cache: 'hit' | 'miss' | 'rejected' | 'off';
+  /** Why the cache is not used, when it is not. */
+  readonly off?: string;
+  /**
+   * Writes the cache when it missed (once; later calls do nothing) and returns the files written.
+   * Call it once the code has run a while: V8 keeps in it the functions compiled by then.
+   */
+  save(): number;
+}
+
+/**
+ * Loads one CommonJS file as `require` would (its own `require`, `module`, `__filename`), compiled
+ * through the cache in `dir`. Nothing else is loaded differently: the loader stays Node's, which
+ * a host shared with other code (VS Code's extension host) must not have patched.
+ */
+export function loadThroughCodeCache(filename: string, dir: string, options: { maxFiles?: number; env?: NodeJS.ProcessEnv } = {}): CachedModule {
+  const env = options.env ?? process.env;
+  const unsafe = env.NODE_DISABLE_COMPILE_CACHE ? 'NODE_DISABLE_COMPILE_CACHE is set' : unsafeFolder(dir);
+  if (unsafe) return { exports: createRequire(filename)(filename), cache: 'off', off: unsafe, save: () => 0 };
+  const module = new nodeModule.Module(filename) as unknown as CompilingModule & { filename: string; paths: string[]; loaded: boolean };
+  module.filename = filename;
+  module.paths = (nodeModule.Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(filename));
+  const compiled = compile(readFileSync(filename, 'utf8'), filename, dir);
+  compiled.run(module);
+  module.loaded = true;
+  let pending = compiled.cache === 'hit' ? [] : [compiled];
+  return {
+    exports: module.exports,
+    cache: compiled.cache,
+    save() {
+      const written = writeCachedData(dir, pending, options.maxFiles ?? 16);
+      pending = [];
+      return written;
+    },
+  };
+}
+
+const FLAVOUR = [process.version, process.versions.v8, process.arch].join('\0');
+
+/** Compiles `content` with the cached data for it, if any; `run` evaluates it as `module`'s code. */
+function compile(content: string, filename: string, dir: string): { script: Script; file: string; cache: 'hit' | 'miss' | 'rejected'; run(module: CompilingModule): unknown } {
+  const file = join(dir, `${createHash('sha256').update(FLAVOUR).update('\0').update(content).digest('hex').slice(0, 40)}.v8`);
+  const cachedData = readCachedData(file);
+  const source = content.startsWith('#!') ? `//${content}` : content;
+  const script = new Script(WRAPPER[0] + source + WRAPPER[1], { filename, ...(cachedData ? { cachedData } : {}) });
+  const cache = !cachedData ? 'miss' as const : script.cachedDataRejected ? 'rejected' as const : 'hit' as const;
+  return {
+    script, file, cache,
+    run(module) {
+      const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
+      return fn.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
+    },
+  };
 }
 
 /** Why `dir` must not hold code this process runs, or undefined when it may. */
