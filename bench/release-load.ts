@@ -8,7 +8,9 @@
 // release in the real editor.
 // The proxy runs in a child process, so the client's event loop and CPU time are its own.
 // Prints medians of 3 runs (`--runs N`) beside the network bound: requests × RTT ÷ requests in
-// flight, the time the requests alone need at that parallelism, whatever the client does.
+// flight, the time the requests alone need at that parallelism, whatever the client does; and
+// beside the baseline, the same code with the scheduling before this work (8 in flight, 4 images
+// at once, first come first served; `--skip-baseline` leaves it out), the two taking turns.
 // `--images N`, `--rtt MS`, `--inflight N` (requests in flight per registry), `--at-once N`
 // (images at once) change the setting; `--keep DIR` seeds DIR once and reuses it afterwards;
 // `--cache memory` leaves the persistent cache out, `--fifo` the images' priorities; `--profile FILE.cpuprofile` writes a CPU profile of the last run (open it in Chrome's DevTools).
@@ -92,6 +94,12 @@ export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/** The `q` quantile (0..1) of `xs`, nearest rank. */
+export const quantile = (xs: readonly number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
 };
 
 /** The time the requests alone take at `inflight` in parallel, each costing `rttMs`. */
@@ -236,38 +244,53 @@ export async function loadRelease(s: RunSettings, take: () => Promise<SeenReques
 
 const ms = (n: number): string => (Number.isNaN(n) ? 'n/a' : `${Math.round(n).toLocaleString('en')} ms`);
 
-export function report(runs: readonly ReleaseRun[], o: { images: number; rttMs: number; inflight: number; atOnce: string; cache: string; loadBefore: readonly number[] }): string {
-  const med = (f: (r: ReleaseRun) => number): number => median(runs.map(f));
-  const requests = med((r) => r.requests.length);
-  const bound = networkBoundMs(requests, o.rttMs, o.inflight);
-  const complete = med((r) => r.completeMs);
-  const first = med((r) => r.firstVerdictMs);
+/** One configuration's runs: the defaults, or the baseline. */
+export interface Measured {
+  readonly label: string;
+  readonly runs: readonly ReleaseRun[];
+  readonly inflight: number;
+}
+
+export function report(now: Measured, baseline: Measured | undefined, o: { images: number; rttMs: number; cache: string; loadBefore: readonly number[] }): string {
+  const med = (m: Measured, f: (r: ReleaseRun) => number): number => median(m.runs.map(f));
+  const requests = (m: Measured): number => med(m, (r) => r.requests.length);
+  const bound = (m: Measured): number => networkBoundMs(requests(m), o.rttMs, m.inflight);
+  const complete = med(now, (r) => r.completeMs);
+  const first = med(now, (r) => r.firstVerdictMs);
+  const last = now.runs[now.runs.length - 1]!;
   const kinds = new Map<string, number>();
-  for (const r of runs[runs.length - 1]!.requests) kinds.set(requestKind(r), (kinds.get(requestKind(r)) ?? 0) + 1);
-  const last = runs[runs.length - 1]!;
+  for (const r of last.requests) kinds.set(requestKind(r), (kinds.get(requestKind(r)) ?? 0) + 1);
   const pass = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
   const load = (l: readonly number[]): string => l.map((x) => x.toFixed(1)).join(' / ');
+  const cols = (f: (m: Measured) => string): string => (baseline ? `${f(now)} | ${f(baseline)}` : f(now));
+  const row = (figure: string, f: (m: Measured) => string, goal = '', verdict = ''): string => `| ${figure} | ${cols(f)} | ${goal} | ${verdict} |`;
+  const perRun = (m: Measured): string => `${m.label}: complete ${m.runs.map((r) => Math.round(r.completeMs)).join(', ')} ms; first verdict ${m.runs.map((r) => Math.round(r.firstVerdictMs)).join(', ')} ms`;
   return [
     '',
     `## The big release in process (ReleaseService, registry client, verifier; no editor)`,
     '',
-    `${o.images} images × 4 platforms (tools/seed-load-release.ts), ${o.rttMs} ms added per request, ${o.inflight} requests in flight per registry, images at once: ${o.atOnce}, ${o.cache === 'disk' ? 'fresh persistent cache' : 'memory cache only'}. Median of ${runs.length}; ${cpus().length} CPUs; load average ${load(o.loadBefore)} before, ${load(loadavg())} after (1 / 5 / 15 min); Node ${process.versions.node}.`,
+    `${o.images} images × 4 platforms (tools/seed-load-release.ts), ${o.rttMs} ms added per request, ${o.cache === 'disk' ? 'a fresh persistent cache' : 'a memory cache only'}; ${now.label}${baseline ? `, beside the baseline: ${baseline.label}` : ''}. Medians of ${now.runs.length}, the configurations taking turns; ${cpus().length} CPUs; load average ${load(o.loadBefore)} before, ${load(loadavg())} after (1 / 5 / 15 min); Node ${process.versions.node}.`,
     '',
-    '| figure | value | goal | |',
-    '|---|---:|---:|---|',
-    `| complete (every image verified under the policy) | ${ms(complete)} | ≤ 3,000 ms | ${pass(complete <= 3000)} |`,
-    `| network bound: ${requests} requests × ${o.rttMs} ms ÷ ${o.inflight} in flight | ${ms(bound)} | | complete is ${(complete / bound).toFixed(2)}× the bound |`,
-    `| first verdict | ${ms(first)} | ≤ 1,000 ms | ${pass(first <= 1000)} |`,
-    `| first image inspected (graph, not yet verified) | ${ms(med((r) => r.firstInspectedMs))} | | |`,
-    `| every 5th verdict at | ${last.verdictTimesMs.map((t) => Math.round(t)).join(', ')} ms (last run) | | |`,
-    `| requests (per image) | ${requests} (${(requests / o.images).toFixed(1)}) | | |`,
-    `| round trips on the critical path | ${med((r) => criticalPathDepth(r.requests))} | | |`,
-    `| client CPU (user + system) | ${ms(med((r) => r.cpuMs))} | | |`,
-    `| longest block of the client's event loop | ${ms(med((r) => r.maxBlockMs))} | | |`,
-    `| verdicts | ${Object.entries(last.verdicts).map(([k, v]) => `${v} ${k}`).join(', ')} | ${o.images} verified | ${pass(last.verdicts.verified === o.images)} |`,
+    `| figure | now |${baseline ? ' baseline |' : ''} goal | |`,
+    `|---|---:|${baseline ? '---:|' : ''}---:|---|`,
+    row('complete (every image verified under the policy)', (m) => ms(med(m, (r) => r.completeMs)), '≤ 3,000 ms', pass(complete <= 3000)),
+    row('network bound: requests × RTT ÷ requests in flight', (m) => `${requests(m)} × ${o.rttMs} ÷ ${m.inflight} = ${ms(bound(m))}`),
+    row('complete ÷ network bound', (m) => `${(med(m, (r) => r.completeMs) / bound(m)).toFixed(2)}×`),
+    row('first verdict', (m) => ms(med(m, (r) => r.firstVerdictMs)), '≤ 1,000 ms', pass(first <= 1000)),
+    row('first image inspected (graph, not yet verified)', (m) => ms(med(m, (r) => r.firstInspectedMs))),
+    row('every 5th verdict at (last run)', (m) => `${m.runs[m.runs.length - 1]!.verdictTimesMs.map((t) => Math.round(t)).join(', ')} ms`),
+    row('requests (per image)', (m) => `${requests(m)} (${(requests(m) / o.images).toFixed(1)})`),
+    row('round trips on the critical path', (m) => String(med(m, (r) => criticalPathDepth(r.requests)))),
+    // What a request took at the proxy, its added delay included: past the delay, the registry's
+    // and the proxy's own time, which on a busy machine is mostly waiting for a CPU.
+    row('time per request at the proxy: median (90th percentile)', (m) => `${ms(med(m, (r) => quantile(r.requests.map((q) => q.end - q.start), 0.5)))} (${ms(med(m, (r) => quantile(r.requests.map((q) => q.end - q.start), 0.9)))})`),
+    row('the bound at that median: requests × median ÷ requests in flight', (m) => ms(networkBoundMs(requests(m), med(m, (r) => quantile(r.requests.map((q) => q.end - q.start), 0.5)), m.inflight))),
+    row('client CPU (user + system)', (m) => ms(med(m, (r) => r.cpuMs))),
+    row('longest block of the client\'s event loop', (m) => ms(med(m, (r) => r.maxBlockMs))),
+    row('verdicts (last run)', (m) => Object.entries(m.runs[m.runs.length - 1]!.verdicts).map(([k, v]) => `${v} ${k}`).join(', '), `${o.images} verified`, pass(last.verdicts.verified === o.images)),
     '',
-    `Requests by kind (last run): ${[...kinds].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
-    `Per run: complete ${runs.map((r) => Math.round(r.completeMs)).join(', ')} ms; first verdict ${runs.map((r) => Math.round(r.firstVerdictMs)).join(', ')} ms.`,
+    `Requests by kind (now, last run): ${[...kinds].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Per run: ${[now, ...(baseline ? [baseline] : [])].map(perRun).join('; ')}.`,
     '',
   ].join('\n');
 }
@@ -316,10 +339,14 @@ async function seeded(images: number, keep: string | undefined): Promise<{ regis
   }
 }
 
+/** The scheduling before this benchmark's work: 8 requests in flight, 4 images at once, first come first served. */
+export const BASELINE = { inflight: 8, atOnce: 4, fifo: true } as const;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     images: { type: 'string', default: '40' }, runs: { type: 'string', default: '3' }, rtt: { type: 'string', default: '25' },
-    inflight: { type: 'string' }, 'at-once': { type: 'string' }, keep: { type: 'string' }, 'serve-proxy': { type: 'string' }, profile: { type: 'string' }, cache: { type: 'string', default: 'disk' }, fifo: { type: 'boolean', default: false },
+    inflight: { type: 'string' }, 'at-once': { type: 'string' }, keep: { type: 'string' }, 'serve-proxy': { type: 'string' }, profile: { type: 'string' },
+    cache: { type: 'string', default: 'disk' }, fifo: { type: 'boolean', default: false }, 'skip-baseline': { type: 'boolean', default: false },
   } });
   const rttMs = Number(values.rtt);
   if (values['serve-proxy'] !== undefined) return serveProxy(values['serve-proxy'], rttMs);
@@ -327,21 +354,30 @@ async function main(): Promise<void> {
   const images = Number(values.images);
   const inflight = values.inflight !== undefined ? Number(values.inflight) : defaultInflight();
   const atOnce = values['at-once'] !== undefined ? Number(values['at-once']) : undefined;
+  if (values.cache !== 'disk' && values.cache !== 'memory') throw new Error(`--cache is disk or memory, not ${values.cache}`);
+  const cache = values.cache;
   const { registry, release, cleanup } = await seeded(images, values.keep);
   const proxy = await startProxyChild(registry.url, rttMs);
   try {
     // Repositories were stored without a host: the proxy's port changes every run.
     const references = release.references.map((repo) => `${proxy.host}/${repo}:${LOAD_TAG}`);
-    if (values.cache !== 'disk' && values.cache !== 'memory') throw new Error(`--cache is disk or memory, not ${values.cache}`);
-    const settings: RunSettings = { references, trustedRoot: release.trustedRoot, inflight, cache: values.cache, fifo: values.fifo, ...(atOnce !== undefined ? { atOnce } : {}) };
-    // One warm-up (JIT, the registry's own caches), then the measured runs.
-    await loadRelease(settings, proxy.take);
+    const settings: RunSettings = { references, trustedRoot: release.trustedRoot, inflight, cache, fifo: values.fifo, ...(atOnce !== undefined ? { atOnce } : {}) };
+    const baseline: RunSettings | undefined = values['skip-baseline'] ? undefined : { references, trustedRoot: release.trustedRoot, cache, ...BASELINE };
+    // One warm-up each (JIT, the registry's own caches), then the measured runs, taking turns.
+    for (const s of [settings, baseline]) if (s) await loadRelease(s, proxy.take);
     const runs: ReleaseRun[] = [];
+    const baseRuns: ReleaseRun[] = [];
     for (let i = 0; i < Number(values.runs); i++) {
       const profile = values.profile !== undefined && i === Number(values.runs) - 1 ? await startProfile() : undefined;
       runs.push(await loadRelease(settings, proxy.take, profile && (() => profile(values.profile!))));
+      if (baseline) baseRuns.push(await loadRelease(baseline, proxy.take));
     }
-    process.stdout.write(report(runs, { images, rttMs, inflight, atOnce: atOnce !== undefined ? String(atOnce) : "the service's default", cache: values.cache, loadBefore }));
+    const label = `${inflight} requests in flight, ${atOnce ?? "the service's default number of"} images at once${values.fifo ? ', first come first served' : ', each image\'s requests at its turn'}`;
+    process.stdout.write(report(
+      { label, runs, inflight },
+      baseline ? { label: `${BASELINE.inflight} in flight, ${BASELINE.atOnce} images at once, first come first served`, runs: baseRuns, inflight: BASELINE.inflight } : undefined,
+      { images, rttMs, cache, loadBefore },
+    ));
   } finally {
     await proxy.close();
     await registry.stop();
