@@ -4,8 +4,8 @@
 // breaks exactly one thing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate as NodeX509, createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,16 +21,12 @@ import { parsePublicKey } from '../../src/verify/trust/public-key';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { loadTrustRoot } from '../../src/verify/trust/trust-root';
 import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import { fetchBlob, fetchManifest } from '../support/push';
-import { startRegistry } from '../support/registry';
-import type { TestRegistry } from '../support/registry';
 import { realFixtureDir } from '../support/real-fixtures';
 import type { BundleArtifact } from '../support/sigstore/bundle';
 import { attestationBundle, cosignSignBundle, messageSignatureBundle, toBundleArtifact } from '../support/sigstore/bundle';
 import { GITHUB_ISSUER, fulcioOid } from '../support/sigstore/ca';
 import type { SigningIdentity } from '../support/sigstore/ca';
-import type { CosignLayer } from '../support/sigstore/cosign';
-import { COSIGN_ANNOTATION, attestationLayer, cosignAttest, cosignSign, signatureLayer } from '../support/sigstore/cosign';
+import { COSIGN_ANNOTATION, attestationLayer, cosignAttest, cosignSign, layerAsBundle, signatureLayer } from '../support/sigstore/cosign';
 import { dsseV001Body, hashedRekordBody, intotoV001Body, intotoV002Body } from '../support/sigstore/entries';
 import type { DsseEnvelope } from '../support/sigstore/in-toto';
 import { COSIGN_SIGN_V1, SLSA_PROVENANCE_V1, envelopeJson, githubProvenancePredicate } from '../support/sigstore/in-toto';
@@ -41,7 +37,6 @@ import type { SetPayload } from '../support/sigstore/log';
 import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
 import type { MutationName } from '../support/sigstore/mutations';
-import { pushSignedRelease } from '../support/sigstore/release';
 import { MUTATIONS, OTHER_IMAGE_DIGEST, tamperedPayload } from '../support/sigstore/mutations';
 import type { SignedRecord } from '../support/sigstore/signed';
 import { signEnvelope } from '../support/sigstore/signed';
@@ -76,33 +71,6 @@ function verify(bundle: BundleArtifact | Buffer | string, artifact: BlobArtifact
     ...(options.key ? { key: parsePublicKey(options.key.publicKeyPem, 'managed key') } : {}),
     ...(options.requireTlog !== undefined ? { requireTlog: options.requireTlog } : {}),
   });
-}
-
-/**
- * cosign annotations -> bundle v0.1, the recipe src/verify/bundle/cosign-bundle.ts implements (annotations:
- * https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md), kept here (not imported
- * from src) so the generated layers are checked independently of the code under test.
- */
-function layerAsBundle(layer: CosignLayer): string {
-  const a = layer.annotations;
-  const cert = a[COSIGN_ANNOTATION.certificate];
-  const vm: Record<string, unknown> = cert
-    ? { x509CertificateChain: { certificates: [{ rawBytes: new NodeX509(cert).raw.toString('base64') }] } }
-    : { publicKey: { hint: '' } };
-  const rekor = a[COSIGN_ANNOTATION.bundle];
-  vm.tlogEntries = [];
-  if (rekor) {
-    const { SignedEntryTimestamp, Payload: p } = JSON.parse(rekor) as { SignedEntryTimestamp: string; Payload: SetPayload };
-    const body = JSON.parse(Buffer.from(p.body, 'base64').toString('utf8')) as { kind: string; apiVersion: string };
-    vm.tlogEntries = [{
-      logIndex: String(p.logIndex), logId: { keyId: Buffer.from(p.logID, 'hex').toString('base64') }, kindVersion: { kind: body.kind, version: body.apiVersion },
-      integratedTime: String(p.integratedTime), inclusionPromise: { signedEntryTimestamp: SignedEntryTimestamp }, canonicalizedBody: p.body,
-    }];
-  }
-  const content = layer.mediaType.includes('dsse')
-    ? { dsseEnvelope: JSON.parse(layer.bytes.toString('utf8')) as unknown }
-    : { messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(layer.bytes).digest('base64') }, signature: a[COSIGN_ANNOTATION.signature] } };
-  return JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1', verificationMaterial: vm, ...content });
 }
 
 describe('trusted root', () => {
@@ -403,46 +371,5 @@ describe('mutations: each breaks one thing', () => {
     const r = verify(toBundleArtifact(bad), artifactFor(bad), { policy: { identity: { regexp: pattern }, issuer: { exact: GITHUB_ISSUER } } });
     assert.deepEqual(failing(r), ['IDENTITY']);
     assert.equal(signatureLayer(bad as Parameters<typeof signatureLayer>[0]).annotations[COSIGN_ANNOTATION.certificate], (bad.signer as SigningIdentity).certificate.pem);
-  });
-});
-
-const haveRegistry = existsSync('/usr/bin/docker-registry');
-describe('pushSignedRelease into a real registry', { skip: haveRegistry ? false : 'docker-registry is not installed (scripts/ensure-system.sh installs it)' }, () => {
-  let registry: TestRegistry;
-  before(async () => {
-    registry = await startRegistry();
-  });
-  after(() => registry?.stop());
-
-  test('the index, cosign .sig/.att and referrer bundles, each verifying, with what covers what', async () => {
-    const release = await pushSignedRelease(registry, 'org/app', {
-      sigstore, sourceRepository: REPO, platforms: ['linux/amd64', 'linux/arm64'],
-      cosignSignatures: ['index', 'linux/arm64'], cosignAttestations: ['index'], referrers: ['index'],
-    });
-    const arm = release.index.platforms.find((p) => p.key === 'linux/arm64')!;
-    assert.deepEqual(release.signer, { identity: IDENTITY, issuer: GITHUB_ISSUER, keyFingerprint: release.signer.keyFingerprint });
-    assert.deepEqual(release.coverage, {
-      index: {
-        digest: release.index.digest, signed: ['cosign-sig', 'referrer'],
-        attested: [{ format: 'cosign-att', predicateType: SLSA_PROVENANCE_V1 }, { format: 'referrer', predicateType: SLSA_PROVENANCE_V1 }],
-      },
-      'linux/amd64': { digest: release.index.platforms[0]!.digest, signed: [], attested: [] },
-      'linux/arm64': { digest: arm.digest, signed: ['cosign-sig'], attested: [] },
-    });
-    for (const s of release.signatures) {
-      const manifest = await fetchManifest(registry, 'org/app', s.format === 'referrer' ? s.manifestDigest : s.tag);
-      assert.equal(manifest.status, 200, `${s.format} ${s.tag}`);
-      const doc = JSON.parse(manifest.bytes.toString('utf8')) as { layers: Array<{ mediaType: string; digest: string; annotations?: Record<string, string> }>; subject?: { digest: string } };
-      const layer = doc.layers[0]!;
-      const blob = await fetchBlob(registry, 'org/app', layer.digest);
-      const r = s.format === 'referrer'
-        ? verify(blob, digestArtifact(s.covers))
-        : verify(layerAsBundle({ mediaType: layer.mediaType, bytes: blob, annotations: layer.annotations ?? {}, record: s.record as CosignLayer['record'] }), s.format === 'cosign-sig' ? bytesArtifact(blob) : digestArtifact(s.covers));
-      assert.equal(r.state, 'verified', `${s.format} for ${s.target}: ${JSON.stringify(r.checks.filter((c) => c.status !== 'pass'))}`);
-      if (s.format === 'referrer') assert.equal(doc.subject?.digest, s.covers);
-    }
-    const tagIndex = await fetchManifest(registry, 'org/app', `sha256-${release.index.digest.slice(7)}`);
-    const listed = (JSON.parse(tagIndex.bytes.toString('utf8')) as { manifests: Array<{ annotations: Record<string, string> }> }).manifests;
-    assert.deepEqual(listed.map((m) => m.annotations['dev.sigstore.bundle.predicateType']), [COSIGN_SIGN_V1, SLSA_PROVENANCE_V1]);
   });
 });

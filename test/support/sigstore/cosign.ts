@@ -7,6 +7,8 @@ import type { StatementSubject } from './in-toto';
 import { IN_TOTO_PAYLOAD_TYPE, SLSA_PROVENANCE_V1, envelopeJson, inTotoStatement } from './in-toto';
 import type { SignOptions, SignedEnvelope, SignedMessage, Signer, TlogRecord } from './signed';
 import { isIdentity, signEnvelope, signMessage } from './signed';
+import { X509Certificate as NodeX509, createHash } from 'node:crypto';
+import type { SetPayload } from './log';
 
 export const COSIGN_ANNOTATION = {
   signature: 'dev.cosignproject.cosign/signature',
@@ -121,4 +123,31 @@ export function cosignAttest(signer: Signer, o: AttestOptions): CosignLayer {
   });
   const { digest: _d, subjectName: _s, predicateType: _p, predicate: _q, extraSubjects: _e, ...sign } = o;
   return attestationLayer(signEnvelope(signer, IN_TOTO_PAYLOAD_TYPE, statement, { ...sign, entryKind: o.entryKind ?? 'intoto/0.0.2' }));
+}
+
+/**
+ * cosign annotations -> bundle v0.1, the recipe src/verify/bundle/cosign-bundle.ts implements (annotations:
+ * https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md), kept here (not imported
+ * from src) so the generated layers are checked independently of the code under test.
+ */
+export function layerAsBundle(layer: CosignLayer): string {
+  const a = layer.annotations;
+  const cert = a[COSIGN_ANNOTATION.certificate];
+  const vm: Record<string, unknown> = cert
+    ? { x509CertificateChain: { certificates: [{ rawBytes: new NodeX509(cert).raw.toString('base64') }] } }
+    : { publicKey: { hint: '' } };
+  const rekor = a[COSIGN_ANNOTATION.bundle];
+  vm.tlogEntries = [];
+  if (rekor) {
+    const { SignedEntryTimestamp, Payload: p } = JSON.parse(rekor) as { SignedEntryTimestamp: string; Payload: SetPayload };
+    const body = JSON.parse(Buffer.from(p.body, 'base64').toString('utf8')) as { kind: string; apiVersion: string };
+    vm.tlogEntries = [{
+      logIndex: String(p.logIndex), logId: { keyId: Buffer.from(p.logID, 'hex').toString('base64') }, kindVersion: { kind: body.kind, version: body.apiVersion },
+      integratedTime: String(p.integratedTime), inclusionPromise: { signedEntryTimestamp: SignedEntryTimestamp }, canonicalizedBody: p.body,
+    }];
+  }
+  const content = layer.mediaType.includes('dsse')
+    ? { dsseEnvelope: JSON.parse(layer.bytes.toString('utf8')) as unknown }
+    : { messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(layer.bytes).digest('base64') }, signature: a[COSIGN_ANNOTATION.signature] } };
+  return JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1', verificationMaterial: vm, ...content });
 }
