@@ -23,6 +23,8 @@ import { logImageLoads } from './host/load-log';
 import { registerImagePanel } from './panel/image-panel';
 import { followTreeSelection } from './panel/follow-selection';
 import { registerGoreleaserFeatures } from './hovers/index';
+import { registerWorkspaceReferences } from './hovers/workspace';
+import type { WorkspaceReferences } from './hovers/workspace';
 import { ReleaseService } from './releases/release-service';
 import { SignerWatch } from './releases/signer-watch';
 import { DOCUMENT_SCHEME, JsonDocuments } from './views/json-documents';
@@ -45,6 +47,8 @@ export interface ProvenanceLensApi {
   readonly ready: Promise<void>;
   /** How long `activate` took (ms). */
   readonly activationMs: number;
+  /** The workspace's image references: the index, the policy's coverage, their Problems. */
+  readonly workspace: WorkspaceReferences;
 }
 
 const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
@@ -163,11 +167,13 @@ export function activate(context: vscode.ExtensionContext, boot?: BootFacts): Pr
   registerImagePanel(context, panel);
   registerDiffPanel(context, diff);
   const ready = reloadReleases().catch((e: unknown) => log.logger.error(`Reading the releases failed: ${e instanceof Error ? e.message : String(e)}`));
+  // The workspace's files are looked for once the releases are read, after activation.
+  const workspace = registerWorkspaceReferences(context, { ...services, policyOf: async (r) => (await verifier.policyOf(r)).policy }, ready);
   const activationMs = Math.round(performance.now() - started);
   // With the loading of this code (the boot's), in CPU time too: on a busy machine the wall time is mostly waiting.
   const loading = boot ? `; ${Math.round(performance.now() - boot.started)} ms with loading its code, ${Math.round(cpuMs(process.cpuUsage(boot.cpu)))} ms CPU (code cache: ${boot.codeCache})` : '';
   log.logger.info(`Provenance Lens ${version} activated in ${activationMs} ms${loading} (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);
-  return { service, tree, view, status, reloadReleases, ready, activationMs };
+  return { service, tree, view, status, reloadReleases, ready, activationMs, workspace };
 }
 
 export function deactivate(): void {

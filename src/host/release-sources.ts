@@ -12,6 +12,8 @@ export class ReleaseSources implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** The workspace's image references as a release (src/hovers/workspace.ts sets it once files are read). */
+  private workspace: () => Release | undefined = () => undefined;
 
   constructor(private readonly state: ExtensionState, private readonly settings: () => LensSettings, private readonly log: (m: string) => void) {
     const watcher = vscode.workspace.createFileSystemWatcher(GORELEASER_GLOB);
@@ -28,7 +30,13 @@ export class ReleaseSources implements vscode.Disposable {
     }, 200);
   }
 
-  /** Every release, goreleaser configs first. */
+  /** Where the "Workspace images" release comes from; announces a change. */
+  setWorkspace(release: () => Release | undefined): void {
+    this.workspace = release;
+    this.changed();
+  }
+
+  /** Every release, goreleaser configs first, then the workspace's images, then those added and checked. */
   async releases(): Promise<Release[]> {
     const out: Release[] = [];
     try {
@@ -38,6 +46,8 @@ export class ReleaseSources implements vscode.Disposable {
     } catch (e) {
       this.log(`Reading the goreleaser files failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+    const workspace = this.workspace();
+    if (workspace) out.push(workspace);
     const user = this.state.userImages.read();
     if (user.length) out.push({ id: 'user', origin: 'user', name: '', images: user.map((reference) => ({ reference })) });
     const listed = new Set(out.flatMap((r) => r.images.map((i) => i.reference)));
@@ -52,7 +62,8 @@ export class ReleaseSources implements vscode.Disposable {
     for (const r of await this.releases()) {
       for (const i of r.images) {
         if (i.reference !== null && !out.some((o) => o.reference === i.reference)) {
-          out.push({ reference: i.reference, from: r.origin === 'goreleaser' ? `${r.file ? vscode.workspace.asRelativePath(r.file) : 'goreleaser'}${i.origin ? ` ${i.origin}` : ''}` : r.origin === 'user' ? 'added to the release view' : 'checked this session' });
+          const file = r.file ?? i.file;
+          out.push({ reference: i.reference, from: r.origin === 'goreleaser' || r.origin === 'workspace' ? `${file ? vscode.workspace.asRelativePath(file) : 'goreleaser'}${r.origin === 'workspace' && i.line ? `:${i.line}` : ''}${i.origin ? ` ${i.origin}` : ''}` : r.origin === 'user' ? 'added to the release view' : 'checked this session' });
         }
       }
     }

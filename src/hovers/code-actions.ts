@@ -12,6 +12,7 @@ import type { SourceRange } from '../goreleaser/types';
 import { PolicyFixCommandIds, RESTRICTED_FIX } from '../commands/policy-fixes';
 import type { PolicyFixTarget } from '../commands/policy-fixes';
 import { OPEN_IMAGE_PANEL_COMMAND } from '../panel/image-panel';
+import { shortName } from './pin-words';
 import type { GoreleaserFeatureDeps } from './deps';
 import { GoreleaserCommandIds } from './deps';
 import { DIAGNOSTIC_SOURCE, imageDiagnostics } from './diagnostics';
@@ -21,11 +22,7 @@ import type { GoreleaserModel } from './release-context';
 const PINNABLE: ReadonlySet<Cause['code']> = new Set(['IDENTITY_MISMATCH', 'ISSUER_MISMATCH', 'UNPINNED']);
 const MAX_SIGNERS = 3;
 
-/** `rancher/fleet-agent` of `127.0.0.1:5000/rancher/fleet-agent:v0.13.0`, for titles. */
-export function shortName(reference: string): string {
-  const path = reference.replace(/[@].*$/, '').replace(/:[^/:]+$/, '');
-  return path.split('/').slice(1).join('/') || path;
-}
+export { shortName } from './pin-words';
 
 /** A signer in a few words: `fleet-fork/fleet's release.yml`, else the identity. */
 export function signerWords(s: Signer): string {

@@ -31,7 +31,7 @@ export const HOVER_COMMANDS: HoverCommands = {
 /** The only commands hover markdown may run. */
 export const TRUSTED_COMMANDS: readonly string[] = Object.values(HOVER_COMMANDS);
 
-function markdown(value: string): vscode.MarkdownString {
+export function markdown(value: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString(value, false);
   md.supportHtml = false;
   md.isTrusted = { enabledCommands: [...TRUSTED_COMMANDS] };

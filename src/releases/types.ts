@@ -7,7 +7,8 @@ import type { VerdictState } from '../model/verdict';
 import type { ImageGraph } from '../model/image-graph';
 import type { ImageVerification } from './verification';
 
-export type ReleaseOrigin = 'goreleaser' | 'user' | 'session';
+/** `workspace`: the images the workspace's Dockerfiles, compose files, manifests, charts and workflows name. */
+export type ReleaseOrigin = 'goreleaser' | 'user' | 'session' | 'workspace';
 
 /** One image a release publishes. */
 export interface ReleaseImageSpec {
@@ -21,12 +22,15 @@ export interface ReleaseImageSpec {
   readonly preview?: string;
   /** Where it comes from, for people: `dockers_v2[0]`. */
   readonly origin?: string;
-  /** 1-based position in the file (goreleaser). */
+  /** 1-based position in the file (goreleaser, workspace). */
   readonly line?: number;
+  readonly column?: number;
+  /** Absolute path of the file that names it (workspace: the tree groups images by file). */
+  readonly file?: string;
 }
 
 export interface Release {
-  /** Stable: `user`, `session`, or `goreleaser:<file>`. */
+  /** Stable: `user`, `session`, `workspace`, or `goreleaser:<file>`. */
   readonly id: string;
   readonly origin: ReleaseOrigin;
   /** The project name (goreleaser) or empty (user/session: the edge names them). */

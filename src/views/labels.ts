@@ -40,6 +40,7 @@ export function signerText(s: SignedBy): string {
 export function releaseTitle(r: Release): string {
   if (r.origin === 'user') return 'Added images';
   if (r.origin === 'session') return 'Checked this session';
+  if (r.origin === 'workspace') return 'Workspace images';
   return r.name || (r.file ? r.file.split(/[\\/]/).pop()! : 'Release');
 }
 

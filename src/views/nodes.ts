@@ -6,7 +6,9 @@ import type { LoadFailure } from '../releases/types';
 
 export type TreeNode =
   | { readonly kind: 'release'; readonly id: string; readonly releaseId: string }
-  | { readonly kind: 'image'; readonly id: string; readonly releaseId: string; readonly reference: string }
+  /** A file of the workspace release, grouping the images it names. */
+  | { readonly kind: 'file'; readonly id: string; readonly releaseId: string; readonly file: string }
+  | { readonly kind: 'image'; readonly id: string; readonly releaseId: string; readonly reference: string; readonly file?: string }
   | { readonly kind: 'unresolved'; readonly id: string; readonly releaseId: string; readonly spec: ReleaseImageSpec }
   | { readonly kind: 'platform'; readonly id: string; readonly reference: string; readonly digest: string }
   | { readonly kind: 'artifact'; readonly id: string; readonly reference: string; readonly digest: string; readonly coversDigest: string }

@@ -37,6 +37,9 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
 
+  /** Whether the policy says anything about an image (set by the workspace features); unknown until then. */
+  private coverageOf: (reference: string) => boolean | undefined = () => undefined;
+
   constructor(readonly service: ReleaseService, private readonly signers?: SignerWatch) {
     const unsubscribe = [service.onDidChange((e) => this.changed(e)), signers?.onDidChange((reference) => this.changed({ kind: 'image', reference }))];
     this.unsubscribe = () => unsubscribe.forEach((u) => u?.());
@@ -54,8 +57,23 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   getParent(node: TreeNode): TreeNode | undefined {
     if (node.kind === 'release') return undefined;
+    if (node.kind === 'file') return this.releaseNode(node.releaseId);
+    const file = node.kind === 'image' ? node.file : node.kind === 'unresolved' ? node.spec.file : undefined;
+    if (file !== undefined && (node.kind === 'image' || node.kind === 'unresolved')) return this.fileNode(node.releaseId, file);
     if (node.kind === 'image' || node.kind === 'unresolved') return this.releaseNode(node.releaseId);
     return this.parents.get(node.id);
+  }
+
+  coverage(reference: string): boolean | undefined {
+    return this.coverageOf(reference);
+  }
+
+  /** What the policy covers changed (or became known): the workspace release's images are drawn again. */
+  setCoverage(coverage: (reference: string) => boolean | undefined): void {
+    this.coverageOf = coverage;
+    const images = this.service.releases.filter((r) => r.origin === 'workspace').flatMap((r) => r.images.map((i) => i.reference)).filter((r): r is string => r !== null);
+    const nodes = [...new Set(images)].flatMap((r) => this.nodes.imagesOf(r));
+    if (nodes.length) this.emitter.fire(nodes);
   }
 
   /** The loaded graph of an image, if it is loaded. */
@@ -72,7 +90,8 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   /** The first image node showing `reference`, for reveal(). */
   findImage(reference: string): NodeOf<'image'> | undefined {
     for (const r of this.service.releases) {
-      if (r.images.some((i) => i.reference === reference)) return this.imageNode(r.id, reference);
+      const spec = r.images.find((i) => i.reference === reference);
+      if (spec) return this.imageNode(r.id, reference, spec.file);
     }
     return undefined;
   }
@@ -81,7 +100,7 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   releaseOf(node: TreeNode | undefined): string | undefined {
     for (let n = node; n; n = this.getParent(n)) {
       if (n.kind === 'release') return n.releaseId;
-      if (n.kind === 'image' || n.kind === 'unresolved') return n.releaseId;
+      if (n.kind === 'image' || n.kind === 'unresolved' || n.kind === 'file') return n.releaseId;
     }
     return undefined;
   }
@@ -121,9 +140,11 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     });
   }
 
+  /** The release's verdicts; in the workspace release only the images a policy names count (the others have none). */
   summary(releaseId: string) {
     const release = this.service.release(releaseId);
-    return summarize((release?.images ?? []).map((i) => (i.reference === null ? null : this.service.peek(i.reference))));
+    const images = (release?.images ?? []).filter((i) => release?.origin !== 'workspace' || i.reference === null || this.coverageOf(i.reference) === true);
+    return summarize(images.map((i) => (i.reference === null ? null : this.service.peek(i.reference))));
   }
 
   dispose(): void {
@@ -132,14 +153,21 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     this.emitter.dispose();
   }
 
-  private imageNode(releaseId: string, reference: string): NodeOf<'image'> {
-    return this.nodes.get({ kind: 'image', id: `image:${releaseId}:${reference}`, releaseId, reference });
+  /** `file`: the workspace release's images are grouped by the file that names them, so one image may have a node per file. */
+  private imageNode(releaseId: string, reference: string, file?: string): NodeOf<'image'> {
+    if (file === undefined) return this.nodes.get({ kind: 'image', id: `image:${releaseId}:${reference}`, releaseId, reference });
+    return this.nodes.get({ kind: 'image', id: `image:${releaseId}:${file}:${reference}`, releaseId, reference, file });
+  }
+
+  private fileNode(releaseId: string, file: string): NodeOf<'file'> {
+    return this.nodes.get({ kind: 'file', id: `file:${releaseId}:${file}`, releaseId, file });
   }
 
   private children(node?: TreeNode): TreeNode[] {
     if (!node) return this.service.releases.map((r) => this.releaseNode(r.id));
     switch (node.kind) {
       case 'release': return this.releaseChildren(node.releaseId);
+      case 'file': return this.fileChildren(node.releaseId, node.file);
       case 'image': return this.imageChildren(node);
       case 'platform': return this.digestChildren(node.id, node.reference, node.digest, true);
       case 'artifact': return (this.artifactEntry(node)?.children ?? []).map((e) => this.artifactNode(node.id, node.reference, e));
@@ -147,9 +175,19 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     }
   }
 
+  /** The workspace release's images of one file, in the file's order. */
+  private fileChildren(releaseId: string, file: string): TreeNode[] {
+    const release = this.service.release(releaseId);
+    return (release?.images ?? []).map((spec, i) => ({ spec, i })).filter(({ spec }) => spec.file === file).map(({ spec, i }) => (spec.reference !== null
+      ? this.imageNode(releaseId, spec.reference, file)
+      : this.nodes.get({ kind: 'unresolved', id: `unresolved:${releaseId}:${i}`, releaseId, spec })));
+  }
+
   private releaseChildren(releaseId: string): TreeNode[] {
     const release = this.service.release(releaseId);
     if (!release) return [];
+    // The workspace's images, grouped by the file that names them: drawing a file draws no image, so nothing is read until a file is expanded.
+    if (release.origin === 'workspace') return [...new Set(release.images.map((i) => i.file).filter((f): f is string => f !== undefined))].map((f) => this.fileNode(releaseId, f));
     const out: TreeNode[] = [];
     if (release.problem) out.push(this.nodes.get({ kind: 'note', id: `${releaseId}/problem`, text: release.problem, icon: 'warning' }));
     release.images.forEach((spec, i) => {

@@ -20,6 +20,7 @@ import { countsText, verdictText } from './verdict-text';
 import { artifactTooltip, failureTooltip, imageTooltip, platformTooltip, releaseTooltip } from './tooltips';
 import type { SignerChangeSeen } from '../releases/signer-watch';
 import { releaseSignerChange, signerChangedTooltip } from './signer-change-words';
+import { fileItem, noPolicyItem, unresolvedItem } from './workspace-items';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
 
@@ -32,12 +33,14 @@ function item(node: TreeNode, label: string, state: vscode.TreeItemCollapsibleSt
 
 /** What an item reads from the tree (ReleaseTree); declared here so items need nothing else of it. */
 export interface TreeFacts {
-  readonly service: Pick<ReleaseService, 'release' | 'state'>;
+  readonly service: Pick<ReleaseService, 'release' | 'state' | 'peek'>;
   summary(releaseId: string): ReleaseSummary;
   signerChanges(releaseId: string): Array<{ reference: string; seen: SignerChangeSeen }>;
   graph(reference: string): ImageGraph | undefined;
   verification(reference: string): ImageVerification | undefined;
   artifactEntry(node: NodeOf<'artifact'>): ArtifactEntry | undefined;
+  /** Whether the policy says anything about an image (src/releases/policy-coverage.ts); undefined until known. */
+  coverage(reference: string): boolean | undefined;
 }
 
 function release(node: NodeOf<'release'>, tree: TreeFacts): vscode.TreeItem {
@@ -56,14 +59,18 @@ function release(node: NodeOf<'release'>, tree: TreeFacts): vscode.TreeItem {
   if (s.loading) parts.push(`${s.loading} loading`);
   if (s.failed) parts.push(`${s.failed} unreadable`);
   t.description = parts.filter(Boolean).join(' · ');
-  t.iconPath = new vscode.ThemeIcon(r.origin === 'goreleaser' ? 'package' : r.origin === 'user' ? 'pinned' : 'history', signerChange ? new vscode.ThemeColor('list.warningForeground') : undefined);
+  t.iconPath = new vscode.ThemeIcon(r.origin === 'goreleaser' ? 'package' : r.origin === 'user' ? 'pinned' : r.origin === 'workspace' ? 'files' : 'history', signerChange ? new vscode.ThemeColor('list.warningForeground') : undefined);
   t.tooltip = releaseTooltip(r, s, changes.map((c) => signerChangedTooltip(c.seen).split('\n')[0]!));
   return t;
 }
 
 function image(node: NodeOf<'image'>, tree: TreeFacts): vscode.TreeItem {
-  const load = tree.service.state(node.reference);
   const release = tree.service.release(node.releaseId);
+  // A workspace file's image is read when its node is expanded if no policy names it (or until that is known).
+  if (release?.origin === 'workspace' && tree.coverage(node.reference) !== true) {
+    return noPolicyItem(node, tree.service.peek(node.reference), release.images.find((i) => i.reference === node.reference && i.file === node.file));
+  }
+  const load = tree.service.state(node.reference);
   const origin = release?.origin ?? 'unknown';
   // The repository leads; the host follows in the description (and the full reference in the
   // tooltip). Under a release rendered for a tag, the images' tag is the release's: said once.
@@ -164,7 +171,9 @@ export function treeItem(node: TreeNode, tree: TreeFacts): vscode.TreeItem {
       t.tooltip = `${safeText(node.problem.at)}: ${safeText(node.problem.message, 2000)}`;
       return t;
     }
+    case 'file': return fileItem(node, (tree.service.release(node.releaseId)?.images ?? []).filter((i) => i.file === node.file));
     case 'unresolved': {
+      if (node.spec.file !== undefined) return unresolvedItem(node);
       const spec = node.spec;
       const t = item(node, safeText(spec.preview ?? spec.template ?? 'image'), None, 'unresolved');
       t.description = spec.unresolved?.length ? `needs ${spec.unresolved.join(', ')}` : 'cannot be rendered';

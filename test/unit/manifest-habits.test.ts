@@ -65,10 +65,20 @@ describe('the manifest\'s VS Code habits', () => {
       'workspaceContains:**/.goreleaser.y*ml',
       'workspaceContains:**/goreleaser.y*ml',
       'workspaceContains:**/.provenance-lens.yaml',
+      // The other files that name images (src/references): Dockerfiles, compose files, charts, workflows.
+      'workspaceContains:**/Dockerfile',
+      'workspaceContains:**/Dockerfile.*',
+      'workspaceContains:**/*.dockerfile',
+      'workspaceContains:**/Containerfile',
+      'workspaceContains:**/{compose,docker-compose}*.{yml,yaml}',
+      'workspaceContains:**/Chart.yaml',
+      'workspaceContains:.github/workflows/*.{yml,yaml}',
+      'onLanguage:dockerfile',
       'onWebviewPanel:provenanceLens.image',
       'onWebviewPanel:provenanceLens.diff',
     ]);
-    assert.ok(!manifest.activationEvents.some((e) => e.startsWith('onLanguage:') || e === '*' || e === 'onStartupFinished'));
+    // Dockerfiles are always the extension's; YAML is only by name or content, so never `onLanguage:yaml`.
+    assert.ok(!manifest.activationEvents.some((e) => (e.startsWith('onLanguage:') && e !== 'onLanguage:dockerfile') || e === '*' || e === 'onStartupFinished'));
   });
 
   test('the walkthrough: verify an image, a goreleaser workspace, a policy, and the demo only where the repository is', () => {
