@@ -11,6 +11,11 @@ import type { DiffPanel } from '../panel/diff-panel';
 import type { LensServices } from './context';
 import { readTags } from './images';
 import { resolveTarget } from './targets';
+import type { TargetsDeps } from './targets';
+import type { ImagesDeps } from './images';
+
+/** What these commands use of the services (src/commands/context.ts). */
+export type CompareDeps = Pick<LensServices, 'context' | 'diff'> & TargetsDeps & ImagesDeps;
 
 function tagOf(reference: string): string | undefined {
   const ref = parseReference(reference);
@@ -18,7 +23,7 @@ function tagOf(reference: string): string | undefined {
 }
 
 /** Opens the comparison of the image with `otherTag`, the older one first (semver); undefined when both are the same tag. */
-function open(s: LensServices, reference: string, otherTag: string): DiffPanel | undefined {
+function open(s: CompareDeps, reference: string, otherTag: string): DiffPanel | undefined {
   const tag = tagOf(reference);
   if (tag === otherTag) return undefined;
   const other = withTag(reference, otherTag);
@@ -26,7 +31,7 @@ function open(s: LensServices, reference: string, otherTag: string): DiffPanel |
   return newer ? showDiffPanel(s.context, reference, other, s.diff) : showDiffPanel(s.context, other, reference, s.diff);
 }
 
-async function pick(s: LensServices, reference: string, tags: readonly string[], placeHolder: string): Promise<DiffPanel | undefined> {
+async function pick(s: CompareDeps, reference: string, tags: readonly string[], placeHolder: string): Promise<DiffPanel | undefined> {
   const current = tagOf(reference);
   const choices = releaseTags(tags).filter((t) => t !== current);
   if (choices.length === 0) {
@@ -38,7 +43,7 @@ async function pick(s: LensServices, reference: string, tags: readonly string[],
 }
 
 /** The image against the release before its tag; without one, a pick of its release tags. */
-export async function compareWithPrevious(s: LensServices, arg?: unknown): Promise<DiffPanel | undefined> {
+export async function compareWithPrevious(s: CompareDeps, arg?: unknown): Promise<DiffPanel | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Compare with Previous Release');
   if (!target) return undefined;
   const tags = await readTags(s, target.reference);
@@ -51,7 +56,7 @@ export async function compareWithPrevious(s: LensServices, arg?: unknown): Promi
 }
 
 /** The image against a release tag picked from its repository's, newest first. */
-export async function compareWithRelease(s: LensServices, arg?: unknown): Promise<DiffPanel | undefined> {
+export async function compareWithRelease(s: CompareDeps, arg?: unknown): Promise<DiffPanel | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Compare with Release');
   if (!target) return undefined;
   const tags = await readTags(s, target.reference);

@@ -6,8 +6,12 @@ import { repositoryOf } from '../releases/image-list';
 import type { LensServices } from './context';
 import type { Target } from './targets';
 import { resolveTarget } from './targets';
+import type { TargetsDeps } from './targets';
 
-async function graphOf(s: LensServices, target: Target): Promise<ImageGraph | undefined> {
+/** What these commands use of the services (src/commands/context.ts). */
+export type CopyDeps = Pick<LensServices, 'service'> & TargetsDeps;
+
+async function graphOf(s: CopyDeps, target: Target): Promise<ImageGraph | undefined> {
   const load = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${target.reference}`, cancellable: true }, async (_p, token) => {
     const linked = abortSignalOf(token);
     try {
@@ -29,7 +33,7 @@ async function copy(text: string): Promise<string> {
   return text;
 }
 
-export async function copyDigest(s: LensServices, arg?: unknown): Promise<string | undefined> {
+export async function copyDigest(s: CopyDeps, arg?: unknown): Promise<string | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Copy Digest');
   if (!target) return undefined;
   if (target.artifact ?? target.platform) return copy((target.artifact ?? target.platform)!);
@@ -38,7 +42,7 @@ export async function copyDigest(s: LensServices, arg?: unknown): Promise<string
 }
 
 /** `registry/repo:tag@sha256:…` for an image (the tag stays for people); `registry/repo@sha256:…` for a platform. */
-export async function copyPinnedReference(s: LensServices, arg?: unknown): Promise<string | undefined> {
+export async function copyPinnedReference(s: CopyDeps, arg?: unknown): Promise<string | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Copy Reference Pinned by Digest');
   if (!target) return undefined;
   const repository = repositoryOf(target.reference);

@@ -7,8 +7,13 @@ import type { TagList } from '../registry/source';
 import type { LensServices } from './context';
 import { revealImage } from './open-result';
 import { isTreeNode, resolveTarget } from './targets';
+import type { OpenResultDeps } from './open-result';
+import type { TargetsDeps } from './targets';
 
-export async function addImage(s: LensServices, arg?: unknown): Promise<string | undefined> {
+/** What these commands use of the services (src/commands/context.ts). */
+export type ImagesDeps = Pick<LensServices, 'engines' | 'reloadReleases' | 'service' | 'state'> & OpenResultDeps & TargetsDeps;
+
+export async function addImage(s: ImagesDeps, arg?: unknown): Promise<string | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Add Image to the Releases View');
   if (!target) return undefined;
   await s.state.userImages.write(addToList(s.state.userImages.read(), target.reference));
@@ -18,7 +23,7 @@ export async function addImage(s: LensServices, arg?: unknown): Promise<string |
   return target.reference;
 }
 
-export async function removeImage(s: LensServices, arg?: unknown): Promise<void> {
+export async function removeImage(s: ImagesDeps, arg?: unknown): Promise<void> {
   if (!isTreeNode(arg) || arg.kind !== 'image') return;
   const origin = s.service.release(arg.releaseId)?.origin;
   const store = origin === 'user' ? s.state.userImages : origin === 'session' ? s.state.sessionImages : undefined;
@@ -28,7 +33,7 @@ export async function removeImage(s: LensServices, arg?: unknown): Promise<void>
 }
 
 /** Every tag of the reference's repository, read with a cancellable progress in the status bar. */
-export function readTags(s: LensServices, reference: string): Thenable<TagList> {
+export function readTags(s: ImagesDeps, reference: string): Thenable<TagList> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the tags of ${repositoryOf(reference)}`, cancellable: true }, async (_p, token) => {
     const linked = abortSignalOf(token);
     try {
@@ -40,7 +45,7 @@ export function readTags(s: LensServices, reference: string): Thenable<TagList> 
 }
 
 /** A QuickPick of the repository's release tags, newest first; switches the image or release to it. */
-export async function pickTag(s: LensServices, arg?: unknown): Promise<string | undefined> {
+export async function pickTag(s: ImagesDeps, arg?: unknown): Promise<string | undefined> {
   if (!isTreeNode(arg) || (arg.kind !== 'image' && arg.kind !== 'release')) return undefined;
   const release = s.service.release(arg.releaseId);
   if (!release) return undefined;
@@ -79,12 +84,12 @@ export async function pickTag(s: LensServices, arg?: unknown): Promise<string | 
   return tag;
 }
 
-export async function refresh(s: LensServices): Promise<void> {
+export async function refresh(s: ImagesDeps): Promise<void> {
   await s.reloadReleases();
   s.service.refresh();
 }
 
-export function retry(s: LensServices, arg?: unknown): void {
+export function retry(s: ImagesDeps, arg?: unknown): void {
   if (isTreeNode(arg) && 'reference' in arg) s.service.refresh(arg.reference);
   else s.service.refresh();
 }

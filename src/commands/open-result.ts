@@ -7,8 +7,11 @@ import { CommandIds } from '../host/ids';
 import type { Target } from './targets';
 import { showImagePanel } from '../panel/image-panel';
 
+/** What these commands use of the services (src/commands/context.ts). */
+export type OpenResultDeps = Pick<LensServices, 'context' | 'log' | 'panel' | 'tree' | 'view'>;
+
 /** Selects the image in the Releases view (expanding its release), without taking focus. */
-export async function revealImage(s: LensServices, reference: string): Promise<boolean> {
+export async function revealImage(s: OpenResultDeps, reference: string): Promise<boolean> {
   const node = s.tree.findImage(reference);
   if (!node) return false;
   try {
@@ -21,7 +24,7 @@ export async function revealImage(s: LensServices, reference: string): Promise<b
 }
 
 /** An image that could not be read: what happened, and the way out (sign in, or the log). */
-function sayFailure(s: LensServices, target: Target, load: ImageLoad): void {
+function sayFailure(s: OpenResultDeps, target: Target, load: ImageLoad): void {
   if (load.status !== 'failed') return;
   const signIn = load.failure.code === 'UNAUTHORIZED' && load.failure.registry;
   const action = signIn ? 'Sign in' : 'Open log';
@@ -38,7 +41,7 @@ function sayFailure(s: LensServices, target: Target, load: ImageLoad): void {
  * provenance, the platform of the target selected; the image's node selected in the Releases
  * view. An image that could not be read at all gets a notification that says what to do instead.
  */
-export async function openResult(s: LensServices, target: Target, load: ImageLoad): Promise<void> {
+export async function openResult(s: OpenResultDeps, target: Target, load: ImageLoad): Promise<void> {
   await revealImage(s, target.reference);
   if (load.status !== 'loaded') {
     sayFailure(s, target, load);

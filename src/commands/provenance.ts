@@ -6,9 +6,14 @@ import { showImagePanel } from '../panel/image-panel';
 import type { LensServices } from './context';
 import { loadWithProgress } from './verify';
 import { resolveTarget } from './targets';
+import type { VerifyDeps } from './verify';
+import type { TargetsDeps } from './targets';
+
+/** What these commands use of the services (src/commands/context.ts). */
+export type ProvenanceDeps = Pick<LensServices, 'context' | 'panel' | 'settings'> & VerifyDeps & TargetsDeps;
 
 /** One platform: the target's, else the default platform setting, else the only one, else asked. */
-async function choosePlatform(s: LensServices, platforms: readonly PlatformEntry[], wanted: string | undefined): Promise<PlatformEntry | undefined> {
+async function choosePlatform(s: ProvenanceDeps, platforms: readonly PlatformEntry[], wanted: string | undefined): Promise<PlatformEntry | undefined> {
   if (wanted) return platforms.find((p) => p.digest === wanted);
   if (platforms.length <= 1) return platforms[0];
   const preferred = s.settings().defaultPlatform;
@@ -22,7 +27,7 @@ async function choosePlatform(s: LensServices, platforms: readonly PlatformEntry
 }
 
 /** Opens the image panel on the platform's provenance; returns the platform's digest. */
-export async function showProvenance(s: LensServices, arg?: unknown): Promise<string | undefined> {
+export async function showProvenance(s: ProvenanceDeps, arg?: unknown): Promise<string | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Show Provenance');
   if (!target) return undefined;
   const load = await loadWithProgress(s, target, `Reading ${target.reference}`, false);

@@ -5,6 +5,9 @@ import * as vscode from 'vscode';
 import { normalizeReference } from '../releases/image-list';
 import type { LensServices } from './context';
 
+/** What these commands use of the services (src/commands/context.ts). */
+export type ReferencePickerDeps = Pick<LensServices, 'sources' | 'state'>;
+
 interface Row extends vscode.QuickPickItem {
   readonly reference?: string;
 }
@@ -43,7 +46,7 @@ function accepted(value: string, active: Row | undefined): string | null {
   }
 }
 
-export async function pickReference(s: LensServices, options: PickOptions): Promise<string | undefined> {
+export async function pickReference(s: ReferencePickerDeps, options: PickOptions): Promise<string | undefined> {
   const known = await s.sources.knownImages();
   const history = s.state.history().filter((h) => !known.some((k) => k.reference === h));
   const fixed: Row[] = [];

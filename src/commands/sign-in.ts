@@ -5,6 +5,9 @@ import { parseRegistryReference } from '../registry/reference';
 import type { LensServices } from './context';
 import { isTreeNode } from './targets';
 
+/** What these commands use of the services (src/commands/context.ts). */
+export type SignInDeps = Pick<LensServices, 'engines' | 'log' | 'secrets' | 'service'>;
+
 function registryError(value: string): string | undefined {
   const v = value.trim();
   if (!v) return 'A registry host, e.g. ghcr.io or 127.0.0.1:5000';
@@ -17,7 +20,7 @@ function registryError(value: string): string | undefined {
 }
 
 /** Registries the view knows: those that asked for a sign-in first, then every other. */
-function knownRegistries(s: LensServices): string[] {
+function knownRegistries(s: SignInDeps): string[] {
   const wanting = new Set<string>();
   const all = new Set<string>();
   for (const r of s.service.releases) {
@@ -32,7 +35,7 @@ function knownRegistries(s: LensServices): string[] {
   return [...wanting, ...[...all].filter((r) => !wanting.has(r))];
 }
 
-async function askRegistry(s: LensServices): Promise<string | undefined> {
+async function askRegistry(s: SignInDeps): Promise<string | undefined> {
   const known = knownRegistries(s);
   if (known.length === 0) {
     return vscode.window.showInputBox({ title: 'Sign In to Registry', prompt: 'Registry host', placeHolder: 'ghcr.io', ignoreFocusOut: true, validateInput: registryError });
@@ -43,7 +46,7 @@ async function askRegistry(s: LensServices): Promise<string | undefined> {
   return vscode.window.showInputBox({ title: 'Sign In to Registry', prompt: 'Registry host', placeHolder: 'ghcr.io', ignoreFocusOut: true, validateInput: registryError });
 }
 
-export async function signIn(s: LensServices, arg?: unknown): Promise<string | undefined> {
+export async function signIn(s: SignInDeps, arg?: unknown): Promise<string | undefined> {
   let registry = typeof arg === 'string' ? arg : isTreeNode(arg) && arg.kind === 'failure' ? arg.failure.registry : undefined;
   registry ??= await askRegistry(s);
   if (!registry) return undefined;
@@ -65,7 +68,7 @@ export async function signIn(s: LensServices, arg?: unknown): Promise<string | u
   return registry;
 }
 
-export async function signOut(s: LensServices, arg?: unknown): Promise<string | undefined> {
+export async function signOut(s: SignInDeps, arg?: unknown): Promise<string | undefined> {
   const stored = s.secrets.registries();
   let registry = typeof arg === 'string' ? arg : undefined;
   if (!registry) {

@@ -6,6 +6,10 @@ import { normalizeReference } from '../releases/image-list';
 import type { TreeNode } from '../views/nodes';
 import type { LensServices } from './context';
 import { pickReference } from './reference-picker';
+import type { ReferencePickerDeps } from './reference-picker';
+
+/** What these commands use of the services (src/commands/context.ts). */
+export type TargetsDeps = Pick<LensServices, 'service' | 'tree'> & ReferencePickerDeps;
 
 export interface Target {
   readonly reference: string;
@@ -20,7 +24,7 @@ export function isTreeNode(v: unknown): v is TreeNode {
   return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string' && typeof (v as { id?: unknown }).id === 'string';
 }
 
-function fromNode(s: LensServices, node: TreeNode): Target | undefined {
+function fromNode(s: TargetsDeps, node: TreeNode): Target | undefined {
   switch (node.kind) {
     case 'image': case 'failure': case 'problem': return { reference: node.reference, node };
     case 'platform': return { reference: node.reference, platform: node.digest, node };
@@ -45,7 +49,7 @@ function tryNormalize(text: string): string | undefined {
  * The image reference the editor points at: the selection; else, in a goreleaser config, the
  * rendered reference of the image template on the cursor's line; else the token under the cursor.
  */
-export function referenceInEditor(s: LensServices, editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): string | undefined {
+export function referenceInEditor(s: TargetsDeps, editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): string | undefined {
   if (!editor) return undefined;
   const doc = editor.document;
   if (!editor.selection.isEmpty) return tryNormalize(doc.getText(editor.selection));
@@ -58,7 +62,7 @@ export function referenceInEditor(s: LensServices, editor: vscode.TextEditor | u
 }
 
 /** The target from the command's arguments, without asking. */
-export function targetOf(s: LensServices, arg: unknown): Target | undefined {
+export function targetOf(s: TargetsDeps, arg: unknown): Target | undefined {
   if (isTreeNode(arg)) return fromNode(s, arg);
   if (typeof arg === 'string') {
     const reference = tryNormalize(arg);
@@ -72,7 +76,7 @@ export function targetOf(s: LensServices, arg: unknown): Target | undefined {
 }
 
 /** The target from the arguments, else asked for with the reference picker. */
-export async function resolveTarget(s: LensServices, arg: unknown, title: string): Promise<Target | undefined> {
+export async function resolveTarget(s: TargetsDeps, arg: unknown, title: string): Promise<Target | undefined> {
   const known = targetOf(s, arg);
   if (known) return known;
   const reference = await pickReference(s, { title });

@@ -8,6 +8,11 @@ import type { LensServices } from './context';
 import { openResult } from './open-result';
 import type { Target } from './targets';
 import { resolveTarget } from './targets';
+import type { OpenResultDeps } from './open-result';
+import type { TargetsDeps } from './targets';
+
+/** What these commands use of the services (src/commands/context.ts). */
+export type VerifyDeps = Pick<LensServices, 'documents' | 'reloadReleases' | 'service' | 'state'> & OpenResultDeps & TargetsDeps;
 
 /** What the command returns (tests, other extensions): the verdict in the model's terms. */
 export interface VerifyOutcome {
@@ -23,7 +28,7 @@ export interface VerifyOutcome {
  * Lists the image (this session) unless a release already shows it, so the result has a node.
  * True when it was listed now (and is the caller's to take back).
  */
-export async function ensureListed(s: LensServices, reference: string): Promise<boolean> {
+export async function ensureListed(s: VerifyDeps, reference: string): Promise<boolean> {
   if (s.service.releases.some((r) => r.images.some((i) => i.reference === reference))) return false;
   const session = s.state.sessionImages.read();
   const added = !session.includes(reference);
@@ -33,13 +38,13 @@ export async function ensureListed(s: LensServices, reference: string): Promise<
 }
 
 /** A lookup that read nothing (a typo, a 404, a cancel) leaves no trace: not in the session list. */
-async function unlist(s: LensServices, reference: string): Promise<void> {
+async function unlist(s: VerifyDeps, reference: string): Promise<void> {
   await s.state.sessionImages.write(s.state.sessionImages.read().filter((r) => r !== reference));
   await s.reloadReleases();
 }
 
 /** Loads the image under a cancellable notification; `fresh` re-reads it from the registry. */
-export async function loadWithProgress(s: LensServices, target: Target, title: string, fresh: boolean): Promise<ImageLoad> {
+export async function loadWithProgress(s: VerifyDeps, target: Target, title: string, fresh: boolean): Promise<ImageLoad> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const linked = abortSignalOf(token);
     const stop = s.service.onDidChange((e) => {
@@ -58,7 +63,7 @@ export async function loadWithProgress(s: LensServices, target: Target, title: s
   });
 }
 
-export async function verifyImage(s: LensServices, arg?: unknown): Promise<VerifyOutcome | undefined> {
+export async function verifyImage(s: VerifyDeps, arg?: unknown): Promise<VerifyOutcome | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Verify image');
   if (!target) return undefined;
   const listed = await ensureListed(s, target.reference);
@@ -73,7 +78,7 @@ export async function verifyImage(s: LensServices, arg?: unknown): Promise<Verif
   return { reference: target.reference, status: 'loaded', state: v.state, verified: v.verified, digest: load.graph.digest };
 }
 
-export async function inspectImage(s: LensServices, arg?: unknown): Promise<string | undefined> {
+export async function inspectImage(s: VerifyDeps, arg?: unknown): Promise<string | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Inspect image');
   if (!target) return undefined;
   const load = await loadWithProgress(s, target, `Inspecting ${target.reference}`, false);

@@ -9,6 +9,9 @@ import { policyStarter } from '../fixes/policy-starter';
 import type { LensServices } from './context';
 import { policyUri } from './policy-fixes';
 
+/** What these commands use of the services (src/commands/context.ts). */
+export type WalkthroughDeps = Pick<LensServices, 'service'>;
+
 export const WalkthroughContext = {
   goreleaserWorkspace: 'provenanceLens.goreleaserWorkspace',
   policyInUse: 'provenanceLens.policyInUse',
