@@ -2,10 +2,10 @@
 // `.goreleaser.yaml` trimmed from rancher/fleet's own (its staging images, with provenance and
 // SBOMs), workspace settings that point `{{ .Env.STAGE_REGISTRY }}` at the demo registry and
 // name the policy, and a `.provenance-lens.yaml` that pins who must have signed each image.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEMO_PLATFORMS, DEMO_TAG, EXPECTED_REPOSITORY, UNSIGNED_PLATFORM, WRONG_REPOSITORY } from './demo-release';
+import { commitAndTag } from '../test/support/git';
 
 const platforms = DEMO_PLATFORMS.map((p) => `      - ${p}`).join('\n');
 const targets = DEMO_PLATFORMS.map((p) => `      - ${p.replace('/', '_')}${p === 'linux/amd64' ? '_v1' : ''}`).join('\n');
@@ -137,12 +137,5 @@ export function writeDemoWorkspace(root: string, o: DemoWorkspaceOptions): void 
   write(root, '.vscode/settings.json', `${JSON.stringify(settings, null, 2)}\n`);
   write(root, 'README.md', README);
   // Git is what gives goreleaser `{{ .Tag }}`: the checkout of the release.
-  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: root };
-  const git = (...args: string[]): void => {
-    execFileSync('git', ['-c', 'user.email=demo@provenance-lens.test', '-c', 'user.name=Provenance Lens demo', ...args], { cwd: root, stdio: 'pipe', env });
-  };
-  git('init', '-q', '-b', 'main');
-  git('add', '.');
-  git('commit', '-q', '-m', `release ${DEMO_TAG}`);
-  git('tag', DEMO_TAG);
+  commitAndTag(root, DEMO_TAG);
 }

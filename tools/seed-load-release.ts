@@ -8,7 +8,6 @@
 // (`node out/tools/seed-load-release.js [--registry 127.0.0.1:PORT] [--images N] [--out DIR]`)
 // it seeds a registry (its own when none is named), writes the workspace and the trusted root
 // into DIR, and prints what it did.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +19,7 @@ import { startRegistry } from '../test/support/registry';
 import { createMiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import type { MiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import { pushSignedRelease } from '../test/support/sigstore/release';
+import { commitAndTag } from '../test/support/git';
 
 export const LOAD_TAG = 'v1.0.0';
 export const LOAD_PROJECT = 'load';
@@ -127,12 +127,7 @@ export function writeGitWorkspace(root: string, files: Readonly<Record<string, s
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
   }
-  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: root };
-  const git = (...args: string[]): void => void execFileSync('git', ['-c', 'user.email=load@provenance-lens.test', '-c', 'user.name=load', ...args], { cwd: root, stdio: 'pipe', env });
-  git('init', '-q', '-b', 'main');
-  git('add', '.');
-  git('commit', '-q', '-m', `release ${LOAD_TAG}`);
-  git('tag', LOAD_TAG);
+  commitAndTag(root, LOAD_TAG);
 }
 
 async function main(): Promise<void> {

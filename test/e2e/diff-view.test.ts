@@ -8,7 +8,6 @@
 // tree in the dark, light and high-contrast themes go to docs/screenshots/panel-diff-*.png with
 // UPDATE_SCREENSHOTS=1 (else test-artifacts/screenshots/).
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import { expandRow, launchBrowser, openWorkbench, releasesRow, runCommand, scree
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { THEMES, dismissHovers, rowLabelled, showReleases, surfaceScreenshot, useTheme } from './support/demo-surfaces';
+import { commitAndTag } from '../support/git';
 
 const GORELEASER = `version: 2
 project_name: fleet
@@ -38,13 +38,6 @@ dockers_v2:
 const FORK = 'fleet-fork/fleet';
 const workflow = (repository: string, tag: string): string => `https://github.com/${repository}/.github/workflows/release.yml@refs/tags/${tag}`;
 
-function gitWorkspace(dir: string, tag: string): void {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } });
-  git('init', '-q', '-b', 'main');
-  git('add', '.');
-  git('-c', 'user.email=e2e@provenance-lens.test', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'release');
-  git('tag', tag);
-}
 
 /** Runs an item of a Releases row's context menu, as a right click does. */
 async function contextMenu(page: Page, row: ReturnType<typeof rowLabelled>, item: string): Promise<void> {
@@ -102,7 +95,7 @@ describe('diff view: compare a release with the previous one (code-server + Chro
       settings: { 'provenanceLens.goreleaser.env': { REGISTRY: registry.host }, 'provenanceLens.offline': true, 'provenanceLens.trustedRoot': trustedRoot },
     });
     const workspace = server.makeWorkspace('fleet', { '.goreleaser.yaml': GORELEASER, 'README.md': '# fleet\n' });
-    gitWorkspace(workspace, 'v1.1.0');
+    commitAndTag(workspace, 'v1.1.0');
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workbenchUrl(workspace));
   });

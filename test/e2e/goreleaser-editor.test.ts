@@ -6,7 +6,6 @@
 // leaves the machine. Screenshots go to test-artifacts/goreleaser-*.png; the in-host part
 // (test/host/goreleaser.host.ts) asserts the values through the providers.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,19 +22,13 @@ import { hoverUntil, launchBrowser, openWorkbench, quickInput, runCommand, scree
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
+import { commitAndTag } from '../support/git';
 
 const FLEET = realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
 const TAG = 'v1.0.0';
 /** What the in-host suite (test/host/goreleaser.host.ts) learns about the seeded registry. */
 export const GORELEASER_E2E_ENV = 'PROVENANCE_LENS_E2E_GORELEASER';
 
-function gitWorkspace(dir: string): void {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } });
-  git('init', '-q', '-b', 'main');
-  git('add', '.');
-  git('-c', 'user.email=e2e@provenance-lens.test', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'release');
-  git('tag', TAG);
-}
 
 /** Lines of every extension host log of the code-server's user data dir, and how many logs there were. */
 function extensionHostLogLines(userDataDir: string): { files: number; lines: string[] } {
@@ -102,7 +95,7 @@ describe('goreleaser editor features on fleet\'s real config (code-server + Chro
       },
     });
     workspace = server.makeWorkspace('fleet', { '.goreleaser.yaml': readFileSync(FLEET, 'utf8') });
-    gitWorkspace(workspace);
+    commitAndTag(workspace, TAG);
     browser = await launchBrowser();
     // Tall enough for the staging entries and both docker_signs entries at once.
     page = await openWorkbench(browser, server.workbenchUrl(workspace), { viewport: { width: 1400, height: 1150 } });

@@ -7,7 +7,6 @@
 // makes the staging image excepted. Also: the walkthrough opens, and a folder with only a plain
 // YAML file does not activate the extension. Screenshots: test-artifacts/problems-*.png.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +26,7 @@ import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
 import { artifactsDir } from './support/paths';
+import { git } from '../support/git';
 
 /** What the in-host part (test/host/problems.host.ts) learns about the seeded release. */
 export const PROBLEMS_E2E_ENV = 'PROVENANCE_LENS_E2E_PROBLEMS';
@@ -43,10 +43,6 @@ const STAGING_ENTRY = `
       - "{{ .Tag }}"
     dockerfile: package/Dockerfile
 `;
-
-function git(dir: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.email=e2e@provenance-lens.test', '-c', 'user.name=e2e', ...args], { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: dir } });
-}
 
 /** A Problems row whose text matches. */
 function problem(page: Page, text: string | RegExp): Locator {

@@ -3,7 +3,6 @@
 // cosign signatures, attestations, referrers and BuildKit statements; one with nothing) and in a
 // second registry that wants a password. Each scenario saves a screenshot in test-artifacts/.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { pushMultiArchIndex, pushReleaseFixture, PREDICATE } from '../support/fixtures';
@@ -15,6 +14,7 @@ import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { rowLabelled } from './support/demo-surfaces';
 import { runHostSuite } from './support/host-suite';
+import { commitAndTag } from '../support/git';
 
 /** What the in-host suite (test/host/releases.host.ts) learns about the seeded release. */
 export const RELEASE_ENV = 'PROVENANCE_LENS_E2E_RELEASE';
@@ -32,14 +32,6 @@ dockers_v2:
     images: ["{{ .Env.PRIVATE_REGISTRY }}/team/private"]
     tags: ["{{ .Tag }}"]
 `;
-
-function gitWorkspace(dir: string): void {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } });
-  git('init', '-q', '-b', 'main');
-  git('add', '.');
-  git('-c', 'user.email=e2e@provenance-lens.test', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'release');
-  git('tag', 'v1.0.0');
-}
 
 describe('Release tree and commands (code-server + Chromium + real registries)', { timeout: 480_000 }, () => {
   let registry: TestRegistry | undefined;
@@ -76,7 +68,7 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     // nothing is said about the others, so their signatures, if any, would be "unpinned".
     const policy = `version: 1\nimages:\n  - image: ${registry.host}/team/fleet\n    keys: [cosign.pub]\n    requireTlog: false\n`;
     workspace = server.makeWorkspace('fleet', { '.goreleaser.yaml': GORELEASER, '.provenance-lens.yaml': policy, 'cosign.pub': fleet.publicKeyPem, 'README.md': '# fleet\n' });
-    gitWorkspace(workspace);
+    commitAndTag(workspace, 'v1.0.0');
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workbenchUrl(workspace));
     console.log(`# setup (2 registries, fixtures, code-server, workbench): ${Date.now() - started} ms`);

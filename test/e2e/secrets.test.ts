@@ -14,7 +14,6 @@
 // signing out of the registry makes it ask for credentials again.
 import * as assert from 'node:assert/strict';
 import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,6 +31,7 @@ import { rowLabelled } from './support/demo-surfaces';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { artifactsDir } from './support/paths';
+import { commitAndTag } from '../support/git';
 
 const TAG = 'v1.0.0';
 const USER = 'pl-e2e-secret-user';
@@ -264,11 +264,7 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     });
     const policy = `version: 1\nimages:\n  - image: "*/team/*"\n    keys: [cosign.pub]\n    requireTlog: false\n`;
     const workspace = server.makeWorkspace('fleet', { '.goreleaser.yaml': GORELEASER, '.provenance-lens.yaml': policy, 'cosign.pub': fleet.publicKeyPem });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: workspace } });
-    git('init', '-q', '-b', 'main');
-    git('add', '.');
-    git('-c', 'user.email=e2e@provenance-lens.test', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'release');
-    git('tag', TAG);
+    commitAndTag(workspace, TAG);
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.addInitScript(RECORD_MESSAGES);

@@ -5,7 +5,6 @@
 // with STAGE_REGISTRY pointing at the test registry test/e2e/goreleaser-editor.test.ts seeds
 // (it passes the facts in $PROVENANCE_LENS_E2E_GORELEASER; without it that part is skipped).
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import * as vscode from 'vscode';
 import type { ProvenanceLensApi } from '../../src/extension';
 import { buildModel } from '../../src/hovers/release-context';
 import { realFixture } from '../support/real-fixtures';
+import { commitAndTag } from '../support/git';
 
 const EXTENSION_ID = 'provenance-lens.provenance-lens';
 /** Set by test/e2e/goreleaser-editor.test.ts (GORELEASER_E2E_ENV). */
@@ -56,15 +56,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
   }
 }
 
-function git(dir: string, ...args: string[]): void {
-  execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } });
-}
-
 function tagged(dir: string, tag: string): void {
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'add', '.');
-  git(dir, '-c', 'user.email=host@provenance-lens.test', '-c', 'user.name=host', 'commit', '-q', '-m', 'release');
-  git(dir, 'tag', tag);
+  commitAndTag(dir, tag);
 }
 
 /** Where `needle` (the n-th occurrence) starts, a few characters in, as a position. */
