@@ -101,6 +101,7 @@ export function activate(context: vscode.ExtensionContext, boot?: BootFacts): Pr
     fetchAlways: () => settings().githubAttestations === true,
     ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
     log: { info: (m) => log.logger.info(m), warn: (m) => log.logger.warn(m) },
+    files: state.attestationFiles,
   });
   const service = new ReleaseService({
     inspect: async (reference, signal, priority) => attestations.attach(await engines.inspect(reference, signal, priority), signal),

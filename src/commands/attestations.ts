@@ -9,24 +9,32 @@ import type { ImageLoad } from '../releases/types';
 import { addedAttestationsSentence } from '../views/attestation-words';
 import type { LensServices } from './context';
 import { revealImage } from './open-result';
+import type { OpenResultDeps } from './open-result';
 import { resolveTarget } from './targets';
-import { showImagePanel } from '../panel/image-panel';
+import type { TargetsDeps } from './targets';
+import { openImagePanels, showImagePanel } from '../panel/image-panel';
 
-/** The image again, its added artifacts verified; the view shows it meanwhile. */
-async function reload(s: LensServices, reference: string): Promise<ImageLoad> {
+/** What these commands use: the added attestations, the image's load, the panel and the view. */
+export type AttestationDeps = Pick<LensServices, 'attestations' | 'service'> & OpenResultDeps & TargetsDeps;
+
+/** The image again, its added artifacts verified; the view shows it meanwhile, an open panel of it after. */
+async function reload(s: AttestationDeps, reference: string): Promise<ImageLoad> {
   s.service.refresh(reference);
   await revealImage(s, reference);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Verifying ${reference}` }, () => s.service.ensure(reference));
+  const load = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Verifying ${reference}` }, () => s.service.ensure(reference));
+  // A panel shows what it loaded: the image's panel, if open, takes the new verification.
+  for (const panel of openImagePanels()) if (panel.reference === reference) void panel.load(false);
+  return load;
 }
 
 /** Says what the added attestations did to the image, with a way to the panel. */
-function report(s: LensServices, reference: string, load: ImageLoad, format: 'bundle-file' | 'github-api', from: string): void {
+function report(s: AttestationDeps, reference: string, load: ImageLoad, format: 'bundle-file' | 'github-api', from: string, files?: readonly string[]): void {
   if (load.status === 'failed') {
     void vscode.window.showErrorMessage(`${reference}: ${load.failure.message}`);
     return;
   }
   if (load.status !== 'loaded') return;
-  const text = addedAttestationsSentence(load.graph, load.verification, format, from);
+  const text = addedAttestationsSentence(load.graph, load.verification, format, from, files);
   void vscode.window.showInformationMessage(text, 'Show Image').then((choice) => {
     if (choice) showImagePanel(s.context, reference, s.panel);
   }, () => undefined);
@@ -36,7 +44,7 @@ function report(s: LensServices, reference: string, load: ImageLoad, format: 'bu
  * Adds bundle files to an image: chosen in an open dialog, or `files` (other commands, tests).
  * Each file is read at once, so a file that holds no bundle is refused here, naming its line.
  */
-export async function addAttestationFile(s: LensServices, arg?: unknown, files?: readonly vscode.Uri[]): Promise<string[] | undefined> {
+export async function addAttestationFile(s: AttestationDeps, arg?: unknown, files?: readonly vscode.Uri[]): Promise<string[] | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Add Attestation File');
   if (!target) return undefined;
   const uris = files ?? await vscode.window.showOpenDialog({
@@ -51,20 +59,20 @@ export async function addAttestationFile(s: LensServices, arg?: unknown, files?:
   const paths = local.map((u) => u.fsPath);
   const read = await s.attestations.addFiles(target.reference, paths);
   s.log.logger.info(`${target.reference}: ${read.length} bundle${read.length === 1 ? '' : 's'} added from ${paths.join(', ')}.`);
-  report(s, target.reference, await reload(s, target.reference), 'bundle-file', paths.map((p) => basename(p)).join(', '));
+  report(s, target.reference, await reload(s, target.reference), 'bundle-file', paths.map((p) => basename(p)).join(', '), paths);
   return paths;
 }
 
 /** Forgets the files added to an image, and verifies it without them. */
-export async function removeAttestationFiles(s: LensServices, arg?: unknown): Promise<readonly string[]> {
+export async function removeAttestationFiles(s: AttestationDeps, arg?: unknown): Promise<readonly string[]> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Remove Attestation Files');
   if (!target) return [];
-  const removed = s.attestations.removeFiles(target.reference);
+  const removed = await s.attestations.removeFiles(target.reference);
   if (removed.length === 0) {
     void vscode.window.showInformationMessage(`No attestation file was added to ${target.reference}.`);
     return [];
   }
-  s.service.refresh(target.reference);
+  await reload(s, target.reference);
   void vscode.window.showInformationMessage(`Removed ${removed.map((p) => basename(p)).join(', ')} from ${target.reference}.`);
   return removed;
 }
@@ -74,7 +82,7 @@ export async function removeAttestationFiles(s: LensServices, arg?: unknown): Pr
  * the policy name (as gh's --owner / --repo). Asks VS Code for a GitHub session, prompting to
  * sign in when there is none.
  */
-export async function fetchGithubAttestations(s: LensServices, arg?: unknown): Promise<number | undefined> {
+export async function fetchGithubAttestations(s: AttestationDeps, arg?: unknown): Promise<number | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Fetch Attestations from GitHub');
   if (!target) return undefined;
   const scope = await s.attestations.scopeOf(target.reference);

@@ -1,7 +1,7 @@
 // Attestations the editor adds to an image from outside its registry, through the same path as
 // `verify --bundle` and `--github-attestations` (src/attestations): bundle files the user chose
-// ("Add Attestation File…", kept for the session), and GitHub's attestations API for images whose
-// owner or repository is known, read with VS Code's GitHub account. The account is asked for
+// ("Add Attestation File…", kept with the workspace and read again at every load), and GitHub's
+// attestations API for images whose owner or repository is known, read with VS Code's GitHub account. The account is asked for
 // quietly (`createIfNone: false`: no prompt, a sign-in request in the Accounts menu at most) while
 // images load, and with a prompt only when the user runs "Fetch Attestations from GitHub". Its
 // token is registered as a secret before any use, so the scrubbing logger and error paths never
@@ -13,6 +13,7 @@ import { secrets } from '../core/redact';
 import type { ImageGraph } from '../model/image-graph';
 import type { Transport } from '../registry/transport';
 import type { GithubAttestationScope } from '../verify/policy';
+import type { AttestationFileStore } from './state';
 
 /** VS Code's GitHub authentication provider (the built-in GitHub Authentication extension). */
 export const GITHUB_PROVIDER = 'github';
@@ -32,19 +33,34 @@ export interface ExternalAttestationOptions {
   /** GITHUB_API_URL, as in Actions (GitHub Enterprise Server, or a test server). */
   readonly apiUrl?: string;
   readonly log: { info(message: string): void; warn(message: string): void };
+  /** Where the added files are kept (the workspace's state); default this object's memory. */
+  readonly files?: AttestationFileStore;
+}
+
+class MemoryFiles implements AttestationFileStore {
+  private files: Readonly<Record<string, readonly string[]>> = {};
+  read(): Readonly<Record<string, readonly string[]>> {
+    return this.files;
+  }
+  write(files: Readonly<Record<string, readonly string[]>>): Promise<void> {
+    this.files = { ...files };
+    return Promise.resolve();
+  }
 }
 
 export class ExternalAttestations {
-  private readonly files = new Map<string, readonly string[]>();
+  private readonly files: AttestationFileStore;
   private readonly asked = new Set<string>();
   private readonly bundles = new WeakMap<ImageGraph, ReadonlyMap<string, Uint8Array>>();
   private cache: AttestationCache | undefined;
 
-  constructor(private readonly options: ExternalAttestationOptions) {}
+  constructor(private readonly options: ExternalAttestationOptions) {
+    this.files = options.files ?? new MemoryFiles();
+  }
 
   /** The bundle files added to `reference`, in the order added. */
   filesOf(reference: string): readonly string[] {
-    return this.files.get(reference) ?? [];
+    return this.files.read()[reference] ?? [];
   }
 
   /** Reads the files now (a bad one is a USAGE error naming it and its line) and adds them to the image. */
@@ -52,14 +68,15 @@ export class ExternalAttestations {
     const { readBundleFile } = await import('../attestations/index.js');
     const read: ExternalBundle[] = [];
     for (const path of paths) read.push(...(await readBundleFile(path)));
-    this.files.set(reference, [...new Set([...this.filesOf(reference), ...paths])]);
+    await this.files.write({ ...this.files.read(), [reference]: [...new Set([...this.filesOf(reference), ...paths])] });
     return read;
   }
 
   /** Forgets the files added to `reference`; returns them. */
-  removeFiles(reference: string): readonly string[] {
+  async removeFiles(reference: string): Promise<readonly string[]> {
     const had = this.filesOf(reference);
-    this.files.delete(reference);
+    const { [reference]: _gone, ...rest } = this.files.read();
+    await this.files.write(rest);
     return had;
   }
 

@@ -124,6 +124,16 @@ describe('the image panel on a real GitHub attestation added from a file', () =>
     assert.equal(model.provenance[0]?.github?.find((f) => f.label === 'Repository')?.value, 'https://github.com/actions/attest-demo');
     const said = addedAttestationsSentence(graph, verification, 'bundle-file', 'demo.jsonl');
     assert.match(said, /^demo\.jsonl: 1 attestation for actions\/attest-demo:v1, verification failed\. .+ae57936def59bc4c75edd3a837d89bcefc6d3a5e31d55a6fa7a71624f92c3c3b.* Image verdict: verification failed\.$/);
+    // Where attestations do not cover (cosign verify's rule), the image names no cause about it: its failing check says why.
+    const { graph: g2, verification: v2 } = await panelFor(GITHUB_JSONL, image(other), { ...ownerPolicy('actions'), coverage: 'signatures' }, roots);
+    assert.match(addedAttestationsSentence(g2, v2, 'bundle-file', 'demo.jsonl'), /^demo\.jsonl: 1 attestation for actions\/attest-demo:v1, verification failed\. .*ae57936def59bc4c75edd3a837d89bcefc6d3a5e31d55a6fa7a71624f92c3c3b.* Image verdict: unsigned\.$/);
+  });
+
+  test('the sentence counts the files just added, not those added before', async () => {
+    const added = await addImageAttestations(image(WHEEL), { files: [...bundlesFromFile(readFileSync(GITHUB_JSONL), GITHUB_JSONL), ...bundlesFromFile(readFileSync(PUBLIC_GOOD), PUBLIC_GOOD)] });
+    const verification = await verifyImage(nowhere, added.graph, { policy: ownerPolicy('actions'), trustRoot: roots, externalBundles: added.bundles! });
+    assert.match(addedAttestationsSentence(added.graph, verification, 'bundle-file', 'both'), /^both: 2 attestations for actions\/attest-demo:v1, 1 verified, 1 verification failed\. /);
+    assert.match(addedAttestationsSentence(added.graph, verification, 'bundle-file', 'reusable.json', [PUBLIC_GOOD]), /^reusable\.json: 1 attestation for actions\/attest-demo:v1, verification failed\. .*49a3aa6075e0f49f82843e74b5baa614ad2a588e6675612bf108a0a008c5ac25.* Image verdict: verified\.$/);
   });
 
   test('where the statement and the certificate disagree, both are shown', () => {
@@ -236,9 +246,11 @@ describe("the host's GitHub path, VS Code's authentication stood in for", () => 
     assert.match(logs.join('\n'), /no owner or repository is known for it \(set provenanceLens\.github\.owner or \.repo/);
   });
 
-  test('the command asks with a prompt; files added are read at once and join every load until removed', async () => {
+  test('the command asks with a prompt; files added are read at once, kept with the workspace, and join every load until removed', async () => {
     session = { accessToken: TOKEN };
-    const s = store({ fetchAlways: () => false });
+    let kept: Readonly<Record<string, readonly string[]>> = {};
+    const files = { read: () => kept, write: (f: Readonly<Record<string, readonly string[]>>) => { kept = f; return Promise.resolve(); } };
+    const s = store({ fetchAlways: () => false, files });
     assert.equal(await s.token(true), TOKEN);
     assert.deepEqual(asked.at(-1)?.options, { createIfNone: true });
     const dir = mkdtempSync(join(tmpdir(), 'pl-editor-att-'));
@@ -247,10 +259,14 @@ describe("the host's GitHub path, VS Code's authentication stood in for", () => 
     await assert.rejects(s.addFiles('127.0.0.1:5000/actions/attest-demo:v1', [bad]), (e: unknown) => e instanceof LensError && e.code === 'USAGE' && e.message === `${bad}:2 is not a Sigstore bundle (no bundle mediaType, dsseEnvelope or messageSignature).`);
     assert.deepEqual(s.filesOf('127.0.0.1:5000/actions/attest-demo:v1'), []);
     assert.equal((await s.addFiles('127.0.0.1:5000/actions/attest-demo:v1', [GITHUB_JSONL])).length, 1);
+    assert.deepEqual(kept, { '127.0.0.1:5000/actions/attest-demo:v1': [GITHUB_JSONL] });
+    // A window reload builds the host again over the same workspace state.
+    assert.deepEqual(store({ files }).filesOf('127.0.0.1:5000/actions/attest-demo:v1'), [GITHUB_JSONL]);
     const graph = await s.attach(image(WHEEL), new AbortController().signal);
     assert.deepEqual(graph.artifacts.map((a) => [a.format, a.origin]), [['bundle-file', GITHUB_JSONL]]);
     assert.deepEqual(api.requests, [], 'GitHub is asked only when the setting or the command says so');
-    assert.deepEqual(s.removeFiles('127.0.0.1:5000/actions/attest-demo:v1'), [GITHUB_JSONL]);
+    assert.deepEqual(await s.removeFiles('127.0.0.1:5000/actions/attest-demo:v1'), [GITHUB_JSONL]);
+    assert.deepEqual(kept, {});
     const again = await s.attach(image(WHEEL), new AbortController().signal);
     assert.deepEqual(again.artifacts, []);
   });
