@@ -75,6 +75,9 @@ if (existsSync('src/extension.ts')) {
   // a V8 code cache, which VS Code would not (the activation time counts loading the code).
   targets.push({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension-main.js', external: ['vscode'], plugins: [lazy(Object.keys(LAZY))] });
   targets.push({ ...node, entryPoints: ['src/extension-boot.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+  // The worker threads that read the workspace's Dockerfiles and YAML for its image references
+  // (src/references/worker-reader.ts), off the extension host's thread.
+  targets.push({ ...node, entryPoints: ['src/references/index-worker.ts'], outfile: 'dist/references-worker.js' });
 }
 if (existsSync('webview/main.ts')) {
   targets.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' });

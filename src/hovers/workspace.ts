@@ -1,10 +1,13 @@
 // The workspace's image references in the editor: the index of every file that names images
-// (found after activation, followed by a watcher: src/host/workspace-files.ts) as the "Workspace
+// (found after activation, followed by a watcher: src/host/workspace-files.ts; read in worker
+// threads: src/references/worker-reader.ts) as the "Workspace
 // images" release, and for open files hovers, CodeLenses, Problems and quick fixes (pin by
 // digest). Which images the policy names is asked of the verifier's policy (PolicyCoverage).
 import * as vscode from 'vscode';
 import { PolicyCoverage } from '../host/policy-coverage';
 import { WorkspaceFiles } from '../host/workspace-files';
+import { join } from 'node:path';
+import { WorkerReader } from '../references/worker-reader';
 import { WorkspaceReferenceIndex } from '../references/workspace-index';
 import { workspaceRelease } from '../releases/workspace-release';
 import type { ImagePolicy } from '../verify/policy';
@@ -36,7 +39,9 @@ export interface WorkspaceReferences {
 
 /** Registers everything; the files are looked for once `after` resolves, never during activation. */
 export function registerWorkspaceReferences(context: vscode.ExtensionContext, deps: WorkspaceReferenceDeps, after: Promise<unknown>): WorkspaceReferences {
-  const index = new WorkspaceReferenceIndex();
+  // Parsing runs in worker threads, never on the extension host's; a missing worker falls back to this thread.
+  const reader = new WorkerReader(context.asAbsolutePath(join('dist', 'references-worker.js')));
+  const index = new WorkspaceReferenceIndex({ reader });
   const log = (m: string) => deps.log.logger.info(m);
   const files = new WorkspaceFiles(index, log);
   const coverage = new PolicyCoverage((r) => deps.policyOf(r));
@@ -54,7 +59,7 @@ export function registerWorkspaceReferences(context: vscode.ExtensionContext, de
     }, RELEASE_DELAY_MS);
   });
   context.subscriptions.push(
-    files, coverage, documents, lenses, diagnostics,
+    files, coverage, documents, lenses, diagnostics, { dispose: () => void reader.close() },
     { dispose: () => { stopIndex(); if (timer) clearTimeout(timer); } },
     coverage.onDidChange(() => deps.tree.setCoverage(covers)),
     vscode.workspace.onDidSaveTextDocument((d) => {

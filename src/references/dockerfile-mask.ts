@@ -14,7 +14,8 @@
  * a line ending with the escape character (then blanks) continues on the next line that is not
  * blank or a comment. Here-document bodies are skipped to their delimiter line. When anything is
  * unclear (an `# escape=` directive, a delimiter never found), the rest of the file is left as
- * written: masking less is always correct, only slower.
+ * written: masking less is always correct, only slower. A kept RUN's command after its flags is
+ * blanked too (blankCommand): only its mounts are read.
  */
 
 const KEPT = new Set(['FROM', 'ARG', 'ENV']);
@@ -66,11 +67,37 @@ function afterHeredocs(lines: readonly Line[], last: number, extent: string): nu
   return at;
 }
 
+/** Blanks, continuations and comment lines between the words of an instruction. */
+const BETWEEN = /^(?:[ \t]+|\\[ \t]*(?:\r\n|\n|\r)|(?:\r\n|\n|\r)[ \t]*(?:#[^\r\n]*)?)*/;
+
+/**
+ * A kept RUN's command, after its flags, with every character but line breaks and continuation
+ * backslashes made a blank: only its `--mount` flags are read, and dockerfile-ast parses a long
+ * script word by word. Undefined when the flags hold quotes (a word could hold a blank) or the
+ * instruction opens a here-document.
+ */
+function blankCommand(extent: string, keywordEnd: number): { start: number; text: string } | undefined {
+  if (extent.includes('<<')) return undefined;
+  let i = keywordEnd;
+  for (;;) {
+    i += BETWEEN.exec(extent.slice(i))![0].length;
+    if (!extent.startsWith('--', i)) break;
+    i += /^\S+/.exec(extent.slice(i))![0].length;
+  }
+  if (/["']/.test(extent.slice(keywordEnd, i))) return undefined;
+  const written = extent.slice(i);
+  const command = written.replace(/\\(?=[ \t]*(?:\r\n|\n|\r|$))|[^\r\n]/g, (c) => (c === '\\' ? c : ' '));
+  // The last line keeps its last character: a continuation runs on through blank lines, so an
+  // all-blank last line would take the next instruction into this one.
+  const last = written.search(/\S\s*$/);
+  return { start: i, text: last < 0 ? command : `${command.slice(0, last)}${written[last]!}${command.slice(last + 1)}` };
+}
+
 /** The text with the keywords of instructions that cannot name an image replaced by `Z`s; same length. */
 export function maskUnusedInstructions(text: string): string {
   if (/^[ \t]*#[ \t]*escape[ \t]*=/im.test(text)) return text;
   const lines = linesOf(text);
-  const masks: Array<[start: number, length: number]> = [];
+  const masks: Array<[start: number, text: string]> = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (SKIPPED.test(line.text)) continue;
@@ -84,7 +111,11 @@ export function maskUnusedInstructions(text: string): string {
     const extent = text.slice(line.start, end);
     const m = KEYWORD.exec(line.text);
     const keyword = m?.[2]?.toUpperCase();
-    if (m && keyword !== undefined && !kept(keyword, extent)) masks.push([line.start + m[1]!.length, m[2]!.length]);
+    if (m && keyword !== undefined && !kept(keyword, extent)) masks.push([line.start + m[1]!.length, 'Z'.repeat(m[2]!.length)]);
+    else if (m && keyword === 'RUN') {
+      const blank = blankCommand(extent, m[0].length);
+      if (blank) masks.push([line.start + blank.start, blank.text]);
+    }
     if (keyword !== undefined && HEREDOC_KEYWORDS.has(keyword) && extent.includes('<<')) {
       const bodyEnd = afterHeredocs(lines, last, extent);
       if (bodyEnd < 0) break;
@@ -95,9 +126,9 @@ export function maskUnusedInstructions(text: string): string {
   if (masks.length === 0) return text;
   let out = '';
   let from = 0;
-  for (const [start, length] of masks) {
-    out += text.slice(from, start) + 'Z'.repeat(length);
-    from = start + length;
+  for (const [start, replacement] of masks) {
+    out += text.slice(from, start) + replacement;
+    from = start + replacement.length;
   }
   return out + text.slice(from);
 }

@@ -18,16 +18,56 @@ export interface IndexedFile extends FileReferences {
   readonly file: string;
 }
 
-export interface WorkspaceIndexOptions {
-  /** Files read and parsed at once (default 32). */
-  readonly window?: number;
+/** Reads one file into its references: in this thread (FileReading) or in worker threads (src/references/worker-reader.ts). */
+export interface IndexReader {
+  /** The file's entry; undefined when it cannot be read, is too large, or is of no listed kind. */
+  read(path: string): Promise<IndexedFile | undefined>;
+  /** The `.env` or Chart.yaml of a folder changed: read them again. */
+  forget(folder: string): void;
+}
+
+export interface FileReadingOptions {
   /** Files larger than this are not read (default 1 MiB): a generated manifest bundle is not a place images are written by hand. */
   readonly maxBytes?: number;
   /** Kinds listed; default every kind but GoReleaser configs, which are releases of their own. */
   readonly kinds?: readonly FileKind[];
 }
 
+export interface WorkspaceIndexOptions {
+  /** Files read and parsed at once (default 32). */
+  readonly window?: number;
+  /** Default: a FileReading in this thread. */
+  readonly reader?: IndexReader;
+}
+
 const ALL_BUT_GORELEASER: readonly FileKind[] = ['dockerfile', 'compose', 'kubernetes', 'kustomization', 'helm-values', 'github-workflow'];
+
+/** A file read and parsed in this thread, with what is read beside it. */
+export class FileReading implements IndexReader {
+  private readonly beside = new BesideFiles();
+  private readonly kinds: ReadonlySet<FileKind>;
+
+  constructor(private readonly options: FileReadingOptions = {}) {
+    this.kinds = new Set(options.kinds ?? ALL_BUT_GORELEASER);
+  }
+
+  async read(path: string): Promise<IndexedFile | undefined> {
+    let text: string;
+    try {
+      text = await readText(path);
+    } catch {
+      return undefined;
+    }
+    if (text.length > (this.options.maxBytes ?? 1024 * 1024)) return undefined;
+    const kind = fileKind(path, text);
+    if (kind === undefined || !this.kinds.has(kind)) return undefined;
+    return { file: path, ...readReferences(kind, text, await this.beside.options(path, kind)) };
+  }
+
+  forget(folder: string): void {
+    this.beside.forget(folder);
+  }
+}
 
 export class WorkspaceReferenceIndex {
   private readonly files = new Map<string, IndexedFile>();
@@ -35,11 +75,10 @@ export class WorkspaceReferenceIndex {
   private readonly turns = new Map<string, number>();
   private turn = 0;
   private readonly listeners = new Set<(changed: readonly string[]) => void>();
-  private readonly beside = new BesideFiles();
-  private readonly kinds: ReadonlySet<FileKind>;
+  private readonly reader: IndexReader;
 
   constructor(private readonly options: WorkspaceIndexOptions = {}) {
-    this.kinds = new Set(options.kinds ?? ALL_BUT_GORELEASER);
+    this.reader = options.reader ?? new FileReading();
   }
 
   /** Every file that names images (or could not be read whole), by path. */
@@ -78,7 +117,7 @@ export class WorkspaceReferenceIndex {
 
   /** A `.env` or Chart.yaml changed: the files beside it are read again by the caller. */
   besideChanged(path: string): void {
-    this.beside.forget(dirname(path));
+    this.reader.forget(dirname(path));
   }
 
   onDidChange(listener: (changed: readonly string[]) => void): () => void {
@@ -91,24 +130,13 @@ export class WorkspaceReferenceIndex {
     const turn = ++this.turn;
     this.turns.set(path, turn);
     if (signal?.aborted) return undefined;
-    let text: string | undefined;
-    try {
-      text = await readText(path);
-    } catch {
-      text = undefined;
-    }
-    const kind = text === undefined || text.length > (this.options.maxBytes ?? 1024 * 1024) ? undefined : fileKind(path, text);
-    const entry = text !== undefined && kind !== undefined && this.kinds.has(kind) ? await this.entry(path, kind, text) : undefined;
+    const entry = await this.reader.read(path).catch(() => undefined);
     if (this.turns.get(path) !== turn) return undefined;
     const had = this.files.has(path);
     if (entry && (entry.references.length > 0 || entry.problems.length > 0)) this.files.set(path, entry);
     else if (had) this.files.delete(path);
     else return undefined;
     return path;
-  }
-
-  private async entry(file: string, kind: FileKind, text: string): Promise<IndexedFile> {
-    return { file, ...readReferences(kind, text, await this.beside.options(file, kind)) };
   }
 
   private emit(changed: readonly string[]): void {

@@ -12,6 +12,7 @@ import type { Alias } from 'yaml';
 import { inOrder } from '../../src/core/in-order';
 import { resolveAlias } from '../../src/goreleaser/yaml-source';
 import { readReferences } from '../../src/references/read';
+import { WorkerReader } from '../../src/references/worker-reader';
 import { WorkspaceReferenceIndex } from '../../src/references/workspace-index';
 import { realFixture } from '../support/real-fixtures';
 
@@ -59,6 +60,22 @@ describe('the workspace index', () => {
     // The compose .env was read beside the file: the same answers as the CLI's.
     const compose = index.get(join(root, 'compose/docker-compose.yml'))!;
     assert.ok(compose.references.every((s) => s.unresolved === undefined), 'the .env beside the compose file gave every variable');
+  });
+
+  test('worker threads give the same listing as this thread; without a worker file, this thread reads', async () => {
+    const here = new WorkspaceReferenceIndex();
+    await here.add(paths);
+    const reader = new WorkerReader(join(__dirname, '..', '..', 'src', 'references', 'index-worker.js'), {}, 2);
+    const missing = new WorkerReader(join(root, 'no-such-worker.js'), {}, 2);
+    try {
+      for (const r of [reader, missing]) {
+        const there = new WorkspaceReferenceIndex({ reader: r });
+        await there.add(paths);
+        assert.deepEqual(there.list(), here.list());
+      }
+    } finally {
+      await Promise.all([reader.close(), missing.close()]);
+    }
   });
 
   test('a changed file is read again, a deleted one leaves, a file that no longer names images leaves', async () => {
