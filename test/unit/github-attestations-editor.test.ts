@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { addImageAttestations, bundlesFromFile } from '../../src/attestations';
 import { LensError } from '../../src/core/errors';
 import { ExternalAttestations, GITHUB_SCOPES } from '../../src/host/external-attestations';
+import { Verifier } from '../../src/host/verifier';
+import type { LensSettings } from '../../src/host/config';
 import type { ExternalAttestationOptions } from '../../src/host/external-attestations';
 import type { ImageGraph } from '../../src/model/image-graph';
 import { toPanelModel } from '../../src/panel/model';
@@ -47,7 +49,10 @@ function image(digest: string, reference = '127.0.0.1:5000/actions/attest-demo:v
 }
 
 /** The registry is never asked: every artifact here came from outside it. */
-const nowhere = new Proxy({}, { get: (_t, key) => (key === 'kind' ? 'registry' : key === 'description' ? 'nowhere' : () => Promise.reject(new Error(`the registry was asked (${String(key)})`))) }) as ContentSource;
+const nowhere = new Proxy({}, {
+  // Not a thenable: a promise of it is the source itself.
+  get: (_t, key) => (key === 'then' ? undefined : key === 'kind' ? 'registry' : key === 'description' ? 'nowhere' : () => Promise.reject(new Error(`the registry was asked (${String(key)})`))),
+}) as ContentSource;
 
 /** gh attestation verify --owner <owner> [--signer-repo …], covering by attestations as slsa-verifier does (GitHub attests, it does not sign). */
 function ownerPolicy(owner: string, signerRepo?: string): ImagePolicy {
@@ -172,6 +177,31 @@ describe('whose attestations GitHub is asked for, and the settings as gh shortcu
     const names = { owner: 'provenanceLens.github.owner', repo: 'provenanceLens.github.repo', signerWorkflow: 'provenanceLens.github.signerWorkflow', signerRepo: 'provenanceLens.github.signerRepo' };
     assert.throws(() => applyGithubShortcuts({ requiredPredicateTypes: [], requireTlog: true, sources: {} }, { signerRepo: 'example/tools' }, 'settings', names), (e: unknown) => e instanceof LensError && e.code === 'USAGE'
       && e.message === 'provenanceLens.github.signerWorkflow and provenanceLens.github.signerRepo go with provenanceLens.github.owner or provenanceLens.github.repo, as in gh attestation verify: say whose artifacts these are.');
+  });
+});
+
+describe("the editor's verifier with the settings' gh shortcuts and the embedded roots", () => {
+  const verifierWith = (github: LensSettings['github'], logs: string[]) => new Verifier({
+    settings: () => ({ offline: true, insecureRegistries: [], caFiles: [], concurrency: 1, cacheSizeMb: 8, ignored: [], refused: [], ...(github ? { github } : {}) }),
+    policyPath: () => undefined,
+    workspace: () => ({ trusted: true, folders: [], realpath: (p: string) => p }),
+    source: () => Promise.resolve(nowhere),
+    trustCacheDir: mkdtempSync(join(tmpdir(), 'pl-editor-trust-')),
+    log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
+  });
+
+  test("owner from the settings pins as gh's --owner; GitHub's root is loaded beside public-good and named in the log", async () => {
+    const added = await addImageAttestations(image(WHEEL), { files: bundlesFromFile(readFileSync(GITHUB_JSONL), GITHUB_JSONL) });
+    const logs: string[] = [];
+    const v = await verifierWith({ owner: 'actions' }, logs).verify(added.graph, new AbortController().signal, added.bundles);
+    assert.deepEqual(v.artifacts.map((a) => [a.state, a.trustRoot?.instance]), [['verified', 'github']]);
+    assert.deepEqual((v.trustRoots ?? []).map((r) => r.instance), ['sigstore-public-good', 'github']);
+    assert.match(logs.join('\n'), /^Trusted root: sigstore-public-good trusted root from embedded /m);
+    assert.match(logs.join('\n'), /^Trusted root \(github's instance\): github trusted root from embedded .*\(https:\/\/tuf-repo\.github\.com\)/m);
+    // Another owner: the same bundle fails, naming the owner the settings pin.
+    const other = await verifierWith({ owner: 'someone-else' }, []).verify(added.graph, new AbortController().signal, added.bundles);
+    assert.equal(other.artifacts[0]?.state, 'failed');
+    assert.ok(other.artifacts[0]?.checks.some((c) => c.code === 'GITHUB_CLAIMS' && c.status === 'fail' && /source repository owner/.test(c.message)), JSON.stringify(other.artifacts[0]?.checks));
   });
 });
 
