@@ -55,6 +55,11 @@ export interface ImageHover {
   readonly id?: string;
   readonly role: string;
   readonly template: string;
+  /**
+   * What the template line is called (default `Template`); a file that names images without
+   * templates calls it `Written`, and leaves it out where it is the reference itself.
+   */
+  readonly templateLabel?: string;
   /** Rendered; undefined when it cannot be. */
   readonly reference?: string;
   /** The reference with `<.Env.X>` holes, when unresolved. */
@@ -96,7 +101,7 @@ export function codeList(values: readonly string[], max = 6): string {
 export function imageHoverMarkdown(h: ImageHover): string {
   const id = h.id !== undefined ? ` ${codeSpan(h.id, 80)}` : '';
   const header = `**${escapeMarkdown(h.origin, 80)}**${id} · ${escapeMarkdown(h.role, 80)}`;
-  const template = `Template: ${codeSpan(h.template)}`;
+  const template = h.templateLabel !== undefined && h.template === h.reference ? [] : [`${escapeMarkdown(h.templateLabel ?? 'Template', 40)}: ${codeSpan(h.template)}`];
   const facts: string[] = [];
   if (h.reference !== undefined) facts.push(`Reference: ${codeSpan(h.reference)}`);
   else if (h.error !== undefined) facts.push(`Fails in GoReleaser: ${escapeMarkdown(h.error)}`);
@@ -106,7 +111,7 @@ export function imageHoverMarkdown(h: ImageHover): string {
   if (h.digest !== undefined) facts.push(`Digest: ${codeSpan(h.digest, 100)}`);
   if (h.platforms.length) facts.push(`${h.platforms.length} platform${h.platforms.length === 1 ? '' : 's'}: ${codeList(h.platforms)}`);
   const links = h.links.length ? [h.links.join(' · ')] : [];
-  if (h.verdict === undefined) return joinBlocks([header, template, ...facts, ...links]);
+  if (h.verdict === undefined) return joinBlocks([header, ...template, ...facts, ...links]);
   // One line: the verdict and why in a few words, so that the links still show when a Problems
   // entry on the same text takes most of the hover's height. The engine's sentences follow them.
   const why = h.causeShort ?? h.cause;
@@ -115,7 +120,7 @@ export function imageHoverMarkdown(h: ImageHover): string {
   // The links right under the answer, in its paragraph (a backslash before the line end is a hard
   // break, CommonMark 6.7): no paragraph's margin between them. Other lines stay paragraphs.
   const lead = links.length ? `${answer}\\\n${links[0]!}` : answer;
-  return joinBlocks([lead, ...sentences.map((r) => `- ${escapeMarkdown(r)}`), header, ...facts, template]);
+  return joinBlocks([lead, ...sentences.map((r) => `- ${escapeMarkdown(r)}`), header, ...facts, ...template]);
 }
 
 /** Paragraphs, except list items, which stay together as one list. */

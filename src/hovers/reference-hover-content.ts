@@ -86,6 +86,7 @@ export function referenceHover(input: ReferenceHoverInput, ids: HoverCommands): 
     origin: site.via,
     role: referenceRole(kind, site.via),
     template: site.raw,
+    templateLabel: 'Written',
     ...(site.reference !== null && !site.unresolved?.length ? { reference: site.reference } : {}),
     ...(site.reference !== null && site.unresolved?.length ? { preview: site.reference } : {}),
     unresolved: (site.unresolved ?? []).map((v) => [v, whereFrom(kind, v)] as const),

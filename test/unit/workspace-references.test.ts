@@ -108,6 +108,8 @@ test('hover: an image no policy names reads "no policy for this image" with what
   assert.match(md, /\*\*FROM\*\* · base image/);
   assert.match(md, new RegExp(`Digest: \`${DIGEST}\``));
   assert.match(md, /1 platform: `linux\/amd64`/);
+  // Written as read: no second line for the same text, and no goreleaser "Template".
+  assert.doesNotMatch(md, /Template|Written/);
   const covered = imageHoverMarkdown(referenceHover({ kind: 'dockerfile', site, reference: 'docker.io/library/golang:1.22', load: verified('unsigned', [{ code: 'NO_SIGNATURE', message: 'The image is not signed.' }]), covered: true, drift: 'Digest drift: x' }, IDS));
   assert.match(covered, /^\*\*unsigned\*\* · The image is not signed/);
   assert.match(covered, /- Digest drift\\: x/);
@@ -118,6 +120,7 @@ test('hover: an unresolved reference says what it waits for and where that comes
   const md = imageHoverMarkdown(referenceHover({ kind: 'compose', site, reference: null, load: undefined, covered: undefined }, IDS));
   assert.match(md, /\*\*services\\\.web\\\.image\*\* · service image/);
   assert.match(md, /Reference: not rendered/);
+  assert.match(md, /Written: `nginx:\$\{TAG\}`/);
   assert.match(md, /- `TAG`: a variable with no value in the \\\.env beside this file/);
 });
 
