@@ -32,6 +32,7 @@ import type { TreeNode } from './views/nodes';
 import { ReleaseTree } from './views/release-tree';
 import { revealSignInNodes } from './views/sign-in-reveal';
 import { ReleaseStatus } from './views/status-bar';
+import { releaseTagOf } from './releases/release-tag';
 
 export { CommandIds as Commands, ViewIds as Views } from './host/ids';
 
@@ -103,9 +104,10 @@ export function activate(context: vscode.ExtensionContext, boot?: BootFacts): Pr
     log: { info: (m) => log.logger.info(m), warn: (m) => log.logger.warn(m) },
     files: state.attestationFiles,
   });
-  const service = new ReleaseService({
+  const service: ReleaseService = new ReleaseService({
     inspect: async (reference, signal, priority) => attestations.attach(await engines.inspect(reference, signal, priority), signal),
-    verify: (graph, signal) => verifier.verify(graph, signal, attestations.bundlesOf(graph)),
+    // The release's tag stands for {{tag}} in the policy, as verify --release passes it.
+    verify: (graph, signal) => verifier.verify(graph, signal, attestations.bundlesOf(graph), releaseTagOf(service.releases, graph.reference)),
   });
   // Whether each image is signed by other signers than its previous release, as verify --release asks.
   const signerWatch = new SignerWatch(service, {
