@@ -141,6 +141,12 @@ describe('docs/codes.md lists every code the engine emits', () => {
     assertSame('GoReleaser diagnostics', [...union('src/goreleaser/types.ts', 'DiagnosticCode'), ...editorOnly], 'DiagnosticCode in src/goreleaser/types.ts and src/hovers/sign-gaps.ts');
   });
 
+  test('refs --verify states and the editor\'s own diagnostics', () => {
+    const refsStates = literals(/state: '([^']+)' \}/.exec(code('src/cli/refs-verify.ts'))?.[0] ?? '');
+    assertSame('`refs --verify` states', refsStates, "the state src/cli/refs-verify.ts gives an image no policy names");
+    assertSame('Editor diagnostics', literals(/DRIFT_CODE = ('[^']+')/.exec(code('src/hovers/reference-diagnostics.ts'))?.[1] ?? ''), 'DRIFT_CODE in src/hovers/reference-diagnostics.ts');
+  });
+
   test('verify --release errors, trusted-root refresh codes and @sigstore/verify causes', () => {
     const release = pushedCodes('src/cli/verify-release.ts').filter((c) => !ERROR_CODES.includes(c));
     assertSame('`verify --release` image errors', release, 'src/cli/verify-release.ts');
