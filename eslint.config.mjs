@@ -41,15 +41,17 @@ const DOORS = ['trust', 'policy', 'bundle', 'image'];
 function layerZones(base, layers, what) {
   const at = (name) => `./${base}/${name}`;
   return layers.flatMap((layer, i) =>
-    layer.map((name) => {
-      const above = layers.slice(i + 1).flat();
-      const siblings = layer.filter((n) => n !== name);
-      return {
-        target: at(name),
-        from: [...siblings, ...above].map(at),
-        message: `${base}/${name} is in the ${what} layer ${i}: it may import ${i === 0 ? `nothing else in ${base}` : `only ${layers.slice(0, i).flat().join(', ')}`} (eslint.config.mjs).`,
-      };
-    }).filter((zone) => zone.from.length > 0),
+    layer
+      .map((name) => {
+        const above = layers.slice(i + 1).flat();
+        const siblings = layer.filter((n) => n !== name);
+        return {
+          target: at(name),
+          from: [...siblings, ...above].map(at),
+          message: `${base}/${name} is in the ${what} layer ${i}: it may import ${i === 0 ? `nothing else in ${base}` : `only ${layers.slice(0, i).flat().join(', ')}`} (eslint.config.mjs).`,
+        };
+      })
+      .filter((zone) => zone.from.length > 0),
   );
 }
 
@@ -63,10 +65,7 @@ const zones = [
     message: `src/${entry} is an entry point: nothing in src imports it.`,
   })),
   ...DOORS.map((room) => ({
-    target: [
-      ...srcNames.filter((n) => n !== 'verify').map((n) => `./src/${n}`),
-      ...DOORS.filter((n) => n !== room).map((n) => `./src/verify/${n}`),
-    ],
+    target: [...srcNames.filter((n) => n !== 'verify').map((n) => `./src/${n}`), ...DOORS.filter((n) => n !== room).map((n) => `./src/verify/${n}`)],
     from: `./src/verify/${room}`,
     except: ['./index.ts'],
     message: `Import the ${room} room through its door, src/verify/${room}/index.ts (export what you need there).`,
@@ -85,9 +84,12 @@ const zones = [
 ];
 
 const noVscode = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: `Pure folders must not import vscode: put VS Code glue in ${GLUE.map((g) => `src/${g}`).join(', ')}.` }],
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [{ name: 'vscode', message: `Pure folders must not import vscode: put VS Code glue in ${GLUE.map((g) => `src/${g}`).join(', ')}.` }],
+    },
+  ],
 };
 
 export default tseslint.config(
@@ -115,18 +117,23 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error',
+      'no-restricted-syntax': [
+        'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
         // `void` tells no-floating-promises a promise is left on purpose; it does not handle a
         // rejection, which then surfaces as an unhandled rejection (and kills a Node process).
         {
-          selector: "UnaryExpression[operator='void'] > CallExpression:matches([callee.property.name='then'][arguments.length<2], [callee.property.name='finally'])",
+          selector:
+            "UnaryExpression[operator='void'] > CallExpression:matches([callee.property.name='then'][arguments.length<2], [callee.property.name='finally'])",
           message: 'This rejection is not handled: end the chain with .catch(...) (or give .then a rejection handler), then void it.',
         },
       ],
-      '@typescript-eslint/no-floating-promises': ['error', {
-        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }],
-      }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],
@@ -144,9 +151,14 @@ export default tseslint.config(
   {
     files: ['webview/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{ group: ['../src/**'], allowTypeImports: true, message: 'The page imports the protocol as types only: nothing from src runs in the page.' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../src/**'], allowTypeImports: true, message: 'The page imports the protocol as types only: nothing from src runs in the page.' },
+          ],
+        },
+      ],
     },
   },
   {

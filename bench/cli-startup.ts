@@ -80,11 +80,27 @@ async function main(): Promise<void> {
       { label: '`--version`', goalOverBare: 30, args: () => [CLI, '--version'], env: warm, samples: [] },
       { label: '`--help`', goalOverBare: 30, args: () => [CLI, '--help'], env: warm, samples: [] },
       {
-        label: '`inspect` one platform, first run on the machine (no code cache, no content cache)', goalOverBare: inspectBudget,
-        args: () => [CLI, ...inspect], env: () => ({ ...base, XDG_CACHE_HOME: coldCache }), before: () => rm(coldCache, { recursive: true, force: true }), samples: [],
+        label: '`inspect` one platform, first run on the machine (no code cache, no content cache)',
+        goalOverBare: inspectBudget,
+        args: () => [CLI, ...inspect],
+        env: () => ({ ...base, XDG_CACHE_HOME: coldCache }),
+        before: () => rm(coldCache, { recursive: true, force: true }),
+        samples: [],
       },
-      { label: '`inspect --no-cache` one platform (a release not seen before)', goalOverBare: inspectBudget, args: () => [CLI, ...inspect, '--no-cache'], env: warm, samples: [] },
-      { label: '`inspect` one platform again (digests from the content cache)', goalOverBare: inspectBudget, args: () => [CLI, ...inspect], env: warm, samples: [] },
+      {
+        label: '`inspect --no-cache` one platform (a release not seen before)',
+        goalOverBare: inspectBudget,
+        args: () => [CLI, ...inspect, '--no-cache'],
+        env: warm,
+        samples: [],
+      },
+      {
+        label: '`inspect` one platform again (digests from the content cache)',
+        goalOverBare: inspectBudget,
+        args: () => [CLI, ...inspect],
+        env: warm,
+        samples: [],
+      },
     ];
     const measure = async (row: Row): Promise<Sample> => {
       await row.before?.();
@@ -131,13 +147,15 @@ function report(rows: Row[], load: number[][], inspectBudget: number): void {
     const goal = row.goalOverBare === undefined ? '' : `≤ ${row.goalOverBare} ms`;
     const verdict = row.goalOverBare === undefined ? '' : t - bare <= row.goalOverBare ? 'PASS' : 'MISS';
     const best = row.goalOverBare === undefined ? ms(fastest(row)) : `${ms(fastest(row))}, ${ms(fastest(row) - bareFastest)}`;
-    lines.push(`| ${row.label} | ${ms(t)} | ${row.goalOverBare === undefined ? '' : ms(t - bare)} | ${goal} | ${best} | ${net ? requests : ''} | ${net ? depth : ''} | ${verdict} |`);
+    lines.push(
+      `| ${row.label} | ${ms(t)} | ${row.goalOverBare === undefined ? '' : ms(t - bare)} | ${goal} | ${best} | ${net ? requests : ''} | ${net ? depth : ''} | ${verdict} |`,
+    );
   }
   lines.push('', `Per run (wall ms): ${rows.map((r, i) => `row ${i + 1} ${r.samples.map((s) => Math.round(s.ms)).join(', ')}`).join('; ')}`, '');
   process.stdout.write(lines.join('\n'));
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench/cli-startup: the run broke: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`bench/cli-startup: the run broke: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

@@ -63,7 +63,10 @@ async function runningExtensionsActivation(page: Page): Promise<number> {
   await runCommand(page, 'Developer: Show Running Extensions');
   const row = page.locator('.monaco-list-row', { has: page.locator('.name', { hasText: 'Provenance Lens' }) }).first();
   const text = await until('the activation time in Running Extensions', 30_000, async () => {
-    const t = await row.locator('.activation-time').innerText().catch(() => '');
+    const t = await row
+      .locator('.activation-time')
+      .innerText()
+      .catch(() => '');
     return /\d+ms/.test(t) ? t : undefined;
   });
   await page.keyboard.press('Control+W');
@@ -77,10 +80,24 @@ async function runningExtensionsActivation(page: Page): Promise<number> {
  */
 export function productionVsix(dir: string): string {
   for (const e of ['node_modules', 'scripts', 'src', 'webview', 'tsconfig.json']) symlinkSync(join(repoRoot, e), join(dir, e));
-  for (const e of ['.vscodeignore', 'CHANGELOG.md', 'LICENSE', 'MARKETPLACE.md', 'README.md', 'docs', 'media', 'package.json', 'schemas']) cpSync(join(repoRoot, e), join(dir, e), { recursive: true });
+  for (const e of ['.vscodeignore', 'CHANGELOG.md', 'LICENSE', 'MARKETPLACE.md', 'README.md', 'docs', 'media', 'package.json', 'schemas'])
+    cpSync(join(repoRoot, e), join(dir, e), { recursive: true });
   execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { cwd: dir, stdio: 'pipe' });
   const vsix = join(dir, 'provenance-lens.vsix');
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', vsix], { cwd: dir, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--skip-license',
+      '--no-rewrite-relative-links',
+      '--out',
+      vsix,
+    ],
+    { cwd: dir, stdio: 'pipe' },
+  );
   return vsix;
 }
 
@@ -120,7 +137,11 @@ export async function measureEditorLatency(o: { artifact?: string } = {}): Promi
       await page.waitForTimeout(SETTLE_MS);
     }
     const activateBodyMs = numbers(extensionLog(server), /activated in (\d+) ms/g);
-    const loading = [...extensionLog(server).matchAll(/; (\d+) ms with loading its code, (\d+) ms CPU \(code cache: ([^)]*)\)/g)].map((m) => ({ wallMs: Number(m[1]), cpuMs: Number(m[2]), codeCache: m[3]! }));
+    const loading = [...extensionLog(server).matchAll(/; (\d+) ms with loading its code, (\d+) ms CPU \(code cache: ([^)]*)\)/g)].map((m) => ({
+      wallMs: Number(m[1]),
+      cpuMs: Number(m[2]),
+      codeCache: m[3]!,
+    }));
 
     // Hovers on the first image's reference: the first loads the image, the others are warm.
     await runCommand(page!, 'Go to File...');
@@ -135,11 +156,24 @@ export async function measureEditorLatency(o: { artifact?: string } = {}): Promi
     const answer = await answerOf((t) => /verified|unpinned|failed|unsigned/.test(t) && !/reading the registry/.test(t));
     const timedBefore = numbers(extensionLog(server), /Hover answered in ([\d.]+) ms/g).length;
     for (let i = 0; i < WARM_HOVERS; i++) await answerOf(() => true);
-    await until('the hover timings in the log', 10_000, () => (numbers(extensionLog(server!), /Hover answered in ([\d.]+) ms/g).length >= timedBefore + WARM_HOVERS ? true : undefined), 250);
+    await until(
+      'the hover timings in the log',
+      10_000,
+      () => (numbers(extensionLog(server!), /Hover answered in ([\d.]+) ms/g).length >= timedBefore + WARM_HOVERS ? true : undefined),
+      250,
+    );
     if (o.artifact) await screenshot(page!, `${o.artifact}-hover`);
     return {
-      activationMs, activateBodyMs, loading, hoverMs: numbers(extensionLog(server), /Hover answered in ([\d.]+) ms/g),
-      hoverAnswer: answer.split('\n').map((l) => l.trim()).filter(Boolean).join(' | ').slice(0, 300),
+      activationMs,
+      activateBodyMs,
+      loading,
+      hoverMs: numbers(extensionLog(server), /Hover answered in ([\d.]+) ms/g),
+      hoverAnswer: answer
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(' | ')
+        .slice(0, 300),
       loadAverage: { start, end: loadavg() },
     };
   } catch (e) {
@@ -170,7 +204,10 @@ export function latencyTable(f: LatencyFigures): string {
     `| activation, as VS Code measures it (code loading + activate), a window opened again | ${ms(activation)} | ${warmLoads.join(', ')} ms | ≤ ${ACTIVATION_GOAL_MS} ms | ${pass(activation <= ACTIVATION_GOAL_MS)} |`,
     `| the same, the first window after installing (no code cache yet) | ${ms(cold ?? NaN)} | | | |`,
     `| of which the activate body, as the extension logs it | ${ms(median(f.activateBodyMs))} | ${f.activateBodyMs.join(', ')} ms | | |`,
-    `| loading the code and activating, as the extension logs it: wall (CPU), a window opened again | ${ms(median(f.loading.slice(1).map((l) => l.wallMs)))} (${ms(median(f.loading.slice(1).map((l) => l.cpuMs)))} CPU) | ${f.loading.slice(1).map((l) => `${l.wallMs} (${l.cpuMs}) ${l.codeCache}`).join(', ')} | | |`,
+    `| loading the code and activating, as the extension logs it: wall (CPU), a window opened again | ${ms(median(f.loading.slice(1).map((l) => l.wallMs)))} (${ms(median(f.loading.slice(1).map((l) => l.cpuMs)))} CPU) | ${f.loading
+      .slice(1)
+      .map((l) => `${l.wallMs} (${l.cpuMs}) ${l.codeCache}`)
+      .join(', ')} | | |`,
     `| the same, the first window after installing | ${ms(f.loading[0]?.wallMs ?? NaN)} (${ms(f.loading[0]?.cpuMs ?? NaN)} CPU) | code cache: ${f.loading[0]?.codeCache ?? 'n/a'} | | |`,
     `| first hover on an image reference (starts its load, waits for it at most 1.5 s) | ${ms(f.hoverMs[0] ?? NaN)} | | | |`,
     `| warm hover, from the provider's call to its answer | ${ms(hover)} | ${warm.map((x) => x.toFixed(1)).join(', ')} ms | ≤ ${HOVER_GOAL_MS} ms | ${pass(hover <= HOVER_GOAL_MS)} |`,

@@ -83,7 +83,14 @@ function checkGraph(g: ImageGraph, fixture: ReleaseFixture, what: string): void 
     'buildkit-index': fixture.index.attestations.reduce((n, a) => n + a.statements.length, 0),
     problems: 0,
   };
-  const got = { digest: g.digest, platforms: g.platforms.length, 'cosign-tag': count('cosign-tag'), referrer: count('referrer'), 'buildkit-index': count('buildkit-index'), problems: g.problems.length };
+  const got = {
+    digest: g.digest,
+    platforms: g.platforms.length,
+    'cosign-tag': count('cosign-tag'),
+    referrer: count('referrer'),
+    'buildkit-index': count('buildkit-index'),
+    problems: g.problems.length,
+  };
   if (JSON.stringify(got) !== JSON.stringify(want)) {
     throw new Error(`${what} read an incomplete graph: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}; problems: ${JSON.stringify(g.problems)}`);
   }
@@ -100,7 +107,13 @@ async function main(): Promise<void> {
   try {
     const platforms = [...DEFAULT_PLATFORMS];
     const fixture = await pushReleaseFixture(registry, REPO, {
-      tag: TAG, platforms, cosignFor: ['index', ...platforms], referrersFor: ['index', ...platforms], sbom: true, dockerListTag: null, singleArchTag: null,
+      tag: TAG,
+      platforms,
+      cosignFor: ['index', ...platforms],
+      referrersFor: ['index', ...platforms],
+      sbom: true,
+      dockerListTag: null,
+      singleArchTag: null,
     });
     proxy = await startFaultProxy({ upstream: registry, delayMs: RTT_MS, otherHost: null });
     const p = proxy;
@@ -174,7 +187,9 @@ function report(rows: Row[], fixture: ReleaseFixture, baselineCalls: number): vo
     `## Inspect benchmark`,
     '',
     `${fixture.index.platforms.length}-platform release (${fixture.index.platforms.map((x) => x.key).join(', ')}) with ${artifacts};`,
-    `local docker-registry (no auth) behind a loopback proxy adding ${RTT_MS} ms to every request. Median of ${RUNS} runs after one warm-up; Node ${process.versions.node}; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(', ')}.`,
+    `local docker-registry (no auth) behind a loopback proxy adding ${RTT_MS} ms to every request. Median of ${RUNS} runs after one warm-up; Node ${process.versions.node}; load average at the end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', ')}.`,
     '',
     '| | requests | round trips on the critical path | wall time |',
     '|---|---:|---:|---:|',
@@ -190,13 +205,16 @@ function report(rows: Row[], fixture: ReleaseFixture, baselineCalls: number): vo
     `| warm: ≤ 3 requests per image (in process; the image's tag, tag list and referrers, plus one per cosign and referrers tag: ${fixture.cosign.length + fixture.referrers.length} here) | ${med(warmIn, 'requests')} | ${pass(med(warmIn, 'requests') <= 3)} |`,
     `| warm: ≤ 1 s (CLI, a second run) | ${ms(med(warmCli, 'wallMs'))} | ${pass(med(warmCli, 'wallMs') <= 1000)} |`,
     '',
-    'Per run (wall ms): ' + rows.map((r, i) => `${['in process', 'CLI', 'skopeo', 'warm in process', 'warm CLI'][i]} ${r.samples.map((s) => Math.round(s.wallMs)).join(', ')}`).join('; '),
+    'Per run (wall ms): ' +
+      rows
+        .map((r, i) => `${['in process', 'CLI', 'skopeo', 'warm in process', 'warm CLI'][i]} ${r.samples.map((s) => Math.round(s.wallMs)).join(', ')}`)
+        .join('; '),
     '',
   ];
   process.stdout.write(lines.join('\n'));
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench/inspect: the run broke: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`bench/inspect: the run broke: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

@@ -74,7 +74,11 @@ async function indexHere(root: string): Promise<number> {
 /** `provenance-lens refs --json <root>` in this process; the count of references printed. */
 async function cli(root: string): Promise<number> {
   let out = '';
-  const code = await runCli(['refs', '--json', '--no-git', root], { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => undefined }, env: {} });
+  const code = await runCli(['refs', '--json', '--no-git', root], {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: () => undefined },
+    env: {},
+  });
   if (code !== 0) throw new Error(`refs exited ${code}`);
   return (JSON.parse(out) as { files: { references: unknown[] }[] }).files.reduce((n, f) => n + f.references.length, 0);
 }
@@ -95,7 +99,12 @@ interface Workload {
 function rowsFor(goal: boolean): Row[] {
   return [
     { label: 'baseline: walk and read every file, parse none', goal: false, run: baseline, samples: [] },
-    { label: `editor index (Workspace images): walk, read, parse in ${Math.max(1, Math.min(4, availableParallelism()))} worker threads`, goal, run: index, samples: [] },
+    {
+      label: `editor index (Workspace images): walk, read, parse in ${Math.max(1, Math.min(4, availableParallelism()))} worker threads`,
+      goal,
+      run: index,
+      samples: [],
+    },
     { label: 'the same index in one thread', goal: false, run: indexHere, samples: [] },
     { label: '`refs --json` in process: walk, read, parse, print', goal: false, run: cli, samples: [] },
   ];
@@ -121,8 +130,18 @@ async function main(): Promise<void> {
   const load = [loadavg()];
   try {
     const workloads: Workload[] = [
-      { title: `a repository of ${FILES} files`, ws: writeReferenceWorkspace(join(work, 'repository'), FILES, { total: FILES }), runs: RUNS, rows: rowsFor(true) },
-      { title: `the worst case: ${FILES} files that all name images`, ws: writeReferenceWorkspace(join(work, 'worst'), FILES), runs: WORST_RUNS, rows: rowsFor(false) },
+      {
+        title: `a repository of ${FILES} files`,
+        ws: writeReferenceWorkspace(join(work, 'repository'), FILES, { total: FILES }),
+        runs: RUNS,
+        rows: rowsFor(true),
+      },
+      {
+        title: `the worst case: ${FILES} files that all name images`,
+        ws: writeReferenceWorkspace(join(work, 'worst'), FILES),
+        runs: WORST_RUNS,
+        rows: rowsFor(false),
+      },
     ];
     for (const w of workloads) await measure(w);
     load.push(loadavg());
@@ -150,18 +169,29 @@ function report(workloads: readonly Workload[], load: number[][]): void {
       '',
       '| | references | wall time | CPU time | image files/s |',
       '|---|---:|---:|---:|---:|',
-      ...w.rows.map((r) => `| ${r.label} | ${med(r, 'references') > 0 ? med(r, 'references') : '-'} | ${ms(med(r, 'wallMs'))} | ${ms(med(r, 'cpuMs'))} | ${Math.round(w.ws.files / (med(r, 'wallMs') / 1000))} |`),
+      ...w.rows.map(
+        (r) =>
+          `| ${r.label} | ${med(r, 'references') > 0 ? med(r, 'references') : '-'} | ${ms(med(r, 'wallMs'))} | ${ms(med(r, 'cpuMs'))} | ${Math.round(w.ws.files / (med(r, 'wallMs') / 1000))} |`,
+      ),
       '',
       `Per run (wall ms): ${w.rows.map((r) => `${r.label.split(':')[0]} ${r.samples.map((x) => Math.round(x.wallMs)).join(', ')}`).join('; ')}`,
     );
   }
   const goals = workloads.flatMap((w) => w.rows.filter((r) => r.goal).map((r) => ({ w, r })));
-  lines.push('', '| target | measured | |', '|---|---:|---|',
-    ...goals.map(({ w, r }) => `| ${w.title}, ${r.label.split(':')[0]}: listed in < ${GOAL_MS} ms | ${ms(med(r, 'wallMs'))} | ${med(r, 'wallMs') < GOAL_MS ? 'PASS' : 'MISS'} |`), '');
+  lines.push(
+    '',
+    '| target | measured | |',
+    '|---|---:|---|',
+    ...goals.map(
+      ({ w, r }) =>
+        `| ${w.title}, ${r.label.split(':')[0]}: listed in < ${GOAL_MS} ms | ${ms(med(r, 'wallMs'))} | ${med(r, 'wallMs') < GOAL_MS ? 'PASS' : 'MISS'} |`,
+    ),
+    '',
+  );
   process.stdout.write(lines.join('\n'));
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench/refs-walk: the run broke: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`bench/refs-walk: the run broke: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

@@ -65,7 +65,9 @@ export interface ReleaseRun {
 
 /** The extension's default for requests in flight per registry: package.json's, which users see. */
 export function defaultInflight(): number {
-  const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } | { properties: Record<string, { default?: unknown }> }[] } };
+  const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default?: unknown }> } | { properties: Record<string, { default?: unknown }> }[] };
+  };
   const sections = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration : [pkg.contributes.configuration];
   for (const s of sections) {
     const d = s.properties['provenanceLens.concurrency']?.default;
@@ -107,7 +109,9 @@ export const networkBoundMs = (requests: number, rttMs: number, inflight: number
 
 // ---- the proxy, in its own process ----
 
-interface ProxyReady { readonly host: string }
+interface ProxyReady {
+  readonly host: string;
+}
 type ProxyAsk = { readonly kind: 'take' } | { readonly kind: 'close' };
 
 async function serveProxy(upstream: string, delayMs: number): Promise<void> {
@@ -120,7 +124,13 @@ async function serveProxy(upstream: string, delayMs: number): Promise<void> {
       }
       await proxy.settled();
       const origin = performance.timeOrigin;
-      const records: SeenRequest[] = proxy.requests.map((r) => ({ method: r.method, path: r.path, status: r.status, start: origin + r.start, end: origin + r.end }));
+      const records: SeenRequest[] = proxy.requests.map((r) => ({
+        method: r.method,
+        path: r.path,
+        status: r.status,
+        start: origin + r.start,
+        end: origin + r.end,
+      }));
       proxy.reset();
       process.send!({ kind: 'records', records });
     })();
@@ -143,15 +153,17 @@ function startProxyChild(upstream: string, delayMs: number): Promise<ProxyChild>
     child.once('message', (ready: ProxyReady) => {
       resolveReady({
         host: ready.host,
-        take: () => new Promise((r) => {
-          child.once('message', (m: { records: SeenRequest[] }) => r(m.records));
-          child.send({ kind: 'take' } satisfies ProxyAsk);
-        }),
-        close: () => new Promise((r) => {
-          child.removeAllListeners('exit');
-          child.once('exit', () => r());
-          child.send({ kind: 'close' } satisfies ProxyAsk);
-        }),
+        take: () =>
+          new Promise((r) => {
+            child.once('message', (m: { records: SeenRequest[] }) => r(m.records));
+            child.send({ kind: 'take' } satisfies ProxyAsk);
+          }),
+        close: () =>
+          new Promise((r) => {
+            child.removeAllListeners('exit');
+            child.once('exit', () => r());
+            child.send({ kind: 'close' } satisfies ProxyAsk);
+          }),
       });
     });
   });
@@ -207,12 +219,15 @@ export async function loadRelease(s: RunSettings, take: () => Promise<SeenReques
       if (Number.isNaN(times.inspected)) times.inspected = performance.now() - started;
       if (!load.verifying) times.verdicts.push(performance.now() - started);
     });
-    const settled = (): boolean => s.references.every((r) => {
-      const load = service.peek(r);
-      return load.status === 'failed' || (load.status === 'loaded' && !load.verifying);
-    });
+    const settled = (): boolean =>
+      s.references.every((r) => {
+        const load = service.peek(r);
+        return load.status === 'failed' || (load.status === 'loaded' && !load.verifying);
+      });
     const all = new Promise<void>((resolveAll) => service.onDidChange(() => settled() && resolveAll()));
-    service.setReleases([{ id: 'goreleaser:bench', origin: 'goreleaser', name: 'load', tag: LOAD_TAG, images: s.references.map((reference) => ({ reference })) }]);
+    service.setReleases([
+      { id: 'goreleaser:bench', origin: 'goreleaser', name: 'load', tag: LOAD_TAG, images: s.references.map((reference) => ({ reference })) },
+    ]);
     // The tree draws every image row of the expanded release: each asks for its state, and
     // nobody waits on one in particular (ensure() would put it first).
     for (const r of s.references) service.state(r);
@@ -224,15 +239,27 @@ export async function loadRelease(s: RunSettings, take: () => Promise<SeenReques
     await completed?.();
     const verdicts: Record<string, number> = {};
     for (const l of loads) {
-      const state = l.status === 'loaded' ? (l.verificationFailure ? `verification failed (${l.verificationFailure.code})` : imageVerdict(l.graph, l.verification).state) : l.status === 'failed' ? `unreadable (${l.failure.code})` : l.status;
+      const state =
+        l.status === 'loaded'
+          ? l.verificationFailure
+            ? `verification failed (${l.verificationFailure.code})`
+            : imageVerdict(l.graph, l.verification).state
+          : l.status === 'failed'
+            ? `unreadable (${l.failure.code})`
+            : l.status;
       verdicts[state] = (verdicts[state] ?? 0) + 1;
     }
     service.dispose();
     const sorted = [...times.verdicts].sort((a, b) => a - b);
     return {
-      firstInspectedMs: times.inspected, firstVerdictMs: sorted[0] ?? NaN,
+      firstInspectedMs: times.inspected,
+      firstVerdictMs: sorted[0] ?? NaN,
       verdictTimesMs: sorted.filter((_, i) => (i + 1) % 5 === 0),
-      completeMs, verdicts, requests: await take(), cpuMs: (cpu.user + cpu.system) / 1000, maxBlockMs: delay.max / 1e6,
+      completeMs,
+      verdicts,
+      requests: await take(),
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      maxBlockMs: delay.max / 1e6,
     };
   } finally {
     await client.close();
@@ -251,7 +278,11 @@ export interface Measured {
   readonly inflight: number;
 }
 
-export function report(now: Measured, baseline: Measured | undefined, o: { images: number; rttMs: number; cache: string; loadBefore: readonly number[] }): string {
+export function report(
+  now: Measured,
+  baseline: Measured | undefined,
+  o: { images: number; rttMs: number; cache: string; loadBefore: readonly number[] },
+): string {
   const med = (m: Measured, f: (r: ReleaseRun) => number): number => median(m.runs.map(f));
   const requests = (m: Measured): number => med(m, (r) => r.requests.length);
   const bound = (m: Measured): number => networkBoundMs(requests(m), o.rttMs, m.inflight);
@@ -264,7 +295,8 @@ export function report(now: Measured, baseline: Measured | undefined, o: { image
   const load = (l: readonly number[]): string => l.map((x) => x.toFixed(1)).join(' / ');
   const cols = (f: (m: Measured) => string): string => (baseline ? `${f(now)} | ${f(baseline)}` : f(now));
   const row = (figure: string, f: (m: Measured) => string, goal = '', verdict = ''): string => `| ${figure} | ${cols(f)} | ${goal} | ${verdict} |`;
-  const perRun = (m: Measured): string => `${m.label}: complete ${m.runs.map((r) => Math.round(r.completeMs)).join(', ')} ms; first verdict ${m.runs.map((r) => Math.round(r.firstVerdictMs)).join(', ')} ms`;
+  const perRun = (m: Measured): string =>
+    `${m.label}: complete ${m.runs.map((r) => Math.round(r.completeMs)).join(', ')} ms; first verdict ${m.runs.map((r) => Math.round(r.firstVerdictMs)).join(', ')} ms`;
   return [
     '',
     `## The big release in process (ReleaseService, registry client, verifier; no editor)`,
@@ -283,13 +315,55 @@ export function report(now: Measured, baseline: Measured | undefined, o: { image
     row('round trips on the critical path', (m) => String(med(m, (r) => criticalPathDepth(r.requests)))),
     // What a request took at the proxy, its added delay included: past the delay, the registry's
     // and the proxy's own time, which on a busy machine is mostly waiting for a CPU.
-    row('time per request at the proxy: median (90th percentile)', (m) => `${ms(med(m, (r) => quantile(r.requests.map((q) => q.end - q.start), 0.5)))} (${ms(med(m, (r) => quantile(r.requests.map((q) => q.end - q.start), 0.9)))})`),
-    row('the bound at that median: requests × median ÷ requests in flight', (m) => ms(networkBoundMs(requests(m), med(m, (r) => quantile(r.requests.map((q) => q.end - q.start), 0.5)), m.inflight))),
+    row(
+      'time per request at the proxy: median (90th percentile)',
+      (m) =>
+        `${ms(
+          med(m, (r) =>
+            quantile(
+              r.requests.map((q) => q.end - q.start),
+              0.5,
+            ),
+          ),
+        )} (${ms(
+          med(m, (r) =>
+            quantile(
+              r.requests.map((q) => q.end - q.start),
+              0.9,
+            ),
+          ),
+        )})`,
+    ),
+    row('the bound at that median: requests × median ÷ requests in flight', (m) =>
+      ms(
+        networkBoundMs(
+          requests(m),
+          med(m, (r) =>
+            quantile(
+              r.requests.map((q) => q.end - q.start),
+              0.5,
+            ),
+          ),
+          m.inflight,
+        ),
+      ),
+    ),
     row('client CPU (user + system)', (m) => ms(med(m, (r) => r.cpuMs))),
-    row('longest block of the client\'s event loop', (m) => ms(med(m, (r) => r.maxBlockMs))),
-    row('verdicts (last run)', (m) => Object.entries(m.runs[m.runs.length - 1]!.verdicts).map(([k, v]) => `${v} ${k}`).join(', '), `${o.images} verified`, pass(last.verdicts.verified === o.images)),
+    row("longest block of the client's event loop", (m) => ms(med(m, (r) => r.maxBlockMs))),
+    row(
+      'verdicts (last run)',
+      (m) =>
+        Object.entries(m.runs[m.runs.length - 1]!.verdicts)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', '),
+      `${o.images} verified`,
+      pass(last.verdicts.verified === o.images),
+    ),
     '',
-    `Requests by kind (now, last run): ${[...kinds].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Requests by kind (now, last run): ${[...kinds]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     `Per run: ${[now, ...(baseline ? [baseline] : [])].map(perRun).join('; ')}.`,
     '',
   ].join('\n');
@@ -343,11 +417,21 @@ async function seeded(images: number, keep: string | undefined): Promise<{ regis
 export const BASELINE = { inflight: 8, atOnce: 4, fifo: true } as const;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: {
-    images: { type: 'string', default: '40' }, runs: { type: 'string', default: '3' }, rtt: { type: 'string', default: '25' },
-    inflight: { type: 'string' }, 'at-once': { type: 'string' }, keep: { type: 'string' }, 'serve-proxy': { type: 'string' }, profile: { type: 'string' },
-    cache: { type: 'string', default: 'disk' }, fifo: { type: 'boolean', default: false }, 'skip-baseline': { type: 'boolean', default: false },
-  } });
+  const { values } = parseArgs({
+    options: {
+      images: { type: 'string', default: '40' },
+      runs: { type: 'string', default: '3' },
+      rtt: { type: 'string', default: '25' },
+      inflight: { type: 'string' },
+      'at-once': { type: 'string' },
+      keep: { type: 'string' },
+      'serve-proxy': { type: 'string' },
+      profile: { type: 'string' },
+      cache: { type: 'string', default: 'disk' },
+      fifo: { type: 'boolean', default: false },
+      'skip-baseline': { type: 'boolean', default: false },
+    },
+  });
   const rttMs = Number(values.rtt);
   if (values['serve-proxy'] !== undefined) return serveProxy(values['serve-proxy'], rttMs);
   const loadBefore = loadavg();
@@ -361,7 +445,14 @@ async function main(): Promise<void> {
   try {
     // Repositories were stored without a host: the proxy's port changes every run.
     const references = release.references.map((repo) => `${proxy.host}/${repo}:${LOAD_TAG}`);
-    const settings: RunSettings = { references, trustedRoot: release.trustedRoot, inflight, cache, fifo: values.fifo, ...(atOnce !== undefined ? { atOnce } : {}) };
+    const settings: RunSettings = {
+      references,
+      trustedRoot: release.trustedRoot,
+      inflight,
+      cache,
+      fifo: values.fifo,
+      ...(atOnce !== undefined ? { atOnce } : {}),
+    };
     const baseline: RunSettings | undefined = values['skip-baseline'] ? undefined : { references, trustedRoot: release.trustedRoot, cache, ...BASELINE };
     // One warm-up each (JIT, the registry's own caches), then the measured runs, taking turns.
     for (const s of [settings, baseline]) if (s) await loadRelease(s, proxy.take);
@@ -372,12 +463,16 @@ async function main(): Promise<void> {
       runs.push(await loadRelease(settings, proxy.take, profile && (() => profile(values.profile!))));
       if (baseline) baseRuns.push(await loadRelease(baseline, proxy.take));
     }
-    const label = `${inflight} requests in flight, ${atOnce ?? "the service's default number of"} images at once${values.fifo ? ', first come first served' : ', each image\'s requests at its turn'}`;
-    process.stdout.write(report(
-      { label, runs, inflight },
-      baseline ? { label: `${BASELINE.inflight} in flight, ${BASELINE.atOnce} images at once, first come first served`, runs: baseRuns, inflight: BASELINE.inflight } : undefined,
-      { images, rttMs, cache, loadBefore },
-    ));
+    const label = `${inflight} requests in flight, ${atOnce ?? "the service's default number of"} images at once${values.fifo ? ', first come first served' : ", each image's requests at its turn"}`;
+    process.stdout.write(
+      report(
+        { label, runs, inflight },
+        baseline
+          ? { label: `${BASELINE.inflight} in flight, ${BASELINE.atOnce} images at once, first come first served`, runs: baseRuns, inflight: BASELINE.inflight }
+          : undefined,
+        { images, rttMs, cache, loadBefore },
+      ),
+    );
   } finally {
     await proxy.close();
     await registry.stop();
@@ -387,7 +482,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((e: unknown) => {
-    process.stderr.write(`bench/release-load: the run broke: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(`bench/release-load: the run broke: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
   });
 }

@@ -72,11 +72,15 @@ function pairedCpuMs(a: () => void, b: () => void, reps: number): [number, numbe
 /** The same bundle our verifier checks, for the library alone; BuildKit statements and attachments are not signed, so there is none. */
 function rawInput(content: ArtifactContent): RawInput | undefined {
   if (content.kind === 'layer') {
-    const converted = content.mediaType === MediaType.dsseEnvelope ? bundleFromCosignAttestation(content.bytes, content.annotations) : bundleFromCosignSignature(content.bytes, content.annotations);
+    const converted =
+      content.mediaType === MediaType.dsseEnvelope
+        ? bundleFromCosignAttestation(content.bytes, content.annotations)
+        : bundleFromCosignSignature(content.bytes, content.annotations);
     if (!converted.ok) throw new Error(`a cosign layer did not convert: ${converted.failure.message}`);
     return { json: JSON.stringify(converted.bundle), ...(content.mediaType === MediaType.dsseEnvelope ? {} : { artifact: Buffer.from(content.bytes) }) };
   }
-  if (content.kind === 'referrer' && content.layer !== undefined && isBundleType(content.layer.mediaType)) return { json: Buffer.from(content.layer.bytes).toString('utf8') };
+  if (content.kind === 'referrer' && content.layer !== undefined && isBundleType(content.layer.mediaType))
+    return { json: Buffer.from(content.layer.bytes).toString('utf8') };
   return undefined;
 }
 
@@ -85,10 +89,24 @@ async function main(): Promise<void> {
   try {
     const platforms = [...DEFAULT_PLATFORMS];
     const targets = ['index', ...platforms];
-    const release = await pushSignedRelease(registry, REPO, { sigstore: mini, tag: TAG, platforms, cosignSignatures: targets, cosignAttestations: targets, referrers: targets, certificatePerArtifact: true });
+    const release = await pushSignedRelease(registry, REPO, {
+      sigstore: mini,
+      tag: TAG,
+      platforms,
+      cosignSignatures: targets,
+      cosignAttestations: targets,
+      referrers: targets,
+      certificatePerArtifact: true,
+    });
     const identity = release.signer.identity!;
     const trustRoot: TrustRoot = parseTrustedRoot(mini.trustedRootBytes, { kind: 'file', path: 'mini-sigstore trusted_root.json' });
-    const policy: ImagePolicy = { identity: { exact: identity }, issuer: { exact: GITHUB_ISSUER }, requiredPredicateTypes: [SLSA_PROVENANCE_V1], requireTlog: true, sources: {} };
+    const policy: ImagePolicy = {
+      identity: { exact: identity },
+      issuer: { exact: GITHUB_ISSUER },
+      requiredPredicateTypes: [SLSA_PROVENANCE_V1],
+      requireTlog: true,
+      sources: {},
+    };
 
     // Everything from the registry first: the network is not what is measured.
     const client = new RegistryClient({ insecureRegistries: [registry.host] });
@@ -107,7 +125,9 @@ async function main(): Promise<void> {
     const signed = graph.artifacts.map((a, i) => [a, contents[i]!, checked.artifacts[i]!] as const).filter(([a]) => a.format !== 'buildkit-index');
     const broken = signed.filter(([, , r]) => r.state !== 'verified');
     if (checked.verdict.state !== 'verified' || broken.length > 0 || signed.length !== targets.length * 4) {
-      throw new Error(`the release does not verify as built (${checked.verdict.state}, ${signed.length} signed artifacts, ${broken.length} not verified): ${JSON.stringify(broken.map(([, , r]) => r.checks.filter((c) => c.status === 'fail')))}`);
+      throw new Error(
+        `the release does not verify as built (${checked.verdict.state}, ${signed.length} signed artifacts, ${broken.length} not verified): ${JSON.stringify(broken.map(([, , r]) => r.checks.filter((c) => c.status === 'fail')))}`,
+      );
     }
 
     // Raw @sigstore/verify: same bundles, same trust material (built once, as ours caches it), same identity.
@@ -177,6 +197,6 @@ function report(s: Record<'oursOne' | 'rawOne' | 'ours' | 'rawRelease', number[]
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench/verify: the run broke: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`bench/verify: the run broke: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

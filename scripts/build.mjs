@@ -54,7 +54,10 @@ const lazy = (packages) => ({
     // initialise lazily), so the require happens then, not when the bundle loads.
     for (const name of packages) b.onResolve({ filter: exact(name) }, () => ({ path: name, namespace: 'lazy-package' }));
     // Relative to the bundle that requires it: dist/extension-main.js.
-    b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(`./${LAZY[a.path]}`)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (a) => ({
+      contents: `module.exports = require(${JSON.stringify(`./${LAZY[a.path]}`)});`,
+      loader: 'js',
+    }));
     b.onResolve({ filter: /.*/, namespace: 'lazy-package' }, (a) => ({ path: a.path, external: true }));
   },
 });
@@ -66,8 +69,11 @@ const targets = [
   // The program: a few kB that set up the code cache and require dist/cli/main.js (src/cli/boot.ts).
   { ...node, entryPoints: ['src/cli/boot.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   ...Object.entries(LAZY).map(([name, file]) => ({
-    ...node, outfile: `dist/${file}`,
-    ...(ENTRIES[name] ? { stdin: { contents: ENTRIES[name], resolveDir: process.cwd(), sourcefile: `${name}-entry.js`, loader: 'js' } } : { entryPoints: [name] }),
+    ...node,
+    outfile: `dist/${file}`,
+    ...(ENTRIES[name]
+      ? { stdin: { contents: ENTRIES[name], resolveDir: process.cwd(), sourcefile: `${name}-entry.js`, loader: 'js' } }
+      : { entryPoints: [name] }),
   })),
 ];
 if (existsSync('src/extension.ts')) {
@@ -98,17 +104,34 @@ if (existsSync('webview/main.ts')) {
 // too, which sees a CommonJS file's named exports.
 const CLI_DIR = 'dist/cli';
 const cliSplit = {
-  ...node, format: 'esm', splitting: true, minify: false, sourcemap: production ? false : 'linked',
-  entryPoints: ['src/cli/main.ts'], entryNames: '[name]', chunkNames: '[name]-[hash]',
+  ...node,
+  format: 'esm',
+  splitting: true,
+  minify: false,
+  sourcemap: production ? false : 'linked',
+  entryPoints: ['src/cli/main.ts'],
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
   define: { __VERSION__: JSON.stringify(version) },
 };
 async function cliToCommonJs(esmDir) {
   const files = readdirSync(esmDir).filter((f) => f.endsWith('.js'));
   rmSync(CLI_DIR, { recursive: true, force: true });
   const result = await build({
-    ...node, entryPoints: files.map((f) => join(esmDir, f)), outdir: CLI_DIR, entryNames: '[name]', metafile: true,
+    ...node,
+    entryPoints: files.map((f) => join(esmDir, f)),
+    outdir: CLI_DIR,
+    entryNames: '[name]',
+    metafile: true,
     supported: { 'dynamic-import': false },
-    plugins: [{ name: 'chunks-stay-apart', setup(b) { b.onResolve({ filter: /^\.\.?\// }, (a) => (a.kind === 'entry-point' ? undefined : { path: a.path, external: true })); } }],
+    plugins: [
+      {
+        name: 'chunks-stay-apart',
+        setup(b) {
+          b.onResolve({ filter: /^\.\.?\// }, (a) => (a.kind === 'entry-point' ? undefined : { path: a.path, external: true }));
+        },
+      },
+    ],
   });
   for (const [out, meta] of Object.entries(result.metafile.outputs)) {
     const inputs = Object.keys(meta.inputs);

@@ -12,7 +12,8 @@ import { writeMarketplaceReadme } from './marketplace-readme.mjs';
 export function vscePackageArgs(readme) {
   return [
     'package',
-    '--readme-path', readme,
+    '--readme-path',
+    readme,
     // The bundles hold every dependency (scripts/build.mjs): no node_modules in the package.
     '--no-dependencies',
     // The project has no public home yet: package.json names no repository, so vsce can neither

@@ -18,7 +18,11 @@ function run(cmd, args, opts = {}) {
 function testFiles(dir) {
   let out = [];
   let entries = [];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const e of entries) {
     const p = join(dir, e);
     if (statSync(p).isDirectory()) out = out.concat(testFiles(p));
@@ -67,7 +71,19 @@ if (files.length === 0) {
   process.exit(1);
 }
 const tap = join('out', 'test-results.tap');
-const r = spawnSync('node', ['--test', '--test-concurrency=2', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files], { stdio: 'inherit' });
+const r = spawnSync(
+  'node',
+  [
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...files,
+  ],
+  { stdio: 'inherit' },
+);
 // One plain closing line, whatever the reporter: "N passed, N failed, N skipped".
 let summary = '';
 try {

@@ -128,13 +128,37 @@ export function activate(context: vscode.ExtensionContext, boot?: BootFacts): Pr
   };
   const panel = panelDeps(service, engines, log, attestations);
   const diff = diffDeps({ service, engines, policy: (reference) => verifier.policyOf(reference), bundlesOf: (graph) => attestations.bundlesOf(graph) }, log);
-  const services: LensServices = { context, log, engines, service, tree, view, state, secrets, sources, documents, settings, panel, diff, attestations, reloadReleases };
+  const services: LensServices = {
+    context,
+    log,
+    engines,
+    service,
+    tree,
+    view,
+    state,
+    secrets,
+    sources,
+    documents,
+    settings,
+    panel,
+    diff,
+    attestations,
+    reloadReleases,
+  };
 
   const ignored = settings().ignored;
   if (ignored.length) log.logger.warn(`This workspace is not trusted: its values for ${ignored.join(', ')} are ignored.`);
 
   context.subscriptions.push(
-    log, engines, tree, view, sources, documents, status, { dispose: () => service.dispose() }, { dispose: () => signerWatch.dispose() },
+    log,
+    engines,
+    tree,
+    view,
+    sources,
+    documents,
+    status,
+    { dispose: () => service.dispose() },
+    { dispose: () => signerWatch.dispose() },
     revealSignInNodes(service, tree, view),
     followTreeSelection(view, tree),
     logImageLoads(service, log.logger),
@@ -151,12 +175,14 @@ export function activate(context: vscode.ExtensionContext, boot?: BootFacts): Pr
       service.refresh();
     }),
     // Trust granted, or other folders: which files the settings and the policy may name changes.
-    ...[vscode.workspace.onDidGrantWorkspaceTrust, vscode.workspace.onDidChangeWorkspaceFolders].map((event) => event(() => {
-      engines.reset();
-      verifier.reset();
-      sources.changed();
-      service.refresh();
-    })),
+    ...[vscode.workspace.onDidGrantWorkspaceTrust, vscode.workspace.onDidChangeWorkspaceFolders].map((event) =>
+      event(() => {
+        engines.reset();
+        verifier.reset();
+        sources.changed();
+        service.refresh();
+      }),
+    ),
     watchPolicyFiles(() => {
       verifier.reset();
       service.refresh();
@@ -174,8 +200,12 @@ export function activate(context: vscode.ExtensionContext, boot?: BootFacts): Pr
   const workspace = registerWorkspaceReferences(context, { ...services, policyOf: async (r) => (await verifier.policyOf(r)).policy }, ready);
   const activationMs = Math.round(performance.now() - started);
   // With the loading of this code (the boot's), in CPU time too: on a busy machine the wall time is mostly waiting.
-  const loading = boot ? `; ${Math.round(performance.now() - boot.started)} ms with loading its code, ${Math.round(cpuMs(process.cpuUsage(boot.cpu)))} ms CPU (code cache: ${boot.codeCache})` : '';
-  log.logger.info(`Provenance Lens ${version} activated in ${activationMs} ms${loading} (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);
+  const loading = boot
+    ? `; ${Math.round(performance.now() - boot.started)} ms with loading its code, ${Math.round(cpuMs(process.cpuUsage(boot.cpu)))} ms CPU (code cache: ${boot.codeCache})`
+    : '';
+  log.logger.info(
+    `Provenance Lens ${version} activated in ${activationMs} ms${loading} (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`,
+  );
   return { service, tree, view, status, reloadReleases, ready, activationMs, workspace };
 }
 

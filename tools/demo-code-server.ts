@@ -29,7 +29,9 @@ export async function packageVsix(outDir: string): Promise<string> {
   buildIfStale();
   const out = join(outDir, 'provenance-lens.vsix');
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  await execFileAsync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: repoRoot });
+  await execFileAsync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], {
+    cwd: repoRoot,
+  });
   return out;
 }
 
@@ -79,7 +81,9 @@ function groupAlive(pgid: number): boolean {
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
-  } catch { /* gone */ }
+  } catch {
+    /* gone */
+  }
 }
 
 /** The environment code-server gets: ours, minus what would make it a client of another VS Code, with a scratch HOME. */
@@ -95,11 +99,14 @@ function serverEnv(home: string): NodeJS.ProcessEnv {
 async function waitReady(url: string, child: ChildProcess, logs: () => string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${logs()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${logs()}`);
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await delay(100);
   }
   throw new Error(`code-server did not answer ${url}/healthz within ${READY_TIMEOUT_MS} ms:\n${logs()}`);
@@ -107,7 +114,9 @@ async function waitReady(url: string, child: ChildProcess, logs: () => string): 
 
 /** The settings whose contributed scope is `machine` or `machine-overridable` (package.json). */
 export function machineSettings(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes?: { configuration?: { properties?: Record<string, { scope?: string }> } } };
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    contributes?: { configuration?: { properties?: Record<string, { scope?: string }> } };
+  };
   const properties = manifest.contributes?.configuration?.properties ?? {};
   return Object.fromEntries(Object.entries(settings).filter(([key]) => properties[key]?.scope?.startsWith('machine')));
 }
@@ -130,12 +139,21 @@ export async function startDemoCodeServer(o: DemoCodeServerOptions): Promise<Dem
   await execFileAsync(process.execPath, [o.entry, ...common, '--install-extension', o.vsix, '--force'], { env, cwd: home });
 
   for (let attempt = 0; ; attempt++) {
-    const port = o.port ?? await freePort();
-    if (o.port !== undefined && !(await portIsFree(port))) throw new Error(`127.0.0.1:${port} is in use; set DEMO_PORT to a free port, or unset it to pick one.`);
+    const port = o.port ?? (await freePort());
+    if (o.port !== undefined && !(await portIsFree(port)))
+      throw new Error(`127.0.0.1:${port} is in use; set DEMO_PORT to a free port, or unset it to pick one.`);
     const url = `http://127.0.0.1:${port}`;
     const args = [
-      o.entry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-      '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--disable-workspace-trust',
+      o.entry,
+      ...common,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-getting-started-override',
+      '--disable-workspace-trust',
     ];
     // detached: a new session and process group, so stop() reaches the extension hosts too.
     const child = spawn(process.execPath, args, { cwd: home, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

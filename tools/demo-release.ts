@@ -51,13 +51,26 @@ export async function pushDemoRelease(registry: PushTarget & { readonly host: st
   const platforms = [...DEMO_PLATFORMS];
   const signedPlatforms = platforms.filter((p) => p !== UNSIGNED_PLATFORM);
   const fleet = await pushSignedRelease(registry, 'rancher/fleet', {
-    sigstore, tag: DEMO_TAG, platforms, sourceRepository: EXPECTED_REPOSITORY, contentSeed: 'fleet',
-    cosignSignatures: signedPlatforms, cosignAttestations: signedPlatforms, referrers: signedPlatforms,
+    sigstore,
+    tag: DEMO_TAG,
+    platforms,
+    sourceRepository: EXPECTED_REPOSITORY,
+    contentSeed: 'fleet',
+    cosignSignatures: signedPlatforms,
+    cosignAttestations: signedPlatforms,
+    referrers: signedPlatforms,
   });
   const forkSigner = await sigstore.githubIdentity({ repository: WRONG_REPOSITORY, ref: `refs/tags/${DEMO_TAG}` });
   const agent = await pushSignedRelease(registry, 'rancher/fleet-agent', {
-    sigstore, tag: DEMO_TAG, platforms, sourceRepository: WRONG_REPOSITORY, signer: forkSigner, contentSeed: 'fleet-agent',
-    cosignSignatures: ['index'], cosignAttestations: ['index'], referrers: ['index'],
+    sigstore,
+    tag: DEMO_TAG,
+    platforms,
+    sourceRepository: WRONG_REPOSITORY,
+    signer: forkSigner,
+    contentSeed: 'fleet-agent',
+    cosignSignatures: ['index'],
+    cosignAttestations: ['index'],
+    referrers: ['index'],
   });
   return { registry: registry.host, tag: DEMO_TAG, fleet: describe(registry.host, fleet), agent: describe(registry.host, agent) };
 }

@@ -57,7 +57,9 @@ async function main(): Promise<number> {
       if (Date.now() - stopRequestedAt < 2000) return;
       try {
         if (server) process.kill(-server.pgid, 'SIGKILL');
-      } catch { /* already gone */ }
+      } catch {
+        /* already gone */
+      }
       rmSync(scratch, { recursive: true, force: true });
       process.exit(130);
     }
@@ -89,7 +91,10 @@ async function main(): Promise<number> {
     writeDemoWorkspace(workspace, { registryHost: r.value.host });
     checkpoint();
     server = await startDemoCodeServer({
-      entry, vsix, dir: scratch, ...(port !== undefined ? { port } : {}),
+      entry,
+      vsix,
+      dir: scratch,
+      ...(port !== undefined ? { port } : {}),
       settings: {
         'workbench.colorTheme': 'Default Dark Modern',
         'workbench.startupEditor': 'readme',
@@ -112,9 +117,11 @@ async function main(): Promise<number> {
     say('');
     say(`Open ${url}`);
     say('');
-    say(`What to look at: the Provenance Lens view (activity bar), release fleet ${DEMO_TAG}: rancher/fleet fails because ${UNSIGNED_PLATFORM} has no signature; `
-      + `rancher/fleet-agent fails because ${WRONG_REPOSITORY}'s workflow signed it, not rancher/fleet's release workflow that .provenance-lens.yaml pins. `
-      + 'Expand an image for its platforms, signatures and attestations.');
+    say(
+      `What to look at: the Provenance Lens view (activity bar), release fleet ${DEMO_TAG}: rancher/fleet fails because ${UNSIGNED_PLATFORM} has no signature; ` +
+        `rancher/fleet-agent fails because ${WRONG_REPOSITORY}'s workflow signed it, not rancher/fleet's release workflow that .provenance-lens.yaml pins. ` +
+        'Expand an image for its platforms, signatures and attestations.',
+    );
     say(`Registry ${r.value.url} (${release.fleet.reference}, ${release.agent.reference}); workspace ${workspace}.`);
     say(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.`);
     const crashed = server.exited.then(() => 'crashed' as const);
@@ -138,9 +145,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => {
-  process.exitCode = code;
-}, (e: unknown) => {
-  process.stderr.write(`demo failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`demo failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

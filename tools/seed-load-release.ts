@@ -70,8 +70,15 @@ export async function seedLoadRelease(registry: PushTarget & { readonly host: st
     for (let i = next++; i < count; i = next++) {
       const repo = repoName(i);
       const r = await pushSignedRelease(registry, repo, {
-        sigstore, tag: LOAD_TAG, platforms, sourceRepository: LOAD_SOURCE, signer, contentSeed: repo,
-        cosignSignatures: ['index'], cosignAttestations: ['index'], referrers: ['index'],
+        sigstore,
+        tag: LOAD_TAG,
+        platforms,
+        sourceRepository: LOAD_SOURCE,
+        signer,
+        contentSeed: repo,
+        cosignSignatures: ['index'],
+        cosignAttestations: ['index'],
+        referrers: ['index'],
       });
       images[i] = { repo, reference: `${registry.host}/${repo}:${LOAD_TAG}`, digest: r.index.digest };
     }
@@ -91,12 +98,14 @@ export async function seedLoadRelease(registry: PushTarget & { readonly host: st
 
 /** `.goreleaser.yaml`: one `dockers_v2` entry per image, rendered with `{{ .Env.LOAD_REGISTRY }}`. */
 export function loadGoreleaser(count: number, platforms: readonly string[]): string {
-  const entries = Array.from({ length: count }, (_, i) => [
-    `  - id: app-${String(i + 1).padStart(2, '0')}`,
-    `    images: ["{{ .Env.${LOAD_REGISTRY_ENV} }}/${repoName(i)}"]`,
-    '    tags: ["{{ .Tag }}"]',
-    `    platforms: [${platforms.join(', ')}]`,
-  ].join('\n'));
+  const entries = Array.from({ length: count }, (_, i) =>
+    [
+      `  - id: app-${String(i + 1).padStart(2, '0')}`,
+      `    images: ["{{ .Env.${LOAD_REGISTRY_ENV} }}/${repoName(i)}"]`,
+      '    tags: ["{{ .Tag }}"]',
+      `    platforms: [${platforms.join(', ')}]`,
+    ].join('\n'),
+  );
   return `version: 2\nproject_name: ${LOAD_PROJECT}\ndockers_v2:\n${entries.join('\n')}\n`;
 }
 
@@ -144,11 +153,13 @@ async function main(): Promise<void> {
     const root = join(out, 'workspace');
     writeGitWorkspace(root, loadWorkspaceFiles(release));
     const trustedRoot = await sigstore.writeTrustedRoot(out);
-    process.stdout.write([
-      `Seeded ${release.images.length} images x ${release.platforms.length} platforms into ${release.registry} in ${release.seedMs} ms, signed by ${release.identity}.`,
-      `Workspace: ${root} (settings: "provenanceLens.goreleaser.env": {"${LOAD_REGISTRY_ENV}": "${release.registry}"}, "provenanceLens.trustedRoot": "${trustedRoot}")`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        `Seeded ${release.images.length} images x ${release.platforms.length} platforms into ${release.registry} in ${release.seedMs} ms, signed by ${release.identity}.`,
+        `Workspace: ${root} (settings: "provenanceLens.goreleaser.env": {"${LOAD_REGISTRY_ENV}": "${release.registry}"}, "provenanceLens.trustedRoot": "${trustedRoot}")`,
+        '',
+      ].join('\n'),
+    );
     if (own) {
       process.stdout.write('Serving the registry until Ctrl-C.\n');
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

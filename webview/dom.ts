@@ -78,9 +78,11 @@ export function value(text: string, options: { mono?: boolean; max?: number; wha
   const span = el('span', { class: options.mono ? 'value mono' : 'value' });
   appendText(span, shown.text);
   if (shown.omitted > 0) {
-    append(span,
+    append(
+      span,
       el('span', { class: 'clipped' }, `… ${groupDigits(shown.omitted)} more characters (${groupDigits(text.length)} in all)`),
-      copyAction(`full ${options.what ?? 'value'}`, () => text));
+      copyAction(`full ${options.what ?? 'value'}`, () => text),
+    );
   }
   return span;
 }
@@ -107,21 +109,29 @@ export function link(text: string, url: string | undefined, options: { mono?: bo
 
 /** Clicks on links go to the host (capture phase, before VS Code's own link handling). */
 export function routeLinks(root: Document): void {
-  root.addEventListener('click', (event) => {
-    const a = event.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
-    if (!a) return;
-    event.preventDefault();
-    event.stopPropagation();
-    const url = a.getAttribute('href') ?? '';
-    if (isHttps(url)) post({ type: 'openLink', url });
-  }, true);
-  // Middle clicks would open the link in the browser (code-server): never.
-  root.addEventListener('auxclick', (event) => {
-    if (event.composedPath().some((n) => n instanceof HTMLAnchorElement)) {
+  root.addEventListener(
+    'click',
+    (event) => {
+      const a = event.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
+      if (!a) return;
       event.preventDefault();
       event.stopPropagation();
-    }
-  }, true);
+      const url = a.getAttribute('href') ?? '';
+      if (isHttps(url)) post({ type: 'openLink', url });
+    },
+    true,
+  );
+  // Middle clicks would open the link in the browser (code-server): never.
+  root.addEventListener(
+    'auxclick',
+    (event) => {
+      if (event.composedPath().some((n) => n instanceof HTMLAnchorElement)) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    },
+    true,
+  );
 }
 
 /** A list of labelled facts (evidence), values copyable when they are ids. */
@@ -143,7 +153,7 @@ export function section(title: string, ...children: Child[]): HTMLElement {
 
 /** A data grid (vscode-table); cells are nodes or safe text. */
 export function grid(headers: readonly string[], rows: readonly (readonly Child[])[], columns?: readonly string[]): HTMLElement {
-  const table = custom('vscode-table', { 'zebra': '', 'bordered-rows': '', 'resizable': '', class: 'grid' }) as HTMLElement & { columns: string[] };
+  const table = custom('vscode-table', { zebra: '', 'bordered-rows': '', resizable: '', class: 'grid' }) as HTMLElement & { columns: string[] };
   if (columns) {
     table.columns = [...columns];
     // vscode-table turns percentages into widths only once it knows its own width, which it
@@ -151,7 +161,9 @@ export function grid(headers: readonly string[], rows: readonly (readonly Child[
     const observer = new ResizeObserver((entries) => {
       if (!entries.some((e) => e.contentRect.width > 0)) return;
       observer.disconnect();
-      requestAnimationFrame(() => { table.columns = [...columns]; });
+      requestAnimationFrame(() => {
+        table.columns = [...columns];
+      });
     });
     observer.observe(table);
   }

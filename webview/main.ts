@@ -83,7 +83,7 @@ function show(m: PanelModel, platform: string | undefined): void {
   model = m;
   const wanted = platform ?? selected ?? savedState().platform;
   // Nothing asked for: the worst platform, so a failed image opens where it fails.
-  selected = m.platforms.some((p) => p.digest === wanted) ? wanted : m.focusPlatform ?? m.platforms[0]?.digest;
+  selected = m.platforms.some((p) => p.digest === wanted) ? wanted : (m.focusPlatform ?? m.platforms[0]?.digest);
   saveState({ reference: m.reference, ...(selected !== undefined ? { platform: selected } : {}) });
   const children: HTMLElement[] = [renderHeader(m)];
   if (m.platforms.length > 1 && selected !== undefined) children.push(renderPlatformSwitcher(m, selected, selectPlatform));
@@ -103,7 +103,12 @@ function showDiff(d: PanelDiff): void {
 function loading(reference: string): void {
   if (diff !== undefined) {
     // A diff view refreshing: keep what is shown, say that it is being compared again.
-    const banner = el('div', { class: 'status loading' }, custom('vscode-progress-ring', { 'aria-label': 'Loading' }), el('span', {}, 'Comparing ', value(reference, { max: 200 }), '…'));
+    const banner = el(
+      'div',
+      { class: 'status loading' },
+      custom('vscode-progress-ring', { 'aria-label': 'Loading' }),
+      el('span', {}, 'Comparing ', value(reference, { max: 200 }), '…'),
+    );
     document.querySelector('.status.loading')?.remove();
     app().setAttribute('aria-busy', 'true');
     app().prepend(banner);
@@ -128,21 +133,38 @@ function failed(reference: string, code: string, message: string): void {
   const retry = custom('vscode-button', { icon: 'refresh' }, 'Try again');
   retry.addEventListener('click', () => post({ type: 'refresh' }));
   app().removeAttribute('aria-busy');
-  app().replaceChildren(el('div', { class: 'failure' },
-    el('h1', {}, value(reference, { max: 200 })),
-    el('div', { class: 'notice error', role: 'alert' },
-      custom('vscode-icon', { name: 'error', class: 'notice-icon error' }),
-      el('span', {}, value(message, { max: 4000 }), ` [${code}]`)),
-    retry));
+  app().replaceChildren(
+    el(
+      'div',
+      { class: 'failure' },
+      el('h1', {}, value(reference, { max: 200 })),
+      el(
+        'div',
+        { class: 'notice error', role: 'alert' },
+        custom('vscode-icon', { name: 'error', class: 'notice-icon error' }),
+        el('span', {}, value(message, { max: 4000 }), ` [${code}]`),
+      ),
+      retry,
+    ),
+  );
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const m = event.data;
   switch (m?.type) {
-    case 'loading': loading(m.reference); break;
-    case 'show': show(m.model, m.platform); break;
-    case 'error': diff = undefined; failed(m.reference, m.code, m.message); break;
-    case 'diff': showDiff(m.diff); break;
+    case 'loading':
+      loading(m.reference);
+      break;
+    case 'show':
+      show(m.model, m.platform);
+      break;
+    case 'error':
+      diff = undefined;
+      failed(m.reference, m.code, m.message);
+      break;
+    case 'diff':
+      showDiff(m.diff);
+      break;
   }
 });
 

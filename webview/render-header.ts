@@ -7,16 +7,17 @@ import { post } from './vscode-api';
 
 /** The verdict as a badge: the state's icon (from the model's vocabulary), label, colour by state (media/webview.css). */
 export function verdictBadge(state: VerdictState, label: string, words: PanelStateWords): HTMLElement {
-  return custom('vscode-badge', { class: `verdict state-${state}` },
-    custom('vscode-icon', { name: words.icon, class: 'verdict-icon' }),
-    label);
+  return custom('vscode-badge', { class: `verdict state-${state}` }, custom('vscode-icon', { name: words.icon, class: 'verdict-icon' }), label);
 }
 
 function notice(n: PanelNotice): HTMLElement {
   const icon = n.severity === 'error' ? 'error' : n.severity === 'warn' ? 'warning' : 'info';
-  return el('div', { class: `notice ${n.severity}`, role: n.severity === 'error' ? 'alert' : 'note' },
+  return el(
+    'div',
+    { class: `notice ${n.severity}`, role: n.severity === 'error' ? 'alert' : 'note' },
     custom('vscode-icon', { name: icon, class: `notice-icon ${n.severity}` }),
-    value(n.message, { max: 2000 }));
+    value(n.message, { max: 2000 }),
+  );
 }
 
 function imageName(model: PanelModel): string {
@@ -40,12 +41,17 @@ function moreCauses(list: readonly string[]): HTMLElement | undefined {
 export function renderHeader(model: PanelModel): HTMLElement {
   const refresh = custom('vscode-button', { secondary: '', icon: 'refresh', class: 'refresh' }, 'Refresh');
   refresh.addEventListener('click', () => post({ type: 'refresh' }));
-  const header = el('header', { class: 'header' },
-    el('div', { class: 'title-row' },
+  const header = el(
+    'header',
+    { class: 'header' },
+    el(
+      'div',
+      { class: 'title-row' },
       el('h1', {}, value(flatten(imageName(model), 120))),
       verdictBadge(model.verdict.state, model.verdict.label, model.states[model.verdict.state]),
       el('span', { class: 'spacer' }),
-      refresh),
+      refresh,
+    ),
     causeLine(model.verdict.state, model.verdict.cause),
     moreCauses(model.verdict.moreCauses ?? []),
     facts([
@@ -60,7 +66,8 @@ export function renderHeader(model: PanelModel): HTMLElement {
   for (const n of model.notices) header.appendChild(notice(n));
   if (model.problems.length > 0) {
     const list = el('ul', { class: 'problems' });
-    for (const p of model.problems) list.appendChild(el('li', {}, value(p.at, { mono: true, max: 200 }), ': ', value(p.message, { max: 1000 }), ` [${p.code}]`));
+    for (const p of model.problems)
+      list.appendChild(el('li', {}, value(p.at, { mono: true, max: 200 }), ': ', value(p.message, { max: 1000 }), ` [${p.code}]`));
     header.appendChild(list);
   }
   return header;
@@ -80,12 +87,14 @@ export function renderPlatformSwitcher(model: PanelModel, selected: string, onSe
 }
 
 export function renderPlatformFacts(model: PanelModel, p: PanelPlatform): HTMLElement {
-  const coveredBy = p.signedBy.length > 0
-    ? `signed by ${p.signedBy.join(', ')}`
-    : p.throughIndex ? 'covered by the signature on the index' : model.states[p.state].words;
+  const coveredBy =
+    p.signedBy.length > 0 ? `signed by ${p.signedBy.join(', ')}` : p.throughIndex ? 'covered by the signature on the index' : model.states[p.state].words;
   // One unit for both sizes (the tree's too): "406 B (config and layers), manifest 401 B".
-  const size = p.imageSize !== undefined ? `${formatBytes(p.imageSize)} (config and layers), manifest ${formatBytes(p.size)}` : `manifest ${formatBytes(p.size)}`;
-  const box = el('div', { class: 'platform-facts' },
+  const size =
+    p.imageSize !== undefined ? `${formatBytes(p.imageSize)} (config and layers), manifest ${formatBytes(p.size)}` : `manifest ${formatBytes(p.size)}`;
+  const box = el(
+    'div',
+    { class: 'platform-facts' },
     el('div', { class: 'title-row' }, el('h2', {}, value(p.platform, { max: 120 })), verdictBadge(p.state, model.states[p.state].words, model.states[p.state])),
     // The platform's own cause, unless it is the image's (said once, in the header).
     causeLine(p.state, p.cause === model.verdict.cause ? undefined : p.cause),
@@ -94,6 +103,7 @@ export function renderPlatformFacts(model: PanelModel, p: PanelPlatform): HTMLEl
       { label: 'Pinned reference', value: `${model.pinnedReference.slice(0, model.pinnedReference.lastIndexOf('@'))}@${p.digest}`, mono: true },
       { label: 'Size', value: size },
       { label: 'Coverage', value: coveredBy },
-    ]));
+    ]),
+  );
   return box;
 }

@@ -9,7 +9,14 @@ import { rawBlock } from './render-raw';
 
 function pairsGrid(title: string, list: readonly NameValue[]): HTMLElement | undefined {
   if (list.length === 0) return undefined;
-  return section(title, grid(['Name', 'Value'], list.map((p) => [value(p.name, { mono: true, max: 200 }), value(p.value, { mono: true })]), ['30%', '70%']));
+  return section(
+    title,
+    grid(
+      ['Name', 'Value'],
+      list.map((p) => [value(p.name, { mono: true, max: 200 }), value(p.value, { mono: true })]),
+      ['30%', '70%'],
+    ),
+  );
 }
 
 function words(title: string, list: readonly string[]): HTMLElement | undefined {
@@ -65,7 +72,18 @@ function materialsGrid(p: PanelProvenance): HTMLElement | undefined {
   if (p.materials.length === 0) return undefined;
   const rows = p.materials.map((m) => [
     link(m.uri ?? m.name ?? '(no uri)', m.url, { max: 300 }),
-    el('span', { class: 'digests' }, ...m.digests.map((d) => el('span', { class: 'digest-line' }, value(d, { mono: true, max: 200 }), copyAction('digest', () => d)))),
+    el(
+      'span',
+      { class: 'digests' },
+      ...m.digests.map((d) =>
+        el(
+          'span',
+          { class: 'digest-line' },
+          value(d, { mono: true, max: 200 }),
+          copyAction('digest', () => d),
+        ),
+      ),
+    ),
   ]);
   const note = p.materialsTruncated > 0 ? el('p', { class: 'muted' }, `${p.materialsTruncated} more not listed.`) : undefined;
   return section('Materials and resolved dependencies', grid(['URI', 'Digest'], rows, ['45%', '55%']), note);
@@ -79,31 +97,49 @@ function card(p: PanelProvenance, open: boolean, states: PanelModel['states']): 
   c.description = `${states[p.state].words} · ${p.place} · ${p.attachedTo === 'index' ? 'on the index' : 'on this platform'}`;
   c.open = open;
   const body = el('div', { class: 'card-body' });
-  for (const w of p.warnings) body.appendChild(el('div', { class: 'notice warn', role: 'note' }, custom('vscode-icon', { name: 'warning', class: 'notice-icon warn' }), value(w, { max: 2000 })));
+  for (const w of p.warnings)
+    body.appendChild(
+      el('div', { class: 'notice warn', role: 'note' }, custom('vscode-icon', { name: 'warning', class: 'notice-icon warn' }), value(w, { max: 2000 })),
+    );
   if (p.state === 'unsigned' || p.state === 'not-verified') {
-    body.appendChild(el('p', { class: 'muted' }, p.state === 'unsigned'
-      ? 'Not signed: anyone who can push to the repository can write this statement. Read it as a claim.'
-      : 'Shown as written; whether it is signed is on the Checks tab.'));
+    body.appendChild(
+      el(
+        'p',
+        { class: 'muted' },
+        p.state === 'unsigned'
+          ? 'Not signed: anyone who can push to the repository can write this statement. Read it as a claim.'
+          : 'Shown as written; whether it is signed is on the Checks tab.',
+      ),
+    );
   }
   if (p.error) {
-    body.appendChild(el('div', { class: 'notice error', role: 'alert' }, custom('vscode-icon', { name: 'error', class: 'notice-icon error' }), value(`${p.error.message} [${p.error.code}]`, { max: 2000 })));
+    body.appendChild(
+      el(
+        'div',
+        { class: 'notice error', role: 'alert' },
+        custom('vscode-icon', { name: 'error', class: 'notice-icon error' }),
+        value(`${p.error.message} [${p.error.code}]`, { max: 2000 }),
+      ),
+    );
   }
-  body.append(...[
-    facts(summaryFacts(p)),
-    p.github !== undefined ? section('GitHub Actions run', facts(p.github)) : undefined,
-    pairsGrid('Build arguments', p.buildArgs),
-    pairsGrid('Frontend attributes', p.otherArgs),
-    pairsGrid('Labels', p.labels),
-    pairsGrid('Workflow inputs', p.inputs),
-    words('Secrets (ids only)', p.secrets),
-    words('Local sources', p.locals),
-    materialsGrid(p),
-    pairsGrid('Subjects', p.subjects),
-    p.externalParameters !== undefined ? rawBlock('External parameters', p.externalParameters, false) : undefined,
-    p.internalParameters !== undefined ? rawBlock('Internal parameters', p.internalParameters, false) : undefined,
-    words('Notes', p.notes),
-    p.statementJson !== undefined ? rawBlock('Statement (raw JSON)', p.statementJson, false) : undefined,
-  ].filter((x): x is HTMLElement => x !== undefined));
+  body.append(
+    ...[
+      facts(summaryFacts(p)),
+      p.github !== undefined ? section('GitHub Actions run', facts(p.github)) : undefined,
+      pairsGrid('Build arguments', p.buildArgs),
+      pairsGrid('Frontend attributes', p.otherArgs),
+      pairsGrid('Labels', p.labels),
+      pairsGrid('Workflow inputs', p.inputs),
+      words('Secrets (ids only)', p.secrets),
+      words('Local sources', p.locals),
+      materialsGrid(p),
+      pairsGrid('Subjects', p.subjects),
+      p.externalParameters !== undefined ? rawBlock('External parameters', p.externalParameters, false) : undefined,
+      p.internalParameters !== undefined ? rawBlock('Internal parameters', p.internalParameters, false) : undefined,
+      words('Notes', p.notes),
+      p.statementJson !== undefined ? rawBlock('Statement (raw JSON)', p.statementJson, false) : undefined,
+    ].filter((x): x is HTMLElement => x !== undefined),
+  );
   c.appendChild(body);
   return c;
 }

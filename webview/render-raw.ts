@@ -35,7 +35,8 @@ export function renderRaw(model: PanelModel): HTMLElement {
   for (const r of model.raw) root.appendChild(rawBlock(r.label, r.json, false, r.detail));
   model.provenance.forEach((p) => {
     if (p.statementJson === undefined) return;
-    const on = p.attachedTo === 'index' ? 'on the index' : `on ${flatten(model.platforms.find((x) => x.digest === p.coversDigest)?.platform ?? p.coversDigest, 60)}`;
+    const on =
+      p.attachedTo === 'index' ? 'on the index' : `on ${flatten(model.platforms.find((x) => x.digest === p.coversDigest)?.platform ?? p.coversDigest, 60)}`;
     root.appendChild(rawBlock('Provenance statement', p.statementJson, false, `${on} · ${shortDigest(p.artifactDigest)}`));
   });
   return root;

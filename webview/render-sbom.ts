@@ -9,13 +9,27 @@ export function renderSbom(model: PanelModel, p: PanelPlatform | undefined): HTM
   if (list.length === 0) {
     root.appendChild(el('p', { class: 'empty' }, 'No SBOM covers this platform or the index.'));
   } else {
-    root.appendChild(section('SBOMs', grid(['Standard', 'Covers', 'Found as', 'State', 'Digest'], list.map((s) => [
-      value(s.standard, { max: 120 }),
-      value(s.coversLabel, { max: 120 }),
-      value(s.formatLabel, { max: 200 }),
-      model.states[s.state].words,
-      el('span', { class: 'digest-line' }, value(s.digest, { mono: true, max: 80 }), copyAction('SBOM digest', () => s.digest)),
-    ]), ['12%', '14%', '28%', '12%', '34%'])));
+    root.appendChild(
+      section(
+        'SBOMs',
+        grid(
+          ['Standard', 'Covers', 'Found as', 'State', 'Digest'],
+          list.map((s) => [
+            value(s.standard, { max: 120 }),
+            value(s.coversLabel, { max: 120 }),
+            value(s.formatLabel, { max: 200 }),
+            model.states[s.state].words,
+            el(
+              'span',
+              { class: 'digest-line' },
+              value(s.digest, { mono: true, max: 80 }),
+              copyAction('SBOM digest', () => s.digest),
+            ),
+          ]),
+          ['12%', '14%', '28%', '12%', '34%'],
+        ),
+      ),
+    );
   }
   if (model.predicateTypes.length > 0) {
     const ul = el('ul', { class: 'plain-list' });

@@ -10,11 +10,40 @@
  */
 
 const NAMES: ReadonlyMap<number, string> = new Map([
-  [0x061c, 'ALM'], [0x200b, 'ZWSP'], [0x200c, 'ZWNJ'], [0x200d, 'ZWJ'], [0x200e, 'LRM'], [0x200f, 'RLM'],
-  [0x2028, 'LS'], [0x2029, 'PS'], [0x202a, 'LRE'], [0x202b, 'RLE'], [0x202c, 'PDF'], [0x202d, 'LRO'], [0x202e, 'RLO'],
-  [0x2060, 'WJ'], [0x2061, 'FA'], [0x2062, 'IT'], [0x2063, 'IS'], [0x2064, 'IP'], [0x2066, 'LRI'], [0x2067, 'RLI'], [0x2068, 'FSI'], [0x2069, 'PDI'],
-  [0x206a, 'ISS'], [0x206b, 'ASS'], [0x206c, 'IAFS'], [0x206d, 'AAFS'], [0x206e, 'NADS'], [0x206f, 'NODS'],
-  [0xfeff, 'BOM'], [0x00ad, 'SHY'], [0x180e, 'MVS'], [0xfff9, 'IAA'], [0xfffa, 'IAS'], [0xfffb, 'IAT'],
+  [0x061c, 'ALM'],
+  [0x200b, 'ZWSP'],
+  [0x200c, 'ZWNJ'],
+  [0x200d, 'ZWJ'],
+  [0x200e, 'LRM'],
+  [0x200f, 'RLM'],
+  [0x2028, 'LS'],
+  [0x2029, 'PS'],
+  [0x202a, 'LRE'],
+  [0x202b, 'RLE'],
+  [0x202c, 'PDF'],
+  [0x202d, 'LRO'],
+  [0x202e, 'RLO'],
+  [0x2060, 'WJ'],
+  [0x2061, 'FA'],
+  [0x2062, 'IT'],
+  [0x2063, 'IS'],
+  [0x2064, 'IP'],
+  [0x2066, 'LRI'],
+  [0x2067, 'RLI'],
+  [0x2068, 'FSI'],
+  [0x2069, 'PDI'],
+  [0x206a, 'ISS'],
+  [0x206b, 'ASS'],
+  [0x206c, 'IAFS'],
+  [0x206d, 'AAFS'],
+  [0x206e, 'NADS'],
+  [0x206f, 'NODS'],
+  [0xfeff, 'BOM'],
+  [0x00ad, 'SHY'],
+  [0x180e, 'MVS'],
+  [0xfff9, 'IAA'],
+  [0xfffa, 'IAS'],
+  [0xfffb, 'IAT'],
 ]);
 
 // C0 and C1 controls, DEL, and the format characters above. Tab and newline are kept only in
@@ -85,7 +114,10 @@ export function formatBytes(n: number): string {
   const units = ['kB', 'MB', 'GB', 'TB'];
   let v = n;
   let i = -1;
-  do { v /= 1000; i++; } while (v >= 1000 && i < units.length - 1);
+  do {
+    v /= 1000;
+    i++;
+  } while (v >= 1000 && i < units.length - 1);
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
@@ -101,6 +133,8 @@ export function shortDigest(digest: string, hexChars = 12): string {
  */
 export function flatten(text: string, max = 200): string {
   const c = clip(text, max);
-  const flat = segments(c.text).map((s) => (typeof s === 'string' ? s : `⟨${s.marker}⟩`)).join('');
+  const flat = segments(c.text)
+    .map((s) => (typeof s === 'string' ? s : `⟨${s.marker}⟩`))
+    .join('');
   return c.omitted > 0 ? `${flat}…` : flat;
 }

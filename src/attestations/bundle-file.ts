@@ -14,7 +14,11 @@ export async function readBundleFile(path: string): Promise<ExternalBundle[]> {
     try {
       const { size } = await handle.stat();
       if (size > MAX_BUNDLE_FILE_BYTES) {
-        throw new LensError('USAGE', `${path} is ${size} bytes, over the ${MAX_BUNDLE_FILE_BYTES}-byte limit for a bundle file (at most ${MAX_EXTERNAL_BUNDLES} bundles of ${MAX_BUNDLE_BYTES} bytes).`, { path });
+        throw new LensError(
+          'USAGE',
+          `${path} is ${size} bytes, over the ${MAX_BUNDLE_FILE_BYTES}-byte limit for a bundle file (at most ${MAX_EXTERNAL_BUNDLES} bundles of ${MAX_BUNDLE_BYTES} bytes).`,
+          { path },
+        );
       }
       bytes = await handle.readFile();
     } finally {

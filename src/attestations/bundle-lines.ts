@@ -19,14 +19,15 @@ export const MAX_EXTERNAL_BUNDLES = 256;
 /** Largest bundle (as DEFAULT_MAX_ARTIFACT_BYTES for registry artifacts). */
 export const MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
 
-
 /** A single bundle, or one bundle per non-empty line; USAGE naming the file and line of the first that is not one. */
 export function bundlesFromFile(bytes: Uint8Array, name: string): ExternalBundle[] {
   const text = Buffer.from(bytes).toString('utf8');
   const whole = tryParse(text);
   if (whole.ok) {
-    if (!isSigstoreBundle(whole.value)) throw new LensError('USAGE', `${name} is JSON but not a Sigstore bundle (no bundle mediaType, dsseEnvelope or messageSignature).`, { path: name });
-    if (bytes.length > MAX_BUNDLE_BYTES) throw new LensError('USAGE', `${name} is ${bytes.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit for a bundle.`, { path: name });
+    if (!isSigstoreBundle(whole.value))
+      throw new LensError('USAGE', `${name} is JSON but not a Sigstore bundle (no bundle mediaType, dsseEnvelope or messageSignature).`, { path: name });
+    if (bytes.length > MAX_BUNDLE_BYTES)
+      throw new LensError('USAGE', `${name} is ${bytes.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit for a bundle.`, { path: name });
     return [{ bytes, origin: name }];
   }
   const out: ExternalBundle[] = [];
@@ -35,10 +36,17 @@ export function bundlesFromFile(bytes: Uint8Array, name: string): ExternalBundle
     if (line.trim() === '') continue;
     const at = `${name}:${i + 1}`;
     const parsed = tryParse(line);
-    if (!parsed.ok) throw new LensError('USAGE', `${at} is not JSON (${parsed.reason}); a bundle file holds one Sigstore bundle, or one per line as gh attestation download writes them.`, { path: name, line: i + 1 });
-    if (!isSigstoreBundle(parsed.value)) throw new LensError('USAGE', `${at} is not a Sigstore bundle (no bundle mediaType, dsseEnvelope or messageSignature).`, { path: name, line: i + 1 });
+    if (!parsed.ok)
+      throw new LensError(
+        'USAGE',
+        `${at} is not JSON (${parsed.reason}); a bundle file holds one Sigstore bundle, or one per line as gh attestation download writes them.`,
+        { path: name, line: i + 1 },
+      );
+    if (!isSigstoreBundle(parsed.value))
+      throw new LensError('USAGE', `${at} is not a Sigstore bundle (no bundle mediaType, dsseEnvelope or messageSignature).`, { path: name, line: i + 1 });
     const line8 = Buffer.from(line, 'utf8');
-    if (line8.length > MAX_BUNDLE_BYTES) throw new LensError('USAGE', `${at} is ${line8.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit for a bundle.`, { path: name, line: i + 1 });
+    if (line8.length > MAX_BUNDLE_BYTES)
+      throw new LensError('USAGE', `${at} is ${line8.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit for a bundle.`, { path: name, line: i + 1 });
     if (out.length === MAX_EXTERNAL_BUNDLES) throw new LensError('USAGE', `${name} holds more than ${MAX_EXTERNAL_BUNDLES} bundles; split it.`, { path: name });
     out.push({ bytes: line8, origin: at });
   }

@@ -20,7 +20,11 @@ export interface ExternalArtifacts {
 
 const DEFAULT_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
-export function externalArtifacts(graph: ImageGraph, given: readonly ExternalBundle[], format: Extract<ArtifactFormat, 'bundle-file' | 'github-api'>): ExternalArtifacts {
+export function externalArtifacts(
+  graph: ImageGraph,
+  given: readonly ExternalBundle[],
+  format: Extract<ArtifactFormat, 'bundle-file' | 'github-api'>,
+): ExternalArtifacts {
   const imageDigests = [graph.digest, ...(graph.indexes ?? []).map((i) => i.digest), ...graph.platforms.map((p) => p.digest)];
   const out: ExternalArtifacts = { artifacts: [], bundles: new Map() };
   const seen = new Set<string>();
@@ -72,7 +76,9 @@ function readAbout(bytes: Uint8Array): About {
 
 function digestsOf(set: unknown): string[] {
   if (typeof set !== 'object' || set === null) return [];
-  return Object.entries(set as Record<string, unknown>).flatMap(([alg, hex]) => ((alg === 'sha256' || alg === 'sha512') && typeof hex === 'string' ? [`${alg}:${hex.toLowerCase()}`] : []));
+  return Object.entries(set as Record<string, unknown>).flatMap(([alg, hex]) =>
+    (alg === 'sha256' || alg === 'sha512') && typeof hex === 'string' ? [`${alg}:${hex.toLowerCase()}`] : [],
+  );
 }
 
 const ALGORITHMS: Record<string, string> = { SHA2_256: 'sha256', SHA2_512: 'sha512' };
@@ -80,7 +86,10 @@ const ALGORITHMS: Record<string, string> = { SHA2_256: 'sha256', SHA2_512: 'sha5
 /** A message signature signs a digest: `messageSignature.messageDigest` (protobuf-specs HashOutput). */
 function messageDigest(bytes: Uint8Array): About {
   try {
-    const doc = JSON.parse(Buffer.from(bytes).toString('utf8')) as { mediaType?: unknown; messageSignature?: { messageDigest?: { algorithm?: unknown; digest?: unknown } } };
+    const doc = JSON.parse(Buffer.from(bytes).toString('utf8')) as {
+      mediaType?: unknown;
+      messageSignature?: { messageDigest?: { algorithm?: unknown; digest?: unknown } };
+    };
     const md = doc.messageSignature?.messageDigest;
     const alg = typeof md?.algorithm === 'string' ? ALGORITHMS[md.algorithm] : undefined;
     const subjects = alg !== undefined && typeof md?.digest === 'string' ? [`${alg}:${Buffer.from(md.digest, 'base64').toString('hex')}`] : [];

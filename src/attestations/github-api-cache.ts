@@ -40,7 +40,11 @@ interface CacheFile {
 export class DiskAttestationCache implements AttestationCache {
   private readonly memory = new MemoryAttestationCache();
 
-  constructor(private readonly dir: string, private readonly maxAgeMs = DEFAULT_ATTESTATION_CACHE_AGE_MS, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly dir: string,
+    private readonly maxAgeMs = DEFAULT_ATTESTATION_CACHE_AGE_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private path(key: string): string {
     return join(this.dir, `${createHash('sha256').update(key).digest('hex')}.json`);
@@ -64,7 +68,11 @@ export class DiskAttestationCache implements AttestationCache {
 
   async set(key: string, bundles: readonly ExternalBundle[]): Promise<void> {
     await this.memory.set(key, bundles);
-    const file: CacheFile = { key, fetchedAt: new Date(this.now()).toISOString(), bundles: bundles.map((b) => ({ origin: b.origin, bundle: Buffer.from(b.bytes).toString('base64') })) };
+    const file: CacheFile = {
+      key,
+      fetchedAt: new Date(this.now()).toISOString(),
+      bundles: bundles.map((b) => ({ origin: b.origin, bundle: Buffer.from(b.bytes).toString('base64') })),
+    };
     const path = this.path(key);
     const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {

@@ -69,7 +69,8 @@ export async function githubAttestations(digest: string, o: GithubApiOptions): P
   if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new LensError('USAGE', `GITHUB_API_URL must be an http(s) URL, not ${base.protocol}.`);
   const scope = o.repository !== undefined ? `repos/${o.repository}` : `orgs/${o.owner}`;
   // The digest goes in as gh writes it (`sha256:<hex>`); only a well-formed one is asked for.
-  if (!/^sha(?:256|512):[0-9a-f]{64,128}$/.test(digest)) throw new LensError('USAGE', `${JSON.stringify(digest)} is not a digest GitHub lists attestations by (sha256:<hex>).`);
+  if (!/^sha(?:256|512):[0-9a-f]{64,128}$/.test(digest))
+    throw new LensError('USAGE', `${JSON.stringify(digest)} is not a digest GitHub lists attestations by (sha256:<hex>).`);
   const first = new URL(`${scope.split('/').map(encodeURIComponent).join('/')}/attestations/${digest}?per_page=${limits.perPage}`, base);
   const shown = { registryOrigin: base.origin };
   const url = first.toString();
@@ -89,7 +90,11 @@ export async function githubAttestations(digest: string, o: GithubApiOptions): P
         break;
       }
       const res: HttpResponse = await o.transport.send({
-        method: 'GET', url: next, shown, signal, authorization: `Bearer ${o.token}`,
+        method: 'GET',
+        url: next,
+        shown,
+        signal,
+        authorization: `Bearer ${o.token}`,
         headers: { accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION },
         read: { limit: limits.responseBytes, what: "GitHub's attestations listing" },
       });
@@ -106,7 +111,9 @@ export async function githubAttestations(digest: string, o: GithubApiOptions): P
         }
         const origin = `${res.shownUrl} #${i + 1}`;
         if (a.bundle === undefined || a.bundle === null) {
-          notes.push(`${origin} carries no bundle inline, only a bundle_url (a compressed bundle this version does not read); download it with gh attestation download and give it with --bundle.`);
+          notes.push(
+            `${origin} carries no bundle inline, only a bundle_url (a compressed bundle this version does not read); download it with gh attestation download and give it with --bundle.`,
+          );
           continue;
         }
         const bytes = Buffer.from(JSON.stringify(a.bundle), 'utf8');
@@ -153,15 +160,27 @@ function apiError(res: HttpResponse, scope: string, tokenSource: string): LensEr
     return Array.isArray(v) ? v[0] : v;
   };
   if (res.status === 401) {
-    return new LensError('UNAUTHORIZED', `GitHub's API refused the token from ${tokenSource} (401${said}) at ${url}; give a token that can read ${scope}'s attestations.`, { url, status: 401 });
+    return new LensError(
+      'UNAUTHORIZED',
+      `GitHub's API refused the token from ${tokenSource} (401${said}) at ${url}; give a token that can read ${scope}'s attestations.`,
+      { url, status: 401 },
+    );
   }
   const reset = Number(header('x-ratelimit-reset'));
   if ((res.status === 403 || res.status === 429) && (header('x-ratelimit-remaining') === '0' || res.status === 429)) {
     const retryAt = Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : undefined;
-    return new LensError('RATE_LIMITED', `GitHub's API rate limit is used up (${res.status}${said}) at ${url}${retryAt ? `; it resets at ${retryAt}` : ''}. Retry then, or with a token that has a higher limit.`, { url, status: res.status, ...(retryAt ? { retryAt } : {}) });
+    return new LensError(
+      'RATE_LIMITED',
+      `GitHub's API rate limit is used up (${res.status}${said}) at ${url}${retryAt ? `; it resets at ${retryAt}` : ''}. Retry then, or with a token that has a higher limit.`,
+      { url, status: res.status, ...(retryAt ? { retryAt } : {}) },
+    );
   }
   if (res.status === 403) {
-    return new LensError('DENIED', `GitHub's API denied reading ${scope}'s attestations (403${said}) at ${url}; the token needs the attestations:read permission (fine-grained) or access to the repository.`, { url, status: 403 });
+    return new LensError(
+      'DENIED',
+      `GitHub's API denied reading ${scope}'s attestations (403${said}) at ${url}; the token needs the attestations:read permission (fine-grained) or access to the repository.`,
+      { url, status: 403 },
+    );
   }
   if (res.status === 404) return new LensError('NOT_FOUND', `GitHub's API answered 404${said} for a next page at ${url}.`, { url, status: 404 });
   return new LensError(res.status >= 500 ? 'NETWORK' : 'PROTOCOL', `GitHub's API answered ${res.status}${said} at ${url}.`, { url, status: res.status });

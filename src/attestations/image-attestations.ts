@@ -35,10 +35,18 @@ export async function addImageAttestations(graph: ImageGraph, sources: ImageAtte
   const api = sources.github;
   if (api === undefined) return out;
   const digests = [graph.digest, ...graph.platforms.map((p) => p.digest)].filter((d, i, all) => all.indexOf(d) === i);
-  if (digests.length > MAX_API_DIGESTS) out.notes.push(`GitHub's attestations were asked for the first ${MAX_API_DIGESTS} of the image's ${digests.length} digests only.`);
+  if (digests.length > MAX_API_DIGESTS)
+    out.notes.push(`GitHub's attestations were asked for the first ${MAX_API_DIGESTS} of the image's ${digests.length} digests only.`);
   const answers = await Promise.all(digests.slice(0, MAX_API_DIGESTS).map((digest) => githubAttestations(digest, { ...api, ...(signal ? { signal } : {}) })));
   for (const a of answers) out.notes.push(...a.notes);
-  return merge(out, externalArtifacts(out.graph, answers.flatMap((a) => a.bundles), 'github-api'));
+  return merge(
+    out,
+    externalArtifacts(
+      out.graph,
+      answers.flatMap((a) => a.bundles),
+      'github-api',
+    ),
+  );
 }
 
 function merge(into: WithImageAttestations, extra: ExternalArtifacts): WithImageAttestations {

@@ -86,9 +86,16 @@ export interface GithubCertificateClaims {
 }
 
 const CLAIMS: ReadonlyArray<[keyof GithubCertificateClaims, string]> = [
-  ['signerWorkflow', FulcioOid.buildSignerUri], ['runnerEnvironment', FulcioOid.runnerEnvironment], ['repository', FulcioOid.sourceRepositoryUri],
-  ['commit', FulcioOid.sourceRepositoryDigest], ['ref', FulcioOid.sourceRepositoryRef], ['owner', FulcioOid.sourceRepositoryOwnerUri],
-  ['workflow', FulcioOid.buildConfigUri], ['trigger', FulcioOid.buildTrigger], ['run', FulcioOid.runInvocationUri], ['visibility', FulcioOid.sourceRepositoryVisibility],
+  ['signerWorkflow', FulcioOid.buildSignerUri],
+  ['runnerEnvironment', FulcioOid.runnerEnvironment],
+  ['repository', FulcioOid.sourceRepositoryUri],
+  ['commit', FulcioOid.sourceRepositoryDigest],
+  ['ref', FulcioOid.sourceRepositoryRef],
+  ['owner', FulcioOid.sourceRepositoryOwnerUri],
+  ['workflow', FulcioOid.buildConfigUri],
+  ['trigger', FulcioOid.buildTrigger],
+  ['run', FulcioOid.runInvocationUri],
+  ['visibility', FulcioOid.sourceRepositoryVisibility],
 ];
 
 /** The run's claims in a certificate; undefined when it carries none (not a CI identity). */

@@ -63,7 +63,10 @@ export function dssePayload(envelope: Pick<DsseEnvelope, 'payload'>, limits: Pro
   const text = envelope.payload.replace(/[\r\n]/g, '');
   const approx = Math.floor((text.length * 3) / 4);
   if (approx > limits.maxBytes) {
-    throw new ProvenanceError('TOO_LARGE', `The DSSE payload decodes to about ${approx} bytes; the limit is ${limits.maxBytes}.`, { size: approx, limit: limits.maxBytes });
+    throw new ProvenanceError('TOO_LARGE', `The DSSE payload decodes to about ${approx} bytes; the limit is ${limits.maxBytes}.`, {
+      size: approx,
+      limit: limits.maxBytes,
+    });
   }
   return Buffer.from(text, /[-_]/.test(text) ? 'base64url' : 'base64');
 }
@@ -75,7 +78,9 @@ export function dssePayload(envelope: Pick<DsseEnvelope, 'payload'>, limits: Pro
  */
 export function statementFromPayload(payloadType: string, payload: Uint8Array, limits: ProvenanceLimits): { statement: InTotoStatement; raw: unknown } {
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-    throw new ProvenanceError('PAYLOAD_TYPE', `The DSSE payloadType is ${JSON.stringify(payloadType.slice(0, 200))}, not ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: payloadType.slice(0, 200) });
+    throw new ProvenanceError('PAYLOAD_TYPE', `The DSSE payloadType is ${JSON.stringify(payloadType.slice(0, 200))}, not ${IN_TOTO_PAYLOAD_TYPE}.`, {
+      payloadType: payloadType.slice(0, 200),
+    });
   }
   const raw = parseBoundedJson(payload, limits, 'DSSE payload');
   return { statement: parseStatement(raw), raw };

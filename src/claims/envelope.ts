@@ -45,7 +45,10 @@ export function decodeAttestation(input: Uint8Array | string, overrides?: Partia
   const mediaType = own(doc, 'mediaType');
   if (isSigstoreBundle(doc)) {
     if (own(doc, 'messageSignature') !== undefined && own(doc, 'dsseEnvelope') === undefined) {
-      throw new ProvenanceError('NOT_AN_ATTESTATION', 'The Sigstore bundle holds a message signature, not a DSSE envelope: it signs an artifact and carries no statement.');
+      throw new ProvenanceError(
+        'NOT_AN_ATTESTATION',
+        'The Sigstore bundle holds a message signature, not a DSSE envelope: it signs an artifact and carries no statement.',
+      );
     }
     const envelope = own(doc, 'dsseEnvelope');
     if (!isObject(envelope)) throw new ProvenanceError('ENVELOPE_INVALID', 'The Sigstore bundle has no dsseEnvelope object.');
@@ -67,7 +70,11 @@ export function decodeAttestation(input: Uint8Array | string, overrides?: Partia
  */
 export function isSigstoreBundle(doc: unknown): boolean {
   const mediaType = own(doc, 'mediaType');
-  return (typeof mediaType === 'string' && mediaType.startsWith(BUNDLE_MEDIA_TYPE_PREFIX)) || own(doc, 'dsseEnvelope') !== undefined || own(doc, 'messageSignature') !== undefined;
+  return (
+    (typeof mediaType === 'string' && mediaType.startsWith(BUNDLE_MEDIA_TYPE_PREFIX)) ||
+    own(doc, 'dsseEnvelope') !== undefined ||
+    own(doc, 'messageSignature') !== undefined
+  );
 }
 
 function fromEnvelope(doc: Record<string, unknown>, limits: ProvenanceLimits): Omit<DecodedAttestation, 'container'> {

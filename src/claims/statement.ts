@@ -25,7 +25,9 @@ export function parseStatement(value: unknown): InTotoStatement {
   if (!isObject(value)) throw new ProvenanceError('STATEMENT_INVALID', 'The in-toto statement is not a JSON object.');
   const type = own(value, '_type');
   if (type !== STATEMENT_V01 && type !== STATEMENT_V1) {
-    throw new ProvenanceError('STATEMENT_TYPE', `The statement _type is ${describe(type)}, not ${STATEMENT_V01} or ${STATEMENT_V1}.`, { type: typeof type === 'string' ? type.slice(0, 200) : typeof type });
+    throw new ProvenanceError('STATEMENT_TYPE', `The statement _type is ${describe(type)}, not ${STATEMENT_V01} or ${STATEMENT_V1}.`, {
+      type: typeof type === 'string' ? type.slice(0, 200) : typeof type,
+    });
   }
   const subject = own(value, 'subject');
   if (!Array.isArray(subject)) throw new ProvenanceError('STATEMENT_INVALID', 'The statement has no subject list.', { field: 'subject' });

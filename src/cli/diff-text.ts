@@ -1,5 +1,18 @@
 import type { DiffImage, ImageDiff, ProvenanceChange, SbomChange } from '../diff';
-import { FROM_WORDS, NO_CHANGE, NO_LONGER_SIGNED, NO_WARNINGS, attestationRows, packageMark, platformCounts, provenanceSummary, sbomSummary, signerRows, signersSummary, valueWords } from '../diff';
+import {
+  FROM_WORDS,
+  NO_CHANGE,
+  NO_LONGER_SIGNED,
+  NO_WARNINGS,
+  attestationRows,
+  packageMark,
+  platformCounts,
+  provenanceSummary,
+  sbomSummary,
+  signerRows,
+  signersSummary,
+  valueWords,
+} from '../diff';
 import { safeText, short, verdictMark } from './format';
 
 // The text of `provenance-lens diff`: the two images, the warnings first, then one short block
@@ -43,7 +56,8 @@ function signers(d: ImageDiff): string[] {
 function attestations(d: ImageDiff): string[] {
   const rows = attestationRows(d.attestations);
   if (rows.length === 0) return ['Attestations: unchanged'];
-  const line = (r: (typeof rows)[number]): string => (r.change === 'unsigned' ? `  ! ${safeText(r.predicateType)} (${NO_LONGER_SIGNED})` : `  ${r.change === 'removed' ? '-' : '+'} ${safeText(r.predicateType)}`);
+  const line = (r: (typeof rows)[number]): string =>
+    r.change === 'unsigned' ? `  ! ${safeText(r.predicateType)} (${NO_LONGER_SIGNED})` : `  ${r.change === 'removed' ? '-' : '+'} ${safeText(r.predicateType)}`;
   return ['Attestations:', ...rows.map(line)];
 }
 

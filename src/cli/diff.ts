@@ -25,7 +25,12 @@ import { trustLoadOptions } from './trust-options';
 const OPTIONS = {
   ...policyOptionSpec,
   json: { type: 'boolean', help: 'machine-readable output (shape: docs/diff-json.md)' },
-  'fail-on': { type: 'string', multiple: true, value: 'CODE', help: `exit 1 when this warning occurs: ${DIFF_WARNING_CODES.join(', ')} (repeatable, or comma-separated)` },
+  'fail-on': {
+    type: 'string',
+    multiple: true,
+    value: 'CODE',
+    help: `exit 1 when this warning occurs: ${DIFF_WARNING_CODES.join(', ')} (repeatable, or comma-separated)`,
+  },
   ...registryOptionSpec,
 } as const;
 
@@ -51,7 +56,8 @@ export const diffCommand: CliCommand = { usage: USAGE, run: runDiff };
 async function runDiff(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(args, OPTIONS, 'diff');
   const trustLoad = trustLoadOptions(values, io.env);
-  if (positionals.length !== 2) throw new LensError('USAGE', `diff takes two references, the old image then the new one (got ${positionals.length}).\n${USAGE}`);
+  if (positionals.length !== 2)
+    throw new LensError('USAGE', `diff takes two references, the old image then the new one (got ${positionals.length}).\n${USAGE}`);
   const failOn = failOnCodes(values['fail-on'] ?? []);
   const notice = unusedPolicyNotice(values, io.cwd ?? process.cwd());
   if (notice !== undefined) io.stderr.write(`provenance-lens diff: ${notice}\n`);
@@ -64,11 +70,13 @@ async function runDiff(args: string[], io: CliIo): Promise<number> {
   const trustRoot = (policy: ImagePolicy): Promise<TrustRoot> => session.trustRoot(policy);
   return withRegistryClient(values, io, async (client, signal) => {
     const signatureRepository = values['signature-repository'];
-    const [old, next] = await Promise.all(refs.map(async (ref, i) => {
-      const { source, target } = openReference(ref, client);
-      const policy = policies[i]!;
-      return readDiffSide(source, target, { policy, policyGiven, trustRoot: await trustRoot(policy), signal, signatureRepository });
-    }));
+    const [old, next] = await Promise.all(
+      refs.map(async (ref, i) => {
+        const { source, target } = openReference(ref, client);
+        const policy = policies[i]!;
+        return readDiffSide(source, target, { policy, policyGiven, trustRoot: await trustRoot(policy), signal, signatureRepository });
+      }),
+    );
     const diff = diffImages(old!, next!);
     io.stdout.write(values.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff));
     return diff.warnings.some((w) => failOn.has(w.code)) ? Exit.failed : Exit.ok;
@@ -78,7 +86,10 @@ async function runDiff(args: string[], io: CliIo): Promise<number> {
 /** `--fail-on A --fail-on B,C`: every code must be a warning code, or nothing could ever fail on it. */
 function failOnCodes(given: readonly string[]): Set<DiffWarningCode> {
   const codes = new Set<DiffWarningCode>();
-  for (const c of given.flatMap((g) => g.split(',')).map((c) => c.trim()).filter(Boolean)) {
+  for (const c of given
+    .flatMap((g) => g.split(','))
+    .map((c) => c.trim())
+    .filter(Boolean)) {
     const code = DIFF_WARNING_CODES.find((k) => k === c.toUpperCase());
     if (code === undefined) throw new LensError('USAGE', `--fail-on takes a warning code (${DIFF_WARNING_CODES.join(', ')}), got ${JSON.stringify(c)}.`);
     codes.add(code);

@@ -13,10 +13,19 @@ import type { OptionDocs } from './options';
  * (`.ModulePath`, which ko's image names need).
  */
 export const goreleaserOptionSpec = {
-  tag: { type: 'string', value: 'vX.Y.Z', help: 'the tag being released (default: $GORELEASER_CURRENT_TAG, else the latest tag git describes next to the file)' },
+  tag: {
+    type: 'string',
+    value: 'vX.Y.Z',
+    help: 'the tag being released (default: $GORELEASER_CURRENT_TAG, else the latest tag git describes next to the file)',
+  },
   commit: { type: 'string', value: 'SHA', help: 'the commit (default: git rev-parse HEAD next to the file)' },
   branch: { type: 'string', value: 'NAME', help: "the branch (default: git's current branch)" },
-  env: { type: 'string', multiple: true, value: 'NAME=VALUE', help: "a variable of the release job's environment (repeatable); the file's own env: applies on top, as in GoReleaser" },
+  env: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=VALUE',
+    help: "a variable of the release job's environment (repeatable); the file's own env: applies on top, as in GoReleaser",
+  },
   'inherit-env': { type: 'boolean', help: "also use this process's environment, as GoReleaser does in the release job" },
   'no-git': { type: 'boolean', help: 'do not run git' },
 } as const satisfies OptionDocs;

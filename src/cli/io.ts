@@ -1,4 +1,3 @@
-
 /** What a CLI command may touch: its streams and environment. Tests pass their own. */
 export interface CliIo {
   stdout: { write(s: string): unknown };

@@ -18,7 +18,14 @@ export function unpinnedSeen(causes: readonly Cause[]): Array<{ identity: string
  */
 export function pinHint(signers: ReadonlyArray<{ identity: string; issuer?: string }>): string[] {
   // One flag a line (a shell continuation between them), so each fits a terminal.
-  const flags = signers.slice(0, 3).map((s) => [`  --certificate-identity ${safeText(shellQuote(s.identity))}`, ...(s.issuer !== undefined ? [`    --certificate-oidc-issuer ${safeText(shellQuote(s.issuer))}`] : [])].join(' \\\n'));
+  const flags = signers
+    .slice(0, 3)
+    .map((s) =>
+      [
+        `  --certificate-identity ${safeText(shellQuote(s.identity))}`,
+        ...(s.issuer !== undefined ? [`    --certificate-oidc-issuer ${safeText(shellQuote(s.issuer))}`] : []),
+      ].join(' \\\n'),
+    );
   if (flags.length === 0) return [];
   return ['', 'To pin a signer seen here, add its flags (only for one you recognise as your release workflow):', ...flags];
 }

@@ -18,16 +18,49 @@ export const policyOptionSpec = {
   'certificate-oidc-issuer-regexp': { type: 'string', value: 'R', help: '... or an RE2 expression matching the whole issuer' },
   key: { type: 'string', multiple: true, value: 'FILE', help: 'accept signatures made with this PEM public key (repeatable)' },
   'insecure-ignore-tlog': { type: 'boolean', help: 'do not require a transparency-log entry (key-based signing)' },
-  'require-attestation': { type: 'string', multiple: true, value: 'TYPE', help: 'require a verified attestation of this predicate type covering every platform (repeatable)' },
-  coverage: { type: 'string', value: 'RULE', help: "what covers a digest: signatures (default, cosign verify's rule) or signatures-or-attestations (a verified attestation from the pinned signer covers it too, as slsa-verifier)" },
-  owner: { type: 'string', value: 'ORG', help: "as gh attestation verify --owner: the certificate's source repository owner (OID 1.3.6.1.4.1.57264.1.16) is github.com/ORG, and a workflow of one of its repositories signed; no ref pinned" },
-  repo: { type: 'string', value: 'ORG/NAME', help: "as gh attestation verify --repo: the certificate's source repository (OID 1.3.6.1.4.1.57264.1.12) is github.com/ORG/NAME, its owner ORG, and a workflow of it signed; no ref pinned" },
-  'signer-workflow': { type: 'string', value: 'ORG/REPO/.github/workflows/FILE.yml', help: 'with --owner or --repo: the workflow that signed (the SAN), at any ref unless @REF follows, e.g. a reusable workflow' },
+  'require-attestation': {
+    type: 'string',
+    multiple: true,
+    value: 'TYPE',
+    help: 'require a verified attestation of this predicate type covering every platform (repeatable)',
+  },
+  coverage: {
+    type: 'string',
+    value: 'RULE',
+    help: "what covers a digest: signatures (default, cosign verify's rule) or signatures-or-attestations (a verified attestation from the pinned signer covers it too, as slsa-verifier)",
+  },
+  owner: {
+    type: 'string',
+    value: 'ORG',
+    help: "as gh attestation verify --owner: the certificate's source repository owner (OID 1.3.6.1.4.1.57264.1.16) is github.com/ORG, and a workflow of one of its repositories signed; no ref pinned",
+  },
+  repo: {
+    type: 'string',
+    value: 'ORG/NAME',
+    help: "as gh attestation verify --repo: the certificate's source repository (OID 1.3.6.1.4.1.57264.1.12) is github.com/ORG/NAME, its owner ORG, and a workflow of it signed; no ref pinned",
+  },
+  'signer-workflow': {
+    type: 'string',
+    value: 'ORG/REPO/.github/workflows/FILE.yml',
+    help: 'with --owner or --repo: the workflow that signed (the SAN), at any ref unless @REF follows, e.g. a reusable workflow',
+  },
   'signer-repo': { type: 'string', value: 'ORG/REPO', help: 'with --owner or --repo: any workflow of this repository signed (the SAN)' },
-  'trusted-root': { type: 'string', value: 'FILE', help: "a trusted_root.json, used alone (default: the embedded public-good root, and GitHub's for bundles its instance signed)" },
-  'certificate-chain': { type: 'string', value: 'FILE', help: "a private PKI: PEM CA certificates (intermediates, then the root) that replace the root's certificate authorities, as cosign --certificate-chain; with --insecure-ignore-tlog and no signed time, certificates are checked at the current time" },
+  'trusted-root': {
+    type: 'string',
+    value: 'FILE',
+    help: "a trusted_root.json, used alone (default: the embedded public-good root, and GitHub's for bundles its instance signed)",
+  },
+  'certificate-chain': {
+    type: 'string',
+    value: 'FILE',
+    help: "a private PKI: PEM CA certificates (intermediates, then the root) that replace the root's certificate authorities, as cosign --certificate-chain; with --insecure-ignore-tlog and no signed time, certificates are checked at the current time",
+  },
   ...trustOptionSpec,
-  policy: { type: 'string', value: 'FILE', help: 'a .provenance-lens.yaml policy (docs/policy.md); flags given as well replace its value for that requirement. A policy file is used only when named here, never found by itself' },
+  policy: {
+    type: 'string',
+    value: 'FILE',
+    help: 'a .provenance-lens.yaml policy (docs/policy.md); flags given as well replace its value for that requirement. A policy file is used only when named here, never found by itself',
+  },
 } as const satisfies OptionDocs;
 
 /**
@@ -35,7 +68,22 @@ export const policyOptionSpec = {
  * top of a policy file's for the image: a flag replaces the file's value for that requirement
  * and is marked as coming from the command line (docs/verify-json.md, "Policy").
  */
-export type PolicyFlagValues = { [K in 'certificate-identity' | 'certificate-identity-regexp' | 'certificate-oidc-issuer' | 'certificate-oidc-issuer-regexp' | 'trusted-root' | 'coverage' | 'certificate-chain' | 'owner' | 'repo' | 'signer-workflow' | 'signer-repo']?: string } & {
+export type PolicyFlagValues = {
+  [
+    K in
+      | 'certificate-identity'
+      | 'certificate-identity-regexp'
+      | 'certificate-oidc-issuer'
+      | 'certificate-oidc-issuer-regexp'
+      | 'trusted-root'
+      | 'coverage'
+      | 'certificate-chain'
+      | 'owner'
+      | 'repo'
+      | 'signer-workflow'
+      | 'signer-repo'
+  ]?: string;
+} & {
   key?: string[];
   'require-attestation'?: string[];
   'insecure-ignore-tlog'?: boolean;
@@ -61,7 +109,8 @@ export async function readPolicyFile(path: string, warn: (line: string) => void)
 export async function policyFromFlags(values: PolicyFlagValues, base?: ImagePolicy): Promise<ImagePolicy> {
   const policy: ImagePolicy = base ?? { requiredPredicateTypes: [], requireTlog: true, sources: {} };
   if (values['insecure-ignore-tlog']) Object.assign(policy, { requireTlog: false }).sources.requireTlog = 'cli';
-  if (values['certificate-chain'] !== undefined) Object.assign(policy, { certificateChain: resolve(values['certificate-chain']) }).sources.certificateChain = 'cli';
+  if (values['certificate-chain'] !== undefined)
+    Object.assign(policy, { certificateChain: resolve(values['certificate-chain']) }).sources.certificateChain = 'cli';
   if (values.coverage !== undefined) {
     const coverage = COVERAGE_RULES.find((r) => r === values.coverage);
     if (coverage === undefined) throw new LensError('USAGE', `--coverage takes ${COVERAGE_RULES.join(' or ')}, got ${JSON.stringify(values.coverage)}.`);
@@ -76,7 +125,8 @@ export async function policyFromFlags(values: PolicyFlagValues, base?: ImagePoli
   for (const f of values.key ?? []) keys.push(await loadPublicKeyFile(f));
   if (keys.length > 0) Object.assign(policy, { keys }).sources.keys = 'cli';
   for (const t of values['require-attestation'] ?? []) {
-    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(t)) throw new LensError('USAGE', `--require-attestation takes a predicate type URI (e.g. https://slsa.dev/provenance/v1), got ${JSON.stringify(t)}.`);
+    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(t))
+      throw new LensError('USAGE', `--require-attestation takes a predicate type URI (e.g. https://slsa.dev/provenance/v1), got ${JSON.stringify(t)}.`);
     if (!policy.requiredPredicateTypes.includes(t)) policy.requiredPredicateTypes.push(t);
     // A policy file's requirements (with alternatives) are the complete list when present: add to it.
     if (policy.requiredAttestations && !policy.requiredAttestations.some((r) => r.predicateTypes.length === 1 && r.predicateTypes[0] === t)) {
@@ -93,12 +143,16 @@ export async function policyFromFlags(values: PolicyFlagValues, base?: ImagePoli
  * or issuer flag given as well still wins over them, as in gh.
  */
 function applyGithubFlags(values: PolicyFlagValues, policy: ImagePolicy): void {
-  applyGithubShortcuts(policy, {
-    ...(values.owner !== undefined ? { owner: values.owner } : {}),
-    ...(values.repo !== undefined ? { repo: values.repo } : {}),
-    ...(values['signer-workflow'] !== undefined ? { signerWorkflow: values['signer-workflow'] } : {}),
-    ...(values['signer-repo'] !== undefined ? { signerRepo: values['signer-repo'] } : {}),
-  }, 'cli');
+  applyGithubShortcuts(
+    policy,
+    {
+      ...(values.owner !== undefined ? { owner: values.owner } : {}),
+      ...(values.repo !== undefined ? { repo: values.repo } : {}),
+      ...(values['signer-workflow'] !== undefined ? { signerWorkflow: values['signer-workflow'] } : {}),
+      ...(values['signer-repo'] !== undefined ? { signerRepo: values['signer-repo'] } : {}),
+    },
+    'cli',
+  );
 }
 
 /** `--flag` (exact) or `--flag-regexp` (checked now, so a bad pattern is a usage error, not a failed check later). */
@@ -109,4 +163,3 @@ export function matcherFromFlags(exact: string | undefined, regexp: string | und
   compilePattern(regexp);
   return { regexp };
 }
-

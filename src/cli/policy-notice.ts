@@ -12,8 +12,17 @@ export const POLICY_FILE_NAME = '.provenance-lens.yaml';
  * exceptions (the rule the editor's Restricted Mode follows too).
  */
 export function unusedPolicyNotice(values: PolicyFlagValues & { policy?: string }, cwd: string): string | undefined {
-  const stated = values.policy !== undefined || values.key !== undefined
-    || [values['certificate-identity'], values['certificate-identity-regexp'], values['certificate-oidc-issuer'], values['certificate-oidc-issuer-regexp'], values.owner, values.repo].some((v) => v !== undefined);
+  const stated =
+    values.policy !== undefined ||
+    values.key !== undefined ||
+    [
+      values['certificate-identity'],
+      values['certificate-identity-regexp'],
+      values['certificate-oidc-issuer'],
+      values['certificate-oidc-issuer-regexp'],
+      values.owner,
+      values.repo,
+    ].some((v) => v !== undefined);
   if (stated || !existsSync(join(cwd, POLICY_FILE_NAME))) return undefined;
   return `note: ./${POLICY_FILE_NAME} is here but not used: a policy file applies only when named; to verify against it, add --policy ${POLICY_FILE_NAME}.`;
 }

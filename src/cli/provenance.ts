@@ -64,7 +64,11 @@ export const provenanceCommand: CliCommand = {
  * or bidi characters reach the terminal).
  */
 export function renderReport(r: ProvenanceReport): string {
-  const out: string[] = [safeText(r.reference), `${r.digest}  ${r.kind === 'index' ? 'image index' : 'image manifest'}`, `Provenance is shown, ${NOT_VERIFIED} to check signatures.`];
+  const out: string[] = [
+    safeText(r.reference),
+    `${r.digest}  ${r.kind === 'index' ? 'image index' : 'image manifest'}`,
+    `Provenance is shown, ${NOT_VERIFIED} to check signatures.`,
+  ];
   const onIndex = r.platforms[0]?.provenance.filter((e) => e.attachedTo === 'index') ?? [];
   if (onIndex.length) {
     out.push('', `index ${short(r.digest)}  (applies to every platform)`);
@@ -73,7 +77,8 @@ export function renderReport(r: ProvenanceReport): string {
   for (const p of r.platforms) {
     const own = p.provenance.filter((e) => e.attachedTo === 'platform');
     out.push('', `${safeText(p.platform)}  ${short(p.digest)}`);
-    if (own.length === 0) out.push(`  no SLSA provenance attached to this platform${onIndex.length ? ' (see the index above)' : r.kind === 'index' ? ' or to the index' : ''}`);
+    if (own.length === 0)
+      out.push(`  no SLSA provenance attached to this platform${onIndex.length ? ' (see the index above)' : r.kind === 'index' ? ' or to the index' : ''}`);
     for (const e of own) out.push(...renderEntry(e));
   }
   for (const x of r.problems) out.push('', `! could not read ${safeText(x.at)}: ${safeText(x.message)} [${x.code}] — provenance there is not shown`);
@@ -103,8 +108,21 @@ function renderSummary(s: ProvenanceSummary): string[] {
   const rows: Array<[string, string | undefined]> = [];
   const t = (v: string | undefined) => (v === undefined ? undefined : safeText(v));
   rows.push(['builder', s.builder.id === '' ? '(empty)' : t(s.builder.id)]);
-  if (s.builder.version) rows.push(['builder version', Object.entries(s.builder.version).map(([k, v]) => `${safeText(k)} ${safeText(v)}`).join(', ')]);
-  rows.push(['build type', s.buildType === undefined ? undefined : s.knownBuildType ? `${s.knownBuildType.label} — ${safeText(s.buildType)}` : `${safeText(s.buildType)} (not a build type we know)`]);
+  if (s.builder.version)
+    rows.push([
+      'builder version',
+      Object.entries(s.builder.version)
+        .map(([k, v]) => `${safeText(k)} ${safeText(v)}`)
+        .join(', '),
+    ]);
+  rows.push([
+    'build type',
+    s.buildType === undefined
+      ? undefined
+      : s.knownBuildType
+        ? `${s.knownBuildType.label} — ${safeText(s.buildType)}`
+        : `${safeText(s.buildType)} (not a build type we know)`,
+  ]);
   if (s.source) {
     const src = s.source;
     const parts = [t(src.repository) ?? '(repository unknown)'];
@@ -115,7 +133,8 @@ function renderSummary(s: ProvenanceSummary): string[] {
   } else {
     rows.push(['source', '(not recorded)']);
   }
-  if (s.workflow) rows.push(['workflow', [t(s.workflow.path), s.workflow.ref ? `@ ${safeText(s.workflow.ref)}` : undefined].filter(Boolean).join(' ') || undefined]);
+  if (s.workflow)
+    rows.push(['workflow', [t(s.workflow.path), s.workflow.ref ? `@ ${safeText(s.workflow.ref)}` : undefined].filter(Boolean).join(' ') || undefined]);
   rows.push(['trigger', t(s.trigger)], ['invocation', t(s.invocationId)]);
   if (s.runUrl && s.runUrl !== s.invocationId) rows.push(['run', t(s.runUrl)]);
   rows.push(['started', t(s.startedOn)], ['finished', t(s.finishedOn)]);
@@ -123,9 +142,19 @@ function renderSummary(s: ProvenanceSummary): string[] {
   rows.push(['frontend', t(p.frontend)]);
   if (p.buildArgs.length) rows.push(['build args', p.buildArgs.map((a) => `${safeText(a.name)}=${safeText(a.value)}`).join(', ')]);
   if (p.locals.length) rows.push(['locals', p.locals.map(safeText).join(', ')]);
-  if (p.inputs.length) rows.push(['inputs', p.inputs.map((a) => `${safeText(a.name)}=${safeText(typeof a.value === 'string' ? a.value : JSON.stringify(a.value) ?? '')}`).join(', ')]);
+  if (p.inputs.length)
+    rows.push([
+      'inputs',
+      p.inputs.map((a) => `${safeText(a.name)}=${safeText(typeof a.value === 'string' ? a.value : (JSON.stringify(a.value) ?? ''))}`).join(', '),
+    ]);
   if (s.reproducible !== undefined) rows.push(['reproducible', s.reproducible ? 'yes' : 'no']);
-  if (s.completeness) rows.push(['complete', Object.entries(s.completeness).map(([k, v]) => `${safeText(k)} ${v ? 'yes' : 'no'}`).join(', ')]);
+  if (s.completeness)
+    rows.push([
+      'complete',
+      Object.entries(s.completeness)
+        .map(([k, v]) => `${safeText(k)} ${v ? 'yes' : 'no'}`)
+        .join(', '),
+    ]);
   const total = s.materials.length + s.materialsTruncated;
   rows.push(['materials', String(total)]);
   const lines = rows.filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '').map(([k, v]) => `    ${k.padEnd(15)} ${v}`);

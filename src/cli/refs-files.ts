@@ -37,7 +37,12 @@ export interface FileResult extends FileReferences {
 export class RefsContext {
   private readonly beside: BesideFiles;
 
-  constructor(explicitEnv: Readonly<Record<string, string>>, private readonly goreleaser: GoreleaserFlagValues, private readonly processEnv: NodeJS.ProcessEnv, private readonly usage: string) {
+  constructor(
+    explicitEnv: Readonly<Record<string, string>>,
+    private readonly goreleaser: GoreleaserFlagValues,
+    private readonly processEnv: NodeJS.ProcessEnv,
+    private readonly usage: string,
+  ) {
     this.beside = new BesideFiles(explicitEnv);
   }
 

@@ -35,7 +35,12 @@ function verdictWords(v: SiteVerdict): string {
 export function siteJson(s: ReferenceSite, verdict?: SiteVerdict): Record<string, unknown> {
   const checked = s.reference !== null ? checkReference(s.reference) : undefined;
   return {
-    reference: s.reference, raw: s.raw, line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn,
+    reference: s.reference,
+    raw: s.raw,
+    line: s.line,
+    column: s.column,
+    endLine: s.endLine,
+    endColumn: s.endColumn,
     ...(s.unresolved ? { unresolved: s.unresolved } : {}),
     ...(s.platform !== undefined ? { platform: s.platform } : {}),
     ...(checked?.ok ? { normalized: checked.normalized } : {}),
@@ -47,7 +52,8 @@ export function siteJson(s: ReferenceSite, verdict?: SiteVerdict): Record<string
 
 export function fileJson(f: FileResult, verdicts?: ReadonlyMap<ReferenceSite, SiteVerdict>): Record<string, unknown> {
   return {
-    file: f.file, kind: f.kind,
+    file: f.file,
+    kind: f.kind,
     references: f.references.map((s) => siteJson(s, verdicts?.get(s))),
     ...(f.problems.length ? { problems: f.problems } : {}),
   };

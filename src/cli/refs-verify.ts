@@ -46,10 +46,21 @@ export class RefsVerifier {
   }
 
   /** Reads the policy file and checks the flags before any file is read: a usage error is one at once. */
-  static async create(values: RefsVerifyValues, warn: (line: string) => void, client: RegistryClient, signal: AbortSignal, trustLoad: TrustLoadOptions): Promise<RefsVerifier> {
-    const pins = [values['certificate-identity'], values['certificate-identity-regexp'], values.owner, values.repo].some((v) => v !== undefined) || (values.key?.length ?? 0) > 0;
+  static async create(
+    values: RefsVerifyValues,
+    warn: (line: string) => void,
+    client: RegistryClient,
+    signal: AbortSignal,
+    trustLoad: TrustLoadOptions,
+  ): Promise<RefsVerifier> {
+    const pins =
+      [values['certificate-identity'], values['certificate-identity-regexp'], values.owner, values.repo].some((v) => v !== undefined) ||
+      (values.key?.length ?? 0) > 0;
     if (values.policy === undefined && !pins) {
-      throw new LensError('USAGE', 'refs --verify needs a policy: --policy .provenance-lens.yaml (its image entries say which references are verified, and against what), or a signer for every image (--certificate-identity, --key, --owner or --repo). Without one, no image has a policy.');
+      throw new LensError(
+        'USAGE',
+        'refs --verify needs a policy: --policy .provenance-lens.yaml (its image entries say which references are verified, and against what), or a signer for every image (--certificate-identity, --key, --owner or --repo). Without one, no image has a policy.',
+      );
     }
     const policyFile = values.policy === undefined ? undefined : await readPolicyFile(values.policy, warn);
     await policyFromFlags(values);
@@ -91,7 +102,10 @@ export class RefsVerifier {
       const graph = await buildGraph(source, target, { signal: this.signal, signatureRepository });
       const { verdict } = await verifyImage(source, graph, { policy, trustRoot, signal: this.signal, signatureRepository });
       return {
-        state: verdict.state, digest: graph.digest, coverage: verdict.coverage, causes: verdict.causes,
+        state: verdict.state,
+        digest: graph.digest,
+        coverage: verdict.coverage,
+        causes: verdict.causes,
         ...(policy.matchedPattern !== undefined ? { policyEntry: policy.matchedPattern } : {}),
       };
     } catch (e) {
@@ -99,5 +113,4 @@ export class RefsVerifier {
       return { state: 'not-checked', error: { code: isLensError(e) ? e.code : 'INTERNAL', message: secrets.scrub(describeError(e)) } };
     }
   }
-
 }

@@ -36,7 +36,10 @@ const options = {
   commit: { ...goreleaserOptionSpec.commit, help: 'GoReleaser configs: the commit (as `release`)' },
   branch: { ...goreleaserOptionSpec.branch, help: 'GoReleaser configs: the branch (as `release`)' },
   'no-git': { ...goreleaserOptionSpec['no-git'], help: 'GoReleaser configs: do not run git (as `release`)' },
-  verify: { type: 'boolean', help: "add each reference's verdict, as `verify` gives it, under the policy flags below; an image no entry of --policy matches (and no signer flag pins) is `no policy` and is not fetched" },
+  verify: {
+    type: 'boolean',
+    help: "add each reference's verdict, as `verify` gives it, under the policy flags below; an image no entry of --policy matches (and no signer flag pins) is `no policy` and is not fetched",
+  },
   ...policyOptionSpec,
   ...registryOptionSpec,
 } as const;
@@ -66,7 +69,8 @@ With --verify: 0 when every image with a policy is verified or excepted, 1 when 
 
 function forcedKind(value: string | undefined): FileKind | undefined {
   if (value === undefined) return undefined;
-  if (!(FILE_KINDS as readonly string[]).includes(value)) throw new LensError('USAGE', `--kind must be one of ${FILE_KINDS.join(', ')}; got "${value}".\n${usage}`);
+  if (!(FILE_KINDS as readonly string[]).includes(value))
+    throw new LensError('USAGE', `--kind must be one of ${FILE_KINDS.join(', ')}; got "${value}".\n${usage}`);
   return value as FileKind;
 }
 
@@ -95,9 +99,15 @@ async function readOne(path: string, explicit: boolean, kind: FileKind | undefin
     if (explicit) throw new LensError('USAGE', `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
     const named = kind ?? kindByName(path);
     if (named === undefined || named === 'yaml') return undefined;
-    return { file: path, kind: named, references: [], problems: [{ message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, line: 1, column: 1 }] };
+    return {
+      file: path,
+      kind: named,
+      references: [],
+      problems: [{ message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, line: 1, column: 1 }],
+    };
   }
-  if (result === undefined && explicit) throw new LensError('USAGE', `Cannot tell which kind of file ${path} is (no known name, and no apiVersion/kind in it); give --kind.`);
+  if (result === undefined && explicit)
+    throw new LensError('USAGE', `Cannot tell which kind of file ${path} is (no known name, and no apiVersion/kind in it); give --kind.`);
   return result;
 }
 
@@ -116,7 +126,8 @@ function verifySummary(seen: ReadonlyMap<string, SiteVerdict>): ReleaseSummary &
 }
 
 function summaryLine(s: ReturnType<typeof verifySummary>): string {
-  const parts = (['verified', 'excepted', 'failed', 'unsigned', 'unpinned', 'notChecked', 'noPolicy'] as const).filter((k) => s[k] > 0)
+  const parts = (['verified', 'excepted', 'failed', 'unsigned', 'unpinned', 'notChecked', 'noPolicy'] as const)
+    .filter((k) => s[k] > 0)
     .map((k) => `${s[k]} ${k === 'notChecked' ? 'not checked' : k === 'noPolicy' ? 'no policy' : k}`);
   return `Summary: ${parts.join(', ') || 'no image'}; exit ${s.exitCode}.\n`;
 }
@@ -152,7 +163,8 @@ export const refsCommand: CliCommand = {
       for await (const done of inOrder(filesOf(positionals), READ_WINDOW, ({ path, explicit }) => withVerdicts(path, explicit))) {
         if (done === undefined) continue;
         const [result, verdicts] = done;
-        for (const s of result.references) seen.set(s.reference !== null && !s.unresolved ? s.reference : `${result.file}:${s.line}:${s.column}`, verdicts.get(s)!);
+        for (const s of result.references)
+          seen.set(s.reference !== null && !s.unresolved ? s.reference : `${result.file}:${s.line}:${s.column}`, verdicts.get(s)!);
         if (json) json.file(fileJson(result, verdicts));
         else io.stdout.write(fileText(result, verdicts));
       }

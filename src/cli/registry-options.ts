@@ -15,7 +15,10 @@ export const registryOptionSpec = {
   'insecure-registry': { type: 'string', multiple: true, value: 'host:port', help: 'talk plain HTTP to this registry (repeatable)' },
   'ca-file': { type: 'string', multiple: true, value: 'file.pem', help: 'trust this CA for registry TLS (repeatable)' },
   'signature-repository': { type: 'string', value: 'repo', help: 'where cosign signatures live, if not beside the image' },
-  'no-cache': { type: 'boolean', help: 'neither read nor keep manifests and blobs in the user cache ($XDG_CACHE_HOME/provenance-lens/manifests-and-blobs); tags, tag lists and referrers are asked for every run either way' },
+  'no-cache': {
+    type: 'boolean',
+    help: 'neither read nor keep manifests and blobs in the user cache ($XDG_CACHE_HOME/provenance-lens/manifests-and-blobs); tags, tag lists and referrers are asked for every run either way',
+  },
   verbose: { type: 'boolean', short: 'v', help: 'log every request (method, URL without secrets, status, time) to stderr' },
 } as const satisfies OptionDocs;
 
@@ -31,7 +34,10 @@ export function contentCacheDir(env: NodeJS.ProcessEnv): string | undefined {
 /** Said below the options of every command that talks to a registry. */
 export const CREDENTIALS_NOTE = "Credentials come from Docker's config ($DOCKER_CONFIG/config.json: auths, credHelpers, credsStore).";
 
-async function clientFromOptions(values: { 'insecure-registry'?: string[]; 'ca-file'?: string[]; 'no-cache'?: boolean; verbose?: boolean }, io: CliIo): Promise<RegistryClient> {
+async function clientFromOptions(
+  values: { 'insecure-registry'?: string[]; 'ca-file'?: string[]; 'no-cache'?: boolean; verbose?: boolean },
+  io: CliIo,
+): Promise<RegistryClient> {
   const ca: string[] = [];
   for (const f of values['ca-file'] ?? []) {
     try {
@@ -40,7 +46,11 @@ async function clientFromOptions(values: { 'insecure-registry'?: string[]; 'ca-f
       throw new LensError('USAGE', `Cannot read the CA file ${f}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
     }
   }
-  const logger: Logger = scrubbingLogger(values.verbose ? stderrLogger(io) : { trace() {}, debug() {}, info() {}, warn: (m) => io.stderr.write(`warning: ${m}\n`), error: (m) => io.stderr.write(`error: ${m}\n`) });
+  const logger: Logger = scrubbingLogger(
+    values.verbose
+      ? stderrLogger(io)
+      : { trace() {}, debug() {}, info() {}, warn: (m) => io.stderr.write(`warning: ${m}\n`), error: (m) => io.stderr.write(`error: ${m}\n`) },
+  );
   return new RegistryClient({
     insecureRegistries: values['insecure-registry'],
     ca,
@@ -56,7 +66,11 @@ const diskCache = (dir: string | undefined) => (dir === undefined ? new MemoryCa
  * Runs `work` with a registry client made from the options and a signal that Ctrl-C aborts (so
  * requests in flight stop and the command ends with ABORTED); the client is closed whatever happens.
  */
-export async function withRegistryClient<T>(values: Parameters<typeof clientFromOptions>[0], io: CliIo, work: (client: RegistryClient, signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withRegistryClient<T>(
+  values: Parameters<typeof clientFromOptions>[0],
+  io: CliIo,
+  work: (client: RegistryClient, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const client = await clientFromOptions(values, io);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();

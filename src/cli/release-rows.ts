@@ -47,7 +47,9 @@ export function platformRows(verdict: ImageVerdict): PlatformRow[] {
   const index = verdict.digests.find((d) => d.target === 'index');
   const platforms = verdict.digests.filter((d) => d.target !== 'index');
   const missingFor = (target: string): string[] =>
-    verdict.checks.filter((c) => c.code === 'REQUIRED_ATTESTATION' && c.status === 'fail' && (c.evidence?.platforms ?? []).includes(target)).map((c) => c.evidence?.predicateType ?? 'a required attestation');
+    verdict.checks
+      .filter((c) => c.code === 'REQUIRED_ATTESTATION' && c.status === 'fail' && (c.evidence?.platforms ?? []).includes(target))
+      .map((c) => c.evidence?.predicateType ?? 'a required attestation');
   if (platforms.length === 0) {
     return [{ platform: '-', digest: index?.digest ?? '-', state: verdict.state, signedBy: [], attestations: [], missing: [] }];
   }
@@ -56,7 +58,14 @@ export function platformRows(verdict: ImageVerdict): PlatformRow[] {
     let state: ImageState = p.state;
     if (verdict.state === 'excepted') state = 'excepted';
     else if (state === 'verified' && missing.length > 0) state = 'failed';
-    return { platform: p.target, digest: p.digest, state, signedBy: coveredBy(p, index), attestations: [...new Set([...p.attestations, ...(index?.attestations ?? [])])], missing };
+    return {
+      platform: p.target,
+      digest: p.digest,
+      state,
+      signedBy: coveredBy(p, index),
+      attestations: [...new Set([...p.attestations, ...(index?.attestations ?? [])])],
+      missing,
+    };
   });
 }
 
@@ -91,8 +100,14 @@ export interface ReleaseSummary {
 export function summarize(states: ReadonlyArray<ImageState | undefined>): ReleaseSummary {
   const count = (s: ImageState) => states.filter((x) => x === s).length;
   const summary: ReleaseSummary = {
-    images: states.length, verified: count('verified'), excepted: count('excepted'), failed: count('failed'),
-    unsigned: count('unsigned'), unpinned: count('unpinned'), notChecked: count('not-checked') + states.filter((x) => x === undefined).length, exitCode: 0,
+    images: states.length,
+    verified: count('verified'),
+    excepted: count('excepted'),
+    failed: count('failed'),
+    unsigned: count('unsigned'),
+    unpinned: count('unpinned'),
+    notChecked: count('not-checked') + states.filter((x) => x === undefined).length,
+    exitCode: 0,
   };
   if (summary.failed + summary.unsigned + summary.unpinned + count('not-checked') > 0) summary.exitCode = 1;
   else if (summary.notChecked > 0 || states.length === 0) summary.exitCode = 2;

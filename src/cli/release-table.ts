@@ -21,8 +21,13 @@ const INDENT = '  ';
 const GAP = '  ';
 
 const WHERE: Record<ReturnType<typeof variableSource>, string> = {
-  env: 'set it with --env NAME=VALUE', tag: 'give --tag', git: 'run next to the git checkout', config: 'set project_name in the file', module: 'put the go.mod of the Go module beside the file',
-  clock: 'known only when the release runs', release: 'known only when the release runs',
+  env: 'set it with --env NAME=VALUE',
+  tag: 'give --tag',
+  git: 'run next to the git checkout',
+  config: 'set project_name in the file',
+  module: 'put the go.mod of the Go module beside the file',
+  clock: 'known only when the release runs',
+  release: 'known only when the release runs',
 };
 
 /** One image of the table: its reference line, and its rows (cells) or why it was not checked. */
@@ -35,7 +40,8 @@ interface ImageBlock {
 export function renderReleaseTable(file: string, tag: string, results: readonly ReleaseImageResult[], summary: ReleaseSummary): string {
   const blocks = results.map(block);
   const widths = columnWidths(blocks.flatMap((b) => b.rows));
-  const line = (r: readonly string[]) => `${INDENT}${r.map((cell, c) => (c === r.length - 1 ? fit(cell, widths[c]!, c) : fit(cell, widths[c]!, c).padEnd(widths[c]!))).join(GAP)}`.trimEnd();
+  const line = (r: readonly string[]) =>
+    `${INDENT}${r.map((cell, c) => (c === r.length - 1 ? fit(cell, widths[c]!, c) : fit(cell, widths[c]!, c).padEnd(widths[c]!))).join(GAP)}`.trimEnd();
   const out = [`${safeText(file)} at ${safeText(tag)}: ${summary.images} image${summary.images === 1 ? '' : 's'}`, '', line(HEAD)];
   for (const b of blocks) {
     out.push(b.name, ...b.rows.map(line));
@@ -55,11 +61,20 @@ export function renderReleaseTable(file: string, tag: string, results: readonly 
   for (const r of results) {
     if (!r.signerChanged || r.previousRelease === undefined) continue;
     const name = safeText(r.reference ?? r.template);
-    out.push(...wrap(`${name}: SIGNER CHANGED: signed by other signers than ${safeText(r.previousRelease)}; \`provenance-lens diff ${safeText(r.previousRelease)} ${name}\` shows who.`, WIDTH, INDENT));
+    out.push(
+      ...wrap(
+        `${name}: SIGNER CHANGED: signed by other signers than ${safeText(r.previousRelease)}; \`provenance-lens diff ${safeText(r.previousRelease)} ${name}\` shows who.`,
+        WIDTH,
+        INDENT,
+      ),
+    );
   }
   const unresolved = [...new Set(results.flatMap((r) => r.error?.unresolved ?? []))];
-  if (unresolved.length > 0) out.push(...wrap(`Unresolved: ${unresolved.map((v) => `${safeText(v)} (${WHERE[variableSource(v)]})`).join('; ')}.`, WIDTH, INDENT));
-  const parts = (['verified', 'excepted', 'failed', 'unsigned', 'unpinned', 'notChecked'] as const).filter((k) => summary[k] > 0).map((k) => `${summary[k]} ${k === 'notChecked' ? 'not checked' : k}`);
+  if (unresolved.length > 0)
+    out.push(...wrap(`Unresolved: ${unresolved.map((v) => `${safeText(v)} (${WHERE[variableSource(v)]})`).join('; ')}.`, WIDTH, INDENT));
+  const parts = (['verified', 'excepted', 'failed', 'unsigned', 'unpinned', 'notChecked'] as const)
+    .filter((k) => summary[k] > 0)
+    .map((k) => `${summary[k]} ${k === 'notChecked' ? 'not checked' : k}`);
   out.push(`Summary: ${parts.join(', ') || 'nothing to check'}; exit ${summary.exitCode}.`);
   out.push(...pinHint(unpinnedSeen(results.flatMap((r) => r.verdict?.causes ?? []))));
   return `${out.join('\n')}\n`;
@@ -74,7 +89,8 @@ function block(r: ReleaseImageResult): ImageBlock {
   const rows = r.platforms.map((p) => {
     const digest = r.verdict!.digests.find((d) => d.digest === p.digest && d.target === p.platform);
     const signers = p.signedBy.length > 0 ? p.signedBy.map(shortLabel) : digest ? mismatched(digest, index) : [];
-    const missing = r.verdict!.checks.filter((c) => c.code === 'REQUIRED_ATTESTATION' && c.status === 'fail' && (c.evidence?.platforms ?? []).includes(p.platform))
+    const missing = r
+      .verdict!.checks.filter((c) => c.code === 'REQUIRED_ATTESTATION' && c.status === 'fail' && (c.evidence?.platforms ?? []).includes(p.platform))
       .map((c) => c.evidence?.requirement ?? c.evidence?.predicateType ?? 'a required attestation');
     const attestations = [...p.attestations.map(shortTypes), ...(p.missing.length > 0 ? missing : []).map((m) => `missing ${shortTypes(m)}`)];
     return [p.platform, p.digest === '-' ? '-' : short(p.digest), VERDICTS[p.state].short, signers.join(', ') || '-', attestations.join(', ') || '-'];
@@ -100,7 +116,10 @@ function shortLabel(label: string): string {
  * (`any of https://slsa.dev/provenance/v0.2, https://slsa.dev/provenance/v1`) -> `slsa.dev/provenance/{v0.2,v1}`.
  */
 export function shortTypes(text: string): string {
-  const types = text.replace(/^any of /, '').split(', ').map((t) => t.replace(/^https?:\/\//, ''));
+  const types = text
+    .replace(/^any of /, '')
+    .split(', ')
+    .map((t) => t.replace(/^https?:\/\//, ''));
   if (types.length === 1) return types[0]!;
   let stem = types[0]!.slice(0, types[0]!.lastIndexOf('/') + 1);
   while (stem !== '' && !types.every((t) => t.startsWith(stem))) stem = stem.slice(0, stem.lastIndexOf('/', stem.length - 2) + 1);

@@ -39,27 +39,49 @@ const at = (r: { line: number; column: number }) => ({ line: r.line, column: r.c
 
 function imageJson(i: ResolvedImage) {
   return {
-    section: i.section, index: i.index, ...(i.id !== undefined ? { id: i.id } : {}), role: i.role,
-    template: i.template, reference: i.reference, unresolved: i.unresolved, ...(i.preview !== undefined ? { preview: i.preview } : {}),
+    section: i.section,
+    index: i.index,
+    ...(i.id !== undefined ? { id: i.id } : {}),
+    role: i.role,
+    template: i.template,
+    reference: i.reference,
+    unresolved: i.unresolved,
+    ...(i.preview !== undefined ? { preview: i.preview } : {}),
     ...at(i.range),
-    ...(i.pair ? { image: { template: i.pair.image.text, ...at(i.pair.image.range) }, tag: { template: i.pair.tag.text, ...(i.pair.tag.defaulted ? { defaulted: true } : at(i.pair.tag.range)) } } : {}),
-    ...(i.published !== undefined ? { published: i.published } : {}), ...(i.skip ? { skip: i.skip } : {}),
+    ...(i.pair
+      ? {
+          image: { template: i.pair.image.text, ...at(i.pair.image.range) },
+          tag: { template: i.pair.tag.text, ...(i.pair.tag.defaulted ? { defaulted: true } : at(i.pair.tag.range)) },
+        }
+      : {}),
+    ...(i.published !== undefined ? { published: i.published } : {}),
+    ...(i.skip ? { skip: i.skip } : {}),
     platforms: i.platforms,
     ...(i.error ? { error: { message: i.error.message, ...at(i.error.range) } } : {}),
   };
 }
 
 const diagnosticJson = (d: GoreleaserDiagnostic) => ({
-  code: d.code, severity: d.severity, message: d.message, line: d.range.line, column: d.range.column, endLine: d.range.endLine, endColumn: d.range.endColumn,
+  code: d.code,
+  severity: d.severity,
+  message: d.message,
+  line: d.range.line,
+  column: d.range.column,
+  endLine: d.range.endLine,
+  endColumn: d.range.endColumn,
   ...(d.variables ? { variables: d.variables } : {}),
 });
 
 function toJson(file: string, tag: string | undefined, commit: string | undefined, release: ResolvedRelease, diagnostics: readonly GoreleaserDiagnostic[]) {
   return {
-    file, tag: tag ?? null, commit: commit ?? null,
+    file,
+    tag: tag ?? null,
+    commit: commit ?? null,
     images: release.images.map(imageJson),
     signs: release.signs.map((s) => ({
-      index: s.index, id: s.id, artifacts: s.artifacts,
+      index: s.index,
+      id: s.id,
+      artifacts: s.artifacts,
       references: s.signs.map((i) => i.reference),
       ...(s.identity ? { identity: { template: s.identity.text, ...at(s.identity.range) } } : {}),
       claims: s.claims,
@@ -84,14 +106,23 @@ function shown(i: ResolvedImage): string {
 function toTable(file: string, tag: string | undefined, release: ResolvedRelease, diagnostics: readonly GoreleaserDiagnostic[]): string {
   const lines: string[] = [`${file}: ${release.images.length} image reference${release.images.length === 1 ? '' : 's'}${tag ? ` for ${tag}` : ' (no tag)'}`];
   if (release.images.length) {
-    const rows = release.images.map((i) => [`${i.section}[${i.index}]${i.role === 'manifest-input' ? ' input' : ''}`, `${i.range.line}:${i.range.column}`, status(i), shown(i)]);
+    const rows = release.images.map((i) => [
+      `${i.section}[${i.index}]${i.role === 'manifest-input' ? ' input' : ''}`,
+      `${i.range.line}:${i.range.column}`,
+      status(i),
+      shown(i),
+    ]);
     const head = ['SECTION', 'LINE:COL', 'STATUS', 'REFERENCE'];
     const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
     lines.push('', ...[head, ...rows].map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')));
   }
   for (const s of release.signs) {
     lines.push('', `docker_signs[${s.index}] ${s.id}: signs ${s.signs.length} reference${s.signs.length === 1 ? '' : 's'}`);
-    s.claims.forEach((c, n) => lines.push(`  ${s.signs[n]!.reference ?? s.signs[n]!.preview ?? s.signs[n]!.template} -> claims ${c.identity ?? `${c.preview ?? '?'} [unresolved: ${c.unresolved.join(', ')}]`}`));
+    s.claims.forEach((c, n) =>
+      lines.push(
+        `  ${s.signs[n]!.reference ?? s.signs[n]!.preview ?? s.signs[n]!.template} -> claims ${c.identity ?? `${c.preview ?? '?'} [unresolved: ${c.unresolved.join(', ')}]`}`,
+      ),
+    );
   }
   if (diagnostics.length) {
     lines.push('', 'Diagnostics:');

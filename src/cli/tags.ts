@@ -28,14 +28,19 @@ export const tagsCommand: CliCommand = {
     const { values, positionals } = parseOptions(args, OPTIONS, 'tags');
     if (positionals.length !== 1) throw new LensError('USAGE', `tags takes exactly one repository.\n${usage}`);
     const ref = parseReference(positionals[0]!);
-    if (ref.tag || ref.digest) throw new LensError('USAGE', `tags takes a repository without a tag or digest, e.g. ${positionals[0]!.replace(/[:@][^/]*$/, '')}.`);
+    if (ref.tag || ref.digest)
+      throw new LensError('USAGE', `tags takes a repository without a tag or digest, e.g. ${positionals[0]!.replace(/[:@][^/]*$/, '')}.`);
     return withRegistryClient(values, io, async (client, signal) => {
       const { source, target } = openReference(ref, client);
       const all = await source.listTags(target.repository, { signal });
       const tags = values.all ? sortTags(all) : releaseTags(all);
       // A list cut short is still printed, and said to be partial (newest-first order may miss some).
       if (all.unfinished) io.stderr.write(`warning: ${target.reference}: ${all.unfinished}; the list is partial.\n`);
-      io.stdout.write(values.json ? `${JSON.stringify({ repository: target.reference, tags, ...(all.unfinished ? { unfinished: all.unfinished } : {}) }, null, 2)}\n` : tags.map((t) => `${t}\n`).join(''));
+      io.stdout.write(
+        values.json
+          ? `${JSON.stringify({ repository: target.reference, tags, ...(all.unfinished ? { unfinished: all.unfinished } : {}) }, null, 2)}\n`
+          : tags.map((t) => `${t}\n`).join(''),
+      );
       return Exit.ok;
     });
   },

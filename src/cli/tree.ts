@@ -26,19 +26,29 @@ export function renderTree(g: ImageGraph): string {
   const nodes: Node[] = [];
   const indexArtifacts = byCover.get(g.digest) ?? [];
   if (g.kind === 'index') {
-    nodes.push({ label: `index ${short(g.digest)}`, children: indexArtifacts.length ? indexArtifacts.map(artifactNode) : [{ label: 'no signatures, attestations or SBOMs on the index digest', children: [] }] });
+    nodes.push({
+      label: `index ${short(g.digest)}`,
+      children: indexArtifacts.length
+        ? indexArtifacts.map(artifactNode)
+        : [{ label: 'no signatures, attestations or SBOMs on the index digest', children: [] }],
+    });
   }
   for (const n of g.indexes ?? []) {
     const own = byCover.get(n.digest) ?? [];
-    nodes.push({ label: `nested index ${short(n.digest)}${n.platform ? ` (${safeText(n.platform)})` : ''}${n.via.length ? ` via ${n.via.map(short).join(' > ')}` : ''}`, children: own.map(artifactNode) });
+    nodes.push({
+      label: `nested index ${short(n.digest)}${n.platform ? ` (${safeText(n.platform)})` : ''}${n.via.length ? ` via ${n.via.map(short).join(' > ')}` : ''}`,
+      children: own.map(artifactNode),
+    });
   }
   for (const p of g.platforms) {
-    const own = g.kind === 'index' ? byCover.get(p.digest) ?? [] : indexArtifacts;
+    const own = g.kind === 'index' ? (byCover.get(p.digest) ?? []) : indexArtifacts;
     const via = p.via?.length ? `  via ${p.via.map(short).join(' > ')}` : '';
     const unexamined = p.problem ? `  NOT EXAMINED [${p.problem.code}]` : '';
     nodes.push({
       label: `${safeText(p.platform)}${p.osVersion ? ` (${safeText(p.osVersion)})` : ''}  ${short(p.digest)}  ${humanSize(p.imageSize)}${via}${unexamined}`,
-      children: own.length ? own.map(artifactNode) : [{ label: g.kind === 'index' ? 'nothing attached to this platform digest' : 'no signatures, attestations or SBOMs', children: [] }],
+      children: own.length
+        ? own.map(artifactNode)
+        : [{ label: g.kind === 'index' ? 'nothing attached to this platform digest' : 'no signatures, attestations or SBOMs', children: [] }],
     });
   }
   for (const o of g.others) nodes.push({ label: `other ${short(o.digest)} ${safeText(o.mediaType)}: ${safeText(o.note)}`, children: [] });
@@ -56,18 +66,28 @@ export function renderTree(g: ImageGraph): string {
 }
 
 function artifactLabel(a: Artifact): string {
-  const where = a.format === 'cosign-tag' ? `cosign tag ${shortTag(a.tag)}` : a.format === 'referrer' ? `referrer (${a.discovery === 'referrers-api' ? 'API' : a.discovery === 'layout' ? 'layout' : `tag ${shortTag(a.tag)}`})` : 'BuildKit, in the index, unsigned';
+  const where =
+    a.format === 'cosign-tag'
+      ? `cosign tag ${shortTag(a.tag)}`
+      : a.format === 'referrer'
+        ? `referrer (${a.discovery === 'referrers-api' ? 'API' : a.discovery === 'layout' ? 'layout' : `tag ${shortTag(a.tag)}`})`
+        : 'BuildKit, in the index, unsigned';
   const what = a.predicateType ? `${a.kind} ${safeText(a.predicateType)}` : a.kind;
   return `${what}  ${where}  ${short(a.digest)}`;
 }
 
 function describeType(mt: string): string {
   switch (mt) {
-    case MediaType.ociIndex: return 'OCI image index';
-    case MediaType.dockerManifestList: return 'Docker manifest list';
-    case MediaType.ociManifest: return 'OCI image manifest';
-    case MediaType.dockerManifest: return 'Docker image manifest v2';
-    default: return safeText(mt || 'unknown media type');
+    case MediaType.ociIndex:
+      return 'OCI image index';
+    case MediaType.dockerManifestList:
+      return 'Docker manifest list';
+    case MediaType.ociManifest:
+      return 'OCI image manifest';
+    case MediaType.dockerManifest:
+      return 'Docker image manifest v2';
+    default:
+      return safeText(mt || 'unknown media type');
   }
 }
 

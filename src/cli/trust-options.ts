@@ -38,8 +38,13 @@ export type TrustLoadOptions = Pick<LoadTrustRootOptions, 'offline' | 'cacheDir'
 
 export function trustLoadOptions(values: TrustFlagValues, env: NodeJS.ProcessEnv): TrustLoadOptions {
   if (!values['refresh-trust-root']) return { offline: true };
-  if (values.offline) throw new LensError('USAGE', '--offline and --refresh-trust-root are opposites: --offline never fetches trust material, --refresh-trust-root fetches it first. Give one of them.');
-  if (values['trusted-root'] !== undefined) throw new LensError('USAGE', '--trusted-root and --refresh-trust-root do not go together: a trusted_root.json file is used as it is, never refreshed.');
+  if (values.offline)
+    throw new LensError(
+      'USAGE',
+      '--offline and --refresh-trust-root are opposites: --offline never fetches trust material, --refresh-trust-root fetches it first. Give one of them.',
+    );
+  if (values['trusted-root'] !== undefined)
+    throw new LensError('USAGE', '--trusted-root and --refresh-trust-root do not go together: a trusted_root.json file is used as it is, never refreshed.');
   const mirrorURL = env[TUF_MIRROR_ENV] || undefined;
   const tufRootPath = env[TUF_ROOT_ENV] || undefined;
   const githubMirror = env[GITHUB_TUF_MIRROR_ENV] || undefined;

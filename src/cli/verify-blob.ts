@@ -22,12 +22,20 @@ import type { ExternalBundle } from '../attestations';
  * only distinguishes zero from non-zero).
  */
 const OPTIONS = {
-  bundle: { type: 'string', value: 'FILE', help: 'the Sigstore bundle (required); a .jsonl of several (gh attestation download) verifies each, and is verified only if every one is' },
+  bundle: {
+    type: 'string',
+    value: 'FILE',
+    help: 'the Sigstore bundle (required); a .jsonl of several (gh attestation download) verifies each, and is verified only if every one is',
+  },
   'certificate-identity': { type: 'string', value: 'S', help: "the signer's certificate identity (SAN), exact" },
   'certificate-identity-regexp': { type: 'string', value: 'R', help: "... or an RE2 expression (as cosign's), matching the whole SAN" },
   'certificate-oidc-issuer': { type: 'string', value: 'S', help: 'the OIDC issuer, exact' },
   'certificate-oidc-issuer-regexp': { type: 'string', value: 'R', help: '... or an RE2 expression matching the whole issuer' },
-  'trusted-root': { type: 'string', value: 'FILE', help: "a trusted_root.json, used alone (default: the embedded public-good root, and GitHub's for a bundle its instance signed)" },
+  'trusted-root': {
+    type: 'string',
+    value: 'FILE',
+    help: "a trusted_root.json, used alone (default: the embedded public-good root, and GitHub's for a bundle its instance signed)",
+  },
   key: { type: 'string', value: 'FILE', help: 'verify with this PEM public key instead of a certificate identity' },
   'insecure-ignore-tlog': { type: 'boolean', help: 'with --key: do not require a transparency-log entry' },
   json: { type: 'boolean', help: 'print the result as JSON' },
@@ -43,7 +51,6 @@ Options:
 ${optionHelp(OPTIONS)}
 
 Exit: 0 verified, 1 not verified, 2 usage or unreadable input.`;
-
 
 export const verifyBlobCommand: CliCommand = {
   usage: USAGE,
@@ -76,9 +83,14 @@ async function runVerifyBlob(args: string[], io: CliIo): Promise<number> {
   const several = severalBundles(bundle, values.bundle);
   if (several !== undefined) {
     // gh attestation download writes one bundle per line: each is verified and reported on its own.
-    const results = several.map((b) => ({ origin: b.origin, ...verifyBlob({ bundle: b.bytes, artifact, trustRoot, key, policy, requireTlog: !values['insecure-ignore-tlog'] }) }));
+    const results = several.map((b) => ({
+      origin: b.origin,
+      ...verifyBlob({ bundle: b.bytes, artifact, trustRoot, key, policy, requireTlog: !values['insecure-ignore-tlog'] }),
+    }));
     const verified = results.every((r) => r.verified);
-    io.stdout.write(values.json ? `${JSON.stringify({ verified, bundles: results }, null, 2)}\n` : results.map((r) => `Bundle ${r.origin}:\n${render(r)}`).join('\n'));
+    io.stdout.write(
+      values.json ? `${JSON.stringify({ verified, bundles: results }, null, 2)}\n` : results.map((r) => `Bundle ${r.origin}:\n${render(r)}`).join('\n'),
+    );
     return verified ? Exit.ok : Exit.failed;
   }
   const result = verifyBlob({ bundle, artifact, trustRoot, key, policy, requireTlog: !values['insecure-ignore-tlog'] });
@@ -95,7 +107,6 @@ function severalBundles(bytes: Buffer, path: string): ExternalBundle[] | undefin
     return undefined;
   }
 }
-
 
 async function readInput(path: string, what: string): Promise<Buffer> {
   try {
@@ -116,9 +127,15 @@ const MARK: Record<SignatureCheck['status'], string> = { pass: 'PASS', fail: 'FA
 
 function render(result: BlobVerification): string {
   const lines = result.checks.map((c) => `${MARK[c.status]}  ${c.code.padEnd(17)} ${c.message}${detail(c)}`);
-  const who = result.signer?.identity !== undefined ? ` by ${result.signer.identity} (issuer ${result.signer.issuer ?? 'unknown'})` : result.signer ? ` with key ${result.signer.keyFingerprint}` : '';
+  const who =
+    result.signer?.identity !== undefined
+      ? ` by ${result.signer.identity} (issuer ${result.signer.issuer ?? 'unknown'})`
+      : result.signer
+        ? ` with key ${result.signer.keyFingerprint}`
+        : '';
   if (result.state === 'verified') lines.push(`Verified: signed${who}.`);
-  else if (result.state === 'unpinned') lines.push(`NOT verified: the signature is valid${who}, but no identity and issuer were pinned (--certificate-identity, --certificate-oidc-issuer).`);
+  else if (result.state === 'unpinned')
+    lines.push(`NOT verified: the signature is valid${who}, but no identity and issuer were pinned (--certificate-identity, --certificate-oidc-issuer).`);
   else lines.push(`NOT verified: ${result.checks.find((c) => c.status === 'fail')?.message ?? 'a required check did not pass.'}`);
   return `${lines.join('\n')}\n`;
 }

@@ -35,16 +35,32 @@ import type { VerificationSession } from '../verify';
  * codes: docs/verify-json.md, "verify --release".
  */
 export type ReleaseValues = PolicyFlagValues & {
-  release?: string; tag?: string; env?: string[]; policy?: string; json?: boolean; 'signature-repository'?: string;
-  'insecure-registry'?: string[]; 'ca-file'?: string[]; verbose?: boolean;
+  release?: string;
+  tag?: string;
+  env?: string[];
+  policy?: string;
+  json?: boolean;
+  'signature-repository'?: string;
+  'insecure-registry'?: string[];
+  'ca-file'?: string[];
+  verbose?: boolean;
 };
 
 /** Images verified at once; the registry client bounds requests per host underneath. */
 const IMAGE_CONCURRENCY = 4;
 
-export async function runVerifyRelease(values: ReleaseValues, positionals: readonly string[], io: CliIo, trustLoad: TrustLoadOptions = { offline: true }): Promise<number> {
+export async function runVerifyRelease(
+  values: ReleaseValues,
+  positionals: readonly string[],
+  io: CliIo,
+  trustLoad: TrustLoadOptions = { offline: true },
+): Promise<number> {
   const file = values.release!;
-  if (positionals.length > 0) throw new LensError('USAGE', `verify --release takes the GoReleaser file as its value and no reference (got ${positionals.map((p) => JSON.stringify(p)).join(', ')}).`);
+  if (positionals.length > 0)
+    throw new LensError(
+      'USAGE',
+      `verify --release takes the GoReleaser file as its value and no reference (got ${positionals.map((p) => JSON.stringify(p)).join(', ')}).`,
+    );
   const tag = values.tag ?? (io.env.GORELEASER_CURRENT_TAG || undefined);
   if (tag === undefined) throw new LensError('USAGE', 'verify --release needs the tag being released: --tag vX.Y.Z (or $GORELEASER_CURRENT_TAG).');
   let text: string;
@@ -58,7 +74,12 @@ export async function runVerifyRelease(values: ReleaseValues, positionals: reado
   await policyFromFlags(values);
 
   const git = await readGitFacts(dirname(resolve(file)));
-  const context = contextFromTag(tag, { env: parseEnv(values.env ?? []), ...(git.commit ? { commit: git.commit } : {}), ...(git.shortCommit ? { shortCommit: git.shortCommit } : {}), ...(git.branch ? { branch: git.branch } : {}) });
+  const context = contextFromTag(tag, {
+    env: parseEnv(values.env ?? []),
+    ...(git.commit ? { commit: git.commit } : {}),
+    ...(git.shortCommit ? { shortCommit: git.shortCommit } : {}),
+    ...(git.branch ? { branch: git.branch } : {}),
+  });
   const release = resolveRelease(analyzeGoreleaser(text), context);
   const published = publishedImages(release.images);
 
@@ -68,7 +89,9 @@ export async function runVerifyRelease(values: ReleaseValues, positionals: reado
     const results = await Promise.all(published.map((image) => slots.run(() => check.run(image))));
     throwIfAborted(signal);
     const summary = summarize(results.map((r) => r.verdict?.state));
-    io.stdout.write(values.json ? `${JSON.stringify({ release: { file, tag }, images: results, summary }, null, 2)}\n` : renderReleaseTable(file, tag, results, summary));
+    io.stdout.write(
+      values.json ? `${JSON.stringify({ release: { file, tag }, images: results, summary }, null, 2)}\n` : renderReleaseTable(file, tag, results, summary),
+    );
     return summary.exitCode;
   });
 }
@@ -101,7 +124,13 @@ class ImageCheck {
   }
 
   async run(image: ResolvedImage): Promise<ReleaseImageResult> {
-    const base = { section: image.section, index: image.index, template: image.template, reference: image.reference, ...(image.preview !== undefined ? { preview: image.preview } : {}) };
+    const base = {
+      section: image.section,
+      index: image.index,
+      template: image.template,
+      reference: image.reference,
+      ...(image.preview !== undefined ? { preview: image.preview } : {}),
+    };
     if (image.error !== undefined) return { ...base, error: { code: 'TEMPLATE', message: image.error.message }, platforms: [] };
     if (image.reference === null) {
       const unresolved = [...image.unresolved];
@@ -133,7 +162,6 @@ class ImageCheck {
       return {};
     }
   }
-
 }
 
 function parseEnv(pairs: readonly string[]): Record<string, string> {

@@ -12,7 +12,10 @@ import { pinHint, unpinnedSeen } from './pin-hint';
 // with what is attached to it, the requirements, the policy and trust, what was not checked.
 
 const HOW: Record<string, string> = {
-  unpinned: 'valid signature, but no identity or key pinned', failed: 'no signature verifies', unsigned: 'no signature', 'not-checked': 'could not be read',
+  unpinned: 'valid signature, but no identity or key pinned',
+  failed: 'no signature verifies',
+  unsigned: 'no signature',
+  'not-checked': 'could not be read',
 };
 
 export function renderVerification(g: ImageGraph, r: ImageVerification, policy: ImagePolicy): string {
@@ -32,10 +35,15 @@ export function renderVerification(g: ImageGraph, r: ImageVerification, policy: 
   lines.push('', 'Requirements:');
   for (const c of v.checks) lines.push(`  ${c.status.toUpperCase().padEnd(4)} ${c.code.padEnd(20)} ${safeText(c.message)}`);
   const pki = privatePki({ info: r.trustRoot });
-  lines.push('', `Policy: ${describePolicy(policy)}`, `Trust: ${safeText(describeTrustRoot(r.trustRoot, pki ? [`certificate authorities: the private PKI chain ${pki.path} (${pki.subjects.join('; ')})`] : []))}`);
+  lines.push(
+    '',
+    `Policy: ${describePolicy(policy)}`,
+    `Trust: ${safeText(describeTrustRoot(r.trustRoot, pki ? [`certificate authorities: the private PKI chain ${pki.path} (${pki.subjects.join('; ')})`] : []))}`,
+  );
   // GitHub's root is said only when a signature was checked against it.
   for (const other of (r.trustRoots ?? []).slice(1)) {
-    if (r.artifacts.some((a) => a.trustRoot?.sha256 === other.sha256)) lines.push(`Trust (${other.instance}'s instance): ${safeText(describeTrustRoot(other))}`);
+    if (r.artifacts.some((a) => a.trustRoot?.sha256 === other.sha256))
+      lines.push(`Trust (${other.instance}'s instance): ${safeText(describeTrustRoot(other))}`);
   }
   const notChecked = notCheckedLines(g, r);
   if (notChecked.length > 0) lines.push('Not checked:', ...notChecked.map((l) => `  - ${l}`));
@@ -77,13 +85,35 @@ function digestHow(d: DigestVerdict, index: DigestVerdict): string {
  * names the codes and the artifact they were printed under. `said` maps each printed line to it.
  */
 function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph, said: Map<string, string>): string[] {
-  const where = a.format === 'cosign-tag' ? `cosign ${a.tag?.split('.').pop() ?? 'tag'}` : a.format === 'referrer' ? `referrer (${a.discovery ?? 'listed'})` : a.format === 'bundle-file' ? `file ${safeText(a.origin ?? '')}` : a.format === 'github-api' ? "GitHub's attestations API" : 'BuildKit, in the index';
+  const where =
+    a.format === 'cosign-tag'
+      ? `cosign ${a.tag?.split('.').pop() ?? 'tag'}`
+      : a.format === 'referrer'
+        ? `referrer (${a.discovery ?? 'listed'})`
+        : a.format === 'bundle-file'
+          ? `file ${safeText(a.origin ?? '')}`
+          : a.format === 'github-api'
+            ? "GitHub's attestations API"
+            : 'BuildKit, in the index';
   const what = res.predicateType ? `${res.kind} ${safeText(res.predicateType)}` : res.kind;
   const out = [`    ${verdictMark(res.state).padEnd(13)} ${what}  ${where}  ${short(a.digest)}`];
-  const who = res.identity !== undefined ? `signed by ${safeText(res.identity)} (issuer ${safeText(res.issuer ?? 'unknown')})` : res.keyFingerprint ? `signed with key ${res.keyFingerprint}` : undefined;
+  const who =
+    res.identity !== undefined
+      ? `signed by ${safeText(res.identity)} (issuer ${safeText(res.issuer ?? 'unknown')})`
+      : res.keyFingerprint
+        ? `signed with key ${res.keyFingerprint}`
+        : undefined;
   const log = res.checks.find((c) => c.code === 'TLOG' && c.status === 'pass' && c.evidence?.logIndex !== undefined)?.evidence;
-  const atNow = res.checks.some((c) => c.code === 'TIMESTAMP' && c.status === 'info' && c.message.startsWith('No signed time: certificate checked at the current time'));
-  const facts = [who, res.trustRoot?.instance === 'github' ? "signed on GitHub's Sigstore instance" : undefined, atNow ? 'no signed time: certificate checked at the current time' : undefined, log ? `Rekor log index ${log.logIndex}${log.integratedTime ? ` at ${log.integratedTime}` : ''}` : undefined, res.dockerReference ? `docker-reference ${safeText(res.dockerReference)} (shown, not required)` : undefined].filter(Boolean);
+  const atNow = res.checks.some(
+    (c) => c.code === 'TIMESTAMP' && c.status === 'info' && c.message.startsWith('No signed time: certificate checked at the current time'),
+  );
+  const facts = [
+    who,
+    res.trustRoot?.instance === 'github' ? "signed on GitHub's Sigstore instance" : undefined,
+    atNow ? 'no signed time: certificate checked at the current time' : undefined,
+    log ? `Rekor log index ${log.logIndex}${log.integratedTime ? ` at ${log.integratedTime}` : ''}` : undefined,
+    res.dockerReference ? `docker-reference ${safeText(res.dockerReference)} (shown, not required)` : undefined,
+  ].filter(Boolean);
   if (res.state === 'verified' || res.state === 'unpinned') out.push(`        checked against ${a.coversDigest}${facts.length ? `; ${facts.join('; ')}` : ''}`);
   const problems = res.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
   const again = new Map<string, string[]>();
@@ -99,7 +129,8 @@ function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph, sa
   }
   for (const [first, codes] of again) out.push(`        ${codes.join(', ')}: the same as under ${first} above`);
   if (res.state === 'unsigned') for (const c of res.checks.filter((x) => x.code === 'SUBJECT')) out.push(`        ${safeText(c.message)}`);
-  for (const child of g.artifacts.filter((x) => x.depth && x.coversDigest === a.digest)) out.push(`        + an artifact about it: ${child.kind} ${short(child.digest)}`);
+  for (const child of g.artifacts.filter((x) => x.depth && x.coversDigest === a.digest))
+    out.push(`        + an artifact about it: ${child.kind} ${short(child.digest)}`);
   return out;
 }
 
@@ -122,8 +153,10 @@ function describePolicy(p: ImagePolicy): string {
 
 function notCheckedLines(g: ImageGraph, r: ImageVerification): string[] {
   const out: string[] = [];
-  if (g.artifacts.some((a) => a.format === 'buildkit-index')) out.push("BuildKit's in-index attestations are unsigned: present, their subject compared, nothing vouches for their content.");
-  if (r.artifacts.some((a) => a.dockerReference !== undefined)) out.push('docker-reference in cosign payloads is shown, not required to match (cosign does not check it either).');
+  if (g.artifacts.some((a) => a.format === 'buildkit-index'))
+    out.push("BuildKit's in-index attestations are unsigned: present, their subject compared, nothing vouches for their content.");
+  if (r.artifacts.some((a) => a.dockerReference !== undefined))
+    out.push('docker-reference in cosign payloads is shown, not required to match (cosign does not check it either).');
   if (g.artifacts.some((a) => a.depth)) out.push('Artifacts about artifacts are verified, but do not count towards the image coverage.');
   for (const pr of g.problems) out.push(`${safeText(pr.at)}: ${safeText(pr.message)} [${pr.code}]`);
   return out;

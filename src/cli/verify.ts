@@ -30,7 +30,11 @@ const OPTIONS = {
   ...policyOptionSpec,
   ...externalOptionSpec,
   json: { type: 'boolean', help: 'machine-readable output (shape: docs/verify-json.md)' },
-  release: { type: 'string', value: 'FILE', help: 'verify every image the GoReleaser file publishes for --tag (references rendered as GoReleaser does): one table, a row per image and platform; exit 0 only if every image is verified or excepted' },
+  release: {
+    type: 'string',
+    value: 'FILE',
+    help: 'verify every image the GoReleaser file publishes for --tag (references rendered as GoReleaser does): one table, a row per image and platform; exit 0 only if every image is verified or excepted',
+  },
   tag: { type: 'string', value: 'vX.Y.Z', help: 'with --release: the tag being released (default: $GORELEASER_CURRENT_TAG)' },
   env: { type: 'string', multiple: true, value: 'NAME=VALUE', help: "with --release: a variable of the GoReleaser file's .Env (repeatable)" },
   ...registryOptionSpec,
@@ -60,7 +64,8 @@ async function runVerify(args: string[], io: CliIo): Promise<number> {
   const trustLoad = trustLoadOptions(values, io.env);
   const notice = unusedPolicyNotice(values, io.cwd ?? process.cwd());
   if (notice !== undefined) io.stderr.write(`provenance-lens verify: ${notice}\n`);
-  if (values.release !== undefined && (values.bundle !== undefined || values['github-attestations'])) throw new LensError('USAGE', `--bundle and --github-attestations apply to one image, not to --release.\n${USAGE}`);
+  if (values.release !== undefined && (values.bundle !== undefined || values['github-attestations']))
+    throw new LensError('USAGE', `--bundle and --github-attestations apply to one image, not to --release.\n${USAGE}`);
   const token = githubToken(values, io.env);
   if (values.release !== undefined) return runVerifyRelease(values, positionals, io, trustLoad);
   if (values.tag !== undefined || values.env !== undefined) throw new LensError('USAGE', `--tag and --env apply to --release only.\n${USAGE}`);
@@ -93,10 +98,21 @@ export function toJson(graph: ImageGraph, result: ImageVerification, policy: Ima
     const { kind: _k, predicateType: _p, ...found } = a;
     return { ...found, ...verification };
   });
-  return { ...graph, artifacts, verdict: result.verdict, trustRoot: result.trustRoot, trustRoots: result.trustRoots ?? [result.trustRoot], policy: policySummary(policy) };
+  return {
+    ...graph,
+    artifacts,
+    verdict: result.verdict,
+    trustRoot: result.trustRoot,
+    trustRoots: result.trustRoots ?? [result.trustRoot],
+    policy: policySummary(policy),
+  };
 }
 
 function policySummary(p: ImagePolicy): Record<string, unknown> {
   const { keys, ...rest } = p;
-  return { ...rest, coverage: p.coverage ?? 'signatures', ...(keys ? { keys: keys.map((k) => ({ fingerprint: k.fingerprint, algorithm: k.algorithm, source: k.source })) } : {}) };
+  return {
+    ...rest,
+    coverage: p.coverage ?? 'signatures',
+    ...(keys ? { keys: keys.map((k) => ({ fingerprint: k.fingerprint, algorithm: k.algorithm, source: k.source })) } : {}),
+  };
 }

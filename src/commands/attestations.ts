@@ -21,7 +21,9 @@ export type AttestationDeps = Pick<LensServices, 'attestations' | 'service'> & O
 async function reload(s: AttestationDeps, reference: string): Promise<ImageLoad> {
   s.service.refresh(reference);
   await revealImage(s, reference);
-  const load = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Verifying ${reference}` }, () => s.service.ensure(reference));
+  const load = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Verifying ${reference}` }, () =>
+    s.service.ensure(reference),
+  );
   // A panel shows what it loaded: the image's panel, if open, takes the new verification.
   for (const panel of openImagePanels()) if (panel.reference === reference) void panel.load(false);
   return load;
@@ -35,9 +37,12 @@ function report(s: AttestationDeps, reference: string, load: ImageLoad, format: 
   }
   if (load.status !== 'loaded') return;
   const text = addedAttestationsSentence(load.graph, load.verification, format, from, files);
-  void vscode.window.showInformationMessage(text, 'Show Image').then((choice) => {
-    if (choice) showImagePanel(s.context, reference, s.panel);
-  }, () => undefined);
+  void vscode.window.showInformationMessage(text, 'Show Image').then(
+    (choice) => {
+      if (choice) showImagePanel(s.context, reference, s.panel);
+    },
+    () => undefined,
+  );
 }
 
 /**
@@ -47,15 +52,18 @@ function report(s: AttestationDeps, reference: string, load: ImageLoad, format: 
 export async function addAttestationFile(s: AttestationDeps, arg?: unknown, files?: readonly vscode.Uri[]): Promise<string[] | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Add Attestation File');
   if (!target) return undefined;
-  const uris = files ?? await vscode.window.showOpenDialog({
-    title: `Attestations for ${target.reference}`,
-    openLabel: 'Add',
-    canSelectMany: true,
-    filters: { 'Sigstore bundles (gh attestation download .jsonl)': ['jsonl', 'json'] },
-  });
+  const uris =
+    files ??
+    (await vscode.window.showOpenDialog({
+      title: `Attestations for ${target.reference}`,
+      openLabel: 'Add',
+      canSelectMany: true,
+      filters: { 'Sigstore bundles (gh attestation download .jsonl)': ['jsonl', 'json'] },
+    }));
   if (!uris || uris.length === 0) return undefined;
   const local = uris.filter((u) => u.scheme === 'file');
-  if (local.length < uris.length) throw new Error(`Attestation files are read from this machine's disk; ${uris.find((u) => u.scheme !== 'file')!.toString()} is not a local file.`);
+  if (local.length < uris.length)
+    throw new Error(`Attestation files are read from this machine's disk; ${uris.find((u) => u.scheme !== 'file')!.toString()} is not a local file.`);
   const paths = local.map((u) => u.fsPath);
   const read = await s.attestations.addFiles(target.reference, paths);
   s.log.logger.info(`${target.reference}: ${read.length} bundle${read.length === 1 ? '' : 's'} added from ${paths.join(', ')}.`);

@@ -38,7 +38,10 @@ async function pick(s: CompareDeps, reference: string, tags: readonly string[], 
     void vscode.window.showInformationMessage(`${reference} has no other release tag to compare with.`);
     return undefined;
   }
-  const chosen = await vscode.window.showQuickPick(choices.map((label) => ({ label })), { title: `Compare ${reference} with another release`, placeHolder });
+  const chosen = await vscode.window.showQuickPick(
+    choices.map((label) => ({ label })),
+    { title: `Compare ${reference} with another release`, placeHolder },
+  );
   return chosen ? open(s, reference, chosen.label) : undefined;
 }
 

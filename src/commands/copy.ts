@@ -12,14 +12,17 @@ import type { TargetsDeps } from './targets';
 export type CopyDeps = Pick<LensServices, 'service'> & TargetsDeps;
 
 async function graphOf(s: CopyDeps, target: Target): Promise<ImageGraph | undefined> {
-  const load = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${target.reference}`, cancellable: true }, async (_p, token) => {
-    const linked = abortSignalOf(token);
-    try {
-      return await s.service.ensure(target.reference, linked.signal);
-    } finally {
-      linked.dispose();
-    }
-  });
+  const load = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `Reading ${target.reference}`, cancellable: true },
+    async (_p, token) => {
+      const linked = abortSignalOf(token);
+      try {
+        return await s.service.ensure(target.reference, linked.signal);
+      } finally {
+        linked.dispose();
+      }
+    },
+  );
   if (load.status === 'failed') {
     void vscode.window.showErrorMessage(`${target.reference}: ${load.failure.message}`);
     return undefined;

@@ -34,14 +34,17 @@ export async function removeImage(s: ImagesDeps, arg?: unknown): Promise<void> {
 
 /** Every tag of the reference's repository, read with a cancellable progress in the status bar. */
 export function readTags(s: ImagesDeps, reference: string): Thenable<TagList> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the tags of ${repositoryOf(reference)}`, cancellable: true }, async (_p, token) => {
-    const linked = abortSignalOf(token);
-    try {
-      return await s.engines.listTags(reference, linked.signal);
-    } finally {
-      linked.dispose();
-    }
-  });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `Reading the tags of ${repositoryOf(reference)}`, cancellable: true },
+    async (_p, token) => {
+      const linked = abortSignalOf(token);
+      try {
+        return await s.engines.listTags(reference, linked.signal);
+      } finally {
+        linked.dispose();
+      }
+    },
+  );
 }
 
 /** A QuickPick of the repository's release tags, newest first; switches the image or release to it. */
@@ -62,12 +65,15 @@ export async function pickTag(s: ImagesDeps, arg?: unknown): Promise<string | un
     void vscode.window.showInformationMessage(`${repository} has no release tags.`);
     return undefined;
   }
-  const chosen = await vscode.window.showQuickPick(tags.map((t) => ({ label: t, description: t === current ? 'current' : undefined })), {
-    title: `Switch ${arg.kind === 'release' ? 'the release' : repository} to another tag`,
-    placeHolder: listed.unfinished
-      ? `${tags.length} release tags of ${repository}, newest first: a partial list (${listed.unfinished})`
-      : `${tags.length} release tags of ${repository}, newest first`,
-  });
+  const chosen = await vscode.window.showQuickPick(
+    tags.map((t) => ({ label: t, description: t === current ? 'current' : undefined })),
+    {
+      title: `Switch ${arg.kind === 'release' ? 'the release' : repository} to another tag`,
+      placeHolder: listed.unfinished
+        ? `${tags.length} release tags of ${repository}, newest first: a partial list (${listed.unfinished})`
+        : `${tags.length} release tags of ${repository}, newest first`,
+    },
+  );
   if (!chosen || chosen.label === current) return undefined;
   const tag = chosen.label;
   if (release.origin === 'goreleaser' && release.file) {

@@ -30,10 +30,13 @@ function sayFailure(s: OpenResultDeps, target: Target, load: ImageLoad): void {
   const action = signIn ? 'Sign in' : 'Open log';
   // The failure is shown; when the log cannot be opened, there is nothing more to tell (the
   // sign-in command reports its own failures).
-  void vscode.window.showErrorMessage(failureNotice(target.reference, load.failure), action).then((choice) => {
-    if (choice === 'Sign in') void vscode.commands.executeCommand(CommandIds.signIn, load.failure.registry);
-    if (choice === 'Open log') s.log.show();
-  }, () => undefined);
+  void vscode.window.showErrorMessage(failureNotice(target.reference, load.failure), action).then(
+    (choice) => {
+      if (choice === 'Sign in') void vscode.commands.executeCommand(CommandIds.signIn, load.failure.registry);
+      if (choice === 'Open log') s.log.show();
+    },
+    () => undefined,
+  );
 }
 
 /**

@@ -23,7 +23,7 @@ export interface PolicyFixTarget {
   readonly file?: string;
 }
 
-export const RESTRICTED_FIX = 'Restricted Mode: the workspace\'s policy is not read, so no fix writes one. Trust the workspace first.';
+export const RESTRICTED_FIX = "Restricted Mode: the workspace's policy is not read, so no fix writes one. Trust the workspace first.";
 
 function isTarget(v: unknown): v is PolicyFixTarget {
   return typeof v === 'object' && v !== null && typeof (v as { reference?: unknown }).reference === 'string';
@@ -71,7 +71,7 @@ async function propose(uri: vscode.Uri, existed: boolean, edit: Extract<PolicyEd
     we.createFile(uri, { ignoreIfExists: true }, metadata);
     we.insert(uri, new vscode.Position(0, 0), edit.text, metadata);
   }
-  if (!await vscode.workspace.applyEdit(we, { isRefactoring: true })) return false;
+  if (!(await vscode.workspace.applyEdit(we, { isRefactoring: true }))) return false;
   const doc = await Promise.resolve(vscode.workspace.openTextDocument(uri)).catch(() => undefined);
   if (doc?.getText() !== edit.text) return false;
   if (doc.isDirty) await doc.save();
@@ -81,10 +81,14 @@ async function propose(uri: vscode.Uri, existed: boolean, edit: Extract<PolicyEd
 function where(edit: Extract<PolicyEdit, { ok: true }>, uri: vscode.Uri): string {
   const file = vscode.workspace.asRelativePath(uri);
   switch (edit.how) {
-    case 'new-file': return `a new ${file}`;
-    case 'edited': return `the entry "${edit.entry}" of ${file}`;
-    case 'copied': return `a new entry "${edit.entry}" of ${file}, a copy of "${edit.from ?? ''}" (the glob stays as it is for other images)`;
-    case 'added': return `a new entry "${edit.entry}" of ${file}`;
+    case 'new-file':
+      return `a new ${file}`;
+    case 'edited':
+      return `the entry "${edit.entry}" of ${file}`;
+    case 'copied':
+      return `a new entry "${edit.entry}" of ${file}, a copy of "${edit.from ?? ''}" (the glob stays as it is for other images)`;
+    case 'added':
+      return `a new entry "${edit.entry}" of ${file}`;
   }
 }
 
@@ -95,7 +99,7 @@ async function prepare(target: PolicyFixTarget): Promise<{ uri: vscode.Uri; text
   }
   const uri = policyUri(target.file);
   if (!uri) {
-    void vscode.window.showErrorMessage('Open a folder first: the policy is the workspace folder\'s .provenance-lens.yaml (or provenanceLens.policyFile).');
+    void vscode.window.showErrorMessage("Open a folder first: the policy is the workspace folder's .provenance-lens.yaml (or provenanceLens.policyFile).");
     return undefined;
   }
   return { uri, text: await currentText(uri) };

@@ -19,10 +19,13 @@ async function choosePlatform(s: ProvenanceDeps, platforms: readonly PlatformEnt
   const preferred = s.settings().defaultPlatform;
   const match = platforms.find((p) => p.platform === preferred);
   if (match) return match;
-  const chosen = await vscode.window.showQuickPick(platforms.map((p) => ({ label: p.platform, description: p.digest, platform: p })), {
-    title: 'Show provenance: which platform?',
-    placeHolder: 'Set provenanceLens.defaultPlatform to skip this question',
-  });
+  const chosen = await vscode.window.showQuickPick(
+    platforms.map((p) => ({ label: p.platform, description: p.digest, platform: p })),
+    {
+      title: 'Show provenance: which platform?',
+      placeHolder: 'Set provenanceLens.defaultPlatform to skip this question',
+    },
+  );
   return chosen?.platform;
 }
 

@@ -22,10 +22,18 @@ export interface PickOptions {
 function typedRow(value: string): Row {
   try {
     const reference = normalizeReference(value);
-    return { label: value.trim(), description: reference !== value.trim() ? reference : undefined, detail: '$(arrow-right) Use this reference', reference, alwaysShow: true };
+    return {
+      label: value.trim(),
+      description: reference !== value.trim() ? reference : undefined,
+      detail: '$(arrow-right) Use this reference',
+      reference,
+      alwaysShow: true,
+    };
   } catch (e) {
     // The parser's message repeats the input; the row already shows it.
-    const why = (e instanceof Error ? e.message : String(e)).replace(/^Invalid image reference "(?:[^"\\]|\\.)*"\s*/, '').replace(/^\(at character (\d+)\):\s*/, 'At character $1: ');
+    const why = (e instanceof Error ? e.message : String(e))
+      .replace(/^Invalid image reference "(?:[^"\\]|\\.)*"\s*/, '')
+      .replace(/^\(at character (\d+)\):\s*/, 'At character $1: ');
     return { label: value.trim(), detail: `$(error) ${why}`, alwaysShow: true };
   }
 }

@@ -35,23 +35,29 @@ const HANDLERS: Record<Exclude<CommandId, 'provenanceLens.showVersion'>, Handler
   [CommandIds.openLog]: (s) => s.log.show(),
   [CommandIds.openPolicy]: (s) => openPolicy(s),
   [CommandIds.runDemo]: () => runDemo(),
-  [CommandIds.addAttestationFile]: (s, arg, files) => addAttestationFile(s, arg, Array.isArray(files) ? files.filter((f): f is vscode.Uri => f instanceof vscode.Uri) : undefined),
+  [CommandIds.addAttestationFile]: (s, arg, files) =>
+    addAttestationFile(s, arg, Array.isArray(files) ? files.filter((f): f is vscode.Uri => f instanceof vscode.Uri) : undefined),
   [CommandIds.removeAttestationFiles]: (s, arg) => removeAttestationFiles(s, arg),
   [CommandIds.fetchGithubAttestations]: (s, arg) => fetchGithubAttestations(s, arg),
 };
 
 export function registerCommands(services: () => LensServices): vscode.Disposable[] {
-  return Object.entries(HANDLERS).map(([id, handler]) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-    const s = services();
-    try {
-      return await handler(s, ...args);
-    } catch (e) {
-      if (isAbort(e)) return undefined;
-      const message = secrets.scrub(e instanceof Error ? e.message : String(e));
-      s.log.logger.error(`${id} failed: ${message}`);
-      // The error is shown; when the log cannot be opened, there is nothing more to tell.
-      void vscode.window.showErrorMessage(message, 'Open log').then((c) => c && s.log.show(), () => undefined);
-      return undefined;
-    }
-  }));
+  return Object.entries(HANDLERS).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      const s = services();
+      try {
+        return await handler(s, ...args);
+      } catch (e) {
+        if (isAbort(e)) return undefined;
+        const message = secrets.scrub(e instanceof Error ? e.message : String(e));
+        s.log.logger.error(`${id} failed: ${message}`);
+        // The error is shown; when the log cannot be opened, there is nothing more to tell.
+        void vscode.window.showErrorMessage(message, 'Open log').then(
+          (c) => c && s.log.show(),
+          () => undefined,
+        );
+        return undefined;
+      }
+    }),
+  );
 }

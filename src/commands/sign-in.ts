@@ -38,12 +38,27 @@ function knownRegistries(s: SignInDeps): string[] {
 async function askRegistry(s: SignInDeps): Promise<string | undefined> {
   const known = knownRegistries(s);
   if (known.length === 0) {
-    return vscode.window.showInputBox({ title: 'Sign In to Registry', prompt: 'Registry host', placeHolder: 'ghcr.io', ignoreFocusOut: true, validateInput: registryError });
+    return vscode.window.showInputBox({
+      title: 'Sign In to Registry',
+      prompt: 'Registry host',
+      placeHolder: 'ghcr.io',
+      ignoreFocusOut: true,
+      validateInput: registryError,
+    });
   }
-  const pick = await vscode.window.showQuickPick([...known.map((r) => ({ label: r })), { label: 'Another registry…' }], { title: 'Sign In to Registry', placeHolder: 'Which registry?' });
+  const pick = await vscode.window.showQuickPick([...known.map((r) => ({ label: r })), { label: 'Another registry…' }], {
+    title: 'Sign In to Registry',
+    placeHolder: 'Which registry?',
+  });
   if (!pick) return undefined;
   if (pick.label !== 'Another registry…') return pick.label;
-  return vscode.window.showInputBox({ title: 'Sign In to Registry', prompt: 'Registry host', placeHolder: 'ghcr.io', ignoreFocusOut: true, validateInput: registryError });
+  return vscode.window.showInputBox({
+    title: 'Sign In to Registry',
+    prompt: 'Registry host',
+    placeHolder: 'ghcr.io',
+    ignoreFocusOut: true,
+    validateInput: registryError,
+  });
 }
 
 export async function signIn(s: SignInDeps, arg?: unknown): Promise<string | undefined> {
@@ -56,9 +71,20 @@ export async function signIn(s: SignInDeps, arg?: unknown): Promise<string | und
     void vscode.window.showErrorMessage(invalid);
     return undefined;
   }
-  const username = await vscode.window.showInputBox({ title: `Sign in to ${registry} (1/2)`, prompt: 'User name', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'The user name is empty.') });
+  const username = await vscode.window.showInputBox({
+    title: `Sign in to ${registry} (1/2)`,
+    prompt: 'User name',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'The user name is empty.'),
+  });
   if (username === undefined) return undefined;
-  const password = await vscode.window.showInputBox({ title: `Sign in to ${registry} (2/2)`, prompt: `Password or access token for ${username.trim()}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'The password is empty.') });
+  const password = await vscode.window.showInputBox({
+    title: `Sign in to ${registry} (2/2)`,
+    prompt: `Password or access token for ${username.trim()}`,
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v ? undefined : 'The password is empty.'),
+  });
   if (password === undefined) return undefined;
   await s.secrets.set(registry, { kind: 'basic', username: username.trim(), password });
   s.log.logger.info(`Stored credentials for ${registry} (user ${username.trim()}) in VS Code's secret storage.`);
@@ -73,7 +99,7 @@ export async function signOut(s: SignInDeps, arg?: unknown): Promise<string | un
   let registry = typeof arg === 'string' ? arg : undefined;
   if (!registry) {
     if (stored.length === 0) {
-      void vscode.window.showInformationMessage('You have not signed in to any registry with Provenance Lens (Docker\'s own logins are not changed here).');
+      void vscode.window.showInformationMessage("You have not signed in to any registry with Provenance Lens (Docker's own logins are not changed here).");
       return undefined;
     }
     registry = (await vscode.window.showQuickPick(stored, { title: 'Sign out of registry', placeHolder: 'Forget the credentials stored for…' })) ?? undefined;

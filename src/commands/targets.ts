@@ -26,14 +26,19 @@ export function isTreeNode(v: unknown): v is TreeNode {
 
 function fromNode(s: TargetsDeps, node: TreeNode): Target | undefined {
   switch (node.kind) {
-    case 'image': case 'failure': case 'problem': return { reference: node.reference, node };
-    case 'platform': return { reference: node.reference, platform: node.digest, node };
+    case 'image':
+    case 'failure':
+    case 'problem':
+      return { reference: node.reference, node };
+    case 'platform':
+      return { reference: node.reference, platform: node.digest, node };
     case 'artifact': {
       const g = s.tree.graph(node.reference);
       const onPlatform = g?.platforms.some((p) => p.digest === node.coversDigest);
       return { reference: node.reference, artifact: node.digest, node, ...(onPlatform ? { platform: node.coversDigest } : {}) };
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

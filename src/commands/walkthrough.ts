@@ -24,7 +24,10 @@ const REPOSITORY_NAME = 'provenance-lens';
 export async function demoFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     try {
-      const manifest = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'package.json')))) as { name?: unknown; scripts?: Record<string, unknown> };
+      const manifest = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'package.json')))) as {
+        name?: unknown;
+        scripts?: Record<string, unknown>;
+      };
       if (manifest.name === REPOSITORY_NAME && typeof manifest.scripts?.demo === 'string') {
         await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, 'tools', 'demo.ts'));
         return folder;
@@ -41,7 +44,10 @@ export function walkthroughContext(s: Pick<LensServices, 'service'>): vscode.Dis
   const update = async (): Promise<void> => {
     const set = (key: string, value: boolean) => vscode.commands.executeCommand('setContext', key, value);
     await Promise.all([
-      set(WalkthroughContext.goreleaserWorkspace, s.service.releases.some((r) => r.origin === 'goreleaser')),
+      set(
+        WalkthroughContext.goreleaserWorkspace,
+        s.service.releases.some((r) => r.origin === 'goreleaser'),
+      ),
       set(WalkthroughContext.policyInUse, policyPath(readSettings()) !== undefined),
       set(WalkthroughContext.demoAtHand, (await demoFolder()) !== undefined),
     ]);
@@ -71,14 +77,17 @@ export async function openPolicy(s: Pick<LensServices, 'service'>): Promise<vsco
   }
   const uri = policyUri(undefined);
   if (!uri) {
-    void vscode.window.showErrorMessage('Open a folder first: the policy is the workspace folder\'s .provenance-lens.yaml (or provenanceLens.policyFile).');
+    void vscode.window.showErrorMessage("Open a folder first: the policy is the workspace folder's .provenance-lens.yaml (or provenanceLens.policyFile).");
     return undefined;
   }
-  const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  const exists = await vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
   if (exists) {
     // Only in Restricted Mode does a workspace policy exist and go unused.
     await vscode.window.showTextDocument(uri);
-    void vscode.window.showWarningMessage('Restricted Mode: this workspace\'s .provenance-lens.yaml is not read. Trust the workspace to verify with it.');
+    void vscode.window.showWarningMessage("Restricted Mode: this workspace's .provenance-lens.yaml is not read. Trust the workspace to verify with it.");
     return uri;
   }
   const references = s.service.releases.filter((r) => r.origin === 'goreleaser').flatMap((r) => r.images.flatMap((i) => (i.reference ? [i.reference] : [])));
@@ -95,7 +104,10 @@ export async function runDemo(): Promise<boolean> {
     void vscode.window.showInformationMessage('The demo runs from a checkout of the Provenance Lens repository: open it, then `npm ci && npm run demo`.');
     return false;
   }
-  const installed = await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, 'node_modules')).then(() => true, () => false);
+  const installed = await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, 'node_modules')).then(
+    () => true,
+    () => false,
+  );
   const terminal = vscode.window.createTerminal({ name: 'Provenance Lens demo', cwd: folder.uri });
   terminal.show();
   terminal.sendText(installed ? 'npm run demo' : 'npm ci && npm run demo');

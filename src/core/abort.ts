@@ -26,11 +26,15 @@ export function onAbort(signal: AbortSignal, fn: () => void): () => void {
   if (set === undefined) {
     const callbacks = new Set<() => void>();
     waiters.set(signal, callbacks);
-    signal.addEventListener('abort', () => {
-      waiters.delete(signal);
-      for (const f of callbacks) f();
-      callbacks.clear();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        waiters.delete(signal);
+        for (const f of callbacks) f();
+        callbacks.clear();
+      },
+      { once: true },
+    );
     set = callbacks;
   }
   const mine = set;
@@ -74,10 +78,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       forget?.();
       resolve();
     }, ms);
-    const forget = signal && onAbort(signal, () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    });
+    const forget =
+      signal &&
+      onAbort(signal, () => {
+        clearTimeout(timer);
+        reject(abortError(signal));
+      });
   });
 }
 

@@ -120,14 +120,20 @@ export function loadThroughCodeCache(filename: string, dir: string, options: { m
 const FLAVOUR = [process.version, process.versions.v8, process.arch].join('\0');
 
 /** Compiles `content` with the cached data for it, if any; `run` evaluates it as `module`'s code. */
-function compile(content: string, filename: string, dir: string): { script: Script; file: string; cache: 'hit' | 'miss' | 'rejected'; run(module: CompilingModule): unknown } {
+function compile(
+  content: string,
+  filename: string,
+  dir: string,
+): { script: Script; file: string; cache: 'hit' | 'miss' | 'rejected'; run(module: CompilingModule): unknown } {
   const file = join(dir, `${createHash('sha256').update(FLAVOUR).update('\0').update(content).digest('hex').slice(0, 40)}.v8`);
   const cachedData = readCachedData(file);
   const source = content.startsWith('#!') ? `//${content}` : content;
   const script = new Script(WRAPPER[0] + source + WRAPPER[1], { filename, ...(cachedData ? { cachedData } : {}) });
-  const cache = !cachedData ? 'miss' as const : script.cachedDataRejected ? 'rejected' as const : 'hit' as const;
+  const cache = !cachedData ? ('miss' as const) : script.cachedDataRejected ? ('rejected' as const) : ('hit' as const);
   return {
-    script, file, cache,
+    script,
+    file,
+    cache,
     run(module) {
       const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
       return fn.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
@@ -185,7 +191,10 @@ function writeCachedData(dir: string, pending: ReadonlyArray<{ script: Script; f
 
 function trim(dir: string, maxFiles: number): void {
   try {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.v8')).map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.v8'))
+      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
     for (const { f } of files.slice(maxFiles)) unlinkSync(join(dir, f));
   } catch {
     // Another process trimmed at the same time.

@@ -8,7 +8,8 @@
  * it likes (Docker Hub's CDN: `verify=<expiry>-<HMAC>`; S3: `X-Amz-Signature`; Azure: `sig`), so
  * recognising keys there can only fall behind.
  */
-const SENSITIVE_QUERY = /^(?:.*token.*|.*secret.*|.*password.*|.*signature.*|sig|x-amz-.*|x-goog-.*|se|sp|sv|sr|skoid|sktid|skt|ske|sks|skv|code|key|expires|policy|key-pair-id|verify)$/i;
+const SENSITIVE_QUERY =
+  /^(?:.*token.*|.*secret.*|.*password.*|.*signature.*|sig|x-amz-.*|x-goog-.*|se|sp|sv|sr|skoid|sktid|skt|ske|sks|skv|code|key|expires|policy|key-pair-id|verify)$/i;
 
 /** The registry a URL is printed for: whose origin it is, and which query values the client wrote itself. */
 export interface UrlScope {
@@ -43,13 +44,17 @@ export function redactUrl(url: string | URL, scope?: UrlScope): string {
   // Pair by pair on the raw text, so repeated keys (`scope=a&scope=b`) and the original
   // encoding of what is kept survive; URLSearchParams would merge the one and re-encode the other.
   if (u.search.length > 1) {
-    u.search = u.search.slice(1).split('&').map((pair) => {
-      const eq = pair.indexOf('=');
-      // A bare segment (`?<token>`) may be the capability itself: it goes whole unless kept.
-      if (eq < 0) return pair === '' || kept(queryKey(pair)) ? pair : 'REDACTED';
-      const rawKey = pair.slice(0, eq);
-      return kept(queryKey(rawKey)) ? pair : `${rawKey}=REDACTED`;
-    }).join('&');
+    u.search = u.search
+      .slice(1)
+      .split('&')
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        // A bare segment (`?<token>`) may be the capability itself: it goes whole unless kept.
+        if (eq < 0) return pair === '' || kept(queryKey(pair)) ? pair : 'REDACTED';
+        const rawKey = pair.slice(0, eq);
+        return kept(queryKey(rawKey)) ? pair : `${rawKey}=REDACTED`;
+      })
+      .join('&');
   }
   return u.toString();
 }

@@ -44,8 +44,12 @@ export function decideFile(named: NamedFile, ws: WorkspaceFiles): FileDecision {
   const within = insideFolder(ws);
   if (relativeValue && (base === undefined || within(base) !== undefined)) {
     return base === undefined
-      ? { ignored: `${setting} is a relative path (${value}); ignored in Restricted Mode, where relative paths are not resolved. Give an absolute path outside the workspace, or trust the workspace.` }
-      : { ignored: `${setting} points into this untrusted workspace (${value}, relative to ${base}); ignored in Restricted Mode. Trust the workspace to use it.` };
+      ? {
+          ignored: `${setting} is a relative path (${value}); ignored in Restricted Mode, where relative paths are not resolved. Give an absolute path outside the workspace, or trust the workspace.`,
+        }
+      : {
+          ignored: `${setting} points into this untrusted workspace (${value}, relative to ${base}); ignored in Restricted Mode. Trust the workspace to use it.`,
+        };
   }
   const path = relativeValue ? resolve(base!, value) : resolve(value);
   const real = ws.realpath(path);

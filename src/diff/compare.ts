@@ -23,8 +23,13 @@ export function diffImages(old: DiffSide, next: DiffSide, options: { maxSbomChan
   const rank = targetRank(old, next);
   const provenance = diffProvenance(old, next, rank);
   const sbom = diffSboms(old, next, rank, notes, options.maxSbomChanges ?? MAX_SBOM_CHANGES);
-  const changed = old.image.digest !== next.image.digest || platforms.added.length + platforms.removed.length + platforms.changed.length > 0
-    || signers.changed || attestations.added.length + attestations.removed.length + attestations.unsigned.length > 0 || provenance.length > 0 || sbom.length > 0;
+  const changed =
+    old.image.digest !== next.image.digest ||
+    platforms.added.length + platforms.removed.length + platforms.changed.length > 0 ||
+    signers.changed ||
+    attestations.added.length + attestations.removed.length + attestations.unsigned.length > 0 ||
+    provenance.length > 0 ||
+    sbom.length > 0;
   const diff: Omit<ImageDiff, 'warnings'> = { old: old.image, new: next.image, changed, platforms, signers, attestations, provenance, sbom, notes };
   return { ...diff, warnings: diffWarnings(diff, old, next), notes };
 }
@@ -76,7 +81,11 @@ interface Group {
 }
 
 /** Values per (target, group) and name, gathered over every statement or document of a side. */
-function gather<T extends { key: string; label: string }>(items: readonly T[], group: (item: T) => string, entries: (item: T) => Iterable<readonly [string, string]>): Map<string, Group> {
+function gather<T extends { key: string; label: string }>(
+  items: readonly T[],
+  group: (item: T) => string,
+  entries: (item: T) => Iterable<readonly [string, string]>,
+): Map<string, Group> {
   const out = new Map<string, Group>();
   for (const item of items) {
     const id = `${item.key}\0${group(item)}`;
@@ -109,7 +118,10 @@ function diffProvenance(old: DiffSide, next: DiffSide, rank: (key: string) => nu
       if (before !== after) out.push({ key: id.split('\0')[0]!, platform: label, field, old: before, new: after, from });
     }
   }
-  out.sort((x, y) => rank(x.key) - rank(y.key) || byText(x.key, y.key) || byText(x.from, y.from) || fieldRank(x.field) - fieldRank(y.field) || byText(x.field, y.field));
+  out.sort(
+    (x, y) =>
+      rank(x.key) - rank(y.key) || byText(x.key, y.key) || byText(x.from, y.from) || fieldRank(x.field) - fieldRank(y.field) || byText(x.field, y.field),
+  );
   return out.map(({ key: _k, ...c }) => c);
 }
 
@@ -126,7 +138,11 @@ function diffSboms(old: DiffSide, next: DiffSide, rank: (key: string) => number,
     if (a === undefined || b === undefined) {
       // Packages are compared only where both images carry an SBOM: with none to compare against, none can be said to have changed.
       const g = (a ?? b)!;
-      notes.push({ code: 'SBOM_ONE_SIDE', side: a ? 'old' : 'new', message: `Only the ${a ? 'old' : 'new'} image has an SBOM for ${g.label} (${g.values.size} package${g.values.size === 1 ? '' : 's'}): there is nothing to compare them with, so none is listed.` });
+      notes.push({
+        code: 'SBOM_ONE_SIDE',
+        side: a ? 'old' : 'new',
+        message: `Only the ${a ? 'old' : 'new'} image has an SBOM for ${g.label} (${g.values.size} package${g.values.size === 1 ? '' : 's'}): there is nothing to compare them with, so none is listed.`,
+      });
       continue;
     }
     for (const pkg of new Set([...b.values.keys(), ...a.values.keys()])) {
@@ -139,4 +155,3 @@ function diffSboms(old: DiffSide, next: DiffSide, rank: (key: string) => number,
   if (out.length > max) notes.push({ code: 'SBOM_TRUNCATED', message: `${out.length} package changes; the first ${max} are listed.` });
   return out.slice(0, max).map(({ key: _k, ...c }) => c);
 }
-

@@ -11,7 +11,37 @@ export type { DiffSide, SideInput } from './side';
 export { diffSide } from './side';
 export { pinsSigner, sameSigners, signersOf } from './signers';
 export { DIFF_WARNING_CODES } from './types';
-export type { DiffImage, DiffNote, DiffNoteCode, DiffWarning, DiffWarningCode, ImageDiff, PlatformsDiff, ProvenanceChange, SbomChange, Signer, SignersDiff } from './types';
+export type {
+  DiffImage,
+  DiffNote,
+  DiffNoteCode,
+  DiffWarning,
+  DiffWarningCode,
+  ImageDiff,
+  PlatformsDiff,
+  ProvenanceChange,
+  SbomChange,
+  Signer,
+  SignersDiff,
+} from './types';
 export { signerText } from './warnings';
-export { ATTESTATION_CHANGE_WORDS, FROM_WORDS, NO_CHANGE, NO_LONGER_SIGNED, NO_WARNINGS, PROVENANCE_NOT_VERIFIED, attestationRows, attestationsSummary, packageMark, PLATFORM_CHANGE_WORDS, platformCounts, provenanceSummary, sbomSummary, SIGNER_CHANGE_WORDS, signerRows, signersSummary, valueWords } from './words';
+export {
+  ATTESTATION_CHANGE_WORDS,
+  FROM_WORDS,
+  NO_CHANGE,
+  NO_LONGER_SIGNED,
+  NO_WARNINGS,
+  PROVENANCE_NOT_VERIFIED,
+  attestationRows,
+  attestationsSummary,
+  packageMark,
+  PLATFORM_CHANGE_WORDS,
+  platformCounts,
+  provenanceSummary,
+  sbomSummary,
+  SIGNER_CHANGE_WORDS,
+  signerRows,
+  signersSummary,
+  valueWords,
+} from './words';
 export type { AttestationRow, SignerRow } from './words';

@@ -68,8 +68,14 @@ export function signerChangeBetween(previous: ReleaseSigners, current: ReleaseSi
  * when the policy pins a signer — then whoever signs either release is one the policy approved,
  * and a different one fails verification instead — and when there is no previous release to ask.
  */
-export async function signerChangeSincePrevious(source: ContentSource, target: GraphTarget, signers: readonly Signer[], options: SignerChangeOptions): Promise<SignerChange | undefined> {
-  if (!signerChangeAsked(options.policy, options.policy) || target.source !== 'registry' || target.registry === undefined || target.tag === undefined) return undefined;
+export async function signerChangeSincePrevious(
+  source: ContentSource,
+  target: GraphTarget,
+  signers: readonly Signer[],
+  options: SignerChangeOptions,
+): Promise<SignerChange | undefined> {
+  if (!signerChangeAsked(options.policy, options.policy) || target.source !== 'registry' || target.registry === undefined || target.tag === undefined)
+    return undefined;
   const { signal, signatureRepository } = options;
   const tag = previousReleaseTag(await source.listTags(target.repository, { signal }), target.tag);
   if (tag === undefined) return undefined;

@@ -50,7 +50,10 @@ export function provenanceFields(s: ProvenanceSummary): Map<string, string> {
  * checkouts by URL with the commit as fragment; both are taken out of the name into the value.
  */
 function materialEntry(m: Material): { key?: string; value: string } {
-  const digests = Object.entries(m.digest).map(([alg, hex]) => `${alg}:${hex}`).sort().join(', ');
+  const digests = Object.entries(m.digest)
+    .map(([alg, hex]) => `${alg}:${hex}`)
+    .sort()
+    .join(', ');
   const uri = m.uri ?? m.name;
   if (uri === undefined) return { value: digests };
   if (uri.startsWith('pkg:')) return { key: withoutQualifier(uri, 'digest'), value: digests || qualifierOf(uri, 'digest') || '' };

@@ -20,7 +20,13 @@ export function parsePurl(purl: string): PurlParts | undefined {
   const subpath = hash >= 0 ? purl.slice(hash) : '';
   const body = hash >= 0 ? purl.slice(0, hash) : purl;
   const q = body.indexOf('?');
-  const qualifiers = q >= 0 ? body.slice(q + 1).split('&').filter(Boolean) : [];
+  const qualifiers =
+    q >= 0
+      ? body
+          .slice(q + 1)
+          .split('&')
+          .filter(Boolean)
+      : [];
   let path = (q >= 0 ? body.slice(0, q) : body).slice('pkg:'.length).replace(/^\/+/, '');
   // The version follows the last `@` after the last `/`: an `@` in a namespace (a raw npm scope) is not one.
   const at = path.lastIndexOf('@');
@@ -42,7 +48,10 @@ export function withoutQualifier(purl: string, qualifier: string): string {
   const body = hash >= 0 ? purl.slice(0, hash) : purl;
   const q = body.indexOf('?');
   if (q < 0) return purl;
-  const kept = body.slice(q + 1).split('&').filter((x) => x !== '' && x.split('=')[0] !== qualifier);
+  const kept = body
+    .slice(q + 1)
+    .split('&')
+    .filter((x) => x !== '' && x.split('=')[0] !== qualifier);
   return `${body.slice(0, q)}${kept.length ? `?${kept.join('&')}` : ''}${subpath}`;
 }
 

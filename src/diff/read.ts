@@ -29,7 +29,12 @@ export async function readDiffSide(source: ContentSource, target: GraphTarget, o
   const verification = await verifyImage(source, graph, { policy: options.policy, trustRoot: options.trustRoot, signal, signatureRepository });
   const [provenance, sboms] = await Promise.all([
     collectProvenance(source, graph, { signal, signatureRepository }),
-    collectSboms(source, graph, verification.artifacts.map((a) => a.kind), { signal, signatureRepository }),
+    collectSboms(
+      source,
+      graph,
+      verification.artifacts.map((a) => a.kind),
+      { signal, signatureRepository },
+    ),
   ]);
   return diffSide({ graph, verification, policy: options.policy, policyGiven: options.policyGiven, provenance, sboms });
 }

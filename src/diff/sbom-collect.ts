@@ -45,24 +45,41 @@ export const DEFAULT_MAX_SBOM_PACKAGES = 50_000;
  * where it could (same order as `graph.artifacts`); the graph's own kind otherwise. SBOMs about
  * other artifacts (depth > 0) are not the image's.
  */
-export async function collectSboms(source: ContentSource, graph: ImageGraph, kinds: readonly ArtifactKind[], options: SbomOptions = {}): Promise<{ found: SbomFound[]; skipped: SbomSkipped[] }> {
+export async function collectSboms(
+  source: ContentSource,
+  graph: ImageGraph,
+  kinds: readonly ArtifactKind[],
+  options: SbomOptions = {},
+): Promise<{ found: SbomFound[]; skipped: SbomSkipped[] }> {
   const limits = provenanceLimits(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {});
   const max = options.maxPackages ?? DEFAULT_MAX_SBOM_PACKAGES;
   const sboms = graph.artifacts.filter((a, i) => !a.depth && (kinds[i] ?? a.kind) === 'sbom');
   const found: SbomFound[] = [];
   const skipped: SbomSkipped[] = [];
-  await Promise.all(sboms.map(async (a) => {
-    try {
-      const bytes = await fetchDocument(source, graph.repository, options.signatureRepository ?? graph.repository, a, limits, options.signal);
-      const contents = sbomContents(documentOf(bytes, limits), max);
-      if (contents === undefined) skipped.push({ code: 'SBOM_UNSUPPORTED', at: a.digest, message: `The SBOM ${a.digest} (${describe(a)}) is not SPDX 2 JSON or CycloneDX JSON, so its packages were not compared.` });
-      else found.push({ coversDigest: a.coversDigest, artifactDigest: a.digest, contents });
-    } catch (e) {
-      throwIfAborted(options.signal);
-      const problem = e instanceof LensError || e instanceof ProvenanceError ? e.code : 'INTERNAL';
-      skipped.push({ code: 'UNREADABLE', at: a.digest, problem, message: `The SBOM ${a.digest} (${describe(a)}) could not be read, so its packages were not compared: ${describeError(e)} [${problem}]` });
-    }
-  }));
+  await Promise.all(
+    sboms.map(async (a) => {
+      try {
+        const bytes = await fetchDocument(source, graph.repository, options.signatureRepository ?? graph.repository, a, limits, options.signal);
+        const contents = sbomContents(documentOf(bytes, limits), max);
+        if (contents === undefined)
+          skipped.push({
+            code: 'SBOM_UNSUPPORTED',
+            at: a.digest,
+            message: `The SBOM ${a.digest} (${describe(a)}) is not SPDX 2 JSON or CycloneDX JSON, so its packages were not compared.`,
+          });
+        else found.push({ coversDigest: a.coversDigest, artifactDigest: a.digest, contents });
+      } catch (e) {
+        throwIfAborted(options.signal);
+        const problem = e instanceof LensError || e instanceof ProvenanceError ? e.code : 'INTERNAL';
+        skipped.push({
+          code: 'UNREADABLE',
+          at: a.digest,
+          problem,
+          message: `The SBOM ${a.digest} (${describe(a)}) could not be read, so its packages were not compared: ${describeError(e)} [${problem}]`,
+        });
+      }
+    }),
+  );
   throwIfAborted(options.signal);
   // Promise.all settles in any order: keep the graph's.
   const order = new Map(graph.artifacts.map((a, i) => [a.digest, i]));
@@ -83,6 +100,12 @@ function documentOf(bytes: Uint8Array, limits: ReturnType<typeof provenanceLimit
 }
 
 function describe(a: Artifact): string {
-  const where = { 'buildkit-index': 'BuildKit, in the index', 'cosign-tag': `cosign ${a.tag ?? 'tag'}`, referrer: 'OCI referrer', 'bundle-file': 'bundle file', 'github-api': "GitHub's attestations API" }[a.format];
+  const where = {
+    'buildkit-index': 'BuildKit, in the index',
+    'cosign-tag': `cosign ${a.tag ?? 'tag'}`,
+    referrer: 'OCI referrer',
+    'bundle-file': 'bundle file',
+    'github-api': "GitHub's attestations API",
+  }[a.format];
   return `${where}, about ${a.coversDigest}`;
 }

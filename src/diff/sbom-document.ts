@@ -34,7 +34,9 @@ function spdx(list: unknown, max: number): SbomContents {
   const out: SbomContents = { format: 'SPDX', packages: [], truncated: 0 };
   for (const p of Array.isArray(list) ? list : []) {
     const refs = own(p, 'externalRefs');
-    const purl = (Array.isArray(refs) ? refs : []).map((r) => (own(r, 'referenceType') === 'purl' ? firstString(own(r, 'referenceLocator')) : undefined)).find((x) => x !== undefined);
+    const purl = (Array.isArray(refs) ? refs : [])
+      .map((r) => (own(r, 'referenceType') === 'purl' ? firstString(own(r, 'referenceLocator')) : undefined))
+      .find((x) => x !== undefined);
     const purpose = firstString(own(p, 'primaryPackagePurpose'));
     add(out, max, purl, purpose?.toLowerCase() ?? 'package', undefined, own(p, 'name'), own(p, 'versionInfo'));
   }

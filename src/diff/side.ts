@@ -45,7 +45,10 @@ export function diffSide(input: SideInput): DiffSide {
   const target = targets(graph);
   const notes: DiffSide['notes'] = [];
   if (graph.problems.length > 0) {
-    notes.push({ code: 'INCOMPLETE', message: `${graph.problems.length === 1 ? 'One part' : `${graph.problems.length} parts`} of ${graph.reference} could not be read or were cut (${[...new Set(graph.problems.map((p) => p.code))].join(', ')}); what they hold is not compared. \`provenance-lens inspect\` lists them.` });
+    notes.push({
+      code: 'INCOMPLETE',
+      message: `${graph.problems.length === 1 ? 'One part' : `${graph.problems.length} parts`} of ${graph.reference} could not be read or were cut (${[...new Set(graph.problems.map((p) => p.code))].join(', ')}); what they hold is not compared. \`provenance-lens inspect\` lists them.`,
+    });
   }
 
   const attestationTypes = new Set<string>();
@@ -64,14 +67,25 @@ export function diffSide(input: SideInput): DiffSide {
       // Index-level provenance is listed under every platform: take it once.
       if (seen.has(`${e.format} ${e.artifactDigest} ${e.coversDigest}`)) continue;
       seen.add(`${e.format} ${e.artifactDigest} ${e.coversDigest}`);
-      if (e.error) notes.push({ code: 'UNREADABLE', at: e.artifactDigest, problem: e.error.code, message: `The provenance ${e.artifactDigest} about ${e.coversDigest} could not be read, so it was not compared: ${e.error.message} [${e.error.code}]` });
+      if (e.error)
+        notes.push({
+          code: 'UNREADABLE',
+          at: e.artifactDigest,
+          problem: e.error.code,
+          message: `The provenance ${e.artifactDigest} about ${e.coversDigest} could not be read, so it was not compared: ${e.error.message} [${e.error.code}]`,
+        });
       if (e.summary) statements.push({ ...target(e.coversDigest), from: e.format, fields: provenanceFields(e.summary) });
     }
   }
 
   for (const s of input.sboms.skipped) notes.push({ code: s.code, at: s.at, ...(s.problem ? { problem: s.problem } : {}), message: s.message });
   const sboms = input.sboms.found.map((f) => {
-    if (f.contents.truncated > 0) notes.push({ code: 'SBOM_TRUNCATED', at: f.artifactDigest, message: `The SBOM ${f.artifactDigest} lists more packages than are read; ${f.contents.truncated} were not compared.` });
+    if (f.contents.truncated > 0)
+      notes.push({
+        code: 'SBOM_TRUNCATED',
+        at: f.artifactDigest,
+        message: `The SBOM ${f.artifactDigest} lists more packages than are read; ${f.contents.truncated} were not compared.`,
+      });
     return { ...target(f.coversDigest), packages: f.contents.packages, truncated: f.contents.truncated };
   });
 
@@ -79,7 +93,10 @@ export function diffSide(input: SideInput): DiffSide {
   if (input.policyGiven) image.verdict = { state: verification.verdict.state, causes: verification.verdict.causes };
   return {
     image,
-    ownRefs: ownRefs(graph.tag, statements.map((st) => st.fields.get('source.ref'))),
+    ownRefs: ownRefs(
+      graph.tag,
+      statements.map((st) => st.fields.get('source.ref')),
+    ),
     platforms: graph.platforms.map((p) => ({ key: normalisePlatformString(p.platform), label: p.platform, digest: p.digest })),
     signers: signersOf(verification, input.policy),
     attestationTypes: [...attestationTypes].sort(),

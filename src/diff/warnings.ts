@@ -15,7 +15,10 @@ export function diffWarnings(diff: Pick<ImageDiff, 'signers' | 'platforms' | 'at
   if (diff.signers.changed) out.push({ code: 'SIGNER_CHANGED', message: signerMessage(diff.signers.old, diff.signers.new, old.image.verdict !== undefined) });
   out.push(...sameRefOtherCommit(old, next));
   if (diff.platforms.removed.length > 0) {
-    out.push({ code: 'PLATFORM_REMOVED', message: `${list(diff.platforms.removed)} ${diff.platforms.removed.length === 1 ? 'is' : 'are'} in the old image and not in the new one: a runtime there finds no image to pull.` });
+    out.push({
+      code: 'PLATFORM_REMOVED',
+      message: `${list(diff.platforms.removed)} ${diff.platforms.removed.length === 1 ? 'is' : 'are'} in the old image and not in the new one: a runtime there finds no image to pull.`,
+    });
   }
   if (diff.attestations.removed.length > 0) {
     out.push({ code: 'ATTESTATION_DROPPED', message: `The new image carries no ${list(diff.attestations.removed)} attestation, which the old one had.` });
@@ -23,7 +26,10 @@ export function diffWarnings(diff: Pick<ImageDiff, 'signers' | 'platforms' | 'at
   // Still there but no longer signed: an unsigned statement (BuildKit's, in the index) says what the builder wrote, and nobody vouches for it.
   if (diff.attestations.unsigned.length > 0) {
     const policy = old.image.verdict !== undefined;
-    out.push({ code: 'ATTESTATION_DROPPED', message: `The new image carries ${list(diff.attestations.unsigned)} only unsigned (or with a signature that ${policy ? 'the policy does not verify' : 'does not verify'}); the old one had ${diff.attestations.unsigned.length === 1 ? 'it' : 'them'} signed.` });
+    out.push({
+      code: 'ATTESTATION_DROPPED',
+      message: `The new image carries ${list(diff.attestations.unsigned)} only unsigned (or with a signature that ${policy ? 'the policy does not verify' : 'does not verify'}); the old one had ${diff.attestations.unsigned.length === 1 ? 'it' : 'them'} signed.`,
+    });
   }
   return out;
 }
@@ -69,7 +75,10 @@ function sameRefOtherCommit(old: DiffSide, next: DiffSide): DiffWarning[] {
   for (const [ref, after] of now) {
     const before = was.get(ref);
     if (before === undefined || (before.size === after.size && [...after].every((c) => before.has(c)))) continue;
-    out.push({ code: 'SAME_REF_OTHER_COMMIT', message: `Both images say they were built from ${ref}: the old one from commit ${[...before].sort().join(', ')}, the new one from ${[...after].sort().join(', ')}. The tag was moved, or a build did not come from the tag it names.` });
+    out.push({
+      code: 'SAME_REF_OTHER_COMMIT',
+      message: `Both images say they were built from ${ref}: the old one from commit ${[...before].sort().join(', ')}, the new one from ${[...after].sort().join(', ')}. The tag was moved, or a build did not come from the tag it names.`,
+    });
   }
   return out;
 }

@@ -28,8 +28,18 @@ export const PLATFORM_CHANGE_WORDS = { changed: 'rebuilt', added: 'added', remov
 /** "1 rebuilt, 1 removed, 2 unchanged", or "none". */
 export function platformCounts(p: PlatformsDiff): string {
   const w = PLATFORM_CHANGE_WORDS;
-  const counts = [[p.changed.length, w.changed], [p.added.length, w.added], [p.removed.length, w.removed], [p.unchanged.length, w.unchanged]] as const;
-  return counts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}`).join(', ') || 'none';
+  const counts = [
+    [p.changed.length, w.changed],
+    [p.added.length, w.added],
+    [p.removed.length, w.removed],
+    [p.unchanged.length, w.unchanged],
+  ] as const;
+  return (
+    counts
+      .filter(([n]) => n > 0)
+      .map(([n, w]) => `${n} ${w}`)
+      .join(', ') || 'none'
+  );
 }
 
 export function signersSummary(s: SignersDiff): string {
@@ -50,7 +60,9 @@ export const SIGNER_CHANGE_WORDS = { removed: 'signed the old image only', added
 
 /** Who signed which: gone first, then new, then those who signed both (every signer of the new image when nothing changed). */
 export function signerRows(s: SignersDiff): SignerRow[] {
-  const row = (change: SignerRow['change']) => (signer: Signer): SignerRow => ({ change, signer, text: signerText(signer) });
+  const row =
+    (change: SignerRow['change']) =>
+    (signer: Signer): SignerRow => ({ change, signer, text: signerText(signer) });
   if (!s.changed) return s.new.map(row('kept'));
   const was = new Set(s.old.map(signerKey));
   const now = new Set(s.new.map(signerKey));

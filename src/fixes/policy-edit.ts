@@ -24,17 +24,17 @@ export interface TextChange {
 
 export type PolicyEdit =
   | {
-    readonly ok: true;
-    /** The whole new text. */
-    readonly text: string;
-    readonly change: TextChange;
-    /** The image pattern of the entry written. */
-    readonly entry: string;
-    /** How: a new file, an entry edited, a copy of a glob's entry, or a new entry. */
-    readonly how: 'new-file' | 'edited' | 'copied' | 'added';
-    /** The glob entry copied from (`copied`). */
-    readonly from?: string;
-  }
+      readonly ok: true;
+      /** The whole new text. */
+      readonly text: string;
+      readonly change: TextChange;
+      /** The image pattern of the entry written. */
+      readonly entry: string;
+      /** How: a new file, an entry edited, a copy of a glob's entry, or a new entry. */
+      readonly how: 'new-file' | 'edited' | 'copied' | 'added';
+      /** The glob entry copied from (`copied`). */
+      readonly from?: string;
+    }
   | { readonly ok: false; readonly reason: string };
 
 export interface PolicyEditTarget {
@@ -48,7 +48,8 @@ export interface PolicyEditTarget {
 
 const WILDCARD = /[*?]/;
 const STRINGIFY = { lineWidth: 0, flowCollectionPadding: false } as const;
-export const NEW_POLICY_HEADER = '# Who must sign each image, and which attestations it needs: the Provenance Lens\n# policy (docs/policy.md of the extension).\nversion: 1\n';
+export const NEW_POLICY_HEADER =
+  '# Who must sign each image, and which attestations it needs: the Provenance Lens\n# policy (docs/policy.md of the extension).\nversion: 1\n';
 
 type PatchFor = (entry: PolicyEntry | undefined, defaults: PolicyDefaults) => EntryPatch | undefined;
 
@@ -159,12 +160,23 @@ function replaceNode(text: string, node: Node, changed: Node, entry: string, how
   const [start, end] = node.range!;
   const indent = ' '.repeat(columnOf(text, start));
   const written = new Document(changed).toString(STRINGIFY).replace(/\n$/, '');
-  const body = written.split('\n').map((l, i) => (i === 0 ? l : indent + l)).join('\n');
+  const body = written
+    .split('\n')
+    .map((l, i) => (i === 0 ? l : indent + l))
+    .join('\n');
   return done(text, { start, end, insert: text.slice(start, end).endsWith('\n') ? `${body}\n` : body }, entry, how);
 }
 
 /** A new entry at `index` of the list: after the entry before it in a block list; a flow list is written again. */
-function insertEntry(text: string, doc: Document, images: YAMLSeq, index: number, entry: YAMLMap, name: string, how: 'copied' | 'added'): PolicyEdit & { ok: true } {
+function insertEntry(
+  text: string,
+  doc: Document,
+  images: YAMLSeq,
+  index: number,
+  entry: YAMLMap,
+  name: string,
+  how: 'copied' | 'added',
+): PolicyEdit & { ok: true } {
   const before = images.items[index - 1] as Node | undefined;
   if (!images.flow && before?.range && images.range) {
     const at = before.range[2];

@@ -26,7 +26,7 @@ export function policyStarter(references: readonly string[]): string {
     NEW_POLICY_HEADER.trimEnd(),
     'defaults:',
     '  github:',
-    '    workflow: release.yml          # the workflow that signs; repository: the image\'s name, or builtIn',
+    "    workflow: release.yml          # the workflow that signs; repository: the image's name, or builtIn",
     '  attestations: [slsa-provenance]  # signed SLSA provenance on every platform',
     'images:',
     ...entries,

@@ -43,7 +43,7 @@ export function configTemplates(config: GoreleaserConfig): TemplateScalar[] {
 /** The range of a template error inside its scalar, when the scalar is plain or single-line quoted. */
 export function errorRange(text: string, scalar: TemplateScalar, offset: number): SourceRange {
   const r = scalar.range;
-  const quote = text[r.start] === '"' || text[r.start] === '\'' ? 1 : 0;
+  const quote = text[r.start] === '"' || text[r.start] === "'" ? 1 : 0;
   const raw = text.slice(r.start + quote, r.end - quote);
   if (raw !== scalar.text || raw.includes('\n')) return r;
   const at = r.start + quote + offset;
@@ -58,7 +58,9 @@ export function analyzeGoreleaser(text: string): GoreleaserAnalysis {
     const error = templateSyntaxError(t.text);
     if (!error) continue;
     diagnostics.push({
-      code: 'template-syntax', severity: 'error', range: t.range,
+      code: 'template-syntax',
+      severity: 'error',
+      range: t.range,
       message: `Template syntax error at ${error.line}:${error.column} of \`${t.text}\`: ${error.message}.`,
       related: [{ message: 'here', range: errorRange(text, t, error.offset) }],
     });

@@ -103,7 +103,10 @@ const DEFAULT_SIGN_ARGS = ['sign', '--key=cosign.key', '${artifact}@${digest}', 
 const path = (where: string, key: string): string => (where ? `${where}.${key}` : key);
 
 class Reader {
-  constructor(readonly source: YamlSource, readonly diagnostics: GoreleaserDiagnostic[]) {}
+  constructor(
+    readonly source: YamlSource,
+    readonly diagnostics: GoreleaserDiagnostic[],
+  ) {}
 
   private shape(where: Reached | undefined, message: string): void {
     if (where) this.diagnostics.push({ code: 'unexpected-shape', severity: 'warning', message, range: where.alias ?? rangeOf(this.source, where.node) });
@@ -157,7 +160,12 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
   const empty: GoreleaserConfig = { env: [], dockers: [], dockerManifests: [], dockersV2: [], kos: [], dockerSigns: [], builds: [], sections: [] };
   if (!contents || (isScalar(contents) && contents.value === null)) return empty;
   if (!isMap(contents)) {
-    diagnostics.push({ code: 'unexpected-shape', severity: 'warning', message: 'A GoReleaser configuration is a mapping at the top level.', range: rangeOf(source, contents) });
+    diagnostics.push({
+      code: 'unexpected-shape',
+      severity: 'warning',
+      message: 'A GoReleaser configuration is a mapping at the top level.',
+      range: rangeOf(source, contents),
+    });
     return empty;
   }
   const root = contents;
@@ -170,7 +178,9 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
     const legacyBuildx = truthy(r.scalar(map, 'use_buildx', where));
     const goarm = r.scalar(map, 'goarm', where)?.text;
     return {
-      index, range, id: idOf(map, where),
+      index,
+      range,
+      id: idOf(map, where),
       use: useScalar?.text ?? (legacyBuildx ? 'buildx' : 'docker'),
       ...(useScalar ? { useScalar } : {}),
       imageTemplates: r.strings(map, 'image_templates', where),
@@ -185,7 +195,14 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
   const dockerManifests = r.entries(root, 'docker_manifests').map(({ map, range }, index): ManifestEntry => {
     const where = `docker_manifests[${index}]`;
     const name = r.scalar(map, 'name_template', where);
-    return { index, range, id: idOf(map, where), ...(name ? { name } : {}), imageTemplates: r.strings(map, 'image_templates', where), skipPush: r.scalar(map, 'skip_push', where) };
+    return {
+      index,
+      range,
+      id: idOf(map, where),
+      ...(name ? { name } : {}),
+      imageTemplates: r.strings(map, 'image_templates', where),
+      skipPush: r.scalar(map, 'skip_push', where),
+    };
   });
 
   const dockersV2 = r.entries(root, 'dockers_v2').map(({ map, range }, index): DockerV2Entry => {
@@ -193,7 +210,9 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
     const tags = r.strings(map, 'tags', where);
     const platforms = r.strings(map, 'platforms', where);
     return {
-      index, range, id: idOf(map, where, projectName?.text),
+      index,
+      range,
+      id: idOf(map, where, projectName?.text),
       images: r.strings(map, 'images', where),
       tags: tags.length ? tags : [defaulted('{{.Tag}}', range)],
       platforms: platforms.length ? platforms : ['linux/amd64', 'linux/arm64'].map((p) => defaulted(p, range)),
@@ -206,7 +225,10 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
   const kos = r.entries(root, 'kos').map(({ map, range }, index): KoEntry => {
     const where = `kos[${index}]`;
     // GoReleaser appends the deprecated `repository` to `repositories` (internal/pipe/ko Default).
-    const repositories = [...r.strings(map, 'repositories', where), ...[r.scalar(map, 'repository', where)].filter((x): x is TemplateScalar => x !== undefined)];
+    const repositories = [
+      ...r.strings(map, 'repositories', where),
+      ...[r.scalar(map, 'repository', where)].filter((x): x is TemplateScalar => x !== undefined),
+    ];
     const tags = r.strings(map, 'tags', where);
     const platforms = r.strings(map, 'platforms', where);
     const id = idOf(map, where, projectName?.text);
@@ -214,14 +236,18 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
     const build = r.scalar(map, 'build', where)?.text ?? id;
     const workingDir = r.scalar(map, 'working_dir', where)?.text;
     return {
-      index, range, id,
+      index,
+      range,
+      id,
       repositories: repositories.length ? repositories : [defaulted('{{ .Env.KO_DOCKER_REPO }}', range)],
       tags: tags.length ? tags : [defaulted('latest', range)],
       platforms: platforms.length ? platforms : [defaulted('linux/amd64', range)],
       bare: truthy(r.scalar(map, 'bare', where)),
       preserveImportPaths: truthy(r.scalar(map, 'preserve_import_paths', where)),
       baseImportPaths: truthy(r.scalar(map, 'base_import_paths', where)),
-      ...(main ? { main } : {}), ...(build !== undefined ? { build } : {}), ...(workingDir !== undefined ? { workingDir } : {}),
+      ...(main ? { main } : {}),
+      ...(build !== undefined ? { build } : {}),
+      ...(workingDir !== undefined ? { workingDir } : {}),
       disable: r.scalar(map, 'disable', where),
     };
   });
@@ -231,7 +257,9 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
     const artifactsScalar = r.scalar(map, 'artifacts', where);
     const args = r.strings(map, 'args', where);
     return {
-      index, range, id: idOf(map, where) ?? 'default',
+      index,
+      range,
+      id: idOf(map, where) ?? 'default',
       artifacts: artifactsScalar?.text.trim() ?? '',
       ...(artifactsScalar ? { artifactsScalar } : {}),
       ids: r.strings(map, 'ids', where),
@@ -247,7 +275,11 @@ export function readConfig(source: YamlSource, diagnostics: GoreleaserDiagnostic
   });
 
   const counts: Record<(typeof SECTIONS)[number], number> = {
-    dockers: dockers.length, docker_manifests: dockerManifests.length, dockers_v2: dockersV2.length, kos: kos.length, docker_signs: dockerSigns.length,
+    dockers: dockers.length,
+    docker_manifests: dockerManifests.length,
+    dockers_v2: dockersV2.length,
+    kos: kos.length,
+    docker_signs: dockerSigns.length,
   };
   const sections: ConfigSection[] = [];
   for (const name of SECTIONS) {

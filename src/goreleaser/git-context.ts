@@ -29,7 +29,14 @@ function git(cwd: string, args: readonly string[], options: GitOptions): Promise
     execFile(
       options.git ?? 'git',
       [...args],
-      { cwd, timeout: options.timeoutMs ?? 5000, signal: options.signal, windowsHide: true, maxBuffer: 1 << 20, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
+      {
+        cwd,
+        timeout: options.timeoutMs ?? 5000,
+        signal: options.signal,
+        windowsHide: true,
+        maxBuffer: 1 << 20,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      },
       (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined),
     );
   });

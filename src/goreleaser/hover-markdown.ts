@@ -101,7 +101,8 @@ export function codeList(values: readonly string[], max = 6): string {
 export function imageHoverMarkdown(h: ImageHover): string {
   const id = h.id !== undefined ? ` ${codeSpan(h.id, 80)}` : '';
   const header = `**${escapeMarkdown(h.origin, 80)}**${id} · ${escapeMarkdown(h.role, 80)}`;
-  const template = h.templateLabel !== undefined && h.template === h.reference ? [] : [`${escapeMarkdown(h.templateLabel ?? 'Template', 40)}: ${codeSpan(h.template)}`];
+  const template =
+    h.templateLabel !== undefined && h.template === h.reference ? [] : [`${escapeMarkdown(h.templateLabel ?? 'Template', 40)}: ${codeSpan(h.template)}`];
   const facts: string[] = [];
   if (h.reference !== undefined) facts.push(`Reference: ${codeSpan(h.reference)}`);
   else if (h.error !== undefined) facts.push(`Fails in GoReleaser: ${escapeMarkdown(h.error)}`);

@@ -23,7 +23,11 @@ function imageKey(template: string): string {
   const colon = masked.lastIndexOf(':');
   const split = colon > masked.lastIndexOf('/') ? colon : masked.length;
   const repository = masked.slice(0, split);
-  const unmask = (s: string): string => s.split('\u0000').map((part, i) => (i % 2 === 1 ? actions[Number(part)]! : part)).join('');
+  const unmask = (s: string): string =>
+    s
+      .split('\u0000')
+      .map((part, i) => (i % 2 === 1 ? actions[Number(part)]! : part))
+      .join('');
   if (repository.includes('\u0000') || repository.includes('@')) return t;
   try {
     const r = parseRegistryReference(repository);
@@ -44,7 +48,11 @@ export function dockerPlatforms(d: DockerEntry): string[] {
   for (let i = 0; i < flags.length; i++) {
     const f = flags[i]!;
     const value = f.startsWith('--platform=') ? f.slice('--platform='.length) : f === '--platform' ? flags[i + 1] : undefined;
-    if (value) return value.split(',').map((p) => p.trim()).filter(Boolean);
+    if (value)
+      return value
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
   }
   return [`${d.goos}/${d.goarch}${d.goarch === 'arm' && d.goarm ? `/v${d.goarm}` : ''}`];
 }
@@ -64,13 +72,23 @@ export function imageReferences(config: GoreleaserConfig): ImageTemplateRef[] {
   const id = (v: string | undefined): { id?: string } => (v === undefined ? {} : { id: v });
   for (const d of config.dockers) {
     const platforms = dockerPlatforms(d);
-    for (const t of d.imageTemplates) refs.push({ section: 'dockers', index: d.index, ...id(d.id), role: 'image', template: t.text, range: t.range, scalar: t, platforms });
+    for (const t of d.imageTemplates)
+      refs.push({ section: 'dockers', index: d.index, ...id(d.id), role: 'image', template: t.text, range: t.range, scalar: t, platforms });
   }
   for (const m of config.dockerManifests) {
     const inputs = m.imageTemplates.map((t) => ({ t, platforms: [...new Set(buildersOf(config, t.text).flatMap(dockerPlatforms))] }));
     if (m.name) {
       const platforms = [...new Set(inputs.flatMap((i) => i.platforms))];
-      refs.push({ section: 'docker_manifests', index: m.index, ...id(m.id), role: 'manifest', template: m.name.text, range: m.name.range, scalar: m.name, platforms });
+      refs.push({
+        section: 'docker_manifests',
+        index: m.index,
+        ...id(m.id),
+        role: 'manifest',
+        template: m.name.text,
+        range: m.name.range,
+        scalar: m.name,
+        platforms,
+      });
     }
     for (const { t, platforms } of inputs) {
       refs.push({ section: 'docker_manifests', index: m.index, ...id(m.id), role: 'manifest-input', template: t.text, range: t.range, scalar: t, platforms });
@@ -79,7 +97,8 @@ export function imageReferences(config: GoreleaserConfig): ImageTemplateRef[] {
   for (const d of config.dockersV2) {
     const platforms = d.platforms.map((p) => p.text);
     for (const image of d.images) {
-      for (const tag of d.tags) refs.push({ section: 'dockers_v2', index: d.index, ...id(d.id), role: 'image', ...pair(image, tag), range: image.range, platforms });
+      for (const tag of d.tags)
+        refs.push({ section: 'dockers_v2', index: d.index, ...id(d.id), role: 'image', ...pair(image, tag), range: image.range, platforms });
     }
   }
   for (const k of config.kos) {
@@ -92,7 +111,9 @@ export function imageReferences(config: GoreleaserConfig): ImageTemplateRef[] {
 }
 
 const within = (offset: number, s: TemplateScalar | undefined): boolean =>
-  s !== undefined && !s.defaulted && ((offset >= s.range.start && offset <= s.range.end) || (s.aliasRange !== undefined && offset >= s.aliasRange.start && offset <= s.aliasRange.end));
+  s !== undefined &&
+  !s.defaulted &&
+  ((offset >= s.range.start && offset <= s.range.end) || (s.aliasRange !== undefined && offset >= s.aliasRange.start && offset <= s.aliasRange.end));
 
 /**
  * The references a position in the file belongs to (for a hover): the scalar under the cursor, or an

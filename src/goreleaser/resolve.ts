@@ -92,10 +92,14 @@ function skipOf(scalar: TemplateScalar | undefined, kind: 'skip_push' | 'disable
 
 function entrySkip(config: GoreleaserConfig, ref: ImageTemplateRef, context: TemplateContext): { published: boolean | null; skip?: SkipReason } {
   switch (ref.section) {
-    case 'dockers': return skipOf(config.dockers[ref.index]?.skipPush, 'skip_push', context);
-    case 'docker_manifests': return skipOf(config.dockerManifests[ref.index]?.skipPush, 'skip_push', context);
-    case 'dockers_v2': return skipOf(config.dockersV2[ref.index]?.disable, 'disable', context);
-    case 'kos': return skipOf(config.kos[ref.index]?.disable, 'disable', context);
+    case 'dockers':
+      return skipOf(config.dockers[ref.index]?.skipPush, 'skip_push', context);
+    case 'docker_manifests':
+      return skipOf(config.dockerManifests[ref.index]?.skipPush, 'skip_push', context);
+    case 'dockers_v2':
+      return skipOf(config.dockersV2[ref.index]?.disable, 'disable', context);
+    case 'kos':
+      return skipOf(config.kos[ref.index]?.disable, 'disable', context);
   }
 }
 
@@ -109,7 +113,8 @@ function koRepository(config: GoreleaserConfig, ref: ImageTemplateRef, context: 
   const fromEnv = koDockerRepo(context);
   const repo = fromEnv ?? rendered.value;
   if (repo === null || repo === '' || (fromEnv === undefined && rendered.error)) return rendered;
-  const position = fromEnv !== undefined ? 0 : ko.repositories.findIndex((r) => r.range.start === ref.pair!.image.range.start && r.text === ref.pair!.image.text);
+  const position =
+    fromEnv !== undefined ? 0 : ko.repositories.findIndex((r) => r.range.start === ref.pair!.image.range.start && r.text === ref.pair!.image.text);
   const named = koImageName(config, ko, repo, Math.max(0, position), context);
   if ('name' in named) return { scalar: rendered.scalar, value: named.name, unresolved: [] };
   return { scalar: rendered.scalar, value: null, unresolved: [...named.unresolved], preview: `${repo}/<${named.unresolved.join(', ')}>` };
@@ -124,7 +129,8 @@ function resolveImage(text: string, config: GoreleaserConfig, ref: ImageTemplate
   const empty = pieces.some((p) => p.value === '');
   const entry = ref.role === 'manifest-input' ? undefined : entrySkip(config, ref, context);
   const publication = entry === undefined ? {} : empty ? { published: false, skip: 'empty' as const } : entry;
-  if (failed) return { ...ref, reference: null, unresolved, error: { ...failed.error!, range: errorRange(text, failed.scalar, failed.error!.offset) }, ...publication };
+  if (failed)
+    return { ...ref, reference: null, unresolved, error: { ...failed.error!, range: errorRange(text, failed.scalar, failed.error!.offset) }, ...publication };
   if (unresolved.length || empty) {
     const preview = pieces.every((p) => (p.value ?? p.preview) !== undefined) ? pieces.map((p) => p.value ?? p.preview).join(':') : undefined;
     return { ...ref, reference: null, unresolved, ...(preview !== undefined && !empty ? { preview } : {}), ...publication };
@@ -149,10 +155,22 @@ function valueDiagnostics(text: string, parts: readonly Rendered[]): GoreleaserD
     if (seen.has(p.scalar.range.start) || p.scalar.defaulted) continue;
     seen.add(p.scalar.range.start);
     if (p.error && p.error.kind === 'exec') {
-      out.push({ code: 'template-error', severity: 'error', range: p.scalar.range, message: `\`${p.scalar.text}\` fails in GoReleaser: ${p.error.message}.`, related: [{ message: 'here', range: errorRange(text, p.scalar, p.error.offset) }] });
+      out.push({
+        code: 'template-error',
+        severity: 'error',
+        range: p.scalar.range,
+        message: `\`${p.scalar.text}\` fails in GoReleaser: ${p.error.message}.`,
+        related: [{ message: 'here', range: errorRange(text, p.scalar, p.error.offset) }],
+      });
     } else if (p.unresolved.length) {
       const names = p.unresolved.map((n) => `${n} (${SOURCE_HINT[variableSource(n)]})`).join(', ');
-      out.push({ code: 'template-unresolved', severity: 'info', range: p.scalar.range, variables: p.unresolved, message: `\`${p.scalar.text}\` cannot be rendered without ${names}.` });
+      out.push({
+        code: 'template-unresolved',
+        severity: 'info',
+        range: p.scalar.range,
+        variables: p.unresolved,
+        message: `\`${p.scalar.text}\` cannot be rendered without ${names}.`,
+      });
     }
   }
   return out;
@@ -161,7 +179,8 @@ function valueDiagnostics(text: string, parts: readonly Rendered[]): GoreleaserD
 export function resolveRelease(analysis: GoreleaserAnalysis, base: TemplateContext): ResolvedRelease {
   const { config, text } = analysis;
   let context = base;
-  if (config.projectName && !Object.hasOwn(base.fields, 'ProjectName')) context = { ...context, fields: { ...context.fields, ProjectName: config.projectName.text } };
+  if (config.projectName && !Object.hasOwn(base.fields, 'ProjectName'))
+    context = { ...context, fields: { ...context.fields, ProjectName: config.projectName.text } };
   const withEnv = withConfigEnv(context, config.env);
   context = withEnv.context;
   const parts: Rendered[] = [...withEnv.rendered];
@@ -173,7 +192,12 @@ export function resolveRelease(analysis: GoreleaserAnalysis, base: TemplateConte
     try {
       parseRegistryReference(i.reference);
     } catch (e) {
-      out(diagnostics, { code: 'reference-invalid', severity: 'warning', range: i.range, message: `\`${i.reference}\` is not a valid image reference: ${(e as Error).message}` });
+      out(diagnostics, {
+        code: 'reference-invalid',
+        severity: 'warning',
+        range: i.range,
+        message: `\`${i.reference}\` is not a valid image reference: ${(e as Error).message}`,
+      });
     }
   }
   diagnostics.push(...identityDiagnostics(signs));
@@ -192,7 +216,10 @@ function koNameDiagnostics(config: GoreleaserConfig, images: readonly ResolvedIm
     seen.add(i.range.start);
     const ko = config.kos[i.index];
     out.push({
-      code: 'ko-image-name', severity: 'info', range: i.range, variables: [MODULE_PATH],
+      code: 'ko-image-name',
+      severity: 'info',
+      range: i.range,
+      variables: [MODULE_PATH],
       message: `ko pushes to this repository plus a name made from the Go import path of the main package (${ko?.preserveImportPaths ? 'the whole path' : ko?.baseImportPaths ? 'its last element' : 'its last element and the MD5 of the path'}); the import path needs the module of the go.mod beside this file, and no working_dir or build dir that could hold another module.`,
     });
   }

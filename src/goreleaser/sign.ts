@@ -109,7 +109,11 @@ export function resolveSigns(signs: readonly DockerSignEntry[], images: readonly
     const sections = SIGNED_SECTIONS[s.artifacts] ?? [];
     const ids = s.ids.map((i) => i.text);
     const signed = images.filter(
-      (i) => i.role !== 'manifest-input' && sections.includes(i.section) && (ids.length === 0 || (i.id !== undefined && ids.includes(i.id))) && i.published !== false,
+      (i) =>
+        i.role !== 'manifest-input' &&
+        sections.includes(i.section) &&
+        (ids.length === 0 || (i.id !== undefined && ids.includes(i.id))) &&
+        i.published !== false,
     );
     const identity = identityArgument(s.args);
     const claims = identity ? signed.map((i) => claim(identity, i, context)) : [];
@@ -142,16 +146,27 @@ export function identityDiagnostics(resolved: readonly ResolvedSign[]): Goreleas
       if (signedAs === undefined || claimed === undefined) return [];
       const [a, b] = [repositoryOf(signedAs), repositoryOf(claimed)];
       if (a.registry === b.registry && a.path === b.path) return [];
-      return [{ signedAs, claimed, exact: c.artifact !== null && c.identity !== null, otherPath: a.path !== b.path ? { signed: a.path, claimed: b.path } : undefined }];
+      return [
+        {
+          signedAs,
+          claimed,
+          exact: c.artifact !== null && c.identity !== null,
+          otherPath: a.path !== b.path ? { signed: a.path, claimed: b.path } : undefined,
+        },
+      ];
     });
     if (differing.length === 0) continue;
     const lines = differing.slice(0, 4).map((d) => `\`${d.signedAs}\` → claims \`${d.claimed}\``);
     if (differing.length > 4) lines.push(`… and ${differing.length - 4} more`);
     const asWritten = differing.some((d) => !d.exact) ? ' (unresolved parts compared as written: they differ unless those variables name the same place)' : '';
     const paths = [...new Set(differing.flatMap((d) => (d.otherPath ? [`\`${d.otherPath.signed}\` signed as \`${d.otherPath.claimed}\``] : [])))];
-    const pathNote = paths.length ? ` The repository path differs too, not only the registry: ${paths.join(', ')}; check the template if that is not meant.` : '';
+    const pathNote = paths.length
+      ? ` The repository path differs too, not only the registry: ${paths.join(', ')}; check the template if that is not meant.`
+      : '';
     out.push({
-      code: 'sign-identity-other-repository', severity: 'info', range: s.identity.range,
+      code: 'sign-identity-other-repository',
+      severity: 'info',
+      range: s.identity.range,
       message:
         `docker_signs[${s.index}] (${s.id}) stores each signature beside the image it signs, but the signed payload ` +
         `claims another repository as critical.identity.docker-reference${asWritten}: ${lines.join('; ')}. ` +

@@ -25,15 +25,64 @@ export interface TemplateContext {
 
 /** Fields of every GoReleaser template (tmpl.New), plus GoReleaser Pro's `Var` and prefixed tags. */
 export const GORELEASER_FIELDS: readonly string[] = [
-  'ProjectName', 'ModulePath', 'Version', 'RawVersion', 'Summary', 'Tag', 'PreviousTag', 'Branch',
-  'Commit', 'ShortCommit', 'FullCommit', 'CommitDate', 'CommitTimestamp', 'GitURL', 'IsGitDirty',
-  'IsGitClean', 'GitTreeState', 'Env', 'Date', 'Timestamp', 'Now', 'Major', 'Minor', 'Patch', 'Prerelease',
-  'IsSnapshot', 'IsSingleTarget', 'IsNightly', 'IsDraft', 'ReleaseNotes', 'ReleaseURL', 'TagSubject',
-  'TagContents', 'TagBody', 'Runtime', 'Var', 'PrefixedTag', 'PrefixedPreviousTag', 'PrefixedSummary',
+  'ProjectName',
+  'ModulePath',
+  'Version',
+  'RawVersion',
+  'Summary',
+  'Tag',
+  'PreviousTag',
+  'Branch',
+  'Commit',
+  'ShortCommit',
+  'FullCommit',
+  'CommitDate',
+  'CommitTimestamp',
+  'GitURL',
+  'IsGitDirty',
+  'IsGitClean',
+  'GitTreeState',
+  'Env',
+  'Date',
+  'Timestamp',
+  'Now',
+  'Major',
+  'Minor',
+  'Patch',
+  'Prerelease',
+  'IsSnapshot',
+  'IsSingleTarget',
+  'IsNightly',
+  'IsDraft',
+  'ReleaseNotes',
+  'ReleaseURL',
+  'TagSubject',
+  'TagContents',
+  'TagBody',
+  'Runtime',
+  'Var',
+  'PrefixedTag',
+  'PrefixedPreviousTag',
+  'PrefixedSummary',
 ];
 
 /** Fields of one artifact (tmpl.WithArtifact): there in `builds`/`archives`, not in image templates. */
-export const ARTIFACT_FIELDS: readonly string[] = ['Os', 'Arch', 'Amd64', 'I386', 'Arm', 'Arm64', 'Mips', 'Ppc64', 'Riscv64', 'Target', 'Binary', 'ArtifactName', 'ArtifactExt', 'ArtifactPath'];
+export const ARTIFACT_FIELDS: readonly string[] = [
+  'Os',
+  'Arch',
+  'Amd64',
+  'I386',
+  'Arm',
+  'Arm64',
+  'Mips',
+  'Ppc64',
+  'Riscv64',
+  'Target',
+  'Binary',
+  'ArtifactName',
+  'ArtifactExt',
+  'ArtifactPath',
+];
 
 export interface ContextOptions {
   readonly commit?: string;
@@ -73,7 +122,14 @@ export function contextFromTag(tag: string | undefined, options: ContextOptions 
     fields.Tag = tag;
     fields.Version = tag.startsWith('v') ? tag.slice(1) : tag;
     const sv = parseSemver(tag);
-    if (sv) Object.assign(fields, { Major: sv.major, Minor: sv.minor, Patch: sv.patch, Prerelease: sv.prerelease, RawVersion: `${sv.major}.${sv.minor}.${sv.patch}` });
+    if (sv)
+      Object.assign(fields, {
+        Major: sv.major,
+        Minor: sv.minor,
+        Patch: sv.patch,
+        Prerelease: sv.prerelease,
+        RawVersion: `${sv.major}.${sv.minor}.${sv.patch}`,
+      });
   }
   if (options.commit !== undefined) {
     Object.assign(fields, { Commit: options.commit, FullCommit: options.commit, ShortCommit: options.shortCommit ?? options.commit.slice(0, 7) });
@@ -84,7 +140,8 @@ export function contextFromTag(tag: string | undefined, options: ContextOptions 
   if (options.previousTag !== undefined) fields.PreviousTag = options.previousTag;
   if (options.gitURL !== undefined) fields.GitURL = options.gitURL;
   if (options.draft !== undefined) fields.IsDraft = options.draft;
-  if (options.dirty !== undefined) Object.assign(fields, { IsGitDirty: options.dirty, IsGitClean: !options.dirty, GitTreeState: options.dirty ? 'dirty' : 'clean' });
+  if (options.dirty !== undefined)
+    Object.assign(fields, { IsGitDirty: options.dirty, IsGitClean: !options.dirty, GitTreeState: options.dirty ? 'dirty' : 'clean' });
   if (options.commitDate) Object.assign(fields, { CommitDate: RFC3339(options.commitDate), CommitTimestamp: Math.floor(options.commitDate.getTime() / 1000) });
   if (options.date) Object.assign(fields, { Date: RFC3339(options.date), Timestamp: Math.floor(options.date.getTime() / 1000), Now: options.date });
   const now = options.now ?? options.date;
@@ -95,11 +152,38 @@ export function contextFromTag(tag: string | undefined, options: ContextOptions 
 export type VariableSource = 'env' | 'tag' | 'git' | 'config' | 'module' | 'clock' | 'release';
 
 const SOURCES: Readonly<Record<string, VariableSource>> = {
-  Tag: 'tag', Version: 'tag', RawVersion: 'tag', Major: 'tag', Minor: 'tag', Patch: 'tag', Prerelease: 'tag',
-  PreviousTag: 'tag', TagSubject: 'tag', TagContents: 'tag', TagBody: 'tag', PrefixedTag: 'tag', PrefixedPreviousTag: 'tag',
-  Commit: 'git', ShortCommit: 'git', FullCommit: 'git', CommitDate: 'git', CommitTimestamp: 'git', Branch: 'git',
-  IsGitDirty: 'git', IsGitClean: 'git', GitTreeState: 'git', GitURL: 'git', Summary: 'git', PrefixedSummary: 'git',
-  ProjectName: 'config', Var: 'config', ModulePath: 'module', Date: 'clock', Timestamp: 'clock', Now: 'clock', time: 'clock',
+  Tag: 'tag',
+  Version: 'tag',
+  RawVersion: 'tag',
+  Major: 'tag',
+  Minor: 'tag',
+  Patch: 'tag',
+  Prerelease: 'tag',
+  PreviousTag: 'tag',
+  TagSubject: 'tag',
+  TagContents: 'tag',
+  TagBody: 'tag',
+  PrefixedTag: 'tag',
+  PrefixedPreviousTag: 'tag',
+  Commit: 'git',
+  ShortCommit: 'git',
+  FullCommit: 'git',
+  CommitDate: 'git',
+  CommitTimestamp: 'git',
+  Branch: 'git',
+  IsGitDirty: 'git',
+  IsGitClean: 'git',
+  GitTreeState: 'git',
+  GitURL: 'git',
+  Summary: 'git',
+  PrefixedSummary: 'git',
+  ProjectName: 'config',
+  Var: 'config',
+  ModulePath: 'module',
+  Date: 'clock',
+  Timestamp: 'clock',
+  Now: 'clock',
+  time: 'clock',
 };
 
 /** `.Env.X` -> env; `.Tag` -> tag; `time` -> clock; run-time facts (`.IsDraft`, `.ReleaseURL`, `abs`) -> release. */

@@ -20,7 +20,10 @@ export type ExecResult =
   | { readonly ok: false; readonly error: TemplateError };
 
 class ExecError extends Error {
-  constructor(message: string, readonly pos: number) {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
     super(message);
   }
 }
@@ -54,7 +57,11 @@ class State {
   readonly names = new Set<string>();
   unresolved = false;
 
-  constructor(private readonly env: CallEnv, private readonly vars: Var[], private readonly budget: Budget) {}
+  constructor(
+    private readonly env: CallEnv,
+    private readonly vars: Var[],
+    private readonly budget: Budget,
+  ) {}
 
   private step(pos: number): void {
     if (++this.budget.steps > MAX_TEMPLATE_STEPS) throw new LimitError(`the template takes more than ${MAX_TEMPLATE_STEPS} steps to render`, pos);
@@ -107,7 +114,9 @@ class State {
     } else if (Array.isArray(v)) entries = (v as Value[]).map((e, i): [Value, Value] => [i, e]);
     else if (isMap(v) || v instanceof EnvMap) {
       const m = v instanceof EnvMap ? v.known : v;
-      entries = Object.keys(m).sort().map((k): [Value, Value] => [k, m[k]]);
+      entries = Object.keys(m)
+        .sort()
+        .map((k): [Value, Value] => [k, m[k]]);
     } else if (typeof v === 'number' && Number.isInteger(v)) entries = upTo(v);
     else if (v !== null && v !== undefined) throw new ExecError(`range can't iterate over ${goString(v)}`, node.pos);
     const decl = node.pipe.decl;
@@ -134,7 +143,11 @@ class State {
   /** Runs a branch that may or may not run, to learn which unknowns it needs; its output and errors are dropped. */
   private speculate(nodes: readonly TemplateNode[] | undefined, dot: Value): void {
     if (!nodes) return;
-    const sub = new State(this.env, this.vars.map((v) => ({ ...v })), this.budget);
+    const sub = new State(
+      this.env,
+      this.vars.map((v) => ({ ...v })),
+      this.budget,
+    );
     try {
       sub.walk(nodes, dot);
     } catch (e) {
@@ -213,11 +226,18 @@ class State {
 
   private arg(node: Operand, dot: Value): Value {
     switch (node.kind) {
-      case 'dot': return dot;
-      case 'nil': return null;
-      case 'bool': case 'number': case 'string': return node.value;
-      case 'function': return this.call(node.name, node.pos, [], dot, NONE);
-      default: return this.command([node], dot, NONE);
+      case 'dot':
+        return dot;
+      case 'nil':
+        return null;
+      case 'bool':
+      case 'number':
+      case 'string':
+        return node.value;
+      case 'function':
+        return this.call(node.name, node.pos, [], dot, NONE);
+      default:
+        return this.command([node], dot, NONE);
     }
   }
 
@@ -306,7 +326,8 @@ class State {
       if (e instanceof RangeError) throw new LimitError(`error calling ${name}: ${e.message}`, pos);
       throw e;
     }
-    if (typeof result === 'string' && result.length > MAX_TEMPLATE_OUTPUT) throw new LimitError(`error calling ${name}: the result is longer than ${MAX_TEMPLATE_OUTPUT} characters`, pos);
+    if (typeof result === 'string' && result.length > MAX_TEMPLATE_OUTPUT)
+      throw new LimitError(`error calling ${name}: the result is longer than ${MAX_TEMPLATE_OUTPUT} characters`, pos);
     return result;
   }
 }

@@ -15,7 +15,10 @@ import { EnvMap, RootData, Unknown, goType, isMap, truth } from './template-valu
 
 /** Thrown by a function; the executor adds the position and "error calling <name>:" like Go. */
 export class FunctionError extends Error {
-  constructor(message: string, readonly bare = false) {
+  constructor(
+    message: string,
+    readonly bare = false,
+  ) {
     super(message);
   }
 }
@@ -104,13 +107,33 @@ function slice(item: Value, bounds: Value[]): Value {
   return typeof item === 'string' ? Buffer.from(item).subarray(lo, hi).toString() : item.slice(lo, hi);
 }
 
-const escapeWith = (table: Record<string, string>) => (s: string): string => s.replace(new RegExp(`[${Object.keys(table).map((c) => `\\${c}`).join('')}]`, 'g'), (c) => table[c]!);
-const htmlEscape = escapeWith({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '\'': '&#39;', '"': '&#34;', '\0': '\uFFFD' });
+const escapeWith =
+  (table: Record<string, string>) =>
+  (s: string): string =>
+    s.replace(
+      new RegExp(
+        `[${Object.keys(table)
+          .map((c) => `\\${c}`)
+          .join('')}]`,
+        'g',
+      ),
+      (c) => table[c]!,
+    );
+const htmlEscape = escapeWith({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&#34;', '\0': '\uFFFD' });
 const jsEscape = (s: string): string =>
   // eslint-disable-next-line no-control-regex -- Go's JSEscapeString escapes control characters as \uXXXX
-  s.replace(/[\\'"<>&=\u0000-\u001f]/g, (c) => (c === '\\' || c === '\'' || c === '"' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
-const percent = (keep: RegExp) => (s: string): string =>
-  [...Buffer.from(s)].map((b) => { const c = String.fromCharCode(b); return keep.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`; }).join('');
+  s.replace(/[\\'"<>&=\u0000-\u001f]/g, (c) =>
+    c === '\\' || c === "'" || c === '"' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
+const percent =
+  (keep: RegExp) =>
+  (s: string): string =>
+    [...Buffer.from(s)]
+      .map((b) => {
+        const c = String.fromCharCode(b);
+        return keep.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+      })
+      .join('');
 const queryEscape = (s: string): string => percent(/[A-Za-z0-9\-_.~ ]/)(s).replace(/ /g, '+');
 const pathEscape = percent(/[A-Za-z0-9\-_.~$&+:=@]/);
 const mdv2 = escapeWith(Object.fromEntries([...'_*[]()~`>#+-=|{}.!'].map((c) => [c, `\\${c}`])));
@@ -149,23 +172,36 @@ function regexp(exp: string): RE2JS {
 }
 
 // regexp.MatchString: a match anywhere in the line, as Go's.
-const filterLines = (reverse: boolean) => (content: string, exp: string): string => {
-  const re = regexp(exp);
-  return content.split('\n').filter((l) => re.matcher(l).find() !== reverse).join('\n');
-};
+const filterLines =
+  (reverse: boolean) =>
+  (content: string, exp: string): string => {
+    const re = regexp(exp);
+    return content
+      .split('\n')
+      .filter((l) => re.matcher(l).find() !== reverse)
+      .join('\n');
+  };
 
-const inc = (part: 'major' | 'minor' | 'patch') => (v: string): string => {
-  const next = incrementVersion(v, part);
-  if (next === undefined) throw new FunctionError('Invalid Semantic Version');
-  return next;
-};
+const inc =
+  (part: 'major' | 'minor' | 'patch') =>
+  (v: string): string => {
+    const next = incrementVersion(v, part);
+    if (next === undefined) throw new FunctionError('Invalid Semantic Version');
+    return next;
+  };
 
 const envLookup = (env: CallEnv, name: string): string | Unknown | undefined => env.root.env.get(name);
 
 export const FUNCTIONS: Readonly<Record<string, Fn>> = {
   // text/template builtins
   not: { arity: 1, call: ([a]) => !truth(a) },
-  eq: { arity: [1, Infinity], call: (args) => { if (args.length < 2) throw new FunctionError('missing argument for comparison'); return eq(args); } },
+  eq: {
+    arity: [1, Infinity],
+    call: (args) => {
+      if (args.length < 2) throw new FunctionError('missing argument for comparison');
+      return eq(args);
+    },
+  },
   ne: { arity: 2, call: (args) => !eq(args) },
   lt: { arity: 2, call: ([a, b]) => less(a, b) },
   le: { arity: 2, call: ([a, b]) => less(a, b) || eq([a, b]) },
@@ -202,7 +238,13 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
   mdv2escape: strFn(1, mdv2),
   urlPathEscape: strFn(1, pathEscape),
   time: { arity: 1, call: ([layout], env) => (env.now ? formatGoTime(env.now, str(layout)) : new Unknown(['time'])) },
-  isEnvSet: { arity: 1, call: ([name], env) => { const v = envLookup(env, str(name)); return v instanceof Unknown ? v : v !== undefined && v !== ''; } },
+  isEnvSet: {
+    arity: 1,
+    call: ([name], env) => {
+      const v = envLookup(env, str(name));
+      return v instanceof Unknown ? v : v !== undefined && v !== '';
+    },
+  },
   envOrDefault: { arity: 2, call: ([name, dflt], env) => envLookup(env, str(name)) ?? str(dflt) },
   map: {
     arity: [0, Infinity],

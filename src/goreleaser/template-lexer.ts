@@ -5,9 +5,25 @@
  * records whether a space came before it (`.A.B` is one chain, `.A .B` two operands).
  */
 export type TokenType =
-  | 'text' | 'leftDelim' | 'rightDelim' | 'field' | 'variable' | 'identifier' | 'keyword'
-  | 'string' | 'number' | 'bool' | 'nil' | 'dot' | 'pipe' | 'leftParen' | 'rightParen'
-  | 'declare' | 'assign' | 'comma' | 'eof';
+  | 'text'
+  | 'leftDelim'
+  | 'rightDelim'
+  | 'field'
+  | 'variable'
+  | 'identifier'
+  | 'keyword'
+  | 'string'
+  | 'number'
+  | 'bool'
+  | 'nil'
+  | 'dot'
+  | 'pipe'
+  | 'leftParen'
+  | 'rightParen'
+  | 'declare'
+  | 'assign'
+  | 'comma'
+  | 'eof';
 
 export interface Token {
   readonly type: TokenType;
@@ -18,7 +34,10 @@ export interface Token {
 }
 
 export class LexError extends Error {
-  constructor(message: string, readonly pos: number) {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
     super(message);
   }
 }
@@ -89,27 +108,58 @@ function action(src: string, open: number, start: number, out: Token[]): { end: 
     }
     const at = j;
     switch (c) {
-      case '|': push('pipe', c, at); j++; continue;
-      case ',': push('comma', c, at); j++; continue;
-      case '=': push('assign', c, at); j++; continue;
-      case '(': parens++; push('leftParen', c, at); j++; continue;
+      case '|':
+        push('pipe', c, at);
+        j++;
+        continue;
+      case ',':
+        push('comma', c, at);
+        j++;
+        continue;
+      case '=':
+        push('assign', c, at);
+        j++;
+        continue;
+      case '(':
+        parens++;
+        push('leftParen', c, at);
+        j++;
+        continue;
       case ')':
         if (--parens < 0) throw new LexError('unexpected right paren', at);
-        push('rightParen', c, at); j++; continue;
+        push('rightParen', c, at);
+        j++;
+        continue;
       case ':':
         if (src[j + 1] !== '=') throw new LexError('expected :=', at);
-        push('declare', ':=', at); j += 2; continue;
-      case '"': { const s = quoted(src, j); push('string', s.value, at); j = s.end; continue; }
+        push('declare', ':=', at);
+        j += 2;
+        continue;
+      case '"': {
+        const s = quoted(src, j);
+        push('string', s.value, at);
+        j = s.end;
+        continue;
+      }
       case '`': {
         const close = src.indexOf('`', j + 1);
         if (close < 0) throw new LexError('unterminated raw quoted string', at);
-        push('string', src.slice(j + 1, close), at); j = close + 1; continue;
+        push('string', src.slice(j + 1, close), at);
+        j = close + 1;
+        continue;
       }
-      case '\'': { const s = charConstant(src, j); push('number', s.value, at); j = s.end; continue; }
+      case "'": {
+        const s = charConstant(src, j);
+        push('number', s.value, at);
+        j = s.end;
+        continue;
+      }
       case '$': {
         let k = j + 1;
         while (isAlnum(src[k])) k++;
-        push('variable', src.slice(j, k), at); j = k; continue;
+        push('variable', src.slice(j, k), at);
+        j = k;
+        continue;
       }
       case '.': {
         if (/[0-9]/.test(src[j + 1] ?? '')) break;
@@ -156,7 +206,7 @@ export function numberValue(text: string): number {
   return NaN;
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', '"': '"', '\'': '\'' };
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', '"': '"', "'": "'" };
 
 /** An interpreted string literal, with Go's escapes (https://go.dev/ref/spec#String_literals). */
 function quoted(src: string, start: number): { value: string; end: number } {
@@ -189,7 +239,7 @@ function quoted(src: string, start: number): { value: string; end: number } {
 }
 
 function charConstant(src: string, start: number): { value: string; end: number } {
-  const close = src.indexOf('\'', start + 2);
+  const close = src.indexOf("'", start + 2);
   if (close < 0) throw new LexError('unterminated character constant', start);
   const body = src.slice(start + 1, close);
   const ch = body.startsWith('\\') ? (ESCAPES[body.slice(1)] ?? '') : body;

@@ -16,7 +16,10 @@ export interface Budget {
 
 /** Over a bound: unlike the executor's own errors, never swallowed by a speculative branch. */
 export class LimitError extends Error {
-  constructor(message: string, readonly pos: number) {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
     super(message);
   }
 }

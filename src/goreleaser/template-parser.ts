@@ -19,7 +19,10 @@ export interface ParsedTemplate {
 export type ParseResult = { readonly ok: true; readonly template: ParsedTemplate } | { readonly ok: false; readonly error: TemplateError };
 
 class ParseError extends Error {
-  constructor(message: string, readonly pos: number) {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
     super(message);
   }
 }
@@ -50,7 +53,10 @@ class Parser {
   private rangeDepth = 0;
   private depth = 0;
 
-  constructor(private readonly tokens: readonly Token[], private readonly functions: ReadonlySet<string>) {}
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly functions: ReadonlySet<string>,
+  ) {}
 
   root(): TemplateNode[] {
     const { nodes, stop, pos } = this.list();
@@ -105,8 +111,12 @@ class Parser {
     if (k.type === 'keyword') {
       this.next();
       switch (k.value) {
-        case 'if': case 'with': case 'range': return this.control(k.value, pos);
-        case 'break': case 'continue':
+        case 'if':
+        case 'with':
+        case 'range':
+          return this.control(k.value, pos);
+        case 'break':
+        case 'continue':
           if (this.rangeDepth === 0) throw new ParseError(`{{${k.value}}} outside {{range}}`, k.pos);
           this.expect('rightDelim', k.value);
           return { type: k.value, pos };
@@ -223,10 +233,14 @@ class Parser {
     while (this.peek().type === 'field' && !this.peek().spaceBefore) names.push(this.next().value);
     if (names.length === 0) return node;
     switch (node.kind) {
-      case 'field': return { ...node, names: [...node.names, ...names] };
-      case 'variable': return { ...node, names: [...node.names, ...names] };
-      case 'pipe': return { ...node, names: [...node.names, ...names] };
-      default: throw new ParseError(`unexpected . after term "${node.kind}"`, node.pos);
+      case 'field':
+        return { ...node, names: [...node.names, ...names] };
+      case 'variable':
+        return { ...node, names: [...node.names, ...names] };
+      case 'pipe':
+        return { ...node, names: [...node.names, ...names] };
+      default:
+        throw new ParseError(`unexpected . after term "${node.kind}"`, node.pos);
     }
   }
 
@@ -236,11 +250,16 @@ class Parser {
       case 'identifier':
         if (!this.functions.has(t.value)) throw new ParseError(`function "${t.value}" not defined`, t.pos);
         return { kind: 'function', pos: t.pos, name: t.value };
-      case 'dot': return { kind: 'dot', pos: t.pos };
-      case 'nil': return { kind: 'nil', pos: t.pos };
-      case 'bool': return { kind: 'bool', pos: t.pos, value: t.value === 'true' };
-      case 'string': return { kind: 'string', pos: t.pos, value: t.value };
-      case 'number': return { kind: 'number', pos: t.pos, value: numberValue(t.value), text: t.value };
+      case 'dot':
+        return { kind: 'dot', pos: t.pos };
+      case 'nil':
+        return { kind: 'nil', pos: t.pos };
+      case 'bool':
+        return { kind: 'bool', pos: t.pos, value: t.value === 'true' };
+      case 'string':
+        return { kind: 'string', pos: t.pos, value: t.value };
+      case 'number':
+        return { kind: 'number', pos: t.pos, value: numberValue(t.value), text: t.value };
       case 'field': {
         const names = [t.value];
         while (this.peek().type === 'field' && !this.peek().spaceBefore) names.push(this.next().value);

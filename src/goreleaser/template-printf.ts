@@ -31,7 +31,11 @@ export function sprintf(format: string, args: readonly Value[]): string {
     if (text === undefined) return `%!${verb}(${goType(arg)}=${goString(arg)})`;
     return padTo(text, width === undefined ? 0 : Number(width), flags);
   });
-  if (n < args.length) out += `%!(EXTRA ${args.slice(n).map((a) => `${goType(a)}=${goString(a)}`).join(', ')})`;
+  if (n < args.length)
+    out += `%!(EXTRA ${args
+      .slice(n)
+      .map((a) => `${goType(a)}=${goString(a)}`)
+      .join(', ')})`;
   return out;
 }
 

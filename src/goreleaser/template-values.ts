@@ -8,18 +8,14 @@
  */
 import { formatGoTime } from './go-time';
 
-export type TemplateValue =
-  | string
-  | number
-  | boolean
-  | null
-  | Date
-  | readonly TemplateValue[]
-  | { readonly [key: string]: TemplateValue };
+export type TemplateValue = string | number | boolean | null | Date | readonly TemplateValue[] | { readonly [key: string]: TemplateValue };
 
 export class Unknown {
   /** `names`: what is missing, as written in templates (`.Tag`, `.Env.REGISTRY`, `time`). */
-  constructor(readonly names: readonly string[], readonly preview?: string) {}
+  constructor(
+    readonly names: readonly string[],
+    readonly preview?: string,
+  ) {}
 
   static of(values: readonly unknown[]): Unknown | undefined {
     const unknown = values.filter((v): v is Unknown => v instanceof Unknown);
@@ -56,7 +52,15 @@ export class RootData {
 }
 
 export function isMap(v: Value): v is { readonly [key: string]: TemplateValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Unknown) && !(v instanceof EnvMap) && !(v instanceof RootData);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof Date) &&
+    !(v instanceof Unknown) &&
+    !(v instanceof EnvMap) &&
+    !(v instanceof RootData)
+  );
 }
 
 export function truth(v: Value): boolean {
@@ -92,8 +96,7 @@ export function goString(v: Value): string {
   if (v instanceof Date) return `${formatGoTime(v, '2006-01-02 15:04:05.999999999 -0700 MST')}`;
   if (v instanceof Unknown) return v.preview ?? `<${v.names.join(', ')}>`;
   if (Array.isArray(v)) return `[${v.map((x) => goString(x)).join(' ')}]`;
-  const entries: [string, Value][] =
-    v instanceof EnvMap ? Object.entries(v.known) : v instanceof RootData ? Object.entries(v.fields) : Object.entries(v);
+  const entries: [string, Value][] = v instanceof EnvMap ? Object.entries(v.known) : v instanceof RootData ? Object.entries(v.fields) : Object.entries(v);
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `map[${entries.map(([k, x]) => `${k}:${goString(x)}`).join(' ')}]`;
 }

@@ -70,7 +70,8 @@ export function templateVariables(template: ParsedTemplate): string[] {
       const [head, a1, a2] = c.args;
       // isEnvSet "X", envOrDefault "X" "d" and index .Env "X" read the environment too.
       if (head?.kind === 'function' && (head.name === 'isEnvSet' || head.name === 'envOrDefault') && a1?.kind === 'string') found.add(`.Env.${a1.value}`);
-      if (head?.kind === 'function' && head.name === 'index' && a1?.kind === 'field' && a1.names.join('.') === 'Env' && a2?.kind === 'string') found.add(`.Env.${a2.value}`);
+      if (head?.kind === 'function' && head.name === 'index' && a1?.kind === 'field' && a1.names.join('.') === 'Env' && a2?.kind === 'string')
+        found.add(`.Env.${a2.value}`);
       c.args.forEach((a) => operand(a, atRoot));
     });
   const walk = (nodes: readonly TemplateNode[], atRoot: boolean): void => {

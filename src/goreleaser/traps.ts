@@ -79,7 +79,10 @@ export function manifestTrap(config: GoreleaserConfig, pushed: (m: ManifestEntry
         const what = [a.provenance === 'on' ? 'provenance' : '', a.sbom === 'on' ? 'an SBOM' : ''].filter(Boolean).join(' and ');
         const related: RelatedLocation[] = a.deciding.map((f) => ({ message: `dockers[${d.index}] asks for ${what} here`, range: f.range }));
         out.push({
-          code: 'manifest-list-attestations', severity: 'error', range: input.range, related,
+          code: 'manifest-list-attestations',
+          severity: 'error',
+          range: input.range,
+          related,
           message:
             `docker_manifests[${m.index}]${name} assembles \`${input.text}\`, which dockers[${d.index}] builds with ${what} ` +
             `(${a.deciding.map((f) => `\`${f.text}\``).join(', ')}). BuildKit stores and pushes that image as an image index ` +
@@ -93,7 +96,9 @@ export function manifestTrap(config: GoreleaserConfig, pushed: (m: ManifestEntry
         const { d, a } = byDefault;
         const how = a.provenance === 'templated' ? 'a templated `--provenance` flag' : `\`use: ${d.use}\` and no \`--provenance=false\``;
         out.push({
-          code: 'manifest-list-default-provenance', severity: 'warning', range: input.range,
+          code: 'manifest-list-default-provenance',
+          severity: 'warning',
+          range: input.range,
           related: [{ message: `dockers[${d.index}] builds it`, range: d.useScalar?.range ?? d.range }],
           message:
             `docker_manifests[${m.index}]${name} assembles \`${input.text}\`, built by dockers[${d.index}] with ${how}. ` +
@@ -123,7 +128,12 @@ function signCoverage(config: GoreleaserConfig): GoreleaserDiagnostic[] {
     const range = s.artifactsScalar?.range ?? s.ids[0]?.range ?? s.range;
     const sections = SIGNED_SECTIONS[s.artifacts];
     if (!sections) {
-      out.push({ code: 'sign-covers-nothing', severity: 'error', range, message: `docker_signs[${s.index}]: artifacts must be all, none, images or manifests (or unset, for dockers_v2 images); GoReleaser stops on "${s.artifacts}".` });
+      out.push({
+        code: 'sign-covers-nothing',
+        severity: 'error',
+        range,
+        message: `docker_signs[${s.index}]: artifacts must be all, none, images or manifests (or unset, for dockers_v2 images); GoReleaser stops on "${s.artifacts}".`,
+      });
       continue;
     }
     if (s.artifacts === 'none') continue;
@@ -137,7 +147,12 @@ function signCoverage(config: GoreleaserConfig): GoreleaserDiagnostic[] {
     if (entries.some((e) => ids.length === 0 || (e.id !== undefined && ids.includes(e.id)))) continue;
     const what = s.artifacts === '' ? 'images built by dockers_v2 (`artifacts` is not set)' : `${s.artifacts} (${sections.join(', ')})`;
     const filter = ids.length ? ` with ids ${ids.join(', ')}` : '';
-    out.push({ code: 'sign-covers-nothing', severity: 'warning', range, message: `docker_signs[${s.index}] signs ${what}${filter}, and no entry of this file matches: nothing will be signed.` });
+    out.push({
+      code: 'sign-covers-nothing',
+      severity: 'warning',
+      range,
+      message: `docker_signs[${s.index}] signs ${what}${filter}, and no entry of this file matches: nothing will be signed.`,
+    });
   }
   return out;
 }
@@ -164,7 +179,9 @@ function containsOrder(config: GoreleaserConfig): GoreleaserDiagnostic[] {
       for (const [head, s1, s2] of calls) {
         if (head?.kind !== 'function' || head.name !== 'contains' || s1?.kind !== 'string' || s2?.kind !== 'string' || !s2.value.includes('$')) continue;
         out.push({
-          code: 'contains-argument-order', severity: 'warning', range: arg.range,
+          code: 'contains-argument-order',
+          severity: 'warning',
+          range: arg.range,
           message:
             `\`contains "${s1.value}" "${s2.value}"\` is strings.Contains(s, substr): it asks whether "${s1.value}" contains ` +
             `the expanded "${s2.value}", which is false for any longer name. Write \`contains "${s2.value}" "${s1.value}"\`.`,

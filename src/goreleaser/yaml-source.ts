@@ -24,7 +24,12 @@ export function parseYamlSource(text: string): { source: YamlSource; diagnostics
     const range = rangeAt(source, e.pos[0], e.pos[1]);
     if (e.code === 'MULTIPLE_DOCS') {
       // go-yaml's Decode reads the first document; GoReleaser ignores the rest.
-      diagnostics.push({ code: 'yaml-warning', severity: 'warning', message: 'Only the first YAML document is read, as by GoReleaser; the following ones are ignored.', range });
+      diagnostics.push({
+        code: 'yaml-warning',
+        severity: 'warning',
+        message: 'Only the first YAML document is read, as by GoReleaser; the following ones are ignored.',
+        range,
+      });
     } else {
       diagnostics.push({ code: 'yaml-syntax', severity: 'error', message: `YAML: ${e.message}`, range });
     }
@@ -109,7 +114,8 @@ const isMergeKey = (key: unknown): boolean => isScalar(key) && (key.value === '<
 /** The value of `key` in a mapping: its own keys first, then merged mappings in order (YAML merge). */
 export function mapGet(source: YamlSource, map: YAMLMap, key: string, alias?: SourceRange, depth = 0): Reached | undefined {
   for (const pair of map.items) {
-    if (isScalar(pair.key) && !isMergeKey(pair.key) && String(pair.key.value) === key) return pair.value === null ? undefined : deref(source, pair.value, alias);
+    if (isScalar(pair.key) && !isMergeKey(pair.key) && String(pair.key.value) === key)
+      return pair.value === null ? undefined : deref(source, pair.value, alias);
   }
   if (depth > 16) return undefined;
   for (const pair of map.items) {

@@ -48,11 +48,24 @@ export interface LensSettings {
 }
 
 /** Keys whose workspace values are ignored in an untrusted workspace. */
-export const RESTRICTED = ['policyFile', 'trustedRoot', 'insecureRegistries', 'caFiles', 'dockerConfig', 'github.owner', 'github.repo', 'github.signerWorkflow', 'github.signerRepo'] as const;
+export const RESTRICTED = [
+  'policyFile',
+  'trustedRoot',
+  'insecureRegistries',
+  'caFiles',
+  'dockerConfig',
+  'github.owner',
+  'github.repo',
+  'github.signerWorkflow',
+  'github.signerRepo',
+] as const;
 
 /** The settings of the gh shortcuts, by shortcut: the names a USAGE sentence about them uses. */
 export const GITHUB_SETTINGS: ShortcutNames = {
-  owner: `${SECTION}.github.owner`, repo: `${SECTION}.github.repo`, signerWorkflow: `${SECTION}.github.signerWorkflow`, signerRepo: `${SECTION}.github.signerRepo`,
+  owner: `${SECTION}.github.owner`,
+  repo: `${SECTION}.github.repo`,
+  signerWorkflow: `${SECTION}.github.signerWorkflow`,
+  signerRepo: `${SECTION}.github.signerRepo`,
 };
 type Restricted = (typeof RESTRICTED)[number];
 

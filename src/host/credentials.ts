@@ -24,7 +24,10 @@ function remember(c: Credential): void {
 
 /** Credentials stored per registry host in SecretStorage. */
 export class RegistrySecrets {
-  constructor(private readonly storage: vscode.SecretStorage, private readonly memento: vscode.Memento) {}
+  constructor(
+    private readonly storage: vscode.SecretStorage,
+    private readonly memento: vscode.Memento,
+  ) {}
 
   async get(registry: string): Promise<Credential | undefined> {
     const raw = await this.storage.get(KEY_PREFIX + registry);
@@ -50,7 +53,10 @@ export class RegistrySecrets {
 
   async delete(registry: string): Promise<void> {
     await this.storage.delete(KEY_PREFIX + registry);
-    await this.memento.update(INDEX_KEY, this.registries().filter((r) => r !== registry));
+    await this.memento.update(
+      INDEX_KEY,
+      this.registries().filter((r) => r !== registry),
+    );
   }
 
   registries(): string[] {
@@ -61,7 +67,11 @@ export class RegistrySecrets {
 
 /** SecretStorage first, then Docker's config (a provider built with helpers allowed only when trusted). */
 export class HostCredentials implements CredentialProvider {
-  constructor(private readonly stored: RegistrySecrets, private readonly docker: () => Promise<CredentialProvider>, private readonly logger: Logger) {}
+  constructor(
+    private readonly stored: RegistrySecrets,
+    private readonly docker: () => Promise<CredentialProvider>,
+    private readonly logger: Logger,
+  ) {}
 
   async get(registry: string, signal?: AbortSignal): Promise<Credential | undefined> {
     const own = await this.stored.get(registry);

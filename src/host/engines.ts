@@ -64,7 +64,12 @@ export class Engines implements vscode.Disposable {
    * The provenance of the given platforms (default all), read and normalised, not verified.
    * `externalBundles`: the bytes of the graph's artifacts from outside the registry, by digest.
    */
-  async provenance(graph: ImageGraph, platforms: readonly PlatformEntry[] | undefined, signal: AbortSignal, externalBundles?: ReadonlyMap<string, Uint8Array>): Promise<ProvenanceReport> {
+  async provenance(
+    graph: ImageGraph,
+    platforms: readonly PlatformEntry[] | undefined,
+    signal: AbortSignal,
+    externalBundles?: ReadonlyMap<string, Uint8Array>,
+  ): Promise<ProvenanceReport> {
     const { client, registry } = await this.loaded();
     const { collectProvenance } = await import('../provenance/collect.js');
     const { source } = registry.openReference(registry.parseReference(graph.reference), client);
@@ -87,10 +92,12 @@ export class Engines implements vscode.Disposable {
     const old = this.current;
     this.current = undefined;
     // In-flight requests finish on the old client; it closes once they are done.
-    void old?.then(({ client }) => {
-      this.retired.add(client);
-      return client.close().finally(() => this.retired.delete(client));
-    }).catch(() => undefined);
+    void old
+      ?.then(({ client }) => {
+        this.retired.add(client);
+        return client.close().finally(() => this.retired.delete(client));
+      })
+      .catch(() => undefined);
   }
 
   dispose(): void {
@@ -107,8 +114,12 @@ export class Engines implements vscode.Disposable {
 
   private async build(): Promise<Loaded> {
     const [clientModule, cacheModule, dockerModule, open, graph, reference] = await Promise.all([
-      import('../registry/client.js'), import('../registry/cache.js'), import('../registry/docker-config.js'),
-      import('../registry/open.js'), import('../registry/graph.js'), import('../registry/reference.js'),
+      import('../registry/client.js'),
+      import('../registry/cache.js'),
+      import('../registry/docker-config.js'),
+      import('../registry/open.js'),
+      import('../registry/graph.js'),
+      import('../registry/reference.js'),
     ]);
     const settings = this.options.settings();
     const { log } = this.options;
@@ -141,7 +152,9 @@ export class Engines implements vscode.Disposable {
       onExchange: (e) => log.exchange(e),
       userAgent: this.options.userAgent,
     });
-    log.logger.info(`Registry client ready (${settings.concurrency} requests per registry, ${settings.cacheSizeMb} MB memory cache in front of ${this.options.contentCacheDir}${settings.insecureRegistries.length ? `, plain HTTP for ${settings.insecureRegistries.join(', ')}` : ''}).`);
+    log.logger.info(
+      `Registry client ready (${settings.concurrency} requests per registry, ${settings.cacheSizeMb} MB memory cache in front of ${this.options.contentCacheDir}${settings.insecureRegistries.length ? `, plain HTTP for ${settings.insecureRegistries.join(', ')}` : ''}).`,
+    );
     return { client, registry: { openReference: open.openReference, buildGraph: graph.buildGraph, parseReference: reference.parseReference } };
   }
 }

@@ -101,7 +101,11 @@ export class ExternalAttestations {
    * `prompt` is false. With `prompt`, VS Code asks the user to sign in (or to allow the scope).
    */
   async token(prompt: boolean): Promise<string | undefined> {
-    const session = await this.options.authentication.getSession(GITHUB_PROVIDER, [...GITHUB_SCOPES], prompt ? { createIfNone: true } : { createIfNone: false });
+    const session = await this.options.authentication.getSession(
+      GITHUB_PROVIDER,
+      [...GITHUB_SCOPES],
+      prompt ? { createIfNone: true } : { createIfNone: false },
+    );
     if (session === undefined) return undefined;
     secrets.add(session.accessToken);
     return session.accessToken;
@@ -150,20 +154,33 @@ export class ExternalAttestations {
   }
 
   /** What GitHub's API is asked with, or undefined (and why, in the log or as a problem) when it is not asked. */
-  private async githubSource(reference: string, problems: ImageGraph['problems'], digest: string): Promise<{ transport: Transport; token: string; tokenSource: string; owner: string; repository?: string; baseUrl?: string } | undefined> {
+  private async githubSource(
+    reference: string,
+    problems: ImageGraph['problems'],
+    digest: string,
+  ): Promise<{ transport: Transport; token: string; tokenSource: string; owner: string; repository?: string; baseUrl?: string } | undefined> {
     const scope = await this.options.scope(reference);
     if (scope === undefined) {
       // As gh: the API is asked under an owner or repository someone named, never a guess.
-      this.options.log.info(`${reference}: GitHub's attestations were not asked for: no owner or repository is known for it (set provenanceLens.github.owner or .repo, or name them in the policy's github: block).`);
+      this.options.log.info(
+        `${reference}: GitHub's attestations were not asked for: no owner or repository is known for it (set provenanceLens.github.owner or .repo, or name them in the policy's github: block).`,
+      );
       return undefined;
     }
     const token = await this.token(false);
     if (token === undefined) {
-      problems.push({ at: digest, code: 'UNAUTHORIZED', message: `GitHub's attestations for ${scope.repository ?? scope.owner} were not read: VS Code is not signed in to GitHub. Run "Provenance Lens: Fetch Attestations from GitHub" to sign in.` });
+      problems.push({
+        at: digest,
+        code: 'UNAUTHORIZED',
+        message: `GitHub's attestations for ${scope.repository ?? scope.owner} were not read: VS Code is not signed in to GitHub. Run "Provenance Lens: Fetch Attestations from GitHub" to sign in.`,
+      });
       return undefined;
     }
     return {
-      transport: await this.options.transport(), token, tokenSource: TOKEN_SOURCE, owner: scope.owner,
+      transport: await this.options.transport(),
+      token,
+      tokenSource: TOKEN_SOURCE,
+      owner: scope.owner,
       ...(scope.repository !== undefined ? { repository: scope.repository } : {}),
       ...(this.options.apiUrl ? { baseUrl: this.options.apiUrl } : {}),
     };

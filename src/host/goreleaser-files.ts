@@ -30,7 +30,16 @@ export async function goreleaserReleases(state: ExtensionState, settings: LensSe
       const git: GitFacts = vscode.workspace.isTrusted && uri.scheme === 'file' ? await readGitFacts(dirname(uri.fsPath), { timeoutMs: 3000 }) : {};
       const modulePath = uri.scheme === 'file' ? await moduleBeside(uri.fsPath) : undefined;
       const tag = state.releaseTag(uri.fsPath);
-      out.push(goreleaserRelease({ file: uri.fsPath, text: Buffer.from(bytes).toString('utf8'), env: goreleaserEnv(uri), git, ...(tag ? { tag } : {}), ...(modulePath !== undefined ? { modulePath } : {}) }));
+      out.push(
+        goreleaserRelease({
+          file: uri.fsPath,
+          text: Buffer.from(bytes).toString('utf8'),
+          env: goreleaserEnv(uri),
+          git,
+          ...(tag ? { tag } : {}),
+          ...(modulePath !== undefined ? { modulePath } : {}),
+        }),
+      );
     } catch (e) {
       log(`Reading ${uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -19,8 +19,14 @@ export function logImageLoads(service: ReleaseService, logger: Logger): vscode.D
       logger.warn(`${e.reference}: ${load.failure.code}: ${load.failure.message}`);
     } else if (load.status === 'loaded' && !load.verifying) {
       started.delete(e.reference);
-      const verdict = load.verification ? `verdict ${load.verification.verdict.state}` : load.verificationFailure ? `not verified (${load.verificationFailure.code}: ${load.verificationFailure.message})` : 'not verified';
-      logger.info(`${e.reference}: ${load.graph.platforms.length} platform(s), ${load.graph.artifacts.length} artifact(s), ${load.graph.problems.length} problem(s); inspected in ${load.ms} ms${total}; ${verdict}.`);
+      const verdict = load.verification
+        ? `verdict ${load.verification.verdict.state}`
+        : load.verificationFailure
+          ? `not verified (${load.verificationFailure.code}: ${load.verificationFailure.message})`
+          : 'not verified';
+      logger.info(
+        `${e.reference}: ${load.graph.platforms.length} platform(s), ${load.graph.artifacts.length} artifact(s), ${load.graph.problems.length} problem(s); inspected in ${load.ms} ms${total}; ${verdict}.`,
+      );
     }
   });
   return { dispose: stop };

@@ -11,7 +11,10 @@ export type LoadedImage = Extract<ImageLoad, { status: 'loaded' }>;
 export async function loadedImage(service: Pick<ReleaseService, 'ensure'>, reference: string, signal: AbortSignal): Promise<LoadedImage> {
   const load = await service.ensure(reference, signal);
   if (load.status === 'failed') {
-    throw new LensError(load.failure.code as ErrorCode, load.failure.message, { ...(load.failure.registry ? { registry: load.failure.registry } : {}), ...(load.failure.retryAt ? { retryAt: load.failure.retryAt } : {}) });
+    throw new LensError(load.failure.code as ErrorCode, load.failure.message, {
+      ...(load.failure.registry ? { registry: load.failure.registry } : {}),
+      ...(load.failure.retryAt ? { retryAt: load.failure.retryAt } : {}),
+    });
   }
   if (load.status !== 'loaded') throw new LensError('ABORTED', 'The operation was cancelled.');
   return load;

@@ -37,11 +37,14 @@ export class PolicyCoverage implements vscode.Disposable {
     this.asked.add(reference);
     const generation = this.generation;
     // A policy that cannot be read covers every image: its error is shown where the verdict would be.
-    void this.policyOf(reference).then(policyCovers, () => true).then((covered) => {
-      if (generation !== this.generation) return;
-      this.known.set(reference, covered);
-      this.announce();
-    }).catch(() => undefined);
+    void this.policyOf(reference)
+      .then(policyCovers, () => true)
+      .then((covered) => {
+        if (generation !== this.generation) return;
+        this.known.set(reference, covered);
+        this.announce();
+      })
+      .catch(() => undefined);
     return undefined;
   }
 

@@ -9,10 +9,15 @@ export function watchPolicyFiles(changed: () => void): vscode.Disposable {
   let timer: NodeJS.Timeout | undefined;
   const soon = () => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => { timer = undefined; changed(); }, 300);
+    timer = setTimeout(() => {
+      timer = undefined;
+      changed();
+    }, 300);
   };
   const saved = vscode.workspace.onDidSaveTextDocument((d) => {
     if (d.uri.scheme === 'file' && d.uri.fsPath === policyPath(readSettings())) soon();
   });
-  return vscode.Disposable.from(watcher, saved, watcher.onDidChange(soon), watcher.onDidCreate(soon), watcher.onDidDelete(soon), { dispose: () => timer && clearTimeout(timer) });
+  return vscode.Disposable.from(watcher, saved, watcher.onDidChange(soon), watcher.onDidCreate(soon), watcher.onDidDelete(soon), {
+    dispose: () => timer && clearTimeout(timer),
+  });
 }

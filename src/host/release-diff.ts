@@ -38,13 +38,24 @@ async function side(s: ReleaseDiffSources, reference: string, request: CompareRe
   if (load.verification === undefined) {
     // Who signed it is what a comparison of releases asks first: without a verification there is no answer.
     const why = load.verificationFailure;
-    throw new LensError((why?.code ?? 'INTERNAL') as ErrorCode, `${reference} could not be verified, so who signed it is unknown${why ? `: ${why.message}` : '.'}`);
+    throw new LensError(
+      (why?.code ?? 'INTERNAL') as ErrorCode,
+      `${reference} could not be verified, so who signed it is unknown${why ? `: ${why.message}` : '.'}`,
+    );
   }
   const { graph, verification } = load;
   const [diff, provenance, source, { policy, given }] = await Promise.all([
-    import('../diff/index.js'), s.engines.provenance(graph, undefined, signal, s.bundlesOf?.(graph)), s.engines.source(graph), s.policy(reference),
+    import('../diff/index.js'),
+    s.engines.provenance(graph, undefined, signal, s.bundlesOf?.(graph)),
+    s.engines.source(graph),
+    s.policy(reference),
   ]);
-  const sboms = await diff.collectSboms(source, graph, verification.artifacts.map((a) => a.kind), { signal });
+  const sboms = await diff.collectSboms(
+    source,
+    graph,
+    verification.artifacts.map((a) => a.kind),
+    { signal },
+  );
   return diff.diffSide({ graph, verification, policy, policyGiven: given, provenance, sboms });
 }
 

@@ -15,7 +15,11 @@ export class ReleaseSources implements vscode.Disposable {
   /** The workspace's image references as a release (src/hovers/workspace.ts sets it once files are read). */
   private workspace: () => Release | undefined = () => undefined;
 
-  constructor(private readonly state: ExtensionState, private readonly settings: () => LensSettings, private readonly log: (m: string) => void) {
+  constructor(
+    private readonly state: ExtensionState,
+    private readonly settings: () => LensSettings,
+    private readonly log: (m: string) => void,
+  ) {
     const watcher = vscode.workspace.createFileSystemWatcher(GORELEASER_GLOB);
     const changed = () => this.changed();
     this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed), this.emitter);
@@ -42,7 +46,7 @@ export class ReleaseSources implements vscode.Disposable {
     try {
       // The goreleaser parser (and `yaml`) load only when there is something to parse.
       const { goreleaserReleases } = await import('./goreleaser-files.js');
-      out.push(...await goreleaserReleases(this.state, this.settings(), this.log));
+      out.push(...(await goreleaserReleases(this.state, this.settings(), this.log)));
     } catch (e) {
       this.log(`Reading the goreleaser files failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -63,7 +67,15 @@ export class ReleaseSources implements vscode.Disposable {
       for (const i of r.images) {
         if (i.reference !== null && !out.some((o) => o.reference === i.reference)) {
           const file = r.file ?? i.file;
-          out.push({ reference: i.reference, from: r.origin === 'goreleaser' || r.origin === 'workspace' ? `${file ? vscode.workspace.asRelativePath(file) : 'goreleaser'}${r.origin === 'workspace' && i.line ? `:${i.line}` : ''}${i.origin ? ` ${i.origin}` : ''}` : r.origin === 'user' ? 'added to the release view' : 'checked this session' });
+          out.push({
+            reference: i.reference,
+            from:
+              r.origin === 'goreleaser' || r.origin === 'workspace'
+                ? `${file ? vscode.workspace.asRelativePath(file) : 'goreleaser'}${r.origin === 'workspace' && i.line ? `:${i.line}` : ''}${i.origin ? ` ${i.origin}` : ''}`
+                : r.origin === 'user'
+                  ? 'added to the release view'
+                  : 'checked this session',
+          });
         }
       }
     }

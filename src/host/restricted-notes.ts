@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import type { LensSettings } from './config';
 
-export const RESTRICTED_MODE_MESSAGE = 'Restricted mode: workspace settings that weaken verification are ignored, no file of the workspace is read through a setting or the policy, and no credential helper runs.';
+export const RESTRICTED_MODE_MESSAGE =
+  'Restricted mode: workspace settings that weaken verification are ignored, no file of the workspace is read through a setting or the policy, and no credential helper runs.';
 
 export class RestrictedNotes {
   private fromSettings: readonly string[] = [];

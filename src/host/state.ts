@@ -16,7 +16,10 @@ function stringList(v: unknown): string[] {
 }
 
 class MementoList implements ImageListStore {
-  constructor(private readonly memento: vscode.Memento, private readonly key: string) {}
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly key: string,
+  ) {}
   read(): readonly string[] {
     return stringList(this.memento.get(this.key));
   }
@@ -42,11 +45,18 @@ export interface AttestationFileStore {
 }
 
 class MementoFiles implements AttestationFileStore {
-  constructor(private readonly memento: vscode.Memento, private readonly key: string) {}
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly key: string,
+  ) {}
   read(): Readonly<Record<string, readonly string[]>> {
     const v = this.memento.get<unknown>(this.key);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return {};
-    return Object.fromEntries(Object.entries(v).map(([reference, files]): [string, string[]] => [reference, stringList(files)]).filter(([, files]) => files.length > 0));
+    return Object.fromEntries(
+      Object.entries(v)
+        .map(([reference, files]): [string, string[]] => [reference, stringList(files)])
+        .filter(([, files]) => files.length > 0),
+    );
   }
   async write(files: Readonly<Record<string, readonly string[]>>): Promise<void> {
     await this.memento.update(this.key, { ...files });
@@ -59,7 +69,10 @@ export class ExtensionState {
   /** Kept with the workspace, as the images added to it: a reload keeps what was added. */
   readonly attestationFiles: AttestationFileStore;
 
-  constructor(private readonly global: vscode.Memento, private readonly workspace: vscode.Memento) {
+  constructor(
+    private readonly global: vscode.Memento,
+    private readonly workspace: vscode.Memento,
+  ) {
     this.userImages = new MementoList(workspace, USER_IMAGES);
     this.attestationFiles = new MementoFiles(workspace, ATTESTATION_FILES);
   }

@@ -21,7 +21,10 @@ import type { LensSettings } from './config';
  * here, not imported from ./config, so this file stays free of `vscode` (the unit tests load it).
  */
 const GITHUB_SETTINGS: ShortcutNames = {
-  owner: 'provenanceLens.github.owner', repo: 'provenanceLens.github.repo', signerWorkflow: 'provenanceLens.github.signerWorkflow', signerRepo: 'provenanceLens.github.signerRepo',
+  owner: 'provenanceLens.github.owner',
+  repo: 'provenanceLens.github.repo',
+  signerWorkflow: 'provenanceLens.github.signerWorkflow',
+  signerRepo: 'provenanceLens.github.signerRepo',
 };
 
 export interface VerifierOptions {
@@ -39,7 +42,15 @@ export interface VerifierOptions {
 }
 
 function unpinnedPolicy(refused: readonly string[]): ImagePolicy {
-  return { requiredPredicateTypes: [], requireTlog: true, sources: {}, notes: [...refused, 'No policy file: no identity, issuer or key is pinned, so valid signatures show as unpinned. Set provenanceLens.policyFile or add a .provenance-lens.yaml.'] };
+  return {
+    requiredPredicateTypes: [],
+    requireTlog: true,
+    sources: {},
+    notes: [
+      ...refused,
+      'No policy file: no identity, issuer or key is pinned, so valid signatures show as unpinned. Set provenanceLens.policyFile or add a .provenance-lens.yaml.',
+    ],
+  };
 }
 
 export class Verifier {
@@ -98,7 +109,9 @@ export class Verifier {
       const file = await this.parsedPolicy();
       const settings = this.options.settings();
       const [{ VerificationSession }, { applyGithubShortcuts }, { describeTrustRoot, endSentence, privatePki }] = await Promise.all([
-        import('../verify/index.js'), import('../verify/policy/index.js'), import('../verify/trust/index.js'),
+        import('../verify/index.js'),
+        import('../verify/policy/index.js'),
+        import('../verify/trust/index.js'),
       ]);
       const refused = settings.refused.filter((r) => r.setting === 'provenanceLens.policyFile').map((r) => r.reason);
       return new VerificationSession({
@@ -118,7 +131,8 @@ export class Verifier {
           // The root's notes end their own sentences: no second full stop ("…is used as it is..").
           this.options.log.info(`Trusted root: ${endSentence(describeTrustRoot(loaded.info, chainClause))}`);
           // GitHub's root, loaded and refreshed beside the public-good one (trust-root.ts), as the CLI's `Trust (github's instance)`.
-          for (const sibling of loaded.siblings ?? []) this.options.log.info(`Trusted root (${sibling.info.instance}'s instance): ${endSentence(describeTrustRoot(sibling.info))}`);
+          for (const sibling of loaded.siblings ?? [])
+            this.options.log.info(`Trusted root (${sibling.info.instance}'s instance): ${endSentence(describeTrustRoot(sibling.info))}`);
         },
       });
     })();

@@ -17,7 +17,10 @@ export class WorkspaceFiles implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly controller = new AbortController();
 
-  constructor(private readonly index: WorkspaceReferenceIndex, private readonly log: (m: string) => void) {}
+  constructor(
+    private readonly index: WorkspaceReferenceIndex,
+    private readonly log: (m: string) => void,
+  ) {}
 
   /** Finds and reads the files, then follows changes. Never awaited by activation. */
   async start(): Promise<void> {
@@ -29,12 +32,23 @@ export class WorkspaceFiles implements vscode.Disposable {
     const besideChanged = (uri: vscode.Uri) => {
       this.index.besideChanged(uri.fsPath);
       const folder = dirname(uri.fsPath);
-      void this.index.add(this.index.list().filter((f) => dirname(f.file) === folder).map((f) => f.file), this.controller.signal);
+      void this.index.add(
+        this.index
+          .list()
+          .filter((f) => dirname(f.file) === folder)
+          .map((f) => f.file),
+        this.controller.signal,
+      );
     };
     this.disposables.push(
-      watcher, beside,
-      watcher.onDidCreate(read), watcher.onDidChange(read), watcher.onDidDelete((uri) => this.index.remove(uri.fsPath)),
-      beside.onDidCreate(besideChanged), beside.onDidChange(besideChanged), beside.onDidDelete(besideChanged),
+      watcher,
+      beside,
+      watcher.onDidCreate(read),
+      watcher.onDidChange(read),
+      watcher.onDidDelete((uri) => this.index.remove(uri.fsPath)),
+      beside.onDidCreate(besideChanged),
+      beside.onDidChange(besideChanged),
+      beside.onDidDelete(besideChanged),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.scan()),
     );
     await this.scan();
@@ -43,7 +57,10 @@ export class WorkspaceFiles implements vscode.Disposable {
   private async scan(): Promise<void> {
     const started = performance.now();
     const uris = await vscode.workspace.findFiles(REFERENCE_FILES_GLOB, EXCLUDE, MAX_FILES);
-    const files = uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath).sort();
+    const files = uris
+      .filter((u) => u.scheme === 'file')
+      .map((u) => u.fsPath)
+      .sort();
     const found = new Set(files);
     for (const f of this.index.list()) if (!found.has(f.file)) this.index.remove(f.file);
     await this.index.add(files, this.controller.signal);

@@ -53,37 +53,73 @@ function fix(title: string, diagnostic: vscode.Diagnostic, command: vscode.Comma
   return action;
 }
 
-export function imageFixes(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, d: ImageVerdictDiagnostic<unknown>, trusted: boolean): vscode.CodeAction[] {
+export function imageFixes(
+  document: vscode.TextDocument,
+  diagnostic: vscode.Diagnostic,
+  d: ImageVerdictDiagnostic<unknown>,
+  trusted: boolean,
+): vscode.CodeAction[] {
   const target: PolicyFixTarget = { reference: d.reference, file: document.uri.toString() };
   const name = shortName(d.reference);
   const out: vscode.CodeAction[] = [];
   const signers = signersToPin(d.causes);
   for (const s of signers) {
-    out.push(fix(`Pin ${signerWords(s)} as the signer of ${name} in the policy…`, diagnostic, { title: 'Pin signer', command: PolicyFixCommandIds.pinSigner, arguments: [target, s] }, signers.length === 1));
+    out.push(
+      fix(
+        `Pin ${signerWords(s)} as the signer of ${name} in the policy…`,
+        diagnostic,
+        { title: 'Pin signer', command: PolicyFixCommandIds.pinSigner, arguments: [target, s] },
+        signers.length === 1,
+      ),
+    );
   }
   if (d.state === 'unsigned') {
-    out.push(fix(`Add an exception for ${name} to the policy, with a reason…`, diagnostic, { title: 'Add exception', command: PolicyFixCommandIds.addException, arguments: [target] }));
+    out.push(
+      fix(`Add an exception for ${name} to the policy, with a reason…`, diagnostic, {
+        title: 'Add exception',
+        command: PolicyFixCommandIds.addException,
+        arguments: [target],
+      }),
+    );
   }
   if (!trusted) for (const a of out) a.disabled = { reason: RESTRICTED_FIX };
   const platform = d.causes.find((c) => c.digest !== undefined && c.platform !== undefined && c.platform !== 'index')?.digest;
-  out.push(fix(`Show ${name} in the image panel`, diagnostic, { title: 'Show', command: OPEN_IMAGE_PANEL_COMMAND, arguments: [d.reference, ...(platform ? [platform] : [])] }));
+  out.push(
+    fix(`Show ${name} in the image panel`, diagnostic, {
+      title: 'Show',
+      command: OPEN_IMAGE_PANEL_COMMAND,
+      arguments: [d.reference, ...(platform ? [platform] : [])],
+    }),
+  );
   return out;
 }
 
 /** `.Env.NAME` → `NAME`; other variables have no setting. */
 function envNames(variables: readonly string[]): string[] {
-  return variables.flatMap((v) => (/^\.Env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(v)?.[1] ?? [])).filter((v, i, all) => all.indexOf(v) === i);
+  return variables.flatMap((v) => /^\.Env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(v)?.[1] ?? []).filter((v, i, all) => all.indexOf(v) === i);
 }
 
 function envFixes(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, model: GoreleaserModel): vscode.CodeAction[] {
-  const source = [...model.analysis.diagnostics, ...model.release.diagnostics].find((x) => x.code === diagnostic.code && sameRange(diagnostic, document, x.range));
-  return envNames(source?.variables ?? []).map((name) => fix(`Set ${name} in provenanceLens.goreleaser.env…`, diagnostic, { title: 'Set value', command: GoreleaserCommandIds.setEnv, arguments: [name, document.uri.toString()] }, true));
+  const source = [...model.analysis.diagnostics, ...model.release.diagnostics].find(
+    (x) => x.code === diagnostic.code && sameRange(diagnostic, document, x.range),
+  );
+  return envNames(source?.variables ?? []).map((name) =>
+    fix(
+      `Set ${name} in provenanceLens.goreleaser.env…`,
+      diagnostic,
+      { title: 'Set value', command: GoreleaserCommandIds.setEnv, arguments: [name, document.uri.toString()] },
+      true,
+    ),
+  );
 }
 
 export class GoreleaserCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-  constructor(private readonly documents: GoreleaserDocuments, private readonly deps: GoreleaserFeatureDeps) {}
+  constructor(
+    private readonly documents: GoreleaserDocuments,
+    private readonly deps: GoreleaserFeatureDeps,
+  ) {}
 
   async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);

@@ -47,7 +47,13 @@ export function entryLenses(model: GoreleaserModel, state: (reference: string) =
       const reference = i.published === false ? null : serviceReference(i);
       if (reference !== null && seen.has(reference)) continue;
       if (reference !== null) seen.add(reference);
-      images.push({ reference, unresolved: i.unresolved, ...(i.published !== undefined ? { published: i.published } : {}), ...(i.skip ? { skip: i.skip } : {}), ...(reference !== null ? { load: state(reference) } : {}) });
+      images.push({
+        reference,
+        unresolved: i.unresolved,
+        ...(i.published !== undefined ? { published: i.published } : {}),
+        ...(i.skip ? { skip: i.skip } : {}),
+        ...(reference !== null ? { load: state(reference) } : {}),
+      });
     }
     out.push({ label: `${e.section}[${e.index}]`, range: e.range, words: entryWords(images), images });
   }
@@ -80,7 +86,9 @@ function focus(images: readonly EntryImage[]): string | undefined {
 
 function verdictCommand(lens: EntryLens, file: vscode.Uri): vscode.Command {
   const title = lens.words.text;
-  const failure = lens.images.map((i) => i.load).find((l): l is Extract<ImageLoad, { status: 'failed' }> => l?.status === 'failed' && l.failure.code === 'UNAUTHORIZED');
+  const failure = lens.images
+    .map((i) => i.load)
+    .find((l): l is Extract<ImageLoad, { status: 'failed' }> => l?.status === 'failed' && l.failure.code === 'UNAUTHORIZED');
   if (failure?.failure.registry && lens.words.text.includes('sign in')) {
     return { title, command: CommandIds.signIn, arguments: [failure.failure.registry], tooltip: `Sign in to ${failure.failure.registry}` };
   }
@@ -101,9 +109,15 @@ export class GoreleaserCodeLensProvider implements vscode.CodeLensProvider, vsco
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly documents: GoreleaserDocuments, private readonly deps: GoreleaserFeatureDeps) {
+  constructor(
+    private readonly documents: GoreleaserDocuments,
+    private readonly deps: GoreleaserFeatureDeps,
+  ) {
     const stop = deps.service.onDidChange(() => this.redraw());
-    this.disposables.push({ dispose: stop }, documents.onDidChange(() => this.redraw()));
+    this.disposables.push(
+      { dispose: stop },
+      documents.onDidChange(() => this.redraw()),
+    );
   }
 
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
@@ -115,7 +129,15 @@ export class GoreleaserCodeLensProvider implements vscode.CodeLensProvider, vsco
       const range = new vscode.Range(line, 0, line, 0);
       lenses.push(new vscode.CodeLens(range, verdictCommand(lens, document.uri)));
       const reference = focus(lens.images);
-      if (reference) lenses.push(new vscode.CodeLens(range, { title: 'Reveal in Releases', command: GoreleaserCommandIds.reveal, arguments: [reference], tooltip: `Show ${reference} in the Releases view` }));
+      if (reference)
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: 'Reveal in Releases',
+            command: GoreleaserCommandIds.reveal,
+            arguments: [reference],
+            tooltip: `Show ${reference} in the Releases view`,
+          }),
+        );
     }
     return lenses;
   }

@@ -22,7 +22,9 @@ async function reveal(deps: GoreleaserFeatureDeps, reference: unknown): Promise<
     }
   }
   if (!shown) {
-    void vscode.window.showInformationMessage(`${reference} is not in the Releases view: its release is rendered with other values (save the file, or check the tag picked for it).`);
+    void vscode.window.showInformationMessage(
+      `${reference} is not in the Releases view: its release is rendered with other values (save the file, or check the tag picked for it).`,
+    );
   }
   return shown;
 }
@@ -64,9 +66,18 @@ async function setEnv(name: unknown, file?: unknown): Promise<string | undefined
   });
   if (value === undefined) return undefined;
   const inFolder = uri !== undefined && vscode.workspace.workspaceFile !== undefined && vscode.workspace.getWorkspaceFolder(uri) !== undefined;
-  const target = inFolder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target = inFolder
+    ? vscode.ConfigurationTarget.WorkspaceFolder
+    : vscode.workspace.workspaceFolders?.length
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
   const levels = config.inspect<Record<string, string>>(GORELEASER_ENV);
-  const own = target === vscode.ConfigurationTarget.WorkspaceFolder ? levels?.workspaceFolderValue : target === vscode.ConfigurationTarget.Workspace ? levels?.workspaceValue : levels?.globalValue;
+  const own =
+    target === vscode.ConfigurationTarget.WorkspaceFolder
+      ? levels?.workspaceFolderValue
+      : target === vscode.ConfigurationTarget.Workspace
+        ? levels?.workspaceValue
+        : levels?.globalValue;
   await config.update(GORELEASER_ENV, { ...(own ?? {}), [name]: value }, target);
   return value;
 }

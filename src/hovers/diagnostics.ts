@@ -40,17 +40,23 @@ export function modelDiagnostics(model: GoreleaserModel, service: GoreleaserFeat
   };
   const all: EditorDiagnostic[] = [...model.analysis.diagnostics, ...model.release.diagnostics, ...signGapDiagnostics(signedImages(model.release, lookup))];
   const seen = new Set<string>();
-  return all.filter((d) => {
-    const key = `${d.code} ${d.range.start} ${d.range.end} ${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).sort((a, b) => a.range.start - b.range.start);
+  return all
+    .filter((d) => {
+      const key = `${d.code} ${d.range.start} ${d.range.end} ${d.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.range.start - b.range.start);
 }
 
 /** Each published image of the release whose verification is failed, unsigned or unpinned, on its template. */
 export function imageDiagnostics(model: GoreleaserModel, service: GoreleaserFeatureDeps['service']): ImageVerdictDiagnostic<SourceRange>[] {
-  return imageVerdictDiagnostics(goreleaserImageSites(model.release), (r) => service.peek(r), (r) => `${r.start} ${r.end}`);
+  return imageVerdictDiagnostics(
+    goreleaserImageSites(model.release),
+    (r) => service.peek(r),
+    (r) => `${r.start} ${r.end}`,
+  );
 }
 
 const IMAGE_SEVERITY: Record<Exclude<DiagnosticsSeverity, 'off'>, vscode.DiagnosticSeverity> = {
@@ -60,7 +66,11 @@ const IMAGE_SEVERITY: Record<Exclude<DiagnosticsSeverity, 'off'>, vscode.Diagnos
 };
 
 /** The Problems entry of an image: its first cause, the others as related lines on the same text. */
-export function toImageDiagnostic(document: vscode.TextDocument, d: ImageVerdictDiagnostic<SourceRange>, severity: Exclude<DiagnosticsSeverity, 'off'>): vscode.Diagnostic {
+export function toImageDiagnostic(
+  document: vscode.TextDocument,
+  d: ImageVerdictDiagnostic<SourceRange>,
+  severity: Exclude<DiagnosticsSeverity, 'off'>,
+): vscode.Diagnostic {
   const range = toRange(document, d.range);
   const out = new vscode.Diagnostic(range, d.message, IMAGE_SEVERITY[severity]);
   out.source = DIAGNOSTIC_SOURCE;
@@ -74,7 +84,10 @@ export function toDiagnostic(document: vscode.TextDocument, d: EditorDiagnostic)
   const out = new vscode.Diagnostic(toRange(document, d.range), d.message, SEVERITY[d.severity]);
   out.source = DIAGNOSTIC_SOURCE;
   out.code = d.code;
-  if (d.related?.length) out.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(document.uri, toRange(document, r.range)), r.message));
+  if (d.related?.length)
+    out.relatedInformation = d.related.map(
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(document.uri, toRange(document, r.range)), r.message),
+    );
   return out;
 }
 
@@ -83,7 +96,10 @@ export class GoreleaserDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
-  constructor(private readonly documents: GoreleaserDocuments, private readonly deps: GoreleaserFeatureDeps) {
+  constructor(
+    private readonly documents: GoreleaserDocuments,
+    private readonly deps: GoreleaserFeatureDeps,
+  ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, TYPING_DELAY_MS)),
@@ -115,7 +131,10 @@ export class GoreleaserDiagnostics implements vscode.Disposable {
       const severity = diagnosticsSeverity(document.uri);
       const images = model && severity !== 'off' ? imageDiagnostics(model, this.deps.service).map((d) => toImageDiagnostic(document, d, severity)) : [];
       const file = model ? modelDiagnostics(model, this.deps.service).map((d) => toDiagnostic(document, d)) : [];
-      this.collection.set(document.uri, [...file, ...images].sort((a, b) => a.range.start.compareTo(b.range.start)));
+      this.collection.set(
+        document.uri,
+        [...file, ...images].sort((a, b) => a.range.start.compareTo(b.range.start)),
+      );
     } catch (e) {
       this.deps.log.logger.error(`Checking ${document.uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -135,10 +154,13 @@ export class GoreleaserDiagnostics implements vscode.Disposable {
     if (!isGoreleaserDocument(document)) return;
     this.cancel(document);
     const key = document.uri.toString();
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.update(document);
-    }, delay));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.update(document);
+      }, delay),
+    );
   }
 
   private cancel(document: vscode.TextDocument): void {

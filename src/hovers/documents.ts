@@ -85,7 +85,13 @@ export class GoreleaserDocuments implements vscode.Disposable {
     const picked = document.uri.scheme === 'untitled' ? undefined : this.deps.state.releaseTag(file);
     // The setting as it applies to this file: its folder's value in a multi-root workspace; the
     // go.mod beside it for ko's image names, as the CLI's `release` reads it.
-    return buildModel(text, { file, env: goreleaserEnv(document.uri), git, ...(picked !== undefined ? { picked } : {}), ...(modulePath !== undefined ? { modulePath } : {}) });
+    return buildModel(text, {
+      file,
+      env: goreleaserEnv(document.uri),
+      git,
+      ...(picked !== undefined ? { picked } : {}),
+      ...(modulePath !== undefined ? { modulePath } : {}),
+    });
   }
 
   /** Git facts of the file's folder; none in an untrusted workspace or for a non-local file. */

@@ -28,13 +28,20 @@ export const ENV_SETTING = 'provenanceLens.goreleaser.env';
 /** Where the value of an unresolved variable comes from, and how to give it. */
 export function whereToSet(variable: string): string {
   switch (variableSource(variable)) {
-    case 'env': return `an environment variable of the release job: give it a value in the setting ${ENV_SETTING}`;
-    case 'tag': return 'the git tag being released: tag the repository, or pick a tag for this file with "Switch tag…" in the Releases view';
-    case 'git': return 'the git checkout: open the folder as a trusted workspace that is a git repository';
-    case 'config': return 'project_name in this file';
-    case 'module': return 'the Go module: the go.mod beside this file';
-    case 'clock': return 'the time of the release: known only when GoReleaser runs';
-    case 'release': return 'known only while GoReleaser runs';
+    case 'env':
+      return `an environment variable of the release job: give it a value in the setting ${ENV_SETTING}`;
+    case 'tag':
+      return 'the git tag being released: tag the repository, or pick a tag for this file with "Switch tag…" in the Releases view';
+    case 'git':
+      return 'the git checkout: open the folder as a trusted workspace that is a git repository';
+    case 'config':
+      return 'project_name in this file';
+    case 'module':
+      return 'the Go module: the go.mod beside this file';
+    case 'clock':
+      return 'the time of the release: known only when GoReleaser runs';
+    case 'release':
+      return 'known only while GoReleaser runs';
   }
 }
 
@@ -77,9 +84,14 @@ export function imageHover(image: ResolvedImage, reference: string | null, load:
       } else if (load.verificationFailure) reasons = [`Verification could not run: ${load.verificationFailure.message}`];
     } else if (load?.status === 'failed') {
       reasons = [load.failure.message];
-      if (load.failure.code === 'UNAUTHORIZED' && load.failure.registry) links.push(commandLink(`Sign in to ${load.failure.registry}`, ids.signIn, [load.failure.registry]));
+      if (load.failure.code === 'UNAUTHORIZED' && load.failure.registry)
+        links.push(commandLink(`Sign in to ${load.failure.registry}`, ids.signIn, [load.failure.registry]));
     }
-    links.push(commandLink('Verify', ids.verify, [reference]), commandLink('Show provenance', ids.showProvenance, [reference]), commandLink('Reveal in Releases', ids.reveal, [reference]));
+    links.push(
+      commandLink('Verify', ids.verify, [reference]),
+      commandLink('Show provenance', ids.showProvenance, [reference]),
+      commandLink('Reveal in Releases', ids.reveal, [reference]),
+    );
   }
   for (const v of image.unresolved) {
     const name = envName(v);
@@ -114,7 +126,9 @@ export function hoverMarkdown(parts: readonly ImageHover[], max = 4): string {
 
 /** A hover over `--sign-container-identity`: what each signature will claim. */
 export function signHoverMarkdown(sign: ResolvedSign): string {
-  const lines = [`**docker\\_signs\\[${sign.index}\\]** ${codeSpan(sign.id, 80)} · signs ${sign.signs.length === 1 ? '1 image' : `${sign.signs.length} images`}`];
+  const lines = [
+    `**docker\\_signs\\[${sign.index}\\]** ${codeSpan(sign.id, 80)} · signs ${sign.signs.length === 1 ? '1 image' : `${sign.signs.length} images`}`,
+  ];
   lines.push('The signature payload claims this name as `critical.identity.docker-reference`; the signature is stored beside the signed image.');
   sign.claims.slice(0, 6).forEach((c, n) => {
     const signed = c.artifact ?? sign.signs[n]?.preview ?? '(not rendered)';

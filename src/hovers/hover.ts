@@ -39,7 +39,11 @@ export function markdown(value: string): vscode.MarkdownString {
 }
 
 export class GoreleaserHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly documents: GoreleaserDocuments, private readonly deps: GoreleaserFeatureDeps, private readonly waitMs = HOVER_WAIT_MS) {}
+  constructor(
+    private readonly documents: GoreleaserDocuments,
+    private readonly deps: GoreleaserFeatureDeps,
+    private readonly waitMs = HOVER_WAIT_MS,
+  ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const model = await this.documents.model(document);
@@ -53,11 +57,13 @@ export class GoreleaserHoverProvider implements vscode.HoverProvider {
     const images = refs.map((r) => release.images[analysis.references.indexOf(r)]).filter((i): i is ResolvedImage => i !== undefined);
     const linked = abortSignalOf(token);
     try {
-      const parts = await Promise.all(images.slice(0, 4).map(async (image) => {
-        const reference = serviceReference(image);
-        const load = reference === null ? undefined : await loadWithin(this.deps.service, reference, this.waitMs, linked.signal);
-        return imageHover(image, reference, load, HOVER_COMMANDS);
-      }));
+      const parts = await Promise.all(
+        images.slice(0, 4).map(async (image) => {
+          const reference = serviceReference(image);
+          const load = reference === null ? undefined : await loadWithin(this.deps.service, reference, this.waitMs, linked.signal);
+          return imageHover(image, reference, load, HOVER_COMMANDS);
+        }),
+      );
       if (token.isCancellationRequested) return undefined;
       const rest = images.slice(4).map((image) => imageHover(image, serviceReference(image), undefined, HOVER_COMMANDS));
       return new vscode.Hover(markdown(hoverMarkdown([...parts, ...rest])), toRange(document, hoveredRange(images[0]!, offset)));

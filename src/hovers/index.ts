@@ -21,7 +21,9 @@ export function registerGoreleaserFeatures(context: vscode.ExtensionContext, dep
   const lenses = new GoreleaserCodeLensProvider(documents, deps);
   const diagnostics = new GoreleaserDiagnostics(documents, deps);
   context.subscriptions.push(
-    documents, lenses, diagnostics,
+    documents,
+    lenses,
+    diagnostics,
     vscode.languages.registerHoverProvider(GORELEASER_SELECTOR, timedHover(new GoreleaserHoverProvider(documents, deps), deps.log.logger)),
     vscode.languages.registerCodeLensProvider(GORELEASER_SELECTOR, lenses),
     vscode.languages.registerDocumentLinkProvider(GORELEASER_SELECTOR, new GoreleaserLinkProvider(documents)),

@@ -97,15 +97,22 @@ export class ReferenceCodeActions implements vscode.CodeActionProvider {
  * The pin command: reads the image if needed (with a progress notification), pins at once when it
  * is verified under a policy that names it, else asks first and says why.
  */
-export function registerPinDigest(documents: ReferenceDocuments, deps: GoreleaserFeatureDeps, coverage: (reference: string) => boolean | undefined): vscode.Disposable {
+export function registerPinDigest(
+  documents: ReferenceDocuments,
+  deps: GoreleaserFeatureDeps,
+  coverage: (reference: string) => boolean | undefined,
+): vscode.Disposable {
   return vscode.commands.registerCommand(PIN_DIGEST_COMMAND, async (uri: string, siteStart: number, from: string) => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
     const version = document.version;
-    const load = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading ${from}…`, cancellable: true }, (_p, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      return deps.service.ensure(from, controller.signal);
-    });
+    const load = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Reading ${from}…`, cancellable: true },
+      (_p, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return deps.service.ensure(from, controller.signal);
+      },
+    );
     if (load.status === 'idle' || load.status === 'loading') return false;
     if (load.status === 'failed') {
       void vscode.window.showErrorMessage(`${from} could not be read, so there is no digest to pin: ${load.failure.message}`);

@@ -20,12 +20,20 @@ const TYPING_DELAY_MS = 300;
 const LOADED_DELAY_MS = 250;
 
 /** The image-verdict Problems of a model: sites the policy names, not pinned (a pin has drift instead). */
-export function siteVerdictDiagnostics(model: ReferenceModel, peek: GoreleaserFeatureDeps['service']['peek'], coverage: (reference: string) => boolean | undefined): ImageVerdictDiagnostic<ReferenceSite>[] {
+export function siteVerdictDiagnostics(
+  model: ReferenceModel,
+  peek: GoreleaserFeatureDeps['service']['peek'],
+  coverage: (reference: string) => boolean | undefined,
+): ImageVerdictDiagnostic<ReferenceSite>[] {
   const sites = model.sites
     .map((site) => ({ site, reference: siteReference(site) }))
     .filter(({ site, reference }) => reference !== null && coverage(reference) === true && !site.reference?.includes('@'))
     .map(({ site, reference }) => ({ reference, range: site }));
-  return imageVerdictDiagnostics(sites, (r) => peek(r), (s) => `${s.start} ${s.end}`);
+  return imageVerdictDiagnostics(
+    sites,
+    (r) => peek(r),
+    (s) => `${s.start} ${s.end}`,
+  );
 }
 
 export class ReferenceDiagnostics implements vscode.Disposable {
@@ -76,12 +84,19 @@ export class ReferenceDiagnostics implements vscode.Disposable {
     const drifts = model.sites.flatMap((site) => {
       const d = this.drift(site);
       if (d === undefined) return [];
-      const out = new vscode.Diagnostic(new vscode.Range(document.positionAt(site.start), document.positionAt(site.end)), d.message, vscode.DiagnosticSeverity.Warning);
+      const out = new vscode.Diagnostic(
+        new vscode.Range(document.positionAt(site.start), document.positionAt(site.end)),
+        d.message,
+        vscode.DiagnosticSeverity.Warning,
+      );
       out.source = DIAGNOSTIC_SOURCE;
       out.code = DRIFT_CODE;
       return [out];
     });
-    this.collection.set(document.uri, [...images, ...drifts].sort((a, b) => a.range.start.compareTo(b.range.start)));
+    this.collection.set(
+      document.uri,
+      [...images, ...drifts].sort((a, b) => a.range.start.compareTo(b.range.start)),
+    );
   }
 
   private all(delay: number): void {
@@ -93,10 +108,15 @@ export class ReferenceDiagnostics implements vscode.Disposable {
     const key = document.uri.toString();
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.update(document).catch((e: unknown) => this.deps.log.logger.error(`Checking ${document.uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`));
-    }, delay));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.update(document).catch((e: unknown) =>
+          this.deps.log.logger.error(`Checking ${document.uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`),
+        );
+      }, delay),
+    );
   }
 
   dispose(): void {

@@ -27,9 +27,7 @@ export interface ReferenceModel {
 export class ReferenceDocuments implements vscode.Disposable {
   private readonly cache = new Map<string, { version: number; model: Promise<ReferenceModel | undefined> }>();
   private readonly beside = new BesideFiles();
-  private readonly disposables: vscode.Disposable[] = [
-    vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())),
-  ];
+  private readonly disposables: vscode.Disposable[] = [vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString()))];
 
   isReferenceDocument(document: vscode.TextDocument): boolean {
     return vscode.languages.match(REFERENCE_SELECTOR, document) > 0;

@@ -17,24 +17,38 @@ import { loadWords } from './verdict-words';
 /** What the image is to the file, by kind and where it was found. */
 export function referenceRole(kind: FileKind, via: string): string {
   switch (kind) {
-    case 'dockerfile': return via === 'FROM' ? 'base image' : via === '# syntax' ? 'Dockerfile frontend (BuildKit pulls it)' : `image read by ${via}`;
-    case 'compose': return 'service image';
-    case 'kubernetes': return via.includes('volumes[') ? 'image volume' : 'container image';
-    case 'kustomization': return 'image the kustomization sets';
-    case 'helm-values': return 'image of the chart\'s values';
-    case 'github-workflow': return via.endsWith('.uses') ? 'image a step runs' : 'job container image';
-    case 'goreleaser': return 'published image';
+    case 'dockerfile':
+      return via === 'FROM' ? 'base image' : via === '# syntax' ? 'Dockerfile frontend (BuildKit pulls it)' : `image read by ${via}`;
+    case 'compose':
+      return 'service image';
+    case 'kubernetes':
+      return via.includes('volumes[') ? 'image volume' : 'container image';
+    case 'kustomization':
+      return 'image the kustomization sets';
+    case 'helm-values':
+      return "image of the chart's values";
+    case 'github-workflow':
+      return via.endsWith('.uses') ? 'image a step runs' : 'job container image';
+    case 'goreleaser':
+      return 'published image';
   }
 }
 
 /** Where a value the reference waits for comes from, by kind. */
 export function whereFrom(kind: FileKind, variable: string): string {
   switch (kind) {
-    case 'dockerfile': return 'an ARG without a default: given with --build-arg when the image is built';
-    case 'compose': return 'a variable with no value in the .env beside this file: compose takes it from the shell';
-    case 'github-workflow': return 'an expression known only when the workflow runs';
-    case 'helm-values': return variable === 'tag' ? 'no tag is written and the Chart.yaml beside this file has no appVersion' : 'a template value, known only when the chart is rendered';
-    default: return 'a template value, known only when the file is rendered';
+    case 'dockerfile':
+      return 'an ARG without a default: given with --build-arg when the image is built';
+    case 'compose':
+      return 'a variable with no value in the .env beside this file: compose takes it from the shell';
+    case 'github-workflow':
+      return 'an expression known only when the workflow runs';
+    case 'helm-values':
+      return variable === 'tag'
+        ? 'no tag is written and the Chart.yaml beside this file has no appVersion'
+        : 'a template value, known only when the chart is rendered';
+    default:
+      return 'a template value, known only when the file is rendered';
   }
 }
 
@@ -79,8 +93,13 @@ export function referenceHover(input: ReferenceHoverInput, ids: HoverCommands): 
       else if (load?.status === 'failed') reasons = [load.failure.message];
     }
     if (input.drift !== undefined) reasons = [input.drift, ...reasons];
-    if (load?.status === 'failed' && load.failure.code === 'UNAUTHORIZED' && load.failure.registry) links.push(commandLink(`Sign in to ${load.failure.registry}`, ids.signIn, [load.failure.registry]));
-    links.push(commandLink('Verify', ids.verify, [reference]), commandLink('Show provenance', ids.showProvenance, [reference]), commandLink('Reveal in Releases', ids.reveal, [reference]));
+    if (load?.status === 'failed' && load.failure.code === 'UNAUTHORIZED' && load.failure.registry)
+      links.push(commandLink(`Sign in to ${load.failure.registry}`, ids.signIn, [load.failure.registry]));
+    links.push(
+      commandLink('Verify', ids.verify, [reference]),
+      commandLink('Show provenance', ids.showProvenance, [reference]),
+      commandLink('Reveal in Releases', ids.reveal, [reference]),
+    );
   }
   return {
     origin: site.via,

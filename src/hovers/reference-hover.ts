@@ -35,14 +35,20 @@ export class ReferenceHoverProvider implements vscode.HoverProvider {
     const linked = abortSignalOf(token);
     try {
       const tag = reference !== null && site.reference?.includes('@') ? serviceReference({ reference: tagOf(site.reference) ?? null }) : null;
-      const [load] = reference === null ? [undefined] : await Promise.all([
-        loadWithin(this.deps.service, reference, HOVER_WAIT_MS, linked.signal),
-        tag !== null ? loadWithin(this.deps.service, tag, HOVER_WAIT_MS, linked.signal) : undefined,
-      ]);
+      const [load] =
+        reference === null
+          ? [undefined]
+          : await Promise.all([
+              loadWithin(this.deps.service, reference, HOVER_WAIT_MS, linked.signal),
+              tag !== null ? loadWithin(this.deps.service, tag, HOVER_WAIT_MS, linked.signal) : undefined,
+            ]);
       if (token.isCancellationRequested) return undefined;
       const covered = reference === null ? undefined : this.coverage(reference);
       const drift = this.drift(site);
-      const hover = referenceHover({ kind: model.kind, site, reference, load, covered, ...(drift !== undefined ? { drift: drift.message } : {}) }, HOVER_COMMANDS);
+      const hover = referenceHover(
+        { kind: model.kind, site, reference, load, covered, ...(drift !== undefined ? { drift: drift.message } : {}) },
+        HOVER_COMMANDS,
+      );
       return new vscode.Hover(markdown(hoverMarkdown([hover])), toRange(document, site));
     } finally {
       linked.dispose();

@@ -17,20 +17,35 @@ export class ReferenceCodeLensProvider implements vscode.CodeLensProvider, vscod
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly documents: ReferenceDocuments, private readonly deps: GoreleaserFeatureDeps, private readonly coverage: (reference: string) => boolean | undefined, coverageChanged: vscode.Event<void>) {
+  constructor(
+    private readonly documents: ReferenceDocuments,
+    private readonly deps: GoreleaserFeatureDeps,
+    private readonly coverage: (reference: string) => boolean | undefined,
+    coverageChanged: vscode.Event<void>,
+  ) {
     const stop = deps.service.onDidChange(() => this.redraw());
-    this.disposables.push({ dispose: stop }, coverageChanged(() => this.redraw()));
+    this.disposables.push(
+      { dispose: stop },
+      coverageChanged(() => this.redraw()),
+    );
   }
 
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     const model = await this.documents.model(document);
     if (!model || token.isCancellationRequested) return [];
-    const sites = model.sites.map((site) => ({ site, reference: siteReference(site) })).filter((x): x is { site: typeof x.site; reference: string } => x.reference !== null);
+    const sites = model.sites
+      .map((site) => ({ site, reference: siteReference(site) }))
+      .filter((x): x is { site: typeof x.site; reference: string } => x.reference !== null);
     if (sites.length < 2) return [];
     return sites.map(({ site, reference }) => {
       const line = site.line - 1;
       const title = lensWords(reference, this.deps.service.peek(reference), this.coverage(reference));
-      return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title, command: CommandIds.verifyImage, arguments: [reference], tooltip: `Verify ${reference}` });
+      return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+        title,
+        command: CommandIds.verifyImage,
+        arguments: [reference],
+        tooltip: `Verify ${reference}`,
+      });
     });
   }
 

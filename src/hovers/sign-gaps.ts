@@ -68,9 +68,10 @@ export function signGapDiagnostics(states: readonly SignedImageState[]): EditorD
     seen.add(key);
     const who = `docker_signs[${s.sign.index}] (${s.sign.id})`;
     const what = `${s.reference} (pushed digest ${short(s.digest ?? '')})`;
-    const why = s.own === 'unsigned'
-      ? 'has no signature on that digest'
-      : `has signatures on that digest, but none verifies with the identity the policy expects${firstReason(s.load.verification)}`;
+    const why =
+      s.own === 'unsigned'
+        ? 'has no signature on that digest'
+        : `has signatures on that digest, but none verifies with the identity the policy expects${firstReason(s.load.verification)}`;
     const related = [{ message: `${who} signs this image`, range: s.sign.identity?.range ?? s.range }];
     out.push({ code: SIGN_MISSING, severity: 'warning', range: s.range, message: `${who} should sign ${what}, but the registry copy ${why}.`, related });
   }

@@ -44,12 +44,21 @@ const SKIP_WORDS: Record<SkipReason, string> = {
 export function failureWords(f: LoadFailure): Words {
   const notChecked = (text: string): Words => ({ text, tone: VERDICTS['not-checked'].tone, state: 'not-checked' });
   switch (f.code) {
-    case 'UNAUTHORIZED': return notChecked('not checked: sign in');
-    case 'DENIED': return notChecked('not checked: access denied');
-    case 'NOT_FOUND': case 'MANIFEST_UNKNOWN': return notChecked('not found in the registry');
-    case 'RATE_LIMITED': return notChecked('not checked: rate limited');
-    case 'TIMEOUT': case 'NETWORK': case 'TLS': return notChecked('not checked: registry unreachable');
-    default: return notChecked(VERDICTS['not-checked'].long);
+    case 'UNAUTHORIZED':
+      return notChecked('not checked: sign in');
+    case 'DENIED':
+      return notChecked('not checked: access denied');
+    case 'NOT_FOUND':
+    case 'MANIFEST_UNKNOWN':
+      return notChecked('not found in the registry');
+    case 'RATE_LIMITED':
+      return notChecked('not checked: rate limited');
+    case 'TIMEOUT':
+    case 'NETWORK':
+    case 'TLS':
+      return notChecked('not checked: registry unreachable');
+    default:
+      return notChecked(VERDICTS['not-checked'].long);
   }
 }
 
@@ -73,7 +82,6 @@ export function loadWords(load: ImageLoad | undefined): Words {
   return short === undefined ? words : { ...words, cause: { short, message: causes[0]!.message } };
 }
 
-
 /** Platforms of the loaded images, each counted once. */
 function platformCount(images: readonly EntryImage[]): number {
   const all = new Set<string>();
@@ -92,7 +100,10 @@ export function entryWords(images: readonly EntryImage[]): Words {
   const rendered = pushed.filter((i): i is EntryImage & { reference: string } => i.reference !== null);
   if (rendered.length === 0) {
     const vars = [...new Set(pushed.flatMap((i) => i.unresolved))];
-    return { text: vars.length ? `needs ${vars.slice(0, 2).join(', ')}${vars.length > 2 ? ` and ${vars.length - 2} more` : ''}` : 'cannot be rendered', tone: 'warn' };
+    return {
+      text: vars.length ? `needs ${vars.slice(0, 2).join(', ')}${vars.length > 2 ? ` and ${vars.length - 2} more` : ''}` : 'cannot be rendered',
+      tone: 'warn',
+    };
   }
   // One image per reference: an entry that pushes `:v1` and `:latest` of the same digest counts both.
   const words = rendered.map((i) => loadWords(i.load));

@@ -59,8 +59,18 @@ export function registerWorkspaceReferences(context: vscode.ExtensionContext, de
     }, RELEASE_DELAY_MS);
   });
   context.subscriptions.push(
-    files, coverage, documents, lenses, diagnostics, { dispose: () => void reader.close() },
-    { dispose: () => { stopIndex(); if (timer) clearTimeout(timer); } },
+    files,
+    coverage,
+    documents,
+    lenses,
+    diagnostics,
+    { dispose: () => void reader.close() },
+    {
+      dispose: () => {
+        stopIndex();
+        if (timer) clearTimeout(timer);
+      },
+    },
     coverage.onDidChange(() => deps.tree.setCoverage(covers)),
     vscode.workspace.onDidSaveTextDocument((d) => {
       if (/[\\/](?:\.env|Chart\.yaml)$/.test(d.uri.fsPath)) documents.besideChanged(d.uri.fsPath);
@@ -71,7 +81,9 @@ export function registerWorkspaceReferences(context: vscode.ExtensionContext, de
     registerPinDigest(documents, deps, covers),
   );
   // After activation, off its path: the search and the reads run while the editor is in use.
-  const scanned = after.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))).then(() => files.start())
+  const scanned = after
+    .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
+    .then(() => files.start())
     .catch((e: unknown) => deps.log.logger.error(`Reading the workspace's image references failed: ${e instanceof Error ? e.message : String(e)}`));
   return { index, coverage, diagnostics, scanned };
 }

@@ -53,8 +53,18 @@ export interface VerdictWords {
  * stated exception, and verified last.
  */
 export const SEVERITY: readonly VerdictState[] = [
-  'failed', 'unsigned', 'nothing-found', 'attestations-only', 'partly-signed', 'not-checked', 'incomplete',
-  'unpinned', 'not-verified', 'signature-found', 'excepted', 'verified',
+  'failed',
+  'unsigned',
+  'nothing-found',
+  'attestations-only',
+  'partly-signed',
+  'not-checked',
+  'incomplete',
+  'unpinned',
+  'not-verified',
+  'signature-found',
+  'excepted',
+  'verified',
 ];
 
 const WARN = 'list.warningForeground';

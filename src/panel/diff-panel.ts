@@ -29,7 +29,13 @@ export class DiffPanel extends PagePanel {
   /** "fleet-agent:v0.12.0 ↔ fleet-agent:v0.13.0": the tab's title, and what `loading` and `error` name. */
   readonly title: string;
 
-  constructor(panel: vscode.WebviewPanel, readonly oldReference: string, readonly newReference: string, private readonly deps: DiffPanelDeps, extensionUri: vscode.Uri) {
+  constructor(
+    panel: vscode.WebviewPanel,
+    readonly oldReference: string,
+    readonly newReference: string,
+    private readonly deps: DiffPanelDeps,
+    extensionUri: vscode.Uri,
+  ) {
     super(panel, deps, extensionUri, 'diff view');
     this.title = diffTitle(oldReference, newReference);
     void this.load(false);
@@ -60,9 +66,12 @@ export class DiffPanel extends PagePanel {
 
   protected current(): HostMessage {
     switch (this.view.kind) {
-      case 'loading': return { type: 'loading', reference: this.title };
-      case 'error': return { type: 'error', reference: this.title, code: this.view.code, message: this.view.message };
-      case 'diff': return { type: 'diff', diff: this.view.diff };
+      case 'loading':
+        return { type: 'loading', reference: this.title };
+      case 'error':
+        return { type: 'error', reference: this.title, code: this.view.code, message: this.view.message };
+      case 'diff':
+        return { type: 'diff', diff: this.view.diff };
     }
   }
 
@@ -99,13 +108,21 @@ export function showDiffPanel(context: PanelContext, oldReference: string, newRe
     existing.panel.reveal();
     return existing;
   }
-  const panel = vscode.window.createWebviewPanel(DIFF_PANEL_VIEW_TYPE, diffTitle(oldReference, newReference), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(context.extensionUri));
+  const panel = vscode.window.createWebviewPanel(
+    DIFF_PANEL_VIEW_TYPE,
+    diffTitle(oldReference, newReference),
+    { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+    webviewOptions(context.extensionUri),
+  );
   return adopt(panel, context, oldReference, newReference, deps);
 }
 
 /** Brings diff views back after a window reload: the state names the two images; they are compared again. */
 class DiffPanelSerializer implements vscode.WebviewPanelSerializer<unknown> {
-  constructor(private readonly context: PanelContext, private readonly deps: DiffPanelDeps) {}
+  constructor(
+    private readonly context: PanelContext,
+    private readonly deps: DiffPanelDeps,
+  ) {}
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const pair = parsePanelState(state)?.compare;

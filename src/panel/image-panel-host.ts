@@ -72,7 +72,10 @@ export class ImagePanel extends PagePanel {
     try {
       const s = await this.deps.load(this.reference, { signal, refresh });
       if (signal.aborted) return;
-      const failures = { ...(s.verificationFailure ? { verificationFailure: s.verificationFailure } : {}), ...(s.provenanceFailure ? { provenanceFailure: s.provenanceFailure } : {}) };
+      const failures = {
+        ...(s.verificationFailure ? { verificationFailure: s.verificationFailure } : {}),
+        ...(s.provenanceFailure ? { provenanceFailure: s.provenanceFailure } : {}),
+      };
       this.setView({ kind: 'model', model: toPanelModel(s.graph, s.verification, s.provenance, failures) });
     } catch (e) {
       if (signal.aborted) return;
@@ -87,9 +90,12 @@ export class ImagePanel extends PagePanel {
 
   protected current(): HostMessage {
     switch (this.view.kind) {
-      case 'loading': return { type: 'loading', reference: this.reference };
-      case 'error': return { type: 'error', reference: this.reference, code: this.view.code, message: this.view.message };
-      case 'model': return { type: 'show', model: this.view.model, ...(this.platform !== undefined ? { platform: this.platform } : {}) };
+      case 'loading':
+        return { type: 'loading', reference: this.reference };
+      case 'error':
+        return { type: 'error', reference: this.reference, code: this.view.code, message: this.view.message };
+      case 'model':
+        return { type: 'show', model: this.view.model, ...(this.platform !== undefined ? { platform: this.platform } : {}) };
     }
   }
 

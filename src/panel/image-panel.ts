@@ -95,7 +95,10 @@ export function showImagePanel(context: PanelContext, reference: string, deps: I
 
 /** Brings panels back after a window reload: the state is the reference (and platform); it fetches again. */
 class ImagePanelSerializer implements vscode.WebviewPanelSerializer<unknown> {
-  constructor(private readonly context: PanelContext, private readonly deps: ImagePanelDeps) {}
+  constructor(
+    private readonly context: PanelContext,
+    private readonly deps: ImagePanelDeps,
+  ) {}
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const restored = parsePanelState(state);

@@ -10,16 +10,26 @@
 /** Longer URLs are not links; they are still shown (and copyable) as text. */
 export const MAX_LINK_LENGTH = 4096;
 
-export type LinkCheck =
-  | { readonly ok: true; readonly url: string }
-  | { readonly ok: false; readonly reason: string };
+export type LinkCheck = { readonly ok: true; readonly url: string } | { readonly ok: false; readonly reason: string };
 
 // C0/C1 controls, whitespace, bidi controls and invisible format characters: a URL holding any
 // of them is refused rather than cleaned, so what is shown is exactly what is opened.
 const UNSAFE_RANGES: ReadonlyArray<readonly [number, number]> = [
-  [0x0000, 0x0020], [0x007f, 0x00a0], [0x00ad, 0x00ad], [0x061c, 0x061c], [0x115f, 0x1160], [0x1680, 0x1680],
-  [0x180e, 0x180e], [0x2000, 0x200f], [0x2028, 0x202f], [0x205f, 0x206f], [0x3000, 0x3000], [0x3164, 0x3164],
-  [0xfe00, 0xfe0f], [0xfeff, 0xfeff], [0xfff0, 0xffff],
+  [0x0000, 0x0020],
+  [0x007f, 0x00a0],
+  [0x00ad, 0x00ad],
+  [0x061c, 0x061c],
+  [0x115f, 0x1160],
+  [0x1680, 0x1680],
+  [0x180e, 0x180e],
+  [0x2000, 0x200f],
+  [0x2028, 0x202f],
+  [0x205f, 0x206f],
+  [0x3000, 0x3000],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xfff0, 0xffff],
 ];
 
 function hasUnsafeChar(value: string): boolean {

@@ -30,7 +30,11 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
       // Length is links.ts's business: it says why a URL was refused.
       return keys === 'type,url' && typeof value.url === 'string' ? { type: 'openLink', url: value.url } : undefined;
     case 'copy':
-      return keys === 'label,text,type' && typeof value.text === 'string' && value.text.length <= MAX_COPY_CHARS && typeof value.label === 'string' && LABEL.test(value.label)
+      return keys === 'label,text,type' &&
+        typeof value.text === 'string' &&
+        value.text.length <= MAX_COPY_CHARS &&
+        typeof value.label === 'string' &&
+        LABEL.test(value.label)
         ? { type: 'copy', text: value.text, label: value.label }
         : undefined;
     case 'selectPlatform':

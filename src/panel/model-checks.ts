@@ -96,7 +96,14 @@ export function formatLabel(a: Pick<Artifact, 'format' | 'tag' | 'discovery' | '
 }
 
 /** One graph artifact with its verification (same index in `ImageVerification.artifacts`), if any. */
-export function panelArtifact(graph: ImageGraph, a: Artifact, index: number, v: ArtifactVerification | undefined, ctx: CheckContext, cause?: string): PanelArtifact {
+export function panelArtifact(
+  graph: ImageGraph,
+  a: Artifact,
+  index: number,
+  v: ArtifactVerification | undefined,
+  ctx: CheckContext,
+  cause?: string,
+): PanelArtifact {
   const predicateType = v?.predicateType ?? a.predicateType;
   const facts: PanelFact[] = [
     { label: 'Covers', value: `${coversLabel(graph, a.coversDigest)} (${a.coversDigest})` },

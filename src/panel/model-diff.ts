@@ -1,7 +1,23 @@
 // The diff view's model: a comparison from src/diff (the engine of `provenance-lens diff`) in
 // that command's words (src/diff/words.ts), as plain JSON for the page. Values are passed as the
 // images wrote them; the page renders every one as text.
-import { ATTESTATION_CHANGE_WORDS, attestationsSummary, FROM_WORDS, NO_CHANGE, NO_WARNINGS, PLATFORM_CHANGE_WORDS, SIGNER_CHANGE_WORDS, attestationRows, packageMark, platformCounts, provenanceSummary, sbomSummary, signerRows, signersSummary, valueWords } from '../diff';
+import {
+  ATTESTATION_CHANGE_WORDS,
+  attestationsSummary,
+  FROM_WORDS,
+  NO_CHANGE,
+  NO_WARNINGS,
+  PLATFORM_CHANGE_WORDS,
+  SIGNER_CHANGE_WORDS,
+  attestationRows,
+  packageMark,
+  platformCounts,
+  provenanceSummary,
+  sbomSummary,
+  signerRows,
+  signersSummary,
+  valueWords,
+} from '../diff';
 import type { DiffImage, ImageDiff } from '../diff';
 import type { PanelDiff, PanelDiffImage, PanelDiffPlatform, PanelDiffProvenanceGroup } from '../protocol/panel';
 import { diffTitle, shortImageName } from './diff-title';
@@ -62,7 +78,9 @@ function provenance(d: ImageDiff): PanelDiffProvenanceGroup[] {
 export function toPanelDiff(d: ImageDiff, digests: PlatformDigests, maxPackages = DIFF_VIEW_MAX_PACKAGES): PanelDiff {
   const signers = signerRows(d.signers);
   const attestations = attestationRows(d.attestations);
-  const packages = d.sbom.slice(0, maxPackages).map((c) => ({ platform: c.platform, mark: packageMark(c), package: c.package, old: valueWords(c.old), new: valueWords(c.new) }));
+  const packages = d.sbom
+    .slice(0, maxPackages)
+    .map((c) => ({ platform: c.platform, mark: packageMark(c), package: c.package, old: valueWords(c.old), new: valueWords(c.new) }));
   return {
     title: diffTitle(d.old.reference, d.new.reference),
     old: image(d.old),
@@ -72,15 +90,21 @@ export function toPanelDiff(d: ImageDiff, digests: PlatformDigests, maxPackages 
     warnings: d.warnings.map((w) => ({ code: w.code, message: w.message })),
     noWarnings: NO_WARNINGS,
     platforms: {
-      title: 'Platforms', summary: platformCounts(d.platforms), rows: platforms(d, digests),
+      title: 'Platforms',
+      summary: platformCounts(d.platforms),
+      rows: platforms(d, digests),
       changed: d.platforms.added.length + d.platforms.removed.length + d.platforms.changed.length > 0,
     },
     signers: {
-      title: 'Signers', summary: signersSummary(d.signers), changed: d.signers.changed,
+      title: 'Signers',
+      summary: signersSummary(d.signers),
+      changed: d.signers.changed,
       rows: signers.map((r) => ({ change: r.change, words: SIGNER_CHANGE_WORDS[r.change], signer: r.text })),
     },
     attestations: {
-      title: 'Attestations', summary: attestationsSummary(d.attestations), changed: attestations.length > 0,
+      title: 'Attestations',
+      summary: attestationsSummary(d.attestations),
+      changed: attestations.length > 0,
       rows: attestations.map((r) => ({ change: r.change, words: ATTESTATION_CHANGE_WORDS[r.change], predicateType: r.predicateType })),
     },
     provenance: { title: 'Provenance', summary: provenanceSummary(d.provenance.length), changed: d.provenance.length > 0, groups: provenance(d) },

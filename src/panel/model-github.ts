@@ -26,7 +26,10 @@ function certificateWorkflow(uri: string | undefined, repository: string | undef
   if (uri === undefined) return undefined;
   const at = uri.lastIndexOf('@');
   const file = at > 0 ? uri.slice(0, at) : uri;
-  const path = repository !== undefined && file.toLowerCase().startsWith(`${repository.replace(/\/+$/, '').toLowerCase()}/`) ? file.slice(repository.replace(/\/+$/, '').length + 1) : file;
+  const path =
+    repository !== undefined && file.toLowerCase().startsWith(`${repository.replace(/\/+$/, '').toLowerCase()}/`)
+      ? file.slice(repository.replace(/\/+$/, '').length + 1)
+      : file;
   return workflowText(path, at > 0 ? uri.slice(at + 1) : undefined);
 }
 
@@ -40,7 +43,12 @@ export function githubRunFacts(s: ProvenanceSummary | undefined, claims: GithubC
   if (!github && claims === undefined) return [];
   const wf = github ? s?.workflow : undefined;
   const out: PanelFact[] = [];
-  const add = (label: string, fromStatement: string | undefined, fromCertificate: string | undefined, extra: (v: string) => Partial<PanelFact> = () => ({})): void => {
+  const add = (
+    label: string,
+    fromStatement: string | undefined,
+    fromCertificate: string | undefined,
+    extra: (v: string) => Partial<PanelFact> = () => ({}),
+  ): void => {
     const first = fromStatement ?? fromCertificate;
     if (first === undefined || first === '') return;
     out.push({ label, value: first, ...extra(first) });
@@ -57,14 +65,16 @@ export function githubRunFacts(s: ProvenanceSummary | undefined, claims: GithubC
   add('Workflow', workflowText(wf?.path, wf?.ref), callerWorkflow);
   // A reusable workflow signs for its caller: the SAN names it, not the caller's file.
   const signer = certificateWorkflow(claims?.signerWorkflow, undefined);
-  if (claims?.signerWorkflow !== undefined && claims.signerWorkflow !== claims.workflow) out.push({ label: 'Signed by workflow', value: signer ?? claims.signerWorkflow });
+  if (claims?.signerWorkflow !== undefined && claims.signerWorkflow !== claims.workflow)
+    out.push({ label: 'Signed by workflow', value: signer ?? claims.signerWorkflow });
   const runFromStatement = github ? (s?.runUrl ?? s?.invocationId) : undefined;
   add('Run', runFromStatement, claims?.run, (v) => (isRunUrl(v) ? link(v) : {}));
   add('Trigger', github ? s?.trigger : undefined, claims?.trigger);
   add('Runner environment', wf?.runnerEnvironment, claims?.runnerEnvironment);
   // The statement's commit is among the source facts already; the certificate's is said when it adds something.
   const commit = s?.source?.commit;
-  if (claims?.commit !== undefined && (commit === undefined || !same(commit, claims.commit))) out.push({ label: commit === undefined ? 'Commit' : 'Commit (signing certificate)', value: claims.commit, mono: true });
+  if (claims?.commit !== undefined && (commit === undefined || !same(commit, claims.commit)))
+    out.push({ label: commit === undefined ? 'Commit' : 'Commit (signing certificate)', value: claims.commit, mono: true });
   add('Visibility at signing', undefined, claims?.visibility);
   return out;
 }

@@ -17,7 +17,17 @@ import { causeShort } from '../releases/cause-words';
 import { instanceName } from '../releases/artifact-words';
 import { plural, sentence } from '../views/verdict-text';
 import type { ArtifactState, EngineState } from '../model/verdict';
-import type { ArtifactState as ProtocolArtifactState, PanelModel, PanelNotice, PanelPlatform, PanelRaw, PanelSbom, PanelStateWords, PanelVerdict, VerdictState } from '../protocol/panel';
+import type {
+  ArtifactState as ProtocolArtifactState,
+  PanelModel,
+  PanelNotice,
+  PanelPlatform,
+  PanelRaw,
+  PanelSbom,
+  PanelStateWords,
+  PanelVerdict,
+  VerdictState,
+} from '../protocol/panel';
 
 /** A part that could not be computed, with its code: shown as a notice, the rest still stands. */
 export interface PartFailure {
@@ -40,10 +50,12 @@ type _ArtifactStatesAgree = Holds<Same<ProtocolArtifactState, ArtifactState | 'n
 
 /** The vocabulary as the page reads it. */
 export const PANEL_STATES: Readonly<Record<VerdictState, PanelStateWords>> = Object.fromEntries(
-  (Object.keys(VERDICTS) as VerdictState[]).filter((s) => s === 'not-verified' || isEngineState(s)).map((s) => {
-    const { long, codicon } = VERDICTS[s];
-    return [s, { label: `${long.charAt(0).toUpperCase()}${long.slice(1)}`, words: long, icon: codicon }];
-  }),
+  (Object.keys(VERDICTS) as VerdictState[])
+    .filter((s) => s === 'not-verified' || isEngineState(s))
+    .map((s) => {
+      const { long, codicon } = VERDICTS[s];
+      return [s, { label: `${long.charAt(0).toUpperCase()}${long.slice(1)}`, words: long, icon: codicon }];
+    }),
 ) as Record<VerdictState, PanelStateWords>;
 
 export function toPanelModel(graph: ImageGraph, verification?: ImageVerification, provenance?: ProvenanceReport, options: PanelModelOptions = {}): PanelModel {
@@ -56,16 +68,22 @@ export function toPanelModel(graph: ImageGraph, verification?: ImageVerification
   const platformList = platforms(graph, verification);
   const focus = worstPlatform(platformList);
   const provenanceList = provenance ? panelProvenance(provenance, verification, graph) : [];
-  const sboms: PanelSbom[] = artifacts.flatMap((a, i) => (a.kind !== 'sbom' ? [] : [{
-    id: `sbom-${i}`,
-    ...(a.predicateType ? { predicateType: a.predicateType } : {}),
-    standard: sbomStandard(a.predicateType, graph.artifacts[i]?.artifactType ?? a.mediaType),
-    formatLabel: a.formatLabel,
-    coversDigest: a.coversDigest,
-    coversLabel: a.coversLabel,
-    digest: a.digest,
-    state: a.state,
-  }]));
+  const sboms: PanelSbom[] = artifacts.flatMap((a, i) =>
+    a.kind !== 'sbom'
+      ? []
+      : [
+          {
+            id: `sbom-${i}`,
+            ...(a.predicateType ? { predicateType: a.predicateType } : {}),
+            standard: sbomStandard(a.predicateType, graph.artifacts[i]?.artifactType ?? a.mediaType),
+            formatLabel: a.formatLabel,
+            coversDigest: a.coversDigest,
+            coversLabel: a.coversLabel,
+            digest: a.digest,
+            state: a.state,
+          },
+        ],
+  );
   const predicateTypes = [...new Set(artifacts.filter((a) => a.kind !== 'signature' && a.predicateType).map((a) => a.predicateType!))].sort();
 
   return {
@@ -156,17 +174,31 @@ export function worstPlatform(list: readonly PanelPlatform[]): string | undefine
   return list.find((p) => p.state === worst)?.digest;
 }
 
-function notices(graph: ImageGraph, verification: ImageVerification | undefined, provenance: ProvenanceReport | undefined, o: PanelModelOptions): PanelNotice[] {
+function notices(
+  graph: ImageGraph,
+  verification: ImageVerification | undefined,
+  provenance: ProvenanceReport | undefined,
+  o: PanelModelOptions,
+): PanelNotice[] {
   const out: PanelNotice[] = [];
-  if (o.verificationFailure) out.push({ severity: 'error', message: `Signatures could not be verified: ${o.verificationFailure.message} [${o.verificationFailure.code}]` });
-  else if (verification === undefined) out.push({ severity: 'info', message: 'Signatures were not checked: this shows what the registry holds, not who signed it.' });
+  if (o.verificationFailure)
+    out.push({ severity: 'error', message: `Signatures could not be verified: ${o.verificationFailure.message} [${o.verificationFailure.code}]` });
+  else if (verification === undefined)
+    out.push({ severity: 'info', message: 'Signatures were not checked: this shows what the registry holds, not who signed it.' });
   if (verification?.verdict.state === 'unpinned') out.push(pinNotice(verification));
-  if (o.provenanceFailure) out.push({ severity: 'warn', message: `Provenance could not be read: ${o.provenanceFailure.message} [${o.provenanceFailure.code}]` });
+  if (o.provenanceFailure)
+    out.push({ severity: 'warn', message: `Provenance could not be read: ${o.provenanceFailure.message} [${o.provenanceFailure.code}]` });
   if (graph.problems.length > 0) {
-    out.push({ severity: 'warn', message: `${plural(graph.problems.length, 'part')} of the image could not be read; what they hold is not shown and counts as not checked, never as unsigned.` });
+    out.push({
+      severity: 'warn',
+      message: `${plural(graph.problems.length, 'part')} of the image could not be read; what they hold is not shown and counts as not checked, never as unsigned.`,
+    });
   }
   if (provenance !== undefined && provenance.digest !== graph.digest) {
-    out.push({ severity: 'warn', message: `The provenance was read for ${provenance.digest}, not ${graph.digest}: the tag moved between the two reads. Refresh.` });
+    out.push({
+      severity: 'warn',
+      message: `The provenance was read for ${provenance.digest}, not ${graph.digest}: the tag moved between the two reads. Refresh.`,
+    });
   }
   return out;
 }
@@ -176,11 +208,17 @@ function notices(graph: ImageGraph, verification: ImageVerification | undefined,
  * whether a signer is the release workflow is the user's call (as the CLI's hint).
  */
 function pinNotice(verification: ImageVerification): PanelNotice {
-  const pins = unpinnedSigners(verification).slice(0, 2).map((s) => `identity: ${JSON.stringify(s.identity)}${s.issuer !== undefined ? ` and issuer: ${JSON.stringify(s.issuer)}` : ''}`);
-  const how = pins.length > 0
-    ? ` If the signer is your release workflow, pin it in the workspace's .provenance-lens.yaml under defaults: ${pins.join('; or ')}.`
-    : ' Pin the signer (identity and issuer, or a key) in the workspace\'s .provenance-lens.yaml.';
-  return { severity: 'warn', message: `No signer is pinned for this image, so its valid signatures are not "verified": anyone can obtain a Sigstore certificate.${how} Another file can be named in the setting provenanceLens.policyFile.` };
+  const pins = unpinnedSigners(verification)
+    .slice(0, 2)
+    .map((s) => `identity: ${JSON.stringify(s.identity)}${s.issuer !== undefined ? ` and issuer: ${JSON.stringify(s.issuer)}` : ''}`);
+  const how =
+    pins.length > 0
+      ? ` If the signer is your release workflow, pin it in the workspace's .provenance-lens.yaml under defaults: ${pins.join('; or ')}.`
+      : " Pin the signer (identity and issuer, or a key) in the workspace's .provenance-lens.yaml.";
+  return {
+    severity: 'warn',
+    message: `No signer is pinned for this image, so its valid signatures are not "verified": anyone can obtain a Sigstore certificate.${how} Another file can be named in the setting provenanceLens.policyFile.`,
+  };
 }
 
 function raw(graph: ImageGraph, verification: ImageVerification | undefined): PanelRaw[] {
@@ -196,4 +234,3 @@ function sbomStandard(predicateType: string | undefined, type: string): string {
   if (t.includes('syft')) return 'Syft JSON';
   return predicateType ?? type;
 }
-

@@ -45,15 +45,28 @@ export abstract class PagePanel implements vscode.Disposable {
   readonly onDidRefuseMessage = this.refused.event;
 
   /** `what`: how the log names this kind of panel ("image panel", "diff view"). */
-  constructor(readonly panel: vscode.WebviewPanel, private readonly requests: PageRequestDeps, extensionUri: vscode.Uri, private readonly what: string) {
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly requests: PageRequestDeps,
+    extensionUri: vscode.Uri,
+    private readonly what: string,
+  ) {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => this.handlePageMessage(m)),
       // Hidden without retainContextWhenHidden, the page is thrown away; shown again, it reloads and says ready.
-      panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
       panel.onDidDispose(() => this.dispose()),
     );
     const uri = (...path: string[]): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
-    panel.webview.html = pageHtml({ cspSource: panel.webview.cspSource, nonce: makeNonce(), script: uri('dist', 'webview.js'), stylesheet: uri('media', 'webview.css'), codicons: uri('dist', 'codicons', 'codicon.css') });
+    panel.webview.html = pageHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: makeNonce(),
+      script: uri('dist', 'webview.js'),
+      stylesheet: uri('media', 'webview.css'),
+      codicons: uri('dist', 'codicons', 'codicon.css'),
+    });
   }
 
   /** What the page is to show now: the answer to every `ready`. */
@@ -111,7 +124,8 @@ export abstract class PagePanel implements vscode.Disposable {
     this.received.fire(message);
     switch (message.type) {
       case 'ready':
-        if (message.version !== PANEL_PROTOCOL_VERSION) this.requests.log?.warn(`${this.what}: page protocol ${message.version}, host ${PANEL_PROTOCOL_VERSION}`);
+        if (message.version !== PANEL_PROTOCOL_VERSION)
+          this.requests.log?.warn(`${this.what}: page protocol ${message.version}, host ${PANEL_PROTOCOL_VERSION}`);
         this.ready = true;
         this.post(this.current());
         return;

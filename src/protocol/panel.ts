@@ -376,7 +376,10 @@ export interface PanelDiff {
   readonly signers: PanelDiffPart & { readonly rows: readonly PanelDiffSigner[] };
   readonly attestations: PanelDiffPart & { readonly rows: readonly PanelDiffAttestation[] };
   readonly provenance: PanelDiffPart & { readonly groups: readonly PanelDiffProvenanceGroup[] };
-  readonly sbom: PanelDiffPart & { readonly rows: readonly PanelDiffPackage[]; /** Changes not listed here (the CLI's --json lists them). */ readonly more: number };
+  readonly sbom: PanelDiffPart & {
+    readonly rows: readonly PanelDiffPackage[];
+    /** Changes not listed here (the CLI's --json lists them). */ readonly more: number;
+  };
   /** What could not be compared whole. */
   readonly notes: readonly { readonly side?: 'old' | 'new'; readonly code: string; readonly message: string }[];
   readonly states: Readonly<Record<VerdictState, PanelStateWords>>;

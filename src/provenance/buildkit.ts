@@ -65,6 +65,7 @@ export function sourceFromArgs(p: BuildkitParameters): { from: 'build-args' | 'i
   if (vcsSource || vcsRevision) return { from: 'build-args', ...(vcsSource ? { source: vcsSource } : {}), ...(vcsRevision ? { revision: vcsRevision } : {}) };
   const labelSource = find(p.labels, 'org.opencontainers.image.source');
   const labelRevision = find(p.labels, 'org.opencontainers.image.revision');
-  if (labelSource || labelRevision) return { from: 'image-labels', ...(labelSource ? { source: labelSource } : {}), ...(labelRevision ? { revision: labelRevision } : {}) };
+  if (labelSource || labelRevision)
+    return { from: 'image-labels', ...(labelSource ? { source: labelSource } : {}), ...(labelRevision ? { revision: labelRevision } : {}) };
   return undefined;
 }

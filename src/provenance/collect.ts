@@ -106,11 +106,15 @@ export async function collectProvenance(source: ContentSource, graph: ImageGraph
   };
 
   // Index-level provenance applies to every platform of the index, so it is listed under each.
-  const out = await Promise.all(platforms.map(async (p): Promise<PlatformProvenance> => {
-    const covering = graph.artifacts.filter((a) => isCandidate(a) && (a.coversDigest === p.digest || (graph.kind === 'index' && a.coversDigest === graph.digest)));
-    const entries = await Promise.all(covering.map(async (a) => entryFor(a, graph, await read(a))));
-    return { platform: p.platform, digest: p.digest, provenance: entries.filter((e): e is ProvenanceEntry => e !== undefined) };
-  }));
+  const out = await Promise.all(
+    platforms.map(async (p): Promise<PlatformProvenance> => {
+      const covering = graph.artifacts.filter(
+        (a) => isCandidate(a) && (a.coversDigest === p.digest || (graph.kind === 'index' && a.coversDigest === graph.digest)),
+      );
+      const entries = await Promise.all(covering.map(async (a) => entryFor(a, graph, await read(a))));
+      return { platform: p.platform, digest: p.digest, provenance: entries.filter((e): e is ProvenanceEntry => e !== undefined) };
+    }),
+  );
   throwIfAborted(options.signal);
   return { reference: graph.reference, digest: graph.digest, mediaType: graph.mediaType, kind: graph.kind, platforms: out, problems: graph.problems };
 }
@@ -121,13 +125,22 @@ function entryFor(a: Artifact, graph: ImageGraph, result: ProvenanceDocument | P
   if (!('summary' in result)) {
     // Not provenance after all (an unannotated attestation of another kind): not ours to show.
     if (result.code === 'NOT_PROVENANCE' && a.predicateType === undefined) return undefined;
-    return { ...base, ...(a.predicateType !== undefined ? { predicateType: a.predicateType } : {}), verified: false, warnings: [], error: { code: result.code, message: result.message } };
+    return {
+      ...base,
+      ...(a.predicateType !== undefined ? { predicateType: a.predicateType } : {}),
+      verified: false,
+      warnings: [],
+      error: { code: result.code, message: result.message },
+    };
   }
   const predicateType = result.statement.predicateType;
   const subjectMatches = statementCovers(result.statement, a.coversDigest);
   const warnings: ProvenanceEntry['warnings'] = [];
   if (!subjectMatches) {
-    warnings.push({ code: 'SUBJECT_MISMATCH', message: `The statement's subject does not include ${a.coversDigest}, the digest it is attached to: it is about something else.` });
+    warnings.push({
+      code: 'SUBJECT_MISMATCH',
+      message: `The statement's subject does not include ${a.coversDigest}, the digest it is attached to: it is about something else.`,
+    });
   }
   if (a.predicateType !== undefined && a.predicateType !== predicateType) {
     warnings.push({ code: 'PREDICATE_TYPE_MISMATCH', message: `The registry annotates ${a.predicateType}; the statement says ${predicateType}.` });
@@ -139,20 +152,37 @@ function entryFor(a: Artifact, graph: ImageGraph, result: ProvenanceDocument | P
 function documentOf(source: ContentSource, graph: ImageGraph, a: Artifact, options: CollectOptions, limits: ProvenanceLimits): Promise<Uint8Array> {
   if (a.format === 'bundle-file' || a.format === 'github-api') {
     const bytes = options.externalBundles?.get(a.digest);
-    return bytes !== undefined ? Promise.resolve(bytes) : Promise.reject(new LensError('NOT_FOUND', `The bundle ${a.digest} (${a.origin ?? a.format}) was not given with the image; it is read from where it came from, not from the registry.`));
+    return bytes !== undefined
+      ? Promise.resolve(bytes)
+      : Promise.reject(
+          new LensError(
+            'NOT_FOUND',
+            `The bundle ${a.digest} (${a.origin ?? a.format}) was not given with the image; it is read from where it came from, not from the registry.`,
+          ),
+        );
   }
   return fetchDocument(source, graph.repository, options.signatureRepository ?? graph.repository, a, limits, options.signal);
 }
 
 /** The bytes of the statement, envelope or bundle an artifact points at (or, for a referrer holding none, its first layer). */
-export async function fetchDocument(source: ContentSource, repo: string, sigRepo: string, a: Artifact, limits: ProvenanceLimits, signal?: AbortSignal): Promise<Uint8Array> {
+export async function fetchDocument(
+  source: ContentSource,
+  repo: string,
+  sigRepo: string,
+  a: Artifact,
+  limits: ProvenanceLimits,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   const opts = { signal, maxBytes: limits.maxBytes };
   if (a.format === 'buildkit-index') return source.getBlob(repo, a.digest, opts);
   if (a.format === 'cosign-tag') return source.getBlob(sigRepo, a.digest, opts);
   // A referrer: its manifest holds the bundle (or a bare DSSE envelope / statement) as a layer.
   const m = await source.getManifest(repo, a.digest, { signal });
   const layers = m.kind === 'manifest' ? m.manifest.layers : [];
-  const layer = layers.find((l) => l.mediaType.startsWith(MediaType.sigstoreBundlePrefix) || l.mediaType === MediaType.dsseEnvelope || l.mediaType === MediaType.inTotoStatement) ?? layers[0];
+  const layer =
+    layers.find(
+      (l) => l.mediaType.startsWith(MediaType.sigstoreBundlePrefix) || l.mediaType === MediaType.dsseEnvelope || l.mediaType === MediaType.inTotoStatement,
+    ) ?? layers[0];
   if (!layer) throw new ProvenanceError('UNRECOGNISED', `The referrer manifest ${a.digest} has no layer to read.`);
   return source.getBlob(repo, layer.digest, opts);
 }

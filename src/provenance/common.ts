@@ -12,7 +12,13 @@ export function emptyParameters(external: unknown, internal: unknown): Parameter
   return {
     ...(external !== undefined ? { external } : {}),
     ...(internal !== undefined ? { internal } : {}),
-    buildArgs: [], labels: [], otherArgs: [], locals: [], secrets: [], inputs: [], truncated: 0,
+    buildArgs: [],
+    labels: [],
+    otherArgs: [],
+    locals: [],
+    secrets: [],
+    inputs: [],
+    truncated: 0,
   };
 }
 

@@ -29,7 +29,11 @@ export function githubContextV02(environment: unknown, r: FieldReader): GitHubCo
   };
   set('trigger', pick('github_event_name', 'GITHUB_EVENT_NAME'));
   set('ref', pick('github_ref', 'GITHUB_REF'));
-  set('repository', pick('github_repository', 'GITHUB_REPOSITORY') ?? r.string(at(env, 'github_event_payload', 'repository', 'full_name'), 'invocation.environment.github_event_payload.repository.full_name'));
+  set(
+    'repository',
+    pick('github_repository', 'GITHUB_REPOSITORY') ??
+      r.string(at(env, 'github_event_payload', 'repository', 'full_name'), 'invocation.environment.github_event_payload.repository.full_name'),
+  );
   set('runId', pick('github_run_id', 'GITHUB_RUN_ID'));
   set('runAttempt', pick('github_run_attempt', 'GITHUB_RUN_ATTEMPT'));
   out.inputs = inputs(at(env, 'github_event_payload', 'inputs'), r, 'invocation.environment.github_event_payload.inputs');

@@ -102,7 +102,11 @@ export class FieldReader {
       if (!entry) continue;
       const uri = this.string(own(entry, 'uri'), `${field}[${i}].uri`);
       const name = this.string(own(entry, 'name'), `${field}[${i}].name`);
-      const m: Material = { ...(uri !== undefined ? { uri } : {}), ...(name !== undefined ? { name } : {}), digest: this.digests(own(entry, 'digest'), `${field}[${i}].digest`) };
+      const m: Material = {
+        ...(uri !== undefined ? { uri } : {}),
+        ...(name !== undefined ? { name } : {}),
+        digest: this.digests(own(entry, 'digest'), `${field}[${i}].digest`),
+      };
       const annotations = own(entry, 'annotations');
       if (annotations !== undefined) m.annotations = annotations;
       items.push(m);

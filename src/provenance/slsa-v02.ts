@@ -34,14 +34,20 @@ export function summarizeV02(p: JsonObject, r: FieldReader): PredicateSummary {
   let parameters: ParametersSummary = emptyParameters(own(invocation, 'parameters'), own(invocation, 'environment'));
   if (entryPoint !== undefined) parameters.entryPoint = entryPoint;
   if (family === 'buildkit') parameters = { ...parameters, ...buildkitParameters(own(invocation, 'parameters'), r, 'invocation.parameters') };
-  const github = family === 'slsa-github-generator' || family === 'npm' || hasGithubEnv(own(invocation, 'environment'))
-    ? githubContextV02(own(invocation, 'environment'), r)
-    : undefined;
+  const github =
+    family === 'slsa-github-generator' || family === 'npm' || hasGithubEnv(own(invocation, 'environment'))
+      ? githubContextV02(own(invocation, 'environment'), r)
+      : undefined;
   if (github) parameters.inputs = github.inputs;
 
   // Source: what the builder checked out, then BuildKit's git info, then the caller's claims.
   const candidates: Array<SourceCandidate | undefined> = [
-    fromUri('configSource', r.string(own(configSource, 'uri'), 'invocation.configSource.uri'), r.digests(own(configSource, 'digest'), 'invocation.configSource.digest'), entryPoint),
+    fromUri(
+      'configSource',
+      r.string(own(configSource, 'uri'), 'invocation.configSource.uri'),
+      r.digests(own(configSource, 'digest'), 'invocation.configSource.digest'),
+      entryPoint,
+    ),
   ];
   if (family === 'buildkit') {
     const vcs = buildkitVcs(own(metadata, BUILDKIT_V02_METADATA), r, `metadata.${BUILDKIT_V02_METADATA}`);
@@ -74,9 +80,17 @@ export function summarizeV02(p: JsonObject, r: FieldReader): PredicateSummary {
 
   const invocationKey = own(metadata, 'buildInvocationId') !== undefined ? 'buildInvocationId' : 'buildInvocationID';
   return assemble({
-    builderId, buildType, known, parameters, materials, unknown,
+    builderId,
+    buildType,
+    known,
+    parameters,
+    materials,
+    unknown,
     optional: {
-      source, trigger: github?.trigger, workflow, runUrl: run,
+      source,
+      trigger: github?.trigger,
+      workflow,
+      runUrl: run,
       invocationId: r.string(own(metadata, invocationKey), `metadata.${invocationKey}`),
       startedOn: r.time(own(metadata, 'buildStartedOn'), 'metadata.buildStartedOn'),
       finishedOn: r.time(own(metadata, 'buildFinishedOn'), 'metadata.buildFinishedOn'),

@@ -74,7 +74,14 @@ export function summarizeV1(p: JsonObject, r: FieldReader): PredicateSummary {
     const config = r.object(own(external, 'configSource'), 'buildDefinition.externalParameters.configSource');
     const configPath = r.string(own(config, 'path'), 'buildDefinition.externalParameters.configSource.path') || undefined;
     if (configPath) parameters.entryPoint = path ??= configPath;
-    candidates.push(fromUri('configSource', r.string(own(config, 'uri'), 'buildDefinition.externalParameters.configSource.uri'), r.digests(own(config, 'digest'), 'buildDefinition.externalParameters.configSource.digest'), configPath));
+    candidates.push(
+      fromUri(
+        'configSource',
+        r.string(own(config, 'uri'), 'buildDefinition.externalParameters.configSource.uri'),
+        r.digests(own(config, 'digest'), 'buildDefinition.externalParameters.configSource.digest'),
+        configPath,
+      ),
+    );
     const vcs = buildkitVcs(own(metadata, 'buildkit_metadata'), r, 'runDetails.metadata.buildkit_metadata');
     candidates.push(vcsCandidate('buildkit-vcs', vcs.source, vcs.revision));
     const args = sourceFromArgs(parameters);
@@ -93,12 +100,14 @@ export function summarizeV1(p: JsonObject, r: FieldReader): PredicateSummary {
   const invocationUri = r.string(own(internal, 'invocationUri'), 'buildDefinition.internalParameters.invocationUri');
   const runUrl = [invocationId, invocationUri, builderId].find(isRunUrl);
   if (workflow !== undefined) {
-    const runner = r.string(at(internal, 'github', 'runner_environment'), 'buildDefinition.internalParameters.github.runner_environment')
-      || /^https:\/\/github\.com\/actions\/runner\/([a-z-]+)$/.exec(builderId ?? '')?.[1];
+    const runner =
+      r.string(at(internal, 'github', 'runner_environment'), 'buildDefinition.internalParameters.github.runner_environment') ||
+      /^https:\/\/github\.com\/actions\/runner\/([a-z-]+)$/.exec(builderId ?? '')?.[1];
     if (runner) workflow.runnerEnvironment = runner;
   }
-  const trigger = r.string(at(internal, 'github', 'event_name'), 'buildDefinition.internalParameters.github.event_name')
-    ?? r.string(own(internal, 'trigger'), 'buildDefinition.internalParameters.trigger');
+  const trigger =
+    r.string(at(internal, 'github', 'event_name'), 'buildDefinition.internalParameters.github.event_name') ??
+    r.string(own(internal, 'trigger'), 'buildDefinition.internalParameters.trigger');
 
   const unknown: Record<string, unknown> = {};
   keepUnknown(unknown, p, ['buildDefinition', 'runDetails'], '');
@@ -110,13 +119,24 @@ export function summarizeV1(p: JsonObject, r: FieldReader): PredicateSummary {
   keepUnknown(unknown, metadata, knownMetadata, 'runDetails.metadata');
 
   return assemble({
-    builderId, builderVersion: toRecord(r.stringEntries(own(builder, 'version'), 'runDetails.builder.version')),
-    buildType, known, parameters, materials, unknown,
+    builderId,
+    builderVersion: toRecord(r.stringEntries(own(builder, 'version'), 'runDetails.builder.version')),
+    buildType,
+    known,
+    parameters,
+    materials,
+    unknown,
     optional: {
-      source, trigger: trigger || undefined, workflow, invocationId, runUrl,
+      source,
+      trigger: trigger || undefined,
+      workflow,
+      invocationId,
+      runUrl,
       startedOn: r.time(own(metadata, 'startedOn'), 'runDetails.metadata.startedOn'),
       finishedOn: r.time(own(metadata, 'finishedOn'), 'runDetails.metadata.finishedOn'),
-      reproducible, hermetic, completeness,
+      reproducible,
+      hermetic,
+      completeness,
     },
   });
 }

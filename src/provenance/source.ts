@@ -38,7 +38,7 @@ export function fromUri(from: SourceOrigin, uri: string | undefined, digest: Rec
 /** A candidate from BuildKit's `vcs` metadata or args: a repository and a revision, either optional. */
 export function vcsCandidate(from: SourceCandidate['from'], repository: string | undefined, revision: string | undefined): SourceCandidate | undefined {
   if (!repository && !revision) return undefined;
-  const c = repository ? fromUri(from, repository) ?? { from } : { from };
+  const c = repository ? (fromUri(from, repository) ?? { from }) : { from };
   if (revision) c.commit = revision;
   return c;
 }

@@ -55,7 +55,9 @@ export function summarizePredicate(
 ): ProvenanceSummary {
   const slsaVersion = slsaVersionOf(predicateType);
   if (!slsaVersion) {
-    throw new ProvenanceError('NOT_PROVENANCE', `The predicate type ${JSON.stringify(predicateType.slice(0, 200))} is not SLSA provenance v0.2 or v1.`, { predicateType: predicateType.slice(0, 200) });
+    throw new ProvenanceError('NOT_PROVENANCE', `The predicate type ${JSON.stringify(predicateType.slice(0, 200))} is not SLSA provenance v0.2 or v1.`, {
+      predicateType: predicateType.slice(0, 200),
+    });
   }
   if (!isObject(predicate)) throw new ProvenanceError('PREDICATE_INVALID', 'The SLSA provenance predicate is not a JSON object.');
   const r = new FieldReader(provenanceLimits(options.limits));
@@ -63,9 +65,15 @@ export function summarizePredicate(
   const subjects = options.subject ?? [];
   const max = r.limits.maxListEntries;
   const subject: Subject[] = subjects.slice(0, max).map((s, i) => subjectOf(s, r, `subject[${i}]`));
-  if (options.statementType !== undefined && subjects.length === 0) r.note('NO_SUBJECT', 'subject', 'The statement names no subject, so it is not about any artifact.');
+  if (options.statementType !== undefined && subjects.length === 0)
+    r.note('NO_SUBJECT', 'subject', 'The statement names no subject, so it is not about any artifact.');
   if (subjects.length > max) r.note('TRUNCATED', 'subject', `The statement lists ${subjects.length} subjects; the first ${max} are shown.`);
-  if (body.builder.id === '') r.note('EMPTY_BUILDER_ID', slsaVersion === '0.2' ? 'builder.id' : 'runDetails.builder.id', 'The builder id is empty: BuildKit leaves it empty unless the build sets one, so nothing here says who built it.');
+  if (body.builder.id === '')
+    r.note(
+      'EMPTY_BUILDER_ID',
+      slsaVersion === '0.2' ? 'builder.id' : 'runDetails.builder.id',
+      'The builder id is empty: BuildKit leaves it empty unless the build sets one, so nothing here says who built it.',
+    );
   if (!body.source) r.note('NO_SOURCE', '', 'No source repository or commit is recorded.');
   const summary: ProvenanceSummary = {
     ...(options.statementType !== undefined ? { statementType: options.statementType } : {}),

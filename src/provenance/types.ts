@@ -27,14 +27,14 @@ export interface Material {
 
 /** Where the source repository was read from, strongest first in `source.ts`. */
 export type SourceOrigin =
-  | 'configSource'          // v0.2 invocation.configSource / BuildKit v1 externalParameters.configSource
-  | 'workflow'              // v1 externalParameters.workflow (GitHub Actions build types)
-  | 'buildConfigSource'     // Google Cloud Build v1
-  | 'buildkit-vcs'          // BuildKit metadata `vcs` (buildx's git info of the local context)
-  | 'build-args'            // BuildKit frontend attributes `vcs:source` / `vcs:revision`
-  | 'image-labels'          // `label:org.opencontainers.image.source` / `.revision`: claims of the build, weakest
-  | 'resolvedDependencies'  // a v1 dependency with a git commit digest
-  | 'materials';            // a v0.2 material with a git commit digest
+  | 'configSource' // v0.2 invocation.configSource / BuildKit v1 externalParameters.configSource
+  | 'workflow' // v1 externalParameters.workflow (GitHub Actions build types)
+  | 'buildConfigSource' // Google Cloud Build v1
+  | 'buildkit-vcs' // BuildKit metadata `vcs` (buildx's git info of the local context)
+  | 'build-args' // BuildKit frontend attributes `vcs:source` / `vcs:revision`
+  | 'image-labels' // `label:org.opencontainers.image.source` / `.revision`: claims of the build, weakest
+  | 'resolvedDependencies' // a v1 dependency with a git commit digest
+  | 'materials'; // a v0.2 material with a git commit digest
 
 export interface SourceSummary {
   /** Repository, normalised as the policy compares it (src/claims/git-uri.ts): `https://<host>/<path>`, without `git+`, credentials, `.git`, `@ref` or `#fragment`. */

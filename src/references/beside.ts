@@ -21,7 +21,10 @@ export class BesideFiles {
   private dotEnv(folder: string): Promise<Record<string, string>> {
     let p = this.envs.get(folder);
     if (!p) {
-      p = readText(join(folder, '.env')).then((t) => parseEnv(t) as Record<string, string>, () => ({}));
+      p = readText(join(folder, '.env')).then(
+        (t) => parseEnv(t) as Record<string, string>,
+        () => ({}),
+      );
       this.envs.set(folder, p);
     }
     return p;
@@ -31,10 +34,13 @@ export class BesideFiles {
   private appVersion(folder: string): Promise<string | undefined> {
     let p = this.charts.get(folder);
     if (!p) {
-      p = readText(join(folder, 'Chart.yaml')).then((t) => {
-        const v: unknown = parseDocument(t).get('appVersion');
-        return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
-      }, () => undefined);
+      p = readText(join(folder, 'Chart.yaml')).then(
+        (t) => {
+          const v: unknown = parseDocument(t).get('appVersion');
+          return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+        },
+        () => undefined,
+      );
       this.charts.set(folder, p);
     }
     return p;

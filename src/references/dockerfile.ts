@@ -35,7 +35,10 @@ class DockerfileReader {
   private readonly stages: string[] = [];
   private seenFrom = false;
 
-  constructor(private readonly lines: LineIndex, private readonly escape: EscapeRule) {}
+  constructor(
+    private readonly lines: LineIndex,
+    private readonly escape: EscapeRule,
+  ) {}
 
   private offsets(r: Range0): { start: number; end: number } {
     return { start: this.lines.offsetOf(r.start.line, r.start.character), end: this.lines.offsetOf(r.end.line, r.end.character) };
@@ -81,7 +84,16 @@ class DockerfileReader {
         const flag = f.getPlatformFlag();
         const platform = flag?.getValue() ?? undefined;
         const p = platform === undefined ? undefined : (this.expandIn(this.global, platform).value ?? platform);
-        this.sites.push(site(this.lines, { reference: e.value, raw: image, ...this.offsets(range), via: 'FROM', unresolved: e.unresolved, ...(p !== undefined ? { platform: p } : {}) }));
+        this.sites.push(
+          site(this.lines, {
+            reference: e.value,
+            raw: image,
+            ...this.offsets(range),
+            via: 'FROM',
+            unresolved: e.unresolved,
+            ...(p !== undefined ? { platform: p } : {}),
+          }),
+        );
       }
     }
     // Named after the image is read: the stage being defined is not an "earlier" one.

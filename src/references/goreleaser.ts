@@ -16,9 +16,11 @@ const ROLE: Record<ResolvedImage['role'], string> = { image: '', manifest: ' man
 export function goreleaserReferences(text: string, lines: LineIndex, options: ReferenceOptions): FileReferences {
   const analysis = analyzeGoreleaser(text);
   const release = resolveRelease(analysis, options.goreleaser ?? contextFromTag(undefined));
-  const problems: FileProblem[] = analysis.diagnostics.filter((d) => d.code === 'yaml-syntax').map((d) => ({ message: d.message, line: d.range.line, column: d.range.column }));
+  const problems: FileProblem[] = analysis.diagnostics
+    .filter((d) => d.code === 'yaml-syntax')
+    .map((d) => ({ message: d.message, line: d.range.line, column: d.range.column }));
   const references = release.images.map((i) => {
-    const quoted = text[i.range.start] === '"' || text[i.range.start] === '\'';
+    const quoted = text[i.range.start] === '"' || text[i.range.start] === "'";
     const start = i.range.start + (quoted ? 1 : 0);
     const end = Math.max(start, i.range.end - (quoted ? 1 : 0));
     if (i.error) problems.push({ message: `${i.template}: ${i.error.message}`, line: i.error.range.line, column: i.error.range.column });

@@ -61,7 +61,11 @@ function documentName(source: YamlSource, root: YAMLMap): { kind: string; name: 
 export function kubernetesReferences(text: string, lines: LineIndex): FileReferences {
   const { sources, problems } = parseYamlDocuments(text, lines);
   if (problems.length) {
-    return { kind: 'kubernetes', references: scanImageLines(text, lines), problems: [{ ...problems[0]!, message: `${problems[0]!.message} (not YAML as written, a chart template?): image: values were read line by line` }] };
+    return {
+      kind: 'kubernetes',
+      references: scanImageLines(text, lines),
+      problems: [{ ...problems[0]!, message: `${problems[0]!.message} (not YAML as written, a chart template?): image: values were read line by line` }],
+    };
   }
   const list = new Sites(lines);
   for (const source of sources) {

@@ -18,7 +18,9 @@ export function kustomizationReferences(text: string, lines: LineIndex): FileRef
     if (!isMap(root)) continue;
     for (const [index, entry] of items(source, get(source, root, 'images')?.node).entries()) {
       if (!isMap(entry)) continue;
-      const scalars: Record<string, Scalar | undefined> = Object.fromEntries(['name', 'newName', 'newTag', 'digest'].map((k) => [k, getScalar(source, entry, k)]));
+      const scalars: Record<string, Scalar | undefined> = Object.fromEntries(
+        ['name', 'newName', 'newTag', 'digest'].map((k) => [k, getScalar(source, entry, k)]),
+      );
       const text = (k: string): string | undefined => {
         const n = scalars[k];
         const v = n ? scalarText(n)?.trim() : undefined;

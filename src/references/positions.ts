@@ -54,8 +54,15 @@ export function site(lines: LineIndex, input: SiteInput): ReferenceSite {
   const b = lines.at(input.end);
   const unresolved = input.unresolved && input.unresolved.length ? { unresolved: [...new Set(input.unresolved)] } : {};
   return {
-    reference: input.reference, raw: input.raw, line: a.line, column: a.column, endLine: b.line, endColumn: b.column,
-    start: input.start, end: input.end, ...unresolved,
+    reference: input.reference,
+    raw: input.raw,
+    line: a.line,
+    column: a.column,
+    endLine: b.line,
+    endColumn: b.column,
+    start: input.start,
+    end: input.end,
+    ...unresolved,
     ...(input.platform !== undefined ? { platform: input.platform } : {}),
     via: input.via,
     ...(input.keys ? { keys: input.keys } : {}),

@@ -35,12 +35,19 @@ export function readReferences(kind: FileKind, text: string, options: ReferenceO
 function readKind(kind: FileKind, text: string, options: ReferenceOptions): FileReferences {
   const lines = new LineIndex(text);
   switch (kind) {
-    case 'dockerfile': return { kind, references: dockerfileReferences(text, lines), problems: [] };
-    case 'compose': return composeReferences(text, lines, options);
-    case 'kubernetes': return kubernetesReferences(text, lines);
-    case 'kustomization': return kustomizationReferences(text, lines);
-    case 'helm-values': return helmValuesReferences(text, lines, options);
-    case 'github-workflow': return githubWorkflowReferences(text, lines);
-    case 'goreleaser': return goreleaserReferences(text, lines, options);
+    case 'dockerfile':
+      return { kind, references: dockerfileReferences(text, lines), problems: [] };
+    case 'compose':
+      return composeReferences(text, lines, options);
+    case 'kubernetes':
+      return kubernetesReferences(text, lines);
+    case 'kustomization':
+      return kustomizationReferences(text, lines);
+    case 'helm-values':
+      return helmValuesReferences(text, lines, options);
+    case 'github-workflow':
+      return githubWorkflowReferences(text, lines);
+    case 'goreleaser':
+      return goreleaserReferences(text, lines, options);
   }
 }

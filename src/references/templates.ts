@@ -28,7 +28,7 @@ function lineValue(text: string): { value: string; offset: number } | undefined 
   const t = text.replace(/\s+$/, '');
   if (t === '' || t.startsWith('#') || t === '|' || t === '>' || t.startsWith('&') || t.startsWith('*')) return undefined;
   const q = t[0];
-  if (q === '"' || q === '\'') {
+  if (q === '"' || q === "'") {
     const close = t.indexOf(q, 1);
     return close > 0 ? { value: t.slice(1, close), offset: 1 } : undefined;
   }

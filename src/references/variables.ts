@@ -41,7 +41,12 @@ export function expand(text: string, lookup: Lookup, escape: EscapeRule): Expans
 class Expander {
   private i = 0;
 
-  constructor(private readonly text: string, private readonly lookup: Lookup, private readonly escape: EscapeRule, private readonly unresolved: string[]) {}
+  constructor(
+    private readonly text: string,
+    private readonly lookup: Lookup,
+    private readonly escape: EscapeRule,
+    private readonly unresolved: string[],
+  ) {}
 
   /** Reads until the end, or until an unmatched `}` when inside a `${…}` word. */
   run(inWord = false): string {
@@ -110,12 +115,18 @@ class Expander {
       return w;
     };
     switch (op) {
-      case ':-': return nonEmpty ? v! : use(word);
-      case '-': return set ? v! : use(word);
-      case ':+': return nonEmpty ? use(word) : '';
-      case '+': return set ? use(word) : '';
-      case ':?': return nonEmpty ? v! : this.missing(name);
-      case '?': return set ? v! : this.missing(name);
+      case ':-':
+        return nonEmpty ? v! : use(word);
+      case '-':
+        return set ? v! : use(word);
+      case ':+':
+        return nonEmpty ? use(word) : '';
+      case '+':
+        return set ? use(word) : '';
+      case ':?':
+        return nonEmpty ? v! : this.missing(name);
+      case '?':
+        return set ? v! : this.missing(name);
     }
   }
 

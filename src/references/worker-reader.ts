@@ -22,7 +22,11 @@ export class WorkerReader implements IndexReader {
   private closed = false;
 
   /** `workerFile`: the built index-worker (dist/references-worker.js in the extension). */
-  constructor(private readonly workerFile: string, private readonly options: FileReadingOptions = {}, private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {
+  constructor(
+    private readonly workerFile: string,
+    private readonly options: FileReadingOptions = {},
+    private readonly size = Math.max(1, Math.min(4, availableParallelism())),
+  ) {
     this.local = new FileReading(options);
   }
 

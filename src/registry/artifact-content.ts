@@ -18,7 +18,12 @@ import { subjectOf } from '../model/oci';
  */
 export type ArtifactContent =
   | { kind: 'layer'; mediaType: string; bytes: Uint8Array; annotations: Readonly<Record<string, string>> }
-  | { kind: 'referrer'; manifest: FetchedManifest; subject?: string; layer?: { mediaType: string; bytes: Uint8Array; annotations: Readonly<Record<string, string>> } }
+  | {
+      kind: 'referrer';
+      manifest: FetchedManifest;
+      subject?: string;
+      layer?: { mediaType: string; bytes: Uint8Array; annotations: Readonly<Record<string, string>> };
+    }
   | { kind: 'statement'; bytes: Uint8Array }
   /** A Sigstore bundle given from outside the registry (a bundle file, GitHub's attestations API). */
   | { kind: 'bundle'; bytes: Uint8Array }
@@ -38,7 +43,12 @@ export interface ContentOptions {
   signal?: AbortSignal;
 }
 
-export async function fetchArtifactContent(source: ContentSource, repository: string, a: GraphArtifact, options: ContentOptions = {}): Promise<ArtifactContent> {
+export async function fetchArtifactContent(
+  source: ContentSource,
+  repository: string,
+  a: GraphArtifact,
+  options: ContentOptions = {},
+): Promise<ArtifactContent> {
   const limit = options.maxBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
   const { signal } = options;
   try {
@@ -58,7 +68,12 @@ export async function fetchArtifactContent(source: ContentSource, repository: st
     const content: ArtifactContent = { kind: 'referrer', manifest };
     const subject = subjectOf(manifest)?.digest;
     if (subject !== undefined) content.subject = subject;
-    const layer = manifest.kind !== 'manifest' ? undefined : manifest.manifest.layers.find((l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope);
+    const layer =
+      manifest.kind !== 'manifest'
+        ? undefined
+        : manifest.manifest.layers.find(
+            (l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope,
+          );
     if (layer !== undefined) {
       if (layer.size > limit) return { kind: 'too-large', size: layer.size, limit };
       const bytes = await source.getBlob(repository, layer.digest, { signal, maxBytes: limit });

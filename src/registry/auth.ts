@@ -53,7 +53,13 @@ export class Authenticator {
     this.tokens.delete(`${registry} ${scope}`);
   }
 
-  private async fetchHeader(registry: string, registryUrl: URL, scope: string, wwwAuthenticate: string | string[] | undefined, signal?: AbortSignal): Promise<string> {
+  private async fetchHeader(
+    registry: string,
+    registryUrl: URL,
+    scope: string,
+    wwwAuthenticate: string | string[] | undefined,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const challenges = parseChallenges(wwwAuthenticate ?? '');
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     const basic = challenges.find((c) => c.scheme === 'basic');
@@ -64,7 +70,12 @@ export class Authenticator {
     }
     if (basic) {
       if (credential?.kind !== 'basic') {
-        throw unauthorized(registry, credential ? 'it asks for a username and password, and the stored credential is a token' : 'it asks for a username and password and none is configured');
+        throw unauthorized(
+          registry,
+          credential
+            ? 'it asks for a username and password, and the stored credential is a token'
+            : 'it asks for a username and password and none is configured',
+        );
       }
       const header = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
       secrets.add(header.slice(6));
@@ -74,7 +85,14 @@ export class Authenticator {
     throw new LensError('UNAUTHORIZED', `${registry} answered 401 without a usable WWW-Authenticate challenge (Basic or Bearer).`, { registry });
   }
 
-  private async bearer(registry: string, registryUrl: URL, params: Record<string, string>, scope: string, credential: Credential | undefined, signal?: AbortSignal): Promise<string> {
+  private async bearer(
+    registry: string,
+    registryUrl: URL,
+    params: Record<string, string>,
+    scope: string,
+    credential: Credential | undefined,
+    signal?: AbortSignal,
+  ): Promise<string> {
     if (credential?.kind === 'registry-token') return `Bearer ${credential.token}`;
     const realmText = params.realm;
     if (!realmText) throw new LensError('PROTOCOL', `${registry} sent a Bearer challenge without a realm.`, { registry });
@@ -91,7 +109,11 @@ export class Authenticator {
     // and access a refused token was for.
     const shown = { registryOrigin: registryUrl.origin, keep: ['service', 'scope'] };
     if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && registryUrl.protocol === 'http:')) {
-      throw new LensError('PROTOCOL', `${registry} names a token service over ${realm.protocol} (${redactUrl(realm, shown)}); refused, since credentials would travel unprotected.`, { registry });
+      throw new LensError(
+        'PROTOCOL',
+        `${registry} names a token service over ${realm.protocol} (${redactUrl(realm, shown)}); refused, since credentials would travel unprotected.`,
+        { registry },
+      );
     }
     if (realm.host !== registryUrl.host) this.logger.debug(`${registry}: token service on another host, ${realm.host}`);
     const service = params.service;
@@ -103,7 +125,15 @@ export class Authenticator {
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credential.token, client_id: this.clientId });
       if (service) form.set('service', service);
       form.set('scope', [...scopes].join(' '));
-      res = await this.transport.send({ method: 'POST', url: realm, shown, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), signal, read: { limit: TOKEN_LIMIT, what: 'Token response' } });
+      res = await this.transport.send({
+        method: 'POST',
+        url: realm,
+        shown,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+        signal,
+        read: { limit: TOKEN_LIMIT, what: 'Token response' },
+      });
     } else {
       const url = new URL(realm);
       if (service) url.searchParams.set('service', service);
@@ -123,7 +153,10 @@ export class Authenticator {
     // Rate limits and outages of the token service say when to come back, as the registry's own do.
     if (res.status === 429 || res.status >= 500) throw responseError(res, `a token from its token service (${redactUrl(realm, shown)})`, registry);
     if (res.status !== 200 || !res.body) {
-      throw new LensError('REGISTRY_ERROR', `The token service of ${registry} (${redactUrl(realm, shown)}) answered ${res.status}.`, { registry, status: res.status });
+      throw new LensError('REGISTRY_ERROR', `The token service of ${registry} (${redactUrl(realm, shown)}) answered ${res.status}.`, {
+        registry,
+        status: res.status,
+      });
     }
     const text = Buffer.from(res.body).toString('utf8');
     assertJsonShape(text, `The token service's answer for ${registry}`);
@@ -147,5 +180,9 @@ export class Authenticator {
 }
 
 function unauthorized(registry: string, why: string): LensError {
-  return new LensError('UNAUTHORIZED', `Not authorised by ${registry}: ${why}. Sign in with \`docker login ${registry}\` (or "Provenance Lens: Sign In to Registry" in VS Code), then try again.`, { registry });
+  return new LensError(
+    'UNAUTHORIZED',
+    `Not authorised by ${registry}: ${why}. Sign in with \`docker login ${registry}\` (or "Provenance Lens: Sign In to Registry" in VS Code), then try again.`,
+    { registry },
+  );
 }

@@ -7,7 +7,13 @@ import { LensError } from '../core/errors';
  * body never fills memory. `shownUrl` is the URL as it may be printed (already redacted for
  * the request's registry by the transport), for the error.
  */
-export async function readBounded(body: Readable & { destroy(err?: Error): void }, limit: number, shownUrl: string, contentLength: string | string[] | undefined, what: string): Promise<Uint8Array> {
+export async function readBounded(
+  body: Readable & { destroy(err?: Error): void },
+  limit: number,
+  shownUrl: string,
+  contentLength: string | string[] | undefined,
+  what: string,
+): Promise<Uint8Array> {
   const declared = typeof contentLength === 'string' ? Number(contentLength) : NaN;
   if (Number.isFinite(declared) && declared > limit) {
     abandon(body);
@@ -37,5 +43,9 @@ function abandon(body: Readable & { destroy(err?: Error): void }): void {
 }
 
 function tooLarge(what: string, shownUrl: string, limit: number, seen: number): LensError {
-  return new LensError('TOO_LARGE', `${what} from ${shownUrl} is larger than the limit of ${limit} bytes (${seen} bytes ${Number.isFinite(seen) ? 'seen' : ''}); it was not read further. Raise the limit only if you trust this registry.`, { url: shownUrl, limit, seen });
+  return new LensError(
+    'TOO_LARGE',
+    `${what} from ${shownUrl} is larger than the limit of ${limit} bytes (${seen} bytes ${Number.isFinite(seen) ? 'seen' : ''}); it was not read further. Raise the limit only if you trust this registry.`,
+    { url: shownUrl, limit, seen },
+  );
 }

@@ -112,7 +112,10 @@ export class DiskCache implements ContentCache {
   private quiet: NodeJS.Timeout | undefined;
   private readonly quietMs: number;
 
-  constructor(private readonly dir: string, options: DiskCacheOptions = {}) {
+  constructor(
+    private readonly dir: string,
+    options: DiskCacheOptions = {},
+  ) {
     this.memory = new MemoryCache(options.memoryBytes);
     this.shardBytes = Math.floor((options.maxBytes ?? DEFAULT_DISK_CACHE_BYTES) / SHARDS);
     this.quietMs = options.quietMs ?? QUIET_MS;
@@ -183,7 +186,12 @@ export class DiskCache implements ContentCache {
   }
 
   private behind(work: Promise<unknown>): void {
-    const p: Promise<void> = work.then(() => undefined, () => undefined).finally(() => this.pending.delete(p));
+    const p: Promise<void> = work
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
 
@@ -191,7 +199,14 @@ export class DiskCache implements ContentCache {
   private async write(shard: string, file: string, bytes: Uint8Array, absent: boolean): Promise<void> {
     // Already there (a tag's content read again): only mark it used. Its bytes are checked on read.
     const now = new Date();
-    if (!absent && await utimes(file, now, now).then(() => true, () => false)) return;
+    if (
+      !absent &&
+      (await utimes(file, now, now).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
     const tmp = `${file}.${this.tmpPrefix}-${this.tmpCount++}.tmp`;
     try {
       try {
@@ -224,14 +239,16 @@ export class DiskCache implements ContentCache {
       return state.waiting.done;
     }
     const waiting: { keep: string; done: Promise<void> } = { keep: file, done: Promise.resolve() };
-    const done: Promise<void> = (state.running ?? Promise.resolve()).then(() => {
-      // Started: writes from now on need a trim after this one.
-      delete state.waiting;
-      state.running = done;
-      return this.trim(shard, waiting.keep);
-    }).finally(() => {
-      if (state.running === done && !state.waiting && this.trims.get(shard) === state) this.trims.delete(shard);
-    });
+    const done: Promise<void> = (state.running ?? Promise.resolve())
+      .then(() => {
+        // Started: writes from now on need a trim after this one.
+        delete state.waiting;
+        state.running = done;
+        return this.trim(shard, waiting.keep);
+      })
+      .finally(() => {
+        if (state.running === done && !state.waiting && this.trims.get(shard) === state) this.trims.delete(shard);
+      });
     waiting.done = done;
     state.waiting = waiting;
     this.trims.set(shard, state);
@@ -243,16 +260,18 @@ export class DiskCache implements ContentCache {
     const names = await readdir(shard).catch(() => [] as string[]);
     const now = Date.now();
     const entries: Array<{ file: string; size: number; time: number }> = [];
-    await Promise.all(names.map(async (name) => {
-      const file = join(shard, name);
-      const st = await stat(file).catch(() => undefined);
-      if (!st) return;
-      if (name.endsWith('.tmp')) {
-        if (now - st.mtimeMs > STALE_TMP_MS) await unlink(file).catch(() => undefined);
-        return;
-      }
-      entries.push({ file, size: st.size, time: st.mtimeMs });
-    }));
+    await Promise.all(
+      names.map(async (name) => {
+        const file = join(shard, name);
+        const st = await stat(file).catch(() => undefined);
+        if (!st) return;
+        if (name.endsWith('.tmp')) {
+          if (now - st.mtimeMs > STALE_TMP_MS) await unlink(file).catch(() => undefined);
+          return;
+        }
+        entries.push({ file, size: st.size, time: st.mtimeMs });
+      }),
+    );
     let total = entries.reduce((n, e) => n + e.size, 0);
     entries.sort((a, b) => a.time - b.time);
     for (const e of entries) {

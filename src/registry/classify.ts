@@ -4,7 +4,13 @@ import { Annotation, MediaType } from './media-types';
 
 /** Predicate types that are SBOMs rather than provenance or other claims. */
 const SBOM_PREDICATES = [/^https:\/\/spdx\.dev\/Document/, /^https:\/\/cyclonedx\.org\/bom/];
-const SBOM_TYPES = new Set(['application/spdx+json', 'text/spdx', 'application/vnd.cyclonedx+json', 'application/vnd.cyclonedx+xml', 'application/vnd.syft+json']);
+const SBOM_TYPES = new Set([
+  'application/spdx+json',
+  'text/spdx',
+  'application/vnd.cyclonedx+json',
+  'application/vnd.cyclonedx+xml',
+  'application/vnd.syft+json',
+]);
 /**
  * cosign v3 signs with an in-toto statement of this predicate type, in a bundle referrer
  * (https://github.com/sigstore/cosign/blob/main/specs/BUNDLE_SPEC.md).
@@ -34,7 +40,8 @@ export function classifyReferrer(d: Descriptor): ArtifactKind {
   }
   if (type === 'application/vnd.dev.cosign.artifact.sig.v1+json') return 'signature';
   if (SBOM_TYPES.has(type)) return 'sbom';
-  if (type === MediaType.inTotoStatement || type === MediaType.dsseEnvelope || type === MediaType.buildkitAttestationManifest) return kindForPredicate(predicate);
+  if (type === MediaType.inTotoStatement || type === MediaType.dsseEnvelope || type === MediaType.buildkitAttestationManifest)
+    return kindForPredicate(predicate);
   if (type === 'application/vnd.dev.cosign.artifact.sbom.v1+json') return 'sbom';
   return 'other';
 }

@@ -59,7 +59,13 @@ export class RegistryClient implements RegistryConnection {
       });
       dispatcher = this.ownDispatcher;
     }
-    this.transport = new Transport({ dispatcher, limits: this.limits, logger: this.logger, userAgent: options.userAgent ?? 'provenance-lens/0.1', onExchange: options.onExchange });
+    this.transport = new Transport({
+      dispatcher,
+      limits: this.limits,
+      logger: this.logger,
+      userAgent: options.userAgent ?? 'provenance-lens/0.1',
+      onExchange: options.onExchange,
+    });
     this.auth = new Authenticator(options.credentials ?? anonymous, this.transport, this.logger);
     for (const host of options.insecureRegistries ?? []) this.schemes.set(host, 'http:');
   }
@@ -80,7 +86,9 @@ export class RegistryClient implements RegistryConnection {
 
   /** `GET /v2/`: is this a registry, and which auth does it ask for? */
   async ping(registry: string, signal?: AbortSignal): Promise<{ status: number; authScheme?: string; apiVersion?: string }> {
-    const res = await this.withScheme(registry, (base) => this.transport.send({ method: 'GET', url: new URL('/v2/', base), shown: { registryOrigin: base.origin }, signal }));
+    const res = await this.withScheme(registry, (base) =>
+      this.transport.send({ method: 'GET', url: new URL('/v2/', base), shown: { registryOrigin: base.origin }, signal }),
+    );
     const challenge = res.headers['www-authenticate'];
     const apiVersion = res.headers['docker-distribution-api-version'];
     return {
@@ -105,7 +113,8 @@ export class RegistryClient implements RegistryConnection {
       if (r.status === 401) {
         // A concurrent request may have fetched a token while this one was in flight.
         const fresh = this.auth.cached(registry, scope);
-        authorization = fresh !== undefined && fresh !== authorization ? fresh : await this.auth.answer(registry, base, scope, r.headers['www-authenticate'], req.signal);
+        authorization =
+          fresh !== undefined && fresh !== authorization ? fresh : await this.auth.answer(registry, base, scope, r.headers['www-authenticate'], req.signal);
         r = await this.transport.send({ ...req, url, shown, authorization });
         if (r.status === 401) this.auth.invalidate(registry, scope);
       }
@@ -143,7 +152,12 @@ export class RegistryClient implements RegistryConnection {
       this.schemes.set(registry, 'https:');
       return r;
     } catch (e) {
-      if (LOOPBACK.test(registry) && e instanceof LensError && (e.code === 'TLS' || e.code === 'NETWORK') && /SSL|EPROTO|ECONNRESET|WRONG_VERSION/i.test(String(e.details.cause ?? e.message))) {
+      if (
+        LOOPBACK.test(registry) &&
+        e instanceof LensError &&
+        (e.code === 'TLS' || e.code === 'NETWORK') &&
+        /SSL|EPROTO|ECONNRESET|WRONG_VERSION/i.test(String(e.details.cause ?? e.message))
+      ) {
         this.logger.info(`${registry} does not speak TLS; using plain HTTP for this loopback registry.`);
         this.schemes.set(registry, 'http:');
         return send(new URL(`http://${host}`));

@@ -27,7 +27,11 @@ export function parseDigest(digest: string): ParsedDigest {
   }
   const want = ENCODED_LENGTH[algorithm];
   if (hex.length !== want || !/^[a-f0-9]+$/.test(hex)) {
-    throw new LensError('REFERENCE_INVALID', `"${digest}" is not a valid ${algorithm} digest: expected ${want} lowercase hex characters, got ${hex.length} characters.`, { digest });
+    throw new LensError(
+      'REFERENCE_INVALID',
+      `"${digest}" is not a valid ${algorithm} digest: expected ${want} lowercase hex characters, got ${hex.length} characters.`,
+      { digest },
+    );
   }
   return { algorithm, hex };
 }
@@ -59,7 +63,11 @@ export function assertDigest(bytes: Uint8Array, expected: string, what: string):
   const { algorithm } = parseDigest(expected);
   const actual = digestOf(bytes, algorithm);
   if (actual !== expected) {
-    throw new LensError('DIGEST_MISMATCH', `${what}: content does not match its digest ${expected} (computed ${actual}); the registry or a proxy returned different bytes. Nothing from it was used.`, { expected, actual });
+    throw new LensError(
+      'DIGEST_MISMATCH',
+      `${what}: content does not match its digest ${expected} (computed ${actual}); the registry or a proxy returned different bytes. Nothing from it was used.`,
+      { expected, actual },
+    );
   }
 }
 

@@ -54,7 +54,11 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
  * `https://host/anything` -> `host`; Docker Hub's aliases -> `docker.io`.
  */
 export function registryHostOfKey(key: string): string {
-  const host = key.trim().replace(/^https?:\/\//i, '').split('/')[0]!.toLowerCase();
+  const host = key
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .split('/')[0]!
+    .toLowerCase();
   return host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
 }
 
@@ -114,8 +118,13 @@ function str(entry: Record<string, unknown>, field: string): string {
 function inlineCredential(entry: unknown, key: string, file: string): Credential | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined;
   const e = entry as Record<string, unknown>;
-  const [auth, username, password, identityToken, registryToken] =
-    [str(e, 'auth'), str(e, 'username'), str(e, 'password'), str(e, 'identitytoken'), str(e, 'registrytoken')];
+  const [auth, username, password, identityToken, registryToken] = [
+    str(e, 'auth'),
+    str(e, 'username'),
+    str(e, 'password'),
+    str(e, 'identitytoken'),
+    str(e, 'registrytoken'),
+  ];
   for (const secret of [auth, password, identityToken, registryToken]) secrets.add(secret);
   if (registryToken) return { kind: 'registry-token', token: registryToken };
   if (identityToken) return { kind: 'identity-token', token: identityToken };
@@ -124,7 +133,10 @@ function inlineCredential(entry: unknown, key: string, file: string): Credential
     const decoded = BASE64.test(compact) ? Buffer.from(compact, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
     if (colon <= 0) {
-      throw credentialsError(`The "auth" value of auths["${key}"] in ${file} is not base64 of "username:password". Run "docker login ${registryHostOfKey(key)}" again or fix the entry.`, { file, registry: registryHostOfKey(key) });
+      throw credentialsError(
+        `The "auth" value of auths["${key}"] in ${file} is not base64 of "username:password". Run "docker login ${registryHostOfKey(key)}" again or fix the entry.`,
+        { file, registry: registryHostOfKey(key) },
+      );
     }
     // Docker trims NULs from the password (cli/config/configfile/file.go decodeAuth).
     const pass = decoded.slice(colon + 1).replace(/^\0+|\0+$/g, '');
@@ -142,7 +154,10 @@ function helperCredential(stdout: string, program: string): Credential | undefin
     answer = JSON.parse(stdout) as typeof answer;
   } catch {
     // The output holds the secret: describe it, never quote it.
-    throw credentialsError(`${program} answered with something that is not JSON ({"ServerURL","Username","Secret"} expected). Check that it is a Docker credential helper.`, { helper: program });
+    throw credentialsError(
+      `${program} answered with something that is not JSON ({"ServerURL","Username","Secret"} expected). Check that it is a Docker credential helper.`,
+      { helper: program },
+    );
   }
   const username = typeof answer?.Username === 'string' ? answer.Username : '';
   const secret = typeof answer?.Secret === 'string' ? answer.Secret : '';
@@ -159,35 +174,62 @@ function firstLine(text: string): string {
 }
 
 /** Runs `docker-credential-<name> get` with the server URL on stdin; `undefined` = not stored there. */
-function runHelper(name: string, serverUrl: string, env: NodeJS.ProcessEnv, timeoutMs: number, file: string, signal?: AbortSignal): Promise<Credential | undefined> {
+function runHelper(
+  name: string,
+  serverUrl: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  file: string,
+  signal?: AbortSignal,
+): Promise<Credential | undefined> {
   const program = `docker-credential-${name}`;
   return new Promise((resolve, reject) => {
-    const child = execFile(program, ['get'], { env, timeout: timeoutMs, signal, maxBuffer: 1024 * 1024, windowsHide: true, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (!err) {
-        try {
-          resolve(helperCredential(stdout, program));
-        } catch (e) {
-          reject(e);
+    const child = execFile(
+      program,
+      ['get'],
+      { env, timeout: timeoutMs, signal, maxBuffer: 1024 * 1024, windowsHide: true, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (!err) {
+          try {
+            resolve(helperCredential(stdout, program));
+          } catch (e) {
+            reject(e);
+          }
+          return;
         }
-        return;
-      }
-      const error = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
-      if (signal?.aborted) return reject(new LensError('ABORTED', 'The operation was cancelled.'));
-      if (error.code === 'ENOENT') {
-        return reject(credentialsError(`${program} is not installed (not found on PATH), but ${file} names it for ${serverUrl}. Install it, or remove "${name}" from credsStore/credHelpers in that file.`, { helper: program, file }));
-      }
-      if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-        return reject(credentialsError(`${program} printed more than 1 MiB for ${serverUrl}; that is not a credential helper answer.`, { helper: program }));
-      }
-      if (error.killed) {
-        return reject(credentialsError(`${program} did not answer within ${timeoutMs / 1000} s for ${serverUrl}. It may be waiting for an unlock prompt; unlock the keychain and try again.`, { helper: program }));
-      }
-      const output = `${stdout}\n${stderr}`;
-      // docker-credential-helpers' ErrCredentialsNotFound: "credentials not found in native keychain".
-      if (/credentials not found/i.test(output)) return resolve(undefined);
-      const said = firstLine(stderr) || firstLine(stdout);
-      reject(credentialsError(`${program} failed for ${serverUrl} (exit ${String(error.code ?? 'unknown')})${said ? `: ${said}` : ''}. Run "echo ${serverUrl} | ${program} get" to see why.`, { helper: program, exitCode: typeof error.code === 'number' ? error.code : undefined }));
-    });
+        const error = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
+        if (signal?.aborted) return reject(new LensError('ABORTED', 'The operation was cancelled.'));
+        if (error.code === 'ENOENT') {
+          return reject(
+            credentialsError(
+              `${program} is not installed (not found on PATH), but ${file} names it for ${serverUrl}. Install it, or remove "${name}" from credsStore/credHelpers in that file.`,
+              { helper: program, file },
+            ),
+          );
+        }
+        if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          return reject(credentialsError(`${program} printed more than 1 MiB for ${serverUrl}; that is not a credential helper answer.`, { helper: program }));
+        }
+        if (error.killed) {
+          return reject(
+            credentialsError(
+              `${program} did not answer within ${timeoutMs / 1000} s for ${serverUrl}. It may be waiting for an unlock prompt; unlock the keychain and try again.`,
+              { helper: program },
+            ),
+          );
+        }
+        const output = `${stdout}\n${stderr}`;
+        // docker-credential-helpers' ErrCredentialsNotFound: "credentials not found in native keychain".
+        if (/credentials not found/i.test(output)) return resolve(undefined);
+        const said = firstLine(stderr) || firstLine(stdout);
+        reject(
+          credentialsError(
+            `${program} failed for ${serverUrl} (exit ${String(error.code ?? 'unknown')})${said ? `: ${said}` : ''}. Run "echo ${serverUrl} | ${program} get" to see why.`,
+            { helper: program, exitCode: typeof error.code === 'number' ? error.code : undefined },
+          ),
+        );
+      },
+    );
     // A helper that exits without reading stdin must not crash us with EPIPE.
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(serverUrl);
@@ -230,7 +272,10 @@ export class DockerConfigCredentials implements CredentialProvider {
         this.options.logger?.debug(`Credential helper "${helper}" for ${host} not run: helpers are disabled in this context.`);
       } else {
         if (!HELPER_NAME.test(helper)) {
-          throw credentialsError(`The credential helper name "${helper}" in ${this.file} is not a plain program name. Fix credsStore/credHelpers in that file.`, { file: this.file });
+          throw credentialsError(
+            `The credential helper name "${helper}" in ${this.file} is not a plain program name. Fix credsStore/credHelpers in that file.`,
+            { file: this.file },
+          );
         }
         const serverUrl = host === DOCKER_HUB ? DOCKER_HUB_AUTH_KEY : host;
         const timeout = this.options.helperTimeoutMs ?? HELPER_TIMEOUT_MS;
@@ -254,7 +299,8 @@ export class DockerConfigCredentials implements CredentialProvider {
     let text: string;
     try {
       const bytes = await readFile(this.file);
-      if (bytes.length > CONFIG_LIMIT) throw credentialsError(`${this.file} is larger than ${CONFIG_LIMIT} bytes; that is not a Docker config.`, { file: this.file });
+      if (bytes.length > CONFIG_LIMIT)
+        throw credentialsError(`${this.file} is larger than ${CONFIG_LIMIT} bytes; that is not a Docker config.`, { file: this.file });
       text = bytes.toString('utf8');
     } catch (e) {
       if (isLensError(e)) throw e;

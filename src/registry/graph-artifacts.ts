@@ -33,7 +33,13 @@ export interface ArtifactWalk {
 function cappedLayers(walk: ArtifactWalk, layers: readonly Descriptor[], at: string, what: string, unsigned: boolean): readonly Descriptor[] {
   const limit = walk.limits.layers;
   if (layers.length <= limit) return layers;
-  walk.problems.push(truncated(at, { cap: 'layers', limit, unread: layers.length - limit, ...(unsigned ? { unsigned: true as const } : {}) }, `${what} has ${layers.length} layers; only the first ${limit} were read`));
+  walk.problems.push(
+    truncated(
+      at,
+      { cap: 'layers', limit, unread: layers.length - limit, ...(unsigned ? { unsigned: true as const } : {}) },
+      `${what} has ${layers.length} layers; only the first ${limit} were read`,
+    ),
+  );
   return layers.slice(0, limit);
 }
 
@@ -44,14 +50,29 @@ export async function buildkitArtifacts(walk: ArtifactWalk, d: Descriptor): Prom
   const layers = cappedLayers(walk, m.kind === 'manifest' ? m.manifest.layers : [], d.digest, `BuildKit attestation manifest ${d.digest}`, true);
   return layers.map((l) => {
     const predicateType = predicateOf(l);
-    const a: Artifact = { coversDigest, kind: kindForPredicate(predicateType), format: 'buildkit-index', digest: l.digest, mediaType: l.mediaType, manifestDigest: d.digest, size: l.size };
+    const a: Artifact = {
+      coversDigest,
+      kind: kindForPredicate(predicateType),
+      format: 'buildkit-index',
+      digest: l.digest,
+      mediaType: l.mediaType,
+      manifestDigest: d.digest,
+      size: l.size,
+    };
     if (predicateType) a.predicateType = predicateType;
     return a;
   });
 }
 
 /** The layers of a cosign `.sig`/`.att`/`.sbom` manifest (https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md). */
-export function cosignArtifacts(walk: ArtifactWalk, m: FetchedManifest, coversDigest: string, tag: string, kind: Artifact['kind'], others: OtherEntry[]): Artifact[] {
+export function cosignArtifacts(
+  walk: ArtifactWalk,
+  m: FetchedManifest,
+  coversDigest: string,
+  tag: string,
+  kind: Artifact['kind'],
+  others: OtherEntry[],
+): Artifact[] {
   if (m.kind !== 'manifest') {
     others.push({ digest: m.digest, mediaType: m.mediaType, note: `cosign tag ${tag} holds an index, not a signature manifest; kept, not read` });
     return [];
@@ -70,14 +91,34 @@ export async function referrerTree(walk: ArtifactWalk, digest: string, maxDepth:
   const { source, limits, problems, signal } = walk;
   const found = await discoverReferrers(source, walk.repository, digest, signal, walk.knownTags, limits.referrers);
   const at = `referrers of ${digest}`;
-  if (found.unfinished) problems.push({ at, code: 'TRUNCATED', message: `Referrers of ${digest}: ${found.unfinished}. Referrers on the pages not read were not checked.`, cut: { cap: 'referrers', limit: limits.referrers, unread: 0 } });
+  if (found.unfinished)
+    problems.push({
+      at,
+      code: 'TRUNCATED',
+      message: `Referrers of ${digest}: ${found.unfinished}. Referrers on the pages not read were not checked.`,
+      cut: { cap: 'referrers', limit: limits.referrers, unread: 0 },
+    });
   if (found.descriptors.length > limits.referrers) {
     const unread = found.descriptors.length - limits.referrers;
-    problems.push(truncated(at, { cap: 'referrers', limit: limits.referrers, unread }, `${found.descriptors.length} referrers name ${digest}; only the first ${limits.referrers} were examined`));
+    problems.push(
+      truncated(
+        at,
+        { cap: 'referrers', limit: limits.referrers, unread },
+        `${found.descriptors.length} referrers name ${digest}; only the first ${limits.referrers} were examined`,
+      ),
+    );
     found.descriptors.splice(limits.referrers);
   }
   const out: Artifact[] = found.descriptors.map((d) => {
-    const a: Artifact = { coversDigest: digest, kind: classifyReferrer(d), format: 'referrer', digest: d.digest, mediaType: d.mediaType, discovery: found.discovery, size: d.size };
+    const a: Artifact = {
+      coversDigest: digest,
+      kind: classifyReferrer(d),
+      format: 'referrer',
+      digest: d.digest,
+      mediaType: d.mediaType,
+      discovery: found.discovery,
+      size: d.size,
+    };
     const predicateType = predicateOf(d);
     if (predicateType) a.predicateType = predicateType;
     if (d.artifactType) a.artifactType = d.artifactType;
@@ -89,22 +130,28 @@ export async function referrerTree(walk: ArtifactWalk, digest: string, maxDepth:
   if (depth >= maxDepth) return out;
   // A lookup the tag list already answers (no API, no such tag) costs nothing and is not counted.
   const free = (d: string): boolean => source.supportsReferrersApi === false && walk.knownTags !== undefined && !walk.knownTags.has(digestTag(d));
-  const nested = await Promise.all(out.map(async (a) => {
-    if (!free(a.digest)) {
-      if (walk.nested.left <= 0) {
-        walk.nested.skipped++;
+  const nested = await Promise.all(
+    out.map(async (a) => {
+      if (!free(a.digest)) {
+        if (walk.nested.left <= 0) {
+          walk.nested.skipped++;
+          return [];
+        }
+        walk.nested.left--;
+      }
+      try {
+        return await referrerTree(walk, a.digest, maxDepth, depth + 1);
+      } catch (e) {
+        throwIfAborted(signal);
+        problems.push({
+          at: `referrers of ${a.digest}`,
+          code: e instanceof LensError ? e.code : 'INTERNAL',
+          message: e instanceof Error ? e.message : String(e),
+        });
         return [];
       }
-      walk.nested.left--;
-    }
-    try {
-      return await referrerTree(walk, a.digest, maxDepth, depth + 1);
-    } catch (e) {
-      throwIfAborted(signal);
-      problems.push({ at: `referrers of ${a.digest}`, code: e instanceof LensError ? e.code : 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
-      return [];
-    }
-  }));
+    }),
+  );
   out.push(...nested.flat());
   return out;
 }

@@ -13,8 +13,9 @@ import { Annotation } from './media-types';
  */
 export function isBuildkitAttestation(d: Descriptor): boolean {
   const p = d.platform;
-  return p !== undefined && p.os === 'unknown' && p.architecture === 'unknown' && !p.variant
-    && d.annotations?.[Annotation.referenceType] === 'attestation-manifest';
+  return (
+    p !== undefined && p.os === 'unknown' && p.architecture === 'unknown' && !p.variant && d.annotations?.[Annotation.referenceType] === 'attestation-manifest'
+  );
 }
 
 export interface IndexEntries {

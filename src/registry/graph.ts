@@ -91,10 +91,15 @@ class Walk {
 
   /** Records a failure of one part and goes on; cancellation always stops everything. */
   guard(at: string, task: () => Promise<unknown>): void {
-    this.tasks.push(task().then(() => undefined, (e: unknown) => {
-      throwIfAborted(this.signal);
-      this.problems.push({ at, code: e instanceof LensError ? e.code : 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
-    }));
+    this.tasks.push(
+      task().then(
+        () => undefined,
+        (e: unknown) => {
+          throwIfAborted(this.signal);
+          this.problems.push({ at, code: e instanceof LensError ? e.code : 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+        },
+      ),
+    );
   }
 
   /** The signatures, attestations and SBOMs about one digest: referrers first (others wait on them), then cosign tags. */
@@ -110,10 +115,14 @@ class Walk {
         if (!m) return;
         const found = cosignArtifacts(this.artifactWalk, m, digest, tag, kind, this.others);
         // Older cosign releases did not annotate the predicate type: read it from the envelope (a label only).
-        await Promise.all(found.filter((a) => a.kind === 'attestation' && !a.predicateType).map(async (a) => {
-          const predicateType = predicateFromEnvelope(await this.source.getBlob(this.sigRepo, a.digest, { signal: this.signal }));
-          if (predicateType) a.predicateType = predicateType;
-        }));
+        await Promise.all(
+          found
+            .filter((a) => a.kind === 'attestation' && !a.predicateType)
+            .map(async (a) => {
+              const predicateType = predicateFromEnvelope(await this.source.getBlob(this.sigRepo, a.digest, { signal: this.signal }));
+              if (predicateType) a.predicateType = predicateType;
+            }),
+        );
         this.artifacts.push(...found);
       });
     }
@@ -129,20 +138,33 @@ class Walk {
     const extra: Descriptor[] = [];
     for (const a of attestations) {
       const covers = a.annotations?.[Annotation.referenceDigest] ?? '';
-      if (!listed.has(covers)) this.problems.push({ at: a.digest, code: 'DANGLING_ATTESTATION', message: `BuildKit attestation manifest ${a.digest} refers to ${covers || 'nothing'}, which is not an image entry of index ${index.digest}; it was not read.` });
+      if (!listed.has(covers))
+        this.problems.push({
+          at: a.digest,
+          code: 'DANGLING_ATTESTATION',
+          message: `BuildKit attestation manifest ${a.digest} refers to ${covers || 'nothing'}, which is not an image entry of index ${index.digest}; it was not read.`,
+        });
       else if (first.has(covers)) extra.push(a);
       else first.set(covers, a);
     }
     if (extra.length > 0) {
       this.problems.push({
-        at: `entries of ${index.digest}`, code: 'TRUNCATED', cut: { cap: 'attestation-manifests', limit: 1, unread: extra.length, unsigned: true },
+        at: `entries of ${index.digest}`,
+        code: 'TRUNCATED',
+        cut: { cap: 'attestation-manifests', limit: 1, unread: extra.length, unsigned: true },
         message: `Index ${index.digest} lists ${extra.length} more BuildKit attestation manifests for entries that already have one; BuildKit writes one per entry, so only the first of each was read. They are unsigned and never change the verdict.`,
       });
     }
     const maxAttestations = this.limits.attestationManifests;
     const wanted = [...first.values()];
     if (wanted.length > maxAttestations) {
-      this.problems.push(truncated(`entries of ${index.digest}`, { cap: 'attestation-manifests', limit: maxAttestations, unread: wanted.length - maxAttestations, unsigned: true }, `Index ${index.digest} lists ${wanted.length} BuildKit attestation manifests; only the first ${maxAttestations} were read`));
+      this.problems.push(
+        truncated(
+          `entries of ${index.digest}`,
+          { cap: 'attestation-manifests', limit: maxAttestations, unread: wanted.length - maxAttestations, unsigned: true },
+          `Index ${index.digest} lists ${wanted.length} BuildKit attestation manifests; only the first ${maxAttestations} were read`,
+        ),
+      );
     }
     for (const a of wanted.slice(0, maxAttestations)) {
       this.attestationManifests.push(a);
@@ -152,7 +174,13 @@ class Walk {
     this.platformRoom -= kept.length;
     if (kept.length < images.length) {
       const unread = images.length - kept.length;
-      this.problems.push(truncated(`entries of ${index.digest}`, { cap: 'platforms', limit: this.limits.platforms, unread, index: index.digest }, `Index ${index.digest} lists ${images.length} image entries; ${unread} of them were not examined`));
+      this.problems.push(
+        truncated(
+          `entries of ${index.digest}`,
+          { cap: 'platforms', limit: this.limits.platforms, unread, index: index.digest },
+          `Index ${index.digest} lists ${images.length} image entries; ${unread} of them were not examined`,
+        ),
+      );
     }
     kept.forEach((d, i) => this.visitEntry(d, via, [...order, i]));
   }
@@ -174,11 +202,17 @@ class Walk {
     }
     const declared = isIndexMediaType(d.mediaType) ? 'index' : isManifestMediaType(d.mediaType) ? 'manifest' : undefined;
     if (declared !== undefined && declared !== m.kind) {
-      this.addPlatform(d, via, order, { code: 'MEDIA_TYPE_MISMATCH', message: `The index lists ${d.digest} as an image ${declared} (${d.mediaType}), but its bytes are an image ${m.kind}; runtimes could read it either way, so it was not examined.` });
+      this.addPlatform(d, via, order, {
+        code: 'MEDIA_TYPE_MISMATCH',
+        message: `The index lists ${d.digest} as an image ${declared} (${d.mediaType}), but its bytes are an image ${m.kind}; runtimes could read it either way, so it was not examined.`,
+      });
       return;
     }
     if (m.size !== d.size) {
-      this.addPlatform(d, via, order, { code: 'SIZE_MISMATCH', message: `The index says ${d.digest} is ${d.size} bytes; it is ${m.size}. A runtime checking sizes refuses it, so it was not examined.` });
+      this.addPlatform(d, via, order, {
+        code: 'SIZE_MISMATCH',
+        message: `The index says ${d.digest} is ${d.size} bytes; it is ${m.size}. A runtime checking sizes refuses it, so it was not examined.`,
+      });
       return;
     }
     if (m.kind === 'index') {
@@ -186,7 +220,13 @@ class Walk {
       if (d.platform) nested.platform = platformKey(d);
       this.indexes.push(nested);
       if (via.length + 1 > this.limits.nesting) {
-        this.problems.push(truncated(`entries of ${d.digest}`, { cap: 'nesting', limit: this.limits.nesting, unread: m.index.manifests.length, index: d.digest }, `${d.digest} is an index nested ${via.length + 1} levels deep; its ${m.index.manifests.length} entries were not examined`));
+        this.problems.push(
+          truncated(
+            `entries of ${d.digest}`,
+            { cap: 'nesting', limit: this.limits.nesting, unread: m.index.manifests.length, index: d.digest },
+            `${d.digest} is an index nested ${via.length + 1} levels deep; its ${m.index.manifests.length} entries were not examined`,
+          ),
+        );
         return;
       }
       this.visitIndex(m, [...via, d.digest], order);
@@ -208,7 +248,14 @@ class Walk {
 
   addPlatform(d: Descriptor, via: string[], order: number[], problem?: { code: string; message: string }): PlatformEntry {
     const p = d.platform;
-    const entry: PlatformEntry = { platform: platformKey(d), os: p?.os || 'unknown', architecture: p?.architecture || 'unknown', digest: d.digest, mediaType: d.mediaType, size: d.size };
+    const entry: PlatformEntry = {
+      platform: platformKey(d),
+      os: p?.os || 'unknown',
+      architecture: p?.architecture || 'unknown',
+      digest: d.digest,
+      mediaType: d.mediaType,
+      size: d.size,
+    };
     if (p?.variant) entry.variant = p.variant;
     if (p?.['os.version']) entry.osVersion = p['os.version'];
     if (via.length > 0) entry.via = via;
@@ -269,11 +316,23 @@ function assemble(w: Walk, root: FetchedManifest, target: GraphTarget): ImageGra
   }
   if (w.artifactWalk.nested.skipped > 0) {
     const { nestedReferrers } = w.limits;
-    w.problems.push(truncated('referrers of referrers', { cap: 'nested-referrers', limit: nestedReferrers, unread: w.artifactWalk.nested.skipped }, `The referrers of ${w.artifactWalk.nested.skipped} artifacts were not looked up`));
+    w.problems.push(
+      truncated(
+        'referrers of referrers',
+        { cap: 'nested-referrers', limit: nestedReferrers, unread: w.artifactWalk.nested.skipped },
+        `The referrers of ${w.artifactWalk.nested.skipped} artifacts were not looked up`,
+      ),
+    );
   }
   const order = new Map(digests.map((d, i) => [d, i]));
   const artifacts = capArtifacts(w, order);
-  artifacts.sort((a, b) => (order.get(a.coversDigest) ?? Infinity) - (order.get(b.coversDigest) ?? Infinity) || ordinal(a.format, b.format) || ordinal(a.kind, b.kind) || ordinal(a.digest, b.digest));
+  artifacts.sort(
+    (a, b) =>
+      (order.get(a.coversDigest) ?? Infinity) - (order.get(b.coversDigest) ?? Infinity) ||
+      ordinal(a.format, b.format) ||
+      ordinal(a.kind, b.kind) ||
+      ordinal(a.digest, b.digest),
+  );
   const graph: ImageGraph = {
     reference: target.reference,
     source: target.source,
@@ -303,7 +362,9 @@ function assemble(w: Walk, root: FetchedManifest, target: GraphTarget): ImageGra
  */
 function capArtifacts(w: Walk, order: Map<string, number>): Artifact[] {
   const rank = (a: Artifact): number => (a.format === 'buildkit-index' ? 2 : a.depth ? 1 : 0);
-  const ranked = [...w.artifacts].sort((a, b) => rank(a) - rank(b) || (order.get(a.coversDigest) ?? Infinity) - (order.get(b.coversDigest) ?? Infinity) || ordinal(a.digest, b.digest));
+  const ranked = [...w.artifacts].sort(
+    (a, b) => rank(a) - rank(b) || (order.get(a.coversDigest) ?? Infinity) - (order.get(b.coversDigest) ?? Infinity) || ordinal(a.digest, b.digest),
+  );
   const { artifacts: limit, statements } = w.limits;
   const signed = ranked.filter((a) => a.format !== 'buildkit-index');
   const unsigned = ranked.filter((a) => a.format === 'buildkit-index');
@@ -311,11 +372,19 @@ function capArtifacts(w: Walk, order: Map<string, number>): Artifact[] {
   const keptUnsigned = unsigned.slice(0, Math.max(0, Math.min(statements, limit - keptSigned.length)));
   if (keptSigned.length < signed.length) {
     const unread = signed.length - keptSigned.length;
-    w.problems.push(truncated('artifacts', { cap: 'artifacts', limit, unread }, `The image has ${signed.length} signatures, attestations and SBOMs; ${unread} were not read`));
+    w.problems.push(
+      truncated('artifacts', { cap: 'artifacts', limit, unread }, `The image has ${signed.length} signatures, attestations and SBOMs; ${unread} were not read`),
+    );
   }
   if (keptUnsigned.length < unsigned.length) {
     const unread = unsigned.length - keptUnsigned.length;
-    w.problems.push(truncated('statements', { cap: 'statements', limit: Math.min(statements, limit), unread, unsigned: true }, `The image's BuildKit attestation manifests hold ${unsigned.length} statements; ${unread} were not read (they are unsigned and never change the verdict)`));
+    w.problems.push(
+      truncated(
+        'statements',
+        { cap: 'statements', limit: Math.min(statements, limit), unread, unsigned: true },
+        `The image's BuildKit attestation manifests hold ${unsigned.length} statements; ${unread} were not read (they are unsigned and never change the verdict)`,
+      ),
+    );
   }
   return [...keptSigned, ...keptUnsigned];
 }
@@ -334,7 +403,12 @@ function compareOrder(a: readonly number[], b: readonly number[]): number {
 }
 
 /** The platform of an image manifest, from its config blob (read strictly, as a runtime would). */
-async function platformFromConfig(source: ContentSource, repo: string, m: FetchedManifest & { kind: 'manifest' }, signal: AbortSignal): Promise<Pick<PlatformEntry, 'platform' | 'os' | 'architecture' | 'variant'>> {
+async function platformFromConfig(
+  source: ContentSource,
+  repo: string,
+  m: FetchedManifest & { kind: 'manifest' },
+  signal: AbortSignal,
+): Promise<Pick<PlatformEntry, 'platform' | 'os' | 'architecture' | 'variant'>> {
   const what = `Image config ${m.manifest.config.digest}`;
   const text = Buffer.from(await source.getBlob(repo, m.manifest.config.digest, { signal, maxBytes: 4 * 1024 * 1024 })).toString('utf8');
   assertJsonShape(text, what);

@@ -17,7 +17,9 @@ export const MAX_JSON_VALUES = 1_000_000;
 export function assertJsonShape(text: string, what: string): void {
   const exceeds = jsonShapeExceeds(text, MAX_JSON_DEPTH, MAX_JSON_VALUES);
   if (exceeds === 'depth') {
-    throw new LensError('PROTOCOL', `${what} nests deeper than ${MAX_JSON_DEPTH} levels; real ones are flat, so it was refused unparsed.`, { limit: MAX_JSON_DEPTH });
+    throw new LensError('PROTOCOL', `${what} nests deeper than ${MAX_JSON_DEPTH} levels; real ones are flat, so it was refused unparsed.`, {
+      limit: MAX_JSON_DEPTH,
+    });
   }
   if (exceeds === 'values') {
     throw new LensError('PROTOCOL', `${what} holds more than ${MAX_JSON_VALUES} values; it was refused unparsed.`, { limit: MAX_JSON_VALUES });

@@ -138,7 +138,11 @@ export class LayoutSource implements ContentSource {
     if (reference === '') {
       if (catalog.images.length === 1) return catalog.images[0];
       if (catalog.images.length === 0) throw new LensError('NOT_FOUND', `${this.description} holds no image.`, { path: this.path });
-      throw new LensError('USAGE', `${this.description} lists ${catalog.images.length} manifests in index.json; name one with a tag (${available()}) or a digest.`, { path: this.path });
+      throw new LensError(
+        'USAGE',
+        `${this.description} lists ${catalog.images.length} manifests in index.json; name one with a tag (${available()}) or a digest.`,
+        { path: this.path },
+      );
     }
     const named = catalog.tags.get(reference);
     if (named) return named;
@@ -146,7 +150,11 @@ export class LayoutSource implements ContentSource {
     const byTagPart = [...catalog.tags.entries()].filter(([name]) => name.includes('/') && name.endsWith(`:${reference}`));
     if (byTagPart.length === 1) return byTagPart[0]![1];
     if (byTagPart.length > 1) {
-      throw new LensError('USAGE', `Tag "${reference}" names ${byTagPart.length} images in ${this.description} (${byTagPart.map(([n]) => n).join(', ')}); use the full name or a digest.`, { path: this.path });
+      throw new LensError(
+        'USAGE',
+        `Tag "${reference}" names ${byTagPart.length} images in ${this.description} (${byTagPart.map(([n]) => n).join(', ')}); use the full name or a digest.`,
+        { path: this.path },
+      );
     }
     // A `cosign save` layout (or one unnamed image) has no tags: its image answers any tag.
     const only = catalog.images.length === 1 ? catalog.images[0]! : undefined;
@@ -175,7 +183,10 @@ export class LayoutSource implements ContentSource {
       if ((e as Error).name === 'AbortError') throw new LensError('ABORTED', 'The operation was cancelled.');
       const code = (e as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? `${file} does not exist` : `${file} cannot be read (${code ?? 'error'})`;
-      throw invalid(`${this.path} is not an OCI image layout: ${why}. Expected a directory written by e.g. "cosign save", "oras copy --to-oci-layout" or "skopeo copy ... oci:DIR".`, { path: this.path });
+      throw invalid(
+        `${this.path} is not an OCI image layout: ${why}. Expected a directory written by e.g. "cosign save", "oras copy --to-oci-layout" or "skopeo copy ... oci:DIR".`,
+        { path: this.path },
+      );
     }
     let json: unknown;
     try {
@@ -196,7 +207,9 @@ export class LayoutSource implements ContentSource {
     const version = marker?.imageLayoutVersion;
     // https://github.com/opencontainers/image-spec/blob/main/image-layout.md#oci-layout-file
     if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
-      throw invalid(`${join(this.path, 'oci-layout')} declares imageLayoutVersion ${JSON.stringify(version)}; only 1.x layouts are supported.`, { path: this.path });
+      throw invalid(`${join(this.path, 'oci-layout')} declares imageLayoutVersion ${JSON.stringify(version)}; only 1.x layouts are supported.`, {
+        path: this.path,
+      });
     }
     const index = (await this.readJson('index.json', INDEX_JSON_BYTES, signal)) as { manifests?: unknown } | null;
     if (!Array.isArray(index?.manifests)) throw invalid(`${join(this.path, 'index.json')} has no "manifests" array.`, { path: this.path });
@@ -272,13 +285,18 @@ export class LayoutSource implements ContentSource {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         // `cosign save` stores manifests, configs and signatures but not always image layers.
-        throw new LensError('NOT_FOUND', `${what} ${digest} is not in ${this.description} (no blobs/${algorithm}/${hex}). Layouts written by "cosign save" may lack image layers.`, { digest, path: this.path });
+        throw new LensError(
+          'NOT_FOUND',
+          `${what} ${digest} is not in ${this.description} (no blobs/${algorithm}/${hex}). Layouts written by "cosign save" may lack image layers.`,
+          { digest, path: this.path },
+        );
       }
       throw invalid(`${what} ${digest} in ${this.description} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`, { digest, path: this.path });
     }
     try {
       const { size } = await handle.stat();
-      if (size > limit) throw new LensError('TOO_LARGE', `${what} ${digest} in ${this.description} is ${size} bytes, over the limit of ${limit}.`, { digest, size, limit });
+      if (size > limit)
+        throw new LensError('TOO_LARGE', `${what} ${digest} in ${this.description} is ${size} bytes, over the limit of ${limit}.`, { digest, size, limit });
       const buffer = Buffer.alloc(size);
       let offset = 0;
       while (offset < size) {

@@ -32,7 +32,10 @@ export function nextLink(header: string | string[] | undefined, repository: stri
 export class PageGuard {
   private readonly seen = new Set<string>();
   private pages = 0;
-  constructor(private readonly listing: string, private readonly maxPages: number) {}
+  constructor(
+    private readonly listing: string,
+    private readonly maxPages: number,
+  ) {}
 
   stop(path: string): string | undefined {
     if (this.pages === this.maxPages) return `the registry's ${this.listing} went on past ${this.maxPages} pages; the rest was not read`;

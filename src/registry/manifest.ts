@@ -39,7 +39,10 @@ export function parseManifest(bytes: Uint8Array, digest: string, servedType: str
   if (looksIndex && looksManifest) {
     throw ambiguous(what, 'it has both "manifests" (an index) and "config"/"layers" (a manifest)', digest);
   }
-  for (const [whose, type] of [['its own', declared], ['the served', served]] as const) {
+  for (const [whose, type] of [
+    ['its own', declared],
+    ['the served', served],
+  ] as const) {
     if ((looksIndex && isManifestMediaType(type)) || (looksManifest && isIndexMediaType(type))) {
       throw ambiguous(what, `${whose} media type ${type} names the other kind of document than its fields`, digest);
     }
@@ -70,7 +73,9 @@ export function parseManifest(bytes: Uint8Array, digest: string, servedType: str
 }
 
 function ambiguous(what: string, why: string, digest: string): LensError {
-  return new LensError('AMBIGUOUS_JSON', `${what} was refused: ${why}. Two readers could see two different documents, so nothing in it was trusted.`, { digest });
+  return new LensError('AMBIGUOUS_JSON', `${what} was refused: ${why}. Two readers could see two different documents, so nothing in it was trusted.`, {
+    digest,
+  });
 }
 
 const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;

@@ -11,7 +11,8 @@ export function atPriority(source: ContentSource, priority: number): ContentSour
     kind: source.kind,
     description: source.description,
     resolve: (repository, reference, options) => source.resolve(repository, reference, at(options)),
-    getManifest: ((repository: string, reference: string, options?: FetchOptions & { optional?: boolean }) => source.getManifest(repository, reference, at(options) as FetchOptions & { optional: true })) as ContentSource['getManifest'],
+    getManifest: ((repository: string, reference: string, options?: FetchOptions & { optional?: boolean }) =>
+      source.getManifest(repository, reference, at(options) as FetchOptions & { optional: true })) as ContentSource['getManifest'],
     getBlob: (repository, digest, options) => source.getBlob(repository, digest, at(options)),
     listTags: (repository, options) => source.listTags(repository, at(options)),
     referrers: (repository, digest, options) => source.referrers(repository, digest, at(options)),

@@ -127,9 +127,12 @@ export function parseRegistryReference(input: string): RegistryReference {
   if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = DOCKER_HUB;
   for (const part of parts) {
     if (!PATH_COMPONENT.test(part)) {
-      const why = part === '' ? 'an empty path component ("//" or a trailing "/").'
-        : part !== part.toLowerCase() ? `"${part}" has uppercase letters; repository names must be lowercase.`
-        : `"${part}" is not a valid repository path component (lowercase letters and digits, separated by ".", "_", "__" or "-").`;
+      const why =
+        part === ''
+          ? 'an empty path component ("//" or a trailing "/").'
+          : part !== part.toLowerCase()
+            ? `"${part}" has uppercase letters; repository names must be lowercase.`
+            : `"${part}" is not a valid repository path component (lowercase letters and digits, separated by ".", "_", "__" or "-").`;
       throw invalid(input, offset, why);
     }
     offset += part.length + 1;

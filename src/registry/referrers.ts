@@ -17,10 +17,21 @@ export interface DiscoveredReferrers {
  * Descriptors whose `subject` cannot be confirmed here are still listed: verification
  * checks the subject of each referrer it reads.
  */
-export async function discoverReferrers(source: ContentSource, repository: string, digest: string, signal?: AbortSignal, knownTags?: Set<string>, limit?: number): Promise<DiscoveredReferrers> {
+export async function discoverReferrers(
+  source: ContentSource,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+  knownTags?: Set<string>,
+  limit?: number,
+): Promise<DiscoveredReferrers> {
   const viaApi = await source.referrers(repository, digest, { signal, ...(limit !== undefined ? { limit } : {}) });
   if (viaApi !== undefined) {
-    return { descriptors: viaApi, discovery: source.kind === 'oci-layout' ? 'layout' : 'referrers-api', ...(viaApi.unfinished ? { unfinished: viaApi.unfinished } : {}) };
+    return {
+      descriptors: viaApi,
+      discovery: source.kind === 'oci-layout' ? 'layout' : 'referrers-api',
+      ...(viaApi.unfinished ? { unfinished: viaApi.unfinished } : {}),
+    };
   }
   const tag = digestTag(digest);
   if (knownTags && !knownTags.has(tag)) return { descriptors: [], discovery: 'referrers-tag-schema' };

@@ -43,13 +43,23 @@ export class RegistrySource implements ContentSource {
   /** The request that will tell whether the registry has the referrers API, while it is on its way. */
   private askingReferrersApi: Promise<unknown> | undefined;
 
-  constructor(private readonly client: RegistryConnection, readonly registry: string) {
+  constructor(
+    private readonly client: RegistryConnection,
+    readonly registry: string,
+  ) {
     this.description = `registry ${registry}`;
   }
 
   async resolve(repository: string, reference: string, options: FetchOptions = {}): Promise<Descriptor> {
     const what = `manifest ${repository}:${reference}`;
-    const res = await this.client.call(this.registry, repository, { method: 'HEAD', path: `manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, signal: options.signal, priority: options.priority, what });
+    const res = await this.client.call(this.registry, repository, {
+      method: 'HEAD',
+      path: `manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      signal: options.signal,
+      priority: options.priority,
+      what,
+    });
     const digest = res.headers['docker-content-digest'];
     const type = res.headers['content-type'];
     const length = Number(res.headers['content-length']);
@@ -72,7 +82,12 @@ export class RegistrySource implements ContentSource {
     return this.inflight.run(key, options.signal, (signal) => this.fetchManifest(repository, reference, byDigest, { ...options, signal }));
   }
 
-  private async fetchManifest(repository: string, reference: string, byDigest: boolean, options: FetchOptions & { optional?: boolean }): Promise<FetchedManifest | undefined> {
+  private async fetchManifest(
+    repository: string,
+    reference: string,
+    byDigest: boolean,
+    options: FetchOptions & { optional?: boolean },
+  ): Promise<FetchedManifest | undefined> {
     const what = `manifest ${repository}${byDigest ? '@' : ':'}${reference}`;
     if (byDigest) {
       const cached = await this.client.cache.get(reference);
@@ -112,7 +127,11 @@ export class RegistrySource implements ContentSource {
       digest = digestOf(bytes, algorithm);
       // The header is only a hint, but a registry whose hint disagrees with its bytes is lying.
       if (typeof header === 'string' && isDigest(header) && header !== digest) {
-        throw new LensError('DIGEST_MISMATCH', `Manifest ${repository}:${reference} from ${this.registry}: the registry says its digest is ${header}, but the bytes it sent hash to ${digest}. Nothing from it was used.`, { expected: header, actual: digest });
+        throw new LensError(
+          'DIGEST_MISMATCH',
+          `Manifest ${repository}:${reference} from ${this.registry}: the registry says its digest is ${header}, but the bytes it sent hash to ${digest}. Nothing from it was used.`,
+          { expected: header, actual: digest },
+        );
       }
     }
     const contentType = res.headers['content-type'];
@@ -152,7 +171,14 @@ export class RegistrySource implements ContentSource {
         tags.unfinished = stop;
         break;
       }
-      const res = await this.client.call(this.registry, repository, { method: 'GET', path, signal: options.signal, priority: options.priority, what: `tags of ${repository}`, read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' } });
+      const res = await this.client.call(this.registry, repository, {
+        method: 'GET',
+        path,
+        signal: options.signal,
+        priority: options.priority,
+        what: `tags of ${repository}`,
+        read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' },
+      });
       const body = parseJson(res.body, `tag list of ${repository}`) as { tags?: unknown };
       if (Array.isArray(body.tags)) for (const t of body.tags) if (typeof t === 'string') tags.push(t);
       path = nextLink(res.headers.link, repository);
@@ -162,19 +188,32 @@ export class RegistrySource implements ContentSource {
 
   async knownTags(repository: string, options: FetchOptions = {}): Promise<Set<string> | undefined> {
     try {
-      const res = await this.client.call(this.registry, repository, { method: 'GET', path: 'tags/list?n=1000', signal: options.signal, priority: options.priority, what: `tags of ${repository}`, read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' } });
+      const res = await this.client.call(this.registry, repository, {
+        method: 'GET',
+        path: 'tags/list?n=1000',
+        signal: options.signal,
+        priority: options.priority,
+        what: `tags of ${repository}`,
+        read: { limit: this.client.limits.jsonBlobBytes, what: 'Tag list' },
+      });
       if (nextLink(res.headers.link, repository) !== undefined) return undefined;
       const body = parseJson(res.body, `tag list of ${repository}`) as { tags?: unknown };
       return new Set(Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === 'string') : []);
     } catch (e) {
       // Listing may be forbidden while pulling is allowed: then every tag is asked for.
       if (options.signal?.aborted) throw e;
-      this.client.logger.debug(`${this.registry}/${repository}: tag list unavailable (${e instanceof Error ? e.message : String(e)}); looking up cosign and referrers tags one by one`);
+      this.client.logger.debug(
+        `${this.registry}/${repository}: tag list unavailable (${e instanceof Error ? e.message : String(e)}); looking up cosign and referrers tags one by one`,
+      );
       return undefined;
     }
   }
 
-  async referrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string; limit?: number } = {}): Promise<ReferrerList | undefined> {
+  async referrers(
+    repository: string,
+    digest: string,
+    options: FetchOptions & { artifactType?: string; limit?: number } = {},
+  ): Promise<ReferrerList | undefined> {
     parseDigest(digest);
     // Until the registry has said whether it has the API, one request asks; the others wait
     // for its answer instead of each asking (forty images opened at once, forty 404s).
@@ -192,7 +231,11 @@ export class RegistrySource implements ContentSource {
     return this.listReferrers(repository, digest, options);
   }
 
-  private async listReferrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string; limit?: number }): Promise<ReferrerList | undefined> {
+  private async listReferrers(
+    repository: string,
+    digest: string,
+    options: FetchOptions & { artifactType?: string; limit?: number },
+  ): Promise<ReferrerList | undefined> {
     const out: ReferrerList = [];
     let path: string | undefined = `referrers/${digest}${options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : ''}`;
     const guard = new PageGuard('referrers listing', MAX_REFERRER_PAGES);
@@ -203,7 +246,11 @@ export class RegistrySource implements ContentSource {
         break;
       }
       const res = await this.client.call(this.registry, repository, {
-        method: 'GET', path, headers: { accept: MediaType.ociIndex }, signal: options.signal, priority: options.priority,
+        method: 'GET',
+        path,
+        headers: { accept: MediaType.ociIndex },
+        signal: options.signal,
+        priority: options.priority,
         what: `referrers of ${repository}@${digest}`,
         read: { limit: this.client.limits.manifestBytes, what: 'Referrers index' },
         accept: [404, 405, 400],

@@ -21,8 +21,25 @@ export type JsonDocumentKind = 'manifest' | 'config';
  * exactly, so only duplicates matter there.
  */
 const MANIFEST_FIELDS = [
-  'schemaVersion', 'mediaType', 'artifactType', 'manifests', 'config', 'layers', 'subject', 'annotations',
-  'digest', 'size', 'urls', 'data', 'platform', 'architecture', 'os', 'os.version', 'os.features', 'variant', 'features',
+  'schemaVersion',
+  'mediaType',
+  'artifactType',
+  'manifests',
+  'config',
+  'layers',
+  'subject',
+  'annotations',
+  'digest',
+  'size',
+  'urls',
+  'data',
+  'platform',
+  'architecture',
+  'os',
+  'os.version',
+  'os.features',
+  'variant',
+  'features',
 ];
 /** The image config fields a runtime matches platforms with (https://github.com/opencontainers/image-spec/blob/main/config.md). */
 const CONFIG_FIELDS = ['architecture', 'os', 'os.version', 'os.features', 'variant'];

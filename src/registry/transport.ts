@@ -56,7 +56,22 @@ const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const ERROR_BODY_LIMIT = 64 * 1024;
 /** Code of the error an attempt ends with when it passes `requestTimeoutMs`. */
 const REQUEST_DEADLINE = 'REQUEST_DEADLINE';
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', REQUEST_DEADLINE, 'ECONNABORTED', 'EHOSTUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  REQUEST_DEADLINE,
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+]);
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/;
 
 export interface TransportOptions {
@@ -88,7 +103,9 @@ export class Transport {
           // A wait longer than we accept ends the attempt now (429 -> RATE_LIMITED, 5xx -> REGISTRY_ERROR) rather than hanging.
           if (retryAfter !== undefined && retryAfter > limits.maxRetryAfterMs) return res;
           const wait = retryAfter ?? backoffDelay(attempt, limits.backoffBaseMs, limits.backoffMaxMs);
-          this.options.logger.debug(`${req.method} ${redactUrl(req.url, req.shown)}: ${res.status}, retrying in ${Math.round(wait)} ms (attempt ${attempt + 2} of ${limits.retries + 1})`);
+          this.options.logger.debug(
+            `${req.method} ${redactUrl(req.url, req.shown)}: ${res.status}, retrying in ${Math.round(wait)} ms (attempt ${attempt + 2} of ${limits.retries + 1})`,
+          );
           await sleep(wait, req.signal);
           attempt++;
           continue;
@@ -117,14 +134,25 @@ export class Transport {
       if (!REDIRECT_STATUS.has(res.status)) return res;
       const location = res.headers.location;
       if (typeof location !== 'string' || location === '') {
-        throw new LensError('PROTOCOL', `${redactUrl(url, req.shown)} answered ${res.status} without a Location header.`, { url: redactUrl(url, req.shown), status: res.status });
+        throw new LensError('PROTOCOL', `${redactUrl(url, req.shown)} answered ${res.status} without a Location header.`, {
+          url: redactUrl(url, req.shown),
+          status: res.status,
+        });
       }
       const next = new URL(location, url);
       if (hop >= this.options.limits.maxRedirects || seen.has(next.href)) {
-        throw new LensError('REDIRECT', `Too many redirects (or a redirect loop) fetching ${redactUrl(req.url, req.shown)}; last target ${redactUrl(next, req.shown)}.`, { url: redactUrl(req.url, req.shown) });
+        throw new LensError(
+          'REDIRECT',
+          `Too many redirects (or a redirect loop) fetching ${redactUrl(req.url, req.shown)}; last target ${redactUrl(next, req.shown)}.`,
+          { url: redactUrl(req.url, req.shown) },
+        );
       }
       if (url.protocol === 'https:' && next.protocol !== 'https:') {
-        throw new LensError('REDIRECT', `${redactUrl(url, req.shown)} redirected to a non-HTTPS location (${redactUrl(next, req.shown)}); refused, since content and credentials would travel unprotected.`, { url: redactUrl(url, req.shown) });
+        throw new LensError(
+          'REDIRECT',
+          `${redactUrl(url, req.shown)} redirected to a non-HTTPS location (${redactUrl(next, req.shown)}); refused, since content and credentials would travel unprotected.`,
+          { url: redactUrl(url, req.shown) },
+        );
       }
       seen.add(next.href);
       // Credentials are for the registry only; blob storage gets its own pre-signed URL.
@@ -143,54 +171,61 @@ export class Transport {
   }
 
   private exchange(req: HttpRequest, attempt: number): Promise<HttpResponse> {
-    return this.semaphore(req.url.host).run(async () => {
-      const started = performance.now();
-      const shownUrl = redactUrl(req.url, req.shown);
-      const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...req.headers };
-      if (req.authorization) headers.authorization = req.authorization;
-      let status: number | 'error' = 'error';
-      // The caller's signal plus one deadline for the whole attempt (RegistryLimits.requestTimeoutMs);
-      // the timer and the listener go on every path, so nothing outlives the attempt.
-      const deadlineMs = this.options.limits.requestTimeoutMs;
-      const attemptSignal = new AbortController();
-      const cancel = () => attemptSignal.abort(req.signal?.reason);
-      const timer = setTimeout(() => attemptSignal.abort(Object.assign(new Error(`no complete answer within ${deadlineMs} ms`), { code: REQUEST_DEADLINE })), deadlineMs);
-      if (req.signal?.aborted) cancel();
-      const forget = req.signal && onAbort(req.signal, cancel);
-      try {
-        const res = await request(req.url, {
-          method: req.method,
-          headers,
-          body: req.body,
-          signal: attemptSignal.signal,
-          dispatcher: this.options.dispatcher,
-          headersTimeout: this.options.limits.headersTimeoutMs,
-          bodyTimeout: this.options.limits.bodyTimeoutMs,
-        });
-        status = res.statusCode;
-        let body: Uint8Array | undefined;
-        if (req.method === 'HEAD') {
-          await res.body.dump();
-        } else if (res.statusCode >= 200 && res.statusCode < 300 && req.read) {
-          body = await readBounded(res.body, req.read.limit, shownUrl, res.headers['content-length'], req.read.what);
-        } else if (res.statusCode >= 400) {
-          body = await readBounded(res.body, ERROR_BODY_LIMIT, shownUrl, undefined, 'Error body').catch(() => undefined);
-        } else {
-          await res.body.dump({ limit: ERROR_BODY_LIMIT }).catch(() => undefined);
+    return this.semaphore(req.url.host).run(
+      async () => {
+        const started = performance.now();
+        const shownUrl = redactUrl(req.url, req.shown);
+        const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...req.headers };
+        if (req.authorization) headers.authorization = req.authorization;
+        let status: number | 'error' = 'error';
+        // The caller's signal plus one deadline for the whole attempt (RegistryLimits.requestTimeoutMs);
+        // the timer and the listener go on every path, so nothing outlives the attempt.
+        const deadlineMs = this.options.limits.requestTimeoutMs;
+        const attemptSignal = new AbortController();
+        const cancel = () => attemptSignal.abort(req.signal?.reason);
+        const timer = setTimeout(
+          () => attemptSignal.abort(Object.assign(new Error(`no complete answer within ${deadlineMs} ms`), { code: REQUEST_DEADLINE })),
+          deadlineMs,
+        );
+        if (req.signal?.aborted) cancel();
+        const forget = req.signal && onAbort(req.signal, cancel);
+        try {
+          const res = await request(req.url, {
+            method: req.method,
+            headers,
+            body: req.body,
+            signal: attemptSignal.signal,
+            dispatcher: this.options.dispatcher,
+            headersTimeout: this.options.limits.headersTimeoutMs,
+            bodyTimeout: this.options.limits.bodyTimeoutMs,
+          });
+          status = res.statusCode;
+          let body: Uint8Array | undefined;
+          if (req.method === 'HEAD') {
+            await res.body.dump();
+          } else if (res.statusCode >= 200 && res.statusCode < 300 && req.read) {
+            body = await readBounded(res.body, req.read.limit, shownUrl, res.headers['content-length'], req.read.what);
+          } else if (res.statusCode >= 400) {
+            body = await readBounded(res.body, ERROR_BODY_LIMIT, shownUrl, undefined, 'Error body').catch(() => undefined);
+          } else {
+            await res.body.dump({ limit: ERROR_BODY_LIMIT }).catch(() => undefined);
+          }
+          return { status: res.statusCode, headers: res.headers, body, url: req.url, shownUrl };
+        } catch (e) {
+          if (attemptSignal.signal.aborted && !req.signal?.aborted) throw attemptSignal.signal.reason;
+          throw e;
+        } finally {
+          clearTimeout(timer);
+          forget?.();
+          const ms = performance.now() - started;
+          const e: Exchange = { method: req.method, url: shownUrl, status, ms, attempt };
+          this.options.logger.debug(`${e.method} ${e.url} -> ${e.status} (${Math.round(ms)} ms)`);
+          this.options.onExchange?.(e);
         }
-        return { status: res.statusCode, headers: res.headers, body, url: req.url, shownUrl };
-      } catch (e) {
-        if (attemptSignal.signal.aborted && !req.signal?.aborted) throw attemptSignal.signal.reason;
-        throw e;
-      } finally {
-        clearTimeout(timer);
-        forget?.();
-        const ms = performance.now() - started;
-        const e: Exchange = { method: req.method, url: shownUrl, status, ms, attempt };
-        this.options.logger.debug(`${e.method} ${e.url} -> ${e.status} (${Math.round(ms)} ms)`);
-        this.options.onExchange?.(e);
-      }
-    }, undefined, req.priority);
+      },
+      undefined,
+      req.priority,
+    );
   }
 }
 
@@ -220,17 +255,34 @@ function toLensError(e: unknown, req: HttpRequest, limits: RegistryLimits): Lens
   }
   const code = networkCode(e) ?? '';
   if (code === REQUEST_DEADLINE) {
-    return new LensError('TIMEOUT', `${req.method} ${url} did not finish within ${limits.requestTimeoutMs} ms (headers and body together); the registry sent its answer too slowly, so it was abandoned.`, { url, cause: code, limit: limits.requestTimeoutMs });
+    return new LensError(
+      'TIMEOUT',
+      `${req.method} ${url} did not finish within ${limits.requestTimeoutMs} ms (headers and body together); the registry sent its answer too slowly, so it was abandoned.`,
+      { url, cause: code, limit: limits.requestTimeoutMs },
+    );
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new LensError('TIMEOUT', `${req.method} ${url} timed out (${code}); the registry did not answer in time.`, { url, cause: code });
   }
   if (code === 'UND_ERR_HEADERS_OVERFLOW') {
-    return new LensError('NETWORK', `${req.method} ${url}: the registry sent response headers larger than the HTTP client accepts (${maxHeaderSize} bytes); the answer was refused unread.`, { url, cause: code, limit: maxHeaderSize });
+    return new LensError(
+      'NETWORK',
+      `${req.method} ${url}: the registry sent response headers larger than the HTTP client accepts (${maxHeaderSize} bytes); the answer was refused unread.`,
+      { url, cause: code, limit: maxHeaderSize },
+    );
   }
   if (TLS_CODE.test(code)) {
-    return new LensError('TLS', `TLS with ${req.url.host} failed (${code}). If the registry uses a private CA, pass it with --ca-file; for a plain-HTTP registry use --insecure-registry ${req.url.host}.`, { url, cause: code });
+    return new LensError(
+      'TLS',
+      `TLS with ${req.url.host} failed (${code}). If the registry uses a private CA, pass it with --ca-file; for a plain-HTTP registry use --insecure-registry ${req.url.host}.`,
+      { url, cause: code },
+    );
   }
   const message = e instanceof Error ? e.message : String(e);
-  return new LensError('NETWORK', `${req.method} ${url} failed: ${code || message}. Check that the registry is reachable.`, { url, cause: code || undefined }, { cause: e });
+  return new LensError(
+    'NETWORK',
+    `${req.method} ${url} failed: ${code || message}. Check that the registry is reachable.`,
+    { url, cause: code || undefined },
+    { cause: e },
+  );
 }

@@ -41,9 +41,12 @@ export function artifactTitle(a: Artifact): string {
 /** Where it was found: `cosign .sig tag`, `referrer (tag schema)`, `BuildKit, in the index`. */
 export function artifactPlace(a: Pick<Artifact, 'format' | 'tag' | 'discovery'>): string {
   switch (a.format) {
-    case 'buildkit-index': return 'BuildKit, in the index';
-    case 'bundle-file': return 'bundle file';
-    case 'github-api': return "GitHub's attestations API";
+    case 'buildkit-index':
+      return 'BuildKit, in the index';
+    case 'bundle-file':
+      return 'bundle file';
+    case 'github-api':
+      return "GitHub's attestations API";
     case 'cosign-tag': {
       const suffix = /\.(sig|att|sbom)$/.exec(a.tag ?? '')?.[0];
       return suffix ? `cosign ${suffix} tag` : 'cosign tag';

@@ -51,9 +51,7 @@ export function signedBy(a: Artifact): SignedBy {
 
 function entry(graph: ImageGraph, a: Artifact, seen: Set<string>): ArtifactEntry {
   seen.add(a.digest);
-  const children = graph.artifacts
-    .filter((x) => x.depth && x.coversDigest === a.digest && !seen.has(x.digest))
-    .map((x) => entry(graph, x, seen));
+  const children = graph.artifacts.filter((x) => x.depth && x.coversDigest === a.digest && !seen.has(x.digest)).map((x) => entry(graph, x, seen));
   return { artifact: a, signedBy: signedBy(a), children };
 }
 

@@ -95,6 +95,10 @@ export function goreleaserRelease(input: GoreleaserReleaseInput): Release {
     file: input.file,
     ...(tag !== undefined ? { tag } : {}),
     images,
-    ...(errors.length ? { problem: `${basename(input.file)} line ${errors[0]!.range.line}: ${errors[0]!.message}` } : images.length === 0 ? { problem: 'This config publishes no container images.' } : {}),
+    ...(errors.length
+      ? { problem: `${basename(input.file)} line ${errors[0]!.range.line}: ${errors[0]!.message}` }
+      : images.length === 0
+        ? { problem: 'This config publishes no container images.' }
+        : {}),
   };
 }

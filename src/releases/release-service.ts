@@ -28,9 +28,7 @@ export interface ReleaseServiceOptions {
   concurrency?: number;
 }
 
-export type ReleaseEvent =
-  | { readonly kind: 'releases' }
-  | { readonly kind: 'image'; readonly reference: string };
+export type ReleaseEvent = { readonly kind: 'releases' } | { readonly kind: 'image'; readonly reference: string };
 
 /**
  * One load in flight, shared by everyone who asked for it. It is cancelled only when nobody wants
@@ -198,13 +196,18 @@ export class ReleaseService {
     // The work starts a microtask later, once `flight` is registered.
     const flight: Inflight = {
       controller,
-      done: Promise.resolve().then(() => this.semaphore.run(() => {
-        delete flight.promote;
-        return this.run(reference, flight, signal);
-      }, (promote) => {
-        flight.promote = promote;
-        if (flight.wanted) promote();
-      })),
+      done: Promise.resolve().then(() =>
+        this.semaphore.run(
+          () => {
+            delete flight.promote;
+            return this.run(reference, flight, signal);
+          },
+          (promote) => {
+            flight.promote = promote;
+            if (flight.wanted) promote();
+          },
+        ),
+      ),
       waiters: 0,
       kept: quiet,
       wanted: false,

@@ -50,7 +50,10 @@ export class SignerWatch {
   private readonly listeners = new Set<(reference: string) => void>();
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly service: Service, private readonly ports: SignerWatchPorts) {
+  constructor(
+    private readonly service: Service,
+    private readonly ports: SignerWatchPorts,
+  ) {
     this.unsubscribe = service.onDidChange((e) => this.changed(e));
   }
 
@@ -106,7 +109,10 @@ export class SignerWatch {
       this.answers.set(reference, { load, seen });
       for (const l of this.listeners) l(reference);
     } catch (e) {
-      if (!signal.aborted && !isAbort(e)) this.ports.log?.warn(`Whether ${reference} has another signer than its previous release could not be told: ${e instanceof Error ? e.message : String(e)}`);
+      if (!signal.aborted && !isAbort(e))
+        this.ports.log?.warn(
+          `Whether ${reference} has another signer than its previous release could not be told: ${e instanceof Error ? e.message : String(e)}`,
+        );
     } finally {
       if (this.asking.get(reference) === controller) this.asking.delete(reference);
     }
@@ -125,7 +131,12 @@ export class SignerWatch {
     const before = await this.service.ensure(previous, signal);
     if (before.status !== 'loaded' || before.verification === undefined) {
       if (!signal.aborted) {
-        const why = before.status === 'failed' ? `could not be read [${before.failure.code}]` : before.status === 'loaded' ? `could not be verified [${before.verificationFailure?.code ?? 'INTERNAL'}]` : 'was not read';
+        const why =
+          before.status === 'failed'
+            ? `could not be read [${before.failure.code}]`
+            : before.status === 'loaded'
+              ? `could not be verified [${before.verificationFailure?.code ?? 'INTERNAL'}]`
+              : 'was not read';
         this.ports.log?.warn(`The previous release ${previous} ${why}: whether ${reference} has another signer is not known.`);
       }
       return undefined;

@@ -56,7 +56,14 @@ export interface LoadFailure {
 export type ImageLoad =
   | { readonly status: 'idle' }
   | { readonly status: 'loading' }
-  | { readonly status: 'loaded'; readonly graph: ImageGraph; readonly verification?: ImageVerification; readonly verificationFailure?: LoadFailure; readonly verifying?: boolean; readonly ms: number }
+  | {
+      readonly status: 'loaded';
+      readonly graph: ImageGraph;
+      readonly verification?: ImageVerification;
+      readonly verificationFailure?: LoadFailure;
+      readonly verifying?: boolean;
+      readonly ms: number;
+    }
   | { readonly status: 'failed'; readonly failure: LoadFailure };
 
 /**

@@ -74,10 +74,22 @@ export function summarize(loads: readonly (ImageLoad | null)[]): ReleaseSummary 
   let unresolved = 0;
   let worst: Verdict | undefined;
   for (const load of loads) {
-    if (load === null) { unresolved++; continue; }
-    if (load.status === 'idle') { idle++; continue; }
-    if (load.status === 'loading') { loading++; continue; }
-    if (load.status === 'failed') { failed++; continue; }
+    if (load === null) {
+      unresolved++;
+      continue;
+    }
+    if (load.status === 'idle') {
+      idle++;
+      continue;
+    }
+    if (load.status === 'loading') {
+      loading++;
+      continue;
+    }
+    if (load.status === 'failed') {
+      failed++;
+      continue;
+    }
     const v = imageVerdict(load.graph, load.verification);
     counts[v.state] = (counts[v.state] ?? 0) + 1;
     worst = worst === undefined ? v : worse(worst.state, v.state) === v.state ? v : worst;

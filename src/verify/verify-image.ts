@@ -49,10 +49,18 @@ async function fetchAll(source: ContentSource, graph: ImageGraph, options: Verif
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   };
   // The registry client bounds concurrency per host; here every artifact is asked for at once.
-  return Promise.all(graph.artifacts.map((a) => (a.format === 'bundle-file' || a.format === 'github-api' ? Promise.resolve(external(a.digest, options.externalBundles)) : fetchArtifactContent(source, graph.repository, a, contentOptions))));
+  return Promise.all(
+    graph.artifacts.map((a) =>
+      a.format === 'bundle-file' || a.format === 'github-api'
+        ? Promise.resolve(external(a.digest, options.externalBundles))
+        : fetchArtifactContent(source, graph.repository, a, contentOptions),
+    ),
+  );
 }
 
 function external(digest: string, bundles: ReadonlyMap<string, Uint8Array> | undefined): ArtifactContent {
   const bytes = bundles?.get(digest);
-  return bytes === undefined ? { kind: 'unreadable', code: 'INTERNAL', message: `the bundle ${digest} given from outside the registry was not passed to the verification` } : { kind: 'bundle', bytes };
+  return bytes === undefined
+    ? { kind: 'unreadable', code: 'INTERNAL', message: `the bundle ${digest} given from outside the registry was not passed to the verification` }
+    : { kind: 'bundle', bytes };
 }

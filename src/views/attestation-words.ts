@@ -15,7 +15,13 @@ import { plural, verdictText } from './verdict-text';
  * on the index does not verify: … Image verdict: unsigned.` `from` names where they came from;
  * `files`, the bundle files just added (others added before are not counted).
  */
-export function addedAttestationsSentence(graph: ImageGraph, verification: ImageVerification | undefined, format: Extract<ArtifactFormat, 'bundle-file' | 'github-api'>, from: string, files?: readonly string[]): string {
+export function addedAttestationsSentence(
+  graph: ImageGraph,
+  verification: ImageVerification | undefined,
+  format: Extract<ArtifactFormat, 'bundle-file' | 'github-api'>,
+  from: string,
+  files?: readonly string[],
+): string {
   const name = imageName(graph.reference).name;
   // Bundle files: only those just added (`<file>`, or `<file>:<line>` of a .jsonl), not the ones added before.
   const mine = (origin: string | undefined): boolean => files === undefined || files.some((f) => origin === f || origin?.startsWith(`${f}:`) === true);
@@ -27,9 +33,13 @@ export function addedAttestationsSentence(graph: ImageGraph, verification: Image
   const counts = [...states].map(([state, n]) => (states.size === 1 ? VERDICTS[state].long : `${n} ${VERDICTS[state].long}`)).join(', ');
   // The worst one's cause, in the engine's words: why an added attestation does not count (the
   // image's cause about it, else its first failing check, as the panel's card leads with).
-  const worst = added.reduce<typeof added[number]>((w, r) => (r !== undefined && (w === undefined || worse(r.state, w.state) === r.state) ? r : w), undefined);
-  const cause = verification !== undefined && worst !== undefined && worst.state !== 'verified'
-    ? artifactCause(verification, worst)?.message ?? worst.checks.find((c) => c.status === 'fail')?.message
-    : undefined;
+  const worst = added.reduce<(typeof added)[number]>(
+    (w, r) => (r !== undefined && (w === undefined || worse(r.state, w.state) === r.state) ? r : w),
+    undefined,
+  );
+  const cause =
+    verification !== undefined && worst !== undefined && worst.state !== 'verified'
+      ? (artifactCause(verification, worst)?.message ?? worst.checks.find((c) => c.status === 'fail')?.message)
+      : undefined;
   return `${from}: ${plural(added.length, 'attestation')} for ${name}, ${counts}.${cause !== undefined ? ` ${cause}` : ''} ${now}`;
 }

@@ -7,22 +7,34 @@ import { sentence } from './verdict-text';
 /** A failed image's description: short, the node below says what to do. */
 export function failureShort(f: LoadFailure): string {
   switch (f.code) {
-    case 'UNAUTHORIZED': return 'sign-in required';
-    case 'RATE_LIMITED': return 'rate limited';
-    case 'DENIED': return 'access denied';
-    case 'NOT_FOUND': case 'MANIFEST_UNKNOWN': return 'not found';
-    default: return 'could not be read';
+    case 'UNAUTHORIZED':
+      return 'sign-in required';
+    case 'RATE_LIMITED':
+      return 'rate limited';
+    case 'DENIED':
+      return 'access denied';
+    case 'NOT_FOUND':
+    case 'MANIFEST_UNKNOWN':
+      return 'not found';
+    default:
+      return 'could not be read';
   }
 }
 
 /** What to do, for the codes that say it; undefined for the others (their message says it). */
 function action(f: LoadFailure): string | undefined {
   switch (f.code) {
-    case 'UNAUTHORIZED': return f.registry ? `Sign in to ${f.registry}` : 'Sign in to the registry';
-    case 'RATE_LIMITED': return `Rate limited${f.registry ? ` by ${f.registry}` : ''}, retry at ${f.retryAt ? new Date(f.retryAt).toLocaleTimeString() : 'a later time'}`;
-    case 'DENIED': return `Access denied${f.registry ? ` by ${f.registry}` : ''}`;
-    case 'NOT_FOUND': case 'MANIFEST_UNKNOWN': return 'Not found in the registry';
-    default: return undefined;
+    case 'UNAUTHORIZED':
+      return f.registry ? `Sign in to ${f.registry}` : 'Sign in to the registry';
+    case 'RATE_LIMITED':
+      return `Rate limited${f.registry ? ` by ${f.registry}` : ''}, retry at ${f.retryAt ? new Date(f.retryAt).toLocaleTimeString() : 'a later time'}`;
+    case 'DENIED':
+      return `Access denied${f.registry ? ` by ${f.registry}` : ''}`;
+    case 'NOT_FOUND':
+    case 'MANIFEST_UNKNOWN':
+      return 'Not found in the registry';
+    default:
+      return undefined;
   }
 }
 

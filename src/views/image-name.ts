@@ -25,7 +25,8 @@ export function imageName(reference: string, releaseTag?: string): ImageName {
   } catch {
     return { name: reference, host: '' };
   }
-  const version = ref.digest !== undefined && ref.tag === undefined ? `@${shortPin(ref.digest)}` : ref.tag !== undefined && ref.tag !== releaseTag ? `:${ref.tag}` : '';
+  const version =
+    ref.digest !== undefined && ref.tag === undefined ? `@${shortPin(ref.digest)}` : ref.tag !== undefined && ref.tag !== releaseTag ? `:${ref.tag}` : '';
   if (ref.kind === 'oci-layout') {
     const cut = ref.path.replace(/\/+$/, '').lastIndexOf('/');
     return { name: `${ref.path.slice(cut + 1)}${version}`, host: `oci-layout:${cut > 0 ? ref.path.slice(0, cut) : '/'}` };

@@ -29,11 +29,16 @@ export { artifactPlace, artifactTitle, predicateName, safeText } from '../releas
 /** Who signed, as far as inspection tells. */
 export function signerText(s: SignedBy): string {
   switch (s.kind) {
-    case 'certificate': return s.identity ? `by ${safeText(s.identity, 120)}` : 'keyless (certificate)';
-    case 'key': return 'signed with a key';
-    case 'bundle': return 'Sigstore bundle';
-    case 'unsigned': return 'unsigned';
-    case 'unknown': return 'signer unknown';
+    case 'certificate':
+      return s.identity ? `by ${safeText(s.identity, 120)}` : 'keyless (certificate)';
+    case 'key':
+      return 'signed with a key';
+    case 'bundle':
+      return 'Sigstore bundle';
+    case 'unsigned':
+      return 'unsigned';
+    case 'unknown':
+      return 'signer unknown';
   }
 }
 

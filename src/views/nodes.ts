@@ -14,7 +14,15 @@ export type TreeNode =
   | { readonly kind: 'artifact'; readonly id: string; readonly reference: string; readonly digest: string; readonly coversDigest: string }
   | { readonly kind: 'failure'; readonly id: string; readonly reference: string; readonly failure: LoadFailure }
   | { readonly kind: 'problem'; readonly id: string; readonly reference: string; readonly problem: GraphProblem }
-  | { readonly kind: 'note'; readonly id: string; readonly text: string; readonly icon: string; readonly color?: string; readonly tooltip?: string; readonly command?: { readonly id: string; readonly title: string; readonly arguments: readonly unknown[] } };
+  | {
+      readonly kind: 'note';
+      readonly id: string;
+      readonly text: string;
+      readonly icon: string;
+      readonly color?: string;
+      readonly tooltip?: string;
+      readonly command?: { readonly id: string; readonly title: string; readonly arguments: readonly unknown[] };
+    };
 
 export type NodeOf<K extends TreeNode['kind']> = Extract<TreeNode, { kind: K }>;
 

@@ -40,7 +40,10 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   /** Whether the policy says anything about an image (set by the workspace features); unknown until then. */
   private coverageOf: (reference: string) => boolean | undefined = () => undefined;
 
-  constructor(readonly service: ReleaseService, private readonly signers?: SignerWatch) {
+  constructor(
+    readonly service: ReleaseService,
+    private readonly signers?: SignerWatch,
+  ) {
     const unsubscribe = [service.onDidChange((e) => this.changed(e)), signers?.onDidChange((reference) => this.changed({ kind: 'image', reference }))];
     this.unsubscribe = () => unsubscribe.forEach((u) => u?.());
   }
@@ -71,7 +74,10 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   /** What the policy covers changed (or became known): the workspace release's images are drawn again. */
   setCoverage(coverage: (reference: string) => boolean | undefined): void {
     this.coverageOf = coverage;
-    const images = this.service.releases.filter((r) => r.origin === 'workspace').flatMap((r) => r.images.map((i) => i.reference)).filter((r): r is string => r !== null);
+    const images = this.service.releases
+      .filter((r) => r.origin === 'workspace')
+      .flatMap((r) => r.images.map((i) => i.reference))
+      .filter((r): r is string => r !== null);
     const nodes = [...new Set(images)].flatMap((r) => this.nodes.imagesOf(r));
     if (nodes.length) this.emitter.fire(nodes);
   }
@@ -123,7 +129,10 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       }
       return undefined;
     };
-    return find(artifactsCovering(graph, node.coversDigest)) ?? find(graph.artifacts.filter((a) => a.depth).map((a) => ({ artifact: a, signedBy: { kind: 'unknown' }, children: [] })));
+    return (
+      find(artifactsCovering(graph, node.coversDigest)) ??
+      find(graph.artifacts.filter((a) => a.depth).map((a) => ({ artifact: a, signedBy: { kind: 'unknown' }, children: [] })))
+    );
   }
 
   releaseNode(releaseId: string): NodeOf<'release'> {
@@ -166,41 +175,56 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private children(node?: TreeNode): TreeNode[] {
     if (!node) return this.service.releases.map((r) => this.releaseNode(r.id));
     switch (node.kind) {
-      case 'release': return this.releaseChildren(node.releaseId);
-      case 'file': return this.fileChildren(node.releaseId, node.file);
-      case 'image': return this.imageChildren(node);
-      case 'platform': return this.digestChildren(node.id, node.reference, node.digest, true);
-      case 'artifact': return (this.artifactEntry(node)?.children ?? []).map((e) => this.artifactNode(node.id, node.reference, e));
-      default: return [];
+      case 'release':
+        return this.releaseChildren(node.releaseId);
+      case 'file':
+        return this.fileChildren(node.releaseId, node.file);
+      case 'image':
+        return this.imageChildren(node);
+      case 'platform':
+        return this.digestChildren(node.id, node.reference, node.digest, true);
+      case 'artifact':
+        return (this.artifactEntry(node)?.children ?? []).map((e) => this.artifactNode(node.id, node.reference, e));
+      default:
+        return [];
     }
   }
 
   /** The workspace release's images of one file, in the file's order. */
   private fileChildren(releaseId: string, file: string): TreeNode[] {
     const release = this.service.release(releaseId);
-    return (release?.images ?? []).map((spec, i) => ({ spec, i })).filter(({ spec }) => spec.file === file).map(({ spec, i }) => (spec.reference !== null
-      ? this.imageNode(releaseId, spec.reference, file)
-      : this.nodes.get({ kind: 'unresolved', id: `unresolved:${releaseId}:${i}`, releaseId, spec })));
+    return (release?.images ?? [])
+      .map((spec, i) => ({ spec, i }))
+      .filter(({ spec }) => spec.file === file)
+      .map(({ spec, i }) =>
+        spec.reference !== null
+          ? this.imageNode(releaseId, spec.reference, file)
+          : this.nodes.get({ kind: 'unresolved', id: `unresolved:${releaseId}:${i}`, releaseId, spec }),
+      );
   }
 
   private releaseChildren(releaseId: string): TreeNode[] {
     const release = this.service.release(releaseId);
     if (!release) return [];
     // The workspace's images, grouped by the file that names them: drawing a file draws no image, so nothing is read until a file is expanded.
-    if (release.origin === 'workspace') return [...new Set(release.images.map((i) => i.file).filter((f): f is string => f !== undefined))].map((f) => this.fileNode(releaseId, f));
+    if (release.origin === 'workspace')
+      return [...new Set(release.images.map((i) => i.file).filter((f): f is string => f !== undefined))].map((f) => this.fileNode(releaseId, f));
     const out: TreeNode[] = [];
     if (release.problem) out.push(this.nodes.get({ kind: 'note', id: `${releaseId}/problem`, text: release.problem, icon: 'warning' }));
     release.images.forEach((spec, i) => {
-      out.push(spec.reference !== null
-        ? this.imageNode(releaseId, spec.reference)
-        : this.nodes.get({ kind: 'unresolved', id: `unresolved:${releaseId}:${i}`, releaseId, spec }));
+      out.push(
+        spec.reference !== null
+          ? this.imageNode(releaseId, spec.reference)
+          : this.nodes.get({ kind: 'unresolved', id: `unresolved:${releaseId}:${i}`, releaseId, spec }),
+      );
     });
     return out;
   }
 
   private imageChildren(node: NodeOf<'image'>): TreeNode[] {
     const load: ImageLoad = this.service.state(node.reference);
-    if (load.status === 'idle' || load.status === 'loading') return [this.nodes.get({ kind: 'note', id: `${node.id}/loading`, text: 'Loading…', icon: 'loading~spin' })];
+    if (load.status === 'idle' || load.status === 'loading')
+      return [this.nodes.get({ kind: 'note', id: `${node.id}/loading`, text: 'Loading…', icon: 'loading~spin' })];
     if (load.status === 'failed') return [this.nodes.get({ kind: 'failure', id: `${node.id}/failure`, reference: node.reference, failure: load.failure })];
     const g = load.graph;
     const out: TreeNode[] = [...this.signerNode(node), ...this.causeNodes(node.id, load.verification)];
@@ -221,9 +245,24 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     const causes = verification ? causesOf(verification) : [];
     const shown: TreeNode[] = causes.slice(0, MAX_CAUSE_NODES).map((c, i) => {
       const look = CAUSE_LOOK[c.code] ?? 'failed';
-      return this.nodes.get({ kind: 'note', id: `${parentId}/cause/${i}`, text: sentence(causeShort(c)), icon: VERDICTS[look].codicon, color: VERDICTS[look].color, tooltip: sentence(c.message) });
+      return this.nodes.get({
+        kind: 'note',
+        id: `${parentId}/cause/${i}`,
+        text: sentence(causeShort(c)),
+        icon: VERDICTS[look].codicon,
+        color: VERDICTS[look].color,
+        tooltip: sentence(c.message),
+      });
     });
-    if (causes.length > MAX_CAUSE_NODES) shown.push(this.nodes.get({ kind: 'note', id: `${parentId}/cause/more`, text: `${plural(causes.length - MAX_CAUSE_NODES, 'more cause')}: see the image's tooltip or its panel`, icon: 'ellipsis' }));
+    if (causes.length > MAX_CAUSE_NODES)
+      shown.push(
+        this.nodes.get({
+          kind: 'note',
+          id: `${parentId}/cause/more`,
+          text: `${plural(causes.length - MAX_CAUSE_NODES, 'more cause')}: see the image's tooltip or its panel`,
+          icon: 'ellipsis',
+        }),
+      );
     return shown;
   }
 
@@ -231,10 +270,17 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private signerNode(node: NodeOf<'image'>): TreeNode[] {
     const seen = this.signers?.change(node.reference);
     if (!seen?.changed) return [];
-    return [this.nodes.get({
-      kind: 'note', id: `${node.id}/signer-changed`, text: signerChangedText(seen), icon: 'warning', color: 'list.warningForeground',
-      tooltip: signerChangedTooltip(seen), command: { id: CommandIds.compareWithPrevious, title: 'Compare with Previous Release', arguments: [node] },
-    })];
+    return [
+      this.nodes.get({
+        kind: 'note',
+        id: `${node.id}/signer-changed`,
+        text: signerChangedText(seen),
+        icon: 'warning',
+        color: 'list.warningForeground',
+        tooltip: signerChangedTooltip(seen),
+        command: { id: CommandIds.compareWithPrevious, title: 'Compare with Previous Release', arguments: [node] },
+      }),
+    ];
   }
 
   private digestChildren(parentId: string, reference: string, digest: string, isPlatform: boolean): TreeNode[] {
@@ -251,7 +297,13 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   }
 
   private artifactNode(parentId: string, reference: string, e: ArtifactEntry): NodeOf<'artifact'> {
-    return this.nodes.get({ kind: 'artifact', id: `${parentId}/${e.artifact.digest}`, reference, digest: e.artifact.digest, coversDigest: e.artifact.coversDigest });
+    return this.nodes.get({
+      kind: 'artifact',
+      id: `${parentId}/${e.artifact.digest}`,
+      reference,
+      digest: e.artifact.digest,
+      coversDigest: e.artifact.coversDigest,
+    });
   }
 
   private changed(e: ReleaseEvent): void {

@@ -16,15 +16,23 @@ export class ReleaseStatus implements vscode.Disposable {
   private releaseId: string | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly service: ReleaseService, private readonly tree: ReleaseTree, view: vscode.TreeView<TreeNode>) {
+  constructor(
+    private readonly service: ReleaseService,
+    private readonly tree: ReleaseTree,
+    view: vscode.TreeView<TreeNode>,
+  ) {
     this.item.name = 'Provenance Lens: release verdict';
     this.item.command = `${ViewIds.releases}.focus`;
     const stop = service.onDidChange(() => this.schedule());
-    this.disposables.push(this.item, { dispose: stop }, view.onDidChangeSelection((e) => {
-      const selected = tree.releaseOf(e.selection[0]);
-      if (selected !== undefined && this.service.release(selected)?.origin === 'goreleaser') this.releaseId = selected;
-      this.update();
-    }));
+    this.disposables.push(
+      this.item,
+      { dispose: stop },
+      view.onDidChangeSelection((e) => {
+        const selected = tree.releaseOf(e.selection[0]);
+        if (selected !== undefined && this.service.release(selected)?.origin === 'goreleaser') this.releaseId = selected;
+        this.update();
+      }),
+    );
     this.update();
   }
 

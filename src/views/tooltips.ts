@@ -69,7 +69,14 @@ export function releaseTooltip(r: Release, s: ReleaseSummary, signerChanges: rea
   return t.md;
 }
 
-export function imageTooltip(reference: string, graph: ImageGraph | undefined, verdict: Verdict | undefined, verification?: ImageVerification, ms?: number, failure?: LoadFailure): vscode.MarkdownString {
+export function imageTooltip(
+  reference: string,
+  graph: ImageGraph | undefined,
+  verdict: Verdict | undefined,
+  verification?: ImageVerification,
+  ms?: number,
+  failure?: LoadFailure,
+): vscode.MarkdownString {
   const t = new Tooltip();
   const causes = verification ? causesOf(verification) : [];
   // The answer first: the verdict and why, in the engine's words; the other causes below it.
@@ -79,21 +86,31 @@ export function imageTooltip(reference: string, graph: ImageGraph | undefined, v
   if (causes.length > 4) t.bullet(`and ${plural(causes.length - 4, 'more cause')}`);
   t.title(reference);
   if (graph) {
-    t.row('Digest', graph.digest).row('Type', graph.kind === 'index' ? `${graph.mediaType} (${plural(graph.platforms.length, 'platform')})` : graph.mediaType)
-      .row('Artifacts', String(graph.artifacts.length)).row('Referrers', graph.referrersApi === undefined ? undefined : graph.referrersApi ? 'OCI referrers API' : 'referrers tag schema (the registry has no referrers API)');
+    t.row('Digest', graph.digest)
+      .row('Type', graph.kind === 'index' ? `${graph.mediaType} (${plural(graph.platforms.length, 'platform')})` : graph.mediaType)
+      .row('Artifacts', String(graph.artifacts.length))
+      .row(
+        'Referrers',
+        graph.referrersApi === undefined ? undefined : graph.referrersApi ? 'OCI referrers API' : 'referrers tag schema (the registry has no referrers API)',
+      );
     if (ms !== undefined) t.row('Inspected in', `${ms} ms`);
   }
   if (verification?.verdict.coverage) t.para(verification.verdict.coverage);
-  if (graph?.problems.length) t.para(`${plural(graph.problems.length, 'part')} could not be read: the verdict cannot be "unsigned" for ${graph.problems.length === 1 ? 'it' : 'them'}.`);
+  if (graph?.problems.length)
+    t.para(`${plural(graph.problems.length, 'part')} could not be read: the verdict cannot be "unsigned" for ${graph.problems.length === 1 ? 'it' : 'them'}.`);
   return t.md;
 }
 
 export function platformTooltip(graph: ImageGraph, p: PlatformEntry, verdict: Verdict, causes: readonly Cause[] = []): vscode.MarkdownString {
   const t = new Tooltip().lead(causeLine(verdict.state, causes, verdict.viaIndex));
   for (const c of causes.slice(1, 4)) t.bullet(sentence(c.message));
-  return t.title(p.platform)
-    .row('Manifest digest', p.digest).row('Media type', p.mediaType).row('OS version', p.osVersion)
-    .row('Image size (config + layers)', humanSize(p.imageSize)).row('BuildKit attestation manifest', p.attestationManifest)
+  return t
+    .title(p.platform)
+    .row('Manifest digest', p.digest)
+    .row('Media type', p.mediaType)
+    .row('OS version', p.osVersion)
+    .row('Image size (config + layers)', humanSize(p.imageSize))
+    .row('BuildKit attestation manifest', p.attestationManifest)
     .row('Image', `${graph.reference} (${graph.digest})`).md;
 }
 
@@ -106,19 +123,33 @@ export function artifactTooltip(graph: ImageGraph, e: ArtifactEntry, verdict: Ar
     const why = cause?.message ?? (verdict.state === 'verified' || verdict.state === 'unsigned' ? undefined : check?.message);
     t.lead(withCause(sentence(VERDICTS[verdict.state].long), why));
   }
-  const covers = a.coversDigest === graph.digest ? `the ${graph.kind === 'index' ? 'index' : 'image'} ${a.coversDigest}` : `${graph.platforms.find((p) => p.digest === a.coversDigest)?.platform ?? 'artifact'} ${a.coversDigest}`;
+  const covers =
+    a.coversDigest === graph.digest
+      ? `the ${graph.kind === 'index' ? 'index' : 'image'} ${a.coversDigest}`
+      : `${graph.platforms.find((p) => p.digest === a.coversDigest)?.platform ?? 'artifact'} ${a.coversDigest}`;
   t.title(artifactTitle(a))
-    .row('Covers', covers).row('Found as', artifactPlace(a)).row('Predicate type', a.predicateType).row('Artifact type', a.artifactType)
-    .row('Media type', a.mediaType).row('Digest', a.digest).row('Manifest', a.manifestDigest).row('Tag', a.tag).row('Size', humanSize(a.size));
+    .row('Covers', covers)
+    .row('Found as', artifactPlace(a))
+    .row('Predicate type', a.predicateType)
+    .row('Artifact type', a.artifactType)
+    .row('Media type', a.mediaType)
+    .row('Digest', a.digest)
+    .row('Manifest', a.manifestDigest)
+    .row('Tag', a.tag)
+    .row('Size', humanSize(a.size));
   if (verdict && (verdict.identity || verdict.keyFingerprint)) {
     // "Verified" only when it was: a signer the policy refused is who signed, not a verified identity.
     const verified = verdict.state === 'verified';
-    t.row(verified ? 'Verified identity' : 'Signed by (certificate identity)', verdict.identity).row(verified ? 'Verified issuer' : 'Issuer', verdict.issuer).row('Key', verdict.keyFingerprint);
+    t.row(verified ? 'Verified identity' : 'Signed by (certificate identity)', verdict.identity)
+      .row(verified ? 'Verified issuer' : 'Issuer', verdict.issuer)
+      .row('Key', verdict.keyFingerprint);
   } else if (e.signedBy.kind === 'certificate') t.row('Identity (certificate SAN)', e.signedBy.identity).row('Issuer', e.signedBy.issuer);
   else t.row('Signed', signerText(e.signedBy));
-  if (e.signedBy.kind === 'unsigned' && e.signedBy.why === 'buildkit') t.para('BuildKit stores its attestations inside the image index, unsigned: they say what the builder recorded, nobody vouches for them.');
+  if (e.signedBy.kind === 'unsigned' && e.signedBy.why === 'buildkit')
+    t.para('BuildKit stores its attestations inside the image index, unsigned: they say what the builder recorded, nobody vouches for them.');
   if (verdict) {
-    for (const c of verdict.checks.filter((x) => x.status === 'fail' || x.status === 'warn').slice(0, 4)) t.row(`${c.status === 'fail' ? 'Failed' : 'Warning'} ${c.code}`, c.message);
+    for (const c of verdict.checks.filter((x) => x.status === 'fail' || x.status === 'warn').slice(0, 4))
+      t.row(`${c.status === 'fail' ? 'Failed' : 'Warning'} ${c.code}`, c.message);
   } else t.para('Not verified: shown as found in the registry.');
   if (predicateName(a.predicateType) && a.kind === 'attestation') t.para('Use "Show provenance" to read it.');
   return t.md;

@@ -15,7 +15,19 @@ import type { ArtifactEntry, SignedBy } from '../releases/evidence';
 import type { ReleaseService } from '../releases/release-service';
 import type { ReleaseSummary } from '../releases/verdict';
 import type { ImageVerification } from '../releases/verification';
-import { artifactPlace, artifactTitle, failureShort, failureTitle, humanSize, loadingIcon, releaseTitle, safeText, shortDigest, signerText, verdictIcon } from './labels';
+import {
+  artifactPlace,
+  artifactTitle,
+  failureShort,
+  failureTitle,
+  humanSize,
+  loadingIcon,
+  releaseTitle,
+  safeText,
+  shortDigest,
+  signerText,
+  verdictIcon,
+} from './labels';
 import { countsText, verdictText } from './verdict-text';
 import { artifactTooltip, failureTooltip, imageTooltip, platformTooltip, releaseTooltip } from './tooltips';
 import type { SignerChangeSeen } from '../releases/signer-watch';
@@ -59,8 +71,15 @@ function release(node: NodeOf<'release'>, tree: TreeFacts): vscode.TreeItem {
   if (s.loading) parts.push(`${s.loading} loading`);
   if (s.failed) parts.push(`${s.failed} unreadable`);
   t.description = parts.filter(Boolean).join(' · ');
-  t.iconPath = new vscode.ThemeIcon(r.origin === 'goreleaser' ? 'package' : r.origin === 'user' ? 'pinned' : r.origin === 'workspace' ? 'files' : 'history', signerChange ? new vscode.ThemeColor('list.warningForeground') : undefined);
-  t.tooltip = releaseTooltip(r, s, changes.map((c) => signerChangedTooltip(c.seen).split('\n')[0]!));
+  t.iconPath = new vscode.ThemeIcon(
+    r.origin === 'goreleaser' ? 'package' : r.origin === 'user' ? 'pinned' : r.origin === 'workspace' ? 'files' : 'history',
+    signerChange ? new vscode.ThemeColor('list.warningForeground') : undefined,
+  );
+  t.tooltip = releaseTooltip(
+    r,
+    s,
+    changes.map((c) => signerChangedTooltip(c.seen).split('\n')[0]!),
+  );
   return t;
 }
 
@@ -68,7 +87,11 @@ function image(node: NodeOf<'image'>, tree: TreeFacts): vscode.TreeItem {
   const release = tree.service.release(node.releaseId);
   // A workspace file's image is read when its node is expanded if no policy names it (or until that is known).
   if (release?.origin === 'workspace' && tree.coverage(node.reference) !== true) {
-    return noPolicyItem(node, tree.service.peek(node.reference), release.images.find((i) => i.reference === node.reference && i.file === node.file));
+    return noPolicyItem(
+      node,
+      tree.service.peek(node.reference),
+      release.images.find((i) => i.reference === node.reference && i.file === node.file),
+    );
   }
   const load = tree.service.state(node.reference);
   const origin = release?.origin ?? 'unknown';
@@ -93,9 +116,17 @@ function image(node: NodeOf<'image'>, tree: TreeFacts): vscode.TreeItem {
   const verdict = imageVerdict(load.graph, load.verification);
   const causes = load.verification ? causesOf(load.verification) : [];
   const t = item(node, name, Collapsed, `image.loaded.${origin}`);
-  const why = load.verifying ? 'verifying…' : load.verificationFailure ? `${verdictText(verdict)}: verification could not run` : causesShort(causes) ?? verdictText(verdict);
+  const why = load.verifying
+    ? 'verifying…'
+    : load.verificationFailure
+      ? `${verdictText(verdict)}: verification could not run`
+      : (causesShort(causes) ?? verdictText(verdict));
   t.description = described(why);
-  t.iconPath = load.verifying ? loadingIcon() : load.verificationFailure ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : verdictIcon(verdict);
+  t.iconPath = load.verifying
+    ? loadingIcon()
+    : load.verificationFailure
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : verdictIcon(verdict);
   t.tooltip = imageTooltip(node.reference, load.graph, verdict, load.verification, load.ms, load.verificationFailure);
   return t;
 }
@@ -122,7 +153,11 @@ const ARTIFACT_ICONS = { signature: 'key', attestation: 'note', sbom: 'list-flat
 function artifactWho(signer: SignedBy, verdict: ArtifactVerification | undefined, cause: Cause | undefined): string {
   if (!verdict) return signerText(signer);
   if (cause) return causeShort(cause);
-  const by = verdict.identity ? `by ${safeText(identityShort(verdict.identity), 120)}` : verdict.keyFingerprint ? `key ${shortDigest(verdict.keyFingerprint)}` : undefined;
+  const by = verdict.identity
+    ? `by ${safeText(identityShort(verdict.identity), 120)}`
+    : verdict.keyFingerprint
+      ? `key ${shortDigest(verdict.keyFingerprint)}`
+      : undefined;
   return [VERDICTS[verdict.state].long, by].filter(Boolean).join(' · ');
 }
 
@@ -136,11 +171,19 @@ function artifact(node: NodeOf<'artifact'>, tree: TreeFacts): vscode.TreeItem {
   const v = tree.verification(node.reference);
   const verdict = v ? artifactResult(g, v, a) : undefined;
   const cause = v && verdict ? artifactCause(v, verdict) : undefined;
-  const covers = a.coversDigest === g.digest ? `covers the ${g.kind === 'index' ? 'index' : 'image'} ${shortDigest(a.coversDigest)}` : `covers ${shortDigest(a.coversDigest)}`;
+  const covers =
+    a.coversDigest === g.digest
+      ? `covers the ${g.kind === 'index' ? 'index' : 'image'} ${shortDigest(a.coversDigest)}`
+      : `covers ${shortDigest(a.coversDigest)}`;
   // Where it was found (its format) first, on every row; then what the engine says and why.
   t.description = [artifactPlace(a), artifactWho(e.signedBy, verdict, cause), covers].join(' · ');
   // Unsigned artifacts (BuildKit's statements, SBOM attachments) are expected: grey, not a warning.
-  const color = verdict && verdict.state !== 'unsigned' && verdict.state !== 'not-checked' ? VERDICTS[verdict.state].color : e.signedBy.kind === 'unsigned' ? 'disabledForeground' : undefined;
+  const color =
+    verdict && verdict.state !== 'unsigned' && verdict.state !== 'not-checked'
+      ? VERDICTS[verdict.state].color
+      : e.signedBy.kind === 'unsigned'
+        ? 'disabledForeground'
+        : undefined;
   t.iconPath = new vscode.ThemeIcon(provenance ? 'file-code' : ARTIFACT_ICONS[a.kind], color ? new vscode.ThemeColor(color) : undefined);
   t.tooltip = artifactTooltip(g, e, verdict, cause);
   return t;
@@ -150,7 +193,10 @@ function failure(node: NodeOf<'failure'>): vscode.TreeItem {
   const f = node.failure;
   const signIn = f.code === 'UNAUTHORIZED' || f.code === 'DENIED';
   const t = item(node, failureTitle(f), None, signIn ? 'failure.signIn' : 'failure.retry');
-  t.iconPath = new vscode.ThemeIcon(f.code === 'UNAUTHORIZED' ? 'account' : f.code === 'RATE_LIMITED' ? 'watch' : 'error', new vscode.ThemeColor(signIn ? 'list.warningForeground' : 'list.errorForeground'));
+  t.iconPath = new vscode.ThemeIcon(
+    f.code === 'UNAUTHORIZED' ? 'account' : f.code === 'RATE_LIMITED' ? 'watch' : 'error',
+    new vscode.ThemeColor(signIn ? 'list.warningForeground' : 'list.errorForeground'),
+  );
   t.tooltip = failureTooltip(f, node.reference);
   if (f.code !== 'UNAUTHORIZED') t.description = f.code;
   if (signIn && f.registry) t.command = { command: CommandIds.signIn, title: 'Sign In to Registry', arguments: [f.registry] };
@@ -159,11 +205,16 @@ function failure(node: NodeOf<'failure'>): vscode.TreeItem {
 
 export function treeItem(node: TreeNode, tree: TreeFacts): vscode.TreeItem {
   switch (node.kind) {
-    case 'release': return release(node, tree);
-    case 'image': return image(node, tree);
-    case 'platform': return platform(node, tree);
-    case 'artifact': return artifact(node, tree);
-    case 'failure': return failure(node);
+    case 'release':
+      return release(node, tree);
+    case 'image':
+      return image(node, tree);
+    case 'platform':
+      return platform(node, tree);
+    case 'artifact':
+      return artifact(node, tree);
+    case 'failure':
+      return failure(node);
     case 'problem': {
       const t = item(node, safeText(node.problem.message.split(/(?<=\.)\s/)[0] ?? node.problem.message, 120), None, 'problem');
       t.description = node.problem.code;
@@ -171,7 +222,11 @@ export function treeItem(node: TreeNode, tree: TreeFacts): vscode.TreeItem {
       t.tooltip = `${safeText(node.problem.at)}: ${safeText(node.problem.message, 2000)}`;
       return t;
     }
-    case 'file': return fileItem(node, (tree.service.release(node.releaseId)?.images ?? []).filter((i) => i.file === node.file));
+    case 'file':
+      return fileItem(
+        node,
+        (tree.service.release(node.releaseId)?.images ?? []).filter((i) => i.file === node.file),
+      );
     case 'unresolved': {
       if (node.spec.file !== undefined) return unresolvedItem(node);
       const spec = node.spec;
@@ -180,7 +235,12 @@ export function treeItem(node: TreeNode, tree: TreeFacts): vscode.TreeItem {
       t.iconPath = new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground'));
       t.tooltip = `${spec.template ?? ''}\n\nSet the missing values in the setting "provenanceLens.goreleaser.env", or pick a tag.`;
       const file = tree.service.release(node.releaseId)?.file;
-      if (file) t.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(file), { selection: new vscode.Range((spec.line ?? 1) - 1, 0, (spec.line ?? 1) - 1, 0) }] };
+      if (file)
+        t.command = {
+          command: 'vscode.open',
+          title: 'Open',
+          arguments: [vscode.Uri.file(file), { selection: new vscode.Range((spec.line ?? 1) - 1, 0, (spec.line ?? 1) - 1, 0) }],
+        };
       return t;
     }
     case 'note': {

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { figuresTable, measureExtensionLoad } from '../../bench/extension-load';
 
 describe('a 40-image, 4-platform release in a real VS Code (code-server + Chromium + test registry)', { timeout: 900_000 }, () => {
-  it('fills the tree with 40 verdicts, stays responsive while loading, and keeps the extension host\'s memory bounded', async () => {
+  it("fills the tree with 40 verdicts, stays responsive while loading, and keeps the extension host's memory bounded", async () => {
     const before = loadavg();
     const f = await measureExtensionLoad({ rttMs: 60, artifact: 'load' });
     console.log(`# load average at the start: ${before.map((x) => x.toFixed(1)).join(' / ')}`);

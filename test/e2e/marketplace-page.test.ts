@@ -57,37 +57,41 @@ describe('the extension page in VS Code (code-server 4.100.3 + Chromium)', { tim
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows the README with every screenshot loaded, the icon and the categories', () => screenshotOnFailure(page, 'marketplace-page', async () => {
-    await page.keyboard.press('Control+Shift+X');
-    await page.locator('.extensions-viewlet .suggest-input-container').click();
-    await page.keyboard.type('@installed Provenance Lens');
-    await page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'Provenance Lens' }).first().click();
+  it('shows the README with every screenshot loaded, the icon and the categories', () =>
+    screenshotOnFailure(page, 'marketplace-page', async () => {
+      await page.keyboard.press('Control+Shift+X');
+      await page.locator('.extensions-viewlet .suggest-input-container').click();
+      await page.keyboard.type('@installed Provenance Lens');
+      await page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'Provenance Lens' }).first().click();
 
-    const editor = page.locator('.extension-editor');
-    await editor.locator('.header .name', { hasText: 'Provenance Lens' }).waitFor({ state: 'visible' });
-    const icon = editor.locator('.header img.icon');
-    await icon.waitFor({ state: 'visible' });
-    await page.waitForFunction((el) => (el as unknown as Picture).complete && (el as unknown as Picture).naturalWidth > 0, await icon.elementHandle());
-    assert.equal(await icon.evaluate((el) => (el as unknown as Picture).naturalWidth), pngSize(join(repoRoot, 'media', 'icon.png'))[0]);
-    for (const category of ['Linters', 'Visualization']) await editor.locator('.categories .category', { hasText: category }).waitFor({ state: 'visible' });
+      const editor = page.locator('.extension-editor');
+      await editor.locator('.header .name', { hasText: 'Provenance Lens' }).waitFor({ state: 'visible' });
+      const icon = editor.locator('.header img.icon');
+      await icon.waitFor({ state: 'visible' });
+      await page.waitForFunction((el) => (el as unknown as Picture).complete && (el as unknown as Picture).naturalWidth > 0, await icon.elementHandle());
+      assert.equal(await icon.evaluate((el) => (el as unknown as Picture).naturalWidth), pngSize(join(repoRoot, 'media', 'icon.png'))[0]);
+      for (const category of ['Linters', 'Visualization']) await editor.locator('.categories .category', { hasText: category }).waitFor({ state: 'visible' });
 
-    // The README's screenshots, in order, each loaded at its own size.
-    const source = readFileSync(join(repoRoot, 'MARKETPLACE.md'), 'utf8');
-    const expected = [...source.matchAll(/!\[[^\]]*\]\((media\/[^)\s]+\.png)\)/g)].map((m) => pngSize(join(repoRoot, m[1]!)));
-    assert.ok(expected.length >= 4, 'MARKETPLACE.md shows its screenshots');
-    const readme = page.locator('iframe.webview.ready').last().contentFrame().frameLocator('#active-frame');
-    await readme.locator('img').nth(expected.length - 1).waitFor({ state: 'attached' });
-    const images = readme.locator('img');
-    await images.last().scrollIntoViewIfNeeded();
-    const loaded = async () => images.evaluateAll((els) => els.map((e) => [(e as unknown as Picture).naturalWidth, (e as unknown as Picture).naturalHeight]));
-    const deadline = Date.now() + 15_000;
-    let sizes = await loaded();
-    while (sizes.some(([w]) => w === 0) && Date.now() < deadline) {
-      await page.waitForTimeout(250);
-      sizes = await loaded();
-    }
-    assert.deepEqual(sizes, expected);
-    await images.first().scrollIntoViewIfNeeded();
-    await screenshot(page, 'marketplace-page');
-  }));
+      // The README's screenshots, in order, each loaded at its own size.
+      const source = readFileSync(join(repoRoot, 'MARKETPLACE.md'), 'utf8');
+      const expected = [...source.matchAll(/!\[[^\]]*\]\((media\/[^)\s]+\.png)\)/g)].map((m) => pngSize(join(repoRoot, m[1]!)));
+      assert.ok(expected.length >= 4, 'MARKETPLACE.md shows its screenshots');
+      const readme = page.locator('iframe.webview.ready').last().contentFrame().frameLocator('#active-frame');
+      await readme
+        .locator('img')
+        .nth(expected.length - 1)
+        .waitFor({ state: 'attached' });
+      const images = readme.locator('img');
+      await images.last().scrollIntoViewIfNeeded();
+      const loaded = async () => images.evaluateAll((els) => els.map((e) => [(e as unknown as Picture).naturalWidth, (e as unknown as Picture).naturalHeight]));
+      const deadline = Date.now() + 15_000;
+      let sizes = await loaded();
+      while (sizes.some(([w]) => w === 0) && Date.now() < deadline) {
+        await page.waitForTimeout(250);
+        sizes = await loaded();
+      }
+      assert.deepEqual(sizes, expected);
+      await images.first().scrollIntoViewIfNeeded();
+      await screenshot(page, 'marketplace-page');
+    }));
 });

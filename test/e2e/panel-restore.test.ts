@@ -10,7 +10,17 @@ import { pushReleaseFixture } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
-import { launchBrowser, notification, openWorkbench, quickInput, runCommand, screenshot, screenshotOnFailure, waitForWorkbench, webviewFrame } from './support/browser';
+import {
+  launchBrowser,
+  notification,
+  openWorkbench,
+  quickInput,
+  runCommand,
+  screenshot,
+  screenshotOnFailure,
+  waitForWorkbench,
+  webviewFrame,
+} from './support/browser';
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 
@@ -25,7 +35,13 @@ describe('image panel restore after a window reload (code-server + Chromium + a 
     try {
       registry = await startRegistry();
       fleet = await pushReleaseFixture(registry, 'team/fleet', {
-        tag: 'v1.0.0', platforms: ['linux/amd64', 'linux/arm64'], cosignFor: ['index'], referrersFor: [], sbom: false, dockerListTag: null, singleArchTag: null,
+        tag: 'v1.0.0',
+        platforms: ['linux/amd64', 'linux/arm64'],
+        cosignFor: ['index'],
+        referrersFor: [],
+        sbom: false,
+        dockerListTag: null,
+        singleArchTag: null,
       });
       server = await startCodeServer({
         vsix: 'package',
@@ -42,7 +58,9 @@ describe('image panel restore after a window reload (code-server + Chromium + a 
       await browser?.close().catch(() => undefined);
       await server?.stop();
       await registry?.stop();
-      browser = undefined; server = undefined; registry = undefined;
+      browser = undefined;
+      server = undefined;
+      registry = undefined;
       throw e;
     }
   });
@@ -53,15 +71,21 @@ describe('image panel restore after a window reload (code-server + Chromium + a 
     await registry?.stop();
   });
 
-  it('the panel opened by "Verify image" is back after "Developer: Reload Window", same reference, re-rendered', () => screenshotOnFailure(page, 'panel-restored', async () => {
-    try {
-      await verifyReloadAndRestore();
-    } catch (e) {
-      // What the extension did on both sides of the reload says why the page shows what it shows.
-      console.log(`# the extension's log:\n${extensionLog(server!).split('\n').map((l) => `#   ${l}`).join('\n')}`);
-      throw e;
-    }
-  }));
+  it('the panel opened by "Verify image" is back after "Developer: Reload Window", same reference, re-rendered', () =>
+    screenshotOnFailure(page, 'panel-restored', async () => {
+      try {
+        await verifyReloadAndRestore();
+      } catch (e) {
+        // What the extension did on both sides of the reload says why the page shows what it shows.
+        console.log(
+          `# the extension's log:\n${extensionLog(server!)
+            .split('\n')
+            .map((l) => `#   ${l}`)
+            .join('\n')}`,
+        );
+        throw e;
+      }
+    }));
 
   async function verifyReloadAndRestore(): Promise<void> {
     const reference = `${registry!.host}/team/fleet:v1.0.0`;

@@ -21,7 +21,20 @@ import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { DEMO_PLATFORMS, DEMO_TAG, EXPECTED_REPOSITORY, WRONG_REPOSITORY, pushDemoRelease } from '../../tools/demo-release';
 import type { DemoRelease } from '../../tools/demo-release';
 import { writeDemoWorkspace } from '../../tools/demo-workspace';
-import { expandRow, launchBrowser, openWorkbench, quickInput, quickPickRow, releasesRow, runCommand, setColorTheme, widenSidebar, screenshot, screenshotOnFailure, webviewFrame } from './support/browser';
+import {
+  expandRow,
+  launchBrowser,
+  openWorkbench,
+  quickInput,
+  quickPickRow,
+  releasesRow,
+  runCommand,
+  setColorTheme,
+  widenSidebar,
+  screenshot,
+  screenshotOnFailure,
+  webviewFrame,
+} from './support/browser';
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
@@ -69,7 +82,13 @@ async function quickFix(page: Page, title: string, shot?: string, area?: Paramet
   const row = page.locator('.action-widget .monaco-list-row.action', { hasText: title }).first();
   for (let attempt = 0; attempt < 5; attempt++) {
     await page.keyboard.press('Control+.');
-    if (await row.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) break;
+    if (
+      await row.waitFor({ state: 'visible', timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await page.keyboard.press('Escape');
   }
   if (shot) await screenshot(page, shot);
@@ -90,11 +109,18 @@ async function applyPreview(page: Page, shows: RegExp, shot: string): Promise<vo
   const change = pane.locator('.monaco-list-row', { hasText: shows }).first();
   await change.waitFor({ state: 'visible', timeout: 15_000 });
   const boxes = pane.locator('input.edit-checkbox');
-  assert.deepEqual(await boxes.evaluateAll((all) => all.map((b) => (b as unknown as { checked: boolean }).checked)), [false, false], 'nothing is ticked before the user ticks it');
+  assert.deepEqual(
+    await boxes.evaluateAll((all) => all.map((b) => (b as unknown as { checked: boolean }).checked)),
+    [false, false],
+    'nothing is ticked before the user ticks it',
+  );
   await screenshot(page, shot);
   await boxes.first().click();
   assert.deepEqual(await boxes.evaluateAll((all) => all.map((b) => (b as unknown as { checked: boolean }).checked)), [true, true]);
-  await page.locator('.bulk-edit-panel .monaco-button, .monaco-button', { hasText: /^Apply$/ }).first().click();
+  await page
+    .locator('.bulk-edit-panel .monaco-button, .monaco-button', { hasText: /^Apply$/ })
+    .first()
+    .click();
   await pane.waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
@@ -133,7 +159,14 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
     const trustedRoot = await sigstore.writeTrustedRoot(rootDir);
     demo = await pushDemoRelease(registry, sigstore);
     const staging = await pushMultiArchIndex(registry, STAGING, { tag: DEMO_TAG, platforms: [...DEMO_PLATFORMS], contentSeed: 'staging' });
-    const seeded = { registry: registry.host, tag: DEMO_TAG, fleet: demo.fleet.reference, agent: demo.agent.reference, staging: `${registry.host}/${STAGING}:${DEMO_TAG}`, stagingDigest: staging.digest };
+    const seeded = {
+      registry: registry.host,
+      tag: DEMO_TAG,
+      fleet: demo.fleet.reference,
+      agent: demo.agent.reference,
+      staging: `${registry.host}/${STAGING}:${DEMO_TAG}`,
+      stagingDigest: staging.digest,
+    };
     server = await startCodeServer({
       vsix: 'package',
       colorTheme: 'Default Dark Modern',
@@ -178,7 +211,10 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
       await p.locator('.explorer-folders-view .monaco-list-row', { hasText: 'config.yaml' }).first().click();
       await p.locator('.monaco-editor .view-line', { hasText: 'ghcr.io/org/app' }).first().waitFor({ state: 'visible' });
       // The YAML language is set on the open file: what onLanguage:yaml would have activated on.
-      await p.locator('.statusbar-item', { hasText: /^YAML$/ }).first().waitFor({ state: 'visible' });
+      await p
+        .locator('.statusbar-item', { hasText: /^YAML$/ })
+        .first()
+        .waitFor({ state: 'visible' });
       await delay(5_000);
       assert.equal(extensionLog(server!), '', 'the extension wrote its log: it was activated');
       await runCommand(p, 'Provenance Lens: Show Version');
@@ -202,7 +238,10 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
       const agent = problem(page, forkIdentity);
       await agent.waitFor({ state: 'visible', timeout: 90_000 });
       const text = await agent.innerText();
-      assert.ok(text.includes(`The index is signed by "${forkIdentity}", but the policy expects an identity matching ^https://github\\.com/${EXPECTED_REPOSITORY}/`), text);
+      assert.ok(
+        text.includes(`The index is signed by "${forkIdentity}", but the policy expects an identity matching ^https://github\\.com/${EXPECTED_REPOSITORY}/`),
+        text,
+      );
       assert.match(text, /IDENTITY_MISMATCH/);
       assert.match(await problem(page, 'linux/s390x is not signed.').innerText(), /NO_SIGNATURE/);
       await problem(page, /cannot be rendered without \.Env\.MIRROR_REGISTRY/).waitFor({ state: 'visible' });
@@ -210,7 +249,11 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
       assert.equal(await agent.locator('.codicon-warning').count(), 1);
       await page.mouse.move(5, 500);
       await screenshot(page, 'problems-entries');
-      const themes = [['Light Modern', 'light', '.vs:not(.vs-dark)'], ['Dark High Contrast', 'hc', '.hc-black'], ['Dark Modern', '', '.vs-dark']] as const;
+      const themes = [
+        ['Light Modern', 'light', '.vs:not(.vs-dark)'],
+        ['Dark High Contrast', 'hc', '.hc-black'],
+        ['Dark Modern', '', '.vs-dark'],
+      ] as const;
       for (const [theme, name, workbench] of themes) {
         await setColorTheme(page, theme);
         await page.locator(`.monaco-workbench${workbench}`).waitFor({ state: 'attached' });
@@ -229,83 +272,110 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
     });
   });
 
-  it('sets MIRROR_REGISTRY through its quick fix; the staging image then shows as not signed', () => screenshotOnFailure(page, 'problems-env-fix', async () => {
-    const line = goreleaser.split('\n').findIndex((l) => l.includes('MIRROR_REGISTRY')) + 1;
-    await goTo(page, line, 12);
-    await quickFix(page, 'Set MIRROR_REGISTRY in provenanceLens.goreleaser.env…', 'problems-env-fix-menu');
-    await quickInput(page).waitFor({ state: 'visible' });
-    await quickInput(page).fill(registry!.host);
-    await page.keyboard.press('Enter');
-    const settings = await fileWhen(join(workspace, '.vscode', 'settings.json'), (t) => t.includes('MIRROR_REGISTRY'));
-    const env = (JSON.parse(settings) as Record<string, Record<string, string>>)['provenanceLens.goreleaser.env'];
-    assert.deepEqual(env, { STAGE_REGISTRY: registry!.host, MIRROR_REGISTRY: registry!.host });
-    await problem(page, /The image is not signed: no signature on its index or on linux\/amd64, linux\/arm64 and linux\/s390x\./).waitFor({ state: 'visible', timeout: 90_000 });
-    await problem(page, /cannot be rendered without \.Env\.MIRROR_REGISTRY/).waitFor({ state: 'hidden' });
-  }));
+  it('sets MIRROR_REGISTRY through its quick fix; the staging image then shows as not signed', () =>
+    screenshotOnFailure(page, 'problems-env-fix', async () => {
+      const line = goreleaser.split('\n').findIndex((l) => l.includes('MIRROR_REGISTRY')) + 1;
+      await goTo(page, line, 12);
+      await quickFix(page, 'Set MIRROR_REGISTRY in provenanceLens.goreleaser.env…', 'problems-env-fix-menu');
+      await quickInput(page).waitFor({ state: 'visible' });
+      await quickInput(page).fill(registry!.host);
+      await page.keyboard.press('Enter');
+      const settings = await fileWhen(join(workspace, '.vscode', 'settings.json'), (t) => t.includes('MIRROR_REGISTRY'));
+      const env = (JSON.parse(settings) as Record<string, Record<string, string>>)['provenanceLens.goreleaser.env'];
+      assert.deepEqual(env, { STAGE_REGISTRY: registry!.host, MIRROR_REGISTRY: registry!.host });
+      await problem(page, /The image is not signed: no signature on its index or on linux\/amd64, linux\/arm64 and linux\/s390x\./).waitFor({
+        state: 'visible',
+        timeout: 90_000,
+      });
+      await problem(page, /cannot be rendered without \.Env\.MIRROR_REGISTRY/).waitFor({ state: 'hidden' });
+    }));
 
-  it('pins the signer seen for fleet-agent, after the Refactor Preview: fleet-agent is verified', () => screenshotOnFailure(page, 'problems-pin', async () => {
-    const line = goreleaser.split('\n').findIndex((l) => l.includes('/rancher/fleet-agent"')) + 1;
-    await goTo(page, line, 12);
-    await quickFix(page, `Pin ${WRONG_REPOSITORY}'s release.yml as the signer of rancher/fleet-agent in the policy…`, 'problems-pin-menu', { x: 660, y: 250, width: 840, height: 560 });
-    await applyPreview(page, /fleet-fork/, 'problems-pin-preview');
-    const policy = await fileWhen(join(workspace, '.provenance-lens.yaml'), (t) => t.includes('fleet-fork'));
-    assert.ok(policy.endsWith(`  - image: "*/rancher/fleet-agent"\n    builtIn: ${EXPECTED_REPOSITORY}\n  - image: ${registry!.host}/rancher/fleet-agent\n    builtIn: ${EXPECTED_REPOSITORY}\n    github:\n      repository: ${WRONG_REPOSITORY}\n      workflow: release.yml\n`), policy);
-    await problem(page, `${WRONG_REPOSITORY}/.github/workflows`).waitFor({ state: 'hidden', timeout: 90_000 });
-    // Verified again under the new policy: its CodeLens says so.
-    await page.locator('.monaco-editor .codelens-decoration', { hasText: /✓ verified · 3 platforms/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
-    await problem(page, 'linux/s390x is not signed.').waitFor({ state: 'visible' });
-    await screenshot(page, 'problems-pinned');
-  }));
+  it('pins the signer seen for fleet-agent, after the Refactor Preview: fleet-agent is verified', () =>
+    screenshotOnFailure(page, 'problems-pin', async () => {
+      const line = goreleaser.split('\n').findIndex((l) => l.includes('/rancher/fleet-agent"')) + 1;
+      await goTo(page, line, 12);
+      await quickFix(page, `Pin ${WRONG_REPOSITORY}'s release.yml as the signer of rancher/fleet-agent in the policy…`, 'problems-pin-menu', {
+        x: 660,
+        y: 250,
+        width: 840,
+        height: 560,
+      });
+      await applyPreview(page, /fleet-fork/, 'problems-pin-preview');
+      const policy = await fileWhen(join(workspace, '.provenance-lens.yaml'), (t) => t.includes('fleet-fork'));
+      assert.ok(
+        policy.endsWith(
+          `  - image: "*/rancher/fleet-agent"\n    builtIn: ${EXPECTED_REPOSITORY}\n  - image: ${registry!.host}/rancher/fleet-agent\n    builtIn: ${EXPECTED_REPOSITORY}\n    github:\n      repository: ${WRONG_REPOSITORY}\n      workflow: release.yml\n`,
+        ),
+        policy,
+      );
+      await problem(page, `${WRONG_REPOSITORY}/.github/workflows`).waitFor({ state: 'hidden', timeout: 90_000 });
+      // Verified again under the new policy: its CodeLens says so.
+      await page
+        .locator('.monaco-editor .codelens-decoration', { hasText: /✓ verified · 3 platforms/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 60_000 });
+      await problem(page, 'linux/s390x is not signed.').waitFor({ state: 'visible' });
+      await screenshot(page, 'problems-pinned');
+    }));
 
-  it('adds an exception with a reason for the unsigned staging image: it is excepted', () => screenshotOnFailure(page, 'problems-exception', async () => {
-    const line = goreleaser.split('\n').findIndex((l) => l.includes('MIRROR_REGISTRY')) + 1;
-    await goTo(page, line, 12);
-    await quickFix(page, 'Add an exception for rancher/fleet-staging to the policy, with a reason…', 'problems-exception-menu');
-    await quickInput(page).waitFor({ state: 'visible' });
-    await quickInput(page).fill('Staging image, signed when promoted.');
-    await page.keyboard.press('Enter');
-    await applyPreview(page, /Staging image/, 'problems-exception-preview');
-    const policy = await fileWhen(join(workspace, '.provenance-lens.yaml'), (t) => t.includes('exception:'));
-    assert.ok(policy.includes(`  - image: ${registry!.host}/${STAGING}\n    exception:\n      reason: Staging image, signed when promoted.\n`), policy);
-    await problem(page, /The image is not signed/).waitFor({ state: 'hidden', timeout: 90_000 });
-    await page.locator('.monaco-editor .codelens-decoration', { hasText: /unsigned, excepted by the policy/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
-    await screenshot(page, 'problems-excepted');
-  }));
+  it('adds an exception with a reason for the unsigned staging image: it is excepted', () =>
+    screenshotOnFailure(page, 'problems-exception', async () => {
+      const line = goreleaser.split('\n').findIndex((l) => l.includes('MIRROR_REGISTRY')) + 1;
+      await goTo(page, line, 12);
+      await quickFix(page, 'Add an exception for rancher/fleet-staging to the policy, with a reason…', 'problems-exception-menu');
+      await quickInput(page).waitFor({ state: 'visible' });
+      await quickInput(page).fill('Staging image, signed when promoted.');
+      await page.keyboard.press('Enter');
+      await applyPreview(page, /Staging image/, 'problems-exception-preview');
+      const policy = await fileWhen(join(workspace, '.provenance-lens.yaml'), (t) => t.includes('exception:'));
+      assert.ok(policy.includes(`  - image: ${registry!.host}/${STAGING}\n    exception:\n      reason: Staging image, signed when promoted.\n`), policy);
+      await problem(page, /The image is not signed/).waitFor({ state: 'hidden', timeout: 90_000 });
+      await page
+        .locator('.monaco-editor .codelens-decoration', { hasText: /unsigned, excepted by the policy/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 60_000 });
+      await screenshot(page, 'problems-excepted');
+    }));
 
-  it('opens the image panel from the fleet entry, with the panel icon on its tab', () => screenshotOnFailure(page, 'problems-panel', async () => {
-    const line = goreleaser.split('\n').findIndex((l) => l.includes('/rancher/fleet"')) + 1;
-    await goTo(page, line, 12);
-    await quickFix(page, 'Show rancher/fleet in the image panel');
-    const tab = page.locator('.tabs-container .tab', { hasText: `fleet:${DEMO_TAG}` }).first();
-    await tab.waitFor({ state: 'visible', timeout: 30_000 });
-    // The icon is the tab label's ::before background (a tab shows no codicon for a webview).
-    const icon = await page.evaluate(`(() => {
+  it('opens the image panel from the fleet entry, with the panel icon on its tab', () =>
+    screenshotOnFailure(page, 'problems-panel', async () => {
+      const line = goreleaser.split('\n').findIndex((l) => l.includes('/rancher/fleet"')) + 1;
+      await goTo(page, line, 12);
+      await quickFix(page, 'Show rancher/fleet in the image panel');
+      const tab = page.locator('.tabs-container .tab', { hasText: `fleet:${DEMO_TAG}` }).first();
+      await tab.waitFor({ state: 'visible', timeout: 30_000 });
+      // The icon is the tab label's ::before background (a tab shows no codicon for a webview).
+      const icon = (await page.evaluate(`(() => {
       const tab = [...document.querySelectorAll('.tabs-container .tab')].find((e) => e.textContent.includes(${JSON.stringify(`fleet:${DEMO_TAG}`)}));
       const label = tab && tab.querySelector('.monaco-icon-label');
       return label ? getComputedStyle(label, '::before').backgroundImage : '';
-    })()`) as string;
-    assert.match(icon, /panel-icon-dark\.svg/);
-    await webviewFrame(page).locator('body', { hasText: 'linux/s390x' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await screenshot(page, 'problems-panel');
-    await clip(page, 'verify-image', { x: 670, y: 35, width: 830, height: 600 });
-  }));
+    })()`)) as string;
+      assert.match(icon, /panel-icon-dark\.svg/);
+      await webviewFrame(page).locator('body', { hasText: 'linux/s390x' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      await screenshot(page, 'problems-panel');
+      await clip(page, 'verify-image', { x: 670, y: 35, width: 830, height: 600 });
+    }));
 
-  it('opens the walkthrough: verify an image, a goreleaser workspace, a policy; no demo step outside the repository', () => screenshotOnFailure(page, 'problems-walkthrough', async () => {
-    await runCommand(page, 'Welcome: Open Walkthrough...');
-    await quickInput(page).fill('Provenance Lens');
-    await quickPickRow(page, 'Get Started with Provenance Lens').first().click();
-    const steps = page.locator('.gettingStartedContainer .getting-started-step .step-title');
-    await steps.first().waitFor({ state: 'visible', timeout: 20_000 });
-    assert.deepEqual(await steps.allInnerTexts(), ['Verify an image', 'Open a goreleaser workspace', 'Write a policy']);
-    // The step's picture comes from the installed extension (media/walkthrough, in the .vsix).
-    const picture = page.locator('.getting-started-media img[srcset*="verify-image.png"]').first();
-    await picture.waitFor({ state: 'attached', timeout: 30_000 });
-    assert.match(await picture.getAttribute('srcset') ?? '', /extensions%2Fprovenance-lens\.provenance-lens-[0-9.]+%2Fmedia%2Fwalkthrough%2Fverify-image\.png/);
-    await page.waitForFunction((el) => (el as unknown as { complete: boolean }).complete, await picture.elementHandle());
-    // Decoded: VS Code serves it at 1.5x, so 830 pixels show as 553.
-    assert.equal(await picture.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), Math.round(830 / 1.5));
-    await screenshot(page, 'problems-walkthrough');
-  }));
+  it('opens the walkthrough: verify an image, a goreleaser workspace, a policy; no demo step outside the repository', () =>
+    screenshotOnFailure(page, 'problems-walkthrough', async () => {
+      await runCommand(page, 'Welcome: Open Walkthrough...');
+      await quickInput(page).fill('Provenance Lens');
+      await quickPickRow(page, 'Get Started with Provenance Lens').first().click();
+      const steps = page.locator('.gettingStartedContainer .getting-started-step .step-title');
+      await steps.first().waitFor({ state: 'visible', timeout: 20_000 });
+      assert.deepEqual(await steps.allInnerTexts(), ['Verify an image', 'Open a goreleaser workspace', 'Write a policy']);
+      // The step's picture comes from the installed extension (media/walkthrough, in the .vsix).
+      const picture = page.locator('.getting-started-media img[srcset*="verify-image.png"]').first();
+      await picture.waitFor({ state: 'attached', timeout: 30_000 });
+      assert.match(
+        (await picture.getAttribute('srcset')) ?? '',
+        /extensions%2Fprovenance-lens\.provenance-lens-[0-9.]+%2Fmedia%2Fwalkthrough%2Fverify-image\.png/,
+      );
+      await page.waitForFunction((el) => (el as unknown as { complete: boolean }).complete, await picture.elementHandle());
+      // Decoded: VS Code serves it at 1.5x, so 830 pixels show as 553.
+      assert.equal(await picture.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), Math.round(830 / 1.5));
+      await screenshot(page, 'problems-walkthrough');
+    }));
 
   it('passes the in-host Problems suite (values, severity setting, offered fixes)', async () => {
     assert.ok(server && browser);

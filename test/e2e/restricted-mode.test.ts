@@ -35,7 +35,14 @@ describe('Restricted Mode: no file of the untrusted workspace through a setting 
 
   before(async () => {
     registry = await startRegistry();
-    fleet = await pushReleaseFixture(registry, 'team/fleet', { tag: 'v1.0.0', platforms: ['linux/amd64', 'linux/arm64'], cosignFor: ['index'], referrersFor: [], dockerListTag: null, singleArchTag: null });
+    fleet = await pushReleaseFixture(registry, 'team/fleet', {
+      tag: 'v1.0.0',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      cosignFor: ['index'],
+      referrersFor: [],
+      dockerListTag: null,
+      singleArchTag: null,
+    });
     server = await startCodeServer({
       vsix: 'package',
       disableWorkspaceTrust: false,
@@ -59,32 +66,37 @@ describe('Restricted Mode: no file of the untrusted workspace through a setting 
     await registry?.stop();
   });
 
-  const ignored = (): string => `provenanceLens.policyFile points into this untrusted workspace (relaxed.yaml, relative to ${workspace}); ignored in Restricted Mode. Trust the workspace to use it.`;
+  const ignored = (): string =>
+    `provenanceLens.policyFile points into this untrusted workspace (relaxed.yaml, relative to ${workspace}); ignored in Restricted Mode. Trust the workspace to use it.`;
 
-  it('ignores the relative user setting: the release does not verify, and the view and the log say why', () => screenshotOnFailure(page, 'restricted-mode-untrusted', async () => {
-    await page.locator('.part.statusbar').getByText('Restricted Mode').waitFor({ state: 'visible' });
-    await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
-    await widenSidebar(page, 760);
-    await viewPane(page, 'Releases').getByText(ignored()).waitFor({ state: 'visible', timeout: 30_000 });
-    // Without a policy nothing is pinned and a log entry is required (the default), which these
-    // key-only signatures lack: verification fails. relaxed.yaml would have waived both.
-    // The repository leads the row (no git tag here: with the image's own tag); failed: the error icon.
-    const fleetRow = rowLabelled(page, 'team/fleet:v1.0.0');
-    await fleetRow.locator('.codicon-error').waitFor({ state: 'visible', timeout: 60_000 });
-    assert.doesNotMatch(await fleetRow.innerText(), /\bverified\b/);
-    await screenshot(page, 'restricted-mode-untrusted');
-    const log = extensionLog(server!);
-    assert.ok(log.includes(ignored()), log.slice(-3000));
-    assert.ok(!log.includes(`Policy: ${workspace}/relaxed.yaml`), 'the workspace policy was never loaded');
-  }));
+  it('ignores the relative user setting: the release does not verify, and the view and the log say why', () =>
+    screenshotOnFailure(page, 'restricted-mode-untrusted', async () => {
+      await page.locator('.part.statusbar').getByText('Restricted Mode').waitFor({ state: 'visible' });
+      await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
+      await widenSidebar(page, 760);
+      await viewPane(page, 'Releases').getByText(ignored()).waitFor({ state: 'visible', timeout: 30_000 });
+      // Without a policy nothing is pinned and a log entry is required (the default), which these
+      // key-only signatures lack: verification fails. relaxed.yaml would have waived both.
+      // The repository leads the row (no git tag here: with the image's own tag); failed: the error icon.
+      const fleetRow = rowLabelled(page, 'team/fleet:v1.0.0');
+      await fleetRow.locator('.codicon-error').waitFor({ state: 'visible', timeout: 60_000 });
+      assert.doesNotMatch(await fleetRow.innerText(), /\bverified\b/);
+      await screenshot(page, 'restricted-mode-untrusted');
+      const log = extensionLog(server!);
+      assert.ok(log.includes(ignored()), log.slice(-3000));
+      assert.ok(!log.includes(`Policy: ${workspace}/relaxed.yaml`), 'the workspace policy was never loaded');
+    }));
 
-  it('applies the same setting once the workspace is trusted: verified under relaxed.yaml', () => screenshotOnFailure(page, 'restricted-mode-trusted', async () => {
-    await runCommand(page, 'Workspaces: Manage Workspace Trust');
-    await page.getByRole('button', { name: 'Trust', exact: true }).click();
-    await page.locator('.part.statusbar').getByText('Restricted Mode').waitFor({ state: 'hidden' });
-    await rowLabelled(page, 'team/fleet:v1.0.0').getByText(/^verified · /).waitFor({ state: 'visible', timeout: 60_000 });
-    assert.equal(await viewPane(page, 'Releases').getByText('Restricted mode', { exact: false }).count(), 0);
-    await screenshot(page, 'restricted-mode-trusted');
-    assert.ok(extensionLog(server!).includes(`Policy: ${workspace}/relaxed.yaml`));
-  }));
+  it('applies the same setting once the workspace is trusted: verified under relaxed.yaml', () =>
+    screenshotOnFailure(page, 'restricted-mode-trusted', async () => {
+      await runCommand(page, 'Workspaces: Manage Workspace Trust');
+      await page.getByRole('button', { name: 'Trust', exact: true }).click();
+      await page.locator('.part.statusbar').getByText('Restricted Mode').waitFor({ state: 'hidden' });
+      await rowLabelled(page, 'team/fleet:v1.0.0')
+        .getByText(/^verified · /)
+        .waitFor({ state: 'visible', timeout: 60_000 });
+      assert.equal(await viewPane(page, 'Releases').getByText('Restricted mode', { exact: false }).count(), 0);
+      await screenshot(page, 'restricted-mode-trusted');
+      assert.ok(extensionLog(server!).includes(`Policy: ${workspace}/relaxed.yaml`));
+    }));
 });

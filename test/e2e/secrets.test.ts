@@ -26,7 +26,20 @@ import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 import { SecretScan, describeFindings, startTokenRecorder } from '../support/secrets-scan';
 import type { Finding, TokenRecorder } from '../support/secrets-scan';
-import { clickClear, hoverUntil, launchBrowser, notification, quickInput, quickPickRow, runCommand, screenshot, screenshotOnFailure, viewPane, waitForWorkbench, webviewFrame } from './support/browser';
+import {
+  clickClear,
+  hoverUntil,
+  launchBrowser,
+  notification,
+  quickInput,
+  quickPickRow,
+  runCommand,
+  screenshot,
+  screenshotOnFailure,
+  viewPane,
+  waitForWorkbench,
+  webviewFrame,
+} from './support/browser';
 import { rowLabelled } from './support/demo-surfaces';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
@@ -132,7 +145,7 @@ function openSecretStorage(sealed: string, serverHalf: Buffer): Record<string, s
 /** The credential the extension stored for `registry`, if any. */
 function storedCredential(entries: Record<string, string>, registry: string): unknown {
   const key = Object.keys(entries).find((k) => k.includes('provenance-lens.provenance-lens') && k.includes(`provenanceLens.registry/${registry}`));
-  return key === undefined ? undefined : JSON.parse(entries[key]!) as unknown;
+  return key === undefined ? undefined : (JSON.parse(entries[key]!) as unknown);
 }
 
 describe('secrets: a whole VS Code session with credentials leaves none behind (code-server + Chromium + 3 registries)', { timeout: 600_000 }, () => {
@@ -163,7 +176,10 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
   /** An image's row: the repository leads (the tag is the release's), the registry is in the description. */
   const imageRow = (p: FaultProxy, repo: string): Locator => rowLabelled(page, `team/${repo}`).filter({ hasText: p.host });
   /** Its description once the image is read (no longer waiting for a sign-in or loading). */
-  const loaded = (p: FaultProxy, repo: string): Locator => imageRow(p, repo).locator('.label-description').filter({ hasNotText: /sign-in required|loading/ });
+  const loaded = (p: FaultProxy, repo: string): Locator =>
+    imageRow(p, repo)
+      .locator('.label-description')
+      .filter({ hasNotText: /sign-in required|loading/ });
 
   /** The DOM text and markup of every frame, kept as an artifact and searched. */
   async function captureDom(name: string): Promise<void> {
@@ -173,7 +189,9 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
       try {
         parts.push(`--- frame ${f.url()}\n${await f.evaluate<string>('document.body ? document.body.innerText : ""')}`);
         markup.push(`<!-- frame ${f.url()} -->\n${await f.evaluate<string>('document.documentElement ? document.documentElement.outerHTML : ""')}`);
-      } catch { /* a frame that went away */ }
+      } catch {
+        /* a frame that went away */
+      }
     }
     const base = join(ARTIFACTS, `${String(++step).padStart(2, '0')}-${name}`);
     writeFileSync(`${base}.txt`, parts.join('\n'));
@@ -189,7 +207,9 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
         count += messages.length;
         texts.push({ where: `webview messages (${name}, frame ${f.url().slice(0, 120)})`, text: messages.join('\n') });
         appendFileSync(join(ARTIFACTS, 'webview-messages.txt'), `--- ${name}, frame ${f.url()}\n${messages.join('\n')}\n`);
-      } catch { /* gone */ }
+      } catch {
+        /* gone */
+      }
     }
     return count;
   }
@@ -240,8 +260,21 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
       startRegistry({ auth: 'htpasswd', username: USER, password: rightForWrong }),
     ]);
     const signer = createSigner();
-    const opts = { tag: TAG, platforms: ['linux/amd64', 'linux/arm64'], cosignFor: ['index'], referrersFor: ['linux/amd64'], sbom: true, dockerListTag: null, singleArchTag: null, signer } as const;
-    [fleet] = await Promise.all([pushReleaseFixture(basicReg, 'team/fleet', opts), pushReleaseFixture(tokenReg, 'team/agent', opts), pushReleaseFixture(wrongReg, 'team/private', opts)]);
+    const opts = {
+      tag: TAG,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      cosignFor: ['index'],
+      referrersFor: ['linux/amd64'],
+      sbom: true,
+      dockerListTag: null,
+      singleArchTag: null,
+      signer,
+    } as const;
+    [fleet] = await Promise.all([
+      pushReleaseFixture(basicReg, 'team/fleet', opts),
+      pushReleaseFixture(tokenReg, 'team/agent', opts),
+      pushReleaseFixture(wrongReg, 'team/private', opts),
+    ]);
     if (tokenReg.auth.mode !== 'token') throw new Error('token registry without a token service');
     recorder = await startTokenRecorder(tokenReg.auth.realm, (kind, value) => scan.addToken(`issued ${kind} token`, value));
     [basic, token, wrong] = await Promise.all([
@@ -282,118 +315,157 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     await Promise.all([basicReg?.stop(), tokenReg?.stop(), wrongReg?.stop()]);
   });
 
-  it('signs in to two registries through the input boxes, and with a wrong password to a third (401)', () => screenshotOnFailure(page, 'secrets-sign-in', async () => {
-    // Everything logged down to trace (the extension's per-request lines and which credential it
-    // used, and VS Code's own): a secret in a line below the default level would leak as well.
-    await runCommand(page, 'Developer: Set Log Level...');
-    await quickPickRow(page, 'Trace').first().click();
-    await quickInput(page).waitFor({ state: 'hidden' });
-    await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
-    for (const [p, repo] of [[basic, 'fleet'], [token, 'agent'], [wrong, 'private']] as const) await signInNode(p, repo);
-    await captureDom('sign-in-nodes');
-    await signIn(basic, 'fleet', password);
-    await loaded(basic, 'fleet').waitFor({ state: 'visible', timeout: 60_000 });
-    await signIn(token, 'agent', tokenPassword);
-    await loaded(token, 'agent').waitFor({ state: 'visible', timeout: 60_000 });
-    await signIn(wrong, 'private', wrongPassword);
-    // The wrong password reaches the registry, which refuses it; the image asks again.
-    for (let i = 0; i < 300 && !wrong.requests.some((r) => r.authScheme === 'Basic' && r.status === 401); i++) await page.waitForTimeout(100);
-    assert.ok(wrong.requests.some((r) => r.authScheme === 'Basic' && r.status === 401), 'the wrong password was tried and refused');
-    await signInNode(wrong, 'private');
-    // The failure's tooltip, with the registry's answer, rendered so the DOM capture holds it.
-    await imageRow(wrong, 'private').hover();
-    await page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
-    await captureDom('failure-tooltip');
-    assert.ok(recorder!.tokens.some((t) => t.kind === 'access'), 'the token service issued tokens');
-    await captureDom('signed-in');
-    await screenshot(page, 'secrets-signed-in');
-    completed.add('sign-in');
-  }));
+  it('signs in to two registries through the input boxes, and with a wrong password to a third (401)', () =>
+    screenshotOnFailure(page, 'secrets-sign-in', async () => {
+      // Everything logged down to trace (the extension's per-request lines and which credential it
+      // used, and VS Code's own): a secret in a line below the default level would leak as well.
+      await runCommand(page, 'Developer: Set Log Level...');
+      await quickPickRow(page, 'Trace').first().click();
+      await quickInput(page).waitFor({ state: 'hidden' });
+      await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
+      for (const [p, repo] of [
+        [basic, 'fleet'],
+        [token, 'agent'],
+        [wrong, 'private'],
+      ] as const)
+        await signInNode(p, repo);
+      await captureDom('sign-in-nodes');
+      await signIn(basic, 'fleet', password);
+      await loaded(basic, 'fleet').waitFor({ state: 'visible', timeout: 60_000 });
+      await signIn(token, 'agent', tokenPassword);
+      await loaded(token, 'agent').waitFor({ state: 'visible', timeout: 60_000 });
+      await signIn(wrong, 'private', wrongPassword);
+      // The wrong password reaches the registry, which refuses it; the image asks again.
+      for (let i = 0; i < 300 && !wrong.requests.some((r) => r.authScheme === 'Basic' && r.status === 401); i++) await page.waitForTimeout(100);
+      assert.ok(
+        wrong.requests.some((r) => r.authScheme === 'Basic' && r.status === 401),
+        'the wrong password was tried and refused',
+      );
+      await signInNode(wrong, 'private');
+      // The failure's tooltip, with the registry's answer, rendered so the DOM capture holds it.
+      await imageRow(wrong, 'private').hover();
+      await page
+        .locator('.workbench-hover, .monaco-hover:not(.hidden)')
+        .first()
+        .waitFor({ state: 'visible', timeout: 10_000 })
+        .catch(() => undefined);
+      await captureDom('failure-tooltip');
+      assert.ok(
+        recorder!.tokens.some((t) => t.kind === 'access'),
+        'the token service issued tokens',
+      );
+      await captureDom('signed-in');
+      await screenshot(page, 'secrets-signed-in');
+      completed.add('sign-in');
+    }));
 
-  it('browses the tree, verifies into the panel, reads the provenance, hovers the goreleaser file, opens the log', () => screenshotOnFailure(page, 'secrets-session', async () => {
-    const expand = async (r: Locator): Promise<void> => {
-      if ((await r.getAttribute('aria-expanded')) !== 'true') await clickClear(page, r);
-    };
-    await expand(imageRow(basic, 'fleet'));
-    await rowLabelled(page, 'linux/amd64').waitFor({ state: 'visible' });
-    await expand(rowLabelled(page, 'linux/amd64'));
-    await row('SLSA provenance v1').waitFor({ state: 'visible' });
-    await row('Signature').hover();
-    await page.locator('.monaco-hover, .custom-hover').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
-    await captureDom('tree');
+  it('browses the tree, verifies into the panel, reads the provenance, hovers the goreleaser file, opens the log', () =>
+    screenshotOnFailure(page, 'secrets-session', async () => {
+      const expand = async (r: Locator): Promise<void> => {
+        if ((await r.getAttribute('aria-expanded')) !== 'true') await clickClear(page, r);
+      };
+      await expand(imageRow(basic, 'fleet'));
+      await rowLabelled(page, 'linux/amd64').waitFor({ state: 'visible' });
+      await expand(rowLabelled(page, 'linux/amd64'));
+      await row('SLSA provenance v1').waitFor({ state: 'visible' });
+      await row('Signature').hover();
+      await page
+        .locator('.monaco-hover, .custom-hover')
+        .first()
+        .waitFor({ state: 'visible', timeout: 10_000 })
+        .catch(() => undefined);
+      await captureDom('tree');
 
-    await runCommand(page, 'Provenance Lens: Verify Image');
-    await quickInput(page).fill(image(basic, 'fleet'));
-    await page.keyboard.press('Enter');
-    const view = webviewFrame(page);
-    await view.locator('h1', { hasText: 'fleet:v1.0.0' }).waitFor({ timeout: 90_000 });
-    await view.locator('vscode-badge.verdict', { hasText: 'Verified' }).first().waitFor({ timeout: 60_000 });
-    await view.locator('vscode-tab-header', { hasText: 'Provenance' }).click();
-    await view.getByText('dockerfile.v0', { exact: true }).first().waitFor({ timeout: 60_000 });
-    await captureDom('panel');
-    await screenshot(page, 'secrets-panel');
-    const messages = await collectMessages('panel open');
-    assert.ok(texts.some((t) => t.text.includes('dockerfile.v0')), `the model the panel showed was among the ${messages} recorded messages`);
-    assert.ok(basic.requestsTo(/^\/storage\//, 'other').length > 0, 'blobs came through pre-signed URLs');
+      await runCommand(page, 'Provenance Lens: Verify Image');
+      await quickInput(page).fill(image(basic, 'fleet'));
+      await page.keyboard.press('Enter');
+      const view = webviewFrame(page);
+      await view.locator('h1', { hasText: 'fleet:v1.0.0' }).waitFor({ timeout: 90_000 });
+      await view.locator('vscode-badge.verdict', { hasText: 'Verified' }).first().waitFor({ timeout: 60_000 });
+      await view.locator('vscode-tab-header', { hasText: 'Provenance' }).click();
+      await view.getByText('dockerfile.v0', { exact: true }).first().waitFor({ timeout: 60_000 });
+      await captureDom('panel');
+      await screenshot(page, 'secrets-panel');
+      const messages = await collectMessages('panel open');
+      assert.ok(
+        texts.some((t) => t.text.includes('dockerfile.v0')),
+        `the model the panel showed was among the ${messages} recorded messages`,
+      );
+      assert.ok(basic.requestsTo(/^\/storage\//, 'other').length > 0, 'blobs came through pre-signed URLs');
 
-    await runCommand(page, 'View: Show Explorer');
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.goreleaser.yaml' }).first().click();
-    const line = page.locator('.monaco-editor .view-line', { hasText: /BASIC_REGISTRY/ }).first();
-    const target = line.locator('span', { hasText: 'team/fleet' }).last();
-    const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: 'Reference:' }).first();
-    // The first hover may still be reading the registry; the next answers from the shared load.
-    await hoverUntil(page, target, hover, { perTryMs: 5_000, timeoutMs: 120_000, accept: (text) => text.includes(fleet.index.digest) });
-    await captureDom('hover');
+      await runCommand(page, 'View: Show Explorer');
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.goreleaser.yaml' }).first().click();
+      const line = page.locator('.monaco-editor .view-line', { hasText: /BASIC_REGISTRY/ }).first();
+      const target = line.locator('span', { hasText: 'team/fleet' }).last();
+      const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: 'Reference:' }).first();
+      // The first hover may still be reading the registry; the next answers from the shared load.
+      await hoverUntil(page, target, hover, { perTryMs: 5_000, timeoutMs: 120_000, accept: (text) => text.includes(fleet.index.digest) });
+      await captureDom('hover');
 
-    await runCommand(page, 'Provenance Lens: Open Log');
-    await page.locator('.part.panel .monaco-editor .view-line', { hasText: /GET\s+http/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await captureDom('log');
-    await screenshot(page, 'secrets-log');
-    completed.add('session');
-  }));
+      await runCommand(page, 'Provenance Lens: Open Log');
+      await page
+        .locator('.part.panel .monaco-editor .view-line', { hasText: /GET\s+http/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 30_000 });
+      await captureDom('log');
+      await screenshot(page, 'secrets-log');
+      completed.add('session');
+    }));
 
-  it('keeps the credentials in VS Code\'s secret storage only: the registry got exactly them, and signing out asks again', () => screenshotOnFailure(page, 'secrets-sign-out', async () => {
-    const fingerprint = (header: string): string => createHash('sha256').update(header).digest('hex').slice(0, 16);
-    const basicHeader = `Basic ${Buffer.from(`${USER}:${password}`).toString('base64')}`;
-    assert.ok(basic.requests.some((r) => r.authFingerprint === fingerprint(basicHeader)), 'the htpasswd registry received the typed user name and password');
-    const bearers = new Set(recorder!.tokens.filter((t) => t.kind === 'access').map((t) => fingerprint(`Bearer ${t.value}`)));
-    assert.ok(token.requests.some((r) => r.authFingerprint !== undefined && bearers.has(r.authFingerprint)), 'the token registry received a token the service issued for them');
-    await collectMessages('before sign-out');
-    const recorded = texts.filter((t) => t.where.startsWith('webview messages')).map((t) => t.text).join('\n');
-    const sent = (re: RegExp): number => recorded.split('\n').filter((l) => re.test(l)).length;
-    // The webview channels: `message` carries the extension's posts to the page, `onmessage` the
-    // page's posts back, `do-update-state` the page's saved state.
-    const hostToPage = sent(/^port-out \{"channel":"message"/);
-    const pageToHost = sent(/^port-out \{"channel":"(onmessage|do-update-state)"/);
-    console.log(`# webview messages recorded: ${hostToPage} extension -> page, ${pageToHost} page -> extension, ${recorded.split('\n').length} lines in all (resources, focus, styles)`);
-    assert.ok(hostToPage > 0 && /"type":"show"/.test(recorded), 'the model the extension posted was recorded');
-    assert.ok(pageToHost > 0 && /"type":"ready"/.test(recorded), 'what the page posted back was recorded');
-    const storage = await page.evaluate<BrowserStorage>(DUMP_STORAGE);
-    texts.push({ where: 'browser storage (localStorage, sessionStorage, IndexedDB)', text: storage.text });
-    writeFileSync(join(ARTIFACTS, 'browser-storage.txt'), storage.text);
-    console.log(`# browser storage: ${storage.text.length} characters; localStorage keys: ${storage.localKeys.join(', ')}`);
-    // The secret storage holds what was typed, per registry (the wrong password too: it was typed).
-    assert.ok(storage.sealedSecrets, 'code-server keeps the secret storage in localStorage, sealed');
-    const serverHalf = readFileSync(join(server!.userDataDir, 'serve-web-key-half'));
-    const entries = openSecretStorage(storage.sealedSecrets, serverHalf);
-    assert.deepEqual(storedCredential(entries, basic.host), { kind: 'basic', username: USER, password });
-    assert.deepEqual(storedCredential(entries, token.host), { kind: 'basic', username: USER, password: tokenPassword });
-    assert.deepEqual(storedCredential(entries, wrong.host), { kind: 'basic', username: USER, password: wrongPassword });
+  it("keeps the credentials in VS Code's secret storage only: the registry got exactly them, and signing out asks again", () =>
+    screenshotOnFailure(page, 'secrets-sign-out', async () => {
+      const fingerprint = (header: string): string => createHash('sha256').update(header).digest('hex').slice(0, 16);
+      const basicHeader = `Basic ${Buffer.from(`${USER}:${password}`).toString('base64')}`;
+      assert.ok(
+        basic.requests.some((r) => r.authFingerprint === fingerprint(basicHeader)),
+        'the htpasswd registry received the typed user name and password',
+      );
+      const bearers = new Set(recorder!.tokens.filter((t) => t.kind === 'access').map((t) => fingerprint(`Bearer ${t.value}`)));
+      assert.ok(
+        token.requests.some((r) => r.authFingerprint !== undefined && bearers.has(r.authFingerprint)),
+        'the token registry received a token the service issued for them',
+      );
+      await collectMessages('before sign-out');
+      const recorded = texts
+        .filter((t) => t.where.startsWith('webview messages'))
+        .map((t) => t.text)
+        .join('\n');
+      const sent = (re: RegExp): number => recorded.split('\n').filter((l) => re.test(l)).length;
+      // The webview channels: `message` carries the extension's posts to the page, `onmessage` the
+      // page's posts back, `do-update-state` the page's saved state.
+      const hostToPage = sent(/^port-out \{"channel":"message"/);
+      const pageToHost = sent(/^port-out \{"channel":"(onmessage|do-update-state)"/);
+      console.log(
+        `# webview messages recorded: ${hostToPage} extension -> page, ${pageToHost} page -> extension, ${recorded.split('\n').length} lines in all (resources, focus, styles)`,
+      );
+      assert.ok(hostToPage > 0 && /"type":"show"/.test(recorded), 'the model the extension posted was recorded');
+      assert.ok(pageToHost > 0 && /"type":"ready"/.test(recorded), 'what the page posted back was recorded');
+      const storage = await page.evaluate<BrowserStorage>(DUMP_STORAGE);
+      texts.push({ where: 'browser storage (localStorage, sessionStorage, IndexedDB)', text: storage.text });
+      writeFileSync(join(ARTIFACTS, 'browser-storage.txt'), storage.text);
+      console.log(`# browser storage: ${storage.text.length} characters; localStorage keys: ${storage.localKeys.join(', ')}`);
+      // The secret storage holds what was typed, per registry (the wrong password too: it was typed).
+      assert.ok(storage.sealedSecrets, 'code-server keeps the secret storage in localStorage, sealed');
+      const serverHalf = readFileSync(join(server!.userDataDir, 'serve-web-key-half'));
+      const entries = openSecretStorage(storage.sealedSecrets, serverHalf);
+      assert.deepEqual(storedCredential(entries, basic.host), { kind: 'basic', username: USER, password });
+      assert.deepEqual(storedCredential(entries, token.host), { kind: 'basic', username: USER, password: tokenPassword });
+      assert.deepEqual(storedCredential(entries, wrong.host), { kind: 'basic', username: USER, password: wrongPassword });
 
-    await runCommand(page, 'Provenance Lens: Sign Out of Registry');
-    await quickPickRow(page, basic.host).click();
-    await notification(page, `Signed out of ${basic.host}`).first().waitFor({ state: 'visible' });
-    await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
-    await signInNode(basic, 'fleet');
-    const signedOut = await page.evaluate<BrowserStorage>(DUMP_STORAGE);
-    texts.push({ where: 'browser storage after signing out', text: signedOut.text });
-    const left = openSecretStorage(signedOut.sealedSecrets!, serverHalf);
-    assert.equal(storedCredential(left, basic.host), undefined, 'signing out removed the credential from the secret storage');
-    assert.deepEqual(storedCredential(left, token.host), { kind: 'basic', username: USER, password: tokenPassword });
-    await captureDom('signed-out');
-    await collectMessages('end');
-    completed.add('sign-out');
-  }));
+      await runCommand(page, 'Provenance Lens: Sign Out of Registry');
+      await quickPickRow(page, basic.host).click();
+      await notification(page, `Signed out of ${basic.host}`).first().waitFor({ state: 'visible' });
+      await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
+      await signInNode(basic, 'fleet');
+      const signedOut = await page.evaluate<BrowserStorage>(DUMP_STORAGE);
+      texts.push({ where: 'browser storage after signing out', text: signedOut.text });
+      const left = openSecretStorage(signedOut.sealedSecrets!, serverHalf);
+      assert.equal(storedCredential(left, basic.host), undefined, 'signing out removed the credential from the secret storage');
+      assert.deepEqual(storedCredential(left, token.host), { kind: 'basic', username: USER, password: tokenPassword });
+      await captureDom('signed-out');
+      await collectMessages('end');
+      completed.add('sign-out');
+    }));
 
   it('finds no secret in any form in files, logs, webview messages, DOM text or browser storage', async () => {
     assert.ok(server);
@@ -412,7 +484,8 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
     }
     try {
       for (const p of [basic, token]) {
-        for (const r of p.requestsTo(/^\/storage\//, 'other')) scan.add('pre-signed URL signature', new URL(r.path, 'http://x').searchParams.get('X-Amz-Signature')!);
+        for (const r of p.requestsTo(/^\/storage\//, 'other'))
+          scan.add('pre-signed URL signature', new URL(r.path, 'http://x').searchParams.get('X-Amz-Signature')!);
       }
       const findings: Finding[] = [];
       const files = scan.tree(dir);
@@ -428,7 +501,9 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
         workspaceStorage: named(/workspaceStorage\//),
       };
       const { secrets, forms } = scan.size;
-      console.log(`# searched ${files.files.length} files (${files.bytes} bytes) under code-server's root, ${artifacts.files.length} artifacts, ${texts.length} captured texts (${texts.reduce((n, t) => n + t.text.length, 0)} characters), ${serverOutput.length} characters of server output; ${secrets} secrets in ${forms} forms: ${scan.secrets().join(', ')}`);
+      console.log(
+        `# searched ${files.files.length} files (${files.bytes} bytes) under code-server's root, ${artifacts.files.length} artifacts, ${texts.length} captured texts (${texts.reduce((n, t) => n + t.text.length, 0)} characters), ${serverOutput.length} characters of server output; ${secrets} secrets in ${forms} forms: ${scan.secrets().join(', ')}`,
+      );
       for (const [what, list] of Object.entries(coverage)) console.log(`# ${what}: ${list.length} file(s)${list.length ? `, e.g. ${list[0]}` : ''}`);
       assert.deepEqual([...completed], ['sign-in', 'session', 'sign-out'], 'the whole session ran');
       assert.ok(coverage['log channel'].length > 0, 'the log channel file was found');

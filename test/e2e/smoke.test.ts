@@ -35,27 +35,30 @@ describe('VS Code smoke (code-server 4.100.3 + Chromium)', { timeout: HOST_SUITE
     await server?.stop();
   });
 
-  it('runs "Provenance Lens: Show Version" from the command palette', () => screenshotOnFailure(page, 'smoke-show-version', async () => {
-    await runCommand(page, 'Provenance Lens: Show Version');
-    const toast = notification(page, `Provenance Lens ${VERSION} (VS Code 1.100.3)`);
-    await toast.waitFor({ state: 'visible' });
-    await screenshot(page, 'smoke-show-version');
-  }));
+  it('runs "Provenance Lens: Show Version" from the command palette', () =>
+    screenshotOnFailure(page, 'smoke-show-version', async () => {
+      await runCommand(page, 'Provenance Lens: Show Version');
+      const toast = notification(page, `Provenance Lens ${VERSION} (VS Code 1.100.3)`);
+      await toast.waitFor({ state: 'visible' });
+      await screenshot(page, 'smoke-show-version');
+    }));
 
-  it('shows the Releases view in its own container, with the goreleaser release of the workspace', () => screenshotOnFailure(page, 'smoke-releases-view', async () => {
-    await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
-    const pane = viewPane(page, 'Releases');
-    await pane.locator('.monaco-list-row', { hasText: 'smoke' }).waitFor({ state: 'visible' });
-    // No tag in this workspace's git: the template waits for it, and says so.
-    await pane.locator('.monaco-list-row', { hasText: '127.0.0.1:5000/fleet:<.Version>' }).getByText('needs .Version').waitFor({ state: 'visible' });
-    await screenshot(page, 'smoke-releases-view-dark');
-  }));
+  it('shows the Releases view in its own container, with the goreleaser release of the workspace', () =>
+    screenshotOnFailure(page, 'smoke-releases-view', async () => {
+      await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
+      const pane = viewPane(page, 'Releases');
+      await pane.locator('.monaco-list-row', { hasText: 'smoke' }).waitFor({ state: 'visible' });
+      // No tag in this workspace's git: the template waits for it, and says so.
+      await pane.locator('.monaco-list-row', { hasText: '127.0.0.1:5000/fleet:<.Version>' }).getByText('needs .Version').waitFor({ state: 'visible' });
+      await screenshot(page, 'smoke-releases-view-dark');
+    }));
 
-  it('follows a theme change (light)', () => screenshotOnFailure(page, 'smoke-light', async () => {
-    await setColorTheme(page, 'Light Modern');
-    await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached' });
-    await screenshot(page, 'smoke-releases-view-light');
-  }));
+  it('follows a theme change (light)', () =>
+    screenshotOnFailure(page, 'smoke-light', async () => {
+      await setColorTheme(page, 'Light Modern');
+      await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached' });
+      await screenshot(page, 'smoke-releases-view-light');
+    }));
 
   it('passes the in-host suite in a real extension host', async () => {
     assert.ok(server && browser);

@@ -58,7 +58,9 @@ async function openFile(page: Page, path: string, shows: RegExp): Promise<void> 
   await quickInput(page).fill(path);
   const name = path.split('/').pop()!;
   // The row whose label is the file's name and whose description is its folder (or none).
-  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) })
+    .first();
   await row.waitFor({ state: 'visible' });
   await row.click();
   await quickInput(page).waitFor({ state: 'hidden' });
@@ -71,7 +73,13 @@ async function quickFix(page: Page, title: RegExp, shotName?: string): Promise<s
   const row = page.locator('.action-widget .monaco-list-row.action', { hasText: title }).first();
   for (let attempt = 0; attempt < 5; attempt++) {
     await page.keyboard.press('Control+.');
-    if (await row.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) break;
+    if (
+      await row.waitFor({ state: 'visible', timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await page.keyboard.press('Escape');
     await delay(1_000);
   }
@@ -95,7 +103,19 @@ async function fileWhen(path: string, done: (text: string) => boolean, ms = 30_0
   return text;
 }
 
-const deployment = (name: string, image: string) => ['apiVersion: apps/v1', 'kind: Deployment', `metadata: { name: ${name} }`, 'spec:', '  template:', '    spec:', '      containers:', `        - name: ${name}`, `          image: ${image}`, ''].join('\n');
+const deployment = (name: string, image: string) =>
+  [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    `metadata: { name: ${name} }`,
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    `        - name: ${name}`,
+    `          image: ${image}`,
+    '',
+  ].join('\n');
 
 describe('Workspace images: hovers, lenses, Problems, the tree and pinning by digest (code-server + Chromium + test registry)', { timeout: 900_000 }, () => {
   let registry: TestRegistry | undefined;
@@ -126,14 +146,42 @@ describe('Workspace images: hovers, lenses, Problems, the tree and pinning by di
     await pushMultiArchIndex(registry, 'third/alpine', { tag: '3.20', platforms: PLATFORMS, contentSeed: 'alpine' });
     server = await startCodeServer({
       vsix: 'package',
-      settings: { 'provenanceLens.trustedRoot': trustedRoot, 'editor.minimap.enabled': false, 'editor.stickyScroll.enabled': false, 'editor.lightbulb.enabled': 'on', 'files.autoSave': 'off', 'workbench.startupEditor': 'none' },
+      settings: {
+        'provenanceLens.trustedRoot': trustedRoot,
+        'editor.minimap.enabled': false,
+        'editor.stickyScroll.enabled': false,
+        'editor.lightbulb.enabled': 'on',
+        'files.autoSave': 'off',
+        'workbench.startupEditor': 'none',
+      },
     });
     mkdirSync(join(server.userDataDir, 'Machine'), { recursive: true });
-    writeFileSync(join(server.userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'provenanceLens.trustedRoot': trustedRoot, 'provenanceLens.insecureRegistries': [h] }, null, 2));
+    writeFileSync(
+      join(server.userDataDir, 'Machine', 'settings.json'),
+      JSON.stringify({ 'provenanceLens.trustedRoot': trustedRoot, 'provenanceLens.insecureRegistries': [h] }, null, 2),
+    );
     workspace = server.makeWorkspace('project', {
-      '.provenance-lens.yaml': ['version: 1', 'defaults:', '  github: { repository: org/app, workflow: release.yml }', '  attestations: []', 'images:', `  - image: ${h}/org/app`, `  - image: ${h}/org/base`, ''].join('\n'),
-      '.goreleaser.yaml': ['version: 2', 'project_name: app', 'dockers_v2:', '  - images:', `      - "${h}/org/app"`, '    tags:', `      - "${TAG}"`, ''].join('\n'),
-      Dockerfile: [`FROM ${h}/third/alpine:3.20 AS build`, 'RUN echo build > /out', `FROM ${h}/org/base:1.0`, 'COPY --from=build /out /out', `FROM ${h}/org/app:${TAG}`, ''].join('\n'),
+      '.provenance-lens.yaml': [
+        'version: 1',
+        'defaults:',
+        '  github: { repository: org/app, workflow: release.yml }',
+        '  attestations: []',
+        'images:',
+        `  - image: ${h}/org/app`,
+        `  - image: ${h}/org/base`,
+        '',
+      ].join('\n'),
+      '.goreleaser.yaml': ['version: 2', 'project_name: app', 'dockers_v2:', '  - images:', `      - "${h}/org/app"`, '    tags:', `      - "${TAG}"`, ''].join(
+        '\n',
+      ),
+      Dockerfile: [
+        `FROM ${h}/third/alpine:3.20 AS build`,
+        'RUN echo build > /out',
+        `FROM ${h}/org/base:1.0`,
+        'COPY --from=build /out /out',
+        `FROM ${h}/org/app:${TAG}`,
+        '',
+      ].join('\n'),
       'deploy/app.yaml': deployment('app', `${h}/org/app:${TAG}`),
       'deploy/pinned.yaml': deployment('pinned', `${h}/org/app:${TAG}@${old.digest}`),
       'chart/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\nappVersion: v1.0.0\n',
@@ -158,7 +206,8 @@ describe('Workspace images: hovers, lenses, Problems, the tree and pinning by di
       await widenSidebar(page, 640);
       const release = releasesRow(page, 'Workspace images');
       await release.waitFor({ state: 'visible', timeout: 60_000 });
-      for (const file of ['Dockerfile', 'app.yaml', 'pinned.yaml', 'values.yaml']) await releasesRow(page, new RegExp(`^${file.replace('.', '\\.')}`)).waitFor({ state: 'visible' });
+      for (const file of ['Dockerfile', 'app.yaml', 'pinned.yaml', 'values.yaml'])
+        await releasesRow(page, new RegExp(`^${file.replace('.', '\\.')}`)).waitFor({ state: 'visible' });
       assert.equal(await releasesRow(page, /^settings\.yaml/).count(), 0, 'a YAML file that is no manifest is not listed');
       assert.match(extensionLog(server!), /Workspace images: 4 of \d+ files name images/);
       // Listing reads nothing; expanding a file reads the images a policy names, and the image
@@ -177,74 +226,112 @@ describe('Workspace images: hovers, lenses, Problems, the tree and pinning by di
     });
   });
 
-  it('hovers a Dockerfile reference; CodeLenses above each image; a Problem for the unsigned image only', () => screenshotOnFailure(page, 'workspace-images-hover', async () => {
-    await runCommand(page, 'View: Show Explorer');
-    await openFile(page, 'Dockerfile', /org\/base/);
-    const lenses = page.locator('.monaco-editor .codelens-decoration');
-    await lenses.filter({ hasText: /third\/alpine:3\.20: no policy for this image/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
-    await lenses.filter({ hasText: /org\/app:v1\.0\.0: ✓ verified/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
-    const hover = page.locator('.monaco-hover-content', { hasText: 'base image' }).first();
-    const result = await hoverUntil(page, editorLine(page, /FROM.*org\/base/).locator('span', { hasText: 'org/base' }).first(), hover, { accept: (t) => /unsigned/.test(t) && /Digest/.test(t) });
-    await shot(page, 'hover');
-    assert.match(result.text, new RegExp(base.digest.replace(':', '.')));
-    assert.match(result.text, /Verify · Show provenance · Reveal in Releases/);
-    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
-    await problem(page, /The image is not signed/).waitFor({ state: 'visible', timeout: 60_000 });
-    assert.equal(await problem(page, /alpine/).count(), 0, 'no Problem for an image no policy names');
-    await shot(page, 'hover-problems');
-    await page.keyboard.press('Escape');
-  }));
+  it('hovers a Dockerfile reference; CodeLenses above each image; a Problem for the unsigned image only', () =>
+    screenshotOnFailure(page, 'workspace-images-hover', async () => {
+      await runCommand(page, 'View: Show Explorer');
+      await openFile(page, 'Dockerfile', /org\/base/);
+      const lenses = page.locator('.monaco-editor .codelens-decoration');
+      await lenses
+        .filter({ hasText: /third\/alpine:3\.20: no policy for this image/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 60_000 });
+      await lenses
+        .filter({ hasText: /org\/app:v1\.0\.0: ✓ verified/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 60_000 });
+      const hover = page.locator('.monaco-hover-content', { hasText: 'base image' }).first();
+      const result = await hoverUntil(
+        page,
+        editorLine(page, /FROM.*org\/base/)
+          .locator('span', { hasText: 'org/base' })
+          .first(),
+        hover,
+        { accept: (t) => /unsigned/.test(t) && /Digest/.test(t) },
+      );
+      await shot(page, 'hover');
+      assert.match(result.text, new RegExp(base.digest.replace(':', '.')));
+      assert.match(result.text, /Verify · Show provenance · Reveal in Releases/);
+      await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+      await problem(page, /The image is not signed/).waitFor({ state: 'visible', timeout: 60_000 });
+      assert.equal(await problem(page, /alpine/).count(), 0, 'no Problem for an image no policy names');
+      await shot(page, 'hover-problems');
+      await page.keyboard.press('Escape');
+    }));
 
-  it('pins org/app in a manifest to its verified digest, and `verify` accepts the pinned reference', () => screenshotOnFailure(page, 'workspace-images-pin', async () => {
-    await openFile(page, 'deploy/app.yaml', /org\/app/);
-    await goTo(page, 9, 20);
-    await quickFix(page, /^Pin org\/app to its verified digest sha256:/, 'pin-menu');
-    await runCommand(page, 'File: Save');
-    const text = await fileWhen(join(workspace, 'deploy', 'app.yaml'), (t) => t.includes('@sha256:'));
-    const pinned = `${h}/org/app:${TAG}@${app.index.digest}`;
-    assert.ok(text.includes(`image: ${pinned}\n`), text);
-    const r = await cli(['verify', pinned, '--insecure-registry', h, '--trusted-root', trustedRoot, '--certificate-identity', identity, '--certificate-oidc-issuer', GITHUB_ISSUER]);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    // Helm values: the map's digest key is filled, the repository line left as it is.
-    await openFile(page, 'chart/values.yaml', /repository/);
-    await goTo(page, 3, 18);
-    await quickFix(page, /^Pin org\/app to its verified digest/);
-    await runCommand(page, 'File: Save');
-    const values = await fileWhen(join(workspace, 'chart', 'values.yaml'), (t) => t.includes('sha256:'));
-    assert.ok(values.includes(`  digest: "${app.index.digest}"\n`), values);
-  }));
+  it('pins org/app in a manifest to its verified digest, and `verify` accepts the pinned reference', () =>
+    screenshotOnFailure(page, 'workspace-images-pin', async () => {
+      await openFile(page, 'deploy/app.yaml', /org\/app/);
+      await goTo(page, 9, 20);
+      await quickFix(page, /^Pin org\/app to its verified digest sha256:/, 'pin-menu');
+      await runCommand(page, 'File: Save');
+      const text = await fileWhen(join(workspace, 'deploy', 'app.yaml'), (t) => t.includes('@sha256:'));
+      const pinned = `${h}/org/app:${TAG}@${app.index.digest}`;
+      assert.ok(text.includes(`image: ${pinned}\n`), text);
+      const r = await cli([
+        'verify',
+        pinned,
+        '--insecure-registry',
+        h,
+        '--trusted-root',
+        trustedRoot,
+        '--certificate-identity',
+        identity,
+        '--certificate-oidc-issuer',
+        GITHUB_ISSUER,
+      ]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      // Helm values: the map's digest key is filled, the repository line left as it is.
+      await openFile(page, 'chart/values.yaml', /repository/);
+      await goTo(page, 3, 18);
+      await quickFix(page, /^Pin org\/app to its verified digest/);
+      await runCommand(page, 'File: Save');
+      const values = await fileWhen(join(workspace, 'chart', 'values.yaml'), (t) => t.includes('sha256:'));
+      assert.ok(values.includes(`  digest: "${app.index.digest}"\n`), values);
+    }));
 
-  it('asks before pinning the unsigned org/base, saying why', () => screenshotOnFailure(page, 'workspace-images-ask', async () => {
-    await openFile(page, 'Dockerfile', /org\/base/);
-    await goTo(page, 3, 12);
-    await quickFix(page, /^Pin org\/base to sha256:[0-9a-f]{12}… \(not verified\)/);
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-    const asked = await dialog.innerText();
-    assert.match(asked, /org\/base:1\.0 is not verified: unsigned: The image is not signed: no signature on its index or on linux\/amd64 and linux\/arm64\.\n/);
-    assert.match(asked, new RegExp(`Pin ${base.digest} anyway\\?`));
-    await shot(page, 'pin-ask');
-    await dialog.locator('.monaco-button', { hasText: 'Pin Anyway' }).click();
-    await runCommand(page, 'File: Save');
-    const text = await fileWhen(join(workspace, 'Dockerfile'), (t) => t.includes(`org/base:1.0@${base.digest}`));
-    assert.ok(text.includes(`FROM ${h}/org/base:1.0@${base.digest}\n`), text);
-  }));
+  it('asks before pinning the unsigned org/base, saying why', () =>
+    screenshotOnFailure(page, 'workspace-images-ask', async () => {
+      await openFile(page, 'Dockerfile', /org\/base/);
+      await goTo(page, 3, 12);
+      await quickFix(page, /^Pin org\/base to sha256:[0-9a-f]{12}… \(not verified\)/);
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      const asked = await dialog.innerText();
+      assert.match(
+        asked,
+        /org\/base:1\.0 is not verified: unsigned: The image is not signed: no signature on its index or on linux\/amd64 and linux\/arm64\.\n/,
+      );
+      assert.match(asked, new RegExp(`Pin ${base.digest} anyway\\?`));
+      await shot(page, 'pin-ask');
+      await dialog.locator('.monaco-button', { hasText: 'Pin Anyway' }).click();
+      await runCommand(page, 'File: Save');
+      const text = await fileWhen(join(workspace, 'Dockerfile'), (t) => t.includes(`org/base:1.0@${base.digest}`));
+      assert.ok(text.includes(`FROM ${h}/org/base:1.0@${base.digest}\n`), text);
+    }));
 
-  it('a pin its tag has moved away from is a digest drift, fixed by pinning to what the tag points to now', () => screenshotOnFailure(page, 'workspace-images-drift', async () => {
-    await openFile(page, 'deploy/pinned.yaml', /org\/app/);
-    // Hovering reads the pinned image and what its tag points to now.
-    const hover = page.locator('.monaco-hover-content', { hasText: 'container image' }).first();
-    await hoverUntil(page, editorLine(page, /image:/).locator('span', { hasText: 'org/app' }).first(), hover, { accept: (t) => /Digest drift/.test(t), timeoutMs: 60_000 });
-    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
-    await problem(page, /Digest drift: .*org\/app:v1\.0\.0 now points to/).waitFor({ state: 'visible', timeout: 60_000 });
-    await shot(page, 'drift');
-    await page.keyboard.press('Escape');
-    await openFile(page, 'deploy/pinned.yaml', /org\/app/);
-    await goTo(page, 9, 20);
-    await quickFix(page, /^Pin org\/app to its verified digest/);
-    await runCommand(page, 'File: Save');
-    const text = await fileWhen(join(workspace, 'deploy', 'pinned.yaml'), (t) => t.includes(app.index.digest));
-    assert.ok(text.includes(`image: ${h}/org/app:${TAG}@${app.index.digest}\n`), text);
-    await problem(page, /Digest drift/).waitFor({ state: 'hidden', timeout: 60_000 });
-  }));
+  it('a pin its tag has moved away from is a digest drift, fixed by pinning to what the tag points to now', () =>
+    screenshotOnFailure(page, 'workspace-images-drift', async () => {
+      await openFile(page, 'deploy/pinned.yaml', /org\/app/);
+      // Hovering reads the pinned image and what its tag points to now.
+      const hover = page.locator('.monaco-hover-content', { hasText: 'container image' }).first();
+      await hoverUntil(
+        page,
+        editorLine(page, /image:/)
+          .locator('span', { hasText: 'org/app' })
+          .first(),
+        hover,
+        { accept: (t) => /Digest drift/.test(t), timeoutMs: 60_000 },
+      );
+      await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+      await problem(page, /Digest drift: .*org\/app:v1\.0\.0 now points to/).waitFor({ state: 'visible', timeout: 60_000 });
+      await shot(page, 'drift');
+      await page.keyboard.press('Escape');
+      await openFile(page, 'deploy/pinned.yaml', /org\/app/);
+      await goTo(page, 9, 20);
+      await quickFix(page, /^Pin org\/app to its verified digest/);
+      await runCommand(page, 'File: Save');
+      const text = await fileWhen(join(workspace, 'deploy', 'pinned.yaml'), (t) => t.includes(app.index.digest));
+      assert.ok(text.includes(`image: ${h}/org/app:${TAG}@${app.index.digest}\n`), text);
+      await problem(page, /Digest drift/).waitFor({ state: 'hidden', timeout: 60_000 });
+    }));
 });

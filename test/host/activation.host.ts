@@ -33,7 +33,10 @@ describe('activation', () => {
     const contributed = (extension().packageJSON as Manifest).contributes.commands.map((c) => c.command);
     assert.ok(contributed.includes('provenanceLens.showVersion'));
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+    );
   });
 
   it('Show Version answers with the extension and VS Code versions', async () => {

@@ -86,7 +86,7 @@ function commandLinks(md: string): [string, unknown[]][] {
   return [...md.matchAll(/\]\(command:([\w.-]+)(?:\?([^)]*))?\)/g)].map((m) => [m[1]!, m[2] ? (JSON.parse(decodeURIComponent(m[2])) as unknown[]) : []]);
 }
 
-describe('goreleaser editor: fleet\'s real configs in a temp folder', function () {
+describe("goreleaser editor: fleet's real configs in a temp folder", function () {
   this.timeout(60_000);
   let dir: string;
   let fleet: vscode.TextDocument;
@@ -117,10 +117,19 @@ describe('goreleaser editor: fleet\'s real configs in a temp folder', function (
       const env = vscode.workspace.getConfiguration('provenanceLens', doc.uri).get<Record<string, string>>('goreleaser.env') ?? {};
       const model = buildModel(doc.getText(), { file: doc.uri.fsPath, env, git: doc === fleet ? { tag: 'v0.12.0' } : {} });
       const expected = [...model.analysis.diagnostics, ...model.release.diagnostics].sort((a, b) => a.range.start - b.range.start);
-      const shown = await waitFor(`diagnostics of ${doc.uri.fsPath}`, () => (diagnostics(doc.uri).length === expected.length ? diagnostics(doc.uri) : undefined));
+      const shown = await waitFor(`diagnostics of ${doc.uri.fsPath}`, () =>
+        diagnostics(doc.uri).length === expected.length ? diagnostics(doc.uri) : undefined,
+      );
       const sev = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information };
       assert.deepEqual(
-        shown.map((d) => [code(d), d.severity, doc.offsetAt(d.range.start), doc.offsetAt(d.range.end), d.message, (d.relatedInformation ?? []).map((r) => doc.offsetAt(r.location.range.start))]),
+        shown.map((d) => [
+          code(d),
+          d.severity,
+          doc.offsetAt(d.range.start),
+          doc.offsetAt(d.range.end),
+          d.message,
+          (d.relatedInformation ?? []).map((r) => doc.offsetAt(r.location.range.start)),
+        ]),
         expected.map((d) => [d.code, sev[d.severity], d.range.start, d.range.end, d.message, (d.related ?? []).map((r) => r.range.start)]),
       );
     }
@@ -128,7 +137,10 @@ describe('goreleaser editor: fleet\'s real configs in a temp folder', function (
     assert.equal(fleet.getText(stage.range), '"{{ .Env.STAGE_REGISTRY }}/rancher/fleet"');
     assert.equal(stage.range.start.line + 1, 157);
     const trap = diagnostics(pre.uri).filter((d) => code(d) === 'manifest-list-default-provenance');
-    assert.deepEqual(trap.map((d) => d.range.start.line + 1), [329, 330, 336, 337]);
+    assert.deepEqual(
+      trap.map((d) => d.range.start.line + 1),
+      [329, 330, 336, 337],
+    );
     assert.equal(trap[0]!.relatedInformation?.[0]?.location.uri.toString(), pre.uri.toString());
   });
 
@@ -165,24 +177,33 @@ describe('goreleaser editor: fleet\'s real configs in a temp folder', function (
     const md = await waitFor('a hover', () => hover(fleet, at(fleet, '- "{{ .Tag }}"', 0, 5)));
     const parts = md.value.split('\n\n---\n\n');
     // Each part names its entry on a line of its own (after the verdict line, once the registry answered).
-    assert.deepEqual(parts.map((p) => /^\*\*(.*?)\*\* `(.*?)`/m.exec(p)?.slice(1)), [
-      ['dockers\\_v2\\[0\\]', 'fleet-public'], ['dockers\\_v2\\[1\\]', 'fleet-agent-public'], ['dockers\\_v2\\[2\\]', 'fleet-private'], ['dockers\\_v2\\[3\\]', 'fleet-agent-private'],
-    ]);
+    assert.deepEqual(
+      parts.map((p) => /^\*\*(.*?)\*\* `(.*?)`/m.exec(p)?.slice(1)),
+      [
+        ['dockers\\_v2\\[0\\]', 'fleet-public'],
+        ['dockers\\_v2\\[1\\]', 'fleet-agent-public'],
+        ['dockers\\_v2\\[2\\]', 'fleet-private'],
+        ['dockers\\_v2\\[3\\]', 'fleet-agent-private'],
+      ],
+    );
     assert.match(parts[0]!, /Reference: `docker\.io\/rancher\/fleet:v0\.12\.0`/);
   });
 
   it('links the public images to their Docker Hub pages, and nothing else', async () => {
     const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', fleet.uri);
     const hub = links.filter((l) => l.target?.authority === 'hub.docker.com');
-    assert.deepEqual(hub.map((l) => [fleet.getText(l.range), l.target!.toString(true)]), [
-      ['"docker.io/rancher/fleet"', 'https://hub.docker.com/r/rancher/fleet'],
-      ['"docker.io/rancher/fleet-agent"', 'https://hub.docker.com/r/rancher/fleet-agent'],
-    ]);
+    assert.deepEqual(
+      hub.map((l) => [fleet.getText(l.range), l.target!.toString(true)]),
+      [
+        ['"docker.io/rancher/fleet"', 'https://hub.docker.com/r/rancher/fleet'],
+        ['"docker.io/rancher/fleet-agent"', 'https://hub.docker.com/r/rancher/fleet-agent'],
+      ],
+    );
     assert.equal(links.filter((l) => /STAGE_REGISTRY/.test(fleet.getText(l.range))).length, 0);
   });
 });
 
-describe('goreleaser editor: fleet\'s config against the test registry', function () {
+describe("goreleaser editor: fleet's config against the test registry", function () {
   this.timeout(90_000);
   let api: ProvenanceLensApi;
   let doc: vscode.TextDocument;
@@ -191,7 +212,7 @@ describe('goreleaser editor: fleet\'s config against the test registry', functio
     if (!seeded) this.skip();
     api = await activate();
     const [file] = await vscode.workspace.findFiles('.goreleaser.yaml');
-    assert.ok(file, 'the workspace has fleet\'s .goreleaser.yaml');
+    assert.ok(file, "the workspace has fleet's .goreleaser.yaml");
     doc = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(doc);
   });
@@ -199,15 +220,21 @@ describe('goreleaser editor: fleet\'s config against the test registry', functio
   it('hovers the staging image: the rendered reference, then its digest, platforms and verdict from the registry', async () => {
     const pos = at(doc, '"{{ .Env.STAGE_REGISTRY }}/rancher/fleet"');
     // The first hover may answer "reading the registry"; the load goes on, and a later hover answers from it.
-    const md = await waitFor('the digest in the hover', async () => {
-      const h = await hover(doc, pos);
-      return h && h.value.includes(seeded!.fleet.digest) && !h.value.includes('verifying') ? h : undefined;
-    }, 60_000);
+    const md = await waitFor(
+      'the digest in the hover',
+      async () => {
+        const h = await hover(doc, pos);
+        return h && h.value.includes(seeded!.fleet.digest) && !h.value.includes('verifying') ? h : undefined;
+      },
+      60_000,
+    );
     assert.match(md.value, new RegExp(`Reference: \`${seeded!.fleet.reference.replace(/[.]/g, '\\.')}\``));
     assert.match(md.value, new RegExp(`Digest: \`${seeded!.fleet.digest}\`\n\n2 platforms: \`linux/amd64\`, \`linux/arm64\``));
     assert.match(md.value, /\*\*signed\\, signer not pinned\*\*/);
     assert.deepEqual(commandLinks(md.value), [
-      ['provenanceLens.verifyImage', [seeded!.fleet.reference]], ['provenanceLens.showProvenance', [seeded!.fleet.reference]], [REVEAL, [seeded!.fleet.reference]],
+      ['provenanceLens.verifyImage', [seeded!.fleet.reference]],
+      ['provenanceLens.showProvenance', [seeded!.fleet.reference]],
+      [REVEAL, [seeded!.fleet.reference]],
     ]);
     assert.deepEqual(md.isTrusted, { enabledCommands: TRUSTED });
   });
@@ -221,10 +248,14 @@ describe('goreleaser editor: fleet\'s config against the test registry', functio
     };
     // An entry's lens sits above its `-`, alone on the line before `id:` in fleet's file.
     const line = (needle: string): number => at(doc, needle, 0, 0).line;
-    const lenses = await waitFor('settled lenses', async () => {
-      const t = await titles();
-      return [...t.values()].flat().some((x) => x.startsWith('…') || x.includes(' · …')) ? undefined : t;
-    }, 60_000);
+    const lenses = await waitFor(
+      'settled lenses',
+      async () => {
+        const t = await titles();
+        return [...t.values()].flat().some((x) => x.startsWith('…') || x.includes(' · …')) ? undefined : t;
+      },
+      60_000,
+    );
     assert.deepEqual(lenses.get(line('id: fleet-public')), ['not pushed: disabled']);
     assert.deepEqual(lenses.get(line('id: fleet-private')), ['signed, signer not pinned · 2 platforms', 'Reveal in Releases']);
     assert.deepEqual(lenses.get(line('id: fleet-agent-private')), ['unsigned · 2 platforms', 'Reveal in Releases']);
@@ -236,12 +267,21 @@ describe('goreleaser editor: fleet\'s config against the test registry', functio
     const warning = await waitFor('the docker-sign-missing warning', () => diagnostics(doc.uri).find((d) => code(d) === 'docker-sign-missing'));
     assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(doc.getText(warning.range), '"{{ .Env.STAGE_REGISTRY }}/rancher/fleet-agent"');
-    assert.equal(warning.message, `docker_signs[1] (prime-fleet-agent) should sign ${seeded!.agent.reference} (pushed digest ${seeded!.agent.digest.slice(0, 19)}…), but the registry copy has no signature on that digest.`);
-    assert.match(doc.getText(warning.relatedInformation![0]!.location.range), /--sign-container-identity=\{\{ \.Env\.PRIME_REGISTRY \}\}\/rancher\/fleet-agent/);
-    assert.deepEqual(diagnostics(doc.uri).filter((d) => code(d) === 'template-unresolved'), []);
+    assert.equal(
+      warning.message,
+      `docker_signs[1] (prime-fleet-agent) should sign ${seeded!.agent.reference} (pushed digest ${seeded!.agent.digest.slice(0, 19)}…), but the registry copy has no signature on that digest.`,
+    );
+    assert.match(
+      doc.getText(warning.relatedInformation![0]!.location.range),
+      /--sign-container-identity=\{\{ \.Env\.PRIME_REGISTRY \}\}\/rancher\/fleet-agent/,
+    );
+    assert.deepEqual(
+      diagnostics(doc.uri).filter((d) => code(d) === 'template-unresolved'),
+      [],
+    );
   });
 
-  it('reveals the image in the Releases view from the hover\'s link', async () => {
+  it("reveals the image in the Releases view from the hover's link", async () => {
     assert.equal(await vscode.commands.executeCommand<boolean>(REVEAL, seeded!.fleet.reference), true);
     assert.equal(api.view.selection[0]?.kind, 'image');
   });

@@ -14,11 +14,13 @@ import type { HostResults, HostTestResult } from './results';
 const TEST_TIMEOUT_MS = 20_000;
 
 function hostTestFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((e) => {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) return hostTestFiles(p);
-    return p.endsWith('.host.js') ? [p] : [];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((e) => {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) return hostTestFiles(p);
+      return p.endsWith('.host.js') ? [p] : [];
+    })
+    .sort();
 }
 
 function resultsPath(): string {
@@ -47,7 +49,8 @@ function runMocha(files: readonly string[]): Promise<HostTestResult[]> {
   };
   return new Promise((resolvePromise, reject) => {
     try {
-      mocha.run(() => resolvePromise(tests))
+      mocha
+        .run(() => resolvePromise(tests))
         .on('pass', (t) => record(t, 'passed'))
         .on('fail', (t, err) => record(t, 'failed', err)) // hooks too: a failing before() counts
         .on('pending', (t) => record(t, 'pending'));

@@ -38,15 +38,26 @@ class Recorder {
   readonly copied: string[] = [];
   loader: (request: LoadRequest) => Promise<ImageSources> = async () => panelImage();
   readonly deps = {
-    load: (_reference: string, request: LoadRequest): Promise<ImageSources> => { this.loads.push(request); return this.loader(request); },
-    openExternal: async (uri: vscode.Uri): Promise<boolean> => { this.opened.push(uri.toString(true)); return true; },
-    writeClipboard: async (text: string): Promise<void> => { this.copied.push(text); },
+    load: (_reference: string, request: LoadRequest): Promise<ImageSources> => {
+      this.loads.push(request);
+      return this.loader(request);
+    },
+    openExternal: async (uri: vscode.Uri): Promise<boolean> => {
+      this.opened.push(uri.toString(true));
+      return true;
+    },
+    writeClipboard: async (text: string): Promise<void> => {
+      this.copied.push(text);
+    },
   };
 }
 
 function next<T>(event: vscode.Event<T>, match: (e: T) => boolean, what: string, timeoutMs = PAGE_TIMEOUT_MS): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`no ${what} within ${timeoutMs} ms`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no ${what} within ${timeoutMs} ms`));
+    }, timeoutMs);
     const sub = event((e) => {
       if (!match(e)) return;
       clearTimeout(timer);
@@ -56,7 +67,8 @@ function next<T>(event: vscode.Event<T>, match: (e: T) => boolean, what: string,
   });
 }
 
-const received = (p: ImagePanel, type: PageMessage['type']): Promise<PageMessage> => next(p.onDidReceiveMessage, (m) => m.type === type, `page message "${type}"`);
+const received = (p: ImagePanel, type: PageMessage['type']): Promise<PageMessage> =>
+  next(p.onDidReceiveMessage, (m) => m.type === type, `page message "${type}"`);
 const posted = (p: ImagePanel, type: HostMessage['type']): Promise<HostMessage> => next(p.onDidPostMessage, (m) => m.type === type, `host message "${type}"`);
 
 describe('image panel (real webview)', () => {
@@ -83,7 +95,10 @@ describe('image panel (real webview)', () => {
     assert.equal(show.model.reference, panelImage().graph.reference);
     assert.equal(show.model.verdict.state, 'verified');
     assert.equal(show.model.platforms.length, 3);
-    assert.deepEqual(rec.loads.map((l) => l.refresh), [false]);
+    assert.deepEqual(
+      rec.loads.map((l) => l.refresh),
+      [false],
+    );
   });
 
   it('a strict page shell: one nonce script, resources only from dist/ and media/, no command URIs', () => {
@@ -99,7 +114,10 @@ describe('image panel (real webview)', () => {
     const options = panel.panel.webview.options;
     assert.equal(options.enableScripts, true);
     assert.equal(options.enableCommandUris, false);
-    assert.deepEqual((options.localResourceRoots ?? []).map((u) => u.path.split('/').slice(-1)[0]), ['dist', 'media']);
+    assert.deepEqual(
+      (options.localResourceRoots ?? []).map((u) => u.path.split('/').slice(-1)[0]),
+      ['dist', 'media'],
+    );
   });
 
   it('one panel per reference: showing it again reuses the panel, without fetching again', () => {
@@ -110,14 +128,24 @@ describe('image panel (real webview)', () => {
   it('links open through the host, and only https ones', () => {
     const refused: string[] = [];
     const sub = panel.onDidRefuseMessage((r) => refused.push(r.reason));
-    for (const url of ['javascript:alert(1)', 'command:workbench.action.terminal.new', 'file:///etc/passwd', 'http://github.com/', 'https://u:p@github.com/', 'vscode://settings']) {
+    for (const url of [
+      'javascript:alert(1)',
+      'command:workbench.action.terminal.new',
+      'file:///etc/passwd',
+      'http://github.com/',
+      'https://u:p@github.com/',
+      'vscode://settings',
+    ]) {
       panel.handlePageMessage({ type: 'openLink', url });
     }
     panel.handlePageMessage({ type: 'openLink', url: 'https://search.sigstore.dev/?logIndex=153046374' });
     sub.dispose();
     assert.deepEqual(rec.opened, ['https://search.sigstore.dev/?logIndex=153046374']);
     assert.equal(refused.length, 6);
-    assert.ok(refused.every((r) => r.startsWith('link refused: ')), refused.join('\n'));
+    assert.ok(
+      refused.every((r) => r.startsWith('link refused: ')),
+      refused.join('\n'),
+    );
   });
 
   it('copy goes to the clipboard through the host; malformed messages are refused and do nothing', async () => {
@@ -147,13 +175,18 @@ describe('image panel (real webview)', () => {
     const show = posted(panel, 'show');
     panel.handlePageMessage({ type: 'refresh' });
     assert.deepEqual(await loading, { type: 'loading', reference: REFERENCE });
-    const shown = await show as Extract<HostMessage, { type: 'show' }>;
+    const shown = (await show) as Extract<HostMessage, { type: 'show' }>;
     assert.equal(shown.platform, panel.model!.platforms[1]!.digest, 'the selected platform is kept');
-    assert.deepEqual(rec.loads.map((l) => l.refresh), [false, true]);
+    assert.deepEqual(
+      rec.loads.map((l) => l.refresh),
+      [false, true],
+    );
   });
 
   it('an image that cannot be read: the error with its code, and the page can try again', async () => {
-    rec.loader = async () => { throw new LensError('UNAUTHORIZED', 'The registry 127.0.0.1:5000 asks for credentials.'); };
+    rec.loader = async () => {
+      throw new LensError('UNAUTHORIZED', 'The registry 127.0.0.1:5000 asks for credentials.');
+    };
     const error = posted(panel, 'error');
     panel.handlePageMessage({ type: 'refresh' });
     assert.deepEqual(await error, { type: 'error', reference: REFERENCE, code: 'UNAUTHORIZED', message: 'The registry 127.0.0.1:5000 asks for credentials.' });
@@ -166,13 +199,16 @@ describe('image panel (real webview)', () => {
   it('selecting a platform in the Releases view shows it in the open panel; an image or another reference does not', async () => {
     const selection = new vscode.EventEmitter<vscode.TreeViewSelectionChangeEvent<TreeNode>>();
     const graph = panelImage().graph;
-    const follow = followTreeSelection({ onDidChangeSelection: selection.event }, { graph: (reference) => (reference === REFERENCE ? { ...graph, reference } : undefined) });
+    const follow = followTreeSelection(
+      { onDidChangeSelection: selection.event },
+      { graph: (reference) => (reference === REFERENCE ? { ...graph, reference } : undefined) },
+    );
     try {
       const arm = panel.model!.platforms[2]!.digest;
       const show = posted(panel, 'show');
       selection.fire({ selection: [{ kind: 'platform', id: 'p', reference: REFERENCE, digest: arm }] });
       assert.equal(panel.selectedPlatform, arm);
-      assert.equal((await show as Extract<HostMessage, { type: 'show' }>).platform, arm);
+      assert.equal(((await show) as Extract<HostMessage, { type: 'show' }>).platform, arm);
       // An artifact on a platform selects that platform too; an image, or another image's platform, nothing.
       const amd = panel.model!.platforms[0]!.digest;
       selection.fire({ selection: [{ kind: 'artifact', id: 'a', reference: REFERENCE, digest: 'sha256:x', coversDigest: amd }] });
@@ -188,7 +224,10 @@ describe('image panel (real webview)', () => {
 
   it('closing the panel cancels the load in flight', () => {
     let signal: AbortSignal | undefined;
-    rec.loader = (req) => { signal = req.signal; return new Promise<ImageSources>(() => undefined); };
+    rec.loader = (req) => {
+      signal = req.signal;
+      return new Promise<ImageSources>(() => undefined);
+    };
     panel.handlePageMessage({ type: 'refresh' });
     assert.equal(signal?.aborted, false);
     panel.dispose();

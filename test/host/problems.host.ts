@@ -14,7 +14,12 @@ import { imageFixes } from '../../src/hovers/code-actions';
 
 const EXTENSION_ID = 'provenance-lens.provenance-lens';
 const PROBLEMS_E2E_ENV = 'PROVENANCE_LENS_E2E_PROBLEMS';
-interface Seeded { readonly registry: string; readonly fleet: string; readonly agent: string; readonly staging: string }
+interface Seeded {
+  readonly registry: string;
+  readonly fleet: string;
+  readonly agent: string;
+  readonly staging: string;
+}
 const raw = process.env[PROBLEMS_E2E_ENV];
 const seeded: Seeded | undefined = raw ? (JSON.parse(raw) as Seeded) : undefined;
 
@@ -45,14 +50,17 @@ describe('Problems of the demo release (after the fixes)', function () {
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     doc = await vscode.workspace.openTextDocument(join(folder, '.goreleaser.yaml'));
     await vscode.window.showTextDocument(doc);
-    fleetLine = doc.getText().split('\n').findIndex((l) => l.includes('/rancher/fleet"'));
+    fleetLine = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('/rancher/fleet"'));
   });
 
   after(async () => {
     if (seeded) await vscode.workspace.getConfiguration('provenanceLens').update('diagnostics.severity', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
-  it('one entry is left: fleet\'s unsigned platform, a warning on its image template', async () => {
+  it("one entry is left: fleet's unsigned platform, a warning on its image template", async () => {
     const entries = await waitFor('the fleet entry alone', () => {
       const list = imageEntries(doc.uri);
       return list.length === 1 && list[0]!.code === 'NO_SIGNATURE' ? list : undefined;
@@ -66,7 +74,10 @@ describe('Problems of the demo release (after the fixes)', function () {
 
   it('follows provenanceLens.diagnostics.severity: error, information, off', async () => {
     const config = () => vscode.workspace.getConfiguration('provenanceLens');
-    for (const [value, severity] of [['error', vscode.DiagnosticSeverity.Error], ['information', vscode.DiagnosticSeverity.Information]] as const) {
+    for (const [value, severity] of [
+      ['error', vscode.DiagnosticSeverity.Error],
+      ['information', vscode.DiagnosticSeverity.Information],
+    ] as const) {
       await config().update('diagnostics.severity', value, vscode.ConfigurationTarget.Workspace);
       await waitFor(`severity ${value}`, () => (imageEntries(doc.uri)[0]?.severity === severity ? true : undefined), 20_000);
     }
@@ -78,9 +89,17 @@ describe('Problems of the demo release (after the fixes)', function () {
 
   it('offers on fleet only what applies: no signer was seen on s390x and the image is not wholly unsigned, so the panel alone', async () => {
     const d = imageEntries(doc.uri).find((x) => x.code === 'NO_SIGNATURE');
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d!.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      d!.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const ours = actions.filter((a) => /^provenanceLens\./.test(a.command?.command ?? ''));
-    assert.deepEqual(ours.map((a) => [a.title, a.command?.command, a.command?.arguments?.[0]]), [['Show rancher/fleet in the image panel', 'provenanceLens.openImagePanel', seeded!.fleet]]);
+    assert.deepEqual(
+      ours.map((a) => [a.title, a.command?.command, a.command?.arguments?.[0]]),
+      [['Show rancher/fleet in the image panel', 'provenanceLens.openImagePanel', seeded!.fleet]],
+    );
   });
 
   it('Open Policy File opens the policy in use; Run the Demo says where the demo runs, outside the repository', async () => {
@@ -94,14 +113,27 @@ describe('Problems of the demo release (after the fixes)', function () {
 
   it('in Restricted Mode the policy fixes are offered disabled, saying why; the panel stays available', () => {
     const [d] = imageEntries(doc.uri);
-    const signer = { identity: 'https://github.com/fleet-fork/fleet/.github/workflows/release.yml@refs/tags/v0.13.0', issuer: 'https://token.actions.githubusercontent.com' };
-    const entry = { range: null, reference: seeded!.staging, state: 'unsigned' as const, code: 'UNPINNED', message: 'x', causes: [{ code: 'UNPINNED' as const, message: 'x', seen: [signer] }] };
+    const signer = {
+      identity: 'https://github.com/fleet-fork/fleet/.github/workflows/release.yml@refs/tags/v0.13.0',
+      issuer: 'https://token.actions.githubusercontent.com',
+    };
+    const entry = {
+      range: null,
+      reference: seeded!.staging,
+      state: 'unsigned' as const,
+      code: 'UNPINNED',
+      message: 'x',
+      causes: [{ code: 'UNPINNED' as const, message: 'x', seen: [signer] }],
+    };
     const offered = imageFixes(doc, d!, entry, false).map((a) => [a.title, a.disabled?.reason]);
     assert.deepEqual(offered, [
-      ['Pin fleet-fork/fleet\'s release.yml as the signer of rancher/fleet-staging in the policy…', RESTRICTED_FIX],
+      ["Pin fleet-fork/fleet's release.yml as the signer of rancher/fleet-staging in the policy…", RESTRICTED_FIX],
       ['Add an exception for rancher/fleet-staging to the policy, with a reason…', RESTRICTED_FIX],
       ['Show rancher/fleet-staging in the image panel', undefined],
     ]);
-    assert.deepEqual(imageFixes(doc, d!, entry, true).map((a) => a.disabled), [undefined, undefined, undefined]);
+    assert.deepEqual(
+      imageFixes(doc, d!, entry, true).map((a) => a.disabled),
+      [undefined, undefined, undefined],
+    );
   });
 });

@@ -21,7 +21,9 @@ const REF = (name: string) => `registry.test:5000/team/${name}:v1.0.0`;
 /** A tree over a service whose `inspect` throws what each reference names. */
 function scriptedTree(failures: Record<string, unknown>): ReleaseTree {
   const service = new ReleaseService({
-    inspect: async (reference): Promise<ImageGraph> => { throw failures[reference]; },
+    inspect: async (reference): Promise<ImageGraph> => {
+      throw failures[reference];
+    },
   });
   service.setReleases([{ id: 'user', origin: 'user', name: '', images: Object.keys(failures).map((reference) => ({ reference })) }]);
   return new ReleaseTree(service);
@@ -36,14 +38,24 @@ async function failureItem(tree: ReleaseTree, reference: string): Promise<{ imag
   return { image: tree.getTreeItem(image), node: tree.getTreeItem(failure) };
 }
 
-const label = (t: vscode.TreeItem): string => (typeof t.label === 'string' ? t.label : t.label?.label ?? '');
+const label = (t: vscode.TreeItem): string => (typeof t.label === 'string' ? t.label : (t.label?.label ?? ''));
 
 describe('release view: errors are nodes', () => {
   const retryAt = '2030-01-02T03:04:05.000Z';
   const tree = scriptedTree({
-    [REF('limited')]: new LensError('RATE_LIMITED', 'registry.test:5000 is rate limiting requests; retry at 2030-01-02T03:04:05.000Z.', { registry: 'registry.test:5000', status: 429, retryAt }),
-    [REF('broken')]: new LensError('REGISTRY_ERROR', 'registry.test:5000 failed with HTTP 500 while serving the manifest, after retries. Try again later.', { registry: 'registry.test:5000', status: 500 }),
-    [REF('locked')]: new LensError('UNAUTHORIZED', 'Not authorised to read the manifest from registry.test:5000.', { registry: 'registry.test:5000', status: 401 }),
+    [REF('limited')]: new LensError('RATE_LIMITED', 'registry.test:5000 is rate limiting requests; retry at 2030-01-02T03:04:05.000Z.', {
+      registry: 'registry.test:5000',
+      status: 429,
+      retryAt,
+    }),
+    [REF('broken')]: new LensError('REGISTRY_ERROR', 'registry.test:5000 failed with HTTP 500 while serving the manifest, after retries. Try again later.', {
+      registry: 'registry.test:5000',
+      status: 500,
+    }),
+    [REF('locked')]: new LensError('UNAUTHORIZED', 'Not authorised to read the manifest from registry.test:5000.', {
+      registry: 'registry.test:5000',
+      status: 401,
+    }),
     [REF('gone')]: new LensError('NOT_FOUND', 'the manifest was not found on registry.test:5000.', { registry: 'registry.test:5000', status: 404 }),
   });
   after(() => tree.dispose());
@@ -77,7 +89,9 @@ describe('release view: errors are nodes', () => {
   });
 
   it('registry text is escaped in tooltips, never trusted or HTML', async () => {
-    const hostile = scriptedTree({ [REF('hostile')]: new LensError('PROTOCOL', 'registry said: [click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold**', {}) });
+    const hostile = scriptedTree({
+      [REF('hostile')]: new LensError('PROTOCOL', 'registry said: [click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold**', {}),
+    });
     const { node } = await failureItem(hostile, REF('hostile'));
     const md = node.tooltip as vscode.MarkdownString;
     assert.equal(md.isTrusted, false);
@@ -125,16 +139,28 @@ describe('release view: an untrusted workspace weakens nothing', () => {
       await config.update('caFiles', [join(folder!, 'ca.pem'), ca], vscode.ConfigurationTarget.Global);
       const untrusted = readSettings(false);
       assert.deepEqual([untrusted.policyFile, untrusted.trustedRoot, untrusted.caFiles], [undefined, undefined, [ca]]);
-      assert.deepEqual(untrusted.ignored, [], 'user values, not the workspace\'s');
+      assert.deepEqual(untrusted.ignored, [], "user values, not the workspace's");
       assert.deepEqual(untrusted.refused, [
-        { setting: 'provenanceLens.policyFile', reason: `provenanceLens.policyFile points into this untrusted workspace (relaxed.yaml, relative to ${folder}); ignored in Restricted Mode. Trust the workspace to use it.` },
-        { setting: 'provenanceLens.trustedRoot', reason: `provenanceLens.trustedRoot points into this untrusted workspace (${link}, which is ${join(folder!, 'root.json')}); ignored in Restricted Mode. Trust the workspace to use it.` },
-        { setting: 'provenanceLens.caFiles', reason: `provenanceLens.caFiles points into this untrusted workspace (${join(folder!, 'ca.pem')}); ignored in Restricted Mode. Trust the workspace to use it.` },
+        {
+          setting: 'provenanceLens.policyFile',
+          reason: `provenanceLens.policyFile points into this untrusted workspace (relaxed.yaml, relative to ${folder}); ignored in Restricted Mode. Trust the workspace to use it.`,
+        },
+        {
+          setting: 'provenanceLens.trustedRoot',
+          reason: `provenanceLens.trustedRoot points into this untrusted workspace (${link}, which is ${join(folder!, 'root.json')}); ignored in Restricted Mode. Trust the workspace to use it.`,
+        },
+        {
+          setting: 'provenanceLens.caFiles',
+          reason: `provenanceLens.caFiles points into this untrusted workspace (${join(folder!, 'ca.pem')}); ignored in Restricted Mode. Trust the workspace to use it.`,
+        },
       ]);
       assert.equal(policyPath(untrusted, false), undefined);
       // Trusted, every one of them applies.
       const trusted = readSettings(true);
-      assert.deepEqual([trusted.policyFile, trusted.trustedRoot, trusted.caFiles, trusted.refused], [join(folder!, 'relaxed.yaml'), link, [join(folder!, 'ca.pem'), ca], []]);
+      assert.deepEqual(
+        [trusted.policyFile, trusted.trustedRoot, trusted.caFiles, trusted.refused],
+        [join(folder!, 'relaxed.yaml'), link, [join(folder!, 'ca.pem'), ca], []],
+      );
     } finally {
       for (const key of ['policyFile', 'trustedRoot', 'caFiles']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
       rmSync(outside, { recursive: true, force: true });
@@ -149,11 +175,19 @@ describe('release view: an untrusted workspace weakens nothing', () => {
     const props = pkg.contributes.configuration.properties;
     for (const key of ['trustedRoot', 'insecureRegistries', 'caFiles', 'dockerConfig']) assert.equal(props[`provenanceLens.${key}`]?.scope, 'machine', key);
     // The gh shortcuts replace the policy's signer, as the policy file does: a workspace's value is not taken in Restricted Mode.
-    for (const key of ['policyFile', 'github.owner', 'github.repo', 'github.signerWorkflow', 'github.signerRepo']) assert.equal(props[`provenanceLens.${key}`]?.scope, 'machine-overridable', key);
+    for (const key of ['policyFile', 'github.owner', 'github.repo', 'github.signerWorkflow', 'github.signerRepo'])
+      assert.equal(props[`provenanceLens.${key}`]?.scope, 'machine-overridable', key);
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [
-      'provenanceLens.caFiles', 'provenanceLens.dockerConfig', 'provenanceLens.github.owner', 'provenanceLens.github.repo', 'provenanceLens.github.signerRepo', 'provenanceLens.github.signerWorkflow',
-      'provenanceLens.insecureRegistries', 'provenanceLens.policyFile', 'provenanceLens.trustedRoot',
+      'provenanceLens.caFiles',
+      'provenanceLens.dockerConfig',
+      'provenanceLens.github.owner',
+      'provenanceLens.github.repo',
+      'provenanceLens.github.signerRepo',
+      'provenanceLens.github.signerWorkflow',
+      'provenanceLens.insecureRegistries',
+      'provenanceLens.policyFile',
+      'provenanceLens.trustedRoot',
     ]);
     // The code's own lock reads the same list (host/config.ts).
     assert.deepEqual([...RESTRICTED].map((k) => `provenanceLens.${k}`).sort(), [...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort());
@@ -168,7 +202,15 @@ describe('release view: every failed node says why, first', () => {
     inspect: async (reference) => loads.get(reference)!.graph,
     verify: async (graph) => loads.get(graph.reference)!.verification!,
   });
-  service.setReleases([{ id: 'goreleaser:/demo/.goreleaser.yaml', origin: 'goreleaser', name: 'fleet', tag: 'v0.13.0', images: [{ reference: fleet.reference }, { reference: agent.reference }] }]);
+  service.setReleases([
+    {
+      id: 'goreleaser:/demo/.goreleaser.yaml',
+      origin: 'goreleaser',
+      name: 'fleet',
+      tag: 'v0.13.0',
+      images: [{ reference: fleet.reference }, { reference: agent.reference }],
+    },
+  ]);
   const tree = new ReleaseTree(service);
   after(() => tree.dispose());
 
@@ -182,7 +224,7 @@ describe('release view: every failed node says why, first', () => {
 
   it('the wrong signer: the row names both sides in a few words, the tooltip and the first child in full', async () => {
     const { item, kids } = await image(agent.reference);
-    assert.equal(label(item), 'rancher/fleet-agent', 'the release\'s tag is said once, on the release');
+    assert.equal(label(item), 'rancher/fleet-agent', "the release's tag is said once, on the release");
     assert.equal(item.description, `signed by fleet-fork/fleet, expected rancher/fleet · ${HOST}`);
     assert.equal(md(item).split('\n')[0], `**${escapeMarkdown(`Verification failed. ${WRONG_SIGNER.message}`)}**`);
     const [why] = kids;
@@ -191,8 +233,14 @@ describe('release view: every failed node says why, first', () => {
     assert.equal(why!.item.tooltip, WRONG_SIGNER.message);
     // Each platform fails through the index's signature, and says so; not "verification failed".
     const platforms = kids.filter((k) => k.node.kind === 'platform');
-    assert.deepEqual(platforms.map((k) => label(k.item)), [...PLATFORMS]);
-    assert.ok(platforms.every((k) => String(k.item.description).startsWith('signed by fleet-fork/fleet, expected rancher/fleet · sha256:')), platforms.map((k) => k.item.description).join(' | '));
+    assert.deepEqual(
+      platforms.map((k) => label(k.item)),
+      [...PLATFORMS],
+    );
+    assert.ok(
+      platforms.every((k) => String(k.item.description).startsWith('signed by fleet-fork/fleet, expected rancher/fleet · sha256:')),
+      platforms.map((k) => k.item.description).join(' | '),
+    );
     // The signature that made it: its cause first, and the identity is who signed, not a "verified identity".
     const signature = kids.find((k) => k.node.kind === 'artifact')!;
     assert.equal(md(signature.item).split('\n')[0], `**${escapeMarkdown(`Verification failed. ${WRONG_SIGNER.message}`)}**`);

@@ -14,7 +14,11 @@ interface Seeded {
   readonly registry: string;
   readonly privateRegistry: string;
   readonly tag: string;
-  readonly fleet: { readonly reference: string; readonly digest: string; readonly platforms: readonly { readonly platform: string; readonly digest: string }[] };
+  readonly fleet: {
+    readonly reference: string;
+    readonly digest: string;
+    readonly platforms: readonly { readonly platform: string; readonly digest: string }[];
+  };
   readonly agent: { readonly reference: string; readonly digest: string };
   readonly private: { readonly reference: string; readonly digest: string };
 }
@@ -31,7 +35,7 @@ async function api(): Promise<ProvenanceLensApi> {
 }
 
 function label(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
 async function children(a: ProvenanceLensApi, node?: TreeNode): Promise<{ node: TreeNode; item: vscode.TreeItem }[]> {
@@ -72,9 +76,19 @@ describe('release view', function () {
   });
 
   it('contributes its own view container with the Releases view', () => {
-    const contributes = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { viewsContainers: { activitybar: { id: string }[] }; views: Record<string, { id: string }[]> } }).contributes;
-    assert.deepEqual(contributes.viewsContainers.activitybar.map((c) => c.id), ['provenanceLens']);
-    assert.deepEqual(contributes.views.provenanceLens?.map((v) => v.id), ['provenanceLens.releases']);
+    const contributes = (
+      vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+        contributes: { viewsContainers: { activitybar: { id: string }[] }; views: Record<string, { id: string }[]> };
+      }
+    ).contributes;
+    assert.deepEqual(
+      contributes.viewsContainers.activitybar.map((c) => c.id),
+      ['provenanceLens'],
+    );
+    assert.deepEqual(
+      contributes.views.provenanceLens?.map((v) => v.id),
+      ['provenanceLens.releases'],
+    );
   });
 
   it('lists the goreleaser release rendered for the git tag, with its images', async function () {
@@ -82,11 +96,24 @@ describe('release view', function () {
     const release = await find(a, undefined, 'fleet');
     assert.match(String(release.item.description), /^v1\.0\.0 · 3 images/);
     const images = await children(a, release.node);
-    assert.deepEqual(images.map((c) => c.node.kind === 'image' && c.node.reference), [seeded!.fleet.reference, seeded!.agent.reference, seeded!.private.reference]);
+    assert.deepEqual(
+      images.map((c) => c.node.kind === 'image' && c.node.reference),
+      [seeded!.fleet.reference, seeded!.agent.reference, seeded!.private.reference],
+    );
     // The repository leads (a host in front would fill the side bar's default width); the host is in the description.
     // The release is rendered for v1.0.0: its images' tag is said once, on the release.
-    assert.deepEqual(images.map((c) => label(c.item)), ['team/fleet', 'team/fleet-agent', 'team/private']);
-    assert.ok(images.every((c) => String(c.item.description).endsWith(` · ${c.node.kind === 'image' && c.node.reference.startsWith(seeded!.privateRegistry) ? seeded!.privateRegistry : seeded!.registry}`)), images.map((c) => c.item.description).join(' | '));
+    assert.deepEqual(
+      images.map((c) => label(c.item)),
+      ['team/fleet', 'team/fleet-agent', 'team/private'],
+    );
+    assert.ok(
+      images.every((c) =>
+        String(c.item.description).endsWith(
+          ` · ${c.node.kind === 'image' && c.node.reference.startsWith(seeded!.privateRegistry) ? seeded!.privateRegistry : seeded!.registry}`,
+        ),
+      ),
+      images.map((c) => c.item.description).join(' | '),
+    );
   });
 
   it('an image: its verdict under the workspace policy and its registry; the digest in the tooltip', async function () {
@@ -112,17 +139,35 @@ describe('release view', function () {
     const image = await findImage(a, release.node, seeded!.fleet.reference);
     const kids = await children(a, image.node);
     const platforms = kids.filter((k) => k.node.kind === 'platform');
-    assert.deepEqual(platforms.map((k) => label(k.item)), seeded!.fleet.platforms.map((p) => p.platform));
-    assert.deepEqual(platforms.map((k) => String(k.item.description).split(' · ').slice(0, 2).join(' · ')), seeded!.fleet.platforms.map((p) => `${p.platform === 'linux/amd64' ? 'verified' : 'verified via the index'} · sha256:${p.digest.slice(7, 15)}`));
-    assert.ok(platforms.every((k) => / · \d+(\.\d)? (B|kB|MB)$/.test(String(k.item.description))), platforms.map((k) => k.item.description).join(', '));
+    assert.deepEqual(
+      platforms.map((k) => label(k.item)),
+      seeded!.fleet.platforms.map((p) => p.platform),
+    );
+    assert.deepEqual(
+      platforms.map((k) => String(k.item.description).split(' · ').slice(0, 2).join(' · ')),
+      seeded!.fleet.platforms.map((p) => `${p.platform === 'linux/amd64' ? 'verified' : 'verified via the index'} · sha256:${p.digest.slice(7, 15)}`),
+    );
+    assert.ok(
+      platforms.every((k) => / · \d+(\.\d)? (B|kB|MB)$/.test(String(k.item.description))),
+      platforms.map((k) => k.item.description).join(', '),
+    );
     // The index's cosign signature and attestation sit under the image, before the platforms.
     const onIndex = kids.filter((k) => k.node.kind === 'artifact').map((k) => `${label(k.item)} | ${String(k.item.description)}`);
-    assert.ok(onIndex.some((t) => /^Signature \| cosign \.sig tag · .* · covers the index sha256:/.test(t)), onIndex.join('\n'));
-    assert.ok(onIndex.some((t) => /^SLSA provenance v1 \| cosign \.att tag/.test(t)), onIndex.join('\n'));
-    assert.ok(onIndex.some((t) => /^SPDX SBOM \| cosign \.sbom tag · unsigned/.test(t)), onIndex.join('\n'));
+    assert.ok(
+      onIndex.some((t) => /^Signature \| cosign \.sig tag · .* · covers the index sha256:/.test(t)),
+      onIndex.join('\n'),
+    );
+    assert.ok(
+      onIndex.some((t) => /^SLSA provenance v1 \| cosign \.att tag/.test(t)),
+      onIndex.join('\n'),
+    );
+    assert.ok(
+      onIndex.some((t) => /^SPDX SBOM \| cosign \.sbom tag · unsigned/.test(t)),
+      onIndex.join('\n'),
+    );
   });
 
-  it('a platform\'s attestations: BuildKit\'s shown as unsigned, referrers as Sigstore bundles', async function () {
+  it("a platform's attestations: BuildKit's shown as unsigned, referrers as Sigstore bundles", async function () {
     if (!seeded) this.skip();
     const release = await find(a, undefined, 'fleet');
     const image = await findImage(a, release.node, seeded!.fleet.reference);
@@ -130,10 +175,19 @@ describe('release view', function () {
     assert.equal(amd64.item.contextValue, 'platform');
     const arts = (await children(a, amd64.node)).map((k) => `${label(k.item)} | ${String(k.item.description)} | ${k.item.contextValue}`);
     const digest = seeded!.fleet.platforms.find((p) => p.platform === 'linux/amd64')!.digest;
-    assert.ok(arts.some((t) => t.startsWith(`SLSA provenance v1 | BuildKit, in the index · unsigned · covers sha256:${digest.slice(7, 15)} | artifact.provenance`)), arts.join('\n'));
-    assert.ok(arts.some((t) => t.startsWith('SPDX SBOM | BuildKit, in the index · unsigned')), arts.join('\n'));
+    assert.ok(
+      arts.some((t) => t.startsWith(`SLSA provenance v1 | BuildKit, in the index · unsigned · covers sha256:${digest.slice(7, 15)} | artifact.provenance`)),
+      arts.join('\n'),
+    );
+    assert.ok(
+      arts.some((t) => t.startsWith('SPDX SBOM | BuildKit, in the index · unsigned')),
+      arts.join('\n'),
+    );
     // Verified under the policy: the referrer's Sigstore bundle was signed with the release key.
-    assert.ok(arts.some((t) => /^Signature \(Sigstore bundle\) \| OCI referrer \(tag schema\) · verified · key sha256:[0-9a-f]{8} · covers/.test(t)), arts.join('\n'));
+    assert.ok(
+      arts.some((t) => /^Signature \(Sigstore bundle\) \| OCI referrer \(tag schema\) · verified · key sha256:[0-9a-f]{8} · covers/.test(t)),
+      arts.join('\n'),
+    );
   });
 
   it('401: the image of the registry that wants a password shows a "Sign in" node running the sign-in command', async function () {
@@ -153,7 +207,10 @@ describe('release view', function () {
 
   it('Verify image with a reference: the verdict, the session list and the status bar', async function () {
     if (!seeded) this.skip();
-    const outcome = await vscode.commands.executeCommand<{ status: string; state: string; digest: string }>('provenanceLens.verifyImage', seeded!.agent.reference);
+    const outcome = await vscode.commands.executeCommand<{ status: string; state: string; digest: string }>(
+      'provenanceLens.verifyImage',
+      seeded!.agent.reference,
+    );
     assert.equal(outcome.status, 'loaded');
     assert.equal(outcome.digest, seeded!.agent.digest);
     assert.ok(['unsigned', 'nothing-found'].includes(outcome.state), outcome.state);
@@ -218,8 +275,14 @@ describe('release view', function () {
     const reference = `${seeded!.registry}/team/fleet:v0.9.0`;
     assert.equal(await vscode.commands.executeCommand('provenanceLens.addImage', reference), reference);
     const added = await find(a, undefined, 'Added images');
-    assert.deepEqual((await children(a, added.node)).map((c) => c.node.kind === 'image' && c.node.reference), [reference]);
-    assert.deepEqual((await children(a, added.node)).map((c) => label(c.item)), ['team/fleet:v0.9.0']);
+    assert.deepEqual(
+      (await children(a, added.node)).map((c) => c.node.kind === 'image' && c.node.reference),
+      [reference],
+    );
+    assert.deepEqual(
+      (await children(a, added.node)).map((c) => label(c.item)),
+      ['team/fleet:v0.9.0'],
+    );
     const [image] = await children(a, added.node);
     await vscode.commands.executeCommand('provenanceLens.removeImage', image!.node);
     assert.ok(!(await children(a)).some((c) => label(c.item) === 'Added images'));

@@ -57,7 +57,8 @@ function npmEnv(): NodeJS.ProcessEnv {
 const PACKED = ['LICENSE', 'README.md', 'dist/cli.js', 'dist/re2js.js', 'dist/tuf.js', 'dist/undici.js', 'package.json'];
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const GENERATOR_LAYOUT = join(realFixtureDir('cosign-signatures', 'slsa-github-generator-container'), 'v1.8.0', 'container_workflow_dispatch');
-const generatorPattern = (version: string) => `^https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/generator_container_slsa3\\.yml@refs/tags/${version.replaceAll('.', '\\.')}$`;
+const generatorPattern = (version: string) =>
+  `^https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/generator_container_slsa3\\.yml@refs/tags/${version.replaceAll('.', '\\.')}$`;
 
 describe('the packed CLI, installed from its tarball into an empty folder', () => {
   const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -132,15 +133,29 @@ describe('the packed CLI, installed from its tarball into an empty folder', () =
     const cases = new Map(conformanceCases().map((c) => [c.name, c]));
     const ok = await npx('verify-blob', ...verifyBlobArgs(cases.get('happy-path-v0.3')!));
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-    assert.match(ok.stdout, /^Verified: signed by https:\/\/github\.com\/sigstore-conformance\/extremely-dangerous-public-oidc-beacon\/.+ \(issuer https:\/\/token\.actions\.githubusercontent\.com\)\.$/m);
+    assert.match(
+      ok.stdout,
+      /^Verified: signed by https:\/\/github\.com\/sigstore-conformance\/extremely-dangerous-public-oidc-beacon\/.+ \(issuer https:\/\/token\.actions\.githubusercontent\.com\)\.$/m,
+    );
     const wrong = await npx('verify-blob', ...verifyBlobArgs(cases.get('wrong-material_fail')!));
     assert.equal(wrong.code, 1, wrong.stdout + wrong.stderr);
     assert.match(wrong.stdout, /^FAIL {2}ARTIFACT /m);
   });
 
-  test('verify of a real slsa-github-generator OCI layout with an identity pattern (re2js): verified; another release\'s pattern fails', async () => {
+  test("verify of a real slsa-github-generator OCI layout with an identity pattern (re2js): verified; another release's pattern fails", async () => {
     const verify = (pattern: string) =>
-      npx('verify', `oci-layout:${GENERATOR_LAYOUT}`, '--json', '--offline', '--coverage', 'signatures-or-attestations', '--certificate-identity-regexp', pattern, '--certificate-oidc-issuer', GITHUB);
+      npx(
+        'verify',
+        `oci-layout:${GENERATOR_LAYOUT}`,
+        '--json',
+        '--offline',
+        '--coverage',
+        'signatures-or-attestations',
+        '--certificate-identity-regexp',
+        pattern,
+        '--certificate-oidc-issuer',
+        GITHUB,
+      );
     const digest = readFileSync(`${GENERATOR_LAYOUT}.digest`, 'utf8').trim();
     const ok = await verify(generatorPattern('v1.8.0'));
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
@@ -165,7 +180,7 @@ describe('the packed CLI, installed from its tarball into an empty folder', () =
       await mini?.dispose();
     });
 
-    test('the mini Sigstore\'s root arrives through TUF and verifies its blob; offline, the embedded root refuses it', async () => {
+    test("the mini Sigstore's root arrives through TUF and verifies its blob; offline, the embedded root refuses it", async () => {
       const work = mkdtempSync(join(dir, 'tuf-'));
       const tufRoot = join(work, 'root.json');
       writeFileSync(tufRoot, repo.rootJson);
@@ -180,7 +195,11 @@ describe('the packed CLI, installed from its tarball into an empty folder', () =
       assert.equal(offline.code, 1, offline.stdout + offline.stderr);
       assert.equal((JSON.parse(offline.stdout) as BlobVerification).trustRoot.source.kind, 'embedded');
 
-      const r = await run('npx', ['--no', '--', 'provenance-lens', ...args, '--refresh-trust-root', blob], project, { ...cliEnv, [TUF_MIRROR_ENV]: server.url, [TUF_ROOT_ENV]: tufRoot });
+      const r = await run('npx', ['--no', '--', 'provenance-lens', ...args, '--refresh-trust-root', blob], project, {
+        ...cliEnv,
+        [TUF_MIRROR_ENV]: server.url,
+        [TUF_ROOT_ENV]: tufRoot,
+      });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const result = JSON.parse(r.stdout) as BlobVerification;
       assert.deepEqual([result.verified, result.trustRoot.source.kind, result.trustRoot.refresh?.status], [true, 'tuf', 'refreshed']);

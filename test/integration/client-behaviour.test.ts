@@ -24,7 +24,13 @@ describe('registry client behaviour against a real token-auth registry', () => {
   let fx: ReleaseFixture;
   before(async () => {
     reg = await startRegistry({ auth: 'token', tokenTtlSeconds: 2 });
-    fx = await pushReleaseFixture(reg, 'team/app', { cosignFor: ['index', 'linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/s390x'], referrersFor: ['index', 'linux/amd64'], sbom: true, dockerListTag: null, singleArchTag: null });
+    fx = await pushReleaseFixture(reg, 'team/app', {
+      cosignFor: ['index', 'linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/s390x'],
+      referrersFor: ['index', 'linux/amd64'],
+      sbom: true,
+      dockerListTag: null,
+      singleArchTag: null,
+    });
   });
   after(() => reg.stop());
 
@@ -48,7 +54,10 @@ describe('registry client behaviour against a real token-auth registry', () => {
     // every registry URL is requested once.
     const ok = exchanges.filter((e) => e.status !== 401 && !e.url.includes('/token'));
     const urls = ok.map((e) => `${e.method} ${e.url}`);
-    assert.deepEqual(urls.filter((u, i) => urls.indexOf(u) !== i), []);
+    assert.deepEqual(
+      urls.filter((u, i) => urls.indexOf(u) !== i),
+      [],
+    );
     assert.equal(reg.auth.tokenServer.requests.length, 1);
     assert.deepEqual(reg.auth.tokenServer.requests[0]!.scopes, ['repository:team/app:pull']);
     assert.equal(reg.auth.tokenServer.requests[0]!.hasAuthorization, true);
@@ -98,29 +107,42 @@ describe('registry client behaviour against a real token-auth registry', () => {
     const g2 = await inspect(c2, `${reg.host}/team/app:v1.0.0`);
     await c2.close();
     assert.deepEqual(g2, g1);
-    const registryCalls = (xs: Exchange[]) => xs.filter((e) => new URL(e.url).pathname.startsWith('/v2/team/app/') && typeof e.status === 'number' && e.status !== 401).map((e) => `${e.method} ${new URL(e.url).pathname.slice('/v2/team/app/'.length)}`);
+    const registryCalls = (xs: Exchange[]) =>
+      xs
+        .filter((e) => new URL(e.url).pathname.startsWith('/v2/team/app/') && typeof e.status === 'number' && e.status !== 401)
+        .map((e) => `${e.method} ${new URL(e.url).pathname.slice('/v2/team/app/'.length)}`);
     const byDigest = (xs: string[]) => xs.filter((x) => /^GET (manifests|blobs)\/sha256:/.test(x));
     assert.ok(byDigest(registryCalls(first)).length >= 8, `first run: ${registryCalls(first).join(', ')}`);
     // What can change: the image's tag, the tag list, the referrers API, and every cosign and
     // referrers tag (`sha256-<hex>.sig`, `sha256-<hex>`: cosign adds signatures to the same tag).
     const signatureTags = [...fx.cosign.map((c) => c.tag), ...fx.referrers.map((r) => r.tag)];
-    assert.deepEqual(registryCalls(second).sort(), [
-      'GET manifests/v1.0.0', 'GET tags/list', `GET referrers/sha256:${'0'.repeat(64)}`, ...signatureTags.map((t) => `GET manifests/${t}`),
-    ].sort());
+    assert.deepEqual(
+      registryCalls(second).sort(),
+      ['GET manifests/v1.0.0', 'GET tags/list', `GET referrers/sha256:${'0'.repeat(64)}`, ...signatureTags.map((t) => `GET manifests/${t}`)].sort(),
+    );
   });
 
-  test('requests waiting for a slot start by their image\'s turn, lower first, then in the order they came', async () => {
+  test("requests waiting for a slot start by their image's turn, lower first, then in the order they came", async () => {
     if (reg.auth.mode !== 'token') throw new Error('token mode');
     const auth = Buffer.from(`${reg.auth.username}:${reg.auth.password}`).toString('base64');
     const started: string[] = [];
-    const client = new RegistryClient({ credentials: credentialsFile({ auth }), limits: { concurrencyPerHost: 1 }, onExchange: (e) => e.status === 200 && started.push(new URL(e.url).pathname.split('/').pop()!) });
+    const client = new RegistryClient({
+      credentials: credentialsFile({ auth }),
+      limits: { concurrencyPerHost: 1 },
+      onExchange: (e) => e.status === 200 && started.push(new URL(e.url).pathname.split('/').pop()!),
+    });
     const source = client.source(reg.host);
     await source.getManifest('team/app', 'v1.0.0'); // the token and the scheme, out of the way
     started.length = 0;
     const [p0, p1, p2, p3] = fx.index.platforms.map((p) => p.digest) as [string, string, string, string];
     const later = atPriority(source, 5);
     const sooner = atPriority(source, 1);
-    await Promise.all([later.getManifest('team/app', p0), later.getManifest('team/app', p1), later.getManifest('team/app', p2), sooner.getManifest('team/app', p3)]);
+    await Promise.all([
+      later.getManifest('team/app', p0),
+      later.getManifest('team/app', p1),
+      later.getManifest('team/app', p2),
+      sooner.getManifest('team/app', p3),
+    ]);
     await client.close();
     assert.deepEqual(started, [p0, p3, p1, p2], 'p0 had the slot; p3 went before the two asked for earlier at a later turn');
   });
@@ -137,7 +159,10 @@ describe('registry client behaviour against a real token-auth registry', () => {
     assert.equal(exchanges.filter((e) => e.status === 'error').length, 1);
     assert.equal(exchanges.filter((e) => e.url.startsWith('https:')).length, 1);
     const probes = exchanges.filter((e) => new URL(e.url).pathname.includes('/referrers/') && e.status !== 401);
-    assert.deepEqual(probes.map((e) => e.status), [404]);
+    assert.deepEqual(
+      probes.map((e) => e.status),
+      [404],
+    );
   });
 
   test('per-host concurrency is bounded', async () => {
@@ -145,12 +170,24 @@ describe('registry client behaviour against a real token-auth registry', () => {
     const auth = Buffer.from(`${reg.auth.username}:${reg.auth.password}`).toString('base64');
     // Each exchange is logged with its duration when it ends: rebuild the timeline from that.
     const timeline: Array<[number, number]> = [];
-    const client = new RegistryClient({ credentials: credentialsFile({ auth }), limits: { concurrencyPerHost: 3 }, onExchange: (e) => timeline.push([performance.now() - e.ms, performance.now()]) });
+    const client = new RegistryClient({
+      credentials: credentialsFile({ auth }),
+      limits: { concurrencyPerHost: 3 },
+      onExchange: (e) => timeline.push([performance.now() - e.ms, performance.now()]),
+    });
     await inspect(client, `${reg.host}/team/app:v1.0.0`);
     await client.close();
     let inFlight = 0;
     let peak = 0;
-    const events = timeline.flatMap(([s, e]) => [[s, 1], [e, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const events = timeline
+      .flatMap(
+        ([s, e]) =>
+          [
+            [s, 1],
+            [e, -1],
+          ] as const,
+      )
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     for (const [, d] of events) {
       inFlight += d;
       peak = Math.max(peak, inFlight);

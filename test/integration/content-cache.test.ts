@@ -34,7 +34,14 @@ describe('the content cache: a second verify of a release', () => {
   const keyFile = join(work, 'cosign.pub');
   before(async () => {
     reg = await startRegistry();
-    fx = await pushReleaseFixture(reg, REPO, { tag: TAG, platforms: DEFAULT_PLATFORMS, cosignFor: ['index'], referrersFor: ['linux/amd64'], dockerListTag: null, singleArchTag: null });
+    fx = await pushReleaseFixture(reg, REPO, {
+      tag: TAG,
+      platforms: DEFAULT_PLATFORMS,
+      cosignFor: ['index'],
+      referrersFor: ['linux/amd64'],
+      dockerListTag: null,
+      singleArchTag: null,
+    });
     writeFileSync(keyFile, fx.publicKeyPem);
     proxy = await startFaultProxy({ upstream: reg, otherHost: null });
   });
@@ -46,7 +53,9 @@ describe('the content cache: a second verify of a release', () => {
   /** `verify --json` through the proxy with the shared cache folder; what it printed and asked. */
   async function verify(): Promise<{ out: VerifyJson; code: number; calls: string[] }> {
     proxy.reset();
-    const r = await cli(['verify', `${proxy.host}/${REPO}:${TAG}`, '--json', '--key', keyFile, '--insecure-ignore-tlog', '--insecure-registry', proxy.host], { XDG_CACHE_HOME: cacheHome });
+    const r = await cli(['verify', `${proxy.host}/${REPO}:${TAG}`, '--json', '--key', keyFile, '--insecure-ignore-tlog', '--insecure-registry', proxy.host], {
+      XDG_CACHE_HOME: cacheHome,
+    });
     await proxy.settled();
     const calls = proxy.requests.filter((x: ProxyRecord) => x.path !== '/v2/').map((x) => `${x.method} ${x.path.split('?')[0]}`);
     return { out: JSON.parse(r.stdout) as VerifyJson, code: r.code, calls };
@@ -60,11 +69,13 @@ describe('the content cache: a second verify of a release', () => {
     const second = await verify();
     assert.deepEqual(second.out, first.out);
     const signatureTags = [...fx.cosign.map((c) => c.tag), ...fx.referrers.map((r) => r.tag)];
-    assert.deepEqual(second.calls.sort(), [
-      `GET /v2/${REPO}/manifests/${TAG}`, `GET /v2/${REPO}/tags/list`, PROBE,
-      ...signatureTags.map((t) => `GET /v2/${REPO}/manifests/${t}`),
-    ].sort());
-    console.log(`# ${fx.index.platforms.length}-platform release, ${signatureTags.length} signature tags: first run ${first.calls.length} requests, second ${second.calls.length} (${byDigest(second.calls).length} by digest)`);
+    assert.deepEqual(
+      second.calls.sort(),
+      [`GET /v2/${REPO}/manifests/${TAG}`, `GET /v2/${REPO}/tags/list`, PROBE, ...signatureTags.map((t) => `GET /v2/${REPO}/manifests/${t}`)].sort(),
+    );
+    console.log(
+      `# ${fx.index.platforms.length}-platform release, ${signatureTags.length} signature tags: first run ${first.calls.length} requests, second ${second.calls.length} (${byDigest(second.calls).length} by digest)`,
+    );
     // What the cache holds: digests only, in shards named by their first byte.
     const root = join(cacheHome, 'provenance-lens', 'manifests-and-blobs');
     for (const shard of readdirSync(root)) {
@@ -83,8 +94,18 @@ describe('the content cache: a second verify of a release', () => {
     const added = await pushCosignSignature(reg, REPO, arm64, other, fx.reference);
     const moved = await pushCosignSignature(reg, REPO, fx.index.digest, other, fx.reference);
     const after = await verify();
-    const signatures = (o: VerifyJson) => o.artifacts.filter((a) => a.format === 'cosign-tag' && a.kind === 'signature').map((a) => [a.coversDigest, a.manifestDigest, a.state]).sort();
-    assert.deepEqual(signatures(after.out), [[fx.index.digest, moved.digest, 'failed'], [arm64, added.digest, 'failed']].sort());
+    const signatures = (o: VerifyJson) =>
+      o.artifacts
+        .filter((a) => a.format === 'cosign-tag' && a.kind === 'signature')
+        .map((a) => [a.coversDigest, a.manifestDigest, a.state])
+        .sort();
+    assert.deepEqual(
+      signatures(after.out),
+      [
+        [fx.index.digest, moved.digest, 'failed'],
+        [arm64, added.digest, 'failed'],
+      ].sort(),
+    );
     assert.equal(after.code, 1);
     assert.notEqual(after.out.verdict.state, 'verified');
     // Only new content is fetched by digest: the new platform's signed payload. The index's payload

@@ -35,7 +35,12 @@ interface Setup {
 
 async function setUp(repo: string, reg: TestRegistry, proxyOptions: { rewriteRealm?: string } = {}): Promise<Setup> {
   const fixture = await pushReleaseFixture(reg, repo, {
-    tag: TAG, platforms: ['linux/amd64', 'linux/arm64'], cosignFor: ['index'], referrersFor: ['index'], dockerListTag: null, singleArchTag: null,
+    tag: TAG,
+    platforms: ['linux/amd64', 'linux/arm64'],
+    cosignFor: ['index'],
+    referrersFor: ['index'],
+    dockerListTag: null,
+    singleArchTag: null,
   });
   const proxy = await startFaultProxy({ upstream: reg, ...proxyOptions });
   return { reg, proxy, fixture };
@@ -48,8 +53,16 @@ function basicFor(reg: TestRegistry, host: string): { get(registry: string): Pro
 }
 
 /** buildGraph through a fresh client (fresh cache, fresh pool) against the proxy. */
-async function inspect(proxy: FaultProxy, ref: string, options: { limits?: Partial<RegistryLimits>; credentials?: ReturnType<typeof basicFor> } = {}): Promise<ImageGraph> {
-  const client = new RegistryClient({ insecureRegistries: [proxy.host], limits: { ...FAST, ...options.limits }, ...(options.credentials ? { credentials: options.credentials } : {}) });
+async function inspect(
+  proxy: FaultProxy,
+  ref: string,
+  options: { limits?: Partial<RegistryLimits>; credentials?: ReturnType<typeof basicFor> } = {},
+): Promise<ImageGraph> {
+  const client = new RegistryClient({
+    insecureRegistries: [proxy.host],
+    limits: { ...FAST, ...options.limits },
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
   try {
     const { source, target } = openReference(parseReference(ref), client);
     return await buildGraph(source, target);
@@ -91,7 +104,10 @@ describe('faults on an anonymous registry', () => {
     const g = await inspect(s.proxy, ref());
     assert.deepEqual(s.proxy.statuses(path), [500, 500, 200]);
     assert.deepEqual(g.problems, []);
-    assert.deepEqual(digestsOf(g), s.fixture.index.platforms.map((p) => p.digest));
+    assert.deepEqual(
+      digestsOf(g),
+      s.fixture.index.platforms.map((p) => p.digest),
+    );
     assert.equal(typeof g.platforms[0]!.imageSize, 'number', 'the retried manifest was read');
   });
 
@@ -101,7 +117,10 @@ describe('faults on an anonymous registry', () => {
     s.proxy.inject({ path, fault: { kind: 'status', status: 500 } });
     const g = await inspect(s.proxy, ref(), { limits: { retries: 2 } });
     assert.deepEqual(s.proxy.statuses(path), [500, 500, 500]);
-    assert.deepEqual(g.problems.map((p) => [p.at, p.code]), [[arm64.digest, 'REGISTRY_ERROR']]);
+    assert.deepEqual(
+      g.problems.map((p) => [p.at, p.code]),
+      [[arm64.digest, 'REGISTRY_ERROR']],
+    );
     assert.match(g.problems[0]!.message, /HTTP 500/);
     assert.equal(g.platforms.length, 2, 'the index still lists both platforms');
   });
@@ -158,11 +177,21 @@ describe('faults on an anonymous registry', () => {
     const g = await inspect(s.proxy, ref());
     const seen = s.proxy.requestsTo(indexPath);
     const size = s.fixture.index.bytes.length;
-    assert.deepEqual(seen.map((r) => [r.status, r.fault ?? 'none', r.aborted]), [[200, 'reset-mid-body', true], [200, 'reset-mid-body', true], [200, 'none', false]]);
+    assert.deepEqual(
+      seen.map((r) => [r.status, r.fault ?? 'none', r.aborted]),
+      [
+        [200, 'reset-mid-body', true],
+        [200, 'reset-mid-body', true],
+        [200, 'none', false],
+      ],
+    );
     assert.ok(seen[0]!.bytesSent > 0 && seen[0]!.bytesSent < size, `the reset came mid-body (${seen[0]!.bytesSent} of ${size} bytes)`);
     assert.equal(seen[2]!.bytesSent, size);
     assert.equal(g.digest, s.fixture.index.digest);
-    assert.deepEqual(digestsOf(g), s.fixture.index.platforms.map((p) => p.digest));
+    assert.deepEqual(
+      digestsOf(g),
+      s.fixture.index.platforms.map((p) => p.digest),
+    );
     assert.deepEqual(g.problems, []);
   });
 
@@ -172,7 +201,10 @@ describe('faults on an anonymous registry', () => {
     s.proxy.inject({ path, fault: { kind: 'flip-byte' } });
     const g = await inspect(s.proxy, ref());
     assert.deepEqual(s.proxy.statuses(path), [200], 'a digest mismatch is not retried');
-    assert.deepEqual(g.problems.map((p) => [p.at, p.code]), [[amd64.digest, 'DIGEST_MISMATCH']]);
+    assert.deepEqual(
+      g.problems.map((p) => [p.at, p.code]),
+      [[amd64.digest, 'DIGEST_MISMATCH']],
+    );
     assert.ok(g.problems[0]!.message.includes(amd64.digest), g.problems[0]!.message);
     assert.equal(g.platforms[0]!.imageSize, undefined, 'nothing from the corrupted manifest was used');
     assert.equal(typeof g.platforms[1]!.imageSize, 'number');
@@ -185,7 +217,8 @@ describe('faults on an anonymous registry', () => {
       let stderr = '';
       // The bytes on the wire are the subject: no run answers from what an earlier one cached.
       const code = await runCli([...args, '--no-cache'], {
-        stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) },
+        stdout: { write: (t: string) => (stdout += t) },
+        stderr: { write: (t: string) => (stderr += t) },
         env: { DOCKER_CONFIG: dockerConfig, PATH: process.env.PATH },
       });
       return { code, stdout, stderr };
@@ -261,11 +294,17 @@ describe('blob redirect to another loopback host (htpasswd registry)', () => {
     // A single-platform root: its platform comes from the config blob.
     const g = await inspect(s.proxy, `${s.proxy.host}/${repo}@${amd64.digest}`, { credentials: basicFor(s.reg, s.proxy.host) });
     assert.deepEqual(g.problems, []);
-    assert.deepEqual(g.platforms.map((p) => [p.platform, p.digest]), [['linux/amd64', amd64.digest]]);
+    assert.deepEqual(
+      g.platforms.map((p) => [p.platform, p.digest]),
+      [['linux/amd64', amd64.digest]],
+    );
     const [atRegistry] = s.proxy.requestsTo(blobPath);
     assert.deepEqual([atRegistry?.status, atRegistry?.authScheme], [307, 'Basic'], 'the registry itself got the credentials');
     const atOther = s.proxy.requests.filter((r) => r.server === 'other');
-    assert.deepEqual(atOther.map((r) => [r.method, r.path.split('?')[0], r.status, r.authorization]), [['GET', `/storage/${encodeURIComponent(amd64.configDigest)}`, 200, false]]);
+    assert.deepEqual(
+      atOther.map((r) => [r.method, r.path.split('?')[0], r.status, r.authorization]),
+      [['GET', `/storage/${encodeURIComponent(amd64.configDigest)}`, 200, false]],
+    );
   });
 
   test('a byte flipped by the other host: DIGEST_MISMATCH naming the config blob digest', async () => {
@@ -273,9 +312,15 @@ describe('blob redirect to another loopback host (htpasswd registry)', () => {
     s.proxy.inject({ path: `/v2/${repo}/blobs/${arm64.configDigest}`, method: 'GET', fault: { kind: 'redirect-other-host' } });
     s.proxy.inject({ on: 'other', path: /^\/storage\//, fault: { kind: 'flip-byte' } });
     const g = await inspect(s.proxy, `${s.proxy.host}/${repo}@${arm64.digest}`, { credentials: basicFor(s.reg, s.proxy.host) });
-    assert.deepEqual(g.problems.map((p) => [p.at, p.code]), [[arm64.digest, 'DIGEST_MISMATCH']]);
+    assert.deepEqual(
+      g.problems.map((p) => [p.at, p.code]),
+      [[arm64.digest, 'DIGEST_MISMATCH']],
+    );
     assert.ok(g.problems[0]!.message.includes(arm64.configDigest), g.problems[0]!.message);
-    assert.deepEqual(s.proxy.requests.filter((r) => r.server === 'other').map((r) => [r.status, r.authorization, r.fault]), [[200, false, 'flip-byte']]);
+    assert.deepEqual(
+      s.proxy.requests.filter((r) => r.server === 'other').map((r) => [r.status, r.authorization, r.fault]),
+      [[200, false, 'flip-byte']],
+    );
   });
 });
 
@@ -300,18 +345,35 @@ describe('401 -> token flow (token registry, realm on 127.0.0.1)', () => {
     const g = await inspect(s.proxy, `${s.proxy.host}/${repo}:${TAG}`, { credentials: basicFor(s.reg, s.proxy.host) });
     assert.equal(g.digest, s.fixture.index.digest);
     assert.deepEqual(g.problems, []);
-    assert.deepEqual(s.proxy.requestsTo(indexPath).map((r) => [r.status, r.authScheme ?? 'none']), [[401, 'none'], [200, 'Bearer']]);
-    assert.deepEqual(ts.requests.map((r) => [r.method, r.path, r.hasAuthorization, r.status, r.scopes]), [['GET', '/token', true, 200, [`repository:${repo}:pull`]]], 'one token for all concurrent requests');
+    assert.deepEqual(
+      s.proxy.requestsTo(indexPath).map((r) => [r.status, r.authScheme ?? 'none']),
+      [
+        [401, 'none'],
+        [200, 'Bearer'],
+      ],
+    );
+    assert.deepEqual(
+      ts.requests.map((r) => [r.method, r.path, r.hasAuthorization, r.status, r.scopes]),
+      [['GET', '/token', true, 200, [`repository:${repo}:pull`]]],
+      'one token for all concurrent requests',
+    );
     // Only the first wave went out before the token: the index and the tag list (401), and the
     // referrers probe, which this registry answers 404 before any auth check (no referrers API).
     const anonymous = s.proxy.requests.filter((r) => !r.authorization);
-    assert.deepEqual(anonymous.map((r) => [r.path.slice(`/v2/${repo}/`.length).split('/')[0], r.status]).sort(), [['manifests', 401], ['referrers', 404], ['tags', 401]]);
+    assert.deepEqual(anonymous.map((r) => [r.path.slice(`/v2/${repo}/`.length).split('/')[0], r.status]).sort(), [
+      ['manifests', 401],
+      ['referrers', 404],
+      ['tags', 401],
+    ]);
     // After it: every request carries the one Bearer token, none is refused.
     const later = s.proxy.requests.filter((r) => r.authorization);
     assert.ok(later.length >= 5, `${later.length} requests`);
     assert.deepEqual([...new Set(later.map((r) => r.authScheme))], ['Bearer']);
     assert.equal(new Set(later.map((r) => r.authFingerprint)).size, 1);
-    assert.ok(later.every((r) => r.status !== 401), 'no 401 for a request that had the token');
+    assert.ok(
+      later.every((r) => r.status !== 401),
+      'no 401 for a request that had the token',
+    );
   });
 });
 
@@ -333,7 +395,7 @@ describe('token realm on another host (127.0.0.2)', () => {
     await s?.reg.stop();
   });
 
-  test('works; the realm only ever sees the token request\'s own Basic credentials, the registry only the Bearer token', async () => {
+  test("works; the realm only ever sees the token request's own Basic credentials, the registry only the Bearer token", async () => {
     assert.equal(s.reg.auth.mode, 'token');
     if (s.reg.auth.mode !== 'token') return;
     assert.match(s.reg.auth.realm, /^http:\/\/127\.0\.0\.2:\d+\/token$/);
@@ -343,12 +405,22 @@ describe('token realm on another host (127.0.0.2)', () => {
     const g = await inspect(s.proxy, `${s.proxy.host}/${repo}:${TAG}`, { credentials: basicFor(s.reg, s.proxy.host) });
     assert.equal(g.digest, s.fixture.index.digest);
     assert.deepEqual(g.problems, []);
-    assert.deepEqual(realm.requests.map((r) => [r.method, r.path.split('?')[0], r.status, r.authScheme]), [['GET', '/token', 200, 'Basic']]);
-    assert.deepEqual(s.reg.auth.tokenServer.requests.map((r) => [r.hasAuthorization, r.status]), [[true, 200]]);
+    assert.deepEqual(
+      realm.requests.map((r) => [r.method, r.path.split('?')[0], r.status, r.authScheme]),
+      [['GET', '/token', 200, 'Basic']],
+    );
+    assert.deepEqual(
+      s.reg.auth.tokenServer.requests.map((r) => [r.hasAuthorization, r.status]),
+      [[true, 200]],
+    );
     const registrySchemes = new Set(s.proxy.requests.map((r) => r.authScheme ?? 'none'));
     assert.deepEqual([...registrySchemes].sort(), ['Bearer', 'none'], 'the password never goes to the registry');
     const atRegistry = new Set(s.proxy.requests.map((r) => r.authFingerprint).filter(Boolean));
     const atRealm = new Set(realm.requests.map((r) => r.authFingerprint).filter(Boolean));
-    assert.deepEqual([...atRealm].filter((f) => atRegistry.has(f)), [], 'the registry\'s Authorization never reaches the realm');
+    assert.deepEqual(
+      [...atRealm].filter((f) => atRegistry.has(f)),
+      [],
+      "the registry's Authorization never reaches the realm",
+    );
   });
 });

@@ -62,13 +62,21 @@ describe('golden: the CLI JSON on the demo release', () => {
     const r: CliResult = await cli(argv);
     assert.equal(r.code, exitCode, `exit code of ${argv.join(' ')}; stderr: ${r.stderr}`);
     // Text output is kept line by line, so a changed line reads as one in the diff.
-    const stdout = argv.includes('--json') ? JSON.parse(r.stdout) as unknown : r.stdout.split('\n');
+    const stdout = argv.includes('--json') ? (JSON.parse(r.stdout) as unknown) : r.stdout.split('\n');
     const normalised = new Normaliser().json({ stdout, stderr: r.stderr.split('\n').filter(Boolean) });
     const { expected, actual } = goldenJson(join(GOLDEN, `${name}.json`), normalised);
-    assert.deepEqual(actual, expected, `${name}: the output of ${argv[0]} changed; if on purpose, rerun with UPDATE_GOLDEN=1 and name the change in the commit`);
+    assert.deepEqual(
+      actual,
+      expected,
+      `${name}: the output of ${argv[0]} changed; if on purpose, rerun with UPDATE_GOLDEN=1 and name the change in the commit`,
+    );
     return r;
   };
-  const images = () => [['fleet', d().release.fleet.reference], ['fleet-agent', d().release.agent.reference]] as const;
+  const images = () =>
+    [
+      ['fleet', d().release.fleet.reference],
+      ['fleet-agent', d().release.agent.reference],
+    ] as const;
   const policy = () => join(d().workspace, '.provenance-lens.yaml');
 
   test('inspect --json', async () => {
@@ -93,7 +101,20 @@ describe('golden: the CLI JSON on the demo release', () => {
   // The release check a job runs: one table within 120 columns, the causes below it, and the JSON
   // with each image's causes.
   test('verify --release (text and JSON) with the demo policy', async () => {
-    const argv = ['verify', '--release', join(d().workspace, '.goreleaser.yaml'), '--tag', 'v0.13.0', '--env', `STAGE_REGISTRY=${d().reg.host}`, '--policy', policy(), '--trusted-root', d().rootPath, '--offline'];
+    const argv = [
+      'verify',
+      '--release',
+      join(d().workspace, '.goreleaser.yaml'),
+      '--tag',
+      'v0.13.0',
+      '--env',
+      `STAGE_REGISTRY=${d().reg.host}`,
+      '--policy',
+      policy(),
+      '--trusted-root',
+      d().rootPath,
+      '--offline',
+    ];
     const text = await compare('verify-release-text', argv, 1);
     const wide = text.stdout.split('\n').filter((l) => l.length > 120);
     assert.deepEqual(wide, [], 'verify --release fits 120 columns');

@@ -16,9 +16,19 @@ import type { TestRegistry } from '../support/registry';
 import { realFixtureDir } from '../support/real-fixtures';
 import { seedLayout } from '../support/storage-seed';
 
-interface Raw { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
+interface Raw {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
 
-async function get(reg: Pick<TestRegistry, 'dispatcher'>, url: string, headers: Record<string, string> = {}, method: 'GET' | 'POST' = 'GET', body?: string): Promise<Raw> {
+async function get(
+  reg: Pick<TestRegistry, 'dispatcher'>,
+  url: string,
+  headers: Record<string, string> = {},
+  method: 'GET' | 'POST' = 'GET',
+  body?: string,
+): Promise<Raw> {
   const res = await request(url, { method, headers, dispatcher: reg.dispatcher, ...(body !== undefined ? { body } : {}) });
   return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
 }
@@ -31,8 +41,16 @@ function challenge(header: unknown): Record<string, string> {
 }
 
 const basic = (user: string, pass: string): string => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-const jwtPart = (token: string, i: number): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[i]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-const tiny = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256Digest('{}'), size: 2 }, layers: [] }));
+const jwtPart = (token: string, i: number): Record<string, unknown> =>
+  JSON.parse(Buffer.from(token.split('.')[i]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+const tiny = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256Digest('{}'), size: 2 },
+    layers: [],
+  }),
+);
 
 async function pushTiny(reg: TestRegistry, repo: string, tag: string): Promise<string> {
   await pushBlob(reg, repo, Buffer.from('{}'));
@@ -122,9 +140,17 @@ describe('token mode with the token server on another loopback host', () => {
     assert.equal(c.scope, 'repository:acme/private:pull');
     assert.equal(reg.auth.mode, 'token');
     if (reg.auth.mode !== 'token') return;
-    const tokenRes = await get(reg, `${realm}?service=${encodeURIComponent(service)}&scope=${encodeURIComponent(c.scope!)}`, { authorization: basic(reg.auth.username, reg.auth.password) });
+    const tokenRes = await get(reg, `${realm}?service=${encodeURIComponent(service)}&scope=${encodeURIComponent(c.scope!)}`, {
+      authorization: basic(reg.auth.username, reg.auth.password),
+    });
     assert.equal(tokenRes.status, 200);
-    const body = JSON.parse(tokenRes.body.toString('utf8')) as { token: string; access_token: string; expires_in: number; issued_at: string; refresh_token?: string };
+    const body = JSON.parse(tokenRes.body.toString('utf8')) as {
+      token: string;
+      access_token: string;
+      expires_in: number;
+      issued_at: string;
+      refresh_token?: string;
+    };
     assert.equal(body.token, body.access_token);
     assert.equal(body.expires_in, 300);
     assert.equal(body.refresh_token, undefined, 'no refresh token unless offline_token=true');
@@ -141,7 +167,10 @@ describe('token mode with the token server on another loopback host', () => {
     assert.equal(ok.status, 200);
     assert.deepEqual(ok.body, tiny);
     assert.equal(ts.requests.length, 1);
-    assert.deepEqual(ts.requests.map((r) => [r.method, r.path, r.hasAuthorization, r.status, r.scopes]), [['GET', '/token', true, 200, ['repository:acme/private:pull']]]);
+    assert.deepEqual(
+      ts.requests.map((r) => [r.method, r.path, r.hasAuthorization, r.status, r.scopes]),
+      [['GET', '/token', true, 200, ['repository:acme/private:pull']]],
+    );
   });
 
   test('an anonymous token pulls the public repo but gets 401 insufficient_scope on the private one', async () => {
@@ -161,16 +190,31 @@ describe('token mode with the token server on another loopback host', () => {
     const denied = await get(reg, `${reg.url}/v2/acme/private/manifests/v1`, { accept: MANIFEST_ACCEPT, authorization: `Bearer ${privateToken}` });
     assert.equal(denied.status, 401);
     assert.equal(challenge(denied.headers['www-authenticate']).error, 'insufficient_scope');
-    assert.deepEqual(ts.requests.map((r) => [r.hasAuthorization, r.status]), [[false, 200], [false, 200]]);
+    assert.deepEqual(
+      ts.requests.map((r) => [r.hasAuthorization, r.status]),
+      [
+        [false, 200],
+        [false, 200],
+      ],
+    );
   });
 
   test('OAuth2 POST: password grant with access_type=offline, then refresh_token grant', async () => {
     const ts = tokenServer();
     ts.clearRequests();
     if (reg.auth.mode !== 'token') return;
-    const form = (fields: Record<string, string>) => get(reg, ts.realm, { 'content-type': 'application/x-www-form-urlencoded' }, 'POST', new URLSearchParams(fields).toString());
+    const form = (fields: Record<string, string>) =>
+      get(reg, ts.realm, { 'content-type': 'application/x-www-form-urlencoded' }, 'POST', new URLSearchParams(fields).toString());
     const scope = 'repository:acme/private:pull';
-    const pw = await form({ grant_type: 'password', username: reg.auth.username, password: reg.auth.password, service, scope, client_id: 'provenance-lens', access_type: 'offline' });
+    const pw = await form({
+      grant_type: 'password',
+      username: reg.auth.username,
+      password: reg.auth.password,
+      service,
+      scope,
+      client_id: 'provenance-lens',
+      access_type: 'offline',
+    });
     assert.equal(pw.status, 200);
     const refresh = (JSON.parse(pw.body.toString('utf8')) as { refresh_token?: string }).refresh_token;
     assert.equal(typeof refresh, 'string');
@@ -182,8 +226,14 @@ describe('token mode with the token server on another loopback host', () => {
     const bad = await form({ grant_type: 'refresh_token', refresh_token: 'nope', service, scope });
     assert.equal(bad.status, 400);
     assert.deepEqual(JSON.parse(bad.body.toString('utf8')), { error: 'invalid_grant' });
-    assert.deepEqual(ts.requests.map((r) => [r.method, r.grantType, r.scopes, r.status]), [
-      ['POST', 'password', [scope], 200], ['POST', 'refresh_token', [scope], 200], ['POST', 'refresh_token', [scope], 400]]);
+    assert.deepEqual(
+      ts.requests.map((r) => [r.method, r.grantType, r.scopes, r.status]),
+      [
+        ['POST', 'password', [scope], 200],
+        ['POST', 'refresh_token', [scope], 200],
+        ['POST', 'refresh_token', [scope], 400],
+      ],
+    );
     // Records never hold secrets: nothing from the form but grant type and scopes.
     assert.doesNotMatch(JSON.stringify(ts.requests), new RegExp(`${reg.auth.password}|${refresh}`));
   });
@@ -210,35 +260,70 @@ test('fixture generator: index, BuildKit attestations, cosign tags and referrers
   const reg = await startRegistry();
   try {
     const repo = 'acme/app';
-    const f = await pushReleaseFixture(reg, repo, { cosignFor: ['index', 'linux/arm64'], sbom: true, referrersFor: ['index', 'linux/amd64'], buildCacheEntry: true });
+    const f = await pushReleaseFixture(reg, repo, {
+      cosignFor: ['index', 'linux/arm64'],
+      sbom: true,
+      referrersFor: ['index', 'linux/amd64'],
+      buildCacheEntry: true,
+    });
     const idx = await fetchManifest(reg, repo, 'v1.0.0');
     assert.equal(idx.status, 200);
     assert.deepEqual(idx.bytes, f.index.bytes);
     assert.equal(sha256Digest(idx.bytes), f.index.digest);
     assert.equal(idx.mediaType, 'application/vnd.oci.image.index.v1+json');
-    const entries = (JSON.parse(idx.bytes.toString('utf8')) as { manifests: { digest: string; platform: { os: string; architecture: string; variant?: string }; annotations?: Record<string, string> }[] }).manifests;
-    assert.deepEqual(entries.slice(0, 4).map((e) => [e.platform.os, e.platform.architecture, e.platform.variant]),
-      [['linux', 'amd64', undefined], ['linux', 'arm64', undefined], ['linux', 'arm', 'v7'], ['linux', 's390x', undefined]]);
+    const entries = (
+      JSON.parse(idx.bytes.toString('utf8')) as {
+        manifests: { digest: string; platform: { os: string; architecture: string; variant?: string }; annotations?: Record<string, string> }[];
+      }
+    ).manifests;
+    assert.deepEqual(
+      entries.slice(0, 4).map((e) => [e.platform.os, e.platform.architecture, e.platform.variant]),
+      [
+        ['linux', 'amd64', undefined],
+        ['linux', 'arm64', undefined],
+        ['linux', 'arm', 'v7'],
+        ['linux', 's390x', undefined],
+      ],
+    );
     assert.equal(entries.length, 4 + 4 + 1);
-    assert.deepEqual(entries.slice(4, 8).map((e) => e.annotations?.['vnd.docker.reference.digest']), f.index.platforms.map((p) => p.digest));
+    assert.deepEqual(
+      entries.slice(4, 8).map((e) => e.annotations?.['vnd.docker.reference.digest']),
+      f.index.platforms.map((p) => p.digest),
+    );
     assert.deepEqual(entries[8]!.annotations, undefined);
     assert.deepEqual(f.index.ignored, [entries[8]!.digest]);
     // A BuildKit statement is about its platform manifest.
     const att = f.index.attestations[2]!;
-    assert.deepEqual(att.statements.map((s) => s.predicateType), [PREDICATE.slsaV1, PREDICATE.spdx]);
-    const stmt = JSON.parse((await fetchBlob(reg, repo, att.statements[0]!.blobDigest)).toString('utf8')) as { subject: { digest: { sha256: string } }[]; predicateType: string };
+    assert.deepEqual(
+      att.statements.map((s) => s.predicateType),
+      [PREDICATE.slsaV1, PREDICATE.spdx],
+    );
+    const stmt = JSON.parse((await fetchBlob(reg, repo, att.statements[0]!.blobDigest)).toString('utf8')) as {
+      subject: { digest: { sha256: string } }[];
+      predicateType: string;
+    };
     assert.equal(`sha256:${stmt.subject[0]!.digest.sha256}`, f.index.platforms[2]!.digest);
 
     const key = createPublicKey(f.publicKeyPem);
-    assert.deepEqual(f.cosign.map((c) => [c.kind, c.covers]), [
-      ['sig', f.index.digest], ['att', f.index.digest], ['sig', f.index.platforms[1]!.digest], ['att', f.index.platforms[1]!.digest], ['sbom', f.index.digest]]);
+    assert.deepEqual(
+      f.cosign.map((c) => [c.kind, c.covers]),
+      [
+        ['sig', f.index.digest],
+        ['att', f.index.digest],
+        ['sig', f.index.platforms[1]!.digest],
+        ['att', f.index.platforms[1]!.digest],
+        ['sbom', f.index.digest],
+      ],
+    );
     for (const c of f.cosign) {
       const m = await fetchManifest(reg, repo, c.tag);
       assert.equal(sha256Digest(m.bytes), c.digest);
       const layer = (JSON.parse(m.bytes.toString('utf8')) as { layers: { digest: string; annotations?: Record<string, string> }[] }).layers[0]!;
       const blob = await fetchBlob(reg, repo, layer.digest);
       if (c.kind === 'sig') {
-        const payload = JSON.parse(blob.toString('utf8')) as { critical: { image: { 'docker-manifest-digest': string }; identity: { 'docker-reference': string } } };
+        const payload = JSON.parse(blob.toString('utf8')) as {
+          critical: { image: { 'docker-manifest-digest': string }; identity: { 'docker-reference': string } };
+        };
         assert.equal(payload.critical.image['docker-manifest-digest'], c.covers);
         assert.equal(payload.critical.identity['docker-reference'], `${reg.host}/${repo}`);
         assert.equal(verify('sha256', blob, key, Buffer.from(layer.annotations!['dev.cosignproject.cosign/signature']!, 'base64')), true);
@@ -252,12 +337,21 @@ test('fixture generator: index, BuildKit attestations, cosign tags and referrers
       }
     }
 
-    assert.deepEqual(f.referrers.map((r) => [r.tag, r.covers]), [
-      [`sha256-${f.index.digest.slice(7)}`, f.index.digest], [`sha256-${f.index.platforms[0]!.digest.slice(7)}`, f.index.platforms[0]!.digest]]);
+    assert.deepEqual(
+      f.referrers.map((r) => [r.tag, r.covers]),
+      [
+        [`sha256-${f.index.digest.slice(7)}`, f.index.digest],
+        [`sha256-${f.index.platforms[0]!.digest.slice(7)}`, f.index.platforms[0]!.digest],
+      ],
+    );
     const tagIndex = await fetchManifest(reg, repo, f.referrers[0]!.tag);
-    const listed = (JSON.parse(tagIndex.bytes.toString('utf8')) as { manifests: { digest: string; artifactType: string; annotations: Record<string, string> }[] }).manifests;
-    assert.deepEqual(listed.map((d) => [d.digest, d.artifactType, d.annotations['dev.sigstore.bundle.predicateType']]),
-      f.referrers[0]!.referrers.map((r) => [r.digest, 'application/vnd.dev.sigstore.bundle.v0.3+json', r.predicateType]));
+    const listed = (
+      JSON.parse(tagIndex.bytes.toString('utf8')) as { manifests: { digest: string; artifactType: string; annotations: Record<string, string> }[] }
+    ).manifests;
+    assert.deepEqual(
+      listed.map((d) => [d.digest, d.artifactType, d.annotations['dev.sigstore.bundle.predicateType']]),
+      f.referrers[0]!.referrers.map((r) => [r.digest, 'application/vnd.dev.sigstore.bundle.v0.3+json', r.predicateType]),
+    );
     const referrer = JSON.parse((await fetchManifest(reg, repo, listed[0]!.digest)).bytes.toString('utf8')) as { subject: { digest: string } };
     assert.equal(referrer.subject.digest, f.index.digest);
     // This registry has no referrers API: clients must use the tag schema above.
@@ -290,8 +384,12 @@ test('storage seeding serves the real slsa-github-generator v1.8.0 cosign layout
     const anon = await startRegistry({ storageDir });
     const locked = await startRegistry({ storageDir, auth: 'htpasswd' });
     try {
-      for (const [ref, digest] of [['v1.8.0', image], [seeded.attTag!, seeded.attDigest!], [image, image],
-        ['sha256:5c323fdfbf3cbe9d5cc4580f2dcc34a43fdbcf46c25784d68c25fe6909055060', 'sha256:5c323fdfbf3cbe9d5cc4580f2dcc34a43fdbcf46c25784d68c25fe6909055060']] as const) {
+      for (const [ref, digest] of [
+        ['v1.8.0', image],
+        [seeded.attTag!, seeded.attDigest!],
+        [image, image],
+        ['sha256:5c323fdfbf3cbe9d5cc4580f2dcc34a43fdbcf46c25784d68c25fe6909055060', 'sha256:5c323fdfbf3cbe9d5cc4580f2dcc34a43fdbcf46c25784d68c25fe6909055060'],
+      ] as const) {
         const m = await fetchManifest(anon, repo, ref);
         assert.equal(m.status, 200, ref);
         assert.deepEqual(m.bytes, file(digest));

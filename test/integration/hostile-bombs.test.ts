@@ -54,19 +54,33 @@ describe('hostile content: gzip and JSON bombs', () => {
     const path = `/v2/${repo}/manifests/${amd64.digest}`;
     h.proxy.inject({ path, method: 'GET', fault: attack('gzip bomb', serveBytes(BOMB, { 'content-type': MANIFEST_TYPE, 'content-encoding': 'gzip' })) });
     const g = await walk(h, h.client(), ref());
-    assert.deepEqual(g.problems.map((p) => [p.at, p.code]), [[amd64.digest, 'DIGEST_MISMATCH']]);
+    assert.deepEqual(
+      g.problems.map((p) => [p.at, p.code]),
+      [[amd64.digest, 'DIGEST_MISMATCH']],
+    );
     assert.ok(g.problems[0]!.message.includes(`does not match its digest ${amd64.digest} (computed ${sha256(BOMB)})`), g.problems[0]!.message);
-    assert.deepEqual(h.proxy.requestsTo(path).map((r) => [r.status, r.bytesSent, r.aborted]), [[200, BOMB.length, false]]);
+    assert.deepEqual(
+      h.proxy.requestsTo(path).map((r) => [r.status, r.bytesSent, r.aborted]),
+      [[200, BOMB.length, false]],
+    );
   });
 
   test('gzip bomb as the index by tag (no digest header to check against): NOT_A_MANIFEST "not valid JSON" for the digest of the gzipped bytes', async () => {
-    h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('gzip bomb', serveBytes(BOMB, { 'content-type': INDEX_TYPE, 'content-encoding': 'gzip' })) });
+    h.proxy.inject({
+      path: indexPath,
+      method: 'GET',
+      fault: attack('gzip bomb', serveBytes(BOMB, { 'content-type': INDEX_TYPE, 'content-encoding': 'gzip' })),
+    });
     const e = await rejectsWith(walk(h, h.client(), ref()), 'NOT_A_MANIFEST');
     assert.equal(e.message, `Manifest ${sha256(BOMB)} is not valid JSON, so it is no image manifest or index.`);
   });
 
   test('gzip bomb larger on the wire than manifestBytes (16 KiB): TOO_LARGE from its Content-Length, refused unread', async () => {
-    h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('gzip bomb', serveBytes(BOMB, { 'content-type': INDEX_TYPE, 'content-encoding': 'gzip' })) });
+    h.proxy.inject({
+      path: indexPath,
+      method: 'GET',
+      fault: attack('gzip bomb', serveBytes(BOMB, { 'content-type': INDEX_TYPE, 'content-encoding': 'gzip' })),
+    });
     const e = await rejectsWith(walk(h, h.client({ manifestBytes: 16 * 1024 }), ref()), 'TOO_LARGE');
     assert.deepEqual([e.details.limit, e.details.seen], [16 * 1024, BOMB.length]);
   });
@@ -105,22 +119,41 @@ describe('hostile content: gzip and JSON bombs', () => {
     h.proxy.inject({ path: tagsPath, method: 'GET', fault: attack('tag list bomb', serveBytes(body, { 'content-type': 'application/json' })) });
     const { ms, value: g } = await timed(walk(h, h.client(), ref()));
     assert.deepEqual([g?.digest, g?.platforms.length, g?.problems], [index.digest, 2, []]);
-    assert.deepEqual(h.proxy.requestsTo(tagsPath).map((r) => [r.status, r.bytesSent]), [[200, body.length]]);
-    assert.equal(h.proxy.requestsTo(/\/manifests\/sha256-[0-9a-f]{64}(\.sig|\.att|\.sbom)?$/).length, 3 * 4, 'without the tag list, the 3 cosign tags and the referrers tag of each of 3 digests are asked for');
+    assert.deepEqual(
+      h.proxy.requestsTo(tagsPath).map((r) => [r.status, r.bytesSent]),
+      [[200, body.length]],
+    );
+    assert.equal(
+      h.proxy.requestsTo(/\/manifests\/sha256-[0-9a-f]{64}(\.sig|\.att|\.sbom)?$/).length,
+      3 * 4,
+      'without the tag list, the 3 cosign tags and the referrers tag of each of 3 digests are asked for',
+    );
     assert.ok(ms < 3_000, `${Math.round(ms)} ms`);
   });
 
   test(`deeply nested platform manifest (${DEEP.toLocaleString('en')} levels in an unknown field): PROTOCOL problem at that platform; the other platform read`, async () => {
     const amd64 = index.platforms[0]!;
-    const doc = (await h.reg.dispatcher.request({ origin: h.reg.url, path: `/v2/${repo}/manifests/${amd64.digest}`, method: 'GET', headers: { accept: MANIFEST_TYPE } }).then((r) => r.body.text()));
+    const doc = await h.reg.dispatcher
+      .request({ origin: h.reg.url, path: `/v2/${repo}/manifests/${amd64.digest}`, method: 'GET', headers: { accept: MANIFEST_TYPE } })
+      .then((r) => r.body.text());
     const body = Buffer.from(`${doc.slice(0, -1)},"hostile":${nestedArrays(DEEP)}}`);
     const digest = sha256(body);
-    const lied = Buffer.from(index.bytes.toString('utf8').replace(`"digest":"${amd64.digest}","size":${amd64.size}`, `"digest":"${digest}","size":${body.length}`));
+    const lied = Buffer.from(
+      index.bytes.toString('utf8').replace(`"digest":"${amd64.digest}","size":${amd64.size}`, `"digest":"${digest}","size":${body.length}`),
+    );
     h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('index naming a deep manifest', serveBytes(lied, { 'content-type': INDEX_TYPE })) });
     h.proxy.inject({ path: `/v2/${repo}/manifests/${digest}`, method: 'GET', fault: attack('deep manifest', serveBytes(body)) });
     const g = await walk(h, h.client(), ref());
-    assert.deepEqual(g.problems, [{ at: digest, code: 'PROTOCOL', message: `Manifest ${digest} nests deeper than 64 levels; real ones are flat, so it was refused unparsed.` }]);
-    assert.deepEqual(g.platforms.map((p) => [p.digest, p.imageSize !== undefined]), [[digest, false], [index.platforms[1]!.digest, true]]);
+    assert.deepEqual(g.problems, [
+      { at: digest, code: 'PROTOCOL', message: `Manifest ${digest} nests deeper than 64 levels; real ones are flat, so it was refused unparsed.` },
+    ]);
+    assert.deepEqual(
+      g.platforms.map((p) => [p.digest, p.imageSize !== undefined]),
+      [
+        [digest, false],
+        [index.platforms[1]!.digest, true],
+      ],
+    );
   });
 });
 
@@ -165,12 +198,17 @@ describe('hostile content: deeply nested signature payloads and attestations, si
 
   const critical = (image: string): string => `{"identity":{"docker-reference":"${repo}"},"image":${image},"type":"cosign container image signature"}`;
   /** SLSA v1 in shape, with the nesting where a reader of the source would look. */
-  const deepProvenance = (): string => `{"buildDefinition":{"buildType":"https://hostile.example/build","externalParameters":{"workflow":${nestedArrays(DEEP)}}},"runDetails":{"builder":{"id":"https://hostile.example/builder"}}}`;
-  const statement = (predicate: string): string => `{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"${SLSA_PROVENANCE_V1}","subject":[{"name":"${repo}","digest":{"sha256":"<HEX>"}}],"predicate":${predicate}}`;
+  const deepProvenance = (): string =>
+    `{"buildDefinition":{"buildType":"https://hostile.example/build","externalParameters":{"workflow":${nestedArrays(DEEP)}}},"runDetails":{"builder":{"id":"https://hostile.example/builder"}}}`;
+  const statement = (predicate: string): string =>
+    `{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"${SLSA_PROVENANCE_V1}","subject":[{"name":"${repo}","digest":{"sha256":"<HEX>"}}],"predicate":${predicate}}`;
 
   test(`simple-signing payload with ${DEEP.toLocaleString('en')} levels in "optional": verified (optional is free-form), no crash`, async () => {
     const v = await verifyWith('optional', `{"critical":${critical('{"docker-manifest-digest":"<DIGEST>"}')},"optional":${nestedArrays(DEEP)}}`, undefined);
-    assert.deepEqual(v.artifacts.map((a) => [a.kind, a.state]), [['signature', 'verified']]);
+    assert.deepEqual(
+      v.artifacts.map((a) => [a.kind, a.state]),
+      [['signature', 'verified']],
+    );
     assert.equal(v.verdict.state, 'verified');
   });
 
@@ -178,7 +216,10 @@ describe('hostile content: deeply nested signature payloads and attestations, si
     const v = await verifyWith('critical', `{"critical":${critical(nestedArrays(DEEP))},"optional":null}`, undefined);
     const a = v.artifacts[0]!;
     assert.deepEqual([a.kind, a.state], ['signature', 'failed']);
-    assert.deepEqual(a.checks.filter((c) => c.status === 'fail').map((c) => c.code), ['CLAIMS']);
+    assert.deepEqual(
+      a.checks.filter((c) => c.status === 'fail').map((c) => c.code),
+      ['CLAIMS'],
+    );
     assert.equal(v.verdict.verified, false);
   });
 
@@ -186,7 +227,10 @@ describe('hostile content: deeply nested signature payloads and attestations, si
     const v = await verifyWith('predicate', undefined, statement(deepProvenance()));
     const a = v.artifacts.find((x) => x.format === 'cosign-tag')!;
     assert.deepEqual([a.kind, a.predicateType, a.state], ['attestation', SLSA_PROVENANCE_V1, 'verified']);
-    assert.deepEqual(a.checks.filter((c) => c.status === 'fail'), []);
+    assert.deepEqual(
+      a.checks.filter((c) => c.status === 'fail'),
+      [],
+    );
     assert.equal(v.verdict.state, 'unsigned', 'an attestation is not a signature');
   });
 
@@ -195,7 +239,18 @@ describe('hostile content: deeply nested signature payloads and attestations, si
     const a = v.artifacts.find((x) => x.format === 'cosign-tag')!;
     assert.deepEqual([a.kind, a.state, a.verified], ['attestation', 'failed', false]);
     // The required expectation is not met (the walk of the predicate found no source), so the attestation fails.
-    assert.deepEqual(a.checks.filter((c) => c.code.startsWith('SLSA_')).map((c) => [c.code, c.status]), [['SLSA_FORMAT', 'pass'], ['SLSA_BUILDER', 'info'], ['SLSA_BUILD_TYPE', 'warn'], ['SLSA_SOURCE_REPOSITORY', 'warn']]);
-    assert.equal(a.checks.find((c) => c.code === 'SLSA_SOURCE_REPOSITORY')!.message, 'The provenance does not record the source repository; expected https://github.com/hostile/app.');
+    assert.deepEqual(
+      a.checks.filter((c) => c.code.startsWith('SLSA_')).map((c) => [c.code, c.status]),
+      [
+        ['SLSA_FORMAT', 'pass'],
+        ['SLSA_BUILDER', 'info'],
+        ['SLSA_BUILD_TYPE', 'warn'],
+        ['SLSA_SOURCE_REPOSITORY', 'warn'],
+      ],
+    );
+    assert.equal(
+      a.checks.find((c) => c.code === 'SLSA_SOURCE_REPOSITORY')!.message,
+      'The provenance does not record the source repository; expected https://github.com/hostile/app.',
+    );
   });
 });

@@ -43,7 +43,14 @@ describe('hostile cancellation: every stage, against a registry that never answe
   before(async () => {
     h = await startHostileRegistry({ registry: { auth: 'token' }, realmProxy: true, proxy: { otherHost: null } });
     realm = h.realm!;
-    fx = await pushReleaseFixture(h.reg, repo, { tag: TAG, platforms: ['linux/amd64', 'linux/arm64'], cosignFor: ['index'], referrersFor: ['index'], dockerListTag: null, singleArchTag: null });
+    fx = await pushReleaseFixture(h.reg, repo, {
+      tag: TAG,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      cosignFor: ['index'],
+      referrersFor: ['index'],
+      dockerListTag: null,
+      singleArchTag: null,
+    });
     const first = fx.referrers[0]!.referrers[0]!;
     await pushSigstoreReferrers(h.reg, repo, first, { publicKeyPem: '', keyHint: '', sign: () => '' }, fx.reference);
     referrer = first.digest;
@@ -65,16 +72,29 @@ describe('hostile cancellation: every stage, against a registry that never answe
    * request for it arrives. Asserts ABORTED within PROMPT_MS, every connection closed once the
    * client is closed, and nothing left in the process; returns the stalled request's record.
    */
-  async function cancelWhileStalled(proxy: FaultProxy, path: string | RegExp, work: (client: RegistryClient, signal: AbortSignal) => Promise<unknown>): Promise<ProxyRecord> {
+  async function cancelWhileStalled(
+    proxy: FaultProxy,
+    path: string | RegExp,
+    work: (client: RegistryClient, signal: AbortSignal) => Promise<unknown>,
+  ): Promise<ProxyRecord> {
     await quiet();
     const baseline = activeResources();
     const gate = silence();
     proxy.inject({ path, method: 'GET', fault: attack('never answer', gate.answer) });
     const client = h.client({}, { credentials: credentials() });
     const controller = new AbortController();
-    const outcome = work(client, controller.signal).then(() => undefined, (e: unknown) => e);
+    const outcome = work(client, controller.signal).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const giveUp = new AbortController();
-    const stalled = await Promise.race([gate.arrived, delay(5_000, undefined, { signal: giveUp.signal }).then(() => undefined, () => undefined)]);
+    const stalled = await Promise.race([
+      gate.arrived,
+      delay(5_000, undefined, { signal: giveUp.signal }).then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]);
     giveUp.abort();
     assert.ok(stalled, `no request for ${String(path)} arrived`);
     const at = performance.now();
@@ -143,9 +163,15 @@ describe('hostile cancellation: every stage, against a registry that never answe
       const source = client.source(h.proxy.host);
       const [amd64, arm64] = fx.index.platforms;
       const first = new AbortController();
-      const a = source.getManifest(repo, amd64!.digest, { signal: first.signal }).then(() => undefined, (e: unknown) => e);
+      const a = source.getManifest(repo, amd64!.digest, { signal: first.signal }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       await gate.arrived;
-      const b = source.getManifest(repo, arm64!.digest, { signal: new AbortController().signal }).then((m) => m, (e: unknown) => e);
+      const b = source.getManifest(repo, arm64!.digest, { signal: new AbortController().signal }).then(
+        (m) => m,
+        (e: unknown) => e,
+      );
       // The 401 is handled in microtasks after its exchange ends: one macrotask later, b waits on the token too.
       await until(() => exchanges.some((x) => x.url.endsWith(arm64!.digest) && x.status === 401));
       await new Promise((resolve) => setImmediate(resolve));
@@ -174,8 +200,14 @@ describe('hostile cancellation: every stage, against a registry that never answe
       const gate = hold();
       h.proxy.inject({ path, method: 'GET', fault: attack('hold until released', gate.answer) });
       const first = new AbortController();
-      const a = source.getManifest(repo, amd64.digest, { signal: first.signal }).then(() => undefined, (e: unknown) => e);
-      const b = source.getManifest(repo, amd64.digest, { signal: new AbortController().signal }).then((m) => m, (e: unknown) => e);
+      const a = source.getManifest(repo, amd64.digest, { signal: first.signal }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const b = source.getManifest(repo, amd64.digest, { signal: new AbortController().signal }).then(
+        (m) => m,
+        (e: unknown) => e,
+      );
       await gate.arrived;
       first.abort();
       const e = await a;
@@ -184,7 +216,11 @@ describe('hostile cancellation: every stage, against a registry that never answe
       const m = await b;
       assert.ok(!(m instanceof Error), `the other caller failed: ${m instanceof Error ? m.message : ''}`);
       assert.equal((m as FetchedManifest).digest, amd64.digest);
-      assert.deepEqual(h.proxy.requestsTo(path).map((r) => [r.status, r.aborted]), [[200, false]], 'one request, shared, answered whole');
+      assert.deepEqual(
+        h.proxy.requestsTo(path).map((r) => [r.status, r.aborted]),
+        [[200, false]],
+        'one request, shared, answered whole',
+      );
     } finally {
       await client.close();
       await quiet();
@@ -194,6 +230,10 @@ describe('hostile cancellation: every stage, against a registry that never answe
   test('cancelled during the token request (realm on another host): ABORTED promptly, nothing left behind', async () => {
     const r = await cancelWhileStalled(realm, '/token', graphOf);
     assert.equal(r.authScheme, 'Basic', 'the token request carried the credentials to the realm');
-    assert.deepEqual(h.proxy.requests.filter((x) => x.authorization), [], 'no registry request went out with a token');
+    assert.deepEqual(
+      h.proxy.requests.filter((x) => x.authorization),
+      [],
+      'no registry request went out with a token',
+    );
   });
 });

@@ -81,15 +81,24 @@ describe('hostile content: bytes that are not what their digest says', () => {
     const v = await verify(cosign);
     const a = v.result.artifacts.find((x) => x.digest === sig.layerDigest)!;
     assert.deepEqual([a.state, a.verified], ['not-checked', false]);
-    assert.deepEqual(a.checks.map((c) => [c.code, c.status]), [['READ', 'warn']]);
-    assert.match(a.checks[0]!.message, new RegExp(`content does not match its digest ${sig.layerDigest} \\(computed sha256:[0-9a-f]{64}\\).*\\[DIGEST_MISMATCH\\]\\.$`));
+    assert.deepEqual(
+      a.checks.map((c) => [c.code, c.status]),
+      [['READ', 'warn']],
+    );
+    assert.match(
+      a.checks[0]!.message,
+      new RegExp(`content does not match its digest ${sig.layerDigest} \\(computed sha256:[0-9a-f]{64}\\).*\\[DIGEST_MISMATCH\\]\\.$`),
+    );
     assert.deepEqual([v.result.verdict.state, v.result.verdict.verified], ['not-checked', false]);
     assert.deepEqual(h.proxy.statuses(path), [200], 'read once: a digest mismatch is not retried');
   });
 
   test('control: untouched, both referrers verify (cosign v3 sign bundle, SLSA provenance) and the image is verified', async () => {
     const v = await verify(referrers);
-    assert.deepEqual(referrers.signatures.map((s) => stateOf(v, s.manifestDigest)), ['verified', 'verified']);
+    assert.deepEqual(
+      referrers.signatures.map((s) => stateOf(v, s.manifestDigest)),
+      ['verified', 'verified'],
+    );
     assert.equal(v.result.verdict.state, 'verified');
   });
 
@@ -109,22 +118,42 @@ describe('hostile content: bytes that are not what their digest says', () => {
   test('referrer manifest X served with the bytes of another valid referrer Y of the same subject: DIGEST_MISMATCH, X not-checked; Y verifies on its own', async () => {
     const [sign, provenance] = referrers.signatures;
     const x = `/v2/${referrers.repo}/manifests/${sign!.manifestDigest}`;
-    h.proxy.inject({ path: x, method: 'GET', fault: attack('bytes of another referrer', bytesOf(`/v2/${referrers.repo}/manifests/${provenance!.manifestDigest}`)) });
+    h.proxy.inject({
+      path: x,
+      method: 'GET',
+      fault: attack('bytes of another referrer', bytesOf(`/v2/${referrers.repo}/manifests/${provenance!.manifestDigest}`)),
+    });
     const v = await verify(referrers);
     const a = v.result.artifacts.find((r) => r.digest === sign!.manifestDigest)!;
     assert.equal(a.state, 'not-checked');
-    assert.ok(a.checks[0]!.message.includes(`does not match its digest ${sign!.manifestDigest} (computed ${provenance!.manifestDigest})`), a.checks[0]!.message);
+    assert.ok(
+      a.checks[0]!.message.includes(`does not match its digest ${sign!.manifestDigest} (computed ${provenance!.manifestDigest})`),
+      a.checks[0]!.message,
+    );
     assert.equal(stateOf(v, provenance!.manifestDigest), 'verified');
     assert.equal(v.result.verdict.verified, false);
   });
 
   test('index entry X served with the bytes of platform Y: DIGEST_MISMATCH problem at X naming both; Y unaffected', async () => {
     const [amd64, arm64] = cosign.index.platforms;
-    h.proxy.inject({ path: `/v2/${cosign.repo}/manifests/${amd64!.digest}`, method: 'GET', fault: attack('bytes of another platform', bytesOf(`/v2/${cosign.repo}/manifests/${arm64!.digest}`)) });
+    h.proxy.inject({
+      path: `/v2/${cosign.repo}/manifests/${amd64!.digest}`,
+      method: 'GET',
+      fault: attack('bytes of another platform', bytesOf(`/v2/${cosign.repo}/manifests/${arm64!.digest}`)),
+    });
     const g = await walk(h, h.client(), ref(cosign));
-    assert.deepEqual(g.problems.map((p) => [p.at, p.code]), [[amd64!.digest, 'DIGEST_MISMATCH']]);
+    assert.deepEqual(
+      g.problems.map((p) => [p.at, p.code]),
+      [[amd64!.digest, 'DIGEST_MISMATCH']],
+    );
     assert.ok(g.problems[0]!.message.includes(`does not match its digest ${amd64!.digest} (computed ${arm64!.digest})`), g.problems[0]!.message);
-    assert.deepEqual(g.platforms.map((p) => [p.digest, typeof p.imageSize]), [[amd64!.digest, 'undefined'], [arm64!.digest, 'number']]);
+    assert.deepEqual(
+      g.platforms.map((p) => [p.digest, typeof p.imageSize]),
+      [
+        [amd64!.digest, 'undefined'],
+        [arm64!.digest, 'number'],
+      ],
+    );
   });
 
   test('manifest by tag whose Docker-Content-Digest claims another digest: DIGEST_MISMATCH naming both, nothing used', async () => {
@@ -132,7 +161,10 @@ describe('hostile content: bytes that are not what their digest says', () => {
     const claimed = cosign.index.platforms[0]!.digest;
     h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('digest header that lies', bytesOf(indexPath, claimed)) });
     const e = await rejectsWith(walk(h, h.client(), ref(cosign)), 'DIGEST_MISMATCH');
-    assert.equal(e.message, `Manifest ${cosign.repo}:${TAG} from ${h.proxy.host}: the registry says its digest is ${claimed}, but the bytes it sent hash to ${cosign.index.digest}. Nothing from it was used.`);
+    assert.equal(
+      e.message,
+      `Manifest ${cosign.repo}:${TAG} from ${h.proxy.host}: the registry says its digest is ${claimed}, but the bytes it sent hash to ${cosign.index.digest}. Nothing from it was used.`,
+    );
     assert.deepEqual(h.proxy.statuses(indexPath), [200]);
   });
 
@@ -142,9 +174,22 @@ describe('hostile content: bytes that are not what their digest says', () => {
     const actual = lied.size;
     lied.size += 1;
     const bytes = Buffer.from(JSON.stringify(doc));
-    h.proxy.inject({ path: `/v2/${cosign.repo}/manifests/${TAG}`, method: 'GET', fault: attack('index with a wrong size', serveBytes(bytes, { 'content-type': INDEX_TYPE })) });
+    h.proxy.inject({
+      path: `/v2/${cosign.repo}/manifests/${TAG}`,
+      method: 'GET',
+      fault: attack('index with a wrong size', serveBytes(bytes, { 'content-type': INDEX_TYPE })),
+    });
     const g = await walk(h, h.client(), ref(cosign));
     assert.equal(g.digest, sha256(bytes));
-    assert.deepEqual(g.problems.map((p) => [p.at, p.code, p.message]), [[lied.digest, 'SIZE_MISMATCH', `The index says ${lied.digest} is ${actual + 1} bytes; it is ${actual}. A runtime checking sizes refuses it, so it was not examined.`]]);
+    assert.deepEqual(
+      g.problems.map((p) => [p.at, p.code, p.message]),
+      [
+        [
+          lied.digest,
+          'SIZE_MISMATCH',
+          `The index says ${lied.digest} is ${actual + 1} bytes; it is ${actual}. A runtime checking sizes refuses it, so it was not examined.`,
+        ],
+      ],
+    );
   });
 });

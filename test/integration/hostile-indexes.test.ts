@@ -26,7 +26,12 @@ const REPO = 'victim/app';
 const INDEX = 'application/vnd.oci.image.index.v1+json';
 
 interface VerifyJson {
-  verdict: { state: string; verified: boolean; digests: Array<{ digest: string; target: string; state: string; unexamined?: { code: string } }>; checks: Array<{ code: string; status: string; message: string }> };
+  verdict: {
+    state: string;
+    verified: boolean;
+    digests: Array<{ digest: string; target: string; state: string; unexamined?: { code: string } }>;
+    checks: Array<{ code: string; status: string; message: string }>;
+  };
   graph?: unknown;
 }
 
@@ -42,14 +47,26 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
   const victimAmd = () => victim.platforms.find((p) => p.key === 'linux/amd64')!;
   const victimArm = () => victim.platforms.find((p) => p.key === 'linux/arm64')!;
   const evilAmd = () => evil.platforms.find((p) => p.key === 'linux/amd64')!;
-  const desc = (d: Descriptor, platform?: Record<string, string>, extra: Record<string, unknown> = {}): Record<string, unknown> =>
-    ({ mediaType: d.mediaType, digest: d.digest, size: d.size, ...(platform ? { platform } : {}), ...extra });
+  const desc = (d: Descriptor, platform?: Record<string, string>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    mediaType: d.mediaType,
+    digest: d.digest,
+    size: d.size,
+    ...(platform ? { platform } : {}),
+    ...extra,
+  });
   const amd64 = { architecture: 'amd64', os: 'linux' };
   const arm64 = { architecture: 'arm64', os: 'linux' };
 
   /** Lays `json` into the registry under `tag`, as bytes exactly as written. */
   const lay = (tag: string, json: string): string => seedManifest(reg.storageDir, REPO, Buffer.from(json), [tag]);
-  const index = (manifests: OrderedValue): string => writeJson(obj([['schemaVersion', 2], ['mediaType', INDEX], ['manifests', manifests]]));
+  const index = (manifests: OrderedValue): string =>
+    writeJson(
+      obj([
+        ['schemaVersion', 2],
+        ['mediaType', INDEX],
+        ['manifests', manifests],
+      ]),
+    );
   const verify = async (tag: string, extra: string[] = []) => {
     const r = await cli(['verify', `${reg.host}/${REPO}:${tag}`, '--key', keyFile, '--insecure-ignore-tlog', '--json', ...extra]);
     return { ...r, json: r.code === 2 ? undefined : (JSON.parse(r.stdout) as VerifyJson) };
@@ -75,7 +92,7 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
   });
   after(() => reg?.stop());
 
-  test('the victim\'s own index verifies, and skopeo pulls its signed platforms: the set-up can pass', async () => {
+  test("the victim's own index verifies, and skopeo pulls its signed platforms: the set-up can pass", async () => {
     const r = await verify('v1');
     assert.equal(r.code, 0, r.stdout);
     assert.equal(r.json?.verdict.state, 'verified');
@@ -89,19 +106,62 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
     const signedList = (): OrderedValue => [fromPlain(desc(victimAmd(), amd64)), fromPlain(desc(victimArm(), arm64))];
     const evilList = (): OrderedValue => [fromPlain(desc(evilAmd(), amd64))];
     const cases: Array<[string, () => string]> = [
-      ['"manifests" then "Manifests"', () => writeJson(obj([['schemaVersion', 2], ['mediaType', INDEX], ['manifests', signedList()], ['Manifests', evilList()]]))],
-      ['"manifests" then "manifeſts" (U+017F folds to s)', () => writeJson(obj([['schemaVersion', 2], ['mediaType', INDEX], ['manifests', signedList()], ['manifeſts', evilList()]]))],
-      ['"manifests" twice', () => writeJson(obj([['schemaVersion', 2], ['mediaType', INDEX], ['manifests', signedList()], ['manifests', evilList()]]))],
-      ['a descriptor with "digest" then "Digest"', () => index([
-        obj([['mediaType', MEDIA.ociManifest], ['digest', victimAmd().digest], ['size', victimAmd().size], ['Digest', evilAmd().digest], ['platform', fromPlain(amd64)]]),
-        fromPlain(desc(victimArm(), arm64)),
-      ])],
+      [
+        '"manifests" then "Manifests"',
+        () =>
+          writeJson(
+            obj([
+              ['schemaVersion', 2],
+              ['mediaType', INDEX],
+              ['manifests', signedList()],
+              ['Manifests', evilList()],
+            ]),
+          ),
+      ],
+      [
+        '"manifests" then "manifeſts" (U+017F folds to s)',
+        () =>
+          writeJson(
+            obj([
+              ['schemaVersion', 2],
+              ['mediaType', INDEX],
+              ['manifests', signedList()],
+              ['manifeſts', evilList()],
+            ]),
+          ),
+      ],
+      [
+        '"manifests" twice',
+        () =>
+          writeJson(
+            obj([
+              ['schemaVersion', 2],
+              ['mediaType', INDEX],
+              ['manifests', signedList()],
+              ['manifests', evilList()],
+            ]),
+          ),
+      ],
+      [
+        'a descriptor with "digest" then "Digest"',
+        () =>
+          index([
+            obj([
+              ['mediaType', MEDIA.ociManifest],
+              ['digest', victimAmd().digest],
+              ['size', victimAmd().size],
+              ['Digest', evilAmd().digest],
+              ['platform', fromPlain(amd64)],
+            ]),
+            fromPlain(desc(victimArm(), arm64)),
+          ]),
+      ],
     ];
     for (const [name, build] of cases) {
       test(name, async () => {
         const tag = `differential-${cases.findIndex(([n]) => n === name)}`;
         lay(tag, build());
-        assert.equal(await pulled(tag, 'linux/amd64'), evilAmd().digest, 'skopeo reads the attacker\'s entry');
+        assert.equal(await pulled(tag, 'linux/amd64'), evilAmd().digest, "skopeo reads the attacker's entry");
         const r = await verify(tag);
         assert.equal(r.code, 2, r.stdout);
         assert.match(r.stderr, /\[AMBIGUOUS_JSON\]/);
@@ -118,12 +178,18 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
     assert.equal(r.json!.verdict.verified, false);
     const pulledDigest = await pulled(tag, platform);
     const theirs = r.json!.verdict.digests.filter((d) => d.digest === pulledDigest);
-    if (!pulledDigest.startsWith('error')) assert.ok(theirs.length > 0 && theirs.every((d) => d.state !== 'verified'), `${pulledDigest} is pulled and must be uncovered: ${JSON.stringify(r.json!.verdict.digests)}`);
+    if (!pulledDigest.startsWith('error'))
+      assert.ok(
+        theirs.length > 0 && theirs.every((d) => d.state !== 'verified'),
+        `${pulledDigest} is pulled and must be uncovered: ${JSON.stringify(r.json!.verdict.digests)}`,
+      );
     return r.json!;
   };
 
   test('an annotation cannot hide a real platform: linux/amd64 annotated as an attestation is pulled, and must be covered', async () => {
-    const hidden = desc(evilAmd(), amd64, { annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': victimAmd().digest } });
+    const hidden = desc(evilAmd(), amd64, {
+      annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': victimAmd().digest },
+    });
     lay('annotation-amd64', index([fromPlain(hidden), fromPlain(desc(victimAmd(), amd64)), fromPlain(desc(victimArm(), arm64))]));
     assert.equal(await pulled('annotation-amd64', 'linux/amd64'), evilAmd().digest);
     const v = await refusedEntry('annotation-amd64', 'linux/amd64');
@@ -131,7 +197,11 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
   });
 
   test('an annotation cannot hide an extra platform (linux/riscv64)', async () => {
-    const extra = desc(evilAmd(), { architecture: 'riscv64', os: 'linux' }, { annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': victimAmd().digest } });
+    const extra = desc(
+      evilAmd(),
+      { architecture: 'riscv64', os: 'linux' },
+      { annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': victimAmd().digest } },
+    );
     lay('annotation-riscv64', index([fromPlain(desc(victimAmd(), amd64)), fromPlain(desc(victimArm(), arm64)), fromPlain(extra)]));
     assert.equal(await pulled('annotation-riscv64', 'linux/riscv64'), evilAmd().digest);
     const v = await refusedEntry('annotation-riscv64', 'linux/riscv64');
@@ -155,11 +225,17 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
     const v = r.json!;
     assert.equal(v.verdict.state, 'failed');
     // Its config says linux/amd64: that is the platform containerd would match it as.
-    assert.deepEqual(v.verdict.digests.filter((d) => d.digest === evilAmd().digest).map((d) => [d.target, d.state]), [['linux/amd64', 'unsigned']]);
+    assert.deepEqual(
+      v.verdict.digests.filter((d) => d.digest === evilAmd().digest).map((d) => [d.target, d.state]),
+      [['linux/amd64', 'unsigned']],
+    );
   });
 
-  test('an unknown/unknown entry without BuildKit\'s annotation is an image entry', async () => {
-    lay('unknown-unknown', index([fromPlain(desc(victimAmd(), amd64)), fromPlain(desc(victimArm(), arm64)), fromPlain(desc(evilAmd(), { architecture: 'unknown', os: 'unknown' }))]));
+  test("an unknown/unknown entry without BuildKit's annotation is an image entry", async () => {
+    lay(
+      'unknown-unknown',
+      index([fromPlain(desc(victimAmd(), amd64)), fromPlain(desc(victimArm(), arm64)), fromPlain(desc(evilAmd(), { architecture: 'unknown', os: 'unknown' }))]),
+    );
     assert.equal(await pulled('unknown-unknown', 'unknown/unknown'), evilAmd().digest);
     await refusedEntry('unknown-unknown', 'unknown/unknown');
   });
@@ -171,15 +247,31 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
     const r = await verify('truncated');
     assert.equal(r.code, 1);
     assert.equal(r.json!.verdict.state, 'not-checked');
-    assert.ok(r.json!.verdict.checks.some((c) => c.code === 'COVERAGE' && c.status === 'warn' && /1 of them were not examined \(cap: 128 platform manifests per image\)\. No verified signature covers the index/.test(c.message)), JSON.stringify(r.json!.verdict.checks));
+    assert.ok(
+      r.json!.verdict.checks.some(
+        (c) =>
+          c.code === 'COVERAGE' &&
+          c.status === 'warn' &&
+          /1 of them were not examined \(cap: 128 platform manifests per image\)\. No verified signature covers the index/.test(c.message),
+      ),
+      JSON.stringify(r.json!.verdict.checks),
+    );
   });
 
   test('a nested signed index is walked: its platforms are covered through it, and an unsigned sibling is not', async () => {
     lay('nested-only', index([fromPlain(desc({ mediaType: INDEX, digest: victim.digest, size: victim.size }))]));
     const ok = await verify('nested-only');
     assert.equal(ok.code, 0, ok.stdout);
-    assert.deepEqual(ok.json!.verdict.digests.filter((d) => d.target !== 'index').map((d) => [d.target, d.digest, d.state]).sort(),
-      [['linux/amd64', victimAmd().digest, 'verified'], ['linux/arm64', victimArm().digest, 'verified']]);
+    assert.deepEqual(
+      ok
+        .json!.verdict.digests.filter((d) => d.target !== 'index')
+        .map((d) => [d.target, d.digest, d.state])
+        .sort(),
+      [
+        ['linux/amd64', victimAmd().digest, 'verified'],
+        ['linux/arm64', victimArm().digest, 'verified'],
+      ],
+    );
     lay('nested-and-evil', index([fromPlain(desc({ mediaType: INDEX, digest: victim.digest, size: victim.size }, amd64)), fromPlain(desc(evilAmd(), arm64))]));
     assert.equal(await pulled('nested-and-evil', 'linux/arm64'), evilAmd().digest);
     await refusedEntry('nested-and-evil', 'linux/arm64');
@@ -199,23 +291,47 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
     const fileDesc = { mediaType: 'application/octet-stream', digest: fileDigest, size: file.length };
     // The victim's workflow signed the file (sign-blob: a message signature), pushed as a referrer
     // with the tag schema, and attested it (a cosign .att whose statement names the file).
-    const bundle = Buffer.from(JSON.stringify({
-      mediaType: MEDIA.sigstoreBundle,
-      verificationMaterial: { publicKey: { hint: signer.keyHint }, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } },
-      messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: Buffer.from(fileDigest.slice(7), 'hex').toString('base64') }, signature: signer.sign(file) },
-    }));
+    const bundle = Buffer.from(
+      JSON.stringify({
+        mediaType: MEDIA.sigstoreBundle,
+        verificationMaterial: { publicKey: { hint: signer.keyHint }, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } },
+        messageSignature: {
+          messageDigest: { algorithm: 'SHA2_256', digest: Buffer.from(fileDigest.slice(7), 'hex').toString('base64') },
+          signature: signer.sign(file),
+        },
+      }),
+    );
     const empty = await pushBlob(reg, REPO, Buffer.from('{}'));
     const layer = await pushBlob(reg, REPO, bundle);
     const annotations = { 'dev.sigstore.bundle.content': 'message-signature' };
-    const referrer = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociManifest, artifactType: MEDIA.sigstoreBundle, config: { mediaType: MEDIA.empty, digest: empty, size: 2 }, layers: [{ mediaType: MEDIA.sigstoreBundle, digest: layer, size: bundle.length }], subject: fileDesc, annotations }));
+    const referrer = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA.ociManifest,
+        artifactType: MEDIA.sigstoreBundle,
+        config: { mediaType: MEDIA.empty, digest: empty, size: 2 },
+        layers: [{ mediaType: MEDIA.sigstoreBundle, digest: layer, size: bundle.length }],
+        subject: fileDesc,
+        annotations,
+      }),
+    );
     const referrerDigest = await pushManifest(reg, REPO, sha256Digest(referrer), referrer, MEDIA.ociManifest);
-    const tagSchema = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: [{ mediaType: MEDIA.ociManifest, digest: referrerDigest, size: referrer.length, artifactType: MEDIA.sigstoreBundle, annotations }] }));
+    const tagSchema = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: INDEX,
+        manifests: [{ mediaType: MEDIA.ociManifest, digest: referrerDigest, size: referrer.length, artifactType: MEDIA.sigstoreBundle, annotations }],
+      }),
+    );
     await pushManifest(reg, REPO, `sha256-${fileDigest.slice(7)}`, tagSchema, INDEX);
     await pushCosignAttestation(reg, REPO, fileDigest, signer, 'release-binary');
     // Also as a manifest revision, so the registry serves the file's bytes as a "manifest".
     seedManifest(reg.storageDir, REPO, file);
     seedBlob(reg.storageDir, REPO, file);
-    lay('release-file', index([fromPlain(desc(victimAmd(), amd64)), fromPlain(desc({ mediaType: MEDIA.ociManifest, digest: fileDigest, size: file.length }, arm64))]));
+    lay(
+      'release-file',
+      index([fromPlain(desc(victimAmd(), amd64)), fromPlain(desc({ mediaType: MEDIA.ociManifest, digest: fileDigest, size: file.length }, arm64))]),
+    );
     for (const coverage of ['signatures', 'signatures-or-attestations']) {
       const v = await refusedEntry('release-file', 'linux/arm64', ['--coverage', coverage]);
       const entry = v.verdict.digests.find((d) => d.digest === fileDigest)!;
@@ -228,7 +344,11 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
     // lies does. Through a proxy serving them, the entry is NOT_A_MANIFEST: still never covered.
     const proxy = await startFaultProxy({ upstream: reg, otherHost: null });
     try {
-      proxy.inject({ path: `/v2/${REPO}/manifests/${fileDigest}`, method: 'GET', fault: attack('a release file served as a manifest', serveBytes(file, { 'content-type': MEDIA.ociManifest })) });
+      proxy.inject({
+        path: `/v2/${REPO}/manifests/${fileDigest}`,
+        method: 'GET',
+        fault: attack('a release file served as a manifest', serveBytes(file, { 'content-type': MEDIA.ociManifest })),
+      });
       const r = await cli(['verify', `${proxy.host}/${REPO}:release-file`, '--key', keyFile, '--insecure-ignore-tlog', '--json']);
       assert.equal(r.code, 1, r.stderr);
       const entry = (JSON.parse(r.stdout) as VerifyJson).verdict.digests.find((d) => d.digest === fileDigest)!;

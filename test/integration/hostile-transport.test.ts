@@ -17,7 +17,14 @@ import { rejectsWith, startHostileRegistry, timed, walk } from '../support/hosti
 import type { HostileRegistry } from '../support/hostile-registry';
 
 const TAG = 'v1.0.0';
-const FIXTURE = { tag: TAG, platforms: ['linux/amd64', 'linux/arm64'], cosignFor: ['index'], referrersFor: ['index'], dockerListTag: null, singleArchTag: null } as const;
+const FIXTURE = {
+  tag: TAG,
+  platforms: ['linux/amd64', 'linux/arm64'],
+  cosignFor: ['index'],
+  referrersFor: ['index'],
+  dockerListTag: null,
+  singleArchTag: null,
+} as const;
 
 describe('hostile transport: an anonymous registry over HTTP', () => {
   let h: HostileRegistry;
@@ -34,10 +41,17 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
   test('a tag list that links back to its own first page: `tags` prints what it read, says the list is partial, exits 0', async () => {
     const tagsPath = `/v2/${repo}/tags/list`;
     const page = Buffer.from(JSON.stringify({ name: repo, tags: ['v1.0.0', 'v0.9.0', 'sha256-abc.sig'] }));
-    h.proxy.inject({ path: tagsPath, fault: attack('tag list linking to itself', serveBytes(page, { 'content-type': 'application/json', link: `<${tagsPath}?n=1000>; rel="next"` })) });
+    h.proxy.inject({
+      path: tagsPath,
+      fault: attack('tag list linking to itself', serveBytes(page, { 'content-type': 'application/json', link: `<${tagsPath}?n=1000>; rel="next"` })),
+    });
     let stdout = '';
     let stderr = '';
-    const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: { PATH: process.env.PATH, DOCKER_CONFIG: '/nonexistent' } };
+    const io = {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: { PATH: process.env.PATH, DOCKER_CONFIG: '/nonexistent' },
+    };
     const code = await runCli(['tags', `${h.proxy.host}/${repo}`, '--json', '--insecure-registry', h.proxy.host], io);
     assert.equal(code, 0, stderr);
     const out = JSON.parse(stdout) as { tags: string[]; unfinished?: string };
@@ -54,30 +68,55 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
     h.proxy.inject({ path: a, fault: attack('loop a -> b', redirect(b)) });
     h.proxy.inject({ path: b, fault: attack('loop b -> a', redirect(a)) });
     const e = await rejectsWith(walk(h, h.client(), ref()), 'REDIRECT');
-    assert.match(e.message, /^Too many redirects \(or a redirect loop\) fetching http:\/\/127\.0\.0\.1:\d+\/v2\/hostile\/transport\/manifests\/v1\.0\.0; last target .*\/loop-a\.$/);
-    assert.deepEqual([indexPath, a, b].map((p) => h.proxy.statuses(p)), [[307], [307], [307]]);
+    assert.match(
+      e.message,
+      /^Too many redirects \(or a redirect loop\) fetching http:\/\/127\.0\.0\.1:\d+\/v2\/hostile\/transport\/manifests\/v1\.0\.0; last target .*\/loop-a\.$/,
+    );
+    assert.deepEqual(
+      [indexPath, a, b].map((p) => h.proxy.statuses(p)),
+      [[307], [307], [307]],
+    );
   });
 
   test('endless redirect chain (/hop/0 -> /hop/1 -> ...): REDIRECT once maxRedirects (5) are followed: 6 requests', async () => {
     const hop = (n: number): string => `/v2/${repo}/manifests/hop-${n}`;
     h.proxy.inject({ path: indexPath, fault: attack('redirect to hop 0', redirect(hop(0))) });
-    h.proxy.inject({ path: /\/manifests\/hop-\d+$/, fault: attack('redirect to the next hop', (ctx) => redirect(hop(Number(/hop-(\d+)/.exec(ctx.req.url ?? '')![1]) + 1))(ctx)) });
+    h.proxy.inject({
+      path: /\/manifests\/hop-\d+$/,
+      fault: attack('redirect to the next hop', (ctx) => redirect(hop(Number(/hop-(\d+)/.exec(ctx.req.url ?? '')![1]) + 1))(ctx)),
+    });
     const e = await rejectsWith(walk(h, h.client(), ref()), 'REDIRECT');
     assert.match(e.message, /last target .*\/manifests\/hop-5\.$/);
-    assert.deepEqual(h.proxy.requestsTo(/\/manifests\/(v1\.0\.0|hop-\d+)$/).map((r) => r.path.split('/').pop()), [TAG, 'hop-0', 'hop-1', 'hop-2', 'hop-3', 'hop-4']);
+    assert.deepEqual(
+      h.proxy.requestsTo(/\/manifests\/(v1\.0\.0|hop-\d+)$/).map((r) => r.path.split('/').pop()),
+      [TAG, 'hop-0', 'hop-1', 'hop-2', 'hop-3', 'hop-4'],
+    );
   });
 
   test('slow-loris body (a byte every 20 ms, for ever, under a 300 ms bodyTimeout): TIMEOUT at requestTimeoutMs (500 ms) per attempt, 2 attempts, < 2.5 s', async () => {
     h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('slow-loris body', trickleBody(20)) });
     const { ms, error } = await timed(walk(h, h.client({ bodyTimeoutMs: 300, requestTimeoutMs: 500 }), ref()));
     const e = await rejectsWith(Promise.reject(error), 'TIMEOUT');
-    assert.equal(e.message, `GET ${h.proxy.url}${indexPath} did not finish within 500 ms (headers and body together); the registry sent its answer too slowly, so it was abandoned.`);
+    assert.equal(
+      e.message,
+      `GET ${h.proxy.url}${indexPath} did not finish within 500 ms (headers and body together); the registry sent its answer too slowly, so it was abandoned.`,
+    );
     assert.deepEqual([e.details.cause, e.details.limit], ['REQUEST_DEADLINE', 500]);
     const seen = h.proxy.requestsTo(indexPath);
-    assert.deepEqual(seen.map((r) => [r.status, r.aborted]), [[200, true], [200, true]], 'retried once (retries: 1), each answer abandoned by the client');
+    assert.deepEqual(
+      seen.map((r) => [r.status, r.aborted]),
+      [
+        [200, true],
+        [200, true],
+      ],
+      'retried once (retries: 1), each answer abandoned by the client',
+    );
     // The deadline starts before the request reaches the proxy, so the proxy sees a little less.
     for (const r of seen) assert.ok(r.end - r.start >= 250 && r.end - r.start < 1_500, `attempt held ${Math.round(r.end - r.start)} ms`);
-    assert.ok(seen.every((r) => r.bytesSent < 100), `trickled bytes: ${seen.map((r) => r.bytesSent).join(', ')}`);
+    assert.ok(
+      seen.every((r) => r.bytesSent < 100),
+      `trickled bytes: ${seen.map((r) => r.bytesSent).join(', ')}`,
+    );
     assert.ok(ms >= 1_000 && ms < 2_500, `${Math.round(ms)} ms`);
   });
 
@@ -87,7 +126,14 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
     const e = await rejectsWith(Promise.reject(error), 'TIMEOUT');
     assert.equal(e.message, `GET ${h.proxy.url}${indexPath} timed out (UND_ERR_HEADERS_TIMEOUT); the registry did not answer in time.`);
     const seen = h.proxy.requestsTo(indexPath);
-    assert.deepEqual(seen.map((r) => [r.status, r.aborted]), [[0, true], [0, true]], 'no status ever completed; retried once');
+    assert.deepEqual(
+      seen.map((r) => [r.status, r.aborted]),
+      [
+        [0, true],
+        [0, true],
+      ],
+      'no status ever completed; retried once',
+    );
     // undici checks its timers every ~500 ms, so a 300 ms timeout fires within about a second.
     assert.ok(ms >= 600 && ms < 3_000, `${Math.round(ms)} ms`);
   });
@@ -96,7 +142,10 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
     h.proxy.inject({ path: indexPath, method: 'GET', fault: attack('enormous header', hugeHeader(1024 * 1024)) });
     const { ms, error } = await timed(walk(h, h.client(), ref()));
     const e = await rejectsWith(Promise.reject(error), 'NETWORK');
-    assert.equal(e.message, `GET ${h.proxy.url}${indexPath}: the registry sent response headers larger than the HTTP client accepts (16384 bytes); the answer was refused unread.`);
+    assert.equal(
+      e.message,
+      `GET ${h.proxy.url}${indexPath}: the registry sent response headers larger than the HTTP client accepts (16384 bytes); the answer was refused unread.`,
+    );
     assert.deepEqual([e.details.cause, e.details.limit], ['UND_ERR_HEADERS_OVERFLOW', 16384]);
     assert.equal(h.proxy.requestsTo(indexPath).length, 1);
     assert.ok(ms < 1_500, `${Math.round(ms)} ms`);
@@ -105,10 +154,18 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
   test('429 for ever without Retry-After: backs off with jitter (3 waits, each within [base/4, cap]), then RATE_LIMITED "retry later"', async () => {
     h.proxy.inject({ path: indexPath, fault: { kind: 'status', status: 429 } });
     const e = await rejectsWith(walk(h, h.client({ retries: 3, backoffBaseMs: 40, backoffMaxMs: 100 }), ref()), 'RATE_LIMITED');
-    assert.match(e.message, new RegExp(`^${h.proxy.host.replace(/\./g, '\\.')} is rate limiting requests \\(refused [^)]+\\); retry later \\(registry said: TOOMANYREQUESTS: injected HTTP 429\\)\\. Signing in usually raises the limit\\.$`));
+    assert.match(
+      e.message,
+      new RegExp(
+        `^${h.proxy.host.replace(/\./g, '\\.')} is rate limiting requests \\(refused [^)]+\\); retry later \\(registry said: TOOMANYREQUESTS: injected HTTP 429\\)\\. Signing in usually raises the limit\\.$`,
+      ),
+    );
     assert.equal(e.details.retryAt, undefined);
     const seen = h.proxy.requestsTo(indexPath);
-    assert.deepEqual(seen.map((r) => r.status), [429, 429, 429, 429]);
+    assert.deepEqual(
+      seen.map((r) => r.status),
+      [429, 429, 429, 429],
+    );
     const waits = seen.slice(1).map((r, i) => r.start - seen[i]!.end);
     const caps = [40, 80, 100];
     waits.forEach((w, i) => assert.ok(w >= 10 - 2 && w < caps[i]! + 150, `wait ${i + 1}: ${Math.round(w)} ms, cap ${caps[i]} ms`));
@@ -153,15 +210,22 @@ describe('hostile transport: a token-auth registry over HTTPS', () => {
   test('token realm over http from an https registry: PROTOCOL, refused before any request reaches the realm', async () => {
     const realm = `${plain.url}/token`;
     // Every request of the walk is challenged the same way, so no request can fetch a token elsewhere first.
-    h.proxy.inject({ path: new RegExp(`^/v2/${repo}/`), fault: attack('401 naming an http realm', (ctx) => {
-      ctx.res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="hostile",scope="repository:${repo}:pull"`, 'content-length': '0' });
-      ctx.record.status = 401;
-      ctx.res.end();
-    }) });
+    h.proxy.inject({
+      path: new RegExp(`^/v2/${repo}/`),
+      fault: attack('401 naming an http realm', (ctx) => {
+        ctx.res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="hostile",scope="repository:${repo}:pull"`, 'content-length': '0' });
+        ctx.record.status = 401;
+        ctx.res.end();
+      }),
+    });
     const e = await rejectsWith(walk(h, h.client({}, { credentials: credentials() }), `${h.proxy.host}/${repo}:${TAG}`), 'PROTOCOL');
     assert.equal(e.message, `${h.proxy.host} names a token service over http: (${realm}); refused, since credentials would travel unprotected.`);
     assert.deepEqual(plain.requests, [], 'the http realm never heard from the client');
-    assert.deepEqual(h.proxy.requests.map((r) => [r.status, r.authorization]), h.proxy.requests.map(() => [401, false]), 'each request challenged once, none retried with anything');
+    assert.deepEqual(
+      h.proxy.requests.map((r) => [r.status, r.authorization]),
+      h.proxy.requests.map(() => [401, false]),
+      'each request challenged once, none retried with anything',
+    );
     assert.deepEqual(h.proxy.requestsTo(`/v2/${repo}/manifests/${TAG}`).length, 1);
   });
 
@@ -170,9 +234,18 @@ describe('hostile transport: a token-auth registry over HTTPS', () => {
     const blobPath = `/v2/${repo}/blobs/${amd64.configDigest}`;
     h.proxy.inject({ path: blobPath, method: 'GET', fault: attack('redirect to http', redirect(`${plain.url}/storage/${amd64.configDigest}`)) });
     const g = await walk(h, h.client({}, { credentials: credentials() }), `${h.proxy.host}/${repo}@${amd64.digest}`);
-    assert.deepEqual(g.problems.map((p) => [p.at, p.code]), [[amd64.digest, 'REDIRECT']]);
-    assert.equal(g.problems[0]!.message, `${h.proxy.url}${blobPath} redirected to a non-HTTPS location (${plain.url}/storage/${amd64.configDigest}); refused, since content and credentials would travel unprotected.`);
-    assert.deepEqual(h.proxy.requestsTo(blobPath).map((r) => [r.status, r.authScheme]), [[307, 'Bearer']]);
+    assert.deepEqual(
+      g.problems.map((p) => [p.at, p.code]),
+      [[amd64.digest, 'REDIRECT']],
+    );
+    assert.equal(
+      g.problems[0]!.message,
+      `${h.proxy.url}${blobPath} redirected to a non-HTTPS location (${plain.url}/storage/${amd64.configDigest}); refused, since content and credentials would travel unprotected.`,
+    );
+    assert.deepEqual(
+      h.proxy.requestsTo(blobPath).map((r) => [r.status, r.authScheme]),
+      [[307, 'Bearer']],
+    );
     assert.deepEqual(plain.requests, []);
   });
 
@@ -182,8 +255,17 @@ describe('hostile transport: a token-auth registry over HTTPS', () => {
     h.proxy.inject({ path: blobPath, method: 'GET', fault: { kind: 'redirect-other-host' } });
     const g = await walk(h, h.client({}, { credentials: credentials() }), `${h.proxy.host}/${repo}@${arm64.digest}`);
     assert.deepEqual(g.problems, []);
-    assert.deepEqual(g.platforms.map((p) => p.platform), ['linux/arm64']);
-    assert.deepEqual(h.proxy.requestsTo(blobPath).map((r) => [r.status, r.authScheme]), [[307, 'Bearer']]);
-    assert.deepEqual(h.proxy.requests.filter((r) => r.server === 'other').map((r) => [r.status, r.authorization]), [[200, false]]);
+    assert.deepEqual(
+      g.platforms.map((p) => p.platform),
+      ['linux/arm64'],
+    );
+    assert.deepEqual(
+      h.proxy.requestsTo(blobPath).map((r) => [r.status, r.authScheme]),
+      [[307, 'Bearer']],
+    );
+    assert.deepEqual(
+      h.proxy.requests.filter((r) => r.server === 'other').map((r) => [r.status, r.authorization]),
+      [[200, false]],
+    );
   });
 });

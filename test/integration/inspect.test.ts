@@ -22,7 +22,12 @@ describe('inspect against a real registry (anonymous)', () => {
   let fx: ReleaseFixture;
   before(async () => {
     reg = await startRegistry();
-    fx = await pushReleaseFixture(reg, 'rancher/fleet-agent', { tag: 'v0.13.0', cosignFor: ['index', 'linux/arm64'], referrersFor: ['index', 'linux/amd64'], sbom: true });
+    fx = await pushReleaseFixture(reg, 'rancher/fleet-agent', {
+      tag: 'v0.13.0',
+      cosignFor: ['index', 'linux/arm64'],
+      referrersFor: ['index', 'linux/amd64'],
+      sbom: true,
+    });
   });
   after(() => reg.stop());
 
@@ -34,8 +39,14 @@ describe('inspect against a real registry (anonymous)', () => {
     assert.equal(g.digest, fx.index.digest);
     assert.equal(g.mediaType, 'application/vnd.oci.image.index.v1+json');
     assert.equal(g.kind, 'index');
-    assert.deepEqual(g.platforms.map((p) => [p.platform, p.digest, p.size]), fx.index.platforms.map((p) => [p.key, p.digest, p.size]));
-    assert.deepEqual(g.others.map((o) => o.digest), [...fx.index.ignored]);
+    assert.deepEqual(
+      g.platforms.map((p) => [p.platform, p.digest, p.size]),
+      fx.index.platforms.map((p) => [p.key, p.digest, p.size]),
+    );
+    assert.deepEqual(
+      g.others.map((o) => o.digest),
+      [...fx.index.ignored],
+    );
     assert.deepEqual(g.problems, []);
     assert.equal(g.referrersApi, false);
 
@@ -69,24 +80,43 @@ describe('inspect against a real registry (anonymous)', () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
     assert.equal(lines[1], `${fx.index.digest}  OCI image index  ${fx.index.size < 1000 ? `${fx.index.size} B` : `${(fx.index.size / 1000).toFixed(1)} kB`}`);
-    for (const p of fx.index.platforms) assert.ok(lines.some((l) => l.includes(`${p.key}  ${p.digest.slice(0, 19)}`)), `${p.key} in tree`);
+    for (const p of fx.index.platforms)
+      assert.ok(
+        lines.some((l) => l.includes(`${p.key}  ${p.digest.slice(0, 19)}`)),
+        `${p.key} in tree`,
+      );
     assert.ok(lines.some((l) => l.includes('BuildKit, in the index, unsigned')));
     assert.ok(lines.some((l) => /signature +cosign tag sha256-[0-9a-f]{12}….sig/.test(l)));
     // BuildKit's attestation manifests (unknown/unknown, annotated) are artifacts, never platforms.
-    assert.deepEqual(lines.filter((l) => l.includes('unknown/unknown')), []);
+    assert.deepEqual(
+      lines.filter((l) => l.includes('unknown/unknown')),
+      [],
+    );
   });
 
   test('a Docker manifest list and a single-arch image that is an index because of provenance', async () => {
     const list = graphOf((await cli(['inspect', `${reg.host}/rancher/fleet-agent:v0.13.0-docker`, '--json'])).stdout);
     assert.equal(list.mediaType, 'application/vnd.docker.distribution.manifest.list.v2+json');
     assert.equal(list.digest, fx.dockerList!.digest);
-    assert.deepEqual(list.platforms.map((p) => p.platform), ['linux/amd64', 'linux/arm64']);
-    assert.deepEqual(list.platforms.map((p) => p.mediaType), ['application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.docker.distribution.manifest.v2+json']);
+    assert.deepEqual(
+      list.platforms.map((p) => p.platform),
+      ['linux/amd64', 'linux/arm64'],
+    );
+    assert.deepEqual(
+      list.platforms.map((p) => p.mediaType),
+      ['application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.docker.distribution.manifest.v2+json'],
+    );
 
     const single = graphOf((await cli(['inspect', `${reg.host}/rancher/fleet-agent:v0.13.0-single`, '--json'])).stdout);
     assert.equal(single.kind, 'index');
-    assert.deepEqual(single.platforms.map((p) => [p.platform, p.digest]), [['linux/amd64', fx.singleArch!.platforms[0]!.digest]]);
-    assert.deepEqual(single.artifacts.filter((a) => a.format === 'buildkit-index').map((a) => [a.format, a.predicateType, a.coversDigest]), [['buildkit-index', 'https://slsa.dev/provenance/v1', fx.singleArch!.platforms[0]!.digest]]);
+    assert.deepEqual(
+      single.platforms.map((p) => [p.platform, p.digest]),
+      [['linux/amd64', fx.singleArch!.platforms[0]!.digest]],
+    );
+    assert.deepEqual(
+      single.artifacts.filter((a) => a.format === 'buildkit-index').map((a) => [a.format, a.predicateType, a.coversDigest]),
+      [['buildkit-index', 'https://slsa.dev/provenance/v1', fx.singleArch!.platforms[0]!.digest]],
+    );
   });
 
   test('by digest, and tag+digest (the digest wins)', async () => {
@@ -104,7 +134,10 @@ describe('inspect against a real registry (anonymous)', () => {
     assert.equal(bad.stderr.trim().split('\n').length, 1);
     const missing = await cli(['inspect', `${reg.host}/rancher/fleet-agent:v9.9.9`]);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /^provenance-lens inspect: Manifest rancher\/fleet-agent:v9\.9\.9 was not found on 127\.0\.0\.1:\d+.*MANIFEST_UNKNOWN.*\[NOT_FOUND\]/);
+    assert.match(
+      missing.stderr,
+      /^provenance-lens inspect: Manifest rancher\/fleet-agent:v9\.9\.9 was not found on 127\.0\.0\.1:\d+.*MANIFEST_UNKNOWN.*\[NOT_FOUND\]/,
+    );
     const usage = await cli(['inspect']);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /exactly one reference/);
@@ -123,7 +156,10 @@ describe('inspect against a real registry (anonymous)', () => {
   });
 
   test('the built dist/cli.js (the package bin) gives the same graph', () => {
-    const out = execFileSync(process.execPath, [resolve(ROOT, 'dist/cli.js'), 'inspect', `${reg.host}/rancher/fleet-agent:v0.13.0`, '--json'], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
+    const out = execFileSync(process.execPath, [resolve(ROOT, 'dist/cli.js'), 'inspect', `${reg.host}/rancher/fleet-agent:v0.13.0`, '--json'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: '/nonexistent' },
+    });
     const g = graphOf(out);
     assert.equal(g.digest, fx.index.digest);
     assert.equal(g.platforms.length, 4);
@@ -143,7 +179,10 @@ describe('inspect with authentication and TLS', () => {
       assert.equal(graphOf(ok.stdout).digest, fx.index.digest);
       const denied = await cli(['inspect', `${reg.host}/private/app:v1.0.0`]);
       assert.equal(denied.code, 2);
-      assert.match(denied.stderr, /Not authorised by 127\.0\.0\.1:\d+: it asks for a username and password and none is configured\. Sign in with `docker login/);
+      assert.match(
+        denied.stderr,
+        /Not authorised by 127\.0\.0\.1:\d+: it asks for a username and password and none is configured\. Sign in with `docker login/,
+      );
       assert.ok(!denied.stderr.includes(reg.auth.password));
     } finally {
       await reg.stop();
@@ -210,7 +249,12 @@ describe('the real slsa-github-generator images (cosign save layouts laid into t
       assert.equal(g.platforms[0]!.platform, 'linux/amd64');
       const att = g.artifacts.filter((a) => a.format === 'cosign-tag');
       assert.ok(att.length >= 1);
-      assert.ok(att.every((a) => a.coversDigest === expected && a.kind === 'attestation' && a.tag === `sha256-${expected.slice(7)}.att` && a.manifestDigest === seeded.attDigest));
+      assert.ok(
+        att.every(
+          (a) =>
+            a.coversDigest === expected && a.kind === 'attestation' && a.tag === `sha256-${expected.slice(7)}.att` && a.manifestDigest === seeded.attDigest,
+        ),
+      );
       assert.ok(att.every((a) => a.predicateType === 'https://slsa.dev/provenance/v0.2'));
       const bk = g.artifacts.filter((a) => a.format === 'buildkit-index');
       if (version === 'v1.4.0') {

@@ -51,7 +51,21 @@ describe('interop: sigstore-js signs and attaches to a real registry, verify fin
   const attached = {} as Record<Signed, string>;
 
   const verify = async (root: string, ...flags: string[]): Promise<{ code: number; out: VerifyJson }> => {
-    const r = await cli(['verify', `${reg.host}/${REPO}:v1.0.0`, '--json', '--insecure-registry', reg.host, '--trusted-root', root, '--certificate-oidc-issuer', GITHUB, ...flags], { DOCKER_CONFIG: dockerConfig });
+    const r = await cli(
+      [
+        'verify',
+        `${reg.host}/${REPO}:v1.0.0`,
+        '--json',
+        '--insecure-registry',
+        reg.host,
+        '--trusted-root',
+        root,
+        '--certificate-oidc-issuer',
+        GITHUB,
+        ...flags,
+      ],
+      { DOCKER_CONFIG: dockerConfig },
+    );
     assert.ok(r.code === 0 || r.code === 1, `verify exits 0 or 1, not ${r.code}: ${r.stderr}`);
     return { code: r.code, out: JSON.parse(r.stdout) as VerifyJson };
   };
@@ -72,20 +86,31 @@ describe('interop: sigstore-js signs and attaches to a real registry, verify fin
     // is what it logged before, still found in registries.
     const signers = sigstore.builders(token, 'dsse');
     const intotoSigners = sigstore.builders(token, 'intoto');
-    const provenance = (digest: string): Buffer => inTotoStatement({
-      version: 'v1', subject: [{ name: `${reg.host}/${REPO}`, digest: digestSet(digest) }],
-      predicateType: SLSA_PROVENANCE_V1, predicate: githubProvenancePredicate({ repository: REPO }),
-    });
+    const provenance = (digest: string): Buffer =>
+      inTotoStatement({
+        version: 'v1',
+        subject: [{ name: `${reg.host}/${REPO}`, digest: digestSet(digest) }],
+        predicateType: SLSA_PROVENANCE_V1,
+        predicate: githubProvenancePredicate({ repository: REPO }),
+      });
     bundles.indexProvenance = await signers.dsse.create({ data: provenance(index.digest), type: IN_TOTO_PAYLOAD_TYPE });
     bundles.platformProvenance = await intotoSigners.dsse.create({ data: provenance(platform), type: IN_TOTO_PAYLOAD_TYPE });
     // A message signature over the index manifest's bytes: its message digest is the index digest.
     bundles.signature = await signers.message.create({ data: Buffer.from(index.bytes) });
 
     // As attest-build-provenance calls it: the bundle's own media type as the artifact type.
-    const attach = async (bundle: Bundle, imageDigest: string, annotations: Record<string, string>): Promise<string> => (await attachArtifactToImage({
-      imageName: `${reg.host}/${REPO}`, imageDigest, credentials, mediaType: bundle.mediaType, annotations,
-      artifact: Buffer.from(JSON.stringify(bundleToJSON(bundle))), fetchOpts: { retry: false, timeout: 10_000, proxy: undefined, noProxy: undefined },
-    })).digest;
+    const attach = async (bundle: Bundle, imageDigest: string, annotations: Record<string, string>): Promise<string> =>
+      (
+        await attachArtifactToImage({
+          imageName: `${reg.host}/${REPO}`,
+          imageDigest,
+          credentials,
+          mediaType: bundle.mediaType,
+          annotations,
+          artifact: Buffer.from(JSON.stringify(bundleToJSON(bundle))),
+          fetchOpts: { retry: false, timeout: 10_000, proxy: undefined, noProxy: undefined },
+        })
+      ).digest;
     attached.indexProvenance = await attach(bundles.indexProvenance, index.digest, DSSE_ANNOTATIONS);
     attached.platformProvenance = await attach(bundles.platformProvenance, platform, DSSE_ANNOTATIONS);
     attached.signature = await attach(bundles.signature, index.digest, MESSAGE_ANNOTATIONS);
@@ -115,7 +140,14 @@ describe('interop: sigstore-js signs and attaches to a real registry, verify fin
     assert.equal(sigstore.ctLog.issued.length, 3);
     assert.deepEqual(sigstore.rekorLog.logged, ['dsse/0.0.1', 'intoto/0.0.2', 'hashedrekord/0.0.1']);
     const entries = [indexProvenance, platformProvenance, signature].map((b) => b.verificationMaterial.tlogEntries[0]!);
-    assert.deepEqual(entries.map((e) => [e.logIndex, e.kindVersion?.kind]), [['5', 'dsse'], ['6', 'intoto'], ['7', 'hashedrekord']]);
+    assert.deepEqual(
+      entries.map((e) => [e.logIndex, e.kindVersion?.kind]),
+      [
+        ['5', 'dsse'],
+        ['6', 'intoto'],
+        ['7', 'hashedrekord'],
+      ],
+    );
     for (const e of entries) {
       assert.ok(e.inclusionProof && e.inclusionProof.hashes.length > 0 && Number(e.inclusionProof.treeSize) > 1, 'a proof in a tree of more than one leaf');
     }
@@ -150,16 +182,26 @@ describe('interop: sigstore-js signs and attaches to a real registry, verify fin
     assert.deepEqual(onPlatform.manifests.map(entry), [[attached.platformProvenance, MEDIA.ociManifest, MEDIA.sigstoreBundle, DSSE_ANNOTATIONS]]);
 
     // Each referrer: an OCI manifest with the subject's descriptor, the empty config, the bundle as its only layer.
-    const cases: Array<[Signed, string]> = [['indexProvenance', index.digest], ['platformProvenance', platform], ['signature', index.digest]];
+    const cases: Array<[Signed, string]> = [
+      ['indexProvenance', index.digest],
+      ['platformProvenance', platform],
+      ['signature', index.digest],
+    ];
     for (const [name, subject] of cases) {
       const m = await fetchManifest(reg, REPO, attached[name]);
       const manifest = JSON.parse(m.bytes.toString('utf8')) as {
-        artifactType: string; subject: { digest: string; mediaType: string }; config: { mediaType: string; digest: string }; layers: Array<{ mediaType: string; digest: string }>;
+        artifactType: string;
+        subject: { digest: string; mediaType: string };
+        config: { mediaType: string; digest: string };
+        layers: Array<{ mediaType: string; digest: string }>;
       };
       assert.equal(manifest.artifactType, bundles[name].mediaType);
       assert.deepEqual([manifest.subject.digest, manifest.subject.mediaType], [subject, subject === index.digest ? MEDIA.ociIndex : MEDIA.ociManifest]);
       assert.deepEqual([manifest.config.mediaType, manifest.config.digest], [MEDIA.empty, sha256Digest('{}')]);
-      assert.deepEqual(manifest.layers.map((l) => l.mediaType), [bundles[name].mediaType]);
+      assert.deepEqual(
+        manifest.layers.map((l) => l.mediaType),
+        [bundles[name].mediaType],
+      );
       const layer = JSON.parse((await fetchBlob(reg, REPO, manifest.layers[0]!.digest)).toString('utf8')) as unknown;
       assert.deepEqual(layer, bundleToJSON(bundles[name]));
     }
@@ -169,12 +211,48 @@ describe('interop: sigstore-js signs and attaches to a real registry, verify fin
     const { code, out } = await verify(trustedRoot, '--certificate-identity', SIGNER);
     assert.equal(code, 0);
     assert.deepEqual([out.verdict.state, out.verdict.verified, out.referrersApi], ['verified', true, false]);
-    const found = referrers(out).map((a) => [a.digest, a.coversDigest, a.kind, a.predicateType, a.artifactType, a.discovery, a.tag, a.state, a.identity, a.issuer]);
-    assert.deepEqual(found.sort(), [
-      [attached.indexProvenance, index.digest, 'attestation', SLSA_PROVENANCE_V1, MEDIA.sigstoreBundle, 'referrers-tag-schema', tagFor(index.digest), 'verified', SIGNER, GITHUB],
-      [attached.platformProvenance, platform, 'attestation', SLSA_PROVENANCE_V1, MEDIA.sigstoreBundle, 'referrers-tag-schema', tagFor(platform), 'verified', SIGNER, GITHUB],
-      [attached.signature, index.digest, 'signature', undefined, BUNDLE_V02, 'referrers-tag-schema', tagFor(index.digest), 'verified', SIGNER, GITHUB],
-    ].sort());
+    const found = referrers(out).map((a) => [
+      a.digest,
+      a.coversDigest,
+      a.kind,
+      a.predicateType,
+      a.artifactType,
+      a.discovery,
+      a.tag,
+      a.state,
+      a.identity,
+      a.issuer,
+    ]);
+    assert.deepEqual(
+      found.sort(),
+      [
+        [
+          attached.indexProvenance,
+          index.digest,
+          'attestation',
+          SLSA_PROVENANCE_V1,
+          MEDIA.sigstoreBundle,
+          'referrers-tag-schema',
+          tagFor(index.digest),
+          'verified',
+          SIGNER,
+          GITHUB,
+        ],
+        [
+          attached.platformProvenance,
+          platform,
+          'attestation',
+          SLSA_PROVENANCE_V1,
+          MEDIA.sigstoreBundle,
+          'referrers-tag-schema',
+          tagFor(platform),
+          'verified',
+          SIGNER,
+          GITHUB,
+        ],
+        [attached.signature, index.digest, 'signature', undefined, BUNDLE_V02, 'referrers-tag-schema', tagFor(index.digest), 'verified', SIGNER, GITHUB],
+      ].sort(),
+    );
     assert.equal(out.artifacts.length, 3, 'nothing else was found');
     for (const a of referrers(out)) {
       const notPassed = a.checks.filter((c) => c.status !== 'pass').map((c) => [c.code, c.status]);
@@ -187,10 +265,17 @@ describe('interop: sigstore-js signs and attaches to a real registry, verify fin
     }
     const byDigest = new Map(referrers(out).map((a) => [a.digest, a]));
     const evidence = (name: Signed, code: string) => byDigest.get(attached[name])!.checks.find((c) => c.code === code)?.evidence;
-    assert.deepEqual([evidence('indexProvenance', 'BUNDLE_FORMAT'), evidence('signature', 'BUNDLE_FORMAT')], [
-      { bundleVersion: '0.3', content: 'dsse-envelope' }, { bundleVersion: '0.2', content: 'message-signature' },
-    ]);
-    assert.deepEqual((['indexProvenance', 'platformProvenance', 'signature'] as const).map((n) => evidence(n, 'TLOG')?.entryKind), ['dsse/0.0.1', 'intoto/0.0.2', 'hashedrekord/0.0.1']);
+    assert.deepEqual(
+      [evidence('indexProvenance', 'BUNDLE_FORMAT'), evidence('signature', 'BUNDLE_FORMAT')],
+      [
+        { bundleVersion: '0.3', content: 'dsse-envelope' },
+        { bundleVersion: '0.2', content: 'message-signature' },
+      ],
+    );
+    assert.deepEqual(
+      (['indexProvenance', 'platformProvenance', 'signature'] as const).map((n) => evidence(n, 'TLOG')?.entryKind),
+      ['dsse/0.0.1', 'intoto/0.0.2', 'hashedrekord/0.0.1'],
+    );
 
     const digests = out.verdict.digests.map((d) => [d.target, d.digest, d.ownState, d.state, d.throughIndex, d.signedBy, d.attestations]);
     assert.deepEqual(digests, [
@@ -198,19 +283,34 @@ describe('interop: sigstore-js signs and attaches to a real registry, verify fin
       ['linux/amd64', platform, 'unsigned', 'verified', true, [], [SLSA_PROVENANCE_V1]],
       ['linux/arm64', index.platforms[1]!.digest, 'unsigned', 'verified', true, [], []],
     ]);
-    assert.deepEqual(out.verdict.checks.map((c) => [c.code, c.status]), [['COVERAGE', 'pass'], ['COVERAGE', 'pass']]);
-    assert.match(out.verdict.coverage, /^index signed by https:\/\/github\.com\/acme\/app\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.0\.0; linux\/amd64 and linux\/arm64 covered through the index/);
+    assert.deepEqual(
+      out.verdict.checks.map((c) => [c.code, c.status]),
+      [
+        ['COVERAGE', 'pass'],
+        ['COVERAGE', 'pass'],
+      ],
+    );
+    assert.match(
+      out.verdict.coverage,
+      /^index signed by https:\/\/github\.com\/acme\/app\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.0\.0; linux\/amd64 and linux\/arm64 covered through the index/,
+    );
   });
 
   test('--require-attestation https://slsa.dev/provenance/v1: met for the signer (exit 0), not for another identity (exit 1)', async () => {
     const met = await verify(trustedRoot, '--certificate-identity', SIGNER, '--require-attestation', SLSA_PROVENANCE_V1);
     assert.equal(met.code, 0);
     assert.equal(met.out.verdict.state, 'verified');
-    assert.deepEqual(met.out.verdict.checks.filter((c) => c.code === 'REQUIRED_ATTESTATION').map((c) => [c.status, c.evidence?.predicateType]), [['pass', SLSA_PROVENANCE_V1]]);
+    assert.deepEqual(
+      met.out.verdict.checks.filter((c) => c.code === 'REQUIRED_ATTESTATION').map((c) => [c.status, c.evidence?.predicateType]),
+      [['pass', SLSA_PROVENANCE_V1]],
+    );
     const unmet = await verify(trustedRoot, '--certificate-identity', OTHER, '--require-attestation', SLSA_PROVENANCE_V1);
     assert.equal(unmet.code, 1);
     assert.equal(unmet.out.verdict.state, 'failed');
-    assert.deepEqual(unmet.out.verdict.checks.filter((c) => c.code === 'REQUIRED_ATTESTATION').map((c) => c.status), ['fail']);
+    assert.deepEqual(
+      unmet.out.verdict.checks.filter((c) => c.code === 'REQUIRED_ATTESTATION').map((c) => c.status),
+      ['fail'],
+    );
   });
 
   test('another identity: every artifact fails IDENTITY, naming both, and the image fails (exit 1)', async () => {
@@ -221,10 +321,19 @@ describe('interop: sigstore-js signs and attaches to a real registry, verify fin
     for (const a of referrers(out)) {
       assert.deepEqual([a.state, a.verified, a.identity], ['failed', false, SIGNER]);
       const failed = a.checks.filter((c) => c.status === 'fail');
-      assert.deepEqual(failed.map((c) => c.code), ['IDENTITY']);
+      assert.deepEqual(
+        failed.map((c) => c.code),
+        ['IDENTITY'],
+      );
       assert.ok(failed[0]!.message.includes(SIGNER) && failed[0]!.message.includes(OTHER), failed[0]!.message);
     }
-    assert.deepEqual(out.verdict.checks.map((c) => [c.code, c.status]), [['COVERAGE', 'fail'], ['COVERAGE', 'fail']]);
+    assert.deepEqual(
+      out.verdict.checks.map((c) => [c.code, c.status]),
+      [
+        ['COVERAGE', 'fail'],
+        ['COVERAGE', 'fail'],
+      ],
+    );
   });
 
   test('the SCT is checked: with another CT log in the trusted root every certificate fails CERTIFICATE_CHAIN', async () => {
@@ -233,8 +342,13 @@ describe('interop: sigstore-js signs and attaches to a real registry, verify fin
     const { code, out } = await verify(otherCt, '--certificate-identity', SIGNER);
     assert.equal(code, 1);
     assert.equal(out.verdict.state, 'failed');
-    assert.deepEqual(referrers(out).map((a) => [a.state, a.checks.filter((c) => c.status === 'fail').map((c) => c.code)]), [
-      ['failed', ['CERTIFICATE_CHAIN']], ['failed', ['CERTIFICATE_CHAIN']], ['failed', ['CERTIFICATE_CHAIN']],
-    ]);
+    assert.deepEqual(
+      referrers(out).map((a) => [a.state, a.checks.filter((c) => c.status === 'fail').map((c) => c.code)]),
+      [
+        ['failed', ['CERTIFICATE_CHAIN']],
+        ['failed', ['CERTIFICATE_CHAIN']],
+        ['failed', ['CERTIFICATE_CHAIN']],
+      ],
+    );
   });
 });

@@ -22,7 +22,13 @@ describe('provenance against a real registry: all three formats', () => {
   let fx: ReleaseFixture;
   before(async () => {
     reg = await startRegistry();
-    fx = await pushReleaseFixture(reg, 'rancher/fleet-agent', { tag: 'v0.13.0', cosignFor: ['index', 'linux/arm64'], referrersFor: ['index', 'linux/amd64'], dockerListTag: null, singleArchTag: null });
+    fx = await pushReleaseFixture(reg, 'rancher/fleet-agent', {
+      tag: 'v0.13.0',
+      cosignFor: ['index', 'linux/arm64'],
+      referrersFor: ['index', 'linux/amd64'],
+      dockerListTag: null,
+      singleArchTag: null,
+    });
   });
   after(() => reg.stop());
 
@@ -34,10 +40,17 @@ describe('provenance against a real registry: all three formats', () => {
     assert.equal(rep.digest, fx.index.digest);
     assert.equal(rep.kind, 'index');
     assert.deepEqual(rep.problems, []);
-    assert.deepEqual(rep.platforms.map((p) => [p.platform, p.digest]), fx.index.platforms.map((p) => [p.key, p.digest]));
+    assert.deepEqual(
+      rep.platforms.map((p) => [p.platform, p.digest]),
+      fx.index.platforms.map((p) => [p.key, p.digest]),
+    );
     const idx = fx.index.digest;
     for (const p of rep.platforms) {
-      const expected: string[][] = [['buildkit-index', p.digest, 'platform'], ['cosign-tag', idx, 'index'], ['referrer', idx, 'index']];
+      const expected: string[][] = [
+        ['buildkit-index', p.digest, 'platform'],
+        ['cosign-tag', idx, 'index'],
+        ['referrer', idx, 'index'],
+      ];
       if (p.platform === 'linux/arm64') expected.push(['cosign-tag', p.digest, 'platform']);
       if (p.platform === 'linux/amd64') expected.push(['referrer', p.digest, 'platform']);
       assert.deepEqual(shape(p.provenance), expected.sort(), p.platform);
@@ -47,7 +60,16 @@ describe('provenance against a real registry: all three formats', () => {
         assert.equal(e.subjectMatches, true, `${e.format} on ${e.coversDigest}`);
         assert.deepEqual(e.warnings, []);
         assert.equal(e.error, undefined);
-        assert.equal(e.container, { 'buildkit-index': 'statement', 'cosign-tag': 'dsse', referrer: 'sigstore-bundle', 'bundle-file': 'sigstore-bundle', 'github-api': 'sigstore-bundle' }[e.format]);
+        assert.equal(
+          e.container,
+          {
+            'buildkit-index': 'statement',
+            'cosign-tag': 'dsse',
+            referrer: 'sigstore-bundle',
+            'bundle-file': 'sigstore-bundle',
+            'github-api': 'sigstore-bundle',
+          }[e.format],
+        );
         const s = e.summary!;
         assert.equal(s.builder.id, 'https://provenance-lens.test/builder');
         assert.equal(s.knownBuildType?.label, 'BuildKit');
@@ -87,7 +109,10 @@ describe('provenance against a real registry: all three formats', () => {
     assert.ok(lines.includes('    note: No source repository or commit is recorded.'));
 
     const json = report((await cli(['provenance', `${reg.host}/rancher/fleet-agent:v0.13.0`, '--platform', 'linux/arm/v7', '--json'])).stdout);
-    assert.deepEqual(json.platforms.map((p) => p.platform), ['linux/arm/v7']);
+    assert.deepEqual(
+      json.platforms.map((p) => p.platform),
+      ['linux/arm/v7'],
+    );
   });
 
   test('an unknown platform, a wrong reference, no reference: exit 2 with the cause', async () => {
@@ -115,11 +140,21 @@ describe('provenance that does not fit the digest it is attached to, or cannot b
     // linux/s390x: a cosign .att whose envelope payload is not base64.
     const layer = Buffer.from(JSON.stringify({ payloadType: MEDIA.inToto, payload: '%%% not base64 %%%', signatures: [{ sig: 'AAAA' }] }));
     const config = Buffer.from('{}');
-    const manifest = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: MEDIA.ociManifest,
-      config: { mediaType: MEDIA.ociConfig, digest: await pushBlob(reg, repo, config), size: config.length },
-      layers: [{ mediaType: MEDIA.dsse, digest: await pushBlob(reg, repo, layer), size: layer.length, annotations: { predicateType: PREDICATE.slsaV1, 'dev.cosignproject.cosign/signature': '' } }],
-    }));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA.ociManifest,
+        config: { mediaType: MEDIA.ociConfig, digest: await pushBlob(reg, repo, config), size: config.length },
+        layers: [
+          {
+            mediaType: MEDIA.dsse,
+            digest: await pushBlob(reg, repo, layer),
+            size: layer.length,
+            annotations: { predicateType: PREDICATE.slsaV1, 'dev.cosignproject.cosign/signature': '' },
+          },
+        ],
+      }),
+    );
     await pushManifest(reg, repo, `sha256-${hex(digestOf('linux/s390x'))}.att`, manifest, MEDIA.ociManifest);
   });
   after(() => reg.stop());
@@ -131,10 +166,16 @@ describe('provenance that does not fit the digest it is attached to, or cannot b
     const cosign = report(r.stdout).platforms[0]!.provenance.find((e) => e.format === 'cosign-tag')!;
     assert.equal(cosign.coversDigest, amd64);
     assert.equal(cosign.subjectMatches, false);
-    assert.deepEqual(cosign.warnings.map((w) => w.code), ['SUBJECT_MISMATCH']);
+    assert.deepEqual(
+      cosign.warnings.map((w) => w.code),
+      ['SUBJECT_MISMATCH'],
+    );
     assert.ok(cosign.summary, 'the statement is still shown');
     const text = await cli(['provenance', `${reg.host}/${repo}:v1.0.0`, '--platform', 'linux/amd64']);
-    assert.ok(text.stdout.includes(`    ! The statement's subject does not include ${amd64}, the digest it is attached to: it is about something else.`), text.stdout);
+    assert.ok(
+      text.stdout.includes(`    ! The statement's subject does not include ${amd64}, the digest it is attached to: it is about something else.`),
+      text.stdout,
+    );
   });
 
   test('an attestation that cannot be read is an error entry; the rest is still shown', async () => {
@@ -145,7 +186,10 @@ describe('provenance that does not fit the digest it is attached to, or cannot b
     assert.deepEqual(broken.error, { code: 'PAYLOAD_ENCODING', message: 'The DSSE payload is not base64.' });
     assert.equal(broken.predicateType, PREDICATE.slsaV1);
     assert.equal(broken.summary, undefined);
-    assert.ok(entries.some((e) => e.format === 'buildkit-index' && e.summary), 'BuildKit provenance of the same platform is still shown');
+    assert.ok(
+      entries.some((e) => e.format === 'buildkit-index' && e.summary),
+      'BuildKit provenance of the same platform is still shown',
+    );
     const text = await cli(['provenance', `${reg.host}/${repo}:v1.0.0`, '--platform', 'linux/s390x']);
     assert.match(text.stdout, /! could not read sha256:[0-9a-f]{12}: The DSSE payload is not base64\. \[PAYLOAD_ENCODING\]/);
   });
@@ -159,8 +203,11 @@ describe('the real slsa-github-generator images (cosign save layouts laid into t
   after(() => reg?.stop());
 
   const COMMITS: Record<string, string> = {
-    'v1.4.0': '904e2c3e02725e314cf6cf141c4700081298dcbd', 'v1.5.0': '63d4b1ff9c0e93006cf1768314cf1d0675a33b88', 'v1.6.0': 'c14c546e54940a410195ede9aa0e7ee2ef1e16d0',
-    'v1.7.0': '62cb1f1e485829bafe8bbec8b9900c0cb7624fe7', 'v1.8.0': '6cf671f47f3752f97b9f5bff511e37b938fe10d2',
+    'v1.4.0': '904e2c3e02725e314cf6cf141c4700081298dcbd',
+    'v1.5.0': '63d4b1ff9c0e93006cf1768314cf1d0675a33b88',
+    'v1.6.0': 'c14c546e54940a410195ede9aa0e7ee2ef1e16d0',
+    'v1.7.0': '62cb1f1e485829bafe8bbec8b9900c0cb7624fe7',
+    'v1.8.0': '6cf671f47f3752f97b9f5bff511e37b938fe10d2',
   };
   for (const [version, commit] of Object.entries(COMMITS)) {
     test(`${version}: the generator's signed provenance on the image digest, BuildKit's on the platform, same commit`, async () => {
@@ -171,16 +218,25 @@ describe('the real slsa-github-generator images (cosign save layouts laid into t
       assert.equal(r.code, 0, r.stderr);
       const rep = report(r.stdout);
       assert.equal(rep.digest, image);
-      assert.deepEqual(rep.platforms.map((p) => p.platform), ['linux/amd64']);
+      assert.deepEqual(
+        rep.platforms.map((p) => p.platform),
+        ['linux/amd64'],
+      );
       const entries = rep.platforms[0]!.provenance;
       const generator = entries.find((e) => e.format === 'cosign-tag')!;
       assert.equal(generator.coversDigest, image);
       assert.equal(generator.attachedTo, version === 'v1.4.0' ? 'platform' : 'index');
       assert.equal(generator.subjectMatches, true);
       assert.equal(generator.predicateType, 'https://slsa.dev/provenance/v0.2');
-      assert.equal(generator.summary!.builder.id, `https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/${version}`);
+      assert.equal(
+        generator.summary!.builder.id,
+        `https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/${version}`,
+      );
       assert.equal(generator.summary!.knownBuildType?.label, 'slsa-github-generator (container)');
-      assert.deepEqual([generator.summary!.source?.repository, generator.summary!.source?.ref, generator.summary!.source?.commit], ['https://github.com/slsa-framework/example-package', 'refs/heads/main', commit]);
+      assert.deepEqual(
+        [generator.summary!.source?.repository, generator.summary!.source?.ref, generator.summary!.source?.commit],
+        ['https://github.com/slsa-framework/example-package', 'refs/heads/main', commit],
+      );
       assert.equal(generator.summary!.trigger, 'workflow_dispatch');
       const bk = entries.filter((e) => e.format === 'buildkit-index');
       assert.equal(bk.length, version === 'v1.4.0' ? 0 : 1);

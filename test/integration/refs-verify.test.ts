@@ -28,7 +28,14 @@ interface RefJson {
   line: number;
   column: number;
   via: string;
-  verdict?: { state: string; digest?: string; coverage?: string; causes?: { code: string; message: string }[]; policyEntry?: string; error?: { code: string; message: string } };
+  verdict?: {
+    state: string;
+    digest?: string;
+    coverage?: string;
+    causes?: { code: string; message: string }[];
+    policyEntry?: string;
+    error?: { code: string; message: string };
+  };
 }
 interface Out {
   files: { file: string; kind: string; references: RefJson[] }[];
@@ -59,22 +66,46 @@ describe('refs --verify: verdicts where the references are written', () => {
     app = await pushSignedRelease(reg, 'org/app', { sigstore: mini, tag: TAG, platforms: PLATFORMS, signer, sourceRepository: 'org/app' });
     base = await pushMultiArchIndex(reg, 'org/base', { tag: '1.0', platforms: PLATFORMS });
     const h = reg.host;
-    write('project/Dockerfile', [`ARG REGISTRY=${h}`, 'FROM golang:1.22 AS build', 'FROM ${REGISTRY}/org/base:1.0', 'COPY --from=build /out /app', `FROM ${h}/org/app:${TAG}`, ''].join('\n'));
-    write('project/deploy/app.yaml', ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: app }', 'spec:', '  template:', '    spec:', '      containers:', '        - name: app', `          image: ${h}/org/app:${TAG}`, '        - name: sidecar', '          image: alpine:3.20', ''].join('\n'));
+    write(
+      'project/Dockerfile',
+      [`ARG REGISTRY=${h}`, 'FROM golang:1.22 AS build', 'FROM ${REGISTRY}/org/base:1.0', 'COPY --from=build /out /app', `FROM ${h}/org/app:${TAG}`, ''].join(
+        '\n',
+      ),
+    );
+    write(
+      'project/deploy/app.yaml',
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: { name: app }',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: app',
+        `          image: ${h}/org/app:${TAG}`,
+        '        - name: sidecar',
+        '          image: alpine:3.20',
+        '',
+      ].join('\n'),
+    );
     write('project/chart/values.yaml', ['image:', `  registry: ${h}`, '  repository: org/app', `  tag: ${TAG}`, ''].join('\n'));
     write('project/compose.yaml', ['services:', '  app:', `    image: ${h}/org/app:\${APP_TAG}`, ''].join('\n'));
     policy = join(dir, '.provenance-lens.yaml');
-    writeFileSync(policy, [
-      'version: 1',
-      'defaults:',
-      `  trustedRoot: ${rootPath}`,
-      '  github: { repository: org/app, workflow: release.yml }',
-      '  attestations: []',
-      'images:',
-      `  - image: ${h}/org/app`,
-      `  - image: ${h}/org/base`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      policy,
+      [
+        'version: 1',
+        'defaults:',
+        `  trustedRoot: ${rootPath}`,
+        '  github: { repository: org/app, workflow: release.yml }',
+        '  attestations: []',
+        'images:',
+        `  - image: ${h}/org/app`,
+        `  - image: ${h}/org/base`,
+        '',
+      ].join('\n'),
+    );
   });
   after(async () => {
     await reg?.stop();
@@ -86,7 +117,9 @@ describe('refs --verify: verdicts where the references are written', () => {
     const r = await cli(['refs', '--verify', '--policy', policy, '--insecure-registry', reg.host, '--json', '-v', join(dir, 'project')]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const out = JSON.parse(r.stdout) as Out;
-    const rows = out.files.flatMap((f) => f.references.map((s) => [f.file.slice(dir.length + 1), s.line, s.reference, s.verdict?.state, s.verdict?.error?.code]));
+    const rows = out.files.flatMap((f) =>
+      f.references.map((s) => [f.file.slice(dir.length + 1), s.line, s.reference, s.verdict?.state, s.verdict?.error?.code]),
+    );
     const h = reg.host;
     assert.deepEqual(rows, [
       ['project/Dockerfile', 2, 'golang:1.22', 'no-policy', undefined],
@@ -106,7 +139,10 @@ describe('refs --verify: verdicts where the references are written', () => {
     const unsigned = out.files[0]!.references[1]!.verdict!;
     assert.equal(unsigned.digest, base.digest);
     assert.equal(unsigned.causes![0]!.code, 'NO_SIGNATURE');
-    assert.deepEqual(out.files.find((f) => f.file.endsWith('compose.yaml'))!.references[0]!.verdict, { state: 'not-checked', error: { code: 'UNRESOLVED', message: 'needs APP_TAG' } });
+    assert.deepEqual(out.files.find((f) => f.file.endsWith('compose.yaml'))!.references[0]!.verdict, {
+      state: 'not-checked',
+      error: { code: 'UNRESOLVED', message: 'needs APP_TAG' },
+    });
     assert.deepEqual(out.summary, { images: 3, verified: 1, excepted: 0, failed: 0, unsigned: 1, unpinned: 0, notChecked: 1, exitCode: 1, noPolicy: 2 });
     // One walk per image, however many files name it; nothing asked of Docker Hub for golang or alpine.
     const tagReads = r.stderr.split('\n').filter((l) => l.includes(`/v2/org/app/manifests/${TAG}`));

@@ -76,7 +76,16 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
       startRegistry({ auth: 'token', username: USER, password: tokenPassword }),
     ]);
     // One signer for both, so one key verifies both.
-    const opts = { tag: TAG, platforms: ['linux/amd64', 'linux/arm64'], cosignFor: ['index'], referrersFor: ['linux/amd64'], sbom: true, dockerListTag: null, singleArchTag: null, signer: createSigner() } as const;
+    const opts = {
+      tag: TAG,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      cosignFor: ['index'],
+      referrersFor: ['linux/amd64'],
+      sbom: true,
+      dockerListTag: null,
+      singleArchTag: null,
+      signer: createSigner(),
+    } as const;
     const [fixture] = await Promise.all([pushReleaseFixture(basicReg, REPO, opts), pushReleaseFixture(tokenReg, REPO, opts)]);
     writeFileSync(keyFile, fixture.publicKeyPem);
     assert.equal(tokenReg.auth.mode, 'token');
@@ -139,12 +148,15 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
     // The credentials were really used: Basic on the htpasswd registry, Bearer from the token service.
     assert.ok(basic.requests.some((r) => r.authScheme === 'Basic'));
     assert.ok(token.requests.some((r) => r.authScheme === 'Bearer'));
-    assert.ok(recorder.tokens.some((t) => t.kind === 'access'), 'the token service issued access tokens');
+    assert.ok(
+      recorder.tokens.some((t) => t.kind === 'access'),
+      'the token service issued access tokens',
+    );
     // No refresh token is kept, so none is asked for (no offline_token) and none is issued.
     assert.ok(!recorder.tokens.some((t) => t.kind === 'refresh'), 'no refresh token was issued');
   });
 
-  test('with an identity (refresh) token and a registry token from Docker\'s config', async () => {
+  test("with an identity (refresh) token and a registry token from Docker's config", async () => {
     assert.equal(tokenReg.auth.mode, 'token');
     if (tokenReg.auth.mode !== 'token') return;
     // What `docker login` stores for an OAuth2 registry: a refresh token, searched for like the others.
@@ -152,15 +164,28 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
     scan.addToken('identitytoken', refresh);
     const registryToken = tokenReg.auth.tokenServer.issueToken(USER, [{ type: 'repository', name: REPO, actions: ['pull'] }]);
     scan.addToken('registrytoken', registryToken);
-    const identity = await cli('token inspect -v (identitytoken)', ['inspect', ref(token), '-v'], dockerConfig('identity', { [token.host]: { identitytoken: refresh } }));
+    const identity = await cli(
+      'token inspect -v (identitytoken)',
+      ['inspect', ref(token), '-v'],
+      dockerConfig('identity', { [token.host]: { identitytoken: refresh } }),
+    );
     assert.equal(identity.code, 0, identity.stderr);
-    const direct = await cli('token verify -v (registrytoken)', [...verifyArgs(token), '-v'], dockerConfig('registry-token', { [token.host]: { registrytoken: registryToken } }));
+    const direct = await cli(
+      'token verify -v (registrytoken)',
+      [...verifyArgs(token), '-v'],
+      dockerConfig('registry-token', { [token.host]: { registrytoken: registryToken } }),
+    );
     assert.equal(direct.code, 0, direct.stderr);
   });
 
   test('failing: a wrong password (401 from the registry and from the token service), 429 forever', async () => {
     const wrong = dockerConfig('wrong', { [basic.host]: login(USER, wrongPassword), [token.host]: login(USER, wrongPassword) });
-    for (const args of [['inspect', ref(basic), '-v'], [...verifyArgs(basic), '--json', '-v'], ['inspect', ref(token), '-v'], ['tags', `${token.host}/${REPO}`, '--json', '-v']]) {
+    for (const args of [
+      ['inspect', ref(basic), '-v'],
+      [...verifyArgs(basic), '--json', '-v'],
+      ['inspect', ref(token), '-v'],
+      ['tags', `${token.host}/${REPO}`, '--json', '-v'],
+    ]) {
       const r = await cli(`wrong password: ${args.slice(0, 2).join(' ')}`, args, wrong);
       assert.equal(r.code, 2, `${r.name}: ${r.stderr}`);
       assert.match(r.stderr, /UNAUTHORIZED|Not authorised/);
@@ -181,7 +206,10 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
   function harvestPresigned(p: FaultProxy): number {
     const presigned = p.requestsTo(/^\/storage\//, 'other');
     // Credentials stay with the registry: storage never sees an Authorization header.
-    assert.ok(presigned.every((r) => !r.authorization), 'no Authorization sent to blob storage');
+    assert.ok(
+      presigned.every((r) => !r.authorization),
+      'no Authorization sent to blob storage',
+    );
     for (const r of presigned) {
       const verify = new URL(r.path, 'http://x').searchParams.get('verify');
       // Docker Hub's CDN shape: the whole `<expiry>-<HMAC>` and the HMAC alone.
@@ -227,14 +255,21 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
       const line = new RegExp(`GET http://${p.otherHost!.replace(/\./g, '\\.')}/storage/sha256%3A[0-9a-f]{64}\\?verify=REDACTED -> 200`);
       assert.match(run.stderr, line);
       assert.ok(harvestPresigned(p) > 0, 'blobs were fetched through CDN URLs');
-      assert.deepEqual(scan.text(run.name, `${run.stdout}\n${run.stderr}`).map((f) => `${f.secret} as ${f.form}`), []);
+      assert.deepEqual(
+        scan.text(run.name, `${run.stdout}\n${run.stderr}`).map((f) => `${f.secret} as ${f.form}`),
+        [],
+      );
     }
   });
 
   test('the library itself, with a DiskCache: errors thrown carry no credential in message, stack, details or cause', async () => {
     const credentials = (pass: string) => ({ get: async (): Promise<Credential | undefined> => ({ kind: 'basic', username: USER, password: pass }) });
     const attempt = async (name: string, proxy: FaultProxy, pass: string): Promise<void> => {
-      const client = new RegistryClient({ credentials: credentials(pass), cache: new DiskCache(diskCache), limits: { retries: 1, backoffBaseMs: 5, backoffMaxMs: 10 } });
+      const client = new RegistryClient({
+        credentials: credentials(pass),
+        cache: new DiskCache(diskCache),
+        limits: { retries: 1, backoffBaseMs: 5, backoffMaxMs: 10 },
+      });
       try {
         const { source, target } = openReference(parseReference(ref(proxy)), client);
         const graph = await buildGraph(source, target);
@@ -243,7 +278,12 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
       } catch (e) {
         const chain: unknown[] = [];
         for (let c: unknown = e; c !== undefined && chain.length < 10; c = (c as { cause?: unknown }).cause) chain.push(c);
-        errors.push({ name, text: [show(e, { depth: 10 }), JSON.stringify(e), ...chain.map((c) => (c instanceof Error ? `${c.message}\n${c.stack ?? ''}` : String(c)))].join('\n') });
+        errors.push({
+          name,
+          text: [show(e, { depth: 10 }), JSON.stringify(e), ...chain.map((c) => (c instanceof Error ? `${c.message}\n${c.stack ?? ''}` : String(c)))].join(
+            '\n',
+          ),
+        });
       } finally {
         await client.close();
       }
@@ -263,7 +303,10 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
     token.inject({ path: /\/manifests\//, fault: { kind: 'status', status: 429, retryAfter: '0' } });
     await attempt('library: 429 forever', token, tokenPassword);
     token.reset();
-    assert.ok(errors.some((e) => /UNAUTHORIZED/.test(e.text)), 'the wrong password failed with UNAUTHORIZED');
+    assert.ok(
+      errors.some((e) => /UNAUTHORIZED/.test(e.text)),
+      'the wrong password failed with UNAUTHORIZED',
+    );
   });
 
   test('no secret, in any form, in any output, error, or file under HOME, XDG_CACHE_HOME and the DiskCache', () => {
@@ -275,10 +318,15 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
     findings.push(...files.findings);
     const { secrets, forms } = scan.size;
     const under = (dir: string): number => files.files.filter((f) => f.startsWith(`${dir}/`)).length;
-    console.log(`# searched ${runs.length} CLI runs (${runs.reduce((n, r) => n + r.stdout.length + r.stderr.length, 0)} characters of output), ${errors.length} library errors, ${files.files.length} files (${files.bytes} bytes: HOME ${under(home)}, XDG_CACHE_HOME ${under(cacheHome)}, DiskCache ${under(diskCache)}); ${secrets} secrets in ${forms} forms: ${scan.secrets().join(', ')}`);
+    console.log(
+      `# searched ${runs.length} CLI runs (${runs.reduce((n, r) => n + r.stdout.length + r.stderr.length, 0)} characters of output), ${errors.length} library errors, ${files.files.length} files (${files.bytes} bytes: HOME ${under(home)}, XDG_CACHE_HOME ${under(cacheHome)}, DiskCache ${under(diskCache)}); ${secrets} secrets in ${forms} forms: ${scan.secrets().join(', ')}`,
+    );
     assert.ok(under(diskCache) > 0, 'the DiskCache holds files');
     assert.ok(under(join(cacheHome, 'provenance-lens', 'manifests-and-blobs')) > 0, 'the CLI kept registry content in its cache (authenticated runs)');
-    assert.ok(runs.some((r) => /\b(GET|HEAD) http/.test(r.stderr)), '-v logged requests');
+    assert.ok(
+      runs.some((r) => /\b(GET|HEAD) http/.test(r.stderr)),
+      '-v logged requests',
+    );
     // The search itself finds what it looks for.
     assert.ok(scan.text('self-check', `Authorization: Basic ${Buffer.from(`${USER}:${password}`).toString('base64')}`).length > 0);
     assert.ok(scan.text('self-check', `?password=${encodeURIComponent(wrongPassword)}`).length > 0);

@@ -47,15 +47,23 @@ describe('pushSignedRelease into a real registry', () => {
 
   test('the index, cosign .sig/.att and referrer bundles, each verifying, with what covers what', async () => {
     const release = await pushSignedRelease(registry, 'org/app', {
-      sigstore, sourceRepository: REPO, platforms: ['linux/amd64', 'linux/arm64'],
-      cosignSignatures: ['index', 'linux/arm64'], cosignAttestations: ['index'], referrers: ['index'],
+      sigstore,
+      sourceRepository: REPO,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      cosignSignatures: ['index', 'linux/arm64'],
+      cosignAttestations: ['index'],
+      referrers: ['index'],
     });
     const arm = release.index.platforms.find((p) => p.key === 'linux/arm64')!;
     assert.deepEqual(release.signer, { identity: IDENTITY, issuer: GITHUB_ISSUER, keyFingerprint: release.signer.keyFingerprint });
     assert.deepEqual(release.coverage, {
       index: {
-        digest: release.index.digest, signed: ['cosign-sig', 'referrer'],
-        attested: [{ format: 'cosign-att', predicateType: SLSA_PROVENANCE_V1 }, { format: 'referrer', predicateType: SLSA_PROVENANCE_V1 }],
+        digest: release.index.digest,
+        signed: ['cosign-sig', 'referrer'],
+        attested: [
+          { format: 'cosign-att', predicateType: SLSA_PROVENANCE_V1 },
+          { format: 'referrer', predicateType: SLSA_PROVENANCE_V1 },
+        ],
       },
       'linux/amd64': { digest: release.index.platforms[0]!.digest, signed: [], attested: [] },
       'linux/arm64': { digest: arm.digest, signed: ['cosign-sig'], attested: [] },
@@ -63,17 +71,27 @@ describe('pushSignedRelease into a real registry', () => {
     for (const s of release.signatures) {
       const manifest = await fetchManifest(registry, 'org/app', s.format === 'referrer' ? s.manifestDigest : s.tag);
       assert.equal(manifest.status, 200, `${s.format} ${s.tag}`);
-      const doc = JSON.parse(manifest.bytes.toString('utf8')) as { layers: Array<{ mediaType: string; digest: string; annotations?: Record<string, string> }>; subject?: { digest: string } };
+      const doc = JSON.parse(manifest.bytes.toString('utf8')) as {
+        layers: Array<{ mediaType: string; digest: string; annotations?: Record<string, string> }>;
+        subject?: { digest: string };
+      };
       const layer = doc.layers[0]!;
       const blob = await fetchBlob(registry, 'org/app', layer.digest);
-      const r = s.format === 'referrer'
-        ? verify(blob, digestArtifact(s.covers))
-        : verify(layerAsBundle({ mediaType: layer.mediaType, bytes: blob, annotations: layer.annotations ?? {}, record: s.record as CosignLayer['record'] }), s.format === 'cosign-sig' ? bytesArtifact(blob) : digestArtifact(s.covers));
+      const r =
+        s.format === 'referrer'
+          ? verify(blob, digestArtifact(s.covers))
+          : verify(
+              layerAsBundle({ mediaType: layer.mediaType, bytes: blob, annotations: layer.annotations ?? {}, record: s.record as CosignLayer['record'] }),
+              s.format === 'cosign-sig' ? bytesArtifact(blob) : digestArtifact(s.covers),
+            );
       assert.equal(r.state, 'verified', `${s.format} for ${s.target}: ${JSON.stringify(r.checks.filter((c) => c.status !== 'pass'))}`);
       if (s.format === 'referrer') assert.equal(doc.subject?.digest, s.covers);
     }
     const tagIndex = await fetchManifest(registry, 'org/app', `sha256-${release.index.digest.slice(7)}`);
     const listed = (JSON.parse(tagIndex.bytes.toString('utf8')) as { manifests: Array<{ annotations: Record<string, string> }> }).manifests;
-    assert.deepEqual(listed.map((m) => m.annotations['dev.sigstore.bundle.predicateType']), [COSIGN_SIGN_V1, SLSA_PROVENANCE_V1]);
+    assert.deepEqual(
+      listed.map((m) => m.annotations['dev.sigstore.bundle.predicateType']),
+      [COSIGN_SIGN_V1, SLSA_PROVENANCE_V1],
+    );
   });
 });

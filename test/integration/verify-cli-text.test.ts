@@ -32,8 +32,14 @@ describe('verify: the text a maintainer reads first', () => {
     identity = signer.identity!;
     // linux/amd64 signed (a .sig, and cosign v3 referrers: a signature and an attestation), linux/arm64 not at all.
     partly = await pushSignedRelease(reg, 'org/partly', {
-      sigstore: mini, tag: TAG, platforms: ['linux/amd64', 'linux/arm64'], signer, sourceRepository: 'org/app',
-      cosignSignatures: ['linux/amd64'], cosignAttestations: [], referrers: ['linux/amd64'],
+      sigstore: mini,
+      tag: TAG,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      signer,
+      sourceRepository: 'org/app',
+      cosignSignatures: ['linux/amd64'],
+      cosignAttestations: [],
+      referrers: ['linux/amd64'],
     });
   });
   after(async () => {
@@ -72,13 +78,21 @@ describe('verify: the text a maintainer reads first', () => {
     ]);
     // Three artifacts on linux/amd64 with the same two warnings: printed under the first, named under the others.
     const first = lines.findIndex((l) => l.startsWith('        WARN IDENTITY: '));
-    const artifact = / {2}(sha256:[0-9a-f]{12})$/.exec(lines.slice(0, first).reverse().find((l) => l.startsWith('    [unpinned]'))!)![1];
-    assert.deepEqual(lines.filter((l) => /^ {8}WARN /.test(l)), [
-      `        WARN IDENTITY: No identity was pinned; the certificate was issued to ${identity}, which is not checked against anything.`,
-      `        WARN ISSUER: No OIDC issuer was pinned; the certificate names ${GITHUB_ISSUER}.`,
-      `        WARN IDENTITY, WARN ISSUER: the same as under ${artifact} above`,
-      `        WARN IDENTITY, WARN ISSUER: the same as under ${artifact} above`,
-    ]);
+    const artifact = / {2}(sha256:[0-9a-f]{12})$/.exec(
+      lines
+        .slice(0, first)
+        .reverse()
+        .find((l) => l.startsWith('    [unpinned]'))!,
+    )![1];
+    assert.deepEqual(
+      lines.filter((l) => /^ {8}WARN /.test(l)),
+      [
+        `        WARN IDENTITY: No identity was pinned; the certificate was issued to ${identity}, which is not checked against anything.`,
+        `        WARN ISSUER: No OIDC issuer was pinned; the certificate names ${GITHUB_ISSUER}.`,
+        `        WARN IDENTITY, WARN ISSUER: the same as under ${artifact} above`,
+        `        WARN IDENTITY, WARN ISSUER: the same as under ${artifact} above`,
+      ],
+    );
     assert.equal(partly.signatures.length, 3);
   });
 });

@@ -51,7 +51,14 @@ describe('verify: attestations from outside the registry', () => {
     const index = await pushMultiArchIndex(reg, repo, { tag: 'v1.0.0', platforms: ['linux/amd64', 'linux/arm64'], predicateTypes: [], buildCacheEntry: false });
     return { ref: `${reg.host}/${repo}:v1.0.0`, index };
   };
-  const slsa = (digest: string) => attestationBundle(signer, { log: mini.log, digest, subjectName: 'app', predicateType: SLSA_PROVENANCE_V1, predicate: githubProvenancePredicate({ repository: 'org/app' }) });
+  const slsa = (digest: string) =>
+    attestationBundle(signer, {
+      log: mini.log,
+      digest,
+      subjectName: 'app',
+      predicateType: SLSA_PROVENANCE_V1,
+      predicate: githubProvenancePredicate({ repository: 'org/app' }),
+    });
   const file = (name: string, lines: Buffer[]): string => {
     const path = join(dir, name);
     writeFileSync(path, `${lines.map((l) => l.toString('utf8')).join('\n')}\n`);
@@ -65,19 +72,26 @@ describe('verify: attestations from outside the registry', () => {
 
   test('a .jsonl of several bundles: each is an artifact with its format, line and root; the image verified through them', async () => {
     const { ref, index } = await image();
-    const jsonl = file('several.jsonl', [cosignSignBundle(signer, index.digest, { log: mini.log }).bytes, slsa(index.digest).bytes, slsa(index.platforms[0]!.digest).bytes]);
+    const jsonl = file('several.jsonl', [
+      cosignSignBundle(signer, index.digest, { log: mini.log }).bytes,
+      slsa(index.digest).bytes,
+      slsa(index.platforms[0]!.digest).bytes,
+    ]);
     const { code, out } = await verify([ref, '--bundle', jsonl, '--owner', 'org', '--signer-workflow', WORKFLOW, '--require-attestation', SLSA_PROVENANCE_V1]);
     assert.deepEqual([code, out.verdict.state], [0, 'verified'], JSON.stringify(out.verdict.causes));
     const external = out.artifacts.filter((a) => a.format === 'bundle-file');
-    assert.deepEqual(external.map((a) => [a.origin, a.coversDigest, a.kind, a.predicateType, a.state, a.trustRoot?.instance]), [
-      [`${jsonl}:1`, index.digest, 'signature', 'https://sigstore.dev/cosign/sign/v1', 'verified', 'custom'],
-      [`${jsonl}:2`, index.digest, 'attestation', SLSA_PROVENANCE_V1, 'verified', 'custom'],
-      [`${jsonl}:3`, index.platforms[0]!.digest, 'attestation', SLSA_PROVENANCE_V1, 'verified', 'custom'],
-    ]);
+    assert.deepEqual(
+      external.map((a) => [a.origin, a.coversDigest, a.kind, a.predicateType, a.state, a.trustRoot?.instance]),
+      [
+        [`${jsonl}:1`, index.digest, 'signature', 'https://sigstore.dev/cosign/sign/v1', 'verified', 'custom'],
+        [`${jsonl}:2`, index.digest, 'attestation', SLSA_PROVENANCE_V1, 'verified', 'custom'],
+        [`${jsonl}:3`, index.platforms[0]!.digest, 'attestation', SLSA_PROVENANCE_V1, 'verified', 'custom'],
+      ],
+    );
     assert.ok(external.every((a) => a.checks.some((c) => c.code === 'GITHUB_CLAIMS' && c.status === 'pass' && /source repository owner/.test(c.message))));
   });
 
-  test("a bundle about another digest fails the image, naming the subject (INVALID_SIGNATURE)", async () => {
+  test('a bundle about another digest fails the image, naming the subject (INVALID_SIGNATURE)', async () => {
     const { ref, index } = await image();
     const other = file('other.jsonl', [cosignSignBundle(signer, `sha256:${'e'.repeat(64)}`, { log: mini.log }).bytes]);
     const { code, out } = await verify([ref, '--bundle', other, '--owner', 'org']);
@@ -85,7 +99,10 @@ describe('verify: attestations from outside the registry', () => {
     const [a] = out.artifacts.filter((x) => x.format === 'bundle-file');
     assert.equal(a?.coversDigest, index.digest);
     assert.equal(a?.state, 'failed');
-    assert.ok(a?.checks.some((c) => c.code === 'ARTIFACT' && c.status === 'fail'), JSON.stringify(a?.checks));
+    assert.ok(
+      a?.checks.some((c) => c.code === 'ARTIFACT' && c.status === 'fail'),
+      JSON.stringify(a?.checks),
+    );
     assert.equal(out.verdict.causes[0]?.code, 'INVALID_SIGNATURE');
     assert.match(out.verdict.causes[0]!.message, /^The signature on the index does not verify: .*sha256:e{64}/);
   });
@@ -103,13 +120,22 @@ describe('verify: attestations from outside the registry', () => {
   test("--github-attestations: fetched from GitHub's API by digest (pages, 404 for the platforms), the token never shown", async () => {
     const { ref, index } = await image();
     api.perPage = 1;
-    api.attestations.set(`/repos/org/app/attestations/${index.digest}`, [JSON.parse(cosignSignBundle(signer, index.digest, { log: mini.log }).bytes.toString()), JSON.parse(slsa(index.digest).bytes.toString())]);
+    api.attestations.set(`/repos/org/app/attestations/${index.digest}`, [
+      JSON.parse(cosignSignBundle(signer, index.digest, { log: mini.log }).bytes.toString()),
+      JSON.parse(slsa(index.digest).bytes.toString()),
+    ]);
     const env = { GH_TOKEN: TOKEN, GITHUB_API_URL: api.url };
     const r = await cli(['verify', ref, '--json', '-v', '--trusted-root', rootPath, '--repo', 'org/app', '--github-attestations'], env);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as VerifyJson;
     const fromApi = out.artifacts.filter((a) => a.format === 'github-api');
-    assert.deepEqual(fromApi.map((a) => [a.kind, a.state, a.coversDigest]), [['signature', 'verified', index.digest], ['attestation', 'verified', index.digest]]);
+    assert.deepEqual(
+      fromApi.map((a) => [a.kind, a.state, a.coversDigest]),
+      [
+        ['signature', 'verified', index.digest],
+        ['attestation', 'verified', index.digest],
+      ],
+    );
     assert.match(fromApi[1]!.origin ?? '', new RegExp(`^${api.url}/repos/org/app/attestations/${index.digest}\\?per_page=1&after=1 #1$`));
     // The image's digest over two pages, then each platform's (404: none).
     const asked = api.requests.map((q) => q.path.split('?')[0]);

@@ -51,7 +51,13 @@ const REFUSED_BY: Record<MutationName, ImageCheckCode> = {
 };
 
 type Format = 'cosign .sig' | 'cosign .att (intoto 0.0.2)' | 'cosign .att (intoto 0.0.1)' | 'referrer cosign v3 sign' | 'referrer message signature';
-const FORMATS: readonly Format[] = ['cosign .sig', 'cosign .att (intoto 0.0.2)', 'cosign .att (intoto 0.0.1)', 'referrer cosign v3 sign', 'referrer message signature'];
+const FORMATS: readonly Format[] = [
+  'cosign .sig',
+  'cosign .att (intoto 0.0.2)',
+  'cosign .att (intoto 0.0.1)',
+  'referrer cosign v3 sign',
+  'referrer message signature',
+];
 
 describe('verify refuses every defect, in every format, through a real registry', () => {
   let reg: TestRegistry;
@@ -79,11 +85,22 @@ describe('verify refuses every defect, in every format, through a real registry'
   function goodRecord(format: Format, signer: Signer, digest: string, reference: string): SignedRecord {
     const log = { log: mini.log };
     switch (format) {
-      case 'cosign .sig': return cosignSign(signer, { reference, digest }, log).record;
-      case 'cosign .att (intoto 0.0.2)': return cosignAttest(signer, { ...log, digest, subjectName: reference, predicateType: SLSA_PROVENANCE_V1, predicate: githubProvenancePredicate({ repository: 'example/app', ref: 'refs/tags/v1.0.0', sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' }) }).record;
-      case 'cosign .att (intoto 0.0.1)': return cosignAttest(signer, { ...log, digest, subjectName: reference, entryKind: 'intoto/0.0.1' }).record;
-      case 'referrer cosign v3 sign': return cosignSignBundle(signer, digest, log).record;
-      case 'referrer message signature': return messageSignatureBundle(signer, { digest: Buffer.from(digest.slice(7), 'hex') }, log).record;
+      case 'cosign .sig':
+        return cosignSign(signer, { reference, digest }, log).record;
+      case 'cosign .att (intoto 0.0.2)':
+        return cosignAttest(signer, {
+          ...log,
+          digest,
+          subjectName: reference,
+          predicateType: SLSA_PROVENANCE_V1,
+          predicate: githubProvenancePredicate({ repository: 'example/app', ref: 'refs/tags/v1.0.0', sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' }),
+        }).record;
+      case 'cosign .att (intoto 0.0.1)':
+        return cosignAttest(signer, { ...log, digest, subjectName: reference, entryKind: 'intoto/0.0.1' }).record;
+      case 'referrer cosign v3 sign':
+        return cosignSignBundle(signer, digest, log).record;
+      case 'referrer message signature':
+        return messageSignatureBundle(signer, { digest: Buffer.from(digest.slice(7), 'hex') }, log).record;
     }
   }
 
@@ -101,7 +118,10 @@ describe('verify refuses every defect, in every format, through a real registry'
   }
 
   /** Pushes an unsigned one-platform index with `record` stored as `format` for the index digest. */
-  async function pushWith(format: Format, make: (index: PushedIndex, reference: string) => Promise<SignedRecord>): Promise<{ ref: string; index: PushedIndex }> {
+  async function pushWith(
+    format: Format,
+    make: (index: PushedIndex, reference: string) => Promise<SignedRecord>,
+  ): Promise<{ ref: string; index: PushedIndex }> {
     const repo = `neg/case-${++n}`;
     const index = await pushMultiArchIndex(reg, repo, { tag: 'v1.0.0', platforms: ['linux/amd64'], predicateTypes: [], buildCacheEntry: false });
     const record = await make(index, `${reg.host}/${repo}`);
@@ -151,9 +171,10 @@ describe('verify refuses every defect, in every format, through a real registry'
           return;
         }
         // The unanchored case pins a pattern: written unanchored, it must still match the whole SAN.
-        const policy = m.name === 'unanchoredIdentity'
-          ? ['--certificate-identity-regexp', identity.identity.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), '--certificate-oidc-issuer', GITHUB_ISSUER]
-          : pinned();
+        const policy =
+          m.name === 'unanchoredIdentity'
+            ? ['--certificate-identity-regexp', identity.identity.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), '--certificate-oidc-issuer', GITHUB_ISSUER]
+            : pinned();
         const { code, out } = await verify(ref, policy);
         const a = out.artifacts.find((x) => x.coversDigest === index.digest && x.format !== 'buildkit-index')!;
         const failing = a.checks.filter((c) => c.status === 'fail').map((c) => c.code);
@@ -187,10 +208,26 @@ describe('verify refuses every defect, in every format, through a real registry'
   });
 
   test('a whole signed release (every format, the mini Sigstore) verifies end to end', async () => {
-    const release = await pushSignedRelease(reg, 'good/release', { sigstore: mini, platforms: ['linux/amd64', 'linux/arm64'], cosignSignatures: ['index'], cosignAttestations: ['index', 'linux/arm64'], referrers: ['linux/amd64'] });
-    const { code, out } = await verify(`${reg.host}/good/release:v1.0.0`, ['--certificate-identity', release.signer.identity!, '--certificate-oidc-issuer', GITHUB_ISSUER, '--require-attestation', SLSA_PROVENANCE_V1]);
+    const release = await pushSignedRelease(reg, 'good/release', {
+      sigstore: mini,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      cosignSignatures: ['index'],
+      cosignAttestations: ['index', 'linux/arm64'],
+      referrers: ['linux/amd64'],
+    });
+    const { code, out } = await verify(`${reg.host}/good/release:v1.0.0`, [
+      '--certificate-identity',
+      release.signer.identity!,
+      '--certificate-oidc-issuer',
+      GITHUB_ISSUER,
+      '--require-attestation',
+      SLSA_PROVENANCE_V1,
+    ]);
     assert.equal(code, 0, out.verdict.coverage);
-    assert.equal(out.verdict.coverage, `index signed by ${release.signer.identity}; linux/amd64 signed by ${release.signer.identity}; linux/arm64 covered through the index; verified attestations: ${SLSA_PROVENANCE_V1} on the index, linux/amd64 and linux/arm64`);
+    assert.equal(
+      out.verdict.coverage,
+      `index signed by ${release.signer.identity}; linux/amd64 signed by ${release.signer.identity}; linux/arm64 covered through the index; verified attestations: ${SLSA_PROVENANCE_V1} on the index, linux/amd64 and linux/arm64`,
+    );
     assert.ok(out.artifacts.filter((a) => a.format !== 'buildkit-index').every((a) => a.state === 'verified'));
   });
 

@@ -52,8 +52,10 @@ describe('verify --certificate-chain: a private PKI signature without a log', ()
     await mini?.dispose();
   });
 
-  const leaf = (ca: TestCertificateAuthority, times: { notBefore?: Date; notAfter?: Date } = { notBefore: new Date(Date.now() - HOUR), notAfter: new Date(Date.now() + 30 * 24 * HOUR) }): Promise<SigningIdentity> =>
-    ca.issue({ san: { email: EMAIL }, issuerExtensions: 'none', ...times });
+  const leaf = (
+    ca: TestCertificateAuthority,
+    times: { notBefore?: Date; notAfter?: Date } = { notBefore: new Date(Date.now() - HOUR), notAfter: new Date(Date.now() + 30 * 24 * HOUR) },
+  ): Promise<SigningIdentity> => ca.issue({ san: { email: EMAIL }, issuerExtensions: 'none', ...times });
 
   /** A one-platform index whose .sig is made by `signer`, with no log entry. */
   async function signed(signer: SigningIdentity): Promise<string> {
@@ -76,7 +78,10 @@ describe('verify --certificate-chain: a private PKI signature without a log', ()
     assert.equal(code, 0, JSON.stringify(signature(out).checks));
     assert.deepEqual([out.verdict.state, signature(out).state, signature(out).identity, signature(out).issuer], ['verified', 'verified', EMAIL, undefined]);
     const checks = signature(out).checks;
-    assert.deepEqual(checks.filter((c) => c.status === 'warn' || c.status === 'fail'), []);
+    assert.deepEqual(
+      checks.filter((c) => c.status === 'warn' || c.status === 'fail'),
+      [],
+    );
     assert.match(checks.find((c) => c.code === 'TIMESTAMP')!.message, /^No signed time: certificate checked at the current time /);
     assert.equal(checks.find((c) => c.code === 'TIMESTAMP')!.status, 'info');
     assert.equal(checks.find((c) => c.code === 'ISSUER')!.status, 'info');
@@ -85,8 +90,14 @@ describe('verify --certificate-chain: a private PKI signature without a log', ()
 
     const text = await cli(['verify', ref, '--certificate-chain', chain, '--insecure-ignore-tlog', '--certificate-identity', EMAIL]);
     assert.equal(text.code, 0);
-    assert.match(text.stdout, new RegExp(`checked against sha256:[0-9a-f]{64}; signed by ${EMAIL} \\(issuer unknown\\); no signed time: certificate checked at the current time`));
-    assert.match(text.stdout, /^Trust: .*; certificate authorities: the private PKI chain .*chain\.pem \(O=provenance-lens\.test, CN=provenance-lens-test-intermediate; O=provenance-lens\.test, CN=provenance-lens-test\)$/m);
+    assert.match(
+      text.stdout,
+      new RegExp(`checked against sha256:[0-9a-f]{64}; signed by ${EMAIL} \\(issuer unknown\\); no signed time: certificate checked at the current time`),
+    );
+    assert.match(
+      text.stdout,
+      /^Trust: .*; certificate authorities: the private PKI chain .*chain\.pem \(O=provenance-lens\.test, CN=provenance-lens-test-intermediate; O=provenance-lens\.test, CN=provenance-lens-test\)$/m,
+    );
     assert.match(text.stdout, /; private PKI chain .*chain\.pem/);
   });
 
@@ -116,16 +127,38 @@ describe('verify --certificate-chain: a private PKI signature without a log', ()
   test('the policy file states the chain (relative to the file) and waives the log', async () => {
     const ref = await signed(await leaf(mini.ca));
     const policy = join(dir, '.provenance-lens.yaml');
-    writeFileSync(policy, ['version: 1', 'images:', `  - image: ${reg.host}/pki/**`, '    certificateChain: chain.pem', '    requireTlog: false', `    identity: ${EMAIL}`, ''].join('\n'));
+    writeFileSync(
+      policy,
+      [
+        'version: 1',
+        'images:',
+        `  - image: ${reg.host}/pki/**`,
+        '    certificateChain: chain.pem',
+        '    requireTlog: false',
+        `    identity: ${EMAIL}`,
+        '',
+      ].join('\n'),
+    );
     const { code, out } = await verify(ref, ['--policy', policy]);
     assert.equal(code, 0, JSON.stringify(signature(out).checks));
     assert.deepEqual([out.policy.certificateChain, out.policy.sources.certificateChain, out.trustRoot.certificateChain?.path], [chain, 'policy-file', chain]);
   });
 
-  test('the editor\'s verifier (src/host/verifier.ts) honours the policy\'s chain too: verified, not failed closed', async () => {
+  test("the editor's verifier (src/host/verifier.ts) honours the policy's chain too: verified, not failed closed", async () => {
     const ref = await signed(await leaf(mini.ca));
     const policy = join(dir, 'editor-policy.yaml');
-    writeFileSync(policy, ['version: 1', 'images:', `  - image: ${reg.host}/pki/**`, '    certificateChain: chain.pem', '    requireTlog: false', `    identity: ${EMAIL}`, ''].join('\n'));
+    writeFileSync(
+      policy,
+      [
+        'version: 1',
+        'images:',
+        `  - image: ${reg.host}/pki/**`,
+        '    certificateChain: chain.pem',
+        '    requireTlog: false',
+        `    identity: ${EMAIL}`,
+        '',
+      ].join('\n'),
+    );
     const client = new RegistryClient({ insecureRegistries: [reg.host] });
     const open = (r: string) => openReference(parseReference(r), client);
     const logged: string[] = [];
@@ -140,9 +173,16 @@ describe('verify --certificate-chain: a private PKI signature without a log', ()
     const { source, target } = open(ref);
     const graph = await buildGraph(source, target);
     const result = await verifier.verify(graph, new AbortController().signal);
-    assert.deepEqual([result.verdict.state, result.verdict.verified], ['verified', true], JSON.stringify(result.artifacts.map((a) => a.checks.filter((c) => c.status === 'fail'))));
+    assert.deepEqual(
+      [result.verdict.state, result.verdict.verified],
+      ['verified', true],
+      JSON.stringify(result.artifacts.map((a) => a.checks.filter((c) => c.status === 'fail'))),
+    );
     assert.equal(privatePki({ info: result.trustRoot })?.path, chain);
-    assert.ok(logged.some((m) => m.startsWith('Trusted root: custom') && m.includes(chain)), logged.join('\n'));
+    assert.ok(
+      logged.some((m) => m.startsWith('Trusted root: custom') && m.includes(chain)),
+      logged.join('\n'),
+    );
 
     // A signature by another CA is still refused by the same verifier.
     const other = await signed(await leaf(mini.untrustedCa));

@@ -20,7 +20,12 @@ import { pushSignedRelease } from '../support/sigstore/release';
 const TAG = 'v1.2.0';
 const release = (workflowPath: string) => ({ repository: 'org/app', ref: 'refs/heads/main', workflowPath });
 
-interface Row { reference: string; signerChanged?: boolean; previousRelease?: string; verdict?: { state: string } }
+interface Row {
+  reference: string;
+  signerChanged?: boolean;
+  previousRelease?: string;
+  verdict?: { state: string };
+}
 
 describe('verify --release: signerChanged against the previous release', () => {
   let reg: TestRegistry;
@@ -36,7 +41,8 @@ describe('verify --release: signerChanged against the previous release', () => {
     const releaseWorkflow = await mini.githubIdentity(release('.github/workflows/release.yml'));
     const other = await mini.githubIdentity(release('.github/workflows/other.yml'));
     identity = releaseWorkflow.identity!;
-    const push = (repo: string, tag: string, signer: typeof other, seed: string) => pushSignedRelease(reg, repo, { sigstore: mini, tag, signer, contentSeed: seed, platforms: ['linux/amd64'] });
+    const push = (repo: string, tag: string, signer: typeof other, seed: string) =>
+      pushSignedRelease(reg, repo, { sigstore: mini, tag, signer, contentSeed: seed, platforms: ['linux/amd64'] });
     // v1.2.0-rc.1 is a prerelease: the release before v1.2.0 is v1.1.0, not it.
     await push('org/moved', 'v1.0.0', other, 'm0');
     await push('org/moved', 'v1.1.0', releaseWorkflow, 'm1');
@@ -45,45 +51,80 @@ describe('verify --release: signerChanged against the previous release', () => {
     await push('org/steady', 'v1.1.0', releaseWorkflow, 's1');
     await push('org/steady', TAG, releaseWorkflow, 's2');
     await push('org/first', TAG, releaseWorkflow, 'f1');
-    await writeFile(join(dir, '.goreleaser.yaml'), [
-      'version: 2', 'project_name: app', 'dockers_v2:', '  - id: app', '    images:',
-      ...['moved', 'steady', 'first'].map((r) => `      - "{{ .Env.REGISTRY }}/org/${r}"`),
-      '    tags:', '      - "{{ .Tag }}"', '    platforms: [linux/amd64]', '',
-    ].join('\n'));
+    await writeFile(
+      join(dir, '.goreleaser.yaml'),
+      [
+        'version: 2',
+        'project_name: app',
+        'dockers_v2:',
+        '  - id: app',
+        '    images:',
+        ...['moved', 'steady', 'first'].map((r) => `      - "{{ .Env.REGISTRY }}/org/${r}"`),
+        '    tags:',
+        '      - "{{ .Tag }}"',
+        '    platforms: [linux/amd64]',
+        '',
+      ].join('\n'),
+    );
   });
   after(async () => {
     await reg?.stop();
     await mini?.dispose();
   });
 
-  const run = (...more: string[]) => cli(['verify', '--release', join(dir, '.goreleaser.yaml'), '--tag', TAG, '--env', `REGISTRY=${reg.host}`, '--insecure-registry', reg.host, '--trusted-root', rootPath, ...more]);
+  const run = (...more: string[]) =>
+    cli([
+      'verify',
+      '--release',
+      join(dir, '.goreleaser.yaml'),
+      '--tag',
+      TAG,
+      '--env',
+      `REGISTRY=${reg.host}`,
+      '--insecure-registry',
+      reg.host,
+      '--trusted-root',
+      rootPath,
+      ...more,
+    ]);
   const ref = (repo: string, tag = TAG) => `${reg.host}/org/${repo}:${tag}`;
 
   test('no signer pinned: a changed signer is marked, with the release it was compared with', async () => {
     const r = await run('--json');
     assert.equal(r.code, 1, r.stderr); // unpinned: not verified
     const rows = (JSON.parse(r.stdout) as { images: Row[] }).images;
-    assert.deepEqual(rows.map((i) => [i.reference, i.verdict?.state, i.signerChanged, i.previousRelease]), [
-      [ref('moved'), 'unpinned', true, ref('moved', 'v1.1.0')],
-      [ref('steady'), 'unpinned', false, ref('steady', 'v1.1.0')],
-      // No earlier release: nothing to compare, so no answer either way.
-      [ref('first'), 'unpinned', undefined, undefined],
-    ]);
+    assert.deepEqual(
+      rows.map((i) => [i.reference, i.verdict?.state, i.signerChanged, i.previousRelease]),
+      [
+        [ref('moved'), 'unpinned', true, ref('moved', 'v1.1.0')],
+        [ref('steady'), 'unpinned', false, ref('steady', 'v1.1.0')],
+        // No earlier release: nothing to compare, so no answer either way.
+        [ref('first'), 'unpinned', undefined, undefined],
+      ],
+    );
     const text = await run();
     // The line is wrapped to the table's width: its continuation lines are indented by two.
     const lines = text.stdout.split('\n');
     const at = lines.findIndex((l) => l.startsWith(`${ref('moved')}: SIGNER CHANGED: `));
     let said = lines[at] ?? '';
     for (let i = at + 1; at >= 0 && /^ {2}\S/.test(lines[i] ?? ''); i++) said += ` ${lines[i]!.trim()}`;
-    assert.equal(said, `${ref('moved')}: SIGNER CHANGED: signed by other signers than ${ref('moved', 'v1.1.0')}; \`provenance-lens diff ${ref('moved', 'v1.1.0')} ${ref('moved')}\` shows who.`);
+    assert.equal(
+      said,
+      `${ref('moved')}: SIGNER CHANGED: signed by other signers than ${ref('moved', 'v1.1.0')}; \`provenance-lens diff ${ref('moved', 'v1.1.0')} ${ref('moved')}\` shows who.`,
+    );
     assert.deepEqual(lines.filter((l) => l.includes('SIGNER CHANGED')).length, 1, text.stdout);
   });
 
   test('the signer pinned by the policy: no previous release is read, no mark', async () => {
     const r = await run('--json', '--certificate-identity', identity, '--certificate-oidc-issuer', GITHUB_ISSUER);
     const rows = (JSON.parse(r.stdout) as { images: Row[] }).images;
-    assert.deepEqual(rows.map((i) => [i.reference, i.verdict?.state, 'signerChanged' in i]), [
-      [ref('moved'), 'failed', false], [ref('steady'), 'verified', false], [ref('first'), 'verified', false],
-    ]);
+    assert.deepEqual(
+      rows.map((i) => [i.reference, i.verdict?.state, 'signerChanged' in i]),
+      [
+        [ref('moved'), 'failed', false],
+        [ref('steady'), 'verified', false],
+        [ref('first'), 'verified', false],
+      ],
+    );
   });
 });

@@ -46,18 +46,19 @@ function cells(stdout: string): string[][] {
 }
 const shortId = (identity: string) => identity.replace(/^https:\/\/github\.com\/([^/]+\/[^/]+)\/\.github\/workflows\/(.+)@refs\/tags\/(.+)$/, '$1/$2@$3');
 
-const CONFIG = (images: string[]) => [
-  'version: 2',
-  'project_name: app',
-  'dockers_v2:',
-  '  - id: app',
-  '    images:',
-  ...images.map((i) => `      - "${i}"`),
-  '    tags:',
-  '      - "{{ .Tag }}"',
-  '    platforms: [linux/amd64, linux/arm64]',
-  '',
-].join('\n');
+const CONFIG = (images: string[]) =>
+  [
+    'version: 2',
+    'project_name: app',
+    'dockers_v2:',
+    '  - id: app',
+    '    images:',
+    ...images.map((i) => `      - "${i}"`),
+    '    tags:',
+    '      - "{{ .Tag }}"',
+    '    platforms: [linux/amd64, linux/arm64]',
+    '',
+  ].join('\n');
 
 describe('verify --release: every image a GoReleaser release publishes, one table', () => {
   let reg: TestRegistry;
@@ -75,7 +76,16 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
     rootPath = await mini.writeTrustedRoot(dir);
     const signer = await mini.githubIdentity({ repository: 'org/app', ref: `refs/tags/${TAG}` });
     app = await pushSignedRelease(reg, 'org/app', { sigstore: mini, tag: TAG, platforms: PLATFORMS, signer, sourceRepository: 'org/app' });
-    agent = await pushSignedRelease(reg, 'org/agent', { sigstore: mini, tag: TAG, platforms: PLATFORMS, signer, sourceRepository: 'org/app', cosignSignatures: [], cosignAttestations: [], referrers: PLATFORMS });
+    agent = await pushSignedRelease(reg, 'org/agent', {
+      sigstore: mini,
+      tag: TAG,
+      platforms: PLATFORMS,
+      signer,
+      sourceRepository: 'org/app',
+      cosignSignatures: [],
+      cosignAttestations: [],
+      referrers: PLATFORMS,
+    });
     tools = await pushMultiArchIndex(reg, 'org/tools', { tag: TAG, platforms: PLATFORMS });
     identity = signer.identity;
   });
@@ -89,14 +99,34 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
     await writeFile(path, CONFIG(images));
     return path;
   };
-  const run = (file: string, extra: string[] = []) => cli([
-    'verify', '--release', file, '--tag', TAG, '--env', `REGISTRY=${reg.host}`, '--trusted-root', rootPath,
-    '--certificate-identity', identity, '--certificate-oidc-issuer', GITHUB_ISSUER, '--require-attestation', SLSA_PROVENANCE_V1, ...extra,
-  ]);
+  const run = (file: string, extra: string[] = []) =>
+    cli([
+      'verify',
+      '--release',
+      file,
+      '--tag',
+      TAG,
+      '--env',
+      `REGISTRY=${reg.host}`,
+      '--trusted-root',
+      rootPath,
+      '--certificate-identity',
+      identity,
+      '--certificate-oidc-issuer',
+      GITHUB_ISSUER,
+      '--require-attestation',
+      SLSA_PROVENANCE_V1,
+      ...extra,
+    ]);
   const digestOf = (r: SignedRelease | PushedIndex, platform: string) => ('index' in r ? r.index : r).platforms.find((p) => p.key === platform)!.digest;
 
   test('signed images, an unsigned one and an unresolved template: exact rows; exit 1 (an unsigned image is a definite "no")', async () => {
-    const file = await config('.goreleaser.yaml', ['{{ .Env.REGISTRY }}/org/app', '{{ .Env.REGISTRY }}/org/agent', '{{ .Env.REGISTRY }}/org/tools', '{{ .Env.PRIME_REGISTRY }}/org/app']);
+    const file = await config('.goreleaser.yaml', [
+      '{{ .Env.REGISTRY }}/org/app',
+      '{{ .Env.REGISTRY }}/org/agent',
+      '{{ .Env.REGISTRY }}/org/tools',
+      '{{ .Env.PRIME_REGISTRY }}/org/app',
+    ]);
     const r = await run(file);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const lines = r.stdout.split('\n');
@@ -121,7 +151,10 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
       'Summary: 2 verified, 1 unsigned, 1 not checked; exit 1.',
       '',
     ]);
-    assert.ok(lines.every((l) => l.length <= 120), `a line is wider than 120 columns:\n${lines.filter((l) => l.length > 120).join('\n')}`);
+    assert.ok(
+      lines.every((l) => l.length <= 120),
+      `a line is wider than 120 columns:\n${lines.filter((l) => l.length > 120).join('\n')}`,
+    );
   });
 
   test('JSON: release, images with section, template, reference, verdict or error, platforms; summary', async () => {
@@ -130,17 +163,42 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
     assert.equal(r.code, 2, 'nothing failed, one image could not be checked');
     const out = JSON.parse(r.stdout) as {
       release: { file: string; tag: string };
-      images: Array<{ section: string; index: number; template: string; reference: string | null; digest?: string; verdict?: { state: string; coverage: string }; error?: { code: string; unresolved?: string[] }; platforms: Array<Record<string, unknown>> }>;
+      images: Array<{
+        section: string;
+        index: number;
+        template: string;
+        reference: string | null;
+        digest?: string;
+        verdict?: { state: string; coverage: string };
+        error?: { code: string; unresolved?: string[] };
+        platforms: Array<Record<string, unknown>>;
+      }>;
       summary: Record<string, number>;
     };
     assert.deepEqual(out.release, { file, tag: TAG });
-    assert.deepEqual(out.images.map((i) => [i.section, i.index, i.template, i.reference, i.verdict?.state, i.error?.code]), [
-      ['dockers_v2', 0, '{{ .Env.REGISTRY }}/org/app:{{ .Tag }}', `${reg.host}/org/app:${TAG}`, 'verified', undefined],
-      ['dockers_v2', 0, '{{ .Env.PRIME_REGISTRY }}/org/app:{{ .Tag }}', null, undefined, 'UNRESOLVED'],
-    ]);
+    assert.deepEqual(
+      out.images.map((i) => [i.section, i.index, i.template, i.reference, i.verdict?.state, i.error?.code]),
+      [
+        ['dockers_v2', 0, '{{ .Env.REGISTRY }}/org/app:{{ .Tag }}', `${reg.host}/org/app:${TAG}`, 'verified', undefined],
+        ['dockers_v2', 0, '{{ .Env.PRIME_REGISTRY }}/org/app:{{ .Tag }}', null, undefined, 'UNRESOLVED'],
+      ],
+    );
     assert.equal(out.images[0]!.digest, app.index.digest);
-    assert.equal(out.images[0]!.verdict!.coverage, `index signed by ${identity}; linux/amd64 and linux/arm64 covered through the index; no platform-level signature; verified attestations: ${SLSA_PROVENANCE_V1} on the index`);
-    assert.deepEqual(out.images[0]!.platforms, PLATFORMS.map((p) => ({ platform: p, digest: digestOf(app, p), state: 'verified', signedBy: [`${identity} (index)`], attestations: [SLSA_PROVENANCE_V1], missing: [] })));
+    assert.equal(
+      out.images[0]!.verdict!.coverage,
+      `index signed by ${identity}; linux/amd64 and linux/arm64 covered through the index; no platform-level signature; verified attestations: ${SLSA_PROVENANCE_V1} on the index`,
+    );
+    assert.deepEqual(
+      out.images[0]!.platforms,
+      PLATFORMS.map((p) => ({
+        platform: p,
+        digest: digestOf(app, p),
+        state: 'verified',
+        signedBy: [`${identity} (index)`],
+        attestations: [SLSA_PROVENANCE_V1],
+        missing: [],
+      })),
+    );
     assert.deepEqual(out.images[1]!.error, { code: 'UNRESOLVED', message: 'needs .Env.PRIME_REGISTRY', unresolved: ['.Env.PRIME_REGISTRY'] });
     assert.deepEqual(out.summary, { images: 2, verified: 1, excepted: 0, failed: 0, unsigned: 0, unpinned: 0, notChecked: 1, exitCode: 2 });
   });
@@ -151,16 +209,41 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
     assert.equal(ok.code, 0, ok.stdout);
     assert.match(ok.stdout, /^Summary: 2 verified; exit 0\.$/m);
 
-    const wrong = await cli(['verify', '--release', good, '--tag', TAG, '--env', `REGISTRY=${reg.host}`, '--trusted-root', rootPath,
-      '--certificate-identity', identity.replace('org/app', 'org/other'), '--certificate-oidc-issuer', GITHUB_ISSUER]);
+    const wrong = await cli([
+      'verify',
+      '--release',
+      good,
+      '--tag',
+      TAG,
+      '--env',
+      `REGISTRY=${reg.host}`,
+      '--trusted-root',
+      rootPath,
+      '--certificate-identity',
+      identity.replace('org/app', 'org/other'),
+      '--certificate-oidc-issuer',
+      GITHUB_ISSUER,
+    ]);
     assert.equal(wrong.code, 1);
     // Failed rows name the signer seen, and the causes below say whom the policy expects.
-    assert.deepEqual(cells(wrong.stdout).slice(1).map((c) => [c[3], c[4]]), [
-      ['failed', `${shortId(identity)} (index)`], ['failed', `${shortId(identity)} (index)`], ['failed', shortId(identity)], ['failed', shortId(identity)]]);
+    assert.deepEqual(
+      cells(wrong.stdout)
+        .slice(1)
+        .map((c) => [c[3], c[4]]),
+      [
+        ['failed', `${shortId(identity)} (index)`],
+        ['failed', `${shortId(identity)} (index)`],
+        ['failed', shortId(identity)],
+        ['failed', shortId(identity)],
+      ],
+    );
     const expected = identity.replace('org/app', 'org/other');
     const causes = wrong.stdout.replace(/\n {4}/g, ' ');
     assert.match(causes, new RegExp(`^  - The index is signed by "${escape(identity)}", but the policy expects "${escape(expected)}"\\.$`, 'm'));
-    assert.match(causes, new RegExp(`^  - linux/amd64 and linux/arm64 are signed by "${escape(identity)}", but the policy expects "${escape(expected)}"\\.$`, 'm'));
+    assert.match(
+      causes,
+      new RegExp(`^  - linux/amd64 and linux/arm64 are signed by "${escape(identity)}", but the policy expects "${escape(expected)}"\\.$`, 'm'),
+    );
     assert.doesNotMatch(wrong.stdout, /does not verify/);
 
     const missing = await config('missing.goreleaser.yaml', ['{{ .Env.REGISTRY }}/org/app', '{{ .Env.REGISTRY }}/org/never-pushed']);
@@ -173,25 +256,33 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
   test('a policy file applies per image with the release tag; an exception makes an unsigned image excepted (exit 0)', async () => {
     const file = await config('policy.goreleaser.yaml', ['{{ .Env.REGISTRY }}/org/app', '{{ .Env.REGISTRY }}/org/tools']);
     const policy = join(dir, '.provenance-lens.yaml');
-    await writeFile(policy, [
-      'version: 1',
-      'defaults:',
-      `  trustedRoot: ${rootPath}`,
-      '  github: { repository: org/app, workflow: release.yml }',
-      '  attestations: [slsa-provenance]',
-      'images:',
-      `  - image: ${reg.host}/org/tools`,
-      '    exception: { reason: "third-party tool, signed upstream" }',
-      '',
-    ].join('\n'));
+    await writeFile(
+      policy,
+      [
+        'version: 1',
+        'defaults:',
+        `  trustedRoot: ${rootPath}`,
+        '  github: { repository: org/app, workflow: release.yml }',
+        '  attestations: [slsa-provenance]',
+        'images:',
+        `  - image: ${reg.host}/org/tools`,
+        '    exception: { reason: "third-party tool, signed upstream" }',
+        '',
+      ].join('\n'),
+    );
     const r = await cli(['verify', '--release', file, '--tag', TAG, '--env', `REGISTRY=${reg.host}`, '--policy', policy]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.deepEqual(cells(r.stdout).slice(1).map((c) => [c[0]!.replace(`${reg.host}/`, ''), c[1], c[3], c[4]]), [
-      ['org/app:v1.0.0', 'linux/amd64', 'verified', `${shortId(identity)} (index)`],
-      ['org/app:v1.0.0', 'linux/arm64', 'verified', `${shortId(identity)} (index)`],
-      ['org/tools:v1.0.0', 'linux/amd64', 'excepted', '-'],
-      ['org/tools:v1.0.0', 'linux/arm64', 'excepted', '-'],
-    ]);
+    assert.deepEqual(
+      cells(r.stdout)
+        .slice(1)
+        .map((c) => [c[0]!.replace(`${reg.host}/`, ''), c[1], c[3], c[4]]),
+      [
+        ['org/app:v1.0.0', 'linux/amd64', 'verified', `${shortId(identity)} (index)`],
+        ['org/app:v1.0.0', 'linux/arm64', 'verified', `${shortId(identity)} (index)`],
+        ['org/tools:v1.0.0', 'linux/amd64', 'excepted', '-'],
+        ['org/tools:v1.0.0', 'linux/arm64', 'excepted', '-'],
+      ],
+    );
     assert.match(r.stdout, /: EXCEPTED: not signed, excepted by the policy: third-party tool, signed upstream/);
   });
 

@@ -57,29 +57,63 @@ describe('verify: meaning and signing rights come from signed bytes, through a r
     return { repo, ref: `${reg.host}/${repo}:v1.0.0`, index };
   };
   const keyless = async (ref: string, extra: string[] = []) => {
-    const r = await cli(['verify', ref, '--json', '--trusted-root', rootPath, '--certificate-identity', signer.identity, '--certificate-oidc-issuer', GITHUB_ISSUER, ...extra]);
+    const r = await cli([
+      'verify',
+      ref,
+      '--json',
+      '--trusted-root',
+      rootPath,
+      '--certificate-identity',
+      signer.identity,
+      '--certificate-oidc-issuer',
+      GITHUB_ISSUER,
+      ...extra,
+    ]);
     assert.ok(r.stdout.startsWith('{'), r.stderr);
     return { code: r.code, out: JSON.parse(r.stdout) as VerifyJson };
   };
   /** A bundle whose referrer descriptor claims `claims` as its predicate type, whatever it holds. */
   const claiming = (b: BundleArtifact, claims: string): BundleArtifact => ({ ...b, predicateType: claims });
-  const statementWithout = (digest: string) => ({ _type: STATEMENT_V1, subject: [{ name: 'app', digest: digestSet(digest) }], predicate: githubProvenancePredicate({ repository: 'org/app' }) });
+  const statementWithout = (digest: string) => ({
+    _type: STATEMENT_V1,
+    subject: [{ name: 'app', digest: digestSet(digest) }],
+    predicate: githubProvenancePredicate({ repository: 'org/app' }),
+  });
 
   test('SLSA provenance annotated as a cosign signature (referrer and .att): attestations, the image unsigned (exit 1)', async () => {
     const { repo, ref, index } = await image();
-    const slsa = attestationBundle(signer, { log: mini.log, digest: index.digest, subjectName: 'app', predicateType: SLSA_PROVENANCE_V1, predicate: githubProvenancePredicate({ repository: 'org/app' }) });
+    const slsa = attestationBundle(signer, {
+      log: mini.log,
+      digest: index.digest,
+      subjectName: 'app',
+      predicateType: SLSA_PROVENANCE_V1,
+      predicate: githubProvenancePredicate({ repository: 'org/app' }),
+    });
     await pushBundleReferrers(reg, repo, index, [claiming(slsa, COSIGN_SIGN_V1)]);
-    const envelope = signEnvelope(signer, IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify({ ...statementWithout(index.digest), predicateType: SLSA_PROVENANCE_V1 })), { log: mini.log, entryKind: 'intoto/0.0.2' });
+    const envelope = signEnvelope(
+      signer,
+      IN_TOTO_PAYLOAD_TYPE,
+      Buffer.from(JSON.stringify({ ...statementWithout(index.digest), predicateType: SLSA_PROVENANCE_V1 })),
+      { log: mini.log, entryKind: 'intoto/0.0.2' },
+    );
     await pushCosignLayers(reg, repo, index.digest, 'att', [attestationLayer(envelope, COSIGN_SIGN_V1)]);
 
     const { code, out } = await keyless(ref);
     assert.deepEqual([code, out.verdict.state, out.verdict.verified], [1, 'unsigned', false]);
-    const found = out.artifacts.filter((a) => a.coversDigest === index.digest).map((a) => [a.format, a.annotations?.['dev.sigstore.bundle.predicateType'] ?? a.annotations?.predicateType, a.kind, a.predicateType, a.state]);
+    const found = out.artifacts
+      .filter((a) => a.coversDigest === index.digest)
+      .map((a) => [a.format, a.annotations?.['dev.sigstore.bundle.predicateType'] ?? a.annotations?.predicateType, a.kind, a.predicateType, a.state]);
     assert.deepEqual(found.sort(), [
       ['cosign-tag', COSIGN_SIGN_V1, 'attestation', SLSA_PROVENANCE_V1, 'verified'],
       ['referrer', COSIGN_SIGN_V1, 'attestation', SLSA_PROVENANCE_V1, 'verified'],
     ]);
-    assert.deepEqual(out.verdict.digests.map((d) => [d.target, d.signedBy]), [['index', []], ['linux/amd64', []]]);
+    assert.deepEqual(
+      out.verdict.digests.map((d) => [d.target, d.signedBy]),
+      [
+        ['index', []],
+        ['linux/amd64', []],
+      ],
+    );
   });
 
   test('a cosign sign/v1 statement annotated as SLSA provenance is a signature: verified (exit 0)', async () => {
@@ -88,32 +122,53 @@ describe('verify: meaning and signing rights come from signed bytes, through a r
     const { code, out } = await keyless(ref);
     assert.deepEqual([code, out.verdict.state], [0, 'verified']);
     const a = out.artifacts.find((x) => x.format === 'referrer')!;
-    assert.deepEqual([a.annotations?.['dev.sigstore.bundle.predicateType'], a.kind, a.predicateType, a.state], [SLSA_PROVENANCE_V1, 'signature', COSIGN_SIGN_V1, 'verified']);
+    assert.deepEqual(
+      [a.annotations?.['dev.sigstore.bundle.predicateType'], a.kind, a.predicateType, a.state],
+      [SLSA_PROVENANCE_V1, 'signature', COSIGN_SIGN_V1, 'verified'],
+    );
     assert.deepEqual(out.verdict.digests[0]!.signedBy, [signer.identity]);
   });
 
   test('a signed statement without predicateType, annotated as a cosign signature: ARTIFACT fails, the image fails (exit 1)', async () => {
     const { repo, ref, index } = await image();
-    const record = signEnvelope(signer, IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statementWithout(index.digest))), { log: mini.log, entryKind: 'dsse/0.0.1' });
+    const record = signEnvelope(signer, IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statementWithout(index.digest))), {
+      log: mini.log,
+      entryKind: 'dsse/0.0.1',
+    });
     await pushBundleReferrers(reg, repo, index, [claiming(toBundleArtifact(record, { mediaType: BUNDLE_V03_MEDIA_TYPE }), COSIGN_SIGN_V1)]);
     const { code, out } = await keyless(ref);
     assert.deepEqual([code, out.verdict.state, out.verdict.verified], [1, 'failed', false]);
     const a = out.artifacts.find((x) => x.format === 'referrer')!;
-    assert.deepEqual([a.state, failing(a)], ['failed', [['ARTIFACT', 'The signed statement has no predicateType (a string), so what it claims cannot be known.']]]);
-    assert.deepEqual(out.verdict.digests.map((d) => d.signedBy), [[], []]);
+    assert.deepEqual(
+      [a.state, failing(a)],
+      ['failed', [['ARTIFACT', 'The signed statement has no predicateType (a string), so what it claims cannot be known.']]],
+    );
+    assert.deepEqual(
+      out.verdict.digests.map((d) => d.signedBy),
+      [[], []],
+    );
     // The registry's annotation never shows through in the JSON as the artifact's predicate type.
     assert.equal(a.predicateType, undefined);
 
     const text = await cli(['verify', ref, '--trusted-root', rootPath, '--certificate-identity', signer.identity, '--certificate-oidc-issuer', GITHUB_ISSUER]);
     assert.equal(text.code, 1);
     // The line names no predicate type: the annotation's is not shown as if it were signed.
-    assert.match(text.stdout, /^ {4}\S+ +signature {2}referrer \(\S+\) {2}sha256:[0-9a-f]+\S*\n {8}FAIL ARTIFACT: The signed statement has no predicateType \(a string\), so what it claims cannot be known\.$/m);
+    assert.match(
+      text.stdout,
+      /^ {4}\S+ +signature {2}referrer \(\S+\) {2}sha256:[0-9a-f]+\S*\n {8}FAIL ARTIFACT: The signed statement has no predicateType \(a string\), so what it claims cannot be known\.$/m,
+    );
   });
 
   test('--certificate-chain: an S/MIME-only certificate of the pinned identity signs nothing (exit 1), one without EKU does (exit 0)', async () => {
     const sign = async (extendedKeyUsage: string | null): Promise<string> => {
       const { repo, ref, index } = await image();
-      const leaf = await mini.ca.issue({ san: { email: EMAIL }, issuerExtensions: 'none', extendedKeyUsage, notBefore: new Date(Date.now() - HOUR), notAfter: new Date(Date.now() + 24 * HOUR) });
+      const leaf = await mini.ca.issue({
+        san: { email: EMAIL },
+        issuerExtensions: 'none',
+        extendedKeyUsage,
+        notBefore: new Date(Date.now() - HOUR),
+        notAfter: new Date(Date.now() + 24 * HOUR),
+      });
       await pushCosignLayers(reg, repo, index.digest, 'sig', [cosignSign(leaf, { reference: `${reg.host}/${repo}`, digest: index.digest })]);
       return ref;
     };
@@ -123,7 +178,12 @@ describe('verify: meaning and signing rights come from signed bytes, through a r
     const refused = JSON.parse(smime.stdout) as VerifyJson;
     const sig = refused.artifacts.find((a) => a.kind === 'signature')!;
     assert.deepEqual([refused.verdict.state, sig.state, sig.identity], ['failed', 'failed', EMAIL]);
-    assert.deepEqual(failing(sig), [['CERTIFICATE_CHAIN', "The signing certificate's Extended Key Usage is emailProtection, without codeSigning: it is not a code-signing certificate, and signing needs codeSigning (as cosign requires)."]]);
+    assert.deepEqual(failing(sig), [
+      [
+        'CERTIFICATE_CHAIN',
+        "The signing certificate's Extended Key Usage is emailProtection, without codeSigning: it is not a code-signing certificate, and signing needs codeSigning (as cosign requires).",
+      ],
+    ]);
 
     const plain = await cli(['verify', await sign(null), '--json', ...pki]);
     assert.equal(plain.code, 0, plain.stdout);

@@ -86,7 +86,8 @@ describe('the CLI refreshes the trusted root only when asked, and never waits pa
   });
 
   const verify = (...extra: string[]) => cli(['verify', ref, '--certificate-identity', identity, '--certificate-oidc-issuer', GITHUB_ISSUER, ...extra], env);
-  const verifyBlob = (...extra: string[]) => cli(['verify-blob', '--bundle', bundle, '--certificate-identity', identity, '--certificate-oidc-issuer', GITHUB_ISSUER, ...extra, blob], env);
+  const verifyBlob = (...extra: string[]) =>
+    cli(['verify-blob', '--bundle', bundle, '--certificate-identity', identity, '--certificate-oidc-issuer', GITHUB_ISSUER, ...extra, blob], env);
 
   test('--offline and --refresh-trust-root are opposites, and a trusted_root.json file is never refreshed: usage errors, exit 2', async () => {
     for (const run of [verify, verifyBlob]) {
@@ -96,7 +97,10 @@ describe('the CLI refreshes the trusted root only when asked, and never waits pa
       assert.match(both.stderr, /--offline and --refresh-trust-root are opposites.*Give one of them\. \[USAGE\]$/m);
       const file = await run('--trusted-root', join(dir, 'trusted_root.json'), '--refresh-trust-root');
       assert.equal(file.code, 2);
-      assert.match(file.stderr, /--trusted-root and --refresh-trust-root do not go together: a trusted_root\.json file is used as it is, never refreshed\. \[USAGE\]$/m);
+      assert.match(
+        file.stderr,
+        /--trusted-root and --refresh-trust-root do not go together: a trusted_root\.json file is used as it is, never refreshed\. \[USAGE\]$/m,
+      );
     }
     const release = await cli(['verify', '--release', join(dir, '.goreleaser.yaml'), '--tag', 'v1.0.0', '--offline', '--refresh-trust-root'], env);
     assert.equal(release.code, 2);
@@ -132,20 +136,44 @@ describe('the CLI refreshes the trusted root only when asked, and never waits pa
 
     const text = await verifyBlob('--refresh-trust-root');
     assert.equal(text.code, 0, text.stdout + text.stderr);
-    assert.match(text.stdout, /^INFO {2}TRUST_ROOT +Using the custom trusted root from TUF repository http:\/\/127\.0\.0\.1:\d+, refreshed in this run, sha256 [0-9a-f]{12}, .*; the refresh found no change\.$/m);
+    assert.match(
+      text.stdout,
+      /^INFO {2}TRUST_ROOT +Using the custom trusted root from TUF repository http:\/\/127\.0\.0\.1:\d+, refreshed in this run, sha256 [0-9a-f]{12}, .*; the refresh found no change\.$/m,
+    );
   });
 
   test('verify --release: every image is verified with the refreshed root; without the flag, offline with the embedded one', async () => {
     const file = join(dir, '.goreleaser.yaml');
-    writeFileSync(file, 'version: 2\nproject_name: app\ndockers_v2:\n  - images: ["{{ .Env.REGISTRY }}/org/app"]\n    tags: ["{{ .Tag }}"]\n    platforms: [linux/amd64]\n');
-    const release = (...extra: string[]) => cli(['verify', '--release', file, '--tag', 'v1.0.0', '--env', `REGISTRY=${reg.host}`, '--certificate-identity', identity, '--certificate-oidc-issuer', GITHUB_ISSUER, '--json', ...extra], env);
+    writeFileSync(
+      file,
+      'version: 2\nproject_name: app\ndockers_v2:\n  - images: ["{{ .Env.REGISTRY }}/org/app"]\n    tags: ["{{ .Tag }}"]\n    platforms: [linux/amd64]\n',
+    );
+    const release = (...extra: string[]) =>
+      cli(
+        [
+          'verify',
+          '--release',
+          file,
+          '--tag',
+          'v1.0.0',
+          '--env',
+          `REGISTRY=${reg.host}`,
+          '--certificate-identity',
+          identity,
+          '--certificate-oidc-issuer',
+          GITHUB_ISSUER,
+          '--json',
+          ...extra,
+        ],
+        env,
+      );
     const refreshed = await release('--refresh-trust-root');
     assert.equal(refreshed.code, 0, refreshed.stdout + refreshed.stderr);
     const offline = await release();
     assert.equal(offline.code, 1, offline.stdout + offline.stderr);
   });
 
-  test("a policy naming a trusted_root.json: that file is used, not refreshed, and a note says why", async () => {
+  test('a policy naming a trusted_root.json: that file is used, not refreshed, and a note says why', async () => {
     const rootFile = await mini.writeTrustedRoot(mkdtempSync(join(dir, 'root-')));
     const policy = join(dir, '.provenance-lens.yaml');
     writeFileSync(policy, `version: 1\nimages:\n  - image: ${reg.host}/org/app\n    trustedRoot: ${rootFile}\n`);
@@ -161,9 +189,26 @@ describe('the CLI refreshes the trusted root only when asked, and never waits pa
 
   test('the built dist/cli.js refreshes too: the TUF client is its own bundle (dist/tuf.js), required on first use', async () => {
     const cacheOfItsOwn = join(dir, 'built-cache');
-    const r = await execFileAsync(process.execPath, [BUILT_CLI, 'verify-blob', '--json', '--refresh-trust-root', '--bundle', bundle, '--certificate-identity', identity, '--certificate-oidc-issuer', GITHUB_ISSUER, blob], {
-      encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir, ...env, XDG_CACHE_HOME: cacheOfItsOwn },
-    });
+    const r = await execFileAsync(
+      process.execPath,
+      [
+        BUILT_CLI,
+        'verify-blob',
+        '--json',
+        '--refresh-trust-root',
+        '--bundle',
+        bundle,
+        '--certificate-identity',
+        identity,
+        '--certificate-oidc-issuer',
+        GITHUB_ISSUER,
+        blob,
+      ],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: dir, ...env, XDG_CACHE_HOME: cacheOfItsOwn },
+      },
+    );
     const result = JSON.parse(r.stdout) as BlobVerification;
     assert.equal(result.verified, true, r.stdout);
     assert.equal(result.trustRoot.source.kind, 'tuf');
@@ -178,7 +223,10 @@ describe('the CLI refreshes the trusted root only when asked, and never waits pa
       assert.ok(ms < BOUND_MS + 2_000, `${ms} ms`);
       assert.match(r.stdout, /^VERIFIED: /m);
       const trust = r.stdout.split('\n').find((l) => l.startsWith('Trust: ')) ?? '';
-      assert.match(trust, /^Trust: custom trusted root from TUF repository http:\/\/127\.0\.0\.1:\d+, cached refresh of \d{4}-\d\d-\d\d \(0 days ago\), .*; the TUF refresh from http:\/\/127\.0\.0\.1:\d+ gave no answer within 3 s, so this root was used; the refresh goes on and its root is used from the next load$/);
+      assert.match(
+        trust,
+        /^Trust: custom trusted root from TUF repository http:\/\/127\.0\.0\.1:\d+, cached refresh of \d{4}-\d\d-\d\d \(0 days ago\), .*; the TUF refresh from http:\/\/127\.0\.0\.1:\d+ gave no answer within 3 s, so this root was used; the refresh goes on and its root is used from the next load$/,
+      );
 
       // The refresh that run started goes on (one per cache and repository in a process) until
       // its request times out; once it has, the next run starts its own and waits for it again.
@@ -227,7 +275,23 @@ describe("--refresh-trust-root against Sigstore's public-good repository", () =>
   test('verifies within the bound whether or not the repository can be reached, and says what the refresh did', async () => {
     const cacheHome = mkdtempSync(join(tmpdir(), 'pl-trust-public-'));
     try {
-      const { value: r, ms } = await timed(cli(['verify-blob', '--json', '--refresh-trust-root', '--bundle', happy, '--certificate-identity', DEFAULT_IDENTITY, '--certificate-oidc-issuer', DEFAULT_ISSUER, aTxt], { XDG_CACHE_HOME: cacheHome }));
+      const { value: r, ms } = await timed(
+        cli(
+          [
+            'verify-blob',
+            '--json',
+            '--refresh-trust-root',
+            '--bundle',
+            happy,
+            '--certificate-identity',
+            DEFAULT_IDENTITY,
+            '--certificate-oidc-issuer',
+            DEFAULT_ISSUER,
+            aTxt,
+          ],
+          { XDG_CACHE_HOME: cacheHome },
+        ),
+      );
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.ok(ms < BOUND_MS + 2_000, `${ms} ms`);
       const result = JSON.parse(r.stdout) as BlobVerification;
@@ -244,7 +308,12 @@ describe("--refresh-trust-root against Sigstore's public-good repository", () =>
         // Without internet (as where this was written): the embedded root, and why.
         assert.equal(result.trustRoot.source.kind, 'embedded');
         assert.ok(refresh?.reason, JSON.stringify(refresh));
-        assert.match(trust, refresh?.status === 'failed' ? /the TUF refresh from https:\/\/tuf-repo-cdn\.sigstore\.dev failed \(\w+: .+\), so this root was kept/ : /gave no answer within 3 s, so this root was used/);
+        assert.match(
+          trust,
+          refresh?.status === 'failed'
+            ? /the TUF refresh from https:\/\/tuf-repo-cdn\.sigstore\.dev failed \(\w+: .+\), so this root was kept/
+            : /gave no answer within 3 s, so this root was used/,
+        );
       }
     } finally {
       rmSync(cacheHome, { recursive: true, force: true });

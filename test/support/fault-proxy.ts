@@ -172,15 +172,17 @@ async function streamOversize(res: ServerResponse, record: ProxyRecord, total: n
   let left = total - head.length - tail.length;
   const write = (chunk: Buffer): Promise<void> | undefined => {
     record.bytesSent += chunk.length;
-    return res.write(chunk) ? undefined : new Promise<void>((resolve) => {
-      const done = (): void => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.once('drain', done);
-      res.once('close', done);
-    });
+    return res.write(chunk)
+      ? undefined
+      : new Promise<void>((resolve) => {
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.once('drain', done);
+          res.once('close', done);
+        });
   };
   await write(head);
   while (left > 0 && !res.destroyed) {
@@ -221,21 +223,33 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const begin = (server: 'proxy' | 'other', req: IncomingMessage, res: ServerResponse): ProxyRecord => {
     const auth = req.headers.authorization;
     const record: ProxyRecord = {
-      seq: records.length, server, method: req.method ?? '', path: req.url ?? '/', status: 0,
-      start: performance.now(), end: 0, authorization: auth !== undefined, bytesSent: 0, aborted: false,
-      ...(auth !== undefined ? {
-        authScheme: auth.split(' ')[0] ?? '',
-        authFingerprint: createHash('sha256').update(auth).digest('hex').slice(0, 16),
-      } : {}),
+      seq: records.length,
+      server,
+      method: req.method ?? '',
+      path: req.url ?? '/',
+      status: 0,
+      start: performance.now(),
+      end: 0,
+      authorization: auth !== undefined,
+      bytesSent: 0,
+      aborted: false,
+      ...(auth !== undefined
+        ? {
+            authScheme: auth.split(' ')[0] ?? '',
+            authFingerprint: createHash('sha256').update(auth).digest('hex').slice(0, 16),
+          }
+        : {}),
     };
     records.push(record);
-    const closed = new Promise<void>((resolve) => res.once('close', () => {
-      record.end = performance.now();
-      record.status = res.headersSent ? res.statusCode : record.status;
-      record.aborted = !res.writableFinished;
-      open.delete(closed);
-      resolve();
-    }));
+    const closed = new Promise<void>((resolve) =>
+      res.once('close', () => {
+        record.end = performance.now();
+        record.status = res.headersSent ? res.statusCode : record.status;
+        record.aborted = !res.writableFinished;
+        open.delete(closed);
+        resolve();
+      }),
+    );
     open.add(closed);
     return record;
   };
@@ -247,7 +261,10 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     }
     const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readRequestBody(req);
     const res = await request(new URL(path, upstreamUrl), {
-      method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, dispatcher, ...(body ? { body } : {}),
+      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers,
+      dispatcher,
+      ...(body ? { body } : {}),
     });
     return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
   };
@@ -302,7 +319,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       const code = fault.status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN';
       const body = Buffer.from(JSON.stringify({ errors: [{ code, message: `injected HTTP ${fault.status}`, detail: null }] }));
       res.writeHead(fault.status, {
-        'content-type': 'application/json', 'content-length': String(body.length),
+        'content-type': 'application/json',
+        'content-length': String(body.length),
         ...(fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {}),
       });
       send(res, record, body);
@@ -320,30 +338,32 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     return false;
   };
 
-  const handle = (server: 'proxy' | 'other') => (req: IncomingMessage, res: ServerResponse): void => {
-    const record = begin(server, req, res);
-    void (async () => {
-      if (proxy.delayMs > 0) await delay(proxy.delayMs);
-      const fault = takeFault(server, req.method ?? '', req.url ?? '/');
-      if (fault) record.fault = fault.kind;
-      if (fault && (await answerFault(req, res, record, fault))) return;
-      let up: Upstream | undefined;
-      if (server === 'proxy') {
-        up = await forward(req);
-      } else {
-        const id = presignedId(req.url ?? '/');
-        up = stash.get(id) ?? { status: 403, headers: { 'content-type': 'text/plain' }, body: Buffer.from('unknown or expired signature\n') };
-        stash.delete(id);
-      }
-      reply(req, res, record, up, fault);
-    })().catch((e: unknown) => {
-      if (!res.headersSent) {
-        res.writeHead(502, { 'content-type': 'text/plain' }).end(`fault proxy: ${e instanceof Error ? e.message : String(e)}\n`);
-      } else {
-        res.destroy();
-      }
-    });
-  };
+  const handle =
+    (server: 'proxy' | 'other') =>
+    (req: IncomingMessage, res: ServerResponse): void => {
+      const record = begin(server, req, res);
+      void (async () => {
+        if (proxy.delayMs > 0) await delay(proxy.delayMs);
+        const fault = takeFault(server, req.method ?? '', req.url ?? '/');
+        if (fault) record.fault = fault.kind;
+        if (fault && (await answerFault(req, res, record, fault))) return;
+        let up: Upstream | undefined;
+        if (server === 'proxy') {
+          up = await forward(req);
+        } else {
+          const id = presignedId(req.url ?? '/');
+          up = stash.get(id) ?? { status: 403, headers: { 'content-type': 'text/plain' }, body: Buffer.from('unknown or expired signature\n') };
+          stash.delete(id);
+        }
+        reply(req, res, record, up, fault);
+      })().catch((e: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(502, { 'content-type': 'text/plain' }).end(`fault proxy: ${e instanceof Error ? e.message : String(e)}\n`);
+        } else {
+          res.destroy();
+        }
+      });
+    };
 
   const servers: Server[] = [];
   const track = (server: Server): Server => {

@@ -91,8 +91,17 @@ export interface CosignArtifact {
   readonly layerDigest: string;
   readonly predicateType?: string;
 }
-export interface Referrer extends Descriptor { readonly covers: string; readonly predicateType: string; readonly bundleDigest: string }
-export interface ReferrersTagIndex { readonly tag: string; readonly digest: string; readonly covers: string; readonly referrers: readonly Referrer[] }
+export interface Referrer extends Descriptor {
+  readonly covers: string;
+  readonly predicateType: string;
+  readonly bundleDigest: string;
+}
+export interface ReferrersTagIndex {
+  readonly tag: string;
+  readonly digest: string;
+  readonly covers: string;
+  readonly referrers: readonly Referrer[];
+}
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 const hex = (digest: string): string => digest.slice('sha256:'.length);
@@ -133,10 +142,18 @@ async function pushPlatformImage(t: PushTarget, repo: string, key: string, docke
   // Without a seed, one platform's image is the same bytes in every repository (tests rely on it).
   const tar = tarOneFile('hello.txt', Buffer.from(`hello from ${contentSeed ? `${contentSeed} on ` : ''}${key}\n`));
   const layer = await blob(t, repo, docker ? MEDIA.dockerLayer : MEDIA.ociLayer, gzipSync(tar, { level: 9 }));
-  const config = await blob(t, repo, docker ? MEDIA.dockerConfig : MEDIA.ociConfig, json({
-    created: CREATED, ...platform, config: { Cmd: ['/hello'] },
-    rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] }, history: [{ created: CREATED, created_by: 'COPY hello.txt /' }],
-  }));
+  const config = await blob(
+    t,
+    repo,
+    docker ? MEDIA.dockerConfig : MEDIA.ociConfig,
+    json({
+      created: CREATED,
+      ...platform,
+      config: { Cmd: ['/hello'] },
+      rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },
+      history: [{ created: CREATED, created_by: 'COPY hello.txt /' }],
+    }),
+  );
   const m = await manifest(t, repo, { mediaType: docker ? MEDIA.dockerManifest : MEDIA.ociManifest, config, layers: [layer] });
   return { ...plain(m), platform, key, configDigest: config.digest, layerDigest: layer.digest };
 }
@@ -149,18 +166,23 @@ function statement(predicateType: string, name: string, digest: string, predicat
 function predicateFor(predicateType: string, name: string): unknown {
   if (predicateType === PREDICATE.spdx) {
     return {
-      spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name,
+      spdxVersion: 'SPDX-2.3',
+      dataLicense: 'CC0-1.0',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name,
       documentNamespace: `https://provenance-lens.test/spdx/${encodeURIComponent(name)}`,
       creationInfo: { created: CREATED, creators: ['Tool: provenance-lens-fixtures'] },
       packages: [{ name: 'hello', SPDXID: 'SPDXRef-Package-hello', versionInfo: '1.0.0', downloadLocation: 'NOASSERTION' }],
     };
   }
   if (predicateType === PREDICATE.cosignSign) return {};
-  return { // SLSA v1, shaped like BuildKit's
+  return {
+    // SLSA v1, shaped like BuildKit's
     buildDefinition: {
       buildType: 'https://github.com/moby/buildkit/blob/master/docs/attestations/slsa-definitions.md',
       externalParameters: { request: { frontend: 'dockerfile.v0', args: { 'build-arg:VERSION': '1.0.0' } } },
-      internalParameters: { builderPlatform: 'linux/amd64' }, resolvedDependencies: [],
+      internalParameters: { builderPlatform: 'linux/amd64' },
+      resolvedDependencies: [],
     },
     runDetails: { builder: { id: 'https://provenance-lens.test/builder' }, metadata: { invocationID: 'fixture', startedOn: CREATED, finishedOn: CREATED } },
   };
@@ -172,15 +194,31 @@ function dsse(signer: FixtureSigner, payloadType: string, payload: Buffer): Reco
   return { payloadType, payload: payload.toString('base64'), signatures: [{ keyid: '', sig: signer.sign(pae) }] };
 }
 
-async function pushAttestationManifest(t: PushTarget, repo: string, subjectName: string, image: PlatformImage, predicateTypes: readonly string[]): Promise<BuildkitAttestation> {
+async function pushAttestationManifest(
+  t: PushTarget,
+  repo: string,
+  subjectName: string,
+  image: PlatformImage,
+  predicateTypes: readonly string[],
+): Promise<BuildkitAttestation> {
   const layers: Descriptor[] = [];
   for (const pt of predicateTypes) {
-    layers.push(await blob(t, repo, MEDIA.inToto, statement(pt, subjectName, image.digest, predicateFor(pt, subjectName)), { 'in-toto.io/predicate-type': pt }));
+    layers.push(
+      await blob(t, repo, MEDIA.inToto, statement(pt, subjectName, image.digest, predicateFor(pt, subjectName)), { 'in-toto.io/predicate-type': pt }),
+    );
   }
-  const config = await blob(t, repo, MEDIA.ociConfig, json({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) } }));
+  const config = await blob(
+    t,
+    repo,
+    MEDIA.ociConfig,
+    json({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) } }),
+  );
   const m = await manifest(t, repo, { mediaType: MEDIA.ociManifest, config, layers });
   return {
-    ...plain(m), platform: { architecture: 'unknown', os: 'unknown' }, covers: image.digest, platformKey: image.key,
+    ...plain(m),
+    platform: { architecture: 'unknown', os: 'unknown' },
+    covers: image.digest,
+    platformKey: image.key,
     annotations: { 'vnd.docker.reference.digest': image.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
     statements: predicateTypes.map((predicateType, i) => ({ predicateType, blobDigest: layers[i]!.digest })),
   };
@@ -226,20 +264,45 @@ export async function pushMultiArchIndex(t: PushTarget, repo: string, opts: Inde
 }
 
 /** (d) A Docker manifest list of Docker v2 manifests. */
-export async function pushDockerManifestList(t: PushTarget, repo: string, tag: string, keys: readonly string[] = ['linux/amd64', 'linux/arm64']): Promise<PushedIndex> {
+export async function pushDockerManifestList(
+  t: PushTarget,
+  repo: string,
+  tag: string,
+  keys: readonly string[] = ['linux/amd64', 'linux/arm64'],
+): Promise<PushedIndex> {
   const platforms: PlatformImage[] = [];
   for (const key of keys) platforms.push(await pushPlatformImage(t, repo, key, true));
-  const list = await manifest(t, repo, {
-    mediaType: MEDIA.dockerList, manifests: platforms.map((p) => ({ ...plain(p), platform: p.platform })),
-  }, tag);
+  const list = await manifest(
+    t,
+    repo,
+    {
+      mediaType: MEDIA.dockerList,
+      manifests: platforms.map((p) => ({ ...plain(p), platform: p.platform })),
+    },
+    tag,
+  );
   return { ...plain(list), tag, bytes: list.bytes, platforms, attestations: [], ignored: [] };
 }
 
 function cosignConfig(layers: readonly Descriptor[]): Buffer {
-  return json({ architecture: '', created: '0001-01-01T00:00:00Z', history: [{ created: '0001-01-01T00:00:00Z' }], os: '', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) }, config: {} });
+  return json({
+    architecture: '',
+    created: '0001-01-01T00:00:00Z',
+    history: [{ created: '0001-01-01T00:00:00Z' }],
+    os: '',
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+    config: {},
+  });
 }
 
-async function cosignManifest(t: PushTarget, repo: string, kind: CosignArtifact['kind'], covers: string, layer: Descriptor, predicateType?: string): Promise<CosignArtifact> {
+async function cosignManifest(
+  t: PushTarget,
+  repo: string,
+  kind: CosignArtifact['kind'],
+  covers: string,
+  layer: Descriptor,
+  predicateType?: string,
+): Promise<CosignArtifact> {
   const config = await blob(t, repo, MEDIA.ociConfig, cosignConfig([layer]));
   const tag = `sha256-${hex(covers)}.${kind}`;
   const m = await manifest(t, repo, { mediaType: MEDIA.ociManifest, config, layers: [layer] }, tag);
@@ -247,7 +310,13 @@ async function cosignManifest(t: PushTarget, repo: string, kind: CosignArtifact[
 }
 
 /** (b) cosign `.sig`: simple-signing payload, signature annotation over the exact layer bytes. */
-export async function pushCosignSignature(t: PushTarget, repo: string, covers: string, signer: FixtureSigner, dockerReference: string): Promise<CosignArtifact> {
+export async function pushCosignSignature(
+  t: PushTarget,
+  repo: string,
+  covers: string,
+  signer: FixtureSigner,
+  dockerReference: string,
+): Promise<CosignArtifact> {
   const payload = json({
     critical: { identity: { 'docker-reference': dockerReference }, image: { 'docker-manifest-digest': covers }, type: 'cosign container image signature' },
     optional: null,
@@ -257,7 +326,14 @@ export async function pushCosignSignature(t: PushTarget, repo: string, covers: s
 }
 
 /** (b) cosign `.att`: a DSSE envelope of an in-toto statement about `covers`. */
-export async function pushCosignAttestation(t: PushTarget, repo: string, covers: string, signer: FixtureSigner, subjectName: string, predicateType: string = PREDICATE.slsaV1): Promise<CosignArtifact> {
+export async function pushCosignAttestation(
+  t: PushTarget,
+  repo: string,
+  covers: string,
+  signer: FixtureSigner,
+  subjectName: string,
+  predicateType: string = PREDICATE.slsaV1,
+): Promise<CosignArtifact> {
   const envelope = dsse(signer, MEDIA.inToto, statement(predicateType, subjectName, covers, predicateFor(predicateType, subjectName)));
   const layer = await blob(t, repo, MEDIA.dsse, json(envelope), { 'dev.cosignproject.cosign/signature': '', predicateType });
   return cosignManifest(t, repo, 'att', covers, layer, predicateType);
@@ -270,7 +346,14 @@ export async function pushCosignSbom(t: PushTarget, repo: string, covers: string
 }
 
 /** (c) Sigstore bundle referrers of `subject`, plus the referrers-tag-schema index at `sha256-<hex>`. */
-export async function pushSigstoreReferrers(t: PushTarget, repo: string, subject: Descriptor, signer: FixtureSigner, subjectName: string, predicateTypes: readonly string[] = [PREDICATE.cosignSign, PREDICATE.slsaV1]): Promise<ReferrersTagIndex> {
+export async function pushSigstoreReferrers(
+  t: PushTarget,
+  repo: string,
+  subject: Descriptor,
+  signer: FixtureSigner,
+  subjectName: string,
+  predicateTypes: readonly string[] = [PREDICATE.cosignSign, PREDICATE.slsaV1],
+): Promise<ReferrersTagIndex> {
   const config = await blob(t, repo, MEDIA.empty, Buffer.from('{}'));
   const referrers: Referrer[] = [];
   for (const predicateType of predicateTypes) {
@@ -280,17 +363,31 @@ export async function pushSigstoreReferrers(t: PushTarget, repo: string, subject
       dsseEnvelope: dsse(signer, MEDIA.inToto, statement(predicateType, subjectName, subject.digest, predicateFor(predicateType, subjectName), true)),
     });
     const layer = await blob(t, repo, MEDIA.sigstoreBundle, bundle);
-    const annotations = { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': predicateType, 'org.opencontainers.image.created': CREATED };
+    const annotations = {
+      'dev.sigstore.bundle.content': 'dsse-envelope',
+      'dev.sigstore.bundle.predicateType': predicateType,
+      'org.opencontainers.image.created': CREATED,
+    };
     const m = await manifest(t, repo, {
-      mediaType: MEDIA.ociManifest, artifactType: MEDIA.sigstoreBundle, config, layers: [layer], subject: plain(subject), annotations,
+      mediaType: MEDIA.ociManifest,
+      artifactType: MEDIA.sigstoreBundle,
+      config,
+      layers: [layer],
+      subject: plain(subject),
+      annotations,
     });
     referrers.push({ ...plain(m), artifactType: MEDIA.sigstoreBundle, annotations, covers: subject.digest, predicateType, bundleDigest: layer.digest });
   }
   const tag = `sha256-${hex(subject.digest)}`;
-  const index = await manifest(t, repo, {
-    mediaType: MEDIA.ociIndex,
-    manifests: referrers.map((r) => ({ ...plain(r), artifactType: r.artifactType, annotations: r.annotations })),
-  }, tag);
+  const index = await manifest(
+    t,
+    repo,
+    {
+      mediaType: MEDIA.ociIndex,
+      manifests: referrers.map((r) => ({ ...plain(r), artifactType: r.artifactType, annotations: r.annotations })),
+    },
+    tag,
+  );
   return { tag, digest: index.digest, covers: subject.digest, referrers };
 }
 
@@ -327,7 +424,11 @@ export async function pushReleaseFixture(t: PushTarget, repo: string, opts: Rele
   const tag = opts.tag ?? 'v1.0.0';
   const signer = opts.signer ?? createSigner();
   const reference = `${new URL(t.url).host}/${repo}`;
-  const index = await pushMultiArchIndex(t, repo, { tag, ...(opts.platforms ? { platforms: opts.platforms } : {}), ...(opts.buildCacheEntry ? { buildCacheEntry: true } : {}) });
+  const index = await pushMultiArchIndex(t, repo, {
+    tag,
+    ...(opts.platforms ? { platforms: opts.platforms } : {}),
+    ...(opts.buildCacheEntry ? { buildCacheEntry: true } : {}),
+  });
   const target = (which: string): Descriptor => {
     const found = which === 'index' ? index : index.platforms.find((p) => p.key === which);
     if (!found) throw new Error(`no platform ${which} in ${repo}:${tag}`);
@@ -345,10 +446,18 @@ export async function pushReleaseFixture(t: PushTarget, repo: string, opts: Rele
   const dockerListTag = opts.dockerListTag === undefined ? `${tag}-docker` : opts.dockerListTag;
   const singleArchTag = opts.singleArchTag === undefined ? `${tag}-single` : opts.singleArchTag;
   const dockerList = dockerListTag === null ? undefined : await pushDockerManifestList(t, repo, dockerListTag);
-  const singleArch = singleArchTag === null ? undefined
-    : await pushMultiArchIndex(t, repo, { tag: singleArchTag, platforms: ['linux/amd64'], predicateTypes: [PREDICATE.slsaV1], buildCacheEntry: false });
+  const singleArch =
+    singleArchTag === null
+      ? undefined
+      : await pushMultiArchIndex(t, repo, { tag: singleArchTag, platforms: ['linux/amd64'], predicateTypes: [PREDICATE.slsaV1], buildCacheEntry: false });
   return {
-    repo, reference, publicKeyPem: signer.publicKeyPem, index, cosign, referrers,
-    ...(dockerList ? { dockerList } : {}), ...(singleArch ? { singleArch } : {}),
+    repo,
+    reference,
+    publicKeyPem: signer.publicKeyPem,
+    index,
+    cosign,
+    referrers,
+    ...(dockerList ? { dockerList } : {}),
+    ...(singleArch ? { singleArch } : {}),
   };
 }

@@ -6,7 +6,10 @@ import { execFileSync } from 'node:child_process';
 /** `git <args>` in `dir`; returns its standard output. */
 export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=tests@provenance-lens.test', '-c', 'user.name=Provenance Lens tests', ...args], {
-    cwd: dir, stdio: 'pipe', encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: dir },
+    cwd: dir,
+    stdio: 'pipe',
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: dir },
   });
 }
 

@@ -28,7 +28,14 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
     state.requests.push({ path: `${url.pathname}${url.search}`, headers: req.headers });
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const bytes = Buffer.from(JSON.stringify(body));
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length, 'x-github-api-version-selected': '2022-11-28', ...headers }).end(bytes);
+      res
+        .writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': bytes.length,
+          'x-github-api-version-selected': '2022-11-28',
+          ...headers,
+        })
+        .end(bytes);
     };
     if (state.fail !== undefined) {
       json(state.fail.status, { message: state.fail.message, documentation_url: DOCS, status: String(state.fail.status) }, state.fail.headers);
@@ -49,7 +56,17 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
       next.searchParams.set('after', String(start + perPage));
       headers.link = `<${next.toString()}>; rel="next"`;
     }
-    json(200, { attestations: page.map((bundle, i) => ({ bundle, repository_id: 702485467, bundle_url: `https://example.blob.core.windows.net/bundles/${start + i}?sig=x` })) }, headers);
+    json(
+      200,
+      {
+        attestations: page.map((bundle, i) => ({
+          bundle,
+          repository_id: 702485467,
+          bundle_url: `https://example.blob.core.windows.net/bundles/${start + i}?sig=x`,
+        })),
+      },
+      headers,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -58,9 +75,10 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   });
 }

@@ -68,7 +68,9 @@ export class Normaliser {
       // A DSSE envelope or a Sigstore bundle carries a fresh ECDSA signature, whose DER encoding
       // is 70 to 72 bytes long, so the document's size changes from run to run by a few bytes.
       const signed = typeof (v as { mediaType?: unknown }).mediaType === 'string' && PER_RUN_SIZE.test((v as { mediaType: string }).mediaType);
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), signed && k === 'size' && typeof x === 'number' ? '<per-run size>' : this.json(x, k)]));
+      return Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [this.text(k), signed && k === 'size' && typeof x === 'number' ? '<per-run size>' : this.json(x, k)]),
+      );
     }
     return v;
   }

@@ -43,11 +43,15 @@ export function hugeIndex(count: number, configDigest: string): HostileIndex {
   const manifests = new Map<string, Buffer>();
   const entries: string[] = [];
   for (let i = 0; i < count; i++) {
-    const bytes = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: MANIFEST_TYPE,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: 2 }, layers: [],
-      annotations: { 'org.example.entry': String(i) },
-    }));
+    const bytes = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MANIFEST_TYPE,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: 2 },
+        layers: [],
+        annotations: { 'org.example.entry': String(i) },
+      }),
+    );
     const digest = sha256(bytes);
     manifests.set(digest, bytes);
     entries.push(JSON.stringify({ mediaType: MANIFEST_TYPE, digest, size: bytes.length, platform: { os: 'linux', architecture: `arch${i}` } }));
@@ -61,10 +65,15 @@ export function referrersIndex(count: number): Buffer {
   const entries: string[] = [];
   for (let i = 0; i < count; i++) {
     const digest = sha256(Buffer.from(`referrer ${i}`));
-    entries.push(JSON.stringify({
-      mediaType: MANIFEST_TYPE, digest, size: 512, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-      annotations: { 'dev.sigstore.bundle.content': 'message-signature' },
-    }));
+    entries.push(
+      JSON.stringify({
+        mediaType: MANIFEST_TYPE,
+        digest,
+        size: 512,
+        artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        annotations: { 'dev.sigstore.bundle.content': 'message-signature' },
+      }),
+    );
   }
   return Buffer.from(`{"schemaVersion":2,"mediaType":"${INDEX_TYPE}","manifests":[${entries.join(',')}]}`);
 }

@@ -55,17 +55,32 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
   try {
     const tls = dir ? await makeTestTls(dir) : undefined;
     const tokenServer = reg.auth.mode === 'token' ? reg.auth.tokenServer : undefined;
-    const realm = opts.realmProxy && tokenServer
-      ? await startFaultProxy({ upstream: { url: tokenServer.realm.replace(/\/token$/, ''), dispatcher: upstream }, listenHost: '127.0.0.2', otherHost: null })
-      : undefined;
-    const proxy = await startFaultProxy({ upstream: { url: reg.url, dispatcher: upstream }, ...opts.proxy, ...(tls ? { tls } : {}), ...(realm ? { rewriteRealm: `${realm.url}/token` } : {}) });
+    const realm =
+      opts.realmProxy && tokenServer
+        ? await startFaultProxy({
+            upstream: { url: tokenServer.realm.replace(/\/token$/, ''), dispatcher: upstream },
+            listenHost: '127.0.0.2',
+            otherHost: null,
+          })
+        : undefined;
+    const proxy = await startFaultProxy({
+      upstream: { url: reg.url, dispatcher: upstream },
+      ...opts.proxy,
+      ...(tls ? { tls } : {}),
+      ...(realm ? { rewriteRealm: `${realm.url}/token` } : {}),
+    });
     return {
-      reg, proxy, ...(tls ? { tls } : {}), ...(realm ? { realm } : {}),
-      client: (limits = {}, extra = {}) => new RegistryClient({
-        // The registry's own CA too: its token server (the realm) is reached directly.
-        ...(tls ? { ca: [tls.caPem, ...(reg.caPem ? [reg.caPem] : [])] } : { insecureRegistries: [proxy.host] }),
-        ...extra, limits: { ...FAST, ...limits },
-      }),
+      reg,
+      proxy,
+      ...(tls ? { tls } : {}),
+      ...(realm ? { realm } : {}),
+      client: (limits = {}, extra = {}) =>
+        new RegistryClient({
+          // The registry's own CA too: its token server (the realm) is reached directly.
+          ...(tls ? { ca: [tls.caPem, ...(reg.caPem ? [reg.caPem] : [])] } : { insecureRegistries: [proxy.host] }),
+          ...extra,
+          limits: { ...FAST, ...limits },
+        }),
       stop: async () => {
         await proxy.close();
         await realm?.close();
@@ -95,7 +110,10 @@ export async function walk(h: HostileRegistry, client: RegistryClient, ref: stri
 /** Awaits `p`, asserts it rejects with a LensError of `code`, and returns the error. */
 export async function rejectsWith(p: Promise<unknown>, code: string): Promise<LensError> {
   let caught: unknown;
-  await p.then(() => undefined, (e: unknown) => (caught = e));
+  await p.then(
+    () => undefined,
+    (e: unknown) => (caught = e),
+  );
   assert.ok(caught instanceof LensError, `expected a LensError ${code}, got ${caught instanceof Error ? caught.stack : String(caught)}`);
   assert.equal(caught.code, code, caught.message);
   return caught;

@@ -12,7 +12,12 @@ export function obj(pairs: ReadonlyArray<readonly [string, OrderedValue]>): Orde
 /** A plain object as ordered pairs (nested plain objects too), to be edited before writing. */
 export function fromPlain(value: unknown): OrderedValue {
   if (Array.isArray(value)) return value.map(fromPlain);
-  if (typeof value === 'object' && value !== null) return obj(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, fromPlain(v)] as const));
+  if (typeof value === 'object' && value !== null)
+    return obj(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, fromPlain(v)] as const),
+    );
   return value as OrderedValue;
 }
 

@@ -44,13 +44,21 @@ interface RawResponse {
 }
 
 async function send(
-  target: PushTarget, repo: string, method: Dispatcher.HttpMethod, pathOrUrl: string,
-  headers: Record<string, string> = {}, body?: Buffer,
+  target: PushTarget,
+  repo: string,
+  method: Dispatcher.HttpMethod,
+  pathOrUrl: string,
+  headers: Record<string, string> = {},
+  body?: Buffer,
 ): Promise<RawResponse> {
   const url = new URL(pathOrUrl, target.url);
   const res = await request(url, {
-    method, dispatcher: target.dispatcher, headersTimeout: 10_000, bodyTimeout: 10_000,
-    headers: { ...harnessAuthorization(target, repo), ...headers }, ...(body ? { body } : {}),
+    method,
+    dispatcher: target.dispatcher,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+    headers: { ...harnessAuthorization(target, repo), ...headers },
+    ...(body ? { body } : {}),
   });
   return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
 }
@@ -77,9 +85,7 @@ export async function pushBlob(target: PushTarget, repo: string, bytes: Uint8Arr
 }
 
 /** PUTs a manifest under a tag or its digest; checks the registry computed the same digest. */
-export async function pushManifest(
-  target: PushTarget, repo: string, refTagOrDigest: string, bytes: Uint8Array, mediaType: string,
-): Promise<string> {
+export async function pushManifest(target: PushTarget, repo: string, refTagOrDigest: string, bytes: Uint8Array, mediaType: string): Promise<string> {
   const data = Buffer.from(bytes);
   const digest = sha256Digest(data);
   const res = await send(target, repo, 'PUT', `/v2/${repo}/manifests/${refTagOrDigest}`, { 'content-type': mediaType }, data);

@@ -26,7 +26,9 @@ function located(segments: string[], kind: 'file' | 'folder'): string {
   const name = relative(repoRoot, path);
   const found = existsSync(path) ? statSync(path) : undefined;
   if (found === undefined) {
-    throw new Error(`Real fixture ${kind} ${name} is missing: the repository is incomplete. Restore it from git (test/fixtures/real/SOURCES.md says where it comes from).`);
+    throw new Error(
+      `Real fixture ${kind} ${name} is missing: the repository is incomplete. Restore it from git (test/fixtures/real/SOURCES.md says where it comes from).`,
+    );
   }
   if (kind === 'file' ? !found.isFile() : !found.isDirectory()) {
     throw new Error(`Real fixture ${name} is not a ${kind}: the repository is incomplete or the test asks for the wrong path.`);

@@ -41,9 +41,14 @@ export type RegistryAuth =
   | { readonly mode: 'anonymous' }
   | { readonly mode: 'htpasswd'; readonly username: string; readonly password: string; readonly realm: string }
   | {
-    readonly mode: 'token'; readonly username: string; readonly password: string;
-    readonly realm: string; readonly service: string; readonly issuer: string; readonly tokenServer: TokenServer;
-  };
+      readonly mode: 'token';
+      readonly username: string;
+      readonly password: string;
+      readonly realm: string;
+      readonly service: string;
+      readonly issuer: string;
+      readonly tokenServer: TokenServer;
+    };
 
 export interface TestRegistry {
   /** `127.0.0.1:PORT`, as it appears in image references. */
@@ -125,8 +130,13 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     } else if (mode === 'token') {
       const signing = await makeSigningCert(workDir);
       const tokenServer = await startTokenServer({
-        signing, service: SERVICE, issuer: ISSUER, host: tokenHost, users: { [username]: password },
-        publicRepos: opts.publicRepos ?? [], ...(opts.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: opts.tokenTtlSeconds } : {}),
+        signing,
+        service: SERVICE,
+        issuer: ISSUER,
+        host: tokenHost,
+        users: { [username]: password },
+        publicRepos: opts.publicRepos ?? [],
+        ...(opts.tokenTtlSeconds !== undefined ? { tokenTtlSeconds: opts.tokenTtlSeconds } : {}),
         ...(tls ? { tls: { certPath: tls.certPath, keyPath: tls.keyPath } } : {}),
       });
       cleanups.push(() => tokenServer.close());
@@ -152,10 +162,12 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
       };
       child.stdout?.on('data', append);
       child.stderr?.on('data', append);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-        running.delete(child);
-        resolve(code);
-      }));
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => {
+          running.delete(child);
+          resolve(code);
+        }),
+      );
       child.once('error', (err) => append(Buffer.from(`spawn failed: ${err.message}\n`)));
       const url = `${tls ? 'https' : 'http'}://${host}`;
       const ready = await waitForV2(url, dispatcher, exited);
@@ -176,7 +188,13 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
         await cleanup();
       };
       return {
-        host, url, storageDir, auth, dispatcher, logs: () => log, stop,
+        host,
+        url,
+        storageDir,
+        auth,
+        dispatcher,
+        logs: () => log,
+        stop,
         ...(tls ? { caPem: tls.caPem, caPath: tls.caPath } : {}),
       };
     }
@@ -189,7 +207,10 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
 /** Polls GET /v2/ until any HTTP answer (200 or 401); false if the process died or time ran out. */
 async function waitForV2(url: string, dispatcher: Agent, exited: Promise<unknown>): Promise<boolean> {
   let dead = false;
-  void exited.then(() => (dead = true), () => (dead = true));
+  void exited.then(
+    () => (dead = true),
+    () => (dead = true),
+  );
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!dead && Date.now() < deadline) {
     try {

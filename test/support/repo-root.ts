@@ -10,7 +10,8 @@ export function findRepoRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && packageName(manifest) === PACKAGE_NAME) return dir;
-    if (dirname(dir) === dir) throw new Error(`No package.json named "${PACKAGE_NAME}" in ${from} or any folder above it: run the tests from a checkout of the repository.`);
+    if (dirname(dir) === dir)
+      throw new Error(`No package.json named "${PACKAGE_NAME}" in ${from} or any folder above it: run the tests from a checkout of the repository.`);
   }
 }
 

@@ -101,7 +101,10 @@ export class SecretScan {
   bytes(where: string, data: Buffer): Finding[] {
     const found: Finding[] = [];
     for (const f of this.forms) {
-      for (const [encoding, needle] of [['', Buffer.from(f.value, 'utf8')], [' (UTF-16)', Buffer.from(f.value, 'utf16le')]] as const) {
+      for (const [encoding, needle] of [
+        ['', Buffer.from(f.value, 'utf8')],
+        [' (UTF-16)', Buffer.from(f.value, 'utf16le')],
+      ] as const) {
         const at = data.indexOf(needle);
         if (at < 0) continue;
         found.push({ where, secret: f.secret, form: `${f.form}${encoding}`, context: this.context(data, at, needle.length) });
@@ -189,7 +192,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Starts the recorder for the token server whose realm is `realm` (e.g. `http://127.0.0.1:PORT/token`). */
-export async function startTokenRecorder(realm: string, onToken: (kind: 'access' | 'refresh', value: string) => void = () => undefined): Promise<TokenRecorder> {
+export async function startTokenRecorder(
+  realm: string,
+  onToken: (kind: 'access' | 'refresh', value: string) => void = () => undefined,
+): Promise<TokenRecorder> {
   const upstream = new URL(realm);
   const tokens: { kind: 'access' | 'refresh'; value: string }[] = [];
   const statuses: number[] = [];
@@ -206,7 +212,11 @@ export async function startTokenRecorder(realm: string, onToken: (kind: 'access'
       if (typeof v === 'string') headers[name] = v;
     }
     const up = await request(new URL(req.url ?? '/', upstream.origin), {
-      method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, ...(body ? { body } : {}), headersTimeout: 10_000, bodyTimeout: 10_000,
+      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers,
+      ...(body ? { body } : {}),
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
     });
     const answer = Buffer.from(await up.body.arrayBuffer());
     try {
@@ -214,9 +224,13 @@ export async function startTokenRecorder(realm: string, onToken: (kind: 'access'
       keep('access', json.token);
       keep('access', json.access_token);
       keep('refresh', json.refresh_token);
-    } catch { /* an error page */ }
+    } catch {
+      /* an error page */
+    }
     statuses.push(up.statusCode);
-    res.writeHead(up.statusCode, { 'content-type': String(up.headers['content-type'] ?? 'application/json'), 'content-length': String(answer.length) }).end(answer);
+    res
+      .writeHead(up.statusCode, { 'content-type': String(up.headers['content-type'] ?? 'application/json'), 'content-length': String(answer.length) })
+      .end(answer);
   };
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -233,9 +247,10 @@ export async function startTokenRecorder(realm: string, onToken: (kind: 'access'
     realm: `http://${upstream.hostname}:${port}${upstream.pathname}`,
     tokens,
     statuses,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

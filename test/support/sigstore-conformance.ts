@@ -16,7 +16,8 @@ import { realFixtureDir } from './real-fixtures';
  */
 export const conformanceDir = realFixtureDir('sigstore-bundles', 'conformance');
 
-export const DEFAULT_IDENTITY = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
+export const DEFAULT_IDENTITY =
+  'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 export const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
 
 export interface ConformanceCase {

@@ -151,9 +151,13 @@ export function seedLayout(storageDir: string, repo: string, layoutDir: string, 
   const att = cosignTag('atts', 'att');
   const sig = cosignTag('sigs', 'sig');
   return {
-    imageDigest: image.digest, imageMediaType: image.mediaType, tag: opts.tag,
+    imageDigest: image.digest,
+    imageMediaType: image.mediaType,
+    tag: opts.tag,
     ...(att ? { attDigest: att.digest, attTag: att.tag } : {}),
     ...(sig ? { sigDigest: sig.digest, sigTag: sig.tag } : {}),
-    manifests: [...manifests], blobs: [...blobs], missingBlobs: [...missing],
+    manifests: [...manifests],
+    blobs: [...blobs],
+    missingBlobs: [...missing],
   };
 }

@@ -41,16 +41,53 @@ async function openssl(args: readonly string[], cwd: string): Promise<void> {
  */
 export async function makeTestTls(dir: string, ips: readonly string[] = ['127.0.0.1', '127.0.0.2']): Promise<TestTls> {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2',
-    '-subj', '/CN=Provenance Lens test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  await openssl(
+    [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Provenance Lens test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   await openssl(['req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=127.0.0.1'], dir);
   const san = [...ips.map((ip) => `IP:${ip}`), 'DNS:localhost'].join(',');
-  await writeFile(join(dir, 'leaf.ext'), [
-    'basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth',
-    `subjectAltName=${san}`, ''].join('\n'));
-  await openssl(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-out', 'leaf.crt', '-days', '2', '-sha256', '-extfile', 'leaf.ext'], dir);
+  await writeFile(
+    join(dir, 'leaf.ext'),
+    ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', `subjectAltName=${san}`, ''].join('\n'),
+  );
+  await openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'leaf.crt',
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      'leaf.ext',
+    ],
+    dir,
+  );
   return {
     caPem: await readFile(join(dir, 'ca.crt'), 'utf8'),
     caPath: join(dir, 'ca.crt'),
@@ -61,8 +98,24 @@ export async function makeTestTls(dir: string, ips: readonly string[] = ['127.0.
 
 /** An RSA key with a self-signed certificate, for RS256 registry tokens. */
 export async function makeSigningCert(dir: string): Promise<SigningCert> {
-  await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'token.key', '-out', 'token.crt',
-    '-days', '2', '-subj', '/CN=Provenance Lens test token signer'], dir);
+  await openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'token.key',
+      '-out',
+      'token.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Provenance Lens test token signer',
+    ],
+    dir,
+  );
   return {
     certPath: join(dir, 'token.crt'),
     certPem: await readFile(join(dir, 'token.crt'), 'utf8'),

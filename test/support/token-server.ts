@@ -101,7 +101,14 @@ export function parseScope(scope: string): TokenAccess | undefined {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first <= 0 || last <= first) return undefined;
-  return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(',').filter(Boolean) };
+  return {
+    type: scope.slice(0, first),
+    name: scope.slice(first + 1, last),
+    actions: scope
+      .slice(last + 1)
+      .split(',')
+      .filter(Boolean),
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -191,13 +198,25 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
       return reply(405, { error: 'method_not_allowed' });
     }
     if (params.get('service') !== opts.service) return reply(400, { error: 'invalid_request', error_description: 'unknown service' });
-    const access = record.scopes.map(parseScope).filter((a): a is TokenAccess => a !== undefined).map((a) => grant(subject, a));
-    const token = issueToken(subject, access.filter((a) => a.actions.length > 0));
-    const refresh = offline && subject !== ''
-      ? (req.method === 'POST' && params.get('grant_type') === 'refresh_token' ? params.get('refresh_token')! : issueRefreshToken(subject))
-      : undefined;
+    const access = record.scopes
+      .map(parseScope)
+      .filter((a): a is TokenAccess => a !== undefined)
+      .map((a) => grant(subject, a));
+    const token = issueToken(
+      subject,
+      access.filter((a) => a.actions.length > 0),
+    );
+    const refresh =
+      offline && subject !== ''
+        ? req.method === 'POST' && params.get('grant_type') === 'refresh_token'
+          ? params.get('refresh_token')!
+          : issueRefreshToken(subject)
+        : undefined;
     reply(200, {
-      token, access_token: token, expires_in: ttl, issued_at: new Date().toISOString(),
+      token,
+      access_token: token,
+      expires_in: ttl,
+      issued_at: new Date().toISOString(),
       ...(refresh !== undefined ? { refresh_token: refresh } : {}),
     });
   };
@@ -207,8 +226,15 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     const query: Record<string, string[]> = {};
     for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
     const record = {
-      method: req.method ?? '', path: url.pathname, query, hasAuthorization: req.headers.authorization !== undefined,
-      scopes: url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean), status: 0,
+      method: req.method ?? '',
+      path: url.pathname,
+      query,
+      hasAuthorization: req.headers.authorization !== undefined,
+      scopes: url.searchParams
+        .getAll('scope')
+        .flatMap((s) => s.split(' '))
+        .filter(Boolean),
+      status: 0,
     };
     requests.push(record);
     handle(req, res, record).catch(() => {
@@ -235,9 +261,10 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     clearRequests: () => void requests.splice(0),
     issueToken,
     issueRefreshToken,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

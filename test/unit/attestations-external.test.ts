@@ -31,23 +31,44 @@ const usage = (fn: () => unknown, re: RegExp) => assert.throws(fn, (e: unknown) 
 
 function graph(digest: string, platforms: string[] = []): ImageGraph {
   return {
-    reference: 'ghcr.io/org/app:v1', source: 'registry', repository: 'org/app', digest, mediaType: 'application/vnd.oci.image.index.v1+json', size: 1, kind: 'index',
-    platforms: platforms.map((d, i) => ({ platform: `linux/p${i}`, os: 'linux', architecture: `p${i}`, digest: d, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1 })),
-    artifacts: [], others: [], problems: [],
+    reference: 'ghcr.io/org/app:v1',
+    source: 'registry',
+    repository: 'org/app',
+    digest,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    size: 1,
+    kind: 'index',
+    platforms: platforms.map((d, i) => ({
+      platform: `linux/p${i}`,
+      os: 'linux',
+      architecture: `p${i}`,
+      digest: d,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      size: 1,
+    })),
+    artifacts: [],
+    others: [],
+    problems: [],
   };
 }
 
 describe('bundle files', () => {
   test("gh attestation download's .jsonl of one bundle is one bundle, named by the file", () => {
     const b = bundlesFromFile(ghLine, 'sha256-ae57.jsonl');
-    assert.deepEqual(b.map((x) => x.origin), ['sha256-ae57.jsonl']);
+    assert.deepEqual(
+      b.map((x) => x.origin),
+      ['sha256-ae57.jsonl'],
+    );
     assert.equal(Buffer.from(b[0]!.bytes).toString(), ghLine.toString());
   });
 
   test('a .jsonl of several bundles: one per line, blank lines and CRLF tolerated, each named by its line', () => {
     const text = Buffer.from(`${JSON.stringify(JSON.parse(ghLine.toString()))}\r\n\n${JSON.stringify(JSON.parse(reusable.toString()))}\n`);
     const b = bundlesFromFile(text, 'two.jsonl');
-    assert.deepEqual(b.map((x) => x.origin), ['two.jsonl:1', 'two.jsonl:3']);
+    assert.deepEqual(
+      b.map((x) => x.origin),
+      ['two.jsonl:1', 'two.jsonl:3'],
+    );
     assert.deepEqual(JSON.parse(Buffer.from(b[1]!.bytes).toString()), JSON.parse(reusable.toString()));
   });
 
@@ -59,13 +80,16 @@ describe('bundle files', () => {
 });
 
 describe('what an outside bundle covers', () => {
-  test("each bundle covers the image digest its own subject names, with its predicate type and origin", () => {
+  test('each bundle covers the image digest its own subject names, with its predicate type and origin', () => {
     const g = graph(`sha256:${'1'.repeat(64)}`, [WHEEL, OTHER_WHEEL]);
     const out = externalArtifacts(g, bundlesFromFile(jsonl(ghLine, reusable), 'two.jsonl'), 'bundle-file');
-    assert.deepEqual(out.artifacts.map((a) => [a.coversDigest, a.format, a.kind, a.predicateType, a.origin]), [
-      [WHEEL, 'bundle-file', 'attestation', 'https://slsa.dev/provenance/v1', 'two.jsonl:1'],
-      [OTHER_WHEEL, 'bundle-file', 'attestation', 'https://slsa.dev/provenance/v1', 'two.jsonl:2'],
-    ]);
+    assert.deepEqual(
+      out.artifacts.map((a) => [a.coversDigest, a.format, a.kind, a.predicateType, a.origin]),
+      [
+        [WHEEL, 'bundle-file', 'attestation', 'https://slsa.dev/provenance/v1', 'two.jsonl:1'],
+        [OTHER_WHEEL, 'bundle-file', 'attestation', 'https://slsa.dev/provenance/v1', 'two.jsonl:2'],
+      ],
+    );
     assert.equal(out.bundles.size, 2);
     assert.match(out.artifacts[0]!.digest, /^sha256:[0-9a-f]{64}$/);
   });
@@ -88,7 +112,14 @@ describe("GitHub's attestations API, against a local server answering as it does
   let client: RegistryClient;
   const bundleJson = (b: Buffer): unknown => JSON.parse(b.toString('utf8'));
   const path = (digest: string) => `/repos/actions/attest-demo/attestations/${digest}`;
-  const options = (over: Partial<GithubApiOptions> = {}): GithubApiOptions => ({ transport: client.http, token: TOKEN, baseUrl: api.url, owner: 'actions', repository: 'actions/attest-demo', ...over });
+  const options = (over: Partial<GithubApiOptions> = {}): GithubApiOptions => ({
+    transport: client.http,
+    token: TOKEN,
+    baseUrl: api.url,
+    owner: 'actions',
+    repository: 'actions/attest-demo',
+    ...over,
+  });
 
   before(() => {
     client = new RegistryClient({ limits: { retries: 0 } });
@@ -104,9 +135,10 @@ describe("GitHub's attestations API, against a local server answering as it does
     api.attestations.set(path(WHEEL), [bundleJson(ghLine), bundleJson(reusable), bundleJson(ghLine), bundleJson(reusable), bundleJson(ghLine)]);
     const r = await githubAttestations(WHEEL, options());
     assert.equal(r.bundles.length, 5);
-    assert.deepEqual(api.requests.map((q) => q.path), [
-      `${path(WHEEL)}?per_page=100`, `${path(WHEEL)}?per_page=2&after=2`, `${path(WHEEL)}?per_page=2&after=4`,
-    ]);
+    assert.deepEqual(
+      api.requests.map((q) => q.path),
+      [`${path(WHEEL)}?per_page=100`, `${path(WHEEL)}?per_page=2&after=2`, `${path(WHEEL)}?per_page=2&after=4`],
+    );
     for (const q of api.requests) {
       assert.equal(q.headers.authorization, `Bearer ${TOKEN}`);
       assert.equal(q.headers['x-github-api-version'], '2022-11-28');
@@ -130,12 +162,15 @@ describe("GitHub's attestations API, against a local server answering as it does
     assert.deepEqual(r.notes, [`GitHub has no attestation for ${WHEEL} in repos/actions/attest-demo (404).`]);
   });
 
-  test('401: UNAUTHORIZED with GitHub\'s message and what to do, never the token', async () => {
+  test("401: UNAUTHORIZED with GitHub's message and what to do, never the token", async () => {
     api.fail = { status: 401, message: 'Bad credentials' };
     await assert.rejects(githubAttestations(WHEEL, options()), (e: unknown) => {
       assert.ok(e instanceof LensError);
       assert.equal(e.code, 'UNAUTHORIZED');
-      assert.match(e.message, /^GitHub's API refused the token from GH_TOKEN \/ GITHUB_TOKEN \(401: "Bad credentials"\) at http:\/\/127\.0\.0\.1:\d+\/repos\/actions\/attest-demo\/attestations\/sha256:ae57[0-9a-f]+\?per_page=100; give a token that can read repos\/actions\/attest-demo's attestations\.$/);
+      assert.match(
+        e.message,
+        /^GitHub's API refused the token from GH_TOKEN \/ GITHUB_TOKEN \(401: "Bad credentials"\) at http:\/\/127\.0\.0\.1:\d+\/repos\/actions\/attest-demo\/attestations\/sha256:ae57[0-9a-f]+\?per_page=100; give a token that can read repos\/actions\/attest-demo's attestations\.$/,
+      );
       assert.doesNotMatch(`${e.message} ${JSON.stringify(e.details)}`, new RegExp(TOKEN));
       return true;
     });
@@ -143,14 +178,27 @@ describe("GitHub's attestations API, against a local server answering as it does
 
   test('403 with the rate limit used up: RATE_LIMITED, saying when it resets', async () => {
     const reset = 1_900_000_000;
-    api.fail = { status: 403, message: 'API rate limit exceeded for user ID 1.', headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'core' } };
-    await assert.rejects(githubAttestations(WHEEL, options()), (e: unknown) => e instanceof LensError && e.code === 'RATE_LIMITED'
-      && e.details.retryAt === new Date(reset * 1000).toISOString() && /rate limit is used up \(403: "API rate limit exceeded for user ID 1\."\).*it resets at 2030-03-17T17:46:40\.000Z/.test(e.message));
+    api.fail = {
+      status: 403,
+      message: 'API rate limit exceeded for user ID 1.',
+      headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'core' },
+    };
+    await assert.rejects(
+      githubAttestations(WHEEL, options()),
+      (e: unknown) =>
+        e instanceof LensError &&
+        e.code === 'RATE_LIMITED' &&
+        e.details.retryAt === new Date(reset * 1000).toISOString() &&
+        /rate limit is used up \(403: "API rate limit exceeded for user ID 1\."\).*it resets at 2030-03-17T17:46:40\.000Z/.test(e.message),
+    );
   });
 
   test('403 without the rate limit: DENIED, naming the permission', async () => {
     api.fail = { status: 403, message: 'Resource not accessible by personal access token' };
-    await assert.rejects(githubAttestations(WHEEL, options()), (e: unknown) => e instanceof LensError && e.code === 'DENIED' && /attestations:read/.test(e.message));
+    await assert.rejects(
+      githubAttestations(WHEEL, options()),
+      (e: unknown) => e instanceof LensError && e.code === 'DENIED' && /attestations:read/.test(e.message),
+    );
   });
 
   test('bounded: pages and bundles beyond the limits are left, and said', async () => {

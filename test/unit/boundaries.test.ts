@@ -12,7 +12,13 @@ import { ESLint } from 'eslint';
 import * as ts from 'typescript';
 import { repoRoot } from '../support/repo-root';
 
-const BOUNDARY_RULES = new Set(['import-x/no-restricted-paths', 'import-x/no-cycle', 'no-restricted-imports', '@typescript-eslint/no-restricted-imports', 'no-restricted-syntax']);
+const BOUNDARY_RULES = new Set([
+  'import-x/no-restricted-paths',
+  'import-x/no-cycle',
+  'no-restricted-imports',
+  '@typescript-eslint/no-restricted-imports',
+  'no-restricted-syntax',
+]);
 
 // The project's own config, without type information (no program to build) and with only the
 // boundary rules: the text is linted as if it were the file at `path`.
@@ -29,10 +35,15 @@ async function boundaryErrors(path: string, code: string): Promise<string[]> {
 }
 
 test('a layer imports only the layers below it', async () => {
-  const up = (await boundaryErrors('src/core/errors.ts', "import { parseReference } from '../registry/reference';\nexport const p = parseReference;\n")).filter((m) => m.startsWith('import-x/no-restricted-paths'));
+  const up = (await boundaryErrors('src/core/errors.ts', "import { parseReference } from '../registry/reference';\nexport const p = parseReference;\n")).filter(
+    (m) => m.startsWith('import-x/no-restricted-paths'),
+  );
   assert.equal(up.length, 1, up.join('\n'));
   assert.match(up[0]!, /src\/core is in the src layer 0: it may import nothing else in src/);
-  const sibling = await boundaryErrors('src/references/yaml-nodes.ts', "import { previousReleaseTag } from '../diff/previous';\nexport const p = previousReleaseTag;\n");
+  const sibling = await boundaryErrors(
+    'src/references/yaml-nodes.ts',
+    "import { previousReleaseTag } from '../diff/previous';\nexport const p = previousReleaseTag;\n",
+  );
   assert.match(sibling.join('\n'), /^import-x\/no-restricted-paths: .*src\/references is in the src layer/);
   assert.deepEqual(await boundaryErrors('src/registry/reference.ts', "import { LensError } from '../core/errors';\nexport const e = LensError;\n"), []);
   // A lazy chunk is imported by the name of its compiled file.
@@ -45,9 +56,18 @@ test('a layer imports only the layers below it', async () => {
 test('the attestation readers sit below the registry and the verifier', async () => {
   const up = await boundaryErrors('src/claims/statement.ts', "import { parseDigest } from '../registry/digest';\nexport const p = parseDigest;\n");
   assert.match(up.join('\n'), /^import-x\/no-restricted-paths: .*src\/claims is in the src layer 2: it may import only core, model, protocol/m);
-  assert.deepEqual(await boundaryErrors('src/claims/json.ts', "import { jsonShapeExceeds } from '../core/json-shape';\nexport const j = jsonShapeExceeds;\n"), []);
-  assert.deepEqual(await boundaryErrors('src/registry/graph.ts', "import { decodeAttestation } from '../claims/envelope';\nexport const d = decodeAttestation;\n"), []);
-  assert.deepEqual(await boundaryErrors('src/verify/image/slsa-checks.ts', "import { parseStatement } from '../../claims/statement';\nexport const p = parseStatement;\n"), []);
+  assert.deepEqual(
+    await boundaryErrors('src/claims/json.ts', "import { jsonShapeExceeds } from '../core/json-shape';\nexport const j = jsonShapeExceeds;\n"),
+    [],
+  );
+  assert.deepEqual(
+    await boundaryErrors('src/registry/graph.ts', "import { decodeAttestation } from '../claims/envelope';\nexport const d = decodeAttestation;\n"),
+    [],
+  );
+  assert.deepEqual(
+    await boundaryErrors('src/verify/image/slsa-checks.ts', "import { parseStatement } from '../../claims/statement';\nexport const p = parseStatement;\n"),
+    [],
+  );
 });
 
 test('nothing in src imports the command line', async () => {
@@ -80,7 +100,10 @@ test('pure folders never import vscode', async () => {
 test('the page imports only the protocol, and only its types', async () => {
   const other = await boundaryErrors('webview/dom.ts', "import type { LensError } from '../src/core/errors';\nexport type E = LensError;\n");
   assert.match(other.join('\n'), /^import-x\/no-restricted-paths: .*only the shared protocol/m);
-  const value = await boundaryErrors('webview/dom.ts', "import { PANEL_PROTOCOL_VERSION } from '../src/protocol/panel';\nexport const v = PANEL_PROTOCOL_VERSION;\n");
+  const value = await boundaryErrors(
+    'webview/dom.ts',
+    "import { PANEL_PROTOCOL_VERSION } from '../src/protocol/panel';\nexport const v = PANEL_PROTOCOL_VERSION;\n",
+  );
   assert.match(value.join('\n'), /^@typescript-eslint\/no-restricted-imports: .*as types only/m);
   assert.deepEqual(await boundaryErrors('webview/dom.ts', "import type { PanelModel } from '../src/protocol/panel';\nexport type M = PanelModel;\n"), []);
 });
@@ -145,15 +168,35 @@ function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][]
 test('src has no import cycle, type imports included', () => {
   const files = sourceFiles(join(repoRoot, 'src'));
   assert.ok(files.length > 100, `only ${files.length} files under src`);
-  const graph = new Map(files.map((file) => {
-    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    return [file, importedFiles.flatMap((i) => resolveImport(file, i.fileName) ?? [])];
-  }));
-  assert.ok([...graph.values()].some((targets) => targets.length > 0), 'no import was resolved');
-  const cycles = importCycles(graph).map((c) => c.map((f) => relative(repoRoot, f).split(sep).join('/')).sort().join(' <-> '));
+  const graph = new Map(
+    files.map((file) => {
+      const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+      return [file, importedFiles.flatMap((i) => resolveImport(file, i.fileName) ?? [])];
+    }),
+  );
+  assert.ok(
+    [...graph.values()].some((targets) => targets.length > 0),
+    'no import was resolved',
+  );
+  const cycles = importCycles(graph).map((c) =>
+    c
+      .map((f) => relative(repoRoot, f).split(sep).join('/'))
+      .sort()
+      .join(' <-> '),
+  );
   assert.deepEqual(cycles, []);
   // The detector finds a cycle when there is one.
-  assert.deepEqual(importCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])).map((c) => c.sort()), [['a', 'b', 'c']]);
+  assert.deepEqual(
+    importCycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['d', ['a']],
+      ]),
+    ).map((c) => c.sort()),
+    [['a', 'b', 'c']],
+  );
 });
 
 // What a contributor needs to read lives in the repository (docs/, test/fixtures/real/SOURCES.md)
@@ -181,10 +224,16 @@ test('nothing points a reader outside the repository', () => {
     ...['eslint.config.mjs', 'package.json', 'README.md', 'CONTRIBUTING.md', 'MARKETPLACE.md', 'CHANGELOG.md'],
   ];
   assert.ok(files.includes('test/unit/boundaries.test.ts') && files.length > 400, `${files.length} files searched`);
-  const found = files.flatMap((file) => readFileSync(join(repoRoot, file), 'utf8').split('\n').flatMap((line, i) =>
-    POINTERS_OUTSIDE.filter(({ pattern }) => pattern.test(line)).map(({ what }) => `${file}:${i + 1}: ${what}: ${line.trim()}`)));
+  const found = files.flatMap((file) =>
+    readFileSync(join(repoRoot, file), 'utf8')
+      .split('\n')
+      .flatMap((line, i) => POINTERS_OUTSIDE.filter(({ pattern }) => pattern.test(line)).map(({ what }) => `${file}:${i + 1}: ${what}: ${line.trim()}`)),
+  );
   assert.deepEqual(found, []);
   // Each pattern finds what it is for.
   const samples = ['see ' + ['..', 'shared', 'notes', 'X.md'].join('/'), 'layouts per FORMATS' + '.md §4', 'as issue' + ' 6 item 1 asks'];
-  assert.deepEqual(samples.map((line) => POINTERS_OUTSIDE.filter(({ pattern }) => pattern.test(line)).length > 0), [true, true, true]);
+  assert.deepEqual(
+    samples.map((line) => POINTERS_OUTSIDE.filter(({ pattern }) => pattern.test(line)).length > 0),
+    [true, true, true],
+  );
 });

@@ -31,9 +31,18 @@ describe('a cause in a few words (CodeLens titles, tree descriptions)', () => {
 
   test('the same repository: the workflow file, else the ref, so two failures never read the same', () => {
     const other = (seen: string): Cause => ({ ...WRONG_SIGNER, seen: [{ identity: seen }] });
-    assert.equal(causeShort(other('https://github.com/rancher/fleet/.github/workflows/ci.yml@refs/tags/v0.13.0')), 'signed by rancher/fleet ci.yml, expected rancher/fleet release.yml');
-    assert.equal(causeShort(other('https://github.com/rancher/fleet/.github/workflows/release.yml@refs/heads/main')), 'signed by rancher/fleet@main, expected rancher/fleet@v0.13.0');
-    assert.equal(causeShort({ ...WRONG_SIGNER, seen: [{ identity: 'dev@example.com' }], expected: { identity: 'release@example.com' } }), 'signed by dev@example.com, expected release@example.com');
+    assert.equal(
+      causeShort(other('https://github.com/rancher/fleet/.github/workflows/ci.yml@refs/tags/v0.13.0')),
+      'signed by rancher/fleet ci.yml, expected rancher/fleet release.yml',
+    );
+    assert.equal(
+      causeShort(other('https://github.com/rancher/fleet/.github/workflows/release.yml@refs/heads/main')),
+      'signed by rancher/fleet@main, expected rancher/fleet@v0.13.0',
+    );
+    assert.equal(
+      causeShort({ ...WRONG_SIGNER, seen: [{ identity: 'dev@example.com' }], expected: { identity: 'release@example.com' } }),
+      'signed by dev@example.com, expected release@example.com',
+    );
   });
 
   test('a pattern reads as what it matches when it is a literal; a real pattern stays one', () => {
@@ -46,12 +55,24 @@ describe('a cause in a few words (CodeLens titles, tree descriptions)', () => {
     assert.equal(causeShort(UNSIGNED), 'linux/s390x is not signed');
     assert.equal(causeShort(UNSIGNED, 'linux/s390x'), 'not signed');
     assert.equal(causeShort({ code: 'NO_SIGNATURE', message: 'm', platforms: ['linux/arm64', 'linux/s390x'] }), 'linux/arm64 and linux/s390x are not signed');
-    assert.equal(causeShort({ code: 'NO_SIGNATURE', message: 'The image is not signed: …', platforms: ['index', 'linux/arm64', 'linux/s390x'] }), 'nothing is signed');
+    assert.equal(
+      causeShort({ code: 'NO_SIGNATURE', message: 'The image is not signed: …', platforms: ['index', 'linux/arm64', 'linux/s390x'] }),
+      'nothing is signed',
+    );
     assert.equal(causeShort({ code: 'INVALID_SIGNATURE', message: 'm', platform: 'index' }), 'the signature on the index does not verify');
-    assert.equal(causeShort({ code: 'NOT_CHECKED', message: 'm', platform: 'linux/arm64', problem: 'AMBIGUOUS_JSON' }), 'linux/arm64 not checked (AMBIGUOUS_JSON)');
+    assert.equal(
+      causeShort({ code: 'NOT_CHECKED', message: 'm', platform: 'linux/arm64', problem: 'AMBIGUOUS_JSON' }),
+      'linux/arm64 not checked (AMBIGUOUS_JSON)',
+    );
     assert.equal(causeShort({ code: 'UNPINNED', message: 'm', seen: [{ identity: FORK }] }), 'signer not pinned: fleet-fork/fleet');
-    assert.equal(causeShort({ code: 'MISSING_ATTESTATION', message: 'linux/s390x has no verified slsa-provenance attestation.', platform: 'linux/s390x' }), 'linux/s390x lacks a required attestation');
-    assert.equal(causeShort({ code: 'MISSING_ATTESTATION', message: 'm', platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'] }), '3 platforms lack a required attestation');
+    assert.equal(
+      causeShort({ code: 'MISSING_ATTESTATION', message: 'linux/s390x has no verified slsa-provenance attestation.', platform: 'linux/s390x' }),
+      'linux/s390x lacks a required attestation',
+    );
+    assert.equal(
+      causeShort({ code: 'MISSING_ATTESTATION', message: 'm', platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'] }),
+      '3 platforms lack a required attestation',
+    );
     const claims: Cause = { ...WRONG_SIGNER, seen: [{ identity: EXPECTED_URL }] };
     assert.equal(causeShort(claims), 'signed by rancher/fleet@v0.13.0, claims not as the policy expects');
   });
@@ -64,10 +85,13 @@ describe('a cause in a few words (CodeLens titles, tree descriptions)', () => {
 });
 
 describe('which cause is about what', () => {
-  test('a platform failed through the index has the index\'s cause; a verified one has none', () => {
+  test("a platform failed through the index has the index's cause; a verified one has none", () => {
     const agent = demoAgent().load.verification!;
     const [amd] = demoAgent().load.graph.platforms;
-    assert.deepEqual(causesAbout(agent, amd!.digest).map((c) => c.code), ['IDENTITY_MISMATCH']);
+    assert.deepEqual(
+      causesAbout(agent, amd!.digest).map((c) => c.code),
+      ['IDENTITY_MISMATCH'],
+    );
     const fleet = demoFleet().load.verification!;
     const g = demoFleet().load.graph;
     assert.deepEqual(causesAbout(fleet, g.platforms[2]!.digest), [UNSIGNED]);
@@ -82,7 +106,7 @@ describe('which cause is about what', () => {
   });
 });
 
-describe('the tree\'s words', () => {
+describe("the tree's words", () => {
   test('an image row leads with the repository; the host goes to the description', () => {
     assert.deepEqual(imageName(`${HOST}/rancher/fleet-agent:v0.13.0`), { name: 'rancher/fleet-agent:v0.13.0', host: HOST });
     assert.deepEqual(imageName('docker.io/library/nginx:1.27'), { name: 'nginx:1.27', host: 'docker.io' });
@@ -94,14 +118,29 @@ describe('the tree\'s words', () => {
   });
 
   test('where an artifact was found, in a few words, for every format (the rows of the tree and the panel)', () => {
-    const places = ([
-      { format: 'cosign-tag', tag: 'sha256-ab.sig' }, { format: 'cosign-tag', tag: 'sha256-ab.att' }, { format: 'referrer', discovery: 'referrers-api' },
-      { format: 'referrer', discovery: 'referrers-tag-schema' }, { format: 'buildkit-index' }, { format: 'bundle-file' }, { format: 'github-api' },
-    ] as const).map((a) => artifactPlace(a));
-    assert.deepEqual(places, ['cosign .sig tag', 'cosign .att tag', 'OCI referrer', 'OCI referrer (tag schema)', 'BuildKit, in the index', 'bundle file', "GitHub's attestations API"]);
+    const places = (
+      [
+        { format: 'cosign-tag', tag: 'sha256-ab.sig' },
+        { format: 'cosign-tag', tag: 'sha256-ab.att' },
+        { format: 'referrer', discovery: 'referrers-api' },
+        { format: 'referrer', discovery: 'referrers-tag-schema' },
+        { format: 'buildkit-index' },
+        { format: 'bundle-file' },
+        { format: 'github-api' },
+      ] as const
+    ).map((a) => artifactPlace(a));
+    assert.deepEqual(places, [
+      'cosign .sig tag',
+      'cosign .att tag',
+      'OCI referrer',
+      'OCI referrer (tag schema)',
+      'BuildKit, in the index',
+      'bundle file',
+      "GitHub's attestations API",
+    ]);
   });
 
-  test('a tooltip\'s first line: the verdict and the engine\'s first cause, both sides named', () => {
+  test("a tooltip's first line: the verdict and the engine's first cause, both sides named", () => {
     const agent = demoAgent().load.verification!;
     assert.equal(causeLine('failed', causesOf(agent)), `Verification failed. ${WRONG_SIGNER.message}`);
     assert.ok(causeLine('failed', causesOf(agent)).includes(`"${FORK}", but the policy expects an identity matching ^${EXPECTED}$`));
@@ -113,11 +152,14 @@ describe('the tree\'s words', () => {
     const network = { code: 'NETWORK', message: 'GET http://127.0.0.1:1/v2/ failed: ECONNREFUSED. Check that the registry is reachable.' };
     assert.equal(failureNotice('127.0.0.1:1/app:v1', network), `127.0.0.1:1/app:v1: ${network.message}`);
     const missing = { code: 'MANIFEST_UNKNOWN', message: 'manifest rancher/fleet:v9 was not found on 127.0.0.1:5000.' };
-    assert.equal(failureNotice('127.0.0.1:5000/rancher/fleet:v9', missing), '127.0.0.1:5000/rancher/fleet:v9: Not found in the registry. Manifest rancher/fleet:v9 was not found on 127.0.0.1:5000.');
+    assert.equal(
+      failureNotice('127.0.0.1:5000/rancher/fleet:v9', missing),
+      '127.0.0.1:5000/rancher/fleet:v9: Not found in the registry. Manifest rancher/fleet:v9 was not found on 127.0.0.1:5000.',
+    );
     assert.equal(failureTitle(network), 'GET http://127.0.0.1:1/v2/ failed: ECONNREFUSED.');
   });
 
-  test('the status bar stands for the workspace\'s release, never for a lookup of this session', () => {
+  test("the status bar stands for the workspace's release, never for a lookup of this session", () => {
     const session = { origin: 'session' as const, images: [{ reference: 'x' }] };
     const user = { origin: 'user' as const, images: [{ reference: 'y' }] };
     const workspace = { origin: 'goreleaser' as const, images: [{ reference: 'z' }] };
@@ -129,11 +171,13 @@ describe('the tree\'s words', () => {
 
 const IDS: HoverCommands = { verify: 'p.verify', showProvenance: 'p.prov', reveal: 'p.reveal', setEnv: 'p.setEnv', signIn: 'p.signIn' };
 const image = buildModel(readFileSync(realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml'), 'utf8'), {
-  file: '/work/fleet/.goreleaser.yaml', env: { STAGE_REGISTRY: HOST }, git: { tag: 'v0.13.0' },
+  file: '/work/fleet/.goreleaser.yaml',
+  env: { STAGE_REGISTRY: HOST },
+  git: { tag: 'v0.13.0' },
 }).release.images.find((i) => i.reference !== null)!;
 
 describe('hover and CodeLens', () => {
-  test('the hover leads with the verdict and its cause in one line, then the links, then the engine\'s sentence and the facts', () => {
+  test("the hover leads with the verdict and its cause in one line, then the links, then the engine's sentence and the facts", () => {
     const { reference, load } = demoAgent();
     const md = hoverMarkdown([imageHover(image, reference, load, IDS)]);
     const blocks = md.split('\n\n');
@@ -153,21 +197,31 @@ describe('hover and CodeLens', () => {
   });
 });
 
-describe('the image panel\'s model', () => {
-  test('a failed image opens on its worst platform, with the cause as the header\'s one line', () => {
+describe("the image panel's model", () => {
+  test("a failed image opens on its worst platform, with the cause as the header's one line", () => {
     const { load } = demoFleet();
     const m = toPanelModel(load.graph, load.verification);
     assert.equal(m.focusPlatform, load.graph.platforms[2]!.digest, 'linux/s390x, not the first (verified) platform');
     assert.equal(m.verdict.cause, 'linux/s390x is not signed.', 'a platform name is not capitalised');
     assert.deepEqual(m.verdict.moreCauses, []);
-    assert.deepEqual(m.platforms.map((p) => [p.platform, p.causeShort]), [['linux/amd64', undefined], ['linux/arm64', undefined], ['linux/s390x', 'not signed']]);
+    assert.deepEqual(
+      m.platforms.map((p) => [p.platform, p.causeShort]),
+      [
+        ['linux/amd64', undefined],
+        ['linux/arm64', undefined],
+        ['linux/s390x', 'not signed'],
+      ],
+    );
   });
 
   test('the wrong signer: named in the header, on each platform, and on the signature that made it', () => {
     const { load } = demoAgent();
     const m = toPanelModel(load.graph, load.verification);
     assert.equal(m.verdict.cause, WRONG_SIGNER.message);
-    assert.deepEqual(m.platforms.map((p) => p.causeShort), PLATFORMS.map(() => 'signed by fleet-fork/fleet, expected rancher/fleet'));
+    assert.deepEqual(
+      m.platforms.map((p) => p.causeShort),
+      PLATFORMS.map(() => 'signed by fleet-fork/fleet, expected rancher/fleet'),
+    );
     assert.equal(m.artifacts[0]!.cause, m.verdict.cause);
     assert.equal(m.artifacts[0]!.place, 'cosign .sig tag');
     assert.equal(m.focusPlatform, load.graph.platforms[0]!.digest, 'all fail alike: the first');

@@ -30,7 +30,13 @@ test('several challenges in one header, in order', () => {
 
 test('several header fields are read as one list', () => {
   const got = parseChallenges(['Basic realm="a"', 'Bearer realm="https://b/token"']);
-  assert.deepEqual(got.map((c) => [c.scheme, c.params.realm]), [['basic', 'a'], ['bearer', 'https://b/token']]);
+  assert.deepEqual(
+    got.map((c) => [c.scheme, c.params.realm]),
+    [
+      ['basic', 'a'],
+      ['bearer', 'https://b/token'],
+    ],
+  );
 });
 
 test('quoted-pair escapes are unescaped', () => {

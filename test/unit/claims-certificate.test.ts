@@ -14,11 +14,24 @@ import { realFixture } from '../support/real-fixtures';
 // and the release tree read the signer through it; the tree's copy found the issuer extension by
 // searching the DER for the OID's bytes.
 const bundleLeaf = () => {
-  const bundle = JSON.parse(readFileSync(realFixture('sigstore-bundles', 'gh-cli', 'reusable-workflow-attestation.sigstore.json'), 'utf8')) as { verificationMaterial: { certificate: { rawBytes: string } } };
+  const bundle = JSON.parse(readFileSync(realFixture('sigstore-bundles', 'gh-cli', 'reusable-workflow-attestation.sigstore.json'), 'utf8')) as {
+    verificationMaterial: { certificate: { rawBytes: string } };
+  };
   return Buffer.from(bundle.verificationMaterial.certificate.rawBytes, 'base64');
 };
 const attCertificatePem = (): string => {
-  const manifest = readFileSync(realFixture('cosign-signatures', 'slsa-github-generator-container', 'v1.8.0', 'container_workflow_dispatch', 'blobs', 'sha256', '195f75fe5d0554704527695e9205c457d3544bd0b078340bebd109a761c57920'), 'utf8');
+  const manifest = readFileSync(
+    realFixture(
+      'cosign-signatures',
+      'slsa-github-generator-container',
+      'v1.8.0',
+      'container_workflow_dispatch',
+      'blobs',
+      'sha256',
+      '195f75fe5d0554704527695e9205c457d3544bd0b078340bebd109a761c57920',
+    ),
+    'utf8',
+  );
   return (JSON.parse(manifest) as { layers: Array<{ annotations: Record<string, string> }> }).layers[0]!.annotations['dev.sigstore.cosign/certificate']!;
 };
 const ATTEST_WORKFLOW = 'https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d';
@@ -48,7 +61,10 @@ describe('Fulcio certificate fields', () => {
   test('the release tree and the verifier name the same signer of a cosign .att', () => {
     const pem = attCertificatePem();
     const signer = certificateSigner(pem);
-    assert.deepEqual(signer, { identity: 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v1.8.0', issuer: GITHUB_ISSUER });
+    assert.deepEqual(signer, {
+      identity: 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v1.8.0',
+      issuer: GITHUB_ISSUER,
+    });
     const facts = certificateFacts(Buffer.from(pem.replace(/-----[A-Z ]+-----|\s+/g, ''), 'base64'));
     assert.deepEqual({ identity: facts.identity, issuer: facts.issuer }, signer);
   });
@@ -74,7 +90,12 @@ describe('extensions are read by their place in the certificate, not by searchin
     const utf8 = Buffer.from('https://evil.example', 'utf8');
     const inner = Buffer.concat([Buffer.from([0x0c, utf8.length]), utf8]);
     const decoy = Buffer.concat([Buffer.from('060a2b0601040183bf300108', 'hex'), Buffer.from([0x04, inner.length]), inner]);
-    const leaf = await ca.issue({ san: { email: 'maintainer@example.com' }, issuer: 'https://accounts.google.com', issuerExtensions: 'v1', extraExtensions: [{ oid: '1.3.6.1.4.1.99999.1', value: decoy }] });
+    const leaf = await ca.issue({
+      san: { email: 'maintainer@example.com' },
+      issuer: 'https://accounts.google.com',
+      issuerExtensions: 'v1',
+      extraExtensions: [{ oid: '1.3.6.1.4.1.99999.1', value: decoy }],
+    });
     assert.ok(leaf.certificate.der.includes(decoy), 'the decoy is in the certificate');
     assert.deepEqual(certificateSigner(leaf.certificate.pem), { identity: 'maintainer@example.com', issuer: 'https://accounts.google.com' });
   });

@@ -18,20 +18,34 @@ const repo = (u: string): string | undefined => parseGitUri(u)?.repository;
 describe('repository locations', () => {
   test('the spellings policies and the verifier used: one repository', () => {
     for (const u of [
-      'git+https://github.com/org/repo@refs/tags/v1', 'https://github.com/org/repo', 'https://github.com/org/repo.git', 'https://github.com/org/repo/',
-      `https://github.com/org/repo.git#${SHA}`, 'git@github.com:org/repo.git', 'ssh://git@github.com/org/repo', 'ssh://git@github.com:22/org/repo', 'org/repo',
+      'git+https://github.com/org/repo@refs/tags/v1',
+      'https://github.com/org/repo',
+      'https://github.com/org/repo.git',
+      'https://github.com/org/repo/',
+      `https://github.com/org/repo.git#${SHA}`,
+      'git@github.com:org/repo.git',
+      'ssh://git@github.com/org/repo',
+      'ssh://git@github.com:22/org/repo',
+      'org/repo',
       'https://token@github.com/org/repo',
-    ]) assert.equal(repo(u), 'https://github.com/org/repo', u);
+    ])
+      assert.equal(repo(u), 'https://github.com/org/repo', u);
     assert.equal(repo('https://GitHub.com/Org/Repo'), 'https://github.com/Org/Repo', 'the host is lower case, the names as written');
     assert.ok(sameRepository('https://GitHub.com/Org/Repo', 'org/repo'), 'GitHub names compare without regard to case');
-    assert.deepEqual(parseGitUri('https://github.com/org/repo.git#ABCDEF0123456789abcdef0123456789abcdef01:sub'), { repository: 'https://github.com/org/repo', commit: 'abcdef0123456789abcdef0123456789abcdef01' });
+    assert.deepEqual(parseGitUri('https://github.com/org/repo.git#ABCDEF0123456789abcdef0123456789abcdef01:sub'), {
+      repository: 'https://github.com/org/repo',
+      commit: 'abcdef0123456789abcdef0123456789abcdef01',
+    });
     assert.deepEqual(parseGitUri('https://github.com/org/repo.git#main'), { repository: 'https://github.com/org/repo', ref: 'main' });
   });
 
   test('the spellings provenance writes: SPDX locations, BuildKit git contexts, plain URLs', () => {
     assert.deepEqual(parseGitUri('git+https://github.com/org/repo@refs/tags/v1.2.3'), { repository: 'https://github.com/org/repo', ref: 'refs/tags/v1.2.3' });
     assert.deepEqual(parseGitUri(`https://github.com/org/repo.git#${SHA}`), { repository: 'https://github.com/org/repo', commit: SHA });
-    assert.deepEqual(parseGitUri('https://github.com/moby/buildkit.git#refs/tags/v0.11.0:docs'), { repository: 'https://github.com/moby/buildkit', ref: 'refs/tags/v0.11.0' });
+    assert.deepEqual(parseGitUri('https://github.com/moby/buildkit.git#refs/tags/v0.11.0:docs'), {
+      repository: 'https://github.com/moby/buildkit',
+      ref: 'refs/tags/v0.11.0',
+    });
     assert.deepEqual(parseGitUri(`git+https://gitlab.com/group/sub/project@${SHA}`), { repository: 'https://gitlab.com/group/sub/project', commit: SHA });
     assert.deepEqual(parseGitUri('https://git.example.org:8443/p.git'), { repository: 'https://git.example.org:8443/p' });
     // userinfo is not a ref, and never shown
@@ -54,8 +68,14 @@ describe('repository locations', () => {
     assert.ok(looksLikeGit('https://github.com/org/repo.git/sub', {}));
     assert.ok(looksLikeGit('https://github.com/org/repo', { sha1: SHA }));
     assert.ok(!looksLikeGit('pkg:docker/alpine@3.18', { sha256: SHA }));
-    assert.deepEqual(repositoryLinks('https://github.com/org/repo.git', SHA), { repositoryUrl: 'https://github.com/org/repo', commitUrl: `https://github.com/org/repo/commit/${SHA}` });
-    assert.deepEqual(repositoryLinks('https://gitlab.com/g/p/', SHA), { repositoryUrl: 'https://gitlab.com/g/p', commitUrl: `https://gitlab.com/g/p/-/commit/${SHA}` });
+    assert.deepEqual(repositoryLinks('https://github.com/org/repo.git', SHA), {
+      repositoryUrl: 'https://github.com/org/repo',
+      commitUrl: `https://github.com/org/repo/commit/${SHA}`,
+    });
+    assert.deepEqual(repositoryLinks('https://gitlab.com/g/p/', SHA), {
+      repositoryUrl: 'https://gitlab.com/g/p',
+      commitUrl: `https://gitlab.com/g/p/-/commit/${SHA}`,
+    });
     assert.deepEqual(repositoryLinks('https://git.example.org/p', SHA), { repositoryUrl: 'https://git.example.org/p' });
     assert.deepEqual(repositoryLinks('https://github.com/org/repo', 'main'), { repositoryUrl: 'https://github.com/org/repo' });
     assert.deepEqual(repositoryLinks('http://github.com/org/repo', SHA), {});
@@ -68,8 +88,14 @@ describe('the repository a policy checks is the one shown', () => {
     const file = realFixture('slsa-provenance', 'buildkit', 'v0.2-mode-max.v1.9.0-layout.intoto.json');
     const shown = readProvenance(readFileSync(file)).summary.source;
     assert.equal(shown?.repository, 'https://github.com/slsa-framework/example-package');
-    assert.equal(shown?.uri, 'https://github.com/slsa-framework/example-package.git#2bcaa7495e1cbd11fbd4f598d857b3a6f18df933', 'the raw location is kept beside it');
-    const checked = slsaChecks(JSON.parse(readFileSync(file, 'utf8')), { sourceRepository: 'slsa-framework/example-package' }).find((c) => c.code === 'SLSA_SOURCE_REPOSITORY')!;
+    assert.equal(
+      shown?.uri,
+      'https://github.com/slsa-framework/example-package.git#2bcaa7495e1cbd11fbd4f598d857b3a6f18df933',
+      'the raw location is kept beside it',
+    );
+    const checked = slsaChecks(JSON.parse(readFileSync(file, 'utf8')), { sourceRepository: 'slsa-framework/example-package' }).find(
+      (c) => c.code === 'SLSA_SOURCE_REPOSITORY',
+    )!;
     assert.equal(checked.status, 'pass');
     assert.ok(checked.message.startsWith(`The source repository is ${shown.repository} (`), checked.message);
   });

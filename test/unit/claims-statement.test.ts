@@ -21,17 +21,27 @@ const blob = (digest: string): Buffer => readFileSync(realFixture(...LAYOUT, 'bl
 const IMAGE = readFileSync(realFixture(...LAYOUT.slice(0, -1), 'container_workflow_dispatch.digest'), 'utf8').trim();
 const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
 
-const rejects = (f: () => unknown, code: string, field?: string) => assert.throws(f, (e: unknown) => e instanceof ProvenanceError && e.code === code && (field === undefined || e.details.field === field));
+const rejects = (f: () => unknown, code: string, field?: string) =>
+  assert.throws(f, (e: unknown) => e instanceof ProvenanceError && e.code === code && (field === undefined || e.details.field === field));
 
 describe('in-toto statements', () => {
   test('a real statement: type, predicate type, subjects', () => {
-    const raw = JSON.parse(readFileSync(realFixture('slsa-provenance', 'slsa-github-generator', 'container-v0.2.generator_container_slsa3-v1.4.0.intoto.json'), 'utf8')) as unknown;
+    const raw = JSON.parse(
+      readFileSync(realFixture('slsa-provenance', 'slsa-github-generator', 'container-v0.2.generator_container_slsa3-v1.4.0.intoto.json'), 'utf8'),
+    ) as unknown;
     const s = parseStatement(raw);
     assert.deepEqual([s._type, s.predicateType, s.subject.length], ['https://in-toto.io/Statement/v0.1', SLSA_V02, 1]);
   });
 
   test('the subject with a digest: algorithm exact, hex in any case, any subject', () => {
-    const s = parseStatement({ _type: 'https://in-toto.io/Statement/v1', predicateType: 'x', subject: [{ name: 'a', digest: { sha512: 'ab' } }, { name: 'b', digest: { sha256: 'AB' } }] });
+    const s = parseStatement({
+      _type: 'https://in-toto.io/Statement/v1',
+      predicateType: 'x',
+      subject: [
+        { name: 'a', digest: { sha512: 'ab' } },
+        { name: 'b', digest: { sha256: 'AB' } },
+      ],
+    });
     assert.equal(subjectWithDigest(s, 'sha256', 'ab')?.name, 'b');
     assert.equal(subjectWithDigest(s, 'sha256', 'AB')?.name, 'b');
     assert.equal(subjectWithDigest(s, 'sha384', 'ab'), undefined);
@@ -69,7 +79,7 @@ describe('DSSE envelopes', () => {
   });
 
   test('base64 as cosign reads it: either alphabet, line breaks skipped, nothing else', () => {
-    const payload = (readDsseEnvelope(JSON.parse(blob(ATT_BLOB).toString('utf8')))).payload;
+    const payload = readDsseEnvelope(JSON.parse(blob(ATT_BLOB).toString('utf8'))).payload;
     assert.ok(isDsseBase64(payload));
     assert.ok(isDsseBase64(payload.replace(/(.{76})/g, '$1\n')));
     assert.ok(isDsseBase64(Buffer.from(payload, 'base64').toString('base64url')));
@@ -93,7 +103,10 @@ describe('DSSE envelopes', () => {
   });
 
   test('a Sigstore bundle is told by its media type or its content, as decodeAttestation and bundle files tell it', () => {
-    const bundle = JSON.parse(readFileSync(realFixture('sigstore-bundles', 'gh-cli', 'reusable-workflow-attestation.sigstore.json'), 'utf8')) as Record<string, unknown>;
+    const bundle = JSON.parse(readFileSync(realFixture('sigstore-bundles', 'gh-cli', 'reusable-workflow-attestation.sigstore.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     assert.ok(isSigstoreBundle(bundle));
     assert.ok(isSigstoreBundle({ dsseEnvelope: bundle.dsseEnvelope }), 'no media type, a DSSE envelope');
     assert.ok(!isSigstoreBundle(JSON.parse(blob(ATT_BLOB).toString('utf8'))), 'a bare DSSE envelope is not a bundle');
@@ -111,7 +124,9 @@ describe('DSSE envelopes', () => {
   });
 
   test('the verifier reads a deep statement it holds; a person is shown it only within the limits', () => {
-    const deep = Buffer.from(`{"_type":"https://in-toto.io/Statement/v1","predicateType":"x","subject":[{"digest":{"sha256":"ab"}}],"predicate":${'['.repeat(200)}${']'.repeat(200)}}`);
+    const deep = Buffer.from(
+      `{"_type":"https://in-toto.io/Statement/v1","predicateType":"x","subject":[{"digest":{"sha256":"ab"}}],"predicate":${'['.repeat(200)}${']'.repeat(200)}}`,
+    );
     assert.ok(statementCovers(statementFromPayload('application/vnd.in-toto+json', deep, heldContentLimits(deep.length)).statement, 'sha256:ab'));
     rejects(() => statementFromPayload('application/vnd.in-toto+json', deep, provenanceLimits()), 'TOO_DEEP');
   });

@@ -10,12 +10,18 @@ const wf = (repo: string, file: string, ref: string) => `https://github.com/${re
 
 describe('contrast: the signer seen and the one expected, cut to what differs', () => {
   test('another tag of the same workflow: the ref stays visible on both sides', () => {
-    assert.deepEqual(contrast(wf('org/repo', 'release.yml', 'v1.3.0'), wf('org/repo', 'release.yml', 'v1.2.0')), ['…release.yml@refs/tags/v1.3.0', '…@refs/tags/v1.2.0']);
+    assert.deepEqual(contrast(wf('org/repo', 'release.yml', 'v1.3.0'), wf('org/repo', 'release.yml', 'v1.2.0')), [
+      '…release.yml@refs/tags/v1.3.0',
+      '…@refs/tags/v1.2.0',
+    ]);
   });
 
   test('another repository, against a pattern: the owners differ, the shared rest is elided, the pattern shown as written', () => {
     const pattern = '^https://github\\.com/rancher/fleet/\\.github/workflows/release\\.yml@refs/tags/v0\\.13\\.0$';
-    assert.deepEqual(contrast(wf('fleet-fork/fleet', 'release.yml', 'v0.13.0'), { regexp: pattern }), ['https://github.com/fleet-fork/…', 'the pattern ^https://github\\.com/rancher/…']);
+    assert.deepEqual(contrast(wf('fleet-fork/fleet', 'release.yml', 'v0.13.0'), { regexp: pattern }), [
+      'https://github.com/fleet-fork/…',
+      'the pattern ^https://github\\.com/rancher/…',
+    ]);
   });
 
   test('short values are shown whole', () => {
@@ -24,12 +30,18 @@ describe('contrast: the signer seen and the one expected, cut to what differs', 
 
   test('a headline for each kind of cause', () => {
     const seen = [{ identity: wf('org/repo', 'release.yml', 'v1.3.0'), issuer: 'https://token.actions.githubusercontent.com' }];
-    assert.equal(causeHeadline({ code: 'IDENTITY_MISMATCH', message: 'm.', seen, expected: { identity: wf('org/repo', 'release.yml', 'v1.2.0') } }),
-      'signed by …release.yml@refs/tags/v1.3.0, but the policy expects …@refs/tags/v1.2.0');
-    assert.equal(causeHeadline({ code: 'ISSUER_MISMATCH', message: 'm.', seen, expected: { issuer: 'https://accounts.example' } }),
-      'signed with the OIDC issuer https://token.actions.githubusercontent.com, but the policy expects https://accounts.example');
-    assert.equal(causeHeadline({ code: 'IDENTITY_MISMATCH', message: 'm.', seen, expected: { keys: ['sha256:ab'] } }),
-      `signed by ${seen[0]!.identity}, but the policy expects the key sha256:ab`);
+    assert.equal(
+      causeHeadline({ code: 'IDENTITY_MISMATCH', message: 'm.', seen, expected: { identity: wf('org/repo', 'release.yml', 'v1.2.0') } }),
+      'signed by …release.yml@refs/tags/v1.3.0, but the policy expects …@refs/tags/v1.2.0',
+    );
+    assert.equal(
+      causeHeadline({ code: 'ISSUER_MISMATCH', message: 'm.', seen, expected: { issuer: 'https://accounts.example' } }),
+      'signed with the OIDC issuer https://token.actions.githubusercontent.com, but the policy expects https://accounts.example',
+    );
+    assert.equal(
+      causeHeadline({ code: 'IDENTITY_MISMATCH', message: 'm.', seen, expected: { keys: ['sha256:ab'] } }),
+      `signed by ${seen[0]!.identity}, but the policy expects the key sha256:ab`,
+    );
     assert.equal(causeHeadline({ code: 'NO_SIGNATURE', message: 'linux/s390x is not signed.', platform: 'linux/s390x' }), 'linux/s390x is not signed');
   });
 });

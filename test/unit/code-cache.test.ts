@@ -85,7 +85,10 @@ describe('the V8 code cache of the CLI', () => {
     writeFileSync(join(base, 'outside.js'), 'exports.value = "outside";');
     const r = run(base, ['outside.js', 'root/a.js']);
     assert.deepEqual(r.values, ['outside', 'inside']);
-    assert.deepEqual(r.report.scripts.map((s) => s.file), [join(base, 'root', 'a.js')]);
+    assert.deepEqual(
+      r.report.scripts.map((s) => s.file),
+      [join(base, 'root', 'a.js')],
+    );
     assert.equal(cacheFiles(cache).length, 1);
   });
 
@@ -108,7 +111,7 @@ describe('the V8 code cache of the CLI', () => {
     assert.deepEqual(r.values, [1]);
   });
 
-  test('one file loaded through the cache (the extension): exports, require and __dirname as require gives them; Node\'s loader untouched', () => {
+  test("one file loaded through the cache (the extension): exports, require and __dirname as require gives them; Node's loader untouched", () => {
     const { root, cache } = setUp({
       'main.js': 'exports.value = [require("./helper.js").twice(21), require("node:path").basename(__dirname), module.filename === __filename];',
       'helper.js': 'exports.twice = (x) => x * 2;',
@@ -119,7 +122,8 @@ describe('the V8 code cache of the CLI', () => {
       const loaded = loadThroughCodeCache(${JSON.stringify(join(root, 'main.js'))}, ${JSON.stringify(cache)});
       const written = loaded.save();
       process.stdout.write(JSON.stringify({ value: loaded.exports.value, cache: loaded.cache, written, again: loaded.save(), loaderUntouched: require('node:module').Module.prototype._compile === compile }));`;
-    const load = () => JSON.parse(execFileSync(process.execPath, ['-e', program], { encoding: 'utf8', env: { PATH: process.env.PATH } })) as Record<string, unknown>;
+    const load = () =>
+      JSON.parse(execFileSync(process.execPath, ['-e', program], { encoding: 'utf8', env: { PATH: process.env.PATH } })) as Record<string, unknown>;
     assert.deepEqual(load(), { value: [42, 'root', true], cache: 'miss', written: 1, again: 0, loaderUntouched: true });
     assert.deepEqual(load(), { value: [42, 'root', true], cache: 'hit', written: 0, again: 0, loaderUntouched: true });
     assert.equal(cacheFiles(cache).length, 1, 'only the file asked for went through the cache');

@@ -14,7 +14,9 @@ const read = (path: string): string => readFileSync(join(repoRoot, path), 'utf8'
 
 /** Source without comments: block comments, and line comments not inside a URL (`https://`). */
 function code(path: string): string {
-  return read(path).replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\w])\/\/.*$/gm, '$1');
+  return read(path)
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:'"`\w])\/\/.*$/gm, '$1');
 }
 
 const literals = (text: string): string[] => [...text.matchAll(/'([^'\\]+)'/g)].map((m) => m[1]!);
@@ -57,7 +59,10 @@ function tableUnder(heading: string): Row[] | undefined {
   if (table.length === 0) return undefined;
   // Skip the header and the |---| line; cells split on pipes not escaped as \|.
   return table.slice(2).map((l) => {
-    const cells = l.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+    const cells = l
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((c) => c.trim());
     return { cells, codes: [...cells[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!) };
   });
 }
@@ -82,7 +87,9 @@ function assertSame(heading: string, source: readonly string[], where: string): 
 
 const ERROR_CODES = union('src/core/errors.ts', 'ErrorCode');
 const CUT_CAPS = typedField('src/model/image-graph.ts', '\\bcap:');
-const GRAPH_FILES = readdirSync(join(repoRoot, 'src/registry')).filter((f) => /^graph.*\.ts$/.test(f)).map((f) => `src/registry/${f}`);
+const GRAPH_FILES = readdirSync(join(repoRoot, 'src/registry'))
+  .filter((f) => /^graph.*\.ts$/.test(f))
+  .map((f) => `src/registry/${f}`);
 
 describe('docs/codes.md lists every code the engine emits', () => {
   test('every ErrorCode, and no error code that is gone', () => {
@@ -94,7 +101,8 @@ describe('docs/codes.md lists every code the engine emits', () => {
     const graphOwn = documented('Graph problem codes');
     assert.ok(GRAPH_FILES.length >= 4, `graph files: ${GRAPH_FILES.join(', ')}`);
     const pushed = GRAPH_FILES.flatMap(pushedCodes);
-    for (const c of ['TRUNCATED', 'SIZE_MISMATCH', 'MEDIA_TYPE_MISMATCH', 'DANGLING_ATTESTATION']) assert.ok(pushed.includes(c), `${c} not found in ${GRAPH_FILES.join(', ')}`);
+    for (const c of ['TRUNCATED', 'SIZE_MISMATCH', 'MEDIA_TYPE_MISMATCH', 'DANGLING_ATTESTATION'])
+      assert.ok(pushed.includes(c), `${c} not found in ${GRAPH_FILES.join(', ')}`);
     const undocumented = pushed.filter((c) => !graphOwn.includes(c) && !ERROR_CODES.includes(c));
     assert.deepEqual([...new Set(undocumented)], [], `${undocumented.join(', ')}: pushed in src/registry/graph*.ts without a line in "Graph problem codes"`);
     const gone = graphOwn.filter((c) => !pushed.includes(c) && !ERROR_CODES.includes(c));
@@ -135,25 +143,45 @@ describe('docs/codes.md lists every code the engine emits', () => {
   });
 
   test('policy file and GoReleaser diagnostics', () => {
-    assertSame('Policy file diagnostics', union('src/verify/policy/policy-types.ts', 'PolicyDiagnosticCode'), 'PolicyDiagnosticCode in src/verify/policy/policy-types.ts');
+    assertSame(
+      'Policy file diagnostics',
+      union('src/verify/policy/policy-types.ts', 'PolicyDiagnosticCode'),
+      'PolicyDiagnosticCode in src/verify/policy/policy-types.ts',
+    );
     const editorOnly = literals(/SIGN_MISSING = ('[^']+')/.exec(code('src/hovers/sign-gaps.ts'))?.[1] ?? '');
     assert.deepEqual(editorOnly, ['docker-sign-missing']);
-    assertSame('GoReleaser diagnostics', [...union('src/goreleaser/types.ts', 'DiagnosticCode'), ...editorOnly], 'DiagnosticCode in src/goreleaser/types.ts and src/hovers/sign-gaps.ts');
+    assertSame(
+      'GoReleaser diagnostics',
+      [...union('src/goreleaser/types.ts', 'DiagnosticCode'), ...editorOnly],
+      'DiagnosticCode in src/goreleaser/types.ts and src/hovers/sign-gaps.ts',
+    );
   });
 
-  test('refs --verify states and the editor\'s own diagnostics', () => {
+  test("refs --verify states and the editor's own diagnostics", () => {
     const refsStates = literals(/state: '([^']+)' \}/.exec(code('src/cli/refs-verify.ts'))?.[0] ?? '');
-    assertSame('`refs --verify` states', refsStates, "the state src/cli/refs-verify.ts gives an image no policy names");
-    assertSame('Editor diagnostics', literals(/DRIFT_CODE = ('[^']+')/.exec(code('src/hovers/reference-diagnostics.ts'))?.[1] ?? ''), 'DRIFT_CODE in src/hovers/reference-diagnostics.ts');
+    assertSame('`refs --verify` states', refsStates, 'the state src/cli/refs-verify.ts gives an image no policy names');
+    assertSame(
+      'Editor diagnostics',
+      literals(/DRIFT_CODE = ('[^']+')/.exec(code('src/hovers/reference-diagnostics.ts'))?.[1] ?? ''),
+      'DRIFT_CODE in src/hovers/reference-diagnostics.ts',
+    );
   });
 
   test('verify --release errors, trusted-root refresh codes and @sigstore/verify causes', () => {
     const release = pushedCodes('src/cli/verify-release.ts').filter((c) => !ERROR_CODES.includes(c));
     assertSame('`verify --release` image errors', release, 'src/cli/verify-release.ts');
-    assertSame('Trusted-root refresh', union('src/verify/trust/trust-refresh.ts', 'RefreshFailureCode'), 'RefreshFailureCode in src/verify/trust/trust-refresh.ts');
+    assertSame(
+      'Trusted-root refresh',
+      union('src/verify/trust/trust-refresh.ts', 'RefreshFailureCode'),
+      'RefreshFailureCode in src/verify/trust/trust-refresh.ts',
+    );
     const sentences = /const SENTENCES[^{]*\{([\s\S]*?)\n\};/.exec(code('src/verify/bundle/library-verifier.ts'));
     assert.ok(sentences, 'src/verify/bundle/library-verifier.ts has no SENTENCES table');
-    assertSame('`@sigstore/verify` causes', [...sentences[1]!.matchAll(/^\s+([A-Z_]+):/gm)].map((m) => m[1]!), 'SENTENCES in src/verify/bundle/library-verifier.ts');
+    assertSame(
+      '`@sigstore/verify` causes',
+      [...sentences[1]!.matchAll(/^\s+([A-Z_]+):/gm)].map((m) => m[1]!),
+      'SENTENCES in src/verify/bundle/library-verifier.ts',
+    );
   });
 
   test('diff warnings and notes', () => {

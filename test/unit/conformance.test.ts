@@ -128,7 +128,10 @@ describe('sigstore-conformance bundle-verify cases through verify-blob', () => {
       if (c.expect === 'pass') {
         assert.equal(ours.code, 0, `expected verified, got ${ours.summary}`);
         assert.equal(ours.result?.state, 'verified');
-        assert.equal(ours.result?.checks.some((x) => x.status === 'fail'), false);
+        assert.equal(
+          ours.result?.checks.some((x) => x.status === 'fail'),
+          false,
+        );
         assert.equal(digest.code, 0, `with sha256:<hex> expected verified, got ${digest.summary}`);
       } else {
         assert.notEqual(ours.code, 0, 'a _fail case was verified');
@@ -164,8 +167,20 @@ describe('sigstore-conformance bundle-verify cases through verify-blob', () => {
     // Runs after the per-case tests (node:test runs tests in a suite in order).
     assert.equal(rows.length, cases.length, 'every case ran');
     const deviates = (r: Row, got: string) => (r.expect === 'pass') !== (got === 'pass');
-    assert.deepEqual(rows.filter((r) => deviates(r, r.ours) || deviates(r, r.digest)).map((r) => r.name).sort(), Object.keys(KNOWN_DEVIATIONS).sort());
-    assert.deepEqual(rows.filter((r) => deviates(r, r.library)).map((r) => r.name).sort(), Object.keys(LIBRARY_GAPS).sort());
+    assert.deepEqual(
+      rows
+        .filter((r) => deviates(r, r.ours) || deviates(r, r.digest))
+        .map((r) => r.name)
+        .sort(),
+      Object.keys(KNOWN_DEVIATIONS).sort(),
+    );
+    assert.deepEqual(
+      rows
+        .filter((r) => deviates(r, r.library))
+        .map((r) => r.name)
+        .sort(),
+      Object.keys(LIBRARY_GAPS).sort(),
+    );
     for (const name of Object.keys(LIBRARY_ACCIDENTS)) assert.match(rows.find((r) => r.name === name)?.library ?? '', /^fail: TypeError\b/);
   });
 });
@@ -173,7 +188,8 @@ describe('sigstore-conformance bundle-verify cases through verify-blob', () => {
 describe('the built CLI (dist/cli.js) speaks the conformance protocol', () => {
   const cli = join(repoRoot, 'dist', 'cli.js');
   const byName = new Map(conformanceCases().map((c) => [c.name, c]));
-  const run = (name: string, artifact: 'file' | 'digest' = 'file') => spawnSync(process.execPath, [cli, 'verify-blob', ...verifyBlobArgs(byName.get(name)!, artifact)], { encoding: 'utf8' });
+  const run = (name: string, artifact: 'file' | 'digest' = 'file') =>
+    spawnSync(process.execPath, [cli, 'verify-blob', ...verifyBlobArgs(byName.get(name)!, artifact)], { encoding: 'utf8' });
 
   before(() => {
     const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
@@ -183,7 +199,10 @@ describe('the built CLI (dist/cli.js) speaks the conformance protocol', () => {
   test('a v0.3 happy path exits 0 and names the signer', () => {
     const r = run('happy-path-v0.3');
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /^Verified: signed by https:\/\/github\.com\/sigstore-conformance\/extremely-dangerous-public-oidc-beacon\/.+ \(issuer https:\/\/token\.actions\.githubusercontent\.com\)\.$/m);
+    assert.match(
+      r.stdout,
+      /^Verified: signed by https:\/\/github\.com\/sigstore-conformance\/extremely-dangerous-public-oidc-beacon\/.+ \(issuer https:\/\/token\.actions\.githubusercontent\.com\)\.$/m,
+    );
   });
 
   test('the Rekor v2 DSSE case (a sigstore-js gap) exits 0 from the digest alone', () => {

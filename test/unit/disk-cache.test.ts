@@ -27,7 +27,8 @@ const fileOf = (dir: string, digest: string): string => join(dir, digest.slice(7
 /** Every file under `dir`, relative, with its size. */
 function files(dir: string): Array<{ name: string; size: number }> {
   const out: Array<{ name: string; size: number }> = [];
-  for (const shard of readdirSync(dir)) for (const f of readdirSync(join(dir, shard))) out.push({ name: `${shard}/${f}`, size: statSync(join(dir, shard, f)).size });
+  for (const shard of readdirSync(dir))
+    for (const f of readdirSync(join(dir, shard))) out.push({ name: `${shard}/${f}`, size: statSync(join(dir, shard, f)).size });
   return out;
 }
 
@@ -85,7 +86,12 @@ describe('DiskCache', () => {
     await delay(20);
     await c.put(e.digest, e.bytes);
     await c.flush();
-    assert.deepEqual(files(dir).map((f) => f.name).sort(), [a.digest, e.digest].map((d) => `ab/sha256-${d.slice(7)}`).sort());
+    assert.deepEqual(
+      files(dir)
+        .map((f) => f.name)
+        .sort(),
+      [a.digest, e.digest].map((d) => `ab/sha256-${d.slice(7)}`).sort(),
+    );
     assert.ok(files(dir).reduce((n, f) => n + f.size, 0) <= 1000);
   });
 
@@ -134,7 +140,7 @@ describe('DiskCache', () => {
     assert.ok(Date.now() - st.mtimeMs < 60_000, 'its time says it was just used');
   });
 
-  test('an entry larger than a shard\'s share stays in memory only', async () => {
+  test("an entry larger than a shard's share stays in memory only", async () => {
     const dir = fresh();
     const big = entryIn('cd', 1500);
     const c = new DiskCache(dir, { maxBytes: SHARDS * 1000 });
@@ -197,7 +203,12 @@ describe('DiskCache', () => {
     assert.deepEqual(files(dir), [], 'nothing on disk while puts may still come');
     assert.deepEqual(Buffer.from((await c.get(x.digest))!), x.bytes, 'served from memory meanwhile');
     await c.flush();
-    assert.deepEqual(files(dir).map((f) => f.name).sort(), [fileOf('', x.digest), fileOf('', y.digest)].sort());
+    assert.deepEqual(
+      files(dir)
+        .map((f) => f.name)
+        .sort(),
+      [fileOf('', x.digest), fileOf('', y.digest)].sort(),
+    );
     // After a pause of quietMs, without a flush.
     const quick = new DiskCache(dir, { quietMs: 20 });
     const z = entryIn('56', 100);

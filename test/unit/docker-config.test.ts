@@ -72,7 +72,10 @@ describe('Docker config credentials', { skip: process.platform === 'win32' && 't
   const provider = (options: DockerConfigOptions = {}) => new DockerConfigCredentials({ env, ...options });
   const helperCalls = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   async function rejects(p: Promise<unknown>, code: string): Promise<LensError> {
-    const e = await p.then(() => assert.fail('expected an error'), (err: unknown) => err);
+    const e = await p.then(
+      () => assert.fail('expected an error'),
+      (err: unknown) => err,
+    );
     assert.ok(e instanceof LensError, `expected a LensError, got ${String(e)}`);
     assert.equal(e.code, code, e.message);
     errors.push(e);
@@ -149,10 +152,14 @@ describe('Docker config credentials', { skip: process.platform === 'win32' && 't
 
   test('credsStore is used for hosts without their own helper', async () => {
     await writeFile(join(dir, 'store2.json'), JSON.stringify({ credsStore: 'testhelper' }));
-    assert.deepEqual(await provider({ configPath: join(dir, 'store2.json') }).get('helper.example.com'), { kind: 'basic', username: 'helper-user', password: SECRETS.helperSecret });
+    assert.deepEqual(await provider({ configPath: join(dir, 'store2.json') }).get('helper.example.com'), {
+      kind: 'basic',
+      username: 'helper-user',
+      password: SECRETS.helperSecret,
+    });
   });
 
-  test('answers are cached per host for the provider\'s lifetime', async () => {
+  test("answers are cached per host for the provider's lifetime", async () => {
     const p = provider();
     const before = (await helperCalls()).length;
     const [a, b] = await Promise.all([p.get('token.example.com'), p.get('token.example.com')]);
@@ -234,7 +241,14 @@ describe('Docker config credentials', { skip: process.platform === 'win32' && 't
       const text = `${e.message} ${JSON.stringify(e.details)} ${String(e.cause ?? '')}`;
       for (const secret of Object.values(SECRETS)) assert.ok(!text.includes(secret), `"${e.message}" leaks a secret`);
     }
-    for (const secret of [SECRETS.inlinePassword, SECRETS.fieldPassword, SECRETS.identityToken, SECRETS.registryToken, SECRETS.helperSecret, SECRETS.helperToken]) {
+    for (const secret of [
+      SECRETS.inlinePassword,
+      SECRETS.fieldPassword,
+      SECRETS.identityToken,
+      SECRETS.registryToken,
+      SECRETS.helperSecret,
+      SECRETS.helperToken,
+    ]) {
       assert.equal(secrets.scrub(`x ${secret} y`), 'x *** y');
     }
   });

@@ -18,26 +18,59 @@ describe('editor text slips', () => {
 
   test('a provenance note about no field has no empty parentheses; one about a field names it', () => {
     const report = {
-      reference: 'r/app:v1', digest: 'sha256:0', mediaType: 'application/vnd.oci.image.index.v1+json', kind: 'index', problems: [],
-      platforms: [{
-        platform: 'linux/amd64', digest: 'sha256:1', provenance: [{
-          format: 'buildkit-index', coversDigest: 'sha256:1', attachedTo: 'platform', artifactDigest: 'sha256:2', verified: false, warnings: [],
-          summary: { slsaVersion: '1', builder: {}, materials: [], materialsTruncated: 0, notes: [
-            { code: 'NO_SOURCE', field: '', message: 'No source repository or commit is recorded.' },
-            { code: 'WRONG_TYPE', field: 'runDetails.metadata.startedOn', message: 'startedOn is not a string.' },
-          ] },
-        }],
-      }],
+      reference: 'r/app:v1',
+      digest: 'sha256:0',
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      kind: 'index',
+      problems: [],
+      platforms: [
+        {
+          platform: 'linux/amd64',
+          digest: 'sha256:1',
+          provenance: [
+            {
+              format: 'buildkit-index',
+              coversDigest: 'sha256:1',
+              attachedTo: 'platform',
+              artifactDigest: 'sha256:2',
+              verified: false,
+              warnings: [],
+              summary: {
+                slsaVersion: '1',
+                builder: {},
+                materials: [],
+                materialsTruncated: 0,
+                notes: [
+                  { code: 'NO_SOURCE', field: '', message: 'No source repository or commit is recorded.' },
+                  { code: 'WRONG_TYPE', field: 'runDetails.metadata.startedOn', message: 'startedOn is not a string.' },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     } as unknown as ProvenanceReport;
-    assert.deepEqual(panelProvenance(report, undefined)[0]!.notes, ['No source repository or commit is recorded.', 'startedOn is not a string. (runDetails.metadata.startedOn)']);
+    assert.deepEqual(panelProvenance(report, undefined)[0]!.notes, [
+      'No source repository or commit is recorded.',
+      'startedOn is not a string. (runDetails.metadata.startedOn)',
+    ]);
   });
 
   test('a failed lookup: the message once, after what to do when the code says it', () => {
     const refused = { code: 'NETWORK', message: 'GET http://127.0.0.1:1/v2/ failed: ECONNREFUSED. Check that the registry is reachable.' };
-    assert.equal(failureNotice('127.0.0.1:1/app:v1', refused), '127.0.0.1:1/app:v1: GET http://127.0.0.1:1/v2/ failed: ECONNREFUSED. Check that the registry is reachable.');
+    assert.equal(
+      failureNotice('127.0.0.1:1/app:v1', refused),
+      '127.0.0.1:1/app:v1: GET http://127.0.0.1:1/v2/ failed: ECONNREFUSED. Check that the registry is reachable.',
+    );
     const unknown = { code: 'MANIFEST_UNKNOWN', message: 'manifest rancher/fleet:v9 was not found on 127.0.0.1:5000.', registry: '127.0.0.1:5000' };
-    assert.equal(failureNotice('127.0.0.1:5000/rancher/fleet:v9', unknown), '127.0.0.1:5000/rancher/fleet:v9: Not found in the registry. Manifest rancher/fleet:v9 was not found on 127.0.0.1:5000.');
+    assert.equal(
+      failureNotice('127.0.0.1:5000/rancher/fleet:v9', unknown),
+      '127.0.0.1:5000/rancher/fleet:v9: Not found in the registry. Manifest rancher/fleet:v9 was not found on 127.0.0.1:5000.',
+    );
     const locked = { code: 'UNAUTHORIZED', message: 'The registry 127.0.0.1:5000 asks for credentials.', registry: '127.0.0.1:5000' };
-    assert.equal(failureNotice('127.0.0.1:5000/team/private:v1', locked), '127.0.0.1:5000/team/private:v1: Sign in to 127.0.0.1:5000. The registry 127.0.0.1:5000 asks for credentials.');
+    assert.equal(
+      failureNotice('127.0.0.1:5000/team/private:v1', locked),
+      '127.0.0.1:5000/team/private:v1: Sign in to 127.0.0.1:5000. The registry 127.0.0.1:5000 asks for credentials.',
+    );
   });
 });

@@ -31,8 +31,27 @@ const d = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x'];
 
 function graph(reference: string, base: number): ImageGraph {
-  const platforms: PlatformEntry[] = PLATFORMS.map((p, i) => ({ platform: p, os: 'linux', architecture: p.split('/')[1]!, digest: d(base + i + 1), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1 }));
-  return { reference, source: 'registry', repository: reference.split('/').slice(1).join('/').split(':')[0]!, digest: d(base), mediaType: 'application/vnd.oci.image.index.v1+json', size: 1, kind: 'index', platforms, artifacts: [], others: [], problems: [] };
+  const platforms: PlatformEntry[] = PLATFORMS.map((p, i) => ({
+    platform: p,
+    os: 'linux',
+    architecture: p.split('/')[1]!,
+    digest: d(base + i + 1),
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    size: 1,
+  }));
+  return {
+    reference,
+    source: 'registry',
+    repository: reference.split('/').slice(1).join('/').split(':')[0]!,
+    digest: d(base),
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    size: 1,
+    kind: 'index',
+    platforms,
+    artifacts: [],
+    others: [],
+    problems: [],
+  };
 }
 
 const pass = (code: ImageCheck['code']): ImageCheck => ({ code, status: 'pass', message: `${code} holds.` });
@@ -40,10 +59,26 @@ let n = 1000;
 function signature(g: ImageGraph, covers: string, state: ArtifactState, signer: string, checks: ImageCheck[] = []): ArtifactVerification {
   const a: Artifact = { coversDigest: covers, kind: 'signature', format: 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1 };
   g.artifacts.push(a);
-  return { digest: a.digest, coversDigest: covers, format: a.format, kind: a.kind, verified: state === 'verified', state, identity: signer, issuer: ISSUER, checks };
+  return {
+    digest: a.digest,
+    coversDigest: covers,
+    format: a.format,
+    kind: a.kind,
+    verified: state === 'verified',
+    state,
+    identity: signer,
+    issuer: ISSUER,
+    checks,
+  };
 }
 
-const policy: ImagePolicy = { identity: { regexp: `^${identity(EXPECTED_REPOSITORY).replace(/[.]/g, '\\.')}$` }, issuer: { exact: ISSUER }, requiredPredicateTypes: [], requireTlog: true, sources: {} };
+const policy: ImagePolicy = {
+  identity: { regexp: `^${identity(EXPECTED_REPOSITORY).replace(/[.]/g, '\\.')}$` },
+  issuer: { exact: ISSUER },
+  requiredPredicateTypes: [],
+  requireTlog: true,
+  sources: {},
+};
 
 function loaded(g: ImageGraph, results: ArtifactVerification[], p: ImagePolicy = policy): ImageLoad {
   const verification = { artifacts: results, verdict: imageVerdict(g, results, p), trustRoot: {} as never };
@@ -53,13 +88,22 @@ function loaded(g: ImageGraph, results: ArtifactVerification[], p: ImagePolicy =
 /** fleet: amd64 and arm64 signed by rancher/fleet, s390x by nobody. */
 function fleet(): ImageLoad {
   const g = graph(FLEET, 100);
-  return loaded(g, [signature(g, g.platforms[0]!.digest, 'verified', identity(EXPECTED_REPOSITORY)), signature(g, g.platforms[1]!.digest, 'verified', identity(EXPECTED_REPOSITORY))]);
+  return loaded(g, [
+    signature(g, g.platforms[0]!.digest, 'verified', identity(EXPECTED_REPOSITORY)),
+    signature(g, g.platforms[1]!.digest, 'verified', identity(EXPECTED_REPOSITORY)),
+  ]);
 }
 
 /** fleet-agent: the index signed by the fork's workflow (authentic, wrong identity). */
 function agent(): ImageLoad {
   const g = graph(AGENT, 200);
-  const checks = [pass('BUNDLE_FORMAT'), pass('CERTIFICATE_CHAIN'), pass('TLOG'), pass('SIGNATURE'), { code: 'IDENTITY' as const, status: 'fail' as const, message: 'The certificate identity is not the one expected.' }];
+  const checks = [
+    pass('BUNDLE_FORMAT'),
+    pass('CERTIFICATE_CHAIN'),
+    pass('TLOG'),
+    pass('SIGNATURE'),
+    { code: 'IDENTITY' as const, status: 'fail' as const, message: 'The certificate identity is not the one expected.' },
+  ];
   return loaded(g, [signature(g, g.digest, 'failed', identity(WRONG_REPOSITORY), checks)]);
 }
 
@@ -75,15 +119,28 @@ describe('Problems entries of the demo release', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('one entry per failed image, on its image template, in the engine\'s words', () => {
-    const loads = new Map([[`${FLEET}`, fleet()], [`${AGENT}`, agent()]]);
-    const sites = goreleaserImageSites(model.release);
-    assert.deepEqual(sites.map((s) => s.reference), [FLEET, AGENT]);
-    const ds = imageVerdictDiagnostics(sites, (r) => loads.get(r), (r) => `${r.start}`);
-    assert.deepEqual(ds.map((x) => [x.reference, x.state, x.code, text.slice(x.range.start, x.range.end), x.range.line]), [
-      [FLEET, 'failed', 'NO_SIGNATURE', '"{{ .Env.STAGE_REGISTRY }}/rancher/fleet"', 16],
-      [AGENT, 'failed', 'IDENTITY_MISMATCH', '"{{ .Env.STAGE_REGISTRY }}/rancher/fleet-agent"', 37],
+  test("one entry per failed image, on its image template, in the engine's words", () => {
+    const loads = new Map([
+      [`${FLEET}`, fleet()],
+      [`${AGENT}`, agent()],
     ]);
+    const sites = goreleaserImageSites(model.release);
+    assert.deepEqual(
+      sites.map((s) => s.reference),
+      [FLEET, AGENT],
+    );
+    const ds = imageVerdictDiagnostics(
+      sites,
+      (r) => loads.get(r),
+      (r) => `${r.start}`,
+    );
+    assert.deepEqual(
+      ds.map((x) => [x.reference, x.state, x.code, text.slice(x.range.start, x.range.end), x.range.line]),
+      [
+        [FLEET, 'failed', 'NO_SIGNATURE', '"{{ .Env.STAGE_REGISTRY }}/rancher/fleet"', 16],
+        [AGENT, 'failed', 'IDENTITY_MISMATCH', '"{{ .Env.STAGE_REGISTRY }}/rancher/fleet-agent"', 37],
+      ],
+    );
     assert.equal(ds[0]!.message, 'linux/s390x is not signed.');
     // fleet-agent: the signer seen and the identity expected, both named; the same words as the engine's.
     for (const x of ds) {
@@ -98,16 +155,28 @@ describe('Problems entries of the demo release', () => {
 
   test('verified, excepted, not yet verified, not loaded and unreadable images have no entry; unsigned and unpinned ones do', () => {
     const g = graph(FLEET, 300);
-    const ok = loaded(g, PLATFORMS.map((_, i) => signature(g, g.platforms[i]!.digest, 'verified', identity(EXPECTED_REPOSITORY))));
+    const ok = loaded(
+      g,
+      PLATFORMS.map((_, i) => signature(g, g.platforms[i]!.digest, 'verified', identity(EXPECTED_REPOSITORY))),
+    );
     assert.equal((ok as { verification: { verdict: { state: string } } }).verification.verdict.state, 'verified');
     const excepted = loaded(graph(FLEET, 400), [], { ...policy, exception: { reason: 'staging' } });
     const unsigned = loaded(graph(FLEET, 500), []);
     const g2 = graph(FLEET, 600);
-    const unpinned = loaded(g2, [signature(g2, g2.digest, 'unpinned', identity(WRONG_REPOSITORY))], { requiredPredicateTypes: [], requireTlog: true, sources: {} });
+    const unpinned = loaded(g2, [signature(g2, g2.digest, 'unpinned', identity(WRONG_REPOSITORY))], {
+      requiredPredicateTypes: [],
+      requireTlog: true,
+      sources: {},
+    });
     const inspected: ImageLoad = { status: 'loaded', graph: g, ms: 1 };
     const failedRead: ImageLoad = { status: 'failed', failure: { code: 'NOT_FOUND', message: 'no such tag' } };
     const sites = goreleaserImageSites(model.release).slice(0, 1);
-    const states = (load: ImageLoad | undefined) => imageVerdictDiagnostics(sites, () => load, (r) => `${r.start}`).map((x) => [x.state, x.code]);
+    const states = (load: ImageLoad | undefined) =>
+      imageVerdictDiagnostics(
+        sites,
+        () => load,
+        (r) => `${r.start}`,
+      ).map((x) => [x.state, x.code]);
     assert.deepEqual(states(ok), []);
     assert.deepEqual(states(excepted), []);
     assert.deepEqual(states(inspected), []);
@@ -120,13 +189,36 @@ describe('Problems entries of the demo release', () => {
   });
 
   test('two tags of one template with the same cause are one entry; a template that cannot be rendered has none', () => {
-    const two = buildModel(text.replace('      - "{{ .Tag }}"\n    dockerfile: package/Dockerfile\n', '      - "{{ .Tag }}"\n      - latest\n    dockerfile: package/Dockerfile\n'), { file: join(dir, '.goreleaser.yaml'), env: { STAGE_REGISTRY: REGISTRY }, git: {}, picked: DEMO_TAG });
+    const two = buildModel(
+      text.replace('      - "{{ .Tag }}"\n    dockerfile: package/Dockerfile\n', '      - "{{ .Tag }}"\n      - latest\n    dockerfile: package/Dockerfile\n'),
+      { file: join(dir, '.goreleaser.yaml'), env: { STAGE_REGISTRY: REGISTRY }, git: {}, picked: DEMO_TAG },
+    );
     const sites = goreleaserImageSites(two.release);
-    assert.deepEqual(sites.map((s) => s.reference), [FLEET, `${REGISTRY}/rancher/fleet:latest`, AGENT]);
+    assert.deepEqual(
+      sites.map((s) => s.reference),
+      [FLEET, `${REGISTRY}/rancher/fleet:latest`, AGENT],
+    );
     const load = fleet();
-    assert.equal(imageVerdictDiagnostics(sites, (r) => (r.includes('/rancher/fleet:') ? load : undefined), (r) => `${r.start}`).length, 1);
+    assert.equal(
+      imageVerdictDiagnostics(
+        sites,
+        (r) => (r.includes('/rancher/fleet:') ? load : undefined),
+        (r) => `${r.start}`,
+      ).length,
+      1,
+    );
     const unrendered = buildModel(text, { file: join(dir, '.goreleaser.yaml'), env: {}, git: {}, picked: DEMO_TAG });
-    assert.deepEqual(goreleaserImageSites(unrendered.release).map((s) => s.reference), [null, null]);
-    assert.deepEqual(imageVerdictDiagnostics(goreleaserImageSites(unrendered.release), () => load, (r) => `${r.start}`), []);
+    assert.deepEqual(
+      goreleaserImageSites(unrendered.release).map((s) => s.reference),
+      [null, null],
+    );
+    assert.deepEqual(
+      imageVerdictDiagnostics(
+        goreleaserImageSites(unrendered.release),
+        () => load,
+        (r) => `${r.start}`,
+      ),
+      [],
+    );
   });
 });

@@ -15,35 +15,42 @@ const all = (text: string, context: TemplateContext = contextFromTag('v1.2.0')):
 };
 const brief = (ds: readonly GoreleaserDiagnostic[]) => ds.map((d) => [d.code, d.severity, d.range.line, d.range.column]);
 
-const perArch = (flagsAmd: string, flagsArm: string, use = 'use: buildx') => yaml([
-  'dockers:',
-  '  - id: amd64',
-  `    ${use}`,
-  '    image_templates: ["ghcr.io/o/app:{{ .Tag }}-amd64"]',
-  `    build_flag_templates: ["--platform=linux/amd64"${flagsAmd}]`,
-  '  - id: arm64',
-  `    ${use}`,
-  '    goarch: arm64',
-  '    image_templates: ["ghcr.io/o/app:{{ .Tag }}-arm64"]',
-  `    build_flag_templates: ["--platform=linux/arm64"${flagsArm}]`,
-  'docker_manifests:',
-  '  - name_template: "ghcr.io/o/app:{{ .Tag }}"',
-  '    image_templates:',
-  '      - "ghcr.io/o/app:{{ .Tag }}-amd64"',
-  '      - "ghcr.io/o/app:{{.Tag}}-arm64"',
-]);
+const perArch = (flagsAmd: string, flagsArm: string, use = 'use: buildx') =>
+  yaml([
+    'dockers:',
+    '  - id: amd64',
+    `    ${use}`,
+    '    image_templates: ["ghcr.io/o/app:{{ .Tag }}-amd64"]',
+    `    build_flag_templates: ["--platform=linux/amd64"${flagsAmd}]`,
+    '  - id: arm64',
+    `    ${use}`,
+    '    goarch: arm64',
+    '    image_templates: ["ghcr.io/o/app:{{ .Tag }}-arm64"]',
+    `    build_flag_templates: ["--platform=linux/arm64"${flagsArm}]`,
+    'docker_manifests:',
+    '  - name_template: "ghcr.io/o/app:{{ .Tag }}"',
+    '    image_templates:',
+    '      - "ghcr.io/o/app:{{ .Tag }}-amd64"',
+    '      - "ghcr.io/o/app:{{.Tag}}-arm64"',
+  ]);
 
 test('docker_manifests of per-arch images built with --provenance/--sbom/--attest: the "is a manifest list" error, with the flags as related', () => {
   const ds = all(perArch(', "--provenance=true", "--sbom=true"', ', "--attest=type=sbom"'));
-  assert.deepEqual(brief(ds), [['manifest-list-attestations', 'error', 14, 9], ['manifest-list-attestations', 'error', 15, 9]]);
+  assert.deepEqual(brief(ds), [
+    ['manifest-list-attestations', 'error', 14, 9],
+    ['manifest-list-attestations', 'error', 15, 9],
+  ]);
   const [amd, arm] = ds;
   assert.match(amd!.message, /dockers\[0\] builds with provenance and an SBOM/);
   assert.match(amd!.message, /"… is a manifest list"/);
   assert.match(amd!.message, /`dockers_v2`.*`docker buildx imagetools create`.*`--provenance=false` and `--sbom=false`/s);
-  assert.deepEqual(amd!.related!.map((r) => [r.range.line, r.range.column, r.message]), [
-    [5, 75, 'dockers[0] asks for provenance and an SBOM here'],
-    [5, 54, 'dockers[0] asks for provenance and an SBOM here'],
-  ]);
+  assert.deepEqual(
+    amd!.related!.map((r) => [r.range.line, r.range.column, r.message]),
+    [
+      [5, 75, 'dockers[0] asks for provenance and an SBOM here'],
+      [5, 54, 'dockers[0] asks for provenance and an SBOM here'],
+    ],
+  );
   assert.match(arm!.message, /dockers\[1\] builds with an SBOM \(`--attest=type=sbom`\)/);
 });
 
@@ -56,9 +63,15 @@ test('buildx and docker attach provenance by default: a warning unless --provena
   const buildx = all(perArch('', ', "--provenance=false"'));
   assert.deepEqual(brief(buildx), [['manifest-list-default-provenance', 'warning', 14, 9]]);
   assert.match(buildx[0]!.message, /`use: buildx` and no `--provenance=false`.*containerd image store.*Docker Engine 29/s);
-  assert.deepEqual(buildx[0]!.related!.map((r) => [r.range.line, r.range.column]), [[3, 10]]);
+  assert.deepEqual(
+    buildx[0]!.related!.map((r) => [r.range.line, r.range.column]),
+    [[3, 10]],
+  );
   const docker = all(perArch('', '', '# use: docker is the default'));
-  assert.deepEqual(brief(docker), [['manifest-list-default-provenance', 'warning', 14, 9], ['manifest-list-default-provenance', 'warning', 15, 9]]);
+  assert.deepEqual(brief(docker), [
+    ['manifest-list-default-provenance', 'warning', 14, 9],
+    ['manifest-list-default-provenance', 'warning', 15, 9],
+  ]);
   assert.match(docker[0]!.message, /`use: docker`/);
   assert.deepEqual(all(perArch('', '', 'use: podman')), []);
   const templated = all(perArch(', "--provenance={{ .Env.PROVENANCE }}"', ', "--provenance=false"'));
@@ -76,14 +89,15 @@ test('a manifest of images this file does not build is not judged', () => {
 });
 
 test('--sign-container-identity naming another repository: info with what the payload claims; the same repository: nothing', () => {
-  const text = (identity: string[]) => yaml([
-    'dockers_v2:',
-    '  - images: ["ghcr.io/o/app"]',
-    'docker_signs:',
-    '  - args:',
-    ...identity.map((a) => `      - "${a}"`),
-    '      - "${artifact}@${digest}"',
-  ]);
+  const text = (identity: string[]) =>
+    yaml([
+      'dockers_v2:',
+      '  - images: ["ghcr.io/o/app"]',
+      'docker_signs:',
+      '  - args:',
+      ...identity.map((a) => `      - "${a}"`),
+      '      - "${artifact}@${digest}"',
+    ]);
   const other = all(text(['sign', '--sign-container-identity=registry.example.com/o/app:{{ .Tag }}']));
   assert.deepEqual(brief(other), [['sign-identity-other-repository', 'info', 6, 9]]);
   assert.match(other[0]!.message, /`ghcr\.io\/o\/app:v1\.2\.0` → claims `registry\.example\.com\/o\/app:v1\.2\.0`/);
@@ -94,9 +108,20 @@ test('--sign-container-identity naming another repository: info with what the pa
 });
 
 test('contains "agent" "${artifact}" asks the wrong question', () => {
-  const text = (expr: string) => yaml(['dockers_v2:', '  - images: [ghcr.io/o/app-agent]', 'docker_signs:', '  - args:', `      - '--sign-container-identity=ghcr.io/o/app{{ if ${expr} }}-agent{{ end }}'`, '      - "${artifact}"']);
+  const text = (expr: string) =>
+    yaml([
+      'dockers_v2:',
+      '  - images: [ghcr.io/o/app-agent]',
+      'docker_signs:',
+      '  - args:',
+      `      - '--sign-container-identity=ghcr.io/o/app{{ if ${expr} }}-agent{{ end }}'`,
+      '      - "${artifact}"',
+    ]);
   const wrong = all(text('contains "agent" "${artifact}"'));
-  assert.deepEqual(brief(wrong), [['contains-argument-order', 'warning', 5, 9], ['sign-identity-other-repository', 'info', 5, 9]]);
+  assert.deepEqual(brief(wrong), [
+    ['contains-argument-order', 'warning', 5, 9],
+    ['sign-identity-other-repository', 'info', 5, 9],
+  ]);
   assert.match(wrong[0]!.message, /Write `contains "\$\{artifact\}" "agent"`/);
   assert.deepEqual(all(text('contains "${artifact}" "agent"')), []);
 });
@@ -117,14 +142,26 @@ test('a template syntax error points at the scalar and, as related, at the chara
   const d = all(yaml(['dockers_v2:', '  - images: ["ghcr.io/o/app:{{ .Tag }"]']));
   assert.deepEqual(brief(d), [['template-syntax', 'error', 2, 14]]);
   assert.match(d[0]!.message, /at 1:23 of `ghcr\.io\/o\/app:\{\{ \.Tag \}`: unrecognized character in action/);
-  assert.deepEqual(d[0]!.related!.map((r) => [r.range.line, r.range.column]), [[2, 37]]);
+  assert.deepEqual(
+    d[0]!.related!.map((r) => [r.range.line, r.range.column]),
+    [[2, 37]],
+  );
 });
 
 test('an execution error (a field image templates do not have) and unresolved variables', () => {
-  const text = yaml(['dockers:', '  - image_templates:', '      - "ghcr.io/o/app:{{ .Tag }}-{{ .Arch }}"', '      - "{{ .Env.REGISTRY }}/app:{{ .ShortCommit }}"', '    use: podman']);
+  const text = yaml([
+    'dockers:',
+    '  - image_templates:',
+    '      - "ghcr.io/o/app:{{ .Tag }}-{{ .Arch }}"',
+    '      - "{{ .Env.REGISTRY }}/app:{{ .ShortCommit }}"',
+    '    use: podman',
+  ]);
   const a = analyzeGoreleaser(text);
   const r = resolveRelease(a, contextFromTag('v1.2.0'));
-  assert.deepEqual(brief(r.diagnostics), [['template-error', 'error', 3, 9], ['template-unresolved', 'info', 4, 9]]);
+  assert.deepEqual(brief(r.diagnostics), [
+    ['template-error', 'error', 3, 9],
+    ['template-unresolved', 'info', 4, 9],
+  ]);
   assert.match(r.diagnostics[0]!.message, /map has no entry for key "Arch"/);
   const error = r.images[0]!.error!;
   assert.deepEqual([error.range.line, error.range.column, error.message], [3, 38, 'map has no entry for key "Arch"']);
@@ -152,16 +189,22 @@ test('top-level env: rendered against the outer environment only, then overridin
   ]);
   const a = analyzeGoreleaser(text);
   const plain = resolveRelease(a, contextFromTag('v1.2.0', { env: { REGISTRY: 'ignored.example.com' } }));
-  assert.deepEqual(plain.images.map((i) => [i.reference, i.unresolved, i.skip]), [
-    ['ghcr.io/o/app:v1.2.0', [], undefined],
-    [null, [], 'empty'],
-    [null, ['.Env.MIRROR_HOST'], undefined],
-    [null, ['.Env.MIRROR_HOST'], 'empty'],
-  ]);
+  assert.deepEqual(
+    plain.images.map((i) => [i.reference, i.unresolved, i.skip]),
+    [
+      ['ghcr.io/o/app:v1.2.0', [], undefined],
+      [null, [], 'empty'],
+      [null, ['.Env.MIRROR_HOST'], undefined],
+      [null, ['.Env.MIRROR_HOST'], 'empty'],
+    ],
+  );
   // GoReleaser renders every entry against the job's environment: LATER sees REGISTRY as the job had it.
   assert.equal(plain.context.env.LATER, 'ignored.example.com');
   const set = resolveRelease(a, contextFromTag('v1.2.0', { env: { REGISTRY_OVERRIDE: 'quay.io/o', MIRROR_HOST: 'mirror.example.com' } }));
-  assert.deepEqual(set.images.filter((i) => i.reference).map((i) => i.reference), ['quay.io/o/app:v1.2.0', 'mirror.example.com/o/app:v1.2.0']);
+  assert.deepEqual(
+    set.images.filter((i) => i.reference).map((i) => i.reference),
+    ['quay.io/o/app:v1.2.0', 'mirror.example.com/o/app:v1.2.0'],
+  );
 });
 
 test('skip_push, auto on pre-releases, disable, and a skip that depends on an unset variable', () => {
@@ -180,8 +223,18 @@ test('skip_push, auto on pre-releases, disable, and a skip that depends on an un
   ]);
   const a = analyzeGoreleaser(text);
   const pub = (ctx: TemplateContext) => resolveRelease(a, ctx).images.map((i) => [i.published, i.skip]);
-  assert.deepEqual(pub(contextFromTag('v1.0.0-rc.1')), [[false, 'prerelease'], [null, undefined], [false, 'skip_push'], [true, undefined]]);
-  assert.deepEqual(pub(contextFromTag('v1.0.0', { env: { SKIP: 'true' }, snapshot: true })), [[true, undefined], [false, 'skip_push'], [false, 'skip_push'], [false, 'disabled']]);
+  assert.deepEqual(pub(contextFromTag('v1.0.0-rc.1')), [
+    [false, 'prerelease'],
+    [null, undefined],
+    [false, 'skip_push'],
+    [true, undefined],
+  ]);
+  assert.deepEqual(pub(contextFromTag('v1.0.0', { env: { SKIP: 'true' }, snapshot: true })), [
+    [true, undefined],
+    [false, 'skip_push'],
+    [false, 'skip_push'],
+    [false, 'disabled'],
+  ]);
 });
 
 test('kos: repositories x tags, the default tag, bare naming; Go build tags are not image tags', () => {
@@ -198,12 +251,20 @@ test('kos: repositories x tags, the default tag, bare naming; Go build tags are 
   ]);
   const a = analyzeGoreleaser(text);
   const r = resolveRelease(a, contextFromTag('v1.2.0', { env: { MIRROR: 'quay.io/o' } }));
-  assert.deepEqual(r.images.map((i) => [i.section, i.index, i.reference, i.range.line, i.pair!.tag.defaulted ?? false]), [
-    ['kos', 0, 'ghcr.io/o/app:v1.2.0', 6, false], ['kos', 0, 'ghcr.io/o/app:latest', 6, false],
-    ['kos', 0, 'quay.io/o/app:v1.2.0', 6, false], ['kos', 0, 'quay.io/o/app:latest', 6, false],
-    ['kos', 1, null, 9, true],
-  ]);
-  assert.deepEqual(r.images.map((i) => i.platforms[0]), Array(5).fill('linux/amd64'));
+  assert.deepEqual(
+    r.images.map((i) => [i.section, i.index, i.reference, i.range.line, i.pair!.tag.defaulted ?? false]),
+    [
+      ['kos', 0, 'ghcr.io/o/app:v1.2.0', 6, false],
+      ['kos', 0, 'ghcr.io/o/app:latest', 6, false],
+      ['kos', 0, 'quay.io/o/app:v1.2.0', 6, false],
+      ['kos', 0, 'quay.io/o/app:latest', 6, false],
+      ['kos', 1, null, 9, true],
+    ],
+  );
+  assert.deepEqual(
+    r.images.map((i) => i.platforms[0]),
+    Array(5).fill('linux/amd64'),
+  );
   // Without bare, ko names the image after the import path of main: without a go.mod module it is
   // not known, and the reference is unresolved instead of the bare repository.
   assert.deepEqual([r.images[4]!.unresolved, r.images[4]!.preview], [['.ModulePath'], 'ghcr.io/o/other/<.ModulePath>:latest']);
@@ -214,7 +275,10 @@ test('kos: repositories x tags, the default tag, bare naming; Go build tags are 
 test('dockers_v2 defaults: tags {{.Tag}}, both linux platforms, id from project_name', () => {
   const a = analyzeGoreleaser(yaml(['project_name: fleet', 'dockers_v2:', '  - images: [ghcr.io/o/fleet]']));
   const [img] = resolveRelease(a, contextFromTag('v0.13.0')).images;
-  assert.deepEqual([img!.reference, img!.id, img!.platforms, img!.pair!.tag.defaulted], ['ghcr.io/o/fleet:v0.13.0', 'fleet', ['linux/amd64', 'linux/arm64'], true]);
+  assert.deepEqual(
+    [img!.reference, img!.id, img!.platforms, img!.pair!.tag.defaulted],
+    ['ghcr.io/o/fleet:v0.13.0', 'fleet', ['linux/amd64', 'linux/arm64'], true],
+  );
 });
 
 test('merge keys and anchors: values and flags reached through <<: keep the range of the original scalars', () => {
@@ -233,10 +297,19 @@ test('merge keys and anchors: values and flags reached through <<: keep the rang
     '    image_templates: ["ghcr.io/o/app:{{ .Tag }}-amd64"]',
   ]);
   const a = analyzeGoreleaser(text);
-  assert.deepEqual(a.config.dockers.map((d) => [d.use, d.useScalar?.range.line, d.buildFlags[0]?.range.line, d.buildFlags[0]?.aliasRange?.line]), [['buildx', 2, 3, 5], ['podman', 8, 3, 7]]);
+  assert.deepEqual(
+    a.config.dockers.map((d) => [d.use, d.useScalar?.range.line, d.buildFlags[0]?.range.line, d.buildFlags[0]?.aliasRange?.line]),
+    [
+      ['buildx', 2, 3, 5],
+      ['podman', 8, 3, 7],
+    ],
+  );
   const ds = all(text);
   assert.deepEqual(brief(ds), [['manifest-list-attestations', 'error', 12, 23]]);
-  assert.deepEqual(ds[0]!.related!.map((r) => r.range.line), [3]);
+  assert.deepEqual(
+    ds[0]!.related!.map((r) => r.range.line),
+    [3],
+  );
 });
 
 test('bad YAML gives diagnostics with positions, never an exception', () => {
@@ -260,13 +333,18 @@ test('bad YAML gives diagnostics with positions, never an exception', () => {
 
 test('unexpected shapes are reported and skipped; empty input is an empty release', () => {
   assert.deepEqual(brief(analyzeGoreleaser('- a\n- b\n').diagnostics), [['unexpected-shape', 'warning', 1, 1]]);
-  const shapes = analyzeGoreleaser(yaml(['dockers:', '  id: x', 'dockers_v2:', '  - images: ghcr.io/o/app', '  - 42', 'docker_manifests:', '  - image_templates: [[nested]]']));
-  assert.deepEqual(shapes.diagnostics.map((d) => [d.range.line, d.message]), [
-    [2, 'dockers should be a list.'],
-    [4, 'dockers_v2[0].images should be a list of strings.'],
-    [5, 'Each entry of dockers_v2 should be a mapping.'],
-    [7, 'docker_manifests[0].image_templates should hold strings only.'],
-  ]);
+  const shapes = analyzeGoreleaser(
+    yaml(['dockers:', '  id: x', 'dockers_v2:', '  - images: ghcr.io/o/app', '  - 42', 'docker_manifests:', '  - image_templates: [[nested]]']),
+  );
+  assert.deepEqual(
+    shapes.diagnostics.map((d) => [d.range.line, d.message]),
+    [
+      [2, 'dockers should be a list.'],
+      [4, 'dockers_v2[0].images should be a list of strings.'],
+      [5, 'Each entry of dockers_v2 should be a mapping.'],
+      [7, 'docker_manifests[0].image_templates should hold strings only.'],
+    ],
+  );
   const twoDocs = analyzeGoreleaser('dockers_v2:\n  - images: [a]\n---\nb: 2\n');
   assert.deepEqual(brief(twoDocs.diagnostics), [['yaml-warning', 'warning', 3, 1]]);
   assert.equal(twoDocs.references.length, 1);

@@ -13,7 +13,9 @@ let repo = '';
 let outside = '';
 let head = '';
 const run = (...args: string[]): string =>
-  execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_AUTHOR_DATE: '2025-03-04T05:06:07Z', GIT_COMMITTER_DATE: '2025-03-04T05:06:07Z' } }).toString().trim();
+  execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_AUTHOR_DATE: '2025-03-04T05:06:07Z', GIT_COMMITTER_DATE: '2025-03-04T05:06:07Z' } })
+    .toString()
+    .trim();
 
 before(() => {
   repo = mkdtempSync(join(tmpdir(), 'pl-git-'));
@@ -21,7 +23,10 @@ before(() => {
   run('init', '-q', '-b', 'release-0.13');
   run('config', 'user.email', 'ci@example.com');
   run('config', 'user.name', 'CI');
-  writeFileSync(join(repo, '.goreleaser.yaml'), 'project_name: fleet\ndockers_v2:\n  - images: ["ghcr.io/rancher/fleet"]\n    tags: ["{{ .Tag }}", "{{ .ShortCommit }}"]\n');
+  writeFileSync(
+    join(repo, '.goreleaser.yaml'),
+    'project_name: fleet\ndockers_v2:\n  - images: ["ghcr.io/rancher/fleet"]\n    tags: ["{{ .Tag }}", "{{ .ShortCommit }}"]\n',
+  );
   run('add', '.');
   run('commit', '-q', '-m', 'one');
   run('tag', 'v0.13.0');
@@ -64,11 +69,17 @@ test('the CLI takes tag and commit from git next to the file; --tag and GORELEAS
   const fromGit = JSON.parse((await cli(['release', file, '--json'])).stdout);
   assert.equal(fromGit.tag, 'v0.13.0');
   assert.equal(fromGit.commit, head);
-  assert.deepEqual(fromGit.images.map((i: { reference: string }) => i.reference), ['ghcr.io/rancher/fleet:v0.13.0', `ghcr.io/rancher/fleet:${run('rev-parse', '--short', 'HEAD')}`]);
+  assert.deepEqual(
+    fromGit.images.map((i: { reference: string }) => i.reference),
+    ['ghcr.io/rancher/fleet:v0.13.0', `ghcr.io/rancher/fleet:${run('rev-parse', '--short', 'HEAD')}`],
+  );
   const fromEnv = JSON.parse((await cli(['release', file, '--json', '--env', 'GORELEASER_CURRENT_TAG=v0.13.1'])).stdout);
   assert.equal(fromEnv.tag, 'v0.13.1');
   const fromFlag = JSON.parse((await cli(['release', file, '--json', '--tag', 'v9.9.9', '--commit', 'f'.repeat(40)])).stdout);
-  assert.deepEqual(fromFlag.images.map((i: { reference: string }) => i.reference), ['ghcr.io/rancher/fleet:v9.9.9', 'ghcr.io/rancher/fleet:fffffff']);
+  assert.deepEqual(
+    fromFlag.images.map((i: { reference: string }) => i.reference),
+    ['ghcr.io/rancher/fleet:v9.9.9', 'ghcr.io/rancher/fleet:fffffff'],
+  );
   const noGit = JSON.parse((await cli(['release', file, '--json', '--no-git'])).stdout);
   assert.equal(noGit.tag, null);
   assert.deepEqual(noGit.images[0].unresolved, ['.Tag']);

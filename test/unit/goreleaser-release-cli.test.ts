@@ -27,34 +27,70 @@ test('JSON: every image of fleet HEAD with section, template, rendered reference
   const out = JSON.parse(r.stdout);
   assert.equal(out.tag, 'v0.12.0');
   assert.equal(out.commit, 'a'.repeat(40));
-  assert.deepEqual(out.images.map((i: Record<string, unknown>) => [i.section, i.template, i.reference, i.unresolved, i.line, i.column, i.published]), [
-    ['dockers_v2', 'docker.io/rancher/fleet:{{ .Tag }}', 'docker.io/rancher/fleet:v0.12.0', [], 119, 7, true],
-    ['dockers_v2', 'docker.io/rancher/fleet-agent:{{ .Tag }}', 'docker.io/rancher/fleet-agent:v0.12.0', [], 144, 7, true],
-    ['dockers_v2', '{{ .Env.STAGE_REGISTRY }}/rancher/fleet:{{ .Tag }}', 'stage.example.com/rancher/fleet:v0.12.0', [], 157, 7, true],
-    ['dockers_v2', '{{ .Env.STAGE_REGISTRY }}/rancher/fleet-agent:{{ .Tag }}', 'stage.example.com/rancher/fleet-agent:v0.12.0', [], 174, 7, true],
-  ]);
+  assert.deepEqual(
+    out.images.map((i: Record<string, unknown>) => [i.section, i.template, i.reference, i.unresolved, i.line, i.column, i.published]),
+    [
+      ['dockers_v2', 'docker.io/rancher/fleet:{{ .Tag }}', 'docker.io/rancher/fleet:v0.12.0', [], 119, 7, true],
+      ['dockers_v2', 'docker.io/rancher/fleet-agent:{{ .Tag }}', 'docker.io/rancher/fleet-agent:v0.12.0', [], 144, 7, true],
+      ['dockers_v2', '{{ .Env.STAGE_REGISTRY }}/rancher/fleet:{{ .Tag }}', 'stage.example.com/rancher/fleet:v0.12.0', [], 157, 7, true],
+      ['dockers_v2', '{{ .Env.STAGE_REGISTRY }}/rancher/fleet-agent:{{ .Tag }}', 'stage.example.com/rancher/fleet-agent:v0.12.0', [], 174, 7, true],
+    ],
+  );
   assert.deepEqual(out.images[1].tag, { template: '{{ .Tag }}', line: 121, column: 7 });
   assert.deepEqual(out.images[1].image, { template: 'docker.io/rancher/fleet-agent', line: 144, column: 7 });
   assert.deepEqual(out.images[0].platforms, ['linux/amd64', 'linux/arm64']);
-  assert.deepEqual(out.signs.map((s: Record<string, unknown>) => [s.id, s.references, (s.claims as { identity: string }[]).map((c) => c.identity), s.identity]), [
-    ['prime-fleet', ['stage.example.com/rancher/fleet:v0.12.0'], ['registry.suse.com/rancher/fleet:v0.12.0'], { template: '{{ .Env.PRIME_REGISTRY }}/rancher/fleet:{{ .Tag }}', line: 192, column: 9 }],
-    ['prime-fleet-agent', ['stage.example.com/rancher/fleet-agent:v0.12.0'], ['registry.suse.com/rancher/fleet-agent:v0.12.0'], { template: '{{ .Env.PRIME_REGISTRY }}/rancher/fleet-agent:{{ .Tag }}', line: 203, column: 9 }],
-  ]);
-  assert.deepEqual(out.diagnostics.map((d: Record<string, unknown>) => [d.code, d.severity, d.line, d.column]), [
-    ['sign-identity-other-repository', 'info', 192, 9], ['sign-identity-other-repository', 'info', 203, 9],
-  ]);
+  assert.deepEqual(
+    out.signs.map((s: Record<string, unknown>) => [s.id, s.references, (s.claims as { identity: string }[]).map((c) => c.identity), s.identity]),
+    [
+      [
+        'prime-fleet',
+        ['stage.example.com/rancher/fleet:v0.12.0'],
+        ['registry.suse.com/rancher/fleet:v0.12.0'],
+        { template: '{{ .Env.PRIME_REGISTRY }}/rancher/fleet:{{ .Tag }}', line: 192, column: 9 },
+      ],
+      [
+        'prime-fleet-agent',
+        ['stage.example.com/rancher/fleet-agent:v0.12.0'],
+        ['registry.suse.com/rancher/fleet-agent:v0.12.0'],
+        { template: '{{ .Env.PRIME_REGISTRY }}/rancher/fleet-agent:{{ .Tag }}', line: 203, column: 9 },
+      ],
+    ],
+  );
+  assert.deepEqual(
+    out.diagnostics.map((d: Record<string, unknown>) => [d.code, d.severity, d.line, d.column]),
+    [
+      ['sign-identity-other-repository', 'info', 192, 9],
+      ['sign-identity-other-repository', 'info', 203, 9],
+    ],
+  );
 });
 
 test('JSON: without the environment, references are null and name their variables', async () => {
   const out = JSON.parse((await cli(['release', FLEET_HEAD, '--tag', 'v0.12.0', '--no-git', '--json'])).stdout);
   assert.deepEqual(out.images[2], {
-    section: 'dockers_v2', index: 2, id: 'fleet-private', role: 'image', template: '{{ .Env.STAGE_REGISTRY }}/rancher/fleet:{{ .Tag }}',
-    reference: null, unresolved: ['.Env.STAGE_REGISTRY'], preview: '<.Env.STAGE_REGISTRY>/rancher/fleet:v0.12.0', line: 157, column: 7,
-    image: { template: '{{ .Env.STAGE_REGISTRY }}/rancher/fleet', line: 157, column: 7 }, tag: { template: '{{ .Tag }}', line: 121, column: 7 },
-    published: true, platforms: ['linux/amd64', 'linux/arm64'],
+    section: 'dockers_v2',
+    index: 2,
+    id: 'fleet-private',
+    role: 'image',
+    template: '{{ .Env.STAGE_REGISTRY }}/rancher/fleet:{{ .Tag }}',
+    reference: null,
+    unresolved: ['.Env.STAGE_REGISTRY'],
+    preview: '<.Env.STAGE_REGISTRY>/rancher/fleet:v0.12.0',
+    line: 157,
+    column: 7,
+    image: { template: '{{ .Env.STAGE_REGISTRY }}/rancher/fleet', line: 157, column: 7 },
+    tag: { template: '{{ .Tag }}', line: 121, column: 7 },
+    published: true,
+    platforms: ['linux/amd64', 'linux/arm64'],
   });
   const unresolved = out.diagnostics.filter((d: { code: string }) => d.code === 'template-unresolved');
-  assert.deepEqual(unresolved.map((d: { line: number; variables: string[] }) => [d.line, d.variables]), [[157, ['.Env.STAGE_REGISTRY']], [174, ['.Env.STAGE_REGISTRY']]]);
+  assert.deepEqual(
+    unresolved.map((d: { line: number; variables: string[] }) => [d.line, d.variables]),
+    [
+      [157, ['.Env.STAGE_REGISTRY']],
+      [174, ['.Env.STAGE_REGISTRY']],
+    ],
+  );
 });
 
 test('the table: one row per reference, the traps, and how to set what is missing', async () => {
@@ -64,7 +100,10 @@ test('the table: one row per reference, the traps, and how to set what is missin
   assert.match(lines[0]!, /9a9666e4-pre-dockers_v2\.goreleaser\.yaml: 14 image references for v0\.12\.0$/);
   assert.match(lines[2]!, /^SECTION\s+LINE:COL\s+STATUS\s+REFERENCE$/);
   assert.match(r.stdout, /^dockers\[0\]\s+127:7\s+push\s+docker\.io\/rancher\/fleet:v0\.12\.0-linux-amd64$/m);
-  assert.match(r.stdout, /^dockers\[4\]\s+229:7\s+push\s+<\.Env\.STAGE_REGISTRY>\/rancher\/fleet:v0\.12\.0-linux-amd64 {2}\[unresolved: \.Env\.STAGE_REGISTRY\]$/m);
+  assert.match(
+    r.stdout,
+    /^dockers\[4\]\s+229:7\s+push\s+<\.Env\.STAGE_REGISTRY>\/rancher\/fleet:v0\.12\.0-linux-amd64 {2}\[unresolved: \.Env\.STAGE_REGISTRY\]$/m,
+  );
   assert.match(r.stdout, /^docker_manifests\[0\] input\s+329:7\s+input\s+docker\.io\/rancher\/fleet:v0\.12\.0-linux-amd64$/m);
   assert.match(r.stdout, /^docker_signs\[0\] prime: signs 4 references$/m);
   assert.match(r.stdout, /^ {2}329:7 warning \[manifest-list-default-provenance\] /m);
@@ -85,7 +124,10 @@ test('bad YAML is reported, not fatal', async () => {
   const f = write('bad.yaml', 'dockers:\n\t- image_templates: [a]\n');
   const r = await cli(['release', f, '--no-git', '--json']);
   assert.equal(r.code, 0);
-  assert.deepEqual(JSON.parse(r.stdout).diagnostics.map((d: Record<string, unknown>) => [d.code, d.severity, d.line]), [['yaml-syntax', 'error', 2]]);
+  assert.deepEqual(
+    JSON.parse(r.stdout).diagnostics.map((d: Record<string, unknown>) => [d.code, d.severity, d.line]),
+    [['yaml-syntax', 'error', 2]],
+  );
 });
 
 test('usage errors and unreadable files exit 2 with one clear line', async () => {

@@ -11,7 +11,21 @@ import { ReleaseService } from '../../src/releases/release-service';
 const REF = 'r.test/app:v1';
 
 function graph(): ImageGraph {
-  return { reference: REF, source: 'registry', registry: 'r.test', repository: 'app', tag: 'v1', digest: `sha256:${'a'.repeat(64)}`, mediaType: 'application/vnd.oci.image.index.v1+json', size: 1, kind: 'index', platforms: [], artifacts: [], others: [], problems: [] };
+  return {
+    reference: REF,
+    source: 'registry',
+    registry: 'r.test',
+    repository: 'app',
+    tag: 'v1',
+    digest: `sha256:${'a'.repeat(64)}`,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    size: 1,
+    kind: 'index',
+    platforms: [],
+    artifacts: [],
+    others: [],
+    problems: [],
+  };
 }
 
 /** A registry that answers after `ms`, counting the walks and whether one was aborted. */
@@ -58,7 +72,13 @@ test('a cancelled hover stops waiting at once; the shared load goes on', async (
 });
 
 test('a fast registry: the hover has the answer, verification included', async () => {
-  const service = new ReleaseService({ inspect: async () => graph(), verify: async () => { await delay(30); throw Object.assign(new Error('no trusted root'), { code: 'INTERNAL' }); } });
+  const service = new ReleaseService({
+    inspect: async () => graph(),
+    verify: async () => {
+      await delay(30);
+      throw Object.assign(new Error('no trusted root'), { code: 'INTERNAL' });
+    },
+  });
   const load = await loadWithin(service, REF, 1_000, new AbortController().signal);
   assert.equal(load.status, 'loaded');
   assert.ok(load.status === 'loaded' && !load.verifying && load.verificationFailure?.message === 'no trusted root');

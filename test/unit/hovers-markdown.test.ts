@@ -8,7 +8,9 @@ import { createRequire } from 'node:module';
 import { codeSpan, commandLink, escapeMarkdown, imageHoverMarkdown, visibleText } from '../../src/goreleaser/hover-markdown';
 
 // markdown-it (installed with @vscode/vsce): CommonMark, the renderer family VS Code's hovers follow.
-interface MarkdownIt { render(src: string): string }
+interface MarkdownIt {
+  render(src: string): string;
+}
 const MarkdownItCtor = createRequire(__filename)('markdown-it') as new (options: Record<string, unknown>) => MarkdownIt;
 const md = new MarkdownItCtor({ html: true, linkify: true });
 
@@ -27,7 +29,13 @@ const HOSTILE = [
   '{{ .Env.X }}:v1.0.0-rc.1+build',
 ];
 
-const decode = (html: string): string => html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, '\'').replace(/&amp;/g, '&');
+const decode = (html: string): string =>
+  html
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 function onlyText(rendered: string): string {
   const m = /^<p>([\s\S]*)<\/p>\n$/.exec(rendered);
@@ -86,13 +94,24 @@ test('a command link names our command with URI-encoded JSON arguments; the titl
 test('a whole hover over hostile registry values: every link is one of ours, every value is text', () => {
   const evil = '<script>alert(1)</script>[pwn](command:workbench.action.terminal.new)\u202e';
   const markdown = imageHoverMarkdown({
-    origin: 'dockers_v2[0]', id: evil, role: 'pushed image', template: `{{ .Env.X }}/${evil}`, reference: `r.test/${evil}`,
-    unresolved: [['.Env.X', evil]], platforms: [evil, 'linux/amd64'], digest: `sha256:${evil}`, verdict: evil, reasons: [evil, evil],
+    origin: 'dockers_v2[0]',
+    id: evil,
+    role: 'pushed image',
+    template: `{{ .Env.X }}/${evil}`,
+    reference: `r.test/${evil}`,
+    unresolved: [['.Env.X', evil]],
+    platforms: [evil, 'linux/amd64'],
+    digest: `sha256:${evil}`,
+    verdict: evil,
+    reasons: [evil, evil],
     links: [commandLink('Verify', 'provenanceLens.verifyImage', [`r.test/${evil}`]), commandLink('Reveal', 'provenanceLens.goreleaser.revealImage', [evil])],
   });
   const html = md.render(markdown);
   const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
-  assert.deepEqual(hrefs.map((h) => h.split('?')[0]), ['command:provenanceLens.verifyImage', 'command:provenanceLens.goreleaser.revealImage']);
+  assert.deepEqual(
+    hrefs.map((h) => h.split('?')[0]),
+    ['command:provenanceLens.verifyImage', 'command:provenanceLens.goreleaser.revealImage'],
+  );
   assert.doesNotMatch(html, /<script|<img|\u202e/);
   assert.equal((html.match(/<a /g) ?? []).length, 2);
   assert.match(decode(html), /\[pwn\]\(command:workbench\.action\.terminal\.new\)/, 'shown as text');

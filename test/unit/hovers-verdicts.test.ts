@@ -26,14 +26,33 @@ function platform(p: string, digest: string): PlatformEntry {
 
 function graph(reference: string, digest: string, platforms = ['linux/amd64', 'linux/arm64']): ImageGraph {
   return {
-    reference, source: 'registry', registry: reference.split('/')[0]!, repository: reference.split('/').slice(1).join('/').split(':')[0]!, digest,
-    mediaType: 'application/vnd.oci.image.index.v1+json', size: 900, kind: 'index',
-    platforms: platforms.map((p, i) => platform(p, D(String(i + 1)))), artifacts: [], others: [], problems: [],
+    reference,
+    source: 'registry',
+    registry: reference.split('/')[0]!,
+    repository: reference.split('/').slice(1).join('/').split(':')[0]!,
+    digest,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    size: 900,
+    kind: 'index',
+    platforms: platforms.map((p, i) => platform(p, D(String(i + 1)))),
+    artifacts: [],
+    others: [],
+    problems: [],
   };
 }
 
 function digestVerdict(digest: string, target: string, own: DigestState, state: DigestState = own): DigestVerdict {
-  return { digest, target, ownState: own, state, throughIndex: false, signedBy: own === 'verified' ? ['https://github.com/rancher/fleet/.github/workflows/release.yml@refs/tags/v0.12.0'] : [], unpinnedBy: [], attestations: [], problems: [] };
+  return {
+    digest,
+    target,
+    ownState: own,
+    state,
+    throughIndex: false,
+    signedBy: own === 'verified' ? ['https://github.com/rancher/fleet/.github/workflows/release.yml@refs/tags/v0.12.0'] : [],
+    unpinnedBy: [],
+    attestations: [],
+    problems: [],
+  };
 }
 
 /** A loaded, verified image whose index has signatures in state `own` and an image verdict `state`. */
@@ -41,17 +60,35 @@ function verified(g: ImageGraph, state: ImageState, own: DigestState, failing?: 
   const verification: ImageVerification = {
     artifacts: [],
     verdict: {
-      verified: state === 'verified', state, coverage: `index ${own}`, causes: [],
-      digests: [digestVerdict(g.digest, 'index', own), ...g.platforms.map((p) => digestVerdict(p.digest, p.platform, 'unsigned', own === 'verified' ? 'verified' : own))],
+      verified: state === 'verified',
+      state,
+      coverage: `index ${own}`,
+      causes: [],
+      digests: [
+        digestVerdict(g.digest, 'index', own),
+        ...g.platforms.map((p) => digestVerdict(p.digest, p.platform, 'unsigned', own === 'verified' ? 'verified' : own)),
+      ],
       checks: failing ? [{ code: 'COVERAGE', status: 'fail', message: `${failing}.` }] : [],
     },
-    trustRoot: { instance: 'custom', source: { kind: 'file', path: '/test/trusted_root.json' }, mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', sha256: 'ab', refreshed: false, counts: { certificateAuthorities: 1, tlogs: 1, ctlogs: 1, timestampAuthorities: 0 } },
+    trustRoot: {
+      instance: 'custom',
+      source: { kind: 'file', path: '/test/trusted_root.json' },
+      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+      sha256: 'ab',
+      refreshed: false,
+      counts: { certificateAuthorities: 1, tlogs: 1, ctlogs: 1, timestampAuthorities: 0 },
+    },
   };
   return { status: 'loaded', graph: g, verification, ms: 12 };
 }
 
 const failed = (code: string, registry = 'r.test'): ImageLoad => ({ status: 'failed', failure: { code, message: `${code} from ${registry}`, registry } });
-const image = (reference: string | null, load?: ImageLoad, extra: Partial<EntryImage> = {}): EntryImage => ({ reference, unresolved: [], ...(load ? { load } : {}), ...extra });
+const image = (reference: string | null, load?: ImageLoad, extra: Partial<EntryImage> = {}): EntryImage => ({
+  reference,
+  unresolved: [],
+  ...(load ? { load } : {}),
+  ...extra,
+});
 
 test('one image: the verdict and its platforms, or what stops it', () => {
   const g = graph('r.test/app:v1', D('a'));
@@ -70,29 +107,52 @@ test('one image: the verdict and its platforms, or what stops it', () => {
 test('several images: counted by verdict, worst first', () => {
   const a = graph('r.test/app:v1', D('a'));
   const b = graph('r.test/app:latest', D('a'));
-  assert.equal(entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image('r.test/app:latest', verified(b, 'verified', 'verified'))]).text, '✓ 2 images verified · 2 platforms');
-  assert.equal(entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image('r.test/app:latest', verified(b, 'failed', 'failed'))]).text, '✗ 1 verification failed · ✓ 1 verified');
-  assert.equal(entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image('r.test/app:latest', { status: 'loading' })]).text, '… checking 2 images');
-  assert.equal(entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image(null, undefined, { unresolved: ['.Env.X'] })]).text, '✓ verified · 2 platforms · 1 image not rendered');
+  assert.equal(
+    entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image('r.test/app:latest', verified(b, 'verified', 'verified'))]).text,
+    '✓ 2 images verified · 2 platforms',
+  );
+  assert.equal(
+    entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image('r.test/app:latest', verified(b, 'failed', 'failed'))]).text,
+    '✗ 1 verification failed · ✓ 1 verified',
+  );
+  assert.equal(
+    entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image('r.test/app:latest', { status: 'loading' })]).text,
+    '… checking 2 images',
+  );
+  assert.equal(
+    entryWords([image('r.test/app:v1', verified(a, 'verified', 'verified')), image(null, undefined, { unresolved: ['.Env.X'] })]).text,
+    '✓ verified · 2 platforms · 1 image not rendered',
+  );
 });
 
 test('entries that push nothing, or cannot be rendered, say so', () => {
   assert.equal(entryWords([image(null, undefined, { published: false, skip: 'disabled' })]).text, 'not pushed: disabled');
-  assert.equal(entryWords([image(null, undefined, { published: false, skip: 'skip_push' }), image(null, undefined, { published: false, skip: 'skip_push' })]).text, 'not pushed: skip_push');
-  assert.equal(entryWords([image(null, undefined, { unresolved: ['.Env.STAGE_REGISTRY', '.Tag', '.Env.B'] })]).text, 'needs .Env.STAGE_REGISTRY, .Tag and 1 more');
+  assert.equal(
+    entryWords([image(null, undefined, { published: false, skip: 'skip_push' }), image(null, undefined, { published: false, skip: 'skip_push' })]).text,
+    'not pushed: skip_push',
+  );
+  assert.equal(
+    entryWords([image(null, undefined, { unresolved: ['.Env.STAGE_REGISTRY', '.Tag', '.Env.B'] })]).text,
+    'needs .Env.STAGE_REGISTRY, .Tag and 1 more',
+  );
 });
 
-const fleet = (env: Record<string, string> = {}) => buildModel(readFileSync(FLEET, 'utf8'), {
-  file: '/work/fleet/.goreleaser.yaml', env: { STAGE_REGISTRY: '127.0.0.1:5000', PRIME_REGISTRY: 'registry.suse.com', ...env },
-  git: { tag: 'v0.12.0', commit: '3b2c622ce176b11644abc7fb768f87c3ffb5a3ab' },
-});
+const fleet = (env: Record<string, string> = {}) =>
+  buildModel(readFileSync(FLEET, 'utf8'), {
+    file: '/work/fleet/.goreleaser.yaml',
+    env: { STAGE_REGISTRY: '127.0.0.1:5000', PRIME_REGISTRY: 'registry.suse.com', ...env },
+    git: { tag: 'v0.12.0', commit: '3b2c622ce176b11644abc7fb768f87c3ffb5a3ab' },
+  });
 
 test('fleet: docker_signs signs the staging images; the registry copy without a verifying signature is a warning on its image', () => {
   const model = fleet();
-  assert.deepEqual(model.release.signs.map((s) => [s.id, s.signs.map((i) => i.reference)]), [
-    ['prime-fleet', ['127.0.0.1:5000/rancher/fleet:v0.12.0']],
-    ['prime-fleet-agent', ['127.0.0.1:5000/rancher/fleet-agent:v0.12.0']],
-  ]);
+  assert.deepEqual(
+    model.release.signs.map((s) => [s.id, s.signs.map((i) => i.reference)]),
+    [
+      ['prime-fleet', ['127.0.0.1:5000/rancher/fleet:v0.12.0']],
+      ['prime-fleet-agent', ['127.0.0.1:5000/rancher/fleet-agent:v0.12.0']],
+    ],
+  );
   const fleetGraph = graph('127.0.0.1:5000/rancher/fleet:v0.12.0', D('a'));
   const agentGraph = graph('127.0.0.1:5000/rancher/fleet-agent:v0.12.0', D('b'));
   const loads: Record<string, ImageLoad> = {
@@ -100,15 +160,27 @@ test('fleet: docker_signs signs the staging images; the registry copy without a 
     '127.0.0.1:5000/rancher/fleet-agent:v0.12.0': verified(agentGraph, 'failed', 'failed', 'index has signatures, but none verifies'),
   };
   const states = signedImages(model.release, (r) => loads[r]);
-  assert.deepEqual(states.map((s) => [s.sign.id, s.own, s.digest]), [['prime-fleet', 'verified', D('a')], ['prime-fleet-agent', 'failed', D('b')]]);
+  assert.deepEqual(
+    states.map((s) => [s.sign.id, s.own, s.digest]),
+    [
+      ['prime-fleet', 'verified', D('a')],
+      ['prime-fleet-agent', 'failed', D('b')],
+    ],
+  );
   const diagnostics = signGapDiagnostics(states);
   assert.equal(diagnostics.length, 1);
   const d = diagnostics[0]!;
   assert.equal(d.code, SIGN_MISSING);
   assert.equal(d.severity, 'warning');
   assert.equal(model.analysis.text.slice(d.range.start, d.range.end), '"{{ .Env.STAGE_REGISTRY }}/rancher/fleet-agent"');
-  assert.equal(d.message, 'docker_signs[1] (prime-fleet-agent) should sign 127.0.0.1:5000/rancher/fleet-agent:v0.12.0 (pushed digest sha256:bbbbbbbbbbbb…), but the registry copy has signatures on that digest, but none verifies with the identity the policy expects: index has signatures, but none verifies.');
-  assert.equal(model.analysis.text.slice(d.related![0]!.range.start, d.related![0]!.range.end), '"--sign-container-identity={{ .Env.PRIME_REGISTRY }}/rancher/fleet-agent:{{ .Tag }}"');
+  assert.equal(
+    d.message,
+    'docker_signs[1] (prime-fleet-agent) should sign 127.0.0.1:5000/rancher/fleet-agent:v0.12.0 (pushed digest sha256:bbbbbbbbbbbb…), but the registry copy has signatures on that digest, but none verifies with the identity the policy expects: index has signatures, but none verifies.',
+  );
+  assert.equal(
+    model.analysis.text.slice(d.related![0]!.range.start, d.related![0]!.range.end),
+    '"--sign-container-identity={{ .Env.PRIME_REGISTRY }}/rancher/fleet-agent:{{ .Tag }}"',
+  );
   assert.deepEqual(signWords(states.filter((s) => s.sign.index === 0)), { text: 'signs 1 image · ✓ 1 signed', tone: 'good' });
   assert.deepEqual(signWords(states.filter((s) => s.sign.index === 1)), { text: 'signs 1 image · ✗ 1 without a verified signature', tone: 'bad' });
 });
@@ -116,7 +188,8 @@ test('fleet: docker_signs signs the staging images; the registry copy without a 
 test('fleet: an unsigned pushed digest is a warning; unpinned, unverified or unread ones are not', () => {
   const model = fleet();
   const g = (c: string) => graph('127.0.0.1:5000/rancher/fleet:v0.12.0', D(c));
-  const gaps = (load: ImageLoad | undefined) => signGapDiagnostics(signedImages(model.release, (r) => (r.endsWith('/rancher/fleet:v0.12.0') ? load : undefined)));
+  const gaps = (load: ImageLoad | undefined) =>
+    signGapDiagnostics(signedImages(model.release, (r) => (r.endsWith('/rancher/fleet:v0.12.0') ? load : undefined)));
   assert.match(gaps(verified(g('c'), 'unsigned', 'unsigned'))[0]!.message, /has no signature on that digest\.$/);
   assert.deepEqual(gaps(verified(g('c'), 'unpinned', 'unpinned')), []);
   assert.deepEqual(gaps(verified(g('c'), 'not-checked', 'not-checked')), []);

@@ -11,7 +11,10 @@ import type { Descriptor } from '../../src/model/oci';
 import { realFixtureDir } from '../support/real-fixtures';
 
 async function rejects(p: Promise<unknown>, code: string): Promise<LensError> {
-  const e = await p.then(() => assert.fail('expected an error'), (err: unknown) => err);
+  const e = await p.then(
+    () => assert.fail('expected an error'),
+    (err: unknown) => err,
+  );
   assert.ok(e instanceof LensError, `expected a LensError, got ${String(e)}`);
   assert.equal(e.code, code, e.message);
   return e;
@@ -32,15 +35,30 @@ interface CosignCase {
 }
 
 const KIND = 'kind';
-const att = (digest: string, size: number): Descriptor => ({ mediaType: MediaType.ociManifest, size, digest, annotations: { [KIND]: 'dev.cosignproject.cosign/atts' } });
-const index = (digest: string, size: number): Descriptor => ({ mediaType: MediaType.ociIndex, size, digest, annotations: { [KIND]: 'dev.cosignproject.cosign/imageIndex' } });
+const att = (digest: string, size: number): Descriptor => ({
+  mediaType: MediaType.ociManifest,
+  size,
+  digest,
+  annotations: { [KIND]: 'dev.cosignproject.cosign/atts' },
+});
+const index = (digest: string, size: number): Descriptor => ({
+  mediaType: MediaType.ociIndex,
+  size,
+  digest,
+  annotations: { [KIND]: 'dev.cosignproject.cosign/imageIndex' },
+});
 const LAYER_A7 = 'sha256:a7ca0d9ba68fdce7e15bc0952d3e898e970548ca24d57698725836c039086639';
 const PROVENANCE_V02 = 'https://slsa.dev/provenance/v0.2';
 
 const COSIGN_CASES: CosignCase[] = [
   {
     version: 'v1.4.0',
-    image: { mediaType: MediaType.dockerManifest, size: 699, digest: 'sha256:a74d89d8dd863ca5dae4a29e0feede81ddf59197849a80784af5a02ab7786925', annotations: { [KIND]: 'dev.cosignproject.cosign/image' } },
+    image: {
+      mediaType: MediaType.dockerManifest,
+      size: 699,
+      digest: 'sha256:a74d89d8dd863ca5dae4a29e0feede81ddf59197849a80784af5a02ab7786925',
+      annotations: { [KIND]: 'dev.cosignproject.cosign/image' },
+    },
     atts: att('sha256:738d456c898daf28d211c2e0b8ecf5dc67b9a1d631c99ef2c4b4669bcb7a0354', 6899),
     envelope: { digest: 'sha256:784c5bd14237b9a979fd0251f01dcc7956f06da243ca1e9c52470c410e53c654', size: 12092 },
     absentLayer: 'sha256:b9f88661235d25835ef747dab426861d51c4e9923b92623d422d7ac58eb123e9',
@@ -145,18 +163,30 @@ describe('generated OCI layout', () => {
   const config = json({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
   const layer = Buffer.from('layer bytes '.repeat(100));
   const configDesc = { mediaType: MediaType.ociConfig, digest: digestOf(config), size: config.length };
-  const image = json({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: configDesc, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: digestOf(layer), size: layer.length }] });
+  const image = json({
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    config: configDesc,
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: digestOf(layer), size: layer.length }],
+  });
   const imageDigest = digestOf(image);
   const image2 = json({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: configDesc, layers: [], annotations: { n: '2' } });
   const sbom = Buffer.from('{"spdxVersion":"SPDX-2.3"}');
   const referrer = json({
-    schemaVersion: 2, mediaType: MediaType.ociManifest, artifactType: 'application/spdx+json',
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    artifactType: 'application/spdx+json',
     config: { mediaType: MediaType.ociEmpty, digest: digestOf(Buffer.from('{}')), size: 2 },
     layers: [{ mediaType: 'application/spdx+json', digest: digestOf(sbom), size: sbom.length }],
     subject: { mediaType: MediaType.ociManifest, digest: imageDigest, size: image.length },
     annotations: { 'org.opencontainers.image.created': '2025-01-01T00:00:00Z' },
   });
-  const entry = (bytes: Buffer, annotations?: Record<string, string>): Descriptor => ({ mediaType: MediaType.ociManifest, digest: digestOf(bytes), size: bytes.length, ...(annotations ? { annotations } : {}) });
+  const entry = (bytes: Buffer, annotations?: Record<string, string>): Descriptor => ({
+    mediaType: MediaType.ociManifest,
+    digest: digestOf(bytes),
+    size: bytes.length,
+    ...(annotations ? { annotations } : {}),
+  });
 
   async function writeLayout(path: string, entries: Descriptor[], blobs: Buffer[], version = '1.0.0'): Promise<void> {
     await mkdir(join(path, 'blobs', 'sha256'), { recursive: true });
@@ -167,11 +197,11 @@ describe('generated OCI layout', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lens-layout-'));
-    await writeLayout(join(dir, 'named'), [
-      entry(image, { [REF_NAME_ANNOTATION]: 'v1' }),
-      entry(image2, { [REF_NAME_ANNOTATION]: 'example.com/app:v2' }),
-      entry(referrer),
-    ], [config, layer, image, image2, sbom, referrer, Buffer.from('{}')]);
+    await writeLayout(
+      join(dir, 'named'),
+      [entry(image, { [REF_NAME_ANNOTATION]: 'v1' }), entry(image2, { [REF_NAME_ANNOTATION]: 'example.com/app:v2' }), entry(referrer)],
+      [config, layer, image, image2, sbom, referrer, Buffer.from('{}')],
+    );
     await writeLayout(join(dir, 'single'), [entry(image)], [config, layer, image]);
     await writeLayout(join(dir, 'future'), [entry(image)], [image], '2.0.0');
     await mkdir(join(dir, 'empty'));
@@ -210,8 +240,11 @@ describe('generated OCI layout', () => {
   test('referrers are the listed manifests whose subject is the digest', async () => {
     const source = new LayoutSource(join(dir, 'named'));
     const expected: Descriptor = {
-      mediaType: MediaType.ociManifest, digest: digestOf(referrer), size: referrer.length,
-      artifactType: 'application/spdx+json', annotations: { 'org.opencontainers.image.created': '2025-01-01T00:00:00Z' },
+      mediaType: MediaType.ociManifest,
+      digest: digestOf(referrer),
+      size: referrer.length,
+      artifactType: 'application/spdx+json',
+      annotations: { 'org.opencontainers.image.created': '2025-01-01T00:00:00Z' },
     };
     assert.deepEqual(await source.referrers('r', imageDigest), [expected]);
     assert.deepEqual(await source.referrers('r', imageDigest, { artifactType: 'application/spdx+json' }), [expected]);

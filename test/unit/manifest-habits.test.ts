@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '../../src/registry/limits';
 import { repoRoot } from '../support/repo-root';
 
-interface Step { id: string; title: string; description: string; media: { image?: string; markdown?: string; altText?: string }; when?: string; completionEvents?: string[] }
+interface Step {
+  id: string;
+  title: string;
+  description: string;
+  media: { image?: string; markdown?: string; altText?: string };
+  when?: string;
+  completionEvents?: string[];
+}
 interface Manifest {
   engines: { vscode: string };
   activationEvents: string[];
@@ -25,7 +32,29 @@ interface Manifest {
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
 
 /** Words Title Case leaves in lower case inside a title (https://code.visualstudio.com/api/references/extension-guidelines#command-palette). */
-const MINOR = new Set(['a', 'an', 'the', 'and', 'but', 'or', 'nor', 'for', 'so', 'yet', 'to', 'of', 'in', 'on', 'at', 'by', 'with', 'from', 'as', 'into', 'via']);
+const MINOR = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'but',
+  'or',
+  'nor',
+  'for',
+  'so',
+  'yet',
+  'to',
+  'of',
+  'in',
+  'on',
+  'at',
+  'by',
+  'with',
+  'from',
+  'as',
+  'into',
+  'via',
+]);
 
 /** Phrasal verbs whose particle is capitalised like the verb ("Sign In to Registry"). */
 const PHRASAL = new Set(['sign in', 'sign out']);
@@ -44,10 +73,13 @@ export function titleCaseErrors(title: string): string[] {
 function packaged(): string[] {
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   const out = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
-  return out.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
-describe('the manifest\'s VS Code habits', () => {
+describe("the manifest's VS Code habits", () => {
   test('every contributed command title is in Title Case', () => {
     assert.deepEqual(titleCaseErrors('Add image to the release view'), ['image', 'release', 'view'], 'the rule sees the old titles');
     assert.deepEqual(titleCaseErrors('Add Image To the Releases View'), ['To']);
@@ -84,21 +116,33 @@ describe('the manifest\'s VS Code habits', () => {
   test('the walkthrough: verify an image, a goreleaser workspace, a policy, and the demo only where the repository is', () => {
     const [walk] = manifest.contributes.walkthroughs;
     assert.equal(walk?.id, 'provenanceLens.start');
-    assert.deepEqual(walk!.steps.map((s) => [s.id, s.when ?? '']), [['verifyImage', ''], ['goreleaserWorkspace', ''], ['writePolicy', ''], ['runDemo', 'provenanceLens.demoAtHand']]);
+    assert.deepEqual(
+      walk!.steps.map((s) => [s.id, s.when ?? '']),
+      [
+        ['verifyImage', ''],
+        ['goreleaserWorkspace', ''],
+        ['writePolicy', ''],
+        ['runDemo', 'provenanceLens.demoAtHand'],
+      ],
+    );
     const commands = new Set(manifest.contributes.commands.map((c) => c.command));
     for (const s of walk!.steps) {
       const buttons = [...s.description.matchAll(/\]\(command:([A-Za-z.]+)/g)].map((m) => m[1]!);
       assert.ok(buttons.length > 0, `${s.id} has a button`);
-      for (const b of buttons.filter((x) => x.startsWith('provenanceLens.'))) assert.ok(commands.has(b) || b === 'provenanceLens.releases.focus', `${s.id}: ${b} is a contributed command`);
+      for (const b of buttons.filter((x) => x.startsWith('provenanceLens.')))
+        assert.ok(commands.has(b) || b === 'provenanceLens.releases.focus', `${s.id}: ${b} is a contributed command`);
       assert.ok(!s.description.includes('`'), `${s.id}: no backticks in a step's text`);
       const media = s.media.image ?? s.media.markdown!;
       assert.ok(existsSync(join(repoRoot, media)), `${s.id}: ${media} exists`);
       if (s.media.image) assert.ok((s.media.altText ?? '').length > 10, `${s.id}: alt text`);
     }
-    assert.deepEqual(manifest.contributes.menus.commandPalette.find((m) => m.command === 'provenanceLens.runDemo'), { command: 'provenanceLens.runDemo', when: 'provenanceLens.demoAtHand' });
+    assert.deepEqual(
+      manifest.contributes.menus.commandPalette.find((m) => m.command === 'provenanceLens.runDemo'),
+      { command: 'provenanceLens.runDemo', when: 'provenanceLens.demoAtHand' },
+    );
   });
 
-  test('the installed extension has the walkthrough\'s media and the panel\'s tab icons', () => {
+  test("the installed extension has the walkthrough's media and the panel's tab icons", () => {
     const files = packaged();
     const media = manifest.contributes.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.image ?? s.media.markdown!));
     for (const f of [...media, 'media/panel-icon-light.svg', 'media/panel-icon-dark.svg']) assert.ok(files.includes(f), `${f} is not packaged`);
@@ -108,7 +152,10 @@ describe('the manifest\'s VS Code habits', () => {
     const [welcome] = manifest.contributes.viewsWelcome;
     assert.ok(!welcome!.contents.includes('`'), welcome!.contents);
     assert.match(welcome!.contents, /\[Add Image\]\(command:provenanceLens\.addImage\)\n\[Verify Image\]\(command:provenanceLens\.verifyImage\)/);
-    assert.match(welcome!.contents, /\[Get started\]\(command:workbench\.action\.openWalkthrough\?%5B%22provenance-lens\.provenance-lens%23provenanceLens\.start%22%2Cfalse%5D\)/);
+    assert.match(
+      welcome!.contents,
+      /\[Get started\]\(command:workbench\.action\.openWalkthrough\?%5B%22provenance-lens\.provenance-lens%23provenanceLens\.start%22%2Cfalse%5D\)/,
+    );
   });
 
   test('provenanceLens.diagnostics.severity: error, warning (default), information or off, per folder', () => {
@@ -116,7 +163,7 @@ describe('the manifest\'s VS Code habits', () => {
     assert.deepEqual([s?.enum, s?.default, s?.scope], [['error', 'warning', 'information', 'off'], 'warning', 'resource']);
   });
 
-  test('provenanceLens.concurrency defaults to the registry client\'s requests in flight, as the CLI\'s: 16', () => {
+  test("provenanceLens.concurrency defaults to the registry client's requests in flight, as the CLI's: 16", () => {
     const s = manifest.contributes.configuration.properties['provenanceLens.concurrency'];
     assert.deepEqual([s?.default, DEFAULT_LIMITS.concurrencyPerHost], [16, 16]);
   });

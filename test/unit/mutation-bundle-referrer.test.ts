@@ -25,8 +25,10 @@ const IGNORED: Ignored = {
   'manifest subject.size': 'the subject binds by digest; its size is a hint',
   'manifest layers[0].size': 'the bundle blob is fetched by digest and checked against it',
   'manifest layers (first element repeated)': 'a repeated descriptor names the same bundle',
-  'manifest layers[0].mediaType (char 44 changed)': 'any layer type under application/vnd.dev.sigstore.bundle is read as a bundle; the bundle\'s own mediaType says which version',
-  'manifest layers[0].mediaType (a character appended)': 'any layer type under application/vnd.dev.sigstore.bundle is read as a bundle; the bundle\'s own mediaType says which version',
+  'manifest layers[0].mediaType (char 44 changed)':
+    "any layer type under application/vnd.dev.sigstore.bundle is read as a bundle; the bundle's own mediaType says which version",
+  'manifest layers[0].mediaType (a character appended)':
+    "any layer type under application/vnd.dev.sigstore.bundle is read as a bundle; the bundle's own mediaType says which version",
 };
 
 interface Referrer {
@@ -41,11 +43,12 @@ describe('mutation: a cosign v3 bundle (v0.3) as an OCI referrer', () => {
   });
   after(() => si?.mini.dispose());
 
-  const verifyReferrer = (r: Referrer) => verifySubject(si, { kind: 'referrer', manifest: Buffer.from(JSON.stringify(r.manifest)), bundle: r.bundle }, pinnedPolicy(si));
+  const verifyReferrer = (r: Referrer) =>
+    verifySubject(si, { kind: 'referrer', manifest: Buffer.from(JSON.stringify(r.manifest)), bundle: r.bundle }, pinnedPolicy(si));
   /** A changed bundle is pushed with a manifest that names it: the registry serves what its descriptor says. */
   const withBundle = (bundle: Buffer): Referrer => ({ manifest: referrerManifest(bundle), bundle });
 
-  test('baseline: the referrer verifies under the pinned identity as the image\'s signature', () => {
+  test("baseline: the referrer verifies under the pinned identity as the image's signature", () => {
     const o = verifyReferrer(withBundle(si.bundle));
     assert.equal(o.artifact.state, 'verified', JSON.stringify(o.artifact.checks.filter((c) => c.status !== 'pass' && c.status !== 'info')));
     assert.equal(o.artifact.kind, 'signature');

@@ -22,31 +22,58 @@ describe('regressions: a v0.3 bundle changed in one field', () => {
     edit(bundle);
     return Buffer.from(JSON.stringify(bundle));
   };
-  const proofOf = (bundle: Json) => ((bundle.verificationMaterial as Json).tlogEntries as Json[])[0]!.inclusionProof as Json & { checkpoint: { envelope: string } };
-  const verifyAsBlob = (bundle: Buffer) => verifyBlob({ bundle, artifact: artifactFromDigest(IMAGE_DIGEST), trustRoot: si.trustRoot, policy: { identity: { exact: si.signer.identity }, issuer: { exact: GITHUB_ISSUER } } });
+  const proofOf = (bundle: Json) =>
+    ((bundle.verificationMaterial as Json).tlogEntries as Json[])[0]!.inclusionProof as Json & { checkpoint: { envelope: string } };
+  const verifyAsBlob = (bundle: Buffer) =>
+    verifyBlob({
+      bundle,
+      artifact: artifactFromDigest(IMAGE_DIGEST),
+      trustRoot: si.trustRoot,
+      policy: { identity: { exact: si.signer.identity }, issuer: { exact: GITHUB_ISSUER } },
+    });
 
   test('an inclusion proof whose rootHash or treeSize contradicts its signed checkpoint, or a checkpoint with text after its signatures, is refused (TLOG); @sigstore/verify alone accepted all three', () => {
     const cases: Array<[string, Buffer, RegExp]> = [
-      ['rootHash flipped', changed((b) => {
-        const p = proofOf(b);
-        const root = Buffer.from(p.rootHash as string, 'base64');
-        root[0]! ^= 1;
-        p.rootHash = root.toString('base64');
-      }), /another root hash than its signed checkpoint/],
-      ['treeSize + 1', changed((b) => {
-        const p = proofOf(b);
-        p.treeSize = String(BigInt(p.treeSize as string) + 1n);
-      }), /names a tree of size \d+, its signed checkpoint one of size \d+/],
-      ['text after the checkpoint signatures', changed((b) => {
-        proofOf(b).checkpoint.envelope += 'x';
-      }), /text that is not a signature line/],
+      [
+        'rootHash flipped',
+        changed((b) => {
+          const p = proofOf(b);
+          const root = Buffer.from(p.rootHash as string, 'base64');
+          root[0]! ^= 1;
+          p.rootHash = root.toString('base64');
+        }),
+        /another root hash than its signed checkpoint/,
+      ],
+      [
+        'treeSize + 1',
+        changed((b) => {
+          const p = proofOf(b);
+          p.treeSize = String(BigInt(p.treeSize as string) + 1n);
+        }),
+        /names a tree of size \d+, its signed checkpoint one of size \d+/,
+      ],
+      [
+        'text after the checkpoint signatures',
+        changed((b) => {
+          proofOf(b).checkpoint.envelope += 'x';
+        }),
+        /text that is not a signature line/,
+      ],
     ];
     for (const [what, bundle, message] of cases) {
       const r = verifyAsBlob(bundle);
       assert.equal(r.state, 'failed', what);
-      assert.deepEqual(r.checks.filter((c) => c.status === 'fail').map((c) => c.code), ['TLOG'], what);
+      assert.deepEqual(
+        r.checks.filter((c) => c.status === 'fail').map((c) => c.code),
+        ['TLOG'],
+        what,
+      );
       assert.match(r.checks.find((c) => c.status === 'fail')!.message, message, what);
-      assert.equal(verifySubject(si, { kind: 'referrer', manifest: Buffer.from(JSON.stringify(referrerManifest(bundle))), bundle }, pinnedPolicy(si)).image.verdict.state, 'failed', what);
+      assert.equal(
+        verifySubject(si, { kind: 'referrer', manifest: Buffer.from(JSON.stringify(referrerManifest(bundle))), bundle }, pinnedPolicy(si)).image.verdict.state,
+        'failed',
+        what,
+      );
     }
     assert.equal(verifyAsBlob(si.bundle).state, 'verified');
   });
@@ -65,34 +92,58 @@ describe('regressions: a v0.3 bundle changed in one field', () => {
     const excepted = verifySubject(si, subject, pinnedPolicy(si, { exception: { reason: 'not signed yet' } }));
     assert.equal(excepted.image.verdict.state, 'failed');
     // A valid one is still classified by its signed statement.
-    const valid = verifySubject(si, { kind: 'referrer', manifest: Buffer.from(JSON.stringify(referrerManifest(si.bundle))), bundle: si.bundle }, pinnedPolicy(si));
+    const valid = verifySubject(
+      si,
+      { kind: 'referrer', manifest: Buffer.from(JSON.stringify(referrerManifest(si.bundle))), bundle: si.bundle },
+      pinnedPolicy(si),
+    );
     assert.deepEqual([valid.artifact.kind, valid.artifact.predicateType], ['signature', 'https://sigstore.dev/cosign/sign/v1']);
   });
 
   test('a bytes field with text that is not base64 ("fQ=<", a "*" inside) is refused (BUNDLE_FORMAT): the decoder skipped it and the bundle verified, while cosign refuses it', () => {
     const cases: Array<[string, string, (b: Json) => void]> = [
-      ['dsseEnvelope.payload', 'padding replaced by junk', (b) => {
-        const env = b.dsseEnvelope as Json;
-        env.payload = `${(env.payload as string).replace(/=+$/, '')}=<`;
-      }],
-      ['dsseEnvelope.signatures[].sig', 'a "*" inside', (b) => {
-        const sig = ((b.dsseEnvelope as Json).signatures as Json[])[0]!;
-        sig.sig = `${(sig.sig as string).slice(0, 8)}*${(sig.sig as string).slice(8)}`;
-      }],
-      ['verificationMaterial.certificate.rawBytes', 'a "*" inside', (b) => {
-        const cert = (b.verificationMaterial as Json).certificate as Json;
-        cert.rawBytes = `${(cert.rawBytes as string).slice(0, 8)}*${(cert.rawBytes as string).slice(8)}`;
-      }],
-      ['verificationMaterial.tlogEntries[].canonicalizedBody', 'a "*" inside', (b) => {
-        const e = ((b.verificationMaterial as Json).tlogEntries as Json[])[0]!;
-        e.canonicalizedBody = `${(e.canonicalizedBody as string).slice(0, 8)}*${(e.canonicalizedBody as string).slice(8)}`;
-      }],
+      [
+        'dsseEnvelope.payload',
+        'padding replaced by junk',
+        (b) => {
+          const env = b.dsseEnvelope as Json;
+          env.payload = `${(env.payload as string).replace(/=+$/, '')}=<`;
+        },
+      ],
+      [
+        'dsseEnvelope.signatures[].sig',
+        'a "*" inside',
+        (b) => {
+          const sig = ((b.dsseEnvelope as Json).signatures as Json[])[0]!;
+          sig.sig = `${(sig.sig as string).slice(0, 8)}*${(sig.sig as string).slice(8)}`;
+        },
+      ],
+      [
+        'verificationMaterial.certificate.rawBytes',
+        'a "*" inside',
+        (b) => {
+          const cert = (b.verificationMaterial as Json).certificate as Json;
+          cert.rawBytes = `${(cert.rawBytes as string).slice(0, 8)}*${(cert.rawBytes as string).slice(8)}`;
+        },
+      ],
+      [
+        'verificationMaterial.tlogEntries[].canonicalizedBody',
+        'a "*" inside',
+        (b) => {
+          const e = ((b.verificationMaterial as Json).tlogEntries as Json[])[0]!;
+          e.canonicalizedBody = `${(e.canonicalizedBody as string).slice(0, 8)}*${(e.canonicalizedBody as string).slice(8)}`;
+        },
+      ],
     ];
     for (const [field, what, edit] of cases) {
       const r = verifyAsBlob(changed(edit));
       assert.equal(r.state, 'failed', `${field}: ${what}`);
       const failing = r.checks.filter((c) => c.status === 'fail');
-      assert.deepEqual(failing.map((c) => c.code), ['BUNDLE_FORMAT'], field);
+      assert.deepEqual(
+        failing.map((c) => c.code),
+        ['BUNDLE_FORMAT'],
+        field,
+      );
       assert.equal(failing[0]!.message, `The bundle field ${field} is not base64.`);
     }
     // protojson's other spellings of bytes stay accepted: URL-safe, unpadded.

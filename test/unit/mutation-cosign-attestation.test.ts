@@ -37,7 +37,13 @@ describe('mutation: a keyless cosign .att layer', () => {
     assert.equal(o.artifact.state, 'verified', JSON.stringify(o.artifact.checks.filter((c) => c.status !== 'pass' && c.status !== 'info')));
     assert.equal(o.artifact.predicateType, 'https://slsa.dev/provenance/v1');
     assert.equal(o.image.verdict.state, 'verified');
-    assert.deepEqual(o.image.verdict.checks.map((c) => [c.code, c.status]), [['COVERAGE', 'pass'], ['REQUIRED_ATTESTATION', 'pass']]);
+    assert.deepEqual(
+      o.image.verdict.checks.map((c) => [c.code, c.status]),
+      [
+        ['COVERAGE', 'pass'],
+        ['REQUIRED_ATTESTATION', 'pass'],
+      ],
+    );
   });
 
   test('every field changed on its own: the image is never verified', () => {
@@ -45,7 +51,11 @@ describe('mutation: a keyless cosign .att layer', () => {
     const mutations: Mutation<Layer>[] = [
       ...annotationMutations<Layer>(si.att.annotations),
       ...byteMutations('envelope bytes', si.att.bytes.length, 12).map((m) => ({ ...m, apply: (l: Layer) => ({ ...l, bytes: m.apply(l.bytes) }) })),
-      ...jsonMutations(envelope).map((m) => ({ field: `envelope ${m.field}`, how: m.how, apply: (l: Layer) => ({ ...l, bytes: Buffer.from(JSON.stringify(m.apply(envelope))) }) })),
+      ...jsonMutations(envelope).map((m) => ({
+        field: `envelope ${m.field}`,
+        how: m.how,
+        apply: (l: Layer) => ({ ...l, bytes: Buffer.from(JSON.stringify(m.apply(envelope))) }),
+      })),
     ];
     const rows: MutationRow[] = mutations.map((m) => row(m.field, m.how, verifyLayer(m.apply(si.att))));
     console.log(formatTable('cosign .att layer', rows, IGNORED));
@@ -57,7 +67,13 @@ describe('mutation: a keyless cosign .att layer', () => {
     // oversizedEnvelope is refused before verification, by the fetch limit (artifact-content.ts).
     for (const m of MUTATIONS.filter((x) => x.appliesTo(si.records.att.record) && x.name !== 'oversizedEnvelope')) {
       const layer = attestationLayer((await m.apply(si.records.att.record, si.mini)) as SignedEnvelope);
-      rows.push(row(`re-signed: ${m.name}`, m.defect, verifyLayer({ mediaType: layer.mediaType, bytes: Buffer.from(layer.bytes), annotations: { ...layer.annotations } })));
+      rows.push(
+        row(
+          `re-signed: ${m.name}`,
+          m.defect,
+          verifyLayer({ mediaType: layer.mediaType, bytes: Buffer.from(layer.bytes), annotations: { ...layer.annotations } }),
+        ),
+      );
     }
     console.log(formatTable('cosign .att layer, re-signed', rows, {}));
     assert.ok(rows.length >= 9, `${rows.length} re-signed defects`);

@@ -40,7 +40,11 @@ describe('mutation: a keyless cosign .sig layer', () => {
     const mutations: Mutation<Layer>[] = [
       ...annotationMutations<Layer>(si.sig.annotations),
       ...byteMutations('payload bytes', si.sig.bytes.length, 16).map((m) => ({ ...m, apply: (l: Layer) => ({ ...l, bytes: m.apply(l.bytes) }) })),
-      ...jsonMutations(payload).map((m) => ({ field: `payload ${m.field}`, how: m.how, apply: (l: Layer) => ({ ...l, bytes: Buffer.from(JSON.stringify(m.apply(payload))) }) })),
+      ...jsonMutations(payload).map((m) => ({
+        field: `payload ${m.field}`,
+        how: m.how,
+        apply: (l: Layer) => ({ ...l, bytes: Buffer.from(JSON.stringify(m.apply(payload))) }),
+      })),
     ];
     const rows: MutationRow[] = mutations.map((m) => row(m.field, m.how, verifyLayer(m.apply(si.sig))));
     console.log(formatTable('cosign .sig layer', rows, IGNORED));
@@ -51,7 +55,13 @@ describe('mutation: a keyless cosign .sig layer', () => {
     const rows: MutationRow[] = [];
     for (const m of MUTATIONS.filter((x) => x.appliesTo(si.records.sig.record))) {
       const layer = signatureLayer((await m.apply(si.records.sig.record, si.mini)) as SignedMessage);
-      rows.push(row(`re-signed: ${m.name}`, m.defect, verifyLayer({ mediaType: layer.mediaType, bytes: Buffer.from(layer.bytes), annotations: { ...layer.annotations } })));
+      rows.push(
+        row(
+          `re-signed: ${m.name}`,
+          m.defect,
+          verifyLayer({ mediaType: layer.mediaType, bytes: Buffer.from(layer.bytes), annotations: { ...layer.annotations } }),
+        ),
+      );
     }
     console.log(formatTable('cosign .sig layer, re-signed', rows, {}));
     assert.ok(rows.length >= 8, `${rows.length} re-signed defects`);

@@ -12,7 +12,8 @@ describe('links the panel may open', () => {
       'https://search.sigstore.dev/?logIndex=153046374',
       'https://example.com:8443/a%20b?q=1#frag',
       'HTTPS://EXAMPLE.COM/',
-    ]) assert.deepEqual(checkExternalLink(url), { ok: true, url });
+    ])
+      assert.deepEqual(checkExternalLink(url), { ok: true, url });
   });
 
   test('every other scheme is refused, with the scheme named', () => {
@@ -80,13 +81,24 @@ describe('page messages are checked before the host acts', () => {
 
   test('anything else is refused: unknown types, extra fields, wrong types, oversize', () => {
     for (const m of [
-      null, 'ready', [], {}, { type: 'eval', code: '1' },
-      { type: 'ready' }, { type: 'ready', version: '1' }, { type: 'ready', version: 1, extra: true },
-      { type: 'openLink', url: 1 }, { type: 'openLink', url: 'https://x', command: 'workbench.action.terminal.new' },
-      { type: 'copy', text: 'x' }, { type: 'copy', text: 'x', label: '$(alert) copied' }, { type: 'copy', text: 1, label: 'digest' },
-      { type: 'selectPlatform', digest: 'x'.repeat(5000) }, { type: 'refresh', force: true },
+      null,
+      'ready',
+      [],
+      {},
+      { type: 'eval', code: '1' },
+      { type: 'ready' },
+      { type: 'ready', version: '1' },
+      { type: 'ready', version: 1, extra: true },
+      { type: 'openLink', url: 1 },
+      { type: 'openLink', url: 'https://x', command: 'workbench.action.terminal.new' },
+      { type: 'copy', text: 'x' },
+      { type: 'copy', text: 'x', label: '$(alert) copied' },
+      { type: 'copy', text: 1, label: 'digest' },
+      { type: 'selectPlatform', digest: 'x'.repeat(5000) },
+      { type: 'refresh', force: true },
       { __proto__: { type: 'refresh' } },
-    ]) assert.equal(parsePageMessage(m), undefined, JSON.stringify(m));
+    ])
+      assert.equal(parsePageMessage(m), undefined, JSON.stringify(m));
     assert.equal(parsePageMessage({ type: 'copy', text: 'x'.repeat(MAX_COPY_CHARS + 1), label: 'raw JSON' }), undefined);
   });
 
@@ -98,7 +110,7 @@ describe('page messages are checked before the host acts', () => {
     assert.equal(parsePanelState({ reference: 'x'.repeat(2000) }), undefined);
   });
 
-  test('a diff view\'s restored state: the two images compared, both or neither', () => {
+  test("a diff view's restored state: the two images compared, both or neither", () => {
     const compare = { old: 'r.test/app:v1.0.0', new: 'r.test/app:v1.1.0' };
     assert.deepEqual(parsePanelState({ reference: 'app:v1.0.0 ↔ app:v1.1.0', compare }), { reference: 'app:v1.0.0 ↔ app:v1.1.0', compare });
     assert.deepEqual(parsePanelState({ reference: 't', compare: { old: 'r.test/app:v1.0.0' } }), { reference: 't' });
@@ -108,11 +120,20 @@ describe('page messages are checked before the host acts', () => {
 });
 
 describe('the page shell', () => {
-  const resources = { cspSource: 'https://abc.vscode-cdn.net', nonce: makeNonce(), script: 'https://abc.vscode-cdn.net/ext/dist/webview.js', stylesheet: 'https://abc.vscode-cdn.net/ext/media/webview.css', codicons: 'https://abc.vscode-cdn.net/ext/dist/codicons/codicon.css' };
+  const resources = {
+    cspSource: 'https://abc.vscode-cdn.net',
+    nonce: makeNonce(),
+    script: 'https://abc.vscode-cdn.net/ext/dist/webview.js',
+    stylesheet: 'https://abc.vscode-cdn.net/ext/media/webview.css',
+    codicons: 'https://abc.vscode-cdn.net/ext/dist/codicons/codicon.css',
+  };
 
   test('a strict CSP: nothing runs but the nonce-carrying bundle, no network', () => {
     const csp = contentSecurityPolicy(resources.cspSource, 'N0nce');
-    assert.equal(csp, "default-src 'none'; script-src 'nonce-N0nce'; style-src https://abc.vscode-cdn.net 'nonce-N0nce'; font-src https://abc.vscode-cdn.net; img-src https://abc.vscode-cdn.net; base-uri 'none'; form-action 'none'");
+    assert.equal(
+      csp,
+      "default-src 'none'; script-src 'nonce-N0nce'; style-src https://abc.vscode-cdn.net 'nonce-N0nce'; font-src https://abc.vscode-cdn.net; img-src https://abc.vscode-cdn.net; base-uri 'none'; form-action 'none'",
+    );
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
   });
 

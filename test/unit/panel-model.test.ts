@@ -31,24 +31,36 @@ describe('toPanelModel', () => {
     assert.equal(m.digest, f.graph.digest);
     assert.equal(m.pinnedReference, `127.0.0.1:5000/rancher/fleet-agent@${f.graph.digest}`);
     assert.equal(m.kind, 'index');
-    assert.deepEqual({ ...m.verdict }, {
-      state: 'verified',
-      label: 'Verified',
-      coverage: f.verification.verdict.coverage,
-      trustRoot: 'Sigstore public-good',
-    });
-    assert.match(m.verdict.coverage!, /^index signed by https:\/\/github\.com\/rancher\/fleet\/.*; linux\/amd64, linux\/arm64 and linux\/arm\/v7 covered through the index/);
+    assert.deepEqual(
+      { ...m.verdict },
+      {
+        state: 'verified',
+        label: 'Verified',
+        coverage: f.verification.verdict.coverage,
+        trustRoot: 'Sigstore public-good',
+      },
+    );
+    assert.match(
+      m.verdict.coverage!,
+      /^index signed by https:\/\/github\.com\/rancher\/fleet\/.*; linux\/amd64, linux\/arm64 and linux\/arm\/v7 covered through the index/,
+    );
     assert.deepEqual(m.notices, []);
   });
 
   test('platforms carry their digest, size and state, covered through the index', () => {
     const m = model();
-    assert.deepEqual(m.platforms.map((p) => [p.platform, p.state, p.throughIndex, p.imageSize]), [
-      ['linux/amd64', 'verified', true, 31_457_280],
-      ['linux/arm64', 'verified', true, 29_457_280],
-      ['linux/arm/v7', 'verified', true, 27_457_280],
-    ]);
-    assert.deepEqual(m.checks.filter((c) => c.code === 'COVERAGE').map((c) => c.platforms), [['linux/amd64'], ['linux/arm64'], ['linux/arm/v7']]);
+    assert.deepEqual(
+      m.platforms.map((p) => [p.platform, p.state, p.throughIndex, p.imageSize]),
+      [
+        ['linux/amd64', 'verified', true, 31_457_280],
+        ['linux/arm64', 'verified', true, 29_457_280],
+        ['linux/arm/v7', 'verified', true, 27_457_280],
+      ],
+    );
+    assert.deepEqual(
+      m.checks.filter((c) => c.code === 'COVERAGE').map((c) => c.platforms),
+      [['linux/amd64'], ['linux/arm64'], ['linux/arm/v7']],
+    );
   });
 
   test('a signature: identity, issuer, certificate validity and the public log search link', () => {
@@ -60,11 +72,19 @@ describe('toPanelModel', () => {
     assert.equal(sig.coversLabel, 'the index');
     assert.match(sig.formatLabel, /^cosign tag sha256-[0-9a-f]{64}\.sig$/);
     const tlog = sig.checks.find((c) => c.code === 'TLOG')!;
-    assert.deepEqual(tlog.facts.find((f) => f.label === 'Log entry'), {
-      label: 'Log entry', value: `${LOG_INDEX} in https://rekor.sigstore.dev`, url: `https://search.sigstore.dev/?logIndex=${LOG_INDEX}`,
-    });
+    assert.deepEqual(
+      tlog.facts.find((f) => f.label === 'Log entry'),
+      {
+        label: 'Log entry',
+        value: `${LOG_INDEX} in https://rekor.sigstore.dev`,
+        url: `https://search.sigstore.dev/?logIndex=${LOG_INDEX}`,
+      },
+    );
     const chain = sig.checks.find((c) => c.code === 'CERTIFICATE_CHAIN')!;
-    assert.deepEqual(chain.facts.find((f) => f.label === 'Certificate valid'), { label: 'Certificate valid', value: '2025-07-01T10:07:01Z to 2025-07-01T10:17:01Z' });
+    assert.deepEqual(
+      chain.facts.find((f) => f.label === 'Certificate valid'),
+      { label: 'Certificate valid', value: '2025-07-01T10:07:01Z to 2025-07-01T10:17:01Z' },
+    );
     assert.deepEqual(sig.checks.find((c) => c.code === 'IDENTITY')!.facts, [{ label: 'Identity', value: IDENTITY }]);
   });
 
@@ -90,27 +110,39 @@ describe('toPanelModel', () => {
     const bk = m.artifacts.filter((a) => a.format === 'buildkit-index');
     assert.equal(bk.length, 6);
     assert.ok(bk.every((a) => a.state === 'unsigned' && a.formatLabel === 'BuildKit attestation inside the index'));
-    assert.deepEqual(m.sboms.map((s) => [s.standard, s.coversLabel, s.state]), [
-      ['SPDX', 'linux/amd64', 'unsigned'], ['SPDX', 'linux/arm64', 'unsigned'], ['SPDX', 'linux/arm/v7', 'unsigned'],
-    ]);
+    assert.deepEqual(
+      m.sboms.map((s) => [s.standard, s.coversLabel, s.state]),
+      [
+        ['SPDX', 'linux/amd64', 'unsigned'],
+        ['SPDX', 'linux/arm64', 'unsigned'],
+        ['SPDX', 'linux/arm/v7', 'unsigned'],
+      ],
+    );
     assert.deepEqual(m.predicateTypes, ['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document']);
   });
 
   test('provenance: index-level statement once, each platform its own, fields as written, links checked', () => {
     const m = model();
-    assert.deepEqual(m.provenance.map((p) => [p.attachedTo, p.state, p.formatLabel.replace(/[0-9a-f]{64}/, 'HEX')]), [
-      ['index', 'verified', 'cosign tag sha256-HEX.att'],
-      ['platform', 'unsigned', 'BuildKit attestation inside the index'],
-      ['platform', 'unsigned', 'BuildKit attestation inside the index'],
-      ['platform', 'unsigned', 'BuildKit attestation inside the index'],
-    ]);
+    assert.deepEqual(
+      m.provenance.map((p) => [p.attachedTo, p.state, p.formatLabel.replace(/[0-9a-f]{64}/, 'HEX')]),
+      [
+        ['index', 'verified', 'cosign tag sha256-HEX.att'],
+        ['platform', 'unsigned', 'BuildKit attestation inside the index'],
+        ['platform', 'unsigned', 'BuildKit attestation inside the index'],
+        ['platform', 'unsigned', 'BuildKit attestation inside the index'],
+      ],
+    );
     const p = m.provenance[0]!;
     assert.equal(p.builderId, 'https://github.com/rancher/fleet/actions/runs/12345678901');
     assert.equal(p.buildTypeLabel, 'BuildKit');
     assert.equal(p.source?.repositoryUrl, 'https://github.com/rancher/fleet');
     assert.equal(p.source?.commitUrl, 'https://github.com/rancher/fleet/commit/4f9c2e1d0b8a7c6e5d4f3a2b1c0d9e8f7a6b5c4d');
     assert.equal(p.frontend, 'dockerfile.v0');
-    assert.deepEqual(p.buildArgs, [{ name: 'VERSION', value: 'v0.13.0' }, { name: 'COMMIT', value: '4f9c2e1d' }, { name: 'BUILD_DATE', value: '2025-07-01T10:04:11Z' }]);
+    assert.deepEqual(p.buildArgs, [
+      { name: 'VERSION', value: 'v0.13.0' },
+      { name: 'COMMIT', value: '4f9c2e1d' },
+      { name: 'BUILD_DATE', value: '2025-07-01T10:04:11Z' },
+    ]);
     assert.deepEqual(p.secrets, ['GITHUB_TOKEN']);
     assert.equal(p.startedOn, '2025-07-01T10:04:11.514Z');
     assert.equal(p.finishedOn, '2025-07-01T10:06:52.003Z');
@@ -128,7 +160,10 @@ describe('toPanelModel', () => {
     assert.equal(m.artifacts[0]!.state, 'not-verified');
     assert.equal(m.artifacts[2]!.state, 'unsigned');
     assert.deepEqual(m.notices, [{ severity: 'info', message: 'Signatures were not checked: this shows what the registry holds, not who signed it.' }]);
-    assert.deepEqual(m.raw.map((r) => r.id), ['raw-graph']);
+    assert.deepEqual(
+      m.raw.map((r) => r.id),
+      ['raw-graph'],
+    );
   });
 
   test('failures of verification and provenance become notices; the rest stands', () => {
@@ -137,7 +172,10 @@ describe('toPanelModel', () => {
       verificationFailure: { code: 'NETWORK', message: 'the trusted root could not be read' },
       provenanceFailure: { code: 'TIMEOUT', message: 'no answer in 30 s' },
     });
-    assert.deepEqual(m.notices.map((n) => n.severity), ['error', 'warn']);
+    assert.deepEqual(
+      m.notices.map((n) => n.severity),
+      ['error', 'warn'],
+    );
     assert.equal(m.notices[0]!.message, 'Signatures could not be verified: the trusted root could not be read [NETWORK]');
     assert.deepEqual(m.provenance, []);
     assert.equal(m.platforms.length, 3);
@@ -152,10 +190,12 @@ describe('toPanelModel', () => {
     };
     const m = toPanelModel(f.graph, unpinned, f.provenance);
     assert.equal(m.verdict.state, 'unpinned');
-    assert.deepEqual(m.notices, [{
-      severity: 'warn',
-      message: `No signer is pinned for this image, so its valid signatures are not "verified": anyone can obtain a Sigstore certificate. If the signer is your release workflow, pin it in the workspace's .provenance-lens.yaml under defaults: identity: ${JSON.stringify(IDENTITY)} and issuer: ${JSON.stringify(ISSUER)}. Another file can be named in the setting provenanceLens.policyFile.`,
-    }]);
+    assert.deepEqual(m.notices, [
+      {
+        severity: 'warn',
+        message: `No signer is pinned for this image, so its valid signatures are not "verified": anyone can obtain a Sigstore certificate. If the signer is your release workflow, pin it in the workspace's .provenance-lens.yaml under defaults: identity: ${JSON.stringify(IDENTITY)} and issuer: ${JSON.stringify(ISSUER)}. Another file can be named in the setting provenanceLens.policyFile.`,
+      },
+    ]);
     // Verified images get no such notice (the header test above: none at all).
     assert.deepEqual(model().notices, []);
   });

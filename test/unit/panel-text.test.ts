@@ -11,7 +11,12 @@ const repoRoot = resolve(__dirname, '..', '..', '..');
 describe('invisible characters are made visible', () => {
   test('bidi overrides and isolates become named markers', () => {
     assert.deepEqual(segments('https://github.com/x\u202Etxt.exe\u2066y\u2069'), [
-      'https://github.com/x', { marker: 'RLO', code: 'U+202E' }, 'txt.exe', { marker: 'LRI', code: 'U+2066' }, 'y', { marker: 'PDI', code: 'U+2069' },
+      'https://github.com/x',
+      { marker: 'RLO', code: 'U+202E' },
+      'txt.exe',
+      { marker: 'LRI', code: 'U+2066' },
+      'y',
+      { marker: 'PDI', code: 'U+2069' },
     ]);
     for (const c of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x200e, 0x200f, 0x061c]) {
       assert.ok(hasInvisible(`a${String.fromCharCode(c)}b`), c.toString(16));
@@ -19,7 +24,14 @@ describe('invisible characters are made visible', () => {
   });
 
   test('zero-width characters and controls too; newlines and tabs only in multi-line text', () => {
-    assert.deepEqual(segments('a\u200Bb\u0007c\u001b'), ['a', { marker: 'ZWSP', code: 'U+200B' }, 'b', { marker: 'U+0007', code: 'U+0007' }, 'c', { marker: 'U+001B', code: 'U+001B' }]);
+    assert.deepEqual(segments('a\u200Bb\u0007c\u001b'), [
+      'a',
+      { marker: 'ZWSP', code: 'U+200B' },
+      'b',
+      { marker: 'U+0007', code: 'U+0007' },
+      'c',
+      { marker: 'U+001B', code: 'U+001B' },
+    ]);
     assert.deepEqual(segments('a\nb\tc'), ['a', { marker: 'U+000A', code: 'U+000A' }, 'b', { marker: 'U+0009', code: 'U+0009' }, 'c']);
     assert.deepEqual(segments('a\nb\tc', true), ['a\nb\tc']);
     assert.deepEqual(segments('{\n  "x": "\u202E"\n}', true), ['{\n  "x": "', { marker: 'RLO', code: 'U+202E' }, '"\n}']);
@@ -62,13 +74,19 @@ describe('long values', () => {
 
 describe('the page never parses HTML', () => {
   const dir = join(repoRoot, 'webview');
-  const sources = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => [f, readFileSync(join(dir, f), 'utf8')] as const);
+  const sources = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => [f, readFileSync(join(dir, f), 'utf8')] as const);
 
   test('no innerHTML, outerHTML, insertAdjacentHTML, document.write, eval or Function', () => {
     assert.ok(sources.length >= 5);
     for (const [file, text] of sources) {
       const code = text.replace(/^\s*(\/\/|\*|\/\*).*$/gm, '');
-      assert.doesNotMatch(code, /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(|DOMParser|createContextualFragment|srcdoc/, file);
+      assert.doesNotMatch(
+        code,
+        /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(|DOMParser|createContextualFragment|srcdoc/,
+        file,
+      );
     }
   });
 

@@ -22,7 +22,11 @@ function valid(text: string): NonNullable<ReturnType<typeof parsePolicyFile>['po
 function oneError(text: string, code: PolicyDiagnosticCode): PolicyDiagnostic {
   const r = parsePolicyFile(text, 'p.yaml');
   assert.equal(r.policy, undefined, 'a file with an error yields no policy');
-  assert.deepEqual(r.diagnostics.map((d) => d.code), [code], r.diagnostics.map(formatDiagnostic).join('\n'));
+  assert.deepEqual(
+    r.diagnostics.map((d) => d.code),
+    [code],
+    r.diagnostics.map(formatDiagnostic).join('\n'),
+  );
   return r.diagnostics[0]!;
 }
 
@@ -221,7 +225,10 @@ describe('policy file: diagnostics', () => {
 
   test('every problem of a file is reported at once, in document order', () => {
     const r = parsePolicyFile('defaults:\n  identiy: x\n  requireTlog: 1\nimages:\n  - image: A/b\n  - {}\n', 'p.yaml');
-    assert.deepEqual(r.diagnostics.map((d) => `${pos(d)} ${d.code}`), ['2:3 UNKNOWN_KEY', '3:16 WRONG_TYPE', '5:12 INVALID_VALUE', '6:5 MISSING_KEY']);
+    assert.deepEqual(
+      r.diagnostics.map((d) => `${pos(d)} ${d.code}`),
+      ['2:3 UNKNOWN_KEY', '3:16 WRONG_TYPE', '5:12 INVALID_VALUE', '6:5 MISSING_KEY'],
+    );
     assert.equal(formatDiagnostic(r.diagnostics[0]!), 'p.yaml:2:3: error: Unknown key "identiy" in "defaults". Did you mean "identity"? (UNKNOWN_KEY)');
   });
 
@@ -255,7 +262,10 @@ describe('policy file: loading', () => {
     writeFileSync(join(dir, 'bad.yaml'), 'images:\n  - image: quay.io/org/app\n    keys:\n      - nowhere.pub\n');
     const r = await loadPolicyFile(join(dir, 'bad.yaml'));
     assert.equal(r.policy, undefined);
-    assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${pos(d)} ${d.at}`), ['KEY_FILE 4:9 images[0].keys[0]']);
+    assert.deepEqual(
+      r.diagnostics.map((d) => `${d.code} ${pos(d)} ${d.at}`),
+      ['KEY_FILE 4:9 images[0].keys[0]'],
+    );
     const missing = await loadPolicyFile(join(dir, 'absent.yaml'));
     assert.equal(missing.diagnostics[0]?.code, 'FILE');
   });

@@ -21,8 +21,14 @@ import type { TrustRoot } from '../../src/verify/trust/trust-types';
 import { realFixture } from '../support/real-fixtures';
 
 const read = (name: string): Buffer => readFileSync(realFixture('sigstore-bundles', 'gh-cli', name));
-const PRIVATE = { bundle: () => read('github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl'), digest: 'sha256:ae57936def59bc4c75edd3a837d89bcefc6d3a5e31d55a6fa7a71624f92c3c3b' };
-const REUSABLE = { bundle: () => read('reusable-workflow-attestation.sigstore.json'), digest: 'sha256:49a3aa6075e0f49f82843e74b5baa614ad2a588e6675612bf108a0a008c5ac25' };
+const PRIVATE = {
+  bundle: () => read('github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl'),
+  digest: 'sha256:ae57936def59bc4c75edd3a837d89bcefc6d3a5e31d55a6fa7a71624f92c3c3b',
+};
+const REUSABLE = {
+  bundle: () => read('reusable-workflow-attestation.sigstore.json'),
+  digest: 'sha256:49a3aa6075e0f49f82843e74b5baa614ad2a588e6675612bf108a0a008c5ac25',
+};
 
 let roots: TrustRoot;
 before(async () => {
@@ -40,7 +46,9 @@ describe('the flags, with the meaning gh gives them', () => {
   test('--owner: the source repository owner (1.16) and a workflow of one of its repositories; no ref', async () => {
     const r = await run(PRIVATE, { owner: 'actions' });
     assert.ok(verified(r), JSON.stringify(failing(r)));
-    assert.ok(r.checks.some((c) => c.code === 'GITHUB_CLAIMS' && c.status === 'pass' && /source repository owner "https:\/\/github\.com\/actions"/.test(c.message)));
+    assert.ok(
+      r.checks.some((c) => c.code === 'GITHUB_CLAIMS' && c.status === 'pass' && /source repository owner "https:\/\/github\.com\/actions"/.test(c.message)),
+    );
     // Any case, as GitHub's names are.
     assert.ok(verified(await run(PRIVATE, { owner: 'Actions' })));
   });
@@ -48,14 +56,22 @@ describe('the flags, with the meaning gh gives them', () => {
   test('--owner of someone else fails on the signer, naming the owner extension', async () => {
     const r = await run(PRIVATE, { owner: 'octo-org' });
     assert.equal(verified(r), false);
-    assert.ok(failing(r).some((f) => /^GITHUB_CLAIMS: The certificate's source repository owner \(1\.3\.6\.1\.4\.1\.57264\.1\.16\) is "https:\/\/github\.com\/actions"/.test(f)), JSON.stringify(failing(r)));
+    assert.ok(
+      failing(r).some((f) =>
+        /^GITHUB_CLAIMS: The certificate's source repository owner \(1\.3\.6\.1\.4\.1\.57264\.1\.16\) is "https:\/\/github\.com\/actions"/.test(f),
+      ),
+      JSON.stringify(failing(r)),
+    );
     assert.ok(failing(r).some((f) => f.startsWith('IDENTITY:')));
   });
 
   test('--repo: the source repository (1.12) and any of its workflows, at any ref', async () => {
     assert.ok(verified(await run(PRIVATE, { repo: 'actions/attest-demo' })));
     const other = await run(PRIVATE, { repo: 'actions/other-repo' });
-    assert.ok(failing(other).some((f) => /source repository \(1\.3\.6\.1\.4\.1\.57264\.1\.12\) is "https:\/\/github\.com\/actions\/attest-demo"/.test(f)), JSON.stringify(failing(other)));
+    assert.ok(
+      failing(other).some((f) => /source repository \(1\.3\.6\.1\.4\.1\.57264\.1\.12\) is "https:\/\/github\.com\/actions\/attest-demo"/.test(f)),
+      JSON.stringify(failing(other)),
+    );
   });
 
   test('--signer-workflow: a reusable workflow signs for the repository; --repo alone refuses it, as gh does', async () => {
@@ -64,7 +80,10 @@ describe('the flags, with the meaning gh gives them', () => {
     assert.ok(verified(r), JSON.stringify(failing(r)));
     assert.equal(r.result.trustRoot.instance, 'sigstore-public-good');
     const alone = await run(REUSABLE, { repo: 'malancas/attest-demo' });
-    assert.deepEqual(failing(alone).map((f) => f.split(':')[0]), ['IDENTITY']);
+    assert.deepEqual(
+      failing(alone).map((f) => f.split(':')[0]),
+      ['IDENTITY'],
+    );
     // A ref asked for after @ is pinned; another ref fails.
     assert.ok(verified(await run(REUSABLE, { owner: 'malancas', 'signer-workflow': `${signer}@09b495c3f12c7881b3cc17209a327792065c1a1d` })));
     assert.equal(verified(await run(REUSABLE, { owner: 'malancas', 'signer-workflow': `${signer}@refs/heads/main` })), false);
@@ -72,7 +91,10 @@ describe('the flags, with the meaning gh gives them', () => {
 
   test('a wrong signer workflow fails IDENTITY, naming both workflows', async () => {
     const r = await run(PRIVATE, { repo: 'actions/attest-demo', 'signer-workflow': 'actions/attest-demo/.github/workflows/release.yml' });
-    assert.deepEqual(failing(r).map((f) => f.split(':')[0]), ['IDENTITY']);
+    assert.deepEqual(
+      failing(r).map((f) => f.split(':')[0]),
+      ['IDENTITY'],
+    );
     assert.match(failing(r)[0]!, /build-python\.yml@refs\/heads\/main.*release\\\.yml/);
   });
 
@@ -81,8 +103,9 @@ describe('the flags, with the meaning gh gives them', () => {
     assert.equal(verified(await run(REUSABLE, { owner: 'malancas', 'signer-repo': 'malancas/attest-demo' })), false);
   });
 
-  test('usage errors: a signer without an owner or repository, both signers, an owner that is not the repository\'s', async () => {
-    const usage = (flags: PolicyFlagValues, re: RegExp) => assert.rejects(policyFromFlags(flags), (e: unknown) => e instanceof LensError && e.code === 'USAGE' && re.test(e.message));
+  test("usage errors: a signer without an owner or repository, both signers, an owner that is not the repository's", async () => {
+    const usage = (flags: PolicyFlagValues, re: RegExp) =>
+      assert.rejects(policyFromFlags(flags), (e: unknown) => e instanceof LensError && e.code === 'USAGE' && re.test(e.message));
     await usage({ 'signer-repo': 'a/b' }, /go with --owner or --repo/);
     await usage({ owner: 'a', 'signer-repo': 'a/b', 'signer-workflow': 'a/b/.github/workflows/x.yml' }, /not both/);
     await usage({ owner: 'a', repo: 'b/c' }, /not the owner of the repository b\/c/);
@@ -100,7 +123,7 @@ describe('the flags, with the meaning gh gives them', () => {
 describe('the keys of the policy file', () => {
   const parse = (yaml: string) => parsePolicyFile(yaml, '/work/.provenance-lens.yaml');
 
-  test('owner, repository and signerWorkflow: gh\'s meaning, no ref pinned', () => {
+  test("owner, repository and signerWorkflow: gh's meaning, no ref pinned", () => {
     const { policy, diagnostics } = parse(`version: 1
 images:
   - image: ghcr.io/malancas/**
@@ -111,7 +134,9 @@ images:
     assert.deepEqual(diagnostics, []);
     const p: ImagePolicy = policyForImage(policy, 'ghcr.io/malancas/attest-demo:v1.0.0');
     assert.equal(p.github?.sourceRepositoryRef, undefined, 'no ref pinned, though the image has a tag');
-    assert.ok(matches(p.identity!, 'https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d'));
+    assert.ok(
+      matches(p.identity!, 'https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d'),
+    );
     assert.ok(matches(p.github!.sourceRepositoryOwnerUri!, 'https://github.com/malancas'));
     assert.ok(matches(p.github!.sourceRepositoryUri!, 'https://github.com/Malancas/attest-demo'));
     assert.equal(p.slsa, undefined, 'gh reads no provenance content');
@@ -125,8 +150,10 @@ images:
     assert.equal(matches(p.identity!, 'https://github.com/evil/acme/.github/workflows/release.yml@refs/heads/main'), false);
   });
 
-  test('ref, when written, pins the source ref and the caller\'s workflow at it', () => {
-    const { policy } = parse('version: 1\nimages:\n  - image: ghcr.io/acme/app\n    github: { owner: acme, repository: acme/app, workflow: release.yml, ref: "refs/tags/{{tag}}" }\n');
+  test("ref, when written, pins the source ref and the caller's workflow at it", () => {
+    const { policy } = parse(
+      'version: 1\nimages:\n  - image: ghcr.io/acme/app\n    github: { owner: acme, repository: acme/app, workflow: release.yml, ref: "refs/tags/{{tag}}" }\n',
+    );
     const p = policyForImage(policy, 'ghcr.io/acme/app:v2.0.0');
     assert.deepEqual(p.github?.sourceRepositoryRef, { exact: 'refs/tags/v2.0.0' });
     assert.ok(matches(p.identity!, 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v2.0.0'));
@@ -144,11 +171,14 @@ images:
       signerRepository: acme/workflows
 `);
     assert.equal(policy, undefined);
-    assert.deepEqual(diagnostics.map((d) => [d.code, d.at]), [
-      ['CONFLICT', 'images[0].github.owner'],
-      ['INVALID_VALUE', 'images[0].github.signerWorkflow'],
-      ['CONFLICT', 'images[0].github.signerRepository'],
-    ]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.at]),
+      [
+        ['CONFLICT', 'images[0].github.owner'],
+        ['INVALID_VALUE', 'images[0].github.signerWorkflow'],
+        ['CONFLICT', 'images[0].github.signerRepository'],
+      ],
+    );
   });
 });
 

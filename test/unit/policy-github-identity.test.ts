@@ -9,7 +9,7 @@ import { parseRegistryReference } from '../../src/registry/reference';
 const wf = (repo: string, file: string, ref: string): string => `https://github.com/${repo}/.github/workflows/${file}@${ref}`;
 
 describe('deriveGithubPolicy: where an image is assumed to be built', () => {
-  test('ghcr.io/<org>/<repo>: any workflow of that repository, at the reference\'s tag', () => {
+  test("ghcr.io/<org>/<repo>: any workflow of that repository, at the reference's tag", () => {
     const d = deriveGithubPolicy('ghcr.io/slsa-framework/example-package:v13.0.30')!;
     assert.equal(d.repository, 'slsa-framework/example-package');
     assert.equal(
@@ -24,7 +24,7 @@ describe('deriveGithubPolicy: where an image is assumed to be built', () => {
     assert.match(d.note, /derived from the image name ghcr\.io\/slsa-framework\/example-package.*This is a guess/);
   });
 
-  test('the owner\'s spelling in the certificate is accepted for a name the registry lower-cased, and nothing else is loosened', () => {
+  test("the owner's spelling in the certificate is accepted for a name the registry lower-cased, and nothing else is loosened", () => {
     const d = deriveGithubPolicy('ghcr.io/googlecontainertools/kaniko:v1.0.0')!;
     assert.ok(matches(d.identity, wf('GoogleContainerTools/kaniko', 'release.yml', 'refs/tags/v1.0.0')));
     assert.ok(!matches(d.identity, `${wf('GoogleContainerTools/kaniko', 'release.yml', 'refs/tags/v1.0.0')}`.replace('github.com', 'GITHUB.com')));
@@ -117,7 +117,11 @@ describe('identity patterns never match more than written', () => {
     assert.ok(matches(m, 'https://github.com/org/repo/'));
     assert.ok(!matches(m, 'https://github.com/org/repo/../evil'));
     assert.ok(!matches(m, 'https://evil/?https://github.com/org/repo/'));
-    assert.deepEqual(['a', 'b', 'ab', 'xa'].map((v) => compilePattern('a|b').test(v)), [true, true, false, false], 'alternation cannot escape the whole-value match');
+    assert.deepEqual(
+      ['a', 'b', 'ab', 'xa'].map((v) => compilePattern('a|b').test(v)),
+      [true, true, false, false],
+      'alternation cannot escape the whole-value match',
+    );
     assert.ok(!matches({ regexp: 'a|b' }, 'ab'));
   });
 

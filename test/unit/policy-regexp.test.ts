@@ -6,13 +6,27 @@ import { parseTemplate, placeholderFreePattern, renderExact, renderPattern } fro
 
 const codes = (p: string): string[] => patternProblems(p).map((x) => `${x.code}@${x.offset}`);
 
-describe('regexp checks: RE2 syntax, as cosign\'s, with the offset', () => {
+describe("regexp checks: RE2 syntax, as cosign's, with the offset", () => {
   test('valid patterns have no problems, including RE2 syntax JavaScript lacks', () => {
     for (const p of [
       'https://github\\.com/org/repo/\\.github/workflows/[^/@]+@refs/tags/v[0-9.]+',
-      '(\\d+\\.){3}\\d+', 'a{2,5}', 'x{', 'a{,3}', '[]]', '[]a]', '(?:a|b)?c*', '\\(a+\\)+', '[(]+', '^*',
-      '(?i)https://github\\.com/Org/.*', '\\Ahttps://x\\z', '(?P<name>a)', '[[:alpha:]]+', '\\Qa.b\\E',
-    ]) assert.deepEqual(codes(p), [], p);
+      '(\\d+\\.){3}\\d+',
+      'a{2,5}',
+      'x{',
+      'a{,3}',
+      '[]]',
+      '[]a]',
+      '(?:a|b)?c*',
+      '\\(a+\\)+',
+      '[(]+',
+      '^*',
+      '(?i)https://github\\.com/Org/.*',
+      '\\Ahttps://x\\z',
+      '(?P<name>a)',
+      '[[:alpha:]]+',
+      '\\Qa.b\\E',
+    ])
+      assert.deepEqual(codes(p), [], p);
   });
   test('malformed patterns point at the character', () => {
     assert.deepEqual(codes('ab(cd'), ['INVALID_REGEXP@2']);
@@ -27,11 +41,23 @@ describe('regexp checks: RE2 syntax, as cosign\'s, with the offset', () => {
     assert.deepEqual(codes('a{3,1}'), ['INVALID_REGEXP@1']);
     assert.deepEqual(codes('a{1001}'), ['INVALID_REGEXP@1']);
   });
-  test('the reason is RE2\'s, naming the piece; what RE2 leaves out says so', () => {
-    assert.deepEqual(patternProblems('a(?=b)'), [{ code: 'INVALID_REGEXP', offset: 1, message: 'invalid or unsupported Perl syntax: "(?=" (RE2, the syntax cosign uses, has no lookarounds or back references)' }]);
+  test("the reason is RE2's, naming the piece; what RE2 leaves out says so", () => {
+    assert.deepEqual(patternProblems('a(?=b)'), [
+      {
+        code: 'INVALID_REGEXP',
+        offset: 1,
+        message: 'invalid or unsupported Perl syntax: "(?=" (RE2, the syntax cosign uses, has no lookarounds or back references)',
+      },
+    ]);
     assert.match(patternProblems('(a)\\1')[0]!.message, /invalid escape sequence: "\\1"/);
-    assert.deepEqual(patternProblems('(?<a>x)(?<a>y)').map((p) => p.message), ['duplicate capture group name: "a"']);
-    assert.deepEqual(patternProblems('ab[c').map((p) => p.message), ['missing closing ]: "[c"']);
+    assert.deepEqual(
+      patternProblems('(?<a>x)(?<a>y)').map((p) => p.message),
+      ['duplicate capture group name: "a"'],
+    );
+    assert.deepEqual(
+      patternProblems('ab[c').map((p) => p.message),
+      ['missing closing ]: "[c"'],
+    );
   });
 });
 

@@ -45,22 +45,39 @@ describe('policy: the Rancher Fleet release', () => {
     assert.deepEqual(p.github?.sourceRepositoryUri, { exact: 'https://github.com/rancher/fleet' });
     assert.deepEqual(p.github?.sourceRepositoryRef, { exact: 'refs/tags/v0.13.0' });
     assert.deepEqual(p.slsa, { sourceRepository: 'https://github.com/rancher/fleet', sourceRef: 'refs/tags/v0.13.0' });
-    assert.deepEqual(p.requiredAttestations, [{ name: 'slsa-provenance', predicateTypes: ['https://slsa.dev/provenance/v0.2', 'https://slsa.dev/provenance/v1'] }]);
+    assert.deepEqual(p.requiredAttestations, [
+      { name: 'slsa-provenance', predicateTypes: ['https://slsa.dev/provenance/v0.2', 'https://slsa.dev/provenance/v1'] },
+    ]);
     assert.deepEqual(p.requiredPredicateTypes, [], 'the two-type requirement lives in requiredAttestations only');
-    assert.deepEqual(p.sources, { builtIn: 'policy-file', requireTlog: 'default', requiredPredicateTypes: 'policy-file', github: 'policy-file', identity: 'policy-file', issuer: 'policy-file', slsa: 'policy-file' });
+    assert.deepEqual(p.sources, {
+      builtIn: 'policy-file',
+      requireTlog: 'default',
+      requiredPredicateTypes: 'policy-file',
+      github: 'policy-file',
+      identity: 'policy-file',
+      issuer: 'policy-file',
+      slsa: 'policy-file',
+    });
     assert.equal(p.requireTlog, true);
     assert.deepEqual(p.notes, ['Policy entry "docker.io/rancher/fleet-agent" applies; also matched, less specific: "docker.io/rancher/*".']);
   });
 
   test('without the file, fleet-agent would be derived from its own name, marked as a guess', () => {
     const p = policyForImage(undefined, 'rancher/fleet-agent:v0.13.0');
-    assert.deepEqual(p.sources, { requireTlog: 'default', requiredPredicateTypes: 'default', identity: 'derived', issuer: 'derived', github: 'derived', slsa: 'derived' });
+    assert.deepEqual(p.sources, {
+      requireTlog: 'default',
+      requiredPredicateTypes: 'default',
+      identity: 'derived',
+      issuer: 'derived',
+      github: 'derived',
+      slsa: 'derived',
+    });
     assert.ok(matches(p.identity!, 'https://github.com/rancher/fleet-agent/.github/workflows/anything.yml@refs/tags/v0.13.0'));
     assert.ok(!matches(p.identity!, SAN('rancher/fleet', 'v0.13.0')));
     assert.match(p.notes![0]!, /derived from the image name docker\.io\/rancher\/fleet-agent.*This is a guess/);
   });
 
-  test('the same image on SUSE\'s registry is an exception with its reason, and not a GitHub repository', () => {
+  test("the same image on SUSE's registry is an exception with its reason, and not a GitHub repository", () => {
     const p = policyForImage(FLEET, 'registry.suse.com/rancher/fleet-agent:v0.13.0');
     assert.deepEqual(p.exception, { reason: "SUSE's registry is signed by SUSE's own pipeline." });
     assert.equal(p.sources.exception, 'policy-file');
@@ -124,7 +141,10 @@ describe('policy: which entry applies', () => {
 
 describe('policy: layering defaults, entries, keys and derivation', () => {
   test('an entry identity overrides default keys (and default keys apply elsewhere)', () => {
-    const r = parsePolicyFile('defaults:\n  keys: [k.pub]\nimages:\n  - image: ghcr.io/org/app\n    identity: https://github.com/org/app/.github/workflows/r.yml@refs/heads/main\n', '/ws/p.yaml');
+    const r = parsePolicyFile(
+      'defaults:\n  keys: [k.pub]\nimages:\n  - image: ghcr.io/org/app\n    identity: https://github.com/org/app/.github/workflows/r.yml@refs/heads/main\n',
+      '/ws/p.yaml',
+    );
     const p = policyForImage(r.policy, 'ghcr.io/org/app:v1');
     assert.deepEqual(p.identity, { exact: 'https://github.com/org/app/.github/workflows/r.yml@refs/heads/main' });
     assert.equal(p.keys, undefined);
@@ -133,11 +153,14 @@ describe('policy: layering defaults, entries, keys and derivation', () => {
   });
 
   test('an explicit identity beside github: the SAN of a reusable workflow, the claims of the caller', () => {
-    const p = policyForImage(policy(`images:
+    const p = policyForImage(
+      policy(`images:
   - image: ghcr.io/org/app
     identity: { regexp: "https://github\\\\.com/slsa-framework/slsa-github-generator/\\\\.github/workflows/generator_container_slsa3\\\\.yml@refs/tags/v[0-9.]+" }
     github: { repository: org/app, workflow: release.yml, trigger: push }
-`), 'ghcr.io/org/app:v2.0.0');
+`),
+      'ghcr.io/org/app:v2.0.0',
+    );
     assert.ok(matches(p.identity!, 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v1.4.0'));
     assert.deepEqual(p.issuer, { exact: GHA });
     assert.ok(matches(p.github!.buildConfigUri!, 'https://github.com/org/app/.github/workflows/release.yml@refs/tags/v2.0.0'));
@@ -145,7 +168,9 @@ describe('policy: layering defaults, entries, keys and derivation', () => {
   });
 
   test('github merges key by key; the tag option stands in for a digest-only reference', () => {
-    const P = policy('defaults:\n  github: { workflow: release.yml, ref: "refs/tags/v{{tag}}" }\nimages:\n  - image: ghcr.io/org/app\n    github: { repository: org/app }\n');
+    const P = policy(
+      'defaults:\n  github: { workflow: release.yml, ref: "refs/tags/v{{tag}}" }\nimages:\n  - image: ghcr.io/org/app\n    github: { repository: org/app }\n',
+    );
     const digest = `ghcr.io/org/app@sha256:${'b'.repeat(64)}`;
     const unknown = policyForImage(P, digest);
     assert.deepEqual(unknown.identity, { regexp: '^https://github\\.com/org/app/\\.github/workflows/release\\.yml@(?:refs/tags/v[^/]+)$' });
@@ -188,14 +213,22 @@ images:
   });
 
   test('slsa expectations merge, and a stated source wins over the one GitHub implies', () => {
-    const p = policyForImage(policy(`defaults:
+    const p = policyForImage(
+      policy(`defaults:
   slsa: { requireKnownBuildType: true, builders: [https://b/1] }
 images:
   - image: ghcr.io/org/app
     github: { workflow: release.yml }
     slsa: { source: { repository: "https://gitlab.com/org/app", ref: "{{tag}}" } }
-`), 'ghcr.io/org/app:v3');
-    assert.deepEqual(p.slsa, { builderIds: [{ exact: 'https://b/1' }], requireKnownBuildType: true, sourceRepository: 'https://gitlab.com/org/app', sourceRef: 'v3' });
+`),
+      'ghcr.io/org/app:v3',
+    );
+    assert.deepEqual(p.slsa, {
+      builderIds: [{ exact: 'https://b/1' }],
+      requireKnownBuildType: true,
+      sourceRepository: 'https://gitlab.com/org/app',
+      sourceRef: 'v3',
+    });
   });
 
   test('requireTlog and trustedRoot come from the entry, else defaults', () => {

@@ -34,7 +34,12 @@ function convert(kind: 'signature' | 'attestation', layer: Layer): Conversion {
 function meaning(v: unknown): unknown {
   if (typeof v === 'string') return /^[A-Za-z0-9+/_-]{16,}={0,2}$/.test(v) ? `bytes:${Buffer.from(v, 'base64').toString('hex')}` : v;
   if (Array.isArray(v)) return v.map(meaning);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'keyid').map(([k, c]) => [k, meaning(c)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'keyid')
+        .map(([k, c]) => [k, meaning(c)]),
+    );
   return v;
 }
 
@@ -43,8 +48,18 @@ const ANNOTATION_KEYS = [...Object.values(CosignAnnotation), 'predicateType', 'o
 /** Annotations and blobs with nothing valid in them. */
 const junkLayer = fc.record({
   mediaType: fc.constant(''),
-  bytes: fc.oneof(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify(v) ?? ''))),
-  annotations: fc.dictionary(fc.constantFrom(...ANNOTATION_KEYS), fc.oneof(anyText(120), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? '')), { maxKeys: 6 }),
+  bytes: fc.oneof(
+    fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+    fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify(v) ?? '')),
+  ),
+  annotations: fc.dictionary(
+    fc.constantFrom(...ANNOTATION_KEYS),
+    fc.oneof(
+      anyText(120),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? ''),
+    ),
+    { maxKeys: 6 },
+  ),
 });
 
 describe('property: the cosign layer converter', () => {
@@ -59,48 +74,63 @@ describe('property: the cosign layer converter', () => {
   const valid = (kind: 'signature' | 'attestation'): Layer => (kind === 'signature' ? si.sig : si.att);
 
   test('arbitrary annotations and blobs: a bundle or a failed BUNDLE_FORMAT check, and never verified', () => {
-    holds('junk layers', runFor(0xb001, 400), fc.property(junkLayer, fc.constantFrom('signature', 'attestation' as const), (junk, kind) => {
-      convert(kind, junk);
-      const o = verify(kind, { ...junk, mediaType: valid(kind).mediaType });
-      assert.ok(o.artifact.state === 'failed' && o.image.verdict.state === 'failed', `${kind}: ${o.artifact.state}/${o.image.verdict.state}`);
-    }));
+    holds(
+      'junk layers',
+      runFor(0xb001, 400),
+      fc.property(junkLayer, fc.constantFrom('signature', 'attestation' as const), (junk, kind) => {
+        convert(kind, junk);
+        const o = verify(kind, { ...junk, mediaType: valid(kind).mediaType });
+        assert.ok(o.artifact.state === 'failed' && o.image.verdict.state === 'failed', `${kind}: ${o.artifact.state}/${o.image.verdict.state}`);
+      }),
+    );
   });
 
   test('valid layers with up to three arbitrary changes verify only when they say exactly what was signed', () => {
-    const change = (kind: 'signature' | 'attestation') => fc.oneof(
-      // An annotation replaced by one of its encoding-aware mutations, by arbitrary text, or removed.
-      fc.tuple(fc.constantFrom(...ANNOTATION_KEYS), fc.nat(), anyText(40), fc.constantFrom('mutate', 'text', 'remove')).map(([key, n, text, what]) => (l: Layer): Layer => {
-        if (what === 'remove') return { ...l, annotations: Object.fromEntries(Object.entries(l.annotations).filter(([k]) => k !== key)) };
-        const current = l.annotations[key] ?? '';
-        const options = stringMutations(current);
-        const to = what === 'text' || options.length === 0 ? text : options[n % options.length]!.to;
-        return { ...l, annotations: { ...l.annotations, [key]: to } };
-      }),
-      // The blob: a byte flipped, a range cut out, or its JSON field changed.
-      fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.integer({ min: 1, max: 255 })).map(([n, len, x]) => (l: Layer): Layer => {
-        const i = n % l.bytes.length;
-        return len === 0 ? { ...l, bytes: Buffer.concat([l.bytes.subarray(0, i), l.bytes.subarray(i + len + 1)]) } : { ...l, bytes: Buffer.from(l.bytes.map((b, j) => (j === i ? b ^ x : b))) };
-      }),
-      fc.tuple(fc.nat(), fc.nat()).map(([n, m]) => (l: Layer): Layer => {
-        const options = stringMutations(l.bytes.toString('utf8'));
-        const o = options[(n + m) % options.length];
-        return o === undefined ? l : { ...l, bytes: Buffer.from(o.to) };
-      }),
-    ).map((f) => ({ kind, f }));
+    const change = (kind: 'signature' | 'attestation') =>
+      fc
+        .oneof(
+          // An annotation replaced by one of its encoding-aware mutations, by arbitrary text, or removed.
+          fc
+            .tuple(fc.constantFrom(...ANNOTATION_KEYS), fc.nat(), anyText(40), fc.constantFrom('mutate', 'text', 'remove'))
+            .map(([key, n, text, what]) => (l: Layer): Layer => {
+              if (what === 'remove') return { ...l, annotations: Object.fromEntries(Object.entries(l.annotations).filter(([k]) => k !== key)) };
+              const current = l.annotations[key] ?? '';
+              const options = stringMutations(current);
+              const to = what === 'text' || options.length === 0 ? text : options[n % options.length]!.to;
+              return { ...l, annotations: { ...l.annotations, [key]: to } };
+            }),
+          // The blob: a byte flipped, a range cut out, or its JSON field changed.
+          fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.integer({ min: 1, max: 255 })).map(([n, len, x]) => (l: Layer): Layer => {
+            const i = n % l.bytes.length;
+            return len === 0
+              ? { ...l, bytes: Buffer.concat([l.bytes.subarray(0, i), l.bytes.subarray(i + len + 1)]) }
+              : { ...l, bytes: Buffer.from(l.bytes.map((b, j) => (j === i ? b ^ x : b))) };
+          }),
+          fc.tuple(fc.nat(), fc.nat()).map(([n, m]) => (l: Layer): Layer => {
+            const options = stringMutations(l.bytes.toString('utf8'));
+            const o = options[(n + m) % options.length];
+            return o === undefined ? l : { ...l, bytes: Buffer.from(o.to) };
+          }),
+        )
+        .map((f) => ({ kind, f }));
     for (const kind of ['signature', 'attestation'] as const) {
       const original = convert(kind, valid(kind));
       assert.ok(original.ok && verify(kind, valid(kind)).artifact.state === 'verified', `baseline ${kind}`);
-      holds(`changed ${kind} layers`, runFor(kind === 'signature' ? 0xb002 : 0xb003, 250), fc.property(fc.array(change(kind), { minLength: 1, maxLength: 3 }), (changes) => {
-        const layer = changes.reduce((l, c) => c.f(l), valid(kind));
-        const c = convert(kind, layer);
-        const o = verify(kind, layer);
-        assert.notEqual(o.artifact.state, 'unpinned');
-        if (o.artifact.state !== 'verified' && o.image.verdict.state !== 'verified') return;
-        // Verified: then it must be the signed content, merely spelled differently.
-        assert.ok(c.ok, 'verified without a bundle');
-        assert.deepEqual(meaning(c.bundle), meaning((original as Extract<Conversion, { ok: true }>).bundle), `${kind} verified with another meaning`);
-        if (kind === 'signature') assert.ok(layer.bytes.equals(valid(kind).bytes), 'a .sig payload is compared as bytes');
-      }));
+      holds(
+        `changed ${kind} layers`,
+        runFor(kind === 'signature' ? 0xb002 : 0xb003, 250),
+        fc.property(fc.array(change(kind), { minLength: 1, maxLength: 3 }), (changes) => {
+          const layer = changes.reduce((l, c) => c.f(l), valid(kind));
+          const c = convert(kind, layer);
+          const o = verify(kind, layer);
+          assert.notEqual(o.artifact.state, 'unpinned');
+          if (o.artifact.state !== 'verified' && o.image.verdict.state !== 'verified') return;
+          // Verified: then it must be the signed content, merely spelled differently.
+          assert.ok(c.ok, 'verified without a bundle');
+          assert.deepEqual(meaning(c.bundle), meaning((original as Extract<Conversion, { ok: true }>).bundle), `${kind} verified with another meaning`);
+          if (kind === 'signature') assert.ok(layer.bytes.equals(valid(kind).bytes), 'a .sig payload is compared as bytes');
+        }),
+      );
     }
   });
 

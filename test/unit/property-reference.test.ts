@@ -44,31 +44,47 @@ function expected(p: ReferenceParts): ImageReference {
 
 describe('property: the reference parser', () => {
   test('arbitrary text: REFERENCE_INVALID with a position in the text, or a reference that formats back to itself', () => {
-    holds('arbitrary unicode', runFor(0x5eed01, 2000), fc.property(anyText(80), (s) => stableOrInvalid(s)));
-    holds('reference soup', runFor(0x5eed02, 4000), fc.property(referenceSoup, (s) => stableOrInvalid(s)));
-    holds('valid reference with an edit', runFor(0x5eed03, 2000), fc.property(referenceParts, fc.nat(), fc.string({ maxLength: 3 }), (p, at, insert) => {
-      const text = referenceText(p);
-      const i = at % (text.length + 1);
-      stableOrInvalid(text.slice(0, i) + insert + text.slice(i));
-      stableOrInvalid(text.slice(0, i) + text.slice(i + 1));
-    }));
+    holds(
+      'arbitrary unicode',
+      runFor(0x5eed01, 2000),
+      fc.property(anyText(80), (s) => stableOrInvalid(s)),
+    );
+    holds(
+      'reference soup',
+      runFor(0x5eed02, 4000),
+      fc.property(referenceSoup, (s) => stableOrInvalid(s)),
+    );
+    holds(
+      'valid reference with an edit',
+      runFor(0x5eed03, 2000),
+      fc.property(referenceParts, fc.nat(), fc.string({ maxLength: 3 }), (p, at, insert) => {
+        const text = referenceText(p);
+        const i = at % (text.length + 1);
+        stableOrInvalid(text.slice(0, i) + insert + text.slice(i));
+        stableOrInvalid(text.slice(0, i) + text.slice(i + 1));
+      }),
+    );
   });
 
   test('generated valid references parse to their parts and round-trip', () => {
     // Without a domain, a first component that looks like a host ("a.b", "localhost") is read as
     // one, as distribution/reference does; those texts are left to the stability property.
     const parts = referenceParts.filter((p) => p.domain !== undefined || p.path.length === 1 || !(p.path[0]!.includes('.') || p.path[0] === 'localhost'));
-    holds('valid references', runFor(0x5eed04, 3000), fc.property(parts, fc.constantFrom('', ' ', '\t'), (p, pad) => {
-      const text = referenceText(p);
-      const want = expected(p);
-      if (`${(want as { registry: string }).registry}/${(want as { repository: string }).repository}`.length > 255) {
-        assert.deepEqual(parseOrInvalid(text), { invalid: 0 });
-        return;
-      }
-      const got = parseReference(`${pad}${text}${pad}`);
-      assert.deepEqual(got, want, text);
-      assert.deepEqual(parseReference(formatReference(got)), got);
-    }));
+    holds(
+      'valid references',
+      runFor(0x5eed04, 3000),
+      fc.property(parts, fc.constantFrom('', ' ', '\t'), (p, pad) => {
+        const text = referenceText(p);
+        const want = expected(p);
+        if (`${(want as { registry: string }).registry}/${(want as { repository: string }).repository}`.length > 255) {
+          assert.deepEqual(parseOrInvalid(text), { invalid: 0 });
+          return;
+        }
+        const got = parseReference(`${pad}${text}${pad}`);
+        assert.deepEqual(got, want, text);
+        assert.deepEqual(parseReference(formatReference(got)), got);
+      }),
+    );
   });
 
   test('generated OCI layout references keep their path, tag and digest', () => {
@@ -78,13 +94,21 @@ describe('property: the reference parser', () => {
     const last = fc.stringMatching(/^[\w.-]{1,8}$/);
     const path = fc.tuple(fc.array(inner, { maxLength: 3 }), last).map(([dirs, name]) => `/${[...dirs, name].join('/')}`);
     const layout = fc.record({ path, tag, digest }, { requiredKeys: ['path'] });
-    holds('layout references', runFor(0x5eed05, 2000), fc.property(layout, (l) => {
-      const suffix = l.digest !== undefined ? `@${l.digest}` : l.tag !== undefined ? `:${l.tag}` : '';
-      const text = `oci-layout:${l.path}${suffix}`;
-      const r = parseOrInvalid(text);
-      if ('invalid' in r) assert.fail(`${text} is invalid at ${r.invalid}`);
-      assert.deepEqual(r, { kind: 'oci-layout', path: l.path, ...(l.digest !== undefined ? { digest: l.digest } : l.tag !== undefined ? { tag: l.tag } : {}) }, text);
-      assert.equal(formatReference(r), text);
-    }));
+    holds(
+      'layout references',
+      runFor(0x5eed05, 2000),
+      fc.property(layout, (l) => {
+        const suffix = l.digest !== undefined ? `@${l.digest}` : l.tag !== undefined ? `:${l.tag}` : '';
+        const text = `oci-layout:${l.path}${suffix}`;
+        const r = parseOrInvalid(text);
+        if ('invalid' in r) assert.fail(`${text} is invalid at ${r.invalid}`);
+        assert.deepEqual(
+          r,
+          { kind: 'oci-layout', path: l.path, ...(l.digest !== undefined ? { digest: l.digest } : l.tag !== undefined ? { tag: l.tag } : {}) },
+          text,
+        );
+        assert.equal(formatReference(r), text);
+      }),
+    );
   });
 });

@@ -15,7 +15,11 @@ import { realFixtureDir } from '../support/real-fixtures';
 import { actionSoup, editedTemplate, templateSoup, templatesIn } from '../support/properties/templates';
 import { anyText } from '../support/properties/text';
 
-const ctx = contextFromTag('v1.2.3', { commit: 'abcdef0123456789abcdef0123456789abcdef01', env: { REGISTRY: 'ghcr.io/org' }, date: new Date('2025-01-02T03:04:05Z') });
+const ctx = contextFromTag('v1.2.3', {
+  commit: 'abcdef0123456789abcdef0123456789abcdef01',
+  env: { REGISTRY: 'ghcr.io/org' },
+  date: new Date('2025-01-02T03:04:05Z'),
+});
 
 /** Renders without throwing, and the result is one of the two documented shapes. */
 function rendersWellFormed(text: string): RenderResult {
@@ -44,28 +48,48 @@ const goreleaserConfigs = realFixtureDir('goreleaser');
 
 describe('property: any template text renders or fails with a position in the text', () => {
   test('arbitrary text', () => {
-    holds('arbitrary text', runFor(0x7e01, 1500), fc.property(anyText(120), (t) => void rendersWellFormed(t)));
+    holds(
+      'arbitrary text',
+      runFor(0x7e01, 1500),
+      fc.property(anyText(120), (t) => void rendersWellFormed(t)),
+    );
   });
 
   test('token soup and actions of soup', () => {
-    holds('token soup', runFor(0x7e02, 3000), fc.property(templateSoup, (t) => void rendersWellFormed(t)));
-    holds('action soup', runFor(0x7e03, 3000), fc.property(actionSoup, (t) => {
-      // Rendering is a function of the text: the parse cache changes nothing.
-      assert.deepEqual(rendersWellFormed(t), renderTemplate(t, ctx));
-    }));
+    holds(
+      'token soup',
+      runFor(0x7e02, 3000),
+      fc.property(templateSoup, (t) => void rendersWellFormed(t)),
+    );
+    holds(
+      'action soup',
+      runFor(0x7e03, 3000),
+      fc.property(actionSoup, (t) => {
+        // Rendering is a function of the text: the parse cache changes nothing.
+        assert.deepEqual(rendersWellFormed(t), renderTemplate(t, ctx));
+      }),
+    );
   });
 
   test('the real templates of goreleaser configs, each with one edit', () => {
     const templates = templatesIn(goreleaserConfigs);
     assert.ok(templates.length >= 20, `only ${templates.length} templates found under ${goreleaserConfigs}`);
-    holds('edited real templates', runFor(0x7e04, 2000), fc.property(editedTemplate(templates), (t) => void rendersWellFormed(t)));
+    holds(
+      'edited real templates',
+      runFor(0x7e04, 2000),
+      fc.property(editedTemplate(templates), (t) => void rendersWellFormed(t)),
+    );
   });
 
   test('an environment value is printed as written, never read as a template', () => {
-    holds('env values are data', runFor(0x7e05, 1000), fc.property(anyText(60), templateSoup, (value, soup) => {
-      const env = { ...ctx, env: { ...ctx.env, X: value, Y: soup } };
-      assert.deepEqual(renderTemplate('{{ .Env.X }}|{{ .Env.Y }}', env), { ok: true, value: `${value}|${soup}`, unresolved: [] });
-    }));
+    holds(
+      'env values are data',
+      runFor(0x7e05, 1000),
+      fc.property(anyText(60), templateSoup, (value, soup) => {
+        const env = { ...ctx, env: { ...ctx.env, X: value, Y: soup } };
+        assert.deepEqual(renderTemplate('{{ .Env.X }}|{{ .Env.Y }}', env), { ok: true, value: `${value}|${soup}`, unresolved: [] });
+      }),
+    );
   });
 });
 
@@ -75,7 +99,10 @@ describe('template renderer: hostile templates (regressions)', () => {
     const ifs = (n: number) => `${'{{ if true }}'.repeat(n)}x${'{{ end }}'.repeat(n)}`;
     assert.deepEqual(renderTemplate(parens(MAX_TEMPLATE_NESTING), ctx), { ok: true, value: 'ab1', unresolved: [] });
     assert.deepEqual(renderTemplate(ifs(MAX_TEMPLATE_NESTING), ctx), { ok: true, value: 'x', unresolved: [] });
-    for (const [text, at] of [[parens(20_000), 5 + MAX_TEMPLATE_NESTING], [ifs(20_000), '{{ if true }}'.length * MAX_TEMPLATE_NESTING]] as const) {
+    for (const [text, at] of [
+      [parens(20_000), 5 + MAX_TEMPLATE_NESTING],
+      [ifs(20_000), '{{ if true }}'.length * MAX_TEMPLATE_NESTING],
+    ] as const) {
       const r = renderTemplate(text, ctx);
       assert.ok(!r.ok, 'refused');
       assert.equal(r.error.kind, 'syntax');

@@ -32,40 +32,94 @@ describe('statements inside Sigstore bundles', () => {
     assert.deepEqual(doc.summary, readProvenance(read('slsa-provenance/npm/sigstore-2.0.0.slsa-v1.intoto.json')).summary);
   });
 
-  test('npm\'s SLSA v0.2 provenance (buildType gha/v2): source, workflow, trigger and run from the runner variables', () => {
+  test("npm's SLSA v0.2 provenance (buildType gha/v2): source, workflow, trigger and run from the runner variables", () => {
     const s = readProvenance(read('sigstore-bundles/sigstore-go/examples/bundle-provenance.json')).summary;
     assert.equal(s.slsaVersion, '0.2');
     assert.equal(s.builder.id, 'https://github.com/actions/runner');
-    assert.deepEqual(s.knownBuildType, { id: 'npm-github-actions', label: 'npm CLI on GitHub Actions', family: 'npm', spec: 'https://docs.npmjs.com/generating-provenance-statements' });
-    assert.deepEqual([s.source?.repository, s.source?.ref, s.source?.commit, s.source?.from], ['https://github.com/sigstore/sigstore-js', 'refs/heads/main', 'dae8bd8eb433a4147b4655c00fe73e0f22bc0fb1', 'configSource']);
+    assert.deepEqual(s.knownBuildType, {
+      id: 'npm-github-actions',
+      label: 'npm CLI on GitHub Actions',
+      family: 'npm',
+      spec: 'https://docs.npmjs.com/generating-provenance-statements',
+    });
+    assert.deepEqual(
+      [s.source?.repository, s.source?.ref, s.source?.commit, s.source?.from],
+      ['https://github.com/sigstore/sigstore-js', 'refs/heads/main', 'dae8bd8eb433a4147b4655c00fe73e0f22bc0fb1', 'configSource'],
+    );
     assert.deepEqual(s.workflow, { repository: 'https://github.com/sigstore/sigstore-js', ref: 'refs/heads/main', path: '.github/workflows/release.yml' });
     assert.equal(s.trigger, 'push');
     // npm writes `buildInvocationId` as the spec spells it (BuildKit and the generator write `...ID`).
     assert.equal(s.invocationId, '4735384265-1');
     assert.equal(s.runUrl, 'https://github.com/sigstore/sigstore-js/actions/runs/4735384265/attempts/1');
     assert.deepEqual(s.completeness, { parameters: false, environment: false, materials: false });
-    assert.deepEqual(s.subject, [{ name: 'pkg:npm/sigstore@1.3.0', digest: { sha512: '76176ffa33808b54602c7c35de5c6e9a4deb96066dba6533f50ac234f4f1f4c6b3527515dc17c06fbe2860030f410eee69ea20079bd3a2c6f3dcf3b329b10751' } }]);
+    assert.deepEqual(s.subject, [
+      {
+        name: 'pkg:npm/sigstore@1.3.0',
+        digest: { sha512: '76176ffa33808b54602c7c35de5c6e9a4deb96066dba6533f50ac234f4f1f4c6b3527515dc17c06fbe2860030f410eee69ea20079bd3a2c6f3dcf3b329b10751' },
+      },
+    ]);
   });
 
   test('a bundle with another predicate decodes, but is not provenance', () => {
     const decoded = decodeAttestation(read('sigstore-bundles/cosign/oci-attestation.sigstore.json'));
     assert.equal(decoded.statement.predicateType, 'https://cosign.sigstore.dev/attestation/v1');
-    assert.throws(() => readProvenance(read('sigstore-bundles/cosign/oci-attestation.sigstore.json')), (e: unknown) => e instanceof ProvenanceError && e.code === 'NOT_PROVENANCE');
+    assert.throws(
+      () => readProvenance(read('sigstore-bundles/cosign/oci-attestation.sigstore.json')),
+      (e: unknown) => e instanceof ProvenanceError && e.code === 'NOT_PROVENANCE',
+    );
   });
 
   test('a message-signature bundle carries no statement', () => {
-    assert.throws(() => decodeAttestation(read('sigstore-bundles/sigstore-python/bundle_v3.txt.sigstore')), (e: unknown) => e instanceof ProvenanceError && e.code === 'NOT_AN_ATTESTATION');
+    assert.throws(
+      () => decodeAttestation(read('sigstore-bundles/sigstore-python/bundle_v3.txt.sigstore')),
+      (e: unknown) => e instanceof ProvenanceError && e.code === 'NOT_AN_ATTESTATION',
+    );
   });
 });
 
 const GENERATOR = 'slsa-github-generator-container';
-interface LayoutCase { version: string; commit: string; run: string; envelope: string; buildkit?: string }
+interface LayoutCase {
+  version: string;
+  commit: string;
+  run: string;
+  envelope: string;
+  buildkit?: string;
+}
 const LAYOUTS: LayoutCase[] = [
-  { version: 'v1.4.0', commit: '904e2c3e02725e314cf6cf141c4700081298dcbd', run: '3894877440', envelope: '784c5bd14237b9a979fd0251f01dcc7956f06da243ca1e9c52470c410e53c654' },
-  { version: 'v1.5.0', commit: '63d4b1ff9c0e93006cf1768314cf1d0675a33b88', run: '4288274909', envelope: '9415121fcda10d24ab9738a79ea75192c589400a5063a0181a5b5d6d674248c3', buildkit: 'c90ea216960d524d8404b99ba52136dfc8e34ae053a4cc9ceb4be61f06194923' },
-  { version: 'v1.6.0', commit: 'c14c546e54940a410195ede9aa0e7ee2ef1e16d0', run: '5063709022', envelope: '6a353e333eb116103813d4912f0b8d06e747412299b52f92a21bf87c1c54680a', buildkit: '90bd5e7ffe5c5c94a631ce42a5483325703d0a9d0a70cccdbceae99e89dbb016' },
-  { version: 'v1.7.0', commit: '62cb1f1e485829bafe8bbec8b9900c0cb7624fe7', run: '5201384557', envelope: '4a1b72c77c15781687300c3b0362513b5b040ac33dcaee4e245c24621d494d4d', buildkit: '5df72ae6c51fcff1ee6bf5d3807841fd0490907ec0c2329f9559134ed48faeed' },
-  { version: 'v1.8.0', commit: '6cf671f47f3752f97b9f5bff511e37b938fe10d2', run: '5758772739', envelope: '291729ce6264067c1a61f8156f9133f2efcc3f72341d5cd22f2b9ba279ecb25f', buildkit: 'b5d5bed7682d285fe850b15e8e5a3df200ff2f202d12f1c72017b03c1aed29d4' },
+  {
+    version: 'v1.4.0',
+    commit: '904e2c3e02725e314cf6cf141c4700081298dcbd',
+    run: '3894877440',
+    envelope: '784c5bd14237b9a979fd0251f01dcc7956f06da243ca1e9c52470c410e53c654',
+  },
+  {
+    version: 'v1.5.0',
+    commit: '63d4b1ff9c0e93006cf1768314cf1d0675a33b88',
+    run: '4288274909',
+    envelope: '9415121fcda10d24ab9738a79ea75192c589400a5063a0181a5b5d6d674248c3',
+    buildkit: 'c90ea216960d524d8404b99ba52136dfc8e34ae053a4cc9ceb4be61f06194923',
+  },
+  {
+    version: 'v1.6.0',
+    commit: 'c14c546e54940a410195ede9aa0e7ee2ef1e16d0',
+    run: '5063709022',
+    envelope: '6a353e333eb116103813d4912f0b8d06e747412299b52f92a21bf87c1c54680a',
+    buildkit: '90bd5e7ffe5c5c94a631ce42a5483325703d0a9d0a70cccdbceae99e89dbb016',
+  },
+  {
+    version: 'v1.7.0',
+    commit: '62cb1f1e485829bafe8bbec8b9900c0cb7624fe7',
+    run: '5201384557',
+    envelope: '4a1b72c77c15781687300c3b0362513b5b040ac33dcaee4e245c24621d494d4d',
+    buildkit: '5df72ae6c51fcff1ee6bf5d3807841fd0490907ec0c2329f9559134ed48faeed',
+  },
+  {
+    version: 'v1.8.0',
+    commit: '6cf671f47f3752f97b9f5bff511e37b938fe10d2',
+    run: '5758772739',
+    envelope: '291729ce6264067c1a61f8156f9133f2efcc3f72341d5cd22f2b9ba279ecb25f',
+    buildkit: 'b5d5bed7682d285fe850b15e8e5a3df200ff2f202d12f1c72017b03c1aed29d4',
+  },
 ];
 
 describe('slsa-github-generator images: cosign .att envelopes and BuildKit statements', () => {
@@ -77,9 +131,15 @@ describe('slsa-github-generator images: cosign .att envelopes and BuildKit state
       assert.equal(att.container, 'dsse');
       assert.equal(att.signatureCount, 1);
       const s = att.summary;
-      assert.equal(s.builder.id, `https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/${c.version}`);
+      assert.equal(
+        s.builder.id,
+        `https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/${c.version}`,
+      );
       assert.equal(s.knownBuildType?.id, 'slsa-github-generator-container');
-      assert.deepEqual([s.source?.repository, s.source?.ref, s.source?.commit], ['https://github.com/slsa-framework/example-package', 'refs/heads/main', c.commit]);
+      assert.deepEqual(
+        [s.source?.repository, s.source?.ref, s.source?.commit],
+        ['https://github.com/slsa-framework/example-package', 'refs/heads/main', c.commit],
+      );
       assert.equal(s.trigger, 'workflow_dispatch');
       assert.equal(s.invocationId, `${c.run}-1`);
       assert.equal(s.runUrl, `https://github.com/slsa-framework/example-package/actions/runs/${c.run}/attempts/1`);
@@ -91,7 +151,7 @@ describe('slsa-github-generator images: cosign .att envelopes and BuildKit state
       assert.equal(bk.container, 'statement');
       assert.equal(bk.summary.source?.commit, c.commit);
       assert.equal(bk.summary.runUrl, `https://github.com/slsa-framework/example-package/actions/runs/${c.run}`);
-      assert.ok(!statementCovers(bk.statement, imageDigest), 'BuildKit\'s subject is the platform, not the index');
+      assert.ok(!statementCovers(bk.statement, imageDigest), "BuildKit's subject is the platform, not the index");
     });
   }
 });

@@ -15,12 +15,16 @@ import { realFixtureDir } from '../support/real-fixtures';
 const V1 = 'https://slsa.dev/provenance/v1';
 const DIGEST = 'a'.repeat(64);
 
-function statement(extra: Record<string, unknown> = {}, predicate: unknown = { buildDefinition: { buildType: 'x' }, runDetails: { builder: { id: 'b' } } }): Record<string, unknown> {
+function statement(
+  extra: Record<string, unknown> = {},
+  predicate: unknown = { buildDefinition: { buildType: 'x' }, runDetails: { builder: { id: 'b' } } },
+): Record<string, unknown> {
   return { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'img', digest: { sha256: DIGEST } }], predicateType: V1, predicate, ...extra };
 }
 const json = (v: unknown) => JSON.stringify(v);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const envelope = (payload: string, extra: Record<string, unknown> = {}) => json({ payloadType: 'application/vnd.in-toto+json', payload, signatures: [{ keyid: '', sig: 'AAAA' }], ...extra });
+const envelope = (payload: string, extra: Record<string, unknown> = {}) =>
+  json({ payloadType: 'application/vnd.in-toto+json', payload, signatures: [{ keyid: '', sig: 'AAAA' }], ...extra });
 
 function fails(code: ProvenanceErrorCode, input: Uint8Array | string, limits?: Parameters<typeof readProvenance>[1]): ProvenanceError {
   let caught: unknown;
@@ -124,30 +128,50 @@ describe('bounds', () => {
     assert.equal(doc.summary.subjectTruncated, 7000);
     assert.equal(doc.summary.materials.length, 5000);
     assert.equal(doc.summary.materialsTruncated, 15_000);
-    assert.deepEqual(doc.summary.notes.filter((n) => n.code === 'TRUNCATED').map((n) => n.field).sort(), ['buildDefinition.resolvedDependencies', 'subject']);
+    assert.deepEqual(
+      doc.summary.notes
+        .filter((n) => n.code === 'TRUNCATED')
+        .map((n) => n.field)
+        .sort(),
+      ['buildDefinition.resolvedDependencies', 'subject'],
+    );
     // The coverage check reads every subject, not only the ones the summary keeps.
     assert.ok(statementCovers(doc.statement, `sha256:${(11_999).toString(16).padStart(64, '0')}`));
   });
 
   test('build args past the map limit are counted, long strings are left out rather than cut', () => {
     const args = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`build-arg:A${i}`, 'v']));
-    const s = summarizePredicate(V1, {
-      buildDefinition: { buildType: 'https://mobyproject.org/buildkit@v1', externalParameters: { request: { args } } },
-      runDetails: { builder: { id: 'x'.repeat(5000) } },
-    }, { limits: { maxMapEntries: 10, maxStringLength: 4096 } });
+    const s = summarizePredicate(
+      V1,
+      {
+        buildDefinition: { buildType: 'https://mobyproject.org/buildkit@v1', externalParameters: { request: { args } } },
+        runDetails: { builder: { id: 'x'.repeat(5000) } },
+      },
+      { limits: { maxMapEntries: 10, maxStringLength: 4096 } },
+    );
     assert.equal(s.parameters.buildArgs.length, 10);
     assert.equal(s.parameters.truncated, 20);
     assert.equal(s.builder.id, undefined);
-    assert.deepEqual(s.notes.map((n) => [n.code, n.field]).slice(0, 2), [['TRUNCATED', 'buildDefinition.externalParameters.request.args'], ['TOO_LONG', 'runDetails.builder.id']]);
+    assert.deepEqual(s.notes.map((n) => [n.code, n.field]).slice(0, 2), [
+      ['TRUNCATED', 'buildDefinition.externalParameters.request.args'],
+      ['TOO_LONG', 'runDetails.builder.id'],
+    ]);
   });
 });
 
 describe('hostile values inside a well-formed statement', () => {
   test('fields of the wrong type are left out with a note; the raw statement still has them', () => {
-    const doc = readProvenance(json(statement({}, {
-      buildDefinition: { buildType: 7, externalParameters: { workflow: 'main.yml' }, resolvedDependencies: 'none' },
-      runDetails: { builder: { id: { evil: true } }, metadata: { startedOn: 'yesterday', finishedOn: 12 } },
-    })));
+    const doc = readProvenance(
+      json(
+        statement(
+          {},
+          {
+            buildDefinition: { buildType: 7, externalParameters: { workflow: 'main.yml' }, resolvedDependencies: 'none' },
+            runDetails: { builder: { id: { evil: true } }, metadata: { startedOn: 'yesterday', finishedOn: 12 } },
+          },
+        ),
+      ),
+    );
     const s = doc.summary;
     assert.equal(s.buildType, undefined);
     assert.equal(s.builder.id, undefined);
@@ -155,15 +179,23 @@ describe('hostile values inside a well-formed statement', () => {
     assert.equal(s.finishedOn, undefined);
     assert.deepEqual(s.materials, []);
     assert.deepEqual(s.notes.map((n) => `${n.code} ${n.field}`).sort(), [
-      'BAD_TIME runDetails.metadata.startedOn', 'NO_SOURCE ', 'WRONG_TYPE buildDefinition.buildType', 'WRONG_TYPE buildDefinition.externalParameters.workflow',
-      'WRONG_TYPE buildDefinition.resolvedDependencies', 'WRONG_TYPE runDetails.builder.id', 'WRONG_TYPE runDetails.metadata.finishedOn',
+      'BAD_TIME runDetails.metadata.startedOn',
+      'NO_SOURCE ',
+      'WRONG_TYPE buildDefinition.buildType',
+      'WRONG_TYPE buildDefinition.externalParameters.workflow',
+      'WRONG_TYPE buildDefinition.resolvedDependencies',
+      'WRONG_TYPE runDetails.builder.id',
+      'WRONG_TYPE runDetails.metadata.finishedOn',
     ]);
   });
 
   test('__proto__ and constructor keys stay data: no prototype pollution, no inherited values read', () => {
-    const text = '{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"__proto__":{"polluted":"yes"},"sha256":"' + DIGEST + '"}}],'
-      + '"predicateType":"https://slsa.dev/provenance/v1","predicate":{"buildDefinition":{"buildType":"https://mobyproject.org/buildkit@v1",'
-      + '"externalParameters":{"request":{"args":{"__proto__":"x","build-arg:constructor":"y"}}}},"runDetails":{"builder":{"version":{"__proto__":"1.0"}}}}}';
+    const text =
+      '{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"__proto__":{"polluted":"yes"},"sha256":"' +
+      DIGEST +
+      '"}}],' +
+      '"predicateType":"https://slsa.dev/provenance/v1","predicate":{"buildDefinition":{"buildType":"https://mobyproject.org/buildkit@v1",' +
+      '"externalParameters":{"request":{"args":{"__proto__":"x","build-arg:constructor":"y"}}}},"runDetails":{"builder":{"version":{"__proto__":"1.0"}}}}}';
     const s = readProvenance(text).summary;
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.deepEqual(Object.keys(s.subject[0]!.digest), ['sha256']);
@@ -183,7 +215,10 @@ describe('hostile values inside a well-formed statement', () => {
 
   test('a run URL or repository link is only derived from https', () => {
     const s = summarizePredicate(V1, {
-      buildDefinition: { buildType: 'https://actions.github.io/buildtypes/workflow/v1', externalParameters: { workflow: { repository: 'javascript:alert(1)', ref: 'refs/heads/main', path: 'x.yml' } } },
+      buildDefinition: {
+        buildType: 'https://actions.github.io/buildtypes/workflow/v1',
+        externalParameters: { workflow: { repository: 'javascript:alert(1)', ref: 'refs/heads/main', path: 'x.yml' } },
+      },
       runDetails: { builder: { id: 'b' }, metadata: { invocationId: 'http://github.com/o/r/actions/runs/1' } },
     });
     // Not a repository location (no host): shown only as the workflow wrote it, never as a source or link.
@@ -199,7 +234,9 @@ describe('mutations of real provenance never crash the reader', () => {
     const seeds = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
     let state = 0x2545f491;
     const rand = (n: number) => {
-      state ^= state << 13; state ^= state >>> 17; state ^= state << 5;
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
       return (state >>> 0) % n;
     };
     const outcomes = new Map<string, number>();

@@ -21,12 +21,16 @@ function filesUnder(dir: string): string[] {
 
 /** `<sha256>  <path>` lines, as `sha256sum` writes and `sha256sum -c` reads them. */
 function sums(): Map<string, string> {
-  const lines = readFileSync(join(realFixturesRoot, 'SHA256SUMS'), 'utf8').split('\n').filter((l) => l !== '');
-  return new Map(lines.map((l) => {
-    const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(l);
-    assert.ok(m, `SHA256SUMS line is not "<sha256>  <path>": ${l}`);
-    return [m[2]!, m[1]!];
-  }));
+  const lines = readFileSync(join(realFixturesRoot, 'SHA256SUMS'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+  return new Map(
+    lines.map((l) => {
+      const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(l);
+      assert.ok(m, `SHA256SUMS line is not "<sha256>  <path>": ${l}`);
+      return [m[2]!, m[1]!];
+    }),
+  );
 }
 
 describe('test/fixtures/real', () => {
@@ -34,7 +38,9 @@ describe('test/fixtures/real', () => {
     const listed = sums();
     assert.ok(listed.size >= 290, `SHA256SUMS lists ${listed.size} files`);
     for (const [path, expected] of listed) {
-      const actual = createHash('sha256').update(readFileSync(realFixture(path))).digest('hex');
+      const actual = createHash('sha256')
+        .update(readFileSync(realFixture(path)))
+        .digest('hex');
       assert.equal(actual, expected, `${path} differs from the bytes it was copied with`);
     }
     const unlisted = filesUnder(realFixturesRoot).filter((f) => !listed.has(f) && !META.has(f));
@@ -49,7 +55,10 @@ describe('test/fixtures/real', () => {
       const conformance = /^sigstore-bundles\/conformance\/([^/]+)(?:\/|$)/.exec(path)?.[1];
       return conformance !== undefined && sources.includes(`\`${conformance}\``);
     };
-    assert.deepEqual([...sums().keys()].filter((p) => !named(p)), []);
+    assert.deepEqual(
+      [...sums().keys()].filter((p) => !named(p)),
+      [],
+    );
     for (const licence of ['Apache-2.0', 'MIT']) assert.match(sources, new RegExp(`\\| ${licence} \\|`), `an origin under ${licence}`);
   });
 
@@ -70,11 +79,20 @@ describe('realFixture / realFixtureDir', () => {
   });
 
   test('a missing file or folder is an error naming it and saying the repository is incomplete', () => {
-    assert.throws(() => realFixture('trusted-root', 'nope.json'), (e: Error) => {
-      assert.equal(e.message, `Real fixture file ${join('test', 'fixtures', 'real', 'trusted-root', 'nope.json')} is missing: the repository is incomplete. Restore it from git (test/fixtures/real/SOURCES.md says where it comes from).`);
-      return true;
-    });
-    assert.throws(() => realFixtureDir('cosign-signatures', 'v9.9.9'), /^Error: Real fixture folder test\/fixtures\/real\/cosign-signatures\/v9\.9\.9 is missing: the repository is incomplete/);
+    assert.throws(
+      () => realFixture('trusted-root', 'nope.json'),
+      (e: Error) => {
+        assert.equal(
+          e.message,
+          `Real fixture file ${join('test', 'fixtures', 'real', 'trusted-root', 'nope.json')} is missing: the repository is incomplete. Restore it from git (test/fixtures/real/SOURCES.md says where it comes from).`,
+        );
+        return true;
+      },
+    );
+    assert.throws(
+      () => realFixtureDir('cosign-signatures', 'v9.9.9'),
+      /^Error: Real fixture folder test\/fixtures\/real\/cosign-signatures\/v9\.9\.9 is missing: the repository is incomplete/,
+    );
   });
 
   test('a file asked for as a folder (or the reverse), or a path leaving test/fixtures/real, is refused', () => {

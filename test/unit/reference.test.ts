@@ -15,7 +15,12 @@ test('Docker Hub short names are normalised to docker.io/library', () => {
 });
 
 test('registry hosts with ports, localhost and IPv6', () => {
-  assert.deepEqual(parseRegistryReference('localhost:5000/fleet-agent:v1'), { kind: 'registry', registry: 'localhost:5000', repository: 'fleet-agent', tag: 'v1' });
+  assert.deepEqual(parseRegistryReference('localhost:5000/fleet-agent:v1'), {
+    kind: 'registry',
+    registry: 'localhost:5000',
+    repository: 'fleet-agent',
+    tag: 'v1',
+  });
   assert.deepEqual(parseRegistryReference('localhost/app'), { kind: 'registry', registry: 'localhost', repository: 'app' });
   assert.deepEqual(parseRegistryReference('127.0.0.1:5000/a/b/c'), { kind: 'registry', registry: '127.0.0.1:5000', repository: 'a/b/c' });
   assert.deepEqual(parseRegistryReference('[::1]:5000/app:v2'), { kind: 'registry', registry: '[::1]:5000', repository: 'app', tag: 'v2' });
@@ -34,13 +39,16 @@ test('tag, digest and tag+digest', () => {
 });
 
 function rejects(input: string, pattern: RegExp, position?: number): void {
-  assert.throws(() => parseReference(input), (e: unknown) => {
-    assert.ok(e instanceof LensError, 'LensError');
-    assert.equal(e.code, 'REFERENCE_INVALID');
-    assert.match(e.message, pattern);
-    if (position !== undefined) assert.equal(e.details.position, position, e.message);
-    return true;
-  });
+  assert.throws(
+    () => parseReference(input),
+    (e: unknown) => {
+      assert.ok(e instanceof LensError, 'LensError');
+      assert.equal(e.code, 'REFERENCE_INVALID');
+      assert.match(e.message, pattern);
+      if (position !== undefined) assert.equal(e.details.position, position, e.message);
+      return true;
+    },
+  );
 }
 
 test('errors say what is wrong and where', () => {

@@ -25,11 +25,24 @@ async function refs(args: string[], cwd?: string): Promise<{ code: number; out: 
 
 test('the kind of a file from its path and name, then from its content', () => {
   const byName: [string, string | undefined][] = [
-    ['Dockerfile', 'dockerfile'], ['build/Dockerfile.agent', 'dockerfile'], ['web.dockerfile', 'dockerfile'], ['Containerfile', 'dockerfile'],
-    ['Dockerfile.dockerignore', undefined], ['compose.yaml', 'compose'], ['docker-compose-postgres.yml', 'compose'], ['compose.override.yml', 'compose'],
-    ['.goreleaser.yaml', 'goreleaser'], ['.goreleaser.nightly.yaml', 'goreleaser'], ['goreleaser.yml', 'goreleaser'],
-    ['repo/.github/workflows/ci.yml', 'github-workflow'], ['kustomization.yaml', 'kustomization'], ['charts/x/values.yaml', 'helm-values'],
-    ['charts/x/values-prod.yaml', 'helm-values'], ['deploy/app.yaml', 'yaml'], ['README.md', undefined], ['main.go', undefined],
+    ['Dockerfile', 'dockerfile'],
+    ['build/Dockerfile.agent', 'dockerfile'],
+    ['web.dockerfile', 'dockerfile'],
+    ['Containerfile', 'dockerfile'],
+    ['Dockerfile.dockerignore', undefined],
+    ['compose.yaml', 'compose'],
+    ['docker-compose-postgres.yml', 'compose'],
+    ['compose.override.yml', 'compose'],
+    ['.goreleaser.yaml', 'goreleaser'],
+    ['.goreleaser.nightly.yaml', 'goreleaser'],
+    ['goreleaser.yml', 'goreleaser'],
+    ['repo/.github/workflows/ci.yml', 'github-workflow'],
+    ['kustomization.yaml', 'kustomization'],
+    ['charts/x/values.yaml', 'helm-values'],
+    ['charts/x/values-prod.yaml', 'helm-values'],
+    ['deploy/app.yaml', 'yaml'],
+    ['README.md', undefined],
+    ['main.go', undefined],
   ];
   for (const [path, kind] of byName) assert.equal(kindByName(path), kind, path);
   assert.equal(fileKind('deploy/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n'), 'kubernetes');
@@ -70,27 +83,39 @@ describe('refs on a folder', () => {
     assert.equal(err, '');
     assert.equal(code, 0);
     const json = JSON.parse(out) as { files: { file: string; kind: string; references: Record<string, unknown>[] }[] };
-    assert.deepEqual(json.files.map((f) => [f.file, f.kind, f.references.length]), [
-      ['.goreleaser.yaml', 'goreleaser', 3],
-      ['.github/workflows/ci.yml', 'github-workflow', 3],
-      ['charts/descheduler/values.yaml', 'helm-values', 1],
-      ['charts/fleet/values.yaml', 'helm-values', 2],
-      ['compose/docker-compose.yml', 'compose', 5],
-      ['deploy/cni.yaml', 'kubernetes', 2],
-      ['package/Dockerfile', 'dockerfile', 1],
-    ]);
+    assert.deepEqual(
+      json.files.map((f) => [f.file, f.kind, f.references.length]),
+      [
+        ['.goreleaser.yaml', 'goreleaser', 3],
+        ['.github/workflows/ci.yml', 'github-workflow', 3],
+        ['charts/descheduler/values.yaml', 'helm-values', 1],
+        ['charts/fleet/values.yaml', 'helm-values', 2],
+        ['compose/docker-compose.yml', 'compose', 5],
+        ['deploy/cni.yaml', 'kubernetes', 2],
+        ['package/Dockerfile', 'dockerfile', 1],
+      ],
+    );
     const all = json.files.flatMap((f) => f.references);
     assert.ok(!all.some((r) => String(r.reference).startsWith('must-not-be-read')));
     // goreleaser: rendered with --tag and ko-named from the go.mod beside it.
     assert.deepEqual(json.files[0]!.references[0], {
-      reference: 'authzed/thumper:v1.2.3', raw: 'authzed:v{{ .Version }}', line: 29, column: 18, endLine: 29, endColumn: 25,
-      normalized: 'docker.io/authzed/thumper:v1.2.3', via: 'kos[0]',
+      reference: 'authzed/thumper:v1.2.3',
+      raw: 'authzed:v{{ .Version }}',
+      line: 29,
+      column: 18,
+      endLine: 29,
+      endColumn: 25,
+      normalized: 'docker.io/authzed/thumper:v1.2.3',
+      via: 'kos[0]',
     });
     // compose: the .env beside it; Helm: Chart.yaml's appVersion only where there is one.
     assert.equal(json.files[4]!.references[2]!.reference, 'temporalio/auto-setup:1.19.1');
     assert.deepEqual([json.files[2]!.references[0]!.reference, json.files[2]!.references[0]!.unresolved], ['k8s.gcr.io/descheduler/descheduler', ['tag']]);
     // As written: no docker.io/library/ added to the reference; the normalised form is its own field.
-    assert.deepEqual([json.files[6]!.references[0]!.reference, json.files[3]!.references[0]!.normalized], ['registry.suse.com/bci/bci-base:15.5.36.5.24', 'docker.io/rancher/fleet:v0.12.13']);
+    assert.deepEqual(
+      [json.files[6]!.references[0]!.reference, json.files[3]!.references[0]!.normalized],
+      ['registry.suse.com/bci/bci-base:15.5.36.5.24', 'docker.io/rancher/fleet:v0.12.13'],
+    );
   });
 
   test('text output: a heading per file, then line:column, reference and where', async () => {

@@ -15,7 +15,12 @@ const both = (text: string) => {
   return { masked: dockerfileReferences(text, lines), whole: dockerfileReferences(text, lines, { mask: false }) };
 };
 
-const REAL = [['docker-buildx', 'Dockerfile'], ['moby-buildkit', 'Dockerfile'], ['rancher-fleet', 'Dockerfile'], ['rancher-fleet', 'Dockerfile.agent']];
+const REAL = [
+  ['docker-buildx', 'Dockerfile'],
+  ['moby-buildkit', 'Dockerfile'],
+  ['rancher-fleet', 'Dockerfile'],
+  ['rancher-fleet', 'Dockerfile.agent'],
+];
 
 test('real Dockerfiles: the same references, positions and raw text with the mask as without', () => {
   for (const path of REAL) {
@@ -30,14 +35,27 @@ test('the mask keeps the length and every line break, and changes only keywords 
   const text = readFileSync(realFixture('dockerfile', 'moby-buildkit', 'Dockerfile'), 'utf8');
   const masked = maskUnusedInstructions(text);
   assert.equal(masked.length, text.length);
-  assert.deepEqual(masked.split('\n').map((l) => l.length), text.split('\n').map((l) => l.length));
+  assert.deepEqual(
+    masked.split('\n').map((l) => l.length),
+    text.split('\n').map((l) => l.length),
+  );
   const written = text.split('\n');
-  const changed = masked.split('\n').map((l, i) => [l, written[i]!] as const).filter(([l, w]) => l !== w);
+  const changed = masked
+    .split('\n')
+    .map((l, i) => [l, written[i]!] as const)
+    .filter(([l, w]) => l !== w);
   assert.ok(changed.length >= 40, `only ${changed.length} lines masked`);
   // A keyword made Zs, or a kept RUN's command made blanks (its flags and line ends kept).
-  for (const [l, w] of changed) assert.ok([...l].every((c, k) => c === w[k] || c === 'Z' || c === ' '), `${w}\n=> ${l}`);
+  for (const [l, w] of changed)
+    assert.ok(
+      [...l].every((c, k) => c === w[k] || c === 'Z' || c === ' '),
+      `${w}\n=> ${l}`,
+    );
   assert.ok(changed.some(([l]) => /^\s*Z+\s/.test(l)));
-  assert.ok(changed.some(([l]) => /^ +\\?$/.test(l)), 'the command of a kept RUN is blanked');
+  assert.ok(
+    changed.some(([l]) => /^ +\\?$/.test(l)),
+    'the command of a kept RUN is blanked',
+  );
   // Kept: the instructions that can name an image or feed one a variable.
   assert.ok(masked.includes('COPY --link --from=tonistiigi/binfmt'));
   assert.ok(!/^\s*Z+ --mount=from=/m.test(masked));

@@ -34,7 +34,12 @@ test('docker/buildx: the syntax image on line 1, global ARGs substituted on the 
 test('moby/buildkit: COPY --link --from=<image> is an image at the flag value; heredocs, stage-local ARGs and ${X:+…} stage names do not confuse it', () => {
   const sites = real('moby-buildkit', 'Dockerfile');
   assert.equal(sites.length, 16);
-  assert.deepEqual(row(sites.find((s) => s.via === 'COPY --from')!), ['tonistiigi/binfmt:buildkit-v7.1.0-30@sha256:45dd57b4ba2f24e2354f71f1e4e51f073cb7a28fd848ce6f5f2a7701142a6bf0', 192, 20, 'COPY --from']);
+  assert.deepEqual(row(sites.find((s) => s.via === 'COPY --from')!), [
+    'tonistiigi/binfmt:buildkit-v7.1.0-30@sha256:45dd57b4ba2f24e2354f71f1e4e51f073cb7a28fd848ce6f5f2a7701142a6bf0',
+    192,
+    20,
+    'COPY --from',
+  ]);
   // `ARG REGISTRY_VERSION` between stages belongs to the stage before; the FROM reads the global default.
   assert.deepEqual(row(sites.at(-1)!), ['registry:2.8.3', 261, 6, 'FROM']);
   assert.deepEqual(sites.slice(1, 4).map(row), [
@@ -62,12 +67,15 @@ test('ARG defaults: $X, ${X}, ${X:-d}, an ARG defaulting to another ARG; an ARG 
     'FROM debian:${TAG}',
     'FROM ${NEVER_DECLARED}',
   ]);
-  assert.deepEqual(sites.map((s) => [s.reference, s.raw, s.line, s.column, s.unresolved]), [
-    ['ghcr.io/o/base:1', '$BASE', 4, 6, undefined],
-    ['ghcr.io/o/tool:2.0', '${REGISTRY}/o/tool:${TAG:-2.0}', 5, 6, undefined],
-    [null, 'debian:${TAG}', 6, 6, ['TAG']],
-    [null, '${NEVER_DECLARED}', 7, 6, ['NEVER_DECLARED']],
-  ]);
+  assert.deepEqual(
+    sites.map((s) => [s.reference, s.raw, s.line, s.column, s.unresolved]),
+    [
+      ['ghcr.io/o/base:1', '$BASE', 4, 6, undefined],
+      ['ghcr.io/o/tool:2.0', '${REGISTRY}/o/tool:${TAG:-2.0}', 5, 6, undefined],
+      [null, 'debian:${TAG}', 6, 6, ['TAG']],
+      [null, '${NEVER_DECLARED}', 7, 6, ['NEVER_DECLARED']],
+    ],
+  );
 });
 
 test('a stage names only earlier stages: FROM ${IMG:-builder} AS builder pulls the image builder; COPY --from=0 is a stage index', () => {
@@ -96,5 +104,8 @@ test('RUN --mount=…,from=<image> on a continuation line is reported on that li
 test('# escape=` makes `$ literal; a syntax directive after the first instruction is a comment', () => {
   const sites = refs(['# escape=`', 'FROM alpine:3.19', '# syntax=docker/dockerfile:1']);
   assert.deepEqual(sites.map(row), [['alpine:3.19', 2, 6, 'FROM']]);
-  assert.deepEqual(refs(['# escape=`', 'ARG V=1', 'FROM busybox:`$V']).map((s) => s.reference), ['busybox:$V']);
+  assert.deepEqual(
+    refs(['# escape=`', 'ARG V=1', 'FROM busybox:`$V']).map((s) => s.reference),
+    ['busybox:$V'],
+  );
 });

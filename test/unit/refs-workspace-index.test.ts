@@ -48,18 +48,30 @@ describe('the workspace index', () => {
     index.onDidChange((c) => heard.push([...c]));
     await index.add(paths);
     const listed = index.list();
-    assert.deepEqual(listed.map((f) => [f.file.slice(root.length + 1), f.kind]), [
-      ['.github/workflows/ci.yml', 'github-workflow'],
-      ['charts/fleet/values.yaml', 'helm-values'],
-      ['compose/docker-compose.yml', 'compose'],
-      ['package/Dockerfile', 'dockerfile'],
-    ]);
+    assert.deepEqual(
+      listed.map((f) => [f.file.slice(root.length + 1), f.kind]),
+      [
+        ['.github/workflows/ci.yml', 'github-workflow'],
+        ['charts/fleet/values.yaml', 'helm-values'],
+        ['compose/docker-compose.yml', 'compose'],
+        ['package/Dockerfile', 'dockerfile'],
+      ],
+    );
     assert.deepEqual(heard.flat().sort(), listed.map((f) => f.file).sort(), 'one announcement per file that entered');
     const values = index.get(join(root, 'charts/fleet/values.yaml'))!;
-    assert.deepEqual(values.references.slice(0, 2).map((s) => [s.reference, s.line, s.column]), [['rancher/fleet:v0.12.13', 2, 15], ['rancher/fleet-agent:v0.12.13', 7, 15]]);
+    assert.deepEqual(
+      values.references.slice(0, 2).map((s) => [s.reference, s.line, s.column]),
+      [
+        ['rancher/fleet:v0.12.13', 2, 15],
+        ['rancher/fleet-agent:v0.12.13', 7, 15],
+      ],
+    );
     // The compose .env was read beside the file: the same answers as the CLI's.
     const compose = index.get(join(root, 'compose/docker-compose.yml'))!;
-    assert.ok(compose.references.every((s) => s.unresolved === undefined), 'the .env beside the compose file gave every variable');
+    assert.ok(
+      compose.references.every((s) => s.unresolved === undefined),
+      'the .env beside the compose file gave every variable',
+    );
   });
 
   test('worker threads give the same listing as this thread; without a worker file, this thread reads', async () => {
@@ -82,17 +94,32 @@ describe('the workspace index', () => {
     const index = new WorkspaceReferenceIndex();
     const file = join(root, 'deploy', 'app.yaml');
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n');
+    writeFileSync(
+      file,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n',
+    );
     await index.add([file]);
-    assert.deepEqual(index.get(file)!.references.map((s) => [s.reference, s.line, s.column]), [['nginx:1.27', 9, 18]]);
-    writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.28\n');
+    assert.deepEqual(
+      index.get(file)!.references.map((s) => [s.reference, s.line, s.column]),
+      [['nginx:1.27', 9, 18]],
+    );
+    writeFileSync(
+      file,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.28\n',
+    );
     await index.add([file]);
-    assert.deepEqual(index.get(file)!.references.map((s) => s.reference), ['nginx:1.28']);
+    assert.deepEqual(
+      index.get(file)!.references.map((s) => s.reference),
+      ['nginx:1.28'],
+    );
     writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata: { name: web }\n');
     await index.add([file]);
     assert.equal(index.get(file), undefined);
     await index.add([file.replace('app.yaml', 'other.yaml')]);
-    writeFileSync(file.replace('app.yaml', 'job.yaml'), 'apiVersion: batch/v1\nkind: Job\nspec: { template: { spec: { containers: [{ name: a, image: busybox }] } } }\n');
+    writeFileSync(
+      file.replace('app.yaml', 'job.yaml'),
+      'apiVersion: batch/v1\nkind: Job\nspec: { template: { spec: { containers: [{ name: a, image: busybox }] } } }\n',
+    );
     await index.add([file.replace('app.yaml', 'job.yaml')]);
     assert.equal(index.size, 1);
     index.remove(file.replace('app.yaml', 'job.yaml'));
@@ -114,22 +141,31 @@ describe('the workspace index', () => {
   });
 });
 
-test('inOrder: answers in the items\' order whatever order they finish in, at most `limit` at once', async () => {
+test("inOrder: answers in the items' order whatever order they finish in, at most `limit` at once", async () => {
   let running = 0;
   let most = 0;
   const delays = [30, 5, 20, 1, 15, 2, 25, 3];
   const out: number[] = [];
-  for await (const v of inOrder(delays.map((d, i) => [d, i] as const), 3, async ([d, i]) => {
-    running++;
-    most = Math.max(most, running);
-    await new Promise((r) => setTimeout(r, d));
-    running--;
-    return i;
-  })) out.push(v);
+  for await (const v of inOrder(
+    delays.map((d, i) => [d, i] as const),
+    3,
+    async ([d, i]) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, d));
+      running--;
+      return i;
+    },
+  ))
+    out.push(v);
   assert.deepEqual(out, [0, 1, 2, 3, 4, 5, 6, 7]);
   assert.equal(most, 3);
   await assert.rejects(async () => {
-    for await (const _ of inOrder([1, 2], 2, async (x) => { if (x === 2) throw new Error('two'); return x; })) void _;
+    for await (const _ of inOrder([1, 2], 2, async (x) => {
+      if (x === 2) throw new Error('two');
+      return x;
+    }))
+      void _;
   }, /two/);
 });
 
@@ -148,6 +184,9 @@ test('aliases resolve to the last anchor of their name before them, as yaml reso
 test('YAML that cannot name an image is not parsed: no references, and no problem about its syntax', () => {
   assert.deepEqual(readReferences('compose', 'services:\n  web:\n    build: .\n  bad: [\n'), { kind: 'compose', references: [], problems: [] });
   const parsed = readReferences('compose', 'services:\n  web:\n    image: nginx\n  bad: [\n');
-  assert.deepEqual(parsed.references.map((s) => s.reference), ['nginx']);
+  assert.deepEqual(
+    parsed.references.map((s) => s.reference),
+    ['nginx'],
+  );
   assert.ok(parsed.problems.length > 0);
 });

@@ -40,7 +40,10 @@ test('compose (apache/airflow): the image: in the x-airflow-common anchor counts
   ]);
   assert.equal(references[0]!.raw, '${AIRFLOW_IMAGE_NAME:-apache/airflow:|version|}');
   // The .env's value wins over the default, as compose does.
-  assert.equal(real('compose', ['compose', 'apache-airflow', 'docker-compose.yaml'], { env: { AIRFLOW_IMAGE_NAME: 'apache/airflow:3.0.2' } }).references[0]!.reference, 'apache/airflow:3.0.2');
+  assert.equal(
+    real('compose', ['compose', 'apache-airflow', 'docker-compose.yaml'], { env: { AIRFLOW_IMAGE_NAME: 'apache/airflow:3.0.2' } }).references[0]!.reference,
+    'apache/airflow:3.0.2',
+  );
 });
 
 test('compose interpolation: ${VAR-default} only when unset, ${VAR:-default} also when empty, nested defaults, $$ is a dollar; build args are not images', () => {
@@ -53,8 +56,14 @@ test('compose interpolation: ${VAR-default} only when unset, ${VAR:-default} als
     '    build: {args: {BASE: "golang:1.22"}}',
     '    image: d$$x',
   ];
-  assert.deepEqual(snippet('compose', text, { env: { REG: '' } }).references.map((s) => s.reference), ['/a:1', 'docker.io/b:1', 'ghcr.io/o/c:2', 'd$x']);
-  assert.deepEqual(snippet('compose', text, { env: { TAG: '3' } }).references.map((s) => s.reference), ['docker.io/a:1', 'docker.io/b:1', 'ghcr.io/o/c:3', 'd$x']);
+  assert.deepEqual(
+    snippet('compose', text, { env: { REG: '' } }).references.map((s) => s.reference),
+    ['/a:1', 'docker.io/b:1', 'ghcr.io/o/c:2', 'd$x'],
+  );
+  assert.deepEqual(
+    snippet('compose', text, { env: { TAG: '3' } }).references.map((s) => s.reference),
+    ['docker.io/a:1', 'docker.io/b:1', 'ghcr.io/o/c:3', 'd$x'],
+  );
 });
 
 test('columns count UTF-16 code units, as VS Code positions do', () => {
@@ -72,7 +81,7 @@ test('Kubernetes (aws-vpc-cni): every document read, initContainers and containe
   ]);
 });
 
-test('Kubernetes (descheduler): a CronJob\'s jobTemplate', () => {
+test("Kubernetes (descheduler): a CronJob's jobTemplate", () => {
   assert.deepEqual(real('kubernetes', ['kubernetes', 'descheduler', 'cronjob.yaml']).references.map(row), [
     ['k8s.gcr.io/descheduler/descheduler:v0.23.0', 19, 20, 'CronJob/descheduler-cronjob containers[descheduler]'],
   ]);
@@ -109,31 +118,46 @@ test('Kubernetes: ephemeralContainers and image volumes are images; ConfigMap st
 
 test('a Helm chart template that is not YAML is read line by line: its image: value is unresolved, with the template actions', () => {
   const { references, problems } = real('kubernetes', ['helm-values', 'rancher-fleet', 'templates', 'deployment.yaml']);
-  assert.deepEqual(references.map((s) => [s.reference, s.line, s.column, s.unresolved]), [
-    [null, 28, 16, ['template "system_default_registry" .', '.Values.image.repository', '.Values.image.tag']],
-  ]);
+  assert.deepEqual(
+    references.map((s) => [s.reference, s.line, s.column, s.unresolved]),
+    [[null, 28, 16, ['template "system_default_registry" .', '.Values.image.repository', '.Values.image.tag']]],
+  );
   assert.equal(problems.length, 1);
   assert.match(problems[0]!.message, /not YAML as written.*read line by line/);
 });
 
 test('kustomization (argo-cd): newName:newTag at the newName: value; else name:, with @digest', () => {
-  assert.deepEqual(real('kustomization', ['kustomization', 'argo-cd', 'kustomization.yaml']).references.map(row), [['quay.io/argoproj/argocd:v2.7.6', 7, 12, 'images[0]']]);
+  assert.deepEqual(real('kustomization', ['kustomization', 'argo-cd', 'kustomization.yaml']).references.map(row), [
+    ['quay.io/argoproj/argocd:v2.7.6', 7, 12, 'images[0]'],
+  ]);
   const sites = snippet('kustomization', ['images:', '- name: nginx', '  newTag: "1.27"', '- name: redis', `  digest: sha256:${'a'.repeat(64)}`]).references;
-  assert.deepEqual(sites.map(row), [['nginx:1.27', 2, 9, 'images[0]'], [`redis@sha256:${'a'.repeat(64)}`, 4, 9, 'images[1]']]);
+  assert.deepEqual(sites.map(row), [
+    ['nginx:1.27', 2, 9, 'images[0]'],
+    [`redis@sha256:${'a'.repeat(64)}`, 4, 9, 'images[1]'],
+  ]);
   assert.deepEqual(Object.keys(sites[1]!.keys!), ['name', 'digest']);
 });
 
 test('Helm values (rancher/fleet): rancher/fleet and rancher/fleet-agent at their repository: lines; an empty global registry changes nothing', () => {
   const { references } = real('helm-values', ['helm-values', 'rancher-fleet', 'values.yaml'], { appVersion: '0.12.13' });
-  assert.deepEqual(references.map(row), [['rancher/fleet:v0.12.13', 2, 15, 'image'], ['rancher/fleet-agent:v0.12.13', 7, 15, 'agentImage']]);
+  assert.deepEqual(references.map(row), [
+    ['rancher/fleet:v0.12.13', 2, 15, 'image'],
+    ['rancher/fleet-agent:v0.12.13', 7, 15, 'agentImage'],
+  ]);
   assert.deepEqual([references[0]!.keys!.tag!.line, references[0]!.keys!.tag!.column], [3, 8]);
 });
 
 test('Helm values (descheduler): an empty tag is the appVersion of Chart.yaml; without one, no tag and unresolved ["tag"], never latest', () => {
   const withChart = real('helm-values', ['helm-values', 'descheduler', 'values.yaml'], { appVersion: '0.19.0' }).references;
-  assert.deepEqual(withChart.map((s) => [s.reference, s.line, s.column, s.unresolved]), [['k8s.gcr.io/descheduler/descheduler:0.19.0', 6, 15, undefined]]);
+  assert.deepEqual(
+    withChart.map((s) => [s.reference, s.line, s.column, s.unresolved]),
+    [['k8s.gcr.io/descheduler/descheduler:0.19.0', 6, 15, undefined]],
+  );
   const without = real('helm-values', ['helm-values', 'descheduler', 'values.yaml']).references;
-  assert.deepEqual(without.map((s) => [s.reference, s.unresolved]), [['k8s.gcr.io/descheduler/descheduler', ['tag']]]);
+  assert.deepEqual(
+    without.map((s) => [s.reference, s.unresolved]),
+    [['k8s.gcr.io/descheduler/descheduler', ['tag']]],
+  );
 });
 
 test('Helm values: registry/repository:tag@digest, sha keys, a set global registry, component maps and image strings', () => {
@@ -157,12 +181,15 @@ test('Helm values: registry/repository:tag@digest, sha keys, a set global regist
     'chartRepo:',
     '  repository: https://charts.example.com',
   ]);
-  assert.deepEqual(references.map((s) => [s.reference, s.line, s.column, s.via, s.unresolved]), [
-    [`registry.example.com/bitnami/nginx:1.27.0@sha256:${'b'.repeat(64)}`, 5, 15, 'image', undefined],
-    ['registry.example.com/o/controller:v2', 10, 15, 'controller', undefined],
-    [null, 13, 11, 'sidecar.image', ['.Values.sidecar.tag']],
-    [`registry.example.com/envoyproxy/envoy@sha256:${'c'.repeat(64)}`, 15, 15, 'proxy', undefined],
-  ]);
+  assert.deepEqual(
+    references.map((s) => [s.reference, s.line, s.column, s.via, s.unresolved]),
+    [
+      [`registry.example.com/bitnami/nginx:1.27.0@sha256:${'b'.repeat(64)}`, 5, 15, 'image', undefined],
+      ['registry.example.com/o/controller:v2', 10, 15, 'controller', undefined],
+      [null, 13, 11, 'sidecar.image', ['.Values.sidecar.tag']],
+      [`registry.example.com/envoyproxy/envoy@sha256:${'c'.repeat(64)}`, 15, 15, 'proxy', undefined],
+    ],
+  );
   assert.equal(references[0]!.raw, `docker.io/bitnami/nginx:1.27.0@sha256:${'b'.repeat(64)}`);
 });
 
@@ -173,7 +200,19 @@ test('GitHub workflows (actionlint testdata): container as a string or a mapping
     ['ghcr.io/rhysd/my-redis', 34, 17, 'jobs.test4.services.redis.image'],
   ]);
   const steps = real('github-workflow', ['github-workflow', 'actionlint', 'docker_steps.yaml']).references;
-  assert.deepEqual(steps.map((s) => [s.line, s.column]), [[7, 25], [12, 25], [16, 25], [20, 25], [23, 25], [27, 25], [30, 25], [33, 25]]);
+  assert.deepEqual(
+    steps.map((s) => [s.line, s.column]),
+    [
+      [7, 25],
+      [12, 25],
+      [16, 25],
+      [20, 25],
+      [23, 25],
+      [27, 25],
+      [30, 25],
+      [33, 25],
+    ],
+  );
   assert.ok(steps.every((s) => s.reference === 'ubuntu:latest' && s.raw === 'ubuntu:latest'));
 });
 
@@ -189,9 +228,12 @@ test('GitHub workflows: a ${{ }} expression is unresolved, never dropped', () =>
     '      - uses: actions/checkout@v4',
     '        with: {image: not-an-image}',
   ]);
-  assert.deepEqual(references.map((s) => [s.reference, s.raw, s.line, s.column, s.unresolved]), [
-    [null, '${{ matrix.image }}', 3, 16, ['matrix.image']],
-    [null, 'postgres:${{ matrix.pg }}', 5, 20, ['matrix.pg']],
-    [null, 'ghcr.io/o/tool:${{ inputs.version }}', 7, 24, ['inputs.version']],
-  ]);
+  assert.deepEqual(
+    references.map((s) => [s.reference, s.raw, s.line, s.column, s.unresolved]),
+    [
+      [null, '${{ matrix.image }}', 3, 16, ['matrix.image']],
+      [null, 'postgres:${{ matrix.pg }}', 5, 20, ['matrix.pg']],
+      [null, 'ghcr.io/o/tool:${{ inputs.version }}', 7, 24, ['inputs.version']],
+    ],
+  );
 });

@@ -12,7 +12,12 @@ import type { CredentialProvider } from '../../src/registry/credentials-types';
 const REG = 'reg.test';
 const ORIGIN = `https://${REG}`;
 const sha = (b: string | Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-const manifest = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, digest: sha('{}'), size: 2 }, layers: [] });
+const manifest = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: MediaType.ociManifest,
+  config: { mediaType: MediaType.ociConfig, digest: sha('{}'), size: 2 },
+  layers: [],
+});
 const DIGEST = sha(manifest);
 
 function setup(limits: Record<string, number> = {}, credentials?: CredentialProvider) {
@@ -74,10 +79,13 @@ test('401 Bearer challenge: anonymous token fetched once per scope, then cached'
     return { statusCode: 200, data: JSON.stringify({ token: 'tok-abcdef-123', expires_in: 300 }) };
   });
   const seen: string[] = [];
-  pool.intercept({ path: '/v2/app/manifests/v1', method: 'GET' }).reply((o) => {
-    seen.push(String((o.headers as Record<string, string>).authorization));
-    return { statusCode: 200, data: manifest, responseOptions: { headers: json } };
-  }).times(2);
+  pool
+    .intercept({ path: '/v2/app/manifests/v1', method: 'GET' })
+    .reply((o) => {
+      seen.push(String((o.headers as Record<string, string>).authorization));
+      return { statusCode: 200, data: manifest, responseOptions: { headers: json } };
+    })
+    .times(2);
   await client.source(REG).getManifest('app', 'v1');
   await client.source(REG).getManifest('app', 'v1');
   assert.deepEqual(seen, ['Bearer tok-abcdef-123', 'Bearer tok-abcdef-123']);
@@ -96,12 +104,17 @@ test('429 with Retry-After is honoured, then succeeds', async () => {
   const waited = Date.now() - started;
   assert.equal(m.digest, DIGEST);
   assert.ok(waited >= 950, `waited ${waited} ms`);
-  assert.deepEqual(exchanges.map((e) => e.status), [429, 200]);
+  assert.deepEqual(
+    exchanges.map((e) => e.status),
+    [429, 200],
+  );
 });
 
 test('429 with a Retry-After beyond our patience stops at once and says when to retry', async () => {
   const { client, pool, exchanges } = setup({ maxRetryAfterMs: 10_000 });
-  pool.intercept({ path: '/v2/app/manifests/v1', method: 'GET' }).reply(429, JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'pull rate limit' }] }), { headers: { 'retry-after': '3600' } });
+  pool
+    .intercept({ path: '/v2/app/manifests/v1', method: 'GET' })
+    .reply(429, JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'pull rate limit' }] }), { headers: { 'retry-after': '3600' } });
   await assert.rejects(client.source(REG).getManifest('app', 'v1'), (e: unknown) => {
     assert.ok(e instanceof LensError);
     assert.equal(e.code, 'RATE_LIMITED');
@@ -115,12 +128,20 @@ test('429 with a Retry-After beyond our patience stops at once and says when to 
 test('a token service that rate limits (429) or fails (5xx) after the retries: RATE_LIMITED with the time to retry, REGISTRY_ERROR', async () => {
   const challenge = `Bearer realm="${ORIGIN}/token",service="reg.test",scope="repository:app:pull"`;
   for (const [status, headers, code, text] of [
-    [429, { 'retry-after': '3600' }, 'RATE_LIMITED', /^reg\.test is rate limiting requests \(refused a token from its token service \(https:\/\/reg\.test\/token\)\); retry at \d{4}-\d\d-\d\dT/],
+    [
+      429,
+      { 'retry-after': '3600' },
+      'RATE_LIMITED',
+      /^reg\.test is rate limiting requests \(refused a token from its token service \(https:\/\/reg\.test\/token\)\); retry at \d{4}-\d\d-\d\dT/,
+    ],
     [503, {}, 'REGISTRY_ERROR', /reg\.test failed with HTTP 503 while serving a token from its token service \(https:\/\/reg\.test\/token\).*after retries/],
   ] as const) {
     const { client, pool, exchanges } = setup({ maxRetryAfterMs: 10_000, retries: 1 });
     pool.intercept({ path: '/v2/app/manifests/v1', method: 'GET' }).reply(401, '', { headers: { 'www-authenticate': challenge } });
-    pool.intercept({ path: (p) => p.startsWith('/token?'), method: 'GET' }).reply(status, '', { headers }).times(2);
+    pool
+      .intercept({ path: (p) => p.startsWith('/token?'), method: 'GET' })
+      .reply(status, '', { headers })
+      .times(2);
     await assert.rejects(client.source(REG).getManifest('app', 'v1'), (e: unknown) => {
       assert.ok(e instanceof LensError);
       assert.equal(e.code, code);
@@ -138,8 +159,14 @@ test('500 then success is retried with backoff; 500 forever gives up after the r
   pool.intercept({ path: '/v2/app/manifests/v1', method: 'GET' }).reply(200, manifest, { headers: json });
   assert.equal((await client.source(REG).getManifest('app', 'v1')).digest, DIGEST);
   pool.intercept({ path: '/v2/app/manifests/v2', method: 'GET' }).reply(503, 'down').times(3);
-  await assert.rejects(client.source(REG).getManifest('app', 'v2'), (e: unknown) => e instanceof LensError && e.code === 'REGISTRY_ERROR' && /HTTP 503/.test(e.message));
-  assert.deepEqual(exchanges.map((e) => e.status), [500, 200, 503, 503, 503]);
+  await assert.rejects(
+    client.source(REG).getManifest('app', 'v2'),
+    (e: unknown) => e instanceof LensError && e.code === 'REGISTRY_ERROR' && /HTTP 503/.test(e.message),
+  );
+  assert.deepEqual(
+    exchanges.map((e) => e.status),
+    [500, 200, 503, 503, 503],
+  );
 });
 
 test('a network error is retried', async () => {
@@ -160,10 +187,13 @@ test('a blob redirect to another host is followed without the Authorization head
     return { statusCode: 307, data: '', responseOptions: { headers: { location: `https://storage.test/b/${digest.slice(7)}?X-Amz-Signature=abc` } } };
   });
   let storageAuth: unknown = 'not called';
-  agent.get('https://storage.test').intercept({ path: (p) => p.startsWith('/b/'), method: 'GET' }).reply((o) => {
-    storageAuth = (o.headers as Record<string, string>).authorization;
-    return { statusCode: 200, data: blob };
-  });
+  agent
+    .get('https://storage.test')
+    .intercept({ path: (p) => p.startsWith('/b/'), method: 'GET' })
+    .reply((o) => {
+      storageAuth = (o.headers as Record<string, string>).authorization;
+      return { statusCode: 200, data: blob };
+    });
   const got = await client.source(REG).getBlob('app', digest);
   assert.equal(Buffer.from(got).toString(), '{"hello":"world"}');
   assert.match(registryAuth[0]!, /^Basic /);
@@ -181,32 +211,48 @@ test('an oversize manifest is refused without reading it all', async () => {
   const { client, pool } = setup();
   const big = 'x'.repeat(5 * 1024 * 1024);
   pool.intercept({ path: '/v2/app/manifests/v1', method: 'GET' }).reply(200, big, { headers: json });
-  await assert.rejects(client.source(REG).getManifest('app', 'v1'), (e: unknown) => e instanceof LensError && e.code === 'TOO_LARGE' && /4194304 bytes/.test(e.message));
+  await assert.rejects(
+    client.source(REG).getManifest('app', 'v1'),
+    (e: unknown) => e instanceof LensError && e.code === 'TOO_LARGE' && /4194304 bytes/.test(e.message),
+  );
 });
 
 test('tag listing follows Link pagination within the repository', async () => {
   const { client, pool } = setup();
-  pool.intercept({ path: '/v2/app/tags/list?n=1000', method: 'GET' }).reply(200, JSON.stringify({ name: 'app', tags: ['v1', 'v2'] }), { headers: { link: '</v2/app/tags/list?n=1000&last=v2>; rel="next"' } });
+  pool
+    .intercept({ path: '/v2/app/tags/list?n=1000', method: 'GET' })
+    .reply(200, JSON.stringify({ name: 'app', tags: ['v1', 'v2'] }), { headers: { link: '</v2/app/tags/list?n=1000&last=v2>; rel="next"' } });
   pool.intercept({ path: '/v2/app/tags/list?n=1000&last=v2', method: 'GET' }).reply(200, JSON.stringify({ name: 'app', tags: ['v3'] }));
   assert.deepEqual(await client.source(REG).listTags('app'), ['v1', 'v2', 'v3']);
 });
 
 test('tag listing that pages for ever: stops after 1000 pages, keeps what it read, says why (unfinished)', async () => {
   const { client, pool, exchanges } = setup();
-  pool.intercept({ path: (p) => p.startsWith('/v2/app/tags/list'), method: 'GET' }).reply((o) => {
-    const n = Number(new URL(o.path, ORIGIN).searchParams.get('last') ?? 0);
-    return { statusCode: 200, data: JSON.stringify({ name: 'app', tags: [`t${n}`] }), responseOptions: { headers: { link: `</v2/app/tags/list?n=1000&last=${n + 1}>; rel="next"` } } };
-  }).persist();
+  pool
+    .intercept({ path: (p) => p.startsWith('/v2/app/tags/list'), method: 'GET' })
+    .reply((o) => {
+      const n = Number(new URL(o.path, ORIGIN).searchParams.get('last') ?? 0);
+      return {
+        statusCode: 200,
+        data: JSON.stringify({ name: 'app', tags: [`t${n}`] }),
+        responseOptions: { headers: { link: `</v2/app/tags/list?n=1000&last=${n + 1}>; rel="next"` } },
+      };
+    })
+    .persist();
   const tags = await client.source(REG).listTags('app');
   assert.equal(tags.length, 1000);
   assert.deepEqual(tags.slice(0, 2), ['t0', 't1']);
-  assert.equal(tags.unfinished, 'the registry\'s tag listing went on past 1000 pages; the rest was not read');
+  assert.equal(tags.unfinished, "the registry's tag listing went on past 1000 pages; the rest was not read");
   assert.equal(exchanges.length, 1000);
 });
 
 test('referrers API: used when present; undefined (tag schema) when the registry answers 404', async () => {
   const { client, pool } = setup();
-  const index = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: sha('r'), size: 1, artifactType: MediaType.sigstoreBundleV03 }] });
+  const index = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaType.ociIndex,
+    manifests: [{ mediaType: MediaType.ociManifest, digest: sha('r'), size: 1, artifactType: MediaType.sigstoreBundleV03 }],
+  });
   pool.intercept({ path: `/v2/app/referrers/${DIGEST}`, method: 'GET' }).reply(200, index, { headers: { 'content-type': MediaType.ociIndex } });
   const found = await client.source(REG).referrers('app', DIGEST);
   assert.equal(found?.[0]?.artifactType, MediaType.sigstoreBundleV03);
@@ -220,21 +266,39 @@ test('referrers API: used when present; undefined (tag schema) when the registry
 
 test('referrers API that pages for ever, or in a circle: stops, and says why (unfinished)', async () => {
   const empty = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] });
-  const first = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: sha('r'), size: 1, artifactType: MediaType.sigstoreBundleV03 }] });
+  const first = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaType.ociIndex,
+    manifests: [{ mediaType: MediaType.ociManifest, digest: sha('r'), size: 1, artifactType: MediaType.sigstoreBundleV03 }],
+  });
   {
     const { client, pool, exchanges } = setup();
-    pool.intercept({ path: (p) => p.startsWith(`/v2/app/referrers/${DIGEST}`), method: 'GET' }).reply((o) => {
-      const n = Number(new URL(o.path, ORIGIN).searchParams.get('page') ?? 0);
-      return { statusCode: 200, data: n === 0 ? first : empty, responseOptions: { headers: { 'content-type': MediaType.ociIndex, link: `</v2/app/referrers/${DIGEST}?page=${n + 1}>; rel="next"` } } };
-    }).persist();
+    pool
+      .intercept({ path: (p) => p.startsWith(`/v2/app/referrers/${DIGEST}`), method: 'GET' })
+      .reply((o) => {
+        const n = Number(new URL(o.path, ORIGIN).searchParams.get('page') ?? 0);
+        return {
+          statusCode: 200,
+          data: n === 0 ? first : empty,
+          responseOptions: { headers: { 'content-type': MediaType.ociIndex, link: `</v2/app/referrers/${DIGEST}?page=${n + 1}>; rel="next"` } },
+        };
+      })
+      .persist();
     const found = await client.source(REG).referrers('app', DIGEST);
     assert.equal(found?.length, 1, 'what was read is kept');
-    assert.equal(found?.unfinished, 'the registry\'s referrers listing went on past 100 pages; the rest was not read');
+    assert.equal(found?.unfinished, "the registry's referrers listing went on past 100 pages; the rest was not read");
     assert.equal(exchanges.length, 100);
   }
   {
     const { client, pool, exchanges } = setup();
-    pool.intercept({ path: (p) => p.startsWith(`/v2/app/referrers/${DIGEST}`), method: 'GET' }).reply(() => ({ statusCode: 200, data: first, responseOptions: { headers: { 'content-type': MediaType.ociIndex, link: `</v2/app/referrers/${DIGEST}?page=1>; rel="next"` } } })).persist();
+    pool
+      .intercept({ path: (p) => p.startsWith(`/v2/app/referrers/${DIGEST}`), method: 'GET' })
+      .reply(() => ({
+        statusCode: 200,
+        data: first,
+        responseOptions: { headers: { 'content-type': MediaType.ociIndex, link: `</v2/app/referrers/${DIGEST}?page=1>; rel="next"` } },
+      }))
+      .persist();
     const found = await client.source(REG).referrers('app', DIGEST, { artifactType: MediaType.sigstoreBundleV03 });
     assert.equal(found?.length, 2);
     assert.equal(found?.unfinished, `the registry's referrers listing links back to a page already read (referrers/${DIGEST}?page=1); the rest was not read`);
@@ -252,8 +316,13 @@ test('cancellation stops a request with ABORTED', async () => {
 
 test('no secret reaches an error message', async () => {
   const { client, pool } = setup({}, { get: async () => ({ kind: 'basic' as const, username: 'robot', password: 'hunter2-very-secret' }) });
-  pool.intercept({ path: '/v2/app/manifests/v1', method: 'GET' }).reply(401, '', { headers: { 'www-authenticate': `Bearer realm="${ORIGIN}/token?access_token=leaky-token-value",service="reg.test"` } });
-  pool.intercept({ path: (p) => p.startsWith('/token'), method: 'GET' }).reply(500, 'oops').times(4);
+  pool
+    .intercept({ path: '/v2/app/manifests/v1', method: 'GET' })
+    .reply(401, '', { headers: { 'www-authenticate': `Bearer realm="${ORIGIN}/token?access_token=leaky-token-value",service="reg.test"` } });
+  pool
+    .intercept({ path: (p) => p.startsWith('/token'), method: 'GET' })
+    .reply(500, 'oops')
+    .times(4);
   await assert.rejects(client.source(REG).getManifest('app', 'v1'), (e: unknown) => {
     const text = `${(e as Error).message} ${JSON.stringify((e as LensError).details)}`;
     assert.ok(!text.includes('hunter2-very-secret'), text);

@@ -4,7 +4,11 @@ import { releaseTagOf } from '../../src/releases/release-tag';
 import type { Release } from '../../src/releases/types';
 
 const release = (id: string, tag: string | undefined, refs: string[], origin: Release['origin'] = 'goreleaser'): Release => ({
-  id, origin, name: id, ...(tag !== undefined ? { tag } : {}), images: refs.map((reference) => ({ reference })),
+  id,
+  origin,
+  name: id,
+  ...(tag !== undefined ? { tag } : {}),
+  images: refs.map((reference) => ({ reference })),
 });
 
 test('the tag of the GoReleaser release that lists the image; none when unknown or ambiguous', () => {

@@ -11,13 +11,45 @@ import type { ImageVerification } from '../../src/releases/verification';
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 
 function graph(reference: string): ImageGraph {
-  return { reference, source: 'registry', registry: 'r.test', repository: 'app', digest: D('a'), mediaType: 'application/vnd.oci.image.index.v1+json', size: 10, kind: 'index', platforms: [], artifacts: [], others: [], problems: [] };
+  return {
+    reference,
+    source: 'registry',
+    registry: 'r.test',
+    repository: 'app',
+    digest: D('a'),
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    size: 10,
+    kind: 'index',
+    platforms: [],
+    artifacts: [],
+    others: [],
+    problems: [],
+  };
 }
 
 function verification(digest: string): ImageVerification {
   return {
     artifacts: [],
-    verdict: { verified: true, state: 'verified', coverage: 'index signed by x', causes: [], checks: [], digests: [{ digest, target: 'index', ownState: 'verified', state: 'verified', throughIndex: false, signedBy: ['x'], unpinnedBy: [], attestations: [], problems: [] }] },
+    verdict: {
+      verified: true,
+      state: 'verified',
+      coverage: 'index signed by x',
+      causes: [],
+      checks: [],
+      digests: [
+        {
+          digest,
+          target: 'index',
+          ownState: 'verified',
+          state: 'verified',
+          throughIndex: false,
+          signedBy: ['x'],
+          unpinnedBy: [],
+          attestations: [],
+          problems: [],
+        },
+      ],
+    },
     trustRoot: {} as ImageVerification['trustRoot'],
   };
 }
@@ -32,14 +64,35 @@ function controlled() {
   const started: string[] = [];
   let active = 0;
   let maxActive = 0;
-  const inspect = (reference: string, signal: AbortSignal) => new Promise<ImageGraph>((resolve, reject) => {
-    started.push(reference);
-    active++;
-    maxActive = Math.max(maxActive, active);
-    const done = () => { active--; pending.delete(reference); };
-    pending.set(reference, { resolve: (g) => { done(); resolve(g); }, reject: (e) => { done(); reject(e); }, signal });
-    signal.addEventListener('abort', () => { done(); reject(new LensError('ABORTED', 'cancelled')); }, { once: true });
-  });
+  const inspect = (reference: string, signal: AbortSignal) =>
+    new Promise<ImageGraph>((resolve, reject) => {
+      started.push(reference);
+      active++;
+      maxActive = Math.max(maxActive, active);
+      const done = () => {
+        active--;
+        pending.delete(reference);
+      };
+      pending.set(reference, {
+        resolve: (g) => {
+          done();
+          resolve(g);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+        signal,
+      });
+      signal.addEventListener(
+        'abort',
+        () => {
+          done();
+          reject(new LensError('ABORTED', 'cancelled'));
+        },
+        { once: true },
+      );
+    });
   return { inspect, pending, started, maxActive: () => maxActive };
 }
 
@@ -56,7 +109,10 @@ test('each image resolves on its own and announces its own change', async () => 
   await delay(1);
   assert.equal(service.peek('r.test/b:1').status, 'loaded');
   assert.equal(service.peek('r.test/a:1').status, 'loading', 'a slow image does not hold up the others');
-  assert.deepEqual(events.filter((e) => e.kind === 'image'), [{ kind: 'image', reference: 'r.test/b:1' }]);
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'image'),
+    [{ kind: 'image', reference: 'r.test/b:1' }],
+  );
   c.pending.get('r.test/a:1')!.reject(new LensError('UNAUTHORIZED', 'Not authorised', { registry: 'r.test', status: 401 }));
   await delay(1);
   const failed = service.peek('r.test/a:1');
@@ -114,7 +170,7 @@ test('ensure waits for the image; cancelling it leaves the image idle to load ag
   assert.equal((await again).status, 'loaded');
 });
 
-test('one caller\'s cancel ends its own wait at once and never takes the shared load from the others', async () => {
+test("one caller's cancel ends its own wait at once and never takes the shared load from the others", async () => {
   const c = controlled();
   const service = new ReleaseService({ inspect: c.inspect });
   const first = new AbortController();
@@ -161,7 +217,10 @@ test('when every caller has cancelled and nobody else wants it, the load stops a
   assert.equal(inspecting.aborted, false);
   callers[1]!.abort();
   assert.equal(inspecting.aborted, true, 'nobody wants it: the registry walk is cancelled');
-  assert.deepEqual((await Promise.all(waits)).map((l) => l.status), ['idle', 'idle']);
+  assert.deepEqual(
+    (await Promise.all(waits)).map((l) => l.status),
+    ['idle', 'idle'],
+  );
   await delay(1);
   assert.equal(service.peek('r.test/a:1').status, 'idle');
   const already = new AbortController();
@@ -225,7 +284,7 @@ test('an image someone waits on (a hover, a command) goes before the images the 
   assert.equal(service.peek('r.test/c:1').status, 'loaded', 'the others still load');
 });
 
-test('each image takes its turn for requests: the tree\'s in the order they started, one someone waits on first; its verification at the same turn', async () => {
+test("each image takes its turn for requests: the tree's in the order they started, one someone waits on first; its verification at the same turn", async () => {
   const turns = new Map<string, number>();
   const verifiedAt = new Map<string, number>();
   const service = new ReleaseService({
@@ -253,7 +312,10 @@ test('with a verifier, the inspected image shows first, then its verification', 
   let finish!: () => void;
   const service = new ReleaseService({
     inspect: c.inspect,
-    verify: (g) => new Promise((resolve) => { finish = () => resolve(verification(g.digest)); }),
+    verify: (g) =>
+      new Promise((resolve) => {
+        finish = () => resolve(verification(g.digest));
+      }),
   });
   const done = service.ensure('r.test/a:1');
   await delay(1);

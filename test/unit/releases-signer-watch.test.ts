@@ -27,13 +27,31 @@ const SIGNED_BY: Record<string, string> = {
 
 function graph(reference: string): ImageGraph {
   const [repository, tag] = reference.slice('r.test/'.length).split(':');
-  return { reference, source: 'registry', registry: 'r.test', repository: repository!, tag: tag!, digest: `sha256:${'a'.repeat(64)}`, mediaType: 'application/vnd.oci.image.index.v1+json', size: 10, kind: 'index', platforms: [], artifacts: [], others: [], problems: [] };
+  return {
+    reference,
+    source: 'registry',
+    registry: 'r.test',
+    repository: repository!,
+    tag: tag!,
+    digest: `sha256:${'a'.repeat(64)}`,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    size: 10,
+    kind: 'index',
+    platforms: [],
+    artifacts: [],
+    others: [],
+    problems: [],
+  };
 }
 
 /** A verification with one valid signature nobody pinned, by SIGNED_BY's identity: what signersOf reads. */
 function verification(g: ImageGraph): ImageVerification {
   const identity = SIGNED_BY[g.reference]!;
-  return { artifacts: [{ kind: 'signature', state: 'unpinned', identity, issuer: GHA, digest: 'sha256:s', coversDigest: g.digest, checks: [] }], verdict: { state: 'unpinned', causes: [], checks: [], digests: [] }, trustRoot: {} } as unknown as ImageVerification;
+  return {
+    artifacts: [{ kind: 'signature', state: 'unpinned', identity, issuer: GHA, digest: 'sha256:s', coversDigest: g.digest, checks: [] }],
+    verdict: { state: 'unpinned', causes: [], checks: [], digests: [] },
+    trustRoot: {},
+  } as unknown as ImageVerification;
 }
 
 function setup(o: { pinned?: boolean; tags?: string[] } = {}) {
@@ -59,7 +77,13 @@ function setup(o: { pinned?: boolean; tags?: string[] } = {}) {
   const watch = new SignerWatch(service, ports);
   const heard: string[] = [];
   watch.onDidChange((r) => heard.push(r));
-  const release: Release = { id: 'goreleaser:/w/.goreleaser.yaml', origin: 'goreleaser', name: 'app', tag: 'v1.1.0', images: [{ reference: 'r.test/app:v1.1.0' }, { reference: 'r.test/same:v1.1.0' }, { reference: null, unresolved: ['.Env.X'] }] };
+  const release: Release = {
+    id: 'goreleaser:/w/.goreleaser.yaml',
+    origin: 'goreleaser',
+    name: 'app',
+    tag: 'v1.1.0',
+    images: [{ reference: 'r.test/app:v1.1.0' }, { reference: 'r.test/same:v1.1.0' }, { reference: null, unresolved: ['.Env.X'] }],
+  };
   service.setReleases([release]);
   // The tree draws the images: that starts their loads.
   for (const i of release.images) if (i.reference) service.state(i.reference);
@@ -72,7 +96,7 @@ function setup(o: { pinned?: boolean; tags?: string[] } = {}) {
   return { service, watch, asked, inspected, heard, letGo };
 }
 
-test('asked once every image of the release has settled; a fork\'s workflow is another signer, its own workflow at its own tag is not', async () => {
+test("asked once every image of the release has settled; a fork's workflow is another signer, its own workflow at its own tag is not", async () => {
   const { service, watch, asked, inspected, heard, letGo } = setup();
   await letGo('r.test/app:v1.1.0');
   await delay(5);
@@ -85,9 +109,13 @@ test('asked once every image of the release has settled; a fork\'s workflow is a
   assert.deepEqual(inspected.filter((r) => r.endsWith(':v1.0.0')).sort(), ['r.test/app:v1.0.0', 'r.test/same:v1.0.0']);
   const app = watch.change('r.test/app:v1.1.0');
   assert.deepEqual(app && { ...app }, {
-    previous: 'r.test/app:v1.0.0', previousTag: 'v1.0.0', changed: true,
-    before: [{ identity: workflow('acme/app', 'v1.0.0'), issuer: GHA }], after: [{ identity: workflow('fork/app', 'v1.1.0'), issuer: GHA }],
-    beforeText: [`${workflow('acme/app', 'v1.0.0')} (issuer ${GHA})`], afterText: [`${workflow('fork/app', 'v1.1.0')} (issuer ${GHA})`],
+    previous: 'r.test/app:v1.0.0',
+    previousTag: 'v1.0.0',
+    changed: true,
+    before: [{ identity: workflow('acme/app', 'v1.0.0'), issuer: GHA }],
+    after: [{ identity: workflow('fork/app', 'v1.1.0'), issuer: GHA }],
+    beforeText: [`${workflow('acme/app', 'v1.0.0')} (issuer ${GHA})`],
+    afterText: [`${workflow('fork/app', 'v1.1.0')} (issuer ${GHA})`],
   });
   assert.equal(watch.change('r.test/same:v1.1.0')?.changed, false);
   assert.deepEqual(heard.sort(), ['r.test/app:v1.1.0', 'r.test/same:v1.1.0']);
@@ -121,7 +149,10 @@ test('a policy that pins a signer for both releases leaves nothing to ask: the p
   await delay(5);
   await watch.idle();
   assert.equal(watch.change('r.test/app:v1.1.0'), undefined);
-  assert.deepEqual(inspected.filter((r) => r.endsWith(':v1.0.0')), []);
+  assert.deepEqual(
+    inspected.filter((r) => r.endsWith(':v1.0.0')),
+    [],
+  );
   watch.dispose();
   service.dispose();
 });

@@ -6,8 +6,12 @@ import { createTestCA, githubWorkflowLeaf, GITHUB_ISSUER } from '../support/sigs
 import type { TestCertificateAuthority } from '../support/sigstore/ca';
 
 let ca: TestCertificateAuthority;
-before(async () => { ca = await createTestCA(); });
-after(async () => { await ca.dispose(); });
+before(async () => {
+  ca = await createTestCA();
+});
+after(async () => {
+  await ca.dispose();
+});
 
 test('a GitHub Actions leaf: the workflow URI and the issuer (1.8 UTF8String)', async () => {
   const leaf = await ca.issue(githubWorkflowLeaf({ repository: 'rancher/fleet' }));
@@ -24,7 +28,15 @@ test('an email identity with only the deprecated 1.1 issuer extension', async ()
 
 test('the cosign certificate annotation of a .sig layer names the signer', async () => {
   const leaf = await ca.issue({ san: { email: 'release@example.com' }, issuerExtensions: 'none' });
-  const who = signedBy({ kind: 'signature', format: 'cosign-tag', coversDigest: 'sha256:0', digest: 'sha256:1', mediaType: 'x', size: 1, annotations: { 'dev.sigstore.cosign/certificate': leaf.certificate.pem, 'dev.cosignproject.cosign/signature': 'MEUC' } });
+  const who = signedBy({
+    kind: 'signature',
+    format: 'cosign-tag',
+    coversDigest: 'sha256:0',
+    digest: 'sha256:1',
+    mediaType: 'x',
+    size: 1,
+    annotations: { 'dev.sigstore.cosign/certificate': leaf.certificate.pem, 'dev.cosignproject.cosign/signature': 'MEUC' },
+  });
   assert.deepEqual(who, { kind: 'certificate', identity: 'release@example.com' });
 });
 

@@ -22,13 +22,24 @@ function art(kind: Artifact['kind'], format: Artifact['format'], coversDigest: s
 
 function graph(artifacts: Artifact[], problems: ImageGraph['problems'] = []): ImageGraph {
   return {
-    reference: 'r.test/app:v1', source: 'registry', registry: 'r.test', repository: 'app', tag: 'v1', digest: INDEX,
-    mediaType: 'application/vnd.oci.image.index.v1+json', size: 900, kind: 'index',
-    platforms: [platform('linux/amd64', AMD), platform('linux/arm64', ARM)], artifacts, others: [], problems,
+    reference: 'r.test/app:v1',
+    source: 'registry',
+    registry: 'r.test',
+    repository: 'app',
+    tag: 'v1',
+    digest: INDEX,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    size: 900,
+    kind: 'index',
+    platforms: [platform('linux/amd64', AMD), platform('linux/arm64', ARM)],
+    artifacts,
+    others: [],
+    problems,
   };
 }
 
-const cosignSig = (covers: string, digest: string) => art('signature', 'cosign-tag', covers, digest, { tag: `sha256-${covers.slice(7)}.sig`, annotations: { 'dev.cosignproject.cosign/signature': 'MEUC' } });
+const cosignSig = (covers: string, digest: string) =>
+  art('signature', 'cosign-tag', covers, digest, { tag: `sha256-${covers.slice(7)}.sig`, annotations: { 'dev.cosignproject.cosign/signature': 'MEUC' } });
 const buildkit = (covers: string, digest: string) => art('attestation', 'buildkit-index', covers, digest, { predicateType: 'https://slsa.dev/provenance/v1' });
 
 test('a signature on the index covers every platform (marked as via the index)', () => {
@@ -59,17 +70,37 @@ test('a part that could not be read makes the verdict incomplete, never unsigned
 
 test('a verification result replaces the inspect-level verdict', () => {
   const g = graph([cosignSig(INDEX, D('a'))]);
-  const digest = (d: string, target: string, state: 'verified' | 'failed', through = false, own: 'verified' | 'failed' | 'unsigned' = state) => ({ digest: d, target, ownState: own, state, throughIndex: through, signedBy: [], unpinnedBy: [], attestations: [], problems: [] });
+  const digest = (d: string, target: string, state: 'verified' | 'failed', through = false, own: 'verified' | 'failed' | 'unsigned' = state) => ({
+    digest: d,
+    target,
+    ownState: own,
+    state,
+    throughIndex: through,
+    signedBy: [],
+    unpinnedBy: [],
+    attestations: [],
+    problems: [],
+  });
   const verification: ImageVerification = {
     artifacts: [],
-    verdict: { verified: false, state: 'failed', coverage: 'linux/arm64 is not covered', causes: [], checks: [], digests: [digest(INDEX, 'index', 'failed'), digest(AMD, 'linux/amd64', 'verified', true, 'unsigned'), digest(ARM, 'linux/arm64', 'failed')] },
+    verdict: {
+      verified: false,
+      state: 'failed',
+      coverage: 'linux/arm64 is not covered',
+      causes: [],
+      checks: [],
+      digests: [digest(INDEX, 'index', 'failed'), digest(AMD, 'linux/amd64', 'verified', true, 'unsigned'), digest(ARM, 'linux/arm64', 'failed')],
+    },
     trustRoot: {} as ImageVerification['trustRoot'],
   };
   assert.deepEqual(imageVerdict(g, verification), { state: 'failed', verified: true });
   assert.deepEqual(platformVerdict(g, AMD, verification), { state: 'verified', verified: true, viaIndex: true });
   assert.deepEqual(platformVerdict(g, ARM, verification), { state: 'failed', verified: true });
   // A platform with its own verified signature is not "via the index", even when the index is signed too.
-  const both: ImageVerification = { ...verification, verdict: { ...verification.verdict, digests: [digest(AMD, 'linux/amd64', 'verified', true, 'verified')] } };
+  const both: ImageVerification = {
+    ...verification,
+    verdict: { ...verification.verdict, digests: [digest(AMD, 'linux/amd64', 'verified', true, 'verified')] },
+  };
   assert.deepEqual(platformVerdict(g, AMD, both), { state: 'verified', verified: true });
 });
 
@@ -77,22 +108,40 @@ test('who signed, from the annotations alone', () => {
   assert.deepEqual(signedBy(buildkit(AMD, D('b'))), { kind: 'unsigned', why: 'buildkit' });
   assert.deepEqual(signedBy(cosignSig(AMD, D('a'))), { kind: 'key' });
   assert.deepEqual(signedBy(art('sbom', 'cosign-tag', AMD, D('c'), { tag: 'sha256-x.sbom' })), { kind: 'unsigned', why: 'attachment' });
-  assert.deepEqual(signedBy(art('attestation', 'referrer', AMD, D('d'), { artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' })), { kind: 'bundle' });
-  assert.deepEqual(signedBy(art('signature', 'cosign-tag', AMD, D('e'), { annotations: { 'dev.sigstore.cosign/certificate': 'not a pem' } })), { kind: 'certificate' });
+  assert.deepEqual(signedBy(art('attestation', 'referrer', AMD, D('d'), { artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' })), {
+    kind: 'bundle',
+  });
+  assert.deepEqual(signedBy(art('signature', 'cosign-tag', AMD, D('e'), { annotations: { 'dev.sigstore.cosign/certificate': 'not a pem' } })), {
+    kind: 'certificate',
+  });
 });
 
 test('artifacts about artifacts nest under the artifact they cover', () => {
   const sbom = art('sbom', 'referrer', INDEX, D('s'));
   const sigOnSbom = art('signature', 'referrer', D('s'), D('t'), { depth: 1 });
   const tree = artifactsCovering(graph([sbom, sigOnSbom, cosignSig(INDEX, D('a'))]), INDEX);
-  assert.deepEqual(tree.map((e) => [e.artifact.digest, e.children.map((c) => c.artifact.digest)]), [[D('s'), [D('t')]], [D('a'), []]]);
+  assert.deepEqual(
+    tree.map((e) => [e.artifact.digest, e.children.map((c) => c.artifact.digest)]),
+    [
+      [D('s'), [D('t')]],
+      [D('a'), []],
+    ],
+  );
 });
 
 test('a release summary leads with its worst image and counts the rest', () => {
   const signed = { status: 'loaded' as const, graph: graph([cosignSig(INDEX, D('a'))]), ms: 1 };
   const bare = { status: 'loaded' as const, graph: graph([]), ms: 1 };
   const s = summarize([signed, bare, { status: 'loading' }, { status: 'idle' }, { status: 'failed', failure: { code: 'UNAUTHORIZED', message: 'no' } }, null]);
-  assert.deepEqual(s, { images: 6, idle: 1, loading: 1, failed: 1, unresolved: 1, counts: { 'signature-found': 1, 'nothing-found': 1 }, worst: { state: 'nothing-found', verified: false } });
+  assert.deepEqual(s, {
+    images: 6,
+    idle: 1,
+    loading: 1,
+    failed: 1,
+    unresolved: 1,
+    counts: { 'signature-found': 1, 'nothing-found': 1 },
+    worst: { state: 'nothing-found', verified: false },
+  });
 });
 
 test('the user image list: normalised, no duplicates, a tag switch keeps the place', () => {

@@ -35,7 +35,8 @@ describe('Restricted Mode: a setting naming a file', () => {
     // Even one that climbs out: relative paths are not resolved at all.
     assert.ok('ignored' in decideFile({ setting, value: '../home/policy.yaml', base: ws }, untrusted));
     assert.deepEqual(decideFile({ setting, value: 'relaxed.yaml' }, untrusted), {
-      ignored: 'provenanceLens.policyFile is a relative path (relaxed.yaml); ignored in Restricted Mode, where relative paths are not resolved. Give an absolute path outside the workspace, or trust the workspace.',
+      ignored:
+        'provenanceLens.policyFile is a relative path (relaxed.yaml); ignored in Restricted Mode, where relative paths are not resolved. Give an absolute path outside the workspace, or trust the workspace.',
     });
   });
 
@@ -108,14 +109,23 @@ describe('Restricted Mode: the files a policy names', () => {
 
   test('a policy outside the workspace naming a key inside it is not used, and the key is not read', async () => {
     // The key does not exist: had it been read, the result would carry a KEY_FILE diagnostic.
-    const path = write('names-ws-key.yaml', `version: 1\nimages:\n  - image: example.com/app\n    keys: [${join(ws, 'keys', 'absent.pub')}]\n    requireTlog: false\n`);
+    const path = write(
+      'names-ws-key.yaml',
+      `version: 1\nimages:\n  - image: example.com/app\n    keys: [${join(ws, 'keys', 'absent.pub')}]\n    requireTlog: false\n`,
+    );
     const r = await loadHostPolicy(path, untrusted);
     assert.equal(r.policy, undefined);
     assert.deepEqual(r.diagnostics, []);
-    assert.equal(r.restricted, `The policy file ${path} names files inside this untrusted workspace (images[0].keys[0]: ${join(ws, 'keys', 'absent.pub')}); ignored in Restricted Mode, and none of those files is read. Trust the workspace to use it.`);
+    assert.equal(
+      r.restricted,
+      `The policy file ${path} names files inside this untrusted workspace (images[0].keys[0]: ${join(ws, 'keys', 'absent.pub')}); ignored in Restricted Mode, and none of those files is read. Trust the workspace to use it.`,
+    );
     // Trusted, the same policy reads the key (and fails on it, as it is missing).
     const t = await loadHostPolicy(path, trusted);
-    assert.deepEqual(t.diagnostics.map((d) => d.code), ['KEY_FILE']);
+    assert.deepEqual(
+      t.diagnostics.map((d) => d.code),
+      ['KEY_FILE'],
+    );
     assert.equal(t.restricted, undefined);
   });
 
@@ -124,7 +134,10 @@ describe('Restricted Mode: the files a policy names', () => {
     const path = write('names-ws-roots.yaml', `version: 1\ndefaults:\n  trustedRoot: roots-link/root.json\n  certificateChain: ${join(ws, 'chain.pem')}\n`);
     const r = await loadHostPolicy(path, untrusted);
     assert.equal(r.policy, undefined);
-    assert.ok(r.restricted?.includes(`(defaults.trustedRoot: ${join(home, 'roots-link', 'root.json')}; defaults.certificateChain: ${join(ws, 'chain.pem')})`), r.restricted);
+    assert.ok(
+      r.restricted?.includes(`(defaults.trustedRoot: ${join(home, 'roots-link', 'root.json')}; defaults.certificateChain: ${join(ws, 'chain.pem')})`),
+      r.restricted,
+    );
   });
 
   test('a policy whose files are all outside the workspace loads, keys read relative to it', async () => {
@@ -153,7 +166,10 @@ describe('Restricted Mode: the files a policy names', () => {
     // Only the reference is read before the policy refuses.
     const graph = { reference: 'example.com/app:v1' } as ImageGraph;
     for (let i = 0; i < 2; i++) {
-      await assert.rejects(verifier.verify(graph, new AbortController().signal), (e: unknown) => e instanceof LensError && e.code === 'USAGE' && e.message === expected);
+      await assert.rejects(
+        verifier.verify(graph, new AbortController().signal),
+        (e: unknown) => e instanceof LensError && e.code === 'USAGE' && e.message === expected,
+      );
     }
     assert.deepEqual(told, [expected], 'told once: the refusal is kept until the next reset');
     verifier.reset();
@@ -162,7 +178,10 @@ describe('Restricted Mode: the files a policy names', () => {
 
   test('an unreadable or oversize policy is a FILE diagnostic, as loadPolicyFile says it', async () => {
     const missing = await loadHostPolicy(join(home, 'nope.yaml'), untrusted);
-    assert.deepEqual(missing.diagnostics.map((d) => d.code), ['FILE']);
+    assert.deepEqual(
+      missing.diagnostics.map((d) => d.code),
+      ['FILE'],
+    );
     const big = write('big.yaml', `# ${'x'.repeat(1024 * 1024)}\n`);
     assert.match((await loadHostPolicy(big, untrusted)).diagnostics[0]?.message ?? '', /may be at most 1048576/);
   });

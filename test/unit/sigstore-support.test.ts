@@ -64,10 +64,17 @@ before(async () => {
 });
 after(() => sigstore.dispose());
 
-function verify(bundle: BundleArtifact | Buffer | string, artifact: BlobArtifact, options: { policy?: IdentityPolicy; key?: SigningKey; requireTlog?: boolean } = {}): BlobVerification {
+function verify(
+  bundle: BundleArtifact | Buffer | string,
+  artifact: BlobArtifact,
+  options: { policy?: IdentityPolicy; key?: SigningKey; requireTlog?: boolean } = {},
+): BlobVerification {
   const bytes = Buffer.isBuffer(bundle) || typeof bundle === 'string' ? bundle : bundle.bytes;
   return verifyBlob({
-    bundle: bytes, artifact, trustRoot, policy: options.policy ?? PINNED,
+    bundle: bytes,
+    artifact,
+    trustRoot,
+    policy: options.policy ?? PINNED,
     ...(options.key ? { key: parsePublicKey(options.key.publicKeyPem, 'managed key') } : {}),
     ...(options.requireTlog !== undefined ? { requireTlog: options.requireTlog } : {}),
   });
@@ -116,7 +123,10 @@ describe('certificates', () => {
     assert.equal(facts.cert.extKeyUsage?.digitalSignature, true);
     const intermediate = X509Certificate.parse(Buffer.from(sigstore.ca.intermediate.der));
     assert.equal(facts.cert.verify(intermediate), true);
-    assert.match(identity.chainPem, /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/);
+    assert.match(
+      identity.chainPem,
+      /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/,
+    );
   });
 
   test('an e-mail SAN, and only the deprecated 1.1 issuer as in pre-2022 certificates', async () => {
@@ -137,7 +147,12 @@ describe('SET canonicalisation', () => {
     const bytes = setPayloadBytes(real.Payload);
     assert.equal(bytes.toString('utf8'), `{"body":"${real.Payload.body}","integratedTime":1670870899,"logID":"${real.Payload.logID}","logIndex":8949589}`);
     assert.equal(cryptoVerify('sha256', bytes, rekorKey, Buffer.from(real.SignedEntryTimestamp, 'base64')), true);
-    assert.equal(createHash('sha256').update(rekorKey.export({ type: 'spki', format: 'der' })).digest('hex'), real.Payload.logID);
+    assert.equal(
+      createHash('sha256')
+        .update(rekorKey.export({ type: 'spki', format: 'der' }))
+        .digest('hex'),
+      real.Payload.logID,
+    );
   });
 
   test('the real keyless .sig layer (containers/image) has the annotation layout ours has', () => {
@@ -155,13 +170,17 @@ describe('SET canonicalisation', () => {
     const same = cosignSign(identity, { reference: claims.critical.identity['docker-reference'], digest: claims.critical.image['docker-manifest-digest'] });
     assert.equal(same.bytes.toString('utf8'), payload, 'simple-signing payload byte for byte');
     const realBody = JSON.parse(Buffer.from(rekor.Payload.body, 'base64').toString('utf8')) as unknown;
-    const ourBody = JSON.parse(Buffer.from((JSON.parse(ours.annotations[COSIGN_ANNOTATION.bundle]!) as { Payload: SetPayload }).Payload.body, 'base64').toString('utf8')) as unknown;
+    const ourBody = JSON.parse(
+      Buffer.from((JSON.parse(ours.annotations[COSIGN_ANNOTATION.bundle]!) as { Payload: SetPayload }).Payload.body, 'base64').toString('utf8'),
+    ) as unknown;
     assert.deepEqual(shape(JSON.stringify(ourBody)), shape(JSON.stringify(realBody)), 'hashedrekord body shape');
   });
 
   test('the real intoto 0.0.1 entry (slsa-github-generator v1.8.0) has the body shape ours has', () => {
     const blobs = join(realCosign, 'slsa-github-generator-container', 'v1.8.0', 'container_workflow_dispatch', 'blobs', 'sha256');
-    const manifest = JSON.parse(readFileSync(join(blobs, '195f75fe5d0554704527695e9205c457d3544bd0b078340bebd109a761c57920'), 'utf8')) as { layers: Array<{ annotations: Record<string, string> }> };
+    const manifest = JSON.parse(readFileSync(join(blobs, '195f75fe5d0554704527695e9205c457d3544bd0b078340bebd109a761c57920'), 'utf8')) as {
+      layers: Array<{ annotations: Record<string, string> }>;
+    };
     const annotations = manifest.layers[0]!.annotations;
     const realBody = Buffer.from((JSON.parse(annotations[COSIGN_ANNOTATION.bundle]!) as { Payload: SetPayload }).Payload.body, 'base64').toString('utf8');
     const ours = cosignAttest(identity, { digest: IMAGE, subjectName: 'registry.test/org/repo', log: sigstore.log, entryKind: 'intoto/0.0.1' });
@@ -177,15 +196,23 @@ describe('SET canonicalisation', () => {
 describe('Rekor entry bodies rebuilt from real signatures are byte-identical to what Rekor logged', () => {
   const realBundles = realFixtureDir('sigstore-bundles');
   const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
-  type RealBundle = { verificationMaterial: { tlogEntries: Array<{ canonicalizedBody: string }> }; dsseEnvelope: { payloadType: string; payload: string; signatures: Array<{ sig: string; keyid?: string }> } };
+  type RealBundle = {
+    verificationMaterial: { tlogEntries: Array<{ canonicalizedBody: string }> };
+    dsseEnvelope: { payloadType: string; payload: string; signatures: Array<{ sig: string; keyid?: string }> };
+  };
   const envelopeOf = (b: RealBundle): DsseEnvelope => ({
-    payloadType: b.dsseEnvelope.payloadType, payload: b64(b.dsseEnvelope.payload), signature: b64(b.dsseEnvelope.signatures[0]!.sig), keyid: b.dsseEnvelope.signatures[0]!.keyid ?? '',
+    payloadType: b.dsseEnvelope.payloadType,
+    payload: b64(b.dsseEnvelope.payload),
+    signature: b64(b.dsseEnvelope.signatures[0]!.sig),
+    keyid: b.dsseEnvelope.signatures[0]!.keyid ?? '',
   });
 
   test('hashedrekord 0.0.1 of a keyless cosign .sig (containers/image)', () => {
     const dir = join(realCosign, 'containers-image', 'dir-img-cosign-fulcio-rekor-valid', 'extracted');
     const rekor = JSON.parse(readFileSync(join(dir, 'rekor-bundle.json'), 'utf8')) as { Payload: SetPayload };
-    const digest = createHash('sha256').update(readFileSync(join(dir, 'payload.json'))).digest();
+    const digest = createHash('sha256')
+      .update(readFileSync(join(dir, 'payload.json')))
+      .digest();
     const body = hashedRekordBody(digest, b64(readFileSync(join(dir, 'signature.b64'), 'utf8').trim()), readFileSync(join(dir, 'certificate.pem'), 'utf8'));
     assert.deepEqual(canonicalBody(body), b64(rekor.Payload.body));
   });
@@ -194,7 +221,10 @@ describe('Rekor entry bodies rebuilt from real signatures are byte-identical to 
     for (const file of ['bundles/dsse.sigstore.json', 'examples/bundle-publish.json']) {
       const real = JSON.parse(readFileSync(join(realBundles, 'sigstore-go', file), 'utf8')) as RealBundle;
       const logged = b64(real.verificationMaterial.tlogEntries[0]!.canonicalizedBody);
-      const pem = b64((JSON.parse(logged.toString('utf8')) as { spec: { content: { envelope: { signatures: Array<{ publicKey: string }> } } } }).spec.content.envelope.signatures[0]!.publicKey).toString('utf8');
+      const pem = b64(
+        (JSON.parse(logged.toString('utf8')) as { spec: { content: { envelope: { signatures: Array<{ publicKey: string }> } } } }).spec.content.envelope
+          .signatures[0]!.publicKey,
+      ).toString('utf8');
       assert.deepEqual(canonicalBody(intotoV002Body(envelopeOf(real), pem)), logged, file);
     }
   });
@@ -202,7 +232,9 @@ describe('Rekor entry bodies rebuilt from real signatures are byte-identical to 
   test('dsse 0.0.1 of a cosign v3 OCI attestation', () => {
     const real = JSON.parse(readFileSync(join(realBundles, 'cosign', 'oci-attestation.sigstore.json'), 'utf8')) as RealBundle;
     const logged = b64(real.verificationMaterial.tlogEntries[0]!.canonicalizedBody);
-    const pem = b64((JSON.parse(logged.toString('utf8')) as { spec: { signatures: Array<{ verifier: string }> } }).spec.signatures[0]!.verifier).toString('utf8');
+    const pem = b64((JSON.parse(logged.toString('utf8')) as { spec: { signatures: Array<{ verifier: string }> } }).spec.signatures[0]!.verifier).toString(
+      'utf8',
+    );
     assert.deepEqual(canonicalBody(dsseV001Body(envelopeOf(real), pem)), logged);
   });
 
@@ -215,7 +247,12 @@ describe('Rekor entry bodies rebuilt from real signatures are byte-identical to 
       const layer = (JSON.parse(blob(att.digest).toString('utf8')) as { layers: Array<{ digest: string; annotations: Record<string, string> }> }).layers[0]!;
       const bytes = blob(layer.digest);
       const json = JSON.parse(bytes.toString('utf8')) as { payloadType: string; payload: string; signatures: Array<{ keyid: string; sig: string }> };
-      const env: DsseEnvelope = { payloadType: json.payloadType, payload: b64(json.payload), signature: b64(json.signatures[0]!.sig), keyid: json.signatures[0]!.keyid };
+      const env: DsseEnvelope = {
+        payloadType: json.payloadType,
+        payload: b64(json.payload),
+        signature: b64(json.signatures[0]!.sig),
+        keyid: json.signatures[0]!.keyid,
+      };
       assert.deepEqual(envelopeJson(env), bytes, `${version} layer blob`);
       const logged = b64((JSON.parse(layer.annotations[COSIGN_ANNOTATION.bundle]!) as { Payload: SetPayload }).Payload.body);
       assert.deepEqual(canonicalBody(intotoV001Body(env, layer.annotations[COSIGN_ANNOTATION.certificate]!)), logged, `${version} entry body`);
@@ -242,7 +279,13 @@ describe('generated bundles verify', () => {
   test('cosign v3 sign (DSSE, sign/v1 statement) and an SLSA attestation, both as dsse 0.0.1 entries', () => {
     const signed = cosignSignBundle(identity, IMAGE, { log: sigstore.log });
     assert.equal(signed.predicateType, COSIGN_SIGN_V1);
-    const provenance = attestationBundle(identity, { log: sigstore.log, digest: IMAGE, subjectName: 'registry.test/org/repo', predicateType: SLSA_PROVENANCE_V1, predicate: githubProvenancePredicate({ repository: REPO }) });
+    const provenance = attestationBundle(identity, {
+      log: sigstore.log,
+      digest: IMAGE,
+      subjectName: 'registry.test/org/repo',
+      predicateType: SLSA_PROVENANCE_V1,
+      predicate: githubProvenancePredicate({ repository: REPO }),
+    });
     for (const b of [signed, provenance]) {
       const r = verify(b, digestArtifact(IMAGE));
       assert.equal(r.state, 'verified', JSON.stringify(r.checks));
@@ -251,7 +294,21 @@ describe('generated bundles verify', () => {
   });
 
   test('inclusion proofs of every entry in a larger tree verify against fresh checkpoints', () => {
-    const records = Array.from({ length: 7 }, (_, i) => signEnvelope(identity, 'application/vnd.in-toto+json', Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ digest: { sha256: IMAGE.slice(7) } }], predicateType: `https://example.test/${i}`, predicate: {} })), { log: sigstore.log }));
+    const records = Array.from({ length: 7 }, (_, i) =>
+      signEnvelope(
+        identity,
+        'application/vnd.in-toto+json',
+        Buffer.from(
+          JSON.stringify({
+            _type: 'https://in-toto.io/Statement/v1',
+            subject: [{ digest: { sha256: IMAGE.slice(7) } }],
+            predicateType: `https://example.test/${i}`,
+            predicate: {},
+          }),
+        ),
+        { log: sigstore.log },
+      ),
+    );
     for (const record of records) {
       const t = record.tlog!;
       const reproven: SignedRecord = { ...record, tlog: { ...t, proof: t.log.prove(t.entry) } };
@@ -263,9 +320,14 @@ describe('generated bundles verify', () => {
   });
 
   test('key-based, with and without a log entry', () => {
-    const logged = verify(messageSignatureBundle(managedKey, Buffer.from('blob'), { log: sigstore.log }), bytesArtifact(Buffer.from('blob')), { key: managedKey });
+    const logged = verify(messageSignatureBundle(managedKey, Buffer.from('blob'), { log: sigstore.log }), bytesArtifact(Buffer.from('blob')), {
+      key: managedKey,
+    });
     assert.equal(logged.state, 'verified', JSON.stringify(logged.checks));
-    const offline = verify(messageSignatureBundle(managedKey, Buffer.from('blob')), bytesArtifact(Buffer.from('blob')), { key: managedKey, requireTlog: false });
+    const offline = verify(messageSignatureBundle(managedKey, Buffer.from('blob')), bytesArtifact(Buffer.from('blob')), {
+      key: managedKey,
+      requireTlog: false,
+    });
     assert.equal(offline.state, 'verified', JSON.stringify(offline.checks));
   });
 });
@@ -287,8 +349,13 @@ describe('cosign tag-scheme layers verify as bundles', () => {
     assert.equal(verify(layerAsBundle(bare), bytesArtifact(bare.bytes), { key: managedKey, requireTlog: false }).state, 'verified');
   });
 
-  test('.att with an intoto 0.0.2 entry verifies; the envelope keeps cosign\'s field order', () => {
-    const layer = cosignAttest(identity, { digest: IMAGE, subjectName: 'registry.test/org/repo', log: sigstore.log, predicate: githubProvenancePredicate({ repository: REPO }) });
+  test(".att with an intoto 0.0.2 entry verifies; the envelope keeps cosign's field order", () => {
+    const layer = cosignAttest(identity, {
+      digest: IMAGE,
+      subjectName: 'registry.test/org/repo',
+      log: sigstore.log,
+      predicate: githubProvenancePredicate({ repository: REPO }),
+    });
     assert.equal(layer.annotations[COSIGN_ANNOTATION.signature], '');
     assert.equal(layer.annotations[COSIGN_ANNOTATION.predicateType], SLSA_PROVENANCE_V1);
     assert.deepEqual(Object.keys(JSON.parse(layer.bytes.toString('utf8')) as object), ['payloadType', 'payload', 'signatures']);
@@ -332,7 +399,11 @@ describe('mutations: each breaks one thing', () => {
   const produced = new Map<string, SignedRecord>();
   for (const mutation of MUTATIONS) {
     test(`${mutation.name}: ${mutation.defect}`, async () => {
-      for (const [base, make] of [['message', message], ['dsse', dsse], ['keyed', keyed]] as const) {
+      for (const [base, make] of [
+        ['message', message],
+        ['dsse', dsse],
+        ['keyed', keyed],
+      ] as const) {
         const good = make();
         const want = expected[mutation.name][base];
         assert.equal(mutation.appliesTo(good), want !== undefined, `${mutation.name} applies to ${base}`);
@@ -349,7 +420,10 @@ describe('mutations: each breaks one thing', () => {
 
   test('a tampered payload that was logged again fails on the signature alone', async () => {
     for (const good of [message(), dsse()]) {
-      const r = verify(toBundleArtifact(await tamperedPayload(good, { relog: true })), artifactFor(good.kind === 'message' ? await tamperedPayload(good) : good));
+      const r = verify(
+        toBundleArtifact(await tamperedPayload(good, { relog: true })),
+        artifactFor(good.kind === 'message' ? await tamperedPayload(good) : good),
+      );
       assert.deepEqual(failing(r), ['SIGNATURE'], JSON.stringify(r.checks));
     }
   });
@@ -357,7 +431,10 @@ describe('mutations: each breaks one thing', () => {
   test('the defects verifyBlob leaves to the image verifier are there', () => {
     const claim = produced.get('otherImageClaim/message');
     assert.ok(claim?.kind === 'message' && claim.payload !== undefined);
-    assert.equal((JSON.parse(claim.payload.toString('utf8')) as { critical: { image: Record<string, string> } }).critical.image['docker-manifest-digest'], OTHER_IMAGE_DIGEST);
+    assert.equal(
+      (JSON.parse(claim.payload.toString('utf8')) as { critical: { image: Record<string, string> } }).critical.image['docker-manifest-digest'],
+      OTHER_IMAGE_DIGEST,
+    );
     const big = produced.get('oversizedEnvelope/dsse');
     assert.ok(big?.kind === 'dsse');
     assert.ok(attestationLayer(big).bytes.length > DEFAULT_LIMITS.jsonBlobBytes);
@@ -370,6 +447,9 @@ describe('mutations: each breaks one thing', () => {
     assert.equal(new RegExp(pattern).test(san), true);
     const r = verify(toBundleArtifact(bad), artifactFor(bad), { policy: { identity: { regexp: pattern }, issuer: { exact: GITHUB_ISSUER } } });
     assert.deepEqual(failing(r), ['IDENTITY']);
-    assert.equal(signatureLayer(bad as Parameters<typeof signatureLayer>[0]).annotations[COSIGN_ANNOTATION.certificate], (bad.signer as SigningIdentity).certificate.pem);
+    assert.equal(
+      signatureLayer(bad as Parameters<typeof signatureLayer>[0]).annotations[COSIGN_ANNOTATION.certificate],
+      (bad.signer as SigningIdentity).certificate.pem,
+    );
   });
 });

@@ -5,7 +5,18 @@ import { parseSemver } from '../../src/core/semver';
 import * as goreleaser from '../../src/goreleaser/semver';
 
 test('release tags: newest semver first, prereleases below their release, others after', () => {
-  const tags = ['latest', 'v0.9.0', 'v0.10.0', 'v0.10.0-rc.2', 'v0.10.0-rc.10', '0.11.0', 'dev', 'v0.10.1-alpha', 'sha256-' + 'a'.repeat(64) + '.sig', 'sha256-' + 'b'.repeat(64)];
+  const tags = [
+    'latest',
+    'v0.9.0',
+    'v0.10.0',
+    'v0.10.0-rc.2',
+    'v0.10.0-rc.10',
+    '0.11.0',
+    'dev',
+    'v0.10.1-alpha',
+    'sha256-' + 'a'.repeat(64) + '.sig',
+    'sha256-' + 'b'.repeat(64),
+  ];
   assert.deepEqual(releaseTags(tags), ['0.11.0', 'v0.10.1-alpha', 'v0.10.0', 'v0.10.0-rc.10', 'v0.10.0-rc.2', 'v0.9.0', 'dev', 'latest']);
   assert.equal(sortTags(tags).length, tags.length);
 });

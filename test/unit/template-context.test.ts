@@ -9,7 +9,17 @@ import { contextFromTag, variableSource } from '../../src/goreleaser/template-co
 
 test('a release tag gives Tag, Version without the v, and the semver parts', () => {
   const { fields } = contextFromTag('v0.13.1');
-  assert.deepEqual(fields, { IsSnapshot: false, IsNightly: false, Tag: 'v0.13.1', Version: '0.13.1', Major: 0, Minor: 13, Patch: 1, Prerelease: '', RawVersion: '0.13.1' });
+  assert.deepEqual(fields, {
+    IsSnapshot: false,
+    IsNightly: false,
+    Tag: 'v0.13.1',
+    Version: '0.13.1',
+    Major: 0,
+    Minor: 13,
+    Patch: 1,
+    Prerelease: '',
+    RawVersion: '0.13.1',
+  });
 });
 
 test('pre-release and build metadata: Prerelease drops the metadata, RawVersion drops both', () => {
@@ -35,8 +45,15 @@ test('a tag that is not semver keeps Tag and Version but leaves the semver field
 
 test('commit, short commit, branch, dates and flags', () => {
   const c = contextFromTag('v1.0.0', {
-    commit: '3b2c622ce176b11644abc7fb768f87c3ffb5a3ab', shortCommit: '3b2c622c', branch: 'release/v0.13', dirty: true,
-    commitDate: new Date('2025-06-01T10:00:00Z'), date: new Date('2025-06-02T11:00:00.123Z'), snapshot: true, nightly: false, draft: true,
+    commit: '3b2c622ce176b11644abc7fb768f87c3ffb5a3ab',
+    shortCommit: '3b2c622c',
+    branch: 'release/v0.13',
+    dirty: true,
+    commitDate: new Date('2025-06-01T10:00:00Z'),
+    date: new Date('2025-06-02T11:00:00.123Z'),
+    snapshot: true,
+    nightly: false,
+    draft: true,
   });
   assert.equal(c.fields.FullCommit, '3b2c622ce176b11644abc7fb768f87c3ffb5a3ab');
   assert.equal(c.fields.ShortCommit, '3b2c622c');
@@ -60,7 +77,9 @@ test('unresolved names say where they come from', () => {
 });
 
 test('the variables a template reads, in order, including isEnvSet, envOrDefault and index .Env', () => {
-  const parsed = parseGoTemplate('{{ if isEnvSet "IS_HOTFIX" }}{{ .Env.IS_HOTFIX }}{{ end }}{{ .Tag }}-{{ envOrDefault "ARCH" "amd64" }}{{ index .Env "X" }}{{ time "2006" }}{{ with .Env.Y }}{{ .Z }}{{ end }}');
+  const parsed = parseGoTemplate(
+    '{{ if isEnvSet "IS_HOTFIX" }}{{ .Env.IS_HOTFIX }}{{ end }}{{ .Tag }}-{{ envOrDefault "ARCH" "amd64" }}{{ index .Env "X" }}{{ time "2006" }}{{ with .Env.Y }}{{ .Z }}{{ end }}',
+  );
   assert.ok(parsed.ok);
   assert.deepEqual(templateVariables(parsed.template), ['.Env.IS_HOTFIX', '.Tag', '.Env.ARCH', '.Env.X', 'time', '.Env.Y']);
 });

@@ -15,10 +15,7 @@ const ctx = contextFromTag('v1.2.3-rc.1', {
   date: new Date('2025-01-02T03:04:05Z'),
 });
 
-type Expect =
-  | string
-  | { unresolved: string[]; preview?: string }
-  | { error: 'syntax' | 'exec'; message: string; line: number; column: number };
+type Expect = string | { unresolved: string[]; preview?: string } | { error: 'syntax' | 'exec'; message: string; line: number; column: number };
 
 const ROWS: [template: string, expected: Expect][] = [
   // Fields derived from the tag, the commit and the context (GoReleaser's tmpl.New).
@@ -131,7 +128,15 @@ const ROWS: [template: string, expected: Expect][] = [
   ['{{ .Tag.Foo }}', { error: 'exec', message: "can't evaluate field Foo in type string", line: 1, column: 4 }],
   ['{{ nil }}', { error: 'exec', message: 'nil is not a command', line: 1, column: 4 }],
   ['{{ map "odd" }}', { error: 'exec', message: 'error calling map: map expects even number of arguments, got 1', line: 1, column: 4 }],
-  ['{{ filter "x" "a(?=b)" }}', { error: 'exec', message: 'error calling filter: regexp: Compile("a(?=b)"): error parsing regexp: invalid or unsupported Perl syntax: `(?=`', line: 1, column: 4 }],
+  [
+    '{{ filter "x" "a(?=b)" }}',
+    {
+      error: 'exec',
+      message: 'error calling filter: regexp: Compile("a(?=b)"): error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
+      line: 1,
+      column: 4,
+    },
+  ],
 ];
 
 for (const [template, expected] of ROWS) {
@@ -147,7 +152,10 @@ for (const [template, expected] of ROWS) {
     } else {
       assert.equal(r.ok, false, JSON.stringify(r));
       if (r.ok) return;
-      assert.deepEqual({ kind: r.error.kind, message: r.error.message, line: r.error.line, column: r.error.column }, { kind: expected.error, message: expected.message, line: expected.line, column: expected.column });
+      assert.deepEqual(
+        { kind: r.error.kind, message: r.error.message, line: r.error.line, column: r.error.column },
+        { kind: expected.error, message: expected.message, line: expected.line, column: expected.column },
+      );
     }
   });
 }
@@ -169,6 +177,10 @@ test('without a tag, the fields derived from it are named', () => {
 
 test('a context can offer artifact fields (builds, archives) that image templates lack', () => {
   const c = { ...contextFromTag('v1.0.0', { projectName: 'p' }), fieldNames: ['ProjectName', 'Os', 'Arch', 'Arm'] };
-  assert.deepEqual(renderTemplate('{{ .ProjectName }}_{{ title .Os }}', { ...c, fields: { ...c.fields, Os: 'darwin' } }), { ok: true, value: 'p_Darwin', unresolved: [] });
+  assert.deepEqual(renderTemplate('{{ .ProjectName }}_{{ title .Os }}', { ...c, fields: { ...c.fields, Os: 'darwin' } }), {
+    ok: true,
+    value: 'p_Darwin',
+    unresolved: [],
+  });
   assert.deepEqual(renderTemplate('{{ .ProjectName }}_{{ .Arch }}', c), { ok: true, value: null, unresolved: ['.Arch'], preview: 'p_<.Arch>' });
 });

@@ -11,19 +11,28 @@ import { describeTrustRoot, loadTrustRoot } from '../../src/verify/trust';
 describe('text: identity and issuer checks are sentences', () => {
   const identity = 'https://github.com/fork/app/.github/workflows/release.yml@refs/tags/v1.3.0';
   test('a wrong identity and issuer: what the certificate says, then what the policy expects', () => {
-    const checks = identityChecks({ identity, issuer: 'https://accounts.example' }, { identity: { regexp: '^https://github\\.com/org/app/.*$' }, issuer: { exact: 'https://token.actions.githubusercontent.com' } });
-    assert.deepEqual(checks.map((c) => c.message), [
-      `The certificate identity is "${identity}"; the policy expects the pattern /^(?:^https://github\\.com/org/app/.*$)$/.`,
-      'The OIDC issuer is "https://accounts.example"; the policy expects "https://token.actions.githubusercontent.com".',
-    ]);
+    const checks = identityChecks(
+      { identity, issuer: 'https://accounts.example' },
+      { identity: { regexp: '^https://github\\.com/org/app/.*$' }, issuer: { exact: 'https://token.actions.githubusercontent.com' } },
+    );
+    assert.deepEqual(
+      checks.map((c) => c.message),
+      [
+        `The certificate identity is "${identity}"; the policy expects the pattern /^(?:^https://github\\.com/org/app/.*$)$/.`,
+        'The OIDC issuer is "https://accounts.example"; the policy expects "https://token.actions.githubusercontent.com".',
+      ],
+    );
   });
 
   test('a certificate without them says it names none', () => {
     const checks = identityChecks({}, { identity: { exact: identity }, issuer: { exact: 'https://token.actions.githubusercontent.com' } });
-    assert.deepEqual(checks.map((c) => c.message), [
-      `The certificate names no identity; the policy expects "${identity}".`,
-      'The certificate names no OIDC issuer; the policy expects "https://token.actions.githubusercontent.com".',
-    ]);
+    assert.deepEqual(
+      checks.map((c) => c.message),
+      [
+        `The certificate names no identity; the policy expects "${identity}".`,
+        'The certificate names no OIDC issuer; the policy expects "https://token.actions.githubusercontent.com".',
+      ],
+    );
   });
 });
 
@@ -39,11 +48,22 @@ describe('text: one full stop, one capital', () => {
     // Without a note, the sentence gets its full stop from the caller.
     const plain = verifyBlob({ bundle: '{}', artifact: artifactFromDigest(`sha256:${'0'.repeat(64)}`), trustRoot: root }).checks[0]!.message;
     assert.equal(plain, `Using the ${describeTrustRoot(root.info)}.`);
-    assert.match(plain, /^Using the sigstore-public-good trusted root from embedded @sigstore\/tuf@[\d.]+ \(https:\/\/tuf-repo-cdn\.sigstore\.dev\), sha256 [0-9a-f]{12}, newest key from \d{4}-\d{2}-\d{2} \(\d+ days old\)\.$/);
+    assert.match(
+      plain,
+      /^Using the sigstore-public-good trusted root from embedded @sigstore\/tuf@[\d.]+ \(https:\/\/tuf-repo-cdn\.sigstore\.dev\), sha256 [0-9a-f]{12}, newest key from \d{4}-\d{2}-\d{2} \(\d+ days old\)\.$/,
+    );
   });
 
   test('a 404 opens its sentence with a capital, so text put after another sentence reads "… registry. Manifest …"', () => {
-    const res = { status: 404, headers: {}, url: new URL('https://r.test/v2/rancher/fleet/manifests/v9'), shownUrl: 'https://r.test/v2/rancher/fleet/manifests/v9' } as unknown as HttpResponse;
-    assert.equal(responseError(res, 'manifest rancher/fleet:v9', 'r.test').message, 'Manifest rancher/fleet:v9 was not found on r.test. Check the repository name and the tag or digest.');
+    const res = {
+      status: 404,
+      headers: {},
+      url: new URL('https://r.test/v2/rancher/fleet/manifests/v9'),
+      shownUrl: 'https://r.test/v2/rancher/fleet/manifests/v9',
+    } as unknown as HttpResponse;
+    assert.equal(
+      responseError(res, 'manifest rancher/fleet:v9', 'r.test').message,
+      'Manifest rancher/fleet:v9 was not found on r.test. Check the repository name and the tag or digest.',
+    );
   });
 });

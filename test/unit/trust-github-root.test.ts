@@ -56,10 +56,13 @@ describe("GitHub's trusted root, embedded", () => {
     assert.equal(sha(embeddedTufRoot(GITHUB_TUF_URL)), sha(readFileSync(realFixture('trusted-root', 'github.tuf-root.json'))));
   });
 
-  test('a default load gives the public-good root with GitHub\'s beside it; a file, or another repository, is loaded alone', async () => {
+  test("a default load gives the public-good root with GitHub's beside it; a file, or another repository, is loaded alone", async () => {
     const root = await loadTrustRoot();
     assert.equal(root.info.instance, 'sigstore-public-good');
-    assert.deepEqual(root.siblings?.map((s) => [s.info.instance, s.info.source.kind === 'embedded' && s.info.source.tufRepository]), [['github', GITHUB_TUF_URL]]);
+    assert.deepEqual(
+      root.siblings?.map((s) => [s.info.instance, s.info.source.kind === 'embedded' && s.info.source.tufRepository]),
+      [['github', GITHUB_TUF_URL]],
+    );
     const file = await loadTrustRoot({ trustedRootFile: realFixture('trusted-root', 'sigstore-public-good.trusted_root.json') });
     assert.equal(file.siblings, undefined);
     assert.equal((await loadTrustRoot({ github: false })).siblings, undefined);
@@ -78,9 +81,12 @@ describe('the root chosen per bundle', () => {
     assert.equal(r.trustRoot.instance, 'github');
     assert.equal(r.trustRoot.sha256, roots.siblings![0]!.info.sha256);
     const used = r.checks.find((c) => c.code === 'TRUST_ROOT')!;
-    assert.match(used.message, /^Using the github trusted root from embedded provenance-lens@github-seeds\.json \(https:\/\/tuf-repo\.github\.com\).*chosen because one of its certificate authorities issued the signing certificate\.$/);
+    assert.match(
+      used.message,
+      /^Using the github trusted root from embedded provenance-lens@github-seeds\.json \(https:\/\/tuf-repo\.github\.com\).*chosen because one of its certificate authorities issued the signing certificate\.$/,
+    );
     assert.deepEqual(used.evidence, { trustRoot: 'github' });
-    assert.deepEqual(status(r, 'TLOG'), ['info'], 'GitHub\'s instance keeps no transparency log');
+    assert.deepEqual(status(r, 'TLOG'), ['info'], "GitHub's instance keeps no transparency log");
   });
 
   test('a public-good GitHub attestation (reusable workflow) verifies against the public-good root', () => {
@@ -124,8 +130,11 @@ describe('the root chosen per bundle', () => {
       assert.equal(r.verified, false);
       const check = r.checks.find((c) => c.code === 'TRUST_ROOT')!;
       assert.equal(check.status, 'fail');
-      assert.match(check.message, /none of the trusted roots tried knows: sigstore-public-good \(https:\/\/tuf-repo-cdn\.sigstore\.dev, sha256 [0-9a-f]{12}\); github \(https:\/\/tuf-repo\.github\.com, sha256 [0-9a-f]{12}\)\. If it comes from another Sigstore instance, give that instance's trusted_root\.json \(--trusted-root\)/);
-      assert.match(check.message, /provenance-lens-test/, 'the certificate\'s issuer is named');
+      assert.match(
+        check.message,
+        /none of the trusted roots tried knows: sigstore-public-good \(https:\/\/tuf-repo-cdn\.sigstore\.dev, sha256 [0-9a-f]{12}\); github \(https:\/\/tuf-repo\.github\.com, sha256 [0-9a-f]{12}\)\. If it comes from another Sigstore instance, give that instance's trusted_root\.json \(--trusted-root\)/,
+      );
+      assert.match(check.message, /provenance-lens-test/, "the certificate's issuer is named");
     });
   });
 });
@@ -156,30 +165,55 @@ describe("GitHub's root refreshed beside the public-good one", () => {
 
   test('one load refreshes both, keeps each in its own cache entry, and reports each refresh', async () => {
     const cacheDir = join(dir, 'cache');
-    const root = await loadTrustRoot({ offline: false, cacheDir, now: T0, mirrorURL: servers[0]!.url, tufRootPath: join(dir, 'root0.json'), github: { mirrorURL: servers[1]!.url, tufRootPath: join(dir, 'root1.json') } });
+    const root = await loadTrustRoot({
+      offline: false,
+      cacheDir,
+      now: T0,
+      mirrorURL: servers[0]!.url,
+      tufRootPath: join(dir, 'root0.json'),
+      github: { mirrorURL: servers[1]!.url, tufRootPath: join(dir, 'root1.json') },
+    });
     assert.equal(root.info.refresh?.status, 'refreshed');
     const github = root.siblings?.[0];
     assert.equal(github?.info.instance, 'github');
     assert.deepEqual(github?.info.source, { kind: 'tuf', tufRepository: servers[1]!.url, refreshedAt: T0.toISOString(), refreshAgeDays: 0 });
     assert.equal(github?.info.refresh?.status, 'refreshed');
-    assert.ok(servers[1]!.requests.some((p) => p.endsWith('trusted_root.json')), JSON.stringify(servers[1]!.requests));
+    assert.ok(
+      servers[1]!.requests.some((p) => p.endsWith('trusted_root.json')),
+      JSON.stringify(servers[1]!.requests),
+    );
     assert.equal((await readdir(join(cacheDir, 'trusted-root'))).length, 2);
     // Offline next time: both from the cache, no connection.
     const before = servers.map((s) => s.connections);
     const offline = await loadTrustRoot({ cacheDir, now: T0, mirrorURL: servers[0]!.url, github: { mirrorURL: servers[1]!.url } });
     assert.equal(offline.siblings?.[0]?.info.sha256, github?.info.sha256);
-    assert.deepEqual(servers.map((s) => s.connections), before);
+    assert.deepEqual(
+      servers.map((s) => s.connections),
+      before,
+    );
   });
 
   test("GitHub's repository hanging costs no more than the one bounded wait; the public-good refresh is still used", async () => {
     servers[1]!.mode = 'hang';
     const started = performance.now();
-    const root = await loadTrustRoot({ offline: false, cacheDir: join(dir, 'cache'), now: T0, refreshWaitMs: 300, requestTimeoutMs: 500, mirrorURL: servers[0]!.url, tufRootPath: join(dir, 'root0.json'), github: { mirrorURL: servers[1]!.url, tufRootPath: join(dir, 'root1.json') } });
+    const root = await loadTrustRoot({
+      offline: false,
+      cacheDir: join(dir, 'cache'),
+      now: T0,
+      refreshWaitMs: 300,
+      requestTimeoutMs: 500,
+      mirrorURL: servers[0]!.url,
+      tufRootPath: join(dir, 'root0.json'),
+      github: { mirrorURL: servers[1]!.url, tufRootPath: join(dir, 'root1.json') },
+    });
     const ms = performance.now() - started;
     assert.equal(root.info.refresh?.status, 'refreshed');
     // A test mirror has no embedded root to fall back on: the load goes on without it, and says so.
     assert.equal(root.siblings, undefined);
-    assert.match(root.info.notes?.join(' ') ?? '', /GitHub's trusted root could not be loaded, so bundles signed by GitHub's instance cannot be verified: No trusted root for http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(
+      root.info.notes?.join(' ') ?? '',
+      /GitHub's trusted root could not be loaded, so bundles signed by GitHub's instance cannot be verified: No trusted root for http:\/\/127\.0\.0\.1:\d+/,
+    );
     assert.ok(ms < 2_000, `took ${Math.round(ms)} ms`);
   });
 });

@@ -28,25 +28,74 @@ const AMD = D('1');
 const ARM = D('2');
 
 function graph(artifacts: Artifact[] = [], problems: ImageGraph['problems'] = []): ImageGraph {
-  const p = (platform: string, digest: string) => ({ platform, os: 'linux', architecture: platform.split('/')[1]!, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 400 });
+  const p = (platform: string, digest: string) => ({
+    platform,
+    os: 'linux',
+    architecture: platform.split('/')[1]!,
+    digest,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    size: 400,
+  });
   return {
-    reference: 'r.test/app:v1', source: 'registry', registry: 'r.test', repository: 'app', tag: 'v1', digest: INDEX,
-    mediaType: 'application/vnd.oci.image.index.v1+json', size: 900, kind: 'index', platforms: [p('linux/amd64', AMD), p('linux/arm64', ARM)], artifacts, others: [], problems,
+    reference: 'r.test/app:v1',
+    source: 'registry',
+    registry: 'r.test',
+    repository: 'app',
+    tag: 'v1',
+    digest: INDEX,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    size: 900,
+    kind: 'index',
+    platforms: [p('linux/amd64', AMD), p('linux/arm64', ARM)],
+    artifacts,
+    others: [],
+    problems,
   };
 }
 
-const art = (kind: Artifact['kind'], format: Artifact['format'], coversDigest: string, digest: string): Artifact => ({ kind, format, coversDigest, digest, mediaType: 'application/octet-stream', size: 100 });
+const art = (kind: Artifact['kind'], format: Artifact['format'], coversDigest: string, digest: string): Artifact => ({
+  kind,
+  format,
+  coversDigest,
+  digest,
+  mediaType: 'application/octet-stream',
+  size: 100,
+});
 const sig = (covers: string, digest: string) => art('signature', 'cosign-tag', covers, digest);
 const buildkit = (covers: string, digest: string) => art('attestation', 'buildkit-index', covers, digest);
 
 /** A loaded image the engine verified to `state`. */
 function verifiedLoad(state: EngineState): ImageLoad {
   const own = state === 'excepted' ? 'unsigned' : state;
-  const digest = (d: string, target: string) => ({ digest: d, target, ownState: own, state: own, throughIndex: false, signedBy: [], unpinnedBy: [], attestations: [], problems: [] });
+  const digest = (d: string, target: string) => ({
+    digest: d,
+    target,
+    ownState: own,
+    state: own,
+    throughIndex: false,
+    signedBy: [],
+    unpinnedBy: [],
+    attestations: [],
+    problems: [],
+  });
   const verification: ImageVerification = {
     artifacts: [],
-    verdict: { verified: state === 'verified', state, coverage: `the image is ${state}`, causes: [], digests: [digest(INDEX, 'index'), digest(AMD, 'linux/amd64'), digest(ARM, 'linux/arm64')], checks: [] },
-    trustRoot: { instance: 'custom', source: { kind: 'file', path: '/test/trusted_root.json' }, mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', sha256: 'ab', refreshed: false, counts: { certificateAuthorities: 1, tlogs: 1, ctlogs: 1, timestampAuthorities: 0 } },
+    verdict: {
+      verified: state === 'verified',
+      state,
+      coverage: `the image is ${state}`,
+      causes: [],
+      digests: [digest(INDEX, 'index'), digest(AMD, 'linux/amd64'), digest(ARM, 'linux/arm64')],
+      checks: [],
+    },
+    trustRoot: {
+      instance: 'custom',
+      source: { kind: 'file', path: '/test/trusted_root.json' },
+      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+      sha256: 'ab',
+      refreshed: false,
+      counts: { certificateAuthorities: 1, tlogs: 1, ctlogs: 1, timestampAuthorities: 0 },
+    },
   };
   return { status: 'loaded', graph: graph(), verification, ms: 1 };
 }
@@ -68,7 +117,9 @@ const loads: ReadonlyArray<readonly [Exclude<VerdictState, 'not-verified'>, Imag
 
 const IDS: HoverCommands = { verify: 'p.verify', showProvenance: 'p.prov', reveal: 'p.reveal', setEnv: 'p.setEnv', signIn: 'p.signIn' };
 const fleetImage = buildModel(readFileSync(realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml'), 'utf8'), {
-  file: '/work/fleet/.goreleaser.yaml', env: { STAGE_REGISTRY: 'r.test' }, git: { tag: 'v1' },
+  file: '/work/fleet/.goreleaser.yaml',
+  env: { STAGE_REGISTRY: 'r.test' },
+  git: { tag: 'v1' },
 }).release.images.find((i) => i.reference !== null)!;
 
 /** What each surface says about some images of one release (or one goreleaser entry). */
@@ -136,7 +187,14 @@ describe('the verdict vocabulary', () => {
         assert.equal(lens.tone, VERDICTS[worst].tone, pair);
         const words = markedPhrase(worst);
         const mark = VERDICTS[worst].mark;
-        const lead = a === b ? (mark ? `${mark} 2 images ${words.slice(mark.length + 1)}` : `2 images ${words}`) : mark ? `${mark} 1 ${words.slice(mark.length + 1)}` : `1 ${words}`;
+        const lead =
+          a === b
+            ? mark
+              ? `${mark} 2 images ${words.slice(mark.length + 1)}`
+              : `2 images ${words}`
+            : mark
+              ? `${mark} 1 ${words.slice(mark.length + 1)}`
+              : `1 ${words}`;
         assert.ok(lens.text.startsWith(lead), `${pair}: ${lens.text}`);
       }
     }

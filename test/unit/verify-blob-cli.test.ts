@@ -9,7 +9,11 @@ import { DEFAULT_IDENTITY, DEFAULT_ISSUER } from '../support/sigstore-conformanc
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(['verify-blob', ...args], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {} });
+  const code = await runCli(['verify-blob', ...args], {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
@@ -20,11 +24,23 @@ describe('verify-blob usage errors exit 2 and say what is wrong', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['no --bundle', ['a.txt'], /--bundle is required/],
     ['no artifact', ['--bundle', 'b.json'], /Expected exactly one artifact \(a file or sha256:<hex>\), got 0/],
-    ['exact and regexp identity together', ['--bundle', 'b', '--certificate-identity', 'a', '--certificate-identity-regexp', 'b', 'x'], /Give --certificate-identity or --certificate-identity-regexp, not both/],
+    [
+      'exact and regexp identity together',
+      ['--bundle', 'b', '--certificate-identity', 'a', '--certificate-identity-regexp', 'b', 'x'],
+      /Give --certificate-identity or --certificate-identity-regexp, not both/,
+    ],
     ['an invalid pattern', ['--bundle', 'b', '--certificate-identity-regexp', '(unclosed', 'x'], /Invalid regular expression "\(unclosed"/],
-    ['a key with an identity', ['--bundle', 'b', '--key', 'k.pub', '--certificate-identity', 'a', 'x'], /--key verifies a managed key; certificate identity and issuer options do not apply/],
+    [
+      'a key with an identity',
+      ['--bundle', 'b', '--key', 'k.pub', '--certificate-identity', 'a', 'x'],
+      /--key verifies a managed key; certificate identity and issuer options do not apply/,
+    ],
     ['ignoring the log without a key', ['--bundle', 'b', '--insecure-ignore-tlog', 'x'], /--insecure-ignore-tlog only applies with --key/],
-    ['an unknown option', ['--bundle', 'b', '--certificate-email', 'a', 'x'], /^provenance-lens verify-blob: unknown option --certificate-email; did you mean --certificate-identity\? \(`provenance-lens verify-blob --help` lists its options\)\. \[USAGE\]\n$/],
+    [
+      'an unknown option',
+      ['--bundle', 'b', '--certificate-email', 'a', 'x'],
+      /^provenance-lens verify-blob: unknown option --certificate-email; did you mean --certificate-identity\? \(`provenance-lens verify-blob --help` lists its options\)\. \[USAGE\]\n$/,
+    ],
     ['a bad digest', ['--bundle', 'b', 'sha256:abc'], /is not a valid sha256 digest.*\[REFERENCE_INVALID\]/],
     ['an unreadable bundle', ['--bundle', '/nonexistent/bundle.json', 'sha256:' + '0'.repeat(64)], /Cannot read bundle \/nonexistent\/bundle\.json.*\[USAGE\]/],
   ];
@@ -43,8 +59,14 @@ describe('verify-blob output', () => {
     const r = await run('--json', '--bundle', happy, '--certificate-identity', DEFAULT_IDENTITY, '--certificate-oidc-issuer', DEFAULT_ISSUER, aTxt);
     assert.equal(r.code, 0);
     const result = JSON.parse(r.stdout) as BlobVerification;
-    assert.deepEqual([result.verified, result.state, result.signer?.identity, result.trustRoot.instance], [true, 'verified', DEFAULT_IDENTITY, 'sigstore-public-good']);
-    assert.deepEqual(result.checks.map((c) => c.code), ['TRUST_ROOT', 'BUNDLE_FORMAT', 'ARTIFACT', 'TLOG_SIGNER', 'TIMESTAMP', 'CERTIFICATE_CHAIN', 'TLOG', 'SIGNATURE', 'IDENTITY', 'ISSUER']);
+    assert.deepEqual(
+      [result.verified, result.state, result.signer?.identity, result.trustRoot.instance],
+      [true, 'verified', DEFAULT_IDENTITY, 'sigstore-public-good'],
+    );
+    assert.deepEqual(
+      result.checks.map((c) => c.code),
+      ['TRUST_ROOT', 'BUNDLE_FORMAT', 'ARTIFACT', 'TLOG_SIGNER', 'TIMESTAMP', 'CERTIFICATE_CHAIN', 'TLOG', 'SIGNATURE', 'IDENTITY', 'ISSUER'],
+    );
   });
 
   test('without a pinned identity the text says why it is not verified, and exits 1', async () => {
@@ -57,6 +79,9 @@ describe('verify-blob output', () => {
   test('an identity that is only a substring is refused with both values shown', async () => {
     const r = await run('--bundle', happy, '--certificate-identity', 'sigstore-conformance', '--certificate-oidc-issuer', DEFAULT_ISSUER, aTxt);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /^FAIL {2}IDENTITY +The certificate identity is "https:\/\/github\.com\/sigstore-conformance\/.+"; the policy expects "sigstore-conformance"\.$/m);
+    assert.match(
+      r.stdout,
+      /^FAIL {2}IDENTITY +The certificate identity is "https:\/\/github\.com\/sigstore-conformance\/.+"; the policy expects "sigstore-conformance"\.$/m,
+    );
   });
 });

@@ -21,7 +21,12 @@ const PUBLIC_IDENTITY = 'https://github.com/github/artifact-attestations-workflo
 
 const blob = async (bundle: string, artifact: string, identity: string, extra: string[] = []) => {
   const r = await cli(['verify-blob', '--bundle', bundle, '--certificate-identity', identity, '--certificate-oidc-issuer', ISSUER, ...extra, artifact]);
-  return { ...r, json: extra.includes('--json') ? (JSON.parse(r.stdout) as BlobVerification & { bundles?: Array<BlobVerification & { origin: string }>; verified: boolean }) : undefined };
+  return {
+    ...r,
+    json: extra.includes('--json')
+      ? (JSON.parse(r.stdout) as BlobVerification & { bundles?: Array<BlobVerification & { origin: string }>; verified: boolean })
+      : undefined,
+  };
 };
 const fails = (r: BlobVerification) => r.checks.filter((c) => c.status === 'fail').map((c) => c.code);
 
@@ -37,7 +42,10 @@ describe('verify-blob: real GitHub attestations, no trusted root given', () => {
     assert.equal(r.code, 0, r.stdout);
     assert.equal(r.json?.trustRoot.instance, 'github');
     const text = await blob(GH, WHEEL, GH_IDENTITY);
-    assert.match(text.stdout, /^INFO {2}TRUST_ROOT {8}Using the github trusted root from embedded provenance-lens@github-seeds\.json \(https:\/\/tuf-repo\.github\.com\)/m);
+    assert.match(
+      text.stdout,
+      /^INFO {2}TRUST_ROOT {8}Using the github trusted root from embedded provenance-lens@github-seeds\.json \(https:\/\/tuf-repo\.github\.com\)/m,
+    );
     assert.match(text.stdout, /\nVerified: signed by https:\/\/github\.com\/actions\/attest-demo\/\.github\/workflows\/build-python\.yml@refs\/heads\/main/);
   });
 
@@ -50,7 +58,10 @@ describe('verify-blob: real GitHub attestations, no trusted root given', () => {
   test('a wrong digest fails ARTIFACT, naming the digest the statement is about', async () => {
     const r = await blob(GH, `sha256:${'0'.repeat(64)}`, GH_IDENTITY);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /NOT verified: None of the statement's 1 subject\(s\) has this artifact's digest \(sha256:0{64}\): it is about sha256:ae57936def59bc4c75edd3a837d89bcefc6d3a5e31d55a6fa7a71624f92c3c3b\./);
+    assert.match(
+      r.stdout,
+      /NOT verified: None of the statement's 1 subject\(s\) has this artifact's digest \(sha256:0{64}\): it is about sha256:ae57936def59bc4c75edd3a837d89bcefc6d3a5e31d55a6fa7a71624f92c3c3b\./,
+    );
   });
 
   test('a wrong workflow fails IDENTITY, naming both', async () => {
@@ -66,17 +77,26 @@ describe('verify-blob: real GitHub attestations, no trusted root given', () => {
     writeFileSync(twice, `${line(GH)}\n${line(GH)}\n`);
     const both = await blob(twice, WHEEL, GH_IDENTITY, ['--json']);
     assert.equal(both.code, 0, both.stdout);
-    assert.deepEqual(both.json?.bundles?.map((b) => [b.origin, b.verified, b.trustRoot.instance]), [[`${twice}:1`, true, 'github'], [`${twice}:2`, true, 'github']]);
+    assert.deepEqual(
+      both.json?.bundles?.map((b) => [b.origin, b.verified, b.trustRoot.instance]),
+      [
+        [`${twice}:1`, true, 'github'],
+        [`${twice}:2`, true, 'github'],
+      ],
+    );
 
     const mixed = join(dir, 'mixed.jsonl');
     writeFileSync(mixed, `${line(GH)}\n${line(PUBLIC)}\n`);
     const r = await blob(mixed, WHEEL, GH_IDENTITY, ['--json']);
     assert.equal(r.code, 1);
     assert.equal(r.json?.verified, false);
-    assert.deepEqual(r.json?.bundles?.map((b) => [b.origin, b.verified, b.trustRoot.instance, fails(b)]), [
-      [`${mixed}:1`, true, 'github', []],
-      [`${mixed}:2`, false, 'sigstore-public-good', ['ARTIFACT', 'IDENTITY']],
-    ]);
+    assert.deepEqual(
+      r.json?.bundles?.map((b) => [b.origin, b.verified, b.trustRoot.instance, fails(b)]),
+      [
+        [`${mixed}:1`, true, 'github', []],
+        [`${mixed}:2`, false, 'sigstore-public-good', ['ARTIFACT', 'IDENTITY']],
+      ],
+    );
     const text = await blob(mixed, WHEEL, GH_IDENTITY);
     assert.match(text.stdout, new RegExp(`^Bundle ${mixed.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2:$`, 'm'));
   });

@@ -27,7 +27,13 @@ const only = (r: BlobVerification, code: CheckCode): SignatureCheck => {
 };
 
 function verify(bundlePath: string[], overrides: Partial<VerifyBlobOptions> = {}): BlobVerification {
-  return verifyBlob({ bundle: read(...bundlePath), artifact: aTxt(), trustRoot: embeddedTrustRoot(), policy: { identity: { exact: DEFAULT_IDENTITY }, issuer: { exact: DEFAULT_ISSUER } }, ...overrides });
+  return verifyBlob({
+    bundle: read(...bundlePath),
+    artifact: aTxt(),
+    trustRoot: embeddedTrustRoot(),
+    policy: { identity: { exact: DEFAULT_IDENTITY }, issuer: { exact: DEFAULT_ISSUER } },
+    ...overrides,
+  });
 }
 
 describe('identity policy', () => {
@@ -38,8 +44,23 @@ describe('identity policy', () => {
     const r = verify(happy);
     assert.equal(r.verified, true);
     assert.equal(r.state, 'verified');
-    assert.deepEqual(statuses(r), { BUNDLE_FORMAT: 'pass', ARTIFACT: 'pass', TLOG_SIGNER: 'pass', TIMESTAMP: 'pass', CERTIFICATE_CHAIN: 'pass', TLOG: 'pass', SIGNATURE: 'pass', IDENTITY: 'pass', ISSUER: 'pass' });
-    assert.deepEqual(only(r, 'TLOG').evidence, { logIndex: '79571823', entryKind: 'hashedrekord/0.0.1', integratedTime: '2024-03-19T17:26:26.000Z', logUrl: 'https://rekor.sigstore.dev' });
+    assert.deepEqual(statuses(r), {
+      BUNDLE_FORMAT: 'pass',
+      ARTIFACT: 'pass',
+      TLOG_SIGNER: 'pass',
+      TIMESTAMP: 'pass',
+      CERTIFICATE_CHAIN: 'pass',
+      TLOG: 'pass',
+      SIGNATURE: 'pass',
+      IDENTITY: 'pass',
+      ISSUER: 'pass',
+    });
+    assert.deepEqual(only(r, 'TLOG').evidence, {
+      logIndex: '79571823',
+      entryKind: 'hashedrekord/0.0.1',
+      integratedTime: '2024-03-19T17:26:26.000Z',
+      logUrl: 'https://rekor.sigstore.dev',
+    });
     const cert = only(r, 'CERTIFICATE_CHAIN').evidence;
     assert.equal(cert?.certificateAuthority, 'https://fulcio.sigstore.dev');
     assert.deepEqual(cert?.certificateValidity, { notBefore: '2024-03-19T17:26:26.000Z', notAfter: '2024-03-19T17:36:26.000Z' });
@@ -55,12 +76,16 @@ describe('identity policy', () => {
     assert.equal(only(r, 'IDENTITY').evidence?.identity, DEFAULT_IDENTITY);
     // Why we never pass user text to the library's matcher: it is an unanchored regexp.
     const bundle = bundleFromJSON(JSON.parse(read(...happy).toString('utf8')));
-    const signer = new Verifier(toTrustMaterial(embeddedTrustRoot().root)).verify(toSignedEntity(bundle, read('conformance', 'a.txt')), { subjectAlternativeName: prefix });
+    const signer = new Verifier(toTrustMaterial(embeddedTrustRoot().root)).verify(toSignedEntity(bundle, read('conformance', 'a.txt')), {
+      subjectAlternativeName: prefix,
+    });
     assert.equal(signer.identity?.subjectAlternativeName, DEFAULT_IDENTITY);
   });
 
   test('regular expressions are anchored to the whole identity', () => {
-    const anchoredOk = verify(happy, { policy: { identity: { regexp: 'https://github\\.com/sigstore-conformance/.+@refs/heads/main' }, issuer: { exact: DEFAULT_ISSUER } } });
+    const anchoredOk = verify(happy, {
+      policy: { identity: { regexp: 'https://github\\.com/sigstore-conformance/.+@refs/heads/main' }, issuer: { exact: DEFAULT_ISSUER } },
+    });
     assert.equal(anchoredOk.verified, true);
     const substring = verify(happy, { policy: { identity: { regexp: 'sigstore-conformance' }, issuer: { exact: DEFAULT_ISSUER } } });
     assert.equal(only(substring, 'IDENTITY').status, 'fail');
@@ -75,7 +100,10 @@ describe('identity policy', () => {
     const r = verify(happy, { policy: {} });
     assert.equal(r.verified, false);
     assert.equal(r.state, 'unpinned');
-    assert.equal(r.checks.some((c) => c.status === 'fail'), false);
+    assert.equal(
+      r.checks.some((c) => c.status === 'fail'),
+      false,
+    );
     assert.deepEqual([only(r, 'IDENTITY').status, only(r, 'ISSUER').status], ['warn', 'warn']);
     assert.equal(only(r, 'ISSUER').evidence?.issuer, DEFAULT_ISSUER);
   });
@@ -98,7 +126,9 @@ describe('artifacts as bytes or digests', () => {
   test('an npm provenance bundle (v0.1, full chain incl. the trusted root) verifies against its sha512 subject', () => {
     const r = verifyBlob({
       bundle: read('sigstore-js', 'bundleV01-full-cert-chain.sigstore'),
-      artifact: artifactFromDigest('sha512:7bea9f6e7ff37f5fab0b36bf061200fff03099fd2fd696b91d04bc5e4f225eb9fd6e0cadcad54ba980f43fb352a99e8810b4e0abeb5c0ef2cf9108cd1f258b36'),
+      artifact: artifactFromDigest(
+        'sha512:7bea9f6e7ff37f5fab0b36bf061200fff03099fd2fd696b91d04bc5e4f225eb9fd6e0cadcad54ba980f43fb352a99e8810b4e0abeb5c0ef2cf9108cd1f258b36',
+      ),
       trustRoot: embeddedTrustRoot(),
       policy: { identity: { exact: 'brian@dehamer.com' }, issuer: { exact: 'https://github.com/login/oauth' } },
     });
@@ -116,7 +146,10 @@ describe('artifacts as bytes or digests', () => {
 
 describe('trust roots and keys', () => {
   const gh = ['gh-cli', 'github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl'];
-  const ghPolicy = { identity: { exact: 'https://github.com/actions/attest-demo/.github/workflows/build-python.yml@refs/heads/main' }, issuer: { exact: DEFAULT_ISSUER } };
+  const ghPolicy = {
+    identity: { exact: 'https://github.com/actions/attest-demo/.github/workflows/build-python.yml@refs/heads/main' },
+    issuer: { exact: DEFAULT_ISSUER },
+  };
   const wheel = artifactFromDigest('sha256:ae57936def59bc4c75edd3a837d89bcefc6d3a5e31d55a6fa7a71624f92c3c3b');
 
   test("GitHub's instance: TSA time, GitHub Fulcio, no transparency log required", () => {
@@ -131,7 +164,10 @@ describe('trust roots and keys', () => {
   test('the same bundle against the public-good root is not verified', () => {
     const r = verify(gh, { artifact: wheel, policy: ghPolicy });
     assert.equal(r.verified, false);
-    assert.ok(r.checks.some((c) => c.status === 'fail' && (c.code === 'TIMESTAMP' || c.code === 'CERTIFICATE_CHAIN')), JSON.stringify(r.checks));
+    assert.ok(
+      r.checks.some((c) => c.status === 'fail' && (c.code === 'TIMESTAMP' || c.code === 'CERTIFICATE_CHAIN')),
+      JSON.stringify(r.checks),
+    );
   });
 
   const keyCase = {
@@ -169,10 +205,19 @@ describe('trust roots and keys', () => {
   });
 
   test('... and fails on SIGNATURE with another key, or with a tampered digest', () => {
-    const other = parsePublicKey(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString(), 'other.pub');
+    const other = parsePublicKey(
+      generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      'other.pub',
+    );
     const wrongKey = verify(keyCase.bundle, { artifact: keyCase.artifact, key: other, trustRoot: keyCase.root(), requireTlog: false, policy: undefined });
     assert.equal(statuses(wrongKey).SIGNATURE, 'fail');
-    const tampered = verify(keyCase.bundle, { artifact: artifactFromDigest(`sha256:${'6ae8a75555209fd6c44157c0aed8016e763ff435a19cf186f76863140143ff73'}`), key: keyCase.key(), trustRoot: keyCase.root(), requireTlog: false, policy: undefined });
+    const tampered = verify(keyCase.bundle, {
+      artifact: artifactFromDigest(`sha256:${'6ae8a75555209fd6c44157c0aed8016e763ff435a19cf186f76863140143ff73'}`),
+      key: keyCase.key(),
+      trustRoot: keyCase.root(),
+      requireTlog: false,
+      policy: undefined,
+    });
     assert.deepEqual([statuses(tampered).ARTIFACT, statuses(tampered).SIGNATURE], ['fail', 'fail']);
   });
 
@@ -185,11 +230,26 @@ describe('trust roots and keys', () => {
 
 describe('bundle hygiene', () => {
   test('a v0.1 proof without checkpoint is set aside and the SET verified instead (bundle-with-root-cert minus its root)', () => {
-    const json = JSON.parse(read('conformance', 'bundle-with-root-cert_fail', 'bundle.sigstore.json').toString('utf8')) as { verificationMaterial: { x509CertificateChain: { certificates: unknown[] } } };
-    const withRoot = verifyBlob({ bundle: JSON.stringify(json), artifact: { kind: 'bytes', bytes: read('conformance', 'bundle-with-root-cert_fail', 'artifact') }, trustRoot: embeddedTrustRoot(), policy: { identity: { exact: 'a@tny.town' }, issuer: { exact: 'https://github.com/login/oauth' } } });
-    assert.deepEqual(withRoot.checks.filter((c) => c.status === 'fail').map((c) => c.code), ['BUNDLE_CHAIN']);
+    const json = JSON.parse(read('conformance', 'bundle-with-root-cert_fail', 'bundle.sigstore.json').toString('utf8')) as {
+      verificationMaterial: { x509CertificateChain: { certificates: unknown[] } };
+    };
+    const withRoot = verifyBlob({
+      bundle: JSON.stringify(json),
+      artifact: { kind: 'bytes', bytes: read('conformance', 'bundle-with-root-cert_fail', 'artifact') },
+      trustRoot: embeddedTrustRoot(),
+      policy: { identity: { exact: 'a@tny.town' }, issuer: { exact: 'https://github.com/login/oauth' } },
+    });
+    assert.deepEqual(
+      withRoot.checks.filter((c) => c.status === 'fail').map((c) => c.code),
+      ['BUNDLE_CHAIN'],
+    );
     json.verificationMaterial.x509CertificateChain.certificates.splice(1, 1); // drop the self-signed root
-    const r = verifyBlob({ bundle: JSON.stringify(json), artifact: { kind: 'bytes', bytes: read('conformance', 'bundle-with-root-cert_fail', 'artifact') }, trustRoot: embeddedTrustRoot(), policy: { identity: { exact: 'a@tny.town' }, issuer: { exact: 'https://github.com/login/oauth' } } });
+    const r = verifyBlob({
+      bundle: JSON.stringify(json),
+      artifact: { kind: 'bytes', bytes: read('conformance', 'bundle-with-root-cert_fail', 'artifact') },
+      trustRoot: embeddedTrustRoot(),
+      policy: { identity: { exact: 'a@tny.town' }, issuer: { exact: 'https://github.com/login/oauth' } },
+    });
     assert.equal(r.verified, true, JSON.stringify(r.checks.filter((c) => c.status !== 'pass')));
     assert.ok(r.checks.some((c) => c.code === 'TLOG' && c.status === 'info' && /inclusion proof without a signed checkpoint; it is ignored/.test(c.message)));
     assert.equal(only(r, 'BUNDLE_CHAIN').status, 'info');
@@ -197,7 +257,13 @@ describe('bundle hygiene', () => {
 
   test('an unknown bundle version and non-JSON input are failed checks, not exceptions', () => {
     const unknown = verify(['conformance', 'bundle-unknown-version_fail', 'bundle.sigstore.json']);
-    assert.deepEqual(unknown.checks.map((c) => [c.code, c.status]), [['TRUST_ROOT', 'info'], ['BUNDLE_FORMAT', 'fail']]);
+    assert.deepEqual(
+      unknown.checks.map((c) => [c.code, c.status]),
+      [
+        ['TRUST_ROOT', 'info'],
+        ['BUNDLE_FORMAT', 'fail'],
+      ],
+    );
     assert.match(unknown.checks[1]!.message, /version=99\.9" is not a Sigstore bundle version/);
     const text = verifyBlob({ bundle: 'hello', artifact: aTxt(), trustRoot: embeddedTrustRoot() });
     assert.deepEqual([text.state, text.checks[1]?.code, text.checks[1]?.message], ['failed', 'BUNDLE_FORMAT', 'The bundle is not valid JSON.']);

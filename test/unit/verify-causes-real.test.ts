@@ -28,28 +28,37 @@ async function verifyReal(policy: ImagePolicy) {
   return verifyImage(source, graph, { policy, trustRoot });
 }
 
-const policy = (identity: string, coverage: ImagePolicy['coverage']): ImagePolicy =>
-  ({ identity: { exact: identity }, issuer: { exact: GITHUB }, requiredPredicateTypes: [], requireTlog: true, coverage, sources: {} });
+const policy = (identity: string, coverage: ImagePolicy['coverage']): ImagePolicy => ({
+  identity: { exact: identity },
+  issuer: { exact: GITHUB },
+  requiredPredicateTypes: [],
+  requireTlog: true,
+  coverage,
+  sources: {},
+});
 
 describe('causes on the real slsa-github-generator v1.8.0 image', () => {
   test('verified against v1.7.0 of the workflow: IDENTITY_MISMATCH naming both refs', async () => {
     const r = await verifyReal(policy(generator('v1.7.0'), 'signatures-or-attestations'));
     assert.equal(r.verdict.state, 'failed');
-    assert.deepEqual(r.verdict.causes, [{
-      code: 'IDENTITY_MISMATCH',
-      message: `The index has a SLSA provenance attestation signed by "${generator('v1.8.0')}", but the policy expects "${generator('v1.7.0')}".`,
-      platforms: ['index', 'linux/amd64'],
-      seen: [{ identity: generator('v1.8.0'), issuer: GITHUB }],
-      expected: { identity: generator('v1.7.0'), issuer: GITHUB },
-    }]);
+    assert.deepEqual(r.verdict.causes, [
+      {
+        code: 'IDENTITY_MISMATCH',
+        message: `The index has a SLSA provenance attestation signed by "${generator('v1.8.0')}", but the policy expects "${generator('v1.7.0')}".`,
+        platforms: ['index', 'linux/amd64'],
+        seen: [{ identity: generator('v1.8.0'), issuer: GITHUB }],
+        expected: { identity: generator('v1.7.0'), issuer: GITHUB },
+      },
+    ]);
     assert.ok(r.verdict.causes.every((c) => !/does not verify/.test(c.message)));
   });
 
-  test('under cosign\'s rule the same image is not signed: NO_SIGNATURE for the whole image', async () => {
+  test("under cosign's rule the same image is not signed: NO_SIGNATURE for the whole image", async () => {
     const r = await verifyReal(policy(generator('v1.7.0'), 'signatures'));
-    assert.deepEqual(r.verdict.causes.map((c) => [c.code, c.platforms, c.message]), [
-      ['NO_SIGNATURE', ['index', 'linux/amd64'], 'The image is not signed: no signature on its index or on linux/amd64.'],
-    ]);
+    assert.deepEqual(
+      r.verdict.causes.map((c) => [c.code, c.platforms, c.message]),
+      [['NO_SIGNATURE', ['index', 'linux/amd64'], 'The image is not signed: no signature on its index or on linux/amd64.']],
+    );
   });
 
   test('with its own ref it is verified, and has no cause', async () => {

@@ -19,27 +19,60 @@ const platform = (n: number, key: string, extra: Partial<PlatformEntry> = {}): P
   const [os = '', architecture = ''] = key.split('/');
   return { platform: key, os, architecture, digest: d(n), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1, ...extra };
 };
-const graph = (platforms: PlatformEntry[], extra: Partial<ImageGraph> = {}): ImageGraph =>
-  ({ reference: 'r', source: 'registry', repository: 'org/repo', digest: INDEX, mediaType: 'application/vnd.oci.image.index.v1+json', size: 1, kind: 'index', platforms, artifacts: [], others: [], problems: [], ...extra });
+const graph = (platforms: PlatformEntry[], extra: Partial<ImageGraph> = {}): ImageGraph => ({
+  reference: 'r',
+  source: 'registry',
+  repository: 'org/repo',
+  digest: INDEX,
+  mediaType: 'application/vnd.oci.image.index.v1+json',
+  size: 1,
+  kind: 'index',
+  platforms,
+  artifacts: [],
+  others: [],
+  problems: [],
+  ...extra,
+});
 
 let n = 100;
 function add(g: ImageGraph, covers: string, state: ArtifactState, opts: Partial<ArtifactVerification> = {}): ArtifactVerification {
   const a: Artifact = { coversDigest: covers, kind: opts.kind ?? 'signature', format: opts.format ?? 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1 };
   g.artifacts.push(a);
-  return { digest: a.digest, coversDigest: covers, format: a.format, kind: a.kind, verified: state === 'verified', state, checks: [], ...(state === 'verified' ? { identity: ID } : {}), ...opts };
+  return {
+    digest: a.digest,
+    coversDigest: covers,
+    format: a.format,
+    kind: a.kind,
+    verified: state === 'verified',
+    state,
+    checks: [],
+    ...(state === 'verified' ? { identity: ID } : {}),
+    ...opts,
+  };
 }
 const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({ requiredPredicateTypes: [], requireTlog: true, sources: {}, ...p });
-const cutProblem = (cut: Cut, at = `entries of ${cut.index ?? INDEX}`) => ({ at, code: 'TRUNCATED', message: `Index ${cut.index} lists more; ${cut.unread} of them were not examined (cap: ${cut.limit} platform manifests per image). What was not read was not checked.`, cut });
+const cutProblem = (cut: Cut, at = `entries of ${cut.index ?? INDEX}`) => ({
+  at,
+  code: 'TRUNCATED',
+  message: `Index ${cut.index} lists more; ${cut.unread} of them were not examined (cap: ${cut.limit} platform manifests per image). What was not read was not checked.`,
+  cut,
+});
 
 describe('coverage of what a runtime could pull', () => {
   test('an entry that could not be examined is not-checked even when its digest carries a verified signature', () => {
-    const g = graph([platform(2, 'linux/amd64'), platform(3, 'linux/arm64', { problem: { code: 'NOT_A_MANIFEST', message: 'Manifest … is not valid JSON, so it is no image manifest or index.' } })]);
+    const g = graph([
+      platform(2, 'linux/amd64'),
+      platform(3, 'linux/arm64', { problem: { code: 'NOT_A_MANIFEST', message: 'Manifest … is not valid JSON, so it is no image manifest or index.' } }),
+    ]);
     const results = [add(g, d(2), 'verified'), add(g, d(3), 'verified')];
     const v = imageVerdict(g, results, policy());
     assert.deepEqual([v.state, v.verified], ['not-checked', false]);
     const arm = v.digests.find((x) => x.target === 'linux/arm64')!;
     assert.deepEqual([arm.ownState, arm.state, arm.unexamined?.code], ['verified', 'not-checked', 'NOT_A_MANIFEST']);
-    assert.equal(v.checks.find((c) => c.evidence?.digest === d(3))?.message, `linux/arm64 (${d(3)}) could not be examined as an image manifest [NOT_A_MANIFEST]: Manifest … is not valid JSON, so it is no image manifest or index. A runtime could still pull it, so no signature can cover it.`);
+    assert.equal(
+      v.checks.find((c) => c.evidence?.digest === d(3))?.message,
+      `linux/arm64 (${d(3)}) could not be examined as an image manifest [NOT_A_MANIFEST]: Manifest … is not valid JSON, so it is no image manifest or index. A runtime could still pull it, so no signature can cover it.`,
+    );
   });
 
   test('so is one under a signed index: the index signature commits to a digest nobody could read', () => {
@@ -48,13 +81,22 @@ describe('coverage of what a runtime could pull', () => {
     assert.equal(v.state, 'not-checked');
   });
 
-  test('platforms of a nested index are covered by its signature, or by the image index\'s, and say which', () => {
+  test("platforms of a nested index are covered by its signature, or by the image index's, and say which", () => {
     const nested = { digest: NESTED, mediaType: 'application/vnd.oci.image.index.v1+json', size: 1, via: [] };
-    const g = graph([platform(2, 'linux/amd64', { via: [NESTED] }), platform(3, 'linux/arm64', { via: [NESTED] }), platform(4, 'linux/s390x')], { indexes: [nested] });
+    const g = graph([platform(2, 'linux/amd64', { via: [NESTED] }), platform(3, 'linux/arm64', { via: [NESTED] }), platform(4, 'linux/s390x')], {
+      indexes: [nested],
+    });
     const v = imageVerdict(g, [add(g, NESTED, 'verified'), add(g, d(4), 'verified')], policy());
     assert.deepEqual([v.state, v.verified], ['verified', true]);
-    assert.deepEqual(v.digests.map((x) => [x.target, x.state, x.throughIndex, x.throughDigest]), [
-      ['index', 'unsigned', false, undefined], ['linux/amd64', 'verified', true, NESTED], ['linux/arm64', 'verified', true, NESTED], ['linux/s390x', 'verified', false, undefined]]);
+    assert.deepEqual(
+      v.digests.map((x) => [x.target, x.state, x.throughIndex, x.throughDigest]),
+      [
+        ['index', 'unsigned', false, undefined],
+        ['linux/amd64', 'verified', true, NESTED],
+        ['linux/arm64', 'verified', true, NESTED],
+        ['linux/s390x', 'verified', false, undefined],
+      ],
+    );
     assert.equal(v.checks[0]?.message, `linux/amd64 is covered through nested index ${NESTED}, which is itself covered (coverage: signatures).`);
     // Without the nested index's signature the sibling s390x signature alone covers nothing else.
     const bare = graph(g.platforms, { indexes: [nested] });
@@ -66,7 +108,10 @@ describe('coverage of what a runtime could pull', () => {
     const v = imageVerdict(g, [add(g, d(2), 'verified')], policy());
     assert.deepEqual([v.state, v.verified], ['not-checked', false]);
     const warn = v.checks.find((c) => c.status === 'warn')!;
-    assert.equal(warn.message, `Index ${INDEX} lists more; 1 of them were not examined (cap: 1 platform manifests per image). No verified signature covers the index, so what it lists beyond them could be unsigned.`);
+    assert.equal(
+      warn.message,
+      `Index ${INDEX} lists more; 1 of them were not examined (cap: 1 platform manifests per image). No verified signature covers the index, so what it lists beyond them could be unsigned.`,
+    );
     assert.match(v.coverage, /not examined: 1 index entries \(at most 1 platforms are examined\)$/);
   });
 
@@ -74,14 +119,23 @@ describe('coverage of what a runtime could pull', () => {
     const g = graph([platform(2, 'linux/amd64')], { problems: [cutProblem({ cap: 'platforms', limit: 1, unread: 1, index: INDEX })] });
     const v = imageVerdict(g, [add(g, INDEX, 'verified')], policy());
     assert.deepEqual([v.state, v.verified], ['verified', true]);
-    assert.ok(v.checks.some((c) => c.status === 'info' && c.message === '1 entries of the index were not examined; the verified signature on it covers them, since its digest commits to each of them.'));
+    assert.ok(
+      v.checks.some(
+        (c) =>
+          c.status === 'info' &&
+          c.message === '1 entries of the index were not examined; the verified signature on it covers them, since its digest commits to each of them.',
+      ),
+    );
     // A required attestation must then be on the index: per-platform ones cannot speak for entries not examined.
     const required = policy({ requiredPredicateTypes: [SLSA] });
     const perPlatform = graph(g.platforms, { problems: g.problems });
     const onPlatform = [add(perPlatform, INDEX, 'verified'), add(perPlatform, d(2), 'verified', { kind: 'attestation', predicateType: SLSA })];
     assert.equal(imageVerdict(perPlatform, onPlatform, required).state, 'not-checked');
     const onIndex = graph(g.platforms, { problems: g.problems });
-    assert.equal(imageVerdict(onIndex, [add(onIndex, INDEX, 'verified'), add(onIndex, INDEX, 'verified', { kind: 'attestation', predicateType: SLSA })], required).state, 'verified');
+    assert.equal(
+      imageVerdict(onIndex, [add(onIndex, INDEX, 'verified'), add(onIndex, INDEX, 'verified', { kind: 'attestation', predicateType: SLSA })], required).state,
+      'verified',
+    );
   });
 
   test('a nesting cut is lifted by a signature on the nested index or any index above it', () => {

@@ -22,54 +22,115 @@ function graph(): ImageGraph {
     { platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: AMD64, mediaType: 'm', size: 1 },
     { platform: 'linux/arm64', os: 'linux', architecture: 'arm64', digest: ARM64, mediaType: 'm', size: 1 },
   ];
-  return { reference: 'r', source: 'registry', repository: 'org/repo', digest: INDEX, mediaType: 'm', size: 1, kind: 'index', platforms, artifacts: [], others: [], problems: [] };
+  return {
+    reference: 'r',
+    source: 'registry',
+    repository: 'org/repo',
+    digest: INDEX,
+    mediaType: 'm',
+    size: 1,
+    kind: 'index',
+    platforms,
+    artifacts: [],
+    others: [],
+    problems: [],
+  };
 }
 
 let n = 100;
 function add(g: ImageGraph, covers: string, state: ArtifactState, opts: Partial<ArtifactVerification> & { depth?: number } = {}): ArtifactVerification {
   const { depth, ...rest } = opts;
-  const a: Artifact = { coversDigest: covers, kind: rest.kind ?? 'attestation', format: rest.format ?? 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1, ...(depth ? { depth } : {}) };
+  const a: Artifact = {
+    coversDigest: covers,
+    kind: rest.kind ?? 'attestation',
+    format: rest.format ?? 'cosign-tag',
+    digest: d(n++),
+    mediaType: 'm',
+    size: 1,
+    ...(depth ? { depth } : {}),
+  };
   g.artifacts.push(a);
   const signer = state === 'verified' || state === 'unpinned' ? { identity: GEN } : {};
-  return { digest: a.digest, coversDigest: covers, format: a.format, kind: a.kind, predicateType: SLSA02, verified: state === 'verified', state, checks: [], ...signer, ...rest };
+  return {
+    digest: a.digest,
+    coversDigest: covers,
+    format: a.format,
+    kind: a.kind,
+    predicateType: SLSA02,
+    verified: state === 'verified',
+    state,
+    checks: [],
+    ...signer,
+    ...rest,
+  };
 }
-const policy = (coverage?: CoverageRule, p: Partial<ImagePolicy> = {}): ImagePolicy => ({ requiredPredicateTypes: [], requireTlog: true, sources: {}, ...(coverage ? { coverage } : {}), ...p });
-const coverageChecks = (v: ReturnType<typeof imageVerdict>) => v.checks.filter((c) => c.code === 'COVERAGE').map((c) => [c.status, c.message, c.evidence?.coverageRule, c.evidence?.coveredBy]);
+const policy = (coverage?: CoverageRule, p: Partial<ImagePolicy> = {}): ImagePolicy => ({
+  requiredPredicateTypes: [],
+  requireTlog: true,
+  sources: {},
+  ...(coverage ? { coverage } : {}),
+  ...p,
+});
+const coverageChecks = (v: ReturnType<typeof imageVerdict>) =>
+  v.checks.filter((c) => c.code === 'COVERAGE').map((c) => [c.status, c.message, c.evidence?.coverageRule, c.evidence?.coveredBy]);
 
 describe('coverage rule', () => {
   test('slsa-github-generator layout (one verified provenance attestation on the index, no .sig): verified under signatures-or-attestations', () => {
     const g = graph();
     const v = imageVerdict(g, [add(g, INDEX, 'verified')], policy('signatures-or-attestations'));
     assert.deepEqual([v.state, v.verified, v.coverageRule], ['verified', true, 'signatures-or-attestations']);
-    assert.equal(v.coverage, `index not signed, attested by ${GEN}; linux/amd64 and linux/arm64 covered by a verified SLSA provenance attestation on the index (coverage: signatures-or-attestations); verified attestations: ${SLSA02} on the index`);
-    assert.deepEqual(v.digests.map((x) => [x.target, x.ownState, x.coveredBy, x.state, x.throughIndex, x.signedBy, x.attestedBy]), [
-      ['index', 'verified', 'attestation', 'verified', false, [], [GEN]],
-      ['linux/amd64', 'unsigned', undefined, 'verified', true, [], []],
-      ['linux/arm64', 'unsigned', undefined, 'verified', true, [], []],
-    ]);
-    assert.deepEqual(coverageChecks(v), ['linux/amd64', 'linux/arm64'].map((p) => [
-      'pass', `${p} is covered by a verified SLSA provenance attestation on the index, by ${GEN}, with no signature (coverage: signatures-or-attestations).`, 'signatures-or-attestations', 'attestation',
-    ]));
+    assert.equal(
+      v.coverage,
+      `index not signed, attested by ${GEN}; linux/amd64 and linux/arm64 covered by a verified SLSA provenance attestation on the index (coverage: signatures-or-attestations); verified attestations: ${SLSA02} on the index`,
+    );
+    assert.deepEqual(
+      v.digests.map((x) => [x.target, x.ownState, x.coveredBy, x.state, x.throughIndex, x.signedBy, x.attestedBy]),
+      [
+        ['index', 'verified', 'attestation', 'verified', false, [], [GEN]],
+        ['linux/amd64', 'unsigned', undefined, 'verified', true, [], []],
+        ['linux/arm64', 'unsigned', undefined, 'verified', true, [], []],
+      ],
+    );
+    assert.deepEqual(
+      coverageChecks(v),
+      ['linux/amd64', 'linux/arm64'].map((p) => [
+        'pass',
+        `${p} is covered by a verified SLSA provenance attestation on the index, by ${GEN}, with no signature (coverage: signatures-or-attestations).`,
+        'signatures-or-attestations',
+        'attestation',
+      ]),
+    );
   });
 
   test('the same image under the default rule: unsigned, and the checks say which attestation did not count and why', () => {
     const g = graph();
     const v = imageVerdict(g, [add(g, INDEX, 'verified')], policy());
     assert.deepEqual([v.state, v.verified, v.coverageRule], ['unsigned', false, 'signatures']);
-    assert.equal(v.coverage, `index not signed; linux/amd64 and linux/arm64 not covered (no signature); verified attestations: ${SLSA02} on the index; attestations do not count as signatures (coverage: signatures)`);
+    assert.equal(
+      v.coverage,
+      `index not signed; linux/amd64 and linux/arm64 not covered (no signature); verified attestations: ${SLSA02} on the index; attestations do not count as signatures (coverage: signatures)`,
+    );
     assert.deepEqual(coverageChecks(v)[0], [
       'fail',
       `linux/amd64 is not covered: no signature on it or on the index (coverage: signatures). A verified SLSA provenance attestation on the index by ${GEN} does not count as a signature under coverage: signatures (cosign verify's rule); coverage: signatures-or-attestations (slsa-verifier's rule) accepts it.`,
-      'signatures', undefined,
+      'signatures',
+      undefined,
     ]);
   });
 
   test('a signature and an attestation on the same digest: covered by the signature, the rule named', () => {
     const g = graph();
-    const v = imageVerdict(g, [add(g, INDEX, 'verified', { kind: 'signature', predicateType: undefined }), add(g, INDEX, 'verified')], policy('signatures-or-attestations'));
+    const v = imageVerdict(
+      g,
+      [add(g, INDEX, 'verified', { kind: 'signature', predicateType: undefined }), add(g, INDEX, 'verified')],
+      policy('signatures-or-attestations'),
+    );
     assert.equal(v.state, 'verified');
     assert.equal(v.digests[0]!.coveredBy, 'signature');
-    assert.equal(v.coverage, `index signed by ${GEN}; linux/amd64 and linux/arm64 covered through the index; no platform-level signature; verified attestations: ${SLSA02} on the index`);
+    assert.equal(
+      v.coverage,
+      `index signed by ${GEN}; linux/amd64 and linux/arm64 covered through the index; no platform-level signature; verified attestations: ${SLSA02} on the index`,
+    );
     assert.equal(coverageChecks(v)[0]![1], `linux/amd64 is covered through the index, signed by ${GEN} (coverage: signatures-or-attestations).`);
   });
 
@@ -77,24 +138,40 @@ describe('coverage rule', () => {
     const g = graph();
     const v = imageVerdict(g, [add(g, AMD64, 'verified', { predicateType: SPDX })], policy('signatures-or-attestations'));
     assert.equal(v.state, 'failed');
-    assert.equal(v.coverage, `index not signed; linux/amd64 covered by a verified attestation (${SPDX}) by ${GEN} (coverage: signatures-or-attestations); linux/arm64 not covered (no signature or attestation); verified attestations: ${SPDX} on linux/amd64`);
-    assert.deepEqual(coverageChecks(v).map((c) => c.slice(0, 2)), [
-      ['pass', `linux/amd64 is covered by a verified attestation (${SPDX}) by ${GEN}, with no signature (coverage: signatures-or-attestations).`],
-      ['fail', 'linux/arm64 is not covered: no signature or attestation on it or on the index (coverage: signatures-or-attestations).'],
-    ]);
+    assert.equal(
+      v.coverage,
+      `index not signed; linux/amd64 covered by a verified attestation (${SPDX}) by ${GEN} (coverage: signatures-or-attestations); linux/arm64 not covered (no signature or attestation); verified attestations: ${SPDX} on linux/amd64`,
+    );
+    assert.deepEqual(
+      coverageChecks(v).map((c) => c.slice(0, 2)),
+      [
+        ['pass', `linux/amd64 is covered by a verified attestation (${SPDX}) by ${GEN}, with no signature (coverage: signatures-or-attestations).`],
+        ['fail', 'linux/arm64 is not covered: no signature or attestation on it or on the index (coverage: signatures-or-attestations).'],
+      ],
+    );
   });
 
-  test('never verified through an attestation nobody pinned, one that failed, BuildKit\'s unsigned statements or an artifact about an artifact', () => {
+  test("never verified through an attestation nobody pinned, one that failed, BuildKit's unsigned statements or an artifact about an artifact", () => {
     const rule = policy('signatures-or-attestations');
     const g1 = graph();
     const unpinned = imageVerdict(g1, [add(g1, INDEX, 'unpinned')], rule);
     assert.deepEqual([unpinned.state, unpinned.verified], ['unpinned', false]);
-    assert.match(unpinned.coverage, /^index has a valid signature or attestation by .*, but no identity was pinned; linux\/amd64 and linux\/arm64 not covered \(valid signature or attestation, but no identity pinned/);
+    assert.match(
+      unpinned.coverage,
+      /^index has a valid signature or attestation by .*, but no identity was pinned; linux\/amd64 and linux\/arm64 not covered \(valid signature or attestation, but no identity pinned/,
+    );
     const g2 = graph();
     const failed = imageVerdict(g2, [add(g2, INDEX, 'failed')], rule);
-    assert.deepEqual([failed.state, failed.coverage], ['failed', 'the index signature does not verify; linux/amd64 and linux/arm64 not covered (no signature or attestation verifies)']);
+    assert.deepEqual(
+      [failed.state, failed.coverage],
+      ['failed', 'the index signature does not verify; linux/amd64 and linux/arm64 not covered (no signature or attestation verifies)'],
+    );
     const g3 = graph();
-    const buildkit = imageVerdict(g3, [add(g3, AMD64, 'unsigned', { format: 'buildkit-index' }), add(g3, ARM64, 'unsigned', { format: 'buildkit-index' })], rule);
+    const buildkit = imageVerdict(
+      g3,
+      [add(g3, AMD64, 'unsigned', { format: 'buildkit-index' }), add(g3, ARM64, 'unsigned', { format: 'buildkit-index' })],
+      rule,
+    );
     assert.equal(buildkit.state, 'unsigned');
     const g4 = graph();
     const outer = add(g4, INDEX, 'unsigned', { kind: 'sbom', predicateType: undefined });
@@ -102,9 +179,13 @@ describe('coverage rule', () => {
     assert.equal(nested.state, 'unsigned');
   });
 
-  test('required attestations still apply under either rule, and the default stays cosign\'s', () => {
+  test("required attestations still apply under either rule, and the default stays cosign's", () => {
     const g = graph();
-    const v = imageVerdict(g, [add(g, INDEX, 'verified')], policy('signatures-or-attestations', { requiredPredicateTypes: ['https://slsa.dev/provenance/v1'] }));
+    const v = imageVerdict(
+      g,
+      [add(g, INDEX, 'verified')],
+      policy('signatures-or-attestations', { requiredPredicateTypes: ['https://slsa.dev/provenance/v1'] }),
+    );
     assert.equal(v.state, 'failed');
     assert.equal(v.checks.find((c) => c.code === 'REQUIRED_ATTESTATION')?.status, 'fail');
     const g2 = graph();

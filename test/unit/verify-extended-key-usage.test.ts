@@ -30,11 +30,13 @@ import { realFixtureDir } from '../support/real-fixtures';
 const ID = 'https://github.com/org/app/.github/workflows/release.yml@refs/tags/v1.0.0';
 const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const payload = Buffer.from('release notes of org/app v1.0.0\n');
-const chainChecks = (r: { checks: ReadonlyArray<{ code: string; status: string; message: string }> }) => r.checks.filter((c) => c.code === 'CERTIFICATE_CHAIN').map((c) => [c.status, c.message]);
+const chainChecks = (r: { checks: ReadonlyArray<{ code: string; status: string; message: string }> }) =>
+  r.checks.filter((c) => c.code === 'CERTIFICATE_CHAIN').map((c) => [c.status, c.message]);
 const failing = (r: { checks: ReadonlyArray<{ code: string; status: string }> }) => r.checks.filter((c) => c.status === 'fail').map((c) => c.code);
 const leafNamed = (extendedKeyUsage: string | null): LeafOptions => ({ san: { uri: ID }, extendedKeyUsage });
 const GOOD_CHAIN = 'The certificate chains to a trusted CA, was valid at the signed time (this trust root has no CT log).';
-const leafRefusal = (usages: string) => `The signing certificate's Extended Key Usage is ${usages}, without codeSigning: it is not a code-signing certificate, and signing needs codeSigning (as cosign requires).`;
+const leafRefusal = (usages: string) =>
+  `The signing certificate's Extended Key Usage is ${usages}, without codeSigning: it is not a code-signing certificate, and signing needs codeSigning (as cosign requires).`;
 
 describe('Extended Key Usage of keyless certificates (a custom trusted root: the mini Sigstore)', () => {
   let mini: MiniSigstore;
@@ -52,10 +54,13 @@ describe('Extended Key Usage of keyless certificates (a custom trusted root: the
   });
   after(() => Promise.all([mini?.dispose(), serverOnly?.dispose(), unrestricted?.dispose()]));
 
-  const signBlob = (signer: SigningIdentity): BlobVerification => verifyBlob({
-    bundle: messageSignatureBundle(signer, payload, { log: mini.log }).bytes,
-    artifact: { kind: 'bytes', bytes: payload }, trustRoot: root, policy: { identity: { exact: ID }, issuer: { exact: GITHUB_ISSUER } },
-  });
+  const signBlob = (signer: SigningIdentity): BlobVerification =>
+    verifyBlob({
+      bundle: messageSignatureBundle(signer, payload, { log: mini.log }).bytes,
+      artifact: { kind: 'bytes', bytes: payload },
+      trustRoot: root,
+      policy: { identity: { exact: ID }, issuer: { exact: GITHUB_ISSUER } },
+    });
 
   test('a Fulcio-like leaf (codeSigning) under an intermediate limited to codeSigning: verified', async () => {
     const r = signBlob(await mini.issue(leafNamed('codeSigning')));
@@ -69,7 +74,10 @@ describe('Extended Key Usage of keyless certificates (a custom trusted root: the
     assert.deepEqual(chainChecks(r), [['fail', leafRefusal('emailProtection')]]);
     assert.equal(r.checks.find((c) => c.code === 'CERTIFICATE_CHAIN')!.evidence?.certificateFingerprint, sha256(signer.certificate.der));
     // Everything else about the signature holds: only the usage refuses it.
-    assert.deepEqual(r.checks.filter((c) => c.code === 'SIGNATURE' || c.code === 'IDENTITY').map((c) => c.status), ['pass', 'pass']);
+    assert.deepEqual(
+      r.checks.filter((c) => c.code === 'SIGNATURE' || c.code === 'IDENTITY').map((c) => c.status),
+      ['pass', 'pass'],
+    );
   });
 
   test('several usages, one unnamed: each listed, by name or OID', async () => {
@@ -89,13 +97,23 @@ describe('Extended Key Usage of keyless certificates (a custom trusted root: the
     const signer = await mini.issue({ ...leafNamed(null), extraExtensions: [{ oid: '2.5.29.37', value: Buffer.from('020100', 'hex') }] });
     assert.throws(() => extendedKeyUsages(X509Certificate.parse(Buffer.from(signer.certificate.der))), /not a SEQUENCE/);
     const r = signBlob(signer);
-    assert.deepEqual(chainChecks(r), [['fail', 'The signing certificate has an Extended Key Usage extension that cannot be read, so it cannot be shown to allow codeSigning, which signing needs.']]);
+    assert.deepEqual(chainChecks(r), [
+      [
+        'fail',
+        'The signing certificate has an Extended Key Usage extension that cannot be read, so it cannot be shown to allow codeSigning, which signing needs.',
+      ],
+    ]);
   });
 
   test('an intermediate whose EKU is serverAuth only: its codeSigning leaves fail, the intermediate named', async () => {
     const r = signBlob(await serverOnly.issue(leafNamed('codeSigning')));
     assert.deepEqual([r.state, failing(r)], ['failed', ['CERTIFICATE_CHAIN']]);
-    assert.deepEqual(chainChecks(r), [['fail', "The CA certificate O=provenance-lens.test, CN=eku-server-intermediate on the signing certificate's chain limits Extended Key Usage to serverAuth, without codeSigning, so the certificates it issues may not sign; signing needs codeSigning (as cosign requires)."]]);
+    assert.deepEqual(chainChecks(r), [
+      [
+        'fail',
+        "The CA certificate O=provenance-lens.test, CN=eku-server-intermediate on the signing certificate's chain limits Extended Key Usage to serverAuth, without codeSigning, so the certificates it issues may not sign; signing needs codeSigning (as cosign requires).",
+      ],
+    ]);
     assert.equal(r.checks.find((c) => c.code === 'CERTIFICATE_CHAIN')!.evidence?.certificateFingerprint, sha256(serverOnly.intermediate.der));
   });
 
@@ -117,9 +135,23 @@ describe('Extended Key Usage through the private PKI path (--certificate-chain) 
   const IMAGE = sha256(Buffer.from('the image manifest of registry.test/corp/app'));
   async function verifySig(extendedKeyUsage: string | null): Promise<ArtifactVerification> {
     const now = Date.now();
-    const signer = await ca.issue({ san: { email: 'release-bot@example.com' }, issuerExtensions: 'none', extendedKeyUsage, notBefore: new Date(now - 3_600_000), notAfter: new Date(now + 3_600_000) });
+    const signer = await ca.issue({
+      san: { email: 'release-bot@example.com' },
+      issuerExtensions: 'none',
+      extendedKeyUsage,
+      notBefore: new Date(now - 3_600_000),
+      notAfter: new Date(now + 3_600_000),
+    });
     const layer = cosignSign(signer, { reference: 'registry.test/corp/app', digest: IMAGE });
-    const a: GraphArtifact = { coversDigest: IMAGE, kind: 'signature', format: 'cosign-tag', digest: sha256(layer.bytes), mediaType: layer.mediaType, size: layer.bytes.length, annotations: layer.annotations };
+    const a: GraphArtifact = {
+      coversDigest: IMAGE,
+      kind: 'signature',
+      format: 'cosign-tag',
+      digest: sha256(layer.bytes),
+      mediaType: layer.mediaType,
+      size: layer.bytes.length,
+      annotations: layer.annotations,
+    };
     const policy = { identity: { exact: 'release-bot@example.com' }, requiredPredicateTypes: [], requireTlog: false, sources: {} };
     return verifyArtifact(a, { kind: 'layer', mediaType: layer.mediaType, bytes: layer.bytes, annotations: layer.annotations }, { policy, trustRoot: root });
   }
@@ -130,7 +162,7 @@ describe('Extended Key Usage through the private PKI path (--certificate-chain) 
     assert.deepEqual(chainChecks(r), [['fail', leafRefusal('emailProtection')]]);
   });
 
-  test('the same CA\'s leaf with no extension: verified', async () => {
+  test("the same CA's leaf with no extension: verified", async () => {
     const r = await verifySig(null);
     assert.deepEqual([r.state, chainChecks(r).map((c) => c[0])], ['verified', ['pass']]);
   });
@@ -144,10 +176,22 @@ describe('the real containers/image private-PKI certificate', () => {
     const leaf = X509Certificate.parse(readFileSync(join(fixtures, 'pki-cert'), 'utf8'));
     assert.equal(extendedKeyUsages(leaf), undefined);
     const raw = readFileSync(join(fixtures, 'dir-img-cosign-pki-valid', 'signature-1'));
-    const sig = JSON.parse(raw.subarray('\0sigstore-json\n'.length).toString('utf8')) as { mimeType: string; payload: string; annotations: Record<string, string> };
+    const sig = JSON.parse(raw.subarray('\0sigstore-json\n'.length).toString('utf8')) as {
+      mimeType: string;
+      payload: string;
+      annotations: Record<string, string>;
+    };
     const bytes = Buffer.from(sig.payload, 'base64');
     const covers = sha256(readFileSync(join(fixtures, 'dir-img-cosign-pki-valid', 'manifest.json')));
-    const a: GraphArtifact = { coversDigest: covers, kind: 'signature', format: 'cosign-tag', digest: sha256(bytes), mediaType: sig.mimeType, size: bytes.length, annotations: sig.annotations };
+    const a: GraphArtifact = {
+      coversDigest: covers,
+      kind: 'signature',
+      format: 'cosign-tag',
+      digest: sha256(bytes),
+      mediaType: sig.mimeType,
+      size: bytes.length,
+      annotations: sig.annotations,
+    };
     const trustRoot = withCertificateChain(embeddedTrustRoot(), parseCertificateChain(readFileSync(join(fixtures, 'pki-chain'), 'utf8'), 'pki-chain'));
     const policy = { identity: { exact: 'qiwan@redhat.com' }, requiredPredicateTypes: [], requireTlog: false, sources: {} };
     const r = verifyArtifact(a, { kind: 'layer', mediaType: sig.mimeType, bytes, annotations: sig.annotations }, { policy, trustRoot });

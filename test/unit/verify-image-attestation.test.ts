@@ -20,22 +20,51 @@ const generator = realFixtureDir('cosign-signatures', 'slsa-github-generator-con
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const identity = (v: string) => `https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/${v}`;
 
-interface Att { covers: string; layer: { digest: string; size: number; annotations: Record<string, string> }; envelope: Buffer }
+interface Att {
+  covers: string;
+  layer: { digest: string; size: number; annotations: Record<string, string> };
+  envelope: Buffer;
+}
 function att(version: string): Att {
   const dir = join(generator, version, 'container_workflow_dispatch');
   const blob = (digest: string) => readFileSync(join(dir, 'blobs', 'sha256', digest.slice(7)));
   const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string; annotations: Record<string, string> }> };
-  const manifest = JSON.parse(blob(index.manifests.find((m) => m.annotations.kind === 'dev.cosignproject.cosign/atts')!.digest).toString('utf8')) as { layers: Att['layer'][] };
+  const manifest = JSON.parse(blob(index.manifests.find((m) => m.annotations.kind === 'dev.cosignproject.cosign/atts')!.digest).toString('utf8')) as {
+    layers: Att['layer'][];
+  };
   const layer = manifest.layers[0]!;
   return { covers: readFileSync(`${dir}.digest`, 'utf8').trim(), layer, envelope: blob(layer.digest) };
 }
-const policy = (v: string, p: Partial<ImagePolicy> = {}): ImagePolicy => ({ identity: { exact: identity(v) }, issuer: { exact: GITHUB }, requiredPredicateTypes: [], requireTlog: true, sources: {}, ...p });
+const policy = (v: string, p: Partial<ImagePolicy> = {}): ImagePolicy => ({
+  identity: { exact: identity(v) },
+  issuer: { exact: GITHUB },
+  requiredPredicateTypes: [],
+  requireTlog: true,
+  sources: {},
+  ...p,
+});
 
-function verify(a: Att, p: ImagePolicy, overrides: { covers?: string; envelope?: Buffer; annotations?: Record<string, string>; trustRoot?: TrustRoot } = {}): ArtifactVerification {
+function verify(
+  a: Att,
+  p: ImagePolicy,
+  overrides: { covers?: string; envelope?: Buffer; annotations?: Record<string, string>; trustRoot?: TrustRoot } = {},
+): ArtifactVerification {
   const annotations = overrides.annotations ?? a.layer.annotations;
   const envelope = overrides.envelope ?? a.envelope;
-  const g: GraphArtifact = { coversDigest: overrides.covers ?? a.covers, kind: 'attestation', format: 'cosign-tag', digest: a.layer.digest, mediaType: 'application/vnd.dsse.envelope.v1+json', size: envelope.length, annotations };
-  return verifyArtifact(g, { kind: 'layer', mediaType: g.mediaType, bytes: envelope, annotations }, { policy: p, trustRoot: overrides.trustRoot ?? embeddedTrustRoot() });
+  const g: GraphArtifact = {
+    coversDigest: overrides.covers ?? a.covers,
+    kind: 'attestation',
+    format: 'cosign-tag',
+    digest: a.layer.digest,
+    mediaType: 'application/vnd.dsse.envelope.v1+json',
+    size: envelope.length,
+    annotations,
+  };
+  return verifyArtifact(
+    g,
+    { kind: 'layer', mediaType: g.mediaType, bytes: envelope, annotations },
+    { policy: p, trustRoot: overrides.trustRoot ?? embeddedTrustRoot() },
+  );
 }
 const status = (r: ArtifactVerification, code: ImageCheckCode) => r.checks.filter((c) => c.code === code).map((c) => c.status);
 const failures = (r: ArtifactVerification) => r.checks.filter((c) => c.status === 'fail').map((c) => c.code);
@@ -50,7 +79,10 @@ function withStatement(envelope: Buffer, edit: (s: Record<string, unknown>) => v
   return Buffer.from(JSON.stringify(env));
 }
 
-function withRekorBundle(a: Att, edit: (b: { SignedEntryTimestamp: string; Payload: { body: string; integratedTime: number; logIndex: number; logID: string } }) => void): Record<string, string> {
+function withRekorBundle(
+  a: Att,
+  edit: (b: { SignedEntryTimestamp: string; Payload: { body: string; integratedTime: number; logIndex: number; logID: string } }) => void,
+): Record<string, string> {
   const b = JSON.parse(a.layer.annotations['dev.sigstore.cosign/bundle']!) as Parameters<typeof edit>[0];
   edit(b);
   return { ...a.layer.annotations, 'dev.sigstore.cosign/bundle': JSON.stringify(b) };
@@ -60,7 +92,10 @@ describe('real cosign attestations with Rekor intoto 0.0.1 entries', () => {
   for (const v of ['v1.4.0', 'v1.5.0', 'v1.6.0', 'v1.7.0', 'v1.8.0']) {
     test(`${v}: verified for the generator's workflow, SET and body checked by us`, () => {
       const r = verify(att(v), policy(v));
-      assert.deepEqual([r.state, r.kind, r.predicateType, r.identity, r.issuer], ['verified', 'attestation', 'https://slsa.dev/provenance/v0.2', identity(v), GITHUB]);
+      assert.deepEqual(
+        [r.state, r.kind, r.predicateType, r.identity, r.issuer],
+        ['verified', 'attestation', 'https://slsa.dev/provenance/v0.2', identity(v), GITHUB],
+      );
       const tlog = r.checks.filter((c) => c.code === 'TLOG');
       assert.equal(tlog.length, 1);
       assert.equal(tlog[0]!.evidence?.entryKind, 'intoto/0.0.1');
@@ -81,7 +116,11 @@ describe('real cosign attestations with Rekor intoto 0.0.1 entries', () => {
 
   test('tampered statement: signature and logged payload hash both refuse it', () => {
     const a = att('v1.5.0');
-    const r = verify(a, policy('v1.5.0'), { envelope: withStatement(a.envelope, (s) => { s.predicate = {}; }) });
+    const r = verify(a, policy('v1.5.0'), {
+      envelope: withStatement(a.envelope, (s) => {
+        s.predicate = {};
+      }),
+    });
     assert.equal(r.state, 'failed');
     assert.ok(failures(r).includes('TLOG'));
     assert.match(r.checks.find((c) => c.code === 'TLOG')!.message, /payload hash mismatch/);
@@ -106,12 +145,24 @@ describe('real cosign attestations with Rekor intoto 0.0.1 entries', () => {
     const a = att('v1.7.0');
     const other = att('v1.8.0');
     const otherBody = (JSON.parse(other.layer.annotations['dev.sigstore.cosign/bundle']!) as { Payload: { body: string } }).Payload.body;
-    const swapped = verify(a, policy('v1.7.0'), { annotations: withRekorBundle(a, (b) => { b.Payload.body = otherBody; }) });
+    const swapped = verify(a, policy('v1.7.0'), {
+      annotations: withRekorBundle(a, (b) => {
+        b.Payload.body = otherBody;
+      }),
+    });
     assert.equal(swapped.state, 'failed');
     assert.match(swapped.checks.find((c) => c.code === 'TLOG')!.message, /SET\) of entry 0 \(intoto\/0\.0\.1\) does not verify/);
-    const moved = verify(a, policy('v1.7.0'), { annotations: withRekorBundle(a, (b) => { b.Payload.integratedTime += 60; }) });
+    const moved = verify(a, policy('v1.7.0'), {
+      annotations: withRekorBundle(a, (b) => {
+        b.Payload.integratedTime += 60;
+      }),
+    });
     assert.match(moved.checks.find((c) => c.code === 'TLOG')!.message, /does not verify/);
-    const unknown = verify(a, policy('v1.7.0'), { annotations: withRekorBundle(a, (b) => { b.Payload.logID = 'ab'.repeat(32); }) });
+    const unknown = verify(a, policy('v1.7.0'), {
+      annotations: withRekorBundle(a, (b) => {
+        b.Payload.logID = 'ab'.repeat(32);
+      }),
+    });
     assert.match(unknown.checks.find((c) => c.code === 'TLOG')!.message, /names a log this trusted root does not have/);
   });
 
@@ -123,7 +174,7 @@ describe('real cosign attestations with Rekor intoto 0.0.1 entries', () => {
     assert.ok(failures(r).includes('TLOG_SIGNER'));
   });
 
-  test('an untrusted CA (GitHub\'s own instance instead of public-good): the chain does not verify', () => {
+  test("an untrusted CA (GitHub's own instance instead of public-good): the chain does not verify", () => {
     const path = realFixture('trusted-root', 'github.trusted_root.json');
     const github = parseTrustedRoot(readFileSync(path), { kind: 'file', path });
     const r = verify(att('v1.8.0'), policy('v1.8.0'), { trustRoot: github });
@@ -146,6 +197,9 @@ describe('real cosign attestations with Rekor intoto 0.0.1 entries', () => {
     assert.deepEqual(status(ok, 'GITHUB_CLAIMS'), ['pass']);
     const wrong = verify(a, policy('v1.8.0', { github: { sourceRepositoryUri: { exact: 'https://github.com/rancher/fleet' } } }));
     assert.equal(wrong.state, 'failed');
-    assert.match(wrong.checks.find((c) => c.code === 'GITHUB_CLAIMS')!.message, /source repository \(1\.3\.6\.1\.4\.1\.57264\.1\.12\) is "https:\/\/github\.com\/slsa-framework\/example-package"; the policy expects "https:\/\/github\.com\/rancher\/fleet"/);
+    assert.match(
+      wrong.checks.find((c) => c.code === 'GITHUB_CLAIMS')!.message,
+      /source repository \(1\.3\.6\.1\.4\.1\.57264\.1\.12\) is "https:\/\/github\.com\/slsa-framework\/example-package"; the policy expects "https:\/\/github\.com\/rancher\/fleet"/,
+    );
   });
 });

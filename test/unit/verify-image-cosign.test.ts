@@ -20,7 +20,11 @@ import { realFixtureDir } from '../support/real-fixtures';
 // the layer annotations}, i.e. exactly what a `.sig` manifest layer holds.
 const dir = realFixtureDir('cosign-signatures', 'containers-image');
 
-interface SigFile { mimeType: string; payload: Buffer; annotations: Record<string, string> }
+interface SigFile {
+  mimeType: string;
+  payload: Buffer;
+  annotations: Record<string, string>;
+}
 function readSig(...path: string[]): SigFile {
   const raw = readFileSync(join(dir, ...path));
   const prefix = '\0sigstore-json\n';
@@ -34,7 +38,15 @@ const key = (name: string): PublicKeyMaterial => parsePublicKey(readFileSync(joi
 const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({ requiredPredicateTypes: [], requireTlog: true, sources: {}, ...p });
 
 function verifySig(sig: SigFile, covers: string, p: ImagePolicy, trustRoot: TrustRoot = embeddedTrustRoot()): ArtifactVerification {
-  const a: GraphArtifact = { coversDigest: covers, kind: 'signature', format: 'cosign-tag', digest: sha256(sig.payload), mediaType: sig.mimeType, size: sig.payload.length, annotations: sig.annotations };
+  const a: GraphArtifact = {
+    coversDigest: covers,
+    kind: 'signature',
+    format: 'cosign-tag',
+    digest: sha256(sig.payload),
+    mediaType: sig.mimeType,
+    size: sig.payload.length,
+    annotations: sig.annotations,
+  };
   return verifyArtifact(a, { kind: 'layer', mediaType: sig.mimeType, bytes: sig.payload, annotations: sig.annotations }, { policy: p, trustRoot });
 }
 const statusOf = (r: ArtifactVerification, code: ImageCheckCode): string[] => r.checks.filter((c) => c.code === code).map((c) => c.status);
@@ -56,10 +68,15 @@ describe('containers/image cosign signatures through the .sig conversion', () =>
     assert.deepEqual(statusOf(r, 'SIGNATURE'), ['pass']);
   });
 
-  test('key only, with a log required (cosign\'s default): not verified, for lack of a log entry', () => {
+  test("key only, with a log required (cosign's default): not verified, for lack of a log entry", () => {
     const r = verifySig(readSig('dir-img-cosign-valid', 'signature-1'), manifestDigest('dir-img-cosign-valid'), policy({ keys: [key('cosign.pub')] }));
     assert.equal(r.state, 'failed');
-    assert.match(failing(r).map((c) => c.evidence?.cause).join(), /expected 1 tlog entries, got 0/);
+    assert.match(
+      failing(r)
+        .map((c) => c.evidence?.cause)
+        .join(),
+      /expected 1 tlog entries, got 0/,
+    );
   });
 
   test('key only: the other key (cosign2.pub) does not verify it; a list with the right key does', () => {
@@ -84,14 +101,22 @@ describe('containers/image cosign signatures through the .sig conversion', () =>
   });
 
   test('key with Rekor (cosign2.pub, public-good log from the embedded root): verified, log entry and its signer checked', () => {
-    const r = verifySig(readSig('dir-img-cosign-key-rekor-valid', 'signature-1'), manifestDigest('dir-img-cosign-key-rekor-valid'), policy({ keys: [key('cosign2.pub')] }));
+    const r = verifySig(
+      readSig('dir-img-cosign-key-rekor-valid', 'signature-1'),
+      manifestDigest('dir-img-cosign-key-rekor-valid'),
+      policy({ keys: [key('cosign2.pub')] }),
+    );
     assert.equal(r.state, 'verified');
     const tlog = r.checks.find((c) => c.code === 'TLOG' && c.status === 'pass');
     assert.equal(tlog?.evidence?.entryKind, 'hashedrekord/0.0.1');
     assert.equal(tlog?.evidence?.logUrl, 'https://rekor.sigstore.dev');
     assert.match(tlog?.evidence?.logIndex ?? '', /^\d+$/);
     assert.deepEqual(statusOf(r, 'TLOG_SIGNER'), ['pass']);
-    const wrong = verifySig(readSig('dir-img-cosign-key-rekor-valid', 'signature-1'), manifestDigest('dir-img-cosign-key-rekor-valid'), policy({ keys: [key('cosign.pub')] }));
+    const wrong = verifySig(
+      readSig('dir-img-cosign-key-rekor-valid', 'signature-1'),
+      manifestDigest('dir-img-cosign-key-rekor-valid'),
+      policy({ keys: [key('cosign.pub')] }),
+    );
     assert.equal(wrong.state, 'failed');
     assert.deepEqual(statusOf(wrong, 'TLOG_SIGNER'), ['fail']);
   });
@@ -131,7 +156,11 @@ describe('containers/image cosign signatures through the .sig conversion', () =>
   });
 
   test('must reject: another attachment in the signature slot, and a signature by an unknown key', () => {
-    const other = verifySig(readSig('dir-img-cosign-other-attachment', 'signature-1'), manifestDigest('dir-img-cosign-valid'), policy({ keys: [key('cosign.pub')], requireTlog: false }));
+    const other = verifySig(
+      readSig('dir-img-cosign-other-attachment', 'signature-1'),
+      manifestDigest('dir-img-cosign-valid'),
+      policy({ keys: [key('cosign.pub')], requireTlog: false }),
+    );
     assert.equal(other.state, 'failed');
     assert.match(failing(other)[0]?.message ?? '', /"text\/plain", not a cosign simple-signing payload/);
     const unknown = readSig('unknown-cosign-key.signature');
@@ -171,6 +200,9 @@ describe('the Rekor SET example (containers/image signature/internal/testdata)',
     assert.match(moved.checks.find((c) => c.code === 'TLOG')?.evidence?.cause ?? '', /TLOG_INCLUSION_PROMISE_ERROR/);
 
     const broken = verifySig(sig(payload(), annotations({ 'dev.sigstore.cosign/bundle': '{"Payload":{}}' })), covers, policy(MITR));
-    assert.deepEqual(failing(broken).map((c) => c.code), ['BUNDLE_FORMAT']);
+    assert.deepEqual(
+      failing(broken).map((c) => c.code),
+      ['BUNDLE_FORMAT'],
+    );
   });
 });

@@ -17,10 +17,26 @@ const ID = 'https://github.com/org/repo/.github/workflows/release.yml@refs/tags/
 const SLSA = 'https://slsa.dev/provenance/v1';
 
 function graph(kind: 'index' | 'manifest' = 'index', problems: ImageGraph['problems'] = []): ImageGraph {
-  const platforms = kind === 'index'
-    ? [{ platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: AMD64, mediaType: 'm', size: 1 }, { platform: 'linux/arm64', os: 'linux', architecture: 'arm64', digest: ARM64, mediaType: 'm', size: 1 }]
-    : [{ platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: INDEX, mediaType: 'm', size: 1 }];
-  return { reference: 'r', source: 'registry', repository: 'org/repo', digest: INDEX, mediaType: 'm', size: 1, kind, platforms, artifacts: [], others: [], problems };
+  const platforms =
+    kind === 'index'
+      ? [
+          { platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: AMD64, mediaType: 'm', size: 1 },
+          { platform: 'linux/arm64', os: 'linux', architecture: 'arm64', digest: ARM64, mediaType: 'm', size: 1 },
+        ]
+      : [{ platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: INDEX, mediaType: 'm', size: 1 }];
+  return {
+    reference: 'r',
+    source: 'registry',
+    repository: 'org/repo',
+    digest: INDEX,
+    mediaType: 'm',
+    size: 1,
+    kind,
+    platforms,
+    artifacts: [],
+    others: [],
+    problems,
+  };
 }
 
 let n = 100;
@@ -28,7 +44,17 @@ function add(g: ImageGraph, covers: string, state: ArtifactState, opts: Partial<
   const a: Artifact = { coversDigest: covers, kind: opts.kind ?? 'signature', format: opts.format ?? 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1 };
   if (opts.predicateType) a.predicateType = opts.predicateType;
   g.artifacts.push(a);
-  return { digest: a.digest, coversDigest: covers, format: a.format, kind: a.kind, verified: state === 'verified', state, checks: [], ...(state === 'verified' || state === 'unpinned' ? { identity: ID } : {}), ...opts };
+  return {
+    digest: a.digest,
+    coversDigest: covers,
+    format: a.format,
+    kind: a.kind,
+    verified: state === 'verified',
+    state,
+    checks: [],
+    ...(state === 'verified' || state === 'unpinned' ? { identity: ID } : {}),
+    ...opts,
+  };
 }
 const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({ requiredPredicateTypes: [], requireTlog: true, sources: {}, ...p });
 
@@ -39,7 +65,14 @@ describe('image verdict', () => {
     const v = imageVerdict(g, results, policy());
     assert.deepEqual([v.state, v.verified], ['verified', true]);
     assert.equal(v.coverage, `index signed by ${ID}; linux/amd64 and linux/arm64 covered through the index; no platform-level signature`);
-    assert.deepEqual(v.digests.map((x) => [x.target, x.ownState, x.state, x.throughIndex]), [['index', 'verified', 'verified', false], ['linux/amd64', 'unsigned', 'verified', true], ['linux/arm64', 'unsigned', 'verified', true]]);
+    assert.deepEqual(
+      v.digests.map((x) => [x.target, x.ownState, x.state, x.throughIndex]),
+      [
+        ['index', 'verified', 'verified', false],
+        ['linux/amd64', 'unsigned', 'verified', true],
+        ['linux/arm64', 'unsigned', 'verified', true],
+      ],
+    );
   });
 
   test('one platform signed, the other not: failed, and the uncovered platform is named', () => {
@@ -47,14 +80,23 @@ describe('image verdict', () => {
     const v = imageVerdict(g, [add(g, AMD64, 'verified')], policy());
     assert.equal(v.state, 'failed');
     assert.equal(v.coverage, `index not signed; linux/amd64 signed by ${ID}; linux/arm64 not covered (no signature)`);
-    assert.deepEqual(v.checks.map((c) => [c.code, c.status]), [['COVERAGE', 'pass'], ['COVERAGE', 'fail']]);
+    assert.deepEqual(
+      v.checks.map((c) => [c.code, c.status]),
+      [
+        ['COVERAGE', 'pass'],
+        ['COVERAGE', 'fail'],
+      ],
+    );
   });
 
   test('a valid signature nobody pinned is "unpinned", never verified', () => {
     const g = graph();
     const v = imageVerdict(g, [add(g, INDEX, 'unpinned')], policy());
     assert.deepEqual([v.state, v.verified], ['unpinned', false]);
-    assert.match(v.coverage, /^index has a valid signature by .*, but no identity was pinned; linux\/amd64 and linux\/arm64 not covered \(valid signature, but no identity pinned/);
+    assert.match(
+      v.coverage,
+      /^index has a valid signature by .*, but no identity was pinned; linux\/amd64 and linux\/arm64 not covered \(valid signature, but no identity pinned/,
+    );
   });
 
   test('one verified signature is enough; a failing one beside it is listed, not blocking (as cosign)', () => {
@@ -68,7 +110,10 @@ describe('image verdict', () => {
     const g = graph('index', [{ at: `sha256-${INDEX.slice(7)}.sig`, code: 'REGISTRY_ERROR', message: '500' }]);
     const v = imageVerdict(g, [], policy());
     assert.equal(v.state, 'not-checked');
-    assert.deepEqual(v.digests.map((x) => x.state), ['not-checked', 'not-checked', 'not-checked']);
+    assert.deepEqual(
+      v.digests.map((x) => x.state),
+      ['not-checked', 'not-checked', 'not-checked'],
+    );
     assert.equal(v.digests[0]!.problems.length, 1);
     assert.match(v.coverage, /the index signatures could not be read; linux\/amd64 and linux\/arm64 not covered \(could not be read\)/);
   });
@@ -77,13 +122,20 @@ describe('image verdict', () => {
     const g = graph('manifest');
     const att = imageVerdict(g, [add(g, INDEX, 'verified', { kind: 'attestation', predicateType: SLSA })], policy());
     assert.equal(att.state, 'unsigned');
-    assert.equal(att.coverage, `linux/amd64 not covered (no signature); verified attestations: ${SLSA} on linux/amd64; attestations do not count as signatures (coverage: signatures)`);
+    assert.equal(
+      att.coverage,
+      `linux/amd64 not covered (no signature); verified attestations: ${SLSA} on linux/amd64; attestations do not count as signatures (coverage: signatures)`,
+    );
     const g2 = graph('manifest');
-    const sign = imageVerdict(g2, [add(g2, INDEX, 'verified', { kind: 'signature', format: 'referrer', predicateType: 'https://sigstore.dev/cosign/sign/v1' })], policy());
+    const sign = imageVerdict(
+      g2,
+      [add(g2, INDEX, 'verified', { kind: 'signature', format: 'referrer', predicateType: 'https://sigstore.dev/cosign/sign/v1' })],
+      policy(),
+    );
     assert.equal(sign.state, 'verified');
   });
 
-  test('required attestations: met per platform by a verified one on the index or the platform; BuildKit\'s never', () => {
+  test("required attestations: met per platform by a verified one on the index or the platform; BuildKit's never", () => {
     const g = graph();
     const results = [
       add(g, INDEX, 'verified'),
@@ -98,14 +150,25 @@ describe('image verdict', () => {
     assert.match(req.message, /none covers linux\/arm64 \(one exists, but it is unsigned, by another signer or failing/);
 
     const g2 = graph();
-    const onIndex = imageVerdict(g2, [add(g2, INDEX, 'verified'), add(g2, INDEX, 'verified', { kind: 'attestation', predicateType: SLSA })], policy({ requiredPredicateTypes: [SLSA] }));
+    const onIndex = imageVerdict(
+      g2,
+      [add(g2, INDEX, 'verified'), add(g2, INDEX, 'verified', { kind: 'attestation', predicateType: SLSA })],
+      policy({ requiredPredicateTypes: [SLSA] }),
+    );
     assert.equal(onIndex.state, 'verified');
   });
 
-  test('a requirement with alternatives (a policy file\'s slsa-provenance) is met by any of its types', () => {
+  test("a requirement with alternatives (a policy file's slsa-provenance) is met by any of its types", () => {
     const g = graph('manifest');
-    const p = { ...policy({ requiredPredicateTypes: [] }), requiredAttestations: [{ name: 'slsa-provenance', predicateTypes: ['https://slsa.dev/provenance/v0.2', SLSA] }] };
-    const v = imageVerdict(g, [add(g, INDEX, 'verified'), add(g, INDEX, 'verified', { kind: 'attestation', predicateType: 'https://slsa.dev/provenance/v0.2' })], p);
+    const p = {
+      ...policy({ requiredPredicateTypes: [] }),
+      requiredAttestations: [{ name: 'slsa-provenance', predicateTypes: ['https://slsa.dev/provenance/v0.2', SLSA] }],
+    };
+    const v = imageVerdict(
+      g,
+      [add(g, INDEX, 'verified'), add(g, INDEX, 'verified', { kind: 'attestation', predicateType: 'https://slsa.dev/provenance/v0.2' })],
+      p,
+    );
     assert.equal(v.state, 'verified');
     assert.match(v.checks.find((c) => c.code === 'REQUIRED_ATTESTATION')!.message, /A verified slsa-provenance attestation covers every platform/);
   });

@@ -66,7 +66,7 @@ describe('policy file: coverage and certificateChain', () => {
     ]);
   });
 
-  test('resolved per image: the entry over the defaults; absent means cosign\'s rule and no source', () => {
+  test("resolved per image: the entry over the defaults; absent means cosign's rule and no source", () => {
     const text = [
       'defaults:',
       '  coverage: signatures-or-attestations',
@@ -79,7 +79,10 @@ describe('policy file: coverage and certificateChain', () => {
     ].join('\n');
     const file = parsePolicyFile(text, '/work/repo/.provenance-lens.yaml').policy!;
     const strict = policyForImage(file, 'ghcr.io/org/strict:v1');
-    assert.deepEqual([strict.coverage, strict.sources.coverage, strict.certificateChain, strict.sources.certificateChain], ['signatures', 'policy-file', '/work/repo/pki/chain.pem', 'policy-file']);
+    assert.deepEqual(
+      [strict.coverage, strict.sources.coverage, strict.certificateChain, strict.sources.certificateChain],
+      ['signatures', 'policy-file', '/work/repo/pki/chain.pem', 'policy-file'],
+    );
     const slsa = policyForImage(file, 'ghcr.io/org/slsa:v1');
     assert.deepEqual([slsa.coverage, slsa.sources.coverage], ['signatures-or-attestations', 'policy-file']);
     const none = policyForImage(parsePolicyFile('version: 1', 'p.yaml').policy!, 'ghcr.io/org/app:v1');

@@ -19,13 +19,35 @@ function graph(): ImageGraph {
     { platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: AMD64, mediaType: 'm', size: 1 },
     { platform: 'linux/arm64', os: 'linux', architecture: 'arm64', digest: ARM64, mediaType: 'm', size: 1 },
   ];
-  return { reference: 'r', source: 'registry', repository: 'org/app', digest: INDEX, mediaType: 'm', size: 1, kind: 'index', platforms, artifacts: [], others: [], problems: [] };
+  return {
+    reference: 'r',
+    source: 'registry',
+    repository: 'org/app',
+    digest: INDEX,
+    mediaType: 'm',
+    size: 1,
+    kind: 'index',
+    platforms,
+    artifacts: [],
+    others: [],
+    problems: [],
+  };
 }
 let n = 10;
 function add(g: ImageGraph, covers: string, state: ArtifactState, opts: Partial<ArtifactVerification> = {}): ArtifactVerification {
   const a: Artifact = { coversDigest: covers, kind: opts.kind ?? 'signature', format: 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1 };
   g.artifacts.push(a);
-  return { digest: a.digest, coversDigest: covers, format: a.format, kind: a.kind, verified: state === 'verified', state, checks: [], ...(state === 'verified' || state === 'unpinned' ? { identity: ID } : {}), ...opts };
+  return {
+    digest: a.digest,
+    coversDigest: covers,
+    format: a.format,
+    kind: a.kind,
+    verified: state === 'verified',
+    state,
+    checks: [],
+    ...(state === 'verified' || state === 'unpinned' ? { identity: ID } : {}),
+    ...opts,
+  };
 }
 const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({ requiredPredicateTypes: [], requireTlog: true, sources: {}, ...p });
 
@@ -41,21 +63,57 @@ describe('verify --release rows', () => {
 
   test('a covered platform without a required attestation is failed, naming what is missing', () => {
     const g = graph();
-    const v = imageVerdict(g, [add(g, INDEX, 'verified'), add(g, AMD64, 'verified', { kind: 'attestation', predicateType: SLSA })], policy({ requiredPredicateTypes: [SLSA] }));
-    assert.deepEqual(platformRows(v).map((r) => [r.platform, r.state, r.missing]), [['linux/amd64', 'verified', []], ['linux/arm64', 'failed', [SLSA]]]);
+    const v = imageVerdict(
+      g,
+      [add(g, INDEX, 'verified'), add(g, AMD64, 'verified', { kind: 'attestation', predicateType: SLSA })],
+      policy({ requiredPredicateTypes: [SLSA] }),
+    );
+    assert.deepEqual(
+      platformRows(v).map((r) => [r.platform, r.state, r.missing]),
+      [
+        ['linux/amd64', 'verified', []],
+        ['linux/arm64', 'failed', [SLSA]],
+      ],
+    );
   });
 
   test('attestation coverage and unpinned signers are labelled; an excepted image is excepted on every row', () => {
     const g = graph();
-    const attested = imageVerdict(g, [add(g, INDEX, 'verified', { kind: 'attestation', predicateType: SLSA })], policy({ coverage: 'signatures-or-attestations' }));
-    assert.deepEqual(platformRows(attested).map((r) => r.signedBy), [[`${ID} (index attestation)`], [`${ID} (index attestation)`]]);
+    const attested = imageVerdict(
+      g,
+      [add(g, INDEX, 'verified', { kind: 'attestation', predicateType: SLSA })],
+      policy({ coverage: 'signatures-or-attestations' }),
+    );
+    assert.deepEqual(
+      platformRows(attested).map((r) => r.signedBy),
+      [[`${ID} (index attestation)`], [`${ID} (index attestation)`]],
+    );
     const g2 = graph();
-    const own = imageVerdict(g2, [add(g2, AMD64, 'verified', { kind: 'attestation', predicateType: SLSA })], policy({ coverage: 'signatures-or-attestations' }));
-    assert.deepEqual(platformRows(own).map((r) => [r.state, r.signedBy]), [['verified', [`${ID} (attestation)`]], ['unsigned', []]]);
+    const own = imageVerdict(
+      g2,
+      [add(g2, AMD64, 'verified', { kind: 'attestation', predicateType: SLSA })],
+      policy({ coverage: 'signatures-or-attestations' }),
+    );
+    assert.deepEqual(
+      platformRows(own).map((r) => [r.state, r.signedBy]),
+      [
+        ['verified', [`${ID} (attestation)`]],
+        ['unsigned', []],
+      ],
+    );
     const g3 = graph();
-    assert.deepEqual(platformRows(imageVerdict(g3, [add(g3, INDEX, 'unpinned')], policy())).map((r) => [r.state, r.signedBy]), [['unpinned', [`${ID} (unpinned)`]], ['unpinned', [`${ID} (unpinned)`]]]);
+    assert.deepEqual(
+      platformRows(imageVerdict(g3, [add(g3, INDEX, 'unpinned')], policy())).map((r) => [r.state, r.signedBy]),
+      [
+        ['unpinned', [`${ID} (unpinned)`]],
+        ['unpinned', [`${ID} (unpinned)`]],
+      ],
+    );
     const g4 = graph();
-    assert.deepEqual(platformRows(imageVerdict(g4, [], policy({ exception: { reason: 'upstream' } }))).map((r) => r.state), ['excepted', 'excepted']);
+    assert.deepEqual(
+      platformRows(imageVerdict(g4, [], policy({ exception: { reason: 'upstream' } }))).map((r) => r.state),
+      ['excepted', 'excepted'],
+    );
   });
 
   test('exit codes: 0 only when all verified or excepted; 1 on any definite failure; else 2 for not checked or nothing to check', () => {
@@ -66,6 +124,15 @@ describe('verify --release rows', () => {
     assert.equal(summarize(['verified', 'not-checked']).exitCode, 1, 'a not-checked verdict is not verified');
     assert.equal(summarize(['verified', undefined]).exitCode, 2, 'an image with no verdict at all');
     assert.equal(summarize([]).exitCode, 2);
-    assert.deepEqual(summarize(['verified', 'unsigned', 'not-checked', 'excepted']), { images: 4, verified: 1, excepted: 1, failed: 0, unsigned: 1, unpinned: 0, notChecked: 1, exitCode: 1 });
+    assert.deepEqual(summarize(['verified', 'unsigned', 'not-checked', 'excepted']), {
+      images: 4,
+      verified: 1,
+      excepted: 1,
+      failed: 0,
+      unsigned: 1,
+      unpinned: 0,
+      notChecked: 1,
+      exitCode: 1,
+    });
   });
 });

@@ -11,7 +11,11 @@ const c = (code: ImageCheck['code'], status: ImageCheck['status']): ImageCheck =
 test('required checks: present and passing, no warn beside them, nothing failing', () => {
   assert.equal(allRequiredPass([c('SIGNATURE', 'pass'), c('SUBJECT', 'pass'), c('SUBJECT', 'info')], ['SIGNATURE', 'SUBJECT']), true);
   assert.equal(allRequiredPass([c('SIGNATURE', 'pass')], ['SIGNATURE', 'SUBJECT']), false, 'a required check that never ran');
-  assert.equal(allRequiredPass([c('SIGNATURE', 'pass'), c('SLSA_SOURCE_REF', 'pass'), c('SLSA_SOURCE_REF', 'warn')], ['SLSA_SOURCE_REF']), false, 'a warn beside the pass');
+  assert.equal(
+    allRequiredPass([c('SIGNATURE', 'pass'), c('SLSA_SOURCE_REF', 'pass'), c('SLSA_SOURCE_REF', 'warn')], ['SLSA_SOURCE_REF']),
+    false,
+    'a warn beside the pass',
+  );
   assert.equal(allRequiredPass([c('SIGNATURE', 'pass'), c('GITHUB_CLAIMS', 'fail')], ['SIGNATURE']), false, 'a failure outside the required ones');
   assert.equal(allRequiredPass([c('SLSA_BUILDER', 'info')], []), true, 'nothing required, nothing failed');
 });

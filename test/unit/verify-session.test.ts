@@ -8,12 +8,16 @@ import { parsePolicyFile } from '../../src/verify/policy';
 import type { ImagePolicy } from '../../src/verify/policy';
 import { realFixture } from '../support/real-fixtures';
 
-const POLICY = parsePolicyFile('version: 1\nimages:\n  - image: r.test/app\n    github: { repository: org/app, workflow: release.yml }\n', '/p/.provenance-lens.yaml').policy!;
+const POLICY = parsePolicyFile(
+  'version: 1\nimages:\n  - image: r.test/app\n    github: { repository: org/app, workflow: release.yml }\n',
+  '/p/.provenance-lens.yaml',
+).policy!;
 /** The git ref whose release workflow identity the policy accepts, among the candidates. */
-const acceptedRef = (p: ImagePolicy) => ['v1.2.0', 'v9.9.9', 'v3.0.0', '1.2.0'].filter((t) => {
-  const m = p.identity as { regexp?: string } | undefined;
-  return m?.regexp !== undefined && new RegExp(m.regexp).test(`https://github.com/org/app/.github/workflows/release.yml@refs/tags/${t}`);
-});
+const acceptedRef = (p: ImagePolicy) =>
+  ['v1.2.0', 'v9.9.9', 'v3.0.0', '1.2.0'].filter((t) => {
+    const m = p.identity as { regexp?: string } | undefined;
+    return m?.regexp !== undefined && new RegExp(m.regexp).test(`https://github.com/org/app/.github/workflows/release.yml@refs/tags/${t}`);
+  });
 
 test('the release tag stands for {{tag}} when the image tag is not it; a call may name its own', async () => {
   const session = new VerificationSession({ policyFile: POLICY, tag: 'v1.2.0' });
@@ -23,7 +27,7 @@ test('the release tag stands for {{tag}} when the image tag is not it; a call ma
   assert.deepEqual(acceptedRef(await new VerificationSession({ policyFile: POLICY }).policyFor('r.test/app:v3.0.0')), ['v3.0.0']);
 });
 
-test('the overlay gets the file\'s entry and has the last word', async () => {
+test("the overlay gets the file's entry and has the last word", async () => {
   const seen: Array<[boolean, string]> = [];
   const session = new VerificationSession({
     policyFile: POLICY,
@@ -42,7 +46,7 @@ test('one trust root per file and chain, loaded once; a failed load is tried aga
   const session = new VerificationSession({ trustedRoot: root, onTrustRoot: (r) => loaded.push(r.info.instance) });
   const policy: ImagePolicy = { requiredPredicateTypes: [], requireTlog: true, sources: {} };
   const [a, b] = await Promise.all([session.trustRoot(policy), session.trustRoot({ ...policy, trustedRoot: '/elsewhere.json' })]);
-  assert.equal(a, b, 'the session\'s file replaces the policy\'s, so both are one root');
+  assert.equal(a, b, "the session's file replaces the policy's, so both are one root");
   assert.equal(loaded.length, 1);
 
   const missing = new VerificationSession({ trustedRoot: '/nonexistent/trusted_root.json' });

@@ -42,7 +42,7 @@ describe('setOverAnotherBody', () => {
     ['cosign v3 DSSE', cosignSignBundle(signer, DIGEST, { log: mini.log }).record, digestArtifact],
   ];
 
-  test('the SET is a valid log signature over a different body, with the entry\'s own time, index and log ID', async () => {
+  test("the SET is a valid log signature over a different body, with the entry's own time, index and log ID", async () => {
     for (const [what, good] of records()) {
       const bad = await setOverAnotherBody(good);
       const e = good.tlog!.entry;
@@ -58,13 +58,31 @@ describe('setOverAnotherBody', () => {
     for (const [what, good, artifact] of records()) {
       const policy = { identity: { exact: signer.identity }, issuer: { exact: GITHUB_ISSUER } };
       const artifactFor = good.kind === 'message' && good.payload !== undefined ? { kind: 'bytes' as const, bytes: good.payload } : artifact;
-      assert.equal(verifyBlob({ bundle: toBundleArtifact(good, { mediaType: BUNDLE_V01_MEDIA_TYPE, inclusionProof: false }).bytes, artifact: artifactFor, trustRoot: root, policy }).state, 'verified', what);
+      assert.equal(
+        verifyBlob({
+          bundle: toBundleArtifact(good, { mediaType: BUNDLE_V01_MEDIA_TYPE, inclusionProof: false }).bytes,
+          artifact: artifactFor,
+          trustRoot: root,
+          policy,
+        }).state,
+        'verified',
+        what,
+      );
       // With and without the inclusion proof: a valid proof never excuses a bad promise.
       for (const inclusionProof of [false, true]) {
         const bad = await setOverAnotherBody(good);
-        const r = verifyBlob({ bundle: toBundleArtifact(bad, { mediaType: BUNDLE_V01_MEDIA_TYPE, inclusionProof }).bytes, artifact: artifactFor, trustRoot: root, policy });
+        const r = verifyBlob({
+          bundle: toBundleArtifact(bad, { mediaType: BUNDLE_V01_MEDIA_TYPE, inclusionProof }).bytes,
+          artifact: artifactFor,
+          trustRoot: root,
+          policy,
+        });
         const failing = r.checks.filter((c) => c.status === 'fail');
-        assert.deepEqual(failing.map((c) => [c.code, c.evidence?.cause?.split(':')[0]]), [['TLOG', 'TLOG_INCLUSION_PROMISE_ERROR']], `${what}, proof ${inclusionProof}`);
+        assert.deepEqual(
+          failing.map((c) => [c.code, c.evidence?.cause?.split(':')[0]]),
+          [['TLOG', 'TLOG_INCLUSION_PROMISE_ERROR']],
+          `${what}, proof ${inclusionProof}`,
+        );
         assert.equal(r.state, 'failed');
       }
     }
@@ -73,13 +91,33 @@ describe('setOverAnotherBody', () => {
   test('an intoto 0.0.1 attestation (checked by our own SET code) is refused the same way', async () => {
     const layer = cosignAttest(signer, { digest: DIGEST, subjectName: 'registry.test/org/app', log: mini.log, entryKind: 'intoto/0.0.1' });
     const bad = attestationLayer((await setOverAnotherBody(layer.record)) as SignedEnvelope);
-    const policy: ImagePolicy = { identity: { exact: signer.identity }, issuer: { exact: GITHUB_ISSUER }, requiredPredicateTypes: [], requireTlog: true, sources: {} };
-    const run = (l: CosignLayer) => verifyArtifact(
-      { coversDigest: DIGEST, kind: 'attestation', format: 'cosign-tag', digest: `sha256:${createHash('sha256').update(l.bytes).digest('hex')}`, mediaType: l.mediaType, size: l.bytes.length, annotations: l.annotations },
-      { kind: 'layer', mediaType: l.mediaType, bytes: l.bytes, annotations: l.annotations }, { policy, trustRoot: root });
+    const policy: ImagePolicy = {
+      identity: { exact: signer.identity },
+      issuer: { exact: GITHUB_ISSUER },
+      requiredPredicateTypes: [],
+      requireTlog: true,
+      sources: {},
+    };
+    const run = (l: CosignLayer) =>
+      verifyArtifact(
+        {
+          coversDigest: DIGEST,
+          kind: 'attestation',
+          format: 'cosign-tag',
+          digest: `sha256:${createHash('sha256').update(l.bytes).digest('hex')}`,
+          mediaType: l.mediaType,
+          size: l.bytes.length,
+          annotations: l.annotations,
+        },
+        { kind: 'layer', mediaType: l.mediaType, bytes: l.bytes, annotations: l.annotations },
+        { policy, trustRoot: root },
+      );
     assert.equal(run(layer).state, 'verified');
     const r = run(bad);
-    assert.deepEqual(r.checks.filter((c) => c.status === 'fail').map((c) => c.code), ['TLOG']);
+    assert.deepEqual(
+      r.checks.filter((c) => c.status === 'fail').map((c) => c.code),
+      ['TLOG'],
+    );
     assert.match(r.checks.find((c) => c.status === 'fail')!.message, /signed promise \(SET\) of entry 0 \(intoto\/0\.0\.1\) does not verify/);
   });
 

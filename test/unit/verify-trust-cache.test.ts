@@ -95,7 +95,9 @@ describe('which cached root is trusted', () => {
     await writeCachedRoot(cacheDir, PUBLIC_GOOD_TUF_URL, rootStarting('2025-03-01T00:00:00Z'), new Date('2025-04-01T00:00:00Z'));
     const root = await loadTrustRoot({ cacheDir, now: NOW });
     assert.equal(root.info.source.kind, 'embedded');
-    assert.deepEqual(root.info.notes, ['The cached refresh of 2025-04-01 is older than the embedded root (newest key 2025-03-01 against 2025-09-23), so the embedded root is used.']);
+    assert.deepEqual(root.info.notes, [
+      'The cached refresh of 2025-04-01 is older than the embedded root (newest key 2025-03-01 against 2025-09-23), so the embedded root is used.',
+    ]);
     assert.match(describeTrustRoot(root.info), /\(10 days old\)\. The cached refresh of 2025-04-01 is older than the embedded root/);
   });
 
@@ -107,7 +109,10 @@ describe('which cached root is trusted', () => {
     await writeFile(publicGoodCache(cacheDir), JSON.stringify(file));
     const root = await loadTrustRoot({ cacheDir, now: NOW });
     assert.equal(root.info.source.kind, 'embedded');
-    assert.match(root.info.notes?.[0] ?? '', /^The cached trusted root was ignored: .*tuf-repo-cdn\.sigstore\.dev\.json holds bytes with sha256 [0-9a-f]{12}, not the recorded [0-9a-f]{12}\.$/);
+    assert.match(
+      root.info.notes?.[0] ?? '',
+      /^The cached trusted root was ignored: .*tuf-repo-cdn\.sigstore\.dev\.json holds bytes with sha256 [0-9a-f]{12}, not the recorded [0-9a-f]{12}\.$/,
+    );
   });
 
   test('a cache file that is not JSON, or is for another repository, is ignored', async () => {
@@ -117,22 +122,34 @@ describe('which cached root is trusted', () => {
     assert.match((await loadTrustRoot({ cacheDir, now: NOW })).info.notes?.[0] ?? '', /is unusable: .*JSON/);
     const file = JSON.parse(readFileSync(join(dir, 'offline', 'trusted-root', `${repositoryKey(server.url)}.json`), 'utf8')) as Record<string, unknown>;
     await writeFile(publicGoodCache(cacheDir), JSON.stringify(file));
-    assert.match((await loadTrustRoot({ cacheDir, now: NOW })).info.notes?.[0] ?? '', /is for http:\/\/127\.0\.0\.1:\d+, not https:\/\/tuf-repo-cdn\.sigstore\.dev/);
+    assert.match(
+      (await loadTrustRoot({ cacheDir, now: NOW })).info.notes?.[0] ?? '',
+      /is for http:\/\/127\.0\.0\.1:\d+, not https:\/\/tuf-repo-cdn\.sigstore\.dev/,
+    );
   });
 
   test('a cached root that is no Sigstore trusted root is rejected like any other', async () => {
     const cacheDir = join(dir, 'not-a-root');
     await writeCachedRoot(cacheDir, server.url, Buffer.from('{"mediaType":"application/vnd.example"}'), NOW);
-    await assert.rejects(loadTrustRoot({ cacheDir, mirrorURL: server.url, now: NOW }), (e: unknown) => e instanceof LensError && e.code === 'USAGE' && /nothing usable is cached .* The cached trusted root was ignored: .* is not a Sigstore trusted root/.test(e.message));
+    await assert.rejects(
+      loadTrustRoot({ cacheDir, mirrorURL: server.url, now: NOW }),
+      (e: unknown) =>
+        e instanceof LensError &&
+        e.code === 'USAGE' &&
+        /nothing usable is cached .* The cached trusted root was ignored: .* is not a Sigstore trusted root/.test(e.message),
+    );
   });
 });
 
 describe('where things live', () => {
-  test('the default cache directory follows each platform\'s convention', () => {
+  test("the default cache directory follows each platform's convention", () => {
     assert.equal(defaultTrustCacheDir({ HOME: '/home/u' }, 'linux'), '/home/u/.cache/provenance-lens');
     assert.equal(defaultTrustCacheDir({ HOME: '/home/u', XDG_CACHE_HOME: '/xdg' }, 'linux'), '/xdg/provenance-lens');
     assert.equal(defaultTrustCacheDir({ HOME: '/Users/u' }, 'darwin'), '/Users/u/Library/Caches/provenance-lens');
-    assert.equal(defaultTrustCacheDir({ USERPROFILE: 'C:\\Users\\u', LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32'), join('C:\\Users\\u\\AppData\\Local', 'provenance-lens', 'Cache'));
+    assert.equal(
+      defaultTrustCacheDir({ USERPROFILE: 'C:\\Users\\u', LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32'),
+      join('C:\\Users\\u\\AppData\\Local', 'provenance-lens', 'Cache'),
+    );
   });
 
   test('a public-good refresh starts from the TUF root.json @sigstore/tuf ships (v14)', () => {

@@ -24,7 +24,10 @@ const conformance = realFixtureDir('sigstore-bundles', 'conformance');
 async function rejects(p: Promise<unknown> | (() => unknown), code: string, message?: RegExp): Promise<LensError> {
   const e = await Promise.resolve()
     .then(typeof p === 'function' ? p : () => p)
-    .then(() => assert.fail('expected an error'), (err: unknown) => err);
+    .then(
+      () => assert.fail('expected an error'),
+      (err: unknown) => err,
+    );
   assert.ok(e instanceof LensError, `expected a LensError, got ${String(e)}`);
   assert.equal(e.code, code, e.message);
   if (message) assert.match(e.message, message);
@@ -71,8 +74,14 @@ describe('the embedded public-good root loads with no network', () => {
     // The newest key is Rekor's log2025-1 shard (validFor.start 2025-09-23).
     assert.equal(root.info.newestKeyStart, '2025-09-23T00:00:00.000Z');
     assert.equal(root.info.ageDays, 10);
-    assert.deepEqual(root.root.tlogs.map((t) => t.baseUrl), ['https://rekor.sigstore.dev', 'https://log2025-1.rekor.sigstore.dev']);
-    assert.match(describeTrustRoot(root.info), /^sigstore-public-good trusted root from embedded @sigstore\/tuf@4\.0\.\d+ \(https:\/\/tuf-repo-cdn\.sigstore\.dev\), sha256 [0-9a-f]{12}, newest key from 2025-09-23 \(10 days old\)$/);
+    assert.deepEqual(
+      root.root.tlogs.map((t) => t.baseUrl),
+      ['https://rekor.sigstore.dev', 'https://log2025-1.rekor.sigstore.dev'],
+    );
+    assert.match(
+      describeTrustRoot(root.info),
+      /^sigstore-public-good trusted root from embedded @sigstore\/tuf@4\.0\.\d+ \(https:\/\/tuf-repo-cdn\.sigstore\.dev\), sha256 [0-9a-f]{12}, newest key from 2025-09-23 \(10 days old\)$/,
+    );
   });
 
   test('the embedded bytes are the published public-good trusted_root.json', () => {
@@ -98,7 +107,12 @@ describe('custom trusted roots', () => {
     assert.equal(root.info.newestKeyStart, '2025-11-13T00:00:00.000Z');
     assert.equal(root.info.ageDays, 49);
     assert.deepEqual(root.info.source, { kind: 'file', path: join(trustDir, 'github.trusted_root.json') });
-    assert.equal(root.info.sha256, createHash('sha256').update(readFileSync(join(trustDir, 'github.trusted_root.json'))).digest('hex'));
+    assert.equal(
+      root.info.sha256,
+      createHash('sha256')
+        .update(readFileSync(join(trustDir, 'github.trusted_root.json')))
+        .digest('hex'),
+    );
   });
 
   test('the staging instance is recognised as staging', async () => {
@@ -114,7 +128,11 @@ describe('custom trusted roots', () => {
   });
 
   test('a tlog key whose validFor has no start rejects the whole root, naming the entry', async () => {
-    await rejects(loadTrustRoot({ trustedRootFile: join(conformance, 'trust-root-tlog-missing-validity-start_fail', 'trusted_root.json') }), 'PROTOCOL', /tlogs\[1\] \(https:\/\/log2025-alpha1\.rekor\.sigstage\.dev\) publicKey\.validFor has no start/);
+    await rejects(
+      loadTrustRoot({ trustedRootFile: join(conformance, 'trust-root-tlog-missing-validity-start_fail', 'trusted_root.json') }),
+      'PROTOCOL',
+      /tlogs\[1\] \(https:\/\/log2025-alpha1\.rekor\.sigstage\.dev\) publicKey\.validFor has no start/,
+    );
   });
 
   test('a TUF root.json is not mistaken for a trusted root', async () => {
@@ -127,7 +145,11 @@ describe('custom trusted roots', () => {
 });
 
 describe('trusted roots that are malformed in other ways', () => {
-  const good = () => JSON.parse(embeddedTrustRootJson()) as { certificateAuthorities: Array<{ validFor: { start?: string } }>; ctlogs: Array<{ publicKey: { rawBytes?: string } }> };
+  const good = () =>
+    JSON.parse(embeddedTrustRootJson()) as {
+      certificateAuthorities: Array<{ validFor: { start?: string } }>;
+      ctlogs: Array<{ publicKey: { rawBytes?: string } }>;
+    };
   const source = { kind: 'file', path: 'test.json' } as const;
 
   test('not JSON', async () => {
@@ -137,13 +159,21 @@ describe('trusted roots that are malformed in other ways', () => {
   test('a CA with an unparseable start', async () => {
     const json = good();
     json.certificateAuthorities[1]!.validFor.start = 'yesterday';
-    await rejects(() => parseTrustedRoot(Buffer.from(JSON.stringify(json)), source), 'PROTOCOL', /certificateAuthorities\[1\] \(https:\/\/fulcio\.sigstore\.dev\) validFor has an invalid start/);
+    await rejects(
+      () => parseTrustedRoot(Buffer.from(JSON.stringify(json)), source),
+      'PROTOCOL',
+      /certificateAuthorities\[1\] \(https:\/\/fulcio\.sigstore\.dev\) validFor has an invalid start/,
+    );
   });
 
   test('a CT log without a key', async () => {
     const json = good();
     delete json.ctlogs[0]!.publicKey.rawBytes;
-    await rejects(() => parseTrustedRoot(Buffer.from(JSON.stringify(json)), source), 'PROTOCOL', /ctlogs\[0\] \(https:\/\/ctfe\.sigstore\.dev\/test\) has no publicKey\.rawBytes/);
+    await rejects(
+      () => parseTrustedRoot(Buffer.from(JSON.stringify(json)), source),
+      'PROTOCOL',
+      /ctlogs\[0\] \(https:\/\/ctfe\.sigstore\.dev\/test\) has no publicKey\.rawBytes/,
+    );
   });
 });
 
@@ -186,7 +216,10 @@ describe('public keys for key-based verification', () => {
   });
 
   test('a certificate or text without PEM is refused with what was found', async () => {
-    assert.throws(() => parsePublicKey('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 'c.pem'), /holds a PEM "CERTIFICATE", expected "PUBLIC KEY"/);
+    assert.throws(
+      () => parsePublicKey('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 'c.pem'),
+      /holds a PEM "CERTIFICATE", expected "PUBLIC KEY"/,
+    );
     assert.throws(() => parsePublicKey('ssh-ed25519 AAAA', 'id.pub'), /is not a PEM public key/);
   });
 });

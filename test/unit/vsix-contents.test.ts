@@ -15,9 +15,30 @@ const MARKETPLACE_README = 'MARKETPLACE.md';
 type WriteReadme = (root: string) => string;
 type InlineImages = (markdown: string, root: string) => string;
 const marketplaceReadme = async (): Promise<{ writeMarketplaceReadme: WriteReadme; inlineImages: InlineImages }> =>
-  (await import(pathToFileURL(join(repoRoot, 'scripts', 'marketplace-readme.mjs')).href)) as { writeMarketplaceReadme: WriteReadme; inlineImages: InlineImages };
+  (await import(pathToFileURL(join(repoRoot, 'scripts', 'marketplace-readme.mjs')).href)) as {
+    writeMarketplaceReadme: WriteReadme;
+    inlineImages: InlineImages;
+  };
 /** VS Code's extension manifest reference, "categories": the values the Marketplace accepts. */
-const CATEGORIES = ['Programming Languages', 'Snippets', 'Linters', 'Themes', 'Debuggers', 'Formatters', 'Keymaps', 'SCM Providers', 'Other', 'Extension Packs', 'Language Packs', 'Data Science', 'Machine Learning', 'Visualization', 'Notebooks', 'Education', 'Testing'];
+const CATEGORIES = [
+  'Programming Languages',
+  'Snippets',
+  'Linters',
+  'Themes',
+  'Debuggers',
+  'Formatters',
+  'Keymaps',
+  'SCM Providers',
+  'Other',
+  'Extension Packs',
+  'Language Packs',
+  'Data Science',
+  'Machine Learning',
+  'Visualization',
+  'Notebooks',
+  'Education',
+  'Testing',
+];
 
 interface Manifest {
   icon?: string;
@@ -32,7 +53,10 @@ const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')
 function packaged(readmePath: string): string[] {
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   const out = execFileSync(process.execPath, [vsce, 'ls', '--readme-path', readmePath, '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
-  return out.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /** Targets of the Markdown's images and links. */
@@ -72,13 +96,19 @@ describe('the .vsix: what users get', () => {
     assert.equal(data.length, shots.length);
     shots.forEach((shot, i) => {
       assert.ok(data[i]!.startsWith('data:image/png;base64,'), shot);
-      assert.ok(Buffer.from(data[i]!.slice('data:image/png;base64,'.length), 'base64').equals(readFileSync(join(repoRoot, shot))), `${shot} inlined byte for byte`);
+      assert.ok(
+        Buffer.from(data[i]!.slice('data:image/png;base64,'.length), 'base64').equals(readFileSync(join(repoRoot, shot))),
+        `${shot} inlined byte for byte`,
+      );
     });
   });
 
   test('an image the README names but the repository lacks stops the packaging, naming it', async () => {
     const { inlineImages } = await marketplaceReadme();
-    assert.throws(() => inlineImages('![x](media/screenshots/nothing-here.png)', repoRoot), /MARKETPLACE\.md: image media\/screenshots\/nothing-here\.png cannot be read \(ENOENT\)/);
+    assert.throws(
+      () => inlineImages('![x](media/screenshots/nothing-here.png)', repoRoot),
+      /MARKETPLACE\.md: image media\/screenshots\/nothing-here\.png cannot be read \(ENOENT\)/,
+    );
     assert.throws(() => inlineImages('![x](media/provenance-lens.svg)', repoRoot), /is not PNG, JPEG, GIF or WebP/);
     assert.throws(() => inlineImages('![x](../outside.png)', repoRoot), /is outside the repository/);
   });
@@ -93,7 +123,9 @@ describe('the .vsix: what users get', () => {
   });
 
   test('nothing of the sources, tests, fixtures, tools or build caches', () => {
-    const strays = files.filter((f) => /^(src|test|tools|bench|scripts|webview|out[^/]*|node_modules|\.cache|\.git)\//.test(f) || /\.(ts|map|tgz|vsix)$/.test(f));
+    const strays = files.filter(
+      (f) => /^(src|test|tools|bench|scripts|webview|out[^/]*|node_modules|\.cache|\.git)\//.test(f) || /\.(ts|map|tgz|vsix)$/.test(f),
+    );
     assert.deepEqual(strays, []);
   });
 

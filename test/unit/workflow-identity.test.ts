@@ -6,7 +6,10 @@ import { isRepositoryWorkflow, workflowIdentity } from '../../src/claims/workflo
 
 test('a release workflow at a tag, and a reusable workflow at its own version', () => {
   assert.deepEqual(workflowIdentity('https://github.com/rancher/fleet/.github/workflows/release.yml@refs/tags/v0.13.0'), {
-    repository: 'rancher/fleet', path: '.github/workflows/release.yml', file: 'release.yml', ref: 'refs/tags/v0.13.0',
+    repository: 'rancher/fleet',
+    path: '.github/workflows/release.yml',
+    file: 'release.yml',
+    ref: 'refs/tags/v0.13.0',
   });
   const reusable = workflowIdentity('https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v1.7.0');
   assert.equal(reusable?.repository, 'slsa-framework/slsa-github-generator');
@@ -15,7 +18,11 @@ test('a release workflow at a tag, and a reusable workflow at its own version', 
 });
 
 test('other identities are not workflows; a workflow outside .github/workflows or without a ref cannot be pinned as one', () => {
-  for (const id of ['release@example.com', 'https://gitlab.com/org/app//.gitlab-ci.yml@refs/heads/main', 'https://github.com/org/app/.github/workflows/x.yml']) {
+  for (const id of [
+    'release@example.com',
+    'https://gitlab.com/org/app//.gitlab-ci.yml@refs/heads/main',
+    'https://github.com/org/app/.github/workflows/x.yml',
+  ]) {
     assert.equal(workflowIdentity(id), undefined, id);
   }
   // An organisation's `.github` repository is a repository like any other.

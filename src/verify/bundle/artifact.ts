@@ -16,9 +16,7 @@ import { check } from '../checks';
  * sigstore-conformance client protocol allows). Not an image's `Artifact` (src/model): that is
  * a signature or attestation found in a registry; this is what one signs.
  */
-export type BlobArtifact =
-  | { kind: 'bytes'; bytes: Uint8Array; name?: string }
-  | { kind: 'digest'; algorithm: 'sha256' | 'sha512'; hex: string };
+export type BlobArtifact = { kind: 'bytes'; bytes: Uint8Array; name?: string } | { kind: 'digest'; algorithm: 'sha256' | 'sha512'; hex: string };
 
 export type NodeHash = 'sha256' | 'sha384' | 'sha512';
 
@@ -57,7 +55,11 @@ export function messageArtifactCheck(bundle: Bundle, artifact: BlobArtifact): Si
   if (alg === undefined) return check('ARTIFACT', 'fail', 'The bundle signs a digest with a hash algorithm this tool does not support.');
   const mine = artifactDigest(artifact, alg);
   if (mine === undefined) {
-    return check('ARTIFACT', 'fail', `The bundle signs a ${alg} digest, but only a ${artifact.kind === 'digest' ? artifact.algorithm : '?'} digest of the artifact was given; pass the file or its ${alg} digest.`);
+    return check(
+      'ARTIFACT',
+      'fail',
+      `The bundle signs a ${alg} digest, but only a ${artifact.kind === 'digest' ? artifact.algorithm : '?'} digest of the artifact was given; pass the file or its ${alg} digest.`,
+    );
   }
   const evidence = { digest: `${alg}:${mine.toString('hex')}` };
   const signed = bundle.content.$case === 'messageSignature' ? bundle.content.messageSignature.messageDigest?.digest : undefined;
@@ -96,12 +98,17 @@ export function dsseArtifactCheck(bundle: Bundle, artifact: BlobArtifact): Signa
   const digest = artifactDigest(artifact, 'sha256') ?? artifactDigest(artifact, 'sha512');
   const shown = digest ? `${digest.length === 32 ? 'sha256' : 'sha512'}:${digest.toString('hex')}` : undefined;
   // Which digests it is about instead: what a bundle given for the wrong artifact most needs to say.
-  const named = subjects.flatMap((s) => {
-    const hex = own(own(s, 'digest'), 'sha256');
-    return typeof hex === 'string' ? [`sha256:${hex.toLowerCase()}`] : [];
-  }).slice(0, 3);
+  const named = subjects
+    .flatMap((s) => {
+      const hex = own(own(s, 'digest'), 'sha256');
+      return typeof hex === 'string' ? [`sha256:${hex.toLowerCase()}`] : [];
+    })
+    .slice(0, 3);
   const about = named.length > 0 ? `: it is about ${named.join(', ')}${subjects.length > named.length ? ', …' : ''}` : '';
-  return check('ARTIFACT', 'fail', `None of the statement's ${subjects.length} subject(s) has this artifact's digest${shown ? ` (${shown})` : ''}${about}.`, { ...(shown ? { digest: shown } : {}), predicateType });
+  return check('ARTIFACT', 'fail', `None of the statement's ${subjects.length} subject(s) has this artifact's digest${shown ? ` (${shown})` : ''}${about}.`, {
+    ...(shown ? { digest: shown } : {}),
+    predicateType,
+  });
 }
 
 /** Why a DSSE payload binds nothing, in the words of this check. */

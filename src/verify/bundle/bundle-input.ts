@@ -1,4 +1,11 @@
-import { BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE, ValidationError, bundleFromJSON } from '@sigstore/bundle';
+import {
+  BUNDLE_V01_MEDIA_TYPE,
+  BUNDLE_V02_MEDIA_TYPE,
+  BUNDLE_V03_LEGACY_MEDIA_TYPE,
+  BUNDLE_V03_MEDIA_TYPE,
+  ValidationError,
+  bundleFromJSON,
+} from '@sigstore/bundle';
 import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
 import { describeError } from '../../core/errors';
 import type { SignatureCheck } from '../checks';
@@ -75,11 +82,18 @@ const PROTO_BASE64 = /^(?:[A-Za-z0-9+/]*|[A-Za-z0-9_-]*)={0,2}$/;
 
 /** The bundle's `bytes` fields (sigstore_bundle.proto and the messages it uses), as JSON paths; `[]` is every element. */
 const BYTES_FIELDS = [
-  'verificationMaterial.certificate.rawBytes', 'verificationMaterial.x509CertificateChain.certificates[].rawBytes',
-  'verificationMaterial.tlogEntries[].logId.keyId', 'verificationMaterial.tlogEntries[].inclusionPromise.signedEntryTimestamp',
-  'verificationMaterial.tlogEntries[].inclusionProof.rootHash', 'verificationMaterial.tlogEntries[].inclusionProof.hashes[]',
-  'verificationMaterial.tlogEntries[].canonicalizedBody', 'verificationMaterial.timestampVerificationData.rfc3161Timestamps[].signedTimestamp',
-  'messageSignature.messageDigest.digest', 'messageSignature.signature', 'dsseEnvelope.payload', 'dsseEnvelope.signatures[].sig',
+  'verificationMaterial.certificate.rawBytes',
+  'verificationMaterial.x509CertificateChain.certificates[].rawBytes',
+  'verificationMaterial.tlogEntries[].logId.keyId',
+  'verificationMaterial.tlogEntries[].inclusionPromise.signedEntryTimestamp',
+  'verificationMaterial.tlogEntries[].inclusionProof.rootHash',
+  'verificationMaterial.tlogEntries[].inclusionProof.hashes[]',
+  'verificationMaterial.tlogEntries[].canonicalizedBody',
+  'verificationMaterial.timestampVerificationData.rfc3161Timestamps[].signedTimestamp',
+  'messageSignature.messageDigest.digest',
+  'messageSignature.signature',
+  'dsseEnvelope.payload',
+  'dsseEnvelope.signatures[].sig',
 ];
 
 /**
@@ -135,7 +149,13 @@ function entryProblem(entries: readonly TransparencyLogEntry[]): string | undefi
 function dropProofsWithoutCheckpoint(bundle: Bundle, notes: SignatureCheck[]): Bundle {
   const entries = bundle.verificationMaterial.tlogEntries;
   if (!entries.some((e) => e.inclusionProof !== undefined && !e.inclusionProof.checkpoint?.envelope)) return bundle;
-  notes.push(check('TLOG', 'info', 'The v0.1 bundle carries an inclusion proof without a signed checkpoint; it is ignored and the inclusion promise (SET) is verified instead.'));
+  notes.push(
+    check(
+      'TLOG',
+      'info',
+      'The v0.1 bundle carries an inclusion proof without a signed checkpoint; it is ignored and the inclusion promise (SET) is verified instead.',
+    ),
+  );
   const tlogEntries = entries.map((e) => (e.inclusionProof !== undefined && !e.inclusionProof.checkpoint?.envelope ? { ...e, inclusionProof: undefined } : e));
   return { ...bundle, verificationMaterial: { ...bundle.verificationMaterial, tlogEntries } } as Bundle;
 }

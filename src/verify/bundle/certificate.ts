@@ -106,13 +106,22 @@ export function bundleChainCheck(bundle: Bundle, root: TrustedRoot): SignatureCh
       return check('BUNDLE_CHAIN', 'fail', `Certificate ${i + 1} of the bundle's chain cannot be parsed.`);
     }
     if (cert.subject.equals(cert.issuer) && safeVerify(cert)) {
-      return check('BUNDLE_CHAIN', 'fail', 'The bundle carries its own root CA certificate, one the trusted root does not contain; signers must not include root CAs, and this one would claim an anchor we do not trust.', {
-        certificateFingerprint: `sha256:${createHash('sha256').update(raw.rawBytes).digest('hex')}`,
-      });
+      return check(
+        'BUNDLE_CHAIN',
+        'fail',
+        'The bundle carries its own root CA certificate, one the trusted root does not contain; signers must not include root CAs, and this one would claim an anchor we do not trust.',
+        {
+          certificateFingerprint: `sha256:${createHash('sha256').update(raw.rawBytes).digest('hex')}`,
+        },
+      );
     }
   }
   const extra = vm.x509CertificateChain.certificates.length - 1;
-  return check('BUNDLE_CHAIN', 'info', `The bundle carries ${extra} certificate(s) besides the leaf (${copies} identical to the trusted root's); chains are built from the trusted root only.`);
+  return check(
+    'BUNDLE_CHAIN',
+    'info',
+    `The bundle carries ${extra} certificate(s) besides the leaf (${copies} identical to the trusted root's); chains are built from the trusted root only.`,
+  );
 }
 
 function safeVerify(cert: X509Certificate): boolean {

@@ -28,7 +28,9 @@ export function checkpointChecks(entries: readonly TransparencyLogEntry[]): Sign
       const sameSize = size === proof.treeSize;
       const sameRoot = root !== undefined && Buffer.from(root, 'base64').equals(Buffer.from(proof.rootHash));
       if (sameSize && sameRoot) return;
-      const what = sameSize ? 'another root hash than its signed checkpoint' : `a tree of size ${proof.treeSize}, its signed checkpoint one of size ${size ?? '(none)'}`;
+      const what = sameSize
+        ? 'another root hash than its signed checkpoint'
+        : `a tree of size ${proof.treeSize}, its signed checkpoint one of size ${size ?? '(none)'}`;
       out.push(check('TLOG', 'fail', `The inclusion proof of log entry ${i} names ${what}: the proof and the checkpoint do not belong together.`, evidence));
     }
   });

@@ -33,9 +33,7 @@ export const CosignAnnotation = {
   rfc3161: 'dev.sigstore.cosign/rfc3161timestamp',
 } as const;
 
-export type Conversion =
-  | { ok: true; bundle: Record<string, unknown>; notes: SignatureCheck[] }
-  | { ok: false; failure: SignatureCheck };
+export type Conversion = { ok: true; bundle: Record<string, unknown>; notes: SignatureCheck[] } | { ok: false; failure: SignatureCheck };
 
 type Material = { ok: true; material: Record<string, unknown>; notes: SignatureCheck[] } | { ok: false; failure: SignatureCheck };
 
@@ -114,7 +112,9 @@ function verificationMaterial(annotations: Readonly<Record<string, string>>): Ma
     // registry supplies (the chain annotation is untrusted and only noted).
     material.x509CertificateChain = { certificates: [{ rawBytes: der.toString('base64') }] };
     if (annotations[CosignAnnotation.chain]?.trim()) {
-      notes.push(check('BUNDLE_CHAIN', 'info', 'The layer carries a certificate chain annotation; it is not used: the chain is built from the trusted root only.'));
+      notes.push(
+        check('BUNDLE_CHAIN', 'info', 'The layer carries a certificate chain annotation; it is not used: the chain is built from the trusted root only.'),
+      );
     }
   } else {
     // Key-based signing: the key comes from the policy, never from the artifact.
@@ -164,7 +164,15 @@ function tlogEntry(text: string): EntryConversion {
   if (typeof set !== 'string' || !BASE64.test(set) || typeof p !== 'object' || p === null) {
     return fail('The Rekor bundle annotation has no SignedEntryTimestamp and Payload.');
   }
-  if (typeof p.body !== 'string' || !BASE64.test(p.body) || !isCount(p.integratedTime) || !isCount(p.logIndex) || typeof p.logID !== 'string' || !HEX.test(p.logID) || p.logID.length % 2 !== 0) {
+  if (
+    typeof p.body !== 'string' ||
+    !BASE64.test(p.body) ||
+    !isCount(p.integratedTime) ||
+    !isCount(p.logIndex) ||
+    typeof p.logID !== 'string' ||
+    !HEX.test(p.logID) ||
+    p.logID.length % 2 !== 0
+  ) {
     return fail('The Rekor bundle annotation has a malformed Payload (body, integratedTime, logIndex, logID).');
   }
   let body: { kind?: unknown; apiVersion?: unknown };

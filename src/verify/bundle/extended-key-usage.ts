@@ -115,10 +115,20 @@ export function codeSigningRefusal(leaf: X509Certificate, root: TrustedRoot): Si
   try {
     leafUsages = extendedKeyUsages(leaf);
   } catch {
-    return check('CERTIFICATE_CHAIN', 'fail', 'The signing certificate has an Extended Key Usage extension that cannot be read, so it cannot be shown to allow codeSigning, which signing needs.', { certificateFingerprint: fingerprint(leaf.root.toDER()) });
+    return check(
+      'CERTIFICATE_CHAIN',
+      'fail',
+      'The signing certificate has an Extended Key Usage extension that cannot be read, so it cannot be shown to allow codeSigning, which signing needs.',
+      { certificateFingerprint: fingerprint(leaf.root.toDER()) },
+    );
   }
   if (!allowsCodeSigning(leafUsages)) {
-    return check('CERTIFICATE_CHAIN', 'fail', `The signing certificate's Extended Key Usage is ${usageNames(leafUsages!)}, without codeSigning: it is not a code-signing certificate, and signing needs codeSigning (as cosign requires).`, { certificateFingerprint: fingerprint(leaf.root.toDER()) });
+    return check(
+      'CERTIFICATE_CHAIN',
+      'fail',
+      `The signing certificate's Extended Key Usage is ${usageNames(leafUsages!)}, without codeSigning: it is not a code-signing certificate, and signing needs codeSigning (as cosign requires).`,
+      { certificateFingerprint: fingerprint(leaf.root.toDER()) },
+    );
   }
   const cas = trustedCas(root);
   const seen = new Set<TrustedCa>();
@@ -142,8 +152,14 @@ export function codeSigningRefusal(leaf: X509Certificate, root: TrustedRoot): Si
 
 function caRefusal(ca: TrustedCa): SignatureCheck {
   const name = subjectLine(new NodeCertificate(ca.der).subject);
-  const what = ca.usages === 'malformed'
-    ? 'has an Extended Key Usage extension that cannot be read'
-    : `limits Extended Key Usage to ${usageNames(ca.usages!)}, without codeSigning`;
-  return check('CERTIFICATE_CHAIN', 'fail', `The CA certificate ${name} on the signing certificate's chain ${what}, so the certificates it issues may not sign; signing needs codeSigning (as cosign requires).`, { certificateFingerprint: fingerprint(ca.der) });
+  const what =
+    ca.usages === 'malformed'
+      ? 'has an Extended Key Usage extension that cannot be read'
+      : `limits Extended Key Usage to ${usageNames(ca.usages!)}, without codeSigning`;
+  return check(
+    'CERTIFICATE_CHAIN',
+    'fail',
+    `The CA certificate ${name} on the signing certificate's chain ${what}, so the certificates it issues may not sign; signing needs codeSigning (as cosign requires).`,
+    { certificateFingerprint: fingerprint(ca.der) },
+  );
 }

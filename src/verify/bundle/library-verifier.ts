@@ -74,7 +74,8 @@ export function runLibraryVerifier(run: LibraryRun): SignatureCheck[] {
     // its DER), not a second parse by toSignedEntity, which is handed the bundle without it.
     const leaf = leafCertificate(run.bundle);
     const vm = run.bundle.verificationMaterial;
-    const bundle: Bundle = leaf === undefined ? run.bundle : { ...run.bundle, verificationMaterial: { ...vm, content: { $case: 'publicKey', publicKey: { hint: '' } } } };
+    const bundle: Bundle =
+      leaf === undefined ? run.bundle : { ...run.bundle, verificationMaterial: { ...vm, content: { $case: 'publicKey', publicKey: { hint: '' } } } };
     const base = toSignedEntity(bundle, Buffer.alloc(0));
     let key = base.key;
     if (leaf !== undefined) {
@@ -96,12 +97,30 @@ export function runLibraryVerifier(run: LibraryRun): SignatureCheck[] {
   return successChecks(run, entity, keyMode, tlogThreshold, clock);
 }
 
-function successChecks(run: LibraryRun, entity: SignedEntity, keyMode: boolean, tlogThreshold: number, clock: SignedEntity['timestamps'][number] | undefined): SignatureCheck[] {
+function successChecks(
+  run: LibraryRun,
+  entity: SignedEntity,
+  keyMode: boolean,
+  tlogThreshold: number,
+  clock: SignedEntity['timestamps'][number] | undefined,
+): SignatureCheck[] {
   const out: SignatureCheck[] = [];
   const signed = entity.timestamps.filter((t) => t !== clock);
-  const times = signed.map((t) => (t.$case === 'timestamp-authority' ? `${t.timestamp.signingTime.toISOString()} (RFC 3161)` : `${new Date(Number(t.tlogEntry.integratedTime) * 1000).toISOString()} (log)`));
+  const times = signed.map((t) =>
+    t.$case === 'timestamp-authority'
+      ? `${t.timestamp.signingTime.toISOString()} (RFC 3161)`
+      : `${new Date(Number(t.tlogEntry.integratedTime) * 1000).toISOString()} (log)`,
+  );
   if (times.length > 0) out.push(check('TIMESTAMP', 'pass', `Signed time verified: ${times.join(', ')}.`, { timestamps: times }));
-  else if (run.verifyAt !== undefined) out.push(check('TIMESTAMP', 'info', `No signed time: certificate checked at the current time (${run.verifyAt.toISOString()}), as cosign does when no transparency log is required.`, { timestamps: [`${run.verifyAt.toISOString()} (current time)`] }));
+  else if (run.verifyAt !== undefined)
+    out.push(
+      check(
+        'TIMESTAMP',
+        'info',
+        `No signed time: certificate checked at the current time (${run.verifyAt.toISOString()}), as cosign does when no transparency log is required.`,
+        { timestamps: [`${run.verifyAt.toISOString()} (current time)`] },
+      ),
+    );
   else out.push(check('TIMESTAMP', 'info', 'No signed time in the bundle; a managed key is not time-bound, so none is needed.'));
   if (!keyMode) {
     const ctNote = run.trustRoot.info.counts.ctlogs > 0 ? ' and carries a valid SCT' : ' (this trust root has no CT log)';
@@ -112,7 +131,8 @@ function successChecks(run: LibraryRun, entity: SignedEntity, keyMode: boolean, 
   }
   const entries = entity.tlogEntries;
   if (entries.length > 0) {
-    for (const e of entries) out.push(check('TLOG', 'pass', 'The transparency-log entry is included in a trusted log and matches this signature.', entryEvidence(e, run.trustRoot)));
+    for (const e of entries)
+      out.push(check('TLOG', 'pass', 'The transparency-log entry is included in a trusted log and matches this signature.', entryEvidence(e, run.trustRoot)));
   } else if (tlogThreshold === 0 && (run.ownEntries ?? []).length === 0) {
     const why = run.requireTlog ? 'this trust root has no transparency log' : 'the log requirement was waived';
     out.push(check('TLOG', 'info', `No transparency-log entry; not required because ${why}.`));
@@ -139,8 +159,12 @@ function entryEvidence(e: Bundle['verificationMaterial']['tlogEntries'][number],
  */
 function clockTimestamp(at: Date): SignedEntity['timestamps'][number] {
   const tlogEntry = {
-    logIndex: '0', logId: { keyId: Buffer.alloc(0) }, kindVersion: { kind: 'clock', version: '0' }, integratedTime: String(Math.floor(at.getTime() / 1000)),
-    inclusionPromise: { signedEntryTimestamp: Buffer.alloc(0) }, canonicalizedBody: Buffer.alloc(0),
+    logIndex: '0',
+    logId: { keyId: Buffer.alloc(0) },
+    kindVersion: { kind: 'clock', version: '0' },
+    integratedTime: String(Math.floor(at.getTime() / 1000)),
+    inclusionPromise: { signedEntryTimestamp: Buffer.alloc(0) },
+    canonicalizedBody: Buffer.alloc(0),
   } as unknown as TransparencyLogEntry;
   return { $case: 'transparency-log', tlogEntry };
 }
@@ -163,9 +187,10 @@ function failure(e: unknown, keyMode: boolean, verifyAt: Date | undefined): Sign
     const known = SENTENCES[e.code] ?? (e.code.startsWith('TLOG') ? SENTENCES.TLOG_ERROR : undefined);
     if (known !== undefined) {
       const code = keyMode && known[0] === 'CERTIFICATE_CHAIN' ? 'PUBLIC_KEY' : known[0];
-      const sentence = verifyAt !== undefined && code === 'CERTIFICATE_CHAIN'
-        ? `The certificate does not chain to a trusted CA, or is not valid at the current time (${verifyAt.toISOString()}; no signed time, so the current time is what counts).`
-        : known[1];
+      const sentence =
+        verifyAt !== undefined && code === 'CERTIFICATE_CHAIN'
+          ? `The certificate does not chain to a trusted CA, or is not valid at the current time (${verifyAt.toISOString()}; no signed time, so the current time is what counts).`
+          : known[1];
       const inner = e.cause instanceof Error ? ` (${e.cause.message})` : '';
       return check(code, 'fail', sentence, { cause: `${e.code}: ${e.message}${inner}` });
     }

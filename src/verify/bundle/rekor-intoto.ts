@@ -31,7 +31,12 @@ export function libraryCannotCheck(entry: TransparencyLogEntry): boolean {
   return entry.kindVersion?.kind === 'intoto' && entry.kindVersion.version !== '0.0.2';
 }
 
-export function intotoEntryChecks(entries: readonly TransparencyLogEntry[], bundle: Bundle, trustRoot: TrustRoot, envelopeBytes?: Uint8Array): SignatureCheck[] {
+export function intotoEntryChecks(
+  entries: readonly TransparencyLogEntry[],
+  bundle: Bundle,
+  trustRoot: TrustRoot,
+  envelopeBytes?: Uint8Array,
+): SignatureCheck[] {
   return entries.map((entry, i) => entryCheck(entry, i, bundle, trustRoot, envelopeBytes));
 }
 
@@ -44,11 +49,19 @@ function entryCheck(entry: TransparencyLogEntry, i: number, bundle: Bundle, trus
     return check('TLOG', 'fail', `Log entry ${i} (${kind}) names a log this trusted root does not have (or not at its integrated time).`, evidence);
   }
   if (!setVerifies(entry, log)) {
-    return check('TLOG', 'fail', `The log's signed promise (SET) of entry ${i} (${kind}) does not verify: the entry was not promised by the log as it is.`, evidence);
+    return check(
+      'TLOG',
+      'fail',
+      `The log's signed promise (SET) of entry ${i} (${kind}) does not verify: the entry was not promised by the log as it is.`,
+      evidence,
+    );
   }
   const body = bodyProblem(entry, bundle, envelopeBytes);
   if (body !== undefined) return check('TLOG', 'fail', `Log entry ${i} (${kind}) ${body}`, evidence);
-  const what = envelopeBytes !== undefined ? 'this envelope (envelope and payload hashes)' : 'this payload (payload hash; the envelope bytes were not available to compare the envelope hash)';
+  const what =
+    envelopeBytes !== undefined
+      ? 'this envelope (envelope and payload hashes)'
+      : 'this payload (payload hash; the envelope bytes were not available to compare the envelope hash)';
   return check('TLOG', 'pass', `The ${kind} log entry's SET verifies with the trusted log key and its body records ${what}.`, evidence);
 }
 

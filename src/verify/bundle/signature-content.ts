@@ -49,7 +49,9 @@ class DsseContent implements SignatureContent {
   constructor(env: { payloadType: string; payload: Buffer; signatures: Array<{ sig: Buffer }> }, logged: 'payload' | 'pae') {
     this.signature = env.signatures[0]?.sig ?? Buffer.alloc(0);
     this.pae = dsse.preAuthEncoding(env.payloadType, env.payload);
-    this.loggedDigest = createHash('sha256').update(logged === 'pae' ? this.pae : env.payload).digest();
+    this.loggedDigest = createHash('sha256')
+      .update(logged === 'pae' ? this.pae : env.payload)
+      .digest();
   }
 
   compareSignature(signature: Buffer): boolean {

@@ -32,10 +32,16 @@ export function tlogSignerCheck(entries: readonly TransparencyLogEntry[], signer
       return check('TLOG_SIGNER', 'fail', `Log entry ${i} (${kind}) records no key or certificate to compare with the signer.`, { entryKind: kind });
     }
     if (!recorded.some((r) => matches(r, signer))) {
-      return check('TLOG_SIGNER', 'fail', `Log entry ${i} (${kind}) was made by another key or certificate than the one that signed this bundle.`, { entryKind: kind });
+      return check('TLOG_SIGNER', 'fail', `Log entry ${i} (${kind}) was made by another key or certificate than the one that signed this bundle.`, {
+        entryKind: kind,
+      });
     }
   }
-  return check('TLOG_SIGNER', 'pass', `The log entry records the same ${signer.kind === 'certificate' ? 'certificate' : 'public key'} that made the signature.`);
+  return check(
+    'TLOG_SIGNER',
+    'pass',
+    `The log entry records the same ${signer.kind === 'certificate' ? 'certificate' : 'public key'} that made the signature.`,
+  );
 }
 
 // Loosely typed on purpose: these are untrusted JSON bodies, every field is checked.

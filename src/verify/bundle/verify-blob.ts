@@ -80,7 +80,12 @@ export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
     return result(['BUNDLE_FORMAT']);
   }
   const { bundle, version, content } = parse.parsed;
-  checks.push(check('BUNDLE_FORMAT', 'pass', `A well-formed v${version} bundle holding a ${content === 'dsse-envelope' ? 'DSSE envelope' : 'message signature'}.`, { bundleVersion: version, content }));
+  checks.push(
+    check('BUNDLE_FORMAT', 'pass', `A well-formed v${version} bundle holding a ${content === 'dsse-envelope' ? 'DSSE envelope' : 'message signature'}.`, {
+      bundleVersion: version,
+      content,
+    }),
+  );
   checks.push(...parse.parsed.notes);
   const summary = { bundle: { version, content } };
 
@@ -102,11 +107,22 @@ export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
     if (facts.cert.isCA) checks.push(check('CERTIFICATE_CHAIN', 'fail', 'The signing certificate is a CA certificate, not a leaf.'));
     if (options.key !== undefined) {
       const same = sameKey(facts.key, options.key.key);
-      checks.push(check('PUBLIC_KEY', same ? 'pass' : 'fail', same ? 'The certificate carries the given public key.' : 'The certificate carries another key than the given one.', { keyFingerprint: facts.keyFingerprint }));
+      checks.push(
+        check(
+          'PUBLIC_KEY',
+          same ? 'pass' : 'fail',
+          same ? 'The certificate carries the given public key.' : 'The certificate carries another key than the given one.',
+          { keyFingerprint: facts.keyFingerprint },
+        ),
+      );
     }
   } else if (options.key !== undefined) {
     signer = { kind: 'public-key', key: options.key.key };
-    checks.push(check('PUBLIC_KEY', 'pass', `Verifying with the given ${options.key.algorithm} key ${options.key.fingerprint}.`, { keyFingerprint: options.key.fingerprint }));
+    checks.push(
+      check('PUBLIC_KEY', 'pass', `Verifying with the given ${options.key.algorithm} key ${options.key.fingerprint}.`, {
+        keyFingerprint: options.key.fingerprint,
+      }),
+    );
   } else {
     checks.push(check('PUBLIC_KEY', 'fail', 'The bundle was signed with a managed key; pass that public key (--key) to verify it.'));
     return result(['PUBLIC_KEY'], summary);
@@ -125,9 +141,23 @@ export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
   // cosign --insecure-ignore-tlog on a certificate with no signed time: checked at the current time.
   const verifyAt = facts !== undefined && !keyMode && !requireTlog && !hasSignedTime(bundle) ? (options.now ?? new Date()) : undefined;
   if (pki !== undefined && facts !== undefined && requireTlog && entries.length === 0 && !hasSignedTime(bundle)) {
-    checks.push(check('TLOG', 'info', 'This private-PKI signature has no transparency-log entry and no signed time; if it was made without a log on purpose, waive the requirement (--insecure-ignore-tlog): the certificate is then checked at the current time, as cosign does.'));
+    checks.push(
+      check(
+        'TLOG',
+        'info',
+        'This private-PKI signature has no transparency-log entry and no signed time; if it was made without a log on purpose, waive the requirement (--insecure-ignore-tlog): the certificate is then checked at the current time, as cosign does.',
+      ),
+    );
   }
-  const library = runLibraryVerifier({ bundle, signature: signatureContent(bundle, artifact), trustRoot, key: options.key?.key, requireTlog, ownEntries, ...(verifyAt ? { verifyAt } : {}) });
+  const library = runLibraryVerifier({
+    bundle,
+    signature: signatureContent(bundle, artifact),
+    trustRoot,
+    key: options.key?.key,
+    requireTlog,
+    ownEntries,
+    ...(verifyAt ? { verifyAt } : {}),
+  });
   checks.push(...library, ...intotoEntryChecks(ownEntries, bundle, trustRoot, options.envelopeBytes));
   if (facts !== undefined) decorateCertificateCheck(checks, facts, trustRoot);
 
@@ -145,7 +175,12 @@ export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
 
   const signerSummary: BlobVerification['signer'] =
     facts !== undefined
-      ? { kind: 'certificate', keyFingerprint: facts.keyFingerprint, ...(facts.identity ? { identity: facts.identity } : {}), ...(facts.issuer ? { issuer: facts.issuer } : {}) }
+      ? {
+          kind: 'certificate',
+          keyFingerprint: facts.keyFingerprint,
+          ...(facts.identity ? { identity: facts.identity } : {}),
+          ...(facts.issuer ? { issuer: facts.issuer } : {}),
+        }
       : { kind: 'public-key', keyFingerprint: options.key?.fingerprint ?? '' };
   return result(required, { ...summary, signer: signerSummary });
 }
@@ -159,7 +194,12 @@ function trustRootCheck(choice: TrustChoice, chainNote: string[], issuer: string
   const { root } = choice;
   const evidence = { trustRoot: root.info.instance };
   if (choice.unfit !== undefined) {
-    return check('TRUST_ROOT', 'fail', `The signing certificate was issued by ${issuer ?? 'a CA'} that none of the trusted roots tried knows: ${choice.unfit.join('; ')}. If it comes from another Sigstore instance, give that instance's trusted_root.json (--trusted-root); the checks below use the first root.`, evidence);
+    return check(
+      'TRUST_ROOT',
+      'fail',
+      `The signing certificate was issued by ${issuer ?? 'a CA'} that none of the trusted roots tried knows: ${choice.unfit.join('; ')}. If it comes from another Sigstore instance, give that instance's trusted_root.json (--trusted-root); the checks below use the first root.`,
+      evidence,
+    );
   }
   const why = choice.reason !== undefined ? [choice.reason] : [];
   return check('TRUST_ROOT', 'info', endSentence(`Using the ${describeTrustRoot(root.info, [...chainNote, ...why])}`), evidence);

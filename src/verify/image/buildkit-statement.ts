@@ -24,6 +24,12 @@ export function inTotoSubjectCheck(bytes: Uint8Array, platformDigest: string): I
     const what = e.code === 'NOT_JSON' ? 'not JSON, so it is not an in-toto statement' : 'not an in-toto Statement (v0.1 or v1) with a subject list';
     return imageCheck('SUBJECT', 'warn', `The BuildKit attestation layer is ${what}.`, evidence);
   }
-  if (statementCovers(statement, platformDigest)) return imageCheck('SUBJECT', 'info', `The unsigned statement names this platform (${platformDigest}) as its subject.`, evidence);
-  return imageCheck('SUBJECT', 'warn', `None of the unsigned statement's ${statement.subject.length} subject(s) is this platform (${platformDigest}): it is about another image.`, evidence);
+  if (statementCovers(statement, platformDigest))
+    return imageCheck('SUBJECT', 'info', `The unsigned statement names this platform (${platformDigest}) as its subject.`, evidence);
+  return imageCheck(
+    'SUBJECT',
+    'warn',
+    `None of the unsigned statement's ${statement.subject.length} subject(s) is this platform (${platformDigest}): it is about another image.`,
+    evidence,
+  );
 }

@@ -34,7 +34,13 @@ export interface BundleRunInput {
 
 export function runBundle(input: BundleRunInput): BundleRun {
   const { policy, trustRoot } = input;
-  const base = { bundle: input.bundle, artifact: input.artifact, trustRoot, requireTlog: policy.requireTlog, ...(input.envelopeBytes ? { envelopeBytes: input.envelopeBytes } : {}) };
+  const base = {
+    bundle: input.bundle,
+    artifact: input.artifact,
+    trustRoot,
+    requireTlog: policy.requireTlog,
+    ...(input.envelopeBytes ? { envelopeBytes: input.envelopeBytes } : {}),
+  };
   const parsed = parseBundle(input.bundle);
   const certificate = parsed.ok ? leafCertificate(parsed.parsed.bundle) : undefined;
   const keys = policy.keys ?? [];
@@ -50,16 +56,33 @@ export function runBundle(input: BundleRunInput): BundleRun {
       if (result.verified) return run;
       first ??= run;
     }
-    if (keys.length > 1) first!.checks.push({ code: 'PUBLIC_KEY', status: 'info', message: `None of the policy's ${keys.length} keys verifies this signature; the result with the first key is shown.` });
+    if (keys.length > 1)
+      first!.checks.push({
+        code: 'PUBLIC_KEY',
+        status: 'info',
+        message: `None of the policy's ${keys.length} keys verifies this signature; the result with the first key is shown.`,
+      });
     if (policy.requireTlog && parsed.parsed.bundle.verificationMaterial.tlogEntries.length === 0) {
-      first!.checks.push({ code: 'TLOG', status: 'info', message: 'This key-based signature has no transparency-log entry; if it was made without one on purpose (cosign --tlog-upload=false), waive the requirement (--insecure-ignore-tlog).' });
+      first!.checks.push({
+        code: 'TLOG',
+        status: 'info',
+        message:
+          'This key-based signature has no transparency-log entry; if it was made without one on purpose (cosign --tlog-upload=false), waive the requirement (--insecure-ignore-tlog).',
+      });
     }
     return first!;
   }
-  const result = verifyBlob({ ...base, policy: { ...(policy.identity ? { identity: policy.identity } : {}), ...(policy.issuer ? { issuer: policy.issuer } : {}) } });
+  const result = verifyBlob({
+    ...base,
+    policy: { ...(policy.identity ? { identity: policy.identity } : {}), ...(policy.issuer ? { issuer: policy.issuer } : {}) },
+  });
   const checks: ImageCheck[] = [...result.checks];
   if (certificate !== undefined && policy.identity === undefined && keys.length > 0) {
-    checks.push({ code: 'IDENTITY', status: 'info', message: 'The policy names public keys, and this signature was made with a certificate, not with one of them.' });
+    checks.push({
+      code: 'IDENTITY',
+      status: 'info',
+      message: 'The policy names public keys, and this signature was made with a certificate, not with one of them.',
+    });
   }
   let github: GithubCertificateClaims | undefined;
   if (certificate !== undefined && result.signer?.kind === 'certificate') {

@@ -65,7 +65,11 @@ export function classifyArtifact(a: ArtifactVerification, policy: ImagePolicy): 
     const check = broken[0]!;
     // A key-made signature with no key to check it against was not checked, not refuted.
     if (check.code === 'PUBLIC_KEY' && broken.length === 1 && seen === undefined && (policy.keys?.length ?? 0) === 0) {
-      return { code: 'NOT_CHECKED', problem: 'PUBLIC_KEY', clause: 'was made with a key, and the policy names no key to check it with (--key, or keys: in the policy file)' };
+      return {
+        code: 'NOT_CHECKED',
+        problem: 'PUBLIC_KEY',
+        clause: 'was made with a key, and the policy names no key to check it with (--key, or keys: in the policy file)',
+      };
     }
     // A key signature's fingerprint is the policy key it was tried with, not a fact about its signer.
     return { code: 'INVALID_SIGNATURE', check, ...(seen && 'identity' in seen ? { seen } : {}) };
@@ -74,15 +78,28 @@ export function classifyArtifact(a: ArtifactVerification, policy: ImagePolicy): 
     const identity = fails.find((c) => c.code === 'IDENTITY');
     const claim = fails.find((c) => c.code === 'GITHUB_CLAIMS');
     const issuer = fails.find((c) => c.code === 'ISSUER');
-    if (identity !== undefined || claim !== undefined) return { code: 'IDENTITY_MISMATCH', seen, expected, ...(identity === undefined ? { check: claim! } : {}) };
+    if (identity !== undefined || claim !== undefined)
+      return { code: 'IDENTITY_MISMATCH', seen, expected, ...(identity === undefined ? { check: claim! } : {}) };
     if (issuer !== undefined) return { code: 'ISSUER_MISMATCH', seen, expected };
   }
   // What is left: a provenance that contradicts (fail) or is silent about (warn) the policy's SLSA expectations.
   const slsa = fails.find(isSlsa) ?? a.checks.find((c) => isSlsa(c) && c.status === 'warn');
   if (slsa !== undefined) return { code: 'MISSING_ATTESTATION', check: slsa, ...(seen ? { seen } : {}) };
   const other = fails[0] ?? a.checks.find((c) => c.status === 'warn');
-  return { code: 'INVALID_SIGNATURE', check: other ?? { code: 'SIGNATURE', status: 'fail', message: 'Not every required check passed.' }, ...(seen ? { seen } : {}) };
+  return {
+    code: 'INVALID_SIGNATURE',
+    check: other ?? { code: 'SIGNATURE', status: 'fail', message: 'Not every required check passed.' },
+    ...(seen ? { seen } : {}),
+  };
 }
 
 /** The order causes are listed in: what is known to be wrong first, tampering before a wrong signer. */
-export const CAUSE_ORDER: readonly CauseCode[] = ['INVALID_SIGNATURE', 'IDENTITY_MISMATCH', 'ISSUER_MISMATCH', 'NO_SIGNATURE', 'MISSING_ATTESTATION', 'NOT_CHECKED', 'UNPINNED'];
+export const CAUSE_ORDER: readonly CauseCode[] = [
+  'INVALID_SIGNATURE',
+  'IDENTITY_MISMATCH',
+  'ISSUER_MISMATCH',
+  'NO_SIGNATURE',
+  'MISSING_ATTESTATION',
+  'NOT_CHECKED',
+  'UNPINNED',
+];

@@ -39,22 +39,36 @@ export function causeMessage(x: Finding, rule: CoverageRule): string {
       if (x.detail !== undefined) return sentence(`${carrier(x)} ${signedBy(x.seen)}, whose certificate does not match the policy: ${x.detail}`);
       return sentence(`${carrier(x)} ${signedBy(x.seen)}, but the policy expects ${expectedSide(x.expected, 'identity')}`);
     case 'ISSUER_MISMATCH':
-      return sentence(`${carrier(x)} ${signedBy(x.seen)} with the OIDC issuer ${issuers(x.seen)}, but the policy expects the issuer ${expectedSide(x.expected, 'issuer')}`);
+      return sentence(
+        `${carrier(x)} ${signedBy(x.seen)} with the OIDC issuer ${issuers(x.seen)}, but the policy expects the issuer ${expectedSide(x.expected, 'issuer')}`,
+      );
     case 'UNPINNED':
-      return sentence(`${carrier(x)} ${signedBy(x.seen)}, but ${x.expected && 'identity' in x.expected && x.expected.identity !== undefined ? 'no OIDC issuer is' : 'no identity or key is'} pinned, so nothing says who may sign`);
+      return sentence(
+        `${carrier(x)} ${signedBy(x.seen)}, but ${x.expected && 'identity' in x.expected && x.expected.identity !== undefined ? 'no OIDC issuer is' : 'no identity or key is'} pinned, so nothing says who may sign`,
+      );
     case 'NO_SIGNATURE': {
       const what = either ? 'signed or attested' : 'signed';
       const head = x.wholeImage
         ? `The image is not ${what}: no ${either ? 'signature or attestation' : 'signature'} on its index or on ${targetNames(x.targets)}`
         : `${capital(targetNames(x.targets))} ${be(x.targets)} not ${what}`;
-      const hint = x.attestedBy === undefined ? '' : `; a verified attestation by ${x.attestedBy.join(', ')} covers ${x.targets.length === 1 ? 'it' : 'them'}, but attestations count only under coverage: signatures-or-attestations`;
+      const hint =
+        x.attestedBy === undefined
+          ? ''
+          : `; a verified attestation by ${x.attestedBy.join(', ')} covers ${x.targets.length === 1 ? 'it' : 'them'}, but attestations count only under coverage: signatures-or-attestations`;
       return sentence(`${head}${hint}`);
     }
     case 'INVALID_SIGNATURE':
-      return sentence(`The ${kindNoun(x.kinds, x.at.length > 1)} on ${targetNames(x.at)} ${x.at.length > 1 ? 'do' : 'does'} not verify: ${x.detail ?? 'not every required check passed'}`);
+      return sentence(
+        `The ${kindNoun(x.kinds, x.at.length > 1)} on ${targetNames(x.at)} ${x.at.length > 1 ? 'do' : 'does'} not verify: ${x.detail ?? 'not every required check passed'}`,
+      );
     case 'MISSING_ATTESTATION':
-      if (x.requirement === undefined) return sentence(`The ${kindNoun(x.kinds, false)} on ${targetNames(x.at)}${x.seen ? `, ${signedBy(x.seen)},` : ''} does not meet the policy: ${x.detail ?? ''}`);
-      return sentence(`${capital(targetNames(x.targets))} ${x.targets.length > 1 ? 'have' : 'has'} no verified ${x.requirement.name} attestation, which the policy requires${becauseOf(x)}`);
+      if (x.requirement === undefined)
+        return sentence(
+          `The ${kindNoun(x.kinds, false)} on ${targetNames(x.at)}${x.seen ? `, ${signedBy(x.seen)},` : ''} does not meet the policy: ${x.detail ?? ''}`,
+        );
+      return sentence(
+        `${capital(targetNames(x.targets))} ${x.targets.length > 1 ? 'have' : 'has'} no verified ${x.requirement.name} attestation, which the policy requires${becauseOf(x)}`,
+      );
     case 'NOT_CHECKED':
       return sentence(`${capital(targetNames(x.targets))} could not be checked: ${x.detail ?? 'part of what covers it could not be read'}`);
   }

@@ -42,11 +42,27 @@ export function imageCauses(f: CauseFacts): Cause[] {
   }
   for (const cut of f.blockingCuts) {
     const at = cut.cut?.index === undefined || cut.cut.index === f.graph.digest ? 'index' : `index ${cut.cut.index}`;
-    findings.push({ code: 'NOT_CHECKED', key: `TRUNCATED\0${at}`, targets: [at], at: [at], problem: cut.code, detail: cut.message, digest: cut.cut?.index ?? f.graph.digest });
+    findings.push({
+      code: 'NOT_CHECKED',
+      key: `TRUNCATED\0${at}`,
+      targets: [at],
+      at: [at],
+      problem: cut.code,
+      detail: cut.message,
+      digest: cut.cut?.index ?? f.graph.digest,
+    });
   }
   findings.push(...requirementFindings(f, index, targetOf));
   if (findings.length === 0 && f.digests.every((d) => d.target === 'index')) {
-    findings.push({ code: 'NOT_CHECKED', key: 'NO_PLATFORM', targets: ['index'], at: ['index'], problem: 'NO_PLATFORM', detail: 'it lists no platform manifest, so nothing can be covered.', digest: f.graph.digest });
+    findings.push({
+      code: 'NOT_CHECKED',
+      key: 'NO_PLATFORM',
+      targets: ['index'],
+      at: ['index'],
+      problem: 'NO_PLATFORM',
+      detail: 'it lists no platform manifest, so nothing can be covered.',
+      digest: f.graph.digest,
+    });
   }
   return group(findings, f).sort((a, b) => CAUSE_ORDER.indexOf(a.code) - CAUSE_ORDER.indexOf(b.code));
 }
@@ -59,14 +75,28 @@ function coveringDigests(f: CauseFacts, p: DigestVerdict): string[] {
 
 /** The artifacts that could cover a digest under the rule: signatures, and attestations when they count. */
 function candidates(f: CauseFacts, digest: string): ArtifactVerification[] {
-  return f.results.filter((r, i) => r.coversDigest === digest && !f.graph.artifacts[i]?.depth && r.format !== 'buildkit-index'
-    && (r.kind === 'signature' || f.rule === 'signatures-or-attestations'));
+  return f.results.filter(
+    (r, i) =>
+      r.coversDigest === digest &&
+      !f.graph.artifacts[i]?.depth &&
+      r.format !== 'buildkit-index' &&
+      (r.kind === 'signature' || f.rule === 'signatures-or-attestations'),
+  );
 }
 
 function platformFindings(f: CauseFacts, p: DigestVerdict, index: DigestVerdict | undefined, targetOf: Map<string, string>): Finding[] {
   const one = { targets: [p.target], digest: p.digest };
   if (p.unexamined !== undefined) {
-    return [{ code: 'NOT_CHECKED', key: p.unexamined.code, ...one, at: [p.target], problem: p.unexamined.code, detail: `it is not an image manifest that could be examined, and a runtime could still pull it: ${p.unexamined.message}` }];
+    return [
+      {
+        code: 'NOT_CHECKED',
+        key: p.unexamined.code,
+        ...one,
+        at: [p.target],
+        problem: p.unexamined.code,
+        detail: `it is not an image manifest that could be examined, and a runtime could still pull it: ${p.unexamined.message}`,
+      },
+    ];
   }
   const digests = coveringDigests(f, p);
   const out: Finding[] = [];
@@ -80,7 +110,14 @@ function platformFindings(f: CauseFacts, p: DigestVerdict, index: DigestVerdict 
   if (p.state === 'not-checked') {
     for (const d of digests) {
       for (const problem of f.digests.find((x) => x.digest === d)?.problems ?? []) {
-        out.push({ code: 'NOT_CHECKED', key: problem.code, ...one, at: [targetOf.get(d) ?? d], problem: problem.code, detail: `${problem.at} could not be read: ${problem.message}` });
+        out.push({
+          code: 'NOT_CHECKED',
+          key: problem.code,
+          ...one,
+          at: [targetOf.get(d) ?? d],
+          problem: problem.code,
+          detail: `${problem.at} could not be read: ${problem.message}`,
+        });
       }
     }
     const cut = f.graph.problems.find((x) => x.cut?.cap === 'artifacts');
@@ -106,17 +143,30 @@ function fromWhy(why: ArtifactWhy, a: ArtifactVerification, p: DigestVerdict, at
     case 'IDENTITY_MISMATCH':
     case 'ISSUER_MISMATCH':
     case 'UNPINNED':
-      return { code: why.code, key: why.code === 'UNPINNED' ? '' : signerKey(why.seen), ...base, seen: [why.seen], expected: why.expected, ...('check' in why && why.check ? { detail: why.check.message } : {}) };
+      return {
+        code: why.code,
+        key: why.code === 'UNPINNED' ? '' : signerKey(why.seen),
+        ...base,
+        seen: [why.seen],
+        expected: why.expected,
+        ...('check' in why && why.check ? { detail: why.check.message } : {}),
+      };
     case 'INVALID_SIGNATURE':
     case 'MISSING_ATTESTATION':
       return { code: why.code, key: why.check.code, ...base, detail: why.check.message, ...(why.seen ? { seen: [why.seen] } : {}) };
     case 'NOT_CHECKED':
-      return { code: why.code, key: why.problem, ...base, problem: why.problem, detail: `the ${kindWord(a) === 'signature' ? 'signature' : 'attestation'} on ${at === 'index' ? 'the index' : at} ${why.clause}` };
+      return {
+        code: why.code,
+        key: why.problem,
+        ...base,
+        problem: why.problem,
+        detail: `the ${kindWord(a) === 'signature' ? 'signature' : 'attestation'} on ${at === 'index' ? 'the index' : at} ${why.clause}`,
+      };
   }
 }
 
 function kindWord(a: ArtifactVerification): string {
-  return a.kind === 'signature' ? 'signature' : a.predicateType ?? a.kind;
+  return a.kind === 'signature' ? 'signature' : (a.predicateType ?? a.kind);
 }
 
 function signerKey(s: Signer): string {
@@ -130,20 +180,42 @@ function requirementFindings(f: CauseFacts, index: DigestVerdict | undefined, ta
     const c = checks[i];
     if (c === undefined || c.status === 'pass') return;
     if (c.status === 'warn') {
-      out.push({ code: 'NOT_CHECKED', key: `TRUNCATED\0${r.name}`, targets: ['index'], at: ['index'], digest: f.graph.digest, problem: 'TRUNCATED', detail: c.message });
+      out.push({
+        code: 'NOT_CHECKED',
+        key: `TRUNCATED\0${r.name}`,
+        targets: ['index'],
+        at: ['index'],
+        digest: f.graph.digest,
+        problem: 'TRUNCATED',
+        detail: c.message,
+      });
       return;
     }
     const missing = c.evidence?.platforms ?? [];
     const where = new Set([...missing.flatMap((t) => f.digests.filter((d) => d.target === t).map((d) => d.digest)), ...(index ? [index.digest] : [])]);
     // What stands in for the missing attestation: one that failed or nobody pinned, else BuildKit's unsigned statement.
-    const present = f.results.filter((a, j) => where.has(a.coversDigest) && !f.graph.artifacts[j]?.depth && a.predicateType !== undefined && r.predicateTypes.includes(a.predicateType) && a.state !== 'verified');
+    const present = f.results.filter(
+      (a, j) =>
+        where.has(a.coversDigest) &&
+        !f.graph.artifacts[j]?.depth &&
+        a.predicateType !== undefined &&
+        r.predicateTypes.includes(a.predicateType) &&
+        a.state !== 'verified',
+    );
     const signed = present.find((a) => a.format !== 'buildkit-index');
     const why = signed === undefined ? undefined : classifyArtifact(signed, f.policy);
     const digest = missing.length === 1 ? f.digests.find((d) => d.target === missing[0])?.digest : undefined;
     out.push({
-      code: 'MISSING_ATTESTATION', key: r.name, targets: missing.length > 0 ? missing : ['index'], at: signed ? [targetOf.get(signed.coversDigest) ?? signed.coversDigest] : [],
-      ...(digest ? { digest } : {}), requirement: r, ...(why ? { because: why } : {}), unsignedOnly: signed === undefined && present.length > 0,
-      ...(why && 'seen' in why && why.seen ? { seen: [why.seen] } : {}), ...(why && 'expected' in why ? { expected: why.expected } : {}),
+      code: 'MISSING_ATTESTATION',
+      key: r.name,
+      targets: missing.length > 0 ? missing : ['index'],
+      at: signed ? [targetOf.get(signed.coversDigest) ?? signed.coversDigest] : [],
+      ...(digest ? { digest } : {}),
+      requirement: r,
+      ...(why ? { because: why } : {}),
+      unsignedOnly: signed === undefined && present.length > 0,
+      ...(why && 'seen' in why && why.seen ? { seen: [why.seen] } : {}),
+      ...(why && 'expected' in why ? { expected: why.expected } : {}),
     });
   });
   return out;
@@ -160,14 +232,22 @@ function group(findings: readonly Finding[], f: CauseFacts): Cause[] {
     const first = list[0]!;
     const merged: Finding = {
       ...first,
-      targets: uniqueSorted(list.flatMap((x) => x.targets), rank),
-      at: uniqueSorted(list.flatMap((x) => x.at), rank),
+      targets: uniqueSorted(
+        list.flatMap((x) => x.targets),
+        rank,
+      ),
+      at: uniqueSorted(
+        list.flatMap((x) => x.at),
+        rank,
+      ),
       kinds: [...new Set(list.flatMap((x) => x.kinds ?? []))],
       ...(first.seen ? { seen: uniqueSigners(list.flatMap((x) => x.seen ?? [])) } : {}),
     };
     // NO_SIGNATURE on every platform of an index nobody signed: the whole image.
-    const wholeImage = merged.code === 'NO_SIGNATURE' && f.digests.filter((d) => d.target !== 'index').every((d) => merged.targets.includes(d.target))
-      && f.digests.some((d) => d.target === 'index' && d.ownState === 'unsigned');
+    const wholeImage =
+      merged.code === 'NO_SIGNATURE' &&
+      f.digests.filter((d) => d.target !== 'index').every((d) => merged.targets.includes(d.target)) &&
+      f.digests.some((d) => d.target === 'index' && d.ownState === 'unsigned');
     if (wholeImage) merged.wholeImage = true;
     out.push(toCause(merged, f));
   }
@@ -175,7 +255,9 @@ function group(findings: readonly Finding[], f: CauseFacts): Cause[] {
 }
 
 function toCause(x: Finding, f: CauseFacts): Cause {
-  const platforms = x.wholeImage ? ['index', ...x.targets] : uniqueSorted([...x.at.filter((t) => t === 'index'), ...x.targets], (t) => (t === 'index' ? -1 : 0));
+  const platforms = x.wholeImage
+    ? ['index', ...x.targets]
+    : uniqueSorted([...x.at.filter((t) => t === 'index'), ...x.targets], (t) => (t === 'index' ? -1 : 0));
   const cause: Cause = { code: x.code, message: causeMessage(x, f.rule) };
   if (platforms.length === 1) {
     cause.platform = platforms[0]!;
@@ -199,4 +281,3 @@ function uniqueSigners(list: readonly Signer[]): Signer[] {
   for (const s of list) seen.set(signerKey(s), s);
   return [...seen.values()];
 }
-

@@ -49,7 +49,10 @@ export function coverageSentence(graph: ImageGraph, verdict: CoverageFacts): str
   if (verdict.exception !== undefined) parts.push(`not signed, excepted by the policy: ${verdict.exception.reason}`);
 
   if (index !== undefined) parts.push(indexPart(index, rule));
-  for (const [signer, list] of group(platforms.filter((p) => p.ownState === 'verified' && !byAttestation(p)), (p) => p.signedBy.join(', '))) {
+  for (const [signer, list] of group(
+    platforms.filter((p) => p.ownState === 'verified' && !byAttestation(p)),
+    (p) => p.signedBy.join(', '),
+  )) {
     parts.push(`${names(list)} signed by ${signer}`);
   }
   for (const [noun, list] of group(platforms.filter(byAttestation), (p) => `${attestationNoun(p.attestations)} by ${(p.attestedBy ?? []).join(', ')}`)) {
@@ -57,25 +60,38 @@ export function coverageSentence(graph: ImageGraph, verdict: CoverageFacts): str
   }
   const through = platforms.filter((p) => p.throughIndex && p.ownState !== 'verified');
   if (through.length > 0) {
-    parts.push(index !== undefined && byAttestation(index)
-      ? `${names(through)} covered by a verified ${attestationNoun(index.attestations)} on the index (coverage: ${rule})`
-      : `${names(through)} covered through the index`);
+    parts.push(
+      index !== undefined && byAttestation(index)
+        ? `${names(through)} covered by a verified ${attestationNoun(index.attestations)} on the index (coverage: ${rule})`
+        : `${names(through)} covered through the index`,
+    );
   }
   const why = rule === 'signatures' ? WHY : WHY_EITHER;
   // A platform whose failing signatures (its own, the index's) all verify but for their signer was signed by someone else.
   const mismatched = (p: DigestVerdict): string => {
     const sources = [p, index].filter((d): d is DigestVerdict => d !== undefined && d.ownState === 'failed');
-    return p.state === 'failed' && sources.length > 0 && sources.every((d) => (d.mismatchedBy?.length ?? 0) > 0) ? unique(sources.flatMap((d) => d.mismatchedBy!)).join(', ') : '';
+    return p.state === 'failed' && sources.length > 0 && sources.every((d) => (d.mismatchedBy?.length ?? 0) > 0)
+      ? unique(sources.flatMap((d) => d.mismatchedBy!)).join(', ')
+      : '';
   };
-  for (const [key, list] of group(platforms.filter((p) => p.state !== 'verified'), (p) => `${p.state}\0${mismatched(p)}`)) {
+  for (const [key, list] of group(
+    platforms.filter((p) => p.state !== 'verified'),
+    (p) => `${p.state}\0${mismatched(p)}`,
+  )) {
     const [state, by] = key.split('\0') as [Exclude<DigestState, 'verified'>, string];
     const reason = by !== '' ? `signed by ${by}, not the signer the policy expects` : why[state];
-    parts.push(`${names(list)} not covered (${reason}${list.some((p) => p.unpinnedBy.length > 0) && state === 'unpinned' ? `: ${unique(list.flatMap((p) => p.unpinnedBy)).join(', ')}` : ''})`);
+    parts.push(
+      `${names(list)} not covered (${reason}${list.some((p) => p.unpinnedBy.length > 0) && state === 'unpinned' ? `: ${unique(list.flatMap((p) => p.unpinnedBy)).join(', ')}` : ''})`,
+    );
   }
-  if (index?.state === 'verified' && !byAttestation(index) && platforms.length > 0 && !platforms.some((p) => p.ownState === 'verified' && !byAttestation(p))) parts.push('no platform-level signature');
+  if (index?.state === 'verified' && !byAttestation(index) && platforms.length > 0 && !platforms.some((p) => p.ownState === 'verified' && !byAttestation(p)))
+    parts.push('no platform-level signature');
 
   const attested: string[] = [];
-  for (const [type, list] of group(verdict.digests.filter((d) => d.attestations.length > 0).flatMap((d) => d.attestations.map((t) => ({ t, d }))), (x) => x.t)) {
+  for (const [type, list] of group(
+    verdict.digests.filter((d) => d.attestations.length > 0).flatMap((d) => d.attestations.map((t) => ({ t, d }))),
+    (x) => x.t,
+  )) {
     attested.push(`${type} on ${names(list.map((x) => x.d))}`);
   }
   if (attested.length > 0) parts.push(`verified attestations: ${attested.join(', ')}`);
@@ -92,22 +108,32 @@ export function coverageSentence(graph: ImageGraph, verdict: CoverageFacts): str
 
 function cutPhrase(c: Cut): string {
   switch (c.cap) {
-    case 'platforms': return `${c.unread} index entries (at most ${c.limit} platforms are examined)`;
-    case 'nesting': return `${c.unread} entries of an index nested more than ${c.limit} levels deep`;
-    case 'attestation-manifests': return `${c.unread} BuildKit attestation manifests (unsigned; they never change the verdict)`;
-    case 'layers': return `${c.unread} layers of a signature or attestation manifest (at most ${c.limit})`;
-    case 'artifacts': return `${c.unread} signatures, attestations and SBOMs (at most ${c.limit} per image)`;
-    case 'statements': return `${c.unread} unsigned BuildKit statements (at most ${c.limit} per image)`;
-    case 'referrers': return c.unread > 0 ? `${c.unread} referrers (at most ${c.limit} per digest)` : 'referrers on pages the registry kept sending';
-    case 'nested-referrers': return `the referrers of ${c.unread} artifacts (at most ${c.limit} lookups)`;
+    case 'platforms':
+      return `${c.unread} index entries (at most ${c.limit} platforms are examined)`;
+    case 'nesting':
+      return `${c.unread} entries of an index nested more than ${c.limit} levels deep`;
+    case 'attestation-manifests':
+      return `${c.unread} BuildKit attestation manifests (unsigned; they never change the verdict)`;
+    case 'layers':
+      return `${c.unread} layers of a signature or attestation manifest (at most ${c.limit})`;
+    case 'artifacts':
+      return `${c.unread} signatures, attestations and SBOMs (at most ${c.limit} per image)`;
+    case 'statements':
+      return `${c.unread} unsigned BuildKit statements (at most ${c.limit} per image)`;
+    case 'referrers':
+      return c.unread > 0 ? `${c.unread} referrers (at most ${c.limit} per digest)` : 'referrers on pages the registry kept sending';
+    case 'nested-referrers':
+      return `the referrers of ${c.unread} artifacts (at most ${c.limit} lookups)`;
   }
 }
 
 function indexPart(index: DigestVerdict, rule: CoverageRule): string {
   if (index.signedBy.length > 0) return `index signed by ${index.signedBy.join(', ')}`;
   if (index.ownState === 'verified' && index.coveredBy === 'attestation') return `index not signed, attested by ${(index.attestedBy ?? []).join(', ')}`;
-  if (index.unpinnedBy.length > 0) return `index has a valid ${rule === 'signatures' ? 'signature' : 'signature or attestation'} by ${index.unpinnedBy.join(', ')}, but no identity was pinned`;
-  if (index.ownState === 'failed' && (index.mismatchedBy?.length ?? 0) > 0) return `index signed by ${index.mismatchedBy!.join(', ')}, not the signer the policy expects`;
+  if (index.unpinnedBy.length > 0)
+    return `index has a valid ${rule === 'signatures' ? 'signature' : 'signature or attestation'} by ${index.unpinnedBy.join(', ')}, but no identity was pinned`;
+  if (index.ownState === 'failed' && (index.mismatchedBy?.length ?? 0) > 0)
+    return `index signed by ${index.mismatchedBy!.join(', ')}, not the signer the policy expects`;
   if (index.ownState === 'failed') return 'the index signature does not verify';
   if (index.ownState === 'not-checked') return 'the index signatures could not be read';
   return 'index not signed';

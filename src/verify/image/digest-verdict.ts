@@ -93,7 +93,10 @@ export function coverageOf(graph: ImageGraph, results: readonly ArtifactVerifica
     const candidates = rule === 'signatures-or-attestations' ? [...signatures, ...attestations] : signatures;
     const problems = problemsFor(graph, digest);
     // What could not be read might have covered the digest; BuildKit's statements never could.
-    const ownState = combine(candidates.map((r) => r.state), unreadEverywhere || problems.length > 0 || mine.some((r) => r.state === 'not-checked' && r.format !== 'buildkit-index'));
+    const ownState = combine(
+      candidates.map((r) => r.state),
+      unreadEverywhere || problems.length > 0 || mine.some((r) => r.state === 'not-checked' && r.format !== 'buildkit-index'),
+    );
     const verdict: DigestVerdict = {
       digest,
       target,

@@ -62,13 +62,27 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
     const above = [digest, ...(graph.indexes?.find((n) => n.digest === digest)?.via ?? []), graph.digest];
     return above.some((d) => (d === graph.digest ? index : nested.get(d))?.ownState === 'verified');
   };
-  const platformCuts = graph.problems.filter((p): p is GraphProblem & { cut: NonNullable<GraphProblem['cut']> } => p.cut?.cap === 'platforms' || p.cut?.cap === 'nesting');
+  const platformCuts = graph.problems.filter(
+    (p): p is GraphProblem & { cut: NonNullable<GraphProblem['cut']> } => p.cut?.cap === 'platforms' || p.cut?.cap === 'nesting',
+  );
   const blocking = platformCuts.filter((p) => !indexCovered(p.cut.index));
   for (const p of platformCuts) {
     const which = p.cut.index === graph.digest ? 'the index' : `index ${p.cut.index}`;
-    checks.push(blocking.includes(p)
-      ? imageCheck('COVERAGE', 'warn', `${p.message.replace(/ What was not read was not checked\.$/, '')} No verified signature covers ${which}, so what it lists beyond them could be unsigned.`, { ...(p.cut.index ? { digest: p.cut.index } : {}), coverageRule: rule })
-      : imageCheck('COVERAGE', 'info', `${p.cut.unread} entries of ${which} were not examined; the verified signature on ${which === 'the index' ? 'it' : which} covers them, since its digest commits to each of them.`, { ...(p.cut.index ? { digest: p.cut.index } : {}), coverageRule: rule }));
+    checks.push(
+      blocking.includes(p)
+        ? imageCheck(
+            'COVERAGE',
+            'warn',
+            `${p.message.replace(/ What was not read was not checked\.$/, '')} No verified signature covers ${which}, so what it lists beyond them could be unsigned.`,
+            { ...(p.cut.index ? { digest: p.cut.index } : {}), coverageRule: rule },
+          )
+        : imageCheck(
+            'COVERAGE',
+            'info',
+            `${p.cut.unread} entries of ${which} were not examined; the verified signature on ${which === 'the index' ? 'it' : which} covers them, since its digest commits to each of them.`,
+            { ...(p.cut.index ? { digest: p.cut.index } : {}), coverageRule: rule },
+          ),
+    );
   }
 
   for (const r of requirementsOf(policy)) {
@@ -76,13 +90,29 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
     const missing = platforms.filter((p) => !r.predicateTypes.some((t) => p.attestations.includes(t) || onIndex));
     const which = r.predicateTypes.length === 1 ? r.predicateTypes[0]! : `any of ${r.predicateTypes.join(', ')}`;
     if (missing.length === 0 && platforms.length > 0 && (platformCuts.length === 0 || onIndex)) {
-      checks.push(imageCheck('REQUIRED_ATTESTATION', 'pass', `A verified ${r.name} attestation covers every platform.`, { predicateType: which, requirement: r.name }));
+      checks.push(
+        imageCheck('REQUIRED_ATTESTATION', 'pass', `A verified ${r.name} attestation covers every platform.`, { predicateType: which, requirement: r.name }),
+      );
     } else if (missing.length === 0 && platforms.length > 0) {
-      checks.push(imageCheck('REQUIRED_ATTESTATION', 'warn', `A verified ${r.name} attestation (${which}) covers every platform examined, but not every entry of the index was examined, and only one on the index itself would cover those.`, { predicateType: which, requirement: r.name }));
+      checks.push(
+        imageCheck(
+          'REQUIRED_ATTESTATION',
+          'warn',
+          `A verified ${r.name} attestation (${which}) covers every platform examined, but not every entry of the index was examined, and only one on the index itself would cover those.`,
+          { predicateType: which, requirement: r.name },
+        ),
+      );
     } else {
       const unsigned = results.some((a) => a.state !== 'verified' && a.predicateType !== undefined && r.predicateTypes.includes(a.predicateType));
       const note = unsigned ? ' (one exists, but it is unsigned, by another signer or failing, which does not count)' : '';
-      checks.push(imageCheck('REQUIRED_ATTESTATION', 'fail', `The policy requires a verified ${r.name} attestation (${which}); none covers ${missing.map((p) => p.target).join(', ') || 'the image'}${note}.`, { predicateType: which, requirement: r.name, platforms: missing.map((p) => p.target) }));
+      checks.push(
+        imageCheck(
+          'REQUIRED_ATTESTATION',
+          'fail',
+          `The policy requires a verified ${r.name} attestation (${which}); none covers ${missing.map((p) => p.target).join(', ') || 'the image'}${note}.`,
+          { predicateType: which, requirement: r.name, platforms: missing.map((p) => p.target) },
+        ),
+      );
     }
   }
 
@@ -109,11 +139,27 @@ export function imageVerdict(graph: ImageGraph, results: readonly ArtifactVerifi
       verdict.exception = { reason: policy.exception.reason };
       checks.push(imageCheck('EXCEPTION', 'info', `The policy excepts this image from signing: ${policy.exception.reason}`));
     } else {
-      checks.push(imageCheck('EXCEPTION', 'info', `The policy states an exception (${policy.exception.reason}), but the image is not unsigned, so it is judged on its signatures.`));
+      checks.push(
+        imageCheck(
+          'EXCEPTION',
+          'info',
+          `The policy states an exception (${policy.exception.reason}), but the image is not unsigned, so it is judged on its signatures.`,
+        ),
+      );
     }
   }
   verdict.coverage = coverageSentence(graph, verdict);
-  verdict.causes = imageCauses({ graph, results, policy, rule, state: verdict.state, digests, checks, blockingCuts: blocking, requirements: requirementsOf(policy) });
+  verdict.causes = imageCauses({
+    graph,
+    results,
+    policy,
+    rule,
+    state: verdict.state,
+    digests,
+    checks,
+    blockingCuts: blocking,
+    requirements: requirementsOf(policy),
+  });
   return verdict;
 }
 
@@ -122,27 +168,57 @@ function coverageCheck(p: DigestVerdict, index: DigestVerdict | undefined, rule:
   const why = `(coverage: ${rule})`;
   const pass = (message: string, coveredBy: 'signature' | 'attestation') => imageCheck('COVERAGE', 'pass', message, { ...evidence, coveredBy });
   if (p.unexamined !== undefined) {
-    return imageCheck('COVERAGE', 'warn', `${p.target} (${p.digest}) could not be examined as an image manifest [${p.unexamined.code}]: ${p.unexamined.message} A runtime could still pull it, so no signature can cover it.`, evidence);
+    return imageCheck(
+      'COVERAGE',
+      'warn',
+      `${p.target} (${p.digest}) could not be examined as an image manifest [${p.unexamined.code}]: ${p.unexamined.message} A runtime could still pull it, so no signature can cover it.`,
+      evidence,
+    );
   }
-  if (p.throughDigest !== undefined && p.ownState !== 'verified') return pass(`${p.target} is covered through nested index ${p.throughDigest}, which is itself covered ${why}.`, 'signature');
+  if (p.throughDigest !== undefined && p.ownState !== 'verified')
+    return pass(`${p.target} is covered through nested index ${p.throughDigest}, which is itself covered ${why}.`, 'signature');
   if (p.ownState === 'verified' && p.coveredBy !== 'attestation') return pass(`${p.target} is signed by ${p.signedBy.join(', ')} ${why}.`, 'signature');
-  if (p.throughIndex && index!.coveredBy !== 'attestation') return pass(`${p.target} is covered through the index, signed by ${index!.signedBy.join(', ')} ${why}.`, 'signature');
-  if (p.ownState === 'verified') return pass(`${p.target} is covered by a verified ${attestationNoun(p.attestations)} by ${(p.attestedBy ?? []).join(', ')}, with no signature ${why}.`, 'attestation');
-  if (p.throughIndex) return pass(`${p.target} is covered by a verified ${attestationNoun(index!.attestations)} on the index, by ${(index!.attestedBy ?? []).join(', ')}, with no signature ${why}.`, 'attestation');
+  if (p.throughIndex && index!.coveredBy !== 'attestation')
+    return pass(`${p.target} is covered through the index, signed by ${index!.signedBy.join(', ')} ${why}.`, 'signature');
+  if (p.ownState === 'verified')
+    return pass(
+      `${p.target} is covered by a verified ${attestationNoun(p.attestations)} by ${(p.attestedBy ?? []).join(', ')}, with no signature ${why}.`,
+      'attestation',
+    );
+  if (p.throughIndex)
+    return pass(
+      `${p.target} is covered by a verified ${attestationNoun(index!.attestations)} on the index, by ${(index!.attestedBy ?? []).join(', ')}, with no signature ${why}.`,
+      'attestation',
+    );
   const what = rule === 'signatures' ? 'signature' : 'signature or attestation';
   switch (p.state) {
     case 'unpinned':
-      return imageCheck('COVERAGE', 'warn', `${p.target} has only valid ${what}s whose identity nothing pinned (${[...p.unpinnedBy, ...(index?.unpinnedBy ?? [])].join(', ')}) ${why}.`, evidence);
+      return imageCheck(
+        'COVERAGE',
+        'warn',
+        `${p.target} has only valid ${what}s whose identity nothing pinned (${[...p.unpinnedBy, ...(index?.unpinnedBy ?? [])].join(', ')}) ${why}.`,
+        evidence,
+      );
     case 'not-checked':
       return imageCheck('COVERAGE', 'warn', `${p.target} could not be checked: part of what covers it could not be read ${why}.`, evidence);
     case 'failed': {
       const failing = [p, index].filter((d): d is DigestVerdict => d !== undefined && d.ownState === 'failed');
       const by = failing.every((d) => (d.mismatchedBy?.length ?? 0) > 0) ? [...new Set(failing.flatMap((d) => d.mismatchedBy!))] : [];
       const verb = by.length > 0 ? `are signed by ${by.join(', ')}, not the signer the policy expects` : 'do not verify';
-      return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: the ${what}s on it${index ? ' and on the index' : ''} ${verb} ${why}.${attestationHint(p, index, rule)}`, evidence);
+      return imageCheck(
+        'COVERAGE',
+        'fail',
+        `${p.target} is not covered: the ${what}s on it${index ? ' and on the index' : ''} ${verb} ${why}.${attestationHint(p, index, rule)}`,
+        evidence,
+      );
     }
     default:
-      return imageCheck('COVERAGE', 'fail', `${p.target} is not covered: no ${what} on it${index ? ' or on the index' : ''} ${why}.${attestationHint(p, index, rule)}`, evidence);
+      return imageCheck(
+        'COVERAGE',
+        'fail',
+        `${p.target} is not covered: no ${what} on it${index ? ' or on the index' : ''} ${why}.${attestationHint(p, index, rule)}`,
+        evidence,
+      );
   }
 }
 

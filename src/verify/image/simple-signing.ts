@@ -38,16 +38,30 @@ export function simpleSigningClaims(payload: Uint8Array, coversDigest: string): 
   if (typeof digest === 'string') out.claimedDigest = digest;
 
   if (critical.type !== SIMPLE_SIGNING_TYPE) {
-    out.checks.push(imageCheck('CLAIMS', 'fail', `The payload type is ${JSON.stringify(critical.type)}, not "${SIMPLE_SIGNING_TYPE}".`, { digest: coversDigest }));
+    out.checks.push(
+      imageCheck('CLAIMS', 'fail', `The payload type is ${JSON.stringify(critical.type)}, not "${SIMPLE_SIGNING_TYPE}".`, { digest: coversDigest }),
+    );
   } else if (typeof digest !== 'string') {
-    out.checks.push(imageCheck('CLAIMS', 'fail', 'The payload names no docker-manifest-digest, so it does not say which image it signs.', { digest: coversDigest }));
+    out.checks.push(
+      imageCheck('CLAIMS', 'fail', 'The payload names no docker-manifest-digest, so it does not say which image it signs.', { digest: coversDigest }),
+    );
   } else if (digest !== coversDigest) {
-    out.checks.push(imageCheck('CLAIMS', 'fail', `The payload signs ${digest}, another image than ${coversDigest}: a signature copied from elsewhere.`, { digest: coversDigest }));
+    out.checks.push(
+      imageCheck('CLAIMS', 'fail', `The payload signs ${digest}, another image than ${coversDigest}: a signature copied from elsewhere.`, {
+        digest: coversDigest,
+      }),
+    );
   } else {
     out.checks.push(imageCheck('CLAIMS', 'pass', `The payload claims exactly this digest and the cosign signature type.`, { digest: coversDigest }));
   }
   if (out.dockerReference !== undefined) {
-    out.checks.push(imageCheck('CLAIMS', 'info', `The payload names the image ${out.dockerReference}; like cosign, this is shown but not required to match (it may name another registry).`));
+    out.checks.push(
+      imageCheck(
+        'CLAIMS',
+        'info',
+        `The payload names the image ${out.dockerReference}; like cosign, this is shown but not required to match (it may name another registry).`,
+      ),
+    );
   }
   return out;
 }

@@ -38,7 +38,9 @@ function summaryOf(statement: unknown): ProvenanceSummary | { error: string } {
 
 /** `builder.id is a number, not a string` for each checked field of the wrong type. */
 function problems(notes: readonly ProvenanceNote[]): string[] {
-  return notes.filter((n) => (n.code === 'WRONG_TYPE' || n.code === 'TOO_LONG') && CHECKED_FIELDS.has(n.field)).map((n) => n.message.replace(/; left out.*$/, ''));
+  return notes
+    .filter((n) => (n.code === 'WRONG_TYPE' || n.code === 'TOO_LONG') && CHECKED_FIELDS.has(n.field))
+    .map((n) => n.message.replace(/; left out.*$/, ''));
 }
 
 /** A bare name (`v1.2.3`, `main`) matches the tag or branch of that name; full refs compare exactly. */
@@ -66,7 +68,14 @@ export function slsaChecks(statement: unknown, expected: SlsaExpectations = {}):
   const builderId = summary.builder.id || undefined;
   const builders = expected.builderIds ?? [];
   if (builders.length === 0) {
-    out.push(check('SLSA_BUILDER', 'info', builderId === undefined ? 'The provenance names no builder; the policy allows any.' : `Built by ${builderId}; the policy allows any builder.`, ev));
+    out.push(
+      check(
+        'SLSA_BUILDER',
+        'info',
+        builderId === undefined ? 'The provenance names no builder; the policy allows any.' : `Built by ${builderId}; the policy allows any builder.`,
+        ev,
+      ),
+    );
   } else if (builderId === undefined) {
     out.push(check('SLSA_BUILDER', 'fail', `The provenance names no builder; the policy allows only ${builders.map(describeMatcher).join(', ')}.`, ev));
   } else if (builders.some((m) => matches(m, builderId))) {
@@ -84,14 +93,22 @@ export function slsaChecks(statement: unknown, expected: SlsaExpectations = {}):
 
   const src = summary.source;
   const where = src !== undefined ? ` (from ${src.from})` : '';
-  const wantRepo = expected.sourceRepository === undefined ? undefined : parseGitUri(expected.sourceRepository)?.repository ?? expected.sourceRepository;
+  const wantRepo = expected.sourceRepository === undefined ? undefined : (parseGitUri(expected.sourceRepository)?.repository ?? expected.sourceRepository);
   out.push(...field('SLSA_SOURCE_REPOSITORY', 'source repository', wantRepo, src?.repository, where, sameRepository, ev));
   out.push(...field('SLSA_SOURCE_REF', 'source ref', expected.sourceRef, src?.ref, where, sameRef, ev));
   out.push(...field('SLSA_SOURCE_COMMIT', 'source commit', expected.sourceCommit?.toLowerCase(), src?.commit, where, (a, b) => a === b.toLowerCase(), ev));
   return out;
 }
 
-function field(code: 'SLSA_SOURCE_REPOSITORY' | 'SLSA_SOURCE_REF' | 'SLSA_SOURCE_COMMIT', what: string, want: string | undefined, found: string | undefined, where: string, same: (a: string, b: string) => boolean, ev: { predicateType: string }): SignatureCheck[] {
+function field(
+  code: 'SLSA_SOURCE_REPOSITORY' | 'SLSA_SOURCE_REF' | 'SLSA_SOURCE_COMMIT',
+  what: string,
+  want: string | undefined,
+  found: string | undefined,
+  where: string,
+  same: (a: string, b: string) => boolean,
+  ev: { predicateType: string },
+): SignatureCheck[] {
   if (want === undefined) return found === undefined ? [] : [check(code, 'info', `The ${what} is ${found}${where}; the policy does not pin it.`, ev)];
   if (found === undefined) return [check(code, 'warn', `The provenance does not record the ${what}; expected ${want}.`, ev)];
   return same(want, found)

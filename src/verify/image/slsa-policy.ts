@@ -12,7 +12,11 @@ import { slsaChecks } from './slsa-checks';
  * (slsa-checks.ts)? The checks for what the policy states are required: a contradiction fails,
  * and a provenance silent about a stated expectation (`warn`) does not verify it either.
  */
-export function slsaPolicyChecks(payload: Uint8Array, predicateType: string | undefined, expected: SlsaExpectations | undefined): { checks: ImageCheck[]; required: CheckCode[] } {
+export function slsaPolicyChecks(
+  payload: Uint8Array,
+  predicateType: string | undefined,
+  expected: SlsaExpectations | undefined,
+): { checks: ImageCheck[]; required: CheckCode[] } {
   if (expected === undefined || !isSlsaProvenance(predicateType)) return { checks: [], required: [] };
   let statement: unknown;
   try {

@@ -63,17 +63,39 @@ export interface ArtifactContext {
 }
 
 export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: ArtifactContext): ArtifactVerification {
-  const base = { digest: a.digest, coversDigest: a.coversDigest, format: a.format, kind: a.kind, ...(a.predicateType ? { predicateType: a.predicateType } : {}) };
+  const base = {
+    digest: a.digest,
+    coversDigest: a.coversDigest,
+    format: a.format,
+    kind: a.kind,
+    ...(a.predicateType ? { predicateType: a.predicateType } : {}),
+  };
   const done = (state: ArtifactState, checks: ImageCheck[]): ArtifactVerification => ({ ...base, verified: state === 'verified', state, checks });
   switch (content.kind) {
     case 'unreadable':
-      return done('not-checked', [imageCheck('READ', 'warn', `The artifact could not be read, so nothing about it was checked: ${content.message} [${content.code}].`, { problem: content.code })]);
+      return done('not-checked', [
+        imageCheck('READ', 'warn', `The artifact could not be read, so nothing about it was checked: ${content.message} [${content.code}].`, {
+          problem: content.code,
+        }),
+      ]);
     case 'too-large':
-      return done('failed', [imageCheck('BUNDLE_FORMAT', 'fail', `The artifact is ${content.size} bytes, over the ${content.limit}-byte limit for signatures and attestations; it was refused unread.`)]);
+      return done('failed', [
+        imageCheck(
+          'BUNDLE_FORMAT',
+          'fail',
+          `The artifact is ${content.size} bytes, over the ${content.limit}-byte limit for signatures and attestations; it was refused unread.`,
+        ),
+      ]);
     case 'none':
-      return done('unsigned', [imageCheck('UNSIGNED', 'info', a.format === 'cosign-tag'
-        ? 'A cosign attachment (cosign attach sbom): present, not signed; nothing vouches for its content.'
-        : `A referrer of type ${a.artifactType ?? 'unknown'}: not a signature or attestation this tool verifies.`)]);
+      return done('unsigned', [
+        imageCheck(
+          'UNSIGNED',
+          'info',
+          a.format === 'cosign-tag'
+            ? 'A cosign attachment (cosign attach sbom): present, not signed; nothing vouches for its content.'
+            : `A referrer of type ${a.artifactType ?? 'unknown'}: not a signature or attestation this tool verifies.`,
+        ),
+      ]);
     case 'statement':
       return done('unsigned', [
         imageCheck('UNSIGNED', 'info', "BuildKit's attestation inside the index: present, not signed; anyone who can push the index can change it."),
@@ -105,16 +127,36 @@ export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: 
 type Base = Pick<ArtifactVerification, 'digest' | 'coversDigest' | 'format' | 'kind' | 'predicateType'>;
 
 /** cosign's layer formats: a simple-signing payload (`.sig`) or a DSSE envelope (`.att`). */
-function fromLayer(base: Base, mediaType: string, bytes: Uint8Array, annotations: Readonly<Record<string, string>>, a: GraphArtifact, ctx: ArtifactContext, checks: ImageCheck[]): ArtifactVerification {
+function fromLayer(
+  base: Base,
+  mediaType: string,
+  bytes: Uint8Array,
+  annotations: Readonly<Record<string, string>>,
+  a: GraphArtifact,
+  ctx: ArtifactContext,
+  checks: ImageCheck[],
+): ArtifactVerification {
   const required: ImageCheckCode[] = checks.length > 0 ? ['SUBJECT'] : [];
   if (mediaType === MediaType.dsseEnvelope) {
     const converted = bundleFromCosignAttestation(bytes, annotations);
     if (!converted.ok) return conversionFailure(base, converted, checks);
-    const run = runBundle({ bundle: JSON.stringify(converted.bundle), artifact: artifactFromDigest(a.coversDigest), policy: ctx.policy, trustRoot: ctx.trustRoot, envelopeBytes: bytes });
+    const run = runBundle({
+      bundle: JSON.stringify(converted.bundle),
+      artifact: artifactFromDigest(a.coversDigest),
+      policy: ctx.policy,
+      trustRoot: ctx.trustRoot,
+      envelopeBytes: bytes,
+    });
     return fromRun(base, run, [...checks, ...converted.notes], required, a, ctx.policy);
   }
   if (mediaType !== MediaType.cosignSimpleSigning) {
-    checks.push(imageCheck('CLAIMS', 'fail', `The layer is ${JSON.stringify(mediaType)}, not a cosign simple-signing payload or DSSE envelope: it is not a signature, whatever its annotations say.`));
+    checks.push(
+      imageCheck(
+        'CLAIMS',
+        'fail',
+        `The layer is ${JSON.stringify(mediaType)}, not a cosign simple-signing payload or DSSE envelope: it is not a signature, whatever its annotations say.`,
+      ),
+    );
     return { ...base, verified: false, state: 'failed', checks };
   }
   const converted = bundleFromCosignSignature(bytes, annotations);
@@ -150,7 +192,13 @@ function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: Imag
       out.kind = kindForPredicate(signed);
     }
     if (signed !== undefined && a.predicateType !== undefined && a.predicateType !== signed) {
-      checks.push(imageCheck('ARTIFACT', 'info', `The registry annotation says ${JSON.stringify(a.predicateType)}; the signed statement says ${JSON.stringify(signed)}, which is what counts.`));
+      checks.push(
+        imageCheck(
+          'ARTIFACT',
+          'info',
+          `The registry annotation says ${JSON.stringify(a.predicateType)}; the signed statement says ${JSON.stringify(signed)}, which is what counts.`,
+        ),
+      );
     }
   } else if (run.result.bundle?.content === 'message-signature') {
     out.kind = 'signature';
@@ -179,10 +227,20 @@ function fromRun(base: Base, run: BundleRun, extra: ImageCheck[], required: Imag
 
 function subjectCheck(subject: string | undefined, covers: string): ImageCheck {
   if (subject === undefined) {
-    return imageCheck('SUBJECT', 'fail', `The referrer manifest has no subject, so nothing binds it to ${covers}; the index that listed it can be written by anyone with push access.`, { expected: covers });
+    return imageCheck(
+      'SUBJECT',
+      'fail',
+      `The referrer manifest has no subject, so nothing binds it to ${covers}; the index that listed it can be written by anyone with push access.`,
+      { expected: covers },
+    );
   }
   if (subject !== covers) {
-    return imageCheck('SUBJECT', 'fail', `The referrer manifest's subject is ${subject}, not ${covers}: it was listed for this digest but is about another one.`, { expected: covers, digest: subject });
+    return imageCheck(
+      'SUBJECT',
+      'fail',
+      `The referrer manifest's subject is ${subject}, not ${covers}: it was listed for this digest but is about another one.`,
+      { expected: covers, digest: subject },
+    );
   }
   return imageCheck('SUBJECT', 'pass', `The referrer manifest's subject is ${covers}.`, { expected: covers, digest: subject });
 }

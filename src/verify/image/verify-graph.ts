@@ -18,9 +18,15 @@ export interface ImageVerification {
 }
 
 /** The synchronous half: the graph and each artifact's content (same order) to results. */
-export function verifyGraphContents(graph: ImageGraph, contents: readonly ArtifactContent[], options: { policy: ImagePolicy; trustRoot: TrustRoot }): ImageVerification {
+export function verifyGraphContents(
+  graph: ImageGraph,
+  contents: readonly ArtifactContent[],
+  options: { policy: ImagePolicy; trustRoot: TrustRoot },
+): ImageVerification {
   const ctx = { policy: options.policy, trustRoot: options.trustRoot };
-  const artifacts = graph.artifacts.map((a, i) => verifyArtifact(a, contents[i] ?? { kind: 'unreadable', code: 'INTERNAL', message: 'no content was fetched' }, ctx));
+  const artifacts = graph.artifacts.map((a, i) =>
+    verifyArtifact(a, contents[i] ?? { kind: 'unreadable', code: 'INTERNAL', message: 'no content was fetched' }, ctx),
+  );
   const trustRoots = [options.trustRoot, ...(options.trustRoot.siblings ?? [])].map((r) => r.info);
   return { artifacts, verdict: imageVerdict(graph, artifacts, options.policy), trustRoot: options.trustRoot.info, trustRoots };
 }

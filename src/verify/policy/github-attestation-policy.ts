@@ -32,7 +32,8 @@ export interface GithubAttestationSpec {
   commit?: string;
 }
 
-const SIGNER_WORKFLOW = /^(?:https:\/\/)?(?:github\.com\/)?([A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100})\/(\.github\/workflows\/[^/@\s]+\.ya?ml)(?:@(\S+))?$/;
+const SIGNER_WORKFLOW =
+  /^(?:https:\/\/)?(?:github\.com\/)?([A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100})\/(\.github\/workflows\/[^/@\s]+\.ya?ml)(?:@(\S+))?$/;
 
 /** The parts of a signer workflow as gh takes it; undefined when it is not one. */
 export function parseSignerWorkflow(text: string): { repository: string; path: string; ref?: string } | undefined {
@@ -49,10 +50,17 @@ const ANY_WORKFLOW = '/\\.github/workflows/[^/@]+@.+';
 export function attestationOwner(spec: Pick<GithubAttestationSpec, 'owner' | 'repository'>): string {
   const fromRepository = spec.repository?.split('/')[0];
   if (fromRepository !== undefined && spec.owner !== undefined && fromRepository.toLowerCase() !== spec.owner.toLowerCase()) {
-    throw new LensError('USAGE', `The owner ${spec.owner} is not the owner of the repository ${spec.repository}; give one of them, or the repository's own owner.`);
+    throw new LensError(
+      'USAGE',
+      `The owner ${spec.owner} is not the owner of the repository ${spec.repository}; give one of them, or the repository's own owner.`,
+    );
   }
   const owner = fromRepository ?? spec.owner;
-  if (owner === undefined) throw new LensError('USAGE', 'GitHub attestations are pinned to an owner or a repository, as gh attestation verify asks: give --owner or --repo (owner: or repository: in the policy).');
+  if (owner === undefined)
+    throw new LensError(
+      'USAGE',
+      'GitHub attestations are pinned to an owner or a repository, as gh attestation verify asks: give --owner or --repo (owner: or repository: in the policy).',
+    );
   return owner;
 }
 
@@ -67,7 +75,8 @@ export function githubAttestationPolicy(spec: GithubAttestationSpec): GithubPoli
     identity = `${url(spec.signerRepository)}${ANY_WORKFLOW}`;
   } else if (spec.signerWorkflow !== undefined) {
     const signer = parseSignerWorkflow(spec.signerWorkflow);
-    if (signer === undefined) throw new LensError('USAGE', `"${spec.signerWorkflow}" is not a signer workflow: write org/repo/.github/workflows/file.yml, optionally with @ref.`);
+    if (signer === undefined)
+      throw new LensError('USAGE', `"${spec.signerWorkflow}" is not a signer workflow: write org/repo/.github/workflows/file.yml, optionally with @ref.`);
     identity = `https://github\\.com/${escapeRegExp(`${signer.repository}/${signer.path}`)}@${signer.ref !== undefined ? escapeRegExp(signer.ref) : '.+'}`;
   } else if (spec.repository !== undefined) {
     const workflow = spec.workflow !== undefined ? `/${escapeRegExp(workflowPath(spec.workflow))}` : '/\\.github/workflows/[^/@]+';
@@ -78,7 +87,8 @@ export function githubAttestationPolicy(spec: GithubAttestationSpec): GithubPoli
   const github: GithubClaims = { sourceRepositoryOwnerUri: { regexp: `^${url(owner)}$` } };
   if (spec.repository !== undefined) github.sourceRepositoryUri = { regexp: `^${url(spec.repository)}$` };
   if (spec.ref !== undefined) github.sourceRepositoryRef = 'exact' in spec.ref ? { exact: spec.ref.exact } : { regexp: `^${refPattern}$` };
-  if (spec.workflow !== undefined && spec.repository !== undefined) github.buildConfigUri = { regexp: `^${url(spec.repository)}/${escapeRegExp(workflowPath(spec.workflow))}@${refPattern}$` };
+  if (spec.workflow !== undefined && spec.repository !== undefined)
+    github.buildConfigUri = { regexp: `^${url(spec.repository)}/${escapeRegExp(workflowPath(spec.workflow))}@${refPattern}$` };
   if (spec.trigger !== undefined) github.buildTrigger = { exact: spec.trigger };
   if (spec.commit !== undefined) github.sourceRepositoryDigest = { exact: spec.commit };
   // gh reads no provenance content: the certificate's claims bind the repository, so no SLSA expectations.

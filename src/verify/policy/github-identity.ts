@@ -107,7 +107,8 @@ export function githubWorkflowPolicy(spec: GithubWorkflowSpec): GithubPolicy {
   const refExact = exactRef(spec);
 
   const github: GithubClaims = {
-    sourceRepositoryUri: spec.repositoryCaseInsensitive === true ? { regexp: `^https://github\\.com/${repo}$` } : { exact: `https://github.com/${spec.repository}` },
+    sourceRepositoryUri:
+      spec.repositoryCaseInsensitive === true ? { regexp: `^https://github\\.com/${repo}$` } : { exact: `https://github.com/${spec.repository}` },
     sourceRepositoryRef: refExact !== undefined ? { exact: refExact } : { regexp: `^${ref}$` },
   };
   // The caller's workflow (1.18): the same as the SAN unless a reusable workflow signs,
@@ -135,7 +136,10 @@ export interface DerivedGithubPolicy extends GithubPolicy {
  * `builtIn` if given, else in the repository its name suggests (ghcr.io and Docker Hub only).
  * Undefined when there is nothing to go on: such an image's identity stays unpinned.
  */
-export function deriveGithubPolicy(reference: string | RegistryReference, options: { builtIn?: string; tag?: string; workflow?: string } = {}): DerivedGithubPolicy | undefined {
+export function deriveGithubPolicy(
+  reference: string | RegistryReference,
+  options: { builtIn?: string; tag?: string; workflow?: string } = {},
+): DerivedGithubPolicy | undefined {
   const ref = typeof reference === 'string' ? parseRegistryReference(reference) : reference;
   const tag = options.tag ?? ref.tag;
   const fromName = options.builtIn === undefined ? githubRepositoryFromImage(ref) : undefined;
@@ -144,9 +148,7 @@ export function deriveGithubPolicy(reference: string | RegistryReference, option
   const spec: GithubWorkflowSpec = { repository, repositoryCaseInsensitive: fromName !== undefined };
   if (tag !== undefined) spec.tag = tag;
   if (options.workflow !== undefined) spec.workflow = options.workflow;
-  const where = fromName !== undefined
-    ? `derived from the image name ${ref.registry}/${ref.repository}`
-    : `derived from "builtIn: ${repository}"`;
+  const where = fromName !== undefined ? `derived from the image name ${ref.registry}/${ref.repository}` : `derived from "builtIn: ${repository}"`;
   const which = tag !== undefined ? `tag ${tag}` : 'any tag (the reference names no tag)';
   const note = `Expected signer ${where}: a GitHub Actions workflow of github.com/${repository} at ${which}. This is a guess; state it in .provenance-lens.yaml to pin it.`;
   return { ...githubWorkflowPolicy(spec), repository, note };

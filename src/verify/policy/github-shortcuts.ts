@@ -27,7 +27,11 @@ export const FLAG_NAMES: ShortcutNames = { owner: '--owner', repo: '--repo', sig
 export function applyGithubShortcuts(policy: ImagePolicy, s: GithubShortcuts, source: PolicySource, names: ShortcutNames = FLAG_NAMES): void {
   const { owner, repo, signerWorkflow, signerRepo } = s;
   if (owner === undefined && repo === undefined) {
-    if (signerWorkflow !== undefined || signerRepo !== undefined) throw new LensError('USAGE', `${names.signerWorkflow} and ${names.signerRepo} go with ${names.owner} or ${names.repo}, as in gh attestation verify: say whose artifacts these are.`);
+    if (signerWorkflow !== undefined || signerRepo !== undefined)
+      throw new LensError(
+        'USAGE',
+        `${names.signerWorkflow} and ${names.signerRepo} go with ${names.owner} or ${names.repo}, as in gh attestation verify: say whose artifacts these are.`,
+      );
     return;
   }
   if (repo !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(repo)) throw new LensError('USAGE', `${names.repo} takes ORG/NAME, got ${JSON.stringify(repo)}.`);

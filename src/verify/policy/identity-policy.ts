@@ -60,11 +60,22 @@ export function describeMatcher(matcher: Matcher): string {
  * only (`issuerNotApplicable`): a private CA's certificate (certificate-chain.ts) names no
  * OIDC issuer, and the CA the user trusts vouches for the identity itself.
  */
-export function identityChecks(facts: { identity?: string; issuer?: string }, policy: IdentityPolicy, options: { issuerNotApplicable?: boolean } = {}): SignatureCheck[] {
+export function identityChecks(
+  facts: { identity?: string; issuer?: string },
+  policy: IdentityPolicy,
+  options: { issuerNotApplicable?: boolean } = {},
+): SignatureCheck[] {
   const out: SignatureCheck[] = [];
   const identityEvidence = facts.identity === undefined ? {} : { identity: facts.identity };
   if (policy.identity === undefined) {
-    out.push(check('IDENTITY', 'warn', `No identity was pinned; the certificate was issued to ${facts.identity ?? 'an unnamed subject'}, which is not checked against anything.`, identityEvidence));
+    out.push(
+      check(
+        'IDENTITY',
+        'warn',
+        `No identity was pinned; the certificate was issued to ${facts.identity ?? 'an unnamed subject'}, which is not checked against anything.`,
+        identityEvidence,
+      ),
+    );
   } else if (matches(policy.identity, facts.identity)) {
     out.push(check('IDENTITY', 'pass', `The certificate identity matches ${describeMatcher(policy.identity)}.`, identityEvidence));
   } else {
@@ -73,7 +84,13 @@ export function identityChecks(facts: { identity?: string; issuer?: string }, po
   }
   const issuerEvidence = facts.issuer === undefined ? {} : { issuer: facts.issuer };
   if (options.issuerNotApplicable && policy.issuer === undefined && facts.issuer === undefined) {
-    out.push(check('ISSUER', 'info', 'The certificate names no OIDC issuer: it comes from the private CA given as the certificate chain, which vouches for the identity itself; no issuer is required.'));
+    out.push(
+      check(
+        'ISSUER',
+        'info',
+        'The certificate names no OIDC issuer: it comes from the private CA given as the certificate chain, which vouches for the identity itself; no issuer is required.',
+      ),
+    );
   } else if (policy.issuer === undefined) {
     out.push(check('ISSUER', 'warn', `No OIDC issuer was pinned; the certificate names ${facts.issuer ?? 'no issuer'}.`, issuerEvidence));
   } else if (matches(policy.issuer, facts.issuer)) {

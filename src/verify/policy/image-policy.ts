@@ -85,7 +85,23 @@ export interface ImagePolicy {
   /** Plain sentences on how the policy was resolved (e.g. "identity derived from the image name"), for the explanation. */
   notes?: string[];
   /** Where each requirement came from. */
-  sources: Partial<Record<'identity' | 'issuer' | 'keys' | 'requiredPredicateTypes' | 'slsa' | 'github' | 'exception' | 'builtIn' | 'trustedRoot' | 'requireTlog' | 'certificateChain' | 'coverage', PolicySource>>;
+  sources: Partial<
+    Record<
+      | 'identity'
+      | 'issuer'
+      | 'keys'
+      | 'requiredPredicateTypes'
+      | 'slsa'
+      | 'github'
+      | 'exception'
+      | 'builtIn'
+      | 'trustedRoot'
+      | 'requireTlog'
+      | 'certificateChain'
+      | 'coverage',
+      PolicySource
+    >
+  >;
 }
 
 /** One required attestation: a name for people and the predicate types that satisfy it. */

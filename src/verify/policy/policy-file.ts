@@ -22,8 +22,12 @@ export function parsePolicyFile(text: string, path: string): PolicyParseResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const r = new PolicyReader(path, text, lines, doc);
-  for (const [severity, list] of [['error', doc.errors], ['warning', doc.warnings]] as const) {
-    for (const e of list) r.report(severity, 'YAML_SYNTAX', '', [e.pos[0], e.pos[1]], `YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+  for (const [severity, list] of [
+    ['error', doc.errors],
+    ['warning', doc.warnings],
+  ] as const) {
+    for (const e of list)
+      r.report(severity, 'YAML_SYNTAX', '', [e.pos[0], e.pos[1]], `YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   if (doc.errors.length > 0) return { policy: undefined, diagnostics: r.diagnostics };
 
@@ -61,7 +65,12 @@ function readTop(ctx: RulesContext, top: Map<string, Field>, policy: PolicyFile)
       if (entry === undefined) return;
       const first = seen.get(entry.pattern);
       if (first !== undefined) {
-        r.error('DUPLICATE_PATTERN', `images[${index}].image`, item ?? images, `images[${first}] already has the pattern ${entry.pattern}; merge the two entries (only one entry applies to an image).`);
+        r.error(
+          'DUPLICATE_PATTERN',
+          `images[${index}].image`,
+          item ?? images,
+          `images[${first}] already has the pattern ${entry.pattern}; merge the two entries (only one entry applies to an image).`,
+        );
       } else {
         seen.set(entry.pattern, index);
       }
@@ -98,7 +107,8 @@ function readEntry(ctx: RulesContext, field: Field, index: number): PolicyEntry 
   const builtIn = m.get('builtIn');
   if (builtIn !== undefined) {
     const s = r.string(builtIn, builtIn.value, join(at, 'builtIn'));
-    if (s !== undefined && !isGithubRepository(s)) r.error('INVALID_VALUE', join(at, 'builtIn'), builtIn, `"${s}" is not a GitHub repository; write it as owner/name, e.g. "rancher/fleet".`);
+    if (s !== undefined && !isGithubRepository(s))
+      r.error('INVALID_VALUE', join(at, 'builtIn'), builtIn, `"${s}" is not a GitHub repository; write it as owner/name, e.g. "rancher/fleet".`);
     else if (s !== undefined) entry.builtIn = s;
   }
   const exception = m.get('exception');
@@ -106,7 +116,12 @@ function readEntry(ctx: RulesContext, field: Field, index: number): PolicyEntry 
     const em = r.map(exception, exception.value, join(at, 'exception'), 'exception');
     const reason = em?.get('reason');
     if (em !== undefined && reason === undefined) {
-      r.error('MISSING_KEY', join(at, 'exception'), exception, 'An exception needs a "reason:" saying why this image is not held to the policy; it is shown beside every result for the image.');
+      r.error(
+        'MISSING_KEY',
+        join(at, 'exception'),
+        exception,
+        'An exception needs a "reason:" saying why this image is not held to the policy; it is shown beside every result for the image.',
+      );
     } else if (reason !== undefined) {
       const s = r.string(reason, reason.value, join(at, 'exception.reason'));
       if (s !== undefined) entry.exception = { reason: s.trim() };

@@ -29,9 +29,12 @@ function isRegistry(component: string): boolean {
 export function normaliseImagePattern(written: string): PatternResult {
   const bad = ALLOWED.exec(written);
   if (bad !== null) {
-    const why = bad[0] === '@' ? 'patterns match repository names; the digest is ignored when matching, remove it'
-      : /\s/.test(bad[0]) ? 'spaces are not allowed'
-      : `"${bad[0]}" cannot appear in an image name`;
+    const why =
+      bad[0] === '@'
+        ? 'patterns match repository names; the digest is ignored when matching, remove it'
+        : /\s/.test(bad[0])
+          ? 'spaces are not allowed'
+          : `"${bad[0]}" cannot appear in an image name`;
     return { offset: bad.index, message: why };
   }
   if (written === '**') return { pattern: written };
@@ -59,12 +62,15 @@ const compiled = new Map<string, RegExp>();
 function globRegExp(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (re === undefined) {
-    const body = pattern.split(/(\*\*|\*|\?)/).map((piece) => {
-      if (piece === '**') return '.*';
-      if (piece === '*') return '[^/]*';
-      if (piece === '?') return '[^/]';
-      return escapeRegExp(piece);
-    }).join('');
+    const body = pattern
+      .split(/(\*\*|\*|\?)/)
+      .map((piece) => {
+        if (piece === '**') return '.*';
+        if (piece === '*') return '[^/]*';
+        if (piece === '?') return '[^/]';
+        return escapeRegExp(piece);
+      })
+      .join('');
     re = new RegExp(`^${body}$`);
     compiled.set(pattern, re);
   }

@@ -79,7 +79,17 @@ export async function loadPolicyKeys(policy: PolicyFile): Promise<PolicyDiagnost
       try {
         key.material = await loadPublicKeyFile(key.path);
       } catch (e) {
-        out.push({ severity: 'error', code: 'KEY_FILE', message: describeError(e), file: policy.path, line: key.line, column: key.column, endLine: key.line, endColumn: key.column + key.written.length, at: `${at}.keys[${i}]` });
+        out.push({
+          severity: 'error',
+          code: 'KEY_FILE',
+          message: describeError(e),
+          file: policy.path,
+          line: key.line,
+          column: key.column,
+          endLine: key.line,
+          endColumn: key.column + key.written.length,
+          at: `${at}.keys[${i}]`,
+        });
       }
     }
   }

@@ -39,7 +39,13 @@ export function policyForImage(policy: PolicyFile | undefined, reference: string
 
   if (entry !== undefined) {
     out.matchedPattern = entry.image;
-    if (matched.length > 1) notes.push(`Policy entry "${entry.image}" applies; also matched, less specific: ${matched.slice(1).map((e) => `"${e.image}"`).join(', ')}.`);
+    if (matched.length > 1)
+      notes.push(
+        `Policy entry "${entry.image}" applies; also matched, less specific: ${matched
+          .slice(1)
+          .map((e) => `"${e.image}"`)
+          .join(', ')}.`,
+      );
   }
   if (entry?.builtIn !== undefined) setSource(out, 'builtIn', entry.builtIn, 'policy-file');
   if (entry?.exception !== undefined) {
@@ -74,7 +80,10 @@ export function policyForImage(policy: PolicyFile | undefined, reference: string
   let github: GithubPolicy | undefined;
   if (keyLevel !== -1 && !keylessStated) {
     out.keys = levels[keyLevel]!.keys!.map((k) => {
-      if (k.material === undefined) throw new LensError('USAGE', `The key ${k.written} of ${policy?.path ?? 'the policy'} was not loaded; use loadPolicyFile or loadPolicyKeys.`, { path: k.path });
+      if (k.material === undefined)
+        throw new LensError('USAGE', `The key ${k.written} of ${policy?.path ?? 'the policy'} was not loaded; use loadPolicyFile or loadPolicyKeys.`, {
+          path: k.path,
+        });
       return k.material;
     });
     out.sources.keys = 'policy-file';
@@ -91,12 +100,25 @@ function templateValues(ref: RegistryReference | undefined, tag: string | undefi
   return { registry: ref?.registry, repository: ref?.repository, tag, builtIn: entry?.builtIn ?? (ref && githubRepositoryFromImage(ref)) };
 }
 
-function setSource<K extends 'builtIn' | 'exception' | 'trustedRoot' | 'certificateChain' | 'coverage'>(out: ImagePolicy, key: K, value: NonNullable<ImagePolicy[K]>, source: 'policy-file'): void {
+function setSource<K extends 'builtIn' | 'exception' | 'trustedRoot' | 'certificateChain' | 'coverage'>(
+  out: ImagePolicy,
+  key: K,
+  value: NonNullable<ImagePolicy[K]>,
+  source: 'policy-file',
+): void {
   out[key] = value;
   out.sources[key] = source;
 }
 
-function resolveKeyless(out: ImagePolicy, levels: PolicyRules[], vals: TemplateValues, ref: RegistryReference | undefined, entry: PolicyEntry | undefined, notes: string[], derive: boolean): GithubPolicy | undefined {
+function resolveKeyless(
+  out: ImagePolicy,
+  levels: PolicyRules[],
+  vals: TemplateValues,
+  ref: RegistryReference | undefined,
+  entry: PolicyEntry | undefined,
+  notes: string[],
+  derive: boolean,
+): GithubPolicy | undefined {
   const identity = levels.find((l) => l.identity !== undefined)?.identity;
   const issuer = levels.find((l) => l.issuer !== undefined)?.issuer;
   const githubSpecs = levels.map((l) => l.github).filter((g): g is GithubSpec => g !== undefined);
@@ -120,7 +142,9 @@ function resolveKeyless(out: ImagePolicy, levels: PolicyRules[], vals: TemplateV
       out.identity = rendered;
       out.sources.identity = 'policy-file';
     } else {
-      notes.push(`The identity "${identity.text}" uses a placeholder with no value for this image ({{builtIn}} needs "builtIn:" in its entry, unless the name is on ghcr.io or Docker Hub); the identity is not pinned.`);
+      notes.push(
+        `The identity "${identity.text}" uses a placeholder with no value for this image ({{builtIn}} needs "builtIn:" in its entry, unless the name is on ghcr.io or Docker Hub); the identity is not pinned.`,
+      );
     }
   } else if (github !== undefined) {
     out.identity = github.identity;
@@ -135,7 +159,10 @@ function resolveKeyless(out: ImagePolicy, levels: PolicyRules[], vals: TemplateV
   }
   const issuerAllowsGithub = issuer === undefined || matches(issuer, GITHUB_ACTIONS_ISSUER);
   if (out.identity === undefined && github === undefined && identity === undefined && derive && ref !== undefined && issuerAllowsGithub) {
-    const derived = deriveGithubPolicy(ref, { ...(entry?.builtIn !== undefined ? { builtIn: entry.builtIn } : {}), ...(vals.tag !== undefined ? { tag: vals.tag } : {}) });
+    const derived = deriveGithubPolicy(ref, {
+      ...(entry?.builtIn !== undefined ? { builtIn: entry.builtIn } : {}),
+      ...(vals.tag !== undefined ? { tag: vals.tag } : {}),
+    });
     if (derived !== undefined) {
       out.identity = derived.identity;
       out.sources.identity = 'derived';
@@ -157,7 +184,13 @@ function resolveKeyless(out: ImagePolicy, levels: PolicyRules[], vals: TemplateV
  * Docker Hub always, elsewhere only when the image's own entry has `github:` (a `defaults`
  * block alone does not make `quay.io/x/y` a GitHub repository).
  */
-function fromGithubSpec(spec: GithubSpec, vals: TemplateValues, ref: RegistryReference | undefined, entry: PolicyEntry | undefined, notes: string[]): { policy: GithubPolicy; guessed: boolean } | undefined {
+function fromGithubSpec(
+  spec: GithubSpec,
+  vals: TemplateValues,
+  ref: RegistryReference | undefined,
+  entry: PolicyEntry | undefined,
+  notes: string[],
+): { policy: GithubPolicy; guessed: boolean } | undefined {
   const ghShortcuts = spec.owner !== undefined || spec.signerWorkflow !== undefined || spec.signerRepository !== undefined;
   // An owner alone is a policy for all of its repositories: nothing is guessed from the image name then.
   if (ghShortcuts && spec.repository === undefined && spec.owner !== undefined) return fromGhShortcuts(spec, undefined, vals, notes, false);
@@ -198,7 +231,13 @@ function githubRef(spec: GithubSpec, vals: TemplateValues, notes: string[]): Mat
 }
 
 /** A `github:` block with `owner`, `signerWorkflow` or `signerRepository`: gh's meaning, no ref unless `ref` says one. */
-function fromGhShortcuts(spec: GithubSpec, repository: string | undefined, vals: TemplateValues, notes: string[], guessed: boolean): { policy: GithubPolicy; guessed: boolean } | undefined {
+function fromGhShortcuts(
+  spec: GithubSpec,
+  repository: string | undefined,
+  vals: TemplateValues,
+  notes: string[],
+  guessed: boolean,
+): { policy: GithubPolicy; guessed: boolean } | undefined {
   const gh: GithubAttestationSpec = {};
   for (const k of ['owner', 'signerWorkflow', 'signerRepository', 'workflow', 'trigger', 'commit'] as const) if (spec[k] !== undefined) gh[k] = spec[k];
   if (repository !== undefined) gh.repository = repository;

@@ -36,7 +36,13 @@ function template(ctx: RulesContext, field: Field, at: string): TemplatePart[] |
   for (const p of problems) {
     const guess = closest(p.name.replace(/^\./, ''), TEMPLATE_VARIABLES);
     const hint = guess !== undefined ? ` Did you mean "{{${guess}}}"?` : '';
-    ctx.r.error('UNKNOWN_TEMPLATE_VARIABLE', at, s.node, `Unknown placeholder "{{${p.name}}}"; known: ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')}.${hint}`, { offset: p.offset, length: p.length });
+    ctx.r.error(
+      'UNKNOWN_TEMPLATE_VARIABLE',
+      at,
+      s.node,
+      `Unknown placeholder "{{${p.name}}}"; known: ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')}.${hint}`,
+      { offset: p.offset, length: p.length },
+    );
   }
   return problems.length === 0 ? parts : undefined;
 }
@@ -86,7 +92,8 @@ function readGithub(ctx: RulesContext, field: Field, at: string): GithubSpec | u
   const workflow = m.get('workflow');
   if (workflow !== undefined) {
     const w = ctx.r.string(workflow, workflow.value, join(at, 'workflow'));
-    if (w !== undefined && !WORKFLOW.test(w)) ctx.r.error('INVALID_VALUE', join(at, 'workflow'), workflow, `"${w}" is not a workflow file: write "release.yml" or ".github/workflows/release.yml".`);
+    if (w !== undefined && !WORKFLOW.test(w))
+      ctx.r.error('INVALID_VALUE', join(at, 'workflow'), workflow, `"${w}" is not a workflow file: write "release.yml" or ".github/workflows/release.yml".`);
     else if (w !== undefined) out.workflow = w;
   }
   const ref = m.get('ref');
@@ -110,22 +117,44 @@ function readGhShortcuts(ctx: RulesContext, m: Map<string, Field>, at: string, o
   if (owner !== undefined) {
     const s = ctx.r.string(owner, owner.value, join(at, 'owner'));
     if (s !== undefined && OWNER.test(s)) out.owner = s;
-    else if (s !== undefined) ctx.r.error('INVALID_VALUE', join(at, 'owner'), owner, `"${s}" is not a GitHub user or organisation name (letters, digits and inner hyphens), e.g. "rancher".`);
+    else if (s !== undefined)
+      ctx.r.error(
+        'INVALID_VALUE',
+        join(at, 'owner'),
+        owner,
+        `"${s}" is not a GitHub user or organisation name (letters, digits and inner hyphens), e.g. "rancher".`,
+      );
   }
   const signerWorkflow = m.get('signerWorkflow');
   if (signerWorkflow !== undefined) {
     const s = ctx.r.string(signerWorkflow, signerWorkflow.value, join(at, 'signerWorkflow'));
     if (s !== undefined && parseSignerWorkflow(s) !== undefined) out.signerWorkflow = s;
-    else if (s !== undefined) ctx.r.error('INVALID_VALUE', join(at, 'signerWorkflow'), signerWorkflow, `"${s}" is not a signer workflow: write org/repo/.github/workflows/file.yml, optionally with @ref, e.g. "github/artifact-attestations-workflows/.github/workflows/attest.yml".`);
+    else if (s !== undefined)
+      ctx.r.error(
+        'INVALID_VALUE',
+        join(at, 'signerWorkflow'),
+        signerWorkflow,
+        `"${s}" is not a signer workflow: write org/repo/.github/workflows/file.yml, optionally with @ref, e.g. "github/artifact-attestations-workflows/.github/workflows/attest.yml".`,
+      );
   }
   const signerRepository = m.get('signerRepository');
   if (signerRepository !== undefined) out.signerRepository = githubRepository(ctx, signerRepository, join(at, 'signerRepository'));
   if (signerWorkflow !== undefined && signerRepository !== undefined) {
-    ctx.r.error('CONFLICT', join(at, 'signerRepository'), signerRepository, '"signerWorkflow" and "signerRepository" both say who signed; keep one (the workflow already names its repository).');
+    ctx.r.error(
+      'CONFLICT',
+      join(at, 'signerRepository'),
+      signerRepository,
+      '"signerWorkflow" and "signerRepository" both say who signed; keep one (the workflow already names its repository).',
+    );
   }
   const owned = out.repository?.split('/')[0];
   if (out.owner !== undefined && owned !== undefined && owned.toLowerCase() !== out.owner.toLowerCase()) {
-    ctx.r.error('CONFLICT', join(at, 'owner'), owner!, `"owner: ${out.owner}" is not the owner of "repository: ${out.repository}"; the repository already names its owner, so keep one of them.`);
+    ctx.r.error(
+      'CONFLICT',
+      join(at, 'owner'),
+      owner!,
+      `"owner: ${out.owner}" is not the owner of "repository: ${out.repository}"; the repository already names its owner, so keep one of them.`,
+    );
   }
 }
 
@@ -185,7 +214,7 @@ function sourceRepository(ctx: RulesContext, field: Field, at: string): string |
 /** One path or a list of paths to PEM public keys; read later by `loadPolicyKeys`. */
 function readKeys(ctx: RulesContext, field: Field, at: string): PolicyKey[] {
   const single = isScalar(ctx.r.deref(field.value));
-  const items = single ? [field.value] : ctx.r.list(field, field.value, at) ?? [];
+  const items = single ? [field.value] : (ctx.r.list(field, field.value, at) ?? []);
   return items.flatMap((item, i) => {
     const s = ctx.r.scalar(field, item, single ? at : join(at, i));
     if (s === undefined) return [];
@@ -206,7 +235,8 @@ function readAttestations(ctx: RulesContext, field: Field, at: string): Attestat
     const req = attestationRequirement(s.value);
     if (req !== undefined) return [req];
     const guess = closest(s.value, Object.keys(ATTESTATION_ALIASES));
-    const hint = guess !== undefined ? ` Did you mean "${guess}"?` : ` Known names: ${Object.keys(ATTESTATION_ALIASES).join(', ')}; or write the predicate type URI.`;
+    const hint =
+      guess !== undefined ? ` Did you mean "${guess}"?` : ` Known names: ${Object.keys(ATTESTATION_ALIASES).join(', ')}; or write the predicate type URI.`;
     ctx.r.error('UNKNOWN_ATTESTATION', join(at, i), s.node, `"${s.value}" is neither a known attestation name nor a predicate type URI.${hint}`);
     return [];
   });
@@ -219,7 +249,12 @@ function readCoverage(ctx: RulesContext, field: Field, at: string): CoverageRule
   const rule = COVERAGE_RULES.find((r) => r === s);
   if (rule !== undefined) return rule;
   const guess = closest(s, COVERAGE_RULES);
-  ctx.r.error('INVALID_VALUE', at, field, `"${s}" is not a coverage rule: write "signatures" (only signatures cover a digest, as cosign verify) or "signatures-or-attestations" (a verified attestation covers it too, as slsa-verifier).${guess !== undefined ? ` Did you mean "${guess}"?` : ''}`);
+  ctx.r.error(
+    'INVALID_VALUE',
+    at,
+    field,
+    `"${s}" is not a coverage rule: write "signatures" (only signatures cover a digest, as cosign verify) or "signatures-or-attestations" (a verified attestation covers it too, as slsa-verifier).${guess !== undefined ? ` Did you mean "${guess}"?` : ''}`,
+  );
   return undefined;
 }
 
@@ -246,7 +281,12 @@ export function readRules(ctx: RulesContext, m: Map<string, Field>, at: string):
   if ((x = f('slsa'))) out.slsa = readSlsa(ctx, x, join(at, 'slsa'));
   const keyless = ['identity', 'issuer', 'github'].filter((k) => m.has(k));
   if (m.has('keys') && keyless.length > 0) {
-    ctx.r.error('CONFLICT', join(at, 'keys'), m.get('keys')!, `"keys" (key-based signing) and ${keyless.map((k) => `"${k}"`).join(', ')} (keyless signing) exclude each other in one place; keep one.`);
+    ctx.r.error(
+      'CONFLICT',
+      join(at, 'keys'),
+      m.get('keys')!,
+      `"keys" (key-based signing) and ${keyless.map((k) => `"${k}"`).join(', ')} (keyless signing) exclude each other in one place; keep one.`,
+    );
   }
   return out;
 }

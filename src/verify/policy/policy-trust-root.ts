@@ -7,7 +7,11 @@ import type { LoadTrustRootOptions, TrustRoot } from '../trust';
  * public-good root (or, with `load.offline: false`, the one a TUF refresh gives); with a private
  * PKI chain, the chain replaces its certificate authorities. Offline unless `load` says otherwise.
  */
-export async function trustRootFor(policy: ImagePolicy, trustedRootFlag?: string, load: Omit<LoadTrustRootOptions, 'trustedRootFile'> = { offline: true }): Promise<TrustRoot> {
+export async function trustRootFor(
+  policy: ImagePolicy,
+  trustedRootFlag?: string,
+  load: Omit<LoadTrustRootOptions, 'trustedRootFile'> = { offline: true },
+): Promise<TrustRoot> {
   const file = trustedRootFlag ?? policy.trustedRoot;
   let base = await loadTrustRoot({ ...load, trustedRootFile: file });
   if (file !== undefined && load.offline === false) {

@@ -49,7 +49,14 @@ export class PolicyReader {
   }
 
   /** Reports at the node (or a span inside a scalar's value, mapped back to the source). */
-  report(severity: DiagnosticSeverity, code: PolicyDiagnosticCode, at: string, anchor: Anchor | [number, number], message: string, inValue?: { offset: number; length: number }): void {
+  report(
+    severity: DiagnosticSeverity,
+    code: PolicyDiagnosticCode,
+    at: string,
+    anchor: Anchor | [number, number],
+    message: string,
+    inValue?: { offset: number; length: number },
+  ): void {
     let span: [number, number];
     if (Array.isArray(anchor)) span = anchor;
     else if (isNode(anchor)) span = rangeOf(anchor);
@@ -181,10 +188,15 @@ function describeNode(node: ValueNode): string {
 
 function describeObject(object: PolicyObject): string {
   switch (object) {
-    case 'root': return 'the policy file';
-    case 'image': return 'an image entry';
-    case 'matcher': return 'a matcher (exact or regexp)';
-    case 'source': return 'slsa.source';
-    default: return `"${object}"`;
+    case 'root':
+      return 'the policy file';
+    case 'image':
+      return 'an image entry';
+    case 'matcher':
+      return 'a matcher (exact or regexp)';
+    case 'source':
+      return 'slsa.source';
+    default:
+      return `"${object}"`;
   }
 }

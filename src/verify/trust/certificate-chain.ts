@@ -54,10 +54,17 @@ export function parseCertificateChain(text: string, path: string): CertificateCh
     }
   });
   certificates.forEach((c, i) => {
-    if (!c.ca) throw new LensError('USAGE', `Certificate ${i + 1} of ${path} (${subjectLine(c.subject)}) is not a CA certificate; give the intermediates and the root, not the signing certificate.`, { path });
+    if (!c.ca)
+      throw new LensError(
+        'USAGE',
+        `Certificate ${i + 1} of ${path} (${subjectLine(c.subject)}) is not a CA certificate; give the intermediates and the root, not the signing certificate.`,
+        { path },
+      );
   });
   if (!certificates.some(selfSigned)) {
-    throw new LensError('USAGE', `${path} has no self-signed root CA certificate; the chain must end with the root (as cosign --certificate-chain expects).`, { path });
+    throw new LensError('USAGE', `${path} has no self-signed root CA certificate; the chain must end with the root (as cosign --certificate-chain expects).`, {
+      path,
+    });
   }
   const times = (pick: (c: X509Certificate) => string) => certificates.map((c) => new Date(pick(c)).getTime());
   return {

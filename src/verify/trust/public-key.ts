@@ -39,14 +39,19 @@ export function parsePublicKey(pem: string, source: string): PublicKeyMaterial {
 }
 
 export function keyFingerprint(key: KeyObject): string {
-  return `sha256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex')}`;
 }
 
 function describeKey(key: KeyObject): string {
   const d = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {
     case 'ec':
-      return `ecdsa-${String(d.namedCurve ?? 'unknown').replace(/^prime256v1$/, 'p256').replace(/^secp(\d+)r1$/, 'p$1').toLowerCase()}`;
+      return `ecdsa-${String(d.namedCurve ?? 'unknown')
+        .replace(/^prime256v1$/, 'p256')
+        .replace(/^secp(\d+)r1$/, 'p$1')
+        .toLowerCase()}`;
     case 'rsa':
     case 'rsa-pss':
       return `${key.asymmetricKeyType}-${d.modulusLength ?? '?'}`;

@@ -61,7 +61,8 @@ export async function readCachedRoot(cacheDir: string, tufRepository: string, no
     if (Number.isNaN(refreshedAt.getTime())) return { problem: `${path} has no valid refreshedAt` };
     const bytes = Buffer.from(file.trustedRoot ?? '', 'base64');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if (sha256 !== file.sha256) return { problem: `${path} holds bytes with sha256 ${sha256.slice(0, 12)}, not the recorded ${String(file.sha256).slice(0, 12)}` };
+    if (sha256 !== file.sha256)
+      return { problem: `${path} holds bytes with sha256 ${sha256.slice(0, 12)}, not the recorded ${String(file.sha256).slice(0, 12)}` };
     const source = { kind: 'tuf', tufRepository, refreshedAt: refreshedAt.toISOString(), refreshAgeDays: wholeDays(refreshedAt, now) } as const;
     return { root: parseTrustedRoot(bytes, source, now) };
   } catch (e) {
@@ -112,7 +113,9 @@ export async function startingRoot(cacheDir: string | undefined, tufRepository: 
   const newest = (r: TrustRoot): number => (r.info.newestKeyStart ? Date.parse(r.info.newestKeyStart) : 0);
   if (newest(embedded) > newest(cached.root)) {
     const at = cached.root.info.source.kind === 'tuf' ? cached.root.info.source.refreshedAt.slice(0, 10) : '?';
-    notes.push(`The cached refresh of ${at} is older than the embedded root (newest key ${cached.root.info.newestKeyStart?.slice(0, 10)} against ${embedded.info.newestKeyStart?.slice(0, 10)}), so the embedded root is used.`);
+    notes.push(
+      `The cached refresh of ${at} is older than the embedded root (newest key ${cached.root.info.newestKeyStart?.slice(0, 10)} against ${embedded.info.newestKeyStart?.slice(0, 10)}), so the embedded root is used.`,
+    );
     return { root: embedded, notes };
   }
   return { root: cached.root, notes };

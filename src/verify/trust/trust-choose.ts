@@ -85,7 +85,7 @@ export function chooseTrustRoot(root: TrustRoot, signals: BundleSignals): TrustC
   // A key-made signature: only a timestamp without any log entry can point elsewhere.
   if (!logged) {
     const fits = byTimestamp(candidates);
-    if (fits.length > 0 && fits[0] !== root) return { root: fits[0]!, reason: 'chosen because its timestamp authority signed the bundle\'s timestamp' };
+    if (fits.length > 0 && fits[0] !== root) return { root: fits[0]!, reason: "chosen because its timestamp authority signed the bundle's timestamp" };
   }
   return { root };
 }

@@ -10,8 +10,12 @@ export function describeTrustRoot(info: TrustRootInfo, extra: readonly string[] 
   const parts = [`${info.instance} trusted root from ${describeOrigin(info)}, sha256 ${info.sha256.slice(0, 12)}${age}`];
   const refresh = info.refresh;
   if (refresh?.status === 'refreshed') parts.push(refresh.changed ? 'the refresh brought a new root' : 'the refresh found no change');
-  if (refresh?.status === 'failed') parts.push(`the TUF refresh from ${refresh.tufRepository} failed (${refresh.code}: ${refresh.reason}), so this root was kept`);
-  if (refresh?.status === 'pending') parts.push(`the TUF refresh from ${refresh.tufRepository} gave ${refresh.reason}, so this root was used; the refresh goes on and its root is used from the next load`);
+  if (refresh?.status === 'failed')
+    parts.push(`the TUF refresh from ${refresh.tufRepository} failed (${refresh.code}: ${refresh.reason}), so this root was kept`);
+  if (refresh?.status === 'pending')
+    parts.push(
+      `the TUF refresh from ${refresh.tufRepository} gave ${refresh.reason}, so this root was used; the refresh goes on and its root is used from the next load`,
+    );
   parts.push(...extra);
   return `${parts.join('; ')}${info.notes?.length ? `. ${info.notes.join(' ')}` : ''}`;
 }

@@ -31,7 +31,9 @@ export function parseTrustedRoot(bytes: Uint8Array, source: TrustRootSource, now
   }
   const mediaType = typeof json === 'object' && json !== null ? (json as { mediaType?: unknown }).mediaType : undefined;
   if (typeof mediaType !== 'string' || !MEDIA_TYPE.test(mediaType)) {
-    throw new LensError('PROTOCOL', `${where} is not a Sigstore trusted root (mediaType ${JSON.stringify(mediaType)}); a TUF root.json is not one.`, { source: where });
+    throw new LensError('PROTOCOL', `${where} is not a Sigstore trusted root (mediaType ${JSON.stringify(mediaType)}); a TUF root.json is not one.`, {
+      source: where,
+    });
   }
   const root = TrustedRoot.fromJSON(json);
   const problem = findProblem(root);
@@ -72,7 +74,10 @@ export function wholeDays(from: Date, to: Date): number {
  * `trust-root-tlog-missing-validity-start_fail` expects the root to be rejected.
  */
 function findProblem(root: TrustedRoot): string | undefined {
-  const logs: Array<[string, TransparencyLogInstance[]]> = [['tlogs', root.tlogs], ['ctlogs', root.ctlogs]];
+  const logs: Array<[string, TransparencyLogInstance[]]> = [
+    ['tlogs', root.tlogs],
+    ['ctlogs', root.ctlogs],
+  ];
   for (const [kind, list] of logs) {
     for (const [i, log] of list.entries()) {
       const name = `${kind}[${i}] (${log.baseUrl || 'no baseUrl'})`;
@@ -82,7 +87,10 @@ function findProblem(root: TrustedRoot): string | undefined {
       if (range) return `${name} publicKey.validFor ${range}`;
     }
   }
-  const cas: Array<[string, CertificateAuthority[]]> = [['certificateAuthorities', root.certificateAuthorities], ['timestampAuthorities', root.timestampAuthorities]];
+  const cas: Array<[string, CertificateAuthority[]]> = [
+    ['certificateAuthorities', root.certificateAuthorities],
+    ['timestampAuthorities', root.timestampAuthorities],
+  ];
   for (const [kind, list] of cas) {
     for (const [i, ca] of list.entries()) {
       const name = `${kind}[${i}] (${ca.uri || 'no uri'})`;

@@ -119,7 +119,11 @@ async function refreshOnce(url: string, options: RefreshTrustRootOptions): Promi
 async function seedRootPath(cacheDir: string, url: string): Promise<string | undefined> {
   if (!hasEmbeddedSeed(url)) {
     if (existsSync(join(tufMetadataDir(cacheDir), repositoryKey(url), 'root.json'))) return undefined;
-    throw new LensError('USAGE', `Refreshing from ${url} needs the TUF root.json to start from (tufRootPath): only the public-good and GitHub repositories' are embedded.`, { tufRepository: url });
+    throw new LensError(
+      'USAGE',
+      `Refreshing from ${url} needs the TUF root.json to start from (tufRootPath): only the public-good and GitHub repositories' are embedded.`,
+      { tufRepository: url },
+    );
   }
   // @sigstore/tuf copies it into its cache only when the cache has no root.json yet;
   // after that, TUF's own root rotation keeps the cached one current.
@@ -150,7 +154,12 @@ function refreshError(url: string, e: unknown): LensError {
   let code: RefreshFailureCode = 'PROTOCOL';
   if (codes.some((c) => FILESYSTEM.test(c))) code = 'USAGE';
   else if (codes.some((c) => /TIMEOUT|ETIMEDOUT/i.test(c)) || /network timeout|timeout reached|timed out/i.test(reason)) code = 'TIMEOUT';
-  else if (names.some((n) => /^(?:FetchError|DownloadHTTPError)$/.test(n)) || codes.some((c) => NETWORK.test(c)) || /\b(?:ECONN[A-Z]+|ENOTFOUND|EAI_AGAIN|Failed to download)\b/.test(reason)) code = 'NETWORK';
+  else if (
+    names.some((n) => /^(?:FetchError|DownloadHTTPError)$/.test(n)) ||
+    codes.some((c) => NETWORK.test(c)) ||
+    /\b(?:ECONN[A-Z]+|ENOTFOUND|EAI_AGAIN|Failed to download)\b/.test(reason)
+  )
+    code = 'NETWORK';
   return new LensError(code, `The TUF refresh from ${url} failed: ${reason}`, { tufRepository: url, reason }, { cause: e });
 }
 

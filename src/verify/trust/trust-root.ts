@@ -72,7 +72,7 @@ export async function loadTrustRoot(options: LoadTrustRootOptions = {}): Promise
     return parseTrustedRoot(bytes, { kind: 'file', path: options.trustedRootFile }, now);
   }
   const url = normaliseRepositoryUrl(options.mirrorURL ?? PUBLIC_GOOD_TUF_URL);
-  const github = options.github === false || (options.github === undefined && url !== PUBLIC_GOOD_TUF_URL) ? undefined : options.github ?? {};
+  const github = options.github === false || (options.github === undefined && url !== PUBLIC_GOOD_TUF_URL) ? undefined : (options.github ?? {});
   const [primary, sibling] = await Promise.all([
     loadRepository(url, options, options.tufRootPath, now),
     github === undefined ? undefined : loadSibling(github, options, now),
@@ -83,7 +83,11 @@ export async function loadTrustRoot(options: LoadTrustRootOptions = {}): Promise
 }
 
 /** GitHub's root; a failure to load it never fails the run (only its bundles cannot be verified then). */
-async function loadSibling(github: { mirrorURL?: string; tufRootPath?: string }, options: LoadTrustRootOptions, now: Date): Promise<TrustRoot | { problem: string }> {
+async function loadSibling(
+  github: { mirrorURL?: string; tufRootPath?: string },
+  options: LoadTrustRootOptions,
+  now: Date,
+): Promise<TrustRoot | { problem: string }> {
   try {
     const url = normaliseRepositoryUrl(github.mirrorURL ?? GITHUB_TUF_URL);
     return await loadRepository(url, options, github.tufRootPath, now);
@@ -96,7 +100,12 @@ async function loadSibling(github: { mirrorURL?: string; tufRootPath?: string },
 async function loadRepository(url: string, options: LoadTrustRootOptions, tufRootPath: string | undefined, now: Date): Promise<TrustRoot> {
   const { root: previous, notes } = await startingRoot(options.cacheDir, url, now);
   if (options.offline !== false) {
-    if (previous === undefined) throw new LensError('USAGE', `No trusted root for ${url} offline: nothing usable is cached${options.cacheDir ? ` in ${options.cacheDir}` : ''} and only the public-good and GitHub roots are embedded.${tail(notes)}`, { tufRepository: url });
+    if (previous === undefined)
+      throw new LensError(
+        'USAGE',
+        `No trusted root for ${url} offline: nothing usable is cached${options.cacheDir ? ` in ${options.cacheDir}` : ''} and only the public-good and GitHub roots are embedded.${tail(notes)}`,
+        { tufRepository: url },
+      );
     return withFacts(previous, { notes });
   }
   if (options.cacheDir === undefined) throw new LensError('USAGE', 'A trusted-root refresh (offline: false) needs a cacheDir to keep what TUF verified.');
@@ -121,11 +130,15 @@ async function loadRepository(url: string, options: LoadTrustRootOptions, tufRoo
   }
   if (previous === undefined) {
     const failure = outcome === 'pending' ? { code: 'TIMEOUT' as const, reason: 'no answer' } : outcome;
-    throw new LensError(failure.code, `No trusted root for ${url}: nothing usable is cached and the TUF refresh failed: ${failure.reason}${tail(notes)}`, { tufRepository: url, reason: failure.reason });
+    throw new LensError(failure.code, `No trusted root for ${url}: nothing usable is cached and the TUF refresh failed: ${failure.reason}${tail(notes)}`, {
+      tufRepository: url,
+      reason: failure.reason,
+    });
   }
-  const refresh: TrustRefreshReport = outcome === 'pending'
-    ? { tufRepository: url, status: 'pending', reason: `no answer within ${seconds(waitMs ?? 0)}`, waitedMs }
-    : { tufRepository: url, status: 'failed', code: outcome.code, reason: outcome.reason, waitedMs };
+  const refresh: TrustRefreshReport =
+    outcome === 'pending'
+      ? { tufRepository: url, status: 'pending', reason: `no answer within ${seconds(waitMs ?? 0)}`, waitedMs }
+      : { tufRepository: url, status: 'failed', code: outcome.code, reason: outcome.reason, waitedMs };
   return withFacts(previous, { refresh, notes, refreshing });
 }
 
@@ -148,7 +161,10 @@ function within<T>(work: Promise<T>, ms: number | undefined, signal: AbortSignal
       signal?.removeEventListener('abort', onAbort);
       settle();
     }
-    work.then((v) => done(() => resolve(v)), (e: unknown) => done(() => reject(e)));
+    work.then(
+      (v) => done(() => resolve(v)),
+      (e: unknown) => done(() => reject(e)),
+    );
   });
 }
 

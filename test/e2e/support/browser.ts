@@ -61,16 +61,16 @@ export async function openPalette(page: Page): Promise<void> {
     try {
       await input.waitFor({ state: 'visible', timeout: 1000 });
       return;
-    } catch { /* try again */ }
+    } catch {
+      /* try again */
+    }
   }
   throw new Error('the command palette did not open');
 }
 
 /** A row of the open quick pick whose label is exactly `label`. */
 export function quickPickRow(page: Page, label: string): Locator {
-  return page
-    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
+  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
 }
 
 /**
@@ -154,7 +154,11 @@ export async function screenshotOnFailure<T>(page: Page, name: string, fn: () =>
  */
 export async function clickClear(page: Page, target: Locator): Promise<void> {
   await page.mouse.move(1, 1);
-  await page.locator('.context-view .monaco-hover, .context-view p').first().waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+  await page
+    .locator('.context-view .monaco-hover, .context-view p')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 3_000 })
+    .catch(() => undefined);
   await target.click();
 }
 
@@ -191,12 +195,16 @@ export async function hoverUntil(page: Page, target: Locator, hover: Locator, o:
     const tryStart = performance.now();
     await target.hover();
     const perTry = Math.max(1, Math.min(o.perTryMs ?? 3_000, deadline - Date.now()));
-    const shown = await hover.waitFor({ state: 'visible', timeout: perTry }).then(() => true, () => false);
+    const shown = await hover.waitFor({ state: 'visible', timeout: perTry }).then(
+      () => true,
+      () => false,
+    );
     if (shown) {
       last = await hover.innerText().catch(() => '');
       if (!o.accept || o.accept(last)) return { text: last, attempts, answeredMs: performance.now() - tryStart };
     }
-    if (Date.now() >= deadline) throw new Error(`no accepted hover after ${attempts} tries in ${o.timeoutMs ?? 30_000} ms; the last one said:\n${last || '(nothing shown)'}`);
+    if (Date.now() >= deadline)
+      throw new Error(`no accepted hover after ${attempts} tries in ${o.timeoutMs ?? 30_000} ms; the last one said:\n${last || '(nothing shown)'}`);
     await page.waitForTimeout(250);
   }
 }

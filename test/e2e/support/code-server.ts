@@ -75,7 +75,11 @@ export function ensureCodeServer(): string {
 // are killed here, so no extension host outlives the test run.
 const groups = new Set<number>();
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try { process.kill(-pgid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 process.once('exit', () => groups.forEach((g) => killGroup(g, 'SIGKILL')));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -86,7 +90,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 function groupAlive(pgid: number): boolean {
-  try { process.kill(-pgid, 0); return true; } catch { return false; }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The environment code-server gets: the caller's, minus what would confuse a nested VS Code. */
@@ -153,7 +162,9 @@ async function waitReady(url: string, child: ChildProcess, logs: () => string): 
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await delay(100);
   }
   throw new Error(`code-server not ready after ${READY_TIMEOUT_MS} ms:\n${logs()}`);
@@ -182,8 +193,15 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const args = [
-      entry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-      '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+      entry,
+      ...common,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-getting-started-override',
       ...(options.disableWorkspaceTrust === false ? [] : ['--disable-workspace-trust']),
       ...(options.logLevel ? ['--log', options.logLevel] : []),
     ];
@@ -194,8 +212,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     if (pgid === undefined) throw new Error('code-server did not start');
     groups.add(pgid);
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     const logs = (): string => output;
 
     const stop = async (): Promise<void> => {
@@ -218,7 +240,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       throw e;
     }
     return {
-      url, dir, userDataDir, hostResultsFile, logs, stop,
+      url,
+      dir,
+      userDataDir,
+      hostResultsFile,
+      logs,
+      stop,
       workbenchUrl(folder, payload) {
         const query = new URLSearchParams({ folder });
         if (payload) query.set('payload', JSON.stringify(payload));
@@ -260,7 +287,11 @@ export function extensionLog(server: Pick<CodeServer, 'userDataDir'>): string {
   const found: string[] = [];
   const walk = (dir: string): void => {
     let entries;
-    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
@@ -268,5 +299,8 @@ export function extensionLog(server: Pick<CodeServer, 'userDataDir'>): string {
     }
   };
   walk(join(server.userDataDir, 'logs'));
-  return found.sort().map((f) => readFileSync(f, 'utf8')).join('\n');
+  return found
+    .sort()
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
 }

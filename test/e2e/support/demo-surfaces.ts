@@ -9,7 +9,12 @@ import { artifactsDir, repoRoot } from './paths';
 
 /** The first line with text. */
 export function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  );
 }
 
 /** Where the mouse rests: the title bar's empty middle, over no hover target. */
@@ -26,7 +31,11 @@ export async function treeTooltipFirstLine(page: Page, row: Locator, hasText: st
 export async function dismissHovers(page: Page): Promise<void> {
   await page.mouse.move(AWAY.x, AWAY.y);
   await page.keyboard.press('Escape');
-  await page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  await page
+    .locator('.monaco-hover:not(.hidden)')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => undefined);
 }
 
 /** The editor line whose text matches (Monaco renders spaces as no-break spaces). */
@@ -36,7 +45,10 @@ export function editorLine(page: Page, text: RegExp): Locator {
 
 /** The 1-based line of `file` (its path) that first holds `needle`. */
 export function lineOf(file: string, needle: string): number {
-  const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+  const line =
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1;
   if (line === 0) throw new Error(`${needle} is not in ${file}`);
   return line;
 }
@@ -121,7 +133,10 @@ export async function showReleases(page: Page): Promise<void> {
 /** The first Releases row whose label is exactly `label` (a platform's is the platform alone: expand one image at a time). */
 export function rowLabelled(page: Page, label: string): Locator {
   const exactly = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s*$`);
-  return viewPane(page, 'Releases').locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactly }) }).first();
+  return viewPane(page, 'Releases')
+    .locator('.monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exactly }) })
+    .first();
 }
 
 export interface Theme {
@@ -147,7 +162,13 @@ export const THEMES: readonly Theme[] = [
 export async function useTheme(page: Page, settingsFile: string, theme: Theme): Promise<void> {
   const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
   writeFileSync(settingsFile, `${JSON.stringify({ ...settings, 'workbench.colorTheme': theme.setting }, null, 2)}\n`);
-  const applied = await page.locator(theme.selector).waitFor({ state: 'attached', timeout: 5_000 }).then(() => true, () => false);
+  const applied = await page
+    .locator(theme.selector)
+    .waitFor({ state: 'attached', timeout: 5_000 })
+    .then(
+      () => true,
+      () => false,
+    );
   if (applied) return;
   await page.reload();
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });

@@ -5,8 +5,7 @@
 export const SCENARIO_ENV = 'PROVENANCE_LENS_PANEL_SCENARIO';
 
 export type ScenarioRequest =
-  | { readonly id: number; readonly action: 'open'; readonly fixture: 'nice' | 'hostile' | 'unauthorized' }
-  | { readonly id: number; readonly action: 'finish' };
+  { readonly id: number; readonly action: 'open'; readonly fixture: 'nice' | 'hostile' | 'unauthorized' } | { readonly id: number; readonly action: 'finish' };
 
 export interface ScenarioEvent {
   readonly kind: 'started' | 'opened' | 'received' | 'posted' | 'refused' | 'openExternal' | 'clipboard' | 'done' | 'failed';

@@ -33,11 +33,27 @@ export async function run(): Promise<void> {
     const f = FIXTURES[fixture]();
     const reference = fixture === 'unauthorized' ? '127.0.0.1:5000/rancher/private-agent:v1' : f.graph.reference;
     const panel = showImagePanel(context, reference, {
-      load: async () => { if (fixture === 'unauthorized') throw UNAUTHORIZED; return f; },
-      openExternal: async (uri) => { emit({ kind: 'openExternal', url: uri.toString(true), encoded: uri.toString() }); return true; },
-      writeClipboard: async (text) => { emit({ kind: 'clipboard', length: text.length, head: text.slice(0, 200), tail: text.slice(-200) }); },
+      load: async () => {
+        if (fixture === 'unauthorized') throw UNAUTHORIZED;
+        return f;
+      },
+      openExternal: async (uri) => {
+        emit({ kind: 'openExternal', url: uri.toString(true), encoded: uri.toString() });
+        return true;
+      },
+      writeClipboard: async (text) => {
+        emit({ kind: 'clipboard', length: text.length, head: text.slice(0, 200), tail: text.slice(-200) });
+      },
     });
-    panel.onDidReceiveMessage((m) => emit({ kind: 'received', fixture, type: m.type, ...(m.type === 'openLink' ? { url: m.url } : {}), ...(m.type === 'copy' ? { label: m.label, length: m.text.length } : {}) }));
+    panel.onDidReceiveMessage((m) =>
+      emit({
+        kind: 'received',
+        fixture,
+        type: m.type,
+        ...(m.type === 'openLink' ? { url: m.url } : {}),
+        ...(m.type === 'copy' ? { label: m.label, length: m.text.length } : {}),
+      }),
+    );
     panel.onDidPostMessage((m) => emit({ kind: 'posted', fixture, type: m.type }));
     panel.onDidRefuseMessage((r) => emit({ kind: 'refused', fixture, reason: r.reason }));
     panels.push(panel);
@@ -47,7 +63,9 @@ export async function run(): Promise<void> {
   const done = new Set<string>();
   const deadline = Date.now() + 10 * 60_000;
   while (Date.now() < deadline) {
-    const pending = readdirSync(join(dir, 'requests')).filter((f) => f.endsWith('.json') && !done.has(f)).sort();
+    const pending = readdirSync(join(dir, 'requests'))
+      .filter((f) => f.endsWith('.json') && !done.has(f))
+      .sort();
     for (const file of pending) {
       done.add(file);
       const request = JSON.parse(readFileSync(join(dir, 'requests', file), 'utf8')) as ScenarioRequest;

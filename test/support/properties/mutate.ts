@@ -40,7 +40,11 @@ const parseJson = (text: string): unknown => {
 function textMutations(s: string): StringMutation[] {
   const at = spread(s.length, 3);
   const change = (i: number) => s.slice(0, i) + String.fromCharCode(s.charCodeAt(i) === 0x78 ? 0x79 : 0x78) + s.slice(i + 1);
-  return [...at.map((i) => ({ how: `char ${i} changed`, to: change(i) })), { how: 'a character appended', to: `${s}x` }, ...(s === '' ? [] : [{ how: 'emptied', to: '' }])];
+  return [
+    ...at.map((i) => ({ how: `char ${i} changed`, to: change(i) })),
+    { how: 'a character appended', to: `${s}x` },
+    ...(s === '' ? [] : [{ how: 'emptied', to: '' }]),
+  ];
 }
 
 /** The ways a string is changed, by what it encodes. `regions`: byte flips for opaque bytes (more for certificates). */
@@ -50,7 +54,10 @@ export function stringMutations(s: string, regions = 4): StringMutation[] {
     return [
       ...blocks.flatMap((m, b) => {
         const der = Buffer.from(m[2]!.replace(/\s+/g, ''), 'base64');
-        return spread(der.length, 16).map((i) => ({ how: `PEM block ${b} DER byte ${i}/${der.length} flipped`, to: s.replace(m[0], `-----BEGIN ${m[1]}-----\n${flipByte(der, i).toString('base64')}\n-----END ${m[1]}-----`) }));
+        return spread(der.length, 16).map((i) => ({
+          how: `PEM block ${b} DER byte ${i}/${der.length} flipped`,
+          to: s.replace(m[0], `-----BEGIN ${m[1]}-----\n${flipByte(der, i).toString('base64')}\n-----END ${m[1]}-----`),
+        }));
       }),
       { how: 'not PEM', to: 'garbage' },
     ];
@@ -59,7 +66,10 @@ export function stringMutations(s: string, regions = 4): StringMutation[] {
     return [{ how: '+1', to: String(BigInt(s) + 1n) }, ...(s !== '0' ? [{ how: '-1', to: String(BigInt(s) - 1n) }] : []), { how: 'not a number', to: 'x' }];
   }
   if (HEX.test(s) && s.length >= 16) {
-    return [...spread(s.length, regions).map((i) => ({ how: `hex digit ${i} changed`, to: s.slice(0, i) + (s[i] === '0' ? '1' : '0') + s.slice(i + 1) })), { how: 'odd length', to: s.slice(1) }];
+    return [
+      ...spread(s.length, regions).map((i) => ({ how: `hex digit ${i} changed`, to: s.slice(0, i) + (s[i] === '0' ? '1' : '0') + s.slice(i + 1) })),
+      { how: 'odd length', to: s.slice(1) },
+    ];
   }
   if (BASE64.test(s) && s.length >= 16) {
     const bytes = Buffer.from(s, 'base64');
@@ -106,7 +116,8 @@ function setAt(doc: unknown, path: readonly (string | number)[], to: unknown, re
   return out;
 }
 
-const fieldName = (path: readonly (string | number)[]): string => path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(root)';
+const fieldName = (path: readonly (string | number)[]): string =>
+  path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(root)';
 
 /**
  * Every field of `doc` mutated on its own: leaves by value (strings by encoding, numbers by one,
@@ -118,7 +129,8 @@ export function jsonMutations<T>(doc: T, skip: (field: string) => boolean = () =
   const visit = (v: unknown, path: (string | number)[]): void => {
     const field = fieldName(path);
     if (path.length > 0 && skip(field)) return;
-    const put = (how: string, to: unknown, inner?: string) => out.push({ field: inner ? `${field}#${inner}` : field, how, apply: (d) => setAt(d, path, to) as T });
+    const put = (how: string, to: unknown, inner?: string) =>
+      out.push({ field: inner ? `${field}#${inner}` : field, how, apply: (d) => setAt(d, path, to) as T });
     if (path.length > 0) {
       out.push({ field, how: 'removed', apply: (d) => setAt(d, path, undefined, true) as T });
       put('another type', typeof v === 'string' ? 1 : typeof v === 'number' ? String(v) : v === null ? {} : typeof v === 'object' ? 'x' : null);
@@ -147,7 +159,15 @@ export function byteMutations(field: string, length: number, count: number): Mut
 /** Each layer annotation changed in the ways its encoding allows, or removed (manifests only carry string annotations). */
 export function annotationMutations<T extends { annotations: Readonly<Record<string, string>> }>(annotations: Readonly<Record<string, string>>): Mutation<T>[] {
   return Object.entries(annotations).flatMap(([key, value]) => [
-    { field: `annotation ${key}`, how: 'removed', apply: (l: T) => ({ ...l, annotations: Object.fromEntries(Object.entries(l.annotations).filter(([k]) => k !== key)) }) },
-    ...stringMutations(value).map((m) => ({ field: `annotation ${key}${m.inner ? `#${m.inner}` : ''}`, how: m.how, apply: (l: T) => ({ ...l, annotations: { ...l.annotations, [key]: m.to } }) })),
+    {
+      field: `annotation ${key}`,
+      how: 'removed',
+      apply: (l: T) => ({ ...l, annotations: Object.fromEntries(Object.entries(l.annotations).filter(([k]) => k !== key)) }),
+    },
+    ...stringMutations(value).map((m) => ({
+      field: `annotation ${key}${m.inner ? `#${m.inner}` : ''}`,
+      how: m.how,
+      apply: (l: T) => ({ ...l, annotations: { ...l.annotations, [key]: m.to } }),
+    })),
   ]);
 }

@@ -53,8 +53,18 @@ export function formatTable(title: string, rows: readonly MutationRow[], ignored
  * an entry that no longer applies.
  */
 export function assertMutationTable(rows: readonly MutationRow[], ignored: Ignored): void {
-  const wrong = rows.filter((r) => ignoredEntry(ignored, r) === undefined && !(['failed', 'not-checked'].includes(r.state) && ['failed', 'not-checked'].includes(r.image)));
-  assert.deepEqual(wrong.map((r) => `${r.field} (${r.how}): ${r.state}, image ${r.image}`), [], 'mutations that did not fail');
+  const wrong = rows.filter(
+    (r) => ignoredEntry(ignored, r) === undefined && !(['failed', 'not-checked'].includes(r.state) && ['failed', 'not-checked'].includes(r.image)),
+  );
+  assert.deepEqual(
+    wrong.map((r) => `${r.field} (${r.how}): ${r.state}, image ${r.image}`),
+    [],
+    'mutations that did not fail',
+  );
   const used = new Set(rows.filter((r) => r.state === 'verified').map((r) => ignoredEntry(ignored, r)));
-  assert.deepEqual(Object.keys(ignored).filter((k) => !used.has(k)), [], 'listed as not mattering, yet no mutation they cover stayed verified: remove them');
+  assert.deepEqual(
+    Object.keys(ignored).filter((k) => !used.has(k)),
+    [],
+    'listed as not mattering, yet no mutation they cover stayed verified: remove them',
+  );
 }

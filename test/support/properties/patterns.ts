@@ -16,18 +16,35 @@ export interface PatternSample {
 const LITERALS = ['a', 'b', 'x', '/', '.', '@', '-', ':', '_'];
 /** An atom and a character it accepts (chosen to overlap with other atoms and the literals). */
 const ATOMS: ReadonlyArray<[text: string, accepts: string]> = [
-  ['[a-z]', 'a'], ['[^/]', 'a'], ['.', '/'], ['\\d', '1'], ['[a-z0-9.-]', '.'], ['\\w', '_'], ['[^/@]', 'x'], ['.', 'a'],
+  ['[a-z]', 'a'],
+  ['[^/]', 'a'],
+  ['.', '/'],
+  ['\\d', '1'],
+  ['[a-z0-9.-]', '.'],
+  ['\\w', '_'],
+  ['[^/@]', 'x'],
+  ['.', 'a'],
 ];
 /** A quantifier, and how many times an example takes its atom for a given `n`. */
 const QUANTIFIERS: ReadonlyArray<[text: string, times: (n: number) => number, unbounded: boolean]> = [
-  ['', () => 1, false], ['*', (n) => n, true], ['+', (n) => n, true], ['?', () => 1, false], ['{1,3}', () => 3, false],
-  ['{2}', () => 2, false], ['{1,}', (n) => n, true], ['*?', (n) => n, true],
+  ['', () => 1, false],
+  ['*', (n) => n, true],
+  ['+', (n) => n, true],
+  ['?', () => 1, false],
+  ['{1,3}', () => 3, false],
+  ['{2}', () => 2, false],
+  ['{1,}', (n) => n, true],
+  ['*?', (n) => n, true],
 ];
 
 const literal: fc.Arbitrary<PatternSample> = fc.constantFrom(...LITERALS).map((c) => ({ pattern: escapeRegExp(c), example: () => c, unbounded: 0 }));
-const quantified: fc.Arbitrary<PatternSample> = fc.tuple(fc.constantFrom(...ATOMS), fc.constantFrom(...QUANTIFIERS)).map(([[atom, c], [q, times, unbounded]]) => ({
-  pattern: `${atom}${q}`, example: (n) => c.repeat(times(n)), unbounded: unbounded ? 1 : 0,
-}));
+const quantified: fc.Arbitrary<PatternSample> = fc
+  .tuple(fc.constantFrom(...ATOMS), fc.constantFrom(...QUANTIFIERS))
+  .map(([[atom, c], [q, times, unbounded]]) => ({
+    pattern: `${atom}${q}`,
+    example: (n) => c.repeat(times(n)),
+    unbounded: unbounded ? 1 : 0,
+  }));
 
 const join = (parts: readonly PatternSample[]): PatternSample => ({
   pattern: parts.map((p) => p.pattern).join(''),
@@ -58,7 +75,9 @@ export const userPattern: fc.Arbitrary<PatternSample> = fc.letrec<{ piece: Patte
     {
       weight: 1,
       arbitrary: fc.tuple(tie('seq'), tie('seq'), fc.constantFrom('', '?', '{1,2}')).map(([a, b, q]) => ({
-        pattern: `(?:${a.pattern}|${b.pattern})${q}`, example: (n: number) => b.example(n), unbounded: a.unbounded + b.unbounded,
+        pattern: `(?:${a.pattern}|${b.pattern})${q}`,
+        example: (n: number) => b.example(n),
+        unbounded: a.unbounded + b.unbounded,
       })),
     },
   ),
@@ -89,7 +108,37 @@ export const nestedQuantifier: fc.Arbitrary<{ pattern: string; at: number }> = f
 
 /** Regexp text whose pieces try to close the wrapping group early and alternate out of the anchors. */
 export const regexpSoup: fc.Arbitrary<string> = fc
-  .array(fc.constantFrom('a', 'b', '.', '*', '+', '?', '|', '(', ')', '(?:', ')|(?:', ')|', '|(?:', '[', ']', '\\', '\\)', '^', '$', '{2}', '.*', '[)]', '(?=', '(?<n>', '\\k<n>', '\\1'), { maxLength: 10 })
+  .array(
+    fc.constantFrom(
+      'a',
+      'b',
+      '.',
+      '*',
+      '+',
+      '?',
+      '|',
+      '(',
+      ')',
+      '(?:',
+      ')|(?:',
+      ')|',
+      '|(?:',
+      '[',
+      ']',
+      '\\',
+      '\\)',
+      '^',
+      '$',
+      '{2}',
+      '.*',
+      '[)]',
+      '(?=',
+      '(?<n>',
+      '\\k<n>',
+      '\\1',
+    ),
+    { maxLength: 10 },
+  )
   .map((a) => a.join(''));
 
 /**

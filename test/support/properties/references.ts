@@ -6,14 +6,19 @@ import fc from 'fast-check';
 export const pathComponent = fc.stringMatching(/^[a-z0-9]{1,6}(?:(?:[._]|__|-{1,3})[a-z0-9]{1,6}){0,2}$/);
 export const tag = fc.stringMatching(/^\w[\w.-]{0,20}$/);
 const hexOf = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
-export const digest = fc.oneof(hexOf(64).map((h) => `sha256:${h}`), hexOf(128).map((h) => `sha512:${h}`));
+export const digest = fc.oneof(
+  hexOf(64).map((h) => `sha256:${h}`),
+  hexOf(128).map((h) => `sha512:${h}`),
+);
 
 const hostLabel = fc.stringMatching(/^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]{0,8}[a-zA-Z0-9])$/);
 const port = fc.integer({ min: 1, max: 65535 }).map(String);
 
 /** A registry host that the parser must recognise as one: dotted, with a port, localhost or IPv6. */
 export const domain = fc.oneof(
-  fc.tuple(fc.array(hostLabel, { minLength: 2, maxLength: 4 }), fc.option(port, { nil: undefined })).map(([labels, p]) => `${labels.join('.')}${p ? `:${p}` : ''}`),
+  fc
+    .tuple(fc.array(hostLabel, { minLength: 2, maxLength: 4 }), fc.option(port, { nil: undefined }))
+    .map(([labels, p]) => `${labels.join('.')}${p ? `:${p}` : ''}`),
   fc.tuple(hostLabel, port).map(([label, p]) => `${label}:${p}`),
   fc.option(port, { nil: undefined }).map((p) => `localhost${p ? `:${p}` : ''}`),
   fc.tuple(fc.ipV6(), fc.option(port, { nil: undefined })).map(([ip, p]) => `[${ip}]${p ? `:${p}` : ''}`),
@@ -38,10 +43,50 @@ export function referenceText(p: ReferenceParts): string {
 
 /** Pieces of references and of what breaks them, for token-soup strings. */
 const PIECES = [
-  'a', 'Z', '0', '.', '_', '__', '-', ':', '/', '//', '@', ' ', '\t', '\u00a0', '\u200b', '[', ']', '%', '+',
-  'docker.io/', 'index.docker.io/', 'localhost', 'localhost:5000/', '[::1]:5000/', 'registry:65536/', 'ghcr.io/',
-  'library/', 'oci-layout:', 'oci-layout:/tmp/x', 'sha256:', 'sha512:', 'md5:', `sha256:${'a'.repeat(64)}`, `sha256:${'A'.repeat(64)}`,
-  `sha512:${'0'.repeat(128)}`, ':latest', ':v1.2.3', ':-x', ':.x', `:${'t'.repeat(130)}`, 'x'.repeat(250), '\u0000', 'é', '\n',
+  'a',
+  'Z',
+  '0',
+  '.',
+  '_',
+  '__',
+  '-',
+  ':',
+  '/',
+  '//',
+  '@',
+  ' ',
+  '\t',
+  '\u00a0',
+  '\u200b',
+  '[',
+  ']',
+  '%',
+  '+',
+  'docker.io/',
+  'index.docker.io/',
+  'localhost',
+  'localhost:5000/',
+  '[::1]:5000/',
+  'registry:65536/',
+  'ghcr.io/',
+  'library/',
+  'oci-layout:',
+  'oci-layout:/tmp/x',
+  'sha256:',
+  'sha512:',
+  'md5:',
+  `sha256:${'a'.repeat(64)}`,
+  `sha256:${'A'.repeat(64)}`,
+  `sha512:${'0'.repeat(128)}`,
+  ':latest',
+  ':v1.2.3',
+  ':-x',
+  ':.x',
+  `:${'t'.repeat(130)}`,
+  'x'.repeat(250),
+  '\u0000',
+  'é',
+  '\n',
 ];
 
 /** Strings made of reference pieces: far more of them reach deep into the parser than random text. */

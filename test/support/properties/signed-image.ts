@@ -52,13 +52,21 @@ export async function createSignedImage(): Promise<SignedImage> {
   const mini = await createMiniSigstore();
   const signer = await mini.githubIdentity({ repository: 'org/app', ref: 'refs/tags/v1.0.0' });
   const sig = cosignSign(signer, { reference: REPOSITORY, digest: IMAGE_DIGEST }, { log: mini.log });
-  const att = cosignAttest(signer, { digest: IMAGE_DIGEST, subjectName: REPOSITORY, log: mini.log, predicate: githubProvenancePredicate({ repository: 'org/app' }) });
+  const att = cosignAttest(signer, {
+    digest: IMAGE_DIGEST,
+    subjectName: REPOSITORY,
+    log: mini.log,
+    predicate: githubProvenancePredicate({ repository: 'org/app' }),
+  });
   const bundle = cosignSignBundle(signer, IMAGE_DIGEST, { log: mini.log, mediaType: BUNDLE_V03_MEDIA_TYPE, subjectName: REPOSITORY });
   const layer = (l: CosignLayer): Layer => ({ mediaType: l.mediaType, bytes: Buffer.from(l.bytes), annotations: { ...l.annotations } });
   return {
-    mini, signer,
+    mini,
+    signer,
     trustRoot: parseTrustedRoot(mini.trustedRootBytes, { kind: 'file', path: 'mini-sigstore/trusted_root.json' }),
-    sig: layer(sig), att: layer(att), bundle: Buffer.from(bundle.bytes),
+    sig: layer(sig),
+    att: layer(att),
+    bundle: Buffer.from(bundle.bytes),
     records: { sig, att, bundle },
   };
 }
@@ -86,9 +94,7 @@ export function referrerManifest(bundle: Buffer, subject: string = IMAGE_DIGEST)
   };
 }
 
-export type Subject =
-  | { kind: 'cosign-tag'; artifactKind: 'signature' | 'attestation'; layer: Layer }
-  | { kind: 'referrer'; manifest: Buffer; bundle: Buffer };
+export type Subject = { kind: 'cosign-tag'; artifactKind: 'signature' | 'attestation'; layer: Layer } | { kind: 'referrer'; manifest: Buffer; bundle: Buffer };
 
 /**
  * The graph entry and fetched content for one artifact, as registry-source and artifact-content
@@ -102,19 +108,42 @@ export function graphEntry(s: Subject): { artifact: GraphArtifact; content: Arti
     const { layer } = s;
     const predicateType = layer.annotations.predicateType;
     return {
-      artifact: { coversDigest: IMAGE_DIGEST, kind: s.artifactKind, format: 'cosign-tag', digest: sha256(layer.bytes), mediaType: layer.mediaType, size: layer.bytes.length, annotations: layer.annotations, ...(predicateType ? { predicateType } : {}) },
+      artifact: {
+        coversDigest: IMAGE_DIGEST,
+        kind: s.artifactKind,
+        format: 'cosign-tag',
+        digest: sha256(layer.bytes),
+        mediaType: layer.mediaType,
+        size: layer.bytes.length,
+        annotations: layer.annotations,
+        ...(predicateType ? { predicateType } : {}),
+      },
       content: { kind: 'layer', mediaType: layer.mediaType, bytes: layer.bytes, annotations: layer.annotations },
     };
   }
   const digest = sha256(s.manifest);
-  const artifact: GraphArtifact = { coversDigest: IMAGE_DIGEST, kind: 'signature', format: 'referrer', digest, mediaType: MediaType.ociManifest, artifactType: BUNDLE_V03_MEDIA_TYPE, size: s.manifest.length, discovery: 'referrers-api' };
+  const artifact: GraphArtifact = {
+    coversDigest: IMAGE_DIGEST,
+    kind: 'signature',
+    format: 'referrer',
+    digest,
+    mediaType: MediaType.ociManifest,
+    artifactType: BUNDLE_V03_MEDIA_TYPE,
+    size: s.manifest.length,
+    discovery: 'referrers-api',
+  };
   let content: ArtifactContent;
   try {
     const manifest = parseManifest(s.manifest, digest, MediaType.ociManifest);
     content = { kind: 'referrer', manifest };
     const subject = subjectOf(manifest)?.digest;
     if (subject !== undefined) content.subject = subject;
-    const layer = manifest.kind !== 'manifest' ? undefined : manifest.manifest.layers.find((l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope);
+    const layer =
+      manifest.kind !== 'manifest'
+        ? undefined
+        : manifest.manifest.layers.find(
+            (l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope,
+          );
     if (layer !== undefined && layer.digest !== sha256(s.bundle)) {
       content = { kind: 'unreadable', code: 'DIGEST_MISMATCH', message: `the registry has no blob ${layer.digest} that matches its descriptor` };
     } else if (layer !== undefined) content.layer = { mediaType: layer.mediaType, bytes: s.bundle, annotations: layer.annotations ?? {} };
@@ -127,10 +156,19 @@ export function graphEntry(s: Subject): { artifact: GraphArtifact; content: Arti
 /** A one-platform image whose only signature or attestation is `s`. */
 export function imageGraph(artifact: GraphArtifact): ImageGraph {
   return {
-    reference: `${REPOSITORY}:v1.0.0`, source: 'registry', registry: 'registry.test', repository: 'org/app', tag: 'v1.0.0',
-    digest: IMAGE_DIGEST, mediaType: MediaType.ociManifest, size: 1234, kind: 'manifest',
+    reference: `${REPOSITORY}:v1.0.0`,
+    source: 'registry',
+    registry: 'registry.test',
+    repository: 'org/app',
+    tag: 'v1.0.0',
+    digest: IMAGE_DIGEST,
+    mediaType: MediaType.ociManifest,
+    size: 1234,
+    kind: 'manifest',
     platforms: [{ platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: IMAGE_DIGEST, mediaType: MediaType.ociManifest, size: 1234 }],
-    artifacts: [artifact], others: [], problems: [],
+    artifacts: [artifact],
+    others: [],
+    problems: [],
   };
 }
 

@@ -55,15 +55,11 @@ export function createCtLog(log: TestLog, clock: () => Date = () => new Date()):
       const noExtensions = uint(0, 2);
       // digitally-signed struct: version v1(0), certificate_timestamp(0), timestamp,
       // precert_entry(1), issuer_key_hash, tbs_certificate<1..2^24-1>, extensions<0..2^16-1>.
-      const signed = Buffer.concat([
-        Buffer.from([0, 0]), timestamp, uint(1, 2), Buffer.from(issuerID), uint(tbs.length, 3), tbs, noExtensions,
-      ]);
+      const signed = Buffer.concat([Buffer.from([0, 0]), timestamp, uint(1, 2), Buffer.from(issuerID), uint(tbs.length, 3), tbs, noExtensions]);
       const signature = log.key.sign(signed);
       // SignedCertificateTimestamp: version, log id, timestamp, extensions, then DigitallySigned
       // with hash sha256(4), signature ecdsa(3) (RFC 5246 §7.4.1.4.1) and the DER signature.
-      const sct = Buffer.concat([
-        Buffer.from([0]), log.logId, timestamp, noExtensions, Buffer.from([4, 3]), uint(signature.length, 2), signature,
-      ]);
+      const sct = Buffer.concat([Buffer.from([0]), log.logId, timestamp, noExtensions, Buffer.from([4, 3]), uint(signature.length, 2), signature]);
       const serialized = Buffer.concat([uint(sct.length, 2), sct]);
       if (serialized.length > 0xff) throw new Error(`SCT of ${serialized.length} bytes: the mock CA writes the SCTList length in one byte`);
       issued.push(time);

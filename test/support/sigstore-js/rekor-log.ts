@@ -15,7 +15,10 @@ import { hashedRekordBody } from '../sigstore/entries';
 import type { RekorBody, TestLog } from '../sigstore/log';
 import { leafHash } from '../sigstore/merkle';
 
-const sha256 = (bytes: string | Buffer): { algorithm: string; value: string } => ({ algorithm: 'sha256', value: createHash('sha256').update(bytes).digest('hex') });
+const sha256 = (bytes: string | Buffer): { algorithm: string; value: string } => ({
+  algorithm: 'sha256',
+  value: createHash('sha256').update(bytes).digest('hex'),
+});
 const b64 = (text: string): Buffer => Buffer.from(text, 'base64');
 
 type Json = Record<string, unknown>;
@@ -43,7 +46,8 @@ export function canonicalRekorBody(proposed: Json): RekorBody {
       const signatures = envelope.signatures;
       if (!Array.isArray(signatures) || signatures.length !== 1) throw new Error('proposed entry: expected exactly one envelope signature');
       return {
-        apiVersion: '0.0.1', kind: 'dsse',
+        apiVersion: '0.0.1',
+        kind: 'dsse',
         spec: {
           envelopeHash: sha256(envelopeText),
           payloadHash: sha256(b64(str(envelope.payload, 'envelope payload'))),
@@ -95,8 +99,11 @@ export function createRekorLog(log: TestLog, clock: () => Date = () => new Date(
           verification: {
             signedEntryTimestamp: entry.set.toString('base64'),
             inclusionProof: {
-              logIndex: proof.logIndex, treeSize: proof.treeSize, rootHash: proof.rootHash.toString('hex'),
-              hashes: proof.hashes.map((h) => h.toString('hex')), checkpoint: proof.checkpoint,
+              logIndex: proof.logIndex,
+              treeSize: proof.treeSize,
+              rootHash: proof.rootHash.toString('hex'),
+              hashes: proof.hashes.map((h) => h.toString('hex')),
+              checkpoint: proof.checkpoint,
             },
           },
         },

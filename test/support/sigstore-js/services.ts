@@ -60,10 +60,25 @@ export function githubActionsClaims(o: { repository: string; workflowPath?: stri
   const owner = o.repository.split('/')[0] ?? o.repository;
   const workflowRef = `${o.repository}/${path}@${ref}`;
   return {
-    iss: 'https://token.actions.githubusercontent.com', aud: 'sigstore', sub: `https://github.com/${workflowRef}`,
-    repository: o.repository, repository_id: '123456789', repository_owner: owner, repository_owner_id: '987654321',
-    repository_visibility: 'public', ref, sha, event_name: 'push', workflow: 'Release', workflow_ref: workflowRef, workflow_sha: sha,
-    job_workflow_ref: workflowRef, job_workflow_sha: sha, runner_environment: 'github-hosted', run_id: '1234567890', run_attempt: '1',
+    iss: 'https://token.actions.githubusercontent.com',
+    aud: 'sigstore',
+    sub: `https://github.com/${workflowRef}`,
+    repository: o.repository,
+    repository_id: '123456789',
+    repository_owner: owner,
+    repository_owner_id: '987654321',
+    repository_visibility: 'public',
+    ref,
+    sha,
+    event_name: 'push',
+    workflow: 'Release',
+    workflow_ref: workflowRef,
+    workflow_sha: sha,
+    job_workflow_ref: workflowRef,
+    job_workflow_sha: sha,
+    runner_environment: 'github-hosted',
+    run_id: '1234567890',
+    run_attempt: '1',
   };
 }
 
@@ -106,15 +121,23 @@ export async function startSigstoreJsServices(): Promise<SigstoreJsServices> {
   const fetchOptions = { retry: false, timeout: 10_000 } as const;
 
   return {
-    url, rekor, rekorLog, ct, ctLog, caRoot, requests,
+    url,
+    rekor,
+    rekorLog,
+    ct,
+    ctLog,
+    caRoot,
+    requests,
     trustedRoot(options = {}) {
       const root = trustedRootJson({ certificateAuthorities: [], tlogs: [rekor], ctlogs: [options.ctLog ?? ct] });
-      root.certificateAuthorities = [{
-        subject: MOCK_CA_SUBJECT,
-        uri: url,
-        certChain: { certificates: [{ rawBytes: caRoot.raw.toString('base64') }] },
-        validFor: { start: new Date(caRoot.validFrom).toISOString() },
-      }];
+      root.certificateAuthorities = [
+        {
+          subject: MOCK_CA_SUBJECT,
+          uri: url,
+          certChain: { certificates: [{ rawBytes: caRoot.raw.toString('base64') }] },
+          validFor: { start: new Date(caRoot.validFrom).toISOString() },
+        },
+      ];
       return root;
     },
     builders(token, rekorEntryType = 'dsse') {

@@ -39,8 +39,11 @@ function tlogEntry(t: TlogRecord, o: BundleOptions): Record<string, unknown> {
   if (o.inclusionProof ?? true) {
     const p = t.proof;
     entry.inclusionProof = {
-      logIndex: String(p.logIndex), rootHash: p.rootHash.toString('base64'), treeSize: String(p.treeSize),
-      hashes: p.hashes.map((h) => h.toString('base64')), checkpoint: { envelope: p.checkpoint },
+      logIndex: String(p.logIndex),
+      rootHash: p.rootHash.toString('base64'),
+      treeSize: String(p.treeSize),
+      hashes: p.hashes.map((h) => h.toString('base64')),
+      checkpoint: { envelope: p.checkpoint },
     };
   }
   entry.canonicalizedBody = e.body.toString('base64');
@@ -53,12 +56,17 @@ export function sigstoreBundle(record: SignedRecord, o: BundleOptions = {}): Rec
   const signer = record.signer;
   const cert = isIdentity(signer) ? { rawBytes: signer.certificate.der.toString('base64') } : undefined;
   const verificationMaterial: Record<string, unknown> = cert
-    ? (v03 ? { certificate: cert } : { x509CertificateChain: { certificates: [cert] } })
+    ? v03
+      ? { certificate: cert }
+      : { x509CertificateChain: { certificates: [cert] } }
     : { publicKey: { hint: createHash('sha256').update(signer.publicKeyDer).digest('base64') } };
   verificationMaterial.tlogEntries = record.tlog ? [tlogEntry(record.tlog, o)] : [];
   const bundle: Record<string, unknown> = { mediaType, verificationMaterial };
   if (record.kind === 'message') {
-    bundle.messageSignature = { messageDigest: { algorithm: 'SHA2_256', digest: record.digest.toString('base64') }, signature: record.signature.toString('base64') };
+    bundle.messageSignature = {
+      messageDigest: { algorithm: 'SHA2_256', digest: record.digest.toString('base64') },
+      signature: record.signature.toString('base64'),
+    };
   } else {
     const env = record.envelope;
     const sig = { sig: env.signature.toString('base64'), ...(env.keyid ? { keyid: env.keyid } : {}) };
@@ -89,7 +97,10 @@ export function messageSignatureBundle(signer: Signer, content: Buffer | { diges
 
 /** cosign v3 `sign`: DSSE over a v1 statement with predicate `https://sigstore.dev/cosign/sign/v1` about `digest`. */
 export function cosignSignBundle(signer: Signer, digest: string, options: SignOptions & BundleOptions & { subjectName?: string } = {}): BundleArtifact {
-  return toBundleArtifact(signEnvelope(signer, IN_TOTO_PAYLOAD_TYPE, cosignSignStatement(digest, options.subjectName), { entryKind: 'dsse/0.0.1', ...options }), options);
+  return toBundleArtifact(
+    signEnvelope(signer, IN_TOTO_PAYLOAD_TYPE, cosignSignStatement(digest, options.subjectName), { entryKind: 'dsse/0.0.1', ...options }),
+    options,
+  );
 }
 
 export interface AttestationBundleOptions extends SignOptions, BundleOptions {

@@ -171,8 +171,32 @@ export async function createTestCA(options: CaOptions = {}): Promise<TestCertifi
   await openssl(dir, ['req', '-new', '-config', 'ca.cnf', '-key', 'root.key', '-subj', `/O=${organization}/CN=${name}`, '-out', 'root.csr']);
   await openssl(dir, [...ca, '-selfsign', '-keyfile', 'root.key', '-in', 'root.csr', ...dates, '-extensions', 'root', '-out', 'root.pem']);
   await writeKey('intermediate.key', createSigningKey('P-384'));
-  await openssl(dir, ['req', '-new', '-config', 'ca.cnf', '-key', 'intermediate.key', '-subj', `/O=${organization}/CN=${name}-intermediate`, '-out', 'intermediate.csr']);
-  await openssl(dir, [...ca, '-cert', 'root.pem', '-keyfile', 'root.key', '-in', 'intermediate.csr', ...dates, '-extensions', 'intermediate', '-out', 'intermediate.pem']);
+  await openssl(dir, [
+    'req',
+    '-new',
+    '-config',
+    'ca.cnf',
+    '-key',
+    'intermediate.key',
+    '-subj',
+    `/O=${organization}/CN=${name}-intermediate`,
+    '-out',
+    'intermediate.csr',
+  ]);
+  await openssl(dir, [
+    ...ca,
+    '-cert',
+    'root.pem',
+    '-keyfile',
+    'root.key',
+    '-in',
+    'intermediate.csr',
+    ...dates,
+    '-extensions',
+    'intermediate',
+    '-out',
+    'intermediate.pem',
+  ]);
   const root = material(await readFile(join(dir, 'root.pem'), 'utf8'));
   const intermediate = material(await readFile(join(dir, 'intermediate.pem'), 'utf8'));
   const chainPem = `${intermediate.pem}${root.pem}`.trimEnd();
@@ -189,21 +213,53 @@ export async function createTestCA(options: CaOptions = {}): Promise<TestCertifi
     await writeFile(join(dir, `leaf-${n}.cnf`), leafExtensionSection({ ...leaf, issuer: leaf.issuer ?? GITHUB_ISSUER }));
     try {
       await openssl(dir, ['req', '-new', '-config', 'ca.cnf', '-key', `leaf-${n}.key`, '-subj', '/', '-out', `leaf-${n}.csr`]);
-      await openssl(dir, [...ca, '-cert', 'intermediate.pem', '-keyfile', 'intermediate.key', '-md', 'sha384', '-in', `leaf-${n}.csr`,
-        '-startdate', opensslTime(notBefore), '-enddate', opensslTime(notAfter), '-extfile', `leaf-${n}.cnf`, '-extensions', 'leaf', '-out', `leaf-${n}.pem`]);
+      await openssl(dir, [
+        ...ca,
+        '-cert',
+        'intermediate.pem',
+        '-keyfile',
+        'intermediate.key',
+        '-md',
+        'sha384',
+        '-in',
+        `leaf-${n}.csr`,
+        '-startdate',
+        opensslTime(notBefore),
+        '-enddate',
+        opensslTime(notAfter),
+        '-extfile',
+        `leaf-${n}.cnf`,
+        '-extensions',
+        'leaf',
+        '-out',
+        `leaf-${n}.pem`,
+      ]);
     } finally {
       await rm(join(dir, `leaf-${n}.key`), { force: true });
     }
     const certificate = material(await readFile(join(dir, `leaf-${n}.pem`), 'utf8'));
     const which = leaf.issuerExtensions ?? 'both';
     return {
-      ...key, certificate, chainPem, identity: sanValue(leaf.san),
+      ...key,
+      certificate,
+      chainPem,
+      identity: sanValue(leaf.san),
       issuer: which === 'none' ? undefined : (leaf.issuer ?? GITHUB_ISSUER),
-      github: { ...leaf.github }, notBefore, notAfter, authority: uri, leaf: withoutKey(leaf),
+      github: { ...leaf.github },
+      notBefore,
+      notAfter,
+      authority: uri,
+      leaf: withoutKey(leaf),
     };
   };
   return {
-    uri, organization, commonName: name, root, intermediate, chainPem, validFor: { start, end },
+    uri,
+    organization,
+    commonName: name,
+    root,
+    intermediate,
+    chainPem,
+    validFor: { start, end },
     issue(leaf) {
       const next = queue.then(() => issueNow(leaf));
       queue = next.catch(() => undefined);
@@ -249,13 +305,24 @@ export function githubWorkflowLeaf(o: GithubWorkflowOptions): LeafOptions {
     san: { uri: signerUri },
     issuer: GITHUB_ISSUER,
     github: {
-      workflowTrigger: trigger, workflowSha: sha, workflowName: o.workflowName ?? 'Release',
-      workflowRepository: o.repository, workflowRef: ref,
-      buildSignerUri: signerUri, buildSignerDigest: sha, runnerEnvironment: 'github-hosted',
-      sourceRepositoryUri: `https://github.com/${o.repository}`, sourceRepositoryDigest: sha, sourceRepositoryRef: ref,
-      sourceRepositoryIdentifier: '123456789', sourceRepositoryOwnerUri: `https://github.com/${owner}`,
-      sourceRepositoryOwnerIdentifier: '987654321', buildConfigUri: workflowUri, buildConfigDigest: sha,
-      buildTrigger: trigger, runInvocationUri: `https://github.com/${o.repository}/actions/runs/${o.runId ?? '1234567890'}/attempts/1`,
+      workflowTrigger: trigger,
+      workflowSha: sha,
+      workflowName: o.workflowName ?? 'Release',
+      workflowRepository: o.repository,
+      workflowRef: ref,
+      buildSignerUri: signerUri,
+      buildSignerDigest: sha,
+      runnerEnvironment: 'github-hosted',
+      sourceRepositoryUri: `https://github.com/${o.repository}`,
+      sourceRepositoryDigest: sha,
+      sourceRepositoryRef: ref,
+      sourceRepositoryIdentifier: '123456789',
+      sourceRepositoryOwnerUri: `https://github.com/${owner}`,
+      sourceRepositoryOwnerIdentifier: '987654321',
+      buildConfigUri: workflowUri,
+      buildConfigDigest: sha,
+      buildTrigger: trigger,
+      runInvocationUri: `https://github.com/${o.repository}/actions/runs/${o.runId ?? '1234567890'}/attempts/1`,
       sourceRepositoryVisibilityAtSigning: 'public',
     },
   };

@@ -41,10 +41,12 @@ export interface SimpleSigningClaims {
 }
 
 export function simpleSigningPayload(c: SimpleSigningClaims): Buffer {
-  return Buffer.from(JSON.stringify({
-    critical: { identity: { 'docker-reference': c.reference }, image: { 'docker-manifest-digest': c.digest }, type: COSIGN_SIGNATURE_TYPE },
-    optional: c.optional ?? null,
-  }));
+  return Buffer.from(
+    JSON.stringify({
+      critical: { identity: { 'docker-reference': c.reference }, image: { 'docker-manifest-digest': c.digest }, type: COSIGN_SIGNATURE_TYPE },
+      optional: c.optional ?? null,
+    }),
+  );
 }
 
 /** `dev.sigstore.cosign/bundle`: cosign's RekorBundle (Go field order: SET, then Payload). */
@@ -141,13 +143,24 @@ export function layerAsBundle(layer: CosignLayer): string {
   if (rekor) {
     const { SignedEntryTimestamp, Payload: p } = JSON.parse(rekor) as { SignedEntryTimestamp: string; Payload: SetPayload };
     const body = JSON.parse(Buffer.from(p.body, 'base64').toString('utf8')) as { kind: string; apiVersion: string };
-    vm.tlogEntries = [{
-      logIndex: String(p.logIndex), logId: { keyId: Buffer.from(p.logID, 'hex').toString('base64') }, kindVersion: { kind: body.kind, version: body.apiVersion },
-      integratedTime: String(p.integratedTime), inclusionPromise: { signedEntryTimestamp: SignedEntryTimestamp }, canonicalizedBody: p.body,
-    }];
+    vm.tlogEntries = [
+      {
+        logIndex: String(p.logIndex),
+        logId: { keyId: Buffer.from(p.logID, 'hex').toString('base64') },
+        kindVersion: { kind: body.kind, version: body.apiVersion },
+        integratedTime: String(p.integratedTime),
+        inclusionPromise: { signedEntryTimestamp: SignedEntryTimestamp },
+        canonicalizedBody: p.body,
+      },
+    ];
   }
   const content = layer.mediaType.includes('dsse')
     ? { dsseEnvelope: JSON.parse(layer.bytes.toString('utf8')) as unknown }
-    : { messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(layer.bytes).digest('base64') }, signature: a[COSIGN_ANNOTATION.signature] } };
+    : {
+        messageSignature: {
+          messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(layer.bytes).digest('base64') },
+          signature: a[COSIGN_ANNOTATION.signature],
+        },
+      };
   return JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1', verificationMaterial: vm, ...content });
 }

@@ -14,8 +14,12 @@ const sha256 = (v: string | Buffer): { algorithm: string; value: string } => ({ 
 /** `hashedrekord` 0.0.1: the artifact digest, the signature, and the PEM verifier (base64). */
 export function hashedRekordBody(digest: Buffer, signature: Buffer, verifierPem: string): RekorBody {
   return {
-    apiVersion: '0.0.1', kind: 'hashedrekord',
-    spec: { data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } }, signature: { content: signature.toString('base64'), publicKey: { content: b64(verifierPem) } } },
+    apiVersion: '0.0.1',
+    kind: 'hashedrekord',
+    spec: {
+      data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
+      signature: { content: signature.toString('base64'), publicKey: { content: b64(verifierPem) } },
+    },
   };
 }
 
@@ -29,7 +33,8 @@ export function intotoV002Body(env: DsseEnvelope, verifierPem: string): RekorBod
   const keyid = env.keyid ? { keyid: env.keyid } : {};
   const hashed = { payloadType: env.payloadType, payload: env.payload.toString('base64'), signatures: [{ ...keyid, sig }] };
   return {
-    apiVersion: '0.0.2', kind: 'intoto',
+    apiVersion: '0.0.2',
+    kind: 'intoto',
     spec: {
       content: {
         envelope: { payloadType: env.payloadType, signatures: [{ ...keyid, publicKey: b64(verifierPem), sig: b64(sig) }] },
@@ -43,7 +48,8 @@ export function intotoV002Body(env: DsseEnvelope, verifierPem: string): RekorBod
 /** `intoto` 0.0.1 (cosign before v2, older slsa-github-generator): hashes of the layer blob and payload, one key. */
 export function intotoV001Body(env: DsseEnvelope, verifierPem: string): RekorBody {
   return {
-    apiVersion: '0.0.1', kind: 'intoto',
+    apiVersion: '0.0.1',
+    kind: 'intoto',
     spec: { content: { hash: sha256(envelopeJson(env)), payloadHash: sha256(env.payload) }, publicKey: b64(verifierPem) },
   };
 }
@@ -51,7 +57,8 @@ export function intotoV001Body(env: DsseEnvelope, verifierPem: string): RekorBod
 /** `dsse` 0.0.1 (cosign v3 bundles): hash of the envelope as submitted, payload hash, signatures with verifiers. */
 export function dsseV001Body(env: DsseEnvelope, verifierPem: string): RekorBody {
   return {
-    apiVersion: '0.0.1', kind: 'dsse',
+    apiVersion: '0.0.1',
+    kind: 'dsse',
     spec: {
       envelopeHash: sha256(envelopeJson(env)),
       payloadHash: sha256(env.payload),

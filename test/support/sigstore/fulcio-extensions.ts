@@ -31,11 +31,25 @@ export interface GithubClaims {
 }
 
 const CLAIM_OIDS: Record<keyof GithubClaims, number> = {
-  workflowTrigger: 2, workflowSha: 3, workflowName: 4, workflowRepository: 5, workflowRef: 6,
-  buildSignerUri: 9, buildSignerDigest: 10, runnerEnvironment: 11, sourceRepositoryUri: 12,
-  sourceRepositoryDigest: 13, sourceRepositoryRef: 14, sourceRepositoryIdentifier: 15,
-  sourceRepositoryOwnerUri: 16, sourceRepositoryOwnerIdentifier: 17, buildConfigUri: 18,
-  buildConfigDigest: 19, buildTrigger: 20, runInvocationUri: 21, sourceRepositoryVisibilityAtSigning: 22,
+  workflowTrigger: 2,
+  workflowSha: 3,
+  workflowName: 4,
+  workflowRepository: 5,
+  workflowRef: 6,
+  buildSignerUri: 9,
+  buildSignerDigest: 10,
+  runnerEnvironment: 11,
+  sourceRepositoryUri: 12,
+  sourceRepositoryDigest: 13,
+  sourceRepositoryRef: 14,
+  sourceRepositoryIdentifier: 15,
+  sourceRepositoryOwnerUri: 16,
+  sourceRepositoryOwnerIdentifier: 17,
+  buildConfigUri: 18,
+  buildConfigDigest: 19,
+  buildTrigger: 20,
+  runInvocationUri: 21,
+  sourceRepositoryVisibilityAtSigning: 22,
 };
 
 export const fulcioOid = (n: number): string => `1.3.6.1.4.1.57264.1.${n}`;

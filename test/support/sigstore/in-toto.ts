@@ -33,11 +33,13 @@ export function signDsse(signer: Pick<SigningKey, 'sign'>, payloadType: string, 
  * are the `.att` layer blob and what Rekor hashes for `intoto` 0.0.1 and `dsse` 0.0.1.
  */
 export function envelopeJson(env: DsseEnvelope): Buffer {
-  return Buffer.from(JSON.stringify({
-    payloadType: env.payloadType,
-    payload: env.payload.toString('base64'),
-    signatures: [{ keyid: env.keyid, sig: env.signature.toString('base64') }],
-  }));
+  return Buffer.from(
+    JSON.stringify({
+      payloadType: env.payloadType,
+      payload: env.payload.toString('base64'),
+      signatures: [{ keyid: env.keyid, sig: env.signature.toString('base64') }],
+    }),
+  );
 }
 
 export interface StatementSubject {
@@ -55,9 +57,10 @@ export interface StatementOptions {
 
 export function inTotoStatement(o: StatementOptions): Buffer {
   const subject = o.subject.map((s) => (s.name === undefined ? { digest: s.digest } : { name: s.name, digest: s.digest }));
-  const doc = (o.version ?? 'v0.1') === 'v0.1'
-    ? { _type: STATEMENT_V01, predicateType: o.predicateType, subject, predicate: o.predicate }
-    : { _type: STATEMENT_V1, subject, predicateType: o.predicateType, predicate: o.predicate };
+  const doc =
+    (o.version ?? 'v0.1') === 'v0.1'
+      ? { _type: STATEMENT_V01, predicateType: o.predicateType, subject, predicate: o.predicate }
+      : { _type: STATEMENT_V1, subject, predicateType: o.predicateType, predicate: o.predicate };
   return Buffer.from(JSON.stringify(doc));
 }
 

@@ -104,7 +104,13 @@ export function createTestLog(options: LogOptions = {}): TestLog {
   };
 
   return {
-    name, baseUrl: `https://${name}`, origin, key, logId, logIdHex: logId.toString('hex'), validFor,
+    name,
+    baseUrl: `https://${name}`,
+    origin,
+    key,
+    logId,
+    logIdHex: logId.toString('hex'),
+    validFor,
     get size() {
       return leaves.length;
     },

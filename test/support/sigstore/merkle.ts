@@ -4,8 +4,17 @@ import { createHash } from 'node:crypto';
  * RFC 6962 §2.1 Merkle tree hashing and audit paths, as Rekor (Trillian) computes them and
  * `@sigstore/verify` checks them: leaf = sha256(0x00 || body), node = sha256(0x01 || l || r).
  */
-export const leafHash = (leaf: Uint8Array): Buffer => createHash('sha256').update(Buffer.from([0])).update(leaf).digest();
-const nodeHash = (l: Buffer, r: Buffer): Buffer => createHash('sha256').update(Buffer.from([1])).update(l).update(r).digest();
+export const leafHash = (leaf: Uint8Array): Buffer =>
+  createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(leaf)
+    .digest();
+const nodeHash = (l: Buffer, r: Buffer): Buffer =>
+  createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(l)
+    .update(r)
+    .digest();
 
 /** Largest power of two strictly below n (n > 1). */
 function split(n: number): number {

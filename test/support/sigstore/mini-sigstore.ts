@@ -30,7 +30,9 @@ export async function createMiniSigstore(): Promise<MiniSigstore> {
   const log = createTestLog();
   const contents: TrustedRootContents = { certificateAuthorities: [ca], tlogs: [log] };
   return {
-    ca, untrustedCa, log,
+    ca,
+    untrustedCa,
+    log,
     trustedRoot: trustedRootJson(contents),
     trustedRootBytes: trustedRootBytes(contents),
     writeTrustedRoot: (dir) => writeTrustedRoot(dir, contents),

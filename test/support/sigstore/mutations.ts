@@ -116,9 +116,17 @@ export async function setOverAnotherBody(record: SignedRecord): Promise<SignedRe
 function otherContent(record: SignedRecord): SignedRecord {
   const other = Buffer.from(' (another body)');
   if (record.kind === 'message') {
-    return signMessage(record.signer, record.payload !== undefined ? Buffer.concat([record.payload, other]) : { digest: sha256(Buffer.concat([record.digest, other])) });
+    return signMessage(
+      record.signer,
+      record.payload !== undefined ? Buffer.concat([record.payload, other]) : { digest: sha256(Buffer.concat([record.digest, other])) },
+    );
   }
-  return signEnvelope(record.signer, record.envelope.payloadType, Buffer.concat([record.envelope.payload, other]), record.entryKind ? { entryKind: record.entryKind } : {});
+  return signEnvelope(
+    record.signer,
+    record.envelope.payloadType,
+    Buffer.concat([record.envelope.payload, other]),
+    record.entryKind ? { entryKind: record.entryKind } : {},
+  );
 }
 
 /** Same identity and claims, from a CA the trusted root does not contain. */
@@ -175,9 +183,19 @@ export async function wrongKey(record: SignedRecord): Promise<SignedRecord> {
 }
 
 export type MutationName =
-  | 'tamperedPayload' | 'otherImageClaim' | 'wrongIdentity' | 'wrongIssuer' | 'unanchoredIdentity'
-  | 'expiredCertificate' | 'setOverAnotherBody' | 'untrustedCertificate' | 'attestationSubjectMismatch'
-  | 'wrongPayloadType' | 'oversizedEnvelope' | 'tlogKeyDiffers' | 'wrongKey';
+  | 'tamperedPayload'
+  | 'otherImageClaim'
+  | 'wrongIdentity'
+  | 'wrongIssuer'
+  | 'unanchoredIdentity'
+  | 'expiredCertificate'
+  | 'setOverAnotherBody'
+  | 'untrustedCertificate'
+  | 'attestationSubjectMismatch'
+  | 'wrongPayloadType'
+  | 'oversizedEnvelope'
+  | 'tlogKeyDiffers'
+  | 'wrongKey';
 
 export interface Mutation {
   readonly name: MutationName;
@@ -193,12 +211,27 @@ const dsse = (r: SignedRecord): boolean => r.kind === 'dsse';
 
 /** Every mutation with its defaults, for table-driven tests. */
 export const MUTATIONS: readonly Mutation[] = [
-  { name: 'tamperedPayload', defect: 'payload changed after signing', appliesTo: (r) => r.kind === 'dsse' || r.payload !== undefined, apply: (r) => tamperedPayload(r) },
-  { name: 'otherImageClaim', defect: 'docker-manifest-digest names another image', appliesTo: (r) => r.kind === 'message' && r.payload !== undefined, apply: (r) => otherImageClaim(r) },
+  {
+    name: 'tamperedPayload',
+    defect: 'payload changed after signing',
+    appliesTo: (r) => r.kind === 'dsse' || r.payload !== undefined,
+    apply: (r) => tamperedPayload(r),
+  },
+  {
+    name: 'otherImageClaim',
+    defect: 'docker-manifest-digest names another image',
+    appliesTo: (r) => r.kind === 'message' && r.payload !== undefined,
+    apply: (r) => otherImageClaim(r),
+  },
   { name: 'wrongIdentity', defect: 'certificate SAN is another workflow', appliesTo: keyless, apply: (r, s) => wrongIdentity(r, s) },
   { name: 'wrongIssuer', defect: 'certificate OIDC issuer is another one', appliesTo: keyless, apply: (r, s) => wrongIssuer(r, s) },
   { name: 'unanchoredIdentity', defect: 'SAN only contains the expected identity', appliesTo: keyless, apply: (r, s) => unanchoredIdentity(r, s) },
-  { name: 'expiredCertificate', defect: 'logged after the certificate expired, no timestamp', appliesTo: (r) => keyless(r) && logged(r), apply: (r) => expiredCertificate(r) },
+  {
+    name: 'expiredCertificate',
+    defect: 'logged after the certificate expired, no timestamp',
+    appliesTo: (r) => keyless(r) && logged(r),
+    apply: (r) => expiredCertificate(r),
+  },
   { name: 'setOverAnotherBody', defect: 'SET signed over another entry body', appliesTo: logged, apply: (r) => setOverAnotherBody(r) },
   { name: 'untrustedCertificate', defect: 'certificate from a CA outside the trusted root', appliesTo: keyless, apply: (r, s) => untrustedCertificate(r, s) },
   { name: 'attestationSubjectMismatch', defect: 'statement subject is another digest', appliesTo: dsse, apply: (r) => attestationSubjectMismatch(r) },

@@ -28,12 +28,23 @@ export interface PushedCosignManifest {
 }
 
 /** A cosign tag-scheme manifest (`sha256-<hex>.sig` / `.att`) holding `layers`, as cosign lays it out. */
-export async function pushCosignLayers(t: PushTarget, repo: string, covers: string, kind: 'sig' | 'att', layers: readonly CosignLayer[]): Promise<PushedCosignManifest> {
+export async function pushCosignLayers(
+  t: PushTarget,
+  repo: string,
+  covers: string,
+  kind: 'sig' | 'att',
+  layers: readonly CosignLayer[],
+): Promise<PushedCosignManifest> {
   const descriptors = [];
-  for (const l of layers) descriptors.push({ mediaType: l.mediaType, size: l.bytes.length, digest: await pushBlob(t, repo, l.bytes), annotations: l.annotations });
+  for (const l of layers)
+    descriptors.push({ mediaType: l.mediaType, size: l.bytes.length, digest: await pushBlob(t, repo, l.bytes), annotations: l.annotations });
   const config = json({
-    architecture: '', created: '0001-01-01T00:00:00Z', history: [{ created: '0001-01-01T00:00:00Z' }], os: '',
-    rootfs: { type: 'layers', diff_ids: descriptors.map((d) => d.digest) }, config: {},
+    architecture: '',
+    created: '0001-01-01T00:00:00Z',
+    history: [{ created: '0001-01-01T00:00:00Z' }],
+    os: '',
+    rootfs: { type: 'layers', diff_ids: descriptors.map((d) => d.digest) },
+    config: {},
   });
   const configDescriptor = { mediaType: MEDIA.ociConfig, size: config.length, digest: await pushBlob(t, repo, config) };
   const manifest = json({ schemaVersion: 2, mediaType: MEDIA.ociManifest, config: configDescriptor, layers: descriptors });
@@ -65,15 +76,29 @@ export async function pushBundleReferrers(t: PushTarget, repo: string, subject: 
     if (b.predicateType) annotations['dev.sigstore.bundle.predicateType'] = b.predicateType;
     annotations['org.opencontainers.image.created'] = CREATED;
     const bytes = json({
-      schemaVersion: 2, mediaType: MEDIA.ociManifest, artifactType: MEDIA.sigstoreBundle, config, layers: [layer],
-      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size }, annotations,
+      schemaVersion: 2,
+      mediaType: MEDIA.ociManifest,
+      artifactType: MEDIA.sigstoreBundle,
+      config,
+      layers: [layer],
+      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+      annotations,
     });
     const digest = await pushManifest(t, repo, sha256Digest(bytes), bytes, MEDIA.ociManifest);
-    referrers.push({ mediaType: MEDIA.ociManifest, digest, size: bytes.length, artifactType: MEDIA.sigstoreBundle, annotations, bundle: b, bundleDigest: layer.digest });
+    referrers.push({
+      mediaType: MEDIA.ociManifest,
+      digest,
+      size: bytes.length,
+      artifactType: MEDIA.sigstoreBundle,
+      annotations,
+      bundle: b,
+      bundleDigest: layer.digest,
+    });
   }
   const tag = `sha256-${hex(subject.digest)}`;
   const index = json({
-    schemaVersion: 2, mediaType: MEDIA.ociIndex,
+    schemaVersion: 2,
+    mediaType: MEDIA.ociIndex,
     manifests: referrers.map((r) => ({ mediaType: r.mediaType, digest: r.digest, size: r.size, artifactType: r.artifactType, annotations: r.annotations })),
   });
   return { tag, indexDigest: await pushManifest(t, repo, tag, index, MEDIA.ociIndex), referrers };
@@ -152,11 +177,13 @@ export async function pushSignedRelease(t: PushTarget, repo: string, o: SignedRe
   const source = o.sourceRepository ?? repo;
   const sha = o.sourceCommit ?? 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
   const ref = `refs/tags/${tag}`;
-  const signer = o.signer ?? await o.sigstore.githubIdentity({ repository: source, ref, sha });
+  const signer = o.signer ?? (await o.sigstore.githubIdentity({ repository: source, ref, sha }));
   const next = async (): Promise<Signer> => (o.certificatePerArtifact && isIdentity(signer) ? o.sigstore.issue(signer.leaf) : signer);
   const reference = `${new URL(t.url).host}/${repo}`;
   const index = await pushMultiArchIndex(t, repo, {
-    tag, ...(o.platforms ? { platforms: o.platforms } : {}), ...(o.contentSeed ? { contentSeed: o.contentSeed } : {}),
+    tag,
+    ...(o.platforms ? { platforms: o.platforms } : {}),
+    ...(o.contentSeed ? { contentSeed: o.contentSeed } : {}),
     ...(o.buildkitPredicateTypes ? { predicateTypes: o.buildkitPredicateTypes } : {}),
   });
   const target = (which: ReleaseTarget): Descriptor => {
@@ -171,13 +198,37 @@ export async function pushSignedRelease(t: PushTarget, repo: string, o: SignedRe
     const covers = target(which).digest;
     const layer = cosignSign(await next(), { reference, digest: covers }, log);
     const m = await pushCosignLayers(t, repo, covers, 'sig', [layer]);
-    signatures.push({ format: 'cosign-sig', target: which, covers, tag: m.tag, manifestDigest: m.digest, layerDigest: m.layerDigests[0]!, record: layer.record });
+    signatures.push({
+      format: 'cosign-sig',
+      target: which,
+      covers,
+      tag: m.tag,
+      manifestDigest: m.digest,
+      layerDigest: m.layerDigests[0]!,
+      record: layer.record,
+    });
   }
   for (const which of o.cosignAttestations ?? ['index']) {
     const covers = target(which).digest;
-    const layer = cosignAttest(await next(), { ...log, digest: covers, subjectName: reference, predicateType: SLSA_PROVENANCE_V1, predicate, entryKind: o.attestationEntryKind ?? 'intoto/0.0.2' });
+    const layer = cosignAttest(await next(), {
+      ...log,
+      digest: covers,
+      subjectName: reference,
+      predicateType: SLSA_PROVENANCE_V1,
+      predicate,
+      entryKind: o.attestationEntryKind ?? 'intoto/0.0.2',
+    });
     const m = await pushCosignLayers(t, repo, covers, 'att', [layer]);
-    signatures.push({ format: 'cosign-att', target: which, covers, tag: m.tag, manifestDigest: m.digest, layerDigest: m.layerDigests[0]!, predicateType: SLSA_PROVENANCE_V1, record: layer.record });
+    signatures.push({
+      format: 'cosign-att',
+      target: which,
+      covers,
+      tag: m.tag,
+      manifestDigest: m.digest,
+      layerDigest: m.layerDigests[0]!,
+      predicateType: SLSA_PROVENANCE_V1,
+      record: layer.record,
+    });
   }
   for (const which of o.referrers ?? []) {
     const subject = target(which);
@@ -188,8 +239,14 @@ export async function pushSignedRelease(t: PushTarget, repo: string, o: SignedRe
     const pushed = await pushBundleReferrers(t, repo, subject, bundles);
     for (const r of pushed.referrers) {
       signatures.push({
-        format: 'referrer', target: which, covers: subject.digest, tag: pushed.tag, manifestDigest: r.digest, layerDigest: r.bundleDigest,
-        ...(r.bundle.predicateType ? { predicateType: r.bundle.predicateType } : {}), record: r.bundle.record,
+        format: 'referrer',
+        target: which,
+        covers: subject.digest,
+        tag: pushed.tag,
+        manifestDigest: r.digest,
+        layerDigest: r.bundleDigest,
+        ...(r.bundle.predicateType ? { predicateType: r.bundle.predicateType } : {}),
+        record: r.bundle.record,
       });
     }
   }

@@ -44,8 +44,10 @@ function roleKey(): RoleKey {
   return { key: new Key({ keyID, keyType: 'ed25519', scheme: 'ed25519', keyVal: { public: raw } }), privateKey };
 }
 
-const signer = (keyID: string, privateKey: KeyObject) => (data: Buffer): Signature =>
-  new Signature({ keyID, sig: sign(null, data, privateKey).toString('hex') });
+const signer =
+  (keyID: string, privateKey: KeyObject) =>
+  (data: Buffer): Signature =>
+    new Signature({ keyID, sig: sign(null, data, privateKey).toString('hex') });
 
 function serialise(md: Metadata<Root | Targets | Snapshot | Timestamp>): Buffer {
   return Buffer.from(JSON.stringify(md.toJSON(), null, 1));
@@ -80,9 +82,15 @@ export function createTufRepository(): TestTufRepository {
       const targets = new Targets({ ...SPEC, version, expires: expiresIn(YEAR_MS), targets: {} });
       targets.addTarget(new TargetFile({ path: 'trusted_root.json', length: trustedRoot.length, hashes: { sha256 } }));
       files.set(`${version}.targets.json`, signed(targets, 'targets'));
-      files.set(`${version}.snapshot.json`, signed(new Snapshot({ ...SPEC, version, expires: expiresIn(YEAR_MS), meta: { 'targets.json': new MetaFile({ version }) } }), 'snapshot'));
+      files.set(
+        `${version}.snapshot.json`,
+        signed(new Snapshot({ ...SPEC, version, expires: expiresIn(YEAR_MS), meta: { 'targets.json': new MetaFile({ version }) } }), 'snapshot'),
+      );
       const stranger = options.badTimestampSignature ? generateKeyPairSync('ed25519').privateKey : undefined;
-      files.set('timestamp.json', signed(new Timestamp({ ...SPEC, version, expires: expiresIn(YEAR_MS), snapshotMeta: new MetaFile({ version }) }), 'timestamp', stranger));
+      files.set(
+        'timestamp.json',
+        signed(new Timestamp({ ...SPEC, version, expires: expiresIn(YEAR_MS), snapshotMeta: new MetaFile({ version }) }), 'timestamp', stranger),
+      );
     },
   };
 }
