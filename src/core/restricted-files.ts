@@ -13,7 +13,7 @@ export interface NamedFile {
   /** The path as written. */
   readonly value: string;
   /** Where a relative value resolves: the first workspace folder for a setting, the policy file's directory for a policy entry. */
-  readonly base?: string;
+  readonly base?: string | undefined;
 }
 
 /** What the rule needs to know of the workspace. */

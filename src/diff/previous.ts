@@ -35,8 +35,8 @@ export interface SignerChange {
 export interface SignerChangeOptions {
   policy: ImagePolicy;
   trustRoot: TrustRoot;
-  signatureRepository?: string;
-  signal?: AbortSignal;
+  signatureRepository?: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** One side of the rule below: who signed a release (signersOf), its tag, and the policy it was verified under. */

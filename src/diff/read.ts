@@ -14,8 +14,8 @@ export interface ReadSideOptions {
   /** Whether the user gave a policy (a file or flags): then the verdict is reported. */
   policyGiven: boolean;
   trustRoot: TrustRoot;
-  signatureRepository?: string;
-  signal?: AbortSignal;
+  signatureRepository?: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -27,12 +27,12 @@ export interface SbomSkipped {
 }
 
 export interface SbomOptions {
-  signatureRepository?: string;
-  signal?: AbortSignal;
+  signatureRepository?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** Packages read per document (default 50,000). */
-  maxPackages?: number;
+  maxPackages?: number | undefined;
   /** Largest document, statement or envelope read (default the provenance reader's, 16 MiB). */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
 }
 
 export const DEFAULT_MAX_SBOM_PACKAGES = 50_000;

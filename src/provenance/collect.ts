@@ -60,15 +60,15 @@ export interface ProvenanceReport {
 
 export interface CollectOptions {
   /** `os/arch[/variant]`; default every platform. */
-  platforms?: readonly PlatformEntry[];
-  signatureRepository?: string;
-  signal?: AbortSignal;
-  limits?: Partial<ProvenanceLimits>;
+  platforms?: readonly PlatformEntry[] | undefined;
+  signatureRepository?: string | undefined;
+  signal?: AbortSignal | undefined;
+  limits?: Partial<ProvenanceLimits> | undefined;
   /**
    * The bundles of the graph's `bundle-file` and `github-api` artifacts by artifact digest
    * (src/attestations): they live outside the registry, so nothing else can give their bytes.
    */
-  externalBundles?: ReadonlyMap<string, Uint8Array>;
+  externalBundles?: ReadonlyMap<string, Uint8Array> | undefined;
 }
 
 /** The platforms `wanted` names: exact, or os/arch when only one variant of it exists. */

@@ -13,18 +13,18 @@ import { RegistrySource } from './registry-source';
 import type { RegistryCall, RegistryConnection } from './registry-source';
 
 export interface RegistryClientOptions {
-  credentials?: CredentialProvider;
+  credentials?: CredentialProvider | undefined;
   /** `host:port` of registries spoken to over plain HTTP. */
-  insecureRegistries?: string[];
+  insecureRegistries?: string[] | undefined;
   /** Extra PEM CA certificates trusted besides the system roots (private registries, tests). */
-  ca?: string[];
-  limits?: Partial<RegistryLimits>;
-  cache?: ContentCache;
-  logger?: Logger;
+  ca?: string[] | undefined;
+  limits?: Partial<RegistryLimits> | undefined;
+  cache?: ContentCache | undefined;
+  logger?: Logger | undefined;
   /** For tests (undici MockAgent) and proxies. */
-  dispatcher?: Dispatcher;
-  onExchange?: (e: Exchange) => void;
-  userAgent?: string;
+  dispatcher?: Dispatcher | undefined;
+  onExchange?: ((e: Exchange) => void) | undefined;
+  userAgent?: string | undefined;
 }
 
 const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;

@@ -26,17 +26,17 @@ export interface GraphTarget {
 }
 
 export interface GraphOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Where cosign stores signatures when not beside the image (cosign's COSIGN_REPOSITORY). */
-  signatureRepository?: string;
+  signatureRepository?: string | undefined;
   /** How deep to follow artifacts about artifacts (a signed SBOM). 0 = only the image. */
-  referrerDepth?: number;
+  referrerDepth?: number | undefined;
   /** Caps of the walk (graph-limits.ts); each cut is a TRUNCATED problem. */
-  limits?: Partial<WalkLimits>;
+  limits?: Partial<WalkLimits> | undefined;
   /** Shorthand for `limits.platforms`. */
-  maxPlatforms?: number;
+  maxPlatforms?: number | undefined;
   /** Shorthand for `limits.referrers`. */
-  maxReferrers?: number;
+  maxReferrers?: number | undefined;
 }
 
 /**

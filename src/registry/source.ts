@@ -1,12 +1,12 @@
 import type { Descriptor, FetchedManifest } from '../model/oci';
 
 export interface FetchOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Its turn among the registry's requests when they are all in flight: lower goes first,
    * default 0. A release gives each image its own, in the order the images started.
    */
-  priority?: number;
+  priority?: number | undefined;
 }
 
 /**

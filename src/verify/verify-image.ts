@@ -22,16 +22,16 @@ import type { ImageVerification } from './image';
 export interface VerifyImageOptions {
   policy: ImagePolicy;
   trustRoot: TrustRoot;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Where cosign tag-scheme artifacts live, as given to `buildGraph`. */
-  signatureRepository?: string;
+  signatureRepository?: string | undefined;
   /** Largest signature, envelope, bundle or statement read (default 4 MiB). */
-  maxArtifactBytes?: number;
+  maxArtifactBytes?: number | undefined;
   /**
    * The bundles of the graph's `bundle-file` and `github-api` artifacts (src/attestations), by
    * artifact digest: they are not in the registry, so they come with the graph.
    */
-  externalBundles?: ReadonlyMap<string, Uint8Array>;
+  externalBundles?: ReadonlyMap<string, Uint8Array> | undefined;
 }
 
 export async function verifyImage(source: ContentSource, graph: ImageGraph, options: VerifyImageOptions): Promise<ImageVerification> {

@@ -36,15 +36,15 @@ export interface VerifyBlobOptions {
   artifact: BlobArtifact;
   trustRoot: TrustRoot;
   /** Key-based verification: the bundle must have been signed by this key. */
-  key?: PublicKeyMaterial;
+  key?: PublicKeyMaterial | undefined;
   /** Keyless verification: who must have signed. */
-  policy?: IdentityPolicy;
+  policy?: IdentityPolicy | undefined;
   /** Demand a transparency-log entry (default true; cosign's `--insecure-ignore-tlog` turns it off). */
-  requireTlog?: boolean;
+  requireTlog?: boolean | undefined;
   /** The DSSE envelope exactly as stored (a cosign `.att` layer), for the envelope hash Rekor intoto 0.0.1 entries record. */
-  envelopeBytes?: Uint8Array;
+  envelopeBytes?: Uint8Array | undefined;
   /** The clock a certificate without a signed time is checked at (when no log is required); default now. */
-  now?: Date;
+  now?: Date | undefined;
 }
 
 /**

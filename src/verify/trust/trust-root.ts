@@ -35,29 +35,29 @@ export const DEFAULT_REFRESH_WAIT_MS = 3_000;
 
 export interface LoadTrustRootOptions {
   /** A trusted_root.json file (private deployment, GitHub's instance, a pinned snapshot). */
-  trustedRootFile?: string;
+  trustedRootFile?: string | undefined;
   /** Never touch the network. Default true: a refresh happens only when a caller asks with `false`. */
-  offline?: boolean;
+  offline?: boolean | undefined;
   /** Where refreshed roots and TUF metadata are kept (read offline too). Required with `offline: false`. */
-  cacheDir?: string;
+  cacheDir?: string | undefined;
   /** The TUF repository; default Sigstore's public-good one. */
-  mirrorURL?: string;
+  mirrorURL?: string | undefined;
   /** The TUF root.json to start from (see RefreshTrustRootOptions); default the seeds' for public-good. */
-  tufRootPath?: string;
+  tufRootPath?: string | undefined;
   /** The longest a load waits for its refresh before using the previous root. Default 3 s. */
-  refreshWaitMs?: number;
+  refreshWaitMs?: number | undefined;
   /** Per TUF request; default 5 s. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** Cancels the load (ABORTED); a refresh under way still completes in the background. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** The clock for ages and `refreshedAt` (tests). */
-  now?: Date;
+  now?: Date | undefined;
   /**
    * GitHub's root, loaded beside the public-good one: default from its embedded seed and
    * https://tuf-repo.github.com, and only when the public-good repository is the one loaded;
    * another repository (tests) and the TUF root.json its first refresh starts from; or `false`: none.
    */
-  github?: { mirrorURL?: string; tufRootPath?: string } | false;
+  github?: { mirrorURL?: string; tufRootPath?: string } | false | undefined;
 }
 
 export async function loadTrustRoot(options: LoadTrustRootOptions = {}): Promise<TrustRoot> {
