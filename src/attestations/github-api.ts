@@ -38,15 +38,15 @@ export interface GithubApiOptions {
   /** GH_TOKEN / GITHUB_TOKEN; sent as a bearer token to the API's origin only. */
   token: string;
   /** Where the token came from, for the sentence a refusal (401) makes; default `GH_TOKEN / GITHUB_TOKEN`. */
-  tokenSource?: string;
+  tokenSource?: string | undefined;
   /** GITHUB_API_URL, as in Actions (GitHub Enterprise Server: https://HOST/api/v3); default https://api.github.com. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** `org` (with no repository: the organisation's listing) and `org/name`. */
   owner: string;
-  repository?: string;
-  cache?: AttestationCache;
-  limits?: Partial<GithubApiLimits>;
-  signal?: AbortSignal;
+  repository?: string | undefined;
+  cache?: AttestationCache | undefined;
+  limits?: Partial<GithubApiLimits> | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface GithubAttestations {

@@ -66,7 +66,7 @@ export async function pickTag(s: ImagesDeps, arg?: unknown): Promise<string | un
     return undefined;
   }
   const chosen = await vscode.window.showQuickPick(
-    tags.map((t) => ({ label: t, description: t === current ? 'current' : undefined })),
+    tags.map((t) => ({ label: t, ...(t === current ? { description: 'current' } : {}) })),
     {
       title: `Switch ${arg.kind === 'release' ? 'the release' : repository} to another tag`,
       placeHolder: listed.unfinished

@@ -9,7 +9,7 @@ import type { LensServices } from './context';
 export type ReferencePickerDeps = Pick<LensServices, 'sources' | 'state'>;
 
 interface Row extends vscode.QuickPickItem {
-  readonly reference?: string;
+  readonly reference?: string | undefined;
 }
 
 export interface PickOptions {
@@ -24,7 +24,7 @@ function typedRow(value: string): Row {
     const reference = normalizeReference(value);
     return {
       label: value.trim(),
-      description: reference !== value.trim() ? reference : undefined,
+      ...(reference !== value.trim() ? { description: reference } : {}),
       detail: '$(arrow-right) Use this reference',
       reference,
       alwaysShow: true,

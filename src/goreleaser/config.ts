@@ -15,25 +15,25 @@ interface Entry {
   readonly index: number;
   /** The whole entry (a mapping in the section's list). */
   readonly range: SourceRange;
-  readonly id?: string;
+  readonly id?: string | undefined;
 }
 
 export interface DockerEntry extends Entry {
   /** docker (default), buildx, podman, buildpacks, … */
   readonly use: string;
-  readonly useScalar?: TemplateScalar;
+  readonly useScalar?: TemplateScalar | undefined;
   readonly imageTemplates: readonly TemplateScalar[];
   readonly buildFlags: readonly TemplateScalar[];
-  readonly skipPush?: TemplateScalar;
+  readonly skipPush?: TemplateScalar | undefined;
   readonly goos: string;
   readonly goarch: string;
-  readonly goarm?: string;
+  readonly goarm?: string | undefined;
 }
 
 export interface ManifestEntry extends Entry {
-  readonly name?: TemplateScalar;
+  readonly name?: TemplateScalar | undefined;
   readonly imageTemplates: readonly TemplateScalar[];
-  readonly skipPush?: TemplateScalar;
+  readonly skipPush?: TemplateScalar | undefined;
 }
 
 export interface DockerV2Entry extends Entry {
@@ -42,7 +42,7 @@ export interface DockerV2Entry extends Entry {
   readonly platforms: readonly TemplateScalar[];
   readonly flags: readonly TemplateScalar[];
   readonly sbom: TemplateScalar;
-  readonly disable?: TemplateScalar;
+  readonly disable?: TemplateScalar | undefined;
 }
 
 export interface KoEntry extends Entry {
@@ -57,16 +57,16 @@ export interface KoEntry extends Entry {
   readonly preserveImportPaths: boolean;
   readonly baseImportPaths: boolean;
   /** `main` (a local path or an import path), else the build's; `build` defaults to the entry's id. */
-  readonly main?: TemplateScalar;
-  readonly build?: string;
-  readonly workingDir?: string;
-  readonly disable?: TemplateScalar;
+  readonly main?: TemplateScalar | undefined;
+  readonly build?: string | undefined;
+  readonly workingDir?: string | undefined;
+  readonly disable?: TemplateScalar | undefined;
 }
 
 /** A `builds` entry, as far as ko needs it (https://goreleaser.com/customization/builds/go/). */
 export interface BuildEntry extends Entry {
-  readonly main?: TemplateScalar;
-  readonly dir?: string;
+  readonly main?: TemplateScalar | undefined;
+  readonly dir?: string | undefined;
 }
 
 export interface DockerSignEntry extends Entry {

@@ -20,9 +20,9 @@ export interface LensSettings {
    * dockerConfig) hold the path to read: a relative setting resolved against the first
    * workspace folder; in Restricted Mode, absent when the setting points into the workspace.
    */
-  readonly policyFile?: string;
+  readonly policyFile?: string | undefined;
   /** A `trusted_root.json` to verify against instead of Sigstore's public-good root. */
-  readonly trustedRoot?: string;
+  readonly trustedRoot?: string | undefined;
   /** Never fetch trust material online (TUF); registries are still contacted. */
   readonly offline: boolean;
   /** `host:port` of registries spoken to over plain HTTP. */
@@ -30,17 +30,17 @@ export interface LensSettings {
   /** PEM files of extra CAs trusted for registry TLS. */
   readonly caFiles: readonly string[];
   /** A Docker config.json other than the default (its credential helpers are programs). */
-  readonly dockerConfig?: string;
+  readonly dockerConfig?: string | undefined;
   /** Requests in flight per registry host. */
   readonly concurrency: number;
   /** Memory for cached manifests and signatures, in MB. */
   readonly cacheSizeMb: number;
   /** The platform opened first (`linux/amd64`). */
-  readonly defaultPlatform?: string;
+  readonly defaultPlatform?: string | undefined;
   /** `gh attestation verify`'s shortcuts (`provenanceLens.github.*`), over the policy as the CLI's flags are. */
-  readonly github?: GithubShortcuts;
+  readonly github?: GithubShortcuts | undefined;
   /** Also read GitHub's attestations API for each image whose owner or repository is known. */
-  readonly githubAttestations?: boolean;
+  readonly githubAttestations?: boolean | undefined;
   /** Restricted settings set by the workspace and ignored because it is not trusted. */
   readonly ignored: readonly string[];
   /** Settings naming files that Restricted Mode does not read, each with the sentence for the view and the log. */

@@ -42,6 +42,7 @@ export class RestrictedNotes {
     const lines = this.lines();
     for (const line of lines) if (!this.logged.has(line)) this.warn(line);
     this.logged = new Set(lines);
-    if (this.view) this.view.message = vscode.workspace.isTrusted ? undefined : [RESTRICTED_MODE_MESSAGE, ...lines].join(' ');
+    // An empty message removes it (TreeView.message).
+    if (this.view) this.view.message = vscode.workspace.isTrusted ? '' : [RESTRICTED_MODE_MESSAGE, ...lines].join(' ');
   }
 }

@@ -54,10 +54,10 @@ const LATE = ['startedOn', 'finishedOn', 'reproducible', 'hermetic', 'completene
 
 /** Assembles the fields shared by both versions, leaving optional ones out when unset. */
 export function assemble(parts: {
-  builderId?: string;
-  builderVersion?: Record<string, string>;
-  buildType?: string;
-  known?: KnownBuildType;
+  builderId?: string | undefined;
+  builderVersion?: Record<string, string> | undefined;
+  buildType?: string | undefined;
+  known?: KnownBuildType | undefined;
   parameters: ParametersSummary;
   materials: { items: Material[]; truncated: number };
   unknown: Record<string, unknown>;

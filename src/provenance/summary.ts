@@ -41,7 +41,11 @@ export function readProvenance(input: Uint8Array | string, limits?: Partial<Prov
 }
 
 export function summarizeStatement(statement: InTotoStatement, limits?: Partial<ProvenanceLimits>): ProvenanceSummary {
-  return summarizePredicate(statement.predicateType, statement.predicate, { statementType: statement._type, subject: statement.subject, limits });
+  return summarizePredicate(statement.predicateType, statement.predicate, {
+    statementType: statement._type,
+    subject: statement.subject,
+    ...(limits !== undefined ? { limits } : {}),
+  });
 }
 
 /**

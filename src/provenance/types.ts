@@ -103,33 +103,33 @@ export interface ProvenanceNote {
 
 export interface ProvenanceSummary {
   /** The statement's `_type`; absent when a bare predicate was summarised. */
-  statementType?: string;
+  statementType?: string | undefined;
   predicateType: string;
   slsaVersion: SlsaVersion;
   subject: Subject[];
   /** Subjects past `maxListEntries`, not listed. */
   subjectTruncated: number;
   builder: { id?: string; version?: Record<string, string> };
-  buildType?: string;
+  buildType?: string | undefined;
   /** Set when `buildType` is one we know (label for the UI, family for per-type logic). */
-  knownBuildType?: KnownBuildType;
-  source?: SourceSummary;
+  knownBuildType?: KnownBuildType | undefined;
+  source?: SourceSummary | undefined;
   /** What started the build: GitHub event name (`push`, `workflow_dispatch`, ...). */
-  trigger?: string;
+  trigger?: string | undefined;
   /** GitHub Actions: the workflow that ran (for slsa-github-generator: the caller's workflow). */
-  workflow?: WorkflowSummary;
-  invocationId?: string;
+  workflow?: WorkflowSummary | undefined;
+  invocationId?: string | undefined;
   /** https link to the CI run, when derivable. */
-  runUrl?: string;
+  runUrl?: string | undefined;
   parameters: ParametersSummary;
   materials: Material[];
   materialsTruncated: number;
-  startedOn?: string;
-  finishedOn?: string;
-  reproducible?: boolean;
-  hermetic?: boolean;
+  startedOn?: string | undefined;
+  finishedOn?: string | undefined;
+  reproducible?: boolean | undefined;
+  hermetic?: boolean | undefined;
   /** v0.2 `metadata.completeness`, BuildKit v1 `buildkit_completeness`: claim -> complete. */
-  completeness?: Record<string, boolean>;
+  completeness?: Record<string, boolean> | undefined;
   /** Fields this model does not read, by JSON path under the predicate, raw (nothing is dropped). */
   unknown: Record<string, unknown>;
   notes: ProvenanceNote[];

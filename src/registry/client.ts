@@ -85,7 +85,7 @@ export class RegistryClient implements RegistryConnection {
   }
 
   /** `GET /v2/`: is this a registry, and which auth does it ask for? */
-  async ping(registry: string, signal?: AbortSignal): Promise<{ status: number; authScheme?: string; apiVersion?: string }> {
+  async ping(registry: string, signal?: AbortSignal): Promise<{ status: number; authScheme?: string | undefined; apiVersion?: string | undefined }> {
     const res = await this.withScheme(registry, (base) =>
       this.transport.send({ method: 'GET', url: new URL('/v2/', base), shown: { registryOrigin: base.origin }, signal }),
     );

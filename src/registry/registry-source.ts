@@ -17,7 +17,7 @@ const MAX_TAG_PAGES = 1000;
 const MAX_REFERRER_PAGES = 100;
 
 /** A request for `repository` on a registry: a path below `/v2/<repository>/`, and what it is for messages. */
-export type RegistryCall = Omit<HttpRequest, 'url' | 'authorization' | 'shown'> & { path: string; what: string; accept?: number[] };
+export type RegistryCall = Omit<HttpRequest, 'url' | 'authorization' | 'shown'> & { path: string; what: string; accept?: number[] | undefined };
 
 /**
  * What a source asks of the client that made it (RegistryClient): authorised requests, the

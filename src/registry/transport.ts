@@ -20,21 +20,21 @@ export interface HttpRequest {
    * storage, the token service) every value is redacted. See core/redact.ts.
    */
   shown: UrlScope;
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Sent only to the origin of `url`; never follows a redirect to another origin. */
-  authorization?: string;
-  body?: string;
-  signal?: AbortSignal;
+  authorization?: string | undefined;
+  body?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** Read the body of a 2xx answer up to `limit` bytes. */
-  read?: { limit: number; what: string };
+  read?: { limit: number; what: string } | undefined;
   /** Its turn when the host's requests are all in flight: lower goes first, default 0 (Semaphore). */
-  priority?: number;
+  priority?: number | undefined;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Headers;
-  body?: Uint8Array;
+  body?: Uint8Array | undefined;
   /** Where the answer came from after redirects; print `shownUrl`, never this. */
   url: URL;
   /** `url` redacted for the request's registry (redactUrl with the request's `shown`). */
@@ -79,7 +79,7 @@ export interface TransportOptions {
   limits: RegistryLimits;
   logger: Logger;
   userAgent: string;
-  onExchange?: (e: Exchange) => void;
+  onExchange?: ((e: Exchange) => void) | undefined;
 }
 
 /**
@@ -193,7 +193,7 @@ export class Transport {
           const res = await request(req.url, {
             method: req.method,
             headers,
-            body: req.body,
+            ...(req.body !== undefined ? { body: req.body } : {}),
             signal: attemptSignal.signal,
             dispatcher: this.options.dispatcher,
             headersTimeout: this.options.limits.headersTimeoutMs,

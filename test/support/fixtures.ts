@@ -42,7 +42,7 @@ export interface Descriptor {
   readonly mediaType: string;
   readonly digest: string;
   readonly size: number;
-  readonly platform?: Readonly<Record<string, string>>;
+  readonly platform?: Readonly<Record<string, string>> | undefined;
   readonly artifactType?: string;
   readonly annotations?: Readonly<Record<string, string>>;
 }

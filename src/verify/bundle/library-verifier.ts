@@ -22,7 +22,7 @@ export interface LibraryRun {
   signature: SignedEntity['signature'];
   trustRoot: TrustRoot;
   /** Key-based verification: the key that must have signed (valid at any time). */
-  key?: KeyObject;
+  key?: KeyObject | undefined;
   requireTlog: boolean;
   /**
    * Log entries the caller verifies itself (SET and body: Rekor kinds the library cannot
@@ -30,13 +30,13 @@ export interface LibraryRun {
    * log check; it only uses their integrated time as a signing time, which the caller's
    * required, passing SET check makes trustworthy.
    */
-  ownEntries?: readonly TransparencyLogEntry[];
+  ownEntries?: readonly TransparencyLogEntry[] | undefined;
   /**
    * A certificate with no signed time, none required (cosign `--insecure-ignore-tlog`, no RFC
    * 3161 timestamp): checked at this time, the verifier's clock, as cosign does
    * (pkg/cosign/verify.go: without a signed time the certificate must be valid now).
    */
-  verifyAt?: Date;
+  verifyAt?: Date | undefined;
 }
 
 const materials = new WeakMap<TrustRoot, TrustMaterial>();

@@ -13,22 +13,22 @@ export interface Finding {
   /** Where the signatures or attestations it is about are (`index`, a platform). */
   at: string[];
   /** The digest of its one target. */
-  digest?: string;
+  digest?: string | undefined;
   /** `signature`, or the predicate type of the attestations it is about. */
-  kinds?: string[];
-  seen?: Signer[];
-  expected?: ExpectedSigner;
-  problem?: string;
+  kinds?: string[] | undefined;
+  seen?: Signer[] | undefined;
+  expected?: ExpectedSigner | undefined;
+  problem?: string | undefined;
   /** The failing check's or the problem's own sentence. */
-  detail?: string;
+  detail?: string | undefined;
   /** NO_SIGNATURE under cosign's rule: who made a verified attestation that the other rule would count. */
-  attestedBy?: string[];
+  attestedBy?: string[] | undefined;
   /** MISSING_ATTESTATION of a requirement: which, and why the one present does not count. */
-  requirement?: { name: string };
-  because?: ArtifactWhy;
-  unsignedOnly?: boolean;
+  requirement?: { name: string } | undefined;
+  because?: ArtifactWhy | undefined;
+  unsignedOnly?: boolean | undefined;
   /** NO_SIGNATURE on the index and on every platform. */
-  wholeImage?: boolean;
+  wholeImage?: boolean | undefined;
 }
 
 /** One plain sentence for a cause, both sides named where there are two ("signed by X, but the policy expects Y"). */

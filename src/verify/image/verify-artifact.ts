@@ -32,22 +32,22 @@ export interface ArtifactVerification {
    */
   kind: ArtifactKind;
   /** From the signed statement when its signature verified (absent if it names none), else the graph's annotation. */
-  predicateType?: string;
+  predicateType?: string | undefined;
   verified: boolean;
   state: ArtifactState;
-  identity?: string;
-  issuer?: string;
+  identity?: string | undefined;
+  issuer?: string | undefined;
   /** The key (managed-key signatures) or the certificate's key that signed. */
-  keyFingerprint?: string;
+  keyFingerprint?: string | undefined;
   /** cosign simple-signing `docker-reference`: shown, never required to match. */
-  dockerReference?: string;
+  dockerReference?: string | undefined;
   /** The trusted root its signature was checked against (public-good, GitHub's, or the one given). */
-  trustRoot?: TrustRootUsed;
+  trustRoot?: TrustRootUsed | undefined;
   /**
    * What its certificate says about the GitHub Actions run that signed (repository, workflow, run,
    * runner environment, visibility), read whether or not the policy pins any of it.
    */
-  github?: GithubCertificateClaims;
+  github?: GithubCertificateClaims | undefined;
   checks: ImageCheck[];
 }
 

@@ -52,12 +52,12 @@ export interface SlsaExpectations {
 
 export interface ImagePolicy {
   /** The image pattern that selected this policy (policy file), for the explanation. */
-  matchedPattern?: string;
-  identity?: Matcher;
-  issuer?: Matcher;
-  github?: GithubClaims;
+  matchedPattern?: string | undefined;
+  identity?: Matcher | undefined;
+  issuer?: Matcher | undefined;
+  github?: GithubClaims | undefined;
   /** Key-based signing: any of these keys. */
-  keys?: PublicKeyMaterial[];
+  keys?: PublicKeyMaterial[] | undefined;
   /** Predicate types that must be present as SIGNED attestations covering the image. */
   requiredPredicateTypes: string[];
   /**
@@ -65,25 +65,25 @@ export interface ImagePolicy {
    * is v0.2 or v1). When present it is the complete list and supersedes
    * `requiredPredicateTypes`, which then holds only the requirements naming one type.
    */
-  requiredAttestations?: AttestationRequirement[];
-  slsa?: SlsaExpectations;
+  requiredAttestations?: AttestationRequirement[] | undefined;
+  slsa?: SlsaExpectations | undefined;
   /** The repository the image is built in, when not the image's own name (rancher/fleet-agent -> rancher/fleet). */
-  builtIn?: string;
+  builtIn?: string | undefined;
   /** A stated exception: the image is not required to be signed, with the reason shown. */
-  exception?: { reason: string };
+  exception?: { reason: string } | undefined;
   /** Require a transparency-log entry (default true). */
   requireTlog: boolean;
   /** A `trusted_root.json` to verify against instead of the public-good root (absolute path). */
-  trustedRoot?: string;
+  trustedRoot?: string | undefined;
   /**
    * A private PKI: PEM CA certificates (intermediates and root, absolute path) that replace the
    * trusted root's certificate authorities, as `cosign verify --certificate-chain` does.
    */
-  certificateChain?: string;
+  certificateChain?: string | undefined;
   /** What covers a digest; absent means `signatures`. */
-  coverage?: CoverageRule;
+  coverage?: CoverageRule | undefined;
   /** Plain sentences on how the policy was resolved (e.g. "identity derived from the image name"), for the explanation. */
-  notes?: string[];
+  notes?: string[] | undefined;
   /** Where each requirement came from. */
   sources: Partial<
     Record<

@@ -82,7 +82,8 @@ function readTop(ctx: RulesContext, top: Map<string, Field>, policy: PolicyFile)
 function readDefaults(ctx: RulesContext, m: Map<string, Field>): PolicyDefaults {
   const out: PolicyDefaults = readRules(ctx, m, 'defaults');
   const derive = m.get('derive');
-  if (derive !== undefined) out.derive = ctx.r.boolean(derive, derive.value, 'defaults.derive');
+  const derived = derive === undefined ? undefined : ctx.r.boolean(derive, derive.value, 'defaults.derive');
+  if (derived !== undefined) out.derive = derived;
   return out;
 }
 

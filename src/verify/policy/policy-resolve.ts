@@ -53,7 +53,7 @@ export function policyForImage(policy: PolicyFile | undefined, reference: string
     notes.push(`Exception for ${entry.image}: ${entry.exception.reason}`);
   }
   const levels: PolicyRules[] = entry !== undefined ? [entry, defaults] : [defaults];
-  const first = <K extends keyof PolicyRules>(k: K): PolicyRules[K] => levels.find((l) => l[k] !== undefined)?.[k];
+  const first = <K extends keyof PolicyRules>(k: K): PolicyRules[K] | undefined => levels.find((l) => l[k] !== undefined)?.[k];
 
   const requireTlog = first('requireTlog');
   out.requireTlog = requireTlog ?? true;

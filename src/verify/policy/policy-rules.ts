@@ -88,7 +88,7 @@ function readGithub(ctx: RulesContext, field: Field, at: string): GithubSpec | u
   if (m === undefined) return undefined;
   const out: GithubSpec = {};
   const repository = m.get('repository');
-  if (repository !== undefined) out.repository = githubRepository(ctx, repository, join(at, 'repository'));
+  if (repository !== undefined) put(out, 'repository', githubRepository(ctx, repository, join(at, 'repository')));
   const workflow = m.get('workflow');
   if (workflow !== undefined) {
     const w = ctx.r.string(workflow, workflow.value, join(at, 'workflow'));
@@ -102,9 +102,9 @@ function readGithub(ctx: RulesContext, field: Field, at: string): GithubSpec | u
     if (parts !== undefined) out.ref = parts;
   }
   const trigger = m.get('trigger');
-  if (trigger !== undefined) out.trigger = ctx.r.string(trigger, trigger.value, join(at, 'trigger'));
+  if (trigger !== undefined) put(out, 'trigger', ctx.r.string(trigger, trigger.value, join(at, 'trigger')));
   const commit = m.get('commit');
-  if (commit !== undefined) out.commit = commitValue(ctx, commit, join(at, 'commit'));
+  if (commit !== undefined) put(out, 'commit', commitValue(ctx, commit, join(at, 'commit')));
   readGhShortcuts(ctx, m, at, out);
   return out;
 }
@@ -138,7 +138,7 @@ function readGhShortcuts(ctx: RulesContext, m: Map<string, Field>, at: string, o
       );
   }
   const signerRepository = m.get('signerRepository');
-  if (signerRepository !== undefined) out.signerRepository = githubRepository(ctx, signerRepository, join(at, 'signerRepository'));
+  if (signerRepository !== undefined) put(out, 'signerRepository', githubRepository(ctx, signerRepository, join(at, 'signerRepository')));
   if (signerWorkflow !== undefined && signerRepository !== undefined) {
     ctx.r.error(
       'CONFLICT',
@@ -189,16 +189,16 @@ function readSlsa(ctx: RulesContext, field: Field, at: string): SlsaSpec | undef
     if (sm !== undefined) {
       const s: NonNullable<SlsaSpec['source']> = {};
       const repository = sm.get('repository');
-      if (repository !== undefined) s.repository = sourceRepository(ctx, repository, join(at, 'source.repository'));
+      if (repository !== undefined) put(s, 'repository', sourceRepository(ctx, repository, join(at, 'source.repository')));
       const ref = sm.get('ref');
-      if (ref !== undefined) s.ref = template(ctx, ref, join(at, 'source.ref'));
+      if (ref !== undefined) put(s, 'ref', template(ctx, ref, join(at, 'source.ref')));
       const commit = sm.get('commit');
-      if (commit !== undefined) s.commit = commitValue(ctx, commit, join(at, 'source.commit'));
+      if (commit !== undefined) put(s, 'commit', commitValue(ctx, commit, join(at, 'source.commit')));
       out.source = s;
     }
   }
   const known = m.get('requireKnownBuildType');
-  if (known !== undefined) out.requireKnownBuildType = ctx.r.boolean(known, known.value, join(at, 'requireKnownBuildType'));
+  if (known !== undefined) put(out, 'requireKnownBuildType', ctx.r.boolean(known, known.value, join(at, 'requireKnownBuildType')));
   return out;
 }
 
@@ -263,9 +263,9 @@ export function readRules(ctx: RulesContext, m: Map<string, Field>, at: string):
   const out: PolicyRules = {};
   const f = (k: string): Field | undefined => m.get(k);
   let x: Field | undefined;
-  if ((x = f('identity'))) out.identity = readMatcher(ctx, x, join(at, 'identity'), true);
-  if ((x = f('issuer'))) out.issuer = readMatcher(ctx, x, join(at, 'issuer'), false);
-  if ((x = f('github'))) out.github = readGithub(ctx, x, join(at, 'github'));
+  if ((x = f('identity'))) put(out, 'identity', readMatcher(ctx, x, join(at, 'identity'), true));
+  if ((x = f('issuer'))) put(out, 'issuer', readMatcher(ctx, x, join(at, 'issuer'), false));
+  if ((x = f('github'))) put(out, 'github', readGithub(ctx, x, join(at, 'github')));
   if ((x = f('keys'))) out.keys = readKeys(ctx, x, join(at, 'keys'));
   if ((x = f('trustedRoot'))) {
     const s = ctx.r.string(x, x.value, join(at, 'trustedRoot'));
@@ -275,10 +275,10 @@ export function readRules(ctx: RulesContext, m: Map<string, Field>, at: string):
     const s = ctx.r.string(x, x.value, join(at, 'certificateChain'));
     if (s !== undefined) out.certificateChain = resolvePath(ctx.dir, s);
   }
-  if ((x = f('requireTlog'))) out.requireTlog = ctx.r.boolean(x, x.value, join(at, 'requireTlog'));
-  if ((x = f('coverage'))) out.coverage = readCoverage(ctx, x, join(at, 'coverage'));
-  if ((x = f('attestations'))) out.attestations = readAttestations(ctx, x, join(at, 'attestations'));
-  if ((x = f('slsa'))) out.slsa = readSlsa(ctx, x, join(at, 'slsa'));
+  if ((x = f('requireTlog'))) put(out, 'requireTlog', ctx.r.boolean(x, x.value, join(at, 'requireTlog')));
+  if ((x = f('coverage'))) put(out, 'coverage', readCoverage(ctx, x, join(at, 'coverage')));
+  if ((x = f('attestations'))) put(out, 'attestations', readAttestations(ctx, x, join(at, 'attestations')));
+  if ((x = f('slsa'))) put(out, 'slsa', readSlsa(ctx, x, join(at, 'slsa')));
   const keyless = ['identity', 'issuer', 'github'].filter((k) => m.has(k));
   if (m.has('keys') && keyless.length > 0) {
     ctx.r.error(
@@ -289,4 +289,9 @@ export function readRules(ctx: RulesContext, m: Map<string, Field>, at: string):
     );
   }
   return out;
+}
+
+/** Sets a field that was read; a value that could not be read (undefined, its diagnostic given) leaves the field absent. */
+function put<T, K extends keyof T>(o: T, k: K, v: Exclude<T[K], undefined> | undefined): void {
+  if (v !== undefined) o[k] = v;
 }

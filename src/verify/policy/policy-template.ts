@@ -10,7 +10,7 @@ export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
 export type TemplatePart = { literal: string } | { variable: TemplateVariable };
 
-export type TemplateValues = Partial<Record<TemplateVariable, string>>;
+export type TemplateValues = { [K in TemplateVariable]?: string | undefined };
 
 export interface TemplateProblem {
   offset: number;
