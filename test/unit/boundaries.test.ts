@@ -237,3 +237,30 @@ test('nothing points a reader outside the repository', () => {
     [true, true, true],
   );
 });
+
+test('the pure files of the glue folders load without VS Code, and may not import it', async () => {
+  const config = readFileSync(join(repoRoot, 'eslint.config.mjs'), 'utf8');
+  const list = /const PURE_IN_GLUE = \[([\s\S]*?)\];/.exec(config);
+  assert.ok(list, 'eslint.config.mjs declares no PURE_IN_GLUE list');
+  const files = [...list[1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+  assert.ok(files.length > 20 && files.includes('src/host/verifier.ts'), files.join(', '));
+  // This test runs compiled (out*/test/unit); the sources it names are compiled beside it.
+  const compiled = join(__dirname, '..', '..');
+  const failures: string[] = [];
+  for (const f of files) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(join(compiled, f.replace(/\.ts$/, '.js')));
+    } catch (e) {
+      failures.push(`${f}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+  }
+  assert.deepEqual(failures, [], 'a pure file now loads vscode (directly or through an import): keep the glue out of it');
+  // And the lint refuses a vscode import in one of them.
+  const eslint = new ESLint({ cwd: repoRoot });
+  const [result] = await eslint.lintText("import * as vscode from 'vscode';\nexport const v = vscode.version;\n", { filePath: join(repoRoot, files[0]!) });
+  assert.ok(
+    result!.messages.some((m) => m.ruleId === 'no-restricted-imports'),
+    JSON.stringify(result!.messages.map((m) => m.ruleId)),
+  );
+});
