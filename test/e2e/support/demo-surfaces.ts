@@ -126,7 +126,18 @@ export async function scrollPanel(page: Page, selector?: string): Promise<void> 
 /** Shows the Releases view (its activity bar icon toggles the side bar: clicked only when the view is hidden). */
 export async function showReleases(page: Page): Promise<void> {
   const pane = viewPane(page, 'Releases');
-  if (!(await pane.isVisible())) await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
+  // A workbench still restoring its layout can show the view just as the icon is clicked, and the
+  // click then hides it again: look, click only when hidden, and look again, a few times.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (!(await pane.isVisible())) await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
+    if (
+      await pane.waitFor({ state: 'visible', timeout: 7_500 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+  }
   await pane.waitFor({ state: 'visible' });
 }
 
