@@ -1,8 +1,9 @@
 // The extension under load as a test: bench/extension-load.ts's scenario (a
 // 40-image, 4-platform signed release in a real registry, the packaged extension in a real VS
 // Code), with sane bounds asserted and the rest printed as figures. The registry answers with
-// 60 ms added to every request here, so the release is still loading when the editor is used on
-// any machine; `npm run bench` runs the same scenario at 25 ms and prints the README's table.
+// 150 ms added to every request here, so the release is still loading when the editor is used on
+// any machine (at 60 ms an idle machine finished the 40 images before "Show Version" ran);
+// `npm run bench` runs the same scenario at 25 ms and prints the README's table.
 import * as assert from 'node:assert/strict';
 import { loadavg } from 'node:os';
 import { describe, it } from 'node:test';
@@ -11,7 +12,7 @@ import { figuresTable, measureExtensionLoad } from '../../bench/extension-load';
 describe('a 40-image, 4-platform release in a real VS Code (code-server + Chromium + test registry)', { timeout: 900_000 }, () => {
   it("fills the tree with 40 verdicts, stays responsive while loading, and keeps the extension host's memory bounded", async () => {
     const before = loadavg();
-    const f = await measureExtensionLoad({ rttMs: 60, artifact: 'load' });
+    const f = await measureExtensionLoad({ rttMs: 150, artifact: 'load' });
     console.log(`# load average at the start: ${before.map((x) => x.toFixed(1)).join(' / ')}`);
     for (const line of figuresTable(f).split('\n')) console.log(`# ${line}`);
     console.log(`# hover answered: ${f.hover.answer}`);
