@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { pushMultiArchIndex } from '../support/fixtures';
 import { realFixture } from '../support/real-fixtures';
 import { startRegistry } from '../support/registry';
@@ -18,11 +18,12 @@ import type { TestRegistry } from '../support/registry';
 import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
 import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { pushSignedRelease } from '../support/sigstore/release';
-import { hoverUntil, launchBrowser, openWorkbench, quickInput, runCommand, screenshot, screenshotOnFailure } from './support/browser';
+import { hoverUntil, launchBrowser, openWorkbench, runCommand, screenshot, screenshotOnFailure } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
 import { commitAndTag } from '../support/git';
+import { editorLine, goTo } from './support/editor';
 
 const FLEET = realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
 const TAG = 'v1.0.0';
@@ -45,18 +46,6 @@ function extensionHostLogLines(userDataDir: string): { files: number; lines: str
   };
   walk(join(userDataDir, 'logs'));
   return out;
-}
-
-/** The editor line whose text matches (Monaco renders spaces as no-break spaces). */
-function editorLine(page: Page, text: RegExp): Locator {
-  return page.locator('.monaco-editor .view-line', { hasText: text }).first();
-}
-
-async function goToLine(page: Page, line: number): Promise<void> {
-  await runCommand(page, 'Go to Line/Column...');
-  await quickInput(page).fill(`:${line}`);
-  await page.keyboard.press('Enter');
-  await quickInput(page).waitFor({ state: 'hidden' });
 }
 
 describe("goreleaser editor features on fleet's real config (code-server + Chromium + test registry)", { timeout: 300_000 }, () => {
@@ -119,7 +108,7 @@ describe("goreleaser editor features on fleet's real config (code-server + Chrom
       await runCommand(page, 'View: Show Explorer');
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.goreleaser.yaml' }).first().click();
       await page.locator('.monaco-editor .view-line').first().waitFor({ state: 'visible' });
-      await goToLine(page, 178);
+      await goTo(page, 178);
       const lens = (text: string) => page.locator('.monaco-editor .codelens-decoration', { hasText: text }).first();
       // Each image loads and verifies on its own; its lens follows.
       await lens('signed, signer not pinned · 2 platforms').waitFor({ state: 'visible', timeout: 60_000 });
@@ -131,7 +120,7 @@ describe("goreleaser editor features on fleet's real config (code-server + Chrom
 
   it('hovers the staging image template: rendered for v1.0.0, with digest, platforms and verdict from the registry', () =>
     screenshotOnFailure(page, 'goreleaser-hover', async () => {
-      await goToLine(page, 157);
+      await goTo(page, 157);
       const line = editorLine(page, /STAGE_REGISTRY[\s\u00a0]}}\/rancher\/fleet"/);
       const target = line.locator('span', { hasText: 'rancher/fleet' }).last();
       const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: 'Template:' }).first();

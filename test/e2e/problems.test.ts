@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { pushMultiArchIndex } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
@@ -40,6 +40,7 @@ import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
 import { artifactsDir } from './support/paths';
 import { git } from '../support/git';
+import { problem, editorLine, goTo } from './support/editor';
 
 /** What the in-host part (test/host/problems.host.ts) learns about the seeded release. */
 export const PROBLEMS_E2E_ENV = 'PROVENANCE_LENS_E2E_PROBLEMS';
@@ -56,23 +57,6 @@ const STAGING_ENTRY = `
       - "{{ .Tag }}"
     dockerfile: package/Dockerfile
 `;
-
-/** A Problems row whose text matches. */
-function problem(page: Page, text: string | RegExp): Locator {
-  return page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
-}
-
-/** The editor line whose text matches (Monaco renders spaces as no-break spaces). */
-function editorLine(page: Page, text: RegExp): Locator {
-  return page.locator('.monaco-editor .view-line', { hasText: text }).first();
-}
-
-async function goTo(page: Page, line: number, column: number): Promise<void> {
-  await runCommand(page, 'Go to Line/Column...');
-  await quickInput(page).fill(`:${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await quickInput(page).waitFor({ state: 'hidden' });
-}
 
 /**
  * Opens the light bulb's menu at the cursor (Ctrl+.) and runs the action titled `title` with the

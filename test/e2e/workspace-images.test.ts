@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { cli } from '../support/cli';
 import { pushMultiArchIndex } from '../support/fixtures';
 import type { PushedIndex } from '../support/fixtures';
@@ -27,6 +27,7 @@ import { expandRow, hoverUntil, launchBrowser, openWorkbench, quickInput, releas
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { repoRoot } from './support/paths';
+import { problem, editorLine, goTo } from './support/editor';
 
 const TAG = 'v1.0.0';
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];
@@ -36,21 +37,6 @@ const SHOTS = join(repoRoot, 'docs', 'screenshots');
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `workspace-images-${name}.png`) });
-}
-
-function problem(page: Page, text: string | RegExp): Locator {
-  return page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
-}
-
-function editorLine(page: Page, text: RegExp): Locator {
-  return page.locator('.monaco-editor .view-line', { hasText: text }).first();
-}
-
-async function goTo(page: Page, line: number, column: number): Promise<void> {
-  await runCommand(page, 'Go to Line/Column...');
-  await quickInput(page).fill(`:${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await quickInput(page).waitFor({ state: 'hidden' });
 }
 
 async function openFile(page: Page, path: string, shows: RegExp): Promise<void> {
