@@ -26,12 +26,13 @@ import { pushSignedRelease } from '../support/sigstore/release';
 import { expandRow, hoverUntil, launchBrowser, openWorkbench, quickInput, releasesRow, runCommand, screenshotOnFailure, widenSidebar } from './support/browser';
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
-import { repoRoot } from './support/paths';
 import { problem, editorLine, goTo } from './support/editor';
+import { SCREENSHOTS } from './support/demo-surfaces';
 
 const TAG = 'v1.0.0';
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];
-const SHOTS = join(repoRoot, 'docs', 'screenshots');
+// docs/screenshots only with UPDATE_SCREENSHOTS=1 (demo-surfaces.ts): a test run never rewrites tracked files.
+const SHOTS = SCREENSHOTS;
 
 /** A screenshot for the docs: docs/screenshots/workspace-images-<name>.png. */
 async function shot(page: Page, name: string): Promise<void> {
