@@ -30,7 +30,7 @@ import { atPriority } from '../src/registry/priority-source';
 import { parseReference } from '../src/registry/reference';
 import type { ContentSource } from '../src/registry/source';
 import { ReleaseService } from '../src/releases/release-service';
-import { imageVerdict } from '../src/releases/verdict';
+import { shownVerdict } from '../src/releases/verdict';
 import { verifyImage } from '../src/verify';
 import { parsePolicyFile, policyForImage, trustRootFor } from '../src/verify/policy';
 import type { TrustRoot } from '../src/verify/trust';
@@ -243,7 +243,7 @@ export async function loadRelease(s: RunSettings, take: () => Promise<SeenReques
         l.status === 'loaded'
           ? l.verificationFailure
             ? `verification failed (${l.verificationFailure.code})`
-            : imageVerdict(l.graph, l.verification).state
+            : shownVerdict(l.graph, l.verification).state
           : l.status === 'failed'
             ? `unreadable (${l.failure.code})`
             : l.status;

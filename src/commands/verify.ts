@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { abortSignalOf } from '../host/cancellation';
 import type { ImageLoad } from '../releases/types';
-import { imageVerdict } from '../releases/verdict';
+import { shownVerdict } from '../releases/verdict';
 import type { LensServices } from './context';
 import { openResult } from './open-result';
 import type { Target } from './targets';
@@ -74,7 +74,7 @@ export async function verifyImage(s: VerifyDeps, arg?: unknown): Promise<VerifyO
   if (load.status === 'idle' || load.status === 'loading') return { reference: target.reference, status: 'idle' }; // cancelled
   await openResult(s, target, load);
   if (load.status === 'failed') return { reference: target.reference, status: 'failed', failure: load.failure.code };
-  const v = imageVerdict(load.graph, load.verification);
+  const v = shownVerdict(load.graph, load.verification);
   return { reference: target.reference, status: 'loaded', state: v.state, verified: v.verified, digest: load.graph.digest };
 }
 

@@ -7,7 +7,7 @@ import { VERDICTS, markedPhrase, severity } from '../model/verdict';
 import type { Tone, VerdictState } from '../model/verdict';
 import type { ImageLoad, LoadFailure } from '../releases/types';
 import { plural } from '../views/verdict-text';
-import { imageVerdict } from '../releases/verdict';
+import { shownVerdict } from '../releases/verdict';
 import { causesOf } from '../releases/verification';
 import { causePlatforms, causesShort } from '../releases/cause-words';
 
@@ -73,7 +73,7 @@ export function loadWords(load: ImageLoad | undefined): Words {
   if (load.status === 'failed') return failureWords(load.failure);
   if (load.verifying) return { text: '… verifying', tone: 'pending' };
   if (load.verificationFailure) return stateWords('not-checked');
-  const words = stateWords(imageVerdict(load.graph, load.verification).state);
+  const words = stateWords(shownVerdict(load.graph, load.verification).state);
   // "signed, signer not pinned" is the whole answer for an unpinned image; a failure is named.
   const causes = load.verification && words.state !== 'unpinned' ? causesOf(load.verification) : [];
   // "unsigned" already says that nothing is signed: "unsigned: nothing is signed" would say it twice.

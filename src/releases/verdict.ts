@@ -36,8 +36,12 @@ export function platformVerdict(graph: ImageGraph, digest: string, verification?
   return inspected('nothing-found');
 }
 
-/** The image's verdict: the index's signature covers every platform; else the platforms decide. */
-export function imageVerdict(graph: ImageGraph, verification?: ImageVerification): Verdict {
+/**
+ * The image's verdict as the editor shows it: the engine's when verified, else what inspection
+ * found (the index's signature covers every platform; else the platforms decide). The policy
+ * verdict over verification results is the verify room's `imageVerdict`.
+ */
+export function shownVerdict(graph: ImageGraph, verification?: ImageVerification): Verdict {
   if (verification) return { state: verification.verdict.state, verified: true };
   if (graph.kind === 'manifest') return platformVerdict(graph, graph.digest);
   if (hasSignature(graph, graph.digest)) return inspected('signature-found');
@@ -90,7 +94,7 @@ export function summarize(loads: readonly (ImageLoad | null)[]): ReleaseSummary 
       failed++;
       continue;
     }
-    const v = imageVerdict(load.graph, load.verification);
+    const v = shownVerdict(load.graph, load.verification);
     counts[v.state] = (counts[v.state] ?? 0) + 1;
     worst = worst === undefined ? v : worse(worst.state, v.state) === v.state ? v : worst;
   }

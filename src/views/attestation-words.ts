@@ -4,7 +4,7 @@
 import type { ArtifactFormat, ImageGraph } from '../model/image-graph';
 import { VERDICTS, worse } from '../model/verdict';
 import type { ArtifactState } from '../model/verdict';
-import { imageVerdict } from '../releases/verdict';
+import { shownVerdict } from '../releases/verdict';
 import { artifactCause } from '../releases/verification';
 import type { ImageVerification } from '../releases/verification';
 import { imageName } from './image-name';
@@ -26,7 +26,7 @@ export function addedAttestationsSentence(
   // Bundle files: only those just added (`<file>`, or `<file>:<line>` of a .jsonl), not the ones added before.
   const mine = (origin: string | undefined): boolean => files === undefined || files.some((f) => origin === f || origin?.startsWith(`${f}:`) === true);
   const added = graph.artifacts.flatMap((a, i) => (a.format === format && mine(a.origin) ? [verification?.artifacts[i]] : []));
-  const now = `Image verdict: ${verdictText(imageVerdict(graph, verification))}.`;
+  const now = `Image verdict: ${verdictText(shownVerdict(graph, verification))}.`;
   if (added.length === 0) return `${from}: no attestation for ${name}. ${now}`;
   const states = new Map<ArtifactState | 'not-verified', number>();
   for (const r of added) states.set(r?.state ?? 'not-verified', (states.get(r?.state ?? 'not-verified') ?? 0) + 1);

@@ -2,7 +2,7 @@
 // (which menus and inline actions package.json attaches) and the command a click runs.
 import * as vscode from 'vscode';
 import { VERDICTS } from '../model/verdict';
-import { imageVerdict, platformVerdict } from '../releases/verdict';
+import { shownVerdict, platformVerdict } from '../releases/verdict';
 import { artifactCause, artifactResult, causesAbout, causesOf } from '../releases/verification';
 import type { ArtifactVerification } from '../releases/verification';
 import { causeShort, causesShort, identityShort } from '../releases/cause-words';
@@ -113,7 +113,7 @@ function image(node: NodeOf<'image'>, tree: TreeFacts): vscode.TreeItem {
     t.tooltip = failureTooltip(load.failure, node.reference);
     return t;
   }
-  const verdict = imageVerdict(load.graph, load.verification);
+  const verdict = shownVerdict(load.graph, load.verification);
   const causes = load.verification ? causesOf(load.verification) : [];
   const t = item(node, name, Collapsed, `image.loaded.${origin}`);
   const why = load.verifying

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Artifact, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
 import { artifactsCovering, signedBy } from '../../src/releases/evidence';
 import { addImage, removeImage, repositoryOf, retagImage, withTag } from '../../src/releases/image-list';
-import { imageVerdict, platformVerdict, summarize } from '../../src/releases/verdict';
+import { shownVerdict, platformVerdict, summarize } from '../../src/releases/verdict';
 import type { ImageVerification } from '../../src/releases/verification';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
@@ -44,26 +44,26 @@ const buildkit = (covers: string, digest: string) => art('attestation', 'buildki
 
 test('a signature on the index covers every platform (marked as via the index)', () => {
   const g = graph([cosignSig(INDEX, D('a')), buildkit(AMD, D('b'))]);
-  assert.deepEqual(imageVerdict(g), { state: 'signature-found', verified: false });
+  assert.deepEqual(shownVerdict(g), { state: 'signature-found', verified: false });
   assert.deepEqual(platformVerdict(g, AMD), { state: 'signature-found', verified: false, viaIndex: true });
 });
 
 test('platforms signed one by one: all signed, or partly signed', () => {
-  assert.equal(imageVerdict(graph([cosignSig(AMD, D('a')), cosignSig(ARM, D('b'))])).state, 'signature-found');
+  assert.equal(shownVerdict(graph([cosignSig(AMD, D('a')), cosignSig(ARM, D('b'))])).state, 'signature-found');
   const partly = graph([cosignSig(AMD, D('a')), buildkit(ARM, D('b'))]);
-  assert.equal(imageVerdict(partly).state, 'partly-signed');
+  assert.equal(shownVerdict(partly).state, 'partly-signed');
   assert.equal(platformVerdict(partly, AMD).state, 'signature-found');
   assert.equal(platformVerdict(partly, ARM).state, 'attestations-only');
 });
 
 test('BuildKit attestations alone are not a signature; nothing at all is nothing found', () => {
-  assert.equal(imageVerdict(graph([buildkit(AMD, D('b'))])).state, 'attestations-only');
-  assert.equal(imageVerdict(graph([])).state, 'nothing-found');
+  assert.equal(shownVerdict(graph([buildkit(AMD, D('b'))])).state, 'attestations-only');
+  assert.equal(shownVerdict(graph([])).state, 'nothing-found');
 });
 
 test('a part that could not be read makes the verdict incomplete, never unsigned', () => {
   const g = graph([], [{ at: `sha256-${ARM.slice(7)}.sig`, code: 'REGISTRY_ERROR', message: '500' }]);
-  assert.equal(imageVerdict(g).state, 'incomplete');
+  assert.equal(shownVerdict(g).state, 'incomplete');
   assert.equal(platformVerdict(g, ARM).state, 'incomplete');
   assert.equal(platformVerdict(g, AMD).state, 'nothing-found');
 });
@@ -93,7 +93,7 @@ test('a verification result replaces the inspect-level verdict', () => {
     },
     trustRoot: {} as ImageVerification['trustRoot'],
   };
-  assert.deepEqual(imageVerdict(g, verification), { state: 'failed', verified: true });
+  assert.deepEqual(shownVerdict(g, verification), { state: 'failed', verified: true });
   assert.deepEqual(platformVerdict(g, AMD, verification), { state: 'verified', verified: true, viaIndex: true });
   assert.deepEqual(platformVerdict(g, ARM, verification), { state: 'failed', verified: true });
   // A platform with its own verified signature is not "via the index", even when the index is signed too.

@@ -17,7 +17,7 @@ import type { EngineState, VerdictState } from '../../src/model/verdict';
 import { toPanelModel } from '../../src/panel/model';
 import type { Artifact, ImageGraph } from '../../src/model/image-graph';
 import type { ImageLoad } from '../../src/releases/types';
-import { imageVerdict, summarize } from '../../src/releases/verdict';
+import { shownVerdict, summarize } from '../../src/releases/verdict';
 import type { ImageVerification } from '../../src/releases/verification';
 import { releaseStatusText, verdictLook, verdictText } from '../../src/views/verdict-text';
 import { realFixture } from '../support/real-fixtures';
@@ -149,7 +149,7 @@ describe('the verdict vocabulary', () => {
       const look = VERDICTS[state];
       assert.ok(load.status === 'loaded');
       // Tree item of the image.
-      const verdict = imageVerdict(load.graph, load.verification);
+      const verdict = shownVerdict(load.graph, load.verification);
       assert.equal(verdict.state, state);
       assert.deepEqual(verdictLook(verdict), { codicon: look.codicon, color: look.color });
       assert.equal(verdictText(verdict), verdictPhrase(state));
