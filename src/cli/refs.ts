@@ -15,8 +15,8 @@ import type { ImageState } from '../model/verdict';
 import type { ReferenceSite } from '../references/types';
 import { policyOptionSpec } from './policy-flags';
 import { registryOptionSpec, withRegistryClient } from './registry-options';
-import type { ReleaseSummary } from './release-rows';
-import { summarize } from './release-rows';
+import type { ReleaseOutcome } from './release-rows';
+import { summarizeRelease } from './release-rows';
 import type { SiteVerdict } from './refs-output';
 import { RefsVerifier } from './refs-verify';
 import { trustLoadOptions } from './trust-options';
@@ -119,10 +119,10 @@ function summaryState(v: SiteVerdict): ImageState | undefined {
 }
 
 /** The summary line and JSON of `refs --verify`: each image once; images without a policy counted apart. */
-function verifySummary(seen: ReadonlyMap<string, SiteVerdict>): ReleaseSummary & { noPolicy: number } {
+function verifySummary(seen: ReadonlyMap<string, SiteVerdict>): ReleaseOutcome & { noPolicy: number } {
   const all = [...seen.values()];
   const noPolicy = all.filter((v) => v.state === 'no-policy').length;
-  return { ...summarize(all.filter((v) => v.state !== 'no-policy').map(summaryState)), noPolicy };
+  return { ...summarizeRelease(all.filter((v) => v.state !== 'no-policy').map(summaryState)), noPolicy };
 }
 
 function summaryLine(s: ReturnType<typeof verifySummary>): string {

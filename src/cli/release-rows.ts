@@ -79,7 +79,7 @@ function coveredBy(p: DigestVerdict, index: DigestVerdict | undefined): string[]
 }
 
 /** How a release job reads a set of image results. */
-export interface ReleaseSummary {
+export interface ReleaseOutcome {
   images: number;
   verified: number;
   excepted: number;
@@ -97,9 +97,9 @@ export interface ReleaseSummary {
  * else 2 when an image reached no verdict at all (`undefined`: unresolved reference, unreadable
  * image), or when there was nothing to check (a release check that checks nothing must not pass).
  */
-export function summarize(states: ReadonlyArray<ImageState | undefined>): ReleaseSummary {
+export function summarizeRelease(states: ReadonlyArray<ImageState | undefined>): ReleaseOutcome {
   const count = (s: ImageState) => states.filter((x) => x === s).length;
-  const summary: ReleaseSummary = {
+  const summary: ReleaseOutcome = {
     images: states.length,
     verified: count('verified'),
     excepted: count('excepted'),

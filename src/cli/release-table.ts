@@ -5,7 +5,7 @@ import { identityShort } from '../releases/cause-words';
 import { wrap } from './cause-line';
 import { safeText, short } from './format';
 import { pinHint, unpinnedSeen } from './pin-hint';
-import type { ReleaseImageResult, ReleaseSummary } from './release-rows';
+import type { ReleaseImageResult, ReleaseOutcome } from './release-rows';
 
 /**
  * The text of `verify --release`, within WIDTH columns: each image's reference on a line of its
@@ -37,7 +37,7 @@ interface ImageBlock {
   notChecked?: string;
 }
 
-export function renderReleaseTable(file: string, tag: string, results: readonly ReleaseImageResult[], summary: ReleaseSummary): string {
+export function renderReleaseTable(file: string, tag: string, results: readonly ReleaseImageResult[], summary: ReleaseOutcome): string {
   const blocks = results.map(block);
   const widths = columnWidths(blocks.flatMap((b) => b.rows));
   const line = (r: readonly string[]) =>

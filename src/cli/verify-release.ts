@@ -17,7 +17,7 @@ import type { PolicyFile } from '../verify/policy';
 import type { PolicyFlagValues } from './policy-flags';
 import { policyFromFlags, readPolicyFile } from './policy-flags';
 import type { ReleaseImageResult } from './release-rows';
-import { platformRows, summarize } from './release-rows';
+import { platformRows, summarizeRelease } from './release-rows';
 import { renderReleaseTable } from './release-table';
 import { verifyImage } from '../verify';
 import type { CliIo } from './io';
@@ -88,7 +88,7 @@ export async function runVerifyRelease(
     const slots = new Semaphore(IMAGE_CONCURRENCY);
     const results = await Promise.all(published.map((image) => slots.run(() => check.run(image))));
     throwIfAborted(signal);
-    const summary = summarize(results.map((r) => r.verdict?.state));
+    const summary = summarizeRelease(results.map((r) => r.verdict?.state));
     io.stdout.write(
       values.json ? `${JSON.stringify({ release: { file, tag }, images: results, summary }, null, 2)}\n` : renderReleaseTable(file, tag, results, summary),
     );

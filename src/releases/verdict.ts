@@ -55,7 +55,7 @@ export function shownVerdict(graph: ImageGraph, verification?: ImageVerification
 
 type ReleaseState = Verdict['state'];
 
-export interface ReleaseSummary {
+export interface ReleaseProgress {
   readonly images: number;
   /** Images not asked for yet (nobody has drawn or checked them). */
   readonly idle: number;
@@ -70,7 +70,7 @@ export interface ReleaseSummary {
 }
 
 /** Sums up the images of a release from their load states (null: the reference is unresolved). */
-export function summarize(loads: readonly (ImageLoad | null)[]): ReleaseSummary {
+export function summarizeLoads(loads: readonly (ImageLoad | null)[]): ReleaseProgress {
   const counts: Partial<Record<ReleaseState, number>> = {};
   let idle = 0;
   let loading = 0;

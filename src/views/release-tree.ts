@@ -8,7 +8,7 @@ import type { ArtifactEntry } from '../releases/evidence';
 import type { ReleaseEvent, ReleaseService } from '../releases/release-service';
 import type { ImageLoad } from '../releases/types';
 import type { ImageVerification } from '../releases/verification';
-import { platformVerdict, summarize } from '../releases/verdict';
+import { platformVerdict, summarizeLoads } from '../releases/verdict';
 import { causesOf } from '../releases/verification';
 import { causeShort } from '../releases/cause-words';
 import type { CauseCode } from '../model/cause';
@@ -153,7 +153,7 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   summary(releaseId: string) {
     const release = this.service.release(releaseId);
     const images = (release?.images ?? []).filter((i) => release?.origin !== 'workspace' || i.reference === null || this.coverageOf(i.reference) === true);
-    return summarize(images.map((i) => (i.reference === null ? null : this.service.peek(i.reference))));
+    return summarizeLoads(images.map((i) => (i.reference === null ? null : this.service.peek(i.reference))));
   }
 
   dispose(): void {

@@ -5,7 +5,7 @@ import { VERDICTS, verdictPhrase } from '../model/verdict';
 import type { ImageGraph, PlatformEntry } from '../model/image-graph';
 import type { ArtifactEntry } from '../releases/evidence';
 import type { LoadFailure, Release, Verdict } from '../releases/types';
-import type { ReleaseSummary } from '../releases/verdict';
+import type { ReleaseProgress } from '../releases/verdict';
 import type { ArtifactVerification, ImageVerification } from '../releases/verification';
 import { causesOf } from '../releases/verification';
 import type { Cause } from '../model/cause';
@@ -55,7 +55,7 @@ class Tooltip {
 }
 
 /** `signerChanges`: a sentence per image signed by other signers than the release before, said first. */
-export function releaseTooltip(r: Release, s: ReleaseSummary, signerChanges: readonly string[] = []): vscode.MarkdownString {
+export function releaseTooltip(r: Release, s: ReleaseProgress, signerChanges: readonly string[] = []): vscode.MarkdownString {
   const t = new Tooltip();
   const [first, ...more] = signerChanges;
   if (first !== undefined) t.lead(first);

@@ -13,7 +13,7 @@ import type { NodeOf, TreeNode } from './nodes';
 import type { ImageGraph } from '../model/image-graph';
 import type { ArtifactEntry, SignedBy } from '../releases/evidence';
 import type { ReleaseService } from '../releases/release-service';
-import type { ReleaseSummary } from '../releases/verdict';
+import type { ReleaseProgress } from '../releases/verdict';
 import type { ImageVerification } from '../releases/verification';
 import {
   artifactPlace,
@@ -46,7 +46,7 @@ function item(node: TreeNode, label: string, state: vscode.TreeItemCollapsibleSt
 /** What an item reads from the tree (ReleaseTree); declared here so items need nothing else of it. */
 export interface TreeFacts {
   readonly service: Pick<ReleaseService, 'release' | 'state' | 'peek'>;
-  summary(releaseId: string): ReleaseSummary;
+  summary(releaseId: string): ReleaseProgress;
   signerChanges(releaseId: string): Array<{ reference: string; seen: SignerChangeSeen }>;
   graph(reference: string): ImageGraph | undefined;
   verification(reference: string): ImageVerification | undefined;

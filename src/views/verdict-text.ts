@@ -5,7 +5,7 @@ import type { Cause } from '../model/cause';
 import { SEVERITY, VERDICTS, isEngineState, verdictPhrase } from '../model/verdict';
 import type { VerdictState } from '../model/verdict';
 import type { Release, Verdict } from '../releases/types';
-import type { ReleaseSummary } from '../releases/verdict';
+import type { ReleaseProgress } from '../releases/verdict';
 
 /** `signed · not verified`, `verified`, `signed via the index · not verified`. */
 export function verdictText(v: Verdict): string {
@@ -31,7 +31,7 @@ export function countsText(counts: Readonly<Partial<Record<Verdict['state'], num
  * syntax), or what it is waiting for. An image that could not be read is not "fine": the worst
  * verdict alone would hide it, so it is counted beside it.
  */
-export function releaseStatusText(name: string, s: ReleaseSummary): string {
+export function releaseStatusText(name: string, s: ReleaseProgress): string {
   if (s.loading > 0 && !s.worst) return `$(loading~spin) ${name}`;
   // Nothing is fetched until the view (or a command) asks: say so rather than spin.
   if (s.idle > 0 && !s.worst && !s.failed) return `$(package) ${name}: not checked yet`;
@@ -41,7 +41,7 @@ export function releaseStatusText(name: string, s: ReleaseSummary): string {
 }
 
 /** The status bar's tooltip: `fleet v0.13.0: 2 images`, then a line per verdict and what could not be read. */
-export function releaseStatusTooltip(name: string, s: ReleaseSummary): string {
+export function releaseStatusTooltip(name: string, s: ReleaseProgress): string {
   const lines = [`${name}: ${plural(s.images, 'image')}`];
   for (const [state, n] of Object.entries(s.counts)) lines.push(`- ${n} ${verdictPhrase(state as Verdict['state'])}`);
   if (s.loading) lines.push(`- ${s.loading} loading`);

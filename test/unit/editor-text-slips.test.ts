@@ -5,13 +5,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { panelProvenance } from '../../src/panel/model-provenance';
 import type { ProvenanceReport } from '../../src/provenance/collect';
-import type { ReleaseSummary } from '../../src/releases/verdict';
+import type { ReleaseProgress } from '../../src/releases/verdict';
 import { failureNotice } from '../../src/views/failure-words';
 import { releaseStatusTooltip } from '../../src/views/verdict-text';
 
 describe('editor text slips', () => {
   test('the status bar counts images in words: "2 images", "1 image"', () => {
-    const s: ReleaseSummary = { images: 2, idle: 0, loading: 0, failed: 1, unresolved: 0, counts: { failed: 1 } };
+    const s: ReleaseProgress = { images: 2, idle: 0, loading: 0, failed: 1, unresolved: 0, counts: { failed: 1 } };
     assert.equal(releaseStatusTooltip('fleet v0.13.0', s), 'fleet v0.13.0: 2 images\n- 1 verification failed\n- 1 could not be read');
     assert.equal(releaseStatusTooltip('fleet v0.13.0', { ...s, images: 1, failed: 0 }), 'fleet v0.13.0: 1 image\n- 1 verification failed');
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Artifact, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
 import { artifactsCovering, signedBy } from '../../src/releases/evidence';
 import { addImage, removeImage, repositoryOf, retagImage, withTag } from '../../src/releases/image-list';
-import { shownVerdict, platformVerdict, summarize } from '../../src/releases/verdict';
+import { shownVerdict, platformVerdict, summarizeLoads } from '../../src/releases/verdict';
 import type { ImageVerification } from '../../src/releases/verification';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
@@ -132,7 +132,7 @@ test('artifacts about artifacts nest under the artifact they cover', () => {
 test('a release summary leads with its worst image and counts the rest', () => {
   const signed = { status: 'loaded' as const, graph: graph([cosignSig(INDEX, D('a'))]), ms: 1 };
   const bare = { status: 'loaded' as const, graph: graph([]), ms: 1 };
-  const s = summarize([signed, bare, { status: 'loading' }, { status: 'idle' }, { status: 'failed', failure: { code: 'UNAUTHORIZED', message: 'no' } }, null]);
+  const s = summarizeLoads([signed, bare, { status: 'loading' }, { status: 'idle' }, { status: 'failed', failure: { code: 'UNAUTHORIZED', message: 'no' } }, null]);
   assert.deepEqual(s, {
     images: 6,
     idle: 1,

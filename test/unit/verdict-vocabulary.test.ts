@@ -17,7 +17,7 @@ import type { EngineState, VerdictState } from '../../src/model/verdict';
 import { toPanelModel } from '../../src/panel/model';
 import type { Artifact, ImageGraph } from '../../src/model/image-graph';
 import type { ImageLoad } from '../../src/releases/types';
-import { shownVerdict, summarize } from '../../src/releases/verdict';
+import { shownVerdict, summarizeLoads } from '../../src/releases/verdict';
 import type { ImageVerification } from '../../src/releases/verification';
 import { releaseStatusText, verdictLook, verdictText } from '../../src/views/verdict-text';
 import { realFixture } from '../support/real-fixtures';
@@ -124,7 +124,7 @@ const fleetImage = buildModel(readFileSync(realFixture('goreleaser', 'rancher-fl
 
 /** What each surface says about some images of one release (or one goreleaser entry). */
 function surfaces(images: readonly ImageLoad[]) {
-  const summary = summarize(images);
+  const summary = summarizeLoads(images);
   const lens = entryWords(images.map((load, i) => ({ reference: `r.test/app:v${i}`, unresolved: [], load })));
   return { summary, status: releaseStatusText('fleet v1', summary), lens };
 }

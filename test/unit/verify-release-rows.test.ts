@@ -5,7 +5,7 @@ import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactState } from '../../src/model/verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
-import { platformRows, summarize } from '../../src/cli/release-rows';
+import { platformRows, summarizeRelease } from '../../src/cli/release-rows';
 
 // The rows `verify --release` prints per image and platform, and the exit code a release job
 // acts on, over hand-made verdicts.
@@ -117,14 +117,14 @@ describe('verify --release rows', () => {
   });
 
   test('exit codes: 0 only when all verified or excepted; 1 on any definite failure; else 2 for not checked or nothing to check', () => {
-    assert.equal(summarize(['verified', 'excepted']).exitCode, 0);
-    assert.equal(summarize(['verified', 'unsigned', 'not-checked']).exitCode, 1);
-    assert.equal(summarize(['verified', 'unpinned']).exitCode, 1);
-    assert.equal(summarize(['failed']).exitCode, 1);
-    assert.equal(summarize(['verified', 'not-checked']).exitCode, 1, 'a not-checked verdict is not verified');
-    assert.equal(summarize(['verified', undefined]).exitCode, 2, 'an image with no verdict at all');
-    assert.equal(summarize([]).exitCode, 2);
-    assert.deepEqual(summarize(['verified', 'unsigned', 'not-checked', 'excepted']), {
+    assert.equal(summarizeRelease(['verified', 'excepted']).exitCode, 0);
+    assert.equal(summarizeRelease(['verified', 'unsigned', 'not-checked']).exitCode, 1);
+    assert.equal(summarizeRelease(['verified', 'unpinned']).exitCode, 1);
+    assert.equal(summarizeRelease(['failed']).exitCode, 1);
+    assert.equal(summarizeRelease(['verified', 'not-checked']).exitCode, 1, 'a not-checked verdict is not verified');
+    assert.equal(summarizeRelease(['verified', undefined]).exitCode, 2, 'an image with no verdict at all');
+    assert.equal(summarizeRelease([]).exitCode, 2);
+    assert.deepEqual(summarizeRelease(['verified', 'unsigned', 'not-checked', 'excepted']), {
       images: 4,
       verified: 1,
       excepted: 1,
