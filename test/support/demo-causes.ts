@@ -5,12 +5,13 @@
 // as test/fixtures/golden/verify-fleet*.json has them), so the views' tests check how each surface
 // shows a cause, not how the engine finds it.
 import type { Cause } from '../../src/model/cause';
-import type { Artifact, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
+import type { Artifact } from '../../src/model/image-graph';
 import type { DigestState, ImageState } from '../../src/model/verdict';
 import type { ImageLoad } from '../../src/releases/types';
-import type { ArtifactVerification, ImageVerification } from '../../src/releases/verification';
+import type { ArtifactVerification } from '../../src/releases/verification';
+import { digestVerdict, indexGraph, letterDigest, platformEntry, verifiedLoad } from './image-graphs';
 
-export const D = (c: string): string => `sha256:${c.repeat(Math.ceil(64 / c.length)).slice(0, 64)}`;
+export const D = letterDigest;
 export const HOST = '127.0.0.1:33869';
 export const FORK = 'https://github.com/fleet-fork/fleet/.github/workflows/release.yml@refs/tags/v0.13.0';
 export const EXPECTED = 'https://github\\.com/rancher/fleet/\\.github/workflows/release\\.yml@refs/tags/v0\\.13\\.0';
@@ -24,20 +25,6 @@ export const WRONG_SIGNER: Cause = {
   expected: { identity: { regexp: `^${EXPECTED}$` }, issuer: ISSUER },
 };
 export const UNSIGNED: Cause = { code: 'NO_SIGNATURE', message: 'linux/s390x is not signed.', platform: 'linux/s390x', digest: D('f3') };
-
-function platform(p: string, digest: string): PlatformEntry {
-  const [os, architecture] = p.split('/') as [string, string];
-  return { platform: p, os, architecture, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 401, imageSize: 406 };
-}
-
-const TRUST_ROOT = {
-  instance: 'custom',
-  source: { kind: 'file', path: '/demo/trusted_root.json' },
-  mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-  sha256: 'ab',
-  refreshed: false,
-  counts: { certificateAuthorities: 1, tlogs: 1, ctlogs: 1, timestampAuthorities: 0 },
-} as unknown as ImageVerification['trustRoot'];
 
 interface Demo {
   readonly reference: string;
@@ -55,50 +42,11 @@ function image(
 ): Demo {
   const reference = `${HOST}/rancher/${name}:v0.13.0`;
   const digest = D(`${seed}0`);
-  const platforms = PLATFORMS.map((p, i) => platform(p, D(`${seed}${i + 1}`)));
-  const graph: ImageGraph = {
-    reference,
-    source: 'registry',
-    registry: HOST,
-    repository: `rancher/${name}`,
-    tag: 'v0.13.0',
-    digest,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    size: 900,
-    kind: 'index',
-    platforms,
-    artifacts: artifacts.map(([a]) => a),
-    others: [],
-    problems: [],
-  };
-  const digest0 = {
-    digest,
-    target: 'index',
-    ownState: indexState,
-    state: indexState,
-    throughIndex: false,
-    signedBy: [],
-    unpinnedBy: [],
-    attestations: [],
-    problems: [],
-  };
-  const digests = [
-    digest0,
-    ...platforms.map((p, i) => ({
-      digest: p.digest,
-      target: p.platform,
-      ownState: states[i]!,
-      state: states[i]!,
-      throughIndex: false,
-      signedBy: [],
-      unpinnedBy: [],
-      attestations: [],
-      problems: [],
-    })),
-  ];
+  const platforms = PLATFORMS.map((p, i) => platformEntry(p, D(`${seed}${i + 1}`), { size: 401, imageSize: 406 }));
+  const graph = indexGraph(digest, platforms, { reference, artifacts: artifacts.map(([a]) => a) });
+  const digests = [digestVerdict(digest, 'index', indexState), ...platforms.map((p, i) => digestVerdict(p.digest, p.platform, states[i]!))];
   const verdict = { verified: false, state, coverage: `${name}: a coverage sentence of three hundred characters`, digests, checks: [], causes };
-  const verification = { artifacts: artifacts.map(([, v]) => v), verdict, trustRoot: TRUST_ROOT } as ImageVerification;
-  return { reference, load: { status: 'loaded', graph, verification, ms: 12 } };
+  return { reference, load: verifiedLoad(graph, { artifacts: artifacts.map(([, v]) => v), verdict }) };
 }
 
 const sig = (covers: string, digest: string): Artifact => ({

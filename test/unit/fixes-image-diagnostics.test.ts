@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Artifact, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
+import type { ImageGraph } from '../../src/model/image-graph';
 import type { ArtifactState } from '../../src/model/verdict';
 import type { ImageLoad } from '../../src/releases/types';
 import { buildModel } from '../../src/hovers/release-context';
@@ -21,69 +21,31 @@ import type { ArtifactVerification } from '../../src/verify/image/verify-artifac
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { DEMO_TAG, EXPECTED_REPOSITORY, WRONG_REPOSITORY } from '../../tools/demo-release';
 import { writeDemoWorkspace } from '../../tools/demo-workspace';
+import { imagePolicy, indexGraph, numberDigest as d, platformEntry, verificationsBy, verifiedLoad } from '../support/image-graphs';
 
 const REGISTRY = '127.0.0.1:5000';
 const FLEET = `${REGISTRY}/rancher/fleet:${DEMO_TAG}`;
 const AGENT = `${REGISTRY}/rancher/fleet-agent:${DEMO_TAG}`;
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const identity = (repo: string) => `https://github.com/${repo}/.github/workflows/release.yml@refs/tags/${DEMO_TAG}`;
-const d = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x'];
 
+/** An index of PLATFORMS at `reference`: its digest is d(base), its platforms' the next ones. */
 function graph(reference: string, base: number): ImageGraph {
-  const platforms: PlatformEntry[] = PLATFORMS.map((p, i) => ({
-    platform: p,
-    os: 'linux',
-    architecture: p.split('/')[1]!,
-    digest: d(base + i + 1),
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    size: 1,
-  }));
-  return {
-    reference,
-    source: 'registry',
-    repository: reference.split('/').slice(1).join('/').split(':')[0]!,
-    digest: d(base),
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    size: 1,
-    kind: 'index',
-    platforms,
-    artifacts: [],
-    others: [],
-    problems: [],
-  };
+  const platforms = PLATFORMS.map((p, i) => platformEntry(p, d(base + i + 1)));
+  return indexGraph(d(base), platforms, { reference });
 }
 
 const pass = (code: ImageCheck['code']): ImageCheck => ({ code, status: 'pass', message: `${code} holds.` });
-let n = 1000;
-function signature(g: ImageGraph, covers: string, state: ArtifactState, signer: string, checks: ImageCheck[] = []): ArtifactVerification {
-  const a: Artifact = { coversDigest: covers, kind: 'signature', format: 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1 };
-  g.artifacts.push(a);
-  return {
-    digest: a.digest,
-    coversDigest: covers,
-    format: a.format,
-    kind: a.kind,
-    verified: state === 'verified',
-    state,
-    identity: signer,
-    issuer: ISSUER,
-    checks,
-  };
-}
+const add = verificationsBy({});
+/** A cosign signature by `signer`, in `state` whatever it is. */
+const signature = (g: ImageGraph, covers: string, state: ArtifactState, signer: string, checks: ImageCheck[] = []): ArtifactVerification =>
+  add(g, covers, state, { identity: signer, issuer: ISSUER, checks });
 
-const policy: ImagePolicy = {
-  identity: { regexp: `^${identity(EXPECTED_REPOSITORY).replace(/[.]/g, '\\.')}$` },
-  issuer: { exact: ISSUER },
-  requiredPredicateTypes: [],
-  requireTlog: true,
-  sources: {},
-};
+const policy = imagePolicy({ identity: { regexp: `^${identity(EXPECTED_REPOSITORY).replace(/[.]/g, '\\.')}$` }, issuer: { exact: ISSUER } });
 
-function loaded(g: ImageGraph, results: ArtifactVerification[], p: ImagePolicy = policy): ImageLoad {
-  const verification = { artifacts: results, verdict: imageVerdict(g, results, p), trustRoot: {} as never };
-  return { status: 'loaded', graph: g, verification, ms: 1 };
-}
+const loaded = (g: ImageGraph, results: ArtifactVerification[], p: ImagePolicy = policy): ImageLoad =>
+  verifiedLoad(g, { artifacts: results, verdict: imageVerdict(g, results, p) }, 1);
 
 /** fleet: amd64 and arm64 signed by rancher/fleet, s390x by nobody. */
 function fleet(): ImageLoad {
@@ -163,11 +125,7 @@ describe('Problems entries of the demo release', () => {
     const excepted = loaded(graph(FLEET, 400), [], { ...policy, exception: { reason: 'staging' } });
     const unsigned = loaded(graph(FLEET, 500), []);
     const g2 = graph(FLEET, 600);
-    const unpinned = loaded(g2, [signature(g2, g2.digest, 'unpinned', identity(WRONG_REPOSITORY))], {
-      requiredPredicateTypes: [],
-      requireTlog: true,
-      sources: {},
-    });
+    const unpinned = loaded(g2, [signature(g2, g2.digest, 'unpinned', identity(WRONG_REPOSITORY))], imagePolicy());
     const inspected: ImageLoad = { status: 'loaded', graph: g, ms: 1 };
     const failedRead: ImageLoad = { status: 'failed', failure: { code: 'NOT_FOUND', message: 'no such tag' } };
     const sites = goreleaserImageSites(model.release).slice(0, 1);

@@ -4,60 +4,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { ImageGraph, PlatformEntry } from '../../src/model/image-graph';
+import type { ImageGraph } from '../../src/model/image-graph';
 import type { ImageLoad } from '../../src/releases/types';
 import type { ImageVerification } from '../../src/releases/verification';
 import type { DigestState, ImageState } from '../../src/model/verdict';
-import type { DigestVerdict } from '../../src/verify/image/digest-verdict';
 import { buildModel } from '../../src/hovers/release-context';
 import { SIGN_MISSING, signedImages, signGapDiagnostics, signWords } from '../../src/hovers/sign-gaps';
 import { entryWords, loadWords } from '../../src/hovers/verdict-words';
 import type { EntryImage } from '../../src/hovers/verdict-words';
+import { digestVerdict, indexGraph, letterDigest, platformEntry, verifiedLoad } from '../support/image-graphs';
 import { realFixture } from '../support/real-fixtures';
 
 const FLEET = realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
 
-const D = (c: string) => `sha256:${c.repeat(64)}`;
+const D = letterDigest;
+const SIGNER = 'https://github.com/rancher/fleet/.github/workflows/release.yml@refs/tags/v0.12.0';
 
-function platform(p: string, digest: string): PlatformEntry {
-  const [os, architecture] = p.split('/') as [string, string];
-  return { platform: p, os, architecture, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 400 };
-}
-
-function graph(reference: string, digest: string, platforms = ['linux/amd64', 'linux/arm64']): ImageGraph {
-  return {
-    reference,
-    source: 'registry',
-    registry: reference.split('/')[0]!,
-    repository: reference.split('/').slice(1).join('/').split(':')[0]!,
+const graph = (reference: string, digest: string, platforms = ['linux/amd64', 'linux/arm64']): ImageGraph =>
+  indexGraph(
     digest,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    size: 900,
-    kind: 'index',
-    platforms: platforms.map((p, i) => platform(p, D(String(i + 1)))),
-    artifacts: [],
-    others: [],
-    problems: [],
-  };
-}
+    platforms.map((p, i) => platformEntry(p, D(String(i + 1)))),
+    { reference },
+  );
 
-function digestVerdict(digest: string, target: string, own: DigestState, state: DigestState = own): DigestVerdict {
-  return {
-    digest,
-    target,
-    ownState: own,
-    state,
-    throughIndex: false,
-    signedBy: own === 'verified' ? ['https://github.com/rancher/fleet/.github/workflows/release.yml@refs/tags/v0.12.0'] : [],
-    unpinnedBy: [],
-    attestations: [],
-    problems: [],
-  };
-}
+/** A digest's verdict; verified ones are signed by rancher/fleet's release workflow. */
+const digestVerdictOf = (digest: string, target: string, own: DigestState, state: DigestState = own) =>
+  digestVerdict(digest, target, own, state, { signedBy: own === 'verified' ? [SIGNER] : [] });
 
 /** A loaded, verified image whose index has signatures in state `own` and an image verdict `state`. */
 function verified(g: ImageGraph, state: ImageState, own: DigestState, failing?: string): ImageLoad {
-  const verification: ImageVerification = {
+  return verifiedLoad(g, {
     artifacts: [],
     verdict: {
       verified: state === 'verified',
@@ -65,21 +41,12 @@ function verified(g: ImageGraph, state: ImageState, own: DigestState, failing?: 
       coverage: `index ${own}`,
       causes: [],
       digests: [
-        digestVerdict(g.digest, 'index', own),
-        ...g.platforms.map((p) => digestVerdict(p.digest, p.platform, 'unsigned', own === 'verified' ? 'verified' : own)),
+        digestVerdictOf(g.digest, 'index', own),
+        ...g.platforms.map((p) => digestVerdictOf(p.digest, p.platform, 'unsigned', own === 'verified' ? 'verified' : own)),
       ],
       checks: failing ? [{ code: 'COVERAGE', status: 'fail', message: `${failing}.` }] : [],
     },
-    trustRoot: {
-      instance: 'custom',
-      source: { kind: 'file', path: '/test/trusted_root.json' },
-      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      sha256: 'ab',
-      refreshed: false,
-      counts: { certificateAuthorities: 1, tlogs: 1, ctlogs: 1, timestampAuthorities: 0 },
-    },
-  };
-  return { status: 'loaded', graph: g, verification, ms: 12 };
+  });
 }
 
 const failed = (code: string, registry = 'r.test'): ImageLoad => ({ status: 'failed', failure: { code, message: `${code} from ${registry}`, registry } });

@@ -1,42 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Artifact, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
+import type { Artifact, ImageGraph } from '../../src/model/image-graph';
 import { artifactsCovering, signedBy } from '../../src/releases/evidence';
 import { addImage, removeImage, repositoryOf, retagImage, withTag } from '../../src/releases/image-list';
 import { shownVerdict, platformVerdict, summarizeLoads } from '../../src/releases/verdict';
 import type { ImageVerification } from '../../src/releases/verification';
+import { artifact, digestVerdict, indexGraph, letterDigest, platformEntry } from '../support/image-graphs';
 
-const D = (c: string) => `sha256:${c.repeat(64)}`;
+const D = letterDigest;
 const INDEX = D('0');
 const AMD = D('1');
 const ARM = D('2');
 
-function platform(platform: string, digest: string): PlatformEntry {
-  const [os, architecture] = platform.split('/') as [string, string];
-  return { platform, os, architecture, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 400, imageSize: 12_300_000 };
-}
-
-function art(kind: Artifact['kind'], format: Artifact['format'], coversDigest: string, digest: string, extra: Partial<Artifact> = {}): Artifact {
-  return { kind, format, coversDigest, digest, mediaType: 'application/octet-stream', size: 100, ...extra };
-}
-
-function graph(artifacts: Artifact[], problems: ImageGraph['problems'] = []): ImageGraph {
-  return {
-    reference: 'r.test/app:v1',
-    source: 'registry',
-    registry: 'r.test',
-    repository: 'app',
-    tag: 'v1',
-    digest: INDEX,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    size: 900,
-    kind: 'index',
-    platforms: [platform('linux/amd64', AMD), platform('linux/arm64', ARM)],
-    artifacts,
-    others: [],
-    problems,
-  };
-}
+const platform = (key: string, digest: string) => platformEntry(key, digest, { imageSize: 12_300_000 });
+const art = artifact;
+const graph = (artifacts: Artifact[], problems: ImageGraph['problems'] = []): ImageGraph =>
+  indexGraph(INDEX, [platform('linux/amd64', AMD), platform('linux/arm64', ARM)], { artifacts, problems });
 
 const cosignSig = (covers: string, digest: string) =>
   art('signature', 'cosign-tag', covers, digest, { tag: `sha256-${covers.slice(7)}.sig`, annotations: { 'dev.cosignproject.cosign/signature': 'MEUC' } });
@@ -70,17 +49,8 @@ test('a part that could not be read makes the verdict incomplete, never unsigned
 
 test('a verification result replaces the inspect-level verdict', () => {
   const g = graph([cosignSig(INDEX, D('a'))]);
-  const digest = (d: string, target: string, state: 'verified' | 'failed', through = false, own: 'verified' | 'failed' | 'unsigned' = state) => ({
-    digest: d,
-    target,
-    ownState: own,
-    state,
-    throughIndex: through,
-    signedBy: [],
-    unpinnedBy: [],
-    attestations: [],
-    problems: [],
-  });
+  const digest = (d: string, target: string, state: 'verified' | 'failed', through = false, own: 'verified' | 'failed' | 'unsigned' = state) =>
+    digestVerdict(d, target, own, state, { throughIndex: through });
   const verification: ImageVerification = {
     artifacts: [],
     verdict: {
@@ -132,7 +102,14 @@ test('artifacts about artifacts nest under the artifact they cover', () => {
 test('a release summary leads with its worst image and counts the rest', () => {
   const signed = { status: 'loaded' as const, graph: graph([cosignSig(INDEX, D('a'))]), ms: 1 };
   const bare = { status: 'loaded' as const, graph: graph([]), ms: 1 };
-  const s = summarizeLoads([signed, bare, { status: 'loading' }, { status: 'idle' }, { status: 'failed', failure: { code: 'UNAUTHORIZED', message: 'no' } }, null]);
+  const s = summarizeLoads([
+    signed,
+    bare,
+    { status: 'loading' },
+    { status: 'idle' },
+    { status: 'failed', failure: { code: 'UNAUTHORIZED', message: 'no' } },
+    null,
+  ]);
   assert.deepEqual(s, {
     images: 6,
     idle: 1,

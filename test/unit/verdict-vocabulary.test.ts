@@ -18,86 +18,32 @@ import { toPanelModel } from '../../src/panel/model';
 import type { Artifact, ImageGraph } from '../../src/model/image-graph';
 import type { ImageLoad } from '../../src/releases/types';
 import { shownVerdict, summarizeLoads } from '../../src/releases/verdict';
-import type { ImageVerification } from '../../src/releases/verification';
 import { releaseStatusText, verdictLook, verdictText } from '../../src/views/verdict-text';
+import { artifact, digestVerdict, indexGraph, letterDigest, platformEntry, verifiedLoad as loaded } from '../support/image-graphs';
 import { realFixture } from '../support/real-fixtures';
 
-const D = (c: string) => `sha256:${c.repeat(64)}`;
+const D = letterDigest;
 const INDEX = D('0');
 const AMD = D('1');
 const ARM = D('2');
 
-function graph(artifacts: Artifact[] = [], problems: ImageGraph['problems'] = []): ImageGraph {
-  const p = (platform: string, digest: string) => ({
-    platform,
-    os: 'linux',
-    architecture: platform.split('/')[1]!,
-    digest,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    size: 400,
-  });
-  return {
-    reference: 'r.test/app:v1',
-    source: 'registry',
-    registry: 'r.test',
-    repository: 'app',
-    tag: 'v1',
-    digest: INDEX,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    size: 900,
-    kind: 'index',
-    platforms: [p('linux/amd64', AMD), p('linux/arm64', ARM)],
-    artifacts,
-    others: [],
-    problems,
-  };
-}
-
-const art = (kind: Artifact['kind'], format: Artifact['format'], coversDigest: string, digest: string): Artifact => ({
-  kind,
-  format,
-  coversDigest,
-  digest,
-  mediaType: 'application/octet-stream',
-  size: 100,
-});
-const sig = (covers: string, digest: string) => art('signature', 'cosign-tag', covers, digest);
-const buildkit = (covers: string, digest: string) => art('attestation', 'buildkit-index', covers, digest);
+const graph = (artifacts: Artifact[] = [], problems: ImageGraph['problems'] = []): ImageGraph =>
+  indexGraph(INDEX, [platformEntry('linux/amd64', AMD), platformEntry('linux/arm64', ARM)], { artifacts, problems });
+const sig = (covers: string, digest: string) => artifact('signature', 'cosign-tag', covers, digest);
+const buildkit = (covers: string, digest: string) => artifact('attestation', 'buildkit-index', covers, digest);
 
 /** A loaded image the engine verified to `state`. */
 function verifiedLoad(state: EngineState): ImageLoad {
   const own = state === 'excepted' ? 'unsigned' : state;
-  const digest = (d: string, target: string) => ({
-    digest: d,
-    target,
-    ownState: own,
-    state: own,
-    throughIndex: false,
-    signedBy: [],
-    unpinnedBy: [],
-    attestations: [],
-    problems: [],
-  });
-  const verification: ImageVerification = {
-    artifacts: [],
-    verdict: {
-      verified: state === 'verified',
-      state,
-      coverage: `the image is ${state}`,
-      causes: [],
-      digests: [digest(INDEX, 'index'), digest(AMD, 'linux/amd64'), digest(ARM, 'linux/arm64')],
-      checks: [],
-    },
-    trustRoot: {
-      instance: 'custom',
-      source: { kind: 'file', path: '/test/trusted_root.json' },
-      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      sha256: 'ab',
-      refreshed: false,
-      counts: { certificateAuthorities: 1, tlogs: 1, ctlogs: 1, timestampAuthorities: 0 },
-    },
+  const verdict = {
+    verified: state === 'verified',
+    state,
+    coverage: `the image is ${state}`,
+    causes: [],
+    digests: [digestVerdict(INDEX, 'index', own), digestVerdict(AMD, 'linux/amd64', own), digestVerdict(ARM, 'linux/arm64', own)],
+    checks: [],
   };
-  return { status: 'loaded', graph: graph(), verification, ms: 1 };
+  return loaded(graph(), { artifacts: [], verdict }, 1);
 }
 
 /** What inspection alone shows, from graphs that hold exactly that. */

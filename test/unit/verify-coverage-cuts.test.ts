@@ -1,56 +1,19 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Artifact, Cut, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
-import type { ImagePolicy } from '../../src/verify/policy/image-policy';
+import type { Cut, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
-import type { ArtifactState } from '../../src/model/verdict';
-import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
+import { INDEX, imagePolicy as policy, indexGraph, numberDigest as d, platformEntry, verificationsBy } from '../support/image-graphs';
 
 // The coverage rule over hand-made graphs: entries that could not be examined, nested indexes,
 // and what the walk's caps cut. The manifests that must be covered are exactly those a runtime
 // could select; anything not examined blocks "verified" unless an index above commits to it.
-const d = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const INDEX = d(1);
 const NESTED = d(9);
 const ID = 'https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.0.0';
 const SLSA = 'https://slsa.dev/provenance/v1';
 
-const platform = (n: number, key: string, extra: Partial<PlatformEntry> = {}): PlatformEntry => {
-  const [os = '', architecture = ''] = key.split('/');
-  return { platform: key, os, architecture, digest: d(n), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1, ...extra };
-};
-const graph = (platforms: PlatformEntry[], extra: Partial<ImageGraph> = {}): ImageGraph => ({
-  reference: 'r',
-  source: 'registry',
-  repository: 'org/repo',
-  digest: INDEX,
-  mediaType: 'application/vnd.oci.image.index.v1+json',
-  size: 1,
-  kind: 'index',
-  platforms,
-  artifacts: [],
-  others: [],
-  problems: [],
-  ...extra,
-});
-
-let n = 100;
-function add(g: ImageGraph, covers: string, state: ArtifactState, opts: Partial<ArtifactVerification> = {}): ArtifactVerification {
-  const a: Artifact = { coversDigest: covers, kind: opts.kind ?? 'signature', format: opts.format ?? 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1 };
-  g.artifacts.push(a);
-  return {
-    digest: a.digest,
-    coversDigest: covers,
-    format: a.format,
-    kind: a.kind,
-    verified: state === 'verified',
-    state,
-    checks: [],
-    ...(state === 'verified' ? { identity: ID } : {}),
-    ...opts,
-  };
-}
-const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({ requiredPredicateTypes: [], requireTlog: true, sources: {}, ...p });
+const platform = (n: number, key: string, extra: Partial<PlatformEntry> = {}): PlatformEntry => platformEntry(key, d(n), extra);
+const graph = (platforms: PlatformEntry[], extra: Partial<ImageGraph> = {}): ImageGraph => indexGraph(INDEX, platforms, extra);
+const add = verificationsBy({ identity: ID });
 const cutProblem = (cut: Cut, at = `entries of ${cut.index ?? INDEX}`) => ({
   at,
   code: 'TRUNCATED',

@@ -1,76 +1,20 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Artifact, ImageGraph } from '../../src/model/image-graph';
 import type { CoverageRule, ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
-import type { ArtifactState } from '../../src/model/verdict';
-import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
+import { AMD64, ARM64, INDEX, imagePolicy, twoPlatformIndex, verificationsBy } from '../support/image-graphs';
 
 // The coverage rule (docs/policy.md, `coverage`): `signatures` (cosign verify) counts
 // only signatures; `signatures-or-attestations` (slsa-verifier) also counts a VERIFIED
 // attestation from the pinned signer on the digest. Hand-made graphs, exact sentences.
-const d = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
-const INDEX = d(1);
-const AMD64 = d(2);
-const ARM64 = d(3);
 const GEN = 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v1.8.0';
 const SLSA02 = 'https://slsa.dev/provenance/v0.2';
 const SPDX = 'https://spdx.dev/Document';
 
-function graph(): ImageGraph {
-  const platforms = [
-    { platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: AMD64, mediaType: 'm', size: 1 },
-    { platform: 'linux/arm64', os: 'linux', architecture: 'arm64', digest: ARM64, mediaType: 'm', size: 1 },
-  ];
-  return {
-    reference: 'r',
-    source: 'registry',
-    repository: 'org/repo',
-    digest: INDEX,
-    mediaType: 'm',
-    size: 1,
-    kind: 'index',
-    platforms,
-    artifacts: [],
-    others: [],
-    problems: [],
-  };
-}
-
-let n = 100;
-function add(g: ImageGraph, covers: string, state: ArtifactState, opts: Partial<ArtifactVerification> & { depth?: number } = {}): ArtifactVerification {
-  const { depth, ...rest } = opts;
-  const a: Artifact = {
-    coversDigest: covers,
-    kind: rest.kind ?? 'attestation',
-    format: rest.format ?? 'cosign-tag',
-    digest: d(n++),
-    mediaType: 'm',
-    size: 1,
-    ...(depth ? { depth } : {}),
-  };
-  g.artifacts.push(a);
-  const signer = state === 'verified' || state === 'unpinned' ? { identity: GEN } : {};
-  return {
-    digest: a.digest,
-    coversDigest: covers,
-    format: a.format,
-    kind: a.kind,
-    predicateType: SLSA02,
-    verified: state === 'verified',
-    state,
-    checks: [],
-    ...signer,
-    ...rest,
-  };
-}
-const policy = (coverage?: CoverageRule, p: Partial<ImagePolicy> = {}): ImagePolicy => ({
-  requiredPredicateTypes: [],
-  requireTlog: true,
-  sources: {},
-  ...(coverage ? { coverage } : {}),
-  ...p,
-});
+const graph = twoPlatformIndex;
+/** slsa-github-generator's attestations: SLSA v0.2 provenance signed by its workflow. */
+const add = verificationsBy({ identity: GEN }, { kind: 'attestation', predicateType: SLSA02 });
+const policy = (coverage?: CoverageRule, p: Partial<ImagePolicy> = {}): ImagePolicy => imagePolicy({ ...(coverage ? { coverage } : {}), ...p });
 const coverageChecks = (v: ReturnType<typeof imageVerdict>) =>
   v.checks.filter((c) => c.code === 'COVERAGE').map((c) => [c.status, c.message, c.evidence?.coverageRule, c.evidence?.coveredBy]);
 

@@ -1,20 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Artifact, Cut, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
+import type { Cut, ImageGraph, PlatformEntry } from '../../src/model/image-graph';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
 import type { ImageCheck } from '../../src/verify/image/image-checks';
-import type { ArtifactState } from '../../src/model/verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 import type { PublicKeyMaterial } from '../../src/verify/trust';
+import { AMD64, ARM64, INDEX, imagePolicy, indexGraph, numberDigest as d, platformEntry, verificationsBy } from '../support/image-graphs';
 
 // Why an image is not verified (verdict.causes), over hand-made graphs: each uncovered platform
 // and each unmet requirement classified from the checks of what covers it, grouped by code and
 // signer, most important first. Exact messages: every surface shows them as they are.
-const d = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const INDEX = d(1);
-const AMD64 = d(2);
-const ARM64 = d(3);
 const S390X = d(4);
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const wf = (repo: string, ref: string) => `https://github.com/${repo}/.github/workflows/release.yml@refs/tags/${ref}`;
@@ -22,24 +18,9 @@ const OURS = wf('org/repo', 'v1.2.0');
 const FORK = wf('fork/repo', 'v1.2.0');
 const SLSA = 'https://slsa.dev/provenance/v1';
 
-const platform = (n: number, key: string, extra: Partial<PlatformEntry> = {}): PlatformEntry => {
-  const [os = '', architecture = ''] = key.split('/');
-  return { platform: key, os, architecture, digest: d(n), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1, ...extra };
-};
-const graph = (platforms: PlatformEntry[] = [platform(2, 'linux/amd64'), platform(3, 'linux/arm64')], extra: Partial<ImageGraph> = {}): ImageGraph => ({
-  reference: 'r',
-  source: 'registry',
-  repository: 'org/repo',
-  digest: INDEX,
-  mediaType: 'application/vnd.oci.image.index.v1+json',
-  size: 1,
-  kind: 'index',
-  platforms,
-  artifacts: [],
-  others: [],
-  problems: [],
-  ...extra,
-});
+const platform = (n: number, key: string, extra: Partial<PlatformEntry> = {}): PlatformEntry => platformEntry(key, d(n), extra);
+const graph = (platforms: PlatformEntry[] = [platform(2, 'linux/amd64'), platform(3, 'linux/arm64')], extra: Partial<ImageGraph> = {}): ImageGraph =>
+  indexGraph(INDEX, platforms, extra);
 
 const pass = (code: ImageCheck['code']): ImageCheck => ({ code, status: 'pass', message: `${code} holds.` });
 const fail = (code: ImageCheck['code'], message: string): ImageCheck => ({ code, status: 'fail', message });
@@ -48,25 +29,11 @@ const authentic = [pass('BUNDLE_FORMAT'), pass('ARTIFACT'), pass('CERTIFICATE_CH
 const identityFail = (identity: string) =>
   fail('IDENTITY', `The certificate identity is ${JSON.stringify(identity)}; the policy expects ${JSON.stringify(OURS)}.`);
 
-let n = 100;
-function add(g: ImageGraph, covers: string, state: ArtifactState, opts: Partial<ArtifactVerification> = {}): ArtifactVerification {
-  const a: Artifact = { coversDigest: covers, kind: opts.kind ?? 'signature', format: opts.format ?? 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1 };
-  if (opts.predicateType) a.predicateType = opts.predicateType;
-  g.artifacts.push(a);
-  const signer = state === 'verified' || state === 'unpinned' ? { identity: OURS, issuer: ISSUER } : {};
-  return { digest: a.digest, coversDigest: covers, format: a.format, kind: a.kind, verified: state === 'verified', state, checks: [], ...signer, ...opts };
-}
+const add = verificationsBy({ identity: OURS, issuer: ISSUER });
 /** A signature by the fork: authentic, but not the identity the policy pins. */
 const byFork = (g: ImageGraph, covers: string, opts: Partial<ArtifactVerification> = {}) =>
   add(g, covers, 'failed', { identity: FORK, issuer: ISSUER, checks: [...authentic, identityFail(FORK)], ...opts });
-const pinned = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({
-  identity: { exact: OURS },
-  issuer: { exact: ISSUER },
-  requiredPredicateTypes: [],
-  requireTlog: true,
-  sources: {},
-  ...p,
-});
+const pinned = (p: Partial<ImagePolicy> = {}): ImagePolicy => imagePolicy({ identity: { exact: OURS }, issuer: { exact: ISSUER }, ...p });
 
 describe('verdict.causes', () => {
   test('a verified image and an excepted one have none', () => {

@@ -1,62 +1,20 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Artifact, ImageGraph } from '../../src/model/image-graph';
-import type { ImagePolicy } from '../../src/verify/policy/image-policy';
+import type { ImageGraph } from '../../src/model/image-graph';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
-import type { ArtifactState } from '../../src/model/verdict';
-import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
+import { AMD64, ARM64, INDEX, imagePolicy as policy, indexGraph, platformEntry, twoPlatformIndex, verificationsBy } from '../support/image-graphs';
 
 // The verdict rules (README.md, "What \"verified\" means") over hand-made graphs: which
 // digest each signature covers, what the index covers, what "unpinned", "not checked" and
 // exceptions do.
-const d = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
-const INDEX = d(1);
-const AMD64 = d(2);
-const ARM64 = d(3);
 const ID = 'https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.0.0';
 const SLSA = 'https://slsa.dev/provenance/v1';
 
+/** An index of linux/amd64 and linux/arm64, or a single-platform manifest (its digest is INDEX). */
 function graph(kind: 'index' | 'manifest' = 'index', problems: ImageGraph['problems'] = []): ImageGraph {
-  const platforms =
-    kind === 'index'
-      ? [
-          { platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: AMD64, mediaType: 'm', size: 1 },
-          { platform: 'linux/arm64', os: 'linux', architecture: 'arm64', digest: ARM64, mediaType: 'm', size: 1 },
-        ]
-      : [{ platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: INDEX, mediaType: 'm', size: 1 }];
-  return {
-    reference: 'r',
-    source: 'registry',
-    repository: 'org/repo',
-    digest: INDEX,
-    mediaType: 'm',
-    size: 1,
-    kind,
-    platforms,
-    artifacts: [],
-    others: [],
-    problems,
-  };
+  return kind === 'index' ? twoPlatformIndex({ problems }) : indexGraph(INDEX, [platformEntry('linux/amd64', INDEX)], { kind, problems });
 }
-
-let n = 100;
-function add(g: ImageGraph, covers: string, state: ArtifactState, opts: Partial<ArtifactVerification> = {}): ArtifactVerification {
-  const a: Artifact = { coversDigest: covers, kind: opts.kind ?? 'signature', format: opts.format ?? 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1 };
-  if (opts.predicateType) a.predicateType = opts.predicateType;
-  g.artifacts.push(a);
-  return {
-    digest: a.digest,
-    coversDigest: covers,
-    format: a.format,
-    kind: a.kind,
-    verified: state === 'verified',
-    state,
-    checks: [],
-    ...(state === 'verified' || state === 'unpinned' ? { identity: ID } : {}),
-    ...opts,
-  };
-}
-const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({ requiredPredicateTypes: [], requireTlog: true, sources: {}, ...p });
+const add = verificationsBy({ identity: ID });
 
 describe('image verdict', () => {
   test('index-only signing covers every platform; the sentence says so', () => {

@@ -1,55 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Artifact, ImageGraph } from '../../src/model/image-graph';
-import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
-import type { ArtifactState } from '../../src/model/verdict';
-import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 import { platformRows, summarizeRelease } from '../../src/cli/release-rows';
+import { AMD64, ARM64, INDEX, imagePolicy as policy, twoPlatformIndex, verificationsBy } from '../support/image-graphs';
 
 // The rows `verify --release` prints per image and platform, and the exit code a release job
 // acts on, over hand-made verdicts.
-const d = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
-const [INDEX, AMD64, ARM64] = [d(1), d(2), d(3)];
 const ID = 'https://github.com/org/app/.github/workflows/release.yml@refs/tags/v1.0.0';
 const SLSA = 'https://slsa.dev/provenance/v1';
 
-function graph(): ImageGraph {
-  const platforms = [
-    { platform: 'linux/amd64', os: 'linux', architecture: 'amd64', digest: AMD64, mediaType: 'm', size: 1 },
-    { platform: 'linux/arm64', os: 'linux', architecture: 'arm64', digest: ARM64, mediaType: 'm', size: 1 },
-  ];
-  return {
-    reference: 'r',
-    source: 'registry',
-    repository: 'org/app',
-    digest: INDEX,
-    mediaType: 'm',
-    size: 1,
-    kind: 'index',
-    platforms,
-    artifacts: [],
-    others: [],
-    problems: [],
-  };
-}
-let n = 10;
-function add(g: ImageGraph, covers: string, state: ArtifactState, opts: Partial<ArtifactVerification> = {}): ArtifactVerification {
-  const a: Artifact = { coversDigest: covers, kind: opts.kind ?? 'signature', format: 'cosign-tag', digest: d(n++), mediaType: 'm', size: 1 };
-  g.artifacts.push(a);
-  return {
-    digest: a.digest,
-    coversDigest: covers,
-    format: a.format,
-    kind: a.kind,
-    verified: state === 'verified',
-    state,
-    checks: [],
-    ...(state === 'verified' || state === 'unpinned' ? { identity: ID } : {}),
-    ...opts,
-  };
-}
-const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({ requiredPredicateTypes: [], requireTlog: true, sources: {}, ...p });
+const graph = twoPlatformIndex;
+const add = verificationsBy({ identity: ID });
 
 describe('verify --release rows', () => {
   test('index signed, attestation on one platform: who covers each platform and what attests it', () => {
