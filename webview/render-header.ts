@@ -1,12 +1,12 @@
 // The top of the page: which image, its digest and verdict, the coverage sentence, notices,
 // and the platform switcher with the chosen platform's facts.
-import type { PanelModel, PanelNotice, PanelPlatform, PanelStateWords, VerdictState } from '../src/protocol/panel';
+import type { PanelModel, PanelNotice, PanelPlatform, PanelStateWords, PanelVerdictState } from '../src/protocol/panel';
 import { custom, el, facts, value } from './dom';
 import { flatten, formatBytes, shortDigest } from './text';
 import { post } from './vscode-api';
 
 /** The verdict as a badge: the state's icon (from the model's vocabulary), label, colour by state (media/webview.css). */
-export function verdictBadge(state: VerdictState, label: string, words: PanelStateWords): HTMLElement {
+export function verdictBadge(state: PanelVerdictState, label: string, words: PanelStateWords): HTMLElement {
   return custom('vscode-badge', { class: `verdict state-${state}` }, custom('vscode-icon', { name: words.icon, class: 'verdict-icon' }), label);
 }
 
@@ -26,7 +26,7 @@ function imageName(model: PanelModel): string {
 }
 
 /** Why it is not verified, in one sentence, right under the title: what a reader needs first. */
-function causeLine(state: VerdictState, cause: string | undefined): HTMLElement | undefined {
+function causeLine(state: PanelVerdictState, cause: string | undefined): HTMLElement | undefined {
   if (cause === undefined) return undefined;
   return el('p', { class: `cause state-${state}`, role: 'status' }, value(cause, { max: 2000 }));
 }

@@ -8,7 +8,7 @@ import type { ArtifactVerification, ImageCheck, ImageEvidence } from '../verify/
 import { artifactPlace, instanceName } from '../releases/artifact-words';
 import { githubRunFacts } from './model-github';
 import { logSearchUrl, safeLink } from './links';
-import type { ArtifactState, PanelArtifact, PanelCheck, PanelFact } from '../protocol/panel';
+import type { PanelArtifactState, PanelArtifact, PanelCheck, PanelFact } from '../protocol/panel';
 
 export interface CheckContext {
   /** `TrustRootInfo.instance` of the root the verification used. */
@@ -143,7 +143,7 @@ export function panelArtifact(
 }
 
 /** BuildKit's in-index statements are unsigned whatever else is known; the rest needs a verification. */
-export function artifactState(a: Pick<Artifact, 'format'>, v: Pick<ArtifactVerification, 'state'> | undefined): ArtifactState {
+export function artifactState(a: Pick<Artifact, 'format'>, v: Pick<ArtifactVerification, 'state'> | undefined): PanelArtifactState {
   if (v !== undefined) return v.state;
   return a.format === 'buildkit-index' ? 'unsigned' : 'not-verified';
 }

@@ -5,7 +5,7 @@
  * page never sees an engine type and nothing but these fields leaves the host.
  */
 import type { ProvenanceReport } from '../provenance/collect';
-import type { ImageGraph } from '../model/image-graph';
+import type { ArtifactFormat, ArtifactKind, ImageGraph } from '../model/image-graph';
 import { unpinnedSigners } from '../verify/image';
 import type { ImageVerification } from '../verify/image';
 import type { CheckContext } from './model-checks';
@@ -17,16 +17,20 @@ import { causeShort } from '../releases/cause-words';
 import { instanceName } from '../releases/artifact-words';
 import { plural, sentence } from '../views/verdict-text';
 import type { ArtifactState, EngineState } from '../model/verdict';
+import type { CheckStatus } from '../verify';
 import type {
-  ArtifactState as ProtocolArtifactState,
+  ArtifactFormat as PanelArtifactFormat,
+  ArtifactKind as PanelArtifactKind,
+  CheckStatus as PanelCheckStatus,
   PanelModel,
   PanelNotice,
   PanelPlatform,
   PanelRaw,
   PanelSbom,
+  PanelArtifactState,
   PanelStateWords,
   PanelVerdict,
-  VerdictState,
+  PanelVerdictState,
 } from '../protocol/panel';
 
 /** A part that could not be computed, with its code: shown as a notice, the rest still stands. */
@@ -42,21 +46,25 @@ export interface PanelModelOptions {
   readonly provenanceFailure?: PartFailure;
 }
 
-// The protocol spells out the vocabulary's states for the page; these fail to compile if they drift.
+// The protocol spells out the vocabulary's states, the artifact kinds and formats and the check
+// statuses for the page (it imports nothing else); these fail to compile if they drift.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Holds<T extends true> = T;
-type _VerdictStatesAgree = Holds<Same<VerdictState, EngineState | 'not-verified'>>;
-type _ArtifactStatesAgree = Holds<Same<ProtocolArtifactState, ArtifactState | 'not-verified'>>;
+type _VerdictStatesAgree = Holds<Same<PanelVerdictState, EngineState | 'not-verified'>>;
+type _ArtifactStatesAgree = Holds<Same<PanelArtifactState, ArtifactState | 'not-verified'>>;
+type _ArtifactKindsAgree = Holds<Same<PanelArtifactKind, ArtifactKind>>;
+type _ArtifactFormatsAgree = Holds<Same<PanelArtifactFormat, ArtifactFormat>>;
+type _CheckStatusesAgree = Holds<Same<PanelCheckStatus, CheckStatus>>;
 
 /** The vocabulary as the page reads it. */
-export const PANEL_STATES: Readonly<Record<VerdictState, PanelStateWords>> = Object.fromEntries(
-  (Object.keys(VERDICTS) as VerdictState[])
+export const PANEL_STATES: Readonly<Record<PanelVerdictState, PanelStateWords>> = Object.fromEntries(
+  (Object.keys(VERDICTS) as PanelVerdictState[])
     .filter((s) => s === 'not-verified' || isEngineState(s))
     .map((s) => {
       const { long, codicon } = VERDICTS[s];
       return [s, { label: `${long.charAt(0).toUpperCase()}${long.slice(1)}`, words: long, icon: codicon }];
     }),
-) as Record<VerdictState, PanelStateWords>;
+) as Record<PanelVerdictState, PanelStateWords>;
 
 export function toPanelModel(graph: ImageGraph, verification?: ImageVerification, provenance?: ProvenanceReport, options: PanelModelOptions = {}): PanelModel {
   const ctx: CheckContext = verification ? { instance: verification.trustRoot.instance } : {};

@@ -57,9 +57,9 @@ export interface PanelState {
  * checked. The states of the one verdict vocabulary (src/model/verdict.ts; panel/model.ts checks
  * that they agree), written out here because the page may import nothing but this file.
  */
-export type VerdictState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked' | 'excepted' | 'not-verified';
+export type PanelVerdictState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked' | 'excepted' | 'not-verified';
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info';
-export type ArtifactState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked' | 'not-verified';
+export type PanelArtifactState = 'verified' | 'unpinned' | 'failed' | 'unsigned' | 'not-checked' | 'not-verified';
 
 /** How a state reads and looks, from the host's verdict vocabulary: the page keeps no words of its own. */
 export interface PanelStateWords {
@@ -92,7 +92,7 @@ export interface PanelCheck {
 }
 
 export interface PanelVerdict {
-  readonly state: VerdictState;
+  readonly state: PanelVerdictState;
   /** For people: "Verified", "Not verified", ... */
   readonly label: string;
   /**
@@ -117,7 +117,7 @@ export interface PanelPlatform {
   readonly size: number;
   /** Config plus layers, when known. */
   readonly imageSize?: number;
-  readonly state: VerdictState;
+  readonly state: PanelVerdictState;
   /** Covered by a verified signature on the index rather than its own. */
   readonly throughIndex: boolean;
   readonly signedBy: readonly string[];
@@ -126,6 +126,7 @@ export interface PanelPlatform {
   readonly causeShort?: string;
 }
 
+/** The engine's artifact kinds and formats (src/model/image-graph.ts), spelled out for the page like the states above. */
 export type ArtifactKind = 'signature' | 'attestation' | 'sbom' | 'other';
 export type ArtifactFormat = 'cosign-tag' | 'referrer' | 'buildkit-index' | 'bundle-file' | 'github-api';
 
@@ -144,7 +145,7 @@ export interface PanelArtifact {
   /** What `coversDigest` is: "the index", a platform, or "another artifact". */
   readonly coversLabel: string;
   readonly predicateType?: string;
-  readonly state: ArtifactState;
+  readonly state: PanelArtifactState;
   readonly identity?: string;
   readonly issuer?: string;
   /** The Sigstore instance whose trusted root its signature was checked against: "GitHub's Sigstore instance". */
@@ -195,7 +196,7 @@ export interface PanelProvenance {
   readonly artifactDigest: string;
   readonly predicateType?: string;
   /** From the verification of the same artifact, when there was one. */
-  readonly state: ArtifactState;
+  readonly state: PanelArtifactState;
   readonly slsaVersion?: string;
   readonly builderId?: string;
   readonly builderVersion: readonly NameValue[];
@@ -249,7 +250,7 @@ export interface PanelSbom {
   readonly coversDigest: string;
   readonly coversLabel: string;
   readonly digest: string;
-  readonly state: ArtifactState;
+  readonly state: PanelArtifactState;
 }
 
 export interface PanelProblem {
@@ -284,7 +285,7 @@ export interface PanelModel {
   readonly size: number;
   readonly verdict: PanelVerdict;
   /** The words and icon of every state, for the badges, the platform list and the artifacts. */
-  readonly states: Readonly<Record<VerdictState, PanelStateWords>>;
+  readonly states: Readonly<Record<PanelVerdictState, PanelStateWords>>;
   /** Image-level checks: coverage per platform, required attestations, exceptions. */
   readonly checks: readonly PanelCheck[];
   readonly platforms: readonly PanelPlatform[];
@@ -310,7 +311,7 @@ export interface PanelDiffImage {
   readonly name: string;
   readonly digest: string;
   /** Under a policy only. */
-  readonly verdict?: { readonly state: VerdictState; readonly label: string };
+  readonly verdict?: { readonly state: PanelVerdictState; readonly label: string };
 }
 
 /** A part of the comparison: its title, a summary in a few words ("1 rebuilt, 2 unchanged"), and whether anything in it changed. */
@@ -382,5 +383,5 @@ export interface PanelDiff {
   };
   /** What could not be compared whole. */
   readonly notes: readonly { readonly side?: 'old' | 'new'; readonly code: string; readonly message: string }[];
-  readonly states: Readonly<Record<VerdictState, PanelStateWords>>;
+  readonly states: Readonly<Record<PanelVerdictState, PanelStateWords>>;
 }
