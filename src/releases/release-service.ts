@@ -4,8 +4,9 @@
  * others), at most `concurrency` at a time, and every change is announced per image so a view
  * redraws one node, not the tree. `refresh` cancels what is in flight and starts over.
  */
-import { setMaxListeners } from 'node:events';
 import { Semaphore } from '../core/abort';
+import { SharedWork } from '../core/shared-work';
+import type { SharedFlight } from '../core/shared-work';
 import type { ImageGraph } from '../model/image-graph';
 import { isAbort, loadFailure } from './failure';
 import type { ImageLoad, Release } from './types';
@@ -31,18 +32,10 @@ export interface ReleaseServiceOptions {
 export type ReleaseEvent = { readonly kind: 'releases' } | { readonly kind: 'image'; readonly reference: string };
 
 /**
- * One load in flight, shared by everyone who asked for it. It is cancelled only when nobody wants
- * it any more: every caller that asked with a signal has aborted, and nobody asked without one (the
- * tree drawing the node, a hover filling the cache). One caller's cancel never takes the answer
- * from the others.
+ * When a load gets a slot: scheduling, kept beside the sharing (which SharedWork does). Images
+ * take their turn in the order they started, unless someone waits on one in particular.
  */
-interface Inflight {
-  readonly controller: AbortController;
-  readonly done: Promise<ImageLoad>;
-  /** Callers waiting with a signal that has not aborted. */
-  waiters: number;
-  /** Someone asked without a signal: only a refresh or dispose cancels it. */
-  kept: boolean;
+interface Turn {
   /** Someone waits on this image in particular (ensure): it goes before the background loads. */
   wanted: boolean;
   /** While it waits for a slot: moves it to the front of the queue. */
@@ -55,10 +48,22 @@ const DEFAULT_IMAGES_AT_ONCE = 12;
 export class ReleaseService {
   private list: readonly Release[] = [];
   private readonly loads = new Map<string, ImageLoad>();
-  private readonly inflight = new Map<string, Inflight>();
+  /**
+   * Loads in flight, each shared by everyone who asked for it. One is cancelled only when nobody
+   * wants it any more: every caller that asked with a signal has aborted, and nobody holds it
+   * without one (the tree drawing the node, a hover filling the cache; a new release list without
+   * the image withdraws the tree's hold). One caller's cancel never takes the answer from the others.
+   */
+  private readonly inflight = new SharedWork<ImageLoad>({
+    // Gone at once, not when the walk notices: the image is idle again, to start when drawn, and
+    // the next caller (a panel asking again right after cancelling) starts a fresh load.
+    onAbandoned: (reference) => this.dropped(reference),
+  });
+  private readonly turns = new WeakMap<SharedFlight<ImageLoad>, Turn>();
   private readonly listeners = new Set<(e: ReleaseEvent) => void>();
   private readonly semaphore: Semaphore;
-  private generation = newController();
+  /** After dispose nothing starts: a late draw or hover would only start a load nobody can see. */
+  private disposed = false;
   /** Images started so far: the next one's priority. */
   private started = 0;
 
@@ -84,9 +89,8 @@ export class ReleaseService {
     const wanted = new Set(releases.flatMap((r) => r.images.map((i) => i.reference)).filter((r): r is string => r !== null));
     for (const ref of [...this.loads.keys()]) {
       if (wanted.has(ref)) continue;
-      const flight = this.inflight.get(ref);
-      if (flight && flight.waiters > 0) flight.kept = false;
-      else this.forget(ref);
+      // Still running for whoever waits on it; with nobody waiting, cancelled and forgotten.
+      if (this.inflight.get(ref)?.unkeep() !== true) this.loads.delete(ref);
     }
     this.emit({ kind: 'releases' });
   }
@@ -95,8 +99,7 @@ export class ReleaseService {
   state(reference: string): ImageLoad {
     const load = this.loads.get(reference) ?? IDLE;
     if (load.status === 'idle') this.start(reference, true);
-    const flight = this.inflight.get(reference);
-    if (flight) flight.kept = true; // the view shows it: a command's cancel must not stop it
+    this.inflight.get(reference)?.keep(); // the view shows it: a command's cancel must not stop it
     return this.loads.get(reference) ?? load;
   }
 
@@ -107,7 +110,7 @@ export class ReleaseService {
 
   /**
    * Resolves when the image is loaded or failed (starting it if needed). When `signal` aborts, this
-   * caller gets `idle` at once; the load itself stops only if nobody else wants it (see Inflight).
+   * caller gets `idle` at once; the load itself stops only if nobody else wants it (see inflight).
    */
   async ensure(reference: string, signal?: AbortSignal): Promise<ImageLoad> {
     const current = this.loads.get(reference);
@@ -117,44 +120,30 @@ export class ReleaseService {
     if (!flight) return this.peek(reference);
     // Someone waits on this image (a hover, a command, the panel): it goes before the images the
     // tree queued in the background, so a 40-image release does not make a hover wait for 39.
-    flight.wanted = true;
-    flight.promote?.();
-    if (!signal) {
-      flight.kept = true;
-      return flight.done;
+    const turn = this.turns.get(flight);
+    if (turn) {
+      turn.wanted = true;
+      turn.promote?.();
     }
-    flight.waiters++;
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<ImageLoad>((resolve) => {
-      onAbort = () => {
-        if (--flight.waiters === 0 && !flight.kept) {
-          flight.controller.abort();
-          // Gone at once, not when the walk notices: the next caller (a panel asking again right
-          // after cancelling) must start a fresh load, not join this dying one.
-          this.cancelled(reference, flight);
-        }
-        resolve(IDLE);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
     try {
-      return await Promise.race([flight.done, aborted]);
-    } finally {
-      if (!signal.aborted) flight.waiters--;
-      signal.removeEventListener('abort', onAbort!);
+      return await flight.join(signal);
+    } catch (e) {
+      // This caller left (its signal fired); the load goes on for anyone else who wants it.
+      if (signal?.aborted) return IDLE;
+      throw e;
     }
   }
 
   /** Starts over: everything in flight is cancelled; with `reference`, only that image. */
   refresh(reference?: string): void {
     if (reference !== undefined) {
-      this.forget(reference);
+      this.inflight.forget(reference);
+      this.loads.delete(reference);
       this.emit({ kind: 'image', reference });
       return;
     }
-    this.generation.abort();
-    this.generation = newController();
-    for (const ref of [...this.loads.keys()]) this.forget(ref);
+    this.inflight.abortAll();
+    this.loads.clear();
     this.emit({ kind: 'releases' });
   }
 
@@ -171,62 +160,50 @@ export class ReleaseService {
   }
 
   dispose(): void {
-    this.generation.abort();
+    this.disposed = true;
+    // A load cancelled here is no longer loading; what finished stays readable.
+    for (const ref of this.inflight.abortAll()) this.loads.delete(ref);
     this.listeners.clear();
   }
 
-  private forget(reference: string): void {
-    this.inflight.get(reference)?.controller.abort();
-    this.inflight.delete(reference);
-    this.loads.delete(reference);
-  }
-
-  private set(reference: string, flight: Inflight, load: ImageLoad): void {
-    if (this.inflight.get(reference) !== flight) return; // refreshed meanwhile: a stale answer
+  private set(reference: string, flight: SharedFlight<ImageLoad>, load: ImageLoad): void {
+    if (!flight.current) return; // refreshed meanwhile: a stale answer
     this.loads.set(reference, load);
     this.emit({ kind: 'image', reference });
   }
 
   /** `quiet`: the caller is drawing the node and shows "loading" itself, so no change event. */
-  private start(reference: string, quiet = false): Inflight | undefined {
-    if (this.inflight.has(reference)) return this.inflight.get(reference);
-    const controller = newController();
-    const signal = AbortSignal.any([controller.signal, this.generation.signal]);
-    setMaxListeners(0, signal);
-    // The work starts a microtask later, once `flight` is registered.
-    const flight: Inflight = {
-      controller,
-      done: Promise.resolve().then(() =>
+  private start(reference: string, quiet = false): SharedFlight<ImageLoad> | undefined {
+    if (this.disposed) return undefined;
+    const running = this.inflight.get(reference);
+    if (running) return running;
+    const turn: Turn = { wanted: false };
+    // The work starts a microtask later: the caller that started it (ensure) has marked it wanted
+    // by then, and the flight is registered before the work asks whether its answer is current.
+    const flight = this.inflight.start(reference, (signal, self) =>
+      Promise.resolve().then(() =>
         this.semaphore.run(
           () => {
-            delete flight.promote;
-            return this.run(reference, flight, signal);
+            delete turn.promote;
+            return this.run(reference, self, turn, signal);
           },
           (promote) => {
-            flight.promote = promote;
-            if (flight.wanted) promote();
+            turn.promote = promote;
+            if (turn.wanted) promote();
           },
         ),
       ),
-      waiters: 0,
-      kept: quiet,
-      wanted: false,
-    };
-    this.inflight.set(reference, flight);
+    );
+    this.turns.set(flight, turn);
     this.loads.set(reference, { status: 'loading' });
     if (!quiet) this.emit({ kind: 'image', reference });
-    // Whoever awaits `done` sees its failure; this chain only forgets the flight, either way.
-    const forget = (): void => {
-      if (this.inflight.get(reference) === flight) this.inflight.delete(reference);
-    };
-    void flight.done.then(forget, forget);
     return flight;
   }
 
-  private async run(reference: string, flight: Inflight, signal: AbortSignal): Promise<ImageLoad> {
+  private async run(reference: string, flight: SharedFlight<ImageLoad>, turn: Turn, signal: AbortSignal): Promise<ImageLoad> {
     if (signal.aborted) return this.cancelled(reference, flight);
     const started = performance.now();
-    const priority = flight.wanted ? 0 : ++this.started;
+    const priority = turn.wanted ? 0 : ++this.started;
     let graph: ImageGraph;
     try {
       graph = await this.options.inspect(reference, signal, priority);
@@ -252,14 +229,19 @@ export class ReleaseService {
     return done;
   }
 
-  /** A load cancelled by its caller (not by a refresh) leaves the image idle, to start again when drawn. */
-  private cancelled(reference: string, flight: Inflight): ImageLoad {
-    if (this.inflight.get(reference) === flight) {
-      this.inflight.delete(reference);
-      this.loads.delete(reference);
-      this.emit({ kind: 'image', reference });
+  /** A load that ended cancelled while still the image's (not by a refresh) leaves it idle. */
+  private cancelled(reference: string, flight: SharedFlight<ImageLoad>): ImageLoad {
+    if (flight.current) {
+      flight.abort();
+      this.dropped(reference);
     }
     return IDLE;
+  }
+
+  /** The image is idle again, to start when next drawn or asked for. */
+  private dropped(reference: string): void {
+    this.loads.delete(reference);
+    this.emit({ kind: 'image', reference });
   }
 
   private emit(e: ReleaseEvent): void {
@@ -271,10 +253,4 @@ export class ReleaseService {
       }
     }
   }
-}
-
-function newController(): AbortController {
-  const c = new AbortController();
-  setMaxListeners(0, c.signal);
-  return c;
 }

@@ -357,3 +357,22 @@ test('setReleases keeps the states of images still listed and drops the others',
   assert.equal(service.peek('r.test/a:1').status, 'loaded');
   assert.equal(b.signal.aborted, true);
 });
+
+test('dispose cancels what is in flight and starts nothing after; what finished stays readable', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect });
+  service.state('r.test/a:1');
+  service.state('r.test/b:1');
+  await delay(1);
+  c.pending.get('r.test/a:1')!.resolve(graph('r.test/a:1'));
+  await delay(1);
+  const loading = c.pending.get('r.test/b:1')!;
+  service.dispose();
+  assert.equal(loading.signal.aborted, true);
+  assert.equal(service.peek('r.test/b:1').status, 'idle');
+  assert.equal(service.peek('r.test/a:1').status, 'loaded');
+  assert.equal((await service.ensure('r.test/c:1')).status, 'idle');
+  assert.equal(service.state('r.test/d:1').status, 'idle');
+  await delay(1);
+  assert.deepEqual(c.started, ['r.test/a:1', 'r.test/b:1'], 'nothing started after dispose');
+});
