@@ -18,12 +18,12 @@ import { parseReference } from '../../src/registry/reference';
 import { runCli } from '../../src/cli/run';
 import { startFaultProxy } from '../support/fault-proxy';
 import type { FaultProxy } from '../support/fault-proxy';
-import { pushReleaseFixture } from '../support/fixtures';
+import { pushReleaseFixture, TWO_PLATFORM_RELEASE } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 
-const TAG = 'v1.0.0';
+const TAG = TWO_PLATFORM_RELEASE.tag;
 // Small backoff so retry tests take milliseconds, not seconds.
 const FAST: Partial<RegistryLimits> = { retries: 3, backoffBaseMs: 5, backoffMaxMs: 20 };
 
@@ -34,14 +34,7 @@ interface Setup {
 }
 
 async function setUp(repo: string, reg: TestRegistry, proxyOptions: { rewriteRealm?: string } = {}): Promise<Setup> {
-  const fixture = await pushReleaseFixture(reg, repo, {
-    tag: TAG,
-    platforms: ['linux/amd64', 'linux/arm64'],
-    cosignFor: ['index'],
-    referrersFor: ['index'],
-    dockerListTag: null,
-    singleArchTag: null,
-  });
+  const fixture = await pushReleaseFixture(reg, repo, TWO_PLATFORM_RELEASE);
   const proxy = await startFaultProxy({ upstream: reg, ...proxyOptions });
   return { reg, proxy, fixture };
 }

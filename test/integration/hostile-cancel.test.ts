@@ -17,14 +17,15 @@ import type { FetchedManifest } from '../../src/model/oci';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import { verifyImage } from '../../src/verify/verify-image';
 import type { FaultProxy, ProxyRecord } from '../support/fault-proxy';
-import { pushReleaseFixture, pushSigstoreReferrers } from '../support/fixtures';
+import { pushReleaseFixture, pushSigstoreReferrers, TWO_PLATFORM_RELEASE } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { attack, hold, silence } from '../support/hostile-answers';
+import type { Hold } from '../support/hostile-answers';
 import { activeResources, leftBehind } from '../support/hostile-probes';
 import { startHostileRegistry } from '../support/hostile-registry';
 import type { HostileRegistry } from '../support/hostile-registry';
 
-const TAG = 'v1.0.0';
+const TAG = TWO_PLATFORM_RELEASE.tag;
 /** From abort() to the rejection, on a loaded 2-core machine; typically a few milliseconds. */
 const PROMPT_MS = 200;
 
@@ -43,14 +44,7 @@ describe('hostile cancellation: every stage, against a registry that never answe
   before(async () => {
     h = await startHostileRegistry({ registry: { auth: 'token' }, realmProxy: true, proxy: { otherHost: null } });
     realm = h.realm!;
-    fx = await pushReleaseFixture(h.reg, repo, {
-      tag: TAG,
-      platforms: ['linux/amd64', 'linux/arm64'],
-      cosignFor: ['index'],
-      referrersFor: ['index'],
-      dockerListTag: null,
-      singleArchTag: null,
-    });
+    fx = await pushReleaseFixture(h.reg, repo, TWO_PLATFORM_RELEASE);
     const first = fx.referrers[0]!.referrers[0]!;
     await pushSigstoreReferrers(h.reg, repo, first, { publicKeyPem: '', keyHint: '', sign: () => '' }, fx.reference);
     referrer = first.digest;
@@ -150,6 +144,27 @@ describe('hostile cancellation: every stage, against a registry that never answe
     }
   }
 
+  /** What `p` settles to: its value, or what it was rejected with. */
+  const settled = (p: Promise<unknown>): Promise<unknown> =>
+    p.then(
+      (v) => v,
+      (e: unknown) => e,
+    );
+
+  /**
+   * Cancels the caller that started a shared fetch (`first`, settling `a`): it gets ABORTED; then
+   * opens `gate`, and the other caller (`b`) gets the manifest `digest` all the same.
+   */
+  async function cancelTheFirst(first: AbortController, a: Promise<unknown>, gate: Hold, b: Promise<unknown>, digest: string): Promise<void> {
+    first.abort();
+    const e = await a;
+    assert.ok(e instanceof LensError && e.code === 'ABORTED', `the cancelled caller: ${String(e)}`);
+    gate.release();
+    const m = await b;
+    assert.ok(!(m instanceof Error), `the other caller failed: ${m instanceof Error ? m.message : ''}`);
+    assert.equal((m as FetchedManifest).digest, digest);
+  }
+
   // Two callers on one client (the extension's tree and a hover, verify --release's images of one
   // repository) wait on one shared fetch; the one that started it is cancelled, then the fetch is
   // released: the other must get its answer, from the same single request.
@@ -163,25 +178,13 @@ describe('hostile cancellation: every stage, against a registry that never answe
       const source = client.source(h.proxy.host);
       const [amd64, arm64] = fx.index.platforms;
       const first = new AbortController();
-      const a = source.getManifest(repo, amd64!.digest, { signal: first.signal }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const a = settled(source.getManifest(repo, amd64!.digest, { signal: first.signal }));
       await gate.arrived;
-      const b = source.getManifest(repo, arm64!.digest, { signal: new AbortController().signal }).then(
-        (m) => m,
-        (e: unknown) => e,
-      );
+      const b = settled(source.getManifest(repo, arm64!.digest, { signal: new AbortController().signal }));
       // The 401 is handled in microtasks after its exchange ends: one macrotask later, b waits on the token too.
       await until(() => exchanges.some((x) => x.url.endsWith(arm64!.digest) && x.status === 401));
       await new Promise((resolve) => setImmediate(resolve));
-      first.abort();
-      const e = await a;
-      assert.ok(e instanceof LensError && e.code === 'ABORTED', `the cancelled caller: ${String(e)}`);
-      gate.release();
-      const m = await b;
-      assert.ok(!(m instanceof Error), `the other caller failed: ${m instanceof Error ? m.message : ''}`);
-      assert.equal((m as FetchedManifest).digest, arm64!.digest);
+      await cancelTheFirst(first, a, gate, b, arm64!.digest);
       assert.equal(realm.requestsTo('/token').length, 1, 'one token request, shared');
     } finally {
       await client.close();
@@ -200,22 +203,10 @@ describe('hostile cancellation: every stage, against a registry that never answe
       const gate = hold();
       h.proxy.inject({ path, method: 'GET', fault: attack('hold until released', gate.answer) });
       const first = new AbortController();
-      const a = source.getManifest(repo, amd64.digest, { signal: first.signal }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      const b = source.getManifest(repo, amd64.digest, { signal: new AbortController().signal }).then(
-        (m) => m,
-        (e: unknown) => e,
-      );
+      const a = settled(source.getManifest(repo, amd64.digest, { signal: first.signal }));
+      const b = settled(source.getManifest(repo, amd64.digest, { signal: new AbortController().signal }));
       await gate.arrived;
-      first.abort();
-      const e = await a;
-      assert.ok(e instanceof LensError && e.code === 'ABORTED', `the cancelled caller: ${String(e)}`);
-      gate.release();
-      const m = await b;
-      assert.ok(!(m instanceof Error), `the other caller failed: ${m instanceof Error ? m.message : ''}`);
-      assert.equal((m as FetchedManifest).digest, amd64.digest);
+      await cancelTheFirst(first, a, gate, b, amd64.digest);
       assert.deepEqual(
         h.proxy.requestsTo(path).map((r) => [r.status, r.aborted]),
         [[200, false]],

@@ -105,43 +105,18 @@ describe('hostile indexes: verified only when what a runtime pulls is covered (s
   describe('parser differentials: refused as AMBIGUOUS_JSON (exit 2), while skopeo pulls the unsigned image', () => {
     const signedList = (): OrderedValue => [fromPlain(desc(victimAmd(), amd64)), fromPlain(desc(victimArm(), arm64))];
     const evilList = (): OrderedValue => [fromPlain(desc(evilAmd(), amd64))];
+    /** An index whose "manifests" lists the signed platforms, then a member `key` lists the evil one. */
+    const withEvilList = (key: string): OrderedValue =>
+      obj([
+        ['schemaVersion', 2],
+        ['mediaType', INDEX],
+        ['manifests', signedList()],
+        [key, evilList()],
+      ]);
     const cases: Array<[string, () => string]> = [
-      [
-        '"manifests" then "Manifests"',
-        () =>
-          writeJson(
-            obj([
-              ['schemaVersion', 2],
-              ['mediaType', INDEX],
-              ['manifests', signedList()],
-              ['Manifests', evilList()],
-            ]),
-          ),
-      ],
-      [
-        '"manifests" then "manifeſts" (U+017F folds to s)',
-        () =>
-          writeJson(
-            obj([
-              ['schemaVersion', 2],
-              ['mediaType', INDEX],
-              ['manifests', signedList()],
-              ['manifeſts', evilList()],
-            ]),
-          ),
-      ],
-      [
-        '"manifests" twice',
-        () =>
-          writeJson(
-            obj([
-              ['schemaVersion', 2],
-              ['mediaType', INDEX],
-              ['manifests', signedList()],
-              ['manifests', evilList()],
-            ]),
-          ),
-      ],
+      ['"manifests" then "Manifests"', () => writeJson(withEvilList('Manifests'))],
+      ['"manifests" then "manifeſts" (U+017F folds to s)', () => writeJson(withEvilList('manifeſts'))],
+      ['"manifests" twice', () => writeJson(withEvilList('manifests'))],
       [
         'a descriptor with "digest" then "Digest"',
         () =>

@@ -9,7 +9,7 @@ import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import { verifyImage } from '../../src/verify/verify-image';
-import { pushReleaseFixture } from '../support/fixtures';
+import { pushReleaseFixture, TWO_PLATFORM_RELEASE } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { INDEX_TYPE, attack, serveBytes, serveDigests } from '../support/hostile-answers';
 import { hugeIndex, referrersIndex } from '../support/hostile-bombs';
@@ -17,7 +17,7 @@ import { withLoopDelay } from '../support/hostile-probes';
 import { startHostileRegistry, walk } from '../support/hostile-registry';
 import type { HostileRegistry } from '../support/hostile-registry';
 
-const TAG = 'v1.0.0';
+const TAG = TWO_PLATFORM_RELEASE.tag;
 const ENTRIES = 10_000;
 /**
  * What a hostile walk may add to the event loop's delay at the 99th percentile, over an ordinary
@@ -40,14 +40,7 @@ describe('hostile scale: 10,000-entry indexes and 10,000 referrers', () => {
   const repo = 'hostile/scale';
   const ref = (): string => `${h.proxy.host}/${repo}:${TAG}`;
   before(async () => {
-    fx = await pushReleaseFixture(h.reg, repo, {
-      tag: TAG,
-      platforms: ['linux/amd64', 'linux/arm64'],
-      cosignFor: ['index'],
-      referrersFor: ['index'],
-      dockerListTag: null,
-      singleArchTag: null,
-    });
+    fx = await pushReleaseFixture(h.reg, repo, TWO_PLATFORM_RELEASE);
     const runs = [];
     for (let i = 0; i < 3; i++) runs.push((await withLoopDelay(() => walk(h, h.client(), ref()))).loop.p99);
     control = Math.max(...runs);
@@ -152,12 +145,8 @@ describe('hostile scale: a referrers API that pages for ever', () => {
   const PAGE = 2_000;
   before(async () => {
     fx = await pushReleaseFixture(h.reg, repo, {
-      tag: TAG,
-      platforms: ['linux/amd64', 'linux/arm64'],
-      cosignFor: ['index'],
+      ...TWO_PLATFORM_RELEASE,
       referrersFor: [],
-      dockerListTag: null,
-      singleArchTag: null,
     });
   });
 

@@ -9,22 +9,14 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import type { Credential } from '../../src/registry/credentials-types';
 import { startFaultProxy } from '../support/fault-proxy';
 import type { FaultProxy } from '../support/fault-proxy';
-import { pushReleaseFixture } from '../support/fixtures';
+import { pushReleaseFixture, TWO_PLATFORM_RELEASE } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { attack, endlessHeaders, hugeHeader, redirect, serveBytes, trickleBody } from '../support/hostile-answers';
 import { runCli } from '../../src/cli/run';
 import { rejectsWith, startHostileRegistry, timed, walk } from '../support/hostile-registry';
 import type { HostileRegistry } from '../support/hostile-registry';
 
-const TAG = 'v1.0.0';
-const FIXTURE = {
-  tag: TAG,
-  platforms: ['linux/amd64', 'linux/arm64'],
-  cosignFor: ['index'],
-  referrersFor: ['index'],
-  dockerListTag: null,
-  singleArchTag: null,
-} as const;
+const TAG = TWO_PLATFORM_RELEASE.tag;
 
 describe('hostile transport: an anonymous registry over HTTP', () => {
   let h: HostileRegistry;
@@ -33,7 +25,7 @@ describe('hostile transport: an anonymous registry over HTTP', () => {
   const ref = (): string => `${h.proxy.host}/${repo}:${TAG}`;
   before(async () => {
     h = await startHostileRegistry();
-    await pushReleaseFixture(h.reg, repo, FIXTURE);
+    await pushReleaseFixture(h.reg, repo, TWO_PLATFORM_RELEASE);
   });
   beforeEach(() => h.proxy.reset());
   after(() => h?.stop());
@@ -195,7 +187,7 @@ describe('hostile transport: a token-auth registry over HTTPS', () => {
   });
   before(async () => {
     h = await startHostileRegistry({ registry: { auth: 'token', tls: true }, tls: true });
-    fx = await pushReleaseFixture(h.reg, repo, FIXTURE);
+    fx = await pushReleaseFixture(h.reg, repo, TWO_PLATFORM_RELEASE);
     plain = await startFaultProxy({ upstream: { url: 'http://127.0.0.1:9' }, listenHost: '127.0.0.2', otherHost: null });
   });
   beforeEach(() => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { startRegistry, type TestRegistry } from '../support/registry';
-import { pushReleaseFixture, type ReleaseFixture } from '../support/fixtures';
+import { EVERY_FORMAT_RELEASE, pushReleaseFixture, type ReleaseFixture } from '../support/fixtures';
 import { seedLayout } from '../support/storage-seed';
 import { realFixtureDir } from '../support/real-fixtures';
 import { cli, dockerConfigWith } from '../support/cli';
@@ -22,12 +22,7 @@ describe('inspect against a real registry (anonymous)', () => {
   let fx: ReleaseFixture;
   before(async () => {
     reg = await startRegistry();
-    fx = await pushReleaseFixture(reg, 'rancher/fleet-agent', {
-      tag: 'v0.13.0',
-      cosignFor: ['index', 'linux/arm64'],
-      referrersFor: ['index', 'linux/amd64'],
-      sbom: true,
-    });
+    fx = await pushReleaseFixture(reg, 'rancher/fleet-agent', { ...EVERY_FORMAT_RELEASE, sbom: true });
   });
   after(() => reg.stop());
 

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startRegistry, type TestRegistry } from '../support/registry';
-import { MEDIA, PREDICATE, pushReleaseFixture, type ReleaseFixture } from '../support/fixtures';
+import { EVERY_FORMAT_RELEASE, MEDIA, PREDICATE, pushReleaseFixture, type ReleaseFixture } from '../support/fixtures';
 import { fetchManifest, pushBlob, pushManifest } from '../support/push';
 import { seedLayout } from '../support/storage-seed';
 import { realFixtureDir } from '../support/real-fixtures';
@@ -22,13 +22,7 @@ describe('provenance against a real registry: all three formats', () => {
   let fx: ReleaseFixture;
   before(async () => {
     reg = await startRegistry();
-    fx = await pushReleaseFixture(reg, 'rancher/fleet-agent', {
-      tag: 'v0.13.0',
-      cosignFor: ['index', 'linux/arm64'],
-      referrersFor: ['index', 'linux/amd64'],
-      dockerListTag: null,
-      singleArchTag: null,
-    });
+    fx = await pushReleaseFixture(reg, 'rancher/fleet-agent', { ...EVERY_FORMAT_RELEASE, dockerListTag: null, singleArchTag: null });
   });
   after(() => reg.stop());
 

@@ -25,14 +25,14 @@ import { openReference } from '../../src/registry/open';
 import { parseReference } from '../../src/registry/reference';
 import { presignedId, startFaultProxy } from '../support/fault-proxy';
 import type { FaultProxy } from '../support/fault-proxy';
-import { createSigner, pushReleaseFixture } from '../support/fixtures';
+import { createSigner, pushReleaseFixture, TWO_PLATFORM_RELEASE } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 import { SecretScan, describeFindings, startTokenRecorder } from '../support/secrets-scan';
 import type { Finding, TokenRecorder } from '../support/secrets-scan';
 
 const CLI = resolve(__dirname, '../../../dist/cli.js');
-const TAG = 'v1.0.0';
+const TAG = TWO_PLATFORM_RELEASE.tag;
 const REPO = 'team/app';
 const USER = 'pl-secret-probe';
 // Distinctive, and with characters that URL, form and base64 encodings all change.
@@ -76,16 +76,7 @@ describe('secrets: nothing the CLI prints or writes holds a credential', { timeo
       startRegistry({ auth: 'token', username: USER, password: tokenPassword }),
     ]);
     // One signer for both, so one key verifies both.
-    const opts = {
-      tag: TAG,
-      platforms: ['linux/amd64', 'linux/arm64'],
-      cosignFor: ['index'],
-      referrersFor: ['linux/amd64'],
-      sbom: true,
-      dockerListTag: null,
-      singleArchTag: null,
-      signer: createSigner(),
-    } as const;
+    const opts = { ...TWO_PLATFORM_RELEASE, referrersFor: ['linux/amd64'], sbom: true, signer: createSigner() };
     const [fixture] = await Promise.all([pushReleaseFixture(basicReg, REPO, opts), pushReleaseFixture(tokenReg, REPO, opts)]);
     writeFileSync(keyFile, fixture.publicKeyPem);
     assert.equal(tokenReg.auth.mode, 'token');

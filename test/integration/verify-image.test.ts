@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '../support/registry';
-import { MEDIA, PREDICATE, createSigner, pushMultiArchIndex, pushReleaseFixture, type ReleaseFixture } from '../support/fixtures';
+import { EVERY_FORMAT_RELEASE, MEDIA, PREDICATE, createSigner, pushMultiArchIndex, pushReleaseFixture, type ReleaseFixture } from '../support/fixtures';
 import { pushManifest, sha256Digest } from '../support/push';
 import { seedBlob, seedLayout, seedManifest, tagManifest } from '../support/storage-seed';
 import { realFixtureDir } from '../support/real-fixtures';
@@ -229,14 +229,7 @@ describe('verify: a generated release (key-signed, every format) through a real 
   let key: string;
   before(async () => {
     reg = await startRegistry();
-    fx = await pushReleaseFixture(reg, 'rancher/fleet-agent', {
-      tag: 'v0.13.0',
-      cosignFor: ['index', 'linux/arm64'],
-      referrersFor: ['index', 'linux/amd64'],
-      sbom: true,
-      dockerListTag: null,
-      singleArchTag: null,
-    });
+    fx = await pushReleaseFixture(reg, 'rancher/fleet-agent', { ...EVERY_FORMAT_RELEASE, sbom: true, dockerListTag: null, singleArchTag: null });
     key = keyFile(fx.publicKeyPem);
   });
   after(() => reg?.stop());

@@ -69,6 +69,21 @@ describe('verify --certificate-chain: a private PKI signature without a log', ()
     assert.ok(r.stdout.startsWith('{'), r.stderr);
     return { code: r.code, out: JSON.parse(r.stdout) as VerifyJson };
   };
+  /** A policy file in `dir` for the pki/ images: chain.pem beside it, no log, EMAIL the signer. */
+  const chainPolicy = (name: string): string => {
+    const policy = join(dir, name);
+    const lines = [
+      'version: 1',
+      'images:',
+      `  - image: ${reg.host}/pki/**`,
+      '    certificateChain: chain.pem',
+      '    requireTlog: false',
+      `    identity: ${EMAIL}`,
+      '',
+    ];
+    writeFileSync(policy, lines.join('\n'));
+    return policy;
+  };
   const signature = (out: VerifyJson) => out.artifacts.find((a) => a.kind === 'signature')!;
   const failingCodes = (a: ArtifactVerification) => a.checks.filter((c) => c.status === 'fail').map((c) => c.code);
 
@@ -126,19 +141,7 @@ describe('verify --certificate-chain: a private PKI signature without a log', ()
 
   test('the policy file states the chain (relative to the file) and waives the log', async () => {
     const ref = await signed(await leaf(mini.ca));
-    const policy = join(dir, '.provenance-lens.yaml');
-    writeFileSync(
-      policy,
-      [
-        'version: 1',
-        'images:',
-        `  - image: ${reg.host}/pki/**`,
-        '    certificateChain: chain.pem',
-        '    requireTlog: false',
-        `    identity: ${EMAIL}`,
-        '',
-      ].join('\n'),
-    );
+    const policy = chainPolicy('.provenance-lens.yaml');
     const { code, out } = await verify(ref, ['--policy', policy]);
     assert.equal(code, 0, JSON.stringify(signature(out).checks));
     assert.deepEqual([out.policy.certificateChain, out.policy.sources.certificateChain, out.trustRoot.certificateChain?.path], [chain, 'policy-file', chain]);
@@ -146,19 +149,7 @@ describe('verify --certificate-chain: a private PKI signature without a log', ()
 
   test("the editor's verifier (src/host/verifier.ts) honours the policy's chain too: verified, not failed closed", async () => {
     const ref = await signed(await leaf(mini.ca));
-    const policy = join(dir, 'editor-policy.yaml');
-    writeFileSync(
-      policy,
-      [
-        'version: 1',
-        'images:',
-        `  - image: ${reg.host}/pki/**`,
-        '    certificateChain: chain.pem',
-        '    requireTlog: false',
-        `    identity: ${EMAIL}`,
-        '',
-      ].join('\n'),
-    );
+    const policy = chainPolicy('editor-policy.yaml');
     const client = new RegistryClient({ insecureRegistries: [reg.host] });
     const open = (r: string) => openReference(parseReference(r), client);
     const logged: string[] = [];

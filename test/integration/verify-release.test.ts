@@ -99,25 +99,23 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
     await writeFile(path, CONFIG(images));
     return path;
   };
-  const run = (file: string, extra: string[] = []) =>
-    cli([
-      'verify',
-      '--release',
-      file,
-      '--tag',
-      TAG,
-      '--env',
-      `REGISTRY=${reg.host}`,
-      '--trusted-root',
-      rootPath,
-      '--certificate-identity',
-      identity,
-      '--certificate-oidc-issuer',
-      GITHUB_ISSUER,
-      '--require-attestation',
-      SLSA_PROVENANCE_V1,
-      ...extra,
-    ]);
+  /** `verify --release` of `file` at TAG, expecting `signer` from GitHub Actions' issuer. */
+  const releaseArgs = (file: string, signer: string): string[] => [
+    'verify',
+    '--release',
+    file,
+    '--tag',
+    TAG,
+    '--env',
+    `REGISTRY=${reg.host}`,
+    '--trusted-root',
+    rootPath,
+    '--certificate-identity',
+    signer,
+    '--certificate-oidc-issuer',
+    GITHUB_ISSUER,
+  ];
+  const run = (file: string, extra: string[] = []) => cli([...releaseArgs(file, identity), '--require-attestation', SLSA_PROVENANCE_V1, ...extra]);
   const digestOf = (r: SignedRelease | PushedIndex, platform: string) => ('index' in r ? r.index : r).platforms.find((p) => p.key === platform)!.digest;
 
   test('signed images, an unsigned one and an unresolved template: exact rows; exit 1 (an unsigned image is a definite "no")', async () => {
@@ -209,21 +207,7 @@ describe('verify --release: every image a GoReleaser release publishes, one tabl
     assert.equal(ok.code, 0, ok.stdout);
     assert.match(ok.stdout, /^Summary: 2 verified; exit 0\.$/m);
 
-    const wrong = await cli([
-      'verify',
-      '--release',
-      good,
-      '--tag',
-      TAG,
-      '--env',
-      `REGISTRY=${reg.host}`,
-      '--trusted-root',
-      rootPath,
-      '--certificate-identity',
-      identity.replace('org/app', 'org/other'),
-      '--certificate-oidc-issuer',
-      GITHUB_ISSUER,
-    ]);
+    const wrong = await cli(releaseArgs(good, identity.replace('org/app', 'org/other')));
     assert.equal(wrong.code, 1);
     // Failed rows name the signer seen, and the causes below say whom the policy expects.
     assert.deepEqual(

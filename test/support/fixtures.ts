@@ -407,6 +407,29 @@ export interface ReleaseFixtureOptions {
   readonly buildCacheEntry?: boolean;
 }
 
+/**
+ * A small release: v1.0.0, an index of linux/amd64 and linux/arm64, cosign `.sig` + `.att` and
+ * Sigstore-bundle referrers on the index only, no Docker list or single-arch image.
+ */
+export const TWO_PLATFORM_RELEASE = {
+  tag: 'v1.0.0',
+  platforms: ['linux/amd64', 'linux/arm64'],
+  cosignFor: ['index'],
+  referrersFor: ['index'],
+  dockerListTag: null,
+  singleArchTag: null,
+} as const satisfies ReleaseFixtureOptions;
+
+/**
+ * Every signed format at once, as rancher/fleet-agent v0.13.0: cosign `.sig` + `.att` on the index
+ * and linux/arm64, Sigstore-bundle referrers on the index and linux/amd64.
+ */
+export const EVERY_FORMAT_RELEASE = {
+  tag: 'v0.13.0',
+  cosignFor: ['index', 'linux/arm64'],
+  referrersFor: ['index', 'linux/amd64'],
+} as const satisfies ReleaseFixtureOptions;
+
 export interface ReleaseFixture {
   readonly repo: string;
   /** `host/repo`, as written into cosign docker-reference. */
