@@ -1,5 +1,5 @@
 import type { Cause, Expected, ExpectedSigner, Signer } from '../model/cause';
-import { safeText } from './format';
+import { terminalText } from './format';
 
 /**
  * A cause (verdict.causes, src/verify/image/causes.ts) in one terminal line: a wrong signer as
@@ -10,17 +10,17 @@ export function causeHeadline(c: Cause): string {
   const seen = c.seen?.[0];
   const expected = c.expected;
   if ((c.code === 'IDENTITY_MISMATCH' || c.code === 'ISSUER_MISMATCH') && seen !== undefined && expected !== undefined) {
-    if ('keyId' in seen || 'keys' in expected) return safeText(`signed by ${signerText(seen)}, but the policy expects ${expectedKeys(expected)}`);
+    if ('keyId' in seen || 'keys' in expected) return terminalText(`signed by ${signerText(seen)}, but the policy expects ${expectedKeys(expected)}`);
     if (c.code === 'IDENTITY_MISMATCH' && expected.identity !== undefined) {
       const [s, e] = contrast(seen.identity, expected.identity);
-      return safeText(`signed by ${s}, but the policy expects ${e}`);
+      return terminalText(`signed by ${s}, but the policy expects ${e}`);
     }
     if (c.code === 'ISSUER_MISMATCH' && expected.issuer !== undefined) {
       const [s, e] = contrast(seen.issuer ?? 'no issuer', expected.issuer);
-      return safeText(`signed with the OIDC issuer ${s}, but the policy expects ${e}`);
+      return terminalText(`signed with the OIDC issuer ${s}, but the policy expects ${e}`);
     }
   }
-  return safeText(c.message.replace(/\.$/, ''));
+  return terminalText(c.message.replace(/\.$/, ''));
 }
 
 function signerText(s: Signer): string {

@@ -14,7 +14,7 @@ export function short(digest: string): string {
 }
 
 /** Registry-supplied text for a terminal: each invisible or bidi character (src/core/invisible.ts) shown as `?`. */
-export function safeText(s: string): string {
+export function terminalText(s: string): string {
   return replaceInvisible(s, '?');
 }
 

@@ -1,5 +1,5 @@
 import type { Cause } from '../model/cause';
-import { safeText } from './format';
+import { terminalText } from './format';
 
 /** The signers UNPINNED causes saw (certificate identity and issuer), each once, in the order met. */
 export function unpinnedSeen(causes: readonly Cause[]): Array<{ identity: string; issuer?: string }> {
@@ -22,8 +22,8 @@ export function pinHint(signers: ReadonlyArray<{ identity: string; issuer?: stri
     .slice(0, 3)
     .map((s) =>
       [
-        `  --certificate-identity ${safeText(shellQuote(s.identity))}`,
-        ...(s.issuer !== undefined ? [`    --certificate-oidc-issuer ${safeText(shellQuote(s.issuer))}`] : []),
+        `  --certificate-identity ${terminalText(shellQuote(s.identity))}`,
+        ...(s.issuer !== undefined ? [`    --certificate-oidc-issuer ${terminalText(shellQuote(s.issuer))}`] : []),
       ].join(' \\\n'),
     );
   if (flags.length === 0) return [];

@@ -9,7 +9,7 @@ import { collectProvenance, selectPlatforms } from '../provenance/collect';
 import type { ProvenanceEntry, ProvenanceReport } from '../provenance/collect';
 import type { ProvenanceSummary } from '../provenance/types';
 import { CREDENTIALS_NOTE, withRegistryClient, registryOptionSpec } from './registry-options';
-import { safeText, short } from './format';
+import { terminalText, short } from './format';
 
 const NOT_VERIFIED = 'not verified — run `provenance-lens verify`';
 
@@ -60,12 +60,12 @@ export const provenanceCommand: CliCommand = {
 
 /**
  * The report as text: provenance attached to the index once (it applies to every platform),
- * then each platform's own. Every registry-supplied string passes through safeText (no control
+ * then each platform's own. Every registry-supplied string passes through terminalText (no control
  * or bidi characters reach the terminal).
  */
 export function renderReport(r: ProvenanceReport): string {
   const out: string[] = [
-    safeText(r.reference),
+    terminalText(r.reference),
     `${r.digest}  ${r.kind === 'index' ? 'image index' : 'image manifest'}`,
     `Provenance is shown, ${NOT_VERIFIED} to check signatures.`,
   ];
@@ -76,12 +76,12 @@ export function renderReport(r: ProvenanceReport): string {
   }
   for (const p of r.platforms) {
     const own = p.provenance.filter((e) => e.attachedTo === 'platform');
-    out.push('', `${safeText(p.platform)}  ${short(p.digest)}`);
+    out.push('', `${terminalText(p.platform)}  ${short(p.digest)}`);
     if (own.length === 0)
       out.push(`  no SLSA provenance attached to this platform${onIndex.length ? ' (see the index above)' : r.kind === 'index' ? ' or to the index' : ''}`);
     for (const e of own) out.push(...renderEntry(e));
   }
-  for (const x of r.problems) out.push('', `! could not read ${safeText(x.at)}: ${safeText(x.message)} [${x.code}] — provenance there is not shown`);
+  for (const x of r.problems) out.push('', `! could not read ${terminalText(x.at)}: ${terminalText(x.message)} [${x.code}] — provenance there is not shown`);
   return `${out.join('\n')}\n`;
 }
 
@@ -96,23 +96,23 @@ const FORMAT: Record<ProvenanceEntry['format'], string> = {
 function renderEntry(e: ProvenanceEntry): string[] {
   const where = e.attachedTo === 'index' ? 'attached to the index' : 'attached to this platform';
   const s = e.summary;
-  const head = s ? `SLSA v${s.slsaVersion} provenance` : safeText(e.predicateType ?? 'attestation');
+  const head = s ? `SLSA v${s.slsaVersion} provenance` : terminalText(e.predicateType ?? 'attestation');
   const lines = [`  ${head} · ${FORMAT[e.format]} · ${where} · ${NOT_VERIFIED}`];
-  for (const w of e.warnings) lines.push(`    ! ${safeText(w.message)}`);
-  if (e.error) lines.push(`    ! could not read ${short(e.artifactDigest)}: ${safeText(e.error.message)} [${e.error.code}]`);
+  for (const w of e.warnings) lines.push(`    ! ${terminalText(w.message)}`);
+  if (e.error) lines.push(`    ! could not read ${short(e.artifactDigest)}: ${terminalText(e.error.message)} [${e.error.code}]`);
   if (s) lines.push(...renderSummary(s));
   return lines;
 }
 
 function renderSummary(s: ProvenanceSummary): string[] {
   const rows: Array<[string, string | undefined]> = [];
-  const t = (v: string | undefined) => (v === undefined ? undefined : safeText(v));
+  const t = (v: string | undefined) => (v === undefined ? undefined : terminalText(v));
   rows.push(['builder', s.builder.id === '' ? '(empty)' : t(s.builder.id)]);
   if (s.builder.version)
     rows.push([
       'builder version',
       Object.entries(s.builder.version)
-        .map(([k, v]) => `${safeText(k)} ${safeText(v)}`)
+        .map(([k, v]) => `${terminalText(k)} ${terminalText(v)}`)
         .join(', '),
     ]);
   rows.push([
@@ -120,39 +120,39 @@ function renderSummary(s: ProvenanceSummary): string[] {
     s.buildType === undefined
       ? undefined
       : s.knownBuildType
-        ? `${s.knownBuildType.label} — ${safeText(s.buildType)}`
-        : `${safeText(s.buildType)} (not a build type we know)`,
+        ? `${s.knownBuildType.label} — ${terminalText(s.buildType)}`
+        : `${terminalText(s.buildType)} (not a build type we know)`,
   ]);
   if (s.source) {
     const src = s.source;
     const parts = [t(src.repository) ?? '(repository unknown)'];
-    if (src.ref) parts.push(`ref ${safeText(src.ref)}`);
-    if (src.commit) parts.push(`commit ${safeText(src.commit)}`);
+    if (src.ref) parts.push(`ref ${terminalText(src.ref)}`);
+    if (src.commit) parts.push(`commit ${terminalText(src.commit)}`);
     rows.push(['source', `${parts.join('  ')}  [from ${src.from}]`]);
     if (src.path && !s.workflow?.path) rows.push(['config', t(src.path)]);
   } else {
     rows.push(['source', '(not recorded)']);
   }
   if (s.workflow)
-    rows.push(['workflow', [t(s.workflow.path), s.workflow.ref ? `@ ${safeText(s.workflow.ref)}` : undefined].filter(Boolean).join(' ') || undefined]);
+    rows.push(['workflow', [t(s.workflow.path), s.workflow.ref ? `@ ${terminalText(s.workflow.ref)}` : undefined].filter(Boolean).join(' ') || undefined]);
   rows.push(['trigger', t(s.trigger)], ['invocation', t(s.invocationId)]);
   if (s.runUrl && s.runUrl !== s.invocationId) rows.push(['run', t(s.runUrl)]);
   rows.push(['started', t(s.startedOn)], ['finished', t(s.finishedOn)]);
   const p = s.parameters;
   rows.push(['frontend', t(p.frontend)]);
-  if (p.buildArgs.length) rows.push(['build args', p.buildArgs.map((a) => `${safeText(a.name)}=${safeText(a.value)}`).join(', ')]);
-  if (p.locals.length) rows.push(['locals', p.locals.map(safeText).join(', ')]);
+  if (p.buildArgs.length) rows.push(['build args', p.buildArgs.map((a) => `${terminalText(a.name)}=${terminalText(a.value)}`).join(', ')]);
+  if (p.locals.length) rows.push(['locals', p.locals.map(terminalText).join(', ')]);
   if (p.inputs.length)
     rows.push([
       'inputs',
-      p.inputs.map((a) => `${safeText(a.name)}=${safeText(typeof a.value === 'string' ? a.value : (JSON.stringify(a.value) ?? ''))}`).join(', '),
+      p.inputs.map((a) => `${terminalText(a.name)}=${terminalText(typeof a.value === 'string' ? a.value : (JSON.stringify(a.value) ?? ''))}`).join(', '),
     ]);
   if (s.reproducible !== undefined) rows.push(['reproducible', s.reproducible ? 'yes' : 'no']);
   if (s.completeness)
     rows.push([
       'complete',
       Object.entries(s.completeness)
-        .map(([k, v]) => `${safeText(k)} ${v ? 'yes' : 'no'}`)
+        .map(([k, v]) => `${terminalText(k)} ${v ? 'yes' : 'no'}`)
         .join(', '),
     ]);
   const total = s.materials.length + s.materialsTruncated;
@@ -161,9 +161,11 @@ function renderSummary(s: ProvenanceSummary): string[] {
   const SHOWN = 10;
   for (const m of s.materials.slice(0, SHOWN)) {
     const digest = Object.entries(m.digest)[0];
-    lines.push(`      - ${safeText(m.uri ?? m.name ?? '(no uri)')}${digest ? `  ${safeText(digest[0])}:${safeText(digest[1].slice(0, 12))}…` : ''}`);
+    lines.push(
+      `      - ${terminalText(m.uri ?? m.name ?? '(no uri)')}${digest ? `  ${terminalText(digest[0])}:${terminalText(digest[1].slice(0, 12))}…` : ''}`,
+    );
   }
   if (total > SHOWN) lines.push(`      … and ${total - SHOWN} more (--json lists them)`);
-  for (const n of s.notes) lines.push(`    note: ${safeText(n.message)}`);
+  for (const n of s.notes) lines.push(`    note: ${terminalText(n.message)}`);
   return lines;
 }

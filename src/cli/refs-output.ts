@@ -4,7 +4,7 @@ import type { ImageState } from '../model/verdict';
 import { checkReference } from '../references/positions';
 import type { ReferenceSite } from '../references/types';
 import type { FileResult } from './refs-files';
-import { safeText } from './format';
+import { terminalText } from './format';
 
 /**
  * A verdict added by `refs --verify`, by reference (docs/refs-json.md, "verdict"): the engine's
@@ -97,5 +97,5 @@ export function fileText(f: FileResult, verdicts?: ReadonlyMap<ReferenceSite, Si
   const widths = [0, 1].map((c) => Math.max(0, ...rows.map((r) => r[c]!.length)));
   for (const r of rows) lines.push(`  ${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`);
   for (const p of f.problems) lines.push(`  ! ${p.line}:${p.column} ${p.message}`);
-  return `${lines.map(safeText).join('\n')}\n`;
+  return `${lines.map(terminalText).join('\n')}\n`;
 }

@@ -3,7 +3,7 @@ import { VERDICTS } from '../model/verdict';
 import type { DigestVerdict } from '../verify/image';
 import { identityShort } from '../releases/cause-words';
 import { wrap } from './cause-line';
-import { safeText, short } from './format';
+import { terminalText, short } from './format';
 import { pinHint, unpinnedSeen } from './pin-hint';
 import type { ReleaseImageResult, ReleaseOutcome } from './release-rows';
 
@@ -42,7 +42,7 @@ export function renderReleaseTable(file: string, tag: string, results: readonly 
   const widths = columnWidths(blocks.flatMap((b) => b.rows));
   const line = (r: readonly string[]) =>
     `${INDENT}${r.map((cell, c) => (c === r.length - 1 ? fit(cell, widths[c]!, c) : fit(cell, widths[c]!, c).padEnd(widths[c]!))).join(GAP)}`.trimEnd();
-  const out = [`${safeText(file)} at ${safeText(tag)}: ${summary.images} image${summary.images === 1 ? '' : 's'}`, '', line(HEAD)];
+  const out = [`${terminalText(file)} at ${terminalText(tag)}: ${summary.images} image${summary.images === 1 ? '' : 's'}`, '', line(HEAD)];
   for (const b of blocks) {
     out.push(b.name, ...b.rows.map(line));
     if (b.notChecked !== undefined) out.push(...wrap(`${INDENT}not checked: ${b.notChecked}`, WIDTH, `${INDENT}  `));
@@ -50,20 +50,20 @@ export function renderReleaseTable(file: string, tag: string, results: readonly 
   out.push('');
   for (const r of results) {
     if (r.verdict === undefined || r.verdict.state === 'verified') continue;
-    const name = safeText(r.reference ?? r.template);
+    const name = terminalText(r.reference ?? r.template);
     if (r.verdict.state === 'excepted') {
-      out.push(...wrap(`${name}: EXCEPTED: ${safeText(r.verdict.coverage)}`, WIDTH, INDENT));
+      out.push(...wrap(`${name}: EXCEPTED: ${terminalText(r.verdict.coverage)}`, WIDTH, INDENT));
       continue;
     }
     out.push(`${name}: NOT VERIFIED (${VERDICTS[r.verdict.state].short})`);
-    for (const c of r.verdict.causes) out.push(...wrap(`${INDENT}- ${safeText(c.message)}`, WIDTH, `${INDENT}  `));
+    for (const c of r.verdict.causes) out.push(...wrap(`${INDENT}- ${terminalText(c.message)}`, WIDTH, `${INDENT}  `));
   }
   for (const r of results) {
     if (!r.signerChanged || r.previousRelease === undefined) continue;
-    const name = safeText(r.reference ?? r.template);
+    const name = terminalText(r.reference ?? r.template);
     out.push(
       ...wrap(
-        `${name}: SIGNER CHANGED: signed by other signers than ${safeText(r.previousRelease)}; \`provenance-lens diff ${safeText(r.previousRelease)} ${name}\` shows who.`,
+        `${name}: SIGNER CHANGED: signed by other signers than ${terminalText(r.previousRelease)}; \`provenance-lens diff ${terminalText(r.previousRelease)} ${name}\` shows who.`,
         WIDTH,
         INDENT,
       ),
@@ -71,7 +71,7 @@ export function renderReleaseTable(file: string, tag: string, results: readonly 
   }
   const unresolved = [...new Set(results.flatMap((r) => r.error?.unresolved ?? []))];
   if (unresolved.length > 0)
-    out.push(...wrap(`Unresolved: ${unresolved.map((v) => `${safeText(v)} (${WHERE[variableSource(v)]})`).join('; ')}.`, WIDTH, INDENT));
+    out.push(...wrap(`Unresolved: ${unresolved.map((v) => `${terminalText(v)} (${WHERE[variableSource(v)]})`).join('; ')}.`, WIDTH, INDENT));
   const parts = (['verified', 'excepted', 'failed', 'unsigned', 'unpinned', 'notChecked'] as const)
     .filter((k) => summary[k] > 0)
     .map((k) => `${summary[k]} ${k === 'notChecked' ? 'not checked' : k}`);
@@ -81,9 +81,9 @@ export function renderReleaseTable(file: string, tag: string, results: readonly 
 }
 
 function block(r: ReleaseImageResult): ImageBlock {
-  const name = safeText(r.reference ?? r.preview ?? r.template);
+  const name = terminalText(r.reference ?? r.preview ?? r.template);
   if (r.error !== undefined || r.verdict === undefined) {
-    return { name, rows: [], notChecked: r.error ? `${safeText(r.error.message)} [${r.error.code}]` : 'no verdict' };
+    return { name, rows: [], notChecked: r.error ? `${terminalText(r.error.message)} [${r.error.code}]` : 'no verdict' };
   }
   const index = r.verdict.digests.find((d) => d.target === 'index');
   const rows = r.platforms.map((p) => {
@@ -95,7 +95,7 @@ function block(r: ReleaseImageResult): ImageBlock {
     const attestations = [...p.attestations.map(shortTypes), ...(p.missing.length > 0 ? missing : []).map((m) => `missing ${shortTypes(m)}`)];
     return [p.platform, p.digest === '-' ? '-' : short(p.digest), VERDICTS[p.state].short, signers.join(', ') || '-', attestations.join(', ') || '-'];
   });
-  return { name, rows: rows.map((row) => row.map((cell) => safeText(cell).replace(/ {2,}/g, ' '))) };
+  return { name, rows: rows.map((row) => row.map((cell) => terminalText(cell).replace(/ {2,}/g, ' '))) };
 }
 
 /** A failed platform's actual signers: those whose signatures verify but for their identity (its own, the index's). */

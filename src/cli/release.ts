@@ -5,7 +5,7 @@ import type { ResolvedImage, ResolvedRelease } from '../goreleaser/resolve';
 import { resolveRelease } from '../goreleaser/resolve';
 import { variableSource } from '../goreleaser/template-context';
 import type { GoreleaserDiagnostic } from '../goreleaser/types';
-import { safeText } from './format';
+import { terminalText } from './format';
 import { goreleaserContext, goreleaserOptionSpec } from './goreleaser-context';
 import type { CliCommand, CliIo } from './io';
 import { Exit } from './io';
@@ -130,7 +130,7 @@ function toTable(file: string, tag: string | undefined, release: ResolvedRelease
   }
   const missing = [...new Set(release.images.flatMap((i) => i.unresolved))];
   if (missing.length) lines.push('', `Unresolved: ${missing.map((m) => `${m} (${HOW_TO_SET[variableSource(m)]})`).join('; ')}.`);
-  return `${lines.map(safeText).join('\n')}\n`;
+  return `${lines.map(terminalText).join('\n')}\n`;
 }
 
 export const releaseCommand: CliCommand = {

@@ -1,6 +1,6 @@
 import type { Artifact, ImageGraph } from '../model/image-graph';
 import { MediaType } from '../registry/media-types';
-import { humanSize, safeText, short } from './format';
+import { humanSize, terminalText, short } from './format';
 
 /**
  * The graph as a tree, recursive all the way down (unlike `cosign tree`): the index and
@@ -9,7 +9,7 @@ import { humanSize, safeText, short } from './format';
  */
 export function renderTree(g: ImageGraph): string {
   const lines: string[] = [];
-  lines.push(`${safeText(g.reference)}`);
+  lines.push(`${terminalText(g.reference)}`);
   lines.push(`${g.digest}  ${describeType(g.mediaType)}  ${humanSize(g.size)}`);
   const byCover = new Map<string, Artifact[]>();
   for (const a of g.artifacts) {
@@ -36,7 +36,7 @@ export function renderTree(g: ImageGraph): string {
   for (const n of g.indexes ?? []) {
     const own = byCover.get(n.digest) ?? [];
     nodes.push({
-      label: `nested index ${short(n.digest)}${n.platform ? ` (${safeText(n.platform)})` : ''}${n.via.length ? ` via ${n.via.map(short).join(' > ')}` : ''}`,
+      label: `nested index ${short(n.digest)}${n.platform ? ` (${terminalText(n.platform)})` : ''}${n.via.length ? ` via ${n.via.map(short).join(' > ')}` : ''}`,
       children: own.map(artifactNode),
     });
   }
@@ -45,14 +45,14 @@ export function renderTree(g: ImageGraph): string {
     const via = p.via?.length ? `  via ${p.via.map(short).join(' > ')}` : '';
     const unexamined = p.problem ? `  NOT EXAMINED [${p.problem.code}]` : '';
     nodes.push({
-      label: `${safeText(p.platform)}${p.osVersion ? ` (${safeText(p.osVersion)})` : ''}  ${short(p.digest)}  ${humanSize(p.imageSize)}${via}${unexamined}`,
+      label: `${terminalText(p.platform)}${p.osVersion ? ` (${terminalText(p.osVersion)})` : ''}  ${short(p.digest)}  ${humanSize(p.imageSize)}${via}${unexamined}`,
       children: own.length
         ? own.map(artifactNode)
         : [{ label: g.kind === 'index' ? 'nothing attached to this platform digest' : 'no signatures, attestations or SBOMs', children: [] }],
     });
   }
-  for (const o of g.others) nodes.push({ label: `other ${short(o.digest)} ${safeText(o.mediaType)}: ${safeText(o.note)}`, children: [] });
-  for (const p of g.problems) nodes.push({ label: `! ${safeText(p.at)}: ${safeText(p.message)} [${p.code}]`, children: [] });
+  for (const o of g.others) nodes.push({ label: `other ${short(o.digest)} ${terminalText(o.mediaType)}: ${terminalText(o.note)}`, children: [] });
+  for (const p of g.problems) nodes.push({ label: `! ${terminalText(p.at)}: ${terminalText(p.message)} [${p.code}]`, children: [] });
 
   const walk = (list: Node[], prefix: string) => {
     list.forEach((n, i) => {
@@ -72,7 +72,7 @@ function artifactLabel(a: Artifact): string {
       : a.format === 'referrer'
         ? `referrer (${a.discovery === 'referrers-api' ? 'API' : a.discovery === 'layout' ? 'layout' : `tag ${shortTag(a.tag)}`})`
         : 'BuildKit, in the index, unsigned';
-  const what = a.predicateType ? `${a.kind} ${safeText(a.predicateType)}` : a.kind;
+  const what = a.predicateType ? `${a.kind} ${terminalText(a.predicateType)}` : a.kind;
   return `${what}  ${where}  ${short(a.digest)}`;
 }
 
@@ -87,7 +87,7 @@ function describeType(mt: string): string {
     case MediaType.dockerManifest:
       return 'Docker image manifest v2';
     default:
-      return safeText(mt || 'unknown media type');
+      return terminalText(mt || 'unknown media type');
   }
 }
 

@@ -5,7 +5,7 @@ import type { ArtifactVerification, DigestVerdict, ImageVerification } from '../
 import { describeTrustRoot, privatePki } from '../verify/trust';
 import { VERDICTS } from '../model/verdict';
 import { causeHeadline } from './cause-line';
-import { safeText, short, verdictMark } from './format';
+import { terminalText, short, verdictMark } from './format';
 import { pinHint, unpinnedSeen } from './pin-hint';
 
 // The text of `provenance-lens verify <ref>`: the verdict and its first cause, then each digest
@@ -20,30 +20,30 @@ const HOW: Record<string, string> = {
 
 export function renderVerification(g: ImageGraph, r: ImageVerification, policy: ImagePolicy): string {
   const v = r.verdict;
-  const lines = [safeText(g.reference), `${g.digest}  ${g.kind === 'index' ? 'image index' : 'image manifest'}`];
+  const lines = [terminalText(g.reference), `${g.digest}  ${g.kind === 'index' ? 'image index' : 'image manifest'}`];
   lines.push(...verdictLines(r), '');
   const said = new Map<string, string>();
   const byCover = (digest: string) => g.artifacts.map((a, i) => [a, r.artifacts[i]!] as const).filter(([a]) => a.coversDigest === digest && !a.depth);
   for (const d of v.digests) {
     const how = digestHow(d, v.digests[0]!);
-    lines.push(`${d.target === 'index' ? 'index' : safeText(d.target)} ${short(d.digest)}  ${verdictMark(d.state)} ${safeText(how)}`);
+    lines.push(`${d.target === 'index' ? 'index' : terminalText(d.target)} ${short(d.digest)}  ${verdictMark(d.state)} ${terminalText(how)}`);
     const mine = byCover(d.digest);
     if (mine.length === 0) lines.push('    nothing attached to this digest');
     for (const [a, res] of mine) lines.push(...artifactLines(a, res, g, said));
-    for (const p of d.problems) lines.push(`    ! could not read ${safeText(p.at)}: ${safeText(p.message)} [${p.code}]`);
+    for (const p of d.problems) lines.push(`    ! could not read ${terminalText(p.at)}: ${terminalText(p.message)} [${p.code}]`);
   }
   lines.push('', 'Requirements:');
-  for (const c of v.checks) lines.push(`  ${c.status.toUpperCase().padEnd(4)} ${c.code.padEnd(20)} ${safeText(c.message)}`);
+  for (const c of v.checks) lines.push(`  ${c.status.toUpperCase().padEnd(4)} ${c.code.padEnd(20)} ${terminalText(c.message)}`);
   const pki = privatePki({ info: r.trustRoot });
   lines.push(
     '',
     `Policy: ${describePolicy(policy)}`,
-    `Trust: ${safeText(describeTrustRoot(r.trustRoot, pki ? [`certificate authorities: the private PKI chain ${pki.path} (${pki.subjects.join('; ')})`] : []))}`,
+    `Trust: ${terminalText(describeTrustRoot(r.trustRoot, pki ? [`certificate authorities: the private PKI chain ${pki.path} (${pki.subjects.join('; ')})`] : []))}`,
   );
   // GitHub's root is said only when a signature was checked against it.
   for (const other of (r.trustRoots ?? []).slice(1)) {
     if (r.artifacts.some((a) => a.trustRoot?.sha256 === other.sha256))
-      lines.push(`Trust (${other.instance}'s instance): ${safeText(describeTrustRoot(other))}`);
+      lines.push(`Trust (${other.instance}'s instance): ${terminalText(describeTrustRoot(other))}`);
   }
   const notChecked = notCheckedLines(g, r);
   if (notChecked.length > 0) lines.push('Not checked:', ...notChecked.map((l) => `  - ${l}`));
@@ -58,13 +58,13 @@ export function renderVerification(g: ImageGraph, r: ImageVerification, policy: 
  */
 function verdictLines(r: ImageVerification): string[] {
   const v = r.verdict;
-  if (v.state === 'verified') return [`VERIFIED: ${safeText(v.coverage)}`];
-  if (v.state === 'excepted') return [`EXCEPTED (not verified): ${safeText(v.coverage)}`];
+  if (v.state === 'verified') return [`VERIFIED: ${terminalText(v.coverage)}`];
+  if (v.state === 'excepted') return [`EXCEPTED (not verified): ${terminalText(v.coverage)}`];
   const [first, ...more] = v.causes;
   return [
-    `NOT VERIFIED: ${first ? causeHeadline(first) : safeText(v.coverage)}`,
-    ...more.map((c) => `Also: ${safeText(c.message)}`),
-    `Coverage (${VERDICTS[v.state].short}): ${safeText(v.coverage)}`,
+    `NOT VERIFIED: ${first ? causeHeadline(first) : terminalText(v.coverage)}`,
+    ...more.map((c) => `Also: ${terminalText(c.message)}`),
+    `Coverage (${VERDICTS[v.state].short}): ${terminalText(v.coverage)}`,
   ];
 }
 
@@ -91,15 +91,15 @@ function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph, sa
       : a.format === 'referrer'
         ? `referrer (${a.discovery ?? 'listed'})`
         : a.format === 'bundle-file'
-          ? `file ${safeText(a.origin ?? '')}`
+          ? `file ${terminalText(a.origin ?? '')}`
           : a.format === 'github-api'
             ? "GitHub's attestations API"
             : 'BuildKit, in the index';
-  const what = res.predicateType ? `${res.kind} ${safeText(res.predicateType)}` : res.kind;
+  const what = res.predicateType ? `${res.kind} ${terminalText(res.predicateType)}` : res.kind;
   const out = [`    ${verdictMark(res.state).padEnd(13)} ${what}  ${where}  ${short(a.digest)}`];
   const who =
     res.identity !== undefined
-      ? `signed by ${safeText(res.identity)} (issuer ${safeText(res.issuer ?? 'unknown')})`
+      ? `signed by ${terminalText(res.identity)} (issuer ${terminalText(res.issuer ?? 'unknown')})`
       : res.keyFingerprint
         ? `signed with key ${res.keyFingerprint}`
         : undefined;
@@ -112,13 +112,13 @@ function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph, sa
     res.trustRoot?.instance === 'github' ? "signed on GitHub's Sigstore instance" : undefined,
     atNow ? 'no signed time: certificate checked at the current time' : undefined,
     log ? `Rekor log index ${log.logIndex}${log.integratedTime ? ` at ${log.integratedTime}` : ''}` : undefined,
-    res.dockerReference ? `docker-reference ${safeText(res.dockerReference)} (shown, not required)` : undefined,
+    res.dockerReference ? `docker-reference ${terminalText(res.dockerReference)} (shown, not required)` : undefined,
   ].filter(Boolean);
   if (res.state === 'verified' || res.state === 'unpinned') out.push(`        checked against ${a.coversDigest}${facts.length ? `; ${facts.join('; ')}` : ''}`);
   const problems = res.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
   const again = new Map<string, string[]>();
   for (const c of problems.slice(0, 3)) {
-    const line = `${c.status.toUpperCase()} ${c.code}: ${safeText(c.message)}${c.evidence?.cause ? ` (${safeText(c.evidence.cause)})` : ''}`;
+    const line = `${c.status.toUpperCase()} ${c.code}: ${terminalText(c.message)}${c.evidence?.cause ? ` (${terminalText(c.evidence.cause)})` : ''}`;
     const first = said.get(line);
     if (first === undefined) {
       said.set(line, short(a.digest));
@@ -128,7 +128,7 @@ function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph, sa
     }
   }
   for (const [first, codes] of again) out.push(`        ${codes.join(', ')}: the same as under ${first} above`);
-  if (res.state === 'unsigned') for (const c of res.checks.filter((x) => x.code === 'SUBJECT')) out.push(`        ${safeText(c.message)}`);
+  if (res.state === 'unsigned') for (const c of res.checks.filter((x) => x.code === 'SUBJECT')) out.push(`        ${terminalText(c.message)}`);
   for (const child of g.artifacts.filter((x) => x.depth && x.coversDigest === a.digest))
     out.push(`        + an artifact about it: ${child.kind} ${short(child.digest)}`);
   return out;
@@ -137,18 +137,18 @@ function artifactLines(a: Artifact, res: ArtifactVerification, g: ImageGraph, sa
 function describePolicy(p: ImagePolicy): string {
   const from = (k: keyof ImagePolicy['sources']) => (p.sources[k] !== undefined && p.sources[k] !== 'cli' ? ` (${p.sources[k]})` : '');
   const parts: string[] = [];
-  if (p.matchedPattern !== undefined) parts.push(`policy entry ${safeText(p.matchedPattern)}`);
-  parts.push(p.identity ? `identity ${safeText(describeMatcher(p.identity))}${from('identity')}` : 'no identity pinned');
-  parts.push(p.issuer ? `issuer ${safeText(describeMatcher(p.issuer))}${from('issuer')}` : 'no issuer pinned');
+  if (p.matchedPattern !== undefined) parts.push(`policy entry ${terminalText(p.matchedPattern)}`);
+  parts.push(p.identity ? `identity ${terminalText(describeMatcher(p.identity))}${from('identity')}` : 'no identity pinned');
+  parts.push(p.issuer ? `issuer ${terminalText(describeMatcher(p.issuer))}${from('issuer')}` : 'no issuer pinned');
   if (p.keys?.length) parts.push(`keys ${p.keys.map((k) => k.fingerprint.slice(0, 19)).join(', ')}${from('keys')}`);
   if (p.github !== undefined) parts.push(`GitHub claims ${Object.keys(p.github).join(', ')}${from('github')}`);
   const required = p.requiredAttestations?.map((r) => r.name) ?? p.requiredPredicateTypes;
   if (required.length) parts.push(`required attestations ${required.join(', ')}${from('requiredPredicateTypes')}`);
   if (p.slsa !== undefined) parts.push(`SLSA expectations ${Object.keys(p.slsa).join(', ')}${from('slsa')}`);
   parts.push(p.requireTlog ? 'transparency-log entry required' : 'transparency-log entry not required');
-  if (p.certificateChain !== undefined) parts.push(`private PKI chain ${safeText(p.certificateChain)}${from('certificateChain')}`);
+  if (p.certificateChain !== undefined) parts.push(`private PKI chain ${terminalText(p.certificateChain)}${from('certificateChain')}`);
   parts.push(`coverage: ${p.coverage ?? 'signatures'}${from('coverage')}`);
-  return [parts.join('; '), ...(p.notes ?? []).map((n) => `  ${safeText(n)}`)].join('\n');
+  return [parts.join('; '), ...(p.notes ?? []).map((n) => `  ${terminalText(n)}`)].join('\n');
 }
 
 function notCheckedLines(g: ImageGraph, r: ImageVerification): string[] {
@@ -158,6 +158,6 @@ function notCheckedLines(g: ImageGraph, r: ImageVerification): string[] {
   if (r.artifacts.some((a) => a.dockerReference !== undefined))
     out.push('docker-reference in cosign payloads is shown, not required to match (cosign does not check it either).');
   if (g.artifacts.some((a) => a.depth)) out.push('Artifacts about artifacts are verified, but do not count towards the image coverage.');
-  for (const pr of g.problems) out.push(`${safeText(pr.at)}: ${safeText(pr.message)} [${pr.code}]`);
+  for (const pr of g.problems) out.push(`${terminalText(pr.at)}: ${terminalText(pr.message)} [${pr.code}]`);
   return out;
 }

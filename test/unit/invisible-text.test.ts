@@ -4,7 +4,7 @@
 // import only the panel protocol); here every UTF-16 unit is put through both.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { safeText as terminalText } from '../../src/cli/format';
+import { terminalText } from '../../src/cli/format';
 import { isInvisible, replaceInvisible } from '../../src/core/invisible';
 import { visibleText } from '../../src/goreleaser/hover-markdown';
 import { hasInvisible, segments } from '../../webview/text';
