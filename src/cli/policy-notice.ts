@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { POLICY_FILE_NAME } from '../verify/policy';
 import type { PolicyFlagValues } from './policy-flags';
-
-/** The policy file a repository keeps at its root (docs/policy.md). */
-export const POLICY_FILE_NAME = '.provenance-lens.yaml';
 
 /**
  * A `.provenance-lens.yaml` in the folder the command runs in, when nothing says whom to trust

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matches, MAX_MATCHED_VALUE } from '../../src/verify/policy/identity-policy';
 import { escapeRegExp, patternProblems } from '../../src/verify/policy/policy-regexp';
-import { parseTemplate, placeholderFreePattern, renderExact, renderPattern } from '../../src/verify/policy/policy-template';
+import { parsePlaceholders, placeholderFreePattern, renderExact, renderPattern } from '../../src/verify/policy/policy-template';
 
 const codes = (p: string): string[] => patternProblems(p).map((x) => `${x.code}@${x.offset}`);
 
@@ -82,9 +82,9 @@ describe('templates and escaping', () => {
     assert.ok(!matches({ regexp: escapeRegExp('a.b') }, 'aXb'));
   });
   test('placeholders: known names, spacing tolerated, unknown ones reported with their offset', () => {
-    assert.deepEqual(parseTemplate('refs/tags/{{ tag }}').parts, [{ literal: 'refs/tags/' }, { variable: 'tag' }]);
-    assert.deepEqual(parseTemplate('{{registry}}/{{repository}}').parts, [{ variable: 'registry' }, { literal: '/' }, { variable: 'repository' }]);
-    assert.deepEqual(parseTemplate('a {{ .Tag }} b').problems, [{ offset: 2, length: 10, name: '.Tag' }]);
+    assert.deepEqual(parsePlaceholders('refs/tags/{{ tag }}').parts, [{ literal: 'refs/tags/' }, { variable: 'tag' }]);
+    assert.deepEqual(parsePlaceholders('{{registry}}/{{repository}}').parts, [{ variable: 'registry' }, { literal: '/' }, { variable: 'repository' }]);
+    assert.deepEqual(parsePlaceholders('a {{ .Tag }} b').problems, [{ offset: 2, length: 10, name: '.Tag' }]);
   });
   test('a regexp template is checked with offsets that still point into the text', () => {
     const t = 'x{{tag}}(';
@@ -92,12 +92,12 @@ describe('templates and escaping', () => {
     assert.deepEqual(codes(placeholderFreePattern(t)), ['INVALID_REGEXP@8']);
   });
   test('rendering: exact needs every value; patterns escape values and widen only an unknown tag', () => {
-    const { parts } = parseTemplate('https://x/{{builtIn}}@{{tag}}');
+    const { parts } = parsePlaceholders('https://x/{{builtIn}}@{{tag}}');
     assert.equal(renderExact(parts, { builtIn: 'o/r', tag: 'v1' }), 'https://x/o/r@v1');
     assert.equal(renderExact(parts, { builtIn: 'o/r' }), undefined);
     assert.equal(renderPattern(parts, { builtIn: 'o/r' }, 'text'), 'https://x/o/r@[^/]+');
     assert.equal(renderPattern(parts, { tag: 'v1' }, 'text'), undefined);
-    assert.equal(renderPattern(parseTemplate('a.{{tag}}').parts, { tag: 'v1.0' }, 'pattern'), 'a.(?:v1\\.0)');
+    assert.equal(renderPattern(parsePlaceholders('a.{{tag}}').parts, { tag: 'v1.0' }, 'pattern'), 'a.(?:v1\\.0)');
   });
 });
 

@@ -9,7 +9,7 @@ export { applyGithubShortcuts, githubAttestationScope } from './github-shortcuts
 export type { GithubAttestationScope, GithubShortcuts, ShortcutNames } from './github-shortcuts';
 export { COVERAGE_RULES } from './image-policy';
 export type { CoverageRule, GithubClaims, ImagePolicy, SlsaExpectations } from './image-policy';
-export { formatDiagnostic, parsePolicyFile } from './policy-file';
+export { POLICY_FILE_NAME, formatDiagnostic, parsePolicyFile } from './policy-file';
 export { loadPolicyFile, loadPolicyKeys, policyFiles } from './policy-read';
 export type { PolicyNamedFile, PolicyReadOptions, PolicyReadResult } from './policy-read';
 export { policyForImage } from './policy-resolve';

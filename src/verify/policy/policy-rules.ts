@@ -9,7 +9,7 @@ import { parseSignerWorkflow } from './github-attestation-policy';
 import { ATTESTATION_ALIASES, attestationRequirement } from './policy-attestations';
 import { patternProblems } from './policy-regexp';
 import { closest } from './policy-shape';
-import { TEMPLATE_VARIABLES, parseTemplate, placeholderFreePattern } from './policy-template';
+import { TEMPLATE_VARIABLES, parsePlaceholders, placeholderFreePattern } from './policy-template';
 import type { TemplatePart } from './policy-template';
 import type { GithubSpec, MatcherTemplate, PolicyKey, PolicyRules, SlsaSpec } from './policy-types';
 import type { Field, PolicyReader } from './policy-yaml';
@@ -32,7 +32,7 @@ const WORKFLOW = /^(?:\.github\/workflows\/)?[^/@\s]+\.ya?ml$/;
 function template(ctx: RulesContext, field: Field, at: string): TemplatePart[] | undefined {
   const s = ctx.r.scalar(field, field.value, at);
   if (s === undefined) return undefined;
-  const { parts, problems } = parseTemplate(s.value);
+  const { parts, problems } = parsePlaceholders(s.value);
   for (const p of problems) {
     const guess = closest(p.name.replace(/^\./, ''), TEMPLATE_VARIABLES);
     const hint = guess !== undefined ? ` Did you mean "{{${guess}}}"?` : '';

@@ -22,7 +22,7 @@ export interface TemplateProblem {
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /** Splits text into literals and placeholders; unknown names are reported and kept as literals. */
-export function parseTemplate(text: string): { parts: TemplatePart[]; problems: TemplateProblem[] } {
+export function parsePlaceholders(text: string): { parts: TemplatePart[]; problems: TemplateProblem[] } {
   const parts: TemplatePart[] = [];
   const problems: TemplateProblem[] = [];
   let last = 0;

@@ -59,8 +59,8 @@ export class PolicyReader {
   ): void {
     let span: [number, number];
     if (Array.isArray(anchor)) span = anchor;
-    else if (isNode(anchor)) span = rangeOf(anchor);
-    else span = rangeOf(anchor.value ?? anchor.key);
+    else if (isNode(anchor)) span = offsetsOf(anchor);
+    else span = offsetsOf(anchor.value ?? anchor.key);
     if (inValue !== undefined && !Array.isArray(anchor) && isScalar(anchor)) {
       const start = this.sourceOffset(anchor, inValue.offset);
       span = [start, Math.max(start + 1, this.sourceOffset(anchor, inValue.offset + inValue.length))];
@@ -139,7 +139,7 @@ export class PolicyReader {
 
   /** 1-based line and column of a node's start. */
   position(node: Node): { line: number; column: number } {
-    const p = this.lines.linePos(rangeOf(node)[0]);
+    const p = this.lines.linePos(offsetsOf(node)[0]);
     return { line: p.line, column: p.col };
   }
 
@@ -153,7 +153,7 @@ export class PolicyReader {
    * scalars fold lines: those point at the scalar's start.
    */
   private sourceOffset(node: Scalar, i: number): number {
-    const [start, end] = rangeOf(node);
+    const [start, end] = offsetsOf(node);
     const src = this.text.slice(start, end);
     if (src.includes('\n')) return start;
     if (node.type === 'PLAIN') return start + i;
@@ -168,7 +168,8 @@ export class PolicyReader {
   }
 }
 
-export function rangeOf(node: Node): [number, number] {
+/** The node's start and end offsets in the text; `[0, 0]` for a node the parser placed nowhere. */
+function offsetsOf(node: Node): [number, number] {
   const r = node.range;
   return r ? [r[0], r[1]] : [0, 0];
 }
