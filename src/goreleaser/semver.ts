@@ -4,13 +4,14 @@
  * `.Minor`, `.Patch`, `.Prerelease` from the tag this way (internal/pipe/semver) and `incpatch`,
  * `incminor`, `incmajor` use the same type (internal/tmpl). The reader is src/core/semver.ts.
  */
-import { parseSemver as parseCore } from '../core/semver';
+import { parseSemver } from '../core/semver';
 import type { Semver } from '../core/semver';
 
 export type { Semver };
 
-export function parseSemver(text: string): Semver | undefined {
-  return parseCore(text, { partial: true });
+/** A version as Masterminds' `NewVersion` reads it (a missing minor or patch is 0), unlike `StrictNewVersion`. */
+export function parseLooseSemver(text: string): Semver | undefined {
+  return parseSemver(text, { partial: true });
 }
 
 export function formatSemver(v: Semver): string {
@@ -23,7 +24,7 @@ export function formatSemver(v: Semver): string {
  * GoReleaser keeps a leading `v` (tmpl.prefix).
  */
 export function incrementVersion(text: string, part: 'major' | 'minor' | 'patch'): string | undefined {
-  const v = parseSemver(text);
+  const v = parseLooseSemver(text);
   if (!v) return undefined;
   const prefix = text.startsWith('v') ? 'v' : '';
   let next: Semver;

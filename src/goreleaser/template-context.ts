@@ -4,7 +4,7 @@
  * what it knows (a tag, the workspace's git, settings); whatever it leaves out is unresolved, never
  * guessed. Field reference: https://goreleaser.com/customization/templates/#common-fields
  */
-import { parseSemver } from './semver';
+import { parseLooseSemver } from './semver';
 import type { TemplateValue } from './template-values';
 
 export interface TemplateContext {
@@ -121,7 +121,7 @@ export function contextFromTag(tag: string | undefined, options: ContextOptions 
   if (tag !== undefined) {
     fields.Tag = tag;
     fields.Version = tag.startsWith('v') ? tag.slice(1) : tag;
-    const sv = parseSemver(tag);
+    const sv = parseLooseSemver(tag);
     if (sv)
       Object.assign(fields, {
         Major: sv.major,

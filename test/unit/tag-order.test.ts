@@ -33,7 +33,7 @@ test('one semver reader: complete versions order release tags, GoReleaser also r
   const spec = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0'];
   assert.deepEqual(sortTags([...spec].reverse().sort()), [...spec].reverse());
   assert.equal(parseSemver('v1.2'), undefined, 'a release tag is a complete version');
-  assert.deepEqual(goreleaser.parseSemver('v1.2'), { major: 1, minor: 2, patch: 0, prerelease: '', metadata: '' });
+  assert.deepEqual(goreleaser.parseLooseSemver('v1.2'), { major: 1, minor: 2, patch: 0, prerelease: '', metadata: '' });
   assert.equal(goreleaser.incrementVersion('v1.2.3-rc.1', 'patch'), 'v1.2.3');
   assert.equal(parseSemver('01.2.3'), undefined, 'no leading zeros (spec item 2)');
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatGoTime } from '../../src/goreleaser/go-time';
-import { incrementVersion, parseSemver } from '../../src/goreleaser/semver';
+import { incrementVersion, parseLooseSemver } from '../../src/goreleaser/semver';
 import { parseGoTemplate, templateVariables } from '../../src/goreleaser/template';
 import { contextFromTag, variableSource } from '../../src/goreleaser/template-context';
 
@@ -40,7 +40,7 @@ test('a tag that is not semver keeps Tag and Version but leaves the semver field
   assert.equal(fields.Tag, 'nightly');
   assert.equal(fields.Version, 'nightly');
   assert.equal('Major' in fields, false);
-  assert.equal(parseSemver('v01.2.3'), undefined);
+  assert.equal(parseLooseSemver('v01.2.3'), undefined);
 });
 
 test('commit, short commit, branch, dates and flags', () => {
