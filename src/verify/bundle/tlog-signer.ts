@@ -6,6 +6,11 @@ import type { SignatureCheck } from '../checks';
 import { check } from '../checks';
 import { sameKey } from '../trust';
 
+/** The certificate or public key the bundle's signature verified with. */
+export type SigningKey = { kind: 'certificate'; der: Buffer; key: KeyObject } | { kind: 'public-key'; key: KeyObject };
+
+type Recorded = { kind: 'certificate'; der: Buffer } | { kind: 'public-key'; der: Buffer; format: 'spki' } | { kind: 'pem'; pem: string };
+
 /**
  * Is the key or certificate recorded in the log entry the one that signed? cosign
  * compares them (pkg/cosign/verify.go, "comparePublicKey"); `@sigstore/verify` 3.1 only
@@ -14,11 +19,7 @@ import { sameKey } from '../trust';
  * https://github.com/sigstore/rekor/tree/main/pkg/types (v1) and
  * https://github.com/sigstore/rekor-tiles/blob/main/api/proto/rekor/v2 (v2).
  */
-export type Signer = { kind: 'certificate'; der: Buffer; key: KeyObject } | { kind: 'public-key'; key: KeyObject };
-
-type Recorded = { kind: 'certificate'; der: Buffer } | { kind: 'public-key'; der: Buffer; format: 'spki' } | { kind: 'pem'; pem: string };
-
-export function tlogSignerCheck(entries: readonly TransparencyLogEntry[], signer: Signer): SignatureCheck | undefined {
+export function tlogSignerCheck(entries: readonly TransparencyLogEntry[], signer: SigningKey): SignatureCheck | undefined {
   if (entries.length === 0) return undefined;
   for (const [i, entry] of entries.entries()) {
     const kind = `${entry.kindVersion?.kind}/${entry.kindVersion?.version}`;
@@ -76,7 +77,7 @@ function v2Verifier(v: unknown): Recorded[] {
   return [];
 }
 
-function matches(r: Recorded, signer: Signer): boolean {
+function matches(r: Recorded, signer: SigningKey): boolean {
   try {
     if (r.kind === 'pem') {
       // Rekor v1 bodies hold a PEM certificate (keyless) or a PEM public key.

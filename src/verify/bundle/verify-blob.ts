@@ -17,7 +17,7 @@ import type { IdentityPolicy } from '../policy';
 import { runLibraryVerifier } from './library-verifier';
 import { intotoEntryChecks, libraryCannotCheck } from './rekor-intoto';
 import { signatureContent } from './signature-content';
-import type { Signer } from './tlog-signer';
+import type { SigningKey } from './tlog-signer';
 import { tlogSignerCheck } from './tlog-signer';
 
 /**
@@ -101,7 +101,7 @@ export function verifyBlob(options: VerifyBlobOptions): BlobVerification {
     }
   }
   const keyMode = options.key !== undefined;
-  let signer: Signer;
+  let signer: SigningKey;
   if (facts !== undefined) {
     signer = { kind: 'certificate', der: facts.der, key: facts.key };
     if (facts.cert.isCA) checks.push(check('CERTIFICATE_CHAIN', 'fail', 'The signing certificate is a CA certificate, not a leaf.'));
