@@ -13,7 +13,8 @@ const BESIDE_GLOB = '**/{.env,Chart.yaml}';
 const EXCLUDE = '**/{node_modules,vendor,.git}/**';
 const MAX_FILES = 20_000;
 
-export class WorkspaceFiles implements vscode.Disposable {
+/** Finds the files that may name images and follows their changes, feeding the references index. */
+export class ReferenceFileWatcher implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly controller = new AbortController();
 

@@ -5,7 +5,7 @@
 // digest). Which images the policy names is asked of the verifier's policy (PolicyCoverage).
 import * as vscode from 'vscode';
 import { PolicyCoverage } from '../host/policy-coverage';
-import { WorkspaceFiles } from '../host/workspace-files';
+import { ReferenceFileWatcher } from '../host/workspace-files';
 import { join } from 'node:path';
 import { WorkerReader } from '../references/worker-reader';
 import { WorkspaceReferenceIndex } from '../references/workspace-index';
@@ -43,7 +43,7 @@ export function registerWorkspaceReferences(context: vscode.ExtensionContext, de
   const reader = new WorkerReader(context.asAbsolutePath(join('dist', 'references-worker.js')));
   const index = new WorkspaceReferenceIndex({ reader });
   const log = (m: string) => deps.log.logger.info(m);
-  const files = new WorkspaceFiles(index, log);
+  const files = new ReferenceFileWatcher(index, log);
   const coverage = new PolicyCoverage((r) => deps.policyOf(r));
   const covers = (r: string) => coverage.covers(r);
   const documents = new ReferenceDocuments();
