@@ -29,6 +29,7 @@ export interface ImageVerdictDiagnostic<R> {
   readonly causes: readonly Cause[];
 }
 
+/** The load state of a rendered reference (the caller normalises it), if any. */
 export type LoadLookup = (reference: string) => ImageLoad | undefined;
 
 const FALLBACK: Record<string, string> = {

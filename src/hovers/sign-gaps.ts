@@ -6,6 +6,7 @@
 import type { ResolvedRelease } from '../goreleaser/resolve';
 import type { ResolvedSign } from '../goreleaser/sign';
 import type { GoreleaserDiagnostic, SourceRange } from '../goreleaser/types';
+import type { LoadLookup } from '../fixes/image-diagnostics';
 import type { ImageLoad } from '../releases/types';
 import { verificationReasons } from '../releases/verification';
 import { VERDICTS } from '../model/verdict';
@@ -27,9 +28,6 @@ export interface SignedImageState {
   readonly own?: DigestState;
   readonly digest?: string;
 }
-
-/** The load state of a rendered reference (the caller normalises it), if any. */
-export type LoadLookup = (reference: string) => ImageLoad | undefined;
 
 /** A diagnostic of the file, or one only the editor can make (after a verification). */
 export interface EditorDiagnostic extends Omit<GoreleaserDiagnostic, 'code'> {
