@@ -1,7 +1,7 @@
 // The release view's own commands: add and remove images, switch a tag, refresh, retry.
 import * as vscode from 'vscode';
 import { abortSignalOf } from '../host/cancellation';
-import { addImage as addToList, removeImage as removeFromList, repositoryOf, retagImage, withTag } from '../releases/image-list';
+import { appendImage, dropImage, repositoryOf, retagImage, withTag } from '../releases/image-list';
 import { releaseTags } from '../registry/tag-order';
 import type { TagList } from '../registry/source';
 import type { LensServices } from './context';
@@ -16,7 +16,7 @@ export type ImagesDeps = Pick<LensServices, 'engines' | 'reloadReleases' | 'serv
 export async function addImage(s: ImagesDeps, arg?: unknown): Promise<string | undefined> {
   const target = await resolveTarget(s, arg, 'Provenance Lens: Add Image to the Releases View');
   if (!target) return undefined;
-  await s.state.userImages.write(addToList(s.state.userImages.read(), target.reference));
+  await s.state.userImages.write(appendImage(s.state.userImages.read(), target.reference));
   await s.state.remember(target.reference);
   await s.reloadReleases();
   await revealImage(s, target.reference);
@@ -28,7 +28,7 @@ export async function removeImage(s: ImagesDeps, arg?: unknown): Promise<void> {
   const origin = s.service.release(arg.releaseId)?.origin;
   const store = origin === 'user' ? s.state.userImages : origin === 'session' ? s.state.sessionImages : undefined;
   if (!store) return;
-  await store.write(removeFromList(store.read(), arg.reference));
+  await store.write(dropImage(store.read(), arg.reference));
   await s.reloadReleases();
 }
 

@@ -28,12 +28,14 @@ export function serviceReference(image: { readonly reference: string | null }): 
   }
 }
 
-export function addImage(list: readonly string[], reference: string): string[] {
+/** The list with the image last, normalised; a reference already there stays where it is. */
+export function appendImage(list: readonly string[], reference: string): string[] {
   const ref = normalizeReference(reference);
   return list.includes(ref) ? [...list] : [...list, ref];
 }
 
-export function removeImage(list: readonly string[], reference: string): string[] {
+/** The list without the reference. */
+export function dropImage(list: readonly string[], reference: string): string[] {
   return list.filter((r) => r !== reference);
 }
 

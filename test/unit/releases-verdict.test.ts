@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Artifact, ImageGraph } from '../../src/model/image-graph';
 import { artifactsCovering, signedBy } from '../../src/releases/evidence';
-import { addImage, removeImage, repositoryOf, retagImage, withTag } from '../../src/releases/image-list';
+import { appendImage, dropImage, repositoryOf, retagImage, withTag } from '../../src/releases/image-list';
 import { shownVerdict, platformVerdict, summarizeLoads } from '../../src/releases/verdict';
 import type { ImageVerification } from '../../src/releases/verification';
 import { artifact, digestVerdict, indexGraph, letterDigest, platformEntry } from '../support/image-graphs';
@@ -122,13 +122,13 @@ test('a release summary leads with its worst image and counts the rest', () => {
 });
 
 test('the user image list: normalised, no duplicates, a tag switch keeps the place', () => {
-  let list = addImage([], 'nginx:1.27');
-  list = addImage(list, 'docker.io/library/nginx:1.27');
-  list = addImage(list, 'ghcr.io/org/app@sha256:' + 'f'.repeat(64));
+  let list = appendImage([], 'nginx:1.27');
+  list = appendImage(list, 'docker.io/library/nginx:1.27');
+  list = appendImage(list, 'ghcr.io/org/app@sha256:' + 'f'.repeat(64));
   assert.deepEqual(list, ['docker.io/library/nginx:1.27', `ghcr.io/org/app@sha256:${'f'.repeat(64)}`]);
   assert.deepEqual(retagImage(list, 'docker.io/library/nginx:1.27', '1.28'), ['docker.io/library/nginx:1.28', list[1]]);
   assert.equal(withTag(`ghcr.io/org/app:v1@sha256:${'f'.repeat(64)}`, 'v2'), 'ghcr.io/org/app:v2');
   assert.equal(repositoryOf('127.0.0.1:5000/team/app:v1'), '127.0.0.1:5000/team/app');
-  assert.deepEqual(removeImage(list, list[0]!), [list[1]]);
-  assert.throws(() => addImage(list, 'Not A Reference'), /Invalid image reference/);
+  assert.deepEqual(dropImage(list, list[0]!), [list[1]]);
+  assert.throws(() => appendImage(list, 'Not A Reference'), /Invalid image reference/);
 });
