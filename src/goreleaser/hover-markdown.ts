@@ -24,9 +24,14 @@ export function visibleText(text: string, max = MAX_VALUE_LENGTH): string {
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
-/** Text that renders as itself: every ASCII punctuation escaped, so nothing becomes markup, HTML or a link. */
+/** Every ASCII punctuation escaped, so nothing becomes markup, HTML or a link; the text is taken as it is. */
+export function escapePunctuation(text: string): string {
+  return text.replace(ASCII_PUNCTUATION, (c) => `\\${c}`);
+}
+
+/** Text that renders as itself: visible (visibleText), cut at `max`, every ASCII punctuation escaped. */
 export function escapeMarkdown(text: string, max = MAX_VALUE_LENGTH): string {
-  return visibleText(text, max).replace(ASCII_PUNCTUATION, (c) => `\\${c}`);
+  return escapePunctuation(visibleText(text, max));
 }
 
 /** Text as inline code: a backtick fence longer than any run inside, padded when it starts or ends with one. */

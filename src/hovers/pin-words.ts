@@ -1,4 +1,4 @@
-// Words of the quick fixes and lenses on image references: an image's short name, a short digest,
+// Words of the quick fixes and lenses on image references: an image's short name,
 // why a digest is about to be pinned without a verified verdict behind it (the pin quick fix asks
 // with it), and a lens's title. Pure (no vscode).
 import { VERDICTS } from '../model/verdict';
@@ -34,9 +34,4 @@ export function unverifiedReason(load: ImageLoad, covered: boolean | undefined):
   if (v.verdict.state === 'verified' || v.verdict.state === 'excepted') return undefined;
   const cause = causesOf(v)[0]?.message;
   return `${VERDICTS[v.verdict.state].long}${cause ? `: ${cause}` : ''}`;
-}
-
-/** `sha256:1a2b3c4d5e6f`, for titles. */
-export function shortDigest(digest: string): string {
-  return digest.slice(0, 'sha256:'.length + 12);
 }

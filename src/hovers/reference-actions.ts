@@ -10,7 +10,8 @@ import { serviceReference } from '../releases/image-list';
 import { shortName, imageFixes } from './code-actions';
 import type { GoreleaserFeatureDeps } from './deps';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
-import { unverifiedReason, shortDigest } from './pin-words';
+import { unverifiedReason } from './pin-words';
+import { shortDigest } from '../registry/digest';
 import { DRIFT_CODE, siteVerdictDiagnostics } from './reference-diagnostics';
 import type { ReferenceDocuments, ReferenceModel } from './reference-documents';
 import { siteReference } from './reference-documents';
@@ -82,12 +83,12 @@ export class ReferenceCodeActions implements vscode.CodeActionProvider {
     const why = unverifiedReason(load, this.coverage(from));
     if (why === undefined) {
       const edit = pinEdit(model.kind, site, digest, model.text)!;
-      const a = action(`Pin ${name} to its verified digest ${shortDigest(digest)}…`, drift, true);
+      const a = action(`Pin ${name} to its verified digest ${shortDigest(digest, 12)}…`, drift, true);
       a.edit = new vscode.WorkspaceEdit();
       a.edit.replace(document.uri, rangeOf(document, edit), edit.text);
       return [a];
     }
-    const a = action(`Pin ${name} to ${shortDigest(digest)}… (not verified)…`, drift);
+    const a = action(`Pin ${name} to ${shortDigest(digest, 12)}… (not verified)…`, drift);
     a.command = command('Pin');
     return [a];
   }

@@ -7,7 +7,7 @@ import type { ArtifactState } from '../model/verdict';
 import { shownVerdict } from '../releases/verdict';
 import { artifactCause } from '../releases/verification';
 import type { ImageVerification } from '../releases/verification';
-import { imageName } from './image-name';
+import { imageNameAndHost } from './image-name';
 import { plural, verdictText } from './verdict-text';
 
 /**
@@ -22,7 +22,7 @@ export function addedAttestationsSentence(
   from: string,
   files?: readonly string[],
 ): string {
-  const name = imageName(graph.reference).name;
+  const name = imageNameAndHost(graph.reference).name;
   // Bundle files: only those just added (`<file>`, or `<file>:<line>` of a .jsonl), not the ones added before.
   const mine = (origin: string | undefined): boolean => files === undefined || files.some((f) => origin === f || origin?.startsWith(`${f}:`) === true);
   const added = graph.artifacts.flatMap((a, i) => (a.format === format && mine(a.origin) ? [verification?.artifacts[i]] : []));

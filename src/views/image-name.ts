@@ -2,6 +2,7 @@
 // (`rancher/fleet:v0.13.0`), where it lives after (`127.0.0.1:33869`, `docker.io`, a layout's
 // folder). At the side bar's default width a row shows about 40 characters: a registry host in
 // front would take them all. Pure (no vscode), so the split is unit-tested.
+import { shortDigest } from '../registry/digest';
 import { parseReference } from '../registry/reference';
 
 export interface ImageName {
@@ -11,14 +12,8 @@ export interface ImageName {
   readonly host: string;
 }
 
-/** `sha256:1a2b3c4d…` cut to 8 hex digits. */
-function shortPin(digest: string): string {
-  const i = digest.indexOf(':');
-  return i < 0 ? digest.slice(0, 8) : digest.slice(0, i + 9);
-}
-
 /** `reference` split; `releaseTag`: the tag of the release it is listed under, left out of the name when it is the image's. */
-export function imageName(reference: string, releaseTag?: string): ImageName {
+export function imageNameAndHost(reference: string, releaseTag?: string): ImageName {
   let ref;
   try {
     ref = parseReference(reference);
@@ -26,7 +21,7 @@ export function imageName(reference: string, releaseTag?: string): ImageName {
     return { name: reference, host: '' };
   }
   const version =
-    ref.digest !== undefined && ref.tag === undefined ? `@${shortPin(ref.digest)}` : ref.tag !== undefined && ref.tag !== releaseTag ? `:${ref.tag}` : '';
+    ref.digest !== undefined && ref.tag === undefined ? `@${shortDigest(ref.digest)}` : ref.tag !== undefined && ref.tag !== releaseTag ? `:${ref.tag}` : '';
   if (ref.kind === 'oci-layout') {
     const cut = ref.path.replace(/\/+$/, '').lastIndexOf('/');
     return { name: `${ref.path.slice(cut + 1)}${version}`, host: `oci-layout:${cut > 0 ? ref.path.slice(0, cut) : '/'}` };

@@ -1,6 +1,5 @@
 // The words and icons of the release views: verdicts, predicate types, digests and sizes.
 // UI text is made here, at the edge; the model (src/releases) only has states and facts.
-import { decimalSize } from '../core/size';
 import * as vscode from 'vscode';
 import type { SignedBy } from '../releases/evidence';
 import { safeText } from '../releases/artifact-words';
@@ -14,20 +13,10 @@ export function verdictIcon(v: Verdict): vscode.ThemeIcon {
 
 export const loadingIcon = (): vscode.ThemeIcon => new vscode.ThemeIcon('loading~spin');
 
-/** `sha256:1a2b3c4d` */
-export function shortDigest(digest: string): string {
-  const i = digest.indexOf(':');
-  return i < 0 ? digest.slice(0, 8) : `${digest.slice(0, i + 1)}${digest.slice(i + 1, i + 9)}`;
-}
-
-export function humanSize(bytes: number | undefined): string | undefined {
-  return bytes === undefined ? undefined : decimalSize(bytes);
-}
-
 export { artifactPlace, artifactTitle, predicateName, safeText } from '../releases/artifact-words';
 
 /** Who signed, as far as inspection tells. */
-export function signerText(s: SignedBy): string {
+export function signedByText(s: SignedBy): string {
   switch (s.kind) {
     case 'certificate':
       return s.identity ? `by ${safeText(s.identity, 120)}` : 'keyless (certificate)';

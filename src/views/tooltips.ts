@@ -1,6 +1,7 @@
 // Tooltips with the evidence behind each node. Registry text is untrusted: every value goes
-// through escapeMarkdown after safeText; the markdown is never trusted, never HTML.
+// through escapePunctuation after safeText; the markdown is never trusted, never HTML.
 import * as vscode from 'vscode';
+import { decimalSize } from '../core/size';
 import { VERDICTS, verdictPhrase } from '../model/verdict';
 import type { ImageGraph, PlatformEntry } from '../model/image-graph';
 import type { ArtifactEntry } from '../releases/evidence';
@@ -9,17 +10,9 @@ import type { ReleaseProgress } from '../releases/verdict';
 import type { ArtifactVerification, ImageVerification } from '../releases/verification';
 import { causesOf } from '../releases/verification';
 import type { Cause } from '../model/cause';
-import { artifactPlace, artifactTitle, failureTitle, humanSize, predicateName, releaseTitle, safeText, signerText } from './labels';
+import { artifactPlace, artifactTitle, failureTitle, predicateName, releaseTitle, safeText, signedByText } from './labels';
 import { causeLine, plural, sentence, verdictText, withCause } from './verdict-text';
-
-/**
- * Markdown-escapes text from the registry (CommonMark backslash escapes for every ASCII
- * punctuation that means something). Unlike MarkdownString.appendText it keeps ordinary spaces,
- * so long messages wrap in the hover.
- */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&:]/g, '\\$&');
-}
+import { escapePunctuation } from '../goreleaser/hover-markdown';
 
 class Tooltip {
   readonly md = new vscode.MarkdownString('', false);
@@ -30,26 +23,26 @@ class Tooltip {
   private led = false;
   /** What the tooltip is about: in bold when it comes first, plain under a lead line. */
   title(text: string): this {
-    this.md.appendMarkdown(this.led ? `\n${escapeMarkdown(safeText(text))}\n\n` : `**${escapeMarkdown(safeText(text))}**\n\n`);
+    this.md.appendMarkdown(this.led ? `\n${escapePunctuation(safeText(text))}\n\n` : `**${escapePunctuation(safeText(text))}**\n\n`);
     return this;
   }
   row(label: string, value: string | undefined): this {
     if (value === undefined || value === '') return this;
-    this.md.appendMarkdown(`${escapeMarkdown(label)}: ${escapeMarkdown(safeText(value, 2000))}  \n`);
+    this.md.appendMarkdown(`${escapePunctuation(label)}: ${escapePunctuation(safeText(value, 2000))}  \n`);
     return this;
   }
   /** The first line: the answer, in bold. */
   lead(text: string): this {
     this.led = true;
-    this.md.appendMarkdown(`**${escapeMarkdown(safeText(text, 2000))}**\n\n`);
+    this.md.appendMarkdown(`**${escapePunctuation(safeText(text, 2000))}**\n\n`);
     return this;
   }
   bullet(text: string): this {
-    this.md.appendMarkdown(`- ${escapeMarkdown(safeText(text, 2000))}\n`);
+    this.md.appendMarkdown(`- ${escapePunctuation(safeText(text, 2000))}\n`);
     return this;
   }
   para(text: string): this {
-    this.md.appendMarkdown(`\n${escapeMarkdown(safeText(text, 2000))}\n\n`);
+    this.md.appendMarkdown(`\n${escapePunctuation(safeText(text, 2000))}\n\n`);
     return this;
   }
 }
@@ -109,7 +102,7 @@ export function platformTooltip(graph: ImageGraph, p: PlatformEntry, verdict: Ve
     .row('Manifest digest', p.digest)
     .row('Media type', p.mediaType)
     .row('OS version', p.osVersion)
-    .row('Image size (config + layers)', humanSize(p.imageSize))
+    .row('Image size (config + layers)', p.imageSize === undefined ? undefined : decimalSize(p.imageSize))
     .row('BuildKit attestation manifest', p.attestationManifest)
     .row('Image', `${graph.reference} (${graph.digest})`).md;
 }
@@ -136,7 +129,7 @@ export function artifactTooltip(graph: ImageGraph, e: ArtifactEntry, verdict: Ar
     .row('Digest', a.digest)
     .row('Manifest', a.manifestDigest)
     .row('Tag', a.tag)
-    .row('Size', humanSize(a.size));
+    .row('Size', decimalSize(a.size));
   if (verdict && (verdict.identity || verdict.keyFingerprint)) {
     // "Verified" only when it was: a signer the policy refused is who signed, not a verified identity.
     const verified = verdict.state === 'verified';
@@ -144,7 +137,7 @@ export function artifactTooltip(graph: ImageGraph, e: ArtifactEntry, verdict: Ar
       .row(verified ? 'Verified issuer' : 'Issuer', verdict.issuer)
       .row('Key', verdict.keyFingerprint);
   } else if (e.signedBy.kind === 'certificate') t.row('Identity (certificate SAN)', e.signedBy.identity).row('Issuer', e.signedBy.issuer);
-  else t.row('Signed', signerText(e.signedBy));
+  else t.row('Signed', signedByText(e.signedBy));
   if (e.signedBy.kind === 'unsigned' && e.signedBy.why === 'buildkit')
     t.para('BuildKit stores its attestations inside the image index, unsigned: they say what the builder recorded, nobody vouches for them.');
   if (verdict) {

@@ -1,13 +1,15 @@
 // How each node of the release tree looks: label, description, icon, tooltip, context value
 // (which menus and inline actions package.json attaches) and the command a click runs.
 import * as vscode from 'vscode';
+import { decimalSize } from '../core/size';
 import { VERDICTS } from '../model/verdict';
 import { shownVerdict, platformVerdict } from '../releases/verdict';
 import { artifactCause, artifactResult, causesAbout, causesOf } from '../releases/verification';
 import type { ArtifactVerification } from '../releases/verification';
 import { causeShort, causesShort, identityShort } from '../releases/cause-words';
 import type { Cause } from '../model/cause';
-import { imageName } from './image-name';
+import { imageNameAndHost } from './image-name';
+import { shortDigest } from '../registry/digest';
 import { CommandIds } from '../host/ids';
 import type { NodeOf, TreeNode } from './nodes';
 import type { ImageGraph } from '../model/image-graph';
@@ -15,19 +17,7 @@ import type { ArtifactEntry, SignedBy } from '../releases/evidence';
 import type { ReleaseService } from '../releases/release-service';
 import type { ReleaseProgress } from '../releases/verdict';
 import type { ImageVerification } from '../releases/verification';
-import {
-  artifactPlace,
-  artifactTitle,
-  failureShort,
-  failureTitle,
-  humanSize,
-  loadingIcon,
-  releaseTitle,
-  safeText,
-  shortDigest,
-  signerText,
-  verdictIcon,
-} from './labels';
+import { artifactPlace, artifactTitle, failureShort, failureTitle, loadingIcon, releaseTitle, safeText, signedByText, verdictIcon } from './labels';
 import { countsText, verdictText } from './verdict-text';
 import { artifactTooltip, failureTooltip, imageTooltip, platformTooltip, releaseTooltip } from './tooltips';
 import type { SignerChangeSeen } from '../releases/signer-watch';
@@ -97,7 +87,7 @@ function image(node: NodeOf<'image'>, tree: TreeFacts): vscode.TreeItem {
   const origin = release?.origin ?? 'unknown';
   // The repository leads; the host follows in the description (and the full reference in the
   // tooltip). Under a release rendered for a tag, the images' tag is the release's: said once.
-  const { name, host } = imageName(node.reference, release?.origin === 'goreleaser' ? release.tag : undefined);
+  const { name, host } = imageNameAndHost(node.reference, release?.origin === 'goreleaser' ? release.tag : undefined);
   const described = (why: string): string => [why, host].filter(Boolean).join(' · ');
   if (load.status === 'idle' || load.status === 'loading') {
     const t = item(node, name, Collapsed, `image.loading.${origin}`);
@@ -141,7 +131,7 @@ function platform(node: NodeOf<'platform'>, tree: TreeFacts): vscode.TreeItem {
   const causes = v ? causesAbout(v, p.digest) : [];
   // Why first (a row is cut on the right at the default width), then which manifest.
   const why = causes[0] ? causeShort(causes[0], p.platform) : verdictText(verdict);
-  t.description = [why, shortDigest(p.digest), humanSize(p.imageSize)].filter(Boolean).join(' · ');
+  t.description = [why, shortDigest(p.digest), p.imageSize === undefined ? undefined : decimalSize(p.imageSize)].filter(Boolean).join(' · ');
   t.iconPath = verdictIcon(verdict);
   t.tooltip = platformTooltip(g, p, verdict, causes);
   return t;
@@ -151,7 +141,7 @@ const ARTIFACT_ICONS = { signature: 'key', attestation: 'note', sbom: 'list-flat
 
 /** Who an artifact's row says signed it: the engine's state and signer, else the annotations' signer. */
 function artifactWho(signer: SignedBy, verdict: ArtifactVerification | undefined, cause: Cause | undefined): string {
-  if (!verdict) return signerText(signer);
+  if (!verdict) return signedByText(signer);
   if (cause) return causeShort(cause);
   const by = verdict.identity
     ? `by ${safeText(identityShort(verdict.identity), 120)}`

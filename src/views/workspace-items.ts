@@ -5,9 +5,10 @@ import * as vscode from 'vscode';
 import { basename, dirname } from 'node:path';
 import { NO_POLICY } from '../releases/policy-coverage';
 import type { ImageLoad, ReleaseImageSpec } from '../releases/types';
-import { imageName } from './image-name';
+import { imageNameAndHost } from './image-name';
 import type { NodeOf } from './nodes';
-import { safeText, shortDigest } from './labels';
+import { shortDigest } from '../registry/digest';
+import { safeText } from './labels';
 import { plural } from './verdict-text';
 
 const { Collapsed, None } = vscode.TreeItemCollapsibleState;
@@ -31,7 +32,7 @@ export function fileItem(node: NodeOf<'file'>, images: readonly ReleaseImageSpec
 
 /** An image no policy entry names: what the registry holds once expanded, never a verdict. */
 export function noPolicyItem(node: NodeOf<'image'>, load: ImageLoad, spec: ReleaseImageSpec | undefined): vscode.TreeItem {
-  const { name, host } = imageName(node.reference, undefined);
+  const { name, host } = imageNameAndHost(node.reference, undefined);
   const t = new vscode.TreeItem(name, Collapsed);
   t.id = node.id;
   t.contextValue = `image.${load.status === 'loaded' ? 'loaded' : load.status === 'failed' ? 'failed' : 'loading'}.workspace`;

@@ -13,7 +13,7 @@ import type { ImageGraph } from '../../src/model/image-graph';
 import { ReleaseService } from '../../src/releases/release-service';
 import type { TreeNode } from '../../src/views/nodes';
 import { ReleaseTree } from '../../src/views/release-tree';
-import { escapeMarkdown } from '../../src/views/tooltips';
+import { escapePunctuation } from '../../src/goreleaser/hover-markdown';
 import { HOST, PLATFORMS, WRONG_SIGNER, demoAgent, demoFleet } from '../support/demo-causes';
 
 const REF = (name: string) => `registry.test:5000/team/${name}:v1.0.0`;
@@ -226,7 +226,7 @@ describe('release view: every failed node says why, first', () => {
     const { item, kids } = await image(agent.reference);
     assert.equal(label(item), 'rancher/fleet-agent', "the release's tag is said once, on the release");
     assert.equal(item.description, `signed by fleet-fork/fleet, expected rancher/fleet · ${HOST}`);
-    assert.equal(md(item).split('\n')[0], `**${escapeMarkdown(`Verification failed. ${WRONG_SIGNER.message}`)}**`);
+    assert.equal(md(item).split('\n')[0], `**${escapePunctuation(`Verification failed. ${WRONG_SIGNER.message}`)}**`);
     const [why] = kids;
     assert.equal(why?.node.kind, 'note');
     assert.equal(label(why!.item), 'Signed by fleet-fork/fleet, expected rancher/fleet');
@@ -243,7 +243,7 @@ describe('release view: every failed node says why, first', () => {
     );
     // The signature that made it: its cause first, and the identity is who signed, not a "verified identity".
     const signature = kids.find((k) => k.node.kind === 'artifact')!;
-    assert.equal(md(signature.item).split('\n')[0], `**${escapeMarkdown(`Verification failed. ${WRONG_SIGNER.message}`)}**`);
+    assert.equal(md(signature.item).split('\n')[0], `**${escapePunctuation(`Verification failed. ${WRONG_SIGNER.message}`)}**`);
     assert.ok(md(signature.item).includes('Signed by \\(certificate identity\\)'), md(signature.item));
     assert.ok(!md(signature.item).includes('Verified identity'), md(signature.item));
     assert.match(String(signature.item.description), /^cosign \.sig tag · signed by fleet-fork\/fleet, expected rancher\/fleet · covers the index/);
@@ -252,10 +252,10 @@ describe('release view: every failed node says why, first', () => {
   it('the unsigned platform: "linux/s390x is not signed" first, on the image and on the platform', async () => {
     const { item, kids } = await image(fleet.reference);
     assert.equal(item.description, `linux/s390x is not signed · ${HOST}`);
-    assert.equal(md(item).split('\n')[0], `**${escapeMarkdown('Verification failed. linux/s390x is not signed.')}**`);
+    assert.equal(md(item).split('\n')[0], `**${escapePunctuation('Verification failed. linux/s390x is not signed.')}**`);
     const s390x = kids.find((k) => k.node.kind === 'platform' && label(k.item) === 'linux/s390x')!;
     assert.match(String(s390x.item.description), /^not signed · sha256:[0-9a-f]{8} · 406 B$/);
-    assert.equal(md(s390x.item).split('\n')[0], `**${escapeMarkdown('Unsigned. linux/s390x is not signed.')}**`);
+    assert.equal(md(s390x.item).split('\n')[0], `**${escapePunctuation('Unsigned. linux/s390x is not signed.')}**`);
     const amd64 = kids.find((k) => k.node.kind === 'platform' && label(k.item) === 'linux/amd64')!;
     assert.match(String(amd64.item.description), /^verified · sha256:/);
   });

@@ -17,7 +17,7 @@ import { artifactPlace } from '../../src/releases/artifact-words';
 import { causeShort, causesShort, expectedText, identityShort } from '../../src/releases/cause-words';
 import { artifactCause, causesAbout, causesOf } from '../../src/releases/verification';
 import { failureNotice, failureTitle } from '../../src/views/failure-words';
-import { imageName } from '../../src/views/image-name';
+import { imageNameAndHost } from '../../src/views/image-name';
 import { causeLine, statusRelease } from '../../src/views/verdict-text';
 import { D, EXPECTED, FORK, HOST, PLATFORMS, UNSIGNED, WRONG_SIGNER, demoAgent, demoFleet } from '../support/demo-causes';
 import { realFixture } from '../support/real-fixtures';
@@ -108,13 +108,13 @@ describe('which cause is about what', () => {
 
 describe("the tree's words", () => {
   test('an image row leads with the repository; the host goes to the description', () => {
-    assert.deepEqual(imageName(`${HOST}/rancher/fleet-agent:v0.13.0`), { name: 'rancher/fleet-agent:v0.13.0', host: HOST });
-    assert.deepEqual(imageName('docker.io/library/nginx:1.27'), { name: 'nginx:1.27', host: 'docker.io' });
-    assert.deepEqual(imageName(`ghcr.io/org/app@${D('1a2b')}`), { name: 'org/app@sha256:1a2b1a2b', host: 'ghcr.io' });
-    assert.deepEqual(imageName('oci-layout:/tmp/layouts/fleet:v1'), { name: 'fleet:v1', host: 'oci-layout:/tmp/layouts' });
+    assert.deepEqual(imageNameAndHost(`${HOST}/rancher/fleet-agent:v0.13.0`), { name: 'rancher/fleet-agent:v0.13.0', host: HOST });
+    assert.deepEqual(imageNameAndHost('docker.io/library/nginx:1.27'), { name: 'nginx:1.27', host: 'docker.io' });
+    assert.deepEqual(imageNameAndHost(`ghcr.io/org/app@${D('1a2b')}`), { name: 'org/app@sha256:1a2b1a2b', host: 'ghcr.io' });
+    assert.deepEqual(imageNameAndHost('oci-layout:/tmp/layouts/fleet:v1'), { name: 'fleet:v1', host: 'oci-layout:/tmp/layouts' });
     // Under a release rendered for its tag, the tag is the release's: said once, on the release's row.
-    assert.deepEqual(imageName(`${HOST}/rancher/fleet:v0.13.0`, 'v0.13.0'), { name: 'rancher/fleet', host: HOST });
-    assert.deepEqual(imageName(`${HOST}/rancher/fleet:latest`, 'v0.13.0'), { name: 'rancher/fleet:latest', host: HOST });
+    assert.deepEqual(imageNameAndHost(`${HOST}/rancher/fleet:v0.13.0`, 'v0.13.0'), { name: 'rancher/fleet', host: HOST });
+    assert.deepEqual(imageNameAndHost(`${HOST}/rancher/fleet:latest`, 'v0.13.0'), { name: 'rancher/fleet:latest', host: HOST });
   });
 
   test('where an artifact was found, in a few words, for every format (the rows of the tree and the panel)', () => {
