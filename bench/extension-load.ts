@@ -12,10 +12,10 @@
 // goreleaser image reference and the "Show Version" command take to answer.
 // Prints a markdown table; a slow figure is a figure. test/e2e/load.test.ts asserts sane bounds.
 // bench/release-load.ts loads the same release in process, without the editor, to find where the time goes.
-import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
 import {
   hoverUntil,
   launchBrowser,
@@ -29,8 +29,12 @@ import {
   viewPane,
 } from '../test/e2e/support/browser';
 import { extensionLog, startCodeServer } from '../test/e2e/support/code-server';
+import { hotspots, startHostProfiler } from '../test/e2e/support/host-profiler';
+import type { CpuProfile, HostProfiler } from '../test/e2e/support/host-profiler';
 import type { CodeServer } from '../test/e2e/support/code-server';
 import { startFaultProxy } from '../test/support/fault-proxy';
+import { cpuByRole, cpuSnapshot } from '../test/support/process-cpu';
+import type { CpuShare, ProcessInfo } from '../test/support/process-cpu';
 import type { FaultProxy } from '../test/support/fault-proxy';
 import { startRegistry } from '../test/support/registry';
 import type { TestRegistry } from '../test/support/registry';
@@ -70,6 +74,16 @@ export interface LoadFigures {
   readonly inflight: number;
   readonly loadAverage: readonly number[];
   readonly cpus: number;
+  /** With `profile`: the extension host's CPU from the click to the complete tree. */
+  readonly profile?: CpuProfile;
+  /** With `profile`: the workbench page's JavaScript over the same span. */
+  readonly pageProfile?: CpuProfile;
+  /** CPU time of every process on the machine from the click to the complete tree, by role. */
+  readonly cpu: readonly CpuShare[];
+  /** The same over 3 s before the click, the editor at rest. */
+  readonly idleCpu: readonly CpuShare[];
+  /** The workbench page's main thread over the same span (CDP Performance.getMetrics: seconds, counts). */
+  readonly page: Readonly<Record<string, number>>;
 }
 
 /** The goals of the big release, at 25 ms per request and the default settings. */
@@ -154,6 +168,8 @@ export interface LoadOptions {
   readonly rttMs?: number;
   /** Screenshot name prefix in test-artifacts/. */
   readonly artifact?: string;
+  /** Samples the extension host's CPU from the click to the complete tree. */
+  readonly profile?: boolean;
 }
 
 /** Seeds, starts, measures, stops. About two minutes on a busy machine. */
@@ -191,13 +207,25 @@ export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFig
     // Activated (workspaceContains .goreleaser.yaml), nothing fetched yet: the baseline.
     await until('activation', 120_000, () => (/activated in/.test(extensionLog(server!)) ? true : undefined), 250);
     const pid = await until('the extension host process', 30_000, () => extensionHostPid(server!), 250);
+    const idleBefore = cpuSnapshot();
     await new Promise((r) => setTimeout(r, 3000));
+    // The editor at rest for those 3 s: what drawing an idle workbench costs on this machine.
+    const idle = cpuByRole(idleBefore, cpuSnapshot(), (p) => processRole(p, pid));
     const beforeMb = rssMb(pid) ?? NaN;
     let peakMb = beforeMb;
     sampler = setInterval(() => {
       peakMb = Math.max(peakMb, rssMb(pid) ?? 0);
     }, 200);
     proxy.reset();
+    const profiler: HostProfiler | undefined = o.profile ? await startHostProfiler(pid) : undefined;
+    const cpuBefore = cpuSnapshot();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const pageBefore = await pageMetrics(cdp);
+    if (o.profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
 
     const releaseRow = viewPane(page, 'Releases')
       .locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${LOAD_PROJECT}\\s*${LOAD_TAG.replace(/\./g, '\\.')}`) })
@@ -263,6 +291,12 @@ export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFig
     const commandWhileLoading = Number.isNaN(t.complete);
 
     await watched;
+    const cpu = cpuByRole(cpuBefore, cpuSnapshot(), (p) => processRole(p, pid));
+    const pageAfter = await pageMetrics(cdp);
+    const pageProfile = o.profile ? ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile : undefined;
+    const pageWork = Object.fromEntries(Object.entries(pageAfter).map(([k, v]) => [k, v - (pageBefore[k] ?? 0)]));
+    const profile = await profiler?.stop();
+    profiler?.close();
     const completeMb = rssMb(pid) ?? NaN;
     if (o.artifact) await screenshot(page, `${o.artifact}-complete`);
     await new Promise((r) => setTimeout(r, 5000));
@@ -285,6 +319,11 @@ export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFig
       inflight: defaultInflight(),
       loadAverage: loadavg(),
       cpus: cpus().length,
+      cpu,
+      idleCpu: idle,
+      page: pageWork,
+      ...(profile ? { profile } : {}),
+      ...(pageProfile ? { pageProfile } : {}),
     };
   } catch (e) {
     if (page) await screenshot(page, `${o.artifact ?? 'extension-load'}-failed`).catch(() => undefined);
@@ -298,6 +337,27 @@ export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFig
     await sigstore?.dispose();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The page's main-thread counters that say how much it drew and ran (https://chromedevtools.github.io/devtools-protocol/tot/Performance/). */
+async function pageMetrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const wanted = new Set(['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'LayoutCount', 'RecalcStyleCount']);
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  return Object.fromEntries(metrics.filter((m) => wanted.has(m.name)).map((m) => [m.name, m.value]));
+}
+
+/** Who a process is, for the CPU table: the editor's parts, the release's servers, or work outside the bench. */
+function processRole(p: ProcessInfo, extensionHost: number): string {
+  if (p.pid === extensionHost) return 'extension host';
+  if (p.pid === process.pid) return 'bench process (Playwright, the 25 ms proxy)';
+  if (/docker-registry/.test(p.cmdline)) return 'registry (docker-registry)';
+  if (/chrom/i.test(p.name) || /chromium|chrome/.test(p.cmdline)) {
+    // The page's renderer draws and runs the workbench; the GPU process rasterises (in software here).
+    const type = /--type=([a-z-]+)/.exec(p.cmdline)?.[1] ?? 'browser';
+    return `Chromium ${type}`;
+  }
+  if (/code-server|vscode/.test(p.cmdline)) return 'code-server (server, file watcher, pty host)';
+  return 'outside the bench';
 }
 
 const ms = (n: number): string => (Number.isNaN(n) ? 'n/a' : `${Math.round(n).toLocaleString('en')} ms`);
@@ -347,6 +407,24 @@ export function figuresTable(f: LoadFigures): string {
       `"Show Version" from the palette${f.command.whileLoading ? ', while loading' : ' (after loading!)'} (${f.command.settledBefore}/${f.images} settled)`,
       ms(f.command.latencyMs),
     ],
+    [
+      'CPU time from the click to the complete tree, by process',
+      f.cpu
+        .filter((c) => c.cpuMs >= 10)
+        .map((c) => `${c.role} ${ms(c.cpuMs)}`)
+        .join('; '),
+    ],
+    [
+      'CPU time over 3 s before the click (the editor at rest), by process',
+      f.idleCpu
+        .filter((c) => c.cpuMs >= 10)
+        .map((c) => `${c.role} ${ms(c.cpuMs)}`)
+        .join('; '),
+    ],
+    [
+      "the workbench page's main thread over the same span",
+      `busy ${ms((f.page.TaskDuration ?? 0) * 1000)} (script ${ms((f.page.ScriptDuration ?? 0) * 1000)}, layout ${ms((f.page.LayoutDuration ?? 0) * 1000)} in ${f.page.LayoutCount ?? 0} layouts, style ${ms((f.page.RecalcStyleDuration ?? 0) * 1000)})`,
+    ],
     ['machine', `${f.cpus} CPUs, load average ${f.loadAverage.map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the end`],
   ];
   return ['| figure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
@@ -354,10 +432,27 @@ export function figuresTable(f: LoadFigures): string {
 
 async function main(): Promise<void> {
   const before = loadavg();
-  const figures = await measureExtensionLoad({ artifact: 'bench-extension-load' });
+  // PROFILE=1: where the extension host's time goes, as a file for DevTools and a text summary.
+  const profile = process.env.PROFILE === '1';
+  const figures = await measureExtensionLoad({ artifact: 'bench-extension-load', profile });
   console.log(`load average at the start: ${before.map((x) => x.toFixed(1)).join(' / ')}`);
   console.log(figuresTable(figures));
   console.log(`hover answered: ${figures.hover.answer}`);
+  const profiles: [string, CpuProfile | undefined][] = [
+    ['extension host', figures.profile],
+    ['workbench page', figures.pageProfile],
+  ];
+  for (const [what, p] of profiles) {
+    if (!p) continue;
+    const file = join('test-artifacts', `extension-load-${what.replace(/ /g, '-')}.cpuprofile`);
+    mkdirSync('test-artifacts', { recursive: true });
+    writeFileSync(file, JSON.stringify(p));
+    const h = hotspots(p);
+    console.log(`\n${what} CPU profile (${file}), ${Math.round(h.totalMs)} ms sampled; self time by place, then by function:`);
+    for (const x of h.byPlace) console.log(`${x.selfMs.toFixed(0).padStart(7)} ms  ${x.name}`);
+    console.log('');
+    for (const x of h.byFunction) console.log(`${x.selfMs.toFixed(0).padStart(7)} ms  ${x.name}`);
+  }
 }
 
 if (require.main === module) {
