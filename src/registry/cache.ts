@@ -1,5 +1,5 @@
-import { writeFile as writeFileCallback } from 'node:fs';
-import { mkdir, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { readFile as readFileCallback, writeFile as writeFileCallback } from 'node:fs';
+import { mkdir, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -65,10 +65,12 @@ const SHARDS = 256;
 /** A temporary file this old was left by a process that died while writing it. */
 const STALE_TMP_MS = 10 * 60 * 1000;
 /**
- * fs.writeFile through its callback: the promise API's FileHandle costs the event loop about
- * twice as much per small file, and a release writes hundreds while its requests wait on the loop.
+ * fs.readFile and fs.writeFile through their callbacks: the promise API's FileHandle costs the
+ * event loop about twice as much per small file, and a release reads (mostly misses) and writes
+ * hundreds while its requests wait on the loop.
  */
 const writeFile = promisify(writeFileCallback);
+const readFile = promisify(readFileCallback);
 /** Misses remembered for the put() that follows them. */
 const MAX_ABSENT = 4096;
 /**

@@ -139,10 +139,11 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
       await page.mouse.move(700, 500);
       await screenshot(page, 'releases-tree-dark');
       // The extension's own figures (its log channel): activation, and each image as it settled.
-      for (const line of extensionLog(server!)
-        .split('\n')
-        .filter((l) => /activated in|inspected in/.test(l)))
-        console.log(`# log: ${line.replace(/^\S+ /, '')}`);
+      const log = extensionLog(server!);
+      assert.match(log, /\[info\] .*inspected in \d+ ms/, 'one line per image at the default level');
+      // One line per request is for the debug level (the CLI's -v): a release makes hundreds.
+      assert.doesNotMatch(log, /\] (GET|HEAD) http/, 'no request lines at the default level');
+      for (const line of log.split('\n').filter((l) => /activated in|inspected in/.test(l))) console.log(`# log: ${line.replace(/^\S+ /, '')}`);
     }));
 
   it('shows "Sign in to <registry>" for the image of a registry that wants a password', () =>
