@@ -50,21 +50,13 @@ export function bundleFromCosignSignature(payload: Uint8Array, annotations: Read
   const signature = (annotations[CosignAnnotation.signature] ?? '').replace(/\s+/g, '');
   if (signature === '') return fail('The cosign signature layer has no signature annotation (dev.cosignproject.cosign/signature).');
   if (!BASE64.test(signature)) return fail('The cosign signature annotation is not base64.');
-  const vm = verificationMaterial(annotations);
-  if (!vm.ok) return vm;
-  return {
-    ok: true,
-    notes: vm.notes,
-    bundle: {
-      mediaType: BUNDLE_V01_MEDIA_TYPE,
-      verificationMaterial: vm.material,
-      // cosign signs the blob with SHA-256 (the default and only hash of `cosign sign`).
-      messageSignature: {
-        messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(payload).digest('base64') },
-        signature,
-      },
+  return cosignBundle(annotations, {
+    // cosign signs the blob with SHA-256 (the default and only hash of `cosign sign`).
+    messageSignature: {
+      messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(payload).digest('base64') },
+      signature,
     },
-  };
+  });
 }
 
 /** `.att`: the layer blob is a DSSE envelope; its signature is inside, the annotation is empty. */
@@ -83,17 +75,16 @@ export function bundleFromCosignAttestation(envelope: Uint8Array, annotations: R
   if (signature === undefined || others.length > 0) {
     return fail(`The DSSE envelope carries ${env.signatures.length} signature(s); a cosign attestation carries exactly one.`);
   }
+  return cosignBundle(annotations, {
+    dsseEnvelope: { payloadType: env.payloadType, payload: env.payload, signatures: [{ sig: signature.sig, keyid: signature.keyid ?? '' }] },
+  });
+}
+
+/** A v0.1 bundle: the layer's verification material (its annotations), then what was signed (`content`). */
+function cosignBundle(annotations: Readonly<Record<string, string>>, content: { messageSignature: unknown } | { dsseEnvelope: unknown }): Conversion {
   const vm = verificationMaterial(annotations);
   if (!vm.ok) return vm;
-  return {
-    ok: true,
-    notes: vm.notes,
-    bundle: {
-      mediaType: BUNDLE_V01_MEDIA_TYPE,
-      verificationMaterial: vm.material,
-      dsseEnvelope: { payloadType: env.payloadType, payload: env.payload, signatures: [{ sig: signature.sig, keyid: signature.keyid ?? '' }] },
-    },
-  };
+  return { ok: true, notes: vm.notes, bundle: { mediaType: BUNDLE_V01_MEDIA_TYPE, verificationMaterial: vm.material, ...content } };
 }
 
 function verificationMaterial(annotations: Readonly<Record<string, string>>): Material {
