@@ -35,23 +35,8 @@ function knownRegistries(s: SignInDeps): string[] {
   return [...wanting, ...[...all].filter((r) => !wanting.has(r))];
 }
 
-async function askRegistry(s: SignInDeps): Promise<string | undefined> {
-  const known = knownRegistries(s);
-  if (known.length === 0) {
-    return vscode.window.showInputBox({
-      title: 'Sign In to Registry',
-      prompt: 'Registry host',
-      placeHolder: 'ghcr.io',
-      ignoreFocusOut: true,
-      validateInput: registryError,
-    });
-  }
-  const pick = await vscode.window.showQuickPick([...known.map((r) => ({ label: r })), { label: 'Another registry…' }], {
-    title: 'Sign In to Registry',
-    placeHolder: 'Which registry?',
-  });
-  if (!pick) return undefined;
-  if (pick.label !== 'Another registry…') return pick.label;
+/** A registry host typed in, checked as it is typed. */
+function typeRegistry(): Thenable<string | undefined> {
   return vscode.window.showInputBox({
     title: 'Sign In to Registry',
     prompt: 'Registry host',
@@ -59,6 +44,18 @@ async function askRegistry(s: SignInDeps): Promise<string | undefined> {
     ignoreFocusOut: true,
     validateInput: registryError,
   });
+}
+
+async function askRegistry(s: SignInDeps): Promise<string | undefined> {
+  const known = knownRegistries(s);
+  if (known.length === 0) return typeRegistry();
+  const pick = await vscode.window.showQuickPick([...known.map((r) => ({ label: r })), { label: 'Another registry…' }], {
+    title: 'Sign In to Registry',
+    placeHolder: 'Which registry?',
+  });
+  if (!pick) return undefined;
+  if (pick.label !== 'Another registry…') return pick.label;
+  return typeRegistry();
 }
 
 export async function signIn(s: SignInDeps, arg?: unknown): Promise<string | undefined> {
