@@ -22,10 +22,7 @@ export interface DiffPanelDeps extends PageRequestDeps {
   compare(oldReference: string, newReference: string, request: LoadRequest): Promise<PanelDiff>;
 }
 
-type View = { kind: 'loading' } | { kind: 'diff'; diff: PanelDiff } | { kind: 'error'; code: string; message: string };
-
-export class DiffPanel extends PagePanel {
-  private view: View = { kind: 'loading' };
+export class DiffPanel extends PagePanel<PanelDiff> {
   /** "fleet-agent:v0.12.0 ↔ fleet-agent:v0.13.0": the tab's title, and what `loading` and `error` name. */
   readonly title: string;
 
@@ -43,36 +40,20 @@ export class DiffPanel extends PagePanel {
 
   /** The comparison shown, once made. */
   get diff(): PanelDiff | undefined {
-    return this.view.kind === 'diff' ? this.view.diff : undefined;
+    return this.view.kind === 'shown' ? this.view.content : undefined;
   }
 
   /** Compares again (reading both images again when `refresh`); what was in flight is cancelled. */
-  async load(refresh = true): Promise<void> {
-    const signal = this.restart();
-    this.setView({ kind: 'loading' });
-    try {
-      const diff = await this.deps.compare(this.oldReference, this.newReference, { signal, refresh });
-      if (!signal.aborted) this.setView({ kind: 'diff', diff });
-    } catch (e) {
-      if (signal.aborted) return;
-      this.setView({ kind: 'error', ...this.failed(e, `${this.title} could not be compared`) });
-    }
+  load(refresh = true): Promise<void> {
+    return this.reload((signal) => this.deps.compare(this.oldReference, this.newReference, { signal, refresh }), `${this.title} could not be compared`);
   }
 
-  private setView(view: View): void {
-    this.view = view;
-    this.update();
+  protected get subject(): string {
+    return this.title;
   }
 
-  protected current(): HostMessage {
-    switch (this.view.kind) {
-      case 'loading':
-        return { type: 'loading', reference: this.title };
-      case 'error':
-        return { type: 'error', reference: this.title, code: this.view.code, message: this.view.message };
-      case 'diff':
-        return { type: 'diff', diff: this.view.diff };
-    }
+  protected shown(diff: PanelDiff): HostMessage {
+    return { type: 'diff', diff };
   }
 
   protected handle(message: Extract<PageMessage, { type: 'selectPlatform' | 'refresh' }>): void {

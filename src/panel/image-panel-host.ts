@@ -34,11 +34,7 @@ export interface ImagePanelDeps extends PageRequestDeps {
   load(reference: string, request: LoadRequest): Promise<ImageSources>;
 }
 
-type View = { kind: 'loading' } | { kind: 'model'; model: PanelModel } | { kind: 'error'; code: string; message: string };
-
-export class ImagePanel extends PagePanel {
-  private view: View = { kind: 'loading' };
-
+export class ImagePanel extends PagePanel<PanelModel> {
   constructor(
     panel: vscode.WebviewPanel,
     readonly reference: string,
@@ -57,46 +53,32 @@ export class ImagePanel extends PagePanel {
 
   /** The model shown, once loaded. */
   get model(): PanelModel | undefined {
-    return this.view.kind === 'model' ? this.view.model : undefined;
+    return this.view.kind === 'shown' ? this.view.content : undefined;
   }
 
   selectPlatform(digest: string): void {
     this.platform = digest;
-    if (this.view.kind === 'model') this.post({ type: 'show', model: this.view.model, platform: digest });
+    if (this.view.kind === 'shown') this.post({ type: 'show', model: this.view.content, platform: digest });
   }
 
   /** Loads again (bypassing caches when `refresh`); what was in flight is cancelled. */
-  async load(refresh = true): Promise<void> {
-    const signal = this.restart();
-    this.setView({ kind: 'loading' });
-    try {
+  load(refresh = true): Promise<void> {
+    return this.reload(async (signal) => {
       const s = await this.deps.load(this.reference, { signal, refresh });
-      if (signal.aborted) return;
       const failures = {
         ...(s.verificationFailure ? { verificationFailure: s.verificationFailure } : {}),
         ...(s.provenanceFailure ? { provenanceFailure: s.provenanceFailure } : {}),
       };
-      this.setView({ kind: 'model', model: toPanelModel(s.graph, s.verification, s.provenance, failures) });
-    } catch (e) {
-      if (signal.aborted) return;
-      this.setView({ kind: 'error', ...this.failed(e, `${this.reference} could not be loaded`) });
-    }
+      return toPanelModel(s.graph, s.verification, s.provenance, failures);
+    }, `${this.reference} could not be loaded`);
   }
 
-  private setView(view: View): void {
-    this.view = view;
-    this.update();
+  protected get subject(): string {
+    return this.reference;
   }
 
-  protected current(): HostMessage {
-    switch (this.view.kind) {
-      case 'loading':
-        return { type: 'loading', reference: this.reference };
-      case 'error':
-        return { type: 'error', reference: this.reference, code: this.view.code, message: this.view.message };
-      case 'model':
-        return { type: 'show', model: this.view.model, ...(this.platform !== undefined ? { platform: this.platform } : {}) };
-    }
+  protected shown(model: PanelModel): HostMessage {
+    return { type: 'show', model, ...(this.platform !== undefined ? { platform: this.platform } : {}) };
   }
 
   protected handle(message: Extract<PageMessage, { type: 'selectPlatform' | 'refresh' }>): void {

@@ -22,13 +22,17 @@ export interface PageRequestDeps {
   log?: { info(message: string): void; warn(message: string): void };
 }
 
+/** What a page shows: loading, what was made for it (an image's model, a comparison), or why it could not be made. */
+export type PageView<T> = { kind: 'loading' } | { kind: 'shown'; content: T } | { kind: 'error'; code: string; message: string };
+
 /** A page request the host refused, and why (tests and logs). */
 export interface RefusedMessage {
   readonly message: unknown;
   readonly reason: string;
 }
 
-export abstract class PagePanel implements vscode.Disposable {
+export abstract class PagePanel<T> implements vscode.Disposable {
+  protected view: PageView<T> = { kind: 'loading' };
   private ready = false;
   private disposed = false;
   private controller: AbortController | undefined;
@@ -69,29 +73,50 @@ export abstract class PagePanel implements vscode.Disposable {
     });
   }
 
-  /** What the page is to show now: the answer to every `ready`. */
-  protected abstract current(): HostMessage;
+  /** What `loading` and `error` name to the page: the image's reference, the comparison's title. */
+  protected abstract get subject(): string;
+
+  /** The message that shows `content`. */
+  protected abstract shown(content: T): HostMessage;
 
   /** The page's own requests (refresh, select a platform); ready, links and copies are handled here. */
   protected abstract handle(message: Exclude<PageMessage, { type: 'ready' | 'openLink' | 'copy' }>): void;
 
-  /** A new load begins: the one in flight is cancelled. */
-  protected restart(): AbortSignal {
+  /**
+   * Makes what the page shows again: the load in flight is cancelled, the page shows `loading`,
+   * then the content, or the error (logged with its code and `failure`). A cancelled load shows nothing.
+   */
+  protected async reload(make: (signal: AbortSignal) => Promise<T>, failure: string): Promise<void> {
     this.controller?.abort();
     this.controller = new AbortController();
-    return this.controller.signal;
+    const signal = this.controller.signal;
+    this.setView({ kind: 'loading' });
+    try {
+      const content = await make(signal);
+      if (!signal.aborted) this.setView({ kind: 'shown', content });
+    } catch (e) {
+      if (signal.aborted) return;
+      const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'INTERNAL';
+      this.requests.log?.warn(`${this.what}: ${failure} [${code}]`);
+      this.setView({ kind: 'error', code, message: describeError(e) });
+    }
   }
 
-  /** A load failed: logged with its code, which it returns for the view. */
-  protected failed(e: unknown, subject: string): { code: string; message: string } {
-    const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'INTERNAL';
-    this.requests.log?.warn(`${this.what}: ${subject} [${code}]`);
-    return { code, message: describeError(e) };
-  }
-
-  /** Sends `current()` to the page, once it is ready. */
-  protected update(): void {
+  private setView(view: PageView<T>): void {
+    this.view = view;
     this.post(this.current());
+  }
+
+  /** What the page is to show now: the answer to every `ready`. */
+  private current(): HostMessage {
+    switch (this.view.kind) {
+      case 'loading':
+        return { type: 'loading', reference: this.subject };
+      case 'error':
+        return { type: 'error', reference: this.subject, code: this.view.code, message: this.view.message };
+      case 'shown':
+        return this.shown(this.view.content);
+    }
   }
 
   dispose(): void {
