@@ -16,8 +16,7 @@ import { signedImages, signWords } from './sign-gaps';
 import type { EntryImage, Words } from './verdict-words';
 import { entryWords, loadWords } from './verdict-words';
 import { sentence } from '../views/verdict-text';
-
-const REDRAW_DELAY_MS = 150;
+import { RedrawnCodeLensProvider } from './lens-redraw';
 
 interface EntryLens {
   readonly label: string;
@@ -103,16 +102,12 @@ function verdictCommand(lens: EntryLens, file: vscode.Uri): vscode.Command {
   return { title, command: '' };
 }
 
-export class GoreleaserCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<void>();
-  readonly onDidChangeCodeLenses = this.emitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
-  private timer: NodeJS.Timeout | undefined;
-
+export class GoreleaserCodeLensProvider extends RedrawnCodeLensProvider {
   constructor(
     private readonly documents: GoreleaserDocuments,
     private readonly deps: GoreleaserFeatureDeps,
   ) {
+    super();
     const stop = deps.service.onDidChange(() => this.redraw());
     this.disposables.push(
       { dispose: stop },
@@ -140,19 +135,5 @@ export class GoreleaserCodeLensProvider implements vscode.CodeLensProvider, vsco
         );
     }
     return lenses;
-  }
-
-  /** Once per burst: a release of ten images finishes ten loads. */
-  private redraw(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.emitter.fire();
-    }, REDRAW_DELAY_MS);
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -7,22 +7,17 @@ import { CommandIds } from '../host/ids';
 import type { GoreleaserFeatureDeps } from './deps';
 import type { ReferenceDocuments } from './reference-documents';
 import { siteReference } from './reference-documents';
+import { RedrawnCodeLensProvider } from './lens-redraw';
 import { lensWords } from './pin-words';
 
-const REDRAW_DELAY_MS = 150;
-
-export class ReferenceCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<void>();
-  readonly onDidChangeCodeLenses = this.emitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
-  private timer: NodeJS.Timeout | undefined;
-
+export class ReferenceCodeLensProvider extends RedrawnCodeLensProvider {
   constructor(
     private readonly documents: ReferenceDocuments,
     private readonly deps: GoreleaserFeatureDeps,
     private readonly coverage: (reference: string) => boolean | undefined,
     coverageChanged: vscode.Event<void>,
   ) {
+    super();
     const stop = deps.service.onDidChange(() => this.redraw());
     this.disposables.push(
       { dispose: stop },
@@ -47,17 +42,5 @@ export class ReferenceCodeLensProvider implements vscode.CodeLensProvider, vscod
         tooltip: `Verify ${reference}`,
       });
     });
-  }
-
-  private redraw(): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.emitter.fire();
-    }, REDRAW_DELAY_MS);
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.disposables.forEach((d) => d.dispose());
   }
 }
