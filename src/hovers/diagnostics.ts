@@ -12,8 +12,9 @@ import type { ImageVerdictDiagnostic } from '../fixes/image-diagnostics';
 import { imageVerdictDiagnostics } from '../fixes/image-diagnostics';
 import { goreleaserImageSites } from '../fixes/goreleaser-sites';
 import type { DiagnosticsSeverity } from '../host/config';
-import { DIAGNOSTICS_SEVERITY, SECTION, diagnosticsSeverity } from '../host/config';
+import { diagnosticsSeverity } from '../host/config';
 import type { GoreleaserFeatureDeps } from './deps';
+import { DocumentProblems } from './document-problems';
 import type { GoreleaserDocuments } from './documents';
 import { isGoreleaserDocument } from './documents';
 import type { GoreleaserModel } from './release-context';
@@ -23,8 +24,6 @@ import { signedImages, signGapDiagnostics } from './sign-gaps';
 import { toRange } from './ranges';
 
 export const DIAGNOSTIC_SOURCE = 'Provenance Lens';
-const TYPING_DELAY_MS = 300;
-const VERIFIED_DELAY_MS = 250;
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -91,34 +90,22 @@ export function toDiagnostic(document: vscode.TextDocument, d: EditorDiagnostic)
   return out;
 }
 
-export class GoreleaserDiagnostics implements vscode.Disposable {
-  readonly collection = vscode.languages.createDiagnosticCollection('provenance-lens-goreleaser');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly disposables: vscode.Disposable[] = [this.collection];
-
+export class GoreleaserDiagnostics extends DocumentProblems {
   constructor(
     private readonly documents: GoreleaserDocuments,
-    private readonly deps: GoreleaserFeatureDeps,
+    deps: GoreleaserFeatureDeps,
   ) {
+    super('provenance-lens-goreleaser', deps);
+    // A finished verification also adds or clears "should be signed" warnings (DocumentProblems).
     this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, TYPING_DELAY_MS)),
       vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        this.cancel(d);
-        this.collection.delete(d.uri);
-      }),
       documents.onDidChange(() => this.all(0)),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.${DIAGNOSTICS_SEVERITY}`)) this.all(0);
-      }),
     );
-    // A finished verification can add or clear an image's entry and "should be signed" warnings.
-    const stop = deps.service.onDidChange((e) => {
-      if (e.kind === 'image') this.all(VERIFIED_DELAY_MS);
-    });
-    this.disposables.push({ dispose: stop });
     this.all(0);
+  }
+
+  protected accepts(document: vscode.TextDocument): boolean {
+    return isGoreleaserDocument(document);
   }
 
   /** Publishes now (tests and callers that just changed something). */
@@ -138,35 +125,5 @@ export class GoreleaserDiagnostics implements vscode.Disposable {
     } catch (e) {
       this.deps.log.logger.error(`Checking ${document.uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-  }
-
-  dispose(): void {
-    this.timers.forEach((t) => clearTimeout(t));
-    this.timers.clear();
-    this.disposables.forEach((d) => d.dispose());
-  }
-
-  private all(delay: number): void {
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, delay);
-  }
-
-  private schedule(document: vscode.TextDocument, delay: number): void {
-    if (!isGoreleaserDocument(document)) return;
-    this.cancel(document);
-    const key = document.uri.toString();
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.update(document);
-      }, delay),
-    );
-  }
-
-  private cancel(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.delete(key);
   }
 }

@@ -7,17 +7,16 @@
 import * as vscode from 'vscode';
 import type { ImageVerdictDiagnostic } from '../fixes/image-diagnostics';
 import { imageVerdictDiagnostics } from '../fixes/image-diagnostics';
-import { DIAGNOSTICS_SEVERITY, SECTION, diagnosticsSeverity } from '../host/config';
+import { diagnosticsSeverity } from '../host/config';
 import type { ReferenceSite } from '../references/types';
 import type { GoreleaserFeatureDeps } from './deps';
 import { DIAGNOSTIC_SOURCE, toImageDiagnostic } from './diagnostics';
+import { DocumentProblems } from './document-problems';
 import type { ReferenceDocuments, ReferenceModel } from './reference-documents';
 import { siteReference } from './reference-documents';
 import type { SiteDrift } from './reference-drift';
 
 export const DRIFT_CODE = 'digest-drift';
-const TYPING_DELAY_MS = 300;
-const LOADED_DELAY_MS = 250;
 
 /** The image-verdict Problems of a model: sites the policy names, not pinned (a pin has drift instead). */
 export function siteVerdictDiagnostics(
@@ -36,36 +35,21 @@ export function siteVerdictDiagnostics(
   );
 }
 
-export class ReferenceDiagnostics implements vscode.Disposable {
-  readonly collection = vscode.languages.createDiagnosticCollection('provenance-lens-references');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly disposables: vscode.Disposable[] = [this.collection];
-
+export class ReferenceDiagnostics extends DocumentProblems {
   constructor(
     private readonly documents: ReferenceDocuments,
-    private readonly deps: GoreleaserFeatureDeps,
+    deps: GoreleaserFeatureDeps,
     private readonly coverage: (reference: string) => boolean | undefined,
     private readonly drift: SiteDrift,
     coverageChanged: vscode.Event<void>,
   ) {
-    this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, TYPING_DELAY_MS)),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        clearTimeout(this.timers.get(d.uri.toString()));
-        this.timers.delete(d.uri.toString());
-        this.collection.delete(d.uri);
-      }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.${DIAGNOSTICS_SEVERITY}`)) this.all(0);
-      }),
-      coverageChanged(() => this.all(0)),
-    );
-    const stop = deps.service.onDidChange((e) => {
-      if (e.kind === 'image') this.all(LOADED_DELAY_MS);
-    });
-    this.disposables.push({ dispose: stop });
+    super('provenance-lens-references', deps);
+    this.disposables.push(coverageChanged(() => this.all(0)));
     this.all(0);
+  }
+
+  protected accepts(document: vscode.TextDocument): boolean {
+    return this.documents.isReferenceDocument(document);
   }
 
   /** Publishes now (tests, and callers that just changed something). */
@@ -97,30 +81,5 @@ export class ReferenceDiagnostics implements vscode.Disposable {
       document.uri,
       [...images, ...drifts].sort((a, b) => a.range.start.compareTo(b.range.start)),
     );
-  }
-
-  private all(delay: number): void {
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, delay);
-  }
-
-  private schedule(document: vscode.TextDocument, delay: number): void {
-    if (!this.documents.isReferenceDocument(document)) return;
-    const key = document.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.update(document).catch((e: unknown) =>
-          this.deps.log.logger.error(`Checking ${document.uri.fsPath} failed: ${e instanceof Error ? e.message : String(e)}`),
-        );
-      }, delay),
-    );
-  }
-
-  dispose(): void {
-    this.timers.forEach((t) => clearTimeout(t));
-    this.disposables.forEach((d) => d.dispose());
   }
 }
