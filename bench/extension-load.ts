@@ -210,7 +210,7 @@ export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFig
     const idleBefore = cpuSnapshot();
     await new Promise((r) => setTimeout(r, 3000));
     // The editor at rest for those 3 s: what drawing an idle workbench costs on this machine.
-    const idle = cpuByRole(idleBefore, cpuSnapshot(), (p) => processRole(p, pid));
+    const idle = cpuByRole(idleBefore, cpuSnapshot(), (p) => processRole(p, pid), 'outside the bench');
     const beforeMb = rssMb(pid) ?? NaN;
     let peakMb = beforeMb;
     sampler = setInterval(() => {
@@ -291,7 +291,7 @@ export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFig
     const commandWhileLoading = Number.isNaN(t.complete);
 
     await watched;
-    const cpu = cpuByRole(cpuBefore, cpuSnapshot(), (p) => processRole(p, pid));
+    const cpu = cpuByRole(cpuBefore, cpuSnapshot(), (p) => processRole(p, pid), 'outside the bench');
     const pageAfter = await pageMetrics(cdp);
     const pageProfile = o.profile ? ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile : undefined;
     const pageWork = Object.fromEntries(Object.entries(pageAfter).map(([k, v]) => [k, v - (pageBefore[k] ?? 0)]));
@@ -357,7 +357,7 @@ function processRole(p: ProcessInfo, extensionHost: number): string {
     return `Chromium ${type}`;
   }
   if (/code-server|vscode/.test(p.cmdline)) return 'code-server (server, file watcher, pty host)';
-  return 'outside the bench';
+  return 'other processes of the bench';
 }
 
 const ms = (n: number): string => (Number.isNaN(n) ? 'n/a' : `${Math.round(n).toLocaleString('en')} ms`);

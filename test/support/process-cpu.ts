@@ -12,6 +12,8 @@ export interface ProcessInfo {
   /** The executable's name (`comm`), at most 15 characters. */
   readonly name: string;
   readonly cmdline: string;
+  /** The parent's pid. */
+  readonly ppid: number;
 }
 
 type Snapshot = Map<number, { readonly info: ProcessInfo; readonly ticks: number }>;
@@ -29,7 +31,7 @@ export function cpuSnapshot(): Snapshot {
       // Fields 14 and 15 of the man page (utime, stime); the slice starts at field 3.
       const ticks = Number(fields[11]) + Number(fields[12]);
       const cmdline = readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      out.set(Number(e), { info: { pid: Number(e), name, cmdline }, ticks });
+      out.set(Number(e), { info: { pid: Number(e), name, cmdline, ppid: Number(fields[1]) }, ticks });
     } catch {
       // gone meanwhile
     }
@@ -42,13 +44,23 @@ export interface CpuShare {
   readonly cpuMs: number;
 }
 
-/** CPU time spent between the snapshots, by `role(process)`, most first (processes born meanwhile count whole). */
-export function cpuByRole(before: Snapshot, after: Snapshot, role: (p: ProcessInfo) => string): CpuShare[] {
+/** Whether `pid` is `ancestor` or descends from it, by the parents in `snapshot`. */
+function descends(snapshot: Snapshot, pid: number, ancestor: number): boolean {
+  for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 64; p = snapshot.get(p)?.info.ppid, hops++)
+    if (p === ancestor) return true;
+  return false;
+}
+
+/**
+ * CPU time spent between the snapshots, by `role(process)`, most first (processes born meanwhile
+ * count whole). Processes that do not descend from this one are `outside` (other work on the machine).
+ */
+export function cpuByRole(before: Snapshot, after: Snapshot, role: (p: ProcessInfo) => string, outside = 'outside this process tree'): CpuShare[] {
   const sums = new Map<string, number>();
   for (const [pid, now] of after) {
     const spent = now.ticks - (before.get(pid)?.ticks ?? 0);
     if (spent <= 0) continue;
-    const r = role(now.info);
+    const r = descends(after, pid, process.pid) ? role(now.info) : outside;
     sums.set(r, (sums.get(r) ?? 0) + (spent * 1000) / TICKS_PER_SECOND);
   }
   return [...sums].map(([r, cpuMs]) => ({ role: r, cpuMs })).sort((a, b) => b.cpuMs - a.cpuMs);
