@@ -1,6 +1,7 @@
 // The "Releases" tree: release -> image -> platform -> signatures, attestations and SBOMs.
 // A thin provider over ReleaseService: the service loads images one by one and announces each;
-// the tree redraws that image's nodes (and, a moment later, its release's summary).
+// the tree redraws that image's nodes (and, a moment later, its release's summary), paced so
+// that a big release does not keep the workbench busy redrawing (src/core/pacer.ts).
 import * as vscode from 'vscode';
 import type { ImageGraph } from '../model/image-graph';
 import { artifactsCovering, platformOf, problemsAbout } from '../releases/evidence';
@@ -9,6 +10,8 @@ import type { ReleaseEvent, ReleaseService } from '../releases/release-service';
 import type { ImageLoad } from '../releases/types';
 import type { ImageVerification } from '../releases/verification';
 import { platformVerdict, summarizeLoads } from '../releases/verdict';
+import type { ReleaseProgress } from '../releases/verdict';
+import { Pacer } from '../core/pacer';
 import { causesOf } from '../releases/verification';
 import { causeShort } from '../releases/cause-words';
 import type { CauseCode } from '../model/cause';
@@ -22,7 +25,14 @@ import type { SignerChangeSeen, SignerWatch } from '../releases/signer-watch';
 import { CommandIds } from '../host/ids';
 import { signerChangedText, signerChangedTooltip } from './signer-change-words';
 
-const SUMMARY_DELAY_MS = 150;
+/** Image rows: the changes of a burst drawn together. */
+const IMAGE_PACE = { soonMs: 100, everyMs: 100 } as const;
+/**
+ * Release rows: redrawing one redraws its image rows, so while its images load a release row is
+ * redrawn about once a second, and at once (150 ms) when what it says first changes: the first
+ * verdict, a new verdict or failure, the end of the load.
+ */
+const SUMMARY_PACE = { soonMs: 150, everyMs: 1000 } as const;
 const MAX_CAUSE_NODES = 3;
 
 /** How a cause's node looks: as the verdict it leads to (a wrong signer fails; nothing pinned is unpinned). */
@@ -34,7 +44,11 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private readonly nodes = new NodeCache();
   private readonly parents = new Map<string, TreeNode | undefined>();
   private readonly dirtyReleases = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly dirtyImages = new Set<TreeNode>();
+  /** Per release, what its row said last in outline (summaryShape): a change of it is urgent. */
+  private readonly shownShape = new Map<string, string>();
+  private readonly imagePacer = new Pacer(IMAGE_PACE, () => this.drawImages());
+  private readonly summaryPacer = new Pacer(SUMMARY_PACE, () => this.drawReleases());
   private readonly unsubscribe: () => void;
 
   /** Whether the policy says anything about an image (set by the workspace features); unknown until then. */
@@ -158,7 +172,8 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   dispose(): void {
     this.unsubscribe();
-    if (this.timer) clearTimeout(this.timer);
+    this.imagePacer.dispose();
+    this.summaryPacer.dispose();
     this.emitter.dispose();
   }
 
@@ -311,18 +326,42 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       this.parents.clear();
       this.nodes.clear();
       this.dirtyReleases.clear();
+      this.dirtyImages.clear();
+      this.shownShape.clear();
       this.emitter.fire(undefined);
       return;
     }
     const images = this.nodes.imagesOf(e.reference);
-    if (images.length) this.emitter.fire(images);
-    for (const n of images) this.dirtyReleases.add(n.releaseId);
-    // Release summaries follow a moment later, once per burst of image changes.
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      const releases = [...this.dirtyReleases].map((id) => this.nodes.release(id)).filter((n): n is NodeOf<'release'> => n !== undefined);
-      this.dirtyReleases.clear();
-      if (releases.length) this.emitter.fire(releases);
-    }, SUMMARY_DELAY_MS);
+    if (images.length === 0) return;
+    for (const n of images) this.dirtyImages.add(n);
+    this.imagePacer.schedule();
+    let urgent = false;
+    for (const n of images) {
+      this.dirtyReleases.add(n.releaseId);
+      urgent ||= summaryShape(this.summary(n.releaseId)) !== this.shownShape.get(n.releaseId);
+    }
+    this.summaryPacer.schedule(urgent);
   }
+
+  private drawImages(): void {
+    const images = [...this.dirtyImages];
+    this.dirtyImages.clear();
+    if (images.length) this.emitter.fire(images);
+  }
+
+  /** The release rows, and with them the image rows waiting (VS Code refreshes both in one pass). */
+  private drawReleases(): void {
+    const releases = [...this.dirtyReleases].map((id) => this.nodes.release(id)).filter((n): n is NodeOf<'release'> => n !== undefined);
+    this.dirtyReleases.clear();
+    for (const r of releases) this.shownShape.set(r.releaseId, summaryShape(this.summary(r.releaseId)));
+    const changed: TreeNode[] = [...releases, ...this.dirtyImages];
+    this.dirtyImages.clear();
+    if (changed.length) this.emitter.fire(changed);
+  }
+}
+
+/** A release row in outline: which verdicts it names, whether some images load, fail or wait. Counts left out. */
+export function summaryShape(s: ReleaseProgress): string {
+  const states = Object.keys(s.counts).sort().join(',');
+  return `${states}|${s.worst?.state ?? ''}|${s.loading > 0}|${s.failed > 0}|${s.idle > 0}|${s.unresolved > 0}`;
 }

@@ -1,0 +1,71 @@
+import * as assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
+import { Pacer } from '../../src/core/pacer';
+
+// mock.timers moves setTimeout; the pacer's clock follows the same mocked Date.
+describe('Pacer: urgent changes soon, routine ones at most every interval', () => {
+  let draws: number[];
+  let pacer: Pacer;
+  beforeEach(() => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
+    draws = [];
+    pacer = new Pacer({ soonMs: 150, everyMs: 1000, now: () => Date.now() }, () => draws.push(Date.now()));
+  });
+  afterEach(() => {
+    pacer.dispose();
+    mock.timers.reset();
+  });
+
+  it('draws a first change after soonMs, and a burst once', () => {
+    pacer.schedule();
+    mock.timers.tick(50);
+    pacer.schedule();
+    pacer.schedule();
+    mock.timers.tick(99);
+    assert.deepEqual(draws, []);
+    mock.timers.tick(1);
+    assert.deepEqual(draws, [150]);
+  });
+
+  it('draws routine changes at most once every everyMs', () => {
+    pacer.schedule();
+    mock.timers.tick(150);
+    pacer.schedule();
+    mock.timers.tick(500);
+    assert.deepEqual(draws, [150], 'not before 150 + 1000');
+    mock.timers.tick(500);
+    assert.deepEqual(draws, [150, 1150]);
+  });
+
+  it('an urgent change brings a waiting routine draw forward', () => {
+    pacer.schedule();
+    mock.timers.tick(150);
+    pacer.schedule();
+    mock.timers.tick(100);
+    pacer.schedule(true);
+    mock.timers.tick(150);
+    assert.deepEqual(draws, [150, 400]);
+    // ... and a routine change after it waits its interval again.
+    pacer.schedule();
+    mock.timers.tick(999);
+    assert.deepEqual(draws, [150, 400]);
+    mock.timers.tick(1);
+    assert.deepEqual(draws, [150, 400, 1400]);
+  });
+
+  it('a routine change never delays an urgent draw already due sooner', () => {
+    pacer.schedule();
+    mock.timers.tick(150);
+    pacer.schedule(true);
+    pacer.schedule();
+    mock.timers.tick(150);
+    assert.deepEqual(draws, [150, 300]);
+  });
+
+  it('draws nothing after dispose', () => {
+    pacer.schedule(true);
+    pacer.dispose();
+    mock.timers.tick(5000);
+    assert.deepEqual(draws, []);
+  });
+});
