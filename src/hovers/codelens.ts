@@ -111,7 +111,7 @@ export class GoreleaserCodeLensProvider extends RedrawnCodeLensProvider {
     const stop = deps.service.onDidChange(() => this.redraw());
     this.disposables.push(
       { dispose: stop },
-      documents.onDidChange(() => this.redraw()),
+      documents.onDidChange(() => this.redraw(true)),
     );
   }
 

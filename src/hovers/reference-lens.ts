@@ -21,7 +21,7 @@ export class ReferenceCodeLensProvider extends RedrawnCodeLensProvider {
     const stop = deps.service.onDidChange(() => this.redraw());
     this.disposables.push(
       { dispose: stop },
-      coverageChanged(() => this.redraw()),
+      coverageChanged(() => this.redraw(true)),
     );
   }
 
