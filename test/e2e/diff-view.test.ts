@@ -8,33 +8,20 @@
 // tree in the dark, light and high-contrast themes go to docs/screenshots/panel-diff-*.png with
 // UPDATE_SCREENSHOTS=1 (else test-artifacts/screenshots/).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startRegistry } from '../support/registry';
-import type { TestRegistry } from '../support/registry';
-import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
-import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { pushSignedRelease } from '../support/sigstore/release';
 import type { SignedRelease } from '../support/sigstore/release';
-import { expandRow, launchBrowser, openWorkbench, releasesRow, runCommand, screenshotOnFailure, webviewFrame, widenSidebar } from './support/browser';
+import { expandRow, launchBrowser, openWorkbench, releasesRow, runCommand, screenshotOnFailure, webviewFrame, widenSidebar, stopAll } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
-import { THEMES, dismissHovers, rowLabelled, showReleases, surfaceScreenshot, useTheme } from './support/demo-surfaces';
+import { dismissHovers, inEachTheme, rowLabelled, showReleases, surfaceScreenshot } from './support/demo-surfaces';
 import { commitAndTag } from '../support/git';
+import { TEAM_FLEET_GORELEASER } from './support/team-fleet';
+import { startSigningRegistry } from '../support/signing-registry';
+import type { SigningRegistry } from '../support/signing-registry';
 
-const GORELEASER = `version: 2
-project_name: fleet
-dockers_v2:
-  - id: fleet
-    images: ["{{ .Env.REGISTRY }}/team/fleet"]
-    tags: ["{{ .Tag }}"]
-  - id: fleet-agent
-    images: ["{{ .Env.REGISTRY }}/team/fleet-agent"]
-    tags: ["{{ .Tag }}"]
-`;
 const FORK = 'fleet-fork/fleet';
 const workflow = (repository: string, tag: string): string => `https://github.com/${repository}/.github/workflows/release.yml@refs/tags/${tag}`;
 
@@ -68,9 +55,7 @@ async function platformRows(page: Page): Promise<string[][]> {
 }
 
 describe('diff view: compare a release with the previous one (code-server + Chromium + a real registry)', { timeout: 480_000 }, () => {
-  let registry: TestRegistry | undefined;
-  let sigstore: MiniSigstore | undefined;
-  let rootDir: string | undefined;
+  let signing: SigningRegistry | undefined;
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -78,9 +63,8 @@ describe('diff view: compare a release with the previous one (code-server + Chro
   let newAgent: SignedRelease;
 
   before(async () => {
-    [registry, sigstore] = await Promise.all([startRegistry(), createMiniSigstore()]);
-    rootDir = mkdtempSync(join(tmpdir(), 'pl-diff-view-root-'));
-    const trustedRoot = await sigstore.writeTrustedRoot(rootDir);
+    signing = await startSigningRegistry('diff-view');
+    const { registry, sigstore, trustedRoot } = signing;
     const common = { sigstore, cosignSignatures: ['index'], cosignAttestations: ['index'] };
     // fleet: its own release workflow at each release's tag, the same signer.
     await pushSignedRelease(registry, 'team/fleet', {
@@ -123,19 +107,13 @@ describe('diff view: compare a release with the previous one (code-server + Chro
       // No network here: the mini Sigstore's root, never a TUF refresh. No policy: nobody is pinned.
       settings: { 'provenanceLens.goreleaser.env': { REGISTRY: registry.host }, 'provenanceLens.offline': true, 'provenanceLens.trustedRoot': trustedRoot },
     });
-    const workspace = server.makeWorkspace('fleet', { '.goreleaser.yaml': GORELEASER, 'README.md': '# fleet\n' });
+    const workspace = server.makeWorkspace('fleet', { '.goreleaser.yaml': TEAM_FLEET_GORELEASER, 'README.md': '# fleet\n' });
     commitAndTag(workspace, 'v1.1.0');
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workbenchUrl(workspace));
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await registry?.stop();
-    await sigstore?.dispose();
-    if (rootDir) rmSync(rootDir, { recursive: true, force: true });
-  });
+  after(() => stopAll(browser, server, signing));
 
   it('the release row warns that fleet-agent is signed by other signers than v1.0.0; the image says so first', () =>
     screenshotOnFailure(page, 'diff-view-tree', async () => {
@@ -200,9 +178,7 @@ describe('diff view: compare a release with the previous one (code-server + Chro
 
       // Beside the tree, in each theme.
       const settings = join(server!.userDataDir, 'User', 'settings.json');
-      const shots: string[] = [];
-      for (const theme of THEMES) {
-        await useTheme(page, settings, theme);
+      await inEachTheme(page, settings, async (theme) => {
         await runCommand(page, 'Notifications: Clear All Notifications');
         await showReleases(page);
         // A reload (the theme) reads the release again: the shot waits for the tree to say it again.
@@ -214,10 +190,8 @@ describe('diff view: compare a release with the previous one (code-server + Chro
         await view.locator('#diff-warnings').waitFor({ timeout: 30_000 });
         await view.locator('body').evaluate('document.fonts.ready.then(() => document.fonts.status)');
         await dismissHovers(page);
-        shots.push(await surfaceScreenshot(page, `panel-diff-${theme.name}`));
-      }
-      console.log(`# screenshots:\n${shots.map((s) => `#   ${s}`).join('\n')}`);
-      await useTheme(page, settings, THEMES[0]!);
+        return [await surfaceScreenshot(page, `panel-diff-${theme.name}`)];
+      });
     }));
 
   it('Refresh in the view compares again, reading both images anew', () =>

@@ -17,10 +17,20 @@ import { pushMultiArchIndex } from '../support/fixtures';
 import { realFixture } from '../support/real-fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
-import { launchBrowser, notification, openWorkbench, quickInput, runCommand, screenshotOnFailure, webviewFrame, widenSidebar } from './support/browser';
+import {
+  launchBrowser,
+  notification,
+  openWorkbench,
+  quickInput,
+  runCommand,
+  screenshotOnFailure,
+  stopAll,
+  webviewFrame,
+  widenSidebar,
+} from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
-import { THEMES, dismissHovers, rowLabelled, scrollPanel, showReleases, surfaceScreenshot, useTheme } from './support/demo-surfaces';
+import { dismissHovers, inEachTheme, rowLabelled, scrollPanel, showReleases, surfaceScreenshot } from './support/demo-surfaces';
 
 const GITHUB_FILE = 'github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl';
 const PUBLIC_GOOD_FILE = 'reusable-workflow-attestation.sigstore.json';
@@ -119,11 +129,7 @@ describe('GitHub attestation files on an image (code-server + Chromium + a real 
     await widenSidebar(page, 420);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await registry?.stop();
-  });
+  after(() => stopAll(browser, server, registry));
 
   it("adds GitHub's own attestation file from the image's node: the panel shows the run and GitHub's instance", () =>
     screenshotOnFailure(page, 'github-attestation-file', async () => {
@@ -177,9 +183,7 @@ describe('GitHub attestation files on an image (code-server + Chromium + a real 
 
       // The panel beside the tree, in each theme: the GitHub Actions run of the attestation.
       const settings = join(server!.userDataDir, 'User', 'settings.json');
-      const shots: string[] = [];
-      for (const theme of THEMES) {
-        await useTheme(page, settings, theme);
+      await inEachTheme(page, settings, async (theme) => {
         await runCommand(page, 'Notifications: Clear All Notifications');
         await showReleases(page);
         // The image open in the tree, its bundle file's attestation under it (a reload closes it).
@@ -190,10 +194,8 @@ describe('GitHub attestation files on an image (code-server + Chromium + a real 
         await view.locator('body').evaluate('document.fonts.ready.then(() => document.fonts.status)');
         await scrollPanel(page, '.tabs');
         await dismissHovers(page);
-        shots.push(await surfaceScreenshot(page, `panel-github-${theme.name}`));
-      }
-      console.log(`# screenshots:\n${shots.map((s) => `#   ${s}`).join('\n')}`);
-      await useTheme(page, settings, THEMES[0]!);
+        return [await surfaceScreenshot(page, `panel-github-${theme.name}`)];
+      });
     }));
 
   it('a public-good attestation made by a reusable workflow: its card says public-good and the workflow that signed', () =>

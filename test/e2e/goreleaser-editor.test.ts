@@ -6,23 +6,20 @@
 // leaves the machine. Screenshots go to test-artifacts/goreleaser-*.png; the in-host part
 // (test/host/goreleaser.host.ts) asserts the values through the providers.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { pushMultiArchIndex } from '../support/fixtures';
 import { realFixture } from '../support/real-fixtures';
-import { startRegistry } from '../support/registry';
-import type { TestRegistry } from '../support/registry';
-import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
-import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { pushSignedRelease } from '../support/sigstore/release';
-import { hoverUntil, launchBrowser, openWorkbench, runCommand, screenshot, screenshotOnFailure } from './support/browser';
+import { hoverUntil, launchBrowser, openWorkbench, runCommand, screenshot, screenshotOnFailure, stopAll } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
 import { commitAndTag } from '../support/git';
+import { startSigningRegistry } from '../support/signing-registry';
+import type { SigningRegistry } from '../support/signing-registry';
 import { editorLine, goTo } from './support/editor';
 
 const FLEET = realFixture('goreleaser', 'rancher-fleet', 'HEAD.goreleaser.yaml');
@@ -49,21 +46,18 @@ function extensionHostLogLines(userDataDir: string): { files: number; lines: str
 }
 
 describe("goreleaser editor features on fleet's real config (code-server + Chromium + test registry)", { timeout: 300_000 }, () => {
-  let registry: TestRegistry | undefined;
-  let sigstore: MiniSigstore | undefined;
+  let signing: SigningRegistry | undefined;
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let workspace: string;
-  let rootDir: string | undefined;
   let fleetReference: string;
   let fleetDigest: string;
 
   before(async () => {
     const started = Date.now();
-    [registry, sigstore] = await Promise.all([startRegistry(), createMiniSigstore()]);
-    rootDir = mkdtempSync(join(tmpdir(), 'pl-goreleaser-root-'));
-    const trustedRoot = await sigstore.writeTrustedRoot(rootDir);
+    signing = await startSigningRegistry('goreleaser');
+    const { registry, sigstore, trustedRoot } = signing;
     const platforms = ['linux/amd64', 'linux/arm64'];
     const fleet = await pushSignedRelease(registry, 'rancher/fleet', { sigstore, tag: TAG, platforms, sourceRepository: 'rancher/fleet' });
     const agent = await pushMultiArchIndex(registry, 'rancher/fleet-agent', { tag: TAG, platforms });
@@ -95,13 +89,7 @@ describe("goreleaser editor features on fleet's real config (code-server + Chrom
     console.log(`# setup (registry, signed fleet + unsigned agent, code-server, workbench): ${Date.now() - started} ms`);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await registry?.stop();
-    await sigstore?.dispose();
-    if (rootDir) rmSync(rootDir, { recursive: true, force: true });
-  });
+  after(() => stopAll(browser, server, signing));
 
   it('shows a CodeLens with the verdict above each image entry and each docker_signs entry', () =>
     screenshotOnFailure(page, 'goreleaser-codelens', async () => {

@@ -18,11 +18,13 @@ import {
   runCommand,
   screenshot,
   screenshotOnFailure,
+  stopAll,
   waitForWorkbench,
   webviewFrame,
 } from './support/browser';
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
+import { KEY_SIGNED_FLEET, keyPolicy } from './support/team-fleet';
 
 describe('image panel restore after a window reload (code-server + Chromium + a real registry)', { timeout: 300_000 }, () => {
   let registry: TestRegistry | undefined;
@@ -34,30 +36,23 @@ describe('image panel restore after a window reload (code-server + Chromium + a 
   before(async () => {
     try {
       registry = await startRegistry();
-      fleet = await pushReleaseFixture(registry, 'team/fleet', {
-        tag: 'v1.0.0',
-        platforms: ['linux/amd64', 'linux/arm64'],
-        cosignFor: ['index'],
-        referrersFor: [],
-        sbom: false,
-        dockerListTag: null,
-        singleArchTag: null,
-      });
+      fleet = await pushReleaseFixture(registry, 'team/fleet', KEY_SIGNED_FLEET);
       server = await startCodeServer({
         vsix: 'package',
         colorTheme: 'Default Dark Modern',
         // No network here: verify with the embedded trusted root, never try a TUF refresh.
         settings: { 'provenanceLens.offline': true },
       });
-      const policy = `version: 1\nimages:\n  - image: ${registry.host}/team/fleet\n    keys: [cosign.pub]\n    requireTlog: false\n`;
-      const workspace = server.makeWorkspace('restore', { '.provenance-lens.yaml': policy, 'cosign.pub': fleet.publicKeyPem, 'README.md': '# restore\n' });
+      const workspace = server.makeWorkspace('restore', {
+        '.provenance-lens.yaml': keyPolicy(registry.host),
+        'cosign.pub': fleet.publicKeyPem,
+        'README.md': '# restore\n',
+      });
       browser = await launchBrowser();
       page = await openWorkbench(browser, server.workbenchUrl(workspace));
     } catch (e) {
       // Whatever started is stopped here, so a failed setup leaves no process behind.
-      await browser?.close().catch(() => undefined);
-      await server?.stop();
-      await registry?.stop();
+      await stopAll(browser, server, registry);
       browser = undefined;
       server = undefined;
       registry = undefined;
@@ -65,11 +60,7 @@ describe('image panel restore after a window reload (code-server + Chromium + a 
     }
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await registry?.stop();
-  });
+  after(() => stopAll(browser, server, registry));
 
   it('the panel opened by "Verify image" is back after "Developer: Reload Window", same reference, re-rendered', () =>
     screenshotOnFailure(page, 'panel-restored', async () => {

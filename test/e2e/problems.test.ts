@@ -7,17 +7,12 @@
 // makes the staging image excepted. Also: the walkthrough opens, and a folder with only a plain
 // YAML file does not activate the extension. Screenshots: test-artifacts/problems-*.png.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { pushMultiArchIndex } from '../support/fixtures';
-import { startRegistry } from '../support/registry';
-import type { TestRegistry } from '../support/registry';
-import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
-import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import { DEMO_PLATFORMS, DEMO_TAG, EXPECTED_REPOSITORY, WRONG_REPOSITORY, pushDemoRelease } from '../../tools/demo-release';
 import type { DemoRelease } from '../../tools/demo-release';
 import { writeDemoWorkspace } from '../../tools/demo-workspace';
@@ -34,13 +29,16 @@ import {
   screenshot,
   screenshotOnFailure,
   webviewFrame,
+  stopAll,
 } from './support/browser';
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { runHostSuite } from './support/host-suite';
 import { artifactsDir } from './support/paths';
 import { git } from '../support/git';
-import { problem, editorLine, goTo } from './support/editor';
+import { startSigningRegistry } from '../support/signing-registry';
+import type { SigningRegistry } from '../support/signing-registry';
+import { editorLine, fileWhen, goTo, problem, quickFix } from './support/editor';
 
 /** What the in-host part (test/host/problems.host.ts) learns about the seeded release. */
 export const PROBLEMS_E2E_ENV = 'PROVENANCE_LENS_E2E_PROBLEMS';
@@ -57,31 +55,6 @@ const STAGING_ENTRY = `
       - "{{ .Tag }}"
     dockerfile: package/Dockerfile
 `;
-
-/**
- * Opens the light bulb's menu at the cursor (Ctrl+.) and runs the action titled `title` with the
- * keyboard, as the menu's pointer block takes clicks while it settles.
- */
-async function quickFix(page: Page, title: string, shot?: string, area?: Parameters<typeof clip>[2]): Promise<void> {
-  const row = page.locator('.action-widget .monaco-list-row.action', { hasText: title }).first();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await page.keyboard.press('Control+.');
-    if (
-      await row.waitFor({ state: 'visible', timeout: 5_000 }).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await page.keyboard.press('Escape');
-  }
-  if (shot) await screenshot(page, shot);
-  if (area) await clip(page, 'goreleaser-problems', area);
-  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
-  for (let i = 0; i < 10 && (await focused.getAttribute('aria-label')) !== title; i++) await page.keyboard.press('ArrowDown');
-  assert.equal(await focused.getAttribute('aria-label'), title);
-  await page.keyboard.press('Enter');
-}
 
 /**
  * The Refactor Preview: the change is shown unticked (it needs confirmation); tick the file, then
@@ -113,34 +86,19 @@ async function clip(page: Page, name: string, area: { x: number; y: number; widt
   await page.screenshot({ path: join(artifactsDir, `walkthrough-${name}.png`), clip: area });
 }
 
-/** The file's text once `done` holds for it (an applied edit is saved a moment after the preview closes). */
-async function fileWhen(path: string, done: (text: string) => boolean, ms = 15_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-    if (done(text)) return text;
-    await delay(200);
-  }
-  return text;
-}
-
 describe('Problems and quick fixes on the demo release (code-server + Chromium + test registry)', { timeout: 600_000 }, () => {
-  let registry: TestRegistry | undefined;
-  let sigstore: MiniSigstore | undefined;
+  let signing: SigningRegistry | undefined;
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let workspace: string;
-  let rootDir: string | undefined;
   let demo: DemoRelease;
   let goreleaser: string;
 
   before(async () => {
     const started = Date.now();
-    [registry, sigstore] = await Promise.all([startRegistry(), createMiniSigstore()]);
-    rootDir = mkdtempSync(join(tmpdir(), 'pl-problems-root-'));
-    const trustedRoot = await sigstore.writeTrustedRoot(rootDir);
+    signing = await startSigningRegistry('problems');
+    const { registry, sigstore, trustedRoot } = signing;
     demo = await pushDemoRelease(registry, sigstore);
     const staging = await pushMultiArchIndex(registry, STAGING, { tag: DEMO_TAG, platforms: [...DEMO_PLATFORMS], contentSeed: 'staging' });
     const seeded = {
@@ -178,13 +136,7 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
     console.log(`# setup (registry, demo release + unsigned staging image, code-server): ${Date.now() - started} ms`);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await registry?.stop();
-    await sigstore?.dispose();
-    if (rootDir) rmSync(rootDir, { recursive: true, force: true });
-  });
+  after(() => stopAll(browser, server, signing));
 
   it('does not activate for a folder with only a plain YAML file open; a command activates it', async () => {
     assert.ok(server && browser);
@@ -260,13 +212,13 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
     screenshotOnFailure(page, 'problems-env-fix', async () => {
       const line = goreleaser.split('\n').findIndex((l) => l.includes('MIRROR_REGISTRY')) + 1;
       await goTo(page, line, 12);
-      await quickFix(page, 'Set MIRROR_REGISTRY in provenanceLens.goreleaser.env…', 'problems-env-fix-menu');
+      await quickFix(page, 'Set MIRROR_REGISTRY in provenanceLens.goreleaser.env…', () => screenshot(page, 'problems-env-fix-menu'));
       await quickInput(page).waitFor({ state: 'visible' });
-      await quickInput(page).fill(registry!.host);
+      await quickInput(page).fill(signing!.registry.host);
       await page.keyboard.press('Enter');
       const settings = await fileWhen(join(workspace, '.vscode', 'settings.json'), (t) => t.includes('MIRROR_REGISTRY'));
       const env = (JSON.parse(settings) as Record<string, Record<string, string>>)['provenanceLens.goreleaser.env'];
-      assert.deepEqual(env, { STAGE_REGISTRY: registry!.host, MIRROR_REGISTRY: registry!.host });
+      assert.deepEqual(env, { STAGE_REGISTRY: signing!.registry.host, MIRROR_REGISTRY: signing!.registry.host });
       await problem(page, /The image is not signed: no signature on its index or on linux\/amd64, linux\/arm64 and linux\/s390x\./).waitFor({
         state: 'visible',
         timeout: 90_000,
@@ -278,17 +230,15 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
     screenshotOnFailure(page, 'problems-pin', async () => {
       const line = goreleaser.split('\n').findIndex((l) => l.includes('/rancher/fleet-agent"')) + 1;
       await goTo(page, line, 12);
-      await quickFix(page, `Pin ${WRONG_REPOSITORY}'s release.yml as the signer of rancher/fleet-agent in the policy…`, 'problems-pin-menu', {
-        x: 660,
-        y: 250,
-        width: 840,
-        height: 560,
+      await quickFix(page, `Pin ${WRONG_REPOSITORY}'s release.yml as the signer of rancher/fleet-agent in the policy…`, async () => {
+        await screenshot(page, 'problems-pin-menu');
+        await clip(page, 'goreleaser-problems', { x: 660, y: 250, width: 840, height: 560 });
       });
       await applyPreview(page, /fleet-fork/, 'problems-pin-preview');
       const policy = await fileWhen(join(workspace, '.provenance-lens.yaml'), (t) => t.includes('fleet-fork'));
       assert.ok(
         policy.endsWith(
-          `  - image: "*/rancher/fleet-agent"\n    builtIn: ${EXPECTED_REPOSITORY}\n  - image: ${registry!.host}/rancher/fleet-agent\n    builtIn: ${EXPECTED_REPOSITORY}\n    github:\n      repository: ${WRONG_REPOSITORY}\n      workflow: release.yml\n`,
+          `  - image: "*/rancher/fleet-agent"\n    builtIn: ${EXPECTED_REPOSITORY}\n  - image: ${signing!.registry.host}/rancher/fleet-agent\n    builtIn: ${EXPECTED_REPOSITORY}\n    github:\n      repository: ${WRONG_REPOSITORY}\n      workflow: release.yml\n`,
         ),
         policy,
       );
@@ -306,13 +256,16 @@ describe('Problems and quick fixes on the demo release (code-server + Chromium +
     screenshotOnFailure(page, 'problems-exception', async () => {
       const line = goreleaser.split('\n').findIndex((l) => l.includes('MIRROR_REGISTRY')) + 1;
       await goTo(page, line, 12);
-      await quickFix(page, 'Add an exception for rancher/fleet-staging to the policy, with a reason…', 'problems-exception-menu');
+      await quickFix(page, 'Add an exception for rancher/fleet-staging to the policy, with a reason…', () => screenshot(page, 'problems-exception-menu'));
       await quickInput(page).waitFor({ state: 'visible' });
       await quickInput(page).fill('Staging image, signed when promoted.');
       await page.keyboard.press('Enter');
       await applyPreview(page, /Staging image/, 'problems-exception-preview');
       const policy = await fileWhen(join(workspace, '.provenance-lens.yaml'), (t) => t.includes('exception:'));
-      assert.ok(policy.includes(`  - image: ${registry!.host}/${STAGING}\n    exception:\n      reason: Staging image, signed when promoted.\n`), policy);
+      assert.ok(
+        policy.includes(`  - image: ${signing!.registry.host}/${STAGING}\n    exception:\n      reason: Staging image, signed when promoted.\n`),
+        policy,
+      );
       await problem(page, /The image is not signed/).waitFor({ state: 'hidden', timeout: 90_000 });
       await page
         .locator('.monaco-editor .codelens-decoration', { hasText: /unsigned, excepted by the policy/ })

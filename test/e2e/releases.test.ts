@@ -23,6 +23,7 @@ import {
   screenshot,
   screenshotOnFailure,
   setColorTheme,
+  stopAll,
   webviewFrame,
 } from './support/browser';
 import { extensionLog, startCodeServer } from './support/code-server';
@@ -30,20 +31,12 @@ import type { CodeServer } from './support/code-server';
 import { rowLabelled } from './support/demo-surfaces';
 import { runHostSuite } from './support/host-suite';
 import { commitAndTag } from '../support/git';
+import { TEAM_FLEET_GORELEASER, keyPolicy } from './support/team-fleet';
 
 /** What the in-host suite (test/host/releases.host.ts) learns about the seeded release. */
 export const RELEASE_ENV = 'PROVENANCE_LENS_E2E_RELEASE';
 
-const GORELEASER = `version: 2
-project_name: fleet
-dockers_v2:
-  - id: fleet
-    images: ["{{ .Env.REGISTRY }}/team/fleet"]
-    tags: ["{{ .Tag }}"]
-  - id: fleet-agent
-    images: ["{{ .Env.REGISTRY }}/team/fleet-agent"]
-    tags: ["{{ .Tag }}"]
-  - id: private
+const GORELEASER = `${TEAM_FLEET_GORELEASER}  - id: private
     images: ["{{ .Env.PRIVATE_REGISTRY }}/team/private"]
     tags: ["{{ .Tag }}"]
 `;
@@ -93,7 +86,7 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     });
     // The release policy: fleet is signed with the release key (no transparency log here);
     // nothing is said about the others, so their signatures, if any, would be "unpinned".
-    const policy = `version: 1\nimages:\n  - image: ${registry.host}/team/fleet\n    keys: [cosign.pub]\n    requireTlog: false\n`;
+    const policy = keyPolicy(registry.host);
     workspace = server.makeWorkspace('fleet', {
       '.goreleaser.yaml': GORELEASER,
       '.provenance-lens.yaml': policy,
@@ -106,12 +99,7 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     console.log(`# setup (2 registries, fixtures, code-server, workbench): ${Date.now() - started} ms`);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await registry?.stop();
-    await privateRegistry?.stop();
-  });
+  after(() => stopAll(browser, server, registry, privateRegistry));
 
   it('expands the release to a platform and its attestations', () =>
     screenshotOnFailure(page, 'releases-tree', async () => {

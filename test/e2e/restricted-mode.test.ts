@@ -11,10 +11,11 @@ import { pushReleaseFixture } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
-import { launchBrowser, openWorkbench, runCommand, screenshot, screenshotOnFailure, viewPane, widenSidebar } from './support/browser';
+import { launchBrowser, openWorkbench, runCommand, screenshot, screenshotOnFailure, stopAll, viewPane, widenSidebar } from './support/browser';
 import { rowLabelled } from './support/demo-surfaces';
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
+import { KEY_SIGNED_FLEET, keyPolicy } from './support/team-fleet';
 
 // A literal tag: git facts (and so `{{ .Tag }}`) are not read in Restricted Mode.
 const GORELEASER = `version: 2
@@ -35,14 +36,7 @@ describe('Restricted Mode: no file of the untrusted workspace through a setting 
 
   before(async () => {
     registry = await startRegistry();
-    fleet = await pushReleaseFixture(registry, 'team/fleet', {
-      tag: 'v1.0.0',
-      platforms: ['linux/amd64', 'linux/arm64'],
-      cosignFor: ['index'],
-      referrersFor: [],
-      dockerListTag: null,
-      singleArchTag: null,
-    });
+    fleet = await pushReleaseFixture(registry, 'team/fleet', KEY_SIGNED_FLEET);
     server = await startCodeServer({
       vsix: 'package',
       disableWorkspaceTrust: false,
@@ -54,17 +48,16 @@ describe('Restricted Mode: no file of the untrusted workspace through a setting 
         'provenanceLens.offline': true,
       },
     });
-    const policy = `version: 1\nimages:\n  - image: ${registry.host}/team/fleet\n    keys: [cosign.pub]\n    requireTlog: false\n`;
-    workspace = server.makeWorkspace('untrusted', { '.goreleaser.yaml': GORELEASER, 'relaxed.yaml': policy, 'cosign.pub': fleet.publicKeyPem });
+    workspace = server.makeWorkspace('untrusted', {
+      '.goreleaser.yaml': GORELEASER,
+      'relaxed.yaml': keyPolicy(registry.host),
+      'cosign.pub': fleet.publicKeyPem,
+    });
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workbenchUrl(workspace));
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await registry?.stop();
-  });
+  after(() => stopAll(browser, server, registry));
 
   const ignored = (): string =>
     `provenanceLens.policyFile points into this untrusted workspace (relaxed.yaml, relative to ${workspace}); ignored in Restricted Mode. Trust the workspace to use it.`;

@@ -20,7 +20,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startFaultProxy } from '../support/fault-proxy';
 import type { FaultProxy } from '../support/fault-proxy';
-import { createSigner, pushReleaseFixture } from '../support/fixtures';
+import { createSigner, pushReleaseFixture, TWO_PLATFORM_RELEASE } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
@@ -46,7 +46,7 @@ import type { CodeServer } from './support/code-server';
 import { artifactsDir } from './support/paths';
 import { commitAndTag } from '../support/git';
 
-const TAG = 'v1.0.0';
+const TAG = TWO_PLATFORM_RELEASE.tag;
 const USER = 'pl-e2e-secret-user';
 const secret = (what: string): string => `${what}+${randomBytes(9).toString('base64url')}/x=y&z!`;
 const ARTIFACTS = join(artifactsDir, 'secrets-session');
@@ -260,16 +260,7 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
       startRegistry({ auth: 'htpasswd', username: USER, password: rightForWrong }),
     ]);
     const signer = createSigner();
-    const opts = {
-      tag: TAG,
-      platforms: ['linux/amd64', 'linux/arm64'],
-      cosignFor: ['index'],
-      referrersFor: ['linux/amd64'],
-      sbom: true,
-      dockerListTag: null,
-      singleArchTag: null,
-      signer,
-    } as const;
+    const opts = { ...TWO_PLATFORM_RELEASE, referrersFor: ['linux/amd64'], sbom: true, signer };
     [fleet] = await Promise.all([
       pushReleaseFixture(basicReg, 'team/fleet', opts),
       pushReleaseFixture(tokenReg, 'team/agent', opts),

@@ -7,26 +7,33 @@
 // verified digest (and the digest `verify` then accepts), asking before pinning an unsigned image,
 // and a drifted pin. Screenshots: docs/screenshots/workspace-images-*.png.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { cli } from '../support/cli';
 import { pushMultiArchIndex } from '../support/fixtures';
 import type { PushedIndex } from '../support/fixtures';
-import { startRegistry } from '../support/registry';
-import type { TestRegistry } from '../support/registry';
 import { GITHUB_ISSUER } from '../support/sigstore/ca';
-import { createMiniSigstore } from '../support/sigstore/mini-sigstore';
-import type { MiniSigstore } from '../support/sigstore/mini-sigstore';
 import type { SignedRelease } from '../support/sigstore/release';
 import { pushSignedRelease } from '../support/sigstore/release';
-import { expandRow, hoverUntil, launchBrowser, openWorkbench, quickInput, releasesRow, runCommand, screenshotOnFailure, widenSidebar } from './support/browser';
+import { startSigningRegistry } from '../support/signing-registry';
+import type { SigningRegistry } from '../support/signing-registry';
+import {
+  expandRow,
+  hoverUntil,
+  launchBrowser,
+  openWorkbench,
+  quickInput,
+  releasesRow,
+  runCommand,
+  screenshotOnFailure,
+  widenSidebar,
+  stopAll,
+} from './support/browser';
 import { extensionLog, startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
-import { problem, editorLine, goTo } from './support/editor';
+import { editorLine, fileWhen, goTo, problem, quickFix } from './support/editor';
 import { SCREENSHOTS } from './support/demo-surfaces';
 
 const TAG = 'v1.0.0';
@@ -55,41 +62,6 @@ async function openFile(page: Page, path: string, shows: RegExp): Promise<void> 
   await editorLine(page, shows).waitFor({ state: 'visible' });
 }
 
-/** Runs the light bulb's action titled `title` (matched from its start), with the keyboard. */
-async function quickFix(page: Page, title: RegExp, shotName?: string): Promise<string> {
-  const row = page.locator('.action-widget .monaco-list-row.action', { hasText: title }).first();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await page.keyboard.press('Control+.');
-    if (
-      await row.waitFor({ state: 'visible', timeout: 5_000 }).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await page.keyboard.press('Escape');
-    await delay(1_000);
-  }
-  if (shotName) await shot(page, shotName);
-  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
-  for (let i = 0; i < 10 && !title.test((await focused.getAttribute('aria-label')) ?? ''); i++) await page.keyboard.press('ArrowDown');
-  const chosen = (await focused.getAttribute('aria-label')) ?? '';
-  assert.match(chosen, title);
-  await page.keyboard.press('Enter');
-  return chosen;
-}
-
-async function fileWhen(path: string, done: (text: string) => boolean, ms = 30_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-    if (done(text)) return text;
-    await delay(200);
-  }
-  return text;
-}
-
 const deployment = (name: string, image: string) =>
   [
     'apiVersion: apps/v1',
@@ -105,13 +77,11 @@ const deployment = (name: string, image: string) =>
   ].join('\n');
 
 describe('Workspace images: hovers, lenses, Problems, the tree and pinning by digest (code-server + Chromium + test registry)', { timeout: 900_000 }, () => {
-  let registry: TestRegistry | undefined;
-  let sigstore: MiniSigstore | undefined;
+  let signing: SigningRegistry | undefined;
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let workspace: string;
-  let rootDir: string | undefined;
   let trustedRoot: string;
   let app: SignedRelease;
   let old: PushedIndex;
@@ -120,10 +90,10 @@ describe('Workspace images: hovers, lenses, Problems, the tree and pinning by di
   let h: string;
 
   before(async () => {
-    [registry, sigstore] = await Promise.all([startRegistry(), createMiniSigstore()]);
+    signing = await startSigningRegistry('workspace-images');
+    const { registry, sigstore } = signing;
     h = registry.host;
-    rootDir = mkdtempSync(join(tmpdir(), 'pl-workspace-images-root-'));
-    trustedRoot = await sigstore.writeTrustedRoot(rootDir);
+    trustedRoot = signing.trustedRoot;
     const signer = await sigstore.githubIdentity({ repository: 'org/app', ref: `refs/tags/${TAG}` });
     identity = signer.identity;
     // An older org/app the tag pointed to before (unsigned), then the signed release.
@@ -178,13 +148,7 @@ describe('Workspace images: hovers, lenses, Problems, the tree and pinning by di
     browser = await launchBrowser();
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await registry?.stop();
-    await sigstore?.dispose();
-    if (rootDir) rmSync(rootDir, { recursive: true, force: true });
-  });
+  after(() => stopAll(browser, server, signing));
 
   it('lists the workspace images by file without reading them; a file expanded reads its images; the status bar stays on the goreleaser release', async () => {
     page = await openWorkbench(browser!, server!.workbenchUrl(workspace), { viewport: { width: 1500, height: 1000 } });
@@ -249,7 +213,7 @@ describe('Workspace images: hovers, lenses, Problems, the tree and pinning by di
     screenshotOnFailure(page, 'workspace-images-pin', async () => {
       await openFile(page, 'deploy/app.yaml', /org\/app/);
       await goTo(page, 9, 20);
-      await quickFix(page, /^Pin org\/app to its verified digest sha256:/, 'pin-menu');
+      await quickFix(page, /^Pin org\/app to its verified digest sha256:/, () => shot(page, 'pin-menu'));
       await runCommand(page, 'File: Save');
       const text = await fileWhen(join(workspace, 'deploy', 'app.yaml'), (t) => t.includes('@sha256:'));
       const pinned = `${h}/org/app:${TAG}@${app.index.digest}`;

@@ -17,9 +17,21 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Launches headless Chromium (about 1 s). Close it in an `after` hook. */
+/** Launches headless Chromium (about 1 s). Close it in an `after` hook (stopAll). */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
+}
+
+/**
+ * Stops what a suite started, in the order given (the browser first, then code-server, then what
+ * it talks to), skipping what never started; a browser that is already gone is no error.
+ */
+export async function stopAll(...parts: ReadonlyArray<Browser | { stop(): Promise<void> } | undefined>): Promise<void> {
+  for (const part of parts) {
+    if (part === undefined) continue;
+    if ('stop' in part) await part.stop();
+    else await part.close().catch(() => undefined);
+  }
 }
 
 export interface WorkbenchOptions {

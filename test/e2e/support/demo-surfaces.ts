@@ -187,6 +187,20 @@ export async function useTheme(page: Page, settingsFile: string, theme: Theme): 
 }
 
 /**
+ * Switches to each theme of THEMES in turn and runs `shoot`, which returns the screenshots it
+ * took there; prints them all, and puts the first theme back.
+ */
+export async function inEachTheme(page: Page, settingsFile: string, shoot: (theme: Theme) => Promise<string[]>): Promise<void> {
+  const shots: string[] = [];
+  for (const theme of THEMES) {
+    await useTheme(page, settingsFile, theme);
+    shots.push(...(await shoot(theme)));
+  }
+  console.log(`# screenshots:\n${shots.map((s) => `#   ${s}`).join('\n')}`);
+  await useTheme(page, settingsFile, THEMES[0]!);
+}
+
+/**
  * Where the screenshots of the surfaces go: test-artifacts/screenshots/<name>.png, or, with
  * `UPDATE_SCREENSHOTS=1`, docs/screenshots/<name>.png, the pictures the documentation shows (a
  * test run must not rewrite tracked files).
