@@ -11,7 +11,8 @@ import { startRegistry } from '../test/support/registry';
 import type { TestRegistry } from '../test/support/registry';
 import { createMiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import type { MiniSigstore } from '../test/support/sigstore/mini-sigstore';
-import { codeServerEntry, packageVsix, startDemoCodeServer } from './demo-code-server';
+import { QUIET_WORKBENCH, codeServerEntry } from '../test/e2e/support/code-server-process';
+import { packageVsix, startDemoCodeServer } from './demo-code-server';
 import type { DemoCodeServer } from './demo-code-server';
 import { DEMO_TAG, UNSIGNED_PLATFORM, WRONG_REPOSITORY, pushDemoRelease } from './demo-release';
 import { writeDemoWorkspace } from './demo-workspace';
@@ -74,7 +75,7 @@ async function main(): Promise<number> {
 
   try {
     say('Provenance Lens demo: starting a local registry, a test Sigstore and code-server…');
-    const entry = codeServerEntry();
+    const entry = codeServerEntry(true);
     checkpoint();
     // Side by side; whatever started is stopped below even when another part failed.
     const [r, s, v] = await Promise.allSettled([startRegistry(), createMiniSigstore(), packageVsix(scratch)]);
@@ -98,16 +99,8 @@ async function main(): Promise<number> {
       settings: {
         'workbench.colorTheme': 'Default Dark Modern',
         'workbench.startupEditor': 'readme',
-        'workbench.tips.enabled': false,
-        'workbench.enableExperiments': false,
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'extensions.ignoreRecommendations': true,
+        ...QUIET_WORKBENCH,
         'security.workspace.trust.enabled': false,
-        'chat.commandCenter.enabled': false,
-        'git.openRepositoryInParentFolders': 'never',
         // Machine-scoped: a workspace cannot set whom to trust, so it is a user setting.
         'provenanceLens.trustedRoot': trustedRoot,
       },

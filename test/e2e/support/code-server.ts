@@ -2,16 +2,24 @@
 // registry, installed by scripts/e2e/setup.sh, started in its own process group with a scratch
 // HOME, user data and extensions folder, and stopped by killing the whole group (extension hosts
 // otherwise live on). Why code-server 4.100 and how it is installed: scripts/e2e/setup.sh.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { HOST_RESULTS_ENV } from '../../host/results';
 import { freePort } from '../../support/ports';
-import { machineSettings } from '../../../tools/demo-code-server';
-import { repoRoot } from './paths';
+import {
+  QUIET_WORKBENCH,
+  codeServerEntry,
+  groupAlive,
+  killGroup,
+  serverArgs,
+  serverEnv,
+  userSettingsPath,
+  waitReady,
+  writeUserSettings,
+} from './code-server-process';
 import { packageExtension } from './vsix';
 
 export type ColorTheme = 'Default Dark Modern' | 'Default Light Modern' | 'Default High Contrast' | 'Default High Contrast Light';
@@ -57,30 +65,9 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 30_000;
-
-/**
- * Installs code-server and Chromium when missing (scripts/e2e/setup.sh: about 80 s cold with
- * the Debian packages, instant when done) and returns code-server's entry script.
- */
-export function ensureCodeServer(): string {
-  const r = spawnSync('bash', [join(repoRoot, 'scripts', 'e2e', 'setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) throw new Error(`scripts/e2e/setup.sh failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
-  const entry = r.stdout.trim().split('\n').pop();
-  if (!entry) throw new Error('scripts/e2e/setup.sh printed no entry point');
-  return entry;
-}
-
 // Process groups still running when the test process ends (a crash, a forgotten stop, Ctrl-C)
 // are killed here, so no extension host outlives the test run.
 const groups = new Set<number>();
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    /* already gone */
-  }
-}
 process.once('exit', () => groups.forEach((g) => killGroup(g, 'SIGKILL')));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -89,90 +76,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The environment code-server gets: the caller's, minus what would confuse a nested VS Code. */
-function serverEnv(home: string, extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    // VSCODE_IPC_HOOK_CLI turns code-server into a client of the VS Code it runs in; node:test's
-    // context variable would change how any node:test inside the host reports.
-    if (/^(VSCODE_|ELECTRON_)/.test(k) || ['NODE_TEST_CONTEXT', 'NODE_OPTIONS', 'PORT', 'PASSWORD', 'HASHED_PASSWORD', 'GITHUB_TOKEN'].includes(k)) continue;
-    env[k] = v;
-  }
-  return {
-    ...env,
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_DATA_HOME: join(home, '.local', 'share'),
-    XDG_CACHE_HOME: join(home, '.cache'),
-    ...extra,
-  };
-}
-
-function settingsPath(userDataDir: string): string {
-  return join(userDataDir, 'User', 'settings.json');
-}
-
-/**
- * Writes the user settings, and the machine-scoped ones among them to Machine/settings.json too:
- * in code-server's remote window a machine-scoped user setting lasts only until the workbench
- * rewrites the user settings file (a theme change is enough), while the remote host reads
- * Machine/settings.json.
- */
-function writeSettings(userDataDir: string, settings: Readonly<Record<string, unknown>>): void {
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(settingsPath(userDataDir), JSON.stringify(settings, null, 2));
-  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
-  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(machineSettings(settings), null, 2));
-}
-
 function seedSettings(userDataDir: string, options: CodeServerOptions): void {
   const settings = {
     'workbench.startupEditor': 'none',
     'workbench.colorTheme': options.colorTheme ?? 'Default Dark Modern',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
+    ...QUIET_WORKBENCH,
     'security.workspace.trust.enabled': options.disableWorkspaceTrust === false,
-    'chat.commandCenter.enabled': false,
-    'git.openRepositoryInParentFolders': 'never',
     ...options.settings,
   };
-  writeSettings(userDataDir, settings);
-}
-
-async function waitReady(url: string, child: ChildProcess, logs: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${logs()}`);
-    }
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await delay(100);
-  }
-  throw new Error(`code-server not ready after ${READY_TIMEOUT_MS} ms:\n${logs()}`);
+  writeUserSettings(userDataDir, settings);
 }
 
 /** Starts code-server on a free loopback port (retrying if the port is taken meanwhile). */
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
-  const entry = ensureCodeServer();
+  const entry = codeServerEntry();
   const dir = mkdtempSync(join(tmpdir(), 'provenance-lens-code-server-'));
   const home = join(dir, 'home');
   const userDataDir = join(dir, 'user-data');
@@ -192,19 +109,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const args = [
-      entry,
-      ...common,
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--auth',
-      'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-getting-started-override',
-      ...(options.disableWorkspaceTrust === false ? [] : ['--disable-workspace-trust']),
-      ...(options.logLevel ? ['--log', options.logLevel] : []),
-    ];
+    const args = serverArgs(entry, common, port, { workspaceTrust: options.disableWorkspaceTrust === false, logLevel: options.logLevel });
     // detached: the server leads a new session and process group (setsid), so stop() can kill
     // the extension hosts and watchers it forks along with it.
     const child = spawn(process.execPath, args, { cwd: home, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -252,8 +157,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         return `${url}/?${query.toString()}`;
       },
       updateSettings(patch) {
-        const current = JSON.parse(readFileSync(settingsPath(userDataDir), 'utf8')) as Record<string, unknown>;
-        writeSettings(userDataDir, { ...current, ...patch });
+        const current = JSON.parse(readFileSync(userSettingsPath(userDataDir), 'utf8')) as Record<string, unknown>;
+        writeUserSettings(userDataDir, { ...current, ...patch });
       },
       makeWorkspace(name, files = {}) {
         const root = join(dir, 'workspaces', name);
