@@ -22,7 +22,7 @@ import type { TestRegistry } from '../test/support/registry';
 import { createMiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import type { MiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import { repoRoot } from '../test/support/repo-root';
-import { LOAD_PROJECT, LOAD_REGISTRY_ENV, loadWorkspaceFiles, repoName, seedLoadRelease, writeGitWorkspace } from '../tools/seed-load-release';
+import { loadEditorSettings, makeLoadWorkspace, repoName, seedLoadRelease } from '../tools/seed-load-release';
 import { median } from './release-load';
 
 /** The first load after installing compiles the extension; the others run from its code cache. */
@@ -115,16 +115,9 @@ export async function measureEditorLatency(o: { artifact?: string } = {}): Promi
     server = await startCodeServer({
       vsix: productionVsix(mkdtempSync(join(scratch, 'build-'))),
       logLevel: 'trace',
-      settings: {
-        'provenanceLens.goreleaser.env': { [LOAD_REGISTRY_ENV]: registry.host },
-        'provenanceLens.trustedRoot': await sigstore.writeTrustedRoot(scratch),
-        'provenanceLens.offline': true,
-        'editor.hover.delay': 100,
-        'editor.minimap.enabled': false,
-      },
+      settings: loadEditorSettings(registry.host, await sigstore.writeTrustedRoot(scratch)),
     });
-    const workspace = server.makeWorkspace(LOAD_PROJECT);
-    writeGitWorkspace(workspace, loadWorkspaceFiles(release));
+    const workspace = makeLoadWorkspace(server, release);
     browser = await launchBrowser();
     const activationMs: number[] = [];
     for (let i = 0; i < WINDOW_LOADS; i++) {

@@ -40,7 +40,7 @@ import { startRegistry } from '../test/support/registry';
 import type { TestRegistry } from '../test/support/registry';
 import { createMiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import type { MiniSigstore } from '../test/support/sigstore/mini-sigstore';
-import { LOAD_PROJECT, LOAD_REGISTRY_ENV, LOAD_TAG, loadWorkspaceFiles, repoName, seedLoadRelease, writeGitWorkspace } from '../tools/seed-load-release';
+import { LOAD_PROJECT, LOAD_TAG, loadEditorSettings, makeLoadWorkspace, repoName, seedLoadRelease } from '../tools/seed-load-release';
 import { defaultInflight, networkBoundMs } from './release-load';
 
 export interface LoadFigures {
@@ -190,16 +190,9 @@ export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFig
     const trustedRoot = await sigstore.writeTrustedRoot(scratch);
     server = await startCodeServer({
       vsix: 'package',
-      settings: {
-        'provenanceLens.goreleaser.env': { [LOAD_REGISTRY_ENV]: proxy.host },
-        'provenanceLens.trustedRoot': trustedRoot,
-        'provenanceLens.offline': true,
-        'editor.hover.delay': 100,
-        'editor.minimap.enabled': false,
-      },
+      settings: loadEditorSettings(proxy.host, trustedRoot),
     });
-    const workspace = server.makeWorkspace(LOAD_PROJECT);
-    writeGitWorkspace(workspace, loadWorkspaceFiles(release));
+    const workspace = makeLoadWorkspace(server, release);
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workbenchUrl(workspace), { viewport: { width: 1400, height: 1000 }, timeoutMs: 120_000 });
     page.setDefaultTimeout(60_000);

@@ -139,6 +139,27 @@ export function writeGitWorkspace(root: string, files: Readonly<Record<string, s
   commitAndTag(root, LOAD_TAG);
 }
 
+/**
+ * What the editor benches open the load workspace with: the release's registry at `registryHost`,
+ * the mini Sigstore's `trustedRoot`, no network beyond; hovers after 100 ms, no minimap.
+ */
+export function loadEditorSettings(registryHost: string, trustedRoot: string): Record<string, unknown> {
+  return {
+    'provenanceLens.goreleaser.env': { [LOAD_REGISTRY_ENV]: registryHost },
+    'provenanceLens.trustedRoot': trustedRoot,
+    'provenanceLens.offline': true,
+    'editor.hover.delay': 100,
+    'editor.minimap.enabled': false,
+  };
+}
+
+/** The load workspace (LOAD_PROJECT) of `release` in a code-server's workspaces, committed and tagged; returns its path. */
+export function makeLoadWorkspace(server: { makeWorkspace(name: string): string }, release: Pick<LoadRelease, 'images' | 'platforms'>): string {
+  const workspace = server.makeWorkspace(LOAD_PROJECT);
+  writeGitWorkspace(workspace, loadWorkspaceFiles(release));
+  return workspace;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { registry: { type: 'string' }, images: { type: 'string' }, out: { type: 'string' } } });
   const count = values.images === undefined ? 40 : Number(values.images);
