@@ -22,6 +22,7 @@ import type { TestRegistry } from '../test/support/registry';
 import { createMiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import type { MiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import { repoRoot } from '../test/support/repo-root';
+import { until } from '../test/support/until';
 import { loadEditorSettings, makeLoadWorkspace, repoName, seedLoadRelease } from '../tools/seed-load-release';
 import { median } from './release-load';
 
@@ -46,29 +47,24 @@ export interface LatencyFigures {
   readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 const numbers = (text: string, pattern: RegExp): number[] => [...text.matchAll(pattern)].map((m) => Number(m[1]));
 
 /** VS Code's activation time of the extension, from the Running Extensions editor. */
 async function runningExtensionsActivation(page: Page): Promise<number> {
   await runCommand(page, 'Developer: Show Running Extensions');
   const row = page.locator('.monaco-list-row', { has: page.locator('.name', { hasText: 'Provenance Lens' }) }).first();
-  const text = await until('the activation time in Running Extensions', 30_000, async () => {
-    const t = await row
-      .locator('.activation-time')
-      .innerText()
-      .catch(() => '');
-    return /\d+ms/.test(t) ? t : undefined;
-  });
+  const text = await until(
+    'the activation time in Running Extensions',
+    30_000,
+    async () => {
+      const t = await row
+        .locator('.activation-time')
+        .innerText()
+        .catch(() => '');
+      return /\d+ms/.test(t) ? t : undefined;
+    },
+    200,
+  );
   await page.keyboard.press('Control+W');
   return Number(/(\d+)ms/.exec(text)![1]);
 }

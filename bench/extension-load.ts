@@ -40,6 +40,7 @@ import { startRegistry } from '../test/support/registry';
 import type { TestRegistry } from '../test/support/registry';
 import { createMiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import type { MiniSigstore } from '../test/support/sigstore/mini-sigstore';
+import { until } from '../test/support/until';
 import { LOAD_PROJECT, LOAD_TAG, loadEditorSettings, makeLoadWorkspace, repoName, seedLoadRelease } from '../tools/seed-load-release';
 import { defaultInflight, networkBoundMs } from './release-load';
 
@@ -151,16 +152,6 @@ function extensionHostPid(server: CodeServer): number | undefined {
     }
   }
   return undefined;
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 export interface LoadOptions {
