@@ -25,9 +25,24 @@ const NEEDED: Partial<Record<FileKind, RegExp>> = {
   'github-workflow': /container|image|docker:\/\//,
 };
 
+/**
+ * Whether a file's text may name an image, without parsing it. A double-quoted YAML scalar can
+ * write any character as an escape (`"\x69mage": nginx` is the key `image`,
+ * https://yaml.org/spec/1.2.2/#57-escaped-characters): a text with a backslash is always parsed.
+ */
+export function mayNameImages(kind: FileKind, text: string): boolean {
+  const needed = NEEDED[kind];
+  return needed === undefined || needed.test(text) || text.includes('\\');
+}
+
 /** References in file order (a GoReleaser config keeps `release`'s order: entry by entry). */
 export function readReferences(kind: FileKind, text: string, options: ReferenceOptions = {}): FileReferences {
-  if (NEEDED[kind]?.test(text) === false) return { kind, references: [], problems: [] };
+  if (!mayNameImages(kind, text)) return { kind, references: [], problems: [] };
+  return parseReferences(kind, text, options);
+}
+
+/** readReferences without the check on words: the file parsed whatever it holds. */
+export function parseReferences(kind: FileKind, text: string, options: ReferenceOptions = {}): FileReferences {
   const read = readKind(kind, text, options);
   return kind === 'goreleaser' ? read : { ...read, references: [...read.references].sort((a, b) => a.start - b.start) };
 }
