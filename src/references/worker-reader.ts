@@ -1,16 +1,18 @@
 /**
  * The workspace index's files read in worker threads (src/references/index-worker.ts), one per
- * core up to four: each file goes to the worker with the fewest files in flight. A worker that
- * cannot start or dies hands its files to a reader in this thread, so a listing never fails for
- * want of a thread. `close` ends the workers.
+ * core up to four: each file goes to a worker that already runs its parser, the least busy of them
+ * (src/references/worker-lanes.ts). A worker that cannot start or dies hands its files to a reader
+ * in this thread, so a listing never fails for want of a thread. `close` ends the workers.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WorkerAnswer, WorkerRequest } from './index-worker';
+import type { FileParser, Lane } from './worker-lanes';
+import { laneFor, parserOf } from './worker-lanes';
 import type { FileReadingOptions, IndexReader, IndexedFile } from './workspace-index';
 import { FileReading } from './workspace-index';
 
-interface Slot {
+interface Slot extends Lane {
   readonly worker: Worker;
   readonly pending: Map<number, { path: string; resolve: (e: IndexedFile | undefined) => void; reject: (e: Error) => void }>;
 }
@@ -31,7 +33,7 @@ export class WorkerReader implements IndexReader {
   }
 
   read(path: string): Promise<IndexedFile | undefined> {
-    const slot = this.closed ? undefined : this.slot();
+    const slot = this.closed ? undefined : this.slot(parserOf(path));
     if (slot === undefined) return this.local.read(path);
     const id = ++this.next;
     return new Promise((resolve, reject) => {
@@ -54,8 +56,8 @@ export class WorkerReader implements IndexReader {
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
-  /** The least busy worker; the workers start on the first read. */
-  private slot(): Slot | undefined {
+  /** The worker for a file of this parser; the workers start on the first read. */
+  private slot(parser: FileParser): Slot | undefined {
     if (this.slots === undefined) {
       this.slots = [];
       for (let i = 0; i < this.size; i++) {
@@ -66,14 +68,20 @@ export class WorkerReader implements IndexReader {
         }
       }
     }
-    let best: Slot | undefined;
-    for (const s of this.slots) if (best === undefined || s.pending.size < best.pending.size) best = s;
-    return best;
+    return laneFor(this.slots, parser);
   }
 
   private start(): Slot {
     const worker = new Worker(this.workerFile, { workerData: this.options });
-    const slot: Slot = { worker, pending: new Map() };
+    const pending: Slot['pending'] = new Map();
+    const slot: Slot = {
+      worker,
+      pending,
+      parsers: new Set(),
+      get busy() {
+        return pending.size;
+      },
+    };
     worker.unref();
     worker.on('message', (m: WorkerAnswer) => {
       const p = slot.pending.get(m.id);
