@@ -1,4 +1,4 @@
-import { opendir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BesideFiles } from '../references/beside';
 import { fileKind, kindByName } from '../references/kind';
@@ -14,12 +14,14 @@ const SKIPPED = new Set(['.git', 'node_modules', 'vendor']);
 /**
  * The files of a folder that may hold image references, depth first, names in code-point order
  * within each folder so runs are repeatable; one folder read at a time, so a large tree streams.
+ * A folder is read in one call (`readdir` with file types): `opendir` hands its entries over in
+ * batches, a round trip to the thread pool each, and took twice the CPU over a 5,000-file tree.
  */
 export async function* walkFiles(root: string): AsyncGenerator<string> {
-  const dir = await opendir(root);
+  const entries = await readdir(root, { withFileTypes: true });
   const files: string[] = [];
   const folders: string[] = [];
-  for await (const entry of dir) {
+  for (const entry of entries) {
     if (entry.isDirectory()) {
       if (!SKIPPED.has(entry.name)) folders.push(entry.name);
     } else if (entry.isFile() && kindByName(join(root, entry.name)) !== undefined) files.push(entry.name);
