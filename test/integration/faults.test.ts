@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { LensError } from '../../src/core/errors';
 import { RegistryClient } from '../../src/registry/client';
 import type { Credential } from '../../src/registry/credentials-types';
 import { buildGraph } from '../../src/registry/graph';
@@ -22,6 +21,7 @@ import { pushReleaseFixture, TWO_PLATFORM_RELEASE } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
+import { rejectsWith } from '../support/rejects-with';
 
 const TAG = TWO_PLATFORM_RELEASE.tag;
 // Small backoff so retry tests take milliseconds, not seconds.
@@ -64,14 +64,6 @@ async function inspect(
     // Answers the client abandoned (oversize, resets) finish on the proxy a moment later.
     await proxy.settled();
   }
-}
-
-async function rejectsWith(p: Promise<unknown>, code: string): Promise<LensError> {
-  let caught: unknown;
-  await p.catch((e: unknown) => (caught = e));
-  assert.ok(caught instanceof LensError, `expected a LensError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  return caught;
 }
 
 const digestsOf = (g: ImageGraph): string[] => g.platforms.map((p) => p.digest);

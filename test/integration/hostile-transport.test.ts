@@ -13,7 +13,8 @@ import { pushReleaseFixture, TWO_PLATFORM_RELEASE } from '../support/fixtures';
 import type { ReleaseFixture } from '../support/fixtures';
 import { attack, endlessHeaders, hugeHeader, redirect, serveBytes, trickleBody } from '../support/hostile-answers';
 import { runCli } from '../../src/cli/run';
-import { rejectsWith, startHostileRegistry, timed, walk } from '../support/hostile-registry';
+import { startHostileRegistry, timed, walk } from '../support/hostile-registry';
+import { rejectsWith } from '../support/rejects-with';
 import type { HostileRegistry } from '../support/hostile-registry';
 
 const TAG = TWO_PLATFORM_RELEASE.tag;

@@ -1,12 +1,10 @@
 // The hostile registry: a real registry (registry.ts) with a release pushed into it, behind the
 // fault proxy (fault-proxy.ts) whose `script` faults play the attacks of hostile-answers.ts. Tests
 // talk to it only through the real RegistryClient, buildGraph and verifyImage.
-import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { LensError } from '../../src/core/errors';
 import { RegistryClient } from '../../src/registry/client';
 import type { RegistryClientOptions } from '../../src/registry/client';
 import { buildGraph } from '../../src/registry/graph';
@@ -105,18 +103,6 @@ export async function walk(h: HostileRegistry, client: RegistryClient, ref: stri
     await client.close();
     await h.proxy.settled();
   }
-}
-
-/** Awaits `p`, asserts it rejects with a LensError of `code`, and returns the error. */
-export async function rejectsWith(p: Promise<unknown>, code: string): Promise<LensError> {
-  let caught: unknown;
-  await p.then(
-    () => undefined,
-    (e: unknown) => (caught = e),
-  );
-  assert.ok(caught instanceof LensError, `expected a LensError ${code}, got ${caught instanceof Error ? caught.stack : String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  return caught;
 }
 
 /** Milliseconds `p` takes to settle, and how it settled. */

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LensError } from '../../src/core/errors';
+import type { LensError } from '../../src/core/errors';
 import { secrets } from '../../src/core/redact';
 import { DockerConfigCredentials, dockerConfigPath, registryHostOfKey } from '../../src/registry/docker-config';
 import type { DockerConfigOptions } from '../../src/registry/docker-config';
+import { rejectsWith } from '../support/rejects-with';
 
 // Every secret the scenarios below put in a config or have a helper print.
 const SECRETS = {
@@ -72,12 +73,7 @@ describe('Docker config credentials', { skip: process.platform === 'win32' && 't
   const provider = (options: DockerConfigOptions = {}) => new DockerConfigCredentials({ env, ...options });
   const helperCalls = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   async function rejects(p: Promise<unknown>, code: string): Promise<LensError> {
-    const e = await p.then(
-      () => assert.fail('expected an error'),
-      (err: unknown) => err,
-    );
-    assert.ok(e instanceof LensError, `expected a LensError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
+    const e = await rejectsWith(p, code);
     errors.push(e);
     return e;
   }

@@ -3,22 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LensError } from '../../src/core/errors';
 import { digestOf } from '../../src/registry/digest';
 import { LayoutSource, REF_NAME_ANNOTATION } from '../../src/registry/layout-source';
 import { MediaType } from '../../src/registry/media-types';
 import type { Descriptor } from '../../src/model/oci';
 import { realFixtureDir } from '../support/real-fixtures';
-
-async function rejects(p: Promise<unknown>, code: string): Promise<LensError> {
-  const e = await p.then(
-    () => assert.fail('expected an error'),
-    (err: unknown) => err,
-  );
-  assert.ok(e instanceof LensError, `expected a LensError, got ${String(e)}`);
-  assert.equal(e.code, code, e.message);
-  return e;
-}
+import { rejectsWith } from '../support/rejects-with';
 
 // --- Real layouts written by `cosign save` (slsa-verifier's testdata), read in place. ---
 
@@ -131,7 +121,7 @@ for (const c of COSIGN_CASES) {
 
     test('absent signatures: no .sig tag, optional fetch gives undefined', async () => {
       const sigTag = `${c.image.digest.replace(':', '-')}.sig`;
-      const e = await rejects(source.resolve('r', sigTag), 'NOT_FOUND');
+      const e = await rejectsWith(source.resolve('r', sigTag), 'NOT_FOUND');
       assert.ok(e.message.includes(attTag), e.message);
       assert.equal(await source.getManifest('r', sigTag, { optional: true }), undefined);
     });
@@ -145,7 +135,7 @@ for (const c of COSIGN_CASES) {
     });
 
     test('image layers cosign did not save are NOT_FOUND only when read', async () => {
-      const e = await rejects(source.getBlob('r', c.absentLayer), 'NOT_FOUND');
+      const e = await rejectsWith(source.getBlob('r', c.absentLayer), 'NOT_FOUND');
       assert.ok(e.message.includes(c.absentLayer) && e.message.includes(dir), e.message);
     });
 
@@ -224,9 +214,9 @@ describe('generated OCI layout', () => {
 
   test('an unknown tag, or no tag among several images, lists the tags', async () => {
     const source = new LayoutSource(join(dir, 'named'));
-    const missing = await rejects(source.resolve('r', 'v9'), 'NOT_FOUND');
+    const missing = await rejectsWith(source.resolve('r', 'v9'), 'NOT_FOUND');
     assert.match(missing.message, /Tag "v9" is not in OCI layout .*named; available tags: v1, example\.com\/app:v2\./);
-    const ambiguous = await rejects(source.getManifest('r', ''), 'USAGE');
+    const ambiguous = await rejectsWith(source.getManifest('r', ''), 'USAGE');
     assert.match(ambiguous.message, /lists 3 manifests in index\.json; name one with a tag \(v1, example\.com\/app:v2\)/);
   });
 
@@ -258,36 +248,36 @@ describe('generated OCI layout', () => {
     await writeFile(join(path, 'blobs', 'sha256', digestOf(layer).slice(7)), Buffer.from('evil bytes'));
     await writeFile(join(path, 'blobs', 'sha256', imageDigest.slice(7)), Buffer.concat([image, Buffer.from(' ')]));
     const source = new LayoutSource(path);
-    const blob = await rejects(source.getBlob('r', digestOf(layer)), 'DIGEST_MISMATCH');
+    const blob = await rejectsWith(source.getBlob('r', digestOf(layer)), 'DIGEST_MISMATCH');
     assert.equal(blob.details.expected, digestOf(layer));
     assert.equal(blob.details.actual, digestOf(Buffer.from('evil bytes')));
-    await rejects(source.getManifest('r', 'v1'), 'DIGEST_MISMATCH');
+    await rejectsWith(source.getManifest('r', 'v1'), 'DIGEST_MISMATCH');
   });
 
   test('size limits: manifests and blobs past their limit are TOO_LARGE', async () => {
     const small = new LayoutSource(join(dir, 'named'), { maxManifestBytes: 64, maxBlobBytes: 100 });
-    await rejects(small.getManifest('r', 'v1'), 'TOO_LARGE');
-    await rejects(small.getBlob('r', digestOf(layer)), 'TOO_LARGE');
+    await rejectsWith(small.getManifest('r', 'v1'), 'TOO_LARGE');
+    await rejectsWith(small.getBlob('r', digestOf(layer)), 'TOO_LARGE');
     assert.equal((await small.getBlob('r', digestOf(layer), { maxBytes: layer.length })).length, layer.length);
   });
 
   test('cancelled reads are ABORTED', async () => {
     const source = new LayoutSource(join(dir, 'named'));
-    await rejects(source.getManifest('r', 'v1', { signal: AbortSignal.abort() }), 'ABORTED');
-    await rejects(source.getBlob('r', digestOf(layer), { signal: AbortSignal.abort() }), 'ABORTED');
+    await rejectsWith(source.getManifest('r', 'v1', { signal: AbortSignal.abort() }), 'ABORTED');
+    await rejectsWith(source.getBlob('r', digestOf(layer), { signal: AbortSignal.abort() }), 'ABORTED');
   });
 
   test('digests are checked before they become paths', async () => {
     const source = new LayoutSource(join(dir, 'named'));
-    await rejects(source.getBlob('r', 'sha256:../../../etc/passwd'), 'REFERENCE_INVALID');
-    await rejects(source.resolve('r', 'sha256:abc'), 'REFERENCE_INVALID');
-    await rejects(source.getBlob('r', 'md5:d41d8cd98f00b204e9800998ecf8427e'), 'DIGEST_UNSUPPORTED');
+    await rejectsWith(source.getBlob('r', 'sha256:../../../etc/passwd'), 'REFERENCE_INVALID');
+    await rejectsWith(source.resolve('r', 'sha256:abc'), 'REFERENCE_INVALID');
+    await rejectsWith(source.getBlob('r', 'md5:d41d8cd98f00b204e9800998ecf8427e'), 'DIGEST_UNSUPPORTED');
   });
 
   test('a directory that is not a layout, or a newer layout version, is LAYOUT_INVALID', async () => {
-    const none = await rejects(new LayoutSource(join(dir, 'empty')).listTags('r'), 'LAYOUT_INVALID');
+    const none = await rejectsWith(new LayoutSource(join(dir, 'empty')).listTags('r'), 'LAYOUT_INVALID');
     assert.match(none.message, /is not an OCI image layout: .*oci-layout does not exist/);
-    const future = await rejects(new LayoutSource(join(dir, 'future')).resolve('r', ''), 'LAYOUT_INVALID');
+    const future = await rejectsWith(new LayoutSource(join(dir, 'future')).resolve('r', ''), 'LAYOUT_INVALID');
     assert.match(future.message, /imageLayoutVersion "2\.0\.0"/);
   });
 });
