@@ -8,6 +8,7 @@ import { parsePurl, withoutQualifier } from '../../src/diff/purl';
 import { sbomContents } from '../../src/diff/sbom-document';
 import { normalisePlatformString } from '../../src/model/platform';
 import type { ProvenanceSummary } from '../../src/provenance/types';
+import { diffSide } from '../support/diff-sides';
 
 describe('platforms compare as containerd normalises them', () => {
   test('spellings of one platform meet', () => {
@@ -195,21 +196,8 @@ describe('provenance fields', () => {
   });
 });
 
-/** A side with only what a test sets. */
-function side(digest: string, p: Partial<DiffSide> = {}): DiffSide {
-  return {
-    image: { reference: `example.test/app@${digest}`, digest },
-    ownRefs: new Set(),
-    platforms: [],
-    signers: [],
-    attestationTypes: [],
-    signedAttestationTypes: [],
-    provenance: [],
-    sboms: [],
-    notes: [],
-    ...p,
-  };
-}
+/** A side with only what a test sets, referenced by its digest. */
+const side = (digest: string, p: Partial<DiffSide> = {}): DiffSide => diffSide(`example.test/app@${digest}`, digest, p);
 const sha = (c: string): string => `sha256:${c.repeat(64)}`;
 
 describe('diffImages', () => {

@@ -7,6 +7,7 @@ import { diffImages } from '../../src/diff';
 import type { DiffSide } from '../../src/diff';
 import { DIFF_VIEW_MAX_PACKAGES, toPanelDiff } from '../../src/panel/model-diff';
 import { diffTitle } from '../../src/panel/diff-title';
+import { diffSide } from '../support/diff-sides';
 
 const sha = (c: string): string => `sha256:${c.repeat(64)}`;
 const GHA = 'https://token.actions.githubusercontent.com';
@@ -14,22 +15,7 @@ const SLSA = 'https://slsa.dev/provenance/v1';
 const SPDX = 'https://spdx.dev/Document';
 const own = (repo: string, tag: string) => ({ identity: `https://github.com/${repo}/.github/workflows/release.yml@refs/tags/${tag}`, issuer: GHA });
 
-function side(reference: string, digest: string, p: Partial<DiffSide> = {}): DiffSide {
-  return {
-    image: { reference, digest },
-    ownRefs: new Set(),
-    platforms: [],
-    signers: [],
-    attestationTypes: [],
-    signedAttestationTypes: [],
-    provenance: [],
-    sboms: [],
-    notes: [],
-    ...p,
-  };
-}
-
-const OLD = side('127.0.0.1:5000/team/fleet-agent:v1.0.0', sha('1'), {
+const OLD = diffSide('127.0.0.1:5000/team/fleet-agent:v1.0.0', sha('1'), {
   ownRefs: new Set(['refs/tags/v1.0.0']),
   platforms: [
     { key: 'linux/amd64', label: 'linux/amd64', digest: sha('a') },
@@ -62,7 +48,7 @@ const OLD = side('127.0.0.1:5000/team/fleet-agent:v1.0.0', sha('1'), {
     },
   ],
 });
-const NEW = side('127.0.0.1:5000/team/fleet-agent:v1.1.0', sha('2'), {
+const NEW = diffSide('127.0.0.1:5000/team/fleet-agent:v1.1.0', sha('2'), {
   ownRefs: new Set(['refs/tags/v1.1.0']),
   platforms: [
     { key: 'linux/amd64', label: 'linux/amd64', digest: sha('d') },
@@ -190,8 +176,8 @@ describe('the diff view model', () => {
   test("packages past the view's limit are counted, not listed", () => {
     const n = DIFF_VIEW_MAX_PACKAGES + 20;
     const version = (v: string) => Array.from({ length: n }, (_, i) => ({ id: `pkg:npm/p${i}`, version: v }));
-    const a = side('r.test/app:v1', sha('1'), { sboms: [{ key: 'index', label: 'index', truncated: 0, packages: version('1') }] });
-    const b = side('r.test/app:v2', sha('2'), { sboms: [{ key: 'index', label: 'index', truncated: 0, packages: version('2') }] });
+    const a = diffSide('r.test/app:v1', sha('1'), { sboms: [{ key: 'index', label: 'index', truncated: 0, packages: version('1') }] });
+    const b = diffSide('r.test/app:v2', sha('2'), { sboms: [{ key: 'index', label: 'index', truncated: 0, packages: version('2') }] });
     const v = toPanelDiff(diffImages(a, b), { old: new Map(), new: new Map() });
     assert.equal(v.sbom.rows.length, DIFF_VIEW_MAX_PACKAGES);
     assert.equal(v.sbom.more, 20);

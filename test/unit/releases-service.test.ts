@@ -7,25 +7,12 @@ import { ReleaseService } from '../../src/releases/release-service';
 import type { ReleaseEvent } from '../../src/releases/release-service';
 import type { Release } from '../../src/releases/types';
 import type { ImageVerification } from '../../src/releases/verification';
+import { digestVerdict, indexGraph } from '../support/image-graphs';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 
-function graph(reference: string): ImageGraph {
-  return {
-    reference,
-    source: 'registry',
-    registry: 'r.test',
-    repository: 'app',
-    digest: D('a'),
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    size: 10,
-    kind: 'index',
-    platforms: [],
-    artifacts: [],
-    others: [],
-    problems: [],
-  };
-}
+/** An index with no platforms at `reference` (any text: the service does not parse it). */
+const graph = (reference: string): ImageGraph => indexGraph(D('a'), [], { reference, registry: 'r.test', repository: 'app' });
 
 function verification(digest: string): ImageVerification {
   return {
@@ -36,19 +23,7 @@ function verification(digest: string): ImageVerification {
       coverage: 'index signed by x',
       causes: [],
       checks: [],
-      digests: [
-        {
-          digest,
-          target: 'index',
-          ownState: 'verified',
-          state: 'verified',
-          throughIndex: false,
-          signedBy: ['x'],
-          unpinnedBy: [],
-          attestations: [],
-          problems: [],
-        },
-      ],
+      digests: [digestVerdict(digest, 'index', 'verified', 'verified', { signedBy: ['x'] })],
     },
     trustRoot: {} as ImageVerification['trustRoot'],
   };

@@ -13,6 +13,7 @@ import type { SignerWatchPorts } from '../../src/releases/signer-watch';
 import type { Release } from '../../src/releases/types';
 import type { ImageVerification } from '../../src/releases/verification';
 import { releaseSignerChange, signerChangedText, signerChangedTooltip } from '../../src/views/signer-change-words';
+import { indexGraph, letterDigest } from '../support/image-graphs';
 
 const GHA = 'https://token.actions.githubusercontent.com';
 const workflow = (repo: string, tag: string): string => `https://github.com/${repo}/.github/workflows/release.yml@refs/tags/${tag}`;
@@ -25,24 +26,8 @@ const SIGNED_BY: Record<string, string> = {
   'r.test/same:v1.1.0': workflow('acme/same', 'v1.1.0'),
 };
 
-function graph(reference: string): ImageGraph {
-  const [repository, tag] = reference.slice('r.test/'.length).split(':');
-  return {
-    reference,
-    source: 'registry',
-    registry: 'r.test',
-    repository: repository!,
-    tag: tag!,
-    digest: `sha256:${'a'.repeat(64)}`,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    size: 10,
-    kind: 'index',
-    platforms: [],
-    artifacts: [],
-    others: [],
-    problems: [],
-  };
-}
+/** An index with no platforms at `reference` (r.test/<repository>:<tag>). */
+const graph = (reference: string): ImageGraph => indexGraph(letterDigest('a'), [], { reference });
 
 /** A verification with one valid signature nobody pinned, by SIGNED_BY's identity: what signersOf reads. */
 function verification(g: ImageGraph): ImageVerification {

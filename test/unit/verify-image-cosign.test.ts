@@ -1,54 +1,19 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Artifact as GraphArtifact } from '../../src/model/image-graph';
 import type { ImageCheck, ImageCheckCode } from '../../src/verify/image/image-checks';
-import { verifyArtifact } from '../../src/verify/image/verify-artifact';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
-import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import { parsePublicKey } from '../../src/verify/trust/public-key';
 import type { PublicKeyMaterial } from '../../src/verify/trust/public-key';
-import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
-import type { TrustRoot } from '../../src/verify/trust/trust-types';
-import { realFixtureDir } from '../support/real-fixtures';
+import { CONTAINERS_IMAGE, manifestDigest, readSig, verifySig } from '../support/containers-image-sigs';
+import type { SigFile } from '../support/containers-image-sigs';
+import { imagePolicy as policy } from '../support/image-graphs';
 
-// The real cosign signatures containers/image tests with (signature/fixtures @ df7e80d2),
-// through our .sig conversion. Each signature-N file is containers/image's "dir" format:
-// "\0sigstore-json\n" + {"mimeType", "payload": base64 of the layer blob, "annotations":
-// the layer annotations}, i.e. exactly what a `.sig` manifest layer holds.
-const dir = realFixtureDir('cosign-signatures', 'containers-image');
-
-interface SigFile {
-  mimeType: string;
-  payload: Buffer;
-  annotations: Record<string, string>;
-}
-function readSig(...path: string[]): SigFile {
-  const raw = readFileSync(join(dir, ...path));
-  const prefix = '\0sigstore-json\n';
-  assert.equal(raw.subarray(0, prefix.length).toString('latin1'), prefix);
-  const doc = JSON.parse(raw.subarray(prefix.length).toString('utf8')) as { mimeType: string; payload: string; annotations: Record<string, string> };
-  return { mimeType: doc.mimeType, payload: Buffer.from(doc.payload, 'base64'), annotations: doc.annotations };
-}
-const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-const manifestDigest = (name: string) => sha256(readFileSync(join(dir, name, 'manifest.json')));
+// The real cosign signatures containers/image tests with (containers-image-sigs.ts), through our
+// .sig conversion.
+const dir = CONTAINERS_IMAGE;
 const key = (name: string): PublicKeyMaterial => parsePublicKey(readFileSync(join(dir, name), 'utf8'), name);
-const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({ requiredPredicateTypes: [], requireTlog: true, sources: {}, ...p });
-
-function verifySig(sig: SigFile, covers: string, p: ImagePolicy, trustRoot: TrustRoot = embeddedTrustRoot()): ArtifactVerification {
-  const a: GraphArtifact = {
-    coversDigest: covers,
-    kind: 'signature',
-    format: 'cosign-tag',
-    digest: sha256(sig.payload),
-    mediaType: sig.mimeType,
-    size: sig.payload.length,
-    annotations: sig.annotations,
-  };
-  return verifyArtifact(a, { kind: 'layer', mediaType: sig.mimeType, bytes: sig.payload, annotations: sig.annotations }, { policy: p, trustRoot });
-}
 const statusOf = (r: ArtifactVerification, code: ImageCheckCode): string[] => r.checks.filter((c) => c.code === code).map((c) => c.status);
 const failing = (r: ArtifactVerification): ImageCheck[] => r.checks.filter((c) => c.status === 'fail');
 

@@ -1,10 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pem } from '@sigstore/core';
-import type { Artifact as GraphArtifact } from '../../src/model/image-graph';
 import { parseCertificateChain, privatePki, withCertificateChain } from '../../src/verify/trust/certificate-chain';
 import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
@@ -12,48 +10,27 @@ import type { TrustRoot } from '../../src/verify/trust/trust-types';
 import { bundleFromCosignSignature } from '../../src/verify/bundle/cosign-bundle';
 import { verifyBlob } from '../../src/verify/bundle/verify-blob';
 import type { ImageCheckCode } from '../../src/verify/image/image-checks';
-import { verifyArtifact } from '../../src/verify/image/verify-artifact';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
-import { realFixtureDir } from '../support/real-fixtures';
+import { CONTAINERS_IMAGE, manifestDigest, readSig, sha256, verifySig } from '../support/containers-image-sigs';
+import { imagePolicy } from '../support/image-graphs';
 
 // The containers/image private-PKI cosign signature (signature/fixtures @ df7e80d2,
 // dir-img-cosign-pki-valid): a leaf issued by "Linuxera Intermediate CA" under "Linuxera Root
 // CA", SAN qiwan@redhat.com, no Rekor entry, no RFC 3161 timestamp. cosign verifies such a
 // signature with --certificate-chain and --insecure-ignore-tlog, checking the chain at the
 // current time; so does Provenance Lens, and only then.
-const dir = realFixtureDir('cosign-signatures', 'containers-image');
+const dir = CONTAINERS_IMAGE;
 
 const file = (name: string) => readFileSync(join(dir, name), 'utf8');
-const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const ID = 'qiwan@redhat.com';
 
-function readSig() {
-  const raw = readFileSync(join(dir, 'dir-img-cosign-pki-valid', 'signature-1'));
-  const doc = JSON.parse(raw.subarray('\0sigstore-json\n'.length).toString('utf8')) as {
-    mimeType: string;
-    payload: string;
-    annotations: Record<string, string>;
-  };
-  return { mimeType: doc.mimeType, payload: Buffer.from(doc.payload, 'base64'), annotations: doc.annotations };
-}
-const covers = () => sha256(readFileSync(join(dir, 'dir-img-cosign-pki-valid', 'manifest.json')));
-const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => ({ identity: { exact: ID }, requiredPredicateTypes: [], requireTlog: false, sources: {}, ...p });
+const PKI = 'dir-img-cosign-pki-valid';
+const readPkiSig = () => readSig(PKI, 'signature-1');
+const policy = (p: Partial<ImagePolicy> = {}): ImagePolicy => imagePolicy({ identity: { exact: ID }, requireTlog: false, ...p });
 const chainRoot = (pemText: string, name = 'pki-chain'): TrustRoot => withCertificateChain(embeddedTrustRoot(), parseCertificateChain(pemText, name));
 
-function verify(p: ImagePolicy, trustRoot: TrustRoot): ArtifactVerification {
-  const sig = readSig();
-  const a: GraphArtifact = {
-    coversDigest: covers(),
-    kind: 'signature',
-    format: 'cosign-tag',
-    digest: sha256(sig.payload),
-    mediaType: sig.mimeType,
-    size: sig.payload.length,
-    annotations: sig.annotations,
-  };
-  return verifyArtifact(a, { kind: 'layer', mediaType: sig.mimeType, bytes: sig.payload, annotations: sig.annotations }, { policy: p, trustRoot });
-}
+const verify = (p: ImagePolicy, trustRoot: TrustRoot): ArtifactVerification => verifySig(readPkiSig(), manifestDigest(PKI), p, trustRoot);
 const check = (r: { checks: ReadonlyArray<{ code: string; status: string; message: string }> }, code: ImageCheckCode): Array<[string, string]> =>
   r.checks.filter((c) => c.code === code).map((c) => [c.status, c.message]);
 const notPassing = (r: ArtifactVerification) =>
@@ -152,7 +129,7 @@ describe('private PKI (--certificate-chain) on the containers/image signature', 
   });
 
   test('the current time is what counts: after the chain expires (2052), refused', () => {
-    const sig = readSig();
+    const sig = readPkiSig();
     const converted = bundleFromCosignSignature(sig.payload, sig.annotations);
     assert.ok(converted.ok);
     const run = (now: Date) =>

@@ -4,10 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import dns from 'node:dns';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LensError } from '../../src/core/errors';
@@ -21,6 +19,7 @@ import { realFixture } from '../support/real-fixtures';
 import { createTufRepository } from '../support/tuf/repository';
 import { startTufServer } from '../support/tuf/server';
 import type { TestTufServer } from '../support/tuf/server';
+import { refuseNetwork } from '../support/no-network';
 
 const NOW = new Date('2025-10-03T12:00:00Z');
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -31,25 +30,16 @@ const publicGoodCache = (cacheDir: string): string => join(cacheDir, 'trusted-ro
 let dir: string;
 let server: TestTufServer;
 const attempts: string[] = [];
-const originalConnect = net.Socket.prototype.connect;
-const originalLookup = dns.lookup;
+let openNetwork: () => void = () => undefined;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pl-trust-cache-'));
   server = await startTufServer(createTufRepository());
   // Every way out is recorded and refused: raw sockets (http, make-fetch-happen, undici) and DNS.
-  net.Socket.prototype.connect = function (...args: unknown[]) {
-    attempts.push(`connect ${JSON.stringify(args[0])}`);
-    throw new Error('network disabled in this test');
-  } as typeof net.Socket.prototype.connect;
-  (dns as { lookup: unknown }).lookup = (host: string) => {
-    attempts.push(`dns ${host}`);
-    throw new Error('network disabled in this test');
-  };
+  openNetwork = refuseNetwork(attempts);
 });
 after(async () => {
-  net.Socket.prototype.connect = originalConnect;
-  (dns as { lookup: unknown }).lookup = originalLookup;
+  openNetwork();
   await server.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,10 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import dns from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
@@ -17,6 +15,7 @@ import { parseTrustedRoot } from '../../src/verify/trust/trust-parse';
 import { loadTrustRoot } from '../../src/verify/trust/trust-root';
 import { embeddedTrustRoot } from '../../src/verify/trust/trust-seeds';
 import { realFixtureDir } from '../support/real-fixtures';
+import { refuseNetwork } from '../support/no-network';
 
 const trustDir = realFixtureDir('trusted-root');
 const conformance = realFixtureDir('sigstore-bundles', 'conformance');
@@ -37,8 +36,7 @@ async function rejects(p: Promise<unknown> | (() => unknown), code: string, mess
 describe('the embedded public-good root loads with no network', () => {
   const attempts: string[] = [];
   let previous: Dispatcher;
-  const originalConnect = net.Socket.prototype.connect;
-  const originalLookup = dns.lookup;
+  let openNetwork: () => void = () => undefined;
 
   before(() => {
     // Every way out is closed and recorded: undici (fetch) refuses, raw sockets and DNS throw.
@@ -46,19 +44,11 @@ describe('the embedded public-good root loads with no network', () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
     setGlobalDispatcher(agent);
-    net.Socket.prototype.connect = function (...args: unknown[]) {
-      attempts.push(`connect ${JSON.stringify(args[0])}`);
-      throw new Error('network disabled in this test');
-    } as typeof net.Socket.prototype.connect;
-    (dns as { lookup: unknown }).lookup = (host: string) => {
-      attempts.push(`dns ${host}`);
-      throw new Error('network disabled in this test');
-    };
+    openNetwork = refuseNetwork(attempts);
   });
 
   after(() => {
-    net.Socket.prototype.connect = originalConnect;
-    (dns as { lookup: unknown }).lookup = originalLookup;
+    openNetwork();
     setGlobalDispatcher(previous);
   });
 
