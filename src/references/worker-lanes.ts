@@ -11,7 +11,8 @@
  *   busy worker (which then runs both);
  * - its later files go to its own workers, the least busy first;
  * - it takes one more free worker only when each of its own has BACKLOG files in flight: a
- *   workspace of one kind still gets every worker, and a mixed one keeps a worker for each parser.
+ *   workspace of one kind still gets every worker, and in a mixed one each parser has a worker of
+ *   its own (unless the first parser had taken them all before the other's first file came).
  */
 import { kindByName } from './kind';
 
