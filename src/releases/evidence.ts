@@ -33,8 +33,17 @@ function fromCertificate(pem: string): SignedBy {
   return { kind: 'certificate', ...certificateSigner(pem) };
 }
 
+/** Per artifact of a loaded graph (immutable once walked): the tree asks again at every redraw, and reading a certificate is an X.509 parse. */
+const signers = new WeakMap<Artifact, SignedBy>();
+
 /** Who signed an artifact, from its descriptor's annotations alone. */
 export function signedBy(a: Artifact): SignedBy {
+  let known = signers.get(a);
+  if (!known) signers.set(a, (known = readSignedBy(a)));
+  return known;
+}
+
+function readSignedBy(a: Artifact): SignedBy {
   if (a.format === 'buildkit-index') return { kind: 'unsigned', why: 'buildkit' };
   const annotations = a.annotations ?? {};
   if (a.format === 'cosign-tag') {

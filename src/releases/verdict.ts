@@ -4,8 +4,8 @@
  * only, nothing), which the edge labels "not verified". A digest whose artifacts could not all
  * be read is "incomplete", never "unsigned" (docs/inspect-json.md: a problem is "not checked").
  */
-import type { ImageGraph } from '../model/image-graph';
-import { artifactsCovering, problemsAbout } from './evidence';
+import type { Artifact, ImageGraph } from '../model/image-graph';
+import { problemsAbout } from './evidence';
 import { worse } from '../model/verdict';
 import type { ImageLoad, Verdict } from './types';
 import type { ImageVerification } from './verification';
@@ -15,12 +15,18 @@ function inspected(state: Verdict['state'], viaIndex = false): Verdict {
   return viaIndex ? { state, verified: false, viaIndex } : { state, verified: false };
 }
 
+// The artifacts artifactsCovering lists (about the digest, not nested), read without building
+// their entries: a release's summary asks this for every image at every change.
+function covers(graph: ImageGraph, digest: string, kinds: readonly Artifact['kind'][]): boolean {
+  return graph.artifacts.some((a) => !a.depth && a.coversDigest === digest && kinds.includes(a.kind));
+}
+
 function hasSignature(graph: ImageGraph, digest: string): boolean {
-  return artifactsCovering(graph, digest).some((e) => e.artifact.kind === 'signature');
+  return covers(graph, digest, ['signature']);
 }
 
 function hasAttestation(graph: ImageGraph, digest: string): boolean {
-  return artifactsCovering(graph, digest).some((e) => e.artifact.kind === 'attestation' || e.artifact.kind === 'sbom');
+  return covers(graph, digest, ['attestation', 'sbom']);
 }
 
 /** A platform's verdict (for a single-manifest image, the image's). */
