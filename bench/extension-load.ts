@@ -85,6 +85,8 @@ export interface LoadFigures {
   readonly idleCpu: readonly CpuShare[];
   /** The workbench page's main thread over the same span (CDP Performance.getMetrics: seconds, counts). */
   readonly page: Readonly<Record<string, number>>;
+  /** Each text the release row showed, ms from the click. */
+  readonly rowTimeline: readonly { readonly ms: number; readonly text: string }[];
 }
 
 /** The goals of the big release, at 25 ms per request and the default settings. */
@@ -226,6 +228,7 @@ export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFig
     const startedAt = Date.now();
     await page.locator('.part.activitybar .action-item a[aria-label^="Provenance Lens"]').click();
     const t = { firstNode: NaN, firstVerdict: NaN, complete: NaN };
+    const rowTimeline: { ms: number; text: string }[] = [];
     let last: TreeState = treeState('');
     // The tree, watched on its own while the editor is used below.
     const watched = (async () => {
@@ -252,6 +255,7 @@ export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFig
       };
       t.firstVerdict = at((s) => settledOf(s) > 0);
       t.complete = at(done);
+      rowTimeline.push(...seen.map((x) => ({ ms: x.at - startedAt, text: x.text })));
     })();
     // Awaited below; a failure meanwhile must not go unhandled.
     watched.catch(() => undefined);
@@ -334,6 +338,7 @@ export async function measureExtensionLoad(o: LoadOptions = {}): Promise<LoadFig
       loadAverage: loadavg(),
       cpus: cpus().length,
       cpu,
+      rowTimeline,
       idleCpu: idle,
       page: pageWork,
       ...(profile ? { profile } : {}),
@@ -494,6 +499,7 @@ async function main(): Promise<void> {
     console.log(`\n### ${title}\n\nload average at the start: ${before.map((x) => x.toFixed(1)).join(' / ')}`);
     console.log(figuresTable(figures));
     if (figures.hover) console.log(`hover answered: ${figures.hover.answer}`);
+    if (profile) for (const r of figures.rowTimeline) console.log(`${String(Math.round(r.ms)).padStart(6)} ms  ${r.text.trim()}`);
     printProfiles(figures);
   }
 }

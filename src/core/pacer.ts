@@ -11,6 +11,12 @@ export interface PacerOptions {
   readonly soonMs: number;
   /** The least time between two draws of routine changes. */
   readonly everyMs: number;
+  /**
+   * The least time between any two draws, urgent ones too (default 0). VS Code debounces a
+   * tree's change events by 200 ms and restarts the wait at each event: events closer than that
+   * postpone the redraw until they stop (extHostTreeViews.ts, Event.debounce).
+   */
+  readonly gapMs?: number;
   /** The clock, in ms (tests); default performance.now. */
   readonly now?: () => number;
 }
@@ -32,7 +38,8 @@ export class Pacer {
   /** Asks for a draw; `urgent` brings a routine one that waits forward. */
   schedule(urgent = false): void {
     const now = this.now();
-    const due = urgent ? now + this.options.soonMs : Math.max(now + this.options.soonMs, this.last + this.options.everyMs);
+    const soon = Math.max(now + this.options.soonMs, this.last + (this.options.gapMs ?? 0));
+    const due = urgent ? soon : Math.max(soon, this.last + this.options.everyMs);
     if (this.timer && this.due <= due) return;
     clearTimeout(this.timer);
     this.due = due;

@@ -6,7 +6,7 @@
  */
 import type { Artifact, ImageGraph } from '../model/image-graph';
 import { problemsAbout } from './evidence';
-import { worse } from '../model/verdict';
+import { isEngineState, worse } from '../model/verdict';
 import type { ImageLoad, Verdict } from './types';
 import type { ImageVerification } from './verification';
 import { digestState, throughIndex } from './verification';
@@ -105,4 +105,15 @@ export function summarizeLoads(loads: readonly (ImageLoad | null)[]): ReleasePro
     worst = worst === undefined ? v : worse(worst.state, v.state) === v.state ? v : worst;
   }
   return { images: loads.length, idle, loading, failed, unresolved, counts, ...(worst ? { worst } : {}) };
+}
+
+/**
+ * A release's progress in outline: which policy verdicts it has, whether some images load, fail
+ * or wait. Counts are left out, and so are the passing states of images inspected and still being
+ * verified ("signed (not verified)"), which come and go with every image of a load. The tree
+ * redraws a release row soon when this changes, and at its routine pace otherwise.
+ */
+export function progressShape(s: ReleaseProgress): string {
+  const states = (Object.keys(s.counts) as Verdict['state'][]).filter(isEngineState).sort().join(',');
+  return `${states}|${s.loading > 0}|${s.failed > 0}|${s.idle > 0}|${s.unresolved > 0}`;
 }

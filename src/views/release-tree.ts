@@ -9,8 +9,7 @@ import type { ArtifactEntry } from '../releases/evidence';
 import type { ReleaseEvent, ReleaseService } from '../releases/release-service';
 import type { ImageLoad } from '../releases/types';
 import type { ImageVerification } from '../releases/verification';
-import { platformVerdict, summarizeLoads } from '../releases/verdict';
-import type { ReleaseProgress } from '../releases/verdict';
+import { platformVerdict, progressShape, summarizeLoads } from '../releases/verdict';
 import { Pacer } from '../core/pacer';
 import { causesOf } from '../releases/verification';
 import { causeShort } from '../releases/cause-words';
@@ -25,14 +24,13 @@ import type { SignerChangeSeen, SignerWatch } from '../releases/signer-watch';
 import { CommandIds } from '../host/ids';
 import { signerChangedText, signerChangedTooltip } from './signer-change-words';
 
-/** Image rows: the changes of a burst drawn together. */
-const IMAGE_PACE = { soonMs: 100, everyMs: 100 } as const;
 /**
- * Release rows: redrawing one redraws its image rows, so while its images load a release row is
- * redrawn about once a second, and at once (150 ms) when what it says first changes: the first
- * verdict, a new verdict or failure, the end of the load.
+ * Release and image rows, drawn together: redrawing a release row redraws its image rows, so
+ * while its images load the rows are redrawn about once a second, and soon (150 ms) when what a
+ * release row says first changes: the first verdict, a new verdict or failure, the end of the
+ * load. Never two draws within 250 ms: VS Code would hold both until the changes pause.
  */
-const SUMMARY_PACE = { soonMs: 150, everyMs: 1000 } as const;
+const TREE_PACE = { soonMs: 150, everyMs: 1000, gapMs: 250 } as const;
 const MAX_CAUSE_NODES = 3;
 
 /** How a cause's node looks: as the verdict it leads to (a wrong signer fails; nothing pinned is unpinned). */
@@ -45,10 +43,9 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private readonly parents = new Map<string, TreeNode | undefined>();
   private readonly dirtyReleases = new Set<string>();
   private readonly dirtyImages = new Set<TreeNode>();
-  /** Per release, what its row said last in outline (summaryShape): a change of it is urgent. */
+  /** Per release, what its row said last in outline (progressShape): a change of it is urgent. */
   private readonly shownShape = new Map<string, string>();
-  private readonly imagePacer = new Pacer(IMAGE_PACE, () => this.drawImages());
-  private readonly summaryPacer = new Pacer(SUMMARY_PACE, () => this.drawReleases());
+  private readonly pacer = new Pacer(TREE_PACE, () => this.draw());
   private readonly unsubscribe: () => void;
 
   /** Whether the policy says anything about an image (set by the workspace features); unknown until then. */
@@ -172,8 +169,7 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   dispose(): void {
     this.unsubscribe();
-    this.imagePacer.dispose();
-    this.summaryPacer.dispose();
+    this.pacer.dispose();
     this.emitter.dispose();
   }
 
@@ -333,35 +329,22 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     }
     const images = this.nodes.imagesOf(e.reference);
     if (images.length === 0) return;
-    for (const n of images) this.dirtyImages.add(n);
-    this.imagePacer.schedule();
     let urgent = false;
     for (const n of images) {
+      this.dirtyImages.add(n);
       this.dirtyReleases.add(n.releaseId);
-      urgent ||= summaryShape(this.summary(n.releaseId)) !== this.shownShape.get(n.releaseId);
+      urgent ||= progressShape(this.summary(n.releaseId)) !== this.shownShape.get(n.releaseId);
     }
-    this.summaryPacer.schedule(urgent);
+    this.pacer.schedule(urgent);
   }
 
-  private drawImages(): void {
-    const images = [...this.dirtyImages];
-    this.dirtyImages.clear();
-    if (images.length) this.emitter.fire(images);
-  }
-
-  /** The release rows, and with them the image rows waiting (VS Code refreshes both in one pass). */
-  private drawReleases(): void {
+  /** The release rows and the image rows waiting, in one event (VS Code refreshes both in one pass). */
+  private draw(): void {
     const releases = [...this.dirtyReleases].map((id) => this.nodes.release(id)).filter((n): n is NodeOf<'release'> => n !== undefined);
     this.dirtyReleases.clear();
-    for (const r of releases) this.shownShape.set(r.releaseId, summaryShape(this.summary(r.releaseId)));
+    for (const r of releases) this.shownShape.set(r.releaseId, progressShape(this.summary(r.releaseId)));
     const changed: TreeNode[] = [...releases, ...this.dirtyImages];
     this.dirtyImages.clear();
     if (changed.length) this.emitter.fire(changed);
   }
-}
-
-/** A release row in outline: which verdicts it names, whether some images load, fail or wait. Counts left out. */
-export function summaryShape(s: ReleaseProgress): string {
-  const states = Object.keys(s.counts).sort().join(',');
-  return `${states}|${s.worst?.state ?? ''}|${s.loading > 0}|${s.failed > 0}|${s.idle > 0}|${s.unresolved > 0}`;
 }

@@ -62,6 +62,18 @@ describe('Pacer: urgent changes soon, routine ones at most every interval', () =
     assert.deepEqual(draws, [150, 300]);
   });
 
+  it('with gapMs, never two draws closer than that, urgent or not', () => {
+    const gapped = new Pacer({ soonMs: 150, everyMs: 1000, gapMs: 250, now: () => Date.now() }, () => draws.push(Date.now()));
+    gapped.schedule(true);
+    mock.timers.tick(150);
+    gapped.schedule(true);
+    mock.timers.tick(150);
+    assert.deepEqual(draws, [150], 'the second urgent draw waits for the gap');
+    mock.timers.tick(100);
+    assert.deepEqual(draws, [150, 400]);
+    gapped.dispose();
+  });
+
   it('draws nothing after dispose', () => {
     pacer.schedule(true);
     pacer.dispose();

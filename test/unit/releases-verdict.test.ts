@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Artifact, ImageGraph } from '../../src/model/image-graph';
 import { artifactsCovering, signedBy } from '../../src/releases/evidence';
 import { appendImage, dropImage, repositoryOf, retagImage, withTag } from '../../src/releases/image-list';
-import { shownVerdict, platformVerdict, summarizeLoads } from '../../src/releases/verdict';
+import { shownVerdict, platformVerdict, progressShape, summarizeLoads } from '../../src/releases/verdict';
 import type { ImageVerification } from '../../src/releases/verification';
 import { artifact, digestVerdict, indexGraph, letterDigest, platformEntry } from '../support/image-graphs';
 
@@ -119,6 +119,19 @@ test('a release summary leads with its worst image and counts the rest', () => {
     counts: { 'signature-found': 1, 'nothing-found': 1 },
     worst: { state: 'nothing-found', verified: false },
   });
+});
+
+test('a release in outline: policy verdicts and load states change it, counts and inspect-only states do not', () => {
+  const base = { images: 40, idle: 0, loading: 30, failed: 0, unresolved: 0 };
+  const oneVerified = progressShape({ ...base, counts: { verified: 1, 'signature-found': 2 } });
+  assert.equal(progressShape({ ...base, counts: {} }), '|true|false|false|false');
+  assert.equal(oneVerified, 'verified|true|false|false|false');
+  // More of the same, or images passing through "signed (not verified)": the same outline.
+  assert.equal(progressShape({ ...base, loading: 12, counts: { verified: 25 } }), oneVerified);
+  // A new policy verdict, a failure, the end of the load: another.
+  assert.notEqual(progressShape({ ...base, counts: { verified: 5, unsigned: 1 } }), oneVerified);
+  assert.notEqual(progressShape({ ...base, failed: 1, counts: { verified: 1 } }), oneVerified);
+  assert.notEqual(progressShape({ ...base, loading: 0, counts: { verified: 40 } }), oneVerified);
 });
 
 test('the user image list: normalised, no duplicates, a tag switch keeps the place', () => {
