@@ -3,7 +3,7 @@ import { throwIfAborted } from '../core/abort';
 import type { Artifact as GraphArtifact } from '../model/image-graph';
 import { MediaType } from './media-types';
 import type { ContentSource } from './source';
-import type { FetchedManifest } from '../model/oci';
+import type { Descriptor, FetchedManifest } from '../model/oci';
 import { subjectOf } from '../model/oci';
 
 /**
@@ -68,12 +68,7 @@ export async function fetchArtifactContent(
     const content: ArtifactContent = { kind: 'referrer', manifest };
     const subject = subjectOf(manifest)?.digest;
     if (subject !== undefined) content.subject = subject;
-    const layer =
-      manifest.kind !== 'manifest'
-        ? undefined
-        : manifest.manifest.layers.find(
-            (l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope,
-          );
+    const layer = signedLayerOf(manifest);
     if (layer !== undefined) {
       if (layer.size > limit) return { kind: 'too-large', size: layer.size, limit };
       const bytes = await source.getBlob(repository, layer.digest, { signal, maxBytes: limit });
@@ -85,6 +80,14 @@ export async function fetchArtifactContent(
     if (e instanceof LensError && e.code === 'TOO_LARGE') return { kind: 'too-large', size: a.size, limit };
     return { kind: 'unreadable', code: e instanceof LensError ? e.code : 'INTERNAL', message: describeError(e) };
   }
+}
+
+/** The layer of a referrer manifest that carries what is signed: a Sigstore bundle, a cosign simple-signing payload or a DSSE envelope. */
+export function signedLayerOf(manifest: FetchedManifest): Descriptor | undefined {
+  if (manifest.kind !== 'manifest') return undefined;
+  return manifest.manifest.layers.find(
+    (l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope,
+  );
 }
 
 export function isBundleType(mediaType: string | undefined): boolean {

@@ -8,7 +8,7 @@ import { subjectOf } from '../../../src/model/oci';
 import { parseManifest } from '../../../src/registry/manifest';
 import { MediaType } from '../../../src/registry/media-types';
 import type { ArtifactContent } from '../../../src/registry/artifact-content';
-import { isBundleType } from '../../../src/registry/artifact-content';
+import { signedLayerOf } from '../../../src/registry/artifact-content';
 import type { ImagePolicy } from '../../../src/verify/policy/image-policy';
 import { parseTrustedRoot } from '../../../src/verify/trust/trust-parse';
 import type { TrustRoot } from '../../../src/verify/trust/trust-types';
@@ -138,12 +138,7 @@ export function graphEntry(s: Subject): { artifact: GraphArtifact; content: Arti
     content = { kind: 'referrer', manifest };
     const subject = subjectOf(manifest)?.digest;
     if (subject !== undefined) content.subject = subject;
-    const layer =
-      manifest.kind !== 'manifest'
-        ? undefined
-        : manifest.manifest.layers.find(
-            (l) => isBundleType(l.mediaType) || l.mediaType === MediaType.cosignSimpleSigning || l.mediaType === MediaType.dsseEnvelope,
-          );
+    const layer = signedLayerOf(manifest);
     if (layer !== undefined && layer.digest !== sha256(s.bundle)) {
       content = { kind: 'unreadable', code: 'DIGEST_MISMATCH', message: `the registry has no blob ${layer.digest} that matches its descriptor` };
     } else if (layer !== undefined) content.layer = { mediaType: layer.mediaType, bytes: s.bundle, annotations: layer.annotations ?? {} };
