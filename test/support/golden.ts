@@ -63,6 +63,8 @@ export class Normaliser {
   json(v: unknown, key?: string): unknown {
     if (typeof v === 'string') return this.text(v);
     if (typeof v === 'number' && key !== undefined && /time|logIndex/i.test(key)) return this.placeholder(key, String(v));
+    // A trust root's age counts days to today: the same root reads a day older after midnight.
+    if (typeof v === 'number' && key === 'ageDays' && Number.isInteger(v) && v >= 0) return '<days to today>';
     if (Array.isArray(v)) return v.map((x) => this.json(x));
     if (v !== null && typeof v === 'object') {
       // A DSSE envelope or a Sigstore bundle carries a fresh ECDSA signature, whose DER encoding
