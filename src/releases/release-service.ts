@@ -43,7 +43,8 @@ interface Turn {
 }
 
 const IDLE: ImageLoad = { status: 'idle' };
-const DEFAULT_IMAGES_AT_ONCE = 12;
+/** Images read at the same time by default (their requests share the registry's requests in flight). */
+export const DEFAULT_IMAGES_AT_ONCE = 12;
 
 export class ReleaseService {
   private list: readonly Release[] = [];
@@ -195,13 +196,15 @@ export class ReleaseService {
       ),
     );
     this.turns.set(flight, turn);
-    this.loads.set(reference, { status: 'loading' });
+    this.loads.set(reference, { status: 'loading', queued: true });
     if (!quiet) this.emit({ kind: 'image', reference });
     return flight;
   }
 
   private async run(reference: string, flight: SharedFlight<ImageLoad>, turn: Turn, signal: AbortSignal): Promise<ImageLoad> {
     if (signal.aborted) return this.cancelled(reference, flight);
+    // Its turn: now it is being read (the tree shows a spinner for this one, not for the queue).
+    this.set(reference, flight, { status: 'loading' });
     const started = performance.now();
     const priority = turn.wanted ? 0 : ++this.started;
     let graph: ImageGraph;

@@ -55,7 +55,8 @@ export interface LoadFailure {
 
 export type ImageLoad =
   | { readonly status: 'idle' }
-  | { readonly status: 'loading' }
+  /** `queued`: waiting for its turn among the images read at once (nothing asked of the registry yet). */
+  | { readonly status: 'loading'; readonly queued?: true }
   | {
       readonly status: 'loaded';
       readonly graph: ImageGraph;

@@ -15,6 +15,7 @@ import type { NodeOf, TreeNode } from './nodes';
 import type { ImageGraph } from '../model/image-graph';
 import type { ArtifactEntry, SignedBy } from '../releases/evidence';
 import type { ReleaseService } from '../releases/release-service';
+import { DEFAULT_IMAGES_AT_ONCE } from '../releases/release-service';
 import type { ReleaseProgress } from '../releases/verdict';
 import type { ImageVerification } from '../releases/verification';
 import { artifactPlace, artifactTitle, failureShort, failureTitle, loadingIcon, releaseTitle, safeText, signedByText, verdictIcon } from './labels';
@@ -91,9 +92,12 @@ function image(node: NodeOf<'image'>, tree: TreeFacts): vscode.TreeItem {
   const described = (why: string): string => [why, host].filter(Boolean).join(' · ');
   if (load.status === 'idle' || load.status === 'loading') {
     const t = item(node, name, Collapsed, `image.loading.${origin}`);
-    t.description = described('loading…');
-    t.iconPath = loadingIcon();
-    t.tooltip = node.reference;
+    // Only the images being read spin: a queue of 30 spinners says less and costs the workbench
+    // a second of CPU over a big release's load (bench/extension-load.ts).
+    const queued = load.status === 'idle' || load.queued === true;
+    t.description = described(queued ? 'waiting…' : 'loading…');
+    t.iconPath = queued ? new vscode.ThemeIcon('clock') : loadingIcon();
+    t.tooltip = queued ? `${node.reference}\n\nWaiting for its turn: a release's images are read ${DEFAULT_IMAGES_AT_ONCE} at a time.` : node.reference;
     return t;
   }
   if (load.status === 'failed') {

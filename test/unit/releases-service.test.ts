@@ -80,6 +80,15 @@ test('each image resolves on its own and announces its own change', async () => 
   assert.equal(service.state('r.test/a:1').status, 'loading');
   assert.equal(service.state('r.test/b:1').status, 'loading');
   await delay(1);
+  // Each announced its turn (it left the queue); from now on only its own answer.
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'image'),
+    [
+      { kind: 'image', reference: 'r.test/a:1' },
+      { kind: 'image', reference: 'r.test/b:1' },
+    ],
+  );
+  events.length = 0;
   c.pending.get('r.test/b:1')!.resolve(graph('r.test/b:1'));
   await delay(1);
   assert.equal(service.peek('r.test/b:1').status, 'loaded');
@@ -93,6 +102,21 @@ test('each image resolves on its own and announces its own change', async () => 
   const failed = service.peek('r.test/a:1');
   assert.equal(failed.status, 'failed');
   assert.deepEqual(failed.status === 'failed' && failed.failure, { code: 'UNAUTHORIZED', message: 'Not authorised', registry: 'r.test' });
+});
+
+test('an image waiting for its turn is loading and queued, until its turn comes', async () => {
+  const c = controlled();
+  const service = new ReleaseService({ inspect: c.inspect, concurrency: 1 });
+  service.setReleases([release('r.test/a:1', 'r.test/b:1')]);
+  service.state('r.test/a:1');
+  service.state('r.test/b:1');
+  await delay(1);
+  assert.deepEqual(service.peek('r.test/a:1'), { status: 'loading' }, 'a is being read');
+  assert.deepEqual(service.peek('r.test/b:1'), { status: 'loading', queued: true }, 'b waits for the one slot');
+  c.pending.get('r.test/a:1')!.resolve(graph('r.test/a:1'));
+  await delay(1);
+  assert.equal(service.peek('r.test/a:1').status, 'loaded');
+  assert.deepEqual(service.peek('r.test/b:1'), { status: 'loading' }, "b's turn came");
 });
 
 test('no more than `concurrency` images load at once', async () => {
