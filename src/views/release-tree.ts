@@ -45,6 +45,8 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private readonly dirtyImages = new Set<TreeNode>();
   /** Per release, what its row said last in outline (progressShape): a change of it is urgent. */
   private readonly shownShape = new Map<string, string>();
+  /** Per release, its row as last drawn by this tree (rowKey). */
+  private readonly drawnRows = new Map<string, string>();
   private readonly pacer = new Pacer(TREE_PACE, () => this.draw());
   private readonly unsubscribe: () => void;
 
@@ -324,6 +326,7 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       this.dirtyReleases.clear();
       this.dirtyImages.clear();
       this.shownShape.clear();
+      this.drawnRows.clear();
       this.emitter.fire(undefined);
       return;
     }
@@ -338,13 +341,33 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     this.pacer.schedule(urgent);
   }
 
-  /** The release rows and the image rows waiting, in one event (VS Code refreshes both in one pass). */
+  /**
+   * The release rows and the image rows waiting, in one event (VS Code refreshes both in one
+   * pass). A release row whose text and look did not change is left alone: VS Code redraws a row's
+   * children with it, and a row redrawn under the pointer loses the command of its click.
+   */
   private draw(): void {
-    const releases = [...this.dirtyReleases].map((id) => this.nodes.release(id)).filter((n): n is NodeOf<'release'> => n !== undefined);
+    const releases = [...this.dirtyReleases]
+      .map((id) => this.nodes.release(id))
+      .filter((n): n is NodeOf<'release'> => n !== undefined)
+      .filter((r) => {
+        const row = rowKey(treeItem(r, this));
+        if (this.drawnRows.get(r.releaseId) === row) return false;
+        this.drawnRows.set(r.releaseId, row);
+        return true;
+      });
     this.dirtyReleases.clear();
     for (const r of releases) this.shownShape.set(r.releaseId, progressShape(this.summary(r.releaseId)));
     const changed: TreeNode[] = [...releases, ...this.dirtyImages];
     this.dirtyImages.clear();
     if (changed.length) this.emitter.fire(changed);
   }
+}
+
+/** What a row shows: its label, description, tooltip and icon. */
+function rowKey(t: vscode.TreeItem): string {
+  const tooltip = typeof t.tooltip === 'string' ? t.tooltip : t.tooltip?.value;
+  const icon = t.iconPath instanceof vscode.ThemeIcon ? `${t.iconPath.id} ${t.iconPath.color?.id ?? ''}` : '';
+  const label = typeof t.label === 'string' ? t.label : t.label?.label;
+  return JSON.stringify([label, t.description, tooltip, icon, t.contextValue]);
 }
