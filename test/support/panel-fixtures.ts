@@ -10,6 +10,7 @@ import type { Artifact, ImageGraph, PlatformEntry } from '../../src/model/image-
 import type { ImageCheck } from '../../src/verify/image/image-checks';
 import { imageVerdict } from '../../src/verify/image/image-verdict';
 import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
+import { artifactFacts } from '../../src/verify/image/verify-artifact';
 import type { ImageVerification } from '../../src/verify/image/verify-graph';
 import type { ImagePolicy } from '../../src/verify/policy/image-policy';
 import type { TrustRootInfo } from '../../src/verify/trust/trust-types';
@@ -222,13 +223,7 @@ export function panelImage(s: Strings = NICE, reference = '127.0.0.1:5000/ranche
     problems: s.problem ? [{ at: `sha256-${hex(amd64.digest)}.sig`, code: 'REGISTRY_ERROR', message: s.problem }] : [],
   };
   const results: ArtifactVerification[] = artifacts.map((a): ArtifactVerification => {
-    const base = {
-      digest: a.digest,
-      coversDigest: a.coversDigest,
-      format: a.format,
-      kind: a.kind,
-      ...(a.predicateType ? { predicateType: a.predicateType } : {}),
-    };
+    const base = artifactFacts(a);
     if (a.format === 'buildkit-index') {
       return {
         ...base,

@@ -62,14 +62,19 @@ export interface ArtifactContext {
   trustRoot: TrustRoot;
 }
 
-export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: ArtifactContext): ArtifactVerification {
-  const base = {
+/** What an artifact's verification says of the artifact itself: which it is and what it covers. */
+export function artifactFacts(a: GraphArtifact): Pick<ArtifactVerification, 'digest' | 'coversDigest' | 'format' | 'kind' | 'predicateType'> {
+  return {
     digest: a.digest,
     coversDigest: a.coversDigest,
     format: a.format,
     kind: a.kind,
     ...(a.predicateType ? { predicateType: a.predicateType } : {}),
   };
+}
+
+export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: ArtifactContext): ArtifactVerification {
+  const base = artifactFacts(a);
   const done = (state: ArtifactState, checks: ImageCheck[]): ArtifactVerification => ({ ...base, verified: state === 'verified', state, checks });
   switch (content.kind) {
     case 'unreadable':
