@@ -44,7 +44,7 @@ interface Turn {
 
 const IDLE: ImageLoad = { status: 'idle' };
 /** Images read at the same time by default (their requests share the registry's requests in flight). */
-export const DEFAULT_IMAGES_AT_ONCE = 12;
+const DEFAULT_IMAGES_AT_ONCE = 12;
 
 export class ReleaseService {
   private list: readonly Release[] = [];
@@ -63,13 +63,16 @@ export class ReleaseService {
   private readonly turns = new WeakMap<SharedFlight<ImageLoad>, Turn>();
   private readonly listeners = new Set<(e: ReleaseEvent) => void>();
   private readonly semaphore: Semaphore;
+  /** Images read at the same time; the others wait for their turn (ImageLoad `queued`). */
+  readonly imagesAtOnce: number;
   /** After dispose nothing starts: a late draw or hover would only start a load nobody can see. */
   private disposed = false;
   /** Images started so far: the next one's priority. */
   private started = 0;
 
   constructor(private readonly options: ReleaseServiceOptions) {
-    this.semaphore = new Semaphore(Math.max(1, options.concurrency ?? DEFAULT_IMAGES_AT_ONCE));
+    this.imagesAtOnce = Math.max(1, options.concurrency ?? DEFAULT_IMAGES_AT_ONCE);
+    this.semaphore = new Semaphore(this.imagesAtOnce);
   }
 
   get releases(): readonly Release[] {

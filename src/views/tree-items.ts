@@ -15,7 +15,6 @@ import type { NodeOf, TreeNode } from './nodes';
 import type { ImageGraph } from '../model/image-graph';
 import type { ArtifactEntry, SignedBy } from '../releases/evidence';
 import type { ReleaseService } from '../releases/release-service';
-import { DEFAULT_IMAGES_AT_ONCE } from '../releases/release-service';
 import type { ReleaseProgress } from '../releases/verdict';
 import type { ImageVerification } from '../releases/verification';
 import { artifactPlace, artifactTitle, failureShort, failureTitle, loadingIcon, releaseTitle, safeText, signedByText, verdictIcon } from './labels';
@@ -36,7 +35,7 @@ function item(node: TreeNode, label: string, state: vscode.TreeItemCollapsibleSt
 
 /** What an item reads from the tree (ReleaseTree); declared here so items need nothing else of it. */
 export interface TreeFacts {
-  readonly service: Pick<ReleaseService, 'release' | 'state' | 'peek'>;
+  readonly service: Pick<ReleaseService, 'release' | 'state' | 'peek' | 'imagesAtOnce'>;
   summary(releaseId: string): ReleaseProgress;
   signerChanges(releaseId: string): Array<{ reference: string; seen: SignerChangeSeen }>;
   graph(reference: string): ImageGraph | undefined;
@@ -97,7 +96,7 @@ function image(node: NodeOf<'image'>, tree: TreeFacts): vscode.TreeItem {
     const queued = load.status === 'idle' || load.queued === true;
     t.description = described(queued ? 'waiting…' : 'loading…');
     t.iconPath = queued ? new vscode.ThemeIcon('clock') : loadingIcon();
-    t.tooltip = queued ? `${node.reference}\n\nWaiting for its turn: a release's images are read ${DEFAULT_IMAGES_AT_ONCE} at a time.` : node.reference;
+    t.tooltip = queued ? `${node.reference}\n\nWaiting for its turn: a release's images are read ${tree.service.imagesAtOnce} at a time.` : node.reference;
     return t;
   }
   if (load.status === 'failed') {
