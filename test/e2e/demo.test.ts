@@ -17,7 +17,16 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { freePort } from '../support/ports';
 import { portIsFree } from '../../tools/demo-code-server';
 import { DEMO_PLATFORMS, DEMO_TAG, EXPECTED_REPOSITORY, UNSIGNED_PLATFORM, WRONG_REPOSITORY } from '../../tools/demo-release';
-import { expandRow as expand, launchBrowser, releasesRow as row, openWorkbench, runCommand, screenshotOnFailure, webviewFrame } from './support/browser';
+import {
+  collapseRow as collapse,
+  expandRow as expand,
+  launchBrowser,
+  releasesRow as row,
+  openWorkbench,
+  runCommand,
+  screenshotOnFailure,
+  webviewFrame,
+} from './support/browser';
 import {
   THEMES,
   clickCodeLens,
@@ -127,12 +136,6 @@ function listeners(port: number): string[] {
 /** A row of the Problems panel holding `text`. */
 function problemRow(page: Page, text: string): Locator {
   return page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
-}
-
-/** Collapses a tree row (a click when expanded). */
-async function collapse(r: Locator): Promise<void> {
-  if ((await r.getAttribute('aria-expanded')) === 'true') await r.click();
-  await r.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'false', await r.elementHandle(), { timeout: 10_000 });
 }
 
 /**

@@ -227,10 +227,37 @@ export function releasesRow(page: Page, text: string | RegExp): Locator {
 }
 
 /** Expands a tree row (a click when collapsed) and waits until the tree says it is expanded. */
-export async function expandRow(r: Locator): Promise<void> {
-  await r.waitFor({ state: 'visible' });
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-  await r.page().waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await r.elementHandle(), { timeout: 10_000 });
+export function expandRow(r: Locator): Promise<void> {
+  return setRowExpanded(r, true);
+}
+
+/** Collapses a tree row (a click when expanded) and waits until the tree says it is collapsed. */
+export function collapseRow(r: Locator): Promise<void> {
+  return setRowExpanded(r, false);
+}
+
+/**
+ * Clicks a row until its `aria-expanded` reads `expanded`, looking the row up afresh each time.
+ * Why not one click and a wait on its element: the list re-renders rows as the tree's paced
+ * redraws arrive, so a click can land on a row being replaced (lost), and a handle taken before
+ * the redraw watches a detached element that never changes (a CI run timed out so).
+ */
+async function setRowExpanded(r: Locator, expanded: boolean): Promise<void> {
+  const want = String(expanded);
+  const deadline = Date.now() + 20_000;
+  let seen: string | null = null;
+  for (;;) {
+    await r.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+    seen = await r.getAttribute('aria-expanded');
+    if (seen === want) return;
+    if (Date.now() >= deadline) throw new Error(`the tree row stayed aria-expanded=${seen} after clicks for 20 s (wanted ${want})`);
+    await r.click();
+    // Give the click time to take effect before judging it lost: a second click would undo a late one.
+    for (const settle = Date.now() + 3_000; Date.now() < settle;) {
+      if ((await r.getAttribute('aria-expanded').catch(() => null)) === want) return;
+      await r.page().waitForTimeout(100);
+    }
+  }
 }
 
 /** Drags the side bar's edge so the tree's descriptions are readable (in the screenshots too). */
