@@ -12,11 +12,11 @@ export function causeHeadline(c: Cause): string {
   if ((c.code === 'IDENTITY_MISMATCH' || c.code === 'ISSUER_MISMATCH') && seen !== undefined && expected !== undefined) {
     if ('keyId' in seen || 'keys' in expected) return terminalText(`signed by ${signerText(seen)}, but the policy expects ${expectedKeys(expected)}`);
     if (c.code === 'IDENTITY_MISMATCH' && expected.identity !== undefined) {
-      const [s, e] = contrast(seen.identity, expected.identity);
+      const [s, e] = elideShared(seen.identity, expected.identity);
       return terminalText(`signed by ${s}, but the policy expects ${e}`);
     }
     if (c.code === 'ISSUER_MISMATCH' && expected.issuer !== undefined) {
-      const [s, e] = contrast(seen.issuer ?? 'no issuer', expected.issuer);
+      const [s, e] = elideShared(seen.issuer ?? 'no issuer', expected.issuer);
       return terminalText(`signed with the OIDC issuer ${s}, but the policy expects ${e}`);
     }
   }
@@ -41,7 +41,7 @@ const WORTH_ELIDING = 30;
  * context on the seen side), a long shared end by `…` after the `/` that follows it. A pattern is
  * compared by what it matches literally (`\.` as `.`, without `^` and `$`) and shown as written.
  */
-export function contrast(seen: string, expected: Expected): [string, string] {
+export function elideShared(seen: string, expected: Expected): [string, string] {
   const pattern = typeof expected === 'string' ? undefined : expected.regexp;
   const { text, at } = pattern === undefined ? { text: expected as string, at: (i: number) => i } : literalView(pattern);
   const shown = pattern ?? text;

@@ -7,12 +7,11 @@
 import * as vscode from 'vscode';
 import type { Cause, Signer } from '../model/cause';
 import type { ImageVerdictDiagnostic } from '../fixes/image-diagnostics';
-import { workflowIdentity } from '../claims/workflow-identity';
 import type { SourceRange } from '../goreleaser/types';
 import { PolicyFixCommandIds, RESTRICTED_FIX } from '../commands/policy-fixes';
 import type { PolicyFixTarget } from '../commands/policy-fixes';
 import { OPEN_IMAGE_PANEL_COMMAND } from '../panel/image-panel';
-import { shortName } from './pin-words';
+import { shortName, signerWords } from './pin-words';
 import type { GoreleaserFeatureDeps } from './deps';
 import { GoreleaserCommandIds } from './deps';
 import { DIAGNOSTIC_SOURCE, imageDiagnostics } from './diagnostics';
@@ -23,13 +22,6 @@ const PINNABLE: ReadonlySet<Cause['code']> = new Set(['IDENTITY_MISMATCH', 'ISSU
 const MAX_SIGNERS = 3;
 
 export { shortName } from './pin-words';
-
-/** A signer in a few words: `fleet-fork/fleet's release.yml`, else the identity. */
-export function signerWords(s: Signer): string {
-  if (!('identity' in s)) return `key ${s.keyId}`;
-  const w = workflowIdentity(s.identity);
-  return w ? `${w.repository}'s ${w.file}` : s.identity;
-}
 
 /** The distinct signers the causes name as seen, keys left out (they are pinned with their file). */
 export function signersToPin(causes: readonly Cause[]): Signer[] {

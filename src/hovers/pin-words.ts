@@ -1,6 +1,9 @@
 // Words of the quick fixes and lenses on image references: an image's short name,
 // why a digest is about to be pinned without a verified verdict behind it (the pin quick fix asks
 // with it), and a lens's title. Pure (no vscode).
+import { workflowIdentity } from '../claims/workflow-identity';
+import { keyName } from '../model/cause';
+import type { Signer } from '../model/cause';
 import { VERDICTS } from '../model/verdict';
 import { NO_POLICY } from '../releases/policy-coverage';
 import type { ImageLoad } from '../releases/types';
@@ -11,6 +14,13 @@ import { loadWords } from './verdict-words';
 export function shortName(reference: string): string {
   const path = reference.replace(/[@].*$/, '').replace(/:[^/:]+$/, '');
   return path.split('/').slice(1).join('/') || path;
+}
+
+/** A signer in a few words: `fleet-fork/fleet's release.yml`, else the identity. */
+export function signerWords(s: Signer): string {
+  if (!('identity' in s)) return keyName(s.keyId);
+  const w = workflowIdentity(s.identity);
+  return w ? `${w.repository}'s ${w.file}` : s.identity;
 }
 
 /** A lens title: the image (with its tag) and what is known of it, without reading anything. */

@@ -22,6 +22,22 @@ export type CauseCode =
 /** A signer met: a certificate identity and issuer, or a key. */
 export type Signer = { identity: string; issuer?: string } | { keyId: string };
 
+/**
+ * A public key as every short surface names it (a tree row, a CodeLens, a summary line):
+ * `key sha256:0123456789ab…`, its SPKI SHA-256 fingerprint (src/verify/trust/public-key.ts) cut
+ * to 12 hex digits, as container tools cut image ids. Where there is room (the engine's
+ * messages, a terminal line) the whole fingerprint is written instead.
+ */
+export function keyName(fingerprint: string): string {
+  const i = fingerprint.indexOf(':');
+  return fingerprint.length > i + 13 ? `key ${fingerprint.slice(0, i + 13)}…` : `key ${fingerprint}`;
+}
+
+/** A signer in a short place: its certificate identity as it is, a key by `keyName`. */
+export function signerName(s: Signer): string {
+  return 'keyId' in s ? keyName(s.keyId) : s.identity;
+}
+
 /** A policy value as written: an exact string, or a pattern. */
 export type Expected = string | { regexp: string };
 

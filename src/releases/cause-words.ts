@@ -7,7 +7,8 @@
  * becomes the parts that differ between the signer seen and the one expected (the repository,
  * else the workflow file, else the ref), so two different failures never read the same.
  */
-import type { Cause, Expected, ExpectedSigner, Signer } from '../model/cause';
+import { signerName } from '../model/cause';
+import type { Cause, Expected, ExpectedSigner } from '../model/cause';
 import { workflowIdentity } from '../claims/workflow-identity';
 import type { WorkflowIdentity } from '../claims/workflow-identity';
 
@@ -40,12 +41,8 @@ export function identityShort(identity: string): string {
   return w ? `${w.repository}/${w.file}@${w.ref.replace(/^refs\/tags\//, '')}` : identity;
 }
 
-function signerIdentity(s: Signer): string {
-  return 'keyId' in s ? `key ${s.keyId.slice(0, 19)}` : s.identity;
-}
-
 /** The two identities, shortened to the parts of a GitHub workflow identity that differ. */
-function contrast(seen: string, expected: string): [string, string] {
+function workflowContrast(seen: string, expected: string): [string, string] {
   const a = workflowOf(seen);
   const b = workflowOf(expected);
   if (!a || !b) return [seen, expected];
@@ -96,7 +93,7 @@ export function causeShort(c: Cause, here?: string): string {
       const seen = c.seen?.[0];
       const expected = expectedIdentity(c.expected);
       if (seen === undefined || expected === undefined) return c.message;
-      const [s, e] = contrast(signerIdentity(seen), expected);
+      const [s, e] = workflowContrast(signerName(seen), expected);
       // The identity matched, its GitHub claims (ref, trigger, commit) did not.
       return s === e ? `signed by ${s}, claims not as the policy expects` : `signed by ${s}, expected ${e}`;
     }
@@ -123,7 +120,7 @@ export function causeShort(c: Cause, here?: string): string {
       const seen = c.seen?.[0];
       if (seen === undefined) return 'no signer pinned';
       const w = 'keyId' in seen ? undefined : workflowOf(seen.identity);
-      return `signer not pinned: ${w ? w.repository : signerIdentity(seen)}`;
+      return `signer not pinned: ${w ? w.repository : signerName(seen)}`;
     }
     case 'MISSING_ATTESTATION':
       if (at === undefined) return c.message;

@@ -7,6 +7,7 @@ import { shownVerdict, platformVerdict } from '../releases/verdict';
 import { artifactCause, artifactResult, causesAbout, causesOf } from '../releases/verification';
 import type { ArtifactVerification } from '../releases/verification';
 import { causeShort, causesShort, identityShort } from '../releases/cause-words';
+import { keyName } from '../model/cause';
 import type { Cause } from '../model/cause';
 import { imageNameAndHost } from './image-name';
 import { shortDigest } from '../registry/digest';
@@ -146,11 +147,7 @@ const ARTIFACT_ICONS = { signature: 'key', attestation: 'note', sbom: 'list-flat
 function artifactWho(signer: SignedBy, verdict: ArtifactVerification | undefined, cause: Cause | undefined): string {
   if (!verdict) return signedByText(signer);
   if (cause) return causeShort(cause);
-  const by = verdict.identity
-    ? `by ${safeText(identityShort(verdict.identity), 120)}`
-    : verdict.keyFingerprint
-      ? `key ${shortDigest(verdict.keyFingerprint)}`
-      : undefined;
+  const by = verdict.identity ? `by ${safeText(identityShort(verdict.identity), 120)}` : verdict.keyFingerprint ? keyName(verdict.keyFingerprint) : undefined;
   return [VERDICTS[verdict.state].long, by].filter(Boolean).join(' · ');
 }
 

@@ -185,7 +185,7 @@ describe('release view', function () {
     );
     // Verified under the policy: the referrer's Sigstore bundle was signed with the release key.
     assert.ok(
-      arts.some((t) => /^Signature \(Sigstore bundle\) \| OCI referrer \(tag schema\) · verified · key sha256:[0-9a-f]{8} · covers/.test(t)),
+      arts.some((t) => /^Signature \(Sigstore bundle\) \| OCI referrer \(tag schema\) · verified · key sha256:[0-9a-f]{12}… · covers/.test(t)),
       arts.join('\n'),
     );
   });

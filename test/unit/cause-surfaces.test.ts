@@ -6,11 +6,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { causeHeadline } from '../../src/cli/cause-line';
 import { escapeMarkdown } from '../../src/goreleaser/hover-markdown';
+import { signerWords } from '../../src/hovers/pin-words';
 import { hoverMarkdown, imageHover } from '../../src/hovers/hover-content';
 import type { HoverCommands } from '../../src/hovers/hover-content';
 import { buildModel } from '../../src/hovers/release-context';
 import { entryWords } from '../../src/hovers/verdict-words';
+import { keyName, signerName } from '../../src/model/cause';
 import type { Cause } from '../../src/model/cause';
 import { toPanelModel } from '../../src/panel/model';
 import { artifactPlace } from '../../src/releases/artifact-words';
@@ -18,6 +21,8 @@ import { causeShort, causesShort, expectedText, identityShort } from '../../src/
 import { artifactCause, causesAbout, causesOf } from '../../src/releases/verification';
 import { failureNotice, failureTitle } from '../../src/views/failure-words';
 import { imageNameAndHost } from '../../src/views/image-name';
+import { signerLabel } from '../../src/verify/image/digest-verdict';
+import type { ArtifactVerification } from '../../src/verify/image/verify-artifact';
 import { causeLine, statusRelease } from '../../src/views/verdict-text';
 import { D, EXPECTED, FORK, HOST, PLATFORMS, UNSIGNED, WRONG_SIGNER, demoAgent, demoFleet } from '../support/demo-causes';
 import { realFixture } from '../support/real-fixtures';
@@ -75,6 +80,23 @@ describe('a cause in a few words (CodeLens titles, tree descriptions)', () => {
     );
     const claims: Cause = { ...WRONG_SIGNER, seen: [{ identity: EXPECTED_URL }] };
     assert.equal(causeShort(claims), 'signed by rancher/fleet@v0.13.0, claims not as the policy expects');
+  });
+
+  test('a key reads the same on every short surface: key sha256:<12 hex>…, the whole fingerprint where there is room', () => {
+    const fp = `sha256:${'0123456789abcdef'.repeat(4)}`;
+    const short = 'key sha256:0123456789ab…';
+    assert.equal(keyName(fp), short);
+    assert.equal(signerName({ keyId: fp }), short);
+    assert.equal(signerWords({ keyId: fp }), short);
+    assert.equal(causeShort({ code: 'UNPINNED', message: 'm', seen: [{ keyId: fp }] }), `signer not pinned: ${short}`);
+    assert.equal(signerLabel({ keyFingerprint: fp } as ArtifactVerification), short);
+    // A fingerprint already short is not given an ellipsis it does not need.
+    assert.equal(keyName('sha256:abcd'), 'key sha256:abcd');
+    // The CLI's line has room: the whole fingerprint, as the engine's message writes it.
+    assert.equal(
+      causeHeadline({ code: 'IDENTITY_MISMATCH', message: 'm', seen: [{ keyId: fp }], expected: { keys: ['sha256:ab'] } }),
+      `signed by the key ${fp}, but the policy expects the key sha256:ab`,
+    );
   });
 
   test('several causes: the first, and how many more', () => {

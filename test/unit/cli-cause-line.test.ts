@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { causeHeadline, contrast, wrap } from '../../src/cli/cause-line';
+import { causeHeadline, elideShared, wrap } from '../../src/cli/cause-line';
 import { identityShort as shortIdentity } from '../../src/releases/cause-words';
 import { shortTypes } from '../../src/cli/release-table';
 
@@ -8,9 +8,9 @@ import { shortTypes } from '../../src/cli/release-table';
 // GitHub workflow identities in a table cell, requirement types, and wrapping to the terminal.
 const wf = (repo: string, file: string, ref: string) => `https://github.com/${repo}/.github/workflows/${file}@refs/tags/${ref}`;
 
-describe('contrast: the signer seen and the one expected, cut to what differs', () => {
+describe('elideShared: the signer seen and the one expected, cut to what differs', () => {
   test('another tag of the same workflow: the ref stays visible on both sides', () => {
-    assert.deepEqual(contrast(wf('org/repo', 'release.yml', 'v1.3.0'), wf('org/repo', 'release.yml', 'v1.2.0')), [
+    assert.deepEqual(elideShared(wf('org/repo', 'release.yml', 'v1.3.0'), wf('org/repo', 'release.yml', 'v1.2.0')), [
       '…release.yml@refs/tags/v1.3.0',
       '…@refs/tags/v1.2.0',
     ]);
@@ -18,14 +18,14 @@ describe('contrast: the signer seen and the one expected, cut to what differs', 
 
   test('another repository, against a pattern: the owners differ, the shared rest is elided, the pattern shown as written', () => {
     const pattern = '^https://github\\.com/rancher/fleet/\\.github/workflows/release\\.yml@refs/tags/v0\\.13\\.0$';
-    assert.deepEqual(contrast(wf('fleet-fork/fleet', 'release.yml', 'v0.13.0'), { regexp: pattern }), [
+    assert.deepEqual(elideShared(wf('fleet-fork/fleet', 'release.yml', 'v0.13.0'), { regexp: pattern }), [
       'https://github.com/fleet-fork/…',
       'the pattern ^https://github\\.com/rancher/…',
     ]);
   });
 
   test('short values are shown whole', () => {
-    assert.deepEqual(contrast('alice@example.com', 'bob@example.com'), ['alice@example.com', 'bob@example.com']);
+    assert.deepEqual(elideShared('alice@example.com', 'bob@example.com'), ['alice@example.com', 'bob@example.com']);
   });
 
   test('a headline for each kind of cause', () => {

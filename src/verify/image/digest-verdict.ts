@@ -1,3 +1,4 @@
+import { keyName } from '../../model/cause';
 import type { GraphProblem, ImageGraph } from '../../model/image-graph';
 import { digestTag } from '../../registry/digest';
 import type { CoverageRule } from '../policy';
@@ -57,7 +58,7 @@ export interface DigestVerdict {
 
 export function signerLabel(a: ArtifactVerification): string {
   if (a.identity !== undefined) return a.identity;
-  return a.keyFingerprint ? `key ${a.keyFingerprint.slice(0, 19)}…` : 'an unknown signer';
+  return a.keyFingerprint ? keyName(a.keyFingerprint) : 'an unknown signer';
 }
 
 /** Problems the graph recorded about this digest: its manifest, its cosign tags, its referrers. */
