@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { hoverUntil, launchBrowser, openWorkbench, quickInput, quickPickRow, runCommand, screenshot } from '../test/e2e/support/browser';
 import { extensionLog, startCodeServer } from '../test/e2e/support/code-server';
+import { packageBuilt } from '../test/e2e/support/vsix';
 import type { CodeServer } from '../test/e2e/support/code-server';
 import { startRegistry } from '../test/support/registry';
 import type { TestRegistry } from '../test/support/registry';
@@ -74,27 +75,12 @@ async function runningExtensionsActivation(page: Page): Promise<number> {
  * checkout's sources, so the checkout's own dist/ (the development build others' tests use) is
  * left alone. The files vsce packs are copied: it does not follow linked folders.
  */
-export function productionVsix(dir: string): string {
+export async function productionVsix(dir: string): Promise<string> {
   for (const e of ['node_modules', 'scripts', 'src', 'webview', 'tsconfig.json']) symlinkSync(join(repoRoot, e), join(dir, e));
   for (const e of ['.vscodeignore', 'CHANGELOG.md', 'LICENSE', 'MARKETPLACE.md', 'README.md', 'docs', 'media', 'package.json', 'schemas'])
     cpSync(join(repoRoot, e), join(dir, e), { recursive: true });
   execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { cwd: dir, stdio: 'pipe' });
-  const vsix = join(dir, 'provenance-lens.vsix');
-  execFileSync(
-    process.execPath,
-    [
-      join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'),
-      'package',
-      '--no-dependencies',
-      '--allow-missing-repository',
-      '--skip-license',
-      '--no-rewrite-relative-links',
-      '--out',
-      vsix,
-    ],
-    { cwd: dir, stdio: 'pipe' },
-  );
-  return vsix;
+  return packageBuilt(join(dir, 'provenance-lens.vsix'), dir);
 }
 
 export async function measureEditorLatency(o: { artifact?: string } = {}): Promise<LatencyFigures> {
@@ -109,7 +95,7 @@ export async function measureEditorLatency(o: { artifact?: string } = {}): Promi
     [registry, sigstore] = await Promise.all([startRegistry(), createMiniSigstore()]);
     const release = await seedLoadRelease(registry, sigstore, { images: 3 });
     server = await startCodeServer({
-      vsix: productionVsix(mkdtempSync(join(scratch, 'build-'))),
+      vsix: await productionVsix(mkdtempSync(join(scratch, 'build-'))),
       logLevel: 'trace',
       settings: loadEditorSettings(registry.host, await sigstore.writeTrustedRoot(scratch)),
     });

@@ -9,22 +9,9 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { freePort } from '../test/support/ports';
-import { repoRoot } from '../test/e2e/support/paths';
-import { buildIfStale } from '../test/e2e/support/vsix';
 import { groupAlive, killGroup, serverArgs, serverEnv, waitReady, writeUserSettings } from '../test/e2e/support/code-server-process';
 
 const execFileAsync = promisify(execFile);
-
-/** Builds the bundles when stale and packages the extension as a user installs it; returns the .vsix path. */
-export async function packageVsix(outDir: string): Promise<string> {
-  buildIfStale();
-  const out = join(outDir, 'provenance-lens.vsix');
-  const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  await execFileAsync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], {
-    cwd: repoRoot,
-  });
-  return out;
-}
 
 /** True when nothing listens on 127.0.0.1:port. */
 export function portIsFree(port: number): Promise<boolean> {

@@ -12,7 +12,8 @@ import type { TestRegistry } from '../test/support/registry';
 import { createMiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import type { MiniSigstore } from '../test/support/sigstore/mini-sigstore';
 import { QUIET_WORKBENCH, codeServerEntry } from '../test/e2e/support/code-server-process';
-import { packageVsix, startDemoCodeServer } from './demo-code-server';
+import { packageExtension } from '../test/e2e/support/vsix';
+import { startDemoCodeServer } from './demo-code-server';
 import type { DemoCodeServer } from './demo-code-server';
 import { DEMO_TAG, UNSIGNED_PLATFORM, WRONG_REPOSITORY, pushDemoRelease } from './demo-release';
 import { writeDemoWorkspace } from './demo-workspace';
@@ -78,7 +79,7 @@ async function main(): Promise<number> {
     const entry = codeServerEntry(true);
     checkpoint();
     // Side by side; whatever started is stopped below even when another part failed.
-    const [r, s, v] = await Promise.allSettled([startRegistry(), createMiniSigstore(), packageVsix(scratch)]);
+    const [r, s, v] = await Promise.allSettled([startRegistry(), createMiniSigstore(), packageExtension(scratch)]);
     if (r.status === 'fulfilled') registry = r.value;
     if (s.status === 'fulfilled') sigstore = s.value;
     if (r.status === 'rejected') throw r.reason;

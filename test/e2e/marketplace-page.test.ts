@@ -3,21 +3,14 @@
 // inlined): the README's screenshots load (the page allows only https: and data: images), the
 // icon is the project's, the categories are shown. The bundles are the checkout's own build.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, screenshot, screenshotOnFailure } from './support/browser';
 import { startCodeServer } from './support/code-server';
 import type { CodeServer } from './support/code-server';
 import { repoRoot } from './support/paths';
-import { buildIfStale } from './support/vsix';
-
-type Script<T> = Promise<T>;
-const script = <T>(name: string): Script<T> => import(pathToFileURL(join(repoRoot, 'scripts', name)).href) as Script<T>;
 
 /** What the page's <img> elements tell (the tests compile without the DOM library). */
 interface Picture {
@@ -33,20 +26,13 @@ function pngSize(path: string): [number, number] {
 }
 
 describe('the extension page in VS Code (code-server 4.100.3 + Chromium)', { timeout: 240_000 }, () => {
-  let dir: string;
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
 
   before(async () => {
-    buildIfStale();
-    const { writeMarketplaceReadme } = await script<{ writeMarketplaceReadme: (root: string) => string }>('marketplace-readme.mjs');
-    const { vscePackageArgs } = await script<{ vscePackageArgs: (readme: string) => string[] }>('package.mjs');
-    dir = mkdtempSync(join(tmpdir(), 'pl-marketplace-'));
-    const vsix = join(dir, 'provenance-lens.vsix');
-    const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-    execFileSync(process.execPath, [vsce, ...vscePackageArgs(writeMarketplaceReadme(repoRoot)), '--out', vsix], { cwd: repoRoot, stdio: 'pipe' });
-    server = await startCodeServer({ vsix });
+    // The .vsix as `npm run package` makes it (the Marketplace README): what every e2e test installs.
+    server = await startCodeServer({ vsix: 'package' });
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workbenchUrl(server.makeWorkspace('marketplace')));
   });
@@ -54,7 +40,6 @@ describe('the extension page in VS Code (code-server 4.100.3 + Chromium)', { tim
   after(async () => {
     await browser?.close().catch(() => undefined);
     await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('shows the README with every screenshot loaded, the icon and the categories', () =>

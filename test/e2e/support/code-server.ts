@@ -101,7 +101,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
   if (options.vsix) {
-    const vsix = options.vsix === 'package' ? packageExtension(dir) : options.vsix;
+    const vsix = options.vsix === 'package' ? await packageExtension(dir) : options.vsix;
     execFileSync(process.execPath, [entry, ...common, '--install-extension', vsix, '--force'], { env, stdio: 'pipe' });
   }
 
