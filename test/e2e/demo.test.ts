@@ -18,6 +18,7 @@ import { freePort } from '../support/ports';
 import { portIsFree } from '../../tools/demo-code-server';
 import { DEMO_PLATFORMS, DEMO_TAG, EXPECTED_REPOSITORY, UNSIGNED_PLATFORM, WRONG_REPOSITORY } from '../../tools/demo-release';
 import {
+  clickUntilShown,
   collapseRow as collapse,
   expandRow as expand,
   launchBrowser,
@@ -310,8 +311,7 @@ describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 
       // Selecting a platform in the tree shows it in the open panel.
       await showReleases(page);
       await expand(fleet);
-      await rowLabelled(page, 'linux/amd64').click();
-      await webviewFrame(page).locator('.platform-facts h2', { hasText: 'linux/amd64' }).waitFor({ timeout: 15_000 });
+      await clickUntilShown(page, rowLabelled(page, 'linux/amd64'), webviewFrame(page).locator('.platform-facts h2', { hasText: 'linux/amd64' }));
       await collapse(fleet);
     }));
 
@@ -366,8 +366,7 @@ describe('npm run demo (out/tools/demo.js, code-server + Chromium)', { timeout: 
         shots.push(await surfaceScreenshot(page, `panel-unsigned-${theme.name}`));
         // A verified platform picked in the tree, its provenance: the signed statement first, BuildKit's claim after.
         await expand(rowLabelled(page, 'rancher/fleet'));
-        await rowLabelled(page, 'linux/amd64').click();
-        await webviewFrame(page).locator('.platform-facts h2', { hasText: 'linux/amd64' }).waitFor({ timeout: 15_000 });
+        await clickUntilShown(page, rowLabelled(page, 'linux/amd64'), webviewFrame(page).locator('.platform-facts h2', { hasText: 'linux/amd64' }));
         await webviewFrame(page).locator('vscode-tab-header', { hasText: 'Provenance' }).click();
         await scrollPanel(page, '.tabs');
         await dismissHovers(page);

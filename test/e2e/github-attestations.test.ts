@@ -18,6 +18,7 @@ import { realFixture } from '../support/real-fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 import {
+  expandRow,
   launchBrowser,
   notification,
   openWorkbench,
@@ -188,7 +189,7 @@ describe('GitHub attestation files on an image (code-server + Chromium + a real 
         await showReleases(page);
         // The image open in the tree, its bundle file's attestation under it (a reload closes it).
         const row = rowLabelled(page, 'actions/attest-demo:v1');
-        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+        await expandRow(row);
         await rowLabelled(page, 'SLSA provenance v1').waitFor();
         await view.locator('vscode-tab-header', { hasText: 'Provenance' }).click();
         await view.locator('body').evaluate('document.fonts.ready.then(() => document.fonts.status)');

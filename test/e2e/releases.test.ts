@@ -10,6 +10,7 @@ import type { ReleaseFixture } from '../support/fixtures';
 import { startRegistry } from '../support/registry';
 import type { TestRegistry } from '../support/registry';
 import {
+  clickUntilShown,
   expandRow as expand,
   hoverUntil,
   launchBrowser,
@@ -176,8 +177,7 @@ describe('Release tree and commands (code-server + Chromium + real registries)',
     screenshotOnFailure(page, 'releases-signed-in', async () => {
       assert.equal(privateRegistry!.auth.mode, 'htpasswd');
       const auth = privateRegistry!.auth as { username: string; password: string };
-      await row(page, `Sign in to ${privateRegistry!.host}`).click();
-      await quickInput(page).waitFor({ state: 'visible' });
+      await clickUntilShown(page, row(page, `Sign in to ${privateRegistry!.host}`), quickInput(page));
       await quickInput(page).fill(auth.username);
       await page.keyboard.press('Enter');
       await page.locator('.quick-input-widget .quick-input-title', { hasText: '(2/2)' }).waitFor({ state: 'visible' });

@@ -28,6 +28,8 @@ import { SecretScan, describeFindings, startTokenRecorder } from '../support/sec
 import type { Finding, TokenRecorder } from '../support/secrets-scan';
 import {
   clickClear,
+  clickUntilShown,
+  expandRow,
   hoverUntil,
   launchBrowser,
   notification,
@@ -235,8 +237,7 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
 
   async function signIn(p: FaultProxy, repo: string, pass: string): Promise<void> {
     const host = p.host;
-    await clickClear(page, await signInNode(p, repo));
-    await quickInput(page).waitFor({ state: 'visible' });
+    await clickUntilShown(page, await signInNode(p, repo), quickInput(page));
     await quickInput(page).fill(USER);
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget .quick-input-title', { hasText: '(2/2)' }).waitFor({ state: 'visible' });
@@ -352,12 +353,9 @@ describe('secrets: a whole VS Code session with credentials leaves none behind (
 
   it('browses the tree, verifies into the panel, reads the provenance, hovers the goreleaser file, opens the log', () =>
     screenshotOnFailure(page, 'secrets-session', async () => {
-      const expand = async (r: Locator): Promise<void> => {
-        if ((await r.getAttribute('aria-expanded')) !== 'true') await clickClear(page, r);
-      };
-      await expand(imageRow(basic, 'fleet'));
+      await expandRow(imageRow(basic, 'fleet'));
       await rowLabelled(page, 'linux/amd64').waitFor({ state: 'visible' });
-      await expand(rowLabelled(page, 'linux/amd64'));
+      await expandRow(rowLabelled(page, 'linux/amd64'));
       await row('SLSA provenance v1').waitFor({ state: 'visible' });
       await row('Signature').hover();
       await page

@@ -174,6 +174,29 @@ export async function clickClear(page: Page, target: Locator): Promise<void> {
   await target.click();
 }
 
+/**
+ * Clicks `target` (clear of hovers) until `shown` is visible, for up to `timeoutMs`: a click on a
+ * tree row can land while the list re-renders it for a redraw and be lost (a CI run waited 20 s
+ * on an input box that a lost click on "Sign in to …" never opened). Waits `perTryMs` after each
+ * click before judging it lost, so a slow answer is not clicked twice.
+ */
+export async function clickUntilShown(page: Page, target: Locator, shown: Locator, o: { perTryMs?: number; timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  for (let clicks = 1; ; clicks++) {
+    await clickClear(page, target);
+    const perTry = Math.max(1, Math.min(o.perTryMs ?? 5_000, deadline - Date.now()));
+    if (
+      await shown.waitFor({ state: 'visible', timeout: perTry }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    if (Date.now() >= deadline) throw new Error(`${clicks} clicks in ${timeoutMs} ms did not show ${String(shown)}`);
+  }
+}
+
 export interface HoverOptions {
   /** How long one hover may take to show before the mouse leaves and comes back. Default 3 s. */
   readonly perTryMs?: number;
@@ -251,7 +274,7 @@ async function setRowExpanded(r: Locator, expanded: boolean): Promise<void> {
     seen = await r.getAttribute('aria-expanded');
     if (seen === want) return;
     if (Date.now() >= deadline) throw new Error(`the tree row stayed aria-expanded=${seen} after clicks for 20 s (wanted ${want})`);
-    await r.click();
+    await clickClear(r.page(), r);
     // Give the click time to take effect before judging it lost: a second click would undo a late one.
     for (const settle = Date.now() + 3_000; Date.now() < settle;) {
       if ((await r.getAttribute('aria-expanded').catch(() => null)) === want) return;
