@@ -29,6 +29,8 @@ export type ArtifactContent =
   | { kind: 'bundle'; bytes: Uint8Array }
   /** Nothing to fetch: an unsigned attachment (cosign `.sbom`) or an unknown artifact. */
   | { kind: 'none' }
+  /** A BuildKit statement the reader chose to leave unread (`VerifyImageOptions.readUnsignedStatements`). */
+  | { kind: 'left-unread' }
   /** Larger than the limit: refused, a property of the artifact (never "could not read"). */
   | { kind: 'too-large'; size: number; limit: number }
   | { kind: 'unreadable'; code: string; message: string };

@@ -32,6 +32,15 @@ export interface VerifyImageOptions {
    * artifact digest: they are not in the registry, so they come with the graph.
    */
   externalBundles?: ReadonlyMap<string, Uint8Array> | undefined;
+  /**
+   * Whether BuildKit's unsigned in-index statements are read (default true). Nothing vouches for
+   * them, so they are never verified and never change a verdict (image/digest-verdict.ts and
+   * image/causes.ts leave them out); read, each adds one advisory check, whether the statement
+   * names its platform. The editor leaves them unread, 8 of the 28 requests of a 4-platform
+   * image with provenance and SBOMs (its Provenance tab reads the provenance ones, with the same
+   * subject check, when opened).
+   */
+  readUnsignedStatements?: boolean | undefined;
 }
 
 export async function verifyImage(source: ContentSource, graph: ImageGraph, options: VerifyImageOptions): Promise<ImageVerification> {
@@ -49,11 +58,14 @@ async function fetchAll(source: ContentSource, graph: ImageGraph, options: Verif
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
   };
   // The registry client bounds concurrency per host; here every artifact is asked for at once.
+  const leftUnread: ArtifactContent = { kind: 'left-unread' };
   return Promise.all(
     graph.artifacts.map((a) =>
       a.format === 'bundle-file' || a.format === 'github-api'
         ? Promise.resolve(external(a.digest, options.externalBundles))
-        : fetchArtifactContent(source, graph.repository, a, contentOptions),
+        : a.format === 'buildkit-index' && options.readUnsignedStatements === false
+          ? Promise.resolve(leftUnread)
+          : fetchArtifactContent(source, graph.repository, a, contentOptions),
     ),
   );
 }

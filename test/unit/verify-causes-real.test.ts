@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RegistryClient } from '../../src/registry/client';
+import type { ContentSource } from '../../src/registry/source';
 import { buildGraph } from '../../src/registry/graph';
 import { DEFAULT_LIMITS } from '../../src/registry/limits';
 import { openReference } from '../../src/registry/open';
@@ -64,5 +65,58 @@ describe('causes on the real slsa-github-generator v1.8.0 image', () => {
   test('with its own ref it is verified, and has no cause', async () => {
     const r = await verifyReal(policy(generator('v1.8.0'), 'signatures-or-attestations'));
     assert.deepEqual([r.verdict.state, r.verdict.causes], ['verified', []]);
+  });
+});
+
+describe("BuildKit's unsigned statements left unread (the editor's readUnsignedStatements: false)", () => {
+  test('the same verdict and causes, the statement never fetched, and the artifact says it was not read', async () => {
+    const ref = parseReference(`oci-layout:${LAYOUT}`);
+    const { source, target } = openReference(ref, { limits: DEFAULT_LIMITS } as RegistryClient);
+    const graph = await buildGraph(source, target);
+    const statements = graph.artifacts.filter((a) => a.format === 'buildkit-index').map((a) => a.digest);
+    assert.equal(statements.length, 1, 'the real v1.8.0 image carries one BuildKit statement');
+    const blobsRead: string[] = [];
+    const counting: ContentSource = Object.assign(Object.create(source) as ContentSource, {
+      getBlob: (repository: string, digest: string, o?: Parameters<ContentSource['getBlob']>[2]) => {
+        blobsRead.push(digest);
+        return source.getBlob(repository, digest, o);
+      },
+    });
+    const trustRoot = await loadTrustRoot({ offline: true });
+    const p = policy(generator('v1.8.0'), 'signatures-or-attestations');
+    const read = await verifyImage(counting, graph, { policy: p, trustRoot });
+    assert.ok(blobsRead.includes(statements[0]!), 'by default the statement is read');
+    blobsRead.length = 0;
+    const unread = await verifyImage(counting, graph, { policy: p, trustRoot, readUnsignedStatements: false });
+    assert.deepEqual(
+      blobsRead.filter((d) => statements.includes(d)),
+      [],
+      'left unread: never fetched',
+    );
+    assert.ok(blobsRead.length > 0, 'the signed attestation is still read');
+
+    assert.equal(read.verdict.state, 'verified');
+    assert.deepEqual(unread.verdict, read.verdict);
+    const bk = (r: typeof read) => r.artifacts.find((a) => a.format === 'buildkit-index')!;
+    assert.equal(bk(read).state, 'unsigned');
+    assert.equal(bk(unread).state, 'unsigned');
+    assert.deepEqual(
+      bk(read).checks.map((c) => [c.code, c.status]),
+      [
+        ['UNSIGNED', 'info'],
+        ['SUBJECT', 'info'],
+      ],
+    );
+    assert.deepEqual(
+      bk(unread).checks.map((c) => [c.code, c.status]),
+      [
+        ['UNSIGNED', 'info'],
+        ['READ', 'info'],
+      ],
+    );
+    assert.match(
+      bk(unread).checks[1]!.message,
+      /^Left unread, as asked: being unsigned, it cannot change the verdict, so whether it names this platform was not checked\.$/,
+    );
   });
 });

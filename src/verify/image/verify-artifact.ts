@@ -73,6 +73,8 @@ export function artifactFacts(a: GraphArtifact): Pick<ArtifactVerification, 'dig
   };
 }
 
+const BUILDKIT_UNSIGNED = "BuildKit's attestation inside the index: present, not signed; anyone who can push the index can change it.";
+
 export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: ArtifactContext): ArtifactVerification {
   const base = artifactFacts(a);
   const done = (state: ArtifactState, checks: ImageCheck[]): ArtifactVerification => ({ ...base, verified: state === 'verified', state, checks });
@@ -101,9 +103,14 @@ export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: 
             : `A referrer of type ${a.artifactType ?? 'unknown'}: not a signature or attestation this tool verifies.`,
         ),
       ]);
+    case 'left-unread':
+      return done('unsigned', [
+        imageCheck('UNSIGNED', 'info', BUILDKIT_UNSIGNED),
+        imageCheck('READ', 'info', 'Left unread, as asked: being unsigned, it cannot change the verdict, so whether it names this platform was not checked.'),
+      ]);
     case 'statement':
       return done('unsigned', [
-        imageCheck('UNSIGNED', 'info', "BuildKit's attestation inside the index: present, not signed; anyone who can push the index can change it."),
+        imageCheck('UNSIGNED', 'info', BUILDKIT_UNSIGNED),
         inTotoSubjectCheck(content.bytes, a.coversDigest),
       ]);
     case 'bundle': {
