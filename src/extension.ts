@@ -105,7 +105,11 @@ export function activate(context: vscode.ExtensionContext, boot?: BootFacts): Pr
     files: state.attestationFiles,
   });
   const service: ReleaseService = new ReleaseService({
-    inspect: async (reference, signal, priority) => attestations.attach(await engines.inspect(reference, signal, priority), signal),
+    inspect: async (reference, signal, priority) => {
+      // Its verification's policy, trusted root and code load while the graph is read.
+      verifier.prepare(reference, releaseTagOf(service.releases, reference));
+      return attestations.attach(await engines.inspect(reference, signal, priority), signal);
+    },
     // The release's tag stands for {{tag}} in the policy, as verify --release passes it.
     verify: (graph, signal) => verifier.verify(graph, signal, attestations.bundlesOf(graph), releaseTagOf(service.releases, graph.reference)),
   });

@@ -4,7 +4,11 @@
 // of lenses or Problems lays the editor out again. Measured in bench/extension-load.ts: the
 // workbench page was busy 80 % of the load, and showed the first verdict seconds after the
 // extension host knew it. So: a change that alters what the user reads first (the first verdict,
-// a worse one, the end of the load) is drawn after `soonMs`; the others at most every `everyMs`.
+// a worse one) is drawn after `soonMs`; the end of a load, after which no burst follows, at once;
+// the others at most every `everyMs`.
+
+/** How soon a change is drawn: at most every `everyMs`, after `soonMs`, or at once (the gap kept). */
+export type Urgency = 'routine' | 'soon' | 'now';
 
 export interface PacerOptions {
   /** How soon an urgent change is drawn, and the least wait of any (changes come in bursts). */
@@ -35,11 +39,12 @@ export class Pacer {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** Asks for a draw; `urgent` brings a routine one that waits forward. */
-  schedule(urgent = false): void {
+  /** Asks for a draw; a `soon` or `now` one brings a routine one that waits forward. */
+  schedule(when: Urgency = 'routine'): void {
     const now = this.now();
-    const soon = Math.max(now + this.options.soonMs, this.last + (this.options.gapMs ?? 0));
-    const due = urgent ? soon : Math.max(soon, this.last + this.options.everyMs);
+    const gap = this.last + (this.options.gapMs ?? 0);
+    const soon = Math.max(now + this.options.soonMs, gap);
+    const due = when === 'now' ? Math.max(now, gap) : when === 'soon' ? soon : Math.max(soon, this.last + this.options.everyMs);
     if (this.timer && this.due <= due) return;
     clearTimeout(this.timer);
     this.due = due;

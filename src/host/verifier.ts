@@ -73,6 +73,19 @@ export class Verifier {
   }
 
   /**
+   * Starts what verifying `reference` will wait for (the policy, the trusted root, the verifier's
+   * code) while its graph is still being read, so the first verdict does not wait for them after
+   * it. Failures are left to `verify`, which meets the same promises and reports them.
+   */
+  prepare(reference: string, tag?: string): void {
+    void (async () => {
+      const session = await this.session();
+      const policy = await session.policyFor(reference, tag === undefined ? {} : { tag });
+      await Promise.all([import('../verify/index.js'), session.trustRoot(policy)]);
+    })().catch(() => undefined);
+  }
+
+  /**
    * Whose attestations GitHub's API is asked for, for this image: the settings' owner or
    * repository (as the CLI's --owner / --repo), else what the policy file's `github:` names.
    */

@@ -19,7 +19,7 @@ export abstract class RedrawnCodeLensProvider implements vscode.CodeLensProvider
 
   /** The lenses are stale; `urgent` for what the user just did (an edit, a setting), not for loads finishing. */
   protected redraw(urgent = false): void {
-    this.pacer.schedule(urgent);
+    this.pacer.schedule(urgent ? 'soon' : 'routine');
   }
 
   dispose(): void {

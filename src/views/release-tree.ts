@@ -11,6 +11,7 @@ import type { ImageLoad } from '../releases/types';
 import type { ImageVerification } from '../releases/verification';
 import { platformVerdict, progressShape, summarizeLoads } from '../releases/verdict';
 import { Pacer } from '../core/pacer';
+import type { Urgency } from '../core/pacer';
 import { causesOf } from '../releases/verification';
 import { causeShort } from '../releases/cause-words';
 import type { CauseCode } from '../model/cause';
@@ -26,11 +27,14 @@ import { signerChangedText, signerChangedTooltip } from './signer-change-words';
 
 /**
  * Release and image rows, drawn together: redrawing a release row redraws its image rows, so
- * while its images load the rows are redrawn about once a second, and soon (150 ms) when what a
- * release row says first changes: the first verdict, a new verdict or failure, the end of the
- * load. Never two draws within 250 ms: VS Code would hold both until the changes pause.
+ * while its images load the rows are redrawn about once a second, soon (30 ms, enough for the
+ * changes of one burst of responses) when what a release row says first changes: the first
+ * verdict, a new verdict or failure, and at once when the load ends. Never two draws within
+ * 250 ms: VS Code sends the first tree event of a quiet 200 ms at once and holds the ones after
+ * it until they pause (extHostTreeViews.ts, Event.debounce with leading), so events 250 ms apart
+ * are each drawn as they come.
  */
-const TREE_PACE = { soonMs: 150, everyMs: 1000, gapMs: 250 } as const;
+const TREE_PACE = { soonMs: 30, everyMs: 1000, gapMs: 250 } as const;
 const MAX_CAUSE_NODES = 3;
 
 /** How a cause's node looks: as the verdict it leads to (a wrong signer fails; nothing pinned is unpinned). */
@@ -332,13 +336,16 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     }
     const images = this.nodes.imagesOf(e.reference);
     if (images.length === 0) return;
-    let urgent = false;
+    let when: Urgency = 'routine';
     for (const n of images) {
       this.dirtyImages.add(n);
       this.dirtyReleases.add(n.releaseId);
-      urgent ||= progressShape(this.summary(n.releaseId)) !== this.shownShape.get(n.releaseId);
+      const summary = this.summary(n.releaseId);
+      if (progressShape(summary) === this.shownShape.get(n.releaseId)) continue;
+      // The release's load just ended: no burst follows, so the final counts are drawn at once.
+      when = summary.loading === 0 ? 'now' : when === 'now' ? when : 'soon';
     }
-    this.pacer.schedule(urgent);
+    this.pacer.schedule(when);
   }
 
   /**

@@ -42,7 +42,7 @@ describe('Pacer: urgent changes soon, routine ones at most every interval', () =
     mock.timers.tick(150);
     pacer.schedule();
     mock.timers.tick(100);
-    pacer.schedule(true);
+    pacer.schedule('soon');
     mock.timers.tick(150);
     assert.deepEqual(draws, [150, 400]);
     // ... and a routine change after it waits its interval again.
@@ -56,7 +56,7 @@ describe('Pacer: urgent changes soon, routine ones at most every interval', () =
   it('a routine change never delays an urgent draw already due sooner', () => {
     pacer.schedule();
     mock.timers.tick(150);
-    pacer.schedule(true);
+    pacer.schedule('soon');
     pacer.schedule();
     mock.timers.tick(150);
     assert.deepEqual(draws, [150, 300]);
@@ -64,9 +64,9 @@ describe('Pacer: urgent changes soon, routine ones at most every interval', () =
 
   it('with gapMs, never two draws closer than that, urgent or not', () => {
     const gapped = new Pacer({ soonMs: 150, everyMs: 1000, gapMs: 250, now: () => Date.now() }, () => draws.push(Date.now()));
-    gapped.schedule(true);
+    gapped.schedule('soon');
     mock.timers.tick(150);
-    gapped.schedule(true);
+    gapped.schedule('soon');
     mock.timers.tick(150);
     assert.deepEqual(draws, [150], 'the second urgent draw waits for the gap');
     mock.timers.tick(100);
@@ -74,8 +74,27 @@ describe('Pacer: urgent changes soon, routine ones at most every interval', () =
     gapped.dispose();
   });
 
+  it("'now' draws at once, bringing a waiting draw forward, but keeps the gap", () => {
+    const gapped = new Pacer({ soonMs: 150, everyMs: 1000, gapMs: 250, now: () => Date.now() }, () => draws.push(Date.now()));
+    gapped.schedule();
+    mock.timers.tick(150);
+    gapped.schedule();
+    mock.timers.tick(50);
+    assert.deepEqual(draws, [150], 'a routine change waits for 150 + 1000');
+    gapped.schedule('now');
+    mock.timers.tick(199);
+    assert.deepEqual(draws, [150], 'the gap after the last draw (150 + 250) holds for now too');
+    mock.timers.tick(1);
+    assert.deepEqual(draws, [150, 400]);
+    mock.timers.tick(1000);
+    gapped.schedule('now');
+    mock.timers.tick(0);
+    assert.deepEqual(draws, [150, 400, 1400], 'past the gap: drawn at once');
+    gapped.dispose();
+  });
+
   it('draws nothing after dispose', () => {
-    pacer.schedule(true);
+    pacer.schedule('soon');
     pacer.dispose();
     mock.timers.tick(5000);
     assert.deepEqual(draws, []);
