@@ -499,7 +499,8 @@ async function main(): Promise<void> {
     console.log(`\n### ${title}\n\nload average at the start: ${before.map((x) => x.toFixed(1)).join(' / ')}`);
     console.log(figuresTable(figures));
     if (figures.hover) console.log(`hover answered: ${figures.hover.answer}`);
-    if (profile) for (const r of figures.rowTimeline) console.log(`${String(Math.round(r.ms)).padStart(6)} ms  ${r.text.trim()}`);
+    // The release row's texts as they were drawn: where a slow load spent its time.
+    for (const r of figures.rowTimeline) console.log(`${String(Math.round(r.ms)).padStart(6)} ms  ${r.text.trim()}`);
     printProfiles(figures);
   }
 }

@@ -9,7 +9,7 @@ import type { ArtifactEntry } from '../releases/evidence';
 import type { ReleaseEvent, ReleaseService } from '../releases/release-service';
 import type { ImageLoad } from '../releases/types';
 import type { ImageVerification } from '../releases/verification';
-import { platformVerdict, progressShape, summarizeLoads } from '../releases/verdict';
+import { platformVerdict, progressSettled, progressShape, summarizeLoads } from '../releases/verdict';
 import { Pacer } from '../core/pacer';
 import type { Urgency } from '../core/pacer';
 import { causesOf } from '../releases/verification';
@@ -343,7 +343,7 @@ export class ReleaseTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       const summary = this.summary(n.releaseId);
       if (progressShape(summary) === this.shownShape.get(n.releaseId)) continue;
       // The release's load just ended: no burst follows, so the final counts are drawn at once.
-      when = summary.loading === 0 ? 'now' : when === 'now' ? when : 'soon';
+      when = progressSettled(summary) ? 'now' : when === 'now' ? when : 'soon';
     }
     this.pacer.schedule(when);
   }

@@ -11,7 +11,7 @@ import { releaseStatusTooltip } from '../../src/views/verdict-text';
 
 describe('editor text slips', () => {
   test('the status bar counts images in words: "2 images", "1 image"', () => {
-    const s: ReleaseProgress = { images: 2, idle: 0, loading: 0, failed: 1, unresolved: 0, counts: { failed: 1 } };
+    const s: ReleaseProgress = { images: 2, idle: 0, loading: 0, verifying: 0, failed: 1, unresolved: 0, counts: { failed: 1 } };
     assert.equal(releaseStatusTooltip('fleet v0.13.0', s), 'fleet v0.13.0: 2 images\n- 1 verification failed\n- 1 could not be read');
     assert.equal(releaseStatusTooltip('fleet v0.13.0', { ...s, images: 1, failed: 0 }), 'fleet v0.13.0: 1 image\n- 1 verification failed');
   });
