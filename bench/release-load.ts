@@ -209,7 +209,12 @@ export async function loadRelease(s: RunSettings, take: () => Promise<SeenReques
       verify: async (graph, signal, priority) => {
         const policy = policyForImage(policyFile, graph.reference);
         root ??= trustRootFor(policy, s.trustedRoot);
-        return verifyImage(at(open(graph.reference).source, priority), graph, { policy, trustRoot: await root, signal, readUnsignedStatements: s.readUnsignedStatements ?? false });
+        return verifyImage(at(open(graph.reference).source, priority), graph, {
+          policy,
+          trustRoot: await root,
+          signal,
+          readUnsignedStatements: s.readUnsignedStatements ?? false,
+        });
       },
       ...(s.atOnce !== undefined ? { concurrency: s.atOnce } : {}),
     });
@@ -470,7 +475,11 @@ async function main(): Promise<void> {
       report(
         { label, runs, inflight },
         baseline
-          ? { label: `${BASELINE.inflight} in flight, ${BASELINE.atOnce} images at once, first come first served, BuildKit statements read`, runs: baseRuns, inflight: BASELINE.inflight }
+          ? {
+              label: `${BASELINE.inflight} in flight, ${BASELINE.atOnce} images at once, first come first served, BuildKit statements read`,
+              runs: baseRuns,
+              inflight: BASELINE.inflight,
+            }
           : undefined,
         { images, rttMs, cache, loadBefore },
       ),

@@ -109,10 +109,7 @@ export function verifyArtifact(a: GraphArtifact, content: ArtifactContent, ctx: 
         imageCheck('READ', 'info', 'Left unread, as asked: being unsigned, it cannot change the verdict, so whether it names this platform was not checked.'),
       ]);
     case 'statement':
-      return done('unsigned', [
-        imageCheck('UNSIGNED', 'info', BUILDKIT_UNSIGNED),
-        inTotoSubjectCheck(content.bytes, a.coversDigest),
-      ]);
+      return done('unsigned', [imageCheck('UNSIGNED', 'info', BUILDKIT_UNSIGNED), inTotoSubjectCheck(content.bytes, a.coversDigest)]);
     case 'bundle': {
       // From outside the registry: nothing binds it to the image but its own signed subject (ARTIFACT).
       const run = runBundle({ bundle: content.bytes, artifact: artifactFromDigest(a.coversDigest), policy: ctx.policy, trustRoot: ctx.trustRoot });
