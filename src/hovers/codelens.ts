@@ -108,7 +108,7 @@ export class GoreleaserCodeLensProvider extends RedrawnCodeLensProvider {
     private readonly deps: GoreleaserFeatureDeps,
   ) {
     super();
-    const stop = deps.service.onDidChange(() => this.redraw());
+    const stop = deps.service.onDidChange(() => this.loadsChanged(deps.service));
     this.disposables.push(
       { dispose: stop },
       documents.onDidChange(() => this.redraw(true)),

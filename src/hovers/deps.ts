@@ -9,7 +9,7 @@ import type { ReleaseService } from '../releases/release-service';
 import type { TreeNode } from '../views/nodes';
 
 export interface GoreleaserFeatureDeps {
-  readonly service: Pick<ReleaseService, 'peek' | 'state' | 'ensure' | 'onDidChange'>;
+  readonly service: Pick<ReleaseService, 'peek' | 'state' | 'ensure' | 'onDidChange' | 'busy'>;
   /** The tag the user picked for a goreleaser file's release (Switch tag…), if any. */
   readonly state: { releaseTag(file: string): string | undefined };
   readonly log: { readonly logger: Logger };

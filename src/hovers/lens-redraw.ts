@@ -1,12 +1,14 @@
 // What the CodeLens providers share: their lenses go stale as images load (and as documents or
 // the policy's coverage change), and VS Code asks for them again on onDidChangeCodeLenses, which
-// lays the editor out again. So the event is paced (src/core/pacer.ts): a change of the document
-// or of the coverage is drawn after 150 ms; while a release loads, its stream of finished images
-// redraws the lenses at most once a second.
+// lays the editor out again and hides a hover being shown or about to show (measured in
+// bench/extension-load.ts: with a redraw a second while a release loaded, a hover over an image
+// never appeared; without them it answered in about 1 s). So the event is paced
+// (src/core/pacer.ts): a change of the document or of the coverage is drawn after 150 ms; while
+// images load, at most every 10 s; when the last load ends, at once.
 import * as vscode from 'vscode';
 import { Pacer } from '../core/pacer';
 
-const LENS_PACE = { soonMs: 150, everyMs: 1000 } as const;
+const LENS_PACE = { soonMs: 150, everyMs: 10_000 } as const;
 
 export abstract class RedrawnCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -20,6 +22,11 @@ export abstract class RedrawnCodeLensProvider implements vscode.CodeLensProvider
   /** The lenses are stale; `urgent` for what the user just did (an edit, a setting), not for loads finishing. */
   protected redraw(urgent = false): void {
     this.pacer.schedule(urgent ? 'soon' : 'routine');
+  }
+
+  /** An image's load changed: redrawn at once when nothing loads any more, else at the slow pace. */
+  protected loadsChanged(service: { readonly busy: boolean }): void {
+    this.pacer.schedule(service.busy ? 'routine' : 'now');
   }
 
   dispose(): void {

@@ -18,7 +18,7 @@ export class ReferenceCodeLensProvider extends RedrawnCodeLensProvider {
     coverageChanged: vscode.Event<void>,
   ) {
     super();
-    const stop = deps.service.onDidChange(() => this.redraw());
+    const stop = deps.service.onDidChange(() => this.loadsChanged(deps.service));
     this.disposables.push(
       { dispose: stop },
       coverageChanged(() => this.redraw(true)),

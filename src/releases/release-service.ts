@@ -107,6 +107,12 @@ export class ReleaseService {
     return this.loads.get(reference) ?? load;
   }
 
+  /** Whether any image is being read or verified. */
+  get busy(): boolean {
+    for (const load of this.loads.values()) if (load.status === 'loading' || (load.status === 'loaded' && load.verifying)) return true;
+    return false;
+  }
+
   /** The state without starting anything. */
   peek(reference: string): ImageLoad {
     return this.loads.get(reference) ?? IDLE;

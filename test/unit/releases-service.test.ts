@@ -375,3 +375,28 @@ test('dispose cancels what is in flight and starts nothing after; what finished 
   await delay(1);
   assert.deepEqual(c.started, ['r.test/a:1', 'r.test/b:1'], 'nothing started after dispose');
 });
+
+test('busy while any image is read or verified; not once every load has ended (the lenses redraw then)', async () => {
+  const c = controlled();
+  let finishVerify: ((v: ImageVerification) => void) | undefined;
+  const service = new ReleaseService({
+    inspect: c.inspect,
+    verify: (g) => new Promise<ImageVerification>((resolve) => (finishVerify = () => resolve(verification(g.digest)))),
+    concurrency: 2,
+  });
+  assert.equal(service.busy, false, 'nothing asked yet');
+  service.setReleases([release('r.test/a:1', 'r.test/b:1')]);
+  service.state('r.test/a:1');
+  service.state('r.test/b:1');
+  assert.equal(service.busy, true, 'two images loading');
+  await delay(1);
+  c.pending.get('r.test/b:1')!.reject(new LensError('UNAUTHORIZED', 'no', { registry: 'r.test', status: 401 }));
+  c.pending.get('r.test/a:1')!.resolve(graph('r.test/a:1'));
+  await delay(1);
+  const a = service.peek('r.test/a:1');
+  assert.ok(a.status === 'loaded' && a.verifying, 'a is being verified');
+  assert.equal(service.busy, true, 'a verification under way is still busy');
+  finishVerify!(verification(D('a')));
+  await delay(1);
+  assert.equal(service.busy, false, 'a verified, b failed: nothing under way');
+});
