@@ -43,12 +43,43 @@ interface Turn {
 }
 
 const IDLE: ImageLoad = { status: 'idle' };
+
+/** Being read, or read and being verified. */
+const underWay = (load: ImageLoad | undefined): boolean =>
+  load !== undefined && (load.status === 'loading' || (load.status === 'loaded' && load.verifying === true));
+
+/**
+ * The image loads by reference, counting those under way as they change, so `busy` costs nothing
+ * however many images a workspace names (the lenses ask at every change of every image).
+ */
+class LoadTable extends Map<string, ImageLoad> {
+  private underWay = 0;
+
+  get busy(): boolean {
+    return this.underWay > 0;
+  }
+
+  override set(reference: string, load: ImageLoad): this {
+    this.underWay += Number(underWay(load)) - Number(underWay(this.get(reference)));
+    return super.set(reference, load);
+  }
+
+  override delete(reference: string): boolean {
+    this.underWay -= Number(underWay(this.get(reference)));
+    return super.delete(reference);
+  }
+
+  override clear(): void {
+    this.underWay = 0;
+    super.clear();
+  }
+}
 /** Images read at the same time by default (their requests share the registry's requests in flight). */
 const DEFAULT_IMAGES_AT_ONCE = 12;
 
 export class ReleaseService {
   private list: readonly Release[] = [];
-  private readonly loads = new Map<string, ImageLoad>();
+  private readonly loads = new LoadTable();
   /**
    * Loads in flight, each shared by everyone who asked for it. One is cancelled only when nobody
    * wants it any more: every caller that asked with a signal has aborted, and nobody holds it
@@ -109,8 +140,7 @@ export class ReleaseService {
 
   /** Whether any image is being read or verified. */
   get busy(): boolean {
-    for (const load of this.loads.values()) if (load.status === 'loading' || (load.status === 'loaded' && load.verifying)) return true;
-    return false;
+    return this.loads.busy;
   }
 
   /** The state without starting anything. */

@@ -399,4 +399,13 @@ test('busy while any image is read or verified; not once every load has ended (t
   finishVerify!(verification(D('a')));
   await delay(1);
   assert.equal(service.busy, false, 'a verified, b failed: nothing under way');
+  // Started again, then cancelled one by one and all at once: never busy for what is gone.
+  service.refresh('r.test/b:1');
+  service.state('r.test/b:1');
+  assert.equal(service.busy, true, 'b reads again');
+  service.refresh('r.test/b:1');
+  assert.equal(service.busy, false, 'b forgotten');
+  service.state('r.test/b:1');
+  service.refresh();
+  assert.equal(service.busy, false, 'everything forgotten');
 });
