@@ -66,9 +66,9 @@ export class Verifier {
    * a verdict, and a release view of 40 images would ask for 320 of them.
    */
   async verify(graph: ImageGraph, signal: AbortSignal, externalBundles?: ReadonlyMap<string, Uint8Array>, tag?: string): Promise<ImageVerification> {
-    const session = await this.session();
-    const policy = await session.policyFor(graph.reference, tag === undefined ? {} : { tag });
-    const [{ verifyImage }, trustRoot, source] = await Promise.all([import('../verify/index.js'), session.trustRoot(policy), this.options.source(graph)]);
+    // The policy first: a policy refused (Restricted Mode, errors) asks nothing of the registry.
+    const { verifyImage, policy, trustRoot } = await this.ready(graph.reference, tag);
+    const source = await this.options.source(graph);
     return verifyImage(source, graph, { policy, trustRoot, signal, readUnsignedStatements: false, ...(externalBundles ? { externalBundles } : {}) });
   }
 
@@ -78,11 +78,15 @@ export class Verifier {
    * it. Failures are left to `verify`, which meets the same promises and reports them.
    */
   prepare(reference: string, tag?: string): void {
-    void (async () => {
-      const session = await this.session();
-      const policy = await session.policyFor(reference, tag === undefined ? {} : { tag });
-      await Promise.all([import('../verify/index.js'), session.trustRoot(policy)]);
-    })().catch(() => undefined);
+    this.ready(reference, tag).catch(() => undefined);
+  }
+
+  /** What verifying `reference` needs besides its graph and content: the verifier's code, the policy, the trusted root. */
+  private async ready(reference: string, tag: string | undefined) {
+    const session = await this.session();
+    const policy = await session.policyFor(reference, tag === undefined ? {} : { tag });
+    const [{ verifyImage }, trustRoot] = await Promise.all([import('../verify/index.js'), session.trustRoot(policy)]);
+    return { verifyImage, policy, trustRoot };
   }
 
   /**

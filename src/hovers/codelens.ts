@@ -111,7 +111,7 @@ export class GoreleaserCodeLensProvider extends RedrawnCodeLensProvider {
     const stop = deps.service.onDidChange(() => this.loadsChanged(deps.service));
     this.disposables.push(
       { dispose: stop },
-      documents.onDidChange(() => this.redraw(true)),
+      documents.onDidChange(() => this.redraw()),
     );
   }
 

@@ -19,9 +19,9 @@ export abstract class RedrawnCodeLensProvider implements vscode.CodeLensProvider
 
   abstract provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]>;
 
-  /** The lenses are stale; `urgent` for what the user just did (an edit, a setting), not for loads finishing. */
-  protected redraw(urgent = false): void {
-    this.pacer.schedule(urgent ? 'soon' : 'routine');
+  /** The lenses are stale because of what the user did (an edit, a setting): drawn soon. */
+  protected redraw(): void {
+    this.pacer.schedule('soon');
   }
 
   /** An image's load changed: redrawn at once when nothing loads any more, else at the slow pace. */

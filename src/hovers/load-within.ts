@@ -3,14 +3,13 @@
 // it. The caller's signal ends the wait, never the load (the Releases view and the lenses share it).
 // Pure (no vscode).
 import type { GoreleaserFeatureDeps } from './deps';
+import { loadSettled } from '../releases/types';
 import type { ImageLoad } from '../releases/types';
-
-export const settled = (load: ImageLoad): boolean => load.status === 'failed' || (load.status === 'loaded' && !load.verifying);
 
 /** The load of `reference`, waited for at most `ms` (or until `signal` aborts). */
 export async function loadWithin(service: GoreleaserFeatureDeps['service'], reference: string, ms: number, signal: AbortSignal): Promise<ImageLoad> {
   const current = service.peek(reference);
-  if (settled(current) || signal.aborted) return current;
+  if (loadSettled(current) || signal.aborted) return current;
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<void>((resolve) => {

@@ -21,7 +21,7 @@ export class ReferenceCodeLensProvider extends RedrawnCodeLensProvider {
     const stop = deps.service.onDidChange(() => this.loadsChanged(deps.service));
     this.disposables.push(
       { dispose: stop },
-      coverageChanged(() => this.redraw(true)),
+      coverageChanged(() => this.redraw()),
     );
   }
 

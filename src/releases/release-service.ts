@@ -9,6 +9,7 @@ import { SharedWork } from '../core/shared-work';
 import type { SharedFlight } from '../core/shared-work';
 import type { ImageGraph } from '../model/image-graph';
 import { isAbort, loadFailure } from './failure';
+import { loadSettled, loadUnderWay } from './types';
 import type { ImageLoad, Release } from './types';
 import type { VerifyImage } from './verification';
 
@@ -44,9 +45,7 @@ interface Turn {
 
 const IDLE: ImageLoad = { status: 'idle' };
 
-/** Being read, or read and being verified. */
-const underWay = (load: ImageLoad | undefined): boolean =>
-  load !== undefined && (load.status === 'loading' || (load.status === 'loaded' && load.verifying === true));
+const underWay = (load: ImageLoad | undefined): boolean => load !== undefined && loadUnderWay(load);
 
 /**
  * The image loads by reference, counting those under way as they change, so `busy` costs nothing
@@ -154,7 +153,7 @@ export class ReleaseService {
    */
   async ensure(reference: string, signal?: AbortSignal): Promise<ImageLoad> {
     const current = this.loads.get(reference);
-    if (current && (current.status === 'loaded' || current.status === 'failed') && !(current.status === 'loaded' && current.verifying)) return current;
+    if (current && loadSettled(current)) return current;
     if (signal?.aborted) return IDLE;
     const flight = this.inflight.get(reference) ?? this.start(reference);
     if (!flight) return this.peek(reference);

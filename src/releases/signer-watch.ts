@@ -15,6 +15,7 @@ import type { ImagePolicy } from '../verify/policy';
 import { isAbort } from './failure';
 import { withTag } from './image-list';
 import type { ReleaseEvent, ReleaseService } from './release-service';
+import { loadSettled } from './types';
 import type { ImageLoad } from './types';
 
 export interface SignerWatchPorts {
@@ -41,8 +42,6 @@ export interface SignerChangeSeen {
 
 type Service = Pick<ReleaseService, 'releases' | 'peek' | 'ensure' | 'onDidChange'>;
 type Loaded = Extract<ImageLoad, { status: 'loaded' }>;
-
-const settled = (l: ImageLoad): boolean => l.status === 'failed' || (l.status === 'loaded' && !l.verifying);
 
 export class SignerWatch {
   private readonly answers = new Map<string, { load: ImageLoad; seen: SignerChangeSeen | undefined }>();
@@ -91,7 +90,7 @@ export class SignerWatch {
       const references = r.images.map((i) => i.reference).filter((x): x is string => x !== null);
       if (e.kind === 'image' && !references.includes(e.reference)) continue;
       const loads = references.map((ref) => this.service.peek(ref));
-      if (!loads.every(settled)) continue;
+      if (!loads.every(loadSettled)) continue;
       references.forEach((ref, i) => {
         const load = loads[i]!;
         if (load.status === 'loaded' && load.verification && this.answers.get(ref)?.load !== load && !this.asking.has(ref)) void this.ask(ref, load);

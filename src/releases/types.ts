@@ -67,6 +67,16 @@ export type ImageLoad =
     }
   | { readonly status: 'failed'; readonly failure: LoadFailure };
 
+/** Failed, or read and verified (or not verifiable): nothing more will come of this load. */
+export function loadSettled(load: ImageLoad): boolean {
+  return load.status === 'failed' || (load.status === 'loaded' && !load.verifying);
+}
+
+/** Being read, or read and being verified: neither idle nor settled. */
+export function loadUnderWay(load: ImageLoad): boolean {
+  return load.status !== 'idle' && !loadSettled(load);
+}
+
 /**
  * What we can say about an image or a digest: the verification engine's state
  * (src/model/verdict.ts, EngineState), or what inspection alone shows (InspectState), which the
